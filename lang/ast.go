@@ -1,0 +1,303 @@
+package lang
+
+// File is a parsed script.
+type File struct {
+	Pos   Pos
+	Name  string // the filename given to Parse
+	Items []Item `parser:"( @@ | ';' )*"`
+}
+
+// An Item is a top-level element of a script: a declaration (thread, ops,
+// func, expect) or a set-up statement.
+//
+//sumtype:decl
+type Item interface{ item() }
+
+// A Stmt is a statement inside a block; set-up statements are also Items.
+//
+//sumtype:decl
+type Stmt interface {
+	Item
+	stmt()
+	Position() Pos
+}
+
+// An Expr is an expression.
+//
+//sumtype:decl
+type Expr interface {
+	expr()
+	Position() Pos
+}
+
+// ThreadDecl is `thread NAME { ... }`: a kernel thread that starts after the
+// set-up statements have run.
+type ThreadDecl struct {
+	Pos  Pos
+	Name string `parser:"'thread' @Ident"`
+	Body *Block `parser:"@@"`
+}
+
+// OpsDecl is `ops NAME { handler(params) { ... } ... }`: a
+// vm_operations_struct (fault, map_pages, page_mkwrite, open, close) plus the
+// file's mmap hook (f_op->mmap), called by the runtime with the locks the
+// kernel holds there.
+type OpsDecl struct {
+	Pos      Pos
+	Name     string     `parser:"'ops' @Ident '{'"`
+	Handlers []*FuncDef `parser:"@@* '}'"`
+}
+
+// FuncDecl is `func NAME(params) { ... }`: a helper callable from scripts.
+type FuncDecl struct {
+	Pos Pos
+	Def *FuncDef `parser:"'func' @@"`
+}
+
+// FuncDef is a named function with parameters and a body; handlers and
+// helpers share it.
+type FuncDef struct {
+	Pos    Pos
+	Name   string   `parser:"@Ident '('"`
+	Params []string `parser:"( @Ident ( ',' @Ident )* )? ')'"`
+	Body   *Block   `parser:"@@"`
+}
+
+// ExpectDecl states an outcome the script must have; a directory of scripts
+// with expectations is a test suite.
+type ExpectDecl struct {
+	Pos      Pos
+	Kind   string `parser:"'expect' @( 'ok' | 'deadlock' | 'violation' | 'fatal' | 'error' )"`
+	Text   string `parser:"@String?"`      // the substring a diagnostic must contain
+	AtLine int    `parser:"( 'at' @Int )?"` // the line it must be reported at; 0 for any
+}
+
+// Block is `{ stmt* }`.
+type Block struct {
+	Pos   Pos
+	Stmts []Stmt  `parser:"'{' ( @@ | ';' )*"`
+	Close *RBrace `parser:"@@"`
+}
+
+// RBrace is a block's closing brace: where a thread or handler ends, the
+// place a lock still held at exit is reported.
+type RBrace struct {
+	Pos   Pos
+	Brace string `parser:"@'}'"`
+}
+
+// VarDecl is `TYPE NAME [= EXPR]`, e.g. `mm m`, `vma v = mmap(...)`.
+type VarDecl struct {
+	Pos   Pos
+	Type  string `parser:"@Ident"`
+	Name  string `parser:"@Ident"`
+	Value Expr   `parser:"( '=' @@ )?"`
+}
+
+// AssignStmt is `NAME = EXPR`; it declares NAME in the current scope when it
+// is new.
+type AssignStmt struct {
+	Pos   Pos
+	Name  string `parser:"@Ident '='"`
+	Value Expr   `parser:"@@"`
+}
+
+// ExprStmt is an expression used as a statement; it must be a call.
+type ExprStmt struct {
+	Pos Pos
+	X   Expr `parser:"@@"`
+}
+
+// IfStmt is `if COND { ... } [else if ... | else { ... }]`.
+type IfStmt struct {
+	Pos  Pos
+	Cond Expr    `parser:"'if' @@"`
+	Then *Block  `parser:"@@"`
+	Else *ElseIf `parser:"( 'else' @@ )?"`
+}
+
+// ElseIf is the else branch of an IfStmt: another if, or a block.
+type ElseIf struct {
+	Pos   Pos
+	If    *IfStmt `parser:"  @@"`
+	Block *Block  `parser:"| @@"`
+}
+
+// ForStmt is `for NAME in LO..HI { ... }`: HI-LO iterations, NAME from LO up
+// to HI-1. The bounds are evaluated once, so every loop is bounded.
+type ForStmt struct {
+	Pos  Pos
+	Var  string `parser:"'for' @Ident 'in'"`
+	Lo   Expr   `parser:"@@ '..'"`
+	Hi   Expr   `parser:"@@"`
+	Body *Block `parser:"@@"`
+}
+
+// RepeatStmt is `repeat N { ... }`.
+type RepeatStmt struct {
+	Pos   Pos
+	Count Expr   `parser:"'repeat' @@"`
+	Body  *Block `parser:"@@"`
+}
+
+// AssertStmt is `assert COND [, "message"]`.
+type AssertStmt struct {
+	Pos  Pos
+	Cond Expr   `parser:"'assert' @@"`
+	Msg  string `parser:"( ',' @String )?"`
+}
+
+// ReturnStmt is `return [EXPR]`; the value must start on the same line.
+type ReturnStmt struct {
+	Pos   Pos
+	Value Expr
+}
+
+// Ident is a name.
+type Ident struct {
+	Pos  Pos
+	Name string
+}
+
+// IntLit is an integer literal (decimal or 0x hex, '_' separators allowed).
+type IntLit struct {
+	Pos   Pos
+	Value int64
+	Text  string
+}
+
+// StringLit is a double-quoted string literal.
+type StringLit struct {
+	Pos   Pos
+	Value string
+}
+
+// BoolLit is true or false.
+type BoolLit struct {
+	Pos   Pos
+	Value bool
+}
+
+// NilLit is nil: no object (a failed lookup returns it).
+type NilLit struct{ Pos Pos }
+
+// CallExpr is NAME(args): a kernel operation, a builtin or a script func.
+type CallExpr struct {
+	Pos  Pos
+	Name string
+	Args []*Arg
+	RParen Pos
+}
+
+// Arg is a call argument, positional or named (`pages=16`).
+type Arg struct {
+	Pos   Pos
+	Name  string // "" for a positional argument
+	Value Expr
+}
+
+// SelectorExpr is X.NAME: a field of an object (vmf.address, v.vm_start).
+type SelectorExpr struct {
+	Pos  Pos
+	X    Expr
+	Name string
+}
+
+// UnaryExpr is OP X with OP one of - ! not.
+type UnaryExpr struct {
+	Pos Pos
+	Op  string
+	X   Expr
+}
+
+// BinaryExpr is X OP Y.
+type BinaryExpr struct {
+	Pos Pos // position of the operator
+	Op  string
+	X   Expr
+	Y   Expr
+}
+
+// ParenExpr is (X).
+type ParenExpr struct {
+	Pos Pos
+	X   Expr
+}
+
+func (*ThreadDecl) item() {}
+func (*OpsDecl) item()    {}
+func (*FuncDecl) item()   {}
+func (*ExpectDecl) item() {}
+func (*VarDecl) item()    {}
+func (*AssignStmt) item() {}
+func (*ExprStmt) item()   {}
+func (*IfStmt) item()     {}
+func (*ForStmt) item()    {}
+func (*RepeatStmt) item() {}
+func (*AssertStmt) item() {}
+func (*ReturnStmt) item() {}
+
+func (*VarDecl) stmt()    {}
+func (*AssignStmt) stmt() {}
+func (*ExprStmt) stmt()   {}
+func (*IfStmt) stmt()     {}
+func (*ForStmt) stmt()    {}
+func (*RepeatStmt) stmt() {}
+func (*AssertStmt) stmt() {}
+func (*ReturnStmt) stmt() {}
+
+func (s *VarDecl) Position() Pos    { return s.Pos }
+func (s *AssignStmt) Position() Pos { return s.Pos }
+func (s *ExprStmt) Position() Pos   { return s.Pos }
+func (s *IfStmt) Position() Pos     { return s.Pos }
+func (s *ForStmt) Position() Pos    { return s.Pos }
+func (s *RepeatStmt) Position() Pos { return s.Pos }
+func (s *AssertStmt) Position() Pos { return s.Pos }
+func (s *ReturnStmt) Position() Pos { return s.Pos }
+
+func (*Ident) expr()        {}
+func (*IntLit) expr()       {}
+func (*StringLit) expr()    {}
+func (*BoolLit) expr()      {}
+func (*NilLit) expr()       {}
+func (*CallExpr) expr()     {}
+func (*SelectorExpr) expr() {}
+func (*UnaryExpr) expr()    {}
+func (*BinaryExpr) expr()   {}
+func (*ParenExpr) expr()    {}
+
+func (e *Ident) Position() Pos        { return e.Pos }
+func (e *IntLit) Position() Pos       { return e.Pos }
+func (e *StringLit) Position() Pos    { return e.Pos }
+func (e *BoolLit) Position() Pos      { return e.Pos }
+func (e *NilLit) Position() Pos       { return e.Pos }
+func (e *CallExpr) Position() Pos     { return e.Pos }
+func (e *SelectorExpr) Position() Pos { return e.Pos }
+func (e *UnaryExpr) Position() Pos    { return e.Pos }
+func (e *BinaryExpr) Position() Pos   { return e.Pos }
+func (e *ParenExpr) Position() Pos    { return e.Pos }
+
+var (
+	_ Item = (*ThreadDecl)(nil)
+	_ Item = (*OpsDecl)(nil)
+	_ Item = (*FuncDecl)(nil)
+	_ Item = (*ExpectDecl)(nil)
+	_ Stmt = (*VarDecl)(nil)
+	_ Stmt = (*AssignStmt)(nil)
+	_ Stmt = (*ExprStmt)(nil)
+	_ Stmt = (*IfStmt)(nil)
+	_ Stmt = (*ForStmt)(nil)
+	_ Stmt = (*RepeatStmt)(nil)
+	_ Stmt = (*AssertStmt)(nil)
+	_ Stmt = (*ReturnStmt)(nil)
+	_ Expr = (*Ident)(nil)
+	_ Expr = (*IntLit)(nil)
+	_ Expr = (*StringLit)(nil)
+	_ Expr = (*BoolLit)(nil)
+	_ Expr = (*NilLit)(nil)
+	_ Expr = (*CallExpr)(nil)
+	_ Expr = (*SelectorExpr)(nil)
+	_ Expr = (*UnaryExpr)(nil)
+	_ Expr = (*BinaryExpr)(nil)
+	_ Expr = (*ParenExpr)(nil)
+)

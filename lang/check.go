@@ -1,0 +1,95 @@
+package lang
+
+// check runs the static checks that need no knowledge of the operations:
+// statements that cannot appear where they stand, and duplicate names.
+// It collects every error before returning.
+func check(f *File) error {
+	var errs ErrorList
+	threads := map[string]Pos{}
+	ops := map[string]Pos{}
+	funcs := map[string]Pos{}
+	dup := func(seen map[string]Pos, kind, name string, pos Pos) {
+		if prev, ok := seen[name]; ok {
+			errs.Add(pos, "%s %s redeclared (previous declaration at %s)", kind, name, prev)
+			return
+		}
+		seen[name] = pos
+	}
+	for _, it := range f.Items {
+		switch it := it.(type) {
+		case *ThreadDecl:
+			dup(threads, "thread", it.Name, it.Pos)
+			checkBlock(&errs, it.Body, false)
+		case *OpsDecl:
+			dup(ops, "ops", it.Name, it.Pos)
+			handlers := map[string]Pos{}
+			for _, h := range it.Handlers {
+				dup(handlers, "handler", h.Name, h.Pos)
+				checkParams(&errs, h)
+				checkBlock(&errs, h.Body, true)
+			}
+		case *FuncDecl:
+			dup(funcs, "func", it.Def.Name, it.Pos)
+			checkParams(&errs, it.Def)
+			checkBlock(&errs, it.Def.Body, true)
+		case *ExpectDecl:
+			switch it.Kind {
+			case "violation", "fatal", "error":
+				if it.Text == "" {
+					errs.Add(it.Pos, "expect %s needs a quoted message substring", it.Kind)
+				}
+			default:
+				if it.Text != "" || it.AtLine != 0 {
+					errs.Add(it.Pos, "expect %s takes no message or line", it.Kind)
+				}
+			}
+		case Stmt:
+			checkStmt(&errs, it, false)
+		}
+	}
+	errs.Sort()
+	return errs.Err()
+}
+
+func checkParams(errs *ErrorList, d *FuncDef) {
+	seen := map[string]bool{}
+	for _, p := range d.Params {
+		if seen[p] {
+			errs.Add(d.Pos, "duplicate parameter %s in %s", p, d.Name)
+		}
+		seen[p] = true
+	}
+}
+
+func checkBlock(errs *ErrorList, b *Block, inFunc bool) {
+	for _, s := range b.Stmts {
+		checkStmt(errs, s, inFunc)
+	}
+}
+
+func checkStmt(errs *ErrorList, s Stmt, inFunc bool) {
+	switch s := s.(type) {
+	case *ExprStmt:
+		if _, ok := s.X.(*CallExpr); !ok {
+			errs.Add(s.Pos, "expression is not a statement: only a call can stand alone")
+		}
+	case *ReturnStmt:
+		if !inFunc {
+			errs.Add(s.Pos, "return outside a handler or func")
+		}
+	case *IfStmt:
+		checkBlock(errs, s.Then, inFunc)
+		for e := s.Else; e != nil; {
+			if e.Block != nil {
+				checkBlock(errs, e.Block, inFunc)
+				break
+			}
+			checkBlock(errs, e.If.Then, inFunc)
+			e = e.If.Else
+		}
+	case *ForStmt:
+		checkBlock(errs, s.Body, inFunc)
+	case *RepeatStmt:
+		checkBlock(errs, s.Body, inFunc)
+	}
+}
