@@ -66,9 +66,9 @@ type FuncDef struct {
 // ExpectDecl states an outcome the script must have; a directory of scripts
 // with expectations is a test suite.
 type ExpectDecl struct {
-	Pos      Pos
+	Pos    Pos
 	Kind   string `parser:"'expect' @( 'ok' | 'deadlock' | 'violation' | 'fatal' | 'error' )"`
-	Text   string `parser:"@String?"`      // the substring a diagnostic must contain
+	Text   string `parser:"@String?"`       // the substring a diagnostic must contain
 	AtLine int    `parser:"( 'at' @Int )?"` // the line it must be reported at; 0 for any
 }
 
@@ -183,9 +183,9 @@ type NilLit struct{ Pos Pos }
 
 // CallExpr is NAME(args): a kernel operation, a builtin or a script func.
 type CallExpr struct {
-	Pos  Pos
-	Name string
-	Args []*Arg
+	Pos    Pos
+	Name   string
+	Args   []*Arg
 	RParen Pos
 }
 

@@ -379,6 +379,9 @@ func parseInt(text string) (int64, error) {
 		return 0, fmt.Errorf("malformed integer literal %q", text)
 	}
 	u, err := strconv.ParseUint(s, base, 64)
+	if errors.Is(err, strconv.ErrSyntax) {
+		return 0, fmt.Errorf("malformed integer literal %s", text)
+	}
 	if err != nil || u > 1<<63-1 {
 		return 0, fmt.Errorf("integer literal %s out of range", text)
 	}
