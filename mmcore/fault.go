@@ -1,0 +1,497 @@
+package mmcore
+
+import "errors"
+
+// ErrNeedsOps reports that a fault needs the VMA's driver (vm_ops->fault,
+// ->page_mkwrite or ->pfn_mkwrite), which mmcore does not run: the caller
+// calls the driver and then FinishFault, InsertPage or MkWrite.
+var ErrNeedsOps = errors.New("fault needs the VMA's vm_ops")
+
+// FaultKind says what a fault did.
+type FaultKind int
+
+// Fault outcomes.
+const (
+	// FaultSpurious: the PTE already allowed the access; only the
+	// accessed/dirty bits were updated.
+	FaultSpurious FaultKind = iota
+	// FaultZeroPage: read fault on private anonymous memory mapped the
+	// shared zero page (do_anonymous_page, read).
+	FaultZeroPage
+	// FaultAnon: a new anonymous page was mapped (do_anonymous_page, write).
+	FaultAnon
+	// FaultFile: a page-cache or driver page was mapped (do_read_fault,
+	// do_shared_fault, finish_fault).
+	FaultFile
+	// FaultCOW: a private write copied the page into a new anonymous page
+	// (wp_page_copy, do_cow_fault).
+	FaultCOW
+	// FaultReuse: a private write on an exclusively owned anonymous page
+	// made it writable in place (wp_page_reuse).
+	FaultReuse
+	// FaultMkwrite: a shared write made a read-only PTE writable
+	// (wp_page_shared, after ->page_mkwrite if any).
+	FaultMkwrite
+	// FaultNoPage: FinishFault found the PTE already populated (someone
+	// raced the fault; VM_FAULT_NOPAGE) and dropped the page.
+	FaultNoPage
+)
+
+var faultKindNames = [...]string{"spurious", "zero-page", "anon", "file", "cow", "reuse", "mkwrite", "nopage"}
+
+func (k FaultKind) String() string {
+	if k >= 0 && int(k) < len(faultKindNames) {
+		return faultKindNames[k]
+	}
+	return "fault?"
+}
+
+// FaultResult describes what a fault changed, so that the caller can
+// account for the locks the kernel would have taken on the way.
+type FaultResult struct {
+	Kind FaultKind
+	// Page is the page now mapped at the address (nil for a PFN mapping).
+	Page *Page
+	// PTE is the entry now at the address.
+	PTE PTE
+	// Alloc is the page-table levels the fault allocated.
+	Alloc Alloc
+	// AnonVMACreated: anon_vma_prepare allocated a new anon_vma.
+	AnonVMACreated bool
+	// PageCacheAlloc: the page was read into the page cache.
+	PageCacheAlloc bool
+	// TLBFlushed: an existing translation was replaced and flushed
+	// (ptep_clear_flush in wp_page_copy).
+	TLBFlushed bool
+	// Mapped is the number of PTEs installed, fault-around included.
+	Mapped int
+}
+
+func isCOWMapping(f VMFlags) bool { return f&(VM_SHARED|VM_MAYWRITE) == VM_MAYWRITE }
+
+func (m *MM) checkFaultVMA(op string, v *VMA, addr Addr) error {
+	switch {
+	case v == nil || v.mm != m:
+		return errf(op, EINVAL, "VMA of another mm")
+	case !v.attached:
+		return errf(op, EFAULT, "VMA is detached (unmapped)")
+	case !v.Contains(addr):
+		return errf(op, SIGSEGV, "address "+addr.String()+" outside the VMA")
+	}
+	return nil
+}
+
+// HandleFault is the data side of handle_mm_fault for a user access to
+// addr: the caller holds (or checks) the locks. It serves VMAs without
+// driver ops: private anonymous memory (zero page on read, new page on
+// write, copy-on-write of shared or zero pages) and plain file or shmem
+// mappings (page-cache lookup or read-in, fault-around on reads, COW for
+// private writes). For a VMA with Ops it only handles accesses the PTE
+// already allows and private COW, and returns ErrNeedsOps otherwise.
+//
+// Errors: SIGSEGV (address outside the VMA, or an access its flags do not
+// allow: a write without VM_WRITE, any access without VM_READ, VM_WRITE or
+// VM_EXEC, as x86's access_error decides), SIGBUS (file page beyond EOF,
+// PFN/IO mapping without ops), EFAULT (the VMA is detached), ENOMEM.
+func (m *MM) HandleFault(v *VMA, addr Addr, write bool) (FaultResult, error) {
+	const op = "handle_mm_fault"
+	if err := m.checkFaultVMA(op, v, addr); err != nil {
+		return FaultResult{}, err
+	}
+	addr &= PageMask
+	if write && v.Flags&VM_WRITE == 0 {
+		return FaultResult{}, errf(op, SIGSEGV, "write to a VMA without VM_WRITE")
+	}
+	if v.Flags&VM_ACCESS_FLAGS == 0 {
+		return FaultResult{}, errf(op, SIGSEGV, "access to a PROT_NONE VMA")
+	}
+	w, alloc, err := m.AllocTables(addr)
+	if err != nil {
+		return FaultResult{}, err
+	}
+	t := w.Tables[LevelPTE]
+	i := t.Index(addr)
+	if e := w.Entry; e.Present() {
+		r, err := m.faultPresent(v, addr, t, i, e, write)
+		r.Alloc = alloc
+		return r, err
+	}
+	r := FaultResult{Alloc: alloc}
+	switch {
+	case v.Ops != nil:
+		return r, errf(op, ErrNeedsOps, "no PTE and the VMA has driver ops")
+	case v.Flags&(VM_PFNMAP|VM_IO|VM_MIXEDMAP) != 0:
+		return r, errf(op, SIGBUS, "PFN/IO mapping without a fault handler")
+	case v.file == nil:
+		return m.anonFault(v, addr, t, i, write, r)
+	}
+	index := v.PgoffOf(addr)
+	as := v.file.mapping
+	if index >= as.Size {
+		return r, errf(op, SIGBUS, "file page beyond EOF")
+	}
+	p, created, err := as.GetPage(m.mem, index)
+	if err != nil {
+		return r, err
+	}
+	r.PageCacheAlloc = created
+	if write && v.Flags&VM_SHARED == 0 {
+		return m.cowFault(v, addr, t, i, p, r)
+	}
+	pte := MkPTE(p.PFN, PTEAccessed)
+	if write {
+		pte |= PTEWrite | PTEDirty
+		p.dirty = true
+	} else if v.Flags&(VM_SHARED|VM_WRITE) == VM_SHARED|VM_WRITE {
+		pte |= PTEWrite // no write-notify: shmem-like files map writable but clean
+	}
+	m.setEntry(t, i, pte)
+	r.Kind, r.Page, r.PTE, r.Mapped = FaultFile, p, pte, 1
+	if !write && !m.noFaultAround {
+		r.Mapped += m.faultAround(v, addr)
+	}
+	return r, nil
+}
+
+// faultAround maps the cached, unmapped pages of the aligned 64 KiB block
+// around addr, clipped to the VMA and the PTE table (do_fault_around,
+// filemap_map_pages). It never reads pages in.
+func (m *MM) faultAround(v *VMA, addr Addr) int {
+	start := max(addr&^(FaultAroundBytes-1), v.start, addr&^(PMD_SIZE-1))
+	end := min(start+FaultAroundBytes, v.end, (addr&^(PMD_SIZE-1))+PMD_SIZE)
+	as := v.file.mapping
+	w := m.Walk(addr)
+	t := w.Tables[LevelPTE]
+	n := 0
+	for a := start; a < end; a += PageSize {
+		i := t.Index(a)
+		if t.ptes[i] != 0 {
+			continue
+		}
+		idx := v.PgoffOf(a)
+		p := as.pages[idx]
+		if p == nil || idx >= as.Size {
+			continue
+		}
+		pte := MkPTE(p.PFN, PTEAccessed)
+		if v.Flags&(VM_SHARED|VM_WRITE) == VM_SHARED|VM_WRITE {
+			pte |= PTEWrite
+		}
+		m.setEntry(t, i, pte)
+		n++
+	}
+	return n
+}
+
+func (m *MM) anonFault(v *VMA, addr Addr, t *PageTable, i int, write bool, r FaultResult) (FaultResult, error) {
+	if !write {
+		pte := MkPTE(m.mem.zero.PFN, PTEAccessed|PTESpecial)
+		m.setEntry(t, i, pte)
+		r.Kind, r.Page, r.PTE, r.Mapped = FaultZeroPage, m.mem.zero, pte, 1
+		return r, nil
+	}
+	_, r.AnonVMACreated = m.PrepareAnonVMA(v)
+	p, err := m.mem.AllocPage()
+	if err != nil {
+		return r, err
+	}
+	m.makeAnon(p, v, addr)
+	pte := MkPTE(p.PFN, PTEAccessed|PTEDirty|PTEWrite)
+	m.setEntry(t, i, pte)
+	_ = p.Put() // the page table's reference is the one that stays
+	r.Kind, r.Page, r.PTE, r.Mapped = FaultAnon, p, pte, 1
+	return r, nil
+}
+
+// makeAnon turns a fresh page into v's anonymous page for addr
+// (folio_add_new_anon_rmap).
+func (m *MM) makeAnon(p *Page, v *VMA, addr Addr) {
+	p.anon = true
+	p.dirty = true
+	p.anonVMA = v.anonVMA
+	p.index = v.PgoffOf(addr)
+}
+
+// cowFault maps a private copy of src (nil for a PFN without struct page)
+// at addr, replacing whatever t[i] held.
+func (m *MM) cowFault(v *VMA, addr Addr, t *PageTable, i int, src *Page, r FaultResult) (FaultResult, error) {
+	_, created := m.PrepareAnonVMA(v)
+	r.AnonVMACreated = r.AnonVMACreated || created
+	p, err := m.mem.AllocPage()
+	if err != nil {
+		return r, err
+	}
+	_ = src // the data is not modelled; the copy is a new page
+	m.makeAnon(p, v, addr)
+	pte := MkPTE(p.PFN, PTEAccessed|PTEDirty|PTEWrite)
+	if t.ptes[i] != 0 {
+		m.setEntry(t, i, 0)
+		m.TLB.FlushRange(addr, addr+PageSize)
+		r.TLBFlushed = true
+	}
+	m.setEntry(t, i, pte)
+	_ = p.Put()
+	r.Kind, r.Page, r.PTE, r.Mapped = FaultCOW, p, pte, 1
+	return r, nil
+}
+
+func (m *MM) faultPresent(v *VMA, addr Addr, t *PageTable, i int, e PTE, write bool) (FaultResult, error) {
+	page := m.mem.Page(e.PFN())
+	if !write || e.Writable() {
+		ne := e | PTEAccessed
+		if write {
+			ne |= PTEDirty
+			if page != nil && !page.zero {
+				page.dirty = true
+			}
+		}
+		t.ptes[i] = ne
+		return FaultResult{Kind: FaultSpurious, Page: page, PTE: ne}, nil
+	}
+	// write to a read-only PTE: do_wp_page
+	if v.Flags&VM_SHARED != 0 {
+		if v.Ops != nil {
+			return FaultResult{Page: page, PTE: e}, errf("do_wp_page", ErrNeedsOps, "shared write needs ->page_mkwrite/->pfn_mkwrite")
+		}
+		ne := e | PTEWrite | PTEDirty | PTEAccessed
+		t.ptes[i] = ne
+		if page != nil {
+			page.dirty = true
+		}
+		return FaultResult{Kind: FaultMkwrite, Page: page, PTE: ne}, nil
+	}
+	if p := m.accountedPage(e); p != nil && p.anon && p.mapcount == 1 && p.refcount == 1 {
+		ne := e | PTEWrite | PTEDirty | PTEAccessed
+		t.ptes[i] = ne
+		p.dirty = true
+		if p.anonVMA == nil {
+			p.anonVMA = v.anonVMA
+		}
+		return FaultResult{Kind: FaultReuse, Page: p, PTE: ne}, nil
+	}
+	var src *Page
+	if !e.Special() {
+		src = page
+	}
+	return m.cowFault(v, addr, t, i, src, FaultResult{})
+}
+
+// MkWrite makes the read-only PTE at addr writable and dirty after a
+// shared VMA's ->page_mkwrite or ->pfn_mkwrite agreed (wp_page_shared /
+// wp_pfn_shared finishing). It fails with EFAULT if nothing is mapped there.
+func (m *MM) MkWrite(v *VMA, addr Addr) (FaultResult, error) {
+	const op = "wp_page_shared"
+	if err := m.checkFaultVMA(op, v, addr); err != nil {
+		return FaultResult{}, err
+	}
+	w := m.Walk(addr)
+	if !w.Present() {
+		return FaultResult{}, errf(op, EFAULT, "no PTE at "+addr.String())
+	}
+	t := w.Tables[LevelPTE]
+	ne := w.Entry | PTEWrite | PTEDirty | PTEAccessed
+	t.ptes[t.Index(addr)] = ne
+	p := m.accountedPage(ne)
+	if p != nil {
+		p.dirty = true
+	}
+	return FaultResult{Kind: FaultMkwrite, Page: p, PTE: ne}, nil
+}
+
+// FinishFault installs the page a driver's ->fault returned (finish_fault,
+// or do_cow_fault for a private write, which maps a copy instead). It
+// consumes the reference the page came with, as the kernel's fault path
+// does: the mapping keeps its own. If the PTE is already populated the
+// result is FaultNoPage and nothing is mapped. A read fault maps the page
+// read-only. Errors: SIGSEGV outside the VMA, EFAULT for a detached VMA,
+// EINVAL for a nil or freed page, ENOMEM.
+func (m *MM) FinishFault(v *VMA, addr Addr, page *Page, write bool) (FaultResult, error) {
+	const op = "finish_fault"
+	if err := m.checkFaultVMA(op, v, addr); err != nil {
+		return FaultResult{}, err
+	}
+	if page == nil || page.freed {
+		return FaultResult{}, errf(op, EINVAL, "nil or freed page")
+	}
+	addr &= PageMask
+	w, alloc, err := m.AllocTables(addr)
+	if err != nil {
+		return FaultResult{}, err
+	}
+	r := FaultResult{Alloc: alloc}
+	t := w.Tables[LevelPTE]
+	i := t.Index(addr)
+	if write && isCOWMapping(v.Flags) {
+		if w.Entry != 0 {
+			_ = page.Put()
+			r.Kind, r.PTE = FaultNoPage, w.Entry
+			return r, nil
+		}
+		r, err = m.cowFault(v, addr, t, i, page, r)
+		_ = page.Put()
+		return r, err
+	}
+	if w.Entry != 0 {
+		_ = page.Put()
+		r.Kind, r.PTE = FaultNoPage, w.Entry
+		return r, nil
+	}
+	pte := MkPTE(page.PFN, PTEAccessed)
+	if page.zero {
+		pte |= PTESpecial
+	}
+	if write {
+		pte |= PTEWrite | PTEDirty
+		page.dirty = true
+	}
+	m.setEntry(t, i, pte)
+	_ = page.Put()
+	r.Kind, r.Page, r.PTE, r.Mapped = FaultFile, page, pte, 1
+	return r, nil
+}
+
+// InsertPage maps a driver page at addr (vm_insert_page / insert_page).
+// If the VMA lacks VM_MIXEDMAP it is set, as vm_insert_page does with
+// vm_flags_set (legal only under the mmap write lock, i.e. from f_op->mmap:
+// the caller checks). The page gains a reference and a mapcount; the
+// caller keeps its own. The PTE is writable when the VMA is shared and
+// writable. Call Walk first to learn which tables this will allocate.
+//
+// Errors: EFAULT if addr is outside the VMA, EINVAL for an anonymous,
+// freed or unreferenced page, for the zero page in a shared writable
+// mapping, and for a VM_PFNMAP VMA (where the kernel BUG()s), EBUSY if the
+// PTE is populated, ENOMEM.
+func (m *MM) InsertPage(v *VMA, addr Addr, page *Page) error {
+	_, err := m.insertPage("vm_insert_page", v, addr, page, false, false)
+	return err
+}
+
+// InsertPageMkwrite is vmf_insert_page_mkwrite: like InsertPage, but a
+// write maps the page writable and dirty, and an existing PTE for the same
+// page is upgraded instead of failing with EBUSY.
+func (m *MM) InsertPageMkwrite(v *VMA, addr Addr, page *Page, write bool) error {
+	_, err := m.insertPage("vmf_insert_page_mkwrite", v, addr, page, write, true)
+	return err
+}
+
+func (m *MM) insertPage(op string, v *VMA, addr Addr, page *Page, write, mkwrite bool) (Alloc, error) {
+	switch {
+	case v == nil || v.mm != m:
+		return 0, errf(op, EINVAL, "VMA of another mm")
+	case addr < v.start || addr >= v.end:
+		return 0, errf(op, EFAULT, "address "+addr.String()+" outside the VMA")
+	case v.Flags&VM_PFNMAP != 0:
+		return 0, errf(op, EINVAL, "VM_PFNMAP VMA (the kernel BUG()s)")
+	case page == nil || page.freed || page.refcount <= 0:
+		return 0, errf(op, EINVAL, "freed or unreferenced page")
+	case page.anon:
+		return 0, errf(op, EINVAL, "anonymous page")
+	case page.zero && !isCOWMapping(v.Flags) && v.Flags&VM_WRITE != 0:
+		return 0, errf(op, EINVAL, "zero page in a shared writable mapping")
+	}
+	addr &= PageMask
+	v.Flags |= VM_MIXEDMAP
+	w, alloc, err := m.AllocTables(addr)
+	if err != nil {
+		return alloc, err
+	}
+	t := w.Tables[LevelPTE]
+	i := t.Index(addr)
+	if w.Entry != 0 {
+		if mkwrite && write && w.Entry.PFN() == page.PFN {
+			t.ptes[i] = w.Entry | PTEWrite | PTEDirty | PTEAccessed
+			page.dirty = true
+			return alloc, nil
+		}
+		return alloc, errf(op, EBUSY, "PTE already populated")
+	}
+	pte := MkPTE(page.PFN, PTEAccessed)
+	if v.Flags&(VM_SHARED|VM_WRITE) == VM_SHARED|VM_WRITE {
+		pte |= PTEWrite
+	}
+	if write && mkwrite {
+		pte |= PTEWrite | PTEDirty
+		page.dirty = true
+	}
+	if page.zero {
+		pte = pte.Without(PTEWrite) | PTESpecial
+	}
+	m.setEntry(t, i, pte)
+	return alloc, nil
+}
+
+// InsertPFN maps a raw PFN at addr with a special PTE, which no page
+// refcount or mapcount follows (vmf_insert_pfn). Errors: EINVAL unless the
+// VMA is VM_PFNMAP or VM_MIXEDMAP (the kernel BUG()s), EFAULT outside the
+// VMA, EBUSY if the PTE is populated (which vmf_insert_pfn reports as
+// VM_FAULT_NOPAGE, i.e. success), ENOMEM.
+func (m *MM) InsertPFN(v *VMA, addr Addr, pfn PFN) error {
+	const op = "vmf_insert_pfn"
+	switch {
+	case v == nil || v.mm != m:
+		return errf(op, EINVAL, "VMA of another mm")
+	case v.Flags&(VM_PFNMAP|VM_MIXEDMAP) == 0:
+		return errf(op, EINVAL, "VMA is neither VM_PFNMAP nor VM_MIXEDMAP")
+	case addr < v.start || addr >= v.end:
+		return errf(op, EFAULT, "address "+addr.String()+" outside the VMA")
+	}
+	addr &= PageMask
+	w, _, err := m.AllocTables(addr)
+	if err != nil {
+		return err
+	}
+	if w.Entry != 0 {
+		return errf(op, EBUSY, "PTE already populated")
+	}
+	pte := MkPTE(pfn, PTEAccessed|PTESpecial)
+	if v.Flags&(VM_SHARED|VM_WRITE) == VM_SHARED|VM_WRITE {
+		pte |= PTEWrite
+	}
+	t := w.Tables[LevelPTE]
+	m.setEntry(t, t.Index(addr), pte)
+	return nil
+}
+
+// RemapPFNRange maps size bytes of consecutive PFNs from pfn at addr
+// (remap_pfn_range): it sets VM_IO|VM_PFNMAP|VM_DONTEXPAND|VM_DONTDUMP and
+// installs special PTEs. A COW mapping must be remapped whole, and gets
+// vm_pgoff = pfn. Errors: EINVAL for a bad range, EACCES if a PTE in the
+// range is populated (the entries before it stay), ENOMEM.
+func (m *MM) RemapPFNRange(v *VMA, addr Addr, pfn PFN, size uint64) error {
+	const op = "remap_pfn_range"
+	l, ok := pageAlignLen(size)
+	switch {
+	case v == nil || v.mm != m:
+		return errf(op, EINVAL, "VMA of another mm")
+	case !addr.PageAligned() || !ok || addr < v.start || addr+Addr(l) > v.end || addr+Addr(l) < addr:
+		return errf(op, EINVAL, "range outside the VMA")
+	case isCOWMapping(v.Flags) && (addr != v.start || addr+Addr(l) != v.end):
+		return errf(op, EINVAL, "partial remap of a COW mapping")
+	}
+	if isCOWMapping(v.Flags) && v.pgoff != uint64(pfn) {
+		if v.attached && v.file != nil {
+			v.file.mapping.imapRemove(v)
+			v.pgoff = uint64(pfn)
+			v.file.mapping.imapInsert(v)
+		} else {
+			v.pgoff = uint64(pfn)
+		}
+	}
+	v.Flags |= VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP
+	for a := addr; a < addr+Addr(l); a += PageSize {
+		w, _, err := m.AllocTables(a)
+		if err != nil {
+			return err
+		}
+		if w.Entry != 0 {
+			return errf(op, EACCES, "PTE already populated at "+a.String())
+		}
+		pte := MkPTE(pfn+PFN((a-addr)>>PageShift), PTEAccessed|PTESpecial)
+		if v.Flags&(VM_SHARED|VM_WRITE) == VM_SHARED|VM_WRITE {
+			pte |= PTEWrite
+		}
+		t := w.Tables[LevelPTE]
+		m.setEntry(t, t.Index(a), pte)
+	}
+	return nil
+}

@@ -1,0 +1,200 @@
+package mmcore
+
+// PageShift and PageSize are x86-64's base page size.
+const (
+	PageShift = 12
+	PageSize  = 1 << PageShift
+	PageMask  = ^Addr(PageSize - 1)
+)
+
+// Addr is a user virtual address.
+type Addr uint64
+
+// String prints the address in hex, as kernel messages do.
+func (a Addr) String() string { return "0x" + hex(uint64(a)) }
+
+// PageAligned reports whether a is a multiple of PageSize.
+func (a Addr) PageAligned() bool { return a&(PageSize-1) == 0 }
+
+// PFN is a physical page frame number.
+type PFN uint64
+
+// firstPFN keeps PFN 0 invalid, so a zero PTE never names a page.
+const firstPFN PFN = 0x1000
+
+// Memory is the physical memory of one simulated machine, shared by all its
+// MMs. Pages are never forgotten: a freed page stays findable by PFN and is
+// marked freed, so a stale TLB entry or a leaked pointer that reaches it is
+// reported as a use-after-free rather than silently reading a new page.
+type Memory struct {
+	pages []*Page // indexed by PFN - firstPFN
+	zero  *Page
+	live  int
+
+	// Limit is the number of pages that may be allocated at once (zero
+	// means unlimited); beyond it AllocPage fails with ENOMEM, which lets a
+	// script exercise the allocation-failure paths.
+	Limit int
+	// Quarantine, when positive, lets a freed PFN be handed out again once
+	// that many other pages have been freed after it (like KASAN's
+	// quarantine). Zero means PFNs are never reused, which keeps every
+	// use-after-free detectable at the cost of memory in long runs.
+	Quarantine int
+	freed      []PFN // FIFO of reusable PFNs, oldest first
+}
+
+// NewMemory returns an empty machine memory holding only the shared zero
+// page.
+func NewMemory() *Memory {
+	m := &Memory{}
+	z := m.newPage()
+	z.zero = true
+	z.refcount = 1 // never drops: the zero page is not refcounted when mapped
+	m.zero = z
+	m.live = 0
+	return m
+}
+
+func (m *Memory) newPage() *Page {
+	p := &Page{PFN: firstPFN + PFN(len(m.pages)), mem: m}
+	m.pages = append(m.pages, p)
+	m.live++
+	return p
+}
+
+// ZeroPage returns the shared zero page (ZERO_PAGE(0)), mapped read-only by
+// read faults on private anonymous memory.
+func (m *Memory) ZeroPage() *Page { return m.zero }
+
+// LivePages is the number of allocated, not yet freed pages (the zero page
+// excluded).
+func (m *Memory) LivePages() int { return m.live }
+
+// Page returns the page with this PFN, freed or not, or nil when the PFN was
+// never a page of this memory (device memory mapped with InsertPFN).
+func (m *Memory) Page(pfn PFN) *Page {
+	if pfn < firstPFN || pfn-firstPFN >= PFN(len(m.pages)) {
+		return nil
+	}
+	return m.pages[pfn-firstPFN]
+}
+
+// AllocPage allocates an order-0 page with refcount 1 (alloc_page). It fails
+// with ENOMEM beyond Limit.
+func (m *Memory) AllocPage() (*Page, error) {
+	if m.Limit > 0 && m.live >= m.Limit {
+		return nil, errf("alloc_page", ENOMEM, "memory limit reached")
+	}
+	var p *Page
+	if m.Quarantine > 0 && len(m.freed) > m.Quarantine {
+		pfn := m.freed[0]
+		m.freed = m.freed[1:]
+		p = m.pages[pfn-firstPFN]
+		gen := p.gen + 1
+		*p = Page{PFN: pfn, mem: m, gen: gen}
+		m.live++
+	} else {
+		p = m.newPage()
+	}
+	p.refcount = 1
+	return p, nil
+}
+
+// Page is a struct page / order-0 folio. Its counters follow the kernel's
+// meaning: the refcount counts every reference (page tables, page cache,
+// pins, the allocator's caller), the mapcount counts the PTEs that map it.
+type Page struct {
+	PFN PFN
+
+	mem      *Memory
+	refcount int32
+	mapcount int32
+	freed    bool
+	zero     bool
+	anon     bool
+	dirty    bool
+	gen      uint64 // bumped when a quarantined PFN is reused
+
+	// folio->mapping and folio->index: the anon_vma and linear page index
+	// for anonymous pages, the address_space and file index for page cache.
+	anonVMA *AnonVMA
+	mapping *AddressSpace
+	index   uint64
+}
+
+// Refcount is the page's reference count (folio_ref_count).
+func (p *Page) Refcount() int { return int(p.refcount) }
+
+// Mapcount is the number of PTEs mapping the page (folio_mapcount).
+func (p *Page) Mapcount() int { return int(p.mapcount) }
+
+// Freed reports whether the page went back to the allocator. A freed page is
+// never mapped legitimately; reaching one is a use-after-free.
+func (p *Page) Freed() bool { return p.freed }
+
+// Zero reports whether this is the shared zero page.
+func (p *Page) Zero() bool { return p.zero }
+
+// Anon reports whether the page is anonymous (PageAnon).
+func (p *Page) Anon() bool { return p.anon }
+
+// Dirty reports whether the page was written through a mapping or marked
+// dirty.
+func (p *Page) Dirty() bool { return p.dirty }
+
+// SetDirty marks the page dirty (set_page_dirty).
+func (p *Page) SetDirty() { p.dirty = true }
+
+// AnonVMA is the anon_vma of an anonymous page, nil otherwise.
+func (p *Page) AnonVMA() *AnonVMA { return p.anonVMA }
+
+// Mapping is the address_space of a page-cache page, nil otherwise.
+func (p *Page) Mapping() *AddressSpace { return p.mapping }
+
+// Index is the page's offset in its file (page cache) or its linear index
+// in its anon_vma (anonymous pages), in pages.
+func (p *Page) Index() uint64 { return p.index }
+
+// Generation distinguishes successive lives of a PFN when Memory reuses
+// PFNs (see Memory.Quarantine).
+func (p *Page) Generation() uint64 { return p.gen }
+
+// Get takes a reference (get_page). Taking one on a freed page is a
+// use-after-free and fails with EINVAL, leaving the page freed.
+func (p *Page) Get() error {
+	if p.freed {
+		return errf("get_page", EINVAL, "page "+p.name()+" already freed")
+	}
+	if p.zero {
+		return nil
+	}
+	p.refcount++
+	return nil
+}
+
+// Put drops a reference (put_page) and frees the page when it was the last.
+// Dropping one on a freed page fails with EINVAL (a double free).
+func (p *Page) Put() error {
+	if p.freed {
+		return errf("put_page", EINVAL, "page "+p.name()+" already freed")
+	}
+	if p.zero {
+		return nil
+	}
+	p.refcount--
+	if p.refcount <= 0 {
+		p.free()
+	}
+	return nil
+}
+
+func (p *Page) free() {
+	p.refcount = 0
+	p.freed = true
+	p.mem.live--
+	if p.mem.Quarantine > 0 {
+		p.mem.freed = append(p.mem.freed, p.PFN)
+	}
+}
+
+func (p *Page) name() string { return "pfn 0x" + hex(uint64(p.PFN)) }

@@ -1,0 +1,575 @@
+package mmcore
+
+import "strings"
+
+// Level names a page-table level. A table "at level L" holds the level-L
+// entries (a PMD table holds PMD entries, each pointing to a PTE table).
+type Level int
+
+// Page-table levels, top to bottom. LevelNone is "no table at all", what
+// Walk reports for an address outside user space.
+const (
+	LevelNone Level = iota - 1
+	LevelPGD
+	LevelP4D
+	LevelPUD
+	LevelPMD
+	LevelPTE
+)
+
+var levelNames = [...]string{"PGD", "P4D", "PUD", "PMD", "PTE"}
+
+func (l Level) String() string {
+	if l >= LevelPGD && l <= LevelPTE {
+		return levelNames[l]
+	}
+	return "none"
+}
+
+// x86-64 paging geometry.
+const (
+	PTRS_PER_TABLE = 512
+	PMD_SHIFT      = 21
+	PUD_SHIFT      = 30
+	P4D_SHIFT      = 39
+	PMD_SIZE       = 1 << PMD_SHIFT
+	PUD_SIZE       = 1 << PUD_SHIFT
+)
+
+// levelShift is the shift of one entry at level l: 12 for a PTE, 21 for a
+// PMD, ... The PGD's depends on the paging mode: with 4 levels the P4D is
+// folded into the PGD, whose entries then cover 2^39 bytes.
+func levelShift(l Level, levels int) uint {
+	switch l {
+	case LevelPTE:
+		return PageShift
+	case LevelPMD:
+		return PMD_SHIFT
+	case LevelPUD:
+		return PUD_SHIFT
+	case LevelP4D:
+		return P4D_SHIFT
+	}
+	if levels == 5 {
+		return 48
+	}
+	return P4D_SHIFT
+}
+
+// PageTableIndices returns the PGD, P4D, PUD, PMD and PTE indices of addr
+// (pgd_index ... pte_index). With 4 levels the P4D index is 0: the P4D is
+// folded (PTRS_PER_P4D is 1) and p4d_offset returns the PGD entry itself.
+func PageTableIndices(addr Addr, levels int) [5]int {
+	var ix [5]int
+	ix[LevelPGD] = int(addr>>levelShift(LevelPGD, levels)) & (PTRS_PER_TABLE - 1)
+	if levels == 5 {
+		ix[LevelP4D] = int(addr>>P4D_SHIFT) & (PTRS_PER_TABLE - 1)
+	}
+	ix[LevelPUD] = int(addr>>PUD_SHIFT) & (PTRS_PER_TABLE - 1)
+	ix[LevelPMD] = int(addr>>PMD_SHIFT) & (PTRS_PER_TABLE - 1)
+	ix[LevelPTE] = int(addr>>PageShift) & (PTRS_PER_TABLE - 1)
+	return ix
+}
+
+// TaskSize is TASK_SIZE_MAX for the paging mode: the end of user space,
+// one page short of 2^47 (4 levels) or 2^56 (5 levels).
+func TaskSize(levels int) Addr {
+	if levels == 5 {
+		return 1<<56 - PageSize
+	}
+	return 1<<47 - PageSize
+}
+
+// Canonical reports whether addr is canonical for the paging mode: bits
+// above the top implemented bit (47 or 56) all equal it.
+func Canonical(addr Addr, levels int) bool {
+	vbits := uint(48)
+	if levels == 5 {
+		vbits = 57
+	}
+	top := int64(addr) >> (vbits - 1)
+	return top == 0 || top == -1
+}
+
+// PTE is an x86-64 page-table entry, with the hardware's bit layout so that
+// values print as a kernel developer expects.
+type PTE uint64
+
+// PTE bits (arch/x86/include/asm/pgtable_types.h).
+const (
+	PTEPresent  PTE = 1 << 0
+	PTEWrite    PTE = 1 << 1
+	PTEUser     PTE = 1 << 2
+	PTEAccessed PTE = 1 << 5 // "young"
+	PTEDirty    PTE = 1 << 6
+	PTESpecial  PTE = 1 << 9 // _PAGE_SPECIAL: no struct page to account (PFN maps, the zero page)
+	PTENoExec   PTE = 1 << 63
+	pteFlagMask PTE = PTEPresent | PTEWrite | PTEUser | PTEAccessed | PTEDirty | PTESpecial | PTENoExec
+	ptePFNMask  PTE = ((1 << 52) - 1) &^ (PageSize - 1)
+)
+
+// MkPTE builds a PTE mapping pfn with the given flag bits (pfn_pte); it sets
+// PTEPresent and PTEUser.
+func MkPTE(pfn PFN, flags PTE) PTE {
+	return (PTE(pfn)<<PageShift)&ptePFNMask | flags&pteFlagMask | PTEPresent | PTEUser
+}
+
+// None reports an empty entry (pte_none).
+func (p PTE) None() bool { return p == 0 }
+
+// Present reports pte_present.
+func (p PTE) Present() bool { return p&PTEPresent != 0 }
+
+// PFN returns the mapped frame (pte_pfn).
+func (p PTE) PFN() PFN { return PFN((p & ptePFNMask) >> PageShift) }
+
+// Writable reports pte_write.
+func (p PTE) Writable() bool { return p&PTEWrite != 0 }
+
+// Dirty reports pte_dirty.
+func (p PTE) Dirty() bool { return p&PTEDirty != 0 }
+
+// Young reports pte_young (the accessed bit).
+func (p PTE) Young() bool { return p&PTEAccessed != 0 }
+
+// Special reports pte_special: a PFN-map or zero-page entry whose page, if
+// any, is not refcounted or mapcounted through this entry.
+func (p PTE) Special() bool { return p&PTESpecial != 0 }
+
+// With returns p with the flag bits set (pte_mkwrite, pte_mkdirty, ...).
+func (p PTE) With(flags PTE) PTE { return p | flags&pteFlagMask }
+
+// Without returns p with the flag bits cleared (pte_wrprotect, pte_mkclean, ...).
+func (p PTE) Without(flags PTE) PTE { return p &^ (flags & pteFlagMask) }
+
+func (p PTE) String() string {
+	if p.None() {
+		return "pte_none"
+	}
+	var b strings.Builder
+	b.WriteString("pfn=0x" + hex(uint64(p.PFN())))
+	for _, f := range []struct {
+		bit  PTE
+		name string
+	}{{PTEPresent, "present"}, {PTEWrite, "write"}, {PTEDirty, "dirty"}, {PTEAccessed, "young"}, {PTESpecial, "special"}} {
+		if p&f.bit != 0 {
+			b.WriteString(" " + f.name)
+		}
+	}
+	return b.String()
+}
+
+// PageTable is one page-table page. As in the kernel, the split page-table
+// lock of a PMD or PTE table lives in the page itself.
+type PageTable struct {
+	// Lock is owned by the lock checker built on top (mmscript's runtime),
+	// which keeps the split PMD/PTE spinlock there (ptlock); mmcore never
+	// reads it. The PGD, P4D and PUD tables' entries are protected by
+	// mm->page_table_lock instead (MM.PageTableLock).
+	Lock any
+
+	level  Level
+	shift  uint // shift of one entry of this table
+	base   Addr // first address this table covers
+	next   []*PageTable
+	ptes   []PTE
+	used   int
+	freed  bool
+	parent *PageTable
+	pindex int
+}
+
+// Level is the level of the entries this table holds.
+func (t *PageTable) Level() Level { return t.level }
+
+// Base is the first user address the table covers.
+func (t *PageTable) Base() Addr { return t.base }
+
+// End is the first address past the table's coverage.
+func (t *PageTable) End() Addr { return t.base + Addr(PTRS_PER_TABLE)<<t.shift }
+
+// Used is the number of non-empty entries.
+func (t *PageTable) Used() int { return t.used }
+
+// Freed reports whether the table was freed (free_pgtables). A walker that
+// kept a pointer to it across the free holds a dangling table.
+func (t *PageTable) Freed() bool { return t.freed }
+
+// Entry returns entry i of a PTE table (pte_none for other levels or a bad
+// index).
+func (t *PageTable) Entry(i int) PTE {
+	if t.ptes == nil || i < 0 || i >= len(t.ptes) {
+		return 0
+	}
+	return t.ptes[i]
+}
+
+// Child returns the table that entry i of an upper-level table points to.
+func (t *PageTable) Child(i int) *PageTable {
+	if t.next == nil || i < 0 || i >= len(t.next) {
+		return nil
+	}
+	return t.next[i]
+}
+
+// Index returns the entry index of addr in this table.
+func (t *PageTable) Index(addr Addr) int { return int(addr>>t.shift) & (PTRS_PER_TABLE - 1) }
+
+// Walk is the result of a page-table walk: which tables exist for an
+// address, down to the PTE if its table exists.
+type Walk struct {
+	Addr Addr
+	// Depth is the deepest level whose table exists: LevelPTE means the PTE
+	// table exists and Entry is meaningful; LevelPMD means the PMD entry is
+	// empty; LevelNone means the address is outside user space.
+	Depth Level
+	// Tables[l] is the table holding addr's level-l entry. With 4 levels
+	// Tables[LevelP4D] is the PGD itself, as p4d_offset returns it.
+	Tables [5]*PageTable
+	// Entry is the PTE (pte_none when absent).
+	Entry PTE
+}
+
+// PMD returns the PMD table (holding addr's PMD entry), or nil.
+func (w *Walk) PMD() *PageTable { return w.Tables[LevelPMD] }
+
+// PTETable returns the PTE table, or nil.
+func (w *Walk) PTETable() *PageTable { return w.Tables[LevelPTE] }
+
+// Present reports whether a present PTE maps the address.
+func (w *Walk) Present() bool { return w.Depth == LevelPTE && w.Entry.Present() }
+
+// Alloc records which page-table levels an operation allocated. The kernel
+// installs P4D, PUD and PMD tables under mm->page_table_lock
+// (__p4d_alloc, __pud_alloc, and __pmd_alloc through pud_lock, which is
+// page_table_lock on x86), and a PTE table under the PMD's split lock
+// (__pte_alloc via pmd_lock).
+type Alloc uint8
+
+// Alloc bits.
+const (
+	AllocP4D Alloc = 1 << iota
+	AllocPUD
+	AllocPMD
+	AllocPTE
+)
+
+// NeedsPageTableLock reports whether the kernel would have taken
+// mm->page_table_lock.
+func (a Alloc) NeedsPageTableLock() bool { return a&(AllocP4D|AllocPUD|AllocPMD) != 0 }
+
+// NeedsPMDLock reports whether the kernel would have taken the PMD lock to
+// install a PTE table.
+func (a Alloc) NeedsPMDLock() bool { return a&AllocPTE != 0 }
+
+func (a Alloc) String() string {
+	if a == 0 {
+		return "none"
+	}
+	var parts []string
+	for i, n := range []string{"P4D", "PUD", "PMD", "PTE"} {
+		if a&(1<<i) != 0 {
+			parts = append(parts, n)
+		}
+	}
+	return strings.Join(parts, "|")
+}
+
+func (m *MM) newTable(level Level, base Addr, parent *PageTable, pindex int) *PageTable {
+	t := &PageTable{level: level, shift: levelShift(level, m.levels), parent: parent, pindex: pindex}
+	t.base = base &^ (Addr(PTRS_PER_TABLE)<<t.shift - 1)
+	if level == LevelPGD {
+		t.base = 0
+	}
+	if level == LevelPTE {
+		t.ptes = make([]PTE, PTRS_PER_TABLE)
+	} else {
+		t.next = make([]*PageTable, PTRS_PER_TABLE)
+	}
+	m.nrPgtables++
+	return t
+}
+
+// childLevel is the level of the tables that t's entries point to.
+func (m *MM) childLevel(t *PageTable) Level {
+	if t.level == LevelPGD && m.levels == 4 {
+		return LevelPUD
+	}
+	return t.level + 1
+}
+
+// Walk looks addr up in the page tables without allocating (a lockless
+// walk, or follow_pte). It is allocation-free.
+func (m *MM) Walk(addr Addr) Walk {
+	w := Walk{Addr: addr, Depth: LevelNone}
+	if addr >= m.taskSize {
+		return w
+	}
+	t := m.pgd
+	w.Tables[LevelPGD] = t
+	w.Depth = LevelPGD
+	if m.levels == 4 {
+		w.Tables[LevelP4D] = t
+		w.Depth = LevelP4D
+	}
+	for t.next != nil {
+		c := t.next[int(addr>>t.shift)&(PTRS_PER_TABLE-1)]
+		if c == nil {
+			return w
+		}
+		t = c
+		w.Tables[t.level] = t
+		w.Depth = t.level
+	}
+	w.Entry = t.ptes[int(addr>>PageShift)&(PTRS_PER_TABLE-1)]
+	return w
+}
+
+// AllocTables walks to addr's PTE table, allocating the missing levels
+// (walk_to_pmd + pte_alloc), and reports which ones it allocated so that
+// the caller can account for the locks the kernel takes to install them.
+// It fails with EFAULT outside user space.
+func (m *MM) AllocTables(addr Addr) (Walk, Alloc, error) {
+	if addr >= m.taskSize {
+		return Walk{Addr: addr, Depth: LevelNone}, 0, errf("pte_alloc", EFAULT, "address "+addr.String()+" outside user space")
+	}
+	var alloc Alloc
+	t := m.pgd
+	for t.next != nil {
+		i := int(addr>>t.shift) & (PTRS_PER_TABLE - 1)
+		c := t.next[i]
+		if c == nil {
+			cl := m.childLevel(t)
+			c = m.newTable(cl, addr, t, i)
+			t.next[i] = c
+			t.used++
+			switch cl {
+			case LevelP4D:
+				alloc |= AllocP4D
+			case LevelPUD:
+				alloc |= AllocPUD
+			case LevelPMD:
+				alloc |= AllocPMD
+			case LevelPTE:
+				alloc |= AllocPTE
+			}
+		}
+		t = c
+	}
+	return m.Walk(addr), alloc, nil
+}
+
+// PageTables is the number of page-table pages the MM holds, the PGD
+// included (what VmPTE counts, in pages).
+func (m *MM) PageTables() int { return m.nrPgtables }
+
+// RSS counts the pages mapped by an MM, as its rss_stat does.
+type RSS struct {
+	File  int // MM_FILEPAGES
+	Anon  int // MM_ANONPAGES
+	Shmem int // MM_SHMEMPAGES
+}
+
+// RSS returns the MM's resident-set counters.
+func (m *MM) RSS() RSS { return m.rss }
+
+func (m *MM) rssAdd(p *Page, d int) {
+	switch {
+	case p.anon:
+		m.rss.Anon += d
+	case p.mapping != nil && p.mapping.shmem:
+		m.rss.Shmem += d
+	default:
+		m.rss.File += d
+	}
+}
+
+// accountedPage returns the page a PTE maps and must account for, or nil
+// for special entries, the zero page and PFNs without a struct page.
+func (m *MM) accountedPage(pte PTE) *Page {
+	if !pte.Present() || pte.Special() {
+		return nil
+	}
+	p := m.mem.Page(pte.PFN())
+	if p == nil || p.zero {
+		return nil
+	}
+	return p
+}
+
+// setEntry stores pte in t[i], accounting for the entry it replaces and the
+// new one: a normal page gains a mapcount and a reference per PTE (the
+// rmap add and get_page of the install paths) and loses them on clear.
+func (m *MM) setEntry(t *PageTable, i int, pte PTE) {
+	old := t.ptes[i]
+	if p := m.accountedPage(old); p != nil {
+		if old.Dirty() {
+			p.dirty = true
+		}
+		p.mapcount--
+		m.rssAdd(p, -1)
+		if !p.freed {
+			_ = p.Put()
+		}
+	}
+	if p := m.accountedPage(pte); p != nil {
+		p.mapcount++
+		p.refcount++
+		m.rssAdd(p, 1)
+	}
+	switch {
+	case old == 0 && pte != 0:
+		t.used++
+	case old != 0 && pte == 0:
+		t.used--
+	}
+	t.ptes[i] = pte
+}
+
+func (m *MM) checkInstall(op string, pte PTE) error {
+	if !pte.Present() || pte.Special() {
+		return nil
+	}
+	p := m.mem.Page(pte.PFN())
+	if p == nil {
+		return errf(op, EINVAL, "non-special PTE for pfn 0x"+hex(uint64(pte.PFN()))+" without a struct page")
+	}
+	if p.freed {
+		return errf(op, EINVAL, "PTE for freed page "+p.name())
+	}
+	return nil
+}
+
+// SetPTE stores pte for addr (set_pte_at) and returns the entry it
+// replaced. The PTE table must exist (EFAULT otherwise; allocate it with
+// AllocTables). A normal page gains a mapcount and a reference; the
+// replaced entry's page loses them (and is freed if that was the last
+// reference). Special entries and the zero page are not accounted. A
+// non-special PTE for an unknown or freed PFN fails with EINVAL.
+func (m *MM) SetPTE(addr Addr, pte PTE) (PTE, error) {
+	w := m.Walk(addr)
+	if w.Depth != LevelPTE {
+		return 0, errf("set_pte_at", EFAULT, "no PTE table for "+addr.String())
+	}
+	if err := m.checkInstall("set_pte_at", pte); err != nil {
+		return 0, err
+	}
+	t := w.Tables[LevelPTE]
+	m.setEntry(t, t.Index(addr), pte)
+	return w.Entry, nil
+}
+
+// ClearPTE clears addr's PTE (ptep_get_and_clear) and returns what it held,
+// dropping the page's mapcount and reference for a normal page. A missing
+// table is not an error: there was nothing to clear.
+func (m *MM) ClearPTE(addr Addr) PTE {
+	w := m.Walk(addr)
+	if w.Depth != LevelPTE || w.Entry == 0 {
+		return 0
+	}
+	t := w.Tables[LevelPTE]
+	m.setEntry(t, t.Index(addr), 0)
+	return w.Entry
+}
+
+// ZapRange clears the leaf entries mapping [start, end) ∩ vma and keeps the
+// tables (zap_vma_range). Pages lose a mapcount and a reference per entry.
+// It does not flush TLBs: like the kernel's mmu_gather the caller flushes,
+// and until it does the CPUs may keep translations to pages that are
+// already freed (see TLB). It returns the number of present entries
+// cleared.
+func (m *MM) ZapRange(v *VMA, start, end Addr) int {
+	if v == nil {
+		return 0
+	}
+	start = max(start&PageMask, v.start)
+	end = min(end, v.end)
+	n := 0
+	for addr := start; addr < end; {
+		w := m.Walk(addr)
+		if w.Depth != LevelPTE {
+			if w.Depth == LevelNone {
+				return n
+			}
+			// skip the whole range that the missing table would cover
+			t := w.Tables[w.Depth]
+			span := Addr(1) << t.shift
+			addr = (addr &^ (span - 1)) + span
+			continue
+		}
+		t := w.Tables[LevelPTE]
+		tend := min(t.End(), end)
+		for a := addr; a < tend; a += PageSize {
+			i := t.Index(a)
+			if e := t.ptes[i]; e != 0 {
+				if e.Present() {
+					n++
+				}
+				m.setEntry(t, i, 0)
+			}
+		}
+		addr = tend
+	}
+	return n
+}
+
+// FreePageTables frees the page tables that serve only [start, end): every
+// table (PGD excepted) overlapping the range whose whole coverage
+// intersects no attached VMA, as free_pgtables does with its floor and
+// ceiling taken from the neighbouring VMAs. Entries are expected to be
+// zapped already; any still present are leaked with the table, as in the
+// kernel (their pages keep the mapcount and reference the entry held), and
+// counted in leaked. Freed tables are marked so that a walker holding one
+// can tell.
+func (m *MM) FreePageTables(start, end Addr) (freed, leaked int) {
+	if start >= end {
+		return 0, 0
+	}
+	return m.freeUnder(m.pgd, start, end)
+}
+
+func (m *MM) freeUnder(t *PageTable, start, end Addr) (freed, leaked int) {
+	span := Addr(1) << t.shift
+	first := max(start, t.base)
+	for a := first &^ (span - 1); a < end && a < t.End(); a += span {
+		i := t.Index(a)
+		c := t.next[i]
+		if c == nil {
+			continue
+		}
+		if m.FindVMAIntersection(c.base, c.End()) == nil {
+			f, l := m.freeTable(c)
+			freed += f
+			leaked += l
+			t.next[i] = nil
+			t.used--
+			continue
+		}
+		if c.next != nil {
+			f, l := m.freeUnder(c, start, end)
+			freed += f
+			leaked += l
+		}
+	}
+	return freed, leaked
+}
+
+// freeTable frees t and everything below it, counting present leaves.
+func (m *MM) freeTable(t *PageTable) (freed, leaked int) {
+	for _, c := range t.next {
+		if c != nil {
+			f, l := m.freeTable(c)
+			freed += f
+			leaked += l
+		}
+	}
+	for _, e := range t.ptes {
+		if e.Present() {
+			leaked++
+		}
+	}
+	t.freed = true
+	t.parent = nil
+	m.nrPgtables--
+	return freed + 1, leaked
+}

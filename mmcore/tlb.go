@@ -1,0 +1,158 @@
+package mmcore
+
+import "sort"
+
+// TLB models the translation caches of the CPUs an MM runs on. A CPU keeps
+// a translation from the moment it walks the page tables until a flush
+// reaches it, so a PTE that was zapped or changed without a flush can still
+// be used through the TLB; Translate reports that as Stale, and as
+// UseAfterFree when the page has been freed meanwhile. Flushes are
+// broadcast to every CPU (flush_tlb_range / flush_tlb_mm), never lazy.
+type TLB struct {
+	mm   *MM
+	cpus map[int]map[Addr]tlbEntry // CPU -> virtual page -> cached PTE
+}
+
+type tlbEntry struct {
+	pte  PTE
+	page *Page
+	gen  uint64
+}
+
+func newTLB(m *MM) *TLB { return &TLB{mm: m, cpus: map[int]map[Addr]tlbEntry{}} }
+
+// Translation is the result of a TLB lookup.
+type Translation struct {
+	Addr Addr
+	// PTE is the translation used: the cached one on a hit.
+	PTE PTE
+	PFN PFN
+	// Page is the page the translation points to (nil for a PFN without a
+	// struct page).
+	Page *Page
+	// Hit reports that the CPU's TLB supplied the translation.
+	Hit bool
+	// Stale reports that the cached translation no longer matches the page
+	// tables (the entry was cleared, points elsewhere, or lost write
+	// permission): a flush was missing.
+	Stale bool
+	// UseAfterFree reports that the translation reaches a page that was
+	// freed (or freed and reallocated) since it was cached.
+	UseAfterFree bool
+}
+
+// Translate returns the translation CPU cpu would use for addr: its TLB
+// entry if it has one, else the result of a page-table walk, which it then
+// caches (setting the PTE's accessed bit, as the hardware walker does).
+// ok is false when neither yields a present translation, i.e. the access
+// faults.
+func (t *TLB) Translate(cpu int, addr Addr) (tr Translation, ok bool) {
+	return t.lookup(cpu, addr, false)
+}
+
+// TranslateWrite is Translate for a store: a cached or walked translation
+// that is not writable faults (ok false), and a successful store through a
+// current PTE sets its dirty bit.
+func (t *TLB) TranslateWrite(cpu int, addr Addr) (tr Translation, ok bool) {
+	return t.lookup(cpu, addr, true)
+}
+
+func (t *TLB) lookup(cpu int, addr Addr, write bool) (Translation, bool) {
+	va := addr & PageMask
+	tr := Translation{Addr: addr}
+	if e, hit := t.cpus[cpu][va]; hit {
+		tr.Hit, tr.PTE, tr.PFN, tr.Page = true, e.pte, e.pte.PFN(), e.page
+		w := t.mm.Walk(va)
+		cur := w.Entry
+		tr.Stale = !cur.Present() || cur.PFN() != e.pte.PFN() || (e.pte.Writable() && !cur.Writable())
+		tr.UseAfterFree = e.page != nil && (e.page.freed || e.page.gen != e.gen)
+		if write && !e.pte.Writable() {
+			return tr, false
+		}
+		if write && !tr.Stale {
+			t.markDirty(w)
+		}
+		return tr, true
+	}
+	w := t.mm.Walk(va)
+	if !w.Present() || (write && !w.Entry.Writable()) {
+		return tr, false
+	}
+	pt := w.Tables[LevelPTE]
+	i := pt.Index(va)
+	pt.ptes[i] |= PTEAccessed
+	if write {
+		t.markDirty(w)
+	}
+	pte := pt.ptes[i]
+	e := tlbEntry{pte: pte, page: t.mm.mem.Page(pte.PFN())}
+	if e.page != nil {
+		e.gen = e.page.gen
+	}
+	c := t.cpus[cpu]
+	if c == nil {
+		c = map[Addr]tlbEntry{}
+		t.cpus[cpu] = c
+	}
+	c[va] = e
+	tr.PTE, tr.PFN, tr.Page = pte, pte.PFN(), e.page
+	return tr, true
+}
+
+func (t *TLB) markDirty(w Walk) {
+	pt := w.Tables[LevelPTE]
+	i := pt.Index(w.Addr)
+	pt.ptes[i] |= PTEDirty | PTEAccessed
+	if p := t.mm.accountedPage(pt.ptes[i]); p != nil {
+		p.dirty = true
+	}
+}
+
+// Cached reports whether CPU cpu holds a translation for addr.
+func (t *TLB) Cached(cpu int, addr Addr) bool {
+	_, ok := t.cpus[cpu][addr&PageMask]
+	return ok
+}
+
+// CPUs lists the CPUs holding translations, in ascending order.
+func (t *TLB) CPUs() []int {
+	var out []int
+	for c, m := range t.cpus {
+		if len(m) > 0 {
+			out = append(out, c)
+		}
+	}
+	sort.Ints(out)
+	return out
+}
+
+// FlushRange invalidates every CPU's translations for [start, end)
+// (flush_tlb_range).
+func (t *TLB) FlushRange(start, end Addr) {
+	start &= PageMask
+	for _, c := range t.cpus {
+		if uint64(end-start)>>PageShift > uint64(len(c)) {
+			for va := range c {
+				if va >= start && va < end {
+					delete(c, va)
+				}
+			}
+			continue
+		}
+		for va := start; va < end; va += PageSize {
+			delete(c, va)
+		}
+	}
+}
+
+// FlushAll invalidates every translation of the MM on every CPU
+// (flush_tlb_mm).
+func (t *TLB) FlushAll() {
+	for c := range t.cpus {
+		delete(t.cpus, c)
+	}
+}
+
+// FlushCPU invalidates one CPU's translations (a context switch to another
+// mm without PCID, or a local flush).
+func (t *TLB) FlushCPU(cpu int) { delete(t.cpus, cpu) }
