@@ -396,14 +396,21 @@ func (m *MM) DetachVMA(v *VMA) error {
 // EINVAL if addr is unaligned or not strictly inside v, or v is detached,
 // and ENOMEM at max_map_count.
 func (m *MM) SplitVMA(v *VMA, addr Addr) (*VMA, error) {
+	if v != nil && m.indexOf(v) >= 0 && len(m.vmas) >= m.maxMapCount {
+		return nil, errf("split_vma", ENOMEM, "max_map_count reached")
+	}
+	return m.splitVMA(v, addr)
+}
+
+// splitVMA is __split_vma: callers that checked map_count for the whole
+// operation (munmap) split without the per-split check.
+func (m *MM) splitVMA(v *VMA, addr Addr) (*VMA, error) {
 	const op = "split_vma"
 	switch {
 	case v == nil || m.indexOf(v) < 0:
 		return nil, errf(op, EINVAL, "VMA not attached to this mm")
 	case !addr.PageAligned() || addr <= v.start || addr >= v.end:
 		return nil, errf(op, EINVAL, "split address "+addr.String()+" not inside the VMA")
-	case len(m.vmas) >= m.maxMapCount:
-		return nil, errf(op, ENOMEM, "max_map_count reached")
 	}
 	m.nextID++
 	nv := &VMA{
@@ -411,14 +418,7 @@ func (m *MM) SplitVMA(v *VMA, addr Addr) (*VMA, error) {
 		Flags: v.Flags, Ops: v.Ops, Name: v.Name, file: v.file,
 		anonVMA: v.anonVMA, chain: append([]*AnonVMA(nil), v.chain...), id: m.nextID,
 	}
-	// v's pgoff is unchanged, but its place in i_mmap is keyed on the range
-	if v.file != nil {
-		v.file.mapping.imapRemove(v)
-	}
-	v.end = addr
-	if v.file != nil {
-		v.file.mapping.imapInsert(v)
-	}
+	v.end = addr // v's i_mmap key (pgoff, start) is unchanged
 	m.link(nv)
 	return nv, nil
 }

@@ -244,10 +244,11 @@ func (m *MM) Munmap(start Addr, length uint64) ([]*VMA, error) {
 		return nil, nil
 	}
 	if v.start < start {
-		if v.end > end && len(m.vmas)+1 >= m.maxMapCount {
+		// only a split in the middle adds a VMA (vms_gather_munmap_vmas)
+		if v.end > end && len(m.vmas) >= m.maxMapCount {
 			return nil, errf(op, ENOMEM, "split would exceed max_map_count")
 		}
-		nv, err := m.SplitVMA(v, start)
+		nv, err := m.splitVMA(v, start)
 		if err != nil {
 			return nil, err
 		}
@@ -256,7 +257,7 @@ func (m *MM) Munmap(start Addr, length uint64) ([]*VMA, error) {
 	var removed []*VMA
 	for v != nil && v.start < end {
 		if v.end > end {
-			if _, err := m.SplitVMA(v, end); err != nil {
+			if _, err := m.splitVMA(v, end); err != nil {
 				return nil, err
 			}
 		}

@@ -231,13 +231,13 @@ type Walk struct {
 }
 
 // PMD returns the PMD table (holding addr's PMD entry), or nil.
-func (w *Walk) PMD() *PageTable { return w.Tables[LevelPMD] }
+func (w Walk) PMD() *PageTable { return w.Tables[LevelPMD] }
 
 // PTETable returns the PTE table, or nil.
-func (w *Walk) PTETable() *PageTable { return w.Tables[LevelPTE] }
+func (w Walk) PTETable() *PageTable { return w.Tables[LevelPTE] }
 
 // Present reports whether a present PTE maps the address.
-func (w *Walk) Present() bool { return w.Depth == LevelPTE && w.Entry.Present() }
+func (w Walk) Present() bool { return w.Depth == LevelPTE && w.Entry.Present() }
 
 // Alloc records which page-table levels an operation allocated. The kernel
 // installs P4D, PUD and PMD tables under mm->page_table_lock
