@@ -44,7 +44,7 @@ type ThreadDecl struct {
 // kernel holds there.
 type OpsDecl struct {
 	Pos      Pos
-	Name     string     `parser:"'ops' @Ident '{'"`
+	Name     string     `parser:"(?= 'ops' Ident '{') 'ops' @Ident '{'"`
 	Handlers []*FuncDef `parser:"@@* '}'"`
 }
 
@@ -67,9 +67,9 @@ type FuncDef struct {
 // with expectations is a test suite.
 type ExpectDecl struct {
 	Pos    Pos
-	Kind   string `parser:"'expect' @( 'ok' | 'deadlock' | 'violation' | 'fatal' | 'error' )"`
-	Text   string `parser:"@String?"`       // the substring a diagnostic must contain
-	AtLine int    `parser:"( 'at' @Int )?"` // the line it must be reported at; 0 for any
+	Kind   string // ok, deadlock, violation, fatal or error
+	Text   string // the substring a diagnostic must contain
+	AtLine int    // the line it must be reported at; 0 for any
 }
 
 // Block is `{ stmt* }`.
@@ -89,7 +89,7 @@ type RBrace struct {
 // VarDecl is `TYPE NAME [= EXPR]`, e.g. `mm m`, `vma v = mmap(...)`.
 type VarDecl struct {
 	Pos   Pos
-	Type  string `parser:"@Ident"`
+	Type  string `parser:"(?= Ident Ident) @Ident"`
 	Name  string `parser:"@Ident"`
 	Value Expr   `parser:"( '=' @@ )?"`
 }
@@ -98,7 +98,7 @@ type VarDecl struct {
 // is new.
 type AssignStmt struct {
 	Pos   Pos
-	Name  string `parser:"@Ident '='"`
+	Name  string `parser:"(?= Ident '=') @Ident '='"`
 	Value Expr   `parser:"@@"`
 }
 

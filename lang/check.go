@@ -52,12 +52,11 @@ func check(f *File) error {
 }
 
 func checkParams(errs *ErrorList, d *FuncDef) {
-	seen := map[string]bool{}
+	seen := map[string]int{}
 	for _, p := range d.Params {
-		if seen[p] {
+		if seen[p]++; seen[p] == 2 {
 			errs.Add(d.Pos, "duplicate parameter %s in %s", p, d.Name)
 		}
-		seen[p] = true
 	}
 }
 

@@ -3,8 +3,10 @@ package lang
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/alecthomas/participle/v2"
 	"github.com/alecthomas/participle/v2/lexer"
@@ -31,33 +33,54 @@ var scriptLexer = lexer.MustSimple([]lexer.SimpleRule{
 
 var parser = participle.MustBuild[File](
 	participle.Lexer(scriptLexer),
-	participle.Unquote("String"),
 	participle.Union[Item](&ThreadDecl{}, &OpsDecl{}, &FuncDecl{}, &ExpectDecl{},
 		&IfStmt{}, &ForStmt{}, &RepeatStmt{}, &AssertStmt{}, &ReturnStmt{},
 		&VarDecl{}, &AssignStmt{}, &ExprStmt{}),
 	participle.Union[Stmt](&IfStmt{}, &ForStmt{}, &RepeatStmt{}, &AssertStmt{}, &ReturnStmt{},
 		&VarDecl{}, &AssignStmt{}, &ExprStmt{}),
 	participle.ParseTypeWith(parseExpr),
-	participle.UseLookahead(3),
+	participle.UseLookahead(0),
 )
 
-// Grammar returns the EBNF of the statement-level grammar. Expressions are
-// parsed by hand (precedence climbing) and appear as the opaque rule Expr;
-// their syntax is documented on parseExpr.
-func Grammar() string { return parser.String() }
+// handWritten is the EBNF of the productions parsed by hand, which
+// participle prints only by name.
+const handWritten = `ReturnStmt = "return" Expr? .
+ExpectDecl = "expect" ("ok" | "deadlock" | "violation" | "fatal" | "error") <string>? ("at" <int>)? .
+Expr = Unary (BinOp Unary)* .
+BinOp = "||" | "or" | "&&" | "and" | "==" | "!=" | "<" | "<=" | ">" | ">=" | "+" | "-" | "|" | "^" | "*" | "/" | "%" | "<<" | ">>" | "&" .
+Unary = ("-" | "!" | "not") Unary | Postfix .
+Postfix = Primary ("." <ident>)* .
+Primary = <int> | <string> | "true" | "false" | "nil" | <ident> ("(" (Arg ("," Arg)* ","?)? ")")? | "(" Expr ")" .
+Arg = (<ident> "=")? Expr .
+`
+
+// Grammar returns the EBNF of the grammar. Most of it is generated from the
+// AST's struct tags; the productions parsed by hand (ReturnStmt,
+// ExpectDecl, and expressions by precedence climbing) are appended. In a
+// ReturnStmt the value must start on the line of "return"; in an
+// ExpectDecl the message and "at" must be on the line of "expect".
+func Grammar() string { return parser.String() + "\n" + handWritten }
+
+// maxNesting bounds the nesting of blocks and of expressions, so that
+// hostile input cannot exhaust the stack.
+const maxNesting = 100
 
 // Parse parses a script. filename is used in positions only. The error, if
-// any, is an ErrorList of syntax errors and static-check errors.
+// any, is an ErrorList of syntax errors and static-check errors; every
+// error has a position in filename. Parse never panics.
 func Parse(filename string, src []byte) (f *File, err error) {
 	defer func() {
 		// participle panics on some grammar-internal conditions; a user's
 		// input must never produce a Go panic, so turn it into an error.
 		if r := recover(); r != nil {
-			f = nil
-			err = ErrorList{{Pos{Filename: filename, Line: 1, Column: 1}, fmt.Sprintf("internal parser error: %v", r)}}
+			f, err = nil, internalError(filename, r)
 		}
 	}()
-	f, err = parser.ParseBytes(filename, src)
+	toks, err := scan(filename, src)
+	if err != nil {
+		return nil, err
+	}
+	f, err = parseTokens(toks)
 	if err != nil {
 		return nil, convertError(filename, err)
 	}
@@ -68,322 +91,322 @@ func Parse(filename string, src []byte) (f *File, err error) {
 	return f, nil
 }
 
-func convertError(filename string, err error) error {
-	var perr participle.Error
-	if errors.As(err, &perr) {
-		pos := Pos(perr.Position())
-		if pos.Filename == "" {
+// parseTokens runs the participle parser on scanned tokens. It is a
+// variable so that a test can make it panic.
+var parseTokens = func(toks []lexer.Token) (*File, error) {
+	peek, err := lexer.Upgrade(&tokenSlice{toks: toks})
+	if err != nil {
+		return nil, err
+	}
+	return parser.ParseFromLexer(peek)
+}
+
+// internalError turns a recovered panic into an ErrorList.
+func internalError(filename string, r any) error {
+	pos := Pos{Filename: filename, Line: 1, Column: 1}
+	msg := fmt.Sprint(r)
+	if perr, ok := r.(participle.Error); ok {
+		if p := Pos(perr.Position()); p.IsValid() {
+			pos = p
 			pos.Filename = filename
 		}
-		return ErrorList{{pos, friendly(perr.Message())}}
+		msg = perr.Message()
 	}
-	return ErrorList{{Pos{Filename: filename}, err.Error()}}
+	return ErrorList{{pos, "internal parser error: " + msg}}
 }
 
-// friendly rewrites participle's wording into mmscript's: lowercase, naming
-// what was found and what was wanted.
-func friendly(msg string) string {
-	msg = strings.ReplaceAll(msg, `unexpected token "<EOF>"`, "unexpected end of file")
-	msg = strings.ReplaceAll(msg, "unexpected token", "unexpected")
-	msg = strings.NewReplacer("RBrace", `"}"`, "<ident>", "name", "<string>", "quoted string",
-		"<int>", "integer", "Expr", "expression", "Block", `"{"`).Replace(msg)
-	return msg
+// tokenSlice is a lexer.Lexer replaying scanned tokens.
+type tokenSlice struct {
+	toks []lexer.Token
 }
 
-// ParseExpr parses a single expression (used by the REPL and tests).
-func ParseExpr(filename, src string) (Expr, error) {
-	f, err := Parse(filename, []byte("__x = "+src))
+func (s *tokenSlice) Next() (lexer.Token, error) {
+	t := s.toks[0]
+	if len(s.toks) > 1 {
+		s.toks = s.toks[1:]
+	}
+	return t, nil
+}
+
+// scan tokenizes src: it reports lexical errors in mmscript's words,
+// unquotes string literals and rejects nesting deeper than maxNesting.
+func scan(filename string, src []byte) ([]lexer.Token, error) {
+	lx, err := scriptLexer.LexString(filename, string(src))
 	if err != nil {
-		return nil, err
+		return nil, ErrorList{{Pos{Filename: filename, Line: 1, Column: 1}, err.Error()}}
 	}
-	if len(f.Items) != 1 {
-		return nil, ErrorList{{Pos{Filename: filename, Line: 1, Column: 1}, "want one expression"}}
-	}
-	a, ok := f.Items[0].(*AssignStmt)
-	if !ok {
-		return nil, ErrorList{{Pos{Filename: filename, Line: 1, Column: 1}, "want one expression"}}
-	}
-	return a.Value, nil
-}
-
-// Parse implements participle.Parseable: `return` takes a value only when it
-// starts on the same line, because statements are not separated by
-// semicolons and `return` alone must not swallow the next statement.
-func (r *ReturnStmt) Parse(lex *lexer.PeekingLexer) error {
-	t := lex.Peek()
-	if t.Value != "return" || t.Type != scriptLexer.Symbols()["Keyword"] {
-		return participle.NextMatch
-	}
-	lex.Next()
-	r.Pos = Pos(t.Pos)
-	next := lex.Peek()
-	if next.EOF() || next.Pos.Line != t.Pos.Line || next.Value == "}" || next.Value == ";" {
-		return nil
-	}
-	v, err := parseExpr(lex)
-	if err == participle.NextMatch {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	r.Value = v
-	return nil
-}
-
-var (
-	tokInt     = scriptLexer.Symbols()["Int"]
-	tokString  = scriptLexer.Symbols()["String"]
-	tokIdent   = scriptLexer.Symbols()["Ident"]
-	tokKeyword = scriptLexer.Symbols()["Keyword"]
-	tokPunct   = scriptLexer.Symbols()["Punct"]
-)
-
-// binary operator precedence, Go's levels.
-var precedence = map[string]int{
-	"||": 1, "or": 1,
-	"&&": 2, "and": 2,
-	"==": 3, "!=": 3, "<": 3, "<=": 3, ">": 3, ">=": 3,
-	"+": 4, "-": 4, "|": 4, "^": 4,
-	"*": 5, "/": 5, "%": 5, "<<": 5, ">>": 5, "&": 5,
-}
-
-// parseExpr parses an expression by precedence climbing:
-//
-//	Expr    = Unary { BinOp Unary } .
-//	BinOp   = "||" | "or" | "&&" | "and" | "==" | "!=" | "<" | "<=" | ">" | ">="
-//	        | "+" | "-" | "|" | "^" | "*" | "/" | "%" | "<<" | ">>" | "&" .
-//	Unary   = ( "-" | "!" | "not" ) Unary | Postfix .
-//	Postfix = Primary { "." Ident } .
-//	Primary = Int | String | "true" | "false" | "nil"
-//	        | Ident [ "(" [ Arg { "," Arg } [ "," ] ] ")" ] | "(" Expr ")" .
-//	Arg     = [ Ident "=" ] Expr .
-//
-// It returns participle.NextMatch when the next token cannot start an
-// expression, so that the grammar can try other alternatives.
-func parseExpr(lex *lexer.PeekingLexer) (Expr, error) {
-	if !startsExpr(lex.Peek()) {
-		return nil, participle.NextMatch
-	}
-	return parseBinary(lex, 1)
-}
-
-func startsExpr(t *lexer.Token) bool {
-	switch t.Type {
-	case tokInt, tokString, tokIdent:
-		return true
-	case tokKeyword:
-		switch t.Value {
-		case "true", "false", "nil", "not":
-			return true
-		}
-	case tokPunct:
-		switch t.Value {
-		case "(", "-", "!":
-			return true
-		}
-	}
-	return false
-}
-
-func binaryOp(t *lexer.Token) (string, int) {
-	if t.Type != tokPunct && t.Type != tokKeyword {
-		return "", 0
-	}
-	p, ok := precedence[t.Value]
-	if !ok {
-		return "", 0
-	}
-	return t.Value, p
-}
-
-func parseBinary(lex *lexer.PeekingLexer, minPrec int) (Expr, error) {
-	x, err := parseUnary(lex)
-	if err != nil {
-		return nil, err
-	}
+	var (
+		toks          []lexer.Token
+		parens, brace int
+	)
 	for {
-		t := lex.Peek()
-		op, prec := binaryOp(t)
-		if prec < minPrec {
-			return x, nil
-		}
-		lex.Next()
-		y, err := parseBinary(lex, prec+1)
+		t, err := lx.Next()
 		if err != nil {
-			return nil, err
+			return nil, lexError(filename, src, err)
 		}
-		x = &BinaryExpr{Pos: Pos(t.Pos), Op: canonicalOp(op), X: x, Y: y}
-	}
-}
-
-func canonicalOp(op string) string {
-	switch op {
-	case "and":
-		return "&&"
-	case "or":
-		return "||"
-	case "not":
-		return "!"
-	}
-	return op
-}
-
-const maxExprDepth = 200
-
-func parseUnary(lex *lexer.PeekingLexer) (Expr, error) {
-	return parseUnaryDepth(lex, 0)
-}
-
-func parseUnaryDepth(lex *lexer.PeekingLexer, depth int) (Expr, error) {
-	t := lex.Peek()
-	if depth > maxExprDepth {
-		return nil, participle.Errorf(t.Pos, "expression nested too deeply")
-	}
-	if (t.Type == tokPunct && (t.Value == "-" || t.Value == "!")) || (t.Type == tokKeyword && t.Value == "not") {
-		lex.Next()
-		x, err := parseUnaryDepth(lex, depth+1)
-		if err != nil {
-			return nil, err
-		}
-		return &UnaryExpr{Pos: Pos(t.Pos), Op: canonicalOp(t.Value), X: x}, nil
-	}
-	x, err := parsePrimary(lex, depth)
-	if err != nil {
-		return nil, err
-	}
-	for {
-		t := lex.Peek()
-		if t.Type != tokPunct || t.Value != "." {
-			return x, nil
-		}
-		lex.Next()
-		name := lex.Peek()
-		if name.Type != tokIdent {
-			return nil, unexpected(name, "field name")
-		}
-		lex.Next()
-		x = &SelectorExpr{Pos: Pos(t.Pos), X: x, Name: name.Value}
-	}
-}
-
-func unexpected(t *lexer.Token, want string) error {
-	if t.EOF() {
-		return participle.Errorf(t.Pos, "unexpected end of file, want %s", want)
-	}
-	return participle.Errorf(t.Pos, "unexpected %q, want %s", t.Value, want)
-}
-
-func parsePrimary(lex *lexer.PeekingLexer, depth int) (Expr, error) {
-	t := lex.Peek()
-	pos := Pos(t.Pos)
-	switch t.Type {
-	case tokInt:
-		lex.Next()
-		v, err := parseInt(t.Value)
-		if err != nil {
-			return nil, participle.Errorf(t.Pos, "%s", err)
-		}
-		return &IntLit{Pos: pos, Value: v, Text: t.Value}, nil
-	case tokString:
-		lex.Next()
-		return &StringLit{Pos: pos, Value: t.Value}, nil
-	case tokKeyword:
-		switch t.Value {
-		case "true", "false":
-			lex.Next()
-			return &BoolLit{Pos: pos, Value: t.Value == "true"}, nil
-		case "nil":
-			lex.Next()
-			return &NilLit{Pos: pos}, nil
-		}
-	case tokIdent:
-		lex.Next()
-		if open := lex.Peek(); open.Type == tokPunct && open.Value == "(" {
-			lex.Next()
-			return parseCall(lex, pos, t.Value, depth)
-		}
-		return &Ident{Pos: pos, Name: t.Value}, nil
-	case tokPunct:
-		if t.Value == "(" {
-			lex.Next()
-			x, err := parseBinaryDepth(lex, depth+1)
+		t.Pos.Filename = filename
+		switch t.Type {
+		case tokString:
+			v, err := unquote(t)
 			if err != nil {
 				return nil, err
 			}
-			if c := lex.Peek(); c.Type != tokPunct || c.Value != ")" {
-				return nil, unexpected(c, `")"`)
-			}
-			lex.Next()
-			return &ParenExpr{Pos: pos, X: x}, nil
-		}
-	}
-	return nil, unexpected(t, "expression")
-}
-
-func parseBinaryDepth(lex *lexer.PeekingLexer, depth int) (Expr, error) {
-	if depth > maxExprDepth {
-		return nil, participle.Errorf(lex.Peek().Pos, "expression nested too deeply")
-	}
-	if !startsExpr(lex.Peek()) {
-		return nil, unexpected(lex.Peek(), "expression")
-	}
-	return parseBinary(lex, 1)
-}
-
-func parseCall(lex *lexer.PeekingLexer, pos Pos, name string, depth int) (Expr, error) {
-	call := &CallExpr{Pos: pos, Name: name}
-	for {
-		t := lex.Peek()
-		if t.Type == tokPunct && t.Value == ")" {
-			lex.Next()
-			call.RParen = Pos(t.Pos)
-			return call, nil
-		}
-		arg := &Arg{Pos: Pos(t.Pos)}
-		if t.Type == tokIdent {
-			cp := lex.MakeCheckpoint()
-			lex.Next()
-			if eq := lex.Peek(); eq.Type == tokPunct && eq.Value == "=" {
-				lex.Next()
-				arg.Name = t.Value
-			} else {
-				lex.LoadCheckpoint(cp)
+			t.Value = v
+		case tokPunct:
+			switch t.Value {
+			case "(":
+				if parens++; parens > maxNesting {
+					return nil, ErrorList{{Pos(t.Pos), "expression nested too deeply"}}
+				}
+			case ")":
+				parens = max(parens-1, 0)
+			case "{":
+				if brace++; brace > maxNesting {
+					return nil, ErrorList{{Pos(t.Pos), "blocks nested too deeply"}}
+				}
+			case "}":
+				brace = max(brace-1, 0)
 			}
 		}
-		v, err := parseBinaryDepth(lex, depth+1)
+		toks = append(toks, t)
+		if t.EOF() {
+			return toks, nil
+		}
+	}
+}
+
+// lexError describes the character at which the lexer stopped.
+func lexError(filename string, src []byte, err error) error {
+	var lerr participle.Error
+	if !errors.As(err, &lerr) {
+		return ErrorList{{Pos{Filename: filename, Line: 1, Column: 1}, err.Error()}}
+	}
+	pos := Pos(lerr.Position())
+	pos.Filename = filename
+	if !pos.IsValid() {
+		pos.Line, pos.Column = 1, 1
+	}
+	msg := lerr.Message()
+	if pos.Offset >= 0 && pos.Offset < len(src) {
+		switch r, size := utf8.DecodeRune(src[pos.Offset:]); {
+		case r == '"':
+			msg = "unterminated string literal"
+		case r == utf8.RuneError && size == 1:
+			msg = "invalid UTF-8 encoding"
+		default:
+			msg = fmt.Sprintf("invalid character %#U", r)
+		}
+	}
+	return ErrorList{{pos, msg}}
+}
+
+// unquote returns the value of a string literal token, reporting a bad
+// escape sequence at its own column.
+func unquote(t lexer.Token) (string, error) {
+	s := t.Value[1 : len(t.Value)-1]
+	var b strings.Builder
+	col := t.Pos.Column + 1
+	off := t.Pos.Offset + 1
+	for s != "" {
+		r, multibyte, tail, err := strconv.UnquoteChar(s, '"')
 		if err != nil {
-			return nil, err
+			n := 2
+			switch s[1] {
+			case 'x':
+				n = 4
+			case 'u':
+				n = 6
+			case 'U':
+				n = 10
+			case '0', '1', '2', '3', '4', '5', '6', '7':
+				n = 4
+			}
+			esc := s[:min(n, len(s))]
+			if !utf8.ValidString(esc) {
+				esc = s[:2]
+			}
+			pos := Pos(t.Pos)
+			pos.Column, pos.Offset = col, off
+			return "", ErrorList{{pos, fmt.Sprintf("invalid escape sequence %s in string literal", esc)}}
 		}
-		arg.Value = v
-		call.Args = append(call.Args, arg)
-		t = lex.Peek()
-		if t.Type == tokPunct && t.Value == "," {
-			lex.Next()
+		if r < utf8.RuneSelf || multibyte {
+			b.WriteRune(r)
+		} else {
+			b.WriteByte(byte(r)) // \xFF or octal: a raw byte
+		}
+		consumed := s[:len(s)-len(tail)]
+		col += utf8.RuneCountInString(consumed)
+		off += len(consumed)
+		s = tail
+	}
+	return b.String(), nil
+}
+
+func convertError(filename string, err error) error {
+	var l ErrorList
+	if errors.As(err, &l) {
+		return l
+	}
+	var perr participle.Error
+	if !errors.As(err, &perr) {
+		return ErrorList{{Pos{Filename: filename, Line: 1, Column: 1}, err.Error()}}
+	}
+	pos := Pos(perr.Position())
+	pos.Filename = filename
+	if !pos.IsValid() {
+		pos.Line, pos.Column = 1, 1
+	}
+	msg := perr.Message()
+	var uerr *participle.UnexpectedTokenError
+	if errors.As(err, &uerr) {
+		msg = "unexpected " + describe(&uerr.Unexpected)
+		if m := expectedRE.FindStringSubmatch(uerr.Message()); m != nil {
+			if want := wantFrom(m[1]); want != "" {
+				msg += ", want " + want
+			}
+		}
+	} else if strings.HasPrefix(msg, "too many iterations") {
+		msg = "too many statements"
+	}
+	return ErrorList{{pos, msg}}
+}
+
+var expectedRE = regexp.MustCompile(`\(expected (.*)\)$`)
+
+// describe names a token for an error message: end of file, keyword if,
+// name foo, integer 12, string "s", or a quoted punctuation mark.
+func describe(t *lexer.Token) string {
+	switch {
+	case t.EOF():
+		return "end of file"
+	case t.Type == tokKeyword:
+		return "keyword " + t.Value
+	case t.Type == tokIdent:
+		return "name " + t.Value
+	case t.Type == tokInt:
+		return "integer " + t.Value
+	case t.Type == tokString:
+		return "string " + strconv.Quote(t.Value)
+	}
+	return strconv.Quote(t.Value)
+}
+
+// wantFrom turns participle's "expected" EBNF (the rest of the sequence
+// that failed) into the list of things that could have come next.
+func wantFrom(ebnf string) string {
+	p := &ebnfFirst{s: ebnf}
+	p.seq(true)
+	var out []string
+	seen := map[string]bool{}
+	for _, term := range p.first {
+		for _, w := range strings.Split(wantNames(term), "|") {
+			if !seen[w] {
+				seen[w] = true
+				out = append(out, w)
+			}
+		}
+	}
+	switch len(out) {
+	case 0:
+		return ""
+	case 1:
+		return out[0]
+	}
+	return strings.Join(out[:len(out)-1], ", ") + " or " + out[len(out)-1]
+}
+
+// wantNames names a grammar term; alternatives are separated by "|".
+func wantNames(term string) string {
+	switch term {
+	case "<ident>", "FuncDef":
+		return "name"
+	case "<string>":
+		return "string"
+	case "<int>":
+		return "integer"
+	case "Expr":
+		return "expression"
+	case "Block":
+		return `"{"`
+	case "RBrace":
+		return `"}"`
+	case "IfStmt":
+		return `"if"`
+	case "ElseIf":
+		return `"if"|"{"`
+	case "Item", "Stmt":
+		return "statement"
+	}
+	return term
+}
+
+// ebnfFirst computes the terms that can start a participle EBNF sequence.
+type ebnfFirst struct {
+	s     string
+	first []string
+}
+
+// seq scans alternatives of sequences up to a ")" or the end, recording
+// the terms that can start them when record is set; it reports whether
+// the whole can be empty.
+func (p *ebnfFirst) seq(record bool) (empty bool) {
+	altEmpty := true // every term so far in this alternative can be empty
+	for {
+		p.s = strings.TrimLeft(p.s, " ")
+		if p.s == "" || p.s[0] == ')' {
+			return empty || altEmpty
+		}
+		if p.s[0] == '|' {
+			p.s = p.s[1:]
+			empty = empty || altEmpty
+			altEmpty = true
 			continue
 		}
-		if t.Type == tokPunct && t.Value == ")" {
-			continue
+		if !p.term(record && altEmpty) {
+			altEmpty = false
 		}
-		return nil, unexpected(t, `"," or ")"`)
 	}
 }
 
-func parseInt(text string) (int64, error) {
-	s := strings.ReplaceAll(text, "_", "")
-	base := 10
-	if strings.HasPrefix(s, "0x") || strings.HasPrefix(s, "0X") {
-		s, base = s[2:], 16
+// term scans one term, recording it when record is set, and reports
+// whether it can be empty.
+func (p *ebnfFirst) term(record bool) (empty bool) {
+	switch c := p.s[0]; {
+	case c == '(':
+		p.s = p.s[1:]
+		empty = p.seq(record)
+		p.s = strings.TrimPrefix(p.s, ")")
+	case c == '"':
+		i := 1
+		for i < len(p.s) && p.s[i] != '"' {
+			if p.s[i] == '\\' {
+				i++
+			}
+			i++
+		}
+		i = min(i+1, len(p.s))
+		if record {
+			p.first = append(p.first, p.s[:i])
+		}
+		p.s = p.s[i:]
+	default:
+		i := strings.IndexAny(p.s, " ()|?*+")
+		if i == 0 {
+			i = 1
+		} else if i < 0 {
+			i = len(p.s)
+		}
+		if record {
+			p.first = append(p.first, p.s[:i])
+		}
+		p.s = p.s[i:]
 	}
-	if s == "" {
-		return 0, fmt.Errorf("malformed integer literal %q", text)
+	if p.s != "" && (p.s[0] == '?' || p.s[0] == '*') {
+		p.s = p.s[1:]
+		return true
 	}
-	u, err := strconv.ParseUint(s, base, 64)
-	if errors.Is(err, strconv.ErrSyntax) {
-		return 0, fmt.Errorf("malformed integer literal %s", text)
+	if p.s != "" && p.s[0] == '+' {
+		p.s = p.s[1:]
 	}
-	if err != nil || u > 1<<63-1 {
-		return 0, fmt.Errorf("integer literal %s out of range", text)
-	}
-	return int64(u), nil
+	return empty
 }

@@ -1,0 +1,198 @@
+package lang
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+// errorLines returns one file:line:col: message line per error in err,
+// checking that err is an ErrorList whose errors are all in filename.
+func errorLines(t *testing.T, filename string, err error) string {
+	t.Helper()
+	var list ErrorList
+	if !errors.As(err, &list) {
+		t.Fatalf("error %v (%T) is not an ErrorList", err, err)
+	}
+	var lines []string
+	for _, e := range list {
+		if e.Pos.Filename != filename || !e.Pos.IsValid() {
+			t.Errorf("error %q has position %+v, want a line in %s", e.Msg, e.Pos, filename)
+		}
+		lines = append(lines, e.Error())
+	}
+	return strings.Join(lines, "\n")
+}
+
+func TestParseErrors(t *testing.T) {
+	deep := func(open, x, close string, n int) string {
+		return strings.Repeat(open, n) + x + strings.Repeat(close, n)
+	}
+	// blocks returns a thread whose body is n nested blocks.
+	blocks := func(n int) string {
+		return "thread t " + strings.Repeat("{ if x ", n-1) + "{" + strings.Repeat("}", n)
+	}
+	for _, test := range []struct{ src, want string }{
+		// Unexpected tokens and end of file.
+		{`x = )`, `e.mms:1:5: unexpected ")", want expression`},
+		{`x = 1 +`, `e.mms:1:8: unexpected end of file, want expression`},
+		{`x = 1 )`, `e.mms:1:7: unexpected ")"`},
+		{`}`, `e.mms:1:1: unexpected "}"`},
+		{`else {}`, `e.mms:1:1: unexpected keyword else`},
+		{`x = (1`, `e.mms:1:7: unexpected end of file, want ")"`},
+		{`x = (1 2)`, `e.mms:1:8: unexpected integer 2, want ")"`},
+		{`x = f(a b)`, `e.mms:1:9: unexpected name b, want "," or ")"`},
+		{`x = f(a,`, `e.mms:1:9: unexpected end of file, want expression`},
+		{`x = f(,)`, `e.mms:1:7: unexpected ",", want expression`},
+		{`f(a=)`, `e.mms:1:5: unexpected ")", want expression`},
+		{`x = a.`, `e.mms:1:7: unexpected end of file, want field name`},
+		{`x = a.1`, `e.mms:1:7: unexpected integer 1, want field name`},
+		{`x = a."s"`, `e.mms:1:7: unexpected string "s", want field name`},
+		{`x = not`, `e.mms:1:8: unexpected end of file, want expression`},
+		{`x = 1 == == 2`, `e.mms:1:10: unexpected "==", want expression`},
+		{`x = a..b`, `e.mms:1:6: unexpected ".."`},
+		{`x =`, `e.mms:1:4: unexpected end of file, want expression`},
+		{`mm m =`, `e.mms:1:7: unexpected end of file, want expression`},
+		{`thread`, `e.mms:1:7: unexpected end of file, want name`},
+		{`thread t`, `e.mms:1:9: unexpected end of file, want "{"`},
+		{`thread t {`, `e.mms:1:11: unexpected end of file, want "}"`},
+		{`thread t { x = }`, `e.mms:1:16: unexpected "}", want expression`},
+		{`thread t { thread u {} }`, `e.mms:1:12: unexpected keyword thread, want "}"`},
+		{`thread t { } }`, `e.mms:1:14: unexpected "}"`},
+		{`if x }`, `e.mms:1:6: unexpected "}", want "{"`},
+		{`if {}`, `e.mms:1:4: unexpected "{", want expression`},
+		{`if x {} else }`, `e.mms:1:14: unexpected "}", want "if" or "{"`},
+		{`if x {} else x {}`, `e.mms:1:14: unexpected name x, want "if" or "{"`},
+		{`for 1 in 0..3 {}`, `e.mms:1:5: unexpected integer 1, want name`},
+		{`for i 0..3 {}`, `e.mms:1:7: unexpected integer 0, want "in"`},
+		{`for i in 0 3 {}`, `e.mms:1:12: unexpected integer 3, want ".."`},
+		{`for i in 0..3`, `e.mms:1:14: unexpected end of file, want "{"`},
+		{`repeat {}`, `e.mms:1:8: unexpected "{", want expression`},
+		{`assert`, `e.mms:1:7: unexpected end of file, want expression`},
+		{`assert x,`, `e.mms:1:10: unexpected end of file, want string`},
+		{`assert x, y`, `e.mms:1:11: unexpected name y, want string`},
+		{`func`, `e.mms:1:5: unexpected end of file, want name`},
+		{`func f`, `e.mms:1:7: unexpected end of file, want "("`},
+		{`func f(a b) {}`, `e.mms:1:10: unexpected name b, want ")"`},
+		{`func f(a, ) {}`, `e.mms:1:11: unexpected ")", want name`},
+		{`func f() `, `e.mms:1:10: unexpected end of file, want "{"`},
+		{`func f() { return 1 + }`, `e.mms:1:23: unexpected "}", want expression`},
+		{`func f() { return ) }`, `e.mms:1:19: unexpected ")", want "}"`},
+		{`ops o { 12 }`, `e.mms:1:9: unexpected integer 12, want "}"`},
+		{`ops o { fault(vmf) {}`, `e.mms:1:22: unexpected end of file, want "}"`},
+		{`ops o { fault {} }`, `e.mms:1:15: unexpected "{", want "("`},
+		{"x = 1\n  y = )", `e.mms:2:7: unexpected ")", want expression`},
+		{"thread t {\n\tf(\n}", `e.mms:3:1: unexpected "}", want expression`},
+
+		// Keywords are not names.
+		{`thread if {}`, `e.mms:1:8: unexpected keyword if, want name`},
+		{`func return() {}`, `e.mms:1:6: unexpected keyword return, want name`},
+		{`func f(nil) {}`, `e.mms:1:8: unexpected keyword nil, want ")"`},
+		{`mm if`, `e.mms:1:6: unexpected end of file, want expression`},
+		{`if = 3`, `e.mms:1:4: unexpected "=", want expression`},
+		{`for true in 0..1 {}`, `e.mms:1:5: unexpected keyword true, want name`},
+		{`x = a.if`, `e.mms:1:7: unexpected keyword if, want field name`},
+		{`f(for=1)`, `e.mms:1:3: unexpected keyword for, want expression`},
+
+		// Expect lines.
+		{`expect`, `e.mms:1:7: unexpected end of file, want ok, deadlock, violation, fatal or error`},
+		{`expect foo`, `e.mms:1:8: unexpected name foo, want ok, deadlock, violation, fatal or error`},
+		{"expect\nok", `e.mms:1:1: expect needs an outcome: ok, deadlock, violation, fatal or error`},
+		{`expect violation`, `e.mms:1:1: expect violation needs a quoted message substring`},
+		{`expect fatal`, `e.mms:1:1: expect fatal needs a quoted message substring`},
+		{`expect error at 3`, `e.mms:1:1: expect error needs a quoted message substring`},
+		{"expect violation\n\"s\"", "e.mms:1:1: expect violation needs a quoted message substring\ne.mms:2:1: expression is not a statement: only a call can stand alone"},
+		{`expect ok "x"`, `e.mms:1:1: expect ok takes no message or line`},
+		{`expect deadlock at 3`, `e.mms:1:1: expect deadlock takes no message or line`},
+		{`expect violation "s" at`, `e.mms:1:24: unexpected end of file, want line number`},
+		{`expect violation "s" at x`, `e.mms:1:25: unexpected name x, want line number`},
+		{"expect violation \"s\" at\n3", `e.mms:2:1: unexpected integer 3, want line number`},
+		{`expect violation "s" at 0`, `e.mms:1:25: line number 0 out of range`},
+		{`expect violation "s" at 1_0000_0000_0000`, `e.mms:1:25: line number 1_0000_0000_0000 out of range`},
+		{`expect violation "s" at 12ab`, `e.mms:1:25: malformed integer literal 12ab`},
+		{`expect violation "s" at 99999999999999999999`, `e.mms:1:25: integer literal 99999999999999999999 out of range`},
+		{`expect violation "s" "t"`, `e.mms:1:22: expression is not a statement: only a call can stand alone`},
+
+		// Literals and characters.
+		{`x = 0xzz`, `e.mms:1:5: malformed integer literal 0xzz`},
+		{`x = 12ab`, `e.mms:1:5: malformed integer literal 12ab`},
+		{`x = 0x`, `e.mms:1:5: malformed integer literal 0x`},
+		{`x = 0x_`, `e.mms:1:5: malformed integer literal 0x_`},
+		{`x = 1.5`, `e.mms:1:7: unexpected integer 5, want field name`},
+		{`x = 9223372036854775808`, `e.mms:1:5: integer literal 9223372036854775808 out of range`},
+		{`x = 99999999999999999999`, `e.mms:1:5: integer literal 99999999999999999999 out of range`},
+		{`x = 0x8000000000000000`, `e.mms:1:5: integer literal 0x8000000000000000 out of range`},
+		{`x = "abc`, `e.mms:1:5: unterminated string literal`},
+		{"x = \"a\nb\"", `e.mms:1:5: unterminated string literal`},
+		{`x = "abc\"`, `e.mms:1:5: unterminated string literal`},
+		{`x = "a\q"`, `e.mms:1:7: invalid escape sequence \q in string literal`},
+		{`x = "é\'"`, `e.mms:1:7: invalid escape sequence \' in string literal`},
+		{`x = "\x4"`, `e.mms:1:6: invalid escape sequence \x4 in string literal`},
+		{`x = "\u12"`, `e.mms:1:6: invalid escape sequence \u12 in string literal`},
+		{`x = "\400"`, `e.mms:1:6: invalid escape sequence \400 in string literal`},
+		{`x = @`, `e.mms:1:5: invalid character U+0040 '@'`},
+		{`$`, `e.mms:1:1: invalid character U+0024 '$'`},
+		{"\tx = a[1]", `e.mms:1:7: invalid character U+005B '['`},
+		{"x = 1\n  €", `e.mms:2:3: invalid character U+20AC '€'`},
+		{"x = \x00", `e.mms:1:5: invalid character U+0000`},
+		{"x = \xff", `e.mms:1:5: invalid UTF-8 encoding`},
+		{"x = 'a'", `e.mms:1:5: invalid character U+0027 '''`},
+
+		// Static checks.
+		{`x`, `e.mms:1:1: expression is not a statement: only a call can stand alone`},
+		{`1 + 2`, `e.mms:1:1: expression is not a statement: only a call can stand alone`},
+		{`v.vm_start`, `e.mms:1:1: expression is not a statement: only a call can stand alone`},
+		{`(f())`, `e.mms:1:1: expression is not a statement: only a call can stand alone`},
+		{`mm m = 1 2`, `e.mms:1:10: expression is not a statement: only a call can stand alone`},
+		{`thread t { if a { } else { x } }`, `e.mms:1:28: expression is not a statement: only a call can stand alone`},
+		{`return`, `e.mms:1:1: return outside a handler or func`},
+		{`return 1`, `e.mms:1:1: return outside a handler or func`},
+		{`thread t { return }`, `e.mms:1:12: return outside a handler or func`},
+		{`thread t { for i in 0..2 { repeat 2 { if x { } else if y { return } } } }`, `e.mms:1:60: return outside a handler or func`},
+		{`thread t {}; thread t {}`, `e.mms:1:14: thread t redeclared (previous declaration at e.mms:1:1)`},
+		{"ops o {}\nops o {}", `e.mms:2:1: ops o redeclared (previous declaration at e.mms:1:1)`},
+		{"func f() {}\nfunc f() {}", `e.mms:2:1: func f redeclared (previous declaration at e.mms:1:1)`},
+		{`ops o { fault(vmf) {} fault(x) {} }`, `e.mms:1:23: handler fault redeclared (previous declaration at e.mms:1:9)`},
+		{`func f(a, a) {}`, `e.mms:1:6: duplicate parameter a in f`},
+		{`ops o { open(v, v) {} }`, `e.mms:1:9: duplicate parameter v in open`},
+		{`func f(a, b, a, b, a) {}`, "e.mms:1:6: duplicate parameter a in f\ne.mms:1:6: duplicate parameter b in f"},
+		{"thread t {}\nfunc t() {}\nops t {}", ``}, // separate name spaces
+		{"x\nthread t {}\nthread t { return }\nexpect ok \"m\"",
+			"e.mms:1:1: expression is not a statement: only a call can stand alone\n" +
+				"e.mms:3:1: thread t redeclared (previous declaration at e.mms:2:1)\n" +
+				"e.mms:3:12: return outside a handler or func\n" +
+				"e.mms:4:1: expect ok takes no message or line"},
+
+		// Nesting.
+		{"x = " + deep("(", "1", ")", maxNesting), ``},
+		{"x = " + deep("(", "1", ")", maxNesting+1), `e.mms:1:105: expression nested too deeply`},
+		{"x = " + deep("(", "1", ")", 100000), `e.mms:1:105: expression nested too deeply`},
+		{"x = " + deep("-", "1", "", maxNesting), ``},
+		{"x = " + deep("-", "1", "", maxNesting+1), `e.mms:1:105: expression nested too deeply`},
+		{"x = " + deep("not ", "1", "", 100000), `e.mms:1:405: expression nested too deeply`},
+		{"x = " + deep("-(", "1", ")", 50), ``},
+		{"x = " + deep("-(", "1", ")", 60), `e.mms:1:105: expression nested too deeply`},
+		{"x = " + deep("f(", "1", ")", 100), ``},
+		{"x = " + deep("f(", "1", ")", 101), `e.mms:1:206: expression nested too deeply`},
+		{"x = " + deep("f(a=-", "1", ")", 60), `e.mms:1:256: expression nested too deeply`},
+		{"x = " + strings.Repeat("1 + ", 100000) + "1", ``},
+		{blocks(maxNesting), ``},
+		{blocks(maxNesting + 1), `e.mms:1:710: blocks nested too deeply`},
+		{blocks(100000), `e.mms:1:710: blocks nested too deeply`},
+	} {
+		_, err := Parse("e.mms", []byte(test.src))
+		src := test.src
+		if len(src) > 60 {
+			src = src[:60] + "..."
+		}
+		if err == nil {
+			if test.want != "" {
+				t.Errorf("Parse(%q) succeeded, want error\n%s", src, test.want)
+			}
+			continue
+		}
+		if got := errorLines(t, "e.mms", err); got != test.want {
+			t.Errorf("Parse(%q) error:\n got %s\nwant %s", src, got, test.want)
+		}
+	}
+}

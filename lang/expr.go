@@ -1,0 +1,390 @@
+package lang
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/alecthomas/participle/v2"
+	"github.com/alecthomas/participle/v2/lexer"
+)
+
+// This file holds the productions parsed by hand: expressions (by
+// precedence climbing), ReturnStmt and ExpectDecl. Their EBNF is in
+// handWritten (grammar.go).
+
+// ParseExpr parses a single expression (used by the REPL and tests).
+// Positions are those of src, and the error, if any, is an ErrorList.
+func ParseExpr(filename, src string) (x Expr, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			x, err = nil, internalError(filename, r)
+		}
+	}()
+	toks, err := scan(filename, []byte(src))
+	if err != nil {
+		return nil, err
+	}
+	lex, err := lexer.Upgrade(&tokenSlice{toks: toks})
+	if err != nil {
+		return nil, convertError(filename, err)
+	}
+	x, err = parseExpr(lex)
+	if err == participle.NextMatch {
+		err = unexpected(lex.Peek(), "expression")
+	}
+	if err != nil {
+		return nil, convertError(filename, err)
+	}
+	if t := lex.Peek(); !t.EOF() {
+		return nil, convertError(filename, participle.Errorf(t.Pos, "unexpected %s after expression", describe(t)))
+	}
+	return x, nil
+}
+
+// Parse implements participle.Parseable: `return` takes a value only when it
+// starts on the same line, because statements are not separated by
+// semicolons and `return` alone must not swallow the next statement.
+func (r *ReturnStmt) Parse(lex *lexer.PeekingLexer) error {
+	t := lex.Peek()
+	if t.Type != tokKeyword || t.Value != "return" {
+		return participle.NextMatch
+	}
+	lex.Next()
+	r.Pos = Pos(t.Pos)
+	next := lex.Peek()
+	if next.EOF() || next.Pos.Line != t.Pos.Line || !startsExpr(next) {
+		return nil
+	}
+	v, err := parseExpr(lex)
+	if err != nil {
+		return err
+	}
+	r.Value = v
+	return nil
+}
+
+// expectKinds are the outcomes an ExpectDecl can state.
+var expectKinds = []string{"ok", "deadlock", "violation", "fatal", "error"}
+
+// Parse implements participle.Parseable, so that the line number after
+// "at" is an integer literal like any other. The message and "at" must be
+// on the line of "expect".
+func (d *ExpectDecl) Parse(lex *lexer.PeekingLexer) error {
+	t := lex.Peek()
+	if t.Type != tokKeyword || t.Value != "expect" {
+		return participle.NextMatch
+	}
+	lex.Next()
+	d.Pos = Pos(t.Pos)
+	k := lex.Peek()
+	if k.Type != tokIdent || !contains(expectKinds, k.Value) || k.Pos.Line != t.Pos.Line {
+		if k.Pos.Line != t.Pos.Line {
+			return participle.Errorf(t.Pos, "expect needs an outcome: %s", orList(expectKinds))
+		}
+		return unexpected(k, orList(expectKinds))
+	}
+	lex.Next()
+	d.Kind = k.Value
+	if s := lex.Peek(); s.Type == tokString && s.Pos.Line == t.Pos.Line {
+		lex.Next()
+		d.Text = s.Value
+	}
+	if a := lex.Peek(); a.Type == tokIdent && a.Value == "at" && a.Pos.Line == t.Pos.Line {
+		lex.Next()
+		n := lex.Peek()
+		if n.Type != tokInt || n.Pos.Line != t.Pos.Line {
+			return unexpected(n, "line number")
+		}
+		lex.Next()
+		v, err := parseInt(n.Value)
+		if err != nil {
+			return participle.Errorf(n.Pos, "%s", err)
+		}
+		if v < 1 || v > 1<<31-1 {
+			return participle.Errorf(n.Pos, "line number %s out of range", n.Value)
+		}
+		d.AtLine = int(v)
+	}
+	return nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// orList formats a list as "a, b or c".
+func orList(list []string) string {
+	if len(list) == 1 {
+		return list[0]
+	}
+	return strings.Join(list[:len(list)-1], ", ") + " or " + list[len(list)-1]
+}
+
+var (
+	tokInt     = scriptLexer.Symbols()["Int"]
+	tokString  = scriptLexer.Symbols()["String"]
+	tokIdent   = scriptLexer.Symbols()["Ident"]
+	tokKeyword = scriptLexer.Symbols()["Keyword"]
+	tokPunct   = scriptLexer.Symbols()["Punct"]
+)
+
+// binary operator precedence, Go's levels.
+var precedence = map[string]int{
+	"||": 1, "or": 1,
+	"&&": 2, "and": 2,
+	"==": 3, "!=": 3, "<": 3, "<=": 3, ">": 3, ">=": 3,
+	"+": 4, "-": 4, "|": 4, "^": 4,
+	"*": 5, "/": 5, "%": 5, "<<": 5, ">>": 5, "&": 5,
+}
+
+// parseExpr parses an expression by precedence climbing (see Expr in
+// handWritten). Binary operators are left-associative, with Go's
+// precedence levels; "and", "or" and "not" are spellings of "&&", "||"
+// and "!".
+//
+// It returns participle.NextMatch when the next token cannot start an
+// expression, so that the grammar can try other alternatives.
+func parseExpr(lex *lexer.PeekingLexer) (Expr, error) {
+	if !startsExpr(lex.Peek()) {
+		return nil, participle.NextMatch
+	}
+	return parseBinary(lex, 1, 0)
+}
+
+func startsExpr(t *lexer.Token) bool {
+	switch t.Type {
+	case tokInt, tokString, tokIdent:
+		return true
+	case tokKeyword:
+		switch t.Value {
+		case "true", "false", "nil", "not":
+			return true
+		}
+	case tokPunct:
+		switch t.Value {
+		case "(", "-", "!":
+			return true
+		}
+	}
+	return false
+}
+
+func binaryOp(t *lexer.Token) (string, int) {
+	if t.Type != tokPunct && t.Type != tokKeyword {
+		return "", 0
+	}
+	p, ok := precedence[t.Value]
+	if !ok {
+		return "", 0
+	}
+	return t.Value, p
+}
+
+// parseBinary parses operands joined by operators of precedence minPrec
+// or higher. depth counts the enclosing parentheses, call arguments and
+// unary operators.
+func parseBinary(lex *lexer.PeekingLexer, minPrec, depth int) (Expr, error) {
+	x, err := parseUnary(lex, depth)
+	if err != nil {
+		return nil, err
+	}
+	for {
+		t := lex.Peek()
+		op, prec := binaryOp(t)
+		if prec < minPrec {
+			return x, nil
+		}
+		lex.Next()
+		y, err := parseBinary(lex, prec+1, depth)
+		if err != nil {
+			return nil, err
+		}
+		x = &BinaryExpr{Pos: Pos(t.Pos), Op: canonicalOp(op), X: x, Y: y}
+	}
+}
+
+func canonicalOp(op string) string {
+	switch op {
+	case "and":
+		return "&&"
+	case "or":
+		return "||"
+	case "not":
+		return "!"
+	}
+	return op
+}
+
+// tooDeep reports an expression that would nest deeper than maxNesting
+// at t.
+func tooDeep(t *lexer.Token, depth int) error {
+	if depth > maxNesting {
+		return participle.Errorf(t.Pos, "expression nested too deeply")
+	}
+	return nil
+}
+
+func parseUnary(lex *lexer.PeekingLexer, depth int) (Expr, error) {
+	t := lex.Peek()
+	if (t.Type == tokPunct && (t.Value == "-" || t.Value == "!")) || (t.Type == tokKeyword && t.Value == "not") {
+		if err := tooDeep(t, depth+1); err != nil {
+			return nil, err
+		}
+		lex.Next()
+		x, err := parseUnary(lex, depth+1)
+		if err != nil {
+			return nil, err
+		}
+		return &UnaryExpr{Pos: Pos(t.Pos), Op: canonicalOp(t.Value), X: x}, nil
+	}
+	x, err := parsePrimary(lex, depth)
+	if err != nil {
+		return nil, err
+	}
+	for {
+		t := lex.Peek()
+		if t.Type != tokPunct || t.Value != "." {
+			return x, nil
+		}
+		lex.Next()
+		name := lex.Peek()
+		if name.Type != tokIdent {
+			return nil, unexpected(name, "field name")
+		}
+		lex.Next()
+		x = &SelectorExpr{Pos: Pos(t.Pos), X: x, Name: name.Value}
+	}
+}
+
+// unexpected reports token t where want was wanted.
+func unexpected(t *lexer.Token, want string) error {
+	return participle.Errorf(t.Pos, "unexpected %s, want %s", describe(t), want)
+}
+
+func parsePrimary(lex *lexer.PeekingLexer, depth int) (Expr, error) {
+	t := lex.Peek()
+	pos := Pos(t.Pos)
+	switch t.Type {
+	case tokInt:
+		lex.Next()
+		v, err := parseInt(t.Value)
+		if err != nil {
+			return nil, participle.Errorf(t.Pos, "%s", err)
+		}
+		return &IntLit{Pos: pos, Value: v, Text: t.Value}, nil
+	case tokString:
+		lex.Next()
+		return &StringLit{Pos: pos, Value: t.Value}, nil
+	case tokKeyword:
+		switch t.Value {
+		case "true", "false":
+			lex.Next()
+			return &BoolLit{Pos: pos, Value: t.Value == "true"}, nil
+		case "nil":
+			lex.Next()
+			return &NilLit{Pos: pos}, nil
+		}
+	case tokIdent:
+		lex.Next()
+		if open := lex.Peek(); open.Type == tokPunct && open.Value == "(" {
+			if err := tooDeep(open, depth+1); err != nil {
+				return nil, err
+			}
+			lex.Next()
+			return parseCall(lex, pos, t.Value, depth)
+		}
+		return &Ident{Pos: pos, Name: t.Value}, nil
+	case tokPunct:
+		if t.Value == "(" {
+			if err := tooDeep(t, depth+1); err != nil {
+				return nil, err
+			}
+			lex.Next()
+			x, err := parseOperand(lex, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			if c := lex.Peek(); c.Type != tokPunct || c.Value != ")" {
+				return nil, unexpected(c, `")"`)
+			}
+			lex.Next()
+			return &ParenExpr{Pos: pos, X: x}, nil
+		}
+	}
+	return nil, unexpected(t, "expression")
+}
+
+// parseOperand parses a nested expression: one in parentheses or a call
+// argument.
+func parseOperand(lex *lexer.PeekingLexer, depth int) (Expr, error) {
+	if !startsExpr(lex.Peek()) {
+		return nil, unexpected(lex.Peek(), "expression")
+	}
+	return parseBinary(lex, 1, depth)
+}
+
+func parseCall(lex *lexer.PeekingLexer, pos Pos, name string, depth int) (Expr, error) {
+	call := &CallExpr{Pos: pos, Name: name}
+	for {
+		t := lex.Peek()
+		if t.Type == tokPunct && t.Value == ")" {
+			lex.Next()
+			call.RParen = Pos(t.Pos)
+			return call, nil
+		}
+		arg := &Arg{Pos: Pos(t.Pos)}
+		if t.Type == tokIdent {
+			cp := lex.MakeCheckpoint()
+			lex.Next()
+			if eq := lex.Peek(); eq.Type == tokPunct && eq.Value == "=" {
+				lex.Next()
+				arg.Name = t.Value
+			} else {
+				lex.LoadCheckpoint(cp)
+			}
+		}
+		v, err := parseOperand(lex, depth+1)
+		if err != nil {
+			return nil, err
+		}
+		arg.Value = v
+		call.Args = append(call.Args, arg)
+		t = lex.Peek()
+		if t.Type == tokPunct && t.Value == "," {
+			lex.Next()
+			continue
+		}
+		if t.Type == tokPunct && t.Value == ")" {
+			continue
+		}
+		return nil, unexpected(t, `"," or ")"`)
+	}
+}
+
+// parseInt parses an integer literal: decimal or 0x hex, with '_'
+// separators allowed anywhere after the first digit.
+func parseInt(text string) (int64, error) {
+	s := strings.ReplaceAll(text, "_", "")
+	base := 10
+	if strings.HasPrefix(s, "0x") || strings.HasPrefix(s, "0X") {
+		s, base = s[2:], 16
+	}
+	if s == "" {
+		return 0, fmt.Errorf("malformed integer literal %s", text)
+	}
+	u, err := strconv.ParseUint(s, base, 64)
+	if errors.Is(err, strconv.ErrSyntax) {
+		return 0, fmt.Errorf("malformed integer literal %s", text)
+	}
+	if err != nil || u > 1<<63-1 {
+		return 0, fmt.Errorf("integer literal %s out of range", text)
+	}
+	return int64(u), nil
+}
