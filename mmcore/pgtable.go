@@ -402,6 +402,13 @@ func (m *MM) accountedPage(pte PTE) *Page {
 // rmap add and get_page of the install paths) and loses them on clear.
 func (m *MM) setEntry(t *PageTable, i int, pte PTE) {
 	old := t.ptes[i]
+	// take the new reference first: replacing an entry by one for the same
+	// page (write-protecting it, say) must not free the page in between
+	if p := m.accountedPage(pte); p != nil {
+		p.mapcount++
+		p.refcount++
+		m.rssAdd(p, 1)
+	}
 	if p := m.accountedPage(old); p != nil {
 		if old.Dirty() {
 			p.dirty = true
@@ -411,11 +418,6 @@ func (m *MM) setEntry(t *PageTable, i int, pte PTE) {
 		if !p.freed {
 			_ = p.Put()
 		}
-	}
-	if p := m.accountedPage(pte); p != nil {
-		p.mapcount++
-		p.refcount++
-		m.rssAdd(p, 1)
 	}
 	switch {
 	case old == 0 && pte != 0:

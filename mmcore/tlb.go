@@ -65,7 +65,8 @@ func (t *TLB) lookup(cpu int, addr Addr, write bool) (Translation, bool) {
 		w := t.mm.Walk(va)
 		cur := w.Entry
 		tr.Stale = !cur.Present() || cur.PFN() != e.pte.PFN() || (e.pte.Writable() && !cur.Writable())
-		tr.UseAfterFree = e.page != nil && (e.page.freed || e.page.gen != e.gen)
+		// a reused PFN is harmless only if the PTE maps it here again
+		tr.UseAfterFree = e.page != nil && (e.page.freed || (e.page.gen != e.gen && tr.Stale))
 		if write && !e.pte.Writable() {
 			return tr, false
 		}
