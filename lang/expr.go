@@ -26,19 +26,29 @@ func ParseExpr(filename, src string) (x Expr, err error) {
 	if err != nil {
 		return nil, err
 	}
-	lex, err := lexer.Upgrade(&tokenSlice{toks: toks})
+	x, err = parseExprTokens(toks)
 	if err != nil {
 		return nil, convertError(filename, err)
 	}
-	x, err = parseExpr(lex)
+	return x, nil
+}
+
+// parseExprTokens parses scanned tokens as one expression. It is a
+// variable so that a test can make it panic.
+var parseExprTokens = func(toks []lexer.Token) (Expr, error) {
+	lex, err := lexer.Upgrade(&tokenSlice{toks: toks})
+	if err != nil {
+		return nil, err
+	}
+	x, err := parseExpr(lex)
 	if err == participle.NextMatch {
 		err = unexpected(lex.Peek(), "expression")
 	}
 	if err != nil {
-		return nil, convertError(filename, err)
+		return nil, err
 	}
 	if t := lex.Peek(); !t.EOF() {
-		return nil, convertError(filename, participle.Errorf(t.Pos, "unexpected %s after expression", describe(t)))
+		return nil, participle.Errorf(t.Pos, "unexpected %s after expression", describe(t))
 	}
 	return x, nil
 }
