@@ -1,0 +1,295 @@
+package runtime
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/mmscript/mmscript/mmcore"
+)
+
+// vm_fault_t bits (include/linux/mm_types.h), returned to scripts as ints.
+const (
+	VM_FAULT_OOM       = 0x000001
+	VM_FAULT_SIGBUS    = 0x000002
+	VM_FAULT_SIGSEGV   = 0x000040
+	VM_FAULT_NOPAGE    = 0x000100
+	VM_FAULT_LOCKED    = 0x000200
+	VM_FAULT_RETRY     = 0x000400
+	VM_FAULT_COMPLETED = 0x004000
+)
+
+// Constants are the names scripts may use for kernel values: vm_fault_t
+// bits and (negative) errnos as operations return them.
+var Constants = map[string]int64{
+	"VM_FAULT_OOM": VM_FAULT_OOM, "VM_FAULT_SIGBUS": VM_FAULT_SIGBUS,
+	"VM_FAULT_SIGSEGV": VM_FAULT_SIGSEGV, "VM_FAULT_NOPAGE": VM_FAULT_NOPAGE,
+	"VM_FAULT_LOCKED": VM_FAULT_LOCKED, "VM_FAULT_RETRY": VM_FAULT_RETRY,
+	"VM_FAULT_COMPLETED": VM_FAULT_COMPLETED,
+	"EPERM":              1, "ENOMEM": 12, "EACCES": 13, "EFAULT": 14, "EBUSY": 16,
+	"EEXIST": 17, "EINVAL": 22, "ENXIO": 6, "EAGAIN": 11, "EINTR": 4,
+	"PAGE_SIZE": mmcore.PageSize,
+}
+
+// VMF is a struct vm_fault as a handler sees it.
+type VMF struct {
+	VMA     *mmcore.VMA
+	Address mmcore.Addr
+	Write   bool
+	VMALock bool // FAULT_FLAG_VMA_LOCK: the fault holds the VMA read lock, not the mmap lock
+	Page    *mmcore.Page
+}
+
+func (f *VMF) String() string { return fmt.Sprintf("vmf(%#x)", uint64(f.Address)) }
+
+// errnoOf converts an mmcore error into a negative errno for scripts.
+func errnoOf(err error) int64 {
+	var e mmcore.Errno
+	if errors.As(err, &e) {
+		return -int64(e)
+	}
+	return -int64(mmcore.EINVAL)
+}
+
+// faultCode converts an mmcore fault error into vm_fault_t bits.
+func faultCode(err error) int64 {
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, mmcore.ErrSegv):
+		return VM_FAULT_SIGSEGV
+	case errors.Is(err, mmcore.ErrSigbus):
+		return VM_FAULT_SIGBUS
+	case errors.Is(err, mmcore.ENOMEM):
+		return VM_FAULT_OOM
+	}
+	return VM_FAULT_SIGBUS
+}
+
+func opsOf(v *mmcore.VMA) *Ops {
+	o, _ := v.Ops.(*Ops)
+	return o
+}
+
+// fault runs the body of handle_mm_fault() for v at addr. The caller holds
+// the fault lock: v's VMA read lock if vmaLock (FAULT_FLAG_VMA_LOCK), else
+// the mmap lock. k receives the vm_fault_t result. On VM_FAULT_RETRY with
+// vmaLock the VMA lock has been released, as release_fault_lock() does.
+func (c *Call) fault(v *mmcore.VMA, addr mmcore.Addr, write, vmaLock bool, k func(code int64) Result) Result {
+	m := mmOf(v.MM())
+	addr &^= mmcore.PageSize - 1
+	retry := func() Result {
+		c.unlock(c.K.vmaState(v).Lock, Read)
+		return k(VM_FAULT_RETRY)
+	}
+	o := opsOf(v)
+	if o == nil {
+		// Anonymous and plain file faults. Under the VMA lock a first
+		// anonymous write needs an anon_vma, which takes mmap_read_trylock
+		// (__vmf_anon_prepare); if that fails the fault is retried.
+		if vmaLock && write && v.File() == nil && v.AnonVMA() == nil {
+			if !c.T.TryAcquire(m.MmapLock, Read) {
+				return retry()
+			}
+			c.unlock(m.MmapLock, Read)
+		}
+		var code int64
+		w, alloc, err := m.Core.AllocTables(addr)
+		if err != nil {
+			return k(faultCode(err))
+		}
+		return c.touchLocks(allocLocks(m, &w, alloc), func() Result {
+			l := ptl(m, w.PTETable())
+			return c.lock(l, Write, func() Result {
+				_, err := m.Core.HandleFault(v, addr, write)
+				code = faultCode(err)
+				c.unlock(l, Write)
+				return k(code)
+			})
+		})
+	}
+	// A driver's VMA. Without ->map_pages the ->fault handler is never
+	// called under the VMA lock (vmf_can_call_fault): retry under mmap_lock.
+	if vmaLock && o.MapPages == nil {
+		return retry()
+	}
+	if w := m.Core.Walk(addr); w.Present() && (!write || w.Entry.Writable()) {
+		return k(0)
+	}
+	vmf := &VMF{VMA: v, Address: addr, Write: write, VMALock: vmaLock}
+	vmfv := Obj(TVMF, vmf)
+	installed := func() bool { return m.Core.Walk(addr).Present() }
+	callFault := func() Result {
+		if o.Fault == nil {
+			return k(VM_FAULT_SIGBUS)
+		}
+		return c.call(o.Fault, "fault handler "+o.Fault.Name, []Value{vmfv}, func(ret Value) Result {
+			if c.T.dead {
+				return k(VM_FAULT_SIGBUS)
+			}
+			switch ret.T {
+			case TPage:
+				p := ret.Obj.(*mmcore.Page)
+				var code int64
+				return c.underPTL(m, addr, func() {
+					_, err := m.Core.FinishFault(v, addr, p, write)
+					code = faultCode(err)
+				}, func() Result { return k(code) })
+			case TInt:
+				if ret.Int&^(VM_FAULT_NOPAGE|VM_FAULT_LOCKED) != 0 {
+					return k(ret.Int)
+				}
+			}
+			if installed() {
+				return k(VM_FAULT_NOPAGE)
+			}
+			return k(VM_FAULT_SIGBUS)
+		})
+	}
+	if !write && o.MapPages != nil {
+		// do_fault_around(): ->map_pages runs under rcu_read_lock and must
+		// not sleep.
+		start := v.PgoffOf(addr)
+		c.T.rcuLock()
+		return c.call(o.MapPages, "map_pages handler "+o.MapPages.Name,
+			[]Value{vmfv, Int(int64(start)), Int(int64(start))}, func(Value) Result {
+				c.T.rcuUnlock()
+				if installed() {
+					return k(VM_FAULT_NOPAGE)
+				}
+				if vmaLock && o.Fault != nil {
+					// ->fault may be called under the VMA lock only when
+					// ->map_pages exists, which it does here.
+					return callFault()
+				}
+				return callFault()
+			})
+	}
+	return callFault()
+}
+
+// faultLockHeld reports whether the task holds what handle_mm_fault needs.
+func (c *Call) faultLockHeld(v *mmcore.VMA, vmaLock bool) bool {
+	if vmaLock {
+		return c.K.vmaState(v).Lock.heldBy(c.T) == Read
+	}
+	return mmOf(v.MM()).MmapLock.heldBy(c.T) != 0
+}
+
+var ruleFaultLock = &Rule{"handle_mm_fault/needs-fault-lock",
+	"handle_mm_fault() runs under the mmap lock, or under the VMA read lock with FAULT_FLAG_VMA_LOCK",
+	"mm/memory.c: handle_mm_fault(); include/linux/mm.h: assert_fault_locked()", Unchecked}
+
+func init() {
+	defOp(&Op{Name: "handle_mm_fault",
+		Params: []Param{{Name: "vma", Type: TVMA}, {Name: "addr", Type: TInt},
+			{Name: "flags", Type: TWord, Words: []string{"read", "write", "vma_lock"}, Optional: true, Default: Word("read")}},
+		Result: TInt,
+		API: register(&API{Name: "handle_mm_fault", Section: "2.18",
+			Hold:    "mmap lock (read; write without ALLOW_RETRY), or the VMA read lock with FAULT_FLAG_VMA_LOCK",
+			Takes:   "page-table allocation locks -> PTE lock; calls ->map_pages (under RCU) and ->fault; may release the caller's lock (RETRY)",
+			Sleeps:  "yes",
+			Asserts: "none at entry; assert_fault_locked() in some sub-paths",
+			Source:  "mm/memory.c: handle_mm_fault(), do_fault(), vmf_can_call_fault()",
+			Notes:   "with vma_lock, VM_FAULT_RETRY means the VMA lock was released (release_fault_lock)",
+			Rules:   []*Rule{ruleFaultLock, ruleSleepInAtomic}}),
+		Fn: func(c *Call) Result {
+			v, addr := c.vma(0), c.addr(1)
+			words := wordSet(c.word(2))
+			write, vmaLock := words["write"], words["vma_lock"]
+			c.T.MightSleep("handle_mm_fault")
+			if !c.faultLockHeld(v, vmaLock) {
+				want := mmOf(v.MM()).MmapLock.Name
+				if vmaLock {
+					want = VMAName(v) + " read lock (FAULT_FLAG_VMA_LOCK)"
+				}
+				c.K.violate(c.T, ruleFaultLock, fmt.Sprintf("handle_mm_fault without %s held", want))
+			}
+			if !v.Contains(addr) {
+				return done(Int(VM_FAULT_SIGSEGV))
+			}
+			return c.fault(v, addr, write, vmaLock, func(code int64) Result { return done(Int(code)) })
+		}})
+
+	defOp(&Op{Name: "touch",
+		Params: []Param{{Name: "mm", Type: TMM}, {Name: "addr", Type: TInt},
+			{Name: "access", Type: TWord, Words: []string{"read", "write"}, Optional: true, Default: Word("read")}},
+		Result: TBool,
+		API: register(&API{Name: "touch", Section: "2.18",
+			Hold:   "no mmap lock of this mm (a user access may fault, and the fault takes it)",
+			Takes:  "the x86 fault path: lock_vma_under_rcu -> handle_mm_fault(FAULT_FLAG_VMA_LOCK) -> vma_end_read; on RETRY or failure mmap_read_lock -> find_vma -> handle_mm_fault -> mmap_read_unlock",
+			Sleeps: "yes",
+			Source: "arch/x86/mm/fault.c: do_user_addr_fault(); mm/mmap_lock.c: lock_mm_and_find_vma()",
+			Notes:  "a user-space access to addr by this thread's CPU; returns false when it would get SIGSEGV or SIGBUS",
+			Rules:  []*Rule{ruleMightFault, ruleStaleTLB}}),
+		Fn: func(c *Call) Result {
+			m, addr := c.mm(0), c.addr(1)
+			write := c.word(2) == "write"
+			if h := m.MmapLock.heldBy(c.T); h != 0 {
+				c.K.violate(c.T, ruleMightFault, fmt.Sprintf("user access while holding %s (%s): a fault would take it again", m.MmapLock.Name, h))
+			}
+			return c.userAccess(m, addr, write, func(ok bool) Result { return done(Bool(ok)) })
+		}})
+}
+
+// userAccess performs a user access by the task's CPU: through the TLB if
+// it has a translation, else through the arch fault path.
+func (c *Call) userAccess(m *MM, addr mmcore.Addr, write bool, k func(ok bool) Result) Result {
+	tr, hit := m.Core.TLB.Translate(c.T.CPU, addr)
+	if write {
+		tr, hit = m.Core.TLB.TranslateWrite(c.T.CPU, addr)
+	}
+	if hit && tr.Hit && (tr.Stale || tr.UseAfterFree) {
+		what := "a translation the page tables no longer have"
+		if tr.UseAfterFree {
+			what = "a page that has been freed"
+		}
+		c.K.violate(c.T, ruleStaleTLB, fmt.Sprintf("user access at %#x on CPU %d used a stale TLB entry reaching %s (a TLB flush is missing)", uint64(addr), c.T.CPU, what))
+		return k(true)
+	}
+	if hit {
+		return k(true)
+	}
+	after := func(code int64) Result {
+		if code&(VM_FAULT_SIGSEGV|VM_FAULT_SIGBUS|VM_FAULT_OOM) != 0 {
+			return k(false)
+		}
+		return k(true)
+	}
+	slow := func() Result {
+		return c.lock(m.MmapLock, Read, func() Result {
+			v := m.Core.FindVMA(addr)
+			if v == nil || !v.Contains(addr) {
+				c.unlock(m.MmapLock, Read)
+				return k(false)
+			}
+			return c.fault(v, addr, write, false, func(code int64) Result {
+				c.unlock(m.MmapLock, Read)
+				return after(code)
+			})
+		})
+	}
+	if v := m.Core.VMALookup(addr); v != nil && c.T.TryAcquire(c.K.vmaState(v).Lock, Read) {
+		return c.fault(v, addr, write, true, func(code int64) Result {
+			if code&VM_FAULT_RETRY != 0 {
+				return slow()
+			}
+			c.unlock(c.K.vmaState(v).Lock, Read)
+			return after(code)
+		})
+	}
+	return slow()
+}
+
+func wordSet(w string) map[string]bool {
+	s := map[string]bool{}
+	start := 0
+	for i := 0; i <= len(w); i++ {
+		if i == len(w) || w[i] == '|' {
+			if i > start {
+				s[w[start:i]] = true
+			}
+			start = i + 1
+		}
+	}
+	return s
+}

@@ -1,0 +1,272 @@
+package runtime
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/mmscript/mmscript/lang"
+	"github.com/mmscript/mmscript/mmcore"
+)
+
+// Kernel is one simulated machine under the checker: physical memory, the
+// mms and files a script made, every task, the lockdep graph, and the
+// diagnostics found so far.
+type Kernel struct {
+	Mem   *mmcore.Memory
+	Tasks []*Task
+
+	dep     *lockdep
+	diags   []*Diagnostic
+	seen    map[diagKey]bool
+	folios  map[*mmcore.Page]*Lock
+	rcuLock *Lock
+}
+
+type diagKey struct {
+	pos  lang.Pos
+	rule string
+}
+
+// NewKernel makes an empty machine.
+func NewKernel() *Kernel {
+	return &Kernel{
+		Mem:     mmcore.NewMemory(),
+		dep:     newLockdep(),
+		seen:    map[diagKey]bool{},
+		folios:  map[*mmcore.Page]*Lock{},
+		rcuLock: NewLock(ClassRCU, RWSem, "rcu_read_lock"),
+	}
+}
+
+// NewTask adds a task (a kernel thread).
+func (k *Kernel) NewTask(name string) *Task {
+	t := &Task{ID: len(k.Tasks), Name: name, CPU: len(k.Tasks), k: k}
+	k.Tasks = append(k.Tasks, t)
+	return t
+}
+
+// Diagnostics returns what was found, in report order.
+func (k *Kernel) Diagnostics() []*Diagnostic { return k.diags }
+
+// Report adds a diagnostic unless the same rule was already reported at the
+// same position (a loop reports once).
+func (k *Kernel) Report(d *Diagnostic) {
+	key := diagKey{d.Pos, d.Rule + "\x00" + d.Msg}
+	if k.seen[key] {
+		return
+	}
+	k.seen[key] = true
+	k.diags = append(k.diags, d)
+}
+
+// violate reports that t broke rule r at its current position. A BUG stops
+// the task: it dies holding its locks, as an oops does.
+func (k *Kernel) violate(t *Task, r *Rule, msg string, related ...Related) {
+	d := &Diagnostic{
+		Kind:    Violation,
+		Pos:     t.Pos,
+		Rule:    r.ID,
+		Msg:     msg,
+		Source:  r.Source,
+		Kernel:  r.Kernel,
+		Thread:  t.Name,
+		Related: related,
+	}
+	if len(t.Stack) > 0 {
+		d.Msg += " (in " + t.Stack[len(t.Stack)-1] + ")"
+	}
+	if r.Kernel == BUG {
+		d.Fatal = true
+		t.dead = true
+	}
+	k.Report(d)
+}
+
+// MM is an mm_struct together with its locks.
+type MM struct {
+	Core          *mmcore.MM
+	Name          string
+	MmapLock      *Lock
+	PageTableLock *Lock
+}
+
+func (m *MM) String() string { return m.Name }
+
+// NewMM makes an address space named name.
+func (k *Kernel) NewMM(name string) (*MM, error) {
+	core, err := mmcore.NewMM(mmcore.Config{Memory: k.Mem})
+	if err != nil {
+		return nil, err
+	}
+	m := &MM{
+		Core:          core,
+		Name:          name,
+		MmapLock:      NewLock(ClassMmapLock, RWSem, name+"->mmap_lock"),
+		PageTableLock: NewLock(ClassPageTableLock, Spin, name+"->page_table_lock"),
+	}
+	core.Lock = m
+	return m, nil
+}
+
+// mmOf returns the runtime MM of a core MM.
+func mmOf(c *mmcore.MM) *MM {
+	m, _ := c.Lock.(*MM)
+	return m
+}
+
+// File is an open file with its mapping's i_mmap_rwsem.
+type File struct {
+	Core  *mmcore.File
+	IMmap *Lock
+}
+
+func (f *File) String() string { return f.Core.Name }
+
+// NewFile makes a file of size pages.
+func (k *Kernel) NewFile(name string, pages uint64) *File {
+	core := mmcore.NewFile(name, pages)
+	f := &File{Core: core, IMmap: NewLock(ClassIMmapRwsem, RWSem, name+"->i_mmap_rwsem")}
+	core.Mapping().Lock = f.IMmap
+	return f
+}
+
+func iMmapLock(as *mmcore.AddressSpace) *Lock {
+	l, _ := as.Lock.(*Lock)
+	return l
+}
+
+// VMAState is the per-VMA lock. Its Lock's readers are the vm_refcnt
+// readers; its writer is the task that write-locked the VMA in the current
+// mmap write section (vm_lock_seq == mm_lock_seq). A writer queued on it
+// stands for VM_REFCNT_EXCLUDE_READERS_FLAG: new readers fail while it
+// waits for the old ones to drain.
+type VMAState struct {
+	Lock *Lock
+	New  bool // detached because it is being set up (inside f_op->mmap), not because it was unmapped
+	mm   *mmcore.MM
+}
+
+// vmaState returns (creating on first use) the lock state of v.
+func (k *Kernel) vmaState(v *mmcore.VMA) *VMAState {
+	if s, ok := v.Lock.(*VMAState); ok {
+		return s
+	}
+	s := &VMAState{Lock: NewLock(ClassVMALock, VMALock, VMAName(v)+"->vm_lock"), mm: v.MM()}
+	s.Lock.vma = s
+	v.Lock = s
+	return s
+}
+
+// writeLocked reports whether v is write-locked.
+func (k *Kernel) writeLocked(v *mmcore.VMA) bool { return k.vmaState(v).Lock.writer != nil }
+
+// VMAName is how diagnostics name a VMA.
+func VMAName(v *mmcore.VMA) string {
+	return fmt.Sprintf("vma[%#x-%#x]", uint64(v.Start()), uint64(v.End()))
+}
+
+// folioLock returns the folio lock of p.
+func (k *Kernel) folioLock(p *mmcore.Page) *Lock {
+	l := k.folios[p]
+	if l == nil {
+		l = NewLock(ClassFolioLock, BitLock, fmt.Sprintf("folio(pfn %#x)", uint64(p.PFN)))
+		k.folios[p] = l
+	}
+	return l
+}
+
+// ExitTask checks a task that finished: every lock it still holds is a
+// leak (lockdep: "lock held when returning to user space").
+func (k *Kernel) ExitTask(t *Task, end lang.Pos) {
+	if t.dead {
+		return
+	}
+	saved := t.Pos
+	t.Pos = end
+	for _, h := range t.holds {
+		if h.Lock.Class == ClassVMALock && h.Mode == Write {
+			continue // ends with the mmap write lock, reported for that
+		}
+		k.violate(t, ruleHeldAtExit, fmt.Sprintf("thread %s exits holding %s (%s)", t.Name, h.Lock.Name, h.Mode),
+			Related{h.Pos, "taken here"})
+	}
+	t.Pos = saved
+}
+
+// DeadlockReport describes a wait-for cycle among blocked tasks.
+func (k *Kernel) DeadlockReport(blocked []*Task, schedule string) *Diagnostic {
+	sort.Slice(blocked, func(i, j int) bool { return blocked[i].ID < blocked[j].ID })
+	var parts []string
+	var rel []Related
+	for _, t := range blocked {
+		l, mode, pos := t.WaitingFor()
+		if l == nil {
+			continue
+		}
+		holders := lockHolders(l)
+		parts = append(parts, fmt.Sprintf("%s waits for %s (%s) held by %s", t.Name, l.Name, mode, holders))
+		rel = append(rel, Related{pos, fmt.Sprintf("%s blocks here on %s", t.Name, l.Name)})
+		for _, h := range holdersOf(l) {
+			if i := h.hold(l); i >= 0 {
+				rel = append(rel, Related{h.holds[i].Pos, fmt.Sprintf("%s took %s here", h.Name, l.Name)})
+			}
+		}
+	}
+	pos := lang.Pos{}
+	if len(rel) > 0 {
+		pos = rel[0].Pos
+	}
+	return &Diagnostic{
+		Kind:     Deadlock,
+		Pos:      pos,
+		Rule:     "deadlock",
+		Msg:      "deadlock: " + strings.Join(parts, "; "),
+		Related:  rel,
+		Schedule: schedule,
+	}
+}
+
+func holdersOf(l *Lock) []*Task {
+	var ts []*Task
+	if l.writer != nil {
+		ts = append(ts, l.writer)
+	}
+	for _, r := range l.readers {
+		dup := false
+		for _, x := range ts {
+			dup = dup || x == r
+		}
+		if !dup {
+			ts = append(ts, r)
+		}
+	}
+	return ts
+}
+
+func lockHolders(l *Lock) string {
+	ts := holdersOf(l)
+	if len(ts) == 0 {
+		var q []string
+		for _, w := range l.waiters {
+			q = append(q, w.t.Name)
+		}
+		if len(q) > 0 {
+			return "nobody (queued behind waiting " + strings.Join(q, ", ") + ")"
+		}
+		return "nobody"
+	}
+	var names []string
+	for _, t := range ts {
+		names = append(names, t.Name)
+	}
+	s := strings.Join(names, ", ")
+	if len(l.waiters) > 0 {
+		var q []string
+		for _, w := range l.waiters {
+			q = append(q, fmt.Sprintf("%s(%s)", w.t.Name, w.mode))
+		}
+		s += ", queue " + strings.Join(q, " ")
+	}
+	return s
+}

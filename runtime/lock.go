@@ -1,0 +1,227 @@
+package runtime
+
+import "github.com/mmscript/mmscript/lang"
+
+// Class is a lock class in lockdep's sense: every mmap_lock is one class,
+// every split PTE lock another. Lock-order rules and the dependency graph
+// are kept per class, as lockdep does.
+type Class uint8
+
+// The lock classes, in the documented order of mm/rmap.c's header comment
+// (outer first), which process_addrs.rst reproduces. The order is the rank
+// used to seed the dependency graph.
+const (
+	ClassNone Class = iota
+	ClassMmapLock
+	ClassFolioLock
+	ClassVMALock // the per-VMA lock (vm_refcnt / vm_lock_seq)
+	ClassIMmapRwsem
+	ClassAnonVMARwsem
+	ClassPageTableLock // mm->page_table_lock
+	ClassPMDLock       // split PMD lock
+	ClassPTELock       // split PTE lock
+	ClassRCU
+	ClassUser // a lock a script declares for itself
+	numClasses
+)
+
+var classNames = [numClasses]string{
+	ClassNone:          "none",
+	ClassMmapLock:      "mmap_lock",
+	ClassFolioLock:     "folio_lock",
+	ClassVMALock:       "vma_lock",
+	ClassIMmapRwsem:    "i_mmap_rwsem",
+	ClassAnonVMARwsem:  "anon_vma->rwsem",
+	ClassPageTableLock: "page_table_lock",
+	ClassPMDLock:       "pmd_lock",
+	ClassPTELock:       "pte_lock",
+	ClassRCU:           "rcu_read_lock",
+	ClassUser:          "user lock",
+}
+
+func (c Class) String() string {
+	if c < numClasses {
+		return classNames[c]
+	}
+	return "?"
+}
+
+// Kind is how a lock behaves.
+type Kind uint8
+
+const (
+	// RWSem: a sleeping reader/writer semaphore with writer preference: a
+	// reader that arrives while a writer waits queues behind it, so
+	// recursive read locking can deadlock.
+	RWSem Kind = iota + 1
+	// Spin: a spinlock; the holder must not sleep.
+	Spin
+	// VMALock: the per-VMA lock. Readers never wait (they fail); the writer
+	// waits for readers to drain and holds the lock until the mmap write
+	// lock is dropped or downgraded.
+	VMALock
+	// BitLock: a sleeping exclusive lock (the folio lock).
+	BitLock
+)
+
+// Mode is how a lock is held.
+type Mode uint8
+
+const (
+	Read Mode = iota + 1
+	Write
+)
+
+func (m Mode) String() string {
+	if m == Read {
+		return "read"
+	}
+	return "write"
+}
+
+// Lock is one lock instance.
+type Lock struct {
+	Class Class
+	Kind  Kind
+	Name  string // how diagnostics name it, e.g. "m->mmap_lock"
+
+	writer  *Task   // holder of the write (exclusive) side
+	readers []*Task // holders of the read side, one entry per acquisition
+	waiters []waiter
+
+	vma *VMAState // for a VMALock
+}
+
+type waiter struct {
+	t    *Task
+	mode Mode
+}
+
+// NewLock makes a lock.
+func NewLock(class Class, kind Kind, name string) *Lock {
+	return &Lock{Class: class, Kind: kind, Name: name}
+}
+
+// Writer returns the task holding the lock exclusively, or nil.
+func (l *Lock) Writer() *Task { return l.writer }
+
+// Readers returns the number of read holds.
+func (l *Lock) Readers() int { return len(l.readers) }
+
+// Held reports whether anyone holds the lock.
+func (l *Lock) Held() bool { return l.writer != nil || len(l.readers) > 0 }
+
+// HasWaiters reports whether tasks are queued on the lock.
+func (l *Lock) HasWaiters() bool { return len(l.waiters) > 0 }
+
+func (l *Lock) readHeldBy(t *Task) bool {
+	for _, r := range l.readers {
+		if r == t {
+			return true
+		}
+	}
+	return false
+}
+
+// heldBy reports how t holds l: 0 (not), Read or Write.
+func (l *Lock) heldBy(t *Task) Mode {
+	if l.writer == t {
+		return Write
+	}
+	if l.readHeldBy(t) {
+		return Read
+	}
+	return 0
+}
+
+// canGrant reports whether mode could be granted now. Queued waiters come
+// first: a newcomer never overtakes them (writer preference for readers, FIFO
+// for writers), which is what makes a recursive read deadlock behind a
+// waiting writer.
+func (l *Lock) canGrant(mode Mode) bool {
+	if len(l.waiters) > 0 {
+		return false
+	}
+	return l.compatible(mode)
+}
+
+func (l *Lock) compatible(mode Mode) bool {
+	if l.writer != nil {
+		return false
+	}
+	if mode == Write && len(l.readers) > 0 {
+		return false
+	}
+	return true
+}
+
+func (l *Lock) grant(t *Task, mode Mode) {
+	if mode == Write {
+		l.writer = t
+	} else {
+		l.readers = append(l.readers, t)
+	}
+}
+
+// release drops one hold of t in mode and hands the lock to waiters that
+// can now have it. It returns false if t did not hold it so.
+func (l *Lock) release(t *Task, mode Mode) bool {
+	if mode == Write {
+		if l.writer != t {
+			return false
+		}
+		l.writer = nil
+	} else {
+		i := -1
+		for j := len(l.readers) - 1; j >= 0; j-- {
+			if l.readers[j] == t {
+				i = j
+				break
+			}
+		}
+		if i < 0 {
+			return false
+		}
+		l.readers = append(l.readers[:i], l.readers[i+1:]...)
+	}
+	l.wake()
+	return true
+}
+
+// wake hands the lock over as rwsem_wake does: the first waiter if it is a
+// writer and the lock is free; otherwise every queued reader (readers are
+// woken together, writers stay queued).
+func (l *Lock) wake() {
+	for len(l.waiters) > 0 {
+		w := l.waiters[0]
+		if !l.compatible(w.mode) {
+			return
+		}
+		if w.mode == Write {
+			l.waiters = l.waiters[1:]
+			l.grant(w.t, Write)
+			w.t.granted(l)
+			return
+		}
+		// Grant all queued readers, keep writers queued in order.
+		rest := l.waiters[:0:0]
+		for _, x := range l.waiters {
+			if x.mode == Read {
+				l.grant(x.t, Read)
+				x.t.granted(l)
+			} else {
+				rest = append(rest, x)
+			}
+		}
+		l.waiters = rest
+		return
+	}
+}
+
+// Hold is one lock a task holds.
+type Hold struct {
+	Lock *Lock
+	Mode Mode
+	Pos  lang.Pos // where it was taken
+	Try  bool     // taken by a trylock (lockdep adds no dependency into it)
+}

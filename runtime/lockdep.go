@@ -1,0 +1,106 @@
+package runtime
+
+import (
+	"fmt"
+
+	"github.com/mmscript/mmscript/lang"
+)
+
+// lockdep keeps the class dependency graph: an edge A -> B means "B was
+// taken while A was held". Like the kernel's lockdep, it reports a possible
+// circular dependency when an acquisition would close a cycle, even if the
+// run that built the graph never deadlocked.
+//
+// The graph starts seeded with the documented order (mm/rmap.c), standing in
+// for what a running kernel's lockdep has learned long before a driver's
+// code runs: the normal fault, munmap and reclaim paths take these locks in
+// this order all the time.
+type lockdep struct {
+	reach [numClasses]uint32 // reach[a] has bit b if b is reachable from a
+	edges [numClasses][numClasses]edgeOrigin
+}
+
+type edgeOrigin struct {
+	set    bool
+	pos    lang.Pos // where a script made the edge; zero for a seeded one
+	thread string
+}
+
+// documentedOrder is the outer-to-inner order from the header comment of
+// mm/rmap.c (reproduced in Documentation/mm/process_addrs.rst, "Lock
+// ordering"), restricted to the classes mmscript models.
+var documentedOrder = [][2]Class{
+	{ClassMmapLock, ClassFolioLock},
+	{ClassFolioLock, ClassVMALock},
+	{ClassVMALock, ClassIMmapRwsem},
+	{ClassIMmapRwsem, ClassAnonVMARwsem},
+	{ClassAnonVMARwsem, ClassPageTableLock},
+	{ClassAnonVMARwsem, ClassPMDLock},
+	{ClassPMDLock, ClassPTELock},
+	{ClassPageTableLock, ClassPTELock},
+}
+
+func newLockdep() *lockdep {
+	d := &lockdep{}
+	for _, e := range documentedOrder {
+		d.add(e[0], e[1], edgeOrigin{set: true})
+	}
+	return d
+}
+
+func (d *lockdep) reaches(a, b Class) bool { return d.reach[a]&(1<<b) != 0 }
+
+func (d *lockdep) add(a, b Class, o edgeOrigin) {
+	if !d.edges[a][b].set {
+		d.edges[a][b] = o
+	}
+	nb := d.reach[b] | 1<<b
+	for x := Class(0); x < numClasses; x++ {
+		if x == a || d.reach[x]&(1<<a) != 0 {
+			d.reach[x] |= nb
+		}
+	}
+}
+
+// path returns a chain of classes from a to b along recorded edges.
+func (d *lockdep) path(a, b Class) []Class {
+	prev := [numClasses]Class{}
+	seen := uint32(1) << a
+	queue := []Class{a}
+	for len(queue) > 0 {
+		x := queue[0]
+		queue = queue[1:]
+		if x == b {
+			var p []Class
+			for c := b; c != a; c = prev[c] {
+				p = append([]Class{c}, p...)
+			}
+			return append([]Class{a}, p...)
+		}
+		for y := Class(0); y < numClasses; y++ {
+			if d.edges[x][y].set && seen&(1<<y) == 0 {
+				seen |= 1 << y
+				prev[y] = x
+				queue = append(queue, y)
+			}
+		}
+	}
+	return nil
+}
+
+// describe explains the existing chain from a to b for a report.
+func (d *lockdep) describe(a, b Class) []Related {
+	p := d.path(a, b)
+	var out []Related
+	for i := 0; i+1 < len(p); i++ {
+		e := d.edges[p[i]][p[i+1]]
+		msg := fmt.Sprintf("existing dependency %s -> %s", p[i], p[i+1])
+		if !e.pos.IsValid() {
+			msg += " (documented order, mm/rmap.c)"
+		} else if e.thread != "" {
+			msg += " (thread " + e.thread + ")"
+		}
+		out = append(out, Related{Pos: e.pos, Msg: msg})
+	}
+	return out
+}

@@ -1,0 +1,233 @@
+package runtime
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/mmscript/mmscript/mmcore"
+)
+
+// Param describes one parameter of an operation.
+type Param struct {
+	Name     string
+	Type     Type
+	Words    []string // for TWord: the accepted words (each may be combined with |)
+	Optional bool
+	Default  Value
+	Variadic bool // the last parameter may repeat
+	Nilable  bool // nil is accepted (otherwise passing nil is a script error)
+}
+
+// Op is a kernel operation a script can call.
+type Op struct {
+	Name   string
+	Params []Param
+	Result Type // what it returns (TNil for nothing)
+	API    *API // its rule-book entry
+	Doc    string
+	Fn     func(c *Call) Result
+}
+
+// Status says how an operation step ended.
+type Status uint8
+
+const (
+	// Done: the operation finished; Result.Value is its value.
+	Done Status = iota
+	// Blocked: the task waits for a lock; run Next once it holds it.
+	Blocked
+	// CallHandler: run the script handler, then Next with its return value in Call.Ret.
+	CallHandler
+	// Failed: the script is wrong (Result.Err); the thread stops.
+	Failed
+)
+
+// Cont continues an operation after a wait or a handler call.
+type Cont func(c *Call) Result
+
+// Result is the outcome of one atomic step of an operation.
+type Result struct {
+	Status  Status
+	Value   Value
+	Next    Cont
+	Handler *Handler
+	Args    []Value
+	Desc    string // what the handler is, e.g. "fault handler drv.fault"
+	Err     error
+}
+
+// Call is one invocation of an operation by a task.
+type Call struct {
+	K    *Kernel
+	T    *Task
+	Op   *Op
+	Args []Value // bound to Op.Params, defaults filled in
+	Ret  Value   // the value the last handler returned
+}
+
+// Handler is a script function the runtime calls (a vm_operations_struct
+// member, f_op->mmap, a page-walk callback). Impl belongs to the
+// interpreter.
+type Handler struct {
+	Name   string // e.g. "drv.fault"
+	Params int
+	Impl   any
+}
+
+// Ops is a script's `ops` block: a vm_operations_struct plus f_op->mmap.
+type Ops struct {
+	Name        string
+	Fault       *Handler
+	MapPages    *Handler
+	PageMkwrite *Handler
+	Open        *Handler
+	Close       *Handler
+	Mmap        *Handler // f_op->mmap
+	PteEntry    *Handler // mm_walk_ops.pte_entry
+}
+
+func (o *Ops) String() string { return o.Name }
+
+// HandlerSlots are the handler names an ops block may define, with their
+// parameters, so the interpreter can check a script's ops blocks.
+var HandlerSlots = map[string][]string{
+	"fault":        {"vmf"},
+	"map_pages":    {"vmf", "start_pgoff", "end_pgoff"},
+	"page_mkwrite": {"vmf"},
+	"open":         {"vma"},
+	"close":        {"vma"},
+	"mmap":         {"file", "vma"},
+	"pte_entry":    {"addr", "pfn"},
+}
+
+// SetHandler installs h in the slot named name.
+func (o *Ops) SetHandler(name string, h *Handler) bool {
+	switch name {
+	case "fault":
+		o.Fault = h
+	case "map_pages":
+		o.MapPages = h
+	case "page_mkwrite":
+		o.PageMkwrite = h
+	case "open":
+		o.Open = h
+	case "close":
+		o.Close = h
+	case "mmap":
+		o.Mmap = h
+	case "pte_entry":
+		o.PteEntry = h
+	default:
+		return false
+	}
+	return true
+}
+
+var ops = map[string]*Op{}
+
+func defOp(o *Op) *Op {
+	if _, dup := ops[o.Name]; dup {
+		panic("runtime: duplicate op " + o.Name) // a programming error, caught by every test run
+	}
+	ops[o.Name] = o
+	return o
+}
+
+// LookupOp finds an operation by its kernel name.
+func LookupOp(name string) *Op { return ops[name] }
+
+// OpNames lists every operation, sorted.
+func OpNames() []string {
+	var names []string
+	for n := range ops {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// done returns a finished result.
+func done(v Value) Result { return Result{Status: Done, Value: v} }
+
+var ok = Result{Status: Done}
+
+// fail reports a script error.
+func fail(format string, args ...any) Result {
+	return Result{Status: Failed, Err: fmt.Errorf(format, args...)}
+}
+
+// lock takes l for the task and continues with k once it holds it.
+func (c *Call) lock(l *Lock, mode Mode, k func() Result) Result {
+	if c.T.Acquire(l, mode) {
+		return k()
+	}
+	return Result{Status: Blocked, Next: func(*Call) Result { return k() }}
+}
+
+// unlock releases a lock the operation itself took.
+func (c *Call) unlock(l *Lock, mode Mode) { c.T.Release(l, mode) }
+
+// call runs handler h with args, then k with its return value.
+func (c *Call) call(h *Handler, desc string, args []Value, k func(ret Value) Result) Result {
+	return Result{Status: CallHandler, Handler: h, Args: args, Desc: desc,
+		Next: func(c *Call) Result { return k(c.Ret) }}
+}
+
+// seq runs step(i, next) for i in [0, n) one after the other, each of
+// which may block or call handlers, then k. A step continues by returning
+// next() (in tail position). Steps that finish at once are run in a loop,
+// not by recursion, so long sequences do not grow the Go stack; only a step
+// that blocked or called a handler resumes through its continuation.
+func seq(n int, step func(i int, next func() Result) Result, k func() Result) Result {
+	var run func(start int) Result
+	run = func(start int) Result {
+		for i := start; i < n; i++ {
+			inline, advanced := true, false
+			cur := i
+			r := step(cur, func() Result {
+				if inline {
+					advanced = true
+					return Result{Status: stepped}
+				}
+				return run(cur + 1)
+			})
+			inline = false
+			if !advanced {
+				return r
+			}
+		}
+		return k()
+	}
+	return run(0)
+}
+
+// stepped marks a seq step that continued synchronously; it never leaves seq.
+const stepped Status = 255
+
+// Argument accessors. The interpreter has checked types against Params.
+
+func (c *Call) mm(i int) *MM            { return c.Args[i].Obj.(*MM) }
+func (c *Call) file(i int) *File        { return c.Args[i].Obj.(*File) }
+func (c *Call) page(i int) *mmcore.Page { return c.Args[i].Obj.(*mmcore.Page) }
+func (c *Call) int(i int) int64         { return c.Args[i].Int }
+func (c *Call) bool(i int) bool         { return c.Args[i].Truth() }
+func (c *Call) addr(i int) mmcore.Addr  { return mmcore.Addr(c.Args[i].Int) }
+func (c *Call) word(i int) string {
+	if s, ok := c.Args[i].Obj.(string); ok {
+		return s
+	}
+	return ""
+}
+
+// vma returns the VMA argument i, reporting a use after munmap.
+func (c *Call) vma(i int) *mmcore.VMA {
+	v := c.Args[i].Obj.(*mmcore.VMA)
+	c.checkAlive(v)
+	return v
+}
+
+func (c *Call) checkAlive(v *mmcore.VMA) {
+	if !v.Attached() && !c.K.vmaState(v).New {
+		c.K.violate(c.T, ruleUseAfterUnmap, fmt.Sprintf("%s: %s was unmapped; this pointer refers to freed memory", c.Op.Name, VMAName(v)))
+	}
+}

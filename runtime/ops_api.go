@@ -1,0 +1,693 @@
+package runtime
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/mmscript/mmscript/mmcore"
+)
+
+// The rule book's APIs (mm-locking-rules.md section 2): lookups, flag
+// setters, the install and zap families, GUP, anon_vma_prepare and the
+// page walker.
+
+func vmaAddrParams(extra ...Param) []Param {
+	return append([]Param{{Name: "vma", Type: TVMA}, {Name: "addr", Type: TInt}}, extra...)
+}
+
+var sizeParams = []Param{
+	{Name: "size", Type: TInt, Optional: true, Default: Int(0)},
+	{Name: "pages", Type: TInt, Optional: true, Default: Int(0)},
+}
+
+// length returns a byte length from a size or a pages argument.
+func (c *Call) length(sizeIdx int) (uint64, error) {
+	size, pages := c.int(sizeIdx), c.int(sizeIdx+1)
+	switch {
+	case size < 0 || pages < 0:
+		return 0, fmt.Errorf("%s: negative length", c.Op.Name)
+	case size != 0 && pages != 0:
+		return 0, fmt.Errorf("%s: give size or pages, not both", c.Op.Name)
+	case pages != 0:
+		if pages > 1<<40 {
+			return 0, fmt.Errorf("%s: pages=%d is too large", c.Op.Name, pages)
+		}
+		return uint64(pages) << mmcore.PageShift, nil
+	case size != 0:
+		return uint64(size), nil
+	}
+	return 0, fmt.Errorf("%s: needs a length: size=BYTES or pages=N", c.Op.Name)
+}
+
+func init() {
+	ruleFindVMA := &Rule{"find_vma/needs-mmap-lock", "find_vma() and find_vma_intersection() are called with the mmap lock held",
+		"mm/mmap.c: find_vma() -> mmap_assert_locked()", WARN}
+	defOp(&Op{Name: "find_vma", Params: []Param{{Name: "mm", Type: TMM}, {Name: "addr", Type: TInt}}, Result: TVMA,
+		API: register(&API{Name: "find_vma", Section: "2.14", Hold: "mmap lock, read or write, while the VMA is used",
+			Takes: "RCU (maple tree walk)", Sleeps: "no", Asserts: "mmap_assert_locked()",
+			Source: "mm/mmap.c: find_vma()", Notes: "returns the VMA containing addr or the next one above it",
+			Rules: []*Rule{ruleFindVMA}}),
+		Fn: func(c *Call) Result {
+			m := c.mm(0)
+			if m.MmapLock.heldBy(c.T) == 0 {
+				c.K.violate(c.T, ruleFindVMA, "find_vma without "+m.MmapLock.Name+" held")
+			}
+			return done(Obj(TVMA, m.Core.FindVMA(c.addr(1))))
+		}})
+	ruleLookup := &Rule{"vma_lookup/unstable-result", "the VMA vma_lookup() returns is only meaningful under the mmap lock",
+		"include/linux/mm.h: vma_lookup() (no assertion)", Unchecked}
+	defOp(&Op{Name: "vma_lookup", Params: []Param{{Name: "mm", Type: TMM}, {Name: "addr", Type: TInt}}, Result: TVMA,
+		API: register(&API{Name: "vma_lookup", Section: "2.14", Hold: "mmap lock, read or write, for using the result",
+			Takes: "RCU (mtree_load)", Sleeps: "no", Asserts: "none", Source: "include/linux/mm.h: vma_lookup()",
+			Rules: []*Rule{ruleLookup}}),
+		Fn: func(c *Call) Result {
+			m := c.mm(0)
+			if m.MmapLock.heldBy(c.T) == 0 {
+				c.K.violate(c.T, ruleLookup, "vma_lookup without "+m.MmapLock.Name+": the VMA may be freed under the caller")
+			}
+			return done(Obj(TVMA, m.Core.VMALookup(c.addr(1))))
+		}})
+
+	ruleFlagsSet := &Rule{"vm_flags/needs-mmap-write", "vm_flags_set/clear/mod need the mmap lock for write; they take the VMA write lock themselves",
+		"include/linux/mm.h: vm_flags_set() -> vma_start_write() -> mmap_assert_write_locked()", WARN}
+	flagWords := vmFlagWords()
+	for _, name := range []string{"vm_flags_set", "vm_flags_clear"} {
+		set := name == "vm_flags_set"
+		defOp(&Op{Name: name, Params: []Param{{Name: "vma", Type: TVMA}, {Name: "flags", Type: TWord, Words: flagWords}},
+			API: register(&API{Name: name, Section: "2.16", Hold: "mmap lock for write",
+				Takes: "VMA write lock (waits for readers)", Sleeps: "yes", Asserts: "mmap_assert_write_locked() via vma_start_write()",
+				Source: "include/linux/mm.h: " + name + "()", Rules: []*Rule{ruleFlagsSet, ruleSleepInAtomic}}),
+			Fn: func(c *Call) Result {
+				v := c.vma(0)
+				f, err := parseVMFlags(c.word(1))
+				if err != nil {
+					return fail("%s: %v", c.Op.Name, err)
+				}
+				return c.vmaStartWrite(v, ruleFlagsSet, func() Result {
+					if set {
+						v.Flags |= f
+					} else {
+						v.Flags &^= f
+					}
+					return ok
+				})
+			}})
+	}
+
+	// vm_insert_page and friends (rule book 2.1-2.6).
+	ruleInsertBUG := &Rule{"vm_insert_page/not-mixedmap-needs-mmap-write",
+		"on a VMA without VM_MIXEDMAP, vm_insert_page sets the flag itself and so needs the mmap lock for write (in practice: call it from f_op->mmap, or set VM_MIXEDMAP there)",
+		"mm/memory.c: vm_insert_page() BUG_ON(mmap_read_trylock(vma->vm_mm))", BUG}
+	ruleInsertRace := &Rule{"vm_insert_page/trylock-heuristic",
+		"the BUG_ON(mmap_read_trylock()) test passes whenever any writer holds or waits for the lock, not only when this thread holds it: the call then races",
+		"mm/memory.c: vm_insert_page()", Unchecked}
+	ruleInsertPFNMAP := &Rule{"vm_insert_page/pfnmap", "vm_insert_page() is never used on a VM_PFNMAP VMA",
+		"mm/memory.c: vm_insert_page() BUG_ON(vma->vm_flags & VM_PFNMAP)", BUG}
+	insertAPI := func(name, section, notes string) *API {
+		return register(&API{Name: name, Section: section,
+			Hold:    "VMA without VM_MIXEDMAP: mmap lock for write (f_op->mmap); with VM_MIXEDMAP: mmap lock or VMA read lock",
+			Takes:   "[VMA write lock via vm_flags_set] -> page_table_lock/PMD lock (table allocation) -> PTE lock",
+			Sleeps:  "yes",
+			Asserts: "BUG_ON(mmap_read_trylock()), BUG_ON(VM_PFNMAP), on the not-yet-MIXEDMAP path only",
+			Source:  "mm/memory.c: " + name + "(), insert_page(), validate_page_before_insert()",
+			Notes:   notes,
+			Rules:   []*Rule{ruleInsertBUG, ruleInsertPFNMAP, ruleInsertRace, ruleInstallLock, ruleSleepInAtomic}})
+	}
+	// insertPrologue runs vm_insert_page's checks and flag setting; k runs
+	// once the VMA is VM_MIXEDMAP.
+	insertPrologue := func(c *Call, v *mmcore.VMA, k func() Result) Result {
+		c.T.MightSleep(c.Op.Name)
+		if v.Flags&mmcore.VM_MIXEDMAP == 0 {
+			m := mmOf(v.MM())
+			if m.MmapLock.canGrant(Read) {
+				// mmap_read_trylock() would succeed: BUG.
+				c.K.violate(c.T, ruleInsertBUG, fmt.Sprintf("%s on %s without VM_MIXEDMAP needs %s held for write", c.Op.Name, VMAName(v), m.MmapLock.Name))
+				return ok
+			}
+			if m.MmapLock.heldBy(c.T) != Write {
+				c.K.violate(c.T, ruleInsertRace, fmt.Sprintf("%s on %s without VM_MIXEDMAP passes BUG_ON(mmap_read_trylock()) only because another thread holds or waits for %s", c.Op.Name, VMAName(v), m.MmapLock.Name))
+			}
+			if v.Flags&mmcore.VM_PFNMAP != 0 {
+				c.K.violate(c.T, ruleInsertPFNMAP, fmt.Sprintf("%s on VM_PFNMAP %s", c.Op.Name, VMAName(v)))
+				return ok
+			}
+			return c.vmaStartWrite(v, ruleFlagsSet, func() Result {
+				v.Flags |= mmcore.VM_MIXEDMAP
+				return k()
+			})
+		}
+		if !c.installLockHeld(v) && !c.K.vmaState(v).New {
+			c.K.violate(c.T, ruleInstallLock, fmt.Sprintf("%s on %s without the mmap lock or its VMA lock: races with munmap and free_pgtables", c.Op.Name, VMAName(v)))
+		}
+		return k()
+	}
+	defOp(&Op{Name: "vm_insert_page", Params: vmaAddrParams(Param{Name: "page", Type: TPage}), Result: TInt,
+		API: insertAPI("vm_insert_page", "2.1", "returns 0 or -errno (-EBUSY: PTE populated, -EFAULT: outside the VMA)"),
+		Fn: func(c *Call) Result {
+			v, addr, p := c.vma(0), c.addr(1), c.page(2)
+			return insertPrologue(c, v, func() Result {
+				var rc int64
+				return c.underPTL(mmOf(v.MM()), addr, func() {
+					if err := v.MM().InsertPage(v, addr, p); err != nil {
+						rc = errnoOf(err)
+					}
+				}, func() Result { return done(Int(rc)) })
+			})
+		}})
+	defOp(&Op{Name: "vm_insert_pages", Params: vmaAddrParams(Param{Name: "pages", Type: TPage, Variadic: true}), Result: TInt,
+		API: insertAPI("vm_insert_pages", "2.2", "mmscript passes the pages as trailing arguments; returns how many were not inserted"),
+		Fn: func(c *Call) Result {
+			v, addr := c.vma(0), c.addr(1)
+			pages := c.Args[2:]
+			return insertPrologue(c, v, func() Result {
+				left := int64(len(pages))
+				return seq(len(pages), func(i int, next func() Result) Result {
+					if left != int64(len(pages)-i) {
+						return next() // an earlier page failed: stop inserting
+					}
+					a := addr + mmcore.Addr(i)<<mmcore.PageShift
+					return c.underPTL(mmOf(v.MM()), a, func() {
+						if err := v.MM().InsertPage(v, a, pages[i].Obj.(*mmcore.Page)); err == nil {
+							left--
+						}
+					}, next)
+				}, func() Result { return done(Int(left)) })
+			})
+		}})
+	defOp(&Op{Name: "vmf_insert_page", Params: vmaAddrParams(Param{Name: "page", Type: TPage}), Result: TInt,
+		API: insertAPI("vmf_insert_page", "2.1", "vm_insert_page for fault handlers: returns VM_FAULT_NOPAGE on success and on -EBUSY"),
+		Fn: func(c *Call) Result {
+			v, addr, p := c.vma(0), c.addr(1), c.page(2)
+			return insertPrologue(c, v, func() Result {
+				var rc int64 = VM_FAULT_NOPAGE
+				return c.underPTL(mmOf(v.MM()), addr, func() {
+					if err := v.MM().InsertPage(v, addr, p); err != nil && !errors.Is(err, mmcore.EBUSY) {
+						rc = faultCode(err)
+						if errors.Is(err, mmcore.ENOMEM) {
+							rc = VM_FAULT_OOM
+						}
+					}
+				}, func() Result { return done(Int(rc)) })
+			})
+		}})
+
+	ruleFaultHelper := &Rule{"vmf_insert/needs-fault-lock",
+		"fault-handler helpers install entries, so they need the mmap lock or the VMA read lock",
+		"process_addrs.rst \"Page tables\" (install); mm/memory.c (no assertion)", Unchecked}
+	defOp(&Op{Name: "vmf_insert_page_mkwrite",
+		Params: []Param{{Name: "vmf", Type: TVMF}, {Name: "page", Type: TPage}, {Name: "write", Type: TBool, Optional: true, Default: Bool(false)}},
+		Result: TInt,
+		API: register(&API{Name: "vmf_insert_page_mkwrite", Section: "2.6", Hold: "the fault's lock (mmap read or VMA read)",
+			Takes: "table allocation locks -> PTE lock", Sleeps: "yes", Asserts: "none",
+			Source: "mm/memory.c: vmf_insert_page_mkwrite()", Rules: []*Rule{ruleFaultHelper, ruleSleepInAtomic}}),
+		Fn: func(c *Call) Result {
+			vmf := c.Args[0].Obj.(*VMF)
+			v := vmf.VMA
+			c.checkAlive(v)
+			c.T.MightSleep(c.Op.Name)
+			if !c.installLockHeld(v) {
+				c.K.violate(c.T, ruleFaultHelper, c.Op.Name+" without the fault's lock (mmap lock or VMA read lock)")
+			}
+			p, write := c.page(1), c.bool(2)
+			var rc int64 = VM_FAULT_NOPAGE
+			return c.underPTL(mmOf(v.MM()), vmf.Address, func() {
+				if err := v.MM().InsertPageMkwrite(v, vmf.Address, p, write); err != nil {
+					rc = VM_FAULT_SIGBUS
+					if errors.Is(err, mmcore.ENOMEM) {
+						rc = VM_FAULT_OOM
+					}
+				}
+			}, func() Result { return done(Int(rc)) })
+		}})
+
+	rulePFNFlags := &Rule{"vmf_insert_pfn/flags", "vmf_insert_pfn() needs exactly one of VM_PFNMAP and VM_MIXEDMAP, no COW VM_PFNMAP mapping, and on VM_MIXEDMAP a pfn without a struct page",
+		"mm/memory.c: vmf_insert_pfn_prot() BUG_ON()s", BUG}
+	defOp(&Op{Name: "vmf_insert_pfn", Params: vmaAddrParams(Param{Name: "pfn", Type: TInt}), Result: TInt,
+		API: register(&API{Name: "vmf_insert_pfn", Section: "2.4", Hold: "mmap lock or VMA read lock (fault context); VMA VM_PFNMAP xor VM_MIXEDMAP",
+			Takes: "table allocation locks -> PTE lock", Sleeps: "yes", Asserts: "four BUG_ON()s on the flag/pfn combination; no lock check",
+			Source: "mm/memory.c: vmf_insert_pfn(), vmf_insert_pfn_prot(), insert_pfn()",
+			Rules:  []*Rule{rulePFNFlags, ruleFaultHelper, ruleSleepInAtomic}}),
+		Fn: func(c *Call) Result {
+			v, addr, pfn := c.vma(0), c.addr(1), mmcore.PFN(c.int(2))
+			c.T.MightSleep(c.Op.Name)
+			f := v.Flags
+			pfnmap, mixed := f&mmcore.VM_PFNMAP != 0, f&mmcore.VM_MIXEDMAP != 0
+			cow := f&(mmcore.VM_SHARED|mmcore.VM_MAYWRITE) == mmcore.VM_MAYWRITE
+			switch {
+			case pfnmap == mixed:
+				c.K.violate(c.T, rulePFNFlags, fmt.Sprintf("vmf_insert_pfn on %s: needs exactly one of VM_PFNMAP and VM_MIXEDMAP (has %s)", VMAName(v), f))
+				return ok
+			case pfnmap && cow:
+				c.K.violate(c.T, rulePFNFlags, fmt.Sprintf("vmf_insert_pfn on COW VM_PFNMAP %s", VMAName(v)))
+				return ok
+			case mixed && c.K.Mem.Page(pfn) != nil:
+				c.K.violate(c.T, rulePFNFlags, fmt.Sprintf("vmf_insert_pfn on VM_MIXEDMAP %s with pfn %#x that has a struct page (use vmf_insert_mixed or vm_insert_page)", VMAName(v), uint64(pfn)))
+				return ok
+			}
+			if !c.installLockHeld(v) && !c.K.vmaState(v).New {
+				c.K.violate(c.T, ruleFaultHelper, "vmf_insert_pfn without the mmap lock or the VMA read lock")
+			}
+			if !v.Contains(addr) {
+				return done(Int(VM_FAULT_SIGBUS))
+			}
+			var rc int64 = VM_FAULT_NOPAGE
+			return c.underPTL(mmOf(v.MM()), addr, func() {
+				if err := v.MM().InsertPFN(v, addr, pfn); err != nil && !errors.Is(err, mmcore.EBUSY) {
+					rc = faultCode(err)
+				}
+			}, func() Result { return done(Int(rc)) })
+		}})
+	defOp(&Op{Name: "vmf_insert_mixed", Params: vmaAddrParams(Param{Name: "pfn", Type: TInt}), Result: TInt,
+		API: register(&API{Name: "vmf_insert_mixed", Section: "2.5", Hold: "mmap lock or VMA read lock (fault context); VMA VM_MIXEDMAP",
+			Takes: "table allocation locks -> PTE lock", Sleeps: "yes", Asserts: "none (returns VM_FAULT_SIGBUS)",
+			Source: "mm/memory.c: vmf_insert_mixed(), __vm_insert_mixed(), vm_mixed_ok()",
+			Rules:  []*Rule{ruleFaultHelper, ruleSleepInAtomic}}),
+		Fn: func(c *Call) Result {
+			v, addr, pfn := c.vma(0), c.addr(1), mmcore.PFN(c.int(2))
+			c.T.MightSleep(c.Op.Name)
+			if !c.installLockHeld(v) && !c.K.vmaState(v).New {
+				c.K.violate(c.T, ruleFaultHelper, "vmf_insert_mixed without the mmap lock or the VMA read lock")
+			}
+			zero := pfn == c.K.Mem.ZeroPage().PFN
+			if v.Flags&mmcore.VM_MIXEDMAP == 0 && !zero || !v.Contains(addr) {
+				return done(Int(VM_FAULT_SIGBUS))
+			}
+			var rc int64 = VM_FAULT_NOPAGE
+			return c.underPTL(mmOf(v.MM()), addr, func() {
+				var err error
+				if p := c.K.Mem.Page(pfn); p != nil && !zero {
+					err = v.MM().InsertPage(v, addr, p)
+				} else {
+					err = v.MM().InsertPFN(v, addr, pfn)
+				}
+				if err != nil && !errors.Is(err, mmcore.EBUSY) {
+					rc = faultCode(err)
+				}
+			}, func() Result { return done(Int(rc)) })
+		}})
+
+	ruleRemapLock := &Rule{"remap_pfn_range/needs-mmap-write",
+		"remap_pfn_range() rewrites vm_flags and vm_pgoff, so it belongs in f_op->mmap (mmap write lock, VMA not yet visible)",
+		"mm/memory.c: remap_pfn_range() kernel-doc; vma_set_flags_mask() takes no lock", Unchecked}
+	ruleRemapBUG := &Rule{"remap_pfn_range/pte-not-none", "remap_pfn_range() is only used over empty PTEs",
+		"mm/memory.c: remap_pte_range() BUG_ON(!pte_none())", BUG}
+	defOp(&Op{Name: "remap_pfn_range", Params: append(vmaAddrParams(Param{Name: "pfn", Type: TInt}), sizeParams...), Result: TInt,
+		API: register(&API{Name: "remap_pfn_range", Section: "2.7", Hold: "mmap lock; in practice mmap write lock in f_op->mmap",
+			Takes: "PAT tracking (alloc) -> PTE lock per table", Sleeps: "yes",
+			Asserts: "BUG_ON(!pte_none), WARN_ON_ONCE(unaligned), VM_WARN_ON_ONCE(flags); no lock check",
+			Source:  "mm/memory.c: remap_pfn_range(), remap_pfn_range_internal(), remap_pte_range()",
+			Rules:   []*Rule{ruleRemapLock, ruleRemapBUG, ruleSleepInAtomic}}),
+		Fn: func(c *Call) Result {
+			v, addr, pfn := c.vma(0), c.addr(1), mmcore.PFN(c.int(2))
+			size, err := c.length(3)
+			if err != nil {
+				return Result{Status: Failed, Err: err}
+			}
+			c.T.MightSleep(c.Op.Name)
+			m := mmOf(v.MM())
+			if v.Attached() && m.MmapLock.heldBy(c.T) != Write {
+				c.K.violate(c.T, ruleRemapLock, fmt.Sprintf("remap_pfn_range on live %s without %s held for write: races on vm_flags and vm_pgoff", VMAName(v), m.MmapLock.Name))
+			}
+			for a := addr; a < addr+mmcore.Addr(size) && a >= addr; a += mmcore.PageSize {
+				if w := m.Core.Walk(a); w.PTETable() != nil && !w.Entry.None() {
+					c.K.violate(c.T, ruleRemapBUG, fmt.Sprintf("remap_pfn_range over a populated PTE at %#x", uint64(a)))
+					return ok
+				}
+			}
+			var rc int64
+			return c.touchLocks(ptlsOf(m, addr, addr+mmcore.Addr(size)), func() Result {
+				if err := m.Core.RemapPFNRange(v, addr, pfn, size); err != nil {
+					rc = errnoOf(err)
+				}
+				return done(Int(rc))
+			})
+		}})
+
+	ruleZapRange := &Rule{"zap_vma_range/range", "the zapped range lies inside the VMA",
+		"mm/memory.c: __zap_vma_range() VM_WARN_ON_ONCE", DebugOnly}
+	ruleZapPtes := &Rule{"zap_vma_ptes/not-pfnmap", "zap_vma_ptes() only acts on VM_PFNMAP VMAs; on others it silently does nothing",
+		"mm/memory.c: zap_vma_ptes()", Unchecked}
+	zapAPI := func(name, notes string, rules ...*Rule) *API {
+		return register(&API{Name: name, Section: "2.8",
+			Hold:    "the VMA stable: mmap lock (read or write), VMA read lock, or an rmap lock",
+			Takes:   "mmu_gather -> mmu notifier start -> PTE lock per table -> TLB flush -> notifier end -> tlb_finish_mmu",
+			Sleeps:  "yes",
+			Asserts: "range VM_WARN_ON_ONCE only; nothing about locks",
+			Source:  "mm/memory.c: " + name + "(), __zap_vma_range(), zap_pte_range()",
+			Notes:   notes,
+			Rules:   append([]*Rule{ruleZapLock, ruleSleepInAtomic}, rules...)})
+	}
+	zap := func(c *Call, v *mmcore.VMA, start mmcore.Addr, size uint64) Result {
+		c.T.MightSleep(c.Op.Name)
+		if !c.vmaStable(v) {
+			c.K.violate(c.T, ruleZapLock, fmt.Sprintf("%s on %s with no lock keeping it stable: races with munmap (use-after-free of page tables)", c.Op.Name, VMAName(v)))
+		}
+		end := start + mmcore.Addr(size)
+		if start < v.Start() || end > v.End() || end < start {
+			c.K.violate(c.T, ruleZapRange, fmt.Sprintf("%s range [%#x, %#x) is not inside %s", c.Op.Name, uint64(start), uint64(end), VMAName(v)))
+			start, end = max(start, v.Start()), min(end, v.End())
+			if end <= start {
+				return ok
+			}
+		}
+		m := mmOf(v.MM())
+		return c.touchLocks(ptlsOf(m, start, end), func() Result {
+			n := m.Core.ZapRange(v, start, end)
+			m.Core.TLB.FlushRange(start, end)
+			return done(Int(int64(n)))
+		})
+	}
+	defOp(&Op{Name: "zap_vma_range", Params: append(vmaAddrParams(), sizeParams...), Result: TInt,
+		API: zapAPI("zap_vma_range", "formerly zap_page_range_single(); returns the number of pages zapped", ruleZapRange),
+		Fn: func(c *Call) Result {
+			v, addr := c.vma(0), c.addr(1)
+			size, err := c.length(2)
+			if err != nil {
+				return Result{Status: Failed, Err: err}
+			}
+			return zap(c, v, addr, size)
+		}})
+	defOp(&Op{Name: "zap_vma_ptes", Params: append(vmaAddrParams(), sizeParams...), Result: TInt,
+		API: zapAPI("zap_vma_ptes", "driver API: silently a no-op unless the range is inside a VM_PFNMAP VMA", ruleZapPtes),
+		Fn: func(c *Call) Result {
+			v, addr := c.vma(0), c.addr(1)
+			size, err := c.length(2)
+			if err != nil {
+				return Result{Status: Failed, Err: err}
+			}
+			if v.Flags&mmcore.VM_PFNMAP == 0 || addr < v.Start() || addr+mmcore.Addr(size) > v.End() {
+				c.K.violate(c.T, ruleZapPtes, fmt.Sprintf("zap_vma_ptes on %s does nothing: the VMA is not VM_PFNMAP or the range is outside it", VMAName(v)))
+				return done(Int(0))
+			}
+			return zap(c, v, addr, size)
+		}})
+
+	defOp(&Op{Name: "unmap_mapping_range",
+		Params: []Param{{Name: "file", Type: TFile}, {Name: "holebegin", Type: TInt}, {Name: "holelen", Type: TInt},
+			{Name: "even_cows", Type: TBool, Optional: true, Default: Bool(false)}},
+		Result: TInt,
+		API: register(&API{Name: "unmap_mapping_range", Section: "2.9", Hold: "no mm lock needed; not the mapping's i_mmap_rwsem",
+			Takes: "i_mmap_rwsem (read) -> per VMA: notifier, PTE locks, TLB flush", Sleeps: "yes", Asserts: "none",
+			Source: "mm/memory.c: unmap_mapping_range(), unmap_mapping_range_tree()",
+			Notes:  "holebegin and holelen are byte offsets in the file; returns the pages zapped",
+			Rules:  append([]*Rule{ruleSleepInAtomic}, lockRules...)}),
+		Fn: func(c *Call) Result {
+			f := c.file(0)
+			begin, length := c.int(1), c.int(2)
+			if begin < 0 || length < 0 {
+				return fail("unmap_mapping_range: negative offset or length")
+			}
+			first := uint64(begin) >> mmcore.PageShift
+			last := ^uint64(0)
+			if length > 0 {
+				last = (uint64(begin)+uint64(length)+mmcore.PageSize-1)>>mmcore.PageShift - 1
+			}
+			evenCows := c.bool(3)
+			c.T.MightSleep(c.Op.Name)
+			return c.lock(f.IMmap, Read, func() Result {
+				var vmas []*mmcore.VMA
+				for v := range f.Core.Mapping().IMmap(first, last) {
+					vmas = append(vmas, v)
+				}
+				total := int64(0)
+				return seq(len(vmas), func(i int, next func() Result) Result {
+					v := vmas[i]
+					start := v.Start() + mmcore.Addr((max(first, v.Pgoff())-v.Pgoff())<<mmcore.PageShift)
+					end := v.End()
+					if last != ^uint64(0) {
+						end = min(end, v.Start()+mmcore.Addr((last+1-v.Pgoff())<<mmcore.PageShift))
+					}
+					if !evenCows && v.Flags&(mmcore.VM_SHARED|mmcore.VM_MAYWRITE) == mmcore.VM_MAYWRITE {
+						return next() // private COW copies are kept without even_cows
+					}
+					m := mmOf(v.MM())
+					return c.touchLocks(ptlsOf(m, start, end), func() Result {
+						total += int64(m.Core.ZapRange(v, start, end))
+						m.Core.TLB.FlushRange(start, end)
+						return next()
+					})
+				}, func() Result {
+					c.unlock(f.IMmap, Read)
+					return done(Int(total))
+				})
+			})
+		}})
+
+	ruleAnonPrepare := &Rule{"anon_vma_prepare/needs-mmap-lock",
+		"anon_vma_prepare() needs the mmap lock (read is enough); a VMA lock alone is not, because it inspects the neighbours",
+		"mm/rmap.c: __anon_vma_prepare() -> mmap_assert_locked()", WARN}
+	defOp(&Op{Name: "anon_vma_prepare", Params: []Param{{Name: "vma", Type: TVMA}}, Result: TInt,
+		API: register(&API{Name: "anon_vma_prepare", Section: "2.25", Hold: "mmap lock (read is enough); a VMA lock alone is not",
+			Takes: "allocations -> anon_vma rwsem (write) -> mm->page_table_lock", Sleeps: "yes",
+			Asserts: "mmap_assert_locked() (v6.10+)", Source: "mm/rmap.c: __anon_vma_prepare()",
+			Rules: []*Rule{ruleAnonPrepare, ruleSleepInAtomic}}),
+		Fn: func(c *Call) Result {
+			v := c.vma(0)
+			m := mmOf(v.MM())
+			c.T.MightSleep(c.Op.Name)
+			if m.MmapLock.heldBy(c.T) == 0 {
+				c.K.violate(c.T, ruleAnonPrepare, "anon_vma_prepare without "+m.MmapLock.Name+" held")
+			}
+			if v.AnonVMA() != nil {
+				return done(Int(0))
+			}
+			v.MM().PrepareAnonVMA(v)
+			l, _ := c.K.anonVMALock(v)
+			return c.lock(l, Write, func() Result {
+				return c.lock(m.PageTableLock, Write, func() Result {
+					c.unlock(m.PageTableLock, Write)
+					c.unlock(l, Write)
+					return done(Int(0))
+				})
+			})
+		}})
+
+	gupParams := []Param{{Name: "mm", Type: TMM}, {Name: "addr", Type: TInt},
+		{Name: "pages", Type: TInt, Optional: true, Default: Int(1)},
+		{Name: "write", Type: TBool, Optional: true, Default: Bool(false)}}
+	ruleGUPLock := &Rule{"get_user_pages/needs-mmap-lock", "get_user_pages() is called with the mmap lock held for the whole call",
+		"mm/gup.c: __get_user_pages_locked() -> mmap_assert_locked()", WARN}
+	ruleGUPUnlocked := &Rule{"get_user_pages_unlocked/mmap-lock-held",
+		"get_user_pages_unlocked() and get_user_pages_fast() take the mmap lock themselves: the caller must not hold it",
+		"mm/gup.c: get_user_pages_unlocked(); gup_fast_fallback() might_lock_read()", WARN}
+	defOp(&Op{Name: "get_user_pages", Params: gupParams, Result: TInt,
+		API: register(&API{Name: "get_user_pages", Section: "2.10", Hold: "the mmap lock (read or write), kept for the whole call",
+			Takes: "page-table walk (PTE locks); on a miss handle_mm_fault (all fault locks)", Sleeps: "yes",
+			Asserts: "mmap_assert_locked()", Source: "mm/gup.c: get_user_pages(), __get_user_pages_locked()",
+			Notes: "returns the number of pages pinned or -errno (-EFAULT for VM_IO/VM_PFNMAP)",
+			Rules: []*Rule{ruleGUPLock, ruleSleepInAtomic}}),
+		Fn: func(c *Call) Result {
+			m := c.mm(0)
+			c.T.MightSleep(c.Op.Name)
+			if m.MmapLock.heldBy(c.T) == 0 {
+				c.K.violate(c.T, ruleGUPLock, "get_user_pages without "+m.MmapLock.Name+" held")
+			}
+			return c.gup(m, c.addr(1), c.int(2), c.bool(3), func(n int64) Result { return done(Int(n)) })
+		}})
+	for _, name := range []string{"get_user_pages_unlocked", "get_user_pages_fast"} {
+		fast := name == "get_user_pages_fast"
+		api := &API{Name: name, Section: "2.12", Hold: "no mmap lock of this mm",
+			Takes: "mmap_read_lock (killable) -> walk and faults -> mmap_read_unlock", Sleeps: "yes",
+			Asserts: "none explicit (lockdep sees the recursion)", Source: "mm/gup.c: get_user_pages_unlocked()",
+			Rules: []*Rule{ruleGUPUnlocked, ruleRecursive, ruleSleepInAtomic}}
+		if fast {
+			api.Section = "2.13"
+			api.Takes = "IRQs off lockless walk of present PTEs -> [fallback: mmap_read_lock -> faults -> unlock]"
+			api.Sleeps = "only the fallback"
+			api.Asserts = "might_lock_read(&mm->mmap_lock)"
+			api.Source = "mm/gup.c: get_user_pages_fast(), gup_fast_fallback()"
+		}
+		defOp(&Op{Name: name, Params: gupParams, Result: TInt, API: register(api),
+			Fn: func(c *Call) Result {
+				m, addr, n, write := c.mm(0), c.addr(1), c.int(2), c.bool(3)
+				if h := m.MmapLock.heldBy(c.T); h != 0 {
+					c.K.violate(c.T, ruleGUPUnlocked, fmt.Sprintf("%s while holding %s (%s): it takes the lock itself", c.Op.Name, m.MmapLock.Name, h))
+				}
+				if fast && c.presentAll(m, addr, n, write) {
+					return done(Int(n))
+				}
+				c.T.MightSleep(c.Op.Name)
+				return c.lock(m.MmapLock, Read, func() Result {
+					return c.gup(m, addr, n, write, func(got int64) Result {
+						c.unlock(m.MmapLock, Read)
+						return done(Int(got))
+					})
+				})
+			}})
+	}
+
+	walkLocks := []string{"rdlock", "wrlock", "wrlock_verify", "vma_rdlock_verify"}
+	ruleWalkLock := &Rule{"walk_page_range/walk-lock", "the lock declared in ops->walk_lock is held: mmap read (PGWALK_RDLOCK), mmap write (PGWALK_WRLOCK, PGWALK_WRLOCK_VERIFY) or the VMA lock (PGWALK_VMA_RDLOCK_VERIFY)",
+		"mm/pagewalk.c: process_mm_walk_lock(), process_vma_walk_lock()", WARN}
+	ruleWalkVerify := &Rule{"walk_page_range/vma-not-write-locked", "with PGWALK_WRLOCK_VERIFY every VMA walked is already write-locked",
+		"mm/pagewalk.c: process_vma_walk_lock() -> vma_assert_write_locked()", DebugOnly}
+	defOp(&Op{Name: "walk_page_range",
+		Params: []Param{{Name: "mm", Type: TMM}, {Name: "start", Type: TInt}, {Name: "end", Type: TInt},
+			{Name: "ops", Type: TOps, Optional: true, Nilable: true},
+			{Name: "lock", Type: TWord, Words: walkLocks, Optional: true, Default: Word("rdlock")}},
+		Result: TInt,
+		API: register(&API{Name: "walk_page_range", Section: "2.21", Hold: "per ops->walk_lock: mmap read, mmap write, or the VMA lock",
+			Takes: "[VMA write lock per VMA if wrlock] -> PTE lock per table around pte_entry", Sleeps: "yes (not in pte_entry)",
+			Asserts: "mmap_assert_locked()/mmap_assert_write_locked(); vma_assert_write_locked() for wrlock_verify",
+			Source:  "mm/pagewalk.c: walk_page_range(), walk_page_range_mm()",
+			Notes:   "calls the ops block's pte_entry(addr, pfn) for each present PTE, under the PTE lock; returns the number of present PTEs",
+			Rules:   []*Rule{ruleWalkLock, ruleWalkVerify, ruleSleepInAtomic}}),
+		Fn: func(c *Call) Result {
+			m, start, end := c.mm(0), c.addr(1), c.addr(2)
+			var o *Ops
+			if c.Args[3].T == TOps {
+				o = c.Args[3].Obj.(*Ops)
+			}
+			mode := c.word(4)
+			c.T.MightSleep(c.Op.Name)
+			held := m.MmapLock.heldBy(c.T)
+			switch mode {
+			case "rdlock":
+				if held == 0 {
+					c.K.violate(c.T, ruleWalkLock, "walk_page_range (PGWALK_RDLOCK) without "+m.MmapLock.Name+" held")
+				}
+			case "wrlock", "wrlock_verify":
+				if held != Write {
+					c.K.violate(c.T, ruleWalkLock, "walk_page_range ("+mode+") without "+m.MmapLock.Name+" held for write")
+				}
+			}
+			var vmas []*mmcore.VMA
+			for v := range m.Core.VMAsRange(start, end) {
+				vmas = append(vmas, v)
+			}
+			count := int64(0)
+			return seq(len(vmas), func(i int, next func() Result) Result {
+				v := vmas[i]
+				body := func() Result {
+					return c.walkVMA(m, v, max(start, v.Start()), min(end, v.End()), o, &count, next)
+				}
+				switch mode {
+				case "wrlock":
+					return c.vmaStartWrite(v, ruleWalkLock, body)
+				case "wrlock_verify":
+					if !c.K.writeLocked(v) || c.K.vmaState(v).Lock.writer != c.T {
+						c.K.violate(c.T, ruleWalkVerify, "walk_page_range (wrlock_verify): "+VMAName(v)+" is not write-locked")
+					}
+				case "vma_rdlock_verify":
+					if c.K.vmaState(v).Lock.heldBy(c.T) == 0 {
+						c.K.violate(c.T, ruleWalkLock, "walk_page_range (vma_rdlock_verify): "+VMAName(v)+" is not locked")
+					}
+				}
+				return body()
+			}, func() Result { return done(Int(count)) })
+		}})
+}
+
+// walkVMA visits the present PTEs of [start, end) in v, calling pte_entry
+// under each table's PTE lock.
+func (c *Call) walkVMA(m *MM, v *mmcore.VMA, start, end mmcore.Addr, o *Ops, count *int64, k func() Result) Result {
+	var addrs []mmcore.Addr
+	for a := start &^ (mmcore.PageSize - 1); a < end; a += mmcore.PageSize {
+		if m.Core.Walk(a).Present() {
+			addrs = append(addrs, a)
+		}
+	}
+	return seq(len(addrs), func(i int, next func() Result) Result {
+		a := addrs[i]
+		w := m.Core.Walk(a)
+		if !w.Present() {
+			return next()
+		}
+		l := ptl(m, w.PTETable())
+		return c.lock(l, Write, func() Result {
+			*count++
+			if o == nil || o.PteEntry == nil {
+				c.unlock(l, Write)
+				return next()
+			}
+			return c.call(o.PteEntry, "pte_entry callback "+o.PteEntry.Name,
+				[]Value{Int(int64(a)), Int(int64(w.Entry.PFN()))}, func(Value) Result {
+					c.unlock(l, Write)
+					return next()
+				})
+		})
+	}, k)
+}
+
+// presentAll reports whether GUP-fast would find every page present (and
+// writable for a write) without faulting.
+func (c *Call) presentAll(m *MM, addr mmcore.Addr, n int64, write bool) bool {
+	for i := int64(0); i < n; i++ {
+		w := m.Core.Walk(addr + mmcore.Addr(i)<<mmcore.PageShift)
+		if !w.Present() || write && !w.Entry.Writable() || w.Entry.Special() {
+			return false
+		}
+	}
+	return true
+}
+
+// gup faults in n pages from addr under the mmap lock the caller holds,
+// like __get_user_pages(): k gets the count, or -EFAULT if the first page
+// fails.
+func (c *Call) gup(m *MM, addr mmcore.Addr, n int64, write bool, k func(int64) Result) Result {
+	if n <= 0 || n > 1<<16 {
+		return k(-int64(mmcore.EINVAL))
+	}
+	got := int64(0)
+	stop := false
+	return seq(int(n), func(i int, next func() Result) Result {
+		if stop {
+			return next()
+		}
+		a := addr + mmcore.Addr(i)<<mmcore.PageShift
+		v := m.Core.VMALookup(a)
+		if v == nil || v.Flags&(mmcore.VM_IO|mmcore.VM_PFNMAP) != 0 || write && v.Flags&mmcore.VM_WRITE == 0 {
+			stop = true
+			return next()
+		}
+		if w := m.Core.Walk(a); w.Present() && (!write || w.Entry.Writable()) {
+			got++
+			return next()
+		}
+		return c.fault(v, a, write, false, func(code int64) Result {
+			if code&(VM_FAULT_SIGSEGV|VM_FAULT_SIGBUS|VM_FAULT_OOM) != 0 {
+				stop = true
+			} else {
+				got++
+			}
+			return next()
+		})
+	}, func() Result {
+		if got == 0 {
+			return k(-int64(mmcore.EFAULT))
+		}
+		return k(got)
+	})
+}
+
+// vmFlagWords are the words vm_flags_set and mmap's vm= accept: the
+// kernel names without VM_, lowercased, and the VM_ names themselves.
+func vmFlagWords() []string {
+	return nil // any word parseVMFlags accepts; checked when called
+}
+
+// parseVMFlags parses words like "mixedmap|io" or "VM_MIXEDMAP|VM_IO".
+func parseVMFlags(w string) (mmcore.VMFlags, error) {
+	var f mmcore.VMFlags
+	for word := range wordSet(w) {
+		x, ok := mmcore.ParseVMFlag(word)
+		if !ok {
+			x, ok = mmcore.ParseVMFlag("VM_" + upper(word))
+		}
+		if !ok {
+			return 0, fmt.Errorf("unknown VM flag %q", word)
+		}
+		f |= x
+	}
+	return f, nil
+}
+
+func upper(s string) string {
+	b := []byte(s)
+	for i, ch := range b {
+		if 'a' <= ch && ch <= 'z' {
+			b[i] = ch - 'a' + 'A'
+		}
+	}
+	return string(b)
+}

@@ -1,0 +1,361 @@
+package runtime
+
+import (
+	"fmt"
+
+	"github.com/mmscript/mmscript/mmcore"
+)
+
+// The lock primitives: the mmap lock, the per-VMA lock, RCU, the rmap
+// rwsems, the folio lock and plain spinlocks.
+
+var lockRules = []*Rule{ruleRecursive, ruleCircular, ruleSleepInAtomic}
+
+func mmapLockAPI(name, mode string) *API {
+	return register(&API{
+		Name:    name,
+		Section: "1.1",
+		Hold:    "not this mm's mmap lock (rwsems are not recursive); no VMA read lock when it may block",
+		Takes:   "mm->mmap_lock (" + mode + ")",
+		Sleeps:  "yes",
+		Asserts: "lockdep",
+		Source:  "include/linux/mmap_lock.h: " + name + "()",
+		Rules:   append([]*Rule{ruleMmapUnderVMARead}, lockRules...),
+	})
+}
+
+func unlockAPI(name, hold, source string, extra ...*Rule) *API {
+	return register(&API{
+		Name:    name,
+		Section: "1.1",
+		Hold:    hold,
+		Sleeps:  "no",
+		Asserts: "lockdep: bad unlock balance",
+		Source:  source,
+		Rules:   append([]*Rule{ruleUnlockNotHeld}, extra...),
+	})
+}
+
+// release drops a lock the script took, reporting an unbalanced unlock.
+func (c *Call) release(l *Lock, mode Mode) Result {
+	if !c.T.Release(l, mode) {
+		how := "not held"
+		if m := l.heldBy(c.T); m != 0 {
+			how = "held for " + m.String() + ", not " + mode.String()
+		}
+		c.K.violate(c.T, ruleUnlockNotHeld, fmt.Sprintf("%s: %s is %s by this thread", c.Op.Name, l.Name, how))
+	}
+	return ok
+}
+
+// endWriteAll is vma_end_write_all(): dropping or downgrading the mmap
+// write lock ends every VMA write lock of that mm.
+func (c *Call) endWriteAll(m *MM) {
+	for i := len(c.T.holds) - 1; i >= 0; i-- {
+		h := c.T.holds[i]
+		if h.Lock.Class == ClassVMALock && h.Mode == Write && h.Lock.vma.mm == m.Core {
+			c.T.Release(h.Lock, Write)
+		}
+	}
+	m.Core.MMLockSeq++
+}
+
+func init() {
+	mmParam := []Param{{Name: "mm", Type: TMM}}
+	vmaParam := []Param{{Name: "vma", Type: TVMA}}
+
+	for _, name := range []string{"mmap_read_lock", "mmap_read_lock_killable"} {
+		defOp(&Op{Name: name, Params: mmParam, API: mmapLockAPI(name, "read"),
+			Fn: func(c *Call) Result { return c.lock(c.mm(0).MmapLock, Read, func() Result { return done(Int(0)) }) }})
+	}
+	for _, name := range []string{"mmap_write_lock", "mmap_write_lock_killable"} {
+		defOp(&Op{Name: name, Params: mmParam, API: mmapLockAPI(name, "write"),
+			Fn: func(c *Call) Result {
+				m := c.mm(0)
+				return c.lock(m.MmapLock, Write, func() Result {
+					m.Core.MMLockSeq++ // mm_lock_seqcount_begin
+					return done(Int(0))
+				})
+			}})
+	}
+	defOp(&Op{Name: "mmap_read_trylock", Params: mmParam, Result: TBool,
+		API: register(&API{Name: "mmap_read_trylock", Section: "1.1", Hold: "nothing",
+			Takes: "mm->mmap_lock (read) if free and no writer is queued", Sleeps: "no",
+			Source: "include/linux/mmap_lock.h: mmap_read_trylock()",
+			Notes:  "fails while a writer holds or waits for the lock, so it never deadlocks"}),
+		Fn: func(c *Call) Result { return done(Bool(c.T.TryAcquire(c.mm(0).MmapLock, Read))) }})
+	defOp(&Op{Name: "mmap_write_trylock", Params: mmParam, Result: TBool,
+		API: register(&API{Name: "mmap_write_trylock", Section: "1.1", Hold: "nothing",
+			Takes: "mm->mmap_lock (write) if free", Sleeps: "no",
+			Source: "include/linux/mmap_lock.h: mmap_write_trylock()"}),
+		Fn: func(c *Call) Result {
+			m := c.mm(0)
+			if c.T.TryAcquire(m.MmapLock, Write) {
+				m.Core.MMLockSeq++
+				return done(Bool(true))
+			}
+			return done(Bool(false))
+		}})
+	defOp(&Op{Name: "mmap_read_unlock", Params: mmParam,
+		API: unlockAPI("mmap_read_unlock", "mm->mmap_lock for read", "include/linux/mmap_lock.h: mmap_read_unlock()"),
+		Fn:  func(c *Call) Result { return c.release(c.mm(0).MmapLock, Read) }})
+	defOp(&Op{Name: "mmap_write_unlock", Params: mmParam,
+		API: unlockAPI("mmap_write_unlock", "mm->mmap_lock for write",
+			"include/linux/mmap_lock.h: mmap_write_unlock() -> vma_end_write_all()"),
+		Fn: func(c *Call) Result {
+			m := c.mm(0)
+			if m.MmapLock.heldBy(c.T) == Write {
+				c.endWriteAll(m)
+			}
+			return c.release(m.MmapLock, Write)
+		}})
+	defOp(&Op{Name: "mmap_write_downgrade", Params: mmParam,
+		API: unlockAPI("mmap_write_downgrade", "mm->mmap_lock for write; afterwards holds it for read and no VMA write locks",
+			"include/linux/mmap_lock.h: mmap_write_downgrade() -> vma_end_write_all(), downgrade_write()"),
+		Fn: func(c *Call) Result {
+			m := c.mm(0)
+			if m.MmapLock.heldBy(c.T) != Write {
+				c.K.violate(c.T, ruleUnlockNotHeld, fmt.Sprintf("mmap_write_downgrade: %s is not held for write by this thread", m.MmapLock.Name))
+				return ok
+			}
+			c.endWriteAll(m)
+			c.T.Downgrade(m.MmapLock)
+			return ok
+		}})
+
+	// The per-VMA lock.
+	defOp(&Op{Name: "lock_vma_under_rcu", Params: []Param{{Name: "mm", Type: TMM}, {Name: "addr", Type: TInt}}, Result: TVMA,
+		API: register(&API{Name: "lock_vma_under_rcu", Section: "2.19",
+			Hold:    "nothing (a live mm); fine under the mmap read lock",
+			Takes:   "RCU -> VMA read lock (vm_refcnt) -> RCU unlock",
+			Sleeps:  "no (fails instead of waiting)",
+			Asserts: "RCU_LOCKDEP_WARN in vma_start_read",
+			Source:  "mm/mmap_lock.c: lock_vma_under_rcu(), vma_start_read()",
+			Notes:   "returns nil when no VMA covers addr or the VMA is write-locked or a writer waits; the caller falls back to the mmap lock"}),
+		Fn: func(c *Call) Result {
+			m := c.mm(0)
+			v := m.Core.VMALookup(c.addr(1))
+			if v == nil {
+				return done(Nil)
+			}
+			if !c.T.TryAcquire(c.K.vmaState(v).Lock, Read) {
+				return done(Nil)
+			}
+			return done(Obj(TVMA, v))
+		}})
+	defOp(&Op{Name: "vma_start_read_locked", Params: vmaParam, Result: TBool,
+		API: register(&API{Name: "vma_start_read_locked", Section: "1.1",
+			Hold:    "the mmap lock (read or write)",
+			Takes:   "VMA read lock (vm_refcnt)",
+			Sleeps:  "no",
+			Asserts: "mmap_assert_locked()",
+			Source:  "include/linux/mmap_lock.h: vma_start_read_locked()",
+			Notes:   "does not fail on contention, but returns false for a detached VMA; check the result",
+			Rules: []*Rule{{"vma_start_read_locked/needs-mmap-lock", "vma_start_read_locked() is called with the mmap lock held",
+				"include/linux/mmap_lock.h: vma_start_read_locked() -> mmap_assert_locked()", WARN}}}),
+		Fn: func(c *Call) Result {
+			v := c.vma(0)
+			if mmOf(v.MM()).MmapLock.heldBy(c.T) == 0 {
+				c.K.violate(c.T, LookupAPI("vma_start_read_locked").Rules[0], "vma_start_read_locked without the mmap lock held")
+			}
+			if !v.Attached() {
+				return done(Bool(false))
+			}
+			l := c.K.vmaState(v).Lock
+			if !l.canGrant(Read) {
+				return done(Bool(false))
+			}
+			c.T.checkAcquire(l, Read)
+			l.grant(c.T, Read)
+			c.T.push(l, Read, false)
+			return done(Bool(true))
+		}})
+	defOp(&Op{Name: "vma_end_read", Params: vmaParam,
+		API: unlockAPI("vma_end_read", "the VMA read lock",
+			"include/linux/mmap_lock.h: vma_end_read() -> vma_refcount_put()"),
+		Fn: func(c *Call) Result {
+			v := c.Args[0].Obj.(*mmcore.VMA)
+			return c.release(c.K.vmaState(v).Lock, Read)
+		}})
+	ruleStartWrite := &Rule{"vma_start_write/needs-mmap-write", "vma_start_write() needs the mmap lock held for write",
+		"include/linux/mmap_lock.h: __vma_raw_mm_seqnum() -> mmap_assert_write_locked()", WARN}
+	defOp(&Op{Name: "vma_start_write", Params: vmaParam,
+		API: register(&API{Name: "vma_start_write", Section: "1.1",
+			Hold:    "the mmap lock for write",
+			Takes:   "VMA write lock: excludes new readers, waits for current ones",
+			Sleeps:  "yes (TASK_UNINTERRUPTIBLE wait for readers)",
+			Asserts: "mmap_assert_write_locked()",
+			Source:  "include/linux/mmap_lock.h: vma_start_write(); mm/mmap_lock.c: __vma_start_write()",
+			Notes:   "no vma_end_write(): the lock ends at mmap_write_unlock()/mmap_write_downgrade()",
+			Rules:   []*Rule{ruleStartWrite, ruleSleepInAtomic}}),
+		Fn: func(c *Call) Result { return c.vmaStartWrite(c.vma(0), ruleStartWrite, func() Result { return ok }) }})
+
+	// RCU.
+	defOp(&Op{Name: "rcu_read_lock",
+		API: register(&API{Name: "rcu_read_lock", Section: "1.1", Hold: "nothing", Takes: "an RCU read-side critical section (nests)",
+			Sleeps: "no; nothing inside may sleep", Source: "include/linux/rcupdate.h: rcu_read_lock()"}),
+		Fn: func(c *Call) Result { c.T.rcuLock(); return ok }})
+	defOp(&Op{Name: "rcu_read_unlock",
+		API: register(&API{Name: "rcu_read_unlock", Section: "1.1", Hold: "an RCU read-side critical section",
+			Sleeps: "no", Source: "include/linux/rcupdate.h: rcu_read_unlock()", Rules: []*Rule{ruleRCUUnbalanced}}),
+		Fn: func(c *Call) Result {
+			if !c.T.rcuUnlock() {
+				c.K.violate(c.T, ruleRCUUnbalanced, "rcu_read_unlock without rcu_read_lock")
+			}
+			return ok
+		}})
+
+	// rmap locks.
+	fileParam := []Param{{Name: "file", Type: TFile}}
+	for _, x := range []struct {
+		name string
+		mode Mode
+	}{{"i_mmap_lock_read", Read}, {"i_mmap_lock_write", Write}} {
+		mode := x.mode
+		defOp(&Op{Name: x.name, Params: fileParam,
+			API: register(&API{Name: x.name, Section: "1.1", Hold: "not this mapping's i_mmap_rwsem",
+				Takes: "mapping->i_mmap_rwsem (" + mode.String() + ")", Sleeps: "yes", Asserts: "lockdep",
+				Source: "include/linux/fs.h: " + x.name + "()", Rules: lockRules}),
+			Fn: func(c *Call) Result { return c.lock(c.file(0).IMmap, mode, func() Result { return ok }) }})
+	}
+	defOp(&Op{Name: "i_mmap_unlock_read", Params: fileParam,
+		API: unlockAPI("i_mmap_unlock_read", "mapping->i_mmap_rwsem for read", "include/linux/fs.h: i_mmap_unlock_read()"),
+		Fn:  func(c *Call) Result { return c.release(c.file(0).IMmap, Read) }})
+	defOp(&Op{Name: "i_mmap_unlock_write", Params: fileParam,
+		API: unlockAPI("i_mmap_unlock_write", "mapping->i_mmap_rwsem for write", "include/linux/fs.h: i_mmap_unlock_write()"),
+		Fn:  func(c *Call) Result { return c.release(c.file(0).IMmap, Write) }})
+	for _, x := range []struct {
+		name string
+		mode Mode
+	}{{"anon_vma_lock_read", Read}, {"anon_vma_lock_write", Write}} {
+		mode := x.mode
+		defOp(&Op{Name: x.name, Params: vmaParam,
+			API: register(&API{Name: x.name, Section: "1.1", Hold: "not this anon_vma's rwsem",
+				Takes: "vma->anon_vma->root->rwsem (" + mode.String() + ")", Sleeps: "yes", Asserts: "lockdep",
+				Source: "include/linux/rmap.h: " + x.name + "()", Rules: lockRules,
+				Notes: "mmscript takes the VMA and locks its anon_vma; the VMA must have one (anon_vma_prepare)"}),
+			Fn: func(c *Call) Result {
+				l, err := c.K.anonVMALock(c.vma(0))
+				if err != nil {
+					return fail("%s: %v", c.Op.Name, err)
+				}
+				return c.lock(l, mode, func() Result { return ok })
+			}})
+	}
+	for _, x := range []struct {
+		name string
+		mode Mode
+	}{{"anon_vma_unlock_read", Read}, {"anon_vma_unlock_write", Write}} {
+		mode := x.mode
+		defOp(&Op{Name: x.name, Params: vmaParam,
+			API: unlockAPI(x.name, "the anon_vma rwsem for "+mode.String(), "include/linux/rmap.h: "+x.name+"()"),
+			Fn: func(c *Call) Result {
+				l, err := c.K.anonVMALock(c.Args[0].Obj.(*mmcore.VMA))
+				if err != nil {
+					return fail("%s: %v", c.Op.Name, err)
+				}
+				return c.release(l, mode)
+			}})
+	}
+
+	// The folio lock.
+	pageParam := []Param{{Name: "page", Type: TPage}}
+	defOp(&Op{Name: "folio_lock", Params: pageParam,
+		API: register(&API{Name: "folio_lock", Section: "1.1", Hold: "not this folio's lock", Takes: "the folio lock (PG_locked)",
+			Sleeps: "yes", Asserts: "might_sleep()", Source: "include/linux/pagemap.h: folio_lock()", Rules: lockRules}),
+		Fn: func(c *Call) Result { return c.lock(c.K.folioLock(c.page(0)), Write, func() Result { return ok }) }})
+	defOp(&Op{Name: "folio_trylock", Params: pageParam, Result: TBool,
+		API: register(&API{Name: "folio_trylock", Section: "1.1", Hold: "nothing", Takes: "the folio lock if free",
+			Sleeps: "no", Source: "include/linux/pagemap.h: folio_trylock()"}),
+		Fn: func(c *Call) Result { return done(Bool(c.T.TryAcquire(c.K.folioLock(c.page(0)), Write))) }})
+	defOp(&Op{Name: "folio_unlock", Params: pageParam,
+		API: unlockAPI("folio_unlock", "the folio lock", "mm/filemap.c: folio_unlock()"),
+		Fn:  func(c *Call) Result { return c.release(c.K.folioLock(c.page(0)), Write) }})
+
+	// Spinlocks named by field: spin_lock(m.page_table_lock).
+	lockParam := []Param{{Name: "lock", Type: TLock}}
+	defOp(&Op{Name: "spin_lock", Params: lockParam,
+		API: register(&API{Name: "spin_lock", Section: "1.1", Hold: "not this lock", Takes: "the spinlock; the holder must not sleep",
+			Sleeps: "no (spins)", Asserts: "lockdep", Source: "include/linux/spinlock.h: spin_lock()",
+			Rules: []*Rule{ruleRecursive, ruleCircular}}),
+		Fn: func(c *Call) Result {
+			l := c.Args[0].Obj.(*Lock)
+			if l.Kind != Spin {
+				return fail("spin_lock: %s is not a spinlock", l.Name)
+			}
+			return c.lock(l, Write, func() Result { return ok })
+		}})
+	defOp(&Op{Name: "spin_unlock", Params: lockParam,
+		API: unlockAPI("spin_unlock", "the spinlock", "include/linux/spinlock.h: spin_unlock()"),
+		Fn: func(c *Call) Result {
+			l := c.Args[0].Obj.(*Lock)
+			if l.Kind != Spin {
+				return fail("spin_unlock: %s is not a spinlock", l.Name)
+			}
+			return c.release(l, Write)
+		}})
+
+	// Sleeping.
+	defOp(&Op{Name: "might_sleep",
+		API: register(&API{Name: "might_sleep", Section: "1.3", Hold: "no spinlock, no RCU read section",
+			Sleeps: "may", Asserts: "CONFIG_DEBUG_ATOMIC_SLEEP", Source: "include/linux/kernel.h: might_sleep()",
+			Rules: []*Rule{ruleSleepInAtomic}}),
+		Fn: func(c *Call) Result { c.T.MightSleep("might_sleep()"); return ok }})
+	defOp(&Op{Name: "msleep", Params: []Param{{Name: "ms", Type: TInt, Optional: true, Default: Int(1)}},
+		API: register(&API{Name: "msleep", Section: "1.3", Hold: "no spinlock, no RCU read section",
+			Sleeps: "yes", Asserts: "might_sleep()", Source: "kernel/time/sleep_timeout.c: msleep()",
+			Rules: []*Rule{ruleSleepInAtomic}}),
+		Fn: func(c *Call) Result { c.T.MightSleep("msleep()"); return ok }})
+}
+
+// vmaStartWrite write-locks v for the task: the mmap write lock must be
+// held; the wait for readers is skipped for a VMA being set up (detached,
+// vm_refcnt == 0) and when the task already write-locked it in this
+// section.
+func (c *Call) vmaStartWrite(v *mmcore.VMA, r *Rule, k func() Result) Result {
+	m := mmOf(v.MM())
+	if m.MmapLock.heldBy(c.T) != Write {
+		c.K.violate(c.T, r, fmt.Sprintf("%s: %s needs %s held for write", c.Op.Name, VMAName(v), m.MmapLock.Name))
+	}
+	s := c.K.vmaState(v)
+	if s.Lock.writer == c.T {
+		return k()
+	}
+	c.T.MightSleep(c.Op.Name + " (vma_start_write)")
+	if s.New || !v.Attached() {
+		s.Lock.grant(c.T, Write)
+		c.T.push(s.Lock, Write, false)
+		return k()
+	}
+	return c.lock(s.Lock, Write, k)
+}
+
+func (t *Task) rcuLock() {
+	t.rcu++
+	t.holds = append(t.holds, Hold{Lock: t.k.rcuLock, Mode: Read, Pos: t.Pos})
+}
+
+func (t *Task) rcuUnlock() bool {
+	for i := len(t.holds) - 1; i >= 0; i-- {
+		if t.holds[i].Lock == t.k.rcuLock {
+			t.holds = append(t.holds[:i], t.holds[i+1:]...)
+			t.rcu--
+			return true
+		}
+	}
+	return false
+}
+
+// anonVMALock returns the rwsem of v's anon_vma.
+func (k *Kernel) anonVMALock(v *mmcore.VMA) (*Lock, error) {
+	av := v.AnonVMA()
+	if av == nil {
+		return nil, fmt.Errorf("%s has no anon_vma (call anon_vma_prepare first)", VMAName(v))
+	}
+	if l, ok := av.Lock.(*Lock); ok {
+		return l, nil
+	}
+	l := NewLock(ClassAnonVMARwsem, RWSem, VMAName(v)+"->anon_vma->rwsem")
+	av.Lock = l
+	return l, nil
+}

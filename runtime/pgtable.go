@@ -1,0 +1,172 @@
+package runtime
+
+import (
+	"fmt"
+
+	"github.com/mmscript/mmscript/mmcore"
+)
+
+// PTE is what pte_offset_map_lock returns: a mapped PTE with its table's
+// lock held, until pte_unmap_unlock.
+type PTE struct {
+	MM    *MM
+	Addr  mmcore.Addr
+	Table *mmcore.PageTable
+	PTL   *Lock
+}
+
+func (p *PTE) String() string { return fmt.Sprintf("pte(%#x)", uint64(p.Addr)) }
+
+// ptl returns the split lock living in page-table page t: the PTE lock of a
+// PTE table, the PMD lock of a PMD table.
+func ptl(m *MM, t *mmcore.PageTable) *Lock {
+	if l, ok := t.Lock.(*Lock); ok {
+		return l
+	}
+	class, what := ClassPTELock, "pte_lock"
+	if t.Level() == mmcore.LevelPMD {
+		class, what = ClassPMDLock, "pmd_lock"
+	}
+	l := NewLock(class, Spin, fmt.Sprintf("%s->%s(%#x)", m.Name, what, uint64(t.Base())))
+	t.Lock = l
+	return l
+}
+
+// allocLocks returns the locks the kernel takes, one after the other, to
+// publish the tables an allocation added: mm->page_table_lock for
+// P4D/PUD/PMD tables (__pud_alloc, __pmd_alloc) and the PMD lock for a PTE
+// table (__pte_alloc).
+func allocLocks(m *MM, w *mmcore.Walk, a mmcore.Alloc) []*Lock {
+	var ls []*Lock
+	if a.NeedsPageTableLock() {
+		ls = append(ls, m.PageTableLock)
+	}
+	if a.NeedsPMDLock() && w.PMD() != nil {
+		ls = append(ls, ptl(m, w.PMD()))
+	}
+	return ls
+}
+
+// touchLocks takes and drops each lock in turn (a contended one blocks the
+// task), for the locks an operation holds only briefly around a change the
+// simulator makes at once; then k.
+func (c *Call) touchLocks(ls []*Lock, k func() Result) Result {
+	return seq(len(ls), func(i int, next func() Result) Result {
+		return c.lock(ls[i], Write, func() Result {
+			c.unlock(ls[i], Write)
+			return next()
+		})
+	}, k)
+}
+
+// underPTL allocates the tables for addr (taking the allocation locks),
+// then runs fn under the PTE lock, as get_locked_pte() callers do; then k.
+func (c *Call) underPTL(m *MM, addr mmcore.Addr, fn func(), k func() Result) Result {
+	w, alloc, err := m.Core.AllocTables(addr)
+	if err != nil {
+		fn() // let fn see the error from the operation itself
+		return k()
+	}
+	return c.touchLocks(allocLocks(m, &w, alloc), func() Result {
+		l := ptl(m, w.PTETable())
+		return c.lock(l, Write, func() Result {
+			fn()
+			c.unlock(l, Write)
+			return k()
+		})
+	})
+}
+
+// ptlsOf returns the PTE locks of the existing PTE tables covering [start, end).
+func ptlsOf(m *MM, start, end mmcore.Addr) []*Lock {
+	var ls []*Lock
+	for a := start &^ (mmcore.PMD_SIZE - 1); a < end; a += mmcore.PMD_SIZE {
+		w := m.Core.Walk(max(a, start))
+		if t := w.PTETable(); t != nil {
+			ls = append(ls, ptl(m, t))
+		}
+		if a+mmcore.PMD_SIZE < a {
+			break
+		}
+	}
+	return ls
+}
+
+func init() {
+	defOp(&Op{Name: "pte_offset_map_lock", Params: []Param{{Name: "mm", Type: TMM}, {Name: "addr", Type: TInt}}, Result: TPTE,
+		API: register(&API{Name: "pte_offset_map_lock", Section: "6.4",
+			Hold:    "the VMA covering addr stable (mmap, VMA or rmap lock)",
+			Takes:   "RCU (pte_offset_map) -> PTE lock, then rechecks the PMD",
+			Sleeps:  "no; nothing may sleep until pte_unmap_unlock",
+			Asserts: "none",
+			Source:  "mm/pgtable-generic.c: __pte_offset_map_lock(); process_addrs.rst \"Page table locks\"",
+			Notes:   "returns nil, holding nothing, when there is no PTE table",
+			Rules:   []*Rule{ruleTraverseLock, ruleRecursive, ruleCircular}}),
+		Fn: func(c *Call) Result {
+			m, addr := c.mm(0), c.addr(1)
+			c.requireStable(m, addr, ruleTraverseLock)
+			w := m.Core.Walk(addr)
+			t := w.PTETable()
+			if t == nil {
+				return done(Nil)
+			}
+			c.T.rcuLock()
+			l := ptl(m, t)
+			p := &PTE{MM: m, Addr: addr &^ (mmcore.PageSize - 1), Table: t, PTL: l}
+			return c.lock(l, Write, func() Result { return done(Obj(TPTE, p)) })
+		}})
+	defOp(&Op{Name: "pte_unmap_unlock", Params: []Param{{Name: "pte", Type: TPTE}},
+		API: unlockAPI("pte_unmap_unlock", "the PTE lock from pte_offset_map_lock", "include/linux/mm.h: pte_unmap_unlock()"),
+		Fn: func(c *Call) Result {
+			p := c.Args[0].Obj.(*PTE)
+			c.release(p.PTL, Write)
+			c.T.rcuUnlock()
+			return ok
+		}})
+}
+
+// requireStable reports when nothing keeps the VMA at addr stable for the
+// task: no mmap lock, no read or write lock on that VMA, no rmap lock.
+func (c *Call) requireStable(m *MM, addr mmcore.Addr, r *Rule) {
+	if m.MmapLock.heldBy(c.T) != 0 {
+		return
+	}
+	v := m.Core.VMALookup(addr)
+	if v != nil && c.vmaStable(v) {
+		return
+	}
+	c.K.violate(c.T, r, fmt.Sprintf("%s at %#x: no lock keeps the VMA stable (hold %s, the VMA's read lock, or an rmap lock)",
+		c.Op.Name, uint64(addr), m.MmapLock.Name))
+}
+
+// vmaStable reports whether the task holds a lock that keeps v stable.
+func (c *Call) vmaStable(v *mmcore.VMA) bool {
+	m := mmOf(v.MM())
+	if m.MmapLock.heldBy(c.T) != 0 || c.K.vmaState(v).Lock.heldBy(c.T) != 0 {
+		return true
+	}
+	return c.rmapHeld(v)
+}
+
+// rmapHeld reports whether the task holds v's file i_mmap_rwsem or its
+// anon_vma lock.
+func (c *Call) rmapHeld(v *mmcore.VMA) bool {
+	if f := v.File(); f != nil {
+		if l := iMmapLock(f.Mapping()); l != nil && l.heldBy(c.T) != 0 {
+			return true
+		}
+	}
+	if av := v.AnonVMA(); av != nil {
+		if l, ok := av.Lock.(*Lock); ok && l.heldBy(c.T) != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// installLockHeld reports whether the task may install entries in v: the
+// mmap lock or v's VMA lock (read or write).
+func (c *Call) installLockHeld(v *mmcore.VMA) bool {
+	m := mmOf(v.MM())
+	return m.MmapLock.heldBy(c.T) != 0 || c.K.vmaState(v).Lock.heldBy(c.T) != 0
+}

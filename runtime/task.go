@@ -1,0 +1,257 @@
+package runtime
+
+import (
+	"fmt"
+
+	"github.com/mmscript/mmscript/lang"
+)
+
+// Task is a kernel thread's view of the locks: what it holds, in which
+// order, whether it may sleep, and what it waits for. The interpreter keeps
+// one per script thread.
+type Task struct {
+	ID   int
+	Name string
+	CPU  int // the CPU it runs on, for the per-CPU TLB
+
+	k     *Kernel
+	holds []Hold
+	spins int // spinlocks held: no sleeping
+	rcu   int // rcu_read_lock depth: no sleeping
+
+	waitLock *Lock // the lock it is queued on, nil when runnable
+	waitMode Mode
+	waitPos  lang.Pos
+
+	dead bool // stopped by a BUG: its locks stay held forever
+
+	// Pos is the position of the call being executed; diagnostics use it.
+	Pos lang.Pos
+	// Stack describes the handler frames the task is in (innermost last),
+	// e.g. "fault handler drv.fault"; diagnostics name the innermost.
+	Stack []string
+}
+
+// Holds returns the locks the task holds, in acquisition order.
+func (t *Task) Holds() []Hold { return t.holds }
+
+// Blocked reports whether the task waits for a lock.
+func (t *Task) Blocked() bool { return t.waitLock != nil }
+
+// WaitingFor returns the lock the task is queued on, and how.
+func (t *Task) WaitingFor() (*Lock, Mode, lang.Pos) { return t.waitLock, t.waitMode, t.waitPos }
+
+// Dead reports whether the task was stopped by a BUG.
+func (t *Task) Dead() bool { return t.dead }
+
+// Atomic reports whether the task is in a context that must not sleep.
+func (t *Task) Atomic() bool { return t.spins > 0 || t.rcu > 0 }
+
+// hold returns the index of t's last hold of l (any mode), or -1.
+func (t *Task) hold(l *Lock) int {
+	for i := len(t.holds) - 1; i >= 0; i-- {
+		if t.holds[i].Lock == l {
+			return i
+		}
+	}
+	return -1
+}
+
+// holdsClass returns t's last hold of a lock of class c, or nil.
+func (t *Task) holdsClass(c Class) *Hold {
+	for i := len(t.holds) - 1; i >= 0; i-- {
+		if t.holds[i].Lock.Class == c {
+			return &t.holds[i]
+		}
+	}
+	return nil
+}
+
+func (t *Task) push(l *Lock, mode Mode, try bool) {
+	t.holds = append(t.holds, Hold{Lock: l, Mode: mode, Pos: t.Pos, Try: try})
+	if l.Kind == Spin {
+		t.spins++
+	}
+}
+
+func (t *Task) pop(i int) {
+	if t.holds[i].Lock.Kind == Spin {
+		t.spins--
+	}
+	t.holds = append(t.holds[:i], t.holds[i+1:]...)
+}
+
+// granted is called by a lock that hands itself over to a queued task.
+func (t *Task) granted(l *Lock) {
+	if t.waitLock != l {
+		return
+	}
+	mode := t.waitMode
+	t.waitLock = nil
+	pos := t.Pos
+	t.Pos = t.waitPos
+	t.push(l, mode, false)
+	t.Pos = pos
+}
+
+// Acquire takes l in mode, running the lock checks first (recursion,
+// lockdep order, sleeping in atomic context) as the kernel's lockdep does
+// before it contends. It reports whether the lock was granted at once;
+// if not, the task is queued and Blocked() is true until a release hands
+// the lock over.
+func (t *Task) Acquire(l *Lock, mode Mode) bool {
+	t.checkAcquire(l, mode)
+	if l.canGrant(mode) {
+		l.grant(t, mode)
+		t.push(l, mode, false)
+		return true
+	}
+	l.waiters = append(l.waiters, waiter{t, mode})
+	t.waitLock, t.waitMode, t.waitPos = l, mode, t.Pos
+	return false
+}
+
+// TryAcquire takes l in mode if it can be had now (no waiters queued, no
+// conflicting holder), like down_read_trylock/spin_trylock. Lockdep records
+// no dependency into a trylock, since it cannot deadlock.
+func (t *Task) TryAcquire(l *Lock, mode Mode) bool {
+	if !l.canGrant(mode) {
+		return false
+	}
+	l.grant(t, mode)
+	t.push(l, mode, true)
+	return true
+}
+
+// Release drops t's hold of l in mode. It reports false, changing nothing,
+// when t does not hold l so.
+func (t *Task) Release(l *Lock, mode Mode) bool {
+	i := -1
+	for j := len(t.holds) - 1; j >= 0; j-- {
+		if t.holds[j].Lock == l && t.holds[j].Mode == mode {
+			i = j
+			break
+		}
+	}
+	if i < 0 {
+		return false
+	}
+	t.pop(i)
+	l.release(t, mode)
+	return true
+}
+
+// Downgrade turns t's write hold of l into a read hold (downgrade_write),
+// letting queued readers in.
+func (t *Task) Downgrade(l *Lock) bool {
+	for j := len(t.holds) - 1; j >= 0; j-- {
+		if t.holds[j].Lock == l && t.holds[j].Mode == Write {
+			t.holds[j].Mode = Read
+			l.writer = nil
+			l.readers = append(l.readers, t)
+			l.wake()
+			return true
+		}
+	}
+	return false
+}
+
+func (t *Task) checkAcquire(l *Lock, mode Mode) {
+	k := t.k
+	if l.Kind != Spin && t.Atomic() {
+		k.violate(t, ruleSleepInAtomic, fmt.Sprintf("%s (%s) may sleep, but %s", lockOpName(l, mode), l.Name, t.atomicWhy()), t.atomicRelated()...)
+	}
+	if l.Class == ClassMmapLock {
+		if h := t.holdsClass(ClassVMALock); h != nil && h.Mode == Read {
+			k.violate(t, ruleMmapUnderVMARead,
+				fmt.Sprintf("blocking on %s while holding a VMA read lock can deadlock with a writer in vma_start_write", l.Name),
+				Related{h.Pos, "VMA read lock taken here"})
+		}
+	}
+	if i := t.hold(l); i >= 0 {
+		h := t.holds[i]
+		k.violate(t, ruleRecursive, fmt.Sprintf("recursive locking: %s already held for %s by this thread", l.Name, h.Mode),
+			Related{h.Pos, fmt.Sprintf("%s first taken here", l.Name)})
+		return
+	}
+	if l.Class == ClassUser || l.Class == ClassRCU {
+		return
+	}
+	for i := range t.holds {
+		h := &t.holds[i]
+		a := h.Lock.Class
+		if a == ClassRCU || a == ClassUser || a == l.Class {
+			continue
+		}
+		if a == ClassVMALock && l.Class == ClassMmapLock && h.Mode == Read {
+			continue // reported above as mmap-under-vma-read, its own rule
+		}
+		if k.dep.reaches(l.Class, a) {
+			rel := []Related{{h.Pos, fmt.Sprintf("%s (%s) taken here", h.Lock.Name, a)}}
+			rel = append(rel, k.dep.describe(l.Class, a)...)
+			k.violate(t, ruleCircular,
+				fmt.Sprintf("possible circular locking dependency: taking %s (%s) while holding %s (%s), but %s -> %s is established",
+					l.Name, l.Class, h.Lock.Name, a, l.Class, a), rel...)
+			continue
+		}
+		k.dep.add(a, l.Class, edgeOrigin{set: true, pos: t.Pos, thread: t.Name})
+	}
+}
+
+func lockOpName(l *Lock, mode Mode) string {
+	switch l.Class {
+	case ClassMmapLock:
+		if mode == Read {
+			return "mmap_read_lock"
+		}
+		return "mmap_write_lock"
+	case ClassIMmapRwsem:
+		if mode == Read {
+			return "i_mmap_lock_read"
+		}
+		return "i_mmap_lock_write"
+	case ClassAnonVMARwsem:
+		if mode == Read {
+			return "anon_vma_lock_read"
+		}
+		return "anon_vma_lock_write"
+	case ClassFolioLock:
+		return "folio_lock"
+	case ClassVMALock:
+		return "vma_start_write"
+	}
+	if mode == Read {
+		return "down_read"
+	}
+	return "down_write"
+}
+
+// atomicWhy says why the task may not sleep.
+func (t *Task) atomicWhy() string {
+	for i := len(t.holds) - 1; i >= 0; i-- {
+		if t.holds[i].Lock.Kind == Spin {
+			return "spinlock " + t.holds[i].Lock.Name + " is held"
+		}
+	}
+	if t.rcu > 0 {
+		return "the thread is in an RCU read-side critical section"
+	}
+	return "the thread is in atomic context"
+}
+
+func (t *Task) atomicRelated() []Related {
+	for i := len(t.holds) - 1; i >= 0; i-- {
+		h := t.holds[i]
+		if h.Lock.Kind == Spin || h.Lock.Class == ClassRCU {
+			return []Related{{h.Pos, h.Lock.Name + " taken here"}}
+		}
+	}
+	return nil
+}
+
+// MightSleep checks that the task may sleep here (might_sleep()).
+func (t *Task) MightSleep(what string) {
+	if t.Atomic() {
+		t.k.violate(t, ruleSleepInAtomic, fmt.Sprintf("%s may sleep, but %s", what, t.atomicWhy()), t.atomicRelated()...)
+	}
+}

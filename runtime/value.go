@@ -1,0 +1,145 @@
+package runtime
+
+import (
+	"fmt"
+
+	"github.com/mmscript/mmscript/mmcore"
+)
+
+// Type is the type of a script value.
+type Type uint8
+
+const (
+	TNil Type = iota
+	TInt
+	TBool
+	TString
+	TMM
+	TFile
+	TPage
+	TVMA
+	TVMF
+	TPTE
+	TLock
+	TOps
+	TWord // a bare word given to a flag-like parameter: rw, shared, write
+)
+
+var typeNames = [...]string{
+	TNil: "nil", TInt: "int", TBool: "bool", TString: "string", TMM: "mm",
+	TFile: "file", TPage: "page", TVMA: "vma", TVMF: "vmf", TPTE: "pte",
+	TLock: "lock", TOps: "ops", TWord: "word",
+}
+
+func (t Type) String() string {
+	if int(t) < len(typeNames) {
+		return typeNames[t]
+	}
+	return "?"
+}
+
+// TypeByName maps a declaration's type word to a Type.
+func TypeByName(name string) (Type, bool) {
+	for i, n := range typeNames {
+		if n == name && Type(i) != TWord && Type(i) != TNil {
+			return Type(i), true
+		}
+	}
+	return 0, false
+}
+
+// Value is a script value. Objects live in Obj; integers and booleans in
+// Int, so that arithmetic allocates nothing.
+type Value struct {
+	T   Type
+	Int int64
+	Obj any // *MM, *File, *mmcore.Page, *mmcore.VMA, *VMF, *PTE, *Lock, *Ops, string
+}
+
+// Nil is the nil value.
+var Nil = Value{}
+
+// Int makes an int value.
+func Int(i int64) Value { return Value{T: TInt, Int: i} }
+
+// Bool makes a bool value.
+func Bool(b bool) Value {
+	if b {
+		return Value{T: TBool, Int: 1}
+	}
+	return Value{T: TBool}
+}
+
+// Str makes a string value.
+func Str(s string) Value { return Value{T: TString, Obj: s} }
+
+// Word makes a word value.
+func Word(s string) Value { return Value{T: TWord, Obj: s} }
+
+// Obj makes an object value of type t; a nil pointer gives Nil.
+func Obj(t Type, p any) Value {
+	switch x := p.(type) {
+	case *mmcore.VMA:
+		if x == nil {
+			return Nil
+		}
+	case *mmcore.Page:
+		if x == nil {
+			return Nil
+		}
+	case *PTE:
+		if x == nil {
+			return Nil
+		}
+	}
+	return Value{T: t, Obj: p}
+}
+
+// Truth is the value's truth: false for nil, 0, false and "".
+func (v Value) Truth() bool {
+	switch v.T {
+	case TNil:
+		return false
+	case TInt, TBool:
+		return v.Int != 0
+	case TString:
+		return v.Obj.(string) != ""
+	}
+	return true
+}
+
+// Equal compares two values: by value for scalars, by identity for objects.
+func (v Value) Equal(w Value) bool {
+	if v.T != w.T {
+		return false
+	}
+	switch v.T {
+	case TNil:
+		return true
+	case TInt, TBool:
+		return v.Int == w.Int
+	}
+	return v.Obj == w.Obj
+}
+
+func (v Value) String() string {
+	switch v.T {
+	case TNil:
+		return "nil"
+	case TInt:
+		if v.Int >= 4096 {
+			return fmt.Sprintf("%#x", v.Int)
+		}
+		return fmt.Sprint(v.Int)
+	case TBool:
+		return fmt.Sprint(v.Int != 0)
+	case TString:
+		return fmt.Sprintf("%q", v.Obj)
+	case TWord:
+		return v.Obj.(string)
+	}
+	if s, ok := v.Obj.(fmt.Stringer); ok {
+		return s.String()
+	}
+	return v.T.String()
+}
