@@ -382,6 +382,10 @@ func (m *MM) insertPage(op string, v *VMA, addr Addr, page *Page, write, mkwrite
 		return 0, errf(op, EFAULT, "address "+addr.String()+" outside the VMA")
 	case v.Flags&VM_PFNMAP != 0:
 		return 0, errf(op, EINVAL, "VM_PFNMAP VMA (the kernel BUG()s)")
+	}
+	// vm_insert_page sets the flag before insert_page validates the page
+	v.Flags |= VM_MIXEDMAP
+	switch {
 	case page == nil || page.freed || page.refcount <= 0:
 		return 0, errf(op, EINVAL, "freed or unreferenced page")
 	case page.anon:
@@ -390,7 +394,6 @@ func (m *MM) insertPage(op string, v *VMA, addr Addr, page *Page, write, mkwrite
 		return 0, errf(op, EINVAL, "zero page in a shared writable mapping")
 	}
 	addr &= PageMask
-	v.Flags |= VM_MIXEDMAP
 	w, alloc, err := m.AllocTables(addr)
 	if err != nil {
 		return alloc, err
