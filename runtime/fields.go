@@ -1,0 +1,106 @@
+package runtime
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/mmscript/mmscript/mmcore"
+)
+
+// fieldTable lists the fields scripts may read, per type.
+var fieldTable = map[Type]map[string]func(k *Kernel, x any) Value{
+	TVMF: {
+		"vma":     func(_ *Kernel, x any) Value { return Obj(TVMA, x.(*VMF).VMA) },
+		"address": func(_ *Kernel, x any) Value { return Int(int64(x.(*VMF).Address)) },
+		"write":   func(_ *Kernel, x any) Value { return Bool(x.(*VMF).Write) },
+		"vma_lock": func(_ *Kernel, x any) Value {
+			return Bool(x.(*VMF).VMALock)
+		},
+		"pgoff": func(_ *Kernel, x any) Value {
+			f := x.(*VMF)
+			return Int(int64(f.VMA.PgoffOf(f.Address)))
+		},
+	},
+	TVMA: {
+		"vm_start": func(_ *Kernel, x any) Value { return Int(int64(x.(*mmcore.VMA).Start())) },
+		"vm_end":   func(_ *Kernel, x any) Value { return Int(int64(x.(*mmcore.VMA).End())) },
+		"vm_pgoff": func(_ *Kernel, x any) Value { return Int(int64(x.(*mmcore.VMA).Pgoff())) },
+		"vm_flags": func(_ *Kernel, x any) Value { return Int(int64(x.(*mmcore.VMA).Flags)) },
+		"vm_mm":    func(_ *Kernel, x any) Value { return Obj(TMM, mmOf(x.(*mmcore.VMA).MM())) },
+		"anon_vma": func(_ *Kernel, x any) Value { return Bool(x.(*mmcore.VMA).AnonVMA() != nil) },
+		"attached": func(_ *Kernel, x any) Value { return Bool(x.(*mmcore.VMA).Attached()) },
+		"pages":    func(_ *Kernel, x any) Value { return Int(int64(x.(*mmcore.VMA).Pages())) },
+	},
+	TMM: {
+		"mmap_lock":       func(_ *Kernel, x any) Value { return Obj(TLock, x.(*MM).MmapLock) },
+		"page_table_lock": func(_ *Kernel, x any) Value { return Obj(TLock, x.(*MM).PageTableLock) },
+		"map_count":       func(_ *Kernel, x any) Value { return Int(int64(x.(*MM).Core.MapCount())) },
+	},
+	TFile: {
+		"i_mmap_rwsem": func(_ *Kernel, x any) Value { return Obj(TLock, x.(*File).IMmap) },
+	},
+	TPage: {
+		"pfn":      func(_ *Kernel, x any) Value { return Int(int64(x.(*mmcore.Page).PFN)) },
+		"refcount": func(_ *Kernel, x any) Value { return Int(int64(x.(*mmcore.Page).Refcount())) },
+		"mapcount": func(_ *Kernel, x any) Value { return Int(int64(x.(*mmcore.Page).Mapcount())) },
+	},
+	TPTE: {
+		"ptl": func(_ *Kernel, x any) Value { return Obj(TLock, x.(*PTE).PTL) },
+		"present": func(_ *Kernel, x any) Value {
+			p := x.(*PTE)
+			return Bool(p.MM.Core.Walk(p.Addr).Present())
+		},
+		"pfn": func(_ *Kernel, x any) Value {
+			p := x.(*PTE)
+			return Int(int64(p.MM.Core.Walk(p.Addr).Entry.PFN()))
+		},
+		"writable": func(_ *Kernel, x any) Value {
+			p := x.(*PTE)
+			return Bool(p.MM.Core.Walk(p.Addr).Entry.Writable())
+		},
+	},
+	TLock: {
+		"held": func(_ *Kernel, x any) Value { return Bool(x.(*Lock).Held()) },
+	},
+}
+
+// FieldGetter is a compiled field read.
+type FieldGetter func(k *Kernel, x any) Value
+
+// LookupField resolves a field of a type at compile time.
+func LookupField(t Type, name string) (FieldGetter, bool) {
+	f, ok := fieldTable[t][name]
+	return f, ok
+}
+
+// FieldNames lists the fields of t, sorted, for error messages.
+func FieldNames(t Type) []string {
+	var ns []string
+	for n := range fieldTable[t] {
+		ns = append(ns, n)
+	}
+	sort.Strings(ns)
+	return ns
+}
+
+// Field reads field name of v.
+func (k *Kernel) Field(v Value, name string) (Value, error) {
+	if v.T == TNil {
+		return Nil, fmt.Errorf("nil has no field %s (a lookup or lock attempt failed?)", name)
+	}
+	f, ok := fieldTable[v.T][name]
+	if !ok {
+		return Nil, fmt.Errorf("%s has no field %s (fields: %v)", v.T, name, FieldNames(v.T))
+	}
+	return f(k, v.Obj), nil
+}
+
+func init() {
+	for _, name := range []string{"VM_READ", "VM_WRITE", "VM_EXEC", "VM_SHARED", "VM_MAYREAD", "VM_MAYWRITE",
+		"VM_MAYSHARE", "VM_GROWSDOWN", "VM_PFNMAP", "VM_IO", "VM_DONTCOPY", "VM_DONTEXPAND", "VM_ACCOUNT",
+		"VM_NORESERVE", "VM_MIXEDMAP", "VM_HUGEPAGE", "VM_NOHUGEPAGE", "VM_DONTDUMP"} {
+		if f, ok := mmcore.ParseVMFlag(name); ok {
+			Constants[name] = int64(f)
+		}
+	}
+}

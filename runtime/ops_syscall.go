@@ -1,0 +1,280 @@
+package runtime
+
+import (
+	"fmt"
+
+	"github.com/mmscript/mmscript/mmcore"
+)
+
+// Syscall-level operations take their locks internally, as the kernel
+// does, and call the script's handlers (f_op->mmap, vm_ops->close) in the
+// locking context the kernel gives them. Also here: pages.
+
+func protOf(w string) (mmcore.Prot, error) {
+	var p mmcore.Prot
+	for word := range wordSet(w) {
+		switch word {
+		case "none":
+		case "read":
+			p |= mmcore.PROT_READ
+		case "write":
+			p |= mmcore.PROT_WRITE
+		case "exec":
+			p |= mmcore.PROT_EXEC
+		default:
+			for _, ch := range word {
+				switch ch {
+				case 'r':
+					p |= mmcore.PROT_READ
+				case 'w':
+					p |= mmcore.PROT_WRITE
+				case 'x':
+					p |= mmcore.PROT_EXEC
+				case '-':
+				default:
+					return 0, fmt.Errorf("unknown prot %q (want r, rw, rx, rwx, none, or read|write|exec)", word)
+				}
+			}
+		}
+	}
+	return p, nil
+}
+
+var mapFlagWords = map[string]mmcore.MapFlags{
+	"shared": mmcore.MAP_SHARED, "private": mmcore.MAP_PRIVATE, "fixed": mmcore.MAP_FIXED,
+	"fixed_noreplace": mmcore.MAP_FIXED_NOREPLACE, "anonymous": mmcore.MAP_ANONYMOUS,
+	"noreserve": mmcore.MAP_NORESERVE, "populate": mmcore.MAP_POPULATE, "stack": mmcore.MAP_STACK,
+	"growsdown": mmcore.MAP_GROWSDOWN, "locked": mmcore.MAP_LOCKED, "hint": 0,
+}
+
+func mapFlagsOf(w string) (mmcore.MapFlags, bool, error) {
+	var f mmcore.MapFlags
+	hint := false
+	for word := range wordSet(w) {
+		x, ok := mapFlagWords[word]
+		if !ok {
+			return 0, false, fmt.Errorf("unknown mmap flag %q", word)
+		}
+		hint = hint || word == "hint"
+		f |= x
+	}
+	if f&mmcore.MAP_TYPE == 0 {
+		f |= mmcore.MAP_PRIVATE
+	}
+	return f, hint, nil
+}
+
+func init() {
+	defOp(&Op{Name: "mmap",
+		Params: []Param{{Name: "mm", Type: TMM}, {Name: "addr", Type: TInt, Optional: true, Default: Int(0)},
+			{Name: "pages", Type: TInt, Optional: true, Default: Int(1)},
+			{Name: "prot", Type: TWord, Optional: true, Default: Word("rw")},
+			{Name: "flags", Type: TWord, Optional: true, Default: Word("private")},
+			{Name: "file", Type: TFile, Optional: true, Nilable: true},
+			{Name: "pgoff", Type: TInt, Optional: true, Default: Int(0)},
+			{Name: "vm", Type: TWord, Optional: true, Default: Word("")},
+			{Name: "ops", Type: TOps, Optional: true, Nilable: true}},
+		Result: TVMA,
+		API: register(&API{Name: "mmap", Section: "2.28",
+			Hold:    "no mmap lock of this mm (the syscall takes it)",
+			Takes:   "mmap_write_lock -> [vma_start_write on VMAs it replaces, ->close] -> new VMA (detached) -> f_op->mmap -> insert (write-locked) -> mmap_write_unlock",
+			Sleeps:  "yes",
+			Asserts: "mmap_assert_write_locked() in mmap_region()",
+			Source:  "mm/mmap.c: do_mmap(); mm/vma.c: mmap_region(), __mmap_region(), __mmap_new_file_vma()",
+			Notes:   "a non-zero addr means MAP_FIXED unless flags has hint; vm= adds VM flags as a driver's f_op->mmap would (mixedmap, pfnmap, io, dontcopy, ...); ops= gives the VMA its vm_operations_struct and the file its f_op->mmap",
+			Rules:   lockRules}),
+		Fn: func(c *Call) Result {
+			m := c.mm(0)
+			addr := c.addr(1)
+			pages := c.int(2)
+			prot, err := protOf(c.word(3))
+			if err != nil {
+				return fail("mmap: %v", err)
+			}
+			flags, hint, err := mapFlagsOf(c.word(4))
+			if err != nil {
+				return fail("mmap: %v", err)
+			}
+			var file *File
+			if c.Args[5].T == TFile {
+				file = c.Args[5].Obj.(*File)
+			}
+			pgoff := c.int(6)
+			extra, err := parseVMFlags(c.word(7))
+			if err != nil {
+				return fail("mmap: %v", err)
+			}
+			var o *Ops
+			if c.Args[8].T == TOps {
+				o = c.Args[8].Obj.(*Ops)
+			}
+			if pages <= 0 || pages > 1<<30 || pgoff < 0 {
+				return fail("mmap: bad length or offset")
+			}
+			if addr != 0 && !hint && flags&mmcore.MAP_FIXED_NOREPLACE == 0 {
+				flags |= mmcore.MAP_FIXED
+			}
+			var coreFile *mmcore.File
+			if file == nil {
+				flags |= mmcore.MAP_ANONYMOUS
+			} else {
+				coreFile = file.Core
+			}
+			length := uint64(pages) << mmcore.PageShift
+			c.T.MightSleep("mmap")
+			return c.lock(m.MmapLock, Write, func() Result {
+				m.Core.MMLockSeq++
+				finish := func(v Value) Result {
+					c.endWriteAll(m)
+					c.unlock(m.MmapLock, Write)
+					return done(v)
+				}
+				// MAP_FIXED replaces what is there: write-lock those VMAs first.
+				var old []*mmcore.VMA
+				if flags&mmcore.MAP_FIXED != 0 {
+					for v := range m.Core.VMAsRange(addr, addr+mmcore.Addr(length)) {
+						old = append(old, v)
+					}
+				}
+				return seq(len(old), func(i int, next func() Result) Result {
+					return c.vmaStartWrite(old[i], ruleStartWriteInternal, next)
+				}, func() Result {
+					v, unmapped, err := m.Core.PrepareMmap(addr, length, prot, flags, coreFile, uint64(pgoff))
+					if err != nil {
+						return finish(Int(errnoOf(err)))
+					}
+					v.Flags |= extra
+					if o != nil {
+						v.Ops = o
+					}
+					s := c.K.vmaState(v)
+					s.New = true
+					return c.closeAll(unmapped, func() Result {
+						insert := func() Result {
+							s.New = false
+							if err := m.Core.InsertVMA(v); err != nil {
+								return finish(Int(errnoOf(err)))
+							}
+							// __mmap_region write-locks the new VMA before it
+							// becomes visible; it stays so until the unlock.
+							return c.vmaStartWrite(v, ruleStartWriteInternal, func() Result { return finish(Obj(TVMA, v)) })
+						}
+						if o == nil || o.Mmap == nil {
+							return insert()
+						}
+						var fv Value
+						if file != nil {
+							fv = Obj(TFile, file)
+						}
+						return c.call(o.Mmap, "f_op->mmap handler "+o.Mmap.Name, []Value{fv, Obj(TVMA, v)}, func(ret Value) Result {
+							if c.T.dead {
+								return done(Nil)
+							}
+							if ret.T == TInt && ret.Int != 0 {
+								m.Core.UnmapRegion(v)
+								s.New = false
+								return finish(ret)
+							}
+							return insert()
+						})
+					})
+				})
+			})
+		}})
+
+	defOp(&Op{Name: "munmap",
+		Params: append([]Param{{Name: "mm", Type: TMM}, {Name: "addr", Type: TInt}}, sizeParams...),
+		Result: TInt,
+		API: register(&API{Name: "munmap", Section: "2.29",
+			Hold:   "no mmap lock of this mm (the syscall takes it)",
+			Takes:  "mmap_write_lock -> vma_start_write on each VMA (waits for VMA readers) -> zap (PTE locks) -> free_pgtables -> ->close -> mmap_write_unlock",
+			Sleeps: "yes",
+			Source: "mm/vma.c: do_vmi_munmap(), vms_gather_munmap_vmas(), vms_complete_munmap_vmas(); mm/memory.c: free_pgtables()",
+			Notes:  "returns 0 or -errno",
+			Rules:  lockRules}),
+		Fn: func(c *Call) Result {
+			m, addr := c.mm(0), c.addr(1)
+			length, err := c.length(2)
+			if err != nil {
+				return Result{Status: Failed, Err: err}
+			}
+			c.T.MightSleep("munmap")
+			return c.lock(m.MmapLock, Write, func() Result {
+				m.Core.MMLockSeq++
+				var vmas []*mmcore.VMA
+				for v := range m.Core.VMAsRange(addr, addr+mmcore.Addr(length)) {
+					vmas = append(vmas, v)
+				}
+				return seq(len(vmas), func(i int, next func() Result) Result {
+					return c.vmaStartWrite(vmas[i], ruleStartWriteInternal, next)
+				}, func() Result {
+					removed, err := m.Core.Munmap(addr, length)
+					rc := int64(0)
+					if err != nil {
+						rc = errnoOf(err)
+					}
+					return c.closeAll(removed, func() Result {
+						c.endWriteAll(m)
+						c.unlock(m.MmapLock, Write)
+						return done(Int(rc))
+					})
+				})
+			})
+		}})
+
+	defOp(&Op{Name: "alloc_page", Result: TPage,
+		API: register(&API{Name: "alloc_page", Section: "-", Hold: "nothing", Takes: "the page allocator (GFP_KERNEL)",
+			Sleeps: "yes", Asserts: "might_sleep_if(gfp & __GFP_DIRECT_RECLAIM)", Source: "include/linux/gfp.h: alloc_page()",
+			Rules: []*Rule{ruleSleepInAtomic}}),
+		Fn: func(c *Call) Result {
+			c.T.MightSleep("alloc_page(GFP_KERNEL)")
+			p, err := c.K.Mem.AllocPage()
+			if err != nil {
+				return done(Nil)
+			}
+			return done(Obj(TPage, p))
+		}})
+	defOp(&Op{Name: "put_page", Params: []Param{{Name: "page", Type: TPage}},
+		API: register(&API{Name: "put_page", Section: "-", Hold: "a reference to the page", Sleeps: "no",
+			Source: "include/linux/mm.h: put_page()"}),
+		Fn: func(c *Call) Result {
+			if err := c.page(0).Put(); err != nil {
+				return fail("put_page: %v", err)
+			}
+			return ok
+		}})
+	defOp(&Op{Name: "get_page", Params: []Param{{Name: "page", Type: TPage}},
+		API: register(&API{Name: "get_page", Section: "-", Hold: "a reference to the page", Sleeps: "no",
+			Source: "include/linux/mm.h: get_page()"}),
+		Fn: func(c *Call) Result {
+			if err := c.page(0).Get(); err != nil {
+				return fail("get_page: %v", err)
+			}
+			return ok
+		}})
+	defOp(&Op{Name: "page_to_pfn", Params: []Param{{Name: "page", Type: TPage}}, Result: TInt,
+		API: register(&API{Name: "page_to_pfn", Section: "-", Hold: "nothing", Sleeps: "no",
+			Source: "include/asm-generic/memory_model.h: page_to_pfn()"}),
+		Fn: func(c *Call) Result { return done(Int(int64(c.page(0).PFN))) }})
+}
+
+var ruleStartWriteInternal = &Rule{"vma_start_write/needs-mmap-write", "vma_start_write() needs the mmap lock held for write",
+	"include/linux/mmap_lock.h: __vma_raw_mm_seqnum() -> mmap_assert_write_locked()", WARN}
+
+// closeAll calls vm_ops->close on each removed VMA that has one, in order,
+// under the mmap write lock the caller holds; then k.
+func (c *Call) closeAll(removed []*mmcore.VMA, k func() Result) Result {
+	return seq(len(removed), func(i int, next func() Result) Result {
+		v := removed[i]
+		o := opsOf(v)
+		if o == nil || o.Close == nil {
+			return next()
+		}
+		s := c.K.vmaState(v)
+		s.New = true // detached on purpose: ->close may use it
+		return c.call(o.Close, "close handler "+o.Close.Name, []Value{Obj(TVMA, v)}, func(Value) Result {
+			s.New = false
+			return next()
+		})
+	}, k)
+}
