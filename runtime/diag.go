@@ -112,7 +112,11 @@ func (d *Diagnostic) String() string {
 		fmt.Fprintf(&b, " (kernel: %s)", d.Kernel)
 	}
 	for _, r := range d.Related {
-		fmt.Fprintf(&b, "\n\t%s: %s", r.Pos, r.Msg)
+		if r.Pos.IsValid() {
+			fmt.Fprintf(&b, "\n\t%s: %s", r.Pos, r.Msg)
+		} else {
+			fmt.Fprintf(&b, "\n\tnote: %s", r.Msg)
+		}
 	}
 	if d.Schedule != "" {
 		fmt.Fprintf(&b, "\n\tschedule: %s", d.Schedule)

@@ -204,7 +204,7 @@ func (k *Kernel) DeadlockReport(blocked []*Task, schedule string) *Diagnostic {
 		if l == nil {
 			continue
 		}
-		holders := lockHolders(l)
+		holders := lockHolders(l, t)
 		parts = append(parts, fmt.Sprintf("%s waits for %s (%s) held by %s", t.Name, l.Name, mode, holders))
 		rel = append(rel, Related{pos, fmt.Sprintf("%s blocks here on %s", t.Name, l.Name)})
 		for _, h := range holdersOf(l) {
@@ -221,7 +221,7 @@ func (k *Kernel) DeadlockReport(blocked []*Task, schedule string) *Diagnostic {
 		Kind:     Deadlock,
 		Pos:      pos,
 		Rule:     "deadlock",
-		Msg:      "deadlock: " + strings.Join(parts, "; "),
+		Msg:      strings.Join(parts, "; "),
 		Related:  rel,
 		Schedule: schedule,
 	}
@@ -244,13 +244,19 @@ func holdersOf(l *Lock) []*Task {
 	return ts
 }
 
-func lockHolders(l *Lock) string {
+// lockHolders names who holds l and, when others than self wait ahead of
+// it, the queue (a reader blocked behind a queued writer needs both).
+func lockHolders(l *Lock, self *Task) string {
 	ts := holdersOf(l)
-	if len(ts) == 0 {
-		var q []string
-		for _, w := range l.waiters {
-			q = append(q, w.t.Name)
+	var queue []string
+	for _, w := range l.waiters {
+		if w.t == self {
+			break
 		}
+		queue = append(queue, fmt.Sprintf("%s (%s)", w.t.Name, w.mode))
+	}
+	if len(ts) == 0 {
+		q := queue
 		if len(q) > 0 {
 			return "nobody (queued behind waiting " + strings.Join(q, ", ") + ")"
 		}
@@ -261,12 +267,8 @@ func lockHolders(l *Lock) string {
 		names = append(names, t.Name)
 	}
 	s := strings.Join(names, ", ")
-	if len(l.waiters) > 0 {
-		var q []string
-		for _, w := range l.waiters {
-			q = append(q, fmt.Sprintf("%s(%s)", w.t.Name, w.mode))
-		}
-		s += ", queue " + strings.Join(q, " ")
+	if len(queue) > 0 {
+		s += ", behind queued " + strings.Join(queue, ", ")
 	}
 	return s
 }

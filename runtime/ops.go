@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 
+	"github.com/mmscript/mmscript/lang"
 	"github.com/mmscript/mmscript/mmcore"
 )
 
@@ -58,6 +59,7 @@ type Result struct {
 
 // Call is one invocation of an operation by a task.
 type Call struct {
+	Pos  lang.Pos // where the script called the operation
 	K    *Kernel
 	T    *Task
 	Op   *Op

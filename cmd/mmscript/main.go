@@ -1,0 +1,245 @@
+// Command mmscript runs mmscript scripts: executable questions about the
+// Linux mm locking rules, checked over a simulated MMU.
+//
+//	mmscript run [-seed N] [-schedule S] [-json] [-max-steps N] FILE
+//	mmscript test DIR|FILE...
+//	mmscript check FILE...
+//	mmscript explain NAME
+//	mmscript rules
+//	mmscript repl
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/mmscript/mmscript/interp"
+	"github.com/mmscript/mmscript/lang"
+	rt "github.com/mmscript/mmscript/runtime"
+)
+
+func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
+
+const usage = `usage: mmscript <command> [arguments]
+
+commands:
+  run [-seed N] [-schedule S] [-json] [-max-steps N] FILE
+                 run a script and print what it breaks (exit 0 ok, 1 findings, 2 bad input)
+  test DIR|FILE...
+                 run scripts and check their expect lines; prints "N passed, N failed"
+  check FILE...  parse and compile only
+  explain NAME   the rule-book entry of a kernel operation
+  rules          the rule book as a Markdown table
+  repl           read and run statements interactively
+`
+
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	switch args[0] {
+	case "run":
+		return cmdRun(args[1:], stdout, stderr)
+	case "test":
+		return cmdTest(args[1:], stdout, stderr)
+	case "check":
+		return cmdCheck(args[1:], stdout, stderr)
+	case "explain":
+		return cmdExplain(args[1:], stdout, stderr)
+	case "rules":
+		fmt.Fprint(stdout, rt.MarkdownTable())
+		return 0
+	case "repl":
+		return cmdRepl(stdout, stderr)
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	fmt.Fprintf(stderr, "mmscript: unknown command %q\n%s", args[0], usage)
+	return 2
+}
+
+func cmdRun(args []string, stdout, stderr io.Writer) int {
+	fl := flag.NewFlagSet("run", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	seed := fl.Uint64("seed", 0, "pick threads at random from this seed (0: round-robin)")
+	schedule := fl.String("schedule", "", "replay a schedule printed in a report")
+	asJSON := fl.Bool("json", false, "print diagnostics as JSON")
+	maxSteps := fl.Int64("max-steps", 0, "step limit (0: default)")
+	if err := fl.Parse(args); err != nil {
+		return 2
+	}
+	if fl.NArg() != 1 {
+		fmt.Fprintln(stderr, "usage: mmscript run [flags] FILE")
+		return 2
+	}
+	prog, err := interp.Load(fl.Arg(0))
+	if err != nil {
+		printLoadError(stderr, err)
+		return 2
+	}
+	opts := interp.Options{Seed: *seed, MaxSteps: *maxSteps, Output: stdout}
+	if *schedule != "" {
+		s, err := interp.ParseSchedule(*schedule)
+		if err != nil {
+			fmt.Fprintln(stderr, "mmscript:", err)
+			return 2
+		}
+		opts.Schedule = s
+	}
+	res := interp.Run(prog, opts)
+	if *asJSON {
+		if err := rt.WriteJSON(stdout, res.Diagnostics); err != nil {
+			fmt.Fprintln(stderr, "mmscript:", err)
+			return 2
+		}
+	} else {
+		rt.PrintDiagnostics(stdout, res.Diagnostics)
+	}
+	if len(res.Diagnostics) > 0 {
+		return 1
+	}
+	return 0
+}
+
+func printLoadError(w io.Writer, err error) {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		fmt.Fprintln(w, "mmscript:", err)
+		return
+	}
+	lang.PrintError(w, err)
+}
+
+// scripts expands directories into the .mms files below them, sorted.
+func scripts(args []string) ([]string, error) {
+	var files []string
+	for _, a := range args {
+		st, err := os.Stat(a)
+		if err != nil {
+			return nil, err
+		}
+		if !st.IsDir() {
+			files = append(files, a)
+			continue
+		}
+		err = filepath.WalkDir(a, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if !d.IsDir() && strings.HasSuffix(path, ".mms") {
+				files = append(files, path)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	sort.Strings(files)
+	return files, nil
+}
+
+func cmdTest(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprintln(stderr, "usage: mmscript test DIR|FILE...")
+		return 2
+	}
+	files, err := scripts(args)
+	if err != nil {
+		fmt.Fprintln(stderr, "mmscript:", err)
+		return 2
+	}
+	passed, failed := 0, 0
+	for _, f := range files {
+		bad := testOne(f, stdout)
+		if bad {
+			failed++
+		} else {
+			passed++
+		}
+	}
+	fmt.Fprintf(stdout, "%d passed, %d failed\n", passed, failed)
+	if failed > 0 || len(files) == 0 {
+		return 1
+	}
+	return 0
+}
+
+// testOne runs one script against its expectations and prints each
+// mismatch; it reports whether the script failed.
+func testOne(file string, w io.Writer) bool {
+	prog, err := interp.Load(file)
+	if err != nil {
+		fmt.Fprintf(w, "FAIL %s: does not compile:\n", file)
+		printLoadError(w, err)
+		return true
+	}
+	res := interp.Run(prog, interp.Options{})
+	ms := interp.CheckExpectations(prog, res)
+	if len(ms) == 0 {
+		return false
+	}
+	fmt.Fprintf(w, "FAIL %s\n", file)
+	for _, m := range ms {
+		fmt.Fprintf(w, "\t%s\n", m)
+	}
+	return true
+}
+
+func cmdCheck(args []string, stdout, stderr io.Writer) int {
+	files, err := scripts(args)
+	if err != nil || len(files) == 0 {
+		fmt.Fprintln(stderr, "usage: mmscript check FILE...")
+		return 2
+	}
+	rc := 0
+	for _, f := range files {
+		if _, err := interp.Load(f); err != nil {
+			printLoadError(stderr, err)
+			rc = 2
+		}
+	}
+	return rc
+}
+
+func cmdExplain(args []string, stdout, stderr io.Writer) int {
+	if len(args) != 1 {
+		fmt.Fprintln(stderr, "usage: mmscript explain NAME")
+		return 2
+	}
+	a := rt.LookupAPI(args[0])
+	if a == nil {
+		fmt.Fprintf(stderr, "mmscript: no rule-book entry for %s\n", args[0])
+		return 2
+	}
+	fmt.Fprint(stdout, a.Explain())
+	if op := rt.LookupOp(args[0]); op != nil {
+		var ps []string
+		for _, p := range op.Params {
+			s := p.Name
+			if p.Optional {
+				s += "="
+				if p.Default.T != rt.TNil {
+					s += p.Default.String()
+				} else {
+					s += "nil"
+				}
+			}
+			if p.Variadic {
+				s += "..."
+			}
+			ps = append(ps, s)
+		}
+		fmt.Fprintf(stdout, "  script:  %s(%s)\n", op.Name, strings.Join(ps, ", "))
+	}
+	return 0
+}

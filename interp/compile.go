@@ -1,0 +1,747 @@
+package interp
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/mmscript/mmscript/lang"
+	rt "github.com/mmscript/mmscript/runtime"
+)
+
+type opcode uint8
+
+const (
+	opStmt   opcode = iota // statement boundary: counts a step
+	opConst                // push consts[A]
+	opLoadL                // push locals[A]
+	opStoreL               // locals[A] = pop
+	opLoadG                // push globals[A]
+	opStoreG               // globals[A] = pop
+	opCheckT               // check the type of the top against declared type A (nil allowed for objects)
+	opField                // replace top with its field names[A]
+	opUnary                // A: '-' or '!'
+	opBinary               // A: binop
+	opAndJ                 // if !top: top=false, jump B; else pop
+	opOrJ                  // if top: top=true, jump B; else pop
+	opToBool               // top = bool(top)
+	opJmp                  // jump B
+	opJmpF                 // pop; jump B if false
+	opPop                  // pop
+	opOpCall               // kernel operation sites[A]
+	opFnCall               // script function funcs[A] with B args
+	opRet                  // return pop
+	opRetNil               // return nil
+	opAssert               // pop; fail with consts[A] if false
+	opNewObj               // push a fresh object of type A named consts[B]
+	opPrint                // print B values
+)
+
+type instr struct {
+	op  opcode
+	a   int32
+	b   int32
+	pos int32 // index into fn.pos
+}
+
+// fn is a compiled function body: a thread, a handler, a func or the
+// set-up code.
+type fn struct {
+	name    string
+	kind    string // "thread", "handler", "func", "setup"
+	nparams int
+	nlocals int
+	code    []instr
+	pos     []lang.Pos
+	end     lang.Pos // the closing brace
+	handler *rt.Handler
+}
+
+// callSite is one call of a kernel operation, bound at compile time.
+type callSite struct {
+	op    *rt.Op
+	nargs int // values pushed: len(op.Params) plus variadic extras
+}
+
+// Program is a compiled script.
+type Program struct {
+	File    *lang.File
+	setup   *fn
+	threads []*fn
+	funcs   []*fn
+	consts  []rt.Value
+	names   []string
+	sites   []*callSite
+	globals []string
+	expects []*lang.ExpectDecl
+}
+
+type binop uint8
+
+const (
+	bAdd binop = iota
+	bSub
+	bMul
+	bDiv
+	bMod
+	bShl
+	bShr
+	bAnd
+	bOr
+	bXor
+	bEq
+	bNe
+	bLt
+	bLe
+	bGt
+	bGe
+)
+
+var binops = map[string]binop{
+	"+": bAdd, "-": bSub, "*": bMul, "/": bDiv, "%": bMod, "<<": bShl, ">>": bShr,
+	"&": bAnd, "|": bOr, "^": bXor, "==": bEq, "!=": bNe, "<": bLt, "<=": bLe, ">": bGt, ">=": bGe,
+}
+
+type compiler struct {
+	prog     *Program
+	errs     lang.ErrorList
+	globalIx map[string]int
+	globalT  map[string]rt.Type
+	funcIx   map[string]int
+	funcDefs map[string]*lang.FuncDef
+	opsIx    map[string]*rt.Ops
+	constIx  map[string]int
+
+	// per function
+	f      *fn
+	locals map[string]int
+	setup  bool
+}
+
+// Compile compiles a parsed script. Errors are a lang.ErrorList with
+// file:line:col positions.
+func Compile(file *lang.File) (*Program, error) {
+	c := &compiler{
+		prog:     &Program{File: file},
+		globalIx: map[string]int{},
+		globalT:  map[string]rt.Type{},
+		funcIx:   map[string]int{},
+		funcDefs: map[string]*lang.FuncDef{},
+		opsIx:    map[string]*rt.Ops{},
+		constIx:  map[string]int{},
+	}
+	// Declarations first, so that order in the file does not matter.
+	for _, it := range file.Items {
+		switch it := it.(type) {
+		case *lang.FuncDecl:
+			c.funcIx[it.Def.Name] = len(c.prog.funcs)
+			c.funcDefs[it.Def.Name] = it.Def
+			c.prog.funcs = append(c.prog.funcs, &fn{name: it.Def.Name, kind: "func", nparams: len(it.Def.Params)})
+			if rt.LookupOp(it.Def.Name) != nil {
+				c.errorf(it.Pos, "func %s shadows the kernel operation of that name", it.Def.Name)
+			}
+		case *lang.OpsDecl:
+			c.opsIx[it.Name] = &rt.Ops{Name: it.Name}
+		case *lang.ExpectDecl:
+			c.prog.expects = append(c.prog.expects, it)
+		}
+	}
+	c.checkExpects()
+	for _, it := range file.Items {
+		if f, ok := it.(*lang.FuncDecl); ok {
+			c.compileFunc(c.prog.funcs[c.funcIx[f.Def.Name]], f.Def, "func "+f.Def.Name)
+		}
+		if o, ok := it.(*lang.OpsDecl); ok {
+			c.compileOps(o)
+		}
+	}
+	// Set-up code: the top-level statements, in order.
+	setup := &fn{name: "main", kind: "setup"}
+	c.begin(setup, true)
+	for _, it := range file.Items {
+		if s, ok := it.(lang.Stmt); ok {
+			c.stmt(s)
+		}
+	}
+	c.emit(opRetNil, 0, 0, lang.Pos{Filename: file.Name})
+	c.finish()
+	c.prog.setup = setup
+	for _, it := range file.Items {
+		if t, ok := it.(*lang.ThreadDecl); ok {
+			f := &fn{name: t.Name, kind: "thread", end: t.Body.Close.Pos}
+			c.begin(f, false)
+			c.block(t.Body)
+			c.emit(opRetNil, 0, 0, t.Body.Close.Pos)
+			c.finish()
+			c.prog.threads = append(c.prog.threads, f)
+		}
+	}
+	c.prog.globals = make([]string, len(c.globalIx))
+	for n, i := range c.globalIx {
+		c.prog.globals[i] = n
+	}
+	c.errs.Sort()
+	if err := c.errs.Err(); err != nil {
+		return nil, err
+	}
+	return c.prog, nil
+}
+
+func (c *compiler) errorf(pos lang.Pos, format string, args ...any) {
+	c.errs.Add(pos, format, args...)
+}
+
+func (c *compiler) checkExpects() {
+	var ok *lang.ExpectDecl
+	for _, e := range c.prog.expects {
+		if e.Kind == "ok" {
+			ok = e
+		}
+	}
+	if ok != nil && len(c.prog.expects) > 1 {
+		c.errorf(ok.Pos, "expect ok conflicts with the other expectations")
+	}
+}
+
+func (c *compiler) compileOps(o *lang.OpsDecl) {
+	ops := c.opsIx[o.Name]
+	for _, h := range o.Handlers {
+		params, known := rt.HandlerSlots[h.Name]
+		if !known {
+			var names []string
+			for n := range rt.HandlerSlots {
+				names = append(names, n)
+			}
+			sort.Strings(names)
+			c.errorf(h.Pos, "unknown handler %s in ops %s (want one of %s)%s", h.Name, o.Name, strings.Join(names, ", "), suggest(h.Name, names))
+			continue
+		}
+		if len(h.Params) != len(params) {
+			c.errorf(h.Pos, "handler %s takes %d parameters (%s), got %d", h.Name, len(params), strings.Join(params, ", "), len(h.Params))
+			continue
+		}
+		f := &fn{name: o.Name + "." + h.Name, kind: "handler", nparams: len(params)}
+		handler := &rt.Handler{Name: f.name, Params: len(params), Impl: f}
+		f.handler = handler
+		ops.SetHandler(h.Name, handler)
+		c.compileFunc(f, h, "handler "+f.name)
+	}
+}
+
+func (c *compiler) compileFunc(f *fn, d *lang.FuncDef, _ string) {
+	f.end = d.Body.Close.Pos
+	c.begin(f, false)
+	for _, p := range d.Params {
+		c.declareLocal(d.Pos, p)
+	}
+	c.block(d.Body)
+	c.emit(opRetNil, 0, 0, d.Body.Close.Pos)
+	c.finish()
+}
+
+func (c *compiler) begin(f *fn, setup bool) {
+	c.f = f
+	c.locals = map[string]int{}
+	c.setup = setup
+}
+
+func (c *compiler) finish() {
+	c.f.nlocals = len(c.locals)
+}
+
+func (c *compiler) emit(op opcode, a, b int32, pos lang.Pos) int {
+	c.f.pos = append(c.f.pos, pos)
+	c.f.code = append(c.f.code, instr{op: op, a: a, b: b, pos: int32(len(c.f.pos) - 1)})
+	return len(c.f.code) - 1
+}
+
+func (c *compiler) patch(at int) { c.f.code[at].b = int32(len(c.f.code)) }
+
+func (c *compiler) konst(v rt.Value) int32 {
+	c.prog.consts = append(c.prog.consts, v)
+	return int32(len(c.prog.consts) - 1)
+}
+
+func (c *compiler) name(s string) int32 {
+	c.prog.names = append(c.prog.names, s)
+	return int32(len(c.prog.names) - 1)
+}
+
+func (c *compiler) declareLocal(pos lang.Pos, name string) int {
+	if i, ok := c.locals[name]; ok {
+		return i
+	}
+	i := len(c.locals)
+	c.locals[name] = i
+	return i
+}
+
+// store emits a store to name, declaring it in the current scope if new:
+// a global in the set-up code, a local elsewhere.
+func (c *compiler) store(pos lang.Pos, name string, declare bool) {
+	if c.reserved(pos, name) {
+		return
+	}
+	if c.setup {
+		i, ok := c.globalIx[name]
+		if !ok {
+			i = len(c.globalIx)
+			c.globalIx[name] = i
+		} else if declare {
+			c.errorf(pos, "%s redeclared", name)
+		}
+		c.emit(opStoreG, int32(i), 0, pos)
+		return
+	}
+	if i, ok := c.locals[name]; ok {
+		if declare {
+			c.errorf(pos, "%s redeclared in this function", name)
+		}
+		c.emit(opStoreL, int32(i), 0, pos)
+		return
+	}
+	if i, ok := c.globalIx[name]; ok && !declare {
+		c.emit(opStoreG, int32(i), 0, pos)
+		return
+	}
+	c.emit(opStoreL, int32(c.declareLocal(pos, name)), 0, pos)
+}
+
+func (c *compiler) reserved(pos lang.Pos, name string) bool {
+	if _, ok := rt.Constants[name]; ok {
+		c.errorf(pos, "cannot assign to constant %s", name)
+		return true
+	}
+	if _, ok := c.opsIx[name]; ok {
+		c.errorf(pos, "cannot assign to ops %s", name)
+		return true
+	}
+	return false
+}
+
+func (c *compiler) block(b *lang.Block) {
+	for _, s := range b.Stmts {
+		c.stmt(s)
+	}
+}
+
+func (c *compiler) stmt(s lang.Stmt) {
+	pos := s.Position()
+	c.emit(opStmt, 0, 0, pos)
+	switch s := s.(type) {
+	case *lang.VarDecl:
+		t, ok := rt.TypeByName(s.Type)
+		if !ok {
+			c.errorf(pos, "unknown type %s (want mm, file, page, vma, vmf, pte, lock, int, bool or string)", s.Type)
+			return
+		}
+		if s.Value == nil {
+			switch t {
+			case rt.TMM, rt.TFile, rt.TPage:
+				c.emit(opNewObj, int32(t), c.name(s.Name), pos)
+			case rt.TInt:
+				c.emit(opConst, c.konst(rt.Int(0)), 0, pos)
+			case rt.TBool:
+				c.emit(opConst, c.konst(rt.Bool(false)), 0, pos)
+			default:
+				c.emit(opConst, c.konst(rt.Nil), 0, pos)
+			}
+		} else {
+			c.expr(s.Value)
+			c.emit(opCheckT, int32(t), 0, s.Value.Position())
+		}
+		c.store(pos, s.Name, true)
+	case *lang.AssignStmt:
+		c.expr(s.Value)
+		c.store(pos, s.Name, false)
+	case *lang.ExprStmt:
+		c.expr(s.X)
+		c.emit(opPop, 0, 0, pos)
+	case *lang.IfStmt:
+		c.ifStmt(s)
+	case *lang.ForStmt:
+		c.expr(s.Lo)
+		c.store(s.Pos, s.Var, false)
+		hi := c.hidden(s.Pos, "for")
+		c.expr(s.Hi)
+		c.emit(opStoreL, int32(hi), 0, pos)
+		v := c.lookupVar(s.Var)
+		top := len(c.f.code)
+		c.emit(opStmt, 0, 0, pos)
+		c.load(v, pos)
+		c.emit(opLoadL, int32(hi), 0, pos)
+		c.emit(opBinary, int32(bLt), 0, pos)
+		exit := c.emit(opJmpF, 0, 0, pos)
+		c.block(s.Body)
+		c.load(v, pos)
+		c.emit(opConst, c.konst(rt.Int(1)), 0, pos)
+		c.emit(opBinary, int32(bAdd), 0, pos)
+		c.store(s.Pos, s.Var, false)
+		c.emit(opJmp, 0, int32(top), pos)
+		c.patch(exit)
+	case *lang.RepeatStmt:
+		n := c.hidden(s.Pos, "repeat")
+		c.expr(s.Count)
+		c.emit(opStoreL, int32(n), 0, pos)
+		top := len(c.f.code)
+		c.emit(opStmt, 0, 0, pos)
+		c.emit(opLoadL, int32(n), 0, pos)
+		c.emit(opConst, c.konst(rt.Int(0)), 0, pos)
+		c.emit(opBinary, int32(bGt), 0, pos)
+		exit := c.emit(opJmpF, 0, 0, pos)
+		c.block(s.Body)
+		c.emit(opLoadL, int32(n), 0, pos)
+		c.emit(opConst, c.konst(rt.Int(1)), 0, pos)
+		c.emit(opBinary, int32(bSub), 0, pos)
+		c.emit(opStoreL, int32(n), 0, pos)
+		c.emit(opJmp, 0, int32(top), pos)
+		c.patch(exit)
+	case *lang.AssertStmt:
+		c.expr(s.Cond)
+		msg := s.Msg
+		if msg == "" {
+			msg = "assertion failed"
+		} else {
+			msg = "assertion failed: " + msg
+		}
+		c.emit(opAssert, c.konst(rt.Str(msg)), 0, pos)
+	case *lang.ReturnStmt:
+		if s.Value == nil {
+			c.emit(opRetNil, 0, 0, pos)
+		} else {
+			c.expr(s.Value)
+			c.emit(opRet, 0, 0, pos)
+		}
+	default:
+		c.errorf(pos, "unsupported statement %T", s)
+	}
+}
+
+// hidden allocates an unnamed local (loop counters). In the set-up code
+// locals live in the setup frame too.
+func (c *compiler) hidden(pos lang.Pos, what string) int {
+	return c.declareLocal(pos, fmt.Sprintf(" %s%d", what, len(c.locals)))
+}
+
+func (c *compiler) ifStmt(s *lang.IfStmt) {
+	pos := s.Pos
+	c.expr(s.Cond)
+	jf := c.emit(opJmpF, 0, 0, pos)
+	c.block(s.Then)
+	if s.Else == nil {
+		c.patch(jf)
+		return
+	}
+	jend := c.emit(opJmp, 0, 0, pos)
+	c.patch(jf)
+	if s.Else.If != nil {
+		c.ifStmt(s.Else.If)
+	} else {
+		c.block(s.Else.Block)
+	}
+	c.patch(jend)
+}
+
+type varRef struct {
+	global bool
+	index  int
+	ok     bool
+}
+
+func (c *compiler) lookupVar(name string) varRef {
+	if !c.setup {
+		if i, ok := c.locals[name]; ok {
+			return varRef{index: i, ok: true}
+		}
+	} else if i, ok := c.locals[name]; ok && strings.HasPrefix(name, " ") {
+		return varRef{index: i, ok: true}
+	}
+	if i, ok := c.globalIx[name]; ok {
+		return varRef{global: true, index: i, ok: true}
+	}
+	return varRef{}
+}
+
+func (c *compiler) load(v varRef, pos lang.Pos) {
+	if v.global {
+		c.emit(opLoadG, int32(v.index), 0, pos)
+	} else {
+		c.emit(opLoadL, int32(v.index), 0, pos)
+	}
+}
+
+func (c *compiler) expr(e lang.Expr) {
+	pos := e.Position()
+	switch e := e.(type) {
+	case *lang.IntLit:
+		c.emit(opConst, c.konst(rt.Int(e.Value)), 0, pos)
+	case *lang.StringLit:
+		c.emit(opConst, c.konst(rt.Str(e.Value)), 0, pos)
+	case *lang.BoolLit:
+		c.emit(opConst, c.konst(rt.Bool(e.Value)), 0, pos)
+	case *lang.NilLit:
+		c.emit(opConst, c.konst(rt.Nil), 0, pos)
+	case *lang.ParenExpr:
+		c.expr(e.X)
+	case *lang.Ident:
+		c.ident(e)
+	case *lang.SelectorExpr:
+		c.expr(e.X)
+		c.emit(opField, c.name(e.Name), 0, pos)
+	case *lang.UnaryExpr:
+		c.expr(e.X)
+		c.emit(opUnary, int32(e.Op[0]), 0, pos)
+	case *lang.BinaryExpr:
+		switch e.Op {
+		case "&&", "||":
+			c.expr(e.X)
+			op := opAndJ
+			if e.Op == "||" {
+				op = opOrJ
+			}
+			j := c.emit(op, 0, 0, pos)
+			c.expr(e.Y)
+			c.emit(opToBool, 0, 0, pos)
+			c.patch(j)
+			return
+		}
+		b, ok := binops[e.Op]
+		if !ok {
+			c.errorf(pos, "unknown operator %s", e.Op)
+			return
+		}
+		c.expr(e.X)
+		c.expr(e.Y)
+		c.emit(opBinary, int32(b), 0, pos)
+	case *lang.CallExpr:
+		c.call(e)
+	default:
+		c.errorf(pos, "unsupported expression %T", e)
+	}
+}
+
+func (c *compiler) ident(e *lang.Ident) {
+	if v := c.lookupVar(e.Name); v.ok {
+		c.load(v, e.Pos)
+		return
+	}
+	if o, ok := c.opsIx[e.Name]; ok {
+		c.emit(opConst, c.konst(rt.Obj(rt.TOps, o)), 0, e.Pos)
+		return
+	}
+	if k, ok := rt.Constants[e.Name]; ok {
+		c.emit(opConst, c.konst(rt.Int(k)), 0, e.Pos)
+		return
+	}
+	c.errorf(e.Pos, "undefined: %s%s", e.Name, suggest(e.Name, c.knownNames()))
+}
+
+func (c *compiler) knownNames() []string {
+	var ns []string
+	for n := range c.locals {
+		ns = append(ns, n)
+	}
+	for n := range c.globalIx {
+		ns = append(ns, n)
+	}
+	for n := range c.opsIx {
+		ns = append(ns, n)
+	}
+	for n := range rt.Constants {
+		ns = append(ns, n)
+	}
+	return ns
+}
+
+// word returns the literal word an argument spells for a word parameter:
+// a bare identifier that is not a variable, or such identifiers joined by |.
+func (c *compiler) word(e lang.Expr) (string, bool) {
+	switch e := e.(type) {
+	case *lang.Ident:
+		if c.lookupVar(e.Name).ok {
+			return "", false
+		}
+		return e.Name, true
+	case *lang.StringLit:
+		return e.Value, true
+	case *lang.BinaryExpr:
+		if e.Op != "|" {
+			return "", false
+		}
+		x, ok1 := c.word(e.X)
+		y, ok2 := c.word(e.Y)
+		return x + "|" + y, ok1 && ok2
+	}
+	return "", false
+}
+
+func (c *compiler) call(e *lang.CallExpr) {
+	if e.Name == "print" {
+		for _, a := range e.Args {
+			if a.Name != "" {
+				c.errorf(a.Pos, "print takes no named arguments")
+			}
+			c.expr(a.Value)
+		}
+		c.emit(opPrint, 0, int32(len(e.Args)), e.Pos)
+		return
+	}
+	if i, ok := c.funcIx[e.Name]; ok {
+		d := c.funcDefs[e.Name]
+		if len(e.Args) != len(d.Params) {
+			c.errorf(e.Pos, "%s takes %d arguments, got %d", e.Name, len(d.Params), len(e.Args))
+			return
+		}
+		for _, a := range e.Args {
+			if a.Name != "" {
+				c.errorf(a.Pos, "func %s takes no named arguments", e.Name)
+			}
+			c.expr(a.Value)
+		}
+		c.emit(opFnCall, int32(i), int32(len(e.Args)), e.Pos)
+		return
+	}
+	op := rt.LookupOp(e.Name)
+	if op == nil {
+		var names []string
+		names = append(names, rt.OpNames()...)
+		for n := range c.funcIx {
+			names = append(names, n)
+		}
+		c.errorf(e.Pos, "unknown operation %s%s", e.Name, suggest(e.Name, names))
+		return
+	}
+	bound := make([]lang.Expr, len(op.Params))
+	var extra []lang.Expr
+	next := 0
+	for _, a := range e.Args {
+		if a.Name != "" {
+			i := paramIndex(op, a.Name)
+			if i < 0 {
+				var pn []string
+				for _, p := range op.Params {
+					pn = append(pn, p.Name)
+				}
+				c.errorf(a.Pos, "%s has no parameter %s (parameters: %s)%s", op.Name, a.Name, strings.Join(pn, ", "), suggest(a.Name, pn))
+				continue
+			}
+			if bound[i] != nil {
+				c.errorf(a.Pos, "%s: parameter %s given twice", op.Name, a.Name)
+			}
+			bound[i] = a.Value
+			continue
+		}
+		for next < len(op.Params) && bound[next] != nil {
+			next++
+		}
+		switch {
+		case next < len(op.Params):
+			bound[next] = a.Value
+			next++
+		case len(op.Params) > 0 && op.Params[len(op.Params)-1].Variadic:
+			extra = append(extra, a.Value)
+		default:
+			c.errorf(a.Pos, "too many arguments to %s (want %d)", op.Name, len(op.Params))
+		}
+	}
+	for i, p := range op.Params {
+		if bound[i] == nil {
+			if !p.Optional && !p.Variadic {
+				c.errorf(e.Pos, "%s: missing argument %s", op.Name, p.Name)
+				continue
+			}
+			c.emit(opConst, c.konst(p.Default), 0, e.Pos)
+			continue
+		}
+		c.arg(op, p, bound[i])
+	}
+	for _, x := range extra {
+		c.arg(op, op.Params[len(op.Params)-1], x)
+	}
+	site := &callSite{op: op, nargs: len(op.Params) + len(extra)}
+	if n := len(op.Params); n > 0 && op.Params[n-1].Variadic && bound[n-1] == nil {
+		site.nargs-- // no variadic value at all: the default was not pushed
+		c.f.code = c.f.code[:len(c.f.code)-1]
+		c.f.pos = c.f.pos[:len(c.f.pos)-1]
+	}
+	c.prog.sites = append(c.prog.sites, site)
+	c.emit(opOpCall, int32(len(c.prog.sites)-1), 0, e.Pos)
+}
+
+func (c *compiler) arg(op *rt.Op, p rt.Param, x lang.Expr) {
+	if p.Type == rt.TWord {
+		if w, ok := c.word(x); ok {
+			if len(p.Words) > 0 {
+				for _, part := range strings.Split(w, "|") {
+					if !contains(p.Words, part) {
+						c.errorf(x.Position(), "%s: %s is not a valid %s (want %s)%s", op.Name, part, p.Name, strings.Join(p.Words, ", "), suggest(part, p.Words))
+					}
+				}
+			}
+			c.emit(opConst, c.konst(rt.Word(w)), 0, x.Position())
+			return
+		}
+	}
+	c.expr(x)
+}
+
+func paramIndex(op *rt.Op, name string) int {
+	for i, p := range op.Params {
+		if p.Name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+func contains(xs []string, s string) bool {
+	for _, x := range xs {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// suggest returns " (did you mean X?)" for the closest known name.
+func suggest(name string, known []string) string {
+	best, bestD := "", 3
+	if len(name) <= 3 {
+		bestD = 2
+	}
+	for _, k := range known {
+		if strings.HasPrefix(k, " ") {
+			continue
+		}
+		if d := editDistance(name, k); d < bestD || d == bestD && best != "" && k < best {
+			best, bestD = k, d
+		}
+	}
+	if best == "" || best == name {
+		return ""
+	}
+	return " (did you mean " + best + "?)"
+}
+
+func editDistance(a, b string) int {
+	if len(a) > 64 || len(b) > 64 {
+		return 99
+	}
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}

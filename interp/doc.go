@@ -1,0 +1,13 @@
+// Package interp runs mmscript programs: it compiles a parsed script to a
+// small stack bytecode, runs the set-up statements, then runs the threads
+// as steppable coroutines under a scheduler, calling kernel operations of
+// package runtime and the script's own handlers when the runtime asks.
+//
+// A thread is an explicit stack of frames, never a goroutine, so its state
+// advances one atomic step at a time and a run is reproduced exactly by
+// replaying its schedule. A step is a turn: the thread runs its local
+// statements up to and including one kernel operation step (an operation's
+// start, or its continuation after a wait or a handler). The scheduler
+// picks the thread for each turn: round-robin by default, seeded random
+// with Options.Seed, or a given schedule.
+package interp

@@ -1,0 +1,283 @@
+package interp
+
+import (
+	"fmt"
+	"strings"
+
+	rt "github.com/mmscript/mmscript/runtime"
+)
+
+// exec runs t's top script frame until it performs one kernel-operation
+// step (yield), returns into a native frame, or ends. ok is false when the
+// run must stop.
+func (m *Machine) exec(t *Thread) (ok, yield bool) {
+	fr := &t.fr[len(t.fr)-1]
+	f := fr.f
+	code := f.code
+	p := m.prog
+	for {
+		in := code[fr.pc]
+		fr.pc++
+		switch in.op {
+		case opStmt:
+			m.steps++
+			if m.steps > m.max {
+				m.fail(t, f.pos[in.pos], fmt.Sprintf("step limit of %d statements exceeded (an unbounded loop? raise it with -max-steps)", m.max))
+				return false, true
+			}
+		case opConst:
+			t.stack = append(t.stack, p.consts[in.a])
+		case opLoadL:
+			t.stack = append(t.stack, t.stack[fr.base+int(in.a)])
+		case opStoreL:
+			n := len(t.stack) - 1
+			t.stack[fr.base+int(in.a)] = t.stack[n]
+			t.stack = t.stack[:n]
+		case opLoadG:
+			t.stack = append(t.stack, m.globals[in.a])
+		case opStoreG:
+			n := len(t.stack) - 1
+			m.globals[in.a] = t.stack[n]
+			t.stack = t.stack[:n]
+		case opPop:
+			t.stack = t.stack[:len(t.stack)-1]
+		case opJmp:
+			fr.pc = int(in.b)
+		case opJmpF:
+			n := len(t.stack) - 1
+			v := t.stack[n]
+			t.stack = t.stack[:n]
+			if !v.Truth() {
+				fr.pc = int(in.b)
+			}
+		case opAndJ, opOrJ:
+			n := len(t.stack) - 1
+			truth := t.stack[n].Truth()
+			if truth == (in.op == opOrJ) {
+				t.stack[n] = rt.Bool(truth)
+				fr.pc = int(in.b)
+			} else {
+				t.stack = t.stack[:n]
+			}
+		case opToBool:
+			n := len(t.stack) - 1
+			t.stack[n] = rt.Bool(t.stack[n].Truth())
+		case opUnary:
+			n := len(t.stack) - 1
+			v := t.stack[n]
+			switch byte(in.a) {
+			case '-':
+				if v.T != rt.TInt {
+					m.fail(t, f.pos[in.pos], fmt.Sprintf("cannot negate %s", v.T))
+					return true, true
+				}
+				t.stack[n] = rt.Int(-v.Int)
+			default:
+				t.stack[n] = rt.Bool(!v.Truth())
+			}
+		case opBinary:
+			n := len(t.stack) - 2
+			r, err := binary(binop(in.a), t.stack[n], t.stack[n+1])
+			if err != "" {
+				m.fail(t, f.pos[in.pos], err)
+				return true, true
+			}
+			t.stack[n] = r
+			t.stack = t.stack[:n+1]
+		case opCheckT:
+			v := t.stack[len(t.stack)-1]
+			want := rt.Type(in.a)
+			if v.T != want && !(v.T == rt.TNil && want >= rt.TMM) {
+				m.fail(t, f.pos[in.pos], fmt.Sprintf("cannot use %s value as %s", v.T, want))
+				return true, true
+			}
+		case opField:
+			n := len(t.stack) - 1
+			v, err := m.k.Field(t.stack[n], p.names[in.a])
+			if err != nil {
+				m.fail(t, f.pos[in.pos], err.Error())
+				return true, true
+			}
+			t.stack[n] = v
+		case opNewObj:
+			v, err := m.newObj(rt.Type(in.a), p.names[in.b])
+			if err != nil {
+				m.fail(t, f.pos[in.pos], err.Error())
+				return true, true
+			}
+			t.stack = append(t.stack, v)
+		case opAssert:
+			n := len(t.stack) - 1
+			v := t.stack[n]
+			t.stack = t.stack[:n]
+			if !v.Truth() {
+				d := &rt.Diagnostic{Kind: rt.Error, Pos: f.pos[in.pos], Rule: "assert", Msg: p.consts[in.a].Obj.(string), Thread: t.Name}
+				m.k.Report(d)
+				t.done = true
+				return true, true
+			}
+		case opPrint:
+			n := len(t.stack) - int(in.b)
+			if m.opts.Output != nil {
+				var parts []string
+				for _, v := range t.stack[n:] {
+					parts = append(parts, v.String())
+				}
+				fmt.Fprintf(m.opts.Output, "%s: %s\n", t.Name, strings.Join(parts, " "))
+			}
+			t.stack = append(t.stack[:n], rt.Nil)
+		case opOpCall:
+			site := p.sites[in.a]
+			pos := f.pos[in.pos]
+			n := len(t.stack) - site.nargs
+			call := t.call
+			if call == nil {
+				call = &rt.Call{K: m.k, T: t.Task}
+				t.call = call
+			}
+			call.Op, call.Pos, call.Ret = site.op, pos, rt.Nil
+			call.Args = append(call.Args[:0], t.stack[n:]...)
+			t.stack = t.stack[:n]
+			if msg := checkArgs(site.op, call.Args); msg != "" {
+				m.fail(t, pos, msg)
+				return true, true
+			}
+			t.Task.Pos = pos
+			m.handle(t, call, site.op.Fn(call))
+			return true, true
+		case opFnCall:
+			if len(t.fr) >= maxFrames {
+				m.fail(t, f.pos[in.pos], "call stack too deep (recursion?)")
+				return true, true
+			}
+			m.push(t, p.funcs[in.a], int(in.b))
+			return true, false
+		case opRet, opRetNil:
+			v := rt.Nil
+			if in.op == opRet {
+				v = t.stack[len(t.stack)-1]
+			}
+			t.stack = t.stack[:fr.base]
+			t.fr = t.fr[:len(t.fr)-1]
+			if len(t.fr) == 0 {
+				t.done = true
+				m.k.ExitTask(t.Task, t.end)
+				return true, true
+			}
+			m.pushValue(t, v)
+			return true, false
+		}
+	}
+}
+
+// checkArgs checks argument types against the operation's parameters.
+func checkArgs(op *rt.Op, args []rt.Value) string {
+	for i, v := range args {
+		pi := min(i, len(op.Params)-1)
+		p := op.Params[pi]
+		if v.T == p.Type {
+			continue
+		}
+		switch {
+		case v.T == rt.TNil && (p.Nilable || p.Optional && p.Type >= rt.TMM):
+			continue
+		case p.Type == rt.TWord && v.T == rt.TString:
+			args[i] = rt.Word(v.Obj.(string))
+			continue
+		case p.Type == rt.TBool && v.T == rt.TWord && (v.Obj == "true" || v.Obj == "false"):
+			args[i] = rt.Bool(v.Obj == "true")
+			continue
+		case v.T == rt.TNil:
+			return fmt.Sprintf("%s: argument %s is nil (did a lookup or lock attempt fail?)", op.Name, p.Name)
+		}
+		return fmt.Sprintf("%s: argument %s must be %s, got %s", op.Name, p.Name, p.Type, v.T)
+	}
+	return ""
+}
+
+func (m *Machine) newObj(t rt.Type, name string) (rt.Value, error) {
+	switch t {
+	case rt.TMM:
+		mm, err := m.k.NewMM(name)
+		if err != nil {
+			return rt.Nil, err
+		}
+		return rt.Obj(rt.TMM, mm), nil
+	case rt.TFile:
+		return rt.Obj(rt.TFile, m.k.NewFile(name, DefaultFilePages)), nil
+	case rt.TPage:
+		p, err := m.k.Mem.AllocPage()
+		if err != nil {
+			return rt.Nil, err
+		}
+		return rt.Obj(rt.TPage, p), nil
+	}
+	return rt.Nil, fmt.Errorf("cannot make a %s", t)
+}
+
+// DefaultFilePages is the size of a file declared with `file f`.
+const DefaultFilePages = 1 << 16
+
+func binary(op binop, x, y rt.Value) (rt.Value, string) {
+	switch op {
+	case bEq:
+		return rt.Bool(x.Equal(y)), ""
+	case bNe:
+		return rt.Bool(!x.Equal(y)), ""
+	}
+	if x.T != rt.TInt || y.T != rt.TInt {
+		if (x.T == rt.TWord || x.T == rt.TString) && (y.T == rt.TWord || y.T == rt.TString) && op == bOr {
+			return rt.Word(x.Obj.(string) + "|" + y.Obj.(string)), ""
+		}
+		return rt.Nil, fmt.Sprintf("invalid operation: %s %s %s", x.T, opName(op), y.T)
+	}
+	a, b := x.Int, y.Int
+	switch op {
+	case bAdd:
+		return rt.Int(a + b), ""
+	case bSub:
+		return rt.Int(a - b), ""
+	case bMul:
+		return rt.Int(a * b), ""
+	case bDiv, bMod:
+		if b == 0 {
+			return rt.Nil, "division by zero"
+		}
+		if op == bDiv {
+			return rt.Int(a / b), ""
+		}
+		return rt.Int(a % b), ""
+	case bShl, bShr:
+		if b < 0 || b > 63 {
+			return rt.Nil, fmt.Sprintf("shift count %d out of range", b)
+		}
+		if op == bShl {
+			return rt.Int(a << b), ""
+		}
+		return rt.Int(a >> b), ""
+	case bAnd:
+		return rt.Int(a & b), ""
+	case bOr:
+		return rt.Int(a | b), ""
+	case bXor:
+		return rt.Int(a ^ b), ""
+	case bLt:
+		return rt.Bool(a < b), ""
+	case bLe:
+		return rt.Bool(a <= b), ""
+	case bGt:
+		return rt.Bool(a > b), ""
+	case bGe:
+		return rt.Bool(a >= b), ""
+	}
+	return rt.Nil, "unknown operator"
+}
+
+func opName(op binop) string {
+	for s, b := range binops {
+		if b == op {
+			return s
+		}
+	}
+	return "?"
+}

@@ -1,0 +1,307 @@
+package interp
+
+import (
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"strings"
+
+	"github.com/mmscript/mmscript/lang"
+	rt "github.com/mmscript/mmscript/runtime"
+)
+
+// Options control a run.
+type Options struct {
+	// Seed, when non-zero, makes the scheduler pick the next thread at
+	// random from a generator seeded with it; zero means round-robin.
+	Seed uint64
+	// Schedule, when non-nil, replays a schedule: the thread names, one per
+	// turn, as printed in a deadlock report. Turns beyond it fall back to
+	// round-robin.
+	Schedule []string
+	// MaxSteps bounds the statements executed (0: DefaultMaxSteps).
+	MaxSteps int64
+	// Output receives print() output (nil: discarded).
+	Output io.Writer
+}
+
+// DefaultMaxSteps is the step limit when Options.MaxSteps is 0.
+const DefaultMaxSteps = 10_000_000
+
+const maxFrames = 200
+
+// Thread is a script thread: a runtime task plus an explicit frame stack.
+type Thread struct {
+	Name  string
+	Task  *rt.Task
+	stack []rt.Value // locals and operands of every frame
+	fr    []frame
+	done  bool
+	call  *rt.Call // reusable call record; nil while a native frame holds it
+	end   lang.Pos
+	turns int
+}
+
+// frame is a script frame, or a native one holding an operation's
+// continuation while it waits or while a handler it called runs.
+type frame struct {
+	f     *fn
+	pc    int
+	base  int // locals start here in Thread.stack; operands follow them
+	cont  rt.Cont
+	call  *rt.Call
+	desc  string // the handler's description, for Task.Stack
+	ready bool   // the native frame's handler has returned: run cont
+}
+
+// Result is the outcome of a run.
+type Result struct {
+	Diagnostics []*rt.Diagnostic
+	Steps       int64
+	Schedule    []string // the thread of each turn
+	Deadlock    bool
+}
+
+// Machine runs one program once.
+type Machine struct {
+	prog    *Program
+	opts    Options
+	k       *rt.Kernel
+	globals []rt.Value
+	threads []*Thread
+	steps   int64
+	max     int64
+	sched   []string
+	rng     *rand.Rand
+	errDiag bool
+}
+
+// Run compiles nothing: it runs a compiled program once and returns what
+// it found.
+func Run(p *Program, opts Options) *Result {
+	m := &Machine{prog: p, opts: opts, k: rt.NewKernel(), globals: make([]rt.Value, len(p.globals))}
+	m.max = opts.MaxSteps
+	if m.max <= 0 {
+		m.max = DefaultMaxSteps
+	}
+	if opts.Seed != 0 {
+		m.rng = rand.New(rand.NewPCG(opts.Seed, opts.Seed^0x9e3779b97f4a7c15))
+	}
+	res := &Result{}
+	// Set-up runs alone, to completion, as thread "main".
+	main := m.newThread("main", p.setup)
+	for !main.done {
+		if main.Task.Blocked() || main.Task.Dead() {
+			break
+		}
+		m.turn(main)
+	}
+	if main.Task.Blocked() {
+		m.deadlock(res, []*Thread{main})
+	} else if main.done {
+		m.k.ExitTask(main.Task, lang.Pos{})
+		m.threads = nil
+		for _, f := range p.threads {
+			m.newThread(f.name, f)
+		}
+		m.schedule(res)
+	}
+	res.Diagnostics = m.k.Diagnostics()
+	res.Steps = m.steps
+	res.Schedule = m.sched
+	return res
+}
+
+func (m *Machine) newThread(name string, f *fn) *Thread {
+	t := &Thread{Name: name, Task: m.k.NewTask(name), end: f.end}
+	t.stack = make([]rt.Value, 0, 64)
+	m.push(t, f, 0)
+	m.threads = append(m.threads, t)
+	return t
+}
+
+// push enters f with nargs arguments already on t's operand stack.
+func (m *Machine) push(t *Thread, f *fn, nargs int) {
+	base := len(t.stack) - nargs
+	for i := nargs; i < f.nlocals; i++ {
+		t.stack = append(t.stack, rt.Nil)
+	}
+	t.fr = append(t.fr, frame{f: f, base: base})
+}
+
+// schedule runs the threads until all finish or all that are left wait.
+func (m *Machine) schedule(res *Result) {
+	next := 0
+	for {
+		var runnable []*Thread
+		var blocked []*Thread
+		for _, t := range m.threads {
+			switch {
+			case t.done || t.Task.Dead():
+			case t.Task.Blocked():
+				blocked = append(blocked, t)
+			default:
+				runnable = append(runnable, t)
+			}
+		}
+		if len(runnable) == 0 {
+			if len(blocked) > 0 {
+				m.deadlock(res, blocked)
+			}
+			return
+		}
+		var t *Thread
+		turn := len(m.sched)
+		switch {
+		case turn < len(m.opts.Schedule):
+			for _, r := range runnable {
+				if r.Name == m.opts.Schedule[turn] {
+					t = r
+				}
+			}
+			if t == nil {
+				m.fail(runnable[0], lang.Pos{}, fmt.Sprintf("schedule replay: turn %d names %s, which cannot run now", turn+1, m.opts.Schedule[turn]))
+				return
+			}
+		case m.rng != nil:
+			t = runnable[m.rng.IntN(len(runnable))]
+		default:
+			// Round-robin over all threads in declaration order.
+			for i := 0; i < len(m.threads); i++ {
+				c := m.threads[(next+i)%len(m.threads)]
+				if !c.done && !c.Task.Dead() && !c.Task.Blocked() {
+					t = c
+					next = (next + i + 1) % len(m.threads)
+					break
+				}
+			}
+		}
+		m.sched = append(m.sched, t.Name)
+		if !m.turn(t) {
+			return
+		}
+	}
+}
+
+func (m *Machine) deadlock(res *Result, blocked []*Thread) {
+	var tasks []*rt.Task
+	for _, t := range blocked {
+		tasks = append(tasks, t.Task)
+	}
+	res.Deadlock = true
+	m.k.Report(m.k.DeadlockReport(tasks, FormatSchedule(m.sched)))
+}
+
+// FormatSchedule prints a schedule compactly: runs of one thread as
+// name*count.
+func FormatSchedule(s []string) string {
+	var parts []string
+	for i := 0; i < len(s); {
+		j := i
+		for j < len(s) && s[j] == s[i] {
+			j++
+		}
+		if j-i > 1 {
+			parts = append(parts, fmt.Sprintf("%s*%d", s[i], j-i))
+		} else {
+			parts = append(parts, s[i])
+		}
+		i = j
+	}
+	return strings.Join(parts, " ")
+}
+
+// ParseSchedule reverses FormatSchedule.
+func ParseSchedule(s string) ([]string, error) {
+	var out []string
+	for _, part := range strings.Fields(s) {
+		name, count := part, 1
+		if i := strings.LastIndexByte(part, '*'); i >= 0 {
+			name = part[:i]
+			if _, err := fmt.Sscanf(part[i+1:], "%d", &count); err != nil || count < 1 || count > 1<<24 {
+				return nil, fmt.Errorf("bad schedule entry %q", part)
+			}
+		}
+		for range count {
+			out = append(out, name)
+		}
+	}
+	return out, nil
+}
+
+// fail reports a script error in t and stops the thread.
+func (m *Machine) fail(t *Thread, pos lang.Pos, msg string) {
+	d := &rt.Diagnostic{Kind: rt.Error, Pos: pos, Rule: "error", Msg: msg, Thread: t.Name}
+	m.k.Report(d)
+	t.done = true
+}
+
+// turn runs t until it has performed one kernel-operation step, finished,
+// or failed. It returns false when the whole run must stop (step limit).
+func (m *Machine) turn(t *Thread) bool {
+	t.turns++
+	for !t.done {
+		top := &t.fr[len(t.fr)-1]
+		if top.cont != nil {
+			// A native frame: the lock it waited for was granted, or the
+			// handler it called has returned.
+			if t.Task.Blocked() {
+				return true
+			}
+			cont, call := top.cont, top.call
+			if top.desc != "" {
+				t.Task.Stack = t.Task.Stack[:len(t.Task.Stack)-1]
+			}
+			t.fr = t.fr[:len(t.fr)-1]
+			t.Task.Pos = call.Pos
+			m.handle(t, call, cont(call))
+			return true
+		}
+		ok, yield := m.exec(t)
+		if !ok {
+			return false
+		}
+		if yield {
+			return true
+		}
+	}
+	return true
+}
+
+// handle acts on an operation step's result.
+func (m *Machine) handle(t *Thread, call *rt.Call, r rt.Result) {
+	switch r.Status {
+	case rt.Done:
+		if t.Task.Dead() {
+			return
+		}
+		m.pushValue(t, r.Value)
+	case rt.Blocked:
+		t.call = nil
+		t.fr = append(t.fr, frame{cont: r.Next, call: call})
+	case rt.CallHandler:
+		t.call = nil
+		f := r.Handler.Impl.(*fn)
+		t.fr = append(t.fr, frame{cont: r.Next, call: call, desc: r.Desc})
+		t.Task.Stack = append(t.Task.Stack, r.Desc)
+		if len(t.fr) > maxFrames {
+			m.fail(t, call.Pos, "handler calls nested too deeply")
+			return
+		}
+		t.stack = append(t.stack, r.Args...)
+		m.push(t, f, len(r.Args))
+	case rt.Failed:
+		m.fail(t, call.Pos, r.Err.Error())
+	}
+}
+
+// pushValue delivers an operation's value to the frame that called it, or
+// to the native frame below a returning handler.
+func (m *Machine) pushValue(t *Thread, v rt.Value) {
+	top := &t.fr[len(t.fr)-1]
+	if top.cont != nil {
+		top.call.Ret = v
+		return
+	}
+	t.stack = append(t.stack, v)
+}
