@@ -183,7 +183,7 @@ type NilLit struct{ Pos Pos }
 
 // CallExpr is NAME(args): a kernel operation, a builtin or a script func.
 type CallExpr struct {
-	Pos    Pos
+	Pos    Pos // position of the name
 	Name   string
 	Args   []*Arg
 	RParen Pos
@@ -198,7 +198,7 @@ type Arg struct {
 
 // SelectorExpr is X.NAME: a field of an object (vmf.address, v.vm_start).
 type SelectorExpr struct {
-	Pos  Pos
+	Pos  Pos // position of the dot
 	X    Expr
 	Name string
 }

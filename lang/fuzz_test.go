@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 // FuzzParse checks that Parse and ParseExpr never panic, that every error
@@ -30,7 +31,20 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, src string) {
 		const filename = "fuzz.mms"
-		file, err := Parse(filename, []byte(src))
+		var (
+			file *File
+			err  error
+			done = make(chan struct{})
+		)
+		go func() {
+			defer close(done)
+			file, err = Parse(filename, []byte(src))
+		}()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("Parse hangs")
+		}
 		if err != nil {
 			if file != nil {
 				t.Errorf("Parse returned a File and an error")

@@ -372,6 +372,12 @@ func (p *ebnfFirst) seq(record bool) (empty bool) {
 // whether it can be empty.
 func (p *ebnfFirst) term(record bool) (empty bool) {
 	switch c := p.s[0]; {
+	case strings.HasPrefix(p.s, "(?=") || strings.HasPrefix(p.s, "(?!"):
+		// A lookahead matches no tokens.
+		p.s = p.s[3:]
+		p.seq(false)
+		p.s = strings.TrimPrefix(p.s, ")")
+		return true
 	case c == '(':
 		p.s = p.s[1:]
 		empty = p.seq(record)

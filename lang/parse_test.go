@@ -358,3 +358,14 @@ func TestGrammar(t *testing.T) {
 		t.Errorf("Grammar() differs from %s (go test -update rewrites it):\n%s", golden, diffLines(got, string(want)))
 	}
 }
+
+// TestTooManyStatements checks the error for participle's iteration limit.
+func TestTooManyStatements(t *testing.T) {
+	save := participle.MaxIterations
+	defer func() { participle.MaxIterations = save }()
+	participle.MaxIterations = 10
+	_, err := Parse("m.mms", []byte(strings.Repeat("f()\n", 20)))
+	if got, want := errorLines(t, "m.mms", err), "m.mms:11:1: too many statements"; got != want {
+		t.Errorf("error = %q, want %q", got, want)
+	}
+}

@@ -1,0 +1,82 @@
+package lang
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+func TestPosString(t *testing.T) {
+	for _, test := range []struct {
+		pos  Pos
+		want string
+	}{
+		{Pos{Filename: "a.mms", Line: 3, Column: 7}, "a.mms:3:7"},
+		{Pos{Filename: "a.mms", Line: 3}, "a.mms:3"},
+		{Pos{Filename: "a.mms"}, "a.mms"},
+		{Pos{Filename: "a.mms", Column: 7}, "a.mms"},
+		{Pos{Line: 3, Column: 7}, "3:7"},
+		{Pos{Line: 3}, "3"},
+		{Pos{}, "-"},
+	} {
+		if got := test.pos.String(); got != test.want {
+			t.Errorf("%+v.String() = %q, want %q", test.pos, got, test.want)
+		}
+		if got, want := test.pos.IsValid(), test.pos.Line > 0; got != want {
+			t.Errorf("%+v.IsValid() = %t", test.pos, got)
+		}
+	}
+}
+
+func TestPosBefore(t *testing.T) {
+	ordered := []Pos{
+		{Filename: "a", Line: 1, Column: 1},
+		{Filename: "a", Line: 1, Column: 2},
+		{Filename: "a", Line: 2, Column: 1},
+		{Filename: "b", Line: 1, Column: 1},
+	}
+	for i, p := range ordered {
+		for j, q := range ordered {
+			if got, want := p.Before(q), i < j; got != want {
+				t.Errorf("%s.Before(%s) = %t, want %t", p, q, got, want)
+			}
+		}
+	}
+}
+
+func TestErrorList(t *testing.T) {
+	var l ErrorList
+	if l.Err() != nil {
+		t.Errorf("empty ErrorList.Err() = %v, want nil", l.Err())
+	}
+	if got := l.Error(); got != "no errors" {
+		t.Errorf("empty Error() = %q", got)
+	}
+	l.Add(Pos{Filename: "f", Line: 2, Column: 1}, "b %d", 2)
+	l.Add(Pos{Filename: "f", Line: 1, Column: 5}, "a")
+	l.Add(Pos{Filename: "f", Line: 2, Column: 1}, "a")
+	if got, want := l.Error(), "f:2:1: b 2 (and 2 more errors)"; got != want {
+		t.Errorf("Error() = %q, want %q", got, want)
+	}
+	l.Sort()
+	var b strings.Builder
+	PrintError(&b, l.Err())
+	if got, want := b.String(), "f:1:5: a\nf:2:1: a\nf:2:1: b 2\n"; got != want {
+		t.Errorf("PrintError after Sort:\n%s\nwant\n%s", got, want)
+	}
+	if got, want := l[:1].Error(), "f:1:5: a"; got != want {
+		t.Errorf("Error() = %q, want %q", got, want)
+	}
+	var target ErrorList
+	if err := l.Err(); !errors.As(err, &target) || len(target) != 3 {
+		t.Errorf("errors.As(Err()) = %v", target)
+	}
+	b.Reset()
+	PrintError(&b, errors.New("plain"))
+	if got := b.String(); got != "plain\n" {
+		t.Errorf("PrintError(plain) = %q", got)
+	}
+	if got, want := (Error{Pos{Filename: "f", Line: 1, Column: 2}, "m"}).Error(), "f:1:2: m"; got != want {
+		t.Errorf("Error.Error() = %q, want %q", got, want)
+	}
+}
