@@ -111,6 +111,7 @@ type compiler struct {
 	funcDefs map[string]*lang.FuncDef
 	opsIx    map[string]*rt.Ops
 	constIx  map[string]int
+	declared map[string]bool // globals the set-up code has declared so far
 
 	// per function
 	f      *fn
@@ -129,6 +130,7 @@ func Compile(file *lang.File) (*Program, error) {
 		funcDefs: map[string]*lang.FuncDef{},
 		opsIx:    map[string]*rt.Ops{},
 		constIx:  map[string]int{},
+		declared: map[string]bool{},
 	}
 	// Declarations first, so that order in the file does not matter.
 	for _, it := range file.Items {
@@ -147,6 +149,18 @@ func Compile(file *lang.File) (*Program, error) {
 		}
 	}
 	c.checkExpects()
+	// Globals are the names the set-up code declares or assigns; handlers
+	// and threads may use them wherever they stand in the file.
+	for _, it := range file.Items {
+		switch s := it.(type) {
+		case *lang.VarDecl:
+			c.declareGlobal(s.Name)
+		case *lang.AssignStmt:
+			c.declareGlobal(s.Name)
+		case *lang.ForStmt:
+			c.declareGlobal(s.Var)
+		}
+	}
 	for _, it := range file.Items {
 		if f, ok := it.(*lang.FuncDecl); ok {
 			c.compileFunc(c.prog.funcs[c.funcIx[f.Def.Name]], f.Def, "func "+f.Def.Name)
@@ -283,14 +297,12 @@ func (c *compiler) store(pos lang.Pos, name string, declare bool) {
 		return
 	}
 	if c.setup {
-		i, ok := c.globalIx[name]
-		if !ok {
-			i = len(c.globalIx)
-			c.globalIx[name] = i
-		} else if declare {
+		c.declareGlobal(name)
+		if declare && c.declared[name] {
 			c.errorf(pos, "%s redeclared", name)
 		}
-		c.emit(opStoreG, int32(i), 0, pos)
+		c.declared[name] = true
+		c.emit(opStoreG, int32(c.globalIx[name]), 0, pos)
 		return
 	}
 	if i, ok := c.locals[name]; ok {
@@ -305,6 +317,12 @@ func (c *compiler) store(pos lang.Pos, name string, declare bool) {
 		return
 	}
 	c.emit(opStoreL, int32(c.declareLocal(pos, name)), 0, pos)
+}
+
+func (c *compiler) declareGlobal(name string) {
+	if _, ok := c.globalIx[name]; !ok {
+		c.globalIx[name] = len(c.globalIx)
+	}
 }
 
 func (c *compiler) reserved(pos lang.Pos, name string) bool {

@@ -47,18 +47,11 @@ func CheckExpectations(p *Program, res *Result) []Mismatch {
 	}
 	for i, d := range res.Diagnostics {
 		if !used[i] {
-			msg := "unexpected " + d.Kind.String() + ": " + firstLine(d.String())
+			msg := "unexpected " + d.Kind.String() + ": " + d.Rule + ": " + d.Msg
 			out = append(out, Mismatch{d.Pos, msg})
 		}
 	}
 	return out
-}
-
-func firstLine(s string) string {
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		return s[:i]
-	}
-	return s
 }
 
 func matches(e *lang.ExpectDecl, d *rt.Diagnostic) bool {

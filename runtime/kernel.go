@@ -209,7 +209,14 @@ func (k *Kernel) DeadlockReport(blocked []*Task, schedule string) *Diagnostic {
 		rel = append(rel, Related{pos, fmt.Sprintf("%s blocks here on %s", t.Name, l.Name)})
 		for _, h := range holdersOf(l) {
 			if i := h.hold(l); i >= 0 {
-				rel = append(rel, Related{h.holds[i].Pos, fmt.Sprintf("%s took %s here", h.Name, l.Name)})
+				r := Related{h.holds[i].Pos, fmt.Sprintf("%s took %s here", h.Name, l.Name)}
+				dup := false
+				for _, x := range rel {
+					dup = dup || x == r
+				}
+				if !dup {
+					rel = append(rel, r)
+				}
 			}
 		}
 	}

@@ -1,0 +1,17 @@
+# Q: And zapping with nothing held?
+# A: A race: munmap may free the VMA and its page tables meanwhile, so the
+#    zap walks freed tables. The kernel does not check this; nothing warns
+#    (process_addrs.rst "Page tables": zap needs a stable VMA).
+
+mm m
+vma v = mmap(m, 0x200000, pages=8, prot=rw)
+
+thread reclaimer {
+  zap_vma_range(v, 0x200000, pages=8)
+}
+
+thread unmapper {
+  munmap(m, 0x200000, pages=8)
+}
+
+expect violation "pgtable/zap-needs-stable-vma" at 10
