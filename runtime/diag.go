@@ -90,6 +90,35 @@ type Diagnostic struct {
 	Schedule string    `json:"schedule,omitempty"` // the schedule that reached a deadlock
 }
 
+// MarshalJSON writes positions as "file:line:col" strings, the form every
+// other tool prints.
+func (d *Diagnostic) MarshalJSON() ([]byte, error) {
+	type related struct {
+		Pos string `json:"pos"`
+		Msg string `json:"message"`
+	}
+	rel := make([]related, len(d.Related))
+	for i, r := range d.Related {
+		rel[i] = related{r.Pos.String(), r.Msg}
+	}
+	return json.Marshal(struct {
+		Kind     DiagKind  `json:"kind"`
+		Pos      string    `json:"pos"`
+		File     string    `json:"file"`
+		Line     int       `json:"line"`
+		Col      int       `json:"col"`
+		Rule     string    `json:"rule"`
+		Msg      string    `json:"message"`
+		Source   string    `json:"source,omitempty"`
+		Kernel   Reaction  `json:"kernel,omitempty"`
+		Fatal    bool      `json:"fatal,omitempty"`
+		Thread   string    `json:"thread,omitempty"`
+		Related  []related `json:"related,omitempty"`
+		Schedule string    `json:"schedule,omitempty"`
+	}{d.Kind, d.Pos.String(), d.Pos.Filename, d.Pos.Line, d.Pos.Column, d.Rule, d.Msg, d.Source, d.Kernel,
+		d.Fatal, d.Thread, rel, d.Schedule})
+}
+
 // String prints the diagnostic like a compiler error:
 //
 //	file:line:col: rule: message (source; kernel: BUG)
