@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -101,7 +102,10 @@ func (d *Diagnostic) MarshalJSON() ([]byte, error) {
 	for i, r := range d.Related {
 		rel[i] = related{r.Pos.String(), r.Msg}
 	}
-	return json.Marshal(struct {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false) // "->" in lock names stays readable
+	err := enc.Encode(struct {
 		Kind     DiagKind  `json:"kind"`
 		Pos      string    `json:"pos"`
 		File     string    `json:"file"`
@@ -117,6 +121,7 @@ func (d *Diagnostic) MarshalJSON() ([]byte, error) {
 		Schedule string    `json:"schedule,omitempty"`
 	}{d.Kind, d.Pos.String(), d.Pos.Filename, d.Pos.Line, d.Pos.Column, d.Rule, d.Msg, d.Source, d.Kernel,
 		d.Fatal, d.Thread, rel, d.Schedule})
+	return bytes.TrimRight(buf.Bytes(), "\n"), err
 }
 
 // String prints the diagnostic like a compiler error:
@@ -177,6 +182,7 @@ func WriteJSON(w io.Writer, ds []*Diagnostic) error {
 		ds = []*Diagnostic{}
 	}
 	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
 	return enc.Encode(ds)
 }
