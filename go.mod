@@ -7,4 +7,8 @@ require (
 	github.com/chzyer/readline v1.5.1
 )
 
-require golang.org/x/sys v0.26.0 // indirect
+require (
+	github.com/rogpeppe/go-internal v1.14.1 // indirect
+	golang.org/x/sys v0.26.0 // indirect
+	golang.org/x/tools v0.26.0 // indirect
+)
