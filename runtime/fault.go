@@ -253,7 +253,14 @@ func (c *Call) userAccess(m *MM, addr mmcore.Addr, write bool, k func(ok bool) R
 		if code&(VM_FAULT_SIGSEGV|VM_FAULT_SIGBUS|VM_FAULT_OOM) != 0 {
 			return k(false)
 		}
-		return k(true)
+		// The access is retried after the fault and the hardware walk
+		// fills this CPU's TLB.
+		if write {
+			_, ok := m.Core.TLB.TranslateWrite(c.T.CPU, addr)
+			return k(ok)
+		}
+		_, ok := m.Core.TLB.Translate(c.T.CPU, addr)
+		return k(ok)
 	}
 	slow := func() Result {
 		return c.lock(m.MmapLock, Read, func() Result {

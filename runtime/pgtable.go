@@ -170,3 +170,52 @@ func (c *Call) installLockHeld(v *mmcore.VMA) bool {
 	m := mmOf(v.MM())
 	return m.MmapLock.heldBy(c.T) != 0 || c.K.vmaState(v).Lock.heldBy(c.T) != 0
 }
+
+var rulePTEChangeLock = &Rule{"pgtable/change-needs-ptl",
+	"changing a page-table entry needs that table's lock held (pte_offset_map_lock until pte_unmap_unlock)",
+	"process_addrs.rst \"Page table locks\"", Unchecked}
+
+func init() {
+	defOp(&Op{Name: "ptep_get_and_clear", Params: []Param{{Name: "pte", Type: TPTE}}, Result: TInt,
+		API: register(&API{Name: "ptep_get_and_clear", Section: "6.4",
+			Hold:    "the PTE lock of the table (from pte_offset_map_lock)",
+			Takes:   "nothing",
+			Sleeps:  "no",
+			Asserts: "none",
+			Source:  "include/linux/pgtable.h: ptep_get_and_clear(); mm/memory.c: zap_pte_range()",
+			Notes: "returns the old entry's pfn (0 if none). As in zap_pte_range, mmscript also drops the mapping's " +
+				"page reference, so a page can be freed while CPUs still cache its translation: flush the TLB " +
+				"(flush_tlb_range) before the translation can be used again",
+			Rules: []*Rule{rulePTEChangeLock, ruleStaleTLB}}),
+		Fn: func(c *Call) Result {
+			p := c.Args[0].Obj.(*PTE)
+			if p.PTL.heldBy(c.T) == 0 {
+				c.K.violate(c.T, rulePTEChangeLock, fmt.Sprintf("ptep_get_and_clear at %#x without %s held", uint64(p.Addr), p.PTL.Name))
+			}
+			old := p.MM.Core.ClearPTE(p.Addr)
+			if !old.Present() {
+				return done(Int(0))
+			}
+			return done(Int(int64(old.PFN())))
+		}})
+	defOp(&Op{Name: "flush_tlb_range", Params: append([]Param{{Name: "vma", Type: TVMA}, {Name: "start", Type: TInt}}, sizeParams...),
+		API: register(&API{Name: "flush_tlb_range", Section: "2.40",
+			Hold:    "the VMA stable; may be called under the PTE lock",
+			Takes:   "arch IPIs",
+			Sleeps:  "no (needs interrupts enabled on x86)",
+			Asserts: "none",
+			Source:  "include/asm-generic/tlbflush.h: flush_tlb_range(); Documentation/core-api/cachetlb.rst",
+			Rules:   []*Rule{ruleVMANotStable}}),
+		Fn: func(c *Call) Result {
+			v, start := c.vma(0), c.addr(1)
+			size, err := c.length(2)
+			if err != nil {
+				return Result{Status: Failed, Err: err}
+			}
+			if !c.vmaStable(v) {
+				c.K.violate(c.T, ruleVMANotStable, fmt.Sprintf("flush_tlb_range on %s with no lock keeping it stable", VMAName(v)))
+			}
+			v.MM().TLB.FlushRange(start, start+mmcore.Addr(size))
+			return ok
+		}})
+}
