@@ -176,27 +176,35 @@ var rulePTEChangeLock = &Rule{"pgtable/change-needs-ptl",
 	"process_addrs.rst \"Page table locks\"", Unchecked}
 
 func init() {
-	defOp(&Op{Name: "ptep_get_and_clear", Params: []Param{{Name: "pte", Type: TPTE}}, Result: TInt,
+	defOp(&Op{Name: "ptep_get_and_clear", Params: []Param{{Name: "pte", Type: TPTE}}, Result: TPage,
 		API: register(&API{Name: "ptep_get_and_clear", Section: "6.4",
 			Hold:    "the PTE lock of the table (from pte_offset_map_lock)",
 			Takes:   "nothing",
 			Sleeps:  "no",
 			Asserts: "none",
 			Source:  "include/linux/pgtable.h: ptep_get_and_clear(); mm/memory.c: zap_pte_range()",
-			Notes: "returns the old entry's pfn (0 if none). As in zap_pte_range, mmscript also drops the mapping's " +
-				"page reference, so a page can be freed while CPUs still cache its translation: flush the TLB " +
-				"(flush_tlb_range) before the translation can be used again",
+			Notes: "clears the entry and returns the page it mapped (nil for none, the zero page or a PFN " +
+				"mapping), with the mapping's reference handed to the caller: put_page it only after " +
+				"flush_tlb_range, as zap_pte_range frees pages only after the mmu_gather flush",
 			Rules: []*Rule{rulePTEChangeLock, ruleStaleTLB}}),
 		Fn: func(c *Call) Result {
 			p := c.Args[0].Obj.(*PTE)
 			if p.PTL.heldBy(c.T) == 0 {
 				c.K.violate(c.T, rulePTEChangeLock, fmt.Sprintf("ptep_get_and_clear at %#x without %s held", uint64(p.Addr), p.PTL.Name))
 			}
-			old := p.MM.Core.ClearPTE(p.Addr)
-			if !old.Present() {
-				return done(Int(0))
+			w := p.MM.Core.Walk(p.Addr)
+			if !w.Present() {
+				return done(Nil)
 			}
-			return done(Int(int64(old.PFN())))
+			var page *mmcore.Page
+			if !w.Entry.Special() {
+				if pg := c.K.Mem.Page(w.Entry.PFN()); pg != nil && !pg.Zero() && !pg.Freed() {
+					page = pg
+					_ = page.Get() // the mapping's reference becomes the caller's
+				}
+			}
+			p.MM.Core.ClearPTE(p.Addr)
+			return done(Obj(TPage, page))
 		}})
 	defOp(&Op{Name: "flush_tlb_range", Params: append([]Param{{Name: "vma", Type: TVMA}, {Name: "start", Type: TInt}}, sizeParams...),
 		API: register(&API{Name: "flush_tlb_range", Section: "2.40",
