@@ -13,7 +13,8 @@ import (
 )
 
 // keywords cannot be used as names. "ops" is not one, since `ops=drv` names
-// the mmap argument; it starts an OpsDecl only at the top level.
+// the mmap argument; it starts an OpsDecl only at the top level and only
+// when a name and "{" follow.
 var keywords = []string{
 	"thread", "func", "if", "else", "for", "repeat", "return",
 	"expect", "assert", "true", "false", "nil", "and", "or", "not",
@@ -39,6 +40,11 @@ var parser = participle.MustBuild[File](
 	participle.Union[Stmt](&IfStmt{}, &ForStmt{}, &RepeatStmt{}, &AssertStmt{}, &ReturnStmt{},
 		&VarDecl{}, &AssignStmt{}, &ExprStmt{}),
 	participle.ParseTypeWith(parseExpr),
+	// No backtracking: once a production has consumed a token it must
+	// match, so an error is reported where it is and not at the start of
+	// the statement after participle gave up on it. The productions that
+	// share a first token (VarDecl, AssignStmt, OpsDecl against VarDecl)
+	// say how to choose with explicit (?= ...) lookahead.
 	participle.UseLookahead(0),
 )
 

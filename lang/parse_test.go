@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/alecthomas/participle/v2"
@@ -368,4 +369,22 @@ func TestTooManyStatements(t *testing.T) {
 	if got, want := errorLines(t, "m.mms", err), "m.mms:11:1: too many statements"; got != want {
 		t.Errorf("error = %q, want %q", got, want)
 	}
+}
+
+// TestParseConcurrent checks that Parse is safe for concurrent use (run
+// with -race).
+func TestParseConcurrent(t *testing.T) {
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for _, test := range parseTests {
+				if _, err := Parse("c.mms", []byte(test.src)); err != nil {
+					t.Errorf("Parse(%q): %v", test.src, err)
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }
