@@ -157,3 +157,8 @@ func (t *TLB) FlushAll() {
 // FlushCPU invalidates one CPU's translations (a context switch to another
 // mm without PCID, or a local flush).
 func (t *TLB) FlushCPU(cpu int) { delete(t.cpus, cpu) }
+
+// FlushPage invalidates CPU cpu's translation of addr only. x86 does this
+// for the faulting address when it raises a page fault, so the access
+// retried after the fault walks the page tables again.
+func (t *TLB) FlushPage(cpu int, addr Addr) { delete(t.cpus[cpu], addr&PageMask) }

@@ -112,12 +112,44 @@ func (c *Call) fault(v *mmcore.VMA, addr mmcore.Addr, write, vmaLock bool, k fun
 	if vmaLock && o.MapPages == nil {
 		return retry()
 	}
-	if w := m.Core.Walk(addr); w.Present() && (!write || w.Entry.Writable()) {
-		return k(0)
-	}
 	vmf := &VMF{VMA: v, Address: addr, Write: write, VMALock: vmaLock}
 	vmfv := Obj(TVMF, vmf)
 	installed := func() bool { return m.Core.Walk(addr).Present() }
+	shared := v.Flags&mmcore.VM_SHARED != 0
+	// mkwrite runs ->page_mkwrite (when the VMA has one) before a shared
+	// write maps the page writable (do_page_mkwrite), then then(code).
+	mkwrite := func(then func(code int64) Result) Result {
+		if o.PageMkwrite == nil {
+			return then(0)
+		}
+		return c.call(o.PageMkwrite, "page_mkwrite handler "+o.PageMkwrite.Name, []Value{vmfv}, func(ret Value) Result {
+			if ret.T == TInt && ret.Int&^(VM_FAULT_NOPAGE|VM_FAULT_LOCKED) != 0 {
+				return k(ret.Int)
+			}
+			return then(0)
+		})
+	}
+	if w := m.Core.Walk(addr); w.Present() {
+		if !write || w.Entry.Writable() {
+			return k(0)
+		}
+		var code int64
+		if shared {
+			// do_wp_page -> wp_page_shared: ->page_mkwrite, then make the
+			// PTE writable under the PTE lock.
+			return mkwrite(func(int64) Result {
+				return c.underPTL(m, addr, func() {
+					_, err := m.Core.MkWrite(v, addr)
+					code = faultCode(err)
+				}, func() Result { return k(code) })
+			})
+		}
+		// A private write to a driver page copies it (wp_page_copy).
+		return c.underPTL(m, addr, func() {
+			_, err := m.Core.HandleFault(v, addr, true)
+			code = faultCode(err)
+		}, func() Result { return k(code) })
+	}
 	callFault := func() Result {
 		if o.Fault == nil {
 			return k(VM_FAULT_SIGBUS)
@@ -128,12 +160,19 @@ func (c *Call) fault(v *mmcore.VMA, addr mmcore.Addr, write, vmaLock bool, k fun
 			}
 			switch ret.T {
 			case TPage:
+				// do_shared_fault: ->page_mkwrite before finish_fault.
 				p := ret.Obj.(*mmcore.Page)
-				var code int64
-				return c.underPTL(m, addr, func() {
-					_, err := m.Core.FinishFault(v, addr, p, write)
-					code = faultCode(err)
-				}, func() Result { return k(code) })
+				finish := func(int64) Result {
+					var code int64
+					return c.underPTL(m, addr, func() {
+						_, err := m.Core.FinishFault(v, addr, p, write)
+						code = faultCode(err)
+					}, func() Result { return k(code) })
+				}
+				if write && shared {
+					return mkwrite(finish)
+				}
+				return finish(0)
 			case TInt:
 				if ret.Int&^(VM_FAULT_NOPAGE|VM_FAULT_LOCKED) != 0 {
 					return k(ret.Int)
@@ -248,6 +287,7 @@ func (c *Call) userAccess(m *MM, addr mmcore.Addr, write bool, k func(ok bool) R
 	if hit {
 		return k(true)
 	}
+	m.Core.TLB.FlushPage(c.T.CPU, addr) // the fault drops this CPU's entry
 	after := func(code int64) Result {
 		if code&(VM_FAULT_SIGSEGV|VM_FAULT_SIGBUS|VM_FAULT_OOM) != 0 {
 			return k(false)

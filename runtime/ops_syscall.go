@@ -149,33 +149,35 @@ func init() {
 					}
 					s := c.K.vmaState(v)
 					s.New = true
-					return c.closeAll(unmapped, func() Result {
-						insert := func() Result {
-							s.New = false
-							if err := m.Core.InsertVMA(v); err != nil {
-								return finish(Int(errnoOf(err)))
-							}
-							// __mmap_region write-locks the new VMA before it
-							// becomes visible; it stays so until the unlock.
-							return c.vmaStartWrite(v, ruleStartWriteInternal, func() Result { return finish(Obj(TVMA, v)) })
-						}
-						if o == nil || o.Mmap == nil {
-							return insert()
-						}
-						var fv Value
-						if file != nil {
-							fv = Obj(TFile, file)
-						}
-						return c.call(o.Mmap, "f_op->mmap handler "+o.Mmap.Name, []Value{fv, Obj(TVMA, v)}, func(ret Value) Result {
-							if c.T.dead {
-								return done(Nil)
-							}
-							if ret.T == TInt && ret.Int != 0 {
-								m.Core.UnmapRegion(v)
+					return c.openSplits(m, addr, addr+mmcore.Addr(length), func() Result {
+						return c.closeAll(unmapped, func() Result {
+							insert := func() Result {
 								s.New = false
-								return finish(ret)
+								if err := m.Core.InsertVMA(v); err != nil {
+									return finish(Int(errnoOf(err)))
+								}
+								// __mmap_region write-locks the new VMA before it
+								// becomes visible; it stays so until the unlock.
+								return c.vmaStartWrite(v, ruleStartWriteInternal, func() Result { return finish(Obj(TVMA, v)) })
 							}
-							return insert()
+							if o == nil || o.Mmap == nil {
+								return insert()
+							}
+							var fv Value
+							if file != nil {
+								fv = Obj(TFile, file)
+							}
+							return c.call(o.Mmap, "f_op->mmap handler "+o.Mmap.Name, []Value{fv, Obj(TVMA, v)}, func(ret Value) Result {
+								if c.T.dead {
+									return done(Nil)
+								}
+								if ret.T == TInt && ret.Int != 0 {
+									m.Core.UnmapRegion(v)
+									s.New = false
+									return finish(ret)
+								}
+								return insert()
+							})
 						})
 					})
 				})
@@ -213,10 +215,12 @@ func init() {
 					if err != nil {
 						rc = errnoOf(err)
 					}
-					return c.closeAll(removed, func() Result {
-						c.endWriteAll(m)
-						c.unlock(m.MmapLock, Write)
-						return done(Int(rc))
+					return c.openSplits(m, addr, addr+mmcore.Addr(length), func() Result {
+						return c.closeAll(removed, func() Result {
+							c.endWriteAll(m)
+							c.unlock(m.MmapLock, Write)
+							return done(Int(rc))
+						})
 					})
 				})
 			})
@@ -260,6 +264,31 @@ func init() {
 
 var ruleStartWriteInternal = &Rule{"vma_start_write/needs-mmap-write", "vma_start_write() needs the mmap lock held for write",
 	"include/linux/mmap_lock.h: __vma_raw_mm_seqnum() -> mmap_assert_write_locked()", WARN}
+
+// openSplits calls vm_ops->open on the VMAs a split at start or end just
+// created (__split_vma duplicates the VMA and opens the copy), under the
+// mmap write lock the caller holds; then k. A VMA fresh from a split is one
+// the checker has never seen: it has no lock state yet.
+func (c *Call) openSplits(m *MM, start, end mmcore.Addr, k func() Result) Result {
+	var fresh []*mmcore.VMA
+	for _, a := range []mmcore.Addr{start - 1, end} {
+		if a+1 == 0 || a >= m.Core.TaskSize() {
+			continue
+		}
+		v := m.Core.VMALookup(a)
+		if v == nil || v.Lock != nil {
+			continue
+		}
+		if o := opsOf(v); o != nil && o.Open != nil {
+			fresh = append(fresh, v)
+		}
+		c.K.vmaState(v)
+	}
+	return seq(len(fresh), func(i int, next func() Result) Result {
+		o := opsOf(fresh[i])
+		return c.call(o.Open, "open handler "+o.Open.Name, []Value{Obj(TVMA, fresh[i])}, func(Value) Result { return next() })
+	}, k)
+}
 
 // closeAll calls vm_ops->close on each removed VMA that has one, in order,
 // under the mmap write lock the caller holds; then k.

@@ -1,0 +1,34 @@
+package mmcore
+
+import "testing"
+
+func TestFlushPageDropsOneCPUsEntry(t *testing.T) {
+	m, err := NewMM(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := m.Mmap(0x10000, 2*PageSize, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED, nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range []Addr{0x10000, 0x11000} {
+		if _, err := m.HandleFault(v, a, true); err != nil {
+			t.Fatal(err)
+		}
+		for cpu := 0; cpu < 2; cpu++ {
+			if _, ok := m.TLB.Translate(cpu, a); !ok {
+				t.Fatalf("translate cpu %d %v failed", cpu, a)
+			}
+		}
+	}
+	m.TLB.FlushPage(0, 0x10000)
+	for _, c := range []struct {
+		cpu  int
+		addr Addr
+		want bool
+	}{{0, 0x10000, false}, {0, 0x11000, true}, {1, 0x10000, true}, {1, 0x11000, true}} {
+		if got := m.TLB.Cached(c.cpu, c.addr); got != c.want {
+			t.Errorf("Cached(%d, %v) = %v, want %v", c.cpu, c.addr, got, c.want)
+		}
+	}
+}
