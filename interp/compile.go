@@ -170,7 +170,7 @@ func Compile(file *lang.File) (*Program, error) {
 		}
 	}
 	// Set-up code: the top-level statements, in order.
-	setup := &fn{name: "main", kind: "setup"}
+	setup := &fn{name: "main", kind: "setup", end: file.End}
 	c.begin(setup, true)
 	for _, it := range file.Items {
 		if s, ok := it.(lang.Stmt); ok {

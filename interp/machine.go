@@ -99,7 +99,6 @@ func Run(p *Program, opts Options) *Result {
 	if main.Task.Blocked() {
 		m.deadlock(res, []*Thread{main})
 	} else if main.done {
-		m.k.ExitTask(main.Task, lang.Pos{})
 		m.threads = nil
 		for _, f := range p.threads {
 			m.newThread(f.name, f)

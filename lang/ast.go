@@ -5,6 +5,7 @@ type File struct {
 	Pos   Pos
 	Name  string // the filename given to Parse
 	Items []Item `parser:"( @@ | ';' )*"`
+	End   Pos    // the end of the input, where the set-up code ends
 }
 
 // An Item is a top-level element of a script: a declaration (thread, ops,

@@ -91,6 +91,10 @@ func Parse(filename string, src []byte) (f *File, err error) {
 		return nil, convertError(filename, err)
 	}
 	f.Name = filename
+	if n := len(toks); n > 0 {
+		f.End = Pos(toks[n-1].Pos)
+		f.End.Filename = filename
+	}
 	if err := check(f); err != nil {
 		return nil, err
 	}
