@@ -81,7 +81,7 @@ func init() {
 			Sleeps:  "yes",
 			Asserts: "mmap_assert_write_locked() in mmap_region()",
 			Source:  "mm/mmap.c: do_mmap(); mm/vma.c: mmap_region(), __mmap_region(), __mmap_new_file_vma()",
-			Notes:   "a non-zero addr means MAP_FIXED unless flags has hint; vm= adds VM flags as a driver's f_op->mmap would (mixedmap, pfnmap, io, dontcopy, ...); ops= gives the VMA its vm_operations_struct and the file its f_op->mmap",
+			Notes:   "returns the new VMA, or nil when mmap fails (MAP_FAILED); a non-zero addr means MAP_FIXED unless flags has hint; vm= adds VM flags as a driver's f_op->mmap would (mixedmap, pfnmap, io, dontcopy, ...); ops= gives the VMA its vm_operations_struct and the file its f_op->mmap",
 			Rules:   lockRules}),
 		Fn: func(c *Call) Result {
 			m := c.mm(0)
@@ -141,7 +141,7 @@ func init() {
 				}, func() Result {
 					v, unmapped, err := m.Core.PrepareMmap(addr, length, prot, flags, coreFile, uint64(pgoff))
 					if err != nil {
-						return finish(Int(errnoOf(err)))
+						return finish(Nil) // MAP_FAILED
 					}
 					v.Flags |= extra
 					if o != nil {
@@ -154,7 +154,7 @@ func init() {
 							insert := func() Result {
 								s.New = false
 								if err := m.Core.InsertVMA(v); err != nil {
-									return finish(Int(errnoOf(err)))
+									return finish(Nil)
 								}
 								// __mmap_region write-locks the new VMA before it
 								// becomes visible; it stays so until the unlock.
@@ -174,7 +174,7 @@ func init() {
 								if ret.T == TInt && ret.Int != 0 {
 									m.Core.UnmapRegion(v)
 									s.New = false
-									return finish(ret)
+									return finish(Nil) // the hook failed: mmap fails
 								}
 								return insert()
 							})
