@@ -229,6 +229,8 @@ func (k *Kernel) DeadlockReport(blocked []*Task, schedule string) *Diagnostic {
 		Pos:      pos,
 		Rule:     "deadlock",
 		Msg:      strings.Join(parts, "; "),
+		Source:   "kernel/hung_task.c: check_hung_task() \"task blocked for more than 120 seconds\"",
+		Kernel:   WARN,
 		Related:  rel,
 		Schedule: schedule,
 	}
