@@ -1,0 +1,547 @@
+package runtime
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+// Tests of the lock semantics (rule book section 1.1): rwsem sharing,
+// exclusion, writer preference, hand-off, trylock and downgrade, driven
+// through Task.Acquire/TryAcquire/Release/Downgrade.
+
+type lockStep struct {
+	task string // "A".."E"
+	op   string // acquire, try, release, downgrade
+	mode Mode
+	want bool // the call's result
+}
+
+type lockWant struct {
+	writer  string   // "" when nobody holds it for write
+	readers int      // read holds
+	waiters bool     // HasWaiters
+	blocked []string // tasks queued on the lock, sorted
+	rules   []string // diagnostics, in order
+}
+
+func TestRWSemTable(t *testing.T) {
+	A, B, C, D, E := "A", "B", "C", "D", "E"
+	acq := func(who string, m Mode, want bool) lockStep { return lockStep{who, "acquire", m, want} }
+	try := func(who string, m Mode, want bool) lockStep { return lockStep{who, "try", m, want} }
+	rel := func(who string, m Mode, want bool) lockStep { return lockStep{who, "release", m, want} }
+	down := func(who string, want bool) lockStep { return lockStep{who, "downgrade", Write, want} }
+
+	cases := []struct {
+		name  string
+		steps []lockStep
+		want  lockWant
+	}{
+		{"readers share", []lockStep{acq(A, Read, true), acq(B, Read, true), acq(C, Read, true)},
+			lockWant{readers: 3}},
+		{"writer excludes readers and writers", []lockStep{acq(A, Write, true), acq(B, Read, false), acq(C, Write, false)},
+			lockWant{writer: A, waiters: true, blocked: []string{B, C}}},
+		{"readers exclude a writer", []lockStep{acq(A, Read, true), acq(B, Read, true), acq(C, Write, false)},
+			lockWant{readers: 2, waiters: true, blocked: []string{C}}},
+		{"writer preference: a reader queues behind a waiting writer",
+			[]lockStep{acq(A, Read, true), acq(B, Write, false), acq(C, Read, false)},
+			lockWant{readers: 1, waiters: true, blocked: []string{B, C}}},
+		{"recursive read behind a queued writer blocks",
+			[]lockStep{acq(A, Read, true), acq(B, Write, false), acq(A, Read, false)},
+			lockWant{readers: 1, waiters: true, blocked: []string{A, B}, rules: []string{"lock/recursive"}}},
+		{"recursive read without a queued writer is granted but reported",
+			[]lockStep{acq(A, Read, true), acq(A, Read, true)},
+			lockWant{readers: 2, rules: []string{"lock/recursive"}}},
+		{"release hands the lock to the queued writer first",
+			[]lockStep{acq(A, Write, true), acq(B, Write, false), acq(C, Read, false), rel(A, Write, true)},
+			lockWant{writer: B, waiters: true, blocked: []string{C}}},
+		{"queued readers are granted together",
+			[]lockStep{acq(A, Write, true), acq(B, Read, false), acq(C, Read, false), rel(A, Write, true)},
+			lockWant{readers: 2}},
+		{"readers are woken past a queued writer, which stays queued (rwsem_mark_wake)",
+			[]lockStep{acq(A, Write, true), acq(B, Read, false), acq(C, Write, false), acq(D, Read, false), rel(A, Write, true)},
+			lockWant{readers: 2, waiters: true, blocked: []string{C}}},
+		{"a writer waits until the last reader leaves",
+			[]lockStep{acq(A, Read, true), acq(B, Read, true), acq(C, Write, false), rel(A, Read, true)},
+			lockWant{readers: 1, waiters: true, blocked: []string{C}}},
+		{"the last reader hands over to the writer",
+			[]lockStep{acq(A, Read, true), acq(B, Read, true), acq(C, Write, false), rel(A, Read, true), rel(B, Read, true)},
+			lockWant{writer: C}},
+		{"trylock fails while waiters are queued, even if compatible",
+			[]lockStep{acq(A, Read, true), acq(B, Write, false), try(C, Read, false), try(D, Write, false)},
+			lockWant{readers: 1, waiters: true, blocked: []string{B}}},
+		{"trylock succeeds on a free lock and shares with readers",
+			[]lockStep{try(A, Read, true), try(B, Read, true), try(C, Write, false)},
+			lockWant{readers: 2}},
+		{"write trylock excludes everyone", []lockStep{try(A, Write, true), try(B, Read, false), try(C, Write, false)},
+			lockWant{writer: A}},
+		{"trylock of a held lock is not reported as recursion",
+			[]lockStep{acq(A, Read, true), try(A, Read, true)},
+			lockWant{readers: 2}},
+		{"downgrade lets queued readers in",
+			[]lockStep{acq(A, Write, true), acq(B, Read, false), acq(C, Read, false), down(A, true)},
+			lockWant{readers: 3}},
+		{"downgrade with a writer first in the queue wakes nobody (rwsem_downgrade_wake)",
+			[]lockStep{acq(A, Write, true), acq(B, Write, false), acq(C, Read, false), down(A, true)},
+			lockWant{readers: 1, waiters: true, blocked: []string{B, C}}},
+		{"downgrade of a read hold fails", []lockStep{acq(A, Read, true), down(A, false)},
+			lockWant{readers: 1}},
+		{"release of a lock not held fails and changes nothing", []lockStep{acq(A, Read, true), rel(B, Read, false)},
+			lockWant{readers: 1}},
+		{"release in the wrong mode fails", []lockStep{acq(A, Read, true), rel(A, Write, false)},
+			lockWant{readers: 1}},
+		{"a granted waiter's hand-off chains on", // A->B (write) then B->C,D,E (readers)
+			[]lockStep{acq(A, Write, true), acq(B, Write, false), acq(C, Read, false), acq(D, Read, false), acq(E, Read, false),
+				rel(A, Write, true), rel(B, Write, true)},
+			lockWant{readers: 3}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			k := NewKernel()
+			l := NewLock(ClassIMmapRwsem, RWSem, "f->i_mmap_rwsem")
+			tasks := map[string]*Task{}
+			task := func(n string) *Task {
+				if tasks[n] == nil {
+					tasks[n] = k.NewTask(n)
+				}
+				return tasks[n]
+			}
+			for i, s := range tc.steps {
+				tk := at(task(s.task), i+1)
+				var got bool
+				switch s.op {
+				case "acquire":
+					got = tk.Acquire(l, s.mode)
+					if !got {
+						wl, wm, wp := tk.WaitingFor()
+						if wl != l || wm != s.mode || wp.Line != i+1 {
+							t.Fatalf("step %d: %s waits for %v %v at %v, want %s %v at line %d", i+1, s.task, wl, wm, wp, l.Name, s.mode, i+1)
+						}
+					}
+				case "try":
+					got = tk.TryAcquire(l, s.mode)
+					if !got && tk.Blocked() {
+						t.Fatalf("step %d: a failed trylock queued %s", i+1, s.task)
+					}
+				case "release":
+					got = tk.Release(l, s.mode)
+				case "downgrade":
+					got = tk.Downgrade(l)
+				}
+				if got != s.want {
+					t.Fatalf("step %d: %s %s(%v) = %v, want %v", i+1, s.task, s.op, s.mode, got, s.want)
+				}
+			}
+			w := tc.want
+			gotWriter := ""
+			if l.Writer() != nil {
+				gotWriter = l.Writer().Name
+			}
+			if gotWriter != w.writer || l.Readers() != w.readers || l.HasWaiters() != w.waiters {
+				t.Errorf("lock: writer %q readers %d waiters %v; want writer %q readers %d waiters %v",
+					gotWriter, l.Readers(), l.HasWaiters(), w.writer, w.readers, w.waiters)
+			}
+			if l.Held() != (w.writer != "" || w.readers > 0) {
+				t.Errorf("Held() = %v", l.Held())
+			}
+			var blocked []string
+			for n, tk := range tasks {
+				if tk.Blocked() {
+					blocked = append(blocked, n)
+				}
+			}
+			slices.Sort(blocked)
+			if !slices.Equal(blocked, w.blocked) {
+				t.Errorf("blocked %v, want %v", blocked, w.blocked)
+			}
+			// Every holder's hold list agrees with the lock.
+			holds := 0
+			for n, tk := range tasks {
+				for _, h := range tk.Holds() {
+					if h.Lock != l {
+						continue
+					}
+					holds++
+					if h.Mode == Write && gotWriter != n {
+						t.Errorf("%s records a write hold, but the writer is %q", n, gotWriter)
+					}
+				}
+			}
+			wantHolds := w.readers
+			if w.writer != "" {
+				wantHolds++
+			}
+			if holds != wantHolds {
+				t.Errorf("tasks record %d holds, lock has %d", holds, wantHolds)
+			}
+			if !slices.Equal(rules(k), w.rules) {
+				t.Errorf("diagnostics %q, want %q", rules(k), w.rules)
+			}
+		})
+	}
+}
+
+// A waiter granted by a release records the hold at the position where it
+// asked, not where the releaser was.
+func TestGrantedHoldKeepsWaitPosition(t *testing.T) {
+	k := NewKernel()
+	l := NewLock(ClassMmapLock, RWSem, "m->mmap_lock")
+	a, b := k.NewTask("A"), k.NewTask("B")
+	at(a, 1).Acquire(l, Write)
+	if at(b, 2).Acquire(l, Read) {
+		t.Fatal("B got a write-held lock")
+	}
+	at(b, 3) // B's current position moves on while it waits
+	at(a, 4).Release(l, Write)
+	if b.Blocked() {
+		t.Fatal("B still blocked after the release")
+	}
+	hs := b.Holds()
+	if len(hs) != 1 || hs[0].Lock != l || hs[0].Mode != Read || hs[0].Pos.Line != 2 {
+		t.Fatalf("B holds %+v, want the read hold taken at line 2", hs)
+	}
+	if b.Pos.Line != 3 {
+		t.Fatalf("granting changed B's position to %v", b.Pos)
+	}
+}
+
+func TestSpinlockMakesTaskAtomic(t *testing.T) {
+	k := NewKernel()
+	tk := k.NewTask("T")
+	spin := NewLock(ClassPageTableLock, Spin, "m->page_table_lock")
+	sem := NewLock(ClassUser, RWSem, "my_sem") // no lockdep class: only the sleep check applies
+
+	if tk.Atomic() {
+		t.Fatal("a fresh task is atomic")
+	}
+	at(tk, 1).MightSleep("alloc")
+	wantRules(t, k)
+
+	at(tk, 2).Acquire(spin, Write)
+	if !tk.Atomic() {
+		t.Fatal("holding a spinlock is not atomic")
+	}
+	at(tk, 3).MightSleep("kmalloc(GFP_KERNEL)")
+	wantRules(t, k, "lock/sleep-in-atomic")
+	d := lastDiag(t, k)
+	if !strings.Contains(d.Msg, "kmalloc(GFP_KERNEL) may sleep, but spinlock m->page_table_lock is held") || d.Pos.Line != 3 {
+		t.Errorf("diagnostic %s", d)
+	}
+	if len(d.Related) != 1 || d.Related[0].Pos.Line != 2 {
+		t.Errorf("related %+v, want the spinlock's acquisition at line 2", d.Related)
+	}
+	if d.Kernel != DebugOnly || d.Fatal {
+		t.Errorf("reaction %v fatal %v, want debug-only, not fatal", d.Kernel, d.Fatal)
+	}
+
+	// Blocking on a sleeping lock is sleeping too; spinning is not.
+	at(tk, 4).Acquire(sem, Read)
+	wantRules(t, k, "lock/sleep-in-atomic", "lock/sleep-in-atomic")
+	if !strings.Contains(lastDiag(t, k).Msg, "down_read (my_sem) may sleep") {
+		t.Errorf("diagnostic %s", lastDiag(t, k))
+	}
+	pte := NewLock(ClassPTELock, Spin, "m->pte_lock")
+	at(tk, 5).Acquire(pte, Write)
+	wantRules(t, k, "lock/sleep-in-atomic", "lock/sleep-in-atomic")
+
+	tk.Release(pte, Write)
+	if !tk.Atomic() {
+		t.Fatal("still holding one spinlock, but not atomic")
+	}
+	tk.Release(spin, Write)
+	if tk.Atomic() {
+		t.Fatal("atomic after releasing every spinlock")
+	}
+	at(tk, 6).MightSleep("alloc")
+	wantRules(t, k, "lock/sleep-in-atomic", "lock/sleep-in-atomic")
+}
+
+func TestRCUNesting(t *testing.T) {
+	k := NewKernel()
+	tk := k.NewTask("T")
+	do(t, k, at(tk, 1), "rcu_read_lock")
+	do(t, k, at(tk, 2), "rcu_read_lock")
+	if !tk.Atomic() {
+		t.Fatal("inside rcu_read_lock, not atomic")
+	}
+	do(t, k, at(tk, 3), "rcu_read_unlock")
+	if !tk.Atomic() {
+		t.Fatal("one rcu_read_lock level left, but not atomic")
+	}
+	do(t, k, at(tk, 4), "msleep")
+	wantRules(t, k, "lock/sleep-in-atomic")
+	if d := lastDiag(t, k); !strings.Contains(d.Msg, "RCU read-side critical section") || d.Pos.Line != 4 {
+		t.Errorf("diagnostic %s", d)
+	}
+	do(t, k, at(tk, 5), "rcu_read_unlock")
+	if tk.Atomic() {
+		t.Fatal("atomic after the last rcu_read_unlock")
+	}
+	do(t, k, at(tk, 6), "might_sleep")
+	wantRules(t, k, "lock/sleep-in-atomic")
+	do(t, k, at(tk, 7), "rcu_read_unlock")
+	wantRules(t, k, "lock/sleep-in-atomic", "rcu/unbalanced")
+	if tk.Atomic() || len(tk.Holds()) != 0 {
+		t.Fatalf("an unbalanced unlock changed the state: atomic %v holds %v", tk.Atomic(), tk.Holds())
+	}
+	// RCU is not a lockdep class: taking it inside anything is fine, and
+	// a thread ending inside it leaks it.
+	do(t, k, at(tk, 8), "rcu_read_lock")
+	k.ExitTask(tk, at(tk, 9).Pos)
+	wantRules(t, k, "lock/sleep-in-atomic", "rcu/unbalanced", "lock/held-at-exit")
+}
+
+func TestLockdepInversionOfDocumentedOrder(t *testing.T) {
+	k, m := newMM(t)
+	f := k.NewFile("f", 16)
+	tk := k.NewTask("T")
+	at(tk, 1).Acquire(f.IMmap, Write)
+	at(tk, 2).Acquire(m.MmapLock, Write)
+	wantRules(t, k, "lockdep/circular")
+	d := lastDiag(t, k)
+	if d.Pos.Line != 2 || !strings.Contains(d.Msg, "taking m->mmap_lock (mmap_lock) while holding f->i_mmap_rwsem (i_mmap_rwsem)") {
+		t.Errorf("diagnostic %s", d)
+	}
+	// The report names where the held lock was taken and the documented
+	// chain mmap_lock -> ... -> i_mmap_rwsem.
+	var rel []string
+	for _, r := range d.Related {
+		rel = append(rel, r.Msg)
+	}
+	all := strings.Join(rel, "; ")
+	for _, want := range []string{"f->i_mmap_rwsem (i_mmap_rwsem) taken here", "existing dependency mmap_lock -> folio_lock (documented order",
+		"existing dependency vma_lock -> i_mmap_rwsem (documented order"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("related %q lacks %q", all, want)
+		}
+	}
+	// Taking them the documented way round is fine.
+	k2, m2 := newMM(t)
+	f2 := k2.NewFile("f", 16)
+	t2 := k2.NewTask("T")
+	t2.Acquire(m2.MmapLock, Read)
+	t2.Acquire(f2.IMmap, Read)
+	av := NewLock(ClassAnonVMARwsem, RWSem, "av")
+	t2.Acquire(av, Write)
+	t2.Acquire(m2.PageTableLock, Write)
+	wantRules(t, k2)
+}
+
+func TestLockdepScriptEdges(t *testing.T) {
+	// mm->page_table_lock and the split PMD lock have no documented
+	// order, so the first nesting a script makes becomes the order.
+	k, m := newMM(t)
+	pmd := NewLock(ClassPMDLock, Spin, "m->pmd_lock")
+	a, b := k.NewTask("A"), k.NewTask("B")
+	at(a, 1).Acquire(m.PageTableLock, Write)
+	at(a, 2).Acquire(pmd, Write)
+	a.Release(pmd, Write)
+	a.Release(m.PageTableLock, Write)
+	wantRules(t, k)
+
+	// The reverse order, in another thread, at another time: reported
+	// although no deadlock happened.
+	at(b, 10).Acquire(pmd, Write)
+	at(b, 11).Acquire(m.PageTableLock, Write)
+	wantRules(t, k, "lockdep/circular")
+	d := lastDiag(t, k)
+	found := false
+	for _, r := range d.Related {
+		if r.Pos.Line == 2 && strings.Contains(r.Msg, "existing dependency page_table_lock -> pmd_lock (thread A)") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("the report does not point at the edge thread A made at line 2: %s", d)
+	}
+	if b.Blocked() {
+		t.Error("a lockdep report blocked the task")
+	}
+}
+
+func TestLockdepTrylockAddsNoDependency(t *testing.T) {
+	k, m := newMM(t)
+	pmd := NewLock(ClassPMDLock, Spin, "m->pmd_lock")
+	a, b := k.NewTask("A"), k.NewTask("B")
+
+	// A: pmd_lock then a trylock of page_table_lock: no edge pmd -> ptl.
+	at(a, 1).Acquire(pmd, Write)
+	if !at(a, 2).TryAcquire(m.PageTableLock, Write) {
+		t.Fatal("trylock of a free lock failed")
+	}
+	if hs := a.Holds(); len(hs) != 2 || !hs[1].Try || hs[0].Try {
+		t.Fatalf("holds %+v: only the second is a trylock", hs)
+	}
+	a.Release(m.PageTableLock, Write)
+	a.Release(pmd, Write)
+
+	// B: the other order, blocking: no report, since the trylock made no edge.
+	at(b, 3).Acquire(m.PageTableLock, Write)
+	at(b, 4).Acquire(pmd, Write)
+	wantRules(t, k)
+
+	// A trylock against the documented order is not reported either: it
+	// cannot deadlock.
+	pte := NewLock(ClassPTELock, Spin, "m->pte_lock")
+	c := k.NewTask("C")
+	at(c, 5).Acquire(pte, Write)
+	if !at(c, 6).TryAcquire(m.MmapLock, Read) {
+		t.Fatal("mmap_read_trylock of a free lock failed")
+	}
+	wantRules(t, k)
+	// But a blocking acquisition of the same pair is.
+	c.Release(m.MmapLock, Read)
+	at(c, 7).Acquire(m.MmapLock, Read)
+	wantRules(t, k, "lock/sleep-in-atomic", "lockdep/circular")
+}
+
+func TestRecursiveAcquisition(t *testing.T) {
+	k, m := newMM(t)
+	tk := k.NewTask("T")
+	at(tk, 1).Acquire(m.MmapLock, Write)
+	if at(tk, 2).Acquire(m.MmapLock, Write) {
+		t.Fatal("a second write acquisition was granted")
+	}
+	wantRules(t, k, "lock/recursive")
+	d := lastDiag(t, k)
+	if !strings.Contains(d.Msg, "m->mmap_lock already held for write by this thread") || len(d.Related) != 1 || d.Related[0].Pos.Line != 1 {
+		t.Errorf("diagnostic %s", d)
+	}
+	if !tk.Blocked() {
+		t.Error("the recursive acquisition did not self-deadlock")
+	}
+	// A spinlock taken twice spins forever.
+	k2 := NewKernel()
+	t2 := k2.NewTask("T")
+	s := NewLock(ClassPTELock, Spin, "pte_lock")
+	t2.Acquire(s, Write)
+	if t2.Acquire(s, Write) || !t2.Blocked() {
+		t.Error("a spinlock taken twice was granted")
+	}
+	wantRules(t, k2, "lock/recursive")
+}
+
+func TestUnlockNotHeld(t *testing.T) {
+	k, m := newMM(t)
+	a, b := k.NewTask("A"), k.NewTask("B")
+	do(t, k, at(a, 1), "mmap_read_unlock", mmV(m))
+	wantRules(t, k, "lock/unlock-not-held")
+	if d := lastDiag(t, k); !strings.Contains(d.Msg, "m->mmap_lock is not held by this thread") {
+		t.Errorf("diagnostic %s", d)
+	}
+	do(t, k, at(a, 2), "mmap_read_lock", mmV(m))
+	do(t, k, at(a, 3), "mmap_write_unlock", mmV(m))
+	wantRules(t, k, "lock/unlock-not-held", "lock/unlock-not-held")
+	if d := lastDiag(t, k); !strings.Contains(d.Msg, "held for read, not write") {
+		t.Errorf("diagnostic %s", d)
+	}
+	if m.MmapLock.Readers() != 1 {
+		t.Fatal("a bad unlock dropped the read hold")
+	}
+	// Another thread cannot unlock A's lock.
+	do(t, k, at(b, 4), "mmap_read_unlock", mmV(m))
+	wantRules(t, k, "lock/unlock-not-held", "lock/unlock-not-held", "lock/unlock-not-held")
+	if m.MmapLock.Readers() != 1 {
+		t.Fatal("B released A's read hold")
+	}
+	do(t, k, at(b, 5), "mmap_write_downgrade", mmV(m))
+	wantRules(t, k, "lock/unlock-not-held", "lock/unlock-not-held", "lock/unlock-not-held", "lock/unlock-not-held")
+	do(t, k, at(a, 6), "mmap_read_unlock", mmV(m))
+	if m.MmapLock.Held() {
+		t.Fatal("still held after the matching unlock")
+	}
+	if len(k.Diagnostics()) != 4 {
+		t.Fatalf("a balanced unlock was reported: %v", rules(k))
+	}
+}
+
+func TestExitTaskReportsHeldLocks(t *testing.T) {
+	k, m := newMM(t)
+	v := mapAnon(t, k, m, 0x100000, 1)
+	tk := k.NewTask("T")
+	do(t, k, at(tk, 1), "mmap_write_lock", mmV(m))
+	do(t, k, at(tk, 2), "vma_start_write", vmaV(v))
+	if !k.writeLocked(v) {
+		t.Fatal("vma_start_write did not write-lock the VMA")
+	}
+	k.ExitTask(tk, at(tk, 3).Pos)
+	// One report, for the mmap lock: the VMA write lock ends with it.
+	wantRules(t, k, "lock/held-at-exit")
+	d := lastDiag(t, k)
+	if d.Pos.Line != 3 || !strings.Contains(d.Msg, "thread T exits holding m->mmap_lock (write)") ||
+		len(d.Related) != 1 || d.Related[0].Pos.Line != 1 {
+		t.Errorf("diagnostic %s", d)
+	}
+	if tk.Pos.Line != 3 {
+		t.Errorf("ExitTask left the task at %v", tk.Pos)
+	}
+
+	// A task that releases everything exits quietly, and a task killed by
+	// a BUG is not reported again for the locks it dies with.
+	k2, m2 := newMM(t)
+	ok := k2.NewTask("ok")
+	do(t, k2, ok, "mmap_read_lock", mmV(m2))
+	do(t, k2, ok, "mmap_read_unlock", mmV(m2))
+	k2.ExitTask(ok, at(ok, 5).Pos)
+	dead := k2.NewTask("dead")
+	do(t, k2, at(dead, 6), "mmap_read_lock", mmV(m2))
+	dead.dead = true
+	k2.ExitTask(dead, at(dead, 7).Pos)
+	wantRules(t, k2)
+}
+
+func TestDeadlockReportNamesWaitersAndHolders(t *testing.T) {
+	k, m := newMM(t)
+	f := k.NewFile("f", 16)
+	a, b := k.NewTask("truncate"), k.NewTask("mapper")
+	at(a, 10).Acquire(f.IMmap, Write)
+	at(b, 20).Acquire(m.MmapLock, Write)
+	at(b, 21).Acquire(f.IMmap, Write)
+	at(a, 11).Acquire(m.MmapLock, Write)
+	if !a.Blocked() || !b.Blocked() {
+		t.Fatal("ABBA did not block both")
+	}
+	d := k.DeadlockReport([]*Task{b, a}, "truncate mapper*2 truncate")
+	if d.Kind != Deadlock || d.Rule != "deadlock" || d.Schedule != "truncate mapper*2 truncate" {
+		t.Errorf("kind %v rule %q schedule %q", d.Kind, d.Rule, d.Schedule)
+	}
+	for _, want := range []string{
+		"truncate waits for m->mmap_lock (write) held by mapper",
+		"mapper waits for f->i_mmap_rwsem (write) held by truncate",
+	} {
+		if !strings.Contains(d.Msg, want) {
+			t.Errorf("message %q lacks %q", d.Msg, want)
+		}
+	}
+	// Waiters in task-ID order; blocking sites and acquisitions related.
+	if strings.Index(d.Msg, "truncate waits") > strings.Index(d.Msg, "mapper waits") {
+		t.Errorf("waiters not in task order: %q", d.Msg)
+	}
+	lines := map[int]string{}
+	for _, r := range d.Related {
+		lines[r.Pos.Line] = r.Msg
+	}
+	for line, want := range map[int]string{11: "truncate blocks here on m->mmap_lock", 20: "mapper took m->mmap_lock here",
+		21: "mapper blocks here on f->i_mmap_rwsem", 10: "truncate took f->i_mmap_rwsem here"} {
+		if lines[line] != want {
+			t.Errorf("related at line %d = %q, want %q", line, lines[line], want)
+		}
+	}
+	if d.Pos.Line != 11 {
+		t.Errorf("report at %v, want the first waiter's blocking site (line 11)", d.Pos)
+	}
+
+	// A reader stuck behind a queued writer names the queue too.
+	k2, m2 := newMM(t)
+	r, w := k2.NewTask("reader"), k2.NewTask("writer")
+	at(r, 1).Acquire(m2.MmapLock, Read)
+	at(w, 2).Acquire(m2.MmapLock, Write)
+	at(r, 3).Acquire(m2.MmapLock, Read)
+	d2 := k2.DeadlockReport([]*Task{r, w}, "")
+	for _, want := range []string{"reader waits for m->mmap_lock (read) held by reader, behind queued writer (write)",
+		"writer waits for m->mmap_lock (write) held by reader"} {
+		if !strings.Contains(d2.Msg, want) {
+			t.Errorf("message %q lacks %q", d2.Msg, want)
+		}
+	}
+}
