@@ -231,7 +231,7 @@ func (c *compiler) compileOps(o *lang.OpsDecl) {
 			continue
 		}
 		if len(h.Params) != len(params) {
-			c.errorf(h.Pos, "handler %s takes %d parameters (%s), got %d", h.Name, len(params), strings.Join(params, ", "), len(h.Params))
+			c.errorf(h.Pos, "handler %s takes %s (%s), got %d", h.Name, plural(len(params), "parameter"), strings.Join(params, ", "), len(h.Params))
 			continue
 		}
 		f := &fn{name: o.Name + "." + h.Name, kind: "handler", nparams: len(params)}
@@ -593,6 +593,22 @@ func (c *compiler) word(e lang.Expr) (string, bool) {
 	return "", false
 }
 
+// wordParts calls f with each word of an expression word accepted, and
+// the position to report it at.
+func wordParts(e lang.Expr, f func(w string, pos lang.Pos)) {
+	switch e := e.(type) {
+	case *lang.Ident:
+		f(e.Name, e.Pos)
+	case *lang.StringLit:
+		for _, w := range strings.Split(e.Value, "|") {
+			f(w, e.Pos)
+		}
+	case *lang.BinaryExpr:
+		wordParts(e.X, f)
+		wordParts(e.Y, f)
+	}
+}
+
 func (c *compiler) call(e *lang.CallExpr) {
 	if e.Name == "print" {
 		for _, a := range e.Args {
@@ -607,7 +623,7 @@ func (c *compiler) call(e *lang.CallExpr) {
 	if i, ok := c.funcIx[e.Name]; ok {
 		d := c.funcDefs[e.Name]
 		if len(e.Args) != len(d.Params) {
-			c.errorf(e.Pos, "%s takes %d arguments, got %d", e.Name, len(d.Params), len(e.Args))
+			c.errorf(e.Pos, "%s takes %s, got %d", e.Name, plural(len(d.Params), "argument"), len(e.Args))
 			return
 		}
 		for _, a := range e.Args {
@@ -690,17 +706,25 @@ func (c *compiler) arg(op *rt.Op, p rt.Param, x lang.Expr) {
 	if p.Type == rt.TWord {
 		if w, ok := c.word(x); ok {
 			if len(p.Words) > 0 {
-				for _, part := range strings.Split(w, "|") {
+				wordParts(x, func(part string, pos lang.Pos) {
 					if !contains(p.Words, part) {
-						c.errorf(x.Position(), "%s: %s is not a valid %s (want %s)%s", op.Name, part, p.Name, strings.Join(p.Words, ", "), suggest(part, p.Words))
+						c.errorf(pos, "%s: %s is not a valid %s (want %s)%s", op.Name, part, p.Name, strings.Join(p.Words, ", "), suggest(part, p.Words))
 					}
-				}
+				})
 			}
 			c.emit(opConst, c.konst(rt.Word(w)), 0, x.Position())
 			return
 		}
 	}
 	c.expr(x)
+}
+
+// plural spells n things: "1 argument", "2 arguments".
+func plural(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
 }
 
 func paramIndex(op *rt.Op, name string) int {
