@@ -113,7 +113,7 @@ func (m *Machine) exec(t *Thread) (ok, yield bool) {
 			if !v.Truth() {
 				d := &rt.Diagnostic{Kind: rt.Error, Pos: f.pos[in.pos], Rule: "assert", Msg: p.consts[in.a].Obj.(string), Thread: t.Name}
 				m.k.Report(d)
-				t.done = true
+				t.done, t.fail = true, true
 				return true, true
 			}
 		case opPrint:

@@ -37,6 +37,7 @@ type Thread struct {
 	stack []rt.Value // locals and operands of every frame
 	fr    []frame
 	done  bool
+	fail  bool     // stopped by a script error or a failed assert
 	call  *rt.Call // reusable call record; nil while a native frame holds it
 	end   lang.Pos
 	turns int
@@ -88,17 +89,18 @@ func Run(p *Program, opts Options) *Result {
 		m.rng = rand.New(rand.NewPCG(opts.Seed, opts.Seed^0x9e3779b97f4a7c15))
 	}
 	res := &Result{}
-	// Set-up runs alone, to completion, as thread "main".
+	// Set-up runs alone, to completion, as thread "main". The threads
+	// start only if it finished: not after a script error, a failed
+	// assert, the step limit, a BUG or a deadlock.
 	main := m.newThread("main", p.setup)
 	for !main.done {
-		if main.Task.Blocked() || main.Task.Dead() {
+		if main.Task.Blocked() || main.Task.Dead() || !m.turn(main) {
 			break
 		}
-		m.turn(main)
 	}
 	if main.Task.Blocked() {
 		m.deadlock(res, []*Thread{main})
-	} else if main.done {
+	} else if main.done && !main.fail {
 		m.threads = nil
 		for _, f := range p.threads {
 			m.newThread(f.name, f)
@@ -232,7 +234,7 @@ func ParseSchedule(s string) ([]string, error) {
 func (m *Machine) fail(t *Thread, pos lang.Pos, msg string) {
 	d := &rt.Diagnostic{Kind: rt.Error, Pos: pos, Rule: "error", Msg: msg, Thread: t.Name}
 	m.k.Report(d)
-	t.done = true
+	t.done, t.fail = true, true
 }
 
 // turn runs t until it has performed one kernel-operation step, finished,
