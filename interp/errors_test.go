@@ -1,0 +1,245 @@
+package interp
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/mmscript/mmscript/lang"
+	rt "github.com/mmscript/mmscript/runtime"
+)
+
+// compileErrorTests map a script to its exact compile errors, one
+// file:line:col: message per line, in position order.
+var compileErrorTests = []struct {
+	name, src, want string
+}{
+	{"unknown operation", "mm m\nthread t { mmap_read_lokc(m) }\n",
+		"test.mms:2:12: unknown operation mmap_read_lokc (did you mean mmap_read_lock?)"},
+	{"unknown operation, func suggested", "func helper(x) { return x }\nthread t { helpr(1) }\n",
+		"test.mms:2:12: unknown operation helpr (did you mean helper?)"},
+	{"unknown operation, no hint", "thread t { frobnicate_everything() }\n",
+		"test.mms:1:12: unknown operation frobnicate_everything"},
+	{"unknown named parameter", "mm m\nmmap(m, 0x1000, page=4)\n",
+		"test.mms:2:17: mmap has no parameter page (parameters: mm, addr, pages, prot, flags, file, pgoff, vm, ops) (did you mean pages?)"},
+	{"named parameter twice", "mm m\nmmap(m, 0x1000, pages=4, pages=5)\n",
+		"test.mms:2:26: mmap: parameter pages given twice"},
+	{"missing argument", "mm m\nthread t { touch(m) }\n",
+		"test.mms:2:12: touch: missing argument addr"},
+	{"missing arguments", "thread t { vm_insert_page() }\n",
+		// Errors at one position are sorted by message.
+		"test.mms:1:12: vm_insert_page: missing argument addr\n" +
+			"test.mms:1:12: vm_insert_page: missing argument page\n" +
+			"test.mms:1:12: vm_insert_page: missing argument vma"},
+	{"too many arguments", "mm m\nmmap_read_lock(m, m)\n",
+		"test.mms:2:19: too many arguments to mmap_read_lock (want 1)"},
+	{"too many arguments, none wanted", "thread t { rcu_read_lock(1) }\n",
+		"test.mms:1:26: too many arguments to rcu_read_lock (want 0)"},
+	{"bad word", "mm m\ntouch(m, 0, writ)\n",
+		"test.mms:2:13: touch: writ is not a valid access (want read, write) (did you mean write?)"},
+	{"bad word in a combination", "thread t { handle_mm_fault(nil, 0, flags=write|vma_lok) }\n",
+		"test.mms:1:48: handle_mm_fault: vma_lok is not a valid flags (want read, write, vma_lock) (did you mean vma_lock?)"},
+	{"bad word in a string", "mm m\nthread t { touch(m, 0, \"wirte\") }\n",
+		"test.mms:2:24: touch: wirte is not a valid access (want read, write) (did you mean write?)"},
+	{"undefined variable", "mm m\nthread t { mmap_read_lock(mm) }\n",
+		"test.mms:2:27: undefined: mm (did you mean m?)"},
+	{"undefined in a handler", "ops o { fault(vmf) { return vmff.vma } }\n",
+		"test.mms:1:29: undefined: vmff (did you mean vmf?)"},
+	{"local of another thread", "thread a { x = 1 }\nthread b { y = x }\n",
+		"test.mms:2:16: undefined: x"},
+	{"unknown type", "vmaa v = nil\n",
+		"test.mms:1:1: unknown type vmaa (want mm, file, page, vma, vmf, pte, lock, int, bool or string)"},
+	{"unknown type in a thread", "thread t { word w = nil }\n",
+		"test.mms:1:12: unknown type word (want mm, file, page, vma, vmf, pte, lock, int, bool or string)"},
+	{"unknown handler", "ops drv { faul(vmf) { return 0 } }\n",
+		"test.mms:1:11: unknown handler faul in ops drv (want one of close, fault, map_pages, mmap, open, page_mkwrite, pte_entry) (did you mean fault?)"},
+	{"handler parameter count", "ops drv { fault(vmf, x) { return 0 } }\n",
+		"test.mms:1:11: handler fault takes 1 parameter (vmf), got 2"},
+	{"handler parameter count, plural", "ops drv { map_pages(vmf) { return 0 } }\n",
+		"test.mms:1:11: handler map_pages takes 3 parameters (vmf, start_pgoff, end_pgoff), got 1"},
+	{"assign to constant", "VM_MIXEDMAP = 1\n",
+		"test.mms:1:1: cannot assign to constant VM_MIXEDMAP"},
+	{"assign to constant in a thread", "thread t { PAGE_SIZE = 1 }\n",
+		"test.mms:1:12: cannot assign to constant PAGE_SIZE"},
+	{"declare a constant", "int EBUSY = 3\n",
+		"test.mms:1:1: cannot assign to constant EBUSY"},
+	{"for over a constant", "thread t { for PAGE_SIZE in 0..3 { } }\n",
+		"test.mms:1:12: cannot assign to constant PAGE_SIZE\n" +
+			"test.mms:1:12: cannot assign to constant PAGE_SIZE"},
+	{"assign to ops", "ops drv { fault(vmf) { return 0 } }\ndrv = 1\n",
+		"test.mms:2:1: cannot assign to ops drv"},
+	{"func arity, too few", "func f(a, b) { return a }\nthread t { f(1) }\n",
+		"test.mms:2:12: f takes 2 arguments, got 1"},
+	{"func arity, too many", "func f(a) { return a }\nx = f(1, 2)\n",
+		"test.mms:2:5: f takes 1 argument, got 2"},
+	{"func named argument", "func f(a) { return a }\nf(a=1)\n",
+		"test.mms:2:3: func f takes no named arguments"},
+	{"func shadows an operation", "func mmap(a) { return a }\n",
+		"test.mms:1:1: func mmap shadows the kernel operation of that name"},
+	{"print named argument", "print(x=1)\n",
+		"test.mms:1:7: print takes no named arguments"},
+	{"expect ok with others", "expect ok\nexpect deadlock\n",
+		"test.mms:1:1: expect ok conflicts with the other expectations"},
+	{"expect ok after others", "expect violation \"x\"\nexpect ok\n",
+		"test.mms:2:1: expect ok conflicts with the other expectations"},
+	{"redeclared global", "mm m\nmm m\n",
+		"test.mms:2:1: m redeclared"},
+	{"redeclared local", "thread t { int x = 1; int x = 2 }\n",
+		"test.mms:1:23: x redeclared in this function"},
+	{"several errors, sorted", "thread t { nope() }\nVM_IO = 1\nmm m\nmm m\n",
+		"test.mms:1:12: unknown operation nope\n" +
+			"test.mms:2:1: cannot assign to constant VM_IO\n" +
+			"test.mms:4:1: m redeclared"},
+}
+
+func TestCompileErrors(t *testing.T) {
+	for _, tc := range compileErrorTests {
+		t.Run(tc.name, func(t *testing.T) {
+			p, err := LoadSource("test.mms", []byte(tc.src))
+			if err == nil {
+				t.Fatalf("compiled without errors")
+			}
+			if p != nil {
+				t.Errorf("LoadSource returned a Program and an error")
+			}
+			var list lang.ErrorList
+			if !errors.As(err, &list) {
+				t.Fatalf("error %v (%T) is not an ErrorList", err, err)
+			}
+			var got []string
+			for _, e := range list {
+				got = append(got, e.Error())
+			}
+			if g := strings.Join(got, "\n"); g != tc.want {
+				t.Errorf("got\n%s\nwant\n%s", g, tc.want)
+			}
+		})
+	}
+}
+
+// TestCompileOK: scripts close to the errors above that compile.
+func TestCompileOK(t *testing.T) {
+	for _, src := range []string{
+		"mm m\nmmap(m, 0x1000, pages=4, prot=rw, flags=shared|populate)\n",
+		"mm m\ntouch(m, 0x1000, \"write\")\n",                // a string literal spells a word
+		"func f(a) { return a }\nthread t { x = f(f(1)) }\n", // a func used before or after its declaration
+		"thread t { x = f(1) }\nfunc f(a) { return a + 1 }\n",
+		"thread t { y = g }\ng = 3\n", // a global may be declared after its use in a thread
+		"expect ok\n",
+		"expect deadlock\nexpect violation \"x\"\n",
+	} {
+		if _, err := LoadSource("test.mms", []byte(src)); err != nil {
+			t.Errorf("%q: %v", src, err)
+		}
+	}
+}
+
+// runtimeErrorTests map a script to the exact diagnostics of its run. A
+// script error stops its thread and is an rt.Error diagnostic positioned
+// at the statement or expression that failed.
+var runtimeErrorTests = []struct {
+	name, src, want string
+}{
+	{"wrong argument type", "mm m\nvma v = mmap(m, 0x100000, pages=4, prot=rw)\nthread t { vm_insert_page(v, 0, 5) }\n",
+		"test.mms:3:12: error: vm_insert_page: argument page must be page, got int"},
+	{"string for an object", "mm m\nthread t { mmap_read_lock(\"m\") }\n",
+		"test.mms:2:12: error: mmap_read_lock: argument mm must be mm, got string"},
+	{"int for a word", "mm m\nthread t { touch(m, 0x1000, 1) }\n",
+		"test.mms:2:12: error: touch: argument access must be word, got int"},
+	{"nil from a failed lookup", "mm m\nthread t {\n  mmap_read_lock(m)\n  vma v = find_vma(m, 0x5000)\n  page p = alloc_page()\n  vm_insert_page(v, 0x5000, p)\n  mmap_read_unlock(m)\n}\n",
+		"test.mms:6:3: error: vm_insert_page: argument vma is nil (did a lookup or lock attempt fail?)"},
+	{"nil from a failed lock", "mm m\nthread t {\n  vma v = lock_vma_under_rcu(m, 0x5000)\n  vma_end_read(v)\n}\n",
+		"test.mms:4:3: error: vma_end_read: argument vma is nil (did a lookup or lock attempt fail?)"},
+	{"nil lock", "thread t {\n  lock l = nil\n  spin_lock(l)\n}\n",
+		"test.mms:3:3: error: spin_lock: argument lock is nil (did a lookup or lock attempt fail?)"},
+	{"field of nil", "mm m\nthread t {\n  mmap_read_lock(m)\n  vma v = vma_lookup(m, 0x5000)\n  x = v.vm_start\n}\n",
+		"test.mms:5:8: error: nil has no field vm_start (a lookup or lock attempt failed?)"},
+	{"unknown field", "mm m\nx = m.foo\n",
+		"test.mms:2:6: error: mm has no field foo (fields: [map_count mmap_lock page_table_lock])"},
+	{"unknown field in a handler", "ops o { fault(vmf) { return vmf.nope } }\nmm m\nfile f\nmmap(m, 0x100000, pages=1, file=f, ops=o)\nthread t { touch(m, 0x100000, read) }\n",
+		"test.mms:1:32: error: vmf has no field nope (fields: [address pgoff vma vma_lock write])"},
+	{"division by zero", "x = 0\nthread t { y = 10 / x }\n",
+		"test.mms:2:19: error: division by zero"},
+	{"modulo by zero", "x = 0\nthread t { y = 10 % x }\n",
+		"test.mms:2:19: error: division by zero"},
+	{"shift too far", "x = 64\nthread t { y = 1 << x }\n",
+		"test.mms:2:18: error: shift count 64 out of range"},
+	{"negative shift", "x = -1\nthread t { y = 1 >> x }\n",
+		"test.mms:2:18: error: shift count -1 out of range"},
+	{"negate an object", "mm m\nthread t { x = -m }\n",
+		"test.mms:2:16: error: cannot negate mm"},
+	{"mismatched declaration", "mm m\nthread t { int x = m }\n",
+		"test.mms:2:20: error: cannot use mm value as int"},
+	{"invalid operation", "mm m\nthread t { x = m + 1 }\n",
+		"test.mms:2:18: error: invalid operation: mm + int"},
+	{"compare string and int", "thread t { x = \"a\" < 1 }\n",
+		"test.mms:1:20: error: invalid operation: string < int"},
+	{"recursion", "func f(a) { return f(a) }\nthread t { f(1) }\n",
+		"test.mms:1:20: error: call stack too deep (recursion?)"},
+	{"assert", "thread t { assert 1 == 2 }\n",
+		"test.mms:1:12: assert: assertion failed"},
+	{"assert with message", "thread t {\n  x = 1\n  assert x == 2, \"x is two\"\n}\n",
+		"test.mms:3:3: assert: assertion failed: x is two"},
+	{"assert nil", "mm m\nthread t { assert lock_vma_under_rcu(m, 0x1000), \"a VMA\" }\n",
+		"test.mms:2:12: assert: assertion failed: a VMA"},
+	{"runtime word check", "mm m\nmmap(m, 0x1000, pages=4, prot=rw|exex)\n",
+		"test.mms:2:1: error: mmap: unknown prot \"exex\" (want r, rw, rx, rwx, none, or read|write|exec)"},
+	{"not a spinlock", "mm m\nthread t { spin_lock(m.mmap_lock) }\n",
+		"test.mms:2:12: error: spin_lock: m->mmap_lock is not a spinlock"},
+	{"no overflow trap", "x = -9223372036854775807 - 1\nassert x / -1 == x, \"wraps\"\nassert x % -1 == 0, \"zero\"\n", ""},
+}
+
+func TestRuntimeErrors(t *testing.T) {
+	for _, tc := range runtimeErrorTests {
+		t.Run(tc.name, func(t *testing.T) {
+			res := run(t, tc.src, Options{MaxSteps: 100_000})
+			if got := strings.TrimSuffix(diagLines(res), "\n"); got != tc.want {
+				t.Errorf("got\n%s\nwant\n%s", got, tc.want)
+			}
+			for _, d := range res.Diagnostics {
+				if d.Kind == rt.Error && d.Thread == "" {
+					t.Errorf("error without a thread: %s", d)
+				}
+			}
+		})
+	}
+}
+
+// TestErrorStopsOnlyItsThread: a script error ends the failing thread;
+// the others run on.
+func TestErrorStopsOnlyItsThread(t *testing.T) {
+	var out strings.Builder
+	res := run(t, `x = 0
+thread a { msleep(); y = 1 / x; print("a after") }
+thread b { msleep(); msleep(); msleep(); print("b done") }
+`, Options{Output: &out})
+	if got := out.String(); got != "b: \"b done\"\n" {
+		t.Errorf("output %q", got)
+	}
+	if len(res.Diagnostics) != 1 || res.Diagnostics[0].Thread != "a" || res.Diagnostics[0].Msg != "division by zero" {
+		t.Errorf("got\n%s", diagLines(res))
+	}
+}
+
+// TestErrorInSetupStopsRun: threads do not start when the set-up code
+// fails; they would run on a half-made set-up and report its fallout.
+func TestErrorInSetupStopsRun(t *testing.T) {
+	for _, tc := range []struct{ name, setup, want string }{
+		{"error", "x = 1 / 0", "test.mms:1:7: error: division by zero"},
+		{"assert", "assert 1 == 0, \"no\"", "test.mms:1:1: assert: assertion failed: no"},
+		{"step limit", "repeat 1000000 { }", "test.mms:1:1: error: step limit of 100 statements exceeded (an unbounded loop? raise it with -max-steps)"},
+		{"BUG", "mm m\nvma v = mmap(m, 0x100000, prot=rw)\nvm_insert_page(v, 0x100000, alloc_page())",
+			"test.mms:3:1: vm_insert_page/not-mixedmap-needs-mmap-write: vm_insert_page on vma[0x100000-0x101000] without VM_MIXEDMAP needs m->mmap_lock held for write (mm/memory.c: vm_insert_page() BUG_ON(mmap_read_trylock(vma->vm_mm)); kernel: BUG)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var out strings.Builder
+			res := run(t, tc.setup+"\nthread t { print(\"ran\") }\n", Options{Output: &out, MaxSteps: 100})
+			if out.Len() != 0 || len(res.Schedule) != 0 {
+				t.Errorf("threads ran: output %q schedule %v", out.String(), res.Schedule)
+			}
+			if got := strings.TrimSuffix(diagLines(res), "\n"); got != tc.want {
+				t.Errorf("got\n%s\nwant\n%s", got, tc.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,363 @@
+package interp
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	rt "github.com/mmscript/mmscript/runtime"
+)
+
+// abba takes the mmap lock and i_mmap_rwsem in opposite orders.
+const abba = `mm m
+file f
+thread a { mmap_write_lock(m); i_mmap_lock_write(f); i_mmap_unlock_write(f); mmap_write_unlock(m) }
+thread b { i_mmap_lock_write(f); mmap_write_lock(m); mmap_write_unlock(m); i_mmap_unlock_write(f) }
+`
+
+// racyABBA is abba with a different amount of work before each thread's
+// first lock, so that seeds give schedules with runs (name*count) and
+// both outcomes.
+const racyABBA = `mm m
+file f
+thread a { repeat 3 { msleep() }; mmap_write_lock(m); msleep(); i_mmap_lock_write(f); i_mmap_unlock_write(f); mmap_write_unlock(m) }
+thread b { msleep(); i_mmap_lock_write(f); msleep(); mmap_write_lock(m); mmap_write_unlock(m); i_mmap_unlock_write(f) }
+thread c { repeat 4 { msleep() } }
+`
+
+func TestDeadlockReport(t *testing.T) {
+	res := run(t, abba, Options{})
+	if !res.Deadlock {
+		t.Fatalf("no deadlock: %s", diagLines(res))
+	}
+	d := deadlockOf(res)
+	if d == nil {
+		t.Fatalf("Deadlock set but no deadlock diagnostic: %s", diagLines(res))
+	}
+	if want := "a waits for f->i_mmap_rwsem (write) held by b; b waits for m->mmap_lock (write) held by a"; d.Msg != want {
+		t.Errorf("deadlock message\n%s\nwant\n%s", d.Msg, want)
+	}
+	if got := d.Pos.String(); got != "test.mms:3:32" {
+		t.Errorf("deadlock at %s, want test.mms:3:32 (a's blocked i_mmap_lock_write)", got)
+	}
+	if d.Rule != "deadlock" || d.Kind != rt.Deadlock {
+		t.Errorf("rule %q kind %v", d.Rule, d.Kind)
+	}
+	var rel []string
+	for _, r := range d.Related {
+		rel = append(rel, r.Pos.String()+": "+r.Msg)
+	}
+	wantRel := []string{
+		"test.mms:3:32: a blocks here on f->i_mmap_rwsem",
+		"test.mms:4:12: b took f->i_mmap_rwsem here",
+		"test.mms:4:34: b blocks here on m->mmap_lock",
+		"test.mms:3:12: a took m->mmap_lock here",
+	}
+	if !slices.Equal(rel, wantRel) {
+		t.Errorf("related\n%s\nwant\n%s", strings.Join(rel, "\n"), strings.Join(wantRel, "\n"))
+	}
+	if d.Schedule != "a b a b" {
+		t.Errorf("schedule %q, want \"a b a b\"", d.Schedule)
+	}
+	if !slices.Equal(res.Schedule, []string{"a", "b", "a", "b"}) {
+		t.Errorf("Result.Schedule = %v", res.Schedule)
+	}
+	if !strings.Contains(d.String(), "\n\tschedule: a b a b") {
+		t.Errorf("printed report lacks the schedule:\n%s", d)
+	}
+	// The lock-order inversion is reported too, at b's mmap_write_lock.
+	if got := diagLines(res); !strings.Contains(got, "test.mms:4:34: lockdep/circular: ") {
+		t.Errorf("no lockdep report at 4:34:\n%s", got)
+	}
+	// No thread exits, so nothing is reported as held at exit.
+	if strings.Contains(diagLines(res), "held-at-exit") {
+		t.Errorf("held-at-exit reported for deadlocked threads:\n%s", diagLines(res))
+	}
+}
+
+func TestDeadlockInSetup(t *testing.T) {
+	res := run(t, "mm m\nmmap_write_lock(m)\nmmap_write_lock(m)\nthread t { msleep() }\n", Options{})
+	d := deadlockOf(res)
+	if d == nil {
+		t.Fatalf("no deadlock: %s", diagLines(res))
+	}
+	if d.Msg != "main waits for m->mmap_lock (write) held by main" || d.Pos.String() != "test.mms:3:1" {
+		t.Errorf("got %s", d)
+	}
+	if len(res.Schedule) != 0 || d.Schedule != "" {
+		t.Errorf("threads ran after the set-up deadlocked: %v", res.Schedule)
+	}
+}
+
+func TestSeedIsReproducible(t *testing.T) {
+	prog := load(t, racyABBA)
+	for seed := uint64(1); seed <= 30; seed++ {
+		r1 := Run(prog, Options{Seed: seed})
+		r2 := Run(prog, Options{Seed: seed})
+		if !slices.Equal(r1.Schedule, r2.Schedule) {
+			t.Errorf("seed %d: schedules differ:\n%v\n%v", seed, r1.Schedule, r2.Schedule)
+		}
+		if !slices.Equal(diagStrings(r1), diagStrings(r2)) {
+			t.Errorf("seed %d: diagnostics differ:\n%v\n%v", seed, diagStrings(r1), diagStrings(r2))
+		}
+		if r1.Steps != r2.Steps || r1.Deadlock != r2.Deadlock {
+			t.Errorf("seed %d: steps %d/%d deadlock %v/%v", seed, r1.Steps, r2.Steps, r1.Deadlock, r2.Deadlock)
+		}
+	}
+}
+
+func TestSeedsDiffer(t *testing.T) {
+	prog := load(t, racyABBA)
+	schedules := map[string]bool{}
+	outcomes := map[bool]int{}
+	for seed := uint64(1); seed <= 40; seed++ {
+		res := Run(prog, Options{Seed: seed})
+		schedules[FormatSchedule(res.Schedule)] = true
+		outcomes[res.Deadlock]++
+	}
+	if len(schedules) < 10 {
+		t.Errorf("40 seeds gave only %d distinct schedules", len(schedules))
+	}
+	if outcomes[true] == 0 || outcomes[false] == 0 {
+		t.Errorf("40 seeds: %d deadlocked, %d did not; want both outcomes", outcomes[true], outcomes[false])
+	}
+	// Round-robin (seed 0) is one fixed schedule.
+	r0 := Run(prog, Options{})
+	r00 := Run(prog, Options{})
+	if !slices.Equal(r0.Schedule, r00.Schedule) {
+		t.Errorf("round-robin schedules differ")
+	}
+}
+
+func TestReplayDeadlockSchedule(t *testing.T) {
+	prog := load(t, racyABBA)
+	replayed := 0
+	sawRun := false
+	for seed := uint64(1); seed <= 40; seed++ {
+		res := Run(prog, Options{Seed: seed})
+		d := deadlockOf(res)
+		if d == nil {
+			continue
+		}
+		if d.Schedule != FormatSchedule(res.Schedule) {
+			t.Errorf("seed %d: report schedule %q, Result.Schedule %q", seed, d.Schedule, FormatSchedule(res.Schedule))
+		}
+		sawRun = sawRun || strings.Contains(d.Schedule, "*")
+		s, err := ParseSchedule(d.Schedule)
+		if err != nil {
+			t.Fatalf("seed %d: ParseSchedule(%q): %v", seed, d.Schedule, err)
+		}
+		if !slices.Equal(s, res.Schedule) {
+			t.Errorf("seed %d: ParseSchedule(FormatSchedule(s)) = %v, want %v", seed, s, res.Schedule)
+		}
+		// Replay without the seed: the schedule alone decides.
+		rep := Run(prog, Options{Schedule: s})
+		if !slices.Equal(diagStrings(rep), diagStrings(res)) {
+			t.Errorf("seed %d: replay of %q gives\n%s\nwant\n%s", seed, d.Schedule, diagLines(rep), diagLines(res))
+		}
+		if !slices.Equal(rep.Schedule, res.Schedule) || !rep.Deadlock {
+			t.Errorf("seed %d: replay schedule %v deadlock %v", seed, rep.Schedule, rep.Deadlock)
+		}
+		replayed++
+	}
+	if replayed < 3 {
+		t.Errorf("only %d seeds deadlocked; the test needs more", replayed)
+	}
+	if !sawRun {
+		t.Errorf("no deadlock schedule had a run (name*count); FormatSchedule's compaction is untested")
+	}
+}
+
+func TestScheduleFormatRoundTrip(t *testing.T) {
+	for _, s := range [][]string{
+		nil,
+		{"a"},
+		{"a", "a", "a", "b", "a", "a", "c", "c"},
+		{"t1", "t2", "t2", "t2", "t2", "t2", "t2", "t2", "t2", "t2", "t2", "t2", "t1"},
+	} {
+		f := FormatSchedule(s)
+		back, err := ParseSchedule(f)
+		if err != nil || !slices.Equal(back, s) {
+			t.Errorf("FormatSchedule(%v) = %q, parsed back as %v, %v", s, f, back, err)
+		}
+	}
+	if got := FormatSchedule([]string{"a", "a", "a", "b", "a"}); got != "a*3 b a" {
+		t.Errorf("FormatSchedule = %q, want \"a*3 b a\"", got)
+	}
+	for _, bad := range []string{"a*0", "a*x", "a*-1", "a*99999999999"} {
+		if _, err := ParseSchedule(bad); err == nil {
+			t.Errorf("ParseSchedule(%q) accepted", bad)
+		}
+	}
+}
+
+func TestReplayBadSchedule(t *testing.T) {
+	res := run(t, abba, Options{Schedule: []string{"a", "zz"}})
+	lines := diagLines(res)
+	if !strings.Contains(lines, "error: schedule replay: turn 2 names zz, which cannot run now") {
+		t.Errorf("got\n%s", lines)
+	}
+	if !slices.Equal(res.Schedule, []string{"a"}) {
+		t.Errorf("schedule %v, want [a]", res.Schedule)
+	}
+}
+
+func TestReplayThenRoundRobin(t *testing.T) {
+	// a*2 lets a take both locks first: no deadlock; the rest is round-robin.
+	res := run(t, abba, Options{Schedule: []string{"a", "a"}})
+	if res.Deadlock {
+		t.Fatalf("deadlock after a*2: %s", diagLines(res))
+	}
+	if len(res.Schedule) < 2 || res.Schedule[0] != "a" || res.Schedule[1] != "a" {
+		t.Errorf("schedule %v does not start with the replayed a a", res.Schedule)
+	}
+	// Round-robin takes over from the first thread.
+	if got := FormatSchedule(res.Schedule); got != "a*3 b a b a b*3" {
+		t.Errorf("schedule %q", got)
+	}
+}
+
+func TestRoundRobinOrder(t *testing.T) {
+	res := run(t, `
+thread a { msleep() }
+thread b { msleep(); msleep(); msleep() }
+thread c { msleep(); msleep() }
+`, Options{})
+	// A thread's last turn returns from it (no operation); a thread that
+	// has finished is skipped.
+	want := []string{"a", "b", "c", "a", "b", "c", "b", "c", "b"}
+	if !slices.Equal(res.Schedule, want) {
+		t.Errorf("schedule %v, want %v", res.Schedule, want)
+	}
+	if len(res.Diagnostics) != 0 {
+		t.Errorf("diagnostics: %s", diagLines(res))
+	}
+}
+
+func TestRoundRobinSkipsBlocked(t *testing.T) {
+	// b waits for a's lock; c keeps running meanwhile; the lock is handed
+	// to b when a releases it (turn 8), and b's next turn (9) finishes its
+	// mmap_read_lock.
+	res := run(t, `
+mm m
+thread a { mmap_write_lock(m); msleep(); msleep(); mmap_write_unlock(m) }
+thread b { mmap_read_lock(m); mmap_read_unlock(m) }
+thread c { msleep(); msleep(); msleep(); msleep() }
+`, Options{})
+	want := "a b c a c a c a b c a b c b"
+	if got := strings.Join(res.Schedule, " "); got != want {
+		t.Errorf("schedule\n%s\nwant\n%s", got, want)
+	}
+	if len(res.Diagnostics) != 0 {
+		t.Errorf("diagnostics: %s", diagLines(res))
+	}
+}
+
+func TestStepLimit(t *testing.T) {
+	for _, tc := range []struct {
+		name, src, pos string
+		max            int64
+	}{
+		{"thread", "thread t {\n  repeat 100000000 { }\n}\n", "test.mms:2:3", 1000},
+		{"setup", "x = 1\nrepeat 100000000 { x = x + 1 }\n", "test.mms:2:1", 1000},
+		{"for", "thread t { for i in 0..100000000 { } }\n", "test.mms:1:12", 5000},
+		// Two threads: the limit stops the whole run, not just one thread.
+		{"two threads", "thread a { repeat 100000000 { msleep() } }\nthread b { repeat 100000000 { msleep() } }\n", "", 1000},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res := run(t, tc.src, Options{MaxSteps: tc.max})
+			if len(res.Diagnostics) != 1 {
+				t.Fatalf("want one diagnostic, got\n%s", diagLines(res))
+			}
+			d := res.Diagnostics[0]
+			if d.Kind != rt.Error || d.Rule != "error" || !strings.HasPrefix(d.Msg, "step limit of ") || !strings.Contains(d.Msg, " exceeded") {
+				t.Errorf("got %s", d)
+			}
+			if tc.pos != "" && d.Pos.String() != tc.pos {
+				t.Errorf("step limit reported at %s, want %s", d.Pos, tc.pos)
+			}
+			if !d.Pos.IsValid() {
+				t.Errorf("step limit without a position")
+			}
+			if res.Steps != tc.max+1 {
+				t.Errorf("Steps = %d, want %d", res.Steps, tc.max+1)
+			}
+		})
+	}
+	t.Run("default", func(t *testing.T) {
+		start := time.Now()
+		res := run(t, "thread t {\n  repeat 100000000 { }\n}\n", Options{})
+		if len(res.Diagnostics) != 1 || res.Diagnostics[0].Pos.String() != "test.mms:2:3" ||
+			res.Diagnostics[0].Msg != "step limit of 10000000 statements exceeded (an unbounded loop? raise it with -max-steps)" {
+			t.Errorf("got\n%s", diagLines(res))
+		}
+		if res.Steps != DefaultMaxSteps+1 {
+			t.Errorf("Steps = %d", res.Steps)
+		}
+		if d := time.Since(start); d > 20*time.Second {
+			t.Errorf("10M steps took %v", d)
+		}
+	})
+}
+
+func TestBugKeepsLocks(t *testing.T) {
+	// a oopses (BUG_ON in vm_insert_page) holding the mmap read lock; b's
+	// mmap_write_lock then waits forever. a's locks are not reported as
+	// held at exit: a never exits.
+	res := run(t, `mm m
+thread a {
+  mmap_read_lock(m)
+  vma v = find_vma(m, 0x100000)
+  page p = alloc_page()
+  vm_insert_page(v, 0x100000, p)
+  mmap_read_unlock(m)
+  print("not reached")
+}
+thread b { msleep(); msleep(); msleep(); mmap_write_lock(m); mmap_write_unlock(m) }
+mmap(m, 0x100000, pages=4, prot=rw)
+`, Options{})
+	if len(res.Diagnostics) != 2 {
+		t.Fatalf("want a BUG and a deadlock, got\n%s", diagLines(res))
+	}
+	bug, dl := res.Diagnostics[0], res.Diagnostics[1]
+	if bug.Kind != rt.Violation || !bug.Fatal || bug.Kernel != rt.BUG || bug.Thread != "a" || bug.Pos.String() != "test.mms:6:3" ||
+		bug.Rule != "vm_insert_page/not-mixedmap-needs-mmap-write" {
+		t.Errorf("BUG: %s (fatal %v thread %s)", bug, bug.Fatal, bug.Thread)
+	}
+	if dl.Kind != rt.Deadlock || dl.Msg != "b waits for m->mmap_lock (write) held by a" || dl.Pos.String() != "test.mms:10:42" {
+		t.Errorf("deadlock: %s", dl)
+	}
+	if !strings.Contains(dl.String(), "test.mms:3:3: a took m->mmap_lock here") {
+		t.Errorf("deadlock report does not point at a's lock:\n%s", dl)
+	}
+	if !res.Deadlock {
+		t.Errorf("Result.Deadlock not set")
+	}
+	// a ran up to the BUG and never again.
+	if got := FormatSchedule(res.Schedule); got != "a b a b a b a b" {
+		t.Errorf("schedule %q", got)
+	}
+}
+
+func TestBugThreadStops(t *testing.T) {
+	// After a BUG the thread runs nothing more: the print is never reached
+	// and the lock never released, but a thread that does not need it
+	// finishes normally.
+	var out strings.Builder
+	res := run(t, `mm m
+thread a {
+  mmap_read_lock(m)
+  vm_insert_page(find_vma(m, 0x100000), 0x100000, alloc_page())
+  print("after BUG")
+}
+thread b { msleep(); print("b done") }
+mmap(m, 0x100000, pages=4, prot=rw)
+`, Options{Output: &out})
+	if got := out.String(); got != "b: \"b done\"\n" {
+		t.Errorf("output %q", got)
+	}
+	if res.Deadlock || len(res.Diagnostics) != 1 || !res.Diagnostics[0].Fatal {
+		t.Errorf("got\n%s", diagLines(res))
+	}
+}
