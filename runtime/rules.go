@@ -111,6 +111,12 @@ func (a *API) Explain() string {
 	row("asserts", a.Asserts)
 	row("source", a.Source)
 	row("notes", a.Notes)
+	switch a.simulated() {
+	case "no":
+		row("status", "documented only: mmscript does not simulate "+a.Name+" yet")
+	case "handler":
+		row("status", "simulated as a script handler: the runtime calls an ops block's "+handlerSlot(a.Name)+" in this context; no checks of its own")
+	}
 	if len(a.Rules) > 0 {
 		b.WriteString("  checks:\n")
 		for _, r := range a.Rules {
@@ -120,18 +126,51 @@ func (a *API) Explain() string {
 	return b.String()
 }
 
+// simulated says whether mmscript runs an API: "yes" for an operation a
+// script calls (LookupOp), "handler" for a vm_operations_struct or f_op hook
+// the runtime calls as an ops block's handler (HandlerSlots), "no" for an
+// entry that is documented only. It is derived from the runtime, not from a
+// flag in the entry, so it cannot drift.
+func (a *API) simulated() string {
+	if LookupOp(a.Name) != nil {
+		return "yes"
+	}
+	if handlerSlot(a.Name) != "" {
+		return "handler"
+	}
+	return "no"
+}
+
+// handlerSlot maps a hook entry ("vm_ops->fault", "f_op->mmap") to the
+// HandlerSlots name the runtime calls it by, or "".
+func handlerSlot(name string) string {
+	owner, slot, ok := strings.Cut(name, "->")
+	if !ok {
+		return ""
+	}
+	if _, known := HandlerSlots[slot]; !known {
+		return ""
+	}
+	switch {
+	case owner == "f_op" && slot == "mmap",
+		owner == "vm_ops" && slot != "mmap" && slot != "pte_entry":
+		return slot
+	}
+	return ""
+}
+
 // MarkdownTable renders the rule book's summary table (section 4's shape).
 func MarkdownTable() string {
 	var b strings.Builder
-	b.WriteString("| API | Caller must hold | Acquires internally (order) | May sleep | Asserted by | Checks |\n")
-	b.WriteString("|---|---|---|---|---|---|\n")
+	b.WriteString("| API | Caller must hold | Acquires internally (order) | May sleep | Asserted by | Checks | Simulated |\n")
+	b.WriteString("|---|---|---|---|---|---|---|\n")
 	esc := func(s string) string { return strings.ReplaceAll(s, "|", "\\|") }
 	for _, a := range APIs() {
 		var ids []string
 		for _, r := range a.Rules {
 			ids = append(ids, "`"+r.ID+"`")
 		}
-		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s | %s |\n", a.Name, esc(a.Hold), esc(a.Takes), esc(a.Sleeps), esc(a.Asserts), strings.Join(ids, " "))
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s | %s | %s |\n", a.Name, esc(a.Hold), esc(a.Takes), esc(a.Sleeps), esc(a.Asserts), strings.Join(ids, " "), a.simulated())
 	}
 	return b.String()
 }
