@@ -50,11 +50,22 @@ func (c *Call) release(l *Lock, mode Mode) Result {
 
 // endWriteAll is vma_end_write_all(): dropping or downgrading the mmap
 // write lock ends every VMA write lock of that mm.
-func (c *Call) endWriteAll(m *MM) {
-	for i := len(c.T.holds) - 1; i >= 0; i-- {
-		h := c.T.holds[i]
-		if h.Lock.Class == ClassVMALock && h.Mode == Write && h.Lock.vma.mm == m.Core {
-			c.T.Release(h.Lock, Write)
+func (c *Call) endWriteAll(m *MM) { c.K.mmLockSeqBump(m) }
+
+// mmLockSeqBump moves mm->mm_lock_seq, as mm_lock_seqcount_begin() (taking
+// the mmap write lock) and mm_lock_seqcount_end() (dropping or downgrading
+// it) do. A VMA is write-locked only while its vm_lock_seq matches the mm's
+// sequence, so this ends every VMA write lock of the mm, whichever task
+// took it: also one taken, wrongly, without the mmap write lock, which
+// would otherwise stay held forever and make the next writer wait for a
+// task that may have exited.
+func (k *Kernel) mmLockSeqBump(m *MM) {
+	for _, t := range k.Tasks {
+		for i := len(t.holds) - 1; i >= 0; i-- {
+			h := t.holds[i]
+			if h.Lock.Class == ClassVMALock && h.Mode == Write && h.Lock.vma.mm == m.Core {
+				t.Release(h.Lock, Write)
+			}
 		}
 	}
 	m.Core.MMLockSeq++
@@ -73,7 +84,7 @@ func init() {
 			Fn: func(c *Call) Result {
 				m := c.mm(0)
 				return c.lock(m.MmapLock, Write, func() Result {
-					m.Core.MMLockSeq++ // mm_lock_seqcount_begin
+					c.K.mmLockSeqBump(m) // mm_lock_seqcount_begin
 					return done(Int(0))
 				})
 			}})
@@ -91,7 +102,7 @@ func init() {
 		Fn: func(c *Call) Result {
 			m := c.mm(0)
 			if c.T.TryAcquire(m.MmapLock, Write) {
-				m.Core.MMLockSeq++
+				c.K.mmLockSeqBump(m)
 				return done(Bool(true))
 			}
 			return done(Bool(false))

@@ -123,7 +123,7 @@ func init() {
 			length := uint64(pages) << mmcore.PageShift
 			c.T.MightSleep("mmap")
 			return c.lock(m.MmapLock, Write, func() Result {
-				m.Core.MMLockSeq++
+				c.K.mmLockSeqBump(m)
 				finish := func(v Value) Result {
 					c.endWriteAll(m)
 					c.unlock(m.MmapLock, Write)
@@ -202,7 +202,7 @@ func init() {
 			}
 			c.T.MightSleep("munmap")
 			return c.lock(m.MmapLock, Write, func() Result {
-				m.Core.MMLockSeq++
+				c.K.mmLockSeqBump(m)
 				var vmas []*mmcore.VMA
 				for v := range m.Core.VMAsRange(addr, addr+mmcore.Addr(length)) {
 					vmas = append(vmas, v)
