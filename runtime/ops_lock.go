@@ -176,9 +176,11 @@ func init() {
 			if !l.canGrant(Read) {
 				return done(Bool(false))
 			}
-			c.T.checkAcquire(l, Read)
+			// vma_start_read_locked_nested() bumps vm_refcnt and tells
+			// lockdep rwsem_acquire_read(..., trylock=1): it never waits,
+			// so no sleep check and no dependency, as for lock_vma_under_rcu.
 			l.grant(c.T, Read)
-			c.T.push(l, Read, false)
+			c.T.push(l, Read, true)
 			return done(Bool(true))
 		}})
 	defOp(&Op{Name: "vma_end_read", Params: vmaParam,
