@@ -197,23 +197,29 @@ func (l *Lock) wake() {
 		if !l.compatible(w.mode) {
 			return
 		}
+		// The queue is compacted in place, so that queueing and waking
+		// reuse its array.
 		if w.mode == Write {
-			l.waiters = l.waiters[1:]
+			n := copy(l.waiters, l.waiters[1:])
+			l.waiters[n] = waiter{}
+			l.waiters = l.waiters[:n]
 			l.grant(w.t, Write)
 			w.t.granted(l)
 			return
 		}
 		// Grant all queued readers, keep writers queued in order.
-		rest := l.waiters[:0:0]
+		n := 0
 		for _, x := range l.waiters {
 			if x.mode == Read {
 				l.grant(x.t, Read)
 				x.t.granted(l)
 			} else {
-				rest = append(rest, x)
+				l.waiters[n] = x
+				n++
 			}
 		}
-		l.waiters = rest
+		clear(l.waiters[n:])
+		l.waiters = l.waiters[:n]
 		return
 	}
 }

@@ -51,9 +51,10 @@ func newLockdep() *lockdep {
 func (d *lockdep) reaches(a, b Class) bool { return d.reach[a]&(1<<b) != 0 }
 
 func (d *lockdep) add(a, b Class, o edgeOrigin) {
-	if !d.edges[a][b].set {
-		d.edges[a][b] = o
+	if d.edges[a][b].set {
+		return // known edge: reach already includes it
 	}
+	d.edges[a][b] = o
 	nb := d.reach[b] | 1<<b
 	for x := Class(0); x < numClasses; x++ {
 		if x == a || d.reach[x]&(1<<a) != 0 {

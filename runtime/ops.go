@@ -65,6 +65,8 @@ type Call struct {
 	Op   *Op
 	Args []Value // bound to Op.Params, defaults filled in
 	Ret  Value   // the value the last handler returned
+
+	waiting func() Result // what lock runs once a blocked acquisition is granted
 }
 
 // Handler is a script function the runtime calls (a vm_operations_struct
@@ -163,7 +165,17 @@ func (c *Call) lock(l *Lock, mode Mode, k func() Result) Result {
 	if c.T.Acquire(l, mode) {
 		return k()
 	}
-	return Result{Status: Blocked, Next: func(*Call) Result { return k() }}
+	// A call waits for one lock at a time: keep k in the call rather
+	// than in a new closure, so contention allocates nothing.
+	c.waiting = k
+	return Result{Status: Blocked, Next: resumeWaiting}
+}
+
+// resumeWaiting continues a call whose lock was granted.
+func resumeWaiting(c *Call) Result {
+	k := c.waiting
+	c.waiting = nil
+	return k()
 }
 
 // unlock releases a lock the operation itself took.
