@@ -71,10 +71,15 @@ type Program struct {
 	funcs   []*fn
 	consts  []rt.Value
 	names   []string
+	fields  []fieldGetters // by name index: the getter of that field per type
 	sites   []*callSite
 	globals []string
 	expects []*lang.ExpectDecl
 }
+
+// fieldGetters resolves a field name for each value type, so that a field
+// read costs no map lookup.
+type fieldGetters [rt.TWord + 1]rt.FieldGetter
 
 type binop uint8
 
@@ -188,6 +193,12 @@ func Compile(file *lang.File) (*Program, error) {
 			c.emit(opRetNil, 0, 0, t.Body.Close.Pos)
 			c.finish()
 			c.prog.threads = append(c.prog.threads, f)
+		}
+	}
+	c.prog.fields = make([]fieldGetters, len(c.prog.names))
+	for i, n := range c.prog.names {
+		for t := range c.prog.fields[i] {
+			c.prog.fields[i][t], _ = rt.LookupField(rt.Type(t), n)
 		}
 	}
 	c.prog.globals = make([]string, len(c.globalIx))

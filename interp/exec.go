@@ -93,6 +93,13 @@ func (m *Machine) exec(t *Thread) (ok, yield bool) {
 			}
 		case opField:
 			n := len(t.stack) - 1
+			if x := t.stack[n]; int(x.T) < len(p.fields[in.a]) {
+				if get := p.fields[in.a][x.T]; get != nil {
+					t.stack[n] = get(m.k, x.Obj)
+					break
+				}
+			}
+			// nil, or no such field: Field explains.
 			v, err := m.k.Field(t.stack[n], p.names[in.a])
 			if err != nil {
 				m.fail(t, f.pos[in.pos], err.Error())
@@ -132,8 +139,7 @@ func (m *Machine) exec(t *Thread) (ok, yield bool) {
 			n := len(t.stack) - site.nargs
 			call := t.call
 			if call == nil {
-				call = &rt.Call{K: m.k, T: t.Task}
-				t.call = call
+				call = t.newCall(m.k)
 			}
 			call.Op, call.Pos, call.Ret = site.op, pos, rt.Nil
 			call.Args = append(call.Args[:0], t.stack[n:]...)
