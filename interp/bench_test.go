@@ -1,0 +1,83 @@
+package interp
+
+import (
+	"fmt"
+	"testing"
+	"time"
+)
+
+// benchScripts are lock-heavy two-thread scripts: nearly every statement
+// is a kernel operation, so the step rate measures the exec loop, the
+// scheduler, Call reuse, Task.Acquire/Release and the lockdep checks.
+var benchScripts = []struct {
+	name string
+	src  string
+}{
+	{"mmap_read", `
+mm m
+thread a { repeat %[1]d { mmap_read_lock(m); mmap_read_unlock(m) } }
+thread b { repeat %[1]d { mmap_read_lock(m); mmap_read_unlock(m) } }
+expect ok
+`},
+	{"i_mmap_ptl", `
+mm m
+file f
+thread a { repeat %[1]d { i_mmap_lock_write(f); spin_lock(m.page_table_lock); spin_unlock(m.page_table_lock); i_mmap_unlock_write(f) } }
+thread b { repeat %[1]d { i_mmap_lock_write(f); spin_lock(m.page_table_lock); spin_unlock(m.page_table_lock); i_mmap_unlock_write(f) } }
+expect ok
+`},
+}
+
+// BenchmarkStepRate reports script statements executed per second.
+func BenchmarkStepRate(b *testing.B) {
+	const iters = 100_000
+	for _, bs := range benchScripts {
+		b.Run(bs.name, func(b *testing.B) {
+			prog, err := LoadSource(bs.name+".mms", fmt.Appendf(nil, bs.src, iters))
+			if err != nil {
+				b.Fatal(err)
+			}
+			var steps int64
+			var elapsed time.Duration
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				start := time.Now()
+				res := Run(prog, Options{MaxSteps: 1 << 40})
+				elapsed += time.Since(start)
+				if len(res.Diagnostics) != 0 {
+					b.Fatalf("unexpected diagnostics: %v", res.Diagnostics)
+				}
+				steps += res.Steps
+			}
+			b.ReportMetric(float64(steps)/elapsed.Seconds(), "steps/s")
+			b.ReportMetric(float64(steps)/float64(b.N), "steps/op")
+		})
+	}
+}
+
+// TestStepsDoNotAllocate checks that the hot path allocates nothing per
+// step: a run 20 times longer makes only a few more allocations (the
+// schedule log's chunks and the Result.Schedule slice).
+func TestStepsDoNotAllocate(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow")
+	}
+	for _, bs := range benchScripts {
+		allocs := func(n int) float64 {
+			prog, err := LoadSource(bs.name+".mms", fmt.Appendf(nil, bs.src, n))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return testing.AllocsPerRun(3, func() {
+				if res := Run(prog, Options{}); len(res.Diagnostics) != 0 {
+					t.Fatalf("unexpected diagnostics: %v", res.Diagnostics)
+				}
+			})
+		}
+		short, long := allocs(1000), allocs(20000)
+		if long-short > 20 {
+			t.Errorf("%s: %v allocations for 1000 iterations, %v for 20000: the step loop allocates", bs.name, short, long)
+		}
+	}
+}
