@@ -57,7 +57,9 @@ func CheckExpectations(p *Program, res *Result) []Mismatch {
 func matches(e *lang.ExpectDecl, d *rt.Diagnostic) bool {
 	switch e.Kind {
 	case "deadlock":
-		return d.Kind == rt.Deadlock
+		if d.Kind != rt.Deadlock {
+			return false
+		}
 	case "violation":
 		if d.Kind != rt.Violation {
 			return false

@@ -38,7 +38,7 @@ func check(f *File) error {
 				if it.Text == "" {
 					errs.Add(it.Pos, "expect %s needs a quoted message substring", it.Kind)
 				}
-			default:
+			case "ok":
 				if it.Text != "" || it.AtLine != 0 {
 					errs.Add(it.Pos, "expect %s takes no message or line", it.Kind)
 				}

@@ -71,7 +71,7 @@ func f() {
 ---
 expect violation ### "expect violation needs a quoted message substring"
 expect ok "no" ### "expect ok takes no message or line"
-expect deadlock at 3 ### "expect deadlock takes no message or line"
+expect ok at 3 ### "expect ok takes no message or line"
 expect fatal ### "expect fatal needs"
 expect error ### "expect error needs"
 ---
