@@ -51,6 +51,12 @@ func FuzzRun(f *testing.F) {
 	for _, s := range benchScripts {
 		f.Add(s.src)
 	}
+	for _, tc := range compileErrorTests {
+		f.Add(tc.src)
+	}
+	for _, tc := range runtimeErrorTests {
+		f.Add(tc.src)
+	}
 	f.Fuzz(func(t *testing.T, src string) {
 		const filename = "fuzz.mms"
 		var (
