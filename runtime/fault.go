@@ -3,6 +3,7 @@ package runtime
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/mmscript/mmscript/mmcore"
 )
@@ -324,6 +325,19 @@ func (c *Call) userAccess(m *MM, addr mmcore.Addr, write bool, k func(ok bool) R
 		})
 	}
 	return slow()
+}
+
+// words splits a |-combination into its words, in order, so that an error
+// names the first bad word (ranging over wordSet's map would name a random
+// one, and a run would not reproduce its diagnostics).
+func words(w string) []string {
+	var out []string
+	for _, x := range strings.Split(w, "|") {
+		if x != "" {
+			out = append(out, x)
+		}
+	}
+	return out
 }
 
 func wordSet(w string) map[string]bool {

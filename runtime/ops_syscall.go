@@ -12,7 +12,7 @@ import (
 
 func protOf(w string) (mmcore.Prot, error) {
 	var p mmcore.Prot
-	for word := range wordSet(w) {
+	for _, word := range words(w) {
 		switch word {
 		case "none":
 		case "read":
@@ -50,7 +50,7 @@ var mapFlagWords = map[string]mmcore.MapFlags{
 func mapFlagsOf(w string) (mmcore.MapFlags, bool, error) {
 	var f mmcore.MapFlags
 	hint := false
-	for word := range wordSet(w) {
+	for _, word := range words(w) {
 		x, ok := mapFlagWords[word]
 		if !ok {
 			return 0, false, fmt.Errorf("unknown mmap flag %q", word)
