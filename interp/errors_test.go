@@ -184,6 +184,10 @@ var runtimeErrorTests = []struct {
 		"test.mms:2:12: assert: assertion failed: a VMA"},
 	{"runtime word check", "mm m\nmmap(m, 0x1000, pages=4, prot=rw|exex)\n",
 		"test.mms:2:1: error: mmap: unknown prot \"exex\" (want r, rw, rx, rwx, none, or read|write|exec)"},
+	{"first bad word of several", "mm m\nmmap(m, 0x1000, prot=foo|bar|baz|qux)\n",
+		"test.mms:2:1: error: mmap: unknown prot \"foo\" (want r, rw, rx, rwx, none, or read|write|exec)"},
+	{"bad mmap flag", "mm m\nmmap(m, 0x1000, flags=shared|populte|zzz)\n",
+		"test.mms:2:1: error: mmap: unknown mmap flag \"populte\""},
 	{"not a spinlock", "mm m\nthread t { spin_lock(m.mmap_lock) }\n",
 		"test.mms:2:12: error: spin_lock: m->mmap_lock is not a spinlock"},
 	{"no overflow trap", "x = -9223372036854775807 - 1\nassert x / -1 == x, \"wraps\"\nassert x % -1 == 0, \"zero\"\n", ""},
@@ -241,5 +245,21 @@ func TestErrorInSetupStopsRun(t *testing.T) {
 				t.Errorf("got\n%s\nwant\n%s", got, tc.want)
 			}
 		})
+	}
+}
+
+// TestRuntimeErrorsReproducible runs each runtime-error script several
+// times: a run must reproduce its diagnostics exactly (no map order may
+// leak into a message).
+func TestRuntimeErrorsReproducible(t *testing.T) {
+	for _, tc := range runtimeErrorTests {
+		prog := load(t, tc.src)
+		first := diagLines(Run(prog, Options{MaxSteps: 100_000}))
+		for range 20 {
+			if got := diagLines(Run(prog, Options{MaxSteps: 100_000})); got != first {
+				t.Errorf("%s: runs differ:\n%s\n%s", tc.name, first, got)
+				break
+			}
+		}
 	}
 }
