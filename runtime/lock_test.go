@@ -309,7 +309,7 @@ func TestLockdepInversionOfDocumentedOrder(t *testing.T) {
 		rel = append(rel, r.Msg)
 	}
 	all := strings.Join(rel, "; ")
-	for _, want := range []string{"f->i_mmap_rwsem (i_mmap_rwsem) taken here", "existing dependency mmap_lock -> folio_lock (documented order",
+	for _, want := range []string{"f->i_mmap_rwsem (i_mmap_rwsem) taken here", "existing dependency mmap_lock -> vma_lock (documented order",
 		"existing dependency vma_lock -> i_mmap_rwsem (documented order"} {
 		if !strings.Contains(all, want) {
 			t.Errorf("related %q lacks %q", all, want)

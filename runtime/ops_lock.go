@@ -190,8 +190,6 @@ func init() {
 			v := c.Args[0].Obj.(*mmcore.VMA)
 			return c.release(c.K.vmaState(v).Lock, Read)
 		}})
-	ruleStartWrite := &Rule{"vma_start_write/needs-mmap-write", "vma_start_write() needs the mmap lock held for write",
-		"include/linux/mmap_lock.h: __vma_raw_mm_seqnum() -> mmap_assert_write_locked()", WARN}
 	defOp(&Op{Name: "vma_start_write", Params: vmaParam,
 		API: register(&API{Name: "vma_start_write", Section: "1.1",
 			Hold:    "the mmap lock for write",
@@ -320,6 +318,9 @@ func init() {
 			Rules: []*Rule{ruleSleepInAtomic}}),
 		Fn: func(c *Call) Result { c.T.MightSleep("msleep()"); return ok }})
 }
+
+var ruleStartWrite = &Rule{"vma_start_write/needs-mmap-write", "vma_start_write() needs the mmap lock held for write",
+	"include/linux/mmap_lock.h: __vma_raw_mm_seqnum() -> mmap_assert_write_locked()", WARN}
 
 // vmaStartWrite write-locks v for the task: the mmap write lock must be
 // held; the wait for readers is skipped for a VMA being set up (detached,

@@ -137,7 +137,7 @@ func init() {
 					}
 				}
 				return seq(len(old), func(i int, next func() Result) Result {
-					return c.vmaStartWrite(old[i], ruleStartWriteInternal, next)
+					return c.vmaStartWrite(old[i], ruleStartWrite, next)
 				}, func() Result {
 					v, unmapped, err := m.Core.PrepareMmap(addr, length, prot, flags, coreFile, uint64(pgoff))
 					if err != nil {
@@ -158,7 +158,7 @@ func init() {
 								}
 								// __mmap_region write-locks the new VMA before it
 								// becomes visible; it stays so until the unlock.
-								return c.vmaStartWrite(v, ruleStartWriteInternal, func() Result { return finish(Obj(TVMA, v)) })
+								return c.vmaStartWrite(v, ruleStartWrite, func() Result { return finish(Obj(TVMA, v)) })
 							}
 							if o == nil || o.Mmap == nil {
 								return insert()
@@ -208,7 +208,7 @@ func init() {
 					vmas = append(vmas, v)
 				}
 				return seq(len(vmas), func(i int, next func() Result) Result {
-					return c.vmaStartWrite(vmas[i], ruleStartWriteInternal, next)
+					return c.vmaStartWrite(vmas[i], ruleStartWrite, next)
 				}, func() Result {
 					removed, err := m.Core.Munmap(addr, length)
 					rc := int64(0)
@@ -261,9 +261,6 @@ func init() {
 			Source: "include/asm-generic/memory_model.h: page_to_pfn()"}),
 		Fn: func(c *Call) Result { return done(Int(int64(c.page(0).PFN))) }})
 }
-
-var ruleStartWriteInternal = &Rule{"vma_start_write/needs-mmap-write", "vma_start_write() needs the mmap lock held for write",
-	"include/linux/mmap_lock.h: __vma_raw_mm_seqnum() -> mmap_assert_write_locked()", WARN}
 
 // openSplits calls vm_ops->open on the VMAs a split at start or end just
 // created (__split_vma duplicates the VMA and opens the copy), under the
