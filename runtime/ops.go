@@ -104,26 +104,34 @@ var HandlerSlots = map[string][]string{
 	"pte_entry":    {"addr", "pfn"},
 }
 
-// SetHandler installs h in the slot named name.
-func (o *Ops) SetHandler(name string, h *Handler) bool {
+// slot returns the field that holds the handler named name, or nil.
+func (o *Ops) slot(name string) **Handler {
 	switch name {
 	case "fault":
-		o.Fault = h
+		return &o.Fault
 	case "map_pages":
-		o.MapPages = h
+		return &o.MapPages
 	case "page_mkwrite":
-		o.PageMkwrite = h
+		return &o.PageMkwrite
 	case "open":
-		o.Open = h
+		return &o.Open
 	case "close":
-		o.Close = h
+		return &o.Close
 	case "mmap":
-		o.Mmap = h
+		return &o.Mmap
 	case "pte_entry":
-		o.PteEntry = h
-	default:
+		return &o.PteEntry
+	}
+	return nil
+}
+
+// SetHandler installs h in the slot named name (a key of HandlerSlots).
+func (o *Ops) SetHandler(name string, h *Handler) bool {
+	p := o.slot(name)
+	if p == nil {
 		return false
 	}
+	*p = h
 	return true
 }
 
