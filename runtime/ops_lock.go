@@ -275,7 +275,7 @@ func init() {
 		API: register(&API{Name: "folio_lock", Section: "1.1", Hold: "not this folio's lock", Takes: "the folio lock (PG_locked)",
 			Sleeps: "yes", Asserts: "might_sleep(); no lockdep map, so order and recursion go unchecked",
 			Source: "include/linux/pagemap.h: folio_lock()", Rules: []*Rule{ruleSleepInAtomic},
-			Notes:  "documented order: mmap_lock -> folio_lock -> VMA write lock -> i_mmap_rwsem; a violation shows only as the deadlock it causes"}),
+			Notes: "documented order: mmap_lock -> folio_lock -> VMA write lock -> i_mmap_rwsem; a violation shows only as the deadlock it causes"}),
 		Fn: func(c *Call) Result { return c.lock(c.K.folioLock(c.page(0)), Write, func() Result { return ok }) }})
 	defOp(&Op{Name: "folio_trylock", Params: pageParam, Result: TBool,
 		API: register(&API{Name: "folio_trylock", Section: "1.1", Hold: "nothing", Takes: "the folio lock if free",
