@@ -305,6 +305,9 @@ func init() {
 			}
 			c.T.MightSleep(c.Op.Name)
 			m := mmOf(v.MM())
+			if end := addr + mmcore.Addr(size); end < addr || addr < v.Start() || end > v.End() {
+				return done(Int(-int64(mmcore.EINVAL))) // before any work, as remap_pfn_range_internal
+			}
 			if v.Attached() && m.MmapLock.heldBy(c.T) != Write {
 				c.K.violate(c.T, ruleRemapLock, fmt.Sprintf("remap_pfn_range on live %s without %s held for write: races on vm_flags and vm_pgoff", VMAName(v), m.MmapLock.Name))
 			}
