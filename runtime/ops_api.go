@@ -585,10 +585,16 @@ func init() {
 // under each table's PTE lock.
 func (c *Call) walkVMA(m *MM, v *mmcore.VMA, start, end mmcore.Addr, o *Ops, count *int64, k func() Result) Result {
 	var addrs []mmcore.Addr
-	for a := start &^ (mmcore.PageSize - 1); a < end; a += mmcore.PageSize {
-		if m.Core.Walk(a).Present() {
+	for a := start &^ (mmcore.PageSize - 1); a < end && a >= start&^(mmcore.PageSize-1); {
+		w := m.Core.Walk(a)
+		if w.PTETable() == nil { // no PTE table: skip to the next PMD
+			a = (a | (mmcore.PMD_SIZE - 1)) + 1
+			continue
+		}
+		if w.Present() {
 			addrs = append(addrs, a)
 		}
+		a += mmcore.PageSize
 	}
 	return seq(len(addrs), func(i int, next func() Result) Result {
 		a := addrs[i]
