@@ -1,6 +1,7 @@
 package interp
 
 import (
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -33,6 +34,11 @@ const fuzzMaxSteps = 20_000
 // A deadlock report's schedule, parsed back, must replay the same
 // diagnostics.
 //
+// testdata/fuzz/FuzzRun keeps inputs that once crashed or hung: huge_ranges
+// is a reduced script of TestGeneratedScripts that looped for minutes inside
+// one remap_pfn_range (a huge size walked page by page; fixed in runtime by
+// 0fa498d and 0c3089a).
+//
 //	go test -run '^$' -fuzz FuzzRun -fuzztime 5m -fuzzminimizetime 0 ./interp
 func FuzzRun(f *testing.F) {
 	for _, pattern := range []string{"../examples/*.mms", "testdata/*.mms"} {
@@ -56,6 +62,10 @@ func FuzzRun(f *testing.F) {
 	}
 	for _, tc := range runtimeErrorTests {
 		f.Add(tc.src)
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 40 {
+		f.Add(genScript(r))
 	}
 	f.Fuzz(func(t *testing.T, src string) {
 		const filename = "fuzz.mms"
