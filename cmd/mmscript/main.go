@@ -83,6 +83,19 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	}
 	prog, err := interp.Load(fl.Arg(0))
 	if err != nil {
+		if *asJSON {
+			var el lang.ErrorList
+			if errors.As(err, &el) {
+				var ds []*rt.Diagnostic
+				for _, e := range el {
+					ds = append(ds, &rt.Diagnostic{Kind: rt.Error, Pos: e.Pos, Rule: "syntax", Msg: e.Msg})
+				}
+				if err := rt.WriteJSON(stdout, ds); err != nil {
+					fmt.Fprintln(stderr, "mmscript:", err)
+				}
+				return 2
+			}
+		}
 		printLoadError(stderr, err)
 		return 2
 	}
