@@ -758,10 +758,9 @@ func contains(xs []string, s string) bool {
 
 // suggest returns " (did you mean X?)" for the closest known name.
 func suggest(name string, known []string) string {
-	best, bestD := "", 3
-	if len(name) <= 3 {
-		bestD = 2
-	}
+	// At most two edits, and fewer than the name has letters: "y" is not
+	// a typo of "m".
+	best, bestD := "", min(3, len(name))
 	for _, k := range known {
 		if strings.HasPrefix(k, " ") {
 			continue

@@ -41,20 +41,18 @@ type Thread struct {
 	call  *rt.Call   // reusable call record; nil while a native frame holds it
 	spare []*rt.Call // finished call records of returned native frames
 	end   lang.Pos
-	turns int
 	idx   int // index in Machine.threads
 }
 
 // frame is a script frame, or a native one holding an operation's
 // continuation while it waits or while a handler it called runs.
 type frame struct {
-	f     *fn
-	pc    int
-	base  int // locals start here in Thread.stack; operands follow them
-	cont  rt.Cont
-	call  *rt.Call
-	desc  string // the handler's description, for Task.Stack
-	ready bool   // the native frame's handler has returned: run cont
+	f    *fn
+	pc   int
+	base int // locals start here in Thread.stack; operands follow them
+	cont rt.Cont
+	call *rt.Call
+	desc string // the handler's description, for Task.Stack
 }
 
 // Result is the outcome of a run.
@@ -77,11 +75,9 @@ type Machine struct {
 	sched    schedLog // the thread of each turn
 	rng      *rand.Rand
 	runnable []*Thread // scratch buffer of schedule
-	errDiag  bool
 }
 
-// Run compiles nothing: it runs a compiled program once and returns what
-// it found.
+// Run runs a compiled program once and returns what it found.
 func Run(p *Program, opts Options) *Result {
 	m := &Machine{prog: p, opts: opts, k: rt.NewKernel(), globals: make([]rt.Value, len(p.globals))}
 	m.max = opts.MaxSteps
@@ -294,7 +290,6 @@ func (m *Machine) fail(t *Thread, pos lang.Pos, msg string) {
 // turn runs t until it has performed one kernel-operation step, finished,
 // or failed. It returns false when the whole run must stop (step limit).
 func (m *Machine) turn(t *Thread) bool {
-	t.turns++
 	for !t.done {
 		top := &t.fr[len(t.fr)-1]
 		if top.cont != nil {

@@ -18,6 +18,9 @@ func check(f *File) error {
 	for _, it := range f.Items {
 		switch it := it.(type) {
 		case *ThreadDecl:
+			if it.Name == "main" {
+				errs.Add(it.Pos, "thread name main is reserved for the set-up code")
+			}
 			dup(threads, "thread", it.Name, it.Pos)
 			checkBlock(&errs, it.Body, false)
 		case *OpsDecl:
