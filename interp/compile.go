@@ -12,29 +12,30 @@ import (
 type opcode uint8
 
 const (
-	opStmt   opcode = iota // statement boundary: counts a step
-	opConst                // push consts[A]
-	opLoadL                // push locals[A]
-	opStoreL               // locals[A] = pop
-	opLoadG                // push globals[A]
-	opStoreG               // globals[A] = pop
-	opCheckT               // check the type of the top against declared type A (nil allowed for objects)
-	opField                // replace top with its field names[A]
-	opUnary                // A: '-' or '!'
-	opBinary               // A: binop
-	opAndJ                 // if !top: top=false, jump B; else pop
-	opOrJ                  // if top: top=true, jump B; else pop
-	opToBool               // top = bool(top)
-	opJmp                  // jump B
-	opJmpF                 // pop; jump B if false
-	opPop                  // pop
-	opOpCall               // kernel operation sites[A]
-	opFnCall               // script function funcs[A] with B args
-	opRet                  // return pop
-	opRetNil               // return nil
-	opAssert               // pop; fail with consts[A] if false
-	opNewObj               // push a fresh object of type A named consts[B]
-	opPrint                // print B values
+	opStmt    opcode = iota // statement boundary: counts a step
+	opConst                 // push consts[A]
+	opLoadL                 // push locals[A]
+	opStoreL                // locals[A] = pop
+	opLoadG                 // push globals[A]
+	opStoreG                // globals[A] = pop
+	opCheckT                // check the type of the top against declared type A (nil allowed for objects)
+	opField                 // replace top with its field names[A]
+	opUnary                 // A: '-' or '!'
+	opBinary                // A: binop
+	opAndJ                  // if !top: top=false, jump B; else pop
+	opOrJ                   // if top: top=true, jump B; else pop
+	opToBool                // top = bool(top)
+	opJmp                   // jump B
+	opJmpF                  // pop; jump B if false
+	opPop                   // pop
+	opOpCall                // kernel operation sites[A]
+	opFnCall                // script function funcs[A] with B args
+	opRet                   // return pop
+	opRetNil                // return nil
+	opAssert                // pop; fail with consts[A] if false
+	opNewObj                // push a fresh object of type A named names[B]
+	opNewLock               // push a fresh script lock of declaration lockDecls[A]
+	opPrint                 // print B values
 )
 
 type instr struct {
@@ -75,6 +76,13 @@ type Program struct {
 	sites   []*callSite
 	globals []string
 	expects []*lang.ExpectDecl
+	// lockDecls are the script's mutex and spinlock declarations.
+	lockDecls []lockDecl
+}
+
+type lockDecl struct {
+	name string
+	spin bool
 }
 
 // fieldGetters resolves a field name for each value type, so that a field
@@ -359,9 +367,14 @@ func (c *compiler) stmt(s lang.Stmt) {
 	c.emit(opStmt, 0, 0, pos)
 	switch s := s.(type) {
 	case *lang.VarDecl:
+		if s.Type == "mutex" || s.Type == "spinlock" {
+			c.lockDecl(s)
+			return
+		}
 		t, ok := rt.TypeByName(s.Type)
 		if !ok {
-			c.errorf(pos, "unknown type %s (want mm, file, page, vma, vmf, pte, lock, int, bool or string)", s.Type)
+			c.errorf(pos, "unknown type %s (want mm, file, page, vma, vmf, pte, lock, mutex, spinlock, int, bool or string)%s",
+				s.Type, suggest(s.Type, []string{"mm", "file", "page", "vma", "vmf", "pte", "lock", "mutex", "spinlock", "int", "bool", "string"}))
 			return
 		}
 		if s.Value == nil {
@@ -444,6 +457,23 @@ func (c *compiler) stmt(s lang.Stmt) {
 	default:
 		c.errorf(pos, "unsupported statement %T", s)
 	}
+}
+
+// lockDecl compiles `mutex NAME` or `spinlock NAME`: a lock of the script's
+// own (a driver's mutex). Each declaration is one lockdep class, as a
+// statically declared lock is in the kernel.
+func (c *compiler) lockDecl(s *lang.VarDecl) {
+	if s.Value != nil {
+		c.errorf(s.Value.Position(), "a %s is declared without a value: %s %s", s.Type, s.Type, s.Name)
+		return
+	}
+	if len(c.prog.lockDecls) >= rt.MaxScriptLocks {
+		c.errorf(s.Pos, "too many mutex and spinlock declarations (at most %d)", rt.MaxScriptLocks)
+		return
+	}
+	c.prog.lockDecls = append(c.prog.lockDecls, lockDecl{name: s.Name, spin: s.Type == "spinlock"})
+	c.emit(opNewLock, int32(len(c.prog.lockDecls)-1), 0, s.Pos)
+	c.store(s.Pos, s.Name, true)
 }
 
 // hidden allocates an unnamed local (loop counters). In the set-up code

@@ -2,6 +2,7 @@ package interp
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -48,9 +49,9 @@ var compileErrorTests = []struct {
 	{"local of another thread", "thread a { x = 1 }\nthread b { y = x }\n",
 		"test.mms:2:16: undefined: x"},
 	{"unknown type", "vmaa v = nil\n",
-		"test.mms:1:1: unknown type vmaa (want mm, file, page, vma, vmf, pte, lock, int, bool or string)"},
+		"test.mms:1:1: unknown type vmaa (want mm, file, page, vma, vmf, pte, lock, mutex, spinlock, int, bool or string) (did you mean vma?)"},
 	{"unknown type in a thread", "thread t { word w = nil }\n",
-		"test.mms:1:12: unknown type word (want mm, file, page, vma, vmf, pte, lock, int, bool or string)"},
+		"test.mms:1:12: unknown type word (want mm, file, page, vma, vmf, pte, lock, mutex, spinlock, int, bool or string)"},
 	{"unknown handler", "ops drv { faul(vmf) { return 0 } }\n",
 		"test.mms:1:11: unknown handler faul in ops drv (want one of close, fault, map_pages, mmap, open, page_mkwrite, pte_entry) (did you mean fault?)"},
 	{"handler parameter count", "ops drv { fault(vmf, x) { return 0 } }\n",
@@ -90,6 +91,17 @@ var compileErrorTests = []struct {
 		"test.mms:1:12: unknown operation nope\n" +
 			"test.mms:2:1: cannot assign to constant VM_IO\n" +
 			"test.mms:4:1: m redeclared"},
+	{"mutex with a value", "mutex mu = 1\n", "test.mms:1:12: a mutex is declared without a value: mutex mu"},
+	{"too many locks", manyLocks(55), "test.mms:55:1: too many mutex and spinlock declarations (at most 54)"},
+}
+
+// manyLocks declares n mutexes, one per line.
+func manyLocks(n int) string {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, "mutex l%d\n", i)
+	}
+	return b.String()
 }
 
 func TestCompileErrors(t *testing.T) {
@@ -190,6 +202,12 @@ var runtimeErrorTests = []struct {
 		"test.mms:2:1: error: mmap: unknown mmap flag \"populte\""},
 	{"not a spinlock", "mm m\nthread t { spin_lock(m.mmap_lock) }\n",
 		"test.mms:2:12: error: spin_lock: m->mmap_lock is not a spinlock"},
+	{"mutex_lock on a spinlock", "spinlock s\nthread t { mutex_lock(s) }\n",
+		"test.mms:2:12: error: mutex_lock: s is not a mutex"},
+	{"spin_lock on a mutex", "mutex mu\nthread t { spin_lock(mu) }\n",
+		"test.mms:2:12: error: spin_lock: mu is not a spinlock"},
+	{"mutex_lock on a kernel lock", "mm m\nthread t { mutex_lock(m.mmap_lock) }\n",
+		"test.mms:2:12: error: mutex_lock: m->mmap_lock is not a mutex"},
 	{"no overflow trap", "x = -9223372036854775807 - 1\nassert x / -1 == x, \"wraps\"\nassert x % -1 == 0, \"zero\"\n", ""},
 }
 

@@ -113,6 +113,9 @@ func (m *Machine) exec(t *Thread) (ok, yield bool) {
 				return true, true
 			}
 			t.stack = append(t.stack, v)
+		case opNewLock:
+			d := p.lockDecls[in.a]
+			t.stack = append(t.stack, rt.Obj(rt.TLock, m.k.NewScriptLock(m.lockClasses[in.a], d.name, d.spin)))
 		case opAssert:
 			n := len(t.stack) - 1
 			v := t.stack[n]

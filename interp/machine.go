@@ -75,6 +75,8 @@ type Machine struct {
 	sched    schedLog // the thread of each turn
 	rng      *rand.Rand
 	runnable []*Thread // scratch buffer of schedule
+	// lockClasses are the lockdep classes of the script's lock declarations.
+	lockClasses []rt.Class
 }
 
 // Run runs a compiled program once and returns what it found.
@@ -86,6 +88,9 @@ func Run(p *Program, opts Options) *Result {
 	}
 	if opts.Seed != 0 {
 		m.rng = rand.New(rand.NewPCG(opts.Seed, opts.Seed^0x9e3779b97f4a7c15))
+	}
+	for _, d := range p.lockDecls {
+		m.lockClasses = append(m.lockClasses, m.k.NewLockClass(d.name))
 	}
 	res := &Result{}
 	// Set-up runs alone, to completion, as thread "main". The threads

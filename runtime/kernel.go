@@ -39,6 +39,29 @@ func NewKernel() *Kernel {
 	}
 }
 
+// MaxScriptLocks is how many lock classes scripts may declare.
+const MaxScriptLocks = int(maxClasses - ClassUser)
+
+// NewLockClass allocates the lockdep class of a lock a script declares.
+// Callers allocate at most MaxScriptLocks; beyond that it returns the last
+// class again (sharing a class can only add reports, never hide one).
+func (k *Kernel) NewLockClass(name string) Class {
+	c, ok := k.dep.newClass(name)
+	if !ok {
+		return maxClasses - 1
+	}
+	return c
+}
+
+// NewScriptLock makes a lock of class c: a mutex (sleeping, exclusive) or
+// a spinlock.
+func (k *Kernel) NewScriptLock(c Class, name string, spin bool) *Lock {
+	if spin {
+		return NewLock(c, Spin, name)
+	}
+	return NewLock(c, BitLock, name)
+}
+
 // NewTask adds a task (a kernel thread).
 func (k *Kernel) NewTask(name string) *Task {
 	t := &Task{ID: len(k.Tasks), Name: name, CPU: len(k.Tasks), k: k}

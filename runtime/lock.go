@@ -1,6 +1,10 @@
 package runtime
 
-import "github.com/mmscript/mmscript/lang"
+import (
+	"fmt"
+
+	"github.com/mmscript/mmscript/lang"
+)
 
 // Class is a lock class in lockdep's sense: every mmap_lock is one class,
 // every split PTE lock another. Lock-order rules and the dependency graph
@@ -21,11 +25,13 @@ const (
 	ClassPMDLock       // split PMD lock
 	ClassPTELock       // split PTE lock
 	ClassRCU
-	ClassUser // a lock a script declares for itself
-	numClasses
+	// ClassUser is the first class of the locks a script declares (mutex,
+	// spinlock); each declared lock gets a class of its own, up to maxClasses.
+	ClassUser
+	maxClasses = 64
 )
 
-var classNames = [numClasses]string{
+var classNames = [ClassUser]string{
 	ClassNone:          "none",
 	ClassMmapLock:      "mmap_lock",
 	ClassFolioLock:     "folio_lock",
@@ -36,14 +42,13 @@ var classNames = [numClasses]string{
 	ClassPMDLock:       "pmd_lock",
 	ClassPTELock:       "pte_lock",
 	ClassRCU:           "rcu_read_lock",
-	ClassUser:          "user lock",
 }
 
 func (c Class) String() string {
-	if c < numClasses {
+	if c < ClassUser {
 		return classNames[c]
 	}
-	return "?"
+	return fmt.Sprintf("lock class %d", c)
 }
 
 // Kind is how a lock behaves.

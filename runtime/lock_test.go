@@ -545,3 +545,39 @@ func TestDeadlockReportNamesWaitersAndHolders(t *testing.T) {
 		}
 	}
 }
+
+// A script's locks are lockdep classes of their own: an order between two
+// of them, and between one and a kernel lock, is learned and checked.
+func TestScriptLockClasses(t *testing.T) {
+	k := NewKernel()
+	a := k.NewScriptLock(k.NewLockClass("a"), "a", false)
+	b := k.NewScriptLock(k.NewLockClass("b"), "b", true)
+	if a.Class == b.Class || a.Class < ClassUser || b.Class < ClassUser {
+		t.Fatalf("classes %d %d", a.Class, b.Class)
+	}
+	if a.Kind != BitLock || b.Kind != Spin {
+		t.Fatalf("kinds %v %v", a.Kind, b.Kind)
+	}
+	t1 := k.NewTask("t1")
+	t1.Acquire(a, Write)
+	t1.Acquire(b, Write)
+	t1.Release(b, Write)
+	t1.Release(a, Write)
+	if len(k.Diagnostics()) != 0 {
+		t.Fatalf("a -> b reported: %v", k.Diagnostics()[0])
+	}
+	t2 := k.NewTask("t2")
+	t2.Acquire(b, Write)
+	t2.Acquire(a, Write) // b -> a against the learned a -> b
+	ds := k.Diagnostics()
+	if len(ds) == 0 || ds[len(ds)-1].Rule != "lockdep/circular" || !strings.Contains(ds[len(ds)-1].Msg, "taking a (a) while holding b (b), but a -> b is established") {
+		t.Fatalf("diagnostics %v", ds)
+	}
+	// Classes run out after MaxScriptLocks; NewLockClass then shares the last.
+	for i := 2; i < MaxScriptLocks; i++ {
+		k.NewLockClass("x")
+	}
+	if c := k.NewLockClass("over"); c != maxClasses-1 {
+		t.Fatalf("class beyond the limit = %d", c)
+	}
+}

@@ -16,12 +16,13 @@ import (
 // code runs: the normal fault, munmap and reclaim paths take these locks in
 // this order all the time.
 type lockdep struct {
-	reach [numClasses]uint32 // reach[a] has bit b if b is reachable from a
-	edges [numClasses][numClasses]edgeOrigin
+	reach [maxClasses]uint64 // reach[a] has bit b if b is reachable from a
+	adj   [maxClasses]uint64 // adj[a] has bit b for a recorded edge a -> b
+	from  map[[2]Class]edgeOrigin
+	names []string // the names of user classes, from ClassUser on
 }
 
 type edgeOrigin struct {
-	set    bool
 	pos    lang.Pos // where a script made the edge; zero for a seeded one
 	thread string
 }
@@ -45,22 +46,42 @@ var documentedOrder = [][2]Class{
 }
 
 func newLockdep() *lockdep {
-	d := &lockdep{}
+	d := &lockdep{from: map[[2]Class]edgeOrigin{}}
 	for _, e := range documentedOrder {
-		d.add(e[0], e[1], edgeOrigin{set: true})
+		d.add(e[0], e[1], edgeOrigin{})
 	}
 	return d
+}
+
+// newClass allocates a class for a lock a script declares: lockdep gives
+// each statically declared lock a class of its own.
+func (d *lockdep) newClass(name string) (Class, bool) {
+	c := ClassUser + Class(len(d.names))
+	if c >= maxClasses {
+		return 0, false
+	}
+	d.names = append(d.names, name)
+	return c, true
+}
+
+// name is how reports name a class.
+func (d *lockdep) name(c Class) string {
+	if c >= ClassUser && int(c-ClassUser) < len(d.names) {
+		return d.names[c-ClassUser]
+	}
+	return c.String()
 }
 
 func (d *lockdep) reaches(a, b Class) bool { return d.reach[a]&(1<<b) != 0 }
 
 func (d *lockdep) add(a, b Class, o edgeOrigin) {
-	if d.edges[a][b].set {
+	if d.adj[a]&(1<<b) != 0 {
 		return // known edge: reach already includes it
 	}
-	d.edges[a][b] = o
+	d.adj[a] |= 1 << b
+	d.from[[2]Class{a, b}] = o
 	nb := d.reach[b] | 1<<b
-	for x := Class(0); x < numClasses; x++ {
+	for x := Class(0); x < maxClasses; x++ {
 		if x == a || d.reach[x]&(1<<a) != 0 {
 			d.reach[x] |= nb
 		}
@@ -69,8 +90,8 @@ func (d *lockdep) add(a, b Class, o edgeOrigin) {
 
 // path returns a chain of classes from a to b along recorded edges.
 func (d *lockdep) path(a, b Class) []Class {
-	prev := [numClasses]Class{}
-	seen := uint32(1) << a
+	var prev [maxClasses]Class
+	seen := uint64(1) << a
 	queue := []Class{a}
 	for len(queue) > 0 {
 		x := queue[0]
@@ -82,8 +103,8 @@ func (d *lockdep) path(a, b Class) []Class {
 			}
 			return append([]Class{a}, p...)
 		}
-		for y := Class(0); y < numClasses; y++ {
-			if d.edges[x][y].set && seen&(1<<y) == 0 {
+		for y := Class(0); y < maxClasses; y++ {
+			if d.adj[x]&(1<<y) != 0 && seen&(1<<y) == 0 {
 				seen |= 1 << y
 				prev[y] = x
 				queue = append(queue, y)
@@ -98,8 +119,8 @@ func (d *lockdep) describe(a, b Class) []Related {
 	p := d.path(a, b)
 	var out []Related
 	for i := 0; i+1 < len(p); i++ {
-		e := d.edges[p[i]][p[i+1]]
-		msg := fmt.Sprintf("existing dependency %s -> %s", p[i], p[i+1])
+		e := d.from[[2]Class{p[i], p[i+1]}]
+		msg := fmt.Sprintf("existing dependency %s -> %s", d.name(p[i]), d.name(p[i+1]))
 		if !e.pos.IsValid() {
 			msg += " (documented order, mm/rmap.c)"
 		} else if e.thread != "" {

@@ -308,6 +308,45 @@ func init() {
 			return c.release(l, Write)
 		}})
 
+	// A script's own mutexes (mutex NAME).
+	mutexOf := func(c *Call) (*Lock, Result, bool) {
+		l := c.Args[0].Obj.(*Lock)
+		if l.Kind != BitLock || l.Class < ClassUser {
+			return nil, fail("%s: %s is not a mutex", c.Op.Name, l.Name), false
+		}
+		return l, ok, true
+	}
+	defOp(&Op{Name: "mutex_lock", Params: lockParam,
+		API: register(&API{Name: "mutex_lock", Section: "1.2", Hold: "not this mutex; no spinlock, no RCU",
+			Takes: "the mutex (sleeping); lockdep orders it against every other lock", Sleeps: "yes",
+			Asserts: "might_sleep(), lockdep", Source: "kernel/locking/mutex.c: mutex_lock()", Rules: lockRules}),
+		Fn: func(c *Call) Result {
+			l, r, good := mutexOf(c)
+			if !good {
+				return r
+			}
+			return c.lock(l, Write, func() Result { return ok })
+		}})
+	defOp(&Op{Name: "mutex_trylock", Params: lockParam, Result: TBool,
+		API: register(&API{Name: "mutex_trylock", Section: "1.2", Hold: "nothing", Takes: "the mutex if free",
+			Sleeps: "no", Source: "kernel/locking/mutex.c: mutex_trylock()"}),
+		Fn: func(c *Call) Result {
+			l, r, good := mutexOf(c)
+			if !good {
+				return r
+			}
+			return done(Bool(c.T.TryAcquire(l, Write)))
+		}})
+	defOp(&Op{Name: "mutex_unlock", Params: lockParam,
+		API: unlockAPI("mutex_unlock", "the mutex", "kernel/locking/mutex.c: mutex_unlock()"),
+		Fn: func(c *Call) Result {
+			l, r, good := mutexOf(c)
+			if !good {
+				return r
+			}
+			return c.release(l, Write)
+		}})
+
 	// Sleeping.
 	defOp(&Op{Name: "might_sleep",
 		API: register(&API{Name: "might_sleep", Section: "1.3", Hold: "no spinlock, no RCU read section",

@@ -168,7 +168,7 @@ func (t *Task) checkAcquire(l *Lock, mode Mode) {
 				Related{h.Pos, "VMA read lock taken here"})
 		}
 	}
-	if l.Class == ClassUser || l.Class == ClassRCU || l.Class == ClassFolioLock {
+	if l.Class == ClassRCU || l.Class == ClassFolioLock {
 		// Folio locks have no lockdep map: a recursive folio_lock is a
 		// silent self-deadlock, which the scheduler reports as such.
 		return
@@ -190,7 +190,7 @@ func (t *Task) checkAcquire(l *Lock, mode Mode) {
 			// one class needs a _nested annotation (mmap_write_lock_nested,
 			// spin_lock_nested), which only dup_mmap, mremap and khugepaged
 			// use, under an outer lock that orders the pair.
-			k.violate(t, ruleRecursive, fmt.Sprintf("possible recursive locking: taking %s while holding %s, another lock of class %s", l.Name, h.Lock.Name, a),
+			k.violate(t, ruleRecursive, fmt.Sprintf("possible recursive locking: taking %s while holding %s, another lock of class %s", l.Name, h.Lock.Name, k.dep.name(a)),
 				Related{h.Pos, h.Lock.Name + " taken here"})
 			continue
 		}
@@ -198,24 +198,25 @@ func (t *Task) checkAcquire(l *Lock, mode Mode) {
 			continue // reported above as mmap-under-vma-read, its own rule
 		}
 		if k.dep.reaches(l.Class, a) {
-			rel := []Related{{h.Pos, fmt.Sprintf("%s (%s) taken here", h.Lock.Name, a)}}
+			na, nl := k.dep.name(a), k.dep.name(l.Class)
+			rel := []Related{{h.Pos, fmt.Sprintf("%s (%s) taken here", h.Lock.Name, na)}}
 			rel = append(rel, k.dep.describe(l.Class, a)...)
 			k.violate(t, ruleCircular,
 				fmt.Sprintf("possible circular locking dependency: taking %s (%s) while holding %s (%s), but %s -> %s is established",
-					l.Name, l.Class, h.Lock.Name, a, l.Class, a), rel...)
+					l.Name, nl, h.Lock.Name, na, nl, na), rel...)
 			continue
 		}
-		k.dep.add(a, l.Class, edgeOrigin{set: true, pos: t.Pos, thread: t.Name})
+		k.dep.add(a, l.Class, edgeOrigin{pos: t.Pos, thread: t.Name})
 	}
 }
 
-// lockdepTracked reports whether lockdep sees h as held: not RCU or a
-// script's own lock, not a folio lock (no lockdep map), and not a VMA write
+// lockdepTracked reports whether lockdep sees h as held: not RCU, not a
+// folio lock (no lockdep map), and not a VMA write
 // lock, whose lockdep map __vma_start_write() releases before returning
 // (the lock itself lives on in vm_lock_seq).
 func lockdepTracked(h *Hold) bool {
 	switch h.Lock.Class {
-	case ClassRCU, ClassUser, ClassFolioLock:
+	case ClassRCU, ClassFolioLock:
 		return false
 	case ClassVMALock:
 		return h.Mode == Read
