@@ -30,6 +30,12 @@ var fieldTable = map[Type]map[string]func(k *Kernel, x any) Value{
 		"anon_vma": func(_ *Kernel, x any) Value { return Bool(x.(*mmcore.VMA).AnonVMA() != nil) },
 		"attached": func(_ *Kernel, x any) Value { return Bool(x.(*mmcore.VMA).Attached()) },
 		"pages":    func(_ *Kernel, x any) Value { return Int(int64(x.(*mmcore.VMA).Pages())) },
+		"vm_ops": func(_ *Kernel, x any) Value {
+			if o := opsOf(x.(*mmcore.VMA)); o != nil {
+				return Obj(TOps, o)
+			}
+			return Nil
+		},
 	},
 	TMM: {
 		"mmap_lock":       func(_ *Kernel, x any) Value { return Obj(TLock, x.(*MM).MmapLock) },
