@@ -174,7 +174,7 @@ func (m *Machine) schedule(res *Result) {
 				}
 			}
 			if t == nil {
-				m.fail(runnable[0], lang.Pos{}, fmt.Sprintf("schedule replay: turn %d names %s, which cannot run now", turn+1, m.opts.Schedule[turn]))
+				m.fail(runnable[0], m.replayPos(m.opts.Schedule[turn]), fmt.Sprintf("schedule replay: turn %d names %s, which cannot run now", turn+1, m.opts.Schedule[turn]))
 				return
 			}
 		case m.rng != nil:
@@ -195,6 +195,21 @@ func (m *Machine) schedule(res *Result) {
 			return
 		}
 	}
+}
+
+// replayPos is where a replayed schedule went wrong: where the named thread
+// waits or ended, or just the file when no thread has that name.
+func (m *Machine) replayPos(name string) lang.Pos {
+	for _, t := range m.threads {
+		if t.Name != name {
+			continue
+		}
+		if _, _, pos := t.Task.WaitingFor(); t.Task.Blocked() {
+			return pos
+		}
+		return t.end
+	}
+	return lang.Pos{Filename: m.prog.File.Name}
 }
 
 // scheduleNames returns the names of the threads that had each turn so far.
