@@ -303,7 +303,10 @@ func parsePrimary(lex *lexer.PeekingLexer, depth int) (Expr, error) {
 		}
 	case tokIdent:
 		lex.Next()
-		if open := lex.Peek(); open.Type == tokPunct && open.Value == "(" {
+		// A call's "(" is on its name's line: statements are not
+		// separated by semicolons, so `x = a` followed by a line that
+		// starts with "(" must not become the call a(...).
+		if open := lex.Peek(); open.Type == tokPunct && open.Value == "(" && open.Pos.Line == t.Pos.Line {
 			if err := tooDeep(open, depth+1); err != nil {
 				return nil, err
 			}
