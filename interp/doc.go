@@ -9,5 +9,6 @@
 // statements up to and including one kernel operation step (an operation's
 // start, or its continuation after a wait or a handler). The scheduler
 // picks the thread for each turn: round-robin by default, seeded random
-// with Options.Seed, or a given schedule.
+// with Options.Seed, or a given schedule. Explore runs a program under
+// every schedule within a preemption bound, replaying each from the start.
 package interp

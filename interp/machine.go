@@ -23,6 +23,10 @@ type Options struct {
 	MaxSteps int64
 	// Output receives print() output (nil: discarded).
 	Output io.Writer
+
+	// pick, when set, chooses each turn's thread (the explorer's hook):
+	// runnable holds thread indices in declaration order.
+	pick func(turn int, runnable []int) int
 }
 
 // DefaultMaxSteps is the step limit when Options.MaxSteps is 0.
@@ -177,6 +181,12 @@ func (m *Machine) schedule(res *Result) {
 				m.fail(runnable[0], m.replayPos(m.opts.Schedule[turn]), fmt.Sprintf("schedule replay: turn %d names %s, which cannot run now", turn+1, m.opts.Schedule[turn]))
 				return
 			}
+		case m.opts.pick != nil:
+			idx := make([]int, len(runnable))
+			for i, r := range runnable {
+				idx[i] = r.idx
+			}
+			t = m.threads[m.opts.pick(turn, idx)]
 		case m.rng != nil:
 			t = runnable[m.rng.IntN(len(runnable))]
 		default:

@@ -2,6 +2,7 @@
 // Linux mm locking rules, checked over a simulated MMU.
 //
 //	mmscript run [-seed N] [-schedule S] [-json] [-max-steps N] FILE
+//	mmscript explore [-max-runs N] [-preemptions K] [-json] FILE
 //	mmscript test DIR|FILE...
 //	mmscript check FILE...
 //	mmscript explain NAME
@@ -32,6 +33,10 @@ const usage = `usage: mmscript <command> [arguments]
 commands:
   run [-seed N] [-schedule S] [-json] [-max-steps N] FILE
                  run a script and print what it breaks (exit 0 ok, 1 findings, 2 bad input)
+  explore [-max-runs N] [-preemptions K] [-json] FILE
+                 run a script under every interleaving within the preemption bound and
+                 print every distinct finding with a schedule that replays it
+                 (exit 0 none, 1 findings, 2 bad input, 3 budget exhausted with no findings)
   test DIR|FILE...
                  run scripts and check their expect lines; prints "N passed, N failed"
   check FILE...  parse and compile only
@@ -50,6 +55,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return cmdRun(args[1:], stdout, stderr)
 	case "test":
 		return cmdTest(args[1:], stdout, stderr)
+	case "explore":
+		return cmdExplore(args[1:], stdout, stderr)
 	case "check":
 		return cmdCheck(args[1:], stdout, stderr)
 	case "explain":
@@ -255,4 +262,61 @@ func cmdExplain(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "  script:  %s(%s)\n", op.Name, strings.Join(ps, ", "))
 	}
 	return 0
+}
+
+func cmdExplore(args []string, stdout, stderr io.Writer) int {
+	fl := flag.NewFlagSet("explore", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	maxRuns := fl.Int("max-runs", interp.DefaultMaxRuns, "budget of runs")
+	preempt := fl.Int("preemptions", 2, "preemption bound (-1: unbounded)")
+	maxSteps := fl.Int64("max-steps", 0, "step limit of each run (0: default)")
+	asJSON := fl.Bool("json", false, "print findings as JSON")
+	if err := fl.Parse(args); err != nil {
+		return 2
+	}
+	if fl.NArg() != 1 {
+		fmt.Fprintln(stderr, "usage: mmscript explore [flags] FILE")
+		return 2
+	}
+	prog, err := interp.Load(fl.Arg(0))
+	if err != nil {
+		printLoadError(stderr, err)
+		return 2
+	}
+	res := interp.Explore(prog, interp.ExploreOptions{MaxRuns: *maxRuns, Preemptions: *preempt, MaxSteps: *maxSteps})
+	ds := make([]*rt.Diagnostic, 0, len(res.Findings))
+	for _, f := range res.Findings {
+		d := *f.Diag
+		if d.Schedule == "" {
+			d.Schedule = interp.FormatSchedule(f.Schedule)
+		}
+		ds = append(ds, &d)
+	}
+	if *asJSON {
+		if err := rt.WriteJSON(stdout, ds); err != nil {
+			fmt.Fprintln(stderr, "mmscript:", err)
+			return 2
+		}
+	} else {
+		rt.PrintDiagnostics(stdout, ds)
+	}
+	if res.Complete {
+		fmt.Fprintf(stderr, "explored %d schedules: all within %s\n", res.Runs, boundText(*preempt))
+	} else {
+		fmt.Fprintf(stderr, "mmscript: exploration budget of %d runs exhausted before every schedule within %s was tried (raise -max-runs)\n", res.Runs, boundText(*preempt))
+	}
+	switch {
+	case len(ds) > 0:
+		return 1
+	case !res.Complete:
+		return 3
+	}
+	return 0
+}
+
+func boundText(p int) string {
+	if p < 0 {
+		return "no preemption bound"
+	}
+	return fmt.Sprintf("%d preemptions", p)
 }
