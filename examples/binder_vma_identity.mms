@@ -17,7 +17,6 @@ ops binder_ops {
 
 vma v = mmap(m, 0x100000, pages=4, prot=r, flags=shared, file=binder, vm=mixedmap, ops=binder_ops)
 start = v.vm_start
-inserted = false
 
 thread user {
   munmap(m, start, pages=4)
@@ -25,17 +24,15 @@ thread user {
 }
 
 thread binder_alloc {
-  repeat 4 { msleep(1) }             # the user's munmap and mmap run first
+  repeat 4 { msleep(1) }             # in the default schedule the user goes first
   page p = alloc_page()
   mmap_read_lock(m)
   vma x = vma_lookup(m, start)
-  assert x != nil && x != v, "the address now maps another VMA"
-  if x.vm_ops == binder_ops {        # check_vma(): is it still ours?
+  if x != nil && x.vm_ops == binder_ops {   # check_vma(): is it still ours?
+    assert x == v, "only Binder's own VMA passes the check"
     vm_insert_page(x, start, p)
-    inserted = true
   }
   mmap_read_unlock(m)
-  assert !inserted, "Binder's page did not land in the user's mapping"
   put_page(p)
 }
 

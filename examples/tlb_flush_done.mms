@@ -14,10 +14,12 @@ thread user {
 thread reclaim {
   mmap_read_lock(m)
   pte pt = pte_offset_map_lock(m, 0x900000)
-  page old = ptep_get_and_clear(pt)
-  flush_tlb_range(v, 0x900000, pages=1)
-  pte_unmap_unlock(pt)
-  put_page(old)
+  if pt {                            # nil: no PTE table (nothing mapped yet)
+    page old = ptep_get_and_clear(pt)
+    flush_tlb_range(v, 0x900000, pages=1)
+    pte_unmap_unlock(pt)
+    if old { put_page(old) }
+  }
   mmap_read_unlock(m)
 }
 

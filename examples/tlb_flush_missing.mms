@@ -15,9 +15,11 @@ thread user {
 thread reclaim {
   mmap_read_lock(m)
   pte pt = pte_offset_map_lock(m, 0x900000)
-  page old = ptep_get_and_clear(pt)
-  pte_unmap_unlock(pt)
-  put_page(old)                      # freed, but no flush_tlb_range first
+  if pt {                            # nil: no PTE table (nothing mapped yet)
+    page old = ptep_get_and_clear(pt)
+    pte_unmap_unlock(pt)
+    if old { put_page(old) }         # freed, but no flush_tlb_range first
+  }
   mmap_read_unlock(m)
 }
 
