@@ -1,6 +1,7 @@
 package interp
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -96,5 +97,33 @@ thread unmapper {
 	}
 	if got := FormatSchedule(uaf.Schedule); got != "unmapper*3 reader*2" {
 		t.Errorf("schedule %q", got)
+	}
+}
+
+// The examples that expect ok are ok in every interleaving within two
+// preemptions, not only under round-robin: their asserts state invariants,
+// not an order.
+func TestOkExamplesHoldUnderExploration(t *testing.T) {
+	files, err := filepath.Glob("../examples/*.mms")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no examples: %v", err)
+	}
+	for _, f := range files {
+		p, err := Load(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(p.expects) != 1 || p.expects[0].Kind != "ok" {
+			continue
+		}
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			res := Explore(p, ExploreOptions{Preemptions: 2, MaxRuns: 5000})
+			if !res.Complete {
+				t.Errorf("not complete after %d runs", res.Runs)
+			}
+			for _, fd := range res.Findings {
+				t.Errorf("%s\n\tschedule: %s", fd.Diag, FormatSchedule(fd.Schedule))
+			}
+		})
 	}
 }
