@@ -749,7 +749,11 @@ func (c *compiler) arg(op *rt.Op, p rt.Param, x lang.Expr) {
 			if len(p.Words) > 0 {
 				wordParts(x, func(part string, pos lang.Pos) {
 					if !contains(p.Words, part) {
-						c.errorf(pos, "%s: %s is not a valid %s (want %s)%s", op.Name, part, p.Name, strings.Join(p.Words, ", "), suggest(part, p.Words))
+						want := strings.Join(p.Words, ", ")
+						if len(p.Words) > 12 {
+							want = "one of the words `mmscript explain " + op.Name + "` lists"
+						}
+						c.errorf(pos, "%s: %s is not a valid %s (want %s)%s", op.Name, part, p.Name, want, suggest(part, p.Words))
 					}
 				})
 			}

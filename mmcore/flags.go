@@ -130,6 +130,16 @@ func (f VMFlags) String() string {
 	return strings.Join(parts, "|")
 }
 
+// VMFlagNames lists the kernel names of the flags mmcore knows
+// ("VM_READ", ...), in bit order.
+func VMFlagNames() []string {
+	names := make([]string, len(flagInfo))
+	for i, fi := range flagInfo {
+		names[i] = fi.name
+	}
+	return names
+}
+
 // ParseVMFlag returns the flag for a kernel name ("VM_MIXEDMAP") or a
 // smaps mnemonic ("mm").
 func ParseVMFlag(s string) (VMFlags, bool) {

@@ -3,6 +3,7 @@ package runtime
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/mmscript/mmscript/mmcore"
 )
@@ -670,9 +671,14 @@ func (c *Call) gup(m *MM, addr mmcore.Addr, n int64, write bool, k func(int64) R
 }
 
 // vmFlagWords are the words vm_flags_set and mmap's vm= accept: the
-// kernel names without VM_, lowercased, and the VM_ names themselves.
+// kernel names (VM_MIXEDMAP) and the same without VM_, lowercased
+// (mixedmap), so that a typo is caught when the script is compiled.
 func vmFlagWords() []string {
-	return nil // any word parseVMFlags accepts; checked when called
+	var words []string
+	for _, n := range mmcore.VMFlagNames() {
+		words = append(words, n, strings.ToLower(strings.TrimPrefix(n, "VM_")))
+	}
+	return words
 }
 
 // parseVMFlags parses words like "mixedmap|io" or "VM_MIXEDMAP|VM_IO".

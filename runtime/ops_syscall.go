@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"fmt"
+	"sort"
 
 	"github.com/mmscript/mmscript/mmcore"
 )
@@ -40,6 +41,18 @@ func protOf(w string) (mmcore.Prot, error) {
 	return p, nil
 }
 
+// protWords are the prot= words; protOf also takes any mix of r, w, x.
+var protWords = []string{"none", "r", "w", "x", "rw", "rx", "wx", "rwx", "read", "write", "exec"}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
 var mapFlagWords = map[string]mmcore.MapFlags{
 	"shared": mmcore.MAP_SHARED, "private": mmcore.MAP_PRIVATE, "fixed": mmcore.MAP_FIXED,
 	"fixed_noreplace": mmcore.MAP_FIXED_NOREPLACE, "anonymous": mmcore.MAP_ANONYMOUS,
@@ -68,11 +81,11 @@ func init() {
 	defOp(&Op{Name: "mmap",
 		Params: []Param{{Name: "mm", Type: TMM}, {Name: "addr", Type: TInt, Optional: true, Default: Int(0)},
 			{Name: "pages", Type: TInt, Optional: true, Default: Int(1)},
-			{Name: "prot", Type: TWord, Optional: true, Default: Word("rw")},
-			{Name: "flags", Type: TWord, Optional: true, Default: Word("private")},
+			{Name: "prot", Type: TWord, Words: protWords, Optional: true, Default: Word("rw")},
+			{Name: "flags", Type: TWord, Words: sortedKeys(mapFlagWords), Optional: true, Default: Word("private")},
 			{Name: "file", Type: TFile, Optional: true, Nilable: true},
 			{Name: "pgoff", Type: TInt, Optional: true, Default: Int(0)},
-			{Name: "vm", Type: TWord, Optional: true, Default: Word("")},
+			{Name: "vm", Type: TWord, Words: vmFlagWords(), Optional: true, Default: Word("")},
 			{Name: "ops", Type: TOps, Optional: true, Nilable: true}},
 		Result: TVMA,
 		API: register(&API{Name: "mmap", Section: "2.28",

@@ -42,7 +42,7 @@ var (
 		"a lock is not taken again by the thread that holds it (rwsems are not recursive: a second read deadlocks behind a queued writer)",
 		"kernel/locking/lockdep.c: check_deadlock() \"possible recursive locking detected\"", WARN}
 	ruleCircular = &Rule{"lockdep/circular",
-		"locks are taken in one global order; mm's is mmap_lock -> folio_lock -> vma lock -> i_mmap_rwsem -> anon_vma->rwsem -> page_table_lock/PTE lock",
+		"locks are taken in one global order; mm's is mmap_lock -> folio_lock -> vma lock -> i_mmap_rwsem -> anon_vma->rwsem -> page_table_lock/PTE lock (lockdep cannot see the folio lock)",
 		"mm/rmap.c lock ordering comment; process_addrs.rst \"Lock ordering\"; lockdep", WARN}
 	ruleUnlockNotHeld = &Rule{"lock/unlock-not-held",
 		"a thread releases only a lock it holds, in the mode it holds it",

@@ -260,6 +260,11 @@ func cmdExplain(args []string, stdout, stderr io.Writer) int {
 			ps = append(ps, s)
 		}
 		fmt.Fprintf(stdout, "  script:  %s(%s)\n", op.Name, strings.Join(ps, ", "))
+		for _, p := range op.Params {
+			if len(p.Words) > 0 {
+				fmt.Fprintf(stdout, "  %s=     %s (combine with |)\n", p.Name, strings.Join(p.Words, " "))
+			}
+		}
 	}
 	return 0
 }
