@@ -173,6 +173,9 @@ func (m *Machine) exec(t *Thread) (ok, yield bool) {
 				m.k.ExitTask(t.Task, t.end)
 				return true, true
 			}
+			if top := &t.fr[len(t.fr)-1]; top.cont != nil {
+				top.call.RetPos = f.pos[in.pos] // a handler returns to its operation
+			}
 			m.pushValue(t, v)
 			return true, false
 		}

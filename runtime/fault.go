@@ -37,7 +37,13 @@ type VMF struct {
 	Address mmcore.Addr
 	Write   bool
 	VMALock bool // FAULT_FLAG_VMA_LOCK: the fault holds the VMA read lock, not the mmap lock
-	Page    *mmcore.Page
+	// AllowRetry is FAULT_FLAG_ALLOW_RETRY: the handler may drop the fault
+	// lock (release_fault_lock) and return VM_FAULT_RETRY.
+	AllowRetry bool
+	// Tried is FAULT_FLAG_TRIED: the fault was retried already; handlers
+	// drop the lock only on the first try (fault_flag_allow_retry_first).
+	Tried bool
+	Page  *mmcore.Page
 }
 
 func (f *VMF) String() string { return fmt.Sprintf("vmf(%#x)", uint64(f.Address)) }
@@ -71,11 +77,20 @@ func opsOf(v *mmcore.VMA) *Ops {
 	return o
 }
 
+// faultFlags are the vm_fault flags mmscript models.
+type faultFlags struct {
+	write      bool // FAULT_FLAG_WRITE
+	vmaLock    bool // FAULT_FLAG_VMA_LOCK: the fault holds the VMA read lock, not the mmap lock
+	allowRetry bool // FAULT_FLAG_ALLOW_RETRY: a handler may drop the fault lock
+	tried      bool // FAULT_FLAG_TRIED: this fault was retried before
+}
+
 // fault runs the body of handle_mm_fault() for v at addr. The caller holds
-// the fault lock: v's VMA read lock if vmaLock (FAULT_FLAG_VMA_LOCK), else
-// the mmap lock. k receives the vm_fault_t result. On VM_FAULT_RETRY with
-// vmaLock the VMA lock has been released, as release_fault_lock() does.
-func (c *Call) fault(v *mmcore.VMA, addr mmcore.Addr, write, vmaLock bool, k func(code int64) Result) Result {
+// the fault lock: v's VMA read lock with fl.vmaLock, else the mmap lock. k receives the vm_fault_t result; with
+// VM_FAULT_RETRY or VM_FAULT_COMPLETED the fault lock has been released
+// (release_fault_lock()), and the caller must not release it again.
+func (c *Call) fault(v *mmcore.VMA, addr mmcore.Addr, fl faultFlags, k func(code int64) Result) Result {
+	write, vmaLock := fl.write, fl.vmaLock
 	m := mmOf(v.MM())
 	addr &^= mmcore.PageSize - 1
 	retry := func() Result {
@@ -113,7 +128,16 @@ func (c *Call) fault(v *mmcore.VMA, addr mmcore.Addr, write, vmaLock bool, k fun
 	if vmaLock && o.MapPages == nil {
 		return retry()
 	}
-	vmf := &VMF{VMA: v, Address: addr, Write: write, VMALock: vmaLock}
+	vmf := &VMF{VMA: v, Address: addr, Write: write, VMALock: vmaLock, AllowRetry: fl.allowRetry, Tried: fl.tried}
+	// handlerDone finishes the fault when a handler released the fault
+	// lock: the core must not touch the VMA or the lock again.
+	released := func(ret Value) Result {
+		code := int64(VM_FAULT_RETRY)
+		if ret.T == TInt && ret.Int&VM_FAULT_COMPLETED != 0 {
+			code = VM_FAULT_COMPLETED
+		}
+		return k(code)
+	}
 	vmfv := Obj(TVMF, vmf)
 	installed := func() bool { return m.Core.Walk(addr).Present() }
 	shared := v.Flags&mmcore.VM_SHARED != 0
@@ -123,7 +147,10 @@ func (c *Call) fault(v *mmcore.VMA, addr mmcore.Addr, write, vmaLock bool, k fun
 		if o.PageMkwrite == nil {
 			return then(0)
 		}
-		return c.call(o.PageMkwrite, "page_mkwrite handler "+o.PageMkwrite.Name, []Value{vmfv}, func(ret Value) Result {
+		return c.callFaultHandler(o.PageMkwrite, "page_mkwrite handler "+o.PageMkwrite.Name, []Value{vmfv}, vmf, func(ret Value, gone bool) Result {
+			if gone {
+				return released(ret)
+			}
 			if ret.T == TInt && ret.Int&^(VM_FAULT_NOPAGE|VM_FAULT_LOCKED) != 0 {
 				return k(ret.Int)
 			}
@@ -155,9 +182,12 @@ func (c *Call) fault(v *mmcore.VMA, addr mmcore.Addr, write, vmaLock bool, k fun
 		if o.Fault == nil {
 			return k(VM_FAULT_SIGBUS)
 		}
-		return c.call(o.Fault, "fault handler "+o.Fault.Name, []Value{vmfv}, func(ret Value) Result {
+		return c.callFaultHandler(o.Fault, "fault handler "+o.Fault.Name, []Value{vmfv}, vmf, func(ret Value, gone bool) Result {
 			if c.T.dead {
 				return k(VM_FAULT_SIGBUS)
+			}
+			if gone {
+				return released(ret)
 			}
 			switch ret.T {
 			case TPage:
@@ -190,9 +220,12 @@ func (c *Call) fault(v *mmcore.VMA, addr mmcore.Addr, write, vmaLock bool, k fun
 		// not sleep.
 		start := v.PgoffOf(addr)
 		c.T.rcuLock()
-		return c.call(o.MapPages, "map_pages handler "+o.MapPages.Name,
-			[]Value{vmfv, Int(int64(start)), Int(int64(start))}, func(Value) Result {
+		return c.callFaultHandler(o.MapPages, "map_pages handler "+o.MapPages.Name,
+			[]Value{vmfv, Int(int64(start)), Int(int64(start))}, vmf, func(ret Value, gone bool) Result {
 				c.T.rcuUnlock()
+				if gone {
+					return released(ret)
+				}
 				if installed() {
 					return k(VM_FAULT_NOPAGE)
 				}
@@ -205,6 +238,83 @@ func (c *Call) fault(v *mmcore.VMA, addr mmcore.Addr, write, vmaLock bool, k fun
 			})
 	}
 	return callFault()
+}
+
+var (
+	ruleHandlerKeepsLock = &Rule{"handler/returns-holding-lock",
+		"a vm_operations_struct handler releases the locks it took before it returns",
+		"include/linux/mm.h: struct vm_operations_struct; kernel/locking/lockdep.c: lockdep_sys_exit() \"lock held when returning to user space\"", WARN}
+	ruleDroppedFaultLock = &Rule{"fault/dropped-lock",
+		"a fault handler drops the fault lock only when FAULT_FLAG_ALLOW_RETRY is set, with release_fault_lock(), and then returns VM_FAULT_RETRY or VM_FAULT_COMPLETED; otherwise the core releases it again",
+		"include/linux/mm.h: release_fault_lock(), struct vm_fault; mm/filemap.c: __folio_lock_or_retry()", WARN}
+	ruleRetryHoldingLock = &Rule{"fault/retry-holding-lock",
+		"a handler that returns VM_FAULT_RETRY has released the fault lock (mmscript's faults never set FAULT_FLAG_RETRY_NOWAIT); the core will not release it, so it leaks",
+		"mm/memory.c: handle_mm_fault(); include/linux/mm.h: struct vm_fault", Unchecked}
+)
+
+// callFaultHandler calls a fault-path handler (->fault, ->map_pages,
+// ->page_mkwrite) and checks its lock discipline on return; k gets the
+// handler's value and whether the fault lock is now gone, in which case the
+// core must treat the fault as retried.
+func (c *Call) callFaultHandler(h *Handler, desc string, args []Value, vmf *VMF, k func(ret Value, gone bool) Result) Result {
+	before := append([]Hold(nil), c.T.holds...)
+	return c.call(h, desc, args, func(ret Value) Result {
+		if c.T.dead {
+			return k(ret, false)
+		}
+		return k(ret, c.checkHandlerReturn(h, desc, ret, vmf, before))
+	})
+}
+
+// checkHandlerReturn checks, where the handler returned, that it released
+// what it took and that it dropped the fault lock only as allowed. It
+// reports whether the fault lock is to be treated as gone.
+func (c *Call) checkHandlerReturn(h *Handler, desc string, ret Value, vmf *VMF, before []Hold) bool {
+	savedStack, savedPos := c.T.Stack, c.T.Pos
+	c.T.Stack = append(c.T.Stack[:len(c.T.Stack):len(c.T.Stack)], desc)
+	if c.RetPos.IsValid() {
+		c.T.Pos = c.RetPos
+	}
+	defer func() { c.T.Stack, c.T.Pos = savedStack, savedPos }()
+	for _, hd := range c.T.holds {
+		// A VMA write lock has no unlock of its own: it ends with the mmap
+		// write lock, so it is not the handler's to release.
+		if !holdIn(before, hd) && !(hd.Lock.Class == ClassVMALock && hd.Mode == Write) {
+			c.K.violate(c.T, ruleHandlerKeepsLock, fmt.Sprintf("%s returns holding %s (%s)", h.Name, hd.Lock.Name, hd.Mode),
+				Related{hd.Pos, "taken here"})
+		}
+	}
+	var code int64
+	if ret.T == TInt {
+		code = ret.Int
+	}
+	lock := mmOf(vmf.VMA.MM()).MmapLock.Name
+	if vmf.VMALock {
+		lock = VMAName(vmf.VMA) + " read lock"
+	}
+	switch gone := !c.faultLockHeld(vmf.VMA, vmf.VMALock); {
+	case gone && !vmf.AllowRetry:
+		c.K.violate(c.T, ruleDroppedFaultLock, fmt.Sprintf("%s released the fault lock (%s), but this fault does not allow retry (no FAULT_FLAG_ALLOW_RETRY)", h.Name, lock))
+		return true
+	case gone && code&(VM_FAULT_RETRY|VM_FAULT_COMPLETED) == 0:
+		c.K.violate(c.T, ruleDroppedFaultLock, fmt.Sprintf("%s released the fault lock (%s) but did not return VM_FAULT_RETRY or VM_FAULT_COMPLETED", h.Name, lock))
+		return true
+	case gone:
+		return true
+	case code&VM_FAULT_RETRY != 0:
+		c.K.violate(c.T, ruleRetryHoldingLock, fmt.Sprintf("%s returned VM_FAULT_RETRY still holding the fault lock (%s): the core will not release it", h.Name, lock))
+		return true
+	}
+	return false
+}
+
+func holdIn(hs []Hold, h Hold) bool {
+	for _, x := range hs {
+		if x.Lock == h.Lock && x.Mode == h.Mode {
+			return true
+		}
+	}
+	return false
 }
 
 // faultLockHeld reports whether the task holds what handle_mm_fault needs.
@@ -222,7 +332,7 @@ var ruleFaultLock = &Rule{"handle_mm_fault/needs-fault-lock",
 func init() {
 	defOp(&Op{Name: "handle_mm_fault",
 		Params: []Param{{Name: "vma", Type: TVMA}, {Name: "addr", Type: TInt},
-			{Name: "flags", Type: TWord, Words: []string{"read", "write", "vma_lock"}, Optional: true, Default: Word("read")}},
+			{Name: "flags", Type: TWord, Words: []string{"read", "write", "vma_lock", "allow_retry", "tried"}, Optional: true, Default: Word("read")}},
 		Result: TInt,
 		API: register(&API{Name: "handle_mm_fault", Section: "2.18",
 			Hold:    "mmap lock (read; write without ALLOW_RETRY), or the VMA read lock with FAULT_FLAG_VMA_LOCK",
@@ -231,11 +341,11 @@ func init() {
 			Asserts: "none at entry; assert_fault_locked() in some sub-paths",
 			Source:  "mm/memory.c: handle_mm_fault(), do_fault(), vmf_can_call_fault()",
 			Notes:   "with vma_lock, VM_FAULT_RETRY means the VMA lock was released (release_fault_lock)",
-			Rules:   []*Rule{ruleFaultLock, ruleSleepInAtomic}}),
+			Rules:   []*Rule{ruleFaultLock, ruleSleepInAtomic, ruleHandlerKeepsLock, ruleDroppedFaultLock, ruleRetryHoldingLock}}),
 		Fn: func(c *Call) Result {
 			v, addr := c.vma(0), c.addr(1)
 			words := wordSet(c.word(2))
-			write, vmaLock := words["write"], words["vma_lock"]
+			write, vmaLock, allowRetry := words["write"], words["vma_lock"], words["allow_retry"]
 			c.T.MightSleep("handle_mm_fault")
 			if !c.faultLockHeld(v, vmaLock) {
 				want := mmOf(v.MM()).MmapLock.Name
@@ -247,7 +357,25 @@ func init() {
 			if !v.Contains(addr) {
 				return done(Int(VM_FAULT_SIGSEGV))
 			}
-			return c.fault(v, addr, write, vmaLock, func(code int64) Result { return done(Int(code)) })
+			fl := faultFlags{write: write, vmaLock: vmaLock, allowRetry: allowRetry, tried: words["tried"]}
+			return c.fault(v, addr, fl, func(code int64) Result { return done(Int(code)) })
+		}})
+
+	defOp(&Op{Name: "release_fault_lock", Params: []Param{{Name: "vmf", Type: TVMF}},
+		API: register(&API{Name: "release_fault_lock", Section: "2.26",
+			Hold:    "the fault's lock: the VMA read lock with FAULT_FLAG_VMA_LOCK, else the mmap read lock",
+			Takes:   "nothing; releases vma_end_read() or mmap_read_unlock()",
+			Sleeps:  "no",
+			Asserts: "as the unlock it calls",
+			Source:  "include/linux/mm.h: release_fault_lock()",
+			Notes:   "a handler that drops the lock (to wait for I/O) returns VM_FAULT_RETRY; legal only when vmf.allow_retry",
+			Rules:   []*Rule{ruleUnlockNotHeld, ruleDroppedFaultLock}}),
+		Fn: func(c *Call) Result {
+			vmf := c.Args[0].Obj.(*VMF)
+			if vmf.VMALock {
+				return c.release(c.K.vmaState(vmf.VMA).Lock, Read)
+			}
+			return c.release(mmOf(vmf.VMA.MM()).MmapLock, Read)
 		}})
 
 	defOp(&Op{Name: "touch",
@@ -260,7 +388,7 @@ func init() {
 			Sleeps: "yes",
 			Source: "arch/x86/mm/fault.c: do_user_addr_fault(); mm/mmap_lock.c: lock_mm_and_find_vma()",
 			Notes:  "a user-space access to addr by this thread's CPU; returns false when it would get SIGSEGV or SIGBUS",
-			Rules:  []*Rule{ruleMightFault, ruleStaleTLB}}),
+			Rules:  []*Rule{ruleMightFault, ruleStaleTLB, ruleHandlerKeepsLock, ruleDroppedFaultLock, ruleRetryHoldingLock}}),
 		Fn: func(c *Call) Result {
 			m, addr := c.mm(0), c.addr(1)
 			write := c.word(2) == "write"
@@ -302,30 +430,51 @@ func (c *Call) userAccess(m *MM, addr mmcore.Addr, write bool, k func(ok bool) R
 		_, ok := m.Core.TLB.Translate(c.T.CPU, addr)
 		return k(ok)
 	}
-	slow := func() Result {
+	// User faults set FAULT_FLAG_ALLOW_RETRY (FAULT_FLAG_DEFAULT). After a
+	// VM_FAULT_RETRY the fault lock is gone and the arch code faults again
+	// with FAULT_FLAG_TRIED; mmscript gives up after maxFaultRetries, where
+	// the kernel would keep looping.
+	var slow func(tries int) Result
+	slow = func(tries int) Result {
 		return c.lock(m.MmapLock, Read, func() Result {
 			v := m.Core.FindVMA(addr)
 			if v == nil || !v.Contains(addr) {
 				c.unlock(m.MmapLock, Read)
 				return k(false)
 			}
-			return c.fault(v, addr, write, false, func(code int64) Result {
+			fl := faultFlags{write: write, allowRetry: true, tried: tries > 0}
+			return c.fault(v, addr, fl, func(code int64) Result {
+				switch {
+				case code&VM_FAULT_COMPLETED != 0:
+					return k(true)
+				case code&VM_FAULT_RETRY != 0 && tries < maxFaultRetries:
+					return slow(tries + 1)
+				case code&VM_FAULT_RETRY != 0:
+					return k(false)
+				}
 				c.unlock(m.MmapLock, Read)
 				return after(code)
 			})
 		})
 	}
 	if v := m.Core.VMALookup(addr); v != nil && c.T.TryAcquire(c.K.vmaState(v).Lock, Read) {
-		return c.fault(v, addr, write, true, func(code int64) Result {
+		return c.fault(v, addr, faultFlags{write: write, vmaLock: true, allowRetry: true}, func(code int64) Result {
+			if code&VM_FAULT_COMPLETED != 0 {
+				return k(true)
+			}
 			if code&VM_FAULT_RETRY != 0 {
-				return slow()
+				return slow(0)
 			}
 			c.unlock(c.K.vmaState(v).Lock, Read)
 			return after(code)
 		})
 	}
-	return slow()
+	return slow(0)
 }
+
+// maxFaultRetries bounds how often a user access refaults after
+// VM_FAULT_RETRY.
+const maxFaultRetries = 3
 
 // words splits a |-combination into its words, in order, so that an error
 // names the first bad word (ranging over wordSet's map would name a random

@@ -16,6 +16,10 @@ var fieldTable = map[Type]map[string]func(k *Kernel, x any) Value{
 		"vma_lock": func(_ *Kernel, x any) Value {
 			return Bool(x.(*VMF).VMALock)
 		},
+		"allow_retry": func(_ *Kernel, x any) Value {
+			return Bool(x.(*VMF).AllowRetry)
+		},
+		"tried": func(_ *Kernel, x any) Value { return Bool(x.(*VMF).Tried) },
 		"pgoff": func(_ *Kernel, x any) Value {
 			f := x.(*VMF)
 			return Int(int64(f.VMA.PgoffOf(f.Address)))

@@ -65,6 +65,9 @@ type Call struct {
 	Op   *Op
 	Args []Value // bound to Op.Params, defaults filled in
 	Ret  Value   // the value the last handler returned
+	// RetPos is where that handler returned (its return statement or
+	// closing brace), for checks made on its return.
+	RetPos lang.Pos
 
 	waiting func() Result // what lock runs once a blocked acquisition is granted
 }

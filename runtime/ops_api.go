@@ -654,8 +654,10 @@ func (c *Call) gup(m *MM, addr mmcore.Addr, n int64, write bool, k func(int64) R
 			got++
 			return next()
 		}
-		return c.fault(v, a, write, false, func(code int64) Result {
-			if code&(VM_FAULT_SIGSEGV|VM_FAULT_SIGBUS|VM_FAULT_OOM) != 0 {
+		// GUP's callers here hold the mmap lock for the whole call
+		// (no FOLL_UNLOCKABLE): faults do not allow retry.
+		return c.fault(v, a, faultFlags{write: write}, func(code int64) Result {
+			if code&(VM_FAULT_SIGSEGV|VM_FAULT_SIGBUS|VM_FAULT_OOM|VM_FAULT_RETRY) != 0 {
 				stop = true
 			} else {
 				got++
