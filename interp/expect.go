@@ -22,6 +22,35 @@ func (m Mismatch) String() string { return m.Pos.String() + ": " + m.Msg }
 // `expect ok` must match at least one diagnostic. A script without expect
 // lines expects ok.
 func CheckExpectations(p *Program, res *Result) []Mismatch {
+	return checkDiagnostics(p, res.Diagnostics)
+}
+
+// CheckExploration compares the findings of an exploration with the
+// script's expect lines, as CheckExpectations does for one run: every
+// finding of every interleaving must be expected, and every expect line
+// must be found in some interleaving. An incomplete exploration fails.
+func CheckExploration(p *Program, res *ExploreResult) []Mismatch {
+	ds := make([]*rt.Diagnostic, len(res.Findings))
+	for i, f := range res.Findings {
+		ds[i] = f.Diag
+	}
+	out := checkDiagnostics(p, ds)
+	for i := range out {
+		for _, f := range res.Findings {
+			if f.Diag.Pos == out[i].Pos && strings.HasSuffix(out[i].Msg, f.Diag.Msg) {
+				out[i].Msg += " (schedule: " + FormatSchedule(f.Schedule) + ")"
+				break
+			}
+		}
+	}
+	if !res.Complete {
+		out = append(out, Mismatch{lang.Pos{Filename: p.File.Name}, fmt.Sprintf("exploration budget exhausted after %d runs: not every interleaving was tried", res.Runs)})
+	}
+	return out
+}
+
+func checkDiagnostics(p *Program, diags []*rt.Diagnostic) []Mismatch {
+	res := struct{ Diagnostics []*rt.Diagnostic }{diags}
 	var out []Mismatch
 	used := make([]bool, len(res.Diagnostics))
 	for _, e := range p.expects {

@@ -3,7 +3,7 @@
 //
 //	mmscript run [-seed N] [-schedule S] [-json] [-max-steps N] FILE
 //	mmscript explore [-max-runs N] [-preemptions K] [-json] FILE
-//	mmscript test DIR|FILE...
+//	mmscript test [-explore [-preemptions K] [-max-runs N]] DIR|FILE...
 //	mmscript check FILE...
 //	mmscript explain NAME
 //	mmscript rules
@@ -37,8 +37,9 @@ commands:
                  run a script under every interleaving within the preemption bound and
                  print every distinct finding with a schedule that replays it
                  (exit 0 none, 1 findings, 2 bad input, 3 budget exhausted with no findings)
-  test DIR|FILE...
-                 run scripts and check their expect lines; prints "N passed, N failed"
+  test [-explore [-preemptions K] [-max-runs N]] DIR|FILE...
+                 run scripts and check their expect lines; prints "N passed, N failed";
+                 with -explore, over every interleaving within the bound
   check FILE...  parse and compile only
   explain NAME   the rule-book entry of a kernel operation
   rules          the rule book as a Markdown table
@@ -169,19 +170,30 @@ func scripts(args []string) ([]string, error) {
 }
 
 func cmdTest(args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 {
-		fmt.Fprintln(stderr, "usage: mmscript test DIR|FILE...")
+	fl := flag.NewFlagSet("test", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	explore := fl.Bool("explore", false, "check expectations over every interleaving within -preemptions")
+	preempt := fl.Int("preemptions", 2, "preemption bound with -explore (-1: unbounded)")
+	maxRuns := fl.Int("max-runs", interp.DefaultMaxRuns, "run budget per script with -explore")
+	if err := fl.Parse(args); err != nil {
 		return 2
 	}
-	files, err := scripts(args)
+	if fl.NArg() == 0 {
+		fmt.Fprintln(stderr, "usage: mmscript test [-explore [-preemptions K] [-max-runs N]] DIR|FILE...")
+		return 2
+	}
+	files, err := scripts(fl.Args())
 	if err != nil {
 		fmt.Fprintln(stderr, "mmscript:", err)
 		return 2
 	}
 	passed, failed := 0, 0
 	for _, f := range files {
-		bad := testOne(f, stdout)
-		if bad {
+		var eo *interp.ExploreOptions
+		if *explore {
+			eo = &interp.ExploreOptions{Preemptions: *preempt, MaxRuns: *maxRuns}
+		}
+		if testOne(f, eo, stdout) {
 			failed++
 		} else {
 			passed++
@@ -194,17 +206,22 @@ func cmdTest(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// testOne runs one script against its expectations and prints each
-// mismatch; it reports whether the script failed.
-func testOne(file string, w io.Writer) bool {
+// testOne checks one script against its expectations, in the default run
+// or, with eo, over its interleavings; it prints each mismatch and reports
+// whether the script failed.
+func testOne(file string, eo *interp.ExploreOptions, w io.Writer) bool {
 	prog, err := interp.Load(file)
 	if err != nil {
 		fmt.Fprintf(w, "FAIL %s: does not compile:\n", file)
 		printLoadError(w, err)
 		return true
 	}
-	res := interp.Run(prog, interp.Options{})
-	ms := interp.CheckExpectations(prog, res)
+	var ms []interp.Mismatch
+	if eo != nil {
+		ms = interp.CheckExploration(prog, interp.Explore(prog, *eo))
+	} else {
+		ms = interp.CheckExpectations(prog, interp.Run(prog, interp.Options{}))
+	}
 	if len(ms) == 0 {
 		return false
 	}
