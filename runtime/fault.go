@@ -86,9 +86,10 @@ type faultFlags struct {
 }
 
 // fault runs the body of handle_mm_fault() for v at addr. The caller holds
-// the fault lock: v's VMA read lock with fl.vmaLock, else the mmap lock. k receives the vm_fault_t result; with
-// VM_FAULT_RETRY or VM_FAULT_COMPLETED the fault lock has been released
-// (release_fault_lock()), and the caller must not release it again.
+// the fault lock: v's VMA read lock with fl.vmaLock, else the mmap lock.
+// k receives the vm_fault_t result; with VM_FAULT_RETRY or
+// VM_FAULT_COMPLETED the fault lock has been released (release_fault_lock),
+// and the caller must not release it again.
 func (c *Call) fault(v *mmcore.VMA, addr mmcore.Addr, fl faultFlags, k func(code int64) Result) Result {
 	write, vmaLock := fl.write, fl.vmaLock
 	m := mmOf(v.MM())
