@@ -28,7 +28,7 @@ type Config struct {
 // Defaults for Config.
 const (
 	DefaultMmapBase    Addr = 0x7f0000000000
-	DefaultMaxMapCount      = 65530
+	DefaultMaxMapCount int  = 65530
 	// MmapMinAddr is vm.mmap_min_addr: no mapping may start below it.
 	MmapMinAddr Addr = 0x10000
 	// DefaultMapWindow is the top of the area non-fixed mmaps use unless

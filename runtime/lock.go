@@ -197,36 +197,32 @@ func (l *Lock) release(t *Task, mode Mode) bool {
 // writer and the lock is free; otherwise every queued reader (readers are
 // woken together, writers stay queued).
 func (l *Lock) wake() {
-	for len(l.waiters) > 0 {
-		w := l.waiters[0]
-		if !l.compatible(w.mode) {
-			return
-		}
-		// The queue is compacted in place, so that queueing and waking
-		// reuse its array.
-		if w.mode == Write {
-			n := copy(l.waiters, l.waiters[1:])
-			l.waiters[n] = waiter{}
-			l.waiters = l.waiters[:n]
-			l.grant(w.t, Write)
-			w.t.granted(l)
-			return
-		}
-		// Grant all queued readers, keep writers queued in order.
-		n := 0
-		for _, x := range l.waiters {
-			if x.mode == Read {
-				l.grant(x.t, Read)
-				x.t.granted(l)
-			} else {
-				l.waiters[n] = x
-				n++
-			}
-		}
-		clear(l.waiters[n:])
-		l.waiters = l.waiters[:n]
+	if len(l.waiters) == 0 || !l.compatible(l.waiters[0].mode) {
 		return
 	}
+	// The queue is compacted in place, so that queueing and waking reuse
+	// its array.
+	if w := l.waiters[0]; w.mode == Write {
+		n := copy(l.waiters, l.waiters[1:])
+		l.waiters[n] = waiter{}
+		l.waiters = l.waiters[:n]
+		l.grant(w.t, Write)
+		w.t.granted(l)
+		return
+	}
+	// Grant all queued readers, keep writers queued in order.
+	n := 0
+	for _, x := range l.waiters {
+		if x.mode == Read {
+			l.grant(x.t, Read)
+			x.t.granted(l)
+		} else {
+			l.waiters[n] = x
+			n++
+		}
+	}
+	clear(l.waiters[n:])
+	l.waiters = l.waiters[:n]
 }
 
 // Hold is one lock a task holds.
