@@ -9,20 +9,12 @@ import (
 // VM_WRITE, VM_EXEC, then 's' for VM_MAYSHARE (even without VM_SHARED, as
 // for a shared mapping of a read-only file) or 'p'.
 func (f VMFlags) Perms() string {
-	b := []byte("---p")
-	if f&VM_READ != 0 {
-		b[0] = 'r'
-	}
-	if f&VM_WRITE != 0 {
-		b[1] = 'w'
-	}
-	if f&VM_EXEC != 0 {
-		b[2] = 'x'
-	}
+	// VM_READ, VM_WRITE and VM_EXEC have PROT_*'s values.
+	share := "p"
 	if f&VM_MAYSHARE != 0 {
-		b[3] = 's'
+		share = "s"
 	}
-	return string(b)
+	return Prot(f&VM_ACCESS_FLAGS).String() + share
 }
 
 // MapsLine is the VMA's /proc/pid/maps line without the newline:

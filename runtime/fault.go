@@ -490,16 +490,11 @@ func words(w string) []string {
 	return out
 }
 
+// wordSet is words as a set, for flag words whose order does not matter.
 func wordSet(w string) map[string]bool {
 	s := map[string]bool{}
-	start := 0
-	for i := 0; i <= len(w); i++ {
-		if i == len(w) || w[i] == '|' {
-			if i > start {
-				s[w[start:i]] = true
-			}
-			start = i + 1
-		}
+	for _, x := range words(w) {
+		s[x] = true
 	}
 	return s
 }
