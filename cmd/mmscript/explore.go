@@ -1,0 +1,67 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+
+	"github.com/mmscript/mmscript/interp"
+	rt "github.com/mmscript/mmscript/runtime"
+)
+
+func cmdExplore(args []string, stdout, stderr io.Writer) int {
+	fl := flag.NewFlagSet("explore", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	maxRuns := fl.Int("max-runs", interp.DefaultMaxRuns, "budget of runs")
+	preempt := fl.Int("preemptions", 2, "preemption bound (-1: unbounded)")
+	maxSteps := fl.Int64("max-steps", 0, "step limit of each run (0: default)")
+	asJSON := fl.Bool("json", false, "print findings as JSON")
+	if err := fl.Parse(args); err != nil {
+		return 2
+	}
+	if fl.NArg() != 1 {
+		fmt.Fprintln(stderr, "usage: mmscript explore [flags] FILE")
+		return 2
+	}
+	prog, err := interp.Load(fl.Arg(0))
+	if err != nil {
+		printLoadError(stderr, err)
+		return 2
+	}
+	res := interp.Explore(prog, interp.ExploreOptions{MaxRuns: *maxRuns, Preemptions: *preempt, MaxSteps: *maxSteps})
+	ds := make([]*rt.Diagnostic, 0, len(res.Findings))
+	for _, f := range res.Findings {
+		d := *f.Diag
+		if d.Schedule == "" {
+			d.Schedule = interp.FormatSchedule(f.Schedule)
+		}
+		ds = append(ds, &d)
+	}
+	if *asJSON {
+		if err := rt.WriteJSON(stdout, ds); err != nil {
+			fmt.Fprintln(stderr, "mmscript:", err)
+			return 2
+		}
+	} else {
+		rt.PrintDiagnostics(stdout, ds)
+	}
+	if res.Complete {
+		fmt.Fprintf(stderr, "explored %d schedules: all within %s\n", res.Runs, boundText(*preempt))
+	} else {
+		fmt.Fprintf(stderr, "mmscript: exploration budget of %d runs exhausted before every schedule within %s was tried (raise -max-runs)\n", res.Runs, boundText(*preempt))
+	}
+	switch {
+	case len(ds) > 0:
+		return 1
+	case !res.Complete:
+		return 3
+	}
+	return 0
+}
+
+func boundText(p int) string {
+	if p < 0 {
+		return "no preemption bound"
+	}
+	return fmt.Sprintf("%d preemptions", p)
+}
