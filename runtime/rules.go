@@ -28,6 +28,13 @@ type API struct {
 	Source  string  // kernel source
 	Rules   []*Rule // the checks mmscript runs for it
 	Notes   string
+	// Cites says where in the kernel source the entry was read: file,
+	// function and the assertion there. An entry may set it inline; else
+	// register fills it from citeTable (rulebook_cite.go).
+	Cites []Cite
+	// Sequence is a minimal correct call sequence in kernel C, one
+	// statement a line; register fills it from sequenceTable when empty.
+	Sequence string
 }
 
 // Generic lock rules, checked on every acquisition and release.
@@ -182,6 +189,12 @@ var apis = map[string]*API{}
 func register(a *API) *API {
 	if _, dup := apis[a.Name]; dup {
 		panic("runtime: duplicate rule-book entry " + a.Name) // a programming error, caught by every test run
+	}
+	if a.Cites == nil {
+		a.Cites = citeTable[a.Name]
+	}
+	if a.Sequence == "" {
+		a.Sequence = sequenceTable[a.Name]
 	}
 	apis[a.Name] = a
 	return a

@@ -6,7 +6,7 @@
 //	mmscript test [-explore [-preemptions K] [-max-runs N]] DIR|FILE...
 //	mmscript check FILE...
 //	mmscript explain NAME
-//	mmscript rules
+//	mmscript rules [-rst | -md | -json] [-examples DIR]
 //	mmscript repl
 package main
 
@@ -14,8 +14,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-
-	rt "github.com/mmscript/mmscript/runtime"
 )
 
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
@@ -34,7 +32,9 @@ commands:
                  with -explore, over every interleaving within the bound
   check FILE...  parse and compile only
   explain NAME   the rule-book entry of a kernel operation
-  rules          the rule book as a Markdown table
+  rules [-rst | -md | -json] [-examples DIR]
+                 the rule book as a Markdown table; with -rst, -md or -json the
+                 "Locking requirements per API" section (docs/locking-per-api.rst)
   repl           read and run statements interactively
 `
 
@@ -55,8 +55,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case "explain":
 		return cmdExplain(args[1:], stdout, stderr)
 	case "rules":
-		fmt.Fprint(stdout, rt.MarkdownTable())
-		return 0
+		return cmdRules(args[1:], stdout, stderr)
 	case "repl":
 		return cmdRepl(stdout, stderr)
 	case "help", "-h", "-help", "--help":
