@@ -1,9 +1,17 @@
 # Q: When does the kernel call a driver's ->open, ->close and ->page_mkwrite,
 #    and under which locks?
-# A: ->open when a VMA is duplicated (here: munmap splits the VMA), ->close
-#    when one is removed, both under the mmap write lock (rule book 2.27);
-#    ->page_mkwrite on the first write to a shared page, under the fault's
-#    lock (rule book 2.26).
+# A: ->open when the core duplicates a VMA, under the mmap write lock: here
+#    munmap of the first page splits the VMA (mm/vma.c: __split_vma() with
+#    new_below=0), and the new struct is the kept upper piece. ->close when
+#    a VMA is removed: munmap(2) calls it from remove_vma() after
+#    mmap_write_downgrade(), so under the mmap *read* lock
+#    (vms_complete_munmap_vmas); exit_mmap holds the write lock. Rule book
+#    2.27. ->page_mkwrite on the first write to a shared page, under the
+#    fault's lock but with vmf->flags = WRITE|MKWRITE (do_page_mkwrite): it
+#    may not drop that lock. Rule book 2.26.
+#    A munmap in the middle of a VMA splits twice (new_below=1 at the start,
+#    0 at the end) and the kernel opens both new pieces; mmscript's munmap
+#    does not model that split identity yet (audit-2026-12 §2.2).
 
 mm m
 file dev
@@ -17,7 +25,7 @@ ops drv {
     opens = opens + 1
   }
   close(vma) {
-    assert m.mmap_lock.held
+    assert m.mmap_lock.held            # read after munmap's downgrade, write in exit_mmap
     closes = closes + 1
   }
   fault(vmf) {
@@ -25,6 +33,7 @@ ops drv {
     return p                    # the core maps it (finish_fault)
   }
   page_mkwrite(vmf) {
+    assert !vmf.allow_retry, "page_mkwrite must not drop the fault lock"
     mkwrites = mkwrites + 1
   }
 }
@@ -34,10 +43,11 @@ mmap(m, 0x100000, pages=4, prot=rw, flags=shared, file=dev, ops=drv)
 thread user {
   assert touch(m, 0x101000, read)
   assert touch(m, 0x101000, write)      # read-only PTE: ->page_mkwrite first
-  assert munmap(m, 0x101000, pages=1) == 0
-  assert opens == 1, "the split opened the new VMA"
+  assert munmap(m, 0x100000, pages=1) == 0
+  assert opens == 1, "the split opened the new upper VMA"
   assert closes == 1, "the unmapped piece was closed"
   assert mkwrites == 1
+  assert touch(m, 0x101000, write), "the kept piece still maps the page"
 }
 
 expect ok

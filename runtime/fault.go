@@ -44,6 +44,14 @@ type VMF struct {
 	// drop the lock only on the first try (fault_flag_allow_retry_first).
 	Tried bool
 	Page  *mmcore.Page
+
+	// heldVMA says which lock the fault really holds: the VMA read lock
+	// (true) or the mmap lock. It differs from VMALock inside
+	// ->page_mkwrite, whose vmf->flags do_page_mkwrite() overwrites.
+	heldVMA bool
+	// mkwrite marks the vm_fault of ->page_mkwrite (FAULT_FLAG_MKWRITE),
+	// for which VM_FAULT_RETRY means nothing to the core.
+	mkwrite bool
 }
 
 func (f *VMF) String() string { return fmt.Sprintf("vmf(%#x)", uint64(f.Address)) }
@@ -85,52 +93,63 @@ type faultFlags struct {
 	tried      bool // FAULT_FLAG_TRIED: this fault was retried before
 }
 
+// vmFaultError is VM_FAULT_ERROR (include/linux/mm_types.h) restricted to
+// the bits mmscript returns.
+const vmFaultError = VM_FAULT_OOM | VM_FAULT_SIGBUS | VM_FAULT_SIGSEGV
+
+// faultAroundPages is fault_around_pages (mm/memory.c): 64 KiB by default.
+const faultAroundPages = 65536 >> mmcore.PageShift
+
 // fault runs the body of handle_mm_fault() for v at addr. The caller holds
 // the fault lock: v's VMA read lock with fl.vmaLock, else the mmap lock.
 // k receives the vm_fault_t result; with VM_FAULT_RETRY or
 // VM_FAULT_COMPLETED the fault lock has been released (release_fault_lock),
 // and the caller must not release it again.
+//
+// Under the VMA lock the fault gives up (vma_end_read, VM_FAULT_RETRY) only
+// where the kernel does (mm/memory.c): vmf_can_call_fault() before ->fault
+// and ->page_mkwrite of a VMA without ->map_pages (do_read_fault,
+// do_cow_fault, do_shared_fault, wp_page_shared), and vmf_anon_prepare()
+// when a private write needs an anon_vma and mmap_read_trylock fails
+// (do_anonymous_page, do_cow_fault, wp_page_copy). A read of a present PTE,
+// or a VMA without ->fault, finishes under the VMA lock.
 func (c *Call) fault(v *mmcore.VMA, addr mmcore.Addr, fl faultFlags, k func(code int64) Result) Result {
 	write, vmaLock := fl.write, fl.vmaLock
 	m := mmOf(v.MM())
 	addr &^= mmcore.PageSize - 1
+	shared := v.Flags&mmcore.VM_SHARED != 0
+	o := opsOf(v)
 	retry := func() Result {
 		c.unlock(c.K.vmaState(v).Lock, Read)
 		return k(VM_FAULT_RETRY)
 	}
-	o := opsOf(v)
-	if o == nil {
-		// Anonymous and plain file faults. Under the VMA lock a first
-		// anonymous write needs an anon_vma, which takes mmap_read_trylock
-		// (__vmf_anon_prepare); if that fails the fault is retried.
-		if vmaLock && write && v.File() == nil && v.AnonVMA() == nil {
+	// canCallFault is vmf_can_call_fault(): "all vm_ops that have a
+	// ->map_pages have been audited and don't need the mmap_lock".
+	canCallFault := func(then func() Result) Result {
+		if vmaLock && o != nil && o.MapPages == nil {
+			return retry()
+		}
+		return then()
+	}
+	// anonPrepare is vmf_anon_prepare() (mm/internal.h, mm/memory.c:
+	// __vmf_anon_prepare()): a private write needs the VMA's anon_vma; under
+	// the VMA lock alone __anon_vma_prepare() may not look at the
+	// neighbours, so it takes mmap_read_trylock, or gives up with RETRY.
+	anonPrepare := func(then func() Result) Result {
+		if shared || v.AnonVMA() != nil {
+			return then()
+		}
+		if vmaLock {
 			if !c.T.TryAcquire(m.MmapLock, Read) {
 				return retry()
 			}
+			v.MM().PrepareAnonVMA(v)
 			c.unlock(m.MmapLock, Read)
 		}
-		var code int64
-		w, alloc, err := m.Core.AllocTables(addr)
-		if err != nil {
-			return k(faultCode(err))
-		}
-		return c.touchLocks(allocLocks(m, &w, alloc), func() Result {
-			l := ptl(m, w.PTETable())
-			return c.lock(l, Write, func() Result {
-				_, err := m.Core.HandleFault(v, addr, write)
-				code = faultCode(err)
-				c.unlock(l, Write)
-				return k(code)
-			})
-		})
+		return then()
 	}
-	// A driver's VMA. Without ->map_pages the ->fault handler is never
-	// called under the VMA lock (vmf_can_call_fault): retry under mmap_lock.
-	if vmaLock && o.MapPages == nil {
-		return retry()
-	}
-	vmf := &VMF{VMA: v, Address: addr, Write: write, VMALock: vmaLock, AllowRetry: fl.allowRetry, Tried: fl.tried}
-	// handlerDone finishes the fault when a handler released the fault
+	vmf := &VMF{VMA: v, Address: addr, Write: write, VMALock: vmaLock, AllowRetry: fl.allowRetry, Tried: fl.tried, heldVMA: vmaLock}
+	// released finishes the fault when a handler released the fault
 	// lock: the core must not touch the VMA or the lock again.
 	released := func(ret Value) Result {
 		code := int64(VM_FAULT_RETRY)
@@ -141,46 +160,87 @@ func (c *Call) fault(v *mmcore.VMA, addr mmcore.Addr, fl faultFlags, k func(code
 	}
 	vmfv := Obj(TVMF, vmf)
 	installed := func() bool { return m.Core.Walk(addr).Present() }
-	shared := v.Flags&mmcore.VM_SHARED != 0
 	// mkwrite runs ->page_mkwrite (when the VMA has one) before a shared
-	// write maps the page writable (do_page_mkwrite), then then(code).
-	mkwrite := func(then func(code int64) Result) Result {
-		if o.PageMkwrite == nil {
-			return then(0)
+	// write maps the page writable (do_page_mkwrite), then then().
+	// do_page_mkwrite() sets vmf->flags = FAULT_FLAG_WRITE|FAULT_FLAG_MKWRITE
+	// for the call: the handler sees neither FAULT_FLAG_VMA_LOCK nor
+	// FAULT_FLAG_ALLOW_RETRY, whatever lock the fault holds, so it may not
+	// drop the lock, and a VM_FAULT_RETRY it returns is not an error to the
+	// core (outside VM_FAULT_ERROR): the fault goes on.
+	mkwrite := func(then func() Result) Result {
+		if o == nil || o.PageMkwrite == nil {
+			return then()
 		}
-		return c.callFaultHandler(o.PageMkwrite, "page_mkwrite handler "+o.PageMkwrite.Name, []Value{vmfv}, vmf, func(ret Value, gone bool) Result {
+		mvmf := &VMF{VMA: v, Address: addr, Write: true, heldVMA: vmaLock, mkwrite: true}
+		return c.callFaultHandler(o.PageMkwrite, "page_mkwrite handler "+o.PageMkwrite.Name, []Value{Obj(TVMF, mvmf)}, mvmf, func(ret Value, gone bool) Result {
 			if gone {
 				return released(ret)
 			}
-			if ret.T == TInt && ret.Int&^(VM_FAULT_NOPAGE|VM_FAULT_LOCKED) != 0 {
+			if ret.T == TInt && ret.Int&(vmFaultError|VM_FAULT_NOPAGE) != 0 {
 				return k(ret.Int)
 			}
-			return then(0)
+			return then()
 		})
+	}
+	underPTL := func(fn func() error) Result {
+		var code int64
+		return c.underPTL(m, addr, func() { code = faultCode(fn()) }, func() Result { return k(code) })
 	}
 	if w := m.Core.Walk(addr); w.Present() {
 		if !write || w.Entry.Writable() {
 			return k(0)
 		}
-		var code int64
 		if shared {
-			// do_wp_page -> wp_page_shared: ->page_mkwrite, then make the
-			// PTE writable under the PTE lock.
-			return mkwrite(func(int64) Result {
-				return c.underPTL(m, addr, func() {
-					_, err := m.Core.MkWrite(v, addr)
-					code = faultCode(err)
-				}, func() Result { return k(code) })
+			// do_wp_page -> wp_page_shared: vmf_can_call_fault and
+			// ->page_mkwrite, then make the PTE writable under the PTE
+			// lock; without ->page_mkwrite (or for a special PTE,
+			// wp_pfn_shared without ->pfn_mkwrite) wp_page_reuse.
+			mk := func() Result {
+				return underPTL(func() error { _, err := m.Core.MkWrite(v, addr); return err })
+			}
+			if o != nil && o.PageMkwrite != nil && !w.Entry.Special() {
+				return canCallFault(func() Result { return mkwrite(mk) })
+			}
+			return mk()
+		}
+		// A private write to a present page: wp_page_copy (or reuse),
+		// which starts with vmf_anon_prepare.
+		return anonPrepare(func() Result {
+			return underPTL(func() error { _, err := m.Core.HandleFault(v, addr, true); return err })
+		})
+	}
+	if o == nil {
+		// Anonymous memory (do_anonymous_page) and plain files
+		// (filemap_fault, which has ->map_pages, so vmf_can_call_fault
+		// lets it run under the VMA lock). A private write needs an
+		// anon_vma first.
+		body := func() Result {
+			w, alloc, err := m.Core.AllocTables(addr)
+			if err != nil {
+				return k(faultCode(err))
+			}
+			return c.touchLocks(allocLocks(m, &w, alloc), func() Result {
+				l := ptl(m, w.PTETable())
+				return c.lock(l, Write, func() Result {
+					_, err := m.Core.HandleFault(v, addr, write)
+					c.unlock(l, Write)
+					return k(faultCode(err))
+				})
 			})
 		}
-		// A private write to a driver page copies it (wp_page_copy).
-		return c.underPTL(m, addr, func() {
-			_, err := m.Core.HandleFault(v, addr, true)
-			code = faultCode(err)
-		}, func() Result { return k(code) })
+		if write {
+			return anonPrepare(body)
+		}
+		return body()
 	}
+	// A driver's VMA: do_fault().
 	callFault := func() Result {
 		if o.Fault == nil {
+			// "The VMA was not fully populated on mmap()": no retry,
+			// SIGBUS for a none PTE.
+			if installed() {
+				return k(VM_FAULT_NOPAGE)
+			}
 			return k(VM_FAULT_SIGBUS)
 		}
 		return c.callFaultHandler(o.Fault, "fault handler "+o.Fault.Name, []Value{vmfv}, vmf, func(ret Value, gone bool) Result {
@@ -194,17 +254,13 @@ func (c *Call) fault(v *mmcore.VMA, addr mmcore.Addr, fl faultFlags, k func(code
 			case TPage:
 				// do_shared_fault: ->page_mkwrite before finish_fault.
 				p := ret.Obj.(*mmcore.Page)
-				finish := func(int64) Result {
-					var code int64
-					return c.underPTL(m, addr, func() {
-						_, err := m.Core.FinishFault(v, addr, p, write)
-						code = faultCode(err)
-					}, func() Result { return k(code) })
+				finish := func() Result {
+					return underPTL(func() error { _, err := m.Core.FinishFault(v, addr, p, write); return err })
 				}
 				if write && shared {
 					return mkwrite(finish)
 				}
-				return finish(0)
+				return finish()
 			case TInt:
 				if ret.Int&^(VM_FAULT_NOPAGE|VM_FAULT_LOCKED) != 0 {
 					return k(ret.Int)
@@ -216,29 +272,40 @@ func (c *Call) fault(v *mmcore.VMA, addr mmcore.Addr, fl faultFlags, k func(code
 			return k(VM_FAULT_SIGBUS)
 		})
 	}
-	if !write && o.MapPages != nil {
-		// do_fault_around(): ->map_pages runs under rcu_read_lock and must
-		// not sleep.
-		start := v.PgoffOf(addr)
-		c.T.rcuLock()
-		return c.callFaultHandler(o.MapPages, "map_pages handler "+o.MapPages.Name,
-			[]Value{vmfv, Int(int64(start)), Int(int64(start))}, vmf, func(ret Value, gone bool) Result {
-				c.T.rcuUnlock()
-				if gone {
-					return released(ret)
-				}
-				if installed() {
-					return k(VM_FAULT_NOPAGE)
-				}
-				if vmaLock && o.Fault != nil {
-					// ->fault may be called under the VMA lock only when
-					// ->map_pages exists, which it does here.
-					return callFault()
-				}
-				return callFault()
-			})
+	switch {
+	case o.Fault == nil:
+		return callFault()
+	case write && !shared:
+		// do_cow_fault: vmf_can_call_fault, then vmf_anon_prepare.
+		return canCallFault(func() Result { return anonPrepare(callFault) })
+	case write:
+		// do_shared_fault.
+		return canCallFault(callFault)
+	case o.MapPages == nil:
+		// do_read_fault without fault-around.
+		return canCallFault(callFault)
 	}
-	return callFault()
+	// do_read_fault -> do_fault_around(): ->map_pages runs under
+	// rcu_read_lock and must not sleep; the window is fault_around_pages
+	// naturally aligned, clamped to the VMA and to the PTE table.
+	pteOff := uint64(addr>>mmcore.PageShift) & (mmcore.PTRS_PER_TABLE - 1)
+	pgoff := v.PgoffOf(addr)
+	vmaOff := pgoff - v.Pgoff()
+	from := max(pteOff&^(faultAroundPages-1), pteOff-min(pteOff, vmaOff))
+	to := min(from+faultAroundPages, mmcore.PTRS_PER_TABLE, pteOff+v.Pages()-vmaOff) - 1
+	c.T.rcuLock()
+	return c.callFaultHandler(o.MapPages, "map_pages handler "+o.MapPages.Name,
+		[]Value{vmfv, Int(int64(pgoff + from - pteOff)), Int(int64(pgoff + to - pteOff))}, vmf, func(ret Value, gone bool) Result {
+			c.T.rcuUnlock()
+			if gone {
+				return released(ret)
+			}
+			if installed() {
+				return k(VM_FAULT_NOPAGE)
+			}
+			// vmf_can_call_fault passes: the VMA has ->map_pages.
+			return callFault()
+		})
 }
 
 var (
@@ -290,10 +357,13 @@ func (c *Call) checkHandlerReturn(h *Handler, desc string, ret Value, vmf *VMF, 
 		code = ret.Int
 	}
 	lock := mmOf(vmf.VMA.MM()).MmapLock.Name
-	if vmf.VMALock {
+	if vmf.heldVMA {
 		lock = VMAName(vmf.VMA) + " read lock"
 	}
-	switch gone := !c.faultLockHeld(vmf.VMA, vmf.VMALock); {
+	switch gone := !c.faultLockHeld(vmf.VMA, vmf.heldVMA); {
+	case gone && vmf.mkwrite:
+		c.K.violate(c.T, ruleDroppedFaultLock, fmt.Sprintf("%s released the fault lock (%s), but ->page_mkwrite runs with vmf->flags = FAULT_FLAG_WRITE|FAULT_FLAG_MKWRITE (do_page_mkwrite): no FAULT_FLAG_ALLOW_RETRY, and the core goes on to lock the folio and map the page under the lock it no longer holds", h.Name, lock))
+		return true
 	case gone && !vmf.AllowRetry:
 		c.K.violate(c.T, ruleDroppedFaultLock, fmt.Sprintf("%s released the fault lock (%s), but this fault does not allow retry (no FAULT_FLAG_ALLOW_RETRY)", h.Name, lock))
 		return true
@@ -302,7 +372,9 @@ func (c *Call) checkHandlerReturn(h *Handler, desc string, ret Value, vmf *VMF, 
 		return true
 	case gone:
 		return true
-	case code&VM_FAULT_RETRY != 0:
+	case code&VM_FAULT_RETRY != 0 && !vmf.mkwrite:
+		// (do_page_mkwrite ignores VM_FAULT_RETRY: it is outside
+		// VM_FAULT_ERROR, so the fault goes on with the lock held.)
 		c.K.violate(c.T, ruleRetryHoldingLock, fmt.Sprintf("%s returned VM_FAULT_RETRY still holding the fault lock (%s): the core will not release it", h.Name, lock))
 		return true
 	}
@@ -388,8 +460,10 @@ func init() {
 			Takes:  "the x86 fault path: lock_vma_under_rcu -> handle_mm_fault(FAULT_FLAG_VMA_LOCK) -> vma_end_read; on RETRY or failure mmap_read_lock -> find_vma -> handle_mm_fault -> mmap_read_unlock",
 			Sleeps: "yes",
 			Source: "arch/x86/mm/fault.c: do_user_addr_fault(); mm/mmap_lock.c: lock_mm_and_find_vma()",
-			Notes:  "a user-space access to addr by this thread's CPU; returns false when it would get SIGSEGV or SIGBUS",
-			Rules:  []*Rule{ruleMightFault, ruleStaleTLB, ruleHandlerKeepsLock, ruleDroppedFaultLock, ruleRetryHoldingLock}}),
+			Notes: "a user-mode access to addr by this thread's CPU; returns false when it would get SIGSEGV or SIGBUS. " +
+				"Only user-mode faults try the per-VMA lock first: a kernel-mode fault (uaccess from a syscall) goes straight to " +
+				"lock_mm_and_find_vma (arch/x86/mm/fault.c: do_user_addr_fault() \"if (!(flags & FAULT_FLAG_USER)) goto lock_mmap\")",
+			Rules: []*Rule{ruleMightFault, ruleStaleTLB, ruleHandlerKeepsLock, ruleDroppedFaultLock, ruleRetryHoldingLock}}),
 		Fn: func(c *Call) Result {
 			m, addr := c.mm(0), c.addr(1)
 			write := c.word(2) == "write"

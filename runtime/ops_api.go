@@ -146,6 +146,11 @@ func init() {
 		API: insertAPI("vm_insert_page", "2.1", "returns 0 or -errno (-EBUSY: PTE populated, -EFAULT: outside the VMA)"),
 		Fn: func(c *Call) Result {
 			v, addr, p := c.vma(0), c.addr(1), c.page(2)
+			// "if (addr < vma->vm_start || addr >= vma->vm_end) return
+			// -EFAULT;" comes before the BUG_ONs (mm/memory.c: vm_insert_page()).
+			if !v.Contains(addr) {
+				return done(Int(-int64(mmcore.EFAULT)))
+			}
 			return insertPrologue(c, v, func() Result {
 				var rc int64
 				return c.underPTL(mmOf(v.MM()), addr, func() {
@@ -160,6 +165,12 @@ func init() {
 		Fn: func(c *Call) Result {
 			v, addr := c.vma(0), c.addr(1)
 			pages := c.Args[2:]
+			// vm_insert_pages(): end_addr = addr + PAGE_SIZE * (num - 1);
+			// "if (addr < vma->vm_start || end_addr >= vma->vm_end)
+			// return -EFAULT;" before the BUG_ONs.
+			if end := addr + mmcore.Addr(max(len(pages)-1, 0))<<mmcore.PageShift; addr < v.Start() || end >= v.End() || end < addr {
+				return done(Int(-int64(mmcore.EFAULT)))
+			}
 			return insertPrologue(c, v, func() Result {
 				left := int64(len(pages))
 				return seq(len(pages), func(i int, next func() Result) Result {
@@ -179,6 +190,11 @@ func init() {
 		API: insertAPI("vmf_insert_page", "2.1", "vm_insert_page for fault handlers: returns VM_FAULT_NOPAGE on success and on -EBUSY"),
 		Fn: func(c *Call) Result {
 			v, addr, p := c.vma(0), c.addr(1), c.page(2)
+			// include/linux/mm.h: vmf_insert_page() maps vm_insert_page's
+			// -EFAULT (outside the VMA, checked first) to VM_FAULT_SIGBUS.
+			if !v.Contains(addr) {
+				return done(Int(VM_FAULT_SIGBUS))
+			}
 			return insertPrologue(c, v, func() Result {
 				var rc int64 = VM_FAULT_NOPAGE
 				return c.underPTL(mmOf(v.MM()), addr, func() {
@@ -262,6 +278,7 @@ func init() {
 		API: register(&API{Name: "vmf_insert_mixed", Section: "2.5", Hold: "mmap lock or VMA read lock (fault context); VMA VM_MIXEDMAP",
 			Takes: "table allocation locks -> PTE lock", Sleeps: "yes", Asserts: "none (returns VM_FAULT_SIGBUS)",
 			Source: "mm/memory.c: vmf_insert_mixed(), __vm_insert_mixed(), vm_mixed_ok()",
+			Notes:  "on x86-64 (CONFIG_ARCH_HAS_PTE_SPECIAL) the entry is a special PTE even when the pfn has a struct page: no refcount, no rmap, invisible to vm_normal_page",
 			Rules:  []*Rule{ruleFaultHelper, ruleSleepInAtomic}}),
 		Fn: func(c *Call) Result {
 			v, addr, pfn := c.vma(0), c.addr(1), mmcore.PFN(c.int(2))
@@ -275,12 +292,11 @@ func init() {
 			}
 			var rc int64 = VM_FAULT_NOPAGE
 			return c.underPTL(mmOf(v.MM()), addr, func() {
-				var err error
-				if p := c.K.Mem.Page(pfn); p != nil && !zero {
-					err = v.MM().InsertPage(v, addr, p)
-				} else {
-					err = v.MM().InsertPFN(v, addr, pfn)
-				}
+				// __vm_insert_mixed(): "if (!IS_ENABLED(CONFIG_ARCH_HAS_PTE_SPECIAL)
+				// && pfn_valid(pfn))" insert_page, else insert_pfn. x86-64 has
+				// pte_special, so even a pfn with a struct page gets a special
+				// PTE, with no reference and no rmap.
+				err := v.MM().InsertPFN(v, addr, pfn)
 				if err != nil && !errors.Is(err, mmcore.EBUSY) {
 					rc = faultCode(err)
 				}
@@ -393,8 +409,10 @@ func init() {
 		API: register(&API{Name: "unmap_mapping_range", Section: "2.9", Hold: "no mm lock needed; not the mapping's i_mmap_rwsem",
 			Takes: "i_mmap_rwsem (read) -> per VMA: notifier, PTE locks, TLB flush", Sleeps: "yes", Asserts: "none",
 			Source: "mm/memory.c: unmap_mapping_range(), unmap_mapping_range_tree()",
-			Notes:  "holebegin and holelen are byte offsets in the file; returns the pages zapped",
-			Rules:  append([]*Rule{ruleSleepInAtomic}, lockRules...)}),
+			Notes: "holebegin and holelen are byte offsets in the file; returns the pages zapped. Without even_cows " +
+				"(details.skip_cows) only anonymous folios, the private COW copies, are kept: page-cache pages " +
+				"and special PTEs that a private VMA maps are zapped too (mm/memory.c: should_zap_cows(), should_zap_folio(), zap_present_ptes())",
+			Rules: append([]*Rule{ruleSleepInAtomic}, lockRules...)}),
 		Fn: func(c *Call) Result {
 			f := c.file(0)
 			begin, length := c.int(1), c.int(2)
@@ -421,12 +439,13 @@ func init() {
 					if last != ^uint64(0) {
 						end = min(end, v.Start()+mmcore.Addr((last+1-v.Pgoff())<<mmcore.PageShift))
 					}
-					if !evenCows && v.Flags&(mmcore.VM_SHARED|mmcore.VM_MAYWRITE) == mmcore.VM_MAYWRITE {
-						return next() // private COW copies are kept without even_cows
-					}
 					m := mmOf(v.MM())
 					return c.touchLocks(ptlsOf(m, start, end), func() Result {
-						total += int64(m.Core.ZapRange(v, start, end))
+						if evenCows {
+							total += int64(m.Core.ZapRange(v, start, end))
+						} else {
+							total += int64(zapSkipCows(m, start, end))
+						}
 						m.Core.TLB.FlushRange(start, end)
 						return next()
 					})
@@ -443,17 +462,22 @@ func init() {
 	defOp(&Op{Name: "anon_vma_prepare", Params: []Param{{Name: "vma", Type: TVMA}}, Result: TInt,
 		API: register(&API{Name: "anon_vma_prepare", Section: "2.25", Hold: "mmap lock (read is enough); a VMA lock alone is not",
 			Takes: "allocations -> anon_vma rwsem (write) -> mm->page_table_lock", Sleeps: "yes",
-			Asserts: "mmap_assert_locked() (v6.10+)", Source: "mm/rmap.c: __anon_vma_prepare()",
-			Rules: []*Rule{ruleAnonPrepare, ruleSleepInAtomic}}),
+			Asserts: "mmap_assert_locked() (v6.10+) in __anon_vma_prepare(), reached only when vma->anon_vma is NULL",
+			Source:  "include/linux/rmap.h: anon_vma_prepare(); mm/rmap.c: __anon_vma_prepare()",
+			Notes:   "the inline anon_vma_prepare() returns 0 at once when the VMA already has an anon_vma: no assertion, no lock, no sleep",
+			Rules:   []*Rule{ruleAnonPrepare, ruleSleepInAtomic}}),
 		Fn: func(c *Call) Result {
 			v := c.vma(0)
 			m := mmOf(v.MM())
+			// include/linux/rmap.h: anon_vma_prepare() "if
+			// (likely(vma->anon_vma)) return 0;" before calling
+			// __anon_vma_prepare(), which holds the assertion.
+			if v.AnonVMA() != nil {
+				return done(Int(0))
+			}
 			c.T.MightSleep(c.Op.Name)
 			if m.MmapLock.heldBy(c.T) == 0 {
 				c.K.violate(c.T, ruleAnonPrepare, "anon_vma_prepare without "+m.MmapLock.Name+" held")
-			}
-			if v.AnonVMA() != nil {
-				return done(Int(0))
 			}
 			v.MM().PrepareAnonVMA(v)
 			l, _ := c.K.anonVMALock(v)
@@ -486,17 +510,18 @@ func init() {
 			if m.MmapLock.heldBy(c.T) == 0 {
 				c.K.violate(c.T, ruleGUPLock, "get_user_pages without "+m.MmapLock.Name+" held")
 			}
-			return c.gup(m, c.addr(1), c.int(2), c.bool(3), func(n int64) Result { return done(Int(n)) })
+			return c.gup(m, c.addr(1), c.int(2), c.bool(3), false, func(n int64) Result { return done(Int(n)) })
 		}})
 	for _, name := range []string{"get_user_pages_unlocked", "get_user_pages_fast"} {
 		fast := name == "get_user_pages_fast"
 		api := &API{Name: name, Section: "2.12", Hold: "no mmap lock of this mm",
-			Takes: "mmap_read_lock (killable) -> walk and faults -> mmap_read_unlock", Sleeps: "yes",
+			Takes: "mmap_read_lock (killable) -> walk and faults with FAULT_FLAG_ALLOW_RETRY|KILLABLE (FOLL_UNLOCKABLE: a fault may drop the lock, " +
+				"GUP re-takes it and retries the page with FAULT_FLAG_TRIED) -> mmap_read_unlock", Sleeps: "yes",
 			Asserts: "none explicit (lockdep sees the recursion)", Source: "mm/gup.c: get_user_pages_unlocked()",
 			Rules: []*Rule{ruleGUPUnlocked, ruleRecursive, ruleSleepInAtomic}}
 		if fast {
 			api.Section = "2.13"
-			api.Takes = "IRQs off lockless walk of present PTEs -> [fallback: mmap_read_lock -> faults -> unlock]"
+			api.Takes = "IRQs off lockless walk of present PTEs -> [fallback __gup_longterm_locked(FOLL_UNLOCKABLE): mmap_read_lock -> faults that may drop and re-take it -> unlock]"
 			api.Sleeps = "only the fallback"
 			api.Asserts = "might_lock_read(&mm->mmap_lock)"
 			api.Source = "mm/gup.c: get_user_pages_fast(), gup_fast_fallback()"
@@ -512,7 +537,9 @@ func init() {
 				}
 				c.T.MightSleep(c.Op.Name)
 				return c.lock(m.MmapLock, Read, func() Result {
-					return c.gup(m, addr, n, write, func(got int64) Result {
+					// FOLL_UNLOCKABLE: faults may drop the lock (gup
+					// re-takes it), so it is held again here.
+					return c.gup(m, addr, n, write, true, func(got int64) Result {
 						c.unlock(m.MmapLock, Read)
 						return done(Int(got))
 					})
@@ -521,8 +548,10 @@ func init() {
 	}
 
 	walkLocks := []string{"rdlock", "wrlock", "wrlock_verify", "vma_rdlock_verify"}
-	ruleWalkLock := &Rule{"walk_page_range/walk-lock", "the lock declared in ops->walk_lock is held: mmap read (PGWALK_RDLOCK), mmap write (PGWALK_WRLOCK, PGWALK_WRLOCK_VERIFY) or the VMA lock (PGWALK_VMA_RDLOCK_VERIFY)",
-		"mm/pagewalk.c: process_mm_walk_lock(), process_vma_walk_lock()", WARN}
+	ruleWalkLock := &Rule{"walk_page_range/walk-lock", "walk_page_range() needs the mmap lock in every walk_lock mode, for write with PGWALK_WRLOCK(_VERIFY): it looks VMAs up with find_vma(), which asserts it; a VMA lock alone is not enough (PGWALK_VMA_RDLOCK_VERIFY is for walk_page_vma())",
+		"mm/pagewalk.c: walk_page_range_mm() -> process_mm_walk_lock() (mmap_assert_locked/mmap_assert_write_locked), find_vma() -> mmap_assert_locked()", WARN}
+	ruleWalkVMALock := &Rule{"walk_page_range/vma-not-locked", "with PGWALK_VMA_RDLOCK_VERIFY every VMA walked is locked (VMA read or write lock)",
+		"mm/pagewalk.c: process_vma_walk_lock() -> vma_assert_locked() (VM_WARN_ON_ONCE_VMA)", DebugOnly}
 	ruleWalkVerify := &Rule{"walk_page_range/vma-not-write-locked", "with PGWALK_WRLOCK_VERIFY every VMA walked is already write-locked",
 		"mm/pagewalk.c: process_vma_walk_lock() -> vma_assert_write_locked()", DebugOnly}
 	defOp(&Op{Name: "walk_page_range",
@@ -530,12 +559,13 @@ func init() {
 			{Name: "ops", Type: TOps, Optional: true, Nilable: true},
 			{Name: "lock", Type: TWord, Words: walkLocks, Optional: true, Default: Word("rdlock")}},
 		Result: TInt,
-		API: register(&API{Name: "walk_page_range", Section: "2.21", Hold: "per ops->walk_lock: mmap read, mmap write, or the VMA lock",
+		API: register(&API{Name: "walk_page_range", Section: "2.21", Hold: "the mmap lock in every mode: read (PGWALK_RDLOCK, PGWALK_VMA_RDLOCK_VERIFY), write (PGWALK_WRLOCK, PGWALK_WRLOCK_VERIFY); with PGWALK_VMA_RDLOCK_VERIFY also each VMA's lock",
 			Takes: "[VMA write lock per VMA if wrlock] -> PTE lock per table around pte_entry", Sleeps: "yes (not in pte_entry)",
-			Asserts: "mmap_assert_locked()/mmap_assert_write_locked(); vma_assert_write_locked() for wrlock_verify",
-			Source:  "mm/pagewalk.c: walk_page_range(), walk_page_range_mm()",
-			Notes:   "calls the ops block's pte_entry(addr, pfn) for each present PTE, under the PTE lock; returns the number of present PTEs",
-			Rules:   []*Rule{ruleWalkLock, ruleWalkVerify, ruleSleepInAtomic}}),
+			Asserts: "mmap_assert_locked()/mmap_assert_write_locked() (process_mm_walk_lock) and mmap_assert_locked() in find_vma() whatever the mode; vma_assert_write_locked() for wrlock_verify, vma_assert_locked() for vma_rdlock_verify (debug kernels)",
+			Source:  "mm/pagewalk.c: walk_page_range(), walk_page_range_mm(), walk_page_test()",
+			Notes: "calls the ops block's pte_entry(addr, pfn) for each present PTE, under the PTE lock; returns the number of present PTEs. " +
+				"VM_PFNMAP VMAs are skipped (walk_page_test(): no struct pages behind them; a script ops block has no test_walk or pte_hole)",
+			Rules: []*Rule{ruleWalkLock, ruleWalkVerify, ruleWalkVMALock, ruleSleepInAtomic}}),
 		Fn: func(c *Call) Result {
 			m, start, end := c.mm(0), c.addr(1), c.addr(2)
 			var o *Ops
@@ -550,6 +580,10 @@ func init() {
 				if held == 0 {
 					c.K.violate(c.T, ruleWalkLock, "walk_page_range (PGWALK_RDLOCK) without "+m.MmapLock.Name+" held")
 				}
+			case "vma_rdlock_verify":
+				if held == 0 {
+					c.K.violate(c.T, ruleWalkLock, "walk_page_range (PGWALK_VMA_RDLOCK_VERIFY) without "+m.MmapLock.Name+" held: its find_vma() asserts the mmap lock; for a walk under a VMA lock use walk_page_vma()")
+				}
 			case "wrlock", "wrlock_verify":
 				if held != Write {
 					c.K.violate(c.T, ruleWalkLock, "walk_page_range ("+mode+") without "+m.MmapLock.Name+" held for write")
@@ -557,6 +591,9 @@ func init() {
 			}
 			var vmas []*mmcore.VMA
 			for v := range m.Core.VMAsRange(start, end) {
+				if v.Flags&mmcore.VM_PFNMAP != 0 {
+					continue // walk_page_test(): skipped, no pte_hole to tell
+				}
 				vmas = append(vmas, v)
 			}
 			count := int64(0)
@@ -574,12 +611,38 @@ func init() {
 					}
 				case "vma_rdlock_verify":
 					if c.K.vmaState(v).Lock.heldBy(c.T) == 0 {
-						c.K.violate(c.T, ruleWalkLock, "walk_page_range (vma_rdlock_verify): "+VMAName(v)+" is not locked")
+						c.K.violate(c.T, ruleWalkVMALock, "walk_page_range (vma_rdlock_verify): "+VMAName(v)+" is not locked")
 					}
 				}
 				return body()
 			}, func() Result { return done(Int(count)) })
 		}})
+}
+
+// zapSkipCows zaps [start, end) of m as zap_pte_range() does with
+// details->skip_cows: every entry except those mapping an anonymous folio
+// (should_zap_folio() "return !folio_test_anon(folio)"); entries without a
+// normal page (special PTEs, the zero page) are zapped (zap_present_ptes()).
+func zapSkipCows(m *MM, start, end mmcore.Addr) int {
+	n := 0
+	for a := start; a < end && a >= start; a += mmcore.PageSize {
+		w := m.Core.Walk(a)
+		if w.PTETable() == nil {
+			a = (a | (mmcore.PMD_SIZE - 1)) + 1 - mmcore.PageSize
+			continue
+		}
+		if !w.Present() {
+			continue
+		}
+		if !w.Entry.Special() {
+			if p := m.Core.Memory().Page(w.Entry.PFN()); p != nil && p.Anon() {
+				continue
+			}
+		}
+		m.Core.ClearPTE(a)
+		n++
+	}
+	return n
 }
 
 // walkVMA visits the present PTEs of [start, end) in v, calling pte_entry
@@ -633,8 +696,12 @@ func (c *Call) presentAll(m *MM, addr mmcore.Addr, n int64, write bool) bool {
 
 // gup faults in n pages from addr under the mmap lock the caller holds,
 // like __get_user_pages(): k gets the count, or -EFAULT if the first page
-// fails.
-func (c *Call) gup(m *MM, addr mmcore.Addr, n int64, write bool, k func(int64) Result) Result {
+// fails. With unlockable (FOLL_UNLOCKABLE: get_user_pages_unlocked, the
+// GUP-fast fallback) faults carry FAULT_FLAG_ALLOW_RETRY (mm/gup.c:
+// faultin_page()); when one drops the lock, gup re-takes mmap_read_lock
+// and faults the page again with FAULT_FLAG_TRIED, as
+// __get_user_pages_locked() does, so k runs with the lock held.
+func (c *Call) gup(m *MM, addr mmcore.Addr, n int64, write, unlockable bool, k func(int64) Result) Result {
 	if n <= 0 || n > 1<<16 {
 		return k(-int64(mmcore.EINVAL))
 	}
@@ -654,16 +721,31 @@ func (c *Call) gup(m *MM, addr mmcore.Addr, n int64, write bool, k func(int64) R
 			got++
 			return next()
 		}
-		// GUP's callers here hold the mmap lock for the whole call
-		// (no FOLL_UNLOCKABLE): faults do not allow retry.
-		return c.fault(v, a, faultFlags{write: write}, func(code int64) Result {
-			if code&(VM_FAULT_SIGSEGV|VM_FAULT_SIGBUS|VM_FAULT_OOM|VM_FAULT_RETRY) != 0 {
-				stop = true
-			} else {
-				got++
-			}
-			return next()
-		})
+		var try func(tries int) Result
+		try = func(tries int) Result {
+			fl := faultFlags{write: write, allowRetry: unlockable, tried: tries > 0}
+			return c.fault(v, a, fl, func(code int64) Result {
+				if unlockable && code&(VM_FAULT_RETRY|VM_FAULT_COMPLETED) != 0 {
+					// The fault released the lock: re-take it, look the
+					// VMA up again and retry this page.
+					return c.lock(m.MmapLock, Read, func() Result {
+						v = m.Core.VMALookup(a)
+						if v == nil || tries >= maxFaultRetries {
+							stop = true
+							return next()
+						}
+						return try(tries + 1)
+					})
+				}
+				if code&(vmFaultError|VM_FAULT_RETRY) != 0 {
+					stop = true
+				} else {
+					got++
+				}
+				return next()
+			})
+		}
+		return try(0)
 	}, func() Result {
 		if got == 0 {
 			return k(-int64(mmcore.EFAULT))

@@ -161,7 +161,7 @@ func init() {
 			Sleeps:  "no",
 			Asserts: "mmap_assert_locked()",
 			Source:  "include/linux/mmap_lock.h: vma_start_read_locked()",
-			Notes:   "does not fail on contention, but returns false for a detached VMA; check the result",
+			Notes:   "does not fail on contention (also succeeds on a VMA the caller itself write-locked), but returns false for a detached VMA; check the result",
 			Rules: []*Rule{{"vma_start_read_locked/needs-mmap-lock", "vma_start_read_locked() is called with the mmap lock held",
 				"include/linux/mmap_lock.h: vma_start_read_locked() -> mmap_assert_locked()", WARN}}}),
 		Fn: func(c *Call) Result {
@@ -173,7 +173,13 @@ func init() {
 				return done(Bool(false))
 			}
 			l := c.K.vmaState(v).Lock
-			if !l.canGrant(Read) {
+			// vma_start_read_locked_nested() only bumps vm_refcnt
+			// (__refcount_inc_not_zero_limited_acquire); once this task's
+			// own __vma_start_write() has completed the count is back to
+			// 1, so a read lock on a VMA the caller itself write-locked
+			// succeeds. Another task cannot hold or wait for the VMA
+			// write lock while the caller holds the mmap lock.
+			if l.writer != c.T && !l.canGrant(Read) {
 				return done(Bool(false))
 			}
 			// vma_start_read_locked_nested() bumps vm_refcnt and tells

@@ -289,13 +289,18 @@ var documentedAPIs = []*API{
 		Notes: "without ->map_pages the core drops the VMA lock and returns VM_FAULT_RETRY so the fault is redone under the mmap lock (vmf_can_call_fault): " +
 			"a driver without ->map_pages always sees the mmap read lock. " + faultHookNotes},
 	{Name: "vm_ops->page_mkwrite", Section: "2.26",
-		Hold:    "called with the mmap read lock, or the VMA read lock only if the VMA has ->map_pages (vmf->flags & FAULT_FLAG_VMA_LOCK says which); no PTL held",
+		Hold: "called with the mmap read lock, or the VMA read lock only if the VMA has ->map_pages (vmf_can_call_fault() in wp_page_shared()); " +
+			"no PTL held. vmf->flags does NOT say which: do_page_mkwrite() sets vmf->flags = FAULT_FLAG_WRITE|FAULT_FLAG_MKWRITE for the call",
 		Takes:   "handler-specific",
 		Sleeps:  "yes",
-		Asserts: "assert_fault_locked(vmf) available",
-		Source:  faultHookSource,
-		Notes: "called with vmf->flags = WRITE|MKWRITE, folio not locked; returns with the folio locked (VM_FAULT_LOCKED) or the core locks it. " +
-			"Without ->map_pages the core retries under the mmap lock (vmf_can_call_fault). " + faultHookNotes},
+		Asserts: "none; assert_fault_locked(vmf) would check the mmap lock (FAULT_FLAG_VMA_LOCK is cleared) and warn falsely under a VMA-lock fault",
+		Source:  "mm/memory.c: do_page_mkwrite(), wp_page_shared(), do_shared_fault(), vmf_can_call_fault(); include/linux/mm.h: release_fault_lock()",
+		Notes: "inside the handler there is no FAULT_FLAG_ALLOW_RETRY and no FAULT_FLAG_VMA_LOCK: it must never drop the fault lock " +
+			"(release_fault_lock() would call mmap_read_unlock() even under a VMA-lock fault), and a VM_FAULT_RETRY it returns is not honoured " +
+			"(outside VM_FAULT_ERROR: the core goes on to folio_lock() and finish_mkwrite_fault()). Folio not locked on entry; returns with it " +
+			"locked (VM_FAULT_LOCKED) or the core locks it; VM_FAULT_ERROR or VM_FAULT_NOPAGE end the fault. The flags are restored afterwards. " +
+			"(Corrected after audit-2026-12 §2.3; ->pfn_mkwrite, by contrast, keeps the flags: wp_pfn_shared() ORs in FAULT_FLAG_MKWRITE.) " +
+			"It may sleep, allocate, take folio locks; it must not change vm_flags, vm_ops or the VMA's range"},
 	{Name: "vm_ops->pfn_mkwrite", Section: "2.26",
 		Hold:    "called with the mmap read lock, or the VMA read lock only if the VMA has ->map_pages (vmf->flags & FAULT_FLAG_VMA_LOCK says which); no PTL held",
 		Takes:   "handler-specific",
@@ -411,6 +416,25 @@ var documentedAPIs = []*API{
 			"process_addrs.rst \"Page table moving\"",
 		Notes: "mremap and the exec stack move: move_page_tables(struct pagetable_move_control *pmc). The nested PTL is justified by the exclusive mmap lock; " +
 			"moving higher-level tables needs all of mmap, VMA and rmap locks"},
+
+	// Syscalls without an op yet (audit-2026-12 §1 row 26, §6 fix 5).
+	{Name: "madvise", Section: "2.41",
+		Hold:    "no mmap lock of this mm (the syscall takes what the behaviour needs)",
+		Takes:   "per behaviour (mm/madvise.c: get_lock_mode()): MADV_DONTNEED, MADV_DONTNEED_LOCKED, MADV_FREE (and MADV_GUARD_* in the newest tree): the VMA read lock (lock_vma_under_rcu), falling back to mmap_read_lock when the range is not one VMA; MADV_REMOVE, MADV_WILLNEED, MADV_COLD, MADV_PAGEOUT, MADV_POPULATE_READ/WRITE, MADV_COLLAPSE: mmap_read_lock; every other behaviour: mmap_write_lock_killable, with vma_start_write on each VMA it changes -> per VMA the behaviour's work (zap under the PTE locks for DONTNEED/FREE) -> unlock",
+		Sleeps:  "yes",
+		Asserts: "as the helpers it calls (vma_start_write -> mmap_assert_write_locked for the write-mode behaviours)",
+		Source:  "mm/madvise.c: get_lock_mode(), madvise_lock(), madvise_do_behavior(), is_vma_lock_sufficient() (linux-mm 2026)",
+		Notes: "the per-VMA-lock mode is used only when is_vma_lock_sufficient(): a single VMA, the current mm, no userfaultfd arming, and an anon_vma already " +
+			"present when the behaviour would prepare one; otherwise the mmap read lock. MADV_DONTNEED under the VMA lock can run concurrently with faults " +
+			"on other VMAs and with other madvise calls. Not simulated yet: no madvise op"},
+	{Name: "mremap", Section: "2.32",
+		Hold:    "no mmap lock of this mm (the syscall takes it)",
+		Takes:   "mmap_write_lock_killable -> vma_start_write on the old VMA and on the new one (copy_vma) -> move_page_tables: per extent take_rmap_locks (i_mmap_lock_write -> anon_vma_lock_write) when needed (always for whole PMD/PUD moves), old PTL -> new PTL (nested), move the entries, flush_tlb_range of the old range before the PTLs drop -> drop_rmap_locks -> unmap the old range -> mmap_write_unlock",
+		Sleeps:  "yes",
+		Asserts: "via vma_start_write (mmap_assert_write_locked); WARN_ON_ONCE on a non-empty destination table in move_normal_pmd/pud",
+		Source:  "mm/mremap.c: do_mremap(), move_vma(), copy_vma_and_data(), move_page_tables(), move_ptes(), move_normal_pmd(), take_rmap_locks(); mm/vma.c: copy_vma()",
+		Notes: "moving page tables needs all of the mmap write lock, the VMA write locks and the rmap write locks (process_addrs.rst \"Page table moving\"); " +
+			"the TLB flush before the PTL is dropped is the CVE-2018-18281 fix. See move_page_tables. Not simulated yet: no mremap op"},
 
 	// 2.33
 	{Name: "try_to_unmap", Section: "2.33",
