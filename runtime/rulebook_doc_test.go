@@ -164,7 +164,7 @@ func TestLockingFormatsAgree(t *testing.T) {
 	}
 	var parsed struct {
 		Groups []struct {
-			Title string   `json:"title"`
+			Title string `json:"title"`
 			APIs  []struct {
 				Name string `json:"name"`
 			} `json:"apis"`

@@ -1,45 +1,46 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	rt "github.com/mmscript/mmscript/runtime"
 )
 
 func cmdExplain(args []string, stdout, stderr io.Writer) int {
-	if len(args) != 1 {
-		fmt.Fprintln(stderr, "usage: mmscript explain NAME")
+	fl := flag.NewFlagSet("explain", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	dir := fl.String("examples", "examples", "list the example scripts under DIR that prove an API (when DIR exists)")
+	if err := fl.Parse(args); err != nil {
 		return 2
 	}
-	a := rt.LookupAPI(args[0])
-	if a == nil {
-		fmt.Fprintf(stderr, "mmscript: no rule-book entry for %s\n", args[0])
+	if fl.NArg() != 1 {
+		fmt.Fprintln(stderr, "usage: mmscript explain [-examples DIR] NAME|locks|fault-handler|user-access")
 		return 2
 	}
-	fmt.Fprint(stdout, a.Explain())
-	if op := rt.LookupOp(args[0]); op != nil {
-		var ps []string
-		for _, p := range op.Params {
-			s := p.Name
-			if p.Optional {
-				s += "="
-				if p.Default.T != rt.TNil {
-					s += p.Default.String()
+	name := fl.Arg(0)
+	text, err := rt.ExplainText(name)
+	if err != nil {
+		fmt.Fprintln(stderr, "mmscript:", err)
+		return 2
+	}
+	fmt.Fprint(stdout, text)
+	if a := rt.LookupAPI(strings.TrimSuffix(name, "()")); a != nil {
+		if st, err := os.Stat(*dir); err == nil && st.IsDir() {
+			idx, err := rt.IndexExamples(*dir)
+			if err != nil {
+				fmt.Fprintln(stderr, "mmscript:", err)
+				return 2
+			}
+			for _, e := range idx[a.Name] {
+				if e.Correct {
+					fmt.Fprintf(stdout, "  correct:   %s\n", e.File)
 				} else {
-					s += "nil"
+					fmt.Fprintf(stdout, "  incorrect: %s:%d (expect %s)\n", e.File, e.Line, e.Expect)
 				}
-			}
-			if p.Variadic {
-				s += "..."
-			}
-			ps = append(ps, s)
-		}
-		fmt.Fprintf(stdout, "  script:  %s(%s)\n", op.Name, strings.Join(ps, ", "))
-		for _, p := range op.Params {
-			if len(p.Words) > 0 {
-				fmt.Fprintf(stdout, "  %s=     %s (combine with |)\n", p.Name, strings.Join(p.Words, " "))
 			}
 		}
 	}

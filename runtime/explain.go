@@ -1,0 +1,494 @@
+package runtime
+
+// `mmscript explain NAME` (and the REPL's :explain): one answer for every
+// name a user may ask about: a rule-book API, a handler, a script type or
+// field, a constant, a former or sibling kernel name, or a topic that no
+// single API answers (locks, fault-handler, user-access). Near misses get a
+// did-you-mean by edit distance.
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// alias is a name people search for that has no entry of its own: a former
+// name, a sibling documented with another entry, or a helper whose rules a
+// topic or an entry states.
+type alias struct {
+	Target string // the entry or topic that answers it ("" for none)
+	Note   string // how the name relates to it
+}
+
+var aliases = map[string]alias{
+	"zap_page_range_single":             {"zap_vma_range", "zap_page_range_single() was renamed zap_vma_range() in 2026 (post-v7.0 merge window); same rules"},
+	"zap_page_range":                    {"zap_vma_range", "zap_page_range() was removed in v6.3; its callers use zap_vma_range() (then zap_page_range_single()) or unmap_vmas()"},
+	"unmap_page_range":                  {"unmap_vmas", "unmap_page_range() is the internal per-VMA zap loop (mm/memory.c) under unmap_vmas() and __zap_vma_range(); callers outside mm use zap_vma_range() or zap_vma_ptes()"},
+	"zap_special_vma_range":             {"zap_vma_ptes", "zap_special_vma_range() is zap_vma_ptes()'s new name in the Feb-2026 series, which also accepts VM_MIXEDMAP"},
+	"zap_vma_range_batched":             {"zap_vma_range", "zap_vma_range_batched() is zap_vma_range() with the caller's mmu_gather (unmap_mapping_range uses it); same rules"},
+	"zap_vma":                           {"zap_vma_range", "zap_vma() (include/linux/mm.h) zaps a whole VMA with zap_vma_range(); same rules"},
+	"pin_user_pages_fast":               {"get_user_pages_fast", "pin_user_pages_fast() is the FOLL_PIN twin of get_user_pages_fast(); same rules (release with unpin_user_pages())"},
+	"pin_user_pages_unlocked":           {"get_user_pages_unlocked", "pin_user_pages_unlocked() is the FOLL_PIN twin of get_user_pages_unlocked(); same rules"},
+	"walk_page_range_novma":             {"walk_page_range_debug", "walk_page_range_novma() was split (2025) into walk_kernel_page_table_range() for kernel tables (init_mm's mmap lock) and walk_page_range_debug() for user ranges without a VMA (mmap write lock)"},
+	"walk_kernel_page_table_range":      {"walk_page_range_debug", "walk_kernel_page_table_range() walks kernel page tables under init_mm's mmap lock (read is enough; mmap_assert_locked(&init_mm))"},
+	"walk_page_range_vma":               {"walk_page_vma", "walk_page_range_vma() walks part of one VMA; same rules as walk_page_vma()"},
+	"pte_offset_map":                    {"locks", "pte_offset_map() maps a PTE table and enters an RCU read-side section, without the PTE lock: the table may be freed and replaced after the caller's check, so the result is for reading only (or revalidated after taking the lock); undo with pte_unmap(). See pte_offset_map_lock() for the locked variant"},
+	"pte_offset_map_ro_nolock":          {"locks", "pte_offset_map_ro_nolock() maps the PTE table under RCU without taking the PTE lock and returns the lock's address: read-only use; a writer must take the lock and recheck pmd_same() (process_addrs.rst \"Page table locks\"). Its writable sibling is pte_offset_map_rw_nolock()"},
+	"pte_offset_map_rw_nolock":          {"locks", "pte_offset_map_rw_nolock() maps the PTE table under RCU without the PTE lock and returns the PMD value seen; after taking the lock the caller must recheck pmd_same() before changing entries (retract_page_tables does)"},
+	"pte_offset_map_nolock":             {"locks", "pte_offset_map_nolock() was split (v6.12) into pte_offset_map_ro_nolock() and pte_offset_map_rw_nolock()"},
+	"lock_next_vma":                     {"lock_vma_under_rcu", "lock_next_vma() (mm/mmap_lock.c, 2025) read-locks the next VMA of a VMA iterator under RCU for /proc/pid/maps; like lock_vma_under_rcu() it may fail, and it falls back to the mmap read lock itself"},
+	"vma_start_read":                    {"lock_vma_under_rcu", "vma_start_read() is the internal step of lock_vma_under_rcu(): it needs RCU, bumps vm_refcnt and fails while the VMA is write-locked"},
+	"vma_end_write":                     {"vma_start_write", "there is no vma_end_write(): every VMA write lock ends when the mmap write lock is released or downgraded (vma_end_write_all())"},
+	"vma_start_write_killable":          {"vma_start_write", "vma_start_write_killable() is vma_start_write() that may return -EINTR on a fatal signal"},
+	"find_extend_vma":                   {"find_extend_vma_locked", "find_extend_vma() no longer exists (v6.5); find_extend_vma_locked() needs the mmap write lock"},
+	"follow_pfnmap_end":                 {"follow_pfnmap_start", "follow_pfnmap_end() drops the page-table lock that follow_pfnmap_start() returned held"},
+	"follow_pfn":                        {"follow_pfnmap_start", "follow_pfn() and follow_pte() were replaced (v6.12) by follow_pfnmap_start()/follow_pfnmap_end()"},
+	"follow_pte":                        {"follow_pfnmap_start", "follow_pte() was replaced (v6.12) by follow_pfnmap_start()/follow_pfnmap_end()"},
+	"vm_map_pages_zero":                 {"vm_map_pages", "vm_map_pages_zero() is vm_map_pages() ignoring vm_pgoff; same rules"},
+	"vmf_insert_pfn_prot":               {"vmf_insert_pfn", "vmf_insert_pfn_prot() is vmf_insert_pfn() with an explicit pgprot; same rules"},
+	"vmf_insert_mixed_mkwrite":          {"vmf_insert_mixed", "vmf_insert_mixed_mkwrite() is vmf_insert_mixed() making the entry writable; the zero pfn is refused"},
+	"vm_flags_reset_once":               {"vm_flags_reset", "vm_flags_reset_once() is vm_flags_reset() with a WRITE_ONCE store; same rules"},
+	"vm_flags_mod":                      {"vm_flags_set", "vm_flags_mod() sets and clears flags at once; same rules as vm_flags_set()"},
+	"__vm_flags_mod":                    {"vm_flags_init", "__vm_flags_mod() has vm_flags_init()'s rule: no lock, only while the VMA is not yet visible"},
+	"vm_iomap_memory":                   {"io_remap_pfn_range", "vm_iomap_memory() computes pfn and size from a physical range and calls io_remap_pfn_range() over the whole VMA"},
+	"try_to_migrate":                    {"try_to_unmap", "try_to_migrate() has try_to_unmap()'s rules (folio lock; VMAs reached through the rmap)"},
+	"apply_to_existing_page_range":      {"apply_to_page_range", "apply_to_existing_page_range() has apply_to_page_range()'s rules but allocates no missing tables"},
+	"mmu_notifier_invalidate_range_end": {"mmu_notifier_invalidate_range_start", "mmu_notifier_invalidate_range_end() closes the range opened by _start(); sleeps only if blockable"},
+	"tlb_gather_mmu_fullmm":             {"tlb_gather_mmu", "tlb_gather_mmu_fullmm() is the exit/execve variant for an mm without users"},
+	"unmap_mapping_pages":               {"unmap_mapping_range", "unmap_mapping_pages() is unmap_mapping_range() in page units; same rules"},
+	"copy_to_user":                      {"user-access", "copy_to_user() may fault on the user address, and the fault takes the mmap lock or a VMA lock"},
+	"copy_from_user":                    {"user-access", "copy_from_user() may fault on the user address, and the fault takes the mmap lock or a VMA lock"},
+	"get_user":                          {"user-access", "get_user() may fault on the user address"},
+	"put_user":                          {"user-access", "put_user() may fault on the user address"},
+}
+
+// handlerNames are the short names of the handlers, as an ops block and
+// the kernel's structs spell them, mapped to their rule-book entries.
+var handlerNames = map[string]string{
+	"fault": "vm_ops->fault", "map_pages": "vm_ops->map_pages", "page_mkwrite": "vm_ops->page_mkwrite",
+	"huge_fault": "vm_ops->huge_fault", "pfn_mkwrite": "vm_ops->pfn_mkwrite", "open": "vm_ops->open",
+	"close": "vm_ops->close", "mmap_prepare": "f_op->mmap_prepare",
+	// "mmap" is also the mmap() operation; explain mmap shows both.
+}
+
+// typeDocs describe the script types that mirror kernel structs.
+var typeDocs = map[Type]string{
+	TVMF:  "struct vm_fault: what a fault handler (->fault, ->map_pages, ->page_mkwrite) gets. The fault holds the mmap read lock, or the VMA read lock when vmf.vma_lock (FAULT_FLAG_VMA_LOCK) is set; assert_fault_locked(vmf) checks which",
+	TVMA:  "struct vm_area_struct: one VMA. Stable (readable, not freed) only under the mmap lock, its VMA read lock, or an rmap lock that found it (process_addrs.rst \"Lock usage\"); most fields are written under the mmap write lock plus vma_start_write()",
+	TMM:   "struct mm_struct: an address space, with its mmap lock, page_table_lock and VMA tree",
+	TPage: "struct page / struct folio: a page frame with a reference count and a map count",
+	TPTE:  "a page-table entry as pte_offset_map_lock() returns it, with the PTE lock (ptl) it took",
+	TFile: "struct file / struct address_space: a mapped file with its i_mmap_rwsem (the file rmap lock)",
+	TLock: "a lock object (mm.mmap_lock, mm.page_table_lock, pte.ptl, file.i_mmap_rwsem, or a driver's mutex or spinlock)",
+}
+
+// fieldDocs describe each script field: the kernel field it models and the
+// lock that makes reading or writing it safe (process_addrs.rst "VMA fields").
+var fieldDocs = map[string]string{
+	"vmf.vma":            "vmf->vma, the faulting VMA; stable while the fault lock is held, and possibly freed once a handler released it (release_fault_lock)",
+	"vmf.address":        "vmf->address, the faulting address rounded down to a page",
+	"vmf.write":          "FAULT_FLAG_WRITE: a write fault",
+	"vmf.vma_lock":       "FAULT_FLAG_VMA_LOCK: the fault holds the VMA read lock (from lock_vma_under_rcu), not the mmap lock; a handler must then not block on the mmap lock",
+	"vmf.allow_retry":    "FAULT_FLAG_ALLOW_RETRY: the handler may drop the fault lock (release_fault_lock) and return VM_FAULT_RETRY",
+	"vmf.tried":          "FAULT_FLAG_TRIED: this fault was retried already; handlers drop the lock only on the first try (fault_flag_allow_retry_first)",
+	"vmf.pgoff":          "vmf->pgoff, the page offset of the address in the mapped file",
+	"vma.vm_start":       "vma->vm_start, inclusive start; written under mmap write + VMA write + rmap write (it places the VMA in the rmap trees)",
+	"vma.vm_end":         "vma->vm_end, exclusive end; written under mmap write + VMA write + rmap write",
+	"vma.vm_pgoff":       "vma->vm_pgoff, the file page offset (or PFN of a COW PFN map); written under mmap write + VMA write + rmap write",
+	"vma.vm_flags":       "vma->vm_flags (read-only view of __vm_flags); written with vm_flags_set/clear/mod under the mmap write lock, which take the VMA write lock",
+	"vma.vm_mm":          "vma->vm_mm, the owning mm; written once at map time",
+	"vma.anon_vma":       "whether vma->anon_vma is set; NULL -> non-NULL under the mmap read lock + page_table_lock (anon_vma_prepare), non-NULL -> NULL under mmap write + VMA write + anon_vma write",
+	"vma.attached":       "whether the VMA is in the mm's VMA tree (vm_refcnt != 0); detached VMAs are being set up or were unmapped",
+	"vma.pages":          "(vm_end - vm_start) / PAGE_SIZE",
+	"vma.vm_ops":         "vma->vm_ops, written once by f_op->mmap (or vma_set_anonymous); compare it before trusting a looked-up VMA (the Binder lesson)",
+	"mm.mmap_lock":       "mm->mmap_lock, the rwsem that stabilises every VMA of the mm",
+	"mm.page_table_lock": "mm->page_table_lock, the spinlock for upper-level page-table population and for publishing vma->anon_vma",
+	"mm.map_count":       "mm->map_count, the number of VMAs",
+	"file.i_mmap_rwsem":  "mapping->i_mmap_rwsem, the file rmap lock (i_mmap_lock_read/write)",
+	"page.pfn":           "page_to_pfn(page)",
+	"page.refcount":      "the page's reference count (folio_ref_count)",
+	"page.mapcount":      "the number of page-table entries mapping the page (folio_mapcount)",
+	"pte.ptl":            "the PTE lock pte_offset_map_lock() took; pte_unmap_unlock() releases it",
+	"pte.present":        "pte_present(ptep_get(pte))",
+	"pte.pfn":            "pte_pfn(ptep_get(pte))",
+	"pte.writable":       "pte_write(ptep_get(pte))",
+	"lock.held":          "whether any thread holds the lock (like rwsem_is_locked(); not \"held by me\")",
+}
+
+// constDocs describe the constants scripts may use.
+var constDocs = map[string]string{
+	"VM_FAULT_OOM":       "the fault ran out of memory; the caller invokes the OOM killer",
+	"VM_FAULT_SIGBUS":    "the fault cannot be satisfied: SIGBUS to a user access, -EFAULT to GUP",
+	"VM_FAULT_SIGSEGV":   "the access is not allowed: SIGSEGV",
+	"VM_FAULT_NOPAGE":    "the handler installed the entry itself (vmf_insert_*); the core maps nothing",
+	"VM_FAULT_LOCKED":    "the handler returns vmf->page locked",
+	"VM_FAULT_RETRY":     "the handler dropped the fault lock (only when FAULT_FLAG_ALLOW_RETRY is set, via release_fault_lock()) and the fault must be redone with FAULT_FLAG_TRIED; the VMA may be gone",
+	"VM_FAULT_COMPLETED": "the handler dropped the fault lock and completed the fault itself",
+	"PAGE_SIZE":          "the page size, 4096 on x86-64",
+	"VM_READ":            "vm_flags bit: readable", "VM_WRITE": "vm_flags bit: writable", "VM_EXEC": "vm_flags bit: executable",
+	"VM_SHARED":     "vm_flags bit: MAP_SHARED (writes reach the file)",
+	"VM_MAYREAD":    "vm_flags bit: mprotect may add VM_READ",
+	"VM_MAYWRITE":   "vm_flags bit: mprotect may add VM_WRITE",
+	"VM_MAYSHARE":   "vm_flags bit: shared mapping (also on read-only shared mappings)",
+	"VM_GROWSDOWN":  "vm_flags bit: a stack that grows down (expand_stack)",
+	"VM_PFNMAP":     "vm_flags bit: raw PFNs without struct page (remap_pfn_range, vmf_insert_pfn); vm_insert_page is refused (BUG)",
+	"VM_IO":         "vm_flags bit: device memory; GUP refuses it",
+	"VM_DONTCOPY":   "vm_flags bit: not copied on fork",
+	"VM_DONTEXPAND": "vm_flags bit: mremap may not grow it",
+	"VM_ACCOUNT":    "vm_flags bit: committed memory is accounted",
+	"VM_NORESERVE":  "vm_flags bit: no swap reservation",
+	"VM_MIXEDMAP":   "vm_flags bit: may hold both struct-page and raw PFN entries; set in f_op->mmap (or by the first vm_insert_page, which needs the mmap write lock for it)",
+	"VM_HUGEPAGE":   "vm_flags bit: MADV_HUGEPAGE",
+	"VM_NOHUGEPAGE": "vm_flags bit: MADV_NOHUGEPAGE",
+	"VM_DONTDUMP":   "vm_flags bit: excluded from core dumps",
+	"EPERM":         "errno 1", "ENOMEM": "errno 12: out of memory (page-table allocation)", "EACCES": "errno 13",
+	"EFAULT": "errno 14: bad address (outside the VMA, or GUP on VM_IO/VM_PFNMAP)",
+	"EBUSY":  "errno 16: the entry is already populated (insert_page); vmf_insert_page treats it as success",
+	"EEXIST": "errno 17", "EINVAL": "errno 22: bad argument (e.g. an anonymous page to vm_insert_page)",
+	"ENXIO": "errno 6: vm_map_pages beyond the array", "EAGAIN": "errno 11: try again",
+	"EINTR": "errno 4: a fatal signal interrupted a killable lock",
+}
+
+// lockRow is one lock of the `explain locks` table (process_addrs.rst,
+// "Lock usage", "Page tables", "Page table locks"); cells are short, with
+// numbered notes below the table.
+type lockRow struct {
+	Lock, Stable, Read, Write, Traverse, Install, Zap, Sleep string
+}
+
+var lockCols = lockRow{"lock", "stabilises VMA", "read fields", "write fields", "traverse", "install", "zap", "may sleep"}
+
+var lockRows = []lockRow{
+	{"mmap read lock", "all", "yes", "no (1)", "yes (2)", "yes", "yes", "yes"},
+	{"mmap write lock", "all", "yes", "with VMA W (3)", "yes", "yes", "yes", "yes"},
+	{"VMA read lock", "that VMA", "yes", "no", "yes", "yes", "yes", "yes (4)"},
+	{"VMA write lock", "that VMA", "yes", "most (3)", "yes", "yes", "yes", "yes"},
+	{"rmap lock", "found VMAs (5)", "yes", "no (3)", "yes", "NO (6)", "yes", "yes"},
+	{"PTL", "no", "no", "no", "its table", "entries (7)", "entries", "no"},
+	{"RCU", "no", "no", "no", "PTE (8)", "no", "no", "no"},
+}
+
+var lockNotes = []string{
+	"anon_vma goes from NULL to set under the mmap read lock + page_table_lock (anon_vma_prepare); anon_vma_chain under mmap read + anon_vma write.",
+	"only where a VMA covers the range: munmap frees tables under a downgraded read lock after removing the VMAs; ranges without a VMA need the mmap write lock (walk_page_range_debug).",
+	"the mmap write lock, then vma_start_write() on each VMA changed (taken only under the mmap write lock; all released by mmap_write_unlock/downgrade): vm_flags, vm_page_prot, ...; vm_start, vm_end and vm_pgoff also need the rmap write lock, which hides the VMA from the rmap.",
+	"taken with lock_vma_under_rcu(), which may fail (fall back to the mmap read lock); while holding it never wait for the mmap lock (a writer may wait in vma_start_write() for you): deadlock.",
+	"i_mmap_lock_read/write (file), anon_vma_lock_read/write (anon): the VMAs found by walking that tree while it is held.",
+	"install needs the mmap or VMA lock: munmap zaps (unmap_vmas) and then frees the tables (free_pgtables) while the VMA is still reachable through the rmap, so an entry installed under an rmap lock alone leaks.",
+	"mm->page_table_lock (upper levels, anon_vma), pmd_lock(), the PTE lock from pte_offset_map_lock(): changing any entry needs its table's lock, besides a lock that allows the operation. Spinlocks: nothing that sleeps.",
+	"PTE tables are freed under RCU (retract_page_tables, empty-table reclaim), so pte_offset_map*() enter RCU; an RCU-only reader must tolerate a detached table, and a writer rechecks the PMD (pmd_same) after taking the PTL.",
+}
+
+// locksTopic renders `explain locks`.
+func locksTopic() string {
+	cells := func(r lockRow) []string {
+		return []string{r.Lock, r.Stable, r.Read, r.Write, r.Traverse, r.Install, r.Zap, r.Sleep}
+	}
+	rows := [][]string{cells(lockCols)}
+	for _, r := range lockRows {
+		rows = append(rows, cells(r))
+	}
+	width := make([]int, len(rows[0]))
+	for _, r := range rows {
+		for i, c := range r {
+			width[i] = max(width[i], len(c))
+		}
+	}
+	var b strings.Builder
+	b.WriteString("locks: what each lock allows (Documentation/mm/process_addrs.rst \"Locking\", \"Page tables\", \"Page table locks\")\n\n")
+	for i, r := range rows {
+		var line strings.Builder
+		for j, c := range r {
+			fmt.Fprintf(&line, "%-*s  ", width[j], c)
+		}
+		b.WriteString(strings.TrimRight(line.String(), " ") + "\n")
+		if i == 0 {
+			var dashes []string
+			for j := range r {
+				dashes = append(dashes, strings.Repeat("-", width[j]))
+			}
+			b.WriteString(strings.Join(dashes, "  ") + "\n")
+		}
+	}
+	b.WriteString("\n")
+	for i, n := range lockNotes {
+		fmt.Fprintf(&b, "(%d) %s\n", i+1, n)
+	}
+	b.WriteString(`
+Zap and traverse need only a stable VMA; freeing page tables is internal to
+munmap and exit; moving upper tables (mremap) needs the mmap, VMA and rmap
+locks together. Order: mmap_lock -> folio lock -> vma_start_write ->
+i_mmap_rwsem -> anon_vma->rwsem -> page_table_lock / PTE lock.
+See also: explain fault-handler, explain user-access, mmscript rules -rst.
+`)
+	return b.String()
+}
+
+func faultHandlerTopic() string {
+	var b strings.Builder
+	b.WriteString("fault-handler: writing vm_operations_struct fault handlers (rule book §2.26; process_addrs.rst)\n\n")
+	for _, n := range []string{"vm_ops->fault", "vm_ops->map_pages", "vm_ops->page_mkwrite", "vm_ops->pfn_mkwrite", "vm_ops->huge_fault"} {
+		if a := LookupAPI(n); a != nil {
+			fmt.Fprintf(&b, "%s\n  called with: %s\n  may sleep:   %s\n", n, a.Hold, a.Sleeps)
+		}
+	}
+	b.WriteString("\nEvery fault handler: " + faultHookNotes + ".\n")
+	b.WriteString("\nWhat mmscript checks when a handler returns:\n")
+	for _, r := range []*Rule{ruleHandlerKeepsLock, ruleDroppedFaultLock, ruleRetryHoldingLock} {
+		fmt.Fprintf(&b, "  %s: %s (kernel: %s)\n", r.ID, r.Doc, r.Kernel)
+	}
+	b.WriteString("\nSee also: explain fault, explain vmf, explain VM_FAULT_RETRY, explain release_fault_lock, explain handle_mm_fault.\n")
+	return b.String()
+}
+
+func userAccessTopic() string {
+	var b strings.Builder
+	b.WriteString("user-access: copy_to_user(), copy_from_user(), get_user(), put_user() and user faults\n\n")
+	b.WriteString(`A user access may fault, and the fault takes the mmap read lock or, first,
+a VMA read lock (lock_vma_under_rcu). So:
+  * never with the mmap lock of the same mm held: __might_fault() tells lockdep
+    that it may take mmap_lock for read (might_lock_read), and with a writer
+    queued behind you a second read acquisition deadlocks;
+  * never under a spinlock or in an RCU read-side section (a fault sleeps);
+    use copy_from_user_nofault() or pagefault_disable() + __copy_from_user_inatomic()
+    and handle the short copy;
+  * with a VMA read lock held, the fault may fall back to mmap_read_lock():
+    the same deadlock as waiting for the mmap lock under a VMA read lock;
+  * a driver that holds its own mutex across copy_to_user() orders that mutex
+    before mmap_lock; taking the mutex in ->fault or f_op->mmap then inverts the order.
+To reach user memory while holding the mmap lock, use GUP (get_user_pages,
+pin_user_pages) and kmap the pages instead.
+In scripts, touch(mm, addr, read|write) is a user access by the thread's CPU
+on the real x86 fault path (do_user_addr_fault).
+`)
+	if a := LookupAPI("touch"); a != nil {
+		b.WriteString("\nmmscript checks on touch():\n")
+		for _, r := range a.Rules {
+			fmt.Fprintf(&b, "  %s: %s (kernel: %s)\n", r.ID, r.Doc, r.Kernel)
+		}
+	}
+	b.WriteString("\nSee also: explain locks, explain get_user_pages, explain touch.\n")
+	return b.String()
+}
+
+var topics = map[string]func() string{
+	"locks":         locksTopic,
+	"fault-handler": faultHandlerTopic,
+	"user-access":   userAccessTopic,
+}
+
+// Signature renders an operation's script call form, e.g.
+// "vm_insert_page(vma, addr, page)", and the words its flag parameters take.
+func (o *Op) Signature() string {
+	var ps []string
+	for _, p := range o.Params {
+		s := p.Name
+		if p.Optional {
+			s += "="
+			if p.Default.T != TNil {
+				s += p.Default.String()
+			} else {
+				s += "nil"
+			}
+		}
+		if p.Variadic {
+			s += "..."
+		}
+		ps = append(ps, s)
+	}
+	out := fmt.Sprintf("  script:  %s(%s)\n", o.Name, strings.Join(ps, ", "))
+	for _, p := range o.Params {
+		if len(p.Words) > 0 {
+			out += fmt.Sprintf("  %s=     %s (combine with |)\n", p.Name, strings.Join(p.Words, " "))
+		}
+	}
+	return out
+}
+
+// explainAPI is an entry's text plus, for an operation, its script form.
+func explainAPI(a *API) string {
+	s := a.Explain()
+	if op := LookupOp(a.Name); op != nil {
+		s += op.Signature()
+	}
+	return s
+}
+
+func explainType(t Type) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s (script type): %s\n  fields:\n", t, typeDocs[t])
+	for _, f := range FieldNames(t) {
+		fmt.Fprintf(&b, "    %s.%s: %s\n", t, f, fieldDocs[t.String()+"."+f])
+	}
+	return b.String()
+}
+
+// scriptTypes are the types `explain` answers for, in a stable order.
+var scriptTypes = []Type{TVMF, TVMA, TMM, TPage, TPTE, TFile, TLock}
+
+// ExplainNames lists every name ExplainText answers for, sorted: APIs,
+// handler short names, aliases, types, fields (TYPE.FIELD and, where
+// unambiguous, FIELD), constants and topics.
+func ExplainNames() []string {
+	seen := map[string]bool{}
+	for _, a := range APIs() {
+		seen[a.Name] = true
+	}
+	for n := range handlerNames {
+		seen[n] = true
+	}
+	for n := range aliases {
+		seen[n] = true
+	}
+	for _, t := range scriptTypes {
+		seen[t.String()] = true
+		for _, f := range FieldNames(t) {
+			seen[t.String()+"."+f] = true
+		}
+	}
+	for n := range Constants {
+		seen[n] = true
+	}
+	for n := range topics {
+		seen[n] = true
+	}
+	out := make([]string, 0, len(seen))
+	for n := range seen {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// ExplainText answers `mmscript explain NAME` and the REPL's :explain. An
+// unknown name gets an error that suggests the nearest known names.
+func ExplainText(name string) (string, error) {
+	name = strings.TrimSpace(name)
+	name = strings.TrimSuffix(name, "()")
+	if f, ok := topics[name]; ok {
+		return f(), nil
+	}
+	if a := LookupAPI(name); a != nil {
+		s := explainAPI(a)
+		if h := LookupAPI("f_op->" + name); h != nil && name == "mmap" {
+			s += "\nThe f_op->mmap handler (an ops block's mmap(file, vma)):\n" + explainAPI(h)
+		}
+		return s, nil
+	}
+	if full, ok := handlerNames[name]; ok {
+		if a := LookupAPI(full); a != nil {
+			return explainAPI(a), nil
+		}
+	}
+	for _, prefix := range []string{"vm_ops->", "f_op->", "->", "vma->vm_ops->", "file->f_op->"} {
+		if rest, ok := strings.CutPrefix(name, prefix); ok {
+			if full, ok := handlerNames[rest]; ok {
+				return ExplainText(full)
+			}
+			if rest == "mmap" {
+				return explainAPI(LookupAPI("f_op->mmap")), nil
+			}
+		}
+	}
+	if al, ok := aliases[name]; ok {
+		s := name + ": " + al.Note + ".\n"
+		if al.Target != "" {
+			t, err := ExplainText(al.Target)
+			if err == nil {
+				s += "\n" + t
+			}
+		}
+		return s, nil
+	}
+	for _, t := range scriptTypes {
+		if name == t.String() {
+			return explainType(t), nil
+		}
+	}
+	if tn, f, ok := strings.Cut(name, "."); ok {
+		if t, ok := TypeByName(tn); ok {
+			if _, ok := LookupField(t, f); ok {
+				return fmt.Sprintf("%s.%s: %s\n", tn, f, fieldDocs[name]), nil
+			}
+		}
+	}
+	if v, ok := Constants[name]; ok {
+		return fmt.Sprintf("%s = %#x (%d): %s\n", name, v, v, constDocs[name]), nil
+	}
+	// a bare field name, when exactly one type has it
+	var owners []string
+	for _, t := range scriptTypes {
+		if _, ok := LookupField(t, name); ok {
+			owners = append(owners, t.String()+"."+name)
+		}
+	}
+	if len(owners) == 1 {
+		return ExplainText(owners[0])
+	}
+	if len(owners) > 1 {
+		return "", fmt.Errorf("%s is a field of several types: explain %s", name, strings.Join(owners, " or explain "))
+	}
+	msg := fmt.Sprintf("no rule-book entry, handler, field, constant or topic named %q", name)
+	if s := nearest(name, ExplainNames()); len(s) > 0 {
+		msg += "; did you mean " + strings.Join(s, ", ") + "?"
+	} else {
+		msg += " (topics: locks, fault-handler, user-access; mmscript rules lists every API)"
+	}
+	return "", fmt.Errorf("%s", msg)
+}
+
+// nearest returns up to three known names within an edit distance that
+// grows with the name's length, closest first; a known name that contains
+// the query (or the reverse) counts as near.
+func nearest(name string, known []string) []string {
+	type cand struct {
+		n string
+		d int
+	}
+	var cs []cand
+	limit := len(name)/4 + 1
+	if limit > 3 {
+		limit = 3
+	}
+	lname := strings.ToLower(name)
+	for _, k := range known {
+		d := editDistance(lname, strings.ToLower(k))
+		if d <= limit {
+			cs = append(cs, cand{k, d})
+		} else if len(name) >= 5 && strings.Contains(k, name) {
+			cs = append(cs, cand{k, limit + 1})
+		}
+	}
+	sort.Slice(cs, func(i, j int) bool {
+		if cs[i].d != cs[j].d {
+			return cs[i].d < cs[j].d
+		}
+		return cs[i].n < cs[j].n
+	})
+	var out []string
+	for i := 0; i < len(cs) && i < 3; i++ {
+		out = append(out, cs[i].n)
+	}
+	return out
+}
+
+// editDistance is the Levenshtein distance between a and b, in bytes.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}

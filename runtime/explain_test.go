@@ -1,0 +1,142 @@
+package runtime
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestExplainText(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		want []string // substrings of the answer
+	}{
+		{"vm_insert_page", []string{"vm_insert_page (rule book §2.1)", "vm_insert_page/pfnmap", "script:  vm_insert_page(vma, addr, page)"}},
+		{"vm_insert_page()", []string{"vm_insert_page (rule book §2.1)"}},
+		{"fault", []string{"vm_ops->fault (rule book §2.26)", "FAULT_FLAG_VMA_LOCK"}},
+		{"map_pages", []string{"vm_ops->map_pages", "rcu_read_lock()"}},
+		{"page_mkwrite", []string{"vm_ops->page_mkwrite"}},
+		{"huge_fault", []string{"vm_ops->huge_fault"}},
+		{"pfn_mkwrite", []string{"vm_ops->pfn_mkwrite"}},
+		{"open", []string{"vm_ops->open"}},
+		{"close", []string{"vm_ops->close"}},
+		{"mmap", []string{"mmap (rule book §2.28)", "f_op->mmap (rule book §2.28)"}},
+		{"mmap_prepare", []string{"f_op->mmap_prepare"}},
+		{"->fault", []string{"vm_ops->fault (rule book"}},
+		{"f_op->mmap", []string{"f_op->mmap (rule book"}},
+		{"vmf", []string{"struct vm_fault", "vmf.vma_lock: FAULT_FLAG_VMA_LOCK"}},
+		{"vma", []string{"struct vm_area_struct", "vma.vm_start: vma->vm_start"}},
+		{"mm", []string{"struct mm_struct", "mm.mmap_lock"}},
+		{"page", []string{"struct page", "page.refcount"}},
+		{"vmf.address", []string{"vmf->address"}},
+		{"vm_flags", []string{"vma.vm_flags: ", "vm_flags_set"}},
+		{"VM_FAULT_RETRY", []string{"VM_FAULT_RETRY = 0x400", "release_fault_lock"}},
+		{"VM_MIXEDMAP", []string{"vm_flags bit"}},
+		{"EBUSY", []string{"errno 16"}},
+		{"zap_page_range_single", []string{"renamed zap_vma_range()", "zap_vma_range (rule book §2.8)"}},
+		{"unmap_page_range", []string{"unmap_vmas (rule book"}},
+		{"pin_user_pages_fast", []string{"FOLL_PIN twin", "get_user_pages_fast (rule book"}},
+		{"walk_page_range_novma", []string{"walk_kernel_page_table_range()", "walk_page_range_debug (rule book"}},
+		{"pte_offset_map", []string{"RCU", "locks: what each lock allows"}},
+		{"pte_offset_map_ro_nolock", []string{"pmd_same()"}},
+		{"lock_next_vma", []string{"lock_vma_under_rcu (rule book"}},
+		{"locks", []string{"mmap read lock", "mmap write lock", "VMA read lock", "VMA write lock", "rmap lock", "PTL", "RCU", "install"}},
+		{"fault-handler", []string{"vm_ops->fault", "vm_ops->map_pages", "fault/dropped-lock", "release_fault_lock"}},
+		{"user-access", []string{"copy_to_user()", "might_lock_read", "uaccess/might-fault-under-mmap-lock"}},
+		{"copy_from_user", []string{"may fault", "user-access: "}},
+	} {
+		got, err := ExplainText(c.name)
+		if err != nil {
+			t.Errorf("explain %s: %v", c.name, err)
+			continue
+		}
+		for _, w := range c.want {
+			if !strings.Contains(got, w) {
+				t.Errorf("explain %s lacks %q:\n%s", c.name, w, got)
+			}
+		}
+	}
+}
+
+func TestExplainDidYouMean(t *testing.T) {
+	for _, c := range []struct{ name, want string }{
+		{"vm_insrt_page", "did you mean vm_insert_page"},
+		{"zap_vma_rang", "did you mean zap_vma_range"},
+		{"VM_FAULT_RETYR", "did you mean VM_FAULT_RETRY"},
+		{"lock", "did you mean"}, // a type: answered, see below
+		{"page_mkwirte", "did you mean page_mkwrite"},
+		{"fault_handler", "did you mean fault-handler"},
+		{"xyzzy_plugh", "topics: locks, fault-handler, user-access"},
+		{"pfn", "several types"},
+	} {
+		got, err := ExplainText(c.name)
+		if c.name == "lock" {
+			if err != nil || !strings.Contains(got, "lock (script type)") {
+				t.Errorf("explain lock = %q, %v; want the lock type", got, err)
+			}
+			continue
+		}
+		if err == nil {
+			t.Errorf("explain %s: no error, got\n%s", c.name, got)
+			continue
+		}
+		if !strings.Contains(err.Error(), c.want) {
+			t.Errorf("explain %s: error %q lacks %q", c.name, err, c.want)
+		}
+	}
+}
+
+// TestExplainAnswersEveryName: every API, alias target, field and constant
+// has an answer with a description, so a new entry, field or constant
+// cannot go unexplained.
+func TestExplainAnswersEveryName(t *testing.T) {
+	for _, n := range ExplainNames() {
+		got, err := ExplainText(n)
+		if err != nil || strings.TrimSpace(got) == "" {
+			t.Errorf("explain %s: %q, %v", n, got, err)
+		}
+	}
+	for n, al := range aliases {
+		if LookupAPI(n) != nil {
+			t.Errorf("alias %s is now a rule-book entry of its own: drop the alias", n)
+		}
+		if al.Target != "" && LookupAPI(al.Target) == nil && topics[al.Target] == nil {
+			t.Errorf("alias %s points to %s, which is neither an entry nor a topic", n, al.Target)
+		}
+	}
+	for h, full := range handlerNames {
+		if LookupAPI(full) == nil {
+			t.Errorf("handler %s: no rule-book entry %s", h, full)
+		}
+	}
+	for _, slot := range []string{"fault", "map_pages", "page_mkwrite", "huge_fault", "pfn_mkwrite", "open", "close", "mmap", "mmap_prepare"} {
+		if _, err := ExplainText(slot); err != nil {
+			t.Errorf("explain %s: %v", slot, err)
+		}
+	}
+	for _, ty := range scriptTypes {
+		if typeDocs[ty] == "" {
+			t.Errorf("type %s has no description in typeDocs", ty)
+		}
+		for _, f := range FieldNames(ty) {
+			if fieldDocs[ty.String()+"."+f] == "" {
+				t.Errorf("field %s.%s has no description in fieldDocs", ty, f)
+			}
+		}
+	}
+	for n := range Constants {
+		if constDocs[n] == "" {
+			t.Errorf("constant %s has no description in constDocs", n)
+		}
+	}
+}
+
+func TestEditDistance(t *testing.T) {
+	for _, c := range []struct {
+		a, b string
+		d    int
+	}{{"", "", 0}, {"abc", "", 3}, {"kitten", "sitting", 3}, {"fault", "fualt", 2}, {"same", "same", 0}} {
+		if got := editDistance(c.a, c.b); got != c.d {
+			t.Errorf("editDistance(%q, %q) = %d, want %d", c.a, c.b, got, c.d)
+		}
+	}
+}
