@@ -115,12 +115,33 @@ type Page struct {
 	dirty    bool
 	gen      uint64 // bumped when a quarantined PFN is reused
 
+	// Large folios (THP): a head page has order > 0 and heads the
+	// 1<<order pages that follow it by PFN; each tail points to its head.
+	// The head's entireMapcount counts the PMD entries mapping the whole
+	// folio; per-page mapcounts count PTEs.
+	order          uint8
+	head           *Page
+	entireMapcount int32
+
 	// folio->mapping and folio->index: the anon_vma and linear page index
 	// for anonymous pages, the address_space and file index for page cache.
 	anonVMA *AnonVMA
 	mapping *AddressSpace
 	index   uint64
 }
+
+// Folio returns the head page of p's folio (page_folio): p itself for an
+// order-0 page.
+func (p *Page) Folio() *Page {
+	if p.head != nil {
+		return p.head
+	}
+	return p
+}
+
+// Order is the folio's order (folio_order): 0 for a small page, 9 for a
+// PMD-sized THP.
+func (p *Page) Order() int { return int(p.Folio().order) }
 
 // Refcount is the page's reference count (folio_ref_count).
 func (p *Page) Refcount() int { return int(p.refcount) }

@@ -168,11 +168,15 @@ type PageTable struct {
 	// mm->page_table_lock instead (MM.PageTableLock).
 	Lock any
 
-	level  Level
-	shift  uint // shift of one entry of this table
-	base   Addr // first address this table covers
-	next   []*PageTable
-	ptes   []PTE
+	level Level
+	shift uint // shift of one entry of this table
+	base  Addr // first address this table covers
+	next  []*PageTable
+	ptes  []PTE
+	// huge holds a PMD table's leaf entries (PMD-mapped THPs): entry i is
+	// a huge mapping when huge[i] is non-zero, and next[i] is then nil.
+	// Allocated on first use.
+	huge   []PTE
 	used   int
 	freed  bool
 	parent *PageTable
@@ -226,9 +230,20 @@ type Walk struct {
 	// Tables[l] is the table holding addr's level-l entry. With 4 levels
 	// Tables[LevelP4D] is the PGD itself, as p4d_offset returns it.
 	Tables [5]*PageTable
-	// Entry is the PTE (pte_none when absent).
+	// Entry is the PTE (pte_none when absent). For an address inside a
+	// PMD-mapped huge page (Huge), it is the PMD entry with the PFN of
+	// the 4 KiB subpage that maps addr.
 	Entry PTE
+
+	huge bool
 }
+
+// Huge reports that a PMD entry maps addr as part of a 2 MiB page
+// (pmd_trans_huge); Depth is then LevelPMD.
+func (w Walk) Huge() bool { return w.huge }
+
+// HugeEnd is the end of the PMD-sized range containing the address.
+func (w Walk) HugeEnd() Addr { return (w.Addr &^ (PMD_SIZE - 1)) + PMD_SIZE }
 
 // PMD returns the PMD table (holding addr's PMD entry), or nil.
 func (w Walk) PMD() *PageTable { return w.Tables[LevelPMD] }
@@ -236,8 +251,9 @@ func (w Walk) PMD() *PageTable { return w.Tables[LevelPMD] }
 // PTETable returns the PTE table, or nil.
 func (w Walk) PTETable() *PageTable { return w.Tables[LevelPTE] }
 
-// Present reports whether a present PTE maps the address.
-func (w Walk) Present() bool { return w.Depth == LevelPTE && w.Entry.Present() }
+// Present reports whether a present PTE, or a present huge PMD, maps the
+// address.
+func (w Walk) Present() bool { return (w.Depth == LevelPTE || w.huge) && w.Entry.Present() }
 
 // Alloc records which page-table levels an operation allocated. The kernel
 // installs P4D, PUD and PMD tables under mm->page_table_lock
@@ -313,8 +329,13 @@ func (m *MM) Walk(addr Addr) Walk {
 		w.Depth = LevelP4D
 	}
 	for t.next != nil {
-		c := t.next[int(addr>>t.shift)&(PTRS_PER_TABLE-1)]
+		i := int(addr>>t.shift) & (PTRS_PER_TABLE - 1)
+		c := t.next[i]
 		if c == nil {
+			if t.huge != nil && t.huge[i] != 0 {
+				w.huge = true
+				w.Entry = t.huge[i] + PTE((addr&(PMD_SIZE-1))>>PageShift)<<PageShift
+			}
 			return w
 		}
 		t = c

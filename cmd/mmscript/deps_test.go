@@ -22,6 +22,8 @@ func TestDependencyDirection(t *testing.T) {
 		"runtime":      {"mmcore", "lang"},
 		"interp":       {"runtime", "lang", "mmcore"},
 		"cmd/mmscript": {"interp", "runtime", "lang"},
+		"mmcore/trace": {"mmcore"},
+		"cmd/mmtrace":  {"mmcore/trace"},
 	}
 	external := map[string]string{
 		"github.com/alecthomas/participle": "lang",

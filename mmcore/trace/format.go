@@ -1,0 +1,196 @@
+package trace
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+)
+
+// ErrNoKernel is RunKernel's answer where the kernel runner cannot run.
+var ErrNoKernel = errors.New("the kernel runner needs Linux on x86-64 (the goldens are recorded on Linux 6.18)")
+
+// Options change what the runners print.
+type Options struct {
+	// NoMincore leaves out the mc= column (mincore per page).
+	NoMincore bool
+	// NoPkey leaves out the pkey= column (x86 protection keys).
+	NoPkey bool
+}
+
+// VMAView is one VMA of a snapshot, normalised as the probe prints it.
+type VMAView struct {
+	Start, End int64  // pages from the origin (window base or first break)
+	Perms      string // rw-p
+	Kind       string // anon, [heap], file:A@4, shmem#1@0
+	Rss, Anon  int    // pages
+	// Extra holds the optional smaps fields in the probe's order
+	// (AnonHugePages, FilePmdMapped, ShmemPmdMapped, Swap, Locked), in
+	// pages, zero when absent.
+	Extra   [5]int
+	Pkey    int
+	VmFlags string
+	PM      string // one character per page, not run-length encoded
+	MC      string // one digit per page; empty when not printed
+}
+
+var extraNames = [5]string{"AnonHugePages", "FilePmdMapped", "ShmemPmdMapped", "Swap", "Locked"}
+
+// Extra indices.
+const (
+	ExtraAnonHuge = iota
+	ExtraFilePmd
+	ExtraShmemPmd
+	ExtraSwap
+	ExtraLocked
+)
+
+// rle run-length encodes a per-page string as the probe does: count then
+// symbol, the count omitted for runs of one.
+func rle(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		j := i
+		for j < len(s) && s[j] == s[i] {
+			j++
+		}
+		if j-i > 1 {
+			b.WriteString(strconv.Itoa(j - i))
+		}
+		b.WriteByte(s[i])
+		i = j
+	}
+	return b.String()
+}
+
+// formatSnapshot prints a snapshot as the probe's snapshotAt does.
+func formatSnapshot(b *strings.Builder, label string, vmas []VMAView, o Options) {
+	fmt.Fprintf(b, "  --- %s\n", label)
+	for _, v := range vmas {
+		extra := ""
+		for i, n := range v.Extra {
+			if n != 0 {
+				extra += fmt.Sprintf(" %s=%d", extraNames[i], n)
+			}
+		}
+		if v.Pkey != 0 && !o.NoPkey {
+			extra += " pkey=" + strconv.Itoa(v.Pkey)
+		}
+		mc := ""
+		if v.MC != "" && !o.NoMincore {
+			mc = " mc=" + rle(v.MC)
+		}
+		fmt.Fprintf(b, "  [%4d,%4d) %s %-13s rss=%-3d anon=%-3d%s vmflags=[%s] pm=%s%s\n",
+			v.Start, v.End, v.Perms, v.Kind, v.Rss, v.Anon, extra, v.VmFlags, rle(v.PM), mc)
+	}
+}
+
+func header(b *strings.Builder, tr *Trace) {
+	fmt.Fprintf(b, "=== scenario %s (window = %d pages at %#x; offsets below are pages from the window base)\n",
+		tr.Name, tr.WindowPages, WindowBase)
+}
+
+// Trailer is the line the probe prints after each run of a trace
+// (PROBE_REPEAT=1), followed by an empty line.
+func Trailer(name string, runs int, same bool) string {
+	return fmt.Sprintf("=== %s: %d runs, output identical: %v\n\n", name, runs, same)
+}
+
+func opLine(b *strings.Builder, text, result string) {
+	fmt.Fprintf(b, "  %-48s -> %s\n", text, result)
+}
+
+func childLine(b *strings.Builder, text, result string) {
+	fmt.Fprintf(b, "  [child] %-40s -> %s\n", text, result)
+}
+
+// ErrnoString prints an errno as the probe does: ok, ENOMEM, EINVAL, ...,
+// or E followed by the number for the ones it does not name.
+func ErrnoString(e int) string {
+	switch e {
+	case 0:
+		return "ok"
+	case 12:
+		return "ENOMEM"
+	case 22:
+		return "EINVAL"
+	case 14:
+		return "EFAULT"
+	case 13:
+		return "EACCES"
+	case 1:
+		return "EPERM"
+	case 17:
+		return "EEXIST"
+	case 11:
+		return "EAGAIN"
+	}
+	return "E" + strconv.Itoa(e)
+}
+
+func trytouchResult(s string) string { return s + " (+ ok, X SIGSEGV)" }
+
+func brkResult(got int64) string {
+	return fmt.Sprintf("refused (brk stays at brk0%+d)", got)
+}
+
+// StripColumns removes the mc= and pkey= columns from probe output, so that
+// a golden recorded with them can be compared with a run printed without.
+func StripColumns(out string, o Options) string {
+	if !o.NoMincore && !o.NoPkey {
+		return out
+	}
+	lines := strings.Split(out, "\n")
+	for i, l := range lines {
+		if !strings.HasPrefix(l, "  [") || !strings.Contains(l, " vmflags=[") {
+			continue
+		}
+		if o.NoMincore {
+			if j := strings.LastIndex(l, " mc="); j >= 0 && j > strings.LastIndex(l, " pm=") {
+				l = l[:j]
+			}
+		}
+		if o.NoPkey {
+			if j := strings.Index(l, " pkey="); j >= 0 {
+				k := strings.Index(l[j+1:], " ")
+				l = l[:j] + l[j+1+k:]
+			}
+		}
+		lines[i] = l
+	}
+	return strings.Join(lines, "\n")
+}
+
+// GoldenPrefix starts the first line of a golden file, which names the
+// kernel the output was recorded on.
+const GoldenPrefix = "# recorded on Linux "
+
+// GoldenHeader is the first line of a golden file recorded here: the
+// kernel release (uname -r) and the settings that decide THP, overcommit
+// and fault-around behaviour.
+func GoldenHeader() string {
+	rel := readTrim("/proc/sys/kernel/osrelease")
+	thp := readTrim("/sys/kernel/mm/transparent_hugepage/enabled")
+	oc := readTrim("/proc/sys/vm/overcommit_memory")
+	return fmt.Sprintf("%s%s (uname -r); thp enabled: %s; overcommit_memory: %s\n", GoldenPrefix, rel, thp, oc)
+}
+
+func readTrim(path string) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "?"
+	}
+	return strings.TrimSpace(string(b))
+}
+
+// SplitGolden separates a golden file into its kernel release and the
+// probe output it holds.
+func SplitGolden(golden string) (release, out string, ok bool) {
+	first, rest, found := strings.Cut(golden, "\n")
+	if !found || !strings.HasPrefix(first, GoldenPrefix) {
+		return "", "", false
+	}
+	release, _, _ = strings.Cut(strings.TrimPrefix(first, GoldenPrefix), " ")
+	return release, rest, true
+}

@@ -1,0 +1,65 @@
+package trace
+
+// The syscalls the trace runner calls on mmcore. Each is wired to mmcore's
+// implementation as it lands; until then it reports ErrNotModelled, and
+// RunSim stops with a positioned "not modelled yet" error rather than
+// printing a guess.
+
+import (
+	"github.com/mmscript/mmscript/mmcore"
+)
+
+func newSimMM(brk0 mmcore.Addr) (*mmcore.MM, error) {
+	return mmcore.NewMM(mmcore.Config{Levels: 4, MmapBase: simMmapBase})
+}
+
+// simBrk is brk(2): it returns the new (or unchanged) break.
+func simBrk(m *mmcore.MM, addr mmcore.Addr) (mmcore.Addr, error) {
+	return 0, ErrNotModelled
+}
+
+// simMprotect is mprotect(2): it returns the errno.
+func simMprotect(m *mmcore.MM, start mmcore.Addr, length uint64, prot mmcore.Prot) (int, error) {
+	return 0, ErrNotModelled
+}
+
+// simMadvise is madvise(2): it returns the errno.
+func simMadvise(m *mmcore.MM, start mmcore.Addr, length uint64, advice int) (int, error) {
+	return 0, ErrNotModelled
+}
+
+// simMremap is mremap(2): it returns the new address or the errno.
+func simMremap(m *mmcore.MM, addr mmcore.Addr, oldLen, newLen uint64, mayMove, fixed, dontUnmap bool, newAddr mmcore.Addr) (mmcore.Addr, int, error) {
+	return 0, 0, ErrNotModelled
+}
+
+// simFork is fork(2)'s dup_mmap: it returns the child's address space.
+func simFork(m *mmcore.MM) (*mmcore.MM, error) {
+	return nil, ErrNotModelled
+}
+
+// simExit tears down a fork child's address space (the probe SIGKILLs the
+// child after its snapshot: exit_mmap), so that shared pages are mapped
+// once again in the parent.
+func simExit(m *mmcore.MM) {}
+
+// simTHPDisable is prctl(PR_SET_THP_DISABLE, 1).
+func simTHPDisable(m *mmcore.MM) error {
+	return ErrNotModelled
+}
+
+// simExpandStack is the stack-growth half of do_user_addr_fault for an
+// address no VMA contains: the VM_GROWSDOWN VMA above it grows down to
+// cover it (expand_stack), or the access gets SIGSEGV (nil VMA).
+func simExpandStack(m *mmcore.MM, addr mmcore.Addr) (*mmcore.VMA, error) {
+	if next := m.FindVMA(addr); next != nil && next.Flags&mmcore.VM_GROWSDOWN != 0 {
+		return nil, errStackNotModelled
+	}
+	return nil, nil
+}
+
+var errStackNotModelled = &stackErr{}
+
+type stackErr struct{}
+
+func (*stackErr) Error() string { return "stack growth (expand_stack): " + ErrNotModelled.Error() }
