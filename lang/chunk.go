@@ -1,0 +1,64 @@
+package lang
+
+// ParseChunk parses one chunk of an interactive session (a line, a
+// multi-line block, or a loaded file) whose first line is line `line` of
+// filename, so that positions count on across the session as in one file.
+// It differs from Parse in one rule: a top-level expression statement need
+// not be a call, since the REPL echoes its value (inside blocks the rule of
+// Parse holds). Like Parse, it never panics; the error is an ErrorList.
+func ParseChunk(filename string, src []byte, line int) (f *File, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			f, err = nil, shiftErrors(internalError(filename, r), line)
+		}
+	}()
+	toks, err := scan(filename, src)
+	if err != nil {
+		return nil, shiftErrors(err, line)
+	}
+	for i := range toks {
+		toks[i].Pos.Line += line - 1
+	}
+	f, err = parseTokens(toks)
+	if err != nil {
+		return nil, convertError(filename, err)
+	}
+	f.Name = filename
+	if n := len(toks); n > 0 {
+		f.End = Pos(toks[n-1].Pos)
+		f.End.Filename = filename
+	}
+	// The static checks, without the top-level expression statements.
+	all := f.Items
+	var checked []Item
+	for _, it := range all {
+		if _, ok := it.(*ExprStmt); !ok {
+			checked = append(checked, it)
+		}
+	}
+	f.Items = checked
+	err = check(f)
+	f.Items = all
+	if err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// shiftErrors moves the positions of an ErrorList from line 1 to line.
+func shiftErrors(err error, line int) error {
+	l, ok := err.(ErrorList)
+	if !ok {
+		return err
+	}
+	for i := range l {
+		if l[i].Pos.Line > 0 {
+			l[i].Pos.Line += line - 1
+		}
+	}
+	return l
+}
+
+// Keywords returns the language's reserved words (for completion and
+// highlighting).
+func Keywords() []string { return append([]string(nil), keywords...) }
