@@ -36,6 +36,7 @@ const (
 	opNewObj                // push a fresh object of type A named names[B]
 	opNewLock               // push a fresh script lock of declaration lockDecls[A]
 	opPrint                 // print B values
+	opEcho                  // pop; show the value (a REPL expression statement)
 )
 
 type instr struct {

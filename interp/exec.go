@@ -136,6 +136,13 @@ func (m *Machine) exec(t *Thread) (ok, yield bool) {
 				fmt.Fprintf(m.opts.Output, "%s: %s\n", t.Name, strings.Join(parts, " "))
 			}
 			t.stack = append(t.stack[:n], rt.Nil)
+		case opEcho:
+			n := len(t.stack) - 1
+			v := t.stack[n]
+			t.stack = t.stack[:n]
+			if m.echo != nil {
+				m.echo(v)
+			}
 		case opOpCall:
 			site := p.sites[in.a]
 			pos := f.pos[in.pos]
@@ -170,7 +177,9 @@ func (m *Machine) exec(t *Thread) (ok, yield bool) {
 			t.fr = t.fr[:len(t.fr)-1]
 			if len(t.fr) == 0 {
 				t.done = true
-				m.k.ExitTask(t.Task, t.end)
+				if !t.live {
+					m.k.ExitTask(t.Task, t.end)
+				}
 				return true, true
 			}
 			if top := &t.fr[len(t.fr)-1]; top.cont != nil {

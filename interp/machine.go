@@ -46,6 +46,9 @@ type Thread struct {
 	spare []*rt.Call // finished call records of returned native frames
 	end   lang.Pos
 	idx   int // index in Machine.threads
+	// live marks a session's top-level thread: finishing a chunk of
+	// input is not the thread's exit, so its locks stay held.
+	live bool
 }
 
 // frame is a script frame, or a native one holding an operation's
@@ -81,6 +84,9 @@ type Machine struct {
 	runnable []*Thread // scratch buffer of schedule
 	// lockClasses are the lockdep classes of the script's lock declarations.
 	lockClasses []rt.Class
+	// echo, when set, receives the values of a session's expression
+	// statements.
+	echo func(rt.Value)
 }
 
 // Run runs a compiled program once and returns what it found.

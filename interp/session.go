@@ -1,0 +1,736 @@
+package interp
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/mmscript/mmscript/lang"
+	rt "github.com/mmscript/mmscript/runtime"
+)
+
+// A Session is a live, incremental run: the REPL's kernel. Each chunk of
+// input (a line, a block, a loaded file) is compiled against the
+// declarations of the chunks before it and run once, on the live machine,
+// by the top-level thread "main", which keeps its locks from one chunk to
+// the next. Threads defined with `thread NAME { }` do not start by
+// themselves: Step advances one of them a kernel step at a time, Run runs
+// every thread to completion. Findings are handed to OnDiag as they
+// happen, each once.
+//
+// Nothing is ever re-run: the kernel state, lockdep's graph and the
+// findings so far are those of the one run the session is.
+type Session struct {
+	opts SessionOptions
+	m    *Machine
+	c    *compiler
+	main *Thread
+	// mains counts the top-level threads: a BUG or a deadlock ends one
+	// (it keeps its locks, as a dead or hung task does) and the next
+	// chunk runs in a new one, main#2, main#3, ...
+	mains   int
+	shown   int // findings handed to OnDiag
+	threads map[string]*Thread
+	hung    map[*Thread]bool // reported in a deadlock: they wait forever
+	line    int              // the next line number of typed input
+	log     []entry          // what ran, for Script
+	// mainLine is the chunk the top-level thread is still running when
+	// it blocked, for messages.
+	mainLine lang.Pos
+	steps    int // thread steps taken, for Script's notes
+}
+
+// SessionOptions configure a session.
+type SessionOptions struct {
+	// Output receives print() output, echoed values and notes (nil:
+	// discarded).
+	Output io.Writer
+	// OnDiag receives each finding once, as soon as it is made.
+	OnDiag func(*rt.Diagnostic)
+	// MaxSteps bounds the statements one command runs (0: DefaultMaxSteps).
+	MaxSteps int64
+}
+
+// StdinName is the file name of typed input in positions.
+const StdinName = "<stdin>"
+
+// entry is a chunk that compiled and ran, or a note (a thread step).
+type entry struct {
+	name  string
+	line  int // first line
+	src   string
+	bare  map[int]bool // lines holding an echoed expression statement
+	note  string
+	error bool // stopped by a script error, a failed assert or a BUG
+}
+
+// NewSession starts an empty session: a new kernel, no declarations.
+func NewSession(opts SessionOptions) *Session {
+	if opts.MaxSteps <= 0 {
+		opts.MaxSteps = DefaultMaxSteps
+	}
+	p := &Program{File: &lang.File{Name: StdinName}}
+	s := &Session{
+		opts:    opts,
+		m:       &Machine{prog: p, opts: Options{Output: opts.Output}, k: rt.NewKernel()},
+		threads: map[string]*Thread{},
+		hung:    map[*Thread]bool{},
+		line:    1,
+	}
+	s.c = &compiler{
+		prog:     p,
+		globalIx: map[string]int{},
+		globalT:  map[string]rt.Type{},
+		funcIx:   map[string]int{},
+		funcDefs: map[string]*lang.FuncDef{},
+		opsIx:    map[string]*rt.Ops{},
+		constIx:  map[string]int{},
+		declared: map[string]bool{},
+	}
+	s.m.echo = func(v rt.Value) {
+		if v.T == rt.TNil || s.opts.Output == nil {
+			return
+		}
+		if l, ok := v.Obj.(*rt.Lock); ok {
+			fmt.Fprintf(s.opts.Output, "%s: %s\n", l.Name, s.lockState(l))
+			return
+		}
+		fmt.Fprintln(s.opts.Output, v.String())
+	}
+	s.newMain()
+	return s
+}
+
+func (s *Session) newMain() {
+	s.mains++
+	name := "main"
+	if s.mains > 1 {
+		name = fmt.Sprintf("main#%d", s.mains)
+	}
+	t := &Thread{Name: name, Task: s.m.k.NewTask(name), idx: len(s.m.threads), live: true, done: true}
+	t.stack = make([]rt.Value, 0, 64)
+	s.m.threads = append(s.m.threads, t)
+	s.main = t
+}
+
+// Kernel is the session's simulated machine.
+func (s *Session) Kernel() *rt.Kernel { return s.m.k }
+
+// Line is the line number the next typed chunk starts at.
+func (s *Session) Line() int { return s.line }
+
+// Main is the current top-level thread.
+func (s *Session) Main() *Thread { return s.main }
+
+// Threads returns every thread of the session, the top-level ones first
+// among them, in creation order.
+func (s *Session) Threads() []*Thread { return s.m.threads }
+
+// Thread returns the thread named name, or nil.
+func (s *Session) Thread(name string) *Thread {
+	if name == s.main.Name {
+		return s.main
+	}
+	return s.threads[name]
+}
+
+// Globals returns the values of the declared top-level variables by name.
+func (s *Session) Globals() map[string]rt.Value {
+	g := map[string]rt.Value{}
+	for n, i := range s.c.globalIx {
+		if i < len(s.m.globals) && s.c.declared[n] {
+			g[n] = s.m.globals[i]
+		}
+	}
+	return g
+}
+
+// Names returns every name the session has declared: variables, funcs,
+// ops and threads, sorted.
+func (s *Session) Names() []string {
+	var ns []string
+	for n := range s.c.declared {
+		ns = append(ns, n)
+	}
+	for n := range s.c.funcIx {
+		ns = append(ns, n)
+	}
+	for n := range s.c.opsIx {
+		ns = append(ns, n)
+	}
+	for n := range s.threads {
+		ns = append(ns, n)
+	}
+	sort.Strings(ns)
+	return ns
+}
+
+// Schedule is the thread of each turn taken so far, top-level thread
+// included.
+func (s *Session) Schedule() []string { return s.m.scheduleNames() }
+
+// Check parses and compiles typed input as the next chunk, without
+// running it or keeping any of it.
+func (s *Session) Check(src string) error {
+	f, err := lang.ParseChunk(StdinName, []byte(src), s.line)
+	if err != nil {
+		return err
+	}
+	_, _, err = s.compile(f, false)
+	return err
+}
+
+// Eval compiles typed input as the next chunk and runs it on the top-level
+// thread. A syntax or compile error is returned (an ErrorList) and changes
+// nothing but the line count; what the run finds goes to OnDiag.
+func (s *Session) Eval(src string) error {
+	first := s.line
+	s.line += strings.Count(src, "\n") + 1
+	return s.eval(StdinName, src, first)
+}
+
+// Load runs a script file's text as one chunk, in its own positions.
+func (s *Session) Load(filename string, src []byte) error {
+	return s.eval(filename, string(src), 1)
+}
+
+func (s *Session) eval(name, src string, line int) error {
+	if err := s.finishMain(); err != nil {
+		return err
+	}
+	f, err := lang.ParseChunk(name, []byte(src), line)
+	if err != nil {
+		return err
+	}
+	chunk, threads, err := s.compile(f, true)
+	if err != nil {
+		return err
+	}
+	e := entry{name: name, line: line, src: src, bare: map[int]bool{}}
+	for _, it := range f.Items {
+		if x, ok := it.(*lang.ExprStmt); ok {
+			if _, call := x.X.(*lang.CallExpr); !call {
+				e.bare[x.Pos.Line] = true
+			}
+		}
+	}
+	for _, t := range threads {
+		th := s.m.newThread(t.name, t)
+		s.threads[t.name] = th
+	}
+	t := s.main
+	t.done, t.fail = false, false
+	t.end = f.End
+	s.mainLine = lang.Pos{Filename: name, Line: line}
+	s.m.push(t, chunk, 0)
+	s.runMain()
+	e.error = t.fail || t.Task.Dead() || s.hung[t]
+	s.log = append(s.log, e)
+	s.afterMain()
+	return nil
+}
+
+// finishMain lets the top-level thread finish a chunk it blocked in, once
+// the lock it waited for was handed to it.
+func (s *Session) finishMain() error {
+	t := s.main
+	if t.done {
+		return nil
+	}
+	if t.Task.Blocked() {
+		l, mode, _ := t.Task.WaitingFor()
+		return fmt.Errorf("the top-level thread is still blocked in %s, waiting for %s (%s): let the other threads run (:step, :run) first", s.mainLine, l.Name, mode)
+	}
+	s.runMain()
+	s.afterMain()
+	return nil
+}
+
+// runMain runs the top-level thread until its chunk is done or it blocks.
+func (s *Session) runMain() {
+	t := s.main
+	s.m.max = s.m.steps + s.opts.MaxSteps
+	for !t.done && !t.Task.Dead() && !t.Task.Blocked() {
+		s.m.sched.add(int32(t.idx))
+		ok := s.m.turn(t)
+		s.flush()
+		if !ok {
+			break
+		}
+	}
+}
+
+// afterMain acts on how the top-level thread left its chunk: finished
+// (it stays, idle, with its locks), failed (its frames are dropped, its
+// locks kept), dead by a BUG, or blocked (waiting for a thread, or hung).
+func (s *Session) afterMain() {
+	t := s.main
+	switch {
+	case t.Task.Dead():
+		s.notef("%s died (BUG) holding %s; the next input runs in a new top-level thread", t.Name, plural(len(t.Task.Holds()), "lock"))
+		t.done = true
+		s.newMain()
+	case t.Task.Blocked():
+		if s.anyRunnable() {
+			l, mode, _ := t.Task.WaitingFor()
+			s.notef("%s waits for %s (%s) held by %s: :step or :run the other threads to let it go on", t.Name, l.Name, mode, s.holders(l))
+			return
+		}
+		s.settle()
+		if s.hung[t] {
+			t.done = true
+			s.newMain()
+		}
+	case t.done:
+		t.fr = t.fr[:0]
+		t.stack = t.stack[:0]
+		t.Task.Stack = t.Task.Stack[:0]
+	}
+}
+
+func (s *Session) notef(format string, args ...any) {
+	if s.opts.Output != nil {
+		fmt.Fprintf(s.opts.Output, "note: "+format+"\n", args...)
+	}
+}
+
+// flush hands the findings made since the last flush to OnDiag.
+func (s *Session) flush() {
+	ds := s.m.k.Diagnostics()
+	for ; s.shown < len(ds); s.shown++ {
+		if s.opts.OnDiag != nil {
+			s.opts.OnDiag(ds[s.shown])
+		}
+	}
+}
+
+// runnable reports whether t can take a turn now.
+func (s *Session) runnable(t *Thread) bool {
+	return !t.done && !t.Task.Dead() && !t.Task.Blocked()
+}
+
+func (s *Session) anyRunnable() bool {
+	for _, t := range s.m.threads {
+		if s.runnable(t) {
+			return true
+		}
+	}
+	return false
+}
+
+// holders names the tasks holding l.
+func (s *Session) holders(l *rt.Lock) string {
+	var ns []string
+	for _, t := range s.m.k.Tasks {
+		for _, h := range t.Holds() {
+			if h.Lock == l {
+				ns = append(ns, t.Name)
+				break
+			}
+		}
+	}
+	if len(ns) == 0 {
+		return "nobody (queued behind other waiters)"
+	}
+	return strings.Join(ns, ", ")
+}
+
+// State describes what t is doing, for :threads.
+func (s *Session) State(t *Thread) string {
+	switch {
+	case t.Task.Dead():
+		return "dead (BUG)"
+	case s.hung[t]:
+		l, mode, pos := t.Task.WaitingFor()
+		return fmt.Sprintf("deadlocked waiting for %s (%s) at %s", l.Name, mode, pos)
+	case t.Task.Blocked():
+		l, mode, pos := t.Task.WaitingFor()
+		return fmt.Sprintf("blocked on %s (%s) at %s, held by %s", l.Name, mode, pos, s.holders(l))
+	case t.live && t.done:
+		return "idle at the prompt"
+	case t.fail:
+		return "stopped by an error"
+	case t.done:
+		return "exited"
+	case t.live:
+		return "running " + s.mainLine.String()
+	}
+	if len(t.fr) == 1 && t.fr[0].pc == 0 {
+		return "not started"
+	}
+	if t.Task.Pos.IsValid() {
+		return "runnable; last step at " + t.Task.Pos.String()
+	}
+	return "runnable"
+}
+
+// Step gives thread name n turns: each runs its statements up to and
+// including one kernel-operation step. It stops early when the thread
+// finishes or blocks, and returns the turns taken.
+func (s *Session) Step(name string, n int) (int, error) {
+	t := s.Thread(name)
+	if t == nil {
+		return 0, fmt.Errorf("no thread %s%s", name, suggest(name, s.threadNames()))
+	}
+	if t.live && t.done {
+		return 0, fmt.Errorf("%s is idle: type a statement to run it", name)
+	}
+	s.m.max = s.m.steps + s.opts.MaxSteps
+	taken := 0
+	for taken < n && s.runnable(t) {
+		s.m.sched.add(int32(t.idx))
+		taken++
+		ok := s.m.turn(t)
+		s.flush()
+		if !ok {
+			break
+		}
+	}
+	s.steps += taken
+	if taken > 0 {
+		s.log = append(s.log, entry{note: fmt.Sprintf(":step %s %d", name, taken)})
+	}
+	switch {
+	case t.live:
+		s.afterMain()
+	case t.Task.Blocked() && !s.hung[t]:
+		if s.anyRunnable() {
+			l, mode, _ := t.Task.WaitingFor()
+			s.notef("%s waits for %s (%s) held by %s", t.Name, l.Name, mode, s.holders(l))
+		} else {
+			s.settle()
+		}
+	}
+	if taken == 0 {
+		return 0, fmt.Errorf("%s cannot run: %s", name, s.State(t))
+	}
+	return taken, nil
+}
+
+func (s *Session) threadNames() []string {
+	var ns []string
+	for _, t := range s.m.threads {
+		ns = append(ns, t.Name)
+	}
+	return ns
+}
+
+// Run runs every thread, the top-level one included when it is in the
+// middle of a chunk, round-robin, until all have finished or all that are
+// left wait. It returns the turns taken.
+func (s *Session) Run() int {
+	s.m.max = s.m.steps + s.opts.MaxSteps
+	taken := 0
+	next := 0
+	for {
+		var t *Thread
+		for i := range s.m.threads {
+			c := s.m.threads[(next+i)%len(s.m.threads)]
+			if s.runnable(c) {
+				t = c
+				next = (next + i + 1) % len(s.m.threads)
+				break
+			}
+		}
+		if t == nil {
+			break
+		}
+		s.m.sched.add(int32(t.idx))
+		taken++
+		ok := s.m.turn(t)
+		s.flush()
+		if !ok {
+			break
+		}
+	}
+	s.steps += taken
+	if taken > 0 {
+		s.log = append(s.log, entry{note: fmt.Sprintf(":run (%d turns)", taken)})
+	}
+	if !s.main.done {
+		s.afterMain()
+	}
+	s.settle()
+	return taken
+}
+
+// settle looks at the threads that wait when nothing can run. A waiter is
+// only waiting, not deadlocked, while its wait-for chain ends at the idle
+// top-level thread, which the next input can make release its locks; the
+// others are deadlocked and reported as a run reports them.
+func (s *Session) settle() {
+	if s.anyRunnable() {
+		return
+	}
+	idle := s.main.done && !s.main.Task.Dead()
+	var stuck []*Thread
+	for _, t := range s.m.threads {
+		if !t.Task.Blocked() || t.Task.Dead() || s.hung[t] {
+			continue
+		}
+		if idle && s.waitsFor(t, s.main, map[*Thread]bool{}) {
+			l, mode, _ := t.Task.WaitingFor()
+			s.notef("%s waits for %s (%s) held by %s; release it at the prompt", t.Name, l.Name, mode, s.holders(l))
+			continue
+		}
+		stuck = append(stuck, t)
+	}
+	if len(stuck) == 0 {
+		return
+	}
+	for _, t := range stuck {
+		s.hung[t] = true
+	}
+	s.m.deadlock(&Result{}, stuck)
+	s.flush()
+}
+
+// waitsFor reports whether t's wait-for chain reaches the task of target.
+func (s *Session) waitsFor(t, target *Thread, seen map[*Thread]bool) bool {
+	if seen[t] {
+		return false
+	}
+	seen[t] = true
+	l, _, _ := t.Task.WaitingFor()
+	if l == nil {
+		return false
+	}
+	for _, u := range s.m.threads {
+		holds := false
+		for _, h := range u.Task.Holds() {
+			holds = holds || h.Lock == l
+		}
+		if !holds {
+			continue
+		}
+		if u == target || u.Task.Blocked() && s.waitsFor(u, target, seen) {
+			return true
+		}
+	}
+	return false
+}
+
+// compile compiles a chunk against the session's declarations. With
+// commit false, or on an error, every declaration it made is taken back.
+func (s *Session) compile(f *lang.File, commit bool) (chunk *fn, threads []*fn, err error) {
+	c := s.c
+	p := c.prog
+	snap := struct{ consts, names, sites, funcs, locks, expects, globals, threads int }{
+		len(p.consts), len(p.names), len(p.sites), len(p.funcs), len(p.lockDecls), len(p.expects), len(c.globalIx), len(p.threads)}
+	var newOps []string
+	c.errs = nil
+	defer func() {
+		if err == nil && commit {
+			return
+		}
+		p.consts, p.names, p.sites = p.consts[:snap.consts], p.names[:snap.names], p.sites[:snap.sites]
+		p.funcs, p.lockDecls, p.expects = p.funcs[:snap.funcs], p.lockDecls[:snap.locks], p.expects[:snap.expects]
+		p.threads = p.threads[:snap.threads]
+		for n, i := range c.globalIx {
+			if i >= snap.globals {
+				delete(c.globalIx, n)
+			}
+		}
+		for n := range c.declared {
+			if _, ok := c.globalIx[n]; !ok {
+				delete(c.declared, n)
+			}
+		}
+		for n, i := range c.funcIx {
+			if i >= snap.funcs {
+				delete(c.funcIx, n)
+				delete(c.funcDefs, n)
+			}
+		}
+		for _, n := range newOps {
+			delete(c.opsIx, n)
+		}
+	}()
+	newThreads := map[string]bool{}
+	for _, it := range f.Items {
+		switch it := it.(type) {
+		case *lang.FuncDecl:
+			if _, dup := c.funcIx[it.Def.Name]; dup {
+				c.errorf(it.Pos, "func %s redeclared", it.Def.Name)
+				continue
+			}
+			c.funcIx[it.Def.Name] = len(p.funcs)
+			c.funcDefs[it.Def.Name] = it.Def
+			p.funcs = append(p.funcs, &fn{name: it.Def.Name, kind: "func", nparams: len(it.Def.Params)})
+			if rt.LookupOp(it.Def.Name) != nil {
+				c.errorf(it.Pos, "func %s shadows the kernel operation of that name", it.Def.Name)
+			}
+		case *lang.OpsDecl:
+			if _, dup := c.opsIx[it.Name]; dup {
+				c.errorf(it.Pos, "ops %s redeclared", it.Name)
+				continue
+			}
+			c.opsIx[it.Name] = &rt.Ops{Name: it.Name}
+			newOps = append(newOps, it.Name)
+		case *lang.ThreadDecl:
+			if s.threads[it.Name] != nil || newThreads[it.Name] {
+				c.errorf(it.Pos, "thread %s redeclared", it.Name)
+			}
+			newThreads[it.Name] = true
+		case *lang.ExpectDecl:
+			// Kept for Script: a session checks no expectations.
+			p.expects = append(p.expects, it)
+		}
+	}
+	for _, it := range f.Items {
+		switch st := it.(type) {
+		case *lang.VarDecl:
+			c.declareGlobal(st.Name)
+		case *lang.AssignStmt:
+			c.declareGlobal(st.Name)
+		case *lang.ForStmt:
+			c.declareGlobal(st.Var)
+		}
+	}
+	for _, it := range f.Items {
+		switch it := it.(type) {
+		case *lang.FuncDecl:
+			if i, ok := c.funcIx[it.Def.Name]; ok && i >= snap.funcs && c.funcDefs[it.Def.Name] == it.Def {
+				c.compileFunc(p.funcs[i], it.Def, "func "+it.Def.Name)
+			}
+		case *lang.OpsDecl:
+			if contains(newOps, it.Name) {
+				c.compileOps(it)
+			}
+		}
+	}
+	chunk = &fn{name: "main", kind: "setup", end: f.End}
+	c.begin(chunk, true)
+	for _, it := range f.Items {
+		switch st := it.(type) {
+		case *lang.ExprStmt:
+			// An expression statement at the prompt shows its value,
+			// unless it calls an operation that returns nothing.
+			if call, ok := st.X.(*lang.CallExpr); ok {
+				if op := rt.LookupOp(call.Name); op != nil && op.Result == rt.TNil && c.funcDefs[call.Name] == nil {
+					c.stmt(st)
+					continue
+				}
+			}
+			c.emit(opStmt, 0, 0, st.Pos)
+			c.expr(st.X)
+			c.emit(opEcho, 0, 0, st.Pos)
+		case lang.Stmt:
+			c.stmt(st)
+		}
+	}
+	c.emit(opRetNil, 0, 0, f.End)
+	c.finish()
+	for _, it := range f.Items {
+		if t, ok := it.(*lang.ThreadDecl); ok {
+			tf := &fn{name: t.Name, kind: "thread", end: t.Body.Close.Pos}
+			c.begin(tf, false)
+			c.block(t.Body)
+			c.emit(opRetNil, 0, 0, t.Body.Close.Pos)
+			c.finish()
+			threads = append(threads, tf)
+		}
+	}
+	c.errs.Sort()
+	if err := c.errs.Err(); err != nil {
+		c.errs = nil
+		return nil, nil, err
+	}
+	if !commit {
+		return nil, nil, nil
+	}
+	p.threads = append(p.threads, threads...)
+	// The field table, the globals and the lock classes grow with the
+	// program.
+	for i := len(p.fields); i < len(p.names); i++ {
+		var g fieldGetters
+		for t := range g {
+			g[t], _ = rt.LookupField(rt.Type(t), p.names[i])
+		}
+		p.fields = append(p.fields, g)
+	}
+	for len(s.m.globals) < len(c.globalIx) {
+		s.m.globals = append(s.m.globals, rt.Nil)
+	}
+	if len(p.globals) != len(c.globalIx) {
+		p.globals = make([]string, len(c.globalIx))
+		for n, i := range c.globalIx {
+			p.globals[i] = n
+		}
+	}
+	for _, d := range p.lockDecls[len(s.m.lockClasses):] {
+		s.m.lockClasses = append(s.m.lockClasses, s.m.k.NewLockClass(d.name))
+	}
+	return chunk, threads, nil
+}
+
+// Script returns the session as a script: every chunk that ran, in order,
+// and for each line of the script the position it had in the session.
+// What a script cannot say is kept as comments: echoed expressions, the
+// thread steps and runs taken between chunks (a script runs all its
+// top-level code before its threads start), chunks stopped by an error,
+// and the expect lines of loaded files (their line numbers would be off).
+func (s *Session) Script() (string, []lang.Pos) {
+	var b strings.Builder
+	var lines []lang.Pos
+	add := func(text string, pos lang.Pos) {
+		b.WriteString(text)
+		b.WriteByte('\n')
+		lines = append(lines, pos)
+	}
+	add("# an mmscript session (:save)", lang.Pos{})
+	for _, e := range s.log {
+		if e.note != "" {
+			add("# "+e.note, lang.Pos{})
+			continue
+		}
+		if e.error {
+			add("# stopped by an error:", lang.Pos{})
+		}
+		for i, l := range strings.Split(strings.TrimSuffix(e.src, "\n"), "\n") {
+			pos := lang.Pos{Filename: e.name, Line: e.line + i}
+			trimmed := strings.TrimSpace(l)
+			switch {
+			case e.error, e.bare[pos.Line],
+				e.name != StdinName && (trimmed == "expect" || strings.HasPrefix(trimmed, "expect ")):
+				add("# "+l, pos)
+			default:
+				add(l, pos)
+			}
+		}
+	}
+	return b.String(), lines
+}
+
+// Explore explores the session saved as a script (see Script): every
+// interleaving of its threads within the bound, from the end of its
+// top-level code. Findings are reported at their positions in the session.
+// Steps already taken are not a prefix the search keeps to: they are one
+// of the interleavings it tries.
+func (s *Session) Explore(o ExploreOptions) (*ExploreResult, error) {
+	src, lines := s.Script()
+	prog, err := LoadSource("<session>", []byte(src))
+	if err != nil {
+		return nil, fmt.Errorf("the session does not compile as a script: %v", err)
+	}
+	res := Explore(prog, o)
+	at := func(p lang.Pos) lang.Pos {
+		if p.Filename != "<session>" || p.Line < 1 || p.Line > len(lines) || !lines[p.Line-1].IsValid() {
+			return p
+		}
+		q := lines[p.Line-1]
+		q.Column = p.Column
+		return q
+	}
+	for i, f := range res.Findings {
+		d := *f.Diag
+		d.Pos = at(d.Pos)
+		d.Related = append([]rt.Related(nil), d.Related...)
+		for j := range d.Related {
+			d.Related[j].Pos = at(d.Related[j].Pos)
+		}
+		res.Findings[i].Diag = &d
+	}
+	return res, nil
+}
