@@ -7,7 +7,7 @@
 //	mmscript check FILE...
 //	mmscript explain NAME
 //	mmscript rules [-rst | -md | -json] [-examples DIR]
-//	mmscript repl
+//	mmscript repl [FILE]
 package main
 
 import (
@@ -35,7 +35,7 @@ commands:
   rules [-rst | -md | -json] [-examples DIR]
                  the rule book as a Markdown table; with -rst, -md or -json the
                  "Locking requirements per API" section (docs/locking-per-api.rst)
-  repl           read and run statements interactively
+  repl [FILE]    an interactive session on a live kernel (after running FILE); :help inside
 `
 
 func run(args []string, stdout, stderr io.Writer) int {
@@ -57,7 +57,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case "rules":
 		return cmdRules(args[1:], stdout, stderr)
 	case "repl":
-		return cmdRepl(stdout, stderr)
+		return cmdRepl(args[1:], os.Stdin, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

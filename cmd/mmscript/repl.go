@@ -1,10 +1,13 @@
 package main
 
 import (
-	"bytes"
+	"bufio"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/chzyer/readline"
@@ -14,78 +17,267 @@ import (
 	rt "github.com/mmscript/mmscript/runtime"
 )
 
-// cmdRepl reads statements and runs them. The session is the script typed
-// so far: each accepted input is appended to it and the whole script is run
-// again from the start (runs are deterministic), printing only what is new.
-// Thread, ops and func blocks may be typed too; a block may span lines.
-func cmdRepl(stdout, stderr io.Writer) int {
-	rl, err := readline.NewEx(&readline.Config{Prompt: ">>> ", Stdout: stdout, Stderr: stderr})
-	if err != nil {
-		fmt.Fprintln(stderr, "mmscript:", err)
-		return 2
+// cmdRepl runs an interactive session (interp.Session): each statement
+// runs once, at once, on a live kernel, by the top-level thread "main",
+// which keeps its locks from line to line. On a terminal it reads with
+// readline (history, completion); from a pipe it reads plain lines and
+// prints no prompts, so that a session can be scripted.
+func cmdRepl(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fl := flag.NewFlagSet("repl", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	fl.Usage = func() {
+		fmt.Fprintln(stderr, "usage: mmscript repl [FILE]\n\nRead and run statements interactively, after running FILE if given.\nType :help at the prompt for the commands.")
 	}
-	defer rl.Close()
-	r := &repl{out: stdout}
-	var pending []string
-	for {
-		line, err := rl.Readline()
-		if errors.Is(err, readline.ErrInterrupt) {
-			pending = nil
-			rl.SetPrompt(">>> ")
-			continue
-		}
-		if err != nil { // io.EOF
+	if err := fl.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
-		pending = append(pending, line)
-		more := r.eval(strings.Join(pending, "\n"))
-		if more {
-			rl.SetPrompt("... ")
+		return 2
+	}
+	if fl.NArg() > 1 {
+		fl.Usage()
+		return 2
+	}
+	r := newRepl(stdout)
+	if fl.NArg() == 1 {
+		if _, err := os.Stat(fl.Arg(0)); err != nil {
+			fmt.Fprintln(stderr, "mmscript:", err)
+			return 2
+		}
+		r.load(fl.Arg(0))
+	}
+	var in lineReader
+	if f, ok := stdin.(*os.File); ok && f == os.Stdin && readline.DefaultIsTerminal() {
+		rl, err := readline.NewEx(&readline.Config{
+			Prompt:            promptMain,
+			HistoryFile:       historyFile(),
+			HistorySearchFold: true,
+			AutoComplete:      &completer{r: r},
+			Stdout:            stdout,
+			Stderr:            stderr,
+		})
+		if err != nil {
+			fmt.Fprintln(stderr, "mmscript:", err)
+			return 2
+		}
+		defer rl.Close()
+		in = rl
+	} else {
+		in = &pipeReader{sc: bufio.NewScanner(stdin)}
+	}
+	r.loop(in)
+	return 0
+}
+
+const (
+	promptMain = ">>> "
+	promptMore = "... "
+)
+
+// lineReader is readline's Instance, or plain lines from a pipe.
+type lineReader interface {
+	Readline() (string, error)
+	SetPrompt(string)
+}
+
+type pipeReader struct{ sc *bufio.Scanner }
+
+func (p *pipeReader) Readline() (string, error) {
+	if p.sc.Scan() {
+		return p.sc.Text(), nil
+	}
+	if err := p.sc.Err(); err != nil {
+		return "", err
+	}
+	return "", io.EOF
+}
+
+func (p *pipeReader) SetPrompt(string) {}
+
+// historyFile is where readline keeps the history: under the XDG state
+// directory ($XDG_STATE_HOME, else ~/.local/state), or nowhere if neither
+// can be had.
+func historyFile() string {
+	dir := os.Getenv("XDG_STATE_HOME")
+	if dir == "" || !filepath.IsAbs(dir) {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return ""
+		}
+		dir = filepath.Join(home, ".local", "state")
+	}
+	dir = filepath.Join(dir, "mmscript")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return ""
+	}
+	return filepath.Join(dir, "history")
+}
+
+// repl is the state of the interactive loop around a session.
+type repl struct {
+	out     io.Writer
+	s       *interp.Session
+	pending []string // the lines of a block still open
+	quit    bool
+}
+
+func newRepl(out io.Writer) *repl {
+	r := &repl{out: out}
+	r.reset()
+	return r
+}
+
+func (r *repl) reset() {
+	r.s = interp.NewSession(interp.SessionOptions{
+		Output: r.out,
+		OnDiag: func(d *rt.Diagnostic) { rt.PrintDiagnostics(r.out, []*rt.Diagnostic{d}) },
+	})
+	r.pending = nil
+}
+
+// loop reads until end of input or :quit.
+func (r *repl) loop(in lineReader) {
+	for !r.quit {
+		line, err := in.Readline()
+		if errors.Is(err, readline.ErrInterrupt) {
+			// Ctrl-C drops the input typed so far.
+			r.pending = nil
+			in.SetPrompt(promptMain)
 			continue
 		}
-		pending = nil
-		rl.SetPrompt(">>> ")
-	}
-}
-
-type repl struct {
-	out    io.Writer
-	src    string
-	shown  int // diagnostics already printed
-	output int // bytes of print output already shown
-}
-
-// eval tries input after the session so far. It returns true when the
-// input is incomplete (the parser hit the end of the input).
-func (r *repl) eval(input string) bool {
-	if strings.TrimSpace(input) == "" {
-		return false
-	}
-	src := r.src + input + "\n"
-	f, err := lang.Parse("<stdin>", []byte(src))
-	if err != nil {
-		var el lang.ErrorList
-		if errors.As(err, &el) && len(el) > 0 && strings.Contains(el[0].Msg, "end of file") {
-			return true
+		if err != nil { // io.EOF: Ctrl-D
+			return
 		}
-		lang.PrintError(r.out, err)
+		r.line(line)
+		if len(r.pending) > 0 {
+			in.SetPrompt(promptMore)
+		} else {
+			in.SetPrompt(promptMain)
+		}
+	}
+}
+
+// maxCheckedBlock bounds the block size up to which each new line of an
+// open block is compiled in context before it is taken; beyond it (a long
+// paste) lines are taken as they come and the block is checked as a whole
+// when it closes.
+const maxCheckedBlock = 200
+
+// line handles one input line: a command, a line of a block still open,
+// or a complete chunk to run.
+func (r *repl) line(line string) {
+	if len(r.pending) == 0 {
+		trimmed := strings.TrimSpace(line)
+		if strings.HasPrefix(trimmed, ":") {
+			r.command(trimmed)
+			return
+		}
+		if trimmed == "" {
+			return
+		}
+	}
+	lines := append(r.pending[:len(r.pending):len(r.pending)], line)
+	text := strings.Join(lines, "\n")
+	depth := braceDepth(text)
+	switch {
+	case depth < 0:
+		fmt.Fprintf(r.out, "%s:%d: unexpected } (no block is open); line dropped\n", interp.StdinName, r.s.Line()+len(r.pending))
+		return
+	case depth > 0:
+		if len(r.pending) < maxCheckedBlock && r.rejects(text, depth) {
+			return
+		}
+		r.pending = lines
+		return
+	}
+	r.pending = nil
+	if err := r.s.Eval(text); err != nil {
+		printErr(r.out, err)
+	}
+}
+
+// rejects checks the open block with its braces closed: a syntax or
+// compile error in the line just typed loses that line only.
+func (r *repl) rejects(text string, depth int) bool {
+	closers := strings.Repeat("\n}", depth)
+	err := r.s.Check(text + closers)
+	if err == nil {
 		return false
 	}
-	prog, err := interp.Compile(f)
+	here := r.s.Line() + len(r.pending)
+	var el lang.ErrorList
+	if !errors.As(err, &el) || len(el) == 0 {
+		return false
+	}
+	at := el[0].Pos.Line
+	switch {
+	case at == here:
+	case at > here:
+		// The error is in the closing braces: the line may just be
+		// incomplete (an if whose { is on the next line), unless the block
+		// was fine without it.
+		prev := strings.Join(r.pending, "\n")
+		if len(r.pending) == 0 || r.s.Check(prev+strings.Repeat("\n}", braceDepth(prev))) != nil {
+			return false
+		}
+	default:
+		return false
+	}
+	printErr(r.out, err)
+	fmt.Fprintf(r.out, "(line %d dropped; the block is still open)\n", here)
+	return true
+}
+
+func printErr(w io.Writer, err error) {
+	var el lang.ErrorList
+	if errors.As(err, &el) {
+		lang.PrintError(w, el)
+		return
+	}
+	fmt.Fprintln(w, "error:", err)
+}
+
+// braceDepth counts the braces left open in src, outside strings and
+// comments.
+func braceDepth(src string) int {
+	depth := 0
+	inStr, esc, comment := false, false, false
+	for _, c := range src {
+		switch {
+		case comment:
+			comment = c != '\n'
+		case inStr:
+			switch {
+			case esc:
+				esc = false
+			case c == '\\':
+				esc = true
+			case c == '"' || c == '\n':
+				inStr = false
+			}
+		case c == '#':
+			comment = true
+		case c == '"':
+			inStr = true
+		case c == '{':
+			depth++
+		case c == '}':
+			depth--
+		}
+	}
+	return depth
+}
+
+// load runs a script file in the session.
+func (r *repl) load(name string) bool {
+	src, err := os.ReadFile(name)
 	if err != nil {
-		lang.PrintError(r.out, err)
+		fmt.Fprintln(r.out, "mmscript:", err)
 		return false
 	}
-	var buf bytes.Buffer
-	res := interp.Run(prog, interp.Options{Output: &buf})
-	r.src = src
-	if out := buf.Bytes(); len(out) > r.output {
-		r.out.Write(out[r.output:])
-		r.output = len(out)
+	if err := r.s.Load(name, src); err != nil {
+		printErr(r.out, err)
+		return false
 	}
-	if len(res.Diagnostics) > r.shown {
-		rt.PrintDiagnostics(r.out, res.Diagnostics[r.shown:])
-		r.shown = len(res.Diagnostics)
-	}
-	return false
+	return true
 }
