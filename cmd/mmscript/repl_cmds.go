@@ -22,7 +22,7 @@ var replCommands []replCommand
 func init() {
 	replCommands = []replCommand{
 		{":help", "", "this list", func(r *repl, _ []string) { r.help() }},
-		{":explain", "NAME", "the rule-book entry of an operation (as mmscript explain)", (*repl).explain},
+		{":explain", "NAME", "what the rule book says of an operation, handler, field or topic (as mmscript explain)", (*repl).explain},
 		{":threads", "", "every thread and what it is doing", func(r *repl, _ []string) { r.threads() }},
 		{":locks", "", "the locks each thread holds and waits for, as lockdep lists them", func(r *repl, _ []string) { fmt.Fprint(r.out, r.s.Locks()) }},
 		{":maps", "", "each mm's VMAs, smaps-like", func(r *repl, _ []string) { fmt.Fprint(r.out, r.s.Maps()) }},
@@ -89,7 +89,12 @@ func (r *repl) explain(args []string) {
 		fmt.Fprintln(r.out, "usage: :explain NAME")
 		return
 	}
-	cmdExplain(args, r.out, r.out)
+	text, err := rt.ExplainText(args[0])
+	if err != nil {
+		fmt.Fprintln(r.out, "error:", err)
+		return
+	}
+	fmt.Fprint(r.out, text)
 }
 
 func (r *repl) threads() {

@@ -89,7 +89,7 @@ func (r *repl) completeCommand(text string) (string, []string) {
 	var pool []string
 	switch fields[0] {
 	case ":explain":
-		pool = rt.OpNames()
+		pool = rt.ExplainNames()
 	case ":step":
 		for _, t := range r.s.Threads() {
 			pool = append(pool, t.Name)
