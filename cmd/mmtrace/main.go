@@ -9,7 +9,7 @@
 // Usage:
 //
 //	mmtrace [--kernel [--repeat N]] [--no-mc] [--no-pkey] FILE...
-//	mmtrace --gen N [--seed S] --out DIR
+//	mmtrace --gen N [--seed S] [--profile all|basic|thp] --out DIR
 //
 // --kernel runs each trace on the host kernel (Linux on x86-64; root for
 // the page flags) in a fresh child process, N times (the trailer says
@@ -43,6 +43,7 @@ func run(args []string) int {
 	noPkey := fs.Bool("no-pkey", false, "leave out the pkey= column")
 	gen := fs.Int("gen", 0, "write this many random traces")
 	seed := fs.Int64("seed", 1, "with --gen: the first seed")
+	profile := fs.String("profile", "all", "with --gen: all, basic or thp")
 	outDir := fs.String("out", "", "with --gen: the directory to write to")
 	record := fs.Bool("record", false, "with --kernel: write FILE.golden (kernel version, then the output) for each trace whose runs agree and that ran to its end")
 	fs.Usage = func() {
@@ -59,8 +60,12 @@ func run(args []string) int {
 		}
 		for i := 0; i < *gen; i++ {
 			s := *seed + int64(i)
-			name := filepath.Join(*outDir, fmt.Sprintf("gen-%05d.trace", s))
-			if err := os.WriteFile(name, []byte(trace.Generate(s)), 0o644); err != nil {
+			prefix := "gen"
+			if *profile != "all" {
+				prefix = *profile
+			}
+			name := filepath.Join(*outDir, fmt.Sprintf("%s-%05d.trace", prefix, s))
+			if err := os.WriteFile(name, []byte(trace.GenerateProfile(s, *profile)), 0o644); err != nil {
 				fmt.Fprintln(os.Stderr, "mmtrace:", err)
 				return 2
 			}
