@@ -11,6 +11,10 @@ import (
 var update = flag.Bool("update", false, "rewrite the expected output in testdata/script")
 
 func TestMain(m *testing.M) {
+	// The pseudo-terminal tests run the test binary itself as mmscript.
+	if os.Getenv("MMSCRIPT_TEST_MAIN") == "1" {
+		os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	}
 	testscript.Main(m, map[string]func(){
 		"mmscript": func() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) },
 	})

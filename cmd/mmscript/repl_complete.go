@@ -57,15 +57,20 @@ func (r *repl) complete(text string) (string, []string) {
 			}
 			break
 		}
-		if op := rt.LookupOp(enclosingCall(before)); op != nil {
-			for _, p := range op.Params {
-				pool = append(pool, p.Name+"=")
-			}
-		}
 		pool = append(pool, r.s.Names()...)
-		pool = append(pool, lang.Keywords()...)
-		pool = append(pool, declTypes...)
 		pool = append(pool, rt.OpNames()...)
+		if call := enclosingCall(before); call != "" {
+			// An argument: the operation's parameter names, values.
+			if op := rt.LookupOp(call); op != nil {
+				for _, p := range op.Params {
+					pool = append(pool, p.Name+"=")
+				}
+			}
+			pool = append(pool, "true", "false", "nil", "not")
+		} else {
+			pool = append(pool, lang.Keywords()...)
+			pool = append(pool, declTypes...)
+		}
 		for k := range rt.Constants {
 			pool = append(pool, k)
 		}
@@ -144,7 +149,8 @@ func wordArg(text string) (call, param string, ok bool) {
 	if k == j {
 		return "", "", false
 	}
-	return enclosingCall(text[:k]), text[k:j], true
+	call = enclosingCall(text[:k])
+	return call, text[k:j], call != ""
 }
 
 // enclosingCall is the name before the innermost unclosed "(" of text.
