@@ -16,6 +16,8 @@ type ExploreOptions struct {
 	Preemptions int
 	// MaxSteps is each run's step limit (0: DefaultMaxSteps).
 	MaxSteps int64
+	// Kernel is the kernel each run models (Options.Kernel).
+	Kernel rt.KernelConfig
 }
 
 // DefaultMaxRuns is the exploration budget when ExploreOptions.MaxRuns is 0.
@@ -58,7 +60,7 @@ func Explore(p *Program, o ExploreOptions) *ExploreResult {
 	for res.Runs < o.MaxRuns {
 		var path []int
 		var sets [][]int
-		opts := Options{MaxSteps: o.MaxSteps}
+		opts := Options{MaxSteps: o.MaxSteps, Kernel: o.Kernel}
 		opts.pick = func(turn int, runnable []int) int {
 			choice := runnable[0]
 			switch {

@@ -23,6 +23,9 @@ type Options struct {
 	MaxSteps int64
 	// Output receives print() output (nil: discarded).
 	Output io.Writer
+	// Kernel is the kernel modelled: version (behaviour and reactions
+	// where they changed) and build (what a production kernel prints).
+	Kernel rt.KernelConfig
 
 	// pick, when set, chooses each turn's thread (the explorer's hook):
 	// runnable holds thread indices in declaration order.
@@ -92,6 +95,7 @@ type Machine struct {
 // Run runs a compiled program once and returns what it found.
 func Run(p *Program, opts Options) *Result {
 	m := &Machine{prog: p, opts: opts, k: rt.NewKernel(), globals: make([]rt.Value, len(p.globals))}
+	m.k.Config = opts.Kernel
 	m.max = opts.MaxSteps
 	if m.max <= 0 {
 		m.max = DefaultMaxSteps

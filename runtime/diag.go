@@ -17,7 +17,8 @@ type Reaction uint8
 const (
 	// BUG: BUG_ON / BUG(): an oops; the task dies holding its locks.
 	BUG Reaction = iota + 1
-	// WARN: WARN_ON, lockdep splats, mmap_assert_*: a splat, execution continues.
+	// WARN: WARN_ON() and the asserts built on it, on every kernel: a
+	// splat, execution continues.
 	WARN
 	// DebugOnly: VM_WARN_ON* / VM_BUG_ON* / CONFIG_DEBUG_ATOMIC_SLEEP checks,
 	// compiled in only on debug kernels.
@@ -25,6 +26,10 @@ const (
 	// Unchecked: the kernel has no check; the result is a silent race or a
 	// use-after-free.
 	Unchecked
+	// Lockdep: a lockdep report (lockdep_assert_held(), "possible circular
+	// locking dependency", "bad unlock balance", might_lock()), printed
+	// only by kernels built with CONFIG_PROVE_LOCKING.
+	Lockdep
 )
 
 func (r Reaction) String() string {
@@ -37,6 +42,8 @@ func (r Reaction) String() string {
 		return "debug-only"
 	case Unchecked:
 		return "unchecked"
+	case Lockdep:
+		return "lockdep"
 	}
 	return "none"
 }

@@ -311,10 +311,10 @@ func (c *Call) fault(v *mmcore.VMA, addr mmcore.Addr, fl faultFlags, k func(code
 var (
 	ruleHandlerKeepsLock = &Rule{"handler/returns-holding-lock",
 		"a vm_operations_struct handler releases the locks it took before it returns",
-		"include/linux/mm.h: struct vm_operations_struct; kernel/locking/lockdep.c: lockdep_sys_exit() \"lock held when returning to user space\"", WARN}
+		"include/linux/mm.h: struct vm_operations_struct; kernel/locking/lockdep.c: lockdep_sys_exit() \"lock held when returning to user space\"", Lockdep}
 	ruleDroppedFaultLock = &Rule{"fault/dropped-lock",
 		"a fault handler drops the fault lock only when FAULT_FLAG_ALLOW_RETRY is set, with release_fault_lock(), and then returns VM_FAULT_RETRY or VM_FAULT_COMPLETED; otherwise the core releases it again",
-		"include/linux/mm.h: release_fault_lock(), struct vm_fault; mm/filemap.c: __folio_lock_or_retry()", WARN}
+		"include/linux/mm.h: release_fault_lock(), struct vm_fault; mm/filemap.c: __folio_lock_or_retry(); the core's own unlock then finds the lock gone: kernel/locking/lockdep.c: print_unlock_imbalance_bug() for the mmap lock, a silent vm_refcnt underflow (vma_refcount_put()) for the VMA lock", Lockdep}
 	ruleRetryHoldingLock = &Rule{"fault/retry-holding-lock",
 		"a handler that returns VM_FAULT_RETRY has released the fault lock (mmscript's faults never set FAULT_FLAG_RETRY_NOWAIT); the core will not release it, so it leaks",
 		"mm/memory.c: handle_mm_fault(); include/linux/mm.h: struct vm_fault", Unchecked}
@@ -356,19 +356,22 @@ func (c *Call) checkHandlerReturn(h *Handler, desc string, ret Value, vmf *VMF, 
 	if ret.T == TInt {
 		code = ret.Int
 	}
-	lock := mmOf(vmf.VMA.MM()).MmapLock.Name
+	// The core releases the fault lock again: lockdep's "bad unlock
+	// balance" for the mmap lock; for the VMA lock vma_end_read() drops
+	// vm_refcnt to what looks like a detached VMA, which nothing checks.
+	lock, dropped := mmOf(vmf.VMA.MM()).MmapLock.Name, Lockdep
 	if vmf.heldVMA {
-		lock = VMAName(vmf.VMA) + " read lock"
+		lock, dropped = VMAName(vmf.VMA)+" read lock", Unchecked
 	}
 	switch gone := !c.faultLockHeld(vmf.VMA, vmf.heldVMA); {
 	case gone && vmf.mkwrite:
-		c.K.violate(c.T, ruleDroppedFaultLock, fmt.Sprintf("%s released the fault lock (%s), but ->page_mkwrite runs with vmf->flags = FAULT_FLAG_WRITE|FAULT_FLAG_MKWRITE (do_page_mkwrite): no FAULT_FLAG_ALLOW_RETRY, and the core goes on to lock the folio and map the page under the lock it no longer holds", h.Name, lock))
+		c.K.violateAs(c.T, ruleDroppedFaultLock, dropped, fmt.Sprintf("%s released the fault lock (%s), but ->page_mkwrite runs with vmf->flags = FAULT_FLAG_WRITE|FAULT_FLAG_MKWRITE (do_page_mkwrite): no FAULT_FLAG_ALLOW_RETRY, and the core goes on to lock the folio and map the page under the lock it no longer holds", h.Name, lock))
 		return true
 	case gone && !vmf.AllowRetry:
-		c.K.violate(c.T, ruleDroppedFaultLock, fmt.Sprintf("%s released the fault lock (%s), but this fault does not allow retry (no FAULT_FLAG_ALLOW_RETRY)", h.Name, lock))
+		c.K.violateAs(c.T, ruleDroppedFaultLock, dropped, fmt.Sprintf("%s released the fault lock (%s), but this fault does not allow retry (no FAULT_FLAG_ALLOW_RETRY)", h.Name, lock))
 		return true
 	case gone && code&(VM_FAULT_RETRY|VM_FAULT_COMPLETED) == 0:
-		c.K.violate(c.T, ruleDroppedFaultLock, fmt.Sprintf("%s released the fault lock (%s) but did not return VM_FAULT_RETRY or VM_FAULT_COMPLETED", h.Name, lock))
+		c.K.violateAs(c.T, ruleDroppedFaultLock, dropped, fmt.Sprintf("%s released the fault lock (%s) but did not return VM_FAULT_RETRY or VM_FAULT_COMPLETED", h.Name, lock))
 		return true
 	case gone:
 		return true

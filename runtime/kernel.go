@@ -15,6 +15,9 @@ import (
 type Kernel struct {
 	Mem   *mmcore.Memory
 	Tasks []*Task
+	// Config is the kernel modelled: its version and its build (debug
+	// or production). Set it before the run starts.
+	Config KernelConfig
 
 	dep     *lockdep
 	diags   []*Diagnostic
@@ -99,6 +102,7 @@ func (k *Kernel) violate(t *Task, r *Rule, msg string, related ...Related) {
 	if len(t.Stack) > 0 {
 		d.Msg += " (in " + t.Stack[len(t.Stack)-1] + ")"
 	}
+	d.Related = append(d.Related, k.configNote(r, r.Kernel, t.Pos)...)
 	if r.Kernel == BUG {
 		d.Fatal = true
 		t.dead = true

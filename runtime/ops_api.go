@@ -50,9 +50,7 @@ func init() {
 			Rules: []*Rule{ruleFindVMA}}),
 		Fn: func(c *Call) Result {
 			m := c.mm(0)
-			if m.MmapLock.heldBy(c.T) == 0 {
-				c.K.violate(c.T, ruleFindVMA, "find_vma without "+m.MmapLock.Name+" held")
-			}
+			c.mmapAssertLocked(m, false, ruleFindVMA, "find_vma without "+m.MmapLock.Name+" held")
 			return done(Obj(TVMA, m.Core.FindVMA(c.addr(1))))
 		}})
 	ruleLookup := &Rule{"vma_lookup/unstable-result", "the VMA vma_lookup() returns is only meaningful under the mmap lock",
@@ -305,15 +303,18 @@ func init() {
 
 	ruleRemapLock := &Rule{"remap_pfn_range/needs-mmap-write",
 		"remap_pfn_range() rewrites vm_flags and vm_pgoff, so it belongs in f_op->mmap (mmap write lock, VMA not yet visible)",
-		"mm/memory.c: remap_pfn_range() kernel-doc; vma_set_flags_mask() takes no lock", Unchecked}
+		"mm/memory.c: remap_pfn_range_prepare_vma() -> vma_set_flags_mask(vma, VMA_REMAP_FLAGS) (\"appropriate locks must be held, this function does not acquire them\"); remap_pfn_range() kernel-doc", Unchecked}
+	olderReactions[ruleRemapLock.ID] = []VersionReaction{{Linux618, WARN,
+		"mm/memory.c (6.18): remap_pfn_range_prepare_vma() -> vm_flags_set(vma, VM_REMAP_FLAGS) -> vma_start_write() -> mmap_assert_write_locked(); it also waits for the VMA's readers"}}
 	ruleRemapBUG := &Rule{"remap_pfn_range/pte-not-none", "remap_pfn_range() is only used over empty PTEs",
 		"mm/memory.c: remap_pte_range() BUG_ON(!pte_none())", BUG}
 	defOp(&Op{Name: "remap_pfn_range", Params: append(vmaAddrParams(Param{Name: "pfn", Type: TInt}), sizeParams...), Result: TInt,
 		API: register(&API{Name: "remap_pfn_range", Section: "2.7", Hold: "mmap lock; in practice mmap write lock in f_op->mmap",
 			Takes: "PAT tracking (alloc) -> PTE lock per table", Sleeps: "yes",
-			Asserts: "BUG_ON(!pte_none), WARN_ON_ONCE(unaligned), VM_WARN_ON_ONCE(flags); no lock check",
-			Source:  "mm/memory.c: remap_pfn_range(), remap_pfn_range_internal(), remap_pte_range()",
-			Rules:   []*Rule{ruleRemapLock, ruleRemapBUG, ruleSleepInAtomic}}),
+			Asserts: "BUG_ON(!pte_none), WARN_ON_ONCE(unaligned), VM_WARN_ON_ONCE(flags); no lock check in mainline; " +
+				"6.18: vm_flags_set() -> vma_start_write() -> mmap_assert_write_locked() (WARN), and it waits for the VMA's readers",
+			Source: "mm/memory.c: remap_pfn_range(), remap_pfn_range_internal(), remap_pte_range()",
+			Rules:  []*Rule{ruleRemapLock, ruleRemapBUG, ruleSleepInAtomic}}),
 		Fn: func(c *Call) Result {
 			v, addr, pfn := c.vma(0), c.addr(1), mmcore.PFN(c.int(2))
 			size, err := c.length(3)
@@ -325,22 +326,16 @@ func init() {
 			if end := addr + mmcore.Addr(size); end < addr || addr < v.Start() || end > v.End() {
 				return done(Int(-int64(mmcore.EINVAL))) // before any work, as remap_pfn_range_internal
 			}
+			if c.K.Config.Version == Linux618 {
+				// 6.18 sets the flags with vm_flags_set(): vma_start_write()
+				// asserts the mmap write lock and waits for the VMA's
+				// readers (the caller's own read lock included).
+				return c.vmaStartWrite(v, c.K.inVersion(ruleRemapLock), func() Result { return remapPopulate(c, m, v, addr, pfn, size, ruleRemapBUG) })
+			}
 			if v.Attached() && m.MmapLock.heldBy(c.T) != Write {
 				c.K.violate(c.T, ruleRemapLock, fmt.Sprintf("remap_pfn_range on live %s without %s held for write: races on vm_flags and vm_pgoff", VMAName(v), m.MmapLock.Name))
 			}
-			for a := addr; a < addr+mmcore.Addr(size) && a >= addr; a += mmcore.PageSize {
-				if w := m.Core.Walk(a); w.PTETable() != nil && !w.Entry.None() {
-					c.K.violate(c.T, ruleRemapBUG, fmt.Sprintf("remap_pfn_range over a populated PTE at %#x", uint64(a)))
-					return ok
-				}
-			}
-			var rc int64
-			return c.touchLocks(ptlsOf(m, addr, addr+mmcore.Addr(size)), func() Result {
-				if err := m.Core.RemapPFNRange(v, addr, pfn, size); err != nil {
-					rc = errnoOf(err)
-				}
-				return done(Int(rc))
-			})
+			return remapPopulate(c, m, v, addr, pfn, size, ruleRemapBUG)
 		}})
 
 	ruleZapRange := &Rule{"zap_vma_range/range", "the zapped range lies inside the VMA",
@@ -476,9 +471,7 @@ func init() {
 				return done(Int(0))
 			}
 			c.T.MightSleep(c.Op.Name)
-			if m.MmapLock.heldBy(c.T) == 0 {
-				c.K.violate(c.T, ruleAnonPrepare, "anon_vma_prepare without "+m.MmapLock.Name+" held")
-			}
+			c.mmapAssertLocked(m, false, ruleAnonPrepare, "anon_vma_prepare without "+m.MmapLock.Name+" held")
 			v.MM().PrepareAnonVMA(v)
 			l, _ := c.K.anonVMALock(v)
 			return c.lock(l, Write, func() Result {
@@ -497,7 +490,7 @@ func init() {
 		"mm/gup.c: __get_user_pages_locked() -> mmap_assert_locked()", WARN}
 	ruleGUPUnlocked := &Rule{"get_user_pages_unlocked/mmap-lock-held",
 		"get_user_pages_unlocked() and get_user_pages_fast() take the mmap lock themselves: the caller must not hold it",
-		"mm/gup.c: get_user_pages_unlocked(); gup_fast_fallback() might_lock_read()", WARN}
+		"mm/gup.c: get_user_pages_unlocked() (its mmap_read_lock nests in the caller's: lockdep \"possible recursive locking\"); internal_get_user_pages_fast() might_lock_read()", Lockdep}
 	defOp(&Op{Name: "get_user_pages", Params: gupParams, Result: TInt,
 		API: register(&API{Name: "get_user_pages", Section: "2.10", Hold: "the mmap lock (read or write), kept for the whole call",
 			Takes: "page-table walk (PTE locks); on a miss handle_mm_fault (all fault locks)", Sleeps: "yes",
@@ -507,9 +500,7 @@ func init() {
 		Fn: func(c *Call) Result {
 			m := c.mm(0)
 			c.T.MightSleep(c.Op.Name)
-			if m.MmapLock.heldBy(c.T) == 0 {
-				c.K.violate(c.T, ruleGUPLock, "get_user_pages without "+m.MmapLock.Name+" held")
-			}
+			c.mmapAssertLocked(m, false, ruleGUPLock, "get_user_pages without "+m.MmapLock.Name+" held")
 			return c.gup(m, c.addr(1), c.int(2), c.bool(3), false, func(n int64) Result { return done(Int(n)) })
 		}})
 	for _, name := range []string{"get_user_pages_unlocked", "get_user_pages_fast"} {
@@ -574,20 +565,13 @@ func init() {
 			}
 			mode := c.word(4)
 			c.T.MightSleep(c.Op.Name)
-			held := m.MmapLock.heldBy(c.T)
 			switch mode {
 			case "rdlock":
-				if held == 0 {
-					c.K.violate(c.T, ruleWalkLock, "walk_page_range (PGWALK_RDLOCK) without "+m.MmapLock.Name+" held")
-				}
+				c.mmapAssertLocked(m, false, ruleWalkLock, "walk_page_range (PGWALK_RDLOCK) without "+m.MmapLock.Name+" held")
 			case "vma_rdlock_verify":
-				if held == 0 {
-					c.K.violate(c.T, ruleWalkLock, "walk_page_range (PGWALK_VMA_RDLOCK_VERIFY) without "+m.MmapLock.Name+" held: its find_vma() asserts the mmap lock; for a walk under a VMA lock use walk_page_vma()")
-				}
+				c.mmapAssertLocked(m, false, ruleWalkLock, "walk_page_range (PGWALK_VMA_RDLOCK_VERIFY) without "+m.MmapLock.Name+" held: its find_vma() asserts the mmap lock; for a walk under a VMA lock use walk_page_vma()")
 			case "wrlock", "wrlock_verify":
-				if held != Write {
-					c.K.violate(c.T, ruleWalkLock, "walk_page_range ("+mode+") without "+m.MmapLock.Name+" held for write")
-				}
+				c.mmapAssertLocked(m, true, ruleWalkLock, "walk_page_range ("+mode+") without "+m.MmapLock.Name+" held for write")
 			}
 			var vmas []*mmcore.VMA
 			for v := range m.Core.VMAsRange(start, end) {
@@ -617,6 +601,25 @@ func init() {
 				return body()
 			}, func() Result { return done(Int(count)) })
 		}})
+}
+
+// remapPopulate is remap_pfn_range_internal(): BUG_ON(!pte_none()) over a
+// populated entry (remap_pte_range()), else the special PTEs under each
+// table's lock.
+func remapPopulate(c *Call, m *MM, v *mmcore.VMA, addr mmcore.Addr, pfn mmcore.PFN, size uint64, bug *Rule) Result {
+	for a := addr; a < addr+mmcore.Addr(size) && a >= addr; a += mmcore.PageSize {
+		if w := m.Core.Walk(a); w.PTETable() != nil && !w.Entry.None() {
+			c.K.violate(c.T, bug, fmt.Sprintf("remap_pfn_range over a populated PTE at %#x", uint64(a)))
+			return ok
+		}
+	}
+	var rc int64
+	return c.touchLocks(ptlsOf(m, addr, addr+mmcore.Addr(size)), func() Result {
+		if err := m.Core.RemapPFNRange(v, addr, pfn, size); err != nil {
+			rc = errnoOf(err)
+		}
+		return done(Int(rc))
+	})
 }
 
 // zapSkipCows zaps [start, end) of m as zap_pte_range() does with

@@ -166,9 +166,7 @@ func init() {
 				"include/linux/mmap_lock.h: vma_start_read_locked() -> mmap_assert_locked()", WARN}}}),
 		Fn: func(c *Call) Result {
 			v := c.vma(0)
-			if mmOf(v.MM()).MmapLock.heldBy(c.T) == 0 {
-				c.K.violate(c.T, LookupAPI("vma_start_read_locked").Rules[0], "vma_start_read_locked without the mmap lock held")
-			}
+			c.mmapAssertLocked(mmOf(v.MM()), false, LookupAPI("vma_start_read_locked").Rules[0], "vma_start_read_locked without the mmap lock held")
 			if !v.Attached() {
 				return done(Bool(false))
 			}
@@ -375,9 +373,7 @@ var ruleStartWrite = &Rule{"vma_start_write/needs-mmap-write", "vma_start_write(
 // section.
 func (c *Call) vmaStartWrite(v *mmcore.VMA, r *Rule, k func() Result) Result {
 	m := mmOf(v.MM())
-	if m.MmapLock.heldBy(c.T) != Write {
-		c.K.violate(c.T, r, fmt.Sprintf("%s: %s needs %s held for write", c.Op.Name, VMAName(v), m.MmapLock.Name))
-	}
+	c.mmapAssertLocked(m, true, r, fmt.Sprintf("%s: %s needs %s held for write", c.Op.Name, VMAName(v), m.MmapLock.Name))
 	s := c.K.vmaState(v)
 	if s.Lock.writer == c.T {
 		return k()
@@ -419,4 +415,36 @@ func (k *Kernel) anonVMALock(v *mmcore.VMA) (*Lock, error) {
 	l := NewLock(ClassAnonVMARwsem, RWSem, VMAName(v)+"->anon_vma->rwsem")
 	av.Lock = l
 	return l, nil
+}
+
+// mmapAssertLocked is mmap_assert_locked(), or mmap_assert_write_locked()
+// with write (include/linux/mmap_lock.h -> include/linux/rwsem.h:
+// rwsem_assert_held(), rwsem_assert_held_write()). With CONFIG_LOCKDEP,
+// lockdep_assert_held() warns unless this task holds the lock; without it,
+// rwsem_assert_held_nolockdep() is WARN_ON(!rwsem_is_locked(sem)) and the
+// write variant WARN_ON(!rw_base_is_write_locked()), which fire only when
+// nobody holds the lock (so). A broken assertion is therefore a WARN on
+// every kernel when the lock is free, and a lockdep-only report when
+// another task holds it. It reports r (a WARN rule) and returns false when
+// the assertion fails.
+func (c *Call) mmapAssertLocked(m *MM, write bool, r *Rule, msg string) bool {
+	switch h := m.MmapLock.heldBy(c.T); {
+	case h == Write, h == Read && !write:
+		return true
+	}
+	l := m.MmapLock
+	if r.Kernel == WARN && (l.writer != nil || !write && len(l.readers) > 0) {
+		var rel []Related
+		for _, o := range holdersOf(l) {
+			if i := o.hold(l); i >= 0 {
+				rel = append(rel, Related{o.holds[i].Pos, fmt.Sprintf("%s holds %s (taken here): without lockdep, "+
+					"rwsem_assert_held*_nolockdep() sees it taken and stays silent", o.Name, l.Name)})
+				break
+			}
+		}
+		c.K.violateAs(c.T, r, Lockdep, msg, rel...)
+		return false
+	}
+	c.K.violate(c.T, r, msg)
+	return false
 }

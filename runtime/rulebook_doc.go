@@ -355,7 +355,9 @@ const docIntro = "For each API: what the caller must hold, what the call takes i
 	"whether it may sleep, what the kernel checks and how it reacts when the rule is broken, " +
 	"a minimal correct call sequence, and where the rule was read in the kernel source. " +
 	"Reactions: BUG (BUG_ON() or BUG(): an oops, the task dies holding its locks); " +
-	"WARN (WARN_ON(), a lockdep splat or an mmap_assert_*() warning: the kernel warns and continues); " +
+	"WARN (WARN_ON() and the asserts built on it, on every kernel: the kernel warns and continues); " +
+	"lockdep (a lockdep report, printed only with CONFIG_PROVE_LOCKING; an mmap_assert_*() is a WARN on every kernel " +
+	"when nobody holds the lock and lockdep-only when another task does); " +
 	"debug-only (VM_WARN_ON*(), VM_BUG_ON*() or might_sleep(): compiled in only with CONFIG_DEBUG_VM or " +
 	"CONFIG_DEBUG_ATOMIC_SLEEP); unchecked (the kernel has no check: a silent race or use-after-free). " +
 	"Every lock operation is also subject to the general rules: nothing that sleeps under a spinlock or " +

@@ -2,6 +2,8 @@ package runtime
 
 import (
 	"fmt"
+
+	"github.com/mmscript/mmscript/lang"
 	"sort"
 	"strings"
 )
@@ -12,7 +14,152 @@ type Rule struct {
 	ID     string   // stable id printed in diagnostics, e.g. "vm_insert_page/not-mixedmap"
 	Doc    string   // the rule in one sentence
 	Source string   // kernel function or process_addrs.rst section
-	Kernel Reaction // what the kernel does when it is broken
+	Kernel Reaction // what the newest kernel does when it is broken
+}
+
+// olderReactions lists, by rule id, the kernels before mainline whose
+// reaction differs, with the source it was read from (e.g. 6.18's
+// remap_pfn_range WARNs through vm_flags_set, mainline checks nothing).
+// Kept beside the rules rather than in them, so that the rule literals
+// stay four fields.
+var olderReactions = map[string][]VersionReaction{}
+
+// ruleConfigs names, by rule id, the kernel option a lockdep or
+// debug-only check needs when it is not the default of its reaction
+// (CONFIG_PROVE_LOCKING for lockdep, CONFIG_DEBUG_VM for debug-only).
+var ruleConfigs = map[string]string{
+	"lock/sleep-in-atomic": "CONFIG_DEBUG_ATOMIC_SLEEP",
+}
+
+// Older returns the reactions of older kernels where they differ from
+// Kernel.
+func (r *Rule) Older() []VersionReaction { return olderReactions[r.ID] }
+
+// VersionReaction is a rule's reaction in an older kernel.
+type VersionReaction struct {
+	Kernel   KernelVersion
+	Reaction Reaction
+	Source   string
+}
+
+// In returns the reaction and source of r in kernel v.
+func (r *Rule) In(v KernelVersion) (Reaction, string) {
+	for _, o := range olderReactions[r.ID] {
+		if o.Kernel == v {
+			return o.Reaction, o.Source
+		}
+	}
+	return r.Kernel, r.Source
+}
+
+// NeedsConfig names the kernel option without which a kernel prints
+// nothing for a broken rule whose reaction is kernel, or "".
+func (r *Rule) NeedsConfig(kernel Reaction) string {
+	switch {
+	case kernel != Lockdep && kernel != DebugOnly:
+		return ""
+	case ruleConfigs[r.ID] != "":
+		return ruleConfigs[r.ID]
+	case kernel == Lockdep:
+		return "CONFIG_PROVE_LOCKING"
+	}
+	return "CONFIG_DEBUG_VM"
+}
+
+// KernelVersion selects the kernel whose behaviour and reactions mmscript
+// models where they changed.
+type KernelVersion uint8
+
+const (
+	// Mainline is the 2026 mainline kernel, the default.
+	Mainline KernelVersion = iota
+	// Linux618 is Linux 6.18.
+	Linux618
+)
+
+func (v KernelVersion) String() string {
+	if v == Linux618 {
+		return "6.18"
+	}
+	return "mainline"
+}
+
+// KernelVersions lists the versions by the names -kernel accepts.
+var KernelVersions = []string{"mainline", "6.18"}
+
+// ParseKernelVersion parses a -kernel value.
+func ParseKernelVersion(s string) (KernelVersion, error) {
+	switch s {
+	case "", "mainline", "newest":
+		return Mainline, nil
+	case "6.18":
+		return Linux618, nil
+	}
+	return 0, fmt.Errorf("unknown kernel %q (want %s)", s, strings.Join(KernelVersions, " or "))
+}
+
+// KernelConfig is the kernel a run models: its version, and whether it is
+// a production build (no CONFIG_PROVE_LOCKING, CONFIG_DEBUG_VM or
+// CONFIG_DEBUG_ATOMIC_SLEEP) rather than a debug one. Findings do not
+// depend on the build: a production kernel only prints less, and each
+// finding it would not print says so.
+type KernelConfig struct {
+	Version    KernelVersion
+	Production bool
+}
+
+// ParseKernelBuild parses a -config value: "debug" (the default) or
+// "production".
+func ParseKernelBuild(s string) (production bool, err error) {
+	switch s {
+	case "", "debug":
+		return false, nil
+	case "production":
+		return true, nil
+	}
+	return false, fmt.Errorf("unknown kernel config %q (want debug or production)", s)
+}
+
+// configNote says, for a production build, that the kernel would print
+// nothing for a finding of rule r with reaction kernel.
+func (k *Kernel) configNote(r *Rule, kernel Reaction, pos lang.Pos) []Related {
+	if !k.Config.Production {
+		return nil
+	}
+	opt := r.NeedsConfig(kernel)
+	if opt == "" {
+		return nil
+	}
+	return []Related{{Pos: pos, Msg: "a production kernel (without " + opt + ") prints nothing here; the bug is there all the same"}}
+}
+
+// violateAs reports that t broke r, with the reaction kernel instead of
+// r's own: for a check whose reaction depends on the situation, such as
+// mmap_assert_locked(), which lockdep reports whenever this task does not
+// hold the lock but a kernel without lockdep only when nobody holds it.
+func (k *Kernel) violateAs(t *Task, r *Rule, kernel Reaction, msg string, related ...Related) {
+	if kernel == r.Kernel {
+		k.violate(t, r, msg, related...)
+		return
+	}
+	rr := *r
+	rr.Kernel = kernel
+	k.violate(t, &rr, msg, related...)
+}
+
+// inVersion returns r as the kernel of this run has it: r itself, or a
+// copy with an older kernel's reaction and source.
+func (k *Kernel) inVersion(r *Rule) *Rule {
+	if k.Config.Version == Mainline || len(olderReactions[r.ID]) == 0 {
+		return r
+	}
+	kernel, src := r.In(k.Config.Version)
+	if kernel == r.Kernel && src == r.Source {
+		return r
+	}
+	rr := *r
+	rr.Kernel, rr.Source = kernel, src
+	return &rr
 }
 
 // API is the rule-book entry of one kernel operation
@@ -44,19 +191,19 @@ var (
 		"kernel/sched/core.c: __might_sleep(); process_addrs.rst \"Page table locks\"", DebugOnly}
 	ruleMmapUnderVMARead = &Rule{"lock/mmap-under-vma-read",
 		"never block on the mmap lock while holding a VMA read lock: a writer holding the mmap write lock may wait in vma_start_write() for that read lock",
-		"process_addrs.rst \"VMA locks\"; mm/memory.c: __vmf_anon_prepare() only trylocks", WARN}
+		"process_addrs.rst \"VMA locks\"; mm/memory.c: __vmf_anon_prepare() only trylocks; lockdep sees vma_lock -> mmap_lock against mmap_lock -> vma_lock (vma_start_write)", Lockdep}
 	ruleRecursive = &Rule{"lock/recursive",
 		"a lock is not taken again by the thread that holds it (rwsems are not recursive: a second read deadlocks behind a queued writer)",
-		"kernel/locking/lockdep.c: check_deadlock() \"possible recursive locking detected\"", WARN}
+		"kernel/locking/lockdep.c: check_deadlock() \"possible recursive locking detected\"", Lockdep}
 	ruleCircular = &Rule{"lockdep/circular",
 		"locks are taken in one global order; mm's is mmap_lock -> folio_lock -> vma lock -> i_mmap_rwsem -> anon_vma->rwsem -> page_table_lock/PTE lock (lockdep cannot see the folio lock)",
-		"mm/rmap.c lock ordering comment; process_addrs.rst \"Lock ordering\"; lockdep", WARN}
+		"mm/rmap.c lock ordering comment; process_addrs.rst \"Lock ordering\"; kernel/locking/lockdep.c: check_noncircular() \"possible circular locking dependency detected\"", Lockdep}
 	ruleUnlockNotHeld = &Rule{"lock/unlock-not-held",
 		"a thread releases only a lock it holds, in the mode it holds it",
-		"kernel/locking/lockdep.c: print_unlock_imbalance_bug() \"bad unlock balance detected\"", WARN}
+		"kernel/locking/lockdep.c: print_unlock_imbalance_bug() \"bad unlock balance detected\"", Lockdep}
 	ruleHeldAtExit = &Rule{"lock/held-at-exit",
 		"a thread releases every lock before it ends",
-		"kernel/locking/lockdep.c: debug_check_no_locks_held() \"lock held when returning to user space\"", WARN}
+		"kernel/locking/lockdep.c: debug_check_no_locks_held() \"lock held when returning to user space\"", Lockdep}
 	ruleUseAfterUnmap = &Rule{"vma/use-after-unmap",
 		"a VMA pointer is used only while a lock keeps the VMA alive; after munmap it is freed memory",
 		"process_addrs.rst \"Stabilising a VMA\"; vm_area_free() via RCU", Unchecked}
@@ -74,13 +221,13 @@ var (
 		"process_addrs.rst \"Page tables\" (traverse)", Unchecked}
 	ruleRCUUnbalanced = &Rule{"rcu/unbalanced",
 		"rcu_read_unlock() pairs with an rcu_read_lock() of the same thread",
-		"include/linux/rcupdate.h: rcu_read_unlock(); RCU lockdep", WARN}
+		"kernel/rcu/tree_plugin.h: __rcu_read_unlock() WARN_ON_ONCE(rrln < 0) under CONFIG_PROVE_LOCKING", Lockdep}
 	ruleStaleTLB = &Rule{"tlb/stale-entry",
 		"after an entry is cleared, the TLB is flushed before the page is freed or reused",
 		"Documentation/core-api/cachetlb.rst; mm/mmu_gather.c: tlb_finish_mmu()", Unchecked}
 	ruleMightFault = &Rule{"uaccess/might-fault-under-mmap-lock",
 		"user memory is not accessed while holding the mmap lock: the fault path takes it again",
-		"mm/memory.c: __might_fault() -> might_lock_read(&current->mm->mmap_lock)", WARN}
+		"mm/memory.c: __might_fault() -> might_lock_read(&current->mm->mmap_lock)", Lockdep}
 )
 
 var genericRules = []*Rule{ruleSleepInAtomic, ruleMmapUnderVMARead, ruleRecursive, ruleCircular,

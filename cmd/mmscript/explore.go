@@ -16,7 +16,13 @@ func cmdExplore(args []string, stdout, stderr io.Writer) int {
 	preempt := fl.Int("preemptions", 2, "preemption bound (-1: unbounded)")
 	maxSteps := fl.Int64("max-steps", 0, "step limit of each run (0: default)")
 	asJSON := fl.Bool("json", false, "print findings as JSON")
+	kernel := kernelFlags(fl)
 	if err := fl.Parse(args); err != nil {
+		return 2
+	}
+	kc, err := kernel()
+	if err != nil {
+		fmt.Fprintln(stderr, "mmscript:", err)
 		return 2
 	}
 	if fl.NArg() != 1 {
@@ -28,7 +34,7 @@ func cmdExplore(args []string, stdout, stderr io.Writer) int {
 		printLoadError(stderr, err)
 		return 2
 	}
-	res := interp.Explore(prog, interp.ExploreOptions{MaxRuns: *maxRuns, Preemptions: *preempt, MaxSteps: *maxSteps})
+	res := interp.Explore(prog, interp.ExploreOptions{MaxRuns: *maxRuns, Preemptions: *preempt, MaxSteps: *maxSteps, Kernel: kc})
 	ds := make([]*rt.Diagnostic, 0, len(res.Findings))
 	for _, f := range res.Findings {
 		d := *f.Diag

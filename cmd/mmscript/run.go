@@ -18,7 +18,13 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	schedule := fl.String("schedule", "", "replay a schedule printed in a report")
 	asJSON := fl.Bool("json", false, "print diagnostics as JSON")
 	maxSteps := fl.Int64("max-steps", 0, "step limit (0: default)")
+	kernel := kernelFlags(fl)
 	if err := fl.Parse(args); err != nil {
+		return 2
+	}
+	kc, err := kernel()
+	if err != nil {
+		fmt.Fprintln(stderr, "mmscript:", err)
 		return 2
 	}
 	if fl.NArg() != 1 {
@@ -43,7 +49,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		printLoadError(stderr, err)
 		return 2
 	}
-	opts := interp.Options{Seed: *seed, MaxSteps: *maxSteps, Output: stdout}
+	opts := interp.Options{Seed: *seed, MaxSteps: *maxSteps, Output: stdout, Kernel: kc}
 	if *schedule != "" {
 		s, err := interp.ParseSchedule(*schedule)
 		if err != nil {

@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"github.com/mmscript/mmscript/interp"
+	rt "github.com/mmscript/mmscript/runtime"
 )
 
 func cmdTest(args []string, stdout, stderr io.Writer) int {
@@ -14,7 +15,13 @@ func cmdTest(args []string, stdout, stderr io.Writer) int {
 	explore := fl.Bool("explore", false, "check expectations over every interleaving within -preemptions")
 	preempt := fl.Int("preemptions", 2, "preemption bound with -explore (-1: unbounded)")
 	maxRuns := fl.Int("max-runs", interp.DefaultMaxRuns, "run budget per script with -explore")
+	kernel := kernelFlags(fl)
 	if err := fl.Parse(args); err != nil {
+		return 2
+	}
+	kc, err := kernel()
+	if err != nil {
+		fmt.Fprintln(stderr, "mmscript:", err)
 		return 2
 	}
 	if fl.NArg() == 0 {
@@ -30,9 +37,9 @@ func cmdTest(args []string, stdout, stderr io.Writer) int {
 	for _, f := range files {
 		var eo *interp.ExploreOptions
 		if *explore {
-			eo = &interp.ExploreOptions{Preemptions: *preempt, MaxRuns: *maxRuns}
+			eo = &interp.ExploreOptions{Preemptions: *preempt, MaxRuns: *maxRuns, Kernel: kc}
 		}
-		if testOne(f, eo, stdout) {
+		if testOne(f, kc, eo, stdout) {
 			failed++
 		} else {
 			passed++
@@ -48,7 +55,7 @@ func cmdTest(args []string, stdout, stderr io.Writer) int {
 // testOne checks one script against its expectations, in the default run
 // or, with eo, over its interleavings; it prints each mismatch and reports
 // whether the script failed.
-func testOne(file string, eo *interp.ExploreOptions, w io.Writer) bool {
+func testOne(file string, kc rt.KernelConfig, eo *interp.ExploreOptions, w io.Writer) bool {
 	prog, err := interp.Load(file)
 	if err != nil {
 		fmt.Fprintf(w, "FAIL %s: does not compile:\n", file)
@@ -59,7 +66,7 @@ func testOne(file string, eo *interp.ExploreOptions, w io.Writer) bool {
 	if eo != nil {
 		ms = interp.CheckExploration(prog, interp.Explore(prog, *eo))
 	} else {
-		ms = interp.CheckExpectations(prog, interp.Run(prog, interp.Options{}))
+		ms = interp.CheckExpectations(prog, interp.Run(prog, interp.Options{Kernel: kc}))
 	}
 	if len(ms) == 0 {
 		return false

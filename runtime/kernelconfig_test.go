@@ -1,0 +1,138 @@
+package runtime_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/mmscript/mmscript/interp"
+	rt "github.com/mmscript/mmscript/runtime"
+)
+
+// runWith runs a script under a kernel configuration (an external test
+// package may import interp, which imports runtime).
+func runWith(t *testing.T, src string, kc rt.KernelConfig) *interp.Result {
+	t.Helper()
+	p, err := interp.LoadSource("t.mms", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return interp.Run(p, interp.Options{Kernel: kc})
+}
+
+func findRule(res *interp.Result, rule string) *rt.Diagnostic {
+	for _, d := range res.Diagnostics {
+		if d.Rule == rule {
+			return d
+		}
+	}
+	return nil
+}
+
+// TestKernelVersionsAndBuilds checks that the reaction of a rule follows
+// the kernel version where the kernel changed, and the holder of the lock
+// where the check is mmap_assert_*() (lockdep in debug builds, a plain
+// WARN_ON only when nobody holds the lock), and that a production build
+// keeps every finding but says it prints nothing for lockdep and
+// debug-only ones.
+func TestKernelVersionsAndBuilds(t *testing.T) {
+	const remapLive = `
+mm m
+file dev
+vma v = mmap(m, 0x800000, pages=2, prot=rw, flags=shared, file=dev)
+thread t {
+  mmap_read_lock(m)
+  remap_pfn_range(v, 0x800000, 0x90000, pages=1)
+  mmap_read_unlock(m)
+}
+`
+	// 6.18's vm_flags_set waits for the VMA's readers: the caller's own.
+	const remapUnderVMARead = `
+mm m
+file dev
+vma v = mmap(m, 0x800000, pages=2, prot=rw, flags=shared, file=dev)
+thread t {
+  mmap_write_lock(m)
+  ok = vma_start_read_locked(v)
+  remap_pfn_range(v, 0x800000, 0x90000, pages=1)
+  mmap_write_unlock(m)
+}
+`
+	const findVMA = `
+mm m
+mmap(m, 0x100000, pages=1)
+thread b {
+  mmap_read_lock(m)
+  msleep(1)
+  msleep(1)
+  mmap_read_unlock(m)
+}
+thread a { msleep(1); find_vma(m, 0x100000) }
+thread c { msleep(1); msleep(1); msleep(1); msleep(1); msleep(1); find_vma(m, 0x100000) }
+`
+	mainline := rt.KernelConfig{}
+	v618 := rt.KernelConfig{Version: rt.Linux618}
+	prod := rt.KernelConfig{Production: true}
+	tests := []struct {
+		name     string
+		src      string
+		kc       rt.KernelConfig
+		rule     string
+		line     int
+		kernel   rt.Reaction
+		deadlock bool
+		note     bool // the production note
+	}{
+		{"remap mainline", remapLive, mainline, "remap_pfn_range/needs-mmap-write", 7, rt.Unchecked, false, false},
+		{"remap 6.18", remapLive, v618, "remap_pfn_range/needs-mmap-write", 7, rt.WARN, false, false},
+		{"remap under own VMA read lock, mainline", remapUnderVMARead, mainline, "", 0, 0, false, false},
+		{"remap under own VMA read lock, 6.18", remapUnderVMARead, v618, "", 0, 0, true, false},
+		{"find_vma while b holds the lock", findVMA, mainline, "find_vma/needs-mmap-lock", 10, rt.Lockdep, false, false},
+		{"find_vma while nobody holds it", findVMA, mainline, "find_vma/needs-mmap-lock", 11, rt.WARN, false, false},
+		{"lockdep finding on production", findVMA, prod, "find_vma/needs-mmap-lock", 10, rt.Lockdep, false, true},
+		{"WARN finding on production", findVMA, prod, "find_vma/needs-mmap-lock", 11, rt.WARN, false, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			res := runWith(t, tc.src, tc.kc)
+			if res.Deadlock != tc.deadlock {
+				t.Errorf("deadlock %v, want %v: %v", res.Deadlock, tc.deadlock, res.Diagnostics)
+			}
+			if tc.rule == "" {
+				return
+			}
+			var d *rt.Diagnostic
+			for _, x := range res.Diagnostics {
+				if x.Rule == tc.rule && x.Pos.Line == tc.line {
+					d = x
+				}
+			}
+			if d == nil {
+				t.Fatalf("no %s at line %d in %v", tc.rule, tc.line, res.Diagnostics)
+			}
+			if d.Kernel != tc.kernel {
+				t.Errorf("kernel: %v, want %v", d.Kernel, tc.kernel)
+			}
+			note := strings.Contains(d.String(), "a production kernel (without CONFIG_PROVE_LOCKING) prints nothing here")
+			if note != tc.note {
+				t.Errorf("production note %v, want %v:\n%s", note, tc.note, d)
+			}
+		})
+	}
+}
+
+func TestParseKernelFlags(t *testing.T) {
+	for _, s := range []string{"", "mainline", "6.18"} {
+		if _, err := rt.ParseKernelVersion(s); err != nil {
+			t.Errorf("%q: %v", s, err)
+		}
+	}
+	if _, err := rt.ParseKernelVersion("6.1"); err == nil {
+		t.Error("6.1 accepted")
+	}
+	if p, err := rt.ParseKernelBuild("production"); !p || err != nil {
+		t.Errorf("production: %v %v", p, err)
+	}
+	if _, err := rt.ParseKernelBuild("release"); err == nil {
+		t.Error("release accepted")
+	}
+}
