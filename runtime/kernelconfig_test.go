@@ -19,15 +19,6 @@ func runWith(t *testing.T, src string, kc rt.KernelConfig) *interp.Result {
 	return interp.Run(p, interp.Options{Kernel: kc})
 }
 
-func findRule(res *interp.Result, rule string) *rt.Diagnostic {
-	for _, d := range res.Diagnostics {
-		if d.Rule == rule {
-			return d
-		}
-	}
-	return nil
-}
-
 // TestKernelVersionsAndBuilds checks that the reaction of a rule follows
 // the kernel version where the kernel changed, and the holder of the lock
 // where the check is mmap_assert_*() (lockdep in debug builds, a plain
