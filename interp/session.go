@@ -707,7 +707,10 @@ func (s *Session) Script() (string, []lang.Pos) {
 // interleaving of its threads within the bound, from the end of its
 // top-level code. Findings are reported at their positions in the session.
 // Steps already taken are not a prefix the search keeps to: they are one
-// of the interleavings it tries.
+// of the interleavings it tries. In the script the top-level code ends
+// before the threads start, so a lock the prompt's thread holds is held at
+// the set-up code's exit, and a thread that needs it waits forever: Explore
+// reports both, where the live session would wait for the next input.
 func (s *Session) Explore(o ExploreOptions) (*ExploreResult, error) {
 	src, lines := s.Script()
 	prog, err := LoadSource("<session>", []byte(src))
@@ -716,6 +719,10 @@ func (s *Session) Explore(o ExploreOptions) (*ExploreResult, error) {
 	}
 	res := Explore(prog, o)
 	at := func(p lang.Pos) lang.Pos {
+		if p.Filename == "<session>" && p.Line == len(lines)+1 {
+			// The end of the script: where the set-up code ends.
+			return lang.Pos{Filename: StdinName, Line: s.line}
+		}
 		if p.Filename != "<session>" || p.Line < 1 || p.Line > len(lines) || !lines[p.Line-1].IsValid() {
 			return p
 		}

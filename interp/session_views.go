@@ -212,7 +212,7 @@ func (s *Session) PageWalk(mm string, addr uint64) (string, error) {
 			guardName = guard.Name
 			state = s.lockState(guard)
 		}
-		fmt.Fprintf(&b, "  %-3s[%3d]  %-34s %s: %s\n", l, i, entry, guardName, state)
+		fmt.Fprintf(&b, "  %-3s[%3d]  %-42s %s: %s\n", l, i, entry, guardName, state)
 	}
 	return b.String(), nil
 }

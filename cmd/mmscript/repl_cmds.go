@@ -152,6 +152,9 @@ func (r *repl) explore(args []string) {
 		}
 		k = v
 	}
+	if n := len(r.s.Main().Task.Holds()); n > 0 {
+		fmt.Fprintf(r.out, "note: %s holds %s; the session explored as a script ends its top-level code holding them (held at exit; threads that need them wait forever)\n", r.s.Main().Name, plural(n, "lock"))
+	}
 	res, err := r.s.Explore(interp.ExploreOptions{Preemptions: k})
 	if err != nil {
 		fmt.Fprintln(r.out, "error:", err)
