@@ -25,6 +25,10 @@ func (m *Machine) exec(t *Thread) (ok, yield bool) {
 				m.fail(t, f.pos[in.pos], fmt.Sprintf("step limit of %d statements exceeded (an unbounded loop? raise it with -max-steps)", m.max))
 				return false, true
 			}
+			if m.steps&1023 == 0 && m.stop != nil && m.stop.Load() {
+				m.fail(t, f.pos[in.pos], "interrupted")
+				return false, true
+			}
 		case opConst:
 			t.stack = append(t.stack, p.consts[in.a])
 		case opLoadL:

@@ -5,6 +5,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"strings"
+	"sync/atomic"
 
 	"github.com/mmscript/mmscript/lang"
 	rt "github.com/mmscript/mmscript/runtime"
@@ -90,6 +91,9 @@ type Machine struct {
 	// echo, when set, receives the values of a session's expression
 	// statements.
 	echo func(rt.Value)
+	// stop, when set and true, stops the run at the next check (every
+	// 1024 statements): a session's Ctrl-C.
+	stop *atomic.Bool
 }
 
 // Run runs a compiled program once and returns what it found.

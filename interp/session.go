@@ -5,6 +5,7 @@ import (
 	"io"
 	"sort"
 	"strings"
+	"sync/atomic"
 
 	"github.com/mmscript/mmscript/lang"
 	rt "github.com/mmscript/mmscript/runtime"
@@ -50,6 +51,12 @@ type SessionOptions struct {
 	OnDiag func(*rt.Diagnostic)
 	// MaxSteps bounds the statements one command runs (0: DefaultMaxSteps).
 	MaxSteps int64
+	// Kernel is the kernel modelled (Options.Kernel).
+	Kernel rt.KernelConfig
+	// Interrupt, when set, stops the command running when it becomes
+	// true (within 1024 statements; the thread running stops with an
+	// error). Each command clears it when it starts.
+	Interrupt *atomic.Bool
 }
 
 // StdinName is the file name of typed input in positions.
@@ -88,6 +95,8 @@ func NewSession(opts SessionOptions) *Session {
 		constIx:  map[string]int{},
 		declared: map[string]bool{},
 	}
+	s.m.k.Config = opts.Kernel
+	s.m.stop = opts.Interrupt
 	s.m.echo = func(v rt.Value) {
 		if v.T == rt.TNil || s.opts.Output == nil {
 			return
@@ -196,6 +205,7 @@ func (s *Session) Load(filename string, src []byte) error {
 }
 
 func (s *Session) eval(name, src string, line int) error {
+	s.start()
 	if err := s.finishMain(); err != nil {
 		return err
 	}
@@ -247,10 +257,22 @@ func (s *Session) finishMain() error {
 	return nil
 }
 
+// start begins a command: a fresh step budget, no interrupt pending.
+func (s *Session) start() {
+	s.m.max = s.m.steps + s.opts.MaxSteps
+	if s.opts.Interrupt != nil {
+		s.opts.Interrupt.Store(false)
+	}
+}
+
+// interrupted reports a pending interrupt.
+func (s *Session) interrupted() bool {
+	return s.opts.Interrupt != nil && s.opts.Interrupt.Load()
+}
+
 // runMain runs the top-level thread until its chunk is done or it blocks.
 func (s *Session) runMain() {
 	t := s.main
-	s.m.max = s.m.steps + s.opts.MaxSteps
 	for !t.done && !t.Task.Dead() && !t.Task.Blocked() {
 		s.m.sched.add(int32(t.idx))
 		ok := s.m.turn(t)
@@ -376,9 +398,9 @@ func (s *Session) Step(name string, n int) (int, error) {
 	if t.live && t.done {
 		return 0, fmt.Errorf("%s is idle: type a statement to run it", name)
 	}
-	s.m.max = s.m.steps + s.opts.MaxSteps
+	s.start()
 	taken := 0
-	for taken < n && s.runnable(t) {
+	for taken < n && s.runnable(t) && !s.interrupted() {
 		s.m.sched.add(int32(t.idx))
 		taken++
 		ok := s.m.turn(t)
@@ -420,10 +442,10 @@ func (s *Session) threadNames() []string {
 // middle of a chunk, round-robin, until all have finished or all that are
 // left wait. It returns the turns taken.
 func (s *Session) Run() int {
-	s.m.max = s.m.steps + s.opts.MaxSteps
+	s.start()
 	taken := 0
 	next := 0
-	for {
+	for !s.interrupted() {
 		var t *Thread
 		for i := range s.m.threads {
 			c := s.m.threads[(next+i)%len(s.m.threads)]

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	rt "github.com/mmscript/mmscript/runtime"
 )
@@ -278,4 +280,34 @@ func BenchmarkSessionPaste(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/2000, "ns/line")
+}
+
+func TestSessionInterrupt(t *testing.T) {
+	var out bytes.Buffer
+	stop := new(atomic.Bool)
+	s := NewSession(SessionOptions{Output: &out, MaxSteps: 1 << 40, Interrupt: stop, OnDiag: func(d *rt.Diagnostic) {
+		fmt.Fprintf(&out, "finding %s: %s\n", d.Rule, d.Msg)
+	}})
+	go func() {
+		time.Sleep(20 * time.Millisecond)
+		stop.Store(true)
+	}()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		s.Eval("x = 0; repeat 1000000000000 { x = x + 1 }")
+	}()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the interrupt did not stop the loop")
+	}
+	if !strings.Contains(out.String(), "finding error: interrupted") {
+		t.Errorf("output:\n%s", out.String())
+	}
+	// The next input runs; the interrupt is cleared.
+	evalAll(t, s, "x > 0")
+	if !strings.HasSuffix(out.String(), "true\n") {
+		t.Errorf("output:\n%s", out.String())
+	}
 }

@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 
 	"github.com/chzyer/readline"
 
@@ -26,8 +28,11 @@ func cmdRepl(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fl := flag.NewFlagSet("repl", flag.ContinueOnError)
 	fl.SetOutput(stderr)
 	fl.Usage = func() {
-		fmt.Fprintln(stderr, "usage: mmscript repl [FILE]\n\nRead and run statements interactively, after running FILE if given.\nType :help at the prompt for the commands.")
+		fmt.Fprintln(stderr, "usage: mmscript repl [flags] [FILE]\n\nAn interactive session on a live kernel, after running FILE if given.\nType :help at the prompt for the commands.\n\nflags:")
+		fl.PrintDefaults()
 	}
+	maxSteps := fl.Int64("max-steps", 0, "step limit of each input line or command (0: default)")
+	kernel := kernelFlags(fl)
 	if err := fl.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -38,7 +43,14 @@ func cmdRepl(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fl.Usage()
 		return 2
 	}
+	kc, err := kernel()
+	if err != nil {
+		fmt.Fprintln(stderr, "mmscript:", err)
+		return 2
+	}
 	r := newRepl(stdout)
+	r.opts.MaxSteps, r.opts.Kernel = *maxSteps, kc
+	r.reset()
 	if fl.NArg() == 1 {
 		if _, err := os.Stat(fl.Arg(0)); err != nil {
 			fmt.Fprintln(stderr, "mmscript:", err)
@@ -62,6 +74,16 @@ func cmdRepl(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		defer rl.Close()
 		in = rl
+		// Ctrl-C while a statement runs (the terminal is not in raw
+		// mode then) stops it instead of the session.
+		sig := make(chan os.Signal, 1)
+		signal.Notify(sig, os.Interrupt)
+		defer signal.Stop(sig)
+		go func() {
+			for range sig {
+				r.opts.Interrupt.Store(true)
+			}
+		}()
 	} else {
 		in = &pipeReader{sc: bufio.NewScanner(stdin)}
 	}
@@ -116,6 +138,7 @@ func historyFile() string {
 // repl is the state of the interactive loop around a session.
 type repl struct {
 	out     io.Writer
+	opts    interp.SessionOptions
 	s       *interp.Session
 	pending []string // the lines of a block still open
 	quit    bool
@@ -123,15 +146,17 @@ type repl struct {
 
 func newRepl(out io.Writer) *repl {
 	r := &repl{out: out}
+	r.opts = interp.SessionOptions{
+		Output:    out,
+		OnDiag:    func(d *rt.Diagnostic) { rt.PrintDiagnostics(out, []*rt.Diagnostic{d}) },
+		Interrupt: new(atomic.Bool),
+	}
 	r.reset()
 	return r
 }
 
 func (r *repl) reset() {
-	r.s = interp.NewSession(interp.SessionOptions{
-		Output: r.out,
-		OnDiag: func(d *rt.Diagnostic) { rt.PrintDiagnostics(r.out, []*rt.Diagnostic{d}) },
-	})
+	r.s = interp.NewSession(r.opts)
 	r.pending = nil
 }
 
@@ -146,6 +171,9 @@ func (r *repl) loop(in lineReader) {
 			continue
 		}
 		if err != nil { // io.EOF: Ctrl-D
+			if len(r.pending) > 0 {
+				fmt.Fprintf(r.out, "%s:%d: end of input inside the block that starts here (%s dropped)\n", interp.StdinName, r.s.Line(), plural(len(r.pending), "line"))
+			}
 			return
 		}
 		r.line(line)

@@ -121,7 +121,7 @@ const (
 // block, Ctrl-C, Ctrl-D, and history kept across two sessions.
 func TestReplPTY(t *testing.T) {
 	state := t.TempDir()
-	s := startPTY(t, state)
+	s := startPTY(t, state, "-max-steps", "1000000000000")
 
 	s.line("mm m")
 	s.line("mmap_read_lock(m)")
@@ -167,6 +167,12 @@ func TestReplPTY(t *testing.T) {
 	if out := s.line(":threads"); !strings.Contains(out, "idle at the prompt") || strings.Contains(out, "u ") {
 		t.Errorf("Ctrl-C kept the block:\n%q", out)
 	}
+	// Ctrl-C while a statement runs stops it, not the session.
+	s.send("repeat 1000000000000 { x = 1 }\r")
+	time.Sleep(100 * time.Millisecond)
+	s.send("\x03")
+	s.expect(`error: interrupted`)
+	s.expect(prompt)
 	s.line(`print("from the first session")`)
 	s.exit()
 
