@@ -105,6 +105,11 @@ func (m *MM) HandleFault(v *VMA, addr Addr, write bool) (FaultResult, error) {
 	if v.Flags&VM_ACCESS_FLAGS == 0 {
 		return FaultResult{}, errf(op, SIGSEGV, "access to a PROT_NONE VMA")
 	}
+	// __handle_mm_fault: a huge or empty PMD is handled at the PMD level
+	// first (create_huge_pmd, do_huge_pmd_wp_page)
+	if r, handled, err := m.hugeFault(v, addr, write); handled || err != nil {
+		return r, err
+	}
 	w, alloc, err := m.AllocTables(addr)
 	if err != nil {
 		return FaultResult{}, err
@@ -284,6 +289,7 @@ func (m *MM) MkWrite(v *VMA, addr Addr) (FaultResult, error) {
 	if err := m.checkFaultVMA(op, v, addr); err != nil {
 		return FaultResult{}, err
 	}
+	m.SplitHugePMD(addr) // a huge PMD is made writable page by page
 	w := m.Walk(addr)
 	if !w.Present() {
 		return FaultResult{}, errf(op, EFAULT, "no PTE at "+addr.String())

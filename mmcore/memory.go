@@ -27,9 +27,10 @@ const firstPFN PFN = 0x1000
 // marked freed, so a stale TLB entry or a leaked pointer that reaches it is
 // reported as a use-after-free rather than silently reading a new page.
 type Memory struct {
-	pages []*Page // indexed by PFN - firstPFN
-	zero  *Page
-	live  int
+	pages    []*Page // indexed by PFN - firstPFN
+	zero     *Page
+	hugeZero *Page // the huge zero folio, allocated on first use
+	live     int
 
 	// Limit is the number of pages that may be allocated at once (zero
 	// means unlimited); beyond it AllocPage fails with ENOMEM, which lets a
@@ -143,8 +144,8 @@ func (p *Page) Folio() *Page {
 // PMD-sized THP.
 func (p *Page) Order() int { return int(p.Folio().order) }
 
-// Refcount is the page's reference count (folio_ref_count).
-func (p *Page) Refcount() int { return int(p.refcount) }
+// Refcount is the reference count of the page's folio (folio_ref_count).
+func (p *Page) Refcount() int { return int(p.Folio().refcount) }
 
 // Mapcount is the number of PTEs mapping the page (folio_mapcount).
 func (p *Page) Mapcount() int { return int(p.mapcount) }
@@ -180,9 +181,10 @@ func (p *Page) Index() uint64 { return p.index }
 // PFNs (see Memory.Quarantine).
 func (p *Page) Generation() uint64 { return p.gen }
 
-// Get takes a reference (get_page). Taking one on a freed page is a
-// use-after-free and fails with EINVAL, leaving the page freed.
+// Get takes a reference (get_page: on the folio). Taking one on a freed
+// page is a use-after-free and fails with EINVAL, leaving the page freed.
 func (p *Page) Get() error {
+	p = p.Folio()
 	if p.freed {
 		return errf("get_page", EINVAL, "page "+p.name()+" already freed")
 	}
@@ -193,9 +195,11 @@ func (p *Page) Get() error {
 	return nil
 }
 
-// Put drops a reference (put_page) and frees the page when it was the last.
-// Dropping one on a freed page fails with EINVAL (a double free).
+// Put drops a reference (put_page: on the folio) and frees the folio when
+// it was the last. Dropping one on a freed page fails with EINVAL (a
+// double free).
 func (p *Page) Put() error {
+	p = p.Folio()
 	if p.freed {
 		return errf("put_page", EINVAL, "page "+p.name()+" already freed")
 	}
@@ -210,12 +214,61 @@ func (p *Page) Put() error {
 }
 
 func (p *Page) free() {
-	p.refcount = 0
-	p.freed = true
-	p.mem.live--
-	if p.mem.Quarantine > 0 {
-		p.mem.freed = append(p.mem.freed, p.PFN)
+	n := 1 << p.order
+	for i := 0; i < n; i++ {
+		q := p.mem.pages[p.PFN-firstPFN+PFN(i)]
+		q.refcount = 0
+		q.freed = true
+		p.mem.live--
+		// a large folio's PFNs are not reused: AllocFolio needs them
+		// contiguous, and the quarantine hands out single pages
+		if p.mem.Quarantine > 0 && n == 1 {
+			p.mem.freed = append(p.mem.freed, p.PFN)
+		}
 	}
 }
 
 func (p *Page) name() string { return "pfn 0x" + hex(uint64(p.PFN)) }
+
+// AllocFolio allocates a folio of 1<<order contiguous pages with refcount
+// 1 on its head (folio_alloc), for a THP (order 9). It fails with ENOMEM
+// beyond Limit, which the fault path answers by falling back to small
+// pages as the kernel does.
+func (m *Memory) AllocFolio(order int) (*Page, error) {
+	if order == 0 {
+		return m.AllocPage()
+	}
+	n := 1 << order
+	if order < 0 || order > 10 {
+		return nil, errf("folio_alloc", EINVAL, "bad order")
+	}
+	if m.Limit > 0 && m.live+n > m.Limit {
+		return nil, errf("folio_alloc", ENOMEM, "memory limit reached")
+	}
+	head := m.newPage()
+	head.order = uint8(order)
+	head.refcount = 1
+	for i := 1; i < n; i++ {
+		t := m.newPage()
+		t.head = head
+	}
+	return head, nil
+}
+
+// subpage returns page i of folio f.
+func (f *Page) subpage(i int) *Page { return f.mem.pages[f.PFN-firstPFN+PFN(i)] }
+
+// HugeZeroPage returns the huge zero folio (huge_zero_folio), which read
+// faults on THP-eligible anonymous memory map with one PMD. Like the zero
+// page it is never freed and never counted in Rss.
+func (m *Memory) HugeZeroPage() *Page {
+	if m.hugeZero == nil {
+		f, _ := m.AllocFolio(HPAGE_PMD_ORDER)
+		for i := 0; i < HPAGE_PMD_NR; i++ {
+			f.subpage(i).zero = true
+		}
+		m.live -= HPAGE_PMD_NR
+		m.hugeZero = f
+	}
+	return m.hugeZero
+}

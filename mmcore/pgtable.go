@@ -358,6 +358,10 @@ func (m *MM) AllocTables(addr Addr) (Walk, Alloc, error) {
 	t := m.pgd
 	for t.next != nil {
 		i := int(addr>>t.shift) & (PTRS_PER_TABLE - 1)
+		if t.hugeEntry(i) != 0 {
+			// a PTE-level operation inside a PMD-mapped THP splits it
+			m.splitHugePMDAt(t, i)
+		}
 		c := t.next[i]
 		if c == nil {
 			cl := m.childLevel(t)
@@ -427,7 +431,7 @@ func (m *MM) setEntry(t *PageTable, i int, pte PTE) {
 	// page (write-protecting it, say) must not free the page in between
 	if p := m.accountedPage(pte); p != nil {
 		p.mapcount++
-		p.refcount++
+		p.Folio().refcount++
 		m.rssAdd(p, 1)
 	}
 	if p := m.accountedPage(old); p != nil {
@@ -510,6 +514,23 @@ func (m *MM) ZapRange(v *VMA, start, end Addr) int {
 	n := 0
 	for addr := start; addr < end; {
 		w := m.Walk(addr)
+		if w.Huge() {
+			// zap_pmd_range: a whole PMD range goes at once, part of one
+			// splits it first
+			t := w.Tables[LevelPMD]
+			i := t.Index(addr)
+			hend := w.HugeEnd()
+			if addr&(PMD_SIZE-1) == 0 && end >= hend {
+				if m.hugeFolio(t.huge[i]) != nil {
+					n += HPAGE_PMD_NR
+				}
+				m.zapHugePMD(t, i)
+				addr = hend
+				continue
+			}
+			m.splitHugePMDAt(t, i)
+			continue
+		}
 		if w.Depth != LevelPTE {
 			if w.Depth == LevelNone {
 				return n
@@ -589,6 +610,11 @@ func (m *MM) freeTable(t *PageTable) (freed, leaked int) {
 	for _, e := range t.ptes {
 		if e.Present() {
 			leaked++
+		}
+	}
+	for _, e := range t.huge {
+		if e.Present() {
+			leaked += HPAGE_PMD_NR
 		}
 	}
 	t.freed = true

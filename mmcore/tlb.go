@@ -79,13 +79,28 @@ func (t *TLB) lookup(cpu int, addr Addr, write bool) (Translation, bool) {
 	if !w.Present() || (write && !w.Entry.Writable()) {
 		return tr, false
 	}
-	pt := w.Tables[LevelPTE]
-	i := pt.Index(va)
-	pt.ptes[i] |= PTEAccessed
-	if write {
-		t.markDirty(w)
+	var pte PTE
+	if w.Huge() {
+		// a PMD-mapped THP: the walker sets the PMD's accessed bit and
+		// the TLB caches the 4 KiB piece it used
+		pt := w.Tables[LevelPMD]
+		pt.huge[pt.Index(va)] |= PTEAccessed
+		if write {
+			t.markDirty(w)
+		}
+		pte = w.Entry | PTEAccessed
+		if write {
+			pte |= PTEDirty
+		}
+	} else {
+		pt := w.Tables[LevelPTE]
+		i := pt.Index(va)
+		pt.ptes[i] |= PTEAccessed
+		if write {
+			t.markDirty(w)
+		}
+		pte = pt.ptes[i]
 	}
-	pte := pt.ptes[i]
 	e := tlbEntry{pte: pte, page: t.mm.mem.Page(pte.PFN())}
 	if e.page != nil {
 		e.gen = e.page.gen
@@ -101,6 +116,18 @@ func (t *TLB) lookup(cpu int, addr Addr, write bool) (Translation, bool) {
 }
 
 func (t *TLB) markDirty(w Walk) {
+	if w.Huge() {
+		pt := w.Tables[LevelPMD]
+		i := pt.Index(w.Addr)
+		pt.huge[i] |= PTEDirty | PTEAccessed
+		if f := t.mm.hugeFolio(pt.huge[i]); f != nil {
+			f.dirty = true
+		}
+		return
+	}
+	if w.Depth != LevelPTE {
+		return
+	}
 	pt := w.Tables[LevelPTE]
 	i := pt.Index(w.Addr)
 	pt.ptes[i] |= PTEDirty | PTEAccessed

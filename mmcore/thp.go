@@ -1,0 +1,375 @@
+package mmcore
+
+// PMD-level transparent huge pages, as the reference kernel runs them
+// (kernel-vma-fidelity.md §1: THP enabled=madvise, defrag=madvise, only the
+// PMD size enabled, shmem_enabled=never): an anonymous VMA with
+// VM_HUGEPAGE gets a PMD-mapped 2 MiB folio at its first fault in a
+// 2 MiB-aligned range that lies wholly inside it and has no PTE table yet
+// (mm/huge_memory.c:do_huge_pmd_anonymous_page); a read maps the huge
+// zero page instead. Zapping or protecting part of such a range splits the
+// PMD into a PTE table mapping the same folio (__split_huge_pmd), which
+// stays one large folio (the deferred split runs only under memory
+// pressure, which is not modelled). MADV_COLLAPSE replaces a PTE table by
+// a PMD mapping (mm/khugepaged.c:madvise_collapse).
+
+// THP geometry.
+const (
+	HPAGE_PMD_ORDER = PMD_SHIFT - PageShift
+	HPAGE_PMD_NR    = 1 << HPAGE_PMD_ORDER
+	// PTEHuge is _PAGE_PSE: a PMD entry that maps a 2 MiB page.
+	PTEHuge PTE = 1 << 7
+)
+
+// thpVMASuitable is thp_vma_suitable_order for the PMD order: the aligned
+// 2 MiB around addr lies inside the VMA, and for anonymous memory the
+// VMA's pgoff is congruent with its address modulo 2 MiB (an anonymous
+// VMA moved by mremap after its first fault keeps an old pgoff and loses
+// this).
+func thpVMASuitable(v *VMA, addr Addr) bool {
+	haddr := addr &^ (PMD_SIZE - 1)
+	if haddr < v.start || haddr+PMD_SIZE > v.end {
+		return false
+	}
+	return (uint64(v.start)>>PageShift-v.pgoff)%HPAGE_PMD_NR == 0
+}
+
+// thpAnonAllowed is thp_vma_allowable_order for an anonymous fault in the
+// reference kernel's configuration (enabled=madvise): the VMA must carry
+// VM_HUGEPAGE and not VM_NOHUGEPAGE, be anonymous and not special, and the
+// mm must not have THP disabled by prctl(PR_SET_THP_DISABLE)
+// (vma_thp_disabled).
+func (m *MM) thpAnonAllowed(v *VMA, addr Addr) bool {
+	return m.thpFaultAllowed(v) && v.Flags&VM_HUGEPAGE != 0 && thpVMASuitable(v, addr)
+}
+
+// thpFaultAllowed holds what forced collapse and faults share: not
+// VM_NOHUGEPAGE, anonymous, no special mapping, THP not disabled for the
+// mm.
+func (m *MM) thpFaultAllowed(v *VMA) bool {
+	return v.Flags&(VM_NOHUGEPAGE|VM_SPECIAL|VM_HUGETLB) == 0 && v.Anonymous() && !m.thpDisabled()
+}
+
+// allocPMD walks to addr's PMD table, allocating the upper levels
+// (walk_to_pmd), and returns the table and the index of addr's entry.
+func (m *MM) allocPMD(addr Addr) (*PageTable, int, Alloc, error) {
+	if addr >= m.taskSize {
+		return nil, 0, 0, errf("pmd_alloc", EFAULT, "address "+addr.String()+" outside user space")
+	}
+	var alloc Alloc
+	t := m.pgd
+	for t.level != LevelPMD {
+		i := int(addr>>t.shift) & (PTRS_PER_TABLE - 1)
+		c := t.next[i]
+		if c == nil {
+			cl := m.childLevel(t)
+			c = m.newTable(cl, addr, t, i)
+			t.next[i] = c
+			t.used++
+			switch cl {
+			case LevelP4D:
+				alloc |= AllocP4D
+			case LevelPUD:
+				alloc |= AllocPUD
+			case LevelPMD:
+				alloc |= AllocPMD
+			}
+		}
+		t = c
+	}
+	return t, t.Index(addr), alloc, nil
+}
+
+// hugeEntry returns PMD table t's huge entry i (0 if none).
+func (t *PageTable) hugeEntry(i int) PTE {
+	if t.huge == nil {
+		return 0
+	}
+	return t.huge[i]
+}
+
+// setHuge stores a huge PMD entry in t[i] with the accounting of
+// folio_add_*_rmap_pmd / zap_huge_pmd: the folio's entire mapcount and one
+// reference per PMD mapping, and HPAGE_PMD_NR pages of Rss.
+func (m *MM) setHuge(t *PageTable, i int, pmd PTE) {
+	if t.huge == nil {
+		t.huge = make([]PTE, PTRS_PER_TABLE)
+	}
+	old := t.huge[i]
+	if f := m.hugeFolio(pmd); f != nil {
+		f.entireMapcount++
+		f.refcount++
+		m.rssAdd(f, HPAGE_PMD_NR)
+	}
+	if f := m.hugeFolio(old); f != nil {
+		if old.Dirty() {
+			f.dirty = true
+		}
+		f.entireMapcount--
+		m.rssAdd(f, -HPAGE_PMD_NR)
+		if !f.freed {
+			_ = f.Put()
+		}
+	}
+	switch {
+	case old == 0 && pmd != 0:
+		t.used++
+	case old != 0 && pmd == 0:
+		t.used--
+	}
+	t.huge[i] = pmd
+}
+
+// hugeFolio is the folio a huge PMD maps and accounts for: nil for the
+// huge zero page (vm_normal_page_pmd returns no page for it).
+func (m *MM) hugeFolio(pmd PTE) *Page {
+	if !pmd.Present() {
+		return nil
+	}
+	p := m.mem.Page(pmd.PFN())
+	if p == nil || p.zero {
+		return nil
+	}
+	return p.Folio()
+}
+
+// doHugePMDAnonymousPage is do_huge_pmd_anonymous_page: a read maps the
+// huge zero page read-only (set_huge_zero_folio), a write a new THP. A
+// failed allocation returns handled false: the caller falls back to small
+// pages (VM_FAULT_FALLBACK).
+func (m *MM) doHugePMDAnonymousPage(v *VMA, addr Addr, t *PageTable, i int, write bool, r FaultResult) (FaultResult, bool) {
+	if !write {
+		z := m.mem.HugeZeroPage()
+		pmd := MkPTE(z.PFN, PTEAccessed|PTESpecial|PTEHuge)
+		m.setHuge(t, i, pmd)
+		r.Kind, r.Page, r.PTE, r.Mapped = FaultZeroPage, z, pmd, HPAGE_PMD_NR
+		return r, true
+	}
+	f, err := m.mem.AllocFolio(HPAGE_PMD_ORDER)
+	if err != nil {
+		return r, false
+	}
+	_, r.AnonVMACreated = m.PrepareAnonVMA(v)
+	haddr := addr &^ (PMD_SIZE - 1)
+	for k := 0; k < HPAGE_PMD_NR; k++ {
+		m.makeAnon(f.subpage(k), v, haddr+Addr(k)<<PageShift)
+	}
+	pmd := MkPTE(f.PFN, PTEAccessed|PTEDirty|PTEWrite|PTEHuge)
+	m.setHuge(t, i, pmd)
+	_ = f.Put() // the PMD's reference is the one that stays
+	r.Kind, r.Page, r.PTE, r.Mapped = FaultAnon, f, pmd, HPAGE_PMD_NR
+	return r, true
+}
+
+// hugeFault handles a fault whose PMD entry is huge or none, as
+// __handle_mm_fault does before it allocates a PTE table: handled false
+// means the PTE-level path must run (after a split, or when no THP
+// applies).
+func (m *MM) hugeFault(v *VMA, addr Addr, write bool) (FaultResult, bool, error) {
+	w := m.Walk(addr)
+	if w.Depth == LevelPTE {
+		return FaultResult{}, false, nil
+	}
+	if w.Huge() {
+		t := w.Tables[LevelPMD]
+		i := t.Index(addr)
+		pmd := t.huge[i]
+		if !write || pmd.Writable() {
+			// huge_pmd_set_accessed
+			t.huge[i] = pmd | PTEAccessed
+			if write {
+				t.huge[i] |= PTEDirty
+			}
+			return FaultResult{Kind: FaultSpurious, Page: m.mem.Page(w.Entry.PFN()), PTE: w.Entry}, true, nil
+		}
+		return m.doHugePMDWpPage(v, addr, t, i, pmd)
+	}
+	if !m.thpAnonAllowed(v, addr) {
+		return FaultResult{}, false, nil
+	}
+	t, i, alloc, err := m.allocPMD(addr)
+	if err != nil {
+		return FaultResult{}, true, err
+	}
+	r, ok := m.doHugePMDAnonymousPage(v, addr, t, i, write, FaultResult{Alloc: alloc})
+	return r, ok, nil
+}
+
+// doHugePMDWpPage is do_huge_pmd_wp_page, a write to a read-only huge PMD:
+// the huge zero page is replaced by a new THP (do_huge_zero_wp_pmd); an
+// anonymous folio this PMD maps exclusively is made writable in place;
+// anything else splits the PMD and lets the PTE path copy the one page.
+func (m *MM) doHugePMDWpPage(v *VMA, addr Addr, t *PageTable, i int, pmd PTE) (FaultResult, bool, error) {
+	f := m.mem.Page(pmd.PFN())
+	if f != nil && f.zero {
+		nf, err := m.mem.AllocFolio(HPAGE_PMD_ORDER)
+		if err == nil {
+			_, created := m.PrepareAnonVMA(v)
+			haddr := addr &^ (PMD_SIZE - 1)
+			for k := 0; k < HPAGE_PMD_NR; k++ {
+				m.makeAnon(nf.subpage(k), v, haddr+Addr(k)<<PageShift)
+			}
+			npmd := MkPTE(nf.PFN, PTEAccessed|PTEDirty|PTEWrite|PTEHuge)
+			m.setHuge(t, i, 0)
+			m.TLB.FlushRange(haddr, haddr+PMD_SIZE)
+			m.setHuge(t, i, npmd)
+			_ = nf.Put()
+			return FaultResult{Kind: FaultCOW, Page: nf, PTE: npmd, Mapped: HPAGE_PMD_NR, AnonVMACreated: created, TLBFlushed: true}, true, nil
+		}
+	} else if f != nil && f.anon && f.entireMapcount == 1 && folioPTEMapcount(f) == 0 && f.refcount == 1 {
+		t.huge[i] = pmd | PTEWrite | PTEDirty | PTEAccessed
+		f.dirty = true
+		return FaultResult{Kind: FaultReuse, Page: f, PTE: t.huge[i]}, true, nil
+	}
+	m.splitHugePMDAt(t, i)
+	return FaultResult{}, false, nil
+}
+
+func folioPTEMapcount(f *Page) int {
+	n := 0
+	for k := 0; k < 1<<f.order; k++ {
+		n += int(f.subpage(k).mapcount)
+	}
+	return n
+}
+
+// SplitHugePMD splits the huge PMD mapping addr, if there is one, into a
+// PTE table that maps the same folio page by page with the same
+// permissions (split_huge_pmd); the folio stays large. The VMA layer calls
+// it where a VMA boundary, a protection change or a zap falls inside a
+// PMD-mapped range (vma_adjust_trans_huge, change_pmd_range,
+// zap_pmd_range). It reports whether it split.
+func (m *MM) SplitHugePMD(addr Addr) bool {
+	w := m.Walk(addr)
+	if !w.Huge() {
+		return false
+	}
+	t := w.Tables[LevelPMD]
+	m.splitHugePMDAt(t, t.Index(addr))
+	return true
+}
+
+// splitHugePMDAt is __split_huge_pmd_locked: the PMD is cleared and
+// flushed, a PTE table takes its place, and each PTE maps its subpage
+// (the huge zero page becomes 512 small zero-page entries,
+// __split_huge_zero_page_pmd).
+func (m *MM) splitHugePMDAt(t *PageTable, i int) {
+	pmd := t.huge[i]
+	haddr := t.base + Addr(i)<<PMD_SHIFT
+	f := m.mem.Page(pmd.PFN())
+	zero := f != nil && f.zero
+	// the PTEs take their references before the PMD drops its own
+	pt := m.newTable(LevelPTE, haddr, t, i)
+	bits := pmd & (PTEWrite | PTEDirty | PTEAccessed | PTENoExec)
+	for k := 0; k < HPAGE_PMD_NR; k++ {
+		var pte PTE
+		if zero {
+			pte = MkPTE(m.mem.zero.PFN, PTEAccessed|PTESpecial)
+		} else {
+			pte = MkPTE(pmd.PFN()+PFN(k), bits)
+		}
+		m.setEntry(pt, k, pte)
+	}
+	m.setHuge(t, i, 0)
+	m.TLB.FlushRange(haddr, haddr+PMD_SIZE)
+	t.next[i] = pt
+	t.used++
+}
+
+// zapHugePMD clears the huge PMD at t[i] (zap_huge_pmd); the caller
+// flushes.
+func (m *MM) zapHugePMD(t *PageTable, i int) { m.setHuge(t, i, 0) }
+
+// MadviseCollapse is MADV_COLLAPSE's page-table work on [start, end) of v
+// (mm/khugepaged.c:madvise_collapse): every 2 MiB-aligned range inside
+// both is made one PMD-mapped THP. A range already PMD-mapped is left
+// alone; a PTE table is replaced by a PMD mapping of a new folio holding
+// the old pages' contents (empty and zero-page entries become zeroed
+// pages, as MADV_COLLAPSE accepts any number of them), and the old table
+// is freed (collapse_huge_page retracts it). Errors: EINVAL when no
+// aligned 2 MiB lies in the range or the VMA cannot have THPs
+// (VM_NOHUGEPAGE, not anonymous, THP disabled), ENOMEM when a folio
+// cannot be allocated, EAGAIN when a page is mapped more than once (a
+// COW-shared page after fork, which collapse refuses).
+func (m *MM) MadviseCollapse(v *VMA, start, end Addr) error {
+	const op = "madvise_collapse"
+	hstart := (max(start, v.start) + PMD_SIZE - 1) &^ (PMD_SIZE - 1)
+	hend := min(end, v.end) &^ (PMD_SIZE - 1)
+	if hstart >= hend {
+		return errf(op, EINVAL, "no aligned 2 MiB range inside the VMA")
+	}
+	if !m.thpFaultAllowed(v) {
+		return errf(op, EINVAL, "the VMA may not have THPs")
+	}
+	var last error
+	for h := hstart; h < hend; h += PMD_SIZE {
+		if !thpVMASuitable(v, h) {
+			last = errf(op, EINVAL, "pgoff not aligned to 2 MiB")
+			continue
+		}
+		if err := m.collapseHugePage(v, h); err != nil {
+			last = err
+		}
+	}
+	return last
+}
+
+// collapseHugePage collapses the PMD range at haddr (hpage_collapse_scan_pmd
+// then collapse_huge_page).
+func (m *MM) collapseHugePage(v *VMA, haddr Addr) error {
+	const op = "collapse_huge_page"
+	w := m.Walk(haddr)
+	if w.Huge() {
+		return nil // already PMD-mapped (SCAN_PMD_MAPPED)
+	}
+	if w.Depth == LevelPTE {
+		pt := w.Tables[LevelPTE]
+		for k := 0; k < HPAGE_PMD_NR; k++ {
+			e := pt.ptes[k]
+			if e == 0 {
+				continue
+			}
+			p := m.accountedPage(e)
+			if p != nil && (!p.anon || p.mapcount > 1) {
+				return errf(op, EAGAIN, "a page is shared or not anonymous")
+			}
+		}
+	}
+	f, err := m.mem.AllocFolio(HPAGE_PMD_ORDER)
+	if err != nil {
+		return errf(op, ENOMEM, "no THP")
+	}
+	m.PrepareAnonVMA(v)
+	for k := 0; k < HPAGE_PMD_NR; k++ {
+		m.makeAnon(f.subpage(k), v, haddr+Addr(k)<<PageShift)
+	}
+	t, i, _, err := m.allocPMD(haddr)
+	if err != nil {
+		_ = f.Put()
+		return err
+	}
+	// retract the PTE table: clear its entries (the old pages lose their
+	// mappings and are freed), flush, free the table
+	if pt := t.next[i]; pt != nil {
+		for k := 0; k < HPAGE_PMD_NR; k++ {
+			if pt.ptes[k] != 0 {
+				m.setEntry(pt, k, 0)
+			}
+		}
+		m.TLB.FlushRange(haddr, haddr+PMD_SIZE)
+		t.next[i] = nil
+		t.used--
+		m.freeTable(pt)
+	}
+	bits := PTEAccessed | PTEDirty | PTEHuge
+	if v.Flags&VM_WRITE != 0 {
+		bits |= PTEWrite
+	}
+	m.setHuge(t, i, MkPTE(f.PFN, bits))
+	_ = f.Put()
+	return nil
+}
+
+// thpDisabled reports MMF_DISABLE_THP, which prctl(PR_SET_THP_DISABLE)
+// sets. The prctl belongs to the VMA layer; until it is modelled nothing
+// sets the flag.
+func (m *MM) thpDisabled() bool { return false }

@@ -1,0 +1,190 @@
+package mmcore
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+// thpVMA maps n pages of private anonymous memory at addr and gives it
+// VM_HUGEPAGE, as MADV_HUGEPAGE would.
+func thpVMA(t *testing.T, m *MM, addr Addr, pages uint64) *VMA {
+	t.Helper()
+	v := mustMmap(t, m, addr, pages, PROT_READ|PROT_WRITE, anonPriv|MAP_FIXED, nil, 0)
+	v.Flags |= VM_HUGEPAGE
+	return v
+}
+
+func classes(m *MM, start Addr, pages int) string {
+	var b strings.Builder
+	for i := 0; i < pages; i++ {
+		b.WriteByte(m.PageClass(start + Addr(i)<<PageShift))
+	}
+	return RunLength(b.String())
+}
+
+const thpBase Addr = 0x200000000000
+
+func TestTHPWriteFault(t *testing.T) {
+	m := newMM(t, 4)
+	v := thpVMA(t, m, thpBase, 512)
+	r := mustFault(t, m, v, thpBase+88<<PageShift, true)
+	if r.Kind != FaultAnon || r.Mapped != HPAGE_PMD_NR || r.Page.Order() != HPAGE_PMD_ORDER {
+		t.Fatalf("fault = %+v", r)
+	}
+	if got := classes(m, thpBase, 512); got != "512T" {
+		t.Errorf("pagemap = %s", got)
+	}
+	if s := m.SmapsOf(v); s.Rss != 512 || s.Anonymous != 512 || s.AnonHugePages != 512 {
+		t.Errorf("smaps = %+v", s)
+	}
+	if w := m.Walk(thpBase + 5<<PageShift); !w.Huge() || !w.Present() || w.Entry.PFN() != r.Page.PFN+5 {
+		t.Errorf("walk = %+v", w)
+	}
+	if _, ok := m.TLB.TranslateWrite(0, thpBase+7<<PageShift); !ok {
+		t.Error("a store through the PMD faults")
+	}
+	if m.Memory().LivePages() != 512 {
+		t.Errorf("live pages = %d", m.Memory().LivePages())
+	}
+}
+
+func TestTHPNotEligible(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		addr  Addr
+		pages uint64
+		flags VMFlags
+	}{
+		{"no aligned 2 MiB inside", thpBase + 16<<PageShift, 600, VM_HUGEPAGE},
+		{"no VM_HUGEPAGE (enabled=madvise)", thpBase, 512, 0},
+		{"VM_NOHUGEPAGE wins", thpBase, 512, VM_HUGEPAGE | VM_NOHUGEPAGE},
+	} {
+		m := newMM(t, 4)
+		v := mustMmap(t, m, c.addr, c.pages, PROT_READ|PROT_WRITE, anonPriv|MAP_FIXED, nil, 0)
+		v.Flags |= c.flags
+		r := mustFault(t, m, v, c.addr, true)
+		if r.Mapped != 1 || m.Walk(c.addr).Huge() {
+			t.Errorf("%s: fault mapped %d pages (huge %v)", c.name, r.Mapped, m.Walk(c.addr).Huge())
+		}
+	}
+	// a PTE table already present keeps the range small
+	m := newMM(t, 4)
+	v := mustMmap(t, m, thpBase, 512, PROT_READ|PROT_WRITE, anonPriv|MAP_FIXED, nil, 0)
+	mustFault(t, m, v, thpBase, true)
+	v.Flags |= VM_HUGEPAGE
+	if r := mustFault(t, m, v, thpBase+PageSize, true); r.Mapped != 1 {
+		t.Errorf("fault next to a PTE table mapped %d", r.Mapped)
+	}
+}
+
+func TestTHPHugeZeroPage(t *testing.T) {
+	m := newMM(t, 4)
+	v := thpVMA(t, m, thpBase, 1024)
+	mustFault(t, m, v, thpBase+6<<PageShift, false)
+	if got := classes(m, thpBase, 1024); got != "512z512." {
+		t.Errorf("after a read: %s", got)
+	}
+	if s := m.SmapsOf(v); s.Rss != 0 || s.AnonHugePages != 0 {
+		t.Errorf("the huge zero page is counted: %+v", s)
+	}
+	r := mustFault(t, m, v, thpBase+7<<PageShift, true)
+	if r.Kind != FaultCOW || r.Mapped != HPAGE_PMD_NR {
+		t.Errorf("write after the huge zero page: %+v", r)
+	}
+	if got := classes(m, thpBase, 512); got != "512T" {
+		t.Errorf("after the write: %s", got)
+	}
+	// splitting the huge zero page gives small zero pages
+	mustFault(t, m, v, thpBase+600<<PageShift, false)
+	m.ZapRange(v, thpBase+600<<PageShift, thpBase+601<<PageShift)
+	if got := classes(m, thpBase+512<<PageShift, 512); got != "88z.423z" {
+		t.Errorf("zap inside the huge zero page: %s", got)
+	}
+}
+
+func TestTHPSplitOnPartialZap(t *testing.T) {
+	m := newMM(t, 4)
+	v := thpVMA(t, m, thpBase, 512)
+	mustFault(t, m, v, thpBase, true)
+	tables := m.PageTables()
+	if n := m.ZapRange(v, thpBase+88<<PageShift, thpBase+89<<PageShift); n != 1 {
+		t.Errorf("zapped %d", n)
+	}
+	if got := classes(m, thpBase, 512); got != "88T.423T" {
+		t.Errorf("pagemap = %s", got)
+	}
+	if s := m.SmapsOf(v); s.Rss != 511 || s.Anonymous != 511 || s.AnonHugePages != 0 {
+		t.Errorf("smaps = %+v", s)
+	}
+	if m.PageTables() != tables+1 {
+		t.Errorf("split added %d tables", m.PageTables()-tables)
+	}
+	if w := m.Walk(thpBase); w.Huge() || w.Depth != LevelPTE || !w.Entry.Writable() {
+		t.Errorf("after the split: %+v", w)
+	}
+	// the folio stays large until every page is unmapped, then is freed
+	if _, err := m.Munmap(thpBase, 512<<PageShift); err != nil {
+		t.Fatal(err)
+	}
+	if m.Memory().LivePages() != 0 {
+		t.Errorf("live pages after munmap = %d", m.Memory().LivePages())
+	}
+}
+
+func TestTHPZapWhole(t *testing.T) {
+	m := newMM(t, 4)
+	v := thpVMA(t, m, thpBase, 1024)
+	mustFault(t, m, v, thpBase, true)
+	mustFault(t, m, v, thpBase+PMD_SIZE, true)
+	if n := m.ZapRange(v, thpBase, thpBase+PMD_SIZE); n != HPAGE_PMD_NR {
+		t.Errorf("zapped %d", n)
+	}
+	if got := classes(m, thpBase, 1024); got != "512.512T" {
+		t.Errorf("pagemap = %s", got)
+	}
+	if m.Memory().LivePages() != 512 {
+		t.Errorf("live = %d", m.Memory().LivePages())
+	}
+	if m.SplitHugePMD(thpBase) {
+		t.Error("split of an empty PMD")
+	}
+	if !m.SplitHugePMD(thpBase + PMD_SIZE + 5<<PageShift) {
+		t.Error("SplitHugePMD did not split")
+	}
+	if s := m.SmapsOf(v); s.Rss != 512 || s.AnonHugePages != 0 {
+		t.Errorf("smaps after SplitHugePMD = %+v", s)
+	}
+}
+
+func TestMadviseCollapse(t *testing.T) {
+	m := newMM(t, 4)
+	v := mustMmap(t, m, thpBase, 512, PROT_READ|PROT_WRITE, anonPriv|MAP_FIXED, nil, 0)
+	for i := 0; i < 16; i++ {
+		mustFault(t, m, v, thpBase+Addr(i)<<PageShift, true)
+	}
+	mustFault(t, m, v, thpBase+88<<PageShift, false)
+	tables := m.PageTables()
+	if err := m.MadviseCollapse(v, v.Start(), v.End()); err != nil {
+		t.Fatal(err)
+	}
+	if got := classes(m, thpBase, 512); got != "512T" {
+		t.Errorf("pagemap = %s", got)
+	}
+	if m.PageTables() != tables-1 {
+		t.Errorf("the PTE table was not retracted: %d -> %d", tables, m.PageTables())
+	}
+	if m.Memory().LivePages() != 512 {
+		t.Errorf("old pages not freed: live %d", m.Memory().LivePages())
+	}
+	if s := m.SmapsOf(v); s.AnonHugePages != 512 {
+		t.Errorf("smaps = %+v", s)
+	}
+	if err := m.MadviseCollapse(v, v.Start(), v.End()); err != nil {
+		t.Errorf("collapse of a PMD-mapped range: %v", err)
+	}
+	u := mustMmap(t, m, thpBase+PMD_SIZE+16<<PageShift, 32, PROT_READ|PROT_WRITE, anonPriv|MAP_FIXED, nil, 0)
+	if err := m.MadviseCollapse(u, u.Start(), u.End()); !errors.Is(err, EINVAL) {
+		t.Errorf("collapse without an aligned 2 MiB: %v", err)
+	}
+}
