@@ -4,8 +4,10 @@ package lang
 type File struct {
 	Pos   Pos
 	Name  string // the filename given to Parse
-	Items []Item `parser:"( @@ | ';' )*"`
-	End   Pos    // the end of the input, where the set-up code ends
+	Items []Item
+	End   Pos // the end of the input, where the set-up code ends
+
+	Comments []Comment // every comment, in order (fmt puts them back)
 }
 
 // An Item is a top-level element of a script: a declaration (thread, ops,
@@ -35,8 +37,8 @@ type Expr interface {
 // set-up statements have run.
 type ThreadDecl struct {
 	Pos  Pos
-	Name string `parser:"'thread' @Ident"`
-	Body *Block `parser:"@@"`
+	Name string
+	Body *Block
 }
 
 // OpsDecl is `ops NAME { handler(params) { ... } ... }`: a
@@ -45,23 +47,23 @@ type ThreadDecl struct {
 // kernel holds there.
 type OpsDecl struct {
 	Pos      Pos
-	Name     string     `parser:"(?= 'ops' Ident '{') 'ops' @Ident '{'"`
-	Handlers []*FuncDef `parser:"@@* '}'"`
+	Name     string
+	Handlers []*FuncDef
 }
 
 // FuncDecl is `func NAME(params) { ... }`: a helper callable from scripts.
 type FuncDecl struct {
 	Pos Pos
-	Def *FuncDef `parser:"'func' @@"`
+	Def *FuncDef
 }
 
 // FuncDef is a named function with parameters and a body; handlers and
 // helpers share it.
 type FuncDef struct {
 	Pos    Pos
-	Name   string   `parser:"@Ident '('"`
-	Params []string `parser:"( @Ident ( ',' @Ident )* )? ')'"`
-	Body   *Block   `parser:"@@"`
+	Name   string
+	Params []string
+	Body   *Block
 }
 
 // ExpectDecl states an outcome the script must have; a directory of scripts
@@ -76,76 +78,76 @@ type ExpectDecl struct {
 // Block is `{ stmt* }`.
 type Block struct {
 	Pos   Pos
-	Stmts []Stmt  `parser:"'{' ( @@ | ';' )*"`
-	Close *RBrace `parser:"@@"`
+	Stmts []Stmt
+	Close *RBrace
 }
 
 // RBrace is a block's closing brace: where a thread or handler ends, the
 // place a lock still held at exit is reported.
 type RBrace struct {
 	Pos   Pos
-	Brace string `parser:"@'}'"`
+	Brace string
 }
 
 // VarDecl is `TYPE NAME [= EXPR]`, e.g. `mm m`, `vma v = mmap(...)`.
 type VarDecl struct {
 	Pos   Pos
-	Type  string `parser:"(?= Ident Ident) @Ident"`
-	Name  string `parser:"@Ident"`
-	Value Expr   `parser:"( '=' @@ )?"`
+	Type  string
+	Name  string
+	Value Expr
 }
 
 // AssignStmt is `NAME = EXPR`; it declares NAME in the current scope when it
 // is new.
 type AssignStmt struct {
 	Pos   Pos
-	Name  string `parser:"(?= Ident '=') @Ident '='"`
-	Value Expr   `parser:"@@"`
+	Name  string
+	Value Expr
 }
 
 // ExprStmt is an expression used as a statement; it must be a call.
 type ExprStmt struct {
 	Pos Pos
-	X   Expr `parser:"@@"`
+	X   Expr
 }
 
 // IfStmt is `if COND { ... } [else if ... | else { ... }]`.
 type IfStmt struct {
 	Pos  Pos
-	Cond Expr    `parser:"'if' @@"`
-	Then *Block  `parser:"@@"`
-	Else *ElseIf `parser:"( 'else' @@ )?"`
+	Cond Expr
+	Then *Block
+	Else *ElseIf
 }
 
 // ElseIf is the else branch of an IfStmt: another if, or a block.
 type ElseIf struct {
 	Pos   Pos
-	If    *IfStmt `parser:"  @@"`
-	Block *Block  `parser:"| @@"`
+	If    *IfStmt
+	Block *Block
 }
 
 // ForStmt is `for NAME in LO..HI { ... }`: HI-LO iterations, NAME from LO up
 // to HI-1. The bounds are evaluated once, so every loop is bounded.
 type ForStmt struct {
 	Pos  Pos
-	Var  string `parser:"'for' @Ident 'in'"`
-	Lo   Expr   `parser:"@@ '..'"`
-	Hi   Expr   `parser:"@@"`
-	Body *Block `parser:"@@"`
+	Var  string
+	Lo   Expr
+	Hi   Expr
+	Body *Block
 }
 
 // RepeatStmt is `repeat N { ... }`.
 type RepeatStmt struct {
 	Pos   Pos
-	Count Expr   `parser:"'repeat' @@"`
-	Body  *Block `parser:"@@"`
+	Count Expr
+	Body  *Block
 }
 
 // AssertStmt is `assert COND [, "message"]`.
 type AssertStmt struct {
 	Pos  Pos
-	Cond Expr   `parser:"'assert' @@"`
-	Msg  string `parser:"( ',' @String )?"`
+	Cond Expr
+	Msg  string
 }
 
 // ReturnStmt is `return [EXPR]`; the value must start on the same line.
@@ -221,8 +223,9 @@ type BinaryExpr struct {
 
 // ParenExpr is (X).
 type ParenExpr struct {
-	Pos Pos
-	X   Expr
+	Pos    Pos
+	X      Expr
+	RParen Pos
 }
 
 func (*ThreadDecl) item() {}

@@ -33,6 +33,16 @@ func blocks(n int) string {
 	return "thread t " + strings.Repeat("{ if x ", n-1) + "{" + strings.Repeat("}", n)
 }
 
+const (
+	maxNesting = 100  // DefaultLimits.MaxNesting
+	maxExpr    = 1000 // DefaultLimits.MaxExprDepth
+)
+
+// elseIfs returns an if statement with n else-if arms.
+func elseIfs(n int) string {
+	return "if x { f() }" + strings.Repeat(" else if x { f() }", n)
+}
+
 // errorTests pairs bad sources with their errors, one file:line:col:
 // message line each ("" when the source is good); FuzzParse uses them as
 // seeds.
@@ -170,21 +180,28 @@ var errorTests = []struct{ src, want string }{
 			"e.mms:4:1: expect ok takes no message or line"},
 
 	// Nesting.
-	{"x = " + deep("(", "1", ")", maxNesting), ``},
-	{"x = " + deep("(", "1", ")", maxNesting+1), `e.mms:1:105: expression nested too deeply`},
-	{"x = " + deep("(", "1", ")", 100000), `e.mms:1:105: expression nested too deeply`},
-	{"x = " + deep("-", "1", "", maxNesting), ``},
-	{"x = " + deep("-", "1", "", maxNesting+1), `e.mms:1:105: expression nested too deeply`},
-	{"x = " + deep("not ", "1", "", 100000), `e.mms:1:405: expression nested too deeply`},
-	{"x = " + deep("-(", "1", ")", 50), ``},
-	{"x = " + deep("-(", "1", ")", 60), `e.mms:1:105: expression nested too deeply`},
-	{"x = " + deep("f(", "1", ")", 100), ``},
-	{"x = " + deep("f(", "1", ")", 101), `e.mms:1:206: expression nested too deeply`},
-	{"x = " + deep("f(a=-", "1", ")", 60), `e.mms:1:256: expression nested too deeply`},
-	{"x = " + strings.Repeat("1 + ", 100000) + "1", ``},
+	{"x = " + deep("(", "1", ")", maxExpr-1), ``},
+	{"x = " + deep("(", "1", ")", maxExpr), ``},
+	{"x = " + deep("(", "1", ")", maxExpr+1), `e.mms:1:1005: expression nested too deeply: more than 1000 levels (the limit is -max-expr-depth)`},
+	{"x = " + deep("(", "1", ")", 100000), `e.mms:1:1005: expression nested too deeply: more than 1000 levels (the limit is -max-expr-depth)`},
+	{"x = " + deep("-", "1", "", maxExpr), ``},
+	{"x = " + deep("-", "1", "", maxExpr+1), `e.mms:1:1005: expression nested too deeply: more than 1000 levels (the limit is -max-expr-depth)`},
+	{"x = " + deep("not ", "1", "", 100000), `e.mms:1:4005: expression nested too deeply: more than 1000 levels (the limit is -max-expr-depth)`},
+	{"x = " + deep("-(", "1", ")", 400), ``},
+	{"x = " + deep("-(", "1", ")", 600), `e.mms:1:1005: expression nested too deeply: more than 1000 levels (the limit is -max-expr-depth)`},
+	{"x = " + deep("f(", "1", ")", 900), ``},
+	{"x = " + deep("f(", "1", ")", 1001), `e.mms:1:2006: expression nested too deeply: more than 1000 levels (the limit is -max-expr-depth)`},
+	{"x = " + strings.Repeat("1 + ", maxExpr) + "1", ``},
+	{"x = " + strings.Repeat("1 + ", 1100000) + "1", `e.mms:1:4007: expression nested too deeply: more than 1000 levels (the limit is -max-expr-depth)`},
+	{"x = " + strings.Repeat("a.", 2000) + "b", `e.mms:1:2006: expression nested too deeply: more than 1000 levels (the limit is -max-expr-depth)`},
 	{blocks(maxNesting), ``},
-	{blocks(maxNesting + 1), `e.mms:1:710: blocks nested too deeply`},
-	{blocks(100000), `e.mms:1:710: blocks nested too deeply`},
+	{blocks(maxNesting + 1), `e.mms:1:710: blocks nested too deeply: more than 100 levels (the limit is -max-nesting)`},
+	{blocks(100000), `e.mms:1:710: blocks nested too deeply: more than 100 levels (the limit is -max-nesting)`},
+	{elseIfs(maxNesting - 1), ``},
+	{elseIfs(maxNesting), `e.mms:1:1801: blocks nested too deeply: more than 100 levels, counting each else if as one (the limit is -max-nesting)`},
+	{elseIfs(300000), `e.mms:1:1801: blocks nested too deeply: more than 100 levels, counting each else if as one (the limit is -max-nesting)`},
+	{"thread t { " + elseIfs(maxNesting-2) + " }", ``},
+	{"thread t { " + elseIfs(maxNesting-1) + " }", `e.mms:1:1794: blocks nested too deeply: more than 100 levels, counting each else if as one (the limit is -max-nesting)`},
 }
 
 func TestParseErrors(t *testing.T) {

@@ -14,19 +14,25 @@ import (
 // precedence climbing), ReturnStmt and ExpectDecl. Their EBNF is in
 // handWritten (grammar.go).
 
-// ParseExpr parses a single expression (used by the REPL and tests).
-// Positions are those of src, and the error, if any, is an ErrorList.
-func ParseExpr(filename, src string) (x Expr, err error) {
+// ParseExpr parses a single expression within DefaultLimits (used by the
+// REPL and tests). Positions are those of src, and the error, if any, is
+// an ErrorList.
+func ParseExpr(filename, src string) (Expr, error) {
+	return DefaultLimits.ParseExpr(filename, src)
+}
+
+// ParseExpr parses a single expression within the limits l.
+func (l Limits) ParseExpr(filename, src string) (x Expr, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			x, err = nil, internalError(filename, r)
 		}
 	}()
-	toks, err := scan(filename, []byte(src))
+	lex, _, err := scan(filename, []byte(src), l)
 	if err != nil {
 		return nil, err
 	}
-	x, err = parseExprTokens(toks)
+	x, err = parseExprTokens(grammarFor(l), lex)
 	if err != nil {
 		return nil, convertError(filename, err)
 	}
@@ -35,12 +41,8 @@ func ParseExpr(filename, src string) (x Expr, err error) {
 
 // parseExprTokens parses scanned tokens as one expression. It is a
 // variable so that a test can make it panic.
-var parseExprTokens = func(toks []lexer.Token) (Expr, error) {
-	lex, err := lexer.Upgrade(&tokenSlice{toks: toks})
-	if err != nil {
-		return nil, err
-	}
-	x, err := parseExpr(lex)
+var parseExprTokens = func(g *grammar, lex *lexer.PeekingLexer) (Expr, error) {
+	x, err := g.parseExpr(lex)
 	if err == participle.NextMatch {
 		err = unexpected(lex.Peek(), "expression")
 	}
@@ -51,28 +53,6 @@ var parseExprTokens = func(toks []lexer.Token) (Expr, error) {
 		return nil, participle.Errorf(t.Pos, "unexpected %s after expression", describe(t))
 	}
 	return x, nil
-}
-
-// Parse implements participle.Parseable: `return` takes a value only when it
-// starts on the same line, because statements are not separated by
-// semicolons and `return` alone must not swallow the next statement.
-func (r *ReturnStmt) Parse(lex *lexer.PeekingLexer) error {
-	t := lex.Peek()
-	if t.Type != tokKeyword || t.Value != "return" {
-		return participle.NextMatch
-	}
-	lex.Next()
-	r.Pos = Pos(t.Pos)
-	next := lex.Peek()
-	if next.EOF() || next.Pos.Line != t.Pos.Line || !startsExpr(next) {
-		return nil
-	}
-	v, err := parseExpr(lex)
-	if err != nil {
-		return err
-	}
-	r.Value = v
-	return nil
 }
 
 // expectKinds are the outcomes an ExpectDecl can state.
@@ -137,14 +117,6 @@ func orList(list []string) string {
 	return strings.Join(list[:len(list)-1], ", ") + " or " + list[len(list)-1]
 }
 
-var (
-	tokInt     = scriptLexer.Symbols()["Int"]
-	tokString  = scriptLexer.Symbols()["String"]
-	tokIdent   = scriptLexer.Symbols()["Ident"]
-	tokKeyword = scriptLexer.Symbols()["Keyword"]
-	tokPunct   = scriptLexer.Symbols()["Punct"]
-)
-
 // binary operator precedence, Go's levels.
 var precedence = map[string]int{
 	"||": 1, "or": 1,
@@ -160,12 +132,13 @@ var precedence = map[string]int{
 // and "!".
 //
 // It returns participle.NextMatch when the next token cannot start an
-// expression, so that the grammar can try other alternatives.
-func parseExpr(lex *lexer.PeekingLexer) (Expr, error) {
+// expression, so that the caller can try other alternatives.
+func (g *grammar) parseExpr(lex *lexer.PeekingLexer) (Expr, error) {
 	if !startsExpr(lex.Peek()) {
 		return nil, participle.NextMatch
 	}
-	return parseBinary(lex, 1, 0)
+	x, _, err := g.parseBinary(lex, 1, 0)
+	return x, err
 }
 
 func startsExpr(t *lexer.Token) bool {
@@ -197,24 +170,32 @@ func binaryOp(t *lexer.Token) (string, int) {
 	return t.Value, p
 }
 
+// Every parse function below returns the height of the tree it built (0
+// for a leaf), so that an expression taller than MaxExprDepth is rejected
+// where it grows too tall. depth counts the enclosing parentheses, call
+// arguments and unary operators: the parser's own recursion, bounded by
+// the same limit.
+
 // parseBinary parses operands joined by operators of precedence minPrec
-// or higher. depth counts the enclosing parentheses, call arguments and
-// unary operators.
-func parseBinary(lex *lexer.PeekingLexer, minPrec, depth int) (Expr, error) {
-	x, err := parseUnary(lex, depth)
+// or higher.
+func (g *grammar) parseBinary(lex *lexer.PeekingLexer, minPrec, depth int) (Expr, int, error) {
+	x, h, err := g.parseUnary(lex, depth)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	for {
 		t := lex.Peek()
 		op, prec := binaryOp(t)
 		if prec < minPrec {
-			return x, nil
+			return x, h, nil
 		}
 		lex.Next()
-		y, err := parseBinary(lex, prec+1, depth)
+		y, hy, err := g.parseBinary(lex, prec+1, depth)
 		if err != nil {
-			return nil, err
+			return nil, 0, err
+		}
+		if h = max(h, hy) + 1; depth+h > g.limits.MaxExprDepth {
+			return nil, 0, g.tooDeep(t)
 		}
 		x = &BinaryExpr{Pos: Pos(t.Pos), Op: canonicalOp(op), X: x, Y: y}
 	}
@@ -232,53 +213,56 @@ func canonicalOp(op string) string {
 	return op
 }
 
-// tooDeep reports an expression that would nest deeper than maxNesting
-// at t.
-func tooDeep(t *lexer.Token, depth int) error {
-	if depth > maxNesting {
-		return participle.Errorf(t.Pos, "expression nested too deeply")
-	}
-	return nil
+// tooDeep reports an expression taller than the limit at t.
+func (g *grammar) tooDeep(t *lexer.Token) error {
+	return participle.Errorf(t.Pos, "expression nested too deeply: more than %d levels (the limit is -max-expr-depth)", g.limits.MaxExprDepth)
 }
 
-func parseUnary(lex *lexer.PeekingLexer, depth int) (Expr, error) {
+func (g *grammar) parseUnary(lex *lexer.PeekingLexer, depth int) (Expr, int, error) {
 	t := lex.Peek()
 	if (t.Type == tokPunct && (t.Value == "-" || t.Value == "!")) || (t.Type == tokKeyword && t.Value == "not") {
-		if err := tooDeep(t, depth+1); err != nil {
-			return nil, err
+		if depth+1 > g.limits.MaxExprDepth {
+			return nil, 0, g.tooDeep(t)
 		}
 		lex.Next()
-		x, err := parseUnary(lex, depth+1)
+		x, h, err := g.parseUnary(lex, depth+1)
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
-		return &UnaryExpr{Pos: Pos(t.Pos), Op: canonicalOp(t.Value), X: x}, nil
+		return &UnaryExpr{Pos: Pos(t.Pos), Op: canonicalOp(t.Value), X: x}, h + 1, nil
 	}
-	x, err := parsePrimary(lex, depth)
+	x, h, err := g.parsePrimary(lex, depth)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	for {
 		t := lex.Peek()
 		if t.Type != tokPunct || t.Value != "." {
-			return x, nil
+			return x, h, nil
 		}
 		lex.Next()
 		name := lex.Peek()
 		if name.Type != tokIdent {
-			return nil, unexpected(name, "field name")
+			return nil, 0, unexpected(name, "field name")
 		}
 		lex.Next()
+		if h++; depth+h > g.limits.MaxExprDepth {
+			return nil, 0, g.tooDeep(t)
+		}
 		x = &SelectorExpr{Pos: Pos(t.Pos), X: x, Name: name.Value}
 	}
 }
 
-// unexpected reports token t where want was wanted.
+// unexpected reports token t where want was wanted ("" for nothing in
+// particular).
 func unexpected(t *lexer.Token, want string) error {
+	if want == "" {
+		return participle.Errorf(t.Pos, "unexpected %s", describe(t))
+	}
 	return participle.Errorf(t.Pos, "unexpected %s, want %s", describe(t), want)
 }
 
-func parsePrimary(lex *lexer.PeekingLexer, depth int) (Expr, error) {
+func (g *grammar) parsePrimary(lex *lexer.PeekingLexer, depth int) (Expr, int, error) {
 	t := lex.Peek()
 	pos := Pos(t.Pos)
 	switch t.Type {
@@ -286,20 +270,20 @@ func parsePrimary(lex *lexer.PeekingLexer, depth int) (Expr, error) {
 		lex.Next()
 		v, err := parseInt(t.Value)
 		if err != nil {
-			return nil, participle.Errorf(t.Pos, "%s", err)
+			return nil, 0, participle.Errorf(t.Pos, "%s", err)
 		}
-		return &IntLit{Pos: pos, Value: v, Text: t.Value}, nil
+		return &IntLit{Pos: pos, Value: v, Text: t.Value}, 0, nil
 	case tokString:
 		lex.Next()
-		return &StringLit{Pos: pos, Value: t.Value}, nil
+		return &StringLit{Pos: pos, Value: t.Value}, 0, nil
 	case tokKeyword:
 		switch t.Value {
 		case "true", "false":
 			lex.Next()
-			return &BoolLit{Pos: pos, Value: t.Value == "true"}, nil
+			return &BoolLit{Pos: pos, Value: t.Value == "true"}, 0, nil
 		case "nil":
 			lex.Next()
-			return &NilLit{Pos: pos}, nil
+			return &NilLit{Pos: pos}, 0, nil
 		}
 	case tokIdent:
 		lex.Next()
@@ -307,50 +291,52 @@ func parsePrimary(lex *lexer.PeekingLexer, depth int) (Expr, error) {
 		// separated by semicolons, so `x = a` followed by a line that
 		// starts with "(" must not become the call a(...).
 		if open := lex.Peek(); open.Type == tokPunct && open.Value == "(" && open.Pos.Line == t.Pos.Line {
-			if err := tooDeep(open, depth+1); err != nil {
-				return nil, err
+			if depth+1 > g.limits.MaxExprDepth {
+				return nil, 0, g.tooDeep(open)
 			}
 			lex.Next()
-			return parseCall(lex, pos, t.Value, depth)
+			return g.parseCall(lex, pos, t.Value, depth)
 		}
-		return &Ident{Pos: pos, Name: t.Value}, nil
+		return &Ident{Pos: pos, Name: t.Value}, 0, nil
 	case tokPunct:
 		if t.Value == "(" {
-			if err := tooDeep(t, depth+1); err != nil {
-				return nil, err
+			if depth+1 > g.limits.MaxExprDepth {
+				return nil, 0, g.tooDeep(t)
 			}
 			lex.Next()
-			x, err := parseOperand(lex, depth+1)
+			x, h, err := g.parseOperand(lex, depth+1)
 			if err != nil {
-				return nil, err
+				return nil, 0, err
 			}
-			if c := lex.Peek(); c.Type != tokPunct || c.Value != ")" {
-				return nil, unexpected(c, `")"`)
+			c := lex.Peek()
+			if c.Type != tokPunct || c.Value != ")" {
+				return nil, 0, unexpected(c, `")"`)
 			}
 			lex.Next()
-			return &ParenExpr{Pos: pos, X: x}, nil
+			return &ParenExpr{Pos: pos, X: x, RParen: Pos(c.Pos)}, h + 1, nil
 		}
 	}
-	return nil, unexpected(t, "expression")
+	return nil, 0, unexpected(t, "expression")
 }
 
 // parseOperand parses a nested expression: one in parentheses or a call
 // argument.
-func parseOperand(lex *lexer.PeekingLexer, depth int) (Expr, error) {
+func (g *grammar) parseOperand(lex *lexer.PeekingLexer, depth int) (Expr, int, error) {
 	if !startsExpr(lex.Peek()) {
-		return nil, unexpected(lex.Peek(), "expression")
+		return nil, 0, unexpected(lex.Peek(), "expression")
 	}
-	return parseBinary(lex, 1, depth)
+	return g.parseBinary(lex, 1, depth)
 }
 
-func parseCall(lex *lexer.PeekingLexer, pos Pos, name string, depth int) (Expr, error) {
+func (g *grammar) parseCall(lex *lexer.PeekingLexer, pos Pos, name string, depth int) (Expr, int, error) {
 	call := &CallExpr{Pos: pos, Name: name}
+	h := 1
 	for {
 		t := lex.Peek()
 		if t.Type == tokPunct && t.Value == ")" {
 			lex.Next()
 			call.RParen = Pos(t.Pos)
-			return call, nil
+			return call, h, nil
 		}
 		arg := &Arg{Pos: Pos(t.Pos)}
 		if t.Type == tokIdent {
@@ -363,10 +349,11 @@ func parseCall(lex *lexer.PeekingLexer, pos Pos, name string, depth int) (Expr, 
 				lex.LoadCheckpoint(cp)
 			}
 		}
-		v, err := parseOperand(lex, depth+1)
+		v, hv, err := g.parseOperand(lex, depth+1)
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
+		h = max(h, hv+1)
 		arg.Value = v
 		call.Args = append(call.Args, arg)
 		t = lex.Peek()
@@ -377,7 +364,7 @@ func parseCall(lex *lexer.PeekingLexer, pos Pos, name string, depth int) (Expr, 
 		if t.Type == tokPunct && t.Value == ")" {
 			continue
 		}
-		return nil, unexpected(t, `"," or ")"`)
+		return nil, 0, unexpected(t, `"," or ")"`)
 	}
 }
 

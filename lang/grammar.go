@@ -6,51 +6,68 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/alecthomas/participle/v2"
 	"github.com/alecthomas/participle/v2/lexer"
 )
 
-// keywords cannot be used as names. "ops" is not one, since `ops=drv` names
-// the mmap argument; it starts an OpsDecl only at the top level and only
-// when a name and "{" follow.
-var keywords = []string{
-	"thread", "func", "if", "else", "for", "repeat", "return",
-	"expect", "assert", "true", "false", "nil", "and", "or", "not",
+// The parser is split in two. participle parses the declarations (thread,
+// ops and func blocks, from the struct tags in ast.go); statements and
+// expressions are parsed by hand (stmt.go, expr.go), by one-token dispatch
+// and precedence climbing, and plugged into the participle grammar with
+// ParseTypeWith. participle's reflective parser costs microseconds a node;
+// statements are most of a script and parsing them by hand made the parser
+// fifteen times faster (see BenchmarkParse). The EBNF of the whole grammar
+// is Grammar.
+
+// grammar is the parser for one set of limits: the hand-written parts need
+// the limits, and participle hands them only the lexer, so the participle
+// parser is built once per Limits value (see grammarFor).
+type grammar struct {
+	limits Limits
+	decls  *participle.Parser[declSyntax]
 }
 
-var scriptLexer = lexer.MustSimple([]lexer.SimpleRule{
-	{Name: "comment", Pattern: `#[^\n]*`},
-	{Name: "whitespace", Pattern: `[ \t\r\n]+`},
-	{Name: "String", Pattern: `"(\\.|[^"\\\n])*"`},
-	// Int takes every alphanumeric run that starts with a digit, so that a
-	// malformed literal (0xzz, 12ab) is one token with one clear error.
-	{Name: "Int", Pattern: `[0-9][0-9a-zA-Z_]*`},
-	{Name: "Keyword", Pattern: `\b(` + strings.Join(keywords, "|") + `)\b`},
-	{Name: "Ident", Pattern: `[a-zA-Z_][a-zA-Z0-9_]*`},
-	{Name: "Punct", Pattern: `==|!=|<=|>=|&&|\|\||<<|>>|\.\.|[-+*/%<>!=(){},.;|&^]`},
-})
+var grammars sync.Map // Limits -> *grammar
 
-var parser = participle.MustBuild[File](
-	participle.Lexer(scriptLexer),
-	participle.Union[Item](&ThreadDecl{}, &OpsDecl{}, &FuncDecl{}, &ExpectDecl{},
-		&IfStmt{}, &ForStmt{}, &RepeatStmt{}, &AssertStmt{}, &ReturnStmt{},
-		&VarDecl{}, &AssignStmt{}, &ExprStmt{}),
-	participle.Union[Stmt](&IfStmt{}, &ForStmt{}, &RepeatStmt{}, &AssertStmt{}, &ReturnStmt{},
-		&VarDecl{}, &AssignStmt{}, &ExprStmt{}),
-	participle.ParseTypeWith(parseExpr),
-	// No backtracking: once a production has consumed a token it must
-	// match, so an error is reported where it is and not at the start of
-	// the statement after participle gave up on it. The productions that
-	// share a first token (VarDecl, AssignStmt, OpsDecl against VarDecl)
-	// say how to choose with explicit (?= ...) lookahead.
-	participle.UseLookahead(0),
-)
+// grammarFor returns the parser for limits, building it on first use.
+func grammarFor(limits Limits) *grammar {
+	if g, ok := grammars.Load(limits); ok {
+		return g.(*grammar)
+	}
+	g := &grammar{limits: limits}
+	g.decls = participle.MustBuild[declSyntax](
+		participle.Lexer(scriptLexer),
+		participle.Union[declNode](&threadSyntax{}, &opsSyntax{}, &funcDeclSyntax{}),
+		participle.ParseTypeWith(func(lex *lexer.PeekingLexer) (body, error) {
+			return g.parseBlock(lex, 1)
+		}),
+		// No backtracking: once a production has consumed a token it
+		// must match, so an error is reported where it is.
+		participle.UseLookahead(0),
+	)
+	actual, _ := grammars.LoadOrStore(limits, g)
+	return actual.(*grammar)
+}
 
-// handWritten is the EBNF of the productions parsed by hand, which
-// participle prints only by name.
-const handWritten = `ReturnStmt = "return" Expr? .
+// fileEBNF is the EBNF of the top of the grammar, parsed by hand (parseFile).
+const fileEBNF = `File = (Item | ";")* .
+Item = ThreadDecl | OpsDecl | FuncDecl | ExpectDecl | Stmt .
+`
+
+// handWritten is the EBNF of the productions parsed by hand.
+const handWritten = `Block = "{" (Stmt | ";")* "}" .
+Stmt = IfStmt | ForStmt | RepeatStmt | AssertStmt | ReturnStmt | VarDecl | AssignStmt | ExprStmt .
+IfStmt = "if" Expr Block ("else" (IfStmt | Block))? .
+ForStmt = "for" <ident> "in" Expr ".." Expr Block .
+RepeatStmt = "repeat" Expr Block .
+AssertStmt = "assert" Expr ("," <string>)? .
+ReturnStmt = "return" Expr? .
+VarDecl = <ident> <ident> ("=" Expr)? .
+AssignStmt = <ident> "=" Expr .
+ExprStmt = Expr .
 ExpectDecl = "expect" ("ok" | "deadlock" | "violation" | "fatal" | "error") <string>? ("at" <int>)? .
 Expr = Unary (BinOp Unary)* .
 BinOp = "||" | "or" | "&&" | "and" | "==" | "!=" | "<" | "<=" | ">" | ">=" | "+" | "-" | "|" | "^" | "*" | "/" | "%" | "<<" | ">>" | "&" .
@@ -60,21 +77,33 @@ Primary = <int> | <string> | "true" | "false" | "nil" | <ident> ("(" (Arg ("," A
 Arg = (<ident> "=")? Expr .
 `
 
-// Grammar returns the EBNF of the grammar. Most of it is generated from the
-// AST's struct tags; the productions parsed by hand (ReturnStmt,
-// ExpectDecl, and expressions by precedence climbing) are appended. In a
-// ReturnStmt the value must start on the line of "return"; in an
-// ExpectDecl the message and "at" must be on the line of "expect".
-func Grammar() string { return parser.String() + "\n" + handWritten }
+// Grammar returns the EBNF of the grammar: the top, the declarations
+// participle parses (generated from the AST's struct tags) and the
+// productions parsed by hand. A statement starts with the token that
+// decides its kind, except VarDecl (two names) and AssignStmt (a name and
+// "="). In a ReturnStmt the value must start on the line of "return"; in
+// an ExpectDecl the message and "at" must be on the line of "expect"; a
+// call's "(" must be on the line of its name.
+func Grammar() string {
+	decls := grammarFor(DefaultLimits).decls.String()
+	_, decls, _ = strings.Cut(decls, "\n") // declSyntax = declNode .
+	_, decls, _ = strings.Cut(decls, "\n") // declNode = threadSyntax | ...
+	for _, n := range declNames {
+		decls = regexp.MustCompile(`\b`+n[0]+`\b`).ReplaceAllString(decls, n[1])
+	}
+	return fileEBNF + decls + "\n" + handWritten
+}
 
-// maxNesting bounds the nesting of blocks and of expressions, so that
-// hostile input cannot exhaust the stack.
-const maxNesting = 100
+// Parse parses a script within DefaultLimits. filename is used in
+// positions only. The error, if any, is an ErrorList of syntax errors and
+// static-check errors; every error has a position in filename. Parse never
+// panics.
+func Parse(filename string, src []byte) (*File, error) {
+	return DefaultLimits.Parse(filename, src)
+}
 
-// Parse parses a script. filename is used in positions only. The error, if
-// any, is an ErrorList of syntax errors and static-check errors; every
-// error has a position in filename. Parse never panics.
-func Parse(filename string, src []byte) (f *File, err error) {
+// Parse parses a script within the limits l (see the package Parse).
+func (l Limits) Parse(filename string, src []byte) (f *File, err error) {
 	defer func() {
 		// participle panics on some grammar-internal conditions; a user's
 		// input must never produce a Go panic, so turn it into an error.
@@ -82,33 +111,84 @@ func Parse(filename string, src []byte) (f *File, err error) {
 			f, err = nil, internalError(filename, r)
 		}
 	}()
-	toks, err := scan(filename, src)
+	lex, s, err := scan(filename, src, l)
 	if err != nil {
 		return nil, err
 	}
-	f, err = parseTokens(toks)
+	f, err = parseTokens(grammarFor(l), lex)
 	if err != nil {
 		return nil, convertError(filename, err)
 	}
 	f.Name = filename
-	if n := len(toks); n > 0 {
-		f.End = Pos(toks[n-1].Pos)
-		f.End.Filename = filename
-	}
+	f.Comments = s.comments
+	f.End = s.pos()
 	if err := check(f); err != nil {
 		return nil, err
 	}
 	return f, nil
 }
 
-// parseTokens runs the participle parser on scanned tokens. It is a
-// variable so that a test can make it panic.
-var parseTokens = func(toks []lexer.Token) (*File, error) {
-	peek, err := lexer.Upgrade(&tokenSlice{toks: toks})
-	if err != nil {
-		return nil, err
+// parseTokens parses scanned tokens as a File. It is a variable so that a
+// test can make it panic.
+var parseTokens = func(g *grammar, lex *lexer.PeekingLexer) (*File, error) {
+	return g.parseFile(lex)
+}
+
+// parseFile parses File = (Item | ";")* .
+func (g *grammar) parseFile(lex *lexer.PeekingLexer) (*File, error) {
+	f := &File{Pos: Pos(lex.Peek().Pos)}
+	for {
+		t := lex.Peek()
+		switch {
+		case t.EOF():
+			return f, nil
+		case t.Type == tokPunct && t.Value == ";":
+			lex.Next()
+			continue
+		}
+		it, err := g.parseItem(lex)
+		if err != nil {
+			return nil, err
+		}
+		f.Items = append(f.Items, it)
 	}
-	return parser.ParseFromLexer(peek)
+}
+
+// parseItem parses Item = ThreadDecl | OpsDecl | FuncDecl | ExpectDecl | Stmt .
+func (g *grammar) parseItem(lex *lexer.PeekingLexer) (Item, error) {
+	t := lex.Peek()
+	decl := false
+	switch {
+	case t.Type == tokKeyword && (t.Value == "thread" || t.Value == "func"):
+		decl = true
+	case t.Type == tokKeyword && t.Value == "expect":
+		d := &ExpectDecl{}
+		if err := d.Parse(lex); err != nil {
+			return nil, err
+		}
+		return d, nil
+	case t.Type == tokIdent && t.Value == "ops":
+		// `ops NAME {` starts an OpsDecl; `ops drv` alone declares a
+		// variable of type ops.
+		cp := lex.MakeCheckpoint()
+		lex.Next()
+		name := lex.Next()
+		brace := lex.Peek()
+		decl = name.Type == tokIdent && brace.Type == tokPunct && brace.Value == "{"
+		lex.LoadCheckpoint(cp)
+	}
+	if decl {
+		d, err := g.decls.ParseFromLexer(lex, participle.AllowTrailing(true))
+		if err != nil {
+			return nil, err
+		}
+		return d.Decl.decl(), nil
+	}
+	s, err := g.parseStmt(lex, 0)
+	if err == participle.NextMatch {
+		return nil, unexpected(lex.Peek(), "")
+	}
+	return s, err
 }
 
 // internalError turns a recovered panic into an ErrorList.
@@ -125,89 +205,15 @@ func internalError(filename string, r any) error {
 	return ErrorList{{pos, "internal parser error: " + msg}}
 }
 
-// tokenSlice is a lexer.Lexer replaying scanned tokens.
-type tokenSlice struct {
-	toks []lexer.Token
-}
-
-func (s *tokenSlice) Next() (lexer.Token, error) {
-	t := s.toks[0]
-	if len(s.toks) > 1 {
-		s.toks = s.toks[1:]
-	}
-	return t, nil
-}
-
-// scan tokenizes src: it reports lexical errors in mmscript's words,
-// unquotes string literals and rejects nesting deeper than maxNesting.
-func scan(filename string, src []byte) ([]lexer.Token, error) {
-	lx, err := scriptLexer.LexString(filename, string(src))
+// scan tokenizes src into a PeekingLexer for the parser, returning the
+// scanner too (it holds the comments).
+func scan(filename string, src []byte, limits Limits) (*lexer.PeekingLexer, *scanner, error) {
+	s := newScanner(filename, src, limits)
+	lex, err := lexer.Upgrade(s)
 	if err != nil {
-		return nil, ErrorList{{Pos{Filename: filename, Line: 1, Column: 1}, err.Error()}}
+		return nil, nil, err
 	}
-	var (
-		toks          []lexer.Token
-		parens, brace int
-	)
-	for {
-		t, err := lx.Next()
-		if err != nil {
-			return nil, lexError(filename, src, err)
-		}
-		t.Pos.Filename = filename
-		switch t.Type {
-		case tokString:
-			v, err := unquote(t)
-			if err != nil {
-				return nil, err
-			}
-			t.Value = v
-		case tokPunct:
-			switch t.Value {
-			case "(":
-				if parens++; parens > maxNesting {
-					return nil, ErrorList{{Pos(t.Pos), "expression nested too deeply"}}
-				}
-			case ")":
-				parens = max(parens-1, 0)
-			case "{":
-				if brace++; brace > maxNesting {
-					return nil, ErrorList{{Pos(t.Pos), "blocks nested too deeply"}}
-				}
-			case "}":
-				brace = max(brace-1, 0)
-			}
-		}
-		toks = append(toks, t)
-		if t.EOF() {
-			return toks, nil
-		}
-	}
-}
-
-// lexError describes the character at which the lexer stopped.
-func lexError(filename string, src []byte, err error) error {
-	var lerr participle.Error
-	if !errors.As(err, &lerr) {
-		return ErrorList{{Pos{Filename: filename, Line: 1, Column: 1}, err.Error()}}
-	}
-	pos := Pos(lerr.Position())
-	pos.Filename = filename
-	if !pos.IsValid() {
-		pos.Line, pos.Column = 1, 1
-	}
-	msg := lerr.Message()
-	if pos.Offset >= 0 && pos.Offset < len(src) {
-		switch r, size := utf8.DecodeRune(src[pos.Offset:]); {
-		case r == '"':
-			msg = "unterminated string literal"
-		case r == utf8.RuneError && size == 1:
-			msg = "invalid UTF-8 encoding"
-		default:
-			msg = fmt.Sprintf("invalid character %#U", r)
-		}
-	}
-	return ErrorList{{pos, msg}}
+	return lex, s, nil
 }
 
 // unquote returns the value of a string literal token, reporting a bad
@@ -328,7 +334,7 @@ func wantFrom(ebnf string) string {
 // wantNames names a grammar term; alternatives are separated by "|".
 func wantNames(term string) string {
 	switch term {
-	case "<ident>", "FuncDef":
+	case "<ident>", "FuncDef", "FuncSyntax":
 		return "name"
 	case "<string>":
 		return "string"

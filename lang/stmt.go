@@ -1,0 +1,225 @@
+package lang
+
+import (
+	"github.com/alecthomas/participle/v2"
+	"github.com/alecthomas/participle/v2/lexer"
+)
+
+// This file parses statements and blocks by hand (see Stmt in
+// handWritten): the first token decides the kind of statement, except
+// that a name starts a VarDecl when another name follows, an AssignStmt
+// when "=" follows, and an ExprStmt otherwise.
+
+// parseStmt parses one statement. depth is the nesting of the block it is
+// in. It returns participle.NextMatch when the next token cannot start a
+// statement, so that the participle Block production can end the block.
+func (g *grammar) parseStmt(lex *lexer.PeekingLexer, depth int) (Stmt, error) {
+	t := lex.Peek()
+	pos := Pos(t.Pos)
+	switch t.Type {
+	case tokKeyword:
+		switch t.Value {
+		case "if":
+			return g.parseIf(lex, depth)
+		case "for":
+			return g.parseFor(lex, depth)
+		case "repeat":
+			lex.Next()
+			n, err := g.needExpr(lex)
+			if err != nil {
+				return nil, err
+			}
+			body, err := g.parseBlock(lex, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			return &RepeatStmt{Pos: pos, Count: n, Body: body}, nil
+		case "assert":
+			lex.Next()
+			cond, err := g.needExpr(lex)
+			if err != nil {
+				return nil, err
+			}
+			s := &AssertStmt{Pos: pos, Cond: cond}
+			if c := lex.Peek(); c.Type == tokPunct && c.Value == "," {
+				lex.Next()
+				m := lex.Peek()
+				if m.Type != tokString {
+					return nil, unexpected(m, "string")
+				}
+				lex.Next()
+				s.Msg = m.Value
+			}
+			return s, nil
+		case "return":
+			return g.parseReturn(lex)
+		}
+	case tokIdent:
+		cp := lex.MakeCheckpoint()
+		lex.Next()
+		switch next := lex.Peek(); {
+		case next.Type == tokIdent:
+			lex.Next()
+			s := &VarDecl{Pos: pos, Type: t.Value, Name: next.Value}
+			if eq := lex.Peek(); eq.Type == tokPunct && eq.Value == "=" {
+				lex.Next()
+				v, err := g.needExpr(lex)
+				if err != nil {
+					return nil, err
+				}
+				s.Value = v
+			}
+			return s, nil
+		case next.Type == tokPunct && next.Value == "=":
+			lex.Next()
+			v, err := g.needExpr(lex)
+			if err != nil {
+				return nil, err
+			}
+			return &AssignStmt{Pos: pos, Name: t.Value, Value: v}, nil
+		}
+		lex.LoadCheckpoint(cp)
+	}
+	x, err := g.parseExpr(lex)
+	if err != nil {
+		return nil, err
+	}
+	return &ExprStmt{Pos: pos, X: x}, nil
+}
+
+// needExpr parses an expression that must be there.
+func (g *grammar) needExpr(lex *lexer.PeekingLexer) (Expr, error) {
+	x, err := g.parseExpr(lex)
+	if err == participle.NextMatch {
+		return nil, unexpected(lex.Peek(), "expression")
+	}
+	return x, err
+}
+
+// parseIf parses an if statement and its else-if chain. The chain is read
+// in a loop, but it is a nested tree (each else-if is an IfStmt in the
+// previous one's Else), so each arm counts as one level of nesting.
+func (g *grammar) parseIf(lex *lexer.PeekingLexer, depth int) (*IfStmt, error) {
+	var first, last *IfStmt
+	for {
+		t := lex.Next() // "if"
+		cond, err := g.needExpr(lex)
+		if err != nil {
+			return nil, err
+		}
+		then, err := g.parseBlock(lex, depth+1)
+		if err != nil {
+			return nil, err
+		}
+		s := &IfStmt{Pos: Pos(t.Pos), Cond: cond, Then: then}
+		if first == nil {
+			first = s
+		} else {
+			last.Else.If = s
+		}
+		last = s
+		if e := lex.Peek(); e.Type != tokKeyword || e.Value != "else" {
+			return first, nil
+		}
+		lex.Next()
+		next := lex.Peek()
+		last.Else = &ElseIf{Pos: Pos(next.Pos)}
+		switch {
+		case next.Type == tokPunct && next.Value == "{":
+			b, err := g.parseBlock(lex, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			last.Else.Block = b
+			return first, nil
+		case next.Type == tokKeyword && next.Value == "if":
+			if depth++; depth+1 > g.limits.MaxNesting {
+				return nil, participle.Errorf(next.Pos, "blocks nested too deeply: more than %d levels, counting each else if as one (the limit is -max-nesting)", g.limits.MaxNesting)
+			}
+		default:
+			return nil, unexpected(next, `"if" or "{"`)
+		}
+	}
+}
+
+func (g *grammar) parseFor(lex *lexer.PeekingLexer, depth int) (Stmt, error) {
+	t := lex.Next() // "for"
+	v := lex.Peek()
+	if v.Type != tokIdent {
+		return nil, unexpected(v, "name")
+	}
+	lex.Next()
+	if in := lex.Peek(); in.Type != tokIdent || in.Value != "in" {
+		return nil, unexpected(in, `"in"`)
+	}
+	lex.Next()
+	lo, err := g.needExpr(lex)
+	if err != nil {
+		return nil, err
+	}
+	if dots := lex.Peek(); dots.Type != tokPunct || dots.Value != ".." {
+		return nil, unexpected(dots, `".."`)
+	}
+	lex.Next()
+	hi, err := g.needExpr(lex)
+	if err != nil {
+		return nil, err
+	}
+	body, err := g.parseBlock(lex, depth+1)
+	if err != nil {
+		return nil, err
+	}
+	return &ForStmt{Pos: Pos(t.Pos), Var: v.Value, Lo: lo, Hi: hi, Body: body}, nil
+}
+
+// parseReturn parses a return statement. It takes a value only when the
+// value starts on the line of "return": statements are not separated by
+// semicolons, and `return` alone must not swallow the next statement.
+func (g *grammar) parseReturn(lex *lexer.PeekingLexer) (Stmt, error) {
+	t := lex.Next()
+	r := &ReturnStmt{Pos: Pos(t.Pos)}
+	next := lex.Peek()
+	if next.EOF() || next.Pos.Line != t.Pos.Line || !startsExpr(next) {
+		return r, nil
+	}
+	v, err := g.parseExpr(lex)
+	if err != nil {
+		return nil, err
+	}
+	r.Value = v
+	return r, nil
+}
+
+// parseBlock parses Block = "{" (Stmt | ";")* "}" at nesting depth. (The
+// scanner has already bounded the nesting of braces; depth adds the
+// else-if chains.)
+func (g *grammar) parseBlock(lex *lexer.PeekingLexer, depth int) (*Block, error) {
+	open := lex.Peek()
+	if open.Type != tokPunct || open.Value != "{" {
+		return nil, unexpected(open, `"{"`)
+	}
+	lex.Next()
+	b := &Block{Pos: Pos(open.Pos)}
+	for {
+		t := lex.Peek()
+		if t.Type == tokPunct {
+			switch t.Value {
+			case ";":
+				lex.Next()
+				continue
+			case "}":
+				lex.Next()
+				b.Close = &RBrace{Pos: Pos(t.Pos), Brace: "}"}
+				return b, nil
+			}
+		}
+		s, err := g.parseStmt(lex, depth)
+		if err == participle.NextMatch {
+			return nil, unexpected(t, `"}"`)
+		}
+		if err != nil {
+			return nil, err
+		}
+		b.Stmts = append(b.Stmts, s)
+	}
+}
