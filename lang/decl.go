@@ -7,14 +7,6 @@ package lang
 // through the body interface with participle.ParseTypeWith, so that the
 // statements, most of a script, do not pay for participle's reflection.
 
-// declSyntax is the root of the participle grammar: one declaration.
-type declSyntax struct {
-	Decl declNode `parser:"@@"`
-}
-
-// declNode is one of the declaration syntaxes.
-type declNode interface{ decl() Item }
-
 type threadSyntax struct {
 	Pos  Pos
 	Name string `parser:"'thread' @Ident"`

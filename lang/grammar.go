@@ -27,7 +27,9 @@ import (
 // parser is built once per Limits value (see grammarFor).
 type grammar struct {
 	limits Limits
-	decls  *participle.Parser[declSyntax]
+	thread *participle.Parser[threadSyntax]
+	ops    *participle.Parser[opsSyntax]
+	fn     *participle.Parser[funcDeclSyntax]
 }
 
 var grammars sync.Map // Limits -> *grammar
@@ -38,16 +40,20 @@ func grammarFor(limits Limits) *grammar {
 		return g.(*grammar)
 	}
 	g := &grammar{limits: limits}
-	g.decls = participle.MustBuild[declSyntax](
+	opts := []participle.Option{
 		participle.Lexer(scriptLexer),
-		participle.Union[declNode](&threadSyntax{}, &opsSyntax{}, &funcDeclSyntax{}),
 		participle.ParseTypeWith(func(lex *lexer.PeekingLexer) (body, error) {
 			return g.parseBlock(lex, 1)
 		}),
 		// No backtracking: once a production has consumed a token it
 		// must match, so an error is reported where it is.
 		participle.UseLookahead(0),
-	)
+	}
+	// One parser per declaration: parseItem has seen the first token, and
+	// a participle union would build and discard a node per alternative.
+	g.thread = participle.MustBuild[threadSyntax](opts...)
+	g.ops = participle.MustBuild[opsSyntax](opts...)
+	g.fn = participle.MustBuild[funcDeclSyntax](opts...)
 	actual, _ := grammars.LoadOrStore(limits, g)
 	return actual.(*grammar)
 }
@@ -85,13 +91,21 @@ Arg = (<ident> "=")? Expr .
 // an ExpectDecl the message and "at" must be on the line of "expect"; a
 // call's "(" must be on the line of its name.
 func Grammar() string {
-	decls := grammarFor(DefaultLimits).decls.String()
-	_, decls, _ = strings.Cut(decls, "\n") // declSyntax = declNode .
-	_, decls, _ = strings.Cut(decls, "\n") // declNode = threadSyntax | ...
-	for _, n := range declNames {
-		decls = regexp.MustCompile(`\b`+n[0]+`\b`).ReplaceAllString(decls, n[1])
+	g := grammarFor(DefaultLimits)
+	var decls []string
+	seen := map[string]bool{}
+	for _, ebnf := range []string{g.thread.String(), g.ops.String(), g.fn.String()} {
+		for _, line := range strings.Split(ebnf, "\n") {
+			for _, n := range declNames {
+				line = regexp.MustCompile(`\b`+n[0]+`\b`).ReplaceAllString(line, n[1])
+			}
+			if name, _, _ := strings.Cut(line, " "); !seen[name] && name != "Block" {
+				seen[name] = true
+				decls = append(decls, line)
+			}
+		}
 	}
-	return fileEBNF + decls + "\n" + handWritten
+	return fileEBNF + strings.Join(decls, "\n") + "\n" + handWritten
 }
 
 // Parse parses a script within DefaultLimits. filename is used in
@@ -157,10 +171,19 @@ func (g *grammar) parseFile(lex *lexer.PeekingLexer) (*File, error) {
 // parseItem parses Item = ThreadDecl | OpsDecl | FuncDecl | ExpectDecl | Stmt .
 func (g *grammar) parseItem(lex *lexer.PeekingLexer) (Item, error) {
 	t := lex.Peek()
-	decl := false
 	switch {
-	case t.Type == tokKeyword && (t.Value == "thread" || t.Value == "func"):
-		decl = true
+	case t.Type == tokKeyword && t.Value == "thread":
+		d, err := g.thread.ParseFromLexer(lex, participle.AllowTrailing(true))
+		if err != nil {
+			return nil, err
+		}
+		return d.decl(), nil
+	case t.Type == tokKeyword && t.Value == "func":
+		d, err := g.fn.ParseFromLexer(lex, participle.AllowTrailing(true))
+		if err != nil {
+			return nil, err
+		}
+		return d.decl(), nil
 	case t.Type == tokKeyword && t.Value == "expect":
 		d := &ExpectDecl{}
 		if err := d.Parse(lex); err != nil {
@@ -174,15 +197,14 @@ func (g *grammar) parseItem(lex *lexer.PeekingLexer) (Item, error) {
 		lex.Next()
 		name := lex.Next()
 		brace := lex.Peek()
-		decl = name.Type == tokIdent && brace.Type == tokPunct && brace.Value == "{"
 		lex.LoadCheckpoint(cp)
-	}
-	if decl {
-		d, err := g.decls.ParseFromLexer(lex, participle.AllowTrailing(true))
-		if err != nil {
-			return nil, err
+		if name.Type == tokIdent && brace.Type == tokPunct && brace.Value == "{" {
+			d, err := g.ops.ParseFromLexer(lex, participle.AllowTrailing(true))
+			if err != nil {
+				return nil, err
+			}
+			return d.decl(), nil
 		}
-		return d.Decl.decl(), nil
 	}
 	s, err := g.parseStmt(lex, 0)
 	if err == participle.NextMatch {
