@@ -1,5 +1,7 @@
 package lang
 
+import "github.com/alecthomas/participle/v2/lexer"
+
 // ParseChunk parses one chunk of an interactive session (a line, a
 // multi-line block, or a loaded file) whose first line is line `line` of
 // filename, so that positions count on across the session as in one file.
@@ -7,27 +9,30 @@ package lang
 // not be a call, since the REPL echoes its value (inside blocks the rule of
 // Parse holds). Like Parse, it never panics; the error is an ErrorList.
 func ParseChunk(filename string, src []byte, line int) (f *File, err error) {
+	return DefaultLimits.ParseChunk(filename, src, line)
+}
+
+// ParseChunk parses a chunk of an interactive session within the limits l
+// (see the package ParseChunk).
+func (l Limits) ParseChunk(filename string, src []byte, line int) (f *File, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			f, err = nil, shiftErrors(internalError(filename, r), line)
 		}
 	}()
-	toks, err := scan(filename, src)
+	s := newScanner(filename, src, l)
+	s.line = max(line, 1)
+	lex, err := lexer.Upgrade(s)
 	if err != nil {
-		return nil, shiftErrors(err, line)
+		return nil, err
 	}
-	for i := range toks {
-		toks[i].Pos.Line += line - 1
-	}
-	f, err = parseTokens(toks)
+	f, err = parseTokens(grammarFor(l), lex)
 	if err != nil {
 		return nil, convertError(filename, err)
 	}
 	f.Name = filename
-	if n := len(toks); n > 0 {
-		f.End = Pos(toks[n-1].Pos)
-		f.End.Filename = filename
-	}
+	f.Comments = s.comments
+	f.End = s.pos()
 	// The static checks, without the top-level expression statements.
 	all := f.Items
 	var checked []Item
@@ -58,7 +63,3 @@ func shiftErrors(err error, line int) error {
 	}
 	return l
 }
-
-// Keywords returns the language's reserved words (for completion and
-// highlighting).
-func Keywords() []string { return append([]string(nil), keywords...) }

@@ -15,7 +15,7 @@ type threadSyntax struct {
 
 type opsSyntax struct {
 	Pos      Pos
-	Name     string       `parser:"'ops' @Ident '{'"`
+	Name     string        `parser:"'ops' @Ident '{'"`
 	Handlers []*funcSyntax `parser:"@@* '}'"`
 }
 
