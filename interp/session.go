@@ -300,10 +300,6 @@ func (s *Session) afterMain() {
 			return
 		}
 		s.settle()
-		if s.hung[t] {
-			t.done = true
-			s.newMain()
-		}
 	case t.done:
 		t.fr = t.fr[:0]
 		t.stack = t.stack[:0]
@@ -506,6 +502,12 @@ func (s *Session) settle() {
 	}
 	s.m.deadlock(&Result{}, stuck)
 	s.flush()
+	if s.hung[s.main] {
+		// The top-level thread hangs with its locks; the next input
+		// runs in a new one.
+		s.main.done = true
+		s.newMain()
+	}
 }
 
 // waitsFor reports whether t's wait-for chain reaches the task of target.

@@ -311,3 +311,25 @@ func TestSessionInterrupt(t *testing.T) {
 		t.Errorf("output:\n%s", out.String())
 	}
 }
+
+func TestSessionMainHangsWhileAThreadSteps(t *testing.T) {
+	var out bytes.Buffer
+	s := newTestSession(&out)
+	evalAll(t, s, "mm m", "file f", "thread t { mmap_write_lock(m); i_mmap_lock_write(f) }", "i_mmap_lock_write(f)")
+	s.Step("t", 1) // t holds the mmap lock
+	evalAll(t, s, "mmap_read_lock(m)")
+	// main waits for t, which may still run: no deadlock yet.
+	if strings.Contains(out.String(), "deadlock") {
+		t.Fatalf("early deadlock:\n%s", out.String())
+	}
+	s.Step("t", 1) // t waits for main: a cycle
+	if !strings.Contains(out.String(), "finding deadlock@") {
+		t.Fatalf("no deadlock:\n%s", out.String())
+	}
+	if err := s.Eval("x = 1"); err != nil {
+		t.Fatalf("the session did not go on: %v", err)
+	}
+	if s.Main().Name != "main#2" {
+		t.Errorf("top-level thread %s", s.Main().Name)
+	}
+}

@@ -37,7 +37,7 @@ func init() {
 			r.reset()
 			fmt.Fprintln(r.out, "a new session")
 		}},
-		{":load", "FILE", "run a script file in the session", (*repl).loadCmd},
+		{":load", "FILE", "run a script file's top-level code in the session; its threads wait for :step or :run", (*repl).loadCmd},
 		{":save", "FILE", "write the session as a script", (*repl).save},
 		{":quit", "", "leave (Ctrl-D too)", func(r *repl, _ []string) { r.quit = true }},
 	}
