@@ -18,4 +18,32 @@
 // Operations report failures as kernel errnos (Errno) or, for user accesses
 // the kernel would answer with a signal, as Signal values; bad input never
 // panics.
+//
+// # The VMA layer (Linux 6.18)
+//
+// VMAs merge and split by mm/vma.c's rules (vma.go): VMAMergeNewRange for
+// a new range (mmap, brk, mremap's copy), VMAModify/VMAModifyFlags for a
+// change to part of a VMA (mprotect, madvise), VMAExpand and VMAShrink.
+// Two VMAs may merge only with equal flags (VM_SOFTDIRTY aside), the same
+// struct file, contiguous pgoffs, compatible anon_vmas (the 6.16 rule, with
+// the 6.18.y fix for mremap's copied-from VMA), no VM_SPECIAL flag, and a
+// merge never deletes a VMA whose Ops has a close hook (VMOpsCloser).
+// Splits follow __split_vma (SplitVMA): with new_below the new struct is
+// the lower piece, so munmap and vma_modify always keep the original
+// struct as the piece inside the range, and the caller ->opens the new
+// pieces. anon_vmas form the kernel's fork hierarchy (rmap.go).
+//
+// Each syscall is a composition of exported steps named after the kernel
+// functions, so that a caller can put lock operations between them:
+//
+//   - munmap: VMSGatherMunmapVMAs (split at both ends, mark detached),
+//     VMAIterClear (out of the tree), VMSClearPTEs (unmap_vmas,
+//     free_pgtables, TLB flush), VMSCompleteMunmapVMAs (out of the rmap;
+//     the caller then runs ->close, remove_vma);
+//   - mmap: PrepareMmap (do_mmap's checks, address, MAP_FIXED unmap) then
+//     InsertVMA for a driver's mapping; MmapRegion for plain memory, which
+//     also merges (VMAMergeNewRange) and populates;
+//   - mprotect: MprotectFixup per VMA (VMAModifyFlags, ChangeProtection);
+//   - user faults: FindVMAForFault (ExpandStack for a growsdown VMA), then
+//     HandleFault.
 package mmcore

@@ -21,12 +21,17 @@ const (
 	EEXIST Errno = 17
 	ENODEV Errno = 19
 	EINVAL Errno = 22
+	// EOVERFLOW: mmap's pgoff + length wraps.
+	EOVERFLOW Errno = 75
+	// EOPNOTSUPP: an unknown flag with MAP_SHARED_VALIDATE.
+	EOPNOTSUPP Errno = 95
 )
 
 var errnoNames = map[Errno]string{
 	EPERM: "EPERM", ENOENT: "ENOENT", ENXIO: "ENXIO", EBADF: "EBADF",
 	EAGAIN: "EAGAIN", ENOMEM: "ENOMEM", EACCES: "EACCES", EFAULT: "EFAULT",
 	EBUSY: "EBUSY", EEXIST: "EEXIST", ENODEV: "ENODEV", EINVAL: "EINVAL",
+	EOVERFLOW: "EOVERFLOW", EOPNOTSUPP: "EOPNOTSUPP",
 }
 
 func (e Errno) Error() string {

@@ -12,35 +12,63 @@ type VMFlags uint64
 
 // vm_flags bits.
 const (
-	VM_NONE        VMFlags = 0
-	VM_READ        VMFlags = 0x00000001
-	VM_WRITE       VMFlags = 0x00000002
-	VM_EXEC        VMFlags = 0x00000004
-	VM_SHARED      VMFlags = 0x00000008
-	VM_MAYREAD     VMFlags = 0x00000010
-	VM_MAYWRITE    VMFlags = 0x00000020
-	VM_MAYEXEC     VMFlags = 0x00000040
-	VM_MAYSHARE    VMFlags = 0x00000080
-	VM_GROWSDOWN   VMFlags = 0x00000100
-	VM_PFNMAP      VMFlags = 0x00000400
-	VM_LOCKED      VMFlags = 0x00002000
-	VM_IO          VMFlags = 0x00004000
-	VM_SEQ_READ    VMFlags = 0x00008000
-	VM_RAND_READ   VMFlags = 0x00010000
-	VM_DONTCOPY    VMFlags = 0x00020000
-	VM_DONTEXPAND  VMFlags = 0x00040000
-	VM_LOCKONFAULT VMFlags = 0x00080000
-	VM_ACCOUNT     VMFlags = 0x00100000
-	VM_NORESERVE   VMFlags = 0x00200000
-	VM_HUGETLB     VMFlags = 0x00400000
-	VM_SYNC        VMFlags = 0x00800000
-	VM_ARCH_1      VMFlags = 0x01000000 // VM_PAT on x86
-	VM_WIPEONFORK  VMFlags = 0x02000000
-	VM_DONTDUMP    VMFlags = 0x04000000
-	VM_MIXEDMAP    VMFlags = 0x10000000
-	VM_HUGEPAGE    VMFlags = 0x20000000
-	VM_NOHUGEPAGE  VMFlags = 0x40000000
-	VM_MERGEABLE   VMFlags = 0x80000000
+	VM_NONE         VMFlags = 0
+	VM_READ         VMFlags = 0x00000001
+	VM_WRITE        VMFlags = 0x00000002
+	VM_EXEC         VMFlags = 0x00000004
+	VM_SHARED       VMFlags = 0x00000008
+	VM_MAYREAD      VMFlags = 0x00000010
+	VM_MAYWRITE     VMFlags = 0x00000020
+	VM_MAYEXEC      VMFlags = 0x00000040
+	VM_MAYSHARE     VMFlags = 0x00000080
+	VM_GROWSDOWN    VMFlags = 0x00000100
+	VM_UFFD_MISSING VMFlags = 0x00000200
+	VM_PFNMAP       VMFlags = 0x00000400
+	VM_UFFD_WP      VMFlags = 0x00001000
+	VM_LOCKED       VMFlags = 0x00002000
+	VM_IO           VMFlags = 0x00004000
+	VM_SEQ_READ     VMFlags = 0x00008000
+	VM_RAND_READ    VMFlags = 0x00010000
+	VM_DONTCOPY     VMFlags = 0x00020000
+	VM_DONTEXPAND   VMFlags = 0x00040000
+	VM_LOCKONFAULT  VMFlags = 0x00080000
+	VM_ACCOUNT      VMFlags = 0x00100000
+	VM_NORESERVE    VMFlags = 0x00200000
+	VM_HUGETLB      VMFlags = 0x00400000
+	VM_SYNC         VMFlags = 0x00800000
+	VM_ARCH_1       VMFlags = 0x01000000 // VM_PAT on x86
+	VM_WIPEONFORK   VMFlags = 0x02000000
+	VM_DONTDUMP     VMFlags = 0x04000000
+	// VM_SOFTDIRTY is bit 27 with CONFIG_MEM_SOFT_DIRTY (0 without it, as
+	// on the reference kernel: MM sets it only with Config.SoftDirty).
+	VM_SOFTDIRTY  VMFlags = 0x08000000
+	VM_MIXEDMAP   VMFlags = 0x10000000
+	VM_HUGEPAGE   VMFlags = 0x20000000
+	VM_NOHUGEPAGE VMFlags = 0x40000000
+	VM_MERGEABLE  VMFlags = 0x80000000
+	// x86 protection keys live in VM_HIGH_ARCH_0..3 (VM_PKEY_BIT0..3).
+	VM_PKEY_BIT0    VMFlags = 1 << 32
+	VM_PKEY_BIT1    VMFlags = 1 << 33
+	VM_PKEY_BIT2    VMFlags = 1 << 34
+	VM_PKEY_BIT3    VMFlags = 1 << 35
+	VM_SHADOW_STACK VMFlags = 1 << 37 // VM_HIGH_ARCH_5
+	VM_DROPPABLE    VMFlags = 1 << 40
+	VM_UFFD_MINOR   VMFlags = 1 << 41
+	VM_SEALED       VMFlags = 1 << 42
+
+	VM_PKEY_SHIFT = 32
+	VM_PKEY_MASK  = VM_PKEY_BIT0 | VM_PKEY_BIT1 | VM_PKEY_BIT2 | VM_PKEY_BIT3
+
+	// VM_STACK is VM_GROWSDOWN on x86 (no VM_GROWSUP).
+	VM_STACK = VM_GROWSDOWN
+	// VM_LOCKED_MASK is what munlock and fork clear.
+	VM_LOCKED_MASK = VM_LOCKED | VM_LOCKONFAULT
+	// VM_IGNORE_MERGE is the set of bits merging ignores: on 6.18 only
+	// VM_SOFTDIRTY (6.19 adds the "sticky" flags).
+	VM_IGNORE_MERGE = VM_SOFTDIRTY
+	// VM_DATA_DEFAULT_FLAGS is x86's VM_DATA_FLAGS_TSK_EXEC without
+	// READ_IMPLIES_EXEC: what brk gives the heap.
+	VM_DATA_DEFAULT_FLAGS = VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC
 
 	// VM_ACCESS_FLAGS are the bits that anon_vma reuse and x86's
 	// access_error treat as "access permissions".
@@ -66,7 +94,9 @@ var flagInfo = [...]struct {
 	{VM_MAYEXEC, "VM_MAYEXEC", "me"},
 	{VM_MAYSHARE, "VM_MAYSHARE", "ms"},
 	{VM_GROWSDOWN, "VM_GROWSDOWN", "gd"},
+	{VM_UFFD_MISSING, "VM_UFFD_MISSING", "um"},
 	{VM_PFNMAP, "VM_PFNMAP", "pf"},
+	{VM_UFFD_WP, "VM_UFFD_WP", "uw"},
 	{VM_LOCKED, "VM_LOCKED", "lo"},
 	{VM_IO, "VM_IO", "io"},
 	{VM_SEQ_READ, "VM_SEQ_READ", "sr"},
@@ -81,21 +111,36 @@ var flagInfo = [...]struct {
 	{VM_ARCH_1, "VM_ARCH_1", "ar"},
 	{VM_WIPEONFORK, "VM_WIPEONFORK", "wf"},
 	{VM_DONTDUMP, "VM_DONTDUMP", "dd"},
+	{VM_SOFTDIRTY, "VM_SOFTDIRTY", "sd"},
 	{VM_MIXEDMAP, "VM_MIXEDMAP", "mm"},
 	{VM_HUGEPAGE, "VM_HUGEPAGE", "hg"},
 	{VM_NOHUGEPAGE, "VM_NOHUGEPAGE", "nh"},
 	{VM_MERGEABLE, "VM_MERGEABLE", "mg"},
+	// the protection-key bits print nothing: smaps shows them as
+	// ProtectionKey
+	{VM_PKEY_BIT0, "VM_PKEY_BIT0", ""},
+	{VM_PKEY_BIT1, "VM_PKEY_BIT1", ""},
+	{VM_PKEY_BIT2, "VM_PKEY_BIT2", ""},
+	{VM_PKEY_BIT3, "VM_PKEY_BIT3", ""},
+	{VM_SHADOW_STACK, "VM_SHADOW_STACK", "ss"},
+	{VM_DROPPABLE, "VM_DROPPABLE", "dp"},
+	{VM_UFFD_MINOR, "VM_UFFD_MINOR", "ui"},
+	{VM_SEALED, "VM_SEALED", "sl"},
 }
 
 // Mnemonics returns the two-letter codes of /proc/pid/smaps' VmFlags line,
-// in the kernel's order (ascending bit). Bits mmcore does not name print
-// as "??", as the kernel does for bits it has no mnemonic for.
+// in the kernel's order (ascending bit), as fs/proc/task_mmu.c
+// show_smap_vma_flags prints them on x86-64 6.18 (with userfaultfd minor
+// faults, shadow stacks and pkeys configured). The pkey bits print nothing;
+// bits without a mnemonic print as "??", as the kernel does.
 func (f VMFlags) Mnemonics() []string {
 	out := make([]string, 0, bits.OnesCount64(uint64(f)))
 	rest := f
 	for _, fi := range flagInfo {
 		if f&fi.flag != 0 {
-			out = append(out, fi.mnemonic)
+			if fi.mnemonic != "" {
+				out = append(out, fi.mnemonic)
+			}
 			rest &^= fi.flag
 		}
 	}
@@ -144,7 +189,7 @@ func VMFlagNames() []string {
 // smaps mnemonic ("mm").
 func ParseVMFlag(s string) (VMFlags, bool) {
 	for _, fi := range flagInfo {
-		if s == fi.name || s == fi.mnemonic {
+		if s == fi.name || (fi.mnemonic != "" && s == fi.mnemonic) {
 			return fi.flag, true
 		}
 	}
@@ -160,6 +205,11 @@ const (
 	PROT_READ  Prot = 0x1
 	PROT_WRITE Prot = 0x2
 	PROT_EXEC  Prot = 0x4
+	PROT_SEM   Prot = 0x8
+	// PROT_GROWSDOWN/PROT_GROWSUP make mprotect extend the change to the
+	// start (end) of a growsdown (growsup) VMA.
+	PROT_GROWSDOWN Prot = 0x01000000
+	PROT_GROWSUP   Prot = 0x02000000
 )
 
 func (p Prot) String() string {
@@ -187,13 +237,21 @@ const (
 	MAP_TYPE            MapFlags = 0x0f
 	MAP_FIXED           MapFlags = 0x10
 	MAP_ANONYMOUS       MapFlags = 0x20
+	MAP_32BIT           MapFlags = 0x40
+	MAP_ABOVE4G         MapFlags = 0x80
 	MAP_GROWSDOWN       MapFlags = 0x0100
+	MAP_DENYWRITE       MapFlags = 0x0800
+	MAP_EXECUTABLE      MapFlags = 0x1000
 	MAP_LOCKED          MapFlags = 0x2000
 	MAP_NORESERVE       MapFlags = 0x4000
 	MAP_POPULATE        MapFlags = 0x8000
 	MAP_NONBLOCK        MapFlags = 0x10000
 	MAP_STACK           MapFlags = 0x20000
+	MAP_HUGETLB         MapFlags = 0x40000
+	MAP_SYNC            MapFlags = 0x80000
 	MAP_FIXED_NOREPLACE MapFlags = 0x100000
+	MAP_UNINITIALIZED   MapFlags = 0x4000000
+	MAP_HUGE_MASK       MapFlags = 0x3f << 26 // MAP_HUGE_SHIFT 26
 )
 
 // CalcVMFlags computes the vm_flags a new mapping starts with, as do_mmap

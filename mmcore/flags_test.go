@@ -93,7 +93,7 @@ func TestVMFlagsStrings(t *testing.T) {
 	if got := f.VmFlags(); got != "rd wr wf dd mm" {
 		t.Errorf("VmFlags = %q", got)
 	}
-	if got := (VM_READ | 1<<40).VmFlags(); got != "rd ??" {
+	if got := (VM_READ | 1<<43).VmFlags(); got != "rd ??" {
 		t.Errorf("unknown bit: %q", got)
 	}
 	// spot-check values against include/linux/mm.h

@@ -112,7 +112,7 @@ func runOps(t *testing.T, ops []byte) {
 		case 4: // split or zap
 			if v := m.VMALookup(pg(int(a))); v != nil {
 				if c%2 == 0 {
-					m.SplitVMA(v, pg(int(a)))
+					m.SplitVMA(v, pg(int(a)), false)
 				} else {
 					m.ZapRange(v, pg(int(a)), pg(int(a)+int(b)))
 				}

@@ -17,16 +17,30 @@ func (f VMFlags) Perms() string {
 	return Prot(f&VM_ACCESS_FLAGS).String() + share
 }
 
+// MapName is the name show_map_vma prints for the VMA: the file's; else
+// the VMA's Name; else "[heap]" when the VMA overlaps [start_brk, brk]
+// (vm_start <= brk && vm_end >= start_brk); else nothing.
+func (v *VMA) MapName() string {
+	switch {
+	case v.file != nil:
+		return v.file.Name
+	case v.Name != "":
+		return v.Name
+	case v.mm != nil && v.start <= v.mm.brk && v.end >= v.mm.startBrk:
+		return "[heap]"
+	}
+	return ""
+}
+
 // MapsLine is the VMA's /proc/pid/maps line without the newline:
 // "start-end perms offset name". The offset is vm_pgoff in bytes for file
 // mappings and 0 for anonymous ones, as show_map_vma prints it; the name
-// is the file's, else the VMA's Name, else nothing.
+// is MapName's.
 func (v *VMA) MapsLine() string {
 	var off uint64
-	name := v.Name
+	name := v.MapName()
 	if v.file != nil {
 		off = v.pgoff << PageShift
-		name = v.file.Name
 	}
 	s := fmt.Sprintf("%08x-%08x %s %08x", uint64(v.start), uint64(v.end), v.Flags.Perms(), off)
 	if name != "" {
@@ -43,22 +57,24 @@ func (v *VMA) VmFlagsLine() string { return "VmFlags: " + v.Flags.VmFlags() }
 // address order.
 func (m *MM) Maps() string {
 	var b strings.Builder
-	for _, v := range m.vmas {
+	m.vmas.all(func(v *VMA) bool {
 		b.WriteString(v.MapsLine())
 		b.WriteByte('\n')
-	}
+		return true
+	})
 	return b.String()
 }
 
 // Smaps returns, for each VMA, its MapsLine followed by its VmFlagsLine.
 func (m *MM) Smaps() string {
 	var b strings.Builder
-	for _, v := range m.vmas {
+	m.vmas.all(func(v *VMA) bool {
 		b.WriteString(v.MapsLine())
 		b.WriteByte('\n')
 		b.WriteString(v.VmFlagsLine())
 		b.WriteByte('\n')
-	}
+		return true
+	})
 	return b.String()
 }
 

@@ -1,9 +1,6 @@
 package mmcore
 
-import (
-	"iter"
-	"sort"
-)
+import "iter"
 
 // Config describes a simulated address space.
 type Config struct {
@@ -23,6 +20,18 @@ type Config struct {
 	// the cached pages of the surrounding 64 KiB block, as on the
 	// reference kernel).
 	NoFaultAround bool
+	// SoftDirty models CONFIG_MEM_SOFT_DIRTY: new mappings and brk growth
+	// get VM_SOFTDIRTY, which merging ignores. The reference kernel has it
+	// compiled out, so VM_SOFTDIRTY is 0 there and every bit counts.
+	SoftDirty bool
+	// NoPkeys models a CPU without protection keys: a PROT_EXEC-only
+	// mapping then gets no execute-only key. The reference machine has
+	// pkeys, so such a mapping carries pkey 1 (VM_PKEY_BIT0), which smaps
+	// prints as "ProtectionKey: 1" and merging compares like any flag.
+	NoPkeys bool
+	// StartBrk is mm->start_brk, the initial program break (and brk); zero
+	// means DefaultStartBrk. The kernel randomises it.
+	StartBrk Addr
 }
 
 // Defaults for Config.
@@ -40,6 +49,11 @@ const (
 	StackGuardGap Addr = 256 << PageShift
 	// FaultAroundBytes is fault_around_bytes.
 	FaultAroundBytes = 64 << 10
+	// DefaultStartBrk is the initial break when Config.StartBrk is zero.
+	DefaultStartBrk Addr = 0x555555560000
+	// StackRlimit is RLIMIT_STACK (8 MiB), the largest a growsdown VMA may
+	// grow to (acct_stack_growth).
+	StackRlimit Addr = 8 << 20
 )
 
 // MM is an mm_struct: an address space with its VMAs, page tables and TLB.
@@ -65,9 +79,17 @@ type MM struct {
 	mem           *Memory
 	pgd           *PageTable
 	nrPgtables    int
-	vmas          []*VMA // sorted by start, non-overlapping
+	vmas          vmaTree // sorted by start, non-overlapping (mm->mm_mt)
 	rss           RSS
 	nextID        uint64
+
+	softDirty  bool
+	noPkeys    bool
+	startBrk   Addr   // mm->start_brk
+	brk        Addr   // mm->brk
+	thpDisable uint64 // MMF_DISABLE_THP* bits set by prctl(PR_SET_THP_DISABLE)
+	// vm_stat_account's counters, in pages
+	totalVM, lockedVM, dataVM, stackVM, execVM uint64
 }
 
 // NewMM creates an empty address space (mm_alloc: the PGD is allocated
@@ -87,7 +109,17 @@ func NewMM(cfg Config) (*MM, error) {
 		maxMapCount:   cfg.MaxMapCount,
 		noFaultAround: cfg.NoFaultAround,
 		mem:           cfg.Memory,
+		softDirty:     cfg.SoftDirty,
+		noPkeys:       cfg.NoPkeys,
+		startBrk:      cfg.StartBrk,
 	}
+	if m.startBrk == 0 {
+		m.startBrk = DefaultStartBrk
+	}
+	if m.startBrk&^PageMask != 0 || m.startBrk >= m.taskSize {
+		return nil, errf("mm_alloc", EINVAL, "bad start_brk")
+	}
+	m.brk = m.startBrk
 	if m.mem == nil {
 		m.mem = NewMemory()
 	}
@@ -121,7 +153,16 @@ func (m *MM) Memory() *Memory { return m.mem }
 func (m *MM) PGD() *PageTable { return m.pgd }
 
 // MapCount is the number of VMAs (mm->map_count).
-func (m *MM) MapCount() int { return len(m.vmas) }
+func (m *MM) MapCount() int { return m.vmas.n }
+
+// MaxMapCount is vm.max_map_count for this MM.
+func (m *MM) MaxMapCount() int { return m.maxMapCount }
+
+// VMCounts returns mm->total_vm, locked_vm, data_vm, stack_vm and exec_vm
+// in pages, as vm_stat_account keeps them.
+func (m *MM) VMCounts() (total, locked, data, stack, exec uint64) {
+	return m.totalVM, m.lockedVM, m.dataVM, m.stackVM, m.execVM
+}
 
 // VMA is a vm_area_struct. Its range, pgoff, file and anon_vma change only
 // through MM methods, because the VMA tree and the rmap depend on them;
@@ -137,7 +178,9 @@ type VMA struct {
 	// plain anonymous and file mappings, which HandleFault serves. Splits
 	// copy it.
 	Ops any
-	// Name is shown in Maps for VMAs without a file ("[heap]", "[stack]").
+	// Name is shown in Maps for VMAs without a file ("[stack]", a
+	// driver's name). "[heap]" is not stored: Maps prints it for the VMAs
+	// that overlap [start_brk, brk], as show_map_vma does.
 	Name string
 
 	mm       *MM
@@ -147,8 +190,31 @@ type VMA struct {
 	file     *File
 	anonVMA  *AnonVMA
 	chain    []*AnonVMA // anon_vma_chain: own anon_vma first, then ancestors'
-	attached bool
+	attached bool       // vma_mark_attached / vma_mark_detached
+	linked   bool       // in the MM's tree
 	id       uint64
+}
+
+// VMOpsCloser is implemented by a VMA's Ops to tell mmcore whether the
+// driver has a vm_ops->close hook: a merge never deletes such a VMA
+// (can_merge_remove_vma). Ops that do not implement it count as having one,
+// so a driver VMA is never silently merged away.
+type VMOpsCloser interface{ HasClose() bool }
+
+// VMOpsMaySplit is implemented by a VMA's Ops that has vm_ops->may_split:
+// __split_vma asks it first and fails with its error.
+type VMOpsMaySplit interface {
+	MaySplit(v *VMA, addr Addr) error
+}
+
+func vmaHasClose(v *VMA) bool {
+	if v.Ops == nil {
+		return false
+	}
+	if c, ok := v.Ops.(VMOpsCloser); ok {
+		return c.HasClose()
+	}
+	return true
 }
 
 // MM is the VMA's address space (vm_mm).
@@ -178,10 +244,17 @@ func (v *VMA) AnonVMA() *AnonVMA { return v.anonVMA }
 // on its anon_vma chain (inherited through fork); merges treat it apart.
 func (v *VMA) ForkChild() bool { return v.anonVMA != nil && len(v.chain) > 1 }
 
-// Attached reports whether the VMA is in its MM's tree. A VMA removed by
-// munmap stays a valid struct but is detached, so a caller that still uses
-// it can be told it uses an unmapped VMA.
+// Attached reports whether the VMA is attached (vma_mark_attached): in its
+// MM's tree and not being removed. A VMA removed by munmap or merged away
+// stays a valid struct but is detached, so a caller that still uses it can
+// be told it uses an unmapped (in the kernel: freed) VMA. Between
+// VMSGatherMunmapVMAs and VMAIterClear a VMA is detached but still in the
+// tree, as in the kernel.
 func (v *VMA) Attached() bool { return v.attached }
+
+// ProtectionKey is the VMA's x86 protection key (vma_pkey), what smaps
+// prints as ProtectionKey.
+func (v *VMA) ProtectionKey() int { return int(v.Flags & VM_PKEY_MASK >> VM_PKEY_SHIFT) }
 
 // ID is a creation sequence number, unique within the MM, for reports.
 func (v *VMA) ID() uint64 { return v.id }
@@ -201,18 +274,10 @@ func (v *VMA) String() string {
 
 // --- the VMA tree -------------------------------------------------------
 
-// index of the first VMA with end > addr
-func (m *MM) search(addr Addr) int {
-	return sort.Search(len(m.vmas), func(i int) bool { return m.vmas[i].end > addr })
-}
-
 // FindVMA returns the VMA containing addr or, failing that, the first one
 // above it (find_vma); nil if there is none.
 func (m *MM) FindVMA(addr Addr) *VMA {
-	if i := m.search(addr); i < len(m.vmas) {
-		return m.vmas[i]
-	}
-	return nil
+	return m.vmas.at(m.vmas.seek(addr))
 }
 
 // VMALookup returns the VMA containing addr, or nil (vma_lookup).
@@ -234,39 +299,28 @@ func (m *MM) FindVMAIntersection(start, end Addr) *VMA {
 
 // FindVMAPrev returns FindVMA(addr) and the VMA before it (find_vma_prev).
 func (m *MM) FindVMAPrev(addr Addr) (v, prev *VMA) {
-	i := m.search(addr)
-	if i > 0 {
-		prev = m.vmas[i-1]
-	}
-	if i < len(m.vmas) {
-		v = m.vmas[i]
-	}
-	return v, prev
-}
-
-func (m *MM) indexOf(v *VMA) int {
-	if !v.attached || v.mm != m {
-		return -1
-	}
-	i := m.search(v.start)
-	if i < len(m.vmas) && m.vmas[i] == v {
-		return i
-	}
-	return -1
+	c := m.vmas.seek(addr)
+	return m.vmas.at(c), m.vmas.at(m.vmas.prev(c))
 }
 
 // PrevVMA returns the VMA before v in the tree (vma_prev), or nil.
 func (m *MM) PrevVMA(v *VMA) *VMA {
-	if i := m.indexOf(v); i > 0 {
-		return m.vmas[i-1]
+	if v == nil || !v.linked || v.mm != m {
+		return nil
+	}
+	if c, ok := m.vmas.find(v); ok {
+		return m.vmas.at(m.vmas.prev(c))
 	}
 	return nil
 }
 
 // NextVMA returns the VMA after v in the tree (vma_next), or nil.
 func (m *MM) NextVMA(v *VMA) *VMA {
-	if i := m.indexOf(v); i >= 0 && i+1 < len(m.vmas) {
-		return m.vmas[i+1]
+	if v == nil || !v.linked || v.mm != m {
+		return nil
+	}
+	if c, ok := m.vmas.find(v); ok {
+		return m.vmas.at(m.vmas.next(c))
 	}
 	return nil
 }
@@ -304,8 +358,21 @@ func (m *MM) NewVMA(start, end Addr, flags VMFlags, file *File, pgoff uint64) (*
 	if err := m.checkRange("vm_area_alloc", start, end); err != nil {
 		return nil, err
 	}
+	return m.vmAreaAlloc(start, end, flags, file, pgoff), nil
+}
+
+func (m *MM) vmAreaAlloc(start, end Addr, flags VMFlags, file *File, pgoff uint64) *VMA {
 	m.nextID++
-	return &VMA{mm: m, start: start, end: end, Flags: flags, file: file, pgoff: pgoff, id: m.nextID}, nil
+	return &VMA{mm: m, start: start, end: end, Flags: flags, file: file, pgoff: pgoff, id: m.nextID}
+}
+
+// vmAreaDup copies v's fields into a new, detached struct (vm_area_dup):
+// the anon_vma pointer is copied, the anon_vma chain is not (the caller
+// clones it), the checker's lock state starts empty.
+func (m *MM) vmAreaDup(v *VMA) *VMA {
+	m.nextID++
+	return &VMA{mm: m, start: v.start, end: v.end, pgoff: v.pgoff, Flags: v.Flags, Ops: v.Ops,
+		Name: v.Name, file: v.file, anonVMA: v.anonVMA, id: m.nextID}
 }
 
 func (m *MM) checkRange(op string, start, end Addr) error {
@@ -324,14 +391,15 @@ func (m *MM) checkRange(op string, start, end Addr) error {
 // file's i_mmap; the anon_vma's list if it has one) (vma_link). It fails
 // with EEXIST if the range overlaps an attached VMA, EINVAL if the VMA
 // belongs to another MM, is attached already or has a bad range, and
-// ENOMEM beyond max_map_count. It never merges: the merge of a new range
-// with its neighbours (vma_merge_new_range) belongs in front of this call.
+// ENOMEM beyond max_map_count. It never merges: Mmap tries
+// vma_merge_new_range first; a driver's mmap path (PrepareMmap, the
+// driver's hook, InsertVMA) links the new VMA as it is.
 func (m *MM) InsertVMA(v *VMA) error {
 	const op = "vma_link"
 	switch {
 	case v == nil || v.mm != m:
 		return errf(op, EINVAL, "VMA of another mm")
-	case v.attached:
+	case v.attached || v.linked:
 		return errf(op, EINVAL, "VMA already attached")
 	}
 	if err := m.checkRange(op, v.start, v.end); err != nil {
@@ -340,18 +408,19 @@ func (m *MM) InsertVMA(v *VMA) error {
 	if m.FindVMAIntersection(v.start, v.end) != nil {
 		return errf(op, EEXIST, "range "+v.start.String()+"-"+v.end.String()+" overlaps a VMA")
 	}
-	if len(m.vmas) >= m.maxMapCount {
+	if m.vmas.n >= m.maxMapCount {
 		return errf(op, ENOMEM, "max_map_count reached")
 	}
 	m.link(v)
+	m.vmStatAccount(v.Flags, int64(v.Pages()))
 	return nil
 }
 
+// link puts v into the tree, the file's i_mmap and its anon_vmas' trees and
+// marks it attached (vma_iter_store_new + vma_link_file + the rmap).
 func (m *MM) link(v *VMA) {
-	i := m.search(v.start)
-	m.vmas = append(m.vmas, nil)
-	copy(m.vmas[i+1:], m.vmas[i:])
-	m.vmas[i] = v
+	m.vmas.insert(v)
+	v.linked = true
 	v.attached = true
 	if v.file != nil {
 		v.file.mapping.imapInsert(v)
@@ -361,126 +430,119 @@ func (m *MM) link(v *VMA) {
 	}
 }
 
-// detach removes v from the tree and the rmap (vma_iter_clear +
-// unlink_file_vma + unlink_anon_vmas). The struct stays valid.
-func (m *MM) detach(v *VMA) {
-	if i := m.indexOf(v); i >= 0 {
-		m.vmas = append(m.vmas[:i], m.vmas[i+1:]...)
+// treeRemove takes v out of the tree only (vma_iter_clear): it stays in
+// the rmap until unlinked.
+func (m *MM) treeRemove(v *VMA) {
+	if c, ok := m.vmas.find(v); ok && v.linked {
+		m.vmas.remove(c)
 	}
+	v.linked = false
+}
+
+// detach removes v from the tree and the rmap (vma_iter_clear +
+// unlink_file_vma + unlink_anon_vmas) and marks it detached. The struct
+// stays valid.
+func (m *MM) detach(v *VMA) {
+	m.treeRemove(v)
 	v.attached = false
 	if v.file != nil {
 		v.file.mapping.imapRemove(v)
 	}
-	for _, av := range v.chain {
-		av.unlink(v)
-	}
-	v.chain = nil
-	v.anonVMA = nil
+	unlinkAnonVMAs(v)
 }
 
 // DetachVMA removes v from the tree and rmap without touching its page
 // tables (for callers composing their own unmap); Munmap is the whole
 // operation. The struct stays valid and Attached reports false.
 func (m *MM) DetachVMA(v *VMA) error {
-	if m.indexOf(v) < 0 {
+	if v == nil || v.mm != m || !v.linked {
 		return errf("vma_detach", EINVAL, "VMA not attached to this mm")
 	}
+	m.vmStatAccount(v.Flags, -int64(v.Pages()))
 	m.detach(v)
 	return nil
 }
 
-// SplitVMA splits v at addr (__split_vma): v keeps [start, addr) and the
-// returned new VMA gets [addr, end) with the same flags, file, ops and
-// anon_vma and its pgoff advanced. The file's i_mmap holds both halves.
-// The caller runs vm_ops->open on the new VMA if it must. It fails with
-// EINVAL if addr is unaligned or not strictly inside v, or v is detached,
-// and ENOMEM at max_map_count.
-func (m *MM) SplitVMA(v *VMA, addr Addr) (*VMA, error) {
-	if v != nil && m.indexOf(v) >= 0 && len(m.vmas) >= m.maxMapCount {
+// setRange is vma_set_range, keeping i_mmap ordered: vma_prepare takes the
+// VMA out of the file's interval tree and vma_complete puts it back.
+func (m *MM) setRange(v *VMA, start, end Addr, pgoff uint64) {
+	if v.linked && v.file != nil && (v.pgoff != pgoff || v.start != start) {
+		v.file.mapping.imapRemove(v)
+		v.start, v.end, v.pgoff = start, end, pgoff
+		v.file.mapping.imapInsert(v)
+		return
+	}
+	v.start, v.end, v.pgoff = start, end, pgoff
+}
+
+// SplitVMA splits v at addr (split_vma). With newBelow false, v keeps
+// [start, addr) and the returned new VMA gets [addr, end); with newBelow
+// true the new VMA gets [start, addr) and v keeps [addr, end), as
+// __split_vma's new_below does (munmap and vma_modify split the start of a
+// range that way, so the original struct is always the piece inside the
+// range). The new VMA has the same flags, file, ops and anon_vma chain and
+// the right pgoff; the file's i_mmap holds both. The caller runs
+// vm_ops->open on the new VMA, as __split_vma does. It fails with EINVAL
+// if addr is unaligned or not strictly inside v, or v is detached, ENOMEM
+// at max_map_count, and with the error of the Ops' MaySplit.
+func (m *MM) SplitVMA(v *VMA, addr Addr, newBelow bool) (*VMA, error) {
+	if v != nil && v.linked && v.mm == m && m.vmas.n >= m.maxMapCount {
 		return nil, errf("split_vma", ENOMEM, "max_map_count reached")
 	}
-	return m.splitVMA(v, addr)
+	return m.splitVMA(v, addr, newBelow)
 }
 
 // splitVMA is __split_vma: callers that checked map_count for the whole
 // operation (munmap) split without the per-split check.
-func (m *MM) splitVMA(v *VMA, addr Addr) (*VMA, error) {
-	const op = "split_vma"
+func (m *MM) splitVMA(v *VMA, addr Addr, newBelow bool) (*VMA, error) {
+	const op = "__split_vma"
 	switch {
-	case v == nil || m.indexOf(v) < 0:
+	case v == nil || v.mm != m || !v.linked:
 		return nil, errf(op, EINVAL, "VMA not attached to this mm")
 	case !addr.PageAligned() || addr <= v.start || addr >= v.end:
 		return nil, errf(op, EINVAL, "split address "+addr.String()+" not inside the VMA")
 	}
-	m.nextID++
-	nv := &VMA{
-		mm: m, start: addr, end: v.end, pgoff: v.PgoffOf(addr),
-		Flags: v.Flags, Ops: v.Ops, Name: v.Name, file: v.file,
-		anonVMA: v.anonVMA, chain: append([]*AnonVMA(nil), v.chain...), id: m.nextID,
+	if s, ok := v.Ops.(VMOpsMaySplit); ok {
+		if err := s.MaySplit(v, addr); err != nil {
+			return nil, err
+		}
 	}
-	v.end = addr // v's i_mmap key (pgoff, start) is unchanged
+	nv := m.vmAreaDup(v)
+	if newBelow {
+		nv.end = addr
+	} else {
+		nv.start = addr
+		nv.pgoff = v.PgoffOf(addr)
+	}
+	anonVMAClone(nv, v)
+	// the original shrinks first, so that the tree never holds an overlap
+	if newBelow {
+		m.setRange(v, addr, v.end, v.PgoffOf(addr))
+	} else {
+		v.end = addr // v's i_mmap key (pgoff, start) is unchanged
+	}
 	m.link(nv)
 	return nv, nil
 }
 
-// --- anon_vma -----------------------------------------------------------
+// --- vm_stat_account -----------------------------------------------------
 
-// PrepareAnonVMA gives v an anon_vma if it has none (anon_vma_prepare). As
-// the kernel does, it first tries to reuse the anon_vma of an adjacent VMA
-// that could later merge with v (find_mergeable_anon_vma, next then prev),
-// and allocates a new one otherwise. created reports that a new anon_vma
-// was allocated (which the kernel does under mm->page_table_lock and the
-// anon_vma lock).
-func (m *MM) PrepareAnonVMA(v *VMA) (av *AnonVMA, created bool) {
-	if v.anonVMA != nil {
-		return v.anonVMA, false
-	}
-	if av = m.findMergeableAnonVMA(v); av == nil {
-		m.nextID++
-		av = &AnonVMA{ID: m.nextID}
-		av.Root = av
-		created = true
-	}
-	v.anonVMA = av
-	v.chain = []*AnonVMA{av}
-	if v.attached {
-		av.vmas = append(av.vmas, v)
-	}
-	return av, created
+func isExecMapping(f VMFlags) bool  { return f&(VM_WRITE|VM_EXEC|VM_STACK) == VM_EXEC }
+func isStackMapping(f VMFlags) bool { return f&VM_STACK == VM_STACK }
+func isDataMapping(f VMFlags) bool {
+	return f&(VM_WRITE|VM_SHARED|VM_STACK) == VM_WRITE
 }
 
-// anonVMACompatible: a ends where b starts and they could merge but for
-// their access flags (anon_vma_compatible).
-func anonVMACompatible(a, b *VMA) bool {
-	return a.end == b.start && a.file == b.file &&
-		(a.Flags^b.Flags)&^VM_ACCESS_FLAGS == 0 &&
-		b.pgoff == a.pgoff+a.Pages()
-}
-
-// reusableAnonVMA: old's anon_vma may be shared if old is not a fork child.
-func reusableAnonVMA(old, a, b *VMA) *AnonVMA {
-	if anonVMACompatible(a, b) && old.anonVMA != nil && len(old.chain) == 1 {
-		return old.anonVMA
+// vmStatAccount is vm_stat_account: total_vm and the exec/stack/data
+// split that may_expand_vm and /proc/pid/status read.
+func (m *MM) vmStatAccount(f VMFlags, pages int64) {
+	m.totalVM = uint64(int64(m.totalVM) + pages)
+	switch {
+	case isExecMapping(f):
+		m.execVM = uint64(int64(m.execVM) + pages)
+	case isStackMapping(f):
+		m.stackVM = uint64(int64(m.stackVM) + pages)
+	case isDataMapping(f):
+		m.dataVM = uint64(int64(m.dataVM) + pages)
 	}
-	return nil
-}
-
-func (m *MM) findMergeableAnonVMA(v *VMA) *AnonVMA {
-	var next, prev *VMA
-	if v.attached {
-		next, prev = m.NextVMA(v), m.PrevVMA(v)
-	} else {
-		next, prev = m.FindVMAPrev(v.start)
-	}
-	if next != nil {
-		if av := reusableAnonVMA(next, v, next); av != nil {
-			return av
-		}
-	}
-	if prev != nil {
-		if av := reusableAnonVMA(prev, prev, v); av != nil {
-			return av
-		}
-	}
-	return nil
 }

@@ -58,41 +58,153 @@ func (m *MM) GetUnmappedArea(hint Addr, length uint64) (Addr, error) {
 }
 
 // findGap searches [low, high) for a free range of n bytes, from the top
-// (returning the highest fit) or from the bottom (the lowest).
+// (returning the highest fit) or from the bottom (the lowest), walking the
+// VMA tree from the end it starts at (vm_unmapped_area).
 func (m *MM) findGap(low, high, n Addr, topDown bool) (Addr, bool) {
 	if high <= low || high-low < n {
 		return 0, false
 	}
-	gap := func(k int) (Addr, Addr) { // the gap below vmas[k]
-		gs, ge := Addr(0), m.taskSize
-		if k > 0 {
-			gs = m.vmas[k-1].end
+	t := &m.vmas
+	// the gap below the VMA at c (c past the end: below TASK_SIZE)
+	gap := func(c vmaCursor) (gs, ge Addr, prev *VMA) {
+		gs, ge = 0, m.taskSize
+		prev = t.at(t.prev(c))
+		if prev != nil {
+			gs = prev.end
 		}
-		if k < len(m.vmas) {
-			ge = vmStartGap(m.vmas[k])
+		if v := t.at(c); v != nil {
+			ge = vmStartGap(v)
 		}
-		return max(gs, low), min(ge, high)
+		return max(gs, low), min(ge, high), prev
 	}
 	if topDown {
-		for k := len(m.vmas); k >= 0; k-- {
-			gs, ge := gap(k)
+		for c := t.seek(high); ; c = t.prev(c) {
+			gs, ge, prev := gap(c)
 			if ge > gs && ge-gs >= n {
 				return ge - n, true
 			}
-			if k > 0 && m.vmas[k-1].end <= low {
-				break
+			if prev == nil || prev.end <= low {
+				return 0, false
 			}
 		}
-		return 0, false
 	}
-	for k := 0; k <= len(m.vmas); k++ {
-		gs, ge := gap(k)
+	for c := t.seek(low); ; c = t.next(c) {
+		gs, ge, _ := gap(c)
 		if ge > gs && ge-gs >= n {
 			return gs, true
 		}
+		if t.at(c) == nil || t.at(c).end >= high {
+			return 0, false
+		}
 	}
-	return 0, false
 }
+
+// mmapArgs is what do_mmap has decided before mmap_region runs.
+type mmapArgs struct {
+	addr     Addr
+	len      uint64
+	vmflags  VMFlags
+	file     *File
+	pgoff    uint64
+	populate bool
+}
+
+// doMmap validates mmap's arguments and computes the flags, pgoff and
+// address as do_mmap does, in the kernel's order (so the first failing
+// check decides the errno).
+func (m *MM) doMmap(addr Addr, length uint64, prot Prot, flags MapFlags, file *File, pgoff uint64) (mmapArgs, error) {
+	const op = "do_mmap"
+	var a mmapArgs
+	if length == 0 {
+		return a, errf(op, EINVAL, "zero length")
+	}
+	// mmap ignores prot bits it does not know (only mprotect validates)
+	prot &= PROT_READ | PROT_WRITE | PROT_EXEC
+	if flags&MAP_ANONYMOUS != 0 {
+		file = nil
+	} else if file == nil {
+		return a, errf(op, EBADF, "no file for a non-anonymous mapping")
+	}
+	if flags&MAP_FIXED_NOREPLACE != 0 {
+		flags |= MAP_FIXED // "force arch specific MAP_FIXED handling"
+	}
+	if flags&MAP_FIXED == 0 && addr != 0 && addr < MmapMinAddr {
+		addr = MmapMinAddr // round_hint_to_min
+	}
+	l, ok := pageAlignLen(length)
+	if !ok {
+		return a, errf(op, ENOMEM, "length overflows")
+	}
+	if pgoff+l>>PageShift < pgoff {
+		return a, errf(op, EOVERFLOW, "file offset overflows")
+	}
+	if m.vmas.n > m.maxMapCount {
+		return a, errf(op, ENOMEM, "max_map_count exceeded")
+	}
+	// __get_unmapped_area
+	var err error
+	if l > uint64(m.taskSize) {
+		return a, errf(op, ENOMEM, "length beyond TASK_SIZE")
+	}
+	if flags&MAP_FIXED != 0 {
+		switch {
+		case addr > m.taskSize-Addr(l):
+			return a, errf(op, ENOMEM, "MAP_FIXED range beyond TASK_SIZE")
+		case !addr.PageAligned():
+			return a, errf(op, EINVAL, "MAP_FIXED address not page aligned")
+		case addr < MmapMinAddr:
+			return a, errf(op, EPERM, "MAP_FIXED below mmap_min_addr")
+		}
+	} else if addr, err = m.GetUnmappedArea(addr, l); err != nil {
+		return a, err
+	}
+	if flags&MAP_FIXED_NOREPLACE != 0 && m.FindVMAIntersection(addr, addr+Addr(l)) != nil {
+		return a, errf(op, EEXIST, "MAP_FIXED_NOREPLACE over an existing mapping")
+	}
+	if flags&MAP_TYPE == MAP_SHARED_VALIDATE && flags&^mapSharedValidateMask != 0 {
+		return a, errf(op, EOPNOTSUPP, "unknown flag with MAP_SHARED_VALIDATE")
+	}
+	vmflags, err := CalcVMFlags(prot, flags, file)
+	if err != nil {
+		return a, err
+	}
+	if prot == PROT_EXEC && !m.noPkeys {
+		vmflags |= execOnlyPkey // execute_only_pkey
+	}
+	if vmflags&VM_GROWSDOWN != 0 && (file != nil || vmflags&VM_SHARED != 0) {
+		return a, errf(op, EINVAL, "MAP_GROWSDOWN on a file or shared mapping")
+	}
+	switch {
+	case file != nil:
+	case vmflags&VM_SHARED != 0:
+		pgoff = 0
+	default:
+		pgoff = uint64(addr) >> PageShift
+	}
+	if m.softDirty {
+		vmflags |= VM_SOFTDIRTY // __mmap_complete sets it on every new mapping
+	}
+	a = mmapArgs{addr: addr, len: l, vmflags: vmflags, file: file, pgoff: pgoff,
+		populate: vmflags&VM_LOCKED != 0 || flags&(MAP_POPULATE|MAP_NONBLOCK) == MAP_POPULATE}
+	return a, nil
+}
+
+// execOnlyPkey is the protection key x86 gives PROT_EXEC-only mappings
+// (mm->context.execute_only_pkey, key 1 on a fresh mm).
+const execOnlyPkey = VM_PKEY_BIT0
+
+// mapSharedValidateMask is LEGACY_MAP_MASK plus the flags that need
+// MAP_SHARED_VALIDATE: what do_mmap accepts with it.
+// MAP_FIXED_NOREPLACE is let through here (do_mmap has already turned it
+// into MAP_FIXED).
+const mapSharedValidateMask = MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS | MAP_DENYWRITE |
+	MAP_EXECUTABLE | MAP_UNINITIALIZED | MAP_GROWSDOWN | MAP_LOCKED | MAP_NORESERVE |
+	MAP_POPULATE | MAP_NONBLOCK | MAP_STACK | MAP_HUGETLB | MAP_32BIT | MAP_ABOVE4G |
+	MAP_HUGE_MASK | MAP_FIXED_NOREPLACE
+
+// accountableMapping: private writable memory without MAP_NORESERVE is
+// charged against the commit limit and gets VM_ACCOUNT.
+func accountableMapping(f VMFlags) bool { return f&(VM_NORESERVE|VM_SHARED|VM_WRITE) == VM_WRITE }
 
 // PrepareMmap does the first half of mmap (do_mmap up to the point where
 // f_op->mmap runs): it validates the arguments, computes the flags,
@@ -102,99 +214,120 @@ func (m *MM) findGap(low, high, n Addr, topDown bool) (Addr, bool) {
 // (which may set flags or install pages), then attach it with InsertVMA,
 // or discard it with UnmapRegion. file is ignored for MAP_ANONYMOUS; a
 // shared anonymous mapping gets a fresh shmem file, as shmem_zero_setup
-// gives it.
+// gives it. This path never merges (a driver's VMA is linked as it is);
+// Mmap is the whole syscall for plain memory.
 //
 // Errors are mmap(2)'s: EINVAL (zero length, unaligned MAP_FIXED address,
 // bad map type), EBADF (no file and not anonymous), EACCES/EPERM (file
 // mode, see CalcVMFlags), ENOMEM (no room, beyond TASK_SIZE or
 // max_map_count), EPERM (MAP_FIXED below mmap_min_addr), EEXIST
-// (MAP_FIXED_NOREPLACE over a mapping).
+// (MAP_FIXED_NOREPLACE over a mapping), EOVERFLOW (pgoff + length wraps),
+// EOPNOTSUPP (unknown flag with MAP_SHARED_VALIDATE).
 func (m *MM) PrepareMmap(addr Addr, length uint64, prot Prot, flags MapFlags, file *File, pgoff uint64) (*VMA, []*VMA, error) {
-	const op = "mmap"
-	if length == 0 {
-		return nil, nil, errf(op, EINVAL, "zero length")
-	}
-	l, ok := pageAlignLen(length)
-	if !ok {
-		return nil, nil, errf(op, ENOMEM, "length overflows")
-	}
-	if pgoff+l>>PageShift < pgoff {
-		return nil, nil, errf(op, EINVAL, "file offset overflows")
-	}
-	anon := flags&MAP_ANONYMOUS != 0
-	if anon {
-		file = nil
-	} else if file == nil {
-		return nil, nil, errf(op, EBADF, "no file for a non-anonymous mapping")
-	}
-	vmflags, err := CalcVMFlags(prot, flags, file)
+	a, err := m.doMmap(addr, length, prot, flags, file, pgoff)
 	if err != nil {
 		return nil, nil, err
 	}
-	if flags&MAP_FIXED_NOREPLACE != 0 {
-		flags |= MAP_FIXED
-	}
-	if flags&MAP_FIXED != 0 {
-		switch {
-		case !addr.PageAligned():
-			return nil, nil, errf(op, EINVAL, "MAP_FIXED address not page aligned")
-		case addr+Addr(l) < addr || addr+Addr(l) > m.taskSize:
-			return nil, nil, errf(op, ENOMEM, "MAP_FIXED range beyond TASK_SIZE")
-		case addr < MmapMinAddr:
-			return nil, nil, errf(op, EPERM, "MAP_FIXED below mmap_min_addr")
-		}
-		if flags&MAP_FIXED_NOREPLACE != 0 && m.FindVMAIntersection(addr, addr+Addr(l)) != nil {
-			return nil, nil, errf(op, EEXIST, "MAP_FIXED_NOREPLACE over an existing mapping")
-		}
-	} else {
-		if addr != 0 && addr < MmapMinAddr {
-			addr = MmapMinAddr // round_hint_to_min
-		}
-		if addr, err = m.GetUnmappedArea(addr, l); err != nil {
-			return nil, nil, err
-		}
-	}
-	if len(m.vmas) > m.maxMapCount {
-		return nil, nil, errf(op, ENOMEM, "max_map_count reached")
-	}
-	end := addr + Addr(l)
-	switch {
-	case file != nil:
-	case vmflags&VM_SHARED != 0 || flags&MAP_TYPE != MAP_PRIVATE:
-		file = NewFile("/dev/zero (deleted)", l>>PageShift)
-		file.shmem = true
-		file.mapping.shmem = true
-		pgoff = 0
-	default:
-		pgoff = uint64(addr) >> PageShift
-	}
 	var unmapped []*VMA
-	if flags&MAP_FIXED != 0 {
-		if unmapped, err = m.Munmap(addr, l); err != nil {
+	if flags&(MAP_FIXED|MAP_FIXED_NOREPLACE) != 0 {
+		if unmapped, err = m.Munmap(a.addr, a.len); err != nil {
 			return nil, nil, err
 		}
 	}
-	v, err := m.NewVMA(addr, end, vmflags, file, pgoff)
-	if err != nil {
-		return nil, unmapped, err
+	if accountableMapping(a.vmflags) {
+		a.vmflags |= VM_ACCOUNT
 	}
+	v := m.vmAreaAlloc(a.addr, a.addr+Addr(a.len), a.vmflags, a.file, a.pgoff)
+	m.shmemZeroSetup(v)
 	return v, unmapped, nil
 }
 
-// Mmap is mmap(2) on the data side: PrepareMmap, InsertVMA and, for
-// MAP_POPULATE, Populate. VMAs are not merged yet.
+// shmemZeroSetup gives a shared anonymous VMA its own shmem file
+// (shmem_zero_setup): two such mappings never share a file, so they never
+// merge.
+func (m *MM) shmemZeroSetup(v *VMA) {
+	if v.file == nil && v.Flags&VM_SHARED != 0 {
+		f := NewFile("/dev/zero (deleted)", v.Pages())
+		f.shmem = true
+		f.mapping.shmem = true
+		v.file = f
+		v.pgoff = 0
+	}
+}
+
+// Mmap is mmap(2) on the data side (do_mmap + mmap_region + mm_populate)
+// and returns the VMA that covers the new range: a neighbour it merged
+// into, or a new VMA. The steps are mmap_region's: gather and split what a
+// MAP_FIXED mapping replaces (VMSGatherMunmapVMAs), clear its page tables
+// and run its close hooks (vms_clean_up_area: the VMAs are returned by
+// MmapRegion for that), try vma_merge_new_range with the neighbours,
+// otherwise allocate and link a new VMA, then free the replaced VMAs
+// (vms_complete_munmap_vmas). MAP_POPULATE and MAP_LOCKED populate the
+// range afterwards, whose failures do not fail mmap. Errors: see
+// PrepareMmap.
 func (m *MM) Mmap(addr Addr, length uint64, prot Prot, flags MapFlags, file *File, pgoff uint64) (*VMA, error) {
-	v, _, err := m.PrepareMmap(addr, length, prot, flags, file, pgoff)
+	v, _, err := m.MmapRegion(addr, length, prot, flags, file, pgoff)
+	return v, err
+}
+
+// MmapRegion is Mmap returning, too, the VMAs the new mapping replaced
+// (detached; the caller runs their vm_ops->close).
+func (m *MM) MmapRegion(addr Addr, length uint64, prot Prot, flags MapFlags, file *File, pgoff uint64) (*VMA, []*VMA, error) {
+	a, err := m.doMmap(addr, length, prot, flags, file, pgoff)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	if err := m.InsertVMA(v); err != nil {
-		return nil, err
+	start, end := a.addr, a.addr+Addr(a.len)
+	// __mmap_prepare: gather what the mapping replaces
+	var vms *VMAMunmap
+	prev, next := (*VMA)(nil), (*VMA)(nil)
+	if old := m.FindVMAIntersection(start, end); old != nil {
+		if vms, err = m.VMSGatherMunmapVMAs(start, end); err != nil {
+			return nil, nil, err
+		}
+		prev, next = vms.Prev, vms.Next
+		// vma_iter_clear_gfp comes later in the kernel (the new VMA
+		// overwrites the range); taking them out of the tree now keeps
+		// mmcore's tree free of overlaps and changes nothing observable.
+		m.VMAIterClear(vms)
+	} else {
+		next, prev = m.FindVMAPrev(start)
 	}
-	if flags&MAP_POPULATE != 0 && flags&MAP_NONBLOCK == 0 {
-		_ = m.Populate(v, v.start, v.end) // mm_populate's errors do not fail mmap
+	if accountableMapping(a.vmflags) {
+		a.vmflags |= VM_ACCOUNT
 	}
-	return v, nil
+	if vms != nil {
+		m.VMSClearPTEs(vms) // vms_clean_up_area
+	}
+	// try to merge with the neighbours, else allocate a new VMA
+	var v *VMA
+	if prev != nil || next != nil {
+		g := &VMAMerge{Prev: prev, Next: next, Start: start, End: end, Flags: a.vmflags,
+			File: a.file, Pgoff: a.pgoff}
+		v = m.VMAMergeNewRange(g)
+	}
+	if v == nil {
+		v = m.vmAreaAlloc(start, end, a.vmflags, a.file, a.pgoff)
+		m.shmemZeroSetup(v)
+		m.link(v)
+	}
+	// __mmap_complete
+	var replaced []*VMA
+	if vms != nil {
+		replaced = m.VMSCompleteMunmapVMAs(vms)
+	}
+	m.vmStatAccount(a.vmflags, int64(a.len>>PageShift))
+	if a.vmflags&VM_LOCKED != 0 {
+		if a.vmflags&VM_SPECIAL != 0 {
+			v.Flags &^= VM_LOCKED_MASK
+		} else {
+			m.lockedVM += a.len >> PageShift
+		}
+	}
+	if a.populate {
+		_ = m.Populate(v, start, end) // mm_populate's errors do not fail mmap
+	}
+	return v, replaced, nil
 }
 
 // Populate faults in [start, end) ∩ v as mm_populate/MADV_POPULATE do:
@@ -219,60 +352,182 @@ func (m *MM) Populate(v *VMA, start, end Addr) error {
 	return nil
 }
 
-// Munmap is munmap(2) on the data side: it splits the VMAs at the edges of
-// [start, start+length), zaps their PTEs (pages lose their mapcount and
-// reference), detaches them from the tree and rmap, flushes the TLBs,
-// frees the page tables nothing else uses (free_pgtables) and returns the
-// removed VMAs in address order, so the caller can run vm_ops->close on
-// them. Neighbours are never merged. It fails with EINVAL for an unaligned
-// start, a zero length or a range beyond TASK_SIZE, and ENOMEM when a split
-// would exceed max_map_count. Unmapping a hole is not an error.
-func (m *MM) Munmap(start Addr, length uint64) ([]*VMA, error) {
-	const op = "munmap"
-	l, ok := pageAlignLen(length)
-	switch {
-	case !start.PageAligned():
-		return nil, errf(op, EINVAL, "start not page aligned")
-	case length == 0 || !ok:
-		return nil, errf(op, EINVAL, "bad length")
-	case start+Addr(l) < start || start+Addr(l) > m.taskSize:
-		return nil, errf(op, EINVAL, "range beyond TASK_SIZE")
-	}
-	end := start + Addr(l)
+// VMAMunmap is a vma_munmap_struct: the state of an munmap between its
+// steps. Detached holds the VMAs being removed, in address order; Prev and
+// Next are the VMAs around the range (nil at either end). UnmapStart and
+// UnmapEnd are the floor and ceiling free_pgtables may clear up to.
+type VMAMunmap struct {
+	Start, End              Addr
+	Prev, Next              *VMA
+	Detached                []*VMA
+	UnmapStart, UnmapEnd    Addr
+	NrPages, NrAccounted    uint64
+	LockedVM                uint64
+	ExecVM, StackVM, DataVM uint64
+	// ClearPTEs is true until VMSClearPTEs has zapped the range.
+	ClearPTEs bool
+	// Split lists the VMAs the gather created by splitting (the pieces
+	// kept outside the range), which the caller must ->open, as
+	// __split_vma does.
+	Split  []*VMA
+	inTree bool
+}
+
+// VMSGatherMunmapVMAs is munmap's first step (vms_gather_munmap_vmas): it
+// splits the VMA at start (new_below: the new struct is the piece kept
+// below, the original continues into the range) and the VMA at end (the new
+// struct is the piece kept above), then marks every VMA inside [start, end)
+// detached. They stay in the tree until VMAIterClear. start and end must be
+// page aligned. Errors: ENOMEM when the first split would leave map_count
+// above max_map_count, a MaySplit error; on error nothing is detached (a
+// split already done stays, as in the kernel).
+func (m *MM) VMSGatherMunmapVMAs(start, end Addr) (*VMAMunmap, error) {
+	vms := &VMAMunmap{Start: start, End: end, UnmapStart: 0, UnmapEnd: m.taskSize, inTree: true}
 	v := m.FindVMAIntersection(start, end)
 	if v == nil {
-		return nil, nil
+		return vms, nil
 	}
-	if v.start < start {
-		// only a split in the middle adds a VMA (vms_gather_munmap_vmas)
-		if v.end > end && len(m.vmas) >= m.maxMapCount {
-			return nil, errf(op, ENOMEM, "split would exceed max_map_count")
+	if start > v.start {
+		if end < v.end && m.vmas.n >= m.maxMapCount {
+			return nil, errf("vms_gather_munmap_vmas", ENOMEM, "split would exceed max_map_count")
 		}
-		nv, err := m.splitVMA(v, start)
+		nv, err := m.splitVMA(v, start, true)
 		if err != nil {
 			return nil, err
 		}
-		v = nv
+		vms.Split = append(vms.Split, nv)
 	}
-	var removed []*VMA
+	vms.Prev = m.PrevVMA(v)
+	if vms.Prev != nil {
+		vms.UnmapStart = vms.Prev.end
+	}
 	for v != nil && v.start < end {
 		if v.end > end {
-			if _, err := m.splitVMA(v, end); err != nil {
+			nv, err := m.splitVMA(v, end, false)
+			if err != nil {
+				for _, d := range vms.Detached { // reattach_vmas
+					d.attached = true
+				}
 				return nil, err
 			}
+			vms.Split = append(vms.Split, nv)
 		}
-		removed = append(removed, v)
+		v.attached = false // vma_mark_detached
+		vms.Detached = append(vms.Detached, v)
+		n := v.Pages()
+		vms.NrPages += n
+		if v.Flags&VM_LOCKED != 0 {
+			vms.LockedVM += n
+		}
+		if v.Flags&VM_ACCOUNT != 0 {
+			vms.NrAccounted += n
+		}
+		switch {
+		case isExecMapping(v.Flags):
+			vms.ExecVM += n
+		case isStackMapping(v.Flags):
+			vms.StackVM += n
+		case isDataMapping(v.Flags):
+			vms.DataVM += n
+		}
 		v = m.NextVMA(v)
 	}
-	for _, r := range removed {
-		m.ZapRange(r, r.start, r.end)
+	vms.Next = v
+	if v != nil {
+		vms.UnmapEnd = v.start
 	}
-	for _, r := range removed {
-		m.detach(r)
+	vms.ClearPTEs = len(vms.Detached) > 0
+	return vms, nil
+}
+
+// VMAIterClear takes the gathered VMAs out of the tree
+// (vma_iter_clear_gfp): from now on lookups no longer find them.
+func (m *MM) VMAIterClear(vms *VMAMunmap) {
+	if !vms.inTree {
+		return
 	}
-	m.TLB.FlushRange(start, end)
-	m.FreePageTables(removed[0].start, removed[len(removed)-1].end)
-	return removed, nil
+	for _, v := range vms.Detached {
+		m.treeRemove(v)
+	}
+	vms.inTree = false
+}
+
+// VMSClearPTEs is munmap's page-table step (vms_clear_ptes →
+// unmap_region): unmap_vmas zaps the PTEs of every gathered VMA (pages lose
+// their mapcount and reference), free_pgtables frees the tables nothing
+// else uses, and the TLB is flushed (tlb_finish_mmu). It runs once.
+func (m *MM) VMSClearPTEs(vms *VMAMunmap) {
+	if !vms.ClearPTEs {
+		return
+	}
+	m.VMAIterClear(vms)
+	m.UnmapVMAs(vms.Detached)
+	m.TLB.FlushRange(vms.Start, vms.End)
+	m.FreePageTables(vms.Detached[0].start, vms.Detached[len(vms.Detached)-1].end)
+	vms.ClearPTEs = false
+}
+
+// UnmapVMAs zaps the PTEs of each VMA over its whole range (unmap_vmas).
+// It does not flush the TLB: the caller's mmu_gather does.
+func (m *MM) UnmapVMAs(vmas []*VMA) {
+	for _, v := range vmas {
+		m.ZapRange(v, v.start, v.end)
+	}
+}
+
+// VMSCompleteMunmapVMAs finishes an munmap (vms_complete_munmap_vmas):
+// the page tables are cleared if VMSClearPTEs has not run yet, the counters
+// drop, the VMAs leave the rmap (unlink_file_vma, unlink_anon_vmas), and
+// they are returned for remove_vma: the caller runs each one's
+// vm_ops->close, and then the kernel frees them. In the kernel the mmap
+// lock may be downgraded to read before this step.
+func (m *MM) VMSCompleteMunmapVMAs(vms *VMAMunmap) []*VMA {
+	m.VMAIterClear(vms)
+	m.VMSClearPTEs(vms)
+	m.totalVM -= vms.NrPages
+	m.lockedVM -= min(m.lockedVM, vms.LockedVM)
+	m.execVM -= vms.ExecVM
+	m.stackVM -= vms.StackVM
+	m.dataVM -= vms.DataVM
+	for _, v := range vms.Detached {
+		if v.file != nil {
+			v.file.mapping.imapRemove(v)
+		}
+		unlinkAnonVMAs(v)
+	}
+	return vms.Detached
+}
+
+// Munmap is munmap(2) on the data side (do_vmi_munmap), the composition of
+// VMSGatherMunmapVMAs (split at both ends, mark detached), VMAIterClear
+// (remove from the tree), VMSClearPTEs (unmap_vmas, free_pgtables, TLB
+// flush) and VMSCompleteMunmapVMAs (unlink from the rmap). It returns the
+// removed VMAs in address order, so the caller can run vm_ops->close on
+// them (remove_vma). Since a partial unmap splits with new_below at the
+// start, a removed VMA is the original struct and the pieces kept outside
+// the range are new structs (see VMSGatherMunmapVMAs). Neighbours are
+// never merged. It fails with EINVAL for an unaligned start, a zero length
+// or a range beyond TASK_SIZE, and ENOMEM when a split would exceed
+// max_map_count. Unmapping a hole is not an error.
+func (m *MM) Munmap(start Addr, length uint64) ([]*VMA, error) {
+	const op = "do_vmi_munmap"
+	if !start.PageAligned() || start > m.taskSize || length > uint64(m.taskSize-start) {
+		return nil, errf(op, EINVAL, "start unaligned or range beyond TASK_SIZE")
+	}
+	l, _ := pageAlignLen(length)
+	if l == 0 {
+		return nil, errf(op, EINVAL, "zero length")
+	}
+	end := start + Addr(l)
+	if m.FindVMAIntersection(start, end) == nil {
+		return nil, nil
+	}
+	vms, err := m.VMSGatherMunmapVMAs(start, end)
+	if err != nil {
+		return nil, err
+	}
+	m.VMAIterClear(vms)
+	return m.VMSCompleteMunmapVMAs(vms), nil
 }
 
 // UnmapRegion undoes whatever was installed for a VMA that will not be
@@ -284,7 +539,7 @@ func (m *MM) UnmapRegion(v *VMA) {
 	}
 	m.ZapRange(v, v.start, v.end)
 	m.TLB.FlushRange(v.start, v.end)
-	if !v.attached {
+	if !v.linked {
 		m.FreePageTables(v.start, v.end)
 	}
 }

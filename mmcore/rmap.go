@@ -191,7 +191,9 @@ func (as *AddressSpace) MapCount() int { return len(as.imap) }
 
 // AnonVMA is an anon_vma: the rmap root for anonymous pages. VMAs link to it
 // through their anon_vma chain; a VMA inherited through fork is linked to
-// its parent's anon_vma as well as its own.
+// its parent's anon_vmas as well as its own, which forms the fork
+// hierarchy (mm/rmap.c, "anon_vma_chain"): Root is the top of the tree,
+// Parent the anon_vma this one was forked from.
 type AnonVMA struct {
 	// Lock is owned by the lock checker built on top (mmscript's runtime),
 	// which keeps the rwsem there; mmcore never reads it. As in the kernel
@@ -199,11 +201,18 @@ type AnonVMA struct {
 	Lock any
 	// Root is the anon_vma at the top of the fork hierarchy (itself for a
 	// fresh one).
-	Root   *AnonVMA
+	Root *AnonVMA
+	// Parent is the anon_vma this one was forked from (itself for a root).
 	Parent *AnonVMA
 	ID     uint64
 
-	vmas []*VMA // the VMAs whose chain contains this anon_vma
+	vmas []*VMA // the VMAs whose chain contains this anon_vma (its rb_root)
+	// numChildren counts the anon_vmas whose Parent is this one (a root
+	// counts itself); numActiveVMAs counts the VMAs whose anon_vma is this
+	// one. anon_vma_clone reuses an anon_vma on fork when it has no
+	// active VMA and at most one child.
+	numChildren   int
+	numActiveVMAs int
 }
 
 // VMAs iterates over the VMAs linked to this anon_vma (the anon_vma's
@@ -221,6 +230,12 @@ func (av *AnonVMA) VMAs() iter.Seq[*VMA] {
 // NumVMAs is the number of VMAs linked to this anon_vma.
 func (av *AnonVMA) NumVMAs() int { return len(av.vmas) }
 
+// NumChildren is anon_vma->num_children.
+func (av *AnonVMA) NumChildren() int { return av.numChildren }
+
+// NumActiveVMAs is anon_vma->num_active_vmas.
+func (av *AnonVMA) NumActiveVMAs() int { return av.numActiveVMAs }
+
 func (av *AnonVMA) unlink(v *VMA) {
 	for i, w := range av.vmas {
 		if w == v {
@@ -228,4 +243,123 @@ func (av *AnonVMA) unlink(v *VMA) {
 			return
 		}
 	}
+}
+
+// Chain returns the anon_vmas on the VMA's anon_vma chain, its own first.
+func (v *VMA) Chain() []*AnonVMA { return v.chain }
+
+func (m *MM) anonVMAAlloc() *AnonVMA {
+	m.nextID++
+	av := &AnonVMA{ID: m.nextID}
+	av.Root, av.Parent = av, av
+	return av
+}
+
+// anonVMAChainLink adds av to v's chain and v to av's tree
+// (anon_vma_chain_link). A VMA not yet in the tree is added to av's tree
+// when it is linked.
+func anonVMAChainLink(v *VMA, av *AnonVMA) {
+	v.chain = append(v.chain, av)
+	if v.linked {
+		av.vmas = append(av.vmas, v)
+	}
+}
+
+// anonVMAClone links dst to every anon_vma src is linked to
+// (anon_vma_clone). On fork (dst.anonVMA cleared by anonVMAFork) it reuses
+// one of them as dst's own if it has no active VMA and at most one child;
+// the root is never reused, having itself as a child and at least one more.
+func anonVMAClone(dst, src *VMA) {
+	dst.chain = nil
+	for i := len(src.chain) - 1; i >= 0; i-- {
+		av := src.chain[i]
+		anonVMAChainLink(dst, av)
+		if dst.anonVMA == nil && src.anonVMA != nil && av.numChildren < 2 && av.numActiveVMAs == 0 {
+			dst.anonVMA = av
+		}
+	}
+	// keep "own anon_vma first", the order anon_vma_chain_link's list_add
+	// gives
+	for i, j := 0, len(dst.chain)-1; i < j; i, j = i+1, j-1 {
+		dst.chain[i], dst.chain[j] = dst.chain[j], dst.chain[i]
+	}
+	if dst.anonVMA != nil {
+		dst.anonVMA.numActiveVMAs++
+	}
+}
+
+// unlinkAnonVMAs takes v off all its anon_vmas (unlink_anon_vmas) and
+// clears v's anon_vma. An anon_vma left without VMAs leaves its parent's
+// child count.
+func unlinkAnonVMAs(v *VMA) {
+	for _, av := range v.chain {
+		av.unlink(v)
+		if len(av.vmas) == 0 {
+			av.Parent.numChildren--
+		}
+	}
+	if v.anonVMA != nil {
+		v.anonVMA.numActiveVMAs--
+	}
+	v.chain = nil
+	v.anonVMA = nil
+}
+
+// PrepareAnonVMA gives v an anon_vma if it has none (anon_vma_prepare). As
+// the kernel does, it first tries to reuse the anon_vma of an adjacent VMA
+// that could later merge with v (find_mergeable_anon_vma, next then prev),
+// and allocates a new one otherwise. created reports that a new anon_vma
+// was allocated (which the kernel does under mm->page_table_lock and the
+// anon_vma lock).
+func (m *MM) PrepareAnonVMA(v *VMA) (av *AnonVMA, created bool) {
+	if v.anonVMA != nil {
+		return v.anonVMA, false
+	}
+	if av = m.findMergeableAnonVMA(v); av == nil {
+		av = m.anonVMAAlloc()
+		av.numChildren++ // self-parent link for a new root
+		created = true
+	}
+	v.anonVMA = av
+	anonVMAChainLink(v, av)
+	av.numActiveVMAs++
+	return av, created
+}
+
+// anonVMACompatible: a ends where b starts and they could merge but for
+// their access flags (anon_vma_compatible).
+func anonVMACompatible(a, b *VMA) bool {
+	return a.end == b.start && a.file == b.file &&
+		(a.Flags^b.Flags)&^(VM_ACCESS_FLAGS|VM_SOFTDIRTY) == 0 &&
+		b.pgoff == a.pgoff+a.Pages()
+}
+
+// reusableAnonVMA: old's anon_vma may be shared if old is not a fork child
+// (reusable_anon_vma).
+func reusableAnonVMA(old, a, b *VMA) *AnonVMA {
+	if anonVMACompatible(a, b) && old.anonVMA != nil && len(old.chain) == 1 {
+		return old.anonVMA
+	}
+	return nil
+}
+
+// findMergeableAnonVMA is find_mergeable_anon_vma: next first, then prev.
+func (m *MM) findMergeableAnonVMA(v *VMA) *AnonVMA {
+	var next, prev *VMA
+	if v.linked {
+		next, prev = m.NextVMA(v), m.PrevVMA(v)
+	} else {
+		next, prev = m.FindVMAPrev(v.start)
+	}
+	if next != nil {
+		if av := reusableAnonVMA(next, v, next); av != nil {
+			return av
+		}
+	}
+	if prev != nil {
+		if av := reusableAnonVMA(prev, prev, v); av != nil {
+			return av
+		}
+	}
+	return nil
 }

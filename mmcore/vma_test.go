@@ -107,7 +107,7 @@ func TestSplitVMA(t *testing.T) {
 	m := newMM(t, 4)
 	f := NewFile("A", 64)
 	v := mustMmap(t, m, pg(0), 8, PROT_READ, MAP_PRIVATE|MAP_FIXED, f, 10)
-	hi, err := m.SplitVMA(v, pg(3))
+	hi, err := m.SplitVMA(v, pg(3), false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,14 +132,14 @@ func TestSplitVMA(t *testing.T) {
 		t.Errorf("i_mmap over pgoff 13- = %v", inIMmap)
 	}
 	for _, a := range []Addr{pg(0), pg(3), pg(8), pg(1) + 1} {
-		if _, err := m.SplitVMA(hi, a); err == nil && a != pg(3) {
+		if _, err := m.SplitVMA(hi, a, false); err == nil && a != pg(3) {
 			t.Errorf("SplitVMA at %v succeeded", a)
 		}
 	}
 	// anon: both halves share the anon_vma
 	av := mustMmap(t, m, pg(32), 4, PROT_READ|PROT_WRITE, anonPriv|MAP_FIXED, nil, 0)
 	mustFault(t, m, av, pg(32), true)
-	ahi, err := m.SplitVMA(av, pg(34))
+	ahi, err := m.SplitVMA(av, pg(34), false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,14 +164,19 @@ func TestMunmapSplits(t *testing.T) {
 	if len(removed) != 1 || removed[0].Start() != pg(4) || removed[0].End() != pg(8) || removed[0].Attached() {
 		t.Fatalf("removed %v", removed)
 	}
+	// __split_vma with new_below at the start: the original struct is the
+	// removed middle, both kept pieces are new structs
+	if removed[0] != v {
+		t.Errorf("removed %v is not the original VMA", removed[0])
+	}
 	if removed[0].Pgoff() != 4 {
 		t.Errorf("removed pgoff %d", removed[0].Pgoff())
 	}
 	if got, want := vmaRanges(m), [][2]Addr{{pg(0), pg(4)}, {pg(8), pg(16)}}; !reflect.DeepEqual(got, want) {
 		t.Fatalf("after middle unmap %v", got)
 	}
-	if hi := m.VMALookup(pg(8)); hi.Pgoff() != 8 || !v.Attached() || v.End() != pg(4) {
-		t.Errorf("pgoffs after unmap: %d", hi.Pgoff())
+	if hi, lo := m.VMALookup(pg(8)), m.VMALookup(pg(0)); hi.Pgoff() != 8 || lo.Pgoff() != 0 || lo == v || hi == v || v.Attached() {
+		t.Errorf("pgoffs after unmap: %d %d", lo.Pgoff(), hi.Pgoff())
 	}
 	if f.Mapping().MapCount() != 2 {
 		t.Errorf("i_mmap holds %d VMAs", f.Mapping().MapCount())
@@ -232,8 +237,10 @@ func TestMmapPlacement(t *testing.T) {
 	if a.End() != DefaultMmapBase || a.Start() != DefaultMmapBase-4*PageSize {
 		t.Fatalf("first mmap at %v", a)
 	}
+	// the next one goes right below and merges into it (vma_merge_new_range:
+	// next expands downwards, its pgoff lowered)
 	b := mustMmap(t, m, 0, 2, PROT_READ, anonPriv, nil, 0)
-	if b.End() != a.Start() {
+	if b != a || b.Start() != DefaultMmapBase-6*PageSize || b.Pgoff() != uint64(b.Start())>>PageShift || m.MapCount() != 1 {
 		t.Fatalf("second mmap at %v", b)
 	}
 	// a free hint is honoured, an occupied one is not
@@ -279,8 +286,11 @@ func TestMmapPlacement(t *testing.T) {
 	if got := RunLength(m.PageMap(pg(128), pg(136))); got != "2a2.4a" {
 		t.Errorf("pm = %s, want 2a2.4a", got)
 	}
-	if m.VMALookup(pg(130)) != n || m.VMALookup(pg(129)) != v {
-		t.Error("tree after MAP_FIXED")
+	// identical attributes: the new range merges with both pieces of the
+	// VMA it punched into (fidelity doc §3.6), and the original struct was
+	// the replaced middle
+	if m.VMALookup(pg(130)) != n || m.VMALookup(pg(129)) != n || n.Start() != pg(128) || n.End() != pg(136) || v.Attached() {
+		t.Errorf("tree after MAP_FIXED: %v", vmaRanges(m))
 	}
 }
 
