@@ -266,16 +266,25 @@ func (m *MM) shmemZeroSetup(v *VMA) {
 // range afterwards, whose failures do not fail mmap. Errors: see
 // PrepareMmap.
 func (m *MM) Mmap(addr Addr, length uint64, prot Prot, flags MapFlags, file *File, pgoff uint64) (*VMA, error) {
-	v, _, err := m.MmapRegion(addr, length, prot, flags, file, pgoff)
+	_, v, _, err := m.MmapRegion(addr, length, prot, flags, file, pgoff)
 	return v, err
 }
 
-// MmapRegion is Mmap returning, too, the VMAs the new mapping replaced
-// (detached; the caller runs their vm_ops->close).
-func (m *MM) MmapRegion(addr Addr, length uint64, prot Prot, flags MapFlags, file *File, pgoff uint64) (*VMA, []*VMA, error) {
+// DoMmap is mmap(2) returning what the syscall returns: the address of the
+// new mapping (which, after a merge, is not the start of the VMA covering
+// it).
+func (m *MM) DoMmap(addr Addr, length uint64, prot Prot, flags MapFlags, file *File, pgoff uint64) (Addr, error) {
+	a, _, _, err := m.MmapRegion(addr, length, prot, flags, file, pgoff)
+	return a, err
+}
+
+// MmapRegion is Mmap returning also the mapping's address and the VMAs
+// the new mapping replaced (detached; the caller runs their
+// vm_ops->close).
+func (m *MM) MmapRegion(addr Addr, length uint64, prot Prot, flags MapFlags, file *File, pgoff uint64) (Addr, *VMA, []*VMA, error) {
 	a, err := m.doMmap(addr, length, prot, flags, file, pgoff)
 	if err != nil {
-		return nil, nil, err
+		return 0, nil, nil, err
 	}
 	start, end := a.addr, a.addr+Addr(a.len)
 	// __mmap_prepare: gather what the mapping replaces
@@ -283,7 +292,7 @@ func (m *MM) MmapRegion(addr Addr, length uint64, prot Prot, flags MapFlags, fil
 	prev, next := (*VMA)(nil), (*VMA)(nil)
 	if old := m.FindVMAIntersection(start, end); old != nil {
 		if vms, err = m.VMSGatherMunmapVMAs(start, end); err != nil {
-			return nil, nil, err
+			return 0, nil, nil, err
 		}
 		prev, next = vms.Prev, vms.Next
 		// vma_iter_clear_gfp comes later in the kernel (the new VMA
@@ -327,7 +336,7 @@ func (m *MM) MmapRegion(addr Addr, length uint64, prot Prot, flags MapFlags, fil
 	if a.populate {
 		_ = m.Populate(v, start, end) // mm_populate's errors do not fail mmap
 	}
-	return v, replaced, nil
+	return start, v, replaced, nil
 }
 
 // Populate faults in [start, end) ∩ v as mm_populate/MADV_POPULATE do:

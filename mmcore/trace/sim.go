@@ -236,11 +236,11 @@ func (e *simEnv) syscall(m *mmcore.MM, op *Op) (string, error) {
 				flags &^= mmcore.MAP_FIXED
 			}
 		}
-		v, err := m.Mmap(addr, length, mmcore.Prot(ProtBits(op.Prot)), flags, file, pgoff)
+		at, err := m.DoMmap(addr, length, mmcore.Prot(ProtBits(op.Prot)), flags, file, pgoff)
 		if err != nil {
 			return ErrnoString(errnoOf(err)), nil
 		}
-		return e.placed(m, v.Start(), length), nil
+		return e.placed(m, at, length), nil
 	case OpUnmap:
 		_, err := m.Munmap(e.pg(op.Page), uint64(op.N)*pageSize)
 		return ErrnoString(errnoOf(err)), nil
