@@ -106,13 +106,18 @@ func (m *MM) HandleFault(v *VMA, addr Addr, write bool) (FaultResult, error) {
 		return FaultResult{}, errf(op, SIGSEGV, "access to a PROT_NONE VMA")
 	}
 	// __handle_mm_fault: a huge or empty PMD is handled at the PMD level
-	// first (create_huge_pmd, do_huge_pmd_wp_page)
-	if r, handled, err := m.hugeFault(v, addr, write); handled || err != nil {
-		return r, err
-	}
-	w, alloc, err := m.AllocTables(addr)
-	if err != nil {
-		return FaultResult{}, err
+	// first (create_huge_pmd, do_huge_pmd_wp_page); with a PTE table in
+	// place the walk is all the fault needs
+	w := m.Walk(addr)
+	var alloc Alloc
+	if w.Depth != LevelPTE {
+		if r, handled, err := m.hugeFault(v, addr, write); handled || err != nil {
+			return r, err
+		}
+		var err error
+		if w, alloc, err = m.AllocTables(addr); err != nil {
+			return FaultResult{}, err
+		}
 	}
 	t := w.Tables[LevelPTE]
 	i := t.Index(addr)

@@ -162,7 +162,7 @@ func sys6(nr, a1, a2, a3, a4, a5, a6 uintptr) (uintptr, syscall.Errno) {
 
 func (e *kenv) pg(p int) uintptr { return e.win + uintptr(int64(p)*pageSize) }
 
-var sink byte
+var sink = new(byte) // reads of the window land here, so they are not optimised away
 
 // ptrAt turns a window address into a pointer. The window is raw memory
 // the Go runtime does not manage, so the pointer never moves and is never
@@ -180,7 +180,7 @@ func tryTouch(addr uintptr, write bool) (ok bool) {
 	if write {
 		*p = 0x5a
 	} else {
-		sink += *p
+		*sink += *p
 	}
 	return true
 }
