@@ -32,6 +32,6 @@ thread ioctl {
   mutex_unlock(drv_lock)
 }
 
-expect violation "lockdep/circular: possible circular locking dependency: taking m->mmap_lock (mmap_lock) while holding drv_lock" at 31
+expect violation "lockdep/circular: possible circular locking dependency: taking m->mmap_lock (&mm->mmap_lock) while holding drv_lock" at 31
 expect violation "lock/recursive: recursive locking: drv_lock already held" at 15
 expect deadlock "ioctl waits for drv_lock"

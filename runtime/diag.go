@@ -96,38 +96,113 @@ type Diagnostic struct {
 	Thread   string    `json:"thread,omitempty"`
 	Related  []Related `json:"related,omitempty"`
 	Schedule string    `json:"schedule,omitempty"` // the schedule that reached a deadlock
+
+	// Path is the call path through handlers to the failing call, outermost
+	// first: the script's operation, the kernel function that called a
+	// handler, the handler, and so on ("touch", "handle_mm_fault",
+	// "drv.fault", "vm_insert_page").
+	Path []string `json:"path,omitempty"`
+	// Held lists the locks Thread held when the finding was made, in
+	// acquisition order (lockdep_print_held_locks()).
+	Held []HeldLock `json:"held,omitempty"`
+	// Lockdep details a lockdep splat: the lock being taken, the held one it
+	// conflicts with and, for a circular dependency, the existing chain.
+	Lockdep *LockdepSplat `json:"lockdep,omitempty"`
+	// Waiters describes each thread of a deadlock: what it waits for, who
+	// holds that, and what it holds itself.
+	Waiters []Waiter `json:"waiters,omitempty"`
+}
+
+// HeldLock is one lock a thread holds or waits for, named as lockdep names
+// it: the instance the script knows ("m->mmap_lock"), its lock class
+// ("&mm->mmap_lock"), and how it is held: "read" or "write" for a
+// reader/writer lock, nothing for a mutex or spinlock, which have one mode.
+type HeldLock struct {
+	Lock  string   // the instance, e.g. "m->mmap_lock" or "drv_lock"
+	Class string   // lockdep's class name, e.g. "&mm->mmap_lock" or "drv_lock"
+	Mode  string   // "read", "write", or "" for an exclusive lock
+	Pos   lang.Pos // where it was taken (or where the thread waits for it)
+	Try   bool     // taken by a trylock
+
+	seq uint64 // when, in the run's order of lock events
+}
+
+// LockdepSplat is the structure of a lockdep report (print_circular_bug,
+// print_deadlock_bug in kernel/locking/lockdep.c).
+type LockdepSplat struct {
+	// Title is lockdep's headline, e.g. "possible circular locking
+	// dependency detected".
+	Title string
+	// Acquire is the lock the thread is trying to acquire; Holding is the
+	// held lock it conflicts with.
+	Acquire, Holding HeldLock
+	// Chain is the existing dependency chain, from the lock being taken to
+	// the held one (lockdep prints it in reverse); empty for recursion.
+	Chain []Dependency
+}
+
+// Dependency is one edge of lockdep's graph: To was taken while From was
+// held, at Pos by Thread, or it is the documented order lockdep has learnt
+// long before a script runs.
+type Dependency struct {
+	From, To   string // class names
+	Pos        lang.Pos
+	Thread     string
+	Documented bool // seeded from the order in mm/rmap.c, not seen in this run
+}
+
+// Waiter is one thread of a deadlock.
+type Waiter struct {
+	Thread  string
+	CPU     int
+	Waits   HeldLock   // the lock it is queued on; Pos is where it blocks
+	Holders []string   // who holds that lock, and who is queued ahead
+	Held    []HeldLock // what the thread holds itself
+	Path    []string   // its call path, as Diagnostic.Path
 }
 
 // MarshalJSON writes positions as "file:line:col" strings, the form every
 // other tool prints.
 func (d *Diagnostic) MarshalJSON() ([]byte, error) {
 	type related struct {
-		Pos string `json:"pos"`
+		Pos string `json:"pos,omitempty"`
 		Msg string `json:"message"`
 	}
 	rel := make([]related, len(d.Related))
 	for i, r := range d.Related {
-		rel[i] = related{r.Pos.String(), r.Msg}
+		rel[i].Msg = r.Msg
+		if r.Pos.IsValid() {
+			rel[i].Pos = r.Pos.String()
+		}
+	}
+	var callPath string
+	if len(d.Path) > 0 {
+		callPath = FormatPath(d.Thread, d.Path)
 	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false) // "->" in lock names stays readable
 	err := enc.Encode(struct {
-		Kind     DiagKind  `json:"kind"`
-		Pos      string    `json:"pos"`
-		File     string    `json:"file"`
-		Line     int       `json:"line"`
-		Col      int       `json:"col"`
-		Rule     string    `json:"rule"`
-		Msg      string    `json:"message"`
-		Source   string    `json:"source,omitempty"`
-		Kernel   Reaction  `json:"kernel,omitempty"`
-		Fatal    bool      `json:"fatal,omitempty"`
-		Thread   string    `json:"thread,omitempty"`
-		Related  []related `json:"related,omitempty"`
-		Schedule string    `json:"schedule,omitempty"`
+		Kind     DiagKind      `json:"kind"`
+		Pos      string        `json:"pos"`
+		File     string        `json:"file"`
+		Line     int           `json:"line"`
+		Col      int           `json:"col"`
+		Rule     string        `json:"rule"`
+		Msg      string        `json:"message"`
+		Source   string        `json:"source,omitempty"`
+		Kernel   Reaction      `json:"kernel,omitempty"`
+		Fatal    bool          `json:"fatal,omitempty"`
+		Thread   string        `json:"thread,omitempty"`
+		Related  []related     `json:"related,omitempty"`
+		Schedule string        `json:"schedule,omitempty"`
+		Path     []string      `json:"path,omitempty"`
+		CallPath string        `json:"call_path,omitempty"`
+		Held     []HeldLock    `json:"held,omitempty"`
+		Lockdep  *LockdepSplat `json:"lockdep,omitempty"`
+		Waiters  []Waiter      `json:"waiters,omitempty"`
 	}{d.Kind, d.Pos.String(), d.Pos.Filename, d.Pos.Line, d.Pos.Column, d.Rule, d.Msg, d.Source, d.Kernel,
-		d.Fatal, d.Thread, rel, d.Schedule})
+		d.Fatal, d.Thread, rel, d.Schedule, d.Path, callPath, d.Held, d.Lockdep, d.Waiters})
 	return bytes.TrimRight(buf.Bytes(), "\n"), err
 }
 
@@ -176,10 +251,12 @@ func SortDiagnostics(ds []*Diagnostic) {
 	})
 }
 
-// PrintDiagnostics writes one diagnostic per entry in the compiler style.
+// PrintDiagnostics writes the findings as a Printer does, without colour
+// and without the closing count.
 func PrintDiagnostics(w io.Writer, ds []*Diagnostic) {
+	p := NewPrinter(w, false)
 	for _, d := range ds {
-		fmt.Fprintln(w, d.String())
+		p.Print(d)
 	}
 }
 

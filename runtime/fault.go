@@ -338,17 +338,18 @@ func (c *Call) callFaultHandler(h *Handler, desc string, args []Value, vmf *VMF,
 // what it took and that it dropped the fault lock only as allowed. It
 // reports whether the fault lock is to be treated as gone.
 func (c *Call) checkHandlerReturn(h *Handler, desc string, ret Value, vmf *VMF, before []Hold) bool {
-	savedStack, savedPos := c.T.Stack, c.T.Pos
+	savedStack, savedPos, savedCalls := c.T.Stack, c.T.Pos, c.T.calls
 	c.T.Stack = append(c.T.Stack[:len(c.T.Stack):len(c.T.Stack)], desc)
+	c.T.calls = append(c.T.calls[:len(c.T.calls):len(c.T.calls)], callFrame{call: c, handler: h.Name})
 	if c.RetPos.IsValid() {
 		c.T.Pos = c.RetPos
 	}
-	defer func() { c.T.Stack, c.T.Pos = savedStack, savedPos }()
+	defer func() { c.T.Stack, c.T.Pos, c.T.calls = savedStack, savedPos, savedCalls }()
 	for _, hd := range c.T.holds {
 		// A VMA write lock has no unlock of its own: it ends with the mmap
 		// write lock, so it is not the handler's to release.
 		if !holdIn(before, hd) && !(hd.Lock.Class == ClassVMALock && hd.Mode == Write) {
-			c.K.violate(c.T, ruleHandlerKeepsLock, fmt.Sprintf("%s returns holding %s (%s)", h.Name, hd.Lock.Name, hd.Mode),
+			c.K.violate(c.T, ruleHandlerKeepsLock, fmt.Sprintf("%s returns holding %s%s", h.Name, hd.Lock.Name, modeParen(hd.Lock, hd.Mode)),
 				Related{hd.Pos, "taken here"})
 		}
 	}

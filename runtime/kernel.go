@@ -24,6 +24,7 @@ type Kernel struct {
 	seen    map[diagKey]bool
 	folios  map[*mmcore.Page]*Lock
 	rcuLock *Lock
+	clock   uint64 // counts lock acquisitions and waits, to order them in reports
 }
 
 type diagKey struct {
@@ -76,19 +77,28 @@ func (k *Kernel) NewTask(name string) *Task {
 func (k *Kernel) Diagnostics() []*Diagnostic { return k.diags }
 
 // Report adds a diagnostic unless the same rule was already reported at the
-// same position (a loop reports once).
+// same position (a loop reports once). A script error of a thread that
+// names no locks gets the thread's held locks and handler path, for the
+// report.
 func (k *Kernel) Report(d *Diagnostic) {
 	key := diagKey{d.Pos, d.Rule + "\x00" + d.Msg}
 	if k.seen[key] {
 		return
 	}
 	k.seen[key] = true
+	if d.Kind == Error && d.Thread != "" && d.Held == nil && d.Path == nil {
+		if t := k.taskByName(d.Thread); t != nil {
+			d.Held, d.Path = k.heldLocks(t), t.callPath(false)
+		}
+	}
 	k.diags = append(k.diags, d)
 }
 
-// violate reports that t broke rule r at its current position. A BUG stops
-// the task: it dies holding its locks, as an oops does.
-func (k *Kernel) violate(t *Task, r *Rule, msg string, related ...Related) {
+// violate reports that t broke rule r at its current position, with the
+// locks t holds and its call path. A BUG stops the task: it dies holding
+// its locks, as an oops does. It returns the diagnostic, or nil when the
+// same one was reported before.
+func (k *Kernel) violate(t *Task, r *Rule, msg string, related ...Related) *Diagnostic {
 	d := &Diagnostic{
 		Kind:    Violation,
 		Pos:     t.Pos,
@@ -107,7 +117,12 @@ func (k *Kernel) violate(t *Task, r *Rule, msg string, related ...Related) {
 		d.Fatal = true
 		t.dead = true
 	}
+	if k.seen[diagKey{d.Pos, d.Rule + "\x00" + d.Msg}] {
+		return nil
+	}
+	d.Held, d.Path = k.heldLocks(t), t.callPath(true)
 	k.Report(d)
+	return d
 }
 
 // MM is an mm_struct together with its locks.
@@ -211,11 +226,12 @@ func (k *Kernel) ExitTask(t *Task, end lang.Pos) {
 	}
 	saved := t.Pos
 	t.Pos = end
+	t.cur = nil // the thread has returned from every operation
 	for _, h := range t.holds {
 		if h.Lock.Class == ClassVMALock && h.Mode == Write {
 			continue // ends with the mmap write lock, reported for that
 		}
-		k.violate(t, ruleHeldAtExit, fmt.Sprintf("thread %s exits holding %s (%s)", t.Name, h.Lock.Name, h.Mode),
+		k.violate(t, ruleHeldAtExit, fmt.Sprintf("thread %s exits holding %s%s", t.Name, h.Lock.Name, modeParen(h.Lock, h.Mode)),
 			Related{h.Pos, "taken here"})
 	}
 	t.Pos = saved
@@ -226,13 +242,15 @@ func (k *Kernel) DeadlockReport(blocked []*Task, schedule string) *Diagnostic {
 	sort.Slice(blocked, func(i, j int) bool { return blocked[i].ID < blocked[j].ID })
 	var parts []string
 	var rel []Related
+	var ws []Waiter
 	for _, t := range blocked {
 		l, mode, pos := t.WaitingFor()
 		if l == nil {
 			continue
 		}
+		ws = append(ws, k.waiter(t))
 		holders := lockHolders(l, t)
-		parts = append(parts, fmt.Sprintf("%s waits for %s (%s) held by %s", t.Name, l.Name, mode, holders))
+		parts = append(parts, fmt.Sprintf("%s waits for %s%s held by %s", t.Name, l.Name, modeParen(l, mode), holders))
 		rel = append(rel, Related{pos, fmt.Sprintf("%s blocks here on %s", t.Name, l.Name)})
 		for _, h := range holdersOf(l) {
 			if i := h.hold(l); i >= 0 {
@@ -260,6 +278,7 @@ func (k *Kernel) DeadlockReport(blocked []*Task, schedule string) *Diagnostic {
 		Kernel:   WARN,
 		Related:  rel,
 		Schedule: schedule,
+		Waiters:  ws,
 	}
 }
 
@@ -289,7 +308,7 @@ func lockHolders(l *Lock, self *Task) string {
 		if w.t == self {
 			break
 		}
-		queue = append(queue, fmt.Sprintf("%s (%s)", w.t.Name, w.mode))
+		queue = append(queue, w.t.Name+modeParen(l, w.mode))
 	}
 	if len(ts) == 0 {
 		q := queue

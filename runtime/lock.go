@@ -31,16 +31,28 @@ const (
 	maxClasses = 64
 )
 
+// classNames are the names lockdep prints for the classes: the text of the
+// lock expression at the init_rwsem/spin_lock_init call that keyed the class
+// (include/linux/lockdep.h: lockdep_init_map via __init_rwsem(#sem)), or the
+// name given to lockdep_init_map: mm_init() and anon_vma_ctor() and
+// __address_space_init_once() init "&mm->mmap_lock", "&mm->page_table_lock",
+// "&anon_vma->rwsem" and "&mapping->i_mmap_rwsem"; vma_lock_init()
+// (include/linux/mmap_lock.h) names the per-VMA lock's map "vm_lock";
+// ptlock_init() (include/linux/mm.h) inits the split page-table locks as
+// "ptlock_ptr(ptdesc)". PTE and PMD tables are constructed in different
+// files, so their locks get different keys with the same name, which
+// lockdep tells apart with a "#2" suffix (count_matching_names()). The
+// folio lock is a page flag bit with no lockdep map: lockdep never names it.
 var classNames = [ClassUser]string{
 	ClassNone:          "none",
-	ClassMmapLock:      "mmap_lock",
+	ClassMmapLock:      "&mm->mmap_lock",
 	ClassFolioLock:     "folio_lock",
-	ClassVMALock:       "vma_lock",
-	ClassIMmapRwsem:    "i_mmap_rwsem",
-	ClassAnonVMARwsem:  "anon_vma->rwsem",
-	ClassPageTableLock: "page_table_lock",
-	ClassPMDLock:       "pmd_lock",
-	ClassPTELock:       "pte_lock",
+	ClassVMALock:       "vm_lock",
+	ClassIMmapRwsem:    "&mapping->i_mmap_rwsem",
+	ClassAnonVMARwsem:  "&anon_vma->rwsem",
+	ClassPageTableLock: "&mm->page_table_lock",
+	ClassPMDLock:       "ptlock_ptr(ptdesc)#2",
+	ClassPTELock:       "ptlock_ptr(ptdesc)",
 	ClassRCU:           "rcu_read_lock",
 }
 
@@ -231,4 +243,5 @@ type Hold struct {
 	Mode Mode
 	Pos  lang.Pos // where it was taken
 	Try  bool     // taken by a trylock (lockdep adds no dependency into it)
+	seq  uint64   // when, in the kernel's event order (for reports)
 }

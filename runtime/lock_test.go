@@ -1,9 +1,12 @@
 package runtime
 
 import (
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/mmscript/mmscript/lang"
 )
 
 // Tests of the lock semantics (rule book section 1.1): rwsem sharing,
@@ -299,8 +302,21 @@ func TestLockdepInversionOfDocumentedOrder(t *testing.T) {
 	at(tk, 2).Acquire(m.MmapLock, Write)
 	wantRules(t, k, "lockdep/circular")
 	d := lastDiag(t, k)
-	if d.Pos.Line != 2 || !strings.Contains(d.Msg, "taking m->mmap_lock (mmap_lock) while holding f->i_mmap_rwsem (i_mmap_rwsem)") {
+	if d.Pos.Line != 2 || !strings.Contains(d.Msg, "taking m->mmap_lock (&mm->mmap_lock) while holding f->i_mmap_rwsem (&mapping->i_mmap_rwsem), but &mm->mmap_lock -> &mapping->i_mmap_rwsem is established") {
 		t.Errorf("diagnostic %s", d)
+	}
+	// The splat's structure, in lockdep's class names: the lock taken, the
+	// one held, and the chain from the first to the second.
+	want := &LockdepSplat{Title: "possible circular locking dependency detected",
+		Acquire: HeldLock{Lock: "m->mmap_lock", Class: "&mm->mmap_lock", Mode: "write", Pos: d.Pos},
+		Holding: HeldLock{Lock: "f->i_mmap_rwsem", Class: "&mapping->i_mmap_rwsem", Mode: "write", Pos: lang.Pos{Filename: "test.mms", Line: 1, Column: 1}, seq: 1},
+		Chain: []Dependency{{From: "&mm->mmap_lock", To: "vm_lock", Documented: true},
+			{From: "vm_lock", To: "&mapping->i_mmap_rwsem", Documented: true}}}
+	if !reflect.DeepEqual(d.Lockdep, want) {
+		t.Errorf("splat\n%+v\nwant\n%+v", d.Lockdep, want)
+	}
+	if len(d.Held) != 1 || d.Held[0].Lock != "f->i_mmap_rwsem" {
+		t.Errorf("held locks %+v, want f->i_mmap_rwsem", d.Held)
 	}
 	// The report names where the held lock was taken and the documented
 	// chain mmap_lock -> ... -> i_mmap_rwsem.
@@ -309,8 +325,8 @@ func TestLockdepInversionOfDocumentedOrder(t *testing.T) {
 		rel = append(rel, r.Msg)
 	}
 	all := strings.Join(rel, "; ")
-	for _, want := range []string{"f->i_mmap_rwsem (i_mmap_rwsem) taken here", "existing dependency mmap_lock -> vma_lock (documented order",
-		"existing dependency vma_lock -> i_mmap_rwsem (documented order"} {
+	for _, want := range []string{"f->i_mmap_rwsem (&mapping->i_mmap_rwsem) taken here", "existing dependency &mm->mmap_lock -> vm_lock (documented order",
+		"existing dependency vm_lock -> &mapping->i_mmap_rwsem (documented order"} {
 		if !strings.Contains(all, want) {
 			t.Errorf("related %q lacks %q", all, want)
 		}
@@ -347,7 +363,7 @@ func TestLockdepScriptEdges(t *testing.T) {
 	d := lastDiag(t, k)
 	found := false
 	for _, r := range d.Related {
-		if r.Pos.Line == 2 && strings.Contains(r.Msg, "existing dependency page_table_lock -> pmd_lock (thread A)") {
+		if r.Pos.Line == 2 && strings.Contains(r.Msg, "existing dependency &mm->page_table_lock -> ptlock_ptr(ptdesc)#2 (thread A)") {
 			found = true
 		}
 	}
@@ -570,7 +586,7 @@ func TestScriptLockClasses(t *testing.T) {
 	t2.Acquire(b, Write)
 	t2.Acquire(a, Write) // b -> a against the learned a -> b
 	ds := k.Diagnostics()
-	if len(ds) == 0 || ds[len(ds)-1].Rule != "lockdep/circular" || !strings.Contains(ds[len(ds)-1].Msg, "taking a (a) while holding b (b), but a -> b is established") {
+	if len(ds) == 0 || ds[len(ds)-1].Rule != "lockdep/circular" || !strings.Contains(ds[len(ds)-1].Msg, "taking a while holding b, but a -> b is established") {
 		t.Fatalf("diagnostics %v", ds)
 	}
 	// Classes run out after MaxScriptLocks; NewLockClass then shares the last.

@@ -130,3 +130,14 @@ func (d *lockdep) describe(a, b Class) []Related {
 	}
 	return out
 }
+
+// chain returns the recorded dependencies along a path from a to b.
+func (d *lockdep) chain(a, b Class) []Dependency {
+	p := d.path(a, b)
+	var out []Dependency
+	for i := 0; i+1 < len(p); i++ {
+		e := d.from[[2]Class{p[i], p[i+1]}]
+		out = append(out, Dependency{From: d.name(p[i]), To: d.name(p[i+1]), Pos: e.pos, Thread: e.thread, Documented: !e.pos.IsValid()})
+	}
+	return out
+}

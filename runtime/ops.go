@@ -144,6 +144,13 @@ func defOp(o *Op) *Op {
 	if _, dup := ops[o.Name]; dup {
 		panic("runtime: duplicate op " + o.Name) // a programming error, caught by every test run
 	}
+	// Every call records itself as the task's current operation, for
+	// the call path of reports.
+	fn := o.Fn
+	o.Fn = func(c *Call) Result {
+		c.T.cur = c
+		return fn(c)
+	}
 	ops[o.Name] = o
 	return o
 }
@@ -194,8 +201,13 @@ func (c *Call) unlock(l *Lock, mode Mode) { c.T.Release(l, mode) }
 
 // call runs handler h with args, then k with its return value.
 func (c *Call) call(h *Handler, desc string, args []Value, k func(ret Value) Result) Result {
+	c.T.calls = append(c.T.calls, callFrame{call: c, handler: h.Name})
 	return Result{Status: CallHandler, Handler: h, Args: args, Desc: desc,
-		Next: func(c *Call) Result { return k(c.Ret) }}
+		Next: func(c *Call) Result {
+			c.T.calls = c.T.calls[:len(c.T.calls)-1]
+			c.T.cur = c
+			return k(c.Ret)
+		}}
 }
 
 // seq runs step(i, next) for i in [0, n) one after the other, each of

@@ -389,7 +389,8 @@ func (c *Call) vmaStartWrite(v *mmcore.VMA, r *Rule, k func() Result) Result {
 
 func (t *Task) rcuLock() {
 	t.rcu++
-	t.holds = append(t.holds, Hold{Lock: t.k.rcuLock, Mode: Read, Pos: t.Pos})
+	t.k.clock++
+	t.holds = append(t.holds, Hold{Lock: t.k.rcuLock, Mode: Read, Pos: t.Pos, seq: t.k.clock})
 }
 
 func (t *Task) rcuUnlock() bool {

@@ -22,6 +22,14 @@ type Task struct {
 	waitLock *Lock // the lock it is queued on, nil when runnable
 	waitMode Mode
 	waitPos  lang.Pos
+	waitSeq  uint64 // when it queued, in the kernel's event order
+
+	// cur is the operation call being executed (set on entry to every
+	// operation and when a handler returns into its caller); calls are the
+	// operations the task is inside of that called a handler, outermost
+	// first. Reports build the call path from them.
+	cur   *Call
+	calls []callFrame
 
 	dead bool // stopped by a BUG: its locks stay held forever
 
@@ -68,7 +76,8 @@ func (t *Task) holdsClass(c Class) *Hold {
 }
 
 func (t *Task) push(l *Lock, mode Mode, try bool) {
-	t.holds = append(t.holds, Hold{Lock: l, Mode: mode, Pos: t.Pos, Try: try})
+	t.k.clock++
+	t.holds = append(t.holds, Hold{Lock: l, Mode: mode, Pos: t.Pos, Try: try, seq: t.k.clock})
 	if l.Kind == Spin {
 		t.spins++
 	}
@@ -108,6 +117,8 @@ func (t *Task) Acquire(l *Lock, mode Mode) bool {
 	}
 	l.waiters = append(l.waiters, waiter{t, mode})
 	t.waitLock, t.waitMode, t.waitPos = l, mode, t.Pos
+	t.k.clock++
+	t.waitSeq = t.k.clock
 	return false
 }
 
@@ -175,8 +186,10 @@ func (t *Task) checkAcquire(l *Lock, mode Mode) {
 	}
 	if i := t.hold(l); i >= 0 {
 		h := t.holds[i]
-		k.violate(t, ruleRecursive, fmt.Sprintf("recursive locking: %s already held for %s by this thread", l.Name, h.Mode),
-			Related{h.Pos, fmt.Sprintf("%s first taken here", l.Name)})
+		if d := k.violate(t, ruleRecursive, fmt.Sprintf("recursive locking: %s already held%s by this thread", l.Name, holdMode(l, h.Mode)),
+			Related{h.Pos, fmt.Sprintf("%s first taken here", l.Name)}); d != nil {
+			d.Lockdep = &LockdepSplat{Title: "possible recursive locking detected", Acquire: k.acquiring(t, l, mode), Holding: k.heldLock(&h)}
+		}
 		return
 	}
 	for i := range t.holds {
@@ -190,8 +203,10 @@ func (t *Task) checkAcquire(l *Lock, mode Mode) {
 			// one class needs a _nested annotation (mmap_write_lock_nested,
 			// spin_lock_nested), which only dup_mmap, mremap and khugepaged
 			// use, under an outer lock that orders the pair.
-			k.violate(t, ruleRecursive, fmt.Sprintf("possible recursive locking: taking %s while holding %s, another lock of class %s", l.Name, h.Lock.Name, k.dep.name(a)),
-				Related{h.Pos, h.Lock.Name + " taken here"})
+			if d := k.violate(t, ruleRecursive, fmt.Sprintf("possible recursive locking: taking %s while holding %s, another lock of class %s", l.Name, h.Lock.Name, k.dep.name(a)),
+				Related{h.Pos, h.Lock.Name + " taken here"}); d != nil {
+				d.Lockdep = &LockdepSplat{Title: "possible recursive locking detected", Acquire: k.acquiring(t, l, mode), Holding: k.heldLock(h)}
+			}
 			continue
 		}
 		if a == ClassVMALock && l.Class == ClassMmapLock && h.Mode == Read {
@@ -199,11 +214,14 @@ func (t *Task) checkAcquire(l *Lock, mode Mode) {
 		}
 		if k.dep.reaches(l.Class, a) {
 			na, nl := k.dep.name(a), k.dep.name(l.Class)
-			rel := []Related{{h.Pos, fmt.Sprintf("%s (%s) taken here", h.Lock.Name, na)}}
+			rel := []Related{{h.Pos, fmt.Sprintf("%s taken here", k.LockName(h.Lock))}}
 			rel = append(rel, k.dep.describe(l.Class, a)...)
-			k.violate(t, ruleCircular,
-				fmt.Sprintf("possible circular locking dependency: taking %s (%s) while holding %s (%s), but %s -> %s is established",
-					l.Name, nl, h.Lock.Name, na, nl, na), rel...)
+			if d := k.violate(t, ruleCircular,
+				fmt.Sprintf("possible circular locking dependency: taking %s while holding %s, but %s -> %s is established",
+					k.LockName(l), k.LockName(h.Lock), nl, na), rel...); d != nil {
+				d.Lockdep = &LockdepSplat{Title: "possible circular locking dependency detected",
+					Acquire: k.acquiring(t, l, mode), Holding: k.heldLock(h), Chain: k.dep.chain(l.Class, a)}
+			}
 			continue
 		}
 		k.dep.add(a, l.Class, edgeOrigin{pos: t.Pos, thread: t.Name})
@@ -245,6 +263,9 @@ func lockOpName(l *Lock, mode Mode) string {
 		return "folio_lock"
 	case ClassVMALock:
 		return "vma_start_write"
+	}
+	if l.Kind == BitLock {
+		return "mutex_lock"
 	}
 	if mode == Read {
 		return "down_read"

@@ -1,24 +1,61 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"io"
 
 	"github.com/mmscript/mmscript/interp"
+	rt "github.com/mmscript/mmscript/runtime"
 )
 
+// cmdCheck parses and compiles scripts without running them: syntax,
+// names, argument counts and words, and the static types of operation
+// arguments and field reads.
 func cmdCheck(args []string, stdout, stderr io.Writer) int {
-	files, err := scripts(args)
-	if err != nil || len(files) == 0 {
-		fmt.Fprintln(stderr, "usage: mmscript check FILE...")
+	fl := flag.NewFlagSet("check", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	asJSON := fl.Bool("json", false, "print one JSON document (docs/mmscript.schema.json) on stdout")
+	if err := fl.Parse(args); err != nil {
+		return 2
+	}
+	if fl.NArg() == 0 {
+		fmt.Fprintln(stderr, "usage: mmscript check [-json] FILE|DIR...")
+		return 2
+	}
+	doc := &rt.Document{Command: "check"}
+	p := newPrinter(stderr)
+	files, err := scripts(fl.Args())
+	if err != nil {
+		// A missing file: the real error, not the usage line.
+		if *asJSON {
+			doc.Add(&rt.ScriptReport{File: "", Status: "error", Diagnostics: rt.LoadErrorDiagnostics("", err)})
+			return writeDocument(doc, stdout, stderr, 2)
+		}
+		p.PrintError(err)
 		return 2
 	}
 	rc := 0
 	for _, f := range files {
-		if _, err := interp.Load(f); err != nil {
-			printLoadError(stderr, err)
+		_, err := interp.Load(f)
+		if err != nil {
 			rc = 2
+			if *asJSON {
+				doc.Add(loadFailed(f, err))
+			} else {
+				p.PrintError(err)
+			}
+			continue
 		}
+		if *asJSON {
+			doc.Add(&rt.ScriptReport{File: f, Status: "ok"})
+		}
+	}
+	if *asJSON {
+		return writeDocument(doc, stdout, stderr, rc)
+	}
+	if rc != 0 {
+		p.PrintSummary()
 	}
 	return rc
 }

@@ -1,13 +1,12 @@
 package main
 
 import (
-	"errors"
+	"bytes"
 	"flag"
 	"fmt"
 	"io"
 
 	"github.com/mmscript/mmscript/interp"
-	"github.com/mmscript/mmscript/lang"
 	rt "github.com/mmscript/mmscript/runtime"
 )
 
@@ -16,7 +15,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	fl.SetOutput(stderr)
 	seed := fl.Uint64("seed", 0, "pick threads at random from this seed (0: round-robin)")
 	schedule := fl.String("schedule", "", "replay a schedule printed in a report")
-	asJSON := fl.Bool("json", false, "print diagnostics as JSON")
+	asJSON := fl.Bool("json", false, "print one JSON document (docs/mmscript.schema.json) on stdout; print() output goes into it")
 	maxSteps := fl.Int64("max-steps", 0, "step limit (0: default)")
 	kernel := kernelFlags(fl)
 	if err := fl.Parse(args); err != nil {
@@ -31,25 +30,22 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "usage: mmscript run [flags] FILE")
 		return 2
 	}
-	prog, err := interp.Load(fl.Arg(0))
+	file := fl.Arg(0)
+	doc := &rt.Document{Command: "run"}
+	prog, err := interp.Load(file)
 	if err != nil {
 		if *asJSON {
-			var el lang.ErrorList
-			if errors.As(err, &el) {
-				var ds []*rt.Diagnostic
-				for _, e := range el {
-					ds = append(ds, &rt.Diagnostic{Kind: rt.Error, Pos: e.Pos, Rule: "syntax", Msg: e.Msg})
-				}
-				if err := rt.WriteJSON(stdout, ds); err != nil {
-					fmt.Fprintln(stderr, "mmscript:", err)
-				}
-				return 2
-			}
+			doc.Add(loadFailed(file, err))
+			return writeDocument(doc, stdout, stderr, 2)
 		}
-		printLoadError(stderr, err)
+		newPrinter(stderr).PrintError(err)
 		return 2
 	}
 	opts := interp.Options{Seed: *seed, MaxSteps: *maxSteps, Output: stdout, Kernel: kc}
+	var output bytes.Buffer
+	if *asJSON {
+		opts.Output = &output
+	}
 	if *schedule != "" {
 		s, err := interp.ParseSchedule(*schedule)
 		if err != nil {
@@ -59,16 +55,20 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		opts.Schedule = s
 	}
 	res := interp.Run(prog, opts)
-	if *asJSON {
-		if err := rt.WriteJSON(stdout, res.Diagnostics); err != nil {
-			fmt.Fprintln(stderr, "mmscript:", err)
-			return 2
-		}
-	} else {
-		rt.PrintDiagnostics(stdout, res.Diagnostics)
-	}
+	code := 0
 	if len(res.Diagnostics) > 0 {
-		return 1
+		code = 1
 	}
-	return 0
+	if *asJSON {
+		doc.Add(runReport(file, prog, opts, res, output.String()))
+		return writeDocument(doc, stdout, stderr, code)
+	}
+	p := newPrinter(stdout)
+	for _, d := range res.Diagnostics {
+		p.Print(d)
+	}
+	if code != 0 {
+		p.PrintSummary()
+	}
+	return code
 }

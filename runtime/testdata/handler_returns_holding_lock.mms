@@ -34,6 +34,6 @@ thread other {
   touch(m, 0x200000, read)
 }
 
-expect violation "handler/returns-holding-lock: leaky.fault returns holding io_lock (write)" at 13
+expect violation "handler/returns-holding-lock: leaky.fault returns holding io_lock" at 13
 expect violation "lock/held-at-exit: thread user exits holding io_lock" at 31
 expect deadlock "other waits for io_lock"

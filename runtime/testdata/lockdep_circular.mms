@@ -14,4 +14,4 @@ thread t {
   i_mmap_unlock_read(f)
 }
 
-expect violation "lockdep/circular: possible circular locking dependency: taking m->mmap_lock (mmap_lock) while holding f->i_mmap_rwsem (i_mmap_rwsem)" at 12
+expect violation "lockdep/circular: possible circular locking dependency: taking m->mmap_lock (&mm->mmap_lock) while holding f->i_mmap_rwsem (&mapping->i_mmap_rwsem)" at 12

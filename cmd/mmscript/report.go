@@ -1,0 +1,47 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/mmscript/mmscript/interp"
+	rt "github.com/mmscript/mmscript/runtime"
+)
+
+// newPrinter makes the report printer for w: coloured only when w is a
+// terminal and NO_COLOR is not set.
+func newPrinter(w io.Writer) *rt.Printer {
+	f, ok := w.(*os.File)
+	return rt.NewPrinter(w, ok && rt.UseColor(f))
+}
+
+// writeDocument prints doc as the command's one JSON document and returns
+// the exit code.
+func writeDocument(doc *rt.Document, stdout, stderr io.Writer, code int) int {
+	if err := doc.Write(stdout, code); err != nil {
+		fmt.Fprintln(stderr, "mmscript:", err)
+		return 2
+	}
+	return code
+}
+
+// loadFailed is the report of a script that does not load.
+func loadFailed(file string, err error) *rt.ScriptReport {
+	return &rt.ScriptReport{File: file, Status: "error", Diagnostics: rt.LoadErrorDiagnostics(file, err)}
+}
+
+// runReport is the report of one run.
+func runReport(file string, prog *interp.Program, opts interp.Options, res *interp.Result, output string) *rt.ScriptReport {
+	max := opts.MaxSteps
+	if max <= 0 {
+		max = interp.DefaultMaxSteps
+	}
+	r := &rt.ScriptReport{File: file, Status: "ok", Diagnostics: res.Diagnostics, Output: output,
+		Run: &rt.RunStats{Steps: res.Steps, MaxSteps: max, StepLimit: res.Steps > max, Seed: opts.Seed,
+			Deadlock: res.Deadlock, Schedule: interp.FormatSchedule(res.Schedule)}}
+	if len(res.Diagnostics) > 0 {
+		r.Status = "findings"
+	}
+	return r
+}

@@ -1,0 +1,105 @@
+package runtime
+
+import (
+	"bytes"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/mmscript/mmscript/lang"
+)
+
+func TestCountsString(t *testing.T) {
+	for _, tc := range []struct {
+		c    Counts
+		want string
+	}{
+		{Counts{}, "no findings"},
+		{Counts{Violations: 1}, "1 violation"},
+		{Counts{Violations: 2, Deadlocks: 1}, "2 violations, 1 deadlock"},
+		{Counts{Violations: 3, Fatal: 1, Errors: 2}, "3 violations (1 BUG), 2 errors"},
+		{Counts{Deadlocks: 2}, "2 deadlocks"},
+	} {
+		if got := tc.c.String(); got != tc.want {
+			t.Errorf("%+v: %q, want %q", tc.c, got, tc.want)
+		}
+	}
+}
+
+func TestUseColor(t *testing.T) {
+	env := func(kv ...string) func(string) string {
+		return func(k string) string {
+			for i := 0; i+1 < len(kv); i += 2 {
+				if kv[i] == k {
+					return kv[i+1]
+				}
+			}
+			return ""
+		}
+	}
+	for _, tc := range []struct {
+		terminal bool
+		getenv   func(string) string
+		want     bool
+	}{
+		{true, env(), true},
+		{false, env(), false},
+		{true, env("NO_COLOR", "1"), false},
+		{true, env("NO_COLOR", ""), true}, // set but empty does not count (no-color.org)
+		{true, env("TERM", "dumb"), false},
+	} {
+		if got := useColor(tc.terminal, tc.getenv); got != tc.want {
+			t.Errorf("useColor(%v, ...) = %v, want %v", tc.terminal, got, tc.want)
+		}
+	}
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	defer w.Close()
+	if UseColor(w) {
+		t.Error("a pipe is coloured")
+	}
+}
+
+// TestPrinterLayout pins the compiler-style part of a report: the source
+// line with a caret under the column (tabs kept), the rule's source, the
+// kernel's reaction, the call path, the held locks in lockdep's notation,
+// and colour only when asked for.
+func TestPrinterLayout(t *testing.T) {
+	d := &Diagnostic{Kind: Violation, Pos: lang.Pos{Filename: "x.mms", Line: 2, Column: 3}, Rule: "r/id", Msg: "broken",
+		Source: "mm/x.c: f()", Kernel: WARN, Thread: "user", Path: []string{"touch", "handle_mm_fault", "drv.fault", "mutex_lock"},
+		Held: []HeldLock{{Lock: "m->mmap_lock", Class: "&mm->mmap_lock", Mode: "read", Pos: lang.Pos{Filename: "x.mms", Line: 1, Column: 1}},
+			{Lock: "drv_lock", Class: "drv_lock", Pos: lang.Pos{Filename: "x.mms", Line: 2, Column: 3}, Try: true}}}
+	var b bytes.Buffer
+	p := NewPrinter(&b, false)
+	p.SetSource("x.mms", []byte("mmap_read_lock(m)\n\t\tmutex_trylock(drv_lock)\n"))
+	p.Print(d)
+	p.PrintSummary()
+	want := `x.mms:2:3: r/id: broken
+    2 | 		mutex_trylock(drv_lock)
+      | 		^
+  source: mm/x.c: f()
+  kernel: WARN: a warning with a backtrace in the kernel log; execution goes on
+  call path: user: touch -> handle_mm_fault -> drv.fault -> mutex_lock
+  2 locks held by user:
+   #0: m->mmap_lock (&mm->mmap_lock){read}, at: x.mms:1:1
+   #1: (drv_lock){trylock}, at: x.mms:2:3
+
+1 violation
+`
+	if b.String() != want {
+		t.Errorf("got\n%s\nwant\n%s", b.String(), want)
+	}
+	if strings.Contains(b.String(), "\x1b[") {
+		t.Error("colour without asking")
+	}
+	b.Reset()
+	p = NewPrinter(&b, true)
+	p.SetSource("x.mms", []byte("a\n\t\tb\n"))
+	p.Print(d)
+	if !strings.Contains(b.String(), "\x1b[1;31mr/id:\x1b[0m") || !strings.Contains(b.String(), "\x1b[1;32m^\x1b[0m") {
+		t.Errorf("no colour:\n%q", b.String())
+	}
+}
