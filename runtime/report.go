@@ -254,13 +254,12 @@ func reaction(d *Diagnostic) string {
 		}
 		return "BUG: an oops; " + who + " dies here holding its locks, which stay held"
 	case WARN:
-		switch {
-		case d.Kind == Deadlock:
+		if d.Kind == Deadlock {
 			return "WARN: the threads sleep forever; the hung-task detector reports them after 120 seconds"
-		case d.Lockdep != nil || strings.Contains(d.Source, "lockdep"):
-			return "WARN: a lockdep splat (CONFIG_PROVE_LOCKING); execution goes on"
 		}
-		return "WARN: a warning with a backtrace in the kernel log; execution goes on"
+		return "WARN: a warning with a backtrace in the kernel log, on every kernel; execution goes on"
+	case Lockdep:
+		return "lockdep: a lockdep splat on kernels built with CONFIG_PROVE_LOCKING, silent otherwise; execution goes on"
 	case DebugOnly:
 		return "debug-only: a warning on kernels built with the debug option (CONFIG_DEBUG_VM, CONFIG_DEBUG_ATOMIC_SLEEP); silent otherwise"
 	case Unchecked:

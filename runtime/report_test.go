@@ -81,7 +81,7 @@ func TestPrinterLayout(t *testing.T) {
     2 | 		mutex_trylock(drv_lock)
       | 		^
   source: mm/x.c: f()
-  kernel: WARN: a warning with a backtrace in the kernel log; execution goes on
+  kernel: WARN: a warning with a backtrace in the kernel log, on every kernel; execution goes on
   call path: user: touch -> handle_mm_fault -> drv.fault -> mutex_lock
   2 locks held by user:
    #0: m->mmap_lock (&mm->mmap_lock){read}, at: x.mms:1:1
