@@ -220,10 +220,10 @@ var documentedAPIs = []*API{
 		Notes: "walk_page_range_vma has the same rules (§2.21). PGWALK_VMA_RDLOCK_VERIFY is for walks under a per-VMA lock (e.g. madvise): no mmap assertion. " +
 			"Newest patches use the killable VMA write lock under PGWALK_WRLOCK (may return -EINTR). " + pagewalkNotes},
 	{Name: "walk_page_range_debug", Section: "2.21",
-		Hold:    "mmap write lock (user mm) / init_mm mmap lock (read) for kernel tables",
+		Hold:    "the mmap write lock of mm and of init_mm (kernel tables alone: walk_kernel_page_table_range() under init_mm's mmap lock, read is enough)",
 		Takes:   "PTL-less walk",
 		Sleeps:  "yes",
-		Asserts: "mmap_assert_write_locked() / mmap_assert_locked(&init_mm)",
+		Asserts: "mmap_assert_write_locked(mm); mmap_assert_write_locked(&init_mm) (linux-mm 2026; the rule book had the init_mm lock for read)",
 		Source:  "mm/pagewalk.c: walk_page_range_debug(), walk_kernel_page_table_range()",
 		Notes: "formerly walk_page_range_novma, now walk_kernel_page_table_range (kernel tables, asserts mmap_assert_locked(&init_mm)) / walk_page_range_debug. " +
 			"Walking ranges with no VMA needs the mmap write lock because munmap detaches VMAs before downgrading and freeing tables"},
@@ -380,7 +380,7 @@ var documentedAPIs = []*API{
 			"nobody able to install new entries",
 		Takes:   "tlb_free_vmas -> [VMA write lock per VMA] -> anon_vma write lock (unlink_anon_vmas) -> i_mmap write lock (batched unlink_file_vma) -> table free without PTL (pgd_clear ... pmd_clear, via mmu_gather / RCU)",
 		Sleeps:  "yes (rwsems)",
-		Asserts: "WARN_ON_ONCE on range sanity; via vma_start_write (mmap_assert_write_locked)",
+		Asserts: "WARN_ON_ONCE on range sanity; via vma_start_write (mmap_assert_write_locked); unlink_anon_vmas(): mmap_assert_locked(vma->vm_mm)",
 		Source:  "mm/memory.c: free_pgtables(), free_pgd_range() @0326440c; process_addrs.rst \"Page table freeing\"",
 		Notes:   "internal to munmap/exit: free_pgtables(tlb, struct unmap_desc *unmap)"},
 
@@ -458,10 +458,10 @@ var documentedAPIs = []*API{
 
 	// 2.35
 	{Name: "rmap_walk", Section: "2.35",
-		Hold:    "folio lock (file folios; anon folios: the folio lock, or a reference plus the anon_lock callback, keeps the anon_vma alive)",
+		Hold:    "the folio lock, for file and anon folios (rmap_walk_anon() warns without it; an rwc->anon_lock callback only replaces how the anon_vma is locked)",
 		Takes:   "anon: anon_vma_lock_read / file: i_mmap_lock_read (trylock if rwc->try_lock)",
 		Sleeps:  "yes",
-		Asserts: "VM_BUG_ON_FOLIO (file folio not locked)",
+		Asserts: "VM_BUG_ON_FOLIO(!folio_test_locked(folio)) in rmap_walk_file(); VM_WARN_ON_FOLIO(!folio_test_locked(folio)) in rmap_walk_anon()",
 		Source:  rmapWalkSource,
 		Notes:   "callbacks (rmap_one) run with that rwsem held (may sleep, but not under their own PTL)"},
 	{Name: "rmap_walk_locked", Section: "2.35",

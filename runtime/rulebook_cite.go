@@ -4,6 +4,14 @@ package runtime
 // correct call sequence for it. Kept beside, not inside, the entries so that
 // moving an entry next to a new op (rulebook.go's header) does not touch its
 // citation; register copies both into the entry.
+//
+// Read says which text a citation was checked against. The torvalds/linux
+// snapshot the search tool stores for most mm files is years old, so the
+// 2026 text was read where a 2026 snapshot exists: torvalds/linux at
+// 0326440c (mm/memory.c, include/linux/mm.h) and akpm's linux-mm tree
+// (include/linux/mmap_lock.h, mm/mmap_lock.c, mm/gup.c, mm/pagewalk.c,
+// mm/mmap.c, mm/rmap.c), a superset of mainline mm. Citations marked "not
+// re-read" repeat the rule book or the 2026-12 audit, which quote them.
 
 // Cite is one place in the kernel source a rule-book entry was read from.
 type Cite struct {
@@ -11,7 +19,7 @@ type Cite struct {
 	Func   string `json:"func"`             // e.g. "vm_insert_page()"
 	Assert string `json:"assert,omitempty"` // the check as written there; "" when the function checks nothing
 	// Read says which kernel text the citation was checked against, e.g.
-	// "torvalds/linux@74511020dde1" or "rule book @0326440c (not re-read)".
+	// "torvalds/linux@0326440c3545, read".
 	Read string `json:"read"`
 }
 
@@ -25,8 +33,193 @@ func (c Cite) String() string {
 	return s + " [" + c.Read + "]"
 }
 
-// citeTable maps an API name to the places it was read from.
-var citeTable = map[string][]Cite{}
+const (
+	readMemory  = "torvalds/linux@0326440c3545, read"
+	readMMH     = "torvalds/linux@0326440c3545, read"
+	readLockH   = "linux-mm@1632d9c3381f, read"
+	readLockC   = "linux-mm@607a10f8361b, read"
+	readGUP     = "linux-mm@5c6e1984e643, read"
+	readWalk    = "linux-mm@e7e1a07bffed, read"
+	readMmap    = "linux-mm@1aff34ad202e, read"
+	readRmap    = "linux-mm@40eb8059fe39, read"
+	readAudit   = "quoted in audit-2026-12, not re-read"
+	readBook    = "rule book, not re-read"
+	readGeneric = "generic kernel API, not re-read"
+)
 
-// sequenceTable maps an API name to a minimal correct call sequence.
-var sequenceTable = map[string]string{}
+func cite(file, fn, assert, read string) Cite { return Cite{file, fn, assert, read} }
+
+// vmInsertBUGs are the two checks vm_insert_page() and vm_insert_pages()
+// make on a VMA without VM_MIXEDMAP.
+const vmInsertBUGs = "BUG_ON(mmap_read_trylock(vma->vm_mm)); BUG_ON(vma->vm_flags & VM_PFNMAP) (only if !(vma->vm_flags & VM_MIXEDMAP))"
+
+func lockCite(file, fn, read string) []Cite { return []Cite{cite(file, fn, "", read)} }
+
+// citeTable maps an API name to the places it was read from.
+var citeTable = map[string][]Cite{
+	// installing pages (mm/memory.c @0326440c)
+	"vm_insert_page":  {cite("mm/memory.c", "vm_insert_page()", vmInsertBUGs, readMemory)},
+	"vm_insert_pages": {cite("mm/memory.c", "vm_insert_pages()", vmInsertBUGs, readMemory)},
+	"vmf_insert_page": {cite("include/linux/mm.h", "vmf_insert_page()", "", readAudit),
+		cite("mm/memory.c", "vm_insert_page()", vmInsertBUGs, readMemory)},
+	"vm_map_pages": {cite("mm/memory.c", "__vm_map_pages()", "", readMemory),
+		cite("mm/memory.c", "vm_insert_pages()", vmInsertBUGs, readMemory)},
+	"vmf_insert_pfn": {cite("mm/memory.c", "vmf_insert_pfn_prot()",
+		"BUG_ON(!(vma->vm_flags & (VM_PFNMAP|VM_MIXEDMAP))); BUG_ON((vma->vm_flags & (VM_PFNMAP|VM_MIXEDMAP)) == (VM_PFNMAP|VM_MIXEDMAP)); "+
+			"BUG_ON((vma->vm_flags & VM_PFNMAP) && is_cow_mapping(vma->vm_flags)); BUG_ON((vma->vm_flags & VM_MIXEDMAP) && pfn_valid(pfn))", readMemory)},
+	"vmf_insert_mixed": {cite("mm/memory.c", "__vm_insert_mixed()", "none: if (!vm_mixed_ok(vma, pfn, mkwrite)) return VM_FAULT_SIGBUS", readMemory)},
+	"vmf_insert_page_mkwrite": {cite("mm/memory.c", "vmf_insert_page_mkwrite()", "", readMemory),
+		cite("mm/memory.c", "insert_page_into_pte_locked()", "WARN_ON_ONCE(!is_zero_pfn(pte_pfn(pteval))) when another pfn is mapped", readMemory)},
+	"remap_pfn_range": {cite("mm/memory.c", "remap_pfn_range_prepare_vma()", "none: vma_set_flags_mask(vma, VMA_REMAP_FLAGS) takes and asserts no lock", readMemory),
+		cite("mm/memory.c", "remap_pfn_range_internal(), remap_pte_range()",
+			"WARN_ON_ONCE(!PAGE_ALIGNED(addr)); VM_WARN_ON_ONCE(!vma_test_all_flags_mask(vma, VMA_REMAP_FLAGS)); BUG_ON(addr >= end); BUG_ON(!pte_none(ptep_get(pte)))", readMemory)},
+	"io_remap_pfn_range": {cite("include/linux/mm.h", "io_remap_pfn_range()", "", readBook),
+		cite("mm/memory.c", "remap_pfn_range_internal(), remap_pte_range()", "BUG_ON(!pte_none(ptep_get(pte)))", readMemory)},
+
+	// zapping
+	"zap_vma_range": {cite("mm/memory.c", "zap_vma_range(), zap_vma_range_batched(), __zap_vma_range()",
+		"VM_WARN_ON_ONCE(start >= end || !range_in_vma(vma, start, end)); no lock check", readMemory)},
+	"zap_vma_ptes":        {cite("mm/memory.c", "zap_vma_ptes()", "none: returns silently unless range_in_vma() && (vma->vm_flags & VM_PFNMAP)", readMemory)},
+	"unmap_mapping_range": {cite("mm/memory.c", "unmap_mapping_pages(), unmap_mapping_range_tree()", "", readMemory)},
+	"unmap_mapping_folio": {cite("mm/memory.c", "unmap_mapping_folio()", "VM_BUG_ON(!folio_test_locked(folio))", readMemory)},
+
+	// GUP (mm/gup.c, linux-mm 2026)
+	"get_user_pages": {cite("mm/gup.c", "get_user_pages(), __get_user_pages_locked()", "mmap_assert_locked(mm) (locked == 1)", readGUP)},
+	"pin_user_pages": {cite("mm/gup.c", "pin_user_pages(), __gup_longterm_locked(), __get_user_pages_locked()", "mmap_assert_locked(mm) (locked == 1)", readGUP)},
+	"get_user_pages_remote": {cite("mm/gup.c", "get_user_pages_remote(), __get_user_pages_locked()", "mmap_assert_locked(mm) (locked == 1)", readGUP),
+		cite("mm/gup.c", "is_valid_gup_args()", "WARN_ON_ONCE(*locked != 1)", readAudit)},
+	"pin_user_pages_remote": {cite("mm/gup.c", "pin_user_pages_remote(), __get_user_pages_locked()", "mmap_assert_locked(mm) (locked == 1)", readGUP),
+		cite("mm/gup.c", "is_valid_gup_args()", "WARN_ON_ONCE(*locked != 1)", readAudit)},
+	"get_user_pages_unlocked": {cite("mm/gup.c", "get_user_pages_unlocked(), __get_user_pages_locked()",
+		"none: locked = 0, so it takes mmap_read_lock_killable() itself (lockdep sees a recursive acquisition)", readGUP)},
+	"get_user_pages_fast": {cite("mm/gup.c", "get_user_pages_fast(), gup_fast_fallback()", "might_lock_read(&current->mm->mmap_lock) (unless FOLL_FAST_ONLY)", readGUP)},
+	"get_user_pages_fast_only": {cite("mm/gup.c", "get_user_pages_fast_only(), gup_fast_fallback(), gup_fast_folio_allowed()",
+		"WARN_ON_ONCE(gup_flags & ~(...)); lockdep_assert_irqs_disabled()", readGUP)},
+
+	// VMA lookup and stacks (mm/mmap.c, linux-mm 2026)
+	"find_vma":               {cite("mm/mmap.c", "find_vma()", "mmap_assert_locked(mm)", readMmap)},
+	"find_vma_intersection":  {cite("mm/mmap.c", "find_vma_intersection()", "mmap_assert_locked(mm)", readMmap)},
+	"vma_lookup":             {cite("include/linux/mm.h", "vma_lookup()", "none: return mtree_load(&mm->mm_mt, addr)", readAudit)},
+	"expand_stack":           {cite("mm/mmap.c", "expand_stack()", "none of its own: mmap_read_unlock(mm); mmap_write_lock_killable(mm); ... mmap_write_downgrade(mm)", readMmap)},
+	"expand_stack_locked":    {cite("mm/mmap.c", "expand_stack_locked()", "via expand_downwards() -> vma_start_write() -> mmap_assert_write_locked()", readMmap)},
+	"find_extend_vma_locked": {cite("mm/mmap.c", "find_extend_vma_locked()", "via find_vma(): mmap_assert_locked(mm); expand_stack_locked()", readMmap)},
+	"lock_mm_and_find_vma":   {cite("mm/mmap_lock.c", "lock_mm_and_find_vma(), get_mmap_lock_carefully()", "none", readLockC)},
+
+	// VMA flags and fields (include/linux/mm.h @0326440c)
+	"vm_flags_set":        {cite("include/linux/mm.h", "vm_flags_set()", "vma_start_write(vma) -> __vma_raw_mm_seqnum(): mmap_assert_write_locked(vma->vm_mm)", readMMH)},
+	"vm_flags_clear":      {cite("include/linux/mm.h", "vm_flags_clear()", "vma_start_write(vma) -> __vma_raw_mm_seqnum(): mmap_assert_write_locked(vma->vm_mm)", readMMH)},
+	"vm_flags_reset":      {cite("include/linux/mm.h", "vm_flags_reset(), vm_flags_reset_once()", "vma_assert_write_locked(vma)", readMMH)},
+	"vm_flags_init":       {cite("include/linux/mm.h", "vm_flags_init()", "VM_WARN_ON_ONCE(!pgtable_supports_soft_dirty() && (flags & VM_SOFTDIRTY)); no lock check", readMMH)},
+	"vma_set_atomic_flag": {cite("include/linux/mm.h", "vma_set_atomic_flag(), __vma_atomic_valid_flag()", "vma_assert_stabilised(vma); WARN_ON_ONCE(!(mask & VM_ATOMIC_SET_ALLOWED))", readMMH)},
+	"vma_set_anonymous":   {cite("include/linux/mm.h", "vma_set_anonymous()", "none: vma->vm_ops = NULL", readMMH)},
+	"anon_vma_prepare":    {cite("mm/rmap.c", "__anon_vma_prepare()", "mmap_assert_locked(mm); might_sleep()", readAudit)},
+	"vmf_anon_prepare":    {cite("mm/memory.c", "__vmf_anon_prepare()", "none: under FAULT_FLAG_VMA_LOCK, if (!mmap_read_trylock(vma->vm_mm)) return VM_FAULT_RETRY", readMemory)},
+
+	// faults and VMA read locks
+	"handle_mm_fault": {cite("mm/memory.c", "handle_mm_fault(), sanitize_fault_flags()",
+		"no lock check; WARN_ON_ONCE((*flags & (FAULT_FLAG_VMA_LOCK | FAULT_FLAG_RETRY_NOWAIT)) == (FAULT_FLAG_VMA_LOCK | FAULT_FLAG_RETRY_NOWAIT)) -> VM_FAULT_SIGSEGV", readMemory)},
+	"release_fault_lock": {cite("include/linux/mm.h", "release_fault_lock()", "none: vma_end_read(vmf->vma) if FAULT_FLAG_VMA_LOCK, else mmap_read_unlock()", readMMH)},
+	"touch": {cite("arch/x86/mm/fault.c", "do_user_addr_fault()", "", readBook),
+		cite("mm/memory.c", "__might_fault()", "might_lock_read(&current->mm->mmap_lock)", readMemory)},
+	"lock_vma_under_rcu":      {cite("mm/mmap_lock.c", "lock_vma_under_rcu(), vma_start_read()", "RCU_LOCKDEP_WARN(!rcu_read_lock_held(), \"no rcu lock held\")", readLockC)},
+	"lock_vma_under_rcu_wait": {cite("mm/mmap_lock.c", "lock_vma_under_rcu_wait()", "none of its own: falls back to mmap_read_lock(mm); vma_lookup(); mmap_read_unlock(mm)", readLockC)},
+	"vma_start_read_locked":   {cite("include/linux/mmap_lock.h", "vma_start_read_locked_nested()", "mmap_assert_locked(vma->vm_mm)", readLockH)},
+	"vma_end_read":            {cite("include/linux/mmap_lock.h", "vma_end_read(), vma_refcount_put()", "", readLockH)},
+	"vma_start_write": {cite("include/linux/mmap_lock.h", "vma_start_write(), __vma_raw_mm_seqnum()", "mmap_assert_write_locked(vma->vm_mm)", readLockH),
+		cite("mm/mmap_lock.c", "__vma_start_write(), __vma_start_exclude_readers()", "mmap_assert_write_locked(vma->vm_mm)", readLockC)},
+
+	// page-table walks
+	"walk_page_range": {cite("mm/pagewalk.c", "walk_page_range_mm_unsafe(), process_mm_walk_lock(), process_vma_walk_lock()",
+		"mmap_assert_locked(mm) (PGWALK_RDLOCK) or mmap_assert_write_locked(mm); find_vma(): mmap_assert_locked(mm); vma_assert_write_locked() (PGWALK_WRLOCK_VERIFY); vma_assert_locked() (PGWALK_VMA_RDLOCK_VERIFY)", readWalk)},
+	"walk_page_vma": {cite("mm/pagewalk.c", "walk_page_vma(), walk_page_range_vma_unsafe()",
+		"process_mm_walk_lock(): mmap_assert_locked()/mmap_assert_write_locked() (none for PGWALK_VMA_RDLOCK_VERIFY); process_vma_walk_lock(): vma_assert_write_locked() / vma_assert_locked()", readWalk)},
+	"walk_page_range_debug": {cite("mm/pagewalk.c", "walk_page_range_debug()", "mmap_assert_write_locked(mm); mmap_assert_write_locked(&init_mm)", readWalk),
+		cite("mm/pagewalk.c", "walk_kernel_page_table_range()", "mmap_assert_locked(&init_mm)", readWalk)},
+	"walk_page_mapping":   {cite("mm/pagewalk.c", "walk_page_mapping()", "lockdep_assert_held(&mapping->i_mmap_rwsem)", readWalk)},
+	"apply_to_page_range": {cite("mm/memory.c", "__apply_to_page_range(), apply_to_pmd_range()", "WARN_ON(addr >= end); WARN_ON_ONCE(p?d_leaf()); BUG_ON(pud_leaf(*pud)); no lock check", readMemory)},
+	"follow_pfnmap_start": {cite("mm/memory.c", "follow_pfnmap_start(), pfnmap_lockdep_assert()",
+		"lockdep_assert(lockdep_is_held(&mapping->i_mmap_rwsem) || lockdep_is_held(&vma->vm_mm->mmap_lock)) (mmap_lock only without a file)", readMemory)},
+	"pte_offset_map_lock": {cite("mm/pgtable-generic.c", "__pte_offset_map_lock()", "none", readBook)},
+	"pte_unmap_unlock":    {cite("include/linux/mm.h", "pte_unmap_unlock()", "", readGeneric)},
+	"ptep_get_and_clear":  {cite("include/linux/pgtable.h", "ptep_get_and_clear()", "none", readBook)},
+	"flush_tlb_range":     {cite("include/asm-generic/tlbflush.h", "flush_tlb_range()", "none", readBook)},
+
+	// another process's memory
+	"access_remote_vm":  {cite("mm/memory.c", "access_remote_vm(), __access_remote_vm()", "none: if (mmap_read_lock_killable(mm)) return 0", readMemory)},
+	"access_process_vm": {cite("mm/memory.c", "access_process_vm(), __access_remote_vm()", "none: get_task_mm(); mmap_read_lock_killable(mm)", readMemory)},
+
+	// handlers
+	"vm_ops->fault": {cite("mm/memory.c", "vmf_can_call_fault()", "none: vma_end_read(vma); return VM_FAULT_RETRY when the VMA has no ->map_pages under FAULT_FLAG_VMA_LOCK", readMemory),
+		cite("include/linux/mm.h", "assert_fault_locked()", "vma_assert_locked(vmf->vma) or mmap_assert_locked(vmf->vma->vm_mm)", readMMH)},
+	"vm_ops->page_mkwrite": {cite("mm/memory.c", "do_page_mkwrite()", "vmf->flags = FAULT_FLAG_WRITE|FAULT_FLAG_MKWRITE; VM_BUG_ON_FOLIO(!folio_test_locked(folio), folio) when VM_FAULT_LOCKED is returned", readMemory)},
+	"vm_ops->pfn_mkwrite": {cite("mm/memory.c", "wp_pfn_shared()", "", readBook),
+		cite("include/linux/mm.h", "struct vm_operations_struct", "", readMMH)},
+	"vm_ops->huge_fault": {cite("mm/memory.c", "__handle_mm_fault() -> create_huge_pmd(), wp_huge_pmd()", "", readMemory)},
+	"vm_ops->map_pages":  {cite("mm/memory.c", "do_fault_around()", "", readBook), cite("include/linux/mm.h", "struct vm_fault (prealloc_pte: \"->map_pages() sets up a page table from atomic context\")", "", readMMH)},
+	"vm_ops->open":       {cite("include/linux/mm.h", "struct vm_operations_struct", "", readMMH), cite("mm/vma.c", "__split_vma(), copy_vma()", "", readBook)},
+	"vm_ops->close": {cite("include/linux/mm.h", "struct vm_operations_struct (\"Context: User context.  May sleep.  Caller holds mmap_lock.\")", "", readMMH),
+		cite("mm/vma.c", "remove_vma()", "", readBook)},
+	"f_op->mmap":         {cite("mm/vma.c", "mmap_region(), __mmap_new_file_vma()", "mmap_assert_write_locked(current->mm)", readBook)},
+	"f_op->mmap_prepare": {cite("mm/vma.c", "call_mmap_prepare(), __mmap_region()", "mmap_assert_write_locked(current->mm) (in mmap_region())", readBook)},
+	"mmap":               {cite("mm/vma.c", "mmap_region(), __mmap_region()", "mmap_assert_write_locked(current->mm)", readBook)},
+
+	// unmapping, freeing and moving page tables
+	"munmap": {cite("mm/vma.c", "vms_complete_munmap_vmas()", "none: if (vms->unlock) mmap_write_downgrade(mm) before the zap and remove_vma()", readAudit)},
+	"free_pgtables": {cite("mm/memory.c", "free_pgtables()", "WARN_ON_ONCE(unmap->vma_end - 1 > unmap->pg_end - 1); if (unmap->mm_wr_locked) vma_start_write(vma)", readMemory),
+		cite("mm/mmap.c", "exit_mmap()", "none: unmap_vmas() under mmap_read_lock(), free_pgtables() under mmap_write_lock()", readMmap)},
+	"unmap_vmas":          {cite("mm/memory.c", "unmap_vmas()", "none", readMemory)},
+	"retract_page_tables": {cite("mm/khugepaged.c", "retract_page_tables()", "none", readBook)},
+	"move_page_tables":    {cite("mm/mremap.c", "move_page_tables(), move_normal_pmd(), take_rmap_locks()", "WARN_ON_ONCE(!pmd_none(*new_pmd))", readBook)},
+	"mremap":              {cite("mm/mremap.c", "do_mremap(), move_vma()", "via vma_start_write(): mmap_assert_write_locked()", readBook)},
+	"madvise":             {cite("mm/madvise.c", "get_lock_mode(), madvise_lock()", "", readAudit)},
+
+	// reverse map and reclaim
+	"rmap_walk": {cite("mm/rmap.c", "rmap_walk_file()", "VM_BUG_ON_FOLIO(!folio_test_locked(folio), folio)", readRmap),
+		cite("mm/rmap.c", "rmap_walk_anon()", "VM_WARN_ON_FOLIO(!folio_test_locked(folio), folio)", readRmap)},
+	"rmap_walk_locked":     {cite("mm/rmap.c", "rmap_walk_locked()", "VM_BUG_ON_FOLIO(folio_test_ksm(folio), folio); rmap_walk_file(): VM_BUG_ON_FOLIO(!folio_test_locked(folio), folio)", readRmap)},
+	"try_to_unmap":         {cite("mm/rmap.c", "try_to_unmap(), rmap_walk_file()", "VM_BUG_ON_FOLIO(!folio_test_locked(folio), folio) (file folios)", readRmap)},
+	"folio_referenced":     {cite("mm/rmap.c", "folio_referenced()", "none", readBook)},
+	"page_vma_mapped_walk": {cite("mm/page_vma_mapped.c", "page_vma_mapped_walk()", "none", readBook)},
+
+	// THP split, notifiers, TLB batching
+	"split_huge_pmd":                      {cite("mm/huge_memory.c", "__split_huge_pmd(), split_huge_pmd_locked()", "VM_WARN_ON_ONCE() on alignment and folio; VM_BUG_ON(freeze && !folio)", readBook)},
+	"split_huge_pmd_locked":               {cite("mm/huge_memory.c", "split_huge_pmd_locked()", "VM_WARN_ON_ONCE() on alignment and folio; the PMD lock is not asserted", readBook)},
+	"mmu_notifier_invalidate_range_start": {cite("include/linux/mmu_notifier.h", "mmu_notifier_invalidate_range_start()", "might_sleep(); lock_map_acquire(&__mmu_notifier_invalidate_range_start_map)", readBook)},
+	"tlb_gather_mmu":                      {cite("mm/mmu_gather.c", "tlb_gather_mmu(), __tlb_gather_mmu()", "none", readBook)},
+	"tlb_finish_mmu":                      {cite("mm/mmu_gather.c", "tlb_finish_mmu()", "VM_WARN_ON_ONCE(tlb->fully_unshared_tables)", readBook)},
+
+	// locks
+	"mmap_read_lock":           lockCite("include/linux/mmap_lock.h", "mmap_read_lock()", readLockH),
+	"mmap_read_lock_killable":  lockCite("include/linux/mmap_lock.h", "mmap_read_lock_killable()", readLockH),
+	"mmap_read_trylock":        lockCite("include/linux/mmap_lock.h", "mmap_read_trylock()", readLockH),
+	"mmap_read_unlock":         lockCite("include/linux/mmap_lock.h", "mmap_read_unlock()", readLockH),
+	"mmap_write_lock":          lockCite("include/linux/mmap_lock.h", "mmap_write_lock()", readLockH),
+	"mmap_write_lock_killable": lockCite("include/linux/mmap_lock.h", "mmap_write_lock_killable()", readLockH),
+	"mmap_write_trylock":       lockCite("include/linux/mmap_lock.h", "mmap_write_trylock()", readBook),
+	"mmap_write_unlock":        {cite("include/linux/mmap_lock.h", "mmap_write_unlock(), vma_end_write_all()", "vma_end_write_all(): mmap_assert_write_locked(mm)", readLockH)},
+	"mmap_write_downgrade":     {cite("include/linux/mmap_lock.h", "mmap_write_downgrade(), vma_end_write_all()", "vma_end_write_all(): mmap_assert_write_locked(mm)", readLockH)},
+	"i_mmap_lock_read":         lockCite("include/linux/fs.h", "i_mmap_lock_read()", readGeneric),
+	"i_mmap_lock_write":        lockCite("include/linux/fs.h", "i_mmap_lock_write()", readGeneric),
+	"i_mmap_unlock_read":       lockCite("include/linux/fs.h", "i_mmap_unlock_read()", readGeneric),
+	"i_mmap_unlock_write":      lockCite("include/linux/fs.h", "i_mmap_unlock_write()", readGeneric),
+	"anon_vma_lock_read":       lockCite("include/linux/rmap.h", "anon_vma_lock_read()", readGeneric),
+	"anon_vma_lock_write":      lockCite("include/linux/rmap.h", "anon_vma_lock_write()", readGeneric),
+	"anon_vma_unlock_read":     lockCite("include/linux/rmap.h", "anon_vma_unlock_read()", readGeneric),
+	"anon_vma_unlock_write":    lockCite("include/linux/rmap.h", "anon_vma_unlock_write()", readGeneric),
+	"rcu_read_lock":            lockCite("include/linux/rcupdate.h", "rcu_read_lock()", readGeneric),
+	"rcu_read_unlock":          lockCite("include/linux/rcupdate.h", "rcu_read_unlock()", readGeneric),
+	"folio_lock":               {cite("include/linux/pagemap.h", "folio_lock()", "might_sleep()", readGeneric)},
+	"folio_trylock":            lockCite("include/linux/pagemap.h", "folio_trylock()", readGeneric),
+	"folio_unlock":             {cite("mm/filemap.c", "folio_unlock()", "VM_BUG_ON_FOLIO(!folio_test_locked(folio), folio)", readGeneric)},
+	"spin_lock":                lockCite("include/linux/spinlock.h", "spin_lock()", readGeneric),
+	"spin_unlock":              lockCite("include/linux/spinlock.h", "spin_unlock()", readGeneric),
+	"mutex_lock":               {cite("kernel/locking/mutex.c", "mutex_lock()", "might_sleep()", readGeneric)},
+	"mutex_trylock":            lockCite("kernel/locking/mutex.c", "mutex_trylock()", readGeneric),
+	"mutex_unlock":             lockCite("kernel/locking/mutex.c", "mutex_unlock()", readGeneric),
+	"might_sleep":              {cite("include/linux/kernel.h", "might_sleep()", "__might_sleep() with CONFIG_DEBUG_ATOMIC_SLEEP", readGeneric)},
+	"msleep":                   {cite("kernel/time/sleep_timeout.c", "msleep()", "might_sleep() (via schedule_timeout)", readGeneric)},
+	"alloc_page":               {cite("include/linux/gfp.h", "alloc_page()", "might_sleep_if(gfp & __GFP_DIRECT_RECLAIM)", readGeneric)},
+	"get_page":                 lockCite("include/linux/mm.h", "get_page()", readGeneric),
+	"put_page":                 lockCite("include/linux/mm.h", "put_page()", readGeneric),
+	"page_to_pfn":              lockCite("include/asm-generic/memory_model.h", "page_to_pfn()", readGeneric),
+}

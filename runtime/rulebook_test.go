@@ -165,3 +165,35 @@ func TestRuleBookDocumentedOnly(t *testing.T) {
 		}
 	}
 }
+
+// TestRuleBookCitations: every entry cites the kernel source it was read
+// from (file, function, and what was read), has a minimal call sequence,
+// and the side tables name no entry that does not exist.
+func TestRuleBookCitations(t *testing.T) {
+	for _, a := range APIs() {
+		if len(a.Cites) == 0 {
+			t.Errorf("%s: no citation (add it to citeTable in rulebook_cite.go or set Cites in the entry)", a.Name)
+		}
+		for _, c := range a.Cites {
+			if c.File == "" || c.Func == "" || c.Read == "" {
+				t.Errorf("%s: incomplete citation %+v", a.Name, c)
+			}
+			if !strings.Contains(c.File, "/") || !strings.Contains(c.Func, "(") && !strings.HasPrefix(c.Func, "struct ") {
+				t.Errorf("%s: citation %+v does not name a source file and a function", a.Name, c)
+			}
+		}
+		if a.Sequence == "" {
+			t.Errorf("%s: no call sequence (add it to sequenceTable in rulebook_seq.go)", a.Name)
+		}
+	}
+	for name := range citeTable {
+		if LookupAPI(name) == nil {
+			t.Errorf("citeTable names %s, which has no rule-book entry", name)
+		}
+	}
+	for name := range sequenceTable {
+		if LookupAPI(name) == nil {
+			t.Errorf("sequenceTable names %s, which has no rule-book entry", name)
+		}
+	}
+}
