@@ -102,7 +102,7 @@ func (s *Session) mms() ([]string, map[string]*rt.MM) {
 }
 
 // Maps shows every mm's VMAs as /proc/PID/smaps does (the maps line,
-// Size, Rss, VmFlags), with the state of the mmap lock and of each VMA's
+// Size, Rss, Anonymous, AnonHugePages, Locked, VmFlags), with the state of the mmap lock and of each VMA's
 // lock, and which pages are mapped.
 func (s *Session) Maps() string {
 	names, byName := s.mms()
@@ -114,12 +114,15 @@ func (s *Session) Maps() string {
 		m := byName[n]
 		fmt.Fprintf(&b, "%s: %s, %s: %s\n", n, plural(m.Core.MapCount(), "VMA"), m.MmapLock.Name, s.lockState(m.MmapLock))
 		for v := range m.Core.VMAs() {
-			pm := m.Core.PageMap(v.Start(), v.End())
-			rss := uint64(len(pm) - strings.Count(pm, "."))
+			st := m.Core.SmapsOf(v)
+			kb := func(pages int) uint64 { return uint64(pages) * mmcore.PageSize / 1024 }
 			fmt.Fprintf(&b, "%s\n", v.MapsLine())
 			fmt.Fprintf(&b, "Size:           %8d kB\n", v.Pages()*mmcore.PageSize/1024)
-			fmt.Fprintf(&b, "Rss:            %8d kB\n", rss*mmcore.PageSize/1024)
-			fmt.Fprintf(&b, "Pages:          %s\n", mmcore.RunLength(pm))
+			fmt.Fprintf(&b, "Rss:            %8d kB\n", kb(st.Rss))
+			fmt.Fprintf(&b, "Anonymous:      %8d kB\n", kb(st.Anonymous))
+			fmt.Fprintf(&b, "AnonHugePages:  %8d kB\n", kb(st.AnonHugePages))
+			fmt.Fprintf(&b, "Locked:         %8d kB\n", kb(st.Locked))
+			fmt.Fprintf(&b, "Pages:          %s\n", mmcore.RunLength(m.Core.PageMap(v.Start(), v.End())))
 			if st, ok := v.Lock.(*rt.VMAState); ok && st.Lock.Held() {
 				fmt.Fprintf(&b, "VMA lock:       %s\n", s.lockState(st.Lock))
 			}
@@ -196,6 +199,12 @@ func (s *Session) PageWalk(mm string, addr uint64) (string, error) {
 			guard, guardName = tableLock(t), fmt.Sprintf("%s->pte_lock(%#x)", m.Name, uint64(t.Base()))
 		case mmcore.LevelPMD:
 			guard, guardName = tableLock(t), fmt.Sprintf("%s->pmd_lock(%#x)", m.Name, uint64(t.Base()))
+			if w.Huge() {
+				// A PMD-mapped huge page: the walk ends here, under the
+				// PMD lock (pmd_trans_huge_lock).
+				entry = "huge " + w.Entry.String()
+				break
+			}
 			fallthrough
 		default:
 			if c := t.Child(i); c != nil {

@@ -30,7 +30,7 @@ func init() {
 		{":step", "NAME [N]", "run thread NAME for N kernel steps (default 1); :step main finishes a blocked line", (*repl).step},
 		{":run", "", "run every thread to completion (or until all that are left wait)", func(r *repl, _ []string) { r.run() }},
 		{":explore", "[K]", "explore every interleaving of the threads within K preemptions (default 2)", (*repl).explore},
-		{":schedule", "", "the thread of each turn so far (a -schedule for mmscript run)", func(r *repl, _ []string) {
+		{":schedule", "", "the thread of each turn so far, the top-level thread's included", func(r *repl, _ []string) {
 			fmt.Fprintln(r.out, interp.FormatSchedule(r.s.Schedule()))
 		}},
 		{":reset", "", "start again: a new kernel, nothing declared", func(r *repl, _ []string) {
