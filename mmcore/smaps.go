@@ -12,7 +12,28 @@ type SmapsStats struct {
 	// AnonHugePages: anonymous pages mapped by PMD entries (a THP mapped
 	// with PTEs after a split no longer counts).
 	AnonHugePages int
-	Locked        int // Locked: Rss of a VM_LOCKED VMA (private pages, Pss = Rss)
+	// PssKB is Pss in kB: each page counts 1/mapcount of its size.
+	PssKB int
+	// LockedKB is Locked in kB: the Pss of a VM_LOCKED VMA.
+	LockedKB int
+}
+
+// PSS_SHIFT is fs/proc/task_mmu.c's fixed-point shift for Pss.
+const PSS_SHIFT = 12
+
+// pssOf is smaps_account's share of one page: the whole page when the
+// folio has a single reference, else PAGE_SIZE over the page's precise
+// mapcount (PTE mappings of it plus PMD mappings of its folio).
+func pssOf(p *Page) uint64 {
+	f := p.Folio()
+	if f.refcount == 1 {
+		return PageSize << PSS_SHIFT
+	}
+	mc := uint64(p.mapcount + f.entireMapcount)
+	if mc < 2 {
+		return PageSize << PSS_SHIFT
+	}
+	return (PageSize << PSS_SHIFT) / mc
 }
 
 // SmapsOf walks v's page tables as smaps_pte_range and smaps_pmd_entry do:
@@ -23,6 +44,7 @@ func (m *MM) SmapsOf(v *VMA) SmapsStats {
 	if v == nil || v.mm != m {
 		return s
 	}
+	var pss uint64
 	for a := v.start; a < v.end; {
 		w := m.Walk(a)
 		if w.Huge() {
@@ -32,6 +54,9 @@ func (m *MM) SmapsOf(v *VMA) SmapsStats {
 				if p.anon {
 					s.Anonymous += n
 					s.AnonHugePages += n
+				}
+				for k := 0; k < n; k++ {
+					pss += pssOf(m.mem.Page(w.Entry.PFN() + PFN(k)))
 				}
 			}
 			a += Addr(n) << PageShift
@@ -46,11 +71,13 @@ func (m *MM) SmapsOf(v *VMA) SmapsStats {
 			if p.anon {
 				s.Anonymous++
 			}
+			pss += pssOf(p)
 		}
 		a += PageSize
 	}
+	s.PssKB = int(pss >> (PSS_SHIFT + 10))
 	if v.Flags&VM_LOCKED != 0 {
-		s.Locked = s.Rss
+		s.LockedKB = s.PssKB
 	}
 	return s
 }

@@ -370,6 +370,5 @@ func (m *MM) collapseHugePage(v *VMA, haddr Addr) error {
 }
 
 // thpDisabled reports MMF_DISABLE_THP, which prctl(PR_SET_THP_DISABLE)
-// sets. The prctl belongs to the VMA layer; until it is modelled nothing
-// sets the flag.
-func (m *MM) thpDisabled() bool { return false }
+// sets (vma_thp_disabled).
+func (m *MM) thpDisabled() bool { return m.thpDisable != 0 }

@@ -14,7 +14,9 @@
 // --kernel runs each trace on the host kernel (Linux on x86-64; root for
 // the page flags) in a fresh child process, N times (the trailer says
 // whether the runs agreed). --no-mc and --no-pkey leave out the mincore
-// and protection-key columns. --gen writes N random traces from seed S
+// and protection-key columns; --pkeys says whether the simulated CPU has
+// protection keys (an execute-only mapping then gets key 1), by default as
+// this machine's does. --gen writes N random traces from seed S
 // into DIR. Exit status: 0 ok, 1 a trace mmcore cannot run yet (or a
 // kernel run that differed between repeats), 2 bad input.
 package main
@@ -41,6 +43,7 @@ func run(args []string) int {
 	repeat := fs.Int("repeat", 1, "with --kernel: runs per trace")
 	noMC := fs.Bool("no-mc", false, "leave out the mc= (mincore) column")
 	noPkey := fs.Bool("no-pkey", false, "leave out the pkey= column")
+	pkeys := fs.String("pkeys", "host", "simulate a CPU with protection keys: yes, no, or host (as this machine's /proc/cpuinfo says)")
 	gen := fs.Int("gen", 0, "write this many random traces")
 	seed := fs.Int64("seed", 1, "with --gen: the first seed")
 	profile := fs.String("profile", "all", "with --gen: all, basic or thp")
@@ -81,6 +84,16 @@ func run(args []string) int {
 		return 2
 	}
 	o := trace.Options{NoMincore: *noMC, NoPkey: *noPkey}
+	switch *pkeys {
+	case "yes":
+	case "no":
+		o.CPUWithoutPkeys = true
+	case "host":
+		o.CPUWithoutPkeys = !trace.HostHasPkeys()
+	default:
+		fmt.Fprintf(os.Stderr, "mmtrace: --pkeys must be yes, no or host, not %q\n", *pkeys)
+		return 2
+	}
 	status := 0
 	for _, name := range fs.Args() {
 		src, err := os.ReadFile(name)

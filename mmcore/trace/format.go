@@ -17,6 +17,10 @@ type Options struct {
 	NoMincore bool
 	// NoPkey leaves out the pkey= column (x86 protection keys).
 	NoPkey bool
+	// CPUWithoutPkeys simulates a machine whose CPU has no protection keys
+	// (no pku/ospke), where a PROT_EXEC-only mapping gets no execute-only
+	// key: the machine the goldens were recorded on is one.
+	CPUWithoutPkeys bool
 }
 
 // VMAView is one VMA of a snapshot, normalised as the probe prints it.
@@ -173,7 +177,24 @@ func GoldenHeader() string {
 	rel := readTrim("/proc/sys/kernel/osrelease")
 	thp := readTrim("/sys/kernel/mm/transparent_hugepage/enabled")
 	oc := readTrim("/proc/sys/vm/overcommit_memory")
-	return fmt.Sprintf("%s%s (uname -r); thp enabled: %s; overcommit_memory: %s\n", GoldenPrefix, rel, thp, oc)
+	pk := "no"
+	if HostHasPkeys() {
+		pk = "yes"
+	}
+	return fmt.Sprintf("%s%s (uname -r); thp enabled: %s; overcommit_memory: %s; pkeys: %s\n", GoldenPrefix, rel, thp, oc, pk)
+}
+
+// HostHasPkeys reports whether this machine's CPU has protection keys
+// enabled (the pku and ospke flags of /proc/cpuinfo); false where that
+// cannot be read.
+func HostHasPkeys() bool {
+	b, err := os.ReadFile("/proc/cpuinfo")
+	if err != nil {
+		return false
+	}
+	first, _, _ := strings.Cut(string(b), "\n\n")
+	f := " " + strings.ReplaceAll(first, "\t", " ") + " "
+	return strings.Contains(f, " pku ") && strings.Contains(f, " ospke ")
 }
 
 func readTrim(path string) string {
@@ -184,13 +205,20 @@ func readTrim(path string) string {
 	return strings.TrimSpace(string(b))
 }
 
-// SplitGolden separates a golden file into its kernel release and the
-// probe output it holds.
-func SplitGolden(golden string) (release, out string, ok bool) {
+// Golden is a parsed golden file.
+type Golden struct {
+	Release string // uname -r of the recording kernel
+	Pkeys   bool   // the recording CPU had protection keys
+	Out     string // what the probe printed
+}
+
+// ParseGolden splits a golden file into the machine it was recorded on and
+// the probe output it holds.
+func ParseGolden(golden string) (Golden, bool) {
 	first, rest, found := strings.Cut(golden, "\n")
 	if !found || !strings.HasPrefix(first, GoldenPrefix) {
-		return "", "", false
+		return Golden{}, false
 	}
-	release, _, _ = strings.Cut(strings.TrimPrefix(first, GoldenPrefix), " ")
-	return release, rest, true
+	rel, _, _ := strings.Cut(strings.TrimPrefix(first, GoldenPrefix), " ")
+	return Golden{Release: rel, Pkeys: !strings.Contains(first, "; pkeys: no"), Out: rest}, true
 }

@@ -37,7 +37,7 @@ type simEnv struct {
 // mmcore cannot model yet.
 func RunSim(tr *Trace, o Options) (string, error) {
 	e := &simEnv{tr: tr, o: o, win: WindowBase, files: map[string]*mmcore.File{}, fds: map[string]*mmcore.File{}, brk0: simBrk0}
-	m, err := newSimMM(simBrk0)
+	m, err := newSimMM(simBrk0, o)
 	if err != nil {
 		return "", err
 	}
@@ -294,17 +294,14 @@ func simTouch(m *mmcore.MM, addr mmcore.Addr, write bool) (bool, error) {
 	if w.Present() && (!write || w.Entry.Writable()) {
 		return true, nil
 	}
-	v := m.VMALookup(addr)
-	if v == nil {
-		var err error
-		if v, err = simExpandStack(m, addr); err != nil {
-			return false, err
-		}
-		if v == nil {
+	v, err := m.FindVMAForFault(addr)
+	if err != nil {
+		if errors.Is(err, mmcore.ErrSegv) {
 			return false, nil
 		}
+		return false, err
 	}
-	_, err := m.HandleFault(v, addr, write)
+	_, err = m.HandleFault(v, addr, write)
 	switch {
 	case err == nil:
 		return true, nil
@@ -386,10 +383,10 @@ func (e *simEnv) snapshot(m *mmcore.MM, label string, base mmcore.Addr, npages i
 		vv := VMAView{
 			Start: int64(v.Start()-origin) / pageSize, End: int64(v.End()-origin) / pageSize,
 			Perms: v.Flags.Perms(), Kind: kind, Rss: st.Rss, Anon: st.Anonymous,
-			VmFlags: v.Flags.VmFlags(), Pkey: execOnlyPkey(v.Flags),
+			VmFlags: v.Flags.VmFlags(), Pkey: v.ProtectionKey(),
 		}
 		vv.Extra[ExtraAnonHuge] = st.AnonHugePages
-		vv.Extra[ExtraLocked] = st.Locked
+		vv.Extra[ExtraLocked] = st.LockedKB / 4 // the probe prints kB/4
 		var pm, mc strings.Builder
 		for a := v.Start(); a < v.End(); a += pageSize {
 			pm.WriteByte(m.PageClass(a))
@@ -407,16 +404,4 @@ func (e *simEnv) snapshot(m *mmcore.MM, label string, base mmcore.Addr, npages i
 		views = append(views, vv)
 	}
 	formatSnapshot(&e.out, label, views, e.o)
-}
-
-// execOnlyPkey is the protection key smaps shows: x86 gives an
-// execute-only mapping (PROT_EXEC alone) the execute-only pkey, 1, and
-// takes it back when the protection changes
-// (arch/x86/mm/pkeys.c:__arch_override_mprotect_pkey). mmcore's flags do
-// not carry the VM_PKEY bits, so the key is derived from the access bits.
-func execOnlyPkey(f mmcore.VMFlags) int {
-	if f&mmcore.VM_ACCESS_FLAGS == mmcore.VM_EXEC {
-		return 1
-	}
-	return 0
 }

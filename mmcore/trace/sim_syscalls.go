@@ -9,8 +9,8 @@ import (
 	"github.com/mmscript/mmscript/mmcore"
 )
 
-func newSimMM(brk0 mmcore.Addr) (*mmcore.MM, error) {
-	return mmcore.NewMM(mmcore.Config{Levels: 4, MmapBase: simMmapBase})
+func newSimMM(brk0 mmcore.Addr, o Options) (*mmcore.MM, error) {
+	return mmcore.NewMM(mmcore.Config{Levels: 4, MmapBase: simMmapBase, StartBrk: brk0, NoPkeys: o.CPUWithoutPkeys})
 }
 
 // simBrk is brk(2): it returns the new (or unchanged) break.
@@ -20,7 +20,7 @@ func simBrk(m *mmcore.MM, addr mmcore.Addr) (mmcore.Addr, error) {
 
 // simMprotect is mprotect(2): it returns the errno.
 func simMprotect(m *mmcore.MM, start mmcore.Addr, length uint64, prot mmcore.Prot) (int, error) {
-	return 0, ErrNotModelled
+	return errnoOf(m.Mprotect(start, length, prot)), nil
 }
 
 // simMadvise is madvise(2): it returns the errno.
@@ -47,19 +47,3 @@ func simExit(m *mmcore.MM) {}
 func simTHPDisable(m *mmcore.MM) error {
 	return ErrNotModelled
 }
-
-// simExpandStack is the stack-growth half of do_user_addr_fault for an
-// address no VMA contains: the VM_GROWSDOWN VMA above it grows down to
-// cover it (expand_stack), or the access gets SIGSEGV (nil VMA).
-func simExpandStack(m *mmcore.MM, addr mmcore.Addr) (*mmcore.VMA, error) {
-	if next := m.FindVMA(addr); next != nil && next.Flags&mmcore.VM_GROWSDOWN != 0 {
-		return nil, errStackNotModelled
-	}
-	return nil, nil
-}
-
-var errStackNotModelled = &stackErr{}
-
-type stackErr struct{}
-
-func (*stackErr) Error() string { return "stack growth (expand_stack): " + ErrNotModelled.Error() }

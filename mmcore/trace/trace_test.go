@@ -72,7 +72,8 @@ func firstDiff(got, want string) string {
 
 // simAgainst runs a trace on the simulator and compares it with a golden:
 // "" when they agree, else why not.
-func simAgainst(tracePath, want string) string {
+func simAgainst(tracePath string, g Golden) string {
+	want := g.Out
 	src, err := os.ReadFile(tracePath)
 	if err != nil {
 		return err.Error()
@@ -81,7 +82,7 @@ func simAgainst(tracePath, want string) string {
 	if err != nil {
 		return "parse: " + err.Error()
 	}
-	got, err := RunSim(tr, Options{})
+	got, err := RunSim(tr, Options{CPUWithoutPkeys: !g.Pkeys})
 	if err != nil {
 		return strings.TrimPrefix(err.Error(), tracePath+":")
 	}
@@ -107,7 +108,8 @@ func TestGoldens(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		rel, want, ok := SplitGolden(string(data))
+		gd, ok := ParseGolden(string(data))
+		rel := gd.Release
 		if !ok {
 			t.Errorf("%s: no %q line naming the kernel", g, GoldenPrefix)
 			continue
@@ -117,7 +119,7 @@ func TestGoldens(t *testing.T) {
 		}
 		tp := strings.TrimSuffix(g, ".golden") + ".trace"
 		key := strings.TrimPrefix(tp, "testdata/")
-		why := simAgainst(tp, want)
+		why := simAgainst(tp, gd)
 		if why == "" {
 			matched++
 		} else {
@@ -159,10 +161,11 @@ func TestKernelGoldens(t *testing.T) {
 	rel := readTrim("/proc/sys/kernel/osrelease")
 	for _, g := range goldens(t) {
 		data, _ := os.ReadFile(g)
-		grel, want, _ := SplitGolden(string(data))
-		if grel != rel {
-			t.Fatalf("%s was recorded on %s, this kernel is %s: not comparable", g, grel, rel)
+		gd, _ := ParseGolden(string(data))
+		if gd.Release != rel || gd.Pkeys != HostHasPkeys() {
+			t.Fatalf("%s was recorded on %s (pkeys %v), this machine runs %s (pkeys %v): not comparable", g, gd.Release, gd.Pkeys, rel, HostHasPkeys())
 		}
+		want := gd.Out
 		tp := strings.TrimSuffix(g, ".golden") + ".trace"
 		src, _ := os.ReadFile(tp)
 		tr, err := Parse(tp, src)
@@ -234,7 +237,7 @@ func compareKernel(name string, src string) (why string, ok bool) {
 		return "", false
 	}
 	want := strings.TrimSuffix(kout, Trailer(tr.Name, 3, true)) + Trailer(tr.Name, 1, true)
-	got, err := RunSim(tr, Options{})
+	got, err := RunSim(tr, Options{CPUWithoutPkeys: !HostHasPkeys()})
 	if err != nil {
 		return err.Error(), true
 	}
