@@ -42,6 +42,9 @@ const (
 	readWalk    = "linux-mm@e7e1a07bffed, read"
 	readMmap    = "linux-mm@1aff34ad202e, read"
 	readRmap    = "linux-mm@40eb8059fe39, read"
+	readVMA     = "linux-mm@c65b1d2ea91e, read"
+	readMremap  = "linux-mm@7b58c1b00108, read"
+	readGather  = "linux-mm@0796b489ebe2, read"
 	readAudit   = "quoted in audit-2026-12, not re-read"
 	readBook    = "rule book, not re-read"
 	readGeneric = "generic kernel API, not re-read"
@@ -97,11 +100,12 @@ var citeTable = map[string][]Cite{
 		"WARN_ON_ONCE(gup_flags & ~(...)); lockdep_assert_irqs_disabled()", readGUP)},
 
 	// VMA lookup and stacks (mm/mmap.c, linux-mm 2026)
-	"find_vma":               {cite("mm/mmap.c", "find_vma()", "mmap_assert_locked(mm)", readMmap)},
-	"find_vma_intersection":  {cite("mm/mmap.c", "find_vma_intersection()", "mmap_assert_locked(mm)", readMmap)},
-	"vma_lookup":             {cite("include/linux/mm.h", "vma_lookup()", "none: return mtree_load(&mm->mm_mt, addr)", readAudit)},
-	"expand_stack":           {cite("mm/mmap.c", "expand_stack()", "none of its own: mmap_read_unlock(mm); mmap_write_lock_killable(mm); ... mmap_write_downgrade(mm)", readMmap)},
-	"expand_stack_locked":    {cite("mm/mmap.c", "expand_stack_locked()", "via expand_downwards() -> vma_start_write() -> mmap_assert_write_locked()", readMmap)},
+	"find_vma":              {cite("mm/mmap.c", "find_vma()", "mmap_assert_locked(mm)", readMmap)},
+	"find_vma_intersection": {cite("mm/mmap.c", "find_vma_intersection()", "mmap_assert_locked(mm)", readMmap)},
+	"vma_lookup":            {cite("include/linux/mm.h", "vma_lookup()", "none: return mtree_load(&mm->mm_mt, addr)", readAudit)},
+	"expand_stack":          {cite("mm/mmap.c", "expand_stack()", "none of its own: mmap_read_unlock(mm); mmap_write_lock_killable(mm); ... mmap_write_downgrade(mm)", readMmap)},
+	"expand_stack_locked": {cite("mm/mmap.c", "expand_stack_locked()", "", readMmap),
+		cite("mm/vma.c", "expand_downwards()", "mmap_assert_write_locked(mm); then vma_start_write(vma), anon_vma_lock_write(vma->anon_vma)", readVMA)},
 	"find_extend_vma_locked": {cite("mm/mmap.c", "find_extend_vma_locked()", "via find_vma(): mmap_assert_locked(mm); expand_stack_locked()", readMmap)},
 	"lock_mm_and_find_vma":   {cite("mm/mmap_lock.c", "lock_mm_and_find_vma(), get_mmap_lock_carefully()", "none", readLockC)},
 
@@ -159,9 +163,10 @@ var citeTable = map[string][]Cite{
 	"vm_ops->open":       {cite("include/linux/mm.h", "struct vm_operations_struct", "", readMMH), cite("mm/vma.c", "__split_vma(), copy_vma()", "", readBook)},
 	"vm_ops->close": {cite("include/linux/mm.h", "struct vm_operations_struct (\"Context: User context.  May sleep.  Caller holds mmap_lock.\")", "", readMMH),
 		cite("mm/vma.c", "remove_vma()", "", readBook)},
-	"f_op->mmap":         {cite("mm/vma.c", "mmap_region(), __mmap_new_file_vma()", "mmap_assert_write_locked(current->mm)", readBook)},
-	"f_op->mmap_prepare": {cite("mm/vma.c", "call_mmap_prepare(), __mmap_region()", "mmap_assert_write_locked(current->mm) (in mmap_region())", readBook)},
-	"mmap":               {cite("mm/vma.c", "mmap_region(), __mmap_region()", "mmap_assert_write_locked(current->mm)", readBook)},
+	"f_op->mmap": {cite("mm/vma.c", "mmap_region()", "mmap_assert_write_locked(current->mm)", readVMA),
+		cite("mm/vma.c", "__mmap_new_file_vma()", "WARN_ON_ONCE(map->addr != vma->vm_start); VM_WARN_ON_ONCE() on VM_MAYWRITE the caller did not ask for", readVMA)},
+	"f_op->mmap_prepare": {cite("mm/vma.c", "mmap_region(), __mmap_region(), call_mmap_prepare()", "mmap_assert_write_locked(current->mm) (in mmap_region())", readVMA)},
+	"mmap":               {cite("mm/vma.c", "mmap_region(), __mmap_region(), __mmap_new_vma()", "mmap_assert_write_locked(current->mm)", readVMA)},
 
 	// unmapping, freeing and moving page tables
 	"munmap": {cite("mm/vma.c", "vms_complete_munmap_vmas()", "none: if (vms->unlock) mmap_write_downgrade(mm) before the zap and remove_vma()", readAudit)},
@@ -169,9 +174,11 @@ var citeTable = map[string][]Cite{
 		cite("mm/mmap.c", "exit_mmap()", "none: unmap_vmas() under mmap_read_lock(), free_pgtables() under mmap_write_lock()", readMmap)},
 	"unmap_vmas":          {cite("mm/memory.c", "unmap_vmas()", "none", readMemory)},
 	"retract_page_tables": {cite("mm/khugepaged.c", "retract_page_tables()", "none", readBook)},
-	"move_page_tables":    {cite("mm/mremap.c", "move_page_tables(), move_normal_pmd(), take_rmap_locks()", "WARN_ON_ONCE(!pmd_none(*new_pmd))", readBook)},
-	"mremap":              {cite("mm/mremap.c", "do_mremap(), move_vma()", "via vma_start_write(): mmap_assert_write_locked()", readBook)},
-	"madvise":             {cite("mm/madvise.c", "get_lock_mode(), madvise_lock()", "", readAudit)},
+	"move_page_tables": {cite("mm/mremap.c", "move_normal_pmd(), move_normal_pud()", "WARN_ON_ONCE(!pmd_none(*new_pmd)); VM_BUG_ON(!pmd_none(*new_pmd)) after the PTLs are taken", readMremap),
+		cite("mm/mremap.c", "move_ptes(), move_pgt_entry()", "VM_WARN_ON_ONCE(!pte_none(*new_ptep)); take_rmap_locks() when need_rmap_locks, always for normal PMD/PUD moves", readMremap)},
+	"mremap": {cite("mm/mremap.c", "do_mremap(), move_vma()", "via vma_start_write(): mmap_assert_write_locked()", readBook),
+		cite("mm/mremap.c", "move_ptes()", "none: \"exclusive mmap_lock prevents deadlock\" of the nested PTLs", readMremap)},
+	"madvise": {cite("mm/madvise.c", "get_lock_mode(), madvise_lock()", "", readAudit)},
 
 	// reverse map and reclaim
 	"rmap_walk": {cite("mm/rmap.c", "rmap_walk_file()", "VM_BUG_ON_FOLIO(!folio_test_locked(folio), folio)", readRmap),
@@ -185,8 +192,8 @@ var citeTable = map[string][]Cite{
 	"split_huge_pmd":                      {cite("mm/huge_memory.c", "__split_huge_pmd(), split_huge_pmd_locked()", "VM_WARN_ON_ONCE() on alignment and folio; VM_BUG_ON(freeze && !folio)", readBook)},
 	"split_huge_pmd_locked":               {cite("mm/huge_memory.c", "split_huge_pmd_locked()", "VM_WARN_ON_ONCE() on alignment and folio; the PMD lock is not asserted", readBook)},
 	"mmu_notifier_invalidate_range_start": {cite("include/linux/mmu_notifier.h", "mmu_notifier_invalidate_range_start()", "might_sleep(); lock_map_acquire(&__mmu_notifier_invalidate_range_start_map)", readBook)},
-	"tlb_gather_mmu":                      {cite("mm/mmu_gather.c", "tlb_gather_mmu(), __tlb_gather_mmu()", "none", readBook)},
-	"tlb_finish_mmu":                      {cite("mm/mmu_gather.c", "tlb_finish_mmu()", "VM_WARN_ON_ONCE(tlb->fully_unshared_tables)", readBook)},
+	"tlb_gather_mmu":                      {cite("mm/mmu_gather.c", "tlb_gather_mmu(), __tlb_gather_mmu()", "none: inc_tlb_flush_pending(tlb->mm)", readGather)},
+	"tlb_finish_mmu":                      {cite("mm/mmu_gather.c", "tlb_finish_mmu()", "VM_WARN_ON_ONCE(tlb->fully_unshared_tables)", readGather)},
 
 	// locks
 	"mmap_read_lock":           lockCite("include/linux/mmap_lock.h", "mmap_read_lock()", readLockH),
