@@ -52,11 +52,11 @@ type RunStats struct {
 
 // ExploreStats describes an exploration and its run budget.
 type ExploreStats struct {
-	Runs        int  `json:"runs"`        // runs made
-	MaxRuns     int  `json:"max_runs"`    // the run budget
-	Preemptions int  `json:"preemptions"` // the preemption bound; -1: none
-	Complete    bool `json:"complete"`    // every schedule within the bound was tried
-	Exhausted   bool `json:"budget_exhausted"`
+	Runs        int64 `json:"runs"`        // runs made
+	MaxRuns     int64 `json:"max_runs"`    // the run budget
+	Preemptions int   `json:"preemptions"` // the preemption bound; -1: none
+	Complete    bool  `json:"complete"`    // every schedule within the bound was tried
+	Exhausted   bool  `json:"budget_exhausted"`
 }
 
 // Mismatch is one way a script differs from its expectations.
@@ -104,7 +104,7 @@ func (doc *Document) Add(r *ScriptReport) {
 	case r.Run != nil:
 		doc.Summary.Runs++
 	case r.Explore != nil:
-		doc.Summary.Runs += r.Explore.Runs
+		doc.Summary.Runs += int(r.Explore.Runs)
 	}
 	switch r.Status {
 	case "pass":

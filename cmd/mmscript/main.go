@@ -3,8 +3,8 @@
 //
 //	mmscript run [-seed N] [-schedule S] [-json] [-max-steps N] FILE
 //	mmscript explore [-max-runs N] [-preemptions K] [-json] FILE
-//	mmscript test [-explore [-preemptions K] [-max-runs N]] DIR|FILE...
-//	mmscript check FILE...
+//	mmscript test [-json] [-explore [-preemptions K] [-max-runs N]] DIR|FILE...
+//	mmscript check [-json] FILE|DIR...
 //	mmscript explain NAME
 //	mmscript rules [-rst | -md | -json] [-examples DIR]
 //	mmscript repl [FILE]
@@ -27,10 +27,10 @@ commands:
                  run a script under every interleaving within the preemption bound and
                  print every distinct finding with a schedule that replays it
                  (exit 0 none, 1 findings, 2 bad input, 3 budget exhausted with no findings)
-  test [-explore [-preemptions K] [-max-runs N]] DIR|FILE...
+  test [-json] [-explore [-preemptions K] [-max-runs N]] DIR|FILE...
                  run scripts and check their expect lines; prints "N passed, N failed";
                  with -explore, over every interleaving within the bound
-  check FILE...  parse and compile only
+  check [-json] FILE|DIR...  parse and compile only
   explain NAME   the rule-book entry of a kernel operation
   rules [-rst | -md | -json] [-examples DIR]
                  the rule book as a Markdown table; with -rst, -md or -json the

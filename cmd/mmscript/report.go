@@ -45,3 +45,20 @@ func runReport(file string, prog *interp.Program, opts interp.Options, res *inte
 	}
 	return r
 }
+
+// exploreReport is the report of an exploration: its distinct findings,
+// each with a schedule that replays it, and the run budget's state.
+func exploreReport(file string, ds []*rt.Diagnostic, runs, maxRuns int64, preemptions int, complete bool) *rt.ScriptReport {
+	if maxRuns <= 0 {
+		maxRuns = interp.DefaultMaxRuns
+	}
+	r := &rt.ScriptReport{File: file, Status: "ok", Diagnostics: ds,
+		Explore: &rt.ExploreStats{Runs: runs, MaxRuns: maxRuns, Preemptions: preemptions, Complete: complete, Exhausted: !complete}}
+	switch {
+	case len(ds) > 0:
+		r.Status = "findings"
+	case !complete:
+		r.Status = "incomplete"
+	}
+	return r
+}
