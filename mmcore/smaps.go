@@ -16,6 +16,8 @@ type SmapsStats struct {
 	PssKB int
 	// LockedKB is Locked in kB: the Pss of a VM_LOCKED VMA.
 	LockedKB int
+	// Locked is LockedKB in whole pages.
+	Locked int
 }
 
 // PSS_SHIFT is fs/proc/task_mmu.c's fixed-point shift for Pss.
@@ -78,6 +80,7 @@ func (m *MM) SmapsOf(v *VMA) SmapsStats {
 	s.PssKB = int(pss >> (PSS_SHIFT + 10))
 	if v.Flags&VM_LOCKED != 0 {
 		s.LockedKB = s.PssKB
+		s.Locked = s.LockedKB / (PageSize >> 10)
 	}
 	return s
 }
