@@ -290,9 +290,9 @@ func (s *Session) afterMain() {
 	t := s.main
 	switch {
 	case t.Task.Dead():
-		s.notef("%s died (BUG) holding %s; the next input runs in a new top-level thread", t.Name, plural(len(t.Task.Holds()), "lock"))
 		t.done = true
 		s.newMain()
+		s.notef("%s died (BUG) holding %s; the next input runs in a new top-level thread, %s", t.Name, plural(len(t.Task.Holds()), "lock"), s.main.Name)
 	case t.Task.Blocked():
 		if s.anyRunnable() {
 			l, mode, _ := t.Task.WaitingFor()
@@ -505,8 +505,10 @@ func (s *Session) settle() {
 	if s.hung[s.main] {
 		// The top-level thread hangs with its locks; the next input
 		// runs in a new one.
-		s.main.done = true
+		t := s.main
+		t.done = true
 		s.newMain()
+		s.notef("%s hangs holding %s; the next input runs in a new top-level thread, %s", t.Name, plural(len(t.Task.Holds()), "lock"), s.main.Name)
 	}
 }
 

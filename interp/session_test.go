@@ -229,7 +229,7 @@ func TestSessionViews(t *testing.T) {
 	evalAll(t, s, "mm m", "mmap(m, 0x100000, pages=4, prot=rw, flags=private)", "mmap_read_lock(m)",
 		"touch(m, 0x100000, write)", "pte p = pte_offset_map_lock(m, 0x100000)")
 	locks := s.Locks()
-	for _, w := range []string{"3 locks held by main/0:", " #0: m->mmap_lock (read), at: <stdin>:3:1", " #1: rcu_read_lock, at: <stdin>:5:9", " #2: m->pte_lock(0x0), at: <stdin>:5:9"} {
+	for _, w := range []string{"3 locks held by main/0:", " #0: m->mmap_lock (&mm->mmap_lock){read}, at: <stdin>:3:1", " #1: (rcu_read_lock), at: <stdin>:5:9", " #2: m->pte_lock(0x0) (ptlock_ptr(ptdesc)), at: <stdin>:5:9"} {
 		if !strings.Contains(locks, w) {
 			t.Errorf("Locks lacks %q:\n%s", w, locks)
 		}

@@ -13,14 +13,15 @@ import (
 // holds (as lockdep prints them), the mms' VMAs (as smaps does) and one
 // address's page-table walk with the lock guarding each level.
 
-// Locks lists, for every task, the locks it holds in lockdep's format
+// Locks lists, for every task, the locks it holds as lockdep does
 // (kernel/locking/lockdep.c: lockdep_print_held_locks(), "N locks held by
-// comm/pid:" then " #i: lock, at: where"), then the lock it waits for.
-// A lock that has modes shows how it is held; a spinlock or mutex does not.
+// comm/pid:" then " #i: lock (class){mode}, at: where"), then the lock it
+// waits for and who holds that.
 func (s *Session) Locks() string {
 	var b strings.Builder
-	for _, t := range s.m.k.Tasks {
-		hs := t.Holds()
+	k := s.m.k
+	for _, t := range k.Tasks {
+		hs := k.HeldLocks(t)
 		dead := ""
 		if t.Dead() {
 			dead = " (dead: BUG)"
@@ -31,26 +32,14 @@ func (s *Session) Locks() string {
 			fmt.Fprintf(&b, "%s held by %s/%d%s:\n", plural(len(hs), "lock"), t.Name, t.ID, dead)
 		}
 		for i, h := range hs {
-			fmt.Fprintf(&b, " #%d: %s, at: %s\n", i, holdName(h.Lock, h.Mode, h.Try), h.Pos)
+			fmt.Fprintf(&b, " #%d: %s\n", i, h)
 		}
-		if l, mode, pos := t.WaitingFor(); l != nil {
-			fmt.Fprintf(&b, "%s/%d is blocked on %s, at: %s; %s\n", t.Name, t.ID, holdName(l, mode, false), pos, s.lockState(l))
+		if w, ok := k.WaitingLock(t); ok {
+			l, _, _ := t.WaitingFor()
+			fmt.Fprintf(&b, "%s/%d is blocked on %s; %s\n", t.Name, t.ID, w, s.lockState(l))
 		}
 	}
 	return b.String()
-}
-
-// holdName names a lock as held: with its mode when it has modes (an
-// rwsem, the VMA lock), bare when it is exclusive (spinlock, mutex).
-func holdName(l *rt.Lock, mode rt.Mode, try bool) string {
-	s := l.Name
-	if hasModes(l) {
-		s += " (" + mode.String() + ")"
-	}
-	if try {
-		s += " (trylock)"
-	}
-	return s
 }
 
 // hasModes reports whether l is held in a mode worth naming: an rwsem or

@@ -50,6 +50,11 @@ func cmdRepl(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	r := newRepl(stdout)
 	r.opts.MaxSteps, r.opts.Kernel = *maxSteps, kc
+	interactive := false
+	if f, ok := stdin.(*os.File); ok && f == os.Stdin && readline.DefaultIsTerminal() {
+		interactive = true
+		r.color = rt.UseColor(os.Stdout)
+	}
 	r.reset()
 	if fl.NArg() == 1 {
 		if _, err := os.Stat(fl.Arg(0)); err != nil {
@@ -59,7 +64,7 @@ func cmdRepl(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		r.load(fl.Arg(0))
 	}
 	var in lineReader
-	if f, ok := stdin.(*os.File); ok && f == os.Stdin && readline.DefaultIsTerminal() {
+	if interactive {
 		rl, err := readline.NewEx(&readline.Config{
 			Prompt:            promptMain,
 			HistoryFile:       historyFile(),
@@ -88,6 +93,9 @@ func cmdRepl(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		in = &pipeReader{sc: bufio.NewScanner(stdin)}
 	}
 	r.loop(in)
+	if r.pr.Counts().Total() > 0 {
+		r.pr.PrintSummary()
+	}
 	return 0
 }
 
@@ -138,8 +146,12 @@ func historyFile() string {
 // repl is the state of the interactive loop around a session.
 type repl struct {
 	out     io.Writer
+	color   bool // findings in colour (a terminal, NO_COLOR unset)
 	opts    interp.SessionOptions
 	s       *interp.Session
+	pr      *rt.Printer     // the session's findings and errors, with source lines
+	src     strings.Builder // every chunk typed so far, for source lines
+	srcLen  int             // how much of src the printer has
 	pending []string // the lines of a block still open
 	quit    bool
 }
@@ -147,8 +159,11 @@ type repl struct {
 func newRepl(out io.Writer) *repl {
 	r := &repl{out: out}
 	r.opts = interp.SessionOptions{
-		Output:    out,
-		OnDiag:    func(d *rt.Diagnostic) { rt.PrintDiagnostics(out, []*rt.Diagnostic{d}) },
+		Output: out,
+		OnDiag: func(d *rt.Diagnostic) {
+			r.syncSource("")
+			r.pr.Print(d)
+		},
 		Interrupt: new(atomic.Bool),
 	}
 	r.reset()
@@ -157,7 +172,33 @@ func newRepl(out io.Writer) *repl {
 
 func (r *repl) reset() {
 	r.s = interp.NewSession(r.opts)
+	r.pr = rt.NewPrinter(r.out, r.color)
+	r.src.Reset()
+	r.srcLen = -1
 	r.pending = nil
+}
+
+// eval runs a chunk of typed input, keeping its text for source lines.
+func (r *repl) eval(text string) {
+	r.src.WriteString(text)
+	r.src.WriteByte('\n')
+	if err := r.s.Eval(text); err != nil {
+		r.printErr(err, "")
+	}
+}
+
+// syncSource gives the printer the typed text so far, plus extra (lines
+// not yet taken), when it changed: the printer shows the source line of
+// each finding.
+func (r *repl) syncSource(extra string) {
+	if r.srcLen == r.src.Len() && extra == "" {
+		return
+	}
+	r.pr.SetSource(interp.StdinName, []byte(r.src.String()+extra))
+	r.srcLen = r.src.Len()
+	if extra != "" {
+		r.srcLen = -1
+	}
 }
 
 // loop reads until end of input or :quit.
@@ -219,9 +260,7 @@ func (r *repl) line(line string) {
 		return
 	}
 	r.pending = nil
-	if err := r.s.Eval(text); err != nil {
-		printErr(r.out, err)
-	}
+	r.eval(text)
 }
 
 // rejects checks the open block with its braces closed: a syntax or
@@ -251,18 +290,21 @@ func (r *repl) rejects(text string, depth int) bool {
 	default:
 		return false
 	}
-	printErr(r.out, err)
+	r.printErr(err, text+"\n")
 	fmt.Fprintf(r.out, "(line %d dropped; the block is still open)\n", here)
 	return true
 }
 
-func printErr(w io.Writer, err error) {
+// printErr prints a syntax or compile error with its source line (extra
+// is typed text not yet taken), anything else on one line.
+func (r *repl) printErr(err error, extra string) {
 	var el lang.ErrorList
 	if errors.As(err, &el) {
-		lang.PrintError(w, el)
+		r.syncSource(extra)
+		r.pr.PrintError(el)
 		return
 	}
-	fmt.Fprintln(w, "error:", err)
+	fmt.Fprintln(r.out, "error:", err)
 }
 
 // braceDepth counts the braces left open in src, outside strings and
@@ -304,7 +346,7 @@ func (r *repl) load(name string) bool {
 		return false
 	}
 	if err := r.s.Load(name, src); err != nil {
-		printErr(r.out, err)
+		r.printErr(err, "")
 		return false
 	}
 	return true

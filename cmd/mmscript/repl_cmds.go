@@ -165,7 +165,8 @@ func (r *repl) explore(args []string) {
 		if d.Schedule == "" {
 			d.Schedule = interp.FormatSchedule(f.Schedule)
 		}
-		rt.PrintDiagnostics(r.out, []*rt.Diagnostic{&d})
+		r.syncSource("")
+		r.pr.Print(&d)
 	}
 	status := "all within " + boundText(k)
 	if !res.Complete {

@@ -31,7 +31,7 @@ type ptySession struct {
 func startPTY(t *testing.T, stateDir string, args ...string) *ptySession {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], append([]string{"repl"}, args...)...)
-	cmd.Env = append(os.Environ(), "MMSCRIPT_TEST_MAIN=1", "XDG_STATE_HOME="+stateDir, "HOME="+t.TempDir(), "TERM=xterm")
+	cmd.Env = append(os.Environ(), "MMSCRIPT_TEST_MAIN=1", "NO_COLOR=1", "XDG_STATE_HOME="+stateDir, "HOME="+t.TempDir(), "TERM=xterm")
 	tty, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 40, Cols: 200})
 	if err != nil {
 		t.Skipf("no pseudo-terminal: %v", err)
