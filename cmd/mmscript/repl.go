@@ -152,7 +152,7 @@ type repl struct {
 	pr      *rt.Printer     // the session's findings and errors, with source lines
 	src     strings.Builder // every chunk typed so far, for source lines
 	srcLen  int             // how much of src the printer has
-	pending []string // the lines of a block still open
+	pending []string        // the lines of a block still open
 	quit    bool
 }
 
