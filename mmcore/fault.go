@@ -270,7 +270,7 @@ func (m *MM) faultPresent(v *VMA, addr Addr, t *PageTable, i int, e PTE, write b
 		}
 		return FaultResult{Kind: FaultMkwrite, Page: page, PTE: ne}, nil
 	}
-	if p := m.accountedPage(e); p != nil && p.anon && p.mapcount == 1 && p.refcount == 1 {
+	if p := m.accountedPage(e); anonExclusive(p) {
 		ne := e | PTEWrite | PTEDirty | PTEAccessed
 		t.ptes[i] = ne
 		p.dirty = true

@@ -507,6 +507,7 @@ func (m *MM) splitVMA(v *VMA, addr Addr, newBelow bool) (*VMA, error) {
 			return nil, err
 		}
 	}
+	m.vmaAdjustTransHuge(addr) // a PMD mapping may not straddle the new boundary
 	nv := m.vmAreaDup(v)
 	if newBelow {
 		nv.end = addr

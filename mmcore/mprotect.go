@@ -151,7 +151,7 @@ func (m *MM) ChangeProtection(v *VMA, start, end Addr) int {
 	end = min(end, v.end)
 	writable := v.Flags&VM_WRITE != 0
 	sharedOK := v.Flags&VM_SHARED != 0 && !vmaWantsWritenotify(v)
-	n := 0
+	n := m.changeProtHugePMDs(v, start, end) // change_pmd_range's huge case
 	for addr := start; addr < end; {
 		w := m.Walk(addr)
 		if w.Depth != LevelPTE {
@@ -179,7 +179,7 @@ func (m *MM) ChangeProtection(v *VMA, start, end Addr) int {
 			case sharedOK && !e.Special():
 				ne = e.With(PTEWrite)
 			case v.Flags&VM_SHARED == 0:
-				if p := m.accountedPage(e); p != nil && p.anon && p.mapcount == 1 && p.refcount == 1 && e.Dirty() {
+				if p := m.accountedPage(e); anonExclusive(p) && e.Dirty() {
 					ne = e.With(PTEWrite)
 				}
 			}

@@ -372,3 +372,183 @@ func (m *MM) collapseHugePage(v *VMA, haddr Addr) error {
 // thpDisabled reports MMF_DISABLE_THP, which prctl(PR_SET_THP_DISABLE)
 // sets (vma_thp_disabled).
 func (m *MM) thpDisabled() bool { return m.thpDisable != 0 }
+
+// anonExclusive reports whether the anonymous page p may be written in
+// place by the one mapping that has it (wp_can_reuse_anon_folio,
+// can_change_pte_writable): a small folio mapped once with no other
+// reference; a large folio whose every reference is one of its PTE
+// mappings, each page mapped at most once, and no PMD mapping elsewhere
+// (after fork the other side still maps it).
+func anonExclusive(p *Page) bool {
+	if p == nil || !p.anon {
+		return false
+	}
+	f := p.Folio()
+	if f.order == 0 {
+		return p.mapcount == 1 && f.refcount == 1
+	}
+	if f.entireMapcount != 0 || p.mapcount != 1 {
+		return false
+	}
+	n := 0
+	for k := 0; k < 1<<f.order; k++ {
+		mc := f.subpage(k).mapcount
+		if mc > 1 {
+			return false
+		}
+		n += int(mc)
+	}
+	return int32(n) == f.refcount
+}
+
+// vmaAdjustTransHuge splits a huge PMD that a VMA boundary at addr would
+// cut (vma_adjust_trans_huge → split_huge_pmd_if_needed): a PMD mapping
+// may not straddle two VMAs.
+func (m *MM) vmaAdjustTransHuge(addr Addr) {
+	if addr&(PMD_SIZE-1) != 0 {
+		m.SplitHugePMD(addr)
+	}
+}
+
+// forEachHugePMD calls f for every huge PMD entry mapping part of
+// [start, end), with the PMD range's start.
+func (m *MM) forEachHugePMD(start, end Addr, f func(t *PageTable, i int, haddr Addr)) {
+	for h := start &^ (PMD_SIZE - 1); h < end && h >= start&^(PMD_SIZE-1); h += PMD_SIZE {
+		w := m.Walk(h)
+		if w.Huge() {
+			t := w.Tables[LevelPMD]
+			f(t, t.Index(h), h)
+		}
+	}
+}
+
+// changeProtHugePMDs is change_pmd_range's huge case for [start, end) of
+// v: a PMD range the change covers only in part is split (the PTE loop
+// then changes its pages); a whole one is changed in place
+// (change_huge_pmd): write-protected, or made writable when the folio is
+// exclusive or the mapping is shared without write-notify. It returns the
+// number of PMDs changed.
+func (m *MM) changeProtHugePMDs(v *VMA, start, end Addr) int {
+	n := 0
+	m.forEachHugePMD(start, end, func(t *PageTable, i int, h Addr) {
+		if h < start || h+PMD_SIZE > end {
+			m.splitHugePMDAt(t, i)
+			return
+		}
+		e := t.huge[i]
+		ne := e
+		f := m.hugeFolio(e)
+		switch {
+		case v.Flags&VM_WRITE == 0:
+			ne = e.Without(PTEWrite)
+		case e.Writable():
+		case f != nil && f.anon && f.entireMapcount == 1 && folioPTEMapcount(f) == 0 && f.refcount == 1 && e.Dirty():
+			ne = e.With(PTEWrite)
+		}
+		if ne != e {
+			t.huge[i] = ne
+			n++
+		}
+	})
+	return n
+}
+
+// zapHugePMDs is zap_pmd_range's huge case for [start, end): a PMD range
+// wholly inside is unmapped at once (zap_huge_pmd), one covered in part is
+// split so that the PTE-level zap takes the pages it covers. It returns
+// the number of pages unmapped.
+func (m *MM) zapHugePMDs(start, end Addr) int {
+	n := 0
+	m.forEachHugePMD(start, end, func(t *PageTable, i int, h Addr) {
+		if h < start || h+PMD_SIZE > end {
+			m.splitHugePMDAt(t, i)
+			return
+		}
+		if m.hugeFolio(t.huge[i]) != nil {
+			n += HPAGE_PMD_NR
+		}
+		m.zapHugePMD(t, i)
+	})
+	if n > 0 {
+		m.TLB.FlushRange(start, end)
+	}
+	return n
+}
+
+// splitPartialHugePMDs splits the huge PMDs that [start, end) covers only
+// in part, as madvise_free_huge_pmd and the other PMD walkers do before
+// they work on single pages.
+func (m *MM) splitPartialHugePMDs(start, end Addr) {
+	m.forEachHugePMD(start, end, func(t *PageTable, i int, h Addr) {
+		if h < start || h+PMD_SIZE > end {
+			m.splitHugePMDAt(t, i)
+		}
+	})
+}
+
+// copyHugePMDs is copy_huge_pmd for the huge PMDs of src's range, into
+// dst in c (fork): the child maps the same folio with its own PMD, both
+// write-protected so that the first write on either side splits and
+// copies (do_huge_pmd_wp_page); the huge zero page is shared as is. It
+// returns the number of PMDs copied.
+func (c *MM) copyHugePMDs(dst, src *VMA) int {
+	pm := src.mm
+	n := 0
+	pm.forEachHugePMD(src.start, src.end, func(t *PageTable, i int, h Addr) {
+		e := t.huge[i]
+		if !e.Present() {
+			return
+		}
+		if isCOWMapping(src.Flags) && e.Writable() {
+			e = e.Without(PTEWrite)
+			t.huge[i] = e // pmdp_set_wrprotect on the parent
+		}
+		dt, di, _, err := c.allocPMD(dst.start + (h - src.start))
+		if err != nil {
+			return
+		}
+		c.setHuge(dt, di, e.Without(PTEAccessed))
+		n++
+	})
+	if n > 0 {
+		pm.TLB.FlushRange(src.start, src.end)
+	}
+	return n
+}
+
+// moveHugePMD is move_huge_pmd (mremap): the huge PMD at oldAddr moves to
+// newAddr's empty PMD entry when both are 2 MiB aligned; otherwise it is
+// split and its PTEs move one by one. It reports whether it moved a huge
+// entry.
+func (m *MM) moveHugePMD(oldAddr, newAddr Addr, extent Addr) bool {
+	w := m.Walk(oldAddr)
+	if !w.Huge() {
+		return false
+	}
+	ot := w.Tables[LevelPMD]
+	oi := ot.Index(oldAddr)
+	if extent != PMD_SIZE || oldAddr&(PMD_SIZE-1) != 0 || newAddr&(PMD_SIZE-1) != 0 {
+		m.splitHugePMDAt(ot, oi)
+		return false
+	}
+	nt, ni, _, err := m.allocPMD(newAddr)
+	if err != nil || nt.next[ni] != nil && nt.next[ni].used > 0 || nt.hugeEntry(ni) != 0 {
+		m.splitHugePMDAt(ot, oi)
+		return false
+	}
+	if c := nt.next[ni]; c != nil { // an empty PTE table goes
+		nt.next[ni] = nil
+		nt.used--
+		m.freeTable(c)
+	}
+	e := ot.huge[oi]
+	// the mapping moves: counts stay, entries change places
+	ot.huge[oi] = 0
+	ot.used--
+	if nt.huge == nil {
+		nt.huge = make([]PTE, PTRS_PER_TABLE)
+	}
+	nt.huge[ni] = e
+	nt.used++
+	return true
+}

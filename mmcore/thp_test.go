@@ -188,3 +188,100 @@ func TestMadviseCollapse(t *testing.T) {
 		t.Errorf("collapse without an aligned 2 MiB: %v", err)
 	}
 }
+
+func TestTHPMprotect(t *testing.T) {
+	m := newMM(t, 4)
+	v := thpVMA(t, m, thpBase, 1024)
+	mustFault(t, m, v, thpBase, true)
+	mustFault(t, m, v, thpBase+PMD_SIZE, true)
+	// the whole first PMD: changed in place (change_huge_pmd)
+	if err := m.Mprotect(thpBase, PMD_SIZE, PROT_READ); err != nil {
+		t.Fatal(err)
+	}
+	if w := m.Walk(thpBase); !w.Huge() || w.Entry.Writable() {
+		t.Errorf("after mprotect of a whole PMD: huge %v writable %v", w.Huge(), w.Entry.Writable())
+	}
+	// part of the second: the VMA boundary splits the PMD
+	if err := m.Mprotect(thpBase+PMD_SIZE+8<<PageShift, 8<<PageShift, PROT_READ); err != nil {
+		t.Fatal(err)
+	}
+	if w := m.Walk(thpBase + PMD_SIZE); w.Huge() {
+		t.Error("a PMD straddling a VMA boundary was not split")
+	}
+	if got := classes(m, thpBase, 1024); got != "1024T" {
+		t.Errorf("pagemap = %s", got)
+	}
+	// writable again: exclusive pages keep working in place
+	if err := m.Mprotect(thpBase+PMD_SIZE+8<<PageShift, 8<<PageShift, PROT_READ|PROT_WRITE); err != nil {
+		t.Fatal(err)
+	}
+	r := mustFault(t, m, m.VMALookup(thpBase+PMD_SIZE+9<<PageShift), thpBase+PMD_SIZE+9<<PageShift, true)
+	if r.Kind == FaultCOW {
+		t.Errorf("write to an exclusive THP page copied it: %+v", r)
+	}
+}
+
+func TestTHPZapAndMoveHelpers(t *testing.T) {
+	m := newMM(t, 4)
+	v := thpVMA(t, m, thpBase, 2048)
+	for i := Addr(0); i < 3; i++ {
+		mustFault(t, m, v, thpBase+i*PMD_SIZE, true)
+	}
+	if n := m.zapHugePMDs(thpBase, thpBase+PMD_SIZE+PageSize); n != HPAGE_PMD_NR {
+		t.Errorf("zapped %d pages", n)
+	}
+	if w := m.Walk(thpBase + PMD_SIZE); w.Huge() || !w.Present() {
+		t.Error("a partly covered PMD was not split (or lost its pages)")
+	}
+	m.splitPartialHugePMDs(thpBase+2*PMD_SIZE, thpBase+3*PMD_SIZE)
+	if !m.Walk(thpBase + 2*PMD_SIZE).Huge() {
+		t.Error("a wholly covered PMD was split")
+	}
+	if !m.moveHugePMD(thpBase+2*PMD_SIZE, thpBase+3*PMD_SIZE, PMD_SIZE) {
+		t.Fatal("aligned move refused")
+	}
+	if m.Walk(thpBase+2*PMD_SIZE).Present() || !m.Walk(thpBase+3*PMD_SIZE).Huge() {
+		t.Error("the huge PMD did not move")
+	}
+	if m.moveHugePMD(thpBase+3*PMD_SIZE, thpBase+PageSize, PMD_SIZE) || m.Walk(thpBase+3*PMD_SIZE).Huge() {
+		t.Error("an unaligned move must split")
+	}
+}
+
+func TestTHPCopyOnFork(t *testing.T) {
+	m := newMM(t, 4)
+	v := thpVMA(t, m, thpBase, 512)
+	mustFault(t, m, v, thpBase, true)
+	c, err := NewMM(Config{Memory: m.Memory()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cv := mustMmap(t, c, thpBase, 512, PROT_READ|PROT_WRITE, anonPriv|MAP_FIXED, nil, 0)
+	cv.Flags |= VM_HUGEPAGE
+	if n := c.copyHugePMDs(cv, v); n != 1 {
+		t.Fatalf("copied %d PMDs", n)
+	}
+	if w := m.Walk(thpBase); !w.Huge() || w.Entry.Writable() {
+		t.Error("the parent's PMD is not write-protected")
+	}
+	if s := c.SmapsOf(cv); s.AnonHugePages != 512 {
+		t.Errorf("child smaps = %+v", s)
+	}
+	// the child's first write splits its PMD and copies one page
+	if r := mustFault(t, c, cv, thpBase+8<<PageShift, true); r.Kind != FaultCOW {
+		t.Errorf("child write: %+v", r)
+	}
+	if got := classes(c, thpBase, 512); got != "8Ta503T" {
+		t.Errorf("child pagemap = %s", got)
+	}
+	if got := classes(m, thpBase, 512); got != "512T" {
+		t.Errorf("parent pagemap = %s", got)
+	}
+	// once the child is gone the parent's write reuses the folio
+	if _, err := c.Munmap(thpBase, 512<<PageShift); err != nil {
+		t.Fatal(err)
+	}
+	if r := mustFault(t, m, v, thpBase+PageSize, true); r.Kind != FaultReuse || !m.Walk(thpBase).Huge() {
+		t.Errorf("parent write after the child left: %+v", r)
+	}
+}

@@ -185,7 +185,8 @@ func TestKernelGoldens(t *testing.T) {
 // TestFidelity generates fresh random traces, runs each on the kernel and
 // on mmcore, and shrinks every mismatch to a minimal trace, which it
 // prints (opt-in: MMTRACE_FIDELITY=N traces; MMTRACE_SEED picks the first
-// seed, the time otherwise).
+// seed, the time otherwise; MMTRACE_PROFILE the generator profile, all
+// unless set).
 func TestFidelity(t *testing.T) {
 	n := 0
 	fmt.Sscan(os.Getenv("MMTRACE_FIDELITY"), &n)
@@ -197,11 +198,15 @@ func TestFidelity(t *testing.T) {
 	}
 	seed := time.Now().UnixNano()
 	fmt.Sscan(os.Getenv("MMTRACE_SEED"), &seed)
+	profile := "all"
+	if p := os.Getenv("MMTRACE_PROFILE"); p != "" {
+		profile = p
+	}
 	r := rand.New(rand.NewSource(seed))
 	mismatches := 0
 	for i := 0; i < n; i++ {
 		s := r.Int63()
-		src := Generate(s)
+		src := GenerateProfile(s, profile)
 		why, ok := compareKernel("fresh", src)
 		if !ok {
 			continue // the kernel run is not usable (nondeterministic, or it faulted)
@@ -209,19 +214,19 @@ func TestFidelity(t *testing.T) {
 		if why == "" {
 			continue
 		}
+		if strings.Contains(why, ErrNotModelled.Error()) {
+			t.Logf("seed %d: %s", s, why)
+			continue
+		}
 		mismatches++
 		min := Shrink(src, func(c string) bool {
 			w, ok := compareKernel("fresh", c)
 			return ok && w != "" && !strings.Contains(w, ErrNotModelled.Error())
 		})
-		if strings.Contains(why, ErrNotModelled.Error()) {
-			t.Logf("seed %d: %s", s, why)
-			continue
-		}
 		mw, _ := compareKernel("fresh", min)
 		t.Errorf("seed %d: mmcore differs from the kernel: %s\nminimal trace:\n%s", s, mw, min)
 	}
-	t.Logf("%d traces from seed %d, %d mismatches", n, seed, mismatches)
+	t.Logf("%d %s traces from seed %d, %d mismatches", n, profile, seed, mismatches)
 }
 
 // compareKernel runs src on the kernel (three times, to drop
