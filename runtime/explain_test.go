@@ -36,7 +36,7 @@ func TestExplainText(t *testing.T) {
 		{"unmap_page_range", []string{"unmap_vmas (rule book"}},
 		{"pin_user_pages_fast", []string{"FOLL_PIN twin", "get_user_pages_fast (rule book"}},
 		{"walk_page_range_novma", []string{"walk_kernel_page_table_range()", "walk_page_range_debug (rule book"}},
-		{"pte_offset_map", []string{"RCU", "locks: what each lock allows"}},
+		{"pte_offset_map", []string{"rcu_read_lock()", "pte_unmap"}},
 		{"pte_offset_map_ro_nolock", []string{"pmd_same()"}},
 		{"lock_next_vma", []string{"lock_vma_under_rcu (rule book"}},
 		{"locks", []string{"mmap read lock", "mmap write lock", "VMA read lock", "VMA write lock", "rmap lock", "PTL", "RCU", "install"}},

@@ -24,7 +24,8 @@ type Kernel struct {
 	seen    map[diagKey]bool
 	folios  map[*mmcore.Page]*Lock
 	rcuLock *Lock
-	clock   uint64 // counts lock acquisitions and waits, to order them in reports
+	clock   uint64   // counts lock acquisitions and waits, to order them in reports
+	rcu     rcuState // grace periods and RCU-deferred frees
 }
 
 type diagKey struct {

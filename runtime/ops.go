@@ -243,12 +243,16 @@ const stepped Status = 255
 
 // Argument accessors. The interpreter has checked types against Params.
 
-func (c *Call) mm(i int) *MM            { return c.Args[i].Obj.(*MM) }
-func (c *Call) file(i int) *File        { return c.Args[i].Obj.(*File) }
-func (c *Call) page(i int) *mmcore.Page { return c.Args[i].Obj.(*mmcore.Page) }
-func (c *Call) int(i int) int64         { return c.Args[i].Int }
-func (c *Call) bool(i int) bool         { return c.Args[i].Truth() }
-func (c *Call) addr(i int) mmcore.Addr  { return mmcore.Addr(c.Args[i].Int) }
+func (c *Call) mm(i int) *MM     { return c.Args[i].Obj.(*MM) }
+func (c *Call) file(i int) *File { return c.Args[i].Obj.(*File) }
+func (c *Call) page(i int) *mmcore.Page {
+	p := c.Args[i].Obj.(*mmcore.Page)
+	c.checkPage(p) // a page freed through RCU (rcu.go)
+	return p
+}
+func (c *Call) int(i int) int64        { return c.Args[i].Int }
+func (c *Call) bool(i int) bool        { return c.Args[i].Truth() }
+func (c *Call) addr(i int) mmcore.Addr { return mmcore.Addr(c.Args[i].Int) }
 func (c *Call) word(i int) string {
 	if s, ok := c.Args[i].Obj.(string); ok {
 		return s

@@ -391,6 +391,7 @@ func (t *Task) rcuLock() {
 	t.rcu++
 	t.k.clock++
 	t.holds = append(t.holds, Hold{Lock: t.k.rcuLock, Mode: Read, Pos: t.Pos, seq: t.k.clock})
+	t.readerChange()
 }
 
 func (t *Task) rcuUnlock() bool {
@@ -398,6 +399,7 @@ func (t *Task) rcuUnlock() bool {
 		if t.holds[i].Lock == t.k.rcuLock {
 			t.holds = append(t.holds[:i], t.holds[i+1:]...)
 			t.rcu--
+			t.readerChange()
 			return true
 		}
 	}

@@ -189,6 +189,9 @@ func init() {
 			Rules: []*Rule{rulePTEChangeLock, ruleStaleTLB}}),
 		Fn: func(c *Call) Result {
 			p := c.Args[0].Obj.(*PTE)
+			if !c.checkTable(p) { // freed through RCU under this pointer (rcu.go)
+				return done(Nil)
+			}
 			if p.PTL.heldBy(c.T) == 0 {
 				c.K.violate(c.T, rulePTEChangeLock, fmt.Sprintf("ptep_get_and_clear at %#x without %s held", uint64(p.Addr), p.PTL.Name))
 			}

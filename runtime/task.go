@@ -18,6 +18,16 @@ type Task struct {
 	holds []Hold
 	spins int // spinlocks held: no sleeping
 	rcu   int // rcu_read_lock depth: no sleeping
+	irqs  int // local_irq_disable depth: no sleeping, no IPIs
+	// rcuSection numbers the RCU read-side critical section the task is
+	// in (0: none). Since the RCU flavours were consolidated, a region
+	// with preemption or interrupts disabled is one too (kernel/rcu/tree.c:
+	// call_rcu() kernel-doc), so it spans rcu_read_lock, spinlocks and
+	// IRQs-off; grace periods wait for the sections open when they began.
+	rcuSection uint64
+	// irqSection numbers the IRQs-off region the task is in (0: none),
+	// which tlb_remove_table_sync_one()'s IPI waits for.
+	irqSection uint64
 
 	waitLock *Lock // the lock it is queued on, nil when runnable
 	waitMode Mode
@@ -53,7 +63,23 @@ func (t *Task) WaitingFor() (*Lock, Mode, lang.Pos) { return t.waitLock, t.waitM
 func (t *Task) Dead() bool { return t.dead }
 
 // Atomic reports whether the task is in a context that must not sleep.
-func (t *Task) Atomic() bool { return t.spins > 0 || t.rcu > 0 }
+func (t *Task) Atomic() bool { return t.spins > 0 || t.rcu > 0 || t.irqs > 0 }
+
+// readerChange is called after the task's spinlock, rcu_read_lock or
+// IRQs-off depth changed: entering the first of them opens an RCU
+// read-side section, leaving the last closes it, which may end grace
+// periods.
+func (t *Task) readerChange() {
+	in := t.spins > 0 || t.rcu > 0 || t.irqs > 0
+	switch {
+	case in && t.rcuSection == 0:
+		t.k.rcu.epoch++
+		t.rcuSection = t.k.rcu.epoch
+	case !in && t.rcuSection != 0:
+		t.rcuSection = 0
+		t.k.rcuReaderDone(t)
+	}
+}
 
 // hold returns the index of t's last hold of l (any mode), or -1.
 func (t *Task) hold(l *Lock) int {
@@ -80,14 +106,17 @@ func (t *Task) push(l *Lock, mode Mode, try bool) {
 	t.holds = append(t.holds, Hold{Lock: l, Mode: mode, Pos: t.Pos, Try: try, seq: t.k.clock})
 	if l.Kind == Spin {
 		t.spins++
+		t.readerChange()
 	}
 }
 
 func (t *Task) pop(i int) {
-	if t.holds[i].Lock.Kind == Spin {
-		t.spins--
-	}
+	spin := t.holds[i].Lock.Kind == Spin
 	t.holds = append(t.holds[:i], t.holds[i+1:]...)
+	if spin {
+		t.spins--
+		t.readerChange()
+	}
 }
 
 // granted is called by a lock that hands itself over to a queued task.
@@ -282,6 +311,9 @@ func (t *Task) atomicWhy() string {
 	}
 	if t.rcu > 0 {
 		return "the thread is in an RCU read-side critical section"
+	}
+	if t.irqs > 0 {
+		return "interrupts are disabled (local_irq_disable)"
 	}
 	return "the thread is in atomic context"
 }

@@ -1,0 +1,412 @@
+package runtime
+
+import (
+	"fmt"
+
+	"github.com/mmscript/mmscript/lang"
+	"github.com/mmscript/mmscript/mmcore"
+)
+
+// RCU as real grace periods. A task is in an RCU read-side critical
+// section while it holds rcu_read_lock, a spinlock (preemption off) or has
+// interrupts off: since the flavours were consolidated, all three are
+// read-side sections for synchronize_rcu() and call_rcu() (kernel/rcu/tree.c:
+// call_rcu() kernel-doc, "regions of code across which interrupts,
+// preemption, or softirqs have been disabled also serve as RCU read-side
+// critical sections"). A grace period waits for the sections open when it
+// began, not for those that begin later:
+//
+//   - synchronize_rcu() parks the caller (a scheduler wait, so interleavings
+//     see it) until they have all ended;
+//   - call_rcu(), kfree_rcu(), pte_free_defer() and tlb_remove_table()
+//     queue a free that happens when they have ended (mmscript frees at the
+//     earliest moment the kernel may, which exposes the most misuse);
+//   - tlb_remove_table_sync_one() waits only for IRQs-off regions, as its
+//     IPI does (mm/mmu_gather.c), which is what GUP-fast relies on.
+//
+// A use of memory after its deferred free (a page table read through a
+// pointer taken before the free, a page) is reported as rcu/use-after-free
+// with the place the free was queued.
+
+type rcuState struct {
+	epoch    uint64 // numbers read-side sections
+	irqEpoch uint64 // numbers IRQs-off regions
+	gps      []*gracePeriod
+	// freedAt says where the free of a page table or page freed through
+	// RCU was queued.
+	freedAt map[any]lang.Pos
+	irqs    *Lock // stands for "interrupts disabled" in held locks
+}
+
+// gracePeriod is one grace period: the read-side sections (or, for an
+// IPI, IRQs-off regions) it waits for, and what it does at its end.
+type gracePeriod struct {
+	irq     bool             // waits for IRQs-off regions only (tlb_remove_table_sync_one)
+	readers map[*Task]uint64 // the section of each task it waits for
+	lock    *Lock            // what a waiting task is queued on (named in deadlock reports)
+	waiter  *Task
+	done    func() // the deferred free, run when the grace period ends
+}
+
+// startGP begins a grace period for the sections open now. It returns nil
+// when there are none: the grace period is already over.
+func (k *Kernel) startGP(irq bool, done func()) *gracePeriod {
+	gp := &gracePeriod{irq: irq, readers: map[*Task]uint64{}, done: done}
+	for _, t := range k.Tasks {
+		switch {
+		case irq && t.irqSection != 0:
+			gp.readers[t] = t.irqSection
+		case !irq && t.rcuSection != 0:
+			gp.readers[t] = t.rcuSection
+		}
+	}
+	if len(gp.readers) == 0 {
+		if done != nil {
+			done()
+		}
+		return nil
+	}
+	name := "RCU grace period"
+	if irq {
+		name = "tlb_remove_table_sync_one IPI"
+	}
+	gp.lock = NewLock(ClassRCU, RWSem, name)
+	for t := range gp.readers {
+		gp.lock.readers = append(gp.lock.readers, t)
+	}
+	k.rcu.gps = append(k.rcu.gps, gp)
+	return gp
+}
+
+// rcuReaderDone is called when t leaves its read-side section.
+func (k *Kernel) rcuReaderDone(t *Task) { k.gpReaderDone(t, false) }
+
+func (k *Kernel) gpReaderDone(t *Task, irq bool) {
+	if len(k.rcu.gps) == 0 {
+		return
+	}
+	n := 0
+	for _, gp := range k.rcu.gps {
+		if gp.irq == irq {
+			if _, ok := gp.readers[t]; ok {
+				delete(gp.readers, t)
+				gp.lock.readers = removeTask(gp.lock.readers, t)
+			}
+		}
+		if len(gp.readers) > 0 {
+			k.rcu.gps[n] = gp
+			n++
+			continue
+		}
+		k.endGP(gp)
+	}
+	clear(k.rcu.gps[n:])
+	k.rcu.gps = k.rcu.gps[:n]
+}
+
+// endGP runs a grace period's free and wakes the task waiting for it.
+func (k *Kernel) endGP(gp *gracePeriod) {
+	if gp.done != nil {
+		gp.done()
+	}
+	if t := gp.waiter; t != nil && t.waitLock == gp.lock {
+		gp.lock.waiters = nil
+		t.waitLock = nil
+	}
+}
+
+func removeTask(ts []*Task, t *Task) []*Task {
+	for i, x := range ts {
+		if x == t {
+			return append(ts[:i], ts[i+1:]...)
+		}
+	}
+	return ts
+}
+
+// waitGP parks the call's task until gp ends, then runs k.
+func (c *Call) waitGP(gp *gracePeriod, k func() Result) Result {
+	if gp == nil {
+		return k()
+	}
+	gp.waiter = c.T
+	gp.lock.waiters = append(gp.lock.waiters, waiter{c.T, Write})
+	c.T.waitLock, c.T.waitMode, c.T.waitPos = gp.lock, Write, c.T.Pos
+	c.waiting = k
+	return Result{Status: Blocked, Next: resumeWaiting}
+}
+
+// deferFree queues free to run after a grace period, remembering where
+// the free of obj was queued for later reports.
+func (c *Call) deferFree(obj any, free func()) {
+	k := c.K
+	if k.rcu.freedAt == nil {
+		k.rcu.freedAt = map[any]lang.Pos{}
+	}
+	pos := c.T.Pos
+	k.startGP(false, func() {
+		k.rcu.freedAt[obj] = pos
+		free()
+	})
+}
+
+var ruleRCUUseAfterFree = &Rule{"rcu/use-after-free",
+	"memory freed through RCU (call_rcu, kfree_rcu, pte_free_defer, tlb_remove_table) is used only inside a read-side section " +
+		"(rcu_read_lock, a spinlock, IRQs off) that was open when the free was queued; a reference kept after that section is gone",
+	"Documentation/RCU/whatisRCU.rst; kernel/rcu/tree.c: call_rcu(); mm/pgtable-generic.c: pte_free_defer(); mm/mmu_gather.c: tlb_remove_table()", Unchecked}
+
+var rulePMDChangeLock = &Rule{"pmdp_collapse_flush/needs-pmd-lock",
+	"clearing a PMD entry that points to a PTE table needs the PMD lock (and the mmap, VMA or rmap lock that keeps the VMA), as collapse_huge_page() and retract_page_tables() take it",
+	"mm/khugepaged.c: collapse_huge_page(), retract_page_tables() (pmd_lock() around pmdp_collapse_flush()); mm/pgtable-generic.c: pmdp_collapse_flush() (no assertion)", Unchecked}
+
+// freedNote says where the free of obj was queued.
+func (k *Kernel) freedNote(obj any, what string) []Related {
+	if pos, ok := k.rcu.freedAt[obj]; ok {
+		return []Related{{pos, what + " freed through RCU: queued here, freed when the grace period ended"}}
+	}
+	return nil
+}
+
+// checkTable reports a use of a PTE table through p after the table was
+// freed. It returns false then.
+func (c *Call) checkTable(p *PTE) bool {
+	if !p.Table.Freed() {
+		return true
+	}
+	c.K.violate(c.T, ruleRCUUseAfterFree, fmt.Sprintf("%s: the PTE table of %#x was freed; this pointer was taken before the free and no read-side section kept it alive",
+		c.Op.Name, uint64(p.Addr)), c.K.freedNote(p.Table, "the PTE table was")...)
+	return false
+}
+
+// checkPage reports a use of a page freed through RCU.
+func (c *Call) checkPage(p *mmcore.Page) bool {
+	if !p.Freed() {
+		return true
+	}
+	if _, rcu := c.K.rcu.freedAt[p]; !rcu {
+		return true
+	}
+	c.K.violate(c.T, ruleRCUUseAfterFree, fmt.Sprintf("%s: pfn %#x was freed after an RCU grace period", c.Op.Name, uint64(p.PFN)),
+		c.K.freedNote(p, "the page was")...)
+	return false
+}
+
+func (t *Task) irqDisable() {
+	t.irqs++
+	t.k.clock++
+	t.holds = append(t.holds, Hold{Lock: t.k.irqLock(), Mode: Read, Pos: t.Pos, seq: t.k.clock})
+	if t.irqSection == 0 {
+		t.k.rcu.irqEpoch++
+		t.irqSection = t.k.rcu.irqEpoch
+	}
+	t.readerChange()
+}
+
+func (t *Task) irqEnable() bool {
+	l := t.k.irqLock()
+	for i := len(t.holds) - 1; i >= 0; i-- {
+		if t.holds[i].Lock == l {
+			t.holds = append(t.holds[:i], t.holds[i+1:]...)
+			t.irqs--
+			if t.irqs == 0 {
+				t.irqSection = 0
+				t.k.gpReaderDone(t, true)
+			}
+			t.readerChange()
+			return true
+		}
+	}
+	return false
+}
+
+// irqLock is the pseudo-lock that stands for "interrupts disabled" in a
+// task's held locks, so that reports and the sleep check can say where.
+func (k *Kernel) irqLock() *Lock {
+	if k.rcu.irqs == nil {
+		k.rcu.irqs = NewLock(ClassRCU, RWSem, "local_irq_disable")
+	}
+	return k.rcu.irqs
+}
+
+var ruleIRQUnbalanced = &Rule{"irq/unbalanced",
+	"local_irq_enable() pairs with a local_irq_disable() of the same thread",
+	"kernel/locking/lockdep.c: lockdep_hardirqs_on() and the irq-state tracing of CONFIG_PROVE_LOCKING", Lockdep}
+
+func init() {
+	defOp(&Op{Name: "synchronize_rcu",
+		API: register(&API{Name: "synchronize_rcu", Section: "1.1",
+			Hold:    "no RCU read-side section, no spinlock, IRQs on (it sleeps)",
+			Takes:   "waits for every RCU read-side section (rcu_read_lock, spinlock, IRQs off) that began before the call",
+			Sleeps:  "yes",
+			Asserts: "might_sleep(); RCU_LOCKDEP_WARN(lock_is_held(&rcu_lock_map) ...) \"Illegal synchronize_rcu() in RCU read-side critical section\"",
+			Source:  "kernel/rcu/tree.c: synchronize_rcu()",
+			Notes:   "sections that begin after the call are not waited for; called inside a section it never returns",
+			Rules:   []*Rule{ruleSleepInAtomic}}),
+		Fn: func(c *Call) Result {
+			c.T.MightSleep("synchronize_rcu")
+			return c.waitGP(c.K.startGP(false, nil), func() Result { return ok })
+		}})
+	defOp(&Op{Name: "tlb_remove_table_sync_one",
+		API: register(&API{Name: "tlb_remove_table_sync_one", Section: "2.39",
+			Hold:    "IRQs on",
+			Takes:   "an IPI to every CPU, waiting for each to take it: returns once every IRQs-off region open at the call has ended",
+			Sleeps:  "no (spins for the IPIs)",
+			Asserts: "none",
+			Source:  "mm/mmu_gather.c: tlb_remove_table_sync_one() -> smp_call_function(tlb_remove_table_smp_sync, NULL, 1)",
+			Notes: "what khugepaged's collapse_huge_page() calls after pmdp_collapse_flush() so that no GUP-fast walker (IRQs off) still " +
+				"walks the old table; rcu_read_lock() sections are not waited for"}),
+		Fn: func(c *Call) Result {
+			return c.waitGP(c.K.startGP(true, nil), func() Result { return ok })
+		}})
+	defOp(&Op{Name: "local_irq_disable",
+		API: register(&API{Name: "local_irq_disable", Section: "1.1", Hold: "nothing",
+			Takes:  "interrupts off on this CPU: no sleeping, no IPI is taken (TLB shootdowns and tlb_remove_table_sync_one wait), and an RCU read-side section",
+			Sleeps: "no", Source: "include/linux/irqflags.h: local_irq_disable(); mm/gup.c: gup_fast() (local_irq_save)"}),
+		Fn: func(c *Call) Result { c.T.irqDisable(); return ok }})
+	defOp(&Op{Name: "local_irq_enable",
+		API: register(&API{Name: "local_irq_enable", Section: "1.1", Hold: "interrupts disabled by this thread",
+			Sleeps: "no", Source: "include/linux/irqflags.h: local_irq_enable()", Rules: []*Rule{ruleIRQUnbalanced}}),
+		Fn: func(c *Call) Result {
+			if !c.T.irqEnable() {
+				c.K.violate(c.T, ruleIRQUnbalanced, "local_irq_enable without local_irq_disable")
+			}
+			return ok
+		}})
+
+	ptParams := []Param{{Name: "mm", Type: TMM}, {Name: "addr", Type: TInt}}
+	defOp(&Op{Name: "pte_offset_map", Params: ptParams, Result: TPTE,
+		API: register(&API{Name: "pte_offset_map", Section: "6.4",
+			Hold:    "the VMA covering addr stable, or a lockless walker's own protection (GUP-fast: IRQs off)",
+			Takes:   "rcu_read_lock(), held until pte_unmap(); no PTE lock",
+			Sleeps:  "no; nothing may sleep until pte_unmap",
+			Asserts: "none",
+			Source:  "mm/pgtable-generic.c: __pte_offset_map(); include/linux/pgtable.h: pte_unmap()",
+			Notes:   "returns nil, holding nothing, when there is no PTE table; entries read with ptep_get must be re-checked under the PTE lock before acting on them",
+			Rules:   []*Rule{ruleRCUUseAfterFree}}),
+		Fn: func(c *Call) Result {
+			m, addr := c.mm(0), c.addr(1)
+			t := m.Core.Walk(addr).PTETable()
+			if t == nil {
+				return done(Nil)
+			}
+			c.T.rcuLock()
+			return done(Obj(TPTE, &PTE{MM: m, Addr: addr &^ (mmcore.PageSize - 1), Table: t, PTL: ptl(m, t)}))
+		}})
+	defOp(&Op{Name: "pte_unmap", Params: []Param{{Name: "pte", Type: TPTE}},
+		API: unlockAPI("pte_unmap", "a PTE mapped by pte_offset_map", "include/linux/pgtable.h: pte_unmap() -> rcu_read_unlock()", ruleRCUUnbalanced),
+		Fn: func(c *Call) Result {
+			if !c.T.rcuUnlock() {
+				c.K.violate(c.T, ruleRCUUnbalanced, "pte_unmap without a mapped PTE (rcu_read_lock)")
+			}
+			return ok
+		}})
+	for _, name := range []string{"ptep_get", "ptep_get_lockless"} {
+		defOp(&Op{Name: name, Params: []Param{{Name: "pte", Type: TPTE}}, Result: TInt,
+			API: register(&API{Name: name, Section: "6.4",
+				Hold:    "the PTE table kept alive: its PTE lock, the read-side section of pte_offset_map, or IRQs off (GUP-fast)",
+				Takes:   "nothing (READ_ONCE of the entry)",
+				Sleeps:  "no",
+				Asserts: "none",
+				Source:  "include/linux/pgtable.h: ptep_get(), ptep_get_lockless()",
+				Notes:   "returns the pfn the entry maps, or -1 for an entry that is not present; reads through the table pointer, so a table freed meanwhile is a use-after-free",
+				Rules:   []*Rule{ruleRCUUseAfterFree}}),
+			Fn: func(c *Call) Result {
+				p := c.Args[0].Obj.(*PTE)
+				if !c.checkTable(p) {
+					return done(Int(-1))
+				}
+				e := p.Table.Entry(p.Table.Index(p.Addr))
+				if !e.Present() {
+					return done(Int(-1))
+				}
+				return done(Int(int64(e.PFN())))
+			}})
+	}
+	defOp(&Op{Name: "pmd_lock", Params: ptParams, Result: TLock,
+		API: register(&API{Name: "pmd_lock", Section: "6.4",
+			Hold:    "the VMA stable; the PMD table must exist",
+			Takes:   "the split PMD lock of the table holding addr's PMD entry (released with spin_unlock)",
+			Sleeps:  "no; nothing may sleep until spin_unlock",
+			Asserts: "lockdep",
+			Source:  "include/linux/mm.h: pmd_lock(), pmd_lockptr()",
+			Rules:   []*Rule{ruleRecursive, ruleCircular}}),
+		Fn: func(c *Call) Result {
+			m, addr := c.mm(0), c.addr(1)
+			pmd := m.Core.Walk(addr).PMD()
+			if pmd == nil {
+				return fail("pmd_lock: no PMD table covers %#x", uint64(addr))
+			}
+			l := ptl(m, pmd)
+			return c.lock(l, Write, func() Result { return done(Obj(TLock, l)) })
+		}})
+	defOp(&Op{Name: "pmdp_collapse_flush", Params: []Param{{Name: "vma", Type: TVMA}, {Name: "addr", Type: TInt}}, Result: TPTE,
+		API: register(&API{Name: "pmdp_collapse_flush", Section: "2.31",
+			Hold:    "the PMD lock (pmd_lock), and the mmap lock (khugepaged: write) or the rmap lock that keeps the VMA",
+			Takes:   "nothing; clears the PMD entry and flushes the TLB for the whole PMD range",
+			Sleeps:  "no",
+			Asserts: "VM_BUG_ON(address & ~HPAGE_PMD_MASK), VM_BUG_ON(pmd_trans_huge(*pmdp)) (debug kernels); no lock assertion",
+			Source:  "mm/pgtable-generic.c: pmdp_collapse_flush(); mm/khugepaged.c: collapse_huge_page(), retract_page_tables()",
+			Notes: "returns the detached PTE table (pmd_pgtable of the old PMD) as a pte handle for pte_free_defer or tlb_remove_table; " +
+				"lockless walkers that read the PMD before the clear may still be reading the table, which is why it is freed through RCU",
+			Rules: []*Rule{rulePMDChangeLock}}),
+		Fn: func(c *Call) Result {
+			v, addr := c.vma(0), c.addr(1)&^(mmcore.PMD_SIZE-1)
+			m := mmOf(v.MM())
+			w := m.Core.Walk(addr)
+			if w.PMD() == nil || w.PTETable() == nil {
+				return done(Nil)
+			}
+			if ptl(m, w.PMD()).heldBy(c.T) == 0 {
+				c.K.violate(c.T, rulePMDChangeLock, fmt.Sprintf("pmdp_collapse_flush at %#x without %s held", uint64(addr), ptl(m, w.PMD()).Name))
+			}
+			t := m.Core.UnlinkPTETable(addr)
+			m.Core.TLB.FlushRange(addr, addr+mmcore.PMD_SIZE)
+			return done(Obj(TPTE, &PTE{MM: m, Addr: addr, Table: t, PTL: ptl(m, t)}))
+		}})
+	for _, name := range []string{"pte_free_defer", "tlb_remove_table"} {
+		src := "mm/pgtable-generic.c: pte_free_defer() -> call_rcu(&page->rcu_head, pte_free_now)"
+		if name == "tlb_remove_table" {
+			src = "mm/mmu_gather.c: tlb_remove_table() (CONFIG_MMU_GATHER_RCU_TABLE_FREE, as on x86): the batch is freed by tlb_remove_table_rcu() after a grace period"
+		}
+		defOp(&Op{Name: name, Params: []Param{{Name: "mm", Type: TMM}, {Name: "table", Type: TPTE}},
+			API: register(&API{Name: name, Section: "2.39",
+				Hold:    "the table already detached from its PMD (pmdp_collapse_flush, free_pgtables' pmd_clear)",
+				Takes:   "nothing; the table is freed after an RCU grace period",
+				Sleeps:  "no",
+				Asserts: "none",
+				Source:  src,
+				Notes:   "lockless walkers (rcu_read_lock in pte_offset_map, IRQs off in GUP-fast) that began before the call may go on reading the table until they end",
+				Rules:   []*Rule{ruleRCUUseAfterFree}}),
+			Fn: func(c *Call) Result {
+				m, p := c.mm(0), c.Args[1].Obj.(*PTE)
+				if !c.checkTable(p) {
+					return ok
+				}
+				if !p.Table.Detached() {
+					return fail("%s: the PTE table of %#x is still linked in its PMD: clear the PMD first (pmdp_collapse_flush)", c.Op.Name, uint64(p.Addr))
+				}
+				t := p.Table
+				c.deferFree(t, func() { m.Core.FreeDetachedTable(t) })
+				return ok
+			}})
+	}
+	for _, name := range []string{"kfree_rcu", "call_rcu"} {
+		defOp(&Op{Name: name, Params: []Param{{Name: "page", Type: TPage}},
+			API: register(&API{Name: name, Section: "1.1",
+				Hold:    "a reference on the page, which the call gives up",
+				Takes:   "nothing; the reference is dropped (put_page, freeing the page if it was the last) after an RCU grace period",
+				Sleeps:  "no",
+				Asserts: "none",
+				Source:  "include/linux/rcupdate.h: kfree_rcu(); kernel/rcu/tree.c: call_rcu()",
+				Notes:   "mmscript applies it to a page: a driver's call_rcu() callback that frees the page; readers that began before the call may still use it",
+				Rules:   []*Rule{ruleRCUUseAfterFree}}),
+			Fn: func(c *Call) Result {
+				p := c.page(0)
+				if !c.checkPage(p) {
+					return ok
+				}
+				c.deferFree(p, func() { _ = p.Put() })
+				return ok
+			}})
+	}
+}

@@ -1,0 +1,136 @@
+package runtime
+
+import (
+	"testing"
+
+	"github.com/mmscript/mmscript/mmcore"
+)
+
+// TestGracePeriods drives synchronize_rcu and tlb_remove_table_sync_one
+// against readers of each kind: a grace period waits for the read-side
+// sections open when it began (rcu_read_lock, a spinlock, IRQs off), not
+// for those begun later; the IPI waits for IRQs-off regions only.
+func TestGracePeriods(t *testing.T) {
+	spin := map[*Task]*Lock{}
+	spinOf := func(r *Task) Value {
+		if spin[r] == nil {
+			spin[r] = NewLock(ClassPageTableLock, Spin, r.Name+"->page_table_lock")
+		}
+		return Obj(TLock, spin[r])
+	}
+	enter := map[string]func(k *Kernel, r *Task, m *MM){
+		"rcu_read_lock": func(k *Kernel, r *Task, m *MM) { do(t, k, r, "rcu_read_lock") },
+		"spinlock":      func(k *Kernel, r *Task, m *MM) { do(t, k, r, "spin_lock", spinOf(r)) },
+		"irqs off":      func(k *Kernel, r *Task, m *MM) { do(t, k, r, "local_irq_disable") },
+	}
+	exit := map[string]func(k *Kernel, r *Task, m *MM){
+		"rcu_read_lock": func(k *Kernel, r *Task, m *MM) { do(t, k, r, "rcu_read_unlock") },
+		"spinlock":      func(k *Kernel, r *Task, m *MM) { do(t, k, r, "spin_unlock", spinOf(r)) },
+		"irqs off":      func(k *Kernel, r *Task, m *MM) { do(t, k, r, "local_irq_enable") },
+	}
+	tests := []struct {
+		op, reader string
+		waits      bool // the op waits for a reader of this kind that began before it
+	}{
+		{"synchronize_rcu", "rcu_read_lock", true},
+		{"synchronize_rcu", "spinlock", true},
+		{"synchronize_rcu", "irqs off", true},
+		{"tlb_remove_table_sync_one", "irqs off", true},
+		{"tlb_remove_table_sync_one", "rcu_read_lock", false},
+		{"tlb_remove_table_sync_one", "spinlock", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.op+"/"+tc.reader, func(t *testing.T) {
+			k, m := newMM(t)
+			r, w, late := k.NewTask("reader"), k.NewTask("updater"), k.NewTask("late")
+			enter[tc.reader](k, r, m)
+			gp := start(t, k, w, tc.op)
+			if gp.blocked() != tc.waits {
+				t.Fatalf("blocked %v, want %v", gp.blocked(), tc.waits)
+			}
+			if !tc.waits {
+				return
+			}
+			enter[tc.reader](k, late, m) // begins after: not waited for
+			if !gp.blocked() {
+				t.Fatal("a later reader ended the grace period")
+			}
+			exit[tc.reader](k, r, m)
+			if gp.c.T.Blocked() {
+				t.Fatal("still waiting after the old reader left")
+			}
+			gp.resume(t)
+			gp.value(t)
+			exit[tc.reader](k, late, m)
+			wantRules(t, k)
+		})
+	}
+}
+
+// TestDeferredTableFree: a PTE table detached by pmdp_collapse_flush and
+// given to pte_free_defer stays readable by a walker whose read-side
+// section began before, is freed when that section ends, and a read
+// through a pointer kept past it is reported with where the free was
+// queued.
+func TestDeferredTableFree(t *testing.T) {
+	k, m := newMM(t)
+	v := mapAnon(t, k, m, 0x200000, 1)
+	user, walker, khug := k.NewTask("user"), k.NewTask("walker"), k.NewTask("khugepaged")
+	if !do(t, k, user, "touch", mmV(m), addrV(0x200000), Word("write")).Truth() {
+		t.Fatal("touch failed")
+	}
+	at(walker, 10)
+	pt := do(t, k, walker, "pte_offset_map", mmV(m), addrV(0x200000))
+	if pt.T != TPTE {
+		t.Fatal("no PTE table")
+	}
+	table := pt.Obj.(*PTE).Table
+	do(t, k, khug, "mmap_write_lock", mmV(m))
+	l := do(t, k, khug, "pmd_lock", mmV(m), addrV(0x200000))
+	old := do(t, k, khug, "pmdp_collapse_flush", vmaV(v), addrV(0x200000))
+	do(t, k, khug, "spin_unlock", l)
+	at(khug, 20)
+	do(t, k, khug, "pte_free_defer", mmV(m), old)
+	if table.Freed() {
+		t.Fatal("freed while a reader that began before may still read it")
+	}
+	if m.Core.Walk(0x200000).PTETable() != nil {
+		t.Fatal("the PMD still points to the table")
+	}
+	if pfn := do(t, k, walker, "ptep_get", pt).Int; pfn < 0 {
+		t.Fatal("the detached table lost its entry")
+	}
+	do(t, k, walker, "pte_unmap", pt)
+	if !table.Freed() {
+		t.Fatal("not freed at the end of the grace period")
+	}
+	wantRules(t, k)
+	at(walker, 30)
+	do(t, k, walker, "ptep_get", pt)
+	wantRules(t, k, ruleRCUUseAfterFree.ID)
+	d := lastDiag(t, k)
+	if d.Pos.Line != 30 || len(d.Related) == 0 || d.Related[0].Pos.Line != 20 {
+		t.Errorf("report at %v with related %v, want line 30 pointing at the free at line 20", d.Pos, d.Related)
+	}
+	do(t, k, khug, "mmap_write_unlock", mmV(m))
+}
+
+// TestKfreeRCUPage: a page given to kfree_rcu keeps its reference until
+// the readers that began before have left; using it afterwards is
+// reported, using it before is not.
+func TestKfreeRCUPage(t *testing.T) {
+	k, _ := newMM(t)
+	r, w := k.NewTask("reader"), k.NewTask("writer")
+	p := do(t, k, w, "alloc_page").Obj.(*mmcore.Page)
+	do(t, k, r, "rcu_read_lock")
+	do(t, k, w, "kfree_rcu", pageV(p))
+	if p.Freed() {
+		t.Fatal("freed inside the grace period")
+	}
+	do(t, k, r, "rcu_read_unlock")
+	if !p.Freed() {
+		t.Fatal("not freed after the grace period")
+	}
+	do(t, k, w, "kfree_rcu", pageV(p))
+	wantRules(t, k, ruleRCUUseAfterFree.ID)
+}
