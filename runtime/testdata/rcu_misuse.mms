@@ -22,4 +22,4 @@ thread self {
 expect violation "irq/unbalanced" at 11
 expect violation "pmdp_collapse_flush/needs-pmd-lock" at 12
 expect violation "lock/sleep-in-atomic: synchronize_rcu may sleep" at 18
-expect deadlock "self waits for RCU grace period (write) held by self"
+expect deadlock "self waits for RCU grace period held by self"
