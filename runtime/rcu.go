@@ -228,6 +228,19 @@ func (k *Kernel) irqLock() *Lock {
 	return k.rcu.irqs
 }
 
+// Where the RCU entries were read (find_string excerpts of the files,
+// not a pinned tree).
+const (
+	readRCU       = "kernel/rcu/tree.c call_rcu() kernel-doc, read in a patch excerpt (undated), not a pinned tree"
+	readGatherRCU = "mm/mmu_gather.c (CONFIG_MMU_GATHER_RCU_TABLE_FREE), read in several 2023-2026 versions"
+)
+
+// withCite sets an entry's citation and call sequence.
+func withCite(a *API, c Cite, seq string) *API {
+	a.Cites, a.Sequence = []Cite{c}, seq
+	return a
+}
+
 var ruleIRQUnbalanced = &Rule{"irq/unbalanced",
 	"local_irq_enable() pairs with a local_irq_disable() of the same thread",
 	"kernel/locking/lockdep.c: lockdep_hardirqs_on() and the irq-state tracing of CONFIG_PROVE_LOCKING", Lockdep}
@@ -241,7 +254,13 @@ func init() {
 			Asserts: "might_sleep(); RCU_LOCKDEP_WARN(lock_is_held(&rcu_lock_map) ...) \"Illegal synchronize_rcu() in RCU read-side critical section\"",
 			Source:  "kernel/rcu/tree.c: synchronize_rcu()",
 			Notes:   "sections that begin after the call are not waited for; called inside a section it never returns",
-			Rules:   []*Rule{ruleSleepInAtomic}}),
+			Rules:   []*Rule{ruleSleepInAtomic},
+			Cites: []Cite{cite("kernel/rcu/tree.c", "synchronize_rcu(), call_rcu() kernel-doc",
+				"RCU_LOCKDEP_WARN(lock_is_held(&rcu_bh_lock_map) || lock_is_held(&rcu_lock_map) || lock_is_held(&rcu_sched_lock_map), \"Illegal synchronize_rcu() in RCU read-side critical section\"); "+
+					"\"regions of code across which interrupts, preemption, or softirqs have been disabled also serve as RCU read-side critical sections\"", readRCU)},
+			Sequence: "rcu_assign_pointer(gp, new);    /* unpublish the old object */\n" +
+				"synchronize_rcu();               /* every reader that could see it has left */\n" +
+				"kfree(old);"}),
 		Fn: func(c *Call) Result {
 			c.T.MightSleep("synchronize_rcu")
 			return c.waitGP(c.K.startGP(false, nil), func() Result { return ok })
@@ -254,18 +273,29 @@ func init() {
 			Asserts: "none",
 			Source:  "mm/mmu_gather.c: tlb_remove_table_sync_one() -> smp_call_function(tlb_remove_table_smp_sync, NULL, 1)",
 			Notes: "what khugepaged's collapse_huge_page() calls after pmdp_collapse_flush() so that no GUP-fast walker (IRQs off) still " +
-				"walks the old table; rcu_read_lock() sections are not waited for"}),
+				"walks the old table; rcu_read_lock() sections are not waited for. Newer trees skip the IPI when the TLB flush already " +
+				"broadcast one (tlb_table_flush_implies_ipi_broadcast()), not modelled",
+			Cites: []Cite{cite("mm/mmu_gather.c", "tlb_remove_table_sync_one()", "none: smp_call_function(tlb_remove_table_smp_sync, NULL, 1); "+
+				"\"This isn't an RCU grace period ... It is however sufficient for software page-table walkers that rely on IRQ disabling.\"", readGatherRCU)},
+			Sequence: "pmd_ptl = pmd_lock(mm, pmd);\n" +
+				"_pmd = pmdp_collapse_flush(vma, address, pmd);\n" +
+				"spin_unlock(pmd_ptl);\n" +
+				"tlb_remove_table_sync_one();    /* no GUP-fast walker is still in the old table */"}),
 		Fn: func(c *Call) Result {
 			return c.waitGP(c.K.startGP(true, nil), func() Result { return ok })
 		}})
 	defOp(&Op{Name: "local_irq_disable",
 		API: register(&API{Name: "local_irq_disable", Section: "1.1", Hold: "nothing",
 			Takes:  "interrupts off on this CPU: no sleeping, no IPI is taken (TLB shootdowns and tlb_remove_table_sync_one wait), and an RCU read-side section",
-			Sleeps: "no", Source: "include/linux/irqflags.h: local_irq_disable(); mm/gup.c: gup_fast() (local_irq_save)"}),
+			Sleeps: "no", Source: "include/linux/irqflags.h: local_irq_disable(); mm/gup.c: gup_fast() (local_irq_save)",
+			Cites:    []Cite{cite("mm/gup.c", "gup_fast()", "none: local_irq_save(flags); gup_fast_pgd_range(...); local_irq_restore(flags)", readGUP)},
+			Sequence: "local_irq_save(flags);\n/* lockless walk: ptep_get_lockless(), re-check the PMD and PTE */\nlocal_irq_restore(flags);"}),
 		Fn: func(c *Call) Result { c.T.irqDisable(); return ok }})
 	defOp(&Op{Name: "local_irq_enable",
 		API: register(&API{Name: "local_irq_enable", Section: "1.1", Hold: "interrupts disabled by this thread",
-			Sleeps: "no", Source: "include/linux/irqflags.h: local_irq_enable()", Rules: []*Rule{ruleIRQUnbalanced}}),
+			Sleeps: "no", Source: "include/linux/irqflags.h: local_irq_enable()", Rules: []*Rule{ruleIRQUnbalanced},
+			Cites:    []Cite{cite("include/linux/irqflags.h", "local_irq_enable()", "lockdep's hardirq tracing (CONFIG_PROVE_LOCKING)", readGeneric)},
+			Sequence: "local_irq_disable();\n/* no sleeping, no IPIs taken */\nlocal_irq_enable();"}),
 		Fn: func(c *Call) Result {
 			if !c.T.irqEnable() {
 				c.K.violate(c.T, ruleIRQUnbalanced, "local_irq_enable without local_irq_disable")
@@ -282,7 +312,12 @@ func init() {
 			Asserts: "none",
 			Source:  "mm/pgtable-generic.c: __pte_offset_map(); include/linux/pgtable.h: pte_unmap()",
 			Notes:   "returns nil, holding nothing, when there is no PTE table; entries read with ptep_get must be re-checked under the PTE lock before acting on them",
-			Rules:   []*Rule{ruleRCUUseAfterFree}}),
+			Rules:   []*Rule{ruleRCUUseAfterFree},
+			Cites:   []Cite{cite("mm/pgtable-generic.c", "__pte_offset_map()", "none: rcu_read_lock() (\"pte_unmap() will unlock\"); returns NULL when the PMD is none or not a table", readAudit)},
+			Sequence: "pte = pte_offset_map(pmd, addr);\n" +
+				"if (!pte)\n\treturn;    /* no table (or it was just freed) */\n" +
+				"entry = ptep_get(pte);\n" +
+				"pte_unmap(pte);"}),
 		Fn: func(c *Call) Result {
 			m, addr := c.mm(0), c.addr(1)
 			t := m.Core.Walk(addr).PTETable()
@@ -293,7 +328,9 @@ func init() {
 			return done(Obj(TPTE, &PTE{MM: m, Addr: addr &^ (mmcore.PageSize - 1), Table: t, PTL: ptl(m, t)}))
 		}})
 	defOp(&Op{Name: "pte_unmap", Params: []Param{{Name: "pte", Type: TPTE}},
-		API: unlockAPI("pte_unmap", "a PTE mapped by pte_offset_map", "include/linux/pgtable.h: pte_unmap() -> rcu_read_unlock()", ruleRCUUnbalanced),
+		API: withCite(unlockAPI("pte_unmap", "a PTE mapped by pte_offset_map", "include/linux/pgtable.h: pte_unmap() -> rcu_read_unlock()", ruleRCUUnbalanced),
+			cite("include/linux/pgtable.h", "pte_unmap()", "none: pte_unmap() -> rcu_read_unlock()", readAudit),
+			"pte = pte_offset_map(pmd, addr);\n/* ... */\npte_unmap(pte);"),
 		Fn: func(c *Call) Result {
 			if !c.T.rcuUnlock() {
 				c.K.violate(c.T, ruleRCUUnbalanced, "pte_unmap without a mapped PTE (rcu_read_lock)")
@@ -309,7 +346,11 @@ func init() {
 				Asserts: "none",
 				Source:  "include/linux/pgtable.h: ptep_get(), ptep_get_lockless()",
 				Notes:   "returns the pfn the entry maps, or -1 for an entry that is not present; reads through the table pointer, so a table freed meanwhile is a use-after-free",
-				Rules:   []*Rule{ruleRCUUseAfterFree}}),
+				Rules:   []*Rule{ruleRCUUseAfterFree},
+				Cites:   []Cite{cite("include/linux/pgtable.h", name+"()", "none: READ_ONCE(*ptep)", readGeneric)},
+				Sequence: "pte = pte_offset_map(pmd, addr);    /* or IRQs off in GUP-fast */\n" +
+					"entry = " + name + "(pte);\n" +
+					"pte_unmap(pte);"}),
 			Fn: func(c *Call) Result {
 				p := c.Args[0].Obj.(*PTE)
 				if !c.checkTable(p) {
@@ -324,12 +365,14 @@ func init() {
 	}
 	defOp(&Op{Name: "pmd_lock", Params: ptParams, Result: TLock,
 		API: register(&API{Name: "pmd_lock", Section: "6.4",
-			Hold:    "the VMA stable; the PMD table must exist",
-			Takes:   "the split PMD lock of the table holding addr's PMD entry (released with spin_unlock)",
-			Sleeps:  "no; nothing may sleep until spin_unlock",
-			Asserts: "lockdep",
-			Source:  "include/linux/mm.h: pmd_lock(), pmd_lockptr()",
-			Rules:   []*Rule{ruleRecursive, ruleCircular}}),
+			Hold:     "the VMA stable; the PMD table must exist",
+			Takes:    "the split PMD lock of the table holding addr's PMD entry (released with spin_unlock)",
+			Sleeps:   "no; nothing may sleep until spin_unlock",
+			Asserts:  "lockdep",
+			Source:   "include/linux/mm.h: pmd_lock(), pmd_lockptr()",
+			Rules:    []*Rule{ruleRecursive, ruleCircular},
+			Cites:    []Cite{cite("include/linux/mm.h", "pmd_lock()", "none: spin_lock(pmd_lockptr(mm, pmd))", readMMH)},
+			Sequence: "ptl = pmd_lock(mm, pmd);\n/* change the PMD entry */\nspin_unlock(ptl);"}),
 		Fn: func(c *Call) Result {
 			m, addr := c.mm(0), c.addr(1)
 			pmd := m.Core.Walk(addr).PMD()
@@ -348,7 +391,14 @@ func init() {
 			Source:  "mm/pgtable-generic.c: pmdp_collapse_flush(); mm/khugepaged.c: collapse_huge_page(), retract_page_tables()",
 			Notes: "returns the detached PTE table (pmd_pgtable of the old PMD) as a pte handle for pte_free_defer or tlb_remove_table; " +
 				"lockless walkers that read the PMD before the clear may still be reading the table, which is why it is freed through RCU",
-			Rules: []*Rule{rulePMDChangeLock}}),
+			Rules: []*Rule{rulePMDChangeLock},
+			Cites: []Cite{cite("mm/pgtable-generic.c", "pmdp_collapse_flush()", "VM_BUG_ON(address & ~HPAGE_PMD_MASK); VM_BUG_ON(pmd_trans_huge(*pmdp)); no lock assertion", readAudit),
+				cite("mm/khugepaged.c", "collapse_huge_page()", "none: pmd_ptl = pmd_lock(mm, pmd); _pmd = pmdp_collapse_flush(vma, address, pmd); spin_unlock(pmd_ptl)", readBook)},
+			Sequence: "mmap_write_lock(mm);    /* collapse_huge_page; retract_page_tables holds i_mmap instead */\n" +
+				"pmd_ptl = pmd_lock(mm, pmd);\n" +
+				"_pmd = pmdp_collapse_flush(vma, address, pmd);\n" +
+				"spin_unlock(pmd_ptl);\n" +
+				"pte_free_defer(mm, pmd_pgtable(_pmd));"}),
 		Fn: func(c *Call) Result {
 			v, addr := c.vma(0), c.addr(1)&^(mmcore.PMD_SIZE-1)
 			m := mmOf(v.MM())
@@ -365,7 +415,9 @@ func init() {
 		}})
 	for _, name := range []string{"pte_free_defer", "tlb_remove_table"} {
 		src := "mm/pgtable-generic.c: pte_free_defer() -> call_rcu(&page->rcu_head, pte_free_now)"
+		freeCite := cite("mm/pgtable-generic.c", "pte_free_defer()", "none: call_rcu(&pt->pt_rcu_head, pte_free_now)", readAudit)
 		if name == "tlb_remove_table" {
+			freeCite = cite("mm/mmu_gather.c", "tlb_remove_table(), tlb_remove_table_free()", "none: call_rcu(&batch->rcu, tlb_remove_table_rcu)", readGatherRCU)
 			src = "mm/mmu_gather.c: tlb_remove_table() (CONFIG_MMU_GATHER_RCU_TABLE_FREE, as on x86): the batch is freed by tlb_remove_table_rcu() after a grace period"
 		}
 		defOp(&Op{Name: name, Params: []Param{{Name: "mm", Type: TMM}, {Name: "table", Type: TPTE}},
@@ -376,7 +428,10 @@ func init() {
 				Asserts: "none",
 				Source:  src,
 				Notes:   "lockless walkers (rcu_read_lock in pte_offset_map, IRQs off in GUP-fast) that began before the call may go on reading the table until they end",
-				Rules:   []*Rule{ruleRCUUseAfterFree}}),
+				Rules:   []*Rule{ruleRCUUseAfterFree},
+				Cites:   []Cite{freeCite},
+				Sequence: "_pmd = pmdp_collapse_flush(vma, address, pmd);    /* under the PMD lock */\n" +
+					name + "(mm, pmd_pgtable(_pmd));"}),
 			Fn: func(c *Call) Result {
 				m, p := c.mm(0), c.Args[1].Obj.(*PTE)
 				if !c.checkTable(p) {
@@ -399,7 +454,10 @@ func init() {
 				Asserts: "none",
 				Source:  "include/linux/rcupdate.h: kfree_rcu(); kernel/rcu/tree.c: call_rcu()",
 				Notes:   "mmscript applies it to a page: a driver's call_rcu() callback that frees the page; readers that began before the call may still use it",
-				Rules:   []*Rule{ruleRCUUseAfterFree}}),
+				Rules:   []*Rule{ruleRCUUseAfterFree},
+				Cites:   []Cite{cite("kernel/rcu/tree.c", "call_rcu()", "none; the callback runs after \"a full grace period ... all pre-existing RCU read-side critical sections have completed\"", readRCU)},
+				Sequence: "rcu_assign_pointer(priv->page, NULL);\n" +
+					name + "(...);    /* freed once pre-existing readers have left */"}),
 			Fn: func(c *Call) Result {
 				p := c.page(0)
 				if !c.checkPage(p) {
