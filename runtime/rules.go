@@ -206,7 +206,7 @@ var (
 		"kernel/locking/lockdep.c: debug_check_no_locks_held() \"lock held when returning to user space\"", Lockdep}
 	ruleUseAfterUnmap = &Rule{"vma/use-after-unmap",
 		"a VMA pointer is used only while a lock keeps the VMA alive; after munmap it is freed memory",
-		"process_addrs.rst \"Stabilising a VMA\"; vm_area_free() via RCU", Unchecked}
+		"process_addrs.rst \"Stabilising a VMA\"; mm/vma_init.c: vm_area_free() -> kmem_cache_free() (vm_area_cachep is SLAB_TYPESAFE_BY_RCU: the memory may at once become another VMA, which is why lock_vma_under_rcu() re-checks the range)", Unchecked}
 	ruleVMANotStable = &Rule{"vma/not-stable",
 		"a VMA is read or used only while it is stable: mmap lock, VMA read lock, or an rmap lock",
 		"process_addrs.rst \"Stabilising a VMA\"", Unchecked}
