@@ -307,6 +307,15 @@ func (o *Op) Signature() string {
 // explainAPI is an entry's text plus, for an operation, its script form.
 func explainAPI(a *API) string {
 	s := a.Explain()
+	for _, c := range a.Cites {
+		s += "  cites:   " + c.String() + "\n"
+	}
+	if a.Sequence != "" {
+		s += "  usage:\n"
+		for _, l := range strings.Split(a.Sequence, "\n") {
+			s += "    " + strings.ReplaceAll(l, "\t", "    ") + "\n"
+		}
+	}
 	if op := LookupOp(a.Name); op != nil {
 		s += op.Signature()
 	}

@@ -10,7 +10,8 @@ func TestExplainText(t *testing.T) {
 		name string
 		want []string // substrings of the answer
 	}{
-		{"vm_insert_page", []string{"vm_insert_page (rule book §2.1)", "vm_insert_page/pfnmap", "script:  vm_insert_page(vma, addr, page)"}},
+		{"vm_insert_page", []string{"vm_insert_page (rule book §2.1)", "vm_insert_page/pfnmap", "script:  vm_insert_page(vma, addr, page)",
+			"cites:   mm/memory.c: vm_insert_page(): BUG_ON(mmap_read_trylock(vma->vm_mm))", "usage:\n    /* in f_op->mmap"}},
 		{"vm_insert_page()", []string{"vm_insert_page (rule book §2.1)"}},
 		{"fault", []string{"vm_ops->fault (rule book §2.26)", "FAULT_FLAG_VMA_LOCK"}},
 		{"map_pages", []string{"vm_ops->map_pages", "rcu_read_lock()"}},
