@@ -21,6 +21,10 @@ type Options struct {
 	// (no pku/ospke), where a PROT_EXEC-only mapping gets no execute-only
 	// key: the machine the goldens were recorded on is one.
 	CPUWithoutPkeys bool
+	// Check verifies mmcore's page tables and page counts after every
+	// operation (mmcore.MM.CheckPageTables, mmcore.CheckPageCounts); a
+	// violation stops the run with an error.
+	Check bool
 }
 
 // VMAView is one VMA of a snapshot, normalised as the probe prints it.

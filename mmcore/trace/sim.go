@@ -57,12 +57,31 @@ func RunSim(tr *Trace, o Options) (string, error) {
 		if err != nil {
 			return e.out.String(), err
 		}
+		if err := e.check(&tr.Ops[i], m); err != nil {
+			return e.out.String(), err
+		}
 		if !cont {
 			break
 		}
 	}
 	e.out.WriteString(Trailer(tr.Name, 1, true))
 	return e.out.String(), nil
+}
+
+// check runs mmcore's consistency checks when asked to.
+func (e *simEnv) check(op *Op, mms ...*mmcore.MM) error {
+	if !e.o.Check {
+		return nil
+	}
+	for _, m := range mms {
+		if err := m.CheckPageTables(); err != nil {
+			return &Error{Pos: op.Pos, Msg: "mmcore invariant broken: " + err.Error()}
+		}
+	}
+	if err := mmcore.CheckPageCounts(mms...); err != nil {
+		return &Error{Pos: op.Pos, Msg: "mmcore invariant broken: " + err.Error()}
+	}
+	return nil
 }
 
 func (e *simEnv) pg(p int) mmcore.Addr { return e.win + mmcore.Addr(int64(p)*pageSize) }
@@ -339,6 +358,9 @@ func (e *simEnv) fork(op *Op) (bool, error) {
 		}
 		res, err := e.syscall(child, c)
 		if err != nil {
+			return false, err
+		}
+		if err := e.check(c, e.m, child); err != nil {
 			return false, err
 		}
 		if res != "ok" && !strings.HasPrefix(res, "ok ") {

@@ -82,7 +82,7 @@ func simAgainst(tracePath string, g Golden) string {
 	if err != nil {
 		return "parse: " + err.Error()
 	}
-	got, err := RunSim(tr, Options{CPUWithoutPkeys: !g.Pkeys})
+	got, err := RunSim(tr, Options{CPUWithoutPkeys: !g.Pkeys, Check: true})
 	if err != nil {
 		return strings.TrimPrefix(err.Error(), tracePath+":")
 	}
