@@ -554,7 +554,9 @@ func init() {
 			Takes: "[VMA write lock per VMA if wrlock] -> PTE lock per table around pte_entry", Sleeps: "yes (not in pte_entry)",
 			Asserts: "mmap_assert_locked()/mmap_assert_write_locked() (process_mm_walk_lock) and mmap_assert_locked() in find_vma() whatever the mode; vma_assert_write_locked() for wrlock_verify, vma_assert_locked() for vma_rdlock_verify (debug kernels)",
 			Source:  "mm/pagewalk.c: walk_page_range(), walk_page_range_mm(), walk_page_test()",
-			Notes: "calls the ops block's pte_entry(addr, pfn) for each present PTE, under the PTE lock; returns the number of present PTEs. " +
+			Notes: "calls the ops block's pte_entry(addr, pfn) for every PTE of each existing PTE table in the range (pfn -1 when not present), " +
+				"under that table's PTE lock, taken once per table (walk_pte_range()); returns the number of present PTEs, or the non-zero value " +
+				"a pte_entry returned to stop the walk. " +
 				"VM_PFNMAP VMAs are skipped (walk_page_test(): no struct pages behind them; a script ops block has no test_walk or pte_hole)",
 			Rules: []*Rule{ruleWalkLock, ruleWalkVerify, ruleWalkVMALock, ruleSleepInAtomic}}),
 		Fn: func(c *Call) Result {
@@ -580,11 +582,14 @@ func init() {
 				}
 				vmas = append(vmas, v)
 			}
-			count := int64(0)
+			count, stop := int64(0), int64(0)
 			return seq(len(vmas), func(i int, next func() Result) Result {
 				v := vmas[i]
 				body := func() Result {
-					return c.walkVMA(m, v, max(start, v.Start()), min(end, v.End()), o, &count, next)
+					if stop != 0 {
+						return next()
+					}
+					return c.walkVMA(m, v, max(start, v.Start()), min(end, v.End()), o, &count, &stop, next)
 				}
 				switch mode {
 				case "wrlock":
@@ -599,7 +604,12 @@ func init() {
 					}
 				}
 				return body()
-			}, func() Result { return done(Int(count)) })
+			}, func() Result {
+				if stop != 0 {
+					return done(Int(stop))
+				}
+				return done(Int(count))
+			})
 		}})
 }
 
@@ -648,39 +658,62 @@ func zapSkipCows(m *MM, start, end mmcore.Addr) int {
 	return n
 }
 
-// walkVMA visits the present PTEs of [start, end) in v, calling pte_entry
-// under each table's PTE lock.
-func (c *Call) walkVMA(m *MM, v *mmcore.VMA, start, end mmcore.Addr, o *Ops, count *int64, k func() Result) Result {
-	var addrs []mmcore.Addr
+// walkVMA walks the PTE tables of [start, end) in v as walk_pte_range()
+// does (mm/pagewalk.c): for each existing table, pte_offset_map_lock()
+// (RCU, then the PTE lock) once, pte_entry for every entry of the range in
+// that table, present or not (walk_pte_range_inner(); mmscript passes pfn
+// -1 for an entry that is not present), then pte_unmap_unlock(). A
+// pte_entry that returns a non-zero int stops the walk, which returns that
+// value; otherwise count grows by the present entries visited.
+func (c *Call) walkVMA(m *MM, v *mmcore.VMA, start, end mmcore.Addr, o *Ops, count *int64, stop *int64, k func() Result) Result {
+	type span struct{ from, to mmcore.Addr }
+	var spans []span
 	for a := start &^ (mmcore.PageSize - 1); a < end && a >= start&^(mmcore.PageSize-1); {
-		w := m.Core.Walk(a)
-		if w.PTETable() == nil { // no PTE table: skip to the next PMD
-			a = (a | (mmcore.PMD_SIZE - 1)) + 1
-			continue
+		next := (a | (mmcore.PMD_SIZE - 1)) + 1
+		if next < a || next > end {
+			next = end
 		}
-		if w.Present() {
-			addrs = append(addrs, a)
+		if m.Core.Walk(a).PTETable() != nil {
+			spans = append(spans, span{a, next})
 		}
-		a += mmcore.PageSize
+		a = next
 	}
-	return seq(len(addrs), func(i int, next func() Result) Result {
-		a := addrs[i]
-		w := m.Core.Walk(a)
-		if !w.Present() {
+	return seq(len(spans), func(i int, next func() Result) Result {
+		sp := spans[i]
+		t := m.Core.Walk(sp.from).PTETable()
+		if t == nil || *stop != 0 {
 			return next()
 		}
-		l := ptl(m, w.PTETable())
+		l := ptl(m, t)
+		c.T.rcuLock()
 		return c.lock(l, Write, func() Result {
-			*count++
-			if o == nil || o.PteEntry == nil {
+			n := int((sp.to - sp.from) >> mmcore.PageShift)
+			return seq(n, func(j int, nextPTE func() Result) Result {
+				a := sp.from + mmcore.Addr(j)<<mmcore.PageShift
+				if *stop != 0 {
+					return nextPTE()
+				}
+				e := t.Entry(t.Index(a))
+				pfn := int64(-1)
+				if e.Present() {
+					pfn = int64(e.PFN())
+					*count++
+				}
+				if o == nil || o.PteEntry == nil {
+					return nextPTE()
+				}
+				return c.call(o.PteEntry, "pte_entry callback "+o.PteEntry.Name,
+					[]Value{Int(int64(a)), Int(pfn)}, func(ret Value) Result {
+						if ret.T == TInt && ret.Int != 0 {
+							*stop = ret.Int
+						}
+						return nextPTE()
+					})
+			}, func() Result {
 				c.unlock(l, Write)
+				c.T.rcuUnlock()
 				return next()
-			}
-			return c.call(o.PteEntry, "pte_entry callback "+o.PteEntry.Name,
-				[]Value{Int(int64(a)), Int(int64(w.Entry.PFN()))}, func(Value) Result {
-					c.unlock(l, Write)
-					return next()
-				})
+			})
 		})
 	}, k)
 }

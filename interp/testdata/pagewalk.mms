@@ -1,5 +1,6 @@
-# A page walk calls pte_entry under the PTE lock for each present PTE; a
-# helper func counts them and checks the pfn it was given.
+# A page walk calls pte_entry under the PTE lock for every PTE of the
+# tables it walks (pfn -1 for an entry that is not present); a helper func
+# counts the present ones and checks the pfn it was given.
 
 mm m
 file f
@@ -15,7 +16,7 @@ func note(addr, pfn) {
 
 ops walker {
   pte_entry(addr, pfn) {
-    note(addr, pfn)
+    if pfn >= 0 { note(addr, pfn) }
     return 0
   }
 }
