@@ -214,6 +214,7 @@ func Compile(file *lang.File) (*Program, error) {
 	for n, i := range c.globalIx {
 		c.prog.globals[i] = n
 	}
+	c.typecheck(file) // typecheck.go
 	c.errs.Sort()
 	if err := c.errs.Err(); err != nil {
 		return nil, err

@@ -1,0 +1,527 @@
+package interp
+
+import (
+	"strings"
+
+	"github.com/mmscript/mmscript/lang"
+	rt "github.com/mmscript/mmscript/runtime"
+)
+
+// The type check runs after compilation and reports, with file:line:col,
+// what would otherwise fail only at run time, when the run reaches it: an
+// operation's argument of the wrong type (mmap_read_lock(0x100)), a field
+// its value's type lacks (vmf.adress), a declaration whose value has
+// another type, arithmetic on a non-integer.
+//
+// Types are inferred flow-insensitively: a variable's type is the join of
+// every value the function (or, for a global, the set-up code) stores in
+// it; a variable given values of two types, a func's parameters, a func's
+// result and anything the checker cannot see are of no static type and
+// are left to the run-time checks. So the check reports only what fails on
+// every run that gets there, never a script that is right.
+
+// sType is a static type: a runtime type, or one of the two ends of the
+// lattice. nil joins with an object type to that type, since an object
+// variable may hold nil.
+type sType uint8
+
+const (
+	tBottom sType = 254 // not yet given a value (during inference)
+	tAny    sType = 255 // no static type: checked at run time
+)
+
+func known(t rt.Type) sType { return sType(t) }
+
+func (t sType) known() bool { return t != tBottom && t != tAny }
+
+func (t sType) String() string {
+	switch t {
+	case tBottom:
+		return "unset"
+	case tAny:
+		return "any"
+	}
+	return rt.Type(t).String()
+}
+
+func isObject(t sType) bool { return t.known() && rt.Type(t) >= rt.TMM && rt.Type(t) != rt.TWord }
+
+func join(a, b sType) sType {
+	switch {
+	case a == b:
+		return a
+	case a == tBottom:
+		return b
+	case b == tBottom:
+		return a
+	case a == known(rt.TNil) && isObject(b):
+		return b
+	case b == known(rt.TNil) && isObject(a):
+		return a
+	}
+	return tAny
+}
+
+// handlerParamTypes are the types of the values the runtime passes each
+// handler (runtime.HandlerSlots names them). ->mmap gets a nil file for an
+// anonymous mapping, which the file type admits.
+var handlerParamTypes = map[string][]rt.Type{
+	"fault":        {rt.TVMF},
+	"map_pages":    {rt.TVMF, rt.TInt, rt.TInt},
+	"page_mkwrite": {rt.TVMF},
+	"open":         {rt.TVMA},
+	"close":        {rt.TVMA},
+	"mmap":         {rt.TFile, rt.TVMA},
+	"pte_entry":    {rt.TInt, rt.TInt},
+}
+
+// tscope is the variables a function body sees, with their types.
+type tscope struct {
+	locals  map[string]sType
+	globals map[string]sType
+	setup   bool // the set-up code: every variable is global
+}
+
+func (s *tscope) lookup(name string) (sType, bool) {
+	if !s.setup {
+		if t, ok := s.locals[name]; ok {
+			return t, true
+		}
+	}
+	t, ok := s.globals[name]
+	return t, ok
+}
+
+// store records that name is given a value of type t.
+func (s *tscope) store(name string, t sType) {
+	if !s.setup {
+		if old, ok := s.locals[name]; ok {
+			s.locals[name] = join(old, t)
+			return
+		}
+	}
+	if old, ok := s.globals[name]; ok {
+		s.globals[name] = join(old, t)
+	}
+}
+
+type body struct {
+	stmts  []lang.Stmt
+	params []string
+	ptypes []rt.Type // nil: a func's parameters, of no static type
+}
+
+// typecheck infers the types of the script's variables and checks every
+// expression against them.
+func (c *compiler) typecheck(file *lang.File) {
+	globals := map[string]sType{}
+	for n := range c.globalIx {
+		globals[n] = tBottom
+	}
+	var setup []lang.Stmt
+	var bodies []body
+	for _, it := range file.Items {
+		switch it := it.(type) {
+		case lang.Stmt:
+			setup = append(setup, it)
+		case *lang.ThreadDecl:
+			bodies = append(bodies, body{stmts: it.Body.Stmts})
+		case *lang.FuncDecl:
+			bodies = append(bodies, body{stmts: it.Def.Body.Stmts, params: it.Def.Params})
+		case *lang.OpsDecl:
+			for _, h := range it.Handlers {
+				pt := handlerParamTypes[h.Name]
+				if len(pt) != len(h.Params) {
+					pt = nil // reported by the compiler
+				}
+				bodies = append(bodies, body{stmts: h.Body.Stmts, params: h.Params, ptypes: pt})
+			}
+		}
+	}
+	// A global a function body assigns may take any value there: it has
+	// no static type.
+	scopes := make([]*tscope, len(bodies))
+	for i, b := range bodies {
+		scopes[i] = c.localScope(b, globals)
+	}
+	gs := &tscope{globals: globals, setup: true}
+	c.infer(gs, setup)
+	for n, t := range globals {
+		if t == tBottom {
+			globals[n] = tAny
+		}
+	}
+	for i, b := range bodies {
+		c.infer(scopes[i], b.stmts)
+		for n, t := range scopes[i].locals {
+			if t == tBottom {
+				scopes[i].locals[n] = tAny
+			}
+		}
+	}
+	for _, s := range setup {
+		c.checkStmt(gs, s)
+	}
+	for i, b := range bodies {
+		for _, s := range b.stmts {
+			c.checkStmt(scopes[i], s)
+		}
+	}
+}
+
+// localScope finds a body's locals (parameters, declarations, and names it
+// assigns that are not globals) with the types the parameters have. A
+// name declared locally that is also a global, or a global the body
+// assigns, loses its static type: which one a use means depends on the
+// order of statements.
+func (c *compiler) localScope(b body, globals map[string]sType) *tscope {
+	s := &tscope{locals: map[string]sType{}, globals: globals}
+	for i, p := range b.params {
+		t := tAny
+		if b.ptypes != nil {
+			t = sType(b.ptypes[i])
+		}
+		s.locals[p] = t
+	}
+	walkStmts(b.stmts, func(st lang.Stmt) {
+		var name string
+		decl := false
+		switch st := st.(type) {
+		case *lang.VarDecl:
+			name, decl = st.Name, true
+		case *lang.AssignStmt:
+			name = st.Name
+		case *lang.ForStmt:
+			name = st.Var
+		default:
+			return
+		}
+		_, global := globals[name]
+		_, local := s.locals[name]
+		switch {
+		case global && (decl || !local):
+			globals[name] = tAny
+			if decl {
+				s.locals[name] = tAny
+			}
+		case !local:
+			s.locals[name] = tBottom
+		}
+	})
+	return s
+}
+
+// walkStmts calls f for every statement in stmts and the blocks inside
+// them.
+func walkStmts(stmts []lang.Stmt, f func(lang.Stmt)) {
+	for _, s := range stmts {
+		f(s)
+		switch s := s.(type) {
+		case *lang.IfStmt:
+			for s != nil {
+				walkStmts(s.Then.Stmts, f)
+				if s.Else == nil {
+					break
+				}
+				if s.Else.Block != nil {
+					walkStmts(s.Else.Block.Stmts, f)
+				}
+				s = s.Else.If
+			}
+		case *lang.ForStmt:
+			walkStmts(s.Body.Stmts, f)
+		case *lang.RepeatStmt:
+			walkStmts(s.Body.Stmts, f)
+		}
+	}
+}
+
+// infer joins into each variable the types of the values stored in it,
+// until nothing changes (the lattice is finite and join monotone).
+func (c *compiler) infer(s *tscope, stmts []lang.Stmt) {
+	for range 8 {
+		changed := false
+		walkStmts(stmts, func(st lang.Stmt) {
+			var name string
+			var t sType
+			switch st := st.(type) {
+			case *lang.VarDecl:
+				name, t = st.Name, declType(st.Type)
+			case *lang.AssignStmt:
+				name, t = st.Name, c.typeOf(s, st.Value)
+			case *lang.ForStmt:
+				name, t = st.Var, known(rt.TInt)
+			default:
+				return
+			}
+			before, _ := s.lookup(name)
+			s.store(name, t)
+			if after, _ := s.lookup(name); after != before {
+				changed = true
+			}
+		})
+		if !changed {
+			return
+		}
+	}
+}
+
+// declType is the static type of a declaration's type word.
+func declType(name string) sType {
+	switch name {
+	case "mutex", "spinlock":
+		return known(rt.TLock)
+	}
+	if t, ok := rt.TypeByName(name); ok {
+		return known(t)
+	}
+	return tAny
+}
+
+// typeOf infers the static type of e; it reports nothing.
+func (c *compiler) typeOf(s *tscope, e lang.Expr) sType {
+	switch e := e.(type) {
+	case *lang.IntLit:
+		return known(rt.TInt)
+	case *lang.StringLit:
+		return known(rt.TString)
+	case *lang.BoolLit:
+		return known(rt.TBool)
+	case *lang.NilLit:
+		return known(rt.TNil)
+	case *lang.ParenExpr:
+		return c.typeOf(s, e.X)
+	case *lang.Ident:
+		if t, ok := s.lookup(e.Name); ok {
+			return t
+		}
+		if _, ok := c.opsIx[e.Name]; ok {
+			return known(rt.TOps)
+		}
+		if _, ok := rt.Constants[e.Name]; ok {
+			return known(rt.TInt)
+		}
+		return tAny
+	case *lang.SelectorExpr:
+		x := c.typeOf(s, e.X)
+		if !x.known() {
+			return tAny
+		}
+		if ft, ok := rt.FieldType(rt.Type(x), e.Name); ok && ft != rt.TNil {
+			return known(ft)
+		}
+		return tAny
+	case *lang.UnaryExpr:
+		if e.Op == "-" {
+			return known(rt.TInt)
+		}
+		return known(rt.TBool)
+	case *lang.BinaryExpr:
+		switch e.Op {
+		case "&&", "||", "==", "!=", "<", "<=", ">", ">=":
+			return known(rt.TBool)
+		case "|":
+			x, y := c.typeOf(s, e.X), c.typeOf(s, e.Y)
+			if x == known(rt.TInt) && y == known(rt.TInt) {
+				return known(rt.TInt)
+			}
+			return tAny // words combine with |
+		}
+		return known(rt.TInt)
+	case *lang.CallExpr:
+		if e.Name == "print" {
+			return known(rt.TNil)
+		}
+		if _, ok := c.funcIx[e.Name]; ok {
+			return tAny
+		}
+		if op := rt.LookupOp(e.Name); op != nil && op.Result != rt.TNil {
+			// An object result may be nil (a failed lookup), which the
+			// object type admits.
+			return known(op.Result)
+		}
+		return tAny
+	}
+	return tAny
+}
+
+// checkStmt checks the expressions of a statement and the blocks in it.
+func (c *compiler) checkStmt(s *tscope, st lang.Stmt) {
+	switch st := st.(type) {
+	case *lang.VarDecl:
+		if st.Value == nil || st.Type == "mutex" || st.Type == "spinlock" {
+			return // a lock declared with a value: the compiler reports it
+		}
+		v := c.checkExpr(s, st.Value)
+		want := declType(st.Type)
+		if want.known() && v.known() && v != want && !(v == known(rt.TNil) && isObject(want)) {
+			c.errorf(st.Value.Position(), "cannot use %s value as %s", v, want)
+		}
+	case *lang.AssignStmt:
+		c.checkExpr(s, st.Value)
+	case *lang.ExprStmt:
+		c.checkExpr(s, st.X)
+	case *lang.IfStmt:
+		for st != nil {
+			c.checkExpr(s, st.Cond)
+			for _, x := range st.Then.Stmts {
+				c.checkStmt(s, x)
+			}
+			if st.Else == nil {
+				break
+			}
+			if st.Else.Block != nil {
+				for _, x := range st.Else.Block.Stmts {
+					c.checkStmt(s, x)
+				}
+			}
+			st = st.Else.If
+		}
+	case *lang.ForStmt:
+		for _, x := range []lang.Expr{st.Lo, st.Hi} {
+			if t := c.checkExpr(s, x); t.known() && t != known(rt.TInt) {
+				c.errorf(x.Position(), "for range bound must be int, got %s", t)
+			}
+		}
+		for _, x := range st.Body.Stmts {
+			c.checkStmt(s, x)
+		}
+	case *lang.RepeatStmt:
+		if t := c.checkExpr(s, st.Count); t.known() && t != known(rt.TInt) {
+			c.errorf(st.Count.Position(), "repeat count must be int, got %s", t)
+		}
+		for _, x := range st.Body.Stmts {
+			c.checkStmt(s, x)
+		}
+	case *lang.AssertStmt:
+		c.checkExpr(s, st.Cond)
+	case *lang.ReturnStmt:
+		if st.Value != nil {
+			c.checkExpr(s, st.Value)
+		}
+	}
+}
+
+// checkExpr checks e and the expressions in it, and returns its type.
+func (c *compiler) checkExpr(s *tscope, e lang.Expr) sType {
+	switch e := e.(type) {
+	case *lang.ParenExpr:
+		c.checkExpr(s, e.X)
+	case *lang.SelectorExpr:
+		x := c.checkExpr(s, e.X)
+		switch {
+		case x == known(rt.TNil):
+			c.errorf(e.Pos, "nil has no field %s", e.Name)
+			return tAny
+		case x.known():
+			if _, ok := rt.FieldType(rt.Type(x), e.Name); !ok {
+				names := rt.FieldNames(rt.Type(x))
+				if len(names) == 0 {
+					c.errorf(e.Pos, "%s has no fields (no field %s)", x, e.Name)
+				} else {
+					c.errorf(e.Pos, "%s has no field %s (fields: %s)%s", x, e.Name, strings.Join(names, ", "), suggest(e.Name, names))
+				}
+				return tAny
+			}
+		}
+	case *lang.UnaryExpr:
+		x := c.checkExpr(s, e.X)
+		if e.Op == "-" && x.known() && x != known(rt.TInt) {
+			c.errorf(e.Pos, "cannot negate %s", x)
+		}
+	case *lang.BinaryExpr:
+		x, y := c.checkExpr(s, e.X), c.checkExpr(s, e.Y)
+		switch e.Op {
+		case "&&", "||", "==", "!=":
+		case "|":
+			words := func(t sType) bool { return t == known(rt.TWord) || t == known(rt.TString) || !t.known() }
+			if x.known() && y.known() && !(x == known(rt.TInt) && y == known(rt.TInt)) && !(words(x) && words(y)) {
+				c.errorf(e.Pos, "invalid operation: %s | %s", x, y)
+			}
+		default:
+			if x.known() && y.known() && (x != known(rt.TInt) || y != known(rt.TInt)) {
+				c.errorf(e.Pos, "invalid operation: %s %s %s", x, e.Op, y)
+			}
+		}
+	case *lang.CallExpr:
+		c.checkCall(s, e)
+	}
+	return c.typeOf(s, e)
+}
+
+// checkCall checks the arguments of a call: for an operation, each against
+// its parameter's type, binding them as the compiler does.
+func (c *compiler) checkCall(s *tscope, e *lang.CallExpr) {
+	op := rt.LookupOp(e.Name)
+	if _, isFunc := c.funcIx[e.Name]; isFunc || e.Name == "print" || op == nil {
+		for _, a := range e.Args {
+			c.checkExpr(s, a.Value)
+		}
+		return
+	}
+	next := 0
+	bound := make([]bool, len(op.Params))
+	for _, a := range e.Args {
+		i := -1
+		if a.Name != "" {
+			i = paramIndex(op, a.Name)
+		} else {
+			for next < len(op.Params) && bound[next] {
+				next++
+			}
+			switch {
+			case next < len(op.Params):
+				i = next
+				next++
+			case len(op.Params) > 0 && op.Params[len(op.Params)-1].Variadic:
+				i = len(op.Params) - 1
+			}
+		}
+		if i < 0 {
+			c.checkExpr(s, a.Value) // an unknown parameter or one too many: the compiler reports it
+			continue
+		}
+		bound[i] = true
+		c.checkArg(s, op, op.Params[i], a.Value)
+	}
+}
+
+// checkArg checks one argument against its parameter, as checkArgs does at
+// run time: the parameter's type, nil for an object parameter that admits
+// it, a string or bare words for a word parameter.
+func (c *compiler) checkArg(s *tscope, op *rt.Op, p rt.Param, x lang.Expr) {
+	if p.Type == rt.TWord && c.isWord(s, x) {
+		return // words are checked against the parameter's list by the compiler
+	}
+	t := c.checkExpr(s, x)
+	if !t.known() || rt.Type(t) == p.Type {
+		return
+	}
+	switch {
+	case t == known(rt.TNil) && (p.Nilable || p.Optional && p.Type >= rt.TMM):
+		return
+	case p.Type == rt.TWord && t == known(rt.TString):
+		return
+	case t == known(rt.TNil):
+		c.errorf(x.Position(), "%s: argument %s is nil, want %s", op.Name, p.Name, p.Type)
+		return
+	}
+	c.errorf(x.Position(), "%s: argument %s must be %s, got %s", op.Name, p.Name, p.Type, t)
+}
+
+// isWord reports whether x spells bare words (idents that are no variable,
+// ops or constant, joined by |) or a string, as word parameters take them.
+func (c *compiler) isWord(s *tscope, x lang.Expr) bool {
+	switch x := x.(type) {
+	case *lang.Ident:
+		if _, ok := s.lookup(x.Name); ok {
+			return false
+		}
+		return true
+	case *lang.StringLit:
+		return true
+	case *lang.BinaryExpr:
+		return x.Op == "|" && c.isWord(s, x.X) && c.isWord(s, x.Y)
+	}
+	return false
+}

@@ -1,0 +1,30 @@
+package interp
+
+import "testing"
+
+// TestTypecheckAccepts: the type check never rejects a script that can
+// run right. Each script here is well typed on every path, though a
+// variable changes type, holds nil, or comes through a func parameter.
+func TestTypecheckAccepts(t *testing.T) {
+	for _, tc := range []struct{ name, src string }{
+		{"a variable of two types", "mm m\nx = 1\nx = m\nthread t { mmap_read_lock(x); mmap_read_unlock(x) }\n"},
+		{"nil, then an object", "mm m\nthread t {\n  v = nil\n  mmap_read_lock(m)\n  v = find_vma(m, 0)\n  if v != nil { x = v.vm_start }\n  mmap_read_unlock(m)\n}\n"},
+		{"a declared object may be nil", "thread t { vma v = nil\n  if v != nil { x = v.vm_end } }\n"},
+		{"words from a string variable", "mm m\np = \"rw\"\nmmap(m, 0x10000, pages=1, prot=p)\n"},
+		{"words combined", "mm m\nmmap(m, 0x10000, pages=1, prot=read|write, flags=private|populate)\n"},
+		{"a word that is also a constant", "mm m\nfile f\nmmap(m, 0x10000, pages=1, flags=shared, file=f, vm=mixedmap)\n"},
+		{"func parameters", "mm m\nfunc lk(x) { mmap_read_lock(x) }\nfunc ul(x) { mmap_read_unlock(x) }\nthread t { lk(m); ul(m) }\n"},
+		{"a func result", "mm m\nfunc get() { return m }\nthread t { mmap_read_lock(get()); mmap_read_unlock(m) }\n"},
+		{"a global a thread reassigns", "mm m\nx = 5\nthread t { x = m\n  mmap_read_lock(x)\n  mmap_read_unlock(x) }\n"},
+		{"a local shadowing a global", "x = 5\nmm m\nthread t { mm x\n  mmap_read_lock(x)\n  mmap_read_unlock(x) }\n"},
+		{"handler parameters", "ops o { fault(vmf) { v = vmf.vma\n  x = v.vm_start + vmf.pgoff\n  return VM_FAULT_SIGBUS }\n  mmap(file, vma) { return 0 }\n  pte_entry(addr, pfn) { return addr + pfn } }\n"},
+		{"a lock field", "mm m\nthread t { l = m.mmap_lock\n  assert !l.held }\n"},
+		{"ints combined with |", "x = VM_READ | VM_WRITE\ny = x & VM_READ\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, err := LoadSource("test.mms", []byte(tc.src)); err != nil {
+				t.Errorf("rejected:\n%v", err)
+			}
+		})
+	}
+}
