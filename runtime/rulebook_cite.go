@@ -63,7 +63,7 @@ var citeTable = map[string][]Cite{
 	// installing pages (mm/memory.c @0326440c)
 	"vm_insert_page":  {cite("mm/memory.c", "vm_insert_page()", vmInsertBUGs, readMemory)},
 	"vm_insert_pages": {cite("mm/memory.c", "vm_insert_pages()", vmInsertBUGs, readMemory)},
-	"vmf_insert_page": {cite("include/linux/mm.h", "vmf_insert_page()", "", readAudit),
+	"vmf_insert_page": {cite("include/linux/mm.h", "vmf_insert_page()", "none of its own: err = vm_insert_page(vma, addr, page); -EBUSY counts as VM_FAULT_NOPAGE", readMMH),
 		cite("mm/memory.c", "vm_insert_page()", vmInsertBUGs, readMemory)},
 	"vm_map_pages": {cite("mm/memory.c", "__vm_map_pages()", "", readMemory),
 		cite("mm/memory.c", "vm_insert_pages()", vmInsertBUGs, readMemory)},
@@ -76,7 +76,7 @@ var citeTable = map[string][]Cite{
 	"remap_pfn_range": {cite("mm/memory.c", "remap_pfn_range_prepare_vma()", "none: vma_set_flags_mask(vma, VMA_REMAP_FLAGS) takes and asserts no lock", readMemory),
 		cite("mm/memory.c", "remap_pfn_range_internal(), remap_pte_range()",
 			"WARN_ON_ONCE(!PAGE_ALIGNED(addr)); VM_WARN_ON_ONCE(!vma_test_all_flags_mask(vma, VMA_REMAP_FLAGS)); BUG_ON(addr >= end); BUG_ON(!pte_none(ptep_get(pte)))", readMemory)},
-	"io_remap_pfn_range": {cite("include/linux/mm.h", "io_remap_pfn_range()", "", readBook),
+	"io_remap_pfn_range": {cite("include/linux/mm.h", "io_remap_pfn_range()", "none of its own: remap_pfn_range(vma, addr, io_remap_pfn_range_pfn(orig_pfn, size), size, pgprot_decrypted(orig_prot))", readMMH),
 		cite("mm/memory.c", "remap_pfn_range_internal(), remap_pte_range()", "BUG_ON(!pte_none(ptep_get(pte)))", readMemory)},
 
 	// zapping
@@ -116,7 +116,7 @@ var citeTable = map[string][]Cite{
 	"vm_flags_init":       {cite("include/linux/mm.h", "vm_flags_init()", "VM_WARN_ON_ONCE(!pgtable_supports_soft_dirty() && (flags & VM_SOFTDIRTY)); no lock check", readMMH)},
 	"vma_set_atomic_flag": {cite("include/linux/mm.h", "vma_set_atomic_flag(), __vma_atomic_valid_flag()", "vma_assert_stabilised(vma); WARN_ON_ONCE(!(mask & VM_ATOMIC_SET_ALLOWED))", readMMH)},
 	"vma_set_anonymous":   {cite("include/linux/mm.h", "vma_set_anonymous()", "none: vma->vm_ops = NULL", readMMH)},
-	"anon_vma_prepare":    {cite("mm/rmap.c", "__anon_vma_prepare()", "mmap_assert_locked(mm); might_sleep()", readAudit)},
+	"anon_vma_prepare":    {cite("mm/rmap.c", "__anon_vma_prepare()", "mmap_assert_locked(mm); might_sleep()", readRmap)},
 	"vmf_anon_prepare":    {cite("mm/memory.c", "__vmf_anon_prepare()", "none: under FAULT_FLAG_VMA_LOCK, if (!mmap_read_trylock(vma->vm_mm)) return VM_FAULT_RETRY", readMemory)},
 
 	// faults and VMA read locks
@@ -185,7 +185,7 @@ var citeTable = map[string][]Cite{
 		cite("mm/rmap.c", "rmap_walk_anon()", "VM_WARN_ON_FOLIO(!folio_test_locked(folio), folio)", readRmap)},
 	"rmap_walk_locked":     {cite("mm/rmap.c", "rmap_walk_locked()", "VM_BUG_ON_FOLIO(folio_test_ksm(folio), folio); rmap_walk_file(): VM_BUG_ON_FOLIO(!folio_test_locked(folio), folio)", readRmap)},
 	"try_to_unmap":         {cite("mm/rmap.c", "try_to_unmap(), rmap_walk_file()", "VM_BUG_ON_FOLIO(!folio_test_locked(folio), folio) (file folios)", readRmap)},
-	"folio_referenced":     {cite("mm/rmap.c", "folio_referenced()", "none", readBook)},
+	"folio_referenced":     {cite("mm/rmap.c", "folio_referenced()", "VM_WARN_ON_ONCE_FOLIO(folio_is_zone_device(folio), folio); no lock check: folio_trylock() when !is_locked, rwc.try_lock = true", readRmap)},
 	"page_vma_mapped_walk": {cite("mm/page_vma_mapped.c", "page_vma_mapped_walk()", "none", readBook)},
 
 	// THP split, notifiers, TLB batching
