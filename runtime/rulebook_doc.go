@@ -238,6 +238,8 @@ type CheckDoc struct {
 	Doc    string   `json:"doc"`
 	Kernel Reaction `json:"kernel"`
 	Source string   `json:"source"`
+	// Older are the reactions of older kernels where they differ.
+	Older []VersionReaction `json:"older,omitempty"`
 }
 
 // APIDoc is one entry of the generated section.
@@ -325,7 +327,7 @@ func LockingDocs(examples map[string][]ExampleRef) []APIDoc {
 			d.Cites = []Cite{}
 		}
 		for _, r := range a.Rules {
-			d.Checks = append(d.Checks, CheckDoc{r.ID, r.Doc, r.Kernel, r.Source})
+			d.Checks = append(d.Checks, CheckDoc{r.ID, r.Doc, r.Kernel, r.Source, r.Older()})
 		}
 		for _, e := range examples[a.Name] {
 			if e.Correct {
@@ -499,7 +501,11 @@ func (d *APIDoc) fields(text func(string) string, lit func(string) string) []ent
 	add("Kernel checks", text(d.Asserts))
 	var checks []string
 	for _, c := range d.Checks {
-		checks = append(checks, lit(c.ID)+" ("+c.Kernel.String()+"): "+text(c.Doc))
+		reaction := c.Kernel.String()
+		for _, o := range c.Older {
+			reaction += "; on " + o.Kernel.String() + ": " + o.Reaction.String()
+		}
+		checks = append(checks, lit(c.ID)+" ("+reaction+"): "+text(c.Doc))
 	}
 	switch {
 	case len(checks) > 0:

@@ -37,9 +37,9 @@ func (r *Rule) Older() []VersionReaction { return olderReactions[r.ID] }
 
 // VersionReaction is a rule's reaction in an older kernel.
 type VersionReaction struct {
-	Kernel   KernelVersion
-	Reaction Reaction
-	Source   string
+	Kernel   KernelVersion `json:"kernel_version"`
+	Reaction Reaction      `json:"kernel"`
+	Source   string        `json:"source"`
 }
 
 // In returns the reaction and source of r in kernel v.
@@ -83,6 +83,9 @@ func (v KernelVersion) String() string {
 	}
 	return "mainline"
 }
+
+// MarshalText makes a KernelVersion print as its name in JSON.
+func (v KernelVersion) MarshalText() ([]byte, error) { return []byte(v.String()), nil }
 
 // KernelVersions lists the versions by the names -kernel accepts.
 var KernelVersions = []string{"mainline", "6.18"}
@@ -275,6 +278,9 @@ func (a *API) Explain() string {
 		b.WriteString("  checks:\n")
 		for _, r := range a.Rules {
 			fmt.Fprintf(&b, "    %s: %s (kernel: %s; %s)\n", r.ID, r.Doc, r.Kernel, r.Source)
+			for _, o := range r.Older() {
+				fmt.Fprintf(&b, "      on %s: %s (%s)\n", o.Kernel, o.Reaction, o.Source)
+			}
 		}
 	}
 	return b.String()
