@@ -148,7 +148,8 @@ type Dependency struct {
 	From, To   string // class names
 	Pos        lang.Pos
 	Thread     string
-	Documented bool // seeded from the order in mm/rmap.c, not seen in this run
+	Path       []string // Thread's call path where it made the edge
+	Documented bool     // seeded from the order in mm/rmap.c, not seen in this run
 }
 
 // Waiter is one thread of a deadlock.

@@ -25,6 +25,7 @@ type lockdep struct {
 type edgeOrigin struct {
 	pos    lang.Pos // where a script made the edge; zero for a seeded one
 	thread string
+	path   []string // the thread's call path there: a report's stand-in for lockdep's stack trace
 }
 
 // documentedOrder is the outer-to-inner order from the header comment of
@@ -73,6 +74,9 @@ func (d *lockdep) name(c Class) string {
 }
 
 func (d *lockdep) reaches(a, b Class) bool { return d.reach[a]&(1<<b) != 0 }
+
+// known reports whether the edge a -> b is recorded.
+func (d *lockdep) known(a, b Class) bool { return d.adj[a]&(1<<b) != 0 }
 
 func (d *lockdep) add(a, b Class, o edgeOrigin) {
 	if d.adj[a]&(1<<b) != 0 {
@@ -137,7 +141,7 @@ func (d *lockdep) chain(a, b Class) []Dependency {
 	var out []Dependency
 	for i := 0; i+1 < len(p); i++ {
 		e := d.from[[2]Class{p[i], p[i+1]}]
-		out = append(out, Dependency{From: d.name(p[i]), To: d.name(p[i+1]), Pos: e.pos, Thread: e.thread, Documented: !e.pos.IsValid()})
+		out = append(out, Dependency{From: d.name(p[i]), To: d.name(p[i+1]), Pos: e.pos, Thread: e.thread, Path: e.path, Documented: !e.pos.IsValid()})
 	}
 	return out
 }

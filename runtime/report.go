@@ -335,13 +335,15 @@ func (p *Printer) splat(d *Diagnostic) {
 			switch {
 			case e.Documented:
 				p.printf("%s       the documented order %s -> %s (mm/rmap.c, lock ordering comment)\n", in, e.From, e.To)
+			case e.Thread != "" && len(e.Path) > 0:
+				p.printf("%s       %s: %s, under %s\n", in, e.Pos, FormatPath(e.Thread, e.Path), e.From)
 			case e.Thread != "":
 				p.printf("%s       %s: taken under %s by %s\n", in, e.Pos, e.From, e.Thread)
 			default:
 				p.printf("%s       %s: taken under %s\n", in, e.Pos, e.From)
 			}
 		}
-		p.printf("\n%s-> #0 (%s):\n%s       %s: %s\n", in, s.Acquire.Class, in, s.Acquire.Pos, FormatPath(d.Thread, d.Path))
+		p.printf("\n%s-> #0 (%s):\n%s       %s: %s, under %s\n", in, s.Acquire.Class, in, s.Acquire.Pos, FormatPath(d.Thread, d.Path), s.Holding.Class)
 		p.printf("\n%sother info that might help us debug this:\n\n", in)
 		// print_circular_lock_scenario(): the chain's summary when it is
 		// longer than one edge, then the two-CPU table.

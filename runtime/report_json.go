@@ -176,12 +176,13 @@ func (e Dependency) MarshalJSON() ([]byte, error) {
 		pos = e.Pos.String()
 	}
 	return marshal(struct {
-		From       string `json:"from"`
-		To         string `json:"to"`
-		Pos        string `json:"pos,omitempty"`
-		Thread     string `json:"thread,omitempty"`
-		Documented bool   `json:"documented"`
-	}{e.From, e.To, pos, e.Thread, e.Documented})
+		From       string   `json:"from"`
+		To         string   `json:"to"`
+		Pos        string   `json:"pos,omitempty"`
+		Thread     string   `json:"thread,omitempty"`
+		Path       []string `json:"path,omitempty"`
+		Documented bool     `json:"documented"`
+	}{e.From, e.To, pos, e.Thread, e.Path, e.Documented})
 }
 
 // MarshalJSON writes a deadlocked thread.

@@ -253,7 +253,9 @@ func (t *Task) checkAcquire(l *Lock, mode Mode) {
 			}
 			continue
 		}
-		k.dep.add(a, l.Class, edgeOrigin{pos: t.Pos, thread: t.Name})
+		if !k.dep.known(a, l.Class) {
+			k.dep.add(a, l.Class, edgeOrigin{pos: t.Pos, thread: t.Name, path: t.callPath(true)})
+		}
 	}
 }
 

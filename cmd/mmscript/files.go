@@ -13,10 +13,18 @@ import (
 	"github.com/mmscript/mmscript/lang"
 )
 
+// printLoadError prints why a script does not load: syntax and compile
+// errors with their source lines (the report printer), anything else on
+// one line.
 func printLoadError(w io.Writer, err error) {
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
 		fmt.Fprintln(w, "mmscript:", err)
+		return
+	}
+	var el lang.ErrorList
+	if errors.As(err, &el) {
+		newPrinter(w).PrintError(el)
 		return
 	}
 	lang.PrintError(w, err)
