@@ -67,9 +67,13 @@ func (c Class) String() string {
 type Kind uint8
 
 const (
-	// RWSem: a sleeping reader/writer semaphore with writer preference: a
-	// reader that arrives while a writer waits queues behind it, so
-	// recursive read locking can deadlock.
+	// RWSem: a sleeping reader/writer semaphore whose waiters are served
+	// in order: a reader that arrives while a writer waits queues behind
+	// it, so recursive read locking can deadlock. (The kernel's rwsem also
+	// lets a reader or writer steal a free lock ahead of the queue in some
+	// states, kernel/locking/rwsem.c: rwsem_down_read_slowpath(),
+	// rwsem_rlock_steal; that changes fairness only, and is not modelled:
+	// explore does not show the stealing interleavings.)
 	RWSem Kind = iota + 1
 	// Spin: a spinlock; the holder must not sleep.
 	Spin
@@ -152,9 +156,11 @@ func (l *Lock) heldBy(t *Task) Mode {
 }
 
 // canGrant reports whether mode could be granted now. Queued waiters come
-// first: a newcomer never overtakes them (writer preference for readers, FIFO
-// for writers), which is what makes a recursive read deadlock behind a
-// waiting writer.
+// first: a newcomer never overtakes them (strict hand-off; see RWSem for
+// the kernel's lock stealing, not modelled), which is what makes a
+// recursive read deadlock behind a waiting writer: the kernel queues such a
+// reader too (rwsem_down_read_slowpath() when the lock is reader-owned
+// with other readers and a writer waits).
 func (l *Lock) canGrant(mode Mode) bool {
 	if len(l.waiters) > 0 {
 		return false
