@@ -1,0 +1,517 @@
+package mmcore
+
+import "errors"
+
+// madvise(2) as mm/madvise.c has it: the advice either changes VMA flags
+// (split and merge exactly like mprotect: madvise_update_vma →
+// vma_modify_flags) or acts on the pages of the range through the page
+// tables (zap, populate, page-cache hole punch, guard markers).
+
+// Advice is madvise's advice argument.
+type Advice int
+
+// MADV_* values (include/uapi/asm-generic/mman-common.h).
+const (
+	MADV_NORMAL          Advice = 0
+	MADV_RANDOM          Advice = 1
+	MADV_SEQUENTIAL      Advice = 2
+	MADV_WILLNEED        Advice = 3
+	MADV_DONTNEED        Advice = 4
+	MADV_FREE            Advice = 8
+	MADV_REMOVE          Advice = 9
+	MADV_DONTFORK        Advice = 10
+	MADV_DOFORK          Advice = 11
+	MADV_MERGEABLE       Advice = 12
+	MADV_UNMERGEABLE     Advice = 13
+	MADV_HUGEPAGE        Advice = 14
+	MADV_NOHUGEPAGE      Advice = 15
+	MADV_DONTDUMP        Advice = 16
+	MADV_DODUMP          Advice = 17
+	MADV_WIPEONFORK      Advice = 18
+	MADV_KEEPONFORK      Advice = 19
+	MADV_COLD            Advice = 20
+	MADV_PAGEOUT         Advice = 21
+	MADV_POPULATE_READ   Advice = 22
+	MADV_POPULATE_WRITE  Advice = 23
+	MADV_DONTNEED_LOCKED Advice = 24
+	MADV_COLLAPSE        Advice = 25
+	MADV_GUARD_INSTALL   Advice = 102
+	MADV_GUARD_REMOVE    Advice = 103
+)
+
+var adviceNames = map[Advice]string{
+	MADV_NORMAL: "MADV_NORMAL", MADV_RANDOM: "MADV_RANDOM", MADV_SEQUENTIAL: "MADV_SEQUENTIAL",
+	MADV_WILLNEED: "MADV_WILLNEED", MADV_DONTNEED: "MADV_DONTNEED", MADV_FREE: "MADV_FREE",
+	MADV_REMOVE: "MADV_REMOVE", MADV_DONTFORK: "MADV_DONTFORK", MADV_DOFORK: "MADV_DOFORK",
+	MADV_MERGEABLE: "MADV_MERGEABLE", MADV_UNMERGEABLE: "MADV_UNMERGEABLE",
+	MADV_HUGEPAGE: "MADV_HUGEPAGE", MADV_NOHUGEPAGE: "MADV_NOHUGEPAGE",
+	MADV_DONTDUMP: "MADV_DONTDUMP", MADV_DODUMP: "MADV_DODUMP",
+	MADV_WIPEONFORK: "MADV_WIPEONFORK", MADV_KEEPONFORK: "MADV_KEEPONFORK",
+	MADV_COLD: "MADV_COLD", MADV_PAGEOUT: "MADV_PAGEOUT",
+	MADV_POPULATE_READ: "MADV_POPULATE_READ", MADV_POPULATE_WRITE: "MADV_POPULATE_WRITE",
+	MADV_DONTNEED_LOCKED: "MADV_DONTNEED_LOCKED", MADV_COLLAPSE: "MADV_COLLAPSE",
+	MADV_GUARD_INSTALL: "MADV_GUARD_INSTALL", MADV_GUARD_REMOVE: "MADV_GUARD_REMOVE",
+}
+
+func (a Advice) String() string {
+	if s, ok := adviceNames[a]; ok {
+		return s
+	}
+	return "madvise(" + hex(uint64(a)) + ")"
+}
+
+// CollapseHook, when set, performs MADV_COLLAPSE on [start, end) of v
+// (madvise_collapse: the THP layer, mmcore's fault.go/pgtable.go side).
+// Without it MADV_COLLAPSE fails with EINVAL, as on a kernel without THP.
+var CollapseHook func(m *MM, v *VMA, start, end Addr) error
+
+// madviseBehaviorValid is madvise_behavior_valid for an x86-64 6.18 build
+// with KSM and THP (MADV_HWPOISON/SOFT_OFFLINE, which need
+// CAP_SYS_ADMIN, are not modelled and count as invalid).
+func madviseBehaviorValid(a Advice) bool {
+	_, ok := adviceNames[a]
+	return ok
+}
+
+// Madvise is madvise(2). Flag-changing advice (NORMAL, RANDOM,
+// SEQUENTIAL, DONTFORK, DOFORK, WIPEONFORK, KEEPONFORK, DONTDUMP, DODUMP,
+// HUGEPAGE, NOHUGEPAGE, MERGEABLE, UNMERGEABLE) splits and merges VMAs like
+// mprotect. DONTNEED/DONTNEED_LOCKED zap the range; FREE marks private
+// anonymous pages clean (with no swap they stay mapped until reclaim, as
+// observed); REMOVE punches a hole in a shared writable file's page cache
+// and unmaps it everywhere; WILLNEED reads file pages into the page cache;
+// COLD and PAGEOUT change no residency without swap; POPULATE_READ/WRITE
+// fault the range in; GUARD_INSTALL/GUARD_REMOVE install and remove guard
+// markers; COLLAPSE goes to CollapseHook.
+//
+// Errors (madvise_walk_vmas and the behaviours): EINVAL for unknown
+// advice, an unaligned start or a length that wraps; ENOMEM when the range
+// has a hole (after applying the advice to every mapped piece, as
+// observed on 6.18); EINVAL/EACCES from a behaviour that refuses a VMA
+// (then the walk stops there: earlier VMAs keep the change); EFAULT for a
+// populate that faults with SIGSEGV/SIGBUS.
+func (m *MM) Madvise(start Addr, length uint64, advice Advice) error {
+	const op = "do_madvise"
+	if !madviseBehaviorValid(advice) {
+		return errf(op, EINVAL, "unknown advice "+advice.String())
+	}
+	if !start.PageAligned() {
+		return errf(op, EINVAL, "start not page aligned")
+	}
+	l := (length + PageSize - 1) &^ (PageSize - 1)
+	if length != 0 && l == 0 {
+		return errf(op, EINVAL, "length rounds up to zero")
+	}
+	end := start + Addr(l)
+	if end < start {
+		return errf(op, EINVAL, "range wraps")
+	}
+	if end == start {
+		return nil
+	}
+	if advice == MADV_POPULATE_READ || advice == MADV_POPULATE_WRITE {
+		return m.madvisePopulate(start, end, advice == MADV_POPULATE_WRITE)
+	}
+	return m.madviseWalkVMAs(start, end, advice)
+}
+
+// madviseWalkVMAs applies advice to each VMA piece of [start, end)
+// (madvise_walk_vmas): a hole is remembered and reported as ENOMEM at
+// the end; a behaviour's error stops the walk at once.
+func (m *MM) madviseWalkVMAs(start, end Addr, advice Advice) error {
+	var unmapped error
+	vma, prev := m.FindVMAPrev(start)
+	if vma != nil && start > vma.start {
+		prev = vma
+	}
+	for {
+		if vma == nil {
+			return errf("madvise_walk_vmas", ENOMEM, "range extends beyond the last VMA")
+		}
+		if start < vma.start {
+			unmapped = errf("madvise_walk_vmas", ENOMEM, "hole at "+start.String())
+			start = vma.start
+			if start >= end {
+				break
+			}
+		}
+		tmp := min(vma.end, end)
+		np, err := m.madviseVMABehavior(vma, prev, start, tmp, advice)
+		if err != nil {
+			return err
+		}
+		prev = np
+		start = tmp
+		if prev != nil && start < prev.end {
+			start = prev.end
+		}
+		if start >= end {
+			break
+		}
+		if prev != nil {
+			vma = m.FindVMA(prev.end)
+		} else {
+			vma = m.FindVMA(start)
+		}
+	}
+	return unmapped
+}
+
+// madviseVMABehavior is madvise_vma_behavior for [start, end) inside v; it
+// returns the VMA to use as prev for the next piece.
+func (m *MM) madviseVMABehavior(v, prev *VMA, start, end Addr, advice Advice) (*VMA, error) {
+	const op = "madvise_vma_behavior"
+	nf := v.Flags
+	switch advice {
+	case MADV_REMOVE:
+		return nil, m.madviseRemove(v, start, end)
+	case MADV_WILLNEED:
+		return v, m.madviseWillneed(v, start, end)
+	case MADV_COLD, MADV_PAGEOUT:
+		// can_madv_lru_vma; without swap neither anon nor shmem pages can
+		// go, and the pages only move between LRU lists
+		if v.Flags&(VM_LOCKED|VM_PFNMAP|VM_HUGETLB) != 0 {
+			return nil, errf(op, EINVAL, advice.String()+" on a locked, PFN or hugetlb VMA")
+		}
+		return v, nil
+	case MADV_FREE, MADV_DONTNEED, MADV_DONTNEED_LOCKED:
+		return v, m.madviseDontneedFree(v, start, end, advice)
+	case MADV_NORMAL:
+		nf &^= VM_RAND_READ | VM_SEQ_READ
+	case MADV_SEQUENTIAL:
+		nf = nf&^VM_RAND_READ | VM_SEQ_READ
+	case MADV_RANDOM:
+		nf = nf&^VM_SEQ_READ | VM_RAND_READ
+	case MADV_DONTFORK:
+		nf |= VM_DONTCOPY
+	case MADV_DOFORK:
+		if nf&VM_IO != 0 {
+			return nil, errf(op, EINVAL, "MADV_DOFORK on a VM_IO VMA")
+		}
+		nf &^= VM_DONTCOPY
+	case MADV_WIPEONFORK:
+		if v.file != nil || nf&VM_SHARED != 0 {
+			return nil, errf(op, EINVAL, "MADV_WIPEONFORK on a file or shared VMA")
+		}
+		nf |= VM_WIPEONFORK
+	case MADV_KEEPONFORK:
+		if nf&VM_DROPPABLE != 0 {
+			return nil, errf(op, EINVAL, "MADV_KEEPONFORK on a droppable VMA")
+		}
+		nf &^= VM_WIPEONFORK
+	case MADV_DONTDUMP:
+		nf |= VM_DONTDUMP
+	case MADV_DODUMP:
+		if nf&VM_SPECIAL != 0 || nf&VM_DROPPABLE != 0 {
+			return nil, errf(op, EINVAL, "MADV_DODUMP on a special VMA")
+		}
+		nf &^= VM_DONTDUMP
+	case MADV_MERGEABLE:
+		// ksm_madvise: these VMAs are never KSM candidates, silently
+		if nf&(VM_MERGEABLE|VM_SHARED|VM_MAYSHARE|VM_PFNMAP|VM_IO|VM_DONTEXPAND|VM_HUGETLB|VM_MIXEDMAP|VM_DROPPABLE) == 0 {
+			nf |= VM_MERGEABLE
+		}
+	case MADV_UNMERGEABLE:
+		nf &^= VM_MERGEABLE
+	case MADV_HUGEPAGE:
+		nf = nf&^VM_NOHUGEPAGE | VM_HUGEPAGE // hugepage_madvise
+	case MADV_NOHUGEPAGE:
+		nf = nf&^VM_HUGEPAGE | VM_NOHUGEPAGE
+	case MADV_COLLAPSE:
+		if CollapseHook == nil {
+			return nil, errf(op, EINVAL, "MADV_COLLAPSE: THP collapse not modelled")
+		}
+		return v, CollapseHook(m, v, start, end)
+	case MADV_GUARD_INSTALL:
+		return v, m.madviseGuardInstall(v, start, end)
+	case MADV_GUARD_REMOVE:
+		return v, m.madviseGuardRemove(v, start, end)
+	}
+	return m.madviseUpdateVMA(v, prev, start, end, nf)
+}
+
+// madviseUpdateVMA gives [start, end) of v the flags nf
+// (madvise_update_vma): nothing when they are unchanged, else
+// VMAModifyFlags (merge or split).
+func (m *MM) madviseUpdateVMA(v, prev *VMA, start, end Addr, nf VMFlags) (*VMA, error) {
+	if nf == v.Flags {
+		return v, nil
+	}
+	return m.VMAModifyFlags(prev, v, start, end, nf)
+}
+
+// madviseDontneedFree: DONTNEED zaps the range (zap_page_range_single),
+// keeping guard markers; FREE (private anonymous only) marks the anonymous
+// pages mapped only here clean and old, which on a machine without swap
+// leaves them mapped until reclaim.
+func (m *MM) madviseDontneedFree(v *VMA, start, end Addr, advice Advice) error {
+	const op = "madvise_dontneed_free"
+	forbidden := VM_PFNMAP
+	if advice != MADV_DONTNEED_LOCKED {
+		forbidden |= VM_LOCKED
+	}
+	if v.Flags&forbidden != 0 {
+		return errf(op, EINVAL, advice.String()+" on a locked or PFN-mapped VMA")
+	}
+	if advice == MADV_FREE {
+		if !v.Anonymous() {
+			return errf(op, EINVAL, "MADV_FREE on a non-anonymous VMA")
+		}
+		m.forEachPTE(start, end, func(t *PageTable, i int, e PTE) {
+			if p := m.accountedPage(e); p != nil && p.anon && p.mapcount == 1 {
+				t.ptes[i] = e.Without(PTEDirty | PTEAccessed)
+				p.dirty = false
+			}
+		})
+		m.TLB.FlushRange(start, end)
+		return nil
+	}
+	m.zapKeepGuards(v, start, end)
+	m.TLB.FlushRange(start, end)
+	return nil
+}
+
+// zapKeepGuards zaps [start, end) of v except guard markers (zap with
+// details that keep markers, as MADV_DONTNEED does).
+func (m *MM) zapKeepGuards(v *VMA, start, end Addr) {
+	m.forEachPTE(max(start, v.start), min(end, v.end), func(t *PageTable, i int, e PTE) {
+		if !e.GuardMarker() {
+			m.setEntry(t, i, 0)
+		}
+	})
+}
+
+// forEachPTE calls f for every non-empty PTE in [start, end).
+func (m *MM) forEachPTE(start, end Addr, f func(t *PageTable, i int, e PTE)) {
+	for addr := start & PageMask; addr < end; {
+		w := m.Walk(addr)
+		if w.Depth != LevelPTE {
+			if w.Depth == LevelNone {
+				return
+			}
+			t := w.Tables[w.Depth]
+			span := Addr(1) << t.shift
+			addr = (addr &^ (span - 1)) + span
+			continue
+		}
+		t := w.Tables[LevelPTE]
+		tend := min(t.End(), end)
+		for a := addr; a < tend; a += PageSize {
+			i := t.Index(a)
+			if e := t.ptes[i]; e != 0 {
+				f(t, i, e)
+			}
+		}
+		addr = tend
+	}
+}
+
+// madviseRemove punches a hole in a shared writable file mapping's page
+// cache (madvise_remove → vfs_fallocate(PUNCH_HOLE)): every VMA of the file
+// loses its PTEs for those pages (unmap_mapping_range without even_cows:
+// private COW copies stay), and the pages leave the cache.
+func (m *MM) madviseRemove(v *VMA, start, end Addr) error {
+	const op = "madvise_remove"
+	switch {
+	case v.Flags&VM_LOCKED != 0:
+		return errf(op, EINVAL, "MADV_REMOVE on a locked VMA")
+	case v.file == nil:
+		return errf(op, EINVAL, "MADV_REMOVE on anonymous memory")
+	case v.Flags&(VM_SHARED|VM_MAYWRITE) != VM_SHARED|VM_MAYWRITE:
+		return errf(op, EACCES, "MADV_REMOVE needs a shared writable mapping")
+	}
+	as := v.file.mapping
+	first, last := v.PgoffOf(start), v.PgoffOf(end-PageSize)
+	var vmas []*VMA
+	for w := range as.IMmap(first, last) {
+		vmas = append(vmas, w)
+	}
+	for _, w := range vmas {
+		s := w.start + Addr(max(first, w.pgoff)-w.pgoff)<<PageShift
+		e := w.start + Addr(min(last+1, w.pgoff+w.Pages())-w.pgoff)<<PageShift
+		w.mm.forEachPTE(s, e, func(t *PageTable, i int, pte PTE) {
+			if p := w.mm.accountedPage(pte); p != nil && p.mapping == as {
+				w.mm.setEntry(t, i, 0)
+			}
+		})
+		w.mm.TLB.FlushRange(s, e)
+	}
+	for idx := first; idx <= last; idx++ {
+		as.RemovePage(idx)
+	}
+	return nil
+}
+
+// madviseWillneed reads the file pages of the range into the page cache
+// (madvise_willneed → vfs_fadvise/readahead); anonymous memory has nothing
+// to read without swap.
+func (m *MM) madviseWillneed(v *VMA, start, end Addr) error {
+	if v.file == nil {
+		return nil
+	}
+	as := v.file.mapping
+	for a := start; a < end; a += PageSize {
+		if idx := v.PgoffOf(a); idx < as.Size {
+			if _, _, err := as.GetPage(m.mem, idx); err != nil {
+				return nil // readahead failures are not reported
+			}
+		}
+	}
+	return nil
+}
+
+// madvisePopulate faults [start, end) in for reading or writing
+// (madvise_populate → faultin_page_range): ENOMEM where no VMA is, EINVAL
+// for a VMA the access is not allowed on (check_vma_flags: VM_IO/VM_PFNMAP,
+// no VM_READ for a read, no VM_WRITE for a write), EFAULT when a fault
+// fails with SIGSEGV or SIGBUS.
+func (m *MM) madvisePopulate(start, end Addr, write bool) error {
+	const op = "madvise_populate"
+	for start < end {
+		v := m.VMALookup(start)
+		if v == nil {
+			return errf(op, ENOMEM, "no VMA at "+start.String())
+		}
+		switch {
+		case v.Flags&(VM_IO|VM_PFNMAP) != 0:
+			return errf(op, EINVAL, "VM_IO or VM_PFNMAP VMA")
+		case write && v.Flags&VM_WRITE == 0:
+			return errf(op, EINVAL, "MADV_POPULATE_WRITE on a VMA without VM_WRITE")
+		case !write && v.Flags&VM_READ == 0:
+			return errf(op, EINVAL, "MADV_POPULATE_READ on a VMA without VM_READ")
+		}
+		e := min(end, v.end)
+		for a := start; a < e; a += PageSize {
+			w := m.Walk(a)
+			if w.Present() && (!write || w.Entry.Writable()) {
+				continue
+			}
+			if w.Depth == LevelPTE && w.Entry.GuardMarker() {
+				return errf(op, EFAULT, "guard region at "+a.String())
+			}
+			if _, err := m.HandleFault(v, a, write); err != nil {
+				if isSignal(err) {
+					return errf(op, EFAULT, err.Error())
+				}
+				return err
+			}
+		}
+		start = e
+	}
+	return nil
+}
+
+func isSignal(err error) bool {
+	var s Signal
+	return errors.As(err, &s)
+}
+
+// PTEGuardMarker is the PTE marker MADV_GUARD_INSTALL leaves
+// (PTE_MARKER_GUARD): not present, not none; an access to it gets SIGSEGV
+// and neither a fault nor MADV_DONTNEED replaces it; munmap removes it.
+const PTEGuardMarker PTE = 1 << 58
+
+// GuardMarker reports whether the entry is a guard marker.
+func (p PTE) GuardMarker() bool { return p == PTEGuardMarker }
+
+// madviseGuardInstall zaps [start, end) and installs guard markers in it
+// (madvise_guard_install). VM_SPECIAL, hugetlb and locked VMAs refuse
+// with EINVAL.
+func (m *MM) madviseGuardInstall(v *VMA, start, end Addr) error {
+	const op = "madvise_guard_install"
+	if v.Flags&(VM_SPECIAL|VM_HUGETLB|VM_LOCKED|VM_DROPPABLE) != 0 {
+		return errf(op, EINVAL, "guard regions need a plain, unlocked VMA")
+	}
+	for a := start; a < end; a += PageSize {
+		w, _, err := m.AllocTables(a)
+		if err != nil {
+			return err
+		}
+		t := w.Tables[LevelPTE]
+		i := t.Index(a)
+		if t.ptes[i] != PTEGuardMarker {
+			m.setEntry(t, i, PTEGuardMarker)
+		}
+	}
+	m.TLB.FlushRange(start, end)
+	return nil
+}
+
+// madviseGuardRemove clears the guard markers of [start, end), leaving
+// other entries (madvise_guard_remove).
+func (m *MM) madviseGuardRemove(v *VMA, start, end Addr) error {
+	if v.Flags&(VM_SPECIAL|VM_HUGETLB) != 0 {
+		return errf("madvise_guard_remove", EINVAL, "guard regions need a plain VMA")
+	}
+	m.forEachPTE(start, end, func(t *PageTable, i int, e PTE) {
+		if e.GuardMarker() {
+			m.setEntry(t, i, 0)
+		}
+	})
+	return nil
+}
+
+// PR_SET_THP_DISABLE and its flags (include/uapi/linux/prctl.h).
+const (
+	PR_SET_THP_DISABLE            = 41
+	PR_GET_THP_DISABLE            = 42
+	PR_THP_DISABLE_EXCEPT_ADVISED = 1 << 1
+)
+
+// MMF_DISABLE_THP bits kept by SetTHPDisable.
+const (
+	MMF_DISABLE_THP_COMPLETELY     = 1
+	MMF_DISABLE_THP_EXCEPT_ADVISED = 2
+)
+
+// PrctlSetTHPDisable is prctl(PR_SET_THP_DISABLE, disable, flags, 0, 0):
+// it sets or clears the mm's THP-disable state (MMF_DISABLE_THP_*), which
+// faults and khugepaged consult; VMA flags are untouched (MADV_HUGEPAGE
+// still sets VM_HUGEPAGE, as observed). With PR_THP_DISABLE_EXCEPT_ADVISED
+// (6.18) THP stays allowed in VM_HUGEPAGE VMAs. EINVAL for other flags or
+// nonzero unused arguments, or flags without disable.
+func (m *MM) PrctlSetTHPDisable(disable, flags, arg4, arg5 uint64) error {
+	const op = "prctl(PR_SET_THP_DISABLE)"
+	switch {
+	case arg4 != 0 || arg5 != 0:
+		return errf(op, EINVAL, "unused arguments must be 0")
+	case disable == 0 && flags != 0:
+		return errf(op, EINVAL, "flags without disable")
+	case flags&^PR_THP_DISABLE_EXCEPT_ADVISED != 0:
+		return errf(op, EINVAL, "unknown flags")
+	}
+	switch {
+	case disable == 0:
+		m.thpDisable = 0
+	case flags == 0:
+		m.thpDisable = MMF_DISABLE_THP_COMPLETELY
+	default:
+		m.thpDisable = MMF_DISABLE_THP_EXCEPT_ADVISED
+	}
+	return nil
+}
+
+// PrctlGetTHPDisable is prctl(PR_GET_THP_DISABLE): 1 and the flags when
+// THP is disabled, 0 otherwise.
+func (m *MM) PrctlGetTHPDisable() (disabled bool, flags uint64) {
+	switch m.thpDisable {
+	case MMF_DISABLE_THP_COMPLETELY:
+		return true, 0
+	case MMF_DISABLE_THP_EXCEPT_ADVISED:
+		return true, PR_THP_DISABLE_EXCEPT_ADVISED
+	}
+	return false, 0
+}
+
+// THPDisabled reports whether the mm's THP-disable state forbids a THP in
+// a VMA with flags f (vma_thp_disabled's mm part): completely, or except
+// where VM_HUGEPAGE was advised.
+func (m *MM) THPDisabled(f VMFlags) bool {
+	switch m.thpDisable {
+	case MMF_DISABLE_THP_COMPLETELY:
+		return true
+	case MMF_DISABLE_THP_EXCEPT_ADVISED:
+		return f&VM_HUGEPAGE == 0
+	}
+	return false
+}
