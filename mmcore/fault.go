@@ -109,6 +109,11 @@ func (m *MM) HandleFault(v *VMA, addr Addr, write bool) (FaultResult, error) {
 	// first (create_huge_pmd, do_huge_pmd_wp_page); with a PTE table in
 	// place the walk is all the fault needs
 	w := m.Walk(addr)
+	if w.Depth == LevelPTE && w.Entry.GuardMarker() {
+		// a guard region (MADV_GUARD_INSTALL): handle_pte_marker gives
+		// VM_FAULT_SIGSEGV
+		return FaultResult{}, errf(op, SIGSEGV, "access to a guard region")
+	}
 	var alloc Alloc
 	if w.Depth != LevelPTE {
 		if r, handled, err := m.hugeFault(v, addr, write); handled || err != nil {

@@ -24,21 +24,25 @@ const (
 	VM_GROWSDOWN    VMFlags = 0x00000100
 	VM_UFFD_MISSING VMFlags = 0x00000200
 	VM_PFNMAP       VMFlags = 0x00000400
-	VM_UFFD_WP      VMFlags = 0x00001000
-	VM_LOCKED       VMFlags = 0x00002000
-	VM_IO           VMFlags = 0x00004000
-	VM_SEQ_READ     VMFlags = 0x00008000
-	VM_RAND_READ    VMFlags = 0x00010000
-	VM_DONTCOPY     VMFlags = 0x00020000
-	VM_DONTEXPAND   VMFlags = 0x00040000
-	VM_LOCKONFAULT  VMFlags = 0x00080000
-	VM_ACCOUNT      VMFlags = 0x00100000
-	VM_NORESERVE    VMFlags = 0x00200000
-	VM_HUGETLB      VMFlags = 0x00400000
-	VM_SYNC         VMFlags = 0x00800000
-	VM_ARCH_1       VMFlags = 0x01000000 // VM_PAT on x86
-	VM_WIPEONFORK   VMFlags = 0x02000000
-	VM_DONTDUMP     VMFlags = 0x04000000
+	// VM_MAYBE_GUARD marks a VMA that may hold guard markers
+	// (MADV_GUARD_INSTALL sets it on the whole VMA); the reference kernel
+	// prints it as "gu".
+	VM_MAYBE_GUARD VMFlags = 0x00000800
+	VM_UFFD_WP     VMFlags = 0x00001000
+	VM_LOCKED      VMFlags = 0x00002000
+	VM_IO          VMFlags = 0x00004000
+	VM_SEQ_READ    VMFlags = 0x00008000
+	VM_RAND_READ   VMFlags = 0x00010000
+	VM_DONTCOPY    VMFlags = 0x00020000
+	VM_DONTEXPAND  VMFlags = 0x00040000
+	VM_LOCKONFAULT VMFlags = 0x00080000
+	VM_ACCOUNT     VMFlags = 0x00100000
+	VM_NORESERVE   VMFlags = 0x00200000
+	VM_HUGETLB     VMFlags = 0x00400000
+	VM_SYNC        VMFlags = 0x00800000
+	VM_ARCH_1      VMFlags = 0x01000000 // VM_PAT on x86
+	VM_WIPEONFORK  VMFlags = 0x02000000
+	VM_DONTDUMP    VMFlags = 0x04000000
 	// VM_SOFTDIRTY is bit 27 with CONFIG_MEM_SOFT_DIRTY (0 without it, as
 	// on the reference kernel: MM sets it only with Config.SoftDirty).
 	VM_SOFTDIRTY  VMFlags = 0x08000000
@@ -63,9 +67,13 @@ const (
 	VM_STACK = VM_GROWSDOWN
 	// VM_LOCKED_MASK is what munlock and fork clear.
 	VM_LOCKED_MASK = VM_LOCKED | VM_LOCKONFAULT
-	// VM_IGNORE_MERGE is the set of bits merging ignores: on 6.18 only
-	// VM_SOFTDIRTY (6.19 adds the "sticky" flags).
-	VM_IGNORE_MERGE = VM_SOFTDIRTY
+	// VM_STICKY flags survive merges: a merge ignores them and the merged
+	// VMA keeps the union. Mainline has this from 6.19; the reference
+	// 6.18.44 kernel behaves the same for VM_MAYBE_GUARD (its goldens merge
+	// a "gu" VMA with one without), so mmcore follows it.
+	VM_STICKY = VM_SOFTDIRTY | VM_MAYBE_GUARD
+	// VM_IGNORE_MERGE is the set of bits merging ignores.
+	VM_IGNORE_MERGE = VM_STICKY
 	// VM_DATA_DEFAULT_FLAGS is x86's VM_DATA_FLAGS_TSK_EXEC without
 	// READ_IMPLIES_EXEC: what brk gives the heap.
 	VM_DATA_DEFAULT_FLAGS = VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC
@@ -96,6 +104,7 @@ var flagInfo = [...]struct {
 	{VM_GROWSDOWN, "VM_GROWSDOWN", "gd"},
 	{VM_UFFD_MISSING, "VM_UFFD_MISSING", "um"},
 	{VM_PFNMAP, "VM_PFNMAP", "pf"},
+	{VM_MAYBE_GUARD, "VM_MAYBE_GUARD", "gu"},
 	{VM_UFFD_WP, "VM_UFFD_WP", "uw"},
 	{VM_LOCKED, "VM_LOCKED", "lo"},
 	{VM_IO, "VM_IO", "io"},

@@ -168,10 +168,11 @@ func (m *MM) madviseVMABehavior(v, prev *VMA, start, end Addr, advice Advice) (*
 	case MADV_WILLNEED:
 		return v, m.madviseWillneed(v, start, end)
 	case MADV_COLD, MADV_PAGEOUT:
-		// can_madv_lru_vma; without swap neither anon nor shmem pages can
-		// go, and the pages only move between LRU lists
-		if v.Flags&(VM_LOCKED|VM_PFNMAP|VM_HUGETLB) != 0 {
+		if v.Flags&(VM_LOCKED|VM_PFNMAP|VM_HUGETLB) != 0 { // can_madv_lru_vma
 			return nil, errf(op, EINVAL, advice.String()+" on a locked, PFN or hugetlb VMA")
+		}
+		if advice == MADV_PAGEOUT {
+			m.madvisePageout(v, start, end)
 		}
 		return v, nil
 	case MADV_FREE, MADV_DONTNEED, MADV_DONTNEED_LOCKED:
@@ -269,6 +270,21 @@ func (m *MM) madviseDontneedFree(v *VMA, start, end Addr, advice Advice) error {
 	m.zapKeepGuards(v, start, end)
 	m.TLB.FlushRange(start, end)
 	return nil
+}
+
+// madvisePageout reclaims the pages of [start, end) mapped only here
+// (madvise_cold_or_pageout_pte_range + reclaim_pages): with no swap an
+// anonymous page cannot be written out and stays mapped, while a page-cache
+// or shmem page is unmapped by try_to_unmap and stays in the page cache
+// (a tmpfs page cannot be written out either). MADV_COLD only moves pages
+// between LRU lists, which changes nothing mmcore shows.
+func (m *MM) madvisePageout(v *VMA, start, end Addr) {
+	m.forEachPTE(start, end, func(t *PageTable, i int, e PTE) {
+		if p := m.accountedPage(e); p != nil && !p.anon && p.mapcount == 1 {
+			m.setEntry(t, i, 0)
+		}
+	})
+	m.TLB.FlushRange(start, end)
 }
 
 // zapKeepGuards zaps [start, end) of v except guard markers (zap with
@@ -415,13 +431,18 @@ const PTEGuardMarker PTE = 1 << 58
 func (p PTE) GuardMarker() bool { return p == PTEGuardMarker }
 
 // madviseGuardInstall zaps [start, end) and installs guard markers in it
-// (madvise_guard_install). VM_SPECIAL, hugetlb and locked VMAs refuse
-// with EINVAL.
+// (madvise_guard_install), marking the whole VMA VM_MAYBE_GUARD
+// without splitting it and giving it an anon_vma (so that fork copies the
+// markers). VM_SPECIAL, hugetlb and locked VMAs refuse with EINVAL.
 func (m *MM) madviseGuardInstall(v *VMA, start, end Addr) error {
 	const op = "madvise_guard_install"
-	if v.Flags&(VM_SPECIAL|VM_HUGETLB|VM_LOCKED|VM_DROPPABLE) != 0 {
+	if v.Flags&(VM_SPECIAL|VM_HUGETLB|VM_LOCKED) != 0 {
 		return errf(op, EINVAL, "guard regions need a plain, unlocked VMA")
 	}
+	// the whole VMA is marked (no split), and gets an anon_vma so that
+	// fork copies its page tables, markers included
+	v.Flags |= VM_MAYBE_GUARD
+	m.PrepareAnonVMA(v)
 	for a := start; a < end; a += PageSize {
 		w, _, err := m.AllocTables(a)
 		if err != nil {

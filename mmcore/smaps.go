@@ -145,6 +145,9 @@ func (m *MM) Pagemap(addr Addr) PagemapEntry {
 // 'a' anon mapped once, 'A' anon mapped more than once, 'p' a PFN without
 // struct page (mmcore's addition).
 func (m *MM) PageClass(addr Addr) byte {
+	if w := m.Walk(addr); w.Depth == LevelPTE && w.Entry.GuardMarker() {
+		return 's' // pagemap reports a guard marker as a swap entry
+	}
 	e := m.Pagemap(addr)
 	switch {
 	case !e.Present:

@@ -195,6 +195,7 @@ func (m *MM) vmaMergeExistingRange(g *VMAMerge) *VMA {
 		return nil
 	}
 	mergeBoth := mergeLeft && mergeRight
+	sticky := g.Flags & VM_STICKY
 	g.removeMiddle = leftSide && rightSide
 	if g.removeMiddle && !canMergeRemoveVMA(middle) {
 		return nil
@@ -206,9 +207,11 @@ func (m *MM) vmaMergeExistingRange(g *VMAMerge) *VMA {
 	}
 	if mergeRight {
 		g.Target = next
+		sticky |= next.Flags & VM_STICKY
 	}
 	if mergeLeft {
 		g.Target = prev
+		sticky |= prev.Flags & VM_STICKY
 	}
 	switch {
 	case mergeBoth:
@@ -238,6 +241,7 @@ func (m *MM) vmaMergeExistingRange(g *VMAMerge) *VMA {
 		dupAnonVMA(next, middle)
 	}
 	m.commitMerge(g)
+	g.Target.Flags |= sticky
 	g.State = VMA_MERGE_SUCCESS
 	return g.Target
 }
@@ -284,7 +288,9 @@ func (m *MM) VMAExpand(g *VMAMerge) error {
 		return errf("vma_expand", EINVAL, "target does not lie inside the expanded range")
 	}
 	removeNext := next != nil && target != next && g.End == next.end
+	sticky := g.Flags&VM_STICKY | target.Flags&VM_STICKY
 	if removeNext {
+		sticky |= next.Flags & VM_STICKY
 		dupAnonVMA(target, next)
 	}
 	if g.CopiedFrom != nil {
@@ -292,6 +298,7 @@ func (m *MM) VMAExpand(g *VMAMerge) error {
 	}
 	g.removeNext = removeNext
 	m.commitMerge(g)
+	target.Flags |= sticky
 	return nil
 }
 
@@ -345,11 +352,14 @@ func (m *MM) VMAModify(prev, v *VMA, start, end Addr, flags VMFlags) (*VMA, *VMA
 // start-1 and end that did not exist before.
 func (m *MM) VMAModifyFlags(prev, v *VMA, start, end Addr, flags VMFlags) (*VMA, error) {
 	old := v.Flags
-	nv, _, err := m.VMAModify(prev, v, start, end, flags)
+	nv, g, err := m.VMAModify(prev, v, start, end, flags)
 	if err != nil {
 		return nil, err
 	}
 	m.vmStatAccount(old, -int64(uint64(end-start)>>PageShift))
+	if g.State == VMA_MERGE_SUCCESS {
+		flags = nv.Flags // the sticky flags the merge kept
+	}
 	nv.Flags = flags
 	m.vmStatAccount(nv.Flags, int64(uint64(end-start)>>PageShift))
 	return nv, nil

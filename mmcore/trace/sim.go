@@ -390,8 +390,8 @@ func (e *simEnv) snapshot(m *mmcore.MM, label string, base mmcore.Addr, npages i
 	for v := range m.VMAsRange(base, end) {
 		kind := "anon"
 		switch f := v.File(); {
-		case f == nil && v.Name != "":
-			kind = v.Name
+		case f == nil && v.MapName() != "":
+			kind = v.MapName()
 		case f == nil:
 		case f.Shmem():
 			if _, ok := shmem[f.Mapping()]; !ok {

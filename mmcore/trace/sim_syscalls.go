@@ -15,7 +15,7 @@ func newSimMM(brk0 mmcore.Addr, o Options) (*mmcore.MM, error) {
 
 // simBrk is brk(2): it returns the new (or unchanged) break.
 func simBrk(m *mmcore.MM, addr mmcore.Addr) (mmcore.Addr, error) {
-	return 0, ErrNotModelled
+	return m.SysBrk(addr), nil
 }
 
 // simMprotect is mprotect(2): it returns the errno.
@@ -25,25 +25,37 @@ func simMprotect(m *mmcore.MM, start mmcore.Addr, length uint64, prot mmcore.Pro
 
 // simMadvise is madvise(2): it returns the errno.
 func simMadvise(m *mmcore.MM, start mmcore.Addr, length uint64, advice int) (int, error) {
-	return 0, ErrNotModelled
+	return errnoOf(m.Madvise(start, length, mmcore.Advice(advice))), nil
 }
 
 // simMremap is mremap(2): it returns the new address or the errno.
 func simMremap(m *mmcore.MM, addr mmcore.Addr, oldLen, newLen uint64, mayMove, fixed, dontUnmap bool, newAddr mmcore.Addr) (mmcore.Addr, int, error) {
-	return 0, 0, ErrNotModelled
+	flags := 0
+	if mayMove {
+		flags |= mmcore.MREMAP_MAYMOVE
+	}
+	if fixed {
+		flags |= mmcore.MREMAP_FIXED
+	}
+	if dontUnmap {
+		flags |= mmcore.MREMAP_DONTUNMAP
+	}
+	a, err := m.Mremap(addr, oldLen, newLen, flags, newAddr)
+	return a, errnoOf(err), nil
 }
 
 // simFork is fork(2)'s dup_mmap: it returns the child's address space.
 func simFork(m *mmcore.MM) (*mmcore.MM, error) {
-	return nil, ErrNotModelled
+	c, _, err := m.Fork()
+	return c, err
 }
 
 // simExit tears down a fork child's address space (the probe SIGKILLs the
 // child after its snapshot: exit_mmap), so that shared pages are mapped
 // once again in the parent.
-func simExit(m *mmcore.MM) {}
+func simExit(m *mmcore.MM) { m.ExitMMap() }
 
 // simTHPDisable is prctl(PR_SET_THP_DISABLE, 1).
 func simTHPDisable(m *mmcore.MM) error {
-	return ErrNotModelled
+	return m.PrctlSetTHPDisable(1, 0, 0, 0)
 }
