@@ -67,7 +67,7 @@ type entry struct {
 	name  string
 	line  int // first line
 	src   string
-	bare  map[int]bool // lines holding an echoed expression statement
+	bare  [][2]int // byte spans of echoed expressions (no effect; not script statements)
 	note  string
 	error bool // stopped by a script error, a failed assert or a BUG
 }
@@ -217,11 +217,17 @@ func (s *Session) eval(name, src string, line int) error {
 	if err != nil {
 		return err
 	}
-	e := entry{name: name, line: line, src: src, bare: map[int]bool{}}
-	for _, it := range f.Items {
+	e := entry{name: name, line: line, src: src}
+	for i, it := range f.Items {
 		if x, ok := it.(*lang.ExprStmt); ok {
 			if _, call := x.X.(*lang.CallExpr); !call {
-				e.bare[x.Pos.Line] = true
+				end := len(src)
+				if i+1 < len(f.Items) {
+					end = itemPos(f.Items[i+1]).Offset
+				}
+				if start := x.Pos.Offset; start >= 0 && start <= end && end <= len(src) {
+					e.bare = append(e.bare, [2]int{start, end})
+				}
 			}
 		}
 	}
@@ -239,6 +245,23 @@ func (s *Session) eval(name, src string, line int) error {
 	s.log = append(s.log, e)
 	s.afterMain()
 	return nil
+}
+
+// itemPos is where a top-level item starts.
+func itemPos(it lang.Item) lang.Pos {
+	switch it := it.(type) {
+	case lang.Stmt:
+		return it.Position()
+	case *lang.ThreadDecl:
+		return it.Pos
+	case *lang.OpsDecl:
+		return it.Pos
+	case *lang.FuncDecl:
+		return it.Pos
+	case *lang.ExpectDecl:
+		return it.Pos
+	}
+	return lang.Pos{Offset: -1}
 }
 
 // finishMain lets the top-level thread finish a chunk it blocked in, once
@@ -592,6 +615,13 @@ func (s *Session) compile(f *lang.File, commit bool) (chunk *fn, threads []*fn, 
 				c.errorf(it.Pos, "ops %s redeclared", it.Name)
 				continue
 			}
+			if _, v := c.globalIx[it.Name]; v {
+				// In a script the ops would come first and the
+				// assignment be the error; at the prompt the
+				// variable came first.
+				c.errorf(it.Pos, "ops %s: %s is already a variable", it.Name, it.Name)
+				continue
+			}
 			c.opsIx[it.Name] = &rt.Ops{Name: it.Name}
 			newOps = append(newOps, it.Name)
 		case *lang.ThreadDecl:
@@ -600,8 +630,21 @@ func (s *Session) compile(f *lang.File, commit bool) (chunk *fn, threads []*fn, 
 			}
 			newThreads[it.Name] = true
 		case *lang.ExpectDecl:
-			// Kept for Script: a session checks no expectations.
+			// Typed ones are kept for Script (a session checks no
+			// expectations; a loaded file's are left out of it).
+			if f.Name != StdinName {
+				continue
+			}
 			p.expects = append(p.expects, it)
+			ok := 0
+			for _, e := range p.expects {
+				if e.Kind == "ok" {
+					ok++
+				}
+			}
+			if ok > 0 && len(p.expects) > 1 {
+				c.errorf(it.Pos, "expect ok conflicts with the other expectations")
+			}
 		}
 	}
 	for _, it := range f.Items {
@@ -714,12 +757,25 @@ func (s *Session) Script() (string, []lang.Pos) {
 		if e.error {
 			add("# stopped by an error:", lang.Pos{})
 		}
-		for i, l := range strings.Split(strings.TrimSuffix(e.src, "\n"), "\n") {
+		// An echoed expression has no effect and is no statement in a
+		// script: it is blanked, and a line left empty shows it as a
+		// comment.
+		src := []byte(e.src)
+		for _, sp := range e.bare {
+			for i := sp[0]; i < sp[1]; i++ {
+				if src[i] != '\n' {
+					src[i] = ' '
+				}
+			}
+		}
+		orig := strings.Split(strings.TrimSuffix(e.src, "\n"), "\n")
+		for i, l := range strings.Split(strings.TrimSuffix(string(src), "\n"), "\n") {
 			pos := lang.Pos{Filename: e.name, Line: e.line + i}
 			trimmed := strings.TrimSpace(l)
 			switch {
-			case e.error, e.bare[pos.Line],
-				e.name != StdinName && (trimmed == "expect" || strings.HasPrefix(trimmed, "expect ")):
+			case e.error, trimmed == "" && strings.TrimSpace(orig[i]) != "":
+				add("# "+orig[i], pos)
+			case e.name != StdinName && (trimmed == "expect" || strings.HasPrefix(trimmed, "expect ")):
 				add("# "+l, pos)
 			default:
 				add(l, pos)

@@ -333,3 +333,22 @@ func TestSessionMainHangsWhileAThreadSteps(t *testing.T) {
 		t.Errorf("top-level thread %s", s.Main().Name)
 	}
 }
+
+func TestSessionScriptKeepsStatementsBesideEchoes(t *testing.T) {
+	var out bytes.Buffer
+	s := newTestSession(&out)
+	evalAll(t, s, "x = 1; x + 1; y = x", "y", "z = y # a comment", "1 + 1; thread t { w = 2 }")
+	src, _ := s.Script()
+	prog, err := LoadSource("saved.mms", []byte(src))
+	if err != nil {
+		t.Fatalf("%v\n%s", err, src)
+	}
+	for _, w := range []string{"x = 1;", "y = x", "# y\n", "z = y # a comment", "thread t { w = 2 }"} {
+		if !strings.Contains(src, w) {
+			t.Errorf("saved script lacks %q:\n%s", w, src)
+		}
+	}
+	if len(prog.threads) != 1 {
+		t.Errorf("%d threads", len(prog.threads))
+	}
+}
