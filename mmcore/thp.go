@@ -137,6 +137,10 @@ func (m *MM) hugeFolio(pmd PTE) *Page {
 // failed allocation returns handled false: the caller falls back to small
 // pages (VM_FAULT_FALLBACK).
 func (m *MM) doHugePMDAnonymousPage(v *VMA, addr Addr, t *PageTable, i int, write bool, r FaultResult) (FaultResult, bool) {
+	// vmf_anon_prepare comes first, so even a read that maps the huge zero
+	// page gives the VMA an anon_vma (which then keeps VM_ACCOUNT across
+	// mprotect and decides merges), unlike a small zero-page read
+	_, r.AnonVMACreated = m.PrepareAnonVMA(v)
 	if !write {
 		z := m.mem.HugeZeroPage()
 		pmd := MkPTE(z.PFN, PTEAccessed|PTESpecial|PTEHuge)
@@ -148,7 +152,6 @@ func (m *MM) doHugePMDAnonymousPage(v *VMA, addr Addr, t *PageTable, i int, writ
 	if err != nil {
 		return r, false
 	}
-	_, r.AnonVMACreated = m.PrepareAnonVMA(v)
 	haddr := addr &^ (PMD_SIZE - 1)
 	for k := 0; k < HPAGE_PMD_NR; k++ {
 		m.makeAnon(f.subpage(k), v, haddr+Addr(k)<<PageShift)

@@ -82,6 +82,9 @@ func TestTHPHugeZeroPage(t *testing.T) {
 	m := newMM(t, 4)
 	v := thpVMA(t, m, thpBase, 1024)
 	mustFault(t, m, v, thpBase+6<<PageShift, false)
+	if v.AnonVMA() == nil {
+		t.Error("a huge zero-page read left the VMA without an anon_vma (vmf_anon_prepare)")
+	}
 	if got := classes(m, thpBase, 1024); got != "512z512." {
 		t.Errorf("after a read: %s", got)
 	}
