@@ -13,6 +13,9 @@ type PTE struct {
 	Addr  mmcore.Addr
 	Table *mmcore.PageTable
 	PTL   *Lock
+	// rcuSection is the read-side section the mapping task was in when it
+	// mapped the table (rcu.go: a table cannot be freed under it).
+	rcuSection uint64
 }
 
 func (p *PTE) String() string { return fmt.Sprintf("pte(%#x)", uint64(p.Addr)) }
@@ -112,7 +115,7 @@ func init() {
 			}
 			c.T.rcuLock()
 			l := ptl(m, t)
-			p := &PTE{MM: m, Addr: addr &^ (mmcore.PageSize - 1), Table: t, PTL: l}
+			p := &PTE{MM: m, Addr: addr &^ (mmcore.PageSize - 1), Table: t, PTL: l, rcuSection: c.T.rcuSection}
 			return c.lock(l, Write, func() Result { return done(Obj(TPTE, p)) })
 		}})
 	defOp(&Op{Name: "pte_unmap_unlock", Params: []Param{{Name: "pte", Type: TPTE}},

@@ -169,8 +169,14 @@ func (k *Kernel) freedNote(obj any, what string) []Related {
 
 // checkTable reports a use of a PTE table through p after the table was
 // freed. It returns false then.
+//
+// A task still in the read-side section it mapped the table in is not
+// reported: the kernel cannot have freed the table under it. That covers
+// the tables munmap's free_pgtables() frees, which mmcore frees at once but
+// the kernel hands to tlb_remove_table() and so to a grace period
+// (CONFIG_MMU_GATHER_RCU_TABLE_FREE, as on x86).
 func (c *Call) checkTable(p *PTE) bool {
-	if !p.Table.Freed() {
+	if !p.Table.Freed() || p.rcuSection != 0 && c.T.rcuSection == p.rcuSection {
 		return true
 	}
 	c.K.violate(c.T, ruleRCUUseAfterFree, fmt.Sprintf("%s: the PTE table of %#x was freed; this pointer was taken before the free and no read-side section kept it alive",
@@ -325,7 +331,7 @@ func init() {
 				return done(Nil)
 			}
 			c.T.rcuLock()
-			return done(Obj(TPTE, &PTE{MM: m, Addr: addr &^ (mmcore.PageSize - 1), Table: t, PTL: ptl(m, t)}))
+			return done(Obj(TPTE, &PTE{MM: m, Addr: addr &^ (mmcore.PageSize - 1), Table: t, PTL: ptl(m, t), rcuSection: c.T.rcuSection}))
 		}})
 	defOp(&Op{Name: "pte_unmap", Params: []Param{{Name: "pte", Type: TPTE}},
 		API: withCite(unlockAPI("pte_unmap", "a PTE mapped by pte_offset_map", "include/linux/pgtable.h: pte_unmap() -> rcu_read_unlock()", ruleRCUUnbalanced),
