@@ -407,7 +407,7 @@ func init() {
 			Notes: "holebegin and holelen are byte offsets in the file; returns the pages zapped. Without even_cows " +
 				"(details.skip_cows) only anonymous folios, the private COW copies, are kept: page-cache pages " +
 				"and special PTEs that a private VMA maps are zapped too (mm/memory.c: should_zap_cows(), should_zap_folio(), zap_present_ptes())",
-			Rules: append([]*Rule{ruleSleepInAtomic}, lockRules...)}),
+			Rules: lockRules}), // recursion, lock order, sleeping in atomic context
 		Fn: func(c *Call) Result {
 			f := c.file(0)
 			begin, length := c.int(1), c.int(2)
