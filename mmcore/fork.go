@@ -127,9 +127,9 @@ func (c *MM) CopyPageRange(dst, src *VMA) int {
 	if !vmaNeedsCopy(src) {
 		return 0
 	}
+	n := c.copyHugePMDs(dst, src) // copy_pmd_range's huge case: copy_huge_pmd
 	pm := src.mm
 	cow := isCOWMapping(src.Flags)
-	n := 0
 	pm.forEachPTE(src.start, src.end, func(t *PageTable, i int, e PTE) {
 		addr := t.base + Addr(i)<<PageShift
 		if e.Present() {

@@ -60,11 +60,6 @@ func (a Advice) String() string {
 	return "madvise(" + hex(uint64(a)) + ")"
 }
 
-// CollapseHook, when set, performs MADV_COLLAPSE on [start, end) of v
-// (madvise_collapse: the THP layer, mmcore's fault.go/pgtable.go side).
-// Without it MADV_COLLAPSE fails with EINVAL, as on a kernel without THP.
-var CollapseHook func(m *MM, v *VMA, start, end Addr) error
-
 // madviseBehaviorValid is madvise_behavior_valid for an x86-64 6.18 build
 // with KSM and THP (MADV_HWPOISON/SOFT_OFFLINE, which need
 // CAP_SYS_ADMIN, are not modelled and count as invalid).
@@ -82,7 +77,7 @@ func madviseBehaviorValid(a Advice) bool {
 // and unmaps it everywhere; WILLNEED reads file pages into the page cache;
 // COLD and PAGEOUT change no residency without swap; POPULATE_READ/WRITE
 // fault the range in; GUARD_INSTALL/GUARD_REMOVE install and remove guard
-// markers; COLLAPSE goes to CollapseHook.
+// markers; COLLAPSE is MadviseCollapse (thp.go).
 //
 // Errors (madvise_walk_vmas and the behaviours): EINVAL for unknown
 // advice, an unaligned start or a length that wraps; ENOMEM when the range
@@ -219,10 +214,7 @@ func (m *MM) madviseVMABehavior(v, prev *VMA, start, end Addr, advice Advice) (*
 	case MADV_NOHUGEPAGE:
 		nf = nf&^VM_HUGEPAGE | VM_NOHUGEPAGE
 	case MADV_COLLAPSE:
-		if CollapseHook == nil {
-			return nil, errf(op, EINVAL, "MADV_COLLAPSE: THP collapse not modelled")
-		}
-		return v, CollapseHook(m, v, start, end)
+		return v, m.MadviseCollapse(v, start, end)
 	case MADV_GUARD_INSTALL:
 		return v, m.madviseGuardInstall(v, start, end)
 	case MADV_GUARD_REMOVE:
@@ -258,6 +250,7 @@ func (m *MM) madviseDontneedFree(v *VMA, start, end Addr, advice Advice) error {
 		if !v.Anonymous() {
 			return errf(op, EINVAL, "MADV_FREE on a non-anonymous VMA")
 		}
+		m.splitPartialHugePMDs(start, end) // madvise_free_huge_pmd on part of a THP
 		m.forEachPTE(start, end, func(t *PageTable, i int, e PTE) {
 			if p := m.accountedPage(e); p != nil && p.anon && p.mapcount == 1 {
 				t.ptes[i] = e.Without(PTEDirty | PTEAccessed)
@@ -290,6 +283,7 @@ func (m *MM) madvisePageout(v *VMA, start, end Addr) {
 // zapKeepGuards zaps [start, end) of v except guard markers (zap with
 // details that keep markers, as MADV_DONTNEED does).
 func (m *MM) zapKeepGuards(v *VMA, start, end Addr) {
+	m.zapHugePMDs(max(start, v.start), min(end, v.end)) // zap_pmd_range's huge case
 	m.forEachPTE(max(start, v.start), min(end, v.end), func(t *PageTable, i int, e PTE) {
 		if !e.GuardMarker() {
 			m.setEntry(t, i, 0)

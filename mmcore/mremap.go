@@ -374,6 +374,10 @@ func (m *MM) MovePageTables(old *VMA, oldAddr Addr, nw *VMA, newAddr Addr, lengt
 	for a := oldAddr; a < end; {
 		extent := min(end-a, (a|(PMD_SIZE-1))+1-a)
 		na := newAddr + (a - oldAddr)
+		if m.moveHugePMD(a, na, extent) { // move_page_tables' huge case: move_huge_pmd, else split
+			a += extent
+			continue
+		}
 		if extent == PMD_SIZE && na&(PMD_SIZE-1) == 0 && m.moveNormalPMD(a, na) {
 			a += extent
 			continue

@@ -1,5 +1,7 @@
 package mmcore
 
+import "errors"
+
 // PMD-level transparent huge pages, as the reference kernel runs them
 // (kernel-vma-fidelity.md §1: THP enabled=madvise, defrag=madvise, only the
 // PMD size enabled, shmem_enabled=never): an anonymous VMA with
@@ -284,15 +286,17 @@ func (m *MM) zapHugePMD(t *PageTable, i int) { m.setHuge(t, i, 0) }
 
 // MadviseCollapse is MADV_COLLAPSE's page-table work on [start, end) of v
 // (mm/khugepaged.c:madvise_collapse): every 2 MiB-aligned range inside
-// both is made one PMD-mapped THP. A range already PMD-mapped is left
-// alone; a PTE table is replaced by a PMD mapping of a new folio holding
-// the old pages' contents (empty and zero-page entries become zeroed
-// pages, as MADV_COLLAPSE accepts any number of them), and the old table
-// is freed (collapse_huge_page retracts it). Errors: EINVAL when no
-// aligned 2 MiB lies in the range or the VMA cannot have THPs
-// (VM_NOHUGEPAGE, not anonymous, THP disabled), ENOMEM when a folio
-// cannot be allocated, EAGAIN when a page is mapped more than once (a
-// COW-shared page after fork, which collapse refuses).
+// both is made one PMD-mapped THP. A range already PMD-mapped counts as
+// done; a PTE table with at least one writable entry is replaced by a PMD
+// mapping of a new folio holding the old pages' contents (empty and
+// zero-page entries become zeroed pages: MADV_COLLAPSE accepts any number
+// of them, and pages another process also maps), and the old table is
+// freed (collapse_huge_page retracts it). A range without a PTE table
+// (SCAN_PMD_NULL) or without a writable entry (SCAN_PAGE_RO) is skipped,
+// and the call then fails with madvise_collapse_errno's EINVAL; ENOMEM
+// when a folio cannot be allocated. EINVAL too when no aligned 2 MiB lies
+// in the range or the VMA cannot have THPs (VM_NOHUGEPAGE, not anonymous,
+// THP disabled).
 func (m *MM) MadviseCollapse(v *VMA, start, end Addr) error {
 	const op = "madvise_collapse"
 	hstart := (max(start, v.start) + PMD_SIZE - 1) &^ (PMD_SIZE - 1)
@@ -310,59 +314,63 @@ func (m *MM) MadviseCollapse(v *VMA, start, end Addr) error {
 			continue
 		}
 		if err := m.collapseHugePage(v, h); err != nil {
+			if errors.Is(err, ENOMEM) {
+				return err // not on the list of results madvise_collapse goes on after
+			}
 			last = err
 		}
 	}
 	return last
 }
 
-// collapseHugePage collapses the PMD range at haddr (hpage_collapse_scan_pmd
-// then collapse_huge_page).
+// collapseHugePage collapses the PMD range at haddr
+// (hpage_collapse_scan_pmd, then collapse_huge_page).
 func (m *MM) collapseHugePage(v *VMA, haddr Addr) error {
-	const op = "collapse_huge_page"
+	const op = "hpage_collapse_scan_pmd"
 	w := m.Walk(haddr)
 	if w.Huge() {
-		return nil // already PMD-mapped (SCAN_PMD_MAPPED)
+		return nil // SCAN_PMD_MAPPED
 	}
-	if w.Depth == LevelPTE {
-		pt := w.Tables[LevelPTE]
-		for k := 0; k < HPAGE_PMD_NR; k++ {
-			e := pt.ptes[k]
-			if e == 0 {
-				continue
-			}
-			p := m.accountedPage(e)
-			if p != nil && (!p.anon || p.mapcount > 1) {
-				return errf(op, EAGAIN, "a page is shared or not anonymous")
-			}
+	if w.Depth != LevelPTE {
+		return errf(op, EINVAL, "no PTE table (SCAN_PMD_NULL)")
+	}
+	pt := w.Tables[LevelPTE]
+	writable := false
+	for k := 0; k < HPAGE_PMD_NR; k++ {
+		e := pt.ptes[k]
+		if !e.Present() {
+			continue
 		}
+		if p := m.accountedPage(e); p != nil {
+			if !p.anon {
+				return errf(op, EINVAL, "a page is not anonymous (SCAN_PAGE_ANON)")
+			}
+			writable = writable || e.Writable()
+		}
+	}
+	if !writable {
+		return errf(op, EINVAL, "no writable entry (SCAN_PAGE_RO)")
 	}
 	f, err := m.mem.AllocFolio(HPAGE_PMD_ORDER)
 	if err != nil {
-		return errf(op, ENOMEM, "no THP")
+		return errf("collapse_huge_page", ENOMEM, "no THP (SCAN_ALLOC_HUGE_PAGE_FAIL)")
 	}
-	m.PrepareAnonVMA(v)
 	for k := 0; k < HPAGE_PMD_NR; k++ {
 		m.makeAnon(f.subpage(k), v, haddr+Addr(k)<<PageShift)
 	}
-	t, i, _, err := m.allocPMD(haddr)
-	if err != nil {
-		_ = f.Put()
-		return err
-	}
-	// retract the PTE table: clear its entries (the old pages lose their
-	// mappings and are freed), flush, free the table
-	if pt := t.next[i]; pt != nil {
-		for k := 0; k < HPAGE_PMD_NR; k++ {
-			if pt.ptes[k] != 0 {
-				m.setEntry(pt, k, 0)
-			}
+	t := w.Tables[LevelPMD]
+	i := t.Index(haddr)
+	// retract the PTE table: clear its entries (the old pages lose these
+	// mappings), flush, free the table
+	for k := 0; k < HPAGE_PMD_NR; k++ {
+		if pt.ptes[k] != 0 {
+			m.setEntry(pt, k, 0)
 		}
-		m.TLB.FlushRange(haddr, haddr+PMD_SIZE)
-		t.next[i] = nil
-		t.used--
-		m.freeTable(pt)
 	}
+	m.TLB.FlushRange(haddr, haddr+PMD_SIZE)
+	t.next[i] = nil
+	t.used--
+	m.freeTable(pt)
 	bits := PTEAccessed | PTEDirty | PTEHuge
 	if v.Flags&VM_WRITE != 0 {
 		bits |= PTEWrite

@@ -186,6 +186,15 @@ func TestMadviseCollapse(t *testing.T) {
 	if err := m.MadviseCollapse(v, v.Start(), v.End()); err != nil {
 		t.Errorf("collapse of a PMD-mapped range: %v", err)
 	}
+	// no PTE table (SCAN_PMD_NULL) or no writable entry (SCAN_PAGE_RO): EINVAL
+	e := mustMmap(t, m, thpBase+4*PMD_SIZE, 1024, PROT_READ|PROT_WRITE, anonPriv|MAP_FIXED, nil, 0)
+	mustFault(t, m, e, thpBase+5*PMD_SIZE, false)
+	if err := m.MadviseCollapse(e, e.Start(), e.End()); !errors.Is(err, EINVAL) {
+		t.Errorf("collapse of an empty and a zero-page range: %v", err)
+	}
+	if m.Walk(thpBase+4*PMD_SIZE).Present() || m.Walk(thpBase+5*PMD_SIZE).Huge() {
+		t.Error("a range that cannot collapse changed")
+	}
 	u := mustMmap(t, m, thpBase+PMD_SIZE+16<<PageShift, 32, PROT_READ|PROT_WRITE, anonPriv|MAP_FIXED, nil, 0)
 	if err := m.MadviseCollapse(u, u.Start(), u.End()); !errors.Is(err, EINVAL) {
 		t.Errorf("collapse without an aligned 2 MiB: %v", err)
