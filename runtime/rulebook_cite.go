@@ -45,6 +45,7 @@ const (
 	readVMA     = "linux-mm@c65b1d2ea91e, read"
 	readMremap  = "linux-mm@7b58c1b00108, read"
 	readGather  = "linux-mm@0796b489ebe2, read"
+	readPgtable = "linux-mm@fcf53f212c22, read"
 	readAudit   = "quoted in audit-2026-12, not re-read"
 	readBook    = "rule book, not re-read"
 	readGeneric = "generic kernel API, not re-read"
@@ -143,7 +144,7 @@ var citeTable = map[string][]Cite{
 	"apply_to_page_range": {cite("mm/memory.c", "__apply_to_page_range(), apply_to_pmd_range()", "WARN_ON(addr >= end); WARN_ON_ONCE(p?d_leaf()); BUG_ON(pud_leaf(*pud)); no lock check", readMemory)},
 	"follow_pfnmap_start": {cite("mm/memory.c", "follow_pfnmap_start(), pfnmap_lockdep_assert()",
 		"lockdep_assert(lockdep_is_held(&mapping->i_mmap_rwsem) || lockdep_is_held(&vma->vm_mm->mmap_lock)) (mmap_lock only without a file)", readMemory)},
-	"pte_offset_map_lock": {cite("mm/pgtable-generic.c", "__pte_offset_map_lock()", "none", readBook)},
+	"pte_offset_map_lock": {cite("mm/pgtable-generic.c", "pte_offset_map_lock(), __pte_offset_map()", "none: rcu_read_lock(); spin_lock(ptl); retries unless pmd_same(pmdval, pmdp_get_lockless(pmd))", readPgtable)},
 	"pte_unmap_unlock":    {cite("include/linux/mm.h", "pte_unmap_unlock()", "", readGeneric)},
 	"ptep_get_and_clear":  {cite("include/linux/pgtable.h", "ptep_get_and_clear()", "none", readBook)},
 	"flush_tlb_range":     {cite("include/asm-generic/tlbflush.h", "flush_tlb_range()", "none", readBook)},
@@ -191,7 +192,7 @@ var citeTable = map[string][]Cite{
 	// THP split, notifiers, TLB batching
 	"split_huge_pmd":                      {cite("mm/huge_memory.c", "__split_huge_pmd(), split_huge_pmd_locked()", "VM_WARN_ON_ONCE() on alignment and folio; VM_BUG_ON(freeze && !folio)", readBook)},
 	"split_huge_pmd_locked":               {cite("mm/huge_memory.c", "split_huge_pmd_locked()", "VM_WARN_ON_ONCE() on alignment and folio; the PMD lock is not asserted", readBook)},
-	"mmu_notifier_invalidate_range_start": {cite("include/linux/mmu_notifier.h", "mmu_notifier_invalidate_range_start()", "might_sleep(); lock_map_acquire(&__mmu_notifier_invalidate_range_start_map)", readBook)},
+	"mmu_notifier_invalidate_range_start": {cite("include/linux/mmu_notifier.h", "mmu_notifier_invalidate_range_start()", "lock_map_acquire(&__mmu_notifier_invalidate_range_start_map) (lockdep)", "2019 patch mails quoted by the search tool; the 2026 file not re-read")},
 	"tlb_gather_mmu":                      {cite("mm/mmu_gather.c", "tlb_gather_mmu(), __tlb_gather_mmu()", "none: inc_tlb_flush_pending(tlb->mm)", readGather)},
 	"tlb_finish_mmu":                      {cite("mm/mmu_gather.c", "tlb_finish_mmu()", "VM_WARN_ON_ONCE(tlb->fully_unshared_tables)", readGather)},
 
