@@ -213,13 +213,17 @@ func (p *Printer) Print(d *Diagnostic) {
 	}
 	p.printf("%s %s %s\n", p.paint(styleBold, d.Pos.String()+":"), p.paint(style, head+":"), d.Msg)
 	p.excerpt(d.Pos)
-	if d.Lockdep == nil && d.Waiters == nil {
-		for _, r := range d.Related {
-			if r.Pos.IsValid() {
-				p.printf("  %s %s\n", p.paint(styleBold, r.Pos.String()+":"), r.Msg)
-			} else {
-				p.printf("  %s %s\n", p.paint(styleCyan, "note:"), r.Msg)
-			}
+	splat := d.Lockdep != nil || d.Waiters != nil
+	for _, r := range d.Related {
+		// A splat shows where each lock was taken and the chain itself;
+		// only the other notes (the kernel configuration's) remain.
+		if splat && (strings.HasSuffix(r.Msg, " here") || strings.HasPrefix(r.Msg, "existing dependency ")) {
+			continue
+		}
+		if r.Pos.IsValid() {
+			p.printf("  %s %s\n", p.paint(styleBold, r.Pos.String()+":"), r.Msg)
+		} else {
+			p.printf("  %s %s\n", p.paint(styleCyan, "note:"), r.Msg)
 		}
 	}
 	if d.Source != "" {
