@@ -215,9 +215,12 @@ func (p *Printer) Print(d *Diagnostic) {
 	p.excerpt(d.Pos)
 	splat := d.Lockdep != nil || d.Waiters != nil
 	for _, r := range d.Related {
-		// A splat shows where each lock was taken and the chain itself;
-		// only the other notes (the kernel configuration's) remain.
-		if splat && (strings.HasSuffix(r.Msg, " here") || strings.HasPrefix(r.Msg, "existing dependency ")) {
+		// A splat lays out itself what checkAcquire and DeadlockReport
+		// put in Related ("X taken here", "existing dependency A -> B",
+		// "T blocks here on X", "T took X here"); other notes (the kernel
+		// configuration's) remain.
+		if splat && (strings.HasSuffix(r.Msg, " here") || strings.Contains(r.Msg, " blocks here on ") ||
+			strings.HasPrefix(r.Msg, "existing dependency ")) {
 			continue
 		}
 		if r.Pos.IsValid() {
