@@ -236,8 +236,8 @@ func (m *MM) cowFault(v *VMA, addr Addr, t *PageTable, i int, src *Page, r Fault
 	if err != nil {
 		return r, err
 	}
-	_ = src // the data is not modelled; the copy is a new page
 	m.makeAnon(p, v, addr)
+	p.data = src != nil && src.data // the copy holds what the source held
 	pte := MkPTE(p.PFN, PTEAccessed|PTEDirty|PTEWrite)
 	if t.ptes[i] != 0 {
 		m.setEntry(t, i, 0)

@@ -166,6 +166,7 @@ func (m *MM) madviseVMABehavior(v, prev *VMA, start, end Addr, advice Advice) (*
 		if v.Flags&(VM_LOCKED|VM_PFNMAP|VM_HUGETLB) != 0 { // can_madv_lru_vma
 			return nil, errf(op, EINVAL, advice.String()+" on a locked, PFN or hugetlb VMA")
 		}
+		m.madviseSplitLargeFolios(v, start, end) // split_folio of partly covered THPs
 		if advice == MADV_PAGEOUT {
 			m.madvisePageout(v, start, end)
 		}
@@ -250,7 +251,7 @@ func (m *MM) madviseDontneedFree(v *VMA, start, end Addr, advice Advice) error {
 		if !v.Anonymous() {
 			return errf(op, EINVAL, "MADV_FREE on a non-anonymous VMA")
 		}
-		m.splitPartialHugePMDs(start, end) // madvise_free_huge_pmd on part of a THP
+		m.madviseSplitLargeFolios(v, start, end) // split_folio of partly covered THPs
 		m.forEachPTE(start, end, func(t *PageTable, i int, e PTE) {
 			if p := m.accountedPage(e); p != nil && p.anon && p.mapcount == 1 {
 				t.ptes[i] = e.Without(PTEDirty | PTEAccessed)

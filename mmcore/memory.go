@@ -124,6 +124,11 @@ type Page struct {
 	head           *Page
 	entireMapcount int32
 
+	// data: the page holds something other than zeros (a user store
+	// reached it, or it is page cache). Splitting a large anonymous
+	// folio maps its zero-filled pages to the shared zero page.
+	data bool
+
 	// folio->mapping and folio->index: the anon_vma and linear page index
 	// for anonymous pages, the address_space and file index for page cache.
 	anonVMA *AnonVMA
@@ -166,6 +171,11 @@ func (p *Page) Dirty() bool { return p.dirty }
 
 // SetDirty marks the page dirty (set_page_dirty).
 func (p *Page) SetDirty() { p.dirty = true }
+
+// HasData reports whether the page holds anything but zeros: a user store
+// reached it (MM.Store), it was copied from such a page, or it is page
+// cache.
+func (p *Page) HasData() bool { return p.data }
 
 // AnonVMA is the anon_vma of an anonymous page, nil otherwise.
 func (p *Page) AnonVMA() *AnonVMA { return p.anonVMA }

@@ -91,6 +91,7 @@ func (as *AddressSpace) AddPage(index uint64, p *Page) error {
 		return errf(op, EEXIST, "index already cached")
 	}
 	p.refcount++
+	p.data = true // file contents (the traces write every page)
 	p.mapping = as
 	p.index = index
 	as.pages[index] = p

@@ -356,7 +356,11 @@ func (m *MM) collapseHugePage(v *VMA, haddr Addr) error {
 		return errf("collapse_huge_page", ENOMEM, "no THP (SCAN_ALLOC_HUGE_PAGE_FAIL)")
 	}
 	for k := 0; k < HPAGE_PMD_NR; k++ {
-		m.makeAnon(f.subpage(k), v, haddr+Addr(k)<<PageShift)
+		q := f.subpage(k)
+		m.makeAnon(q, v, haddr+Addr(k)<<PageShift)
+		if old := m.accountedPage(pt.ptes[k]); old != nil {
+			q.data = old.data // __collapse_huge_page_copy
+		}
 	}
 	t := w.Tables[LevelPMD]
 	i := t.Index(haddr)

@@ -297,3 +297,51 @@ func TestTHPCopyOnFork(t *testing.T) {
 		t.Errorf("parent write after the child left: %+v", r)
 	}
 }
+
+func TestSplitFolioOnPartialMadviseFree(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		advice Advice
+		start  Addr // pages from thpBase
+		pages  uint64
+		want   string
+	}{
+		{"FREE of part of a PMD-mapped THP", MADV_FREE, 100, 2, "a99za411z"},
+		{"COLD of part of a PMD-mapped THP", MADV_COLD, 0, 1, "a99za411z"},
+		{"FREE of the whole THP keeps it", MADV_FREE, 0, 512, "512T"},
+		{"DONTNEED splits the PMD only", MADV_DONTNEED, 200, 1, "200T.311T"},
+	} {
+		m := newMM(t, 4)
+		v := thpVMA(t, m, thpBase, 512)
+		mustFault(t, m, v, thpBase, true)
+		m.Store(thpBase)
+		m.Store(thpBase + 100<<PageShift)
+		if err := m.Madvise(thpBase+c.start<<PageShift, c.pages<<PageShift, c.advice); err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if got := classes(m, thpBase, 512); got != c.want {
+			t.Errorf("%s: pagemap %s, want %s", c.name, got, c.want)
+		}
+		if err := m.CheckPageTables(); err != nil {
+			t.Errorf("%s: %v", c.name, err)
+		}
+		if err := CheckPageCounts(m); err != nil {
+			t.Errorf("%s: %v", c.name, err)
+		}
+	}
+	// a folio another mm maps is left alone
+	m := newMM(t, 4)
+	v := thpVMA(t, m, thpBase, 512)
+	mustFault(t, m, v, thpBase, true)
+	c, _, err := m.Fork()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Madvise(thpBase, 2<<PageShift, MADV_FREE); err != nil {
+		t.Fatal(err)
+	}
+	if got := classes(m, thpBase, 512); got != "512T" {
+		t.Errorf("shared folio split: %s", got)
+	}
+	c.ExitMMap()
+}

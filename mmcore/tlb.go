@@ -122,6 +122,7 @@ func (t *TLB) markDirty(w Walk) {
 		pt.huge[i] |= PTEDirty | PTEAccessed
 		if f := t.mm.hugeFolio(pt.huge[i]); f != nil {
 			f.dirty = true
+			f.subpage(int(w.Addr>>PageShift) & (HPAGE_PMD_NR - 1)).data = true
 		}
 		return
 	}
@@ -133,6 +134,7 @@ func (t *TLB) markDirty(w Walk) {
 	pt.ptes[i] |= PTEDirty | PTEAccessed
 	if p := t.mm.accountedPage(pt.ptes[i]); p != nil {
 		p.dirty = true
+		p.data = true
 	}
 }
 

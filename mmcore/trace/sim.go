@@ -311,6 +311,9 @@ func (e *simEnv) placed(m *mmcore.MM, addr mmcore.Addr, length uint64) string {
 func simTouch(m *mmcore.MM, addr mmcore.Addr, write bool) (bool, error) {
 	w := m.Walk(addr)
 	if w.Present() && (!write || w.Entry.Writable()) {
+		if write {
+			m.Store(addr)
+		}
 		return true, nil
 	}
 	v, err := m.FindVMAForFault(addr)
@@ -323,6 +326,9 @@ func simTouch(m *mmcore.MM, addr mmcore.Addr, write bool) (bool, error) {
 	_, err = m.HandleFault(v, addr, write)
 	switch {
 	case err == nil:
+		if write {
+			m.Store(addr) // the store the fault was for
+		}
 		return true, nil
 	case errors.Is(err, mmcore.ErrSegv), errors.Is(err, mmcore.ErrSigbus):
 		return false, nil

@@ -251,3 +251,29 @@ func compareKernel(name string, src string) (why string, ok bool) {
 	}
 	return "", true
 }
+
+// TestShrinkFile shrinks one trace that mmcore gets wrong to a minimal one,
+// against this machine's kernel (opt-in: MMTRACE_SHRINK=FILE).
+func TestShrinkFile(t *testing.T) {
+	path := os.Getenv("MMTRACE_SHRINK")
+	if path == "" {
+		t.Skip("set MMTRACE_SHRINK=FILE to shrink a mismatching trace against this machine's kernel")
+	}
+	if !KernelSupported {
+		t.Skip(ErrNoKernel)
+	}
+	src, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	why, ok := compareKernel("shrink", string(src))
+	if !ok || why == "" {
+		t.Fatalf("no usable mismatch (kernel run usable: %v)", ok)
+	}
+	min := Shrink(string(src), func(c string) bool {
+		w, ok := compareKernel("shrink", c)
+		return ok && w != "" && !strings.Contains(w, ErrNotModelled.Error())
+	})
+	mw, _ := compareKernel("shrink", min)
+	t.Logf("%s\nminimal trace:\n%s", mw, min)
+}

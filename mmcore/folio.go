@@ -1,0 +1,179 @@
+package mmcore
+
+// Splitting large anonymous folios (split_folio) and the user stores that
+// decide which of their pages hold data.
+
+// Store records a user store to addr (a CPU writing through a present,
+// writable mapping): the page mapped there now holds data and is dirty.
+// It reports false when nothing writable is mapped there.
+func (m *MM) Store(addr Addr) bool {
+	w := m.Walk(addr & PageMask)
+	if !w.Present() || !w.Entry.Writable() {
+		return false
+	}
+	if p := m.accountedPage(w.Entry); p != nil {
+		p.data = true
+		p.dirty = true
+	}
+	return true
+}
+
+// folioPTE is one PTE mapping a page of a folio.
+type folioPTE struct {
+	mm   *MM
+	v    *VMA
+	t    *PageTable
+	i    int
+	addr Addr
+}
+
+// folioMappings finds, through the anon_vma (rmap_walk_anon), every
+// mapping of anonymous folio f: the PMDs mapping it whole are returned
+// as PTE tables' parents in pmds, the PTEs mapping its pages in ptes.
+func folioMappings(f *Page) (pmds []folioPTE, ptes []folioPTE) {
+	if f.anonVMA == nil {
+		return nil, nil
+	}
+	n := Addr(1) << f.order
+	seen := map[*VMA]bool{}
+	for _, av := range []*AnonVMA{f.anonVMA} {
+		for u := range av.VMAs() {
+			if seen[u] || !u.linked {
+				continue
+			}
+			seen[u] = true
+			if f.index < u.pgoff-min(u.pgoff, uint64(n)) {
+				continue
+			}
+			base := int64(u.start) + (int64(f.index)-int64(u.pgoff))<<PageShift
+			for k := Addr(0); k < n; k++ {
+				a := Addr(base) + k<<PageShift
+				if int64(a) < int64(u.start) || a >= u.end {
+					continue
+				}
+				w := u.mm.Walk(a)
+				if !w.Present() || w.Entry.PFN() != f.PFN+PFN(k) {
+					continue
+				}
+				if w.Huge() {
+					t := w.Tables[LevelPMD]
+					if k == 0 {
+						pmds = append(pmds, folioPTE{u.mm, u, t, t.Index(a), a})
+					}
+					continue
+				}
+				t := w.Tables[LevelPTE]
+				ptes = append(ptes, folioPTE{u.mm, u, t, t.Index(a), a})
+			}
+		}
+	}
+	return pmds, ptes
+}
+
+// folioMappedShared is folio_maybe_mapped_shared: some mm other than m
+// maps the folio.
+func folioMappedShared(m *MM, f *Page) bool {
+	pmds, ptes := folioMappings(f)
+	for _, x := range append(pmds, ptes...) {
+		if x.mm != m {
+			return true
+		}
+	}
+	return false
+}
+
+// splitFolio is split_folio for a large anonymous folio: its PMD mappings
+// are split first, then every page becomes an order-0 folio holding the
+// references of its own mappings (an unmapped page is freed), and, as
+// the reference kernel does when it remaps the pages after a split, a
+// page that holds no data is replaced in every mapping by the shared zero
+// page (try_to_map_unused_to_zeropage; not in VM_LOCKED VMAs). It
+// reports false when f is not a large anonymous folio.
+func splitFolio(f *Page) bool {
+	f = f.Folio()
+	if f.order == 0 || !f.anon || f.freed {
+		return false
+	}
+	pmds, _ := folioMappings(f)
+	for _, x := range pmds {
+		x.mm.splitHugePMDAt(x.t, x.i)
+	}
+	_, ptes := folioMappings(f)
+	n := 1 << f.order
+	mem := f.mem
+	for k := 0; k < n; k++ {
+		q := f.subpage(k)
+		q.head, q.order, q.entireMapcount = nil, 0, 0
+		q.anon, q.anonVMA = true, f.anonVMA
+		q.refcount = q.mapcount
+	}
+	for k := 0; k < n; k++ {
+		if q := mem.pages[f.PFN-firstPFN+PFN(k)]; q.refcount == 0 && !q.freed {
+			q.free()
+		}
+	}
+	flush := map[*MM][2]Addr{}
+	for _, x := range ptes {
+		q := mem.Page(x.t.ptes[x.i].PFN())
+		if q == nil || q.data || q.freed || x.v.Flags&VM_LOCKED != 0 {
+			continue
+		}
+		x.mm.setEntry(x.t, x.i, MkPTE(mem.zero.PFN, PTEAccessed|PTESpecial))
+		r, ok := flush[x.mm]
+		if !ok {
+			r = [2]Addr{x.addr, x.addr + PageSize}
+		}
+		flush[x.mm] = [2]Addr{min(r[0], x.addr), max(r[1], x.addr+PageSize)}
+	}
+	for mm, r := range flush {
+		mm.TLB.FlushRange(r[0], r[1])
+	}
+	return true
+}
+
+// madviseSplitLargeFolios splits the large folios that [start, end) of v
+// covers only in part and that no other mm maps, as MADV_FREE, MADV_COLD
+// and MADV_PAGEOUT do before working on single pages
+// (madvise_free_huge_pmd, madvise_cold_or_pageout_pte_range,
+// madvise_free_pte_range: a PMD range not wholly covered, or a batch of
+// PTEs shorter than the folio, means split_folio).
+func (m *MM) madviseSplitLargeFolios(v *VMA, start, end Addr) {
+	start, end = max(start, v.start), min(end, v.end)
+	m.forEachHugePMD(start, end, func(t *PageTable, i int, h Addr) {
+		if h >= start && h+PMD_SIZE <= end {
+			return
+		}
+		if f := m.hugeFolio(t.huge[i]); f != nil && f.anon && !folioMappedShared(m, f) {
+			splitFolio(f)
+		}
+	})
+	for a := start; a < end; {
+		w := m.Walk(a)
+		if w.Depth != LevelPTE || !w.Entry.Present() {
+			a += PageSize
+			continue
+		}
+		p := m.accountedPage(w.Entry)
+		if p == nil || p.Folio().order == 0 {
+			a += PageSize
+			continue
+		}
+		// madvise_folio_pte_batch: consecutive PTEs mapping consecutive
+		// pages of this folio, within the range
+		f := p.Folio()
+		nr := 1
+		next := p.PFN + 1
+		for b := a + PageSize; b < end && next < f.PFN+PFN(1<<f.order); b += PageSize {
+			wb := m.Walk(b)
+			if !wb.Present() || wb.Huge() || wb.Entry.PFN() != next {
+				break
+			}
+			nr++
+			next++
+		}
+		if nr < 1<<f.order && f.anon && !folioMappedShared(m, f) {
+			splitFolio(f)
+		}
+		a += Addr(nr) << PageShift
+	}
+}
