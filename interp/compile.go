@@ -121,11 +121,14 @@ type compiler struct {
 	errs     lang.ErrorList
 	globalIx map[string]int
 	globalT  map[string]rt.Type
-	funcIx   map[string]int
-	funcDefs map[string]*lang.FuncDef
-	opsIx    map[string]*rt.Ops
-	constIx  map[string]int
-	declared map[string]bool // globals the set-up code has declared so far
+	// globalTypes, in a session, are the static types earlier chunks
+	// gave the globals (typecheck joins this chunk's into them).
+	globalTypes map[string]sType
+	funcIx      map[string]int
+	funcDefs    map[string]*lang.FuncDef
+	opsIx       map[string]*rt.Ops
+	constIx     map[string]int
+	declared    map[string]bool // globals the set-up code has declared so far
 
 	// per function
 	f      *fn

@@ -701,6 +701,11 @@ func (s *Session) compile(f *lang.File, commit bool) (chunk *fn, threads []*fn, 
 			threads = append(threads, tf)
 		}
 	}
+	// The static type check starts from the types earlier chunks gave
+	// the globals: a variable has the join of every type it was given so
+	// far, so a chunk is checked at least as strictly as the saved
+	// session would be.
+	types := c.typecheck(f)
 	c.errs.Sort()
 	if err := c.errs.Err(); err != nil {
 		c.errs = nil
@@ -709,6 +714,7 @@ func (s *Session) compile(f *lang.File, commit bool) (chunk *fn, threads []*fn, 
 	if !commit {
 		return nil, nil, nil
 	}
+	c.globalTypes = types
 	p.threads = append(p.threads, threads...)
 	// The field table, the globals and the lock classes grow with the
 	// program.

@@ -112,11 +112,15 @@ type body struct {
 }
 
 // typecheck infers the types of the script's variables and checks every
-// expression against them.
-func (c *compiler) typecheck(file *lang.File) {
+// expression against them. It returns the globals' types; a session
+// passes them back (c.globalTypes) as what earlier chunks assigned.
+func (c *compiler) typecheck(file *lang.File) map[string]sType {
 	globals := map[string]sType{}
 	for n := range c.globalIx {
 		globals[n] = tBottom
+		if t, ok := c.globalTypes[n]; ok {
+			globals[n] = t
+		}
 	}
 	var setup []lang.Stmt
 	var bodies []body
@@ -167,6 +171,7 @@ func (c *compiler) typecheck(file *lang.File) {
 			c.checkStmt(scopes[i], s)
 		}
 	}
+	return globals
 }
 
 // localScope finds a body's locals (parameters, declarations, and names it
