@@ -2,6 +2,9 @@
 // small stack bytecode, runs the set-up statements, then runs the threads
 // as steppable coroutines under a scheduler, calling kernel operations of
 // package runtime and the script's own handlers when the runtime asks.
+// Compile also checks types statically (typecheck.go): an operation's
+// argument of the wrong type or a field its value lacks is a compile error
+// with its position, not a failure of the run that reaches it.
 //
 // A thread is an explicit stack of frames, never a goroutine, so its state
 // advances one atomic step at a time and a run is reproduced exactly by

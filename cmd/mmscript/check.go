@@ -1,9 +1,11 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 
 	"github.com/mmscript/mmscript/interp"
 	rt "github.com/mmscript/mmscript/runtime"
@@ -29,7 +31,12 @@ func cmdCheck(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		// A missing file: the real error, not the usage line.
 		if *asJSON {
-			doc.Add(&rt.ScriptReport{File: "", Status: "error", Diagnostics: rt.LoadErrorDiagnostics("", err)})
+			file := ""
+			var pe *fs.PathError
+			if errors.As(err, &pe) {
+				file = pe.Path
+			}
+			doc.Add(loadFailed(file, err))
 			return writeDocument(doc, stdout, stderr, 2)
 		}
 		p.PrintError(err)
