@@ -55,6 +55,8 @@ var aliases = map[string]alias{
 	"mmu_notifier_invalidate_range_end": {"mmu_notifier_invalidate_range_start", "mmu_notifier_invalidate_range_end() closes the range opened by _start(); sleeps only if blockable"},
 	"tlb_gather_mmu_fullmm":             {"tlb_gather_mmu", "tlb_gather_mmu_fullmm() is the exit/execve variant for an mm without users"},
 	"unmap_mapping_pages":               {"unmap_mapping_range", "unmap_mapping_pages() is unmap_mapping_range() in page units; same rules"},
+	"pte_entry":                         {"walk_page_range", "mm_walk_ops.pte_entry is called by the page-table walkers with the PTE lock held (pte_offset_map_lock): it must not sleep; in scripts it is an ops block's pte_entry(addr, pfn)"},
+	"pmd_entry":                         {"walk_page_range", "mm_walk_ops.pmd_entry runs without the PTE lock; it takes pmd_trans_huge_lock() or pte_offset_map_lock() itself"},
 	"copy_to_user":                      {"user-access", "copy_to_user() may fault on the user address, and the fault takes the mmap lock or a VMA lock"},
 	"copy_from_user":                    {"user-access", "copy_from_user() may fault on the user address, and the fault takes the mmap lock or a VMA lock"},
 	"get_user":                          {"user-access", "get_user() may fault on the user address"},

@@ -44,6 +44,7 @@ func TestExplainText(t *testing.T) {
 		{"fault-handler", []string{"vm_ops->fault", "vm_ops->map_pages", "fault/dropped-lock", "release_fault_lock"}},
 		{"user-access", []string{"copy_to_user()", "might_lock_read", "uaccess/might-fault-under-mmap-lock"}},
 		{"copy_from_user", []string{"may fault", "user-access: "}},
+		{"pte_entry", []string{"PTE lock", "walk_page_range (rule book"}},
 	} {
 		got, err := ExplainText(c.name)
 		if err != nil {
