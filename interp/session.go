@@ -69,7 +69,8 @@ type entry struct {
 	src   string
 	bare  [][2]int // byte spans of echoed expressions (no effect; not script statements)
 	note  string
-	error bool // stopped by a script error, a failed assert or a BUG
+	error bool       // stopped by a script error, a failed assert or a BUG
+	file  *lang.File // its syntax tree, for Explore
 }
 
 // NewSession starts an empty session: a new kernel, no declarations.
@@ -217,7 +218,7 @@ func (s *Session) eval(name, src string, line int) error {
 	if err != nil {
 		return err
 	}
-	e := entry{name: name, line: line, src: src}
+	e := entry{name: name, line: line, src: src, file: f}
 	for i, it := range f.Items {
 		if x, ok := it.(*lang.ExprStmt); ok {
 			if _, call := x.X.(*lang.CallExpr); !call {
@@ -791,41 +792,37 @@ func (s *Session) Script() (string, []lang.Pos) {
 	return b.String(), lines
 }
 
-// Explore explores the session saved as a script (see Script): every
+// Explore explores the session as a script (see Script): every
 // interleaving of its threads within the bound, from the end of its
-// top-level code. Findings are reported at their positions in the session.
+// top-level code. The script is put together from the chunks' syntax
+// trees, so findings carry the session's own positions.
+//
 // Steps already taken are not a prefix the search keeps to: they are one
 // of the interleavings it tries. In the script the top-level code ends
 // before the threads start, so a lock the prompt's thread holds is held at
 // the set-up code's exit, and a thread that needs it waits forever: Explore
 // reports both, where the live session would wait for the next input.
 func (s *Session) Explore(o ExploreOptions) (*ExploreResult, error) {
-	src, lines := s.Script()
-	prog, err := LoadSource("<session>", []byte(src))
+	file := &lang.File{Name: StdinName, End: lang.Pos{Filename: StdinName, Line: s.line}}
+	for _, e := range s.log {
+		if e.file == nil || e.error {
+			continue
+		}
+		for _, it := range e.file.Items {
+			switch it := it.(type) {
+			case *lang.ExprStmt:
+				if _, call := it.X.(*lang.CallExpr); !call {
+					continue // an echoed expression: no effect
+				}
+			case *lang.ExpectDecl:
+				continue // a session checks no expectations
+			}
+			file.Items = append(file.Items, it)
+		}
+	}
+	prog, err := Compile(file)
 	if err != nil {
 		return nil, fmt.Errorf("the session does not compile as a script: %v", err)
 	}
-	res := Explore(prog, o)
-	at := func(p lang.Pos) lang.Pos {
-		if p.Filename == "<session>" && p.Line == len(lines)+1 {
-			// The end of the script: where the set-up code ends.
-			return lang.Pos{Filename: StdinName, Line: s.line}
-		}
-		if p.Filename != "<session>" || p.Line < 1 || p.Line > len(lines) || !lines[p.Line-1].IsValid() {
-			return p
-		}
-		q := lines[p.Line-1]
-		q.Column = p.Column
-		return q
-	}
-	for i, f := range res.Findings {
-		d := *f.Diag
-		d.Pos = at(d.Pos)
-		d.Related = append([]rt.Related(nil), d.Related...)
-		for j := range d.Related {
-			d.Related[j].Pos = at(d.Related[j].Pos)
-		}
-		res.Findings[i].Diag = &d
-	}
-	return res, nil
+	return Explore(prog, o), nil
 }
