@@ -142,6 +142,16 @@ func (m *MM) HandleFault(v *VMA, addr Addr, write bool) (FaultResult, error) {
 	}
 	index := v.PgoffOf(addr)
 	as := v.file.mapping
+	if !write && !m.noFaultAround {
+		// do_read_fault: ->map_pages first (fault-around maps what the
+		// page cache holds around addr, addr too if it is cached), and
+		// ->fault only when addr is still unmapped
+		r.Mapped = m.faultAround(v, addr)
+		if e := t.ptes[i]; e != 0 {
+			r.Kind, r.Page, r.PTE = FaultFile, m.mem.Page(e.PFN()), e
+			return r, nil
+		}
+	}
 	if index >= as.Size {
 		return r, errf(op, SIGBUS, "file page beyond EOF")
 	}
@@ -161,10 +171,8 @@ func (m *MM) HandleFault(v *VMA, addr Addr, write bool) (FaultResult, error) {
 		pte |= PTEWrite // no write-notify: shmem-like files map writable but clean
 	}
 	m.setEntry(t, i, pte)
-	r.Kind, r.Page, r.PTE, r.Mapped = FaultFile, p, pte, 1
-	if !write && !m.noFaultAround {
-		r.Mapped += m.faultAround(v, addr)
-	}
+	r.Kind, r.Page, r.PTE = FaultFile, p, pte
+	r.Mapped++
 	return r, nil
 }
 

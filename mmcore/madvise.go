@@ -360,6 +360,9 @@ func (m *MM) madviseWillneed(v *VMA, start, end Addr) error {
 	if v.file == nil {
 		return nil
 	}
+	if v.file.mapping.shmem {
+		return nil // shmem_swapin_range: only swapped-out pages come back, none are allocated
+	}
 	as := v.file.mapping
 	for a := start; a < end; a += PageSize {
 		if idx := v.PgoffOf(a); idx < as.Size {

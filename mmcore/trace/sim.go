@@ -116,7 +116,7 @@ func (e *simEnv) exec(op *Op) (bool, error) {
 	m := e.m
 	switch op.Kind {
 	case OpFile:
-		f := mmcore.NewFile(op.Name, uint64(op.Pages))
+		f := mmcore.NewTmpfsFile(op.Name, uint64(op.Pages))
 		if op.FS == "ext4" {
 			// ext4 caches the file in large folios whose sizes depend on
 			// how it was written and on fragmentation

@@ -1,0 +1,36 @@
+package mmcore
+
+import (
+	"errors"
+	"testing"
+)
+
+// do_read_fault runs ->map_pages before ->fault: a read beyond EOF still
+// maps the cached pages around it before it gets SIGBUS.
+func TestFaultAroundBeforeSigbus(t *testing.T) {
+	m := newMM(t, 4)
+	f := NewTmpfsFile("f", 4)
+	if err := f.Mapping().Fill(m.Memory(), 0, 4); err != nil {
+		t.Fatal(err)
+	}
+	v := mustMmap(t, m, pg(0), 8, PROT_READ, MAP_SHARED|MAP_FIXED, f, 0)
+	r, err := m.HandleFault(v, pg(5), false)
+	if !errors.Is(err, ErrSigbus) {
+		t.Fatalf("read beyond EOF: %v", err)
+	}
+	if r.Mapped != 4 || classes(m, pg(0), 8) != "4f4." {
+		t.Errorf("fault-around before SIGBUS mapped %d: %s", r.Mapped, classes(m, pg(0), 8))
+	}
+	if s := m.SmapsOf(v); s.Rss != 4 || m.RSS().Shmem != 4 {
+		t.Errorf("tmpfs pages: smaps %+v, rss %+v", s, m.RSS())
+	}
+	// MADV_WILLNEED reads nothing into a shmem file (shmem_swapin_range)
+	g := NewTmpfsFile("g", 8)
+	w := mustMmap(t, m, pg(16), 8, PROT_READ, MAP_SHARED|MAP_FIXED, g, 0)
+	if err := m.Madvise(w.Start(), 8*PageSize, MADV_WILLNEED); err != nil {
+		t.Fatal(err)
+	}
+	if g.Mapping().NrPages() != 0 {
+		t.Errorf("WILLNEED cached %d shmem pages", g.Mapping().NrPages())
+	}
+}
