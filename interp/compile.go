@@ -77,6 +77,9 @@ type Program struct {
 	sites   []*callSite
 	globals []string
 	expects []*lang.ExpectDecl
+	// singleRun: the script opted out of exploration (expect single_run);
+	// mmscript test checks it on the default run only.
+	singleRun bool
 	// lockDecls are the script's mutex and spinlock declarations.
 	lockDecls []lockDecl
 }
@@ -231,13 +234,28 @@ func (c *compiler) errorf(pos lang.Pos, format string, args ...any) {
 
 func (c *compiler) checkExpects() {
 	var ok *lang.ExpectDecl
+	var kept []*lang.ExpectDecl
+	findings := 0
 	for _, e := range c.prog.expects {
-		if e.Kind == "ok" {
+		switch {
+		case e.Kind == "single_run":
+			if e.Text != "" || e.AtLine != 0 || e.Quant != "" {
+				c.errorf(e.Pos, "expect single_run takes no message, line or quantifier")
+			}
+			c.prog.singleRun = true
+			continue
+		case e.Kind == "ok" && (e.Text != "" || e.AtLine != 0):
+			c.errorf(e.Pos, "expect ok takes no message or line")
+		case e.Kind == "ok" && e.Quant != "sometimes" && e.Quant != "never":
 			ok = e
+		case e.Kind != "ok" && e.Quant != "never":
+			findings++
 		}
+		kept = append(kept, e)
 	}
-	if ok != nil && len(c.prog.expects) > 1 {
-		c.errorf(ok.Pos, "expect ok conflicts with the other expectations")
+	c.prog.expects = kept
+	if ok != nil && findings > 0 {
+		c.errorf(ok.Pos, "expect ok conflicts with the other expectations (say expect ok sometimes, or never)")
 	}
 }
 

@@ -38,8 +38,14 @@ func (m *Machine) exec(t *Thread) (ok, yield bool) {
 			t.stack[fr.base+int(in.a)] = t.stack[n]
 			t.stack = t.stack[:n]
 		case opLoadG:
+			if m.fp != nil {
+				m.fp.Add(rt.AGlobal, uint32(in.a), false)
+			}
 			t.stack = append(t.stack, m.globals[in.a])
 		case opStoreG:
+			if m.fp != nil {
+				m.fp.Add(rt.AGlobal, uint32(in.a), true)
+			}
 			n := len(t.stack) - 1
 			m.globals[in.a] = t.stack[n]
 			t.stack = t.stack[:n]
@@ -97,6 +103,9 @@ func (m *Machine) exec(t *Thread) (ok, yield bool) {
 			}
 		case opField:
 			n := len(t.stack) - 1
+			if m.fp != nil {
+				m.k.TouchesField(t.stack[n])
+			}
 			if x := t.stack[n]; int(x.T) < len(p.fields[in.a]) {
 				if get := p.fields[in.a][x.T]; get != nil {
 					t.stack[n] = get(m.k, x.Obj)
@@ -111,6 +120,9 @@ func (m *Machine) exec(t *Thread) (ok, yield bool) {
 			}
 			t.stack[n] = v
 		case opNewObj:
+			if m.fp != nil {
+				m.fp.Alloc()
+			}
 			v, err := m.newObj(rt.Type(in.a), p.names[in.b])
 			if err != nil {
 				m.fail(t, f.pos[in.pos], err.Error())
@@ -118,6 +130,9 @@ func (m *Machine) exec(t *Thread) (ok, yield bool) {
 			}
 			t.stack = append(t.stack, v)
 		case opNewLock:
+			if m.fp != nil {
+				m.fp.Alloc()
+			}
 			d := p.lockDecls[in.a]
 			t.stack = append(t.stack, rt.Obj(rt.TLock, m.k.NewScriptLock(m.lockClasses[in.a], d.name, d.spin)))
 		case opAssert:
@@ -163,6 +178,10 @@ func (m *Machine) exec(t *Thread) (ok, yield bool) {
 				return true, true
 			}
 			t.Task.Pos = pos
+			if m.fp != nil {
+				m.k.TouchesOp(call)
+			}
+			m.lastOp = site.op
 			m.handle(t, call, site.op.Fn(call))
 			return true, true
 		case opFnCall:

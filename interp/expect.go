@@ -3,6 +3,7 @@ package interp
 import (
 	"fmt"
 	"os"
+	"sort"
 	"strings"
 
 	"github.com/mmscript/mmscript/lang"
@@ -18,70 +19,199 @@ type Mismatch struct {
 func (m Mismatch) String() string { return m.Pos.String() + ": " + m.Msg }
 
 // CheckExpectations compares a run's diagnostics with the script's expect
-// lines. Every diagnostic must be expected by some line, and every line but
-// `expect ok` must match at least one diagnostic. A script without expect
-// lines expects ok.
+// lines. Every diagnostic must be expected by some line, and every line
+// must hold over the one run: a finding expected always or sometimes must
+// be in it, one expected never must not; ok means no finding. A script
+// without expect lines expects ok.
 func CheckExpectations(p *Program, res *Result) []Mismatch {
-	return checkDiagnostics(p, res.Diagnostics)
+	seen := map[string]bool{}
+	var fs []Finding
+	var keys []string
+	for _, d := range res.Diagnostics {
+		k := FindingKey(d)
+		if !seen[k] {
+			seen[k] = true
+			fs = append(fs, Finding{Key: k, Diag: d, Schedule: res.Schedule, Count: 1})
+			keys = append(keys, k)
+		}
+	}
+	sortStrings(keys)
+	er := &ExploreResult{Executions: 1, Complete: true, Findings: fs, Outcomes: []Outcome{{Keys: keys, Count: 1}}}
+	return check(p, er, false)
 }
+
+// SingleRun reports whether the script opted out of exploration.
+func (p *Program) SingleRun() bool { return p.singleRun }
 
 // CheckExploration compares the findings of an exploration with the
-// script's expect lines, as CheckExpectations does for one run: every
-// finding of every interleaving must be expected, and every expect line
-// must be found in some interleaving. An incomplete exploration fails.
+// script's expect lines, as herd7 does: each expect line holds always
+// (in every explored execution), sometimes (in at least one) or never
+// (in none), as it says; without a quantifier, ok means always and a
+// finding sometimes. Every finding of every execution must be expected
+// by a line that allows it. A search a budget stopped fails.
 func CheckExploration(p *Program, res *ExploreResult) []Mismatch {
-	ds := make([]*rt.Diagnostic, len(res.Findings))
-	for i, f := range res.Findings {
-		ds[i] = f.Diag
+	return check(p, res, true)
+}
+
+// Verdict is how one expect line fared over the explored executions.
+type Verdict struct {
+	Expect  *lang.ExpectDecl
+	Matched int64  // executions in which it matched
+	Total   int64  // executions explored
+	Verdict string // Always, Sometimes or Never: what the search saw
+	Holds   bool   // the line's quantifier agrees
+}
+
+// Quant returns the line's quantifier, the default filled in.
+func quantOf(e *lang.ExpectDecl) string {
+	switch {
+	case e.Quant != "":
+		return e.Quant
+	case e.Kind == "ok":
+		return "always"
 	}
-	out := checkDiagnostics(p, ds)
-	for i := range out {
-		for _, f := range res.Findings {
-			if f.Diag.Pos == out[i].Pos && strings.HasSuffix(out[i].Msg, f.Diag.Msg) {
-				out[i].Msg += " (schedule: " + FormatSchedule(f.Schedule) + ")"
-				break
+	return "sometimes"
+}
+
+// Describe prints the expect line as written, with its quantifier.
+func Describe(e *lang.ExpectDecl) string {
+	what := "expect " + e.Kind
+	if e.Text != "" {
+		what += fmt.Sprintf(" %q", e.Text)
+	}
+	if e.AtLine > 0 {
+		what += fmt.Sprintf(" at %d", e.AtLine)
+	}
+	return what + " " + quantOf(e)
+}
+
+// Verdicts evaluates each expect line over the outcomes of a search.
+func Verdicts(p *Program, res *ExploreResult) []Verdict { return verdicts(p, res, true) }
+
+func verdicts(p *Program, res *ExploreResult, explored bool) []Verdict {
+	byKey := map[string]*rt.Diagnostic{}
+	for _, f := range res.Findings {
+		byKey[f.Key] = f.Diag
+	}
+	var out []Verdict
+	for _, e := range p.expects {
+		v := Verdict{Expect: e, Total: res.Executions}
+		for _, o := range res.Outcomes {
+			hit := false
+			if e.Kind == "ok" {
+				hit = len(o.Keys) == 0
+			} else {
+				for _, k := range o.Keys {
+					if d := byKey[k]; d != nil && matches(e, d) {
+						hit = true
+						break
+					}
+				}
+			}
+			if hit {
+				v.Matched += o.Count
 			}
 		}
-	}
-	if !res.Complete {
-		out = append(out, Mismatch{lang.Pos{Filename: p.File.Name}, fmt.Sprintf("exploration budget exhausted after %d runs: not every interleaving was tried", res.Runs)})
+		switch {
+		case v.Matched == 0:
+			v.Verdict = "Never"
+		case v.Matched == v.Total:
+			v.Verdict = "Always"
+		default:
+			v.Verdict = "Sometimes"
+		}
+		switch quantOf(e) {
+		case "always":
+			v.Holds = v.Total > 0 && v.Matched == v.Total
+		case "sometimes":
+			// One run cannot refute "in some interleaving": a line that
+			// says sometimes holds there either way; without a
+			// quantifier, it must be found (the single-run meaning).
+			v.Holds = v.Matched > 0 || !explored && e.Quant == "sometimes"
+		case "never":
+			v.Holds = v.Matched == 0
+		}
+		out = append(out, v)
 	}
 	return out
 }
 
-func checkDiagnostics(p *Program, diags []*rt.Diagnostic) []Mismatch {
-	res := struct{ Diagnostics []*rt.Diagnostic }{diags}
+func check(p *Program, res *ExploreResult, explored bool) []Mismatch {
 	var out []Mismatch
-	used := make([]bool, len(res.Diagnostics))
-	for _, e := range p.expects {
-		if e.Kind == "ok" {
+	where := "in the run"
+	if explored {
+		where = "over the explored interleavings"
+	}
+	for _, v := range verdicts(p, res, explored) {
+		if v.Holds {
 			continue
 		}
-		found := false
-		for i, d := range res.Diagnostics {
-			if matches(e, d) {
-				found, used[i] = true, true
+		msg := fmt.Sprintf("%s does not hold %s: %s (%d of %d executions)", Describe(v.Expect), where, v.Verdict, v.Matched, v.Total)
+		if !explored {
+			msg = fmt.Sprintf("%s does not hold in the run", Describe(v.Expect))
+			if v.Expect.Kind != "ok" && quantOf(v.Expect) != "never" {
+				msg = "expected " + strings.TrimPrefix(Describe(v.Expect), "expect ") + ", but the run reported no such thing"
 			}
 		}
-		if !found {
-			what := e.Kind
-			if e.Text != "" {
-				what += fmt.Sprintf(" %q", e.Text)
-			}
-			if e.AtLine > 0 {
-				what += fmt.Sprintf(" at line %d", e.AtLine)
-			}
-			out = append(out, Mismatch{e.Pos, "expected " + what + ", but the run reported no such thing"})
+		if ex := example(p, res, v.Expect); ex != "" && quantOf(v.Expect) != "sometimes" {
+			msg += " (" + ex + ")"
 		}
+		out = append(out, Mismatch{v.Expect.Pos, msg})
 	}
-	for i, d := range res.Diagnostics {
-		if !used[i] {
-			msg := "unexpected " + d.Kind.String() + ": " + d.Rule + ": " + d.Msg
-			out = append(out, Mismatch{d.Pos, msg})
+	for _, f := range res.Findings {
+		allowed := false
+		for _, e := range p.expects {
+			// A finding a never line matches is reported by that line.
+			if e.Kind != "ok" && matches(e, f.Diag) {
+				allowed = true
+			}
 		}
+		if allowed {
+			continue
+		}
+		msg := "unexpected " + f.Diag.Kind.String() + ": " + f.Diag.Rule + ": " + f.Diag.Msg
+		if explored {
+			msg += fmt.Sprintf(" (in %d of %d executions; schedule: %s)", f.Count, res.Executions, FormatSchedule(f.Schedule))
+		}
+		out = append(out, Mismatch{f.Diag.Pos, msg})
+	}
+	if explored && !res.Complete {
+		out = append(out, Mismatch{lang.Pos{Filename: p.File.Name}, IncompleteText(res)})
 	}
 	return out
 }
+
+// example names a finding that breaks an always/never line: for never,
+// the schedule of a finding it matches.
+func example(p *Program, res *ExploreResult, e *lang.ExpectDecl) string {
+	if quantOf(e) != "never" || e.Kind == "ok" {
+		return ""
+	}
+	for _, f := range res.Findings {
+		if matches(e, f.Diag) {
+			return "schedule: " + FormatSchedule(f.Schedule)
+		}
+	}
+	return ""
+}
+
+// IncompleteText says what stopped a search, what it covered and how to
+// go further.
+func IncompleteText(res *ExploreResult) string {
+	raise := map[string]string{
+		"max-states": "raise -max-states",
+		"max-runs":   "raise -max-runs",
+		"timeout":    "raise -timeout",
+		"max-memory": "raise -max-memory",
+	}[res.Stopped]
+	if raise == "" {
+		raise = "split the script"
+	}
+	return fmt.Sprintf("search stopped by its %s budget after %d states, %d executions: not every interleaving was covered, so nothing is proved (%s, or bound the search with -preemptions N)",
+		res.Stopped, res.States, res.Executions, raise)
+}
+
+func sortStrings(xs []string) { sort.Strings(xs) }
 
 func matches(e *lang.ExpectDecl, d *rt.Diagnostic) bool {
 	switch e.Kind {

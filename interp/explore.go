@@ -2,140 +2,841 @@ package interp
 
 import (
 	"fmt"
+	"math/bits"
+	goruntime "runtime"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
 
 	rt "github.com/mmscript/mmscript/runtime"
 )
 
+// Explore is a stateless model checker in the line of CHESS and Nidhugg:
+// it runs the script's threads under every interleaving that matters, each
+// run replayed from the start (runs are deterministic, so a schedule is a
+// path of thread choices), and proves that the findings it reports are
+// all the script can produce.
+//
+// The reduction is source-set DPOR with sleep sets (Abdulla, Aronis,
+// Jonsson, Sagonas: "Optimal dynamic partial order reduction", POPL 2014,
+// Algorithm 1): after each run, every race of the run (two dependent steps
+// of different threads, not ordered through other steps) adds a thread to
+// the backtrack set of the state before the first step, unless an initial
+// of the reversed order is already there or asleep; sleep sets skip an
+// order already covered by an earlier sibling. Dependence comes from the
+// steps' footprints (runtime/footprint.go): locks, lockdep, VMA trees,
+// page tables, pages, TLBs, the allocator, script globals, and the
+// blocked/woken relation (a hand-over writes the woken task). Every
+// Mazurkiewicz trace (every class of interleavings that differ only in
+// the order of independent steps) is explored at least once, and findings
+// are properties of the trace (a violation is decided by what its step
+// reads, a deadlock by the final state), so the findings of the reduced
+// search are those of the exhaustive one. TestReductionIsSound checks this
+// against the naive search on every example and test script.
+//
+// There is no state caching: a state hash is only sound with DPOR when the
+// cached state was explored with a sleep set no larger than the current
+// one and the backtrack points its subtree would have added are replayed
+// (Yang et al., "Efficient stateful dynamic partial order reduction",
+// SPIN 2008); operation continuations (Go closures) would also need to be
+// part of the state. Runs are not restored from snapshots either: each is
+// replayed from the end of the set-up code.
+//
+// Parallel and sharded search split the tree deterministically: the first
+// levels are expanded fully (every enabled thread, with sleep sets), until
+// there are at least splitTasks subtrees; each subtree is then searched
+// with DPOR on its own, its backtracking confined below the split (the
+// levels above branch fully, which is always a valid source set). Workers
+// take subtrees in any order; shard i of N takes every N-th. Results are
+// merged in subtree order, and each finding keeps its shortest schedule
+// (then the least in byte order), so the report is the same for any number
+// of workers or shards.
+
 // ExploreOptions bound an exploration.
 type ExploreOptions struct {
-	// MaxRuns is the budget of runs (0: DefaultMaxRuns).
-	MaxRuns int
-	// Preemptions bounds how often a schedule may switch away from a
-	// thread that could have gone on (-1: unbounded). Most concurrency
-	// bugs need very few.
+	// MaxStates is the budget of states (steps executed beyond replayed
+	// prefixes); 0: DefaultMaxStates.
+	MaxStates int64
+	// MaxRuns is the budget of runs (0: none).
+	MaxRuns int64
+	// Timeout stops the search after this long (0: none).
+	Timeout time.Duration
+	// MaxMemory stops the search when the Go heap exceeds it (0: none).
+	MaxMemory uint64
+	// Bounded turns on the preemption bound: at most Preemptions switches
+	// away from a thread that could have gone on. A bounded search is a
+	// naive depth-first search (partial-order reduction and preemption
+	// bounds do not compose soundly without more machinery); it covers the
+	// bounded space only and says so.
+	Bounded     bool
 	Preemptions int
+	// Naive turns the reduction off: every enabled thread at every state
+	// (the reference for the soundness test).
+	Naive bool
 	// MaxSteps is each run's step limit (0: DefaultMaxSteps).
 	MaxSteps int64
 	// Kernel is the kernel each run models (Options.Kernel).
 	Kernel rt.KernelConfig
+	// Workers is the number of parallel searchers (0: GOMAXPROCS).
+	Workers int
+	// Shard and Shards select every Shards-th subtree starting at Shard
+	// (1-based); Shards 0 means the whole search.
+	Shard, Shards int
+	// Progress, when set, is called about once a second from another
+	// goroutine with the counts so far.
+	Progress func(Progress)
 }
 
-// DefaultMaxRuns is the exploration budget when ExploreOptions.MaxRuns is 0.
-const DefaultMaxRuns = 10_000
+// DefaultMaxStates is the state budget when ExploreOptions.MaxStates is 0.
+const DefaultMaxStates = 20_000_000
 
-// Finding is a diagnostic some interleaving produced, with the schedule of
-// the first run that produced it (replay it with Options.Schedule).
+// Progress is a snapshot of a running search.
+type Progress struct {
+	States, Runs, Executions int64
+	Depth                    int
+	Elapsed                  time.Duration
+	HeapBytes                uint64
+}
+
+// Finding is one distinct finding of the search: a cause (Key), the
+// diagnostic of the shortest schedule that produced it, that schedule,
+// and in how many explored executions it occurs.
 type Finding struct {
+	Key      string
 	Diag     *rt.Diagnostic
 	Schedule []string
+	Count    int64
+}
+
+// Outcome is a set of findings some executions end with (herd7's
+// "states"): the keys of the findings, sorted, and how many explored
+// executions end so. An execution with no finding has no keys.
+type Outcome struct {
+	Keys  []string
+	Count int64
 }
 
 // ExploreResult is what an exploration found.
 type ExploreResult struct {
-	Runs     int
-	Complete bool // every schedule within the preemption bound was run
-	Findings []Finding
+	// Executions are the complete runs explored: with the reduction, one
+	// or more per class of equivalent interleavings, not every
+	// interleaving; runs cut short by a sleep set are not counted.
+	Executions int64
+	Runs       int64 // every run, including the sleep-set-blocked ones
+	States     int64 // steps executed beyond replayed prefixes
+	Complete   bool  // every interleaving (within the bound) is covered
+	// Stopped names the budget that ended an incomplete search:
+	// "max-states", "max-runs", "timeout" or "max-memory".
+	Stopped  string
+	Bounded  bool
+	Bound    int
+	Shard    int
+	Shards   int
+	Findings []Finding // sorted by position, then rule
+	Outcomes []Outcome // sorted by keys
+	Elapsed  time.Duration
 }
 
-// Explore runs p under every schedule within the preemption bound, depth
-// first, and collects the distinct diagnostics. Runs are deterministic, so
-// a schedule is a path of thread choices replayed from the start. Between
-// forced choices a run keeps the current thread going (no preemption) and
-// otherwise takes the first runnable thread in declaration order.
-//
-// There is no partial-order reduction yet: steps that touch disjoint
-// objects are still tried in both orders, so the budget, not the script's
-// independence, bounds large scripts. An exhausted budget is reported as an
-// incomplete result, never as "ok".
+// splitTasks is how many subtrees the first levels are expanded into.
+const splitTasks = 64
+
+// maxSplitDepth bounds that expansion.
+const maxSplitDepth = 10
+
+// Explore searches p's interleavings (see the comment above).
 func Explore(p *Program, o ExploreOptions) *ExploreResult {
-	if o.MaxRuns <= 0 {
-		o.MaxRuns = DefaultMaxRuns
+	if o.MaxStates <= 0 {
+		o.MaxStates = DefaultMaxStates
 	}
-	var (
-		stack  []choicePoint // the choice points of the current path
-		prefix []int         // the choices to replay
-		res    = &ExploreResult{}
-		seen   = map[string]bool{}
-	)
-	for res.Runs < o.MaxRuns {
-		var path []int
-		var sets [][]int
-		opts := Options{MaxSteps: o.MaxSteps, Kernel: o.Kernel}
-		opts.pick = func(turn int, runnable []int) int {
-			choice := runnable[0]
-			switch {
-			case turn < len(prefix):
-				choice = prefix[turn]
-			case turn > 0 && containsInt(runnable, path[turn-1]):
-				choice = path[turn-1] // no preemption
-			}
-			path = append(path, choice)
-			sets = append(sets, append([]int(nil), runnable...))
-			return choice
-		}
-		r := Run(p, opts)
-		res.Runs++
-		for _, d := range r.Diagnostics {
-			key := fmt.Sprintf("%d\x00%s\x00%s\x00%s", d.Kind, d.Pos, d.Rule, d.Msg)
-			if !seen[key] {
-				seen[key] = true
-				res.Findings = append(res.Findings, Finding{Diag: d, Schedule: r.Schedule})
-			}
-		}
-		// Extend the stack with this run's choice points, then backtrack
-		// to the deepest one with an alternative inside the bound.
-		for k := len(stack); k < len(path); k++ {
-			stack = append(stack, choicePoint{runnable: sets[k], tried: map[int]bool{path[k]: true}})
-		}
-		next := -1
-		alt := 0
-		for k := len(stack) - 1; k >= 0 && next < 0; k-- {
-			for _, a := range stack[k].runnable {
-				if stack[k].tried[a] {
-					continue
-				}
-				if o.Preemptions >= 0 && preemptions(path[:k], stack, a, k) > o.Preemptions {
-					stack[k].tried[a] = true
-					continue
-				}
-				next, alt = k, a
-				break
-			}
-		}
-		if next < 0 {
-			res.Complete = true
-			return res
-		}
-		stack[next].tried[alt] = true
-		stack = stack[:next+1]
-		prefix = append(append(prefix[:0], path[:next]...), alt)
+	if o.Workers <= 0 {
+		o.Workers = goruntime.GOMAXPROCS(0)
 	}
+	if o.Shards <= 0 {
+		o.Shard, o.Shards = 1, 1
+	}
+	if len(p.threads) > 64 {
+		// Thread sets are 64-bit masks.
+		return &ExploreResult{Stopped: "too many threads (more than 64)"}
+	}
+	x := &explorer{p: p, o: o, start: time.Now(), findings: map[string]*Finding{}, outcomes: map[string]*Outcome{}}
+	if o.Timeout > 0 {
+		x.deadline = x.start.Add(o.Timeout)
+	}
+	stopProgress := x.watch()
+	tasks := x.split()
+	var mine []task
+	for i, t := range tasks {
+		if i%o.Shards == o.Shard-1 {
+			mine = append(mine, t)
+		}
+	}
+	results := make([]*taskResult, len(mine))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(o.Workers, max(len(mine), 1)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s := x.newSearcher()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(mine) || x.stopped.Load() {
+					return
+				}
+				results[i] = s.search(mine[i])
+			}
+		}()
+	}
+	wg.Wait()
+	stopProgress()
+	for _, r := range results {
+		if r != nil {
+			x.merge(r)
+		}
+	}
+	res := &ExploreResult{
+		Executions: x.executions.Load(), Runs: x.runs.Load(), States: x.states.Load(),
+		Bounded: o.Bounded, Bound: o.Preemptions, Shard: o.Shard, Shards: o.Shards,
+		Elapsed: time.Since(x.start),
+	}
+	if r, _ := x.reason.Load().(string); r != "" {
+		res.Stopped = r
+	} else {
+		res.Complete = true
+	}
+	res.Findings, res.Outcomes = x.sorted()
 	return res
 }
 
-// choicePoint is a turn of the current path: who could run, and which of
-// them have been tried there.
-type choicePoint struct {
-	runnable []int
-	tried    map[int]bool
+// explorer is one search: its budgets and the merged results.
+type explorer struct {
+	p        *Program
+	o        ExploreOptions
+	start    time.Time
+	deadline time.Time
+
+	states, runs, executions atomic.Int64
+	depth                    atomic.Int64
+	stopped                  atomic.Bool
+	reason                   atomic.Value // string
+
+	findings map[string]*Finding
+	outcomes map[string]*Outcome
 }
 
-// preemptions counts the switches away from a runnable thread in the path
-// prefix followed by choice a at turn k.
-func preemptions(prefix []int, stack []choicePoint, a, k int) int {
-	n := 0
-	choice := func(i int) int {
-		if i == k {
-			return a
-		}
-		return prefix[i]
+func (x *explorer) stop(reason string) {
+	if x.stopped.CompareAndSwap(false, true) {
+		x.reason.Store(reason)
 	}
-	for i := 1; i <= k; i++ {
-		prev := choice(i - 1)
-		if choice(i) != prev && containsInt(stack[i].runnable, prev) {
+}
+
+// watch starts the once-a-second watcher: progress, the timeout, and the
+// memory budget. It returns the function that ends it.
+func (x *explorer) watch() func() {
+	if x.o.Progress == nil && x.o.MaxMemory == 0 && x.o.Timeout == 0 {
+		return func() {}
+	}
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		tick := time.NewTicker(200 * time.Millisecond)
+		defer tick.Stop()
+		last := time.Now()
+		for {
+			select {
+			case <-done:
+				return
+			case now := <-tick.C:
+				var ms goruntime.MemStats
+				if x.o.MaxMemory > 0 || now.Sub(last) >= time.Second {
+					goruntime.ReadMemStats(&ms)
+				}
+				if x.o.MaxMemory > 0 && ms.HeapAlloc > x.o.MaxMemory {
+					x.stop("max-memory")
+				}
+				if !x.deadline.IsZero() && now.After(x.deadline) {
+					x.stop("timeout")
+				}
+				if x.o.Progress != nil && now.Sub(last) >= time.Second {
+					last = now
+					x.o.Progress(Progress{States: x.states.Load(), Runs: x.runs.Load(), Executions: x.executions.Load(),
+						Depth: int(x.depth.Load()), Elapsed: now.Sub(x.start), HeapBytes: ms.HeapAlloc})
+				}
+			}
+		}
+	}()
+	return func() { close(done); wg.Wait() }
+}
+
+// A task is a subtree: a schedule prefix, the sleep set at its end, and
+// the preemptions it used.
+type task struct {
+	prefix []int
+	sleep  []sleeper
+	leaf   bool // no thread can go on after the prefix
+}
+
+type sleeper struct {
+	tid int
+	acc []rt.Access
+}
+
+// node is a state of the current path and the step taken from it.
+type node struct {
+	enabled   uint64
+	tid       int
+	acc       []rt.Access // the footprint of the step taken
+	backtrack uint64      // threads to explore from here (includes done)
+	done      uint64
+	doneAcc   []sleeper // the steps explored from here, for the sleep sets
+	sleep     []sleeper // asleep here
+	sleepMask uint64
+	preempt   int // preemptions on the path up to and including this step
+	vc        []int32
+	local     int32 // 1-based index of the step in its thread
+	ndiag     int   // diagnostics reported once the step ran
+}
+
+// searcher runs one worker's subtrees, reusing its buffers.
+type searcher struct {
+	x      *explorer
+	fp     *rt.Footprint
+	stack  []node
+	nthr   int
+	result *taskResult
+	ndiag  []int
+}
+
+// taskResult is what one subtree found.
+type taskResult struct {
+	findings map[string]*Finding
+	outcomes map[string]*Outcome
+}
+
+func (x *explorer) newSearcher() *searcher {
+	return &searcher{x: x, fp: rt.NewFootprint(), nthr: len(x.p.threads)}
+}
+
+// runOnce runs the program along the current stack: turns below replay
+// follow the stack, the turn at replay takes stack[replay].tid when the
+// stack is that deep, later turns extend the stack with choose. It
+// returns the run's result.
+func (s *searcher) runOnce(replay int, choose func(turn int, enabled uint64) int, stopAt int) *Result {
+	x := s.x
+	opts := Options{MaxSteps: x.o.MaxSteps, Kernel: x.o.Kernel, fp: s.fp}
+	opts.pick = func(turn int, runnable []int) int {
+		var en uint64
+		for _, r := range runnable {
+			en |= 1 << r
+		}
+		if turn < len(s.stack) && turn <= replay {
+			return s.stack[turn].tid
+		}
+		if stopAt >= 0 && turn >= stopAt || x.stopped.Load() {
+			return -1
+		}
+		return choose(turn, en)
+	}
+	opts.after = func(turn, tid, ndiag int) {
+		n := &s.stack[turn]
+		n.acc = append(n.acc[:0:0], s.fp.Acc...)
+		n.ndiag = ndiag
+		if turn >= replay {
+			if x.states.Add(1) >= x.o.MaxStates {
+				x.stop("max-states")
+			}
+		}
+	}
+	return Run(x.p, opts)
+}
+
+// newNode pushes the state reached at turn with enabled threads, its
+// sleep set computed from the parent's step, and returns it.
+func (s *searcher) newNode(turn int, en uint64, rootSleep []sleeper, rootTurn int) *node {
+	var sl []sleeper
+	if !s.x.o.Naive && !s.x.o.Bounded {
+		if turn == rootTurn {
+			sl = rootSleep
+		} else if turn > rootTurn {
+			par := &s.stack[turn-1]
+			for _, c := range par.sleep {
+				if c.tid != par.tid && !rt.Dependent(c.acc, par.acc) {
+					sl = append(sl, c)
+				}
+			}
+			for _, c := range par.doneAcc {
+				if c.tid != par.tid && !rt.Dependent(c.acc, par.acc) {
+					sl = append(sl, c)
+				}
+			}
+		}
+	}
+	var mask uint64
+	for _, c := range sl {
+		mask |= 1 << c.tid
+	}
+	s.stack = append(s.stack, node{enabled: en, sleep: sl, sleepMask: mask, tid: -1})
+	return &s.stack[turn]
+}
+
+// pickNew chooses the step from a new node: the previous thread if it may
+// go on (no preemption), else the first enabled thread that is awake.
+func (s *searcher) pickNew(n *node, turn int) int {
+	avail := n.enabled &^ n.sleepMask
+	if avail == 0 {
+		return -1
+	}
+	if turn > 0 {
+		if prev := s.stack[turn-1].tid; avail&(1<<prev) != 0 {
+			return prev
+		}
+	}
+	return bits.TrailingZeros64(avail)
+}
+
+func (s *searcher) preemptions(turn, tid int, en uint64) int {
+	if turn == 0 {
+		return 0
+	}
+	par := &s.stack[turn-1]
+	n := par.preempt
+	if tid != par.tid && en&(1<<par.tid) != 0 {
+		n++
+	}
+	return n
+}
+
+// search explores one subtree.
+func (s *searcher) search(t task) *taskResult {
+	x := s.x
+	s.result = newTaskResult()
+	s.stack = s.stack[:0]
+	root := len(t.prefix)
+	choose := func(turn int, en uint64) int {
+		if turn < root {
+			tid := t.prefix[turn]
+			n := s.newNode(turn, en, nil, root)
+			n.tid, n.done, n.backtrack = tid, ^uint64(0), ^uint64(0) // frozen
+			n.preempt = s.preemptions(turn, tid, en)
+			return tid
+		}
+		n := s.newNode(turn, en, t.sleep, root)
+		tid := s.pickNew(n, turn)
+		if tid < 0 {
+			s.stack = s.stack[:turn]
+			return -1
+		}
+		n.tid = tid
+		n.done = 1 << tid
+		n.preempt = s.preemptions(turn, tid, en)
+		if x.o.Naive || x.o.Bounded {
+			n.backtrack = en
+		} else {
+			n.backtrack = 1 << tid
+		}
+		return tid
+	}
+	replay := -1
+	for {
+		from := max(replay, 0)
+		r := s.runOnce(replay, choose, -1)
+		x.runs.Add(1)
+		if x.o.MaxRuns > 0 && x.runs.Load() >= x.o.MaxRuns {
+			x.stop("max-runs")
+		}
+		if d := int64(len(s.stack)); d > x.depth.Load() {
+			x.depth.Store(d)
+		}
+		s.record(r)
+		if !x.o.Naive && !x.o.Bounded {
+			s.analyze(max(from, root), root)
+		}
+		if x.stopped.Load() {
+			return s.result
+		}
+		// Backtrack to the deepest state with a thread left to explore.
+		k, q := -1, -1
+		for i := len(s.stack) - 1; i >= root && k < 0; i-- {
+			n := &s.stack[i]
+			for cand := n.backtrack &^ n.done; cand != 0; cand &= cand - 1 {
+				c := bits.TrailingZeros64(cand)
+				n.done |= 1 << c
+				if n.sleepMask&(1<<c) != 0 || n.enabled&(1<<c) == 0 {
+					continue
+				}
+				if x.o.Bounded && s.preemptions(i, c, n.enabled) > x.o.Preemptions {
+					continue
+				}
+				k, q = i, c
+				break
+			}
+		}
+		if k < 0 {
+			return s.result
+		}
+		n := &s.stack[k]
+		n.doneAcc = append(n.doneAcc, sleeper{n.tid, n.acc})
+		n.acc = nil
+		n.tid = q
+		n.preempt = s.preemptions(k, q, n.enabled)
+		s.stack = s.stack[:k+1]
+		replay = k
+	}
+}
+
+// record adds a run's findings and outcome to the subtree's result. A run
+// the sleep set cut short is not an execution.
+func (s *searcher) record(r *Result) {
+	if r.aborted {
+		return
+	}
+	s.x.executions.Add(1)
+	nd := s.ndiag[:0]
+	for i := range s.stack {
+		nd = append(nd, s.stack[i].ndiag)
+	}
+	s.ndiag = nd
+	s.result.add(r, nd)
+}
+
+// add records a complete execution: nd[i] is the number of diagnostics
+// reported once turn i had run.
+func (tr *taskResult) add(r *Result, nd []int) {
+	sched := r.Schedule
+	var keys []string
+	for di, d := range r.Diagnostics {
+		key := FindingKey(d)
+		keys = append(keys, key)
+		// The schedule up to the turn that reported it (a deadlock: all).
+		end := len(sched)
+		if d.Kind != rt.Deadlock {
+			for i := range nd {
+				if i < len(sched) && nd[i] > di {
+					end = i + 1
+					break
+				}
+			}
+		}
+		f := tr.findings[key]
+		if f == nil {
+			f = &Finding{Key: key}
+			tr.findings[key] = f
+		}
+		if f.Diag == nil || shorter(sched[:end], f.Schedule) {
+			f.Diag, f.Schedule = d, append([]string(nil), sched[:end]...)
+		}
+	}
+	sort.Strings(keys)
+	keys = dedupe(keys)
+	for _, k := range keys {
+		tr.findings[k].Count++
+	}
+	ok := strings.Join(keys, "\x00")
+	o := tr.outcomes[ok]
+	if o == nil {
+		o = &Outcome{Keys: keys}
+		tr.outcomes[ok] = o
+	}
+	o.Count++
+}
+
+func newTaskResult() *taskResult {
+	return &taskResult{findings: map[string]*Finding{}, outcomes: map[string]*Outcome{}}
+}
+
+func dedupe(xs []string) []string {
+	out := xs[:0]
+	for i, x := range xs {
+		if i == 0 || x != xs[i-1] {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// shorter orders schedules: fewer turns first, then byte order of the
+// compact form, so that the kept schedule does not depend on the order
+// in which workers found them.
+func shorter(a, b []string) bool {
+	if len(a) != len(b) {
+		return len(a) < len(b)
+	}
+	return FormatSchedule(a) < FormatSchedule(b)
+}
+
+// FindingKey names a finding by its cause, not by the interleaving that
+// reached it: a deadlock by where each thread blocks and where the locks
+// it waits for were taken (its cycle); anything else by its kind, rule,
+// position, related positions and message, with the reporting thread's
+// name masked (one function run by several threads is one cause).
+func FindingKey(d *rt.Diagnostic) string {
+	var rel []string
+	for _, r := range d.Related {
+		rel = append(rel, r.Pos.String())
+	}
+	sort.Strings(rel)
+	rel = dedupe(rel)
+	if d.Kind == rt.Deadlock {
+		return "deadlock " + strings.Join(rel, " ")
+	}
+	k := fmt.Sprintf("%s %s %s", d.Kind, d.Rule, d.Pos)
+	if len(rel) > 0 {
+		k += " [" + strings.Join(rel, " ") + "]"
+	}
+	msg := d.Msg
+	if d.Thread != "" {
+		msg = strings.ReplaceAll(msg, d.Thread, "<thread>")
+	}
+	return k + " " + msg
+}
+
+// analyze finds the races of the current path whose later step is at or
+// after from and adds backtrack points for them (source-DPOR), at states
+// at or after root (the levels above are expanded fully).
+func (s *searcher) analyze(from, root int) {
+	st := s.stack
+	nt := s.nthr
+	// Vector clocks: vc[t] of a step counts the steps of thread t that
+	// happen before or at it.
+	for j := from; j < len(st); j++ {
+		e := &st[j]
+		if e.acc == nil {
+			// The run stopped in this step's state (a budget): no step.
+			s.stack = st[:j]
+			st = s.stack
+			break
+		}
+		if cap(e.vc) < nt {
+			e.vc = make([]int32, nt)
+		}
+		e.vc = e.vc[:nt]
+		clear(e.vc)
+		e.local = 1
+		for i := j - 1; i >= 0; i-- {
+			if st[i].tid == e.tid {
+				copy(e.vc, st[i].vc)
+				e.local = st[i].local + 1
+				break
+			}
+		}
+		for i := 0; i < j; i++ {
+			if st[i].tid != e.tid && rt.Dependent(st[i].acc, e.acc) {
+				for t, c := range st[i].vc {
+					e.vc[t] = max(e.vc[t], c)
+				}
+			}
+		}
+		e.vc[e.tid] = e.local
+	}
+	c := make([]int32, nt)
+	for j := from; j < len(st); j++ {
+		e := &st[j]
+		clear(c)
+		for i := j - 1; i >= 0; i-- {
+			if st[i].tid == e.tid {
+				copy(c, st[i].vc)
+				break
+			}
+		}
+		for i := j - 1; i >= root; i-- {
+			f := &st[i]
+			if f.tid == e.tid || !rt.Dependent(f.acc, e.acc) {
+				continue
+			}
+			if c[f.tid] < f.local {
+				s.race(i, j)
+			}
+			for t, v := range f.vc {
+				c[t] = max(c[t], v)
+			}
+		}
+	}
+}
+
+// race adds a backtrack point at state i for the race of steps i and j:
+// an initial of v (the steps after i that do not depend on it, then j)
+// unless one is already in the backtrack set or asleep there.
+func (s *searcher) race(i, j int) {
+	st := s.stack
+	ei := &st[i]
+	var v []int
+	for k := i + 1; k < j; k++ {
+		if st[k].vc[ei.tid] < ei.local {
+			v = append(v, k)
+		}
+	}
+	v = append(v, j)
+	var initials, seen uint64
+	for a, k := range v {
+		t := st[k].tid
+		if seen&(1<<t) != 0 {
+			continue
+		}
+		seen |= 1 << t
+		first := true
+		for _, b := range v[:a] {
+			if st[k].vc[st[b].tid] >= st[b].local {
+				first = false
+				break
+			}
+		}
+		if first {
+			initials |= 1 << t
+		}
+	}
+	if initials&(ei.backtrack|ei.sleepMask) != 0 {
+		return
+	}
+	q := st[j].tid
+	if initials&(1<<q) == 0 {
+		q = bits.TrailingZeros64(initials)
+	}
+	if ei.enabled&(1<<q) == 0 {
+		ei.backtrack |= ei.enabled // cannot happen with sound footprints; stay safe
+		return
+	}
+	ei.backtrack |= 1 << q
+}
+
+// split expands the first levels fully into at least splitTasks subtrees
+// (fewer when the tree is smaller), in a fixed order.
+func (x *explorer) split() []task {
+	s := x.newSearcher()
+	level := []task{{}}
+	for depth := 0; depth < maxSplitDepth && len(level) < splitTasks; depth++ {
+		var next []task
+		grew := false
+		for _, t := range level {
+			if t.leaf {
+				next = append(next, t)
+				continue
+			}
+			kids, terminal := s.expand(t)
+			if terminal {
+				t.leaf = true
+				next = append(next, t)
+				continue
+			}
+			grew = true
+			next = append(next, kids...)
+		}
+		level = next
+		if !grew || x.stopped.Load() {
+			break
+		}
+	}
+	return level
+}
+
+// expand runs t's prefix and each enabled thread's next step, and returns
+// the children (with their sleep sets), or terminal when no thread can go
+// on after the prefix.
+func (s *searcher) expand(t task) (kids []task, terminal bool) {
+	x := s.x
+	depth := len(t.prefix)
+	var en uint64
+	var accs []sleeper
+	probe := func(q int) ([]rt.Access, bool) {
+		s.stack = s.stack[:0]
+		got := false
+		var acc []rt.Access
+		opts := Options{MaxSteps: x.o.MaxSteps, Kernel: x.o.Kernel, fp: s.fp}
+		opts.pick = func(turn int, runnable []int) int {
+			if turn < depth {
+				return t.prefix[turn]
+			}
+			if turn > depth {
+				return -1
+			}
+			en = 0
+			for _, r := range runnable {
+				en |= 1 << r
+			}
+			if q < 0 {
+				return -1
+			}
+			got = true
+			return q
+		}
+		opts.after = func(turn, tid, _ int) {
+			if turn == depth {
+				acc = append([]rt.Access(nil), s.fp.Acc...)
+			}
+		}
+		Run(x.p, opts)
+		x.runs.Add(1)
+		return acc, got
+	}
+	en = 0
+	if probe(-1); en == 0 {
+		return nil, true
+	}
+	all := en
+	var sleepMask uint64
+	for _, c := range t.sleep {
+		sleepMask |= 1 << c.tid
+	}
+	var prev int = -1
+	if depth > 0 {
+		prev = t.prefix[depth-1]
+	}
+	for cand := all; cand != 0; cand &= cand - 1 {
+		q := bits.TrailingZeros64(cand)
+		if sleepMask&(1<<q) != 0 && !x.o.Naive && !x.o.Bounded {
+			continue
+		}
+		if x.o.Bounded {
+			pre := preemptionsOf(x, t.prefix)
+			if prev >= 0 && q != prev && all&(1<<prev) != 0 {
+				pre++
+			}
+			if pre > x.o.Preemptions {
+				continue
+			}
+		}
+		acc, _ := probe(q)
+		var sl []sleeper
+		if !x.o.Naive && !x.o.Bounded {
+			for _, c := range t.sleep {
+				if !rt.Dependent(c.acc, acc) {
+					sl = append(sl, c)
+				}
+			}
+			for _, c := range accs {
+				if !rt.Dependent(c.acc, acc) {
+					sl = append(sl, c)
+				}
+			}
+		}
+		accs = append(accs, sleeper{q, acc})
+		kids = append(kids, task{prefix: append(append([]int(nil), t.prefix...), q), sleep: sl})
+	}
+	if len(kids) == 0 {
+		// Every enabled thread is asleep: covered elsewhere.
+		return nil, false
+	}
+	return kids, false
+}
+
+// preemptionsOf counts the preemptions of a schedule prefix by replaying
+// it and noting who was enabled at each turn.
+func preemptionsOf(x *explorer, prefix []int) int {
+	n := 0
+	opts := Options{MaxSteps: x.o.MaxSteps, Kernel: x.o.Kernel}
+	opts.pick = func(turn int, runnable []int) int {
+		if turn >= len(prefix) {
+			return -1
+		}
+		if turn > 0 && prefix[turn] != prefix[turn-1] && containsInt(runnable, prefix[turn-1]) {
 			n++
 		}
+		return prefix[turn]
 	}
+	Run(x.p, opts)
 	return n
 }
 
@@ -146,4 +847,60 @@ func containsInt(xs []int, x int) bool {
 		}
 	}
 	return false
+}
+
+// merge adds a subtree's result to the search's.
+func (x *explorer) merge(r *taskResult) {
+	for k, f := range r.findings {
+		g := x.findings[k]
+		if g == nil {
+			c := *f
+			x.findings[k] = &c
+			continue
+		}
+		g.Count += f.Count
+		if shorter(f.Schedule, g.Schedule) {
+			g.Diag, g.Schedule = f.Diag, f.Schedule
+		}
+	}
+	for k, o := range r.outcomes {
+		g := x.outcomes[k]
+		if g == nil {
+			c := *o
+			x.outcomes[k] = &c
+			continue
+		}
+		g.Count += o.Count
+	}
+}
+
+func (x *explorer) sorted() ([]Finding, []Outcome) {
+	return sortFindings(x.findings), sortOutcomes(x.outcomes)
+}
+
+func sortFindings(m map[string]*Finding) []Finding {
+	var fs []Finding
+	for _, f := range m {
+		fs = append(fs, *f)
+	}
+	sort.Slice(fs, func(i, j int) bool {
+		a, b := fs[i].Diag.Pos, fs[j].Diag.Pos
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		if a.Column != b.Column {
+			return a.Column < b.Column
+		}
+		return fs[i].Key < fs[j].Key
+	})
+	return fs
+}
+
+func sortOutcomes(m map[string]*Outcome) []Outcome {
+	var os []Outcome
+	for _, o := range m {
+		os = append(os, *o)
+	}
+	sort.Slice(os, func(i, j int) bool { return strings.Join(os[i].Keys, "\x00") < strings.Join(os[j].Keys, "\x00") })
+	return os
 }

@@ -29,8 +29,15 @@ type Options struct {
 	Kernel rt.KernelConfig
 
 	// pick, when set, chooses each turn's thread (the explorer's hook):
-	// runnable holds thread indices in declaration order.
+	// runnable holds thread indices in declaration order. A negative
+	// choice stops the run there (the explorer's sleep set blocked it).
 	pick func(turn int, runnable []int) int
+	// fp, when set, records each turn's footprint; after is called once
+	// the turn has run, with fp holding what it touched.
+	fp    *rt.Footprint
+	after func(turn, thread, ndiag int)
+	// trace, when set, receives a line per turn (run -trace).
+	Trace io.Writer
 }
 
 // DefaultMaxSteps is the step limit when Options.MaxSteps is 0.
@@ -72,6 +79,7 @@ type Result struct {
 	Steps       int64
 	Schedule    []string // the thread of each turn
 	Deadlock    bool
+	aborted     bool // the explorer stopped the run (sleep-set blocked)
 }
 
 // Machine runs one program once.
@@ -93,13 +101,20 @@ type Machine struct {
 	echo func(rt.Value)
 	// stop, when set and true, stops the run at the next check (every
 	// 1024 statements): a session's Ctrl-C.
-	stop *atomic.Bool
+	stop    *atomic.Bool
+	fp      *rt.Footprint // the explorer's step recorder, or nil
+	aborted bool
+	lastOp  *rt.Op // the operation of the current turn, for -trace
 }
 
 // Run runs a compiled program once and returns what it found.
 func Run(p *Program, opts Options) *Result {
 	m := &Machine{prog: p, opts: opts, k: rt.NewKernel(), globals: make([]rt.Value, len(p.globals))}
 	m.k.Config = opts.Kernel
+	if opts.fp != nil {
+		m.fp = opts.fp
+		m.k.SetFootprint(opts.fp)
+	}
 	m.max = opts.MaxSteps
 	if m.max <= 0 {
 		m.max = DefaultMaxSteps
@@ -130,6 +145,7 @@ func Run(p *Program, opts Options) *Result {
 		m.schedule(res)
 	}
 	res.Diagnostics = m.k.Diagnostics()
+	res.aborted = m.aborted
 	res.Steps = m.steps
 	res.Schedule = m.scheduleNames()
 	return res
@@ -200,7 +216,12 @@ func (m *Machine) schedule(res *Result) {
 			for i, r := range runnable {
 				idx[i] = r.idx
 			}
-			t = m.threads[m.opts.pick(turn, idx)]
+			c := m.opts.pick(turn, idx)
+			if c < 0 {
+				m.aborted = true
+				return
+			}
+			t = m.threads[c]
 		case m.rng != nil:
 			t = runnable[m.rng.IntN(len(runnable))]
 		default:
@@ -215,7 +236,18 @@ func (m *Machine) schedule(res *Result) {
 			}
 		}
 		m.sched.add(int32(t.idx))
-		if !m.turn(t) {
+		if m.fp != nil {
+			m.fp.Reset()
+			m.fp.Add(rt.ATask, uint32(t.Task.ID), true)
+		}
+		more := m.turn(t)
+		if m.opts.after != nil {
+			m.opts.after(turn, t.idx, len(m.k.Diagnostics()))
+		}
+		if m.opts.Trace != nil {
+			m.traceTurn(turn, t)
+		}
+		if !more {
 			return
 		}
 	}
@@ -348,6 +380,10 @@ func (m *Machine) turn(t *Thread) bool {
 			}
 			t.fr = t.fr[:len(t.fr)-1]
 			t.Task.Pos = call.Pos
+			if m.fp != nil {
+				m.k.TouchesOp(call)
+			}
+			m.lastOp = call.Op
 			m.handle(t, call, cont(call))
 			return true
 		}

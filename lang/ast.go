@@ -70,9 +70,12 @@ type FuncDef struct {
 // with expectations is a test suite.
 type ExpectDecl struct {
 	Pos    Pos
-	Kind   string // ok, deadlock, violation, fatal or error
+	Kind   string // ok, deadlock, violation, fatal, error or single_run
 	Text   string // the substring a diagnostic must contain
 	AtLine int    // the line it must be reported at; 0 for any
+	// Quant says in how many interleavings: "always", "sometimes",
+	// "never", or "" (the default: ok means always; a finding, sometimes).
+	Quant string
 }
 
 // Block is `{ stmt* }`.

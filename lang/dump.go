@@ -96,6 +96,9 @@ func dump(b *strings.Builder, n any) {
 			field("Text", strconv.Quote(n.Text))
 		}
 		field("AtLine", n.AtLine)
+		if n.Quant != "" {
+			field("Quant", n.Quant)
+		}
 		b.WriteString(")")
 	case *VarDecl:
 		b.WriteString("(VarDecl")

@@ -109,9 +109,9 @@ var errorTests = []struct{ src, want string }{
 	{`f(for=1)`, `e.mms:1:3: unexpected keyword for, want expression`},
 
 	// Expect lines.
-	{`expect`, `e.mms:1:7: unexpected end of file, want ok, deadlock, violation, fatal or error`},
-	{`expect foo`, `e.mms:1:8: unexpected name foo, want ok, deadlock, violation, fatal or error`},
-	{"expect\nok", `e.mms:1:1: expect needs an outcome: ok, deadlock, violation, fatal or error`},
+	{`expect`, `e.mms:1:7: unexpected end of file, want ok, deadlock, violation, fatal, error or single_run`},
+	{`expect foo`, `e.mms:1:8: unexpected name foo, want ok, deadlock, violation, fatal, error or single_run`},
+	{"expect\nok", `e.mms:1:1: expect needs an outcome: ok, deadlock, violation, fatal, error or single_run`},
 	{`expect violation`, `e.mms:1:1: expect violation needs a quoted message substring`},
 	{`expect fatal`, `e.mms:1:1: expect fatal needs a quoted message substring`},
 	{`expect error at 3`, `e.mms:1:1: expect error needs a quoted message substring`},

@@ -56,7 +56,7 @@ var parseExprTokens = func(g *grammar, lex *lexer.PeekingLexer) (Expr, error) {
 }
 
 // expectKinds are the outcomes an ExpectDecl can state.
-var expectKinds = []string{"ok", "deadlock", "violation", "fatal", "error"}
+var expectKinds = []string{"ok", "deadlock", "violation", "fatal", "error", "single_run"}
 
 // Parse implements participle.Parseable, so that the line number after
 // "at" is an integer literal like any other. The message and "at" must be
@@ -97,8 +97,15 @@ func (d *ExpectDecl) Parse(lex *lexer.PeekingLexer) error {
 		}
 		d.AtLine = int(v)
 	}
+	if q := lex.Peek(); q.Type == tokIdent && contains(expectQuants, q.Value) && q.Pos.Line == t.Pos.Line {
+		lex.Next()
+		d.Quant = q.Value
+	}
 	return nil
 }
+
+// expectQuants say over how many interleavings an ExpectDecl holds.
+var expectQuants = []string{"always", "sometimes", "never"}
 
 func contains(list []string, s string) bool {
 	for _, x := range list {

@@ -74,7 +74,7 @@ ReturnStmt = "return" Expr? .
 VarDecl = <ident> <ident> ("=" Expr)? .
 AssignStmt = <ident> "=" Expr .
 ExprStmt = Expr .
-ExpectDecl = "expect" ("ok" | "deadlock" | "violation" | "fatal" | "error") <string>? ("at" <int>)? .
+ExpectDecl = "expect" ("ok" | "deadlock" | "violation" | "fatal" | "error" | "single_run") <string>? ("at" <int>)? ("always" | "sometimes" | "never")? .
 Expr = Unary (BinOp Unary)* .
 BinOp = "||" | "or" | "&&" | "and" | "==" | "!=" | "<" | "<=" | ">" | ">=" | "+" | "-" | "|" | "^" | "*" | "/" | "%" | "<<" | ">>" | "&" .
 Unary = ("-" | "!" | "not") Unary | Postfix .

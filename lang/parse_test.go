@@ -141,6 +141,11 @@ var parseTests = []struct{ src, want string }{
 	{`expect violation "s" at 12`, `(ExpectDecl Kind=violation Text="s" AtLine=12)`},
 	{`expect violation "s" at 0x10`, `(ExpectDecl Kind=violation Text="s" AtLine=16)`},
 	{`expect fatal "boom"`, `(ExpectDecl Kind=fatal Text="boom")`},
+	{`expect deadlock sometimes`, `(ExpectDecl Kind=deadlock Quant=sometimes)`},
+	{`expect ok always`, `(ExpectDecl Kind=ok Quant=always)`},
+	{`expect violation "s" at 3 never`, `(ExpectDecl Kind=violation Text="s" AtLine=3 Quant=never)`},
+	{"expect deadlock\nnever = 3", `(ExpectDecl Kind=deadlock) (AssignStmt Name=never Value=(IntLit 3))`},
+	{`expect single_run`, `(ExpectDecl Kind=single_run)`},
 	{`expect error "undefined: x"`, `(ExpectDecl Kind=error Text="undefined: x")`},
 	{"expect ok\nat = 3", `(ExpectDecl Kind=ok) (AssignStmt Name=at Value=(IntLit 3))`},
 

@@ -24,8 +24,9 @@ type Kernel struct {
 	seen    map[diagKey]bool
 	folios  map[*mmcore.Page]*Lock
 	rcuLock *Lock
-	clock   uint64   // counts lock acquisitions and waits, to order them in reports
-	rcu     rcuState // grace periods and RCU-deferred frees
+	clock   uint64     // counts lock acquisitions and waits, to order them in reports
+	rcu     rcuState   // grace periods and RCU-deferred frees
+	fp      *Footprint // the explorer's step recorder, nil otherwise
 }
 
 type diagKey struct {
@@ -202,7 +203,13 @@ func (k *Kernel) vmaState(v *mmcore.VMA) *VMAState {
 }
 
 // writeLocked reports whether v is write-locked.
-func (k *Kernel) writeLocked(v *mmcore.VMA) bool { return k.vmaState(v).Lock.writer != nil }
+func (k *Kernel) writeLocked(v *mmcore.VMA) bool {
+	l := k.vmaState(v).Lock
+	if k.fp != nil {
+		k.fp.Object(ALock, l, false)
+	}
+	return l.writer != nil
+}
 
 // VMAName is how diagnostics name a VMA.
 func VMAName(v *mmcore.VMA) string {

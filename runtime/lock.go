@@ -146,6 +146,7 @@ func (l *Lock) readHeldBy(t *Task) bool {
 
 // heldBy reports how t holds l: 0 (not), Read or Write.
 func (l *Lock) heldBy(t *Task) Mode {
+	t.fpLock(l, false)
 	if l.writer == t {
 		return Write
 	}
@@ -161,7 +162,8 @@ func (l *Lock) heldBy(t *Task) Mode {
 // recursive read deadlock behind a waiting writer: the kernel queues such a
 // reader too (rwsem_down_read_slowpath() when the lock is reader-owned
 // with other readers and a writer waits).
-func (l *Lock) canGrant(mode Mode) bool {
+func (l *Lock) canGrant(t *Task, mode Mode) bool {
+	t.fpLock(l, false)
 	if len(l.waiters) > 0 {
 		return false
 	}
@@ -179,6 +181,8 @@ func (l *Lock) compatible(mode Mode) bool {
 }
 
 func (l *Lock) grant(t *Task, mode Mode) {
+	// A read grant with nobody queued commutes with other such grants.
+	t.fpLock(l, mode == Write || len(l.waiters) > 0)
 	if mode == Write {
 		l.writer = t
 	} else {
@@ -193,6 +197,7 @@ func (l *Lock) release(t *Task, mode Mode) bool {
 		if l.writer != t {
 			return false
 		}
+		t.fpLock(l, true)
 		l.writer = nil
 	} else {
 		i := -1
@@ -205,6 +210,8 @@ func (l *Lock) release(t *Task, mode Mode) bool {
 		if i < 0 {
 			return false
 		}
+		// A read release that wakes nobody commutes with read grants.
+		t.fpLock(l, len(l.waiters) > 0)
 		l.readers = append(l.readers[:i], l.readers[i+1:]...)
 	}
 	l.wake()

@@ -27,6 +27,10 @@ type Op struct {
 	API    *API // its rule-book entry
 	Doc    string
 	Fn     func(c *Call) Result
+	// Touches declares what a step of the operation reads and writes
+	// besides locks, for the explorer's partial-order reduction
+	// (footprint.go); defOp fills it from opFootprints when unset.
+	Touches func(c *Call, f *Footprint)
 }
 
 // Status says how an operation step ended.
@@ -143,6 +147,9 @@ var ops = map[string]*Op{}
 func defOp(o *Op) *Op {
 	if _, dup := ops[o.Name]; dup {
 		panic("runtime: duplicate op " + o.Name) // a programming error, caught by every test run
+	}
+	if o.Touches == nil {
+		o.Touches = opFootprints[o.Name]
 	}
 	// Every call records itself as the task's current operation, for
 	// the call path of reports.

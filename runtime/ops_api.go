@@ -118,7 +118,7 @@ func init() {
 		c.T.MightSleep(c.Op.Name)
 		if v.Flags&mmcore.VM_MIXEDMAP == 0 {
 			m := mmOf(v.MM())
-			if m.MmapLock.canGrant(Read) {
+			if m.MmapLock.canGrant(c.T, Read) {
 				// mmap_read_trylock() would succeed: BUG.
 				c.K.violate(c.T, ruleInsertBUG, fmt.Sprintf("%s on %s without VM_MIXEDMAP needs %s held for write", c.Op.Name, VMAName(v), m.MmapLock.Name))
 				return ok

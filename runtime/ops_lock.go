@@ -177,7 +177,7 @@ func init() {
 			// 1, so a read lock on a VMA the caller itself write-locked
 			// succeeds. Another task cannot hold or wait for the VMA
 			// write lock while the caller holds the mmap lock.
-			if l.writer != c.T && !l.canGrant(Read) {
+			if l.writer != c.T && !l.canGrant(c.T, Read) {
 				return done(Bool(false))
 			}
 			// vma_start_read_locked_nested() bumps vm_refcnt and tells

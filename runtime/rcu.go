@@ -51,6 +51,7 @@ type gracePeriod struct {
 // startGP begins a grace period for the sections open now. It returns nil
 // when there are none: the grace period is already over.
 func (k *Kernel) startGP(irq bool, done func()) *gracePeriod {
+	k.fpRCUWrite()
 	gp := &gracePeriod{irq: irq, readers: map[*Task]uint64{}, done: done}
 	for _, t := range k.Tasks {
 		switch {
@@ -215,6 +216,7 @@ func (t *Task) irqEnable() bool {
 			t.holds = append(t.holds[:i], t.holds[i+1:]...)
 			t.irqs--
 			if t.irqs == 0 {
+				t.fpRCUSection(true)
 				t.irqSection = 0
 				t.k.gpReaderDone(t, true)
 			}

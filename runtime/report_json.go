@@ -52,11 +52,15 @@ type RunStats struct {
 
 // ExploreStats describes an exploration and its run budget.
 type ExploreStats struct {
-	Runs        int64 `json:"runs"`        // runs made
-	MaxRuns     int64 `json:"max_runs"`    // the run budget
-	Preemptions int   `json:"preemptions"` // the preemption bound; -1: none
-	Complete    bool  `json:"complete"`    // every schedule within the bound was tried
-	Exhausted   bool  `json:"budget_exhausted"`
+	Runs        int64  `json:"runs"`        // runs made
+	MaxRuns     int64  `json:"max_runs"`    // the run budget; 0: none
+	Preemptions int    `json:"preemptions"` // the preemption bound; -1: none
+	Complete    bool   `json:"complete"`    // every schedule within the bound was tried
+	Exhausted   bool   `json:"budget_exhausted"`
+	Executions  int64  `json:"executions"`        // complete executions explored
+	States      int64  `json:"states"`            // steps executed beyond replayed prefixes
+	MaxStates   int64  `json:"max_states"`        // the state budget
+	Stopped     string `json:"stopped,omitempty"` // the budget that stopped the search
 }
 
 // Mismatch is one way a script differs from its expectations.

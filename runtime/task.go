@@ -71,6 +71,9 @@ func (t *Task) Atomic() bool { return t.spins > 0 || t.rcu > 0 || t.irqs > 0 }
 // periods.
 func (t *Task) readerChange() {
 	in := t.spins > 0 || t.rcu > 0 || t.irqs > 0
+	if in != (t.rcuSection != 0) {
+		t.fpRCUSection(!in)
+	}
 	switch {
 	case in && t.rcuSection == 0:
 		t.k.rcu.epoch++
@@ -102,6 +105,7 @@ func (t *Task) holdsClass(c Class) *Hold {
 }
 
 func (t *Task) push(l *Lock, mode Mode, try bool) {
+	t.fpTask()
 	t.k.clock++
 	t.holds = append(t.holds, Hold{Lock: l, Mode: mode, Pos: t.Pos, Try: try, seq: t.k.clock})
 	if l.Kind == Spin {
@@ -111,6 +115,7 @@ func (t *Task) push(l *Lock, mode Mode, try bool) {
 }
 
 func (t *Task) pop(i int) {
+	t.fpTask()
 	spin := t.holds[i].Lock.Kind == Spin
 	t.holds = append(t.holds[:i], t.holds[i+1:]...)
 	if spin {
@@ -139,11 +144,12 @@ func (t *Task) granted(l *Lock) {
 // the lock over.
 func (t *Task) Acquire(l *Lock, mode Mode) bool {
 	t.checkAcquire(l, mode)
-	if l.canGrant(mode) {
+	if l.canGrant(t, mode) {
 		l.grant(t, mode)
 		t.push(l, mode, false)
 		return true
 	}
+	t.fpLock(l, true) // queued
 	l.waiters = append(l.waiters, waiter{t, mode})
 	t.waitLock, t.waitMode, t.waitPos = l, mode, t.Pos
 	t.k.clock++
@@ -155,7 +161,7 @@ func (t *Task) Acquire(l *Lock, mode Mode) bool {
 // conflicting holder), like down_read_trylock/spin_trylock. Lockdep records
 // no dependency into a trylock, since it cannot deadlock.
 func (t *Task) TryAcquire(l *Lock, mode Mode) bool {
-	if !l.canGrant(mode) {
+	if !l.canGrant(t, mode) {
 		return false
 	}
 	l.grant(t, mode)
@@ -187,6 +193,7 @@ func (t *Task) Downgrade(l *Lock) bool {
 	for j := len(t.holds) - 1; j >= 0; j-- {
 		if t.holds[j].Lock == l && t.holds[j].Mode == Write {
 			t.holds[j].Mode = Read
+			t.fpLock(l, true)
 			l.writer = nil
 			l.readers = append(l.readers, t)
 			l.wake()
@@ -208,6 +215,7 @@ func (t *Task) checkAcquire(l *Lock, mode Mode) {
 				Related{h.Pos, "VMA read lock taken here"})
 		}
 	}
+	t.fpLockdep(false)
 	if l.Class == ClassRCU || l.Class == ClassFolioLock {
 		// Folio locks have no lockdep map: a recursive folio_lock is a
 		// silent self-deadlock, which the scheduler reports as such.
@@ -254,6 +262,7 @@ func (t *Task) checkAcquire(l *Lock, mode Mode) {
 			continue
 		}
 		if !k.dep.known(a, l.Class) {
+			t.fpLockdep(true) // a new edge
 			k.dep.add(a, l.Class, edgeOrigin{pos: t.Pos, thread: t.Name, path: t.callPath(true)})
 		}
 	}

@@ -2,8 +2,10 @@
 // Linux mm locking rules, checked over a simulated MMU.
 //
 //	mmscript run [-seed N] [-schedule S] [-json] [-max-steps N] FILE
-//	mmscript explore [-max-runs N] [-preemptions K] [-json] FILE
-//	mmscript test [-json] [-explore [-preemptions K] [-max-runs N]] DIR|FILE...
+//	mmscript run [-trace] ...
+//	mmscript explore [-max-states N] [-timeout D] [-preemptions K] [-max-memory M] [-shard i/N] [-json] [-pct -runs N -depth d] FILE
+//	mmscript merge SHARD.json...
+//	mmscript test [-json] [-single] [-max-states N] [-timeout D] DIR|FILE...
 //	mmscript check [-json] FILE|DIR...
 //	mmscript explain NAME
 //	mmscript rules [-rst | -md | -json] [-examples DIR]
@@ -21,15 +23,19 @@ func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
 const usage = `usage: mmscript <command> [arguments]
 
 commands:
-  run [-seed N] [-schedule S] [-json] [-max-steps N] FILE
+  run [-seed N] [-schedule S] [-trace] [-json] [-max-steps N] FILE
                  run a script and print what it breaks (exit 0 ok, 1 findings, 2 bad input)
-  explore [-max-runs N] [-preemptions K] [-json] FILE
-                 run a script under every interleaving within the preemption bound and
-                 print every distinct finding with a schedule that replays it
-                 (exit 0 none, 1 findings, 2 bad input, 3 budget exhausted with no findings)
-  test [-json] [-explore [-preemptions K] [-max-runs N]] DIR|FILE...
-                 run scripts and check their expect lines; prints "N passed, N failed";
-                 with -explore, over every interleaving within the bound
+  explore [-max-states N] [-max-runs N] [-timeout D] [-max-memory M] [-preemptions K]
+          [-workers N] [-shard i/N] [-json] [-pct -runs N -depth d -seed S] FILE
+                 search every interleaving (partial-order reduced) and print each
+                 distinct finding once, with how often it occurs, its shortest
+                 schedule, and a verdict per expect line
+                 (exit 0 none, 1 findings, 2 bad input, 3 a budget stopped the search)
+  merge [-json] SHARD.json...
+                 combine the results of explore -shard i/N (JSON)
+  test [-json] [-single] [-max-states N] [-timeout D] DIR|FILE...
+                 check scripts' expect lines over every interleaving (each script's
+                 default run with -single or expect single_run); prints "N passed, N failed"
   check [-json] FILE|DIR...  parse and compile only
   explain NAME   the rule-book entry of a kernel operation
   rules [-rst | -md | -json] [-examples DIR]
@@ -50,6 +56,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return cmdTest(args[1:], stdout, stderr)
 	case "explore":
 		return cmdExplore(args[1:], stdout, stderr)
+	case "merge":
+		return cmdMerge(args[1:], stdout, stderr)
 	case "check":
 		return cmdCheck(args[1:], stdout, stderr)
 	case "explain":

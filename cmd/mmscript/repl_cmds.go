@@ -155,7 +155,7 @@ func (r *repl) explore(args []string) {
 	if n := len(r.s.Main().Task.Holds()); n > 0 {
 		fmt.Fprintf(r.out, "note: %s holds %s; the session explored as a script ends its top-level code holding them (held at exit; threads that need them wait forever)\n", r.s.Main().Name, plural(n, "lock"))
 	}
-	res, err := r.s.Explore(interp.ExploreOptions{Preemptions: k})
+	res, err := r.s.Explore(interp.ExploreOptions{Bounded: k >= 0, Preemptions: k})
 	if err != nil {
 		fmt.Fprintln(r.out, "error:", err)
 		return
@@ -168,11 +168,14 @@ func (r *repl) explore(args []string) {
 		r.syncSource("")
 		r.pr.Print(&d)
 	}
-	status := "all within " + boundText(k)
-	if !res.Complete {
-		status = "the run budget ran out before every one within " + boundText(k) + " was tried"
+	status := "every interleaving"
+	if k >= 0 {
+		status = fmt.Sprintf("every interleaving within %d preemptions", k)
 	}
-	fmt.Fprintf(r.out, "explored %s (%s): %s\n", plural(res.Runs, "schedule"), status, plural(len(res.Findings), "finding"))
+	if !res.Complete {
+		status = interp.IncompleteText(res)
+	}
+	fmt.Fprintf(r.out, "explored %s (%s): %s\n", plural(int(res.Executions), "execution"), status, plural(len(res.Findings), "finding"))
 }
 
 func (r *repl) pt(args []string) {

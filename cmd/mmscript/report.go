@@ -47,17 +47,29 @@ func runReport(file string, prog *interp.Program, opts interp.Options, res *inte
 }
 
 // exploreReport is the report of an exploration: its distinct findings,
-// each with a schedule that replays it, and the run budget's state.
-func exploreReport(file string, ds []*rt.Diagnostic, runs, maxRuns int64, preemptions int, complete bool) *rt.ScriptReport {
-	if maxRuns <= 0 {
-		maxRuns = interp.DefaultMaxRuns
+// each with its shortest schedule, and the search's budgets.
+func exploreReport(file string, res *interp.ExploreResult, o interp.ExploreOptions) *rt.ScriptReport {
+	ds := make([]*rt.Diagnostic, len(res.Findings))
+	for i, f := range res.Findings {
+		d := *f.Diag
+		d.Schedule = interp.FormatSchedule(f.Schedule)
+		ds[i] = &d
+	}
+	maxStates := o.MaxStates
+	if maxStates <= 0 {
+		maxStates = interp.DefaultMaxStates
+	}
+	bound := -1
+	if res.Bounded {
+		bound = res.Bound
 	}
 	r := &rt.ScriptReport{File: file, Status: "ok", Diagnostics: ds,
-		Explore: &rt.ExploreStats{Runs: runs, MaxRuns: maxRuns, Preemptions: preemptions, Complete: complete, Exhausted: !complete}}
+		Explore: &rt.ExploreStats{Runs: res.Runs, MaxRuns: o.MaxRuns, Preemptions: bound, Complete: res.Complete,
+			Exhausted: !res.Complete, Executions: res.Executions, States: res.States, MaxStates: maxStates, Stopped: res.Stopped}}
 	switch {
 	case len(ds) > 0:
 		r.Status = "findings"
-	case !complete:
+	case !res.Complete:
 		r.Status = "incomplete"
 	}
 	return r

@@ -18,6 +18,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	asJSON := fl.Bool("json", false, "print one JSON document (docs/mmscript.schema.json) on stdout; print() output goes into it")
 	maxSteps := fl.Int64("max-steps", 0, "step limit (0: default)")
 	kernel := kernelFlags(fl)
+	trace := fl.Bool("trace", false, "print each turn: thread, line, operation, locks held after it")
 	if err := fl.Parse(args); err != nil {
 		return 2
 	}
@@ -45,6 +46,9 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	var output bytes.Buffer
 	if *asJSON {
 		opts.Output = &output
+	}
+	if *trace && !*asJSON {
+		opts.Trace = stdout
 	}
 	if *schedule != "" {
 		s, err := interp.ParseSchedule(*schedule)

@@ -4,17 +4,23 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/mmscript/mmscript/interp"
 	rt "github.com/mmscript/mmscript/runtime"
 )
 
+// DefaultTestMaxStates is test's state budget per script: enough for every
+// example's full search, small enough to keep the suite quick. A script
+// that needs more fails with a message naming the budget.
+const DefaultTestMaxStates = 2_000_000
+
 func cmdTest(args []string, stdout, stderr io.Writer) int {
 	fl := flag.NewFlagSet("test", flag.ContinueOnError)
 	fl.SetOutput(stderr)
-	explore := fl.Bool("explore", false, "check expectations over every interleaving within -preemptions")
-	preempt := fl.Int("preemptions", 2, "preemption bound with -explore (-1: unbounded)")
-	maxRuns := fl.Int("max-runs", interp.DefaultMaxRuns, "run budget per script with -explore")
+	single := fl.Bool("single", false, "check each script on its default run only, not over its interleavings")
+	ef := addExploreFlags(fl, DefaultTestMaxStates, 60*time.Second)
+	fl.Bool("explore", true, "accepted for compatibility: test explores by default")
 	asJSON := fl.Bool("json", false, "print one JSON document (docs/mmscript.schema.json) on stdout")
 	kernel := kernelFlags(fl)
 	if err := fl.Parse(args); err != nil {
@@ -26,9 +32,15 @@ func cmdTest(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	if fl.NArg() == 0 {
-		fmt.Fprintln(stderr, "usage: mmscript test [-explore [-preemptions K] [-max-runs N]] DIR|FILE...")
+		fmt.Fprintln(stderr, "usage: mmscript test [-single] [-max-states N] [-timeout D] [-preemptions K] DIR|FILE...")
 		return 2
 	}
+	o, err := ef.options()
+	if err != nil {
+		fmt.Fprintln(stderr, "mmscript:", err)
+		return 2
+	}
+	o.Kernel = kc
 	files, err := scripts(fl.Args())
 	if err != nil {
 		fmt.Fprintln(stderr, "mmscript:", err)
@@ -37,9 +49,9 @@ func cmdTest(args []string, stdout, stderr io.Writer) int {
 	passed, failed := 0, 0
 	doc := &rt.Document{Command: "test"}
 	for _, f := range files {
-		var eo *interp.ExploreOptions
-		if *explore {
-			eo = &interp.ExploreOptions{Preemptions: *preempt, MaxRuns: *maxRuns, Kernel: kc}
+		eo := &o
+		if *single {
+			eo = nil
 		}
 		w := stdout
 		if *asJSON {
@@ -64,8 +76,9 @@ func cmdTest(args []string, stdout, stderr io.Writer) int {
 	return code
 }
 
-// testOne checks one script against its expectations, in the default run
-// or, with eo, over its interleavings; it prints each mismatch and reports
+// testOne checks one script against its expectations over its
+// interleavings or, with eo nil or when the script says expect
+// single_run, in its default run; it prints each mismatch and reports
 // whether the script failed.
 //
 // rep receives the script's part of the -json document: its findings, the
@@ -80,18 +93,10 @@ func testOne(file string, kc rt.KernelConfig, eo *interp.ExploreOptions, w io.Wr
 		return true
 	}
 	var ms []interp.Mismatch
-	if eo != nil {
+	if eo != nil && !prog.SingleRun() {
 		res := interp.Explore(prog, *eo)
 		ms = interp.CheckExploration(prog, res)
-		ds := make([]*rt.Diagnostic, len(res.Findings))
-		for i, f := range res.Findings {
-			d := *f.Diag
-			if d.Schedule == "" {
-				d.Schedule = interp.FormatSchedule(f.Schedule)
-			}
-			ds[i] = &d
-		}
-		*rep = *exploreReport(file, ds, int64(res.Runs), int64(eo.MaxRuns), eo.Preemptions, res.Complete)
+		*rep = *exploreReport(file, res, *eo)
 	} else {
 		opts := interp.Options{Kernel: kc}
 		res := interp.Run(prog, opts)

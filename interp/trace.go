@@ -1,0 +1,37 @@
+package interp
+
+import (
+	"fmt"
+	"strings"
+)
+
+// traceTurn prints one turn for run -trace: its number, the thread, where
+// it stopped, the operation it performed (or that it finished), and the
+// locks it holds afterwards (or the lock it waits for).
+func (m *Machine) traceTurn(turn int, t *Thread) {
+	op := "(script)"
+	if m.lastOp != nil {
+		op = m.lastOp.Name
+	}
+	pos := t.Task.Pos
+	state := ""
+	switch {
+	case t.Task.Dead():
+		state = " [died]"
+	case t.done:
+		state = " [done]"
+	case t.Task.Blocked():
+		l, mode, _ := t.Task.WaitingFor()
+		state = fmt.Sprintf(" [waits for %s (%s)]", l.Name, mode)
+	}
+	var held []string
+	for _, h := range t.Task.Holds() {
+		held = append(held, h.Lock.Name+"("+h.Mode.String()+")")
+	}
+	line := "-"
+	if pos.Line > 0 {
+		line = fmt.Sprint(pos.Line)
+	}
+	fmt.Fprintf(m.opts.Trace, "%4d %-10s line %-4s %-22s holds [%s]%s\n", turn+1, t.Name, line, op, strings.Join(held, " "), state)
+	m.lastOp = nil
+}

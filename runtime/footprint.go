@@ -1,0 +1,522 @@
+package runtime
+
+import (
+	"fmt"
+
+	"github.com/mmscript/mmscript/mmcore"
+)
+
+// Footprints: what one scheduling step reads and writes, for the
+// explorer's partial-order reduction (interp: Explore). Two steps of
+// different threads are independent when neither writes what the other
+// touches; independent steps commute (either order reaches the same state
+// and neither enables or disables the other), so the explorer tries only
+// one order of them.
+//
+// Where a footprint comes from:
+//
+//   - locks: recorded by the lock code itself (Task.Acquire, TryAcquire,
+//     Release, Downgrade, Lock.heldBy, grant, wake), so every primitive that
+//     takes, drops or tests a lock is covered without declaring it. A read
+//     acquisition granted at once and a read release that wakes nobody are
+//     reads of the lock (they commute with each other); anything that
+//     queues, wakes, or takes or drops the write side is a write.
+//   - lockdep: checking an acquisition reads the class graph; recording a
+//     new edge writes it.
+//   - tasks: every step writes its own task; a lock hand-over (wake) and a
+//     release on another task's behalf (vma_end_write_all) write the other
+//     task too, which is the blocked/woken relation.
+//   - everything else (VMA trees, page tables, pages, TLBs, the page
+//     allocator) is declared by the operation: Op.Touches, set next to the
+//     operation's definition or in the table below. An operation without a
+//     declaration is a test failure (TestEveryOpDeclaresFootprint), never a
+//     silent "touches nothing"; World is always a sound declaration.
+//   - script globals and field reads: recorded by the interpreter.
+//
+// Objects are named by what identifies them across runs, not by their
+// address (each run makes its own): a page by its PFN, a lock by its name,
+// an mm by its name, a task by its number. Two objects that share a name
+// share an identity, which can only make steps dependent, never hide a
+// dependence; footprints recorded in one run (the sleep sets) are compared
+// with those of another.
+
+// AccessKind is the kind of object an Access names.
+type AccessKind uint8
+
+const (
+	// AWorld conflicts with every access to shared state (an undeclared
+	// or complex step).
+	AWorld AccessKind = iota + 1
+	ALock
+	ALockdep
+	ATask
+	AMM     // an mm's VMA tree, VMAs and their fields, mm_lock_seq
+	APTE    // an mm's page tables (every level)
+	APage   // a page (refcount, mapcount, rmap, flags)
+	ATLB    // an mm's TLB entries on every CPU
+	AAlloc  // the page allocator and object creation
+	AFile   // a file's address_space (i_mmap tree)
+	AGlobal // a script global variable
+	ARCU    // the grace periods: who is in a read-side section, what waits
+)
+
+var accessKindNames = [...]string{AWorld: "world", ALock: "lock", ALockdep: "lockdep", ATask: "task", AMM: "mm",
+	APTE: "pte", APage: "page", ATLB: "tlb", AAlloc: "alloc", AFile: "file", AGlobal: "global", ARCU: "rcu"}
+
+func (k AccessKind) String() string {
+	if int(k) < len(accessKindNames) && accessKindNames[k] != "" {
+		return accessKindNames[k]
+	}
+	return fmt.Sprintf("kind%d", k)
+}
+
+// AllObjects in Access.Obj names every object of the kind.
+const AllObjects = ^uint32(0)
+
+// Access is one object a step touches.
+type Access struct {
+	Kind  AccessKind
+	Write bool
+	Obj   uint32 // FootprintID of the object, or AllObjects
+}
+
+func (a Access) String() string {
+	rw := "r"
+	if a.Write {
+		rw = "w"
+	}
+	if a.Obj == AllObjects {
+		return fmt.Sprintf("%s:*:%s", a.Kind, rw)
+	}
+	return fmt.Sprintf("%s:%d:%s", a.Kind, a.Obj, rw)
+}
+
+// Conflicts reports whether two accesses are dependent: the same object
+// (or a wildcard), at least one a write; World conflicts with everything.
+func (a Access) Conflicts(b Access) bool {
+	if a.Kind == AWorld || b.Kind == AWorld {
+		// Every shared object, but not a task's own state or the script's
+		// globals: no kernel operation touches those behind the
+		// interpreter's back (a hand-over records the woken task itself).
+		o := b.Kind
+		if o == AWorld {
+			o = a.Kind
+		}
+		return o != ATask && o != AGlobal
+	}
+	if a.Kind != b.Kind || !(a.Write || b.Write) {
+		return false
+	}
+	return a.Obj == b.Obj || a.Obj == AllObjects || b.Obj == AllObjects
+}
+
+// Footprint collects the accesses of the current step. The interpreter
+// installs one with Kernel.SetFootprint while exploring; otherwise the
+// kernel has none and recording costs a nil check.
+type Footprint struct {
+	Acc []Access
+}
+
+// NewFootprint makes an empty recorder.
+func NewFootprint() *Footprint { return &Footprint{} }
+
+// Reset starts a new step.
+func (f *Footprint) Reset() { f.Acc = f.Acc[:0] }
+
+// ID names an object so that the name is the same in every run.
+func ID(x any) uint32 {
+	switch o := x.(type) {
+	case *Lock:
+		return nameID(o.Name)
+	case *mmcore.Page:
+		return uint32(o.PFN)
+	case *mmcore.MM:
+		if m := mmOf(o); m != nil {
+			return nameID(m.Name)
+		}
+	case *MM:
+		return nameID(o.Name)
+	case *File:
+		return nameID(o.Core.Name)
+	}
+	return 0 // every unnamed object is one: dependent on all of its kind
+}
+
+// nameID hashes a name (FNV-1a).
+func nameID(s string) uint32 {
+	h := uint32(2166136261)
+	for i := 0; i < len(s); i++ {
+		h ^= uint32(s[i])
+		h *= 16777619
+	}
+	if h == AllObjects {
+		h--
+	}
+	return h
+}
+
+// Add records an access, skipping an exact duplicate of a recent one and
+// upgrading a read to a write.
+func (f *Footprint) Add(kind AccessKind, obj uint32, write bool) {
+	if f == nil {
+		return
+	}
+	for i := range f.Acc {
+		if a := &f.Acc[i]; a.Kind == kind && a.Obj == obj {
+			a.Write = a.Write || write
+			return
+		}
+	}
+	f.Acc = append(f.Acc, Access{Kind: kind, Obj: obj, Write: write})
+}
+
+// Object records an access to x of the given kind.
+func (f *Footprint) Object(kind AccessKind, x any, write bool) {
+	if f == nil {
+		return
+	}
+	f.Add(kind, ID(x), write)
+}
+
+// World records an access that conflicts with every other.
+func (f *Footprint) World() { f.Add(AWorld, 0, true) }
+
+// MM records an access to m's VMA tree and VMAs.
+func (f *Footprint) MM(m *mmcore.MM, write bool) {
+	if m != nil {
+		f.Object(AMM, m, write)
+	}
+}
+
+// PTEs records an access to m's page tables. Page tables are one object
+// per mm: a table allocation changes the walk of every address under the
+// upper-level entry it fills, so finer keys would need the walk's levels.
+func (f *Footprint) PTEs(m *mmcore.MM, write bool) {
+	if m != nil {
+		f.Object(APTE, m, write)
+	}
+}
+
+// Page records an access to page p.
+func (f *Footprint) Page(p *mmcore.Page, write bool) {
+	if p != nil {
+		f.Object(APage, p, write)
+	}
+}
+
+// AllPages records an access to every page (a zap frees what it finds).
+func (f *Footprint) AllPages(write bool) { f.Add(APage, AllObjects, write) }
+
+// TLB records an access to m's TLB entries.
+func (f *Footprint) TLB(m *mmcore.MM, write bool) {
+	if m != nil {
+		f.Object(ATLB, m, write)
+	}
+}
+
+// Alloc records a use of the page allocator (PFNs are handed out in order).
+func (f *Footprint) Alloc() { f.Add(AAlloc, 0, true) }
+
+// Dependent reports whether two footprints conflict.
+func Dependent(a, b []Access) bool {
+	for _, x := range a {
+		for _, y := range b {
+			if x.Conflicts(y) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// SetFootprint installs (or with nil removes) the step recorder.
+func (k *Kernel) SetFootprint(f *Footprint) { k.fp = f }
+
+// Footprint returns the installed recorder (nil when not exploring).
+func (k *Kernel) Footprint() *Footprint { return k.fp }
+
+// TouchesOp records the declared footprint of a step of call c.
+func (k *Kernel) TouchesOp(c *Call) {
+	if k.fp == nil {
+		return
+	}
+	if c.Op.Touches == nil {
+		k.fp.World() // undeclared: the test suite fails on it, the search stays sound
+		return
+	}
+	c.Op.Touches(c, k.fp)
+}
+
+// Lock-side recording (the lock code calls these).
+
+func (t *Task) fpLock(l *Lock, write bool) {
+	if f := t.k.fp; f != nil {
+		f.Object(ALock, l, write)
+	}
+}
+
+func (t *Task) fpTask() {
+	if f := t.k.fp; f != nil {
+		f.Add(ATask, uint32(t.ID), true)
+	}
+}
+
+// fpRCUSection records a task entering or leaving an RCU read-side
+// section (a spinlock, rcu_read_lock, IRQs off): a read of the grace
+// periods (the sections are only counted), but leaving the last section a
+// grace period waits for ends it, which runs its deferred frees and wakes
+// its waiter: anything.
+func (t *Task) fpRCUSection(leaving bool) {
+	f := t.k.fp
+	if f == nil {
+		return
+	}
+	if leaving && len(t.k.rcu.gps) > 0 {
+		f.World()
+		return
+	}
+	f.Add(ARCU, 0, false)
+}
+
+// fpRCUWrite records the start of a grace period (it samples every task's
+// section).
+func (k *Kernel) fpRCUWrite() {
+	if k.fp != nil {
+		k.fp.Add(ARCU, 0, true)
+	}
+}
+
+func (t *Task) fpLockdep(write bool) {
+	if f := t.k.fp; f != nil {
+		f.Add(ALockdep, 0, write)
+	}
+}
+
+// Declarations of the operations' footprints, by kind of operation. The
+// locks they take are recorded by the lock code; these name the data.
+
+// touchesLocksOnly: a lock primitive, or one that reads only the task.
+func touchesLocksOnly(*Call, *Footprint) {}
+
+// vmaMM returns the mm of the VMA argument i (nil when not a VMA).
+func vmaMM(c *Call, i int) *mmcore.MM {
+	if i < len(c.Args) {
+		if v, ok := c.Args[i].Obj.(*mmcore.VMA); ok && v != nil {
+			return v.MM()
+		}
+	}
+	return nil
+}
+
+func mmArg(c *Call, i int) *mmcore.MM {
+	if i < len(c.Args) {
+		if m, ok := c.Args[i].Obj.(*MM); ok && m != nil {
+			return m.Core
+		}
+	}
+	return nil
+}
+
+// readsMM: a lookup (find_vma, vma_lookup, lock_vma_under_rcu).
+func readsMM(c *Call, f *Footprint) { f.MM(mmArg(c, 0), false) }
+
+// writesMM: a step that moves mm_lock_seq (mmap_write_lock/unlock,
+// downgrade) and so ends or starts VMA write locks.
+func writesMM(c *Call, f *Footprint) { f.MM(mmArg(c, 0), true) }
+
+// readsVMA: an operation on a VMA argument that only checks it (attached,
+// flags) and its locks.
+func readsVMA(c *Call, f *Footprint) { f.MM(vmaMM(c, 0), false) }
+
+// writesVMA: vm_flags_set/clear, anon_vma_prepare, vma_start_write.
+func writesVMA(c *Call, f *Footprint) {
+	m := vmaMM(c, 0)
+	f.MM(m, true)
+	if c.Op.Name == "anon_vma_prepare" {
+		f.Alloc()
+	}
+}
+
+// installs: the install family (vm_insert_page, vmf_insert_*): reads the
+// VMA (and may set VM_MIXEDMAP), writes the page tables and the pages it
+// maps, allocates tables.
+func installs(c *Call, f *Footprint) {
+	m := vmaMM(c, 0)
+	// vm_insert_page(s) on a VMA without VM_MIXEDMAP sets the flag (and
+	// write-locks the VMA); on one with it, the VMA is only read.
+	setsFlag := false
+	if c.Op.Name == "vm_insert_page" || c.Op.Name == "vm_insert_pages" {
+		if v, ok := c.Args[0].Obj.(*mmcore.VMA); ok && v.Flags&mmcore.VM_MIXEDMAP == 0 {
+			setsFlag = true
+		}
+	}
+	f.MM(m, setsFlag)
+	f.PTEs(m, true)
+	for _, a := range c.Args {
+		if p, ok := a.Obj.(*mmcore.Page); ok {
+			f.Page(p, true)
+		}
+	}
+	if c.Op.Name == "vmf_insert_pfn" || c.Op.Name == "vmf_insert_mixed" || c.Op.Name == "remap_pfn_range" {
+		f.AllPages(true) // a PFN may name any page
+	}
+}
+
+// zaps: zap_vma_range, zap_vma_ptes: clear entries, drop the pages' maps
+// and references, flush the TLB.
+func zaps(c *Call, f *Footprint) {
+	m := vmaMM(c, 0)
+	f.MM(m, false)
+	f.PTEs(m, true)
+	f.AllPages(true)
+	f.TLB(m, true)
+}
+
+// pageOnly: get_page, put_page, page_to_pfn, folio locks (the lock is
+// recorded by the lock code; the page's fields here).
+func pageOnly(c *Call, f *Footprint) {
+	write := c.Op.Name == "get_page" || c.Op.Name == "put_page"
+	if p, ok := c.Args[0].Obj.(*mmcore.Page); ok {
+		f.Page(p, write)
+	}
+}
+
+// world: a syscall or a fault path that changes much at once (mmap,
+// munmap, faults, GUP, page walks): conflicts with everything.
+func world(_ *Call, f *Footprint) { f.World() }
+
+// unmaps: munmap (mm/vma.c: do_vmi_align_munmap): write-locks and detaches
+// the VMAs, unmaps their pages, flushes the TLB, frees the tables, and
+// unlinks the VMAs from their files' i_mmap trees. Its vm_ops->close calls
+// run as script code with footprints of their own.
+func unmaps(c *Call, f *Footprint) {
+	m := mmArg(c, 0)
+	f.MM(m, true)
+	f.PTEs(m, true)
+	f.AllPages(true)
+	f.TLB(m, true)
+	f.Add(AFile, AllObjects, true)
+}
+
+// ptePath: pte_offset_map_lock / pte_unmap_unlock walk the tables.
+func ptePath(c *Call, f *Footprint) {
+	if m := mmArg(c, 0); m != nil {
+		f.MM(m, false) // requireStable looks the VMA up
+		f.PTEs(m, false)
+		return
+	}
+	if p, ok := c.Args[0].Obj.(*PTE); ok {
+		f.PTEs(p.MM.Core, false)
+	}
+}
+
+// opFootprints declares the operations defined before footprints were
+// declared in the definitions themselves. A new operation sets Op.Touches
+// in its defOp, or gets an entry here.
+var opFootprints = map[string]func(*Call, *Footprint){
+	// locks (recorded by the lock code)
+	"mmap_read_lock": touchesLocksOnly, "mmap_read_lock_killable": touchesLocksOnly,
+	"mmap_read_trylock": touchesLocksOnly, "mmap_read_unlock": touchesLocksOnly,
+	"mmap_write_lock": writesMM, "mmap_write_lock_killable": writesMM, "mmap_write_trylock": writesMM,
+	"mmap_write_unlock": writesMM, "mmap_write_downgrade": writesMM,
+	"lock_vma_under_rcu": readsMM, "vma_start_read_locked": readsVMA, "vma_end_read": touchesLocksOnly,
+	"vma_start_write":  writesVMA,
+	"i_mmap_lock_read": touchesLocksOnly, "i_mmap_lock_write": touchesLocksOnly,
+	"i_mmap_unlock_read": touchesLocksOnly, "i_mmap_unlock_write": touchesLocksOnly,
+	"anon_vma_lock_read": readsVMA, "anon_vma_lock_write": readsVMA,
+	"anon_vma_unlock_read": readsVMA, "anon_vma_unlock_write": readsVMA,
+	"folio_lock": pageOnly, "folio_trylock": pageOnly, "folio_unlock": pageOnly,
+	"spin_lock": touchesLocksOnly, "spin_unlock": touchesLocksOnly,
+	"mutex_lock": touchesLocksOnly, "mutex_trylock": touchesLocksOnly, "mutex_unlock": touchesLocksOnly,
+	"might_sleep": touchesLocksOnly, "msleep": touchesLocksOnly,
+	// lookups and flags
+	"find_vma": readsMM, "vma_lookup": readsMM,
+	"vm_flags_set": writesVMA, "vm_flags_clear": writesVMA, "anon_vma_prepare": writesVMA,
+	// installs and zaps
+	"vm_insert_page": installs, "vm_insert_pages": installs, "vmf_insert_page": installs,
+	"vmf_insert_page_mkwrite": installs, "vmf_insert_pfn": installs, "vmf_insert_mixed": installs,
+	"remap_pfn_range": installs,
+	"zap_vma_range":   zaps, "zap_vma_ptes": zaps,
+	"pte_offset_map_lock": ptePath, "pte_unmap_unlock": ptePath,
+	"ptep_get_and_clear": func(c *Call, f *Footprint) {
+		if p, ok := c.Args[0].Obj.(*PTE); ok {
+			f.PTEs(p.MM.Core, true)
+		}
+		f.AllPages(true)
+	},
+	"flush_tlb_range": func(c *Call, f *Footprint) {
+		m := vmaMM(c, 0)
+		f.MM(m, false)
+		f.TLB(m, true)
+	},
+	// pages
+	"alloc_page": func(_ *Call, f *Footprint) { f.Alloc() },
+	"put_page":   pageOnly, "get_page": pageOnly, "page_to_pfn": pageOnly,
+	// syscalls, faults, GUP, walks: everything
+	"mmap": world, "munmap": unmaps, "unmap_mapping_range": world,
+	"handle_mm_fault": world, "touch": world, "release_fault_lock": touchesLocksOnly,
+	"get_user_pages": world, "get_user_pages_unlocked": world, "get_user_pages_fast": world,
+	"walk_page_range": world,
+	// RCU: the grace periods are recorded by the RCU code (entering and
+	// leaving sections, starting a grace period); the deferred free runs
+	// when the last section ends, a step recorded as World.
+	"rcu_read_lock": touchesLocksOnly, "rcu_read_unlock": touchesLocksOnly,
+	"local_irq_disable": touchesLocksOnly, "local_irq_enable": touchesLocksOnly,
+	"synchronize_rcu": rcuWrite, "tlb_remove_table_sync_one": rcuWrite,
+	"call_rcu":         func(c *Call, f *Footprint) { rcuWrite(c, f); pageOnly(c, f) },
+	"kfree_rcu":        func(c *Call, f *Footprint) { rcuWrite(c, f); pageOnly(c, f) },
+	"pte_free_defer":   func(c *Call, f *Footprint) { rcuWrite(c, f); f.PTEs(mmArg(c, 0), true) },
+	"tlb_remove_table": func(c *Call, f *Footprint) { rcuWrite(c, f); f.PTEs(mmArg(c, 0), true) },
+	"pte_offset_map":   ptePath, "pte_unmap": ptePath, "pmd_lock": ptePath,
+	"ptep_get": readsPTE, "ptep_get_lockless": readsPTE,
+	"pmdp_collapse_flush": func(c *Call, f *Footprint) {
+		m := vmaMM(c, 0)
+		f.MM(m, false)
+		f.PTEs(m, true)
+		f.TLB(m, true)
+	},
+}
+
+// rcuFree: call_rcu and kfree_rcu hand the page's reference to a grace
+// period.
+func rcuFree(c *Call, f *Footprint) {
+	rcuWrite(c, f)
+	if p, ok := c.Args[0].Obj.(*mmcore.Page); ok {
+		f.Page(p, true)
+	}
+}
+
+// rcuWrite: starts a grace period (or waits for one).
+func rcuWrite(_ *Call, f *Footprint) { f.Add(ARCU, 0, true) }
+
+// readsPTE: ptep_get and friends read an entry and check its page.
+func readsPTE(c *Call, f *Footprint) {
+	if p, ok := c.Args[0].Obj.(*PTE); ok {
+		f.PTEs(p.MM.Core, false)
+	}
+	f.AllPages(false)
+}
+
+// TouchesField records a script's read of a field of x.
+func (k *Kernel) TouchesField(x Value) {
+	f := k.fp
+	if f == nil {
+		return
+	}
+	switch o := x.Obj.(type) {
+	case *mmcore.Page:
+		f.Page(o, false)
+	case *mmcore.VMA:
+		f.MM(o.MM(), false)
+	case *MM:
+		f.MM(o.Core, false)
+	case *PTE:
+		f.PTEs(o.MM.Core, false)
+	case *Lock:
+		f.Object(ALock, o, false)
+	case *VMF:
+		if o.VMA != nil {
+			f.MM(o.VMA.MM(), false)
+		}
+	}
+}
