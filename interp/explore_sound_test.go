@@ -41,7 +41,7 @@ func TestReductionIsSound(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		naive := Explore(p, ExploreOptions{Naive: true, MaxStates: 200_000})
+		naive := Explore(p, ExploreOptions{Naive: true, MaxStates: 30_000})
 		if !naive.Complete {
 			t.Logf("%s: too large for the naive search (%d states)", filepath.Base(f), naive.States)
 			continue
