@@ -57,11 +57,14 @@ func cmdRepl(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	r.reset()
 	if fl.NArg() == 1 {
-		if _, err := os.Stat(fl.Arg(0)); err != nil {
+		src, err := readScript(fl.Arg(0))
+		if err != nil {
 			fmt.Fprintln(stderr, "mmscript:", err)
 			return 2
 		}
-		r.load(fl.Arg(0))
+		if err := r.s.Load(fl.Arg(0), src); err != nil {
+			r.printErr(err, "")
+		}
 	}
 	var in lineReader
 	if interactive {
@@ -90,7 +93,9 @@ func cmdRepl(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			}
 		}()
 	} else {
-		in = &pipeReader{sc: bufio.NewScanner(stdin)}
+		sc := bufio.NewScanner(stdin)
+		sc.Buffer(make([]byte, 64<<10), maxLoadSize)
+		in = &pipeReader{sc: sc}
 	}
 	r.loop(in)
 	if r.pr.Counts().Total() > 0 {
@@ -212,6 +217,9 @@ func (r *repl) loop(in lineReader) {
 			continue
 		}
 		if err != nil { // io.EOF: Ctrl-D
+			if !errors.Is(err, io.EOF) {
+				fmt.Fprintln(r.out, "mmscript: reading input:", err)
+			}
 			if len(r.pending) > 0 {
 				fmt.Fprintf(r.out, "%s:%d: end of input inside the block that starts here (%s dropped)\n", interp.StdinName, r.s.Line(), plural(len(r.pending), "line"))
 			}
@@ -338,9 +346,35 @@ func braceDepth(src string) int {
 	return depth
 }
 
+// maxLoadSize bounds a file :load reads.
+const maxLoadSize = 16 << 20
+
+// readScript reads a script file: a regular file of at most maxLoadSize
+// bytes, so that a device (/dev/zero), a FIFO or a directory is an error
+// and not a hang.
+func readScript(name string) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: not a regular file", name)
+	}
+	src, err := io.ReadAll(io.LimitReader(f, maxLoadSize+1))
+	if err == nil && len(src) > maxLoadSize {
+		err = fmt.Errorf("%s: larger than %d MiB", name, maxLoadSize>>20)
+	}
+	return src, err
+}
+
 // load runs a script file in the session.
 func (r *repl) load(name string) bool {
-	src, err := os.ReadFile(name)
+	src, err := readScript(name)
 	if err != nil {
 		fmt.Fprintln(r.out, "mmscript:", err)
 		return false
