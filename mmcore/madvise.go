@@ -347,7 +347,7 @@ func (m *MM) madviseRemove(v *VMA, start, end Addr) error {
 		})
 		w.mm.TLB.FlushRange(s, e)
 	}
-	for idx := first; idx <= last; idx++ {
+	for idx := first; idx <= min(last, as.Size); idx++ { // nothing is cached past EOF
 		as.RemovePage(idx)
 	}
 	return nil
@@ -364,11 +364,10 @@ func (m *MM) madviseWillneed(v *VMA, start, end Addr) error {
 		return nil // shmem_swapin_range: only swapped-out pages come back, none are allocated
 	}
 	as := v.file.mapping
-	for a := start; a < end; a += PageSize {
-		if idx := v.PgoffOf(a); idx < as.Size {
-			if _, _, err := as.GetPage(m.mem, idx); err != nil {
-				return nil // readahead failures are not reported
-			}
+	first, last := v.PgoffOf(start), v.PgoffOf(end-PageSize)
+	for idx := first; idx <= last && idx < as.Size; idx++ {
+		if _, _, err := as.GetPage(m.mem, idx); err != nil {
+			return nil // readahead failures are not reported
 		}
 	}
 	return nil

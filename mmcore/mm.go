@@ -419,7 +419,17 @@ func (m *MM) InsertVMA(v *VMA) error {
 // link puts v into the tree, the file's i_mmap and its anon_vmas' trees and
 // marks it attached (vma_iter_store_new + vma_link_file + the rmap).
 func (m *MM) link(v *VMA) {
-	m.vmas.insert(v)
+	m.linkAt(vmaCursor{-1, 0}, v)
+}
+
+// linkAt is link with the tree position already known (c is the seek of
+// v.start on the unchanged tree); ci -1 means unknown.
+func (m *MM) linkAt(c vmaCursor, v *VMA) {
+	if c.ci < 0 {
+		m.vmas.insert(v)
+	} else {
+		m.vmas.insertAt(c, v)
+	}
 	v.linked = true
 	v.attached = true
 	if v.file != nil {

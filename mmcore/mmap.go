@@ -289,8 +289,9 @@ func (m *MM) MmapRegion(addr Addr, length uint64, prot Prot, flags MapFlags, fil
 	start, end := a.addr, a.addr+Addr(a.len)
 	// __mmap_prepare: gather what the mapping replaces
 	var vms *VMAMunmap
-	prev, next := (*VMA)(nil), (*VMA)(nil)
-	if old := m.FindVMAIntersection(start, end); old != nil {
+	c := m.vmas.seek(start)
+	next, prev := m.vmas.at(c), m.vmas.at(m.vmas.prev(c))
+	if next != nil && next.start < end {
 		if vms, err = m.VMSGatherMunmapVMAs(start, end); err != nil {
 			return 0, nil, nil, err
 		}
@@ -299,8 +300,7 @@ func (m *MM) MmapRegion(addr Addr, length uint64, prot Prot, flags MapFlags, fil
 		// overwrites the range); taking them out of the tree now keeps
 		// mmcore's tree free of overlaps and changes nothing observable.
 		m.VMAIterClear(vms)
-	} else {
-		next, prev = m.FindVMAPrev(start)
+		c = m.vmas.seek(start)
 	}
 	if accountableMapping(a.vmflags) {
 		a.vmflags |= VM_ACCOUNT
@@ -318,7 +318,7 @@ func (m *MM) MmapRegion(addr Addr, length uint64, prot Prot, flags MapFlags, fil
 	if v == nil {
 		v = m.vmAreaAlloc(start, end, a.vmflags, a.file, a.pgoff)
 		m.shmemZeroSetup(v)
-		m.link(v)
+		m.linkAt(c, v)
 	}
 	// __mmap_complete
 	var replaced []*VMA
@@ -375,6 +375,7 @@ type VMAMunmap struct {
 	ExecVM, StackVM, DataVM uint64
 	// ClearPTEs is true until VMSClearPTEs has zapped the range.
 	ClearPTEs bool
+	first     vmaCursor // where the gather found Detached[0]
 	// Split lists the VMAs the gather created by splitting (the pieces
 	// kept outside the range), which the caller must ->open, as
 	// __split_vma does.
@@ -391,25 +392,37 @@ type VMAMunmap struct {
 // above max_map_count, a MaySplit error; on error nothing is detached (a
 // split already done stays, as in the kernel).
 func (m *MM) VMSGatherMunmapVMAs(start, end Addr) (*VMAMunmap, error) {
-	vms := &VMAMunmap{Start: start, End: end, UnmapStart: 0, UnmapEnd: m.taskSize, inTree: true}
-	v := m.FindVMAIntersection(start, end)
-	if v == nil {
-		return vms, nil
+	vms := &VMAMunmap{}
+	if err := m.vmsGather(vms, start, end); err != nil {
+		return nil, err
+	}
+	return vms, nil
+}
+
+func (m *MM) vmsGather(vms *VMAMunmap, start, end Addr) error {
+	*vms = VMAMunmap{Start: start, End: end, UnmapStart: 0, UnmapEnd: m.taskSize, inTree: true}
+	t := &m.vmas
+	c := t.seek(start)
+	v := t.at(c)
+	if v == nil || v.start >= end {
+		return nil
 	}
 	if start > v.start {
 		if end < v.end && m.vmas.n >= m.maxMapCount {
-			return nil, errf("vms_gather_munmap_vmas", ENOMEM, "split would exceed max_map_count")
+			return errf("vms_gather_munmap_vmas", ENOMEM, "split would exceed max_map_count")
 		}
 		nv, err := m.splitVMA(v, start, true)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		vms.Split = append(vms.Split, nv)
+		c = t.next(t.seek(nv.start)) // v is now right after the new lower piece
 	}
-	vms.Prev = m.PrevVMA(v)
+	vms.Prev = t.at(t.prev(c))
 	if vms.Prev != nil {
 		vms.UnmapStart = vms.Prev.end
 	}
+	vms.first = c
 	for v != nil && v.start < end {
 		if v.end > end {
 			nv, err := m.splitVMA(v, end, false)
@@ -417,9 +430,10 @@ func (m *MM) VMSGatherMunmapVMAs(start, end Addr) (*VMAMunmap, error) {
 				for _, d := range vms.Detached { // reattach_vmas
 					d.attached = true
 				}
-				return nil, err
+				return err
 			}
 			vms.Split = append(vms.Split, nv)
+			c, _ = t.find(v) // the split may have moved v to another chunk
 		}
 		v.attached = false // vma_mark_detached
 		vms.Detached = append(vms.Detached, v)
@@ -439,14 +453,15 @@ func (m *MM) VMSGatherMunmapVMAs(start, end Addr) (*VMAMunmap, error) {
 		case isDataMapping(v.Flags):
 			vms.DataVM += n
 		}
-		v = m.NextVMA(v)
+		c = t.next(c)
+		v = t.at(c)
 	}
 	vms.Next = v
 	if v != nil {
 		vms.UnmapEnd = v.start
 	}
 	vms.ClearPTEs = len(vms.Detached) > 0
-	return vms, nil
+	return nil
 }
 
 // VMAIterClear takes the gathered VMAs out of the tree
@@ -455,10 +470,20 @@ func (m *MM) VMAIterClear(vms *VMAMunmap) {
 	if !vms.inTree {
 		return
 	}
-	for _, v := range vms.Detached {
-		m.treeRemove(v)
-	}
 	vms.inTree = false
+	if len(vms.Detached) == 0 {
+		return
+	}
+	// the detached VMAs are consecutive in the tree: remove them where
+	// the gather found the first one, if the tree has not changed since
+	c := vms.first
+	if m.vmas.at(c) != vms.Detached[0] {
+		c, _ = m.vmas.find(vms.Detached[0])
+	}
+	m.vmas.removeN(c, len(vms.Detached))
+	for _, v := range vms.Detached {
+		v.linked = false
+	}
 }
 
 // VMSClearPTEs is munmap's page-table step (vms_clear_ptes →
@@ -528,15 +553,15 @@ func (m *MM) Munmap(start Addr, length uint64) ([]*VMA, error) {
 		return nil, errf(op, EINVAL, "zero length")
 	}
 	end := start + Addr(l)
-	if m.FindVMAIntersection(start, end) == nil {
-		return nil, nil
-	}
-	vms, err := m.VMSGatherMunmapVMAs(start, end)
-	if err != nil {
+	var vms VMAMunmap
+	if err := m.vmsGather(&vms, start, end); err != nil {
 		return nil, err
 	}
-	m.VMAIterClear(vms)
-	return m.VMSCompleteMunmapVMAs(vms), nil
+	if len(vms.Detached) == 0 {
+		return nil, nil
+	}
+	m.VMAIterClear(&vms)
+	return m.VMSCompleteMunmapVMAs(&vms), nil
 }
 
 // UnmapRegion undoes whatever was installed for a VMA that will not be

@@ -372,6 +372,16 @@ func (m *MM) CopyVMA(v *VMA, addr Addr, length uint64, pgoff uint64) (nv, src *V
 func (m *MM) MovePageTables(old *VMA, oldAddr Addr, nw *VMA, newAddr Addr, length uint64) uint64 {
 	end := oldAddr + Addr(length)
 	for a := oldAddr; a < end; {
+		if w := m.Walk(a); w.Depth < LevelPMD {
+			// no PMD table: nothing mapped up to the end of the upper
+			// table's entry (get_old_pmd fails, the loop moves on)
+			if w.Depth == LevelNone {
+				break
+			}
+			span := Addr(1) << w.Tables[w.Depth].shift
+			a = min((a&^(span-1))+span, end)
+			continue
+		}
 		extent := min(end-a, (a|(PMD_SIZE-1))+1-a)
 		na := newAddr + (a - oldAddr)
 		if m.moveHugePMD(a, na, extent) { // move_page_tables' huge case: move_huge_pmd, else split

@@ -12,7 +12,7 @@ type vmaTree struct {
 	n      int
 }
 
-const vmaChunkMax = 64
+const vmaChunkMax = 16
 
 // vmaCursor is a position in the tree; ci == len(chunks) is "past the end".
 type vmaCursor struct{ ci, i int }
@@ -47,7 +47,7 @@ func (t *vmaTree) seek(addr Addr) vmaCursor {
 
 // at returns the VMA at c, or nil past the end.
 func (t *vmaTree) at(c vmaCursor) *VMA {
-	if c.ci >= len(t.chunks) || c.ci < 0 {
+	if c.ci >= len(t.chunks) || c.ci < 0 || c.i >= len(t.chunks[c.ci]) {
 		return nil
 	}
 	return t.chunks[c.ci][c.i]
@@ -92,14 +92,24 @@ func (t *vmaTree) find(v *VMA) (vmaCursor, bool) {
 
 // insert adds v, which must not overlap a VMA in the tree.
 func (t *vmaTree) insert(v *VMA) {
-	t.n++
 	if len(t.chunks) == 0 {
+		t.n++
 		c := make([]*VMA, 1, vmaChunkMax)
 		c[0] = v
 		t.chunks = append(t.chunks, c)
 		return
 	}
-	pos := t.seek(v.start)
+	t.insertAt(t.seek(v.start), v)
+}
+
+// insertAt inserts v at pos, the position seek(v.start) returned on the
+// unchanged tree.
+func (t *vmaTree) insertAt(pos vmaCursor, v *VMA) {
+	if len(t.chunks) == 0 {
+		t.insert(v)
+		return
+	}
+	t.n++
 	if pos.ci == len(t.chunks) {
 		pos = vmaCursor{len(t.chunks) - 1, len(t.chunks[len(t.chunks)-1])}
 	}
@@ -155,6 +165,23 @@ func (t *vmaTree) remove(pos vmaCursor) {
 		copy(t.chunks[pos.ci+1:], t.chunks[pos.ci+2:])
 		t.chunks[len(t.chunks)-1] = nil
 		t.chunks = t.chunks[:len(t.chunks)-1]
+	}
+}
+
+// normalize moves a cursor that points past the end of its chunk to the
+// first entry of the next chunk.
+func (t *vmaTree) normalize(c vmaCursor) vmaCursor {
+	if c.ci < len(t.chunks) && c.i >= len(t.chunks[c.ci]) {
+		return vmaCursor{c.ci + 1, 0}
+	}
+	return c
+}
+
+// removeN deletes n consecutive VMAs starting at c.
+func (t *vmaTree) removeN(c vmaCursor, n int) {
+	for ; n > 0; n-- {
+		t.remove(c)
+		c = t.normalize(c)
 	}
 }
 
