@@ -5,6 +5,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/mmscript/mmscript/interp"
 	rt "github.com/mmscript/mmscript/runtime"
@@ -29,7 +30,7 @@ func init() {
 		{":pt", "[MM] ADDR", "the page-table walk of an address: each level's entry and the lock guarding it", (*repl).pt},
 		{":step", "NAME [N]", "run thread NAME for N kernel steps (default 1); :step main finishes a blocked line", (*repl).step},
 		{":run", "", "run every thread to completion (or until all that are left wait)", func(r *repl, _ []string) { r.run() }},
-		{":explore", "[K]", "explore every interleaving of the threads within K preemptions (default 2)", (*repl).explore},
+		{":explore", "[K]", "explore every interleaving of the threads (within K preemptions if given; at most 30 s)", (*repl).explore},
 		{":schedule", "", "the thread of each turn so far, the top-level thread's included", func(r *repl, _ []string) {
 			fmt.Fprintln(r.out, interp.FormatSchedule(r.s.Schedule()))
 		}},
@@ -138,8 +139,11 @@ func (r *repl) run() {
 	fmt.Fprintf(r.out, "ran %s\n", plural(n, "turn"))
 }
 
+// exploreTimeout bounds :explore, so that the prompt comes back.
+const exploreTimeout = 30 * time.Second
+
 func (r *repl) explore(args []string) {
-	k := 2
+	k := -1
 	if len(args) > 1 {
 		fmt.Fprintln(r.out, "usage: :explore [K]")
 		return
@@ -155,7 +159,7 @@ func (r *repl) explore(args []string) {
 	if n := len(r.s.Main().Task.Holds()); n > 0 {
 		fmt.Fprintf(r.out, "note: %s holds %s; the session explored as a script ends its top-level code holding them (held at exit; threads that need them wait forever)\n", r.s.Main().Name, plural(n, "lock"))
 	}
-	res, err := r.s.Explore(interp.ExploreOptions{Bounded: k >= 0, Preemptions: k})
+	res, err := r.s.Explore(interp.ExploreOptions{Bounded: k >= 0, Preemptions: k, Timeout: exploreTimeout})
 	if err != nil {
 		fmt.Fprintln(r.out, "error:", err)
 		return
