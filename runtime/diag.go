@@ -111,6 +111,19 @@ type Diagnostic struct {
 	// Waiters describes each thread of a deadlock: what it waits for, who
 	// holds that, and what it holds itself.
 	Waiters []Waiter `json:"waiters,omitempty"`
+	// Atomic is the context of a sleep in atomic context, as
+	// __might_resched() prints it.
+	Atomic *AtomicContext `json:"atomic,omitempty"`
+}
+
+// AtomicContext is what __might_resched() (kernel/sched/core.c) reports
+// about a task that may sleep where it must not: its preemption count
+// (one per spinlock held: spin_lock disables preemption) and its RCU
+// read-side nesting (a CONFIG_PREEMPT_RCU kernel counts it apart).
+type AtomicContext struct {
+	PID          int `json:"pid"`
+	PreemptCount int `json:"preempt_count"`
+	RCUDepth     int `json:"rcu_depth"`
 }
 
 // HeldLock is one lock a thread holds or waits for, named as lockdep names
@@ -184,26 +197,27 @@ func (d *Diagnostic) MarshalJSON() ([]byte, error) {
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false) // "->" in lock names stays readable
 	err := enc.Encode(struct {
-		Kind     DiagKind      `json:"kind"`
-		Pos      string        `json:"pos"`
-		File     string        `json:"file"`
-		Line     int           `json:"line"`
-		Col      int           `json:"col"`
-		Rule     string        `json:"rule"`
-		Msg      string        `json:"message"`
-		Source   string        `json:"source,omitempty"`
-		Kernel   Reaction      `json:"kernel,omitempty"`
-		Fatal    bool          `json:"fatal,omitempty"`
-		Thread   string        `json:"thread,omitempty"`
-		Related  []related     `json:"related,omitempty"`
-		Schedule string        `json:"schedule,omitempty"`
-		Path     []string      `json:"path,omitempty"`
-		CallPath string        `json:"call_path,omitempty"`
-		Held     []HeldLock    `json:"held,omitempty"`
-		Lockdep  *LockdepSplat `json:"lockdep,omitempty"`
-		Waiters  []Waiter      `json:"waiters,omitempty"`
+		Kind     DiagKind       `json:"kind"`
+		Pos      string         `json:"pos"`
+		File     string         `json:"file"`
+		Line     int            `json:"line"`
+		Col      int            `json:"col"`
+		Rule     string         `json:"rule"`
+		Msg      string         `json:"message"`
+		Source   string         `json:"source,omitempty"`
+		Kernel   Reaction       `json:"kernel,omitempty"`
+		Fatal    bool           `json:"fatal,omitempty"`
+		Thread   string         `json:"thread,omitempty"`
+		Related  []related      `json:"related,omitempty"`
+		Schedule string         `json:"schedule,omitempty"`
+		Path     []string       `json:"path,omitempty"`
+		CallPath string         `json:"call_path,omitempty"`
+		Held     []HeldLock     `json:"held,omitempty"`
+		Lockdep  *LockdepSplat  `json:"lockdep,omitempty"`
+		Waiters  []Waiter       `json:"waiters,omitempty"`
+		Atomic   *AtomicContext `json:"atomic,omitempty"`
 	}{d.Kind, d.Pos.String(), d.Pos.Filename, d.Pos.Line, d.Pos.Column, d.Rule, d.Msg, d.Source, d.Kernel,
-		d.Fatal, d.Thread, rel, d.Schedule, d.Path, callPath, d.Held, d.Lockdep, d.Waiters})
+		d.Fatal, d.Thread, rel, d.Schedule, d.Path, callPath, d.Held, d.Lockdep, d.Waiters, d.Atomic})
 	return bytes.TrimRight(buf.Bytes(), "\n"), err
 }
 

@@ -123,6 +123,9 @@ func (k *Kernel) violate(t *Task, r *Rule, msg string, related ...Related) *Diag
 		return nil
 	}
 	d.Held, d.Path = k.heldLocks(t), t.callPath(true)
+	if r.ID == ruleSleepInAtomic.ID {
+		d.Atomic = &AtomicContext{PID: t.ID, PreemptCount: t.spins, RCUDepth: t.rcu}
+	}
 	k.Report(d)
 	return d
 }

@@ -239,6 +239,8 @@ func (p *Printer) Print(d *Diagnostic) {
 		p.printf("  %s %s\n", p.paint(styleCyan, "call path:"), FormatPath(d.Thread, d.Path))
 	}
 	switch {
+	case d.Atomic != nil:
+		p.mightResched(d)
 	case d.Lockdep != nil:
 		p.splat(d)
 	case d.Waiters != nil:
@@ -377,6 +379,22 @@ func (p *Printer) splat(d *Diagnostic) {
 		p.printf("%s May be due to missing lock nesting notation\n\n", in)
 	}
 	p.heldLocks(in, who, d.Held)
+}
+
+// mightResched prints a sleep in atomic context as __might_resched()
+// (kernel/sched/core.c) does, then the held locks (debug_show_held_locks).
+func (p *Printer) mightResched(d *Diagnostic) {
+	const in = "  "
+	a := d.Atomic
+	inAtomic := 0
+	if a.PreemptCount > 0 {
+		inAtomic = 1
+	}
+	p.printf("\n%s%s\n", in, p.paint(styleBold, "BUG: sleeping function called from invalid context at "+d.Pos.String()))
+	p.printf("%sin_atomic(): %d, irqs_disabled(): 0, non_block: 0, pid: %d, name: %s\n", in, inAtomic, a.PID, d.Thread)
+	p.printf("%spreempt_count: %d, expected: 0\n", in, a.PreemptCount)
+	p.printf("%sRCU nest depth: %d, expected: 0\n", in, a.RCUDepth)
+	p.heldLocks(in, d.Thread, d.Held)
 }
 
 // lockVerb is how a scenario line takes a lock: rlock for a read
