@@ -240,6 +240,9 @@ type CheckDoc struct {
 	Source string   `json:"source"`
 	// Older are the reactions of older kernels where they differ.
 	Older []VersionReaction `json:"older,omitempty"`
+	// Config is the kernel option without which the kernel prints nothing
+	// (lockdep and debug-only checks), or "".
+	Config string `json:"needs_config,omitempty"`
 }
 
 // APIDoc is one entry of the generated section.
@@ -327,7 +330,7 @@ func LockingDocs(examples map[string][]ExampleRef) []APIDoc {
 			d.Cites = []Cite{}
 		}
 		for _, r := range a.Rules {
-			d.Checks = append(d.Checks, CheckDoc{r.ID, r.Doc, r.Kernel, r.Source, r.Older()})
+			d.Checks = append(d.Checks, CheckDoc{r.ID, r.Doc, r.Kernel, r.Source, r.Older(), r.NeedsConfig(r.Kernel)})
 		}
 		for _, e := range examples[a.Name] {
 			if e.Correct {
@@ -502,6 +505,9 @@ func (d *APIDoc) fields(text func(string) string, lit func(string) string) []ent
 	var checks []string
 	for _, c := range d.Checks {
 		reaction := c.Kernel.String()
+		if c.Config != "" {
+			reaction += ", " + lit(c.Config)
+		}
 		for _, o := range c.Older {
 			reaction += "; on " + o.Kernel.String() + ": " + o.Reaction.String()
 		}
