@@ -199,13 +199,18 @@ func example(p *Program, res *ExploreResult, e *lang.ExpectDecl) string {
 // go further.
 func IncompleteText(res *ExploreResult) string {
 	raise := map[string]string{
-		"max-states": "raise -max-states",
-		"max-runs":   "raise -max-runs",
-		"timeout":    "raise -timeout",
-		"max-memory": "raise -max-memory",
+		"max-states":    "raise -max-states",
+		"max-runs":      "raise -max-runs",
+		"timeout":       "raise -timeout",
+		"max-memory":    "raise -max-memory",
+		"first-finding": "drop -first",
 	}[res.Stopped]
 	if raise == "" {
 		raise = "split the script"
+	}
+	if res.Stopped == "first-finding" {
+		return fmt.Sprintf("search stopped at its first finding (-first) after %d states, %d executions: other findings and the verdicts need the whole search (%s)",
+			res.States, res.Executions, raise)
 	}
 	return fmt.Sprintf("search stopped by its %s budget after %d states, %d executions: not every interleaving was covered, so nothing is proved (%s, or bound the search with -preemptions N)",
 		res.Stopped, res.States, res.Executions, raise)

@@ -84,6 +84,9 @@ type ExploreOptions struct {
 	// Shard and Shards select every Shards-th subtree starting at Shard
 	// (1-based); Shards 0 means the whole search.
 	Shard, Shards int
+	// StopAtFirst ends the search at the first execution with a finding,
+	// as SPIN stops at its first error: for hunting a bug, not a verdict.
+	StopAtFirst bool
 	// Progress, when set, is called about once a second from another
 	// goroutine with the counts so far.
 	Progress func(Progress)
@@ -128,15 +131,19 @@ type ExploreResult struct {
 	States     int64 // steps executed beyond replayed prefixes
 	Complete   bool  // every interleaving (within the bound) is covered
 	// Stopped names the budget that ended an incomplete search:
-	// "max-states", "max-runs", "timeout" or "max-memory".
-	Stopped  string
-	Bounded  bool
-	Bound    int
-	Shard    int
-	Shards   int
-	Findings []Finding // sorted by position, then rule
-	Outcomes []Outcome // sorted by keys
-	Elapsed  time.Duration
+	// "max-states", "max-runs", "timeout", "max-memory", or
+	// "first-finding" (StopAtFirst).
+	Stopped string
+	// FirstFinding is how long the search ran before its first finding
+	// (0: none). With several workers it is the earliest.
+	FirstFinding time.Duration
+	Bounded      bool
+	Bound        int
+	Shard        int
+	Shards       int
+	Findings     []Finding // sorted by position, then rule
+	Outcomes     []Outcome // sorted by keys
+	Elapsed      time.Duration
 }
 
 // splitTasks is how many subtrees the first levels are expanded into.
@@ -165,7 +172,12 @@ func Explore(p *Program, o ExploreOptions) *ExploreResult {
 		x.deadline = x.start.Add(o.Timeout)
 	}
 	stopProgress := x.watch()
-	tasks := x.split()
+	tasks := []task{{}}
+	if !o.StopAtFirst {
+		// A search that stops at its first finding gives no verdict to
+		// keep equal across worker counts: it starts at once.
+		tasks = x.split()
+	}
 	var mine []task
 	for i, t := range tasks {
 		if i%o.Shards == o.Shard-1 {
@@ -199,7 +211,7 @@ func Explore(p *Program, o ExploreOptions) *ExploreResult {
 	res := &ExploreResult{
 		Executions: x.executions.Load(), Runs: x.runs.Load(), States: x.states.Load(),
 		Bounded: o.Bounded, Bound: o.Preemptions, Shard: o.Shard, Shards: o.Shards,
-		Elapsed: time.Since(x.start),
+		Elapsed: time.Since(x.start), FirstFinding: time.Duration(x.firstFinding.Load()),
 	}
 	if r, _ := x.reason.Load().(string); r != "" {
 		res.Stopped = r
@@ -218,6 +230,7 @@ type explorer struct {
 	deadline time.Time
 
 	states, runs, executions atomic.Int64
+	firstFinding             atomic.Int64 // nanoseconds; 0: none yet
 	depth                    atomic.Int64
 	stopped                  atomic.Bool
 	reason                   atomic.Value // string
@@ -501,6 +514,12 @@ func (s *searcher) record(r *Result) {
 	}
 	s.ndiag = nd
 	s.result.add(r, nd)
+	if len(r.Diagnostics) > 0 {
+		s.x.firstFinding.CompareAndSwap(0, int64(max(time.Since(s.x.start), 1)))
+		if s.x.o.StopAtFirst {
+			s.x.stop("first-finding")
+		}
+	}
 }
 
 // add records a complete execution: nd[i] is the number of diagnostics

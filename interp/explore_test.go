@@ -272,3 +272,14 @@ func TestPCTFindsDeadlock(t *testing.T) {
 		t.Error("same seed, different result")
 	}
 }
+
+// StopAtFirst ends at the first finding and says it is no verdict.
+func TestExploreStopAtFirst(t *testing.T) {
+	res := Explore(load(t, abbaScript), ExploreOptions{StopAtFirst: true})
+	if res.Complete || res.Stopped != "first-finding" || len(res.Findings) == 0 || res.FirstFinding <= 0 {
+		t.Fatalf("complete=%v stopped=%q findings=%d first=%v", res.Complete, res.Stopped, len(res.Findings), res.FirstFinding)
+	}
+	if !strings.Contains(IncompleteText(res), "first finding") {
+		t.Errorf("%s", IncompleteText(res))
+	}
+}

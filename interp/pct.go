@@ -37,7 +37,7 @@ func PCT(p *Program, o PCTOptions) *ExploreResult {
 	tr := newTaskResult()
 	n := len(p.threads)
 	k := 1 // the longest run seen, in turns: where change points may fall
-	res := &ExploreResult{Stopped: "pct"}
+	res := &ExploreResult{}
 	var nd []int
 	for range o.Runs {
 		prio := make([]int, n)

@@ -77,6 +77,7 @@ func cmdExplore(args []string, stdout, stderr io.Writer) int {
 	runs := fl.Int("runs", 1000, "runs with -pct")
 	depth := fl.Int("depth", 3, "bug depth with -pct (priority change points + 1)")
 	seed := fl.Uint64("seed", 1, "random seed with -pct")
+	first := fl.Bool("first", false, "stop at the first execution with a finding (hunting a bug, not a verdict)")
 	progress := fl.Bool("progress", isTerminal(os.Stderr), "print progress on stderr once a second")
 	kernel := kernelFlags(fl)
 	if err := fl.Parse(args); err != nil {
@@ -97,6 +98,7 @@ func cmdExplore(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	o.Kernel = kc
+	o.StopAtFirst = *first
 	if *shard != "" {
 		i, n, err := parseShard(*shard)
 		if err != nil {
@@ -184,11 +186,16 @@ func report(prog *interp.Program, res *interp.ExploreResult, pct bool, stdout, s
 	switch {
 	case pct:
 		what = "randomised PCT runs: a sample, not a proof"
+	case !res.Complete:
+		what = "a partial search, not a proof"
 	case res.Bounded:
 		what = fmt.Sprintf("every interleaving within %d preemptions (a bounded search, not a proof)", res.Bound)
 	}
 	if res.Shards > 1 {
 		what += fmt.Sprintf("; shard %d of %d", res.Shard, res.Shards)
+	}
+	if res.FirstFinding > 0 {
+		what += fmt.Sprintf("; first finding after %s", res.FirstFinding.Round(10*time.Microsecond))
 	}
 	fmt.Fprintf(stderr, "explored %d executions, %d states, %d runs in %s: %s\n", res.Executions, res.States, res.Runs, res.Elapsed.Round(time.Millisecond), what)
 	if !res.Complete && !pct {
