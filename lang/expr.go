@@ -362,6 +362,9 @@ func (g *grammar) parseCall(lex *lexer.PeekingLexer, pos Pos, name string, depth
 		}
 		h = max(h, hv+1)
 		arg.Value = v
+		if call.Args == nil {
+			call.Args = make([]*Arg, 0, 4) // most calls have a few
+		}
 		call.Args = append(call.Args, arg)
 		t = lex.Peek()
 		if t.Type == tokPunct && t.Value == "," {

@@ -242,6 +242,9 @@ func scan(filename string, src []byte, limits Limits) (*lexer.PeekingLexer, *sca
 // escape sequence at its own column.
 func unquote(t lexer.Token) (string, error) {
 	s := t.Value[1 : len(t.Value)-1]
+	if !strings.Contains(s, `\`) {
+		return s, nil // the common case: nothing to unquote
+	}
 	var b strings.Builder
 	col := t.Pos.Column + 1
 	off := t.Pos.Offset + 1
