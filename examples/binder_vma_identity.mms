@@ -24,11 +24,11 @@ thread user {
 }
 
 thread binder_alloc {
-  repeat 4 { msleep(1) }             # in the default schedule the user goes first
+  repeat 4 { msleep(1) }  # in the default schedule the user goes first
   page p = alloc_page()
   mmap_read_lock(m)
   vma x = vma_lookup(m, start)
-  if x != nil && x.vm_ops == binder_ops {   # check_vma(): is it still ours?
+  if x != nil && x.vm_ops == binder_ops {  # check_vma(): is it still ours?
     assert x == v, "only Binder's own VMA passes the check"
     vm_insert_page(x, start, p)
   }

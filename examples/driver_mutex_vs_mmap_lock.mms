@@ -30,7 +30,7 @@ thread user {
 }
 
 thread ioctl {
-  repeat 2 { msleep(1) }            # after the user's fault has run
+  repeat 2 { msleep(1) }  # after the user's fault has run
   mutex_lock(drv_lock)
   get_user_pages_unlocked(m, 0x101000, pages=1)
   mutex_unlock(drv_lock)

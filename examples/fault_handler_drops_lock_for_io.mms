@@ -14,7 +14,7 @@ ops drv {
   fault(vmf) {
     if vmf.allow_retry && !vmf.tried {
       release_fault_lock(vmf)
-      msleep(10)                     # the "I/O", without the mmap lock
+      msleep(10)  # the "I/O", without the mmap lock
       return VM_FAULT_RETRY
     }
     page p = alloc_page()
@@ -28,7 +28,7 @@ thread user {
   assert touch(m, 0x100000, read)
 }
 
-thread writer {                      # not blocked for the whole "I/O"
+thread writer {  # not blocked for the whole "I/O"
   mmap_write_lock(m)
   mmap_write_unlock(m)
 }

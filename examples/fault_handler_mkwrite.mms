@@ -12,7 +12,7 @@ mm m
 file dev
 
 ops drv {
-  map_pages(vmf, start, end) { }
+  map_pages(vmf, start, end) {}
   fault(vmf) {
     assert vmf.vma_lock || m.mmap_lock.held, "the fault holds one of the two; vmf.vma_lock says which"
     page p = alloc_page()

@@ -22,7 +22,7 @@ thread user {
 thread reclaim {
   mmap_read_lock(m)
   pte pt = pte_offset_map_lock(m, 0x900000)
-  if pt {                            # nil: no PTE table (nothing mapped yet)
+  if pt {  # nil: no PTE table (nothing mapped yet)
     page old = ptep_get_and_clear(pt)
     flush_tlb_range(v, 0x900000, pages=1)
     pte_unmap_unlock(pt)

@@ -7,18 +7,18 @@ mm m
 vma v = mmap(m, 0x900000, pages=1, prot=rw)
 
 thread user {
-  assert touch(m, 0x900000, write)   # this CPU caches the translation
-  repeat 6 { msleep(1) }             # meanwhile reclaim runs
-  touch(m, 0x900000, write)          # and uses it again
+  assert touch(m, 0x900000, write)  # this CPU caches the translation
+  repeat 6 { msleep(1) }            # meanwhile reclaim runs
+  touch(m, 0x900000, write)         # and uses it again
 }
 
 thread reclaim {
   mmap_read_lock(m)
   pte pt = pte_offset_map_lock(m, 0x900000)
-  if pt {                            # nil: no PTE table (nothing mapped yet)
+  if pt {  # nil: no PTE table (nothing mapped yet)
     page old = ptep_get_and_clear(pt)
     pte_unmap_unlock(pt)
-    if old { put_page(old) }         # freed, but no flush_tlb_range first
+    if old { put_page(old) }  # freed, but no flush_tlb_range first
   }
   mmap_read_unlock(m)
 }

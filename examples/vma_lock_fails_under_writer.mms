@@ -9,22 +9,22 @@ writing = false
 
 thread writer {
   mmap_write_lock(m)
-  writing = true             # a turn's statements run with its operation:
-  vma_start_write(v)         # the flag is set as the VMA is write-locked
+  writing = true      # a turn's statements run with its operation:
+  vma_start_write(v)  # the flag is set as the VMA is write-locked
   vm_flags_set(v, VM_DONTCOPY)
-  writing = false            # ...and cleared as the lock is dropped
+  writing = false  # ...and cleared as the lock is dropped
   mmap_write_unlock(m)
 }
 
 thread reader {
-  msleep(1)                  # in the default schedule the writer goes first
+  msleep(1)  # in the default schedule the writer goes first
   was_writing = writing
   vma r = lock_vma_under_rcu(m, 0x300000)
   if r {
     vma_end_read(r)
   } else {
     assert was_writing, "lock_vma_under_rcu fails only under a writer"
-    mmap_read_lock(m)        # the fallback waits for the writer
+    mmap_read_lock(m)  # the fallback waits for the writer
     vma x = vma_lookup(m, 0x300000)
     assert x.vm_flags & VM_DONTCOPY, "the writer finished first"
     mmap_read_unlock(m)

@@ -12,7 +12,7 @@ reader_done = false
 
 thread reader {
   vma r = lock_vma_under_rcu(m, 0x300000)
-  if r {                               # nil once munmap has started
+  if r {  # nil once munmap has started
     reader_locked = true
     msleep(10)
     reader_done = true

@@ -49,6 +49,7 @@ type OpsDecl struct {
 	Pos      Pos
 	Name     string
 	Handlers []*FuncDef
+	Close    *RBrace
 }
 
 // FuncDecl is `func NAME(params) { ... }`: a helper callable from scripts.
@@ -76,6 +77,8 @@ type ExpectDecl struct {
 	// Quant says in how many interleavings: "always", "sometimes",
 	// "never", or "" (the default: ok means always; a finding, sometimes).
 	Quant string
+
+	textRaw string // Text as written, for fmt
 }
 
 // Block is `{ stmt* }`.
@@ -89,7 +92,7 @@ type Block struct {
 // place a lock still held at exit is reported.
 type RBrace struct {
 	Pos   Pos
-	Brace string
+	Brace string `parser:"@'}'"`
 }
 
 // VarDecl is `TYPE NAME [= EXPR]`, e.g. `mm m`, `vma v = mmap(...)`.
@@ -151,6 +154,8 @@ type AssertStmt struct {
 	Pos  Pos
 	Cond Expr
 	Msg  string
+
+	msgRaw string // Msg as written, for fmt
 }
 
 // ReturnStmt is `return [EXPR]`; the value must start on the same line.
@@ -176,6 +181,8 @@ type IntLit struct {
 type StringLit struct {
 	Pos   Pos
 	Value string
+
+	raw string // as written, quotes included, for fmt
 }
 
 // BoolLit is true or false.
@@ -212,16 +219,20 @@ type SelectorExpr struct {
 // UnaryExpr is OP X with OP one of - ! not.
 type UnaryExpr struct {
 	Pos Pos
-	Op  string
+	Op  string // "-" or "!" (also for "not")
 	X   Expr
+
+	spelled string // Op as written, for fmt
 }
 
 // BinaryExpr is X OP Y.
 type BinaryExpr struct {
-	Pos Pos // position of the operator
-	Op  string
+	Pos Pos    // position of the operator
+	Op  string // "&&" and "||" also for "and" and "or"
 	X   Expr
 	Y   Expr
+
+	spelled string // Op as written, for fmt
 }
 
 // ParenExpr is (X).

@@ -20,7 +20,7 @@ func (l Limits) ParseChunk(filename string, src []byte, line int) (f *File, err 
 			f, err = nil, shiftErrors(internalError(filename, r), line)
 		}
 	}()
-	s := newScanner(filename, src, l)
+	s := newScanner(filename, src, l.grammarKey())
 	s.line = max(line, 1)
 	lex, err := lexer.Upgrade(s)
 	if err != nil {

@@ -16,7 +16,8 @@ type threadSyntax struct {
 type opsSyntax struct {
 	Pos      Pos
 	Name     string        `parser:"'ops' @Ident '{'"`
-	Handlers []*funcSyntax `parser:"@@* '}'"`
+	Handlers []*funcSyntax `parser:"@@*"`
+	Close    *RBrace       `parser:"@@"`
 }
 
 type funcDeclSyntax struct {
@@ -41,7 +42,7 @@ func (d *threadSyntax) decl() Item {
 }
 
 func (d *opsSyntax) decl() Item {
-	o := &OpsDecl{Pos: d.Pos, Name: d.Name}
+	o := &OpsDecl{Pos: d.Pos, Name: d.Name, Close: d.Close}
 	for _, h := range d.Handlers {
 		o.Handlers = append(o.Handlers, h.def())
 	}

@@ -79,7 +79,11 @@ func (d *ExpectDecl) Parse(lex *lexer.PeekingLexer) error {
 	d.Kind = k.Value
 	if s := lex.Peek(); s.Type == tokString && s.Pos.Line == t.Pos.Line {
 		lex.Next()
-		d.Text = s.Value
+		v, err := unquote(*s)
+		if err != nil {
+			return err
+		}
+		d.Text, d.textRaw = v, s.Value
 	}
 	if a := lex.Peek(); a.Type == tokIdent && a.Value == "at" && a.Pos.Line == t.Pos.Line {
 		lex.Next()
@@ -204,7 +208,7 @@ func (g *grammar) parseBinary(lex *lexer.PeekingLexer, minPrec, depth int) (Expr
 		if h = max(h, hy) + 1; depth+h > g.limits.MaxExprDepth {
 			return nil, 0, g.tooDeep(t)
 		}
-		x = &BinaryExpr{Pos: Pos(t.Pos), Op: canonicalOp(op), X: x, Y: y}
+		x = &BinaryExpr{Pos: Pos(t.Pos), Op: canonicalOp(op), X: x, Y: y, spelled: op}
 	}
 }
 
@@ -222,7 +226,7 @@ func canonicalOp(op string) string {
 
 // tooDeep reports an expression taller than the limit at t.
 func (g *grammar) tooDeep(t *lexer.Token) error {
-	return participle.Errorf(t.Pos, "expression nested too deeply: more than %d levels (the limit is -max-expr-depth)", g.limits.MaxExprDepth)
+	return participle.Errorf(t.Pos, "expression nested deeper than the limit of %d (raise it with -max-expr-depth)", g.limits.MaxExprDepth)
 }
 
 func (g *grammar) parseUnary(lex *lexer.PeekingLexer, depth int) (Expr, int, error) {
@@ -236,7 +240,7 @@ func (g *grammar) parseUnary(lex *lexer.PeekingLexer, depth int) (Expr, int, err
 		if err != nil {
 			return nil, 0, err
 		}
-		return &UnaryExpr{Pos: Pos(t.Pos), Op: canonicalOp(t.Value), X: x}, h + 1, nil
+		return &UnaryExpr{Pos: Pos(t.Pos), Op: canonicalOp(t.Value), X: x, spelled: t.Value}, h + 1, nil
 	}
 	x, h, err := g.parsePrimary(lex, depth)
 	if err != nil {
@@ -282,7 +286,11 @@ func (g *grammar) parsePrimary(lex *lexer.PeekingLexer, depth int) (Expr, int, e
 		return &IntLit{Pos: pos, Value: v, Text: t.Value}, 0, nil
 	case tokString:
 		lex.Next()
-		return &StringLit{Pos: pos, Value: t.Value}, 0, nil
+		v, err := unquote(*t)
+		if err != nil {
+			return nil, 0, err
+		}
+		return &StringLit{Pos: pos, Value: v, raw: t.Value}, 0, nil
 	case tokKeyword:
 		switch t.Value {
 		case "true", "false":

@@ -36,6 +36,7 @@ var grammars sync.Map // Limits -> *grammar
 
 // grammarFor returns the parser for limits, building it on first use.
 func grammarFor(limits Limits) *grammar {
+	limits = limits.grammarKey()
 	if g, ok := grammars.Load(limits); ok {
 		return g.(*grammar)
 	}
@@ -125,6 +126,9 @@ func (l Limits) Parse(filename string, src []byte) (f *File, err error) {
 			f, err = nil, internalError(filename, r)
 		}
 	}()
+	if int64(len(src)) > l.maxFileSize() {
+		return nil, l.tooLarge(filename, src)
+	}
 	lex, s, err := scan(filename, src, l)
 	if err != nil {
 		return nil, err
@@ -230,7 +234,7 @@ func internalError(filename string, r any) error {
 // scan tokenizes src into a PeekingLexer for the parser, returning the
 // scanner too (it holds the comments).
 func scan(filename string, src []byte, limits Limits) (*lexer.PeekingLexer, *scanner, error) {
-	s := newScanner(filename, src, limits)
+	s := newScanner(filename, src, limits.grammarKey())
 	lex, err := lexer.Upgrade(s)
 	if err != nil {
 		return nil, nil, err
@@ -327,7 +331,7 @@ func describe(t *lexer.Token) string {
 	case t.Type == tokInt:
 		return "integer " + t.Value
 	case t.Type == tokString:
-		return "string " + strconv.Quote(t.Value)
+		return "string " + t.Value
 	}
 	return strconv.Quote(t.Value)
 }

@@ -186,8 +186,8 @@ func TestParseExpr(t *testing.T) {
 		{`f() g()`, `p.mms:1:5: unexpected name g after expression`},
 		{`"abc`, `p.mms:1:1: unterminated string literal`},
 		{`@`, `p.mms:1:1: invalid character U+0040 '@'`},
-		{deep("(", "1", ")", 1001), `p.mms:1:1001: expression nested too deeply: more than 1000 levels (the limit is -max-expr-depth)`},
-		{deep("!", "x", "", 1001), `p.mms:1:1001: expression nested too deeply: more than 1000 levels (the limit is -max-expr-depth)`},
+		{deep("(", "1", ")", 1001), `p.mms:1:1001: expression nested deeper than the limit of 1000 (raise it with -max-expr-depth)`},
+		{deep("!", "x", "", 1001), `p.mms:1:1001: expression nested deeper than the limit of 1000 (raise it with -max-expr-depth)`},
 	} {
 		x, err := ParseExpr("p.mms", test.src)
 		var got string

@@ -20,7 +20,7 @@ import (
 const (
 	tokEOF     = lexer.EOF
 	tokInt     = lexer.TokenType(-2 - iota)
-	tokString  // a double-quoted literal; Value is unquoted by scan
+	tokString  // a double-quoted literal as written; the parser unquotes it
 	tokKeyword // one of keywords
 	tokIdent
 	tokPunct
@@ -130,7 +130,7 @@ func (s *scanner) errorf(pos Pos, format string, args ...any) error {
 }
 
 // Next implements lexer.Lexer, for lexer.Upgrade: it returns the next
-// token, ending with EOF. It unquotes string literals and enforces the
+// token, ending with EOF. It enforces the
 // nesting limits on braces and parentheses, before the parser recurses, so
 // that no input can exhaust the parser's stack.
 func (s *scanner) Next() (lexer.Token, error) {
@@ -139,23 +139,17 @@ func (s *scanner) Next() (lexer.Token, error) {
 		return t, err
 	}
 	switch t.Type {
-	case tokString:
-		v, err := unquote(t)
-		if err != nil {
-			return t, err
-		}
-		t.Value = v
 	case tokPunct:
 		switch t.Value {
 		case "(":
 			if s.parens++; s.parens > s.limits.MaxExprDepth {
-				return t, s.errorf(Pos(t.Pos), "expression nested too deeply: more than %d levels (the limit is -max-expr-depth)", s.limits.MaxExprDepth)
+				return t, s.errorf(Pos(t.Pos), "expression nested deeper than the limit of %d (raise it with -max-expr-depth)", s.limits.MaxExprDepth)
 			}
 		case ")":
 			s.parens = max(s.parens-1, 0)
 		case "{":
 			if s.braces++; s.braces > s.limits.MaxNesting {
-				return t, s.errorf(Pos(t.Pos), "blocks nested too deeply: more than %d levels (the limit is -max-nesting)", s.limits.MaxNesting)
+				return t, s.errorf(Pos(t.Pos), "blocks nested deeper than the limit of %d (raise it with -max-nesting)", s.limits.MaxNesting)
 			}
 		case "}":
 			s.braces = max(s.braces-1, 0)

@@ -48,7 +48,11 @@ func (g *grammar) parseStmt(lex *lexer.PeekingLexer, depth int) (Stmt, error) {
 					return nil, unexpected(m, "string")
 				}
 				lex.Next()
-				s.Msg = m.Value
+				v, err := unquote(*m)
+				if err != nil {
+					return nil, err
+				}
+				s.Msg, s.msgRaw = v, m.Value
 			}
 			return s, nil
 		case "return":
@@ -134,7 +138,7 @@ func (g *grammar) parseIf(lex *lexer.PeekingLexer, depth int) (*IfStmt, error) {
 			return first, nil
 		case next.Type == tokKeyword && next.Value == "if":
 			if depth++; depth+1 > g.limits.MaxNesting {
-				return nil, participle.Errorf(next.Pos, "blocks nested too deeply: more than %d levels, counting each else if as one (the limit is -max-nesting)", g.limits.MaxNesting)
+				return nil, participle.Errorf(next.Pos, "blocks nested deeper than the limit of %d, counting each else if as a level (raise it with -max-nesting)", g.limits.MaxNesting)
 			}
 		default:
 			return nil, unexpected(next, `"if" or "{"`)

@@ -7,7 +7,6 @@ import (
 	"io"
 	"io/fs"
 
-	"github.com/mmscript/mmscript/interp"
 	rt "github.com/mmscript/mmscript/runtime"
 )
 
@@ -18,6 +17,7 @@ func cmdCheck(args []string, stdout, stderr io.Writer) int {
 	fl := flag.NewFlagSet("check", flag.ContinueOnError)
 	fl.SetOutput(stderr)
 	asJSON := fl.Bool("json", false, "print one JSON document (docs/mmscript.schema.json) on stdout")
+	limits := limitFlags(fl)
 	if err := fl.Parse(args); err != nil {
 		return 2
 	}
@@ -44,7 +44,7 @@ func cmdCheck(args []string, stdout, stderr io.Writer) int {
 	}
 	rc := 0
 	for _, f := range files {
-		_, err := interp.Load(f)
+		_, err := load(f, limits)
 		if err != nil {
 			rc = 2
 			if *asJSON {

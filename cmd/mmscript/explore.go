@@ -80,6 +80,7 @@ func cmdExplore(args []string, stdout, stderr io.Writer) int {
 	first := fl.Bool("first", false, "stop at the first execution with a finding (hunting a bug, not a verdict)")
 	progress := fl.Bool("progress", isTerminal(os.Stderr), "print progress on stderr once a second")
 	kernel := kernelFlags(fl)
+	limits := limitFlags(fl)
 	if err := fl.Parse(args); err != nil {
 		return 2
 	}
@@ -108,7 +109,7 @@ func cmdExplore(args []string, stdout, stderr io.Writer) int {
 		o.Shard, o.Shards = i, n
 	}
 	file := fl.Arg(0)
-	prog, err := interp.Load(file)
+	prog, err := load(file, limits)
 	if err != nil {
 		if *asJSON {
 			doc := &rt.Document{Command: "explore"}

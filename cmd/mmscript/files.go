@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -10,6 +11,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/mmscript/mmscript/interp"
 	"github.com/mmscript/mmscript/lang"
 )
 
@@ -30,7 +32,44 @@ func printLoadError(w io.Writer, err error) {
 	lang.PrintError(w, err)
 }
 
-// scripts expands directories into the .mms files below them, sorted.
+// limitFlags adds the input limits (lang.Limits) to a command's flags; the
+// errors for input beyond a limit name these flags.
+func limitFlags(fl *flag.FlagSet) *lang.Limits {
+	l := lang.DefaultLimits
+	fl.Int64Var(&l.MaxFileSize, "max-file-size", l.MaxFileSize, "largest script to read, in bytes")
+	fl.IntVar(&l.MaxNesting, "max-nesting", l.MaxNesting, "deepest nesting of blocks, counting each else if as one level")
+	fl.IntVar(&l.MaxExprDepth, "max-expr-depth", l.MaxExprDepth, "tallest expression tree (operators, parentheses, calls)")
+	return &l
+}
+
+// walkErrors holds the paths scripts could not walk, with their errors,
+// for load to report in their place.
+var walkErrors = map[string]error{}
+
+// load reads, parses and compiles a script within the limits.
+func load(file string, l *lang.Limits) (*interp.Program, error) {
+	if l == nil {
+		l = &lang.DefaultLimits
+	}
+	if err := walkErrors[file]; err != nil {
+		return nil, err
+	}
+	src, err := l.ReadFile(file)
+	if err != nil {
+		return nil, err
+	}
+	f, err := l.Parse(file, src)
+	if err != nil {
+		return nil, err
+	}
+	return interp.Compile(f)
+}
+
+// scripts expands directories into the .mms files below them, sorted. A
+// path that cannot be walked (a missing argument, an unreadable directory)
+// is kept in the list, so that reading it reports the error in its place
+// and the other scripts are still checked; scripts fails only when an
+// argument does not exist.
 func scripts(args []string) ([]string, error) {
 	var files []string
 	for _, a := range args {
@@ -42,17 +81,22 @@ func scripts(args []string) ([]string, error) {
 			files = append(files, a)
 			continue
 		}
-		err = filepath.WalkDir(a, func(path string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if !d.IsDir() && strings.HasSuffix(path, ".mms") {
+		n := len(files)
+		filepath.WalkDir(a, func(path string, d fs.DirEntry, err error) error {
+			switch {
+			case err != nil:
+				files = append(files, path) // load reports err
+				walkErrors[path] = err
+				if d != nil && d.IsDir() {
+					return fs.SkipDir
+				}
+			case !d.IsDir() && strings.HasSuffix(path, ".mms"):
 				files = append(files, path)
 			}
 			return nil
 		})
-		if err != nil {
-			return nil, err
+		if len(files) == n {
+			return nil, fmt.Errorf("%s: no .mms scripts in the directory", a)
 		}
 	}
 	sort.Strings(files)

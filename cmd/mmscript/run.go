@@ -19,6 +19,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	maxSteps := fl.Int64("max-steps", 0, "step limit (0: default)")
 	kernel := kernelFlags(fl)
 	trace := fl.Bool("trace", false, "print each turn: thread, line, operation, locks held after it")
+	limits := limitFlags(fl)
 	if err := fl.Parse(args); err != nil {
 		return 2
 	}
@@ -33,7 +34,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	}
 	file := fl.Arg(0)
 	doc := &rt.Document{Command: "run"}
-	prog, err := interp.Load(file)
+	prog, err := load(file, limits)
 	if err != nil {
 		if *asJSON {
 			doc.Add(loadFailed(file, err))

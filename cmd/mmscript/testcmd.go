@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/mmscript/mmscript/interp"
+	"github.com/mmscript/mmscript/lang"
 	rt "github.com/mmscript/mmscript/runtime"
 )
 
@@ -23,6 +24,7 @@ func cmdTest(args []string, stdout, stderr io.Writer) int {
 	fl.Bool("explore", true, "accepted for compatibility: test explores by default")
 	asJSON := fl.Bool("json", false, "print one JSON document (docs/mmscript.schema.json) on stdout")
 	kernel := kernelFlags(fl)
+	limits := limitFlags(fl)
 	if err := fl.Parse(args); err != nil {
 		return 2
 	}
@@ -58,7 +60,7 @@ func cmdTest(args []string, stdout, stderr io.Writer) int {
 			w = io.Discard
 		}
 		rep := &rt.ScriptReport{File: f}
-		if testOne(f, kc, eo, w, rep) {
+		if testOne(f, limits, kc, eo, w, rep) {
 			failed++
 		} else {
 			passed++
@@ -82,9 +84,17 @@ func cmdTest(args []string, stdout, stderr io.Writer) int {
 // whether the script failed.
 //
 // rep receives the script's part of the -json document: its findings, the
-// run or exploration that made them, and the mismatches.
-func testOne(file string, kc rt.KernelConfig, eo *interp.ExploreOptions, w io.Writer, rep *rt.ScriptReport) bool {
-	prog, err := interp.Load(file)
+// run or exploration that made them, and the mismatches. A Go panic (a bug
+// in mmscript) fails the script and the others still run.
+func testOne(file string, limits *lang.Limits, kc rt.KernelConfig, eo *interp.ExploreOptions, w io.Writer, rep *rt.ScriptReport) (failed bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprintf(w, "FAIL %s: internal error (a bug in mmscript; please report it): %v\n", file, r)
+			rep.File, rep.Status = file, "fail"
+			failed = true
+		}
+	}()
+	prog, err := load(file, limits)
 	if err != nil {
 		*rep = *loadFailed(file, err)
 		rep.Status = "fail"

@@ -1,0 +1,417 @@
+package lang
+
+import (
+	"bytes"
+	"strconv"
+	"strings"
+)
+
+// Format returns src in the canonical layout, within DefaultLimits (see
+// Limits.Format).
+func Format(filename string, src []byte) ([]byte, error) {
+	return DefaultLimits.Format(filename, src)
+}
+
+// Format returns src in mmscript's one canonical layout, as gofmt does for
+// Go. The layout:
+//
+//   - one statement or declaration a line, indented two spaces a block
+//     level; semicolons are dropped;
+//   - at most one blank line between statements, and none at the start or
+//     end of a block (a blank line in the source is kept);
+//   - a block with at most one simple statement stays on one line when it
+//     was written on one line (`repeat 4 { msleep(1) }`); an empty block
+//     is `{}`;
+//   - one space around binary operators and after commas, none inside
+//     parentheses or around the = of a named argument (`pages=4`);
+//   - every comment is kept: on its own line, indented with the code that
+//     follows it, or after the code on its line; the trailing comments of
+//     consecutive lines of a block are aligned two spaces after the
+//     longest line.
+//
+// Literals and the spelling of operators (and, &&) are kept as written.
+// The source must parse; static-check errors (a duplicate thread) do not
+// stop Format. Format is idempotent: Format of its output is the same.
+func (l Limits) Format(filename string, src []byte) ([]byte, error) {
+	if int64(len(src)) > l.maxFileSize() {
+		return nil, l.tooLarge(filename, src)
+	}
+	lex, s, err := scan(filename, src, l)
+	if err != nil {
+		return nil, err
+	}
+	f, err := parseTokens(grammarFor(l), lex)
+	if err != nil {
+		return nil, convertError(filename, err)
+	}
+	p := &printer{comments: s.comments}
+	p.items(f.Items)
+	p.flushComments(1<<62, 0)
+	return p.render(), nil
+}
+
+// A line is one line of output: indentation, code and a trailing comment.
+type line struct {
+	indent  int
+	code    string
+	comment string
+	blank   bool // a blank line comes before it
+}
+
+type printer struct {
+	comments []Comment // not yet printed, in source order
+	lines    []line
+	srcLine  int // the last source line printed; 0 at the start of a block
+}
+
+// flushComments prints, each on its own line at indent, the comments
+// that come before offset. A blank line before a comment is kept unless
+// the comment opens a block (srcLine is 0).
+func (p *printer) flushComments(offset, indent int) {
+	for len(p.comments) > 0 && p.comments[0].Pos.Offset < offset {
+		c := p.comments[0]
+		p.comments = p.comments[1:]
+		p.lines = append(p.lines, line{indent: indent, comment: c.Text, blank: p.blankBefore(c.Pos.Line)})
+		p.srcLine = c.Pos.Line
+	}
+}
+
+// blankBefore reports whether a blank line separated source line n from
+// what was printed before it in the same block.
+func (p *printer) blankBefore(n int) bool {
+	return p.srcLine > 0 && n > p.srcLine+1
+}
+
+// emit prints a line of code that spans source lines first..last and
+// takes the comments on those lines: the last becomes the trailing
+// comment, the others (a comment inside a call that spans lines) go on
+// their own lines before it.
+func (p *printer) emit(indent int, code string, first, last int) {
+	p.emitLine(indent, code, first, last, p.blankBefore(first))
+}
+
+// close prints a line that closes a block ("}", "} else {"): no blank
+// line comes before it.
+func (p *printer) close(indent int, code string, first, last int) {
+	p.emitLine(indent, code, first, last, false)
+}
+
+func (p *printer) emitLine(indent int, code string, first, last int, blank bool) {
+	var taken []string
+	for len(p.comments) > 0 && p.comments[0].Pos.Line <= last {
+		taken = append(taken, p.comments[0].Text)
+		p.comments = p.comments[1:]
+	}
+	for i := 0; i+1 < len(taken); i++ {
+		p.lines = append(p.lines, line{indent: indent, comment: taken[i], blank: blank})
+		blank = false
+	}
+	l := line{indent: indent, code: code, blank: blank}
+	if len(taken) > 0 {
+		l.comment = taken[len(taken)-1]
+	}
+	p.lines = append(p.lines, l)
+	p.srcLine = last
+}
+
+func (p *printer) items(items []Item) {
+	for _, it := range items {
+		switch it := it.(type) {
+		case Stmt:
+			p.stmt(it, 0)
+		case *ThreadDecl:
+			p.flushComments(it.Pos.Offset, 0)
+			p.block("thread "+it.Name, it.Pos.Line, it.Body, 0)
+		case *FuncDecl:
+			p.flushComments(it.Pos.Offset, 0)
+			p.funcDef("func ", it.Def, it.Pos.Line, 0)
+		case *OpsDecl:
+			p.flushComments(it.Pos.Offset, 0)
+			p.emit(0, "ops "+it.Name+" {", it.Pos.Line, it.Pos.Line)
+			p.srcLine = 0
+			for _, h := range it.Handlers {
+				p.flushComments(h.Pos.Offset, 1)
+				p.funcDef("", h, h.Pos.Line, 1)
+			}
+			p.flushComments(it.Close.Pos.Offset, 1)
+			p.close(0, "}", it.Close.Pos.Line, it.Close.Pos.Line)
+		case *ExpectDecl:
+			p.flushComments(it.Pos.Offset, 0)
+			code := "expect " + it.Kind
+			if it.textRaw != "" {
+				code += " " + it.textRaw
+			}
+			if it.AtLine > 0 {
+				code += " at " + strconv.Itoa(it.AtLine)
+			}
+			if it.Quant != "" {
+				code += " " + it.Quant
+			}
+			p.emit(0, code, it.Pos.Line, it.Pos.Line)
+		}
+	}
+}
+
+func (p *printer) funcDef(prefix string, d *FuncDef, first, indent int) {
+	p.block(prefix+d.Name+"("+strings.Join(d.Params, ", ")+")", first, d.Body, indent)
+}
+
+// block prints `head {`, the statements of b one level deeper and `}`;
+// or `head { stmt }` on one line (see inline).
+func (p *printer) block(head string, first int, b *Block, indent int) {
+	// No blank line before "} else if".
+	blank := p.blankBefore(first) && !strings.HasPrefix(head, "}")
+	if p.inline(b) {
+		code := head + " {}"
+		if len(b.Stmts) == 1 {
+			code = head + " { " + p.simple(b.Stmts[0]) + " }"
+		}
+		p.emitLine(indent, code, first, b.Close.Pos.Line, blank)
+		return
+	}
+	p.emitLine(indent, head+" {", first, b.Pos.Line, blank)
+	p.body(b, indent)
+	p.close(indent, "}", b.Close.Pos.Line, b.Close.Pos.Line)
+}
+
+// body prints the statements of b and the comments before its "}".
+func (p *printer) body(b *Block, indent int) {
+	p.srcLine = 0
+	for _, s := range b.Stmts {
+		p.stmt(s, indent+1)
+	}
+	p.flushComments(b.Close.Pos.Offset, indent+1)
+}
+
+// inline reports whether a block prints on one line: it is empty, or it
+// was written on one line and holds one statement without a block, and no
+// comment is inside it.
+func (p *printer) inline(b *Block) bool {
+	if len(p.comments) > 0 && p.comments[0].Pos.Offset < b.Close.Pos.Offset {
+		return false
+	}
+	switch len(b.Stmts) {
+	case 0:
+		return true
+	case 1:
+		switch b.Stmts[0].(type) {
+		case *IfStmt, *ForStmt, *RepeatStmt:
+			return false
+		}
+		return b.Pos.Line == b.Close.Pos.Line
+	}
+	return false
+}
+
+func (p *printer) stmt(s Stmt, indent int) {
+	start := s.Position()
+	p.flushComments(start.Offset, indent)
+	switch s := s.(type) {
+	case *IfStmt:
+		head := "if " + expr(s.Cond)
+		first := start.Line
+		for {
+			if s.Else == nil {
+				p.block(head, first, s.Then, indent)
+				return
+			}
+			// `} else ... {` joins the two blocks on one line.
+			p.emitLine(indent, head+" {", first, s.Then.Pos.Line, p.blankBefore(first) && !strings.HasPrefix(head, "}"))
+			p.body(s.Then, indent)
+			first = s.Then.Close.Pos.Line
+			if s.Else.Block != nil {
+				p.close(indent, "} else {", first, s.Else.Block.Pos.Line)
+				p.body(s.Else.Block, indent)
+				p.close(indent, "}", s.Else.Block.Close.Pos.Line, s.Else.Block.Close.Pos.Line)
+				return
+			}
+			s = s.Else.If
+			head = "} else if " + expr(s.Cond)
+		}
+	case *ForStmt:
+		p.block("for "+s.Var+" in "+expr(s.Lo)+".."+expr(s.Hi), start.Line, s.Body, indent)
+	case *RepeatStmt:
+		p.block("repeat "+expr(s.Count), start.Line, s.Body, indent)
+	default:
+		p.emit(indent, p.simple(s), start.Line, lastLine(s))
+	}
+}
+
+// simple prints a statement without a block.
+func (p *printer) simple(s Stmt) string {
+	switch s := s.(type) {
+	case *VarDecl:
+		if s.Value == nil {
+			return s.Type + " " + s.Name
+		}
+		return s.Type + " " + s.Name + " = " + expr(s.Value)
+	case *AssignStmt:
+		return s.Name + " = " + expr(s.Value)
+	case *ExprStmt:
+		return expr(s.X)
+	case *AssertStmt:
+		if s.msgRaw != "" {
+			return "assert " + expr(s.Cond) + ", " + s.msgRaw
+		}
+		return "assert " + expr(s.Cond)
+	case *ReturnStmt:
+		if s.Value == nil {
+			return "return"
+		}
+		return "return " + expr(s.Value)
+	}
+	panic("lang: simple called on a compound statement")
+}
+
+// expr prints an expression on one line. The parentheses of the source
+// are ParenExprs, so the tree prints back with the same meaning.
+func expr(x Expr) string {
+	var b strings.Builder
+	writeExpr(&b, x)
+	return b.String()
+}
+
+func writeExpr(b *strings.Builder, x Expr) {
+	switch x := x.(type) {
+	case *Ident:
+		b.WriteString(x.Name)
+	case *IntLit:
+		b.WriteString(x.Text)
+	case *StringLit:
+		if x.raw != "" {
+			b.WriteString(x.raw)
+		} else {
+			b.WriteString(strconv.Quote(x.Value))
+		}
+	case *BoolLit:
+		b.WriteString(strconv.FormatBool(x.Value))
+	case *NilLit:
+		b.WriteString("nil")
+	case *CallExpr:
+		b.WriteString(x.Name)
+		b.WriteByte('(')
+		for i, a := range x.Args {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			if a.Name != "" {
+				b.WriteString(a.Name)
+				b.WriteByte('=')
+			}
+			writeExpr(b, a.Value)
+		}
+		b.WriteByte(')')
+	case *SelectorExpr:
+		writeExpr(b, x.X)
+		b.WriteByte('.')
+		b.WriteString(x.Name)
+	case *UnaryExpr:
+		op := spelling(x.spelled, x.Op)
+		b.WriteString(op)
+		if op == "not" {
+			b.WriteByte(' ')
+		}
+		writeExpr(b, x.X)
+	case *BinaryExpr:
+		writeExpr(b, x.X)
+		b.WriteByte(' ')
+		b.WriteString(spelling(x.spelled, x.Op))
+		b.WriteByte(' ')
+		writeExpr(b, x.Y)
+	case *ParenExpr:
+		b.WriteByte('(')
+		writeExpr(b, x.X)
+		b.WriteByte(')')
+	}
+}
+
+func spelling(spelled, op string) string {
+	if spelled != "" {
+		return spelled
+	}
+	return op
+}
+
+// lastLine is the last source line of a simple statement: the largest
+// line of any position in it.
+func lastLine(s Stmt) int {
+	n := s.Position().Line
+	var walk func(x Expr)
+	walk = func(x Expr) {
+		if x == nil {
+			return
+		}
+		n = max(n, x.Position().Line)
+		switch x := x.(type) {
+		case *CallExpr:
+			n = max(n, x.RParen.Line)
+			for _, a := range x.Args {
+				walk(a.Value)
+			}
+		case *SelectorExpr:
+			walk(x.X)
+		case *UnaryExpr:
+			walk(x.X)
+		case *BinaryExpr:
+			walk(x.X)
+			walk(x.Y)
+		case *ParenExpr:
+			n = max(n, x.RParen.Line)
+			walk(x.X)
+		}
+	}
+	switch s := s.(type) {
+	case *VarDecl:
+		walk(s.Value)
+	case *AssignStmt:
+		walk(s.Value)
+	case *ExprStmt:
+		walk(s.X)
+	case *AssertStmt:
+		walk(s.Cond)
+		// The message is on the line of the last token of the condition
+		// or later; it cannot be found without its position, so a
+		// message on a line of its own takes no trailing comment.
+	case *ReturnStmt:
+		walk(s.Value)
+	}
+	return n
+}
+
+// render lays the lines out, aligning the trailing comments of
+// consecutive lines at the same indentation (a run ends at a blank line,
+// at a change of indentation or at a line without code or without a
+// comment).
+func (p *printer) render() []byte {
+	var b bytes.Buffer
+	for i := 0; i < len(p.lines); {
+		// The run of lines i..j-1 with code and a trailing comment.
+		j := i
+		width := 0
+		for j < len(p.lines) && p.lines[j].code != "" && p.lines[j].comment != "" &&
+			(j == i || !p.lines[j].blank && p.lines[j].indent == p.lines[i].indent) {
+			width = max(width, 2*p.lines[j].indent+len([]rune(p.lines[j].code)))
+			j++
+		}
+		if j == i {
+			j = i + 1
+		}
+		for k := i; k < j; k++ {
+			l := p.lines[k]
+			if l.blank && b.Len() > 0 {
+				b.WriteByte('\n')
+			}
+			text := strings.Repeat("  ", l.indent) + l.code
+			switch {
+			case l.code == "":
+				text += l.comment
+			case l.comment != "":
+				text += strings.Repeat(" ", max(width-len([]rune(text)), 0)+2) + l.comment
+			}
+			b.WriteString(text)
+			b.WriteByte('\n')
+		}
+		i = j
+	}
+	return b.Bytes()
+}

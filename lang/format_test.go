@@ -1,0 +1,136 @@
+package lang
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestFormatScripts formats every example and testdata script of the
+// repository twice: the second pass must change nothing (Format is
+// idempotent), the tree must be the one of the source (Format changes
+// only the layout), and every comment must survive, in order. The chunks
+// of the chunked testdata files are formatted one by one.
+func TestFormatScripts(t *testing.T) {
+	var files []string
+	for _, pattern := range []string{"../examples/*.mms", "../*/testdata/*.mms", "../*/*/testdata/*.mms"} {
+		m, err := filepath.Glob(pattern)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, m...)
+	}
+	if len(files) < 26 {
+		t.Fatalf("found only %d scripts", len(files))
+	}
+	n := 0
+	for _, name := range files {
+		src, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, chunk := range strings.Split(string(src), "\n---\n") {
+			if _, err := DefaultLimits.Format(name, []byte(chunk)); err != nil {
+				continue // a chunk that must not parse
+			}
+			checkFormat(t, name+"#"+string(rune('0'+i%10)), chunk)
+			n++
+		}
+	}
+	t.Logf("formatted %d scripts and chunks", n)
+}
+
+// checkFormat checks Format on src: idempotent, same tree, same comments.
+func checkFormat(t *testing.T, name, src string) string {
+	t.Helper()
+	once, err := Format(name, []byte(src))
+	if err != nil {
+		t.Errorf("%s: %v", name, err)
+		return ""
+	}
+	twice, err := Format(name, once)
+	if err != nil {
+		t.Errorf("%s: formatted output does not parse: %v\n%s", name, err, once)
+		return ""
+	}
+	if string(twice) != string(once) {
+		t.Errorf("%s: Format is not idempotent:\n%s", name, diffLines(string(twice), string(once)))
+	}
+	before, errB := parseNoCheck(name, []byte(src))
+	after, errA := parseNoCheck(name, once)
+	if errB != nil || errA != nil {
+		t.Errorf("%s: %v / %v", name, errB, errA)
+		return string(once)
+	}
+	if b, a := dumpFile(before), dumpFile(after); b != a {
+		t.Errorf("%s: Format changed the tree:\n%s", name, diffLines(a, b))
+	}
+	if b, a := commentTexts(before), commentTexts(after); b != a {
+		t.Errorf("%s: Format changed the comments:\n%s", name, diffLines(a, b))
+	}
+	return string(once)
+}
+
+func parseNoCheck(name string, src []byte) (*File, error) {
+	lex, s, err := scan(name, src, DefaultLimits)
+	if err != nil {
+		return nil, err
+	}
+	f, err := parseTokens(grammarFor(DefaultLimits), lex)
+	if err != nil {
+		return nil, err
+	}
+	f.Comments = s.comments
+	return f, nil
+}
+
+func dumpFile(f *File) string {
+	var out []string
+	for _, it := range f.Items {
+		out = append(out, Dump(it))
+	}
+	return strings.Join(out, "\n")
+}
+
+func commentTexts(f *File) string {
+	var out []string
+	for _, c := range f.Comments {
+		out = append(out, c.Text)
+	}
+	return strings.Join(out, "\n")
+}
+
+// TestFormat pins the canonical layout.
+func TestFormat(t *testing.T) {
+	for _, test := range []struct{ src, want string }{
+		{"mm m;vma v=mmap(m,pages=4,flags=shared|fixed)", "mm m\nvma v = mmap(m, pages=4, flags=shared | fixed)\n"},
+		{"x=a and not b or c&&!d", "x = a and not b or c && !d\n"},
+		{"x = ( a+b )*-c . d", "x = (a + b) * -c.d\n"},
+		{"x = \"a\\x41\\n\"  # c", "x = \"a\\x41\\n\"  # c\n"},
+		{"thread t {\n\n\n  f()\n\n\n\n  g()\n\n}\n", "thread t {\n  f()\n\n  g()\n}\n"},
+		{"thread t { f(); g() }", "thread t {\n  f()\n  g()\n}\n"},
+		{"thread t { f() }", "thread t { f() }\n"},
+		{"thread t {\n f() }", "thread t {\n  f()\n}\n"},
+		{"thread t {\n}", "thread t {}\n"},
+		{"thread t { # why\n}", "thread t {  # why\n}\n"},
+		{"repeat 4 { msleep(1) }   # wait", "repeat 4 { msleep(1) }  # wait\n"},
+		{"if a { f() } else if b { g() } else { h() }", "if a {\n  f()\n} else if b {\n  g()\n} else {\n  h()\n}\n"},
+		{"if a {\n\tf()\n}\n\nelse {\n\tg()\n}", "if a {\n  f()\n} else {\n  g()\n}\n"},
+		{"for i in 0 .. 8 { if x { f(i) } }", "for i in 0..8 {\n  if x { f(i) }\n}\n"},
+		{"ops drv {\n fault(vmf) { return -1 }\n\n\n close(v){\n  # empty\n }\n # last\n}", "ops drv {\n  fault(vmf) { return -1 }\n\n  close(v) {\n    # empty\n  }\n  # last\n}\n"},
+		{"func f(a,b) {\n return a+b }\nexpect violation \"x\" at 3", "func f(a, b) {\n  return a + b\n}\nexpect violation \"x\" at 3\n"},
+		{"a()  # one\nbb()    # two\n\nccc() # three\nd()\n", "a()   # one\nbb()  # two\n\nccc()  # three\nd()\n"},
+		{"# head\n\n\nmm m\n# tail", "# head\n\nmm m\n# tail\n"},
+		{"f(a,   # first\n  b)  # second\n", "# first\nf(a, b)  # second\n"},
+		{"assert x == 1, \"why\"", "assert x == 1, \"why\"\n"},
+		{"thread t {\n  f()\n  # after f\n\n  # before }\n}", "thread t {\n  f()\n  # after f\n\n  # before }\n}\n"},
+		{"\uFEFFmm m", "mm m\n"},
+		{"", ""},
+	} {
+		got := checkFormat(t, "f.mms", test.src)
+		if got != test.want {
+			t.Errorf("Format(%q):\n got %q\nwant %q", test.src, got, test.want)
+		}
+	}
+}
