@@ -155,7 +155,8 @@ func (p *Printer) printf(format string, args ...any) {
 func (p *Printer) line(file string, n int) (string, bool) {
 	lines, ok := p.files[file]
 	if !ok {
-		if src, err := os.ReadFile(file); err == nil && utf8.Valid(src) && len(src) <= 1<<24 {
+		// lang.ReadFile: neither blocks on a FIFO nor reads /dev/zero forever.
+		if src, err := lang.ReadFile(file); err == nil && utf8.Valid(src) {
 			src = bytes.TrimPrefix(src, []byte("\ufeff"))
 			lines = strings.Split(string(src), "\n")
 		}
