@@ -25,12 +25,12 @@ ops drv {
     opens = opens + 1
   }
   close(vma) {
-    assert m.mmap_lock.held            # read after munmap's downgrade, write in exit_mmap
+    assert m.mmap_lock.held  # read after munmap's downgrade, write in exit_mmap
     closes = closes + 1
   }
   fault(vmf) {
     page p = alloc_page()
-    return p                    # the core maps it (finish_fault)
+    return p  # the core maps it (finish_fault)
   }
   page_mkwrite(vmf) {
     assert !vmf.allow_retry, "page_mkwrite must not drop the fault lock"
@@ -42,7 +42,7 @@ mmap(m, 0x100000, pages=4, prot=rw, flags=shared, file=dev, ops=drv)
 
 thread user {
   assert touch(m, 0x100000, read)
-  assert touch(m, 0x100000, write)      # read-only PTE: ->page_mkwrite first
+  assert touch(m, 0x100000, write)  # read-only PTE: ->page_mkwrite first
   assert munmap(m, 0x101000, pages=1) == 0
   assert opens == 2, "both pieces the splits made were opened"
   assert closes == 1, "the unmapped middle was closed"
