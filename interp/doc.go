@@ -12,6 +12,10 @@
 // statements up to and including one kernel operation step (an operation's
 // start, or its continuation after a wait or a handler). The scheduler
 // picks the thread for each turn: round-robin by default, seeded random
-// with Options.Seed, or a given schedule. Explore runs a program under
-// every schedule within a preemption bound, replaying each from the start.
+// with Options.Seed, or a given schedule. Explore model-checks a program:
+// it runs it under every interleaving that matters (source-set dynamic
+// partial-order reduction with sleep sets over the steps' footprints),
+// replaying each run from the start, in parallel and optionally sharded;
+// see explore.go. Expectations (expect.go) are checked over one run or, as
+// herd7 verdicts (always, sometimes, never), over the explored executions.
 package interp
