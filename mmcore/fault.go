@@ -152,6 +152,12 @@ func (m *MM) HandleFault(v *VMA, addr Addr, write bool) (FaultResult, error) {
 			return r, nil
 		}
 	}
+	if write && v.Flags&VM_SHARED == 0 {
+		// do_cow_fault: vmf_anon_prepare before __do_fault, so a write
+		// that ends in SIGBUS still leaves the VMA an anon_vma (and fork
+		// then copies its page tables)
+		_, r.AnonVMACreated = m.PrepareAnonVMA(v)
+	}
 	if index >= as.Size {
 		return r, errf(op, SIGBUS, "file page beyond EOF")
 	}

@@ -24,6 +24,14 @@ func TestFaultAroundBeforeSigbus(t *testing.T) {
 	if s := m.SmapsOf(v); s.Rss != 4 || m.RSS().Shmem != 4 {
 		t.Errorf("tmpfs pages: smaps %+v, rss %+v", s, m.RSS())
 	}
+	// a private write beyond EOF gets SIGBUS after anon_vma_prepare
+	pv := mustMmap(t, m, pg(32), 8, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_FIXED, f, 0)
+	if _, err := m.HandleFault(pv, pg(38), true); !errors.Is(err, ErrSigbus) {
+		t.Fatalf("private write beyond EOF: %v", err)
+	}
+	if pv.AnonVMA() == nil {
+		t.Error("do_cow_fault prepares the anon_vma before it reads the page")
+	}
 	// MADV_WILLNEED reads nothing into a shmem file (shmem_swapin_range)
 	g := NewTmpfsFile("g", 8)
 	w := mustMmap(t, m, pg(16), 8, PROT_READ, MAP_SHARED|MAP_FIXED, g, 0)

@@ -143,8 +143,8 @@ func vmaWantsWritenotify(v *VMA) bool {
 // write-protected; with it, PTEs that may be writable without a fault are
 // made so (MM_CP_TRY_CHANGE_WRITABLE: shared writable mappings without
 // write-notify, and anonymous pages mapped once in a private mapping).
-// PROT_NONE PTEs stay present (pte_protnone): the VMA's flags make the
-// access fault. It flushes the TLB for the range and returns the number of
+// A PROT_NONE mapping's PTEs stay present but become pte_protnone, which
+// the CPU faults on. It flushes the TLB for the range and returns the number of
 // PTEs changed.
 func (m *MM) ChangeProtection(v *VMA, start, end Addr) int {
 	start = max(start&PageMask, v.start)
@@ -182,6 +182,11 @@ func (m *MM) ChangeProtection(v *VMA, start, end Addr) int {
 				if p := m.accountedPage(e); anonExclusive(p) && e.Dirty() {
 					ne = e.With(PTEWrite)
 				}
+			}
+			if v.Flags&VM_ACCESS_FLAGS == 0 {
+				ne = ne.With(PTEProtNone) // pte_modify to PAGE_NONE
+			} else {
+				ne = ne.Without(PTEProtNone)
 			}
 			if ne != e {
 				t.ptes[i] = ne

@@ -103,8 +103,12 @@ const (
 	PTEAccessed PTE = 1 << 5 // "young"
 	PTEDirty    PTE = 1 << 6
 	PTESpecial  PTE = 1 << 9 // _PAGE_SPECIAL: no struct page to account (PFN maps, the zero page)
+	// PTEProtNone is _PAGE_PROTNONE (it aliases _PAGE_GLOBAL): the entry of
+	// a PROT_NONE mapping. pte_present is still true, so the page stays
+	// mapped and counted, but the CPU faults on every access.
+	PTEProtNone PTE = 1 << 8
 	PTENoExec   PTE = 1 << 63
-	pteFlagMask PTE = PTEPresent | PTEWrite | PTEUser | PTEAccessed | PTEDirty | PTESpecial | PTENoExec
+	pteFlagMask PTE = PTEPresent | PTEWrite | PTEUser | PTEAccessed | PTEDirty | PTESpecial | PTEProtNone | PTENoExec
 	ptePFNMask  PTE = ((1 << 52) - 1) &^ (PageSize - 1)
 )
 
@@ -122,6 +126,13 @@ func (p PTE) Present() bool { return p&PTEPresent != 0 }
 
 // PFN returns the mapped frame (pte_pfn).
 func (p PTE) PFN() PFN { return PFN((p & ptePFNMask) >> PageShift) }
+
+// ProtNone reports pte_protnone: a present entry of a PROT_NONE mapping.
+func (p PTE) ProtNone() bool { return p&PTEProtNone != 0 }
+
+// Accessible reports whether the CPU may use the entry: present and not
+// PROT_NONE.
+func (p PTE) Accessible() bool { return p.Present() && !p.ProtNone() }
 
 // Writable reports pte_write.
 func (p PTE) Writable() bool { return p&PTEWrite != 0 }
@@ -151,7 +162,7 @@ func (p PTE) String() string {
 	for _, f := range []struct {
 		bit  PTE
 		name string
-	}{{PTEPresent, "present"}, {PTEWrite, "write"}, {PTEDirty, "dirty"}, {PTEAccessed, "young"}, {PTESpecial, "special"}} {
+	}{{PTEPresent, "present"}, {PTEWrite, "write"}, {PTEDirty, "dirty"}, {PTEAccessed, "young"}, {PTESpecial, "special"}, {PTEProtNone, "protnone"}} {
 		if p&f.bit != 0 {
 			b.WriteString(" " + f.name)
 		}

@@ -264,7 +264,7 @@ func (m *MM) splitHugePMDAt(t *PageTable, i int) {
 	zero := f != nil && f.zero
 	// the PTEs take their references before the PMD drops its own
 	pt := m.newTable(LevelPTE, haddr, t, i)
-	bits := pmd & (PTEWrite | PTEDirty | PTEAccessed | PTENoExec)
+	bits := pmd & (PTEWrite | PTEDirty | PTEAccessed | PTENoExec | PTEProtNone)
 	for k := 0; k < HPAGE_PMD_NR; k++ {
 		var pte PTE
 		if zero {
@@ -459,6 +459,11 @@ func (m *MM) changeProtHugePMDs(v *VMA, start, end Addr) int {
 		case e.Writable():
 		case f != nil && f.anon && f.entireMapcount == 1 && folioPTEMapcount(f) == 0 && f.refcount == 1 && e.Dirty():
 			ne = e.With(PTEWrite)
+		}
+		if v.Flags&VM_ACCESS_FLAGS == 0 {
+			ne = ne.With(PTEProtNone)
+		} else {
+			ne = ne.Without(PTEProtNone)
 		}
 		if ne != e {
 			t.huge[i] = ne

@@ -76,7 +76,7 @@ func (t *TLB) lookup(cpu int, addr Addr, write bool) (Translation, bool) {
 		return tr, true
 	}
 	w := t.mm.Walk(va)
-	if !w.Present() || (write && !w.Entry.Writable()) {
+	if !w.Present() || !w.Entry.Accessible() || (write && !w.Entry.Writable()) {
 		return tr, false
 	}
 	var pte PTE
