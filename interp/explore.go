@@ -322,6 +322,8 @@ type searcher struct {
 	nthr   int
 	result *taskResult
 	ndiag  []int
+	slab   []rt.Access
+	stacks [][]rt.Value // thread stacks of finished runs, for the next
 }
 
 // taskResult is what one subtree found.
@@ -340,7 +342,7 @@ func (x *explorer) newSearcher() *searcher {
 // returns the run's result.
 func (s *searcher) runOnce(replay int, choose func(turn int, enabled uint64) int, stopAt int) *Result {
 	x := s.x
-	opts := Options{MaxSteps: x.o.MaxSteps, Kernel: x.o.Kernel, fp: s.fp}
+	opts := Options{MaxSteps: x.o.MaxSteps, Kernel: x.o.Kernel, fp: s.fp, stacks: &s.stacks}
 	opts.pick = func(turn int, runnable []int) int {
 		var en uint64
 		for _, r := range runnable {
@@ -356,7 +358,7 @@ func (s *searcher) runOnce(replay int, choose func(turn int, enabled uint64) int
 	}
 	opts.after = func(turn, tid, ndiag int) {
 		n := &s.stack[turn]
-		n.acc = append(n.acc[:0:0], s.fp.Acc...)
+		n.acc = s.keep(s.fp.Acc)
 		n.ndiag = ndiag
 		if turn >= replay {
 			if x.states.Add(1) >= x.o.MaxStates {
@@ -365,6 +367,18 @@ func (s *searcher) runOnce(replay int, choose func(turn int, enabled uint64) int
 		}
 	}
 	return Run(x.p, opts)
+}
+
+// keep copies a footprint into the searcher's slab: footprints are kept
+// (sleep sets share them) and never changed, so they are carved from
+// large blocks rather than allocated one by one.
+func (s *searcher) keep(acc []rt.Access) []rt.Access {
+	if len(acc) > cap(s.slab)-len(s.slab) {
+		s.slab = make([]rt.Access, 0, max(4096, len(acc)))
+	}
+	n := len(s.slab)
+	s.slab = append(s.slab, acc...)
+	return s.slab[n:len(s.slab):len(s.slab)]
 }
 
 // newNode pushes the state reached at turn with enabled threads, its

@@ -36,6 +36,9 @@ type Options struct {
 	// the turn has run, with fp holding what it touched.
 	fp    *rt.Footprint
 	after func(turn, thread, ndiag int)
+	// stacks, when set, recycles thread stacks from run to run (the
+	// explorer's runs are many and short).
+	stacks *[][]rt.Value
 	// trace, when set, receives a line per turn (run -trace).
 	Trace io.Writer
 }
@@ -105,6 +108,7 @@ type Machine struct {
 	fp      *rt.Footprint // the explorer's step recorder, or nil
 	aborted bool
 	lastOp  *rt.Op // the operation of the current turn, for -trace
+	pickBuf []int  // the runnable threads handed to Options.pick
 }
 
 // Run runs a compiled program once and returns what it found.
@@ -146,6 +150,11 @@ func Run(p *Program, opts Options) *Result {
 	}
 	res.Diagnostics = m.k.Diagnostics()
 	res.aborted = m.aborted
+	if p := m.opts.stacks; p != nil {
+		for _, t := range m.threads {
+			*p = append(*p, t.stack[:0])
+		}
+	}
 	res.Steps = m.steps
 	res.Schedule = m.scheduleNames()
 	return res
@@ -153,7 +162,12 @@ func Run(p *Program, opts Options) *Result {
 
 func (m *Machine) newThread(name string, f *fn) *Thread {
 	t := &Thread{Name: name, Task: m.k.NewTask(name), end: f.end, idx: len(m.threads)}
-	t.stack = make([]rt.Value, 0, 64)
+	if p := m.opts.stacks; p != nil && len(*p) > 0 {
+		t.stack = (*p)[len(*p)-1]
+		*p = (*p)[:len(*p)-1]
+	} else {
+		t.stack = make([]rt.Value, 0, 64)
+	}
 	m.push(t, f, 0)
 	m.threads = append(m.threads, t)
 	return t
@@ -212,10 +226,11 @@ func (m *Machine) schedule(res *Result) {
 				return
 			}
 		case m.opts.pick != nil:
-			idx := make([]int, len(runnable))
-			for i, r := range runnable {
-				idx[i] = r.idx
+			idx := m.pickBuf[:0]
+			for _, r := range runnable {
+				idx = append(idx, r.idx)
 			}
+			m.pickBuf = idx
 			c := m.opts.pick(turn, idx)
 			if c < 0 {
 				m.aborted = true
