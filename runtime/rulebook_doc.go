@@ -282,7 +282,10 @@ var docGroups = []docGroup{
 	{"Handlers", []string{"2.26", "2.27", "2.28"}},
 	{"Unmapping, freeing and moving page tables", []string{"2.29", "2.30", "2.31", "2.32"}},
 	{"Reverse map and reclaim", []string{"2.33", "2.34", "2.35", "2.36"}},
-	{"Huge PMD splitting, MMU notifiers and TLB batching", []string{"2.37", "2.38", "2.39"}},
+	{"Huge PMD splitting, MMU notifiers and TLB flushing", []string{"2.37", "2.38", "2.39", "2.40"}},
+	{"Page-table entries and their locks", []string{"6."}},
+	{"Memory advice", []string{"2.41"}},
+	{"Pages", []string{"-"}},
 }
 
 // groupOf returns the index in docGroups of a rule-book section, or
