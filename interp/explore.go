@@ -90,6 +90,11 @@ type ExploreOptions struct {
 	// Progress, when set, is called about once a second from another
 	// goroutine with the counts so far.
 	Progress func(Progress)
+
+	// prefix, when set, fixes the first turns (thread indices): the
+	// search covers the subtree below them (a session explored from its
+	// current state).
+	prefix []int
 }
 
 // DefaultMaxStates is the state budget when ExploreOptions.MaxStates is 0.
@@ -739,7 +744,7 @@ func (s *searcher) race(i, j int) {
 // (fewer when the tree is smaller), in a fixed order.
 func (x *explorer) split() []task {
 	s := x.newSearcher()
-	level := []task{{}}
+	level := []task{{prefix: x.o.prefix}}
 	for depth := 0; depth < maxSplitDepth && len(level) < splitTasks; depth++ {
 		var next []task
 		grew := false

@@ -40,6 +40,9 @@ type Session struct {
 	// it blocked, for messages.
 	mainLine lang.Pos
 	steps    int // thread steps taken, for Script's notes
+	// mainEntry is the log entry of the chunk the top-level thread ran
+	// last (-1: none).
+	mainEntry int
 }
 
 // SessionOptions configure a session.
@@ -83,8 +86,9 @@ func NewSession(opts SessionOptions) *Session {
 		opts:    opts,
 		m:       &Machine{prog: p, opts: Options{Output: opts.Output}, k: rt.NewKernel()},
 		threads: map[string]*Thread{},
-		hung:    map[*Thread]bool{},
-		line:    1,
+		hung:      map[*Thread]bool{},
+		line:      1,
+		mainEntry: -1,
 	}
 	s.c = &compiler{
 		prog:     p,
@@ -244,6 +248,7 @@ func (s *Session) eval(name, src string, line int) error {
 	s.runMain()
 	e.error = t.fail || t.Task.Dead() || s.hung[t]
 	s.log = append(s.log, e)
+	s.mainEntry = len(s.log) - 1
 	s.afterMain()
 	return nil
 }
@@ -528,7 +533,10 @@ func (s *Session) settle() {
 	s.flush()
 	if s.hung[s.main] {
 		// The top-level thread hangs with its locks; the next input
-		// runs in a new one.
+		// runs in a new one. Its chunk did not finish.
+		if s.mainEntry >= 0 {
+			s.log[s.mainEntry].error = true
+		}
 		t := s.main
 		t.done = true
 		s.newMain()
@@ -793,19 +801,25 @@ func (s *Session) Script() (string, []lang.Pos) {
 }
 
 // Explore explores the session as a script (see Script): every
-// interleaving of its threads within the bound, from the end of its
-// top-level code. The script is put together from the chunks' syntax
-// trees, so findings carry the session's own positions.
+// interleaving of its threads, from the current state when the script can
+// reach it. The script is put together from the chunks' syntax trees, so
+// findings carry the session's own positions.
 //
-// Steps already taken are not a prefix the search keeps to: they are one
-// of the interleavings it tries. In the script the top-level code ends
-// before the threads start, so a lock the prompt's thread holds is held at
-// the set-up code's exit, and a thread that needs it waits forever: Explore
-// reports both, where the live session would wait for the next input.
-func (s *Session) Explore(o ExploreOptions) (*ExploreResult, error) {
+// The threads' steps taken so far are a prefix the search keeps to when
+// every top-level chunk ran before the first of them and none stopped by
+// an error (the script then replays the session exactly); otherwise the
+// search starts where the threads start, and the steps taken are one of
+// the interleavings it tries. In the script the top-level code ends
+// before the threads start, so a lock the prompt's thread holds is held
+// at the set-up code's exit, and a thread that needs it waits forever:
+// Explore reports both, where the live session would wait for the next
+// input. It reports whether it kept to the current state.
+func (s *Session) Explore(o ExploreOptions) (res *ExploreResult, fromHere bool, err error) {
 	file := &lang.File{Name: StdinName, End: lang.Pos{Filename: StdinName, Line: s.line}}
+	exact := s.main.done
 	for _, e := range s.log {
 		if e.file == nil || e.error {
+			exact = exact && !e.error
 			continue
 		}
 		for _, it := range e.file.Items {
@@ -822,7 +836,31 @@ func (s *Session) Explore(o ExploreOptions) (*ExploreResult, error) {
 	}
 	prog, err := Compile(file)
 	if err != nil {
-		return nil, fmt.Errorf("the session does not compile as a script: %v", err)
+		return nil, false, fmt.Errorf("the session does not compile as a script: %v", err)
 	}
-	return Explore(prog, o), nil
+	// The prefix: the threads' turns, as indices among the script's
+	// threads, if no top-level turn came after the first of them.
+	index := map[string]int{}
+	for i, f := range prog.threads {
+		index[f.name] = i
+	}
+	var prefix []int
+	for _, name := range s.Schedule() {
+		if name == "main" || strings.HasPrefix(name, "main#") {
+			if len(prefix) > 0 {
+				exact = false // top-level code ran between thread steps
+			}
+			continue
+		}
+		i, ok := index[name]
+		if !ok {
+			exact = false
+			break
+		}
+		prefix = append(prefix, i)
+	}
+	if exact {
+		o.prefix = prefix
+	}
+	return Explore(prog, o), exact, nil
 }

@@ -193,9 +193,12 @@ func TestSessionScriptRoundTrip(t *testing.T) {
 	if !strings.Contains(src, "# m\n") {
 		t.Errorf("echoed expression not commented:\n%s", src)
 	}
-	res, err := s.Explore(ExploreOptions{Preemptions: 2})
+	res, fromHere, err := s.Explore(ExploreOptions{})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if !fromHere {
+		t.Error("a session with no thread steps explored from the start")
 	}
 	var found []string
 	for _, f := range res.Findings {
@@ -353,5 +356,37 @@ func TestSessionScriptKeepsStatementsBesideEchoes(t *testing.T) {
 	}
 	if len(prog.threads) != 1 {
 		t.Errorf("%d threads", len(prog.threads))
+	}
+}
+
+// Explore keeps to the steps taken: after t1 took i_mmap_rwsem and t2 the
+// mmap lock, every interleaving deadlocks, and no run finishes.
+func TestSessionExploreFromHere(t *testing.T) {
+	var out bytes.Buffer
+	s := newTestSession(&out)
+	evalAll(t, s, "mm m", "file f", "thread t1 { i_mmap_lock_write(f); mmap_write_lock(m); mmap_write_unlock(m); i_mmap_unlock_write(f) }",
+		"thread t2 { mmap_write_lock(m); i_mmap_lock_write(f); i_mmap_unlock_write(f); mmap_write_unlock(m) }")
+	whole, _, err := s.Explore(ExploreOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Step("t1", 1)
+	s.Step("t2", 1)
+	here, fromHere, err := s.Explore(ExploreOptions{})
+	if err != nil || !fromHere {
+		t.Fatalf("Explore: %v, from here %v", err, fromHere)
+	}
+	if here.Executions >= whole.Executions {
+		t.Errorf("from here %d executions, from the start %d: the prefix was not kept", here.Executions, whole.Executions)
+	}
+	for _, f := range here.Findings {
+		if !strings.HasPrefix(FormatSchedule(f.Schedule), "t1 t2") {
+			t.Errorf("finding %s with schedule %v, not after the steps taken", f.Diag.Rule, f.Schedule)
+		}
+	}
+	// Top-level code after the steps: the script cannot replay that.
+	evalAll(t, s, "x = 1")
+	if _, fromHere, _ := s.Explore(ExploreOptions{}); fromHere {
+		t.Error("explored from here although top-level code ran after the thread steps")
 	}
 }

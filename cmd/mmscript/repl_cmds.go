@@ -30,7 +30,7 @@ func init() {
 		{":pt", "[MM] ADDR", "the page-table walk of an address: each level's entry and the lock guarding it", (*repl).pt},
 		{":step", "NAME [N]", "run thread NAME for N kernel steps (default 1); :step main finishes a blocked line", (*repl).step},
 		{":run", "", "run every thread to completion (or until all that are left wait)", func(r *repl, _ []string) { r.run() }},
-		{":explore", "[K]", "explore every interleaving of the threads (within K preemptions if given; at most 30 s)", (*repl).explore},
+		{":explore", "[K]", "explore every interleaving of the threads from the current state (within K preemptions if given; at most 30 s)", (*repl).explore},
 		{":schedule", "", "the thread of each turn so far, the top-level thread's included", func(r *repl, _ []string) {
 			fmt.Fprintln(r.out, interp.FormatSchedule(r.s.Schedule()))
 		}},
@@ -159,10 +159,13 @@ func (r *repl) explore(args []string) {
 	if n := len(r.s.Main().Task.Holds()); n > 0 {
 		fmt.Fprintf(r.out, "note: %s holds %s; the session explored as a script ends its top-level code holding them (held at exit; threads that need them wait forever)\n", r.s.Main().Name, plural(n, "lock"))
 	}
-	res, err := r.s.Explore(interp.ExploreOptions{Bounded: k >= 0, Preemptions: k, Timeout: exploreTimeout})
+	res, fromHere, err := r.s.Explore(interp.ExploreOptions{Bounded: k >= 0, Preemptions: k, Timeout: exploreTimeout})
 	if err != nil {
 		fmt.Fprintln(r.out, "error:", err)
 		return
+	}
+	if !fromHere {
+		fmt.Fprintln(r.out, "note: explored from where the threads start, not from the current state: top-level code ran between thread steps, or a chunk stopped by an error, so a script cannot replay the session")
 	}
 	for _, f := range res.Findings {
 		d := *f.Diag
