@@ -83,9 +83,9 @@ func NewSession(opts SessionOptions) *Session {
 	}
 	p := &Program{File: &lang.File{Name: StdinName}}
 	s := &Session{
-		opts:    opts,
-		m:       &Machine{prog: p, opts: Options{Output: opts.Output}, k: rt.NewKernel()},
-		threads: map[string]*Thread{},
+		opts:      opts,
+		m:         &Machine{prog: p, opts: Options{Output: opts.Output}, k: rt.NewKernel()},
+		threads:   map[string]*Thread{},
 		hung:      map[*Thread]bool{},
 		line:      1,
 		mainEntry: -1,
