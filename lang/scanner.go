@@ -305,3 +305,12 @@ func (s *scanner) scanString(pos Pos) (lexer.Token, error) {
 
 func isLetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '_' }
 func isDigit(c byte) bool  { return '0' <= c && c <= '9' }
+
+// ExpectKinds returns the outcomes an expect line can state (ok,
+// deadlock, ...), ExpectQuants the words that say in how many
+// interleavings, and ContextWords the other words that are keywords only
+// where they stand ("ops" before a block, "in" in a for, "at" in an
+// expect): none of them is reserved. Editors highlight them.
+func ExpectKinds() []string { return append([]string(nil), expectKinds...) }
+func ExpectQuants() []string { return append([]string(nil), expectQuants...) }
+func ContextWords() []string { return []string{"ops", "in", "at"} }

@@ -143,3 +143,15 @@ func (v Value) String() string {
 	}
 	return v.T.String()
 }
+
+// TypeNames lists the type words a declaration can use (TypeByName), for
+// completion and editor highlighting.
+func TypeNames() []string {
+	var out []string
+	for _, n := range typeNames {
+		if _, ok := TypeByName(n); ok && n != "" {
+			out = append(out, n)
+		}
+	}
+	return out
+}
