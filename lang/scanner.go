@@ -311,6 +311,6 @@ func isDigit(c byte) bool  { return '0' <= c && c <= '9' }
 // interleavings, and ContextWords the other words that are keywords only
 // where they stand ("ops" before a block, "in" in a for, "at" in an
 // expect): none of them is reserved. Editors highlight them.
-func ExpectKinds() []string { return append([]string(nil), expectKinds...) }
+func ExpectKinds() []string  { return append([]string(nil), expectKinds...) }
 func ExpectQuants() []string { return append([]string(nil), expectQuants...) }
 func ContextWords() []string { return []string{"ops", "in", "at"} }
