@@ -480,6 +480,9 @@ func (s *searcher) search(t task) *taskResult {
 		if x.o.MaxRuns > 0 && x.runs.Load() >= x.o.MaxRuns {
 			x.stop("max-runs")
 		}
+		if !x.deadline.IsZero() && time.Now().After(x.deadline) {
+			x.stop("timeout") // the watcher checks too, but only 5 times a second
+		}
 		if d := int64(len(s.stack)); d > x.depth.Load() {
 			x.depth.Store(d)
 		}
@@ -750,6 +753,13 @@ func (x *explorer) split() []task {
 		grew := false
 		for _, t := range level {
 			if t.leaf {
+				next = append(next, t)
+				continue
+			}
+			if !x.deadline.IsZero() && time.Now().After(x.deadline) {
+				x.stop("timeout")
+			}
+			if x.stopped.Load() {
 				next = append(next, t)
 				continue
 			}
