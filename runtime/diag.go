@@ -143,11 +143,16 @@ type HeldLock struct {
 // LockdepSplat is the structure of a lockdep report (print_circular_bug,
 // print_deadlock_bug in kernel/locking/lockdep.c).
 type LockdepSplat struct {
+	// Kind is which report: SplatCircular (print_circular_bug),
+	// SplatRecursive (print_deadlock_bug), SplatUnlock
+	// (print_unlock_imbalance_bug) or SplatExit (lockdep_sys_exit).
+	Kind string
 	// Title is lockdep's headline, e.g. "possible circular locking
 	// dependency detected".
 	Title string
-	// Acquire is the lock the thread is trying to acquire; Holding is the
-	// held lock it conflicts with.
+	// Acquire is the lock the thread is trying to acquire (for SplatUnlock,
+	// to release; for SplatExit, the lock still held); Holding is the held
+	// lock it conflicts with (circular and recursive only).
 	Acquire, Holding HeldLock
 	// Chain is the existing dependency chain, from the lock being taken to
 	// the held one (lockdep prints it in reverse); empty for recursion.

@@ -242,8 +242,10 @@ func (k *Kernel) ExitTask(t *Task, end lang.Pos) {
 		if h.Lock.Class == ClassVMALock && h.Mode == Write {
 			continue // ends with the mmap write lock, reported for that
 		}
-		k.violate(t, ruleHeldAtExit, fmt.Sprintf("thread %s exits holding %s%s", t.Name, h.Lock.Name, modeParen(h.Lock, h.Mode)),
-			Related{h.Pos, "taken here"})
+		if d := k.violate(t, ruleHeldAtExit, fmt.Sprintf("thread %s exits holding %s%s", t.Name, h.Lock.Name, modeParen(h.Lock, h.Mode)),
+			Related{h.Pos, "taken here"}); d != nil {
+			d.Lockdep = &LockdepSplat{Kind: SplatExit, Title: "lock held when returning to user space!", Acquire: k.heldLock(&h)}
+		}
 	}
 	t.Pos = saved
 }

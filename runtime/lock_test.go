@@ -307,7 +307,7 @@ func TestLockdepInversionOfDocumentedOrder(t *testing.T) {
 	}
 	// The splat's structure, in lockdep's class names: the lock taken, the
 	// one held, and the chain from the first to the second.
-	want := &LockdepSplat{Title: "possible circular locking dependency detected",
+	want := &LockdepSplat{Kind: SplatCircular, Title: "possible circular locking dependency detected",
 		Acquire: HeldLock{Lock: "m->mmap_lock", Class: "&mm->mmap_lock", Mode: "write", Pos: d.Pos},
 		Holding: HeldLock{Lock: "f->i_mmap_rwsem", Class: "&mapping->i_mmap_rwsem", Mode: "write", Pos: lang.Pos{Filename: "test.mms", Line: 1, Column: 1}, seq: 1},
 		Chain: []Dependency{{From: "&mm->mmap_lock", To: "vm_lock", Documented: true},

@@ -43,7 +43,7 @@ func (c *Call) release(l *Lock, mode Mode) Result {
 		if m := l.heldBy(c.T); m != 0 {
 			how = "held for " + m.String() + ", not " + mode.String()
 		}
-		c.K.violate(c.T, ruleUnlockNotHeld, fmt.Sprintf("%s: %s is %s by this thread", c.Op.Name, l.Name, how))
+		c.K.unlockImbalance(c.T, l, mode, c.K.violate(c.T, ruleUnlockNotHeld, fmt.Sprintf("%s: %s is %s by this thread", c.Op.Name, l.Name, how)))
 	}
 	return ok
 }
@@ -126,7 +126,8 @@ func init() {
 		Fn: func(c *Call) Result {
 			m := c.mm(0)
 			if m.MmapLock.heldBy(c.T) != Write {
-				c.K.violate(c.T, ruleUnlockNotHeld, fmt.Sprintf("mmap_write_downgrade: %s is not held for write by this thread", m.MmapLock.Name))
+				c.K.unlockImbalance(c.T, m.MmapLock, Write,
+					c.K.violate(c.T, ruleUnlockNotHeld, fmt.Sprintf("mmap_write_downgrade: %s is not held for write by this thread", m.MmapLock.Name)))
 				return ok
 			}
 			c.endWriteAll(m)

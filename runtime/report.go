@@ -331,6 +331,21 @@ func (p *Printer) splat(d *Diagnostic) {
 	if who == "" {
 		who = "task"
 	}
+	switch s.Kind {
+	case SplatUnlock:
+		// print_unlock_imbalance_bug()
+		p.printf("%s%s is trying to release lock (%s) at:\n", in, who, s.Acquire.Class)
+		p.printf("%s%s: %s\n", in, s.Acquire.Pos, FormatPath(d.Thread, d.Path))
+		p.printf("%sbut there are no more locks to release!\n\n", in)
+		p.printf("%sother info that might help us debug this:\n", in)
+		p.heldLocks(in, who, d.Held)
+		return
+	case SplatExit:
+		// lockdep_sys_exit()
+		p.printf("%s%s is leaving the kernel with locks still held!\n", in, who)
+		p.heldLocks(in, who, d.Held)
+		return
+	}
 	p.printf("%s%s is trying to acquire lock:\n%s %s\n\n", in, who, in, lockAt(s.Acquire))
 	p.printf("%sbut task is already holding lock:\n%s %s\n\n", in, in, lockAt(s.Holding))
 	if len(s.Chain) > 0 {

@@ -164,12 +164,17 @@ func (s *LockdepSplat) MarshalJSON() ([]byte, error) {
 	if chain == nil {
 		chain = []Dependency{}
 	}
+	var holding *HeldLock
+	if s.Kind == SplatCircular || s.Kind == SplatRecursive {
+		holding = &s.Holding
+	}
 	return marshal(struct {
+		Kind    string       `json:"kind"`
 		Title   string       `json:"title"`
 		Acquire HeldLock     `json:"acquire"`
-		Holding HeldLock     `json:"holding"`
+		Holding *HeldLock    `json:"holding,omitempty"`
 		Chain   []Dependency `json:"chain"`
-	}{s.Title, s.Acquire, s.Holding, chain})
+	}{s.Kind, s.Title, s.Acquire, holding, chain})
 }
 
 // MarshalJSON writes a dependency with its position as "file:line:col",

@@ -184,3 +184,19 @@ func modeParen(l *Lock, m Mode) string {
 	}
 	return ""
 }
+
+// The kinds of lockdep splat.
+const (
+	SplatCircular  = "circular"  // print_circular_bug()
+	SplatRecursive = "recursive" // print_deadlock_bug()
+	SplatUnlock    = "unlock"    // print_unlock_imbalance_bug()
+	SplatExit      = "exit"      // lockdep_sys_exit()
+)
+
+// unlockImbalance gives d, a report of an unlock of a lock t does not hold
+// so, lockdep's "bad unlock balance" splat.
+func (k *Kernel) unlockImbalance(t *Task, l *Lock, mode Mode, d *Diagnostic) {
+	if d != nil {
+		d.Lockdep = &LockdepSplat{Kind: SplatUnlock, Title: "bad unlock balance detected!", Acquire: k.acquiring(t, l, mode)}
+	}
+}

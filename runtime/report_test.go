@@ -110,7 +110,7 @@ func TestPrinterSplatNotes(t *testing.T) {
 	pos := lang.Pos{Filename: "x.mms", Line: 2, Column: 1}
 	d := &Diagnostic{Kind: Violation, Pos: pos, Rule: "lock/recursive", Msg: "m", Kernel: Lockdep, Thread: "t",
 		Related: []Related{{pos, "drv_lock first taken here"}, {Msg: "existing dependency a -> b"}, {pos, "a production kernel prints nothing here; the bug is there all the same"}, {pos, "t blocks here on drv_lock"}},
-		Lockdep: &LockdepSplat{Title: "possible recursive locking detected",
+		Lockdep: &LockdepSplat{Kind: SplatRecursive, Title: "possible recursive locking detected",
 			Acquire: HeldLock{Lock: "drv_lock", Class: "drv_lock", Pos: pos}, Holding: HeldLock{Lock: "drv_lock", Class: "drv_lock", Pos: pos}}}
 	var b bytes.Buffer
 	NewPrinter(&b, false).Print(d)

@@ -225,7 +225,7 @@ func (t *Task) checkAcquire(l *Lock, mode Mode) {
 		h := t.holds[i]
 		if d := k.violate(t, ruleRecursive, fmt.Sprintf("recursive locking: %s already held%s by this thread", l.Name, holdMode(l, h.Mode)),
 			Related{h.Pos, fmt.Sprintf("%s first taken here", l.Name)}); d != nil {
-			d.Lockdep = &LockdepSplat{Title: "possible recursive locking detected", Acquire: k.acquiring(t, l, mode), Holding: k.heldLock(&h)}
+			d.Lockdep = &LockdepSplat{Kind: SplatRecursive, Title: "possible recursive locking detected", Acquire: k.acquiring(t, l, mode), Holding: k.heldLock(&h)}
 		}
 		return
 	}
@@ -242,7 +242,7 @@ func (t *Task) checkAcquire(l *Lock, mode Mode) {
 			// use, under an outer lock that orders the pair.
 			if d := k.violate(t, ruleRecursive, fmt.Sprintf("possible recursive locking: taking %s while holding %s, another lock of class %s", l.Name, h.Lock.Name, k.dep.name(a)),
 				Related{h.Pos, h.Lock.Name + " taken here"}); d != nil {
-				d.Lockdep = &LockdepSplat{Title: "possible recursive locking detected", Acquire: k.acquiring(t, l, mode), Holding: k.heldLock(h)}
+				d.Lockdep = &LockdepSplat{Kind: SplatRecursive, Title: "possible recursive locking detected", Acquire: k.acquiring(t, l, mode), Holding: k.heldLock(h)}
 			}
 			continue
 		}
@@ -256,7 +256,7 @@ func (t *Task) checkAcquire(l *Lock, mode Mode) {
 			if d := k.violate(t, ruleCircular,
 				fmt.Sprintf("possible circular locking dependency: taking %s while holding %s, but %s -> %s is established",
 					k.LockName(l), k.LockName(h.Lock), nl, na), rel...); d != nil {
-				d.Lockdep = &LockdepSplat{Title: "possible circular locking dependency detected",
+				d.Lockdep = &LockdepSplat{Kind: SplatCircular, Title: "possible circular locking dependency detected",
 					Acquire: k.acquiring(t, l, mode), Holding: k.heldLock(h), Chain: k.dep.chain(l.Class, a)}
 			}
 			continue
