@@ -1,6 +1,12 @@
 package interp
 
-import "testing"
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/mmscript/mmscript/lang"
+)
 
 // TestTypecheckAccepts: the type check never rejects a script that can
 // run right. Each script here is well typed on every path, though a
@@ -27,4 +33,29 @@ func TestTypecheckAccepts(t *testing.T) {
 			}
 		})
 	}
+}
+
+// BenchmarkCompileTypecheck compiles a 10,000-statement script, type
+// check included, and reports statements per second.
+func BenchmarkCompileTypecheck(b *testing.B) {
+	var src strings.Builder
+	src.WriteString("mm m\nfile f\nvma v = mmap(m, 0x100000, pages=4, prot=rw, flags=shared, file=f)\n")
+	src.WriteString("ops o { fault(vmf) { x = vmf.vma.vm_start + vmf.pgoff\n  return VM_FAULT_SIGBUS } }\n")
+	const n = 10_000
+	src.WriteString("thread t {\n")
+	for i := range n / 4 {
+		fmt.Fprintf(&src, "  mmap_read_lock(m)\n  a%d = v.vm_start + %d\n  zap_vma_range(v, a%d, pages=1)\n  mmap_read_unlock(m)\n", i, i, i)
+	}
+	src.WriteString("}\n")
+	f, err := lang.Parse("bench.mms", []byte(src.String()))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for range b.N {
+		if _, err := Compile(f); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "stmts/s")
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 
 	"github.com/mmscript/mmscript/interp"
+	"github.com/mmscript/mmscript/lang"
 	rt "github.com/mmscript/mmscript/runtime"
 )
 
@@ -54,6 +55,11 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	if *schedule != "" {
 		s, err := interp.ParseSchedule(*schedule)
 		if err != nil {
+			if *asJSON {
+				doc.Add(&rt.ScriptReport{File: file, Status: "error", Diagnostics: []*rt.Diagnostic{
+					{Kind: rt.Error, Pos: lang.Pos{Filename: file}, Rule: "schedule", Msg: err.Error()}}})
+				return writeDocument(doc, stdout, stderr, 2)
+			}
 			fmt.Fprintln(stderr, "mmscript:", err)
 			return 2
 		}

@@ -43,6 +43,7 @@ func TestJSONSchema(t *testing.T) {
 		{"run", "-json", typeErr},
 		{"run", "-json", printer},
 		{"run", "-json", filepath.Join(dir, "missing.mms")},
+		{"run", "-json", "-schedule", "t*x", printer},
 		{"explore", "-json", race},
 		{"explore", "-json", "-max-runs", "1", write("clean.mms", "mm m\nthread a { mmap_read_lock(m); mmap_read_unlock(m) }\nthread b { mmap_write_lock(m); mmap_write_unlock(m) }\n")},
 		{"explore", "-json", syntax},
