@@ -44,6 +44,26 @@
 //     InsertVMA for a driver's mapping; MmapRegion for plain memory, which
 //     also merges (VMAMergeNewRange) and populates;
 //   - mprotect: MprotectFixup per VMA (VMAModifyFlags, ChangeProtection);
+//   - mremap (DoMremap): shrink = Munmap of the tail; grow in place =
+//     VMAMergeExtend; move = CopyVMA (merge at the destination, or a copy
+//     with the anon_vma chain cloned), MovePageTables (a whole PTE table
+//     per aligned PMD, else entry by entry), then Munmap of the source (or,
+//     for MREMAP_DONTUNMAP, the source kept empty);
+//   - madvise: per VMA piece, VMAModifyFlags for flag advice, or the
+//     page-level behaviour (zap, populate, hole punch, guard markers);
+//   - fork: DupMM, then per VMA DupVMA (vm_area_dup + AnonVMAFork, or a
+//     clean slate for VM_WIPEONFORK) and CopyPageRange (COW write-protect
+//     of private pages in parent and child); ExitMMap tears an mm down;
+//   - brk: SysBrk = DoBrkFlags (expand-only merge or a new VMA) or Munmap
+//     of the tail;
 //   - user faults: FindVMAForFault (ExpandStack for a growsdown VMA), then
 //     HandleFault.
+//
+// CheckVMAs, CheckPageTables and CheckPageCounts state the invariants
+// every step keeps; FuzzSyscalls checks them after every call of random
+// syscall sequences.
+//
+// Where mmcore follows the reference 6.18.44 kernel rather than mainline
+// source: MREMAP_DONTUNMAP keeps VM_ACCOUNT on the source, and
+// VM_MAYBE_GUARD ("gu") exists and is sticky in merges, as recorded.
 package mmcore
