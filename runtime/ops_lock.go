@@ -98,7 +98,9 @@ func init() {
 	defOp(&Op{Name: "mmap_write_trylock", Params: mmParam, Result: TBool,
 		API: register(&API{Name: "mmap_write_trylock", Section: "1.1", Hold: "nothing",
 			Takes: "mm->mmap_lock (write) if free", Sleeps: "no",
-			Source: "include/linux/mmap_lock.h: mmap_write_trylock()"}),
+			Source: "include/linux/mmap_lock.h: mmap_write_trylock()",
+			Notes: "no longer in the kernel: deleted in v6.6 by \"mm: delete mmap_write_trylock() and vma_try_start_write()\" (Hugh Dickins, 2023; " +
+				"khugepaged was its only user); kept as a script operation for down_write_trylock() on the mmap lock"}),
 		Fn: func(c *Call) Result {
 			m := c.mm(0)
 			if c.T.TryAcquire(m.MmapLock, Write) {

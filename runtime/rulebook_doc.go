@@ -255,6 +255,7 @@ type APIDoc struct {
 	Asserts   string       `json:"kernel_checks"`
 	Checks    []CheckDoc   `json:"mmscript_checks"`
 	Sequence  string       `json:"call_sequence,omitempty"`
+	Notes     string       `json:"notes,omitempty"`
 	Source    string       `json:"source"`
 	Cites     []Cite       `json:"cites"`
 	Simulated string       `json:"simulated"`
@@ -327,7 +328,7 @@ func LockingDocs(examples map[string][]ExampleRef) []APIDoc {
 	var docs []APIDoc
 	for _, a := range APIs() {
 		d := APIDoc{Name: a.Name, Section: a.Section, Hold: a.Hold, Takes: a.Takes, Sleeps: a.Sleeps,
-			Asserts: a.Asserts, Sequence: a.Sequence, Source: a.Source, Cites: a.Cites, Simulated: a.simulated(),
+			Asserts: a.Asserts, Sequence: a.Sequence, Notes: a.Notes, Source: a.Source, Cites: a.Cites, Simulated: a.simulated(),
 			Checks: []CheckDoc{}, Correct: []ExampleRef{}, Incorrect: []ExampleRef{}}
 		if d.Cites == nil {
 			d.Cites = []Cite{}
@@ -526,11 +527,12 @@ func (d *APIDoc) fields(text func(string) string, lit func(string) string) []ent
 	default:
 		add("If broken", "only the general lock rules apply.")
 	}
+	add("Notes", text(d.Notes))
 	var cites []string
 	for _, c := range d.Cites {
 		s := lit(c.File) + ", " + lit(c.Func)
 		if c.Assert != "" {
-			s += ": " + lit(c.Assert)
+			s += ": " + text(c.Assert)
 		} else {
 			s += ": no check"
 		}
