@@ -76,14 +76,28 @@ const AllObjects = ^uint32(0)
 // Access is one object a step touches.
 type Access struct {
 	Kind  AccessKind
-	Write bool
+	Write bool   // a write: conflicts with every access to the object
 	Obj   uint32 // FootprintID of the object, or AllObjects
+	// Lock accesses distinguish two more: Shared is an update that
+	// commutes with other shared updates and with reads of the exclusive
+	// state (a read grant or a read release nobody waits on: the reader
+	// set changes, the writer and the queue do not); Observe reads the
+	// whole lock, reader set included (Held(), whether a writer could have
+	// it), and so conflicts with shared updates too.
+	Shared, Observe bool
 }
 
 func (a Access) String() string {
 	rw := "r"
-	if a.Write {
+	switch {
+	case a.Write:
 		rw = "w"
+	case a.Shared && a.Observe:
+		rw = "so"
+	case a.Shared:
+		rw = "s"
+	case a.Observe:
+		rw = "o"
 	}
 	if a.Obj == AllObjects {
 		return fmt.Sprintf("%s:*:%s", a.Kind, rw)
@@ -104,10 +118,10 @@ func (a Access) Conflicts(b Access) bool {
 		}
 		return o != ATask && o != AGlobal
 	}
-	if a.Kind != b.Kind || !(a.Write || b.Write) {
+	if a.Kind != b.Kind || !(a.Obj == b.Obj || a.Obj == AllObjects || b.Obj == AllObjects) {
 		return false
 	}
-	return a.Obj == b.Obj || a.Obj == AllObjects || b.Obj == AllObjects
+	return a.Write || b.Write || a.Shared && b.Observe || a.Observe && b.Shared
 }
 
 // Footprint collects the accesses of the current step. The interpreter
@@ -161,13 +175,20 @@ func (f *Footprint) Add(kind AccessKind, obj uint32, write bool) {
 	if f == nil {
 		return
 	}
+	f.add(Access{Kind: kind, Obj: obj, Write: write})
+}
+
+// add merges x into the step's accesses of its object.
+func (f *Footprint) add(x Access) {
 	for i := range f.Acc {
-		if a := &f.Acc[i]; a.Kind == kind && a.Obj == obj {
-			a.Write = a.Write || write
+		if a := &f.Acc[i]; a.Kind == x.Kind && a.Obj == x.Obj {
+			a.Write = a.Write || x.Write
+			a.Shared = a.Shared || x.Shared
+			a.Observe = a.Observe || x.Observe
 			return
 		}
 	}
-	f.Acc = append(f.Acc, Access{Kind: kind, Obj: obj, Write: write})
+	f.Acc = append(f.Acc, x)
 }
 
 // Object records an access to x of the given kind.
@@ -252,6 +273,20 @@ func (k *Kernel) TouchesOp(c *Call) {
 func (t *Task) fpLock(l *Lock, write bool) {
 	if f := t.k.fp; f != nil {
 		f.Object(ALock, l, write)
+	}
+}
+
+// fpLockShared records a shared update of l (see Access.Shared).
+func (t *Task) fpLockShared(l *Lock) {
+	if f := t.k.fp; f != nil {
+		f.add(Access{Kind: ALock, Obj: ID(l), Shared: true})
+	}
+}
+
+// fpLockObserve records a read of all of l, its reader set included.
+func (k *Kernel) fpLockObserve(l *Lock) {
+	if f := k.fp; f != nil {
+		f.add(Access{Kind: ALock, Obj: ID(l), Observe: true})
 	}
 }
 
@@ -513,7 +548,7 @@ func (k *Kernel) TouchesField(x Value) {
 	case *PTE:
 		f.PTEs(o.MM.Core, false)
 	case *Lock:
-		f.Object(ALock, o, false)
+		k.fpLockObserve(o) // held: anyone, readers included
 	case *VMF:
 		if o.VMA != nil {
 			f.MM(o.VMA.MM(), false)

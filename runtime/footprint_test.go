@@ -22,14 +22,19 @@ func TestAccessConflicts(t *testing.T) {
 		a, b Access
 		want bool
 	}{
-		{Access{ALock, false, 1}, Access{ALock, false, 1}, false},
-		{Access{ALock, true, 1}, Access{ALock, false, 1}, true},
-		{Access{ALock, true, 1}, Access{ALock, true, 2}, false},
-		{Access{APage, true, AllObjects}, Access{APage, false, 7}, true},
-		{Access{APage, true, 7}, Access{ATLB, true, 7}, false},
-		{Access{AWorld, true, 0}, Access{AMM, false, 3}, true},
-		{Access{AWorld, true, 0}, Access{ATask, true, 3}, false},
-		{Access{AGlobal, true, 0}, Access{AWorld, true, 0}, false},
+		{Access{Kind: ALock, Obj: 1}, Access{Kind: ALock, Obj: 1}, false},
+		{Access{Kind: ALock, Write: true, Obj: 1}, Access{Kind: ALock, Obj: 1}, true},
+		{Access{Kind: ALock, Write: true, Obj: 1}, Access{Kind: ALock, Write: true, Obj: 2}, false},
+		{Access{Kind: APage, Write: true, Obj: AllObjects}, Access{Kind: APage, Obj: 7}, true},
+		{Access{Kind: APage, Write: true, Obj: 7}, Access{Kind: ATLB, Write: true, Obj: 7}, false},
+		{Access{Kind: AWorld, Write: true}, Access{Kind: AMM, Obj: 3}, true},
+		{Access{Kind: AWorld, Write: true}, Access{Kind: ATask, Write: true, Obj: 3}, false},
+		{Access{Kind: AGlobal, Write: true}, Access{Kind: AWorld, Write: true}, false},
+		{Access{Kind: ALock, Obj: 1, Shared: true}, Access{Kind: ALock, Obj: 1, Shared: true}, false},
+		{Access{Kind: ALock, Obj: 1, Shared: true}, Access{Kind: ALock, Obj: 1}, false},
+		{Access{Kind: ALock, Obj: 1, Shared: true}, Access{Kind: ALock, Obj: 1, Observe: true}, true},
+		{Access{Kind: ALock, Obj: 1, Observe: true}, Access{Kind: ALock, Obj: 1}, false},
+		{Access{Kind: ALock, Obj: 1, Shared: true}, Access{Kind: ALock, Obj: 1, Write: true}, true},
 	}
 	for _, c := range cases {
 		if got := c.a.Conflicts(c.b); got != c.want {

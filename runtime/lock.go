@@ -163,7 +163,11 @@ func (l *Lock) heldBy(t *Task) Mode {
 // reader too (rwsem_down_read_slowpath() when the lock is reader-owned
 // with other readers and a writer waits).
 func (l *Lock) canGrant(t *Task, mode Mode) bool {
-	t.fpLock(l, false)
+	if mode == Write {
+		t.k.fpLockObserve(l) // any reader stops a writer
+	} else {
+		t.fpLock(l, false) // the writer and the queue
+	}
 	if len(l.waiters) > 0 {
 		return false
 	}
@@ -182,7 +186,11 @@ func (l *Lock) compatible(mode Mode) bool {
 
 func (l *Lock) grant(t *Task, mode Mode) {
 	// A read grant with nobody queued commutes with other such grants.
-	t.fpLock(l, mode == Write || len(l.waiters) > 0)
+	if mode == Write || len(l.waiters) > 0 {
+		t.fpLock(l, true)
+	} else {
+		t.fpLockShared(l)
+	}
 	if mode == Write {
 		l.writer = t
 	} else {
@@ -211,7 +219,11 @@ func (l *Lock) release(t *Task, mode Mode) bool {
 			return false
 		}
 		// A read release that wakes nobody commutes with read grants.
-		t.fpLock(l, len(l.waiters) > 0)
+		if len(l.waiters) > 0 {
+			t.fpLock(l, true)
+		} else {
+			t.fpLockShared(l)
+		}
 		l.readers = append(l.readers[:i], l.readers[i+1:]...)
 	}
 	l.wake()

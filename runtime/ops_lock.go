@@ -439,6 +439,7 @@ func (c *Call) mmapAssertLocked(m *MM, write bool, r *Rule, msg string) bool {
 		return true
 	}
 	l := m.MmapLock
+	c.K.fpLockObserve(l) // whether anyone else holds it decides the report
 	if r.Kernel == WARN && (l.writer != nil || !write && len(l.readers) > 0) {
 		var rel []Related
 		for _, o := range holdersOf(l) {
