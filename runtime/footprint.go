@@ -405,6 +405,7 @@ func zaps(c *Call, f *Footprint) {
 	f.PTEs(m, true)
 	f.AllPages(true)
 	f.TLB(m, true)
+	f.Alloc() // a freed page may be handed out again (Memory.Quarantine)
 }
 
 // pageOnly: get_page, put_page, page_to_pfn, folio locks (the lock is
@@ -413,6 +414,9 @@ func pageOnly(c *Call, f *Footprint) {
 	write := c.Op.Name == "get_page" || c.Op.Name == "put_page"
 	if p, ok := c.Args[0].Obj.(*mmcore.Page); ok {
 		f.Page(p, write)
+	}
+	if c.Op.Name == "put_page" {
+		f.Alloc() // the last reference frees the page
 	}
 }
 
@@ -431,6 +435,7 @@ func unmaps(c *Call, f *Footprint) {
 	f.AllPages(true)
 	f.TLB(m, true)
 	f.Add(AFile, AllObjects, true)
+	f.Alloc() // frees pages and tables
 }
 
 // ptePath: pte_offset_map_lock / pte_unmap_unlock walk the tables.
