@@ -177,7 +177,7 @@ func Explore(p *Program, o ExploreOptions) *ExploreResult {
 		x.deadline = x.start.Add(o.Timeout)
 	}
 	stopProgress := x.watch()
-	tasks := []task{{}}
+	tasks := []task{{prefix: o.prefix}}
 	if !o.StopAtFirst {
 		// A search that stops at its first finding gives no verdict to
 		// keep equal across worker counts: it starts at once.
