@@ -287,25 +287,32 @@ func (m *MM) zapHugePMD(t *PageTable, i int) { m.setHuge(t, i, 0) }
 // MadviseCollapse is MADV_COLLAPSE's page-table work on [start, end) of v
 // (mm/khugepaged.c:madvise_collapse): every 2 MiB-aligned range inside
 // both is made one PMD-mapped THP. A range already PMD-mapped counts as
-// done; a PTE table with at least one writable entry is replaced by a PMD
-// mapping of a new folio holding the old pages' contents (empty and
-// zero-page entries become zeroed pages: MADV_COLLAPSE accepts any number
-// of them, and pages another process also maps), and the old table is
-// freed (collapse_huge_page retracts it). A range without a PTE table
-// (SCAN_PMD_NULL) or without a writable entry (SCAN_PAGE_RO) is skipped,
-// and the call then fails with madvise_collapse_errno's EINVAL; ENOMEM
-// when a folio cannot be allocated. EINVAL too when no aligned 2 MiB lies
-// in the range or the VMA cannot have THPs (VM_NOHUGEPAGE, not anonymous,
-// THP disabled).
+// done; a PTE table is replaced by a PMD mapping of a new folio holding
+// the old pages' contents (empty and zero-page entries become zeroed
+// pages: MADV_COLLAPSE accepts any number of them, read-only entries, and
+// pages another process also maps), and the old table is freed
+// (collapse_huge_page retracts it). A range without a PTE table
+// (SCAN_PMD_NULL) is skipped and the call then fails with
+// madvise_collapse_errno's EINVAL; ENOMEM when a folio cannot be
+// allocated. EINVAL too when the VMA cannot have THPs (VM_NOHUGEPAGE, not
+// anonymous, THP disabled, or no anon_vma yet: thp_vma_allowable_order
+// outside a fault) or the range ends before its first aligned 2 MiB
+// (hend < hstart); a range that reaches no further than that boundary
+// collapses nothing and succeeds.
+//
+// The reference kernel (6.18.44) collapses a range whose entries are all
+// read-only or zero pages (observed): the SCAN_PAGE_RO refusal of older
+// kernels is gone there.
 func (m *MM) MadviseCollapse(v *VMA, start, end Addr) error {
 	const op = "madvise_collapse"
-	hstart := (max(start, v.start) + PMD_SIZE - 1) &^ (PMD_SIZE - 1)
-	hend := min(end, v.end) &^ (PMD_SIZE - 1)
-	if hstart >= hend {
-		return errf(op, EINVAL, "no aligned 2 MiB range inside the VMA")
+	start, end = max(start, v.start), min(end, v.end)
+	if !m.thpFaultAllowed(v) || v.anonVMA == nil {
+		return errf(op, EINVAL, "the VMA may not have THPs (thp_vma_allowable_order)")
 	}
-	if !m.thpFaultAllowed(v) {
-		return errf(op, EINVAL, "the VMA may not have THPs")
+	hstart := (start + PMD_SIZE - 1) &^ (PMD_SIZE - 1)
+	hend := end &^ (PMD_SIZE - 1)
+	if hend < hstart {
+		return errf(op, EINVAL, "the range ends before its first aligned 2 MiB")
 	}
 	var last error
 	for h := hstart; h < hend; h += PMD_SIZE {
@@ -335,21 +342,10 @@ func (m *MM) collapseHugePage(v *VMA, haddr Addr) error {
 		return errf(op, EINVAL, "no PTE table (SCAN_PMD_NULL)")
 	}
 	pt := w.Tables[LevelPTE]
-	writable := false
 	for k := 0; k < HPAGE_PMD_NR; k++ {
-		e := pt.ptes[k]
-		if !e.Present() {
-			continue
+		if p := m.accountedPage(pt.ptes[k]); p != nil && !p.anon {
+			return errf(op, EINVAL, "a page is not anonymous (SCAN_PAGE_ANON)")
 		}
-		if p := m.accountedPage(e); p != nil {
-			if !p.anon {
-				return errf(op, EINVAL, "a page is not anonymous (SCAN_PAGE_ANON)")
-			}
-			writable = writable || e.Writable()
-		}
-	}
-	if !writable {
-		return errf(op, EINVAL, "no writable entry (SCAN_PAGE_RO)")
 	}
 	f, err := m.mem.AllocFolio(HPAGE_PMD_ORDER)
 	if err != nil {

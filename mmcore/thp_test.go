@@ -186,14 +186,24 @@ func TestMadviseCollapse(t *testing.T) {
 	if err := m.MadviseCollapse(v, v.Start(), v.End()); err != nil {
 		t.Errorf("collapse of a PMD-mapped range: %v", err)
 	}
-	// no PTE table (SCAN_PMD_NULL) or no writable entry (SCAN_PAGE_RO): EINVAL
+	// no anon_vma yet: EINVAL (thp_vma_allowable_order outside a fault)
 	e := mustMmap(t, m, thpBase+4*PMD_SIZE, 1024, PROT_READ|PROT_WRITE, anonPriv|MAP_FIXED, nil, 0)
 	mustFault(t, m, e, thpBase+5*PMD_SIZE, false)
 	if err := m.MadviseCollapse(e, e.Start(), e.End()); !errors.Is(err, EINVAL) {
-		t.Errorf("collapse of an empty and a zero-page range: %v", err)
+		t.Errorf("collapse without an anon_vma: %v", err)
 	}
-	if m.Walk(thpBase+4*PMD_SIZE).Present() || m.Walk(thpBase+5*PMD_SIZE).Huge() {
-		t.Error("a range that cannot collapse changed")
+	// with one: the zero-page range collapses (6.18 has no SCAN_PAGE_RO for
+	// it), the range without a PTE table (SCAN_PMD_NULL) fails the call
+	m.PrepareAnonVMA(e)
+	if err := m.MadviseCollapse(e, e.Start(), e.End()); !errors.Is(err, EINVAL) {
+		t.Errorf("collapse with an empty PMD range: %v", err)
+	}
+	if m.Walk(thpBase+4*PMD_SIZE).Present() || !m.Walk(thpBase+5*PMD_SIZE).Huge() {
+		t.Error("wrong ranges collapsed")
+	}
+	// a range reaching no further than its first aligned boundary
+	if err := m.MadviseCollapse(e, thpBase+5*PMD_SIZE-4*PageSize, thpBase+5*PMD_SIZE); err != nil {
+		t.Errorf("empty collapse range: %v", err)
 	}
 	u := mustMmap(t, m, thpBase+PMD_SIZE+16<<PageShift, 32, PROT_READ|PROT_WRITE, anonPriv|MAP_FIXED, nil, 0)
 	if err := m.MadviseCollapse(u, u.Start(), u.End()); !errors.Is(err, EINVAL) {
