@@ -263,6 +263,7 @@ func (m *MM) madviseDontneedFree(v *VMA, start, end Addr, advice Advice) error {
 	}
 	m.zapKeepGuards(v, start, end)
 	m.TLB.FlushRange(start, end)
+	m.reclaimEmptyPTETables(max(start, v.start), min(end, v.end)) // zap with details->reclaim_pt
 	return nil
 }
 

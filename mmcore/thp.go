@@ -23,16 +23,22 @@ const (
 )
 
 // thpVMASuitable is thp_vma_suitable_order for the PMD order: the aligned
-// 2 MiB around addr lies inside the VMA, and for anonymous memory the
-// VMA's pgoff is congruent with its address modulo 2 MiB (an anonymous
-// VMA moved by mremap after its first fault keeps an old pgoff and loses
-// this).
+// 2 MiB around addr lies inside the VMA, and for a file VMA its pgoff is
+// congruent with its address modulo 2 MiB ("don't have to check pgoff
+// for anonymous vma": an anonymous VMA moved by mremap stays eligible).
 func thpVMASuitable(v *VMA, addr Addr) bool {
 	haddr := addr &^ (PMD_SIZE - 1)
 	if haddr < v.start || haddr+PMD_SIZE > v.end {
 		return false
 	}
-	return (uint64(v.start)>>PageShift-v.pgoff)%HPAGE_PMD_NR == 0
+	return v.Anonymous() || (uint64(v.start)>>PageShift-v.pgoff)%HPAGE_PMD_NR == 0
+}
+
+// thpVMAHoldsPMD is the size check __thp_vma_allowable_orders makes
+// outside a page fault (MADV_COLLAPSE, khugepaged): the VMA must hold the
+// aligned 2 MiB that ends at or below its end.
+func thpVMAHoldsPMD(v *VMA) bool {
+	return v.end-v.start >= PMD_SIZE && thpVMASuitable(v, v.end-PMD_SIZE)
 }
 
 // thpAnonAllowed is thp_vma_allowable_order for an anonymous fault in the
@@ -295,8 +301,9 @@ func (m *MM) zapHugePMD(t *PageTable, i int) { m.setHuge(t, i, 0) }
 // (SCAN_PMD_NULL) is skipped and the call then fails with
 // madvise_collapse_errno's EINVAL; ENOMEM when a folio cannot be
 // allocated. EINVAL too when the VMA cannot have THPs (VM_NOHUGEPAGE, not
-// anonymous, THP disabled, or no anon_vma yet: thp_vma_allowable_order
-// outside a fault) or the range ends before its first aligned 2 MiB
+// anonymous, THP disabled, no anon_vma yet, or too small to hold an
+// aligned 2 MiB: thp_vma_allowable_order outside a fault) or the range
+// ends before its first aligned 2 MiB
 // (hend < hstart); a range that reaches no further than that boundary
 // collapses nothing and succeeds.
 //
@@ -306,7 +313,7 @@ func (m *MM) zapHugePMD(t *PageTable, i int) { m.setHuge(t, i, 0) }
 func (m *MM) MadviseCollapse(v *VMA, start, end Addr) error {
 	const op = "madvise_collapse"
 	start, end = max(start, v.start), min(end, v.end)
-	if !m.thpFaultAllowed(v) || v.anonVMA == nil {
+	if !m.thpFaultAllowed(v) || v.anonVMA == nil || !thpVMAHoldsPMD(v) {
 		return errf(op, EINVAL, "the VMA may not have THPs (thp_vma_allowable_order)")
 	}
 	hstart := (start + PMD_SIZE - 1) &^ (PMD_SIZE - 1)
@@ -567,4 +574,32 @@ func (m *MM) moveHugePMD(oldAddr, newAddr Addr, extent Addr) bool {
 	nt.huge[ni] = e
 	nt.used++
 	return true
+}
+
+// reclaimEmptyPTETables frees the PTE tables of the 2 MiB ranges that
+// [start, end) covers whole and that are empty after a zap: MADV_DONTNEED
+// with CONFIG_PT_RECLAIM (mm/pt_reclaim.c, x86-64 since 6.14), so that
+// the next fault there finds an empty PMD and may map a THP.
+func (m *MM) reclaimEmptyPTETables(start, end Addr) int {
+	n := 0
+	for h := (start + PMD_SIZE - 1) &^ (PMD_SIZE - 1); h+PMD_SIZE <= end && h >= start; h += PMD_SIZE {
+		w := m.Walk(h)
+		if w.Depth != LevelPTE {
+			continue
+		}
+		pt := w.Tables[LevelPTE]
+		if pt.used != 0 {
+			continue
+		}
+		t := w.Tables[LevelPMD]
+		i := t.Index(h)
+		t.next[i] = nil
+		t.used--
+		m.freeTable(pt)
+		n++
+	}
+	if n > 0 {
+		m.TLB.FlushRange(start, end)
+	}
+	return n
 }

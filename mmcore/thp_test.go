@@ -355,3 +355,36 @@ func TestSplitFolioOnPartialMadviseFree(t *testing.T) {
 	}
 	c.ExitMMap()
 }
+
+func TestDontneedReclaimsPTETable(t *testing.T) {
+	m := newMM(t, 4)
+	v := thpVMA(t, m, thpBase, 1024)
+	for _, a := range []Addr{thpBase, thpBase + PMD_SIZE} {
+		mustFault(t, m, v, a, true)
+		m.SplitHugePMD(a)
+	}
+	if err := m.Madvise(thpBase, PMD_SIZE, MADV_DONTNEED); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Madvise(thpBase+PMD_SIZE, PMD_SIZE-PageSize, MADV_DONTNEED); err != nil {
+		t.Fatal(err)
+	}
+	if w := m.Walk(thpBase); w.Depth != LevelPMD {
+		t.Errorf("the empty PTE table of a whole-PMD DONTNEED stayed (depth %v)", w.Depth)
+	}
+	if w := m.Walk(thpBase + PMD_SIZE); w.Depth != LevelPTE {
+		t.Error("a partial DONTNEED freed the PTE table")
+	}
+	if r := mustFault(t, m, v, thpBase, true); r.Mapped != HPAGE_PMD_NR {
+		t.Errorf("the fault after the reclaim mapped %d pages", r.Mapped)
+	}
+}
+
+func TestCollapseNeedsAVMAHoldingAPMD(t *testing.T) {
+	m := newMM(t, 4)
+	v := mustMmap(t, m, thpBase, 300, PROT_READ|PROT_WRITE, anonPriv|MAP_FIXED, nil, 0)
+	mustFault(t, m, v, thpBase, true)
+	if err := m.MadviseCollapse(v, v.Start(), v.End()); !errors.Is(err, EINVAL) {
+		t.Errorf("collapse in a 300-page VMA: %v", err)
+	}
+}
