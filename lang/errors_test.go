@@ -120,6 +120,7 @@ var errorTests = []struct{ src, want string }{
 	{`expect ok at 3`, `e.mms:1:1: expect ok takes no message or line`},
 	{`thread main { }`, `e.mms:1:1: thread name main is reserved for the set-up code`},
 	{"x = a\n(b)", `e.mms:2:1: expression is not a statement: only a call can stand alone`},
+	{"mm\nm", "e.mms:1:1: expression is not a statement: only a call can stand alone\ne.mms:2:1: expression is not a statement: only a call can stand alone"},
 	{`expect violation "s" at`, `e.mms:1:24: unexpected end of file, want line number`},
 	{`expect violation "s" at x`, `e.mms:1:25: unexpected name x, want line number`},
 	{"expect violation \"s\" at\n3", `e.mms:2:1: unexpected integer 3, want line number`},

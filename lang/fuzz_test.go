@@ -12,7 +12,9 @@ import (
 // FuzzParse checks that Parse and ParseExpr never panic, that every error
 // is an ErrorList of errors positioned in the file (and not an internal
 // parser error: a recovered panic is a bug to fix), and that a successful
-// parse returns a File whose nodes all have valid positions.
+// parse returns a File whose nodes all have valid positions, and that
+// Format of anything that parses is idempotent and keeps the tree and the
+// comments.
 //
 //	go test -run '^$' -fuzz FuzzParse -fuzztime 3m ./lang
 func FuzzParse(f *testing.F) {
@@ -61,6 +63,10 @@ func FuzzParse(f *testing.F) {
 			if d := Dump(file); strings.Contains(d, "(?") {
 				t.Errorf("Dump has an unknown node: %s", d)
 			}
+		}
+		// Format keeps the tree and the comments and is idempotent.
+		if _, err := Format(filename, []byte(src)); err == nil {
+			checkFormat(t, filename, src)
 		}
 		x, err := ParseExpr(filename, src)
 		if err != nil {

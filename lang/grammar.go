@@ -90,7 +90,8 @@ Arg = (<ident> "=")? Expr .
 // decides its kind, except VarDecl (two names) and AssignStmt (a name and
 // "="). In a ReturnStmt the value must start on the line of "return"; in
 // an ExpectDecl the message and "at" must be on the line of "expect"; a
-// call's "(" must be on the line of its name.
+// call's "(" must be on the line of its name, and a VarDecl's name on the
+// line of its type.
 func Grammar() string {
 	g := grammarFor(DefaultLimits)
 	var decls []string

@@ -7,8 +7,8 @@ import (
 
 // This file parses statements and blocks by hand (see Stmt in
 // handWritten): the first token decides the kind of statement, except
-// that a name starts a VarDecl when another name follows, an AssignStmt
-// when "=" follows, and an ExprStmt otherwise.
+// that a name starts a VarDecl when another name follows on its line, an
+// AssignStmt when "=" follows, and an ExprStmt otherwise.
 
 // parseStmt parses one statement. depth is the nesting of the block it is
 // in. It returns participle.NextMatch when the next token cannot start a
@@ -62,7 +62,9 @@ func (g *grammar) parseStmt(lex *lexer.PeekingLexer, depth int) (Stmt, error) {
 		cp := lex.MakeCheckpoint()
 		lex.Next()
 		switch next := lex.Peek(); {
-		case next.Type == tokIdent:
+		case next.Type == tokIdent && next.Pos.Line == t.Pos.Line:
+			// The name is on the line of the type: `a` and `b` on two
+			// lines are two statements, not a declaration.
 			lex.Next()
 			s := &VarDecl{Pos: pos, Type: t.Value, Name: next.Value}
 			if eq := lex.Peek(); eq.Type == tokPunct && eq.Value == "=" {
