@@ -197,7 +197,11 @@ func (g *grammar) parseBinary(lex *lexer.PeekingLexer, minPrec, depth int) (Expr
 	for {
 		t := lex.Peek()
 		op, prec := binaryOp(t)
-		if prec < minPrec {
+		if prec < minPrec || t.Pos.Line != prevLine(lex) {
+			// An operator continues the expression only on the line
+			// where its left operand ends, as in Go: statements are
+			// not separated by semicolons, so `f()` and then a line
+			// `-g()` are two statements, not a subtraction.
 			return x, h, nil
 		}
 		lex.Next()
@@ -210,6 +214,15 @@ func (g *grammar) parseBinary(lex *lexer.PeekingLexer, minPrec, depth int) (Expr
 		}
 		x = &BinaryExpr{Pos: Pos(t.Pos), Op: canonicalOp(op), X: x, Y: y, spelled: op}
 	}
+}
+
+// prevLine is the line of the last token the parser took.
+func prevLine(lex *lexer.PeekingLexer) int {
+	raw := lex.RawCursor()
+	if raw == 0 {
+		return 0
+	}
+	return lex.Range(raw-1, raw)[0].Pos.Line
 }
 
 func canonicalOp(op string) string {

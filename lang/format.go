@@ -30,6 +30,8 @@ func Format(filename string, src []byte) ([]byte, error) {
 //     longest line.
 //
 // Literals and the spelling of operators (and, &&) are kept as written.
+// The line of an `expect ... at N` follows the statement that was on line
+// N, so a script's expectations survive the new layout.
 // The source must parse; static-check errors (a duplicate thread) do not
 // stop Format. Format is idempotent: Format of its output is the same.
 func (l Limits) Format(filename string, src []byte) ([]byte, error) {
@@ -52,10 +54,12 @@ func (l Limits) Format(filename string, src []byte) ([]byte, error) {
 
 // A line is one line of output: indentation, code and a trailing comment.
 type line struct {
-	indent  int
-	code    string
-	comment string
-	blank   bool // a blank line comes before it
+	indent      int
+	code        string
+	comment     string
+	blank       bool        // a blank line comes before it
+	first, last int         // the source lines of the code
+	expect      *ExpectDecl // an expect line, whose "at" render renumbers
 }
 
 type printer struct {
@@ -106,7 +110,7 @@ func (p *printer) emitLine(indent int, code string, first, last int, blank bool)
 		p.lines = append(p.lines, line{indent: indent, comment: taken[i], blank: blank})
 		blank = false
 	}
-	l := line{indent: indent, code: code, blank: blank}
+	l := line{indent: indent, code: code, blank: blank, first: first, last: last}
 	if len(taken) > 0 {
 		l.comment = taken[len(taken)-1]
 	}
@@ -137,17 +141,8 @@ func (p *printer) items(items []Item) {
 			p.close(0, "}", it.Close.Pos.Line, it.Close.Pos.Line)
 		case *ExpectDecl:
 			p.flushComments(it.Pos.Offset, 0)
-			code := "expect " + it.Kind
-			if it.textRaw != "" {
-				code += " " + it.textRaw
-			}
-			if it.AtLine > 0 {
-				code += " at " + strconv.Itoa(it.AtLine)
-			}
-			if it.Quant != "" {
-				code += " " + it.Quant
-			}
-			p.emit(0, code, it.Pos.Line, it.Pos.Line)
+			p.emit(0, expectLine(it, it.AtLine), it.Pos.Line, it.Pos.Line)
+			p.lines[len(p.lines)-1].expect = it
 		}
 	}
 }
@@ -378,11 +373,63 @@ func lastLine(s Stmt) int {
 	return n
 }
 
+func expectLine(d *ExpectDecl, at int) string {
+	code := "expect " + d.Kind
+	if d.textRaw != "" {
+		code += " " + d.textRaw
+	}
+	if at > 0 {
+		code += " at " + strconv.Itoa(at)
+	}
+	if d.Quant != "" {
+		code += " " + d.Quant
+	}
+	return code
+}
+
+// renumber rewrites the "at" of the expect lines: the statement that was
+// on source line N may print on another line, and the expectation follows
+// it (a source line split in two goes with its first statement).
+func (p *printer) renumber() {
+	out := map[int]int{} // source line -> output line
+	n := 0
+	num := make([]int, len(p.lines))
+	for i, l := range p.lines {
+		if l.blank && n > 0 {
+			n++
+		}
+		n++
+		num[i] = n
+	}
+	// A line that opens a block (`thread t {`) takes a source line only
+	// when no statement does: in `thread t { f() }` line 1 is f's.
+	for _, headers := range []bool{false, true} {
+		for i, l := range p.lines {
+			if l.code == "" || strings.HasSuffix(l.code, "{") != headers {
+				continue
+			}
+			for s := l.first; s <= l.last; s++ {
+				if _, ok := out[s]; !ok {
+					out[s] = num[i]
+				}
+			}
+		}
+	}
+	for i, l := range p.lines {
+		if d := l.expect; d != nil && d.AtLine > 0 {
+			if at, ok := out[d.AtLine]; ok {
+				p.lines[i].code = expectLine(d, at)
+			}
+		}
+	}
+}
+
 // render lays the lines out, aligning the trailing comments of
 // consecutive lines at the same indentation (a run ends at a blank line,
 // at a change of indentation or at a line without code or without a
 // comment).
 func (p *printer) render() []byte {
+	p.renumber()
 	var b bytes.Buffer
 	for i := 0; i < len(p.lines); {
 		// The run of lines i..j-1 with code and a trailing comment.

@@ -90,8 +90,9 @@ Arg = (<ident> "=")? Expr .
 // decides its kind, except VarDecl (two names) and AssignStmt (a name and
 // "="). In a ReturnStmt the value must start on the line of "return"; in
 // an ExpectDecl the message and "at" must be on the line of "expect"; a
-// call's "(" must be on the line of its name, and a VarDecl's name on the
-// line of its type.
+// call's "(" must be on the line of its name, a binary operator on the
+// line where its left operand ends, and a VarDecl's name on the line of
+// its type.
 func Grammar() string {
 	g := grammarFor(DefaultLimits)
 	var decls []string
