@@ -118,7 +118,11 @@ func splitFolio(f *Page) bool {
 		if q == nil || q.data || q.freed || x.v.Flags&VM_LOCKED != 0 {
 			continue
 		}
-		x.mm.setEntry(x.t, x.i, MkPTE(mem.zero.PFN, PTEAccessed|PTESpecial))
+		zpte := MkPTE(mem.zero.PFN, PTEAccessed|PTESpecial)
+		if x.v.Flags&VM_ACCESS_FLAGS == 0 {
+			zpte |= PTEProtNone // the zero page is mapped with vm_page_prot
+		}
+		x.mm.setEntry(x.t, x.i, zpte)
 		r, ok := flush[x.mm]
 		if !ok {
 			r = [2]Addr{x.addr, x.addr + PageSize}

@@ -274,7 +274,7 @@ func (m *MM) splitHugePMDAt(t *PageTable, i int) {
 	for k := 0; k < HPAGE_PMD_NR; k++ {
 		var pte PTE
 		if zero {
-			pte = MkPTE(m.mem.zero.PFN, PTEAccessed|PTESpecial)
+			pte = MkPTE(m.mem.zero.PFN, PTEAccessed|PTESpecial|pmd&PTEProtNone)
 		} else {
 			pte = MkPTE(pmd.PFN()+PFN(k), bits)
 		}
