@@ -270,13 +270,17 @@ func (m *MM) madviseDontneedFree(v *VMA, start, end Addr, advice Advice) error {
 // madvisePageout reclaims the pages of [start, end) mapped only here
 // (madvise_cold_or_pageout_pte_range + reclaim_pages): with no swap an
 // anonymous page cannot be written out and stays mapped, while a page-cache
-// or shmem page is unmapped by try_to_unmap and stays in the page cache
-// (a tmpfs page cannot be written out either). MADV_COLD only moves pages
+// or shmem page is unmapped by try_to_unmap; a dirty one then stays in the
+// page cache (a tmpfs page cannot be written out either), a clean one (a
+// shmem page only ever read) is freed (shrink_folio_list). MADV_COLD only moves pages
 // between LRU lists, which changes nothing mmcore shows.
 func (m *MM) madvisePageout(v *VMA, start, end Addr) {
 	m.forEachPTE(start, end, func(t *PageTable, i int, e PTE) {
 		if p := m.accountedPage(e); p != nil && !p.anon && p.mapcount == 1 {
-			m.setEntry(t, i, 0)
+			m.setEntry(t, i, 0) // the PTE's dirty bit moves to the page
+			if as := p.mapping; as != nil && !p.dirty && p.refcount == 1 {
+				as.RemovePage(p.index) // a clean page is simply freed
+			}
 		}
 	})
 	m.TLB.FlushRange(start, end)

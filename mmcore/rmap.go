@@ -121,9 +121,11 @@ func (as *AddressSpace) GetPage(mem *Memory, index uint64) (p *Page, created boo
 // them; the fidelity traces start from such files.
 func (as *AddressSpace) Fill(mem *Memory, first, n uint64) error {
 	for i := first; i < first+n; i++ {
-		if _, _, err := as.GetPage(mem, i); err != nil {
+		p, _, err := as.GetPage(mem, i)
+		if err != nil {
 			return err
 		}
+		p.dirty = true // written by write(2): reclaim cannot just drop it
 	}
 	return nil
 }
@@ -331,7 +333,7 @@ func (m *MM) PrepareAnonVMA(v *VMA) (av *AnonVMA, created bool) {
 // their access flags (anon_vma_compatible).
 func anonVMACompatible(a, b *VMA) bool {
 	return a.end == b.start && a.file == b.file &&
-		(a.Flags^b.Flags)&^(VM_ACCESS_FLAGS|VM_SOFTDIRTY) == 0 &&
+		(a.Flags^b.Flags)&^(VM_ACCESS_FLAGS|VM_IGNORE_MERGE) == 0 &&
 		b.pgoff == a.pgoff+a.Pages()
 }
 
