@@ -388,3 +388,29 @@ func TestCollapseNeedsAVMAHoldingAPMD(t *testing.T) {
 		t.Errorf("collapse in a 300-page VMA: %v", err)
 	}
 }
+
+// BenchmarkTHPFault measures PMD-level anonymous faults: each maps a
+// 2 MiB folio; the range is unmapped and refaulted in rounds.
+func BenchmarkTHPFault(b *testing.B) {
+	m, _ := NewMM(Config{})
+	const pmds = 64
+	v, err := m.Mmap(thpBase, pmds*PMD_SIZE, PROT_READ|PROT_WRITE, anonPriv|MAP_FIXED, nil, 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	v.Flags |= VM_HUGEPAGE
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		if i == pmds {
+			b.StopTimer()
+			m.ZapRange(v, v.Start(), v.End())
+			i = 0
+			b.StartTimer()
+		}
+		if _, err := m.HandleFault(v, thpBase+Addr(i)*PMD_SIZE, true); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}

@@ -277,3 +277,22 @@ func TestShrinkFile(t *testing.T) {
 	mw, _ := compareKernel("shrink", min)
 	t.Logf("%s\nminimal trace:\n%s", mw, min)
 }
+
+// BenchmarkGoldens runs every golden trace on the simulator; ns/op is per
+// trace.
+func BenchmarkGoldens(b *testing.B) {
+	files, _ := filepath.Glob("testdata/*/*.trace")
+	var trs []*Trace
+	for _, f := range files {
+		src, _ := os.ReadFile(f)
+		if tr, err := Parse(f, src); err == nil {
+			trs = append(trs, tr)
+		}
+	}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		_, _ = RunSim(trs[i%len(trs)], Options{})
+		i++
+	}
+}
