@@ -203,19 +203,21 @@ func TestFidelity(t *testing.T) {
 		profile = p
 	}
 	r := rand.New(rand.NewSource(seed))
-	mismatches := 0
+	mismatches, unusable, notModelled := 0, 0, 0
 	for i := 0; i < n; i++ {
 		s := r.Int63()
 		src := GenerateProfile(s, profile)
 		why, ok := compareKernel("fresh", src)
 		if !ok {
-			continue // the kernel run is not usable (nondeterministic, or it faulted)
+			unusable++ // the kernel run is not usable (nondeterministic, or it faulted)
+			continue
 		}
 		if why == "" {
 			continue
 		}
 		if strings.Contains(why, ErrNotModelled.Error()) {
 			t.Logf("seed %d: %s", s, why)
+			notModelled++
 			continue
 		}
 		mismatches++
@@ -226,7 +228,8 @@ func TestFidelity(t *testing.T) {
 		mw, _ := compareKernel("fresh", min)
 		t.Errorf("seed %d: mmcore differs from the kernel: %s\nminimal trace:\n%s", s, mw, min)
 	}
-	t.Logf("%d %s traces from seed %d, %d mismatches", n, profile, seed, mismatches)
+	t.Logf("%d %s traces from seed %d: %d mismatches, %d not modelled yet, %d whose kernel runs were unusable (they differed between runs or faulted where the probe dies)",
+		n, profile, seed, mismatches, notModelled, unusable)
 }
 
 // compareKernel runs src on the kernel (three times, to drop
