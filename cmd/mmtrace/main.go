@@ -25,6 +25,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -34,11 +35,12 @@ import (
 
 func main() {
 	trace.KernelChild() // a --kernel child runs its trace and exits here
-	os.Exit(run(os.Args[1:]))
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
-func run(args []string) int {
+func run(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("mmtrace", flag.ContinueOnError)
+	fs.SetOutput(stderr)
 	kernel := fs.Bool("kernel", false, "run on the host kernel instead of mmcore")
 	repeat := fs.Int("repeat", 1, "with --kernel: runs per trace")
 	noMC := fs.Bool("no-mc", false, "leave out the mc= (mincore) column")
@@ -50,7 +52,7 @@ func run(args []string) int {
 	outDir := fs.String("out", "", "with --gen: the directory to write to")
 	record := fs.Bool("record", false, "with --kernel: write FILE.golden (kernel version, then the output) for each trace whose runs agree and that ran to its end")
 	fs.Usage = func() {
-		fmt.Fprintln(os.Stderr, "usage: mmtrace [--kernel [--repeat N]] [--no-mc] [--no-pkey] FILE...\n       mmtrace --gen N [--seed S] --out DIR")
+		fmt.Fprintln(stderr, "usage: mmtrace [--kernel [--repeat N]] [--no-mc] [--no-pkey] FILE...\n       mmtrace --gen N [--seed S] --out DIR")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -58,7 +60,7 @@ func run(args []string) int {
 	}
 	if *gen > 0 {
 		if *outDir == "" {
-			fmt.Fprintln(os.Stderr, "mmtrace: --gen needs --out DIR")
+			fmt.Fprintln(stderr, "mmtrace: --gen needs --out DIR")
 			return 2
 		}
 		for i := 0; i < *gen; i++ {
@@ -69,7 +71,7 @@ func run(args []string) int {
 			}
 			name := filepath.Join(*outDir, fmt.Sprintf("%s-%05d.trace", prefix, s))
 			if err := os.WriteFile(name, []byte(trace.GenerateProfile(s, *profile)), 0o644); err != nil {
-				fmt.Fprintln(os.Stderr, "mmtrace:", err)
+				fmt.Fprintln(stderr, "mmtrace:", err)
 				return 2
 			}
 		}
@@ -80,7 +82,7 @@ func run(args []string) int {
 		return 2
 	}
 	if *kernel && !trace.KernelSupported {
-		fmt.Fprintln(os.Stderr, "mmtrace:", trace.ErrNoKernel)
+		fmt.Fprintln(stderr, "mmtrace:", trace.ErrNoKernel)
 		return 2
 	}
 	o := trace.Options{NoMincore: *noMC, NoPkey: *noPkey}
@@ -91,44 +93,44 @@ func run(args []string) int {
 	case "host":
 		o.CPUWithoutPkeys = !trace.HostHasPkeys()
 	default:
-		fmt.Fprintf(os.Stderr, "mmtrace: --pkeys must be yes, no or host, not %q\n", *pkeys)
+		fmt.Fprintf(stderr, "mmtrace: --pkeys must be yes, no or host, not %q\n", *pkeys)
 		return 2
 	}
 	status := 0
 	for _, name := range fs.Args() {
 		src, err := os.ReadFile(name)
 		if err != nil {
-			fmt.Fprintln(os.Stderr, "mmtrace:", err)
+			fmt.Fprintln(stderr, "mmtrace:", err)
 			return 2
 		}
 		tr, err := trace.Parse(name, src)
 		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
+			fmt.Fprintln(stderr, err)
 			return 2
 		}
 		if *kernel {
 			out, same, err := trace.RunKernel(tr, src, o, *repeat)
 			if err != nil {
-				fmt.Fprintln(os.Stderr, "mmtrace:", err)
+				fmt.Fprintln(stderr, "mmtrace:", err)
 				return 2
 			}
 			if *record {
 				if err := writeGolden(name, tr, out, same, *repeat); err != nil {
-					fmt.Fprintf(os.Stderr, "%s: not recorded: %v\n", name, err)
+					fmt.Fprintf(stderr, "%s: not recorded: %v\n", name, err)
 					status = 1
 				}
 				continue
 			}
-			fmt.Print(out)
+			fmt.Fprint(stdout, out)
 			if !same {
 				status = 1
 			}
 			continue
 		}
 		out, err := trace.RunSim(tr, o)
-		fmt.Print(out)
+		fmt.Fprint(stdout, out)
 		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
+			fmt.Fprintln(stderr, err)
 			if !errors.Is(err, trace.ErrNotModelled) {
 				return 2
 			}
