@@ -1,11 +1,28 @@
-// Package lang is the front end of mmscript: the lexer, the participle
-// grammar, the AST, source positions and syntax errors.
+// Package lang is the front end of mmscript: the scanner, the parser, the
+// AST, source positions, syntax errors, the input limits and the
+// formatter.
 //
 // A script is a sequence of top-level items: declarations and statements
 // that run once as set-up, `thread` blocks that run concurrently after the
 // set-up, `ops` blocks (a vm_operations_struct whose handlers the runtime
 // calls in the kernel's locking context), `func` helpers, and `expect`
 // lines that state the outcome the script must have.
+//
+// The pipeline: a hand-written scanner in the style of go/scanner
+// (scanner.go) produces participle tokens; participle parses the
+// declarations from the struct tags in decl.go; statements, blocks and
+// expressions are parsed by hand (stmt.go, expr.go) and plugged into the
+// participle grammar, because participle's reflective parser costs
+// microseconds a node (BenchmarkParse). Grammar prints the EBNF of the
+// whole; testdata/grammar.ebnf pins it. Statements are not separated by
+// semicolons, so a few tokens must be on the line of the one before: a
+// call's "(", a binary operator, a VarDecl's name, a return's value.
+//
+// Limits bound the input (file size, nesting of blocks, height of
+// expressions) so that nothing a script holds can exhaust memory or the
+// stack of any later stage; ReadFile reads a script without blocking on a
+// FIFO or reading /dev/zero forever. Format prints a script in the one
+// canonical layout, keeping its comments (mmscript fmt).
 //
 // lang imports nothing else of mmscript. Every error it returns is a
 // [Error] or [ErrorList] carrying a file:line:col position.
