@@ -105,6 +105,9 @@ func (m *MM) HandleFault(v *VMA, addr Addr, write bool) (FaultResult, error) {
 	if v.Flags&VM_ACCESS_FLAGS == 0 {
 		return FaultResult{}, errf(op, SIGSEGV, "access to a PROT_NONE VMA")
 	}
+	if !PkeyAccessPermitted(v) {
+		return FaultResult{}, errf(op, SIGSEGV, "the execute-only protection key denies data access (arch_vma_access_permitted)")
+	}
 	// __handle_mm_fault: a huge or empty PMD is handled at the PMD level
 	// first (create_huge_pmd, do_huge_pmd_wp_page); with a PTE table in
 	// place the walk is all the fault needs
@@ -528,3 +531,14 @@ func (m *MM) RemapPFNRange(v *VMA, addr Addr, pfn PFN, size uint64) error {
 	}
 	return nil
 }
+
+// ExecOnlyPkey is the protection key x86 reserves for PROT_EXEC-only
+// mappings on a CPU with pkeys (execute_only_pkey: the first key
+// allocated, 1). Every thread's PKRU denies data access through it.
+const ExecOnlyPkey = 1
+
+// PkeyAccessPermitted reports whether a user data access (a load or a
+// store, as the traces make) may use v under the default PKRU: not when v
+// carries the execute-only key (x86 arch_vma_access_permitted; the
+// hardware raises a protection-key fault even through a present PTE).
+func PkeyAccessPermitted(v *VMA) bool { return v.ProtectionKey() != ExecOnlyPkey }

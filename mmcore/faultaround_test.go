@@ -42,3 +42,20 @@ func TestFaultAroundBeforeSigbus(t *testing.T) {
 		t.Errorf("WILLNEED cached %d shmem pages", g.Mapping().NrPages())
 	}
 }
+
+// With protection keys a PROT_EXEC-only mapping carries the execute-only
+// key, and loads and stores through it fault; without pkeys exec implies
+// read on x86.
+func TestExecOnlyPkeyDeniesDataAccess(t *testing.T) {
+	for _, noPkeys := range []bool{false, true} {
+		m, err := NewMM(Config{NoPkeys: noPkeys})
+		if err != nil {
+			t.Fatal(err)
+		}
+		v := mustMmap(t, m, pg(0), 2, PROT_EXEC, anonPriv|MAP_FIXED, nil, 0)
+		_, err = m.HandleFault(v, pg(0), false)
+		if denied := errors.Is(err, ErrSegv); denied == noPkeys {
+			t.Errorf("pkeys %v: read of an exec-only page: %v", !noPkeys, err)
+		}
+	}
+}

@@ -310,7 +310,7 @@ func (e *simEnv) placed(m *mmcore.MM, addr mmcore.Addr, length uint64) string {
 // expand a stack, check access, handle_mm_fault).
 func simTouch(m *mmcore.MM, addr mmcore.Addr, write bool) (bool, error) {
 	w := m.Walk(addr)
-	if w.Present() && w.Entry.Accessible() && (!write || w.Entry.Writable()) {
+	if v := m.VMALookup(addr); w.Present() && w.Entry.Accessible() && (!write || w.Entry.Writable()) && v != nil && mmcore.PkeyAccessPermitted(v) {
 		if write {
 			m.Store(addr)
 		}
