@@ -127,11 +127,15 @@ type compiler struct {
 	// globalTypes, in a session, are the static types earlier chunks
 	// gave the globals (typecheck joins this chunk's into them).
 	globalTypes map[string]sType
-	funcIx      map[string]int
-	funcDefs    map[string]*lang.FuncDef
-	opsIx       map[string]*rt.Ops
-	constIx     map[string]int
-	declared    map[string]bool // globals the set-up code has declared so far
+	// wordsUsed, in a session, records the bare words given to word
+	// parameters (prot=r): a later variable of that name would make
+	// them variable references in the saved session.
+	wordsUsed map[string]lang.Pos
+	funcIx    map[string]int
+	funcDefs  map[string]*lang.FuncDef
+	opsIx     map[string]*rt.Ops
+	constIx   map[string]int
+	declared  map[string]bool // globals the set-up code has declared so far
 
 	// per function
 	f      *fn
@@ -769,6 +773,13 @@ func (c *compiler) call(e *lang.CallExpr) {
 func (c *compiler) arg(op *rt.Op, p rt.Param, x lang.Expr) {
 	if p.Type == rt.TWord {
 		if w, ok := c.word(x); ok {
+			if c.wordsUsed != nil {
+				wordParts(x, func(part string, pos lang.Pos) {
+					if _, seen := c.wordsUsed[part]; !seen {
+						c.wordsUsed[part] = pos
+					}
+				})
+			}
 			if len(p.Words) > 0 {
 				wordParts(x, func(part string, pos lang.Pos) {
 					if !contains(p.Words, part) {

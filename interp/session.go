@@ -43,6 +43,9 @@ type Session struct {
 	// mainEntry is the log entry of the chunk the top-level thread ran
 	// last (-1: none).
 	mainEntry int
+	// words are the bare words earlier chunks gave word parameters,
+	// with where (see compile).
+	words map[string]lang.Pos
 }
 
 // SessionOptions configure a session.
@@ -89,6 +92,7 @@ func NewSession(opts SessionOptions) *Session {
 		hung:      map[*Thread]bool{},
 		line:      1,
 		mainEntry: -1,
+		words:     map[string]lang.Pos{},
 	}
 	s.c = &compiler{
 		prog:     p,
@@ -578,6 +582,7 @@ func (s *Session) compile(f *lang.File, commit bool) (chunk *fn, threads []*fn, 
 		len(p.consts), len(p.names), len(p.sites), len(p.funcs), len(p.lockDecls), len(p.expects), len(c.globalIx), len(p.threads)}
 	var newOps []string
 	c.errs = nil
+	c.wordsUsed = map[string]lang.Pos{}
 	defer func() {
 		if err == nil && commit {
 			return
@@ -715,6 +720,22 @@ func (s *Session) compile(f *lang.File, commit bool) (chunk *fn, threads []*fn, 
 	// far, so a chunk is checked at least as strictly as the saved
 	// session would be.
 	types := c.typecheck(f)
+	// A new variable may not take the name of a word an earlier chunk
+	// gave a word parameter: in the saved session (where globals are
+	// declared before any code runs) that word would become the variable.
+	for n, i := range c.globalIx {
+		if pos, used := s.words[n]; used && i >= snap.globals {
+			at := f.Pos
+			for _, it := range f.Items {
+				if d, ok := it.(*lang.VarDecl); ok && d.Name == n {
+					at = d.Pos
+				} else if a, ok := it.(*lang.AssignStmt); ok && a.Name == n {
+					at = a.Pos
+				}
+			}
+			c.errorf(at, "%s is used as a word at %s: a variable of that name would mean the variable there in the saved session (choose another name)", n, pos)
+		}
+	}
 	c.errs.Sort()
 	if err := c.errs.Err(); err != nil {
 		c.errs = nil
@@ -724,6 +745,11 @@ func (s *Session) compile(f *lang.File, commit bool) (chunk *fn, threads []*fn, 
 		return nil, nil, nil
 	}
 	c.globalTypes = types
+	for w, pos := range c.wordsUsed {
+		if _, seen := s.words[w]; !seen {
+			s.words[w] = pos
+		}
+	}
 	p.threads = append(p.threads, threads...)
 	// The field table, the globals and the lock classes grow with the
 	// program.
