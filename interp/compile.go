@@ -57,6 +57,9 @@ type fn struct {
 	pos     []lang.Pos
 	end     lang.Pos // the closing brace
 	handler *rt.Handler
+	// path: a kernel-library function, or the script's own function that
+	// overrides one; a thread in it shows it in call paths.
+	path bool
 }
 
 // callSite is one call of a kernel operation, bound at compile time.
@@ -91,7 +94,7 @@ type lockDecl struct {
 
 // fieldGetters resolves a field name for each value type, so that a field
 // read costs no map lookup.
-type fieldGetters [rt.TWord + 1]rt.FieldGetter
+type fieldGetters [rt.NumTypes]rt.FieldGetter
 
 type binop uint8
 
@@ -137,6 +140,10 @@ type compiler struct {
 	constIx   map[string]int
 	declared  map[string]bool // globals the set-up code has declared so far
 
+	// noGlobals: compiling the kernel library, whose functions see no
+	// script global (kernellib.go).
+	noGlobals bool
+
 	// per function
 	f      *fn
 	locals map[string]int
@@ -163,7 +170,7 @@ func Compile(file *lang.File) (*Program, error) {
 			c.funcIx[it.Def.Name] = len(c.prog.funcs)
 			c.funcDefs[it.Def.Name] = it.Def
 			c.prog.funcs = append(c.prog.funcs, &fn{name: it.Def.Name, kind: "func", nparams: len(it.Def.Params)})
-			if rt.LookupOp(it.Def.Name) != nil {
+			if op := rt.LookupOp(it.Def.Name); op != nil && !op.Path {
 				c.errorf(it.Pos, "func %s shadows the kernel operation of that name", it.Def.Name)
 			}
 		case *lang.OpsDecl:
@@ -172,6 +179,11 @@ func Compile(file *lang.File) (*Program, error) {
 			c.prog.expects = append(c.prog.expects, it)
 		}
 	}
+	lib, err := kernelFuncs()
+	if err != nil {
+		return nil, err
+	}
+	kernelUsed := c.declareKernelFuncs(lib)
 	c.checkExpects()
 	// Globals are the names the set-up code declares or assigns; handlers
 	// and threads may use them wherever they stand in the file.
@@ -193,6 +205,7 @@ func Compile(file *lang.File) (*Program, error) {
 			c.compileOps(o)
 		}
 	}
+	c.compileKernelFuncs(kernelUsed)
 	// Set-up code: the top-level statements, in order.
 	setup := &fn{name: "main", kind: "setup", end: file.End}
 	c.begin(setup, true)
@@ -358,7 +371,7 @@ func (c *compiler) store(pos lang.Pos, name string, declare bool) {
 		c.emit(opStoreL, int32(i), 0, pos)
 		return
 	}
-	if i, ok := c.globalIx[name]; ok && !declare {
+	if i, ok := c.globalIx[name]; ok && !declare && !c.noGlobals {
 		c.emit(opStoreG, int32(i), 0, pos)
 		return
 	}
@@ -542,7 +555,7 @@ func (c *compiler) lookupVar(name string) varRef {
 	} else if i, ok := c.locals[name]; ok && strings.HasPrefix(name, " ") {
 		return varRef{index: i, ok: true}
 	}
-	if i, ok := c.globalIx[name]; ok {
+	if i, ok := c.globalIx[name]; ok && !c.noGlobals {
 		return varRef{global: true, index: i, ok: true}
 	}
 	return varRef{}
@@ -688,10 +701,16 @@ func (c *compiler) call(e *lang.CallExpr) {
 		c.emit(opPrint, 0, int32(len(e.Args)), e.Pos)
 		return
 	}
+	if op := rt.LookupOp(e.Name); op != nil && op.Path {
+		c.pathCall(e, op)
+		return
+	}
 	if i, ok := c.funcIx[e.Name]; ok {
 		d := c.funcDefs[e.Name]
 		if len(e.Args) != len(d.Params) {
-			c.errorf(e.Pos, "%s takes %s, got %d", e.Name, plural(len(d.Params), "argument"), len(e.Args))
+			if !c.noGlobals { // in the library: the override is reported
+				c.errorf(e.Pos, "%s takes %s, got %d", e.Name, plural(len(d.Params), "argument"), len(e.Args))
+			}
 			return
 		}
 		for _, a := range e.Args {
@@ -713,6 +732,14 @@ func (c *compiler) call(e *lang.CallExpr) {
 		c.errorf(e.Pos, "unknown operation %s%s", e.Name, suggest(e.Name, names))
 		return
 	}
+	site := &callSite{op: op, nargs: c.bindArgs(e, op)}
+	c.prog.sites = append(c.prog.sites, site)
+	c.emit(opOpCall, int32(len(c.prog.sites)-1), 0, e.Pos)
+}
+
+// bindArgs pushes a call's arguments bound to op's parameters (positional,
+// named, defaults) and returns how many values it pushed.
+func (c *compiler) bindArgs(e *lang.CallExpr, op *rt.Op) int {
 	bound := make([]lang.Expr, len(op.Params))
 	var extra []lang.Expr
 	next := 0
@@ -760,14 +787,31 @@ func (c *compiler) call(e *lang.CallExpr) {
 	for _, x := range extra {
 		c.arg(op, op.Params[len(op.Params)-1], x)
 	}
-	site := &callSite{op: op, nargs: len(op.Params) + len(extra)}
+	nargs := len(op.Params) + len(extra)
 	if n := len(op.Params); n > 0 && op.Params[n-1].Variadic && bound[n-1] == nil {
-		site.nargs-- // no variadic value at all: the default was not pushed
+		nargs-- // no variadic value at all: the default was not pushed
 		c.f.code = c.f.code[:len(c.f.code)-1]
 		c.f.pos = c.f.pos[:len(c.f.pos)-1]
 	}
-	c.prog.sites = append(c.prog.sites, site)
-	c.emit(opOpCall, int32(len(c.prog.sites)-1), 0, e.Pos)
+	return nargs
+}
+
+// pathCall compiles a call of a kernel path (rt.Op.Path): the arguments
+// bind to the operation's parameters as for any operation, and the call
+// goes to the function of that name, the kernel library's or the
+// script's own.
+func (c *compiler) pathCall(e *lang.CallExpr, op *rt.Op) {
+	i, ok := c.funcIx[op.Name]
+	if !ok {
+		c.errorf(e.Pos, "%s: the kernel library has no function %s", op.Name, op.Name)
+		return
+	}
+	n := c.bindArgs(e, op)
+	if want := c.prog.funcs[i].nparams; n != want {
+		c.errorf(e.Pos, "%s: %s takes %s, the operation passes %d", op.Name, op.Name, plural(want, "parameter"), n)
+		return
+	}
+	c.emit(opFnCall, int32(i), int32(n), e.Pos)
 }
 
 func (c *compiler) arg(op *rt.Op, p rt.Param, x lang.Expr) {

@@ -189,7 +189,11 @@ func (m *Machine) exec(t *Thread) (ok, yield bool) {
 				m.fail(t, f.pos[in.pos], "call stack too deep (recursion?)")
 				return true, true
 			}
-			m.push(t, p.funcs[in.a], int(in.b))
+			callee := p.funcs[in.a]
+			if callee.path {
+				t.Task.EnterPath(callee.name, f.pos[in.pos])
+			}
+			m.push(t, callee, int(in.b))
 			return true, false
 		case opRet, opRetNil:
 			v := rt.Nil
@@ -198,6 +202,9 @@ func (m *Machine) exec(t *Thread) (ok, yield bool) {
 			}
 			t.stack = t.stack[:fr.base]
 			t.fr = t.fr[:len(t.fr)-1]
+			if f.path {
+				t.Task.LeavePath()
+			}
 			if len(t.fr) == 0 {
 				t.done = true
 				if !t.live {

@@ -337,7 +337,7 @@ func (c *compiler) typeOf(s *tscope, e lang.Expr) sType {
 		if e.Name == "print" {
 			return known(rt.TNil)
 		}
-		if _, ok := c.funcIx[e.Name]; ok {
+		if _, ok := c.funcIx[e.Name]; ok && !isPath(e.Name) {
 			return tAny
 		}
 		if op := rt.LookupOp(e.Name); op != nil && op.Result != rt.TNil {
@@ -458,7 +458,7 @@ func (c *compiler) checkExpr(s *tscope, e lang.Expr) sType {
 // its parameter's type, binding them as the compiler does.
 func (c *compiler) checkCall(s *tscope, e *lang.CallExpr) {
 	op := rt.LookupOp(e.Name)
-	if _, isFunc := c.funcIx[e.Name]; isFunc || e.Name == "print" || op == nil {
+	if _, isFunc := c.funcIx[e.Name]; isFunc && !isPath(e.Name) || e.Name == "print" || op == nil {
 		for _, a := range e.Args {
 			c.checkExpr(s, a.Value)
 		}
@@ -529,4 +529,11 @@ func (c *compiler) isWord(s *tscope, x lang.Expr) bool {
 		return x.Op == "|" && c.isWord(s, x.X) && c.isWord(s, x.Y)
 	}
 	return false
+}
+
+// isPath reports whether name is a kernel path: an operation whose
+// arguments bind and check as an operation's, run by a function.
+func isPath(name string) bool {
+	op := rt.LookupOp(name)
+	return op != nil && op.Path
 }

@@ -105,6 +105,7 @@ var fieldDocs = map[string]string{
 	"mm.mmap_lock":       "mm->mmap_lock, the rwsem that stabilises every VMA of the mm",
 	"mm.page_table_lock": "mm->page_table_lock, the spinlock for upper-level page-table population and for publishing vma->anon_vma",
 	"mm.map_count":       "mm->map_count, the number of VMAs",
+	"mm.task_size":       "TASK_SIZE for this mm: the end of the user address space",
 	"file.i_mmap_rwsem":  "mapping->i_mmap_rwsem, the file rmap lock (i_mmap_lock_read/write)",
 	"page.pfn":           "page_to_pfn(page)",
 	"page.refcount":      "the page's reference count (folio_ref_count)",
@@ -362,6 +363,9 @@ func ExplainNames() []string {
 	for n := range topics {
 		seen[n] = true
 	}
+	for _, n := range kernelLibraryNames() {
+		seen[n] = true
+	}
 	out := make([]string, 0, len(seen))
 	for n := range seen {
 		out = append(out, n)
@@ -383,7 +387,10 @@ func ExplainText(name string) (string, error) {
 		if h := LookupAPI("f_op->" + name); h != nil && name == "mmap" {
 			s += "\nThe f_op->mmap handler (an ops block's mmap(file, vma)):\n" + explainAPI(h)
 		}
-		return s, nil
+		return s + kernelPathView(name), nil
+	}
+	if v := kernelPathView(name); v != "" {
+		return strings.TrimPrefix(v, "\n"), nil
 	}
 	if full, ok := handlerNames[name]; ok {
 		if a := LookupAPI(full); a != nil {

@@ -91,6 +91,7 @@ func (k *Kernel) Report(d *Diagnostic) {
 	if d.Kind == Error && d.Thread != "" && d.Held == nil && d.Path == nil {
 		if t := k.taskByName(d.Thread); t != nil {
 			d.Held, d.Path = k.heldLocks(t), t.callPath(false)
+			d.Related = append(d.Related, t.pathCalls(d.Pos)...)
 		}
 	}
 	k.diags = append(k.diags, d)
@@ -114,6 +115,7 @@ func (k *Kernel) violate(t *Task, r *Rule, msg string, related ...Related) *Diag
 	if len(t.Stack) > 0 {
 		d.Msg += " (in " + t.Stack[len(t.Stack)-1] + ")"
 	}
+	d.Related = append(d.Related, t.pathCalls(t.Pos)...)
 	d.Related = append(d.Related, k.configNote(r, r.Kernel, t.Pos)...)
 	if r.Kernel == BUG {
 		d.Fatal = true

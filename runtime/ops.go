@@ -27,6 +27,12 @@ type Op struct {
 	API    *API // its rule-book entry
 	Doc    string
 	Fn     func(c *Call) Result
+	// Path marks an operation that is a kernel path of the kernel
+	// library (kernel/*.mms, KernelLibrary): Fn is nil, and the
+	// interpreter binds a call's arguments to Params as for any
+	// operation, then calls the library function of the same name (or
+	// the script's own function of that name, which overrides it).
+	Path bool
 	// Touches declares what a step of the operation reads and writes
 	// besides locks, for the explorer's partial-order reduction
 	// (footprint.go); defOp fills it from opFootprints when unset.
@@ -153,10 +159,11 @@ func defOp(o *Op) *Op {
 	}
 	// Every call records itself as the task's current operation, for
 	// the call path of reports.
-	fn := o.Fn
-	o.Fn = func(c *Call) Result {
-		c.T.cur = c
-		return fn(c)
+	if fn := o.Fn; fn != nil {
+		o.Fn = func(c *Call) Result {
+			c.T.cur = c
+			return fn(c)
+		}
 	}
 	ops[o.Name] = o
 	return o

@@ -130,54 +130,6 @@ func TestPtepGetAndClearHandsOverTheReference(t *testing.T) {
 	wantRules(t, k)
 }
 
-func TestMunmapWaitsForVMAReader(t *testing.T) {
-	k, m := newMM(t)
-	v := mapAnon(t, k, m, 0x300000, 4)
-	populate(t, k, m, v, 0x300000, 1)
-	reader, unmapper, late := k.NewTask("reader"), k.NewTask("unmapper"), k.NewTask("late")
-
-	r := do(t, k, reader, "lock_vma_under_rcu", mmV(m), addrV(0x300000))
-	if r.Obj != v {
-		t.Fatalf("lock_vma_under_rcu returned %v", r)
-	}
-	mu := start(t, k, unmapper, "munmap", mmV(m), addrV(0x300000), Int(0), Int(4))
-	if !mu.blocked() {
-		t.Fatal("munmap did not wait for the VMA reader")
-	}
-	l, mode, _ := unmapper.WaitingFor()
-	if l != k.vmaState(v).Lock || mode != Write {
-		t.Fatalf("munmap waits for %v (%v), want the VMA write lock", l, mode)
-	}
-	if m.MmapLock.Writer() != unmapper {
-		t.Fatal("munmap does not hold the mmap write lock while it waits")
-	}
-	if !v.Attached() || !m.Core.Walk(0x300000).Present() {
-		t.Fatal("the VMA was unmapped under its reader")
-	}
-	// While the writer waits, new VMA readers fail instead of queueing.
-	if x := do(t, k, late, "lock_vma_under_rcu", mmV(m), addrV(0x300000)); x.T != TNil {
-		t.Fatal("lock_vma_under_rcu succeeded while a writer waited")
-	}
-	if late.Blocked() {
-		t.Fatal("lock_vma_under_rcu blocked")
-	}
-	do(t, k, reader, "vma_end_read", r)
-	if unmapper.Blocked() {
-		t.Fatal("vma_end_read did not hand the VMA to the writer")
-	}
-	mu.resume(t)
-	if rc := mu.value(t); rc.Int != 0 {
-		t.Fatalf("munmap returned %d", rc.Int)
-	}
-	if v.Attached() || m.Core.VMALookup(0x300000) != nil || m.Core.Walk(0x300000).Present() {
-		t.Error("munmap left the VMA or its PTE")
-	}
-	if m.MmapLock.Held() || len(unmapper.Holds()) != 0 {
-		t.Errorf("munmap returned holding %v", unmapper.Holds())
-	}
-	wantRules(t, k)
-}
-
 func TestMmapFixedWaitsForVMAReader(t *testing.T) {
 	k, m := newMM(t)
 	old := mapAnon(t, k, m, 0x400000, 2)

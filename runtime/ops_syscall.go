@@ -197,47 +197,19 @@ func init() {
 			})
 		}})
 
-	defOp(&Op{Name: "munmap",
+	defOp(&Op{Name: "munmap", Path: true,
 		Params: append([]Param{{Name: "mm", Type: TMM}, {Name: "addr", Type: TInt}}, sizeParams...),
 		Result: TInt,
 		API: register(&API{Name: "munmap", Section: "2.29",
-			Hold:   "no mmap lock of this mm (the syscall takes it)",
-			Takes:  "mmap_write_lock -> vma_start_write on each VMA (waits for VMA readers) -> zap (PTE locks) -> free_pgtables -> ->close -> mmap_write_unlock",
+			Hold: "no mmap lock of this mm (the syscall takes it)",
+			Takes: "mmap_write_lock_killable -> vms_gather_munmap_vmas (vma_start_write on each VMA, waiting for its readers; " +
+				"__split_vma at both ends with ->open on the new pieces; detach) -> vma_iter_clear_gfp -> mmap_write_downgrade -> " +
+				"unmap_vmas (PTE lock per table) -> free_pgtables -> tlb_finish_mmu -> ->close (under the read lock) -> mmap_read_unlock",
 			Sleeps: "yes",
-			Source: "mm/vma.c: do_vmi_munmap(), vms_gather_munmap_vmas(), vms_complete_munmap_vmas(); mm/memory.c: free_pgtables()",
-			Notes:  "returns 0 or -errno",
+			Source: "mm/mmap.c: __vm_munmap(); mm/vma.c: do_vmi_munmap(), do_vmi_align_munmap(), vms_gather_munmap_vmas(), vms_complete_munmap_vmas(); mm/memory.c: free_pgtables()",
+			Notes:  "returns 0 or -errno; a kernel path of the kernel library (kernel/munmap.mms), run statement by statement",
 			Rules:  lockRules}),
-		Fn: func(c *Call) Result {
-			m, addr := c.mm(0), c.addr(1)
-			length, err := c.length(2)
-			if err != nil {
-				return Result{Status: Failed, Err: err}
-			}
-			c.T.MightSleep("munmap")
-			return c.lock(m.MmapLock, Write, func() Result {
-				c.K.mmLockSeqBump(m)
-				var vmas []*mmcore.VMA
-				for v := range m.Core.VMAsRange(addr, addr+mmcore.Addr(length)) {
-					vmas = append(vmas, v)
-				}
-				return seq(len(vmas), func(i int, next func() Result) Result {
-					return c.vmaStartWrite(vmas[i], ruleStartWrite, next)
-				}, func() Result {
-					removed, err := m.Core.Munmap(addr, length)
-					rc := int64(0)
-					if err != nil {
-						rc = errnoOf(err)
-					}
-					return c.openSplits(m, addr, addr+mmcore.Addr(length), func() Result {
-						return c.closeAll(removed, func() Result {
-							c.endWriteAll(m)
-							c.unlock(m.MmapLock, Write)
-							return done(Int(rc))
-						})
-					})
-				})
-			})
-		}})
+	})
 
 	defOp(&Op{Name: "alloc_page", Result: TPage,
 		API: register(&API{Name: "alloc_page", Section: "-", Hold: "nothing", Takes: "the page allocator (GFP_KERNEL)",

@@ -134,28 +134,3 @@ func TestKfreeRCUPage(t *testing.T) {
 	do(t, k, w, "kfree_rcu", pageV(p))
 	wantRules(t, k, ruleRCUUseAfterFree.ID)
 }
-
-// TestMunmapTableUnderRCUWalker: munmap frees page tables at once in
-// mmcore, but the kernel frees them through tlb_remove_table's grace
-// period, so a walker still in the section it mapped the table in reads
-// it without a report; once it left the section, a read is a
-// use-after-free.
-func TestMunmapTableUnderRCUWalker(t *testing.T) {
-	k, m := newMM(t)
-	mapAnon(t, k, m, 0x200000, 1)
-	user, walker := k.NewTask("user"), k.NewTask("walker")
-	do(t, k, user, "touch", mmV(m), addrV(0x200000), Word("write"))
-	pt := do(t, k, walker, "pte_offset_map", mmV(m), addrV(0x200000))
-	if pt.T != TPTE {
-		t.Fatal("no PTE table")
-	}
-	do(t, k, user, "munmap", mmV(m), addrV(0x200000), Int(1))
-	if !pt.Obj.(*PTE).Table.Freed() {
-		t.Skip("munmap kept the table (a neighbouring VMA shares it)")
-	}
-	do(t, k, walker, "ptep_get", pt)
-	wantRules(t, k)
-	do(t, k, walker, "pte_unmap", pt)
-	do(t, k, walker, "ptep_get", pt)
-	wantRules(t, k, ruleRCUUseAfterFree.ID)
-}

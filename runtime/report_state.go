@@ -3,6 +3,8 @@ package runtime
 import (
 	"sort"
 	"strings"
+
+	"github.com/mmscript/mmscript/lang"
 )
 
 // This file gathers, when a finding is made, the thread state a report
@@ -11,9 +13,42 @@ import (
 
 // callFrame is an operation that called a script handler and waits for it
 // to return.
+// A frame with path set is instead a function of the kernel library the
+// task is in (kernellib.go), called at pos.
 type callFrame struct {
 	call    *Call
 	handler string // e.g. "drv.fault"
+	path    string // e.g. "munmap"
+	pos     lang.Pos
+}
+
+// EnterPath records that the task entered the kernel-library function
+// name, called at pos, for call paths; LeavePath, that it returned.
+func (t *Task) EnterPath(name string, pos lang.Pos) {
+	t.calls = append(t.calls, callFrame{path: name, pos: pos})
+}
+
+// LeavePath undoes the innermost EnterPath.
+func (t *Task) LeavePath() {
+	if n := len(t.calls); n > 0 && t.calls[n-1].path != "" {
+		t.calls = t.calls[:n-1]
+	}
+}
+
+// pathCalls returns, for a finding inside the kernel library, where each
+// kernel-library function the task is in was called: the first is the
+// script's own line.
+func (t *Task) pathCalls(at lang.Pos) []Related {
+	if !strings.HasPrefix(at.Filename, "kernel/") {
+		return nil
+	}
+	var rel []Related
+	for _, f := range t.calls {
+		if f.path != "" {
+			rel = append(rel, Related{f.pos, f.path + "() called here"})
+		}
+	}
+	return rel
 }
 
 // handlerCaller names, per handler slot, the kernel function through which
@@ -38,6 +73,10 @@ var handlerCaller = map[string]string{
 func (t *Task) callPath(current bool) []string {
 	var p []string
 	for _, f := range t.calls {
+		if f.path != "" {
+			p = append(p, f.path)
+			continue
+		}
 		op := f.call.Op.Name
 		p = append(p, op)
 		slot := f.handler[strings.LastIndexByte(f.handler, '.')+1:]

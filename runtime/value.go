@@ -23,12 +23,19 @@ const (
 	TLock
 	TOps
 	TWord // a bare word given to a flag-like parameter: rw, shared, write
+	// The kernel library's own state between the steps of a path
+	// (runtime/kernel/*.mms): a vma_munmap_struct and an mmu_gather.
+	TVMS
+	TMMUGather
+	// NumTypes counts the types, for tables indexed by type.
+	NumTypes
 )
 
 var typeNames = [...]string{
 	TNil: "nil", TInt: "int", TBool: "bool", TString: "string", TMM: "mm",
 	TFile: "file", TPage: "page", TVMA: "vma", TVMF: "vmf", TPTE: "pte",
 	TLock: "lock", TOps: "ops", TWord: "word",
+	TVMS: "vma_munmap_struct", TMMUGather: "mmu_gather",
 }
 
 func (t Type) String() string {

@@ -1,0 +1,199 @@
+package interp
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	rt "github.com/mmscript/mmscript/runtime"
+)
+
+// The kernel library compiles, and every function in it cites its kernel
+// source in the comment above it.
+func TestKernelLibraryCompiles(t *testing.T) {
+	lib, err := kernelFuncs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(lib) == 0 {
+		t.Fatal("empty kernel library")
+	}
+	load(t, "mm m\n") // compiles every library function into the program
+	for _, d := range lib {
+		text, file, _, ok := rt.KernelPathSource(d.Def.Name)
+		if !ok || !strings.HasPrefix(file, "kernel/") {
+			t.Errorf("%s: no source", d.Def.Name)
+			continue
+		}
+		if !strings.Contains(strings.SplitN(text, "func ", 2)[0], ".c: ") {
+			t.Errorf("%s (%s) does not cite its kernel source (mm/FILE.c: function()) above it", d.Def.Name, d.Pos)
+		}
+	}
+}
+
+// munmap runs as kernel/munmap.mms: blocked in vms_gather_munmap_vmas on
+// the VMA a reader holds, the unmapper waits at the library's line, with
+// the script's call among the related lines. The cycle: reader holds the
+// VMA read lock and waits for gate; holder holds gate and waits for the
+// mmap lock munmap holds for write; munmap waits for the VMA's reader.
+func TestMunmapWaitsInsideKernelPath(t *testing.T) {
+	src := `mm m
+mutex gate
+vma v = mmap(m, 0x300000, pages=4)
+thread reader {
+  vma r = lock_vma_under_rcu(m, 0x300000)
+  mutex_lock(gate)
+}
+thread holder {
+  mutex_lock(gate)
+  mmap_read_lock(m)
+}
+thread unmapper { munmap(m, 0x300000, pages=4) }
+`
+	sched := []string{"reader", "holder", "unmapper", "unmapper", "unmapper", "holder", "reader"}
+	res := run(t, src, Options{Schedule: sched})
+	d := deadlockOf(res)
+	if d == nil {
+		t.Fatalf("no deadlock: %s", diagLines(res))
+	}
+	var at string
+	for _, r := range d.Related {
+		if strings.Contains(r.Msg, "unmapper blocks here") {
+			at = r.Pos.String()
+		}
+	}
+	_, file, line, _ := rt.KernelPathSource("do_vmi_align_munmap")
+	if want := fmt.Sprintf("%s:%d:", file, line+1); !strings.HasPrefix(at, want) {
+		t.Errorf("unmapper blocks at %q, want %s (vms_gather_munmap_vmas in do_vmi_align_munmap)\n%s", at, want, diagLines(res))
+	}
+	if !strings.Contains(d.Msg, "unmapper waits for vma[0x300000-0x304000]->vm_lock") {
+		t.Errorf("deadlock: %s", d.Msg)
+	}
+}
+
+// Script threads run inside munmap: after mmap_write_downgrade a reader
+// of the mmap lock gets in while ->close runs (audit §2.1), and
+// lock_vma_under_rcu never returns a VMA the gather detached, in any
+// interleaving. A one-step munmap let no reader in.
+func TestThreadsInterleaveInsideMunmap(t *testing.T) {
+	p := load(t, `mm m
+file dev
+closing = 0
+ops drv {
+  close(vma) {
+    closing = 1
+    msleep(1)
+    closing = 2
+  }
+}
+vma v = mmap(m, 0x100000, pages=2, prot=rw, flags=shared, file=dev, ops=drv)
+thread unmapper { munmap(m, 0x100000, pages=2) }
+thread reader {
+  mmap_read_lock(m)
+  print(closing)
+  mmap_read_unlock(m)
+}
+thread faulter {
+  vma r = lock_vma_under_rcu(m, 0x100000)
+  if r {
+    assert r.attached, "lock_vma_under_rcu returned a detached VMA"
+    vma_end_read(r)
+  }
+}
+`)
+	res := Explore(p, ExploreOptions{})
+	if !res.Complete || len(res.Findings) != 0 {
+		t.Fatalf("complete=%v findings=%v", res.Complete, res.Findings)
+	}
+	found := false
+	for n := 1; n < 40 && !found; n++ {
+		var sched []string
+		for range n {
+			sched = append(sched, "unmapper")
+		}
+		sched = append(sched, "reader", "reader")
+		var out strings.Builder
+		Run(p, Options{Schedule: sched, Output: &out}) // a replay may stop where the reader waits
+		found = strings.Contains(out.String(), "reader: 1\n")
+	}
+	if !found {
+		t.Error("no schedule let an mmap_read_lock reader in while munmap's ->close ran")
+	}
+}
+
+// A script's function of a library function's name replaces it, for the
+// library's own calls too: a pre-downgrade munmap (->close under the write
+// lock) makes probe p5 clean; a wrong parameter count is an error.
+func TestScriptOverridesKernelPath(t *testing.T) {
+	src := `mm m
+file dev
+ops drv {
+  close(vma) { vm_flags_set(vma, VM_DONTDUMP) }
+}
+mmap(m, 0x100000, pages=2, prot=rw, flags=shared, file=dev, ops=drv)
+thread t { munmap(m, 0x100000, pages=2) }
+`
+	if res := run(t, src, Options{}); len(res.Diagnostics) != 1 || res.Diagnostics[0].Rule != "vm_flags/needs-mmap-write" {
+		t.Fatalf("library munmap: %s", diagLines(res))
+	}
+	// vms_complete_munmap_vmas before the downgrade was added: ->close
+	// under the write lock.
+	old := src + `func vms_complete_munmap_vmas(mm, vms) {
+  vms_clear_ptes(mm, vms)
+  for i in 0..vms.vma_count {
+    remove_vma(vms_detached_vma(vms, i))
+  }
+  mmap_write_unlock(mm)
+}
+`
+	if res := run(t, old, Options{}); len(res.Diagnostics) != 0 {
+		t.Fatalf("overridden munmap: %s", diagLines(res))
+	}
+	_, err := LoadSource("t.mms", []byte(src+"func vms_clear_ptes(mm) { }\n"))
+	if err == nil || !strings.Contains(err.Error(), "overrides the kernel library's vms_clear_ptes") {
+		t.Errorf("wrong arity: %v", err)
+	}
+	// The path op itself: the script's munmap takes the operation's
+	// parameters, bound by name as the operation binds them.
+	own := src + `func munmap(mm, start, size, pages) {
+  print(start, size, pages)
+  return 0
+}
+`
+	var out strings.Builder
+	if res := run(t, own, Options{Output: &out}); len(res.Diagnostics) != 0 || out.String() != "t: 0x100000 0 2\n" {
+		t.Errorf("own munmap: %q %s", out.String(), diagLines(res))
+	}
+}
+
+// A finding inside the library prints at the library's line, with the
+// script's call among its related lines and the path in the call path.
+func TestFindingInsideKernelPath(t *testing.T) {
+	res := run(t, `mm m
+mmap(m, 0x100000, pages=2)
+thread t {
+  spin_lock(m.page_table_lock)
+  munmap(m, 0x100000, pages=2)
+  spin_unlock(m.page_table_lock)
+}
+`, Options{})
+	var d *rt.Diagnostic
+	for _, x := range res.Diagnostics {
+		if x.Rule == "lock/sleep-in-atomic" && d == nil {
+			d = x
+		}
+	}
+	if d == nil {
+		t.Fatalf("no sleep in atomic: %s", diagLines(res))
+	}
+	if !strings.HasPrefix(d.Pos.String(), "kernel/munmap.mms:") {
+		t.Errorf("finding at %s, want inside kernel/munmap.mms", d.Pos)
+	}
+	called := false
+	for _, r := range d.Related {
+		called = called || r.Pos.Filename == "test.mms" && r.Pos.Line == 5 && strings.Contains(r.Msg, "munmap() called here")
+	}
+	if !called || len(d.Path) == 0 || d.Path[0] != "munmap" {
+		t.Errorf("related %v, path %v", d.Related, d.Path)
+	}
+}

@@ -1,0 +1,338 @@
+package runtime
+
+import (
+	"fmt"
+
+	"github.com/mmscript/mmscript/mmcore"
+)
+
+// The atomic steps of munmap(2), for the kernel library's munmap path
+// (kernel/munmap.mms). Each is one kernel function over mmcore's munmap
+// steps (VMSGatherMunmapVMAs, VMAIterClear, UnmapVMAs, FreePageTables,
+// VMSCompleteMunmapVMAs); the locks between them are the script's.
+
+// readVMAKpaths: mm/vma.c as read for the kernel library's munmap.
+const readVMAKpaths = "torvalds/linux@01c373e9a5ce, read"
+
+// The rule book's citations and call sequences of the steps; before the
+// operations' init, which registers their entries.
+func init() {
+	citeTable["vms_gather_munmap_vmas"] = []Cite{
+		cite("mm/vma.c", "vms_gather_munmap_vmas()", "__split_vma(vms->vmi, vms->vma, vms->start, 1); for_each_vma_range(): __split_vma(vms->vmi, next, vms->end, 0); vma_start_write(next); vma_mark_detached(next, true)", readVMAKpaths),
+		cite("mm/vma.c", "__split_vma()", "WARN_ON(vma->vm_start >= addr); new->vm_ops->open(new); vma_start_write(vma); vma_start_write(new)", readVMAKpaths)}
+	citeTable["vma_iter_clear_gfp"] = []Cite{cite("mm/vma.c", "do_vmi_align_munmap()", "error = vma_iter_clear_gfp(vmi, start, end, GFP_KERNEL) between the gather and vms_complete_munmap_vmas()", readVMAKpaths)}
+	citeTable["vms_detached_vma"] = []Cite{cite("mm/vma.c", "vms_complete_munmap_vmas()", "mas_for_each(mas_detach, vma, ULONG_MAX) remove_vma(vma, false, vms->closed_vm_ops)", readVMAKpaths)}
+	citeTable["remove_vma"] = []Cite{cite("mm/vma.c", "remove_vma()", "might_sleep(); if (!closed && vma->vm_ops && vma->vm_ops->close) vma->vm_ops->close(vma)", readVMAKpaths)}
+	citeTable["munmap"] = append(citeTable["munmap"], cite("mm/vma.c", "vms_complete_munmap_vmas(), vms_clear_ptes()", "if (vms->unlock) mmap_write_downgrade(mm); vms_clear_ptes(); remove_vma() for each; if (vms->unlock) mmap_read_unlock(mm)", readVMAKpaths))
+	const munmapSeq = "/* mm/vma.c: do_vmi_align_munmap(), mmap lock held for write */\n" +
+		"error = vms_gather_munmap_vmas(&vms, &mas_detach);\n" +
+		"error = vma_iter_clear_gfp(vmi, start, end, GFP_KERNEL);\n" +
+		"vms_complete_munmap_vmas(&vms, &mas_detach); /* downgrade, zap, ->close, unlock */"
+	sequenceTable["vms_gather_munmap_vmas"] = munmapSeq
+	sequenceTable["vma_iter_clear_gfp"] = munmapSeq
+	sequenceTable["vms_detached_vma"] = "/* mm/vma.c: vms_complete_munmap_vmas(), mmap lock held for read */\n" +
+		"mas_set(mas_detach, 0);\nmas_for_each(mas_detach, vma, ULONG_MAX)\n\tremove_vma(vma, false, vms->closed_vm_ops);"
+	sequenceTable["remove_vma"] = sequenceTable["vms_detached_vma"]
+}
+
+// VMS is a vma_munmap_struct (mm/vma.h): an munmap between its steps.
+type VMS struct {
+	MM    *MM
+	Core  *mmcore.VMAMunmap // nil when the gather failed or found nothing
+	Error int64             // 0 or -errno of the gather
+}
+
+func (v *VMS) String() string {
+	if v.Core == nil {
+		return "vms(empty)"
+	}
+	return fmt.Sprintf("vms[%#x-%#x]", uint64(v.Core.Start), uint64(v.Core.End))
+}
+
+func (v *VMS) detached() []*mmcore.VMA {
+	if v.Core == nil {
+		return nil
+	}
+	return v.Core.Detached
+}
+
+// MMUGather is a struct mmu_gather (include/asm-generic/tlb.h): the range
+// its zaps cleared, flushed by tlb_finish_mmu.
+type MMUGather struct {
+	MM         *MM
+	Start, End mmcore.Addr
+	finished   bool
+}
+
+func (g *MMUGather) String() string { return "tlb(" + g.MM.Name + ")" }
+
+func (c *Call) vms(i int) *VMS             { return c.Args[i].Obj.(*VMS) }
+func (c *Call) mmuGather(i int) *MMUGather { return c.Args[i].Obj.(*MMUGather) }
+
+func init() {
+	fieldTable[TVMS] = map[string]func(k *Kernel, x any) Value{
+		"vma_count": func(_ *Kernel, x any) Value { return Int(int64(len(x.(*VMS).detached()))) },
+		"error":     func(_ *Kernel, x any) Value { return Int(x.(*VMS).Error) },
+		"nr_pages": func(_ *Kernel, x any) Value {
+			if v := x.(*VMS); v.Core != nil {
+				return Int(int64(v.Core.NrPages))
+			}
+			return Int(0)
+		},
+	}
+	fieldTypes[TVMS] = map[string]Type{"vma_count": TInt, "error": TInt, "nr_pages": TInt}
+	fieldTable[TMM]["task_size"] = func(_ *Kernel, x any) Value { return Int(int64(x.(*MM).Core.TaskSize())) }
+	fieldTypes[TMM]["task_size"] = TInt
+
+	vmsParam := Param{Name: "vms", Type: TVMS}
+	tlbParam := Param{Name: "tlb", Type: TMMUGather}
+	munmapAPI := func(name, hold, takes, source, notes string) *API {
+		if a := takeDocumented(name); a != nil {
+			// The rule book's entry, read in the kernel, stays; it is
+			// simulated now.
+			a.Notes += "; mmscript: " + notes + " (a step of the kernel library's munmap: `mmscript explain munmap`)"
+			a.Rules = []*Rule{ruleSleepInAtomic}
+			return register(a)
+		}
+		return register(&API{Name: name, Section: "2.29", Hold: hold, Takes: takes, Sleeps: "yes",
+			Source: source, Notes: notes + " (a step of the kernel library's munmap: `mmscript explain munmap`)",
+			Rules: []*Rule{ruleSleepInAtomic}})
+	}
+
+	defOp(&Op{Name: "vms_gather_munmap_vmas",
+		Params: []Param{{Name: "mm", Type: TMM}, {Name: "start", Type: TInt}, {Name: "end", Type: TInt}},
+		Result: TVMS,
+		API: munmapAPI("vms_gather_munmap_vmas", "mmap_lock for write",
+			"vma_start_write on each VMA in the range (waits for its readers) -> __split_vma at both ends (->open on each new piece) -> vma_mark_detached",
+			"mm/vma.c: vms_gather_munmap_vmas(), __split_vma()",
+			"returns the vma_munmap_struct; its error is 0 or -errno, its vma_count the VMAs detached"),
+		Touches: func(c *Call, f *Footprint) { f.MM(mmArg(c, 0), true); f.Alloc() }, // splits allocate VMAs
+		Fn: func(c *Call) Result {
+			m, start, end := c.mm(0), c.addr(1), c.addr(2)
+			vms := &VMS{MM: m}
+			c.T.MightSleep(c.Op.Name)
+			if end <= start || !start.PageAligned() || !end.PageAligned() || end > m.Core.TaskSize() {
+				return fail("%s: bad range [%#x, %#x)", c.Op.Name, uint64(start), uint64(end))
+			}
+			// vma_start_write(next) for each VMA of the range: the kernel
+			// write-locks each just before marking it detached. Taking
+			// them all first leaves the same state (a write-locked VMA
+			// turns every reader away), and a wait is a scheduler point
+			// before anything changed.
+			var vmas []*mmcore.VMA
+			for v := range m.Core.VMAsRange(start, end) {
+				vmas = append(vmas, v)
+			}
+			return seq(len(vmas), func(i int, next func() Result) Result {
+				return c.vmaStartWrite(vmas[i], ruleStartWrite, next)
+			}, func() Result {
+				core, err := m.Core.VMSGatherMunmapVMAs(start, end)
+				if err != nil {
+					vms.Error = errnoOf(err)
+					return done(Obj(TVMS, vms))
+				}
+				vms.Core = core
+				// __split_vma: new->vm_ops->open(new), then
+				// vma_start_write(vma) and vma_start_write(new). The new
+				// pieces are the ones kept outside the range.
+				return seq(len(core.Split), func(i int, next func() Result) Result {
+					nv := core.Split[i]
+					c.K.vmaState(nv) // a fresh struct: no lock state yet
+					o := opsOf(nv)
+					if o == nil || o.Open == nil {
+						return c.vmaStartWrite(nv, ruleStartWrite, next)
+					}
+					return c.call(o.Open, "open handler "+o.Open.Name, []Value{Obj(TVMA, nv)}, func(Value) Result {
+						if c.T.dead {
+							return done(Nil)
+						}
+						return c.vmaStartWrite(nv, ruleStartWrite, next)
+					})
+				}, func() Result { return done(Obj(TVMS, vms)) })
+			})
+		}})
+
+	defOp(&Op{Name: "vma_iter_clear_gfp", Params: []Param{vmsParam},
+		API: munmapAPI("vma_iter_clear_gfp", "mmap_lock for write", "the maple tree's internal lock",
+			"mm/vma.h: vma_iter_clear_gfp(); mm/vma.c: do_vmi_align_munmap()",
+			"takes the gathered VMAs out of the VMA tree: lookups no longer find them"),
+		Touches: func(c *Call, f *Footprint) { f.MM(vmsMM(c), true) },
+		Fn: func(c *Call) Result {
+			v := c.vms(0)
+			if v.Core != nil {
+				v.MM.Core.VMAIterClear(v.Core)
+			}
+			return ok
+		}})
+
+	defOp(&Op{Name: "tlb_gather_mmu", Params: []Param{{Name: "mm", Type: TMM}}, Result: TMMUGather,
+		API: munmapAPI("tlb_gather_mmu", "the mm stable (mmap lock)", "nothing",
+			"mm/mmu_gather.c: tlb_gather_mmu()", "starts an mmu_gather: zaps record what they clear, tlb_finish_mmu flushes it"),
+		Touches: func(c *Call, f *Footprint) { f.MM(mmArg(c, 0), false) },
+		Fn: func(c *Call) Result {
+			return done(Obj(TMMUGather, &MMUGather{MM: c.mm(0)}))
+		}})
+
+	defOp(&Op{Name: "unmap_vmas", Params: []Param{tlbParam, vmsParam},
+		API: munmapAPI("unmap_vmas", "mmap_lock (write, or read after mmap_write_downgrade) with the VMAs detached",
+			"the PTE lock of each PTE table in turn (zap_pte_range: pte_offset_map_lock)",
+			"mm/memory.c: unmap_vmas(), unmap_single_vma(), zap_pte_range()",
+			"zaps every detached VMA of the munmap table by table under that table's lock; the TLB flush waits for tlb_finish_mmu"),
+		Touches: func(c *Call, f *Footprint) {
+			m := vmsMM(c)
+			f.MM(m, false)
+			f.PTEs(m, true)
+			f.AllPages(true)
+			f.Alloc() // a freed page may be handed out again (Memory.Quarantine)
+		},
+		Fn: func(c *Call) Result {
+			g, v := c.mmuGather(0), c.vms(1)
+			c.T.MightSleep(c.Op.Name)
+			return c.zapUnderPTLs(g, v.detached(), func() Result { return ok })
+		}})
+
+	defOp(&Op{Name: "free_pgtables", Params: []Param{tlbParam, vmsParam},
+		API: munmapAPI("free_pgtables", "mmap_lock (write, or read after mmap_write_downgrade) with the VMAs detached from the tree",
+			"i_mmap_rwsem and anon_vma lock (unlink_file_vma_batch, unlink_anon_vmas)",
+			"mm/memory.c: free_pgtables(); mm/vma.c: vms_complete_munmap_vmas()",
+			"unlinks the VMAs from the rmap and frees the page tables only they used (mmscript frees them at once, where the kernel's mmu_gather frees them at tlb_finish_mmu); also drops the mm's counters as vms_complete_munmap_vmas does"),
+		Touches: func(c *Call, f *Footprint) {
+			m := vmsMM(c)
+			f.MM(m, true)
+			f.PTEs(m, true)
+			f.AllPages(true)
+			f.Add(AFile, AllObjects, true)
+			f.Alloc() // frees tables
+		},
+		Fn: func(c *Call) Result {
+			v := c.vms(1)
+			if v.Core == nil || len(v.Core.Detached) == 0 {
+				return ok
+			}
+			d := v.Core.Detached
+			c.T.MightSleep(c.Op.Name)
+			v.MM.Core.FreePageTables(d[0].Start(), d[len(d)-1].End())
+			v.Core.ClearPTEs = false // vms_clear_ptes() is done
+			v.MM.Core.VMSCompleteMunmapVMAs(v.Core)
+			return ok
+		}})
+
+	defOp(&Op{Name: "tlb_finish_mmu", Params: []Param{tlbParam},
+		API: munmapAPI("tlb_finish_mmu", "nothing more than the mmu_gather's caller", "the TLB flush IPIs",
+			"mm/mmu_gather.c: tlb_finish_mmu(), tlb_flush_mmu()", "flushes the TLB over the range the gather's zaps cleared"),
+		Touches: func(c *Call, f *Footprint) {
+			if g, ok := c.Args[0].Obj.(*MMUGather); ok {
+				f.TLB(g.MM.Core, true)
+			}
+		},
+		Fn: func(c *Call) Result {
+			g := c.mmuGather(0)
+			if g.finished {
+				return fail("tlb_finish_mmu: this mmu_gather was finished already")
+			}
+			g.finished = true
+			if g.End > g.Start {
+				g.MM.Core.TLB.FlushRange(g.Start, g.End)
+			}
+			return ok
+		}})
+
+	defOp(&Op{Name: "vms_detached_vma", Params: []Param{vmsParam, {Name: "index", Type: TInt}}, Result: TVMA,
+		API: munmapAPI("vms_detached_vma", "nothing (the munmap's own list)", "nothing",
+			"mm/vma.c: vms_complete_munmap_vmas(): mas_for_each(mas_detach, vma, ULONG_MAX)",
+			"the index-th VMA (from 0, in address order) of the munmap's detached tree"),
+		Touches: func(c *Call, f *Footprint) {},
+		Fn: func(c *Call) Result {
+			v, i := c.vms(0), c.int(1)
+			d := v.detached()
+			if i < 0 || i >= int64(len(d)) {
+				return fail("vms_detached_vma: index %d out of range [0, %d)", i, len(d))
+			}
+			return done(Obj(TVMA, d[i]))
+		}})
+
+	defOp(&Op{Name: "remove_vma", Params: []Param{{Name: "vma", Type: TVMA}},
+		API: munmapAPI("remove_vma", "mmap_lock (read after munmap's mmap_write_downgrade); the VMA detached",
+			"vm_ops->close", "mm/vma.c: remove_vma() -> vma_close()",
+			"calls the VMA's ->close, then the kernel frees it"),
+		Touches: func(c *Call, f *Footprint) { f.MM(vmaMM(c, 0), false) },
+		Fn: func(c *Call) Result {
+			v := c.Args[0].Obj.(*mmcore.VMA)
+			c.T.MightSleep(c.Op.Name)
+			o := opsOf(v)
+			if o == nil || o.Close == nil {
+				return ok
+			}
+			s := c.K.vmaState(v)
+			s.New = true // detached on purpose: ->close may use it
+			return c.call(o.Close, "close handler "+o.Close.Name, []Value{Obj(TVMA, v)}, func(Value) Result {
+				s.New = false
+				return ok
+			})
+		}})
+}
+
+func vmsMM(c *Call) *mmcore.MM {
+	for _, a := range c.Args {
+		if v, ok := a.Obj.(*VMS); ok && v != nil {
+			return v.MM.Core
+		}
+	}
+	return nil
+}
+
+// zapUnderPTLs zaps each VMA over its whole range, one PTE table at a
+// time under that table's lock (zap_pte_range: pte_offset_map_lock, clear,
+// pte_unmap_unlock), each acquisition a point where the task may wait;
+// the cleared range is added to the mmu_gather; then k.
+func (c *Call) zapUnderPTLs(g *MMUGather, vmas []*mmcore.VMA, k func() Result) Result {
+	type span struct {
+		v        *mmcore.VMA
+		from, to mmcore.Addr
+	}
+	var spans []span
+	for _, v := range vmas {
+		m := mmOf(v.MM())
+		for a := v.Start(); a < v.End(); {
+			next := (a | (mmcore.PMD_SIZE - 1)) + 1
+			if next < a || next > v.End() {
+				next = v.End()
+			}
+			if m.Core.Walk(a).PTETable() != nil {
+				spans = append(spans, span{v, a, next})
+			}
+			a = next
+		}
+		if g.End == g.Start {
+			g.Start, g.End = v.Start(), v.End()
+		}
+		g.Start, g.End = min(g.Start, v.Start()), max(g.End, v.End())
+	}
+	return seq(len(spans), func(i int, next func() Result) Result {
+		sp := spans[i]
+		m := mmOf(sp.v.MM())
+		t := m.Core.Walk(sp.from).PTETable()
+		if t == nil {
+			return next()
+		}
+		l := ptl(m, t)
+		return c.lock(l, Write, func() Result {
+			m.Core.ZapRange(sp.v, sp.from, sp.to)
+			c.unlock(l, Write)
+			return next()
+		})
+	}, k)
+}
+
+// takeDocumented removes the documented-only rule-book entry name (see
+// documentedAPIs) and returns it, for an operation that now simulates it;
+// nil when there is none.
+func takeDocumented(name string) *API {
+	for i, a := range documentedAPIs {
+		if a.Name == name {
+			documentedAPIs = append(documentedAPIs[:i:i], documentedAPIs[i+1:]...)
+			return a
+		}
+	}
+	return nil
+}
