@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mmscript/mmscript/lang"
 	rt "github.com/mmscript/mmscript/runtime"
 )
 
@@ -19,6 +20,11 @@ func TestKernelLibraryCompiles(t *testing.T) {
 		t.Fatal("empty kernel library")
 	}
 	load(t, "mm m\n") // compiles every library function into the program
+	for _, src := range rt.KernelLibrary() {
+		if out, err := lang.Format(src.Name, src.Text); err != nil || string(out) != string(src.Text) {
+			t.Errorf("%s is not in the canonical layout (mmscript fmt -w runtime/%s): %v", src.Name, src.Name, err)
+		}
+	}
 	for _, d := range lib {
 		text, file, _, ok := rt.KernelPathSource(d.Def.Name)
 		if !ok || !strings.HasPrefix(file, "kernel/") {

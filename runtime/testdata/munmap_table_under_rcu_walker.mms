@@ -11,9 +11,9 @@ touch(m, 0x200000, write)
 thread walker {
   pte pt = pte_offset_map(m, 0x200000)
   if pt {
-    repeat 3 { ptep_get(pt) }            # inside the section: no report
+    repeat 3 { ptep_get(pt) }  # inside the section: no report
     pte_unmap(pt)
-    ptep_get(pt)                         # the section is over
+    ptep_get(pt)  # the section is over
   }
 }
 
