@@ -31,6 +31,9 @@ func (m *Machine) traceTurn(turn int, t *Thread) {
 	line := "-"
 	if pos.Line > 0 {
 		line = fmt.Sprint(pos.Line)
+		if pos.Filename != m.prog.File.Name {
+			line = fmt.Sprintf("%s:%d", pos.Filename, pos.Line) // inside the kernel library
+		}
 	}
 	fmt.Fprintf(m.opts.Trace, "%4d %-10s line %-4s %-22s holds [%s]%s\n", turn+1, t.Name, line, op, strings.Join(held, " "), state)
 	m.lastOp = nil
