@@ -59,3 +59,29 @@ func TestExecOnlyPkeyDeniesDataAccess(t *testing.T) {
 		}
 	}
 }
+
+func TestExt4LargeFolios(t *testing.T) {
+	m := newMM(t, 4)
+	f := NewExt4File("E", 37)
+	if err := f.Mapping().FillLargeFolios(m.Memory(), 0, 37); err != nil {
+		t.Fatal(err)
+	}
+	var orders []int
+	for i := uint64(0); i < 37; i += 1 << f.Mapping().FindPage(i).Order() {
+		orders = append(orders, f.Mapping().FindPage(i).Order())
+	}
+	if len(orders) != 3 || orders[0] != 5 || orders[1] != 2 || orders[2] != 0 {
+		t.Errorf("folio orders %v, want [5 2 0]", orders)
+	}
+	v := mustMmap(t, m, pg(0), 37, PROT_READ, MAP_PRIVATE|MAP_FIXED, f, 0)
+	mustFault(t, m, v, pg(0), false)
+	if got := classes(m, pg(0), 37); got != "16F21." {
+		t.Errorf("fault-around over large folios: %s", got)
+	}
+	if err := CheckPageCounts(m); err != nil {
+		t.Error(err)
+	}
+	if m.RSS().File != 16 {
+		t.Errorf("rss %+v", m.RSS())
+	}
+}

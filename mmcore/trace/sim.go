@@ -116,14 +116,19 @@ func (e *simEnv) exec(op *Op) (bool, error) {
 	m := e.m
 	switch op.Kind {
 	case OpFile:
-		f := mmcore.NewTmpfsFile(op.Name, uint64(op.Pages))
+		// written fully just before: every page is in the page cache, in
+		// order-0 folios on tmpfs (shmem_enabled=never), in large folios
+		// on ext4
+		var f *mmcore.File
+		var err error
 		if op.FS == "ext4" {
-			// ext4 caches the file in large folios whose sizes depend on
-			// how it was written and on fragmentation
-			return false, notModelled(op, "ext4 files (large page-cache folios)")
+			f = mmcore.NewExt4File(op.Name, uint64(op.Pages))
+			err = f.Mapping().FillLargeFolios(m.Memory(), 0, uint64(op.Pages))
+		} else {
+			f = mmcore.NewTmpfsFile(op.Name, uint64(op.Pages))
+			err = f.Mapping().Fill(m.Memory(), 0, uint64(op.Pages))
 		}
-		// written fully just before: every page is in the page cache
-		if err := f.Mapping().Fill(m.Memory(), 0, uint64(op.Pages)); err != nil {
+		if err != nil {
 			return false, err
 		}
 		e.files[op.Name] = f
