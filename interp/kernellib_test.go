@@ -203,3 +203,26 @@ thread t {
 		t.Errorf("related %v, path %v", d.Related, d.Path)
 	}
 }
+
+// At the prompt munmap is the kernel library's path too: ->close runs
+// under the read lock munmap downgraded to.
+func TestSessionRunsKernelPath(t *testing.T) {
+	var out strings.Builder
+	s := NewSession(SessionOptions{Output: &out})
+	for _, l := range []string{
+		"mm m", "file dev",
+		"ops drv { close(vma) { print(m.mmap_lock.held, vma.vm_start) } }",
+		"vma v = mmap(m, 0x100000, pages=2, flags=shared, file=dev, ops=drv)",
+		"rc = munmap(m, 0x101000, pages=1)",
+	} {
+		if err := s.Eval(l); err != nil {
+			t.Fatalf("Eval(%q): %v", l, err)
+		}
+	}
+	if got := out.String(); got != "main: true 0x101000\n" {
+		t.Errorf("output %q", got)
+	}
+	if n := len(s.Kernel().Diagnostics()); n != 0 {
+		t.Errorf("%d findings", n)
+	}
+}

@@ -104,6 +104,11 @@ func NewSession(opts SessionOptions) *Session {
 		constIx:  map[string]int{},
 		declared: map[string]bool{},
 	}
+	// The kernel library, as Compile gives it to a script (kernellib.go);
+	// at the prompt a func of a library function's name is a redeclaration.
+	if lib, err := kernelFuncs(); err == nil {
+		s.c.compileKernelFuncs(s.c.declareKernelFuncs(lib))
+	}
 	s.m.k.Config = opts.Kernel
 	s.m.stop = opts.Interrupt
 	s.m.echo = func(v rt.Value) {
