@@ -6,6 +6,12 @@
 // argument of the wrong type or a field its value lacks is a compile error
 // with its position, not a failure of the run that reaches it.
 //
+// Every program also holds the kernel library (runtime/kernel/*.mms, see
+// kernellib.go): kernel paths such as munmap written in mmscript, parsed
+// once per process and compiled with the script, whose own function of a
+// library function's name replaces it. An operation marked Path binds its
+// arguments as an operation and calls that function.
+//
 // A thread is an explicit stack of frames, never a goroutine, so its state
 // advances one atomic step at a time and a run is reproduced exactly by
 // replaying its schedule. A step is a turn: the thread runs its local

@@ -15,6 +15,11 @@
 // runs the handler before resuming it. This keeps every thread steppable one
 // atomic step at a time, which exhaustive interleaving exploration needs.
 //
+// The kernel's own paths (munmap, ...) are not Go: they are mmscript
+// functions in kernel/*.mms (KernelLibrary), embedded here and compiled by
+// the interpreter into every program, over this package's operations as
+// their atomic steps (kernel_munmap.go for munmap's).
+//
 // The package is named after its role; files that also need Go's runtime
 // package import it under another name.
 package runtime
