@@ -134,6 +134,7 @@ type compiler struct {
 	// parameters (prot=r): a later variable of that name would make
 	// them variable references in the saved session.
 	wordsUsed map[string]lang.Pos
+	fnResults map[string]sType // the static result type of each func (typecheck.go)
 	funcIx    map[string]int
 	funcDefs  map[string]*lang.FuncDef
 	opsIx     map[string]*rt.Ops

@@ -109,6 +109,7 @@ type body struct {
 	stmts  []lang.Stmt
 	params []string
 	ptypes []rt.Type // nil: a func's parameters, of no static type
+	fn     string    // the func's name, for a func
 }
 
 // typecheck infers the types of the script's variables and checks every
@@ -131,7 +132,7 @@ func (c *compiler) typecheck(file *lang.File) map[string]sType {
 		case *lang.ThreadDecl:
 			bodies = append(bodies, body{stmts: it.Body.Stmts})
 		case *lang.FuncDecl:
-			bodies = append(bodies, body{stmts: it.Def.Body.Stmts, params: it.Def.Params})
+			bodies = append(bodies, body{stmts: it.Def.Body.Stmts, params: it.Def.Params, fn: it.Def.Name})
 		case *lang.OpsDecl:
 			for _, h := range it.Handlers {
 				pt := handlerParamTypes[h.Name]
@@ -149,18 +150,49 @@ func (c *compiler) typecheck(file *lang.File) map[string]sType {
 		scopes[i] = c.localScope(b, globals)
 	}
 	gs := &tscope{globals: globals, setup: true}
-	c.infer(gs, setup)
+	// A func's result is the join of what its returns give (nil for a
+	// return without a value or an end it can reach); variables and
+	// results depend on each other, so they are inferred together until
+	// nothing changes.
+	c.fnResults = map[string]sType{}
+	for _, b := range bodies {
+		if b.fn != "" {
+			c.fnResults[b.fn] = tBottom
+		}
+	}
+	for range 8 {
+		c.infer(gs, setup)
+		for i, b := range bodies {
+			c.infer(scopes[i], b.stmts)
+		}
+		changed := false
+		for i, b := range bodies {
+			if b.fn == "" {
+				continue
+			}
+			if r := c.resultType(scopes[i], b.stmts); r != c.fnResults[b.fn] {
+				c.fnResults[b.fn], changed = r, true
+			}
+		}
+		if !changed {
+			break
+		}
+	}
 	for n, t := range globals {
 		if t == tBottom {
 			globals[n] = tAny
 		}
 	}
-	for i, b := range bodies {
-		c.infer(scopes[i], b.stmts)
-		for n, t := range scopes[i].locals {
+	for _, s := range scopes {
+		for n, t := range s.locals {
 			if t == tBottom {
-				scopes[i].locals[n] = tAny
+				s.locals[n] = tAny
 			}
+		}
+	}
+	for n, t := range c.fnResults {
+		if t == tBottom {
+			c.fnResults[n] = tAny
 		}
 	}
 	for _, s := range setup {
@@ -214,6 +246,49 @@ func (c *compiler) localScope(b body, globals map[string]sType) *tscope {
 		}
 	})
 	return s
+}
+
+// resultType is the join of the values a func body returns, nil included
+// when a return has no value or the end of the body can be reached.
+func (c *compiler) resultType(s *tscope, stmts []lang.Stmt) sType {
+	t := tBottom
+	walkStmts(stmts, func(st lang.Stmt) {
+		if r, ok := st.(*lang.ReturnStmt); ok {
+			if r.Value == nil {
+				t = join(t, known(rt.TNil))
+			} else {
+				t = join(t, c.typeOf(s, r.Value))
+			}
+		}
+	})
+	if !returns(stmts) {
+		t = join(t, known(rt.TNil))
+	}
+	return t
+}
+
+// returns reports whether a block always ends in a return: its last
+// statement is a return, or an if whose every branch (an else included)
+// always returns.
+func returns(stmts []lang.Stmt) bool {
+	if len(stmts) == 0 {
+		return false
+	}
+	switch s := stmts[len(stmts)-1].(type) {
+	case *lang.ReturnStmt:
+		return true
+	case *lang.IfStmt:
+		for s != nil {
+			if !returns(s.Then.Stmts) || s.Else == nil {
+				return false
+			}
+			if s.Else.Block != nil {
+				return returns(s.Else.Block.Stmts)
+			}
+			s = s.Else.If
+		}
+	}
+	return false
 }
 
 // walkStmts calls f for every statement in stmts and the blocks inside
@@ -338,7 +413,10 @@ func (c *compiler) typeOf(s *tscope, e lang.Expr) sType {
 			return known(rt.TNil)
 		}
 		if _, ok := c.funcIx[e.Name]; ok && !isPath(e.Name) {
-			return tAny
+			if t, ok := c.fnResults[e.Name]; ok {
+				return t
+			}
+			return tAny // a func of an earlier session chunk
 		}
 		if op := rt.LookupOp(e.Name); op != nil && op.Result != rt.TNil {
 			// An object result may be nil (a failed lookup), which the
