@@ -16,7 +16,7 @@ import (
 // example and every interp test script.
 func soundnessScripts(t *testing.T) []string {
 	var files []string
-	for _, g := range []string{"../examples/*.mms", "testdata/*.mms", "../runtime/testdata/*.mms"} {
+	for _, g := range []string{"../examples/*.mms", "../examples/*/*.mms", "testdata/*.mms", "../runtime/testdata/*.mms"} {
 		fs, err := filepath.Glob(g)
 		if err != nil {
 			t.Fatal(err)

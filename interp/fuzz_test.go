@@ -42,7 +42,7 @@ const fuzzMaxSteps = 20_000
 //
 //	go test -run '^$' -fuzz FuzzRun -fuzztime 5m -fuzzminimizetime 0 ./interp
 func FuzzRun(f *testing.F) {
-	for _, pattern := range []string{"../examples/*.mms", "testdata/*.mms"} {
+	for _, pattern := range []string{"../examples/*.mms", "../examples/*/*.mms", "testdata/*.mms"} {
 		files, err := filepath.Glob(pattern)
 		if err != nil {
 			f.Fatal(err)

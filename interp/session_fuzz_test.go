@@ -17,6 +17,8 @@ func FuzzSession(f *testing.F) {
 	f.Add("mm m\nmmap_write_lock(m)\nmmap_write_lock(m)\nx = 1\n:threads")
 	f.Add("mutex a\nmutex b\nthread p { mutex_lock(a); mutex_lock(b) }\nthread q { mutex_lock(b); mutex_lock(a) }\n:step p\n:step q\n:run")
 	files, _ := filepath.Glob("../examples/*.mms")
+	sub, _ := filepath.Glob("../examples/*/*.mms") // the examples grouped by question
+	files = append(files, sub...)
 	for _, name := range files {
 		if src, err := os.ReadFile(name); err == nil {
 			f.Add(string(src) + "\n:run")

@@ -15,6 +15,8 @@ import (
 // block. It parses the same bytes `mmscript test examples/` reads.
 func BenchmarkParse(b *testing.B) {
 	files, err := filepath.Glob("../examples/*.mms")
+	sub, _ := filepath.Glob("../examples/*/*.mms") // the examples grouped by question
+	files = append(files, sub...)
 	if err != nil || len(files) == 0 {
 		b.Fatalf("no examples: %v", err)
 	}

@@ -15,7 +15,7 @@ import (
 // of the chunked testdata files are formatted one by one.
 func TestFormatScripts(t *testing.T) {
 	var files []string
-	for _, pattern := range []string{"../examples/*.mms", "../*/testdata/*.mms", "../*/*/testdata/*.mms"} {
+	for _, pattern := range []string{"../examples/*.mms", "../examples/*/*.mms", "../*/testdata/*.mms", "../*/*/testdata/*.mms"} {
 		m, err := filepath.Glob(pattern)
 		if err != nil {
 			t.Fatal(err)

@@ -114,7 +114,7 @@ func init() {
 	}
 	// insertPrologue runs vm_insert_page's checks and flag setting; k runs
 	// once the VMA is VM_MIXEDMAP.
-	insertPrologue := func(c *Call, v *mmcore.VMA, k func() Result) Result {
+	insertPrologue = func(c *Call, v *mmcore.VMA, k func() Result) Result {
 		c.T.MightSleep(c.Op.Name)
 		if v.Flags&mmcore.VM_MIXEDMAP == 0 {
 			m := mmOf(v.MM())
@@ -321,22 +321,25 @@ func init() {
 			if err != nil {
 				return Result{Status: Failed, Err: err}
 			}
-			c.T.MightSleep(c.Op.Name)
-			m := mmOf(v.MM())
-			if end := addr + mmcore.Addr(size); end < addr || addr < v.Start() || end > v.End() {
-				return done(Int(-int64(mmcore.EINVAL))) // before any work, as remap_pfn_range_internal
-			}
-			if c.K.Config.Version == Linux618 {
-				// 6.18 sets the flags with vm_flags_set(): vma_start_write()
-				// asserts the mmap write lock and waits for the VMA's
-				// readers (the caller's own read lock included).
-				return c.vmaStartWrite(v, c.K.inVersion(ruleRemapLock), func() Result { return remapPopulate(c, m, v, addr, pfn, size, ruleRemapBUG) })
-			}
-			if v.Attached() && m.MmapLock.heldBy(c.T) != Write {
-				c.K.violate(c.T, ruleRemapLock, fmt.Sprintf("remap_pfn_range on live %s without %s held for write: races on vm_flags and vm_pgoff", VMAName(v), m.MmapLock.Name))
-			}
-			return remapPopulate(c, m, v, addr, pfn, size, ruleRemapBUG)
+			return remapPFNRange(c, v, addr, pfn, size)
 		}})
+	remapPFNRange = func(c *Call, v *mmcore.VMA, addr mmcore.Addr, pfn mmcore.PFN, size uint64) Result {
+		c.T.MightSleep(c.Op.Name)
+		m := mmOf(v.MM())
+		if end := addr + mmcore.Addr(size); end < addr || addr < v.Start() || end > v.End() {
+			return done(Int(-int64(mmcore.EINVAL))) // before any work, as remap_pfn_range_internal
+		}
+		if c.K.Config.Version == Linux618 {
+			// 6.18 sets the flags with vm_flags_set(): vma_start_write()
+			// asserts the mmap write lock and waits for the VMA's
+			// readers (the caller's own read lock included).
+			return c.vmaStartWrite(v, c.K.inVersion(ruleRemapLock), func() Result { return remapPopulate(c, m, v, addr, pfn, size, ruleRemapBUG) })
+		}
+		if v.Attached() && m.MmapLock.heldBy(c.T) != Write {
+			c.K.violate(c.T, ruleRemapLock, fmt.Sprintf("%s on live %s without %s held for write: races on vm_flags and vm_pgoff", c.Op.Name, VMAName(v), m.MmapLock.Name))
+		}
+		return remapPopulate(c, m, v, addr, pfn, size, ruleRemapBUG)
+	}
 
 	ruleZapRange := &Rule{"zap_vma_range/range", "the zapped range lies inside the VMA",
 		"mm/memory.c: __zap_vma_range() VM_WARN_ON_ONCE", DebugOnly}
@@ -419,36 +422,7 @@ func init() {
 			if length > 0 {
 				last = (uint64(begin)+uint64(length)+mmcore.PageSize-1)>>mmcore.PageShift - 1
 			}
-			evenCows := c.bool(3)
-			c.T.MightSleep(c.Op.Name)
-			return c.lock(f.IMmap, Read, func() Result {
-				var vmas []*mmcore.VMA
-				for v := range f.Core.Mapping().IMmap(first, last) {
-					vmas = append(vmas, v)
-				}
-				total := int64(0)
-				return seq(len(vmas), func(i int, next func() Result) Result {
-					v := vmas[i]
-					start := v.Start() + mmcore.Addr((max(first, v.Pgoff())-v.Pgoff())<<mmcore.PageShift)
-					end := v.End()
-					if last != ^uint64(0) {
-						end = min(end, v.Start()+mmcore.Addr((last+1-v.Pgoff())<<mmcore.PageShift))
-					}
-					m := mmOf(v.MM())
-					return c.touchLocks(ptlsOf(m, start, end), func() Result {
-						if evenCows {
-							total += int64(m.Core.ZapRange(v, start, end))
-						} else {
-							total += int64(zapSkipCows(m, start, end))
-						}
-						m.Core.TLB.FlushRange(start, end)
-						return next()
-					})
-				}, func() Result {
-					c.unlock(f.IMmap, Read)
-					return done(Int(total))
-				})
-			})
+			return c.unmapMapping(f.Core.Mapping(), first, last, c.bool(3))
 		}})
 
 	ruleAnonPrepare := &Rule{"anon_vma_prepare/needs-mmap-lock",
@@ -612,6 +586,15 @@ func init() {
 			})
 		}})
 }
+
+// insertPrologue runs vm_insert_page()'s checks and its setting of
+// VM_MIXEDMAP (the vm_insert_page family, vm_map_pages); remapPFNRange is
+// remap_pfn_range() after its arguments are read (remap_pfn_range,
+// io_remap_pfn_range, vm_iomap_memory). Both are set by the init above.
+var (
+	insertPrologue func(c *Call, v *mmcore.VMA, k func() Result) Result
+	remapPFNRange  func(c *Call, v *mmcore.VMA, addr mmcore.Addr, pfn mmcore.PFN, size uint64) Result
+)
 
 // remapPopulate is remap_pfn_range_internal(): BUG_ON(!pte_none()) over a
 // populated entry (remap_pte_range()), else the special PTEs under each
@@ -825,4 +808,44 @@ func upper(s string) string {
 		}
 	}
 	return string(b)
+}
+
+// unmapMapping is unmap_mapping_range_tree() under i_mmap_lock_read(), as
+// unmap_mapping_pages() and unmap_mapping_folio() run it (mm/memory.c):
+// every VMA of the mapping that maps a page index in [first, last] is
+// zapped over that part, under each PTE table's lock, and its TLB flushed.
+// Without evenCows (details.even_cows false) the anonymous COW copies stay.
+// It finishes the call with the number of pages zapped.
+func (c *Call) unmapMapping(as *mmcore.AddressSpace, first, last uint64, evenCows bool) Result {
+	c.T.MightSleep(c.Op.Name)
+	l := iMmapLock(as)
+	return c.lock(l, Read, func() Result {
+		var vmas []*mmcore.VMA
+		for v := range as.IMmap(first, last) {
+			vmas = append(vmas, v)
+		}
+		total := int64(0)
+		return seq(len(vmas), func(i int, next func() Result) Result {
+			v := vmas[i]
+			start := v.Start() + mmcore.Addr((max(first, v.Pgoff())-v.Pgoff())<<mmcore.PageShift)
+			end := v.End()
+			if last != ^uint64(0) {
+				end = min(end, v.Start()+mmcore.Addr((last+1-v.Pgoff())<<mmcore.PageShift))
+			}
+			m := mmOf(v.MM())
+			return c.touchLocks(ptlsOf(m, start, end), func() Result {
+				if evenCows {
+					total += int64(m.Core.ZapRange(v, start, end))
+				} else {
+					total += int64(zapSkipCows(m, start, end))
+				}
+				m.Core.TLB.FlushRange(start, end)
+				return next()
+			})
+		}, func() Result {
+			c.unlock(l, Read)
+			return done(Int(total))
+		})
+	})
+
 }

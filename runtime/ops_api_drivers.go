@@ -1,0 +1,205 @@
+package runtime
+
+import (
+	"github.com/mmscript/mmscript/mmcore"
+)
+
+// Driver-facing wrappers of the install, remap and zap families (rule book
+// 2.3, 2.7, 2.9): vm_map_pages(_zero) over vm_insert_pages,
+// io_remap_pfn_range and vm_iomap_memory over remap_pfn_range,
+// unmap_mapping_pages over the i_mmap tree walk of
+// unmap_mapping_range. Each is checked by the rules of the function it
+// wraps, which the kernel applies through the wrapped call; these entries
+// were documented only before. unmap_mapping_folio stays documented only
+// until a script can get hold of a page-cache folio.
+//
+// The wrapped families are defined in ops_api.go, whose init runs first
+// (files initialise in name order), so their rule-book entries exist here.
+
+func init() {
+	insertRules := LookupAPI("vm_insert_pages").Rules
+	remapRules := LookupAPI("remap_pfn_range").Rules
+	if insertRules == nil || remapRules == nil {
+		panic("runtime: ops_api_drivers.go initialised before ops_api.go")
+	}
+
+	// mm/memory.c: __vm_map_pages(): "if (offset >= num) return -ENXIO;
+	// if (count > num - offset) return -ENXIO; return vm_insert_pages(vma,
+	// uaddr, pages + offset, &count);" with count = vma_pages(vma) and
+	// uaddr = vma->vm_start; vm_map_pages() passes vma->vm_pgoff as the
+	// offset, vm_map_pages_zero() 0.
+	mapPages := func(zero bool) func(c *Call) Result {
+		return func(c *Call) Result {
+			v := c.vma(0)
+			pages := c.Args[1:]
+			num := uint64(len(pages))
+			offset := uint64(0)
+			if !zero {
+				offset = v.Pgoff()
+			}
+			count := uint64(v.End()-v.Start()) >> mmcore.PageShift
+			if offset >= num || count > num-offset {
+				return done(Int(-int64(mmcore.ENXIO)))
+			}
+			pages = pages[offset : offset+count]
+			return insertPrologue(c, v, func() Result {
+				// insert_pages(): the pages go in one after the other and
+				// the first failure ends the call with its error.
+				var rc int64
+				return seq(len(pages), func(i int, next func() Result) Result {
+					if rc != 0 {
+						return next()
+					}
+					a := v.Start() + mmcore.Addr(i)<<mmcore.PageShift
+					return c.underPTL(mmOf(v.MM()), a, func() {
+						if err := v.MM().InsertPage(v, a, pages[i].Obj.(*mmcore.Page)); err != nil {
+							rc = errnoOf(err)
+						}
+					}, next)
+				}, func() Result { return done(Int(rc)) })
+			})
+		}
+	}
+	pagesParams := []Param{{Name: "vma", Type: TVMA}, {Name: "pages", Type: TPage, Variadic: true}}
+	mapPagesAPI := documented("vm_map_pages")
+	mapPagesAPI.Rules = insertRules
+	mapPagesAPI.Notes = "mmscript passes pages[] as trailing arguments (num is their count); returns 0 or -errno (-ENXIO when the VMA does not fit the array from vma->vm_pgoff). " + mapPagesAPI.Notes
+	defOp(&Op{Name: "vm_map_pages", Params: pagesParams, Result: TInt, API: register(mapPagesAPI),
+		Fn: mapPages(false), Touches: mapsPages})
+	defOp(&Op{Name: "vm_map_pages_zero", Params: pagesParams, Result: TInt,
+		API: register(&API{Name: "vm_map_pages_zero", Section: "2.3", Hold: mapPagesAPI.Hold, Takes: mapPagesAPI.Takes,
+			Sleeps: "yes", Asserts: mapPagesAPI.Asserts,
+			Source: "mm/memory.c: vm_map_pages_zero(), __vm_map_pages()",
+			Notes:  "vm_map_pages() that ignores vma->vm_pgoff: maps pages[0] at vma->vm_start (-ENXIO if the VMA is larger than the array)",
+			Cites: []Cite{cite("mm/memory.c", "vm_map_pages_zero(), __vm_map_pages()", "none of its own: __vm_map_pages(vma, pages, num, 0)", readMemory),
+				cite("mm/memory.c", "vm_insert_pages()", vmInsertBUGs, readMemory)},
+			Sequence: "/* in f_op->mmap: mmap write lock held */\n" +
+				"return vm_map_pages_zero(vma, pages, nr);",
+			Rules: insertRules}),
+		Fn: mapPages(true), Touches: mapsPages})
+
+	// include/linux/mm.h: io_remap_pfn_range() is "return
+	// remap_pfn_range(vma, addr, io_remap_pfn_range_pfn(orig_pfn, size),
+	// size, pgprot_decrypted(orig_prot));": on x86-64 the pfn fix-up is the
+	// identity and mmscript has no page protections, so it is
+	// remap_pfn_range with its checks.
+	ioRemapAPI := documented("io_remap_pfn_range")
+	ioRemapAPI.Rules = remapRules
+	defOp(&Op{Name: "io_remap_pfn_range", Params: append(vmaAddrParams(Param{Name: "pfn", Type: TInt}), sizeParams...), Result: TInt,
+		API: register(ioRemapAPI),
+		Fn: func(c *Call) Result {
+			v, addr, pfn := c.vma(0), c.addr(1), mmcore.PFN(c.int(2))
+			size, err := c.length(3)
+			if err != nil {
+				return Result{Status: Failed, Err: err}
+			}
+			return remapPFNRange(c, v, addr, pfn, size)
+		}, Touches: remaps})
+
+	// mm/memory.c: vm_iomap_memory(vma, start, len): the physical range
+	// [start, start+len) is mapped over the whole VMA from vma->vm_pgoff
+	// pages into it, -EINVAL when it wraps or the VMA does not fit, then
+	// io_remap_pfn_range(vma, vma->vm_start, pfn, vm_len, ...).
+	defOp(&Op{Name: "vm_iomap_memory",
+		Params: []Param{{Name: "vma", Type: TVMA}, {Name: "start", Type: TInt}, {Name: "len", Type: TInt}}, Result: TInt,
+		API: register(&API{Name: "vm_iomap_memory", Section: "2.7", Hold: ioRemapAPI.Hold, Takes: "io_remap_pfn_range over the whole VMA: " + ioRemapAPI.Takes,
+			Sleeps: "yes", Asserts: ioRemapAPI.Asserts,
+			Source: "mm/memory.c: vm_iomap_memory()",
+			Notes: "start is a physical address, len a length in bytes; returns 0 or -errno (-EINVAL: the range wraps, vma->vm_pgoff is beyond it, " +
+				"or the VMA is larger than what is left of it). Meant for f_op->mmap, like remap_pfn_range",
+			Cites: []Cite{cite("mm/memory.c", "vm_iomap_memory()",
+				"none of its own: -EINVAL if start + len wraps, vma->vm_pgoff > pages or vm_len >> PAGE_SHIFT > pages; then io_remap_pfn_range(vma, vma->vm_start, pfn, vm_len, vma->vm_page_prot)",
+				"torvalds/linux mm/memory.c before 2026 (the 2026 text not re-read)"),
+				cite("mm/memory.c", "remap_pfn_range_internal(), remap_pte_range()", "BUG_ON(!pte_none(ptep_get(pte)))", readMemory)},
+			Sequence: "/* in f_op->mmap: mmap write lock held */\n" +
+				"return vm_iomap_memory(vma, phys_start, phys_len);",
+			Rules: remapRules}),
+		Fn: func(c *Call) Result {
+			v := c.vma(0)
+			start, length := c.int(1), c.int(2)
+			if start < 0 || length < 0 || uint64(start)+uint64(length) < uint64(start) {
+				return done(Int(-int64(mmcore.EINVAL)))
+			}
+			l := uint64(length) + uint64(start)&(mmcore.PageSize-1)
+			pfn := uint64(start) >> mmcore.PageShift
+			pages := (l + mmcore.PageSize - 1) >> mmcore.PageShift
+			if pfn+pages < pfn || v.Pgoff() > pages {
+				return done(Int(-int64(mmcore.EINVAL)))
+			}
+			pfn += v.Pgoff()
+			pages -= v.Pgoff()
+			vmLen := uint64(v.End() - v.Start())
+			if vmLen>>mmcore.PageShift > pages {
+				return done(Int(-int64(mmcore.EINVAL)))
+			}
+			return remapPFNRange(c, v, v.Start(), mmcore.PFN(pfn), vmLen)
+		}, Touches: remaps})
+
+	// mm/memory.c: unmap_mapping_pages(mapping, start, nr, even_cows):
+	// "last_index = start + nr - 1; if (last_index < first_index)
+	// last_index = ULONG_MAX;" then as unmap_mapping_folio.
+	defOp(&Op{Name: "unmap_mapping_pages",
+		Params: []Param{{Name: "file", Type: TFile}, {Name: "start", Type: TInt}, {Name: "nr", Type: TInt},
+			{Name: "even_cows", Type: TBool, Optional: true, Default: Bool(false)}},
+		Result: TInt,
+		API: register(&API{Name: "unmap_mapping_pages", Section: "2.9", Hold: "no mm lock needed; not the mapping's i_mmap_rwsem",
+			Takes: "i_mmap_lock_read(mapping) -> per VMA: zap (notifier, PTE locks, TLB flush) -> i_mmap_unlock_read", Sleeps: "yes", Asserts: "none",
+			Source: "mm/memory.c: unmap_mapping_pages(), unmap_mapping_range_tree()",
+			Notes: "start and nr are page indices in the file (nr 0, or a range that wraps, means to the end); returns the pages zapped. " +
+				"unmap_mapping_range() is the byte-offset form. Taking the i_mmap_rwsem while already holding it deadlocks (rwsems are not recursive)",
+			Cites: []Cite{cite("mm/memory.c", "unmap_mapping_pages(), unmap_mapping_range_tree()", "", readMemory)},
+			Sequence: "/* no mm lock; not under i_mmap_rwsem */\n" +
+				"unmap_mapping_pages(mapping, start, nr, false);",
+			Rules: lockRules}),
+		Fn: func(c *Call) Result {
+			f := c.file(0)
+			start, nr := c.int(1), c.int(2)
+			if start < 0 || nr < 0 {
+				return fail("unmap_mapping_pages: negative start or nr")
+			}
+			first := uint64(start)
+			last := first + uint64(nr) - 1
+			if last < first {
+				last = ^uint64(0)
+			}
+			return c.unmapMapping(f.Core.Mapping(), first, last, c.bool(3))
+		}, Touches: world})
+}
+
+// documented takes the entry of name out of documentedAPIs (rulebook.go)
+// so that the op defined for it registers it, with its Rules, instead: the
+// entry's text stays where the rule book's other entries are.
+func documented(name string) *API {
+	for i, a := range documentedAPIs {
+		if a.Name == name {
+			documentedAPIs = append(documentedAPIs[:i:i], documentedAPIs[i+1:]...)
+			return a
+		}
+	}
+	panic("runtime: no documented-only entry " + name)
+}
+
+// mapsPages: vm_map_pages(_zero) reads the VMA (and may set VM_MIXEDMAP,
+// write-locking it), writes the page tables and the pages it maps, and
+// allocates tables.
+func mapsPages(c *Call, f *Footprint) {
+	m := vmaMM(c, 0)
+	v, _ := c.Args[0].Obj.(*mmcore.VMA)
+	f.MM(m, v == nil || v.Flags&mmcore.VM_MIXEDMAP == 0)
+	f.PTEs(m, true)
+	for _, a := range c.Args[1:] {
+		if p, ok := a.Obj.(*mmcore.Page); ok {
+			f.Page(p, true)
+		}
+	}
+}
+
+// remaps: io_remap_pfn_range and vm_iomap_memory set the VMA's flags,
+// write special PTEs for PFNs that may name any page, and allocate tables.
+func remaps(c *Call, f *Footprint) {
+	m := vmaMM(c, 0)
+	f.MM(m, true)
+	f.PTEs(m, true)
+	f.AllPages(true)
+	f.Alloc()
+}
