@@ -203,3 +203,75 @@ func remaps(c *Call, f *Footprint) {
 	f.AllPages(true)
 	f.Alloc()
 }
+
+func init() {
+	var ruleVerify, ruleVMALocked *Rule
+	for _, r := range LookupAPI("walk_page_range").Rules {
+		switch r.ID {
+		case "walk_page_range/vma-not-write-locked":
+			ruleVerify = r
+		case "walk_page_range/vma-not-locked":
+			ruleVMALocked = r
+		}
+	}
+	if ruleVerify == nil || ruleVMALocked == nil {
+		panic("runtime: walk_page_range's rules not found")
+	}
+	// mm/pagewalk.c: walk_page_vma() -> process_mm_walk_lock(): for
+	// PGWALK_RDLOCK mmap_assert_locked(), for PGWALK_WRLOCK(_VERIFY)
+	// mmap_assert_write_locked(), nothing for PGWALK_VMA_RDLOCK_VERIFY; then
+	// process_vma_walk_lock(): vma_start_write() (PGWALK_WRLOCK),
+	// vma_assert_write_locked() (PGWALK_WRLOCK_VERIFY), vma_assert_locked()
+	// (PGWALK_VMA_RDLOCK_VERIFY).
+	ruleVMAWalkLock := &Rule{"walk_page_vma/walk-lock", "walk_page_vma() needs the mmap lock in the PGWALK_RDLOCK mode and the mmap write lock in PGWALK_WRLOCK(_VERIFY); only PGWALK_VMA_RDLOCK_VERIFY walks under the VMA lock alone",
+		"mm/pagewalk.c: walk_page_vma() -> process_mm_walk_lock() (mmap_assert_locked/mmap_assert_write_locked)", WARN}
+	api := documented("walk_page_vma")
+	api.Rules = []*Rule{ruleVMAWalkLock, ruleVerify, ruleVMALocked, ruleSleepInAtomic}
+	api.Notes = "mmscript: walk_page_vma(vma, ops, lock) with lock one of rdlock, wrlock, wrlock_verify, vma_rdlock_verify (ops->walk_lock); " +
+		"pte_entry(addr, pfn) runs under each PTE table's lock as in walk_page_range; returns the present PTEs or the value that stopped the walk. " + api.Notes
+	defOp(&Op{Name: "walk_page_vma",
+		Params: []Param{{Name: "vma", Type: TVMA}, {Name: "ops", Type: TOps, Optional: true, Nilable: true},
+			{Name: "lock", Type: TWord, Words: []string{"rdlock", "wrlock", "wrlock_verify", "vma_rdlock_verify"}, Optional: true, Default: Word("rdlock")}},
+		Result: TInt, API: register(api),
+		Fn: func(c *Call) Result {
+			v := c.vma(0)
+			m := mmOf(v.MM())
+			var o *Ops
+			if c.Args[1].T == TOps {
+				o = c.Args[1].Obj.(*Ops)
+			}
+			mode := c.word(2)
+			c.T.MightSleep(c.Op.Name)
+			switch mode {
+			case "rdlock":
+				c.mmapAssertLocked(m, false, ruleVMAWalkLock, "walk_page_vma (PGWALK_RDLOCK) without "+m.MmapLock.Name+" held")
+			case "wrlock", "wrlock_verify":
+				c.mmapAssertLocked(m, true, ruleVMAWalkLock, "walk_page_vma ("+mode+") without "+m.MmapLock.Name+" held for write")
+			}
+			count, stop := int64(0), int64(0)
+			body := func() Result {
+				if v.Flags&mmcore.VM_PFNMAP != 0 {
+					return done(Int(0)) // walk_page_test(): skipped
+				}
+				return c.walkVMA(m, v, v.Start(), v.End(), o, &count, &stop, func() Result {
+					if stop != 0 {
+						return done(Int(stop))
+					}
+					return done(Int(count))
+				})
+			}
+			switch mode {
+			case "wrlock":
+				return c.vmaStartWrite(v, ruleVMAWalkLock, body)
+			case "wrlock_verify":
+				if !c.K.writeLocked(v) || c.K.vmaState(v).Lock.writer != c.T {
+					c.K.violate(c.T, ruleVerify, "walk_page_vma (wrlock_verify): "+VMAName(v)+" is not write-locked")
+				}
+			case "vma_rdlock_verify":
+				if c.K.vmaState(v).Lock.heldBy(c.T) == 0 && !c.K.writeLocked(v) {
+					c.K.violate(c.T, ruleVMALocked, "walk_page_vma (vma_rdlock_verify): "+VMAName(v)+" is not locked")
+				}
+			}
+			return body()
+		}, Touches: world})
+}
