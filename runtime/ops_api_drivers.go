@@ -275,3 +275,53 @@ func init() {
 			return body()
 		}, Touches: world})
 }
+
+func init() {
+	ruleAnonPrepare := LookupAPI("anon_vma_prepare").Rules[0]
+	if ruleAnonPrepare.ID != "anon_vma_prepare/needs-mmap-lock" {
+		panic("runtime: anon_vma_prepare's rule not found")
+	}
+	// mm/memory.c: __vmf_anon_prepare(): "if (likely(vma->anon_vma))
+	// return 0; if (vmf->flags & FAULT_FLAG_VMA_LOCK) { if
+	// (!mmap_read_trylock(vma->vm_mm)) return VM_FAULT_RETRY; } if
+	// (__anon_vma_prepare(vma)) ret = VM_FAULT_OOM; if (vmf->flags &
+	// FAULT_FLAG_VMA_LOCK) mmap_read_unlock(vma->vm_mm);"; mm/internal.h:
+	// vmf_anon_prepare() calls vma_end_read() when it returns VM_FAULT_RETRY
+	// under FAULT_FLAG_VMA_LOCK. __anon_vma_prepare() asserts the mmap lock,
+	// so without FAULT_FLAG_VMA_LOCK the caller must still hold it.
+	api := documented("vmf_anon_prepare")
+	api.Rules = []*Rule{ruleAnonPrepare, ruleSleepInAtomic}
+	api.Notes = "mmscript: vmf_anon_prepare(vmf) returns 0, VM_FAULT_RETRY (the VMA lock already released) or VM_FAULT_OOM; " +
+		"it follows vmf->flags, so inside ->page_mkwrite (FAULT_FLAG_VMA_LOCK cleared) it asserts the mmap lock. " + api.Notes
+	defOp(&Op{Name: "vmf_anon_prepare", Params: []Param{{Name: "vmf", Type: TVMF}}, Result: TInt, API: register(api),
+		Fn: func(c *Call) Result {
+			vmf := c.Args[0].Obj.(*VMF)
+			v := vmf.VMA
+			c.checkAlive(v)
+			if v.AnonVMA() != nil {
+				return done(Int(0))
+			}
+			m := mmOf(v.MM())
+			c.T.MightSleep(c.Op.Name)
+			if vmf.VMALock {
+				if !c.T.TryAcquire(m.MmapLock, Read) {
+					c.unlock(c.K.vmaState(v).Lock, Read) // vmf_anon_prepare(): vma_end_read()
+					return done(Int(VM_FAULT_RETRY))
+				}
+			} else {
+				c.mmapAssertLocked(m, false, ruleAnonPrepare, "vmf_anon_prepare without FAULT_FLAG_VMA_LOCK and without "+m.MmapLock.Name+" held: __anon_vma_prepare() asserts it")
+			}
+			v.MM().PrepareAnonVMA(v)
+			l, _ := c.K.anonVMALock(v)
+			return c.lock(l, Write, func() Result {
+				return c.lock(m.PageTableLock, Write, func() Result {
+					c.unlock(m.PageTableLock, Write)
+					c.unlock(l, Write)
+					if vmf.VMALock {
+						c.unlock(m.MmapLock, Read)
+					}
+					return done(Int(0))
+				})
+			})
+		}, Touches: world})
+}
