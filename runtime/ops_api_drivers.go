@@ -1,6 +1,8 @@
 package runtime
 
 import (
+	"fmt"
+
 	"github.com/mmscript/mmscript/mmcore"
 )
 
@@ -323,5 +325,54 @@ func init() {
 					return done(Int(0))
 				})
 			})
+		}, Touches: world})
+}
+
+func init() {
+	// mm/memory.c: __apply_to_page_range(mm, addr, size, fn, data, create):
+	// "if (WARN_ON(addr >= end)) return -EINVAL;" then, for a user mm,
+	// apply_to_pte_range() takes pte_alloc_map_lock() per PTE table (the
+	// tables are allocated, create = true) and calls fn on each PTE in
+	// lazy-MMU mode, stopping at the first non-zero return. Nothing checks
+	// that the tables stay alive: for a user mm that is the mmap lock.
+	ruleApplyLock := &Rule{"apply_to_page_range/needs-mmap-lock", "apply_to_page_range() on a user mm is called with its mmap lock held, which keeps the page tables it walks and allocates from being freed",
+		"mm/memory.c: __apply_to_page_range() (no lock assertion)", Unchecked}
+	ruleApplyRange := &Rule{"apply_to_page_range/empty-range", "apply_to_page_range() is called with a non-empty range",
+		"mm/memory.c: __apply_to_page_range() WARN_ON(addr >= end)", WARN}
+	api := documented("apply_to_page_range")
+	api.Rules = []*Rule{ruleApplyLock, ruleApplyRange, ruleSleepInAtomic}
+	api.Notes = "mmscript: apply_to_page_range(mm, addr, size=|pages=, ops) calls the ops block's pte_entry(addr, pfn) for every PTE of the range " +
+		"(pfn -1 when none) under that table's PTE lock, allocating missing tables; returns 0 or the non-zero value that stopped it. " +
+		"apply_to_existing_page_range is not simulated (it calls fn only on non-none entries of existing tables). " + api.Notes
+	defOp(&Op{Name: "apply_to_page_range",
+		Params: append([]Param{{Name: "mm", Type: TMM}, {Name: "addr", Type: TInt}}, append(append([]Param{}, sizeParams...),
+			Param{Name: "ops", Type: TOps, Optional: true, Nilable: true})...),
+		Result: TInt, API: register(api),
+		Fn: func(c *Call) Result {
+			m, addr := c.mm(0), c.addr(1)
+			size, err := c.length(2)
+			if err != nil {
+				return Result{Status: Failed, Err: err}
+			}
+			var o *Ops
+			if c.Args[4].T == TOps {
+				o = c.Args[4].Obj.(*Ops)
+			}
+			end := addr + mmcore.Addr(size)
+			if end <= addr {
+				c.K.violate(c.T, ruleApplyRange, fmt.Sprintf("apply_to_page_range over the empty range [%#x, %#x)", uint64(addr), uint64(end)))
+				return done(Int(-int64(mmcore.EINVAL)))
+			}
+			c.T.MightSleep(c.Op.Name)
+			if m.MmapLock.heldBy(c.T) == 0 {
+				c.K.violate(c.T, ruleApplyLock, "apply_to_page_range without "+m.MmapLock.Name+" held: munmap may free the page tables it walks")
+			}
+			for a := addr &^ (mmcore.PMD_SIZE - 1); a < end && a >= addr&^(mmcore.PMD_SIZE-1); a += mmcore.PMD_SIZE {
+				if _, _, err := m.Core.AllocTables(max(a, addr)); err != nil {
+					return done(Int(errnoOf(err)))
+				}
+			}
+			count, stop := int64(0), int64(0)
+			return c.walkVMA(m, nil, addr, end, o, &count, &stop, func() Result { return done(Int(stop)) })
 		}, Touches: world})
 }
