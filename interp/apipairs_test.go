@@ -76,7 +76,6 @@ var lackingPair = map[string]string{
 	"rcu_read_lock":             "no example",
 	"rcu_read_unlock":           "no example",
 	"release_fault_lock":        "no incorrect example",
-	"remap_pfn_range":           "no correct example",
 	"spin_lock":                 "no example",
 	"spin_unlock":               "no example",
 	"synchronize_rcu":           "no example",

@@ -40,7 +40,6 @@ var aliases = map[string]alias{
 	"vma_end_write":                     {"vma_start_write", "there is no vma_end_write(): every VMA write lock ends when the mmap write lock is released or downgraded (vma_end_write_all())"},
 	"vma_start_write_killable":          {"vma_start_write", "vma_start_write_killable() is vma_start_write() that may return -EINTR on a fatal signal"},
 	"find_extend_vma":                   {"find_extend_vma_locked", "find_extend_vma() no longer exists (v6.5); find_extend_vma_locked() needs the mmap write lock"},
-	"follow_pfnmap_end":                 {"follow_pfnmap_start", "follow_pfnmap_end() drops the page-table lock that follow_pfnmap_start() returned held"},
 	"follow_pfn":                        {"follow_pfnmap_start", "follow_pfn() and follow_pte() were replaced (v6.12) by follow_pfnmap_start()/follow_pfnmap_end()"},
 	"follow_pte":                        {"follow_pfnmap_start", "follow_pte() was replaced (v6.12) by follow_pfnmap_start()/follow_pfnmap_end()"},
 	"vmf_insert_pfn_prot":               {"vmf_insert_pfn", "vmf_insert_pfn_prot() is vmf_insert_pfn() with an explicit pgprot; same rules"},

@@ -376,3 +376,84 @@ func init() {
 			return c.walkVMA(m, nil, addr, end, o, &count, &stop, func() Result { return done(Int(stop)) })
 		}, Touches: world})
 }
+
+func init() {
+	// mm/memory.c: follow_pfnmap_start(): pfnmap_lockdep_assert(vma) ->
+	// "lockdep_assert(lockdep_is_held(&mapping->i_mmap_rwsem) ||
+	// lockdep_is_held(&vma->vm_mm->mmap_lock))" (the mmap lock alone for a
+	// VMA without a file); -EINVAL outside the VMA, on a VMA without
+	// VM_IO | VM_PFNMAP, or when the entry is not present; on success the
+	// leaf's lock stays held (args->lock) until follow_pfnmap_end() does
+	// "if (args->lock) spin_unlock(args->lock); if (args->ptep)
+	// pte_unmap(args->ptep);".
+	ruleFollowLock := &Rule{"follow_pfnmap_start/needs-mmap-or-i_mmap-lock", "follow_pfnmap_start() is called with the mmap lock, or for a file VMA the mapping's i_mmap_rwsem, held until follow_pfnmap_end()",
+		"mm/memory.c: follow_pfnmap_start() -> pfnmap_lockdep_assert()", Lockdep}
+	api := documented("follow_pfnmap_start")
+	api.Rules = []*Rule{ruleFollowLock}
+	api.Notes = "mmscript: follow_pfnmap_start(vma, addr) returns the pfn (args.pfn) with the PTE table's lock held and the table mapped (RCU), " +
+		"or -EINVAL with nothing held; follow_pfnmap_end(vma, addr) releases them; only PTE-level leaves are modelled. " + api.Notes
+	defOp(&Op{Name: "follow_pfnmap_start", Params: vmaAddrParams(), Result: TInt, API: register(api),
+		Fn: func(c *Call) Result {
+			v, addr := c.vma(0), c.addr(1)
+			m := mmOf(v.MM())
+			held := m.MmapLock.heldBy(c.T) != 0
+			if f := v.File(); f != nil && !held {
+				if l := iMmapLock(f.Mapping()); l != nil {
+					held = l.heldBy(c.T) != 0
+				}
+			}
+			if !held {
+				c.K.violate(c.T, ruleFollowLock, "follow_pfnmap_start on "+VMAName(v)+" without "+m.MmapLock.Name+" (or the file's i_mmap_rwsem): the page table may be freed under the walk")
+			}
+			if !v.Contains(addr) || v.Flags&(mmcore.VM_IO|mmcore.VM_PFNMAP) == 0 {
+				return done(Int(-int64(mmcore.EINVAL)))
+			}
+			t := m.Core.Walk(addr).PTETable()
+			if t == nil {
+				return done(Int(-int64(mmcore.EINVAL)))
+			}
+			l := ptl(m, t)
+			c.T.rcuLock()
+			return c.lock(l, Write, func() Result {
+				e := t.Entry(t.Index(addr))
+				if !e.Present() {
+					c.unlock(l, Write)
+					c.T.rcuUnlock()
+					return done(Int(-int64(mmcore.EINVAL)))
+				}
+				return done(Int(int64(e.PFN())))
+			})
+		}, Touches: ptePath2})
+	defOp(&Op{Name: "follow_pfnmap_end", Params: vmaAddrParams(),
+		API: register(&API{Name: "follow_pfnmap_end", Section: "2.23", Hold: "the lock follow_pfnmap_start() returned holding",
+			Takes: "nothing; spin_unlock(args->lock), pte_unmap(args->ptep)", Sleeps: "no", Asserts: "none (lockdep: bad unlock balance)",
+			Source: "mm/memory.c: follow_pfnmap_end()",
+			Notes:  "only after a follow_pfnmap_start() that returned 0 (a pfn in mmscript)",
+			Cites:  []Cite{cite("mm/memory.c", "follow_pfnmap_end()", "none: if (args->lock) spin_unlock(args->lock); if (args->ptep) pte_unmap(args->ptep)", readMemory)},
+			Sequence: "if (!follow_pfnmap_start(&args)) {\n" +
+				"\tpfn = args.pfn;\n" +
+				"\tfollow_pfnmap_end(&args);\n}",
+			Rules: []*Rule{ruleUnlockNotHeld}}),
+		Fn: func(c *Call) Result {
+			v, addr := c.vma(0), c.addr(1)
+			m := mmOf(v.MM())
+			t := m.Core.Walk(addr).PTETable()
+			if t == nil {
+				return fail("follow_pfnmap_end: no page table at %#x (no follow_pfnmap_start succeeded there)", uint64(addr))
+			}
+			l := ptl(m, t)
+			if l.heldBy(c.T) == 0 {
+				return c.release(l, Write) // reports the unbalanced unlock
+			}
+			r := c.release(l, Write)
+			c.T.rcuUnlock() // pte_unmap()
+			return r
+		}, Touches: ptePath2})
+}
+
+// ptePath2: follow_pfnmap_start/end read the VMA and walk its tables.
+func ptePath2(c *Call, f *Footprint) {
+	m := vmaMM(c, 0)
+	f.MM(m, false)
+	f.PTEs(m, false)
+}
