@@ -31,7 +31,6 @@ var aliases = map[string]alias{
 	"pin_user_pages_unlocked":           {"get_user_pages_unlocked", "pin_user_pages_unlocked() is the FOLL_PIN twin of get_user_pages_unlocked(); same rules"},
 	"walk_page_range_novma":             {"walk_page_range_debug", "walk_page_range_novma() was split (2025) into walk_kernel_page_table_range() for kernel tables (init_mm's mmap lock) and walk_page_range_debug() for user ranges without a VMA (mmap write lock)"},
 	"walk_kernel_page_table_range":      {"walk_page_range_debug", "walk_kernel_page_table_range() walks kernel page tables under init_mm's mmap lock (read is enough; mmap_assert_locked(&init_mm))"},
-	"walk_page_range_vma":               {"walk_page_vma", "walk_page_range_vma() walks part of one VMA; same rules as walk_page_vma()"},
 	"pte_offset_map_ro_nolock":          {"locks", "pte_offset_map_ro_nolock() maps the PTE table under RCU without taking the PTE lock and returns the lock's address: read-only use; a writer must take the lock and recheck pmd_same() (process_addrs.rst \"Page table locks\"). Its writable sibling is pte_offset_map_rw_nolock()"},
 	"pte_offset_map_rw_nolock":          {"locks", "pte_offset_map_rw_nolock() maps the PTE table under RCU without the PTE lock and returns the PMD value seen; after taking the lock the caller must recheck pmd_same() before changing entries (retract_page_tables does)"},
 	"pte_offset_map_nolock":             {"locks", "pte_offset_map_nolock() was split (v6.12) into pte_offset_map_ro_nolock() and pte_offset_map_rw_nolock()"},

@@ -231,50 +231,80 @@ func init() {
 	api.Rules = []*Rule{ruleVMAWalkLock, ruleVerify, ruleVMALocked, ruleSleepInAtomic}
 	api.Notes = "mmscript: walk_page_vma(vma, ops, lock) with lock one of rdlock, wrlock, wrlock_verify, vma_rdlock_verify (ops->walk_lock); " +
 		"pte_entry(addr, pfn) runs under each PTE table's lock as in walk_page_range; returns the present PTEs or the value that stopped the walk. " + api.Notes
+	// walk is walk_page_vma() over [start, end) of v, which is also
+	// walk_page_range_vma() (mm/pagewalk.c: the same process_mm_walk_lock()
+	// and process_vma_walk_lock() steps, then __walk_page_range() of the
+	// range).
+	walk := func(c *Call, v *mmcore.VMA, start, end mmcore.Addr, o *Ops, mode string) Result {
+		m := mmOf(v.MM())
+		c.T.MightSleep(c.Op.Name)
+		switch mode {
+		case "rdlock":
+			c.mmapAssertLocked(m, false, ruleVMAWalkLock, c.Op.Name+" (PGWALK_RDLOCK) without "+m.MmapLock.Name+" held")
+		case "wrlock", "wrlock_verify":
+			c.mmapAssertLocked(m, true, ruleVMAWalkLock, c.Op.Name+" ("+mode+") without "+m.MmapLock.Name+" held for write")
+		}
+		count, stop := int64(0), int64(0)
+		body := func() Result {
+			if v.Flags&mmcore.VM_PFNMAP != 0 {
+				return done(Int(0)) // walk_page_test(): skipped
+			}
+			return c.walkVMA(m, v, start, end, o, &count, &stop, func() Result {
+				if stop != 0 {
+					return done(Int(stop))
+				}
+				return done(Int(count))
+			})
+		}
+		switch mode {
+		case "wrlock":
+			return c.vmaStartWrite(v, ruleVMAWalkLock, body)
+		case "wrlock_verify":
+			if !c.K.writeLocked(v) || c.K.vmaState(v).Lock.writer != c.T {
+				c.K.violate(c.T, ruleVerify, c.Op.Name+" (wrlock_verify): "+VMAName(v)+" is not write-locked")
+			}
+		case "vma_rdlock_verify":
+			if c.K.vmaState(v).Lock.heldBy(c.T) == 0 && !c.K.writeLocked(v) {
+				c.K.violate(c.T, ruleVMALocked, c.Op.Name+" (vma_rdlock_verify): "+VMAName(v)+" is not locked")
+			}
+		}
+		return body()
+	}
+	walkLocks := []string{"rdlock", "wrlock", "wrlock_verify", "vma_rdlock_verify"}
 	defOp(&Op{Name: "walk_page_vma",
 		Params: []Param{{Name: "vma", Type: TVMA}, {Name: "ops", Type: TOps, Optional: true, Nilable: true},
-			{Name: "lock", Type: TWord, Words: []string{"rdlock", "wrlock", "wrlock_verify", "vma_rdlock_verify"}, Optional: true, Default: Word("rdlock")}},
+			{Name: "lock", Type: TWord, Words: walkLocks, Optional: true, Default: Word("rdlock")}},
 		Result: TInt, API: register(api),
 		Fn: func(c *Call) Result {
 			v := c.vma(0)
-			m := mmOf(v.MM())
 			var o *Ops
 			if c.Args[1].T == TOps {
 				o = c.Args[1].Obj.(*Ops)
 			}
-			mode := c.word(2)
-			c.T.MightSleep(c.Op.Name)
-			switch mode {
-			case "rdlock":
-				c.mmapAssertLocked(m, false, ruleVMAWalkLock, "walk_page_vma (PGWALK_RDLOCK) without "+m.MmapLock.Name+" held")
-			case "wrlock", "wrlock_verify":
-				c.mmapAssertLocked(m, true, ruleVMAWalkLock, "walk_page_vma ("+mode+") without "+m.MmapLock.Name+" held for write")
+			return walk(c, v, v.Start(), v.End(), o, c.word(2))
+		}, Touches: world})
+	defOp(&Op{Name: "walk_page_range_vma",
+		Params: []Param{{Name: "vma", Type: TVMA}, {Name: "start", Type: TInt}, {Name: "end", Type: TInt},
+			{Name: "ops", Type: TOps, Optional: true, Nilable: true},
+			{Name: "lock", Type: TWord, Words: walkLocks, Optional: true, Default: Word("rdlock")}},
+		Result: TInt,
+		API: register(&API{Name: "walk_page_range_vma", Section: "2.21", Hold: api.Hold, Takes: api.Takes, Sleeps: api.Sleeps, Asserts: api.Asserts,
+			Source: "mm/pagewalk.c: walk_page_range_vma(), process_mm_walk_lock(), process_vma_walk_lock()",
+			Notes:  "walk_page_vma() over [start, end) of one VMA; -EINVAL when the range is not inside it (\"if (start < vma->vm_start || end > vma->vm_end) return -EINVAL\")",
+			Cites:  api.Cites, Sequence: "mmap_read_lock(mm);    /* ops.walk_lock = PGWALK_RDLOCK */\n" +
+				"err = walk_page_range_vma(vma, start, end, &ops, NULL);\n" +
+				"mmap_read_unlock(mm);",
+			Rules: api.Rules}),
+		Fn: func(c *Call) Result {
+			v, start, end := c.vma(0), c.addr(1), c.addr(2)
+			if start >= end || start < v.Start() || end > v.End() {
+				return done(Int(-int64(mmcore.EINVAL)))
 			}
-			count, stop := int64(0), int64(0)
-			body := func() Result {
-				if v.Flags&mmcore.VM_PFNMAP != 0 {
-					return done(Int(0)) // walk_page_test(): skipped
-				}
-				return c.walkVMA(m, v, v.Start(), v.End(), o, &count, &stop, func() Result {
-					if stop != 0 {
-						return done(Int(stop))
-					}
-					return done(Int(count))
-				})
+			var o *Ops
+			if c.Args[3].T == TOps {
+				o = c.Args[3].Obj.(*Ops)
 			}
-			switch mode {
-			case "wrlock":
-				return c.vmaStartWrite(v, ruleVMAWalkLock, body)
-			case "wrlock_verify":
-				if !c.K.writeLocked(v) || c.K.vmaState(v).Lock.writer != c.T {
-					c.K.violate(c.T, ruleVerify, "walk_page_vma (wrlock_verify): "+VMAName(v)+" is not write-locked")
-				}
-			case "vma_rdlock_verify":
-				if c.K.vmaState(v).Lock.heldBy(c.T) == 0 && !c.K.writeLocked(v) {
-					c.K.violate(c.T, ruleVMALocked, "walk_page_vma (vma_rdlock_verify): "+VMAName(v)+" is not locked")
-				}
-			}
-			return body()
+			return walk(c, v, start, end, o, c.word(4))
 		}, Touches: world})
 }
 

@@ -25,7 +25,7 @@ thread walker {
     vma_end_read(locked)
   } else {
     mmap_read_lock(m)
-    walk_page_vma(v, counter, rdlock)
+    walk_page_range_vma(v, 0x100000, 0x102000, counter, rdlock)
     mmap_read_unlock(m)
   }
 }
