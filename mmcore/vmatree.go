@@ -195,12 +195,3 @@ func (t *vmaTree) all(f func(*VMA) bool) {
 		}
 	}
 }
-
-// last returns the highest VMA, or nil.
-func (t *vmaTree) last() *VMA {
-	if len(t.chunks) == 0 {
-		return nil
-	}
-	c := t.chunks[len(t.chunks)-1]
-	return c[len(c)-1]
-}
