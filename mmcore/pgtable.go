@@ -4,7 +4,7 @@ import "strings"
 
 // Level names a page-table level. A table "at level L" holds the level-L
 // entries (a PMD table holds PMD entries, each pointing to a PTE table).
-type Level int
+type Level int8
 
 // Page-table levels, top to bottom. LevelNone is "no table at all", what
 // Walk reports for an address outside user space.
@@ -238,6 +238,10 @@ type Walk struct {
 	// table exists and Entry is meaningful; LevelPMD means the PMD entry is
 	// empty; LevelNone means the address is outside user space.
 	Depth Level
+	// huge: addr lies in a PMD-mapped huge page (Entry is then derived
+	// from the PMD entry). Kept beside Depth so that Walk stays 64 bytes:
+	// a walk is returned by value on every fault and lock check.
+	huge bool
 	// Tables[l] is the table holding addr's level-l entry. With 4 levels
 	// Tables[LevelP4D] is the PGD itself, as p4d_offset returns it.
 	Tables [5]*PageTable
@@ -245,8 +249,6 @@ type Walk struct {
 	// PMD-mapped huge page (Huge), it is the PMD entry with the PFN of
 	// the 4 KiB subpage that maps addr.
 	Entry PTE
-
-	huge bool
 }
 
 // Huge reports that a PMD entry maps addr as part of a 2 MiB page
