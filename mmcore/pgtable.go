@@ -319,6 +319,30 @@ func (m *MM) newTable(level Level, base Addr, parent *PageTable, pindex int) *Pa
 	return t
 }
 
+// childTable returns the table t's entry i points to, allocating it
+// (p4d_alloc, pud_alloc, pmd_alloc, pte_alloc) when missing; the Alloc
+// says which level was allocated, so callers can account for the locks.
+func (m *MM) childTable(t *PageTable, i int, addr Addr) (*PageTable, Alloc) {
+	if c := t.next[i]; c != nil {
+		return c, 0
+	}
+	cl := m.childLevel(t)
+	c := m.newTable(cl, addr, t, i)
+	t.next[i] = c
+	t.used++
+	switch cl {
+	case LevelP4D:
+		return c, AllocP4D
+	case LevelPUD:
+		return c, AllocPUD
+	case LevelPMD:
+		return c, AllocPMD
+	case LevelPTE:
+		return c, AllocPTE
+	}
+	return c, 0
+}
+
 // childLevel is the level of the tables that t's entries point to.
 func (m *MM) childLevel(t *PageTable) Level {
 	if t.level == LevelPGD && m.levels == 4 {
@@ -375,23 +399,8 @@ func (m *MM) AllocTables(addr Addr) (Walk, Alloc, error) {
 			// a PTE-level operation inside a PMD-mapped THP splits it
 			m.splitHugePMDAt(t, i)
 		}
-		c := t.next[i]
-		if c == nil {
-			cl := m.childLevel(t)
-			c = m.newTable(cl, addr, t, i)
-			t.next[i] = c
-			t.used++
-			switch cl {
-			case LevelP4D:
-				alloc |= AllocP4D
-			case LevelPUD:
-				alloc |= AllocPUD
-			case LevelPMD:
-				alloc |= AllocPMD
-			case LevelPTE:
-				alloc |= AllocPTE
-			}
-		}
+		c, a := m.childTable(t, i, addr)
+		alloc |= a
 		t = c
 	}
 	return m.Walk(addr), alloc, nil

@@ -67,21 +67,8 @@ func (m *MM) allocPMD(addr Addr) (*PageTable, int, Alloc, error) {
 	t := m.pgd
 	for t.level != LevelPMD {
 		i := int(addr>>t.shift) & (PTRS_PER_TABLE - 1)
-		c := t.next[i]
-		if c == nil {
-			cl := m.childLevel(t)
-			c = m.newTable(cl, addr, t, i)
-			t.next[i] = c
-			t.used++
-			switch cl {
-			case LevelP4D:
-				alloc |= AllocP4D
-			case LevelPUD:
-				alloc |= AllocPUD
-			case LevelPMD:
-				alloc |= AllocPMD
-			}
-		}
+		c, a := m.childTable(t, i, addr)
+		alloc |= a
 		t = c
 	}
 	return t, t.Index(addr), alloc, nil
