@@ -188,16 +188,7 @@ func Compile(file *lang.File) (*Program, error) {
 	c.checkExpects()
 	// Globals are the names the set-up code declares or assigns; handlers
 	// and threads may use them wherever they stand in the file.
-	for _, it := range file.Items {
-		switch s := it.(type) {
-		case *lang.VarDecl:
-			c.declareGlobal(s.Name)
-		case *lang.AssignStmt:
-			c.declareGlobal(s.Name)
-		case *lang.ForStmt:
-			c.declareGlobal(s.Var)
-		}
-	}
+	c.declareGlobals(file.Items)
 	for _, it := range file.Items {
 		if f, ok := it.(*lang.FuncDecl); ok {
 			c.compileFunc(c.prog.funcs[c.funcIx[f.Def.Name]], f.Def, "func "+f.Def.Name)
@@ -248,6 +239,21 @@ func Compile(file *lang.File) (*Program, error) {
 
 func (c *compiler) errorf(pos lang.Pos, format string, args ...any) {
 	c.errs.Add(pos, format, args...)
+}
+
+// declareGlobals declares the names that top-level items declare or
+// assign: the globals of the set-up code.
+func (c *compiler) declareGlobals(items []lang.Item) {
+	for _, it := range items {
+		switch s := it.(type) {
+		case *lang.VarDecl:
+			c.declareGlobal(s.Name)
+		case *lang.AssignStmt:
+			c.declareGlobal(s.Name)
+		case *lang.ForStmt:
+			c.declareGlobal(s.Var)
+		}
+	}
 }
 
 func (c *compiler) checkExpects() {

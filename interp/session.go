@@ -666,16 +666,7 @@ func (s *Session) compile(f *lang.File, commit bool) (chunk *fn, threads []*fn, 
 			}
 		}
 	}
-	for _, it := range f.Items {
-		switch st := it.(type) {
-		case *lang.VarDecl:
-			c.declareGlobal(st.Name)
-		case *lang.AssignStmt:
-			c.declareGlobal(st.Name)
-		case *lang.ForStmt:
-			c.declareGlobal(st.Var)
-		}
-	}
+	c.declareGlobals(f.Items)
 	for _, it := range f.Items {
 		switch it := it.(type) {
 		case *lang.FuncDecl:
