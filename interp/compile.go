@@ -884,7 +884,7 @@ func suggest(name string, known []string) string {
 		if strings.HasPrefix(k, " ") {
 			continue
 		}
-		if d := editDistance(name, k); d < bestD || d == bestD && best != "" && k < best {
+		if d := rt.EditDistance(name, k); d < bestD || d == bestD && best != "" && k < best {
 			best, bestD = k, d
 		}
 	}
@@ -892,27 +892,4 @@ func suggest(name string, known []string) string {
 		return ""
 	}
 	return " (did you mean " + best + "?)"
-}
-
-func editDistance(a, b string) int {
-	if len(a) > 64 || len(b) > 64 {
-		return 99
-	}
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

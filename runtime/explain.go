@@ -464,7 +464,7 @@ func nearest(name string, known []string) []string {
 	}
 	lname := strings.ToLower(name)
 	for _, k := range known {
-		d := editDistance(lname, strings.ToLower(k))
+		d := EditDistance(lname, strings.ToLower(k))
 		if d <= limit {
 			cs = append(cs, cand{k, d})
 		} else if len(name) >= 5 && strings.Contains(k, name) {
@@ -484,8 +484,13 @@ func nearest(name string, known []string) []string {
 	return out
 }
 
-// editDistance is the Levenshtein distance between a and b, in bytes.
-func editDistance(a, b string) int {
+// EditDistance is the Levenshtein distance between a and b, in bytes, for
+// did-you-mean suggestions. Names longer than 64 bytes are never near
+// anything (99), so a huge identifier cannot make a suggestion quadratic.
+func EditDistance(a, b string) int {
+	if len(a) > 64 || len(b) > 64 {
+		return 99
+	}
 	prev := make([]int, len(b)+1)
 	cur := make([]int, len(b)+1)
 	for j := range prev {
