@@ -152,49 +152,32 @@ func (m *MM) ChangeProtection(v *VMA, start, end Addr) int {
 	writable := v.Flags&VM_WRITE != 0
 	sharedOK := v.Flags&VM_SHARED != 0 && !vmaWantsWritenotify(v)
 	n := m.changeProtHugePMDs(v, start, end) // change_pmd_range's huge case
-	for addr := start; addr < end; {
-		w := m.Walk(addr)
-		if w.Depth != LevelPTE {
-			if w.Depth == LevelNone {
-				break
-			}
-			t := w.Tables[w.Depth]
-			span := Addr(1) << t.shift
-			addr = (addr &^ (span - 1)) + span
-			continue
+	m.forEachPTE(start, end, func(t *PageTable, i int, e PTE) {
+		if !e.Present() {
+			return
 		}
-		t := w.Tables[LevelPTE]
-		tend := min(t.End(), end)
-		for a := addr; a < tend; a += PageSize {
-			i := t.Index(a)
-			e := t.ptes[i]
-			if !e.Present() {
-				continue
-			}
-			ne := e
-			switch {
-			case !writable:
-				ne = e.Without(PTEWrite)
-			case e.Writable():
-			case sharedOK && !e.Special():
+		ne := e
+		switch {
+		case !writable:
+			ne = e.Without(PTEWrite)
+		case e.Writable():
+		case sharedOK && !e.Special():
+			ne = e.With(PTEWrite)
+		case v.Flags&VM_SHARED == 0:
+			if p := m.accountedPage(e); anonExclusive(p) && e.Dirty() {
 				ne = e.With(PTEWrite)
-			case v.Flags&VM_SHARED == 0:
-				if p := m.accountedPage(e); anonExclusive(p) && e.Dirty() {
-					ne = e.With(PTEWrite)
-				}
-			}
-			if v.Flags&VM_ACCESS_FLAGS == 0 {
-				ne = ne.With(PTEProtNone) // pte_modify to PAGE_NONE
-			} else {
-				ne = ne.Without(PTEProtNone)
-			}
-			if ne != e {
-				t.ptes[i] = ne
-				n++
 			}
 		}
-		addr = tend
-	}
+		if v.Flags&VM_ACCESS_FLAGS == 0 {
+			ne = ne.With(PTEProtNone) // pte_modify to PAGE_NONE
+		} else {
+			ne = ne.Without(PTEProtNone)
+		}
+		if ne != e {
+			t.ptes[i] = ne
+			n++
+		}
+	})
 	if n > 0 {
 		m.TLB.FlushRange(start, end)
 	}
