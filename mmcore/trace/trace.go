@@ -209,6 +209,16 @@ func (p *parser) arg(i int, what string) (field, error) {
 	return p.f[i], nil
 }
 
+// pageRange reads the page (argument 1, relative to the window, may be
+// negative) and the page count (argument 2) that most ops start with.
+func (p *parser) pageRange(countName string) (page, n int, err error) {
+	if page, err = p.intArg(1, "page", -1<<30); err != nil {
+		return 0, 0, err
+	}
+	n, err = p.intArg(2, countName, 0)
+	return page, n, err
+}
+
 func (p *parser) intArg(i int, what string, min int) (int, error) {
 	a, err := p.arg(i, what)
 	if err != nil {
@@ -368,10 +378,7 @@ func Parse(name string, src []byte) (*Trace, error) {
 			fds[op.Name] = true
 		case "map":
 			op.Kind = OpMap
-			if op.Page, err = p.intArg(1, "page", -1<<30); err != nil {
-				return nil, err
-			}
-			if op.N, err = p.intArg(2, "page count", 0); err != nil {
+			if op.Page, op.N, err = p.pageRange("page count"); err != nil {
 				return nil, err
 			}
 			if op.Prot, err = p.protArg(3); err != nil {
@@ -409,19 +416,13 @@ func Parse(name string, src []byte) (*Trace, error) {
 			}
 		case "unmap":
 			op.Kind = OpUnmap
-			if op.Page, err = p.intArg(1, "page", -1<<30); err != nil {
-				return nil, err
-			}
-			if op.N, err = p.intArg(2, "page count", 0); err != nil {
+			if op.Page, op.N, err = p.pageRange("page count"); err != nil {
 				return nil, err
 			}
 			err = p.noMore(3)
 		case "prot":
 			op.Kind = OpProt
-			if op.Page, err = p.intArg(1, "page", -1<<30); err != nil {
-				return nil, err
-			}
-			if op.N, err = p.intArg(2, "page count", 0); err != nil {
+			if op.Page, op.N, err = p.pageRange("page count"); err != nil {
 				return nil, err
 			}
 			if op.Prot, err = p.protArg(3); err != nil {
@@ -430,10 +431,7 @@ func Parse(name string, src []byte) (*Trace, error) {
 			err = p.noMore(4)
 		case "advise":
 			op.Kind = OpAdvise
-			if op.Page, err = p.intArg(1, "page", -1<<30); err != nil {
-				return nil, err
-			}
-			if op.N, err = p.intArg(2, "page count", 0); err != nil {
+			if op.Page, op.N, err = p.pageRange("page count"); err != nil {
 				return nil, err
 			}
 			var a field
@@ -453,10 +451,7 @@ func Parse(name string, src []byte) (*Trace, error) {
 					return nil, p.errAt(op.Pos.Col, "trytouch: not allowed between fork and endfork (the probe's child cannot recover from a fault)")
 				}
 			}
-			if op.Page, err = p.intArg(1, "page", -1<<30); err != nil {
-				return nil, err
-			}
-			if op.N, err = p.intArg(2, "page count", 0); err != nil {
+			if op.Page, op.N, err = p.pageRange("page count"); err != nil {
 				return nil, err
 			}
 			if op.Access, err = p.accessArg(3); err != nil {
@@ -465,10 +460,7 @@ func Parse(name string, src []byte) (*Trace, error) {
 			err = p.noMore(4)
 		case "remap":
 			op.Kind = OpRemap
-			if op.Page, err = p.intArg(1, "page", -1<<30); err != nil {
-				return nil, err
-			}
-			if op.N, err = p.intArg(2, "old page count", 0); err != nil {
+			if op.Page, op.N, err = p.pageRange("old page count"); err != nil {
 				return nil, err
 			}
 			if op.NewN, err = p.intArg(3, "new page count", 0); err != nil {
