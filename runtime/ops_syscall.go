@@ -225,18 +225,32 @@ func init() {
 		}})
 	defOp(&Op{Name: "put_page", Params: []Param{{Name: "page", Type: TPage}},
 		API: register(&API{Name: "put_page", Section: "-", Hold: "a reference to the page", Sleeps: "no",
-			Source: "include/linux/mm.h: put_page()"}),
+			Asserts: "VM_BUG_ON_PAGE(page_ref_count(page) == 0, page) in put_page_testzero() (CONFIG_DEBUG_VM)",
+			Source:  "include/linux/mm.h: put_page() -> folio_put() -> folio_put_testzero() -> put_page_testzero()",
+			Rules:   []*Rule{rulePutFreedPage}}),
 		Fn: func(c *Call) Result {
-			if err := c.page(0).Put(); err != nil {
+			p := c.page(0)
+			if p.Folio().Freed() {
+				c.refOnFreed(p, rulePutFreedPage)
+				return ok
+			}
+			if err := p.Put(); err != nil {
 				return fail("put_page: %v", err)
 			}
 			return ok
 		}})
 	defOp(&Op{Name: "get_page", Params: []Param{{Name: "page", Type: TPage}},
 		API: register(&API{Name: "get_page", Section: "-", Hold: "a reference to the page", Sleeps: "no",
-			Source: "include/linux/mm.h: get_page()"}),
+			Asserts: "VM_BUG_ON_FOLIO(folio_ref_zero_or_close_to_overflow(folio), folio) in folio_get() (CONFIG_DEBUG_VM)",
+			Source:  "include/linux/mm.h: get_page() -> folio_get()",
+			Rules:   []*Rule{ruleGetFreedPage}}),
 		Fn: func(c *Call) Result {
-			if err := c.page(0).Get(); err != nil {
+			p := c.page(0)
+			if p.Folio().Freed() {
+				c.refOnFreed(p, ruleGetFreedPage)
+				return ok
+			}
+			if err := p.Get(); err != nil {
 				return fail("get_page: %v", err)
 			}
 			return ok
@@ -288,4 +302,25 @@ func (c *Call) closeAll(removed []*mmcore.VMA, k func() Result) Result {
 			return next()
 		})
 	}, k)
+}
+
+// A reference taken or dropped on a page whose count already fell to zero:
+// the debug kernel's VM_BUG_ONs in include/linux/mm.h. Without
+// CONFIG_DEBUG_VM the count silently wraps or the page is freed twice.
+var (
+	ruleGetFreedPage = &Rule{"get_page/freed-page",
+		"get_page() only on a page the caller already holds a reference to; a page whose count fell to zero is free (use folio_try_get() when unsure)",
+		"include/linux/mm.h: folio_get() VM_BUG_ON_FOLIO(folio_ref_zero_or_close_to_overflow(folio), folio)", DebugOnly}
+	rulePutFreedPage = &Rule{"put_page/freed-page",
+		"put_page() drops a reference the caller holds; once the count reached zero the page is free, and another put_page() is a double free",
+		"include/linux/mm.h: put_page_testzero() VM_BUG_ON_PAGE(page_ref_count(page) == 0, page)", DebugOnly}
+)
+
+// refOnFreed reports get_page/put_page on a freed page, unless the page
+// was freed through RCU: checkPage has reported that use-after-free.
+func (c *Call) refOnFreed(p *mmcore.Page, r *Rule) {
+	if _, rcu := c.K.rcu.freedAt[p]; rcu {
+		return
+	}
+	c.K.violate(c.T, r, fmt.Sprintf("%s: pfn %#x has no reference left: it was freed", c.Op.Name, uint64(p.PFN)))
 }

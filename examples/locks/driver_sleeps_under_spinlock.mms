@@ -1,0 +1,36 @@
+# Q: What goes wrong when a driver sleeps under its spinlock or releases a
+#    lock twice?
+# A: Under a spinlock nothing may sleep: mutex_lock(), msleep() and
+#    might_sleep() all call might_sleep(), "BUG: sleeping function called
+#    from invalid context" with CONFIG_DEBUG_ATOMIC_SLEEP
+#    (kernel/sched/core.c: __might_sleep()). Releasing a lock not held is
+#    lockdep's "bad unlock balance" (print_unlock_imbalance_bug()); a
+#    spinlock taken twice spins forever.
+
+spinlock stats_lock
+spinlock list_lock
+mutex drv_lock
+
+thread ioctl {
+  spin_lock(stats_lock)
+  mutex_lock(drv_lock)
+  mutex_unlock(drv_lock)
+  msleep(1)
+  might_sleep()
+  spin_unlock(stats_lock)
+  spin_unlock(stats_lock)
+  mutex_unlock(drv_lock)
+}
+
+thread twice {
+  spin_lock(list_lock)
+  spin_lock(list_lock)
+}
+
+expect violation "lock/sleep-in-atomic" at 16
+expect violation "lock/sleep-in-atomic" at 18
+expect violation "lock/sleep-in-atomic" at 19
+expect violation "lock/unlock-not-held" at 21
+expect violation "lock/unlock-not-held" at 22
+expect violation "lock/recursive" at 27
+expect deadlock at 27
