@@ -239,7 +239,7 @@ func matches(e *lang.ExpectDecl, d *rt.Diagnostic) bool {
 	default:
 		return false
 	}
-	if e.AtLine > 0 && d.Pos.Line != e.AtLine {
+	if e.AtLine > 0 && d.ScriptLine() != e.AtLine {
 		return false
 	}
 	return strings.Contains(d.Rule+": "+d.Msg, e.Text)

@@ -84,6 +84,22 @@ type Related struct {
 	Msg string   `json:"msg"`
 }
 
+// ScriptLine is the line of the script a finding belongs to: its own line,
+// or, for a finding inside the kernel library (kernel/munmap.mms), the
+// script's line that called into the library, so that a script's
+// `expect ... at LINE` names its own call.
+func (d *Diagnostic) ScriptLine() int {
+	if !strings.HasPrefix(d.Pos.Filename, "kernel/") {
+		return d.Pos.Line
+	}
+	for _, r := range d.Related {
+		if !strings.HasPrefix(r.Pos.Filename, "kernel/") && strings.HasSuffix(r.Msg, "() called here") {
+			return r.Pos.Line
+		}
+	}
+	return d.Pos.Line
+}
+
 // Diagnostic is one finding: a broken rule, a deadlock or a script error.
 type Diagnostic struct {
 	Kind     DiagKind  `json:"kind"`

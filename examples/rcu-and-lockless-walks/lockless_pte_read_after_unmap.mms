@@ -4,7 +4,9 @@
 #    freed as soon as the section ends. The later ptep_get() reads freed
 #    memory; the kernel does not notice (unchecked; mm/pgtable-generic.c:
 #    __pte_offset_map(), pte_free_defer() -> call_rcu()). Reading inside the
-#    section is fine.
+#    section is fine. A second pte_unmap() is an unbalanced
+#    rcu_read_unlock() (kernel/rcu/tree_plugin.h: __rcu_read_unlock(),
+#    lockdep).
 
 mm m
 vma v = mmap(m, 0x200000, pages=4, prot=rw)
@@ -16,7 +18,10 @@ thread walker {
     assert ptep_get(pt) >= 0, "inside the section the table is alive"
     pte_unmap(pt)
     msleep(1)
+    msleep(1)
+    msleep(1)
     ptep_get(pt)
+    pte_unmap(pt)
   }
 }
 
@@ -29,4 +34,5 @@ thread khugepaged {
   pte_free_defer(m, old)
 }
 
-expect violation "rcu/use-after-free" at 19
+expect violation "rcu/use-after-free" at 23
+expect violation "rcu/unbalanced" at 24

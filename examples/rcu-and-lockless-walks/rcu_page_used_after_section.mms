@@ -15,6 +15,7 @@ thread reader {
   rcu_read_unlock()
   msleep(1)
   msleep(1)
+  page_to_pfn(a)
   get_page(a)
 }
 
@@ -26,4 +27,5 @@ thread updater {
 }
 
 expect violation "rcu/use-after-free" at 18 sometimes
-expect violation "rcu/use-after-free" at 25
+expect violation "rcu/use-after-free" at 19 sometimes
+expect violation "rcu/use-after-free" at 26
