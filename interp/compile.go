@@ -37,6 +37,7 @@ const (
 	opNewLock               // push a fresh script lock of declaration lockDecls[A]
 	opPrint                 // print B values
 	opEcho                  // pop; show the value (a REPL expression statement)
+	opVMAEnd                // replace top with its vm_end if a VMA, else with locals[A]'s (for VAR in vmas())
 )
 
 type instr struct {
@@ -149,6 +150,13 @@ type compiler struct {
 	f      *fn
 	locals map[string]int
 	setup  bool
+	loops  []*loop // the loops around the statement being compiled, innermost last
+}
+
+// loop collects the jumps of the break and continue statements in one
+// loop, patched when the loop's end and its continue point are known.
+type loop struct {
+	breaks, continues []int
 }
 
 // Compile compiles a parsed script. Errors are a lang.ErrorList with
@@ -323,6 +331,7 @@ func (c *compiler) begin(f *fn, setup bool) {
 	c.f = f
 	c.locals = map[string]int{}
 	c.setup = setup
+	c.loops = nil
 }
 
 func (c *compiler) finish() {
@@ -441,14 +450,38 @@ func (c *compiler) stmt(s lang.Stmt) {
 		}
 		c.store(pos, s.Name, true)
 	case *lang.AssignStmt:
-		c.expr(s.Value)
+		c.expr(assignValue(s))
 		c.store(pos, s.Name, false)
 	case *lang.ExprStmt:
 		c.expr(s.X)
 		c.emit(opPop, 0, 0, pos)
+	case *lang.WhileStmt:
+		top := len(c.f.code) - 1 // the opStmt above: a step per iteration
+		c.expr(s.Cond)
+		exit := c.emit(opJmpF, 0, 0, pos)
+		l := c.loopBody(s.Body)
+		c.emit(opJmp, 0, int32(top), pos)
+		c.patch(exit)
+		c.endLoop(l, top)
+	case *lang.BranchStmt:
+		if len(c.loops) == 0 {
+			c.errorf(pos, "%s is not in a loop (for, while or repeat)", s.Tok)
+			return
+		}
+		l := c.loops[len(c.loops)-1]
+		j := c.emit(opJmp, 0, 0, pos)
+		if s.Tok == "break" {
+			l.breaks = append(l.breaks, j)
+		} else {
+			l.continues = append(l.continues, j)
+		}
 	case *lang.IfStmt:
 		c.ifStmt(s)
 	case *lang.ForStmt:
+		if s.X != nil {
+			c.forVMAs(s)
+			return
+		}
 		c.expr(s.Lo)
 		c.store(s.Pos, s.Var, false)
 		hi := c.hidden(s.Pos, "for")
@@ -461,13 +494,15 @@ func (c *compiler) stmt(s lang.Stmt) {
 		c.emit(opLoadL, int32(hi), 0, pos)
 		c.emit(opBinary, int32(bLt), 0, pos)
 		exit := c.emit(opJmpF, 0, 0, pos)
-		c.block(s.Body)
+		l := c.loopBody(s.Body)
+		next := len(c.f.code)
 		c.load(v, pos)
 		c.emit(opConst, c.konst(rt.Int(1)), 0, pos)
 		c.emit(opBinary, int32(bAdd), 0, pos)
 		c.store(s.Pos, s.Var, false)
 		c.emit(opJmp, 0, int32(top), pos)
 		c.patch(exit)
+		c.endLoop(l, next)
 	case *lang.RepeatStmt:
 		n := c.hidden(s.Pos, "repeat")
 		c.expr(s.Count)
@@ -478,13 +513,15 @@ func (c *compiler) stmt(s lang.Stmt) {
 		c.emit(opConst, c.konst(rt.Int(0)), 0, pos)
 		c.emit(opBinary, int32(bGt), 0, pos)
 		exit := c.emit(opJmpF, 0, 0, pos)
-		c.block(s.Body)
+		l := c.loopBody(s.Body)
+		next := len(c.f.code)
 		c.emit(opLoadL, int32(n), 0, pos)
 		c.emit(opConst, c.konst(rt.Int(1)), 0, pos)
 		c.emit(opBinary, int32(bSub), 0, pos)
 		c.emit(opStoreL, int32(n), 0, pos)
 		c.emit(opJmp, 0, int32(top), pos)
 		c.patch(exit)
+		c.endLoop(l, next)
 	case *lang.AssertStmt:
 		c.expr(s.Cond)
 		msg := s.Msg
@@ -504,6 +541,113 @@ func (c *compiler) stmt(s lang.Stmt) {
 	default:
 		c.errorf(pos, "unsupported statement %T", s)
 	}
+}
+
+// assignValue is the value an assignment stores: for `x OP= v`, x OP (v).
+func assignValue(s *lang.AssignStmt) lang.Expr {
+	if s.Op == "" {
+		return s.Value
+	}
+	return &lang.BinaryExpr{Pos: s.Pos, Op: s.Op, X: &lang.Ident{Pos: s.Pos, Name: s.Name}, Y: s.Value}
+}
+
+// loopBody compiles a loop's body with a new loop context for its break
+// and continue statements.
+func (c *compiler) loopBody(b *lang.Block) *loop {
+	l := &loop{}
+	c.loops = append(c.loops, l)
+	c.block(b)
+	c.loops = c.loops[:len(c.loops)-1]
+	return l
+}
+
+// endLoop points the loop's breaks past the code emitted so far and its
+// continues at next.
+func (c *compiler) endLoop(l *loop, next int) {
+	for _, j := range l.breaks {
+		c.patch(j)
+	}
+	for _, j := range l.continues {
+		c.f.code[j].b = int32(next)
+	}
+}
+
+// vmaIterMax is the end of vmas(mm): for_each_vma() walks to ULONG_MAX.
+const vmaIterMax = 1<<63 - 1
+
+// forVMAs compiles `for VAR in vmas(mm[, start, end]) { }`, the kernel's
+// for_each_vma_range(vmi, vma, end) (for_each_vma() without a range).
+// Like the kernel's VMA iterator it looks each VMA up when the loop
+// reaches it (vma_find(): the first VMA that ends above the iterator's
+// position and starts below end), so the body may change the tree: each
+// lookup is a find_vma step with its locking rule, and other threads run
+// between them. The iterator goes on after the VMA the loop variable
+// holds when the next iteration starts: a body that replaces it with
+// what a split or merge left (as mprotect_fixup() does) continues after
+// that one, as the kernel's iterator, which those operations reposition,
+// does. When the loop ends VAR is nil, as the kernel's vma is NULL.
+func (c *compiler) forVMAs(s *lang.ForStmt) {
+	pos := s.Pos
+	call, ok := s.X.(*lang.CallExpr)
+	if !ok || call.Name != "vmas" {
+		c.errorf(s.X.Position(), "cannot iterate over this: want for %s in vmas(mm, start, end) (for_each_vma_range) or for %s in LO..HI", s.Var, s.Var)
+		return
+	}
+	if n := len(call.Args); n != 1 && n != 3 {
+		c.errorf(call.Pos, "vmas takes mm, or mm, start and end (for_each_vma / for_each_vma_range), got %s", plural(n, "argument"))
+		return
+	}
+	for _, a := range call.Args {
+		if a.Name != "" {
+			c.errorf(a.Pos, "vmas takes no named arguments")
+			return
+		}
+	}
+	find := rt.LookupOp("find_vma")
+	mmL := c.hidden(pos, "vmas.mm")
+	addrL := c.hidden(pos, "vmas.addr")
+	endL := c.hidden(pos, "vmas.end")
+	curL := c.hidden(pos, "vmas.vma")
+	c.expr(call.Args[0].Value)
+	c.emit(opStoreL, int32(mmL), 0, pos)
+	if len(call.Args) == 3 {
+		c.expr(call.Args[1].Value)
+		c.emit(opStoreL, int32(addrL), 0, pos)
+		c.expr(call.Args[2].Value)
+		c.emit(opStoreL, int32(endL), 0, pos)
+	} else {
+		c.emit(opConst, c.konst(rt.Int(0)), 0, pos)
+		c.emit(opStoreL, int32(addrL), 0, pos)
+		c.emit(opConst, c.konst(rt.Int(vmaIterMax)), 0, pos)
+		c.emit(opStoreL, int32(endL), 0, pos)
+	}
+	top := len(c.f.code)
+	c.emit(opStmt, 0, 0, pos)
+	c.emit(opLoadL, int32(mmL), 0, pos)
+	c.emit(opLoadL, int32(addrL), 0, pos)
+	c.prog.sites = append(c.prog.sites, &callSite{op: find, nargs: 2})
+	c.emit(opOpCall, int32(len(c.prog.sites)-1), 0, pos)
+	c.emit(opStoreL, int32(curL), 0, pos)
+	c.emit(opLoadL, int32(curL), 0, pos)
+	c.store(pos, s.Var, false)
+	c.emit(opLoadL, int32(curL), 0, pos)
+	exit := c.emit(opJmpF, 0, 0, pos) // no VMA above: VAR is nil
+	c.emit(opLoadL, int32(curL), 0, pos)
+	c.emit(opField, c.name("vm_start"), 0, pos)
+	c.emit(opLoadL, int32(endL), 0, pos)
+	c.emit(opBinary, int32(bLt), 0, pos)
+	past := c.emit(opJmpF, 0, 0, pos)
+	l := c.loopBody(s.Body)
+	next := len(c.f.code)
+	c.load(c.lookupVar(s.Var), pos)
+	c.emit(opVMAEnd, int32(curL), 0, pos)
+	c.emit(opStoreL, int32(addrL), 0, pos)
+	c.emit(opJmp, 0, int32(top), pos)
+	c.patch(past)
+	c.emit(opConst, c.konst(rt.Nil), 0, pos)
+	c.store(pos, s.Var, false)
+	c.patch(exit)
+	c.endLoop(l, next)
 }
 
 // lockDecl compiles `mutex NAME` or `spinlock NAME`: a lock of the script's
@@ -710,6 +854,10 @@ func (c *compiler) call(e *lang.CallExpr) {
 	}
 	if op := rt.LookupOp(e.Name); op != nil && op.Path {
 		c.pathCall(e, op)
+		return
+	}
+	if _, isFunc := c.funcIx[e.Name]; e.Name == "vmas" && !isFunc {
+		c.errorf(e.Pos, "vmas is the VMA iterator of a for loop: for vma in vmas(mm, start, end) { }")
 		return
 	}
 	if i, ok := c.funcIx[e.Name]; ok {

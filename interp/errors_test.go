@@ -15,6 +15,22 @@ import (
 var compileErrorTests = []struct {
 	name, src, want string
 }{
+	{"vmas outside a for", "mm m\nthread t { x = vmas(m) }\n",
+		"test.mms:2:16: vmas is the VMA iterator of a for loop: for vma in vmas(mm, start, end) { }"},
+	{"for over a non-iterator", "mm m\nthread t { for v in m { } }\n",
+		"test.mms:2:21: cannot iterate over this: want for v in vmas(mm, start, end) (for_each_vma_range) or for v in LO..HI"},
+	{"vmas arity", "mm m\nthread t { for v in vmas(m, 0) { } }\n",
+		"test.mms:2:21: vmas takes mm, or mm, start and end (for_each_vma / for_each_vma_range), got 2 arguments"},
+	{"vmas argument types", "mm m\nthread t { for v in vmas(1, m, 2) { } }\n",
+		"test.mms:2:26: vmas: argument mm must be mm, got int\ntest.mms:2:29: vmas: argument start must be int, got mm"},
+	{"vmas loop variable is a vma", "mm m\nthread t { for v in vmas(m) { x = v + 1 } }\n",
+		"test.mms:2:37: invalid operation: vma + int"},
+	{"compound assignment to an undefined name", "thread t { y += 1 }\n",
+		"test.mms:1:12: undefined: y"},
+	{"break outside a loop", "thread t { if true { break } }\n",
+		"test.mms:1:22: break is not in a loop (for, while or repeat)"},
+	{"continue in a func called from a loop", "func f() { continue }\nthread t { while true { f() } }\n",
+		"test.mms:1:12: continue is not in a loop (for, while or repeat)"},
 	{"unknown operation", "mm m\nthread t { mmap_read_lokc(m) }\n",
 		"test.mms:2:12: unknown operation mmap_read_lokc (did you mean mmap_read_lock?)"},
 	{"unknown operation, func suggested", "func helper(x) { return x }\nthread t { helpr(1) }\n",

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/mmscript/mmscript/mmcore"
 	rt "github.com/mmscript/mmscript/runtime"
 )
 
@@ -69,6 +70,13 @@ func (m *Machine) exec(t *Thread) (ok, yield bool) {
 			} else {
 				t.stack = t.stack[:n]
 			}
+		case opVMAEnd:
+			n := len(t.stack) - 1
+			v, ok := t.stack[n].Obj.(*mmcore.VMA)
+			if !ok || t.stack[n].T != rt.TVMA {
+				v, _ = t.stack[fr.base+int(in.a)].Obj.(*mmcore.VMA)
+			}
+			t.stack[n] = rt.Int(int64(v.End()))
 		case opToBool:
 			n := len(t.stack) - 1
 			t.stack[n] = rt.Bool(t.stack[n].Truth())

@@ -312,6 +312,8 @@ func walkStmts(stmts []lang.Stmt, f func(lang.Stmt)) {
 			walkStmts(s.Body.Stmts, f)
 		case *lang.RepeatStmt:
 			walkStmts(s.Body.Stmts, f)
+		case *lang.WhileStmt:
+			walkStmts(s.Body.Stmts, f)
 		}
 	}
 }
@@ -328,9 +330,12 @@ func (c *compiler) infer(s *tscope, stmts []lang.Stmt) {
 			case *lang.VarDecl:
 				name, t = st.Name, declType(st.Type)
 			case *lang.AssignStmt:
-				name, t = st.Name, c.typeOf(s, st.Value)
+				name, t = st.Name, c.typeOf(s, assignValue(st))
 			case *lang.ForStmt:
 				name, t = st.Var, known(rt.TInt)
+				if st.X != nil {
+					name, t = st.Var, known(rt.TVMA)
+				}
 			default:
 				return
 			}
@@ -441,7 +446,12 @@ func (c *compiler) checkStmt(s *tscope, st lang.Stmt) {
 			c.errorf(st.Value.Position(), "cannot use %s value as %s", v, want)
 		}
 	case *lang.AssignStmt:
-		c.checkExpr(s, st.Value)
+		c.checkExpr(s, assignValue(st))
+	case *lang.WhileStmt:
+		c.checkExpr(s, st.Cond)
+		for _, x := range st.Body.Stmts {
+			c.checkStmt(s, x)
+		}
 	case *lang.ExprStmt:
 		c.checkExpr(s, st.X)
 	case *lang.IfStmt:
@@ -461,7 +471,21 @@ func (c *compiler) checkStmt(s *tscope, st lang.Stmt) {
 			st = st.Else.If
 		}
 	case *lang.ForStmt:
+		if call, ok := st.X.(*lang.CallExpr); ok {
+			for i, a := range call.Args {
+				want := known(rt.TInt)
+				if i == 0 {
+					want = known(rt.TMM)
+				}
+				if t := c.checkExpr(s, a.Value); t.known() && t != want {
+					c.errorf(a.Value.Position(), "vmas: argument %s must be %s, got %s", []string{"mm", "start", "end"}[min(i, 2)], want, t)
+				}
+			}
+		}
 		for _, x := range []lang.Expr{st.Lo, st.Hi} {
+			if x == nil {
+				continue
+			}
 			if t := c.checkExpr(s, x); t.known() && t != known(rt.TInt) {
 				c.errorf(x.Position(), "for range bound must be int, got %s", t)
 			}

@@ -104,10 +104,12 @@ type VarDecl struct {
 }
 
 // AssignStmt is `NAME = EXPR`; it declares NAME in the current scope when it
-// is new.
+// is new. `NAME OP= EXPR` (+=, -=, *=, /=, %=, &=, |=, ^=, <<=, >>=) is
+// NAME = NAME OP (EXPR), with Op the binary operator; NAME must exist.
 type AssignStmt struct {
 	Pos   Pos
 	Name  string
+	Op    string // "" for plain "="
 	Value Expr
 }
 
@@ -133,13 +135,30 @@ type ElseIf struct {
 }
 
 // ForStmt is `for NAME in LO..HI { ... }`: HI-LO iterations, NAME from LO up
-// to HI-1. The bounds are evaluated once, so every loop is bounded.
+// to HI-1, the bounds evaluated once; or `for NAME in X { ... }` with Lo
+// and Hi nil: NAME takes each value the iterator X gives, e.g. each VMA
+// of vmas(mm, start, end) (the kernel's for_each_vma_range()).
 type ForStmt struct {
 	Pos  Pos
 	Var  string
 	Lo   Expr
 	Hi   Expr
+	X    Expr
 	Body *Block
+}
+
+// WhileStmt is `while COND { ... }`: the kernel's while loops, and its
+// `goto retry` loops written as loops. Only the step limit bounds it.
+type WhileStmt struct {
+	Pos  Pos
+	Cond Expr
+	Body *Block
+}
+
+// BranchStmt is `break` or `continue`, in a for, repeat or while loop.
+type BranchStmt struct {
+	Pos Pos
+	Tok string // "break" or "continue"
 }
 
 // RepeatStmt is `repeat N { ... }`.
@@ -252,6 +271,8 @@ func (*ExprStmt) item()   {}
 func (*IfStmt) item()     {}
 func (*ForStmt) item()    {}
 func (*RepeatStmt) item() {}
+func (*WhileStmt) item()  {}
+func (*BranchStmt) item() {}
 func (*AssertStmt) item() {}
 func (*ReturnStmt) item() {}
 
@@ -261,6 +282,8 @@ func (*ExprStmt) stmt()   {}
 func (*IfStmt) stmt()     {}
 func (*ForStmt) stmt()    {}
 func (*RepeatStmt) stmt() {}
+func (*WhileStmt) stmt()  {}
+func (*BranchStmt) stmt() {}
 func (*AssertStmt) stmt() {}
 func (*ReturnStmt) stmt() {}
 
@@ -270,6 +293,8 @@ func (s *ExprStmt) Position() Pos   { return s.Pos }
 func (s *IfStmt) Position() Pos     { return s.Pos }
 func (s *ForStmt) Position() Pos    { return s.Pos }
 func (s *RepeatStmt) Position() Pos { return s.Pos }
+func (s *WhileStmt) Position() Pos  { return s.Pos }
+func (s *BranchStmt) Position() Pos { return s.Pos }
 func (s *AssertStmt) Position() Pos { return s.Pos }
 func (s *ReturnStmt) Position() Pos { return s.Pos }
 
@@ -306,6 +331,8 @@ var (
 	_ Stmt = (*IfStmt)(nil)
 	_ Stmt = (*ForStmt)(nil)
 	_ Stmt = (*RepeatStmt)(nil)
+	_ Stmt = (*WhileStmt)(nil)
+	_ Stmt = (*BranchStmt)(nil)
 	_ Stmt = (*AssertStmt)(nil)
 	_ Stmt = (*ReturnStmt)(nil)
 	_ Expr = (*Ident)(nil)

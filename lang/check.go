@@ -22,19 +22,19 @@ func check(f *File) error {
 				errs.Add(it.Pos, "thread name main is reserved for the set-up code")
 			}
 			dup(threads, "thread", it.Name, it.Pos)
-			checkBlock(&errs, it.Body, false)
+			checkBlock(&errs, it.Body, ctx{})
 		case *OpsDecl:
 			dup(ops, "ops", it.Name, it.Pos)
 			handlers := map[string]Pos{}
 			for _, h := range it.Handlers {
 				dup(handlers, "handler", h.Name, h.Pos)
 				checkParams(&errs, h)
-				checkBlock(&errs, h.Body, true)
+				checkBlock(&errs, h.Body, ctx{inFunc: true})
 			}
 		case *FuncDecl:
 			dup(funcs, "func", it.Def.Name, it.Pos)
 			checkParams(&errs, it.Def)
-			checkBlock(&errs, it.Def.Body, true)
+			checkBlock(&errs, it.Def.Body, ctx{inFunc: true})
 		case *ExpectDecl:
 			switch it.Kind {
 			case "violation", "fatal", "error":
@@ -47,7 +47,7 @@ func check(f *File) error {
 				}
 			}
 		case Stmt:
-			checkStmt(&errs, it, false)
+			checkStmt(&errs, it, ctx{})
 		}
 	}
 	errs.Sort()
@@ -63,35 +63,45 @@ func checkParams(errs *ErrorList, d *FuncDef) {
 	}
 }
 
-func checkBlock(errs *ErrorList, b *Block, inFunc bool) {
+// ctx is where a statement stands: in a handler or func (return is
+// allowed), in a loop (break and continue are).
+type ctx struct{ inFunc, inLoop bool }
+
+func checkBlock(errs *ErrorList, b *Block, c ctx) {
 	for _, s := range b.Stmts {
-		checkStmt(errs, s, inFunc)
+		checkStmt(errs, s, c)
 	}
 }
 
-func checkStmt(errs *ErrorList, s Stmt, inFunc bool) {
+func checkStmt(errs *ErrorList, s Stmt, c ctx) {
 	switch s := s.(type) {
 	case *ExprStmt:
 		if _, ok := s.X.(*CallExpr); !ok {
 			errs.Add(s.Pos, "expression is not a statement: only a call can stand alone")
 		}
 	case *ReturnStmt:
-		if !inFunc {
+		if !c.inFunc {
 			errs.Add(s.Pos, "return outside a handler or func")
 		}
+	case *BranchStmt:
+		if !c.inLoop {
+			errs.Add(s.Pos, "%s is not in a loop (for, while or repeat)", s.Tok)
+		}
 	case *IfStmt:
-		checkBlock(errs, s.Then, inFunc)
+		checkBlock(errs, s.Then, c)
 		for e := s.Else; e != nil; {
 			if e.Block != nil {
-				checkBlock(errs, e.Block, inFunc)
+				checkBlock(errs, e.Block, c)
 				break
 			}
-			checkBlock(errs, e.If.Then, inFunc)
+			checkBlock(errs, e.If.Then, c)
 			e = e.If.Else
 		}
 	case *ForStmt:
-		checkBlock(errs, s.Body, inFunc)
+		checkBlock(errs, s.Body, ctx{c.inFunc, true})
+	case *WhileStmt:
+		checkBlock(errs, s.Body, ctx{c.inFunc, true})
 	case *RepeatStmt:
-		checkBlock(errs, s.Body, inFunc)
+		checkBlock(errs, s.Body, ctx{c.inFunc, true})
 	}
 }

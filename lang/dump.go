@@ -109,6 +109,9 @@ func dump(b *strings.Builder, n any) {
 	case *AssignStmt:
 		b.WriteString("(AssignStmt")
 		field("Name", n.Name)
+		if n.Op != "" {
+			field("Op", n.Op+"=")
+		}
 		field("Value", n.Value)
 		b.WriteString(")")
 	case *ExprStmt:
@@ -130,9 +133,22 @@ func dump(b *strings.Builder, n any) {
 	case *ForStmt:
 		b.WriteString("(ForStmt")
 		field("Var", n.Var)
-		field("Lo", n.Lo)
-		field("Hi", n.Hi)
+		if n.X != nil {
+			field("X", n.X)
+		} else {
+			field("Lo", n.Lo)
+			field("Hi", n.Hi)
+		}
 		field("Body", n.Body)
+		b.WriteString(")")
+	case *WhileStmt:
+		b.WriteString("(WhileStmt")
+		field("Cond", n.Cond)
+		field("Body", n.Body)
+		b.WriteString(")")
+	case *BranchStmt:
+		b.WriteString("(BranchStmt")
+		field("Tok", n.Tok)
 		b.WriteString(")")
 	case *RepeatStmt:
 		b.WriteString("(RepeatStmt")

@@ -190,7 +190,7 @@ func (p *printer) inline(b *Block) bool {
 		return true
 	case 1:
 		switch b.Stmts[0].(type) {
-		case *IfStmt, *ForStmt, *RepeatStmt:
+		case *IfStmt, *ForStmt, *WhileStmt, *RepeatStmt:
 			return false
 		}
 		return b.Pos.Line == b.Close.Pos.Line
@@ -224,7 +224,13 @@ func (p *printer) stmt(s Stmt, indent int) {
 			head = "} else if " + expr(s.Cond)
 		}
 	case *ForStmt:
+		if s.X != nil {
+			p.block("for "+s.Var+" in "+expr(s.X), start.Line, s.Body, indent)
+			return
+		}
 		p.block("for "+s.Var+" in "+expr(s.Lo)+".."+expr(s.Hi), start.Line, s.Body, indent)
+	case *WhileStmt:
+		p.block("while "+expr(s.Cond), start.Line, s.Body, indent)
 	case *RepeatStmt:
 		p.block("repeat "+expr(s.Count), start.Line, s.Body, indent)
 	default:
@@ -241,7 +247,7 @@ func (p *printer) simple(s Stmt) string {
 		}
 		return s.Type + " " + s.Name + " = " + expr(s.Value)
 	case *AssignStmt:
-		return s.Name + " = " + expr(s.Value)
+		return s.Name + " " + s.Op + "= " + expr(s.Value)
 	case *ExprStmt:
 		return expr(s.X)
 	case *AssertStmt:
@@ -254,6 +260,8 @@ func (p *printer) simple(s Stmt) string {
 			return "return"
 		}
 		return "return " + expr(s.Value)
+	case *BranchStmt:
+		return s.Tok
 	}
 	panic("lang: simple called on a compound statement")
 }

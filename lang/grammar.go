@@ -66,14 +66,16 @@ Item = ThreadDecl | OpsDecl | FuncDecl | ExpectDecl | Stmt .
 
 // handWritten is the EBNF of the productions parsed by hand.
 const handWritten = `Block = "{" (Stmt | ";")* "}" .
-Stmt = IfStmt | ForStmt | RepeatStmt | AssertStmt | ReturnStmt | VarDecl | AssignStmt | ExprStmt .
+Stmt = IfStmt | ForStmt | WhileStmt | RepeatStmt | BranchStmt | AssertStmt | ReturnStmt | VarDecl | AssignStmt | ExprStmt .
 IfStmt = "if" Expr Block ("else" (IfStmt | Block))? .
-ForStmt = "for" <ident> "in" Expr ".." Expr Block .
+ForStmt = "for" <ident> "in" Expr (".." Expr)? Block .
+WhileStmt = "while" Expr Block .
 RepeatStmt = "repeat" Expr Block .
+BranchStmt = "break" | "continue" .
 AssertStmt = "assert" Expr ("," <string>)? .
 ReturnStmt = "return" Expr? .
 VarDecl = <ident> <ident> ("=" Expr)? .
-AssignStmt = <ident> "=" Expr .
+AssignStmt = <ident> ("=" | "+=" | "-=" | "*=" | "/=" | "%=" | "&=" | "|=" | "^=" | "<<=" | ">>=") Expr .
 ExprStmt = Expr .
 ExpectDecl = "expect" ("ok" | "deadlock" | "violation" | "fatal" | "error" | "single_run") <string>? ("at" <int>)? ("always" | "sometimes" | "never")? .
 Expr = Unary (BinOp Unary)* .

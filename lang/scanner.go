@@ -33,6 +33,7 @@ const (
 var keywords = []string{
 	"thread", "func", "if", "else", "for", "repeat", "return",
 	"expect", "assert", "true", "false", "nil", "and", "or", "not",
+	"while", "break", "continue",
 }
 
 // isKeyword reports whether s is in keywords (TestKeywords checks that
@@ -40,7 +41,8 @@ var keywords = []string{
 func isKeyword(s string) bool {
 	switch s {
 	case "thread", "func", "if", "else", "for", "repeat", "return",
-		"expect", "assert", "true", "false", "nil", "and", "or", "not":
+		"expect", "assert", "true", "false", "nil", "and", "or", "not",
+		"while", "break", "continue":
 		return true
 	}
 	return false
@@ -54,6 +56,7 @@ func Keywords() []string { return append([]string(nil), keywords...) }
 func Puncts() []string { return append([]string(nil), puncts...) }
 
 var puncts = []string{
+	"<<=", ">>=", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=",
 	"==", "!=", "<=", ">=", "&&", "||", "<<", ">>", "..",
 	"-", "+", "*", "/", "%", "<", ">", "!", "=", "(", ")", "{", "}", ",", ".", ";", "|", "&", "^",
 }
@@ -241,13 +244,28 @@ func (s *scanner) next() (lexer.Token, error) {
 	}
 	if s.off+1 < len(src) {
 		switch c2 := src[s.off+1]; c {
-		case '=', '!', '<', '>':
-			if c2 == '=' || c == '<' && c2 == '<' || c == '>' && c2 == '>' {
+		case '=', '!':
+			if c2 == '=' {
 				return tok(tokPunct, 2), nil
 			}
-		case '&', '|', '.':
+		case '<', '>':
+			if c2 == c && s.off+2 < len(src) && src[s.off+2] == '=' {
+				return tok(tokPunct, 3), nil // <<= >>=
+			}
+			if c2 == '=' || c2 == c {
+				return tok(tokPunct, 2), nil
+			}
+		case '&', '|':
+			if c2 == c || c2 == '=' {
+				return tok(tokPunct, 2), nil
+			}
+		case '.':
 			if c2 == c {
 				return tok(tokPunct, 2), nil
+			}
+		case '+', '-', '*', '/', '%', '^':
+			if c2 == '=' {
+				return tok(tokPunct, 2), nil // compound assignment
 			}
 		}
 	}

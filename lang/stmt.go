@@ -34,6 +34,20 @@ func (g *grammar) parseStmt(lex *lexer.PeekingLexer, depth int) (Stmt, error) {
 				return nil, err
 			}
 			return &RepeatStmt{Pos: pos, Count: n, Body: body}, nil
+		case "while":
+			lex.Next()
+			cond, err := g.needExpr(lex)
+			if err != nil {
+				return nil, err
+			}
+			body, err := g.parseBlock(lex, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			return &WhileStmt{Pos: pos, Cond: cond, Body: body}, nil
+		case "break", "continue":
+			lex.Next()
+			return &BranchStmt{Pos: pos, Tok: t.Value}, nil
 		case "assert":
 			lex.Next()
 			cond, err := g.needExpr(lex)
@@ -83,6 +97,14 @@ func (g *grammar) parseStmt(lex *lexer.PeekingLexer, depth int) (Stmt, error) {
 				return nil, err
 			}
 			return &AssignStmt{Pos: pos, Name: t.Value, Value: v}, nil
+		case next.Type == tokPunct && isAssignOp(next.Value):
+			lex.Next()
+			v, err := g.needExpr(lex)
+			if err != nil {
+				return nil, err
+			}
+			op := next.Value[:len(next.Value)-1]
+			return &AssignStmt{Pos: pos, Name: t.Value, Op: op, Value: v}, nil
 		}
 		lex.LoadCheckpoint(cp)
 	}
@@ -91,6 +113,15 @@ func (g *grammar) parseStmt(lex *lexer.PeekingLexer, depth int) (Stmt, error) {
 		return nil, err
 	}
 	return &ExprStmt{Pos: pos, X: x}, nil
+}
+
+// isAssignOp reports whether p is a compound assignment operator (+=).
+func isAssignOp(p string) bool {
+	switch p {
+	case "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "<<=", ">>=":
+		return true
+	}
+	return false
 }
 
 // needExpr parses an expression that must be there.
@@ -163,19 +194,25 @@ func (g *grammar) parseFor(lex *lexer.PeekingLexer, depth int) (Stmt, error) {
 	if err != nil {
 		return nil, err
 	}
-	if dots := lex.Peek(); dots.Type != tokPunct || dots.Value != ".." {
-		return nil, unexpected(dots, `".."`)
-	}
-	lex.Next()
-	hi, err := g.needExpr(lex)
-	if err != nil {
-		return nil, err
+	s := &ForStmt{Pos: Pos(t.Pos), Var: v.Value}
+	if dots := lex.Peek(); dots.Type == tokPunct && dots.Value == ".." {
+		lex.Next()
+		hi, err := g.needExpr(lex)
+		if err != nil {
+			return nil, err
+		}
+		s.Lo, s.Hi = lo, hi
+	} else if open := lex.Peek(); open.Type == tokPunct && open.Value == "{" {
+		s.X = lo // for NAME in ITERATOR
+	} else {
+		return nil, unexpected(open, `".." or "{"`)
 	}
 	body, err := g.parseBlock(lex, depth+1)
 	if err != nil {
 		return nil, err
 	}
-	return &ForStmt{Pos: Pos(t.Pos), Var: v.Value, Lo: lo, Hi: hi, Body: body}, nil
+	s.Body = body
+	return s, nil
 }
 
 // parseReturn parses a return statement. It takes a value only when the

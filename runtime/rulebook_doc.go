@@ -162,8 +162,15 @@ func indexScript(idx map[string][]ExampleRef, file string, f *lang.File) {
 				s = s.Else.If
 			}
 		case *lang.ForStmt:
-			expr(s.Lo, handler)
-			expr(s.Hi, handler)
+			if s.X != nil {
+				expr(s.X, handler)
+			} else {
+				expr(s.Lo, handler)
+				expr(s.Hi, handler)
+			}
+			block(s.Body, handler)
+		case *lang.WhileStmt:
+			expr(s.Cond, handler)
 			block(s.Body, handler)
 		case *lang.RepeatStmt:
 			expr(s.Count, handler)

@@ -10,8 +10,8 @@ endif
 syntax case match
 syntax iskeyword @,48-57,_
 
-syntax keyword mmscriptKeyword assert else expect for func if repeat return
-syntax keyword mmscriptKeyword thread
+syntax keyword mmscriptKeyword assert break continue else expect for func if
+syntax keyword mmscriptKeyword repeat return thread while
 syntax keyword mmscriptOperator and not or
 syntax keyword mmscriptConstant false nil true
 syntax keyword mmscriptContext always at deadlock error fatal in never ok

@@ -1,0 +1,36 @@
+package runtime
+
+// The language's loops, as topics of `mmscript explain`, under the names
+// a kernel developer looks for: the kernel's iterator macros and the
+// keywords.
+func init() {
+	for _, n := range []string{"loops", "vmas", "for_each_vma", "for_each_vma_range", "while", "break", "continue"} {
+		topics[n] = loopsTopic
+	}
+}
+
+func loopsTopic() string {
+	return `Loops in mmscript, for transcribing mm/*.c:
+
+  for vma in vmas(mm, start, end) { }   for_each_vma_range(vmi, vma, end) after VMA_ITERATOR(vmi, mm, start)
+  for vma in vmas(mm) { }               for_each_vma(vmi, vma)
+  while COND { }                        while (COND) { }; a "goto retry" is a while with continue
+  for i in LO..HI { }                   for (i = LO; i < HI; i++), the bounds evaluated once
+  repeat N { }                          N times
+  break, continue                       in any of these loops
+  x += e, -=, *=, /=, %=, &=, |=, ^=, <<=, >>=
+
+vmas() walks as the kernel's VMA iterator does: each iteration looks the
+next VMA up when the loop reaches it (vma_find(): the first VMA that ends
+above the iterator's position and starts below end), as one find_vma
+step with its rule (find_vma/needs-mmap-lock: hold the mmap lock), and
+other threads run between the steps. The body may split, merge or unmap:
+the walk goes on after the VMA the loop variable holds when the next
+iteration starts, so assign the VMA a split or merge left to it (vma =
+..., as mprotect_fixup() updates the iterator). After the loop vma is nil
+(NULL), unless break left it.
+
+Every loop is bounded by the step limit (-max-steps): a loop that does
+not end is reported at its file:line:col, never a hang.
+`
+}
