@@ -38,6 +38,14 @@ type scriptRun struct {
 	file string
 	prog *interp.Program
 	res  *interp.Result
+	// mismatches are the script's unmet expectations as `mmscript test`
+	// checks them: in the default run, or, when that run does not meet
+	// them and the script does not say single_run, over its explored
+	// interleavings (a race that needs one).
+	mismatches []interp.Mismatch
+	// diags are the findings that checked them: the run's, or every
+	// explored execution's.
+	diags []*rt.Diagnostic
 }
 
 func runScript(t *testing.T, file string) scriptRun {
@@ -46,7 +54,16 @@ func runScript(t *testing.T, file string) scriptRun {
 	if err != nil {
 		t.Fatalf("%v", err)
 	}
-	return scriptRun{file, p, interp.Run(p, interp.Options{})}
+	res := interp.Run(p, interp.Options{})
+	r := scriptRun{file: file, prog: p, res: res, mismatches: interp.CheckExpectations(p, res), diags: res.Diagnostics}
+	if len(r.mismatches) > 0 && !p.SingleRun() {
+		ex := interp.Explore(p, interp.ExploreOptions{})
+		r.mismatches, r.diags = interp.CheckExploration(p, ex), nil
+		for _, f := range ex.Findings {
+			r.diags = append(r.diags, f.Diag)
+		}
+	}
+	return r
 }
 
 func TestScriptExpectations(t *testing.T) {
@@ -54,7 +71,7 @@ func TestScriptExpectations(t *testing.T) {
 		t.Run(filepath.Base(filepath.Dir(file))+"/"+filepath.Base(file), func(t *testing.T) {
 			t.Parallel()
 			r := runScript(t, file)
-			for _, m := range interp.CheckExpectations(r.prog, r.res) {
+			for _, m := range r.mismatches {
 				t.Errorf("%s", m)
 			}
 		})
@@ -110,8 +127,8 @@ func TestEveryRuleIsTriggered(t *testing.T) {
 			if rules[id].Kernel == rt.BUG && e.Kind != "fatal" {
 				continue // a BUG must be expected as fatal: the task dies
 			}
-			for _, d := range r.res.Diagnostics {
-				if d.Kind == rt.Violation && d.Rule == id && d.Pos.Line == e.AtLine &&
+			for _, d := range r.diags {
+				if d.Kind == rt.Violation && d.Rule == id && d.ScriptLine() == e.AtLine &&
 					strings.Contains(d.Rule+": "+d.Msg, e.Text) && (e.Kind != "fatal" || d.Fatal) {
 					covered[id] = append(covered[id], e.Pos.String())
 					break

@@ -112,6 +112,10 @@ type Diagnostic struct {
 	Thread   string    `json:"thread,omitempty"`
 	Related  []Related `json:"related,omitempty"`
 	Schedule string    `json:"schedule,omitempty"` // the schedule that reached a deadlock
+	// Caller is, for a finding inside the kernel library (Pos in
+	// kernel/*.mms), the script line that called into the library: the
+	// line a user's `expect ... at LINE` names.
+	Caller lang.Pos `json:"caller,omitempty"`
 
 	// Path is the call path through handlers to the failing call, outermost
 	// first: the script's operation, the kernel function that called a
@@ -305,4 +309,13 @@ func WriteJSON(w io.Writer, ds []*Diagnostic) error {
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
 	return enc.Encode(ds)
+}
+
+// ScriptLine is the script line a finding belongs to: its own, or for a
+// finding inside the kernel library the line that called into it.
+func (d *Diagnostic) ScriptLine() int {
+	if d.Caller.IsValid() {
+		return d.Caller.Line
+	}
+	return d.Pos.Line
 }

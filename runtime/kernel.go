@@ -30,8 +30,9 @@ type Kernel struct {
 }
 
 type diagKey struct {
-	pos  lang.Pos
-	rule string
+	pos    lang.Pos
+	caller lang.Pos // a finding inside the kernel library: once per script call site
+	rule   string
 }
 
 // NewKernel makes an empty machine.
@@ -83,7 +84,7 @@ func (k *Kernel) Diagnostics() []*Diagnostic { return k.diags }
 // names no locks gets the thread's held locks and handler path, for the
 // report.
 func (k *Kernel) Report(d *Diagnostic) {
-	key := diagKey{d.Pos, d.Rule + "\x00" + d.Msg}
+	key := diagKey{d.Pos, d.Caller, d.Rule + "\x00" + d.Msg}
 	if k.seen[key] {
 		return
 	}
@@ -116,12 +117,13 @@ func (k *Kernel) violate(t *Task, r *Rule, msg string, related ...Related) *Diag
 		d.Msg += " (in " + t.Stack[len(t.Stack)-1] + ")"
 	}
 	d.Related = append(d.Related, t.pathCalls(t.Pos)...)
+	d.Caller = t.scriptCaller(t.Pos)
 	d.Related = append(d.Related, k.configNote(r, r.Kernel, t.Pos)...)
 	if r.Kernel == BUG {
 		d.Fatal = true
 		t.dead = true
 	}
-	if k.seen[diagKey{d.Pos, d.Rule + "\x00" + d.Msg}] {
+	if k.seen[diagKey{d.Pos, d.Caller, d.Rule + "\x00" + d.Msg}] {
 		return nil
 	}
 	d.Held, d.Path = k.heldLocks(t), t.callPath(true)

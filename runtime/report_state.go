@@ -51,6 +51,21 @@ func (t *Task) pathCalls(at lang.Pos) []Related {
 	return rel
 }
 
+// scriptCaller returns, for a position inside the kernel library, the
+// innermost script position (a thread's or a handler's line) that called
+// into the library; the zero Pos otherwise.
+func (t *Task) scriptCaller(at lang.Pos) lang.Pos {
+	if !strings.HasPrefix(at.Filename, "kernel/") {
+		return lang.Pos{}
+	}
+	for i := len(t.calls) - 1; i >= 0; i-- {
+		if f := t.calls[i]; f.path != "" && !strings.HasPrefix(f.pos.Filename, "kernel/") {
+			return f.pos
+		}
+	}
+	return lang.Pos{}
+}
+
 // handlerCaller names, per handler slot, the kernel function through which
 // an operation reaches the handler, for call paths: a user access reaches
 // ->fault through handle_mm_fault() (mm/memory.c), mmap() reaches
