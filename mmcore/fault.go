@@ -94,12 +94,40 @@ func (m *MM) checkFaultVMA(op string, v *VMA, addr Addr) error {
 // VM_EXEC, as x86's access_error decides), SIGBUS (file page beyond EOF,
 // PFN/IO mapping without ops), EFAULT (the VMA is detached), ENOMEM.
 func (m *MM) HandleFault(v *VMA, addr Addr, write bool) (FaultResult, error) {
+	return m.handleFault(v, addr, write, false)
+}
+
+// HandleFaultForce is the write fault of a FOLL_FORCE get_user_pages
+// (ptrace, /proc/pid/mem) on a private mapping without VM_WRITE but with
+// VM_MAYWRITE (mm/gup.c: check_vma_flags() lets it through for a COW
+// mapping; mm/memory.c: sanitize_fault_flags() wants VM_MAYWRITE): the COW
+// is broken as for any write, but maybe_mkwrite() leaves the new PTE
+// read-only (dirty, mapping an exclusive anonymous page). A VMA with
+// VM_WRITE takes the plain write fault.
+func (m *MM) HandleFaultForce(v *VMA, addr Addr) (FaultResult, error) {
+	if v == nil || v.Flags&VM_WRITE != 0 || !isCOWMapping(v.Flags) {
+		return m.handleFault(v, addr, true, false)
+	}
+	r, err := m.handleFault(v, addr, true, true)
+	if err != nil {
+		return r, err
+	}
+	if w := m.Walk(addr &^ (PageSize - 1)); w.Present() && w.Depth == LevelPTE {
+		t := w.Tables[LevelPTE]
+		ne := (w.Entry &^ PTEWrite) | PTEDirty
+		t.ptes[t.Index(addr)] = ne
+		r.PTE = ne
+	}
+	return r, nil
+}
+
+func (m *MM) handleFault(v *VMA, addr Addr, write, force bool) (FaultResult, error) {
 	const op = "handle_mm_fault"
 	if err := m.checkFaultVMA(op, v, addr); err != nil {
 		return FaultResult{}, err
 	}
 	addr &= PageMask
-	if write && v.Flags&VM_WRITE == 0 {
+	if write && v.Flags&VM_WRITE == 0 && !force {
 		return FaultResult{}, errf(op, SIGSEGV, "write to a VMA without VM_WRITE")
 	}
 	if v.Flags&VM_ACCESS_FLAGS == 0 {

@@ -89,6 +89,9 @@ type Related struct {
 // script's line that called into the library, so that a script's
 // `expect ... at LINE` names its own call.
 func (d *Diagnostic) ScriptLine() int {
+	if d.Caller.IsValid() {
+		return d.Caller.Line // the innermost script line (a handler's, inside a path)
+	}
 	if !strings.HasPrefix(d.Pos.Filename, "kernel/") {
 		return d.Pos.Line
 	}
@@ -309,13 +312,4 @@ func WriteJSON(w io.Writer, ds []*Diagnostic) error {
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
 	return enc.Encode(ds)
-}
-
-// ScriptLine is the script line a finding belongs to: its own, or for a
-// finding inside the kernel library the line that called into it.
-func (d *Diagnostic) ScriptLine() int {
-	if d.Caller.IsValid() {
-		return d.Caller.Line
-	}
-	return d.Pos.Line
 }

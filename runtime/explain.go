@@ -52,10 +52,6 @@ var aliases = map[string]alias{
 	"tlb_gather_mmu_fullmm":             {"tlb_gather_mmu", "tlb_gather_mmu_fullmm() is the exit/execve variant for an mm without users"},
 	"pte_entry":                         {"walk_page_range", "mm_walk_ops.pte_entry is called by the page-table walkers with the PTE lock held (pte_offset_map_lock): it must not sleep; in scripts it is an ops block's pte_entry(addr, pfn)"},
 	"pmd_entry":                         {"walk_page_range", "mm_walk_ops.pmd_entry runs without the PTE lock; it takes pmd_trans_huge_lock() or pte_offset_map_lock() itself"},
-	"copy_to_user":                      {"user-access", "copy_to_user() may fault on the user address, and the fault takes the mmap lock or a VMA lock"},
-	"copy_from_user":                    {"user-access", "copy_from_user() may fault on the user address, and the fault takes the mmap lock or a VMA lock"},
-	"get_user":                          {"user-access", "get_user() may fault on the user address"},
-	"put_user":                          {"user-access", "put_user() may fault on the user address"},
 }
 
 // handlerNames are the short names of the handlers, as an ops block and
@@ -115,6 +111,24 @@ var fieldDocs = map[string]string{
 // constDocs describe the constants scripts may use.
 var constDocs = map[string]string{
 	"VM_FAULT_OOM":       "the fault ran out of memory; the caller invokes the OOM killer",
+	"VM_FAULT_ERROR":     "VM_FAULT_OOM | VM_FAULT_SIGBUS | VM_FAULT_SIGSEGV (and the HWPOISON bits): the fault failed; faultin_page() turns it into an errno (vm_fault_to_errno)",
+	"ENOENT":             "no such entry (-ENOENT)",
+	"FOLL_WRITE":         "GUP: the pages will be written (a write fault breaks COW first)",
+	"FOLL_GET":           "GUP: take a reference on each page (put_page to release)",
+	"FOLL_DUMP":          "GUP: for a core dump: give up on holes rather than fault them in",
+	"FOLL_FORCE":         "GUP: ignore VM_READ/VM_WRITE (ptrace, /proc/pid/mem): a write COWs a private mapping without VM_WRITE",
+	"FOLL_NOWAIT":        "GUP: start the I/O but do not wait for it (FAULT_FLAG_RETRY_NOWAIT)",
+	"FOLL_NOFAULT":       "GUP: never fault, only follow what is mapped",
+	"FOLL_HWPOISON":      "GUP: return -EHWPOISON for a poisoned page",
+	"FOLL_ANON":          "GUP: only anonymous VMAs",
+	"FOLL_LONGTERM":      "GUP: a long-term pin (migrates the pages out of movable zones first)",
+	"FOLL_TOUCH":         "GUP (internal): mark the page accessed (and dirty with FOLL_WRITE)",
+	"FOLL_TRIED":         "GUP (internal): the retry after VM_FAULT_RETRY (FAULT_FLAG_TRIED)",
+	"FOLL_REMOTE":        "GUP (internal): the mm is not current's (get_user_pages_remote)",
+	"FOLL_PIN":           "GUP (internal): pin the pages (pin_user_pages*; unpin_user_page to release)",
+	"FOLL_FAST_ONLY":     "GUP (internal): GUP-fast without the fallback to the mmap lock",
+	"FOLL_UNLOCKABLE":    "GUP (internal): the caller passed *locked, so a fault may drop the mmap lock (FAULT_FLAG_ALLOW_RETRY | FAULT_FLAG_KILLABLE)",
+	"FOLL_COW":           "GUP, kernels 2016-2022 only (19be0eaffa3a, removed by 5535be309971): the COW was broken, so follow a dirty read-only PTE for writing",
 	"VM_FAULT_SIGBUS":    "the fault cannot be satisfied: SIGBUS to a user access, -EFAULT to GUP",
 	"VM_FAULT_SIGSEGV":   "the access is not allowed: SIGSEGV",
 	"VM_FAULT_NOPAGE":    "the handler installed the entry itself (vmf_insert_*); the core maps nothing",

@@ -43,7 +43,7 @@ func TestExplainText(t *testing.T) {
 		{"locks", []string{"mmap read lock", "mmap write lock", "VMA read lock", "VMA write lock", "rmap lock", "PTL", "RCU", "install"}},
 		{"fault-handler", []string{"vm_ops->fault", "vm_ops->map_pages", "fault/dropped-lock", "release_fault_lock"}},
 		{"user-access", []string{"copy_to_user()", "might_lock_read", "uaccess/might-fault-under-mmap-lock"}},
-		{"copy_from_user", []string{"may fault", "user-access: "}},
+		{"copy_from_user", []string{"might_fault()", "kernel/uaccess.mms", "uaccess/might-fault-under-mmap-lock"}},
 		{"pte_entry", []string{"PTE lock", "walk_page_range (rule book"}},
 	} {
 		got, err := ExplainText(c.name)

@@ -206,7 +206,7 @@ func (c *Call) fault(v *mmcore.VMA, addr mmcore.Addr, fl faultFlags, k func(code
 		// A private write to a present page: wp_page_copy (or reuse),
 		// which starts with vmf_anon_prepare.
 		return anonPrepare(func() Result {
-			return underPTL(func() error { _, err := m.Core.HandleFault(v, addr, true); return err })
+			return underPTL(func() error { _, err := coreFault(m, v, addr, true); return err })
 		})
 	}
 	if o == nil {
@@ -222,7 +222,7 @@ func (c *Call) fault(v *mmcore.VMA, addr mmcore.Addr, fl faultFlags, k func(code
 			return c.touchLocks(allocLocks(m, &w, alloc), func() Result {
 				l := ptl(m, w.PTETable())
 				return c.lock(l, Write, func() Result {
-					_, err := m.Core.HandleFault(v, addr, write)
+					_, err := coreFault(m, v, addr, write)
 					c.unlock(l, Write)
 					return k(faultCode(err))
 				})
@@ -481,6 +481,15 @@ func init() {
 // userAccess performs a user access by the task's CPU: through the TLB if
 // it has a translation, else through the arch fault path.
 func (c *Call) userAccess(m *MM, addr mmcore.Addr, write bool, k func(ok bool) Result) Result {
+	return c.userAccessMode(m, addr, write, true, k)
+}
+
+// userAccessMode is userAccess by user code (user) or by the kernel on
+// user memory (a uaccess routine). A kernel-mode fault never tries the
+// per-VMA lock (arch/x86/mm/fault.c: do_user_addr_fault() "if (!(flags &
+// FAULT_FLAG_USER)) goto lock_mmap"). Both give up on an access the VMA
+// does not allow (access_error()) before handle_mm_fault.
+func (c *Call) userAccessMode(m *MM, addr mmcore.Addr, write, user bool, k func(ok bool) Result) Result {
 	tr, hit := m.Core.TLB.Translate(c.T.CPU, addr)
 	if write {
 		tr, hit = m.Core.TLB.TranslateWrite(c.T.CPU, addr)
@@ -517,7 +526,7 @@ func (c *Call) userAccess(m *MM, addr mmcore.Addr, write bool, k func(ok bool) R
 	slow = func(tries int) Result {
 		return c.lock(m.MmapLock, Read, func() Result {
 			v := m.Core.FindVMA(addr)
-			if v == nil || !v.Contains(addr) {
+			if v == nil || !v.Contains(addr) || accessError(v, write) {
 				c.unlock(m.MmapLock, Read)
 				return k(false)
 			}
@@ -536,7 +545,11 @@ func (c *Call) userAccess(m *MM, addr mmcore.Addr, write bool, k func(ok bool) R
 			})
 		})
 	}
-	if v := m.Core.VMALookup(addr); v != nil && c.T.TryAcquire(c.K.vmaState(v).Lock, Read) {
+	if v := m.Core.VMALookup(addr); user && v != nil && c.T.TryAcquire(c.K.vmaState(v).Lock, Read) {
+		if accessError(v, write) {
+			c.unlock(c.K.vmaState(v).Lock, Read)
+			return k(false)
+		}
 		return c.fault(v, addr, faultFlags{write: write, vmaLock: true, allowRetry: true}, func(code int64) Result {
 			if code&VM_FAULT_COMPLETED != 0 {
 				return k(true)
@@ -549,6 +562,27 @@ func (c *Call) userAccess(m *MM, addr mmcore.Addr, write bool, k func(ok bool) R
 		})
 	}
 	return slow(0)
+}
+
+// accessError is x86's access_error() for a data access: a write needs
+// VM_WRITE, a read any of VM_READ, VM_WRITE, VM_EXEC. (handle_mm_fault
+// itself lets a write through a VM_MAYWRITE private mapping without
+// VM_WRITE: GUP's FOLL_FORCE.)
+func accessError(v *mmcore.VMA, write bool) bool {
+	if write {
+		return v.Flags&mmcore.VM_WRITE == 0
+	}
+	return v.Flags&(mmcore.VM_READ|mmcore.VM_WRITE|mmcore.VM_EXEC) == 0
+}
+
+// coreFault is the data side of a fault with the fault lock held: a write
+// to a private mapping without VM_WRITE is GUP's FOLL_FORCE write (the
+// arch fault path turned user writes away in access_error()).
+func coreFault(m *MM, v *mmcore.VMA, addr mmcore.Addr, write bool) (mmcore.FaultResult, error) {
+	if write && v.Flags&mmcore.VM_WRITE == 0 {
+		return m.Core.HandleFaultForce(v, addr)
+	}
+	return m.Core.HandleFault(v, addr, write)
 }
 
 // maxFaultRetries bounds how often a user access refaults after

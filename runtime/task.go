@@ -208,6 +208,15 @@ func (t *Task) checkAcquire(l *Lock, mode Mode) {
 	if l.Kind != Spin && t.Atomic() {
 		k.violate(t, ruleSleepInAtomic, fmt.Sprintf("%s (%s) may sleep, but %s", lockOpName(l, mode), l.Name, t.atomicWhy()), t.atomicRelated()...)
 	}
+	t.checkOrder(l, mode)
+}
+
+// checkOrder runs lockdep's checks of an acquisition of l in mode: the
+// mmap lock under a VMA read lock, recursion, the order against every
+// held lock; it records the new dependencies. might_lock_read() runs it
+// with nothing taken (mightFault).
+func (t *Task) checkOrder(l *Lock, mode Mode) {
+	k := t.k
 	if l.Class == ClassMmapLock {
 		if h := t.holdsClass(ClassVMALock); h != nil && h.Mode == Read {
 			k.violate(t, ruleMmapUnderVMARead,

@@ -1,0 +1,274 @@
+# GUP as mainline mm/gup.c runs it: __get_user_pages_locked() drives
+# __get_user_pages(), which follows each page (follow_page_mask) and
+# faults in what it cannot follow (faultin_page), under the mmap lock the
+# caller holds. The kernel's `int *locked` is the lock itself:
+# lockdep_is_held(mm.mmap_lock) says whether a fault dropped it.
+# `mmscript explain get_user_pages_remote`.
+
+# mm/gup.c: faultin_page(): 0 (follow the page again), -EFAULT or -ENOMEM,
+# or -EBUSY / -EAGAIN when the fault released the mmap lock (*locked = 0)
+func faultin_page(vma, address, flags) {
+  if flags & FOLL_NOFAULT != 0 {
+    return -EFAULT
+  }
+  fault_flags = "read"
+  if flags & FOLL_WRITE != 0 {
+    fault_flags = "write"  # FAULT_FLAG_WRITE
+  }
+  if flags & FOLL_UNLOCKABLE != 0 {
+    fault_flags = fault_flags | "allow_retry"  # FAULT_FLAG_ALLOW_RETRY | FAULT_FLAG_KILLABLE
+  }
+  if flags & FOLL_TRIED != 0 {
+    fault_flags = fault_flags | "tried"  # "FAULT_FLAG_ALLOW_RETRY and FAULT_FLAG_TRIED can co-exist"
+  }
+  ret = handle_mm_fault(vma, address, flags=fault_flags)
+  if ret & VM_FAULT_COMPLETED != 0 {
+    return -EAGAIN  # *locked = 0: the fault completed and released the lock
+  }
+  if ret & VM_FAULT_ERROR != 0 {
+    return vm_fault_to_errno(ret, flags)
+  }
+  if ret & VM_FAULT_RETRY != 0 {
+    return -EBUSY  # *locked = 0
+  }
+  return 0
+}
+
+# include/linux/mm.h: vm_fault_to_errno(), as mm/gup.c: faultin_page() uses it
+func vm_fault_to_errno(vm_fault, foll_flags) {
+  if vm_fault & VM_FAULT_OOM != 0 {
+    return -ENOMEM
+  }
+  if vm_fault & (VM_FAULT_SIGBUS | VM_FAULT_SIGSEGV) != 0 {
+    return -EFAULT
+  }
+  return 0
+}
+
+# mm/gup.c: __get_user_pages(), its retry: label for the page at start:
+# follow_page_mask(), and faultin_page() for a page it cannot follow. The
+# page, or -errno (-EBUSY, -EAGAIN: the fault dropped the mmap lock). The
+# kernel loops until the page can be followed; mmscript gives up after 8
+# rounds with -EFAULT.
+func __get_user_pages_page(vma, start, foll_flags) {
+  for round in 0..8 {
+    # if (fatal_signal_pending(current)) ...; cond_resched();
+    page = follow_page_mask(vma, start, foll_flags)
+    if page {
+      return page
+    }
+    ret = faultin_page(vma, start, foll_flags)
+    if ret != 0 {
+      return ret
+    }
+  }
+  return -EFAULT
+}
+
+# mm/gup.c: __get_user_pages(): the number of pages, or -errno when none.
+# Must be called with the mmap lock held; with FOLL_UNLOCKABLE a fault may
+# release it, and then it returns what it has.
+func __get_user_pages(mm, start, nr_pages, gup_flags) {
+  i = 0
+  vma = nil
+  for n in 0..nr_pages {  # do { ... } while (nr_pages)
+    if !vma || start >= vma.vm_end {  # first iteration or cross vma bound
+      vma = vma_lookup(mm, start)
+      if !vma {
+        return gup_ret(i, -EFAULT)
+      }
+      ret = check_vma_flags(vma, gup_flags)
+      if ret != 0 {
+        return gup_ret(i, ret)
+      }
+    }
+    page = __get_user_pages_page(vma, start, gup_flags)
+    if page == -EBUSY || page == -EAGAIN {
+      return i  # ret = 0; goto out: the fault released the mmap lock
+    }
+    if page == -EFAULT || page == -ENOMEM {
+      return gup_ret(i, page)
+    }
+    i = i + 1
+    start = start + PAGE_SIZE
+  }
+  return i
+}
+
+# mm/gup.c: __get_user_pages() out: "return i ? i : ret;"
+func gup_ret(i, ret) {
+  if i != 0 {
+    return i
+  }
+  return ret
+}
+
+# mm/gup.c: __get_user_pages_locked(). locked: the caller holds the mmap
+# lock (*locked == 1); otherwise GUP takes it and drops it. With
+# FOLL_UNLOCKABLE a fault may release the lock: GUP re-takes it and
+# retries that page with FOLL_TRIED; it returns with the lock released
+# then (*locked = 0).
+func __get_user_pages_locked(mm, start, nr_pages, flags, locked) {
+  must_unlock = false
+  if !locked {
+    mmap_read_lock_killable(mm)
+    must_unlock = true
+  } else {
+    mmap_assert_locked(mm)
+  }
+  pages_done = 0
+  stop = false
+  for round in 0..nr_pages + 1 {  # for (;;): every round ends a page or the loop
+    if !stop {
+      ret = __get_user_pages(mm, start, nr_pages, flags)
+      if flags & FOLL_UNLOCKABLE == 0 {
+        pages_done = ret  # VM_FAULT_RETRY couldn't trigger, bypass
+        stop = true
+      }
+      if !stop && ret > 0 {
+        nr_pages = nr_pages - ret
+        pages_done = pages_done + ret
+        stop = nr_pages == 0
+      }
+      if !stop && lockdep_is_held(mm.mmap_lock) {
+        if pages_done == 0 {
+          pages_done = ret  # VM_FAULT_RETRY didn't trigger
+        }
+        stop = true
+      }
+      if !stop {
+        start = start + ret * PAGE_SIZE  # seek to the faulting page
+        must_unlock = true               # the lock was dropped, so we must unlock later
+        ret = __get_user_pages_tried(mm, start, flags)
+        if ret != 1 {
+          if pages_done == 0 {
+            pages_done = ret
+          }
+          stop = true
+        } else {
+          nr_pages = nr_pages - 1
+          pages_done = pages_done + 1
+          stop = nr_pages == 0
+          start = start + PAGE_SIZE
+        }
+      }
+    }
+  }
+  if must_unlock && lockdep_is_held(mm.mmap_lock) {
+    mmap_read_unlock(mm)  # *locked = 0
+  }
+  return pages_done
+}
+
+# mm/gup.c: __get_user_pages_locked(), its retry: label: re-take the mmap
+# lock and fault the page that fired VM_FAULT_RETRY again with FOLL_TRIED,
+# "until we succeeded" (mmscript: 4 times, then -EAGAIN without the lock)
+func __get_user_pages_tried(mm, start, flags) {
+  for round in 0..4 {
+    mmap_read_lock_killable(mm)
+    ret = __get_user_pages(mm, start, 1, flags | FOLL_TRIED)
+    if lockdep_is_held(mm.mmap_lock) {
+      return ret
+    }
+  }
+  return -EAGAIN
+}
+
+# mm/gup.c: get_user_pages_remote(): is_valid_gup_args(pages, locked,
+# &gup_flags, FOLL_TOUCH | FOLL_REMOTE) adds FOLL_UNLOCKABLE with locked;
+# *locked must be 1 either way (WARN_ON_ONCE), so the mmap lock is held.
+# mmscript passes no pages array (pages == NULL: fault in, count).
+func get_user_pages_remote(mm, addr, pages, gup_flags, locked) {
+  gup_flags = gup_flags | FOLL_TOUCH | FOLL_REMOTE
+  if locked {
+    gup_flags = gup_flags | FOLL_UNLOCKABLE
+  }
+  return __get_user_pages_locked(mm, addr, pages, gup_flags, true)
+}
+
+# mm/gup.c: pin_user_pages_remote(): as get_user_pages_remote with FOLL_PIN
+# (the pins are taken and kept: mmscript has no pages array to unpin)
+func pin_user_pages_remote(mm, addr, pages, gup_flags, locked) {
+  gup_flags = gup_flags | FOLL_PIN | FOLL_TOUCH | FOLL_REMOTE
+  if locked {
+    gup_flags = gup_flags | FOLL_UNLOCKABLE
+  }
+  return __get_user_pages_locked(mm, addr, pages, gup_flags, true)
+}
+
+# mm/gup.c: pin_user_pages() -> __gup_longterm_locked(current->mm, ...,
+# NULL locked): *locked = 1, so the caller holds the mmap lock and no
+# fault may drop it
+func pin_user_pages(mm, addr, pages, gup_flags) {
+  return __get_user_pages_locked(mm, addr, pages, gup_flags | FOLL_PIN, true)
+}
+
+# include/linux/mm.h: get_user_page_vma_remote() -> mm/gup.c: get_user_pages_remote()
+# for one page with a pages array (FOLL_GET), then vma_lookup(); the page
+# with a reference (put_page it), or nil for the kernel's ERR_PTR
+func get_user_page_vma_remote(mm, addr, gup_flags) {
+  gup_flags = gup_flags | FOLL_TOUCH | FOLL_REMOTE | FOLL_GET
+  mmap_assert_locked(mm)  # __get_user_pages_locked() with *locked == 1
+  vma = vma_lookup(mm, addr)
+  if !vma {
+    return nil
+  }
+  if check_vma_flags(vma, gup_flags) != 0 {
+    return nil
+  }
+  page = __get_user_pages_page(vma, addr, gup_flags)
+  if page == -EFAULT || page == -ENOMEM {
+    return nil
+  }
+  return page
+}
+
+# mm/memory.c: __access_remote_vm(): the bytes transferred
+func __access_remote_vm(mm, addr, len, gup_flags) {
+  write = gup_flags & FOLL_WRITE != 0
+  done = 0
+  mmap_read_lock_killable(mm)
+  if !vma_lookup(mm, addr) {  # && !expand_stack(mm, addr): not modelled
+    mmap_read_unlock(mm)
+    return 0
+  }
+  stop = false
+  for n in 0..len / PAGE_SIZE + 2 {  # while (len)
+    if !stop && len > 0 {
+      page = get_user_page_vma_remote(mm, addr, gup_flags)
+      if !page {
+        stop = true  # (vm_ops->access for VM_IO/VM_PFNMAP: not modelled)
+      } else {
+        vma = vma_lookup(mm, addr)
+        offset = addr % PAGE_SIZE
+        bytes = len
+        if bytes > PAGE_SIZE - offset {
+          bytes = PAGE_SIZE - offset
+        }
+        if write {
+          copy_to_user_page(vma, page, addr)
+          # folio_mark_dirty_lock(folio)
+        } else {
+          copy_from_user_page(vma, page, addr)
+        }
+        put_page(page)  # folio_release_kmap()
+        len = len - bytes
+        addr = addr + bytes
+        done = done + bytes
+      }
+    }
+  }
+  mmap_read_unlock(mm)
+  return done
+}
+
+# mm/memory.c: access_remote_vm(): the caller holds a reference on mm
+func access_remote_vm(mm, addr, len, gup_flags) {
+  return __access_remote_vm(mm, addr, len, gup_flags)
+}
+
+# mm/memory.c: access_process_vm(): get_task_mm(tsk), __access_remote_vm(),
+# mmput(mm); mmscript names the mm, not the task
+func access_process_vm(mm, addr, len, gup_flags) {
+  return __access_remote_vm(mm, addr, len, gup_flags)
+}

@@ -1,0 +1,449 @@
+package runtime
+
+import (
+	"fmt"
+
+	"github.com/mmscript/mmscript/mmcore"
+)
+
+// The atomic steps of GUP (kernel/gup.mms) and of user-memory access
+// (kernel/uaccess.mms): following one page under its PTE lock
+// (follow_page_mask), the VMA checks (check_vma_flags), the copy into a
+// GUP'd page (copy_to_user_page), might_fault's lockdep annotation and
+// the raw user copies that fault through the arch fault path. The loops
+// and the lock handling between them (FOLL_UNLOCKABLE, *locked, the
+// FAULT_FLAG_TRIED retry) are the library's, statement by statement.
+
+// readGUP: mm/gup.c, mm/memory.c as read for the GUP and uaccess paths.
+const readGUPPaths = "torvalds/linux mm/gup.c (mainline 2026 and v4.14 snapshots), mm/memory.c __access_remote_vm(), __might_fault(), read"
+
+// FOLL_* (include/linux/mm_types.h enum, mm/internal.h for the internal
+// ones above __NR_FOLL = 13). FOLL_COW is the flag of 2016-2022 kernels
+// (19be0eaffa3a added it, 5535be309971 removed it): mainline never sets it,
+// a script modelling those kernels does.
+const (
+	FOLL_WRITE            = 1 << 0
+	FOLL_GET              = 1 << 1
+	FOLL_DUMP             = 1 << 2
+	FOLL_FORCE            = 1 << 3
+	FOLL_NOWAIT           = 1 << 4
+	FOLL_NOFAULT          = 1 << 5
+	FOLL_HWPOISON         = 1 << 6
+	FOLL_ANON             = 1 << 7
+	FOLL_LONGTERM         = 1 << 8
+	FOLL_TOUCH            = 1 << 13
+	FOLL_TRIED            = 1 << 14
+	FOLL_REMOTE           = 1 << 15
+	FOLL_PIN              = 1 << 16
+	FOLL_FAST_ONLY        = 1 << 17
+	FOLL_UNLOCKABLE       = 1 << 18
+	FOLL_COW              = 1 << 20
+	VM_FAULT_ERROR_SCRIPT = vmFaultError
+)
+
+func init() {
+	for name, v := range map[string]int64{
+		"FOLL_WRITE": FOLL_WRITE, "FOLL_GET": FOLL_GET, "FOLL_DUMP": FOLL_DUMP, "FOLL_FORCE": FOLL_FORCE,
+		"FOLL_NOWAIT": FOLL_NOWAIT, "FOLL_NOFAULT": FOLL_NOFAULT, "FOLL_HWPOISON": FOLL_HWPOISON,
+		"FOLL_ANON": FOLL_ANON, "FOLL_LONGTERM": FOLL_LONGTERM, "FOLL_TOUCH": FOLL_TOUCH,
+		"FOLL_TRIED": FOLL_TRIED, "FOLL_REMOTE": FOLL_REMOTE, "FOLL_PIN": FOLL_PIN,
+		"FOLL_FAST_ONLY": FOLL_FAST_ONLY, "FOLL_UNLOCKABLE": FOLL_UNLOCKABLE, "FOLL_COW": FOLL_COW,
+		"VM_FAULT_ERROR": VM_FAULT_ERROR_SCRIPT, "EBUSY": 16, "ENOENT": 2,
+	} {
+		Constants[name] = v
+	}
+}
+
+var (
+	ruleMmapAssertLocked = &Rule{"mmap_assert_locked/not-held",
+		"a function that asserts the mmap lock is called with it held",
+		"include/linux/mmap_lock.h: mmap_assert_locked() -> rwsem_assert_held()", WARN}
+	ruleGUPWriteCOW = &Rule{"gup/write-unbroken-cow",
+		"a page that GUP returns for writing (FOLL_WRITE, with FOLL_FORCE through a read-only private mapping) is the mapping's own exclusive anonymous copy: writing the page-cache or shared page the mapping still maps writes the file, or another process's memory",
+		"mm/gup.c: can_follow_write_pte() (mainline: pte_write, or FOLL_FORCE on a private VM_MAYWRITE mapping and an exclusive anonymous page, 5535be309971); the Dirty COW fix 19be0eaffa3a (FOLL_COW + pte_dirty); CVE-2016-5195", Unchecked}
+)
+
+// canFollowWritePTE is can_follow_write_pte(): whether GUP may hand out
+// the page that e maps for writing, without a write fault first.
+func canFollowWritePTE(e mmcore.PTE, p *mmcore.Page, v *mmcore.VMA, flags int64) bool {
+	if e.Writable() {
+		return true
+	}
+	if flags&FOLL_FORCE == 0 {
+		return false
+	}
+	if flags&FOLL_COW != 0 {
+		// 2016-2022 (19be0eaffa3a): "FOLL_FORCE can write to even
+		// unwritable pte's, but only after we've gone through a COW
+		// cycle and they are dirty".
+		return e.Dirty()
+	}
+	// mainline: "FOLL_FORCE has no effect on shared mappings", nor on
+	// read-only private ones, nor on writable ones that need a write
+	// fault; then an exclusive anonymous page (PageAnonExclusive).
+	switch {
+	case v.Flags&(mmcore.VM_MAYSHARE|mmcore.VM_SHARED) != 0:
+		return false
+	case v.Flags&mmcore.VM_MAYWRITE == 0, v.Flags&mmcore.VM_WRITE != 0:
+		return false
+	}
+	return p != nil && p.Anon() && p.Mapcount() == 1
+}
+
+// checkVMAFlags is check_vma_flags(): 0 or -EFAULT.
+func checkVMAFlags(v *mmcore.VMA, flags int64) int64 {
+	vf := v.Flags
+	switch {
+	case vf&(mmcore.VM_IO|mmcore.VM_PFNMAP) != 0:
+		return -int64(mmcore.EFAULT)
+	case flags&FOLL_ANON != 0 && (v.File() != nil || v.Ops != nil):
+		return -int64(mmcore.EFAULT)
+	}
+	if flags&FOLL_WRITE != 0 {
+		if vf&mmcore.VM_WRITE == 0 {
+			// "We used to let the write,force case do COW in a
+			// VM_MAYWRITE VM_SHARED !VM_WRITE vma": now only a COW mapping.
+			if flags&FOLL_FORCE == 0 || vf&(mmcore.VM_SHARED|mmcore.VM_MAYWRITE) != mmcore.VM_MAYWRITE {
+				return -int64(mmcore.EFAULT)
+			}
+		}
+	} else if vf&mmcore.VM_READ == 0 {
+		if flags&FOLL_FORCE == 0 || vf&mmcore.VM_MAYREAD == 0 {
+			return -int64(mmcore.EFAULT)
+		}
+	}
+	if !mmcore.PkeyAccessPermitted(v) {
+		return -int64(mmcore.EFAULT)
+	}
+	return 0
+}
+
+// The rule book's citations and call sequences of the GUP and uaccess
+// steps and paths; before the operations' init, which registers them.
+func init() {
+	const gupC, memC = "mm/gup.c", "mm/memory.c"
+	c := func(name string, cs ...Cite) { citeTable[name] = append(citeTable[name], cs...) }
+	c("might_fault", cite(memC, "__might_fault()", "if (pagefault_disabled()) return; __might_sleep(file, line); if (current->mm) might_lock_read(&current->mm->mmap_lock) (CONFIG_DEBUG_ATOMIC_SLEEP)", readGUPPaths))
+	for _, n := range []string{"copy_to_user", "copy_from_user", "get_user", "put_user"} {
+		c(n, cite("include/linux/uaccess.h", n+"()", "might_fault() before the access, whether or not it faults", readGUPPaths),
+			cite(memC, "__might_fault()", "might_lock_read(&current->mm->mmap_lock)", readGUPPaths))
+	}
+	c("raw_copy_to_user", cite("arch/x86/mm/fault.c", "do_user_addr_fault()", "if (!(flags & FAULT_FLAG_USER)) goto lock_mmap; lock_mm_and_find_vma(); if (unlikely(access_error(error_code, vma))) bad_area_access_error()", readGUPPaths))
+	c("raw_copy_from_user", citeTable["raw_copy_to_user"]...)
+	c("check_vma_flags", cite(gupC, "check_vma_flags()", "if (vm_flags & (VM_IO | VM_PFNMAP)) return -EFAULT; a write without VM_WRITE needs FOLL_FORCE and is_cow_mapping()", readGUPPaths))
+	c("follow_page_mask", cite(gupC, "follow_page_pte()", "if ((flags & FOLL_WRITE) && !can_follow_write_pte(pte, page, vma, flags)) { page = NULL; goto out; }", readGUPPaths),
+		cite(gupC, "can_follow_write_pte()", "pte_write(pte); else FOLL_FORCE, !(VM_MAYSHARE|VM_SHARED), VM_MAYWRITE, !VM_WRITE, PageAnon && PageAnonExclusive (v4.14: (flags & FOLL_FORCE) && (flags & FOLL_COW) && pte_dirty(pte))", readGUPPaths))
+	c("copy_to_user_page", cite(memC, "__access_remote_vm()", "if (write) { copy_to_user_page(vma, page, addr, maddr + offset, buf, bytes); folio_mark_dirty_lock(folio); }", readGUPPaths))
+	c("copy_from_user_page", cite(memC, "__access_remote_vm()", "else copy_from_user_page(vma, page, addr, buf, maddr + offset, bytes);", readGUPPaths))
+	c("unpin_user_page", cite(gupC, "unpin_user_page()", "sanity_check_pinned_pages(&page, 1); gup_put_folio(page_folio(page), 1, FOLL_PIN)", readGUPPaths))
+	c("mmap_assert_locked", cite("include/linux/mmap_lock.h", "mmap_assert_locked()", "rwsem_assert_held(&mm->mmap_lock)", readGUPPaths))
+	c("lockdep_is_held", cite("include/linux/lockdep.h", "lockdep_is_held()", "", readGUPPaths))
+	for _, n := range []string{"get_user_pages_remote", "pin_user_pages_remote", "pin_user_pages", "get_user_page_vma_remote"} {
+		c(n, cite(gupC, "__get_user_pages_locked()", "if (!*locked) { mmap_read_lock_killable(mm); must_unlock = true; *locked = 1; } else mmap_assert_locked(mm); ... FOLL_UNLOCKABLE: retry with FOLL_TRIED after re-taking the lock", readGUPPaths),
+			cite(gupC, "faultin_page()", "if (*flags & FOLL_UNLOCKABLE) fault_flags |= FAULT_FLAG_ALLOW_RETRY | FAULT_FLAG_KILLABLE; VM_FAULT_RETRY: *locked = 0, -EBUSY", readGUPPaths))
+	}
+	for _, n := range []string{"access_remote_vm", "access_process_vm"} {
+		c(n, cite(memC, "__access_remote_vm()", "if (mmap_read_lock_killable(mm)) return 0; ... get_user_page_vma_remote(mm, addr, gup_flags, &vma) ... mmap_read_unlock(mm)", readGUPPaths))
+	}
+	seq := func(text string, names ...string) {
+		for _, n := range names {
+			sequenceTable[n] = text
+		}
+	}
+	seq("/* a driver's ioctl copying to the user: no lock of its own held that a fault path takes */\n"+
+		"if (copy_to_user(ubuf, &karg, sizeof(karg)))\n\treturn -EFAULT;\nmutex_lock(&drv->lock);\n/* ... */\nmutex_unlock(&drv->lock);",
+		"copy_to_user", "copy_from_user", "get_user", "put_user", "might_fault", "raw_copy_to_user", "raw_copy_from_user")
+	seq("/* GUP on another mm: hold a reference and its mmap lock */\n"+
+		"if (!mmget_not_zero(mm))\n\treturn -ESRCH;\nint locked = 1;\nmmap_read_lock(mm);\n"+
+		"ret = get_user_pages_remote(mm, addr, 1, gup_flags, &page, &locked);\nif (locked)\n\tmmap_read_unlock(mm);\nmmput(mm);",
+		"get_user_pages_remote", "pin_user_pages_remote", "get_user_page_vma_remote", "lockdep_is_held", "mmap_assert_locked",
+		"follow_page_mask", "check_vma_flags")
+	seq("mmap_read_lock(current->mm);\nret = pin_user_pages(addr, nr, FOLL_WRITE | FOLL_LONGTERM, pages);\nmmap_read_unlock(current->mm);\n/* ... */\nunpin_user_pages(pages, ret);",
+		"pin_user_pages", "unpin_user_page")
+	seq("/* no mmap lock of mm held: it takes the read lock itself */\nret = access_remote_vm(mm, addr, buf, len, FOLL_FORCE | FOLL_WRITE);",
+		"access_remote_vm", "access_process_vm", "copy_to_user_page", "copy_from_user_page")
+}
+
+func init() {
+	vmaP := Param{Name: "vma", Type: TVMA}
+	gupAPI := func(a *API) *API {
+		if d := takeDocumented(a.Name); d != nil {
+			// The rule book's entry, read in the kernel, stays; it runs now.
+			d.Notes = a.Notes
+			d.Rules = a.Rules
+			if a.Takes != "" {
+				d.Takes = a.Takes
+			}
+			return register(d)
+		}
+		return register(a)
+	}
+
+	defOp(&Op{Name: "mmap_assert_locked", Params: []Param{{Name: "mm", Type: TMM}},
+		API: register(&API{Name: "mmap_assert_locked", Section: "-", Hold: "the mmap lock (read or write)",
+			Takes: "nothing", Sleeps: "no", Asserts: "lockdep_assert_held(), or WARN_ON(!rwsem_is_locked()) without lockdep",
+			Source: "include/linux/mmap_lock.h: mmap_assert_locked()",
+			Notes:  "the assertion kernel paths make on entry (find_vma, __get_user_pages_locked, __anon_vma_prepare)",
+			Rules:  []*Rule{ruleMmapAssertLocked}}),
+		Touches: touchesLocksOnly,
+		Fn: func(c *Call) Result {
+			m := c.mm(0)
+			c.mmapAssertLocked(m, false, ruleMmapAssertLocked, "mmap_assert_locked: "+m.MmapLock.Name+" is not held")
+			return ok
+		}})
+
+	defOp(&Op{Name: "lockdep_is_held", Params: []Param{{Name: "lock", Type: TLock}}, Result: TBool,
+		API: register(&API{Name: "lockdep_is_held", Section: "-", Hold: "nothing", Takes: "nothing", Sleeps: "no",
+			Source: "include/linux/lockdep.h: lockdep_is_held()",
+			Notes:  "whether this thread holds the lock: how GUP's callers read *locked after a FOLL_UNLOCKABLE call (a fault may have dropped the mmap lock)"}),
+		Touches: touchesLocksOnly,
+		Fn: func(c *Call) Result {
+			l := c.Args[0].Obj.(*Lock)
+			c.K.fpLockObserve(l)
+			return done(Bool(l.heldBy(c.T) != 0))
+		}})
+
+	defOp(&Op{Name: "might_fault", Params: []Param{{Name: "mm", Type: TMM}},
+		API: register(&API{Name: "might_fault", Section: "-",
+			Hold:    "no spinlock, no RCU; not the mmap lock of the mm (a fault takes it)",
+			Takes:   "nothing: lockdep records the mmap lock (read) as if taken, against every lock held",
+			Sleeps:  "may",
+			Asserts: "__might_sleep(); might_lock_read(&current->mm->mmap_lock) (CONFIG_DEBUG_ATOMIC_SLEEP, reported by lockdep)",
+			Source:  "mm/memory.c: __might_fault()",
+			Notes:   "called by every user-memory access (copy_to_user, copy_from_user, get_user, put_user) before it touches user memory, so the dependency is recorded even when no fault happens",
+			Rules:   []*Rule{ruleSleepInAtomic, ruleMightFault, ruleCircular, ruleMmapUnderVMARead}}),
+		Touches: touchesLocksOnly,
+		Fn: func(c *Call) Result {
+			c.mightFault(c.mm(0))
+			return ok
+		}})
+
+	rawCopy := func(name, src string, write bool) {
+		defOp(&Op{Name: name, Params: []Param{{Name: "mm", Type: TMM}, {Name: "addr", Type: TInt}, {Name: "n", Type: TInt}},
+			Result: TInt,
+			API: register(&API{Name: name, Section: "-", Hold: "as the user copy that calls it", Sleeps: "yes (a fault)",
+				Takes:  "per page: the TLB, or a kernel-mode fault (arch/x86/mm/fault.c: do_user_addr_fault() without FAULT_FLAG_USER goes straight to lock_mm_and_find_vma: mmap read lock -> handle_mm_fault -> unlock)",
+				Source: src,
+				Notes:  "returns the number of bytes not copied (0 on success); the step after might_fault() in copy_to_user/copy_from_user",
+				Rules:  []*Rule{ruleStaleTLB, ruleHandlerKeepsLock, ruleDroppedFaultLock, ruleRetryHoldingLock}}),
+			Touches: world,
+			Fn: func(c *Call) Result {
+				m, addr, n := c.mm(0), c.addr(1), c.int(2)
+				if n <= 0 {
+					return done(Int(0))
+				}
+				if n > 1<<24 || addr+mmcore.Addr(n) < addr {
+					return done(Int(n))
+				}
+				first := addr &^ (mmcore.PageSize - 1)
+				pages := int((addr + mmcore.Addr(n) - 1 - first) >> mmcore.PageShift)
+				left := n
+				stop := false
+				return seq(pages+1, func(i int, next func() Result) Result {
+					if stop {
+						return next()
+					}
+					a := first + mmcore.Addr(i)<<mmcore.PageShift
+					return c.userAccessMode(m, a, write, false, func(ok bool) Result {
+						if !ok {
+							stop = true
+							return next()
+						}
+						end := min(a+mmcore.PageSize, addr+mmcore.Addr(n))
+						left -= int64(end - max(a, addr))
+						return next()
+					})
+				}, func() Result { return done(Int(left)) })
+			}})
+	}
+	rawCopy("raw_copy_to_user", "arch/x86/include/asm/uaccess_64.h: raw_copy_to_user() -> copy_user_generic(); a fault goes to exc_page_fault()", true)
+	rawCopy("raw_copy_from_user", "arch/x86/include/asm/uaccess_64.h: raw_copy_from_user() -> copy_user_generic(); a fault goes to exc_page_fault()", false)
+
+	defOp(&Op{Name: "check_vma_flags", Params: []Param{vmaP, {Name: "gup_flags", Type: TInt}}, Result: TInt,
+		API: register(&API{Name: "check_vma_flags", Section: "-", Hold: "the mmap lock (GUP's)", Takes: "nothing", Sleeps: "no",
+			Source: "mm/gup.c: check_vma_flags()",
+			Notes:  "0, or -EFAULT: VM_IO/VM_PFNMAP; a write without VM_WRITE unless FOLL_FORCE on a private (COW) mapping; a read without VM_READ unless FOLL_FORCE and VM_MAYREAD"}),
+		Touches: func(c *Call, f *Footprint) { f.MM(vmaMM(c, 0), false) },
+		Fn: func(c *Call) Result {
+			return done(Int(checkVMAFlags(c.vma(0), c.int(1))))
+		}})
+
+	defOp(&Op{Name: "follow_page_mask", Params: []Param{vmaP, {Name: "address", Type: TInt}, {Name: "foll_flags", Type: TInt}},
+		Result: TPage,
+		API: register(&API{Name: "follow_page_mask", Section: "-",
+			Hold:   "the mmap lock (GUP's), keeping the VMA",
+			Takes:  "pte_offset_map_lock (RCU, then the PTE lock) -> look at the PTE -> [get or pin the page] -> pte_unmap_unlock",
+			Sleeps: "no",
+			Source: "mm/gup.c: follow_page_mask(), follow_page_pte(), can_follow_write_pte()",
+			Notes: "the page mapped at address, with a reference when foll_flags has FOLL_GET or FOLL_PIN; nil when nothing is mapped, when FOLL_WRITE " +
+				"finds a PTE it may not write (can_follow_write_pte: mainline wants a writable PTE, or with FOLL_FORCE an exclusive anonymous page in a " +
+				"private VM_MAYWRITE mapping; with FOLL_COW, as 2016-2022 kernels, a dirty PTE), or a special PTE without a struct page",
+			Rules: []*Rule{ruleSleepInAtomic}}),
+		Touches: func(c *Call, f *Footprint) {
+			m := vmaMM(c, 0)
+			f.MM(m, false)
+			f.PTEs(m, false)
+			f.AllPages(true)
+		},
+		Fn: func(c *Call) Result {
+			v, addr, flags := c.vma(0), c.addr(1)&^(mmcore.PageSize-1), c.int(2)
+			m := mmOf(v.MM())
+			if !v.Contains(addr) {
+				return done(Nil)
+			}
+			t := m.Core.Walk(addr).PTETable()
+			if t == nil {
+				return done(Nil) // no_page_table()
+			}
+			l := ptl(m, t)
+			c.T.rcuLock()
+			return c.lock(l, Write, func() Result {
+				defer func() { c.unlock(l, Write); c.T.rcuUnlock() }()
+				w := m.Core.Walk(addr)
+				if !w.Present() {
+					return done(Nil)
+				}
+				e := w.Entry
+				p := m.Core.Memory().Page(e.PFN())
+				if e.Special() && (p == nil || !p.Zero()) {
+					return done(Nil) // follow_pfn_pte(): -EFAULT with FOLL_GET
+				}
+				if flags&FOLL_WRITE != 0 && !canFollowWritePTE(e, p, v, flags) {
+					return done(Nil)
+				}
+				if p == nil {
+					return done(Nil)
+				}
+				if flags&(FOLL_GET|FOLL_PIN) != 0 {
+					if err := p.Get(); err != nil {
+						return fail("follow_page_mask: %v", err)
+					}
+				}
+				return done(Obj(TPage, p))
+			})
+		}})
+
+	copyPage := func(name string, write bool) {
+		defOp(&Op{Name: name, Params: []Param{vmaP, {Name: "page", Type: TPage}, {Name: "addr", Type: TInt}},
+			API: register(&API{Name: name, Section: "-", Hold: "a reference on the page (GUP's)", Takes: "nothing (kmap_local_folio)", Sleeps: "no",
+				Source: "include/asm-generic/cacheflush.h: " + name + "(); mm/memory.c: __access_remote_vm()",
+				Notes:  "copies between a kernel buffer and a page GUP returned for the VMA at addr",
+				Rules:  []*Rule{ruleGUPWriteCOW}}),
+			Touches: func(c *Call, f *Footprint) { f.Page(c.page(1), write) },
+			Fn: func(c *Call) Result {
+				v, p := c.vma(0), c.page(1)
+				if p.Freed() {
+					return fail("%s: the page was freed (no reference held?)", name)
+				}
+				if !write {
+					return ok
+				}
+				// A write through a private (COW) mapping must land in the
+				// mapping's own anonymous copy. A page-cache page (or the
+				// zero page, or another process's anonymous page) is what
+				// a read fault maps there before the COW.
+				if v.Flags&(mmcore.VM_SHARED|mmcore.VM_MAYWRITE) == mmcore.VM_MAYWRITE && (!p.Anon() || p.Mapcount() > 1) {
+					what := "a page-cache page of the file"
+					switch {
+					case p.Zero():
+						what = "the shared zero page"
+					case p.Anon():
+						what = "an anonymous page still shared with another mapping"
+					}
+					c.K.violate(c.T, ruleGUPWriteCOW, fmt.Sprintf("%s writes %s through the private mapping %s at %#x: the COW was never broken for this page (GUP handed out a page it followed without FOLL_WRITE)",
+						name, what, VMAName(v), uint64(c.addr(2))))
+				}
+				p.SetDirty()
+				return ok
+			}})
+	}
+	copyPage("copy_to_user_page", true)
+	copyPage("copy_from_user_page", false)
+
+	defOp(&Op{Name: "unpin_user_page", Params: []Param{{Name: "page", Type: TPage}},
+		API: register(&API{Name: "unpin_user_page", Section: "-", Hold: "a pin on the page (FOLL_PIN)", Takes: "nothing", Sleeps: "no",
+			Source: "mm/gup.c: unpin_user_page()", Notes: "drops a FOLL_PIN reference"}),
+		Touches: func(c *Call, f *Footprint) { f.Page(c.page(0), true) },
+		Fn: func(c *Call) Result {
+			if err := c.page(0).Put(); err != nil {
+				return fail("unpin_user_page: %v", err)
+			}
+			return ok
+		}})
+
+	// The library paths, bound to their rule-book entries.
+	path := func(name string, params []Param, result Type, a *API) {
+		defOp(&Op{Name: name, Path: true, Params: params, Result: result, API: gupAPI(a)})
+	}
+	gupParams := []Param{{Name: "mm", Type: TMM}, {Name: "addr", Type: TInt},
+		{Name: "pages", Type: TInt, Optional: true, Default: Int(1)},
+		{Name: "gup_flags", Type: TInt, Optional: true, Default: Int(0)},
+		{Name: "locked", Type: TBool, Optional: true, Default: Bool(false)}}
+	gupRules := []*Rule{ruleMmapAssertLocked, ruleSleepInAtomic, ruleHandlerKeepsLock, ruleDroppedFaultLock, ruleRetryHoldingLock}
+	path("get_user_pages_remote", gupParams, TInt, &API{Name: "get_user_pages_remote", Section: "2.11",
+		Hold: "the target mm's mmap lock (read or write) and a reference on the mm (mmget); with locked: the mmap read lock, which a fault may drop (then it is not held on return)",
+		Notes: "a kernel path of the kernel library (kernel/gup.mms): get_user_pages_remote() -> __get_user_pages_locked() -> __get_user_pages() (follow_page_mask, faultin_page). " +
+			"Returns the number of pages or -errno; with locked=true FOLL_UNLOCKABLE lets faults drop the mmap lock (FAULT_FLAG_ALLOW_RETRY): GUP re-takes it to retry the page with FOLL_TRIED, " +
+			"and lockdep_is_held(mm.mmap_lock) says afterwards whether the caller still holds it (*locked). mmscript has no page arrays: the references are taken (FOLL_GET) and kept; " +
+			"get_user_page_vma_remote returns one page",
+		Rules: gupRules})
+	path("pin_user_pages_remote", gupParams, TInt, &API{Name: "pin_user_pages_remote", Section: "2.11",
+		Hold:  "the target mm's mmap lock (read or write) and a reference on the mm (mmget); with locked: the mmap read lock, which a fault may drop",
+		Notes: "as get_user_pages_remote with FOLL_PIN (kernel/gup.mms); the pins are kept (release with unpin_user_page on a page of get_user_page_vma_remote)",
+		Rules: gupRules})
+	path("pin_user_pages", gupParams[:4], TInt, &API{Name: "pin_user_pages", Section: "2.10",
+		Notes: "kernel/gup.mms: pin_user_pages() -> __gup_longterm_locked() -> __get_user_pages_locked() with *locked = 1: mmap_assert_locked(), and no fault may drop the lock (no FOLL_UNLOCKABLE). " +
+			"mmscript takes the mm (the kernel's is current->mm)",
+		Rules: gupRules})
+	path("get_user_page_vma_remote", []Param{{Name: "mm", Type: TMM}, {Name: "addr", Type: TInt},
+		{Name: "gup_flags", Type: TInt, Optional: true, Default: Int(0)}}, TPage,
+		&API{Name: "get_user_page_vma_remote", Section: "2.11", Hold: "the mm's mmap lock, and a reference on the mm",
+			Takes: "as get_user_pages_remote for one page", Sleeps: "yes",
+			Source: "include/linux/mm.h: get_user_page_vma_remote()",
+			Notes:  "the page at addr with a reference (put_page when done), or nil (the kernel's ERR_PTR); kernel/gup.mms",
+			Rules:  gupRules})
+	accessParams := []Param{{Name: "mm", Type: TMM}, {Name: "addr", Type: TInt}, {Name: "len", Type: TInt},
+		{Name: "gup_flags", Type: TInt, Optional: true, Default: Int(0)}}
+	accessRules := []*Rule{ruleRecursive, ruleSleepInAtomic, ruleGUPWriteCOW, ruleHandlerKeepsLock, ruleDroppedFaultLock}
+	path("access_remote_vm", accessParams, TInt, &API{Name: "access_remote_vm", Section: "2.14",
+		Notes: "kernel/gup.mms: __access_remote_vm(): mmap_read_lock_killable, then per page get_user_page_vma_remote and copy_to_user_page (FOLL_WRITE) " +
+			"or copy_from_user_page; returns the bytes transferred. No buffer: mmscript moves no data. The expand_stack() fallback and vm_ops->access are not modelled",
+		Rules: accessRules})
+	path("access_process_vm", accessParams, TInt, &API{Name: "access_process_vm", Section: "2.14",
+		Notes: "kernel/gup.mms: get_task_mm, __access_remote_vm, mmput; mmscript takes the mm where the kernel takes the task",
+		Rules: accessRules})
+	uaccess := func(name string, params []Param, src, notes string) {
+		path(name, params, TInt, &API{Name: name, Section: "2.19",
+			Hold:    "no mmap lock of current->mm, no spinlock, no RCU (it may fault and sleep); every lock held is ordered before the mmap lock",
+			Takes:   "might_fault() (lockdep: the mmap lock for read, whether or not it faults) -> per page the TLB, or a kernel-mode fault: mmap read lock -> handle_mm_fault -> unlock",
+			Sleeps:  "yes",
+			Asserts: "__might_fault(): __might_sleep() and might_lock_read(&current->mm->mmap_lock) (CONFIG_DEBUG_ATOMIC_SLEEP / lockdep)",
+			Source:  src,
+			Notes:   notes + "; kernel/uaccess.mms",
+			Rules:   []*Rule{ruleSleepInAtomic, ruleMightFault, ruleCircular, ruleMmapUnderVMARead}})
+	}
+	cp := []Param{{Name: "mm", Type: TMM}, {Name: "addr", Type: TInt}, {Name: "n", Type: TInt, Optional: true, Default: Int(mmcore.PageSize)}}
+	one := []Param{{Name: "mm", Type: TMM}, {Name: "addr", Type: TInt}}
+	uaccess("copy_to_user", cp, "include/linux/uaccess.h: copy_to_user() -> _inline_copy_to_user(): might_fault(); raw_copy_to_user()",
+		"returns the bytes not copied (0 on success); mmscript copies no data")
+	uaccess("copy_from_user", cp, "include/linux/uaccess.h: copy_from_user() -> _inline_copy_from_user(): might_fault(); raw_copy_from_user()",
+		"returns the bytes not copied (0 on success); mmscript copies no data")
+	uaccess("get_user", one, "arch/x86/include/asm/uaccess.h: get_user(): might_fault(); do_get_user_call()",
+		"returns 0 or -EFAULT; the value read is not modelled")
+	uaccess("put_user", one, "arch/x86/include/asm/uaccess.h: put_user(): might_fault(); do_put_user_call()",
+		"returns 0 or -EFAULT")
+}
+
+// mightFault is __might_fault(): __might_sleep(), then might_lock_read()
+// of the mmap lock: lockdep's checks of an acquisition (recursion, order
+// against every held lock, a new dependency from each), with nothing
+// taken.
+func (c *Call) mightFault(m *MM) {
+	t := c.T
+	t.MightSleep("might_fault")
+	if h := m.MmapLock.heldBy(t); h != 0 {
+		c.K.violate(t, ruleMightFault, fmt.Sprintf("user access while holding %s (%s): a fault would take it again (might_lock_read)", m.MmapLock.Name, h))
+		return
+	}
+	t.checkOrder(m.MmapLock, Read)
+}
