@@ -141,6 +141,9 @@ type compiler struct {
 	opsIx     map[string]*rt.Ops
 	constIx   map[string]int
 	declared  map[string]bool // globals the set-up code has declared so far
+	// newGlobals are the globals in the order declareGlobal added them
+	// (a session takes back or indexes a chunk's own by it).
+	newGlobals []string
 
 	// noGlobals: compiling the kernel library, whose functions see no
 	// script global (kernellib.go).
@@ -265,30 +268,56 @@ func (c *compiler) declareGlobals(items []lang.Item) {
 }
 
 func (c *compiler) checkExpects() {
-	var ok *lang.ExpectDecl
 	var kept []*lang.ExpectDecl
-	findings := 0
 	for _, e := range c.prog.expects {
-		switch {
-		case e.Kind == "single_run":
-			if e.Text != "" || e.AtLine != 0 || e.Quant != "" {
-				c.errorf(e.Pos, "expect single_run takes no message, line or quantifier")
-			}
+		if msg := expectLineError(e); msg != "" {
+			c.errorf(e.Pos, "%s", msg)
+		}
+		if e.Kind == "single_run" {
 			c.prog.singleRun = true
 			continue
-		case e.Kind == "ok" && (e.Text != "" || e.AtLine != 0):
-			c.errorf(e.Pos, "expect ok takes no message or line")
+		}
+		kept = append(kept, e)
+	}
+	c.prog.expects = kept
+	if ok := okConflict(kept); ok != nil {
+		c.errorf(ok.Pos, "%s", okConflictMsg)
+	}
+}
+
+// expectLineError is what is wrong with one expect line by itself, or "".
+// A session checks its typed expect lines with it and okConflict, as a
+// script's are checked.
+func expectLineError(e *lang.ExpectDecl) string {
+	switch {
+	case e.Kind == "single_run" && (e.Text != "" || e.AtLine != 0 || e.Quant != ""):
+		return "expect single_run takes no message, line or quantifier"
+	case e.Kind == "ok" && (e.Text != "" || e.AtLine != 0):
+		return "expect ok takes no message or line"
+	}
+	return ""
+}
+
+const okConflictMsg = "expect ok conflicts with the other expectations (say expect ok sometimes, or never)"
+
+// okConflict returns the `expect ok` (meaning always) of a list of expect
+// lines when the list also expects a finding, which it contradicts.
+func okConflict(list []*lang.ExpectDecl) *lang.ExpectDecl {
+	var ok *lang.ExpectDecl
+	findings := 0
+	for _, e := range list {
+		switch {
+		case e.Kind == "single_run" || expectLineError(e) != "":
 		case e.Kind == "ok" && e.Quant != "sometimes" && e.Quant != "never":
 			ok = e
 		case e.Kind != "ok" && e.Quant != "never":
 			findings++
 		}
-		kept = append(kept, e)
 	}
-	c.prog.expects = kept
-	if ok != nil && findings > 0 {
-		c.errorf(ok.Pos, "expect ok conflicts with the other expectations (say expect ok sometimes, or never)")
+	if findings > 0 {
+		return ok
 	}
+	return nil
 }
 
 func (c *compiler) compileOps(o *lang.OpsDecl) {
@@ -397,6 +426,7 @@ func (c *compiler) store(pos lang.Pos, name string, declare bool) {
 func (c *compiler) declareGlobal(name string) {
 	if _, ok := c.globalIx[name]; !ok {
 		c.globalIx[name] = len(c.globalIx)
+		c.newGlobals = append(c.newGlobals, name)
 	}
 }
 

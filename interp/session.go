@@ -595,16 +595,11 @@ func (s *Session) compile(f *lang.File, commit bool) (chunk *fn, threads []*fn, 
 		p.consts, p.names, p.sites = p.consts[:snap.consts], p.names[:snap.names], p.sites[:snap.sites]
 		p.funcs, p.lockDecls, p.expects = p.funcs[:snap.funcs], p.lockDecls[:snap.locks], p.expects[:snap.expects]
 		p.threads = p.threads[:snap.threads]
-		for n, i := range c.globalIx {
-			if i >= snap.globals {
-				delete(c.globalIx, n)
-			}
+		for _, n := range c.newGlobals[snap.globals:] {
+			delete(c.globalIx, n)
+			delete(c.declared, n)
 		}
-		for n := range c.declared {
-			if _, ok := c.globalIx[n]; !ok {
-				delete(c.declared, n)
-			}
-		}
+		c.newGlobals = c.newGlobals[:snap.globals]
 		for n, i := range c.funcIx {
 			if i >= snap.funcs {
 				delete(c.funcIx, n)
@@ -654,15 +649,13 @@ func (s *Session) compile(f *lang.File, commit bool) (chunk *fn, threads []*fn, 
 			if f.Name != StdinName {
 				continue
 			}
+			// Checked as a script checks them (compile.go): the saved
+			// session is that script.
 			p.expects = append(p.expects, it)
-			ok := 0
-			for _, e := range p.expects {
-				if e.Kind == "ok" {
-					ok++
-				}
-			}
-			if ok > 0 && len(p.expects) > 1 {
-				c.errorf(it.Pos, "expect ok conflicts with the other expectations")
+			if msg := expectLineError(it); msg != "" {
+				c.errorf(it.Pos, "%s", msg)
+			} else if okConflict(p.expects) != nil {
+				c.errorf(it.Pos, "%s", okConflictMsg)
 			}
 		}
 	}
@@ -719,8 +712,8 @@ func (s *Session) compile(f *lang.File, commit bool) (chunk *fn, threads []*fn, 
 	// A new variable may not take the name of a word an earlier chunk
 	// gave a word parameter: in the saved session (where globals are
 	// declared before any code runs) that word would become the variable.
-	for n, i := range c.globalIx {
-		if pos, used := s.words[n]; used && i >= snap.globals {
+	for _, n := range c.newGlobals[snap.globals:] {
+		if pos, used := s.words[n]; used {
 			at := f.Pos
 			for _, it := range f.Items {
 				if d, ok := it.(*lang.VarDecl); ok && d.Name == n {
@@ -740,7 +733,12 @@ func (s *Session) compile(f *lang.File, commit bool) (chunk *fn, threads []*fn, 
 	if !commit {
 		return nil, nil, nil
 	}
-	c.globalTypes = types
+	if c.globalTypes == nil {
+		c.globalTypes = map[string]sType{}
+	}
+	for n, t := range types { // the globals this chunk named
+		c.globalTypes[n] = t
+	}
 	for w, pos := range c.wordsUsed {
 		if _, seen := s.words[w]; !seen {
 			s.words[w] = pos
@@ -759,11 +757,8 @@ func (s *Session) compile(f *lang.File, commit bool) (chunk *fn, threads []*fn, 
 	for len(s.m.globals) < len(c.globalIx) {
 		s.m.globals = append(s.m.globals, rt.Nil)
 	}
-	if len(p.globals) != len(c.globalIx) {
-		p.globals = make([]string, len(c.globalIx))
-		for n, i := range c.globalIx {
-			p.globals[i] = n
-		}
+	for _, n := range c.newGlobals[len(p.globals):] {
+		p.globals = append(p.globals, n)
 	}
 	for _, d := range p.lockDecls[len(s.m.lockClasses):] {
 		s.m.lockClasses = append(s.m.lockClasses, s.m.k.NewLockClass(d.name))

@@ -3,6 +3,7 @@ package interp
 import (
 	"bytes"
 	"fmt"
+	"runtime"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -388,5 +389,74 @@ func TestSessionExploreFromHere(t *testing.T) {
 	evalAll(t, s, "x = 1")
 	if _, fromHere, _ := s.Explore(ExploreOptions{}); fromHere {
 		t.Error("explored from here although top-level code ran after the thread steps")
+	}
+}
+
+// TestSessionChunkCostFlat: what a chunk costs to compile and check does
+// not grow with the number of variables the session declared before it
+// (the type check once copied every global's type per chunk, quadratic
+// in the length of a pasted session).
+func TestSessionChunkCostFlat(t *testing.T) {
+	bytesFor := func(before int) uint64 {
+		var out bytes.Buffer
+		s := newTestSession(&out)
+		for i := range before {
+			if err := s.Eval(fmt.Sprintf("g%d = %d", i, i)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var m0, m1 runtime.MemStats
+		runtime.ReadMemStats(&m0)
+		for i := range 100 {
+			if err := s.Check(fmt.Sprintf("h%d = g1 + %d", i, i)); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.Eval(fmt.Sprintf("k%d = g1 + %d", i, i)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		runtime.ReadMemStats(&m1)
+		return m1.TotalAlloc - m0.TotalAlloc
+	}
+	small, large := bytesFor(50), bytesFor(5000)
+	if large > 2*small {
+		t.Errorf("100 chunks allocate %d bytes after 50 globals, %d after 5000: a chunk's cost grows with the session", small, large)
+	}
+}
+
+// TestSessionTypedExpects: typed expect lines are checked as the saved
+// script's are (one check, compile.go's), not by a copy of their own that
+// rejected any expect ok beside another expectation.
+func TestSessionTypedExpects(t *testing.T) {
+	for _, tc := range []struct {
+		lines []string
+		want  string // the last line's error, "" for none
+	}{
+		{[]string{`expect violation "x"`, `expect ok sometimes`}, ""},
+		{[]string{`expect violation "x" never`, `expect ok`}, ""},
+		{[]string{`expect ok always`, `expect deadlock`},
+			"<stdin>:2:1: expect ok conflicts with the other expectations (say expect ok sometimes, or never)"},
+		{[]string{`expect violation "x"`, `expect ok`},
+			"<stdin>:2:1: expect ok conflicts with the other expectations (say expect ok sometimes, or never)"},
+		{[]string{`expect single_run "x"`},
+			"<stdin>:1:1: expect single_run takes no message, line or quantifier"},
+		{[]string{`expect single_run`, `expect ok`}, ""},
+	} {
+		var out bytes.Buffer
+		s := newTestSession(&out)
+		var err error
+		for i, l := range tc.lines {
+			err = s.Eval(l)
+			if i < len(tc.lines)-1 && err != nil {
+				t.Fatalf("%q: %v", l, err)
+			}
+		}
+		got := ""
+		if err != nil {
+			got = err.Error()
+		}
+		if got != tc.want {
+			t.Errorf("%q: got %q, want %q", tc.lines, got, tc.want)
+		}
 	}
 }

@@ -115,9 +115,15 @@ type body struct {
 // typecheck infers the types of the script's variables and checks every
 // expression against them. It returns the globals' types; a session
 // passes them back (c.globalTypes) as what earlier chunks assigned.
+//
+// Only the globals the file names take part: in a session, a chunk's check
+// costs what the chunk holds, not what the session has declared so far.
 func (c *compiler) typecheck(file *lang.File) map[string]sType {
 	globals := map[string]sType{}
-	for n := range c.globalIx {
+	for n := range namesIn(file) {
+		if _, ok := c.globalIx[n]; !ok {
+			continue
+		}
 		globals[n] = tBottom
 		if t, ok := c.globalTypes[n]; ok {
 			globals[n] = t
@@ -204,6 +210,78 @@ func (c *compiler) typecheck(file *lang.File) map[string]sType {
 		}
 	}
 	return globals
+}
+
+// namesIn is every name a file's statements declare, assign or use.
+func namesIn(file *lang.File) map[string]bool {
+	names := map[string]bool{}
+	var expr func(e lang.Expr)
+	expr = func(e lang.Expr) {
+		switch e := e.(type) {
+		case *lang.Ident:
+			names[e.Name] = true
+		case *lang.ParenExpr:
+			expr(e.X)
+		case *lang.SelectorExpr:
+			expr(e.X)
+		case *lang.UnaryExpr:
+			expr(e.X)
+		case *lang.BinaryExpr:
+			expr(e.X)
+			expr(e.Y)
+		case *lang.CallExpr:
+			for _, a := range e.Args {
+				expr(a.Value)
+			}
+		}
+	}
+	stmt := func(st lang.Stmt) {
+		switch st := st.(type) {
+		case *lang.VarDecl:
+			names[st.Name] = true
+			expr(st.Value)
+		case *lang.AssignStmt:
+			names[st.Name] = true
+			expr(st.Value)
+		case *lang.ExprStmt:
+			expr(st.X)
+		case *lang.IfStmt:
+			for ; st != nil; st = st.Else.If {
+				expr(st.Cond)
+				if st.Else == nil {
+					break
+				}
+			}
+		case *lang.ForStmt:
+			names[st.Var] = true
+			expr(st.Lo)
+			expr(st.Hi)
+			expr(st.X)
+		case *lang.WhileStmt:
+			expr(st.Cond)
+		case *lang.RepeatStmt:
+			expr(st.Count)
+		case *lang.AssertStmt:
+			expr(st.Cond)
+		case *lang.ReturnStmt:
+			expr(st.Value)
+		}
+	}
+	for _, it := range file.Items {
+		switch it := it.(type) {
+		case lang.Stmt:
+			walkStmts([]lang.Stmt{it}, stmt)
+		case *lang.ThreadDecl:
+			walkStmts(it.Body.Stmts, stmt)
+		case *lang.FuncDecl:
+			walkStmts(it.Def.Body.Stmts, stmt)
+		case *lang.OpsDecl:
+			for _, h := range it.Handlers {
+				walkStmts(h.Body.Stmts, stmt)
+			}
+		}
+	}
+	return names
 }
 
 // localScope finds a body's locals (parameters, declarations, and names it

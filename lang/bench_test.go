@@ -89,6 +89,8 @@ func countStmts(f *File) int {
 			block(s.Body)
 		case *RepeatStmt:
 			block(s.Body)
+		case *WhileStmt:
+			block(s.Body)
 		}
 	}
 	block = func(b *Block) {
