@@ -781,6 +781,17 @@ func (s *Session) Script() (string, []lang.Pos) {
 		lines = append(lines, pos)
 	}
 	add("# an mmscript session (:save)", lang.Pos{})
+	if turns, why := s.threadTurns(); len(turns) > 0 {
+		sched := FormatSchedule(turns)
+		if why == "" {
+			add("# The threads took these turns at the prompt (:step, :run); a run of", lang.Pos{})
+			add("# this script takes its own, replay the session's with", lang.Pos{})
+			add("#   mmscript run -schedule '"+sched+"' FILE", lang.Pos{})
+		} else {
+			add("# The threads took these turns at the prompt (:step, :run): "+sched, lang.Pos{})
+			add("# This script cannot replay them: "+why+".", lang.Pos{})
+		}
+	}
 	for _, e := range s.log {
 		if e.note != "" {
 			add("# "+e.note, lang.Pos{})
@@ -833,10 +844,9 @@ func (s *Session) Script() (string, []lang.Pos) {
 // input. It reports whether it kept to the current state.
 func (s *Session) Explore(o ExploreOptions) (res *ExploreResult, fromHere bool, err error) {
 	file := &lang.File{Name: StdinName, End: lang.Pos{Filename: StdinName, Line: s.line}}
-	exact := s.main.done
+	turns, why := s.threadTurns()
 	for _, e := range s.log {
 		if e.file == nil || e.error {
-			exact = exact && !e.error
 			continue
 		}
 		for _, it := range e.file.Items {
@@ -861,14 +871,9 @@ func (s *Session) Explore(o ExploreOptions) (res *ExploreResult, fromHere bool, 
 	for i, f := range prog.threads {
 		index[f.name] = i
 	}
+	exact := why == ""
 	var prefix []int
-	for _, name := range s.Schedule() {
-		if name == "main" || strings.HasPrefix(name, "main#") {
-			if len(prefix) > 0 {
-				exact = false // top-level code ran between thread steps
-			}
-			continue
-		}
+	for _, name := range turns {
 		i, ok := index[name]
 		if !ok {
 			exact = false
@@ -880,4 +885,29 @@ func (s *Session) Explore(o ExploreOptions) (res *ExploreResult, fromHere bool, 
 		o.prefix = prefix
 	}
 	return Explore(prog, o), exact, nil
+}
+
+// threadTurns returns the turns the threads took at the prompt, by name,
+// and why the saved session (Script) cannot take them in that order, ""
+// when it can: a script runs all of its top-level code before the first
+// thread turn, and a chunk stopped by an error is not in it.
+func (s *Session) threadTurns() (turns []string, why string) {
+	for _, name := range s.Schedule() {
+		if name == "main" || strings.HasPrefix(name, "main#") {
+			if len(turns) > 0 && why == "" {
+				why = "top-level code ran between them, and a script runs all of it before its threads start"
+			}
+			continue
+		}
+		turns = append(turns, name)
+	}
+	for _, e := range s.log {
+		if e.error && why == "" {
+			why = "a chunk stopped by an error, which the script keeps only as a comment"
+		}
+	}
+	if !s.main.done && why == "" {
+		why = "the top-level thread is in the middle of a chunk"
+	}
+	return turns, why
 }

@@ -460,3 +460,38 @@ func TestSessionTypedExpects(t *testing.T) {
 		}
 	}
 }
+
+// TestSessionSaveThreadTurns: the saved session says how to replay the
+// turns its threads took at the prompt, and a run with that schedule takes
+// them; when top-level code ran between them, it says why it cannot.
+func TestSessionSaveThreadTurns(t *testing.T) {
+	var out bytes.Buffer
+	s := newTestSession(&out)
+	evalAll(t, s, "mm m", "thread a {\n  mmap_read_lock(m)\n  mmap_read_unlock(m)\n}", "thread b {\n  mmap_write_lock(m)\n  mmap_write_unlock(m)\n}")
+	for _, step := range []string{"a", "b", "a"} {
+		if _, err := s.Step(step, 1); err != nil {
+			t.Fatal(err)
+		}
+	}
+	src, _ := s.Script()
+	const want = "#   mmscript run -schedule 'a b a' FILE\n"
+	if !strings.Contains(src, want) {
+		t.Fatalf("saved session lacks %q:\n%s", want, src)
+	}
+	prog, err := LoadSource("saved.mms", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := Run(prog, Options{Schedule: []string{"a", "b", "a"}})
+	if got := res.Schedule; len(got) < 3 || got[0] != "a" || got[1] != "b" || got[2] != "a" {
+		t.Errorf("replayed schedule %v", got)
+	}
+	evalAll(t, s, "x = 1")
+	if _, err := s.Step("b", 1); err != nil {
+		t.Fatal(err)
+	}
+	src, _ = s.Script()
+	if !strings.Contains(src, "# This script cannot replay them: top-level code ran between them") {
+		t.Errorf("saved session does not say why it cannot replay the turns:\n%s", src)
+	}
+}

@@ -39,7 +39,7 @@ func init() {
 			fmt.Fprintln(r.out, "a new session")
 		}},
 		{":load", "FILE", "run a script file's top-level code in the session; its threads wait for :step or :run", (*repl).loadCmd},
-		{":save", "FILE", "write the session as a script", (*repl).save},
+		{":save", "FILE", "write the session as a script (threads included; the turns they took at the prompt as a -schedule to replay)", (*repl).save},
 		{":quit", "", "leave (Ctrl-D too)", func(r *repl, _ []string) { r.quit = true }},
 	}
 }
