@@ -757,9 +757,7 @@ func (s *Session) compile(f *lang.File, commit bool) (chunk *fn, threads []*fn, 
 	for len(s.m.globals) < len(c.globalIx) {
 		s.m.globals = append(s.m.globals, rt.Nil)
 	}
-	for _, n := range c.newGlobals[len(p.globals):] {
-		p.globals = append(p.globals, n)
-	}
+	p.globals = append(p.globals, c.newGlobals[len(p.globals):]...)
 	for _, d := range p.lockDecls[len(s.m.lockClasses):] {
 		s.m.lockClasses = append(s.m.lockClasses, s.m.k.NewLockClass(d.name))
 	}
