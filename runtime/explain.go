@@ -353,8 +353,8 @@ func (o *Op) Signature() string {
 }
 
 // explainAPI is an entry's text plus, for an operation, its script form.
-func explainAPI(a *API) string {
-	s := a.Explain()
+func explainAPI(a *API, kc KernelConfig) string {
+	s := a.ExplainIn(kc)
 	for _, c := range a.Cites {
 		s += "  cites:   " + c.String() + "\n"
 	}
@@ -421,16 +421,21 @@ func ExplainNames() []string {
 
 // ExplainText answers `mmscript explain NAME` and the REPL's :explain. An
 // unknown name gets an error that suggests the nearest known names.
-func ExplainText(name string) (string, error) {
+func ExplainText(name string) (string, error) { return ExplainTextIn(name, KernelConfig{}) }
+
+// ExplainTextIn is ExplainText for the kernel kc: each check shows the
+// reaction of kc's version, and what kc's build (debug or production)
+// prints for it.
+func ExplainTextIn(name string, kc KernelConfig) (string, error) {
 	name = strings.TrimSpace(name)
 	name = strings.TrimSuffix(name, "()")
 	if f, ok := topics[name]; ok {
 		return f(), nil
 	}
 	if a := LookupAPI(name); a != nil {
-		s := explainAPI(a)
+		s := explainAPI(a, kc)
 		if h := LookupAPI("f_op->" + name); h != nil && name == "mmap" {
-			s += "\nThe f_op->mmap handler (an ops block's mmap(file, vma)):\n" + explainAPI(h)
+			s += "\nThe f_op->mmap handler (an ops block's mmap(file, vma)):\n" + explainAPI(h, kc)
 		}
 		return s + kernelPathView(name), nil
 	}
@@ -439,23 +444,23 @@ func ExplainText(name string) (string, error) {
 	}
 	if full, ok := handlerNames[name]; ok {
 		if a := LookupAPI(full); a != nil {
-			return explainAPI(a), nil
+			return explainAPI(a, kc), nil
 		}
 	}
 	for _, prefix := range []string{"vm_ops->", "f_op->", "->", "vma->vm_ops->", "file->f_op->"} {
 		if rest, ok := strings.CutPrefix(name, prefix); ok {
 			if full, ok := handlerNames[rest]; ok {
-				return ExplainText(full)
+				return ExplainTextIn(full, kc)
 			}
 			if rest == "mmap" {
-				return explainAPI(LookupAPI("f_op->mmap")), nil
+				return explainAPI(LookupAPI("f_op->mmap"), kc), nil
 			}
 		}
 	}
 	if al, ok := aliases[name]; ok {
 		s := name + ": " + al.Note + ".\n"
 		if al.Target != "" {
-			t, err := ExplainText(al.Target)
+			t, err := ExplainTextIn(al.Target, kc)
 			if err == nil {
 				s += "\n" + t
 			}
@@ -485,7 +490,7 @@ func ExplainText(name string) (string, error) {
 		}
 	}
 	if len(owners) == 1 {
-		return ExplainText(owners[0])
+		return ExplainTextIn(owners[0], kc)
 	}
 	if len(owners) > 1 {
 		return "", fmt.Errorf("%s is a field of several types: explain %s", name, strings.Join(owners, " or explain "))

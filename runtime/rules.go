@@ -253,8 +253,14 @@ func LookupAPI(name string) *API { return apis[name] }
 // GenericRules returns the rules checked on every lock operation.
 func GenericRules() []*Rule { return genericRules }
 
-// Explain renders an entry for `mmscript explain`.
-func (a *API) Explain() string {
+// Explain renders an entry for `mmscript explain`, for the newest kernel.
+func (a *API) Explain() string { return a.ExplainIn(KernelConfig{}) }
+
+// ExplainIn renders an entry for the kernel kc: each check with the
+// reaction of kc's version (the other versions' after it, where they
+// differ) and, for lockdep and debug-only checks, the option a kernel
+// needs to print anything, and whether kc's build has it.
+func (a *API) ExplainIn(kc KernelConfig) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s (rule book §%s)\n", a.Name, a.Section)
 	row := func(k, v string) {
@@ -277,9 +283,23 @@ func (a *API) Explain() string {
 	if len(a.Rules) > 0 {
 		b.WriteString("  checks:\n")
 		for _, r := range a.Rules {
-			fmt.Fprintf(&b, "    %s: %s (kernel: %s; %s)\n", r.ID, r.Doc, r.Kernel, r.Source)
-			for _, o := range r.Older() {
-				fmt.Fprintf(&b, "      on %s: %s (%s)\n", o.Kernel, o.Reaction, o.Source)
+			kernel, src := r.In(kc.Version)
+			on := ""
+			if kc.Version != Mainline {
+				on = " " + kc.Version.String()
+			}
+			fmt.Fprintf(&b, "    %s: %s (kernel%s: %s; %s)\n", r.ID, r.Doc, on, kernel, src)
+			for _, v := range []KernelVersion{Mainline, Linux618} {
+				if ok, osrc := r.In(v); v != kc.Version && (ok != kernel || osrc != src) {
+					fmt.Fprintf(&b, "      on %s: %s (%s)\n", v, ok, osrc)
+				}
+			}
+			if cfg := r.NeedsConfig(kernel); cfg != "" {
+				if kc.Production {
+					fmt.Fprintf(&b, "      production build: prints nothing (needs %s)\n", cfg)
+				} else {
+					fmt.Fprintf(&b, "      printed only with %s (a production build prints nothing)\n", cfg)
+				}
 			}
 		}
 	}

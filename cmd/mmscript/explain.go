@@ -14,15 +14,21 @@ func cmdExplain(args []string, stdout, stderr io.Writer) int {
 	fl := flag.NewFlagSet("explain", flag.ContinueOnError)
 	fl.SetOutput(stderr)
 	dir := fl.String("examples", "examples", "list the example scripts under DIR that prove an API (when DIR exists)")
+	kernel := kernelFlags(fl)
 	if err := fl.Parse(args); err != nil {
 		return 2
 	}
+	kc, err := kernel()
+	if err != nil {
+		fmt.Fprintln(stderr, "mmscript:", err)
+		return 2
+	}
 	if fl.NArg() != 1 {
-		fmt.Fprintln(stderr, "usage: mmscript explain [-examples DIR] NAME|locks|fault-handler|user-access")
+		fmt.Fprintln(stderr, "usage: mmscript explain [-examples DIR] [-kernel K -config C] NAME|locks|fault-handler|user-access")
 		return 2
 	}
 	name := fl.Arg(0)
-	text, err := rt.ExplainText(name)
+	text, err := rt.ExplainTextIn(name, kc)
 	if err != nil {
 		fmt.Fprintln(stderr, "mmscript:", err)
 		return 2

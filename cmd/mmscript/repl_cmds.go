@@ -90,7 +90,7 @@ func (r *repl) explain(args []string) {
 		fmt.Fprintln(r.out, "usage: :explain NAME")
 		return
 	}
-	text, err := rt.ExplainText(args[0])
+	text, err := rt.ExplainTextIn(args[0], r.opts.Kernel)
 	if err != nil {
 		fmt.Fprintln(r.out, "error:", err)
 		return
