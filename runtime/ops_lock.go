@@ -289,8 +289,23 @@ func init() {
 			Sleeps: "no", Source: "include/linux/pagemap.h: folio_trylock()"}),
 		Fn: func(c *Call) Result { return done(Bool(c.T.TryAcquire(c.K.folioLock(c.page(0)), Write))) }})
 	defOp(&Op{Name: "folio_unlock", Params: pageParam,
-		API: unlockAPI("folio_unlock", "the folio lock", "mm/filemap.c: folio_unlock()"),
-		Fn:  func(c *Call) Result { return c.release(c.K.folioLock(c.page(0)), Write) }})
+		API: register(&API{Name: "folio_unlock", Section: "1.1", Hold: "the folio lock, taken by this thread or another (PG_locked has no owner)",
+			Sleeps: "no", Asserts: "VM_BUG_ON_FOLIO(!folio_test_locked(folio), folio) (CONFIG_DEBUG_VM); no lockdep map",
+			Source: "mm/filemap.c: folio_unlock()", Rules: []*Rule{ruleFolioUnlockNotLocked}}),
+		Fn: func(c *Call) Result {
+			l := c.K.folioLock(c.page(0))
+			if c.T.Release(l, Write) {
+				return ok
+			}
+			// PG_locked is a bit, not an owned lock: I/O completion
+			// unlocks the folios the submitter locked.
+			if w := l.Writer(); w != nil {
+				w.Release(l, Write)
+				return ok
+			}
+			c.K.violate(c.T, ruleFolioUnlockNotLocked, fmt.Sprintf("folio_unlock: %s is not locked", l.Name))
+			return ok
+		}})
 
 	// Spinlocks named by field: spin_lock(m.page_table_lock).
 	lockParam := []Param{{Name: "lock", Type: TLock}}
@@ -455,3 +470,7 @@ func (c *Call) mmapAssertLocked(m *MM, write bool, r *Rule, msg string) bool {
 	c.K.violate(c.T, r, msg)
 	return false
 }
+
+var ruleFolioUnlockNotLocked = &Rule{"folio_unlock/not-locked",
+	"folio_unlock() only of a locked folio; any thread may unlock it (the folio lock has no owner), but unlocking an unlocked folio breaks whoever locks it next",
+	"mm/filemap.c: folio_unlock() VM_BUG_ON_FOLIO(!folio_test_locked(folio), folio)", DebugOnly}

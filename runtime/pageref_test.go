@@ -57,3 +57,24 @@ func TestDiagnosticScriptLine(t *testing.T) {
 		}
 	}
 }
+
+// The folio lock has no owner: another task may unlock it (I/O
+// completion), a task may end holding it, and only unlocking an unlocked
+// folio is a finding (folio_unlock()'s VM_BUG_ON_FOLIO).
+func TestFolioUnlockByAnotherTask(t *testing.T) {
+	k := NewKernel()
+	submit, complete := k.NewTask("submit"), k.NewTask("complete")
+	p, err := k.Mem.AllocPage()
+	if err != nil {
+		t.Fatal(err)
+	}
+	do(t, k, submit, "folio_lock", pageV(p))
+	k.ExitTask(submit, lang.Pos{})
+	do(t, k, complete, "folio_unlock", pageV(p))
+	if k.folioLock(p).Held() {
+		t.Fatal("folio_unlock from another task left the folio locked")
+	}
+	wantRules(t, k)
+	do(t, k, complete, "folio_unlock", pageV(p))
+	wantRules(t, k, "folio_unlock/not-locked")
+}

@@ -5,8 +5,10 @@
 #    context" on CONFIG_DEBUG_ATOMIC_SLEEP kernels. Use folio_trylock() under
 #    the PTE lock, or drop the lock, folio_lock(), and re-check the PTE
 #    (include/linux/pagemap.h: folio_lock(); mm/filemap.c: __folio_lock()).
-#    folio_unlock() of a folio not locked is a VM_BUG_ON_FOLIO in
-#    folio_unlock() on CONFIG_DEBUG_VM kernels. And vma->anon_vma is set up
+#    Any thread may unlock a locked folio (PG_locked has no owner: I/O
+#    completion unlocks what the submitter locked), but folio_unlock() of a
+#    folio nobody locked is VM_BUG_ON_FOLIO(!folio_test_locked(folio)) in
+#    mm/filemap.c: folio_unlock() on CONFIG_DEBUG_VM kernels. And vma->anon_vma is set up
 #    (anon_vma_prepare()) only under the mmap lock: __anon_vma_prepare()
 #    mmap_assert_locked()s (mm/rmap.c).
 
@@ -30,6 +32,6 @@ thread prepare {
   anon_vma_prepare(fresh)
 }
 
-expect violation "lock/sleep-in-atomic" at 22
-expect violation "lock/unlock-not-held" at 26
-expect violation "anon_vma_prepare/needs-mmap-lock" at 30
+expect violation "lock/sleep-in-atomic" at 24
+expect violation "folio_unlock/not-locked" at 28
+expect violation "anon_vma_prepare/needs-mmap-lock" at 32
