@@ -53,7 +53,6 @@ var aliases = map[string]alias{
 	"pte_entry":                         {"walk_page_range", "mm_walk_ops.pte_entry is called by the page-table walkers with the PTE lock held (pte_offset_map_lock): it must not sleep; in scripts it is an ops block's pte_entry(addr, pfn)"},
 	"pmd_entry":                         {"walk_page_range", "mm_walk_ops.pmd_entry runs without the PTE lock; it takes pmd_trans_huge_lock() or pte_offset_map_lock() itself"},
 	// Assertions people grep for: what they check and how the kernel reacts.
-	"mmap_assert_locked":       {"locks", "mmap_assert_locked(mm) (include/linux/mmap_lock.h) -> rwsem_assert_held(&mm->mmap_lock): lockdep_assert_held() on CONFIG_LOCKDEP kernels, else WARN_ON(!rwsem_is_locked()), which only sees that someone holds it. The APIs that call it report it as their own rule (find_vma/needs-mmap-lock, get_user_pages/needs-mmap-lock, ...)"},
 	"mmap_assert_write_locked": {"locks", "mmap_assert_write_locked(mm) (include/linux/mmap_lock.h) -> rwsem_assert_held_write(): lockdep_assert_held_write() on CONFIG_LOCKDEP kernels, else WARN_ON(!(count & RWSEM_WRITER_LOCKED)). Reached through vma_start_write(), so also from vm_flags_set/clear/mod()"},
 	"vma_assert_locked":        {"lock_vma_under_rcu", "vma_assert_locked(vma) (include/linux/mmap_lock.h): the VMA is read- or write-locked and attached; VM_WARN_ON_ONCE_VMA, so CONFIG_DEBUG_VM only. Called by assert_fault_locked() under FAULT_FLAG_VMA_LOCK and by page walks in PGWALK_VMA_RDLOCK_VERIFY mode"},
 	"vma_assert_write_locked":  {"vma_start_write", "vma_assert_write_locked(vma) (include/linux/mmap_lock.h): VM_WARN_ON_ONCE_VMA(!__is_vma_write_locked(vma)), CONFIG_DEBUG_VM only. vm_flags_reset() and page walks in PGWALK_WRLOCK_VERIFY mode call it"},
@@ -61,7 +60,6 @@ var aliases = map[string]alias{
 	"vma_end_write_all":        {"mmap_write_unlock", "vma_end_write_all(mm) (include/linux/mmap_lock.h) ends every VMA write lock of the mm at once (it advances mm->mm_lock_seq); mmap_write_unlock() and mmap_write_downgrade() call it, nothing else should"},
 	// Siblings and callers' names.
 	"unpin_user_pages":         {"pin_user_pages", "unpin_user_pages() drops FOLL_PIN pins taken by the pin_user_pages*() family; it needs no mm lock"},
-	"unpin_user_page":          {"pin_user_pages", "unpin_user_page() drops one FOLL_PIN pin; it needs no mm lock"},
 	"pud_lock":                 {"pmd_lock", "pud_lock() takes mm->page_table_lock (PUD tables have no split lock); same rules as pmd_lock()"},
 	"pte_lockptr":              {"pte_offset_map_lock", "pte_lockptr() returns the PTE table's split lock without taking it; pte_offset_map_lock() maps the table and takes it"},
 	"folio_lock_anon_vma_read": {"rmap_walk", "folio_lock_anon_vma_read() (mm/rmap.c) read-locks the anon_vma of a mapped anon folio for an rmap walk (only try-locks with rwc->try_lock) and returns NULL once the folio is unmapped"},
