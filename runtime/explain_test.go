@@ -35,7 +35,7 @@ func TestExplainText(t *testing.T) {
 		{"EBUSY", []string{"errno 16"}},
 		{"zap_page_range_single", []string{"renamed zap_vma_range()", "zap_vma_range (rule book §2.8)"}},
 		{"unmap_page_range", []string{"unmap_vmas (rule book"}},
-		{"pin_user_pages_fast", []string{"FOLL_PIN twin", "get_user_pages_fast (rule book"}},
+		{"pin_user_pages_fast", []string{"kernel/gup_fast.mms", "FOLL_PIN"}},
 		{"walk_page_range_novma", []string{"walk_kernel_page_table_range()", "walk_page_range_debug (rule book"}},
 		{"pte_offset_map", []string{"rcu_read_lock()", "pte_unmap"}},
 		{"vm_area_struct", []string{"script type vma", "vma.vm_start: vma->vm_start"}},

@@ -55,7 +55,8 @@ var fieldTable = map[Type]map[string]func(k *Kernel, x any) Value{
 		"mapcount": func(_ *Kernel, x any) Value { return Int(int64(x.(*mmcore.Page).Mapcount())) },
 	},
 	TPTE: {
-		"ptl": func(_ *Kernel, x any) Value { return Obj(TLock, x.(*PTE).PTL) },
+		"ptl":    func(_ *Kernel, x any) Value { return Obj(TLock, x.(*PTE).PTL) },
+		"pmdval": func(k *Kernel, x any) Value { return Int(k.tableID(x.(*PTE).Table)) },
 		"present": func(_ *Kernel, x any) Value {
 			p := x.(*PTE)
 			return Bool(p.MM.Core.Walk(p.Addr).Present())

@@ -11,7 +11,7 @@ var fieldTypes = map[Type]map[string]Type{
 	TMM:   {"mmap_lock": TLock, "page_table_lock": TLock, "map_count": TInt},
 	TFile: {"i_mmap_rwsem": TLock},
 	TPage: {"pfn": TInt, "refcount": TInt, "mapcount": TInt},
-	TPTE:  {"ptl": TLock, "present": TBool, "pfn": TInt, "writable": TBool},
+	TPTE:  {"ptl": TLock, "pmdval": TInt, "present": TBool, "pfn": TInt, "writable": TBool},
 	TLock: {"held": TBool},
 }
 

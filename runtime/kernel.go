@@ -24,8 +24,10 @@ type Kernel struct {
 	seen    map[diagKey]bool
 	folios  map[*mmcore.Page]*Lock
 	rcuLock *Lock
-	clock   uint64     // counts lock acquisitions and waits, to order them in reports
-	rcu     rcuState   // grace periods and RCU-deferred frees
+	clock   uint64       // counts lock acquisitions and waits, to order them in reports
+	rcu     rcuState     // grace periods and RCU-deferred frees
+	pt      pgtableState // detached and freed PTE tables (kernel_pgtable.go)
+	files   map[*mmcore.AddressSpace]*File
 	fp      *Footprint // the explorer's step recorder, nil otherwise
 }
 
@@ -179,6 +181,10 @@ func (k *Kernel) NewFile(name string, pages uint64) *File {
 	core := mmcore.NewFile(name, pages)
 	f := &File{Core: core, IMmap: NewLock(ClassIMmapRwsem, RWSem, name+"->i_mmap_rwsem")}
 	core.Mapping().Lock = f.IMmap
+	if k.files == nil {
+		k.files = map[*mmcore.AddressSpace]*File{}
+	}
+	k.files[core.Mapping()] = f
 	return f
 }
 

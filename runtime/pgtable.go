@@ -96,20 +96,26 @@ func ptlsOf(m *MM, start, end mmcore.Addr) []*Lock {
 }
 
 func init() {
-	defOp(&Op{Name: "pte_offset_map_lock", Params: []Param{{Name: "mm", Type: TMM}, {Name: "addr", Type: TInt}}, Result: TPTE,
+	defOp(&Op{Name: "pte_offset_map_lock", Params: []Param{{Name: "mm", Type: TMM}, {Name: "addr", Type: TInt},
+		{Name: "pmdval", Type: TInt, Optional: true, Default: Int(-1)}}, Result: TPTE,
 		API: register(&API{Name: "pte_offset_map_lock", Section: "6.4",
 			Hold:    "the VMA covering addr stable (mmap, VMA or rmap lock)",
 			Takes:   "RCU (pte_offset_map) -> PTE lock, then rechecks the PMD",
 			Sleeps:  "no; nothing may sleep until pte_unmap_unlock",
 			Asserts: "none",
 			Source:  "mm/pgtable-generic.c: __pte_offset_map_lock(); process_addrs.rst \"Page table locks\"",
-			Notes:   "returns nil, holding nothing, when there is no PTE table",
+			Notes:   "returns nil, holding nothing, when there is no PTE table; pmdval= maps the table of a PMD value read before (pte_offset_map_lock(mm, &_pmd, ...)), linked or detached",
 			Rules:   []*Rule{ruleTraverseLock, ruleRecursive, ruleCircular}}),
 		Fn: func(c *Call) Result {
 			m, addr := c.mm(0), c.addr(1)
 			c.requireStable(m, addr, ruleTraverseLock)
 			w := m.Core.Walk(addr)
 			t := w.PTETable()
+			if pmd := c.Args[2].Int; pmd >= 0 {
+				// pte_offset_map_lock(mm, &_pmd, ...) on a copy of the
+				// PMD (collapse_huge_page after pmdp_collapse_flush)
+				t = c.K.tableOf(pmd)
+			}
 			if t == nil {
 				return done(Nil)
 			}
@@ -122,6 +128,9 @@ func init() {
 		API: unlockAPI("pte_unmap_unlock", "the PTE lock from pte_offset_map_lock", "include/linux/mm.h: pte_unmap_unlock()"),
 		Fn: func(c *Call) Result {
 			p := c.Args[0].Obj.(*PTE)
+			if p.Table.Freed() {
+				c.checkFreedNow(p) // the lock lives in the freed table page
+			}
 			c.release(p.PTL, Write)
 			c.T.rcuUnlock()
 			return ok
@@ -189,7 +198,7 @@ func init() {
 			Notes: "clears the entry and returns the page it mapped (nil for none, the zero page or a PFN " +
 				"mapping), with the mapping's reference handed to the caller: put_page it only after " +
 				"flush_tlb_range, as zap_pte_range frees pages only after the mmu_gather flush",
-			Rules: []*Rule{rulePTEChangeLock, ruleStaleTLB}}),
+			Rules: []*Rule{rulePTEChangeLock, ruleStaleTLB, rulePMDNotRevalidated}}),
 		Fn: func(c *Call) Result {
 			p := c.Args[0].Obj.(*PTE)
 			if !c.checkTable(p) { // freed through RCU under this pointer (rcu.go)
@@ -198,18 +207,19 @@ func init() {
 			if p.PTL.heldBy(c.T) == 0 {
 				c.K.violate(c.T, rulePTEChangeLock, fmt.Sprintf("ptep_get_and_clear at %#x without %s held", uint64(p.Addr), p.PTL.Name))
 			}
-			w := p.MM.Core.Walk(p.Addr)
-			if !w.Present() {
+			c.checkWriteDetached(p)
+			e := p.Table.Entry(p.Table.Index(p.Addr))
+			if !e.Present() {
 				return done(Nil)
 			}
 			var page *mmcore.Page
-			if !w.Entry.Special() {
-				if pg := c.K.Mem.Page(w.Entry.PFN()); pg != nil && !pg.Zero() && !pg.Freed() {
+			if !e.Special() {
+				if pg := c.K.Mem.Page(e.PFN()); pg != nil && !pg.Zero() && !pg.Freed() {
 					page = pg
 					_ = page.Get() // the mapping's reference becomes the caller's
 				}
 			}
-			p.MM.Core.ClearPTE(p.Addr)
+			p.MM.Core.ClearTableEntry(p.Table, p.Addr)
 			return done(Obj(TPage, page))
 		}})
 	defOp(&Op{Name: "flush_tlb_range", Params: append([]Param{{Name: "vma", Type: TVMA}, {Name: "start", Type: TInt}}, sizeParams...),

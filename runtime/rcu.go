@@ -177,6 +177,9 @@ func (k *Kernel) freedNote(obj any, what string) []Related {
 // the kernel hands to tlb_remove_table() and so to a grace period
 // (CONFIG_MMU_GATHER_RCU_TABLE_FREE, as on x86).
 func (c *Call) checkTable(p *PTE) bool {
+	if p.Table.Freed() && !c.checkFreedNow(p) {
+		return false
+	}
 	if !p.Table.Freed() || p.rcuSection != 0 && c.T.rcuSection == p.rcuSection {
 		return true
 	}
@@ -312,7 +315,7 @@ func init() {
 		}})
 
 	ptParams := []Param{{Name: "mm", Type: TMM}, {Name: "addr", Type: TInt}}
-	defOp(&Op{Name: "pte_offset_map", Params: ptParams, Result: TPTE,
+	defOp(&Op{Name: "pte_offset_map", Params: append(ptParams[:2:2], Param{Name: "pmdval", Type: TInt, Optional: true, Default: Int(-1)}), Result: TPTE,
 		API: register(&API{Name: "pte_offset_map", Section: "6.4",
 			Hold:    "the VMA covering addr stable, or a lockless walker's own protection (GUP-fast: IRQs off)",
 			Takes:   "rcu_read_lock(), held until pte_unmap(); no PTE lock",
@@ -329,6 +332,11 @@ func init() {
 		Fn: func(c *Call) Result {
 			m, addr := c.mm(0), c.addr(1)
 			t := m.Core.Walk(addr).PTETable()
+			if pmd := c.Args[2].Int; pmd >= 0 {
+				// pte_offset_map(&pmd, addr) on a copy read earlier
+				// (GUP-fast): the table it pointed to, linked or not.
+				t = c.K.tableOf(pmd)
+			}
 			if t == nil {
 				return done(Nil)
 			}
@@ -417,6 +425,7 @@ func init() {
 			if ptl(m, w.PMD()).heldBy(c.T) == 0 {
 				c.K.violate(c.T, rulePMDChangeLock, fmt.Sprintf("pmdp_collapse_flush at %#x without %s held", uint64(addr), ptl(m, w.PMD()).Name))
 			}
+			c.checkNonTerminalChange(v, m, addr, w.PMD(), w.PTETable())
 			t := m.Core.UnlinkPTETable(addr)
 			m.Core.TLB.FlushRange(addr, addr+mmcore.PMD_SIZE)
 			return done(Obj(TPTE, &PTE{MM: m, Addr: addr, Table: t, PTL: ptl(m, t)}))

@@ -85,10 +85,14 @@ func TestDeferredTableFree(t *testing.T) {
 		t.Fatal("no PTE table")
 	}
 	table := pt.Obj.(*PTE).Table
+	// collapse_huge_page's locks: every lock a walk may start under, for write
 	do(t, k, khug, "mmap_write_lock", mmV(m))
+	do(t, k, khug, "vma_start_write", vmaV(v))
+	do(t, k, khug, "anon_vma_lock_write", vmaV(v))
 	l := do(t, k, khug, "pmd_lock", mmV(m), addrV(0x200000))
 	old := do(t, k, khug, "pmdp_collapse_flush", vmaV(v), addrV(0x200000))
 	do(t, k, khug, "spin_unlock", l)
+	do(t, k, khug, "anon_vma_unlock_write", vmaV(v))
 	at(khug, 20)
 	do(t, k, khug, "pte_free_defer", mmV(m), old)
 	if table.Freed() {

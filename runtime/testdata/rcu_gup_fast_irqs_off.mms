@@ -24,10 +24,13 @@ thread gup_fast {
 }
 
 thread khugepaged {
-  mmap_write_lock(m)
+  mmap_write_lock(m)  # collapse_huge_page: every walk-starting lock for write
+  vma_start_write(v)
+  anon_vma_lock_write(v)
   l = pmd_lock(m, 0x200000)
   pte old = pmdp_collapse_flush(v, 0x200000)
   spin_unlock(l)
+  anon_vma_unlock_write(v)
   was_walking = walking                  # read in the same step as the IPI
   tlb_remove_table_sync_one()            # wait for IRQs-off walkers
   assert !(was_walking && walking), "the walker inside when the IPI was sent has left"

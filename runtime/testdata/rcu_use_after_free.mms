@@ -13,20 +13,21 @@ thread walker {
   if pt {
     assert ptep_get(pt) >= 0, "inside the section the table is alive"
     pte_unmap(pt)
-    msleep(1)
-    msleep(1)
-    msleep(1)
+    repeat 6 { msleep(1) }
     ptep_get(pt)                         # the section is over: use after free
   }
 }
 
 thread khugepaged {
-  mmap_write_lock(m)
+  mmap_write_lock(m)  # collapse_huge_page's locks: every walk-starting lock for write
+  vma_start_write(v)
+  anon_vma_lock_write(v)
   l = pmd_lock(m, 0x200000)
   pte old = pmdp_collapse_flush(v, 0x200000)
   spin_unlock(l)
+  anon_vma_unlock_write(v)
   mmap_write_unlock(m)
   pte_free_defer(m, old)                 # freed once the walker's section ends
 }
 
-expect violation "rcu/use-after-free" at 19
+expect violation "rcu/use-after-free" at 17

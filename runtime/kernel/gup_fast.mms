@@ -1,0 +1,112 @@
+# GUP-fast as mainline runs it (mm/gup.c), one kernel function per func:
+# a lockless walk with IRQs off (which holds off tlb_remove_table_sync_one
+# and RCU table frees), reading each PMD and PTE once, taking a folio
+# reference, then re-checking that the PMD and the PTE did not change and
+# undoing the reference if they did. Other threads run between any two
+# statements. The PUD level and devmap/hugetlb leaves are not modelled.
+
+# mm/gup.c: get_user_pages_fast_only(): FOLL_GET | FOLL_FAST_ONLY, no
+# fallback to the mmap lock (internal_get_user_pages_fast() skips
+# might_lock_read with FOLL_FAST_ONLY)
+func get_user_pages_fast_only(mm, addr, pages, write) {
+  return gup_fast(mm, addr, pages, write, false)
+}
+
+# mm/gup.c: pin_user_pages_fast() -> internal_get_user_pages_fast(FOLL_PIN):
+# the fast walk, then the rest under the mmap lock (gup_fast_fallback ->
+# __gup_longterm_locked with FOLL_UNLOCKABLE)
+func pin_user_pages_fast(mm, addr, pages, write) {
+  nr_pinned = gup_fast(mm, addr, pages, write, true)
+  if nr_pinned == pages {
+    return nr_pinned
+  }
+  # might_lock_read(&current->mm->mmap_lock) is in the fallback's lock
+  ret = get_user_pages_unlocked(mm, addr + nr_pinned * PAGE_SIZE, pages=pages - nr_pinned, write=write)
+  if ret < 0 {
+    return nr_pinned
+  }
+  return nr_pinned + ret
+}
+
+# mm/gup.c: gup_fast(): local_irq_save(), gup_fast_pgd_range(),
+# local_irq_restore(); returns the number of pages it got, stopping at the
+# first it could not
+func gup_fast(mm, start, nr_pages, write, pin) {
+  nr = 0
+  going = true
+  local_irq_disable()  # local_irq_save(flags)
+  for i in 0..nr_pages {
+    if going {
+      page = gup_fast_pmd_range(mm, start + i * PAGE_SIZE, write, pin)
+      if page {
+        nr = nr + 1
+      } else {
+        going = false
+      }
+    }
+  }
+  local_irq_enable()  # local_irq_restore(flags)
+  return nr
+}
+
+# mm/gup.c: gup_fast_pmd_range() for one address
+func gup_fast_pmd_range(mm, addr, write, pin) {
+  pmd = pmdp_get_lockless(mm, addr)
+  if pmd_none(pmd) {
+    return nil
+  }
+  if pmd_leaf(pmd) {
+    return gup_fast_pmd_leaf(mm, pmd, addr, write, pin)
+  }
+  return gup_fast_pte_range(mm, pmd, addr, write, pin)
+}
+
+# mm/gup.c: gup_fast_pte_range() for one PTE: "also check pmd here to make
+# sure pmd doesn't change (corresponds to pmdp_collapse_flush() in the THP
+# collapse code path)"
+func gup_fast_pte_range(mm, pmd, addr, write, pin) {
+  ptep = pte_offset_map(mm, addr, pmdval=pmd)  # pte_offset_map(&pmd, addr): the copy, not *pmdp
+  if !ptep {
+    return nil
+  }
+  pte = ptep_get_lockless(ptep)
+  if pte < 0 || !pte_access_permitted(ptep, write) {
+    pte_unmap(ptep)  # goto pte_unmap
+    return nil
+  }
+  page = pfn_to_page(pte)  # pte_page(pte)
+  if !page {
+    pte_unmap(ptep)
+    return nil
+  }
+  folio = try_grab_folio_fast(page, pin)
+  if !folio {
+    pte_unmap(ptep)
+    return nil
+  }
+  if !pmd_same(pmd, pmdp_get_lockless(mm, addr)) || pte != ptep_get_lockless(ptep) {
+    gup_put_folio(folio, pin)
+    pte_unmap(ptep)
+    return nil
+  }
+  pte_unmap(ptep)
+  return page
+}
+
+# mm/gup.c: gup_fast_pmd_leaf() for one page of a PMD-mapped THP
+func gup_fast_pmd_leaf(mm, orig, addr, write, pin) {
+  pfn = pmd_pfn(orig) + addr % PMD_SIZE / PAGE_SIZE  # record_subpages()
+  page = pfn_to_page(pfn)
+  if !page {
+    return nil
+  }
+  folio = try_grab_folio_fast(page, pin)
+  if !folio {
+    return nil
+  }
+  if !pmd_same(orig, pmdp_get_lockless(mm, addr)) {
+    gup_put_folio(folio, pin)
+    return nil
+  }
+  return page
+}

@@ -1,0 +1,72 @@
+package runtime
+
+// The kernel paths of kernel/khugepaged.mms, kernel/gup_fast.mms and
+// kernel/rmap.mms as operations: their parameters (so that scripts call
+// them with the named arguments of the other GUP operations) and their
+// rule-book entries. The documented-only entries read from the kernel
+// become these, with the checks their steps run.
+
+// pathAPI turns the documented entry name into the simulated one of a
+// kernel path, or registers a new entry.
+func pathAPI(name string, a *API, rules ...*Rule) *API {
+	if d := takeDocumented(name); d != nil {
+		d.Notes += "; mmscript: " + a.Notes
+		if a.Takes != "" {
+			d.Takes = a.Takes
+		}
+		d.Rules, d.Cites, d.Sequence = rules, a.Cites, a.Sequence
+		return register(d)
+	}
+	a.Name, a.Rules = name, rules
+	return register(a)
+}
+
+func init() {
+	gupParams := []Param{{Name: "mm", Type: TMM}, {Name: "addr", Type: TInt},
+		{Name: "pages", Type: TInt, Optional: true, Default: Int(1)},
+		{Name: "write", Type: TBool, Optional: true, Default: Bool(false)}}
+	gupCite := []Cite{cite("mm/gup.c", "gup_fast(), gup_fast_pte_range()", "lockdep_assert_irqs_disabled() (gup_fast_folio_allowed); "+
+		"if (unlikely(pmd_val(pmd) != pmd_val(*pmdp)) || unlikely(pte_val(pte) != pte_val(ptep_get(ptep)))) { gup_put_folio(folio, 1, flags); goto pte_unmap; }", readGUP)}
+	gupSeq := "local_irq_save(flags);\npmd = pmdp_get_lockless(pmdp);\nptep = pte_offset_map(&pmd, addr);\npte = ptep_get_lockless(ptep);\n" +
+		"folio = try_grab_folio_fast(page, 1, flags);\nif (pmd changed || pte changed) { gup_put_folio(folio, 1, flags); goto pte_unmap; }\npte_unmap(ptep);\nlocal_irq_restore(flags);"
+	defOp(&Op{Name: "get_user_pages_fast_only", Path: true, Touches: touchesLocksOnly, Params: gupParams, Result: TInt,
+		API: pathAPI("get_user_pages_fast_only", &API{Section: "2.13",
+			Notes: "a kernel path of the kernel library (kernel/gup_fast.mms: gup_fast, gup_fast_pmd_range, gup_fast_pte_range, gup_fast_pmd_leaf), " +
+				"run statement by statement with IRQs off; returns the number of pages it took a reference on (the caller puts them)",
+			Cites: gupCite, Sequence: gupSeq}, ruleRCUUseAfterFree, rulePMDNotRevalidated)})
+	defOp(&Op{Name: "pin_user_pages_fast", Path: true, Touches: touchesLocksOnly, Params: gupParams, Result: TInt,
+		API: pathAPI("pin_user_pages_fast", &API{Section: "2.13",
+			Hold:    "no mmap lock of this mm (the fallback takes it)",
+			Takes:   "IRQs off lockless walk (gup_fast, FOLL_PIN) -> for the pages it could not get: mmap_read_lock -> faults (FOLL_UNLOCKABLE) -> mmap_read_unlock",
+			Sleeps:  "only the fallback",
+			Asserts: "might_lock_read(&mm->mmap_lock) (internal_get_user_pages_fast); lockdep_assert_irqs_disabled() in the fast walk",
+			Source:  "mm/gup.c: pin_user_pages_fast(), internal_get_user_pages_fast(), gup_fast(), gup_fast_fallback()",
+			Notes: "a kernel path of the kernel library (kernel/gup_fast.mms): gup_fast with FOLL_PIN, then get_user_pages_unlocked for the rest; " +
+				"returns the number of pages pinned (release with unpin_user_pages)",
+			Cites: gupCite, Sequence: "nr_pinned = pin_user_pages_fast(start, nr_pages, FOLL_WRITE, pages);\n/* ... */\nunpin_user_pages(pages, nr_pinned);"},
+			ruleRCUUseAfterFree, rulePMDNotRevalidated)})
+
+	defOp(&Op{Name: "khugepaged_collapse", Path: true, Touches: touchesLocksOnly, Params: []Param{{Name: "mm", Type: TMM}, {Name: "addr", Type: TInt}}, Result: TInt,
+		API: pathAPI("khugepaged_collapse", &API{Section: "2.31",
+			Hold:    "nothing (a kernel thread: khugepaged)",
+			Takes:   "mmap_read_lock -> hpage_collapse_scan_pmd (PTE lock) -> collapse_huge_page: mmap_read_unlock -> mmap_read_lock (revalidate) -> mmap_read_unlock -> mmap_write_lock -> vma_start_write -> anon_vma_lock_write -> pmd_lock -> pmdp_collapse_flush -> unlock -> tlb_remove_table_sync_one -> PTE lock of the detached table (isolate) -> anon_vma_unlock_write -> copy -> pmd_lock -> set_pmd_at -> unlock -> mmap_write_unlock",
+			Sleeps:  "yes",
+			Asserts: "none on the locks; BUG_ON(!pmd_none(*pmd)) before set_pmd_at / pmd_populate",
+			Source:  "mm/khugepaged.c: khugepaged_scan_mm_slot(), hpage_collapse_scan_pmd(), collapse_huge_page()",
+			Notes: "khugepaged's anonymous collapse of the PMD range at addr, a kernel path of the kernel library (kernel/khugepaged.mms), usable as a thread body " +
+				"(thread k { khugepaged_collapse(m, addr) }); returns a SCAN_* result (SCAN_SUCCEED = 1). MMU notifiers are not modelled",
+			Cites: collapseCite("collapse_huge_page()", "none on the locks: mmap_write_lock(mm); ... vma_start_write(vma); anon_vma_lock_write(vma->anon_vma); pmd_ptl = pmd_lock(mm, pmd); "+
+				"_pmd = pmdp_collapse_flush(vma, address, pmd); spin_unlock(pmd_ptl); tlb_remove_table_sync_one(); ..."),
+			Sequence: "mmap_write_lock(mm);\nvma_start_write(vma);\nanon_vma_lock_write(vma->anon_vma);\npmd_ptl = pmd_lock(mm, pmd);\n_pmd = pmdp_collapse_flush(vma, address, pmd);\n" +
+				"spin_unlock(pmd_ptl);\ntlb_remove_table_sync_one();\n/* isolate, copy */\nspin_lock(pmd_ptl);\nset_pmd_at(mm, address, pmd, _pmd);\nspin_unlock(pmd_ptl);\nmmap_write_unlock(mm);"},
+			ruleNonTerminalChange)})
+	defOp(&Op{Name: "retract_page_tables", Path: true, Touches: touchesLocksOnly, Params: []Param{{Name: "file", Type: TFile}, {Name: "pgoff", Type: TInt}},
+		API: pathAPI("retract_page_tables", &API{Section: "2.31",
+			Notes: "a kernel path of the kernel library (kernel/khugepaged.mms: retract_page_tables, retract_one), usable as a thread body; skips VMAs " +
+				"with an anon_vma, not PMD-aligned or without a PTE table at pgoff",
+			Cites: collapseCite("retract_page_tables()", "none: i_mmap_lock_read(mapping); vma_interval_tree_foreach(...) { ... pml = pmd_lock(mm, pmd); ptl = pte_lockptr(mm, pmd); "+
+				"if (ptl != pml) spin_lock_nested(ptl, SINGLE_DEPTH_NESTING); ... pgt_pmd = pmdp_collapse_flush(vma, addr, pmd); ... pte_free_defer(mm, pmd_pgtable(pgt_pmd)); } i_mmap_unlock_read(mapping)"),
+			Sequence: "i_mmap_lock_read(mapping);\nvma_interval_tree_foreach(vma, &mapping->i_mmap, pgoff, pgoff) {\n\tpml = pmd_lock(mm, pmd);\n\tptl = pte_lockptr(mm, pmd);\n" +
+				"\tspin_lock_nested(ptl, SINGLE_DEPTH_NESTING);\n\tpgt_pmd = pmdp_collapse_flush(vma, addr, pmd);\n\tspin_unlock(ptl);\n\tspin_unlock(pml);\n\tpte_free_defer(mm, pmd_pgtable(pgt_pmd));\n}\ni_mmap_unlock_read(mapping);"},
+			ruleNonTerminalChange, ruleFreeReachable, rulePMDNotRevalidated)})
+}

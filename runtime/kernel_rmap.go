@@ -1,0 +1,155 @@
+package runtime
+
+import (
+	"fmt"
+
+	"github.com/mmscript/mmscript/mmcore"
+)
+
+// The atomic steps of the reverse-map walks (kernel/rmap.mms): the
+// interval-tree iterations of rmap_walk_anon() and rmap_walk_file(), as a
+// count and an n-th element until the language iterates over VMAs, and
+// vma_address(). The locks are the library's.
+
+// imapVMAs lists the VMAs of f's i_mmap tree that map page index pgoff
+// (vma_interval_tree_foreach(vma, &mapping->i_mmap, pgoff, pgoff)).
+func imapVMAs(f *File, pgoff uint64) []*mmcore.VMA {
+	var vs []*mmcore.VMA
+	for v := range f.Core.Mapping().IMmap(pgoff, pgoff) {
+		vs = append(vs, v)
+	}
+	return vs
+}
+
+// anonVMAs lists the VMAs of page's anon_vma that can map it
+// (anon_vma_interval_tree_foreach over pgoff_start..pgoff_end).
+func anonVMAs(p *mmcore.Page) []*mmcore.VMA {
+	av := p.Folio().AnonVMA()
+	if av == nil {
+		return nil
+	}
+	idx := p.Index()
+	var vs []*mmcore.VMA
+	for v := range av.VMAs() {
+		if v.Attached() && idx >= v.Pgoff() && idx < v.Pgoff()+v.Pages() {
+			vs = append(vs, v)
+		}
+	}
+	return vs
+}
+
+var ruleRmapIterLock = &Rule{"rmap/iterate-needs-rmap-lock",
+	"the VMAs of an anon_vma or of a file's i_mmap tree are iterated under that rmap lock (anon_vma_lock_read, i_mmap_lock_read, or for write)",
+	"mm/rmap.c: rmap_walk_anon(), __rmap_walk_file() (VM_BUG_ON_FOLIO / lockdep_assert_held in the _locked variants); process_addrs.rst \"Locks\" (rmap)", Unchecked}
+
+func init() {
+	iterCite := []Cite{cite("mm/rmap.c", "__rmap_walk_file(), rmap_walk_anon()", "none: vma_interval_tree_foreach(vma, &mapping->i_mmap, pgoff_start, pgoff_end) { ... rwc->rmap_one(folio, vma, address, rwc->arg) ... }", readRmap)}
+	fileIdx := []Param{{Name: "file", Type: TFile}, {Name: "pgoff", Type: TInt}}
+	defOp(&Op{Name: "vma_interval_tree_count", Params: fileIdx, Result: TInt,
+		API: register(&API{Name: "vma_interval_tree_count", Section: "2.35",
+			Hold: "the file's i_mmap_rwsem (read or write)", Sleeps: "no", Source: "include/linux/mm.h: vma_interval_tree_foreach()",
+			Notes: "how many VMAs of the file's i_mmap tree map page index pgoff: with vma_interval_tree_nth, `for i in 0..n` stands for " +
+				"vma_interval_tree_foreach until the language iterates over VMAs",
+			Rules: []*Rule{ruleRmapIterLock}, Cites: iterCite,
+			Sequence: "i_mmap_lock_read(mapping);\nvma_interval_tree_foreach(vma, &mapping->i_mmap, pgoff, pgoff) {\n\t/* ... */\n}\ni_mmap_unlock_read(mapping);"}),
+		Touches: func(c *Call, f *Footprint) { f.Add(AFile, ID(c.file(0)), false) },
+		Fn: func(c *Call) Result {
+			f := c.file(0)
+			if f.IMmap.heldBy(c.T) == 0 {
+				c.K.violate(c.T, ruleRmapIterLock, fmt.Sprintf("vma_interval_tree_count on %s without %s", f.Core.Name, f.IMmap.Name))
+			}
+			return done(Int(int64(len(imapVMAs(f, uint64(c.int(1)))))))
+		}})
+	defOp(&Op{Name: "vma_interval_tree_nth", Params: append(fileIdx[:2:2], Param{Name: "i", Type: TInt}), Result: TVMA,
+		API: register(&API{Name: "vma_interval_tree_nth", Section: "2.35",
+			Hold: "the file's i_mmap_rwsem (read or write)", Sleeps: "no", Source: "include/linux/mm.h: vma_interval_tree_foreach()",
+			Notes: "the i-th VMA vma_interval_tree_foreach visits for pgoff (nil past the end)",
+			Rules: []*Rule{ruleRmapIterLock}, Cites: iterCite, Sequence: "vma_interval_tree_foreach(vma, &mapping->i_mmap, pgoff, pgoff)"}),
+		Touches: func(c *Call, f *Footprint) { f.Add(AFile, ID(c.file(0)), false); f.Add(AMM, AllObjects, false) },
+		Fn: func(c *Call) Result {
+			f := c.file(0)
+			if f.IMmap.heldBy(c.T) == 0 {
+				c.K.violate(c.T, ruleRmapIterLock, fmt.Sprintf("vma_interval_tree_nth on %s without %s", f.Core.Name, f.IMmap.Name))
+			}
+			vs := imapVMAs(f, uint64(c.int(1)))
+			if i := c.int(2); i >= 0 && i < int64(len(vs)) {
+				return done(Obj(TVMA, vs[i]))
+			}
+			return done(Nil)
+		}})
+	folioParam := []Param{{Name: "folio", Type: TPage}}
+	anonHeld := func(c *Call, p *mmcore.Page) {
+		av := p.Folio().AnonVMA()
+		if av == nil {
+			return
+		}
+		if l, ok := av.Lock.(*Lock); ok && l.heldBy(c.T) != 0 {
+			return
+		}
+		c.K.violate(c.T, ruleRmapIterLock, fmt.Sprintf("%s on pfn %#x without its anon_vma lock", c.Op.Name, uint64(p.PFN)))
+	}
+	defOp(&Op{Name: "anon_vma_interval_tree_count", Params: folioParam, Result: TInt,
+		API: register(&API{Name: "anon_vma_interval_tree_count", Section: "2.35",
+			Hold: "the folio's anon_vma lock (read or write)", Sleeps: "no", Source: "mm/interval_tree.c: anon_vma_interval_tree_foreach(); mm/rmap.c: rmap_walk_anon()",
+			Notes: "how many VMAs of the anonymous folio's anon_vma may map it (0 for a folio without one); with anon_vma_interval_tree_nth it " +
+				"stands for anon_vma_interval_tree_foreach",
+			Rules: []*Rule{ruleRmapIterLock}, Cites: iterCite,
+			Sequence: "anon_vma = folio_lock_anon_vma_read(folio, rwc);\nanon_vma_interval_tree_foreach(avc, &anon_vma->rb_root, pgoff_start, pgoff_end) {\n\t/* ... */\n}\nanon_vma_unlock_read(anon_vma);"}),
+		Touches: func(c *Call, f *Footprint) { f.Page(c.page(0), false); f.Add(AMM, AllObjects, false) },
+		Fn: func(c *Call) Result {
+			p := c.page(0)
+			anonHeld(c, p)
+			return done(Int(int64(len(anonVMAs(p)))))
+		}})
+	defOp(&Op{Name: "anon_vma_interval_tree_nth", Params: append(folioParam[:1:1], Param{Name: "i", Type: TInt}), Result: TVMA,
+		API: register(&API{Name: "anon_vma_interval_tree_nth", Section: "2.35",
+			Hold: "the folio's anon_vma lock (read or write)", Sleeps: "no", Source: "mm/interval_tree.c: anon_vma_interval_tree_foreach()",
+			Notes: "the i-th VMA anon_vma_interval_tree_foreach visits for the folio (nil past the end)",
+			Rules: []*Rule{ruleRmapIterLock}, Cites: iterCite, Sequence: "anon_vma_interval_tree_foreach(avc, &anon_vma->rb_root, pgoff_start, pgoff_end)"}),
+		Touches: func(c *Call, f *Footprint) { f.Page(c.page(0), false); f.Add(AMM, AllObjects, false) },
+		Fn: func(c *Call) Result {
+			p := c.page(0)
+			anonHeld(c, p)
+			vs := anonVMAs(p)
+			if i := c.int(1); i >= 0 && i < int64(len(vs)) {
+				return done(Obj(TVMA, vs[i]))
+			}
+			return done(Nil)
+		}})
+	defOp(&Op{Name: "folio_anon_vma", Params: folioParam, Result: TBool,
+		API: register(&API{Name: "folio_anon_vma", Section: "2.35", Hold: "the folio lock, or a reference (the result may go stale)", Sleeps: "no",
+			Source: "mm/rmap.c: folio_anon_vma(); mm/util.c: folio_anon_vma()",
+			Notes:  "true when the folio is anonymous and has an anon_vma: which of rmap_walk_anon() or rmap_walk_file() rmap_walk() takes",
+			Cites:  []Cite{cite("mm/rmap.c", "rmap_walk()", "none: if (folio_test_anon(folio)) rmap_walk_anon(folio, rwc, false); else rmap_walk_file(folio, rwc, false);", readRmap)}, Sequence: "if (folio_test_anon(folio))\n\trmap_walk_anon(folio, rwc, false);\nelse\n\trmap_walk_file(folio, rwc, false);"}),
+		Touches: func(c *Call, f *Footprint) { f.Page(c.page(0), false) },
+		Fn: func(c *Call) Result {
+			p := c.page(0).Folio()
+			return done(Bool(p.Anon() && p.AnonVMA() != nil))
+		}})
+	defOp(&Op{Name: "folio_file", Params: folioParam, Result: TFile,
+		API: register(&API{Name: "folio_file", Section: "2.35", Hold: "the folio lock (keeps folio->mapping)", Sleeps: "no",
+			Source: "include/linux/pagemap.h: folio_mapping()", Notes: "the file whose page cache holds the folio (folio->mapping), nil for an anonymous or truncated folio",
+			Cites: []Cite{cite("mm/rmap.c", "rmap_walk_file()", "VM_BUG_ON_FOLIO(!folio_test_locked(folio), folio); ... __rmap_walk_file(folio, folio->mapping, ...)", readRmap)}, Sequence: "mapping = folio_mapping(folio);"}),
+		Touches: func(c *Call, f *Footprint) { f.Page(c.page(0), false) },
+		Fn: func(c *Call) Result {
+			p := c.page(0).Folio()
+			if f := c.K.files[p.Mapping()]; f != nil && p.Mapping() != nil {
+				return done(Obj(TFile, f))
+			}
+			return done(Nil)
+		}})
+	defOp(&Op{Name: "vma_address", Params: []Param{{Name: "folio", Type: TPage}, {Name: "vma", Type: TVMA}}, Result: TInt,
+		API: register(&API{Name: "vma_address", Section: "2.35", Hold: "an rmap lock keeping the VMA (or the mmap lock)", Sleeps: "no",
+			Source: "mm/internal.h: vma_address()", Notes: "the user address at which vma maps the page, -EFAULT when it lies outside the VMA",
+			Cites:    []Cite{cite("mm/internal.h", "vma_address()", "none: address = vma->vm_start + ((pgoff - vma->vm_pgoff) << PAGE_SHIFT); if (address < vma->vm_start || address >= vma->vm_end) address = -EFAULT", readRmap)},
+			Sequence: "address = vma_address(vma, pgoff, nr_pages);"}),
+		Touches: func(c *Call, f *Footprint) { f.Page(c.page(0), false); f.MM(vmaMM(c, 1), false) },
+		Fn: func(c *Call) Result {
+			p, v := c.page(0), c.vma(1)
+			a := int64(v.Start()) + (int64(p.Index())-int64(v.Pgoff()))*mmcore.PageSize
+			if a < int64(v.Start()) || a >= int64(v.End()) {
+				return done(Int(-14))
+			}
+			return done(Int(a))
+		}})
+}
