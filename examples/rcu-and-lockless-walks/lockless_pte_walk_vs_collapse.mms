@@ -22,10 +22,13 @@ thread walker {
 }
 
 thread khugepaged {
-  mmap_write_lock(m)
+  mmap_write_lock(m)  # collapse_huge_page: every walk-starting lock for write
+  vma_start_write(v)
+  anon_vma_lock_write(v)
   l = pmd_lock(m, 0x200000)
   pte old = pmdp_collapse_flush(v, 0x200000)
   spin_unlock(l)
+  anon_vma_unlock_write(v)
   mmap_write_unlock(m)
   if old {
     pte_free_defer(m, old)
