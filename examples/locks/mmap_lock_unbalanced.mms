@@ -1,13 +1,16 @@
-# Q: What does lockdep say when a thread releases the mmap lock in the wrong
-#    mode, or takes it again?
+# Q: What goes wrong when a thread releases the mmap lock in the wrong mode,
+#    downgrades a lock it does not hold for write, or takes it again?
 # A: After mmap_write_downgrade() the lock is held for read: release it with
-#    mmap_read_unlock(), not mmap_write_unlock(). Downgrading a read lock and
-#    releasing a write lock as a read lock are "bad unlock balance" splats
-#    (kernel/locking/lockdep.c: print_unlock_imbalance_bug(), reached from
-#    lock_downgrade() and lock_release()); a second read acquisition is
-#    "possible recursive locking" (check_deadlock()): an rwsem lets no reader
-#    past a queued writer, so it deadlocks as soon as one queues. All
-#    lockdep: silent on a kernel without CONFIG_PROVE_LOCKING.
+#    mmap_read_unlock(), not mmap_write_unlock(). A release in the wrong mode
+#    corrupts the rwsem count; lockdep matches a release by lock, not by mode
+#    (kernel/locking/lockdep.c: __lock_release()), so only CONFIG_DEBUG_RWSEMS
+#    catches it (kernel/locking/rwsem.c: __up_read()/__up_write()
+#    DEBUG_RWSEMS_WARN_ON; mmscript reports it as lock/unlock-not-held).
+#    Downgrading a read lock is lockdep's WARN "downgrading a read lock"
+#    (__lock_downgrade()). A second read acquisition is "possible recursive
+#    locking" (check_deadlock()): an rwsem lets no reader past a queued
+#    writer, so it deadlocks as soon as one queues. All silent on a
+#    production kernel.
 
 mm m
 mm n
@@ -28,7 +31,7 @@ thread t {
   mmap_write_unlock(o)
 }
 
-expect violation "lock/unlock-not-held: mmap_write_unlock" at 19
-expect violation "lock/unlock-not-held: mmap_write_downgrade" at 22
-expect violation "lock/recursive" at 23
-expect violation "lock/unlock-not-held: mmap_read_unlock" at 27
+expect violation "lock/unlock-not-held: mmap_write_unlock" at 22
+expect violation "lock/unlock-not-held: mmap_write_downgrade" at 25
+expect violation "lock/recursive" at 26
+expect violation "lock/unlock-not-held: mmap_read_unlock" at 30

@@ -3,8 +3,8 @@
 #    lock-ordering comment; mm/mremap.c: take_rmap_locks() takes them in
 #    that order): lockdep reports a possible circular dependency, and
 #    against a path that takes them in order it deadlocks. Releasing a
-#    rwsem in the other mode, or one not held, is a bad unlock balance
-#    (kernel/locking/lockdep.c: print_unlock_imbalance_bug()).
+#    rwsem in the other mode corrupts its count (CONFIG_DEBUG_RWSEMS:
+#    kernel/locking/rwsem.c: __up_write() DEBUG_RWSEMS_WARN_ON).
 
 mm m
 file data
