@@ -1,7 +1,5 @@
 package lang
 
-import "github.com/alecthomas/participle/v2/lexer"
-
 // ParseChunk parses one chunk of an interactive session (a line, a
 // multi-line block, or a loaded file) whose first line is line `line` of
 // filename, so that positions count on across the session as in one file.
@@ -22,11 +20,12 @@ func (l Limits) ParseChunk(filename string, src []byte, line int) (f *File, err 
 	}()
 	s := newScanner(filename, src, l.grammarKey())
 	s.line = max(line, 1)
-	lex, err := lexer.Upgrade(s)
+	lex, err := scanTokens(s)
 	if err != nil {
 		return nil, err
 	}
 	f, err = parseTokens(grammarFor(l), lex)
+	lex.release()
 	if err != nil {
 		return nil, convertError(filename, err)
 	}

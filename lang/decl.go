@@ -1,66 +1,112 @@
 package lang
 
-import "github.com/alecthomas/participle/v2/lexer"
+// The declarations (thread, func and ops blocks) are parsed by hand like
+// the rest; their EBNF is declEBNF (grammar.go).
 
-// participle parses the declarations: thread, ops and func blocks, from
-// the struct tags below. These structs are participle's view of the
-// syntax; parseItem turns them into the AST's ThreadDecl, OpsDecl and
-// FuncDecl. Their positions are participle's own type, which participle
-// stores without converting it to Pos through reflection. The bodies are Blocks parsed by hand (parseBlock), plugged in
-// through the body interface with participle.ParseTypeWith, so that the
-// statements, most of a script, do not pay for participle's reflection.
-
-type threadSyntax struct {
-	Pos  lexer.Position
-	Name string `parser:"'thread' @Ident"`
-	Body body   `parser:"@@"`
-}
-
-type opsSyntax struct {
-	Pos      lexer.Position
-	Name     string        `parser:"'ops' @Ident '{'"`
-	Handlers []*funcSyntax `parser:"@@*"`
-	Close    *RBrace       `parser:"@@"`
-}
-
-type funcDeclSyntax struct {
-	Pos lexer.Position
-	Def *funcSyntax `parser:"'func' @@"`
-}
-
-type funcSyntax struct {
-	Pos    lexer.Position
-	Name   string   `parser:"@Ident '('"`
-	Params []string `parser:"( @Ident ( ',' @Ident )* )? ')'"`
-	Body   body     `parser:"@@"`
-}
-
-// body is a Block, parsed by hand.
-type body interface{ block() *Block }
-
-func (b *Block) block() *Block { return b }
-
-func (d *threadSyntax) decl() Item {
-	return &ThreadDecl{Pos: Pos(d.Pos), Name: d.Name, Body: d.Body.block()}
-}
-
-func (d *opsSyntax) decl() Item {
-	o := &OpsDecl{Pos: Pos(d.Pos), Name: d.Name, Close: d.Close}
-	for _, h := range d.Handlers {
-		o.Handlers = append(o.Handlers, h.def())
+// parseThread parses ThreadDecl = "thread" <ident> Block.
+func (g *grammar) parseThread(lex *tokens) (Item, error) {
+	t := lex.Next() // "thread"
+	name, err := needName(lex)
+	if err != nil {
+		return nil, err
 	}
-	return o
+	body, err := g.parseBlock(lex, 1)
+	if err != nil {
+		return nil, err
+	}
+	return &ThreadDecl{Pos: Pos(t.Pos), Name: name, Body: body}, nil
 }
 
-func (d *funcDeclSyntax) decl() Item { return &FuncDecl{Pos: Pos(d.Pos), Def: d.Def.def()} }
-
-func (d *funcSyntax) def() *FuncDef {
-	return &FuncDef{Pos: Pos(d.Pos), Name: d.Name, Params: d.Params, Body: d.Body.block()}
+// parseFuncDecl parses FuncDecl = "func" FuncDef.
+func (g *grammar) parseFuncDecl(lex *tokens) (Item, error) {
+	t := lex.Next() // "func"
+	def, err := g.parseFuncDef(lex)
+	if err != nil {
+		return nil, err
+	}
+	return &FuncDecl{Pos: Pos(t.Pos), Def: def}, nil
 }
 
-// declNames renames the participle productions in the EBNF after the AST
-// types they build.
-var declNames = [][2]string{
-	{"ThreadSyntax", "ThreadDecl"}, {"OpsSyntax", "OpsDecl"},
-	{"FuncDeclSyntax", "FuncDecl"}, {"FuncSyntax", "FuncDef"}, {"Body", "Block"},
+// parseOps parses OpsDecl = "ops" <ident> "{" FuncDef* RBrace.
+func (g *grammar) parseOps(lex *tokens) (Item, error) {
+	t := lex.Next() // "ops"
+	name, err := needName(lex)
+	if err != nil {
+		return nil, err
+	}
+	if err := needPunct(lex, "{"); err != nil {
+		return nil, err
+	}
+	o := &OpsDecl{Pos: Pos(t.Pos), Name: name}
+	for {
+		n := lex.Peek()
+		if n.Type != tokIdent {
+			if n.Type != tokPunct || n.Value != "}" {
+				return nil, unexpected(n, `"}"`)
+			}
+			lex.Next()
+			o.Close = &RBrace{Pos: Pos(n.Pos), Brace: "}"}
+			return o, nil
+		}
+		h, err := g.parseFuncDef(lex)
+		if err != nil {
+			return nil, err
+		}
+		o.Handlers = append(o.Handlers, h)
+	}
+}
+
+// parseFuncDef parses FuncDef = <ident> "(" (<ident> ("," <ident>)*)? ")" Block.
+func (g *grammar) parseFuncDef(lex *tokens) (*FuncDef, error) {
+	pos := Pos(lex.Peek().Pos)
+	name, err := needName(lex)
+	if err != nil {
+		return nil, err
+	}
+	if err := needPunct(lex, "("); err != nil {
+		return nil, err
+	}
+	d := &FuncDef{Pos: pos, Name: name}
+	if p := lex.Peek(); p.Type == tokIdent {
+		for {
+			lex.Next()
+			d.Params = append(d.Params, p.Value)
+			if c := lex.Peek(); c.Type != tokPunct || c.Value != "," {
+				break
+			}
+			lex.Next()
+			if p = lex.Peek(); p.Type != tokIdent {
+				return nil, unexpected(p, "name")
+			}
+		}
+	}
+	if err := needPunct(lex, ")"); err != nil {
+		return nil, err
+	}
+	body, err := g.parseBlock(lex, 1)
+	if err != nil {
+		return nil, err
+	}
+	d.Body = body
+	return d, nil
+}
+
+// needName takes a name that must come next.
+func needName(lex *tokens) (string, error) {
+	t := lex.Peek()
+	if t.Type != tokIdent {
+		return "", unexpected(t, "name")
+	}
+	lex.Next()
+	return t.Value, nil
+}
+
+// needPunct takes the punctuation mark p that must come next.
+func needPunct(lex *tokens, p string) error {
+	t := lex.Peek()
+	if t.Type != tokPunct || t.Value != p {
+		return unexpected(t, `"`+p+`"`)
+	}
+	lex.Next()
+	return nil
 }

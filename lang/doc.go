@@ -9,12 +9,12 @@
 // lines that state the outcome the script must have.
 //
 // The pipeline: a hand-written scanner in the style of go/scanner
-// (scanner.go) produces participle tokens; participle parses the
-// declarations from the struct tags in decl.go; statements, blocks and
-// expressions are parsed by hand (stmt.go, expr.go) and plugged into the
-// participle grammar, because participle's reflective parser costs
-// microseconds a node (BenchmarkParse). Grammar prints the EBNF of the
-// whole; testdata/grammar.ebnf pins it. Statements are not separated by
+// (scanner.go) produces participle's lexer.Token values into a reused
+// token stream (tokens.go); a hand-written parser reads it: declarations
+// (decl.go), statements and blocks (stmt.go), expressions by precedence
+// climbing (expr.go). participle's reflective parser and its PeekingLexer
+// once did part of this and cost most of the time (BenchmarkParse).
+// Grammar prints the EBNF of the whole; testdata/grammar.ebnf pins it. Statements are not separated by
 // semicolons, so a few tokens must be on the line of the one before: a
 // call's "(", a binary operator, a VarDecl's name, a return's value.
 //

@@ -33,6 +33,7 @@ func (l Limits) ParseExpr(filename, src string) (x Expr, err error) {
 		return nil, err
 	}
 	x, err = parseExprTokens(grammarFor(l), lex)
+	lex.release()
 	if err != nil {
 		return nil, convertError(filename, err)
 	}
@@ -41,7 +42,7 @@ func (l Limits) ParseExpr(filename, src string) (x Expr, err error) {
 
 // parseExprTokens parses scanned tokens as one expression. It is a
 // variable so that a test can make it panic.
-var parseExprTokens = func(g *grammar, lex *lexer.PeekingLexer) (Expr, error) {
+var parseExprTokens = func(g *grammar, lex *tokens) (Expr, error) {
 	x, err := g.parseExpr(lex)
 	if err == participle.NextMatch {
 		err = unexpected(lex.Peek(), "expression")
@@ -58,10 +59,9 @@ var parseExprTokens = func(g *grammar, lex *lexer.PeekingLexer) (Expr, error) {
 // expectKinds are the outcomes an ExpectDecl can state.
 var expectKinds = []string{"ok", "deadlock", "violation", "fatal", "error", "single_run"}
 
-// Parse implements participle.Parseable, so that the line number after
-// "at" is an integer literal like any other. The message and "at" must be
-// on the line of "expect".
-func (d *ExpectDecl) Parse(lex *lexer.PeekingLexer) error {
+// parse parses an ExpectDecl. The message and "at" must be on the line of
+// "expect".
+func (d *ExpectDecl) parse(lex *tokens) error {
 	t := lex.Peek()
 	if t.Type != tokKeyword || t.Value != "expect" {
 		return participle.NextMatch
@@ -144,7 +144,7 @@ var precedence = map[string]int{
 //
 // It returns participle.NextMatch when the next token cannot start an
 // expression, so that the caller can try other alternatives.
-func (g *grammar) parseExpr(lex *lexer.PeekingLexer) (Expr, error) {
+func (g *grammar) parseExpr(lex *tokens) (Expr, error) {
 	if !startsExpr(lex.Peek()) {
 		return nil, participle.NextMatch
 	}
@@ -189,7 +189,7 @@ func binaryOp(t *lexer.Token) (string, int) {
 
 // parseBinary parses operands joined by operators of precedence minPrec
 // or higher.
-func (g *grammar) parseBinary(lex *lexer.PeekingLexer, minPrec, depth int) (Expr, int, error) {
+func (g *grammar) parseBinary(lex *tokens, minPrec, depth int) (Expr, int, error) {
 	x, h, err := g.parseUnary(lex, depth)
 	if err != nil {
 		return nil, 0, err
@@ -197,7 +197,7 @@ func (g *grammar) parseBinary(lex *lexer.PeekingLexer, minPrec, depth int) (Expr
 	for {
 		t := lex.Peek()
 		op, prec := binaryOp(t)
-		if prec < minPrec || t.Pos.Line != prevLine(lex) {
+		if prec < minPrec || t.Pos.Line != lex.prevLine() {
 			// An operator continues the expression only on the line
 			// where its left operand ends, as in Go: statements are
 			// not separated by semicolons, so `f()` and then a line
@@ -214,15 +214,6 @@ func (g *grammar) parseBinary(lex *lexer.PeekingLexer, minPrec, depth int) (Expr
 		}
 		x = &BinaryExpr{Pos: Pos(t.Pos), Op: canonicalOp(op), X: x, Y: y, spelled: op}
 	}
-}
-
-// prevLine is the line of the last token the parser took.
-func prevLine(lex *lexer.PeekingLexer) int {
-	raw := lex.RawCursor()
-	if raw == 0 {
-		return 0
-	}
-	return lex.Range(raw-1, raw)[0].Pos.Line
 }
 
 func canonicalOp(op string) string {
@@ -242,7 +233,7 @@ func (g *grammar) tooDeep(t *lexer.Token) error {
 	return participle.Errorf(t.Pos, "expression nested deeper than the limit of %d (raise it with -max-expr-depth)", g.limits.MaxExprDepth)
 }
 
-func (g *grammar) parseUnary(lex *lexer.PeekingLexer, depth int) (Expr, int, error) {
+func (g *grammar) parseUnary(lex *tokens, depth int) (Expr, int, error) {
 	t := lex.Peek()
 	if (t.Type == tokPunct && (t.Value == "-" || t.Value == "!")) || (t.Type == tokKeyword && t.Value == "not") {
 		if depth+1 > g.limits.MaxExprDepth {
@@ -286,7 +277,7 @@ func unexpected(t *lexer.Token, want string) error {
 	return participle.Errorf(t.Pos, "unexpected %s, want %s", describe(t), want)
 }
 
-func (g *grammar) parsePrimary(lex *lexer.PeekingLexer, depth int) (Expr, int, error) {
+func (g *grammar) parsePrimary(lex *tokens, depth int) (Expr, int, error) {
 	t := lex.Peek()
 	pos := Pos(t.Pos)
 	switch t.Type {
@@ -349,14 +340,14 @@ func (g *grammar) parsePrimary(lex *lexer.PeekingLexer, depth int) (Expr, int, e
 
 // parseOperand parses a nested expression: one in parentheses or a call
 // argument.
-func (g *grammar) parseOperand(lex *lexer.PeekingLexer, depth int) (Expr, int, error) {
+func (g *grammar) parseOperand(lex *tokens, depth int) (Expr, int, error) {
 	if !startsExpr(lex.Peek()) {
 		return nil, 0, unexpected(lex.Peek(), "expression")
 	}
 	return g.parseBinary(lex, 1, depth)
 }
 
-func (g *grammar) parseCall(lex *lexer.PeekingLexer, pos Pos, name string, depth int) (Expr, int, error) {
+func (g *grammar) parseCall(lex *tokens, pos Pos, name string, depth int) (Expr, int, error) {
 	call := &CallExpr{Pos: pos, Name: name}
 	h := 1
 	for {

@@ -43,6 +43,7 @@ func (l Limits) Format(filename string, src []byte) ([]byte, error) {
 		return nil, err
 	}
 	f, err := parseTokens(grammarFor(l), lex)
+	lex.release()
 	if err != nil {
 		return nil, convertError(filename, err)
 	}

@@ -82,6 +82,7 @@ func parseNoCheck(name string, src []byte) (*File, error) {
 		return nil, err
 	}
 	f, err := parseTokens(grammarFor(DefaultLimits), lex)
+	lex.release()
 	if err != nil {
 		return nil, err
 	}

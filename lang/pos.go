@@ -8,8 +8,8 @@ import (
 )
 
 // Pos is a source position. Its fields match participle's lexer.Position so
-// that participle fills it in, while the rest of mmscript never sees the
-// participle type.
+// that a token's position converts to it, while the rest of mmscript never
+// sees the participle type.
 type Pos struct {
 	Filename string
 	Offset   int // 0-based byte offset

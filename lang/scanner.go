@@ -3,7 +3,6 @@ package lang
 import (
 	"bytes"
 	"fmt"
-	"io"
 	"strings"
 	"unicode/utf8"
 
@@ -13,10 +12,9 @@ import (
 // The scanner is written by hand in the style of go/scanner: one pass over
 // the bytes, a switch on the first byte of each token. It replaced
 // participle's regexp lexer (lexer.MustSimple), which took a third of the
-// parse time; the tokens and their types are the ones that lexer produced,
-// so the participle grammar in ast.go is unchanged.
+// parse time; its tokens are participle's lexer.Token.
 
-// Token types, as participle sees them (see scriptLexer.Symbols).
+// Token types.
 const (
 	tokEOF     = lexer.EOF
 	tokInt     = lexer.TokenType(-2 - iota)
@@ -59,37 +57,6 @@ var puncts = []string{
 	"<<=", ">>=", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=",
 	"==", "!=", "<=", ">=", "&&", "||", "<<", ">>", "..",
 	"-", "+", "*", "/", "%", "<", ">", "!", "=", "(", ")", "{", "}", ",", ".", ";", "|", "&", "^",
-}
-
-// scriptLexer is the lexer.Definition participle builds the grammar
-// against: it names the token types the struct tags use (Ident, String,
-// Int, Keyword, Punct). Parse does not call it; it hands participle the
-// tokens scan produced.
-var scriptLexer lexerDef
-
-type lexerDef struct{}
-
-func (lexerDef) Symbols() map[string]lexer.TokenType {
-	return map[string]lexer.TokenType{
-		"EOF": tokEOF, "Int": tokInt, "String": tokString,
-		"Keyword": tokKeyword, "Ident": tokIdent, "Punct": tokPunct,
-	}
-}
-
-func (d lexerDef) Lex(filename string, r io.Reader) (lexer.Lexer, error) {
-	src, err := io.ReadAll(r)
-	if err != nil {
-		return nil, err
-	}
-	return d.LexBytes(filename, src)
-}
-
-func (d lexerDef) LexString(filename string, src string) (lexer.Lexer, error) {
-	return d.LexBytes(filename, []byte(src))
-}
-
-func (lexerDef) LexBytes(filename string, src []byte) (lexer.Lexer, error) {
-	return newScanner(filename, src, DefaultLimits), nil
 }
 
 // Comment is a `#` comment, kept so that fmt can put it back.
