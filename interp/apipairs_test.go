@@ -58,7 +58,6 @@ var lackingPair = map[string]string{
 	"copy_from_user_page":          "a step of the GUP kernel path (runtime/kernel/gup.mms); no example of its own yet",
 	"get_user_page_vma_remote":     "a step of the GUP kernel path (runtime/kernel/gup.mms); no example of its own yet",
 	"lockdep_is_held":              "a step of the GUP kernel path (runtime/kernel/gup.mms); no example of its own yet",
-	"mmap_assert_locked":           "a step of the GUP kernel path (runtime/kernel/gup.mms); no example of its own yet",
 	"raw_copy_to_user":             "a step of the user-access kernel path (runtime/kernel/uaccess.mms); no example of its own yet",
 	"raw_copy_from_user":           "a step of the user-access kernel path (runtime/kernel/uaccess.mms); no example of its own yet",
 	"unpin_user_page":              "no example: the GUP paths keep their pins (mmscript has no pages arrays)",
