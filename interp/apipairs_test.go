@@ -61,6 +61,12 @@ var lackingPair = map[string]string{
 	"raw_copy_to_user":             "a step of the user-access kernel path (runtime/kernel/uaccess.mms); no example of its own yet",
 	"raw_copy_from_user":           "a step of the user-access kernel path (runtime/kernel/uaccess.mms); no example of its own yet",
 	"unpin_user_page":              "no example: the GUP paths keep their pins (mmscript has no pages arrays)",
+	"mmget_not_zero":               "no misuse shows at the call (an atomic increment that fails on an exiting mm); its part in CVE-2019-11599 is examples/bugs/coredump_mmget-buggy.mms",
+	"mmget_still_valid":            "its misuse is its absence, reported at the VMA change it should have guarded: examples/bugs/coredump_mmget-buggy.mms",
+	"mmput":                        "no incorrect example yet (a sleep in atomic context, as any sleeping call)",
+	"zap_threads":                  "a step of the v5.0 core-dump kernel path (runtime/kernel/coredump.mms); no example of its own yet",
+	"elf_core_dump":                "a step of the v5.0 core-dump kernel path (runtime/kernel/coredump.mms); no example of its own yet",
+	"coredump_finish":              "a step of the v5.0 core-dump kernel path (runtime/kernel/coredump.mms); no example of its own yet",
 }
 
 // TestEveryRunningAPIHasExamplePair: every API that runs has at least one

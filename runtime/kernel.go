@@ -142,6 +142,10 @@ type MM struct {
 	Name          string
 	MmapLock      *Lock
 	PageTableLock *Lock
+	// coreState is mm->core_state: the thread core-dumping the mm
+	// (zap_threads) until coredump_finish, and where it began.
+	coreState    *Task
+	coreStatePos lang.Pos
 }
 
 func (m *MM) String() string { return m.Name }

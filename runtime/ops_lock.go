@@ -392,6 +392,7 @@ var ruleStartWrite = &Rule{"vma_start_write/needs-mmap-write", "vma_start_write(
 func (c *Call) vmaStartWrite(v *mmcore.VMA, r *Rule, k func() Result) Result {
 	m := mmOf(v.MM())
 	c.mmapAssertLocked(m, true, r, fmt.Sprintf("%s: %s needs %s held for write", c.Op.Name, VMAName(v), m.MmapLock.Name))
+	c.coreDumpCheck(m, c.Op.Name) // every VMA change starts here
 	s := c.K.vmaState(v)
 	if s.Lock.writer == c.T {
 		return k()
