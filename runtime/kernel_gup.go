@@ -142,6 +142,7 @@ func init() {
 		c(n, cite(gupC, "__get_user_pages_locked()", "if (!*locked) { mmap_read_lock_killable(mm); must_unlock = true; *locked = 1; } else mmap_assert_locked(mm); ... FOLL_UNLOCKABLE: retry with FOLL_TRIED after re-taking the lock", readGUPPaths),
 			cite(gupC, "faultin_page()", "if (*flags & FOLL_UNLOCKABLE) fault_flags |= FAULT_FLAG_ALLOW_RETRY | FAULT_FLAG_KILLABLE; VM_FAULT_RETRY: *locked = 0, -EBUSY", readGUPPaths))
 	}
+	c("lock_vma_under_rcu_wait", cite("mm/mmap_lock.c", "lock_vma_under_rcu_wait() (linux-mm @607a10f8)", "retry: vma = lock_vma_under_rcu(mm, address); if (vma) return vma; mmap_read_lock(mm); vma = vma_lookup(mm, address); mmap_read_unlock(mm); if (!vma) return NULL; goto retry;", readGUPPaths))
 	for _, n := range []string{"access_remote_vm", "access_process_vm"} {
 		c(n, cite(memC, "__access_remote_vm()", "if (mmap_read_lock_killable(mm)) return 0; ... get_user_page_vma_remote(mm, addr, gup_flags, &vma) ... mmap_read_unlock(mm)", readGUPPaths))
 	}
@@ -158,6 +159,7 @@ func init() {
 		"ret = get_user_pages_remote(mm, addr, 1, gup_flags, &page, &locked);\nif (locked)\n\tmmap_read_unlock(mm);\nmmput(mm);",
 		"get_user_pages_remote", "pin_user_pages_remote", "get_user_page_vma_remote", "lockdep_is_held", "mmap_assert_locked",
 		"follow_page_mask", "check_vma_flags")
+	seq("/* no mmap lock held */\nvma = lock_vma_under_rcu_wait(mm, addr);\nif (!vma)\n\treturn -EFAULT;\n/* ... the VMA is stable ... */\nvma_end_read(vma);", "lock_vma_under_rcu_wait")
 	seq("mmap_read_lock(current->mm);\nret = pin_user_pages(addr, nr, FOLL_WRITE | FOLL_LONGTERM, pages);\nmmap_read_unlock(current->mm);\n/* ... */\nunpin_user_pages(pages, ret);",
 		"pin_user_pages", "unpin_user_page")
 	seq("/* no mmap lock of mm held: it takes the read lock itself */\nret = access_remote_vm(mm, addr, buf, len, FOLL_FORCE | FOLL_WRITE);",
@@ -422,6 +424,12 @@ func init() {
 			Notes:   notes + "; kernel/uaccess.mms",
 			Rules:   []*Rule{ruleSleepInAtomic, ruleMightFault, ruleCircular, ruleMmapUnderVMARead}})
 	}
+	path("lock_vma_under_rcu_wait", []Param{{Name: "mm", Type: TMM}, {Name: "addr", Type: TInt}}, TVMA,
+		&API{Name: "lock_vma_under_rcu_wait", Section: "2.19",
+			Notes: "a kernel path of the kernel library (kernel/vma_lock.mms): lock_vma_under_rcu(), and on failure mmap_read_lock -> vma_lookup -> " +
+				"mmap_read_unlock -> retry; the slow path's mmap_read_lock is what the caller must not hold (lockdep: recursive locking, or a " +
+				"deadlock behind a queued writer); under a VMA read lock it blocks on the mmap lock (lock/mmap-under-vma-read)",
+			Rules: []*Rule{ruleRecursive, ruleMmapUnderVMARead, ruleSleepInAtomic}})
 	cp := []Param{{Name: "mm", Type: TMM}, {Name: "addr", Type: TInt}, {Name: "n", Type: TInt, Optional: true, Default: Int(mmcore.PageSize)}}
 	one := []Param{{Name: "mm", Type: TMM}, {Name: "addr", Type: TInt}}
 	uaccess("copy_to_user", cp, "include/linux/uaccess.h: copy_to_user() -> _inline_copy_to_user(): might_fault(); raw_copy_to_user()",
