@@ -176,6 +176,8 @@ func mmOf(c *mmcore.MM) *MM {
 type File struct {
 	Core  *mmcore.File
 	IMmap *Lock
+	// IRwsem is inode->i_rwsem, InvalidateLock mapping->invalidate_lock.
+	IRwsem, InvalidateLock *Lock
 }
 
 func (f *File) String() string { return f.Core.Name }
@@ -183,7 +185,8 @@ func (f *File) String() string { return f.Core.Name }
 // NewFile makes a file of size pages.
 func (k *Kernel) NewFile(name string, pages uint64) *File {
 	core := mmcore.NewFile(name, pages)
-	f := &File{Core: core, IMmap: NewLock(ClassIMmapRwsem, RWSem, name+"->i_mmap_rwsem")}
+	f := &File{Core: core, IMmap: NewLock(ClassIMmapRwsem, RWSem, name+"->i_mmap_rwsem"),
+		IRwsem: NewLock(ClassIRwsem, RWSem, name+"->i_rwsem"), InvalidateLock: NewLock(ClassInvalidateLock, RWSem, name+"->invalidate_lock")}
 	core.Mapping().Lock = f.IMmap
 	if k.files == nil {
 		k.files = map[*mmcore.AddressSpace]*File{}

@@ -143,6 +143,15 @@ func init() {
 			cite(gupC, "faultin_page()", "if (*flags & FOLL_UNLOCKABLE) fault_flags |= FAULT_FLAG_ALLOW_RETRY | FAULT_FLAG_KILLABLE; VM_FAULT_RETRY: *locked = 0, -EBUSY", readGUPPaths))
 	}
 	c("lock_vma_under_rcu_wait", cite("mm/mmap_lock.c", "lock_vma_under_rcu_wait() (linux-mm @607a10f8)", "retry: vma = lock_vma_under_rcu(mm, address); if (vma) return vma; mmap_read_lock(mm); vma = vma_lookup(mm, address); mmap_read_unlock(mm); if (!vma) return NULL; goto retry;", readGUPPaths))
+	const rmapOrder = "mm/rmap.c lock-order comment: inode->i_rwsem (while writing or truncating, not reading or faulting) -> mm->mmap_lock -> mapping->invalidate_lock (in filemap_fault) -> folio_lock -> ... vma_start_write -> mapping->i_mmap_rwsem"
+	for _, n := range []string{"inode_lock", "inode_unlock", "inode_lock_shared", "inode_unlock_shared"} {
+		c(n, cite("include/linux/fs.h", n+"()", "down_write/up_write/down_read/up_read(&inode->i_rwsem); lockdep class &sb->s_type->i_mutex_key", readGUPPaths),
+			cite("mm/rmap.c", "(header comment)", rmapOrder, readGUPPaths))
+	}
+	for _, n := range []string{"filemap_invalidate_lock", "filemap_invalidate_unlock", "filemap_invalidate_lock_shared", "filemap_invalidate_unlock_shared"} {
+		c(n, cite("include/linux/fs.h", n+"()", "down_write/up_write/down_read/up_read(&mapping->invalidate_lock)", readGUPPaths),
+			cite("mm/rmap.c", "(header comment)", rmapOrder, readGUPPaths))
+	}
 	for _, n := range []string{"access_remote_vm", "access_process_vm"} {
 		c(n, cite(memC, "__access_remote_vm()", "if (mmap_read_lock_killable(mm)) return 0; ... get_user_page_vma_remote(mm, addr, gup_flags, &vma) ... mmap_read_unlock(mm)", readGUPPaths))
 	}
@@ -159,6 +168,13 @@ func init() {
 		"ret = get_user_pages_remote(mm, addr, 1, gup_flags, &page, &locked);\nif (locked)\n\tmmap_read_unlock(mm);\nmmput(mm);",
 		"get_user_pages_remote", "pin_user_pages_remote", "get_user_page_vma_remote", "lockdep_is_held", "mmap_assert_locked",
 		"follow_page_mask", "check_vma_flags")
+	seq("/* a write(): i_rwsem, then the user buffer (which may fault: mmap_lock) */\ninode_lock(inode);\n"+
+		"copied = copy_folio_from_iter_atomic(folio, offset, bytes, i); /* after fault_in_iov_iter_readable() */\ninode_unlock(inode);",
+		"inode_lock", "inode_unlock", "inode_lock_shared", "inode_unlock_shared")
+	seq("/* truncate: i_rwsem -> invalidate_lock -> (unmap_mapping_range: i_mmap_rwsem) */\ninode_lock(inode);\nfilemap_invalidate_lock(mapping);\n"+
+		"truncate_pagecache(inode, newsize);\nfilemap_invalidate_unlock(mapping);\ninode_unlock(inode);\n"+
+		"/* filemap_fault(), under the fault's mmap or VMA lock */\nfilemap_invalidate_lock_shared(mapping);\n/* read the folio in */\nfilemap_invalidate_unlock_shared(mapping);",
+		"filemap_invalidate_lock", "filemap_invalidate_unlock", "filemap_invalidate_lock_shared", "filemap_invalidate_unlock_shared")
 	seq("/* no mmap lock held */\nvma = lock_vma_under_rcu_wait(mm, addr);\nif (!vma)\n\treturn -EFAULT;\n/* ... the VMA is stable ... */\nvma_end_read(vma);", "lock_vma_under_rcu_wait")
 	seq("mmap_read_lock(current->mm);\nret = pin_user_pages(addr, nr, FOLL_WRITE | FOLL_LONGTERM, pages);\nmmap_read_unlock(current->mm);\n/* ... */\nunpin_user_pages(pages, ret);",
 		"pin_user_pages", "unpin_user_page")

@@ -25,6 +25,11 @@ const (
 	ClassPMDLock       // split PMD lock
 	ClassPTELock       // split PTE lock
 	ClassRCU
+	// The filesystem locks of the mm lock order (mm/rmap.c: "inode->i_rwsem
+	// (while writing or truncating, not reading or faulting) ->
+	// mm->mmap_lock -> mapping->invalidate_lock (in filemap_fault)").
+	ClassIRwsem
+	ClassInvalidateLock
 	// ClassUser is the first class of the locks a script declares (mutex,
 	// spinlock); each declared lock gets a class of its own, up to maxClasses.
 	ClassUser
@@ -54,6 +59,11 @@ var classNames = [ClassUser]string{
 	ClassPMDLock:       "ptlock_ptr(ptdesc)#2",
 	ClassPTELock:       "ptlock_ptr(ptdesc)",
 	ClassRCU:           "rcu_read_lock",
+	// inode_init_always() keys i_rwsem per file system type
+	// (lockdep_set_class(&inode->i_rwsem, &sb->s_type->i_mutex_key));
+	// address_space_init_once() inits "&mapping->invalidate_lock".
+	ClassIRwsem:         "&sb->s_type->i_mutex_key",
+	ClassInvalidateLock: "&mapping->invalidate_lock",
 }
 
 func (c Class) String() string {

@@ -37,6 +37,9 @@ type edgeOrigin struct {
 // is not in the graph either; a folio-lock inversion shows up here as the
 // deadlock it causes, as in the kernel.
 var documentedOrder = [][2]Class{
+	{ClassIRwsem, ClassMmapLock}, // a write() faulting in its user buffer
+	{ClassMmapLock, ClassInvalidateLock},
+	{ClassInvalidateLock, ClassVMALock},
 	{ClassMmapLock, ClassVMALock},
 	{ClassVMALock, ClassIMmapRwsem},
 	{ClassIMmapRwsem, ClassAnonVMARwsem},

@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/mmscript/mmscript/mmcore"
 )
@@ -235,6 +236,28 @@ func init() {
 				Takes: "mapping->i_mmap_rwsem (" + mode.String() + ")", Sleeps: "yes", Asserts: "lockdep",
 				Source: "include/linux/fs.h: " + x.name + "()", Rules: lockRules}),
 			Fn: func(c *Call) Result { return c.lock(c.file(0).IMmap, mode, func() Result { return ok }) }})
+	}
+	// The filesystem locks above the mmap lock (mm/rmap.c's lock order).
+	for _, x := range []struct {
+		lock, unlock, src, takes string
+		mode                     Mode
+		get                      func(f *File) *Lock
+	}{
+		{"inode_lock", "inode_unlock", "include/linux/fs.h: inode_lock()", "inode->i_rwsem (write): above the mmap lock, so a write() may fault in its user buffer under it and ->mmap or ->fault must not take it", Write, func(f *File) *Lock { return f.IRwsem }},
+		{"inode_lock_shared", "inode_unlock_shared", "include/linux/fs.h: inode_lock_shared()", "inode->i_rwsem (read): above the mmap lock", Read, func(f *File) *Lock { return f.IRwsem }},
+		{"filemap_invalidate_lock", "filemap_invalidate_unlock", "include/linux/fs.h: filemap_invalidate_lock()", "mapping->invalidate_lock (write): below the mmap lock (filemap_fault takes it shared under the fault's lock), above the VMA and i_mmap locks (truncate: unmap_mapping_range)", Write, func(f *File) *Lock { return f.InvalidateLock }},
+		{"filemap_invalidate_lock_shared", "filemap_invalidate_unlock_shared", "include/linux/fs.h: filemap_invalidate_lock_shared()", "mapping->invalidate_lock (read): what filemap_fault() takes when it must read a page in", Read, func(f *File) *Lock { return f.InvalidateLock }},
+	} {
+		x := x
+		defOp(&Op{Name: x.lock, Params: fileParam,
+			API: register(&API{Name: x.lock, Section: "1.1", Hold: "not this lock; nothing below it in the mm lock order (the mmap lock for i_rwsem)",
+				Takes: x.takes, Sleeps: "yes", Asserts: "lockdep", Source: x.src, Rules: lockRules}),
+			Touches: touchesLocksOnly,
+			Fn:      func(c *Call) Result { return c.lock(x.get(c.file(0)), x.mode, func() Result { return ok }) }})
+		defOp(&Op{Name: x.unlock, Params: fileParam,
+			API:     unlockAPI(x.unlock, strings.TrimSuffix(x.takes[:strings.Index(x.takes, ")")+1], ""), strings.Replace(x.src, x.lock, x.unlock, 1)),
+			Touches: touchesLocksOnly,
+			Fn:      func(c *Call) Result { return c.release(x.get(c.file(0)), x.mode) }})
 	}
 	defOp(&Op{Name: "i_mmap_unlock_read", Params: fileParam,
 		API: unlockAPI("i_mmap_unlock_read", "mapping->i_mmap_rwsem for read", "include/linux/fs.h: i_mmap_unlock_read()"),
