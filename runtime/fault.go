@@ -201,6 +201,27 @@ func (c *Call) fault(v *mmcore.VMA, addr mmcore.Addr, fl faultFlags, k func(code
 			if o != nil && o.PageMkwrite != nil && !w.Entry.Special() {
 				return canCallFault(func() Result { return mkwrite(mk) })
 			}
+			if o != nil && o.PfnMkwrite != nil && w.Entry.Special() {
+				// wp_pfn_shared(): vmf_can_call_fault(), then
+				// "vmf->flags |= FAULT_FLAG_MKWRITE": ->pfn_mkwrite sees the
+				// fault's own flags (unlike ->page_mkwrite), and its
+				// VM_FAULT_ERROR or VM_FAULT_NOPAGE ends the fault; else
+				// finish_mkwrite_fault() maps the PTE writable.
+				return canCallFault(func() Result {
+					return c.callFaultHandler(o.PfnMkwrite, "pfn_mkwrite handler "+o.PfnMkwrite.Name, []Value{vmfv}, vmf, func(ret Value, gone bool) Result {
+						if c.T.dead {
+							return k(VM_FAULT_SIGBUS)
+						}
+						if gone {
+							return released(ret)
+						}
+						if ret.T == TInt && ret.Int&(vmFaultError|VM_FAULT_NOPAGE) != 0 {
+							return k(ret.Int)
+						}
+						return mk()
+					})
+				})
+			}
 			return mk()
 		}
 		// A private write to a present page: wp_page_copy (or reuse),
@@ -562,6 +583,21 @@ func (c *Call) userAccessMode(m *MM, addr mmcore.Addr, write, user bool, k func(
 		})
 	}
 	return slow(0)
+}
+
+// writeNotify is vma_wants_writenotify() for the PTEs mmscript installs
+// through vm_page_prot (insert_pfn): a shared VMA whose vm_ops has
+// ->page_mkwrite or ->pfn_mkwrite gets them read-only, so that the first
+// write faults and calls the hook (mm/mmap.c: vma_wants_writenotify(),
+// vma_set_page_prot()).
+func writeNotify(v *mmcore.VMA, addr mmcore.Addr) {
+	o := opsOf(v)
+	if o == nil || v.Flags&mmcore.VM_SHARED == 0 || o.PageMkwrite == nil && o.PfnMkwrite == nil {
+		return
+	}
+	if w := v.MM().Walk(addr); w.Present() && w.Entry.Writable() {
+		_, _ = v.MM().SetPTE(addr&^(mmcore.PageSize-1), w.Entry&^mmcore.PTEWrite)
+	}
 }
 
 // accessError is x86's access_error() for a data access: a write needs

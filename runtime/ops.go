@@ -97,6 +97,7 @@ type Ops struct {
 	Fault       *Handler
 	MapPages    *Handler
 	PageMkwrite *Handler
+	PfnMkwrite  *Handler // ->pfn_mkwrite: a special (VM_PFNMAP/VM_MIXEDMAP) PTE about to become writable
 	Open        *Handler
 	Close       *Handler
 	Mmap        *Handler // f_op->mmap
@@ -111,6 +112,7 @@ var HandlerSlots = map[string][]string{
 	"fault":        {"vmf"},
 	"map_pages":    {"vmf", "start_pgoff", "end_pgoff"},
 	"page_mkwrite": {"vmf"},
+	"pfn_mkwrite":  {"vmf"},
 	"open":         {"vma"},
 	"close":        {"vma"},
 	"mmap":         {"file", "vma"},
@@ -126,6 +128,8 @@ func (o *Ops) slot(name string) **Handler {
 		return &o.MapPages
 	case "page_mkwrite":
 		return &o.PageMkwrite
+	case "pfn_mkwrite":
+		return &o.PfnMkwrite
 	case "open":
 		return &o.Open
 	case "close":

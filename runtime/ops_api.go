@@ -269,6 +269,8 @@ func init() {
 			return c.underPTL(mmOf(v.MM()), addr, func() {
 				if err := v.MM().InsertPFN(v, addr, pfn); err != nil && !errors.Is(err, mmcore.EBUSY) {
 					rc = faultCode(err)
+				} else if err == nil {
+					writeNotify(v, addr)
 				}
 			}, func() Result { return done(Int(rc)) })
 		}})
@@ -297,6 +299,8 @@ func init() {
 				err := v.MM().InsertPFN(v, addr, pfn)
 				if err != nil && !errors.Is(err, mmcore.EBUSY) {
 					rc = faultCode(err)
+				} else if err == nil {
+					writeNotify(v, addr)
 				}
 			}, func() Result { return done(Int(rc)) })
 		}})
