@@ -73,8 +73,10 @@ type ExploreOptions struct {
 	Bounded     bool
 	Preemptions int
 	// Naive turns the reduction off: every enabled thread at every state
-	// (the reference for the soundness test).
+	// (the reference for the soundness test), and the state cache.
 	Naive bool
+	// NoCache turns state caching off (DPOR and sleep sets only).
+	NoCache bool
 	// MaxSteps is each run's step limit (0: DefaultMaxSteps).
 	MaxSteps int64
 	// Kernel is the kernel each run models (Options.Kernel).
@@ -90,6 +92,9 @@ type ExploreOptions struct {
 	// Progress, when set, is called about once a second from another
 	// goroutine with the counts so far.
 	Progress func(Progress)
+
+	// splitTasks overrides splitTasks (1: one subtree, no split).
+	splitTasks int
 
 	// prefix, when set, fixes the first turns (thread indices): the
 	// search covers the subtree below them (a session explored from its
@@ -146,9 +151,15 @@ type ExploreResult struct {
 	Bound        int
 	Shard        int
 	Shards       int
-	Findings     []Finding // sorted by position, then rule
-	Outcomes     []Outcome // sorted by keys
-	Elapsed      time.Duration
+	// Hashed counts the states fingerprinted, CacheHits those found
+	// explored before (their subtrees pruned), Cached the states stored;
+	// CacheFull says the table reached its share of -max-memory and
+	// later states were explored without caching.
+	Hashed, CacheHits, Cached int64
+	CacheFull                 bool
+	Findings                  []Finding // sorted by position, then rule
+	Outcomes                  []Outcome // sorted by keys
+	Elapsed                   time.Duration
 }
 
 // splitTasks is how many subtrees the first levels are expanded into.
@@ -177,6 +188,9 @@ func Explore(p *Program, o ExploreOptions) *ExploreResult {
 		x.deadline = x.start.Add(o.Timeout)
 	}
 	stopProgress := x.watch()
+	if x.caching() {
+		x.visited = newVisitedSet(x.cacheBytes())
+	}
 	tasks := []task{{prefix: o.prefix}}
 	if !o.StopAtFirst {
 		// A search that stops at its first finding gives no verdict to
@@ -217,6 +231,10 @@ func Explore(p *Program, o ExploreOptions) *ExploreResult {
 		Executions: x.executions.Load(), Runs: x.runs.Load(), States: x.states.Load(),
 		Bounded: o.Bounded, Bound: o.Preemptions, Shard: o.Shard, Shards: o.Shards,
 		Elapsed: time.Since(x.start), FirstFinding: time.Duration(x.firstFinding.Load()),
+		Hashed: x.hashed.Load(), CacheHits: x.hits.Load(),
+	}
+	if v := x.visited; v != nil {
+		res.Cached, res.CacheFull = int64(v.n), v.full
 	}
 	if r, _ := x.reason.Load().(string); r != "" {
 		res.Stopped = r
@@ -235,6 +253,7 @@ type explorer struct {
 	deadline time.Time
 
 	states, runs, executions atomic.Int64
+	hashed, hits             atomic.Int64
 	firstFinding             atomic.Int64 // nanoseconds; 0: none yet
 	depth                    atomic.Int64
 	stopped                  atomic.Bool
@@ -242,6 +261,7 @@ type explorer struct {
 
 	findings map[string]*Finding
 	outcomes map[string]*Outcome
+	visited  *visitedSet // nil: no state caching
 }
 
 func (x *explorer) stop(reason string) {
@@ -315,8 +335,11 @@ type node struct {
 	sleepMask uint64
 	preempt   int // preemptions on the path up to and including this step
 	vc        []int32
-	local     int32 // 1-based index of the step in its thread
-	ndiag     int   // diagnostics reported once the step ran
+	local     int32    // 1-based index of the step in its thread
+	ndiag     int      // diagnostics reported once the step ran
+	fp        uint64   // the state's fingerprint (state caching)
+	hashed    bool     // fp is valid: the state is hashable
+	sum       []sumAcc // what the explored subtree below touched, by thread
 }
 
 // searcher runs one worker's subtrees, reusing its buffers.
@@ -329,6 +352,10 @@ type searcher struct {
 	ndiag  []int
 	slab   []rt.Access
 	stacks [][]rt.Value // thread stacks of finished runs, for the next
+	cache  *stateCache  // nil: no state caching
+	m      *Machine     // the current run's machine
+	hitAt  int          // the turn of the run's cache hit, -1: none
+	hitSum []sumAcc     // the summary of the state hit
 }
 
 // taskResult is what one subtree found.
@@ -338,7 +365,25 @@ type taskResult struct {
 }
 
 func (x *explorer) newSearcher() *searcher {
-	return &searcher{x: x, fp: rt.NewFootprint(), nthr: len(x.p.threads)}
+	s := &searcher{x: x, fp: rt.NewFootprint(), nthr: len(x.p.threads), hitAt: -1}
+	if x.visited != nil {
+		s.cache = newStateCache(x.visited)
+	}
+	return s
+}
+
+// caching reports whether the search caches states: not in the naive
+// search (the reference) and not under a preemption bound (a state
+// reached with fewer preemptions left has a smaller subtree).
+func (x *explorer) caching() bool { return !x.o.Naive && !x.o.Bounded && !x.o.NoCache }
+
+// cacheBytes is the state table's memory: half of -max-memory (the rest
+// is the search's own), else 1 GiB.
+func (x *explorer) cacheBytes() uint64 {
+	if x.o.MaxMemory > 0 {
+		return x.o.MaxMemory / 2
+	}
+	return 1 << 30
 }
 
 // runOnce runs the program along the current stack: turns below replay
@@ -348,6 +393,7 @@ func (x *explorer) newSearcher() *searcher {
 func (s *searcher) runOnce(replay int, choose func(turn int, enabled uint64) int, stopAt int) *Result {
 	x := s.x
 	opts := Options{MaxSteps: x.o.MaxSteps, Kernel: x.o.Kernel, fp: s.fp, stacks: &s.stacks}
+	opts.onStart = func(m *Machine) { s.m = m }
 	opts.pick = func(turn int, runnable []int) int {
 		var en uint64
 		for _, r := range runnable {
@@ -457,6 +503,20 @@ func (s *searcher) search(t task) *taskResult {
 			return tid
 		}
 		n := s.newNode(turn, en, t.sleep, root)
+		if s.cache != nil {
+			n.fp, n.hashed = s.cache.fingerprint(s.m)
+			if n.hashed {
+				x.hashed.Add(1)
+				if e, sum, ok := s.cache.find(n.fp); ok && e.sleep&^n.sleepMask == 0 {
+					// Explored before with no more threads awake: prune,
+					// after the run its summary stands for the subtree.
+					x.hits.Add(1)
+					s.hitAt, s.hitSum = turn, sum
+					s.stack = s.stack[:turn]
+					return -1
+				}
+			}
+		}
 		tid := s.pickNew(n, turn)
 		if tid < 0 {
 			s.stack = s.stack[:turn]
@@ -490,6 +550,9 @@ func (s *searcher) search(t task) *taskResult {
 		if !x.o.Naive && !x.o.Bounded {
 			s.analyze(max(from, root), root)
 		}
+		if s.hitAt >= 0 {
+			s.applyHit(root)
+		}
 		if x.stopped.Load() {
 			return s.result
 		}
@@ -509,11 +572,15 @@ func (s *searcher) search(t task) *taskResult {
 				k, q = i, c
 				break
 			}
+			if k < 0 {
+				s.complete(i, root)
+			}
 		}
 		if k < 0 {
 			return s.result
 		}
 		n := &s.stack[k]
+		n.sum = addAccs(n.sum, n.acc, n.tid)
 		n.doneAcc = append(n.doneAcc, sleeper{n.tid, n.acc})
 		n.acc = nil
 		n.tid = q
@@ -521,6 +588,127 @@ func (s *searcher) search(t task) *taskResult {
 		s.stack = s.stack[:k+1]
 		replay = k
 	}
+}
+
+// complete closes state i, whose subtree is explored: its summary goes to
+// its parent, and into the cache when it is hashable.
+func (s *searcher) complete(i, root int) {
+	n := &s.stack[i]
+	n.sum = addAccs(n.sum, n.acc, n.tid)
+	if s.cache != nil && n.hashed {
+		s.cache.store(n.fp, n.sleepMask, n.sum)
+	}
+	if i > root {
+		p := &s.stack[i-1]
+		p.sum = union(p.sum, n.sum)
+	}
+	n.sum = nil
+}
+
+func addAccs(dst []sumAcc, acc []rt.Access, tid int) []sumAcc {
+	if tid < 0 {
+		return dst
+	}
+	for _, a := range acc {
+		dst = addAcc(dst, a, 1<<tid)
+	}
+	return dst
+}
+
+// applyHit stands in for the subtree of the state the run reached at turn
+// hitAt, explored before: a race of an earlier step with a step in that
+// subtree would have added a backtrack point (see explore_cache.go), so
+// each earlier step that conflicts with the subtree's summary of another
+// thread, and does not happen before that thread's next step, has its
+// state fully expanded.
+func (s *searcher) applyHit(root int) {
+	h := s.hitAt
+	s.hitAt = -1
+	sum := s.hitSum
+	st := s.stack
+	if h > len(st) {
+		return // the run stopped earlier (a budget): no search goes on
+	}
+	var last [64]int
+	for t := range s.nthr {
+		last[t] = -1
+	}
+	for j := 0; j < h; j++ {
+		last[st[j].tid] = j
+	}
+	for i := root; i < h; i++ {
+		e := &st[i]
+		if e.backtrack&e.enabled == e.enabled {
+			continue
+		}
+		var q uint64
+		for _, x := range sum {
+			if x.tids&^(1<<e.tid) == 0 {
+				continue
+			}
+			for _, a := range e.acc {
+				if a.Conflicts(x.acc) {
+					q |= x.tids &^ (1 << e.tid)
+					break
+				}
+			}
+		}
+		for ; q != 0; q &= q - 1 {
+			t := bits.TrailingZeros64(q)
+			if j := last[t]; j > i && st[j].vc[e.tid] >= e.local {
+				continue // e happens before every later step of t
+			}
+			s.hitRace(i, h, &last)
+			break
+		}
+	}
+	if h > root && h-1 < len(st) {
+		p := &st[h-1]
+		p.sum = union(p.sum, sum)
+	}
+}
+
+// hitRace adds a backtrack point at state i for a race of its step with a
+// step in the pruned subtree below turn h, as race does for a race it can
+// see: an initial of v (the steps after i that do not happen after it,
+// then the racing step) goes into the backtrack set unless one is already
+// there or asleep. The first step of v is an initial: the first such step
+// of the path when there is one; otherwise a step of the subtree, by a
+// thread that nothing after step i has ordered after it yet, so each of
+// those threads enabled and awake at i is added (one asleep covers the
+// race if it is the initial; which one is, is not known).
+func (s *searcher) hitRace(i, h int, last *[64]int) {
+	st := s.stack
+	e := &st[i]
+	for j := i + 1; j < h; j++ {
+		if st[j].vc[e.tid] < e.local {
+			r := uint64(1) << st[j].tid
+			switch {
+			case r&(e.backtrack|e.sleepMask) != 0:
+			case r&e.enabled != 0:
+				e.backtrack |= r
+			default:
+				e.backtrack |= e.enabled // cannot happen with sound footprints; stay safe
+			}
+			return
+		}
+	}
+	var r uint64
+	for t := range s.nthr {
+		if t == e.tid || e.enabled&(1<<t) == 0 {
+			continue
+		}
+		if j := last[t]; j > i && st[j].vc[e.tid] >= e.local {
+			continue
+		}
+		r |= 1 << t
+	}
+	if r == 0 {
+		e.backtrack |= e.enabled
+		return
+	}
+	// Which of them is the initial is not known: every one awake.
+	e.backtrack |= r &^ e.sleepMask
 }
 
 // record adds a run's findings and outcome to the subtree's result. A run
@@ -748,7 +936,14 @@ func (s *searcher) race(i, j int) {
 func (x *explorer) split() []task {
 	s := x.newSearcher()
 	level := []task{{prefix: x.o.prefix}}
-	for depth := 0; depth < maxSplitDepth && len(level) < splitTasks; depth++ {
+	want := splitTasks
+	if x.o.splitTasks > 0 {
+		want = x.o.splitTasks
+	}
+	if want == 1 {
+		return level
+	}
+	for depth := 0; depth < maxSplitDepth && len(level) < want; depth++ {
 		var next []task
 		grew := false
 		for _, t := range level {

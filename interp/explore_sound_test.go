@@ -51,6 +51,7 @@ func findingKeys(res *ExploreResult) []string {
 func TestReductionIsSound(t *testing.T) {
 	files := soundnessScripts(t)
 	n := 0
+	var hits int64
 	for _, f := range files {
 		p, err := Load(f)
 		if err != nil {
@@ -62,20 +63,48 @@ func TestReductionIsSound(t *testing.T) {
 			continue
 		}
 		n++
-		red := Explore(p, ExploreOptions{})
-		if !red.Complete {
-			t.Errorf("%s: reduced search incomplete", f)
-			continue
+		// The reduced search with and without the state cache, and with
+		// the cache over the whole tree (no split: the split's levels are
+		// expanded without it, and small scripts fit in them).
+		for _, o := range []ExploreOptions{{}, {NoCache: true}, {splitTasks: 1}} {
+			noCache := o.NoCache
+			red := Explore(p, o)
+			if !red.Complete {
+				t.Errorf("%s: reduced search incomplete", f)
+				continue
+			}
+			hits += red.CacheHits
+			a, b := findingKeys(naive), findingKeys(red)
+			if strings.Join(a, "\n") != strings.Join(b, "\n") {
+				t.Errorf("%s (no cache: %v, split %d): naive found\n\t%s\nreduced found\n\t%s", filepath.Base(f), noCache, o.splitTasks, strings.Join(a, "\n\t"), strings.Join(b, "\n\t"))
+			}
+			if !sameVerdicts(Verdicts(p, naive), Verdicts(p, red)) {
+				t.Errorf("%s (no cache: %v, split %d): verdicts differ from the naive search's", filepath.Base(f), noCache, o.splitTasks)
+			}
+			t.Logf("%s: naive %d executions %d states, reduced (no cache: %v, split %d) %d executions %d states, %d hashed %d cache hits", filepath.Base(f), naive.Executions, naive.States, noCache, o.splitTasks, red.Executions, red.States, red.Hashed, red.CacheHits)
 		}
-		a, b := findingKeys(naive), findingKeys(red)
-		if strings.Join(a, "\n") != strings.Join(b, "\n") {
-			t.Errorf("%s: naive found\n\t%s\nreduced found\n\t%s", filepath.Base(f), strings.Join(a, "\n\t"), strings.Join(b, "\n\t"))
-		}
-		t.Logf("%s: naive %d executions %d states, reduced %d executions %d states", filepath.Base(f), naive.Executions, naive.States, red.Executions, red.States)
+	}
+	if hits == 0 {
+		t.Errorf("the state cache never pruned a state: the test does not cover it")
 	}
 	if n < 30 {
 		t.Errorf("only %d scripts small enough for the naive search; want at least 30", n)
 	}
+}
+
+// sameVerdicts compares verdicts (Always, Sometimes, Never, and whether
+// the expectation holds), not the execution counts, which differ between
+// searches by design.
+func sameVerdicts(a, b []Verdict) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].Verdict != b[i].Verdict || a[i].Holds != b[i].Holds {
+			return false
+		}
+	}
+	return true
 }
 
 var genSoundN = flag.Int("gen.sound", 400, "generated scripts TestReductionIsSoundOnGeneratedScripts compares")
@@ -89,6 +118,7 @@ var genSoundN = flag.Int("gen.sound", 400, "generated scripts TestReductionIsSou
 func TestReductionIsSoundOnGeneratedScripts(t *testing.T) {
 	r := rand.New(rand.NewPCG(11, 3))
 	compared, bad := 0, 0
+	var hits int64
 	for i := range *genSoundN {
 		src := genScript(r)
 		p, err := LoadSource(fmt.Sprintf("gen%d.mms", i), []byte(src))
@@ -101,13 +131,17 @@ func TestReductionIsSoundOnGeneratedScripts(t *testing.T) {
 			continue
 		}
 		compared++
-		red := Explore(p, ExploreOptions{MaxSteps: 100_000, Workers: 1})
-		a, b := findingKeys(naive), findingKeys(red)
-		if !red.Complete || strings.Join(a, "\n") != strings.Join(b, "\n") {
-			t.Fatalf("script %d: naive found\n\t%s\nreduced (complete=%v) found\n\t%s\n%s", i, strings.Join(a, "\n\t"), red.Complete, strings.Join(b, "\n\t"), src)
+		// The state cache over the whole tree (no split), then without it.
+		for _, o := range []ExploreOptions{{MaxSteps: 100_000, Workers: 1, splitTasks: 1}, {MaxSteps: 100_000, Workers: 1, NoCache: true}} {
+			red := Explore(p, o)
+			hits += red.CacheHits
+			a, b := findingKeys(naive), findingKeys(red)
+			if !red.Complete || strings.Join(a, "\n") != strings.Join(b, "\n") {
+				t.Fatalf("script %d (no cache: %v): naive found\n\t%s\nreduced (complete=%v) found\n\t%s\n%s", i, o.NoCache, strings.Join(a, "\n\t"), red.Complete, strings.Join(b, "\n\t"), src)
+			}
 		}
 	}
-	t.Logf("%d of %d generated scripts compared (%d do not compile, the rest too large)", compared, *genSoundN, bad)
+	t.Logf("%d of %d generated scripts compared (%d do not compile, the rest too large), %d cache hits", compared, *genSoundN, bad, hits)
 	if compared < 20 {
 		t.Errorf("only %d scripts small enough to compare", compared)
 	}

@@ -41,6 +41,10 @@ type Options struct {
 	stacks *[][]rt.Value
 	// trace, when set, receives a line per turn (run -trace).
 	Trace io.Writer
+	// onStart, when set, is called once the set-up code has finished and
+	// before the threads' first turn (the explorer keeps the machine to
+	// fingerprint its states).
+	onStart func(m *Machine)
 }
 
 // DefaultMaxSteps is the step limit when Options.MaxSteps is 0.
@@ -145,6 +149,9 @@ func Run(p *Program, opts Options) *Result {
 		m.threads = nil
 		for _, f := range p.threads {
 			m.newThread(f.name, f)
+		}
+		if opts.onStart != nil {
+			opts.onStart(m)
 		}
 		m.schedule(res)
 	}

@@ -21,6 +21,7 @@ type exploreFlags struct {
 	maxMemory          *string
 	maxSteps           *int64
 	workers            *int
+	noCache            *bool
 }
 
 func addExploreFlags(fl *flag.FlagSet, defStates int64, defTimeout time.Duration) *exploreFlags {
@@ -32,12 +33,13 @@ func addExploreFlags(fl *flag.FlagSet, defStates int64, defTimeout time.Duration
 		maxMemory: fl.String("max-memory", "", "stop the search when the heap exceeds this (e.g. 2GiB, 512MiB)"),
 		maxSteps:  fl.Int64("max-steps", 0, "step limit of each run (0: default)"),
 		workers:   fl.Int("workers", 0, "parallel searchers (0: GOMAXPROCS)"),
+		noCache:   fl.Bool("no-cache", false, "do not cache explored states (partial-order reduction only)"),
 	}
 }
 
 func (f *exploreFlags) options() (interp.ExploreOptions, error) {
 	o := interp.ExploreOptions{MaxStates: *f.maxStates, MaxRuns: *f.maxRuns, Timeout: *f.timeout,
-		Bounded: *f.preempt >= 0, Preemptions: *f.preempt, MaxSteps: *f.maxSteps, Workers: *f.workers}
+		Bounded: *f.preempt >= 0, Preemptions: *f.preempt, MaxSteps: *f.maxSteps, Workers: *f.workers, NoCache: *f.noCache}
 	if *f.maxMemory != "" {
 		n, err := parseBytes(*f.maxMemory)
 		if err != nil {
@@ -199,6 +201,12 @@ func report(prog *interp.Program, res *interp.ExploreResult, pct bool, stdout, s
 		what += fmt.Sprintf("; first finding after %s", res.FirstFinding.Round(10*time.Microsecond))
 	}
 	fmt.Fprintf(stderr, "explored %d executions, %d states, %d runs in %s: %s\n", res.Executions, res.States, res.Runs, res.Elapsed.Round(time.Millisecond), what)
+	if res.Hashed > 0 {
+		fmt.Fprintf(stderr, "state cache: %d states fingerprinted, %d stored, %d revisits pruned\n", res.Hashed, res.Cached, res.CacheHits)
+	}
+	if res.CacheFull {
+		fmt.Fprintln(stderr, "mmscript: the state cache reached its share of -max-memory (half of it, or 1 GiB without it); later states were explored without caching (sound, slower): raise -max-memory")
+	}
 	if !res.Complete && !pct {
 		fmt.Fprintln(stderr, "mmscript:", interp.IncompleteText(res))
 	}

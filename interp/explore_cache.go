@@ -1,0 +1,303 @@
+package interp
+
+import (
+	"sort"
+	"sync"
+
+	rt "github.com/mmscript/mmscript/runtime"
+)
+
+// State caching: the search fingerprints every state it reaches (the
+// kernel's whole state through rt.StateHasher, every thread's frames,
+// locals and operands, the globals, the statements run so far for the
+// step limit, and the causes of the findings so far), and a state whose
+// subtree was already explored is not explored again.
+//
+// Caching and DPOR do not compose naively (Yang, Chen, Gopalakrishnan,
+// Kirby: "Efficient stateful dynamic partial order reduction", SPIN 2008):
+// a race between a step before the revisited state and a step in the
+// subtree below it, which is not run again, would add a backtrack point
+// that the search never sees. So each stored state keeps a summary of its
+// explored subtree: every object any step below it touched, with the
+// threads that touched it. On a revisit, every earlier step of the current
+// path that conflicts with a summary access of another thread, and does
+// not already happen before that thread's next step, gets its state fully
+// expanded (every enabled thread added to its backtrack set), which covers
+// whatever initial the missed race would have asked for. Sleep sets are
+// kept sound as in Godefroid's stateful search with sleep sets ("Partial-
+// order methods for the verification of concurrent systems", LNCS 1032,
+// 1996, section 6.2): a state is pruned only if the sleep set it was
+// explored with is a subset of the current one (the earlier exploration
+// covered every thread the current one would run); otherwise it is
+// explored again and its entry keeps the intersection.
+//
+// A state is stored once its subtree is complete, never earlier, so a
+// budget that stops the search leaves no half-explored state behind. The
+// table holds 64-bit fingerprints (hash compaction) and is bounded by
+// -max-memory; once full, further states are explored without caching
+// (still sound, only slower) and the report says so. The workers share
+// the table: which worker explores a state first, and so the execution
+// counts and the schedule shown for a finding, may vary with the number
+// of workers; the findings, the outcomes and the verdicts do not (each is
+// a property of the reachable states, which the search covers whoever
+// stores them).
+
+// cacheEntry is one explored state.
+type cacheEntry struct {
+	fp    uint64 // 0: empty slot
+	sleep uint64 // the sleep set it was explored with (an intersection after revisits)
+	sum   uint32 // its subtree's summary (index into stateCache.sums)
+}
+
+// visitedSet is the search's table of explored states, shared by its
+// workers.
+type visitedSet struct {
+	mu    sync.Mutex
+	slots []cacheEntry
+	n     int
+	limit int // most slots allowed
+	full  bool
+	sums  [][]sumAcc
+	sumIx map[uint64][]uint32
+}
+
+// stateCache is a worker's view of the table: its own hasher.
+type stateCache struct {
+	*visitedSet
+	hasher  *rt.StateHasher
+	diagFPs []diagFP
+	keys    []uint64
+}
+
+// sumAcc is an access of a subtree summary and the threads that made it.
+type sumAcc struct {
+	acc  rt.Access
+	tids uint64
+}
+
+type diagFP struct {
+	d  *rt.Diagnostic
+	fp uint64
+}
+
+const cacheEntrySize = 24
+
+func newVisitedSet(limitBytes uint64) *visitedSet {
+	v := &visitedSet{sumIx: map[uint64][]uint32{}, slots: make([]cacheEntry, 1<<12)}
+	v.limit = max(int(limitBytes/cacheEntrySize), 1<<12)
+	v.sums = [][]sumAcc{nil} // summary 0: empty
+	return v
+}
+
+func newStateCache(v *visitedSet) *stateCache {
+	c := &stateCache{visitedSet: v, hasher: rt.NewStateHasher()}
+	c.hasher.Skip(Thread{}, "call", "spare")
+	c.hasher.Identity(&fn{}, &Program{})
+	return c
+}
+
+// find returns the entry of fp (a copy) and its summary, and whether
+// there is one.
+func (v *visitedSet) find(fp uint64) (cacheEntry, []sumAcc, bool) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if e := v.lookup(fp); e != nil {
+		return *e, v.sums[e.sum], true
+	}
+	return cacheEntry{}, nil, false
+}
+
+// lookup returns the entry of fp, or nil.
+func (c *visitedSet) lookup(fp uint64) *cacheEntry {
+	mask := len(c.slots) - 1
+	for i := int(fp) & mask; ; i = (i + 1) & mask {
+		e := &c.slots[i]
+		if e.fp == fp {
+			return e
+		}
+		if e.fp == 0 {
+			return nil
+		}
+	}
+}
+
+// store records a completed state: a new entry, or the intersection of
+// sleep sets and the union of summaries for a state explored again.
+func (c *visitedSet) store(fp, sleep uint64, sum []sumAcc) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e := c.lookup(fp); e != nil {
+		e.sleep &= sleep
+		e.sum = c.intern(union(append([]sumAcc(nil), c.sums[e.sum]...), sum))
+		return
+	}
+	if (c.n+1)*4 > len(c.slots)*3 {
+		if len(c.slots)*2 > c.limit {
+			c.full = true
+			return
+		}
+		old := c.slots
+		c.slots = make([]cacheEntry, 2*len(old))
+		for _, e := range old {
+			if e.fp != 0 {
+				c.put(e)
+			}
+		}
+	}
+	c.put(cacheEntry{fp: fp, sleep: sleep, sum: c.intern(sum)})
+	c.n++
+}
+
+func (c *visitedSet) put(e cacheEntry) {
+	mask := len(c.slots) - 1
+	i := int(e.fp) & mask
+	for c.slots[i].fp != 0 {
+		i = (i + 1) & mask
+	}
+	c.slots[i] = e
+}
+
+// intern returns the index of a summary equal to sum, adding it if new:
+// summaries repeat a lot (they name objects, not states).
+func (c *visitedSet) intern(sum []sumAcc) uint32 {
+	if len(sum) == 0 {
+		return 0
+	}
+	sort.Slice(sum, func(i, j int) bool {
+		a, b := sum[i].acc, sum[j].acc
+		if a.Kind != b.Kind {
+			return a.Kind < b.Kind
+		}
+		return a.Obj < b.Obj
+	})
+	h := uint64(0xcbf29ce484222325)
+	for _, s := range sum {
+		h = mixSum(h, s)
+	}
+	for _, ix := range c.sumIx[h] {
+		if equalSums(c.sums[ix], sum) {
+			return ix
+		}
+	}
+	ix := uint32(len(c.sums))
+	c.sums = append(c.sums, append([]sumAcc(nil), sum...))
+	c.sumIx[h] = append(c.sumIx[h], ix)
+	return ix
+}
+
+func mixSum(h uint64, s sumAcc) uint64 {
+	a := s.acc
+	x := uint64(a.Kind)<<32 | uint64(a.Obj)
+	var f uint64
+	if a.Write {
+		f |= 1
+	}
+	if a.Shared {
+		f |= 2
+	}
+	if a.Observe {
+		f |= 4
+	}
+	for _, w := range []uint64{x, f, s.tids} {
+		h = (h ^ w) * 0x100000001b3
+		h ^= h >> 29
+	}
+	return h
+}
+
+func equalSums(a, b []sumAcc) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// union adds src's accesses to dst (merging the flags and threads of the
+// same object) and returns dst.
+func union(dst, src []sumAcc) []sumAcc {
+	for _, s := range src {
+		dst = addAcc(dst, s.acc, s.tids)
+	}
+	return dst
+}
+
+func addAcc(dst []sumAcc, a rt.Access, tids uint64) []sumAcc {
+	for i := range dst {
+		d := &dst[i]
+		if d.acc.Kind == a.Kind && d.acc.Obj == a.Obj {
+			d.acc.Write = d.acc.Write || a.Write
+			d.acc.Shared = d.acc.Shared || a.Shared
+			d.acc.Observe = d.acc.Observe || a.Observe
+			d.tids |= tids
+			return dst
+		}
+	}
+	return append(dst, sumAcc{a, tids})
+}
+
+// fingerprint returns the fingerprint of m's current state, and false when
+// it is unhashable (a thread inside a multi-step operation or handler
+// holds a Go continuation, an RCU callback is pending).
+func (c *stateCache) fingerprint(m *Machine) (uint64, bool) {
+	h := c.hasher
+	h.Reset()
+	for _, t := range m.threads {
+		// Cheap first: a native frame is a continuation.
+		for i := range t.fr {
+			if t.fr[i].cont != nil {
+				return 0, false
+			}
+		}
+	}
+	h.Kernel(m.k)
+	h.Word(uint64(len(m.threads)))
+	for _, t := range m.threads {
+		h.Object(t)
+	}
+	h.Values(m.globals)
+	h.Word(uint64(m.steps))
+	// The findings so far, by cause: a state's executions end with its
+	// past findings plus its future ones, so states with different pasts
+	// are different states (the outcomes and verdicts stay exact).
+	ds := m.k.Diagnostics()
+	for i, d := range c.diagFPs {
+		if i >= len(ds) || ds[i] != d.d {
+			c.diagFPs = c.diagFPs[:0]
+			break
+		}
+	}
+	for i := len(c.diagFPs); i < len(ds); i++ {
+		c.diagFPs = append(c.diagFPs, diagFP{ds[i], stringFP(FindingKey(ds[i]))})
+	}
+	keys := c.keys[:0]
+	for _, d := range c.diagFPs {
+		keys = append(keys, d.fp)
+	}
+	sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
+	c.keys = keys
+	for i, k := range keys {
+		if i == 0 || k != keys[i-1] {
+			h.Word(k)
+		}
+	}
+	h.Word(^uint64(0))
+	fp, ok := h.Sum()
+	if fp == 0 {
+		fp = 1
+	}
+	return fp, ok
+}
+
+func stringFP(s string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= 1099511628211
+	}
+	return h
+}

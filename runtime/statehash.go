@@ -1,0 +1,439 @@
+package runtime
+
+import (
+	"math/bits"
+	"reflect"
+	"sort"
+	"strings"
+	"unsafe"
+)
+
+// StateHasher fingerprints a machine state for the explorer's state cache:
+// two states with the same fingerprint are treated as the same state, so
+// the fingerprint must cover everything a future step can read.
+//
+// It walks the object graph by reflection rather than through hand-written
+// hash methods, so that a field added to any type of mmcore, runtime or
+// interp is covered the day it is added (a forgotten field in a hand-written
+// hash would merge different states: a missed behaviour, silently). Only
+// fields named in Skip are left out; they must be bookkeeping that no future
+// step reads (event counters that order reports, the diagnostics list,
+// which the interpreter hashes by cause). Objects are numbered in the order
+// the walk first reaches them, so the fingerprint depends on the shape of
+// the graph, not on addresses; maps are walked in key order where the keys
+// allow it (scalars, or objects already numbered), else in address order,
+// which costs cache hits but never merges different states.
+//
+// State the walk cannot see makes the state unhashable (Ok is false), and
+// the explorer does not cache it: a non-nil Go func value (an operation's
+// continuation, a deferred RCU callback: what a closure captured is
+// invisible to reflection), a channel, an unsafe pointer. Never a wrong
+// hash: an unhashable state is explored as if the cache were off.
+//
+// Fingerprints are 64 bits (hash compaction, Wolper and Leroy, "Reliable
+// hashing without collision detection", CAV 1993): the chance that two of n
+// distinct states collide is about n²/2⁶⁵, 3·10⁻⁶ for 10 million states.
+type StateHasher struct {
+	h     uint64
+	bad   string // why the state is unhashable ("" while hashable)
+	ids   map[ptrKey]uint32
+	plans map[reflect.Type]*typePlan
+	skip  map[reflect.Type]map[string]bool
+	ident map[reflect.Type]bool
+	keys  []mapEntry
+	// rec, when set, receives every word with the path of the field it
+	// came from (StateHasher.Record: for finding what keeps equal states
+	// apart).
+	rec  func(path string, w uint64)
+	path []string
+}
+
+// Record makes the hasher report each word it adds with its field path.
+func (h *StateHasher) Record(f func(path string, w uint64)) { h.rec = f }
+
+type ptrKey struct {
+	p unsafe.Pointer
+	t reflect.Type
+}
+
+type typePlan struct {
+	scalar bool // no pointers, strings, maps, interfaces or funcs: hash the bytes
+	fields []fieldPlan
+}
+
+type fieldPlan struct {
+	off  uintptr
+	t    reflect.Type
+	name string
+}
+
+type mapEntry struct {
+	order uint64
+	k, v  reflect.Value
+}
+
+// NewStateHasher makes a hasher that knows the runtime's bookkeeping
+// fields: Kernel.clock, Task.waitSeq and Hold.seq only order the events of
+// a report; Kernel.diags and Kernel.seen are the findings so far (the
+// interpreter hashes their causes); Kernel.fp is the explorer's recorder;
+// lockdep's edgeOrigin.thread and .path only name who made an edge in a
+// report's text (the edge's position stays); Task.cur is the call record of the last operation, read only while an
+// operation is under way (and a thread inside an operation holds a
+// continuation, which is unhashable anyway).
+func NewStateHasher() *StateHasher {
+	h := &StateHasher{ids: map[ptrKey]uint32{}, plans: map[reflect.Type]*typePlan{},
+		skip: map[reflect.Type]map[string]bool{}, ident: map[reflect.Type]bool{}}
+	h.Skip(Kernel{}, "clock", "diags", "seen", "fp")
+	h.Skip(Task{}, "waitSeq", "cur")
+	h.Skip(Hold{}, "seq")
+	// Which thread first made a lockdep edge, and its call path, only
+	// name it in a later report's text; the edge's position, which a
+	// finding's cause includes, stays.
+	h.Skip(edgeOrigin{}, "thread", "path")
+	// Program objects: the same for every run of a program, never changed.
+	h.Identity(&Op{}, &Rule{}, &Ops{}, &Handler{}, &KernelSource{})
+	return h
+}
+
+// Skip leaves the named fields of struct type typ (a value of it) out of
+// the fingerprint.
+func (h *StateHasher) Skip(typ any, fields ...string) {
+	t := reflect.TypeOf(typ)
+	if h.skip[t] == nil {
+		h.skip[t] = map[string]bool{}
+	}
+	for _, f := range fields {
+		h.skip[t][f] = true
+	}
+	delete(h.plans, t)
+}
+
+// Identity makes pointers of the given types (pointer values, e.g. &Op{})
+// hash by address: objects that live as long as the program and never
+// change.
+func (h *StateHasher) Identity(ptrs ...any) {
+	for _, p := range ptrs {
+		h.ident[reflect.TypeOf(p).Elem()] = true
+	}
+}
+
+// Reset starts a new fingerprint.
+func (h *StateHasher) Reset() {
+	h.h = 0x9e3779b97f4a7c15
+	h.bad = ""
+	clear(h.ids)
+}
+
+// Sum returns the fingerprint, and false when the state is unhashable.
+func (h *StateHasher) Sum() (uint64, bool) { return fmix(h.h), h.bad == "" }
+
+// Why says what made the state unhashable ("" when it is not).
+func (h *StateHasher) Why() string { return h.bad }
+
+// Word adds a number.
+func (h *StateHasher) Word(x uint64) {
+	if h.rec != nil {
+		h.rec(strings.Join(h.path, "."), x)
+	}
+	h.h = bits.RotateLeft64(h.h^(x*0x87c37b91114253d5), 31) * 0x4cf5ad432745937f
+}
+
+// String adds a string.
+func (h *StateHasher) String(s string) {
+	h.Word(uint64(len(s)))
+	h.bytes(unsafe.Pointer(unsafe.StringData(s)), uintptr(len(s)))
+}
+
+// Kernel adds the kernel's whole state: memory and pages, every MM (VMAs,
+// page tables, TLB, rmap), files, tasks with their held locks and waits,
+// locks, lockdep's graph, RCU.
+func (h *StateHasher) Kernel(k *Kernel) { h.Object(k) }
+
+// Object adds the object a pointer points to, and all it reaches.
+func (h *StateHasher) Object(p any) {
+	v := reflect.ValueOf(p)
+	if v.Kind() != reflect.Pointer {
+		h.unhashable("Object of a non-pointer " + v.Type().String())
+		return
+	}
+	h.ptr(v.Type().Elem(), v.UnsafePointer())
+}
+
+// Value adds a script value.
+func (h *StateHasher) Value(v Value) {
+	h.walk(valueType, unsafe.Pointer(&v))
+}
+
+// Values adds script values (a thread's stack, the globals).
+func (h *StateHasher) Values(vs []Value) {
+	h.Word(uint64(len(vs)))
+	for i := range vs {
+		h.walk(valueType, unsafe.Pointer(&vs[i]))
+	}
+}
+
+var valueType = reflect.TypeOf(Value{})
+
+func (h *StateHasher) unhashable(why string) {
+	if h.bad == "" {
+		h.bad = why
+	}
+}
+
+func fmix(x uint64) uint64 {
+	x ^= x >> 33
+	x *= 0xff51afd7ed558ccd
+	x ^= x >> 33
+	x *= 0xc4ceb9fe1a85ec53
+	x ^= x >> 33
+	return x
+}
+
+func (h *StateHasher) bytes(p unsafe.Pointer, n uintptr) {
+	for n >= 8 {
+		h.Word(*(*uint64)(p))
+		p = unsafe.Add(p, 8)
+		n -= 8
+	}
+	if n > 0 {
+		var w uint64
+		for i := uintptr(0); i < n; i++ {
+			w = w<<8 | uint64(*(*byte)(unsafe.Add(p, i)))
+		}
+		h.Word(w)
+	}
+}
+
+func (h *StateHasher) plan(t reflect.Type) *typePlan {
+	if p := h.plans[t]; p != nil {
+		return p
+	}
+	p := &typePlan{scalar: isScalar(t)}
+	h.plans[t] = p
+	if t.Kind() == reflect.Struct {
+		skip := h.skip[t]
+		for i := range t.NumField() {
+			f := t.Field(i)
+			if skip[f.Name] || f.Name == "_" {
+				continue
+			}
+			p.fields = append(p.fields, fieldPlan{f.Offset, f.Type, f.Name})
+		}
+		if len(skip) > 0 {
+			p.scalar = false
+		}
+	}
+	return p
+}
+
+// isScalar reports whether a value of t is plain bytes: equal bytes, equal
+// values.
+func isScalar(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return true
+	case reflect.Array:
+		return isScalar(t.Elem())
+	case reflect.Struct:
+		for i := range t.NumField() {
+			if !isScalar(t.Field(i).Type) {
+				return false
+			}
+		}
+		return true
+	}
+	// Floats are not: +0 and -0 are equal with different bytes (a miss,
+	// harmless, but the walk handles them exactly anyway).
+	return false
+}
+
+func (h *StateHasher) ptr(elem reflect.Type, q unsafe.Pointer) {
+	if q == nil {
+		h.Word(0)
+		return
+	}
+	if h.ident[elem] {
+		h.Word(1)
+		h.Word(uint64(uintptr(q)))
+		return
+	}
+	key := ptrKey{q, elem}
+	if id, ok := h.ids[key]; ok {
+		h.Word(2)
+		h.Word(uint64(id))
+		return
+	}
+	h.ids[key] = uint32(len(h.ids) + 1)
+	h.Word(3)
+	h.walk(elem, q)
+}
+
+// walk adds the value of type t at p.
+func (h *StateHasher) walk(t reflect.Type, p unsafe.Pointer) {
+	if h.bad != "" {
+		return
+	}
+	switch t.Kind() {
+	case reflect.Bool, reflect.Int8, reflect.Uint8:
+		h.Word(uint64(*(*uint8)(p)))
+	case reflect.Int16, reflect.Uint16:
+		h.Word(uint64(*(*uint16)(p)))
+	case reflect.Int32, reflect.Uint32:
+		h.Word(uint64(*(*uint32)(p)))
+	case reflect.Int, reflect.Uint, reflect.Int64, reflect.Uint64, reflect.Uintptr:
+		h.Word(*(*uint64)(p))
+	case reflect.Float32:
+		f := *(*float32)(p)
+		if f == 0 {
+			f = 0
+		}
+		h.Word(uint64(*(*uint32)(unsafe.Pointer(&f))))
+	case reflect.Float64:
+		f := *(*float64)(p)
+		if f == 0 {
+			f = 0
+		}
+		h.Word(*(*uint64)(unsafe.Pointer(&f)))
+	case reflect.String:
+		h.String(*(*string)(p))
+	case reflect.Pointer:
+		h.ptr(t.Elem(), *(*unsafe.Pointer)(p))
+	case reflect.Struct:
+		pl := h.plan(t)
+		if pl.scalar {
+			h.bytes(p, t.Size())
+			return
+		}
+		for _, f := range pl.fields {
+			if h.rec != nil {
+				h.path = append(h.path, t.Name()+"."+f.name)
+				h.walk(f.t, unsafe.Add(p, f.off))
+				h.path = h.path[:len(h.path)-1]
+				continue
+			}
+			h.walk(f.t, unsafe.Add(p, f.off))
+		}
+	case reflect.Array:
+		h.seq(t.Elem(), p, t.Len())
+	case reflect.Slice:
+		s := (*struct {
+			data     unsafe.Pointer
+			len, cap int
+		})(p)
+		h.Word(uint64(s.len))
+		h.seq(t.Elem(), s.data, s.len)
+	case reflect.Interface:
+		v := reflect.NewAt(t, p).Elem()
+		if v.IsNil() {
+			h.Word(0)
+			return
+		}
+		e := v.Elem()
+		dt := e.Type()
+		h.Word(uint64(uintptr((*[2]unsafe.Pointer)(unsafe.Pointer(&dt))[1])))
+		switch dt.Kind() {
+		case reflect.Pointer:
+			h.ptr(dt.Elem(), e.UnsafePointer())
+		case reflect.String:
+			h.String(e.String())
+		default:
+			c := reflect.New(dt)
+			c.Elem().Set(e)
+			h.walk(dt, c.UnsafePointer())
+		}
+	case reflect.Map:
+		h.mapping(t, p)
+	case reflect.Func:
+		if *(*unsafe.Pointer)(p) != nil {
+			h.unhashable("a Go continuation (" + t.String() + ")")
+		}
+		h.Word(0)
+	default:
+		if *(*unsafe.Pointer)(p) != nil || t.Kind() == reflect.Complex64 || t.Kind() == reflect.Complex128 {
+			h.unhashable("a " + t.String())
+		}
+	}
+}
+
+func (h *StateHasher) seq(elem reflect.Type, p unsafe.Pointer, n int) {
+	if n == 0 {
+		return
+	}
+	if h.plan(elem).scalar {
+		h.bytes(p, elem.Size()*uintptr(n))
+		return
+	}
+	if elem.Kind() == reflect.Pointer && !h.ident[elem.Elem()] {
+		// Page-table levels are 512 pointers, mostly nil: skip runs of
+		// nil quickly, numbering the gaps.
+		ps := unsafe.Slice((*unsafe.Pointer)(p), n)
+		et := elem.Elem()
+		for i, q := range ps {
+			if q != nil {
+				h.Word(uint64(i))
+				h.ptr(et, q)
+			}
+		}
+		h.Word(^uint64(0))
+		return
+	}
+	for i := range n {
+		h.walk(elem, unsafe.Add(p, uintptr(i)*elem.Size()))
+	}
+}
+
+// mapping adds a map in a canonical order where the keys give one: scalar
+// and string keys by value, object keys by their number when the walk has
+// numbered them all already; otherwise by address (non-canonical: equal
+// states may then hash differently, never the other way round).
+func (h *StateHasher) mapping(t reflect.Type, p unsafe.Pointer) {
+	m := reflect.NewAt(t, p).Elem()
+	h.Word(uint64(m.Len()))
+	if m.Len() == 0 {
+		return
+	}
+	start := len(h.keys)
+	it := m.MapRange()
+	kt := t.Key()
+	for it.Next() {
+		k := it.Key()
+		var ord uint64
+		switch {
+		case isScalar(kt) || kt.Kind() == reflect.String:
+			sub := StateHasher{h: 1, plans: h.plans, skip: h.skip, ident: h.ident}
+			c := reflect.New(kt)
+			c.Elem().Set(k)
+			sub.walk(kt, c.UnsafePointer())
+			ord = sub.h
+		case kt.Kind() == reflect.Pointer || kt.Kind() == reflect.Interface && !k.IsNil() && k.Elem().Kind() == reflect.Pointer:
+			pk := k
+			if kt.Kind() == reflect.Interface {
+				pk = k.Elem()
+			}
+			if id, ok := h.ids[ptrKey{pk.UnsafePointer(), pk.Type().Elem()}]; ok {
+				ord = uint64(id)
+			} else {
+				ord = 1<<63 | uint64(uintptr(pk.UnsafePointer()))
+			}
+		default:
+			h.unhashable("a map keyed by " + kt.String())
+			h.keys = h.keys[:start]
+			return
+		}
+		h.keys = append(h.keys, mapEntry{ord, k, it.Value()})
+	}
+	es := h.keys[start:]
+	sort.Slice(es, func(i, j int) bool { return es[i].order < es[j].order })
+	vt := t.Elem()
+	for _, e := range es {
+		kc := reflect.New(kt)
+		kc.Elem().Set(e.k)
+		h.walk(kt, kc.UnsafePointer())
+		vc := reflect.New(vt)
+		vc.Elem().Set(e.v)
+		h.walk(vt, vc.UnsafePointer())
+	}
+	clear(h.keys[start:])
+	h.keys = h.keys[:start]
+}

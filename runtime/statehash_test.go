@@ -1,0 +1,115 @@
+package runtime
+
+import (
+	"testing"
+
+	"github.com/mmscript/mmscript/mmcore"
+)
+
+// hashOf builds a kernel with build and returns its fingerprint: the
+// kernel's and its MMs' (a script reaches those through its variables).
+func hashOf(t *testing.T, build func(k *Kernel, tasks []*Task)) (uint64, bool, string) {
+	t.Helper()
+	k := NewKernel()
+	tasks := []*Task{k.NewTask("a"), k.NewTask("b")}
+	mms = nil
+	build(k, tasks)
+	h := NewStateHasher()
+	h.Reset()
+	h.Kernel(k)
+	for _, m := range mms {
+		h.Object(m)
+	}
+	fp, ok := h.Sum()
+	return fp, ok, h.Why()
+}
+
+func mmWithVMA(t *testing.T, k *Kernel) (*MM, *mmcore.VMA) {
+	m, err := k.NewMM("m")
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := m.Core.Mmap(0x100000, 2*mmcore.PageSize, mmcore.PROT_READ|mmcore.PROT_WRITE, mmcore.MAP_PRIVATE|mmcore.MAP_ANONYMOUS|mmcore.MAP_FIXED, nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mms = append(mms, m)
+	return m, v
+}
+
+var mms []*MM
+
+// Equal states hash equal however their objects were allocated; any
+// difference a future step can read hashes differently; a Go closure in
+// the state makes it unhashable.
+func TestStateHash(t *testing.T) {
+	base := func(k *Kernel, ts []*Task) { mmWithVMA(t, k) }
+	want, ok, _ := hashOf(t, base)
+	if !ok {
+		t.Fatal("a plain state is unhashable")
+	}
+	for _, c := range []struct {
+		name  string
+		build func(k *Kernel, ts []*Task)
+		same  bool
+		ok    bool
+	}{
+		{"same state, new objects", base, true, true},
+		{"garbage allocated in between", func(k *Kernel, ts []*Task) {
+			for range 100 {
+				_ = make([]byte, 1000)
+			}
+			mmWithVMA(t, k)
+		}, true, true},
+		{"report-order counter", func(k *Kernel, ts []*Task) { mmWithVMA(t, k); k.clock += 7 }, true, true},
+		{"a lock held", func(k *Kernel, ts []*Task) {
+			m, _ := mmWithVMA(t, k)
+			ts[0].Acquire(m.MmapLock, Read)
+		}, false, true},
+		{"the same lock held by the other task", func(k *Kernel, ts []*Task) {
+			m, _ := mmWithVMA(t, k)
+			ts[1].Acquire(m.MmapLock, Read)
+		}, false, true},
+		{"a VMA flag", func(k *Kernel, ts []*Task) {
+			_, v := mmWithVMA(t, k)
+			v.Flags |= mmcore.VM_LOCKED
+		}, false, true},
+		{"a task position", func(k *Kernel, ts []*Task) {
+			mmWithVMA(t, k)
+			at(ts[0], 3)
+		}, false, true},
+		{"a pending RCU callback", func(k *Kernel, ts []*Task) {
+			mmWithVMA(t, k)
+			ts[0].rcuSection = 1
+			k.startGP(false, func() {})
+		}, false, false},
+	} {
+		got, ok, why := hashOf(t, c.build)
+		if ok != c.ok {
+			t.Errorf("%s: hashable %v (%s), want %v", c.name, ok, why, c.ok)
+			continue
+		}
+		if ok && (got == want) != c.same {
+			t.Errorf("%s: same hash %v, want %v", c.name, got == want, c.same)
+		}
+	}
+}
+
+// A lock waiter's queue order is state: two tasks queued in either order
+// are different states.
+func TestStateHashWaitOrder(t *testing.T) {
+	order := func(first, second int) func(k *Kernel, ts []*Task) {
+		return func(k *Kernel, ts []*Task) {
+			c := k.NewTask("c")
+			m, _ := mmWithVMA(t, k)
+			c.Acquire(m.MmapLock, Write)
+			ts[first].Acquire(m.MmapLock, Read)
+			ts[second].Acquire(m.MmapLock, Write)
+		}
+	}
+	a, _, _ := hashOf(t, order(0, 1))
+	b, _, _ := hashOf(t, order(1, 0))
+	if a == b {
+		t.Error("waiters queued in different orders hash equal")
+	}
+}
