@@ -36,13 +36,11 @@ import (
 // search are those of the exhaustive one. TestReductionIsSound checks this
 // against the naive search on every example and test script.
 //
-// There is no state caching: a state hash is only sound with DPOR when the
-// cached state was explored with a sleep set no larger than the current
-// one and the backtrack points its subtree would have added are replayed
-// (Yang et al., "Efficient stateful dynamic partial order reduction",
-// SPIN 2008); operation continuations (Go closures) would also need to be
-// part of the state. Runs are not restored from snapshots either: each is
-// replayed from the end of the set-up code.
+// States are cached (explore_cache.go): a state whose subtree was
+// explored is pruned when it is reached again, with its subtree's summary
+// standing for the races DPOR would have seen below it. Runs are not
+// restored from snapshots: each is replayed from the start, so a pruned
+// state still costs the replay of its prefix.
 //
 // Parallel and sharded search split the tree deterministically: the first
 // levels are expanded fully (every enabled thread, with sleep sets), until
@@ -52,7 +50,9 @@ import (
 // take subtrees in any order; shard i of N takes every N-th. Results are
 // merged in subtree order, and each finding keeps its shortest schedule
 // (then the least in byte order), so the report is the same for any number
-// of workers or shards.
+// of workers or shards; with the state cache, which the workers share,
+// the findings, outcomes and verdicts are, while the counts and the
+// schedules shown may depend on which worker reached a state first.
 
 // ExploreOptions bound an exploration.
 type ExploreOptions struct {
