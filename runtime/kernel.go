@@ -209,6 +209,8 @@ type VMAState struct {
 	Lock *Lock
 	New  bool // detached because it is being set up (inside f_op->mmap), not because it was unmapped
 	mm   *mmcore.MM
+	// Policy is vma->vm_policy as an MPOL_* mode (vma_replace_policy).
+	Policy int64
 }
 
 // vmaState returns (creating on first use) the lock state of v.

@@ -21,6 +21,10 @@ var sizeParams = []Param{
 	{Name: "pages", Type: TInt, Optional: true, Default: Int(0)},
 }
 
+// ruleFindVMA is shared by find_vma and find_vma_intersection.
+var ruleFindVMA = &Rule{"find_vma/needs-mmap-lock", "find_vma() and find_vma_intersection() are called with the mmap lock held",
+	"mm/mmap.c: find_vma() -> mmap_assert_locked()", WARN}
+
 // length returns a byte length from a size or a pages argument.
 func (c *Call) length(sizeIdx int) (uint64, error) {
 	size, pages := c.int(sizeIdx), c.int(sizeIdx+1)
@@ -41,8 +45,6 @@ func (c *Call) length(sizeIdx int) (uint64, error) {
 }
 
 func init() {
-	ruleFindVMA := &Rule{"find_vma/needs-mmap-lock", "find_vma() and find_vma_intersection() are called with the mmap lock held",
-		"mm/mmap.c: find_vma() -> mmap_assert_locked()", WARN}
 	defOp(&Op{Name: "find_vma", Params: []Param{{Name: "mm", Type: TMM}, {Name: "addr", Type: TInt}}, Result: TVMA,
 		API: register(&API{Name: "find_vma", Section: "2.14", Hold: "mmap lock, read or write, while the VMA is used",
 			Takes: "RCU (maple tree walk)", Sleeps: "no", Asserts: "mmap_assert_locked()",

@@ -1,0 +1,457 @@
+package runtime
+
+import (
+	"fmt"
+
+	"github.com/mmscript/mmscript/mmcore"
+)
+
+// The VMA field write-lock matrix (rule family 3a) and the atomic steps
+// of the kernel library's mprotect, madvise, brk and mbind paths
+// (kernel/mprotect.mms, madvise.mms, brk.mms, mempolicy.mms): each step is
+// one kernel function; the locks between them are the script's.
+
+const (
+	readMprotect = "torvalds/linux@003fde4492c8 mm/mprotect.c, read"
+	readMadvise  = "linux-mm 2026 mm/madvise.c, read"
+	readMmapLock = "linux-mm 2026 include/linux/mmap_lock.h, read"
+	readMbindFix = "6c21e066f925 (stable 6.4.8 backport), read"
+	processAddrs = "Documentation/mm/process_addrs.rst"
+)
+
+// A vmaField is one row of process_addrs.rst's table of VMA fields: the
+// locks a writer must hold. The rmap write lock of the vm_start / vm_end /
+// vm_pgoff row is taken inside the steps that move a VMA (vma_prepare()),
+// so the row checks the two locks a caller provides.
+type vmaField struct {
+	name      string
+	mmapWrite bool // the mmap lock for write (else: for read)
+	vmaWrite  bool // vma_start_write() on the VMA
+	rule      *Rule
+}
+
+func fieldRule(field, locks, source string, r Reaction) *Rule {
+	return &Rule{"vma-field/" + field, field + " is written with " + locks + " held",
+		processAddrs + " (VMA fields); " + source, r}
+}
+
+var (
+	fieldRange = &vmaField{"vm_start/vm_end/vm_pgoff", true, true, fieldRule("vm_start",
+		"the mmap write lock, the VMA write lock and the rmap write lock", "mm/vma.c: vma_prepare(), __split_vma(): vma_start_write()", DebugOnly)}
+	fieldFlags = &vmaField{"vm_flags", true, true, fieldRule("vm_flags",
+		"the mmap write lock and the VMA write lock", "include/linux/mm.h: vm_flags_reset() -> vma_assert_write_locked(): VM_WARN_ON_ONCE_VMA", DebugOnly)}
+	fieldPageProt = &vmaField{"vm_page_prot", true, true, fieldRule("vm_page_prot",
+		"the mmap write lock and the VMA write lock", "mm/mmap.c: vma_set_page_prot() (WRITE_ONCE, no assertion)", Unchecked)}
+	fieldPolicy = &vmaField{"vm_policy", true, true, fieldRule("vm_policy",
+		"the mmap write lock and the VMA write lock",
+		"mm/mempolicy.c: vma_replace_policy() -> vma_assert_write_locked() (VM_WARN_ON_ONCE_VMA; added by 6c21e066f925, CVE-2023-4611)", DebugOnly)}
+	fieldOps = &vmaField{"vm_ops", true, false, fieldRule("vm_ops",
+		"nothing but a VMA nobody else sees yet: it is written once, when the VMA is set up (f_op->mmap, shmem_zero_setup)",
+		"include/linux/mm.h: vma_set_anonymous() (no assertion)", Unchecked)}
+	fieldFlagsInit = &vmaField{"vm_flags", true, false, fieldRule("vm_flags-init",
+		"nothing, on a VMA nobody else sees yet (vm_flags_init() is for set-up; a live VMA needs vm_flags_set/reset)",
+		"include/linux/mm.h: vm_flags_init() (no assertion)", Unchecked)}
+)
+
+// vmaFieldRules lists the family's rules for the rule table.
+var vmaFieldRules = []*Rule{fieldRange.rule, fieldFlags.rule, fieldPageProt.rule, fieldPolicy.rule, fieldOps.rule, fieldFlagsInit.rule}
+
+// checkFieldWrite reports a write of f on v without the locks its row
+// names, at the calling step. A VMA being set up (inside f_op->mmap, or a
+// piece a split just made) is not yet visible: anything may write it.
+func (c *Call) checkFieldWrite(v *mmcore.VMA, f *vmaField) bool {
+	s := c.K.vmaState(v)
+	if s.New {
+		return true
+	}
+	m := mmOf(v.MM())
+	var missing []string
+	switch h := m.MmapLock.heldBy(c.T); {
+	case f.mmapWrite && h != Write:
+		missing = append(missing, m.MmapLock.Name+" for write")
+	}
+	if (f.vmaWrite || !f.mmapWrite || f == fieldFlagsInit) && s.Lock.writer != c.T {
+		missing = append(missing, "the VMA write lock (vma_start_write)")
+	}
+	if f == fieldOps || f == fieldFlagsInit {
+		// Set-up only: a VMA in the tree is visible to faults and rmap
+		// whatever the writer holds.
+		missing = []string{"a VMA that is not yet visible (" + VMAName(v) + " is in the VMA tree)"}
+	}
+	if len(missing) == 0 {
+		return true
+	}
+	msg := fmt.Sprintf("%s writes %s->%s without ", c.Op.Name, VMAName(v), f.name)
+	for i, w := range missing {
+		if i > 0 {
+			msg += " and "
+		}
+		msg += w
+	}
+	c.K.violate(c.T, f.rule, msg+": a fault under the VMA read lock (lock_vma_under_rcu) or an rmap walker may read it meanwhile")
+	return false
+}
+
+func init() {
+	for name, v := range map[string]int64{
+		"PROT_NONE": 0, "PROT_READ": int64(mmcore.PROT_READ), "PROT_WRITE": int64(mmcore.PROT_WRITE), "PROT_EXEC": int64(mmcore.PROT_EXEC),
+		"VM_ACCESS_FLAGS": int64(mmcore.VM_ACCESS_FLAGS), "VM_FLAGS_CLEAR": int64(mmcore.VM_PKEY_MASK),
+		"MADVISE_NO_LOCK": 0, "MADVISE_MMAP_READ_LOCK": 1, "MADVISE_MMAP_WRITE_LOCK": 2, "MADVISE_VMA_READ_LOCK": 3,
+		"MPOL_DEFAULT": 0, "MPOL_PREFERRED": 1, "MPOL_BIND": 2, "MPOL_INTERLEAVE": 3, "MPOL_LOCAL": 4,
+	} {
+		Constants[name] = v
+	}
+	for _, name := range []string{"VM_MAYEXEC", "VM_LOCKED", "VM_HUGETLB", "VM_MAYBE_GUARD", "VM_WIPEONFORK", "VM_SOFTDIRTY"} {
+		if f, ok := mmcore.ParseVMFlag(name); ok {
+			Constants[name] = int64(f)
+		}
+	}
+	for a := mmcore.Advice(0); a < 128; a++ {
+		if n := a.String(); len(n) > 5 && n[:5] == "MADV_" {
+			Constants[n] = int64(a)
+		}
+	}
+	fieldTable[TMM]["brk"] = func(_ *Kernel, x any) Value { return Int(int64(x.(*MM).Core.Brk())) }
+	fieldTable[TMM]["start_brk"] = func(_ *Kernel, x any) Value { return Int(int64(x.(*MM).Core.StartBrk())) }
+	fieldTypes[TMM]["brk"] = TInt
+	fieldTypes[TMM]["start_brk"] = TInt
+	fieldTable[TVMA]["vm_policy"] = func(k *Kernel, x any) Value { return Int(k.vmaState(x.(*mmcore.VMA)).Policy) }
+	fieldTypes[TVMA]["vm_policy"] = TInt
+}
+
+// Cites and call sequences of the steps.
+func init() {
+	citeTable["mprotect"] = []Cite{
+		cite("mm/mprotect.c", "do_mprotect_pkey()", "mmap_write_lock_killable(); vma_find(); for_each_vma_range(): mprotect_fixup(); tlb_finish_mmu(); mmap_write_unlock()", readMprotect),
+		cite("mm/mprotect.c", "mprotect_fixup()", "vma_modify_flags(); vma_start_write(vma); vm_flags_reset_once(vma, newflags); vma_set_page_prot(vma); change_protection()", readMprotect)}
+	citeTable["madvise"] = []Cite{
+		cite("mm/madvise.c", "get_lock_mode()", "REMOVE/WILLNEED/COLD/PAGEOUT/POPULATE_*/COLLAPSE: MADVISE_MMAP_READ_LOCK; GUARD_*/DONTNEED/DONTNEED_LOCKED/FREE: MADVISE_VMA_READ_LOCK; default: MADVISE_MMAP_WRITE_LOCK", readMadvise),
+		cite("mm/madvise.c", "try_vma_read_lock()", "lock_vma_under_rcu(); if (!is_vma_lock_sufficient()) { vma_end_read(); mmap_read_lock(); }", readMadvise)}
+	citeTable["vma_modify_flags"] = []Cite{cite("mm/vma.c", "vma_modify_flags(), vma_modify()", "vma_merge_existing_range() or __split_vma(): vma_start_write() on the VMAs they change", readVMAKpaths)}
+	citeTable["change_protection"] = []Cite{cite("mm/mprotect.c", "change_protection(), change_pte_range(), change_huge_pmd()", "pte_offset_map_lock() per PTE table; __pmd_trans_huge_lock() for a huge PMD; tlb_flush_pte_range(); tlb_end_vma() flushes", readMprotect)}
+	citeTable["vm_flags_reset"] = []Cite{cite("include/linux/mm.h", "vm_flags_reset()", "vma_assert_write_locked(vma); vm_flags_init(vma, flags)", readMmapLock)}
+	citeTable["vma_replace_policy"] = []Cite{cite("mm/mempolicy.c", "vma_replace_policy()", "vma_assert_write_locked(vma); old = vma->vm_policy; vma->vm_policy = new; mpol_put(old)", readMbindFix)}
+	sequenceTable["mprotect"] = "mmap_write_lock_killable(mm);\nvma = vma_find(&vmi, end);\ntlb_gather_mmu(&tlb, mm);\n" +
+		"for_each_vma_range(vmi, vma, end)\n\tmprotect_fixup(&vmi, &tlb, vma, &prev, nstart, tmp, newflags);\n" +
+		"\t/* vma_modify_flags(); vma_start_write(vma); vm_flags_reset_once(); vma_set_page_prot(); change_protection() */\n" +
+		"tlb_finish_mmu(&tlb);\nmmap_write_unlock(mm);"
+	sequenceTable["vm_flags_reset"] = "mmap_write_lock(mm);\nvma_start_write(vma);\nvm_flags_reset(vma, newflags);\nmmap_write_unlock(mm);"
+	sequenceTable["vm_flags_init"] = "/* f_op->mmap or set-up of a VMA not yet in the tree */\nvm_flags_init(vma, flags);"
+	sequenceTable["vma_set_anonymous"] = "/* f_op->mmap of a driver that wants anonymous memory */\nvma_set_anonymous(vma);"
+	sequenceTable["vma_set_atomic_flag"] = "mmap_read_lock(mm);   /* or a VMA read lock */\nvma_set_atomic_flag(vma, VMA_MAYBE_GUARD_BIT);\nmmap_read_unlock(mm);"
+	sequenceTable["find_vma_intersection"] = "mmap_read_lock(mm);\nvma = find_vma_intersection(mm, start, end);\n/* use vma */\nmmap_read_unlock(mm);"
+}
+
+func (c *Call) vmaOrNil(i int) *mmcore.VMA {
+	if v, ok := c.Args[i].Obj.(*mmcore.VMA); ok && c.Args[i].T == TVMA {
+		return v
+	}
+	return nil
+}
+
+func vmaParam(name string, nilable bool) Param {
+	return Param{Name: name, Type: TVMA, Nilable: nilable}
+}
+
+func intParam(name string) Param { return Param{Name: name, Type: TInt} }
+
+// writeLockForModify write-locks, one after the other (each a point where
+// the task may wait for readers), the VMAs vma_modify() will change for
+// [start, end) of v with flags: v itself when it must split, and a
+// neighbour it will merge with (vma_merge_existing_range() write-locks the
+// VMAs it expands or removes; __split_vma() write-locks the VMA it splits).
+func (c *Call) writeLockForModify(m *MM, prev, v *mmcore.VMA, start, end mmcore.Addr, flags mmcore.VMFlags, k func() Result) Result {
+	var lock []*mmcore.VMA
+	next := m.Core.NextVMA(v)
+	mergePrev := prev != nil && prev != v && prev.End() == start && prev.Flags == flags
+	mergeNext := next != nil && next.Start() == end && next.Flags == flags
+	if start > v.Start() || end < v.End() || mergePrev || mergeNext {
+		lock = append(lock, v)
+	}
+	if mergePrev {
+		lock = append(lock, prev)
+	}
+	if mergeNext {
+		lock = append(lock, next)
+	}
+	return seq(len(lock), func(i int, next func() Result) Result {
+		return c.vmaStartWrite(lock[i], ruleStartWrite, next)
+	}, k)
+}
+
+func init() {
+	defOp(&Op{Name: "find_vma_intersection", Params: []Param{{Name: "mm", Type: TMM}, intParam("start"), intParam("end")}, Result: TVMA,
+		API:     simulated("find_vma_intersection", "returns the first VMA overlapping [start, end), or nil", ruleFindVMA),
+		Touches: readsMM,
+		Fn: func(c *Call) Result {
+			m := c.mm(0)
+			c.mmapAssertLocked(m, false, ruleFindVMA, "find_vma_intersection without "+m.MmapLock.Name+" held")
+			return done(Obj(TVMA, m.Core.FindVMAIntersection(c.addr(1), c.addr(2))))
+		}})
+	defOp(&Op{Name: "vma_prev", Params: []Param{{Name: "mm", Type: TMM}, vmaParam("vma", false)}, Result: TVMA,
+		API: register(&API{Name: "vma_prev", Section: "2.14", Hold: "mmap lock, read or write", Takes: "RCU (maple tree walk)",
+			Sleeps: "no", Asserts: "none", Source: "include/linux/mm.h: vma_prev()",
+			Notes: "the VMA below vma, or nil (mmscript takes the mm and the VMA where the kernel takes a vma_iterator)"}),
+		Touches: readsMM,
+		Fn:      func(c *Call) Result { return done(Obj(TVMA, c.mm(0).Core.PrevVMA(c.vma(1)))) }})
+	defOp(&Op{Name: "vma_is_anonymous", Params: []Param{vmaParam("vma", false)}, Result: TBool,
+		API: register(&API{Name: "vma_is_anonymous", Section: "2.17", Hold: "the VMA stable", Sleeps: "no", Asserts: "none",
+			Source: "include/linux/mm.h: vma_is_anonymous(): return !vma->vm_ops"}),
+		Touches: readsVMA,
+		Fn:      func(c *Call) Result { return done(Bool(c.vma(0).Anonymous())) }})
+	defOp(&Op{Name: "vm_start_gap", Params: []Param{vmaParam("vma", false)}, Result: TInt,
+		API: register(&API{Name: "vm_start_gap", Section: "2.15", Hold: "the VMA stable", Sleeps: "no", Asserts: "none",
+			Source: "include/linux/mm.h: vm_start_gap()", Notes: "vm_start less the stack guard gap below a VM_GROWSDOWN VMA"}),
+		Touches: readsVMA,
+		Fn:      func(c *Call) Result { return done(Int(int64(mmcore.VMStartGap(c.vma(0))))) }})
+	defOp(&Op{Name: "arch_override_mprotect_pkey", Params: []Param{vmaParam("vma", false), intParam("prot"), intParam("pkey")}, Result: TInt,
+		API: register(&API{Name: "arch_override_mprotect_pkey", Section: "2.16", Hold: "the mmap lock", Sleeps: "no", Asserts: "none",
+			Source: "arch/x86/include/asm/pkeys.h: arch_override_mprotect_pkey()",
+			Notes:  "the protection key mprotect gives the VMA: the execute-only key for PROT_EXEC alone, 0 when leaving it, else the VMA's"}),
+		Touches: readsVMA,
+		Fn: func(c *Call) Result {
+			v := c.vma(0)
+			if pkey := c.int(2); pkey != -1 {
+				return done(Int(pkey))
+			}
+			f := mmOf(v.MM()).Core.MprotectFlags(v, mmcore.Prot(c.int(1)))
+			return done(Int(int64(f&mmcore.VM_PKEY_MASK) >> mmcore.VM_PKEY_SHIFT))
+		}})
+	defOp(&Op{Name: "calc_vm_prot_bits", Params: []Param{intParam("prot"), intParam("pkey")}, Result: TInt,
+		API: register(&API{Name: "calc_vm_prot_bits", Section: "2.16", Hold: "nothing", Sleeps: "no", Asserts: "none",
+			Source: "include/linux/mman.h: calc_vm_prot_bits()", Notes: "PROT_READ/WRITE/EXEC as VM_READ/WRITE/EXEC, with the protection key's bits"}),
+		Touches: touchesLocksOnly,
+		Fn: func(c *Call) Result {
+			prot, pkey := c.int(0), c.int(1)
+			if prot&^int64(mmcore.PROT_READ|mmcore.PROT_WRITE|mmcore.PROT_EXEC) != 0 {
+				return fail("calc_vm_prot_bits: unknown prot bits %#x (arch_validate_prot fails first)", prot)
+			}
+			f := mmcore.VMFlags(prot) & mmcore.VM_ACCESS_FLAGS
+			if pkey > 0 {
+				f |= mmcore.VMFlags(pkey) << mmcore.VM_PKEY_SHIFT & mmcore.VM_PKEY_MASK
+			}
+			return done(Int(int64(f)))
+		}})
+
+	defOp(&Op{Name: "vma_modify_flags",
+		Params: []Param{{Name: "mm", Type: TMM}, vmaParam("prev", true), vmaParam("vma", false), intParam("start"), intParam("end"), intParam("newflags")},
+		Result: TVMA,
+		API: register(&API{Name: "vma_modify_flags", Section: "2.16", Hold: "mmap lock for write",
+			Takes:  "vma_start_write on the VMA it splits and the neighbour it merges with (waits for their readers) -> rmap write locks (vma_prepare) -> __split_vma (->open on the new piece) or vma_merge_existing_range",
+			Sleeps: "yes", Asserts: "mmap_assert_write_locked() via vma_start_write()",
+			Source: "mm/vma.c: vma_modify_flags(), vma_modify(), __split_vma(), vma_merge_existing_range()",
+			Notes:  "returns the VMA that now covers exactly [start, end) (merged or split off), or nil when the split fails (-ENOMEM); mmscript gives it newflags at once, and the caller's vm_flags_reset writes them again",
+			Rules:  []*Rule{ruleStartWrite, fieldRange.rule, ruleSleepInAtomic}}),
+		Touches: func(c *Call, f *Footprint) { f.MM(mmArg(c, 0), true); f.Alloc() },
+		Fn: func(c *Call) Result {
+			m, prev, v := c.mm(0), c.vmaOrNil(1), c.vma(2)
+			start, end, flags := c.addr(3), c.addr(4), mmcore.VMFlags(c.int(5))
+			if start < v.Start() || end > v.End() || start >= end {
+				return fail("vma_modify_flags: [%#x, %#x) is not inside %s", uint64(start), uint64(end), VMAName(v))
+			}
+			c.T.MightSleep(c.Op.Name)
+			return c.writeLockForModify(m, prev, v, start, end, flags, func() Result {
+				if !c.checkFieldWrite(v, fieldRange) {
+					return done(Nil)
+				}
+				nv, err := m.Core.VMAModifyFlags(prev, v, start, end, flags)
+				if err != nil {
+					return done(Nil)
+				}
+				// __split_vma: new->vm_ops->open(new); the new piece is
+				// write-locked too.
+				return c.openSplits(m, start, end, func() Result { return done(Obj(TVMA, nv)) })
+			})
+		}})
+
+	vmFlagsReset := func(name string) {
+		api := takeDocumented("vm_flags_reset")
+		if api == nil {
+			api = &API{Name: name, Section: "2.16", Hold: "mmap write lock + VMA write lock already (the caller did vma_start_write())",
+				Takes: "none", Sleeps: "no", Asserts: "vma_assert_write_locked()", Source: "include/linux/mm.h: " + name + "()"}
+		} else {
+			api.Notes = "also vm_flags_reset_once() (the same check, a WRITE_ONCE store)"
+		}
+		api.Name = name
+		api.Rules = []*Rule{fieldFlags.rule}
+		defOp(&Op{Name: name, Params: []Param{vmaParam("vma", false), intParam("flags")},
+			API: register(api), Touches: writesVMA,
+			Fn: func(c *Call) Result {
+				v := c.vma(0)
+				c.checkFieldWrite(v, fieldFlags)
+				v.Flags = mmcore.VMFlags(c.int(1))
+				return ok
+			}})
+	}
+	vmFlagsReset("vm_flags_reset")
+	vmFlagsReset("vm_flags_reset_once")
+
+	defOp(&Op{Name: "vm_flags_init", Params: []Param{vmaParam("vma", false), intParam("flags")},
+		API:     simulated("vm_flags_init", "writes vma->vm_flags with no lock: only for a VMA nobody sees yet (f_op->mmap, set-up before insertion)", fieldFlagsInit.rule),
+		Touches: writesVMA,
+		Fn: func(c *Call) Result {
+			v := c.vma(0)
+			c.checkFieldWrite(v, fieldFlagsInit)
+			v.Flags = mmcore.VMFlags(c.int(1))
+			return ok
+		}})
+	defOp(&Op{Name: "vma_set_anonymous", Params: []Param{vmaParam("vma", false)},
+		API:     simulated("vma_set_anonymous", "vma->vm_ops = NULL: the VMA becomes anonymous memory; only while it is set up", fieldOps.rule),
+		Touches: writesVMA,
+		Fn: func(c *Call) Result {
+			v := c.vma(0)
+			c.checkFieldWrite(v, fieldOps)
+			v.Ops = nil
+			return ok
+		}})
+	ruleStabilised := &Rule{"vma_set_atomic_flag/not-stabilised", "vma_set_atomic_flag() needs the VMA stable: the mmap lock (read is enough) or the VMA's own lock",
+		"include/linux/mm.h: vma_set_atomic_flag() -> vma_assert_stabilised() -> vma_assert_locked() (VM_WARN_ON_ONCE_VMA)", DebugOnly}
+	ruleAtomicBit := &Rule{"vma_set_atomic_flag/bit-not-allowed", "only the bits of VM_ATOMIC_SET_ALLOWED (VM_MAYBE_GUARD) may be set atomically; others need vm_flags_set",
+		"include/linux/mm.h: vma_set_atomic_flag(): WARN_ON_ONCE(!vma_flag_atomic_allowed()) and returns", WARN}
+	defOp(&Op{Name: "vma_set_atomic_flag", Params: []Param{vmaParam("vma", false), {Name: "bit", Type: TWord, Words: vmFlagWords()}},
+		API: simulated("vma_set_atomic_flag", "sets one flag bit with set_bit(), under a read lock; only VM_MAYBE_GUARD is allowed (MADV_GUARD_INSTALL under the VMA read lock)",
+			ruleStabilised, ruleAtomicBit),
+		Touches: writesVMA,
+		Fn: func(c *Call) Result {
+			v := c.vma(0)
+			f, err := parseVMFlags(c.word(1))
+			if err != nil {
+				return fail("vma_set_atomic_flag: %v", err)
+			}
+			s := c.K.vmaState(v)
+			m := mmOf(v.MM())
+			if m.MmapLock.heldBy(c.T) == 0 && s.Lock.writer != c.T && s.Lock.heldBy(c.T) == 0 {
+				c.K.violate(c.T, ruleStabilised, fmt.Sprintf("vma_set_atomic_flag on %s without %s or the VMA's lock: the VMA may change or go away", VMAName(v), m.MmapLock.Name))
+			}
+			if f&^mmcore.VM_MAYBE_GUARD != 0 {
+				c.K.violate(c.T, ruleAtomicBit, fmt.Sprintf("vma_set_atomic_flag(%s): not in VM_ATOMIC_SET_ALLOWED; the kernel warns and leaves the flags alone", c.word(1)))
+				return ok
+			}
+			v.Flags |= f
+			return ok
+		}})
+	defOp(&Op{Name: "vma_set_page_prot", Params: []Param{vmaParam("vma", false)},
+		API: register(&API{Name: "vma_set_page_prot", Section: "2.16", Hold: "mmap write lock + VMA write lock",
+			Takes: "none", Sleeps: "no", Asserts: "none", Source: "mm/mmap.c: vma_set_page_prot()",
+			Notes: "recomputes vma->vm_page_prot from vm_flags (WRITE_ONCE)", Rules: []*Rule{fieldPageProt.rule}}),
+		Touches: writesVMA,
+		Fn: func(c *Call) Result {
+			c.checkFieldWrite(c.vma(0), fieldPageProt)
+			return ok
+		}})
+	defOp(&Op{Name: "vma_replace_policy", Params: []Param{vmaParam("vma", false), intParam("pol")},
+		API: register(&API{Name: "vma_replace_policy", Section: "2.16", Hold: "mmap write lock + VMA write lock",
+			Takes: "none (mpol_dup; the old policy is put, and freed when its last reference goes)", Sleeps: "yes (allocation)",
+			Asserts: "vma_assert_write_locked() (since 6c21e066f925)", Source: "mm/mempolicy.c: vma_replace_policy()",
+			Notes: "pol is an MPOL_* mode; vma.vm_policy reads it back. A fault under the VMA read lock reads vm_policy (get_vma_policy in vma_alloc_folio): without the VMA write lock it may use the old policy after mpol_put freed it (CVE-2023-4611)",
+			Rules: []*Rule{fieldPolicy.rule}}),
+		Touches: writesVMA,
+		Fn: func(c *Call) Result {
+			v := c.vma(0)
+			c.T.MightSleep(c.Op.Name)
+			c.checkFieldWrite(v, fieldPolicy)
+			c.K.vmaState(v).Policy = c.int(1)
+			return ok
+		}})
+
+	defOp(&Op{Name: "change_protection", Params: []Param{{Name: "tlb", Type: TMMUGather}, vmaParam("vma", false), intParam("start"), intParam("end")},
+		Result: TInt,
+		API: register(&API{Name: "change_protection", Section: "6.3", Hold: "mmap lock (write for mprotect; read for NUMA hinting) with the VMA write-locked or stable",
+			Takes:  "per PMD: the PMD lock of a huge PMD (change_huge_pmd) or the PTE lock of the PTE table (change_pte_range) -> TLB flush of the range at tlb_end_vma",
+			Sleeps: "between tables (cond_resched), not under a PTL", Asserts: "BUG_ON(addr >= end)",
+			Source: "mm/mprotect.c: change_protection(), change_protection_range(), change_pte_range(), change_huge_pmd()",
+			Notes:  "brings the entries of [start, end) in line with vma's vm_flags; returns the number of entries changed",
+			Rules:  []*Rule{ruleSleepInAtomic}}),
+		Touches: func(c *Call, f *Footprint) {
+			m := vmaMM(c, 1)
+			f.MM(m, false)
+			f.PTEs(m, true)
+			f.TLB(m, true)
+			f.AllPages(true)
+		},
+		Fn: func(c *Call) Result {
+			g, v := c.mmuGather(0), c.vma(1)
+			start, end := c.addr(2), c.addr(3)
+			if start >= end {
+				return fail("change_protection: BUG_ON(addr >= end) with [%#x, %#x)", uint64(start), uint64(end))
+			}
+			c.T.MightSleep(c.Op.Name)
+			return c.underEachPMDLock(g, v, start, end, func(from, to mmcore.Addr) int {
+				return v.MM().ChangeProtection(v, from, to)
+			}, func(n int) Result { return done(Int(int64(n))) })
+		}})
+
+	defOp(&Op{Name: "populate_vma_page_range", Params: []Param{vmaParam("vma", false), intParam("start"), intParam("end")},
+		Result: TInt,
+		API: register(&API{Name: "populate_vma_page_range", Section: "6.3", Hold: "mmap lock (read or write)",
+			Takes: "as GUP: page walk under the PTE locks, faults", Sleeps: "yes", Asserts: "mmap_assert_locked()",
+			Source: "mm/gup.c: populate_vma_page_range()", Notes: "faults in [start, end) of vma", Rules: []*Rule{ruleSleepInAtomic}}),
+		Touches: world,
+		Fn: func(c *Call) Result {
+			v := c.vma(0)
+			c.T.MightSleep(c.Op.Name)
+			if err := v.MM().Populate(v, c.addr(1), c.addr(2)); err != nil {
+				return done(Int(errnoOf(err)))
+			}
+			return done(Int(0))
+		}})
+}
+
+// simulated turns the documented-only rule-book entry name into a
+// simulated one with rules; notes is used when the book has none.
+func simulated(name, notes string, rules ...*Rule) *API {
+	a := takeDocumented(name)
+	if a == nil {
+		a = &API{Name: name, Section: "-", Notes: notes}
+	}
+	if a.Notes == "" {
+		a.Notes = notes
+	}
+	a.Rules = rules
+	return register(a)
+}
+
+// underEachPMDLock runs fn over [start, end) of v one PMD range at a time,
+// under the lock that guards that range's entries: the PMD lock of a huge
+// PMD, the PTE lock of a PTE table; ranges with neither are skipped. Each
+// acquisition is a point where the task may wait. The ranges are added to
+// the mmu_gather for its flush; then k with the sum of fn's results.
+func (c *Call) underEachPMDLock(g *MMUGather, v *mmcore.VMA, start, end mmcore.Addr, fn func(from, to mmcore.Addr) int, k func(int) Result) Result {
+	m := mmOf(v.MM())
+	start, end = max(start, v.Start()), min(end, v.End())
+	type span struct{ from, to mmcore.Addr }
+	var spans []span
+	for a := start; a < end; {
+		next := (a | (mmcore.PMD_SIZE - 1)) + 1
+		if next < a || next > end {
+			next = end
+		}
+		spans = append(spans, span{a, next})
+		a = next
+	}
+	if g != nil && end > start {
+		if g.End == g.Start {
+			g.Start, g.End = start, end
+		}
+		g.Start, g.End = min(g.Start, start), max(g.End, end)
+	}
+	total := 0
+	return seq(len(spans), func(i int, next func() Result) Result {
+		sp := spans[i]
+		w := m.Core.Walk(sp.from)
+		var l *Lock
+		switch {
+		case w.Huge() && w.PMD() != nil:
+			l = ptl(m, w.PMD())
+		case w.PTETable() != nil:
+			l = ptl(m, w.PTETable())
+		default:
+			return next()
+		}
+		return c.lock(l, Write, func() Result {
+			total += fn(sp.from, sp.to)
+			c.unlock(l, Write)
+			return next()
+		})
+	}, func() Result { return k(total) })
+}
