@@ -455,3 +455,136 @@ func (c *Call) underEachPMDLock(g *MMUGather, v *mmcore.VMA, start, end mmcore.A
 		})
 	}, func() Result { return k(total) })
 }
+
+func init() {
+	defOp(&Op{Name: "mprotect", Path: true,
+		Params: []Param{{Name: "mm", Type: TMM}, intParam("start"), intParam("len"), intParam("prot")},
+		Result: TInt,
+		API: register(&API{Name: "mprotect", Section: "2.30",
+			Hold: "no mmap lock of this mm (the syscall takes it)",
+			Takes: "mmap_write_lock_killable -> find_vma_intersection -> tlb_gather_mmu -> per VMA mprotect_fixup: vma_modify_flags " +
+				"(vma_start_write on the VMAs it splits or merges, ->open on a new piece) -> vma_start_write -> vm_flags_reset_once -> " +
+				"vma_set_page_prot -> change_protection (PMD lock or PTE lock per table) -> tlb_finish_mmu -> mmap_write_unlock",
+			Sleeps: "yes", Asserts: "via vma_start_write (mmap_assert_write_locked) and vm_flags_reset_once (vma_assert_write_locked)",
+			Source: "mm/mprotect.c: do_mprotect_pkey(), mprotect_fixup(), change_protection()",
+			Notes:  "returns 0 or -errno; prot is PROT_READ|PROT_WRITE|PROT_EXEC; a kernel path of the kernel library (kernel/mprotect.mms), run statement by statement",
+			Rules:  lockRules}),
+	})
+}
+
+// madviseZaps: the behaviours whose work is a walk of the page tables
+// under each table's lock (zap_pte_range / madvise_free_pte_range).
+func madviseZaps(a mmcore.Advice) bool {
+	return a == mmcore.MADV_DONTNEED || a == mmcore.MADV_DONTNEED_LOCKED || a == mmcore.MADV_FREE
+}
+
+// madviseSetsFlags: the behaviours of madvise_vma_behavior() that end in
+// madvise_update_vma() (vma_modify_flags, vma_start_write, vm_flags_reset).
+func madviseSetsFlags(a mmcore.Advice) bool {
+	switch a {
+	case mmcore.MADV_NORMAL, mmcore.MADV_RANDOM, mmcore.MADV_SEQUENTIAL, mmcore.MADV_DONTFORK, mmcore.MADV_DOFORK,
+		mmcore.MADV_WIPEONFORK, mmcore.MADV_KEEPONFORK, mmcore.MADV_DONTDUMP, mmcore.MADV_DODUMP,
+		mmcore.MADV_MERGEABLE, mmcore.MADV_UNMERGEABLE, mmcore.MADV_HUGEPAGE, mmcore.MADV_NOHUGEPAGE:
+		return true
+	}
+	return false
+}
+
+func init() {
+	citeTable["madvise_vma_behavior"] = []Cite{
+		cite("mm/madvise.c", "madvise_vma_behavior(), madvise_update_vma()", "vma_modify_flags(); vma_start_write(vma); vm_flags_reset(vma, new_flags)", readMadvise),
+		cite("mm/madvise.c", "madvise_dontneed_single_vma(), madvise_free_single_vma()", "zap_page_range_single_batched() / walk_page_range_vma(): under each PTE table's lock, TLB flush batched in the mmu_gather", readMadvise)}
+	defOp(&Op{Name: "madvise_behavior_valid", Params: []Param{intParam("behavior")}, Result: TBool,
+		API: register(&API{Name: "madvise_behavior_valid", Section: "2.31", Hold: "nothing", Sleeps: "no", Asserts: "none",
+			Source: "mm/madvise.c: madvise_behavior_valid()"}),
+		Touches: touchesLocksOnly,
+		Fn:      func(c *Call) Result { return done(Bool(mmcore.MadviseBehaviorValid(mmcore.Advice(c.int(0))))) }})
+	defOp(&Op{Name: "madvise_vma_behavior",
+		Params: []Param{{Name: "mm", Type: TMM}, {Name: "tlb", Type: TMMUGather, Nilable: true}, vmaParam("vma", false),
+			vmaParam("prev", true), intParam("start"), intParam("end"), intParam("behavior")},
+		Result: TInt,
+		API: register(&API{Name: "madvise_vma_behavior", Section: "2.31",
+			Hold: "what get_lock_mode() chose: the VMA read lock (DONTNEED, DONTNEED_LOCKED, FREE, GUARD_*), the mmap read lock, or the mmap write lock (behaviours that change vm_flags)",
+			Takes: "flag behaviours: vma_modify_flags (vma_start_write on the VMAs it splits or merges) -> vma_start_write -> vm_flags_reset; " +
+				"DONTNEED/FREE: the PMD or PTE lock of each table in turn, the flush batched in the mmu_gather; others: their own work (page cache, faults, guard markers)",
+			Sleeps: "yes", Asserts: "via vma_start_write (mmap_assert_write_locked) for the flag behaviours",
+			Source: "mm/madvise.c: madvise_vma_behavior(), madvise_update_vma(), madvise_dontneed_free()",
+			Notes:  "applies behavior to [start, end) inside vma; returns 0 or -errno. MADV_REMOVE's dropping of the mmap lock (lock_dropped) is not modelled",
+			Rules:  []*Rule{ruleStartWrite, fieldFlags.rule, ruleSleepInAtomic}}),
+		Touches: world,
+		Fn: func(c *Call) Result {
+			m, v, prev := c.mm(0), c.vma(2), c.vmaOrNil(3)
+			var g *MMUGather
+			if c.Args[1].T == TMMUGather {
+				g = c.mmuGather(1)
+			}
+			start, end, a := c.addr(4), c.addr(5), mmcore.Advice(c.int(6))
+			if start < v.Start() || end > v.End() || start >= end {
+				return fail("madvise_vma_behavior: [%#x, %#x) is not inside %s", uint64(start), uint64(end), VMAName(v))
+			}
+			c.T.MightSleep(c.Op.Name)
+			result := func(err error) Result {
+				if err != nil {
+					return done(Int(errnoOf(err)))
+				}
+				return done(Int(0))
+			}
+			switch {
+			case madviseZaps(a):
+				forbidden := mmcore.VM_PFNMAP
+				if a != mmcore.MADV_DONTNEED_LOCKED {
+					forbidden |= mmcore.VM_LOCKED
+				}
+				if v.Flags&forbidden != 0 || a == mmcore.MADV_FREE && !v.Anonymous() {
+					return done(Int(-22)) // -EINVAL (madvise_dontneed_free_valid_vma)
+				}
+				var err error
+				return c.underEachPMDLock(g, v, start, end, func(from, to mmcore.Addr) int {
+					if _, e := m.Core.MadviseVMABehavior(v, prev, from, to, a); e != nil && err == nil {
+						err = e
+					}
+					return 0
+				}, func(int) Result { return result(err) })
+			case madviseSetsFlags(a):
+				// madvise_update_vma(): vma_modify_flags() write-locks
+				// what it splits or merges, then vma_start_write(vma).
+				return c.writeLockForModify(m, prev, v, start, end, v.Flags, func() Result {
+					return c.vmaStartWrite(v, ruleStartWrite, func() Result {
+						if !c.checkFieldWrite(v, fieldFlags) {
+							return done(Int(0))
+						}
+						_, err := m.Core.MadviseVMABehavior(v, prev, start, end, a)
+						if err != nil {
+							return result(err)
+						}
+						return c.openSplits(m, start, end, func() Result { return result(nil) })
+					})
+				})
+			}
+			_, err := m.Core.MadviseVMABehavior(v, prev, start, end, a)
+			return result(err)
+		}})
+	defOp(&Op{Name: "madvise_populate", Params: []Param{{Name: "mm", Type: TMM}, intParam("start"), intParam("end"), intParam("behavior")},
+		Result: TInt,
+		API: register(&API{Name: "madvise_populate", Section: "2.31", Hold: "mmap read lock",
+			Takes: "faultin_page_range: GUP faults that may drop and retake the mmap read lock", Sleeps: "yes", Asserts: "mmap_assert_locked()",
+			Source: "mm/madvise.c: madvise_populate()", Rules: []*Rule{ruleSleepInAtomic}}),
+		Touches: world,
+		Fn: func(c *Call) Result {
+			c.T.MightSleep(c.Op.Name)
+			if err := c.mm(0).Core.MadvisePopulate(c.addr(1), c.addr(2), mmcore.Advice(c.int(3)) == mmcore.MADV_POPULATE_WRITE); err != nil {
+				return done(Int(errnoOf(err)))
+			}
+			return done(Int(0))
+		}})
+	defOp(&Op{Name: "madvise", Path: true,
+		Params: []Param{{Name: "mm", Type: TMM}, intParam("start"), intParam("len_in"), intParam("behavior")},
+		Result: TInt,
+		API: func() *API {
+			a := takeDocumented("madvise")
+			a.Notes += "; returns 0 or -errno; behavior is a MADV_* constant; a kernel path of the kernel library (kernel/madvise.mms), run statement by statement"
+			a.Rules = lockRules
+			return register(a)
+		}(),
+	})
+}

@@ -1,0 +1,177 @@
+# madvise(2) as mm/madvise.c runs it (linux-mm 2026), one kernel function
+# per func, each statement one step of the C source. The lock depends on
+# the behaviour (get_lock_mode()); the loop of madvise_walk_vmas() is
+# madvise_walk_from(), one VMA per call. The behaviour's own work on one
+# VMA is the step madvise_vma_behavior (`mmscript explain
+# madvise_vma_behavior`). MADV_HWPOISON / SOFT_OFFLINE (no lock) and
+# process_madvise on another mm are not modelled.
+
+# mm/madvise.c: SYSCALL_DEFINE3(madvise) -> do_madvise(current->mm, ...)
+func madvise(mm, start, len_in, behavior) {
+  return do_madvise(mm, start, len_in, behavior)
+}
+
+# mm/madvise.c: get_lock_mode(): any behaviour which results in changes to
+# the vma->vm_flags needs to take mmap_lock for writing
+func get_lock_mode(behavior) {
+  if behavior == MADV_REMOVE || behavior == MADV_WILLNEED || behavior == MADV_COLD || behavior == MADV_PAGEOUT {
+    return MADVISE_MMAP_READ_LOCK
+  }
+  if behavior == MADV_POPULATE_READ || behavior == MADV_POPULATE_WRITE || behavior == MADV_COLLAPSE {
+    return MADVISE_MMAP_READ_LOCK
+  }
+  if behavior == MADV_GUARD_INSTALL || behavior == MADV_GUARD_REMOVE {
+    return MADVISE_VMA_READ_LOCK
+  }
+  if behavior == MADV_DONTNEED || behavior == MADV_DONTNEED_LOCKED || behavior == MADV_FREE {
+    return MADVISE_VMA_READ_LOCK
+  }
+  return MADVISE_MMAP_WRITE_LOCK
+}
+
+# mm/madvise.c: madvise_lock(): returns the lock mode
+func madvise_lock(mm, behavior) {
+  lock_mode = get_lock_mode(behavior)
+  if lock_mode == MADVISE_MMAP_WRITE_LOCK {
+    mmap_write_lock_killable(mm)
+  } else if lock_mode == MADVISE_MMAP_READ_LOCK {
+    mmap_read_lock(mm)
+  }
+  # MADVISE_VMA_READ_LOCK: we will acquire the lock per-VMA in madvise_walk_vmas()
+  return lock_mode
+}
+
+# mm/madvise.c: madvise_unlock()
+func madvise_unlock(mm, lock_mode) {
+  if lock_mode == MADVISE_MMAP_WRITE_LOCK {
+    mmap_write_unlock(mm)
+  } else if lock_mode == MADVISE_MMAP_READ_LOCK {
+    mmap_read_unlock(mm)
+  }
+}
+
+# mm/madvise.c: madvise_batch_tlb_flush()
+func madvise_batch_tlb_flush(behavior) {
+  return behavior == MADV_DONTNEED || behavior == MADV_DONTNEED_LOCKED || behavior == MADV_FREE
+}
+
+# mm/madvise.c: is_vma_lock_sufficient(): the range must span only this
+# VMA; anon_vma_prepare() needs the mmap lock (userfaultfd and remote mms
+# are not modelled)
+func is_vma_lock_sufficient(vma, end, behavior) {
+  if end > vma.vm_end {
+    return false
+  }
+  if vma_is_anonymous(vma) && behavior == MADV_GUARD_INSTALL && !vma.anon_vma {
+    return false  # prepares_anon_vma()
+  }
+  return true
+}
+
+# mm/madvise.c: try_vma_read_lock(): the VMA read-locked, or nil with the
+# mmap read lock taken instead
+func try_vma_read_lock(mm, start, end, behavior) {
+  vma = lock_vma_under_rcu(mm, start)
+  if !vma {
+    mmap_read_lock(mm)  # take_mmap_read_lock:
+    return nil
+  }
+  if !is_vma_lock_sufficient(vma, end, behavior) {
+    vma_end_read(vma)
+    mmap_read_lock(mm)  # take_mmap_read_lock:
+    return nil
+  }
+  return vma
+}
+
+# mm/madvise.c: do_madvise(), with madvise_do_behavior() and the VMA-lock
+# fast path at the top of madvise_walk_vmas()
+func do_madvise(mm, start, len_in, behavior) {
+  if !madvise_behavior_valid(behavior) {
+    return -EINVAL
+  }
+  # check_input_range()
+  if start % PAGE_SIZE != 0 {
+    return -EINVAL
+  }
+  len = (len_in + PAGE_SIZE - 1) / PAGE_SIZE * PAGE_SIZE  # PAGE_ALIGN(len_in)
+  end = start + len
+  if len_in != 0 && len == 0 || end < start {
+    return -EINVAL
+  }
+  if len_in == 0 {
+    return 0
+  }
+  lock_mode = madvise_lock(mm, behavior)
+  tlb = nil
+  if madvise_batch_tlb_flush(behavior) {
+    tlb = tlb_gather_mmu(mm)  # madvise_init_tlb()
+  }
+  if lock_mode == MADVISE_VMA_READ_LOCK {
+    vma = try_vma_read_lock(mm, start, end, behavior)
+    if vma {
+      error = madvise_vma_behavior(mm, tlb, vma, vma, start, end, behavior)
+      vma_end_read(vma)
+      if tlb {
+        tlb_finish_mmu(tlb)  # madvise_finish_tlb()
+      }
+      return error
+    }
+    lock_mode = MADVISE_MMAP_READ_LOCK
+  }
+  if behavior == MADV_POPULATE_READ || behavior == MADV_POPULATE_WRITE {
+    error = madvise_populate(mm, start, end, behavior)
+  } else {
+    error = madvise_walk_vmas(mm, tlb, start, end, behavior)
+  }
+  if tlb {
+    tlb_finish_mmu(tlb)  # madvise_finish_tlb()
+  }
+  madvise_unlock(mm, lock_mode)
+  return error
+}
+
+# mm/madvise.c: madvise_walk_vmas(), under the mmap lock
+func madvise_walk_vmas(mm, tlb, start, end, behavior) {
+  vma = find_vma(mm, start)  # find_vma_prev(mm, range->start, &prev)
+  prev = nil
+  if vma {
+    prev = vma_prev(mm, vma)
+    if start > vma.vm_start {
+      prev = vma
+    }
+  }
+  return madvise_walk_from(mm, tlb, vma, prev, start, end, behavior, 0)
+}
+
+# mm/madvise.c: madvise_walk_vmas(): one turn of its for (;;) loop
+func madvise_walk_from(mm, tlb, vma, prev, start, last_end, behavior, unmapped_error) {
+  if !vma {
+    return -ENOMEM  # Still start < end.
+  }
+  if start < vma.vm_start {
+    # a gap between VMAs: -ENOMEM at the end, but carry on
+    unmapped_error = -ENOMEM
+    start = vma.vm_start
+    if start >= last_end {
+      return unmapped_error
+    }
+  }
+  end = vma.vm_end
+  if last_end < end {
+    end = last_end
+  }
+  error = madvise_vma_behavior(mm, tlb, vma, prev, start, end, behavior)
+  if error != 0 {
+    return error
+  }
+  vma = find_vma(mm, start)  # madv_behavior->vma: the VMA now covering start
+  prev = vma
+  if vma && end < vma.vm_end {
+    end = vma.vm_end
+  }
+  if end >= last_end {
+    return unmapped_error
+  }
+  return madvise_walk_from(mm, tlb, find_vma(mm, end), prev, end, last_end, behavior, unmapped_error)
+}

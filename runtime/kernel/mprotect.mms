@@ -1,0 +1,105 @@
+# mprotect(2) as mm/mprotect.c runs it (torvalds/linux@003fde4492c8), one
+# kernel function per func, each statement one step of the C source. The
+# for_each_vma_range() loop of do_mprotect_pkey() is mprotect_vmas(), one
+# VMA per call. PROT_GROWSDOWN/UP, vm_ops->mprotect and the security hook
+# are not modelled.
+
+# mm/mprotect.c: SYSCALL_DEFINE3(mprotect)
+func mprotect(mm, start, len, prot) {
+  return do_mprotect_pkey(mm, start, len, prot, -1)
+}
+
+# mm/mprotect.c: do_mprotect_pkey()
+func do_mprotect_pkey(mm, start, len, prot, pkey) {
+  if start % PAGE_SIZE != 0 {
+    return -EINVAL
+  }
+  if len == 0 {
+    return 0
+  }
+  len = (len + PAGE_SIZE - 1) / PAGE_SIZE * PAGE_SIZE  # PAGE_ALIGN(len)
+  end = start + len
+  if end <= start {
+    return -ENOMEM
+  }
+  if prot < 0 || prot > PROT_READ | PROT_WRITE | PROT_EXEC {
+    return -EINVAL  # arch_validate_prot()
+  }
+  mmap_write_lock_killable(mm)
+  error = -ENOMEM
+  vma = find_vma_intersection(mm, start, end)  # vma_find(&vmi, end)
+  if vma && vma.vm_start <= start {
+    prev = vma_prev(mm, vma)
+    if start > vma.vm_start {
+      prev = vma
+    }
+    tlb = tlb_gather_mmu(mm)
+    error = mprotect_vmas(mm, tlb, vma, prev, start, vma.vm_start, end, prot, pkey)
+    tlb_finish_mmu(tlb)
+  }
+  mmap_write_unlock(mm)  # out:
+  return error
+}
+
+# mm/mprotect.c: do_mprotect_pkey(): the body of for_each_vma_range(vmi,
+# vma, end), then "if (!error && tmp < end) error = -ENOMEM"
+func mprotect_vmas(mm, tlb, vma, prev, nstart, tmp, end, prot, pkey) {
+  if !vma || vma.vm_start >= end {
+    if tmp < end {
+      return -ENOMEM
+    }
+    return 0
+  }
+  if vma.vm_start != tmp {
+    return -ENOMEM
+  }
+  mask_off_old_flags = VM_ACCESS_FLAGS | VM_FLAGS_CLEAR
+  new_vma_pkey = arch_override_mprotect_pkey(vma, prot, pkey)
+  newflags = calc_vm_prot_bits(prot, new_vma_pkey)
+  newflags = newflags | ((vma.vm_flags | mask_off_old_flags) ^ mask_off_old_flags)  # vm_flags & ~mask_off_old_flags
+  # newflags >> 4 shift VM_MAY% in place of VM_%
+  if newflags & ((newflags >> 4) ^ VM_ACCESS_FLAGS) & VM_ACCESS_FLAGS != 0 {
+    return -EACCES
+  }
+  tmp = vma.vm_end
+  if tmp > end {
+    tmp = end
+  }
+  vma = mprotect_fixup(mm, tlb, vma, prev, nstart, tmp, newflags)
+  if !vma {
+    return -ENOMEM
+  }
+  tmp = vma.vm_end  # vma_iter_end(&vmi)
+  return mprotect_vmas(mm, tlb, find_vma(mm, tmp), vma, tmp, tmp, end, prot, pkey)
+}
+
+# mm/mprotect.c: mprotect_fixup(): returns *pprev, the VMA now covering
+# [start, end), or nil on error
+func mprotect_fixup(mm, tlb, vma, prev, start, end, newflags) {
+  oldflags = vma.vm_flags
+  if newflags == oldflags {
+    return vma
+  }
+  # If we make a private mapping writable we increase our commit
+  if newflags & VM_WRITE != 0 {
+    if oldflags & (VM_ACCOUNT | VM_WRITE | VM_HUGETLB | VM_SHARED | VM_NORESERVE) == 0 {
+      newflags = newflags | VM_ACCOUNT
+    }
+  } else if oldflags & VM_ACCOUNT != 0 && vma_is_anonymous(vma) && !vma.anon_vma {
+    newflags = newflags ^ VM_ACCOUNT
+  }
+  vma = vma_modify_flags(mm, prev, vma, start, end, newflags)
+  if !vma {
+    return nil
+  }
+  # vm_flags and vm_page_prot are protected by the mmap_lock held in write mode.
+  vma_start_write(vma)
+  vm_flags_reset_once(vma, newflags)
+  vma_set_page_prot(vma)
+  change_protection(tlb, vma, start, end)
+  # Private VM_LOCKED VMA becoming writable: trigger COW to avoid major fault on access.
+  if oldflags & (VM_WRITE | VM_SHARED | VM_LOCKED) == VM_LOCKED && newflags & VM_WRITE != 0 {
+    populate_vma_page_range(vma, start, end)
+  }
+  return vma
+}
