@@ -40,7 +40,6 @@ var aliases = map[string]alias{
 	"follow_pte":                        {"follow_pfnmap_start", "follow_pte() was replaced (v6.12) by follow_pfnmap_start()/follow_pfnmap_end()"},
 	"vmf_insert_pfn_prot":               {"vmf_insert_pfn", "vmf_insert_pfn_prot() is vmf_insert_pfn() with an explicit pgprot; same rules"},
 	"vmf_insert_mixed_mkwrite":          {"vmf_insert_mixed", "vmf_insert_mixed_mkwrite() is vmf_insert_mixed() making the entry writable; the zero pfn is refused"},
-	"vm_flags_reset_once":               {"vm_flags_reset", "vm_flags_reset_once() is vm_flags_reset() with a WRITE_ONCE store; same rules"},
 	"vm_flags_mod":                      {"vm_flags_set", "vm_flags_mod() sets and clears flags at once; same rules as vm_flags_set()"},
 	"__vm_flags_mod":                    {"vm_flags_init", "__vm_flags_mod() has vm_flags_init()'s rule: no lock, only while the VMA is not yet visible"},
 	"try_to_migrate":                    {"try_to_unmap", "try_to_migrate() has try_to_unmap()'s rules (folio lock; VMAs reached through the rmap)"},

@@ -117,6 +117,9 @@ func init() {
 	fieldTypes[TMM]["start_brk"] = TInt
 	fieldTable[TVMA]["vm_policy"] = func(k *Kernel, x any) Value { return Int(k.vmaState(x.(*mmcore.VMA)).Policy) }
 	fieldTypes[TVMA]["vm_policy"] = TInt
+	fieldDocs["mm.brk"] = "mm->brk, the current program break; written under the mmap write lock (brk(2))"
+	fieldDocs["mm.start_brk"] = "mm->start_brk, where the heap starts"
+	fieldDocs["vma.vm_policy"] = "vma->vm_policy as an MPOL_* mode; written by vma_replace_policy() under the mmap write lock and the VMA write lock (process_addrs.rst; CVE-2023-4611)"
 }
 
 // Cites and call sequences of the steps.
@@ -457,7 +460,7 @@ func (c *Call) underEachPMDLock(g *MMUGather, v *mmcore.VMA, start, end mmcore.A
 }
 
 func init() {
-	defOp(&Op{Name: "mprotect", Path: true,
+	defOp(&Op{Name: "mprotect", Path: true, Touches: world,
 		Params: []Param{{Name: "mm", Type: TMM}, intParam("start"), intParam("len"), intParam("prot")},
 		Result: TInt,
 		API: register(&API{Name: "mprotect", Section: "2.30",
@@ -577,7 +580,7 @@ func init() {
 			}
 			return done(Int(0))
 		}})
-	defOp(&Op{Name: "madvise", Path: true,
+	defOp(&Op{Name: "madvise", Path: true, Touches: world,
 		Params: []Param{{Name: "mm", Type: TMM}, intParam("start"), intParam("len_in"), intParam("behavior")},
 		Result: TInt,
 		API: func() *API {
@@ -587,4 +590,90 @@ func init() {
 			return register(a)
 		}(),
 	})
+}
+
+func init() {
+	citeTable["brk"] = []Cite{cite("mm/mmap.c", "SYSCALL_DEFINE1(brk)", "mmap_write_lock_killable(); shrinking: mm->brk = brk; do_vmi_align_munmap(..., unlock = true); growing: vma_find(); vm_start_gap(); vma_prev_limit(); do_brk_flags(); mm->brk = brk; mmap_write_unlock()", "torvalds/linux 2025 mm/mmap.c, read")}
+	citeTable["do_brk_flags"] = []Cite{cite("mm/vma.c", "do_brk_flags()", "vma->vm_end == addr: vma_merge_new_range() in just_expand mode (vma_expand(): vma_start_write(target)); else vm_area_alloc(); vm_flags_init(); vma_start_write(vma); vma_iter_store_gfp()", readVMAKpaths)}
+	defOp(&Op{Name: "mm_set_brk", Params: []Param{{Name: "mm", Type: TMM}, intParam("brk")},
+		API: register(&API{Name: "mm_set_brk", Section: "2.32", Hold: "mmap lock for write (\"mm->brk must be protected by write mmap_lock\")",
+			Sleeps: "no", Asserts: "none", Source: "mm/mmap.c: SYSCALL_DEFINE1(brk): mm->brk = brk",
+			Notes: "the store mm->brk = brk (mmscript has no field assignment); mm.brk reads it"}),
+		Touches: writesMM,
+		Fn: func(c *Call) Result {
+			c.mm(0).Core.SetBrk(c.addr(1))
+			return ok
+		}})
+	defOp(&Op{Name: "vma_prev_limit", Params: []Param{{Name: "mm", Type: TMM}, intParam("addr"), intParam("min")}, Result: TVMA,
+		API: register(&API{Name: "vma_prev_limit", Section: "2.14", Hold: "mmap lock, read or write", Takes: "RCU (maple tree walk)",
+			Sleeps: "no", Asserts: "none", Source: "include/linux/mm.h: vma_prev_limit()",
+			Notes: "the VMA below addr if it ends above min, else nil (mmscript takes the mm and an address where the kernel takes a vma_iterator)"}),
+		Touches: readsMM,
+		Fn: func(c *Call) Result {
+			_, prev := c.mm(0).Core.FindVMAPrev(c.addr(1))
+			if prev == nil || prev.End() <= c.addr(2) {
+				return done(Nil)
+			}
+			return done(Obj(TVMA, prev))
+		}})
+	defOp(&Op{Name: "do_brk_flags",
+		Params: []Param{{Name: "mm", Type: TMM}, vmaParam("vma", true), intParam("addr"), intParam("len"), intParam("flags")},
+		Result: TInt,
+		API: register(&API{Name: "do_brk_flags", Section: "2.32", Hold: "mmap lock for write",
+			Takes:  "vma_start_write on the VMA it expands (vma_expand) or on the new VMA before it is stored in the tree",
+			Sleeps: "yes", Asserts: "via vma_start_write (mmap_assert_write_locked)", Source: "mm/vma.c: do_brk_flags()",
+			Notes: "maps [addr, addr+len) as heap: expands vma in place when it ends at addr, else links a new anonymous VMA; returns 0 or -ENOMEM",
+			Rules: []*Rule{ruleStartWrite, ruleSleepInAtomic}}),
+		Touches: func(c *Call, f *Footprint) { f.MM(mmArg(c, 0), true); f.Alloc() },
+		Fn: func(c *Call) Result {
+			m, v := c.mm(0), c.vmaOrNil(1)
+			addr, length := c.addr(2), uint64(c.int(3))
+			c.T.MightSleep(c.Op.Name)
+			store := func() Result {
+				if err := m.Core.DoBrkFlags(v, addr, length, mmcore.VMFlags(c.int(4))); err != nil {
+					return done(Int(errnoOf(err)))
+				}
+				nv := m.Core.FindVMA(addr)
+				if nv == nil || nv == v {
+					return done(Int(0))
+				}
+				// a new VMA: vma_start_write(vma) before vma_iter_store_gfp()
+				return c.vmaStartWrite(nv, ruleStartWrite, func() Result { return done(Int(0)) })
+			}
+			if v != nil && v.End() == addr {
+				return c.vmaStartWrite(v, ruleStartWrite, store) // vma_expand(): vma_start_write(target)
+			}
+			c.mmapAssertLocked(m, true, ruleStartWrite, fmt.Sprintf("do_brk_flags needs %s held for write", m.MmapLock.Name))
+			return store()
+		}})
+	defOp(&Op{Name: "brk", Path: true, Touches: world, Params: []Param{{Name: "mm", Type: TMM}, intParam("brk")}, Result: TInt,
+		API: register(&API{Name: "brk", Section: "2.32", Hold: "no mmap lock of this mm (the syscall takes it)",
+			Takes: "mmap_write_lock_killable -> shrinking: do_vmi_align_munmap with unlock (as munmap: gather, downgrade, zap, ->close, mmap_read_unlock); " +
+				"growing: vma_find -> vma_prev_limit -> do_brk_flags (vma_start_write on the VMA it expands or creates) -> mmap_write_unlock",
+			Sleeps: "yes", Asserts: "via vma_start_write (mmap_assert_write_locked)",
+			Source: "mm/mmap.c: SYSCALL_DEFINE1(brk); mm/vma.c: do_brk_flags(), do_vmi_align_munmap()",
+			Notes:  "returns the new break, or the old one when it cannot move; a kernel path of the kernel library (kernel/brk.mms)",
+			Rules:  lockRules}),
+	})
+}
+
+// constDocs for the constants this file adds.
+func init() {
+	for name := range Constants {
+		if _, ok := constDocs[name]; ok {
+			continue
+		}
+		switch {
+		case len(name) > 5 && name[:5] == "MADV_":
+			constDocs[name] = "a madvise(2) behaviour (include/uapi/asm-generic/mman-common.h); mm/madvise.c: get_lock_mode() picks its lock"
+		case len(name) > 8 && name[:8] == "MADVISE_":
+			constDocs[name] = "a lock mode of mm/madvise.c: get_lock_mode()"
+		case len(name) > 5 && name[:5] == "MPOL_":
+			constDocs[name] = "a mempolicy mode (include/uapi/linux/mempolicy.h), as vma_replace_policy() stores it"
+		case len(name) > 5 && name[:5] == "PROT_":
+			constDocs[name] = "a protection bit of mmap(2)/mprotect(2) (include/uapi/asm-generic/mman-common.h)"
+		case len(name) > 3 && name[:3] == "VM_":
+			constDocs[name] = "a vm_flags bit or mask (include/linux/mm.h)"
+		}
+	}
 }
