@@ -9,10 +9,10 @@ func brk(mm, brk) {
   if brk < mm.start_brk {
     return brk_out(mm, origbrk)
   }
-  newbrk = (brk + PAGE_SIZE - 1) / PAGE_SIZE * PAGE_SIZE  # PAGE_ALIGN(brk)
+  newbrk = (brk + PAGE_SIZE - 1) / PAGE_SIZE * PAGE_SIZE     # PAGE_ALIGN(brk)
   oldbrk = (mm.brk + PAGE_SIZE - 1) / PAGE_SIZE * PAGE_SIZE  # PAGE_ALIGN(mm->brk)
   if oldbrk == newbrk {
-    mm_set_brk(mm, brk)  # mm->brk = brk
+    mm_set_brk(mm, brk)    # mm->brk = brk
     mmap_write_unlock(mm)  # success:
     return brk
   }
