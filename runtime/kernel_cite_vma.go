@@ -18,6 +18,8 @@ func init() {
 		"madvise_populate":            cite(mv, "madvise_do_behavior()", "if (is_madvise_populate(madv_behavior)) error = madvise_populate(madv_behavior)", readMadvise),
 		"mm_set_brk":                  cite("mm/mmap.c", "SYSCALL_DEFINE1(brk)", "mm->brk must be protected by write mmap_lock: mm->brk = brk", "torvalds/linux 2025 mm/mmap.c, read"),
 		"vma_prev_limit":              cite("mm/mmap.c", "SYSCALL_DEFINE1(brk)", "brkvma = vma_prev_limit(&vmi, mm->start_brk)", "torvalds/linux 2025 mm/mmap.c, read"),
+		"vma_modify_policy":           cite("mm/mempolicy.c", "mbind_range()", "merged = vma_modify_policy(vmi, *prev, vma, vmstart, vmend, new_pol); ... return vma_replace_policy(vma, new_pol)", readMbindFix),
+		"mbind":                       cite("mm/mempolicy.c", "do_mbind()", "mmap_write_lock(mm); for_each_vma_range(vmi, vma, end) vma_start_write(vma); queue_pages_range(); for_each_vma_range(vmi, vma, end) mbind_range(); mmap_write_unlock(mm)", readMbindFix),
 		"vm_start_gap":                cite("mm/mmap.c", "SYSCALL_DEFINE1(brk)", "if (next && newbrk + PAGE_SIZE > vm_start_gap(next)) goto out", "torvalds/linux 2025 mm/mmap.c, read"),
 	} {
 		citeTable[name] = append(citeTable[name], c)
@@ -34,6 +36,8 @@ func init() {
 		"vm_start_gap":                "next = vma_find(&vmi, newbrk + PAGE_SIZE + stack_guard_gap);\nif (next && newbrk + PAGE_SIZE > vm_start_gap(next))\n\tgoto out;",
 		"vma_modify_flags":            "/* mmap lock held for write */\nvma = vma_modify_flags(vmi, prev, vma, start, end, &newflags);\nif (IS_ERR(vma))\n\treturn PTR_ERR(vma);\nvma_start_write(vma);\nvm_flags_reset(vma, newflags);",
 		"vma_replace_policy":          "mmap_write_lock(mm);\nfor_each_vma_range(vmi, vma, end)\n\tvma_start_write(vma);\n/* mbind_range() -> vma_modify_policy() */\nvma_replace_policy(vma, new);\nmmap_write_unlock(mm);",
+		"vma_modify_policy":           "mmap_write_lock(mm);\nvma = vma_modify_policy(vmi, prev, vma, vmstart, vmend, new_pol);\nerr = vma_replace_policy(vma, new_pol);\nmmap_write_unlock(mm);",
+		"mbind":                       "mbind(addr, len, MPOL_BIND, nodemask, maxnode, 0);   /* user space: the syscall takes the locks */",
 		"madvise_vma_behavior":        "/* the lock get_lock_mode() chose */\nerror = madvise_vma_behavior(madv_behavior);",
 		"madvise_behavior_valid":      "if (!madvise_behavior_valid(behavior))\n\treturn -EINVAL;",
 		"madvise_populate":            "mmap_read_lock(mm);\nerror = madvise_populate(madv_behavior);\nmmap_read_unlock(mm);",

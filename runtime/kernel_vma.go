@@ -342,7 +342,7 @@ func init() {
 			c.checkFieldWrite(c.vma(0), fieldPageProt)
 			return ok
 		}})
-	defOp(&Op{Name: "vma_replace_policy", Params: []Param{vmaParam("vma", false), intParam("pol")},
+	defOp(&Op{Name: "vma_replace_policy", Params: []Param{vmaParam("vma", false), intParam("pol")}, Result: TInt,
 		API: register(&API{Name: "vma_replace_policy", Section: "2.16", Hold: "mmap write lock + VMA write lock",
 			Takes: "none (mpol_dup; the old policy is put, and freed when its last reference goes)", Sleeps: "yes (allocation)",
 			Asserts: "vma_assert_write_locked() (since 6c21e066f925)", Source: "mm/mempolicy.c: vma_replace_policy()",
@@ -354,8 +354,56 @@ func init() {
 			c.T.MightSleep(c.Op.Name)
 			c.checkFieldWrite(v, fieldPolicy)
 			c.K.vmaState(v).Policy = c.int(1)
-			return ok
+			return done(Int(0))
 		}})
+	defOp(&Op{Name: "vma_modify_policy",
+		Params: []Param{{Name: "mm", Type: TMM}, vmaParam("prev", true), vmaParam("vma", false), intParam("start"), intParam("end"), intParam("new_pol")},
+		Result: TVMA,
+		API: register(&API{Name: "vma_modify_policy", Section: "2.16", Hold: "mmap lock for write",
+			Takes:  "__split_vma at start and at end when the range covers part of the VMA: vma_start_write on the VMA (waits for its readers), ->open on the new piece",
+			Sleeps: "yes", Asserts: "mmap_assert_write_locked() via vma_start_write()",
+			Source: "mm/vma.c: vma_modify_policy(), vma_modify(), __split_vma()",
+			Notes:  "returns the VMA covering exactly [start, end), or nil when a split fails; a range that is the whole VMA is returned as is, with no lock taken (mmscript models no merge of policies)",
+			Rules:  []*Rule{ruleStartWrite, ruleSleepInAtomic}}),
+		Touches: func(c *Call, f *Footprint) { f.MM(mmArg(c, 0), true); f.Alloc() },
+		Fn: func(c *Call) Result {
+			m, v := c.mm(0), c.vma(2)
+			start, end := c.addr(3), c.addr(4)
+			if start < v.Start() || end > v.End() || start >= end {
+				return fail("vma_modify_policy: [%#x, %#x) is not inside %s", uint64(start), uint64(end), VMAName(v))
+			}
+			if start == v.Start() && end == v.End() {
+				return done(Obj(TVMA, v))
+			}
+			c.T.MightSleep(c.Op.Name)
+			pol := c.K.vmaState(v).Policy
+			return c.vmaStartWrite(v, ruleStartWrite, func() Result { // __split_vma(): vma_start_write(vma)
+				for _, split := range []struct {
+					at    mmcore.Addr
+					below bool
+				}{{start, true}, {end, false}} {
+					if split.at > v.Start() && split.at < v.End() {
+						nv, err := m.Core.SplitVMA(v, split.at, split.below)
+						if err != nil {
+							return done(Nil)
+						}
+						c.K.vmaState(nv).Policy = pol // vma_dup_policy()
+					}
+				}
+				return c.openSplits(m, start, end, func() Result { return done(Obj(TVMA, v)) })
+			})
+		}})
+	defOp(&Op{Name: "mbind", Path: true, Touches: world,
+		Params: []Param{{Name: "mm", Type: TMM}, intParam("start"), intParam("len"), intParam("mode")},
+		Result: TInt,
+		API: register(&API{Name: "mbind", Section: "2.16", Hold: "no mmap lock of this mm (the syscall takes it)",
+			Takes:  "mmap_write_lock -> vma_start_write on every VMA of the range (since 6c21e066f925) -> per VMA mbind_range: vma_modify_policy (splits) -> vma_replace_policy -> mmap_write_unlock",
+			Sleeps: "yes", Asserts: "vma_replace_policy(): vma_assert_write_locked()",
+			Source: "mm/mempolicy.c: kernel_mbind(), do_mbind(), mbind_range(), vma_replace_policy()",
+			Notes: "mode is an MPOL_* constant, stored as the VMAs' vm_policy; nodemasks, MPOL_MF_MOVE and page migration are not modelled; returns 0 or -errno; " +
+				"a kernel path of the kernel library (kernel/mempolicy.mms)",
+			Rules: lockRules}),
+	})
 
 	defOp(&Op{Name: "change_protection", Params: []Param{{Name: "tlb", Type: TMMUGather}, vmaParam("vma", false), intParam("start"), intParam("end")},
 		Result: TInt,
