@@ -14,6 +14,19 @@ import (
 // without a pair and is not listed, and for a listed API that has one (drop
 // it from the list). Adding a name here needs a reason next to it.
 var lackingPair = map[string]string{
+	"arch_override_mprotect_pkey":      "a step of the mprotect kernel path (runtime/kernel/mprotect.mms): computes a value, no lock rule of its own",
+	"calc_vm_prot_bits":                "a step of the mprotect kernel path (runtime/kernel/mprotect.mms): pure arithmetic, no lock rule to break",
+	"do_brk_flags":                     "a step of the brk kernel path (runtime/kernel/brk.mms); examples/mmap-and-munmap/brk_* run it",
+	"madvise_behavior_valid":           "a step of the madvise kernel path (runtime/kernel/madvise.mms): pure check, no lock rule to break",
+	"madvise_populate":                 "a step of the madvise kernel path (runtime/kernel/madvise.mms); no example of its own yet",
+	"madvise_vma_behavior":             "a step of the madvise kernel path (runtime/kernel/madvise.mms); examples/mmap-and-munmap/madvise_* run it",
+	"mm_set_brk":                       "a step of the brk kernel path (runtime/kernel/brk.mms): the store mm->brk = brk",
+	"populate_vma_page_range":          "a step of the mprotect kernel path (mprotect_fixup on a VM_LOCKED VMA); no example of its own yet",
+	"vm_start_gap":                     "a step of the brk kernel path (runtime/kernel/brk.mms): arithmetic on a VMA, no lock rule of its own",
+	"vma_is_anonymous":                 "a step of the mprotect and madvise kernel paths: reads vm_ops, no lock rule of its own",
+	"vma_modify_policy":                "a step of the mbind kernel path (runtime/kernel/mempolicy.mms); examples/bugs/mbind-vm-policy-* run it",
+	"vma_prev":                         "a step of the mprotect, madvise and mbind kernel paths (vma_prev(&vmi)); no example of its own yet",
+	"vma_prev_limit":                   "a step of the brk kernel path (runtime/kernel/brk.mms); no example of its own yet",
 	"pmd_same":                         "a PMD-value helper: its incorrect use is a missing call (pgtable/pmd-not-revalidated, examples/rcu-and-lockless-walks/retract_page_tables_walker_no_recheck.mms)",
 	"pmdp_get_lockless":                "a PMD-value helper: its incorrect use is a missing call (pgtable/pmd-not-revalidated, examples/rcu-and-lockless-walks/retract_page_tables_walker_no_recheck.mms)",
 	"__collapse_huge_page_copy":        "a step of the khugepaged kernel path (runtime/kernel/khugepaged.mms); no example of its own yet",

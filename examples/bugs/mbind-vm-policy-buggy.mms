@@ -35,3 +35,4 @@ thread faulter {
 }
 
 expect violation "vma-field/vm_policy" at 24
+expect violation "vma-field/vm_policy" at 30
