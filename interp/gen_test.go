@@ -173,6 +173,12 @@ func (g *gen) expr(t rt.Type) string {
 		return g.pick("m.page_table_lock", "m.mmap_lock", "f.i_mmap_rwsem")
 	case rt.TOps:
 		return "o"
+	case rt.TMMUGather:
+		return "tlb_gather_mmu(m)"
+	case rt.TVMS:
+		return "vms_gather_munmap_vmas(m, 0x100000, 0x101000)"
+	case rt.TPTE:
+		return "pte_offset_map_lock(m, " + g.expr(rt.TInt) + ")"
 	case rt.TBool:
 		return g.pick("true", "false", "n > 2", "v0.attached", "m.mmap_lock.held", "p.mapcount == 0")
 	case rt.TInt:
