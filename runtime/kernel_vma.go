@@ -53,9 +53,6 @@ var (
 		"include/linux/mm.h: vm_flags_init() (no assertion)", Unchecked)}
 )
 
-// vmaFieldRules lists the family's rules for the rule table.
-var vmaFieldRules = []*Rule{fieldRange.rule, fieldFlags.rule, fieldPageProt.rule, fieldPolicy.rule, fieldOps.rule, fieldFlagsInit.rule}
-
 // checkFieldWrite reports a write of f on v without the locks its row
 // names, at the calling step. A VMA being set up (inside f_op->mmap, or a
 // piece a split just made) is not yet visible: anything may write it.
