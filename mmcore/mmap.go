@@ -480,7 +480,24 @@ func (m *MM) VMAIterClear(vms *VMAMunmap) {
 	if m.vmas.at(c) != vms.Detached[0] {
 		c, _ = m.vmas.find(vms.Detached[0])
 	}
-	m.vmas.removeN(c, len(vms.Detached))
+	consecutive := true
+	for i, at := 0, c; i < len(vms.Detached); i, at = i+1, m.vmas.next(at) {
+		if v := vms.Detached[i]; !v.linked || m.vmas.at(at) != v {
+			consecutive = false
+			break
+		}
+	}
+	if consecutive {
+		m.vmas.removeN(c, len(vms.Detached))
+	} else {
+		// A caller ran the steps out of order (two gathers of one range,
+		// a split in between): take out each VMA that is still there.
+		for _, v := range vms.Detached {
+			if c, ok := m.vmas.find(v); ok && v.linked {
+				m.vmas.remove(c)
+			}
+		}
+	}
 	for _, v := range vms.Detached {
 		v.linked = false
 	}

@@ -35,4 +35,3 @@ thread faulter {
 }
 
 expect violation "vma-field/vm_policy" at 24
-expect violation "vma-field/vm_policy" at 30
