@@ -154,3 +154,17 @@ func (m *MM) ScanPTEs(t *PageTable, haddr Addr) bool {
 	}
 	return mapped > 0
 }
+
+// TestAndClearYoung clears the accessed bit of addr's entry in PTE table t
+// (ptep_test_and_clear_young) and reports whether it was set.
+func (m *MM) TestAndClearYoung(t *PageTable, addr Addr) bool {
+	if t == nil || t.freed || t.level != LevelPTE || t.ptes == nil {
+		return false
+	}
+	i := t.Index(addr)
+	if !t.ptes[i].Young() {
+		return false
+	}
+	t.ptes[i] = t.ptes[i].Without(PTEAccessed)
+	return true
+}

@@ -70,3 +70,48 @@ func init() {
 				"\tspin_lock_nested(ptl, SINGLE_DEPTH_NESTING);\n\tpgt_pmd = pmdp_collapse_flush(vma, addr, pmd);\n\tspin_unlock(ptl);\n\tspin_unlock(pml);\n\tpte_free_defer(mm, pmd_pgtable(pgt_pmd));\n}\ni_mmap_unlock_read(mapping);"},
 			ruleNonTerminalChange, ruleFreeReachable, rulePMDNotRevalidated)})
 }
+
+func init() {
+	folio := Param{Name: "folio", Type: TPage}
+	rmapRules := []*Rule{ruleVMBugOnFolio, rulePMDNotRevalidated, rulePTEChangeLock}
+	rmapCite := []Cite{cite("mm/rmap.c", "rmap_walk_file(), rmap_walk_anon()", "VM_BUG_ON_FOLIO(!folio_test_locked(folio), folio); VM_WARN_ON_FOLIO(!folio_test_locked(folio), folio)", readRmap),
+		cite("mm/page_vma_mapped.c", "map_pte()", "none: pvmw->pte = pte_offset_map_rw_nolock(pvmw->vma->vm_mm, pvmw->pmd, pvmw->address, pmdvalp, ptlp); spin_lock(*ptlp); "+
+			"if (unlikely(!pmd_same(*pmdvalp, pmdp_get_lockless(pvmw->pmd)))) { pte_unmap_unlock(pvmw->pte, *ptlp); goto restart; }", readRmap)}
+	lib := "a kernel path of the kernel library (kernel/rmap.mms), run statement by statement under the rmap locks only (never the mmap lock); "
+	flags := Param{Name: "flags", Type: TString, Optional: true, Default: Str("")}
+	for _, x := range []struct{ name, notes string }{
+		{"try_to_unmap", "flags \"TTU_RMAP_LOCKED\" walks with rmap_walk_locked (the caller holds the rmap lock); the folio must be locked"},
+		{"try_to_migrate", "as try_to_unmap (the migration entries it installs are not modelled: it clears)"},
+	} {
+		defOp(&Op{Name: x.name, Path: true, Touches: touchesLocksOnly, Params: []Param{folio, flags},
+			API: pathAPI(x.name, &API{Section: "2.33", Notes: lib + x.notes, Cites: rmapCite,
+				Hold:     "the folio lock (\"Context: Caller must hold the folio lock\"); no mm or VMA lock: the VMAs are reached and kept through the rmap",
+				Takes:    "rmap_walk (rmap_walk_locked with TTU_RMAP_LOCKED) -> anon: folio_lock_anon_vma_read / file: i_mmap_lock_read -> per VMA: page_vma_mapped_walk (PTE lock, pmd_same re-check) -> clear the PTE and flush the TLB under it -> unlock",
+				Sleeps:   "yes, between VMAs (rwsems); not under the PTE lock",
+				Source:   "mm/rmap.c: " + x.name + "(), " + x.name + "_one(), rmap_walk_file(), rmap_walk_anon()",
+				Sequence: "folio_lock(folio);\n" + x.name + "(folio, TTU_IGNORE_MLOCK);    /* rmap_walk: i_mmap or anon_vma read lock, then per VMA the PTE lock */\nfolio_unlock(folio);"},
+				rmapRules...)})
+	}
+	defOp(&Op{Name: "folio_referenced", Path: true, Touches: touchesLocksOnly,
+		Params: []Param{folio, {Name: "is_locked", Type: TBool, Optional: true, Default: Bool(false)}}, Result: TInt,
+		API: pathAPI("folio_referenced", &API{Section: "2.34",
+			Takes: "[folio_trylock for an unlocked file folio] -> rmap walk with try_lock: i_mmap_trylock_read / folio_lock_anon_vma_read(try) (contended: -1) -> per VMA page_vma_mapped_walk (PTE lock) -> ptep_clear_flush_young",
+			Notes: lib + "returns the young mappings it cleared, 1 when the folio trylock failed, -1 when an rmap lock was contended", Cites: rmapCite,
+			Sequence: "referenced = folio_referenced(folio, is_locked, memcg, &vm_flags);"}, rulePMDNotRevalidated, rulePTEChangeLock)})
+	rwc := Param{Name: "rwc", Type: TString, Optional: true, Default: Str("try_to_unmap_one")}
+	defOp(&Op{Name: "rmap_walk", Path: true, Touches: touchesLocksOnly, Params: []Param{folio, rwc}, Result: TInt,
+		API: pathAPI("rmap_walk", &API{Section: "2.35",
+			Notes: lib + "rwc names the rmap_one: \"try_to_unmap_one\", \"try_to_migrate_one\" or \"folio_referenced_one\"; returns the sum of what they return",
+			Cites: rmapCite, Sequence: "folio_lock(folio);\nrmap_walk(folio, &rwc);\nfolio_unlock(folio);"}, rmapRules...)})
+	defOp(&Op{Name: "rmap_walk_locked", Path: true, Touches: touchesLocksOnly, Params: []Param{folio, rwc}, Result: TInt,
+		API: pathAPI("rmap_walk_locked", &API{Section: "2.35",
+			Notes: lib + "the caller holds the anon_vma or i_mmap lock already (taken again it self-deadlocks); rwc as for rmap_walk",
+			Cites: rmapCite, Sequence: "i_mmap_lock_read(mapping);\nrmap_walk_locked(folio, &rwc);\ni_mmap_unlock_read(mapping);"}, rmapRules...)})
+	defOp(&Op{Name: "page_vma_mapped_walk", Path: true, Touches: touchesLocksOnly,
+		Params: []Param{folio, {Name: "vma", Type: TVMA}, {Name: "address", Type: TInt}}, Result: TPTE,
+		API: pathAPI("page_vma_mapped_walk", &API{Section: "2.36",
+			Notes: "a kernel path of the kernel library (kernel/rmap.mms): pte_offset_map_rw_nolock, spin_lock, the pmd_same re-check (restart when khugepaged retracted the table), " +
+				"check_pte; returns the PTE locked (page_vma_mapped_walk_done releases it) or nil; PMD-mapped THPs are not modelled",
+			Cites: rmapCite, Sequence: "DEFINE_FOLIO_VMA_WALK(pvmw, folio, vma, address, 0);\nwhile (page_vma_mapped_walk(&pvmw)) {\n\t/* pvmw.pte locked */\n}\n/* or page_vma_mapped_walk_done(&pvmw) to stop early */"},
+			ruleTraverseLock, rulePMDNotRevalidated)})
+}

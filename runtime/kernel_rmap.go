@@ -153,3 +153,122 @@ func init() {
 			return done(Int(a))
 		}})
 }
+
+var ruleVMBugOnFolio = &Rule{"rmap_walk/folio-not-locked",
+	"the reverse-map walks run with the folio locked (try_to_unmap, try_to_migrate and rmap_walk callers hold it: \"Context: Caller must hold the folio lock\"); it keeps folio->mapping and the folio's mappings from changing under the walk",
+	"mm/rmap.c: rmap_walk_file() VM_BUG_ON_FOLIO(!folio_test_locked(folio), folio); rmap_walk_anon() VM_WARN_ON_FOLIO(!folio_test_locked(folio), folio); try_to_unmap() kernel-doc", DebugOnly}
+
+func init() {
+	folioParam := []Param{{Name: "folio", Type: TPage}}
+	rmapSeq := "anon_vma = folio_lock_anon_vma_read(folio, rwc);\nif (!anon_vma)\n\treturn;\nanon_vma_interval_tree_foreach(avc, &anon_vma->rb_root, pgoff_start, pgoff_end) {\n" +
+		"\t/* rwc->rmap_one(folio, vma, address, rwc->arg) */\n}\nanon_vma_unlock_read(anon_vma);"
+	defOp(&Op{Name: "folio_test_locked", Params: folioParam, Result: TBool,
+		API: register(&API{Name: "folio_test_locked", Section: "1.1", Hold: "nothing", Sleeps: "no",
+			Source: "include/linux/page-flags.h: folio_test_locked()", Notes: "whether the folio lock (PG_locked) is held, by anyone",
+			Cites:    []Cite{cite("mm/rmap.c", "rmap_walk_file()", "VM_BUG_ON_FOLIO(!folio_test_locked(folio), folio)", readRmap)},
+			Sequence: "VM_BUG_ON_FOLIO(!folio_test_locked(folio), folio);"}),
+		Touches: func(c *Call, f *Footprint) { c.K.fpLockObserve(c.K.folioLock(c.page(0).Folio())) },
+		Fn:      func(c *Call) Result { return done(Bool(c.K.folioLock(c.page(0).Folio()).Held())) }})
+	defOp(&Op{Name: "VM_BUG_ON_FOLIO", Params: []Param{{Name: "cond", Type: TBool}, {Name: "folio", Type: TPage}},
+		API: register(&API{Name: "VM_BUG_ON_FOLIO", Section: "1.1", Hold: "nothing", Sleeps: "no",
+			Asserts: "BUG() with the folio dumped when cond holds, on CONFIG_DEBUG_VM kernels only",
+			Source:  "include/linux/mmdebug.h: VM_BUG_ON_FOLIO()",
+			Notes:   "the kernel library's reverse-map walks assert the folio lock with it (rule rmap_walk/folio-not-locked, debug-only)",
+			Rules:   []*Rule{ruleVMBugOnFolio},
+			Cites:   []Cite{cite("mm/rmap.c", "rmap_walk_file()", "VM_BUG_ON_FOLIO(!folio_test_locked(folio), folio)", readRmap)}, Sequence: "VM_BUG_ON_FOLIO(!folio_test_locked(folio), folio);"}),
+		Touches: func(*Call, *Footprint) {},
+		Fn: func(c *Call) Result {
+			if c.bool(0) {
+				c.K.violate(c.T, ruleVMBugOnFolio, fmt.Sprintf("VM_BUG_ON_FOLIO: pfn %#x is not locked (a reverse-map walk of an unlocked folio)", uint64(c.page(1).PFN)))
+			}
+			return ok
+		}})
+	defOp(&Op{Name: "folio_lock_anon_vma_read", Params: append(folioParam[:1:1], Param{Name: "try_lock", Type: TBool, Optional: true, Default: Bool(false)}), Result: TBool,
+		API: register(&API{Name: "folio_lock_anon_vma_read", Section: "2.35",
+			Hold: "the folio locked, or a reference with the rmap walk's try_lock", Takes: "the root anon_vma's rwsem for read (down_read_trylock first; with try_lock only the trylock)",
+			Sleeps: "yes (without try_lock)", Asserts: "none", Source: "mm/rmap.c: folio_lock_anon_vma_read()",
+			Notes: "true with the lock held; false when the folio has no anon_vma (or, with try_lock, the lock is contended: rwc->contended)",
+			Rules: lockRules, Cites: []Cite{cite("mm/rmap.c", "folio_lock_anon_vma_read()", "none: if (down_read_trylock(&root_anon_vma->rwsem)) ...; if (rwc && rwc->try_lock) { rwc->contended = true; return NULL; } ... anon_vma_lock_read(anon_vma)", readRmap)},
+			Sequence: rmapSeq}),
+		Touches: func(c *Call, f *Footprint) { f.Page(c.page(0), false) },
+		Fn: func(c *Call) Result {
+			p := c.page(0).Folio()
+			l, ok := c.K.folioAnonLock(p)
+			if !ok {
+				return done(Bool(false))
+			}
+			if c.T.TryAcquire(l, Read) {
+				return done(Bool(true))
+			}
+			if c.bool(1) {
+				return done(Bool(false))
+			}
+			c.T.MightSleep(c.Op.Name)
+			return c.lock(l, Read, func() Result { return done(Bool(true)) })
+		}})
+	defOp(&Op{Name: "folio_anon_vma_unlock_read", Params: folioParam,
+		API: register(&API{Name: "folio_anon_vma_unlock_read", Section: "2.35", Hold: "the lock folio_lock_anon_vma_read took", Sleeps: "no",
+			Source: "include/linux/rmap.h: anon_vma_unlock_read() of the anon_vma folio_lock_anon_vma_read() returned",
+			Notes:  "mmscript's anon_vma_unlock_read takes a VMA; this one names the anon_vma through the folio", Rules: []*Rule{ruleUnlockNotHeld},
+			Cites: []Cite{cite("mm/rmap.c", "rmap_walk_anon()", "none: anon_vma_unlock_read(anon_vma)", readRmap)}, Sequence: rmapSeq}),
+		Touches: func(c *Call, f *Footprint) { f.Page(c.page(0), false) },
+		Fn: func(c *Call) Result {
+			l, ok := c.K.folioAnonLock(c.page(0).Folio())
+			if !ok {
+				return fail("folio_anon_vma_unlock_read: pfn %#x has no anon_vma", uint64(c.page(0).PFN))
+			}
+			return c.release(l, Read)
+		}})
+	defOp(&Op{Name: "ptep_clear_flush_young", Params: []Param{{Name: "vma", Type: TVMA}, {Name: "addr", Type: TInt}, {Name: "pte", Type: TPTE}}, Result: TBool,
+		API: register(&API{Name: "ptep_clear_flush_young", Section: "2.34", Hold: "the PTE lock (page_vma_mapped_walk returned it locked)", Sleeps: "no",
+			Source: "mm/pgtable-generic.c: ptep_clear_flush_young(); mm/rmap.c: folio_referenced_one()",
+			Notes:  "tests and clears the accessed bit; true when it was set", Rules: []*Rule{rulePTEChangeLock, rulePMDNotRevalidated},
+			Cites:    []Cite{cite("mm/rmap.c", "folio_referenced_one()", "none: if (ptep_clear_flush_young_notify(vma, address, pvmw.pte)) referenced++;", readRmap)},
+			Sequence: "while (page_vma_mapped_walk(&pvmw)) {\n\tif (ptep_clear_flush_young_notify(vma, address, pvmw.pte))\n\t\treferenced++;\n}"}),
+		Touches: func(c *Call, f *Footprint) { f.PTEs(vmaMM(c, 0), true) },
+		Fn: func(c *Call) Result {
+			p := c.Args[2].Obj.(*PTE)
+			if !c.checkTable(p) {
+				return done(Bool(false))
+			}
+			if p.PTL.heldBy(c.T) == 0 {
+				c.K.violate(c.T, rulePTEChangeLock, fmt.Sprintf("ptep_clear_flush_young at %#x without %s held", uint64(p.Addr), p.PTL.Name))
+			}
+			c.checkWriteDetached(p)
+			young := p.MM.Core.TestAndClearYoung(p.Table, p.Addr)
+			return done(Bool(young))
+		}})
+}
+
+// folioAnonLock returns the rwsem of folio p's anon_vma.
+func (k *Kernel) folioAnonLock(p *mmcore.Page) (*Lock, bool) {
+	av := p.AnonVMA()
+	if av == nil || !p.Anon() {
+		return nil, false
+	}
+	if l, ok := av.Lock.(*Lock); ok {
+		return l, true
+	}
+	for v := range av.VMAs() {
+		if l, err := k.anonVMALock(v); err == nil {
+			return l, true
+		}
+	}
+	return nil, false
+}
+
+func init() {
+	defOp(&Op{Name: "i_mmap_trylock_read", Params: []Param{{Name: "file", Type: TFile}}, Result: TBool,
+		API: register(&API{Name: "i_mmap_trylock_read", Section: "1.1", Hold: "nothing", Takes: "mapping->i_mmap_rwsem for read if it is free of writers",
+			Sleeps: "no", Asserts: "lockdep (a trylock: no deadlock check)", Source: "include/linux/fs.h: i_mmap_trylock_read()",
+			Notes: "what rmap_walk_file() takes with rwc->try_lock (folio_referenced)",
+			Cites: []Cite{cite("mm/rmap.c", "__rmap_walk_file()", "none: if (!i_mmap_trylock_read(mapping)) { rwc->contended = true; return; }", readRmap)}, Sequence: "if (!i_mmap_trylock_read(mapping))\n\treturn;    /* contended */"}),
+		Touches: touchesLocksOnly,
+		Fn:      func(c *Call) Result { return done(Bool(c.T.TryAcquire(c.file(0).IMmap, Read))) }})
+	defOp(&Op{Name: "folio_pgoff", Params: []Param{{Name: "folio", Type: TPage}}, Result: TInt,
+		API: register(&API{Name: "folio_pgoff", Section: "2.35", Hold: "the folio locked (or a reference)", Sleeps: "no",
+			Source: "include/linux/pagemap.h: folio_pgoff()", Notes: "the page's index in its file or anon_vma (folio->index), what the interval trees are searched for",
+			Cites: []Cite{cite("mm/rmap.c", "__rmap_walk_file()", "none: pgoff_start = folio_pgoff(folio); pgoff_end = pgoff_start + folio_nr_pages(folio) - 1;", readRmap)}, Sequence: "pgoff_start = folio_pgoff(folio);"}),
+		Touches: func(c *Call, f *Footprint) { f.Page(c.page(0), false) },
+		Fn:      func(c *Call) Result { return done(Int(int64(c.page(0).Index()))) }})
+}

@@ -1,0 +1,214 @@
+# Reclaim and migration through the reverse map, as mainline runs them
+# (mm/rmap.c, mm/page_vma_mapped.c): under the rmap locks only (the
+# anon_vma's rwsem or the file's i_mmap_rwsem, for read) and the PTE lock,
+# never the mmap lock. One kernel function per func, each statement one
+# step. The struct rmap_walk_control is a string naming its rmap_one
+# ("try_to_unmap_one", "try_to_migrate_one", "folio_referenced_one").
+# PMD-mapped THPs, hugetlb, KSM, swap and migration entries and the MMU
+# notifiers are not modelled: try_to_migrate_one unmaps as
+# try_to_unmap_one does.
+
+# mm/rmap.c: try_to_unmap(): "Context: Caller must hold the folio lock"
+func try_to_unmap(folio, flags) {
+  if flags == "TTU_RMAP_LOCKED" {
+    rmap_walk_locked(folio, "try_to_unmap_one")
+  } else {
+    rmap_walk(folio, "try_to_unmap_one")
+  }
+}
+
+# mm/rmap.c: try_to_migrate(): the folio locked; installs migration
+# entries where try_to_unmap clears (mmscript clears)
+func try_to_migrate(folio, flags) {
+  if flags == "TTU_RMAP_LOCKED" {
+    rmap_walk_locked(folio, "try_to_migrate_one")
+  } else {
+    rmap_walk(folio, "try_to_migrate_one")
+  }
+}
+
+# mm/rmap.c: folio_referenced(): reclaim's question, "was it used lately?";
+# the walk only trylocks the rmap locks (rwc.try_lock) and a file folio is
+# trylocked when the caller did not lock it. Returns the number of young
+# mappings, 1 when the folio lock was contended, -1 when an rmap lock was.
+func folio_referenced(folio, is_locked) {
+  we_locked = false
+  if !is_locked && !folio_anon_vma(folio) {
+    we_locked = folio_trylock(folio)
+    if !we_locked {
+      return 1
+    }
+  }
+  referenced = rmap_walk_try(folio, "folio_referenced_one")
+  if we_locked {
+    folio_unlock(folio)
+  }
+  return referenced
+}
+
+# mm/rmap.c: rmap_walk()
+func rmap_walk(folio, rwc) {
+  if folio_anon_vma(folio) {
+    return rmap_walk_anon(folio, rwc, false, false)
+  }
+  return rmap_walk_file(folio, rwc, false, false)
+}
+
+# mm/rmap.c: rmap_walk_locked(): the caller holds the rmap lock
+func rmap_walk_locked(folio, rwc) {
+  if folio_anon_vma(folio) {
+    return rmap_walk_anon(folio, rwc, true, false)
+  }
+  return rmap_walk_file(folio, rwc, true, false)
+}
+
+# mm/rmap.c: rmap_walk() with rwc->try_lock (folio_referenced)
+func rmap_walk_try(folio, rwc) {
+  if folio_anon_vma(folio) {
+    return rmap_walk_anon(folio, rwc, false, true)
+  }
+  return rmap_walk_file(folio, rwc, false, true)
+}
+
+# mm/rmap.c: rmap_walk_anon()
+func rmap_walk_anon(folio, rwc, locked, try_lock) {
+  if !try_lock {
+    VM_BUG_ON_FOLIO(!folio_test_locked(folio), folio)  # VM_WARN_ON_FOLIO
+  }
+  if !locked {
+    if !folio_lock_anon_vma_read(folio, try_lock=try_lock) {
+      return -1  # rwc->contended (or no anon_vma)
+    }
+  }
+  ret = 0
+  n = anon_vma_interval_tree_count(folio)
+  for i in 0..n {  # anon_vma_interval_tree_foreach(avc, &anon_vma->rb_root, ...)
+    vma = anon_vma_interval_tree_nth(folio, i)
+    address = vma_address(folio, vma)
+    ret += rmap_one(folio, vma, address, rwc)
+  }
+  if !locked {
+    folio_anon_vma_unlock_read(folio)
+  }
+  return ret
+}
+
+# mm/rmap.c: rmap_walk_file(), __rmap_walk_file()
+func rmap_walk_file(folio, rwc, locked, try_lock) {
+  if !try_lock {
+    VM_BUG_ON_FOLIO(!folio_test_locked(folio), folio)
+  }
+  file = folio_file(folio)  # folio->mapping
+  if !file {
+    return 0
+  }
+  if !locked {
+    if try_lock {
+      if !i_mmap_trylock_read(file) {
+        return -1  # rwc->contended = true
+      }
+    } else {
+      i_mmap_lock_read(file)
+    }
+  }
+  ret = 0
+  pgoff = folio_pgoff(folio)
+  n = vma_interval_tree_count(file, pgoff)
+  for i in 0..n {  # vma_interval_tree_foreach(vma, &mapping->i_mmap, pgoff_start, pgoff_end)
+    vma = vma_interval_tree_nth(file, pgoff, i)
+    address = vma_address(folio, vma)
+    ret += rmap_one(folio, vma, address, rwc)
+  }
+  if !locked {
+    i_mmap_unlock_read(file)
+  }
+  return ret
+}
+
+# mm/rmap.c: rmap_walk_anon(), __rmap_walk_file(): the call
+# rwc->rmap_one(folio, vma, address, rwc->arg)
+func rmap_one(folio, vma, address, rwc) {
+  if address < 0 {
+    return 0
+  }
+  if rwc == "folio_referenced_one" {
+    return folio_referenced_one(folio, vma, address)
+  }
+  if rwc == "try_to_migrate_one" {
+    return try_to_migrate_one(folio, vma, address)
+  }
+  return try_to_unmap_one(folio, vma, address)
+}
+
+# mm/rmap.c: try_to_unmap_one() for a PTE-mapped page
+func try_to_unmap_one(folio, vma, address) {
+  pvmw = page_vma_mapped_walk(folio, vma, address)
+  if !pvmw {
+    return 0
+  }
+  # ptep_clear_flush(): clear, and flush the TLB while the PTL is held
+  page = ptep_get_and_clear(pvmw)
+  flush_tlb_range(vma, address, pages=1)
+  page_vma_mapped_walk_done(pvmw)
+  if page {
+    put_page(page)  # folio_put(): the mapping's reference
+  }
+  return 1
+}
+
+# mm/rmap.c: try_to_migrate_one(): the same walk and clear (the migration
+# entry it installs is not modelled)
+func try_to_migrate_one(folio, vma, address) {
+  return try_to_unmap_one(folio, vma, address)
+}
+
+# mm/rmap.c: folio_referenced_one()
+func folio_referenced_one(folio, vma, address) {
+  pvmw = page_vma_mapped_walk(folio, vma, address)
+  if !pvmw {
+    return 0
+  }
+  referenced = 0
+  if ptep_clear_flush_young(vma, address, pvmw) {
+    referenced = 1
+  }
+  page_vma_mapped_walk_done(pvmw)
+  return referenced
+}
+
+# mm/page_vma_mapped.c: page_vma_mapped_walk() for the PTE mapping page
+# folio at address in vma: returns the PTE with its lock held (release it
+# with page_vma_mapped_walk_done), or nil. The PTE table is mapped without
+# its lock and the PMD re-checked after taking it: khugepaged's
+# retract_page_tables() may have removed the table meanwhile (restart).
+func page_vma_mapped_walk(folio, vma, address) {
+  mm = vma.vm_mm
+  while true {  # restart:
+    pmde = pmdp_get_lockless(mm, address)
+    if pmd_none(pmde) || pmd_leaf(pmde) {
+      return nil  # not found (PMD-mapped THPs are not modelled)
+    }
+    pte = pte_offset_map_rw_nolock(mm, address)  # map_pte()
+    if !pte {
+      return nil
+    }
+    spin_lock(pte.ptl)
+    if pmd_same(pte.pmdval, pmdp_get_lockless(mm, address)) {
+      if pte.present && pte.pfn == folio.pfn {  # check_pte()
+        return pte
+      }
+      spin_unlock(pte.ptl)
+      pte_unmap(pte)
+      return nil
+    }
+    spin_unlock(pte.ptl)  # the table was retracted: again
+    pte_unmap(pte)
+  }
+}
+
+# mm/page_vma_mapped.c: page_vma_mapped_walk_done() (include/linux/rmap.h):
+# pte_unmap_unlock()
+func page_vma_mapped_walk_done(pvmw) {
+  spin_unlock(pvmw.ptl)
+  pte_unmap(pvmw)
+}
