@@ -259,6 +259,10 @@ func (v *VMA) ProtectionKey() int { return int(v.Flags & VM_PKEY_MASK >> VM_PKEY
 // ID is a creation sequence number, unique within the MM, for reports.
 func (v *VMA) ID() uint64 { return v.id }
 
+// LastVMAID is the id of the newest VMA struct allocated for m: VMAs with
+// a higher id are allocated later.
+func (m *MM) LastVMAID() uint64 { return m.nextID }
+
 // Anonymous reports vma_is_anonymous: no file and no driver ops.
 func (v *VMA) Anonymous() bool { return v.file == nil && v.Ops == nil }
 

@@ -29,6 +29,7 @@ type Kernel struct {
 	pt      pgtableState // detached and freed PTE tables (kernel_pgtable.go)
 	files   map[*mmcore.AddressSpace]*File
 	fp      *Footprint // the explorer's step recorder, nil otherwise
+	mms     []*MM      // every mm made by NewMM, for the tasks' VMA baselines
 }
 
 type diagKey struct {
@@ -75,6 +76,7 @@ func (k *Kernel) NewScriptLock(c Class, name string, spin bool) *Lock {
 func (k *Kernel) NewTask(name string) *Task {
 	t := &Task{ID: len(k.Tasks), Name: name, CPU: len(k.Tasks), k: k}
 	k.Tasks = append(k.Tasks, t)
+	k.startTask(t)
 	return t
 }
 
@@ -163,6 +165,7 @@ func (k *Kernel) NewMM(name string) (*MM, error) {
 		PageTableLock: NewLock(ClassPageTableLock, Spin, name+"->page_table_lock"),
 	}
 	core.Lock = m
+	k.mms = append(k.mms, m)
 	return m, nil
 }
 

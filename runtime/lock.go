@@ -121,6 +121,9 @@ type Lock struct {
 	waiters []waiter
 
 	vma *VMAState // for a VMALock
+	// wgen counts the write acquisitions: a value read under an older
+	// generation may have been changed since (stale.go).
+	wgen uint64
 }
 
 type waiter struct {
@@ -279,4 +282,8 @@ type Hold struct {
 	Pos  lang.Pos // where it was taken
 	Try  bool     // taken by a trylock (lockdep adds no dependency into it)
 	seq  uint64   // when, in the kernel's event order (for reports)
+	// wgen is the lock's write generation when it was taken (stale.go);
+	// wrote: taken for write (a downgrade keeps it).
+	wgen  uint64
+	wrote bool
 }

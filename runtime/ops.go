@@ -281,12 +281,8 @@ func (c *Call) word(i int) string {
 // vma returns the VMA argument i, reporting a use after munmap.
 func (c *Call) vma(i int) *mmcore.VMA {
 	v := c.Args[i].Obj.(*mmcore.VMA)
-	c.checkAlive(v)
+	c.K.checkVMAUse(c.T, v, c.Op.Name)
 	return v
 }
 
-func (c *Call) checkAlive(v *mmcore.VMA) {
-	if !v.Attached() && !c.K.vmaState(v).New {
-		c.K.violate(c.T, ruleUseAfterUnmap, fmt.Sprintf("%s: %s was unmapped; this pointer refers to freed memory", c.Op.Name, VMAName(v)))
-	}
-}
+func (c *Call) checkAlive(v *mmcore.VMA) { c.K.checkVMAUse(c.T, v, c.Op.Name) }

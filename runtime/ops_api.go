@@ -53,7 +53,9 @@ func init() {
 		Fn: func(c *Call) Result {
 			m := c.mm(0)
 			c.mmapAssertLocked(m, false, ruleFindVMA, "find_vma without "+m.MmapLock.Name+" held")
-			return done(Obj(TVMA, m.Core.FindVMA(c.addr(1))))
+			v := m.Core.FindVMA(c.addr(1))
+			c.stampLookup(m, v)
+			return done(Obj(TVMA, v))
 		}})
 	ruleLookup := &Rule{"vma_lookup/unstable-result", "the VMA vma_lookup() returns is only meaningful under the mmap lock",
 		"include/linux/mm.h: vma_lookup() (no assertion)", Unchecked}
@@ -66,7 +68,9 @@ func init() {
 			if m.MmapLock.heldBy(c.T) == 0 {
 				c.K.violate(c.T, ruleLookup, "vma_lookup without "+m.MmapLock.Name+": the VMA may be freed under the caller")
 			}
-			return done(Obj(TVMA, m.Core.VMALookup(c.addr(1))))
+			v := m.Core.VMALookup(c.addr(1))
+			c.stampLookup(m, v)
+			return done(Obj(TVMA, v))
 		}})
 
 	ruleFlagsSet := &Rule{"vm_flags/needs-mmap-write", "vm_flags_set/clear/mod need the mmap lock for write; they take the VMA write lock themselves",

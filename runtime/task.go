@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/mmscript/mmscript/lang"
+	"github.com/mmscript/mmscript/mmcore"
 )
 
 // Task is a kernel thread's view of the locks: what it holds, in which
@@ -42,6 +43,13 @@ type Task struct {
 	calls []callFrame
 
 	dead bool // stopped by a BUG: its locks stay held forever
+
+	// stamps: the VMA pointers the task looked up, with the lock epoch
+	// they were found under (stale.go); vmaBase: per mm, the newest VMA
+	// id when the task started.
+	stamps    map[*mmcore.VMA]*vmaStamp
+	vmaBase   map[*mmcore.MM]uint64
+	freedSeen map[*mmcore.VMA]bool // unmapped VMAs whose use was reported
 
 	// Pos is the position of the call being executed; diagnostics use it.
 	Pos lang.Pos
@@ -107,7 +115,10 @@ func (t *Task) holdsClass(c Class) *Hold {
 func (t *Task) push(l *Lock, mode Mode, try bool) {
 	t.fpTask()
 	t.k.clock++
-	t.holds = append(t.holds, Hold{Lock: l, Mode: mode, Pos: t.Pos, Try: try, seq: t.k.clock})
+	if mode == Write {
+		l.wgen++
+	}
+	t.holds = append(t.holds, Hold{Lock: l, Mode: mode, Pos: t.Pos, Try: try, seq: t.k.clock, wgen: l.wgen, wrote: mode == Write})
 	if l.Kind == Spin {
 		t.spins++
 		t.readerChange()
