@@ -4,8 +4,9 @@
 #    vm_insert_page: correctly locked, yet user space had meanwhile unmapped
 #    the Binder VMA and mapped its own there. Locks keep a VMA alive; they do
 #    not say whose it is. The fix checks vm_ops (and vm_private_data) before
-#    using the VMA (rule book 3.4). mmscript does not flag the unchecked form:
-#    it breaks no locking rule.
+#    using the VMA (rule book 3.4). Without the check mmscript reports
+#    vma/identity-unchecked at the install when the VMA found is not the one
+#    that was there when the thread started: examples/bugs/rust-binder-*.mms.
 
 mm m
 file binder

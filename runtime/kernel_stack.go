@@ -27,6 +27,8 @@ var ruleTreeStore = &Rule{"vma/tree-store-needs-mmap-write",
 func init() {
 	Constants["mmap_min_addr"] = int64(mmcore.MmapMinAddr)
 	Constants["stack_guard_gap"] = int64(mmcore.StackGuardGap)
+	constDocs["mmap_min_addr"] = "vm.mmap_min_addr (64 KiB here): no mapping starts below it; expand_downwards() returns -EPERM below it"
+	constDocs["stack_guard_gap"] = "mm/mmap.c: stack_guard_gap (256 pages): expand_downwards() keeps this gap to an accessible VMA below the stack (-ENOMEM)"
 
 	citeTable["lock_mm_and_find_vma"] = []Cite{cite("mm/mmap_lock.c", "lock_mm_and_find_vma()",
 		"if (!mmap_upgrade_trylock(mm)) { if (!upgrade_mmap_lock_carefully(mm, regs)) return NULL; vma = find_vma(mm, addr); ... } expand_stack_locked(vma, addr); mmap_write_downgrade(mm)", readStackKpaths)}

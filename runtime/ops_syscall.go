@@ -138,6 +138,9 @@ func init() {
 			return c.lock(m.MmapLock, Write, func() Result {
 				c.K.mmLockSeqBump(m)
 				finish := func(v Value) Result {
+					if nv, ok := v.Obj.(*mmcore.VMA); ok && c.T.vmaBase != nil {
+						c.T.vmaBase[m.Core] = nv.ID() // its own mapping: no identity to check (stale.go)
+					}
 					c.endWriteAll(m)
 					c.unlock(m.MmapLock, Write)
 					return done(v)

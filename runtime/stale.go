@@ -103,6 +103,7 @@ func (k *Kernel) checkVMAUse(t *Task, v *mmcore.VMA, op string) {
 	if s == nil {
 		return
 	}
+
 	if i := t.hold(s.lock); i >= 0 {
 		h := t.holds[i]
 		others := h.wgen - s.wgen
@@ -165,4 +166,19 @@ func (k *Kernel) startTask(t *Task) {
 	for _, m := range k.mms {
 		t.vmaBase[m.Core] = m.Core.LastVMAID()
 	}
+}
+
+func init() {
+	// vm_file: whose mapping it is, one half of a driver's identity check
+	// (the other, vm_private_data, has no script form).
+	fieldTable[TVMA]["vm_file"] = func(k *Kernel, x any) Value {
+		if f := x.(*mmcore.VMA).File(); f != nil {
+			if rf := k.files[f.Mapping()]; rf != nil {
+				return Obj(TFile, rf)
+			}
+		}
+		return Nil
+	}
+	fieldTypes[TVMA]["vm_file"] = TFile
+	fieldDocs["vma.vm_file"] = "the file the VMA maps (nil for anonymous memory); with vm_ops, how a driver checks that a VMA found by address is its own (vma/identity-unchecked)"
 }
