@@ -28,7 +28,7 @@ thread user {
 }
 
 thread binder {  # ShrinkablePageRange::use_page_slow()
-  repeat 4 { msleep(1) }  # in the default schedule the user goes first
+  repeat 12 { msleep(1) }  # in the default schedule the user goes first
   page p = alloc_page()
   mmap_read_lock(m)
   vma x = vma_lookup(m, vma_addr)
