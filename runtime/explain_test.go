@@ -40,7 +40,7 @@ func TestExplainText(t *testing.T) {
 		{"pte_offset_map", []string{"rcu_read_lock()", "pte_unmap"}},
 		{"vm_area_struct", []string{"script type vma", "vma.vm_start: vma->vm_start"}},
 		{"FAULT_FLAG_VMA_LOCK", []string{"vmf.vma_lock: FAULT_FLAG_VMA_LOCK"}},
-		{"mmap_assert_write_locked", []string{"WARN_ON(!(count & RWSEM_WRITER_LOCKED))", "locks: what each lock allows"}},
+		{"mmap_assert_write_locked", []string{"WARN_ON(!(count & RWSEM_WRITER_LOCKED))", "kernel/stack.mms"}},
 		{"assert_fault_locked", []string{"do_page_mkwrite() replaces vmf->flags", "vm_ops->fault"}},
 		{"unpin_user_pages", []string{"FOLL_PIN", "pin_user_pages (rule book"}},
 		{"pte_offset_map_ro_nolock", []string{"pmd_same()"}},

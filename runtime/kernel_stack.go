@@ -81,7 +81,8 @@ func init() {
 	defOp(&Op{Name: "mmap_assert_write_locked", Params: []Param{mmParam},
 		API: register(&API{Name: "mmap_assert_write_locked", Section: "1.1", Hold: "mm->mmap_lock for write",
 			Sleeps: "no", Asserts: "lockdep_assert_held_write(); without lockdep WARN_ON(!(count & RWSEM_WRITER_LOCKED))",
-			Source: "include/linux/mmap_lock.h: mmap_assert_write_locked()", Rules: []*Rule{ruleMmapAssertWrite}}),
+			Source: "include/linux/mmap_lock.h: mmap_assert_write_locked()", Rules: []*Rule{ruleMmapAssertWrite},
+			Notes: "a step of expand_downwards() in the kernel library (kernel/stack.mms); vma_start_write() and so vm_flags_set/clear/mod() assert the same"}),
 		Touches: func(c *Call, f *Footprint) {},
 		Fn: func(c *Call) Result {
 			m := c.mm(0)
