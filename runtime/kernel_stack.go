@@ -42,10 +42,8 @@ func init() {
 		"lockdep_assert_held_write(&mm->mmap_lock); VM_BUG_ON_MM(!rwsem_is_locked(&mm->mmap_lock), mm)", readStackKpaths)}
 	citeTable["vma_iter_store_overwrite"] = []Cite{cite("mm/vma.c", "expand_downwards()",
 		"anon_vma_interval_tree_pre_update_vma(vma); vma->vm_start = address; vma->vm_pgoff -= grow; vma_iter_store_overwrite(&vmi, vma); anon_vma_interval_tree_post_update_vma(vma)", readStackKpaths)}
-	citeTable["vma_prev"] = []Cite{cite("mm/vma.c", "expand_downwards()", "VMA_ITERATOR(vmi, mm, vma->vm_start); prev = vma_prev(&vmi);", readStackKpaths)}
 
 	sequenceTable["mmap_assert_write_locked"] = "/* mm/vma.c: expand_downwards() */\nmmap_assert_write_locked(mm);    /* the caller took mmap_write_lock(mm) */"
-	sequenceTable["vma_prev"] = "mmap_write_lock(mm);\nVMA_ITERATOR(vmi, mm, vma->vm_start);\nprev = vma_prev(&vmi);\n/* ... */\nmmap_write_unlock(mm);"
 	sequenceTable["vma_iter_store_overwrite"] = "/* mm/vma.c: expand_downwards(), mmap write lock held */\nvma_start_write(vma);\nanon_vma_lock_write(vma->anon_vma);\n" +
 		"vma->vm_start = address;\nvma->vm_pgoff -= grow;\nvma_iter_store_overwrite(&vmi, vma);\nanon_vma_unlock_write(vma->anon_vma);"
 
@@ -88,24 +86,6 @@ func init() {
 			m := c.mm(0)
 			c.mmapAssertLocked(m, true, ruleMmapAssertWrite, "mmap_assert_write_locked: "+m.MmapLock.Name+" is not held for write by this thread")
 			return ok
-		}})
-
-	defOp(&Op{Name: "vma_prev", Params: []Param{vmaParam}, Result: TVMA,
-		API: register(&API{Name: "vma_prev", Section: "2.14", Hold: "mmap lock, read or write",
-			Takes: "RCU (maple tree walk)", Sleeps: "no", Asserts: "none (the iterator's caller holds the mmap lock)",
-			Source: "include/linux/mm.h: vma_prev(); mm/vma.c: expand_downwards()",
-			Notes:  "the VMA below vma in the tree, or nil: vma_prev(&vmi) with the iterator at vma->vm_start (script form vma_prev(vma))",
-			Rules:  []*Rule{ruleVMANotStable}}),
-		Touches: func(c *Call, f *Footprint) { f.MM(vmaMM(c, 0), false) },
-		Fn: func(c *Call) Result {
-			v := c.vma(0)
-			m := mmOf(v.MM())
-			if m.MmapLock.heldBy(c.T) == 0 {
-				c.K.violate(c.T, ruleVMANotStable, "vma_prev without "+m.MmapLock.Name+": the VMA below may be freed under the caller")
-			}
-			p := v.MM().PrevVMA(v)
-			c.stampLookup(m, p)
-			return done(Obj(TVMA, p))
 		}})
 
 	defOp(&Op{Name: "vma_iter_store_overwrite", Params: []Param{vmaParam, {Name: "address", Type: TInt}}, Result: TInt,

@@ -124,7 +124,7 @@ func expand_downwards(vma, address) {
     return -EPERM
   }
   # Enforce stack_guard_gap
-  prev = vma_prev(vma)
+  prev = vma_prev(mm, vma)
   if prev && prev.vm_flags & VM_GROWSDOWN == 0 && vma_is_accessible(prev) && address - prev.vm_end < stack_guard_gap {
     return -ENOMEM
   }
