@@ -34,13 +34,13 @@ import (
 // hashing without collision detection", CAV 1993): the chance that two of n
 // distinct states collide is about n²/2⁶⁵, 3·10⁻⁶ for 10 million states.
 type StateHasher struct {
-	h     uint64
-	bad   string // why the state is unhashable ("" while hashable)
-	ids   map[ptrKey]uint32
-	plans map[reflect.Type]*typePlan
-	skip  map[reflect.Type]map[string]bool
-	ident map[reflect.Type]bool
-	keys  []mapEntry
+	h       uint64
+	bad     string // why the state is unhashable ("" while hashable)
+	ids     map[ptrKey]uint32
+	plans   map[reflect.Type]*typePlan
+	skip    map[reflect.Type]map[string]bool
+	ident   map[reflect.Type]bool
+	scratch map[reflect.Type][]*mapScratch
 	// rec, when set, receives every word with the path of the field it
 	// came from (StateHasher.Record: for finding what keeps equal states
 	// apart).
@@ -65,11 +65,6 @@ type fieldPlan struct {
 	off  uintptr
 	t    reflect.Type
 	name string
-}
-
-type mapEntry struct {
-	order uint64
-	k, v  reflect.Value
 }
 
 // NewStateHasher makes a hasher that knows the runtime's bookkeeping
@@ -386,54 +381,89 @@ func (h *StateHasher) seq(elem reflect.Type, p unsafe.Pointer, n int) {
 // mapping adds a map in a canonical order where the keys give one: scalar
 // and string keys by value, object keys by their number when the walk has
 // numbered them all already; otherwise by address (non-canonical: equal
-// states may then hash differently, never the other way round).
+// states may then hash differently, never the other way round). Entries
+// are copied into reused slices (SetIterKey), so a walk allocates nothing.
 func (h *StateHasher) mapping(t reflect.Type, p unsafe.Pointer) {
 	m := reflect.NewAt(t, p).Elem()
-	h.Word(uint64(m.Len()))
-	if m.Len() == 0 {
+	n := m.Len()
+	h.Word(uint64(n))
+	if n == 0 {
 		return
 	}
-	start := len(h.keys)
+	kt, vt := t.Key(), t.Elem()
+	sc := h.getScratch(t, n)
+	defer h.putScratch(t, sc)
 	it := m.MapRange()
-	kt := t.Key()
-	for it.Next() {
-		k := it.Key()
+	for i := 0; it.Next(); i++ {
+		sc.keys.Index(i).SetIterKey(it)
+		sc.vals.Index(i).SetIterValue(it)
+	}
+	kp := func(i int) unsafe.Pointer { return sc.keys.Index(i).Addr().UnsafePointer() }
+	scalarKey := isScalar(kt) || kt.Kind() == reflect.String
+	sc.ord, sc.idx = sc.ord[:0], sc.idx[:0]
+	for i := range n {
 		var ord uint64
 		switch {
-		case isScalar(kt) || kt.Kind() == reflect.String:
+		case scalarKey:
 			sub := StateHasher{h: 1, plans: h.plans, skip: h.skip, ident: h.ident}
-			c := reflect.New(kt)
-			c.Elem().Set(k)
-			sub.walk(kt, c.UnsafePointer())
+			sub.walk(kt, kp(i))
 			ord = sub.h
-		case kt.Kind() == reflect.Pointer || kt.Kind() == reflect.Interface && !k.IsNil() && k.Elem().Kind() == reflect.Pointer:
-			pk := k
-			if kt.Kind() == reflect.Interface {
-				pk = k.Elem()
-			}
-			if id, ok := h.ids[ptrKey{pk.UnsafePointer(), pk.Type().Elem()}]; ok {
-				ord = uint64(id)
-			} else {
-				ord = 1<<63 | uint64(uintptr(pk.UnsafePointer()))
-			}
+		case kt.Kind() == reflect.Pointer:
+			q := *(*unsafe.Pointer)(kp(i))
+			ord = h.order(q, kt.Elem())
+		case kt.Kind() == reflect.Interface && !sc.keys.Index(i).IsNil() && sc.keys.Index(i).Elem().Kind() == reflect.Pointer:
+			e := sc.keys.Index(i).Elem()
+			ord = h.order(e.UnsafePointer(), e.Type().Elem())
 		default:
 			h.unhashable("a map keyed by " + kt.String())
-			h.keys = h.keys[:start]
 			return
 		}
-		h.keys = append(h.keys, mapEntry{ord, k, it.Value()})
+		sc.ord = append(sc.ord, ord)
+		sc.idx = append(sc.idx, i)
 	}
-	es := h.keys[start:]
-	sort.Slice(es, func(i, j int) bool { return es[i].order < es[j].order })
-	vt := t.Elem()
-	for _, e := range es {
-		kc := reflect.New(kt)
-		kc.Elem().Set(e.k)
-		h.walk(kt, kc.UnsafePointer())
-		vc := reflect.New(vt)
-		vc.Elem().Set(e.v)
-		h.walk(vt, vc.UnsafePointer())
+	sort.Slice(sc.idx, func(a, b int) bool { return sc.ord[sc.idx[a]] < sc.ord[sc.idx[b]] })
+	for _, i := range sc.idx {
+		h.walk(kt, kp(i))
+		h.walk(vt, sc.vals.Index(i).Addr().UnsafePointer())
 	}
-	clear(h.keys[start:])
-	h.keys = h.keys[:start]
+}
+
+// order is a map key's place: its number once the walk has reached the
+// object, else its address.
+func (h *StateHasher) order(q unsafe.Pointer, elem reflect.Type) uint64 {
+	if id, ok := h.ids[ptrKey{q, elem}]; ok {
+		return uint64(id)
+	}
+	return 1<<63 | uint64(uintptr(q))
+}
+
+type mapScratch struct {
+	keys, vals reflect.Value // slices of the map's key and value types
+	ord        []uint64
+	idx        []int
+}
+
+// getScratch returns slices for n entries of map type t; maps nested in
+// the values get their own.
+func (h *StateHasher) getScratch(t reflect.Type, n int) *mapScratch {
+	if h.scratch == nil {
+		h.scratch = map[reflect.Type][]*mapScratch{}
+	}
+	var sc *mapScratch
+	if free := h.scratch[t]; len(free) > 0 {
+		sc = free[len(free)-1]
+		h.scratch[t] = free[:len(free)-1]
+	} else {
+		sc = &mapScratch{}
+	}
+	if !sc.keys.IsValid() || sc.keys.Len() < n {
+		c := max(2*n, 8)
+		sc.keys = reflect.MakeSlice(reflect.SliceOf(t.Key()), c, c)
+		sc.vals = reflect.MakeSlice(reflect.SliceOf(t.Elem()), c, c)
+	}
+	return sc
+}
+
+func (h *StateHasher) putScratch(t reflect.Type, sc *mapScratch) {
+	h.scratch[t] = append(h.scratch[t], sc)
 }
