@@ -83,26 +83,37 @@ func TestStepsDoNotAllocate(t *testing.T) {
 }
 
 // BenchmarkExplore reports the full search's rate on the perf benchmark's
-// scenario with two fault threads: new states (steps beyond replayed
-// prefixes) and executions per second of wall time, one worker.
+// scenario with two fault threads, with the state cache and without:
+// new states (steps beyond replayed prefixes), runs (each replayed from
+// the start) and executions per op, and states per second of wall time,
+// one worker.
 func BenchmarkExplore(b *testing.B) {
 	p, err := Load("testdata/mmlocks_n2.mms")
 	if err != nil {
 		b.Fatal(err)
 	}
-	var states, execs int64
-	var elapsed time.Duration
-	for b.Loop() {
-		start := time.Now()
-		res := Explore(p, ExploreOptions{Workers: 1})
-		elapsed += time.Since(start)
-		if !res.Complete || len(res.Findings) != 0 {
-			b.Fatalf("complete=%v findings=%d", res.Complete, len(res.Findings))
-		}
-		states += res.States
-		execs += res.Executions
+	for _, c := range []struct {
+		name    string
+		noCache bool
+	}{{"cache", false}, {"no-cache", true}} {
+		b.Run(c.name, func(b *testing.B) {
+			var states, runs, execs int64
+			var elapsed time.Duration
+			for b.Loop() {
+				start := time.Now()
+				res := Explore(p, ExploreOptions{Workers: 1, NoCache: c.noCache})
+				elapsed += time.Since(start)
+				if !res.Complete || len(res.Findings) != 0 {
+					b.Fatalf("complete=%v findings=%d", res.Complete, len(res.Findings))
+				}
+				states += res.States
+				runs += res.Runs
+				execs += res.Executions
+			}
+			b.ReportMetric(float64(states)/elapsed.Seconds(), "states/s")
+			b.ReportMetric(float64(states)/float64(b.N), "states/op")
+			b.ReportMetric(float64(runs)/float64(b.N), "runs/op")
+			b.ReportMetric(float64(execs)/float64(b.N), "executions/op")
+		})
 	}
-	b.ReportMetric(float64(states)/elapsed.Seconds(), "states/s")
-	b.ReportMetric(float64(execs)/elapsed.Seconds(), "executions/s")
-	b.ReportMetric(float64(states)/float64(b.N), "states/op")
 }
