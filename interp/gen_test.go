@@ -181,6 +181,12 @@ func (g *gen) expr(t rt.Type) string {
 		return "pte_offset_map_lock(m, " + g.expr(rt.TInt) + ")"
 	case rt.TBool:
 		return g.pick("true", "false", "n > 2", "v0.attached", "m.mmap_lock.held", "p.mapcount == 0")
+	case rt.TMMURange:
+		return "mmu_notifier_range_init(clear, 0, m, 0x100000, 0x110000)"
+	case rt.TPMC:
+		return "pagetable_move(v0, v1, v0.vm_start, v1.vm_start, PAGE_SIZE)"
+	case rt.TVRM:
+		return "vrm_prepare(m, 0x100000, 4096, 4096)"
 	case rt.TInt:
 		if slices.Contains(g.handler, "vmf") && g.r.IntN(2) == 0 {
 			return "vmf.address"

@@ -148,6 +148,7 @@ type MM struct {
 	// (zap_threads) until coredump_finish, and where it began.
 	coreState    *Task
 	coreStatePos lang.Pos
+	children     int // forks so far, to name the children's mms
 }
 
 func (m *MM) String() string { return m.Name }

@@ -39,6 +39,7 @@ func unlockAPI(name, hold, source string, extra ...*Rule) *API {
 
 // release drops a lock the script took, reporting an unbalanced unlock.
 func (c *Call) release(l *Lock, mode Mode) Result {
+	c.tlbWindowAtUnlock(l) // rule 3c: a PTL dropped before the flush it owes
 	if !c.T.Release(l, mode) {
 		how := "not held"
 		if m := l.heldBy(c.T); m != 0 {

@@ -240,6 +240,7 @@ func init() {
 				c.K.violate(c.T, ruleVMANotStable, fmt.Sprintf("flush_tlb_range on %s with no lock keeping it stable", VMAName(v)))
 			}
 			v.MM().TLB.FlushRange(start, start+mmcore.Addr(size))
+			c.T.tlbFlushed(mmOf(v.MM()), start, start+mmcore.Addr(size))
 			return ok
 		}})
 }

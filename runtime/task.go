@@ -17,9 +17,16 @@ type Task struct {
 
 	k     *Kernel
 	holds []Hold
-	spins int // spinlocks held: no sleeping
-	rcu   int // rcu_read_lock depth: no sleeping
-	irqs  int // local_irq_disable depth: no sleeping, no IPIs
+	// nestedAcquire marks the next acquisition as a _nested one
+	// (spin_lock_nested, mmap_write_lock_nested): lockdep's subclass.
+	nestedAcquire bool
+	// tlbWindows are the TLB flushes the task owes (rule 3c), and
+	// faultRaceSeen the VMAs it was told to vma_start_write (3g).
+	tlbWindows    []*tlbWindow
+	faultRaceSeen map[*VMAState]bool
+	spins         int // spinlocks held: no sleeping
+	rcu           int // rcu_read_lock depth: no sleeping
+	irqs          int // local_irq_disable depth: no sleeping, no IPIs
 	// rcuSection numbers the RCU read-side critical section the task is
 	// in (0: none). Since the RCU flavours were consolidated, a region
 	// with preemption or interrupts disabled is one too (kernel/rcu/tree.c:
@@ -228,6 +235,8 @@ func (t *Task) checkAcquire(l *Lock, mode Mode) {
 // with nothing taken (mightFault).
 func (t *Task) checkOrder(l *Lock, mode Mode) {
 	k := t.k
+	nested := t.nestedAcquire
+	t.nestedAcquire = false
 	if l.Class == ClassMmapLock {
 		if h := t.holdsClass(ClassVMALock); h != nil && h.Mode == Read {
 			k.violate(t, ruleMmapUnderVMARead,
@@ -254,6 +263,9 @@ func (t *Task) checkOrder(l *Lock, mode Mode) {
 		a := h.Lock.Class
 		if !lockdepTracked(h) {
 			continue
+		}
+		if a == l.Class && nested {
+			continue // spin_lock_nested / mmap_write_lock_nested
 		}
 		if a == l.Class {
 			// Lockdep knows classes, not instances: nesting two locks of

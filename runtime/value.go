@@ -27,6 +27,12 @@ const (
 	// (runtime/kernel/*.mms): a vma_munmap_struct and an mmu_gather.
 	TVMS
 	TMMUGather
+	// mremap's (runtime/kernel/mremap.mms): a vma_remap_struct, a
+	// pagetable_move_control and the pte_t batch move_ptes carries.
+	TVRM
+	TPMC
+	TPTEBatch
+	TMMURange // a struct mmu_notifier_range
 	// NumTypes counts the types, for tables indexed by type.
 	NumTypes
 )
@@ -36,6 +42,8 @@ var typeNames = [...]string{
 	TFile: "file", TPage: "page", TVMA: "vma", TVMF: "vmf", TPTE: "pte",
 	TLock: "lock", TOps: "ops", TWord: "word",
 	TVMS: "vma_munmap_struct", TMMUGather: "mmu_gather",
+	TVRM: "vma_remap_struct", TPMC: "pagetable_move_control", TPTEBatch: "pte_batch",
+	TMMURange: "mmu_notifier_range",
 }
 
 func (t Type) String() string {

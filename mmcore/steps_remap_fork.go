@@ -1,0 +1,360 @@
+package mmcore
+
+// The data steps of mremap(2)'s move and of fork's dup_mmap, one kernel
+// function (or one statement of one) each, for a caller that takes the
+// locks between them (the runtime's kernel library). Mremap and Fork are
+// the same work done at once.
+
+// MremapPrepare runs do_mremap() up to the move: check_mremap_params,
+// the VMA lookup, check_prep_vma (remap_is_valid), MREMAP_FIXED's unmap of
+// the destination, a shrink, an expansion in place, and vrm_set_new_addr.
+// move reports that the caller must now run move_vma (r.VMA, r.NewAddr,
+// r.OldLen, r.NewLen are set); otherwise res is mremap's result. A
+// MREMAP_FIXED move of old_len == new_len over more than one VMA (6.17's
+// remap_move) is done here whole.
+func (m *MM) MremapPrepare(r *VMARemap) (move bool, res Addr, err error) {
+	r.OldLen = (r.OldLen + PageSize - 1) &^ (PageSize - 1)
+	r.NewLen = (r.NewLen + PageSize - 1) &^ (PageSize - 1)
+	if err := m.checkMremapParams(r); err != nil {
+		return false, 0, err
+	}
+	if r.Flags&MREMAP_FIXED != 0 && r.OldLen == r.NewLen {
+		v := m.VMALookup(r.Addr)
+		if v == nil || r.OldLen == 0 || uint64(v.end-r.Addr) < r.OldLen {
+			res, err := m.remapMove(r)
+			return false, res, err
+		}
+	}
+	r.VMA = m.VMALookup(r.Addr)
+	if err := m.checkPrepVMA(r); err != nil {
+		return false, 0, err
+	}
+	if r.impliesNewAddr() {
+		if r.Flags&MREMAP_FIXED != 0 {
+			removed, err := m.Munmap(r.NewAddr, r.NewLen)
+			r.Unmapped = append(r.Unmapped, removed...)
+			if err != nil {
+				return false, 0, err
+			}
+			if r.VMA = m.VMALookup(r.Addr); r.VMA == nil {
+				return false, 0, errf("mremap_to", EFAULT, "source unmapped")
+			}
+		}
+		if r.remap == remapShrink {
+			if err := m.shrinkVMA(r); err != nil {
+				return false, 0, err
+			}
+			r.OldLen = r.NewLen
+		}
+		if err := m.vrmSetNewAddr(r); err != nil {
+			return false, 0, err
+		}
+		return true, 0, nil
+	}
+	switch r.remap {
+	case remapNoResize:
+		return false, r.Addr, nil
+	case remapShrink:
+		if err := m.shrinkVMA(r); err != nil {
+			return false, 0, err
+		}
+		return false, r.Addr, nil
+	}
+	v := r.VMA
+	if uint64(v.end-r.Addr) == r.OldLen && m.vmaExpandable(v, r.Delta) {
+		res, err := m.expandVMA(r)
+		if err == nil && r.populateExpand {
+			m.populateAfterMremap(r, res)
+		}
+		return false, res, err
+	}
+	if r.Flags&MREMAP_MAYMOVE == 0 {
+		return false, 0, errf("expand_vma", ENOMEM, "cannot grow in place and MREMAP_MAYMOVE not given")
+	}
+	if err := m.vrmSetNewAddr(r); err != nil {
+		return false, 0, err
+	}
+	return true, 0, nil
+}
+
+func (m *MM) populateAfterMremap(r *VMARemap, res Addr) {
+	if v := m.VMALookup(res + Addr(r.OldLen)); v != nil {
+		_ = m.Populate(v, res+Addr(r.OldLen), res+Addr(r.NewLen))
+	}
+}
+
+// PrepMoveVMA is prep_move_vma(): the map count check and ->may_split at
+// both ends of the moved range.
+func (m *MM) PrepMoveVMA(r *VMARemap) error {
+	if m.vmas.n >= m.maxMapCount-3 {
+		return errf("prep_move_vma", ENOMEM, "too close to max_map_count")
+	}
+	v := r.VMA
+	if s, ok := v.Ops.(VMOpsMaySplit); ok {
+		if v.start != r.Addr {
+			if err := s.MaySplit(v, r.Addr); err != nil {
+				return err
+			}
+		}
+		if v.end != r.Addr+Addr(r.OldLen) {
+			if err := s.MaySplit(v, r.Addr+Addr(r.OldLen)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// CopyVMAForMove is copy_vma() for move_vma: it returns the destination
+// VMA, updates r.VMA to the source (another struct if it merged into the
+// destination), and says whether move_page_tables must take the rmap
+// locks: for a destination merged into an existing VMA whose pgoff is not
+// above the source's, rmap may walk the new range before the old one
+// (copy_vma: *need_rmap_locks = new_vma->vm_pgoff <= vma->vm_pgoff); a
+// fresh VMA is linked after the source in rmap order and needs none.
+func (m *MM) CopyVMAForMove(r *VMARemap) (nv *VMA, needRmapLocks bool) {
+	v := r.VMA
+	pgoff := v.PgoffOf(r.Addr)
+	before := m.vmas.n
+	nv, src := m.CopyVMA(v, r.NewAddr, r.NewLen, pgoff)
+	if nv == nil {
+		return nil, false
+	}
+	r.VMA = src
+	merged := m.vmas.n == before
+	return nv, merged && nv.pgoff <= src.pgoff
+}
+
+// PMDExtent is get_extent(NORMAL_PMD, pmc): the bytes from oldAddr to the
+// next PMD boundary of either range, at most up to oldEnd.
+func PMDExtent(oldAddr, oldEnd, newAddr Addr) Addr {
+	extent := (oldAddr+PMD_SIZE)&^(PMD_SIZE-1) - oldAddr
+	extent = min(extent, oldEnd-oldAddr)
+	return min(extent, (newAddr+PMD_SIZE)&^(PMD_SIZE-1)-newAddr)
+}
+
+// OldPMD is get_old_pmd(): whether addr's PMD entry is populated (a PTE
+// table or a huge entry), and whether it is huge (pmd_trans_huge).
+func (m *MM) OldPMD(addr Addr) (populated, huge bool) {
+	w := m.Walk(addr)
+	if w.Huge() {
+		return true, true
+	}
+	return w.Depth == LevelPTE, false
+}
+
+// AllocNewPMD is alloc_new_pmd(): the tables down to addr's PMD table.
+func (m *MM) AllocNewPMD(addr Addr) (Alloc, error) {
+	_, _, a, err := m.allocPMD(addr)
+	return a, err
+}
+
+// MoveHugePMD is move_huge_pmd() for a PMD-aligned extent whose
+// destination PMD entry is empty: the huge entry moves; otherwise the huge
+// PMD is split and it reports false.
+func (m *MM) MoveHugePMD(oldAddr, newAddr Addr) bool {
+	return m.moveHugePMD(oldAddr, newAddr, PMD_SIZE)
+}
+
+// PresentPTEs lists the addresses of [start, end) mapped by present PTEs.
+func (m *MM) PresentPTEs(start, end Addr) []Addr {
+	var out []Addr
+	m.forEachPTE(start, end, func(t *PageTable, i int, e PTE) {
+		if e.Present() {
+			out = append(out, t.base+Addr(i)<<PageShift)
+		}
+	})
+	return out
+}
+
+// MoveNormalPMD is move_normal_pmd() between its PMD locks: the PTE table
+// under oldAddr's PMD entry moves to newAddr's empty entry (pmd_clear,
+// pmd_populate). It reports false when the destination entry is in use or
+// the source is no longer a PTE table (racing with collapse).
+func (m *MM) MoveNormalPMD(oldAddr, newAddr Addr) bool {
+	if m.Walk(oldAddr).Depth != LevelPTE {
+		return false
+	}
+	return m.moveNormalPMD(oldAddr, newAddr)
+}
+
+// GetAndClearPTEs is get_and_clear_full_ptes() over the nr entries from
+// addr (one PTE table): the entries are cleared and returned; the pages
+// keep their counts, since the entries move (move_ptes).
+func (m *MM) GetAndClearPTEs(addr Addr, nr int) []PTE {
+	out := make([]PTE, nr)
+	w := m.Walk(addr)
+	t := w.PTETable()
+	if t == nil {
+		return out
+	}
+	i0 := t.Index(addr)
+	for k := 0; k < nr && i0+k < PTRS_PER_TABLE; k++ {
+		e := t.ptes[i0+k]
+		if e == 0 {
+			continue
+		}
+		out[k] = e
+		t.ptes[i0+k] = 0
+		t.used--
+	}
+	return out
+}
+
+// SetPTEs is set_ptes() of move_ptes(): the entries land from addr on
+// (one PTE table, allocated by the caller's pte_alloc). An entry already
+// there is kept and reported (VM_WARN_ON_ONCE(!pte_none(*new_ptep))).
+func (m *MM) SetPTEs(addr Addr, ptes []PTE) (clobbered int) {
+	w := m.Walk(addr)
+	t := w.PTETable()
+	if t == nil {
+		return 0
+	}
+	i0 := t.Index(addr)
+	for k, e := range ptes {
+		if e == 0 || i0+k >= PTRS_PER_TABLE {
+			continue
+		}
+		if t.ptes[i0+k] != 0 {
+			clobbered++
+			continue
+		}
+		t.ptes[i0+k] = e
+		t.used++
+	}
+	return clobbered
+}
+
+// AllocPTETable is pte_alloc(): the PTE table for addr, with the tables
+// above it.
+func (m *MM) AllocPTETable(addr Addr) (Alloc, error) {
+	_, a, err := m.AllocTables(addr)
+	return a, err
+}
+
+// FinishMoveVMA is move_vma() after move_page_tables: the accounting and,
+// unless MREMAP_DONTUNMAP, the unmap of the source range
+// (unmap_source_vma: do_vmi_munmap with the mmap lock kept), or
+// dontunmap_complete. It returns the new address.
+func (m *MM) FinishMoveVMA(r *VMARemap, nv *VMA) (Addr, error) {
+	src := r.VMA
+	m.vmStatAccount(nv.Flags, int64(r.NewLen>>PageShift))
+	if r.Flags&MREMAP_DONTUNMAP != 0 {
+		start, end := r.Addr, r.Addr+Addr(r.OldLen)
+		src.Flags &^= VM_LOCKED_MASK
+		if nv != src && start == src.start && end == src.end {
+			unlinkAnonVMAs(src)
+		}
+		return r.NewAddr, nil
+	}
+	removed, err := m.Munmap(r.Addr, r.OldLen)
+	r.Unmapped = append(r.Unmapped, removed...)
+	if err != nil {
+		return 0, err
+	}
+	if r.populateExpand {
+		m.populateAfterMremap(r, r.NewAddr)
+	}
+	return r.NewAddr, nil
+}
+
+// VMAreaDupForFork is vm_area_dup() into this (the child's) mm: a detached
+// copy of the parent's pv with no anon_vma yet (anon_vma_fork gives it
+// one), or nil beyond max_map_count.
+func (c *MM) VMAreaDupForFork(pv *VMA) *VMA {
+	if c.vmas.n >= c.maxMapCount {
+		return nil
+	}
+	nv := c.vmAreaDup(pv)
+	nv.anonVMA = nil
+	return nv
+}
+
+// LinkForkVMA links the child's copy into its tree and its file's i_mmap
+// (dup_mmap: vma_interval_tree_insert_after, vma_iter_bulk_store,
+// mm->map_count++).
+func (c *MM) LinkForkVMA(nv *VMA) {
+	nv.Flags &^= VM_LOCKED_MASK
+	c.link(nv)
+	c.vmStatAccount(nv.Flags, int64(nv.Pages()))
+}
+
+// VMANeedsCopy is vma_needs_copy(): whether fork copies the page tables
+// of src (a fault could not rebuild them).
+func VMANeedsCopy(src *VMA) bool { return vmaNeedsCopy(src) }
+
+// IsCOWMapping is is_cow_mapping(): private and may be written.
+func IsCOWMapping(f VMFlags) bool { return isCOWMapping(f) }
+
+// CopyHugePMD is copy_huge_pmd() for src's huge PMD at haddr, if there is
+// one, into dst in c; it reports whether it copied one.
+func (c *MM) CopyHugePMD(dst, src *VMA, haddr Addr) bool {
+	pm := src.mm
+	w := pm.Walk(haddr)
+	if !w.Huge() {
+		return false
+	}
+	t := w.Tables[LevelPMD]
+	i := t.Index(haddr)
+	e := t.huge[i]
+	if !e.Present() {
+		return false
+	}
+	if isCOWMapping(src.Flags) && e.Writable() {
+		e = e.Without(PTEWrite)
+		t.huge[i] = e // pmdp_set_wrprotect on the parent
+	}
+	dt, di, _, err := c.allocPMD(dst.start + (haddr - src.start))
+	if err != nil {
+		return false
+	}
+	c.setHuge(dt, di, e.Without(PTEAccessed))
+	return true
+}
+
+// CopyPTERange is copy_pte_range() between its two PTE locks for [addr,
+// end) of src (one PTE table) into dst in c: as CopyPageRange, each
+// present entry is copied with a reference and a mapcount, write-protected
+// in both parent and child in a COW mapping (ptep_set_wrprotect), cleaned
+// in a shared one, and old. It returns the entries copied and the parent
+// addresses it write-protected.
+func (c *MM) CopyPTERange(dst, src *VMA, addr, end Addr) (n int, wrprotected []Addr) {
+	pm := src.mm
+	cow := isCOWMapping(src.Flags)
+	pm.forEachPTE(addr, end, func(t *PageTable, i int, e PTE) {
+		a := t.base + Addr(i)<<PageShift
+		if e.Present() {
+			if cow && e.Writable() {
+				e = e.Without(PTEWrite)
+				t.ptes[i] = e
+				wrprotected = append(wrprotected, a)
+			}
+			if src.Flags&VM_SHARED != 0 {
+				e = e.Without(PTEDirty)
+			}
+			e = e.Without(PTEAccessed)
+		} else if !e.GuardMarker() {
+			return
+		}
+		dw, _, err := c.AllocTables(dst.start + (a - src.start))
+		if err != nil {
+			return
+		}
+		dt := dw.Tables[LevelPTE]
+		c.setEntry(dt, dt.Index(dw.Addr), e)
+		n++
+	})
+	return n, wrprotected
+}
+
+// DupAnonVMA is dup_anon_vma()'s assignment: when src has an anon_vma and
+// dst none, dst takes src's (dst->anon_vma = src->anon_vma) and its chain
+// (anon_vma_clone). It reports whether it changed dst.
+func (m *MM) DupAnonVMA(dst, src *VMA) bool {
+	if src.anonVMA == nil || dst.anonVMA != nil {
+		return false
+	}
+	dst.anonVMA = src.anonVMA
+	anonVMAClone(dst, src)
+	return true
+}

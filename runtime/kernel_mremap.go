@@ -1,0 +1,771 @@
+package runtime
+
+import (
+	"fmt"
+
+	"github.com/mmscript/mmscript/lang"
+	"github.com/mmscript/mmscript/mmcore"
+)
+
+// The atomic steps of mremap(2)'s move (kernel/mremap.mms): the
+// vma_remap_struct and pagetable_move_control between the steps, copy_vma,
+// the page-table walk of move_page_tables, the entry moves of move_ptes
+// and move_normal_pmd, and the unmap of the source. The locks between them
+// (mmap write lock, VMA write locks, rmap locks, old and new PTL) are the
+// script's, so that other threads run inside the move.
+
+// readMremapKpaths: mm/mremap.c as read for the kernel library's mremap.
+const readMremapKpaths = "torvalds/linux@000c0691ec6a, read"
+
+// VRM is a struct vma_remap_struct (mm/mremap.c).
+type VRM struct {
+	MM     *MM
+	Core   *mmcore.VMARemap
+	Move   bool  // do_mremap reached move_vma
+	Result int64 // mremap's result when it did not (an address or -errno)
+	NewVMA *mmcore.VMA
+	// NeedRmapLocks is what copy_vma said (pmc.need_rmap_locks).
+	NeedRmapLocks bool
+}
+
+func (v *VRM) String() string { return fmt.Sprintf("vrm[%#x]", uint64(v.Core.Addr)) }
+
+// PMC is a struct pagetable_move_control (mm/internal.h).
+type PMC struct {
+	Old, New                 *mmcore.VMA
+	OldAddr, NewAddr, OldEnd mmcore.Addr
+	LenIn                    mmcore.Addr
+	NeedRmapLocks            bool
+}
+
+func (p *PMC) String() string {
+	return fmt.Sprintf("pmc[%#x->%#x]", uint64(p.OldAddr), uint64(p.NewAddr))
+}
+
+// PTEBatch is the pte_t values get_and_clear_full_ptes() took out of a
+// table, on their way to set_ptes(). Its window is the TLB obligation
+// they leave (tlbWindow).
+type PTEBatch struct {
+	MM     *MM
+	Addr   mmcore.Addr
+	Ptes   []mmcore.PTE
+	window *tlbWindow
+	// present counts the present entries taken (move_ptes' force_flush).
+	present int
+}
+
+func (b *PTEBatch) String() string { return fmt.Sprintf("ptes(%#x, %d)", uint64(b.Addr), len(b.Ptes)) }
+
+// tlbWindow is a TLB obligation of a task (rule family 3c): present
+// entries it cleared or moved at addrs of mm, which other CPUs may still
+// translate, and the page-table locks that, until the flush, are what
+// keep the pages they map alive (move_ptes: "the new one to make sure the
+// physical page stays valid until the TLB entry for the old mapping has
+// been flushed").
+type tlbWindow struct {
+	mm    *MM
+	addrs []mmcore.Addr
+	locks []*Lock
+	pos   lang.Pos
+}
+
+var ruleTLBFlushBeforePTLDrop = &Rule{"tlb/flush-before-ptl-drop",
+	"a present PTE that was cleared or moved is flushed from the TLB before the page-table lock that keeps its page alive is dropped: " +
+		"once the lock is released, rmap (truncate, reclaim, migration) can zap the page at its new place, flush only that range and free it, " +
+		"while another CPU still translates the old address",
+	"mm/mremap.c: move_ptes() (force_flush: flush_tlb_range() before the PTLs drop; fix eb66ae030829, CVE-2018-18281), move_normal_pmd() (flush_tlb_range() before spin_unlock)", Unchecked}
+
+var ruleFaultsNeedVMAWrite = &Rule{"vma/faults-need-vma-write-lock",
+	"the mmap write lock does not stop page faults under a VMA read lock (lock_vma_under_rcu): a path that changes what such faults read, " +
+		"or relies on no fault happening (fork copying a VMA, mremap moving its page tables, dup_anon_vma setting anon_vma), vma_start_write()s each VMA first",
+	"kernel/fork.c: dup_mmap() vma_start_write(mpnt) (fix 49b0638502da \"fork: lock VMAs of the parent process when forking\"); " +
+		"mm/vma.c: dup_anon_vma() (fix d8ab9f7b644a \"mm: lock VMA in dup_anon_vma() before setting ->anon_vma\"); mm/mremap.c: move_vma() \"We don't want racing faults\"", Unchecked}
+
+// vmaAssertWriteLocked reports r when the task has not write-locked v
+// (vma_assert_write_locked(): the mmap write lock alone does not count).
+// It reports once per VMA and task, at the first step that relies on it.
+func (c *Call) vmaAssertWriteLocked(v *mmcore.VMA, r *Rule, kernel Reaction, why string) bool {
+	s := c.K.vmaState(v)
+	c.K.fpLockObserve(s.Lock)
+	if s.Lock.writer == c.T || s.New || !v.Attached() {
+		return true
+	}
+	if c.T.faultRaceSeen == nil {
+		c.T.faultRaceSeen = map[*VMAState]bool{}
+	}
+	if c.T.faultRaceSeen[s] {
+		return false
+	}
+	c.T.faultRaceSeen[s] = true
+	m := mmOf(v.MM())
+	held := "without the mmap lock"
+	if m.MmapLock.heldBy(c.T) == Write {
+		held = "under the mmap write lock only"
+	}
+	c.K.violateAs(c.T, r, kernel, fmt.Sprintf("%s: %s is not write-locked (vma_start_write) %s: %s", c.Op.Name, VMAName(v), held, why))
+	return false
+}
+
+// tlbMoved records a TLB obligation of the task for the present entries
+// at addrs, kept alive by locks.
+func (t *Task) tlbMoved(m *MM, addrs []mmcore.Addr, locks ...*Lock) *tlbWindow {
+	if len(addrs) == 0 {
+		return nil
+	}
+	w := &tlbWindow{mm: m, addrs: addrs, locks: locks, pos: t.Pos}
+	t.tlbWindows = append(t.tlbWindows, w)
+	return w
+}
+
+// tlbFlushed drops the obligations a flush of [start, end) of m met.
+func (t *Task) tlbFlushed(m *MM, start, end mmcore.Addr) {
+	out := t.tlbWindows[:0]
+	for _, w := range t.tlbWindows {
+		if w.mm == m {
+			keep := w.addrs[:0]
+			for _, a := range w.addrs {
+				if a < start || a >= end {
+					keep = append(keep, a)
+				}
+			}
+			w.addrs = keep
+		}
+		if len(w.addrs) > 0 {
+			out = append(out, w)
+		}
+	}
+	t.tlbWindows = out
+}
+
+// tlbWindowAtUnlock reports, when the task drops l, each obligation that
+// l was keeping (rule 3c), once.
+func (c *Call) tlbWindowAtUnlock(l *Lock) {
+	if len(c.T.tlbWindows) == 0 {
+		return
+	}
+	out := c.T.tlbWindows[:0]
+	for _, w := range c.T.tlbWindows {
+		keeps := false
+		for _, x := range w.locks {
+			keeps = keeps || x == l
+		}
+		if !keeps {
+			out = append(out, w)
+			continue
+		}
+		c.K.violate(c.T, ruleTLBFlushBeforePTLDrop,
+			fmt.Sprintf("%s dropped with %d moved or cleared present PTE(s) from %#x not yet flushed from the TLB: from here rmap can free the page while a CPU still translates %#x",
+				l.Name, len(w.addrs), uint64(w.addrs[0]), uint64(w.addrs[0])),
+			Related{w.pos, "the entries were cleared here"})
+	}
+	c.T.tlbWindows = out
+}
+
+func (c *Call) vrm(i int) *VRM { return c.Args[i].Obj.(*VRM) }
+func (c *Call) pmc(i int) *PMC { return c.Args[i].Obj.(*PMC) }
+
+var mremapFlagWords = map[string]int{"maymove": mmcore.MREMAP_MAYMOVE, "fixed": mmcore.MREMAP_FIXED, "dontunmap": mmcore.MREMAP_DONTUNMAP}
+
+func pmcMM(c *Call) *mmcore.MM {
+	for _, a := range c.Args {
+		switch o := a.Obj.(type) {
+		case *PMC:
+			return o.Old.MM()
+		case *VRM:
+			return o.MM.Core
+		case *PTE:
+			return o.MM.Core
+		case *PTEBatch:
+			return o.MM.Core
+		}
+	}
+	return nil
+}
+
+// movesTables: a step of move_page_tables that changes page tables.
+func movesTables(c *Call, f *Footprint) {
+	m := pmcMM(c)
+	f.MM(m, false)
+	f.PTEs(m, true)
+	f.TLB(m, true)
+}
+
+func init() {
+	fieldTable[TVRM] = map[string]func(k *Kernel, x any) Value{
+		"vma": func(_ *Kernel, x any) Value {
+			if v := x.(*VRM).Core.VMA; v != nil {
+				return Obj(TVMA, v)
+			}
+			return Nil
+		},
+		"addr":     func(_ *Kernel, x any) Value { return Int(int64(x.(*VRM).Core.Addr)) },
+		"new_addr": func(_ *Kernel, x any) Value { return Int(int64(x.(*VRM).Core.NewAddr)) },
+		"old_len":  func(_ *Kernel, x any) Value { return Int(int64(x.(*VRM).Core.OldLen)) },
+		"new_len":  func(_ *Kernel, x any) Value { return Int(int64(x.(*VRM).Core.NewLen)) },
+		"move":     func(_ *Kernel, x any) Value { return Bool(x.(*VRM).Move) },
+		"result":   func(_ *Kernel, x any) Value { return Int(x.(*VRM).Result) },
+	}
+	fieldTypes[TVRM] = map[string]Type{"vma": TVMA, "addr": TInt, "new_addr": TInt, "old_len": TInt, "new_len": TInt, "move": TBool, "result": TInt}
+	fieldTable[TPMC] = map[string]func(k *Kernel, x any) Value{
+		"old":             func(_ *Kernel, x any) Value { return Obj(TVMA, x.(*PMC).Old) },
+		"new":             func(_ *Kernel, x any) Value { return Obj(TVMA, x.(*PMC).New) },
+		"old_addr":        func(_ *Kernel, x any) Value { return Int(int64(x.(*PMC).OldAddr)) },
+		"new_addr":        func(_ *Kernel, x any) Value { return Int(int64(x.(*PMC).NewAddr)) },
+		"old_end":         func(_ *Kernel, x any) Value { return Int(int64(x.(*PMC).OldEnd)) },
+		"len_in":          func(_ *Kernel, x any) Value { return Int(int64(x.(*PMC).LenIn)) },
+		"need_rmap_locks": func(_ *Kernel, x any) Value { return Bool(x.(*PMC).NeedRmapLocks) },
+	}
+	fieldTypes[TPMC] = map[string]Type{"old": TVMA, "new": TVMA, "old_addr": TInt, "new_addr": TInt, "old_end": TInt, "len_in": TInt, "need_rmap_locks": TBool}
+	fieldTable[TPTEBatch] = map[string]func(k *Kernel, x any) Value{
+		"nr":      func(_ *Kernel, x any) Value { return Int(int64(len(x.(*PTEBatch).Ptes))) },
+		"present": func(_ *Kernel, x any) Value { return Int(int64(x.(*PTEBatch).present)) },
+	}
+	fieldTypes[TPTEBatch] = map[string]Type{"nr": TInt, "present": TInt}
+	Constants["PMD_SIZE"] = mmcore.PMD_SIZE
+	Constants["HPAGE_PMD_SIZE"] = mmcore.PMD_SIZE
+	Constants["NORMAL_PMD"] = 0
+	Constants["HPAGE_PMD"] = 1
+	for _, name := range []string{"VM_WIPEONFORK", "VM_LOCKED"} {
+		if f, ok := mmcore.ParseVMFlag(name); ok {
+			Constants[name] = int64(f)
+		}
+	}
+
+	citeTable["vrm_prepare"] = []Cite{cite("mm/mremap.c", "do_mremap(), mremap_to(), mremap_at(), expand_vma()", "check_mremap_params(); mmap_write_lock_killable(mm); vma lookup; remap_is_valid(); do_munmap() of the MREMAP_FIXED target; shrink_vma(); vma_merge_extend(); vrm_set_new_addr(); then move_vma()", readMremapKpaths)}
+	citeTable["prep_move_vma"] = []Cite{cite("mm/mremap.c", "prep_move_vma()", "map_count >= sysctl_max_map_count - 3 -> -ENOMEM; vma->vm_ops->may_split() at both ends", readMremapKpaths)}
+	citeTable["copy_vma"] = []Cite{cite("mm/mremap.c", "move_vma(), copy_vma_and_data()", "vma_start_write(vrm->vma) /* We don't want racing faults. */; new_vma = copy_vma(&vma, vrm->new_addr, vrm->new_len, new_pgoff, &pmc.need_rmap_locks)", readMremapKpaths)}
+	citeTable["get_and_clear_full_ptes"] = []Cite{cite("mm/mremap.c", "move_ptes()", "if (pte_present(old_pte)) force_flush = true; pte = get_and_clear_full_ptes(mm, old_addr, old_ptep, nr_ptes, 0)", readMremapKpaths)}
+	citeTable["set_ptes"] = []Cite{cite("mm/mremap.c", "move_ptes()", "VM_WARN_ON_ONCE(!pte_none(*new_ptep)); set_ptes(mm, new_addr, new_ptep, pte, nr_ptes)", readMremapKpaths)}
+	citeTable["pmd_move_table"] = []Cite{cite("mm/mremap.c", "move_normal_pmd()", "if (WARN_ON_ONCE(!pmd_none(*new_pmd))) return false; pmd = *old_pmd; if (!pmd_present(pmd) || pmd_leaf(pmd)) goto out_unlock; pmd_clear(old_pmd); pmd_populate(mm, new_pmd, pmd_pgtable(pmd)); flush_tlb_range(vma, old_addr, old_addr + PMD_SIZE) before the PTLs drop", readMremapKpaths)}
+	citeTable["move_huge_pmd"] = []Cite{cite("mm/mremap.c", "move_pgt_entry()", "case HPAGE_PMD: move_huge_pmd(pmc->old, pmc->old_addr, pmc->new_addr, old_entry, new_entry)", readMremapKpaths)}
+	citeTable["unmap_source_vma"] = []Cite{cite("mm/mremap.c", "move_vma(), unmap_source_vma()", "do_vmi_munmap(&vmi, mm, addr, len, vrm->uf_unmap, /* unlock= */false); or dontunmap_complete() for MREMAP_DONTUNMAP", readMremapKpaths)}
+	const moveSeq = "/* mm/mremap.c: move_ptes(), mmap write lock and both VMA write locks held */\n" +
+		"old_ptep = pte_offset_map_lock(mm, old_pmd, old_addr, &old_ptl);\n" +
+		"new_ptep = pte_offset_map_rw_nolock(mm, new_pmd, new_addr, &dummy_pmdval, &new_ptl);\n" +
+		"if (new_ptl != old_ptl)\n\tspin_lock_nested(new_ptl, SINGLE_DEPTH_NESTING);\n" +
+		"pte = get_and_clear_full_ptes(mm, old_addr, old_ptep, nr_ptes, 0);\n" +
+		"set_ptes(mm, new_addr, new_ptep, pte, nr_ptes);\n" +
+		"if (force_flush)\n\tflush_tlb_range(vma, old_end - len, old_end);\n" +
+		"if (new_ptl != old_ptl)\n\tspin_unlock(new_ptl);\n" +
+		"pte_unmap(new_ptep - 1);\npte_unmap_unlock(old_ptep - 1, old_ptl);"
+	sequenceTable["get_and_clear_full_ptes"] = moveSeq
+	sequenceTable["set_ptes"] = moveSeq
+
+	mremapAPI := func(name, hold, takes, source, notes string, rules ...*Rule) *API {
+		return register(&API{Name: name, Section: "2.32", Hold: hold, Takes: takes, Sleeps: "see hold",
+			Source: source, Notes: notes + " (a step of the kernel library's mremap: `mmscript explain mremap`)",
+			Rules: rules})
+	}
+
+	if a := takeDocumented("mremap"); a != nil {
+		a.Notes = "returns the new address or -errno; a kernel path of the kernel library (kernel/mremap.mms): the move (move_vma: vma_start_write, copy_vma, " +
+			"move_page_tables with move_ptes under the old and the new PTL and the TLB flush before they drop, the unmap of the source) runs statement by statement; " +
+			"the checks, the MREMAP_FIXED target's unmap, a shrink and a growth in place are one step (vrm_prepare). flags= maymove|fixed|dontunmap"
+		a.Rules = lockRules
+		register(a)
+	}
+	defOp(&Op{Name: "mremap", Path: true,
+		Params: []Param{{Name: "mm", Type: TMM}, {Name: "addr", Type: TInt}, {Name: "old_len", Type: TInt}, {Name: "new_len", Type: TInt},
+			{Name: "flags", Type: TWord, Words: sortedKeys(mremapFlagWords), Optional: true, Default: Word("")},
+			{Name: "new_addr", Type: TInt, Optional: true, Default: Int(0)}},
+		Result: TInt, API: LookupAPI("mremap")})
+
+	if a := takeDocumented("move_page_tables"); a != nil {
+		a.Notes += "; mmscript: move_page_tables(pmc) is a kernel path of the kernel library (kernel/mremap.mms) over the steps get_old_pmd, alloc_new_pmd, " +
+			"move_pgt_entry (move_normal_pmd, move_huge_pmd), pte_alloc and move_ptes (pte_offset_map_lock, pte_offset_map_rw_nolock, spin_lock_nested, " +
+			"get_and_clear_full_ptes, set_ptes, flush_tlb_range); its checks are its steps': the VMA write locks (vma/faults-need-vma-write-lock) and the TLB flush before the PTLs drop"
+		a.Rules = []*Rule{ruleFaultsNeedVMAWrite, ruleTLBFlushBeforePTLDrop, ruleSleepInAtomic}
+		register(a)
+	}
+	defOp(&Op{Name: "move_page_tables", Path: true, Params: []Param{{Name: "pmc", Type: TPMC}}, Result: TInt, API: LookupAPI("move_page_tables")})
+
+	defOp(&Op{Name: "vrm_prepare",
+		Params: []Param{{Name: "mm", Type: TMM}, {Name: "addr", Type: TInt}, {Name: "old_len", Type: TInt}, {Name: "new_len", Type: TInt},
+			{Name: "flags", Type: TWord, Words: sortedKeys(mremapFlagWords), Optional: true, Default: Word("")},
+			{Name: "new_addr", Type: TInt, Optional: true, Default: Int(0)}},
+		Result: TVRM,
+		API: mremapAPI("vrm_prepare", "mmap_lock for write", "vma_start_write and ->close of the VMAs a MREMAP_FIXED target or a shrink unmaps",
+			"mm/mremap.c: do_mremap(), check_mremap_params(), remap_is_valid(), mremap_to(), mremap_at(), expand_vma()",
+			"do_mremap() from check_mremap_params to the call of move_vma(), one step: returns the vma_remap_struct; .move says move_vma must run, else .result is mremap's result",
+			ruleStartWrite, ruleSleepInAtomic),
+		Touches: func(c *Call, f *Footprint) {
+			m := mmArg(c, 0)
+			f.MM(m, true)
+			f.PTEs(m, true)
+			f.AllPages(true)
+			f.TLB(m, true)
+			f.Add(AFile, AllObjects, true)
+			f.Alloc()
+		},
+		Fn: func(c *Call) Result {
+			m := c.mm(0)
+			flags := 0
+			for _, w := range words(c.word(4)) {
+				flags |= mremapFlagWords[w]
+			}
+			c.T.MightSleep(c.Op.Name)
+			c.mmapAssertLocked(m, true, ruleStartWrite, fmt.Sprintf("%s: needs %s held for write", c.Op.Name, m.MmapLock.Name))
+			r := &mmcore.VMARemap{Addr: c.addr(1), OldLen: uint64(c.int(2)), NewLen: uint64(c.int(3)), Flags: flags, NewAddr: c.addr(5)}
+			vrm := &VRM{MM: m, Core: r}
+			move, res, err := m.Core.MremapPrepare(r)
+			if err != nil {
+				vrm.Result = errnoOf(err)
+			} else {
+				vrm.Move, vrm.Result = move, int64(res)
+			}
+			return c.closeAll(r.Unmapped, func() Result {
+				r.Unmapped = nil
+				return done(Obj(TVRM, vrm))
+			})
+		}})
+
+	defOp(&Op{Name: "prep_move_vma", Params: []Param{{Name: "vrm", Type: TVRM}}, Result: TInt,
+		API: mremapAPI("prep_move_vma", "mmap_lock for write", "vm_ops->may_split", "mm/mremap.c: prep_move_vma()",
+			"0 or -ENOMEM near max_map_count, or ->may_split's error"),
+		Touches: func(c *Call, f *Footprint) { f.MM(pmcMM(c), false) },
+		Fn: func(c *Call) Result {
+			if err := c.vrm(0).MM.Core.PrepMoveVMA(c.vrm(0).Core); err != nil {
+				return done(Int(errnoOf(err)))
+			}
+			return done(Int(0))
+		}})
+
+	defOp(&Op{Name: "copy_vma", Params: []Param{{Name: "vrm", Type: TVRM}}, Result: TVMA,
+		API: mremapAPI("copy_vma", "mmap_lock for write; the source VMA write-locked (vma_start_write)",
+			"vma_start_write on the VMAs a merge expands, then on the new VMA (vma_link)",
+			"mm/vma.c: copy_vma(); mm/mremap.c: copy_vma_and_data()",
+			"returns the destination VMA (merged into a neighbour or new and linked) or nil; sets need_rmap_locks (a merged destination with vm_pgoff <= the source's) and the source VMA in the vrm",
+			ruleFaultsNeedVMAWrite, ruleStartWrite, ruleSleepInAtomic),
+		Touches: func(c *Call, f *Footprint) {
+			m := pmcMM(c)
+			f.MM(m, true)
+			f.Add(AFile, AllObjects, true)
+			f.Alloc()
+		},
+		Fn: func(c *Call) Result {
+			vrm := c.vrm(0)
+			r, m := vrm.Core, vrm.MM
+			if r.VMA == nil {
+				return fail("copy_vma: the vma_remap_struct has no source VMA (vrm_prepare failed)")
+			}
+			c.T.MightSleep(c.Op.Name)
+			// copy_vma reads the source's anon_vma and vm_pgoff to pick the
+			// destination's: a fault under the VMA lock may set them.
+			c.vmaAssertWriteLocked(r.VMA, ruleFaultsNeedVMAWrite, Unchecked, "copy_vma() reads its anon_vma and vm_pgoff, which a fault under the VMA read lock may set meanwhile")
+			// vma_merge_copied_range write-locks the neighbours it expands.
+			var around []*mmcore.VMA
+			end := r.NewAddr + mmcore.Addr(r.NewLen)
+			if next, prev := m.Core.FindVMAPrev(r.NewAddr); true {
+				if prev != nil && prev.End() == r.NewAddr {
+					around = append(around, prev)
+				}
+				if next != nil && next.Start() == end {
+					around = append(around, next)
+				}
+			}
+			return seq(len(around), func(i int, next func() Result) Result {
+				return c.vmaStartWrite(around[i], ruleStartWrite, next)
+			}, func() Result {
+				nv, need := m.Core.CopyVMAForMove(r)
+				if nv == nil {
+					return done(Nil)
+				}
+				vrm.NewVMA, vrm.NeedRmapLocks = nv, need
+				c.K.vmaState(nv)
+				if nv.Ops != nil && nv != r.VMA && nv.Start() == r.NewAddr && nv.End() == end {
+					if o := opsOf(nv); o != nil && o.Open != nil && !vmaIn(nv, around) {
+						return c.call(o.Open, "open handler "+o.Open.Name, []Value{Obj(TVMA, nv)}, func(Value) Result {
+							return c.vmaStartWrite(nv, ruleStartWrite, func() Result { return done(Obj(TVMA, nv)) })
+						})
+					}
+				}
+				return c.vmaStartWrite(nv, ruleStartWrite, func() Result { return done(Obj(TVMA, nv)) })
+			})
+		}})
+
+	defOp(&Op{Name: "pagetable_move",
+		Params: []Param{{Name: "old", Type: TVMA}, {Name: "new", Type: TVMA}, {Name: "old_addr", Type: TInt}, {Name: "new_addr", Type: TInt},
+			{Name: "len", Type: TInt}, {Name: "need_rmap_locks", Type: TBool, Optional: true, Default: Bool(false)}},
+		Result: TPMC,
+		API: mremapAPI("pagetable_move", "nothing", "nothing", "mm/internal.h: PAGETABLE_MOVE()",
+			"a struct pagetable_move_control for move_page_tables: old and new VMA, old_addr, new_addr, len_in (old_end = old_addr + len_in), need_rmap_locks"),
+		Touches: func(c *Call, f *Footprint) {},
+		Fn: func(c *Call) Result {
+			old, nw := c.vma(0), c.vma(1)
+			oa, na, n := c.addr(2), c.addr(3), c.int(4)
+			if n < 0 || !oa.PageAligned() || !na.PageAligned() || n%mmcore.PageSize != 0 {
+				return fail("pagetable_move: addresses and length must be page aligned")
+			}
+			return done(Obj(TPMC, &PMC{Old: old, New: nw, OldAddr: oa, NewAddr: na, OldEnd: oa + mmcore.Addr(n), LenIn: mmcore.Addr(n), NeedRmapLocks: c.bool(5)}))
+		}})
+	defOp(&Op{Name: "vrm_pmc", Params: []Param{{Name: "vrm", Type: TVRM}}, Result: TPMC,
+		API: mremapAPI("vrm_pmc", "nothing", "nothing", "mm/mremap.c: copy_vma_and_data(): PAGETABLE_MOVE(pmc, NULL, NULL, vrm->addr, vrm->new_addr, vrm->old_len); pmc.old = vma; pmc.new = new_vma",
+			"the pagetable_move_control of a move after copy_vma: the source and the destination VMA, need_rmap_locks as copy_vma said"),
+		Touches: func(c *Call, f *Footprint) {},
+		Fn: func(c *Call) Result {
+			vrm := c.vrm(0)
+			r := vrm.Core
+			if vrm.NewVMA == nil || r.VMA == nil {
+				return fail("vrm_pmc: copy_vma has not run")
+			}
+			return done(Obj(TPMC, &PMC{Old: r.VMA, New: vrm.NewVMA, OldAddr: r.Addr, NewAddr: r.NewAddr,
+				OldEnd: r.Addr + mmcore.Addr(r.OldLen), LenIn: mmcore.Addr(r.OldLen), NeedRmapLocks: vrm.NeedRmapLocks}))
+		}})
+
+	pmcParam := []Param{{Name: "pmc", Type: TPMC}}
+	defOp(&Op{Name: "pmc_nr_extents", Params: pmcParam, Result: TInt,
+		API: mremapAPI("pmc_nr_extents", "nothing", "nothing", "mm/mremap.c: move_page_tables(): for (; !pmc_done(pmc); pmc_next(pmc, extent))",
+			"how many times move_page_tables' loop runs: one extent per PMD (get_extent(NORMAL_PMD)); PUD-level moves are not modelled"),
+		Touches: func(c *Call, f *Footprint) {},
+		Fn: func(c *Call) Result {
+			p := c.pmc(0)
+			n := 0
+			for oa, na := p.OldAddr, p.NewAddr; oa < p.OldEnd; n++ {
+				e := mmcore.PMDExtent(oa, p.OldEnd, na)
+				oa, na = oa+e, na+e
+			}
+			return done(Int(int64(n)))
+		}})
+	defOp(&Op{Name: "get_extent", Params: pmcParam, Result: TInt,
+		API: mremapAPI("get_extent", "nothing", "nothing", "mm/mremap.c: get_extent(NORMAL_PMD, pmc)",
+			"the bytes from pmc.old_addr to the next PMD boundary of the old or the new range, at most to old_end"),
+		Touches: func(c *Call, f *Footprint) {},
+		Fn: func(c *Call) Result {
+			p := c.pmc(0)
+			return done(Int(int64(mmcore.PMDExtent(p.OldAddr, p.OldEnd, p.NewAddr))))
+		}})
+	defOp(&Op{Name: "pmc_next", Params: append(pmcParam, Param{Name: "extent", Type: TInt}),
+		API:     mremapAPI("pmc_next", "nothing", "nothing", "mm/mremap.c: pmc_next()", "advances old_addr and new_addr by extent"),
+		Touches: func(c *Call, f *Footprint) {},
+		Fn: func(c *Call) Result {
+			p, e := c.pmc(0), mmcore.Addr(c.int(1))
+			p.OldAddr += e
+			p.NewAddr += e
+			return ok
+		}})
+	defOp(&Op{Name: "pmc_progress", Params: pmcParam, Result: TInt,
+		API:     mremapAPI("pmc_progress", "nothing", "nothing", "mm/mremap.c: pmc_progress()", "the bytes moved so far"),
+		Touches: func(c *Call, f *Footprint) {},
+		Fn: func(c *Call) Result {
+			p := c.pmc(0)
+			orig := p.OldEnd - p.LenIn
+			if p.OldAddr < orig {
+				return done(Int(0))
+			}
+			return done(Int(int64(p.OldAddr - orig)))
+		}})
+	mmAddr := []Param{{Name: "mm", Type: TMM}, {Name: "addr", Type: TInt}}
+	defOp(&Op{Name: "get_old_pmd", Params: mmAddr, Result: TBool,
+		API: mremapAPI("get_old_pmd", "mmap_lock", "nothing", "mm/mremap.c: get_old_pmd()",
+			"whether addr's PMD entry is populated (a PTE table or a huge entry)"),
+		Touches: ptePath,
+		Fn: func(c *Call) Result {
+			pop, _ := c.mm(0).Core.OldPMD(c.addr(1))
+			return done(Bool(pop))
+		}})
+	defOp(&Op{Name: "pmd_trans_huge", Params: mmAddr, Result: TBool,
+		API: register(&API{Name: "pmd_trans_huge", Section: "6.4", Hold: "the VMA stable", Takes: "nothing", Sleeps: "no",
+			Source: "include/linux/huge_mm.h: pmd_trans_huge(); mm/mremap.c: move_page_tables(); mm/memory.c: copy_pmd_range()",
+			Notes:  "whether addr's PMD entry maps a huge page"}),
+		Touches: ptePath,
+		Fn: func(c *Call) Result {
+			_, huge := c.mm(0).Core.OldPMD(c.addr(1))
+			return done(Bool(huge))
+		}})
+	defOp(&Op{Name: "alloc_new_pmd", Params: pmcParam, Result: TBool,
+		API: mremapAPI("alloc_new_pmd", "mmap_lock", "mm->page_table_lock (p4d/pud/pmd_alloc)", "mm/mremap.c: alloc_new_pmd()",
+			"allocates the tables down to pmc.new_addr's PMD table; false on failure. The first step of each extent's move: both VMAs must be write-locked, "+
+				"since the entries are about to move under faults that may run on either",
+			ruleFaultsNeedVMAWrite, ruleSleepInAtomic),
+		Touches: movesTables,
+		Fn: func(c *Call) Result {
+			p := c.pmc(0)
+			m := mmOf(p.New.MM())
+			c.vmaAssertWriteLocked(p.Old, ruleFaultsNeedVMAWrite, Unchecked, "move_page_tables() moves its entries away under faults that may be running on it")
+			c.vmaAssertWriteLocked(p.New, ruleFaultsNeedVMAWrite, Unchecked, "move_page_tables() moves entries in under faults that may be running on it")
+			c.T.MightSleep(c.Op.Name)
+			a, err := m.Core.AllocNewPMD(p.NewAddr)
+			if err != nil {
+				return done(Bool(false))
+			}
+			if a.NeedsPageTableLock() {
+				return c.touchLocks([]*Lock{m.PageTableLock}, func() Result { return done(Bool(true)) })
+			}
+			return done(Bool(true))
+		}})
+	defOp(&Op{Name: "pte_alloc", Params: []Param{{Name: "mm", Type: TMM}, {Name: "addr", Type: TInt}}, Result: TBool,
+		API: mremapAPI("pte_alloc", "mmap_lock (or the VMA lock)", "the PMD lock to publish the new table (__pte_alloc)", "include/linux/mm.h: pte_alloc(); mm/memory.c: __pte_alloc()",
+			"allocates addr's PTE table if missing; true on success", ruleSleepInAtomic),
+		Touches: func(c *Call, f *Footprint) { m := mmArg(c, 0); f.PTEs(m, true); f.Alloc() },
+		Fn: func(c *Call) Result {
+			m := c.mm(0)
+			c.T.MightSleep(c.Op.Name)
+			w, a, err := m.Core.AllocTables(c.addr(1))
+			if err != nil {
+				return done(Bool(false))
+			}
+			return c.touchLocks(allocLocks(m, &w, a), func() Result { return done(Bool(true)) })
+		}})
+
+	defOp(&Op{Name: "get_and_clear_full_ptes", Params: []Param{{Name: "pte", Type: TPTE}, {Name: "nr", Type: TInt}}, Result: TPTEBatch,
+		API: register(&API{Name: "get_and_clear_full_ptes", Section: "6.4",
+			Hold:    "the PTE lock of the table",
+			Takes:   "nothing",
+			Sleeps:  "no",
+			Asserts: "none",
+			Source:  "include/linux/pgtable.h: get_and_clear_full_ptes(); mm/mremap.c: move_ptes()",
+			Notes: "clears nr entries from pte's address (one table) and returns them for set_ptes; the pages keep their counts (the entries move). " +
+				"Each present entry leaves a TLB obligation: flush_tlb_range before the PTLs that keep the page alive are dropped",
+			Rules: []*Rule{rulePTEChangeLock, ruleTLBFlushBeforePTLDrop}}),
+		Touches: movesTables,
+		Fn: func(c *Call) Result {
+			p, nr := c.Args[0].Obj.(*PTE), c.int(1)
+			if !c.checkTable(p) {
+				return done(Nil)
+			}
+			if nr < 0 || int(nr) > mmcore.PTRS_PER_TABLE-p.Table.Index(p.Addr) {
+				return fail("get_and_clear_full_ptes: %d entries from %#x leave the PTE table", nr, uint64(p.Addr))
+			}
+			if p.PTL.heldBy(c.T) == 0 {
+				c.K.violate(c.T, rulePTEChangeLock, fmt.Sprintf("get_and_clear_full_ptes at %#x without %s held", uint64(p.Addr), p.PTL.Name))
+			}
+			b := &PTEBatch{MM: p.MM, Addr: p.Addr, Ptes: p.MM.Core.GetAndClearPTEs(p.Addr, int(nr))}
+			var present []mmcore.Addr
+			for i, e := range b.Ptes {
+				if e.Present() {
+					present = append(present, p.Addr+mmcore.Addr(i)<<mmcore.PageShift)
+				}
+			}
+			b.present = len(present)
+			b.window = c.T.tlbMoved(p.MM, present, p.PTL)
+			return done(Obj(TPTEBatch, b))
+		}})
+	defOp(&Op{Name: "set_ptes", Params: []Param{{Name: "pte", Type: TPTE}, {Name: "ptes", Type: TPTEBatch}}, Result: TInt,
+		API: register(&API{Name: "set_ptes", Section: "6.4",
+			Hold:    "the PTE lock of the table",
+			Takes:   "nothing",
+			Sleeps:  "no",
+			Asserts: "VM_WARN_ON_ONCE(!pte_none(*new_ptep)) in move_ptes (debug kernels)",
+			Source:  "include/linux/pgtable.h: set_ptes(); mm/mremap.c: move_ptes()",
+			Notes:   "installs the entries get_and_clear_full_ptes took, from pte's address on; returns how many slots were not empty (kept). From here the new PTL too keeps the moved pages alive until the flush",
+			Rules:   []*Rule{rulePTEChangeLock, ruleTLBFlushBeforePTLDrop}}),
+		Touches: movesTables,
+		Fn: func(c *Call) Result {
+			p, b := c.Args[0].Obj.(*PTE), c.Args[1].Obj.(*PTEBatch)
+			if !c.checkTable(p) {
+				return done(Int(0))
+			}
+			if p.PTL.heldBy(c.T) == 0 {
+				c.K.violate(c.T, rulePTEChangeLock, fmt.Sprintf("set_ptes at %#x without %s held", uint64(p.Addr), p.PTL.Name))
+			}
+			if len(b.Ptes) > mmcore.PTRS_PER_TABLE-p.Table.Index(p.Addr) {
+				return fail("set_ptes: %d entries from %#x leave the PTE table", len(b.Ptes), uint64(p.Addr))
+			}
+			n := p.MM.Core.SetPTEs(p.Addr, b.Ptes)
+			if w := b.window; w != nil {
+				w.locks = append(w.locks, p.PTL)
+			}
+			b.Ptes = nil // the entries are in the table now
+			return done(Int(int64(n)))
+		}})
+
+	defOp(&Op{Name: "spin_lock_nested", Params: []Param{{Name: "lock", Type: TLock}},
+		API: register(&API{Name: "spin_lock_nested", Section: "1.1", Hold: "another lock of the same class, ordered by an outer lock",
+			Takes: "the spinlock, as lockdep subclass SINGLE_DEPTH_NESTING", Sleeps: "no (spins)", Asserts: "lockdep",
+			Source: "include/linux/spinlock.h: spin_lock_nested(); mm/mremap.c: move_ptes(), move_normal_pmd(); mm/memory.c: copy_pte_range()",
+			Notes:  "a second PTE or PMD lock under the first: lockdep does not report the same class twice; the order of the two instances is kept by the mmap write lock",
+			Rules:  []*Rule{ruleCircular}}),
+		Touches: touchesLocksOnly,
+		Fn: func(c *Call) Result {
+			l := c.Args[0].Obj.(*Lock)
+			if l.Kind != Spin {
+				return fail("spin_lock_nested: %s is not a spinlock", l.Name)
+			}
+			c.T.nestedAcquire = true
+			return c.lock(l, Write, func() Result { return ok })
+		}})
+	defOp(&Op{Name: "pmd_lockptr", Params: []Param{{Name: "mm", Type: TMM}, {Name: "addr", Type: TInt}}, Result: TLock,
+		API: register(&API{Name: "pmd_lockptr", Section: "6.4", Hold: "the VMA stable", Takes: "nothing", Sleeps: "no",
+			Source: "include/linux/mm.h: pmd_lockptr()", Notes: "the split PMD lock of addr's PMD table, not taken"}),
+		Touches: ptePath,
+		Fn: func(c *Call) Result {
+			m := c.mm(0)
+			pmd := m.Core.Walk(c.addr(1)).PMD()
+			if pmd == nil {
+				return fail("pmd_lockptr: no PMD table covers %#x", uint64(c.addr(1)))
+			}
+			return done(Obj(TLock, ptl(m, pmd)))
+		}})
+	defOp(&Op{Name: "pmd_move_table", Params: pmcParam, Result: TBool,
+		API: mremapAPI("pmd_move_table", "mmap_lock for write, both VMAs write-locked, the old and the new PMD lock",
+			"nothing", "mm/mremap.c: move_normal_pmd()",
+			"move_normal_pmd() between its PMD locks: pmd = *old_pmd; pmd_clear(old_pmd); pmd_populate(mm, new_pmd, pmd_pgtable(pmd)). False when the new entry is in use or the old one is no longer a PTE table. "+
+				"The present entries of the moved table leave a TLB obligation kept by both PMD locks",
+			rulePMDChangeLock, ruleFaultsNeedVMAWrite, ruleTLBFlushBeforePTLDrop),
+		Touches: movesTables,
+		Fn: func(c *Call) Result {
+			p := c.pmc(0)
+			m := mmOf(p.Old.MM())
+			c.vmaAssertWriteLocked(p.Old, ruleFaultsNeedVMAWrite, Unchecked, "its page table moves away under faults that may be running on it")
+			c.vmaAssertWriteLocked(p.New, ruleFaultsNeedVMAWrite, Unchecked, "a page table lands under faults that may be running on it")
+			ow, nwk := m.Core.Walk(p.OldAddr), m.Core.Walk(p.NewAddr)
+			if ow.PMD() == nil || nwk.PMD() == nil {
+				return done(Bool(false))
+			}
+			ol, nl := ptl(m, ow.PMD()), ptl(m, nwk.PMD())
+			for _, l := range []*Lock{ol, nl} {
+				if l.heldBy(c.T) == 0 {
+					c.K.violate(c.T, rulePMDChangeLock, fmt.Sprintf("pmd_move_table at %#x -> %#x without %s held", uint64(p.OldAddr), uint64(p.NewAddr), l.Name))
+				}
+			}
+			present := m.Core.PresentPTEs(p.OldAddr&^(mmcore.PMD_SIZE-1), p.OldAddr&^(mmcore.PMD_SIZE-1)+mmcore.PMD_SIZE)
+			if !m.Core.MoveNormalPMD(p.OldAddr, p.NewAddr) {
+				return done(Bool(false))
+			}
+			c.T.tlbMoved(m, present, ol, nl)
+			return done(Bool(true))
+		}})
+
+	defOp(&Op{Name: "move_huge_pmd", Params: pmcParam, Result: TBool,
+		API: mremapAPI("move_huge_pmd", "mmap_lock for write, both VMAs write-locked",
+			"the old PMD lock -> the new PMD lock (nested); flushes the old range before dropping them",
+			"mm/huge_memory.c: move_huge_pmd(); mm/mremap.c: move_pgt_entry()",
+			"moves a PMD-mapped THP to the new, empty, aligned PMD entry; else splits it and reports false",
+			ruleFaultsNeedVMAWrite),
+		Touches: movesTables,
+		Fn: func(c *Call) Result {
+			p := c.pmc(0)
+			m := mmOf(p.Old.MM())
+			c.vmaAssertWriteLocked(p.Old, ruleFaultsNeedVMAWrite, Unchecked, "its huge PMD moves away under faults that may be running on it")
+			c.vmaAssertWriteLocked(p.New, ruleFaultsNeedVMAWrite, Unchecked, "a huge PMD lands under faults that may be running on it")
+			ow := m.Core.Walk(p.OldAddr)
+			if ow.PMD() == nil {
+				return done(Bool(false))
+			}
+			var ls []*Lock
+			ls = append(ls, ptl(m, ow.PMD()))
+			if nw := m.Core.Walk(p.NewAddr); nw.PMD() != nil && ptl(m, nw.PMD()) != ls[0] {
+				ls = append(ls, ptl(m, nw.PMD()))
+			}
+			c.T.nestedAcquire = true
+			return c.lock(ls[0], Write, func() Result {
+				take := func(k func() Result) Result {
+					if len(ls) < 2 {
+						return k()
+					}
+					c.T.nestedAcquire = true
+					return c.lock(ls[1], Write, k)
+				}
+				return take(func() Result {
+					moved := m.Core.MoveHugePMD(p.OldAddr, p.NewAddr)
+					if moved {
+						m.Core.TLB.FlushRange(p.OldAddr, p.OldAddr+mmcore.PMD_SIZE) // flush_pmd_tlb_range before the unlock
+						c.T.tlbFlushed(m, p.OldAddr, p.OldAddr+mmcore.PMD_SIZE)
+					}
+					for i := len(ls) - 1; i >= 0; i-- {
+						c.unlock(ls[i], Write)
+					}
+					return done(Bool(moved))
+				})
+			})
+		}})
+
+	defOp(&Op{Name: "unmap_source_vma", Params: []Param{{Name: "vrm", Type: TVRM}}, Result: TInt,
+		API: mremapAPI("unmap_source_vma", "mmap_lock for write",
+			"do_vmi_munmap(unlock=false): vma_start_write, zap under the PTE locks, TLB flush, ->close, all under the write lock",
+			"mm/mremap.c: move_vma(), unmap_source_vma(), dontunmap_complete()",
+			"after move_page_tables: unmaps the old range (or, with MREMAP_DONTUNMAP, leaves it mapped and empty); returns the new address or -errno",
+			ruleSleepInAtomic),
+		Touches: func(c *Call, f *Footprint) {
+			m := pmcMM(c)
+			f.MM(m, true)
+			f.PTEs(m, true)
+			f.AllPages(true)
+			f.TLB(m, true)
+			f.Add(AFile, AllObjects, true)
+			f.Alloc()
+		},
+		Fn: func(c *Call) Result {
+			vrm := c.vrm(0)
+			if vrm.NewVMA == nil {
+				return fail("unmap_source_vma: copy_vma has not run")
+			}
+			c.T.MightSleep(c.Op.Name)
+			m, r := vrm.MM, vrm.Core
+			var old []*mmcore.VMA
+			if r.Flags&mmcore.MREMAP_DONTUNMAP == 0 {
+				for v := range m.Core.VMAsRange(r.Addr, r.Addr+mmcore.Addr(r.OldLen)) {
+					old = append(old, v)
+				}
+			}
+			return seq(len(old), func(i int, next func() Result) Result {
+				return c.vmaStartWrite(old[i], ruleStartWrite, next)
+			}, func() Result {
+				res, err := m.Core.FinishMoveVMA(r, vrm.NewVMA)
+				ret := int64(res)
+				if err != nil {
+					ret = errnoOf(err)
+				}
+				return c.openSplits(m, r.Addr, r.Addr+mmcore.Addr(r.OldLen), func() Result {
+					return c.closeAll(r.Unmapped, func() Result {
+						r.Unmapped = nil
+						return done(Int(ret))
+					})
+				})
+			})
+		}})
+}
+
+func vmaIn(v *mmcore.VMA, vs []*mmcore.VMA) bool {
+	for _, x := range vs {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// rmapLocks returns v's rmap locks in take_rmap_locks() order: the file's
+// i_mmap_rwsem, then the anon_vma's rwsem.
+func (c *Call) rmapLocks(v *mmcore.VMA) []*Lock {
+	var ls []*Lock
+	if f := v.File(); f != nil {
+		if l := iMmapLock(f.Mapping()); l != nil {
+			ls = append(ls, l)
+		}
+	}
+	if v.AnonVMA() != nil {
+		if l, err := c.K.anonVMALock(v); err == nil {
+			ls = append(ls, l)
+		}
+	}
+	return ls
+}
+
+func init() {
+	vmaParam := []Param{{Name: "vma", Type: TVMA}}
+	defOp(&Op{Name: "take_rmap_locks", Params: vmaParam,
+		API: register(&API{Name: "take_rmap_locks", Section: "2.32", Hold: "mmap_lock for write",
+			Takes:  "i_mmap_lock_write(vma->vm_file->f_mapping) if file-backed -> anon_vma_lock_write(vma->anon_vma) if it has one",
+			Sleeps: "yes", Asserts: "lockdep", Source: "mm/mremap.c: take_rmap_locks()",
+			Notes: "so that rmap walkers (truncate, reclaim, migration, retract_page_tables) see either the old or the new entries of a page-table move",
+			Rules: lockRules}),
+		Touches: touchesLocksOnly,
+		Fn: func(c *Call) Result {
+			ls := c.rmapLocks(c.vma(0))
+			return seq(len(ls), func(i int, next func() Result) Result {
+				return c.lock(ls[i], Write, next)
+			}, func() Result { return ok })
+		}})
+	defOp(&Op{Name: "drop_rmap_locks", Params: vmaParam,
+		API:     unlockAPI("drop_rmap_locks", "the locks take_rmap_locks took", "mm/mremap.c: drop_rmap_locks()"),
+		Touches: touchesLocksOnly,
+		Fn: func(c *Call) Result {
+			v := c.Args[0].Obj.(*mmcore.VMA)
+			ls := c.rmapLocks(v)
+			for i := len(ls) - 1; i >= 0; i-- {
+				c.release(ls[i], Write)
+			}
+			return ok
+		}})
+}

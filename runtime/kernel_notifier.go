@@ -1,0 +1,160 @@
+package runtime
+
+import (
+	"fmt"
+
+	"github.com/mmscript/mmscript/mmcore"
+)
+
+// mmu notifier ranges and the huge-PMD split, as the kernel paths of
+// mremap and fork (and a script) call them.
+
+// MMURange is a struct mmu_notifier_range (include/linux/mmu_notifier.h).
+type MMURange struct {
+	MM         *MM
+	Event      string
+	Start, End mmcore.Addr
+	started    bool
+}
+
+func (r *MMURange) String() string {
+	return fmt.Sprintf("mmu_notifier_range(%s, %#x-%#x)", r.Event, uint64(r.Start), uint64(r.End))
+}
+
+var mmuNotifyEvents = []string{"unmap", "clear", "protection_vma", "protection_page", "soft_dirty", "release", "migrate", "exclusive"}
+
+var ruleNotifierUnbalanced = &Rule{"mmu_notifier/unbalanced",
+	"mmu_notifier_invalidate_range_end() closes a range that mmu_notifier_invalidate_range_start() opened, once",
+	"include/linux/mmu_notifier.h: mmu_notifier_invalidate_range_start()/_end() are paired around the page-table change; an unpaired end leaves subscribers' counters (mn_itree_inv_end) wrong", Unchecked}
+
+var ruleSplitUnaligned = &Rule{"split_huge_pmd_locked/unaligned",
+	"split_huge_pmd_locked() is given the PMD-aligned address of the huge entry",
+	"mm/huge_memory.c: split_huge_pmd_locked() VM_WARN_ON_ONCE(!IS_ALIGNED(address, HPAGE_PMD_SIZE))", DebugOnly}
+
+var ruleSplitPMDLock = &Rule{"split_huge_pmd_locked/needs-pmd-lock",
+	"split_huge_pmd_locked() runs under the PMD lock of the entry it splits (__split_huge_pmd() takes pmd_lock() around it), inside an mmu-notifier invalidation",
+	"mm/huge_memory.c: __split_huge_pmd(): ptl = pmd_lock(vma->vm_mm, pmd); split_huge_pmd_locked(vma, range.start, pmd, freeze); spin_unlock(ptl) (no assertion)", Unchecked}
+
+func init() {
+	fieldTable[TMMURange] = map[string]func(k *Kernel, x any) Value{
+		"start": func(_ *Kernel, x any) Value { return Int(int64(x.(*MMURange).Start)) },
+		"end":   func(_ *Kernel, x any) Value { return Int(int64(x.(*MMURange).End)) },
+	}
+	fieldTypes[TMMURange] = map[string]Type{"start": TInt, "end": TInt}
+
+	notifierCite := cite("include/linux/mmu_notifier.h", "mmu_notifier_invalidate_range_start()", "might_sleep(); lock_map_acquire(&__mmu_notifier_invalidate_range_start_map); ... lock_map_release()", "2019 patch mails quoted by the search tool; the 2026 file not re-read")
+	defOp(&Op{Name: "mmu_notifier_range_init",
+		Params: []Param{{Name: "event", Type: TWord, Words: mmuNotifyEvents}, {Name: "flags", Type: TInt},
+			{Name: "mm", Type: TMM}, {Name: "start", Type: TInt}, {Name: "end", Type: TInt}},
+		Result: TMMURange,
+		API: register(&API{Name: "mmu_notifier_range_init", Section: "2.38", Hold: "nothing", Takes: "nothing", Sleeps: "no",
+			Source: "include/linux/mmu_notifier.h: mmu_notifier_range_init()",
+			Notes:  "fills a struct mmu_notifier_range (event: unmap, clear, protection_vma, protection_page, ...) for _start/_end",
+			Cites:  []Cite{notifierCite}}),
+		Touches: func(c *Call, f *Footprint) {},
+		Fn: func(c *Call) Result {
+			start, end := c.addr(3), c.addr(4)
+			if end < start {
+				return fail("mmu_notifier_range_init: end %#x before start %#x", uint64(end), uint64(start))
+			}
+			return done(Obj(TMMURange, &MMURange{MM: c.mm(2), Event: c.word(0), Start: start, End: end}))
+		}})
+	if a := takeDocumented("mmu_notifier_invalidate_range_start"); a != nil {
+		a.Rules = []*Rule{ruleSleepInAtomic}
+		a.Notes += "; mmscript: no subscriber is registered, so only the context is checked (might_sleep())"
+		register(a)
+	}
+	defOp(&Op{Name: "mmu_notifier_invalidate_range_start", Params: []Param{{Name: "range", Type: TMMURange}},
+		API:     LookupAPI("mmu_notifier_invalidate_range_start"),
+		Touches: touchesLocksOnly,
+		Fn: func(c *Call) Result {
+			r := c.Args[0].Obj.(*MMURange)
+			c.T.MightSleep("mmu_notifier_invalidate_range_start")
+			r.started = true
+			return ok
+		}})
+	defOp(&Op{Name: "mmu_notifier_invalidate_range_end", Params: []Param{{Name: "range", Type: TMMURange}},
+		API: register(&API{Name: "mmu_notifier_invalidate_range_end", Section: "2.38", Hold: "the range started",
+			Takes: "subscribers' callbacks", Sleeps: "only if blockable", Source: "include/linux/mmu_notifier.h: mmu_notifier_invalidate_range_end()",
+			Rules: []*Rule{ruleNotifierUnbalanced}, Cites: []Cite{notifierCite}}),
+		Touches: touchesLocksOnly,
+		Fn: func(c *Call) Result {
+			r := c.Args[0].Obj.(*MMURange)
+			if !r.started {
+				c.K.violate(c.T, ruleNotifierUnbalanced, fmt.Sprintf("mmu_notifier_invalidate_range_end of %s, which was not started (or ended already)", r))
+			}
+			r.started = false
+			return ok
+		}})
+
+	if a := takeDocumented("split_huge_pmd"); a != nil {
+		a.Rules = []*Rule{ruleTraverseLock, ruleSleepInAtomic}
+		a.Notes += "; mmscript: split_huge_pmd(vma, addr), each of its locks a step"
+		register(a)
+	}
+	defOp(&Op{Name: "split_huge_pmd", Params: []Param{{Name: "vma", Type: TVMA}, {Name: "addr", Type: TInt}},
+		API: LookupAPI("split_huge_pmd"),
+		Touches: func(c *Call, f *Footprint) {
+			m := vmaMM(c, 0)
+			f.MM(m, false)
+			f.PTEs(m, true)
+			f.TLB(m, true)
+			f.Alloc()
+		},
+		Fn: func(c *Call) Result {
+			v, addr := c.vma(0), c.addr(1)
+			m := mmOf(v.MM())
+			c.requireStable(m, addr, ruleTraverseLock)
+			w := m.Core.Walk(addr)
+			if !w.Huge() { // the lockless pre-check of the split_huge_pmd() macro
+				return ok
+			}
+			c.T.MightSleep("split_huge_pmd (mmu_notifier_invalidate_range_start)")
+			l := ptl(m, w.PMD())
+			return c.lock(l, Write, func() Result {
+				m.Core.SplitHugePMD(addr) // rechecked under the lock; flushes the PMD range
+				c.unlock(l, Write)
+				return ok
+			})
+		}})
+	if a := takeDocumented("split_huge_pmd_locked"); a != nil {
+		a.Rules = []*Rule{ruleSplitPMDLock, ruleSplitUnaligned}
+		register(a)
+	}
+	defOp(&Op{Name: "split_huge_pmd_locked", Params: []Param{{Name: "vma", Type: TVMA}, {Name: "addr", Type: TInt},
+		{Name: "freeze", Type: TBool, Optional: true, Default: Bool(false)}},
+		API: LookupAPI("split_huge_pmd_locked"),
+		Touches: func(c *Call, f *Footprint) {
+			m := vmaMM(c, 0)
+			f.PTEs(m, true)
+			f.TLB(m, true)
+			f.Alloc()
+		},
+		Fn: func(c *Call) Result {
+			v, addr := c.vma(0), c.addr(1)
+			m := mmOf(v.MM())
+			if addr%mmcore.PMD_SIZE != 0 {
+				c.K.violate(c.T, ruleSplitUnaligned, fmt.Sprintf("split_huge_pmd_locked at %#x, not HPAGE_PMD_SIZE aligned", uint64(addr)))
+			}
+			w := m.Core.Walk(addr)
+			if pmd := w.PMD(); pmd != nil && ptl(m, pmd).heldBy(c.T) == 0 {
+				c.K.violate(c.T, ruleSplitPMDLock, fmt.Sprintf("split_huge_pmd_locked at %#x without %s held", uint64(addr), ptl(m, pmd).Name))
+			}
+			if w.Huge() {
+				m.Core.SplitHugePMD(addr)
+			}
+			return ok
+		}})
+
+	defOp(&Op{Name: "flush_tlb_mm", Params: []Param{{Name: "mm", Type: TMM}},
+		API: register(&API{Name: "flush_tlb_mm", Section: "2.40", Hold: "the mm stable", Takes: "arch IPIs", Sleeps: "no",
+			Source: "include/asm-generic/tlbflush.h: flush_tlb_mm(); kernel/fork.c, mm/mmap.c: dup_mmap()",
+			Notes:  "flushes every TLB entry of the mm on every CPU (fork, after write-protecting the parent's COW pages)"}),
+		Touches: func(c *Call, f *Footprint) { f.TLB(mmArg(c, 0), true) },
+		Fn: func(c *Call) Result {
+			m := c.mm(0)
+			m.Core.TLB.FlushAll()
+			c.T.tlbFlushed(m, 0, m.Core.TaskSize())
+			return ok
+		}})
+}
