@@ -14,6 +14,8 @@ import (
 // without a pair and is not listed, and for a listed API that has one (drop
 // it from the list). Adding a name here needs a reason next to it.
 var lackingPair = map[string]string{
+	"mmap_assert_write_locked":         "a step of the stack kernel paths (runtime/kernel/stack.mms); no example of its own yet",
+	"vma_iter_store_overwrite":         "a step of the stack kernel paths (runtime/kernel/stack.mms); no correct example of its own yet",
 	"VM_BUG_ON_FOLIO":                  "the kernel library's assertion; its pair is the rmap walks' (examples/rmap-and-reclaim/*_without_folio_lock.mms)",
 	"folio_anon_vma_unlock_read":       "a step of the rmap walks of the kernel library (runtime/kernel/rmap.mms); no example of its own yet",
 	"folio_lock_anon_vma_read":         "a step of the rmap walks of the kernel library (runtime/kernel/rmap.mms); no example of its own yet",

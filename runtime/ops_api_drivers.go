@@ -12,8 +12,7 @@ import (
 // unmap_mapping_pages over the i_mmap tree walk of
 // unmap_mapping_range. Each is checked by the rules of the function it
 // wraps, which the kernel applies through the wrapped call; these entries
-// were documented only before. unmap_mapping_folio stays documented only
-// until a script can get hold of a page-cache folio.
+// were documented only before (unmap_mapping_folio: ops_unmap_folio.go).
 //
 // The wrapped families are defined in ops_api.go, whose init runs first
 // (files initialise in name order), so their rule-book entries exist here.
