@@ -23,7 +23,7 @@ func (m *Machine) exec(t *Thread) (ok, yield bool) {
 		case opStmt:
 			m.steps++
 			if m.steps > m.max {
-				m.fail(t, f.pos[in.pos], fmt.Sprintf("step limit of %d statements exceeded (an unbounded loop? raise it with -max-steps)", m.max))
+				m.fail(t, f.pos[in.pos], fmt.Sprintf(stepLimitMsg+" %d statements exceeded (an unbounded loop? raise it with -max-steps)", m.max))
 				return false, true
 			}
 			if m.steps&1023 == 0 && m.stop != nil && m.stop.Load() {
@@ -232,6 +232,9 @@ func (m *Machine) exec(t *Thread) (ok, yield bool) {
 		}
 	}
 }
+
+// stepLimitMsg starts the message of the step limit's error.
+const stepLimitMsg = "step limit of"
 
 // checkArgs checks argument types against the operation's parameters.
 func checkArgs(op *rt.Op, args []rt.Value) string {
