@@ -161,6 +161,16 @@ func intParam(name string) Param { return Param{Name: name, Type: TInt} }
 // neighbour it will merge with (vma_merge_existing_range() write-locks the
 // VMAs it expands or removes; __split_vma() write-locks the VMA it splits).
 func (c *Call) writeLockForModify(m *MM, prev, v *mmcore.VMA, start, end mmcore.Addr, flags mmcore.VMFlags, k func() Result) Result {
+	lock := modifiedVMAs(m, prev, v, start, end, flags)
+	return seq(len(lock), func(i int, next func() Result) Result {
+		return c.vmaStartWrite(lock[i], ruleStartWrite, next)
+	}, k)
+}
+
+// modifiedVMAs returns the VMAs vma_modify() changes for [start, end) of v
+// with flags: none when the range is all of v and no neighbour merges
+// (vma_modify() then returns v untouched).
+func modifiedVMAs(m *MM, prev, v *mmcore.VMA, start, end mmcore.Addr, flags mmcore.VMFlags) []*mmcore.VMA {
 	var lock []*mmcore.VMA
 	next := m.Core.NextVMA(v)
 	mergePrev := prev != nil && prev != v && prev.End() == start && prev.Flags == flags
@@ -174,9 +184,7 @@ func (c *Call) writeLockForModify(m *MM, prev, v *mmcore.VMA, start, end mmcore.
 	if mergeNext {
 		lock = append(lock, next)
 	}
-	return seq(len(lock), func(i int, next func() Result) Result {
-		return c.vmaStartWrite(lock[i], ruleStartWrite, next)
-	}, k)
+	return lock
 }
 
 func init() {
@@ -250,9 +258,10 @@ func init() {
 				return fail("vma_modify_flags: [%#x, %#x) is not inside %s", uint64(start), uint64(end), VMAName(v))
 			}
 			c.T.MightSleep(c.Op.Name)
+			moves := len(modifiedVMAs(m, prev, v, start, end, flags)) > 0
 			return c.writeLockForModify(m, prev, v, start, end, flags, func() Result {
-				if !c.checkFieldWrite(v, fieldRange) {
-					return done(Nil)
+				if moves {
+					c.checkFieldWrite(v, fieldRange)
 				}
 				nv, err := m.Core.VMAModifyFlags(prev, v, start, end, flags)
 				if err != nil {
@@ -598,9 +607,7 @@ func init() {
 				// what it splits or merges, then vma_start_write(vma).
 				return c.writeLockForModify(m, prev, v, start, end, v.Flags, func() Result {
 					return c.vmaStartWrite(v, ruleStartWrite, func() Result {
-						if !c.checkFieldWrite(v, fieldFlags) {
-							return done(Int(0))
-						}
+						c.checkFieldWrite(v, fieldFlags)
 						_, err := m.Core.MadviseVMABehavior(v, prev, start, end, a)
 						if err != nil {
 							return result(err)
