@@ -118,7 +118,7 @@ var compileErrorTests = []struct {
 	{"unknown type in a thread", "thread t { word w = nil }\n",
 		"test.mms:1:12: unknown type word (want mm, file, page, vma, vmf, pte, lock, mutex, spinlock, int, bool or string)"},
 	{"unknown handler", "ops drv { faul(vmf) { return 0 } }\n",
-		"test.mms:1:11: unknown handler faul in ops drv (want one of close, fault, map_pages, mmap, open, page_mkwrite, pte_entry) (did you mean fault?)"},
+		"test.mms:1:11: unknown handler faul in ops drv (want one of close, fault, map_pages, mmap, open, page_mkwrite, pfn_mkwrite, pte_entry) (did you mean fault?)"},
 	{"handler parameter count", "ops drv { fault(vmf, x) { return 0 } }\n",
 		"test.mms:1:11: handler fault takes 1 parameter (vmf), got 2"},
 	{"handler parameter count, plural", "ops drv { map_pages(vmf) { return 0 } }\n",
@@ -157,7 +157,7 @@ var compileErrorTests = []struct {
 			"test.mms:2:1: cannot assign to constant VM_IO\n" +
 			"test.mms:4:1: m redeclared"},
 	{"mutex with a value", "mutex mu = 1\n", "test.mms:1:12: a mutex is declared without a value: mutex mu"},
-	{"too many locks", manyLocks(55), "test.mms:55:1: too many mutex and spinlock declarations (at most 54)"},
+	{"too many locks", manyLocks(rt.MaxScriptLocks + 1), fmt.Sprintf("test.mms:%d:1: too many mutex and spinlock declarations (at most %d)", rt.MaxScriptLocks+1, rt.MaxScriptLocks)},
 	{"literal prot word", "mm m\nmmap(m, 0x1000, pages=4, prot=rw|exex)\n",
 		"test.mms:2:34: mmap: exex is not a valid prot (want none, r, w, x, rw, rx, wx, rwx, read, write, exec) (did you mean exec?)"},
 	{"literal VM flag word", "mm m\nmmap(m, 0x1000, vm=mixedmpa)\n",
