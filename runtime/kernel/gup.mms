@@ -117,42 +117,48 @@ func __get_user_pages_locked(mm, start, nr_pages, flags, locked) {
     mmap_assert_locked(mm)
   }
   pages_done = 0
-  stop = false
-  for round in 0..nr_pages + 1 {  # for (;;): every round ends a page or the loop
-    if !stop {
-      ret = __get_user_pages(mm, start, nr_pages, flags)
-      if flags & FOLL_UNLOCKABLE == 0 {
-        pages_done = ret  # VM_FAULT_RETRY couldn't trigger, bypass
-        stop = true
+  while true {
+    ret = __get_user_pages(mm, start, nr_pages, flags)
+    if flags & FOLL_UNLOCKABLE == 0 {
+      pages_done = ret  # VM_FAULT_RETRY couldn't trigger, bypass
+      break
+    }
+    if ret < 0 {
+      # "VM_FAULT_RETRY or VM_FAULT_COMPLETED cannot return errors"
+      # (BUG_ON(ret < 0) when !*locked): an error ends GUP
+      if pages_done == 0 {
+        pages_done = ret
       }
-      if !stop && ret > 0 {
-        nr_pages = nr_pages - ret
-        pages_done = pages_done + ret
-        stop = nr_pages == 0
-      }
-      if !stop && lockdep_is_held(mm.mmap_lock) {
-        if pages_done == 0 {
-          pages_done = ret  # VM_FAULT_RETRY didn't trigger
-        }
-        stop = true
-      }
-      if !stop {
-        start = start + ret * PAGE_SIZE  # seek to the faulting page
-        must_unlock = true               # the lock was dropped, so we must unlock later
-        ret = __get_user_pages_tried(mm, start, flags)
-        if ret != 1 {
-          if pages_done == 0 {
-            pages_done = ret
-          }
-          stop = true
-        } else {
-          nr_pages = nr_pages - 1
-          pages_done = pages_done + 1
-          stop = nr_pages == 0
-          start = start + PAGE_SIZE
-        }
+      break
+    }
+    if ret > 0 {
+      nr_pages = nr_pages - ret
+      pages_done = pages_done + ret
+      if nr_pages == 0 {
+        break
       }
     }
+    if lockdep_is_held(mm.mmap_lock) {
+      if pages_done == 0 {
+        pages_done = ret  # VM_FAULT_RETRY didn't trigger
+      }
+      break
+    }
+    start = start + ret * PAGE_SIZE  # seek to the faulting page
+    must_unlock = true               # the lock was dropped, so we must unlock later
+    ret = __get_user_pages_tried(mm, start, flags)
+    if ret != 1 {
+      if pages_done == 0 {
+        pages_done = ret
+      }
+      break
+    }
+    nr_pages = nr_pages - 1
+    pages_done = pages_done + 1
+    if nr_pages == 0 {
+      break
+    }
+    start = start + PAGE_SIZE
   }
   if must_unlock && lockdep_is_held(mm.mmap_lock) {
     mmap_read_unlock(mm)  # *locked = 0
@@ -232,31 +238,27 @@ func __access_remote_vm(mm, addr, len, gup_flags) {
     mmap_read_unlock(mm)
     return 0
   }
-  stop = false
-  for n in 0..len / PAGE_SIZE + 2 {  # while (len)
-    if !stop && len > 0 {
-      page = get_user_page_vma_remote(mm, addr, gup_flags)
-      if !page {
-        stop = true  # (vm_ops->access for VM_IO/VM_PFNMAP: not modelled)
-      } else {
-        vma = vma_lookup(mm, addr)
-        offset = addr % PAGE_SIZE
-        bytes = len
-        if bytes > PAGE_SIZE - offset {
-          bytes = PAGE_SIZE - offset
-        }
-        if write {
-          copy_to_user_page(vma, page, addr)
-          # folio_mark_dirty_lock(folio)
-        } else {
-          copy_from_user_page(vma, page, addr)
-        }
-        put_page(page)  # folio_release_kmap()
-        len = len - bytes
-        addr = addr + bytes
-        done = done + bytes
-      }
+  while len > 0 {
+    page = get_user_page_vma_remote(mm, addr, gup_flags)
+    if !page {
+      break  # (vm_ops->access for VM_IO/VM_PFNMAP: not modelled)
     }
+    vma = vma_lookup(mm, addr)
+    offset = addr % PAGE_SIZE
+    bytes = len
+    if bytes > PAGE_SIZE - offset {
+      bytes = PAGE_SIZE - offset
+    }
+    if write {
+      copy_to_user_page(vma, page, addr)
+      # folio_mark_dirty_lock(folio)
+    } else {
+      copy_from_user_page(vma, page, addr)
+    }
+    put_page(page)  # folio_release_kmap()
+    len = len - bytes
+    addr = addr + bytes
+    done = done + bytes
   }
   mmap_read_unlock(mm)
   return done

@@ -33,17 +33,13 @@ func pin_user_pages_fast(mm, addr, pages, write) {
 # first it could not
 func gup_fast(mm, start, nr_pages, write, pin) {
   nr = 0
-  going = true
   local_irq_disable()  # local_irq_save(flags)
   for i in 0..nr_pages {
-    if going {
-      page = gup_fast_pmd_range(mm, start + i * PAGE_SIZE, write, pin)
-      if page {
-        nr = nr + 1
-      } else {
-        going = false
-      }
+    page = gup_fast_pmd_range(mm, start + i * PAGE_SIZE, write, pin)
+    if !page {
+      break  # stop at the first page it could not get
     }
+    nr = nr + 1
   }
   local_irq_enable()  # local_irq_restore(flags)
   return nr
