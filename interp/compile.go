@@ -116,6 +116,8 @@ const (
 	bLe
 	bGt
 	bGe
+	bMin // the builtins min(a, b) and max(a, b)
+	bMax
 )
 
 var binops = map[string]binop{
@@ -872,6 +874,10 @@ func wordParts(e lang.Expr, f func(w string, pos lang.Pos)) {
 }
 
 func (c *compiler) call(e *lang.CallExpr) {
+	if isMinMax(c, e.Name) {
+		c.minMax(e)
+		return
+	}
 	if e.Name == "print" {
 		for _, a := range e.Args {
 			if a.Name != "" {
@@ -920,6 +926,37 @@ func (c *compiler) call(e *lang.CallExpr) {
 	site := &callSite{op: op, nargs: c.bindArgs(e, op)}
 	c.prog.sites = append(c.prog.sites, site)
 	c.emit(opOpCall, int32(len(c.prog.sites)-1), 0, e.Pos)
+}
+
+// isMinMax reports whether a call of name is the builtin min or max (the
+// kernel's min()/max() macros), which a script func of that name hides.
+func isMinMax(c *compiler, name string) bool {
+	if name != "min" && name != "max" {
+		return false
+	}
+	_, isFunc := c.funcIx[name]
+	return !isFunc
+}
+
+// minMax compiles min(a, b, ...) or max(a, b, ...) over integers.
+func (c *compiler) minMax(e *lang.CallExpr) {
+	if len(e.Args) < 2 {
+		c.errorf(e.Pos, "%s takes two or more integers, got %d", e.Name, len(e.Args))
+		return
+	}
+	op := bMin
+	if e.Name == "max" {
+		op = bMax
+	}
+	for i, a := range e.Args {
+		if a.Name != "" {
+			c.errorf(a.Pos, "%s takes no named arguments", e.Name)
+		}
+		c.expr(a.Value)
+		if i > 0 {
+			c.emit(opBinary, int32(op), 0, e.Pos)
+		}
+	}
 }
 
 // bindArgs pushes a call's arguments bound to op's parameters (positional,

@@ -295,6 +295,9 @@ func binary(op binop, x, y rt.Value) (rt.Value, string) {
 		if (x.T == rt.TWord || x.T == rt.TString) && (y.T == rt.TWord || y.T == rt.TString) && op == bOr {
 			return rt.Word(x.Obj.(string) + "|" + y.Obj.(string)), ""
 		}
+		if op == bMin || op == bMax {
+			return rt.Nil, fmt.Sprintf("invalid operation: %s(%s, %s)", opName(op), x.T, y.T)
+		}
 		return rt.Nil, fmt.Sprintf("invalid operation: %s %s %s", x.T, opName(op), y.T)
 	}
 	a, b := x.Int, y.Int
@@ -335,11 +338,21 @@ func binary(op binop, x, y rt.Value) (rt.Value, string) {
 		return rt.Bool(a > b), ""
 	case bGe:
 		return rt.Bool(a >= b), ""
+	case bMin:
+		return rt.Int(min(a, b)), ""
+	case bMax:
+		return rt.Int(max(a, b)), ""
 	}
 	return rt.Nil, "unknown operator"
 }
 
 func opName(op binop) string {
+	switch op {
+	case bMin:
+		return "min"
+	case bMax:
+		return "max"
+	}
 	for s, b := range binops {
 		if b == op {
 			return s

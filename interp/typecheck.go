@@ -495,6 +495,9 @@ func (c *compiler) typeOf(s *tscope, e lang.Expr) sType {
 		if e.Name == "print" {
 			return known(rt.TNil)
 		}
+		if isMinMax(c, e.Name) {
+			return known(rt.TInt)
+		}
 		if _, ok := c.funcIx[e.Name]; ok && !isPath(e.Name) {
 			if t, ok := c.fnResults[e.Name]; ok {
 				return t
@@ -637,6 +640,14 @@ func (c *compiler) checkExpr(s *tscope, e lang.Expr) sType {
 // checkCall checks the arguments of a call: for an operation, each against
 // its parameter's type, binding them as the compiler does.
 func (c *compiler) checkCall(s *tscope, e *lang.CallExpr) {
+	if isMinMax(c, e.Name) {
+		for _, a := range e.Args {
+			if t := c.checkExpr(s, a.Value); t.known() && t != known(rt.TInt) {
+				c.errorf(a.Value.Position(), "%s: arguments must be int, got %s", e.Name, t)
+			}
+		}
+		return
+	}
 	op := rt.LookupOp(e.Name)
 	if _, isFunc := c.funcIx[e.Name]; isFunc && !isPath(e.Name) || e.Name == "print" || op == nil {
 		for _, a := range e.Args {

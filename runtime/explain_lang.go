@@ -19,6 +19,7 @@ func loopsTopic() string {
   repeat N { }                          N times
   break, continue                       in any of these loops
   x += e, -=, *=, /=, %=, &=, |=, ^=, <<=, >>=
+  min(a, b, ...), max(a, b, ...)        the kernel's min()/max(), over integers
 
 vmas() walks as the kernel's VMA iterator does: each iteration looks the
 next VMA up when the loop reaches it (vma_find(): the first VMA that ends

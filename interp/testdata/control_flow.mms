@@ -1,5 +1,5 @@
 # The control flow kernel paths are transcribed with: while, break,
-# continue, compound assignment, and for_each_vma_range as
+# continue, compound assignment, min/max, and for_each_vma_range as
 # `for vma in vmas(mm, start, end)`.
 
 mm m
@@ -17,6 +17,16 @@ func count_vmas(mm, start, end) {
   }
   assert vma == nil, "the iterator leaves vma NULL when it runs out"
   return n * 1000 + pages
+}
+
+# The pages of [start, end) that VMAs map, clamped as zap_page_range
+# clamps each VMA: max(start, vma->vm_start), min(end, vma->vm_end).
+func mapped_pages(mm, start, end) {
+  n = 0
+  for vma in vmas(mm, start, end) {
+    n += (min(end, vma.vm_end) - max(start, vma.vm_start)) / PAGE_SIZE
+  }
+  return n
 }
 
 # The first VMA at or above addr that is writable: break keeps it.
@@ -51,6 +61,9 @@ thread user {
   assert count_vmas(m, 0x101000, 0x200001) == 2006
   assert count_vmas(m, 0x104000, 0x200000) == 0
   assert count_vmas(m, 0x300000, 0x300000) == 0
+  assert mapped_pages(m, 0x102000, 0x201000) == 3
+  assert mapped_pages(m, 0, 0x400000) == 7
+  assert min(3, 1, 2) == 1 && max(3, 7, 2) == 7
   assert first_writable(m, 0x104000) == c
   assert first_writable(m, 0) == a
   assert first_writable(m, 0x301000) == nil
