@@ -324,6 +324,9 @@ func init() {
 			"0 or -ENOMEM near max_map_count, or ->may_split's error"),
 		Touches: func(c *Call, f *Footprint) { f.MM(pmcMM(c), false) },
 		Fn: func(c *Call) Result {
+			if c.vrm(0).Core.VMA == nil {
+				return fail("prep_move_vma: the vma_remap_struct has no source VMA (vrm_prepare failed)")
+			}
 			if err := c.vrm(0).MM.Core.PrepMoveVMA(c.vrm(0).Core); err != nil {
 				return done(Int(errnoOf(err)))
 			}
