@@ -24,3 +24,6 @@ thread reclaim {
 }
 
 expect violation "tlb/stale-entry" at 12
+# Dropping the PTE lock with the cleared entry unflushed is already a bug
+# (60bae7370896): a racing zap finds the entry none and returns unflushed.
+expect violation "tlb/flush-before-ptl-drop" at 20 sometimes

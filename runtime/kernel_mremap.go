@@ -73,7 +73,8 @@ var ruleTLBFlushBeforePTLDrop = &Rule{"tlb/flush-before-ptl-drop",
 	"a present PTE that was cleared or moved is flushed from the TLB before the page-table lock that keeps its page alive is dropped: " +
 		"once the lock is released, rmap (truncate, reclaim, migration) can zap the page at its new place, flush only that range and free it, " +
 		"while another CPU still translates the old address",
-	"mm/mremap.c: move_ptes() (force_flush: flush_tlb_range() before the PTLs drop; fix eb66ae030829, CVE-2018-18281), move_normal_pmd() (flush_tlb_range() before spin_unlock)", Unchecked}
+	"mm/mremap.c: move_ptes() (force_flush: flush_tlb_range() before the PTLs drop; fix eb66ae030829, CVE-2018-18281), move_normal_pmd() (flush_tlb_range() before spin_unlock); mm/migrate_device.c: migrate_vma_collect_pmd() (fix 60bae7370896 " +
+		"\"mm/migrate_device.c: flush TLB while holding PTL\": a racing MADV_DONTNEED finds the entry gone and returns unflushed)", Unchecked}
 
 var ruleFaultsNeedVMAWrite = &Rule{"vma/faults-need-vma-write-lock",
 	"the mmap write lock does not stop page faults under a VMA read lock (lock_vma_under_rcu): a path that changes what such faults read, " +

@@ -197,8 +197,9 @@ func init() {
 			Source:  "include/linux/pgtable.h: ptep_get_and_clear(); mm/memory.c: zap_pte_range()",
 			Notes: "clears the entry and returns the page it mapped (nil for none, the zero page or a PFN " +
 				"mapping), with the mapping's reference handed to the caller: put_page it only after " +
-				"flush_tlb_range, as zap_pte_range frees pages only after the mmu_gather flush",
-			Rules: []*Rule{rulePTEChangeLock, ruleStaleTLB, rulePMDNotRevalidated}}),
+				"flush_tlb_range, as zap_pte_range frees pages only after the mmu_gather flush. A present entry leaves a TLB " +
+				"obligation: flush_tlb_range before the PTE lock drops (ptep_clear_flush)",
+			Rules: []*Rule{rulePTEChangeLock, ruleStaleTLB, rulePMDNotRevalidated, ruleTLBFlushBeforePTLDrop}}),
 		Fn: func(c *Call) Result {
 			p := c.Args[0].Obj.(*PTE)
 			if !c.checkTable(p) { // freed through RCU under this pointer (rcu.go)
@@ -220,6 +221,12 @@ func init() {
 				}
 			}
 			p.MM.Core.ClearTableEntry(p.Table, p.Addr)
+			// Outside an mmu_gather nothing tells a later zap of this range
+			// that a flush is still owed (no tlb_flush_pending): once the
+			// PTL drops, MADV_DONTNEED finds the entry none and returns
+			// while another CPU still writes through its stale translation
+			// (60bae7370896, migrate_vma_collect_pmd).
+			c.T.tlbMoved(p.MM, []mmcore.Addr{p.Addr}, p.PTL)
 			return done(Obj(TPage, page))
 		}})
 	defOp(&Op{Name: "flush_tlb_range", Params: append([]Param{{Name: "vma", Type: TVMA}, {Name: "start", Type: TInt}}, sizeParams...),
