@@ -155,7 +155,7 @@ func (c *Call) tlbWindowAtUnlock(l *Lock) {
 			continue
 		}
 		c.K.violate(c.T, ruleTLBFlushBeforePTLDrop,
-			fmt.Sprintf("%s dropped with %d moved or cleared present PTE(s) from %#x not yet flushed from the TLB: from here rmap can free the page while a CPU still translates %#x",
+			fmt.Sprintf("%s dropped with %d moved or cleared present PTE(s) from %#x not yet flushed from the TLB: from here rmap or a racing zap can free or reuse the page while a CPU still translates %#x",
 				l.Name, len(w.addrs), uint64(w.addrs[0]), uint64(w.addrs[0])),
 			Related{w.pos, "the entries were cleared here"})
 	}
