@@ -76,6 +76,13 @@ var ruleTLBFlushBeforePTLDrop = &Rule{"tlb/flush-before-ptl-drop",
 	"mm/mremap.c: move_ptes() (force_flush: flush_tlb_range() before the PTLs drop; fix eb66ae030829, CVE-2018-18281), move_normal_pmd() (flush_tlb_range() before spin_unlock); mm/migrate_device.c: migrate_vma_collect_pmd() (fix 60bae7370896 " +
 		"\"mm/migrate_device.c: flush TLB while holding PTL\": a racing MADV_DONTNEED finds the entry gone and returns unflushed)", Unchecked}
 
+var ruleMovePMDUnchecked = &Rule{"pgtable/move-pmd-unchecked",
+	"move_normal_pmd() moves a whole PTE table only after checking, under the PMD lock and with the rmap locks held, that the PMD it read " +
+		"there still points to a PTE table: move_page_tables() chose the move from a value read under the mmap lock alone, which does not stop " +
+		"retract_page_tables() (i_mmap for read, no mmap lock since 1d65b771bc08) from clearing the entry in between; pmd_populate() of a none " +
+		"value installs a bogus table (pfn 0 on x86)",
+	"mm/mremap.c: move_normal_pmd() \"Racing with collapse?\" (fix 6fa1066fc5d0 \"mm/mremap: fix move_normal_pmd/retract_page_tables race\", CVE-2024-50066)", Unchecked}
+
 var ruleFaultsNeedVMAWrite = &Rule{"vma/faults-need-vma-write-lock",
 	"the mmap write lock does not stop page faults under a VMA read lock (lock_vma_under_rcu): a path that changes what such faults read, " +
 		"or relies on no fault happening (fork copying a VMA, mremap moving its page tables, dup_anon_vma setting anon_vma), vma_start_write()s each VMA first",
@@ -370,20 +377,23 @@ func init() {
 			return seq(len(around), func(i int, next func() Result) Result {
 				return c.vmaStartWrite(around[i], ruleStartWrite, next)
 			}, func() Result {
-				nv, need := m.Core.CopyVMAForMove(r)
-				if nv == nil {
-					return done(Nil)
-				}
-				vrm.NewVMA, vrm.NeedRmapLocks = nv, need
-				c.K.vmaState(nv)
-				if nv.Ops != nil && nv != r.VMA && nv.Start() == r.NewAddr && nv.End() == end {
-					if o := opsOf(nv); o != nil && o.Open != nil && !vmaIn(nv, around) {
-						return c.call(o.Open, "open handler "+o.Open.Name, []Value{Obj(TVMA, nv)}, func(Value) Result {
-							return c.vmaStartWrite(nv, ruleStartWrite, func() Result { return done(Obj(TVMA, nv)) })
-						})
+				var nv *mmcore.VMA
+				var need bool
+				return c.withIMmapWrite(r.VMA, func() { nv, need = m.Core.CopyVMAForMove(r) }, func() Result {
+					if nv == nil {
+						return done(Nil)
 					}
-				}
-				return c.vmaStartWrite(nv, ruleStartWrite, func() Result { return done(Obj(TVMA, nv)) })
+					vrm.NewVMA, vrm.NeedRmapLocks = nv, need
+					c.K.vmaState(nv)
+					if nv.Ops != nil && nv != r.VMA && nv.Start() == r.NewAddr && nv.End() == end {
+						if o := opsOf(nv); o != nil && o.Open != nil && !vmaIn(nv, around) {
+							return c.call(o.Open, "open handler "+o.Open.Name, []Value{Obj(TVMA, nv)}, func(Value) Result {
+								return c.vmaStartWrite(nv, ruleStartWrite, func() Result { return done(Obj(TVMA, nv)) })
+							})
+						}
+					}
+					return c.vmaStartWrite(nv, ruleStartWrite, func() Result { return done(Obj(TVMA, nv)) })
+				})
 			})
 		}})
 
@@ -600,16 +610,25 @@ func init() {
 			}
 			return done(Obj(TLock, ptl(m, pmd)))
 		}})
-	defOp(&Op{Name: "pmd_move_table", Params: pmcParam, Result: TBool,
+	defOp(&Op{Name: "pmd_move_table", Params: append(pmcParam[:1:1], Param{Name: "pmd", Type: TInt}), Result: TBool,
 		API: mremapAPI("pmd_move_table", "mmap_lock for write, both VMAs write-locked, the old and the new PMD lock",
 			"nothing", "mm/mremap.c: move_normal_pmd()",
-			"move_normal_pmd() between its PMD locks: pmd = *old_pmd; pmd_clear(old_pmd); pmd_populate(mm, new_pmd, pmd_pgtable(pmd)). False when the new entry is in use or the old one is no longer a PTE table. "+
-				"The present entries of the moved table leave a TLB obligation kept by both PMD locks",
-			rulePMDChangeLock, ruleFaultsNeedVMAWrite, ruleTLBFlushBeforePTLDrop),
+			"move_normal_pmd() between its PMD locks, on the value pmd it read there (pmd = *old_pmd): pmd_clear(old_pmd); pmd_populate(mm, new_pmd, pmd_pgtable(pmd)). "+
+				"The caller checks first that pmd still points to a PTE table (\"Racing with collapse?\"): for a none or leaf value pmd_pgtable() is garbage and the kernel installs a bogus table. "+
+				"False when the new entry is in use. The present entries of the moved table leave a TLB obligation kept by both PMD locks",
+			rulePMDChangeLock, ruleFaultsNeedVMAWrite, ruleTLBFlushBeforePTLDrop, ruleMovePMDUnchecked),
 		Touches: movesTables,
 		Fn: func(c *Call) Result {
 			p := c.pmc(0)
 			m := mmOf(p.Old.MM())
+			if val := c.Args[1].Int; c.K.tableOf(val) == nil || c.K.tableOf(val) != m.Core.Walk(p.OldAddr).PTETable() {
+				// The kernel goes on: pmd_clear(), then pmd_populate() with
+				// whatever pmd_pgtable() makes of the value (on x86, pfn 0 as
+				// a page table). The model reports it and leaves both entries.
+				c.K.violate(c.T, ruleMovePMDUnchecked, fmt.Sprintf("pmd_move_table at %#x -> %#x with a PMD value (%#x) that no longer points to the PTE table there: "+
+					"pmd_populate(new_pmd, pmd_pgtable(pmd)) installs a bogus page table", uint64(p.OldAddr), uint64(p.NewAddr), val))
+				return done(Bool(true))
+			}
 			c.vmaAssertWriteLocked(p.Old, ruleFaultsNeedVMAWrite, Unchecked, "its page table moves away under faults that may be running on it")
 			c.vmaAssertWriteLocked(p.New, ruleFaultsNeedVMAWrite, Unchecked, "a page table lands under faults that may be running on it")
 			ow, nwk := m.Core.Walk(p.OldAddr), m.Core.Walk(p.NewAddr)
@@ -705,19 +724,43 @@ func init() {
 			return seq(len(old), func(i int, next func() Result) Result {
 				return c.vmaStartWrite(old[i], ruleStartWrite, next)
 			}, func() Result {
-				res, err := m.Core.FinishMoveVMA(r, vrm.NewVMA)
-				ret := int64(res)
-				if err != nil {
-					ret = errnoOf(err)
-				}
-				return c.openSplits(m, r.Addr, r.Addr+mmcore.Addr(r.OldLen), func() Result {
-					return c.closeAll(r.Unmapped, func() Result {
-						r.Unmapped = nil
-						return done(Int(ret))
+				var res mmcore.Addr
+				var err error
+				return c.withIMmapWrite(vrm.NewVMA, func() { res, err = m.Core.FinishMoveVMA(r, vrm.NewVMA) }, func() Result {
+					ret := int64(res)
+					if err != nil {
+						ret = errnoOf(err)
+					}
+					return c.openSplits(m, r.Addr, r.Addr+mmcore.Addr(r.OldLen), func() Result {
+						return c.closeAll(r.Unmapped, func() Result {
+							r.Unmapped = nil
+							return done(Int(ret))
+						})
 					})
 				})
 			})
 		}})
+}
+
+// withIMmapWrite runs change, a link or unlink of v in its file's i_mmap
+// tree, under that file's i_mmap_rwsem for write (vma_link_file(),
+// unlink_file_vma_batch()), then next: rmap walkers that hold it for read
+// (retract_page_tables, rmap_walk_file) never see the tree change under
+// them nor a VMA freed from it.
+func (c *Call) withIMmapWrite(v *mmcore.VMA, change func(), next func() Result) Result {
+	var l *Lock
+	if v != nil && v.File() != nil {
+		l = iMmapLock(v.File().Mapping())
+	}
+	if l == nil {
+		change()
+		return next()
+	}
+	return c.lock(l, Write, func() Result {
+		change()
+		c.unlock(l, Write)
+		return next()
+	})
 }
 
 func vmaIn(v *mmcore.VMA, vs []*mmcore.VMA) bool {

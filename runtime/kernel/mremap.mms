@@ -107,7 +107,11 @@ func move_normal_pmd(pmc) {
   if new_ptl != old_ptl {
     spin_lock_nested(new_ptl)
   }
-  res = pmd_move_table(pmc)  # pmd_clear(old_pmd); pmd_populate(mm, new_pmd, ...)
+  pmd = pmdp_get_lockless(mm, pmc.old_addr)  # pmd = *old_pmd
+  res = false
+  if !pmd_none(pmd) && !pmd_leaf(pmd) {  # Racing with collapse? (6fa1066fc5d0)
+    res = pmd_move_table(pmc, pmd)  # pmd_clear(old_pmd); pmd_populate(mm, new_pmd, pmd_pgtable(pmd))
+  }
   if res {
     flush_tlb_range(pmc.old, pmc.old_addr, size=PMD_SIZE)
   }
