@@ -24,6 +24,7 @@ thread walker {
 }
 
 expect violation "pgtable/pmd-not-revalidated" at 18
+expect violation "tlb/flush-before-ptl-drop" at 19  # and no flush before the PTE lock drops
 expect violation "rmap/iterate-needs-rmap-lock" at 22
 expect violation "hugepage_vma_revalidate/needs-mmap-lock" at 23
 expect violation "lock/sleep-in-atomic" at 16  # retract_page_tables inside the walker's RCU section
