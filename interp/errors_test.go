@@ -324,7 +324,7 @@ func TestErrorInSetupStopsRun(t *testing.T) {
 	for _, tc := range []struct{ name, setup, want string }{
 		{"error", "x = 1 / 0", "test.mms:1:7: error: division by zero"},
 		{"assert", "assert 1 == 0, \"no\"", "test.mms:1:1: assert: assertion failed: no"},
-		{"step limit", "repeat 1000000 { }", "test.mms:1:1: error: step limit of 100 statements exceeded (an unbounded loop? raise it with -max-steps)"},
+		{"step limit", "repeat 1000000 { }", "test.mms:1:1: error: step limit of 100 statements exceeded by thread main (an unbounded loop? each thread may run 100 statements; raise it with -max-steps)"},
 		{"BUG", "mm m\nvma v = mmap(m, 0x100000, prot=rw)\nvm_insert_page(v, 0x100000, alloc_page())",
 			"test.mms:3:1: vm_insert_page/not-mixedmap-needs-mmap-write: vm_insert_page on vma[0x100000-0x101000] without VM_MIXEDMAP needs m->mmap_lock held for write (mm/memory.c: vm_insert_page() BUG_ON(mmap_read_trylock(vma->vm_mm)); kernel: BUG)"},
 	} {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/mmscript/mmscript/lang"
 	"github.com/mmscript/mmscript/mmcore"
 	rt "github.com/mmscript/mmscript/runtime"
 )
@@ -22,9 +23,10 @@ func (m *Machine) exec(t *Thread) (ok, yield bool) {
 		switch in.op {
 		case opStmt:
 			m.steps++
-			if m.steps > m.max {
-				m.fail(t, f.pos[in.pos], fmt.Sprintf(stepLimitMsg+" %d statements exceeded (an unbounded loop? raise it with -max-steps)", m.max))
-				return false, true
+			t.steps++
+			if t.steps > t.limit {
+				m.stepLimit(t, f.pos[in.pos])
+				return true, true
 			}
 			if m.steps&1023 == 0 && m.stop != nil && m.stop.Load() {
 				m.fail(t, f.pos[in.pos], "interrupted")
@@ -235,6 +237,28 @@ func (m *Machine) exec(t *Thread) (ok, yield bool) {
 
 // stepLimitMsg starts the message of the step limit's error.
 const stepLimitMsg = "step limit of"
+
+// stepLimit stops t, which has run its budget of statements (Thread.limit).
+//
+// The limit is per thread, and it stops only that thread, for the
+// explorer's soundness: a step's footprint (runtime/footprint.go) declares
+// what it reads and writes, and DPOR takes steps whose footprints do not
+// meet as independent. A global count of statements is read and written
+// by every statement of every thread, so with it the order of "independent"
+// steps decided which thread the limit cut short and where, and ending the
+// whole run disabled every other thread's steps: DPOR and the sleep sets
+// then missed findings the naive search made. Declaring the global count
+// in every footprint would make all steps dependent (no reduction left).
+// A thread's own count depends only on the thread's own steps, and the
+// thread's control flow on what its steps read, which their footprints
+// declare; stopping only the thread is like any other script error (the
+// thread ends, its locks stay held, the others go on). The guarantee that
+// no script hangs holds: every thread runs at most limit statements, so a
+// run at most (threads+1) x limit.
+func (m *Machine) stepLimit(t *Thread, pos lang.Pos) {
+	m.stepLimitHit = true
+	m.fail(t, pos, fmt.Sprintf(stepLimitMsg+" %d statements exceeded by thread %s (an unbounded loop? each thread may run %d statements; raise it with -max-steps)", t.limit-t.base, t.Name, t.limit-t.base))
+}
 
 // checkArgs checks argument types against the operation's parameters.
 func checkArgs(op *rt.Op, args []rt.Value) string {

@@ -812,13 +812,6 @@ func FindingKey(d *rt.Diagnostic) string {
 	if d.Kind == rt.Deadlock {
 		return "deadlock " + strings.Join(rel, " ")
 	}
-	if d.Rule == "error" && strings.HasPrefix(d.Msg, stepLimitMsg) {
-		// Where the limit strikes depends on the order of independent
-		// steps (the count is global, no footprint names it), so DPOR
-		// and the state cache reach it at other statements than the
-		// naive search: the cause is the run's length, not a position.
-		return "error step-limit " + d.Msg
-	}
 	k := fmt.Sprintf("%s %s %s", d.Kind, d.Rule, d.Pos)
 	if len(rel) > 0 {
 		k += " [" + strings.Join(rel, " ") + "]"

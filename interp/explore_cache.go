@@ -259,8 +259,9 @@ func (c *stateCache) fingerprint(m *Machine) (uint64, bool) {
 	for _, t := range m.threads {
 		h.Object(t)
 	}
+	// Each thread's statement count (what is left of its step limit) is
+	// in its Object; the total adds nothing to it.
 	h.Values(m.globals)
-	h.Word(uint64(m.steps))
 	// The findings so far, by cause: a state's executions end with its
 	// past findings plus its future ones, so states with different pasts
 	// are different states (the outcomes and verdicts stay exact).

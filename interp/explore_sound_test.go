@@ -127,9 +127,10 @@ func TestReductionIsSoundOnGeneratedScripts(t *testing.T) {
 			continue
 		}
 		naive := Explore(p, ExploreOptions{Naive: true, MaxStates: 20_000, MaxSteps: 100_000, Workers: 1})
-		if !naive.Complete || hitStepLimit(naive) {
-			// A run the step limit cut short reports what ran before the
-			// cut, which depends on the schedule: not comparable.
+		// Runs the step limit cuts short are compared too: the limit is
+		// per thread (Machine.stepLimit), so where it strikes is a
+		// finding DPOR must reproduce like any other.
+		if !naive.Complete {
 			continue
 		}
 		compared++
@@ -147,14 +148,4 @@ func TestReductionIsSoundOnGeneratedScripts(t *testing.T) {
 	if compared < 20 {
 		t.Errorf("only %d scripts small enough to compare", compared)
 	}
-}
-
-// hitStepLimit reports whether some execution was cut short by the step limit.
-func hitStepLimit(r *ExploreResult) bool {
-	for _, k := range findingKeys(r) {
-		if strings.Contains(k, "step limit") {
-			return true
-		}
-	}
-	return false
 }

@@ -67,6 +67,10 @@ type Thread struct {
 	// live marks a session's top-level thread: finishing a chunk of
 	// input is not the thread's exit, so its locks stay held.
 	live bool
+	// steps counts the thread's statements; it may run them up to limit
+	// (base is the count when its budget was given: a session gives every
+	// command a fresh one). See Machine.stepLimit.
+	steps, base, limit int64
 }
 
 // frame is a script frame, or a native one holding an operation's
@@ -83,7 +87,8 @@ type frame struct {
 // Result is the outcome of a run.
 type Result struct {
 	Diagnostics []*rt.Diagnostic
-	Steps       int64
+	Steps       int64    // statements run, by all threads
+	StepLimit   bool     // some thread ran into the step limit
 	Schedule    []string // the thread of each turn
 	Deadlock    bool
 	aborted     bool // the explorer stopped the run (sleep-set blocked)
@@ -91,16 +96,18 @@ type Result struct {
 
 // Machine runs one program once.
 type Machine struct {
-	prog     *Program
-	opts     Options
-	k        *rt.Kernel
-	globals  []rt.Value
-	threads  []*Thread
-	steps    int64
-	max      int64
-	sched    schedLog // the thread of each turn
-	rng      *rand.Rand
-	runnable []*Thread // scratch buffer of schedule
+	prog    *Program
+	opts    Options
+	k       *rt.Kernel
+	globals []rt.Value
+	threads []*Thread
+	steps   int64 // statements run, by all threads
+	max     int64 // the step limit of each thread
+	// stepLimitHit records that a thread ran into its step limit.
+	stepLimitHit bool
+	sched        schedLog // the thread of each turn
+	rng          *rand.Rand
+	runnable     []*Thread // scratch buffer of schedule
 	// lockClasses are the lockdep classes of the script's lock declarations.
 	lockClasses []rt.Class
 	// echo, when set, receives the values of a session's expression
@@ -163,12 +170,13 @@ func Run(p *Program, opts Options) *Result {
 		}
 	}
 	res.Steps = m.steps
+	res.StepLimit = m.stepLimitHit
 	res.Schedule = m.scheduleNames()
 	return res
 }
 
 func (m *Machine) newThread(name string, f *fn) *Thread {
-	t := &Thread{Name: name, Task: m.k.NewTask(name), end: f.end, idx: len(m.threads)}
+	t := &Thread{Name: name, Task: m.k.NewTask(name), end: f.end, idx: len(m.threads), limit: m.max}
 	if p := m.opts.stacks; p != nil && len(*p) > 0 {
 		t.stack = (*p)[len(*p)-1]
 		*p = (*p)[:len(*p)-1]

@@ -1,7 +1,9 @@
 package interp
 
 import (
+	"fmt"
 	"slices"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -256,32 +258,56 @@ thread c { msleep(); msleep(); msleep(); msleep() }
 
 func TestStepLimit(t *testing.T) {
 	for _, tc := range []struct {
-		name, src, pos string
-		max            int64
+		name, src string
+		max       int64
+		// want: the position and thread of each step-limit error.
+		want  []string
+		steps int64
 	}{
-		{"thread", "thread t {\n  repeat 100000000 { }\n}\n", "test.mms:2:3", 1000},
-		{"setup", "x = 1\nrepeat 100000000 { x = x + 1 }\n", "test.mms:2:1", 1000},
-		{"for", "thread t { for i in 0..100000000 { } }\n", "test.mms:1:12", 5000},
-		// Two threads: the limit stops the whole run, not just one thread.
-		{"two threads", "thread a { repeat 100000000 { msleep() } }\nthread b { repeat 100000000 { msleep() } }\n", "", 1000},
+		{"thread", "thread t {\n  repeat 100000000 { }\n}\n", 1000, []string{"test.mms:2:3 t"}, 1001},
+		{"setup", "x = 1\nrepeat 100000000 { x = x + 1 }\n", 1000, []string{"test.mms:2:1 main"}, 1001},
+		{"for", "thread t { for i in 0..100000000 { } }\n", 5000, []string{"test.mms:1:12 t"}, 5001},
+		// The limit is per thread (explorer soundness, see
+		// Machine.stepLimit): each looping thread is stopped on its own.
+		{"two threads", "thread a { repeat 100000000 { msleep() } }\nthread b { repeat 100000000 { msleep() } }\n", 1000,
+			[]string{"test.mms:1:31 a", "test.mms:2:31 b"}, 2002},
+		// A thread that ends within its own budget is not cut short
+		// because another thread loops: b's 603 statements and a's
+		// 1001 make more than the limit together.
+		{"budget is per thread", "x = 0\nthread a { repeat 100000000 { msleep() } }\nthread b { repeat 300 { x = x + 1 }\n  assert x == 0, \"b finished\" }\n", 1000,
+			[]string{"test.mms:2:31 a"}, 1 + 1001 + 603},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			res := run(t, tc.src, Options{MaxSteps: tc.max})
-			if len(res.Diagnostics) != 1 {
-				t.Fatalf("want one diagnostic, got\n%s", diagLines(res))
+			var got []string
+			finished := false
+			for _, d := range res.Diagnostics {
+				if strings.Contains(d.Msg, "assertion failed") {
+					finished = finished || strings.Contains(d.Msg, "b finished")
+					continue
+				}
+				if d.Kind != rt.Error || d.Rule != "error" || !strings.HasPrefix(d.Msg, "step limit of ") {
+					t.Errorf("got %s", d)
+					continue
+				}
+				hint := fmt.Sprintf("step limit of %d statements exceeded by thread %s (an unbounded loop? each thread may run %d statements; raise it with -max-steps)", tc.max, d.Thread, tc.max)
+				if d.Msg != hint {
+					t.Errorf("message %q, want %q", d.Msg, hint)
+				}
+				got = append(got, d.Pos.String()+" "+d.Thread)
 			}
-			d := res.Diagnostics[0]
-			if d.Kind != rt.Error || d.Rule != "error" || !strings.HasPrefix(d.Msg, "step limit of ") || !strings.Contains(d.Msg, " exceeded") {
-				t.Errorf("got %s", d)
+			sort.Strings(got)
+			if strings.Join(got, "; ") != strings.Join(tc.want, "; ") {
+				t.Errorf("step limits at %q, want %q\n%s", got, tc.want, diagLines(res))
 			}
-			if tc.pos != "" && d.Pos.String() != tc.pos {
-				t.Errorf("step limit reported at %s, want %s", d.Pos, tc.pos)
+			if finished != strings.Contains(tc.src, "b finished") {
+				t.Errorf("thread b did not run to its end\n%s", diagLines(res))
 			}
-			if !d.Pos.IsValid() {
-				t.Errorf("step limit without a position")
+			if !res.StepLimit {
+				t.Errorf("StepLimit not set")
 			}
-			if res.Steps != tc.max+1 {
-				t.Errorf("Steps = %d, want %d", res.Steps, tc.max+1)
+			if res.Steps != tc.steps {
+				t.Errorf("Steps = %d, want %d", res.Steps, tc.steps)
 			}
 		})
 	}
@@ -289,7 +315,7 @@ func TestStepLimit(t *testing.T) {
 		start := time.Now()
 		res := run(t, "thread t {\n  repeat 100000000 { }\n}\n", Options{})
 		if len(res.Diagnostics) != 1 || res.Diagnostics[0].Pos.String() != "test.mms:2:3" ||
-			res.Diagnostics[0].Msg != "step limit of 10000000 statements exceeded (an unbounded loop? raise it with -max-steps)" {
+			res.Diagnostics[0].Msg != "step limit of 10000000 statements exceeded by thread t (an unbounded loop? each thread may run 10000000 statements; raise it with -max-steps)" {
 			t.Errorf("got\n%s", diagLines(res))
 		}
 		if res.Steps != DefaultMaxSteps+1 {

@@ -297,7 +297,10 @@ func (s *Session) finishMain() error {
 
 // start begins a command: a fresh step budget, no interrupt pending.
 func (s *Session) start() {
-	s.m.max = s.m.steps + s.opts.MaxSteps
+	s.m.max = s.opts.MaxSteps
+	for _, t := range s.m.threads {
+		t.base, t.limit = t.steps, t.steps+s.opts.MaxSteps
+	}
 	if s.opts.Interrupt != nil {
 		s.opts.Interrupt.Store(false)
 	}
