@@ -77,7 +77,7 @@ type ExploreOptions struct {
 	Naive bool
 	// NoCache turns state caching off (DPOR and sleep sets only).
 	NoCache bool
-	// MaxSteps is each run's step limit (0: DefaultMaxSteps).
+	// MaxSteps is each thread's step limit in a run (0: DefaultMaxSteps).
 	MaxSteps int64
 	// Kernel is the kernel each run models (Options.Kernel).
 	Kernel rt.KernelConfig

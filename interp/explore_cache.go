@@ -9,8 +9,8 @@ import (
 
 // State caching: the search fingerprints every state it reaches (the
 // kernel's whole state through rt.StateHasher, every thread's frames,
-// locals and operands, the globals, the statements run so far for the
-// step limit, and the causes of the findings so far), and a state whose
+// locals and operands, the globals, each thread's statements run so far for
+// its step limit, and the causes of the findings so far), and a state whose
 // subtree was already explored is not explored again.
 //
 // Caching and DPOR do not compose naively (Yang, Chen, Gopalakrishnan,

@@ -20,7 +20,8 @@ type Options struct {
 	// turn, as printed in a deadlock report. Turns beyond it fall back to
 	// round-robin.
 	Schedule []string
-	// MaxSteps bounds the statements executed (0: DefaultMaxSteps).
+	// MaxSteps bounds the statements each thread executes, the set-up
+	// code counting as thread main (0: DefaultMaxSteps).
 	MaxSteps int64
 	// Output receives print() output (nil: discarded).
 	Output io.Writer
@@ -394,7 +395,7 @@ func (m *Machine) fail(t *Thread, pos lang.Pos, msg string) {
 }
 
 // turn runs t until it has performed one kernel-operation step, finished,
-// or failed. It returns false when the whole run must stop (step limit).
+// or failed. It returns false when the whole run must stop (interrupt).
 func (m *Machine) turn(t *Thread) bool {
 	for !t.done {
 		top := &t.fr[len(t.fr)-1]

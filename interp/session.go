@@ -55,7 +55,8 @@ type SessionOptions struct {
 	Output io.Writer
 	// OnDiag receives each finding once, as soon as it is made.
 	OnDiag func(*rt.Diagnostic)
-	// MaxSteps bounds the statements one command runs (0: DefaultMaxSteps).
+	// MaxSteps bounds the statements each thread runs in one command
+	// (0: DefaultMaxSteps).
 	MaxSteps int64
 	// Kernel is the kernel modelled (Options.Kernel).
 	Kernel rt.KernelConfig

@@ -31,7 +31,8 @@ iteration starts, so assign the VMA a split or merge left to it (vma =
 ..., as mprotect_fixup() updates the iterator). After the loop vma is nil
 (NULL), unless break left it.
 
-Every loop is bounded by the step limit (-max-steps): a loop that does
-not end is reported at its file:line:col, never a hang.
+Every loop is bounded by the step limit (-max-steps, statements per
+thread): a loop that does not end is reported at its file:line:col with
+the thread's name, and stops that thread only, never a hang.
 `
 }

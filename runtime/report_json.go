@@ -43,7 +43,7 @@ type ScriptReport struct {
 // RunStats describes one run of a script.
 type RunStats struct {
 	Steps     int64  `json:"steps"`     // statements executed
-	MaxSteps  int64  `json:"max_steps"` // the step limit
+	MaxSteps  int64  `json:"max_steps"` // the step limit of each thread
 	StepLimit bool   `json:"step_limit_exceeded"`
 	Seed      uint64 `json:"seed,omitempty"`
 	Deadlock  bool   `json:"deadlock"`

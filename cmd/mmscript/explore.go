@@ -31,7 +31,7 @@ func addExploreFlags(fl *flag.FlagSet, defStates int64, defTimeout time.Duration
 		timeout:   fl.Duration("timeout", defTimeout, "stop the search after this long (0: never)"),
 		preempt:   fl.Int("preemptions", -1, "bound the search to N preemptions (-1: no bound, a proof)"),
 		maxMemory: fl.String("max-memory", "", "stop the search when the heap exceeds this (e.g. 2GiB, 512MiB)"),
-		maxSteps:  fl.Int64("max-steps", 0, "step limit of each run (0: default)"),
+		maxSteps:  fl.Int64("max-steps", 0, "step limit: statements each thread may run in a run (0: default)"),
 		workers:   fl.Int("workers", 0, "parallel searchers (0: GOMAXPROCS)"),
 		noCache:   fl.Bool("no-cache", false, "do not cache explored states (partial-order reduction only)"),
 	}

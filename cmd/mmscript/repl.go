@@ -31,7 +31,7 @@ func cmdRepl(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "usage: mmscript repl [flags] [FILE]\n\nAn interactive session on a live kernel, after running FILE if given.\nType :help at the prompt for the commands.\n\nflags:")
 		fl.PrintDefaults()
 	}
-	maxSteps := fl.Int64("max-steps", 0, "step limit of each input line or command (0: default)")
+	maxSteps := fl.Int64("max-steps", 0, "step limit: statements each thread may run per input line or command (0: default)")
 	kernel := kernelFlags(fl)
 	if err := fl.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {

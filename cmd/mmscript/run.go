@@ -17,7 +17,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	seed := fl.Uint64("seed", 0, "pick threads at random from this seed (0: round-robin)")
 	schedule := fl.String("schedule", "", "replay a schedule printed in a report")
 	asJSON := fl.Bool("json", false, "print one JSON document (docs/mmscript.schema.json) on stdout; print() output goes into it")
-	maxSteps := fl.Int64("max-steps", 0, "step limit (0: default)")
+	maxSteps := fl.Int64("max-steps", 0, "step limit: statements each thread may run (0: default)")
 	kernel := kernelFlags(fl)
 	trace := fl.Bool("trace", false, "print each turn: thread, line, operation, locks held after it")
 	limits := limitFlags(fl)
