@@ -319,3 +319,56 @@ func TestExploreStopAtFirst(t *testing.T) {
 		t.Errorf("%s", IncompleteText(res))
 	}
 }
+
+// The step limit counts each thread's own statements and stops only that
+// thread, so what it cuts short does not depend on the interleaving: in
+// every execution a's loop runs into a's limit at the loop's body and b
+// runs to its end (its failing assert), and the reduced searches find
+// what the naive one finds. With one count shared by all threads the
+// outcome depended on the order of steps no footprint relates, and DPOR
+// missed outcomes the naive search reached.
+func TestStepLimitUnderExploration(t *testing.T) {
+	p := load(t, `x = 0
+thread a { repeat 100000 { msleep() } }
+thread b {
+  x = x + 1
+  msleep()
+  x = x + 1
+  msleep()
+  assert x == 0, "b ran to its end"
+}
+`)
+	const max = 12
+	naive := Explore(p, ExploreOptions{Naive: true, MaxSteps: max, Workers: 1, MaxStates: 1_000_000})
+	if !naive.Complete {
+		t.Fatalf("naive search incomplete after %d states", naive.States)
+	}
+	if len(naive.Outcomes) != 1 {
+		t.Fatalf("%d outcomes, want one (the same in every interleaving): %+v", len(naive.Outcomes), naive.Outcomes)
+	}
+	keys := naive.Outcomes[0].Keys
+	var limit, assert bool
+	for _, f := range naive.Findings {
+		switch {
+		case strings.HasPrefix(f.Diag.Msg, "step limit of 12 statements exceeded by thread a ") && f.Diag.Thread == "a" && f.Diag.Pos.String() == "test.mms:2:28":
+			limit = true
+		case strings.Contains(f.Diag.Msg, "b ran to its end"):
+			assert = true
+		default:
+			t.Errorf("unexpected finding %s", f.Diag)
+		}
+	}
+	if !limit || !assert || len(keys) != 2 {
+		t.Errorf("want a's step limit and b's assert in every execution, got outcome %q", keys)
+	}
+	for _, o := range []ExploreOptions{{MaxSteps: max, Workers: 1}, {MaxSteps: max, Workers: 1, NoCache: true}, {MaxSteps: max, Workers: 1, splitTasks: 1}} {
+		red := Explore(p, o)
+		if !red.Complete || strings.Join(findingKeys(red), "\n") != strings.Join(findingKeys(naive), "\n") || len(red.Outcomes) != 1 {
+			t.Errorf("reduced (no cache: %v, split %d): complete=%v findings\n\t%s\noutcomes %+v\nwant\n\t%s", o.NoCache, o.splitTasks, red.Complete,
+				strings.Join(findingKeys(red), "\n\t"), red.Outcomes, strings.Join(findingKeys(naive), "\n\t"))
+		}
+		if red.Executions >= naive.Executions {
+			t.Errorf("no reduction: %d executions, naive %d", red.Executions, naive.Executions)
+		}
+	}
+}
