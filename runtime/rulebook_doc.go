@@ -467,6 +467,13 @@ func rstText(s string) string {
 		}
 	}
 	code := func(t string) {
+		// An inline literal starts only after white space or one of
+		// ' " ( [ { < - / : (docutils' inline markup recognition rules);
+		// after anything else, as in "(*vmap)->anon_vma", an escaped
+		// space lets it start.
+		if out := b.String(); out != "" && !strings.ContainsRune(" \t\n'\"([{<-/:", rune(out[len(out)-1])) {
+			b.WriteString("\\ ")
+		}
 		b.WriteString("``" + t + "``")
 		b.WriteString("\\ ") // an escaped space: ends the literal even before a letter, renders as nothing
 	}

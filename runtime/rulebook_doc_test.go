@@ -87,6 +87,8 @@ func TestRSTText(t *testing.T) {
 		{"0x10 and §2.1", "0x10 and §2.1"},
 		{"unbalanced f(x", "unbalanced f(x"},
 		{"do_x(a, b)s", "``do_x(a, b)``\\ s"},
+		// a literal may not start right after ')': an escaped space lets it
+		{"(!(*vmap)->anon_vma)", "(!(\\*vmap)\\ ``->anon_vma``)"},
 	} {
 		if got := rstText(c.in); got != c.want {
 			t.Errorf("rstText(%q) = %q, want %q", c.in, got, c.want)
