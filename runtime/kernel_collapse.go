@@ -71,19 +71,7 @@ func init() {
 				"if (!folio_test_anon(folio)) { result = SCAN_PAGE_ANON; goto out_unmap; } ... } out_unmap: pte_unmap_unlock(pte, ptl)"),
 			Sequence: "pte = pte_offset_map_lock(mm, pmd, address, &ptl);\n/* check each entry */\npte_unmap_unlock(pte, ptl);"}),
 		Touches: func(c *Call, f *Footprint) { f.PTEs(vmaMM(c, 0), false); f.AllPages(false) },
-		Fn: func(c *Call) Result {
-			p := c.Args[2].Obj.(*PTE)
-			if !c.checkTable(p) {
-				return done(Int(scanResults["SCAN_FAIL"]))
-			}
-			if p.PTL.heldBy(c.T) == 0 {
-				c.K.violate(c.T, rulePTEChangeLock, fmt.Sprintf("hpage_collapse_scan_ptes at %#x without %s held", uint64(p.Addr), p.PTL.Name))
-			}
-			if !p.MM.Core.ScanPTEs(p.Table, c.addr(1)&^(mmcore.PMD_SIZE-1)) {
-				return done(Int(scanResults["SCAN_PAGE_ANON"]))
-			}
-			return done(Int(scanResults["SCAN_SUCCEED"]))
-		}})
+		Fn:      func(c *Call) Result { return scanCollapseTable(c, "hpage_collapse_scan_ptes") }})
 
 	defOp(&Op{Name: "__collapse_huge_page_isolate", Params: append(vmaAddr[:2:2], Param{Name: "pte", Type: TPTE}), Result: TInt,
 		API: register(&API{Name: "__collapse_huge_page_isolate", Section: "2.31",
@@ -95,19 +83,7 @@ func init() {
 				"result = __collapse_huge_page_isolate(vma, address, pte, cc, &compound_pagelist); spin_unlock(pte_ptl)"),
 			Sequence: "pte = pte_offset_map_lock(mm, &_pmd, address, &pte_ptl);\nresult = __collapse_huge_page_isolate(vma, address, pte, cc, &compound_pagelist);\nspin_unlock(pte_ptl);"}),
 		Touches: func(c *Call, f *Footprint) { f.PTEs(vmaMM(c, 0), false); f.AllPages(false) },
-		Fn: func(c *Call) Result {
-			p := c.Args[2].Obj.(*PTE)
-			if !c.checkTable(p) {
-				return done(Int(scanResults["SCAN_FAIL"]))
-			}
-			if p.PTL.heldBy(c.T) == 0 {
-				c.K.violate(c.T, rulePTEChangeLock, fmt.Sprintf("__collapse_huge_page_isolate at %#x without %s held", uint64(p.Addr), p.PTL.Name))
-			}
-			if !p.MM.Core.ScanPTEs(p.Table, c.addr(1)&^(mmcore.PMD_SIZE-1)) {
-				return done(Int(scanResults["SCAN_PAGE_ANON"]))
-			}
-			return done(Int(scanResults["SCAN_SUCCEED"]))
-		}})
+		Fn:      func(c *Call) Result { return scanCollapseTable(c, "__collapse_huge_page_isolate") }})
 
 	defOp(&Op{Name: "__collapse_huge_page_copy", Params: []Param{{Name: "pte", Type: TPTE}, {Name: "vma", Type: TVMA}, {Name: "addr", Type: TInt}}, Result: TPage,
 		API: register(&API{Name: "__collapse_huge_page_copy", Section: "2.31",
@@ -250,4 +226,23 @@ func init() {
 			return done(Int(int64(mmcore.PTE(v &^ pmdHugeBit).PFN())))
 		}})
 	_ = pageParam
+}
+
+// scanCollapseTable is the per-entry check that hpage_collapse_scan_pmd()
+// and __collapse_huge_page_isolate() both run over one PTE table under its
+// PTE lock: the two kernel loops differ in what they isolate, which mmscript
+// does not model, so they share one verdict (SCAN_SUCCEED / SCAN_PAGE_ANON).
+// op names the caller in the diagnostic.
+func scanCollapseTable(c *Call, op string) Result {
+	p := c.Args[2].Obj.(*PTE)
+	if !c.checkTable(p) {
+		return done(Int(scanResults["SCAN_FAIL"]))
+	}
+	if p.PTL.heldBy(c.T) == 0 {
+		c.K.violate(c.T, rulePTEChangeLock, fmt.Sprintf("%s at %#x without %s held", op, uint64(p.Addr), p.PTL.Name))
+	}
+	if !p.MM.Core.ScanPTEs(p.Table, c.addr(1)&^(mmcore.PMD_SIZE-1)) {
+		return done(Int(scanResults["SCAN_PAGE_ANON"]))
+	}
+	return done(Int(scanResults["SCAN_SUCCEED"]))
 }
