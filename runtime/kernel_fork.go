@@ -291,18 +291,23 @@ func init() {
 		}
 		return nil
 	}
+	// touchesForkCopy: copy_pte_range() and copy_huge_pmd() write the
+	// tables of both mms (the parent's entries are write-protected, the
+	// child's filled), take a reference on every page they share and may
+	// allocate the child's table, so both declare the same footprint.
+	touchesForkCopy := func(c *Call, f *Footprint) {
+		f.PTEs(vmaMM(c, 0), true)
+		f.PTEs(vmaMM(c, 1), true)
+		f.AllPages(true)
+		f.Alloc()
+	}
 	defOp(&Op{Name: "copy_present_ptes", Params: []Param{{Name: "dst_vma", Type: TVMA}, {Name: "src_vma", Type: TVMA},
 		{Name: "addr", Type: TInt}, {Name: "end", Type: TInt}}, Result: TInt,
 		API: forkAPI("copy_present_ptes", "both mms' mmap write locks, src_vma write-locked, the destination and the source PTE lock",
 			"nothing", "mm/memory.c: copy_pte_range(), copy_present_ptes(), copy_present_pte()",
 			"copies the entries of [addr, end) of src_vma (one PTE table) into dst_vma: a reference and a mapcount per page; in a COW mapping the parent's writable entries are write-protected (ptep_set_wrprotect) as the child's; returns the entries copied",
 			rulePTEChangeLock, ruleFaultsNeedVMAWrite),
-		Touches: func(c *Call, f *Footprint) {
-			f.PTEs(vmaMM(c, 0), true)
-			f.PTEs(vmaMM(c, 1), true)
-			f.AllPages(true)
-			f.Alloc()
-		},
+		Touches: touchesForkCopy,
 		Fn: func(c *Call) Result {
 			dst, src := c.vma(0), c.vma(1)
 			addr, end := c.addr(2), c.addr(3)
@@ -330,12 +335,7 @@ func init() {
 			"the destination PMD lock -> the source PMD lock (nested)", "mm/huge_memory.c: copy_huge_pmd(); mm/memory.c: copy_pmd_range()",
 			"copies src_vma's huge PMD at addr, write-protected in both mms for a COW mapping; false when there is none",
 			ruleFaultsNeedVMAWrite, ruleSleepInAtomic),
-		Touches: func(c *Call, f *Footprint) {
-			f.PTEs(vmaMM(c, 0), true)
-			f.PTEs(vmaMM(c, 1), true)
-			f.AllPages(true)
-			f.Alloc()
-		},
+		Touches: touchesForkCopy,
 		Fn: func(c *Call) Result {
 			dst, src := c.vma(0), c.vma(1)
 			haddr := c.addr(2) &^ (mmcore.PMD_SIZE - 1)
