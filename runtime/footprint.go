@@ -428,8 +428,13 @@ func world(_ *Call, f *Footprint) { f.World() }
 // the VMAs, unmaps their pages, flushes the TLB, frees the tables, and
 // unlinks the VMAs from their files' i_mmap trees. Its vm_ops->close calls
 // run as script code with footprints of their own.
-func unmaps(c *Call, f *Footprint) {
-	m := mmArg(c, 0)
+func unmaps(c *Call, f *Footprint) { unmapsMM(mmArg(c, 0), f) }
+
+// unmapsMM is the footprint of unmaps for an mm found elsewhere than in
+// argument 0: mremap's steps that may unmap (a MREMAP_FIXED target, a
+// shrink, the source after the move) reach the mm through their
+// vma_remap_struct and declare the same writes as munmap.
+func unmapsMM(m *mmcore.MM, f *Footprint) {
 	f.MM(m, true)
 	f.PTEs(m, true)
 	f.AllPages(true)

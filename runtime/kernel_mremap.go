@@ -296,15 +296,7 @@ func init() {
 			"mm/mremap.c: do_mremap(), check_mremap_params(), remap_is_valid(), mremap_to(), mremap_at(), expand_vma()",
 			"do_mremap() from check_mremap_params to the call of move_vma(), one step: returns the vma_remap_struct; .move says move_vma must run, else .result is mremap's result",
 			ruleStartWrite, ruleSleepInAtomic),
-		Touches: func(c *Call, f *Footprint) {
-			m := mmArg(c, 0)
-			f.MM(m, true)
-			f.PTEs(m, true)
-			f.AllPages(true)
-			f.TLB(m, true)
-			f.Add(AFile, AllObjects, true)
-			f.Alloc()
-		},
+		Touches: unmaps,
 		Fn: func(c *Call) Result {
 			m := c.mm(0)
 			flags := 0
@@ -699,15 +691,7 @@ func init() {
 			"mm/mremap.c: move_vma(), unmap_source_vma(), dontunmap_complete()",
 			"after move_page_tables: unmaps the old range (or, with MREMAP_DONTUNMAP, leaves it mapped and empty); returns the new address or -errno",
 			ruleSleepInAtomic),
-		Touches: func(c *Call, f *Footprint) {
-			m := pmcMM(c)
-			f.MM(m, true)
-			f.PTEs(m, true)
-			f.AllPages(true)
-			f.TLB(m, true)
-			f.Add(AFile, AllObjects, true)
-			f.Alloc()
-		},
+		Touches: func(c *Call, f *Footprint) { unmapsMM(pmcMM(c), f) },
 		Fn: func(c *Call) Result {
 			vrm := c.vrm(0)
 			if vrm.NewVMA == nil {
