@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"encoding/binary"
 	"math/bits"
 	"reflect"
 	"sort"
@@ -185,15 +186,20 @@ func fmix(x uint64) uint64 {
 }
 
 func (h *StateHasher) bytes(p unsafe.Pointer, n uintptr) {
-	for n >= 8 {
-		h.Word(*(*uint64)(p))
-		p = unsafe.Add(p, 8)
-		n -= 8
+	if n == 0 {
+		return
 	}
-	if n > 0 {
+	// Read through a slice, not by advancing p: a pointer stepped one past
+	// the end of its allocation is invalid to checkptr (go test -race).
+	b := unsafe.Slice((*byte)(p), n)
+	for len(b) >= 8 {
+		h.Word(binary.LittleEndian.Uint64(b))
+		b = b[8:]
+	}
+	if len(b) > 0 {
 		var w uint64
-		for i := uintptr(0); i < n; i++ {
-			w = w<<8 | uint64(*(*byte)(unsafe.Add(p, i)))
+		for _, c := range b {
+			w = w<<8 | uint64(c)
 		}
 		h.Word(w)
 	}
