@@ -659,18 +659,7 @@ func zapSkipCows(m *MM, start, end mmcore.Addr) int {
 // pte_entry that returns a non-zero int stops the walk, which returns that
 // value; otherwise count grows by the present entries visited.
 func (c *Call) walkVMA(m *MM, v *mmcore.VMA, start, end mmcore.Addr, o *Ops, count *int64, stop *int64, k func() Result) Result {
-	type span struct{ from, to mmcore.Addr }
-	var spans []span
-	for a := start &^ (mmcore.PageSize - 1); a < end && a >= start&^(mmcore.PageSize-1); {
-		next := (a | (mmcore.PMD_SIZE - 1)) + 1
-		if next < a || next > end {
-			next = end
-		}
-		if m.Core.Walk(a).PTETable() != nil {
-			spans = append(spans, span{a, next})
-		}
-		a = next
-	}
+	spans := pteTableSpans(m, start, end)
 	return seq(len(spans), func(i int, next func() Result) Result {
 		sp := spans[i]
 		t := m.Core.Walk(sp.from).PTETable()
@@ -858,4 +847,25 @@ func (c *Call) unmapMapping(as *mmcore.AddressSpace, first, last uint64, evenCow
 		})
 	})
 
+}
+
+// pteSpan is the part of a walk's range that one PTE table maps.
+type pteSpan struct{ from, to mmcore.Addr }
+
+// pteTableSpans splits [start, end) at PMD boundaries and keeps the parts
+// whose PTE table exists, as walk_pmd_range() skips pmd_none() entries;
+// walk_page_range's and the no-VMA walk's loops both go table by table.
+func pteTableSpans(m *MM, start, end mmcore.Addr) []pteSpan {
+	var spans []pteSpan
+	for a := start &^ (mmcore.PageSize - 1); a < end && a >= start&^(mmcore.PageSize-1); {
+		next := (a | (mmcore.PMD_SIZE - 1)) + 1
+		if next < a || next > end {
+			next = end
+		}
+		if m.Core.Walk(a).PTETable() != nil {
+			spans = append(spans, pteSpan{a, next})
+		}
+		a = next
+	}
+	return spans
 }

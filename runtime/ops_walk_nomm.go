@@ -110,18 +110,7 @@ func init() {
 // existing PTE table is mapped with pte_offset_map() (RCU, no PTE lock)
 // and every entry in the range is passed to pte_entry.
 func (c *Call) walkNoVMA(m *MM, start, end mmcore.Addr, o *Ops) Result {
-	type span struct{ from, to mmcore.Addr }
-	var spans []span
-	for a := start &^ (mmcore.PageSize - 1); a < end && a >= start&^(mmcore.PageSize-1); {
-		next := (a | (mmcore.PMD_SIZE - 1)) + 1
-		if next < a || next > end {
-			next = end
-		}
-		if m.Core.Walk(a).PTETable() != nil {
-			spans = append(spans, span{a, next})
-		}
-		a = next
-	}
+	spans := pteTableSpans(m, start, end)
 	count, stop := int64(0), int64(0)
 	return seq(len(spans), func(i int, next func() Result) Result {
 		sp := spans[i]
