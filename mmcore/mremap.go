@@ -309,21 +309,7 @@ func (m *MM) moveVMA(r *VMARemap) (Addr, error) {
 	}
 	r.VMA = src
 	m.MovePageTables(src, r.Addr, nv, r.NewAddr, r.OldLen)
-	m.vmStatAccount(nv.Flags, int64(r.NewLen>>PageShift))
-	if r.Flags&MREMAP_DONTUNMAP != 0 {
-		start, end := r.Addr, r.Addr+Addr(r.OldLen)
-		src.Flags &^= VM_LOCKED_MASK
-		if nv != src && start == src.start && end == src.end {
-			unlinkAnonVMAs(src)
-		}
-		return r.NewAddr, nil
-	}
-	removed, err := m.Munmap(r.Addr, r.OldLen)
-	r.Unmapped = append(r.Unmapped, removed...)
-	if err != nil {
-		return 0, err
-	}
-	return r.NewAddr, nil
+	return m.finishMove(r, nv)
 }
 
 // CopyVMA creates the destination of an mremap move (copy_vma): an
@@ -492,4 +478,27 @@ func (m *MM) remapMove(r *VMARemap) (Addr, error) {
 		return 0, errf("remap_move", EFAULT, "no VMA in the range")
 	}
 	return res, nil
+}
+
+// finishMove is the end of move_vma() after the page tables moved: the
+// accounting, then with MREMAP_DONTUNMAP dontunmap_complete() (the source
+// keeps its range, unlocked, and loses its anon_vma when wholly moved),
+// otherwise the unmap of the source range. r.VMA is the source VMA.
+func (m *MM) finishMove(r *VMARemap, nv *VMA) (Addr, error) {
+	src := r.VMA
+	m.vmStatAccount(nv.Flags, int64(r.NewLen>>PageShift))
+	if r.Flags&MREMAP_DONTUNMAP != 0 {
+		start, end := r.Addr, r.Addr+Addr(r.OldLen)
+		src.Flags &^= VM_LOCKED_MASK
+		if nv != src && start == src.start && end == src.end {
+			unlinkAnonVMAs(src)
+		}
+		return r.NewAddr, nil
+	}
+	removed, err := m.Munmap(r.Addr, r.OldLen)
+	r.Unmapped = append(r.Unmapped, removed...)
+	if err != nil {
+		return 0, err
+	}
+	return r.NewAddr, nil
 }

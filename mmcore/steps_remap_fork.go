@@ -237,19 +237,10 @@ func (m *MM) AllocPTETable(addr Addr) (Alloc, error) {
 // (unmap_source_vma: do_vmi_munmap with the mmap lock kept), or
 // dontunmap_complete. It returns the new address.
 func (m *MM) FinishMoveVMA(r *VMARemap, nv *VMA) (Addr, error) {
-	src := r.VMA
-	m.vmStatAccount(nv.Flags, int64(r.NewLen>>PageShift))
 	if r.Flags&MREMAP_DONTUNMAP != 0 {
-		start, end := r.Addr, r.Addr+Addr(r.OldLen)
-		src.Flags &^= VM_LOCKED_MASK
-		if nv != src && start == src.start && end == src.end {
-			unlinkAnonVMAs(src)
-		}
-		return r.NewAddr, nil
+		return m.finishMove(r, nv)
 	}
-	removed, err := m.Munmap(r.Addr, r.OldLen)
-	r.Unmapped = append(r.Unmapped, removed...)
-	if err != nil {
+	if _, err := m.finishMove(r, nv); err != nil {
 		return 0, err
 	}
 	if r.populateExpand {
