@@ -16,7 +16,7 @@ vma v = mmap(m, 0x100000, pages=1, prot=r, flags=private, file=passwd)
 
 # mm/gup.c (v4.9): __get_user_pages() retry: follow_page_mask(), faultin_page()
 func __get_user_pages_page(vma, start, foll_flags) {
-  for round in 0..8 {
+  while true {  # retry: ... case 0: goto retry
     page = follow_page_mask(vma, start, foll_flags)
     if page {
       return page
@@ -31,7 +31,6 @@ func __get_user_pages_page(vma, start, foll_flags) {
       foll_flags = foll_flags | FOLL_COW
     }
   }
-  return -EFAULT
 }
 
 thread procselfmem {

@@ -47,12 +47,16 @@ func vm_fault_to_errno(vm_fault, foll_flags) {
 
 # mm/gup.c: __get_user_pages(), its retry: label for the page at start:
 # follow_page_mask(), and faultin_page() for a page it cannot follow. The
-# page, or -errno (-EBUSY, -EAGAIN: the fault dropped the mmap lock). The
-# kernel loops until the page can be followed; mmscript gives up after 8
-# rounds with -EFAULT.
+# page, or -errno (-EBUSY, -EAGAIN: the fault dropped the mmap lock). As
+# the kernel, it loops ("case 0: goto retry") until the page can be
+# followed or the fault fails; only a fatal signal ends it otherwise, and
+# scripts send none. A fault that never makes the page followable (a
+# driver's handler returning 0 without installing it, another thread
+# zapping the page for ever) loops as the kernel does, until the thread's
+# step limit (-max-steps) stops it and names it.
 func __get_user_pages_page(vma, start, foll_flags) {
-  for round in 0..8 {
-    # if (fatal_signal_pending(current)) ...; cond_resched();
+  while true {
+    # if (fatal_signal_pending(current)) return -EINTR; cond_resched();
     page = follow_page_mask(vma, start, foll_flags)
     if page {
       return page
@@ -62,7 +66,6 @@ func __get_user_pages_page(vma, start, foll_flags) {
       return ret
     }
   }
-  return -EFAULT
 }
 
 # mm/gup.c: __get_user_pages(): the number of pages, or -errno when none.
@@ -167,17 +170,18 @@ func __get_user_pages_locked(mm, start, nr_pages, flags, locked) {
 }
 
 # mm/gup.c: __get_user_pages_locked(), its retry: label: re-take the mmap
-# lock and fault the page that fired VM_FAULT_RETRY again with FOLL_TRIED,
-# "until we succeeded" (mmscript: 4 times, then -EAGAIN without the lock)
+# lock and fault the page that fired VM_FAULT_RETRY again with FOLL_TRIED;
+# "if (!*locked) { /* Continue to retry until we succeeded */ goto retry; }"
+# (only mmap_read_lock_killable's fatal signal ends it otherwise; as in
+# __get_user_pages_page, the thread's step limit bounds a script's loop)
 func __get_user_pages_tried(mm, start, flags) {
-  for round in 0..4 {
+  while true {
     mmap_read_lock_killable(mm)
     ret = __get_user_pages(mm, start, 1, flags | FOLL_TRIED)
     if lockdep_is_held(mm.mmap_lock) {
       return ret
     }
   }
-  return -EAGAIN
 }
 
 # mm/gup.c: get_user_pages_remote(): is_valid_gup_args(pages, locked,
