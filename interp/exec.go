@@ -118,7 +118,7 @@ func (m *Machine) exec(t *Thread) (ok, yield bool) {
 			}
 			if x := t.stack[n]; x.T == rt.TVMA {
 				// a freed or stale VMA is wrong to read, not only to pass
-				m.k.VMAField(t.Task, x.Obj, p.names[in.a], f.pos[in.pos])
+				m.k.VMAField(t.Task, x, p.names[in.a], f.pos[in.pos])
 			}
 			if x := t.stack[n]; int(x.T) < len(p.fields[in.a]) {
 				if get := p.fields[in.a][x.T]; get != nil {

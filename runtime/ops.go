@@ -281,8 +281,8 @@ func (c *Call) word(i int) string {
 // vma returns the VMA argument i, reporting a use after munmap.
 func (c *Call) vma(i int) *mmcore.VMA {
 	v := c.Args[i].Obj.(*mmcore.VMA)
-	c.K.checkVMAUse(c.T, v, c.Op.Name)
+	c.K.checkVMAUse(c.T, c.Args[i], v, c.Op.Name)
 	return v
 }
 
-func (c *Call) checkAlive(v *mmcore.VMA) { c.K.checkVMAUse(c.T, v, c.Op.Name) }
+func (c *Call) checkAlive(v *mmcore.VMA) { c.K.checkVMAUse(c.T, Obj(TVMA, v), v, c.Op.Name) }

@@ -54,8 +54,7 @@ func init() {
 			m := c.mm(0)
 			c.mmapAssertLocked(m, false, ruleFindVMA, "find_vma without "+m.MmapLock.Name+" held")
 			v := m.Core.FindVMA(c.addr(1))
-			c.stampLookup(m, v)
-			return done(Obj(TVMA, v))
+			return done(c.stampLookup(m, v))
 		}})
 	ruleLookup := &Rule{"vma_lookup/unstable-result", "the VMA vma_lookup() returns is only meaningful under the mmap lock",
 		"include/linux/mm.h: vma_lookup() (no assertion)", Unchecked}
@@ -69,8 +68,7 @@ func init() {
 				c.K.violate(c.T, ruleLookup, "vma_lookup without "+m.MmapLock.Name+": the VMA may be freed under the caller")
 			}
 			v := m.Core.VMALookup(c.addr(1))
-			c.stampLookup(m, v)
-			return done(Obj(TVMA, v))
+			return done(c.stampLookup(m, v))
 		}})
 
 	ruleFlagsSet := &Rule{"vm_flags/needs-mmap-write", "vm_flags_set/clear/mod need the mmap lock for write; they take the VMA write lock themselves",

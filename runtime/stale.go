@@ -9,21 +9,31 @@ import (
 
 // Stale decisions and VMA identity (issue 7, rule families 3d and 3e).
 //
-// A VMA pointer a task gets from a lookup under the mmap lock carries the
-// lock epoch it was read under: the hold (acquisition) of the lock and the
-// lock's write generation then. Every write acquisition of a lock moves
-// its generation. When the task uses the pointer under a later hold of
-// the same lock and some other writer held the lock in between, the
-// pointer is a decision taken under a lock that was dropped: the VMA may
-// have been freed, split or replaced (vma/stale-after-relock). Looking the
-// VMA up again under the current hold is the re-check: it stamps the
-// pointer anew, whatever the lookup returns.
+// A value a task reads under a lock carries the lock epoch it was read
+// under (an epoch: the hold, that is the acquisition, of the lock and the
+// lock's write generation then). Every write acquisition of a lock moves
+// its generation. When the task uses the value under a later hold of the
+// same lock and some other writer held the lock in between, the value is
+// a decision taken under a lock that was dropped (vma/stale-after-relock
+// for a VMA pointer). The re-check is what makes a value current again:
+// for a VMA pointer, a new lookup under the current hold, which gives a
+// new value with its own epoch.
+//
+// The epoch travels with the value, not with the object it names: a VMA
+// value keeps its epoch's number in Value.Int, unused for objects, and
+// copies of the value (variables, arguments, results) share it. So a
+// kernel-library function that looks the same VMA up again under the
+// current hold validates the value it got, not the caller's older copy,
+// which stays stale until the caller itself looks it up again. Epochs are
+// the task's own: a value another task read is not checked against this
+// task's holds.
 //
 // A VMA found by address that appeared after the task started (a mapping
 // someone else made at that address) is somebody else's until proven
 // otherwise: a driver that installs pages into it without checking that
 // it is its own (vm_ops, vm_file / vm_private_data) hands its pages to
-// that mapping (vma/identity-unchecked, the 2026 Rust Binder bug).
+// that mapping (vma/identity-unchecked, the 2026 Rust Binder bug). The
+// check is made on the value: reading vm_ops or vm_file of it.
 //
 // Any use of a VMA that was unmapped, field reads included, is a use
 // after free (vma/use-after-unmap): vm_area_free() frees it, through
@@ -43,13 +53,58 @@ var ruleVMAIdentity = &Rule{"vma/identity-unchecked",
 		"drivers/android/binder/page_range.rs check_vma() compares vm_ops and vm_private_data after vma_lookup()",
 	Unchecked}
 
-// vmaStamp is what a task knows of a VMA pointer it looked up.
-type vmaStamp struct {
-	lock    *Lock    // the mm's mmap lock it was found under
-	seq     uint64   // the hold of that lock it was found under
+// epoch is the lock epoch a value was read under, and what the task
+// learnt about the value since.
+type epoch struct {
+	lock    *Lock    // the lock it was read under (a VMA: the mm's mmap lock)
+	seq     uint64   // the hold of that lock it was read under
 	wgen    uint64   // the lock's write generation at that hold
-	pos     lang.Pos // where it was looked up
-	checked bool     // its identity was read since (vm_ops, vm_file)
+	pos     lang.Pos // where it was read
+	checked bool     // a VMA: its identity was read since (vm_ops, vm_file)
+}
+
+// epochRef is how an object value refers to its epoch (Value.Int): the
+// task (ID+1) in the high half, the index in its epochs (+1) in the low.
+func epochRef(t *Task, i int) int64 { return int64(t.ID+1)<<32 | int64(i+1) }
+
+// epochOf returns the epoch of value x if t read it, else nil.
+func (t *Task) epochOf(x Value) *epoch {
+	if x.Int == 0 || x.Int>>32 != int64(t.ID+1) {
+		return nil
+	}
+	i := int(x.Int&0xffffffff) - 1
+	if i >= len(t.epochs) {
+		return nil
+	}
+	return t.epochs[i]
+}
+
+// newEpoch records that t reads a value under its current hold of l,
+// and returns the epoch's reference, 0 if t does not hold l.
+func (t *Task) newEpoch(l *Lock) int64 {
+	i := t.hold(l)
+	if i < 0 {
+		return 0
+	}
+	h := &t.holds[i]
+	t.epochs = append(t.epochs, &epoch{lock: l, seq: h.seq, wgen: h.wgen, pos: t.Pos})
+	return epochRef(t, len(t.epochs)-1)
+}
+
+// staleUnder reports whether a value read at epoch e is stale for t now:
+// t holds e's lock again under a later hold, and another writer held the
+// lock in between. It returns t's current hold of the lock.
+func (t *Task) staleUnder(e *epoch) (*Hold, bool) {
+	i := t.hold(e.lock)
+	if i < 0 {
+		return nil, false
+	}
+	h := &t.holds[i]
+	others := h.wgen - e.wgen
+	if h.wrote && others > 0 {
+		others-- // this hold's own write acquisition
+	}
+	return h, h.seq != e.seq && others > 0
 }
 
 // identityOps install pages into, or zap, a VMA on a driver's behalf:
@@ -59,27 +114,23 @@ var identityOps = map[string]bool{
 	"zap_vma_ptes": true,
 }
 
-// stampLookup records that the task found v by a lookup under m's mmap
-// lock (if it holds it): v's pointer is good under this hold.
-func (c *Call) stampLookup(m *MM, v *mmcore.VMA) {
+// stampLookup returns VMA v, found by a lookup under m's mmap lock, as a
+// value that carries the epoch (the task's hold of the lock) it was found
+// under: it is good under this hold.
+func (c *Call) stampLookup(m *MM, v *mmcore.VMA) Value {
+	x := Obj(TVMA, v)
 	if v == nil || m == nil {
-		return
+		return x
 	}
-	t := c.T
-	i := t.hold(m.MmapLock)
-	if i < 0 {
-		return
-	}
-	h := &t.holds[i]
-	if t.stamps == nil {
-		t.stamps = map[*mmcore.VMA]*vmaStamp{}
-	}
-	t.stamps[v] = &vmaStamp{lock: m.MmapLock, seq: h.seq, wgen: h.wgen, pos: t.Pos}
+	x.Int = c.T.newEpoch(m.MmapLock)
+	return x
 }
 
-// checkVMAUse runs the checks of a use of v by the current operation (or
-// a field read, op == ""): use after unmap, stale pointer, identity.
-func (k *Kernel) checkVMAUse(t *Task, v *mmcore.VMA, op string) {
+// checkVMAUse runs the checks of a use of v, the VMA of value x (x.Int
+// may be 0: a VMA reached through a field, not looked up) by the current
+// operation (or a field read, op == ""): use after unmap, stale pointer,
+// identity.
+func (k *Kernel) checkVMAUse(t *Task, x Value, v *mmcore.VMA, op string) {
 	if !v.Attached() && !k.vmaState(v).New {
 		if t.freedSeen[v] {
 			return // reported at its first use: the rest follows from it
@@ -99,28 +150,20 @@ func (k *Kernel) checkVMAUse(t *Task, v *mmcore.VMA, op string) {
 		k.violate(t, ruleUseAfterUnmap, fmt.Sprintf("%s: %s was unmapped; %s", name, VMAName(v), what))
 		return
 	}
-	s := t.stamps[v]
+	s := t.epochOf(x)
 	if s == nil {
 		return
 	}
-
-	if i := t.hold(s.lock); i >= 0 {
-		h := t.holds[i]
-		others := h.wgen - s.wgen
-		if h.wrote && others > 0 {
-			others-- // this hold's own write acquisition
+	if h, stale := t.staleUnder(s); stale && !k.vmaReadLockedBy(t, v) {
+		name := op
+		if name == "" {
+			name = "field read"
 		}
-		if h.seq != s.seq && others > 0 && !k.vmaReadLockedBy(t, v) {
-			name := op
-			if name == "" {
-				name = "field read"
-			}
-			k.violate(t, ruleStaleVMA, fmt.Sprintf("%s: %s was looked up under an earlier hold of %s, which was dropped and retaken "+
-				"while another thread held it for write; the VMA may have been freed or replaced: look it up again", name, VMAName(v), s.lock.Name),
-				Related{s.pos, "looked up here"}, Related{h.Pos, s.lock.Name + " retaken here"})
-			s.seq, s.wgen = h.seq, h.wgen // reported once: its later uses follow from this one
-			return
-		}
+		k.violate(t, ruleStaleVMA, fmt.Sprintf("%s: %s was looked up under an earlier hold of %s, which was dropped and retaken "+
+			"while another thread held it for write; the VMA may have been freed or replaced: look it up again", name, VMAName(v), s.lock.Name),
+			Related{s.pos, "looked up here"}, Related{h.Pos, s.lock.Name + " retaken here"})
+		s.seq, s.wgen = h.seq, h.wgen // reported once: its later uses follow from this one
+		return
 	}
 	if op != "" && identityOps[op] && !s.checked && v.ID() > t.vmaBase[v.MM()] {
 		k.violate(t, ruleVMAIdentity, fmt.Sprintf("%s: %s, found by address at %s, was mapped after this thread started and its owner was never checked "+
@@ -136,22 +179,22 @@ func (k *Kernel) vmaReadLockedBy(t *Task, v *mmcore.VMA) bool {
 	return ok && t.hold(s.Lock) >= 0
 }
 
-// VMAField checks a script's read of field name of the VMA x by task t at pos:
-// the read of a freed VMA, of a stale pointer; reading its owner
-// (vm_ops, vm_file) is the identity check.
-func (k *Kernel) VMAField(t *Task, x any, name string, pos lang.Pos) {
-	v, ok := x.(*mmcore.VMA)
+// VMAField checks a script's read of field name of the VMA value x by
+// task t at pos: the read of a freed VMA, of a stale pointer; reading its
+// owner (vm_ops, vm_file) is the identity check of that value.
+func (k *Kernel) VMAField(t *Task, x Value, name string, pos lang.Pos) {
+	v, ok := x.Obj.(*mmcore.VMA)
 	if !ok || name == "attached" || t == nil {
 		return // "attached" is mmscript's own introspection, not a kernel field
 	}
-	if t.stamps == nil && v.Attached() {
+	if x.Int == 0 && v.Attached() {
 		return
 	}
 	saved := t.Pos
 	t.Pos = pos
-	k.checkVMAUse(t, v, "")
+	k.checkVMAUse(t, x, v, "")
 	t.Pos = saved
-	if s := t.stamps[v]; s != nil && (name == "vm_ops" || name == "vm_file") {
+	if s := t.epochOf(x); s != nil && (name == "vm_ops" || name == "vm_file") {
 		s.checked = true
 	}
 }

@@ -51,10 +51,10 @@ type Task struct {
 
 	dead bool // stopped by a BUG: its locks stay held forever
 
-	// stamps: the VMA pointers the task looked up, with the lock epoch
-	// they were found under (stale.go); vmaBase: per mm, the newest VMA
-	// id when the task started.
-	stamps    map[*mmcore.VMA]*vmaStamp
+	// epochs: the lock epochs of the values the task read under a lock
+	// (stale.go; a value refers to its own); vmaBase: per mm, the newest
+	// VMA id when the task started.
+	epochs    []*epoch
 	vmaBase   map[*mmcore.MM]uint64
 	freedSeen map[*mmcore.VMA]bool // unmapped VMAs whose use was reported
 
