@@ -158,6 +158,7 @@ func init() {
 			Cites:  []Cite{cite("mm/gup.c", "gup_fast_pte_range()", "VM_WARN_ON_ONCE(!pfn_valid(pte_pfn(pte))); page = pte_page(pte)", readGUP)}, Sequence: "page = pte_page(pte);"}),
 		Touches: func(_ *Call, f *Footprint) { f.AllPages(false) },
 		Fn: func(c *Call) Result {
+			c.checkEntryUse(0) // pte_page(pte) of a PTE value read under the PTE lock
 			if pfn := c.Args[0].Int; pfn >= 0 {
 				if p := c.K.Mem.Page(mmcore.PFN(pfn)); p != nil {
 					return done(Obj(TPage, p))
@@ -219,6 +220,7 @@ func init() {
 			Cites: []Cite{cite("mm/gup.c", "gup_fast_pmd_leaf()", "none: page = pmd_page(orig); refs = record_subpages(page, PMD_SIZE, addr, end, pages + *nr)", readGUP)}, Sequence: "page = pmd_page(orig);"}),
 		Touches: func(*Call, *Footprint) {},
 		Fn: func(c *Call) Result {
+			c.checkEntryUse(0)
 			v := c.Args[0].Int
 			if v&pmdHugeBit == 0 {
 				return done(Int(-1))

@@ -613,6 +613,7 @@ func init() {
 		Fn: func(c *Call) Result {
 			p := c.pmc(0)
 			m := mmOf(p.Old.MM())
+			c.checkEntryUse(1)
 			if val := c.Args[1].Int; c.K.tableOf(val) == nil || c.K.tableOf(val) != m.Core.Walk(p.OldAddr).PTETable() {
 				// The kernel goes on: pmd_clear(), then pmd_populate() with
 				// whatever pmd_pgtable() makes of the value (on x86, pfn 0 as

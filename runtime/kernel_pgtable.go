@@ -185,7 +185,21 @@ func init() {
 			Sequence: "pmd = pmdp_get_lockless(pmdp);\n/* ... map the table, take its lock or a folio reference ... */\n" +
 				"if (!pmd_same(pmd, pmdp_get_lockless(pmdp)))\n\tgoto again;    /* retracted meanwhile */"}),
 		Touches: func(c *Call, f *Footprint) { f.PTEs(mmArg(c, 0), false) },
-		Fn:      func(c *Call) Result { return done(Int(c.K.pmdVal(c.mm(0), c.addr(1)))) }})
+		Fn:      pmdpGet})
+	defOp(&Op{Name: "pmdp_get", Params: ptParams, Result: TInt,
+		API: register(&API{Name: "pmdp_get", Section: "6.4",
+			Hold:    "the PMD lock (pmd_lock) for a value that decides anything; the page tables kept (mmap, VMA or rmap lock)",
+			Takes:   "nothing (READ_ONCE of the PMD entry)",
+			Sleeps:  "no",
+			Asserts: "none",
+			Source:  "include/linux/pgtable.h: pmdp_get()",
+			Notes: "the PMD value as pmdp_get_lockless gives it; read under the PMD lock it is good under that hold of the lock: after the lock was " +
+				"dropped and retaken, re-check it with pmd_same before using it (pgtable/stale-value)",
+			Rules:    []*Rule{ruleStaleEntry},
+			Cites:    []Cite{cite("include/linux/pgtable.h", "pmdp_get()", "none: return READ_ONCE(*pmdp);", readGeneric)},
+			Sequence: "ptl = pmd_lock(mm, pmdp);\npmd = pmdp_get(pmdp);\n/* ... decide on pmd ... */\nspin_unlock(ptl);"}),
+		Touches: func(c *Call, f *Footprint) { f.PTEs(mmArg(c, 0), false) },
+		Fn:      pmdpGet})
 	pmdParam := []Param{{Name: "pmdval", Type: TInt}}
 	for _, x := range []struct{ name, what string }{{"pmd_none", "the entry is none"}, {"pmd_leaf", "the entry maps a huge page (no PTE table under it)"}} {
 		defOp(&Op{Name: x.name, Params: pmdParam, Result: TBool,
@@ -194,6 +208,7 @@ func init() {
 				Cites: []Cite{cite("include/linux/pgtable.h", x.name+"()", "none", readGeneric)}, Sequence: "pmd = pmdp_get_lockless(pmdp);\nif (" + x.name + "(pmd))\n\treturn 0;"}),
 			Touches: pure,
 			Fn: func(c *Call) Result {
+				c.checkEntryUse(0)
 				v := c.Args[0].Int
 				if x.name == "pmd_none" {
 					return done(Bool(v == 0))
@@ -207,7 +222,23 @@ func init() {
 			Cites:    []Cite{cite("mm/pgtable-generic.c", "__pte_offset_map_lock()", "none: if (likely(pmd_same(pmdval, pmdp_get_lockless(pmd)))) return pte; pte_unmap_unlock(pte, ptl); goto again;", readAudit)},
 			Sequence: "spin_lock(ptl);\nif (!pmd_same(pmdval, pmdp_get_lockless(pmd))) {\n\tpte_unmap_unlock(pte, ptl);\n\tgoto again;\n}"}),
 		Touches: pure,
-		Fn:      func(c *Call) Result { return done(Bool(c.Args[0].Int == c.Args[1].Int)) }})
+		Fn: func(c *Call) Result {
+			c.recheckEntries()
+			return done(Bool(c.Args[0].Int == c.Args[1].Int))
+		}})
+	defOp(&Op{Name: "pte_same", Params: []Param{{Name: "a", Type: TInt}, {Name: "b", Type: TInt}}, Result: TBool,
+		API: register(&API{Name: "pte_same", Section: "6.4", Hold: "nothing (compares two PTE values)", Sleeps: "no",
+			Source: "include/linux/pgtable.h: pte_same()",
+			Notes:  "the re-check of a PTE value read under an earlier hold of the PTE lock (rule pgtable/stale-value): equal to the entry read again under this hold, the old value is current again",
+			Rules:  []*Rule{ruleStaleEntry},
+			Cites: []Cite{cite("mm/memory.c", "wp_page_copy()", "none: /* Re-check the pte - we dropped the lock */ vmf->pte = pte_offset_map_lock(mm, vmf->pmd, vmf->address, &vmf->ptl); "+
+				"if (likely(vmf->pte && pte_same(ptep_get(vmf->pte), vmf->orig_pte))) {", readAudit)},
+			Sequence: "pte = pte_offset_map_lock(mm, pmd, addr, &ptl);\nif (!pte_same(ptep_get(pte), orig_pte)) {\n\tpte_unmap_unlock(pte, ptl);\n\treturn 0;\n}"}),
+		Touches: pure,
+		Fn: func(c *Call) Result {
+			c.recheckEntries()
+			return done(Bool(c.Args[0].Int == c.Args[1].Int))
+		}})
 
 	for _, name := range []string{"pte_offset_map_rw_nolock", "pte_offset_map_nolock"} {
 		notes := "maps the PTE table under rcu_read_lock() without its lock; the PTE lock is pte.ptl and the PMD value read pte.pmdval: " +
@@ -277,4 +308,15 @@ func init() {
 			m.Core.FreeDetachedTable(p.Table)
 			return ok
 		}})
+}
+
+// pmdpGet is pmdp_get / pmdp_get_lockless: addr's PMD value, with the
+// epoch of the PMD lock when the task holds it (stale_entry.go).
+func pmdpGet(c *Call) Result {
+	m, addr := c.mm(0), c.addr(1)
+	val := c.K.pmdVal(m, addr)
+	if l := pmdLockOf(m, addr); l != nil {
+		return done(c.entryValue(val, l))
+	}
+	return done(Int(val))
 }

@@ -361,9 +361,10 @@ func init() {
 				Sleeps:  "no",
 				Asserts: "none",
 				Source:  "include/linux/pgtable.h: ptep_get(), ptep_get_lockless()",
-				Notes:   "returns the pfn the entry maps, or -1 for an entry that is not present; reads through the table pointer, so a table freed meanwhile is a use-after-free",
-				Rules:   []*Rule{ruleRCUUseAfterFree},
-				Cites:   []Cite{cite("include/linux/pgtable.h", name+"()", "none: READ_ONCE(*ptep)", readGeneric)},
+				Notes: "returns the pfn the entry maps, or -1 for an entry that is not present; reads through the table pointer, so a table freed meanwhile is a use-after-free. " +
+					"ptep_get under the PTE lock gives a value good under that hold of the lock: after the lock was dropped and retaken, re-check it with pte_same before using it",
+				Rules: []*Rule{ruleRCUUseAfterFree, ruleStaleEntry},
+				Cites: []Cite{cite("include/linux/pgtable.h", name+"()", "none: READ_ONCE(*ptep)", readGeneric)},
 				Sequence: "pte = pte_offset_map(pmd, addr);    /* or IRQs off in GUP-fast */\n" +
 					"entry = " + name + "(pte);\n" +
 					"pte_unmap(pte);"}),
@@ -373,10 +374,14 @@ func init() {
 					return done(Int(-1))
 				}
 				e := p.Table.Entry(p.Table.Index(p.Addr))
-				if !e.Present() {
-					return done(Int(-1))
+				val := int64(-1)
+				if e.Present() {
+					val = int64(e.PFN())
 				}
-				return done(Int(int64(e.PFN())))
+				if name == "ptep_get" {
+					return done(c.entryValue(val, p.PTL)) // under the PTE lock: the value carries its epoch (stale_entry.go)
+				}
+				return done(Int(val))
 			}})
 	}
 	defOp(&Op{Name: "pmd_lock", Params: ptParams, Result: TLock,
