@@ -80,7 +80,19 @@ type Call struct {
 	RetPos lang.Pos
 
 	waiting func() Result // what lock runs once a blocked acquisition is granted
+
+	// A call blocked in lockThen: what it does once granted, as data.
+	dataWait  bool
+	waitThen  afterGrant
+	waitValue Value
 }
+
+// WaitIsData reports whether the call waits (or was granted and has not
+// resumed) in a lock primitive whose continuation is data (lockThen): the
+// call record, its task's wait and the kernel state are all of its state,
+// and no Go closure holds any of it. The explorer fingerprints such a
+// state; a call waiting in Call.lock holds a closure and is unhashable.
+func (c *Call) WaitIsData() bool { return c.dataWait && c.waiting == nil }
 
 // Handler is a script function the runtime calls (a vm_operations_struct
 // member, f_op->mmap, a page-walk callback). Impl belongs to the
@@ -205,6 +217,44 @@ func (c *Call) lock(l *Lock, mode Mode, k func() Result) Result {
 	// than in a new closure, so contention allocates nothing.
 	c.waiting = k
 	return Result{Status: Blocked, Next: resumeWaiting}
+}
+
+// afterGrant is what a lock primitive does once its lock is granted
+// (lockThen), named rather than kept in a closure.
+type afterGrant uint8
+
+const (
+	// grantDone finishes with the call's waitValue.
+	grantDone afterGrant = iota
+	// grantMMLockSeqBegin is mmap_write_lock's mm_lock_seqcount_begin on
+	// the mm of the call's first argument, then finishes.
+	grantMMLockSeqBegin
+)
+
+// lockThen takes l for the task and finishes the operation with v once it
+// holds it, after then. It is lock for a primitive whose rest is fixed
+// (a lock operation): a call waiting here keeps no Go closure, so the
+// state in which it waits can be fingerprinted (WaitIsData).
+func (c *Call) lockThen(l *Lock, mode Mode, then afterGrant, v Value) Result {
+	if c.T.Acquire(l, mode) {
+		return c.afterGrant(then, v)
+	}
+	c.dataWait, c.waitThen, c.waitValue = true, then, v
+	return Result{Status: Blocked, Next: resumeData}
+}
+
+// resumeData continues a call that waited in lockThen.
+func resumeData(c *Call) Result {
+	then, v := c.waitThen, c.waitValue
+	c.dataWait, c.waitThen, c.waitValue = false, grantDone, Nil
+	return c.afterGrant(then, v)
+}
+
+func (c *Call) afterGrant(then afterGrant, v Value) Result {
+	if then == grantMMLockSeqBegin {
+		c.K.mmLockSeqBump(c.mm(0))
+	}
+	return done(v)
 }
 
 // resumeWaiting continues a call whose lock was granted.

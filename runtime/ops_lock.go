@@ -79,16 +79,13 @@ func init() {
 
 	for _, name := range []string{"mmap_read_lock", "mmap_read_lock_killable"} {
 		defOp(&Op{Name: name, Params: mmParam, API: mmapLockAPI(name, "read"),
-			Fn: func(c *Call) Result { return c.lock(c.mm(0).MmapLock, Read, func() Result { return done(Int(0)) }) }})
+			Fn: func(c *Call) Result { return c.lockThen(c.mm(0).MmapLock, Read, grantDone, Int(0)) }})
 	}
 	for _, name := range []string{"mmap_write_lock", "mmap_write_lock_killable"} {
 		defOp(&Op{Name: name, Params: mmParam, API: mmapLockAPI(name, "write"),
 			Fn: func(c *Call) Result {
-				m := c.mm(0)
-				return c.lock(m.MmapLock, Write, func() Result {
-					c.K.mmLockSeqBump(m) // mm_lock_seqcount_begin
-					return done(Int(0))
-				})
+				// mm_lock_seqcount_begin once granted.
+				return c.lockThen(c.mm(0).MmapLock, Write, grantMMLockSeqBegin, Int(0))
 			}})
 	}
 	defOp(&Op{Name: "mmap_read_trylock", Params: mmParam, Result: TBool,
@@ -236,7 +233,7 @@ func init() {
 			API: register(&API{Name: x.name, Section: "1.1", Hold: "not this mapping's i_mmap_rwsem",
 				Takes: "mapping->i_mmap_rwsem (" + mode.String() + ")", Sleeps: "yes", Asserts: "lockdep",
 				Source: "include/linux/fs.h: " + x.name + "()", Rules: lockRules}),
-			Fn: func(c *Call) Result { return c.lock(c.file(0).IMmap, mode, func() Result { return ok }) }})
+			Fn: func(c *Call) Result { return c.lockThen(c.file(0).IMmap, mode, grantDone, Nil) }})
 	}
 	// The filesystem locks above the mmap lock (mm/rmap.c's lock order).
 	for _, x := range []struct {
@@ -254,7 +251,7 @@ func init() {
 			API: register(&API{Name: x.lock, Section: "1.1", Hold: "not this lock; nothing below it in the mm lock order (the mmap lock for i_rwsem)",
 				Takes: x.takes, Sleeps: "yes", Asserts: "lockdep", Source: x.src, Rules: lockRules}),
 			Touches: touchesLocksOnly,
-			Fn:      func(c *Call) Result { return c.lock(x.get(c.file(0)), x.mode, func() Result { return ok }) }})
+			Fn:      func(c *Call) Result { return c.lockThen(x.get(c.file(0)), x.mode, grantDone, Nil) }})
 		defOp(&Op{Name: x.unlock, Params: fileParam,
 			API:     unlockAPI(x.unlock, strings.TrimSuffix(x.takes[:strings.Index(x.takes, ")")+1], ""), strings.Replace(x.src, x.lock, x.unlock, 1)),
 			Touches: touchesLocksOnly,
@@ -281,7 +278,7 @@ func init() {
 				if err != nil {
 					return fail("%s: %v", c.Op.Name, err)
 				}
-				return c.lock(l, mode, func() Result { return ok })
+				return c.lockThen(l, mode, grantDone, Nil)
 			}})
 	}
 	for _, x := range []struct {
@@ -307,7 +304,7 @@ func init() {
 			Sleeps: "yes", Asserts: "might_sleep(); no lockdep map, so order and recursion go unchecked",
 			Source: "include/linux/pagemap.h: folio_lock()", Rules: []*Rule{ruleSleepInAtomic},
 			Notes: "documented order: mmap_lock -> folio_lock -> VMA write lock -> i_mmap_rwsem; a violation shows only as the deadlock it causes"}),
-		Fn: func(c *Call) Result { return c.lock(c.K.folioLock(c.page(0)), Write, func() Result { return ok }) }})
+		Fn: func(c *Call) Result { return c.lockThen(c.K.folioLock(c.page(0)), Write, grantDone, Nil) }})
 	defOp(&Op{Name: "folio_trylock", Params: pageParam, Result: TBool,
 		API: register(&API{Name: "folio_trylock", Section: "1.1", Hold: "nothing", Takes: "the folio lock if free",
 			Sleeps: "no", Source: "include/linux/pagemap.h: folio_trylock()"}),
@@ -342,7 +339,7 @@ func init() {
 			if l.Kind != Spin {
 				return fail("spin_lock: %s is not a spinlock", l.Name)
 			}
-			return c.lock(l, Write, func() Result { return ok })
+			return c.lockThen(l, Write, grantDone, Nil)
 		}})
 	defOp(&Op{Name: "spin_unlock", Params: lockParam,
 		API: unlockAPI("spin_unlock", "the spinlock", "include/linux/spinlock.h: spin_unlock()"),
@@ -371,7 +368,7 @@ func init() {
 			if !good {
 				return r
 			}
-			return c.lock(l, Write, func() Result { return ok })
+			return c.lockThen(l, Write, grantDone, Nil)
 		}})
 	defOp(&Op{Name: "mutex_trylock", Params: lockParam, Result: TBool,
 		API: register(&API{Name: "mutex_trylock", Section: "1.2", Hold: "nothing", Takes: "the mutex if free",
