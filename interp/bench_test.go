@@ -2,6 +2,7 @@ package interp
 
 import (
 	"fmt"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -116,4 +117,48 @@ func BenchmarkExplore(b *testing.B) {
 			b.ReportMetric(float64(execs)/float64(b.N), "executions/op")
 		})
 	}
+}
+
+// cpuTime is the process's CPU time (user and system, every thread): on a
+// shared machine wall time says more about the neighbours than about the
+// search.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// BenchmarkExploreN3 is the full verdict (no bound, DPOR and the state
+// cache) on the perf benchmark's scenario with three fault threads
+// (testdata/perf/mmlocks_n3.mms, /work/shared/perf/mmlocks_N3.mms), one
+// worker: new states per second of CPU time, and per op the states, runs,
+// states fingerprinted and stored, and the CPU seconds.
+func BenchmarkExploreN3(b *testing.B) {
+	p, err := Load("testdata/perf/mmlocks_n3.mms")
+	if err != nil {
+		b.Fatal(err)
+	}
+	var states, runs, hashed, cached int64
+	var cpu time.Duration
+	for b.Loop() {
+		c0 := cpuTime()
+		res := Explore(p, ExploreOptions{Workers: 1})
+		cpu += cpuTime() - c0
+		if !res.Complete || len(res.Findings) != 0 {
+			b.Fatalf("complete=%v findings=%d", res.Complete, len(res.Findings))
+		}
+		states += res.States
+		runs += res.Runs
+		hashed += res.Hashed
+		cached += res.Cached
+	}
+	n := float64(b.N)
+	b.ReportMetric(float64(states)/cpu.Seconds(), "states/cpu-s")
+	b.ReportMetric(float64(states)/n, "states/op")
+	b.ReportMetric(float64(runs)/n, "runs/op")
+	b.ReportMetric(float64(hashed)/n, "hashed/op")
+	b.ReportMetric(float64(cached)/n, "stored/op")
+	b.ReportMetric(cpu.Seconds()/n, "cpu-s/op")
 }

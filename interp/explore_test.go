@@ -372,3 +372,44 @@ thread b {
 		}
 	}
 }
+
+// A thread waiting in a lock primitive, or granted the lock and not yet
+// resumed, leaves a hashable state (its continuation is data in its call
+// record), and the state differs from the one where it has not called the
+// primitive yet and from the one where it holds the lock and went on.
+func TestLockWaitIsHashable(t *testing.T) {
+	p := load(t, `mm m
+thread a { mmap_write_lock(m); mmap_write_unlock(m) }
+thread b { mmap_read_lock(m); mmap_read_unlock(m) }
+`)
+	// a takes the lock, b waits for it, a drops it (b is granted the
+	// lock), b resumes, b unlocks.
+	sched := []int{0, 1, 0, 1, 1}
+	c := newStateCache(newVisitedSet(1 << 20))
+	var m *Machine
+	var fps []uint64
+	Run(p, Options{onStart: func(x *Machine) { m = x }, pick: func(turn int, runnable []int) int {
+		fp, ok := c.fingerprint(m)
+		if !ok {
+			t.Fatalf("turn %d: state unhashable", turn)
+		}
+		fps = append(fps, fp)
+		if turn == 2 && !m.threads[1].Task.Blocked() {
+			t.Fatalf("turn %d: b does not wait for the mmap lock", turn)
+		}
+		if turn >= len(sched) {
+			return -1
+		}
+		return sched[turn]
+	}})
+	if len(fps) != len(sched)+1 {
+		t.Fatalf("%d states fingerprinted, want %d", len(fps), len(sched)+1)
+	}
+	seen := map[uint64]int{}
+	for i, fp := range fps {
+		if j, dup := seen[fp]; dup {
+			t.Errorf("states %d and %d have the same fingerprint", j, i)
+		}
+		seen[fp] = i
+	}
+}
