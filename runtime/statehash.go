@@ -1,10 +1,11 @@
 package runtime
 
 import (
+	"cmp"
 	"encoding/binary"
 	"math/bits"
 	"reflect"
-	"sort"
+	"slices"
 	"strings"
 	"unsafe"
 )
@@ -38,9 +39,9 @@ type StateHasher struct {
 	h       uint64
 	bad     string // why the state is unhashable ("" while hashable)
 	ids     map[ptrKey]uint32
-	plans   map[reflect.Type]*typePlan
+	plans   map[unsafe.Pointer]*typePlan // by typeKey
 	skip    map[reflect.Type]map[string]bool
-	ident   map[reflect.Type]bool
+	ident   map[unsafe.Pointer]bool // by typeKey
 	scratch map[reflect.Type][]*mapScratch
 	// rec, when set, receives every word with the path of the field it
 	// came from (StateHasher.Record: for finding what keeps equal states
@@ -52,9 +53,16 @@ type StateHasher struct {
 // Record makes the hasher report each word it adds with its field path.
 func (h *StateHasher) Record(f func(path string, w uint64)) { h.rec = f }
 
+// ptrKey is an object: its address and its type (typeKey), plain words,
+// so the numbering map hashes them fast (an interface key costs twice).
 type ptrKey struct {
-	p unsafe.Pointer
-	t reflect.Type
+	p, t unsafe.Pointer
+}
+
+// typeKey is the identity of a type as a word: the data word of the
+// reflect.Type interface (its *abi.Type), which is unique per type.
+func typeKey(t reflect.Type) unsafe.Pointer {
+	return (*[2]unsafe.Pointer)(unsafe.Pointer(&t))[1]
 }
 
 type typePlan struct {
@@ -77,8 +85,8 @@ type fieldPlan struct {
 // operation is under way (and a thread inside an operation holds a
 // continuation, which is unhashable anyway).
 func NewStateHasher() *StateHasher {
-	h := &StateHasher{ids: map[ptrKey]uint32{}, plans: map[reflect.Type]*typePlan{},
-		skip: map[reflect.Type]map[string]bool{}, ident: map[reflect.Type]bool{}}
+	h := &StateHasher{ids: map[ptrKey]uint32{}, plans: map[unsafe.Pointer]*typePlan{},
+		skip: map[reflect.Type]map[string]bool{}, ident: map[unsafe.Pointer]bool{}}
 	h.Skip(Kernel{}, "clock", "diags", "seen", "fp")
 	h.Skip(Task{}, "waitSeq", "cur")
 	h.Skip(Hold{}, "seq")
@@ -101,7 +109,7 @@ func (h *StateHasher) Skip(typ any, fields ...string) {
 	for _, f := range fields {
 		h.skip[t][f] = true
 	}
-	delete(h.plans, t)
+	delete(h.plans, typeKey(t))
 }
 
 // Identity makes pointers of the given types (pointer values, e.g. &Op{})
@@ -109,7 +117,7 @@ func (h *StateHasher) Skip(typ any, fields ...string) {
 // change.
 func (h *StateHasher) Identity(ptrs ...any) {
 	for _, p := range ptrs {
-		h.ident[reflect.TypeOf(p).Elem()] = true
+		h.ident[typeKey(reflect.TypeOf(p).Elem())] = true
 	}
 }
 
@@ -206,11 +214,11 @@ func (h *StateHasher) bytes(p unsafe.Pointer, n uintptr) {
 }
 
 func (h *StateHasher) plan(t reflect.Type) *typePlan {
-	if p := h.plans[t]; p != nil {
+	if p := h.plans[typeKey(t)]; p != nil {
 		return p
 	}
 	p := &typePlan{scalar: isScalar(t)}
-	h.plans[t] = p
+	h.plans[typeKey(t)] = p
 	if t.Kind() == reflect.Struct {
 		skip := h.skip[t]
 		for i := range t.NumField() {
@@ -254,12 +262,13 @@ func (h *StateHasher) ptr(elem reflect.Type, q unsafe.Pointer) {
 		h.Word(0)
 		return
 	}
-	if h.ident[elem] {
+	et := typeKey(elem)
+	if h.ident[et] {
 		h.Word(1)
 		h.Word(uint64(uintptr(q)))
 		return
 	}
-	key := ptrKey{q, elem}
+	key := ptrKey{q, et}
 	if id, ok := h.ids[key]; ok {
 		h.Word(2)
 		h.Word(uint64(id))
@@ -365,7 +374,7 @@ func (h *StateHasher) seq(elem reflect.Type, p unsafe.Pointer, n int) {
 		h.bytes(p, elem.Size()*uintptr(n))
 		return
 	}
-	if elem.Kind() == reflect.Pointer && !h.ident[elem.Elem()] {
+	if elem.Kind() == reflect.Pointer && !h.ident[typeKey(elem.Elem())] {
 		// Page-table levels are 512 pointers, mostly nil: skip runs of
 		// nil quickly, numbering the gaps.
 		ps := unsafe.Slice((*unsafe.Pointer)(p), n)
@@ -404,9 +413,13 @@ func (h *StateHasher) mapping(t reflect.Type, p unsafe.Pointer) {
 		sc.keys.Index(i).SetIterKey(it)
 		sc.vals.Index(i).SetIterValue(it)
 	}
-	kp := func(i int) unsafe.Pointer { return sc.keys.Index(i).Addr().UnsafePointer() }
+	// Entries are addressed in place: reflect's Index(i).Addr() looks up
+	// the pointer type in a global cache at every call.
+	kb, vb := sc.keys.UnsafePointer(), sc.vals.UnsafePointer()
+	ks, vs := kt.Size(), vt.Size()
+	kp := func(i int) unsafe.Pointer { return unsafe.Add(kb, uintptr(i)*ks) }
 	scalarKey := isScalar(kt) || kt.Kind() == reflect.String
-	sc.ord, sc.idx = sc.ord[:0], sc.idx[:0]
+	sc.ord = sc.ord[:0]
 	for i := range n {
 		var ord uint64
 		switch {
@@ -424,20 +437,19 @@ func (h *StateHasher) mapping(t reflect.Type, p unsafe.Pointer) {
 			h.unhashable("a map keyed by " + kt.String())
 			return
 		}
-		sc.ord = append(sc.ord, ord)
-		sc.idx = append(sc.idx, i)
+		sc.ord = append(sc.ord, ordIdx{ord, i})
 	}
-	sort.Slice(sc.idx, func(a, b int) bool { return sc.ord[sc.idx[a]] < sc.ord[sc.idx[b]] })
-	for _, i := range sc.idx {
-		h.walk(kt, kp(i))
-		h.walk(vt, sc.vals.Index(i).Addr().UnsafePointer())
+	slices.SortFunc(sc.ord, func(a, b ordIdx) int { return cmp.Compare(a.ord, b.ord) })
+	for _, o := range sc.ord {
+		h.walk(kt, kp(o.i))
+		h.walk(vt, unsafe.Add(vb, uintptr(o.i)*vs))
 	}
 }
 
 // order is a map key's place: its number once the walk has reached the
 // object, else its address.
 func (h *StateHasher) order(q unsafe.Pointer, elem reflect.Type) uint64 {
-	if id, ok := h.ids[ptrKey{q, elem}]; ok {
+	if id, ok := h.ids[ptrKey{q, typeKey(elem)}]; ok {
 		return uint64(id)
 	}
 	return 1<<63 | uint64(uintptr(q))
@@ -445,8 +457,14 @@ func (h *StateHasher) order(q unsafe.Pointer, elem reflect.Type) uint64 {
 
 type mapScratch struct {
 	keys, vals reflect.Value // slices of the map's key and value types
-	ord        []uint64
-	idx        []int
+	ord        []ordIdx
+}
+
+// ordIdx is a map entry's place in the canonical order and its index in
+// mapScratch.keys and .vals.
+type ordIdx struct {
+	ord uint64
+	i   int
 }
 
 // getScratch returns slices for n entries of map type t; maps nested in
