@@ -24,8 +24,8 @@ func (l Limits) ParseChunk(filename string, src []byte, line int) (f *File, err 
 	if err != nil {
 		return nil, err
 	}
-	f, err = parseTokens(grammarFor(l), lex)
-	lex.release()
+	defer lex.release()
+	f, err = parseTokens(grammarFor(l), &lex.PeekingLexer)
 	if err != nil {
 		return nil, convertError(filename, err)
 	}

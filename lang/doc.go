@@ -9,12 +9,19 @@
 // lines that state the outcome the script must have.
 //
 // The pipeline: a hand-written scanner in the style of go/scanner
-// (scanner.go) produces participle's lexer.Token values into a reused
-// token stream (tokens.go); a hand-written parser reads it: declarations
-// (decl.go), statements and blocks (stmt.go), expressions by precedence
-// climbing (expr.go). participle's reflective parser and its PeekingLexer
-// once did part of this and cost most of the time (BenchmarkParse).
-// Grammar prints the EBNF of the whole; testdata/grammar.ebnf pins it. Statements are not separated by
+// (scanner.go, participle's lexer.Definition) fills a participle
+// PeekingLexer that is reused across parses (tokens.go). A participle
+// parser reads it: participle parses the file, its items and the thread,
+// ops, func and expect declarations from the struct tags of decl.go, and
+// hands blocks and runs of set-up statements to the parser written by hand
+// as custom productions (participle.ParseTypeWith): statements and blocks
+// (stmt.go), expressions by precedence climbing (expr.go); an expect line
+// is a participle.Parseable parsed by hand. Grammar prints the EBNF of the
+// whole, participle's String of its part followed by the productions
+// parsed by hand; testdata/grammar.ebnf pins it. participle's reflective
+// parsing costs tens of allocations a node, so it parses the top of the
+// grammar, about one node in three statements, and BenchmarkParse
+// measures the cost. Statements are not separated by
 // semicolons, so a few tokens must be on the line of the one before: a
 // call's "(", a binary operator, a VarDecl's name, a return's value.
 //

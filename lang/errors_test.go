@@ -230,3 +230,24 @@ func TestParseErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestWantFrom(t *testing.T) {
+	for _, test := range []struct{ ebnf, want string }{
+		{`Expr "{" ("else" ElseIf)?`, `expression`},
+		{`("else" ElseIf)? ";"`, `"else" or ";"`},
+		{`(<ident> ("," <ident>)*)? ")" Block`, `name or ")"`},
+		{`ElseIf`, `"if" or "{"`},
+		{`(Stmt | ";")* RBrace`, `statement, ";" or "}"`},
+		{`(?= <ident> <ident>) <ident> <ident>`, `name`},
+		{`("a" | "b")? ("c" | ("d" "e")*)* "f"`, `"a", "b", "c", "d" or "f"`},
+		{`<int>+ <string>`, `integer`},
+		{`"\"" x`, `"\""`},
+		{``, ``},
+		{`)`, ``},
+		{`((("x"`, `"x"`},
+	} {
+		if got := wantFrom(test.ebnf); got != test.want {
+			t.Errorf("wantFrom(%q) = %q, want %q", test.ebnf, got, test.want)
+		}
+	}
+}

@@ -32,8 +32,8 @@ func (l Limits) ParseExpr(filename, src string) (x Expr, err error) {
 	if err != nil {
 		return nil, err
 	}
-	x, err = parseExprTokens(grammarFor(l), lex)
-	lex.release()
+	defer lex.release()
+	x, err = parseExprTokens(grammarFor(l), &lex.PeekingLexer)
 	if err != nil {
 		return nil, convertError(filename, err)
 	}
@@ -42,7 +42,7 @@ func (l Limits) ParseExpr(filename, src string) (x Expr, err error) {
 
 // parseExprTokens parses scanned tokens as one expression. It is a
 // variable so that a test can make it panic.
-var parseExprTokens = func(g *grammar, lex *tokens) (Expr, error) {
+var parseExprTokens = func(g *grammar, lex *lexer.PeekingLexer) (Expr, error) {
 	x, err := g.parseExpr(lex)
 	if err == participle.NextMatch {
 		err = unexpected(lex.Peek(), "expression")
@@ -61,7 +61,7 @@ var expectKinds = []string{"ok", "deadlock", "violation", "fatal", "error", "sin
 
 // parse parses an ExpectDecl. The message and "at" must be on the line of
 // "expect".
-func (d *ExpectDecl) parse(lex *tokens) error {
+func (d *ExpectDecl) parse(lex *lexer.PeekingLexer) error {
 	t := lex.Peek()
 	if t.Type != tokKeyword || t.Value != "expect" {
 		return participle.NextMatch
@@ -144,7 +144,7 @@ var precedence = map[string]int{
 //
 // It returns participle.NextMatch when the next token cannot start an
 // expression, so that the caller can try other alternatives.
-func (g *grammar) parseExpr(lex *tokens) (Expr, error) {
+func (g *grammar) parseExpr(lex *lexer.PeekingLexer) (Expr, error) {
 	if !startsExpr(lex.Peek()) {
 		return nil, participle.NextMatch
 	}
@@ -189,7 +189,7 @@ func binaryOp(t *lexer.Token) (string, int) {
 
 // parseBinary parses operands joined by operators of precedence minPrec
 // or higher.
-func (g *grammar) parseBinary(lex *tokens, minPrec, depth int) (Expr, int, error) {
+func (g *grammar) parseBinary(lex *lexer.PeekingLexer, minPrec, depth int) (Expr, int, error) {
 	x, h, err := g.parseUnary(lex, depth)
 	if err != nil {
 		return nil, 0, err
@@ -197,7 +197,7 @@ func (g *grammar) parseBinary(lex *tokens, minPrec, depth int) (Expr, int, error
 	for {
 		t := lex.Peek()
 		op, prec := binaryOp(t)
-		if prec < minPrec || t.Pos.Line != lex.prevLine() {
+		if prec < minPrec || t.Pos.Line != prevLine(lex) {
 			// An operator continues the expression only on the line
 			// where its left operand ends, as in Go: statements are
 			// not separated by semicolons, so `f()` and then a line
@@ -214,6 +214,16 @@ func (g *grammar) parseBinary(lex *tokens, minPrec, depth int) (Expr, int, error
 		}
 		x = &BinaryExpr{Pos: Pos(t.Pos), Op: canonicalOp(op), X: x, Y: y, spelled: op}
 	}
+}
+
+// prevLine is the line of the last token the parser took (0 before the
+// first).
+func prevLine(lex *lexer.PeekingLexer) int {
+	raw := lex.RawCursor()
+	if raw == 0 {
+		return 0
+	}
+	return lex.Range(raw-1, raw)[0].Pos.Line
 }
 
 func canonicalOp(op string) string {
@@ -233,7 +243,7 @@ func (g *grammar) tooDeep(t *lexer.Token) error {
 	return participle.Errorf(t.Pos, "expression nested deeper than the limit of %d (raise it with -max-expr-depth)", g.limits.MaxExprDepth)
 }
 
-func (g *grammar) parseUnary(lex *tokens, depth int) (Expr, int, error) {
+func (g *grammar) parseUnary(lex *lexer.PeekingLexer, depth int) (Expr, int, error) {
 	t := lex.Peek()
 	if (t.Type == tokPunct && (t.Value == "-" || t.Value == "!")) || (t.Type == tokKeyword && t.Value == "not") {
 		if depth+1 > g.limits.MaxExprDepth {
@@ -277,7 +287,7 @@ func unexpected(t *lexer.Token, want string) error {
 	return participle.Errorf(t.Pos, "unexpected %s, want %s", describe(t), want)
 }
 
-func (g *grammar) parsePrimary(lex *tokens, depth int) (Expr, int, error) {
+func (g *grammar) parsePrimary(lex *lexer.PeekingLexer, depth int) (Expr, int, error) {
 	t := lex.Peek()
 	pos := Pos(t.Pos)
 	switch t.Type {
@@ -340,14 +350,14 @@ func (g *grammar) parsePrimary(lex *tokens, depth int) (Expr, int, error) {
 
 // parseOperand parses a nested expression: one in parentheses or a call
 // argument.
-func (g *grammar) parseOperand(lex *tokens, depth int) (Expr, int, error) {
+func (g *grammar) parseOperand(lex *lexer.PeekingLexer, depth int) (Expr, int, error) {
 	if !startsExpr(lex.Peek()) {
 		return nil, 0, unexpected(lex.Peek(), "expression")
 	}
 	return g.parseBinary(lex, 1, depth)
 }
 
-func (g *grammar) parseCall(lex *tokens, pos Pos, name string, depth int) (Expr, int, error) {
+func (g *grammar) parseCall(lex *lexer.PeekingLexer, pos Pos, name string, depth int) (Expr, int, error) {
 	call := &CallExpr{Pos: pos, Name: name}
 	h := 1
 	for {

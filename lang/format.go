@@ -42,8 +42,8 @@ func (l Limits) Format(filename string, src []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	f, err := parseTokens(grammarFor(l), lex)
-	lex.release()
+	defer lex.release()
+	f, err := parseTokens(grammarFor(l), &lex.PeekingLexer)
 	if err != nil {
 		return nil, convertError(filename, err)
 	}

@@ -81,8 +81,8 @@ func parseNoCheck(name string, src []byte) (*File, error) {
 	if err != nil {
 		return nil, err
 	}
-	f, err := parseTokens(grammarFor(DefaultLimits), lex)
-	lex.release()
+	defer lex.release()
+	f, err := parseTokens(grammarFor(DefaultLimits), &lex.PeekingLexer)
 	if err != nil {
 		return nil, err
 	}

@@ -3,46 +3,60 @@ package lang
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/alecthomas/participle/v2"
 	"github.com/alecthomas/participle/v2/lexer"
 )
 
-// The parser is written by hand: declarations (decl.go), statements
-// (stmt.go) and expressions (expr.go), by one-token dispatch and
-// precedence climbing over the token stream of tokens.go. participle's
-// reflective parser, which once parsed it all and then the declarations,
-// cost microseconds a node, and its PeekingLexer a fresh token slice per
-// parse; participle remains for its token and error types. The EBNF of
-// the whole grammar is Grammar (pinned by testdata/grammar.ebnf).
+// The parser: participle parses the top of a script (File, Item and the
+// declarations, from the struct tags in decl.go) and hands blocks and
+// statements to the parser written by hand (stmt.go, expr.go: one-token
+// dispatch and precedence climbing) as custom productions
+// (participle.ParseTypeWith). Both read one participle PeekingLexer,
+// filled by the scanner (scanner.go, a participle lexer.Definition).
+// participle.Parser.String prints the EBNF of its part, and Grammar
+// appends that of the part written by hand (testdata/grammar.ebnf pins
+// the whole).
 
-// grammar is the parser for one set of limits.
+// grammar is the parser for one set of limits: the custom productions
+// need the limits, and participle hands them only the lexer, so the
+// participle parser is built once per Limits value (see grammarFor).
 type grammar struct {
 	limits Limits
+	file   *participle.Parser[file]
 }
 
+var grammars sync.Map // Limits -> *grammar
+
+// grammarFor returns the parser for limits, building it on first use.
 func grammarFor(limits Limits) *grammar {
-	return &grammar{limits: limits.grammarKey()}
+	limits = limits.grammarKey()
+	if g, ok := grammars.Load(limits); ok {
+		return g.(*grammar)
+	}
+	g := &grammar{limits: limits}
+	g.file = participle.MustBuild[file](
+		participle.Lexer(lexerDef{limits}),
+		participle.ParseTypeWith(func(lex *lexer.PeekingLexer) (block, error) {
+			return g.parseBlock(lex, 1)
+		}),
+		participle.ParseTypeWith(g.parseSetupStmts),
+		// No backtracking: once a production has consumed a token it
+		// must match, so an error is reported where it is.
+		participle.UseLookahead(0),
+	)
+	actual, _ := grammars.LoadOrStore(limits, g)
+	return actual.(*grammar)
 }
-
-// fileEBNF is the EBNF of the top of the grammar, parsed by hand (parseFile).
-const fileEBNF = `File = (Item | ";")* .
-Item = ThreadDecl | OpsDecl | FuncDecl | ExpectDecl | Stmt .
-`
-
-// declEBNF is the EBNF of the declarations (decl.go).
-const declEBNF = `ThreadDecl = "thread" <ident> Block .
-OpsDecl = "ops" <ident> "{" FuncDef* RBrace .
-FuncDef = <ident> "(" (<ident> ("," <ident>)*)? ")" Block .
-RBrace = "}" .
-FuncDecl = "func" FuncDef .
-`
 
 // handWritten is the EBNF of the productions parsed by hand.
-const handWritten = `Block = "{" (Stmt | ";")* "}" .
+const handWritten = `SetupStmts = ((?! "ops" <ident> "{") Stmt)+ .
+Block = "{" (Stmt | ";")* "}" .
 Stmt = IfStmt | ForStmt | WhileStmt | RepeatStmt | BranchStmt | AssertStmt | ReturnStmt | VarDecl | AssignStmt | ExprStmt .
 IfStmt = "if" Expr Block ("else" (IfStmt | Block))? .
 ForStmt = "for" <ident> "in" Expr (".." Expr)? Block .
@@ -63,8 +77,9 @@ Primary = <int> | <string> | "true" | "false" | "nil" | <ident> ("(" (Arg ("," A
 Arg = (<ident> "=")? Expr .
 `
 
-// Grammar returns the EBNF of the grammar: the top, the declarations and
-// the statements and expressions. A statement starts with the token that
+// Grammar returns the EBNF of the grammar: the part participle parses
+// (its parser's String, from the struct tags in decl.go) and the
+// productions parsed by hand. A statement starts with the token that
 // decides its kind, except VarDecl (two names) and AssignStmt (a name and
 // "="). In a ReturnStmt the value must start on the line of "return"; in
 // an ExpectDecl the message and "at" must be on the line of "expect"; a
@@ -72,7 +87,7 @@ Arg = (<ident> "=")? Expr .
 // line where its left operand ends, and a VarDecl's name on the line of
 // its type.
 func Grammar() string {
-	return fileEBNF + declEBNF + handWritten
+	return grammarFor(DefaultLimits).file.String() + "\n" + handWritten
 }
 
 // Parse parses a script within DefaultLimits. filename is used in
@@ -86,7 +101,8 @@ func Parse(filename string, src []byte) (*File, error) {
 // Parse parses a script within the limits l (see the package Parse).
 func (l Limits) Parse(filename string, src []byte) (f *File, err error) {
 	defer func() {
-		// A parser bug must never reach the user as a Go panic: turn it
+		// participle panics on some grammar-internal conditions, and a
+		// parser bug must never reach the user as a Go panic: turn it
 		// into an error.
 		if r := recover(); r != nil {
 			f, err = nil, internalError(filename, r)
@@ -99,8 +115,8 @@ func (l Limits) Parse(filename string, src []byte) (f *File, err error) {
 	if err != nil {
 		return nil, err
 	}
-	f, err = parseTokens(grammarFor(l), lex)
-	lex.release()
+	defer lex.release()
+	f, err = parseTokens(grammarFor(l), &lex.PeekingLexer)
 	if err != nil {
 		return nil, convertError(filename, err)
 	}
@@ -115,61 +131,12 @@ func (l Limits) Parse(filename string, src []byte) (f *File, err error) {
 
 // parseTokens parses scanned tokens as a File. It is a variable so that a
 // test can make it panic.
-var parseTokens = func(g *grammar, lex *tokens) (*File, error) {
-	return g.parseFile(lex)
-}
-
-// parseFile parses File = (Item | ";")* .
-func (g *grammar) parseFile(lex *tokens) (*File, error) {
-	f := &File{Pos: Pos(lex.Peek().Pos)}
-	for {
-		t := lex.Peek()
-		switch {
-		case t.EOF():
-			return f, nil
-		case t.Type == tokPunct && t.Value == ";":
-			lex.Next()
-			continue
-		}
-		it, err := g.parseItem(lex)
-		if err != nil {
-			return nil, err
-		}
-		f.Items = append(f.Items, it)
+var parseTokens = func(g *grammar, lex *lexer.PeekingLexer) (*File, error) {
+	f, err := g.file.ParseFromLexer(lex)
+	if err != nil {
+		return nil, err
 	}
-}
-
-// parseItem parses Item = ThreadDecl | OpsDecl | FuncDecl | ExpectDecl | Stmt .
-func (g *grammar) parseItem(lex *tokens) (Item, error) {
-	t := lex.Peek()
-	switch {
-	case t.Type == tokKeyword && t.Value == "thread":
-		return g.parseThread(lex)
-	case t.Type == tokKeyword && t.Value == "func":
-		return g.parseFuncDecl(lex)
-	case t.Type == tokKeyword && t.Value == "expect":
-		d := &ExpectDecl{}
-		if err := d.parse(lex); err != nil {
-			return nil, err
-		}
-		return d, nil
-	case t.Type == tokIdent && t.Value == "ops":
-		// `ops NAME {` starts an OpsDecl; `ops drv` alone declares a
-		// variable of type ops.
-		cp := lex.MakeCheckpoint()
-		lex.Next()
-		name := lex.Next()
-		brace := lex.Peek()
-		lex.LoadCheckpoint(cp)
-		if name.Type == tokIdent && brace.Type == tokPunct && brace.Value == "{" {
-			return g.parseOps(lex)
-		}
-	}
-	s, err := g.parseStmt(lex, 0)
-	if err == participle.NextMatch {
-		return nil, unexpected(lex.Peek(), "")
-	}
-	return s, err
+	return f.convert(), nil
 }
 
 // internalError turns a recovered panic into an ErrorList.
@@ -186,8 +153,9 @@ func internalError(filename string, r any) error {
 	return ErrorList{{pos, "internal parser error: " + msg}}
 }
 
-// scan tokenizes src for the parser, returning the scanner too (it holds
-// the comments). The caller releases the tokens after the parse.
+// scan tokenizes src into a pooled participle PeekingLexer (tokens.go),
+// returning the scanner too (it holds the comments). The caller releases
+// the tokens after the parse.
 func scan(filename string, src []byte, limits Limits) (*tokens, *scanner, error) {
 	s := newScanner(filename, src, limits.grammarKey())
 	lex, err := scanTokens(s)
@@ -256,8 +224,22 @@ func convertError(filename string, err error) error {
 	if !pos.IsValid() {
 		pos.Line, pos.Column = 1, 1
 	}
-	return ErrorList{{pos, perr.Message()}}
+	msg := perr.Message()
+	var uerr *participle.UnexpectedTokenError
+	if errors.As(err, &uerr) {
+		msg = "unexpected " + describe(&uerr.Unexpected)
+		if m := expectedRE.FindStringSubmatch(uerr.Message()); m != nil {
+			if want := wantFrom(m[1]); want != "" {
+				msg += ", want " + want
+			}
+		}
+	} else if strings.HasPrefix(msg, "too many iterations") {
+		msg = "too many statements"
+	}
+	return ErrorList{{pos, msg}}
 }
+
+var expectedRE = regexp.MustCompile(`\(expected (.*)\)$`)
 
 // describe names a token for an error message: end of file, keyword if,
 // name foo, integer 12, string "s", or a quoted punctuation mark.
@@ -275,4 +257,130 @@ func describe(t *lexer.Token) string {
 		return "string " + t.Value
 	}
 	return strconv.Quote(t.Value)
+}
+
+// wantFrom turns participle's "expected" EBNF (the rest of the sequence
+// that failed) into the list of things that could have come next.
+func wantFrom(ebnf string) string {
+	p := &ebnfFirst{s: ebnf}
+	p.seq(true)
+	var out []string
+	seen := map[string]bool{}
+	for _, term := range p.first {
+		for _, w := range strings.Split(wantNames(term), "|") {
+			if !seen[w] {
+				seen[w] = true
+				out = append(out, w)
+			}
+		}
+	}
+	switch len(out) {
+	case 0:
+		return ""
+	case 1:
+		return out[0]
+	}
+	return strings.Join(out[:len(out)-1], ", ") + " or " + out[len(out)-1]
+}
+
+// wantNames names a grammar term; alternatives are separated by "|".
+func wantNames(term string) string {
+	switch term {
+	case "<ident>", "FuncDef":
+		return "name"
+	case "<string>":
+		return "string"
+	case "<int>":
+		return "integer"
+	case "Expr":
+		return "expression"
+	case "Block":
+		return `"{"`
+	case "RBrace":
+		return `"}"`
+	case "IfStmt":
+		return `"if"`
+	case "ElseIf":
+		return `"if"|"{"`
+	case "Item", "Stmt", "SetupStmts":
+		return "statement"
+	}
+	return term
+}
+
+// ebnfFirst computes the terms that can start a participle EBNF sequence.
+type ebnfFirst struct {
+	s     string
+	first []string
+}
+
+// seq scans alternatives of sequences up to a ")" or the end, recording
+// the terms that can start them when record is set; it reports whether
+// the whole can be empty.
+func (p *ebnfFirst) seq(record bool) (empty bool) {
+	altEmpty := true // every term so far in this alternative can be empty
+	for {
+		p.s = strings.TrimLeft(p.s, " ")
+		if p.s == "" || p.s[0] == ')' {
+			return empty || altEmpty
+		}
+		if p.s[0] == '|' {
+			p.s = p.s[1:]
+			empty = empty || altEmpty
+			altEmpty = true
+			continue
+		}
+		if !p.term(record && altEmpty) {
+			altEmpty = false
+		}
+	}
+}
+
+// term scans one term, recording it when record is set, and reports
+// whether it can be empty.
+func (p *ebnfFirst) term(record bool) (empty bool) {
+	switch c := p.s[0]; {
+	case strings.HasPrefix(p.s, "(?=") || strings.HasPrefix(p.s, "(?!"):
+		// A lookahead matches no tokens.
+		p.s = p.s[3:]
+		p.seq(false)
+		p.s = strings.TrimPrefix(p.s, ")")
+		return true
+	case c == '(':
+		p.s = p.s[1:]
+		empty = p.seq(record)
+		p.s = strings.TrimPrefix(p.s, ")")
+	case c == '"':
+		i := 1
+		for i < len(p.s) && p.s[i] != '"' {
+			if p.s[i] == '\\' {
+				i++
+			}
+			i++
+		}
+		i = min(i+1, len(p.s))
+		if record {
+			p.first = append(p.first, p.s[:i])
+		}
+		p.s = p.s[i:]
+	default:
+		i := strings.IndexAny(p.s, " ()|?*+")
+		if i == 0 {
+			i = 1
+		} else if i < 0 {
+			i = len(p.s)
+		}
+		if record {
+			p.first = append(p.first, p.s[:i])
+		}
+		p.s = p.s[i:]
+	}
+	if p.s != "" && (p.s[0] == '?' || p.s[0] == '*') {
+		p.s = p.s[1:]
+		return true
+	}
+	if p.s != "" && p.s[0] == '+' {
+		p.s = p.s[1:]
+	}
+	return empty
 }

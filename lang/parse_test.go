@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/alecthomas/participle/v2"
+	"github.com/alecthomas/participle/v2/lexer"
 )
 
 // dumpItems parses src and dumps its items, separated by spaces.
@@ -322,8 +323,8 @@ func TestParseRecoversPanic(t *testing.T) {
 	saveFile, saveExpr := parseTokens, parseExprTokens
 	defer func() { parseTokens, parseExprTokens = saveFile, saveExpr }()
 
-	parseTokens = func(*grammar, *tokens) (*File, error) { panic("boom") }
-	parseExprTokens = func(*grammar, *tokens) (Expr, error) { panic("boom") }
+	parseTokens = func(*grammar, *lexer.PeekingLexer) (*File, error) { panic("boom") }
+	parseExprTokens = func(*grammar, *lexer.PeekingLexer) (Expr, error) { panic("boom") }
 	f, err := Parse("p.mms", []byte("x = 1"))
 	if f != nil || err == nil {
 		t.Fatalf("Parse = %v, %v; want an error", f, err)
@@ -340,7 +341,7 @@ func TestParseRecoversPanic(t *testing.T) {
 	}
 
 	// A participle.Error panic keeps its position.
-	parseTokens = func(_ *grammar, lex *tokens) (*File, error) {
+	parseTokens = func(_ *grammar, lex *lexer.PeekingLexer) (*File, error) {
 		lex.Next()
 		panic(participle.Errorf(lex.Peek().Pos, "branch was accepted but did not progress"))
 	}

@@ -2,6 +2,7 @@ package lang
 
 import (
 	"github.com/alecthomas/participle/v2"
+	"github.com/alecthomas/participle/v2/lexer"
 )
 
 // This file parses statements and blocks by hand (see Stmt in
@@ -12,7 +13,7 @@ import (
 // parseStmt parses one statement. depth is the nesting of the block it is
 // in. It returns participle.NextMatch when the next token cannot start a
 // statement, so that the caller can end the block.
-func (g *grammar) parseStmt(lex *tokens, depth int) (Stmt, error) {
+func (g *grammar) parseStmt(lex *lexer.PeekingLexer, depth int) (Stmt, error) {
 	t := lex.Peek()
 	pos := Pos(t.Pos)
 	switch t.Type {
@@ -124,7 +125,7 @@ func isAssignOp(p string) bool {
 }
 
 // needExpr parses an expression that must be there.
-func (g *grammar) needExpr(lex *tokens) (Expr, error) {
+func (g *grammar) needExpr(lex *lexer.PeekingLexer) (Expr, error) {
 	x, err := g.parseExpr(lex)
 	if err == participle.NextMatch {
 		return nil, unexpected(lex.Peek(), "expression")
@@ -135,7 +136,7 @@ func (g *grammar) needExpr(lex *tokens) (Expr, error) {
 // parseIf parses an if statement and its else-if chain. The chain is read
 // in a loop, but it is a nested tree (each else-if is an IfStmt in the
 // previous one's Else), so each arm counts as one level of nesting.
-func (g *grammar) parseIf(lex *tokens, depth int) (*IfStmt, error) {
+func (g *grammar) parseIf(lex *lexer.PeekingLexer, depth int) (*IfStmt, error) {
 	var first, last *IfStmt
 	for {
 		t := lex.Next() // "if"
@@ -178,7 +179,7 @@ func (g *grammar) parseIf(lex *tokens, depth int) (*IfStmt, error) {
 	}
 }
 
-func (g *grammar) parseFor(lex *tokens, depth int) (Stmt, error) {
+func (g *grammar) parseFor(lex *lexer.PeekingLexer, depth int) (Stmt, error) {
 	t := lex.Next() // "for"
 	v := lex.Peek()
 	if v.Type != tokIdent {
@@ -217,7 +218,7 @@ func (g *grammar) parseFor(lex *tokens, depth int) (Stmt, error) {
 // parseReturn parses a return statement. It takes a value only when the
 // value starts on the line of "return": statements are not separated by
 // semicolons, and `return` alone must not swallow the next statement.
-func (g *grammar) parseReturn(lex *tokens) (Stmt, error) {
+func (g *grammar) parseReturn(lex *lexer.PeekingLexer) (Stmt, error) {
 	t := lex.Next()
 	r := &ReturnStmt{Pos: Pos(t.Pos)}
 	next := lex.Peek()
@@ -235,7 +236,7 @@ func (g *grammar) parseReturn(lex *tokens) (Stmt, error) {
 // parseBlock parses Block = "{" (Stmt | ";")* "}" at nesting depth. (The
 // scanner has already bounded the nesting of braces; depth adds the
 // else-if chains.)
-func (g *grammar) parseBlock(lex *tokens, depth int) (*Block, error) {
+func (g *grammar) parseBlock(lex *lexer.PeekingLexer, depth int) (*Block, error) {
 	open := lex.Peek()
 	if open.Type != tokPunct || open.Value != "{" {
 		return nil, unexpected(open, `"{"`)

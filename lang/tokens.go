@@ -6,69 +6,78 @@ import (
 	"github.com/alecthomas/participle/v2/lexer"
 )
 
-// tokens is the token stream the parser reads: every token of the input,
-// scanned before parsing starts, and a cursor. It took the place of
-// participle's PeekingLexer, which grows a fresh slice token by token for
-// every parse (two thirds of the parse time went to that slice and the
-// garbage collection of it); the slices here are reused across parses.
-// The AST keeps no pointer into them: it copies values and positions.
+// tokens is a participle PeekingLexer reused across parses. lexer.Upgrade,
+// the only way to make a PeekingLexer, grows a fresh slice token by token
+// for every parse; that slice and its garbage collection took more time
+// and memory than the rest of the parse. So the PeekingLexer is made once
+// with room for many tokens, and each parse writes its tokens over the
+// start of that room through buf, the slice Range returns (it shares the
+// PeekingLexer's array), ending with EOF: the PeekingLexer never reads
+// past an EOF token, and LoadCheckpoint of the zero Checkpoint rewinds it
+// to the first token. The AST keeps no pointer into the tokens: it copies
+// values and positions.
 type tokens struct {
-	toks []lexer.Token
-	pos  int
+	lexer.PeekingLexer
+	buf  []lexer.Token // the PeekingLexer's tokens
+	used int           // tokens written by the last scan, EOF included
 }
 
-var tokenPool = sync.Pool{New: func() any { return new(tokens) }}
+var tokenPool = sync.Pool{New: func() any { return newTokens(1024) }}
 
-// scanTokens scans the whole input into a pooled stream; the caller gives
-// it back with release once the parse is done.
+// newTokens makes a PeekingLexer with room for n tokens.
+func newTokens(n int) *tokens {
+	pl, err := lexer.Upgrade(&placeholders{n: n})
+	if err != nil {
+		panic(err) // placeholders never fail
+	}
+	return &tokens{PeekingLexer: *pl, buf: pl.Range(0, lexer.RawCursor(n))}
+}
+
+// placeholders is a lexer.Lexer of n-1 placeholder tokens and EOF.
+type placeholders struct{ n int }
+
+func (p *placeholders) Next() (lexer.Token, error) {
+	if p.n--; p.n <= 0 {
+		return lexer.Token{Type: lexer.EOF}, nil
+	}
+	return lexer.Token{Type: tokPunct}, nil
+}
+
+// scanTokens scans the whole input into a pooled PeekingLexer; the caller
+// gives it back with release once the parse is done.
 func scanTokens(s *scanner) (*tokens, error) {
 	p := tokenPool.Get().(*tokens)
-	p.toks, p.pos = p.toks[:0], 0
-	for {
+	for i := 0; ; i++ {
 		t, err := s.Next()
 		if err != nil {
+			p.used = i
 			p.release()
 			return nil, err
 		}
-		p.toks = append(p.toks, t)
+		if i == len(p.buf) {
+			// Full: move to a PeekingLexer twice the size.
+			q := newTokens(2 * len(p.buf))
+			copy(q.buf, p.buf)
+			p.used = i
+			p.release()
+			p = q
+		}
+		p.buf[i] = t
 		if t.EOF() {
+			p.used = i + 1
+			p.LoadCheckpoint(lexer.Checkpoint{})
 			return p, nil
 		}
 	}
 }
 
-// release returns the stream to the pool, dropping its references into
-// the source; a very large one is left to the garbage collector.
+// release returns the PeekingLexer to the pool, dropping its references
+// into the source; a very large one is left to the garbage collector.
 func (p *tokens) release() {
-	clear(p.toks)
-	if cap(p.toks) > 1<<16 {
+	clear(p.buf[:p.used])
+	p.used = 0
+	if len(p.buf) > 1<<16 {
 		return
 	}
-	p.toks = p.toks[:0]
 	tokenPool.Put(p)
-}
-
-// Peek returns the next token without taking it (EOF at the end).
-func (p *tokens) Peek() *lexer.Token { return &p.toks[p.pos] }
-
-// Next takes the next token; at the end it keeps returning EOF.
-func (p *tokens) Next() *lexer.Token {
-	t := &p.toks[p.pos]
-	if !t.EOF() {
-		p.pos++
-	}
-	return t
-}
-
-// MakeCheckpoint and LoadCheckpoint save and restore the cursor, for the
-// few places that look two tokens ahead.
-func (p *tokens) MakeCheckpoint() int  { return p.pos }
-func (p *tokens) LoadCheckpoint(c int) { p.pos = c }
-
-// prevLine is the line of the last token taken (0 before the first).
-func (p *tokens) prevLine() int {
-	if p.pos == 0 {
-		return 0
-	}
-	return p.toks[p.pos-1].Pos.Line
 }

@@ -1,0 +1,39 @@
+package lang
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestTokensReuse checks that a pooled PeekingLexer gives the same parse
+// as a fresh one, whatever came before it: a longer input (whose tokens
+// are still in the array past the new EOF), one that outgrew the pool's
+// size, and one that failed to scan half-way.
+func TestTokensReuse(t *testing.T) {
+	small := "mm m\nthread a {\n  mmap_read_lock(m)\n  mmap_read_unlock(m)\n}\n"
+	want := dumpString(t, small)
+	big := strings.Repeat("x = 1 + 2\n", 2000) // 10,000 tokens: more than the pool's 1024
+	bad := "x = 1\ny = \"unterminated\n"
+	for _, before := range []string{big, bad, small + small, ""} {
+		Parse("before.mms", []byte(before))
+		if got := dumpString(t, small); got != want {
+			t.Errorf("after parsing %.20q: got %s, want %s", before, got, want)
+		}
+	}
+	f, err := Parse("big.mms", []byte(big))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Items) != 2000 {
+		t.Errorf("big: %d items, want 2000", len(f.Items))
+	}
+}
+
+func dumpString(t *testing.T, src string) string {
+	t.Helper()
+	f, err := Parse("t.mms", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dumpFile(f)
+}
