@@ -447,21 +447,24 @@ func TestUnlockNotHeld(t *testing.T) {
 	}
 	do(t, k, at(a, 2), "mmap_read_lock", mmV(m))
 	do(t, k, at(a, 3), "mmap_write_unlock", mmV(m))
-	wantRules(t, k, "lock/unlock-not-held", "lock/unlock-not-held")
-	if d := lastDiag(t, k); !strings.Contains(d.Msg, "held for read, not write") {
-		t.Errorf("diagnostic %s", d)
+	wantRules(t, k, "lock/unlock-not-held", "lock/unlock-wrong-mode")
+	// Lockdep matches a release by instance; CONFIG_DEBUG_RWSEMS's
+	// __up_write() compares rwsem_owner(sem) with current, which A, the
+	// last reader, is: nothing prints.
+	if d := lastDiag(t, k); !strings.Contains(d.Msg, "held for read, not write") || d.Kernel != Unchecked || d.Lockdep != nil {
+		t.Errorf("diagnostic %s (kernel %s)", d, d.Kernel)
 	}
 	if m.MmapLock.Readers() != 1 {
 		t.Fatal("a bad unlock dropped the read hold")
 	}
 	// Another thread cannot unlock A's lock.
 	do(t, k, at(b, 4), "mmap_read_unlock", mmV(m))
-	wantRules(t, k, "lock/unlock-not-held", "lock/unlock-not-held", "lock/unlock-not-held")
+	wantRules(t, k, "lock/unlock-not-held", "lock/unlock-wrong-mode", "lock/unlock-not-held")
 	if m.MmapLock.Readers() != 1 {
 		t.Fatal("B released A's read hold")
 	}
 	do(t, k, at(b, 5), "mmap_write_downgrade", mmV(m))
-	wantRules(t, k, "lock/unlock-not-held", "lock/unlock-not-held", "lock/unlock-not-held", "lock/unlock-not-held")
+	wantRules(t, k, "lock/unlock-not-held", "lock/unlock-wrong-mode", "lock/unlock-not-held", "lock/unlock-not-held")
 	do(t, k, at(a, 6), "mmap_read_unlock", mmV(m))
 	if m.MmapLock.Held() {
 		t.Fatal("still held after the matching unlock")
@@ -595,5 +598,39 @@ func TestScriptLockClasses(t *testing.T) {
 	}
 	if c := k.NewLockClass("over"); c != maxClasses-1 {
 		t.Fatalf("class beyond the limit = %d", c)
+	}
+}
+
+// TestUnlockWrongModeReaction: the kernel's reaction to an rwsem released
+// in the other mode is CONFIG_DEBUG_RWSEMS's, not lockdep's
+// (kernel/locking/lockdep.c: __lock_release() finds the held lock by
+// instance and never compares the mode): up_read() of a write hold always
+// warns there (__up_read(): !is_rwsem_reader_owned(sem)); up_write() of a
+// read hold warns only when another task set the owner field last
+// (__up_write(): rwsem_owner(sem) != current).
+func TestUnlockWrongModeReaction(t *testing.T) {
+	k, m := newMM(t)
+	a, b := k.NewTask("A"), k.NewTask("B")
+	do(t, k, at(a, 1), "mmap_write_lock", mmV(m))
+	do(t, k, at(a, 2), "mmap_read_unlock", mmV(m))
+	d := lastDiag(t, k)
+	if d.Rule != "lock/unlock-wrong-mode" || d.Kernel != DebugOnly || d.Lockdep != nil {
+		t.Fatalf("up_read of a write hold: %s (kernel %s)", d, d.Kernel)
+	}
+	if r := LookupAPI("mmap_read_unlock"); !slices.Contains(r.Rules, ruleUnlockWrongMode) || ruleUnlockWrongMode.NeedsConfig(DebugOnly) != "CONFIG_DEBUG_RWSEMS" {
+		t.Error("mmap_read_unlock does not list lock/unlock-wrong-mode, or it does not need CONFIG_DEBUG_RWSEMS")
+	}
+	if m.MmapLock.heldBy(a) != Write {
+		t.Fatal("the wrong-mode release dropped the write hold")
+	}
+	do(t, k, at(a, 3), "mmap_write_unlock", mmV(m))
+	do(t, k, at(a, 4), "mmap_read_lock", mmV(m))
+	do(t, k, at(b, 5), "mmap_read_lock", mmV(m))
+	do(t, k, at(a, 6), "mmap_write_unlock", mmV(m))
+	if d := lastDiag(t, k); d.Rule != "lock/unlock-wrong-mode" || d.Kernel != DebugOnly {
+		t.Fatalf("up_write of a read hold, B the last reader: %s (kernel %s)", d, d.Kernel)
+	}
+	if len(k.Diagnostics()) != 2 {
+		t.Fatalf("findings %v", rules(k))
 	}
 }

@@ -25,6 +25,14 @@ func mmapLockAPI(name, mode string) *API {
 	})
 }
 
+// rwsemUnlockAPI is unlockAPI for an up_read()/up_write() of an rwsem,
+// which CONFIG_DEBUG_RWSEMS also checks for the other mode.
+func rwsemUnlockAPI(name, hold, source string) *API {
+	a := unlockAPI(name, hold, source, ruleUnlockWrongMode)
+	a.Asserts = "lockdep: bad unlock balance (not held); CONFIG_DEBUG_RWSEMS: DEBUG_RWSEMS_WARN_ON in __up_read() or __up_write() (held in the other mode)"
+	return a
+}
+
 func unlockAPI(name, hold, source string, extra ...*Rule) *API {
 	return register(&API{
 		Name:    name,
@@ -41,13 +49,41 @@ func unlockAPI(name, hold, source string, extra ...*Rule) *API {
 func (c *Call) release(l *Lock, mode Mode) Result {
 	c.tlbWindowAtUnlock(l) // rule 3c: a PTL dropped before the flush it owes
 	if !c.T.Release(l, mode) {
+		held := l.heldBy(c.T)
+		if held != 0 && l.Kind == RWSem {
+			c.unlockWrongMode(l, held, mode)
+			return ok
+		}
 		how := "not held"
-		if m := l.heldBy(c.T); m != 0 {
-			how = "held for " + m.String() + ", not " + mode.String()
+		if held != 0 {
+			// A VMA lock: vma_end_read() on a VMA this thread write-locked
+			// releases vmlock_dep_map, which lockdep does not hold (the VMA
+			// write lock is a sequence number, __vma_start_write() drops
+			// the dep_map again): bad unlock balance.
+			how = "held for " + held.String() + ", not " + mode.String()
 		}
 		c.K.unlockImbalance(c.T, l, mode, c.K.violate(c.T, ruleUnlockNotHeld, fmt.Sprintf("%s: %s is %s by this thread", c.Op.Name, l.Name, how)))
 	}
 	return ok
+}
+
+// unlockWrongMode reports an rwsem released in the other mode than this
+// thread holds it. Lockdep is silent (__lock_release() matches by
+// instance); CONFIG_DEBUG_RWSEMS warns from the owner field: __up_read()
+// on a write-held rwsem always (the owner lacks RWSEM_READER_OWNED);
+// __up_write() on a read-held one unless this thread was the last reader
+// to take it, whose task pointer the owner field still holds
+// (rwsem_set_reader_owned()), so rwsem_owner(sem) == current: then no
+// kernel prints anything. The hold is kept, as the count is corrupted
+// rather than released.
+func (c *Call) unlockWrongMode(l *Lock, held, mode Mode) {
+	kernel := DebugOnly
+	msg := fmt.Sprintf("%s: %s is held for %s, not %s by this thread", c.Op.Name, l.Name, held, mode)
+	if mode == Write && len(l.readers) > 0 && l.readers[len(l.readers)-1] == c.T {
+		kernel = Unchecked
+		msg += " (this thread took the read lock last: sem->owner is current, so even CONFIG_DEBUG_RWSEMS's rwsem_owner(sem) != current check passes)"
+	}
+	c.K.violateAs(c.T, ruleUnlockWrongMode, kernel, msg)
 }
 
 // endWriteAll is vma_end_write_all(): dropping or downgrading the mmap
@@ -109,10 +145,10 @@ func init() {
 			return done(Bool(false))
 		}})
 	defOp(&Op{Name: "mmap_read_unlock", Params: mmParam,
-		API: unlockAPI("mmap_read_unlock", "mm->mmap_lock for read", "include/linux/mmap_lock.h: mmap_read_unlock()"),
+		API: rwsemUnlockAPI("mmap_read_unlock", "mm->mmap_lock for read", "include/linux/mmap_lock.h: mmap_read_unlock()"),
 		Fn:  func(c *Call) Result { return c.release(c.mm(0).MmapLock, Read) }})
 	defOp(&Op{Name: "mmap_write_unlock", Params: mmParam,
-		API: unlockAPI("mmap_write_unlock", "mm->mmap_lock for write",
+		API: rwsemUnlockAPI("mmap_write_unlock", "mm->mmap_lock for write",
 			"include/linux/mmap_lock.h: mmap_write_unlock() -> vma_end_write_all()"),
 		Fn: func(c *Call) Result {
 			m := c.mm(0)
@@ -253,15 +289,15 @@ func init() {
 			Touches: touchesLocksOnly,
 			Fn:      func(c *Call) Result { return c.lockThen(x.get(c.file(0)), x.mode, grantDone, Nil) }})
 		defOp(&Op{Name: x.unlock, Params: fileParam,
-			API:     unlockAPI(x.unlock, strings.TrimSuffix(x.takes[:strings.Index(x.takes, ")")+1], ""), strings.Replace(x.src, x.lock, x.unlock, 1)),
+			API:     rwsemUnlockAPI(x.unlock, strings.TrimSuffix(x.takes[:strings.Index(x.takes, ")")+1], ""), strings.Replace(x.src, x.lock, x.unlock, 1)),
 			Touches: touchesLocksOnly,
 			Fn:      func(c *Call) Result { return c.release(x.get(c.file(0)), x.mode) }})
 	}
 	defOp(&Op{Name: "i_mmap_unlock_read", Params: fileParam,
-		API: unlockAPI("i_mmap_unlock_read", "mapping->i_mmap_rwsem for read", "include/linux/fs.h: i_mmap_unlock_read()"),
+		API: rwsemUnlockAPI("i_mmap_unlock_read", "mapping->i_mmap_rwsem for read", "include/linux/fs.h: i_mmap_unlock_read()"),
 		Fn:  func(c *Call) Result { return c.release(c.file(0).IMmap, Read) }})
 	defOp(&Op{Name: "i_mmap_unlock_write", Params: fileParam,
-		API: unlockAPI("i_mmap_unlock_write", "mapping->i_mmap_rwsem for write", "include/linux/fs.h: i_mmap_unlock_write()"),
+		API: rwsemUnlockAPI("i_mmap_unlock_write", "mapping->i_mmap_rwsem for write", "include/linux/fs.h: i_mmap_unlock_write()"),
 		Fn:  func(c *Call) Result { return c.release(c.file(0).IMmap, Write) }})
 	for _, x := range []struct {
 		name string
@@ -287,7 +323,7 @@ func init() {
 	}{{"anon_vma_unlock_read", Read}, {"anon_vma_unlock_write", Write}} {
 		mode := x.mode
 		defOp(&Op{Name: x.name, Params: vmaParam,
-			API: unlockAPI(x.name, "the anon_vma rwsem for "+mode.String(), "include/linux/rmap.h: "+x.name+"()"),
+			API: rwsemUnlockAPI(x.name, "the anon_vma rwsem for "+mode.String(), "include/linux/rmap.h: "+x.name+"()"),
 			Fn: func(c *Call) Result {
 				l, err := c.K.anonVMALock(c.Args[0].Obj.(*mmcore.VMA))
 				if err != nil {

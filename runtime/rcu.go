@@ -252,9 +252,14 @@ func withCite(a *API, c Cite, seq string) *API {
 	return a
 }
 
+// ruleIRQUnbalanced: enabling interrupts that are already on is silent
+// even under lockdep: lockdep_hardirqs_on_prepare() and
+// lockdep_hardirqs_on() see lockdep_hardirqs_enabled() and only count
+// redundant_hardirqs_on (a /proc/lockdep_stats number with
+// CONFIG_DEBUG_LOCKDEP); raw_local_irq_enable() is idempotent.
 var ruleIRQUnbalanced = &Rule{"irq/unbalanced",
 	"local_irq_enable() pairs with a local_irq_disable() of the same thread",
-	"kernel/locking/lockdep.c: lockdep_hardirqs_on() and the irq-state tracing of CONFIG_PROVE_LOCKING", Lockdep}
+	"kernel/locking/lockdep.c: lockdep_hardirqs_on_prepare(), lockdep_hardirqs_on(): if (lockdep_hardirqs_enabled()) { __debug_atomic_inc(redundant_hardirqs_on); return; } (a statistic, no report)", Unchecked}
 
 func init() {
 	defOp(&Op{Name: "synchronize_rcu",
@@ -305,7 +310,8 @@ func init() {
 	defOp(&Op{Name: "local_irq_enable",
 		API: register(&API{Name: "local_irq_enable", Section: "1.1", Hold: "interrupts disabled by this thread",
 			Sleeps: "no", Source: "include/linux/irqflags.h: local_irq_enable()", Rules: []*Rule{ruleIRQUnbalanced},
-			Cites:    []Cite{cite("include/linux/irqflags.h", "local_irq_enable()", "lockdep's hardirq tracing (CONFIG_PROVE_LOCKING)", readGeneric)},
+			Cites: []Cite{cite("kernel/locking/lockdep.c", "lockdep_hardirqs_on_prepare(), lockdep_hardirqs_on()",
+				"none for an enable of enabled IRQs: __debug_atomic_inc(redundant_hardirqs_on); return;", readLockdep)},
 			Sequence: "local_irq_disable();\n/* no sleeping, no IPIs taken */\nlocal_irq_enable();"}),
 		Fn: func(c *Call) Result {
 			if !c.T.irqEnable() {

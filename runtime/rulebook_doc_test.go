@@ -55,7 +55,12 @@ func TestLockingDocUpToDate(t *testing.T) {
 // TestLockingDocBuildsWithDocutils builds the section with docutils, warnings
 // as errors, when docutils is installed (CI installs it).
 func TestLockingDocBuildsWithDocutils(t *testing.T) {
+	// Debian's python3-docutils installs rst2html; pip's docutils before
+	// 0.21 installs rst2html.py only.
 	tool, err := exec.LookPath("rst2html")
+	if err != nil {
+		tool, err = exec.LookPath("rst2html.py")
+	}
 	if err != nil {
 		t.Skip("docutils (rst2html) is not installed")
 	}

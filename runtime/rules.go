@@ -28,7 +28,8 @@ var olderReactions = map[string][]VersionReaction{}
 // debug-only check needs when it is not the default of its reaction
 // (CONFIG_PROVE_LOCKING for lockdep, CONFIG_DEBUG_VM for debug-only).
 var ruleConfigs = map[string]string{
-	"lock/sleep-in-atomic": "CONFIG_DEBUG_ATOMIC_SLEEP",
+	"lock/sleep-in-atomic":   "CONFIG_DEBUG_ATOMIC_SLEEP",
+	"lock/unlock-wrong-mode": "CONFIG_DEBUG_RWSEMS",
 }
 
 // Older returns the reactions of older kernels where they differ from
@@ -202,8 +203,19 @@ var (
 		"locks are taken in one global order; mm's is mmap_lock -> folio_lock -> vma lock -> i_mmap_rwsem -> anon_vma->rwsem -> page_table_lock/PTE lock (lockdep cannot see the folio lock)",
 		"mm/rmap.c lock ordering comment; process_addrs.rst \"Lock ordering\"; kernel/locking/lockdep.c: check_noncircular() \"possible circular locking dependency detected\"", Lockdep}
 	ruleUnlockNotHeld = &Rule{"lock/unlock-not-held",
-		"a thread releases only a lock it holds, in the mode it holds it",
-		"kernel/locking/lockdep.c: print_unlock_imbalance_bug() \"bad unlock balance detected\"", Lockdep}
+		"a thread releases only a lock it holds",
+		"kernel/locking/lockdep.c: __lock_release() -> find_held_lock() fails -> print_unlock_imbalance_bug() \"bad unlock balance detected\"", Lockdep}
+	// ruleUnlockWrongMode is an rwsem released in the other mode (up_read
+	// on a write-held rwsem, up_write on a read-held one). Lockdep does not
+	// see it: __lock_release() finds the held lock by instance
+	// (find_held_lock() -> match_held_lock()) and never compares hlock->read
+	// with the release. Only CONFIG_DEBUG_RWSEMS checks the owner field:
+	// __up_read() DEBUG_RWSEMS_WARN_ON(!is_rwsem_reader_owned(sem)) and
+	// __up_write() DEBUG_RWSEMS_WARN_ON(rwsem_owner(sem) != current && ...).
+	ruleUnlockWrongMode = &Rule{"lock/unlock-wrong-mode",
+		"an rwsem is released in the mode it is held: up_read() for a read hold, up_write() for a write hold (the count is corrupted otherwise)",
+		"kernel/locking/rwsem.c: __up_read() DEBUG_RWSEMS_WARN_ON(!is_rwsem_reader_owned(sem), sem); __up_write() DEBUG_RWSEMS_WARN_ON((rwsem_owner(sem) != current) && !rwsem_test_oflags(sem, RWSEM_NONSPINNABLE), sem); " +
+			"kernel/locking/lockdep.c: __lock_release() matches the held lock by instance only (no mode check)", DebugOnly}
 	ruleHeldAtExit = &Rule{"lock/held-at-exit",
 		"a thread releases every lock before it ends",
 		"kernel/locking/lockdep.c: debug_check_no_locks_held() \"lock held when returning to user space\"", Lockdep}
@@ -234,7 +246,7 @@ var (
 )
 
 var genericRules = []*Rule{ruleSleepInAtomic, ruleMmapUnderVMARead, ruleRecursive, ruleCircular,
-	ruleUnlockNotHeld, ruleHeldAtExit, ruleUseAfterUnmap, ruleVMANotStable, ruleInstallLock,
+	ruleUnlockNotHeld, ruleUnlockWrongMode, ruleHeldAtExit, ruleUseAfterUnmap, ruleVMANotStable, ruleInstallLock,
 	ruleZapLock, ruleTraverseLock, ruleRCUUnbalanced, ruleStaleTLB, ruleMightFault}
 
 // APIs returns the rule book's entries, sorted by name.

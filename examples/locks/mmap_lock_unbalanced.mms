@@ -4,8 +4,8 @@
 #    mmap_read_unlock(), not mmap_write_unlock(). A release in the wrong mode
 #    corrupts the rwsem count; lockdep matches a release by lock, not by mode
 #    (kernel/locking/lockdep.c: __lock_release()), so only CONFIG_DEBUG_RWSEMS
-#    catches it (kernel/locking/rwsem.c: __up_read()/__up_write()
-#    DEBUG_RWSEMS_WARN_ON; mmscript reports it as lock/unlock-not-held).
+#    catches it (kernel/locking/rwsem.c: __up_read(), __up_write()
+#    DEBUG_RWSEMS_WARN_ON): rule lock/unlock-wrong-mode.
 #    Downgrading a read lock is lockdep's WARN "downgrading a read lock"
 #    (__lock_downgrade()). A second read acquisition is "possible recursive
 #    locking" (check_deadlock()): an rwsem lets no reader past a queued
@@ -31,7 +31,7 @@ thread t {
   mmap_write_unlock(o)
 }
 
-expect violation "lock/unlock-not-held: mmap_write_unlock" at 22
+expect violation "lock/unlock-wrong-mode: mmap_write_unlock" at 22
 expect violation "lock/unlock-not-held: mmap_write_downgrade" at 25
 expect violation "lock/recursive" at 26
-expect violation "lock/unlock-not-held: mmap_read_unlock" at 30
+expect violation "lock/unlock-wrong-mode: mmap_read_unlock" at 30

@@ -6,8 +6,8 @@
 #    never returns (kernel/rcu/tree.c: synchronize_rcu() RCU_LOCKDEP_WARN
 #    "Illegal synchronize_rcu() in RCU read-side critical section").
 #    tlb_remove_table_sync_one() with IRQs off waits for its own IPI.
-#    rcu_read_unlock() and local_irq_enable() without their opening call are
-#    lockdep findings.
+#    rcu_read_unlock() without rcu_read_lock() is lockdep's; local_irq_enable()
+#    of enabled IRQs nobody reports (lockdep counts redundant_hardirqs_on).
 
 mm m
 vma v = mmap(m, 0x200000, pages=1, prot=rw)

@@ -38,8 +38,8 @@ thread zapper {
 expect violation "lock/sleep-in-atomic" at 22
 expect violation "lock/sleep-in-atomic" at 24
 expect violation "lock/sleep-in-atomic" at 26
-expect violation "lock/unlock-not-held: anon_vma_unlock_read" at 31
-expect violation "lock/unlock-not-held: i_mmap_unlock_read" at 34
+expect violation "lock/unlock-wrong-mode: anon_vma_unlock_read" at 31
+expect violation "lock/unlock-wrong-mode: i_mmap_unlock_read" at 34
 expect violation "lockdep/circular" at 22
 expect violation "lockdep/circular" at 24
 expect violation "lockdep/circular" at 26

@@ -30,5 +30,5 @@ thread inverted {
 
 expect violation "lockdep/circular" at 24 sometimes
 expect deadlock sometimes
-expect violation "lock/unlock-not-held: i_mmap_unlock_write" at 25 sometimes
-expect violation "lock/unlock-not-held: anon_vma_unlock_write" at 26 sometimes
+expect violation "lock/unlock-wrong-mode: i_mmap_unlock_write" at 25 sometimes
+expect violation "lock/unlock-wrong-mode: anon_vma_unlock_write" at 26 sometimes

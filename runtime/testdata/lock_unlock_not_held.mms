@@ -1,5 +1,7 @@
-# Rule lock/unlock-not-held: a thread releases only what it holds, in the
-# mode it holds it ("bad unlock balance detected"). Rule book 1.1.
+# Rule lock/unlock-not-held: a thread releases only what it holds ("bad
+# unlock balance detected"). Rule lock/unlock-wrong-mode: an rwsem is
+# released in the mode it is held (CONFIG_DEBUG_RWSEMS only; lockdep
+# matches a release by instance). Rule book 1.1.
 
 mm m
 
@@ -11,6 +13,6 @@ thread t {
   spin_unlock(m.page_table_lock)
 }
 
-expect violation "lock/unlock-not-held: mmap_read_unlock: m->mmap_lock is not held by this thread" at 7
-expect violation "lock/unlock-not-held: mmap_write_unlock: m->mmap_lock is held for read, not write" at 9
-expect violation "lock/unlock-not-held: spin_unlock" at 11
+expect violation "lock/unlock-not-held: mmap_read_unlock: m->mmap_lock is not held by this thread" at 9
+expect violation "lock/unlock-wrong-mode: mmap_write_unlock: m->mmap_lock is held for read, not write" at 11
+expect violation "lock/unlock-not-held: spin_unlock" at 13
