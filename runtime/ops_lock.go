@@ -202,29 +202,24 @@ func init() {
 			Notes:   "does not fail on contention (also succeeds on a VMA the caller itself write-locked), but returns false for a detached VMA; check the result",
 			Rules: []*Rule{{"vma_start_read_locked/needs-mmap-lock", "vma_start_read_locked() is called with the mmap lock held",
 				"include/linux/mmap_lock.h: vma_start_read_locked() -> mmap_assert_locked()", WARN}}}),
-		Fn: func(c *Call) Result {
-			v := c.vma(0)
-			c.mmapAssertLocked(mmOf(v.MM()), false, LookupAPI("vma_start_read_locked").Rules[0], "vma_start_read_locked without the mmap lock held")
-			if !v.Attached() {
-				return done(Bool(false))
-			}
-			l := c.K.vmaState(v).Lock
-			// vma_start_read_locked_nested() only bumps vm_refcnt
-			// (__refcount_inc_not_zero_limited_acquire); once this task's
-			// own __vma_start_write() has completed the count is back to
-			// 1, so a read lock on a VMA the caller itself write-locked
-			// succeeds. Another task cannot hold or wait for the VMA
-			// write lock while the caller holds the mmap lock.
-			if l.writer != c.T && !l.canGrant(c.T, Read) {
-				return done(Bool(false))
-			}
-			// vma_start_read_locked_nested() bumps vm_refcnt and tells
-			// lockdep rwsem_acquire_read(..., trylock=1): it never waits,
-			// so no sleep check and no dependency, as for lock_vma_under_rcu.
-			l.grant(c.T, Read)
-			c.T.push(l, Read, true)
-			return done(Bool(true))
-		}})
+		Fn: vmaStartReadLocked("vma_start_read_locked")})
+	defOp(&Op{Name: "vma_start_read_locked_nested", Params: []Param{{Name: "vma", Type: TVMA}, {Name: "subclass", Type: TInt, Optional: true, Default: Int(1)}}, Result: TBool,
+		API: register(&API{Name: "vma_start_read_locked_nested", Section: "1.1",
+			Hold:    "the mmap lock (read or write)",
+			Takes:   "VMA read lock (vm_refcnt), lockdep subclass subclass (SINGLE_DEPTH_NESTING for a second VMA)",
+			Sleeps:  "no",
+			Asserts: "mmap_assert_locked()",
+			Source:  "include/linux/mmap_lock.h: vma_start_read_locked_nested()",
+			Notes: "vma_start_read_locked() with a lockdep subclass, for a second VMA read-locked beside the first (mm/userfaultfd.c: uffd_move_lock() " +
+				"locks the destination with vma_start_read_locked() and the source with vma_start_read_locked_nested(src, SINGLE_DEPTH_NESTING)); " +
+				"does not fail on contention but returns false for a detached VMA. A VMA read lock is a trylock to lockdep, so the subclass changes no finding here",
+			Rules: []*Rule{{"vma_start_read_locked_nested/needs-mmap-lock", "vma_start_read_locked_nested() is called with the mmap lock held",
+				"include/linux/mmap_lock.h: vma_start_read_locked_nested() -> mmap_assert_locked()", WARN}},
+			Cites: []Cite{cite("include/linux/mmap_lock.h", "vma_start_read_locked_nested()",
+				"mmap_assert_locked(vma->vm_mm); if (!__refcount_inc_not_zero_limited_acquire(&vma->vm_refcnt, &oldcnt, VM_REFCNT_LIMIT)) return false; rwsem_acquire_read(&vma->vmlock_dep_map, subclass, 1, _RET_IP_);", readMmapLock)},
+			Sequence: "mmap_read_lock(mm);\nif (!vma_start_read_locked(dst_vma) ||\n    !vma_start_read_locked_nested(src_vma, SINGLE_DEPTH_NESTING))\n\tgoto fallback;    /* detached */\nmmap_read_unlock(mm);\n/* ... */\nvma_end_read(src_vma);\nvma_end_read(dst_vma);"}),
+		Touches: readsVMA,
+		Fn:      vmaStartReadLocked("vma_start_read_locked_nested")})
 	defOp(&Op{Name: "vma_end_read", Params: vmaParam,
 		API: unlockAPI("vma_end_read", "the VMA read lock",
 			"include/linux/mmap_lock.h: vma_end_read() -> vma_refcount_put()"),
@@ -242,6 +237,24 @@ func init() {
 			Notes:   "no vma_end_write(): the lock ends at mmap_write_unlock()/mmap_write_downgrade()",
 			Rules:   []*Rule{ruleStartWrite, ruleSleepInAtomic}}),
 		Fn: func(c *Call) Result { return c.vmaStartWrite(c.vma(0), ruleStartWrite, func() Result { return ok }) }})
+
+	defOp(&Op{Name: "vma_start_write_killable", Params: vmaParam, Result: TInt,
+		API: register(&API{Name: "vma_start_write_killable", Section: "1.1",
+			Hold:    "the mmap lock for write",
+			Takes:   "VMA write lock: excludes new readers, waits (TASK_KILLABLE) for current ones",
+			Sleeps:  "yes (TASK_KILLABLE wait for readers)",
+			Asserts: "mmap_assert_write_locked()",
+			Source:  "include/linux/mmap_lock.h: vma_start_write_killable(); mm/mmap_lock.c: __vma_start_write()",
+			Notes: "vma_start_write() whose wait for readers a fatal signal ends: returns 0 when write-locked, -EINTR otherwise (__must_check). " +
+				"mmscript sends no signals, so it returns 0 once the readers have left. No vma_end_write(): the lock ends at mmap_write_unlock()/mmap_write_downgrade()",
+			Rules: []*Rule{ruleStartWrite, ruleSleepInAtomic},
+			Cites: []Cite{cite("include/linux/mmap_lock.h", "vma_start_write_killable()",
+				"if (__is_vma_write_locked(vma, &mm_lock_seq)) return 0; return __vma_start_write(vma, mm_lock_seq, TASK_KILLABLE); (__vma_start_write() -> mmap_assert_write_locked())", readMmapLock)},
+			Sequence: "mmap_write_lock(mm);\nerr = vma_start_write_killable(vma);\nif (err) {\n\tmmap_write_unlock(mm);\n\treturn err;    /* -EINTR */\n}\n/* change the VMA */\nmmap_write_unlock(mm);"}),
+		Touches: writesVMA,
+		Fn: func(c *Call) Result {
+			return c.vmaStartWrite(c.vma(0), ruleStartWrite, func() Result { return done(Int(0)) })
+		}})
 
 	// RCU.
 	defOp(&Op{Name: "rcu_read_lock",
@@ -532,3 +545,32 @@ func (c *Call) mmapAssertLocked(m *MM, write bool, r *Rule, msg string) bool {
 var ruleFolioUnlockNotLocked = &Rule{"folio_unlock/not-locked",
 	"folio_unlock() only of a locked folio; any thread may unlock it (the folio lock has no owner), but unlocking an unlocked folio breaks whoever locks it next",
 	"mm/filemap.c: folio_unlock() VM_BUG_ON_FOLIO(!folio_test_locked(folio), folio)", DebugOnly}
+
+// vmaStartReadLocked is vma_start_read_locked() and
+// vma_start_read_locked_nested(), whose rule-book entry name has: the same
+// steps, the lockdep subclass aside.
+func vmaStartReadLocked(name string) func(c *Call) Result {
+	return func(c *Call) Result {
+		v := c.vma(0)
+		c.mmapAssertLocked(mmOf(v.MM()), false, LookupAPI(name).Rules[0], name+" without the mmap lock held")
+		if !v.Attached() {
+			return done(Bool(false))
+		}
+		l := c.K.vmaState(v).Lock
+		// vma_start_read_locked_nested() only bumps vm_refcnt
+		// (__refcount_inc_not_zero_limited_acquire); once this task's
+		// own __vma_start_write() has completed the count is back to
+		// 1, so a read lock on a VMA the caller itself write-locked
+		// succeeds. Another task cannot hold or wait for the VMA
+		// write lock while the caller holds the mmap lock.
+		if l.writer != c.T && !l.canGrant(c.T, Read) {
+			return done(Bool(false))
+		}
+		// vma_start_read_locked_nested() bumps vm_refcnt and tells
+		// lockdep rwsem_acquire_read(..., trylock=1): it never waits,
+		// so no sleep check and no dependency, as for lock_vma_under_rcu.
+		l.grant(c.T, Read)
+		c.T.push(l, Read, true)
+		return done(Bool(true))
+	}
+}
