@@ -38,7 +38,6 @@ var aliases = map[string]alias{
 	"pgdp_get":                     {"ptep_get", "pgdp_get() reads a PGD entry once (READ_ONCE); the rules are ptep_get()'s one level up: re-check under the lock before acting on it"},
 	"p4dp_get":                     {"ptep_get", "p4dp_get() reads a P4D entry once (READ_ONCE); the rules are ptep_get()'s one level up: re-check under the lock before acting on it"},
 	"pudp_get":                     {"ptep_get", "pudp_get() reads a PUD entry once (READ_ONCE); the rules are ptep_get()'s one level up: re-check under the lock before acting on it"},
-	"pmdp_get":                     {"ptep_get", "pmdp_get() reads a PMD entry once (READ_ONCE); a lockless walker uses pmdp_get_lockless() and re-checks with pmd_same() under the PMD or PTE lock"},
 	"set_pgd":                      {"pte_alloc", "set_pgd() writes a PGD entry atomically; populating one is __p4d_alloc()'s job, under mm->page_table_lock, with the VMA kept stable by the mmap or VMA lock"},
 	"set_p4d":                      {"pte_alloc", "set_p4d() writes a P4D entry atomically; populating one is __pud_alloc()'s job, under mm->page_table_lock, with the VMA kept stable by the mmap or VMA lock"},
 	"set_pud":                      {"pte_alloc", "set_pud() writes a PUD entry atomically; populating one is __pmd_alloc()'s job, under the PUD lock (mm->page_table_lock), with the VMA kept stable by the mmap or VMA lock"},
