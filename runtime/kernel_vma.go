@@ -36,15 +36,25 @@ func fieldRule(field, locks, source string, r Reaction) *Rule {
 }
 
 var (
+	// The range stores themselves assert nothing (mm/vma.c:
+	// vma_set_range(), __vma_set_range(): plain stores); the mmap write
+	// lock is asserted before them by vma_start_write() in __split_vma()
+	// and vma_prepare()'s callers, which is rule
+	// vma_start_write/needs-mmap-write of the step that calls it.
 	fieldRange = &vmaField{"vm_start/vm_end/vm_pgoff", true, true, fieldRule("vm_start",
-		"the mmap write lock, the VMA write lock and the rmap write lock", "mm/vma.c: vma_prepare(), __split_vma(): vma_start_write()", DebugOnly)}
+		"the mmap write lock, the VMA write lock and the rmap write lock", "mm/vma.c: vma_set_range() -> __vma_set_range(): vma->vm_start = start; vma->vm_end = end; (no assertion)", Unchecked)}
+	// vma_assert_write_locked() is __is_vma_write_locked(), which first
+	// asserts the mmap write lock (mmap_assert_write_locked(): WARN, or
+	// lockdep when another task holds it), then VM_WARN_ON_ONCE_VMA (a
+	// debug-only check) that the VMA itself is write-locked; fieldReaction
+	// picks the one that fires.
 	fieldFlags = &vmaField{"vm_flags", true, true, fieldRule("vm_flags",
-		"the mmap write lock and the VMA write lock", "include/linux/mm.h: vm_flags_reset() -> vma_assert_write_locked(): VM_WARN_ON_ONCE_VMA", DebugOnly)}
+		"the mmap write lock and the VMA write lock", "include/linux/mm.h: vm_flags_reset() -> vma_assert_write_locked() -> __is_vma_write_locked(): mmap_assert_write_locked(), then VM_WARN_ON_ONCE_VMA(!write-locked)", DebugOnly)}
 	fieldPageProt = &vmaField{"vm_page_prot", true, true, fieldRule("vm_page_prot",
 		"the mmap write lock and the VMA write lock", "mm/mmap.c: vma_set_page_prot() (WRITE_ONCE, no assertion)", Unchecked)}
 	fieldPolicy = &vmaField{"vm_policy", true, true, fieldRule("vm_policy",
 		"the mmap write lock and the VMA write lock",
-		"mm/mempolicy.c: vma_replace_policy() -> vma_assert_write_locked() (VM_WARN_ON_ONCE_VMA; added by 6c21e066f925, CVE-2023-4611)", DebugOnly)}
+		"mm/mempolicy.c: vma_replace_policy() -> vma_assert_write_locked() (mmap_assert_write_locked(), then VM_WARN_ON_ONCE_VMA; added by 6c21e066f925, CVE-2023-4611)", DebugOnly)}
 	fieldOps = &vmaField{"vm_ops", true, false, fieldRule("vm_ops",
 		"nothing but a VMA nobody else sees yet: it is written once, when the VMA is set up (f_op->mmap, shmem_zero_setup)",
 		"include/linux/mm.h: vma_set_anonymous() (no assertion)", Unchecked)}
@@ -85,8 +95,30 @@ func (c *Call) checkFieldWrite(v *mmcore.VMA, f *vmaField) bool {
 		}
 		msg += w
 	}
-	c.K.violate(c.T, f.rule, msg+": a fault under the VMA read lock (lock_vma_under_rcu) or an rmap walker may read it meanwhile")
+	c.K.violateAs(c.T, f.rule, c.fieldReaction(m, f), msg+": a fault under the VMA read lock (lock_vma_under_rcu) or an rmap walker may read it meanwhile")
 	return false
+}
+
+// fieldReaction is the kernel's reaction to a write of f without its
+// locks. For the rows asserted with vma_assert_write_locked() (vm_flags,
+// vm_policy) it depends on what is missing: without the mmap write lock,
+// mmap_assert_write_locked() inside __is_vma_write_locked() fires first,
+// a WARN on every kernel when nobody holds it for write and a lockdep
+// report when another task does (rwsem_assert_held_write_nolockdep()
+// sees it write-locked); with the mmap write lock but not the VMA's, only
+// the debug-only VM_WARN_ON_ONCE_VMA.
+func (c *Call) fieldReaction(m *MM, f *vmaField) Reaction {
+	if f != fieldFlags && f != fieldPolicy {
+		return f.rule.Kernel
+	}
+	if m.MmapLock.heldBy(c.T) == Write {
+		return DebugOnly
+	}
+	c.K.fpLockObserve(m.MmapLock)
+	if m.MmapLock.writer != nil {
+		return Lockdep
+	}
+	return WARN
 }
 
 func init() {

@@ -634,3 +634,24 @@ func TestUnlockWrongModeReaction(t *testing.T) {
 		t.Fatalf("findings %v", rules(k))
 	}
 }
+
+// TestVMAFieldReaction: vm_flags_reset() asserts with
+// vma_assert_write_locked(), which checks the mmap write lock first
+// (mmap_assert_write_locked(): a WARN when nobody holds it) and the VMA
+// write lock second (VM_WARN_ON_ONCE_VMA: debug-only).
+func TestVMAFieldReaction(t *testing.T) {
+	k, m := newMM(t)
+	v := mapAnon(t, k, m, 0x100000, 1)
+	tk := k.NewTask("T")
+	do(t, k, at(tk, 1), "mmap_read_lock", mmV(m))
+	do(t, k, at(tk, 2), "vm_flags_reset", vmaV(v), Int(int64(v.Flags)))
+	if d := lastDiag(t, k); d.Rule != "vma-field/vm_flags" || d.Kernel != WARN {
+		t.Fatalf("vm_flags_reset under the mmap read lock: %s (kernel %s), want WARN", d, d.Kernel)
+	}
+	do(t, k, at(tk, 3), "mmap_read_unlock", mmV(m))
+	do(t, k, at(tk, 4), "mmap_write_lock", mmV(m))
+	do(t, k, at(tk, 5), "vm_flags_reset", vmaV(v), Int(int64(v.Flags)))
+	if d := lastDiag(t, k); d.Rule != "vma-field/vm_flags" || d.Kernel != DebugOnly || d.Pos.Line != 5 {
+		t.Fatalf("vm_flags_reset without vma_start_write: %s (kernel %s), want debug-only", d, d.Kernel)
+	}
+}

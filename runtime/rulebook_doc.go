@@ -374,8 +374,9 @@ const docIntro = "For each API: what the caller must hold, what the call takes i
 	"WARN (WARN_ON() and the asserts built on it, on every kernel: the kernel warns and continues); " +
 	"lockdep (a lockdep report, printed only with CONFIG_PROVE_LOCKING; an mmap_assert_*() is a WARN on every kernel " +
 	"when nobody holds the lock and lockdep-only when another task does); " +
-	"debug-only (VM_WARN_ON*(), VM_BUG_ON*() or might_sleep(): compiled in only with CONFIG_DEBUG_VM or " +
-	"CONFIG_DEBUG_ATOMIC_SLEEP); unchecked (the kernel has no check: a silent race or use-after-free). " +
+	"debug-only (VM_WARN_ON*(), VM_BUG_ON*(), might_sleep() or DEBUG_RWSEMS_WARN_ON(): compiled in only with CONFIG_DEBUG_VM, " +
+	"CONFIG_DEBUG_ATOMIC_SLEEP or CONFIG_DEBUG_RWSEMS; lockdep does not compare the mode an rwsem is released in with the mode it is held in); " +
+	"unchecked (the kernel has no check: a silent race or use-after-free). " +
 	"Every lock operation is also subject to the general rules: nothing that sleeps under a spinlock or " +
 	"in an RCU read-side critical section, never wait for the mmap lock while holding a VMA read lock, " +
 	"and the lock order of mm/rmap.c."
