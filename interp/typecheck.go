@@ -466,14 +466,7 @@ func (c *compiler) typeOf(s *tscope, e lang.Expr) sType {
 		}
 		return tAny
 	case *lang.SelectorExpr:
-		x := c.typeOf(s, e.X)
-		if !x.known() {
-			return tAny
-		}
-		if ft, ok := rt.FieldType(rt.Type(x), e.Name); ok && ft != rt.TNil {
-			return known(ft)
-		}
-		return tAny
+		return selectorType(c.typeOf(s, e.X), e.Name)
 	case *lang.UnaryExpr:
 		if e.Op == "-" {
 			return known(rt.TInt)
@@ -484,11 +477,7 @@ func (c *compiler) typeOf(s *tscope, e lang.Expr) sType {
 		case "&&", "||", "==", "!=", "<", "<=", ">", ">=":
 			return known(rt.TBool)
 		case "|":
-			x, y := c.typeOf(s, e.X), c.typeOf(s, e.Y)
-			if x == known(rt.TInt) && y == known(rt.TInt) {
-				return known(rt.TInt)
-			}
-			return tAny // words combine with |
+			return orType(c.typeOf(s, e.X), c.typeOf(s, e.Y)) // words combine with |
 		}
 		return known(rt.TInt)
 	case *lang.CallExpr:
@@ -594,7 +583,7 @@ func (c *compiler) checkStmt(s *tscope, st lang.Stmt) {
 func (c *compiler) checkExpr(s *tscope, e lang.Expr) sType {
 	switch e := e.(type) {
 	case *lang.ParenExpr:
-		c.checkExpr(s, e.X)
+		return c.checkExpr(s, e.X)
 	case *lang.SelectorExpr:
 		x := c.checkExpr(s, e.X)
 		switch {
@@ -612,6 +601,7 @@ func (c *compiler) checkExpr(s *tscope, e lang.Expr) sType {
 				return tAny
 			}
 		}
+		return selectorType(x, e.Name)
 	case *lang.UnaryExpr:
 		x := c.checkExpr(s, e.X)
 		if e.Op == "-" && x.known() && x != known(rt.TInt) {
@@ -626,6 +616,7 @@ func (c *compiler) checkExpr(s *tscope, e lang.Expr) sType {
 			if x.known() && y.known() && !(x == known(rt.TInt) && y == known(rt.TInt)) && !(words(x) && words(y)) {
 				c.errorf(e.Pos, "invalid operation: %s | %s", x, y)
 			}
+			return orType(x, y)
 		default:
 			if x.known() && y.known() && (x != known(rt.TInt) || y != known(rt.TInt)) {
 				c.errorf(e.Pos, "invalid operation: %s %s %s", x, e.Op, y)
@@ -634,7 +625,30 @@ func (c *compiler) checkExpr(s *tscope, e lang.Expr) sType {
 	case *lang.CallExpr:
 		c.checkCall(s, e)
 	}
+	// Parentheses, selectors and | take their type from their operands'
+	// types just checked (above); typeOf would walk the operands again at
+	// every level of a tall expression, quadratic in its height. What is
+	// left does not look at its operands' types.
 	return c.typeOf(s, e)
+}
+
+// selectorType is the type of x.name, x of type x.
+func selectorType(x sType, name string) sType {
+	if !x.known() {
+		return tAny
+	}
+	if ft, ok := rt.FieldType(rt.Type(x), name); ok && ft != rt.TNil {
+		return known(ft)
+	}
+	return tAny
+}
+
+// orType is the type of x | y: an int of two ints, else words combined.
+func orType(x, y sType) sType {
+	if x == known(rt.TInt) && y == known(rt.TInt) {
+		return known(rt.TInt)
+	}
+	return tAny
 }
 
 // checkCall checks the arguments of a call: for an operation, each against

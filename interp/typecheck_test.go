@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mmscript/mmscript/lang"
 )
@@ -61,4 +62,31 @@ func BenchmarkCompileTypecheck(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "stmts/s")
+}
+
+// TestTypecheckTallExpressions: checking an expression costs time linear
+// in its size. The check took each node's type by walking its operands
+// again, so 20,000 nested parentheses (within a raised -max-expr-depth)
+// took 17 s on a loaded machine; a chain of | as tall took as long.
+func TestTypecheckTallExpressions(t *testing.T) {
+	const n = 30_000
+	l := lang.DefaultLimits
+	l.MaxExprDepth = 4 * n
+	for name, src := range map[string]string{
+		"parentheses": "x = " + strings.Repeat("(", n) + "1" + strings.Repeat(")", n) + "\n",
+		"a selector":  "mm m\nx = " + strings.Repeat("(", n) + "m).mmap_lock" + strings.Repeat(")", n-1) + ".held\n",
+		"or":          "x = 1" + strings.Repeat(" | (1", n/2) + strings.Repeat(")", n/2) + "\n",
+	} {
+		f, err := l.Parse(name+".mms", []byte(src))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		start := time.Now()
+		if _, err := Compile(f); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+		if d := time.Since(start); d > 5*time.Second {
+			t.Errorf("%s: compiling %d levels took %v", name, n, d)
+		}
+	}
 }
