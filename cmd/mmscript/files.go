@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/mmscript/mmscript/interp"
@@ -36,10 +37,49 @@ func printLoadError(w io.Writer, err error) {
 // errors for input beyond a limit name these flags.
 func limitFlags(fl *flag.FlagSet) *lang.Limits {
 	l := lang.DefaultLimits
-	fl.Int64Var(&l.MaxFileSize, "max-file-size", l.MaxFileSize, "largest script to read, in bytes")
-	fl.IntVar(&l.MaxNesting, "max-nesting", l.MaxNesting, "deepest nesting of blocks, counting each else if as one level")
-	fl.IntVar(&l.MaxExprDepth, "max-expr-depth", l.MaxExprDepth, "tallest expression tree (operators, parentheses, calls)")
+	fl.Int64Var(&l.MaxFileSize, "max-file-size", l.MaxFileSize, "largest script to read, in bytes (a larger one is an error, not read to its end)")
+	fl.Var(&depthFlag{&l.MaxNesting, maxNestingLimit}, "max-nesting", fmt.Sprintf("deepest nesting of blocks, `N` levels, counting each else if as one (at most %d)", maxNestingLimit))
+	fl.Var(&depthFlag{&l.MaxExprDepth, maxExprDepthLimit}, "max-expr-depth", fmt.Sprintf("tallest expression tree, `N` levels of operators, parentheses and calls (at most %d)", maxExprDepthLimit))
 	return &l
+}
+
+// maxExprDepthLimit and maxNestingLimit are the highest -max-expr-depth
+// and -max-nesting may be raised to. The parser, the compiler and the
+// formatter recurse once per level, and Go stops a goroutine whose stack
+// passes 1 GB (a 1.1 M-term expression under -max-expr-depth 2000000 did);
+// the canonical layout indents each level of blocks, so fmt's output grows
+// with the square of the nesting (10,000 levels: 100 MB). Input as deep
+// as these is parsed, compiled, run and formatted (TestLimitCeiling).
+const (
+	maxExprDepthLimit = 100_000
+	maxNestingLimit   = 10_000
+)
+
+// depthFlag is a nesting or depth limit: a positive number up to max.
+type depthFlag struct {
+	p   *int
+	max int
+}
+
+func (f *depthFlag) String() string {
+	if f.p == nil {
+		return ""
+	}
+	return strconv.Itoa(*f.p)
+}
+
+func (f *depthFlag) Set(s string) error {
+	n, err := strconv.Atoi(s)
+	switch {
+	case err != nil:
+		return errors.New("not a number")
+	case n < 1:
+		return errors.New("must be at least 1")
+	case n > f.max:
+		return fmt.Errorf("at most %d", f.max)
+	}
+	*f.p = n
+	return nil
 }
 
 // walkErrors holds the paths scripts could not walk, with their errors,
