@@ -60,6 +60,9 @@ type SessionOptions struct {
 	MaxSteps int64
 	// Kernel is the kernel modelled (Options.Kernel).
 	Kernel rt.KernelConfig
+	// Limits bound typed input and loaded files as they bound a script
+	// (zero fields: lang.DefaultLimits).
+	Limits lang.Limits
 	// Interrupt, when set, stops the command running when it becomes
 	// true (within 1024 statements; the thread running stops with an
 	// error). Each command clears it when it starts.
@@ -197,7 +200,7 @@ func (s *Session) Schedule() []string { return s.m.scheduleNames() }
 // Check parses and compiles typed input as the next chunk, without
 // running it or keeping any of it.
 func (s *Session) Check(src string) error {
-	f, err := lang.ParseChunk(StdinName, []byte(src), s.line)
+	f, err := s.opts.Limits.ParseChunk(StdinName, []byte(src), s.line)
 	if err != nil {
 		return err
 	}
@@ -224,7 +227,7 @@ func (s *Session) eval(name, src string, line int) error {
 	if err := s.finishMain(); err != nil {
 		return err
 	}
-	f, err := lang.ParseChunk(name, []byte(src), line)
+	f, err := s.opts.Limits.ParseChunk(name, []byte(src), line)
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -33,6 +34,7 @@ func cmdRepl(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	maxSteps := fl.Int64("max-steps", 0, "step limit: statements each thread may run per input line or command (0: default)")
 	kernel := kernelFlags(fl)
+	limits := limitFlags(fl)
 	if err := fl.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -49,7 +51,7 @@ func cmdRepl(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 2
 	}
 	r := newRepl(stdout)
-	r.opts.MaxSteps, r.opts.Kernel = *maxSteps, kc
+	r.opts.MaxSteps, r.opts.Kernel, r.opts.Limits = *maxSteps, kc, *limits
 	interactive := false
 	if f, ok := stdin.(*os.File); ok && f == os.Stdin && readline.DefaultIsTerminal() {
 		interactive = true
@@ -57,9 +59,9 @@ func cmdRepl(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	r.reset()
 	if fl.NArg() == 1 {
-		src, err := readScript(fl.Arg(0))
+		src, err := limits.ReadFile(fl.Arg(0))
 		if err != nil {
-			fmt.Fprintln(stderr, "mmscript:", err)
+			printLoadError(stderr, err)
 			return 2
 		}
 		if err := r.s.Load(fl.Arg(0), src); err != nil {
@@ -94,8 +96,9 @@ func cmdRepl(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}()
 	} else {
 		sc := bufio.NewScanner(stdin)
-		sc.Buffer(make([]byte, 64<<10), maxLoadSize)
-		in = &pipeReader{sc: sc}
+		max := int(min(limits.MaxFileSize, math.MaxInt32))
+		sc.Buffer(make([]byte, min(64<<10, max)), max)
+		in = &pipeReader{sc: sc, max: limits.MaxFileSize}
 	}
 	r.loop(in)
 	if r.pr.Counts().Total() > 0 {
@@ -115,13 +118,19 @@ type lineReader interface {
 	SetPrompt(string)
 }
 
-type pipeReader struct{ sc *bufio.Scanner }
+// pipeReader reads lines of at most max bytes (-max-file-size).
+type pipeReader struct {
+	sc  *bufio.Scanner
+	max int64
+}
 
 func (p *pipeReader) Readline() (string, error) {
 	if p.sc.Scan() {
 		return p.sc.Text(), nil
 	}
-	if err := p.sc.Err(); err != nil {
+	if err := p.sc.Err(); errors.Is(err, bufio.ErrTooLong) {
+		return "", fmt.Errorf("a line longer than the limit of %d bytes (raise it with -max-file-size)", p.max)
+	} else if err != nil {
 		return "", err
 	}
 	return "", io.EOF
@@ -346,37 +355,16 @@ func braceDepth(src string) int {
 	return depth
 }
 
-// maxLoadSize bounds a file :load reads.
-const maxLoadSize = 16 << 20
-
-// readScript reads a script file: a regular file of at most maxLoadSize
-// bytes, so that a device (/dev/zero), a FIFO or a directory is an error
-// and not a hang.
-func readScript(name string) ([]byte, error) {
-	f, err := os.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s: not a regular file", name)
-	}
-	src, err := io.ReadAll(io.LimitReader(f, maxLoadSize+1))
-	if err == nil && len(src) > maxLoadSize {
-		err = fmt.Errorf("%s: larger than %d MiB", name, maxLoadSize>>20)
-	}
-	return src, err
-}
-
 // load runs a script file in the session.
 func (r *repl) load(name string) bool {
-	src, err := readScript(name)
+	src, err := r.opts.Limits.ReadFile(name)
 	if err != nil {
-		fmt.Fprintln(r.out, "mmscript:", err)
+		var el lang.ErrorList
+		if errors.As(err, &el) {
+			r.printErr(err, "")
+		} else {
+			fmt.Fprintln(r.out, "mmscript:", err)
+		}
 		return false
 	}
 	if err := r.s.Load(name, src); err != nil {
