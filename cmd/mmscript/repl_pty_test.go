@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -30,8 +31,20 @@ type ptySession struct {
 
 func startPTY(t *testing.T, stateDir string, args ...string) *ptySession {
 	t.Helper()
+	return startPTYEnv(t, stateDir, true, args...)
+}
+
+// startPTYEnv starts the REPL on a pseudo-terminal, with NO_COLOR set or
+// not.
+func startPTYEnv(t *testing.T, stateDir string, noColor bool, args ...string) *ptySession {
+	t.Helper()
 	cmd := exec.Command(os.Args[0], append([]string{"repl"}, args...)...)
-	cmd.Env = append(os.Environ(), "MMSCRIPT_TEST_MAIN=1", "NO_COLOR=1", "XDG_STATE_HOME="+stateDir, "HOME="+t.TempDir(), "TERM=xterm")
+	cmd.Env = append(os.Environ(), "MMSCRIPT_TEST_MAIN=1", "XDG_STATE_HOME="+stateDir, "HOME="+t.TempDir(), "TERM=xterm")
+	if noColor {
+		cmd.Env = append(cmd.Env, "NO_COLOR=1")
+	} else {
+		cmd.Env = slices.DeleteFunc(cmd.Env, func(kv string) bool { return strings.HasPrefix(kv, "NO_COLOR=") })
+	}
 	tty, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 40, Cols: 200})
 	if err != nil {
 		t.Skipf("no pseudo-terminal: %v", err)

@@ -1,0 +1,71 @@
+//go:build linux
+
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestReplPTYBlockTypoAndCompletion: on a terminal, a typo inside an open
+// block loses only that line (the block stays open, at the continuation
+// prompt); Tab completes a REPL command, a keyword and a declared name.
+func TestReplPTYBlockTypoAndCompletion(t *testing.T) {
+	s := startPTY(t, t.TempDir())
+	s.line("mm zz_mm")
+	s.send("thread worker {\r")
+	s.expect(more)
+	s.send("  mmap_read_lok(zz_mm)\r")
+	out := s.expect(more)
+	if !strings.Contains(out, "unknown operation mmap_read_lok (did you mean mmap_read_lock?)") ||
+		!strings.Contains(out, "(line 3 dropped; the block is still open)") {
+		t.Errorf("typo in a block:\n%q", out)
+	}
+	s.send("  mmap_read_lock(zz_mm)\r")
+	s.expect(more)
+	s.send("  mmap_read_unlock(zz_mm)\r")
+	s.expect(more)
+	s.send("}\r")
+	s.expect(prompt)
+	// :st<Tab> is :step, wo<Tab> the thread worker, thre<Tab> the
+	// keyword thread, zz<Tab> the mm zz_mm.
+	s.send(":st\t")
+	s.expect(`:step`)
+	s.send(" wo\t")
+	s.expect(`worker`)
+	if out := s.line(" 5"); !strings.Contains(out, "worker: 3 steps; exited") {
+		t.Errorf(":step worker 5 after completion:\n%q", out)
+	}
+	s.send("thre\t")
+	s.expect(`thread`)
+	s.send("\x03") // drop it
+	s.expect(prompt)
+	s.send("zz\t")
+	s.expect(`zz_mm`)
+	if out := s.line(".mmap_lock"); !strings.Contains(out, "zz_mm->mmap_lock: free") {
+		t.Errorf("completed name:\n%q", out)
+	}
+	// Ctrl-D inside an open block says what it drops, then leaves.
+	s.send("thread u {\r")
+	s.expect(more)
+	s.send("\x04")
+	s.expect(`end of input inside the block that starts here \(1 line dropped\)`)
+	s.exit()
+}
+
+// TestReplPTYColour: findings are in colour on a terminal, and not with
+// NO_COLOR set.
+func TestReplPTYColour(t *testing.T) {
+	for _, noColor := range []bool{false, true} {
+		s := startPTYEnv(t, t.TempDir(), noColor)
+		s.line("mm m")
+		out := s.line("mmap_read_unlock(m)")
+		if !strings.Contains(out, "lock/unlock-not-held") {
+			t.Fatalf("no finding:\n%q", out)
+		}
+		if colour := strings.Contains(out, "\x1b[1m") || strings.Contains(out, "\x1b[1;3"); colour == noColor {
+			t.Errorf("NO_COLOR set: %v, colour in the finding: %v:\n%q", noColor, colour, out)
+		}
+		s.exit()
+	}
+}
