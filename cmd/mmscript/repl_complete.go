@@ -29,6 +29,10 @@ func (c *completer) Do(line []rune, pos int) ([][]rune, int) {
 // declTypes are the words that start a declaration.
 var declTypes = []string{"mm", "file", "page", "vma", "vmf", "pte", "lock", "mutex", "spinlock", "int", "bool", "string", "ops"}
 
+// builtins are the calls the interpreter provides besides the kernel's
+// operations and the script's funcs (interp/compile.go).
+var builtins = []string{"print", "min", "max", "vmas"}
+
 // complete returns the word being typed at the end of text and the
 // candidates that complete it, sorted, each starting with the word.
 func (r *repl) complete(text string) (string, []string) {
@@ -43,6 +47,13 @@ func (r *repl) complete(text string) (string, []string) {
 		return r.completeCommand(strings.TrimLeft(text, " "))
 	case strings.HasSuffix(before, "."):
 		pool = fieldNames(r, before[:len(before)-1])
+	case isExpectLine(before):
+		// expect KIND ["TEXT"] [at LINE] [always|sometimes|never]
+		if strings.TrimSpace(before) == "expect" {
+			pool = lang.ExpectKinds()
+		} else {
+			pool = append(lang.ExpectQuants(), "at")
+		}
 	default:
 		if name, param, ok := wordArg(before); ok {
 			if op := rt.LookupOp(name); op != nil {
@@ -52,12 +63,14 @@ func (r *repl) complete(text string) (string, []string) {
 					}
 				}
 			}
-			if pool == nil {
-				return word, nil
+			if pool != nil {
+				break
 			}
-			break
+			// A parameter that takes no words (ops=, file=) takes a
+			// value: the names below.
 		}
 		pool = append(pool, r.s.Names()...)
+		pool = append(pool, builtins...)
 		pool = append(pool, rt.OpNames()...)
 		if call := enclosingCall(before); call != "" {
 			// An argument: the operation's parameter names, values.
@@ -76,6 +89,12 @@ func (r *repl) complete(text string) (string, []string) {
 		}
 	}
 	return word, filterPrefix(pool, word)
+}
+
+// isExpectLine reports whether text is an expect line so far.
+func isExpectLine(text string) bool {
+	f := strings.Fields(text)
+	return len(f) > 0 && f[0] == "expect" && strings.HasSuffix(text, " ")
 }
 
 func (r *repl) completeCommand(text string) (string, []string) {

@@ -12,7 +12,7 @@ import (
 
 func TestReplComplete(t *testing.T) {
 	r := newRepl(io.Discard)
-	for _, l := range []string{"mm mine", "file dev", "thread worker { }", "func helper() { return 1 }"} {
+	for _, l := range []string{"mm mine", "file dev", "thread worker { }", "func helper() { return 1 }", "ops drv { fault(vmf) { return VM_FAULT_SIGBUS } }"} {
 		r.line(l)
 	}
 	for _, tc := range []struct {
@@ -35,6 +35,16 @@ func TestReplComplete(t *testing.T) {
 		{":step wo", "wo", []string{"worker"}, nil},
 		{":explain mmap_write_l", "mmap_write_l", []string{"mmap_write_lock"}, nil},
 		{"x == pro", "pro", nil, []string{"prot="}},
+		// Builtins, kernel-library paths, expect lines, and the value of a
+		// parameter that takes no words.
+		{"pri", "pri", []string{"print"}, nil},
+		{"x = mi", "mi", []string{"min", "mine"}, nil},
+		{"for v in vm", "vm", []string{"vmas"}, nil},
+		{"khugepaged_c", "khugepaged_c", []string{"khugepaged_collapse"}, nil},
+		{"expect ", "", []string{"ok", "violation", "deadlock", "single_run"}, []string{"always", "mmap"}},
+		{"expect ok al", "al", []string{"always"}, []string{"alloc_page"}},
+		{`expect violation "x" `, "", []string{"at", "sometimes", "never"}, []string{"ok"}},
+		{"mmap(mine, 0x1000, file=dev, ops=d", "d", []string{"drv", "dev"}, nil},
 	} {
 		word, got := r.complete(tc.text)
 		if word != tc.word {
