@@ -308,7 +308,12 @@ func (r *repl) rejects(text string, depth int) bool {
 		return false
 	}
 	r.printErr(err, text+"\n")
-	fmt.Fprintf(r.out, "(line %d dropped; the block is still open)\n", here)
+	if len(r.pending) == 0 {
+		// The line that would have opened the block: none is open.
+		fmt.Fprintf(r.out, "(line %d dropped)\n", here)
+	} else {
+		fmt.Fprintf(r.out, "(line %d dropped; the block is still open)\n", here)
+	}
 	return true
 }
 
