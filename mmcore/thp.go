@@ -590,3 +590,41 @@ func (m *MM) reclaimEmptyPTETables(start, end Addr) int {
 	}
 	return n
 }
+
+// THPFaultAllowed is thp_vma_allowable_order(vma, TVA_PAGEFAULT,
+// PMD_ORDER) together with __handle_mm_fault's pmd_none(*vmf.pmd) test:
+// addr's PMD entry is none (no PTE table, no huge PMD) and the VMA may
+// take a PMD-mapped THP there. hugeFault is whether the VMA's vm_ops has
+// ->huge_fault ("Trust that ->huge_fault() handlers know what they are
+// doing in fault path"): a non-anonymous VMA qualifies only with it, and,
+// with enabled=madvise, VM_HUGEPAGE.
+func (m *MM) THPFaultAllowed(v *VMA, addr Addr, hugeFault bool) bool {
+	w := m.Walk(addr)
+	if w.Depth == LevelPTE || w.Huge() {
+		return false
+	}
+	if v.Anonymous() {
+		return m.thpAnonAllowed(v, addr)
+	}
+	return hugeFault && v.Flags&(VM_NOHUGEPAGE|VM_HUGETLB) == 0 && v.Flags&VM_HUGEPAGE != 0 &&
+		!m.thpDisabled() && thpVMASuitable(v, addr)
+}
+
+// HugePMDFault is the PMD level of __handle_mm_fault for an anonymous
+// VMA: do_huge_pmd_anonymous_page for a none PMD, wp_huge_pmd or
+// huge_pmd_set_accessed for a huge one. handled false is
+// VM_FAULT_FALLBACK: the PTE level must run (no THP applies, the
+// allocation failed, or the huge PMD was split for a COW).
+func (m *MM) HugePMDFault(v *VMA, addr Addr, write bool) (FaultResult, bool, error) {
+	if err := m.checkFaultVMA("handle_mm_fault", v, addr); err != nil {
+		return FaultResult{}, true, err
+	}
+	return m.hugeFault(v, addr&PageMask, write)
+}
+
+// AllocPMD allocates the upper tables down to addr's PMD table (pud_alloc,
+// pmd_alloc in __handle_mm_fault) and says which it added.
+func (m *MM) AllocPMD(addr Addr) (Alloc, error) {
+	_, _, a, err := m.allocPMD(addr)
+	return a, err
+}

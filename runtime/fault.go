@@ -186,6 +186,17 @@ func (c *Call) fault(v *mmcore.VMA, addr mmcore.Addr, fl faultFlags, k func(code
 		var code int64
 		return c.underPTL(m, addr, func() { code = faultCode(fn()) }, func() Result { return k(code) })
 	}
+	// __handle_mm_fault(): the PMD level first. For anonymous memory whose
+	// VMA allows a PMD-mapped THP (VM_HUGEPAGE, enabled=madvise) at a none
+	// PMD, create_huge_pmd() -> do_huge_pmd_anonymous_page(); on a huge
+	// PMD, wp_huge_pmd() / huge_pmd_set_accessed(). Both run under the PMD
+	// lock; VM_FAULT_FALLBACK (no THP, or a COW split the PMD) goes on to
+	// the PTE level.
+	if o == nil && !(write && v.Flags&mmcore.VM_WRITE == 0) {
+		if w := m.Core.Walk(addr); w.Huge() || m.Core.THPFaultAllowed(v, addr, false) {
+			return anonPrepare(func() Result { return c.hugePMDFault(m, v, addr, write, func() Result { return c.fault(v, addr, fl, k) }, k) })
+		}
+	}
 	if w := m.Core.Walk(addr); w.Present() {
 		if !write || w.Entry.Writable() {
 			return k(0)
@@ -327,6 +338,42 @@ func (c *Call) fault(v *mmcore.VMA, addr mmcore.Addr, fl faultFlags, k func(code
 			// vmf_can_call_fault passes: the VMA has ->map_pages.
 			return callFault()
 		})
+}
+
+// hugePMDFault is the PMD level of __handle_mm_fault for an anonymous
+// VMA (mm/memory.c: create_huge_pmd(), wp_huge_pmd(); mm/huge_memory.c:
+// do_huge_pmd_anonymous_page(), __do_huge_pmd_anonymous_page(),
+// do_huge_pmd_wp_page(), huge_pmd_set_accessed()): pud_alloc() and
+// pmd_alloc() publish new tables under mm->page_table_lock, then under
+// the PMD lock the huge PMD is set (a new THP for a write, the huge zero
+// page for a read), made writable or marked accessed. The caller ran
+// vmf_anon_prepare(). fallback runs the PTE level (VM_FAULT_FALLBACK).
+func (c *Call) hugePMDFault(m *MM, v *mmcore.VMA, addr mmcore.Addr, write bool, fallback func() Result, k func(code int64) Result) Result {
+	a, err := m.Core.AllocPMD(addr &^ (mmcore.PMD_SIZE - 1))
+	if err != nil {
+		return k(faultCode(err))
+	}
+	var ls []*Lock
+	if a.NeedsPageTableLock() {
+		ls = append(ls, m.PageTableLock)
+	}
+	return c.touchLocks(ls, func() Result {
+		l := ptl(m, m.Core.Walk(addr).PMD())
+		return c.lock(l, Write, func() Result {
+			_, handled, err := m.Core.HugePMDFault(v, addr, write)
+			c.unlock(l, Write)
+			switch {
+			case err != nil:
+				return k(faultCode(err))
+			case !handled:
+				if m.Core.Walk(addr).Huge() {
+					return k(VM_FAULT_SIGBUS) // not reached: a fallback leaves no huge PMD
+				}
+				return fallback()
+			}
+			return k(0)
+		})
+	})
 }
 
 var (
