@@ -194,7 +194,9 @@ func (c *Call) fault(v *mmcore.VMA, addr mmcore.Addr, fl faultFlags, k func(code
 	// the PTE level.
 	if o == nil && !(write && v.Flags&mmcore.VM_WRITE == 0) {
 		if w := m.Core.Walk(addr); w.Huge() || m.Core.THPFaultAllowed(v, addr, false) {
-			return anonPrepare(func() Result { return c.hugePMDFault(m, v, addr, write, func() Result { return c.fault(v, addr, fl, k) }, k) })
+			return anonPrepare(func() Result {
+				return c.hugePMDFault(m, v, addr, write, func() Result { return c.fault(v, addr, fl, k) }, k)
+			})
 		}
 	}
 	if w := m.Core.Walk(addr); w.Present() {

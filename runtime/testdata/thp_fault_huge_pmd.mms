@@ -7,8 +7,8 @@
 # Without VM_HUGEPAGE the fault maps small pages.
 
 mm m
-vma v = mmap(m, 0x200000, pages=512, prot=rw, flags=private|anonymous, vm=hugepage)
-vma w = mmap(m, 0x600000, pages=512, prot=rw, flags=private|anonymous)
+vma v = mmap(m, 0x200000, pages=512, prot=rw, flags=private | anonymous, vm=hugepage)
+vma w = mmap(m, 0x600000, pages=512, prot=rw, flags=private | anonymous)
 thread a {  # the PMD-mapped THP path
   assert touch(m, 0x200000, read)
   assert pmd_trans_huge(m, 0x200000), "the huge zero page"
