@@ -628,3 +628,61 @@ func (m *MM) AllocPMD(addr Addr) (Alloc, error) {
 	_, _, a, err := m.allocPMD(addr)
 	return a, err
 }
+
+// GetAndClearHugePMD is pmdp_huge_get_and_clear(): the huge PMD entry
+// mapping addr, which is left none; the folio keeps its mapping count and
+// reference for the caller to re-establish the entry (SetHugePMDEntry).
+// It returns 0 when addr has no huge PMD.
+func (m *MM) GetAndClearHugePMD(addr Addr) PTE {
+	w := m.Walk(addr)
+	t := w.Tables[LevelPMD]
+	if t == nil || !w.Huge() {
+		return 0
+	}
+	i := t.Index(addr)
+	e := t.huge[i]
+	t.huge[i] = 0
+	t.used--
+	return e
+}
+
+// InvalidateHugePMD is pmdp_invalidate(): the huge PMD entry mapping addr
+// is made invalid for the hardware and the TLB flushed for its range, but
+// it stays a huge PMD to software (pmd_trans_huge, never pmd_none), so no
+// lockless check mistakes it for an empty one. It returns the old entry,
+// 0 when addr has no huge PMD.
+func (m *MM) InvalidateHugePMD(addr Addr) PTE {
+	w := m.Walk(addr)
+	t := w.Tables[LevelPMD]
+	if t == nil || !w.Huge() {
+		return 0
+	}
+	haddr := addr &^ (PMD_SIZE - 1)
+	m.TLB.FlushRange(haddr, haddr+PMD_SIZE)
+	return t.huge[t.Index(addr)]
+}
+
+// SetHugePMDEntry is set_pmd_at() of an entry GetAndClearHugePMD or
+// InvalidateHugePMD returned (change_huge_pmd's pmd_modify'd entry): the
+// mapping is the same folio, so no count changes. The entry must be none
+// or still the huge one being changed.
+func (m *MM) SetHugePMDEntry(addr Addr, e PTE) error {
+	w := m.Walk(addr)
+	t := w.Tables[LevelPMD]
+	if t == nil || e == 0 {
+		return errf("set_pmd_at", EINVAL, "no PMD table or no huge entry for "+addr.String())
+	}
+	i := t.Index(addr)
+	old := t.hugeEntry(i)
+	if t.next != nil && t.next[i] != nil || old != 0 && old.PFN() != e.PFN() {
+		return errf("set_pmd_at", EBUSY, "the PMD entry maps something else")
+	}
+	if t.huge == nil {
+		t.huge = make([]PTE, PTRS_PER_TABLE)
+	}
+	if old == 0 {
+		t.used++
+	}
+	t.huge[i] = e
+	return nil
+}
