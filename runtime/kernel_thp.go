@@ -38,12 +38,12 @@ func init() {
 	}
 	defOp(&Op{Name: "pmdp_huge_get_and_clear", Params: vmaAddr, Result: TInt,
 		API: register(&API{Name: "pmdp_huge_get_and_clear", Section: "6.4",
-			Hold: "the PMD lock (pmd_lock / __pmd_trans_huge_lock), and the mmap lock for write: under the read lock a lockless reader sees the PMD none",
+			Hold:  "the PMD lock (pmd_lock / __pmd_trans_huge_lock), and the mmap lock for write: under the read lock a lockless reader sees the PMD none",
 			Takes: "nothing", Sleeps: "no", Asserts: "none",
 			Source: "include/linux/pgtable.h: pmdp_huge_get_and_clear(); mm/huge_memory.c: change_huge_pmd() before ced108037c2a, madvise_free_huge_pmd() before 58ceeb6bec86",
 			Notes:  "returns the huge PMD entry at addr and leaves it none (the folio keeps its mapping for set_huge_pmd_at to re-establish); 0 when addr has no huge PMD",
 			Rules:  []*Rule{ruleTHPClearUnderRead, rulePTEChangeLock},
-			Cites: []Cite{cite("mm/huge_memory.c", "change_huge_pmd()", "none: before ced108037c2a \"entry = pmdp_huge_get_and_clear_notify(mm, addr, pmd); entry = pmd_modify(entry, newprot); ... set_pmd_at(mm, addr, pmd, entry);\"", readTHPChange)},
+			Cites:  []Cite{cite("mm/huge_memory.c", "change_huge_pmd()", "none: before ced108037c2a \"entry = pmdp_huge_get_and_clear_notify(mm, addr, pmd); entry = pmd_modify(entry, newprot); ... set_pmd_at(mm, addr, pmd, entry);\"", readTHPChange)},
 			Sequence: "ptl = __pmd_trans_huge_lock(pmd, vma);    /* mmap_write_lock(mm) held */\nentry = pmdp_huge_get_and_clear(mm, addr, pmd);\n" +
 				"entry = pmd_modify(entry, newprot);\nset_pmd_at(mm, addr, pmd, entry);\nspin_unlock(ptl);"}),
 		Touches: touchesPMD,
@@ -67,7 +67,7 @@ func init() {
 			Source: "mm/pgtable-generic.c: pmdp_invalidate(); mm/huge_memory.c: change_huge_pmd() since ced108037c2a, madvise_free_huge_pmd() since 58ceeb6bec86",
 			Notes:  "marks the huge PMD at addr invalid for the hardware (pmd_mkinvalid) and flushes its TLB range (flush_pmd_tlb_range); it stays pmd_trans_huge(), never none; returns the old entry for set_huge_pmd_at",
 			Rules:  []*Rule{rulePTEChangeLock},
-			Cites: []Cite{cite("mm/huge_memory.c", "change_huge_pmd()", "none: since ced108037c2a \"entry = *pmd; pmdp_invalidate(vma, addr, pmd); ... set_pmd_at(mm, addr, pmd, entry);\"", readTHPChange)},
+			Cites:  []Cite{cite("mm/huge_memory.c", "change_huge_pmd()", "none: since ced108037c2a \"entry = *pmd; pmdp_invalidate(vma, addr, pmd); ... set_pmd_at(mm, addr, pmd, entry);\"", readTHPChange)},
 			Sequence: "ptl = __pmd_trans_huge_lock(pmd, vma);    /* mmap_read_lock(mm) is enough */\nentry = pmdp_invalidate(vma, addr, pmd);\n" +
 				"entry = pmd_modify(entry, newprot);\nset_pmd_at(mm, addr, pmd, entry);\nspin_unlock(ptl);"}),
 		Touches: touchesPMD,
@@ -79,10 +79,10 @@ func init() {
 	defOp(&Op{Name: "set_huge_pmd_at", Params: append(vmaAddr[:2:2], Param{Name: "entry", Type: TInt}), Result: TInt,
 		API: register(&API{Name: "set_huge_pmd_at", Section: "6.4",
 			Hold: "the PMD lock (pmd_lock / __pmd_trans_huge_lock)", Takes: "nothing", Sleeps: "no", Asserts: "none",
-			Source: "include/linux/pgtable.h: set_pmd_at(); mm/huge_memory.c: change_huge_pmd()",
-			Notes:  "set_pmd_at(mm, addr, pmd, entry) with the entry pmdp_huge_get_and_clear or pmdp_invalidate returned (pmd_modify'd): the same folio, mapped again; returns 0 or -errno",
-			Rules:  []*Rule{rulePTEChangeLock},
-			Cites:  []Cite{cite("mm/huge_memory.c", "change_huge_pmd()", "none: \"entry = pmd_modify(entry, newprot); ... set_pmd_at(mm, addr, pmd, entry);\"", readTHPChange)},
+			Source:   "include/linux/pgtable.h: set_pmd_at(); mm/huge_memory.c: change_huge_pmd()",
+			Notes:    "set_pmd_at(mm, addr, pmd, entry) with the entry pmdp_huge_get_and_clear or pmdp_invalidate returned (pmd_modify'd): the same folio, mapped again; returns 0 or -errno",
+			Rules:    []*Rule{rulePTEChangeLock},
+			Cites:    []Cite{cite("mm/huge_memory.c", "change_huge_pmd()", "none: \"entry = pmd_modify(entry, newprot); ... set_pmd_at(mm, addr, pmd, entry);\"", readTHPChange)},
 			Sequence: "entry = pmdp_invalidate(vma, addr, pmd);\nentry = pmd_modify(entry, newprot);\nset_pmd_at(mm, addr, pmd, entry);"}),
 		Touches: touchesPMD,
 		Fn: func(c *Call) Result {
