@@ -413,3 +413,39 @@ thread b { mmap_read_lock(m); mmap_read_unlock(m) }
 		seen[fp] = i
 	}
 }
+
+// munmap waiting in vms_gather_munmap_vmas for a VMA reader is a hashable
+// state too: the wait is data and the call runs again once granted.
+func TestMunmapWaitIsHashable(t *testing.T) {
+	p := load(t, `mm m
+vma v = mmap(m, 0x100000, pages=2, prot=rw, flags=private)
+thread reader {
+  vma r = lock_vma_under_rcu(m, 0x100000)
+  if r { vma_end_read(r) }
+}
+thread unmapper { munmap(m, 0x100000, pages=2) }
+`)
+	c := newStateCache(newVisitedSet(1 << 20))
+	var m *Machine
+	waited := false
+	res := Run(p, Options{onStart: func(x *Machine) { m = x }, pick: func(turn int, runnable []int) int {
+		if _, ok := c.fingerprint(m); !ok {
+			t.Fatalf("turn %d: state unhashable: %s", turn, c.hasher.Why())
+		}
+		if m.threads[1].Task.Blocked() {
+			waited = true
+		}
+		// The reader takes the VMA read lock, then munmap runs until it
+		// waits, then the reader drops the lock.
+		if turn == 0 || len(runnable) == 1 {
+			return runnable[0]
+		}
+		return 1
+	}})
+	if !waited {
+		t.Fatalf("munmap never waited for the reader (schedule %v)", res.Schedule)
+	}
+	if len(res.Diagnostics) != 0 {
+		t.Fatalf("diagnostics: %v", res.Diagnostics)
+	}
+}

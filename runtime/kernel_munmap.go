@@ -110,21 +110,31 @@ func init() {
 		Fn: func(c *Call) Result {
 			m, start, end := c.mm(0), c.addr(1), c.addr(2)
 			vms := &VMS{MM: m}
-			c.T.MightSleep(c.Op.Name)
-			if end <= start || !start.PageAligned() || !end.PageAligned() || end > m.Core.TaskSize() {
-				return fail("%s: bad range [%#x, %#x)", c.Op.Name, uint64(start), uint64(end))
+			resumed := c.reentered
+			if !resumed {
+				c.T.MightSleep(c.Op.Name)
+				if end <= start || !start.PageAligned() || !end.PageAligned() || end > m.Core.TaskSize() {
+					return fail("%s: bad range [%#x, %#x)", c.Op.Name, uint64(start), uint64(end))
+				}
 			}
 			// vma_start_write(next) for each VMA of the range: the kernel
 			// write-locks each just before marking it detached. Taking
 			// them all first leaves the same state (a write-locked VMA
 			// turns every reader away), and a wait is a scheduler point
-			// before anything changed.
+			// before anything changed. A wait for readers keeps no
+			// closure: once granted, the call runs again from here
+			// (grantReenter) and goes on after the VMAs it has
+			// write-locked, so a state where munmap waits can be
+			// fingerprinted (the explorer's state cache).
 			var vmas []*mmcore.VMA
 			for v := range m.Core.VMAsRange(start, end) {
+				if resumed && c.K.vmaState(v).Lock.writer == c.T {
+					continue
+				}
 				vmas = append(vmas, v)
 			}
 			return seq(len(vmas), func(i int, next func() Result) Result {
-				return c.vmaStartWrite(vmas[i], ruleStartWrite, next)
+				return c.vmaStartWriteThen(vmas[i], ruleStartWrite, next, true)
 			}, func() Result {
 				core, err := m.Core.VMSGatherMunmapVMAs(start, end)
 				if err != nil {

@@ -85,6 +85,9 @@ type Call struct {
 	dataWait  bool
 	waitThen  afterGrant
 	waitValue Value
+	// reentered is true while the operation runs again from its start
+	// after a grant (grantReenter).
+	reentered bool
 }
 
 // WaitIsData reports whether the call waits (or was granted and has not
@@ -229,6 +232,13 @@ const (
 	// grantMMLockSeqBegin is mmap_write_lock's mm_lock_seqcount_begin on
 	// the mm of the call's first argument, then finishes.
 	grantMMLockSeqBegin
+	// grantReenter runs the operation again from its start, with
+	// Call.reentered set: for an operation that takes a series of locks
+	// before anything else and, run again, goes on after those it holds
+	// (vms_gather_munmap_vmas), so that what is left to do is computed
+	// from its arguments and the kernel state rather than kept in a
+	// closure.
+	grantReenter
 )
 
 // lockThen takes l for the task and finishes the operation with v once it
@@ -251,8 +261,14 @@ func resumeData(c *Call) Result {
 }
 
 func (c *Call) afterGrant(then afterGrant, v Value) Result {
-	if then == grantMMLockSeqBegin {
+	switch then {
+	case grantMMLockSeqBegin:
 		c.K.mmLockSeqBump(c.mm(0))
+	case grantReenter:
+		c.reentered = true
+		r := c.Op.Fn(c)
+		c.reentered = false
+		return r
 	}
 	return done(v)
 }

@@ -460,6 +460,13 @@ var ruleStartWrite = &Rule{"vma_start_write/needs-mmap-write", "vma_start_write(
 // vm_refcnt == 0) and when the task already write-locked it in this
 // section.
 func (c *Call) vmaStartWrite(v *mmcore.VMA, r *Rule, k func() Result) Result {
+	return c.vmaStartWriteThen(v, r, k, false)
+}
+
+// vmaStartWriteThen is vmaStartWrite; with reenter, a wait for readers
+// keeps no closure: once granted, the operation runs again from its start
+// (lockThen, grantReenter), and k is not called.
+func (c *Call) vmaStartWriteThen(v *mmcore.VMA, r *Rule, k func() Result, reenter bool) Result {
 	m := mmOf(v.MM())
 	c.mmapAssertLocked(m, true, r, fmt.Sprintf("%s: %s needs %s held for write", c.Op.Name, VMAName(v), m.MmapLock.Name))
 	c.coreDumpCheck(m, c.Op.Name) // every VMA change starts here
@@ -472,6 +479,9 @@ func (c *Call) vmaStartWrite(v *mmcore.VMA, r *Rule, k func() Result) Result {
 		s.Lock.grant(c.T, Write)
 		c.T.push(s.Lock, Write, false)
 		return k()
+	}
+	if reenter {
+		return c.lockThen(s.Lock, Write, grantReenter, Nil)
 	}
 	return c.lock(s.Lock, Write, k)
 }
