@@ -13,47 +13,124 @@ import (
 	rt "github.com/mmscript/mmscript/runtime"
 )
 
-// genScript writes a random but mostly well-typed script: set-up code
-// that makes an mm, a file, VMAs and pages, an ops block whose handlers
-// call operations, and a few threads calling random operations with
-// arguments of the right type most of the time (and sometimes nil or
-// the wrong type). It reaches far more of the runtime than byte mutation
-// of the examples does; FuzzRun is seeded with some of its scripts.
+// genScript writes a random, well-typed script small enough for the naive
+// search of the soundness test: set-up code that makes an mm, a file, a
+// driver mutex, two VMAs and (sometimes) faulted pages; an ops block whose
+// handlers (->fault, ->map_pages, ->page_mkwrite, ->pfn_mkwrite, ->open,
+// ->close, f_op->mmap, a walk's pte_entry) take locks and call operations
+// in the context the kernel gives them; sometimes a helper func; and one
+// to three threads of a few statements each. The statements cover the
+// language (if/else, while with break and continue, repeat, for vma in
+// vmas(...), compound assignment, func calls, typed declarations) and the
+// runtime: lock/unlock pairs of every lock kind, PTE-lock and lockless
+// (RCU) page-table walks, mmu_gather and TLB flushes, grace periods, user
+// accesses that fault through the handlers, and at most one or two calls
+// of the kernel library's paths (runtime/kernel/*.mms: munmap, mprotect,
+// madvise, mremap, fork, brk, mbind, GUP, GUP-fast, khugepaged, rmap
+// walks, uaccess), whose many steps make the search space large. Every
+// argument has its parameter's type, except in about one script in
+// junkEvery, where one argument is deliberately wrong (nil or another
+// type): such a script must fail to compile with a positioned error.
+//
+// It reaches far more of the runtime than byte mutation of the examples
+// does; FuzzRun is seeded with some of its scripts.
 func genScript(r *rand.Rand) string {
 	g := &gen{r: r}
+	if r.IntN(junkEvery) == 0 {
+		g.junk = 1
+	}
+	// Kernel-library paths are tens of steps each: half of the scripts
+	// call one (a few two), from a thread of at most two statements.
+	paths := 0
+	switch r.IntN(8) {
+	case 0, 1, 2:
+		paths = 1
+	case 3:
+		paths = 2
+	}
 	var b strings.Builder
-	b.WriteString("mm m\nfile f\npage p = alloc_page()\nn = 0\n")
-	flags := []string{"private", "shared", "shared|populate", "private|populate"}
-	vms := []string{"", ", vm=mixedmap", ", vm=pfnmap|io", ", vm=dontcopy"}
-	for i := range 2 {
-		fmt.Fprintf(&b, "vma v%d = mmap(m, %#x, pages=%d, prot=%s, flags=%s, file=%s%s, ops=o)\n",
-			i, 0x100000+i*0x10000, 1+r.IntN(8), g.pick("rw", "r", "rwx"), g.pick(flags...),
-			g.pick("f", "nil"), g.pick(vms...))
+	b.WriteString("mm m\nfile f\npage p = alloc_page()\nmutex dl\nn = 0\n")
+	// v0 is the driver's mapping (the ops block's handlers); v1 is
+	// anonymous, so that the set-up's faults and populate, which run
+	// before any thread, do not run a handler (an error there would end
+	// the run before the threads start).
+	fmt.Fprintf(&b, "vma v0 = mmap(m, 0x100000, pages=%d, prot=%s, flags=%s, file=%s%s, ops=o)\n",
+		1+r.IntN(4), g.pick("rw", "rw", "r", "rwx"), g.pick("private", "shared"), g.pick("f", "f", "nil"),
+		g.pick("", "", ", vm=mixedmap", ", vm=pfnmap|io", ", vm=dontcopy", ", vm=hugepage"))
+	fmt.Fprintf(&b, "vma v1 = mmap(m, 0x110000, pages=%d, prot=%s, flags=%s)\n",
+		1+r.IntN(4), g.pick("rw", "rw", "r"), g.pick("private", "shared", "private|populate", "shared|populate"))
+	for range r.IntN(3) {
+		fmt.Fprintf(&b, "touch(m, %s, %s)\n", g.pick("0x110000", "0x111000"), g.pick("read", "write"))
 	}
 	b.WriteString("ops o {\n")
-	for _, name := range []string{"fault", "map_pages", "page_mkwrite", "open", "close", "mmap", "pte_entry"} {
+	for _, name := range []string{"fault", "map_pages", "page_mkwrite", "pfn_mkwrite", "open", "close", "mmap", "pte_entry"} {
 		params := rt.HandlerSlots[name]
 		if r.IntN(3) == 0 {
 			continue
 		}
 		fmt.Fprintf(&b, "  %s(%s) {\n", name, strings.Join(params, ", "))
-		g.handler = params
+		g.scope = params
+		g.inHandler = true
 		for range r.IntN(3) {
+			if name == "mmap" {
+				// f_op->mmap runs in the set-up's mmap: what drivers do
+				// there, so that the threads get to run.
+				b.WriteString("    " + g.pick("vm_flags_set(vma, mixedmap)", "vm_flags_set(vma, dontcopy|io)", "n += 1",
+					"remap_pfn_range(vma, vma.vm_start, 0x1234, pages=1)", "vm_insert_page(vma, vma.vm_start, alloc_page())",
+					"mutex_lock(dl); n += 1; mutex_unlock(dl)", "assert m.mmap_lock.held") + "\n")
+				continue
+			}
 			b.WriteString("    " + g.stmt(1) + "\n")
 		}
-		g.handler = nil
+		g.scope = nil
+		g.inHandler = false
 		switch name {
 		case "fault":
-			fmt.Fprintf(&b, "    return %s\n", g.pick("VM_FAULT_NOPAGE", "alloc_page()", "0", "VM_FAULT_SIGBUS", "vmf_insert_page(vmf.vma, vmf.address, alloc_page())"))
+			fmt.Fprintf(&b, "    return %s\n", g.pick("VM_FAULT_NOPAGE", "alloc_page()", "p", "0", "VM_FAULT_SIGBUS", "VM_FAULT_RETRY",
+				"vmf_insert_page(vmf.vma, vmf.address, alloc_page())", "vmf_insert_pfn(vmf.vma, vmf.address, 0x1234)"))
 		case "pte_entry":
 			b.WriteString("    return 0\n")
 		}
 		b.WriteString("  }\n")
 	}
 	b.WriteString("}\n")
-	for i := range 1 + r.IntN(3) {
+	if r.IntN(3) == 0 {
+		// A helper the threads call: a function of its own, with its own
+		// locals and a VMA and an address as parameters.
+		g.helper = true
+		b.WriteString("func helper(vma, addr) {\n")
+		g.scope = []string{"vma", "addr"}
+		for range 1 + r.IntN(2) {
+			b.WriteString("  " + g.stmt(1) + "\n")
+		}
+		g.scope = nil
+		b.WriteString("  return addr\n}\n")
+	}
+	nthreads := 2
+	switch r.IntN(6) {
+	case 0:
+		nthreads = 1
+	case 1:
+		nthreads = 3
+	}
+	pathIn := make([]int, nthreads)
+	for range paths {
+		pathIn[r.IntN(nthreads)]++
+	}
+	for i := range nthreads {
 		fmt.Fprintf(&b, "thread t%d {\n", i)
-		for range 1 + r.IntN(8) {
+		n := 1 + r.IntN(3)
+		if paths > 0 || nthreads > 2 {
+			n = 1 + r.IntN(2)
+		}
+		at := r.IntN(n)
+		for j := range n {
+			if j == at && pathIn[i] > 0 {
+				for range pathIn[i] {
+					b.WriteString("  " + g.pathCall() + "\n")
+				}
+				continue
+			}
 			b.WriteString("  " + g.stmt(2) + "\n")
 		}
 		b.WriteString("}\n")
@@ -61,59 +138,181 @@ func genScript(r *rand.Rand) string {
 	return b.String()
 }
 
+// junkEvery: about one generated script in junkEvery has one argument of
+// the wrong type.
+const junkEvery = 50
+
 type gen struct {
-	r       *rand.Rand
-	handler []string // parameters in scope, inside a handler
-	locals  int
+	r         *rand.Rand
+	scope     []string // parameters and loop variables in scope
+	inHandler bool     // inside an ops handler
+	helper    bool     // the script defines helper(vma, addr)
+	locals    int
+	paths     int    // kernel-library path calls left
+	junk      int    // wrong-typed arguments left to write
+	op        string // the operation whose arguments are being written
 }
 
 func (g *gen) pick(xs ...string) string { return xs[g.r.IntN(len(xs))] }
 
+func (g *gen) has(name string) bool { return slices.Contains(g.scope, name) }
+
+func (g *gen) local() string {
+	g.locals++
+	return fmt.Sprintf("x%d", g.locals)
+}
+
+// stmt writes one statement (a few, joined by ";", for a pair or a walk);
+// depth bounds the nesting of blocks.
 func (g *gen) stmt(depth int) string {
-	switch k := g.r.IntN(12); {
+	switch k := g.r.IntN(20); {
 	case k == 0 && depth > 0:
 		return fmt.Sprintf("if %s { %s } else { %s }", g.expr(rt.TBool), g.stmt(depth-1), g.stmt(depth-1))
 	case k == 1 && depth > 0:
-		return fmt.Sprintf("repeat %d { %s; %s }", g.r.IntN(4), g.stmt(depth-1), g.stmt(depth-1))
-	case k == 2:
-		g.locals++
-		return fmt.Sprintf("x%d = %s", g.locals, g.call())
-	case k == 3:
-		return fmt.Sprintf("n = n + %s", g.expr(rt.TInt))
-	case k == 4:
-		return "assert " + g.expr(rt.TBool)
-	case k == 5:
-		// a lock/unlock pair, the commonest shape
-		l := g.pick("mmap_read", "mmap_write", "i_mmap", "spin", "folio", "rcu")
-		switch l {
-		case "mmap_read", "mmap_write":
-			return fmt.Sprintf("%s_lock(m); %s; %s_unlock(m)", l, g.call(), l)
-		case "i_mmap":
-			return fmt.Sprintf("i_mmap_lock_write(f); %s; i_mmap_unlock_write(f)", g.call())
-		case "spin":
-			return fmt.Sprintf("spin_lock(m.page_table_lock); %s; spin_unlock(m.page_table_lock)", g.call())
-		case "folio":
-			return fmt.Sprintf("folio_lock(p); %s; folio_unlock(p)", g.call())
+		return fmt.Sprintf("repeat %d { %s }", 1+g.r.IntN(2), g.stmt(depth-1))
+	case k == 2 && depth > 0:
+		// A bounded kernel retry loop: while, continue, break.
+		i := g.local()
+		return fmt.Sprintf("%[1]s = 0; while %[1]s < %[2]d { %[1]s += 1; if %[3]s { continue }; %[4]s; if %[5]s { break } }",
+			i, 1+g.r.IntN(2), g.expr(rt.TBool), g.stmt(depth-1), g.expr(rt.TBool))
+	case k == 3 && depth > 0:
+		// for_each_vma_range under the mmap lock (or, sometimes, without).
+		saved := g.scope
+		g.scope = append(slices.Clip(g.scope), "vma")
+		body := g.stmt(depth - 1)
+		g.scope = saved
+		loop := fmt.Sprintf("for vma in vmas(m%s) { n += 1; %s }", g.pick("", ", 0x100000, 0x120000", ", 0x101000, 0x111000"), body)
+		switch g.r.IntN(3) {
+		case 0:
+			return loop
+		case 1:
+			return "mmap_read_lock(m); " + loop + "; mmap_read_unlock(m)"
 		}
-		return fmt.Sprintf("rcu_read_lock(); %s; rcu_read_unlock()", g.call())
+		return "mmap_write_lock(m); " + loop + "; mmap_write_unlock(m)"
+	case k == 4:
+		return fmt.Sprintf("%s = %s", g.local(), g.call())
+	case k == 5:
+		return fmt.Sprintf("n %s %s", g.pick("=", "+=", "-=", "|=", "&=", "^=", "<<=", ">>=", "*="), g.expr(rt.TInt))
 	case k == 6:
-		g.locals++
-		return fmt.Sprintf("pte pt%d = pte_offset_map_lock(m, %s); if pt%[1]d { ptep_get_and_clear(pt%[1]d); pte_unmap_unlock(pt%[1]d) }", g.locals, g.expr(rt.TInt))
+		return "assert " + g.expr(rt.TBool)
+	case k == 7 || k == 8:
+		return g.lockPair()
+	case k == 9:
+		pt := g.local()
+		return fmt.Sprintf("pte %[1]s = pte_offset_map_lock(m, %[2]s); if %[1]s { %[3]s; pte_unmap_unlock(%[1]s) }", pt, g.addr(), g.pick(
+			"ptep_get_and_clear("+pt+")", "x = ptep_get("+pt+")", "ptep_clear_flush_young("+g.expr(rt.TVMA)+", "+g.addr()+", "+pt+")",
+			"set_ptes("+pt+", get_and_clear_full_ptes("+pt+", 1))", "msleep(1)"))
+	case k == 10:
+		// The lockless walk: a PTE table read under RCU.
+		pt := g.local()
+		return fmt.Sprintf("rcu_read_lock(); pte %[1]s = pte_offset_map(m, %[2]s); if %[1]s { x = ptep_get_lockless(%[1]s); pte_unmap(%[1]s) }; rcu_read_unlock()", pt, g.addr())
+	case k == 11:
+		t := g.local()
+		return fmt.Sprintf("mmu_gather %s = tlb_gather_mmu(m); %s; tlb_finish_mmu(%[1]s)", t, g.call())
+	case k == 12:
+		return g.pick("flush_tlb_range("+g.expr(rt.TVMA)+", "+g.addr()+", pages=1)", "flush_tlb_mm(m)", "synchronize_rcu()",
+			"kfree_rcu(alloc_page())", "tlb_remove_table_sync_one()", "msleep(1)")
+	case (k == 13 || k == 14) && !g.inHandler:
+		// A user access: the fault path, through the handlers.
+		return fmt.Sprintf("touch(m, %s, %s)", g.addr(), g.pick("read", "write"))
+	case k == 15 && g.helper && !g.inHandler && !g.has("addr"):
+		return fmt.Sprintf("%s = helper(%s, %s)", g.local(), g.expr(rt.TVMA), g.addr())
 	}
 	return g.call()
 }
 
+// lockPair takes a lock, does something, and releases it.
+func (g *gen) lockPair() string {
+	in := g.call()
+	switch g.r.IntN(13) {
+	case 0:
+		return fmt.Sprintf("mmap_read_lock(m); %s; mmap_read_unlock(m)", in)
+	case 1:
+		return fmt.Sprintf("mmap_write_lock(m); %s; mmap_write_unlock(m)", in)
+	case 2:
+		return fmt.Sprintf("mmap_write_lock(m); %s; mmap_write_downgrade(m); %s; mmap_read_unlock(m)", in, g.call())
+	case 3:
+		return fmt.Sprintf("i_mmap_lock_%s(f); %s; i_mmap_unlock_%[1]s(f)", g.pick("read", "write"), in)
+	case 4:
+		return fmt.Sprintf("spin_lock(m.page_table_lock); %s; spin_unlock(m.page_table_lock)", in)
+	case 5:
+		l := g.local()
+		return fmt.Sprintf("lock %s = pmd_lock(m, %s); %s; spin_unlock(%[1]s)", l, g.addr(), in)
+	case 6:
+		return fmt.Sprintf("folio_lock(p); %s; folio_unlock(p)", in)
+	case 7:
+		return fmt.Sprintf("rcu_read_lock(); %s; rcu_read_unlock()", in)
+	case 8:
+		return fmt.Sprintf("local_irq_disable(); %s; local_irq_enable()", in)
+	case 9:
+		return fmt.Sprintf("mutex_lock(dl); %s; mutex_unlock(dl)", in)
+	case 10:
+		// The per-VMA lock: a fault's first try.
+		v := g.local()
+		saved := g.scope
+		g.scope = append(slices.Clip(g.scope), v)
+		in = g.call()
+		g.scope = saved
+		return fmt.Sprintf("vma %[1]s = lock_vma_under_rcu(m, %[2]s); if %[1]s { %[3]s; vma_end_read(%[1]s) }", v, g.addr(), in)
+	case 11:
+		v := g.expr(rt.TVMA)
+		return fmt.Sprintf("anon_vma_lock_%s(%s); %s; anon_vma_unlock_%[1]s(%[2]s)", g.pick("read", "write"), v, in)
+	}
+	return fmt.Sprintf("filemap_invalidate_lock%s(f); %s; filemap_invalidate_unlock%[1]s(f)", g.pick("", "_shared"), in)
+}
+
+// pathCall calls one of the kernel library's paths.
+func (g *gen) pathCall() string {
+	var names []string
+	for _, n := range rt.OpNames() {
+		if op := rt.LookupOp(n); op.Path && g.canCall(op) {
+			names = append(names, n)
+		}
+	}
+	return g.callOp(rt.LookupOp(names[g.r.IntN(len(names))]))
+}
+
+// call calls a random operation that is not a kernel path.
 func (g *gen) call() string {
 	names := rt.OpNames()
-	op := rt.LookupOp(names[g.r.IntN(len(names))])
-	var args []string
-	for i, p := range op.Params {
-		if p.Optional && g.r.IntN(2) == 0 {
+	for {
+		op := rt.LookupOp(names[g.r.IntN(len(names))])
+		if op.Path || !g.canCall(op) {
 			continue
 		}
+		return g.callOp(op)
+	}
+}
+
+// canCall reports whether every required argument of op can be written
+// here (a vm_fault exists only inside a fault handler).
+func (g *gen) canCall(op *rt.Op) bool {
+	for _, p := range op.Params {
+		if p.Type == rt.TVMF && !p.Optional && !g.has("vmf") {
+			return false
+		}
+	}
+	return true
+}
+
+func (g *gen) callOp(op *rt.Op) string {
+	g.op = op.Name
+	var args []string
+	named, gaveSize := false, false
+	for i, p := range op.Params {
+		if p.Optional && g.r.IntN(2) == 0 {
+			named = true
+			continue
+		}
+		if p.Type == rt.TVMF && !g.has("vmf") || p.Name == "pages" && gaveSize {
+			named = true
+			continue
+		}
+		gaveSize = gaveSize || p.Name == "size"
 		a := g.arg(p)
-		if p.Optional || i > 0 && g.r.IntN(4) == 0 {
+		if named || p.Optional || i > 0 && g.r.IntN(4) == 0 {
 			a = p.Name + "=" + a
+			named = true
 		}
 		args = append(args, a)
 		if p.Variadic {
@@ -126,10 +325,15 @@ func (g *gen) call() string {
 }
 
 func (g *gen) arg(p rt.Param) string {
-	if g.r.IntN(12) == 0 {
-		return g.pick("nil", "1", "m", "p", `"read"`)
+	if g.junk > 0 && g.r.IntN(6) == 0 {
+		g.junk--
+		if p.Type == rt.TInt {
+			return g.pick("nil", "m", "p", `"read"`)
+		}
+		return g.pick("nil", "1", `"read"`)
 	}
-	if p.Type == rt.TWord {
+	switch p.Type {
+	case rt.TWord:
 		if len(p.Words) > 0 {
 			w := g.pick(p.Words...)
 			if g.r.IntN(3) == 0 {
@@ -144,8 +348,70 @@ func (g *gen) arg(p rt.Param) string {
 			return g.pick("shared", "private", "shared|populate", "fixed|private", "hint")
 		}
 		return g.pick("mixedmap", "pfnmap", "io", "dontcopy", "mixedmap|io")
+	case rt.TString:
+		switch p.Name {
+		case "rwc":
+			return g.pick(`"try_to_unmap_one"`, `"try_to_migrate_one"`, `"folio_referenced_one"`)
+		case "flags":
+			return g.pick(`"TTU_RMAP_LOCKED"`, `""`)
+		}
+		return `""`
+	case rt.TInt:
+		return g.intArg(p.Name)
+	case rt.TLock:
+		switch {
+		case strings.HasPrefix(g.op, "spin_"):
+			return g.pick("m.page_table_lock", "pmd_lockptr(m, "+g.addr()+")")
+		case strings.HasPrefix(g.op, "mutex_"):
+			return "dl"
+		}
 	}
 	return g.expr(p.Type)
+}
+
+// intArg writes an integer argument fitting the parameter's name.
+func (g *gen) intArg(name string) string {
+	switch name {
+	case "addr", "address", "start", "old_addr", "new_addr", "holebegin", "brk":
+		return g.addr()
+	case "end":
+		return g.pick("0x102000", "0x111000", "0x120000", "v0.vm_end")
+	case "len", "len_in", "size", "old_len", "new_len", "holelen", "n":
+		return g.pick("PAGE_SIZE", "2 * PAGE_SIZE")
+	case "pages", "nr", "nr_pages":
+		return g.pick("1", "2")
+	case "pfn":
+		return g.pick("page_to_pfn(p)", "0x1234")
+	case "prot":
+		return g.pick("PROT_READ", "PROT_READ | PROT_WRITE", "PROT_NONE")
+	case "behavior":
+		return g.pick("MADV_DONTNEED", "MADV_DONTFORK", "MADV_COLLAPSE", "MADV_WILLNEED", "MADV_FREE", "MADV_COLD", "MADV_PAGEOUT")
+	case "mode", "new_pol", "pol":
+		return g.pick("MPOL_BIND", "MPOL_INTERLEAVE", "MPOL_DEFAULT")
+	case "gup_flags", "foll_flags":
+		return g.pick("0", "FOLL_WRITE", "FOLL_FORCE", "FOLL_WRITE | FOLL_FORCE")
+	case "pgoff", "first_index", "index", "i":
+		return g.pick("0", "1")
+	case "flags", "newflags":
+		return g.pick("v0.vm_flags", "v0.vm_flags | VM_LOCKED", "v1.vm_flags ^ VM_WRITE")
+	case "ms":
+		return "1"
+	}
+	return g.expr(rt.TInt)
+}
+
+// addr writes an address in or near the VMAs.
+func (g *gen) addr() string {
+	if g.has("vmf") && g.r.IntN(2) == 0 {
+		return "vmf.address"
+	}
+	if g.has("addr") && g.r.IntN(2) == 0 {
+		return "addr"
+	}
+	if g.has("vma") && g.r.IntN(2) == 0 {
+		return "vma.vm_start"
+	}
+	return g.pick("0x100000", "0x101000", "0x110000", "0x111000", "0x100000 + (n % 4) * PAGE_SIZE", "v0.vm_start", "v1.vm_end - PAGE_SIZE")
 }
 
 func (g *gen) expr(t rt.Type) string {
@@ -153,24 +419,26 @@ func (g *gen) expr(t rt.Type) string {
 	case rt.TMM:
 		return "m"
 	case rt.TFile:
+		if g.has("file") && g.r.IntN(2) == 0 {
+			return "file"
+		}
 		return "f"
 	case rt.TPage:
-		return g.pick("p", "alloc_page()")
+		return g.pick("p", "p", "alloc_page()")
 	case rt.TVMA:
-		if slices.Contains(g.handler, "vma") {
-			return "vma"
+		for _, v := range g.scope {
+			if (v == "vma" || strings.HasPrefix(v, "x")) && g.r.IntN(3) > 0 {
+				return v
+			}
 		}
-		if slices.Contains(g.handler, "vmf") {
+		if g.has("vmf") && g.r.IntN(3) > 0 {
 			return "vmf.vma"
 		}
-		return g.pick("v0", "v1", "find_vma(m, "+g.expr(rt.TInt)+")", "lock_vma_under_rcu(m, "+g.expr(rt.TInt)+")")
+		return g.pick("v0", "v1", "v0", "v1", "find_vma(m, "+g.addr()+")", "vma_lookup(m, "+g.addr()+")")
 	case rt.TVMF:
-		if slices.Contains(g.handler, "vmf") {
-			return "vmf"
-		}
-		return "nil"
+		return "vmf"
 	case rt.TLock:
-		return g.pick("m.page_table_lock", "m.mmap_lock", "f.i_mmap_rwsem")
+		return g.pick("m.page_table_lock", "m.mmap_lock", "f.i_mmap_rwsem", "dl")
 	case rt.TOps:
 		return "o"
 	case rt.TMMUGather:
@@ -178,20 +446,28 @@ func (g *gen) expr(t rt.Type) string {
 	case rt.TVMS:
 		return "vms_gather_munmap_vmas(m, 0x100000, 0x101000)"
 	case rt.TPTE:
-		return "pte_offset_map_lock(m, " + g.expr(rt.TInt) + ")"
+		return "pte_offset_map_lock(m, " + g.addr() + ")"
+	case rt.TPTEBatch:
+		return "get_and_clear_full_ptes(pte_offset_map_lock(m, " + g.addr() + "), 1)"
 	case rt.TBool:
-		return g.pick("true", "false", "n > 2", "v0.attached", "m.mmap_lock.held", "p.mapcount == 0")
+		if g.has("vmf") && g.r.IntN(3) == 0 {
+			return g.pick("vmf.write", "vmf.vma_lock", "vmf.allow_retry")
+		}
+		return g.pick("true", "false", "n > 2", "n == 0", "v0.attached", "m.mmap_lock.held", "p.mapcount == 0", "folio_test_locked(p)",
+			"find_vma(m, 0x100000) == v0")
 	case rt.TMMURange:
 		return "mmu_notifier_range_init(clear, 0, m, 0x100000, 0x110000)"
 	case rt.TPMC:
 		return "pagetable_move(v0, v1, v0.vm_start, v1.vm_start, PAGE_SIZE)"
 	case rt.TVRM:
-		return "vrm_prepare(m, 0x100000, 4096, 4096)"
+		return g.pick("vrm_prepare(m, 0x100000, PAGE_SIZE, PAGE_SIZE)", "vrm_prepare(m, 0x100000, PAGE_SIZE, PAGE_SIZE, flags=maymove|fixed, new_addr=0x120000)")
 	case rt.TInt:
-		if slices.Contains(g.handler, "vmf") && g.r.IntN(2) == 0 {
-			return "vmf.address"
+		if g.has("pfn") && g.r.IntN(3) == 0 {
+			return "pfn"
 		}
-		return g.pick("0x100000", "0x101000", "0x110000", "0x100000 + n * PAGE_SIZE", "4", "1", "0", "page_to_pfn(p)", "v0.vm_start", "v1.vm_end - PAGE_SIZE")
+		return g.pick("0", "1", "4", "n", "n + 1", "PAGE_SIZE", "page_to_pfn(p)", "v0.vm_start", "p.refcount", "m.map_count")
+	case rt.TString:
+		return `""`
 	}
 	return "nil"
 }
