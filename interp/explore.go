@@ -66,10 +66,12 @@ type ExploreOptions struct {
 	// MaxMemory stops the search when the Go heap exceeds it (0: none).
 	MaxMemory uint64
 	// Bounded turns on the preemption bound: at most Preemptions switches
-	// away from a thread that could have gone on. A bounded search is a
-	// naive depth-first search (partial-order reduction and preemption
-	// bounds do not compose soundly without more machinery); it covers the
-	// bounded space only and says so.
+	// away from a thread that could have gone on. A bounded search is
+	// bounded partial-order reduction (explore_bounded.go): DPOR with the
+	// conservative backtrack points that the bound's own dependences need,
+	// without sleep sets or the state cache; with Naive, a naive
+	// depth-first search of the bounded space (the reference). It covers
+	// the bounded space only and says so.
 	Bounded     bool
 	Preemptions int
 	// Naive turns the reduction off: every enabled thread at every state
@@ -525,7 +527,7 @@ func (s *searcher) search(t task) *taskResult {
 		n.tid = tid
 		n.done = 1 << tid
 		n.preempt = s.preemptions(turn, tid, en)
-		if x.o.Naive || x.o.Bounded {
+		if x.o.Naive {
 			n.backtrack = en
 		} else {
 			n.backtrack = 1 << tid
@@ -547,7 +549,7 @@ func (s *searcher) search(t task) *taskResult {
 			x.depth.Store(d)
 		}
 		s.record(r)
-		if !x.o.Naive && !x.o.Bounded {
+		if !x.o.Naive {
 			s.analyze(max(from, root), root)
 		}
 		if s.hitAt >= 0 {
@@ -890,6 +892,10 @@ func (s *searcher) analyze(from, root int) {
 // an initial of v (the steps after i that do not depend on it, then j)
 // unless one is already in the backtrack set or asleep there.
 func (s *searcher) race(i, j int) {
+	if s.x.o.Bounded {
+		s.boundedRace(i, j)
+		return
+	}
 	st := s.stack
 	ei := &st[i]
 	var v []int

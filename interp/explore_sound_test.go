@@ -107,17 +107,19 @@ func sameVerdicts(a, b []Verdict) bool {
 	return true
 }
 
-var genSoundN = flag.Int("gen.sound", 400, "generated scripts TestReductionIsSoundOnGeneratedScripts compares")
+var genSoundN = flag.Int("gen.sound", 60, "generated scripts TestReductionIsSoundOnGeneratedScripts compares")
 
 // The reduction is sound on random scripts too: the generator calls every
 // kind of operation (installs, zaps, faults, walks, RCU, locks) from
 // several threads and handlers, so a footprint declared too small shows up
-// as a finding the reduced search misses.
+// as a finding the reduced search misses. Each script is also searched
+// within a preemption bound (0, 1 or 2 in turn), bounded DPOR against the
+// naive bounded search. The default is a quick check; the long one:
 //
-//	go test -run SoundOnGenerated -gen.sound 5000 ./interp
+//	go test -run SoundOnGenerated -gen.sound 3000 -timeout 90m ./interp
 func TestReductionIsSoundOnGeneratedScripts(t *testing.T) {
 	r := rand.New(rand.NewPCG(11, 3))
-	compared, bad := 0, 0
+	compared, bad, bounded := 0, 0, 0
 	var hits int64
 	for i := range *genSoundN {
 		src := genScript(r)
@@ -143,8 +145,19 @@ func TestReductionIsSoundOnGeneratedScripts(t *testing.T) {
 				t.Fatalf("script %d (no cache: %v): naive found\n\t%s\nreduced (complete=%v) found\n\t%s\n%s", i, o.NoCache, strings.Join(a, "\n\t"), red.Complete, strings.Join(b, "\n\t"), src)
 			}
 		}
+		k := i % 3
+		nb := Explore(p, ExploreOptions{Naive: true, Bounded: true, Preemptions: k, MaxStates: 20_000, MaxSteps: 100_000, Workers: 1})
+		if !nb.Complete {
+			continue
+		}
+		bounded++
+		rb := Explore(p, ExploreOptions{Bounded: true, Preemptions: k, MaxSteps: 100_000, Workers: 1, splitTasks: 1 + i%2*63})
+		a, b := findingKeys(nb), findingKeys(rb)
+		if !rb.Complete || strings.Join(a, "\n") != strings.Join(b, "\n") {
+			t.Fatalf("script %d (bound %d): naive bounded found\n\t%s\nbounded DPOR (complete=%v) found\n\t%s\n%s", i, k, strings.Join(a, "\n\t"), rb.Complete, strings.Join(b, "\n\t"), src)
+		}
 	}
-	t.Logf("%d of %d generated scripts compared (%d do not compile, the rest too large), %d cache hits", compared, *genSoundN, bad, hits)
+	t.Logf("%d of %d generated scripts compared (%d do not compile, the rest too large), %d cache hits; %d compared within a preemption bound", compared, *genSoundN, bad, hits, bounded)
 	if compared < 20 {
 		t.Errorf("only %d scripts small enough to compare", compared)
 	}
