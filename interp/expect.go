@@ -208,12 +208,19 @@ func IncompleteText(res *ExploreResult) string {
 	if raise == "" {
 		raise = "split the script"
 	}
+	if res.Stopped == "too-many-threads" {
+		return "not searched: the script has more than 64 threads, more than a search handles (split the script)"
+	}
 	if res.Stopped == "first-finding" {
 		return fmt.Sprintf("search stopped at its first finding (-first) after %d states, %d executions: other findings and the verdicts need the whole search (%s)",
 			res.States, res.Executions, raise)
 	}
-	return fmt.Sprintf("search stopped by its %s budget after %d states, %d executions: not every interleaving was covered, so nothing is proved (%s, or bound the search with -preemptions N)",
-		res.Stopped, res.States, res.Executions, raise)
+	covered, or := "every interleaving", "or bound the search with -preemptions N"
+	if res.Bounded {
+		covered, or = fmt.Sprintf("every interleaving within %d preemptions", res.Bound), "or lower -preemptions"
+	}
+	return fmt.Sprintf("search stopped by its %s budget after %d states, %d executions: not %s was covered, so nothing is proved (%s, %s)",
+		res.Stopped, res.States, res.Executions, covered, raise, or)
 }
 
 func sortStrings(xs []string) { sort.Strings(xs) }

@@ -144,7 +144,8 @@ type ExploreResult struct {
 	Complete   bool  // every interleaving (within the bound) is covered
 	// Stopped names the budget that ended an incomplete search:
 	// "max-states", "max-runs", "timeout", "max-memory", or
-	// "first-finding" (StopAtFirst).
+	// "first-finding" (StopAtFirst); "too-many-threads" for a script
+	// with more threads than a search handles. IncompleteText says it.
 	Stopped string
 	// FirstFinding is how long the search ran before its first finding
 	// (0: none). With several workers it is the earliest.
@@ -183,13 +184,14 @@ func Explore(p *Program, o ExploreOptions) *ExploreResult {
 	}
 	if len(p.threads) > 64 {
 		// Thread sets are 64-bit masks.
-		return &ExploreResult{Stopped: "too many threads (more than 64)"}
+		return &ExploreResult{Stopped: "too-many-threads", Shard: o.Shard, Shards: o.Shards}
 	}
 	x := &explorer{p: p, o: o, start: time.Now(), findings: map[string]*Finding{}, outcomes: map[string]*Outcome{}}
 	if o.Timeout > 0 {
 		x.deadline = x.start.Add(o.Timeout)
 	}
 	stopProgress := x.watch()
+	x.checkMemory()
 	if x.caching() {
 		x.visited = newVisitedSet(x.cacheBytes())
 	}

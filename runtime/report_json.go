@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 
 	"github.com/mmscript/mmscript/lang"
@@ -61,6 +62,9 @@ type ExploreStats struct {
 	States      int64  `json:"states"`            // steps executed beyond replayed prefixes
 	MaxStates   int64  `json:"max_states"`        // the state budget
 	Stopped     string `json:"stopped,omitempty"` // the budget that stopped the search
+	// Message says, for a search a budget stopped, which budget, what was
+	// covered and how to raise it.
+	Message string `json:"message,omitempty"`
 }
 
 // Mismatch is one way a script differs from its expectations.
@@ -126,6 +130,18 @@ func (doc *Document) Write(w io.Writer, exitCode int) error {
 	doc.Version = DocumentVersion
 	doc.Summary.ExitCode = exitCode
 	doc.Summary.Text = doc.Summary.Counts.String()
+	stopped := 0
+	for _, r := range doc.Scripts {
+		if r.Explore != nil && r.Explore.Stopped != "" {
+			stopped++
+		}
+	}
+	switch {
+	case stopped == 1 && len(doc.Scripts) == 1:
+		doc.Summary.Text += "; " + doc.Scripts[0].Explore.Message
+	case stopped > 0:
+		doc.Summary.Text += fmt.Sprintf("; %d of %d searches stopped by a budget, not proofs (see each script's explore.message)", stopped, len(doc.Scripts))
+	}
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")

@@ -66,6 +66,9 @@ func exploreReport(file string, res *interp.ExploreResult, o interp.ExploreOptio
 	r := &rt.ScriptReport{File: file, Status: "ok", Diagnostics: ds,
 		Explore: &rt.ExploreStats{Runs: res.Runs, MaxRuns: o.MaxRuns, Preemptions: bound, Complete: res.Complete,
 			Exhausted: !res.Complete, Executions: res.Executions, States: res.States, MaxStates: maxStates, Stopped: res.Stopped}}
+	if res.Stopped != "" {
+		r.Explore.Message = interp.IncompleteText(res)
+	}
 	switch {
 	case len(ds) > 0:
 		r.Status = "findings"
