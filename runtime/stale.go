@@ -131,6 +131,12 @@ func (c *Call) stampLookup(m *MM, v *mmcore.VMA) Value {
 // operation (or a field read, op == ""): use after unmap, stale pointer,
 // identity.
 func (k *Kernel) checkVMAUse(t *Task, x Value, v *mmcore.VMA, op string) {
+	// The check reads v's attachment, which munmap's detach writes: a
+	// read of its mm's VMAs, for every use of a VMA, whatever the
+	// operation declares (vm_ops_open and take_rmap_locks declared no
+	// data, and the reduced search took their use-after-unmap as
+	// independent of the unmap).
+	k.fp.MM(v.MM(), false)
 	if !v.Attached() && !k.vmaState(v).New {
 		if t.freedSeen[v] {
 			return // reported at its first use: the rest follows from it
