@@ -218,6 +218,11 @@ func init() {
 		Touches: func(c *Call, f *Footprint) { f.MM(vmaMM(c, 0), true); f.MM(vmaMM(c, 1), false); f.Alloc() },
 		Fn: func(c *Call) Result {
 			v, pv := c.vma(0), c.vma(1)
+			if v == pv {
+				// The child's VMA is the parent's copy (vm_area_dup): the
+				// same struct for both would clear the anon_vma it copies.
+				return fail("%s: vma and pvma are the same VMA; the child's VMA is a copy (vm_area_dup)", c.Op.Name)
+			}
 			c.T.MightSleep(c.Op.Name)
 			c.vmaAssertWriteLocked(pv, ruleFaultsNeedVMAWrite, Unchecked, "anon_vma_fork() copies its anon_vma, which a concurrent fault's anon_vma_prepare() may set")
 			var ls []*Lock
