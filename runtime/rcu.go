@@ -72,8 +72,12 @@ func (k *Kernel) startGP(irq bool, done func()) *gracePeriod {
 		name = "tlb_remove_table_sync_one IPI"
 	}
 	gp.lock = NewLock(ClassRCU, RWSem, name)
-	for t := range gp.readers {
-		gp.lock.readers = append(gp.lock.readers, t)
+	// In task order, not the map's: a run must replay exactly (the
+	// readers print in a deadlock's message and are hashed in order).
+	for _, t := range k.Tasks {
+		if _, ok := gp.readers[t]; ok {
+			gp.lock.readers = append(gp.lock.readers, t)
+		}
 	}
 	k.rcu.gps = append(k.rcu.gps, gp)
 	return gp
