@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // soundnessScripts are the scripts the reduction is checked on: every
@@ -107,22 +108,35 @@ func sameVerdicts(a, b []Verdict) bool {
 	return true
 }
 
-var genSoundN = flag.Int("gen.sound", 60, "generated scripts TestReductionIsSoundOnGeneratedScripts compares")
+var (
+	genSoundN    = flag.Int("gen.sound", 60, "generated scripts TestReductionIsSoundOnGeneratedScripts compares")
+	genSoundFrom = flag.Int("gen.from", 0, "TestReductionIsSoundOnGeneratedScripts: compare scripts from this index on (a long check split among processes)")
+)
 
 // The reduction is sound on random scripts too: the generator calls every
 // kind of operation (installs, zaps, faults, walks, RCU, locks) from
 // several threads and handlers, so a footprint declared too small shows up
 // as a finding the reduced search misses. Each script is also searched
 // within a preemption bound (0, 1 or 2 in turn), bounded DPOR against the
-// naive bounded search. The default is a quick check; the long one:
+// naive bounded search. The default is a quick check; the long one, split
+// among three processes (-gen.from skips the scripts before it):
 //
-//	go test -run SoundOnGenerated -gen.sound 3000 -timeout 90m ./interp
+//	go test -run SoundOnGenerated -gen.sound 1000 -timeout 90m -v ./interp
+//	go test -run SoundOnGenerated -gen.sound 2000 -gen.from 1000 -timeout 90m -v ./interp
+//	go test -run SoundOnGenerated -gen.sound 3000 -gen.from 2000 -timeout 90m -v ./interp
 func TestReductionIsSoundOnGeneratedScripts(t *testing.T) {
 	r := rand.New(rand.NewPCG(11, 3))
 	compared, bad, bounded := 0, 0, 0
 	var hits int64
+	start := time.Now()
 	for i := range *genSoundN {
 		src := genScript(r)
+		if i < *genSoundFrom {
+			continue
+		}
+		if i%100 == 0 && i > *genSoundFrom {
+			t.Logf("script %d: %d compared, %d within a bound, %s", i, compared, bounded, time.Since(start).Round(time.Second))
+		}
 		p, err := LoadSource(fmt.Sprintf("gen%d.mms", i), []byte(src))
 		if err != nil {
 			bad++

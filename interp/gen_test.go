@@ -148,7 +148,6 @@ type gen struct {
 	inHandler bool     // inside an ops handler
 	helper    bool     // the script defines helper(vma, addr)
 	locals    int
-	paths     int    // kernel-library path calls left
 	junk      int    // wrong-typed arguments left to write
 	op        string // the operation whose arguments are being written
 }
