@@ -1,0 +1,147 @@
+package interp
+
+import (
+	"fmt"
+	"testing"
+
+	rt "github.com/mmscript/mmscript/runtime"
+)
+
+// TestEveryVMAFieldReadAfterUnmapIsReported audits issue 7's rule 3e over
+// the field table: reading any kernel field of a VMA after munmap freed it
+// (vm_area_free) is vma/use-after-unmap at the read, whatever the field;
+// only "attached", mmscript's own introspection, is exempt. A field added
+// to the table is covered the day it is added.
+func TestEveryVMAFieldReadAfterUnmapIsReported(t *testing.T) {
+	names := rt.FieldNames(rt.TVMA)
+	if len(names) < 5 {
+		t.Fatalf("the VMA has %d fields: %v", len(names), names)
+	}
+	for _, name := range names {
+		src := fmt.Sprintf(`mm m
+vma v = mmap(m, 0x100000, pages=1, prot=rw)
+thread a {
+  munmap(m, 0x100000, pages=1)
+  x = v.%s
+}
+`, name)
+		res := run(t, src, Options{})
+		found := false
+		for _, d := range res.Diagnostics {
+			if d.Rule == "vma/use-after-unmap" && d.Pos.Line == 5 {
+				found = true
+			}
+		}
+		if want := name != "attached"; found != want {
+			t.Errorf("v.%s after munmap: use-after-unmap reported %v, want %v\n%s", name, found, want, diagLines(res))
+		}
+	}
+}
+
+// TestVMAPointerUsesAfterRelockAreChecked audits rule 3d and 3e for a VMA
+// pointer kept across an mmap lock drop: every use that reads the VMA (a
+// field read, an operation given the VMA) is vma/stale-after-relock when
+// another thread held the lock for write in between, and none is when the
+// pointer was looked up again under the current hold; a driver's page
+// insertion into a VMA found by address that appeared after the thread
+// started, without a look at vm_ops or vm_file, is vma/identity-unchecked.
+func TestVMAPointerUsesAfterRelockAreChecked(t *testing.T) {
+	for _, tc := range []struct {
+		name, use, rule string
+		again           bool
+	}{
+		{"field", "x = v.vm_flags", "vma/stale-after-relock", false},
+		{"field, looked up again", "x = v.vm_flags", "", true},
+		{"op", "vm_flags_set(v, VM_IO)", "vma/stale-after-relock", false},
+		{"op, looked up again", "vm_flags_set(v, VM_IO)", "", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			again := ""
+			if tc.again {
+				again = "v = vma_lookup(m, 0x100000)"
+			}
+			src := fmt.Sprintf(`mm m
+mmap(m, 0x100000, pages=1, prot=rw)
+thread a {
+  mmap_write_lock(m)
+  v = vma_lookup(m, 0x100000)
+  mmap_write_unlock(m)
+  mmap_write_lock(m)
+  %s
+  %s
+  mmap_write_unlock(m)
+}
+thread b {
+  mmap_write_lock(m)
+  mmap_write_unlock(m)
+}
+`, again, tc.use)
+			res := run(t, src, Options{Schedule: []string{"a", "a", "a", "b", "b", "a"}})
+			got := ""
+			for _, d := range res.Diagnostics {
+				if d.Rule == "vma/stale-after-relock" {
+					got = d.Rule
+				}
+			}
+			if got != tc.rule {
+				t.Errorf("got %q, want %q\n%s", got, tc.rule, diagLines(res))
+			}
+		})
+	}
+}
+
+// TestIdentityCheckCoversEveryInsertingOp audits rule 3e's identity half:
+// each operation that installs pages into, or zaps, a VMA on a driver's
+// behalf reports vma/identity-unchecked when the VMA was found by address,
+// was mapped after the thread started and its owner (vm_ops or vm_file)
+// was not read from that value; reading it first is the check (the Rust
+// Binder fix's check_vma()).
+func TestIdentityCheckCoversEveryInsertingOp(t *testing.T) {
+	for _, use := range []string{
+		"vm_insert_page(x, 0x100000, p)",
+		"vm_insert_pages(x, 0x100000, p)",
+		"vm_map_pages(x, p)",
+		"vm_map_pages_zero(x, p)",
+		"zap_vma_ptes(x, 0x100000, size=PAGE_SIZE)",
+	} {
+		for _, check := range []string{"", "vm_ops", "vm_file"} {
+			t.Run(use+"/"+check, func(t *testing.T) {
+				owner := ""
+				if check != "" {
+					owner = fmt.Sprintf("mine = x.%s == nil", check) // a stranger's mapping would fail the check
+				}
+				src := fmt.Sprintf(`mm m
+file other
+ops other_ops {
+  fault(vmf) { return VM_FAULT_SIGBUS }
+}
+thread user {
+  mmap(m, 0x100000, pages=1, prot=rw, flags=shared, file=other, vm=mixedmap, ops=other_ops)
+}
+thread drv {
+  repeat 4 { msleep(1) }  # in the default schedule the user maps first
+  page p = alloc_page()
+  mmap_read_lock(m)
+  vma x = vma_lookup(m, 0x100000)
+  mine = true
+  %s
+  if mine {
+    %s
+  }
+  mmap_read_unlock(m)
+}
+`, owner, use)
+				res := run(t, src, Options{})
+				found := false
+				for _, d := range res.Diagnostics {
+					if d.Rule == "vma/identity-unchecked" && d.Pos.Line == 17 {
+						found = true
+					}
+				}
+				if want := check == ""; found != want {
+					t.Errorf("identity-unchecked reported %v, want %v\n%s", found, want, diagLines(res))
+				}
+			})
+		}
+	}
+}
