@@ -612,8 +612,9 @@ const vmaIterMax = 1<<63 - 1
 // Like the kernel's VMA iterator it looks each VMA up when the loop
 // reaches it (vma_find(): the first VMA that ends above the iterator's
 // position and starts below end), so the body may change the tree: each
-// lookup is a find_vma step with its locking rule, and other threads run
-// between them. The iterator goes on after the VMA the loop variable
+// lookup is a vma_find step with the iterator's locking rule (the mmap
+// lock or RCU; under RCU alone the VMA must be read-locked before use),
+// and other threads run between them. The iterator goes on after the VMA the loop variable
 // holds when the next iteration starts: a body that replaces it with
 // what a split or merge left (as mprotect_fixup() does) continues after
 // that one, as the kernel's iterator, which those operations reposition,
@@ -635,7 +636,7 @@ func (c *compiler) forVMAs(s *lang.ForStmt) {
 			return
 		}
 	}
-	find := rt.LookupOp("find_vma")
+	find := rt.LookupOp("vma_find")
 	mmL := c.hidden(pos, "vmas.mm")
 	addrL := c.hidden(pos, "vmas.addr")
 	endL := c.hidden(pos, "vmas.end")
@@ -657,27 +658,20 @@ func (c *compiler) forVMAs(s *lang.ForStmt) {
 	c.emit(opStmt, 0, 0, pos)
 	c.emit(opLoadL, int32(mmL), 0, pos)
 	c.emit(opLoadL, int32(addrL), 0, pos)
-	c.prog.sites = append(c.prog.sites, &callSite{op: find, nargs: 2})
+	c.emit(opLoadL, int32(endL), 0, pos)
+	c.prog.sites = append(c.prog.sites, &callSite{op: find, nargs: 3})
 	c.emit(opOpCall, int32(len(c.prog.sites)-1), 0, pos)
 	c.emit(opStoreL, int32(curL), 0, pos)
 	c.emit(opLoadL, int32(curL), 0, pos)
 	c.store(pos, s.Var, false)
 	c.emit(opLoadL, int32(curL), 0, pos)
-	exit := c.emit(opJmpF, 0, 0, pos) // no VMA above: VAR is nil
-	c.emit(opLoadL, int32(curL), 0, pos)
-	c.emit(opField, c.name("vm_start"), 0, pos)
-	c.emit(opLoadL, int32(endL), 0, pos)
-	c.emit(opBinary, int32(bLt), 0, pos)
-	past := c.emit(opJmpF, 0, 0, pos)
+	exit := c.emit(opJmpF, 0, 0, pos) // no VMA left below end: VAR is nil
 	l := c.loopBody(s.Body)
 	next := len(c.f.code)
 	c.load(c.lookupVar(s.Var), pos)
 	c.emit(opVMAEnd, int32(curL), 0, pos)
 	c.emit(opStoreL, int32(addrL), 0, pos)
 	c.emit(opJmp, 0, int32(top), pos)
-	c.patch(past)
-	c.emit(opConst, c.konst(rt.Nil), 0, pos)
-	c.store(pos, s.Var, false)
 	c.patch(exit)
 	c.endLoop(l, next)
 }

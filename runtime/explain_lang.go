@@ -23,9 +23,12 @@ func loopsTopic() string {
 
 vmas() walks as the kernel's VMA iterator does: each iteration looks the
 next VMA up when the loop reaches it (vma_find(): the first VMA that ends
-above the iterator's position and starts below end), as one find_vma
-step with its rule (find_vma/needs-mmap-lock: hold the mmap lock), and
-other threads run between the steps. The body may split, merge or unmap:
+above the iterator's position and starts below end), as one vma_find
+step with the kernel iterator's rule (vma_iter/needs-lock: hold the mmap
+lock, or be in an RCU read-side section), and other threads run between
+the steps. Under RCU alone a VMA the walk returns is not stable: read-lock
+it before using it (vma/rcu-unlocked-use); lock_next_vma(mm, addr) does
+that and re-checks it, as /proc/pid/maps does. The body may split, merge or unmap:
 the walk goes on after the VMA the loop variable holds when the next
 iteration starts, so assign the VMA a split or merge left to it (vma =
 ..., as mprotect_fixup() updates the iterator). After the loop vma is nil

@@ -44,7 +44,7 @@ func TestExplainText(t *testing.T) {
 		{"assert_fault_locked", []string{"do_page_mkwrite() replaces vmf->flags", "vm_ops->fault"}},
 		{"unpin_user_pages", []string{"FOLL_PIN", "pin_user_pages (rule book"}},
 		{"pte_offset_map_ro_nolock", []string{"pmd_same()"}},
-		{"lock_next_vma", []string{"lock_vma_under_rcu (rule book"}},
+		{"lock_next_vma", []string{"kernel/vma_lock.mms", "vma_start_read(mm, vma)", "from_addr >= locked.vm_end"}},
 		{"locks", []string{"mmap read lock", "mmap write lock", "VMA read lock", "VMA write lock", "rmap lock", "PTL", "RCU", "install"}},
 		{"fault-handler", []string{"vm_ops->fault", "vm_ops->map_pages", "fault/dropped-lock", "release_fault_lock"}},
 		{"user-access", []string{"copy_to_user()", "might_lock_read", "uaccess/might-fault-under-mmap-lock"}},

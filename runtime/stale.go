@@ -61,6 +61,9 @@ type epoch struct {
 	wgen    uint64   // the lock's write generation at that hold
 	pos     lang.Pos // where it was read
 	checked bool     // a VMA: its identity was read since (vm_ops, vm_file)
+	// rcu: a VMA found by a walk under RCU alone (vma_iter.go), in this
+	// RCU section (0: found under the mmap lock, or already reported)
+	rcu uint64
 }
 
 // epochRef is how an object value refers to its epoch (Value.Int): the
@@ -158,6 +161,10 @@ func (k *Kernel) checkVMAUse(t *Task, x Value, v *mmcore.VMA, op string) {
 	}
 	s := t.epochOf(x)
 	if s == nil {
+		return
+	}
+	if s.rcu != 0 {
+		k.checkRCUFound(t, s, v, op)
 		return
 	}
 	if h, stale := t.staleUnder(s); stale && !k.vmaReadLockedBy(t, v) {

@@ -1,0 +1,135 @@
+package runtime
+
+import (
+	"fmt"
+
+	"github.com/mmscript/mmscript/mmcore"
+)
+
+// The VMA iterator (issue 7, rule families 3d and 3e): for_each_vma,
+// for_each_vma_range, vma_find and vma_next walk the mm's maple tree,
+// whose external lock is the mmap lock (mm_init(): mt_set_external_lock(
+// &mm->mm_mt, &mm->mmap_lock)); mas_find() dereferences the tree with
+// rcu_dereference_check(..., lockdep_is_held(mmap_lock)), so a walk holds
+// the mmap lock or is in an RCU read-side section. Under RCU alone a VMA
+// the walk returns may be detached, freed and reused at any moment (its
+// slab is SLAB_TYPESAFE_BY_RCU): it is used only after vma_start_read()
+// read-locked it and the caller re-checked that it is the VMA it looked
+// for (lock_vma_under_rcu(): the address still in it; lock_next_vma(): not
+// behind the search position and no gap opened before it), as
+// /proc/pid/maps does since 2025 (fs/proc/task_mmu.c: lock_next_vma()).
+
+var ruleVMAIterLock = &Rule{"vma_iter/needs-lock",
+	"the VMA iterator (for_each_vma, vma_find, vma_next) walks the maple tree under the mmap lock (read or write) or in an RCU read-side section",
+	"lib/maple_tree.c: mas_find() -> mas_root(): rcu_dereference_check(mas->tree->ma_root, mt_locked(mas->tree)); " +
+		"kernel/fork.c: mm_init() mt_set_external_lock(&mm->mm_mt, &mm->mmap_lock); \"suspicious RCU usage\" under CONFIG_PROVE_RCU",
+	Lockdep}
+
+var ruleVMARCUUnlocked = &Rule{"vma/rcu-unlocked-use",
+	"a VMA found by an RCU-only walk of the VMA tree is used (its fields, an operation on it) only after vma_start_read() read-locked it " +
+		"(lock_vma_under_rcu, lock_next_vma) or under the mmap lock: RCU keeps the memory, which SLAB_TYPESAFE_BY_RCU may reuse for another VMA, not the VMA",
+	"mm/mmap_lock.c: lock_vma_under_rcu() (\"Check if the vma we locked is the right one\"), lock_next_vma() (\"Verify the vma is not behind the last search position\"); " +
+		"include/linux/mm_types.h: vm_refcnt; mm/vma_init.c: vm_area_cachep SLAB_TYPESAFE_BY_RCU",
+	Unchecked}
+
+// vmaFind is vma_find(): the first VMA that ends above addr and starts
+// below end, or nil, as the lookup of one step of the VMA iterator.
+func (c *Call) vmaFind(m *MM, addr, end mmcore.Addr) Value {
+	held := m.MmapLock.heldBy(c.T) != 0
+	if !held && c.T.rcu == 0 {
+		c.K.fpLockObserve(m.MmapLock)
+		c.K.violate(c.T, ruleVMAIterLock, fmt.Sprintf("%s without %s held or rcu_read_lock(): the maple tree may be freed under the walk", c.Op.Name, m.MmapLock.Name))
+	}
+	v := m.Core.FindVMA(addr)
+	if v == nil || v.Start() >= end {
+		return Nil
+	}
+	if held {
+		return c.stampLookup(m, v)
+	}
+	x := Obj(TVMA, v)
+	if c.T.rcu > 0 {
+		t := c.T
+		t.epochs = append(t.epochs, &epoch{rcu: t.rcuSection, pos: t.Pos})
+		x.Int = epochRef(t, len(t.epochs)-1)
+	}
+	return x
+}
+
+// checkRCUFound reports a use of a VMA that an RCU-only walk found (e) and
+// that t holds neither the mmap lock nor the VMA's read lock for.
+func (k *Kernel) checkRCUFound(t *Task, e *epoch, v *mmcore.VMA, op string) {
+	if op == "vma_start_read" || k.vmaReadLockedBy(t, v) || mmOf(v.MM()).MmapLock.heldBy(t) != 0 {
+		return
+	}
+	name := op
+	if name == "" {
+		name = "field read"
+	}
+	k.violate(t, ruleVMARCUUnlocked, fmt.Sprintf("%s: %s was found by a walk under RCU alone and is not read-locked: it may have been detached, "+
+		"freed and reused meanwhile; read-lock it with vma_start_read (lock_next_vma, lock_vma_under_rcu) and re-check it first", name, VMAName(v)),
+		Related{e.pos, "found here, under RCU"})
+	e.rcu = 0 // reported once
+}
+
+func init() {
+	// ULONG_MAX: the end of the address space for the VMA iterator
+	// (mmscript's integers are int64: the largest of them).
+	Constants["ULONG_MAX"] = 1<<63 - 1
+	defOp(&Op{Name: "vma_find", Params: []Param{{Name: "mm", Type: TMM}, {Name: "addr", Type: TInt}, {Name: "end", Type: TInt}}, Result: TVMA,
+		API: register(&API{Name: "vma_find", Section: "2.14",
+			Hold:    "the mmap lock (read or write), or rcu_read_lock() with the VMA then read-locked before use",
+			Takes:   "nothing (mas_find under the caller's lock or RCU)",
+			Sleeps:  "no",
+			Asserts: "lockdep (CONFIG_PROVE_RCU): rcu_dereference_check() in the maple tree walk",
+			Source:  "include/linux/mm.h: vma_find() -> mas_find(); for_each_vma_range()",
+			Notes: "the first VMA that ends above addr and starts below end, or nil; one step of the VMA iterator (mmscript's for vma in vmas(mm, start, end) runs it). " +
+				"Under RCU alone the VMA is not stable: read-lock it (vma_start_read, lock_next_vma) before using it",
+			Rules:    []*Rule{ruleVMAIterLock, ruleVMARCUUnlocked},
+			Cites:    []Cite{cite("lib/maple_tree.c", "mas_root()", "rcu_dereference_check(mas->tree->ma_root, mt_locked(mas->tree))", readAudit)},
+			Sequence: "VMA_ITERATOR(vmi, mm, start);\nmmap_read_lock(mm);\nfor_each_vma_range(vmi, vma, end) {\n\t/* use vma */\n}\nmmap_read_unlock(mm);"}),
+		Touches: func(c *Call, f *Footprint) { f.MM(mmArg(c, 0), false) },
+		Fn: func(c *Call) Result {
+			return done(c.vmaFind(c.mm(0), c.addr(1), c.addr(2)))
+		}})
+	defOp(&Op{Name: "vma_start_read", Params: []Param{{Name: "mm", Type: TMM}, {Name: "vma", Type: TVMA}}, Result: TVMA,
+		API: register(&API{Name: "vma_start_read", Section: "1.1",
+			Hold:    "rcu_read_lock() (the VMA found under RCU)",
+			Takes:   "the VMA read lock (vm_refcnt) unless the VMA is write-locked, a writer waits, or it was detached",
+			Sleeps:  "no (fails instead of waiting)",
+			Asserts: "RCU_LOCKDEP_WARN(!rcu_read_lock_held())",
+			Source:  "mm/mmap_lock.c: vma_start_read()",
+			Notes: "returns the VMA read-locked, or nil (the kernel's NULL or ERR_PTR(-EAGAIN) for a detached VMA); the caller then checks it is the VMA it " +
+				"looked for (lock_vma_under_rcu, lock_next_vma) and ends with vma_end_read",
+			Rules:    []*Rule{ruleVMAIterLock},
+			Cites:    []Cite{cite("mm/mmap_lock.c", "lock_next_vma()", "vma = vma_start_read(mm, vma); if (IS_ERR_OR_NULL(vma)) { if (PTR_ERR(vma) == -EAGAIN) { ... goto retry; } goto fallback; }", readAudit)},
+			Sequence: "rcu_read_lock();\nvma = vma_next(&vmi);\nvma = vma_start_read(mm, vma);\nif (IS_ERR_OR_NULL(vma))\n\tgoto fallback;\n/* re-check vma */\nrcu_read_unlock();"}),
+		Touches: func(c *Call, f *Footprint) { f.MM(mmArg(c, 0), false) },
+		Fn: func(c *Call) Result {
+			m, v := c.mm(0), c.Args[1].Obj.(*mmcore.VMA)
+			if c.T.rcu == 0 {
+				c.K.violate(c.T, ruleVMAIterLock, "vma_start_read outside rcu_read_lock(): the VMA may be freed under it")
+			}
+			if !v.Attached() || v.MM() != m.Core {
+				return done(Nil)
+			}
+			if !c.T.TryAcquire(c.K.vmaState(v).Lock, Read) {
+				return done(Nil)
+			}
+			return done(Obj(TVMA, v))
+		}})
+	defOp(&Op{Name: "lock_next_vma", Path: true, Params: []Param{{Name: "mm", Type: TMM}, {Name: "from_addr", Type: TInt}}, Result: TVMA,
+		API: register(&API{Name: "lock_next_vma", Section: "2.19",
+			Hold:    "rcu_read_lock() (RCU_LOCKDEP_WARN); not the mmap lock, which its fallback takes",
+			Takes:   "vma_find under RCU -> vma_start_read -> re-checks; on failure rcu_read_unlock -> mmap_read_lock_killable -> vma_find -> vma_start_read_locked -> mmap_read_unlock -> rcu_read_lock",
+			Sleeps:  "yes, on its fallback (out of the RCU section it re-enters)",
+			Asserts: "RCU_LOCKDEP_WARN(!rcu_read_lock_held(), \"no rcu read lock held\")",
+			Source:  "mm/mmap_lock.c: lock_next_vma(), lock_next_vma_under_mmap_lock(); fs/proc/task_mmu.c: get_next_vma()",
+			Notes: "a kernel path of the kernel library (kernel/vma_lock.mms): the next VMA at or after from_addr, read-locked and re-checked (not behind from_addr, " +
+				"no gap opened before it), or nil when there is none; the caller uses it under its VMA read lock, ends with vma_end_read and goes on from its vm_end. " +
+				"Holding a VMA read lock or the mmap lock across it is the caller's mistake (lock/mmap-under-vma-read, recursive locking)",
+			Rules: []*Rule{ruleVMAIterLock, ruleVMARCUUnlocked, ruleRecursive, ruleMmapUnderVMARead},
+			Cites: []Cite{cite("mm/mmap_lock.c", "lock_next_vma()", "RCU_LOCKDEP_WARN(!rcu_read_lock_held(), \"no rcu read lock held\"); retry: vma = vma_next(vmi); "+
+				"vma = vma_start_read(mm, vma); ... if (unlikely(from_addr >= vma->vm_end)) goto fallback_unlock; ... fallback: vma = lock_next_vma_under_mmap_lock(mm, vmi, from_addr); rcu_read_lock();", readAudit)},
+			Sequence: "rcu_read_lock();\nwhile ((vma = lock_next_vma(mm, &vmi, addr)) && !IS_ERR(vma)) {\n\t/* show the VMA */\n\taddr = vma->vm_end;\n\tvma_end_read(vma);\n}\nrcu_read_unlock();"})})
+}
