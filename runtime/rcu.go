@@ -181,6 +181,11 @@ func (k *Kernel) freedNote(obj any, what string) []Related {
 // the kernel hands to tlb_remove_table() and so to a grace period
 // (CONFIG_MMU_GATHER_RCU_TABLE_FREE, as on x86).
 func (c *Call) checkTable(p *PTE) bool {
+	// The check reads whether the table was freed, which a free writes:
+	// a read of the page tables, whatever the operation declares.
+	if p.MM != nil {
+		c.K.fp.PTEs(p.MM.Core, false)
+	}
 	if p.Table.Freed() && !c.checkFreedNow(p) {
 		return false
 	}
@@ -194,6 +199,11 @@ func (c *Call) checkTable(p *PTE) bool {
 
 // checkPage reports a use of a page freed through RCU.
 func (c *Call) checkPage(p *mmcore.Page) bool {
+	// The check reads whether p was freed, which the free at a grace
+	// period's end writes: a read of p for every use of a page, whatever
+	// the operation declares (folio_test_locked declared only the folio
+	// lock, and DPOR missed its use after call_rcu's free).
+	c.K.fp.Page(p, false)
 	if !p.Freed() {
 		return true
 	}
