@@ -107,12 +107,32 @@ type mmapArgs struct {
 	file     *File
 	pgoff    uint64
 	populate bool
+	prot     Prot
+	flags    MapFlags
 }
 
 // doMmap validates mmap's arguments and computes the flags, pgoff and
 // address as do_mmap does, in the kernel's order (so the first failing
-// check decides the errno).
+// check decides the errno). It is doMmapArgs, getUnmappedArea,
+// the MAP_FIXED_NOREPLACE check and doMmapFlags in turn: the steps the
+// kernel library's do_mmap (runtime/kernel/mmap.mms) runs one by one.
 func (m *MM) doMmap(addr Addr, length uint64, prot Prot, flags MapFlags, file *File, pgoff uint64) (mmapArgs, error) {
+	a, err := m.doMmapArgs(addr, length, prot, flags, file, pgoff)
+	if err != nil {
+		return a, err
+	}
+	if err := m.getUnmappedArea(&a); err != nil {
+		return a, err
+	}
+	if a.flags&MAP_FIXED_NOREPLACE != 0 && m.FindVMAIntersection(a.addr, a.addr+Addr(a.len)) != nil {
+		return a, errf("do_mmap", EEXIST, "MAP_FIXED_NOREPLACE over an existing mapping")
+	}
+	return a, m.doMmapFlags(&a)
+}
+
+// doMmapArgs is do_mmap up to __get_unmapped_area: the checks that read
+// nothing of the address space but map_count.
+func (m *MM) doMmapArgs(addr Addr, length uint64, prot Prot, flags MapFlags, file *File, pgoff uint64) (mmapArgs, error) {
 	const op = "do_mmap"
 	var a mmapArgs
 	if length == 0 {
@@ -141,52 +161,64 @@ func (m *MM) doMmap(addr Addr, length uint64, prot Prot, flags MapFlags, file *F
 	if m.vmas.n > m.maxMapCount {
 		return a, errf(op, ENOMEM, "max_map_count exceeded")
 	}
-	// __get_unmapped_area
-	var err error
+	return mmapArgs{addr: addr, len: l, file: file, pgoff: pgoff, prot: prot, flags: flags}, nil
+}
+
+// getUnmappedArea is do_mmap's __get_unmapped_area: the MAP_FIXED checks,
+// or the choice of an address (GetUnmappedArea), into a.addr.
+func (m *MM) getUnmappedArea(a *mmapArgs) error {
+	const op = "do_mmap"
+	l := a.len
 	if l > uint64(m.taskSize) {
-		return a, errf(op, ENOMEM, "length beyond TASK_SIZE")
+		return errf(op, ENOMEM, "length beyond TASK_SIZE")
 	}
-	if flags&MAP_FIXED != 0 {
+	if a.flags&MAP_FIXED != 0 {
 		switch {
-		case addr > m.taskSize-Addr(l):
-			return a, errf(op, ENOMEM, "MAP_FIXED range beyond TASK_SIZE")
-		case !addr.PageAligned():
-			return a, errf(op, EINVAL, "MAP_FIXED address not page aligned")
-		case addr < MmapMinAddr:
-			return a, errf(op, EPERM, "MAP_FIXED below mmap_min_addr")
+		case a.addr > m.taskSize-Addr(l):
+			return errf(op, ENOMEM, "MAP_FIXED range beyond TASK_SIZE")
+		case !a.addr.PageAligned():
+			return errf(op, EINVAL, "MAP_FIXED address not page aligned")
+		case a.addr < MmapMinAddr:
+			return errf(op, EPERM, "MAP_FIXED below mmap_min_addr")
 		}
-	} else if addr, err = m.GetUnmappedArea(addr, l); err != nil {
-		return a, err
+		return nil
 	}
-	if flags&MAP_FIXED_NOREPLACE != 0 && m.FindVMAIntersection(addr, addr+Addr(l)) != nil {
-		return a, errf(op, EEXIST, "MAP_FIXED_NOREPLACE over an existing mapping")
-	}
+	addr, err := m.GetUnmappedArea(a.addr, l)
+	a.addr = addr
+	return err
+}
+
+// doMmapFlags is do_mmap after the address is known: the map type, the
+// VMA flags, pgoff and whether mm_populate follows.
+func (m *MM) doMmapFlags(a *mmapArgs) error {
+	const op = "do_mmap"
+	flags, file, prot, pgoff := a.flags, a.file, a.prot, a.pgoff
 	if flags&MAP_TYPE == MAP_SHARED_VALIDATE && flags&^mapSharedValidateMask != 0 {
-		return a, errf(op, EOPNOTSUPP, "unknown flag with MAP_SHARED_VALIDATE")
+		return errf(op, EOPNOTSUPP, "unknown flag with MAP_SHARED_VALIDATE")
 	}
 	vmflags, err := CalcVMFlags(prot, flags, file)
 	if err != nil {
-		return a, err
+		return err
 	}
 	if prot == PROT_EXEC && !m.noPkeys {
 		vmflags |= execOnlyPkey // execute_only_pkey
 	}
 	if vmflags&VM_GROWSDOWN != 0 && (file != nil || vmflags&VM_SHARED != 0) {
-		return a, errf(op, EINVAL, "MAP_GROWSDOWN on a file or shared mapping")
+		return errf(op, EINVAL, "MAP_GROWSDOWN on a file or shared mapping")
 	}
 	switch {
 	case file != nil:
 	case vmflags&VM_SHARED != 0:
 		pgoff = 0
 	default:
-		pgoff = uint64(addr) >> PageShift
+		pgoff = uint64(a.addr) >> PageShift
 	}
 	if m.softDirty {
 		vmflags |= VM_SOFTDIRTY // __mmap_complete sets it on every new mapping
 	}
-	a = mmapArgs{addr: addr, len: l, vmflags: vmflags, file: file, pgoff: pgoff,
-		populate: vmflags&VM_LOCKED != 0 || flags&(MAP_POPULATE|MAP_NONBLOCK) == MAP_POPULATE}
-	return a, nil
+	a.vmflags, a.pgoff = vmflags, pgoff
+	a.populate = vmflags&VM_LOCKED != 0 || flags&(MAP_POPULATE|MAP_NONBLOCK) == MAP_POPULATE
+	return nil
 }
 
 // execOnlyPkey is the protection key x86 gives PROT_EXEC-only mappings
