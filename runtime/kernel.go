@@ -215,6 +215,13 @@ type VMAState struct {
 	mm   *mmcore.MM
 	// Policy is vma->vm_policy as an MPOL_* mode (vma_replace_policy).
 	Policy int64
+	// Closed: vma_close() ran its ->close (the kernel then leaves
+	// vma_dummy_vm_ops, so remove_vma() does not close it again).
+	Closed bool
+	// Gatherer is the task whose munmap (or MAP_FIXED mmap) detached the
+	// VMA and has not freed it yet (remove_vma()): to that task it is
+	// the munmap's own list, not freed memory.
+	Gatherer *Task
 }
 
 // vmaState returns (creating on first use) the lock state of v.

@@ -21,6 +21,18 @@ func init() {
 		cite("mm/vma.c", "vms_gather_munmap_vmas()", "__split_vma(vms->vmi, vms->vma, vms->start, 1); for_each_vma_range(): __split_vma(vms->vmi, next, vms->end, 0); vma_start_write(next); vma_mark_detached(next, true)", readVMAKpaths),
 		cite("mm/vma.c", "__split_vma()", "WARN_ON(vma->vm_start >= addr); new->vm_ops->open(new); vma_start_write(vma); vma_start_write(new)", readVMAKpaths)}
 	citeTable["vma_iter_clear_gfp"] = []Cite{cite("mm/vma.c", "do_vmi_align_munmap()", "error = vma_iter_clear_gfp(vmi, start, end, GFP_KERNEL) between the gather and vms_complete_munmap_vmas()", readVMAKpaths)}
+	citeTable["zap_present_ptes"] = []Cite{cite("mm/memory.c", "zap_pte_range(), zap_present_ptes()",
+		"start_pte = pte = pte_offset_map_lock(mm, pmd, addr, &ptl); do { ... zap_present_ptes(tlb, vma, pte, ptent, max_nr, addr, details, rss, &force_flush, &force_break, &any_skipped); } while (pte += nr, addr += PAGE_SIZE * nr, addr != end); ... pte_unmap_unlock(start_pte, ptl)", readMemory),
+		cite("include/asm-generic/tlb.h", "tlb_remove_tlb_entries()", "tlb_flush_pte_range(tlb, address, PAGE_SIZE * nr): __tlb_adjust_range()", readMemory)}
+	citeTable["zap_huge_pmd"] = []Cite{cite("mm/huge_memory.c", "zap_huge_pmd()", "ptl = __pmd_trans_huge_lock(pmd, vma); if (!ptl) return 0; orig_pmd = pmdp_huge_get_and_clear_full(...); tlb_remove_pmd_tlb_entry(tlb, pmd, addr); ... spin_unlock(ptl); return 1", readMemory),
+		cite("mm/memory.c", "zap_pmd_range()", "if (pmd_is_huge(*pmd)) { if (next - addr != HPAGE_PMD_SIZE) __split_huge_pmd(vma, pmd, addr, false, NULL); else if (zap_huge_pmd(tlb, vma, pmd, addr)) { addr = next; continue; } }", readMemory)}
+	const zapSeq = "/* mm/memory.c: zap_pmd_range(), the mmu_gather started by tlb_gather_mmu() */\n" +
+		"if (pmd_trans_huge(*pmd) && next - addr == HPAGE_PMD_SIZE && zap_huge_pmd(tlb, vma, pmd, addr))\n\tcontinue;\n" +
+		"start_pte = pte = pte_offset_map_lock(mm, pmd, addr, &ptl);\n" +
+		"/* zap_present_ptes() for each entry: ptep_get_and_clear_full(), tlb_remove_tlb_entries() */\n" +
+		"pte_unmap_unlock(start_pte, ptl);\n/* later: tlb_finish_mmu(tlb) flushes, then frees the pages */"
+	sequenceTable["zap_present_ptes"] = zapSeq
+	sequenceTable["zap_huge_pmd"] = zapSeq
 	citeTable["vms_detached_vma"] = []Cite{cite("mm/vma.c", "vms_complete_munmap_vmas()", "mas_for_each(mas_detach, vma, ULONG_MAX) remove_vma(vma, false, vms->closed_vm_ops)", readVMAKpaths)}
 	citeTable["remove_vma"] = []Cite{cite("mm/vma.c", "remove_vma()", "might_sleep(); if (!closed && vma->vm_ops && vma->vm_ops->close) vma->vm_ops->close(vma)", readVMAKpaths)}
 	citeTable["munmap"] = append(citeTable["munmap"], cite("mm/vma.c", "vms_complete_munmap_vmas(), vms_clear_ptes()", "if (vms->unlock) mmap_write_downgrade(mm); vms_clear_ptes(); remove_vma() for each; if (vms->unlock) mmap_read_unlock(mm)", readVMAKpaths))
@@ -40,6 +52,9 @@ type VMS struct {
 	MM    *MM
 	Core  *mmcore.VMAMunmap // nil when the gather failed or found nothing
 	Error int64             // 0 or -errno of the gather
+	// Unlock is vms->unlock: munmap drops the mmap lock at the end
+	// (downgrading it first); mmap's MAP_FIXED gather keeps it.
+	Unlock bool
 }
 
 func (v *VMS) String() string {
@@ -73,6 +88,11 @@ func init() {
 	fieldTable[TVMS] = map[string]func(k *Kernel, x any) Value{
 		"vma_count": func(_ *Kernel, x any) Value { return Int(int64(len(x.(*VMS).detached()))) },
 		"error":     func(_ *Kernel, x any) Value { return Int(x.(*VMS).Error) },
+		"unlock":    func(_ *Kernel, x any) Value { return Bool(x.(*VMS).Unlock) },
+		"clear_ptes": func(_ *Kernel, x any) Value {
+			v := x.(*VMS)
+			return Bool(v.Core != nil && v.Core.ClearPTEs)
+		},
 		"nr_pages": func(_ *Kernel, x any) Value {
 			if v := x.(*VMS); v.Core != nil {
 				return Int(int64(v.Core.NrPages))
@@ -80,7 +100,7 @@ func init() {
 			return Int(0)
 		},
 	}
-	fieldTypes[TVMS] = map[string]Type{"vma_count": TInt, "error": TInt, "nr_pages": TInt}
+	fieldTypes[TVMS] = map[string]Type{"vma_count": TInt, "error": TInt, "nr_pages": TInt, "unlock": TBool, "clear_ptes": TBool}
 	fieldTable[TMM]["task_size"] = func(_ *Kernel, x any) Value { return Int(int64(x.(*MM).Core.TaskSize())) }
 	fieldTypes[TMM]["task_size"] = TInt
 
@@ -100,7 +120,8 @@ func init() {
 	}
 
 	defOp(&Op{Name: "vms_gather_munmap_vmas",
-		Params: []Param{{Name: "mm", Type: TMM}, {Name: "start", Type: TInt}, {Name: "end", Type: TInt}},
+		Params: []Param{{Name: "mm", Type: TMM}, {Name: "start", Type: TInt}, {Name: "end", Type: TInt},
+			{Name: "unlock", Type: TBool, Optional: true, Default: Bool(true)}},
 		Result: TVMS,
 		API: munmapAPI("vms_gather_munmap_vmas", "mmap_lock for write",
 			"vma_start_write on each VMA in the range (waits for its readers) -> __split_vma at both ends (->open on each new piece) -> vma_mark_detached",
@@ -109,7 +130,7 @@ func init() {
 		Touches: func(c *Call, f *Footprint) { f.MM(mmArg(c, 0), true); f.Alloc() }, // splits allocate VMAs
 		Fn: func(c *Call) Result {
 			m, start, end := c.mm(0), c.addr(1), c.addr(2)
-			vms := &VMS{MM: m}
+			vms := &VMS{MM: m, Unlock: c.Args[3].Truth()}
 			resumed := c.reentered
 			if !resumed {
 				c.T.MightSleep(c.Op.Name)
@@ -142,6 +163,9 @@ func init() {
 					return done(Obj(TVMS, vms))
 				}
 				vms.Core = core
+				for _, d := range core.Detached {
+					c.K.vmaState(d).Gatherer = c.T // its own list until remove_vma()
+				}
 				// __split_vma: new->vm_ops->open(new), then
 				// vma_start_write(vma) and vma_start_write(new). The new
 				// pieces are the ones kept outside the range.
@@ -183,22 +207,74 @@ func init() {
 			return done(Obj(TMMUGather, &MMUGather{MM: c.mm(0)}))
 		}})
 
-	defOp(&Op{Name: "unmap_vmas", Params: []Param{tlbParam, vmsParam},
+	defOp(&Op{Name: "unmap_vmas", Path: true, Params: []Param{tlbParam, vmsParam},
 		API: munmapAPI("unmap_vmas", "mmap_lock (write, or read after mmap_write_downgrade) with the VMAs detached",
-			"the PTE lock of each PTE table in turn (zap_pte_range: pte_offset_map_lock)",
-			"mm/memory.c: unmap_vmas(), unmap_single_vma(), zap_pte_range()",
-			"zaps every detached VMA of the munmap table by table under that table's lock; the TLB flush waits for tlb_finish_mmu"),
+			"per PMD entry: the PMD lock of a huge PMD (zap_huge_pmd), else the PTE lock of its table (zap_pte_range: pte_offset_map_lock)",
+			"mm/memory.c: unmap_vmas(), unmap_single_vma(), unmap_page_range(), zap_pmd_range(), zap_pte_range()",
+			"zaps every detached VMA of the munmap, PMD entry by PMD entry, each table under its own lock; the TLB flush waits for tlb_finish_mmu. "+
+				"A kernel path of the kernel library (kernel/munmap.mms), run statement by statement")})
+	defOp(&Op{Name: "zap_present_ptes", Params: []Param{tlbParam, {Name: "vma", Type: TVMA}, {Name: "pte", Type: TPTE}, {Name: "end", Type: TInt}},
+		Result: TInt,
+		API: munmapAPI("zap_present_ptes", "the PTE lock of the table (from pte_offset_map_lock), inside an mmu_gather",
+			"nothing",
+			"mm/memory.c: zap_pte_range(), zap_present_ptes(), zap_nonpresent_ptes(); include/asm-generic/tlb.h: tlb_remove_tlb_entries()",
+			"the loop of zap_pte_range() under the PTE lock: clears the entries of [pte, end) in the table and adds each present one to the mmu_gather's "+
+				"range (tlb_remove_tlb_entries), which tlb_finish_mmu flushes; returns the number of present entries cleared"),
 		Touches: func(c *Call, f *Footprint) {
-			m := vmsMM(c)
+			m := vmaMM(c, 1)
 			f.MM(m, false)
 			f.PTEs(m, true)
 			f.AllPages(true)
 			f.Alloc() // a freed page may be handed out again (Memory.Quarantine)
 		},
 		Fn: func(c *Call) Result {
-			g, v := c.mmuGather(0), c.vms(1)
-			c.T.MightSleep(c.Op.Name)
-			return c.zapUnderPTLs(g, v.detached(), func() Result { return ok })
+			g, v, p, end := c.mmuGather(0), c.vma(1), c.Args[2].Obj.(*PTE), c.addr(3)
+			if !c.checkTable(p) {
+				return done(Int(0))
+			}
+			if p.PTL.heldBy(c.T) == 0 {
+				c.K.violate(c.T, rulePTEChangeLock, fmt.Sprintf("zap_present_ptes at %#x without %s held", uint64(p.Addr), p.PTL.Name))
+			}
+			end = min(end, p.Table.End(), v.End())
+			start := max(p.Addr, v.Start())
+			for a := start; a < end; a += mmcore.PageSize {
+				if p.Table.Entry(p.Table.Index(a)).Present() {
+					g.adjustRange(a, a+mmcore.PageSize) // tlb_remove_tlb_entries()
+				}
+			}
+			return done(Int(int64(p.MM.Core.ZapRange(v, start, end))))
+		}})
+	defOp(&Op{Name: "zap_huge_pmd", Params: []Param{tlbParam, {Name: "vma", Type: TVMA}, {Name: "addr", Type: TInt}},
+		Result: TBool,
+		API: munmapAPI("zap_huge_pmd", "the mmap lock or the VMA's lock; inside an mmu_gather",
+			"the PMD lock (__pmd_trans_huge_lock), held across the clear",
+			"mm/huge_memory.c: zap_huge_pmd(), __pmd_trans_huge_lock(); mm/memory.c: zap_pmd_range()",
+			"clears the huge PMD mapping addr's PMD range under the PMD lock and adds the range to the mmu_gather; false when, under the lock, the entry is no longer a huge PMD"),
+		Touches: func(c *Call, f *Footprint) {
+			m := vmaMM(c, 1)
+			f.MM(m, false)
+			f.PTEs(m, true)
+			f.AllPages(true)
+			f.Alloc()
+		},
+		Fn: func(c *Call) Result {
+			g, v, addr := c.mmuGather(0), c.vma(1), c.addr(2)&^(mmcore.PMD_SIZE-1)
+			m := mmOf(v.MM())
+			pmd := m.Core.Walk(addr).PMD()
+			if pmd == nil {
+				return done(Bool(false))
+			}
+			l := ptl(m, pmd)
+			return c.lock(l, Write, func() Result {
+				defer c.unlock(l, Write)
+				if w := m.Core.Walk(addr); !w.Huge() {
+					return done(Bool(false)) // split or zapped meanwhile: zap_pte_range() takes it
+				}
+				if m.Core.ZapRange(v, addr, addr+mmcore.PMD_SIZE) > 0 {
+					g.adjustRange(addr, addr+mmcore.PMD_SIZE) // tlb_remove_pmd_tlb_entry()
+				}
+				return done(Bool(true))
+			})
 		}})
 
 	defOp(&Op{Name: "free_pgtables", Params: []Param{tlbParam, vmsParam},
@@ -270,10 +346,12 @@ func init() {
 			v := c.Args[0].Obj.(*mmcore.VMA)
 			c.T.MightSleep(c.Op.Name)
 			o := opsOf(v)
-			if o == nil || o.Close == nil {
-				return ok
-			}
 			s := c.K.vmaState(v)
+			s.Gatherer = nil // vm_area_free() follows
+			if o == nil || o.Close == nil || s.Closed {
+				return ok // closed already by vma_close() (vms_clean_up_area)
+			}
+			s.Closed = true
 			s.New = true // detached on purpose: ->close may use it
 			return c.call(o.Close, "close handler "+o.Close.Name, []Value{Obj(TVMA, v)}, func(Value) Result {
 				s.New = false
@@ -291,47 +369,14 @@ func vmsMM(c *Call) *mmcore.MM {
 	return nil
 }
 
-// zapUnderPTLs zaps each VMA over its whole range, one PTE table at a
-// time under that table's lock (zap_pte_range: pte_offset_map_lock, clear,
-// pte_unmap_unlock), each acquisition a point where the task may wait;
-// the cleared range is added to the mmu_gather; then k.
-func (c *Call) zapUnderPTLs(g *MMUGather, vmas []*mmcore.VMA, k func() Result) Result {
-	type span struct {
-		v        *mmcore.VMA
-		from, to mmcore.Addr
+// adjustRange widens the range the gather flushes to cover [start, end)
+// (__tlb_adjust_range()).
+func (g *MMUGather) adjustRange(start, end mmcore.Addr) {
+	if g.End == g.Start {
+		g.Start, g.End = start, end
+		return
 	}
-	var spans []span
-	for _, v := range vmas {
-		m := mmOf(v.MM())
-		for a := v.Start(); a < v.End(); {
-			next := (a | (mmcore.PMD_SIZE - 1)) + 1
-			if next < a || next > v.End() {
-				next = v.End()
-			}
-			if m.Core.Walk(a).PTETable() != nil {
-				spans = append(spans, span{v, a, next})
-			}
-			a = next
-		}
-		if g.End == g.Start {
-			g.Start, g.End = v.Start(), v.End()
-		}
-		g.Start, g.End = min(g.Start, v.Start()), max(g.End, v.End())
-	}
-	return seq(len(spans), func(i int, next func() Result) Result {
-		sp := spans[i]
-		m := mmOf(sp.v.MM())
-		t := m.Core.Walk(sp.from).PTETable()
-		if t == nil {
-			return next()
-		}
-		l := ptl(m, t)
-		return c.lock(l, Write, func() Result {
-			m.Core.ZapRange(sp.v, sp.from, sp.to)
-			c.unlock(l, Write)
-			return next()
-		})
-	}, k)
+	g.Start, g.End = min(g.Start, start), max(g.End, end)
 }
 
 // takeDocumented removes the documented-only rule-book entry name (see

@@ -140,7 +140,7 @@ func (k *Kernel) checkVMAUse(t *Task, x Value, v *mmcore.VMA, op string) {
 	// data, and the reduced search took their use-after-unmap as
 	// independent of the unmap).
 	k.fp.MM(v.MM(), false)
-	if !v.Attached() && !k.vmaState(v).New {
+	if s := k.vmaState(v); !v.Attached() && !s.New && s.Gatherer != t {
 		if t.freedSeen[v] {
 			return // reported at its first use: the rest follows from it
 		}

@@ -33,7 +33,7 @@ func do_vmi_munmap(mm, start, len) {
 
 # mm/vma.c: do_vmi_align_munmap()
 func do_vmi_align_munmap(mm, vma, start, end) {
-  vms = vms_gather_munmap_vmas(mm, start, end)  # split, vma_start_write, vma_mark_detached
+  vms = vms_gather_munmap_vmas(mm, start, end, unlock=true)  # split, vma_start_write, vma_mark_detached
   if vms.error != 0 {
     return vms.error
   }
@@ -42,20 +42,80 @@ func do_vmi_align_munmap(mm, vma, start, end) {
   return 0
 }
 
-# mm/vma.c: vms_complete_munmap_vmas()
+# mm/vma.c: vms_complete_munmap_vmas(): munmap's (vms.unlock) downgrades
+# the mmap lock and drops it at the end; mmap's MAP_FIXED keeps it
 func vms_complete_munmap_vmas(mm, vms) {
-  mmap_write_downgrade(mm)  # if (vms->unlock) mmap_write_downgrade(mm);
-  vms_clear_ptes(mm, vms)
+  if vms.unlock {
+    mmap_write_downgrade(mm)
+  }
+  if vms.nr_pages == 0 {
+    return
+  }
+  vms_clear_ptes(mm, vms)      # done already when vms_clean_up_area ran
   for i in 0..vms.vma_count {  # mas_for_each(mas_detach, vma, ULONG_MAX)
     remove_vma(vms_detached_vma(vms, i))  # ->close under the read lock
   }
-  mmap_read_unlock(mm)
+  if vms.unlock {
+    mmap_read_unlock(mm)
+  }
 }
 
-# mm/vma.c: vms_clear_ptes()
+# mm/vma.c: vms_clear_ptes() -> unmap_region()
 func vms_clear_ptes(mm, vms) {
+  if !vms.clear_ptes {  # Nothing to do
+    return
+  }
   tlb = tlb_gather_mmu(mm)
   unmap_vmas(tlb, vms)  # zap under each PTE table's lock
   free_pgtables(tlb, vms)
   tlb_finish_mmu(tlb)  # flush the TLB, then free the pages
+}
+
+# mm/memory.c: unmap_vmas(): each VMA of the munmap in turn
+# (mmu_notifier_invalidate_range_start/end around it are not modelled)
+func unmap_vmas(tlb, vms) {
+  for i in 0..vms.vma_count {
+    vma = vms_detached_vma(vms, i)
+    unmap_single_vma(tlb, vma, vma.vm_start, vma.vm_end)
+  }
+}
+
+# mm/memory.c: unmap_single_vma() -> unmap_page_range(): zap_p4d_range()
+# and zap_pud_range() walk down to the PMD entries of [addr, end)
+func unmap_single_vma(tlb, vma, addr, end) {
+  while addr < end {
+    next = (addr + PMD_SIZE) / PMD_SIZE * PMD_SIZE  # pmd_addr_end(addr, end)
+    if next > end {
+      next = end
+    }
+    zap_pmd_range(tlb, vma, addr, next)
+    addr = next
+  }
+}
+
+# mm/memory.c: zap_pmd_range(), for one PMD entry: a huge PMD covered
+# whole goes at once, one covered in part is split first; a PTE table is
+# zapped by zap_pte_range()
+func zap_pmd_range(tlb, vma, addr, next) {
+  if pmd_trans_huge(vma.vm_mm, addr) {
+    if next - addr == PMD_SIZE {
+      if zap_huge_pmd(tlb, vma, addr) {  # takes the PMD lock, rechecks the entry
+        return
+      }
+      # fall through: the PMD was split meanwhile
+    } else {
+      split_huge_pmd(vma, addr)  # __split_huge_pmd(vma, pmd, addr, false)
+    }
+  }
+  zap_pte_range(tlb, vma, addr, next)
+}
+
+# mm/memory.c: zap_pte_range()
+func zap_pte_range(tlb, vma, addr, end) {
+  pte = pte_offset_map_lock(vma.vm_mm, addr)
+  if !pte {
+    return  # no PTE table: nothing is mapped here
+  }
+  zap_present_ptes(tlb, vma, pte, end)  # the loop over the table's entries
+  pte_unmap_unlock(pte)
 }
