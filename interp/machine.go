@@ -389,7 +389,7 @@ func ParseSchedule(s string) ([]string, error) {
 
 // fail reports a script error in t and stops the thread.
 func (m *Machine) fail(t *Thread, pos lang.Pos, msg string) {
-	d := &rt.Diagnostic{Kind: rt.Error, Pos: pos, Rule: "error", Msg: msg, Thread: t.Name}
+	d := &rt.Diagnostic{Kind: rt.Error, Pos: t.Task.ScriptPos(pos), Rule: "error", Msg: msg, Thread: t.Name}
 	m.k.Report(d)
 	t.done, t.fail = true, true
 }

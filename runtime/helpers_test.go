@@ -121,16 +121,38 @@ func newMM(tb testing.TB) (*Kernel, *MM) {
 	return k, m
 }
 
-// mapAnon maps pages anonymous rw pages at addr with the mmap op, as a
-// set-up task would.
+// mapAnon maps pages anonymous rw pages at addr, as a set-up task's
+// mmap() would (the mmap path is the kernel library's, which needs the
+// interpreter: interp/kernellib_test.go tests it).
 func mapAnon(tb testing.TB, k *Kernel, m *MM, addr uint64, pages int64) *mmcore.VMA {
 	tb.Helper()
-	setup := k.NewTask("setup")
-	v := do(tb, k, setup, "mmap", mmV(m), addrV(addr), Int(pages))
-	if v.T != TVMA {
-		tb.Fatalf("mmap at %#x: got %v", addr, v)
+	return mapVMA(tb, k, m, addr, pages, mmcore.MAP_PRIVATE|mmcore.MAP_ANONYMOUS, nil, "")
+}
+
+// mapVMA maps pages at addr with MAP_FIXED and flags, of file f (nil:
+// anonymous), with the VM flags vm a driver's mmap hook would add; the
+// new VMA is never merged with a neighbour.
+func mapVMA(tb testing.TB, k *Kernel, m *MM, addr uint64, pages int64, flags mmcore.MapFlags, f *File, vm string) *mmcore.VMA {
+	tb.Helper()
+	var cf *mmcore.File
+	if f != nil {
+		cf = f.Core
 	}
-	return v.Obj.(*mmcore.VMA)
+	extra, err := parseVMFlags(vm)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	v, _, err := m.Core.PrepareMmap(mmcore.Addr(addr), uint64(pages)<<mmcore.PageShift, mmcore.PROT_READ|mmcore.PROT_WRITE,
+		flags|mmcore.MAP_FIXED, cf, 0)
+	if err != nil {
+		tb.Fatalf("mmap at %#x: %v", addr, err)
+	}
+	v.Flags |= extra
+	if err := m.Core.InsertVMA(v); err != nil {
+		tb.Fatalf("mmap at %#x: %v", addr, err)
+	}
+	k.vmaState(v)
+	return v
 }
 
 // rules returns the rule ids of the diagnostics found so far.

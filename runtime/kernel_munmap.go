@@ -106,17 +106,18 @@ func init() {
 
 	vmsParam := Param{Name: "vms", Type: TVMS}
 	tlbParam := Param{Name: "tlb", Type: TMMUGather}
-	munmapAPI := func(name, hold, takes, source, notes string) *API {
+	munmapAPI := func(name, hold, takes, source, notes string, more ...*Rule) *API {
+		rules := append([]*Rule{ruleSleepInAtomic}, more...)
 		if a := takeDocumented(name); a != nil {
 			// The rule book's entry, read in the kernel, stays; it is
 			// simulated now.
 			a.Notes += "; mmscript: " + notes + " (a step of the kernel library's munmap: `mmscript explain munmap`)"
-			a.Rules = []*Rule{ruleSleepInAtomic}
+			a.Rules = rules
 			return register(a)
 		}
 		return register(&API{Name: name, Section: "2.29", Hold: hold, Takes: takes, Sleeps: "yes",
 			Source: source, Notes: notes + " (a step of the kernel library's munmap: `mmscript explain munmap`)",
-			Rules: []*Rule{ruleSleepInAtomic}})
+			Rules: rules})
 	}
 
 	defOp(&Op{Name: "vms_gather_munmap_vmas",
@@ -249,7 +250,8 @@ func init() {
 		API: munmapAPI("zap_huge_pmd", "the mmap lock or the VMA's lock; inside an mmu_gather",
 			"the PMD lock (__pmd_trans_huge_lock), held across the clear",
 			"mm/huge_memory.c: zap_huge_pmd(), __pmd_trans_huge_lock(); mm/memory.c: zap_pmd_range()",
-			"clears the huge PMD mapping addr's PMD range under the PMD lock and adds the range to the mmu_gather; false when, under the lock, the entry is no longer a huge PMD"),
+			"clears the huge PMD mapping addr's PMD range under the PMD lock and adds the range to the mmu_gather; false when, under the lock, the entry is no longer a huge PMD",
+			ruleTraverseLock),
 		Touches: func(c *Call, f *Footprint) {
 			m := vmaMM(c, 1)
 			f.MM(m, false)
@@ -260,6 +262,7 @@ func init() {
 		Fn: func(c *Call) Result {
 			g, v, addr := c.mmuGather(0), c.vma(1), c.addr(2)&^(mmcore.PMD_SIZE-1)
 			m := mmOf(v.MM())
+			c.requireStable(m, addr, ruleTraverseLock)
 			pmd := m.Core.Walk(addr).PMD()
 			if pmd == nil {
 				return done(Bool(false))

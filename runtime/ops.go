@@ -116,6 +116,7 @@ type Ops struct {
 	Open        *Handler
 	Close       *Handler
 	Mmap        *Handler // f_op->mmap
+	MmapPrepare *Handler // f_op->mmap_prepare: sees a vm_area_desc before the VMA exists
 	PteEntry    *Handler // mm_walk_ops.pte_entry
 }
 
@@ -131,6 +132,7 @@ var HandlerSlots = map[string][]string{
 	"open":         {"vma"},
 	"close":        {"vma"},
 	"mmap":         {"file", "vma"},
+	"mmap_prepare": {"desc"},
 	"pte_entry":    {"addr", "pfn"},
 }
 
@@ -151,6 +153,8 @@ func (o *Ops) slot(name string) **Handler {
 		return &o.Close
 	case "mmap":
 		return &o.Mmap
+	case "mmap_prepare":
+		return &o.MmapPrepare
 	case "pte_entry":
 		return &o.PteEntry
 	}

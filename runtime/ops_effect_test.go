@@ -131,52 +131,11 @@ func TestPtepGetAndClearHandsOverTheReference(t *testing.T) {
 	wantRules(t, k)
 }
 
-func TestMmapFixedWaitsForVMAReader(t *testing.T) {
-	k, m := newMM(t)
-	old := mapAnon(t, k, m, 0x400000, 2)
-	oldPage := populate(t, k, m, old, 0x400000, 1)[0]
-	reader, mapper := k.NewTask("reader"), k.NewTask("mapper")
-
-	r := do(t, k, reader, "lock_vma_under_rcu", mmV(m), addrV(0x401000))
-	if r.Obj != old {
-		t.Fatalf("lock_vma_under_rcu returned %v", r)
-	}
-	mp := start(t, k, mapper, "mmap", mmV(m), addrV(0x400000), Int(2))
-	if !mp.blocked() {
-		t.Fatal("mmap MAP_FIXED did not wait for the reader of the VMA it replaces")
-	}
-	if l, _, _ := mapper.WaitingFor(); l != k.vmaState(old).Lock {
-		t.Fatalf("mmap waits for %v", l)
-	}
-	if m.Core.VMALookup(0x400000) != old || !m.Core.Walk(0x400000).Present() {
-		t.Fatal("the old mapping changed under its reader")
-	}
-	do(t, k, reader, "vma_end_read", r)
-	mp.resume(t)
-	nv := mp.value(t)
-	if nv.T != TVMA || nv.Obj == old {
-		t.Fatalf("mmap returned %v, want a new VMA", nv)
-	}
-	v := nv.Obj.(*mmcore.VMA)
-	if old.Attached() || m.Core.VMALookup(0x400000) != v || v.Start() != 0x400000 || v.End() != 0x402000 {
-		t.Errorf("after MAP_FIXED: old attached %v, lookup %v", old.Attached(), m.Core.VMALookup(0x400000))
-	}
-	if m.Core.Walk(0x400000).Present() || !oldPage.Freed() {
-		t.Error("MAP_FIXED kept the old mapping's page")
-	}
-	if m.MmapLock.Held() || k.writeLocked(v) {
-		t.Error("mmap returned with the mmap lock or the new VMA's write lock held")
-	}
-	wantRules(t, k)
-}
-
 func TestVMInsertPage(t *testing.T) {
 	k, m := newMM(t)
 	f := k.NewFile("dev", 16)
-	setup := k.NewTask("setup")
 	mk := func(addr uint64, vm string) *mmcore.VMA {
-		v := do(t, k, setup, "mmap", mmV(m), addrV(addr), Int(2), Word("rw"), Word("shared"), Obj(TFile, f), Int(0), Word(vm))
-		return v.Obj.(*mmcore.VMA)
+		return mapVMA(t, k, m, addr, 2, mmcore.MAP_SHARED, f, vm)
 	}
 	mixed := mk(0x500000, "mixedmap")
 	plain := mk(0x600000, "")

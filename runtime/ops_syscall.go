@@ -78,7 +78,7 @@ func mapFlagsOf(w string) (mmcore.MapFlags, bool, error) {
 }
 
 func init() {
-	defOp(&Op{Name: "mmap",
+	defOp(&Op{Name: "mmap", Path: true,
 		Params: []Param{{Name: "mm", Type: TMM}, {Name: "addr", Type: TInt, Optional: true, Default: Int(0)},
 			{Name: "pages", Type: TInt, Optional: true, Default: Int(1)},
 			{Name: "prot", Type: TWord, Words: protWords, Optional: true, Default: Word("rw")},
@@ -89,116 +89,19 @@ func init() {
 			{Name: "ops", Type: TOps, Optional: true, Nilable: true}},
 		Result: TVMA,
 		API: register(&API{Name: "mmap", Section: "2.28",
-			Hold:    "no mmap lock of this mm (the syscall takes it)",
-			Takes:   "mmap_write_lock -> [vma_start_write on VMAs it replaces, ->close] -> new VMA (detached) -> f_op->mmap -> insert (write-locked) -> mmap_write_unlock",
+			Hold: "no mmap lock of this mm (the syscall takes it)",
+			Takes: "mmap_write_lock_killable -> [MAP_FIXED: vms_gather_munmap_vmas (vma_start_write on each VMA it replaces, __split_vma with ->open) -> " +
+				"vms_clean_up_area (PTE locks, TLB flush, ->close)] -> f_op->mmap_prepare (no VMA yet) -> vma_merge_new_range (vma_start_write on the neighbour) " +
+				"or a new VMA (detached) -> f_op->mmap -> vma_start_write -> vma_iter_store_new (i_mmap_rwsem) -> mmap_write_unlock -> " +
+				"[MAP_POPULATE/MAP_LOCKED: mmap_read_lock -> faults -> mmap_read_unlock]",
 			Sleeps:  "yes",
 			Asserts: "mmap_assert_write_locked() in mmap_region()",
-			Source:  "mm/mmap.c: do_mmap(); mm/vma.c: mmap_region(), __mmap_region(), __mmap_new_file_vma()",
-			Notes:   "returns the new VMA, or nil when mmap fails (MAP_FAILED); a non-zero addr means MAP_FIXED unless flags has hint; vm= adds VM flags as a driver's f_op->mmap would (mixedmap, pfnmap, io, dontcopy, ...); ops= gives the VMA its vm_operations_struct and the file its f_op->mmap",
-			Rules:   lockRules}),
-		Fn: func(c *Call) Result {
-			m := c.mm(0)
-			addr := c.addr(1)
-			pages := c.int(2)
-			prot, err := protOf(c.word(3))
-			if err != nil {
-				return fail("mmap: %v", err)
-			}
-			flags, hint, err := mapFlagsOf(c.word(4))
-			if err != nil {
-				return fail("mmap: %v", err)
-			}
-			var file *File
-			if c.Args[5].T == TFile {
-				file = c.Args[5].Obj.(*File)
-			}
-			pgoff := c.int(6)
-			extra, err := parseVMFlags(c.word(7))
-			if err != nil {
-				return fail("mmap: %v", err)
-			}
-			var o *Ops
-			if c.Args[8].T == TOps {
-				o = c.Args[8].Obj.(*Ops)
-			}
-			if pages <= 0 || pages > 1<<30 || pgoff < 0 {
-				return fail("mmap: bad length or offset")
-			}
-			if addr != 0 && !hint && flags&mmcore.MAP_FIXED_NOREPLACE == 0 {
-				flags |= mmcore.MAP_FIXED
-			}
-			var coreFile *mmcore.File
-			if file == nil {
-				flags |= mmcore.MAP_ANONYMOUS
-			} else {
-				coreFile = file.Core
-			}
-			length := uint64(pages) << mmcore.PageShift
-			c.T.MightSleep("mmap")
-			return c.lock(m.MmapLock, Write, func() Result {
-				c.K.mmLockSeqBump(m)
-				finish := func(v Value) Result {
-					if nv, ok := v.Obj.(*mmcore.VMA); ok && c.T.vmaBase != nil {
-						c.T.vmaBase[m.Core] = nv.ID() // its own mapping: no identity to check (stale.go)
-					}
-					c.endWriteAll(m)
-					c.unlock(m.MmapLock, Write)
-					return done(v)
-				}
-				// MAP_FIXED replaces what is there: write-lock those VMAs first.
-				var old []*mmcore.VMA
-				if flags&mmcore.MAP_FIXED != 0 {
-					for v := range m.Core.VMAsRange(addr, addr+mmcore.Addr(length)) {
-						old = append(old, v)
-					}
-				}
-				return seq(len(old), func(i int, next func() Result) Result {
-					return c.vmaStartWrite(old[i], ruleStartWrite, next)
-				}, func() Result {
-					v, unmapped, err := m.Core.PrepareMmap(addr, length, prot, flags, coreFile, uint64(pgoff))
-					if err != nil {
-						return finish(Nil) // MAP_FAILED
-					}
-					v.Flags |= extra
-					if o != nil {
-						v.Ops = o
-					}
-					s := c.K.vmaState(v)
-					s.New = true
-					return c.openSplits(m, addr, addr+mmcore.Addr(length), func() Result {
-						return c.closeAll(unmapped, func() Result {
-							insert := func() Result {
-								s.New = false
-								if err := m.Core.InsertVMA(v); err != nil {
-									return finish(Nil)
-								}
-								// __mmap_region write-locks the new VMA before it
-								// becomes visible; it stays so until the unlock.
-								return c.vmaStartWrite(v, ruleStartWrite, func() Result { return finish(Obj(TVMA, v)) })
-							}
-							if o == nil || o.Mmap == nil {
-								return insert()
-							}
-							var fv Value
-							if file != nil {
-								fv = Obj(TFile, file)
-							}
-							return c.call(o.Mmap, "f_op->mmap handler "+o.Mmap.Name, []Value{fv, Obj(TVMA, v)}, func(ret Value) Result {
-								if c.T.dead {
-									return done(Nil)
-								}
-								if ret.T == TInt && ret.Int != 0 {
-									m.Core.UnmapRegion(v)
-									s.New = false
-									return finish(Nil) // the hook failed: mmap fails
-								}
-								return insert()
-							})
-						})
-					})
-				})
-			})
-		}})
+			Source:  "mm/util.c: vm_mmap_pgoff(); mm/mmap.c: do_mmap(); mm/vma.c: mmap_region(), __mmap_region(), __mmap_setup(), __mmap_new_vma(), __mmap_new_file_vma(), __mmap_complete(); mm/gup.c: __mm_populate()",
+			Notes: "returns the VMA that maps the range (a neighbour it merged into, or a new VMA), or nil when mmap fails (MAP_FAILED); a non-zero addr means MAP_FIXED unless flags has hint; " +
+				"vm= adds VM flags as a driver's f_op->mmap would (mixedmap, pfnmap, io, dontcopy, ...); ops= gives the VMA its vm_operations_struct and the file its f_op->mmap or f_op->mmap_prepare; " +
+				"a kernel path of the kernel library (kernel/mmap.mms), run statement by statement",
+			Rules: lockRules}),
+	})
 
 	defOp(&Op{Name: "munmap", Path: true,
 		Params: append([]Param{{Name: "mm", Type: TMM}, {Name: "addr", Type: TInt}}, sizeParams...),

@@ -28,6 +28,21 @@ func (t *Task) EnterPath(name string, pos lang.Pos) {
 	t.calls = append(t.calls, callFrame{path: name, pos: pos})
 }
 
+// ScriptPos is where a script error at at is reported: at, or, inside
+// the kernel library, the script's own line that called the path (the
+// error is the script's: a bad argument it passed on).
+func (t *Task) ScriptPos(at lang.Pos) lang.Pos {
+	if !strings.HasPrefix(at.Filename, "kernel/") {
+		return at
+	}
+	for _, f := range t.calls {
+		if f.path != "" {
+			return f.pos
+		}
+	}
+	return at
+}
+
 // LeavePath undoes the innermost EnterPath.
 func (t *Task) LeavePath() {
 	if n := len(t.calls); n > 0 && t.calls[n-1].path != "" {

@@ -372,7 +372,10 @@ var documentedAPIs = []*API{
 			"write-only vm_ops, private_data; action. Must be stateless: the mapping may still fail or be merged into an existing VMA. " +
 			"Deferred work through desc->action (mmap_action_remap(_full), mmap_action_ioremap(_full)); mmap_action_complete() runs after the new VMA " +
 			"has been write-locked (vma_start_write) and inserted, optionally hidden from rmap until completion (hide_from_rmap_until_complete); " +
-			"if the action fails the VMA is unmapped (do_munmap) and mmap() fails"},
+			"if the action fails the VMA is unmapped (do_munmap) and mmap() fails. " +
+			"mmscript: an ops block's mmap_prepare(desc) handler, called by the kernel library's mmap (kernel/mmap.mms: call_mmap_prepare) " +
+			"with desc.mm, desc.file, desc.start, desc.end, desc.pgoff and desc.vm_flags; vma_desc_set_flags / vma_desc_clear_flags change the flags; " +
+			"the ops block becomes the VMA's vm_ops (desc->vm_ops); desc->action is not modelled"},
 
 	// 2.29
 	{Name: "free_pgtables", Section: "2.29",

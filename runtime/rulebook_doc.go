@@ -34,8 +34,8 @@ type ExampleRef struct {
 // handlerAPI names the rule-book entry of an ops block's handler slot.
 func handlerAPI(slot string) string {
 	switch slot {
-	case "mmap":
-		return "f_op->mmap"
+	case "mmap", "mmap_prepare":
+		return "f_op->" + slot
 	case "pte_entry":
 		return "" // mm_walk_ops, part of the walker's entry
 	}

@@ -344,7 +344,7 @@ func handlerSlot(name string) string {
 		return ""
 	}
 	switch {
-	case owner == "f_op" && slot == "mmap",
+	case owner == "f_op" && (slot == "mmap" || slot == "mmap_prepare"),
 		owner == "vm_ops" && slot != "mmap" && slot != "pte_entry":
 		return slot
 	}

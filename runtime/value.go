@@ -33,6 +33,10 @@ const (
 	TPMC
 	TPTEBatch
 	TMMURange // a struct mmu_notifier_range
+	// mmap's (runtime/kernel/mmap.mms): a struct mmap_state and the
+	// struct vm_area_desc f_op->mmap_prepare sees.
+	TMmapState
+	TVMDesc
 	// NumTypes counts the types, for tables indexed by type.
 	NumTypes
 )
@@ -43,7 +47,7 @@ var typeNames = [...]string{
 	TLock: "lock", TOps: "ops", TWord: "word",
 	TVMS: "vma_munmap_struct", TMMUGather: "mmu_gather",
 	TVRM: "vma_remap_struct", TPMC: "pagetable_move_control", TPTEBatch: "pte_batch",
-	TMMURange: "mmu_notifier_range",
+	TMMURange: "mmu_notifier_range", TMmapState: "mmap_state", TVMDesc: "vm_area_desc",
 }
 
 func (t Type) String() string {
