@@ -364,6 +364,10 @@ func init() {
 			Source: "mm/filemap.c: folio_unlock()", Rules: []*Rule{ruleFolioUnlockNotLocked}}),
 		Fn: func(c *Call) Result {
 			l := c.K.folioLock(c.page(0))
+			// It reads PG_locked and clears it, whoever set it: a write
+			// of the lock even when no thread holds it (then it only
+			// reported, and DPOR took it as independent of a trylock).
+			c.T.fpLock(l, true)
 			if c.T.Release(l, Write) {
 				return ok
 			}
