@@ -511,6 +511,7 @@ var opFootprints = map[string]func(*Call, *Footprint){
 	// when the last section ends, a step recorded as World.
 	"rcu_read_lock": touchesLocksOnly, "rcu_read_unlock": touchesLocksOnly,
 	"local_irq_disable": touchesLocksOnly, "local_irq_enable": touchesLocksOnly,
+	"local_irq_save": touchesLocksOnly, "local_irq_restore": touchesLocksOnly,
 	"synchronize_rcu": rcuWrite, "tlb_remove_table_sync_one": rcuWrite,
 	"call_rcu":         rcuFree,
 	"kfree_rcu":        rcuFree,

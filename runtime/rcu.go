@@ -215,8 +215,16 @@ func (c *Call) checkPage(p *mmcore.Page) bool {
 	return false
 }
 
+// irqDisable turns interrupts off. It does not nest: local_irq_disable()
+// is a plain cli, so a second one changes nothing and the first
+// local_irq_enable() turns them on again (include/linux/irqflags.h);
+// code that may run with IRQs already off uses local_irq_save() and
+// local_irq_restore(), as gup_fast() does.
 func (t *Task) irqDisable() {
-	t.irqs++
+	if t.irqs > 0 {
+		return
+	}
+	t.irqs = 1
 	t.k.clock++
 	t.holds = append(t.holds, Hold{Lock: t.k.irqLock(), Mode: Read, Pos: t.Pos, seq: t.k.clock})
 	if t.irqSection == 0 {
@@ -231,18 +239,20 @@ func (t *Task) irqEnable() bool {
 	for i := len(t.holds) - 1; i >= 0; i-- {
 		if t.holds[i].Lock == l {
 			t.holds = append(t.holds[:i], t.holds[i+1:]...)
-			t.irqs--
-			if t.irqs == 0 {
-				t.fpRCUSection(true)
-				t.irqSection = 0
-				t.k.gpReaderDone(t, true)
-			}
+			t.irqs = 0
+			t.fpRCUSection(true)
+			t.irqSection = 0
+			t.k.gpReaderDone(t, true)
 			t.readerChange()
 			return true
 		}
 	}
 	return false
 }
+
+// irqFlagsEnabled is the bit of local_irq_save()'s flags that says the
+// interrupts were on (X86_EFLAGS_IF).
+const irqFlagsEnabled = 0x200
 
 // irqLock is the pseudo-lock that stands for "interrupts disabled" in a
 // task's held locks, so that reports and the sleep check can say where.
@@ -330,6 +340,40 @@ func init() {
 		Fn: func(c *Call) Result {
 			if !c.T.irqEnable() {
 				c.K.violate(c.T, ruleIRQUnbalanced, "local_irq_enable without local_irq_disable")
+			}
+			return ok
+		}})
+
+	defOp(&Op{Name: "local_irq_save", Result: TInt,
+		API: register(&API{Name: "local_irq_save", Section: "1.1", Hold: "nothing",
+			Takes:  "interrupts off on this CPU, as local_irq_disable(); returns flags saying whether they were on, for local_irq_restore()",
+			Sleeps: "no", Source: "include/linux/irqflags.h: local_irq_save(); mm/gup.c: gup_fast()",
+			Notes:    "nests where local_irq_disable() does not: code that may be called with IRQs already off saves and restores",
+			Cites:    []Cite{cite("mm/gup.c", "gup_fast()", "none: local_irq_save(flags); gup_fast_pgd_range(...); local_irq_restore(flags)", readGUP)},
+			Sequence: "unsigned long flags;\n\nlocal_irq_save(flags);\n/* IRQs off, whatever they were before */\nlocal_irq_restore(flags);"}),
+		Fn: func(c *Call) Result {
+			var flags int64
+			if c.T.irqs == 0 {
+				flags = irqFlagsEnabled
+			}
+			c.T.irqDisable()
+			return done(Int(flags))
+		}})
+	defOp(&Op{Name: "local_irq_restore", Params: []Param{{Name: "flags", Type: TInt}},
+		API: register(&API{Name: "local_irq_restore", Section: "1.1", Hold: "interrupts disabled by this thread's local_irq_save()",
+			Takes:  "interrupts back to the state flags saved: on only when they were on at the local_irq_save()",
+			Sleeps: "no", Source: "include/linux/irqflags.h: local_irq_restore()", Rules: []*Rule{ruleIRQUnbalanced},
+			Cites: []Cite{cite("kernel/locking/lockdep.c", "lockdep_hardirqs_on_prepare(), lockdep_hardirqs_on()",
+				"none for a restore that turns on enabled IRQs: __debug_atomic_inc(redundant_hardirqs_on); return;", readLockdep)},
+			Sequence: "local_irq_save(flags);\n/* no sleeping, no IPIs taken */\nlocal_irq_restore(flags);"}),
+		Fn: func(c *Call) Result {
+			if c.Args[0].Int&irqFlagsEnabled == 0 {
+				// Saved with IRQs off: they stay off (or go off again).
+				c.T.irqDisable()
+				return ok
+			}
+			if !c.T.irqEnable() {
+				c.K.violate(c.T, ruleIRQUnbalanced, "local_irq_restore of enabled flags while interrupts are on")
 			}
 			return ok
 		}})

@@ -138,3 +138,64 @@ func TestKfreeRCUPage(t *testing.T) {
 	do(t, k, w, "kfree_rcu", pageV(p))
 	wantRules(t, k, ruleRCUUseAfterFree.ID)
 }
+
+// TestIRQFlags: local_irq_disable() does not nest (the first
+// local_irq_enable() turns interrupts on), local_irq_save() and
+// local_irq_restore() do; a restore of enabled flags with interrupts
+// already on is irq/unbalanced, as an enable without a disable is.
+func TestIRQFlags(t *testing.T) {
+	tests := []struct {
+		name       string
+		run        func(k *Kernel, r *Task)
+		off        bool // interrupts off at the end
+		unbalanced bool
+	}{
+		{"disable twice, enable once", func(k *Kernel, r *Task) {
+			do(t, k, r, "local_irq_disable")
+			do(t, k, r, "local_irq_disable")
+			do(t, k, r, "local_irq_enable")
+		}, false, false},
+		{"save inside disable, restore", func(k *Kernel, r *Task) {
+			do(t, k, r, "local_irq_disable")
+			f := do(t, k, r, "local_irq_save")
+			do(t, k, r, "local_irq_restore", f)
+		}, true, false},
+		{"save, save, restore inner", func(k *Kernel, r *Task) {
+			outer := do(t, k, r, "local_irq_save")
+			inner := do(t, k, r, "local_irq_save")
+			do(t, k, r, "local_irq_restore", inner)
+			_ = outer
+		}, true, false},
+		{"save, save, restore both", func(k *Kernel, r *Task) {
+			outer := do(t, k, r, "local_irq_save")
+			inner := do(t, k, r, "local_irq_save")
+			do(t, k, r, "local_irq_restore", inner)
+			do(t, k, r, "local_irq_restore", outer)
+		}, false, false},
+		{"restore enabled flags twice", func(k *Kernel, r *Task) {
+			f := do(t, k, r, "local_irq_save")
+			do(t, k, r, "local_irq_restore", f)
+			do(t, k, r, "local_irq_restore", f)
+		}, false, true},
+		{"enable without disable", func(k *Kernel, r *Task) {
+			do(t, k, r, "local_irq_enable")
+		}, false, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			k, _ := newMM(t)
+			r := k.NewTask("r")
+			tc.run(k, r)
+			if got := r.Atomic(); got != tc.off {
+				t.Errorf("interrupts off = %v, want %v", got, tc.off)
+			}
+			unbalanced := false
+			for _, d := range k.Diagnostics() {
+				unbalanced = unbalanced || d.Rule == ruleIRQUnbalanced.ID
+			}
+			if unbalanced != tc.unbalanced {
+				t.Errorf("irq/unbalanced reported = %v, want %v (%v)", unbalanced, tc.unbalanced, k.Diagnostics())
+			}
+		})
+	}
+}

@@ -26,7 +26,7 @@ type Task struct {
 	faultRaceSeen map[*VMAState]bool
 	spins         int // spinlocks held: no sleeping
 	rcu           int // rcu_read_lock depth: no sleeping
-	irqs          int // local_irq_disable depth: no sleeping, no IPIs
+	irqs          int // 1 while interrupts are off (local_irq_disable does not nest): no sleeping, no IPIs
 	// rcuSection numbers the RCU read-side critical section the task is
 	// in (0: none). Since the RCU flavours were consolidated, a region
 	// with preemption or interrupts disabled is one too (kernel/rcu/tree.c:

@@ -33,7 +33,7 @@ func pin_user_pages_fast(mm, addr, pages, write) {
 # first it could not
 func gup_fast(mm, start, nr_pages, write, pin) {
   nr = 0
-  local_irq_disable()  # local_irq_save(flags)
+  flags = local_irq_save()
   for i in 0..nr_pages {
     page = gup_fast_pmd_range(mm, start + i * PAGE_SIZE, write, pin)
     if !page {
@@ -41,7 +41,7 @@ func gup_fast(mm, start, nr_pages, write, pin) {
     }
     nr = nr + 1
   }
-  local_irq_enable()  # local_irq_restore(flags)
+  local_irq_restore(flags)
   return nr
 }
 
