@@ -138,6 +138,7 @@ var lackingPair = map[string]string{
 	"vma_desc_clear_flags":             "vma_desc_set_flags's twin: its misuse is the same (examples/fault-handlers/mmap_prepare_keeps_desc.mms); correct use in examples/fault-handlers/mmap_prepare_sets_flags.mms",
 	"zap_present_ptes":                 "a step of the munmap kernel path (runtime/kernel/munmap.mms: zap_pte_range); no example of its own yet",
 	"zap_huge_pmd":                     "a step of the munmap kernel path (runtime/kernel/munmap.mms: zap_pmd_range); no example of its own yet",
+	"local_irq_save":                   "nothing can be wrong at the call (it nests); its misuses are what runs before the restore and the restore itself: examples/rcu-and-lockless-walks/irq_save_then_sleep.mms, irq_restore_twice.mms",
 	"mmu_notifier_range_init":          "fills a struct; nothing can be wrong at the call (its misuses are _start's and _end's: examples/mremap-and-page-table-moves/mmu_notifier_range_misuse.mms)",
 }
 
