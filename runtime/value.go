@@ -130,6 +130,12 @@ func (v Value) Truth() bool {
 // Equal compares two values: by value for scalars, by identity for objects.
 func (v Value) Equal(w Value) bool {
 	if v.T != w.T {
+		// A word is its text: access == "write" holds when access is the
+		// word write (it was silently false, and a path written from the
+		// kernel source took every write for a read).
+		if isText(v.T) && isText(w.T) {
+			return v.Obj == w.Obj
+		}
 		return false
 	}
 	switch v.T {
@@ -140,6 +146,8 @@ func (v Value) Equal(w Value) bool {
 	}
 	return v.Obj == w.Obj
 }
+
+func isText(t Type) bool { return t == TWord || t == TString }
 
 func (v Value) String() string {
 	switch v.T {
