@@ -71,6 +71,17 @@ func (d *VMDesc) String() string {
 func (c *Call) mmapState(i int) *MmapState { return c.Args[i].Obj.(*MmapState) }
 func (c *Call) vmDesc(i int) *VMDesc       { return c.Args[i].Obj.(*VMDesc) }
 
+// mmapChecked is the map argument of a step after do_mmap_checks, which
+// fills its mmcore state; a script calling the steps out of order gets an
+// error instead of a nil dereference.
+func (c *Call) mmapChecked(i int) (*MmapState, Result, bool) {
+	s := c.mmapState(i)
+	if s.Core == nil {
+		return nil, fail("%s: do_mmap_checks has not passed", c.Op.Name), false
+	}
+	return s, Result{}, true
+}
+
 func mmapStateMM(c *Call) *mmcore.MM {
 	for _, a := range c.Args {
 		switch o := a.Obj.(type) {
@@ -262,9 +273,9 @@ func init() {
 			"MAP_FIXED: checks the range; otherwise picks a free range (the hint if it is free) and sets map.addr; 0 or -errno"),
 		Touches: readsMmapState,
 		Fn: func(c *Call) Result {
-			s := c.mmapState(0)
-			if s.Core == nil {
-				return fail("__get_unmapped_area: do_mmap_checks has not passed")
+			s, bad, checked := c.mmapChecked(0)
+			if !checked {
+				return bad
 			}
 			if err := s.MM.Core.MmapGetUnmappedArea(s.Core); err != nil {
 				return done(Int(errnoOf(err)))
@@ -276,9 +287,9 @@ func init() {
 			"do_mmap() after the address: the VM flags of the mapping (with mmap(vm=)'s, as the driver would set them), the map type's checks, pgoff; 0 or -errno"),
 		Touches: readsMmapState,
 		Fn: func(c *Call) Result {
-			s := c.mmapState(0)
-			if s.Core == nil {
-				return fail("do_mmap_vm_flags: do_mmap_checks has not passed")
+			s, bad, checked := c.mmapChecked(0)
+			if !checked {
+				return bad
 			}
 			if err := s.MM.Core.MmapFlags(s.Core); err != nil {
 				return done(Int(errnoOf(err)))
@@ -291,7 +302,10 @@ func init() {
 			"records the munmap of what the mapping replaces (nil: nothing overlapped) and the neighbours, and sets VM_ACCOUNT for a private writable mapping (accountable_mapping())"),
 		Touches: writesMmapState,
 		Fn: func(c *Call) Result {
-			s := c.mmapState(0)
+			s, bad, checked := c.mmapChecked(0)
+			if !checked {
+				return bad
+			}
 			var core *mmcore.VMAMunmap
 			if v, ok := c.Args[1].Obj.(*VMS); ok && v != nil {
 				s.VMS = v
@@ -307,7 +321,10 @@ func init() {
 			"the mapping joins the VMA before or after it when their flags, file, offsets and anon_vmas allow; returns the VMA that covers it, or nil"),
 		Touches: func(c *Call, f *Footprint) { f.MM(mmapStateMM(c), true); f.Alloc() },
 		Fn: func(c *Call) Result {
-			s := c.mmapState(0)
+			s, bad, checked := c.mmapChecked(0)
+			if !checked {
+				return bad
+			}
 			same := func(v *mmcore.VMA) bool { return opsOf(v) == s.Ops } // the same struct file: the same f_op and vm_ops
 			lock := s.MM.Core.MmapMergeCandidates(s.Core, same)
 			return seq(len(lock), func(i int, next func() Result) Result {
@@ -326,7 +343,10 @@ func init() {
 			"a new VMA for the mapping's range with its flags, detached: nobody else can see it until vma_iter_store_new"),
 		Touches: func(c *Call, f *Footprint) { f.MM(mmapStateMM(c), false); f.Alloc() },
 		Fn: func(c *Call) Result {
-			s := c.mmapState(0)
+			s, bad, checked := c.mmapChecked(0)
+			if !checked {
+				return bad
+			}
 			c.T.MightSleep(c.Op.Name)
 			v := s.MM.Core.MmapNewVMA(s.Core)
 			if s.Ops != nil && !s.haveMmapPrepare() {
@@ -351,7 +371,11 @@ func init() {
 			"calls the driver's f_op->mmap (an ops block's mmap handler) on the new VMA; returns its result; afterwards the mapping takes the VMA's flags"),
 		Touches: world, // the hook is script code
 		Fn: func(c *Call) Result {
-			s, v := c.mmapState(0), c.vma(1)
+			s, bad, checked := c.mmapChecked(0)
+			if !checked {
+				return bad
+			}
+			v := c.vma(1)
 			if v.Attached() {
 				return fail("mmap_file: %s is in the VMA tree already: f_op->mmap sees a VMA nobody else can", VMAName(v))
 			}
@@ -412,7 +436,11 @@ func init() {
 			"gives the VMA the vm_ops f_op->mmap_prepare left in the vm_area_desc"),
 		Touches: writesVMA,
 		Fn: func(c *Call) Result {
-			v, s := c.vma(0), c.mmapState(1)
+			s, bad, checked := c.mmapChecked(1)
+			if !checked {
+				return bad
+			}
+			v := c.vma(0)
 			if s.Desc != nil && s.Desc.VMOps != nil {
 				v.Ops = s.Desc.VMOps
 			}
@@ -423,7 +451,11 @@ func init() {
 			"adds the mapping to the mm's counters (total_vm, data_vm, ...); VM_LOCKED adds to locked_vm, or is cleared on a VM_SPECIAL VMA"),
 		Touches: func(c *Call, f *Footprint) { f.MM(mmapStateMM(c), true) },
 		Fn: func(c *Call) Result {
-			s, v := c.mmapState(0), c.vma(1)
+			s, bad, checked := c.mmapChecked(0)
+			if !checked {
+				return bad
+			}
+			v := c.vma(1)
 			s.MM.Core.MmapComplete(s.Core, v)
 			return ok
 		}})
@@ -457,7 +489,10 @@ func init() {
 			"calls the driver's f_op->mmap_prepare (an ops block's mmap_prepare handler) with the vm_area_desc; what it leaves in pgoff and vm_flags becomes the mapping's; returns its result"),
 		Touches: world, // the hook is script code
 		Fn: func(c *Call) Result {
-			s := c.mmapState(0)
+			s, bad, checked := c.mmapChecked(0)
+			if !checked {
+				return bad
+			}
 			if !s.haveMmapPrepare() {
 				return done(Int(0))
 			}
