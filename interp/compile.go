@@ -20,7 +20,7 @@ const (
 	opStoreG                // globals[A] = pop
 	opCheckT                // check the type of the top against declared type A (nil allowed for objects)
 	opField                 // replace top with its field names[A]
-	opUnary                 // A: '-' or '!'
+	opUnary                 // A: '-', '!' or '~'
 	opBinary                // A: binop
 	opAndJ                  // if !top: top=false, jump B; else pop
 	opOrJ                   // if top: top=true, jump B; else pop

@@ -92,6 +92,12 @@ func (m *Machine) exec(t *Thread) (ok, yield bool) {
 					return true, true
 				}
 				t.stack[n] = rt.Int(-v.Int)
+			case '~':
+				if v.T != rt.TInt {
+					m.fail(t, f.pos[in.pos], fmt.Sprintf("cannot complement %s (~ takes an int)", v.T))
+					return true, true
+				}
+				t.stack[n] = rt.Int(^v.Int)
 			default:
 				t.stack[n] = rt.Bool(!v.Truth())
 			}

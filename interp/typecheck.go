@@ -468,7 +468,7 @@ func (c *compiler) typeOf(s *tscope, e lang.Expr) sType {
 	case *lang.SelectorExpr:
 		return selectorType(c.typeOf(s, e.X), e.Name)
 	case *lang.UnaryExpr:
-		if e.Op == "-" {
+		if e.Op == "-" || e.Op == "~" {
 			return known(rt.TInt)
 		}
 		return known(rt.TBool)
@@ -606,6 +606,9 @@ func (c *compiler) checkExpr(s *tscope, e lang.Expr) sType {
 		x := c.checkExpr(s, e.X)
 		if e.Op == "-" && x.known() && x != known(rt.TInt) {
 			c.errorf(e.Pos, "cannot negate %s", x)
+		}
+		if e.Op == "~" && x.known() && x != known(rt.TInt) {
+			c.errorf(e.Pos, "cannot complement %s (~ takes an int)", x)
 		}
 	case *lang.BinaryExpr:
 		x, y := c.checkExpr(s, e.X), c.checkExpr(s, e.Y)

@@ -235,10 +235,11 @@ type SelectorExpr struct {
 	Name string
 }
 
-// UnaryExpr is OP X with OP one of - ! not.
+// UnaryExpr is OP X with OP one of - ! ~ not (~ is C's bitwise
+// complement, as in flags &= ~FOLL_WRITE).
 type UnaryExpr struct {
 	Pos Pos
-	Op  string // "-" or "!" (also for "not")
+	Op  string // "-", "!" (also for "not") or "~"
 	X   Expr
 
 	spelled string // Op as written, for fmt

@@ -163,7 +163,7 @@ func startsExpr(t *lexer.Token) bool {
 		}
 	case tokPunct:
 		switch t.Value {
-		case "(", "-", "!":
+		case "(", "-", "!", "~":
 			return true
 		}
 	}
@@ -245,7 +245,7 @@ func (g *grammar) tooDeep(t *lexer.Token) error {
 
 func (g *grammar) parseUnary(lex *lexer.PeekingLexer, depth int) (Expr, int, error) {
 	t := lex.Peek()
-	if (t.Type == tokPunct && (t.Value == "-" || t.Value == "!")) || (t.Type == tokKeyword && t.Value == "not") {
+	if (t.Type == tokPunct && (t.Value == "-" || t.Value == "!" || t.Value == "~")) || (t.Type == tokKeyword && t.Value == "not") {
 		if depth+1 > g.limits.MaxExprDepth {
 			return nil, 0, g.tooDeep(t)
 		}

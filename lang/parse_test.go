@@ -95,6 +95,8 @@ var parseTests = []struct{ src, want string }{
 	{`x = -v.vm_start`, `(AssignStmt Name=x Value=(UnaryExpr Op=- X=(SelectorExpr X=(Ident v) Name=vm_start)))`},
 	{`x = !x`, `(AssignStmt Name=x Value=(UnaryExpr Op=! X=(Ident x)))`},
 	{`x = not x`, `(AssignStmt Name=x Value=(UnaryExpr Op=! X=(Ident x)))`},
+	{`x = ~x`, `(AssignStmt Name=x Value=(UnaryExpr Op=~ X=(Ident x)))`},
+	{`x = a & ~b`, `(AssignStmt Name=x Value=(BinaryExpr X=(Ident a) Op=& Y=(UnaryExpr Op=~ X=(Ident b))))`},
 	{`x = !a && b`, `(AssignStmt Name=x Value=(BinaryExpr X=(UnaryExpr Op=! X=(Ident a)) Op=&& Y=(Ident b)))`},
 	{`x = a -1`, `(AssignStmt Name=x Value=(BinaryExpr X=(Ident a) Op=- Y=(IntLit 1)))`},
 	{"x = a +\n  b", `(AssignStmt Name=x Value=(BinaryExpr X=(Ident a) Op=+ Y=(Ident b)))`},
