@@ -3,6 +3,8 @@ package runtime
 import (
 	"strings"
 	"testing"
+
+	"github.com/mmscript/mmscript/mmcore"
 )
 
 func TestExplainText(t *testing.T) {
@@ -147,6 +149,17 @@ func TestEditDistance(t *testing.T) {
 	}{{"", "", 0}, {"abc", "", 3}, {"kitten", "sitting", 3}, {"fault", "fualt", 2}, {"same", "same", 0}} {
 		if got := EditDistance(c.a, c.b); got != c.d {
 			t.Errorf("EditDistance(%q, %q) = %d, want %d", c.a, c.b, got, c.d)
+		}
+	}
+}
+
+// TestEveryVMFlagIsAConstant: every flag mmap's vm= accepts can also be
+// tested and cleared by its kernel name in an expression.
+func TestEveryVMFlagIsAConstant(t *testing.T) {
+	for _, name := range mmcore.VMFlagNames() {
+		f, _ := mmcore.ParseVMFlag(name)
+		if v, ok := Constants[name]; !ok || v != int64(f) {
+			t.Errorf("%s: constant %d, %v; want %#x", name, v, ok, f)
 		}
 	}
 }

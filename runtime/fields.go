@@ -106,12 +106,17 @@ func (k *Kernel) Field(v Value, name string) (Value, error) {
 	return f(k, v.Obj), nil
 }
 
+// Every vm_flags bit mmcore knows is a constant: mmap's vm= takes them
+// all as words, and kernel code tests and clears them by name
+// (fs/userfaultfd.c: vma->vm_flags & VM_UFFD_MISSING), so a script must
+// be able to as well.
 func init() {
-	for _, name := range []string{"VM_READ", "VM_WRITE", "VM_EXEC", "VM_SHARED", "VM_MAYREAD", "VM_MAYWRITE",
-		"VM_MAYSHARE", "VM_GROWSDOWN", "VM_PFNMAP", "VM_IO", "VM_DONTCOPY", "VM_DONTEXPAND", "VM_ACCOUNT",
-		"VM_NORESERVE", "VM_MIXEDMAP", "VM_HUGEPAGE", "VM_NOHUGEPAGE", "VM_DONTDUMP"} {
+	for _, name := range mmcore.VMFlagNames() {
 		if f, ok := mmcore.ParseVMFlag(name); ok {
 			Constants[name] = int64(f)
+			if constDocs[name] == "" {
+				constDocs[name] = "vm_flags bit " + name + " (include/linux/mm.h)"
+			}
 		}
 	}
 }
