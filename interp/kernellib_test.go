@@ -170,6 +170,30 @@ thread t { munmap(m, 0x100000, pages=2) }
 	if res := run(t, own, Options{Output: &out}); len(res.Diagnostics) != 0 || out.String() != "t: 0x100000 0 2\n" {
 		t.Errorf("own munmap: %q %s", out.String(), diagLines(res))
 	}
+	// A pre-fix path with the pre-fix types: v6.1's expand_stack(vma,
+	// address) where mainline has expand_stack(mm, addr). The script's
+	// function takes what its own parameters take.
+	v61 := `mm m
+vma s = mmap(m, 0x7ff000, pages=1, prot=rw, flags=private|growsdown)
+func expand_stack(vma, address) {
+  print(vma.vm_start, address)
+  return 0
+}
+thread t {
+  mmap_read_lock(m)
+  expand_stack(s, 0x7fe000)
+  mmap_read_unlock(m)
+}
+`
+	out.Reset()
+	if res := run(t, v61, Options{Output: &out}); len(res.Diagnostics) != 0 || out.String() != "t: 0x7ff000 0x7fe000\n" {
+		t.Errorf("own expand_stack(vma, address): %q %s", out.String(), diagLines(res))
+	}
+	// Without the override the library's types still apply.
+	if _, err := LoadSource("t.mms", []byte("mm m\nvma s = mmap(m, 0x7ff000, pages=1, flags=growsdown)\nthread t { expand_stack(s, 0x7fe000) }\n")); err == nil ||
+		!strings.Contains(err.Error(), "expand_stack: argument mm must be mm, got vma") {
+		t.Errorf("library expand_stack(vma, ...): %v", err)
+	}
 }
 
 // A finding inside the library prints at the library's line, with the

@@ -487,7 +487,7 @@ func (c *compiler) typeOf(s *tscope, e lang.Expr) sType {
 		if isMinMax(c, e.Name) {
 			return known(rt.TInt)
 		}
-		if _, ok := c.funcIx[e.Name]; ok && !isPath(e.Name) {
+		if _, ok := c.funcIx[e.Name]; ok && !c.typedPath(e.Name) {
 			if t, ok := c.fnResults[e.Name]; ok {
 				return t
 			}
@@ -666,7 +666,7 @@ func (c *compiler) checkCall(s *tscope, e *lang.CallExpr) {
 		return
 	}
 	op := rt.LookupOp(e.Name)
-	if _, isFunc := c.funcIx[e.Name]; isFunc && !isPath(e.Name) || e.Name == "print" || op == nil {
+	if _, isFunc := c.funcIx[e.Name]; isFunc && !c.typedPath(e.Name) || e.Name == "print" || op == nil {
 		for _, a := range e.Args {
 			c.checkExpr(s, a.Value)
 		}
@@ -744,4 +744,17 @@ func (c *compiler) isWord(s *tscope, x lang.Expr) bool {
 func isPath(name string) bool {
 	op := rt.LookupOp(name)
 	return op != nil && op.Path
+}
+
+// typedPath reports whether a call of name is typed by the kernel path's
+// operation: a library function the script does not replace. A script's
+// own version of a path (a pre-fix kernel, e.g. v6.1's expand_stack(vma,
+// address) where mainline has expand_stack(mm, addr)) takes what its own
+// parameters take, as any script func.
+func (c *compiler) typedPath(name string) bool {
+	if !isPath(name) {
+		return false
+	}
+	i, ok := c.funcIx[name]
+	return !ok || c.prog.funcs[i].kind == "kernel"
 }
