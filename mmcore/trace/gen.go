@@ -24,15 +24,23 @@ import (
 func Generate(seed int64) string { return GenerateProfile(seed, "all") }
 
 // Profiles of GenerateProfile.
-var Profiles = []string{"all", "basic", "thp"}
+var Profiles = []string{"all", "basic", "thp", "edge"}
 
 // GenerateProfile is Generate restricted to a profile: "all" (every op),
 // "basic" (map, unmap, touch, trytouch: placement, merging of new
 // mappings, faults, the zero page, fault-around and COW of file pages) or
 // "thp" (a 2 MiB-aligned MADV_HUGEPAGE region in a 1024-page window, with
-// faults, splits, collapse and fork).
+// faults, splits, collapse and fork) or "edge" (the corners "all" reaches
+// rarely: every mremap form including old_len 0, moves without
+// MREMAP_FIXED and multi-VMA moves, file mappings whose offset continues
+// a neighbour's, flag-changing madvise and guard regions, growsdown
+// VMAs touched below, locked and noreserve mappings, longer fork
+// children).
 func GenerateProfile(seed int64, profile string) string {
 	g := &gen{r: rand.New(rand.NewSource(seed)), profile: profile}
+	if profile == "edge" {
+		return g.edgeTrace(seed)
+	}
 	return g.trace(seed)
 }
 
@@ -69,6 +77,7 @@ type gen struct {
 	// roPages: shared mappings of a read-only descriptor
 	roPages map[int]bool
 	profile string
+	filePg  []filePage // edge profile: the file page each window page maps
 }
 
 func (g *gen) pick(n int) int { return g.r.Intn(n) }
@@ -599,6 +608,15 @@ func (g *gen) forkOp(s *shadow) {
 		}
 	}
 	g.emit("fork")
+	if g.profile == "edge" {
+		fp := append([]filePage(nil), g.filePg...)
+		for i, n := 0, 1+g.pick(6); i < n; i++ {
+			g.edgeOp(c, true)
+		}
+		g.filePg = fp
+		g.emit("endfork child")
+		return
+	}
 	for i, n := 0, g.pick(4); i < n; i++ {
 		g.op(c, true)
 	}
