@@ -17,11 +17,12 @@ func NewExt4File(name string, size uint64) *File { return NewFile(name, size) }
 // is what an unfragmented machine gives, and all that the traces can see
 // of it is that the pages are compound (pm 'F').
 //
-// Not modelled: on the reference kernel the first read fault on a freshly
-// written ext4 file maps only the faulting page unless the process took
-// another fault first (an anonymous write before it is enough; observed,
-// cause not established), so mmcore's fault-around matches ext4 only in
-// the second case. tmpfs files behave the same either way.
+// Faults map these folios whole where they fit (finish_fault,
+// filemap_map_folio_range) but never past i_size, which on an empty PMD
+// keeps fault-around from installing a PTE table when the first folio it
+// finds holds EOF (faultAround): the first read fault of a
+// process's 2 MiB region then maps a single page unless the folio fits
+// its VMA.
 func (as *AddressSpace) FillLargeFolios(mem *Memory, first, n uint64) error {
 	for i := first; i < first+n; {
 		order := min(bits.Len64(first+n-i)-1, HPAGE_PMD_ORDER)

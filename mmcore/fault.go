@@ -146,7 +146,8 @@ func (m *MM) handleFault(v *VMA, addr Addr, write, force bool) (FaultResult, err
 		return FaultResult{}, errf(op, SIGSEGV, "access to a guard region")
 	}
 	var alloc Alloc
-	if w.Depth != LevelPTE {
+	pmdNone := w.Depth != LevelPTE
+	if pmdNone {
 		if r, handled, err := m.hugeFault(v, addr, write); handled || err != nil {
 			return r, err
 		}
@@ -173,11 +174,17 @@ func (m *MM) handleFault(v *VMA, addr Addr, write, force bool) (FaultResult, err
 	}
 	index := v.PgoffOf(addr)
 	as := v.file.mapping
+	// the PTE table the kernel has at this point: with the PMD empty,
+	// do_fault only preallocates one, which filemap_map_pmd or
+	// finish_fault installs and do_fault frees otherwise
+	tableInstalled := !pmdNone
 	if !write && !m.noFaultAround {
 		// do_read_fault: ->map_pages first (fault-around maps what the
 		// page cache holds around addr, addr too if it is cached), and
 		// ->fault only when addr is still unmapped
-		r.Mapped = m.faultAround(v, addr)
+		var installed bool
+		r.Mapped, installed = m.faultAround(v, addr, pmdNone)
+		tableInstalled = tableInstalled || installed
 		if e := t.ptes[i]; e != 0 {
 			r.Kind, r.Page, r.PTE = FaultFile, m.mem.Page(e.PFN()), e
 			return r, nil
@@ -190,6 +197,13 @@ func (m *MM) handleFault(v *VMA, addr Addr, write, force bool) (FaultResult, err
 		_, r.AnonVMACreated = m.PrepareAnonVMA(v)
 	}
 	if index >= as.Size {
+		if !tableInstalled {
+			// filemap_fault's SIGBUS comes before finish_fault's
+			// pte_alloc: do_fault frees the preallocated table and the
+			// PMD stays empty
+			m.FreeDetachedTable(m.UnlinkPTETable(addr))
+			r.Alloc &^= AllocPTE
+		}
 		return r, errf(op, SIGBUS, "file page beyond EOF")
 	}
 	p, created, err := as.GetPage(m.mem, index)
@@ -200,47 +214,130 @@ func (m *MM) handleFault(v *VMA, addr Addr, write, force bool) (FaultResult, err
 	if write && v.Flags&VM_SHARED == 0 {
 		return m.cowFault(v, addr, t, i, p, r)
 	}
-	pte := MkPTE(p.PFN, PTEAccessed)
+	var flags PTE = PTEAccessed
 	if write {
-		pte |= PTEWrite | PTEDirty
-		p.dirty = true
+		flags |= PTEWrite | PTEDirty
 	} else if v.Flags&(VM_SHARED|VM_WRITE) == VM_SHARED|VM_WRITE {
-		pte |= PTEWrite // no write-notify: shmem-like files map writable but clean
+		flags |= PTEWrite // no write-notify: shmem-like files map writable but clean
 	}
-	m.setEntry(t, i, pte)
-	r.Kind, r.Page, r.PTE = FaultFile, p, pte
-	r.Mapped++
+	// finish_fault: set_pte_range over the whole folio where it fits,
+	// else over the faulting page alone
+	first, nr := m.finishFaultRange(v, addr, t, p)
+	for k := range nr {
+		q := first.Folio().subpage(int(first.index-first.Folio().index) + k)
+		if write {
+			q.dirty = true
+		}
+		m.setEntry(t, i-int(p.index-first.index)+k, MkPTE(q.PFN, flags))
+	}
+	r.Kind, r.Page, r.PTE = FaultFile, p, t.ptes[i]
+	r.Mapped += nr
 	return r, nil
 }
 
-// faultAround maps the cached, unmapped pages of the aligned 64 KiB block
-// around addr, clipped to the VMA and the PTE table (do_fault_around,
-// filemap_map_pages). It never reads pages in.
-func (m *MM) faultAround(v *VMA, addr Addr) int {
+// finishFaultRange is how much of p's folio finish_fault maps for a fault
+// at addr (mm/memory.c, since 6.18 "try to map the entire file folio in
+// finish_fault()" and "do not populate page table entries beyond i_size"):
+// the whole folio when it lies inside the VMA and the PTE table, all its
+// entries are empty, and (unless it is shmem) it ends within i_size; else
+// p alone. It returns the first page to map and the number of pages.
+func (m *MM) finishFaultRange(v *VMA, addr Addr, t *PageTable, p *Page) (*Page, int) {
+	f := p.Folio()
+	nr := uint64(1) << f.order
+	if nr == 1 {
+		return p, 1
+	}
+	as := v.file.mapping
+	if !as.shmem && as.Size < f.index+nr {
+		return p, 1 // needs_fallback
+	}
+	idx := p.index - f.index
+	vmaOff := uint64(addr-v.start) >> PageShift
+	pteOff := uint64(t.Index(addr))
+	if vmaOff < idx || vmaOff+(nr-idx) > uint64(v.end-v.start)>>PageShift ||
+		pteOff < idx || pteOff+(nr-idx) > PTRS_PER_TABLE {
+		return p, 1
+	}
+	for k := range nr {
+		if t.ptes[pteOff-idx+k] != 0 {
+			return p, 1 // !pte_range_none: needs_fallback, one page
+		}
+	}
+	return f, int(nr)
+}
+
+// faultAround maps the cached, unmapped pages around addr
+// (do_fault_around, filemap_map_pages): the aligned 64 KiB block, clipped
+// to the VMA, the PTE table and i_size; a large folio whose pages reach
+// into that range is mapped whole when it lies inside the VMA and one PTE
+// table and ends within i_size (tmpfs: always), as 6.18's
+// filemap_map_folio_range does. With the PMD empty the PTE table is
+// installed (filemap_map_pmd) only when the first folio found ends within
+// i_size or is shmem; otherwise pte_offset_map_lock finds no table and
+// nothing is mapped. It never reads pages in. It returns the pages mapped
+// and whether it installed the PTE table.
+func (m *MM) faultAround(v *VMA, addr Addr, pmdNone bool) (n int, installed bool) {
 	start := max(addr&^(FaultAroundBytes-1), v.start, addr&^(PMD_SIZE-1))
 	end := min(start+FaultAroundBytes, v.end, (addr&^(PMD_SIZE-1))+PMD_SIZE)
 	as := v.file.mapping
-	w := m.Walk(addr)
-	t := w.Tables[LevelPTE]
-	n := 0
-	for a := start; a < end; a += PageSize {
+	if as.Size == 0 {
+		return 0, false
+	}
+	fileEnd := as.Size - 1
+	startPg := v.PgoffOf(start)
+	endPg := min(v.PgoffOf(end-PageSize), fileEnd)
+	t := m.Walk(addr).Tables[LevelPTE]
+	mapPage := func(idx uint64) {
+		a := v.start + Addr(idx-v.pgoff)<<PageShift
 		i := t.Index(a)
 		if t.ptes[i] != 0 {
-			continue
+			return
 		}
-		idx := v.PgoffOf(a)
-		p := as.pages[idx]
-		if p == nil || idx >= as.Size {
-			continue
-		}
-		pte := MkPTE(p.PFN, PTEAccessed)
+		pte := MkPTE(as.pages[idx].PFN, PTEAccessed)
 		if v.Flags&(VM_SHARED|VM_WRITE) == VM_SHARED|VM_WRITE {
 			pte |= PTEWrite
 		}
 		m.setEntry(t, i, pte)
 		n++
 	}
-	return n
+	first := true
+	for idx := startPg; idx <= endPg; {
+		p := as.pages[idx]
+		if p == nil {
+			idx++
+			continue
+		}
+		f := p.Folio()
+		next := f.index + uint64(1)<<f.order
+		canMapLarge := fileEnd >= next || as.shmem
+		if first {
+			first = false
+			if pmdNone && !canMapLarge {
+				return 0, false
+			}
+			installed = true
+		}
+		lo, hi := idx, min(next-1, endPg)
+		if f.order > 0 && canMapLarge && m.folioFitsVMATable(v, f) {
+			lo, hi = f.index, next-1
+		}
+		for j := lo; j <= hi; j++ {
+			mapPage(j)
+		}
+		idx = next
+	}
+	return n, installed
+}
+
+// folioFitsVMATable: file folio f lies wholly inside v
+// (folio_within_vma) and inside one PTE table.
+func (m *MM) folioFitsVMATable(v *VMA, f *Page) bool {
+	nr := uint64(1) << f.order
+	if f.index < v.pgoff || f.index+nr > v.pgoff+uint64(v.end-v.start)>>PageShift {
+		return false
+	}
+	a := v.start + Addr(f.index-v.pgoff)<<PageShift
+	return a&^(PMD_SIZE-1) == (a+Addr(nr<<PageShift)-1)&^(PMD_SIZE-1)
 }
 
 func (m *MM) anonFault(v *VMA, addr Addr, t *PageTable, i int, write bool, r FaultResult) (FaultResult, error) {

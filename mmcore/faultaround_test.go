@@ -75,13 +75,16 @@ func TestExt4LargeFolios(t *testing.T) {
 	}
 	v := mustMmap(t, m, pg(0), 37, PROT_READ, MAP_PRIVATE|MAP_FIXED, f, 0)
 	mustFault(t, m, v, pg(0), false)
-	if got := classes(m, pg(0), 37); got != "16F21." {
+	// the first folio (32 pages) lies inside the VMA and ends within
+	// i_size: filemap_map_folio_range maps all of it, not only the
+	// 16-page fault-around block (observed on 6.18.44)
+	if got := classes(m, pg(0), 37); got != "32F5." {
 		t.Errorf("fault-around over large folios: %s", got)
 	}
 	if err := CheckPageCounts(m); err != nil {
 		t.Error(err)
 	}
-	if m.RSS().File != 16 {
+	if m.RSS().File != 32 {
 		t.Errorf("rss %+v", m.RSS())
 	}
 }

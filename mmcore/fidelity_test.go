@@ -64,3 +64,64 @@ func (w *pwin) mapAnonShared(p, n int) {
 		w.t.Fatalf("map %d %d anon-shared: %v", p, n, err)
 	}
 }
+
+// ext4 large folios on 6.18.44: faults map a folio whole where it lies
+// inside the VMA and the PTE table and ends within i_size (finish_fault,
+// filemap_map_folio_range); with the PMD empty, fault-around installs no
+// PTE table when the first folio it finds holds EOF (filemap_map_pages
+// skips filemap_map_pmd), and a SIGBUS fault leaves the PMD empty
+// (do_fault frees the preallocated table). Shrunk from generated traces;
+// golden edge/ext4-fault-around-large-folios.
+func TestExt4FaultLargeFolios(t *testing.T) {
+	tests := []struct {
+		name       string
+		size       uint64 // file pages
+		p, n       int    // mapping, pages from pg(0)
+		pgoff      uint64
+		shared     bool
+		tableFirst bool // an anonymous fault in the same PTE table first
+		sigbusAt   int  // a read fault beyond EOF first (-1: none)
+		fault      int
+		write      bool
+		want       string
+	}{
+		{"empty PMD, EOF folio partly outside the VMA: one page", 16, 16, 8, 8, false, false, -1, 17, false, ".F6."},
+		{"table present: the fault-around range", 16, 16, 8, 8, false, true, -1, 17, false, "8F"},
+		{"empty PMD, EOF folio inside the VMA: finish_fault maps it whole", 16, 16, 16, 0, false, false, -1, 20, false, "16F"},
+		{"empty PMD, first folio ends within i_size: both folios whole", 20, 40, 20, 0, false, false, -1, 50, false, "20F"},
+		{"first folio 0-31 mapped whole beyond the 16-page block", 37, 0, 37, 0, false, true, -1, 10, false, "32F5."},
+		{"shared write fault maps the whole folio", 16, 16, 16, 0, true, false, -1, 20, true, "16F"},
+		{"SIGBUS leaves the PMD empty", 16, 16, 20, 8, false, false, 30, 17, false, ".F18."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := newWin(t, 128)
+			f := NewExt4File("E", tt.size)
+			if err := f.Mapping().FillLargeFolios(w.m.Memory(), 0, tt.size); err != nil {
+				t.Fatal(err)
+			}
+			prot := "r--"
+			if tt.write {
+				prot = "rw-"
+			}
+			w.mapFile(tt.p, tt.n, prot, f, tt.pgoff, tt.shared)
+			if tt.tableFirst {
+				w.mapAnon(100, 1, "rw-", 0)
+				w.touch(100, 1, true)
+			}
+			if tt.sigbusAt >= 0 {
+				if err := w.m.UserFault(pg(tt.sigbusAt), false); !errors.Is(err, SIGBUS) {
+					t.Fatalf("fault beyond EOF: %v", err)
+				}
+			}
+			w.touch(tt.fault, 1, tt.write)
+			if got := classes(w.m, pg(tt.p), tt.n); got != tt.want {
+				t.Errorf("pagemap %s, want %s", got, tt.want)
+			}
+			if err := CheckPageCounts(w.m); err != nil {
+				t.Error(err)
+			}
+			checkInvariants(t, w.m)
+		})
+	}
+}
