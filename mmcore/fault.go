@@ -182,8 +182,13 @@ func (m *MM) handleFault(v *VMA, addr Addr, write, force bool) (FaultResult, err
 		// do_read_fault: ->map_pages first (fault-around maps what the
 		// page cache holds around addr, addr too if it is cached), and
 		// ->fault only when addr is still unmapped
-		var installed bool
-		r.Mapped, installed = m.faultAround(v, addr, pmdNone)
+		var installed, huge bool
+		r.Mapped, installed, huge = m.faultAround(v, addr, pmdNone)
+		if huge {
+			w := m.Walk(addr)
+			r.Kind, r.Page, r.PTE = FaultFile, m.mem.Page(w.Entry.PFN()), w.Entry
+			return r, nil
+		}
 		tableInstalled = tableInstalled || installed
 		if e := t.ptes[i]; e != 0 {
 			r.Kind, r.Page, r.PTE = FaultFile, m.mem.Page(e.PFN()), e
@@ -219,6 +224,20 @@ func (m *MM) handleFault(v *VMA, addr Addr, write, force bool) (FaultResult, err
 		flags |= PTEWrite | PTEDirty
 	} else if v.Flags&(VM_SHARED|VM_WRITE) == VM_SHARED|VM_WRITE {
 		flags |= PTEWrite // no write-notify: shmem-like files map writable but clean
+	}
+	// finish_fault on an empty PMD: a PMD-sized folio that ends within
+	// i_size is mapped by the PMD (do_set_pmd)
+	if pmdNone && (as.shmem || as.Size >= p.Folio().index+uint64(1)<<p.Folio().order) {
+		if m.doSetPMD(v, addr, p.Folio(), flags) {
+			if write {
+				p.Folio().dirty = true
+			}
+			w := m.Walk(addr)
+			r.Kind, r.Page, r.PTE = FaultFile, p, w.Entry
+			r.Mapped += HPAGE_PMD_NR
+			r.Alloc &^= AllocPTE
+			return r, nil
+		}
 	}
 	// finish_fault: set_pte_range over the whole folio where it fits,
 	// else over the faulting page alone
@@ -276,12 +295,12 @@ func (m *MM) finishFaultRange(v *VMA, addr Addr, t *PageTable, p *Page) (*Page, 
 // i_size or is shmem; otherwise pte_offset_map_lock finds no table and
 // nothing is mapped. It never reads pages in. It returns the pages mapped
 // and whether it installed the PTE table.
-func (m *MM) faultAround(v *VMA, addr Addr, pmdNone bool) (n int, installed bool) {
+func (m *MM) faultAround(v *VMA, addr Addr, pmdNone bool) (n int, installed, huge bool) {
 	start := max(addr&^(FaultAroundBytes-1), v.start, addr&^(PMD_SIZE-1))
 	end := min(start+FaultAroundBytes, v.end, (addr&^(PMD_SIZE-1))+PMD_SIZE)
 	as := v.file.mapping
 	if as.Size == 0 {
-		return 0, false
+		return 0, false, false
 	}
 	fileEnd := as.Size - 1
 	startPg := v.PgoffOf(start)
@@ -313,7 +332,16 @@ func (m *MM) faultAround(v *VMA, addr Addr, pmdNone bool) (n int, installed bool
 		if first {
 			first = false
 			if pmdNone && !canMapLarge {
-				return 0, false
+				return 0, false, false
+			}
+			// filemap_map_pmd: a PMD-sized folio is mapped by the PMD
+			// (do_set_pmd), else the PTE table is installed
+			var flags PTE = PTEAccessed
+			if v.Flags&(VM_SHARED|VM_WRITE) == VM_SHARED|VM_WRITE {
+				flags |= PTEWrite
+			}
+			if pmdNone && m.doSetPMD(v, addr, f, flags) {
+				return HPAGE_PMD_NR, false, true
 			}
 			installed = true
 		}
@@ -326,7 +354,28 @@ func (m *MM) faultAround(v *VMA, addr Addr, pmdNone bool) (n int, installed bool
 		}
 		idx = next
 	}
-	return n, installed
+	return n, installed, false
+}
+
+// doSetPMD maps file folio f by addr's PMD (do_set_pmd) when f is
+// PMD-sized, the VMA holds the aligned 2 MiB with a congruent pgoff
+// (thp_vma_suitable_order) and THP is not disabled for it (VM_NOHUGEPAGE
+// or prctl: vma_thp_disabled). The PTE table the fault preallocated
+// (still empty) is dropped. It reports whether it mapped.
+func (m *MM) doSetPMD(v *VMA, addr Addr, f *Page, flags PTE) bool {
+	if int(f.order) != HPAGE_PMD_ORDER || v.Flags&VM_NOHUGEPAGE != 0 || m.thpDisabled() || !thpVMASuitable(v, addr) {
+		return false
+	}
+	if pt := m.Walk(addr).Tables[LevelPTE]; pt != nil && pt.used > 0 {
+		return false
+	}
+	m.FreeDetachedTable(m.UnlinkPTETable(addr))
+	t, i, _, err := m.allocPMD(addr)
+	if err != nil || t.next[i] != nil {
+		return false
+	}
+	m.setHuge(t, i, MkPTE(f.PFN, flags|PTEHuge))
+	return true
 }
 
 // folioFitsVMATable: file folio f lies wholly inside v

@@ -125,3 +125,78 @@ func TestExt4FaultLargeFolios(t *testing.T) {
 		})
 	}
 }
+
+// A 2 MiB ext4 folio is mapped by the PMD at the first fault on an empty
+// PMD (filemap_map_pmd/finish_fault → do_set_pmd) where the VMA holds the
+// aligned 2 MiB with a congruent pgoff; splitting such a PMD unmaps it
+// (__split_huge_pmd_locked for a VMA that is not anonymous). Golden
+// edge/ext4-pmd-mapped-folio.
+func TestFilePMDMapping(t *testing.T) {
+	tests := []struct {
+		name          string
+		p, n          int
+		pgoff         uint64
+		shared, write bool
+		noHuge        bool
+		split         func(w *pwin) // after the fault
+		wantRss       int
+		wantFilePmd   int
+		wantPM        string // pagemap of [512, 1024)
+	}{
+		{"read fault, aligned", 512, 512, 0, false, false, false, nil, 512, 512, "512F"},
+		{"shared write fault", 512, 512, 512, true, true, false, nil, 512, 512, "512F"},
+		{"pgoff not congruent: PTEs", 512, 512, 1, false, false, false, nil, 16, 0, "16F496."},
+		// the folio lies inside the VMA and one PTE table: fault-around
+		// maps all of it by PTEs (observed)
+		{"VM_NOHUGEPAGE: PTEs", 512, 512, 0, false, false, true, nil, 512, 0, "512F"},
+		{"partial mprotect unmaps the PMD", 512, 512, 0, false, false, false, func(w *pwin) { w.mustProt(700, 1, "rw-") }, 0, 0, "512."},
+		{"partial munmap unmaps the PMD", 512, 512, 0, false, false, false, func(w *pwin) {
+			if _, err := w.m.Munmap(pg(1023), PageSize); err != nil {
+				w.t.Fatal(err)
+			}
+		}, 0, 0, "512."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := newWin(t, 2048)
+			f := NewExt4File("E", 1024)
+			if err := f.Mapping().FillLargeFolios(w.m.Memory(), 0, 1024); err != nil {
+				t.Fatal(err)
+			}
+			prot := "r--"
+			if tt.write {
+				prot = "rw-"
+			}
+			w.mapFile(tt.p, tt.n, prot, f, tt.pgoff, tt.shared)
+			if tt.noHuge {
+				if err := w.m.Madvise(pg(tt.p), uint64(tt.n)*PageSize, MADV_NOHUGEPAGE); err != nil {
+					t.Fatal(err)
+				}
+			}
+			w.touch(520, 1, tt.write)
+			if tt.split != nil {
+				tt.split(w)
+			}
+			var rss, pmd int
+			for v := range w.m.VMAsRange(pg(512), pg(1024)) {
+				if v.File() != nil {
+					st := w.m.SmapsOf(v)
+					rss += st.Rss
+					pmd += st.FilePmdMapped
+				}
+			}
+			if rss != tt.wantRss || pmd != tt.wantFilePmd {
+				t.Errorf("rss %d FilePmdMapped %d, want %d %d", rss, pmd, tt.wantRss, tt.wantFilePmd)
+			}
+			if got := classes(w.m, pg(512), 512); got != tt.wantPM {
+				t.Errorf("pagemap %s, want %s", got, tt.wantPM)
+			}
+			if err := w.m.CheckPageTables(); err != nil {
+				t.Error(err)
+			}
+			if err := CheckPageCounts(w.m); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+}

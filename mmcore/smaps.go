@@ -12,6 +12,8 @@ type SmapsStats struct {
 	// AnonHugePages: anonymous pages mapped by PMD entries (a THP mapped
 	// with PTEs after a split no longer counts).
 	AnonHugePages int
+	// FilePmdMapped: page cache pages mapped by PMD entries.
+	FilePmdMapped int
 	// PssKB is Pss in kB: each page counts 1/mapcount of its size.
 	PssKB int
 	// LockedKB is Locked in kB: the Pss of a VM_LOCKED VMA.
@@ -56,6 +58,8 @@ func (m *MM) SmapsOf(v *VMA) SmapsStats {
 				if p.anon {
 					s.Anonymous += n
 					s.AnonHugePages += n
+				} else {
+					s.FilePmdMapped += n
 				}
 				for k := 0; k < n; k++ {
 					pss += pssOf(m.mem.Page(w.Entry.PFN() + PFN(k)))

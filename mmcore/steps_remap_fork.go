@@ -288,8 +288,8 @@ func (c *MM) CopyHugePMD(dst, src *VMA, haddr Addr) bool {
 	t := w.Tables[LevelPMD]
 	i := t.Index(haddr)
 	e := t.huge[i]
-	if !e.Present() {
-		return false
+	if !e.Present() || !dst.Anonymous() {
+		return false // a file PMD is refilled on fault
 	}
 	if isCOWMapping(src.Flags) && e.Writable() {
 		e = e.Without(PTEWrite)

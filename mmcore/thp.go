@@ -255,6 +255,14 @@ func (m *MM) splitHugePMDAt(t *PageTable, i int) {
 	haddr := t.base + Addr(i)<<PMD_SHIFT
 	f := m.mem.Page(pmd.PFN())
 	zero := f != nil && f.zero
+	if f != nil && !zero && !f.Folio().anon {
+		// a file folio is not remapped by PTEs: the PMD is zapped and
+		// the pages fault back in (__split_huge_pmd_locked, the
+		// !vma_is_anonymous case)
+		m.setHuge(t, i, 0)
+		m.TLB.FlushRange(haddr, haddr+PMD_SIZE)
+		return
+	}
 	// the PTEs take their references before the PMD drops its own
 	pt := m.newTable(LevelPTE, haddr, t, i)
 	bits := pmd & (PTEWrite | PTEDirty | PTEAccessed | PTENoExec | PTEProtNone)
@@ -506,8 +514,8 @@ func (c *MM) copyHugePMDs(dst, src *VMA) int {
 	n := 0
 	pm.forEachHugePMD(src.start, src.end, func(t *PageTable, i int, h Addr) {
 		e := t.huge[i]
-		if !e.Present() {
-			return
+		if !e.Present() || !dst.Anonymous() {
+			return // copy_huge_pmd: a file PMD is refilled on fault
 		}
 		if isCOWMapping(src.Flags) && e.Writable() {
 			e = e.Without(PTEWrite)
