@@ -200,3 +200,62 @@ func TestFilePMDMapping(t *testing.T) {
 		})
 	}
 }
+
+// MADV_REMOVE on ext4 large folios: a folio wholly inside the hole leaves
+// the cache; one the hole covers in part stays cached (and large) but is
+// unmapped from every VMA mapping it (truncate_inode_partial_folio's
+// failed split). Shrunk from generated traces; golden
+// edge/ext4-remove-partial-folio.
+func TestMadviseRemovePartialLargeFolio(t *testing.T) {
+	tests := []struct {
+		name         string
+		size         uint64
+		hole         [2]int // pages of the shared mapping at 40
+		wantShared   string // pagemap of the shared mapping [40, 40+size)
+		wantPrivate  string // of the private mapping [10, 10+size), page 12 COWed
+		wantCached   []uint64
+		wantUncached []uint64
+	}{
+		{"hole inside folio 0-15", 20, [2]int{44, 2}, "16.4F", "2.a13.4F", []uint64{0, 4, 5, 15}, nil},
+		{"hole = folio 16-19", 20, [2]int{56, 4}, "16F4.", "2Fa13F4.", []uint64{0, 15}, []uint64{16, 19}},
+		{"whole file", 20, [2]int{40, 20}, "20.", "2.a17.", nil, []uint64{0, 15, 16, 19}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := newWin(t, 128)
+			f := NewExt4File("E", tt.size)
+			as := f.Mapping()
+			if err := as.FillLargeFolios(w.m.Memory(), 0, tt.size); err != nil {
+				t.Fatal(err)
+			}
+			w.mapFile(10, int(tt.size), "rw-", f, 0, false)
+			w.touch(10, int(tt.size), false)
+			w.touch(12, 1, true)
+			w.mapFile(40, int(tt.size), "rw-", f, 0, true)
+			w.touch(40, int(tt.size), false)
+			if err := w.m.Madvise(pg(tt.hole[0]), uint64(tt.hole[1])*PageSize, MADV_REMOVE); err != nil {
+				t.Fatal(err)
+			}
+			if got := classes(w.m, pg(40), int(tt.size)); got != tt.wantShared {
+				t.Errorf("shared mapping %s, want %s", got, tt.wantShared)
+			}
+			if got := classes(w.m, pg(10), int(tt.size)); got != tt.wantPrivate {
+				t.Errorf("private mapping %s, want %s", got, tt.wantPrivate)
+			}
+			for _, i := range tt.wantCached {
+				if as.FindPage(i) == nil {
+					t.Errorf("page %d left the cache", i)
+				}
+			}
+			for _, i := range tt.wantUncached {
+				if as.FindPage(i) != nil {
+					t.Errorf("page %d still cached", i)
+				}
+			}
+			if err := CheckPageCounts(w.m); err != nil {
+				t.Error(err)
+			}
+			checkInvariants(t, w.m)
+		})
+	}
+}

@@ -325,7 +325,12 @@ func (m *MM) forEachPTE(start, end Addr, f func(t *PageTable, i int, e PTE)) {
 // madviseRemove punches a hole in a shared writable file mapping's page
 // cache (madvise_remove → vfs_fallocate(PUNCH_HOLE)): every VMA of the file
 // loses its PTEs for those pages (unmap_mapping_range without even_cows:
-// private COW copies stay), and the pages leave the cache.
+// private COW copies stay), and the folios wholly inside the hole leave
+// the cache (truncate_inode_pages_range). A large folio the hole covers
+// only in part stays cached and large, zeroed there, but unmapped from
+// every VMA (truncate_inode_partial_folio: try_folio_split unmaps the
+// folio and, for a freshly written ext4 folio, fails; a file folio is not
+// remapped after a failed split; observed on 6.18.44).
 func (m *MM) madviseRemove(v *VMA, start, end Addr) error {
 	const op = "madvise_remove"
 	switch {
@@ -338,6 +343,32 @@ func (m *MM) madviseRemove(v *VMA, start, end Addr) error {
 	}
 	as := v.file.mapping
 	first, last := v.PgoffOf(start), v.PgoffOf(end-PageSize)
+	unmapFileRange(as, first, last, nil)
+	var partial []*Page
+	for idx := first; idx <= last && idx < as.Size; idx++ { // nothing is cached past EOF
+		p := as.pages[idx]
+		if p == nil {
+			continue
+		}
+		f := p.Folio()
+		if n := uint64(1) << f.order; n > 1 && (f.index < first || f.index+n-1 > last) {
+			if len(partial) == 0 || partial[len(partial)-1] != f {
+				partial = append(partial, f)
+			}
+			continue
+		}
+		as.RemovePage(idx)
+	}
+	for _, f := range partial {
+		unmapFileRange(as, f.index, f.index+uint64(1)<<f.order-1, f)
+	}
+	return nil
+}
+
+// unmapFileRange zaps, in every VMA mapping file pages [first, last] of
+// as, the entries that map page cache pages of as (of folio only, if not
+// nil), PMD mappings included; anonymous COW copies stay.
+func unmapFileRange(as *AddressSpace, first, last uint64, folio *Page) {
 	var vmas []*VMA
 	for w := range as.IMmap(first, last) {
 		vmas = append(vmas, w)
@@ -345,17 +376,14 @@ func (m *MM) madviseRemove(v *VMA, start, end Addr) error {
 	for _, w := range vmas {
 		s := w.start + Addr(max(first, w.pgoff)-w.pgoff)<<PageShift
 		e := w.start + Addr(min(last+1, w.pgoff+w.Pages())-w.pgoff)<<PageShift
+		w.mm.zapHugePMDs(s, e)
 		w.mm.forEachPTE(s, e, func(t *PageTable, i int, pte PTE) {
-			if p := w.mm.accountedPage(pte); p != nil && p.mapping == as {
+			if p := w.mm.accountedPage(pte); p != nil && p.mapping == as && (folio == nil || p.Folio() == folio) {
 				w.mm.setEntry(t, i, 0)
 			}
 		})
 		w.mm.TLB.FlushRange(s, e)
 	}
-	for idx := first; idx <= min(last, as.Size); idx++ { // nothing is cached past EOF
-		as.RemovePage(idx)
-	}
-	return nil
 }
 
 // madviseWillneed reads the file pages of the range into the page cache
