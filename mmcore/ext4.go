@@ -39,7 +39,8 @@ func (as *AddressSpace) FillLargeFolios(mem *Memory, first, n uint64) error {
 		}
 		for k := uint64(0); k < nr; k++ {
 			q := f.subpage(int(k))
-			q.mapping, q.index, q.data = as, i+k, true
+			// written by write(2) and not yet written back: dirty
+			q.mapping, q.index, q.data, q.dirty = as, i+k, true, true
 			as.pages[i+k] = q
 		}
 		f.refcount += int32(nr) - 1 // the allocation's reference becomes the first slot's

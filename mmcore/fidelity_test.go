@@ -259,3 +259,49 @@ func TestMadviseRemovePartialLargeFolio(t *testing.T) {
 		})
 	}
 }
+
+// MADV_PAGEOUT of page cache large folios: a PTE-mapped folio is paged
+// out (unmapped; a dirty one stays cached) only when the range maps all
+// of it and its mapcount equals its size; a partly covered one would be
+// split, which fails for a dirty ext4 folio, so it stays. Golden
+// edge/ext4-pageout-large-folios.
+func TestPageoutLargeFileFolio(t *testing.T) {
+	tests := []struct {
+		name   string
+		advise [2]int
+		second bool // a second mapping of the file maps the folio too
+		want   string
+	}{
+		{"whole folio", [2]int{16, 16}, false, "16."},
+		{"part of the folio", [2]int{16, 8}, false, "16F"},
+		{"mapped twice", [2]int{16, 16}, true, "16F"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := newWin(t, 128)
+			f := NewExt4File("E", 16)
+			if err := f.Mapping().FillLargeFolios(w.m.Memory(), 0, 16); err != nil {
+				t.Fatal(err)
+			}
+			w.mapFile(16, 16, "rw-", f, 0, true)
+			w.touch(16, 16, false)
+			if tt.second {
+				w.mapFile(40, 16, "r--", f, 0, false)
+				w.touch(40, 16, false)
+			}
+			if err := w.m.Madvise(pg(tt.advise[0]), uint64(tt.advise[1])*PageSize, MADV_PAGEOUT); err != nil {
+				t.Fatal(err)
+			}
+			if got := classes(w.m, pg(16), 16); got != tt.want {
+				t.Errorf("pagemap %s, want %s", got, tt.want)
+			}
+			if f.Mapping().FindPage(0) == nil {
+				t.Error("the dirty folio left the page cache")
+			}
+			if err := CheckPageCounts(w.m); err != nil {
+				t.Error(err)
+			}
+			checkInvariants(t, w.m)
+		})
+	}
+}

@@ -272,18 +272,94 @@ func (m *MM) madviseDontneedFree(v *VMA, start, end Addr, advice Advice) error {
 // anonymous page cannot be written out and stays mapped, while a page-cache
 // or shmem page is unmapped by try_to_unmap; a dirty one then stays in the
 // page cache (a tmpfs page cannot be written out either), a clean one (a
-// shmem page only ever read) is freed (shrink_folio_list). MADV_COLD only moves pages
-// between LRU lists, which changes nothing mmcore shows.
+// shmem page only ever read) is freed (shrink_folio_list). A large folio
+// counts only when the range maps all of it with consecutive PTEs and
+// nothing else maps it (folio_mapcount == folio_nr_pages); one mapped in
+// part would be split first, which fails for a dirty ext4 folio (observed),
+// so it is left alone (anonymous ones were split by
+// madviseSplitLargeFolios). A PMD-mapped file folio the range covers
+// whole is unmapped likewise. MADV_COLD only moves pages between LRU
+// lists, which changes nothing mmcore shows.
 func (m *MM) madvisePageout(v *VMA, start, end Addr) {
-	m.forEachPTE(start, end, func(t *PageTable, i int, e PTE) {
-		if p := m.accountedPage(e); p != nil && !p.anon && p.mapcount == 1 {
-			m.setEntry(t, i, 0) // the PTE's dirty bit moves to the page
-			if as := p.mapping; as != nil && !p.dirty && p.refcount == 1 {
-				as.RemovePage(p.index) // a clean page is simply freed
+	start, end = max(start, v.start), min(end, v.end)
+	m.forEachHugePMD(start, end, func(t *PageTable, i int, h Addr) {
+		// the PMD case checks only folio_maybe_mapped_shared; reclaim's
+		// try_to_unmap then unmaps every mapping of the folio
+		f := m.hugeFolio(t.huge[i])
+		if f == nil || f.anon || h < start || h+PMD_SIZE > end || fileFolioMappedByOthers(m, f) {
+			return
+		}
+		unmapFileRange(f.mapping, f.index, f.index+uint64(1)<<f.order-1, f)
+	})
+	for a := start; a < end; {
+		w := m.Walk(a)
+		if w.Depth != LevelPTE {
+			a = w.skip()
+			continue
+		}
+		p := m.accountedPage(w.Entry)
+		if !w.Entry.Present() || p == nil || p.anon {
+			a += PageSize
+			continue
+		}
+		f := p.Folio()
+		nr := 1 << f.order
+		if nr > 1 {
+			n := folioPTEBatch(m, a, end, p)
+			if p != f || n < nr || folioPTEMapcount(f)+int(f.entireMapcount)*nr != nr {
+				a += Addr(n) << PageShift
+				continue
+			}
+		} else if p.mapcount != 1 {
+			a += PageSize
+			continue
+		}
+		t := w.Tables[LevelPTE]
+		for k := 0; k < nr; k++ {
+			m.setEntry(t, t.Index(a)+k, 0) // the PTE's dirty bit moves to the page
+		}
+		m.TLB.FlushRange(a, a+Addr(nr)<<PageShift)
+		if as := f.mapping; as != nil && nr == 1 && !f.dirty && f.refcount == 1 {
+			as.RemovePage(f.index) // a clean page is simply freed
+		}
+		a += Addr(nr) << PageShift
+	}
+}
+
+// fileFolioMappedByOthers is folio_maybe_mapped_shared for page cache
+// folio f: an mm other than m maps one of its pages.
+func fileFolioMappedByOthers(m *MM, f *Page) bool {
+	last := f.index + uint64(1)<<f.order - 1
+	for w := range f.mapping.IMmap(f.index, last) {
+		if w.mm == m {
+			continue
+		}
+		s := w.start + Addr(max(f.index, w.pgoff)-w.pgoff)<<PageShift
+		e := w.start + Addr(min(last+1, w.pgoff+w.Pages())-w.pgoff)<<PageShift
+		for a := s; a < e; a += PageSize {
+			if wk := w.mm.Walk(a); wk.Present() && wk.Entry.PFN() >= f.PFN && wk.Entry.PFN() < f.PFN+PFN(1)<<f.order {
+				return true
 			}
 		}
-	})
-	m.TLB.FlushRange(start, end)
+	}
+	return false
+}
+
+// folioPTEBatch is madvise_folio_pte_batch: how many consecutive PTEs from
+// addr, below end and in one PTE table, map consecutive pages of p's
+// folio starting with p.
+func folioPTEBatch(m *MM, addr, end Addr, p *Page) int {
+	f := p.Folio()
+	n, next := 1, p.PFN+1
+	for b := addr + PageSize; b < end && next < f.PFN+PFN(1<<f.order); b += PageSize {
+		wb := m.Walk(b)
+		if !wb.Present() || wb.Huge() || wb.Entry.PFN() != next {
+			break
+		}
+		n++
+		next++
+	}
+	return n
 }
 
 // zapKeepGuards zaps [start, end) of v except guard markers (zap with
