@@ -3,6 +3,7 @@ package runtime
 import (
 	"fmt"
 
+	"github.com/mmscript/mmscript/lang"
 	"github.com/mmscript/mmscript/mmcore"
 )
 
@@ -12,7 +13,7 @@ import (
 // The scan results of mm/khugepaged.c (enum scan_result) the library
 // returns, and PMD_SIZE.
 var scanResults = map[string]int64{"SCAN_FAIL": 0, "SCAN_SUCCEED": 1, "SCAN_PMD_NULL": 2, "SCAN_PMD_MAPPED": 4,
-	"SCAN_PAGE_ANON": 11, "SCAN_VMA_CHECK": 19}
+	"SCAN_PAGE_ANON": 11, "SCAN_PAGE_COUNT": 15, "SCAN_VMA_CHECK": 19}
 
 func init() {
 	Constants["PMD_SIZE"] = int64(mmcore.PMD_SIZE)
@@ -82,7 +83,7 @@ func init() {
 			Cites: collapseCite("collapse_huge_page()", "none: pte = pte_offset_map_lock(mm, &_pmd, address, &pte_ptl); "+
 				"result = __collapse_huge_page_isolate(vma, address, pte, cc, &compound_pagelist); spin_unlock(pte_ptl)"),
 			Sequence: "pte = pte_offset_map_lock(mm, &_pmd, address, &pte_ptl);\nresult = __collapse_huge_page_isolate(vma, address, pte, cc, &compound_pagelist);\nspin_unlock(pte_ptl);"}),
-		Touches: func(c *Call, f *Footprint) { f.PTEs(vmaMM(c, 0), false); f.AllPages(false) },
+		Touches: func(c *Call, f *Footprint) { f.PTEs(vmaMM(c, 0), false); f.AllPages(true) }, // isolates them
 		Fn:      func(c *Call) Result { return scanCollapseTable(c, "__collapse_huge_page_isolate") }})
 
 	defOp(&Op{Name: "__collapse_huge_page_copy", Params: []Param{{Name: "pte", Type: TPTE}, {Name: "vma", Type: TVMA}, {Name: "addr", Type: TInt}}, Result: TPage,
@@ -98,6 +99,9 @@ func init() {
 			p, v, addr := c.Args[0].Obj.(*PTE), c.vma(1), c.addr(2)&^(mmcore.PMD_SIZE-1)
 			if !c.checkTable(p) {
 				return done(Nil)
+			}
+			for _, pg := range c.K.tablePages(p.Table) {
+				delete(c.K.pt.collapsing, pg)
 			}
 			f, err := v.MM().CollapseCopy(v, addr, p.Table)
 			if err != nil {
@@ -185,6 +189,9 @@ func init() {
 			if err := p.Get(); err != nil {
 				return done(Nil)
 			}
+			if pos, under := c.K.pt.collapsing[c.page(0)]; under {
+				c.T.collapseGrabs = append(c.T.collapseGrabs, collapseGrab{page: c.page(0), grab: c.T.Pos, isolated: pos})
+			}
 			return done(Obj(TPage, p))
 		}})
 	defOp(&Op{Name: "gup_put_folio", Params: pinParams,
@@ -196,6 +203,12 @@ func init() {
 		Fn: func(c *Call) Result {
 			if p := c.page(0).Folio(); !p.Freed() {
 				_ = p.Put()
+			}
+			for i, g := range c.T.collapseGrabs {
+				if g.page.Folio() == c.page(0).Folio() {
+					c.T.collapseGrabs = append(c.T.collapseGrabs[:i:i], c.T.collapseGrabs[i+1:]...)
+					break
+				}
 			}
 			return ok
 		}})
@@ -246,5 +259,64 @@ func scanCollapseTable(c *Call, op string) Result {
 	if !p.MM.Core.ScanPTEs(p.Table, c.addr(1)&^(mmcore.PMD_SIZE-1)) {
 		return done(Int(scanResults["SCAN_PAGE_ANON"]))
 	}
+	pages := c.K.tablePages(p.Table)
+	for _, pg := range pages {
+		// mm/khugepaged.c: is_refcount_suitable(): "Check if the page
+		// has any GUP (or other external) pins."
+		if pg.Order() == 0 && pg.Refcount() != pg.Mapcount() {
+			return done(Int(scanResults["SCAN_PAGE_COUNT"]))
+		}
+	}
+	if op == "__collapse_huge_page_isolate" {
+		if c.K.pt.collapsing == nil {
+			c.K.pt.collapsing = map[*mmcore.Page]lang.Pos{}
+		}
+		for _, pg := range pages {
+			c.K.pt.collapsing[pg] = c.T.Pos
+		}
+	}
 	return done(Int(scanResults["SCAN_SUCCEED"]))
+}
+
+// tablePages lists the pages PTE table t maps (not the zero page nor
+// special entries), in entry order.
+func (k *Kernel) tablePages(t *mmcore.PageTable) []*mmcore.Page {
+	var pages []*mmcore.Page
+	for i := 0; i < mmcore.HPAGE_PMD_NR; i++ {
+		e := t.Entry(i)
+		if !e.Present() || e.Special() {
+			continue
+		}
+		if pg := k.Mem.Page(e.PFN()); pg != nil && !pg.Zero() {
+			pages = append(pages, pg)
+		}
+	}
+	return pages
+}
+
+// collapseGrab is a folio reference a lockless walker took on a page a
+// collapse had isolated: the walker read the PMD before
+// pmdp_collapse_flush() detached its table, and the grab came after
+// is_refcount_suitable() counted the references.
+type collapseGrab struct {
+	page           *mmcore.Page
+	grab, isolated lang.Pos
+}
+
+// checkCollapseGrabs is family 3b's check where a lockless walk ends
+// (pte_unmap, IRQs back on): a reference still held on a page under
+// collapse was taken without re-checking the PMD (70cbc3cc78a9) and with
+// no tlb_remove_table_sync_one() before the isolation (2ba99c5e0881): the
+// collapse copies the page into a THP and frees it from the mapping, and
+// what the walker hands out (GUP-fast's page for DMA or a write) is no
+// longer the process's memory.
+func (c *Call) checkCollapseGrabs() {
+	for _, g := range c.T.collapseGrabs {
+		c.K.violate(c.T, rulePMDNotRevalidated, fmt.Sprintf("%s: this lockless walker keeps a reference to %s, taken (try_grab_folio_fast) after "+
+			"khugepaged detached its PTE table and isolated it for a collapse: the collapse copies it into a THP and the reference "+
+			"points to a page the process no longer maps; re-check pmd_same(pmd, pmdp_get_lockless(pmdp)) after the grab and drop it "+
+			"(gup_put_folio) when the PMD changed", c.Op.Name, fmt.Sprintf("pfn %#x", uint64(g.page.PFN))),
+			Related{g.grab, "the reference was taken here"}, Related{g.isolated, "khugepaged isolated the page here (is_refcount_suitable)"})
+	}
+	c.T.collapseGrabs = nil
 }

@@ -48,6 +48,10 @@ type pgtableState struct {
 	exclusive map[*mmcore.PageTable]bool
 	// freedNow: freed at once (pte_free), not after a grace period: where.
 	freedNow map[*mmcore.PageTable]lang.Pos
+	// collapsing: the pages __collapse_huge_page_isolate() checked for
+	// extra references (is_refcount_suitable) and isolated, until
+	// __collapse_huge_page_copy() copies them into the THP: where.
+	collapsing map[*mmcore.Page]lang.Pos
 }
 
 // tableID numbers t for PMD values.
@@ -102,8 +106,11 @@ var ruleFreeReachable = &Rule{"pgtable/free-reachable",
 var rulePMDNotRevalidated = &Rule{"pgtable/pmd-not-revalidated",
 	"a walker that mapped a PTE table without its lock (pte_offset_map, pte_offset_map_rw_nolock, GUP-fast) re-checks that the PMD still " +
 		"points to the table (pmd_same) after taking the PTE lock, before it changes an entry: retract_page_tables() may have detached it, " +
-		"and a change made there is lost with the table",
-	"mm/pgtable-generic.c: __pte_offset_map_lock() (the pmd_same recheck), pte_offset_map_rw_nolock() kernel-doc; mm/khugepaged.c: retract_page_tables()", Unchecked}
+		"and a change made there is lost with the table; GUP-fast re-checks it after taking a folio reference and drops the reference when " +
+		"it changed, since collapse_huge_page() may have detached the table and isolated the page meanwhile",
+	"mm/pgtable-generic.c: __pte_offset_map_lock() (the pmd_same recheck), pte_offset_map_rw_nolock() kernel-doc; mm/khugepaged.c: retract_page_tables(); " +
+		"mm/gup.c: gup_fast_pte_range() (commit 70cbc3cc78a9 \"mm: gup: fix the fast GUP race against THP collapse\"), mm/khugepaged.c: collapse_huge_page() " +
+		"tlb_remove_table_sync_one() before __collapse_huge_page_isolate() (commit 2ba99c5e0881)", Unchecked}
 
 // walkLocksExclusive reports whether the task holds, for write, every
 // lock under which a walk of v's page tables may start (8d3c106e19e8 plus

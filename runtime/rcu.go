@@ -333,7 +333,7 @@ func init() {
 		Fn: func(c *Call) Result { c.T.irqDisable(); return ok }})
 	defOp(&Op{Name: "local_irq_enable",
 		API: register(&API{Name: "local_irq_enable", Section: "1.1", Hold: "interrupts disabled by this thread",
-			Sleeps: "no", Source: "include/linux/irqflags.h: local_irq_enable()", Rules: []*Rule{ruleIRQUnbalanced},
+			Sleeps: "no", Source: "include/linux/irqflags.h: local_irq_enable()", Rules: []*Rule{ruleIRQUnbalanced, rulePMDNotRevalidated},
 			Cites: []Cite{cite("kernel/locking/lockdep.c", "lockdep_hardirqs_on_prepare(), lockdep_hardirqs_on()",
 				"none for an enable of enabled IRQs: __debug_atomic_inc(redundant_hardirqs_on); return;", readLockdep)},
 			Sequence: "local_irq_disable();\n/* no sleeping, no IPIs taken */\nlocal_irq_enable();"}),
@@ -341,6 +341,7 @@ func init() {
 			if !c.T.irqEnable() {
 				c.K.violate(c.T, ruleIRQUnbalanced, "local_irq_enable without local_irq_disable")
 			}
+			c.checkCollapseGrabs() // the IRQs-off walk ends
 			return ok
 		}})
 
@@ -362,7 +363,7 @@ func init() {
 	defOp(&Op{Name: "local_irq_restore", Params: []Param{{Name: "flags", Type: TInt}},
 		API: register(&API{Name: "local_irq_restore", Section: "1.1", Hold: "interrupts disabled by this thread's local_irq_save()",
 			Takes:  "interrupts back to the state flags saved: on only when they were on at the local_irq_save()",
-			Sleeps: "no", Source: "include/linux/irqflags.h: local_irq_restore()", Rules: []*Rule{ruleIRQUnbalanced},
+			Sleeps: "no", Source: "include/linux/irqflags.h: local_irq_restore()", Rules: []*Rule{ruleIRQUnbalanced, rulePMDNotRevalidated},
 			Cites: []Cite{cite("kernel/locking/lockdep.c", "lockdep_hardirqs_on_prepare(), lockdep_hardirqs_on()",
 				"none for a restore that turns on enabled IRQs: __debug_atomic_inc(redundant_hardirqs_on); return;", readLockdep)},
 			Sequence: "local_irq_save(flags);\n/* no sleeping, no IPIs taken */\nlocal_irq_restore(flags);"}),
@@ -375,6 +376,7 @@ func init() {
 			if !c.T.irqEnable() {
 				c.K.violate(c.T, ruleIRQUnbalanced, "local_irq_restore of enabled flags while interrupts are on")
 			}
+			c.checkCollapseGrabs() // the IRQs-off walk ends
 			return ok
 		}})
 
@@ -408,13 +410,14 @@ func init() {
 			return done(Obj(TPTE, &PTE{MM: m, Addr: addr &^ (mmcore.PageSize - 1), Table: t, PTL: ptl(m, t), rcuSection: c.T.rcuSection}))
 		}})
 	defOp(&Op{Name: "pte_unmap", Params: []Param{{Name: "pte", Type: TPTE}},
-		API: withCite(unlockAPI("pte_unmap", "a PTE mapped by pte_offset_map", "include/linux/pgtable.h: pte_unmap() -> rcu_read_unlock()", ruleRCUUnbalanced),
+		API: withCite(unlockAPI("pte_unmap", "a PTE mapped by pte_offset_map", "include/linux/pgtable.h: pte_unmap() -> rcu_read_unlock()", ruleRCUUnbalanced, rulePMDNotRevalidated),
 			cite("include/linux/pgtable.h", "pte_unmap()", "none: pte_unmap() -> rcu_read_unlock()", readAudit),
 			"pte = pte_offset_map(pmd, addr);\n/* ... */\npte_unmap(pte);"),
 		Fn: func(c *Call) Result {
 			if !c.T.rcuUnlock() {
 				c.K.violate(c.T, ruleRCUUnbalanced, "pte_unmap without a mapped PTE (rcu_read_lock)")
 			}
+			c.checkCollapseGrabs() // the lockless walk of this table ends
 			return ok
 		}})
 	for _, name := range []string{"ptep_get", "ptep_get_lockless"} {

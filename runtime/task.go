@@ -24,6 +24,10 @@ type Task struct {
 	// faultRaceSeen the VMAs it was told to vma_start_write (3g).
 	tlbWindows    []*tlbWindow
 	faultRaceSeen map[*VMAState]bool
+	// collapseGrabs are the folio references this task took, as a
+	// lockless walker (try_grab_folio_fast), on pages khugepaged had
+	// already isolated for a collapse, and not yet dropped (rule 3b).
+	collapseGrabs []collapseGrab
 	spins         int // spinlocks held: no sleeping
 	rcu           int // rcu_read_lock depth: no sleeping
 	irqs          int // 1 while interrupts are off (local_irq_disable does not nest): no sleeping, no IPIs
