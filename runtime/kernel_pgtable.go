@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/mmscript/mmscript/lang"
 	"github.com/mmscript/mmscript/mmcore"
@@ -114,26 +115,29 @@ var rulePMDNotRevalidated = &Rule{"pgtable/pmd-not-revalidated",
 
 // walkLocksExclusive reports whether the task holds, for write, every
 // lock under which a walk of v's page tables may start (8d3c106e19e8 plus
-// the VMA lock of 6.4), and names the first it lacks.
+// the VMA lock of 6.4), and names each it lacks: a pre-fix path usually
+// lacks more than one (khugepaged before 8d3c106e19e8 held the mmap lock
+// only), and the report should say which.
 func (c *Call) walkLocksExclusive(v *mmcore.VMA) (bool, string) {
 	m := mmOf(v.MM())
+	var lacks []string
 	if m.MmapLock.heldBy(c.T) != Write {
-		return false, m.MmapLock.Name + " for write"
+		lacks = append(lacks, m.MmapLock.Name+" for write")
 	}
 	if c.K.vmaState(v).Lock.heldBy(c.T) != Write {
-		return false, "the VMA write lock (vma_start_write)"
+		lacks = append(lacks, "the VMA write lock (vma_start_write: faults under the per-VMA lock walk the tables too)")
 	}
 	if f := v.File(); f != nil {
 		if l := iMmapLock(f.Mapping()); l != nil && l.heldBy(c.T) != Write {
-			return false, l.Name + " for write (i_mmap_lock_write)"
+			lacks = append(lacks, l.Name+" for write (i_mmap_lock_write: file rmap walkers)")
 		}
 	}
 	if av := v.AnonVMA(); av != nil {
 		if l, err := c.K.anonVMALock(v); err == nil && l.heldBy(c.T) != Write {
-			return false, l.Name + " for write (anon_vma_lock_write)"
+			lacks = append(lacks, l.Name+" for write (anon_vma_lock_write: anon rmap walkers)")
 		}
 	}
-	return true, ""
+	return len(lacks) == 0, strings.Join(lacks, ", ")
 }
 
 // checkNonTerminalChange is family 3b's check at pmdp_collapse_flush: it
