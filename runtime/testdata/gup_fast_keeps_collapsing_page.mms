@@ -74,7 +74,6 @@ func collapse_huge_page(mm, address) {
   return SCAN_SUCCEED
 }
 
-
 # v6.0 mm/gup.c: gup_pte_range() for one PTE: "also check pmd here to make
 # sure pmd doesn't change (corresponds to pmdp_collapse_flush() in the THP
 # collapse code path)"
@@ -107,7 +106,6 @@ func gup_fast_pte_range(mm, pmd, addr, write, pin) {
   return page
 }
 
-
 thread khugepaged {
   khugepaged_collapse(m, 0x200000)
 }
@@ -115,4 +113,4 @@ thread gup {
   get_user_pages_fast_only(m, 0x200000, 1, true)
 }
 
-expect violation "pgtable/pmd-not-revalidated: pte_unmap: this lockless walker keeps a reference" at 106 sometimes
+expect violation "pgtable/pmd-not-revalidated: pte_unmap: this lockless walker keeps a reference" at 105 sometimes

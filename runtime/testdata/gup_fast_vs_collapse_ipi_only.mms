@@ -37,7 +37,7 @@ func collapse_huge_page(mm, address) {
   pmd_ptl = pmd_lock(mm, address)  # "probably unnecessary"
   _pmd = pmdp_collapse_flush(vma, address)
   spin_unlock(pmd_ptl)
-  tlb_remove_table_sync_one()  # 2ba99c5e0881: no walker is left in the table
+  tlb_remove_table_sync_one()                                 # 2ba99c5e0881: no walker is left in the table
   pte = pte_offset_map_lock(mm, address, pmdval=_pmd.pmdval)  # &_pmd: the detached table
   result = SCAN_PMD_NULL
   if pte {
@@ -70,7 +70,6 @@ func collapse_huge_page(mm, address) {
   return SCAN_SUCCEED
 }
 
-
 # v6.0 mm/gup.c: gup_pte_range() for one PTE: "also check pmd here to make
 # sure pmd doesn't change (corresponds to pmdp_collapse_flush() in the THP
 # collapse code path)"
@@ -102,7 +101,6 @@ func gup_fast_pte_range(mm, pmd, addr, write, pin) {
   pte_unmap(ptep)
   return page
 }
-
 
 thread khugepaged {
   khugepaged_collapse(m, 0x200000)

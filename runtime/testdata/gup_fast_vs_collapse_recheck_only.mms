@@ -69,8 +69,6 @@ func collapse_huge_page(mm, address) {
   return SCAN_SUCCEED
 }
 
-
-
 thread khugepaged {
   khugepaged_collapse(m, 0x200000)
 }
