@@ -2,6 +2,7 @@ package interp
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	rt "github.com/mmscript/mmscript/runtime"
@@ -144,4 +145,105 @@ thread drv {
 			})
 		}
 	}
+}
+
+// TestEveryVMAOpAfterUnmapIsReported audits rule 3e over the operations:
+// every operation given a VMA that munmap freed reports
+// vma/use-after-unmap at its call (the kernel reads the freed
+// vm_area_struct: its anon_vma, vm_file, vm_mm, lock), rather than
+// accepting it or failing with an unrelated error. The exceptions are the
+// operations whose kernel function is made for a VMA that may be freed.
+func TestEveryVMAOpAfterUnmapIsReported(t *testing.T) {
+	// vma_start_read is called under RCU on a VMA that may have been
+	// freed and reused (SLAB_TYPESAFE_BY_RCU): it re-checks vm_mm and
+	// the VMA's refcount and fails, which is its purpose.
+	exempt := map[string]string{"vma_start_read": "SLAB_TYPESAFE_BY_RCU lookup"}
+	for _, name := range rt.OpNames() {
+		op := rt.LookupOp(name)
+		vmaAt := -1
+		for i, p := range op.Params {
+			if p.Type == rt.TVMA && vmaAt < 0 {
+				vmaAt = i
+			}
+		}
+		if vmaAt < 0 || exempt[name] != "" {
+			continue
+		}
+		var args []string
+		for i, p := range op.Params {
+			if p.Optional {
+				break
+			}
+			args = append(args, uafArg(op, i, i == vmaAt))
+		}
+		src := fmt.Sprintf(`mm m
+file f
+page p = alloc_page()
+vma w = mmap(m, 0x200000, pages=2, prot=rw)
+vma v = mmap(m, 0x100000, pages=2, prot=rw)
+touch(m, 0x100000, write)
+touch(m, 0x200000, write)
+s = ksys_mmap_pgoff(m, 0x300000, 1, rw, private, nil, 0, mixedmap, nil)
+do_mmap_checks(s)
+munmap(m, 0x100000, pages=2)
+x = %s(%s)
+`, name, strings.Join(args, ", "))
+		t.Run(name, func(t *testing.T) {
+			res := run(t, src, Options{})
+			for _, d := range res.Diagnostics {
+				// A kernel path reports it at its own line, naming the
+				// script's call among the related lines.
+				if d.Rule == "vma/use-after-unmap" && (d.Pos.Line == 11 || strings.HasPrefix(d.Pos.Filename, "kernel/")) {
+					return
+				}
+			}
+			t.Errorf("%s on a freed VMA: no vma/use-after-unmap at line 11\n%s\n%s", name, src, diagLines(res))
+		})
+	}
+}
+
+// uafArg writes argument i of op: the freed VMA v at the tested
+// parameter, a live VMA w at another VMA parameter, and values of the
+// parameter's type elsewhere.
+func uafArg(op *rt.Op, i int, freed bool) string {
+	p := op.Params[i]
+	switch p.Type {
+	case rt.TVMA:
+		if freed {
+			return "v"
+		}
+		return "w"
+	case rt.TMM:
+		return "m"
+	case rt.TFile:
+		return "f"
+	case rt.TPage:
+		return "p"
+	case rt.TBool:
+		return "false"
+	case rt.TWord:
+		if len(p.Words) > 0 {
+			return p.Words[0]
+		}
+		return "read"
+	case rt.TString:
+		return `""`
+	case rt.TMMUGather:
+		return "tlb_gather_mmu(m)"
+	case rt.TPTE:
+		return "pte_offset_map(m, 0x200000)"
+	case rt.TVMF, rt.TOps:
+		return "nil"
+	case rt.TMmapState:
+		return "s"
+	case rt.TVMS:
+		return "vms_gather_munmap_vmas(m, 0x200000, 0x201000)"
+	}
+	switch p.Name {
+	case "addr", "address", "start":
+		return "0x100000"
+	case "end":
+		return "0x101000"
+	}
+	return "1"
 }

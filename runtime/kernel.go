@@ -222,6 +222,12 @@ type VMAState struct {
 	// VMA and has not freed it yet (remove_vma()): to that task it is
 	// the munmap's own list, not freed memory.
 	Gatherer *Task
+	// anonLock is the rwsem of the anon_vma last reached through this
+	// VMA (anonVMALock): munmap's unlink_anon_vmas() clears the model's
+	// vma->anon_vma, but a use of the freed vm_area_struct reads the
+	// stale pointer, so an unlock through it still releases that lock
+	// (after the use-after-unmap report).
+	anonLock *Lock
 }
 
 // vmaState returns (creating on first use) the lock state of v.

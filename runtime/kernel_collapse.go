@@ -249,6 +249,7 @@ func init() {
 // does not model, so they share one verdict (SCAN_SUCCEED / SCAN_PAGE_ANON).
 // op names the caller in the diagnostic.
 func scanCollapseTable(c *Call, op string) Result {
+	c.vma(0) // vma->vm_mm, vma->vm_flags: the VMA must be alive
 	p := c.Args[2].Obj.(*PTE)
 	if !c.checkTable(p) {
 		return done(Int(scanResults["SCAN_FAIL"]))

@@ -275,7 +275,10 @@ func init() {
 		API: forkAPI("vma_needs_copy", "the mmap lock", "nothing", "mm/memory.c: vma_needs_copy()",
 			"whether fork copies src_vma's page tables: PFN and mixed maps, and VMAs with an anon_vma (a fault could not rebuild them)"),
 		Touches: func(c *Call, f *Footprint) { f.MM(vmaMM(c, 1), false) },
-		Fn:      func(c *Call) Result { return done(Bool(mmcore.VMANeedsCopy(c.vma(1)))) }})
+		Fn: func(c *Call) Result {
+			c.vma(0) // the kernel reads dst_vma->vm_flags (VM_UFFD_WP)
+			return done(Bool(mmcore.VMANeedsCopy(c.vma(1))))
+		}})
 
 	defOp(&Op{Name: "vma_assert_write_locked", Params: []Param{{Name: "vma", Type: TVMA}},
 		API: register(&API{Name: "vma_assert_write_locked", Section: "1.1", Hold: "the VMA write lock (vma_start_write), not only the mmap write lock",

@@ -766,10 +766,8 @@ func (c *Call) rmapLocks(v *mmcore.VMA) []*Lock {
 			ls = append(ls, l)
 		}
 	}
-	if v.AnonVMA() != nil {
-		if l, err := c.K.anonVMALock(v); err == nil {
-			ls = append(ls, l)
-		}
+	if l, err := c.K.anonVMAUnlockLock(v); err == nil {
+		ls = append(ls, l)
 	}
 	return ls
 }
@@ -793,8 +791,10 @@ func init() {
 		API:     unlockAPI("drop_rmap_locks", "the locks take_rmap_locks took", "mm/mremap.c: drop_rmap_locks()"),
 		Touches: touchesLocksOnly,
 		Fn: func(c *Call) Result {
-			v := c.Args[0].Obj.(*mmcore.VMA)
-			ls := c.rmapLocks(v)
+			// drop_rmap_locks() reads vma->anon_vma and vma->vm_file: a
+			// freed VMA is a use after free (vma() reports it), and the
+			// stale pointers still name the locks take_rmap_locks took.
+			ls := c.rmapLocks(c.vma(0))
 			for i := len(ls) - 1; i >= 0; i-- {
 				c.release(ls[i], Write)
 			}

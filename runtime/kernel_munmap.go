@@ -346,7 +346,10 @@ func init() {
 			"calls the VMA's ->close, then the kernel frees it"),
 		Touches: func(c *Call, f *Footprint) { f.MM(vmaMM(c, 0), false) },
 		Fn: func(c *Call) Result {
-			v := c.Args[0].Obj.(*mmcore.VMA)
+			// A VMA remove_vma() freed already: a double free (vma()
+			// reports the use of freed memory); munmap's own detached
+			// VMAs are its to free.
+			v := c.vma(0)
 			c.T.MightSleep(c.Op.Name)
 			o := opsOf(v)
 			s := c.K.vmaState(v)

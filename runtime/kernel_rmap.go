@@ -227,6 +227,7 @@ func init() {
 			Sequence: "while (page_vma_mapped_walk(&pvmw)) {\n\tif (ptep_clear_flush_young_notify(vma, address, pvmw.pte))\n\t\treferenced++;\n}"}),
 		Touches: func(c *Call, f *Footprint) { f.PTEs(vmaMM(c, 0), true) },
 		Fn: func(c *Call) Result {
+			c.vma(0) // flush_tlb_page(vma, address) reads vma->vm_mm
 			p := c.Args[2].Obj.(*PTE)
 			if !c.checkTable(p) {
 				return done(Bool(false))

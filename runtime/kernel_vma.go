@@ -174,8 +174,12 @@ func init() {
 	sequenceTable["find_vma_intersection"] = "mmap_read_lock(mm);\nvma = find_vma_intersection(mm, start, end);\n/* use vma */\nmmap_read_unlock(mm);"
 }
 
+// vmaOrNil returns the VMA argument i of a parameter that may be nil
+// (prev, the brk VMA): nil when it is; a VMA is checked as vma() checks
+// it (its use after munmap is reported like any other).
 func (c *Call) vmaOrNil(i int) *mmcore.VMA {
-	if v, ok := c.Args[i].Obj.(*mmcore.VMA); ok && c.Args[i].T == TVMA {
+	if v, ok := c.Args[i].Obj.(*mmcore.VMA); ok && c.Args[i].T == TVMA && v != nil {
+		c.K.checkVMAUse(c.T, c.Args[i], v, c.Op.Name)
 		return v
 	}
 	return nil
@@ -405,6 +409,7 @@ func init() {
 			Rules:  []*Rule{ruleStartWrite, ruleSleepInAtomic}}),
 		Touches: func(c *Call, f *Footprint) { f.MM(mmArg(c, 0), true); f.Alloc() },
 		Fn: func(c *Call) Result {
+			c.vmaOrNil(1) // vma_modify() reads prev for a merge: a freed prev is a use after free
 			m, v := c.mm(0), c.vma(2)
 			start, end := c.addr(3), c.addr(4)
 			if start < v.Start() || end > v.End() || start >= end {

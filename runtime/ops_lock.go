@@ -224,7 +224,10 @@ func init() {
 		API: unlockAPI("vma_end_read", "the VMA read lock",
 			"include/linux/mmap_lock.h: vma_end_read() -> vma_refcount_put()"),
 		Fn: func(c *Call) Result {
-			v := c.Args[0].Obj.(*mmcore.VMA)
+			// A VMA this task holds read-locked cannot be freed (the
+			// detach waits for its readers); one it does not hold may
+			// have been, and vma_refcount_put() then writes freed memory.
+			v := c.vma(0)
 			return c.release(c.K.vmaState(v).Lock, Read)
 		}})
 	defOp(&Op{Name: "vma_start_write", Params: vmaParam,
@@ -338,7 +341,9 @@ func init() {
 		defOp(&Op{Name: x.name, Params: vmaParam,
 			API: rwsemUnlockAPI(x.name, "the anon_vma rwsem for "+mode.String(), "include/linux/rmap.h: "+x.name+"()"),
 			Fn: func(c *Call) Result {
-				l, err := c.K.anonVMALock(c.Args[0].Obj.(*mmcore.VMA))
+				// anon_vma_unlock_*(vma->anon_vma) reads the VMA: a freed
+				// one is a use after free.
+				l, err := c.K.anonVMAUnlockLock(c.vma(0))
 				if err != nil {
 					return fail("%s: %v", c.Op.Name, err)
 				}
@@ -515,12 +520,28 @@ func (k *Kernel) anonVMALock(v *mmcore.VMA) (*Lock, error) {
 	if av == nil {
 		return nil, fmt.Errorf("%s has no anon_vma (call anon_vma_prepare first)", VMAName(v))
 	}
-	if l, ok := av.Lock.(*Lock); ok {
-		return l, nil
+	l, ok := av.Lock.(*Lock)
+	if !ok {
+		l = NewLock(ClassAnonVMARwsem, RWSem, VMAName(v)+"->anon_vma->rwsem")
+		av.Lock = l
 	}
-	l := NewLock(ClassAnonVMARwsem, RWSem, VMAName(v)+"->anon_vma->rwsem")
-	av.Lock = l
+	if s := k.vmaState(v); s.anonLock != l {
+		s.anonLock = l
+	}
 	return l, nil
+}
+
+// anonVMAUnlockLock is the lock an unlock through v releases: v's
+// anon_vma's, or, for a VMA munmap freed (its use reported by vma()), the
+// one its stale anon_vma pointer names.
+func (k *Kernel) anonVMAUnlockLock(v *mmcore.VMA) (*Lock, error) {
+	l, err := k.anonVMALock(v)
+	if err != nil && !v.Attached() {
+		if s := k.vmaState(v); s.anonLock != nil {
+			return s.anonLock, nil
+		}
+	}
+	return l, err
 }
 
 // mmapAssertLocked is mmap_assert_locked(), or mmap_assert_write_locked()
