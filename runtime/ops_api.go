@@ -26,6 +26,10 @@ var ruleFindVMA = &Rule{"find_vma/needs-mmap-lock", "find_vma() and find_vma_int
 	"mm/mmap.c: find_vma() -> mmap_assert_locked()", WARN}
 
 // length returns a byte length from a size or a pages argument.
+// maxRangeTables bounds the PTE tables one call may allocate over a
+// range (apply_to_page_range): each is kept in the simulated memory.
+const maxRangeTables = 4096
+
 func (c *Call) length(sizeIdx int) (uint64, error) {
 	size, pages := c.int(sizeIdx), c.int(sizeIdx+1)
 	switch {

@@ -392,6 +392,13 @@ func init() {
 				c.K.violate(c.T, ruleApplyRange, fmt.Sprintf("apply_to_page_range over the empty range [%#x, %#x)", uint64(addr), uint64(end)))
 				return done(Int(-int64(mmcore.EINVAL)))
 			}
+			// Every table of the range is allocated and kept: a range of
+			// the whole address space would take the simulation as long
+			// as the kernel takes to run out of memory.
+			if tables := (uint64(end-1)>>mmcore.PMD_SHIFT - uint64(addr)>>mmcore.PMD_SHIFT) + 1; tables > maxRangeTables {
+				return fail("apply_to_page_range: [%#x, %#x) spans %d PTE tables; mmscript allocates at most %d in one call (a simulation limit: give a smaller size)",
+					uint64(addr), uint64(end), tables, maxRangeTables)
+			}
 			c.T.MightSleep(c.Op.Name)
 			if m.MmapLock.heldBy(c.T) == 0 {
 				c.K.violate(c.T, ruleApplyLock, "apply_to_page_range without "+m.MmapLock.Name+" held: munmap may free the page tables it walks")
