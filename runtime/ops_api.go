@@ -860,11 +860,23 @@ type pteSpan struct{ from, to mmcore.Addr }
 func pteTableSpans(m *MM, start, end mmcore.Addr) []pteSpan {
 	var spans []pteSpan
 	for a := start &^ (mmcore.PageSize - 1); a < end && a >= start&^(mmcore.PageSize-1); {
-		next := (a | (mmcore.PMD_SIZE - 1)) + 1
+		w := m.Core.Walk(a)
+		if w.Depth == mmcore.LevelNone {
+			break // beyond user space: no table to walk
+		}
+		// An empty entry above the PTE level skips what it covers, as
+		// walk_pgd_range() and its p4d/pud/pmd loops do on *_none():
+		// stepping PMD by PMD over an empty range of 2^64 bytes looped
+		// for hours (found by FuzzOps).
+		span := mmcore.Addr(mmcore.PMD_SIZE)
+		if w.Depth < mmcore.LevelPMD {
+			span = mmcore.Addr(1) << (mmcore.PageShift + 9*uint(mmcore.LevelPTE-w.Depth))
+		}
+		next := (a | (span - 1)) + 1
 		if next < a || next > end {
 			next = end
 		}
-		if m.Core.Walk(a).PTETable() != nil {
+		if w.PTETable() != nil {
 			spans = append(spans, pteSpan{a, next})
 		}
 		a = next
