@@ -68,8 +68,6 @@ type opGen struct {
 	vars   []opVar // in scope for every thread (globals)
 	locals []opVar // the current handler's parameters
 	n      int
-	ops    []*rt.Op
-	lib    []libFunc
 }
 
 // libFunc is a kernel-library function that is not an operation of its
