@@ -59,14 +59,12 @@ var parseExprTokens = func(g *grammar, lex *lexer.PeekingLexer) (Expr, error) {
 // expectKinds are the outcomes an ExpectDecl can state.
 var expectKinds = []string{"ok", "deadlock", "violation", "fatal", "error", "single_run"}
 
-// parse parses an ExpectDecl. The message and "at" must be on the line of
+// parse parses an ExpectDecl after its "expect", the token the parser
+// took last (see Item). The message and "at" must be on the line of
 // "expect".
 func (d *ExpectDecl) parse(lex *lexer.PeekingLexer) error {
-	t := lex.Peek()
-	if t.Type != tokKeyword || t.Value != "expect" {
-		return participle.NextMatch
-	}
-	lex.Next()
+	raw := lex.RawCursor()
+	t := &lex.Range(raw-1, raw)[0] // "expect"
 	d.Pos = Pos(t.Pos)
 	k := lex.Peek()
 	if k.Type != tokIdent || !contains(expectKinds, k.Value) || k.Pos.Line != t.Pos.Line {

@@ -55,7 +55,7 @@ func grammarFor(limits Limits) *grammar {
 }
 
 // handWritten is the EBNF of the productions parsed by hand.
-const handWritten = `SetupStmts = ((?! "ops" <ident> "{") Stmt)+ .
+const handWritten = `SetupStmts = ((?! "ops" <ident> "{") (Stmt | ExpectDecl | ";"))+ .
 Block = "{" (Stmt | ";")* "}" .
 Stmt = IfStmt | ForStmt | WhileStmt | RepeatStmt | BranchStmt | AssertStmt | ReturnStmt | VarDecl | AssignStmt | ExprStmt .
 IfStmt = "if" Expr Block ("else" (IfStmt | Block))? .

@@ -123,6 +123,12 @@ type scanner struct {
 
 func newScanner(filename string, src []byte, limits Limits) *scanner {
 	s := &scanner{filename: filename, src: src, text: string(src), limits: limits, line: 1, col: 1}
+	// Room for the comments at once (growing the slice comment by
+	// comment was a twentieth of the scan); a "#" in a string counts too,
+	// hence the cap.
+	if n := bytes.Count(src, []byte("#")); n > 0 {
+		s.comments = make([]Comment, 0, min(n, 4096))
+	}
 	// A byte order mark at the start is not part of the script (editors
 	// on some systems write one); it takes no column.
 	if bytes.HasPrefix(src, []byte("\uFEFF")) {
@@ -144,28 +150,35 @@ func (s *scanner) errorf(pos Pos, format string, args ...any) error {
 // nesting limits on braces and parentheses, before the parser recurses, so
 // that no input can exhaust the parser's stack.
 func (s *scanner) Next() (lexer.Token, error) {
-	t, err := s.next()
-	if err != nil {
-		return t, err
+	var t lexer.Token
+	err := s.scan(&t)
+	return t, err
+}
+
+// scan scans the next token into *t, as Next does. scanTokens scans
+// straight into the PeekingLexer's tokens: a token is 64 bytes, and
+// returning it by value through two calls cost a tenth of the scan.
+func (s *scanner) scan(t *lexer.Token) error {
+	if err := s.next(t); err != nil {
+		return err
 	}
-	switch t.Type {
-	case tokPunct:
-		switch t.Value {
-		case "(":
+	if t.Type == tokPunct && len(t.Value) == 1 {
+		switch t.Value[0] {
+		case '(':
 			if s.parens++; s.parens > s.limits.MaxExprDepth {
-				return t, s.errorf(Pos(t.Pos), "expression nested deeper than the limit of %d (raise it with -max-expr-depth)", s.limits.MaxExprDepth)
+				return s.errorf(Pos(t.Pos), "expression nested deeper than the limit of %d (raise it with -max-expr-depth)", s.limits.MaxExprDepth)
 			}
-		case ")":
+		case ')':
 			s.parens = max(s.parens-1, 0)
-		case "{":
+		case '{':
 			if s.braces++; s.braces > s.limits.MaxNesting {
-				return t, s.errorf(Pos(t.Pos), "blocks nested deeper than the limit of %d (raise it with -max-nesting)", s.limits.MaxNesting)
+				return s.errorf(Pos(t.Pos), "blocks nested deeper than the limit of %d (raise it with -max-nesting)", s.limits.MaxNesting)
 			}
-		case "}":
+		case '}':
 			s.braces = max(s.braces-1, 0)
 		}
 	}
-	return t, nil
+	return nil
 }
 
 // advance moves past n bytes that hold no newline and count as runes
@@ -176,7 +189,7 @@ func (s *scanner) advance(n, runes int) {
 }
 
 // next returns the next token, skipping white space and recording comments.
-func (s *scanner) next() (lexer.Token, error) {
+func (s *scanner) next(t *lexer.Token) error {
 	src := s.src
 	for s.off < len(src) {
 		switch c := src[s.off]; c {
@@ -205,7 +218,7 @@ func (s *scanner) next() (lexer.Token, error) {
 						p := pos
 						p.Offset += i
 						p.Column += utf8.RuneCount(text[:i])
-						return lexer.Token{}, s.errorf(p, "invalid UTF-8 encoding")
+						return s.errorf(p, "invalid UTF-8 encoding")
 					}
 					i += size
 				}
@@ -217,13 +230,14 @@ func (s *scanner) next() (lexer.Token, error) {
 		break
 	}
 	pos := s.pos()
-	tok := func(typ lexer.TokenType, n int) lexer.Token {
-		v := s.text[s.off : s.off+n]
+	tok := func(typ lexer.TokenType, n int) error {
+		*t = lexer.Token{Type: typ, Value: s.text[s.off : s.off+n], Pos: lexer.Position(pos)}
 		s.advance(n, n) // every token but a string is ASCII
-		return lexer.Token{Type: typ, Value: v, Pos: lexer.Position(pos)}
+		return nil
 	}
 	if s.off >= len(src) {
-		return lexer.Token{Type: tokEOF, Pos: lexer.Position(pos)}, nil
+		*t = lexer.Token{Type: tokEOF, Pos: lexer.Position(pos)}
+		return nil
 	}
 	c := src[s.off]
 	switch {
@@ -232,11 +246,11 @@ func (s *scanner) next() (lexer.Token, error) {
 		for s.off+n < len(src) && (isLetter(src[s.off+n]) || isDigit(src[s.off+n])) {
 			n++
 		}
-		t := tok(tokIdent, n)
+		tok(tokIdent, n)
 		if isKeyword(t.Value) {
 			t.Type = tokKeyword
 		}
-		return t, nil
+		return nil
 	case isDigit(c):
 		// Int takes every alphanumeric run that starts with a digit, so
 		// that a malformed literal (0xzz, 12ab) is one token with one
@@ -245,59 +259,59 @@ func (s *scanner) next() (lexer.Token, error) {
 		for s.off+n < len(src) && (isLetter(src[s.off+n]) || isDigit(src[s.off+n])) {
 			n++
 		}
-		return tok(tokInt, n), nil
+		return tok(tokInt, n)
 	case c == '"':
-		return s.scanString(pos)
+		return s.scanString(t, pos)
 	}
 	if s.off+1 < len(src) {
 		switch c2 := src[s.off+1]; c {
 		case '=', '!':
 			if c2 == '=' {
-				return tok(tokPunct, 2), nil
+				return tok(tokPunct, 2)
 			}
 		case '<', '>':
 			if c2 == c && s.off+2 < len(src) && src[s.off+2] == '=' {
-				return tok(tokPunct, 3), nil // <<= >>=
+				return tok(tokPunct, 3) // <<= >>=
 			}
 			if c2 == '=' || c2 == c {
-				return tok(tokPunct, 2), nil
+				return tok(tokPunct, 2)
 			}
 		case '&', '|':
 			if c2 == c || c2 == '=' {
-				return tok(tokPunct, 2), nil
+				return tok(tokPunct, 2)
 			}
 		case '.':
 			if c2 == c {
-				return tok(tokPunct, 2), nil
+				return tok(tokPunct, 2)
 			}
 		case '+', '-', '*', '/', '%', '^':
 			if c2 == '=' {
-				return tok(tokPunct, 2), nil // compound assignment
+				return tok(tokPunct, 2) // compound assignment
 			}
 		}
 	}
 	switch c {
 	case '-', '+', '*', '/', '%', '<', '>', '!', '~', '=', '(', ')', '{', '}', ',', '.', ';', '|', '&', '^':
-		return tok(tokPunct, 1), nil
+		return tok(tokPunct, 1)
 	}
 	r, size := utf8.DecodeRune(src[s.off:])
 	switch {
 	case r == utf8.RuneError && size == 1:
-		return lexer.Token{}, s.errorf(pos, "invalid UTF-8 encoding")
+		return s.errorf(pos, "invalid UTF-8 encoding")
 	case r == '\uFEFF':
-		return lexer.Token{}, s.errorf(pos, "invalid byte order mark (U+FEFF) after the start of the file")
+		return s.errorf(pos, "invalid byte order mark (U+FEFF) after the start of the file")
 	}
-	return lexer.Token{}, s.errorf(pos, "invalid character %#U", r)
+	return s.errorf(pos, "invalid character %#U", r)
 }
 
 // scanString scans a double-quoted literal on one line. The token's value
 // is the literal as written; scan unquotes it.
-func (s *scanner) scanString(pos Pos) (lexer.Token, error) {
+func (s *scanner) scanString(t *lexer.Token, pos Pos) error {
 	src := s.src
 	i := s.off + 1
 	for {
 		if i >= len(src) || src[i] == '\n' {
-			return lexer.Token{}, s.errorf(pos, "unterminated string literal")
+			return s.errorf(pos, "unterminated string literal")
 		}
 		switch src[i] {
 		case '"':
@@ -310,13 +324,14 @@ func (s *scanner) scanString(pos Pos) (lexer.Token, error) {
 						p := pos
 						p.Offset += j
 						p.Column += utf8.RuneCount(lit[:j])
-						return lexer.Token{}, s.errorf(p, "invalid UTF-8 encoding")
+						return s.errorf(p, "invalid UTF-8 encoding")
 					}
 					j += size
 				}
 			}
 			s.advance(len(lit), utf8.RuneCount(lit))
-			return lexer.Token{Type: tokString, Value: s.text[s.off-len(lit) : s.off], Pos: lexer.Position(pos)}, nil
+			*t = lexer.Token{Type: tokString, Value: s.text[s.off-len(lit) : s.off], Pos: lexer.Position(pos)}
+			return nil
 		case '\\':
 			i++
 			if i < len(src) && src[i] != '\n' {

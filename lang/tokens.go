@@ -48,21 +48,25 @@ func (p *placeholders) Next() (lexer.Token, error) {
 func scanTokens(s *scanner) (*tokens, error) {
 	p := tokenPool.Get().(*tokens)
 	for i := 0; ; i++ {
-		t, err := s.Next()
-		if err != nil {
-			p.used = i
-			p.release()
-			return nil, err
-		}
 		if i == len(p.buf) {
-			// Full: move to a PeekingLexer twice the size.
-			q := newTokens(2 * len(p.buf))
+			// Full: move to a PeekingLexer big enough for the rest at
+			// the density seen so far (at least twice the size), so
+			// that a large input is copied about once, not once per
+			// doubling: each copy of a few hundred megabytes of
+			// tokens, and the garbage collector's scans of it, took
+			// most of the time on a 4 MB input.
+			q := newTokens(grownSize(i, s.off, len(s.src)))
 			copy(q.buf, p.buf)
 			p.used = i
 			p.release()
 			p = q
 		}
-		p.buf[i] = t
+		t := &p.buf[i]
+		if err := s.scan(t); err != nil {
+			p.used = i + 1
+			p.release()
+			return nil, err
+		}
 		if t.EOF() {
 			p.used = i + 1
 			p.LoadCheckpoint(lexer.Checkpoint{})
@@ -80,4 +84,16 @@ func (p *tokens) release() {
 		return
 	}
 	tokenPool.Put(p)
+}
+
+// grownSize is the room for the tokens of a src of srcLen bytes, n
+// tokens having filled the first off bytes: the estimate at the density
+// of those tokens plus an eighth, and at least twice n.
+func grownSize(n, off, srcLen int) int {
+	size := 2 * n
+	if off > 0 {
+		est := int(int64(n) * int64(srcLen) / int64(off))
+		size = max(size, est+est/8+16)
+	}
+	return size
 }
