@@ -102,3 +102,29 @@ func scanTypes(t *testing.T, src string) []scannedToken {
 		}
 	}
 }
+
+// TestGrownSize checks the room scanTokens makes when its pooled tokens
+// fill up: enough for the rest of a uniform input at once (a 4 MB input
+// re-made its token array at every doubling), never less than double.
+func TestGrownSize(t *testing.T) {
+	src := strings.Repeat("x = f(a, 1)\n", 100000) // 8 tokens a line
+	s := newScanner("big.mms", []byte(src), DefaultLimits.grammarKey())
+	lex, err := scanTokens(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lex.release()
+	if got, want := lex.used, 8*100000+1; got != want {
+		t.Fatalf("scanned %d tokens, want %d", got, want)
+	}
+	// After the first 1024 tokens (128 lines), the estimate
+	// covers every token of the input.
+	n := 1024
+	off := n / 8 * len("x = f(a, 1)\n")
+	if got := grownSize(n, off, len(src)); got < lex.used {
+		t.Errorf("grownSize(%d, %d, %d) = %d, want at least %d", n, off, len(src), got, lex.used)
+	}
+	if got := grownSize(n, len(src), len(src)); got != 2*n {
+		t.Errorf("grownSize at the end = %d, want %d", got, 2*n)
+	}
+}
