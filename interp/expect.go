@@ -211,6 +211,14 @@ func IncompleteText(res *ExploreResult) string {
 	if res.Stopped == "too-many-threads" {
 		return "not searched: the script has more than 64 threads, more than a search handles (split the script)"
 	}
+	if res.Stopped == "interrupted" {
+		covered := "every interleaving"
+		if res.Bounded {
+			covered = fmt.Sprintf("every interleaving within %d preemptions", res.Bound)
+		}
+		return fmt.Sprintf("search interrupted after %d states, %d executions: not %s was covered, so nothing is proved",
+			res.States, res.Executions, covered)
+	}
 	if res.Stopped == "first-finding" {
 		return fmt.Sprintf("search stopped at its first finding (-first) after %d states, %d executions: other findings and the verdicts need the whole search (%s)",
 			res.States, res.Executions, raise)

@@ -1,6 +1,7 @@
 package interp
 
 import (
+	"context"
 	"fmt"
 	"math/bits"
 	goruntime "runtime"
@@ -94,6 +95,9 @@ type ExploreOptions struct {
 	// Progress, when set, is called about once a second from another
 	// goroutine with the counts so far.
 	Progress func(Progress)
+	// Context, when set, stops the search when it is done (Ctrl-C at
+	// the REPL): the result is incomplete, Stopped "interrupted".
+	Context context.Context
 
 	// splitTasks overrides splitTasks (1: one subtree, no split).
 	splitTasks int
@@ -143,8 +147,8 @@ type ExploreResult struct {
 	States     int64 // steps executed beyond replayed prefixes
 	Complete   bool  // every interleaving (within the bound) is covered
 	// Stopped names the budget that ended an incomplete search:
-	// "max-states", "max-runs", "timeout", "max-memory", or
-	// "first-finding" (StopAtFirst); "too-many-threads" for a script
+	// "max-states", "max-runs", "timeout", "max-memory", "interrupted"
+	// (Context), or "first-finding" (StopAtFirst); "too-many-threads" for a script
 	// with more threads than a search handles. IncompleteText says it.
 	Stopped string
 	// FirstFinding is how long the search ran before its first finding
@@ -277,8 +281,15 @@ func (x *explorer) stop(reason string) {
 // watch starts the once-a-second watcher: progress, the timeout, and the
 // memory budget. It returns the function that ends it.
 func (x *explorer) watch() func() {
-	if x.o.Progress == nil && x.o.MaxMemory == 0 && x.o.Timeout == 0 {
+	if x.o.Progress == nil && x.o.MaxMemory == 0 && x.o.Timeout == 0 && x.o.Context == nil {
 		return func() {}
+	}
+	var cancel <-chan struct{} // nil (never ready) without a Context
+	if x.o.Context != nil {
+		cancel = x.o.Context.Done()
+		if x.o.Context.Err() != nil {
+			x.stop("interrupted")
+		}
 	}
 	done := make(chan struct{})
 	var wg sync.WaitGroup
@@ -292,6 +303,9 @@ func (x *explorer) watch() func() {
 			select {
 			case <-done:
 				return
+			case <-cancel:
+				x.stop("interrupted")
+				cancel = nil
 			case now := <-tick.C:
 				var ms goruntime.MemStats
 				if x.o.MaxMemory > 0 || now.Sub(last) >= time.Second {

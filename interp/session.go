@@ -846,8 +846,16 @@ func (s *Session) Script() (string, []lang.Pos) {
 // before the threads start, so a lock the prompt's thread holds is held
 // at the set-up code's exit, and a thread that needs it waits forever:
 // Explore reports both, where the live session would wait for the next
-// input. It reports whether it kept to the current state.
-func (s *Session) Explore(o ExploreOptions) (res *ExploreResult, fromHere bool, err error) {
+// input. It returns why it could not keep to the current state, "" when
+// it did.
+//
+// It cannot explore from any live state: the explorer replays a script
+// from its start for every interleaving (the kernel model has no
+// snapshot to go back to), and a script runs all its top-level code
+// before its threads start, so only a session whose top-level chunks all
+// ran before the first thread step, none stopped by an error, and whose
+// top-level thread is not in the middle of a chunk replays exactly.
+func (s *Session) Explore(o ExploreOptions) (res *ExploreResult, why string, err error) {
 	file := &lang.File{Name: StdinName, End: lang.Pos{Filename: StdinName, Line: s.line}}
 	turns, why := s.threadTurns()
 	for _, e := range s.log {
@@ -868,7 +876,7 @@ func (s *Session) Explore(o ExploreOptions) (res *ExploreResult, fromHere bool, 
 	}
 	prog, err := Compile(file)
 	if err != nil {
-		return nil, false, fmt.Errorf("the session does not compile as a script: %v", err)
+		return nil, "", fmt.Errorf("the session does not compile as a script: %v", err)
 	}
 	// The prefix: the threads' turns, as indices among the script's
 	// threads, if no top-level turn came after the first of them.
@@ -876,20 +884,21 @@ func (s *Session) Explore(o ExploreOptions) (res *ExploreResult, fromHere bool, 
 	for i, f := range prog.threads {
 		index[f.name] = i
 	}
-	exact := why == ""
 	var prefix []int
 	for _, name := range turns {
 		i, ok := index[name]
 		if !ok {
-			exact = false
+			if why == "" {
+				why = "thread " + name + " is not in the script"
+			}
 			break
 		}
 		prefix = append(prefix, i)
 	}
-	if exact {
+	if why == "" {
 		o.prefix = prefix
 	}
-	return Explore(prog, o), exact, nil
+	return Explore(prog, o), why, nil
 }
 
 // threadTurns returns the turns the threads took at the prompt, by name,
@@ -900,7 +909,7 @@ func (s *Session) threadTurns() (turns []string, why string) {
 	for _, name := range s.Schedule() {
 		if name == "main" || strings.HasPrefix(name, "main#") {
 			if len(turns) > 0 && why == "" {
-				why = "top-level code ran between them, and a script runs all of it before its threads start"
+				why = "top-level code ran between the threads' turns, and a script runs all of it before its threads start"
 			}
 			continue
 		}

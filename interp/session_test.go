@@ -2,6 +2,7 @@ package interp
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"runtime"
 	"strings"
@@ -194,12 +195,12 @@ func TestSessionScriptRoundTrip(t *testing.T) {
 	if !strings.Contains(src, "# m\n") {
 		t.Errorf("echoed expression not commented:\n%s", src)
 	}
-	res, fromHere, err := s.Explore(ExploreOptions{})
+	res, why, err := s.Explore(ExploreOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !fromHere {
-		t.Error("a session with no thread steps explored from the start")
+	if why != "" {
+		t.Errorf("a session with no thread steps explored from the start: %s", why)
 	}
 	var found []string
 	for _, f := range res.Findings {
@@ -373,9 +374,9 @@ func TestSessionExploreFromHere(t *testing.T) {
 	}
 	s.Step("t1", 1)
 	s.Step("t2", 1)
-	here, fromHere, err := s.Explore(ExploreOptions{})
-	if err != nil || !fromHere {
-		t.Fatalf("Explore: %v, from here %v", err, fromHere)
+	here, why, err := s.Explore(ExploreOptions{})
+	if err != nil || why != "" {
+		t.Fatalf("Explore: %v, not from here: %s", err, why)
 	}
 	if here.Executions >= whole.Executions {
 		t.Errorf("from here %d executions, from the start %d: the prefix was not kept", here.Executions, whole.Executions)
@@ -387,8 +388,8 @@ func TestSessionExploreFromHere(t *testing.T) {
 	}
 	// Top-level code after the steps: the script cannot replay that.
 	evalAll(t, s, "x = 1")
-	if _, fromHere, _ := s.Explore(ExploreOptions{}); fromHere {
-		t.Error("explored from here although top-level code ran after the thread steps")
+	if _, why, _ := s.Explore(ExploreOptions{}); !strings.Contains(why, "top-level code ran between the threads' turns") {
+		t.Errorf("explored from here although top-level code ran after the thread steps (why %q)", why)
 	}
 }
 
@@ -491,7 +492,42 @@ func TestSessionSaveThreadTurns(t *testing.T) {
 		t.Fatal(err)
 	}
 	src, _ = s.Script()
-	if !strings.Contains(src, "# This script cannot replay them: top-level code ran between them") {
+	if !strings.Contains(src, "# This script cannot replay them: top-level code ran between the threads' turns") {
 		t.Errorf("saved session does not say why it cannot replay the turns:\n%s", src)
 	}
+}
+
+// TestSessionExploreInterrupted: a canceled context (Ctrl-C at the
+// prompt) stops the search, which says it was interrupted and proves
+// nothing, and the session goes on.
+func TestSessionExploreInterrupted(t *testing.T) {
+	var out bytes.Buffer
+	s := newTestSession(&out)
+	// Two threads of 10^6 lock round trips each: a search far longer
+	// than the test.
+	evalAll(t, s, "mm m",
+		"thread t1 { repeat 1000000 { mmap_read_lock(m); mmap_read_unlock(m) } }",
+		"thread t2 { repeat 1000000 { mmap_write_lock(m); mmap_write_unlock(m) } }")
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(100*time.Millisecond, cancel)
+	start := time.Now()
+	res, _, err := s.Explore(ExploreOptions{Context: ctx})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("the search went on for %v after it was canceled", d)
+	}
+	if res.Complete || res.Stopped != "interrupted" {
+		t.Fatalf("complete=%v stopped=%q", res.Complete, res.Stopped)
+	}
+	if msg := IncompleteText(res); !strings.HasPrefix(msg, "search interrupted after") || !strings.Contains(msg, "nothing is proved") {
+		t.Errorf("IncompleteText: %s", msg)
+	}
+	// Canceled before it starts: no search at all.
+	res, _, _ = s.Explore(ExploreOptions{Context: ctx})
+	if res.Stopped != "interrupted" || res.Executions > 1 {
+		t.Errorf("a canceled context explored %d executions (stopped %q)", res.Executions, res.Stopped)
+	}
+	evalAll(t, s, "mmap_read_lock(m)", "mmap_read_unlock(m)")
 }

@@ -44,13 +44,13 @@ type file struct {
 // (BenchmarkParse). Pos is where the item starts.
 type item struct {
 	Pos      lexer.Position
-	Thread   string      `parser:"  'thread' @Ident"`
-	Body     block       `parser:"  @@"`
-	Stmts    setupStmts  `parser:"| @@"`
-	Func     *funcDef    `parser:"| 'func' @@"`
-	Ops      string      `parser:"| 'ops' @Ident '{'"`
-	Handlers []*funcDef  `parser:"  @@*"`
-	Close    *RBrace     `parser:"  @@"`
+	Thread   string     `parser:"  'thread' @Ident"`
+	Body     block      `parser:"  @@"`
+	Stmts    setupStmts `parser:"| @@"`
+	Func     *funcDef   `parser:"| 'func' @@"`
+	Ops      string     `parser:"| 'ops' @Ident '{'"`
+	Handlers []*funcDef `parser:"  @@*"`
+	Close    *RBrace    `parser:"  @@"`
 }
 
 // funcDef is FuncDef = <ident> "(" (<ident> ("," <ident>)*)? ")" Block .

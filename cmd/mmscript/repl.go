@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/chzyer/readline"
@@ -91,7 +93,7 @@ func cmdRepl(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		defer signal.Stop(sig)
 		go func() {
 			for range sig {
-				r.opts.Interrupt.Store(true)
+				r.interrupt()
 			}
 		}()
 	} else {
@@ -168,6 +170,36 @@ type repl struct {
 	srcLen  int             // how much of src the printer has
 	pending []string        // the lines of a block still open
 	quit    bool
+
+	mu     sync.Mutex
+	cancel context.CancelFunc // ends the running :explore; nil when none runs
+}
+
+// interrupt stops what runs (Ctrl-C while a command runs): a statement,
+// :step or :run through the session's Interrupt, :explore through its
+// context.
+func (r *repl) interrupt() {
+	r.opts.Interrupt.Store(true)
+	r.mu.Lock()
+	if r.cancel != nil {
+		r.cancel()
+	}
+	r.mu.Unlock()
+}
+
+// exploreContext returns the context of an :explore, which interrupt
+// cancels, and the function that ends it.
+func (r *repl) exploreContext() (context.Context, func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	r.mu.Lock()
+	r.cancel = cancel
+	r.mu.Unlock()
+	return ctx, func() {
+		r.mu.Lock()
+		r.cancel = nil
+		r.mu.Unlock()
+		cancel()
+	}
 }
 
 func newRepl(out io.Writer) *repl {

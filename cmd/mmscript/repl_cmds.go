@@ -30,7 +30,7 @@ func init() {
 		{":pt", "[MM] ADDR", "the page-table walk of an address: each level's entry and the lock guarding it", (*repl).pt},
 		{":step", "NAME [N]", "run thread NAME for N kernel steps (default 1); :step main finishes a blocked line", (*repl).step},
 		{":run", "", "run every thread to completion (or until all that are left wait)", func(r *repl, _ []string) { r.run() }},
-		{":explore", "[K]", "explore every interleaving of the threads from the current state (within K preemptions if given; at most 30 s)", (*repl).explore},
+		{":explore", "[K]", "explore every interleaving of the threads from the current state, or from where they start when the session as a script cannot reach it (within K preemptions if given; at most 30 s; Ctrl-C stops it)", (*repl).explore},
 		{":schedule", "", "the thread of each turn so far, the top-level thread's included", func(r *repl, _ []string) {
 			fmt.Fprintln(r.out, interp.FormatSchedule(r.s.Schedule()))
 		}},
@@ -131,12 +131,21 @@ func (r *repl) step(args []string) {
 		return
 	}
 	t := r.s.Thread(args[0])
-	fmt.Fprintf(r.out, "%s: %s; %s\n", t.Name, plural(taken, "step"), r.s.State(t))
+	fmt.Fprintf(r.out, "%s: %s; %s%s\n", t.Name, plural(taken, "step"), r.s.State(t), r.interrupted())
 }
 
 func (r *repl) run() {
 	n := r.s.Run()
-	fmt.Fprintf(r.out, "ran %s\n", plural(n, "turn"))
+	fmt.Fprintf(r.out, "ran %s%s\n", plural(n, "turn"), r.interrupted())
+}
+
+// interrupted says that Ctrl-C stopped the command that just ran (the
+// session clears the flag when a command starts).
+func (r *repl) interrupted() string {
+	if !r.opts.Interrupt.Load() {
+		return ""
+	}
+	return " (interrupted; the threads stay where they stopped: :threads shows them, :run goes on)"
 }
 
 // exploreTimeout bounds :explore, so that the prompt comes back.
@@ -159,13 +168,17 @@ func (r *repl) explore(args []string) {
 	if n := len(r.s.Main().Task.Holds()); n > 0 {
 		fmt.Fprintf(r.out, "note: %s holds %s; the session explored as a script ends its top-level code holding them (held at exit; threads that need them wait forever)\n", r.s.Main().Name, plural(n, "lock"))
 	}
-	res, fromHere, err := r.s.Explore(interp.ExploreOptions{Bounded: k >= 0, Preemptions: k, Timeout: exploreTimeout})
+	ctx, done := r.exploreContext()
+	defer done()
+	res, why, err := r.s.Explore(interp.ExploreOptions{Bounded: k >= 0, Preemptions: k, Timeout: exploreTimeout, Context: ctx})
 	if err != nil {
 		fmt.Fprintln(r.out, "error:", err)
 		return
 	}
-	if !fromHere {
-		fmt.Fprintln(r.out, "note: explored from where the threads start, not from the current state: top-level code ran between thread steps, or a chunk stopped by an error, so a script cannot replay the session")
+	if why != "" {
+		// The explorer replays the session as a script (:save) for
+		// each interleaving; see interp.Session.Explore.
+		fmt.Fprintf(r.out, "note: explored from where the threads start, not from the current state: the explorer replays the session as a script (:save), which cannot reach this state: %s\n", why)
 	}
 	for _, f := range res.Findings {
 		d := *f.Diag

@@ -5,6 +5,7 @@ package main
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestReplPTYBlockTypoAndCompletion: on a terminal, a typo inside an open
@@ -68,4 +69,36 @@ func TestReplPTYColour(t *testing.T) {
 		}
 		s.exit()
 	}
+}
+
+// TestReplPTYInterruptExploreAndRun: Ctrl-C stops a running :explore and
+// a running :run, long before their own limits, and the session goes on
+// at the prompt.
+func TestReplPTYInterruptExploreAndRun(t *testing.T) {
+	s := startPTY(t, t.TempDir(), "-max-steps", "1000000000000")
+	s.line("mm m")
+	s.send("thread t1 { repeat 1000000 { mmap_read_lock(m); mmap_read_unlock(m) } }\r")
+	s.expect(prompt)
+	s.send("thread t2 { repeat 1000000 { mmap_write_lock(m); mmap_write_unlock(m) } }\r")
+	s.expect(prompt)
+	start := time.Now()
+	s.send(":explore\r")
+	time.Sleep(300 * time.Millisecond)
+	s.send("\x03")
+	s.expect(`search interrupted after \d+ states, \d+ executions: not every interleaving was covered, so nothing is proved`)
+	s.expect(prompt)
+	if d := time.Since(start); d > 10*time.Second {
+		t.Errorf(":explore took %v to stop after Ctrl-C", d)
+	}
+	s.send(":run\r")
+	time.Sleep(300 * time.Millisecond)
+	s.send("\x03")
+	out := s.expect(prompt)
+	if !strings.Contains(out, "interrupted") {
+		t.Errorf(":run after Ctrl-C:\n%q", out)
+	}
+	if out := s.line(":threads"); !strings.Contains(out, "t1") || !strings.Contains(out, "t2") {
+		t.Errorf(":threads after the interrupted :run:\n%q", out)
+	}
+	s.exit()
 }
