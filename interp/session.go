@@ -217,6 +217,11 @@ func (s *Session) Eval(src string) error {
 	return s.eval(StdinName, src, first)
 }
 
+// Skip advances the line count past n lines of input that are not
+// script (the REPL's commands, blank lines, lines dropped for an error),
+// so that <stdin>:N stays the Nth line of the input.
+func (s *Session) Skip(n int) { s.line += n }
+
 // Load runs a script file's text as one chunk, in its own positions.
 func (s *Session) Load(filename string, src []byte) error {
 	return s.eval(filename, string(src), 1)

@@ -216,12 +216,29 @@ func newRepl(out io.Writer) *repl {
 	return r
 }
 
+// reset starts a new session. The input typed so far stays, and the new
+// session's line numbers go on from it: <stdin>:N is the Nth line of the
+// input, across :reset too.
 func (r *repl) reset() {
+	next := 1
+	if r.s != nil {
+		next = r.s.Line()
+	}
 	r.s = interp.NewSession(r.opts)
+	r.s.Skip(next - 1)
 	r.pr = rt.NewPrinter(r.out, r.color)
-	r.src.Reset()
 	r.srcLen = -1
 	r.pending = nil
+}
+
+// skip takes an input line that is no script (a REPL command, a blank
+// line, a line dropped for an error) into the input so far, so that the
+// lines after it keep their numbers: a report's <stdin>:N is the Nth line
+// typed or piped.
+func (r *repl) skip(line string) {
+	r.src.WriteString(line)
+	r.src.WriteByte('\n')
+	r.s.Skip(1)
 }
 
 // eval runs a chunk of typed input, keeping its text for source lines.
@@ -252,7 +269,11 @@ func (r *repl) loop(in lineReader) {
 	for !r.quit {
 		line, err := in.Readline()
 		if errors.Is(err, readline.ErrInterrupt) {
-			// Ctrl-C drops the input typed so far.
+			// Ctrl-C drops the input typed so far; its lines keep
+			// their numbers.
+			for _, l := range r.pending {
+				r.skip(l)
+			}
 			r.pending = nil
 			in.SetPrompt(promptMain)
 			continue
@@ -287,10 +308,12 @@ func (r *repl) line(line string) {
 	if len(r.pending) == 0 {
 		trimmed := strings.TrimSpace(line)
 		if strings.HasPrefix(trimmed, ":") {
+			r.skip(line)
 			r.command(trimmed)
 			return
 		}
 		if trimmed == "" {
+			r.skip(line)
 			return
 		}
 	}
@@ -300,9 +323,17 @@ func (r *repl) line(line string) {
 	switch {
 	case depth < 0:
 		fmt.Fprintf(r.out, "%s:%d: unexpected } (no block is open); line dropped\n", interp.StdinName, r.s.Line()+len(r.pending))
+		r.skip(line)
 		return
 	case depth > 0:
 		if len(r.pending) < maxCheckedBlock && r.rejects(text, depth) {
+			if len(r.pending) == 0 {
+				r.skip(line)
+			} else {
+				// An empty line in its place keeps the numbers of
+				// the block's lines after it.
+				r.pending = append(lines[:len(lines)-1], "")
+			}
 			return
 		}
 		r.pending = lines
