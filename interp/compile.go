@@ -1090,7 +1090,10 @@ func suggest(name string, known []string) string {
 	// a typo of "m".
 	best, bestD := "", min(3, len(name))
 	for _, k := range known {
-		if strings.HasPrefix(k, " ") {
+		if strings.HasPrefix(k, " ") || abs(len(k)-len(name)) > bestD {
+			// The distance is at least the difference in length:
+			// this skips most of the thousand operation names, and
+			// a paste of many typos took a second for each 2,000.
 			continue
 		}
 		if d := rt.EditDistance(name, k); d < bestD || d == bestD && best != "" && k < best {
@@ -1101,4 +1104,11 @@ func suggest(name string, known []string) string {
 		return ""
 	}
 	return " (did you mean " + best + "?)"
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
 }

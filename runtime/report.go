@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -27,8 +28,11 @@ type Printer struct {
 	w     io.Writer
 	color bool
 	files map[string][]string // source lines by file name; nil entry: unreadable
-	count Counts
-	err   error
+	// lineFuncs give the lines of growing scripts by file name (SetLines).
+	lineFuncs   map[string]func(int) (string, bool)
+	maxFileSize int64 // of the files read for source lines; 0: the default
+	count       Counts
+	err         error
 }
 
 // Counts is how many findings of each kind a report held.
@@ -99,7 +103,20 @@ func plural(n int, thing string) string {
 // NewPrinter makes a printer writing to w, with ANSI colours if color is
 // set (callers decide: see UseColor).
 func NewPrinter(w io.Writer, color bool) *Printer {
-	return &Printer{w: w, color: color, files: map[string][]string{}}
+	return &Printer{w: w, color: color, files: map[string][]string{}, lineFuncs: map[string]func(int) (string, bool){}}
+}
+
+// SetMaxFileSize sets the largest script file the printer reads for its
+// source lines (lang.Limits.MaxFileSize; 0: the default), so that a
+// script read under a raised -max-file-size gets them too.
+func (p *Printer) SetMaxFileSize(n int64) { p.maxFileSize = n }
+
+// SetLines gives the printer the lines of a script that grows (the REPL's
+// input) as a function returning line n (1-based): SetSource would take
+// the whole text again at every report, which made a long session's
+// reports quadratic.
+func (p *Printer) SetLines(name string, line func(n int) (string, bool)) {
+	p.lineFuncs[name] = line
 }
 
 // UseColor reports whether output to f should be coloured: f is a
@@ -153,10 +170,18 @@ func (p *Printer) printf(format string, args ...any) {
 
 // line returns line n (1-based) of file, if the printer can read it.
 func (p *Printer) line(file string, n int) (string, bool) {
+	if f := p.lineFuncs[file]; f != nil {
+		text, ok := f(n)
+		return strings.TrimRight(text, "\r"), ok
+	}
 	lines, ok := p.files[file]
 	if !ok {
 		// lang.ReadFile: neither blocks on a FIFO nor reads /dev/zero forever.
-		if src, err := lang.ReadFile(file); err == nil && utf8.Valid(src) {
+		limits := lang.DefaultLimits
+		if p.maxFileSize > 0 {
+			limits.MaxFileSize = p.maxFileSize
+		}
+		if src, err := limits.ReadFile(file); err == nil && utf8.Valid(src) {
 			src = bytes.TrimPrefix(src, []byte("\ufeff"))
 			lines = strings.Split(string(src), "\n")
 		}
@@ -175,15 +200,16 @@ func (p *Printer) excerpt(pos lang.Pos) {
 		return
 	}
 	text, ok := p.line(pos.Filename, pos.Line)
-	if !ok || len(text) > 500 {
+	if !ok {
 		return
 	}
+	text, column := excerptWindow(text, pos.Column)
 	// The caret line keeps the tabs of the text before the column, so
 	// that it lines up however tabs are shown.
 	var pad strings.Builder
 	col := 1
 	for _, r := range text {
-		if col >= pos.Column {
+		if col >= column {
 			break
 		}
 		if r == '\t' {
@@ -193,8 +219,55 @@ func (p *Printer) excerpt(pos lang.Pos) {
 		}
 		col++
 	}
-	p.printf("%5d | %s\n", pos.Line, text)
-	p.printf("      | %s%s\n", pad.String(), p.paint(styleGreen, "^"))
+	// The gutter is five columns wide, wider for a line number of more
+	// digits, so that the caret line stays aligned.
+	w := max(5, len(strconv.Itoa(pos.Line)))
+	p.printf("%*d | %s\n", w, pos.Line, text)
+	p.printf("%s | %s%s\n", strings.Repeat(" ", w), pad.String(), p.paint(styleGreen, "^"))
+}
+
+// excerptWidth is how many runes of a long source line an excerpt shows.
+const excerptWidth = 160
+
+// excerptWindow cuts a line longer than excerptWidth runes down to a
+// window around column (1-based, in runes), with "..." where it was cut,
+// and returns the column in the window. Only the runes up to the window's
+// end are decoded: a line of megabytes costs what its window costs.
+func excerptWindow(text string, column int) (string, int) {
+	if len(text) <= excerptWidth {
+		return text, column
+	}
+	start := max(column-excerptWidth/2, 1) // columns of the window
+	end := start + excerptWidth
+	from, to := -1, len(text) // byte offsets of the window
+	col := 1
+	for i := range text {
+		if col == start {
+			from = i
+		}
+		if col == end {
+			to = i
+			break
+		}
+		col++
+	}
+	if from < 0 {
+		// The column is past the end: show the end of the line.
+		from = len(text) - excerptWidth
+		for from < len(text) && !utf8.RuneStart(text[from]) {
+			from++
+		}
+		return "..." + text[from:], utf8.RuneCountInString(text[from:]) + 4
+	}
+	out := text[from:to]
+	if from > 0 {
+		out = "..." + out
+		column = column - start + 1 + 3
+	}
+	if to < len(text) {
+		out += "..."
+	}
+	return out, column
 }
 
 // Print writes one finding; findings are separated by a blank line, as

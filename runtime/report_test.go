@@ -125,3 +125,50 @@ func TestPrinterSplatNotes(t *testing.T) {
 		}
 	}
 }
+
+// TestPrinterLongLineAndLargeFile: a source line of megabytes shows as a
+// window around the column with the caret under it, and a file beyond
+// the default -max-file-size, read under a raised one, still gets its
+// source line.
+func TestPrinterLongLineAndLargeFile(t *testing.T) {
+	line := strings.Repeat("x = 1; ", 150000) + "mmap_read_lok(m)"
+	col := len(line) - len("mmap_read_lok(m)") + 1
+	d := &Diagnostic{Kind: Error, Pos: lang.Pos{Filename: "long.mms", Line: 2, Column: col}, Msg: "unknown operation"}
+	var b bytes.Buffer
+	p := NewPrinter(&b, false)
+	p.SetSource("long.mms", []byte("mm m\n"+line+"\n"))
+	p.Print(d)
+	lines := strings.Split(b.String(), "\n")
+	if len(lines) < 3 || len(lines[1]) > 200 || !strings.HasPrefix(lines[1], "    2 | ...") || !strings.HasSuffix(lines[1], "mmap_read_lok(m)") {
+		t.Fatalf("long line excerpt:\n%s", b.String())
+	}
+	if caret := strings.Index(lines[2], "^"); caret != strings.Index(lines[1], "mmap_read_lok") {
+		t.Errorf("caret at %d, the name at %d:\n%s", caret, strings.Index(lines[1], "mmap_read_lok"), b.String())
+	}
+	// The start of a long line: cut at the right only.
+	b.Reset()
+	d.Pos.Column = 1
+	p.Print(d)
+	if !strings.Contains(b.String(), "    2 | x = 1; x = 1;") || !strings.Contains(b.String(), "...\n      | ^\n") {
+		t.Errorf("start of a long line:\n%s", b.String())
+	}
+
+	// A 9 MB file, past the default limit of 8 MiB.
+	name := t.TempDir() + "/big.mms"
+	src := strings.Repeat("x = 1\n", 1500000) + "mmap_read_lok(m)\n"
+	if err := os.WriteFile(name, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	d = &Diagnostic{Kind: Error, Pos: lang.Pos{Filename: name, Line: 1500001, Column: 1}, Msg: "unknown operation"}
+	for _, raised := range []bool{false, true} {
+		b.Reset()
+		p := NewPrinter(&b, false)
+		if raised {
+			p.SetMaxFileSize(16 << 20)
+		}
+		p.Print(d)
+		if got := strings.Contains(b.String(), "1500001 | mmap_read_lok(m)\n        | ^\n"); got != raised {
+			t.Errorf("limit raised %v: source line shown %v:\n%s", raised, got, b.String())
+		}
+	}
+}

@@ -26,7 +26,7 @@ func cmdCheck(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	doc := &rt.Document{Command: "check"}
-	p := newPrinter(stderr)
+	p := newPrinter(stderr, limits)
 	files, err := scripts(fl.Args())
 	if err != nil {
 		// A missing file: the real error, not the usage line.

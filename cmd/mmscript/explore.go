@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/mmscript/mmscript/interp"
+	"github.com/mmscript/mmscript/lang"
 	rt "github.com/mmscript/mmscript/runtime"
 )
 
@@ -118,7 +119,7 @@ func cmdExplore(args []string, stdout, stderr io.Writer) int {
 			doc.Add(loadFailed(file, err))
 			return writeDocument(doc, stdout, stderr, 2)
 		}
-		printLoadError(stderr, err)
+		printLoadError(stderr, err, limits)
 		return 2
 	}
 	if *progress {
@@ -148,7 +149,7 @@ func cmdExplore(args []string, stdout, stderr io.Writer) int {
 		doc.Add(exploreReport(file, res, o))
 		return writeDocument(doc, stdout, stderr, exitCode(res, *pct))
 	}
-	return report(prog, res, *pct, stdout, stderr)
+	return report(prog, res, *pct, stdout, stderr, limits)
 }
 
 func exitCode(res *interp.ExploreResult, pct bool) int {
@@ -163,9 +164,9 @@ func exitCode(res *interp.ExploreResult, pct bool) int {
 
 // report prints a search's findings, their counts, the verdict of each
 // expect line and a summary, and returns the exit status.
-func report(prog *interp.Program, res *interp.ExploreResult, pct bool, stdout, stderr io.Writer) int {
+func report(prog *interp.Program, res *interp.ExploreResult, pct bool, stdout, stderr io.Writer, limits *lang.Limits) int {
 	{
-		p := newPrinter(stdout)
+		p := newPrinter(stdout, limits)
 		for _, f := range res.Findings {
 			d := *f.Diag
 			d.Schedule = interp.FormatSchedule(f.Schedule)

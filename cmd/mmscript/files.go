@@ -19,7 +19,7 @@ import (
 // printLoadError prints why a script does not load: syntax and compile
 // errors with their source lines (the report printer), anything else on
 // one line.
-func printLoadError(w io.Writer, err error) {
+func printLoadError(w io.Writer, err error, limits *lang.Limits) {
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
 		fmt.Fprintln(w, "mmscript:", err)
@@ -27,7 +27,7 @@ func printLoadError(w io.Writer, err error) {
 	}
 	var el lang.ErrorList
 	if errors.As(err, &el) {
-		newPrinter(w).PrintError(el)
+		newPrinter(w, limits).PrintError(el)
 		return
 	}
 	lang.PrintError(w, err)

@@ -34,7 +34,7 @@ func cmdFmt(args []string, stdout, stderr io.Writer) int {
 	rc := 0
 	for _, name := range files {
 		if err := fmtFile(name, limits, *list, *write, stdout); err != nil {
-			printLoadError(stderr, err)
+			printLoadError(stderr, err, limits)
 			rc = 2
 		}
 	}

@@ -46,7 +46,7 @@ func cmdMerge(args []string, stdout, stderr io.Writer) int {
 	}
 	prog, err := interp.Load(parts[0].File)
 	if err != nil {
-		printLoadError(stderr, err)
+		printLoadError(stderr, err, nil)
 		return 2
 	}
 	res, err := interp.Merge(prog, kc, parts)
@@ -59,5 +59,5 @@ func cmdMerge(args []string, stdout, stderr io.Writer) int {
 		doc.Add(exploreReport(parts[0].File, res, interp.ExploreOptions{}))
 		return writeDocument(doc, stdout, stderr, exitCode(res, false))
 	}
-	return report(prog, res, false, stdout, stderr)
+	return report(prog, res, false, stdout, stderr, nil)
 }

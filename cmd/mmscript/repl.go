@@ -63,7 +63,7 @@ func cmdRepl(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if fl.NArg() == 1 {
 		src, err := limits.ReadFile(fl.Arg(0))
 		if err != nil {
-			printLoadError(stderr, err)
+			printLoadError(stderr, err, limits)
 			return 2
 		}
 		if err := r.s.Load(fl.Arg(0), src); err != nil {
@@ -165,10 +165,10 @@ type repl struct {
 	color   bool // findings in colour (a terminal, NO_COLOR unset)
 	opts    interp.SessionOptions
 	s       *interp.Session
-	pr      *rt.Printer     // the session's findings and errors, with source lines
-	src     strings.Builder // every chunk typed so far, for source lines
-	srcLen  int             // how much of src the printer has
-	pending []string        // the lines of a block still open
+	pr      *rt.Printer // the session's findings and errors, with source lines
+	lines   []string    // every line of input so far, for source lines
+	extra   []string    // lines typed but not taken, shown with their error
+	pending []string    // the lines of a block still open
 	quit    bool
 
 	mu     sync.Mutex
@@ -227,8 +227,22 @@ func (r *repl) reset() {
 	r.s = interp.NewSession(r.opts)
 	r.s.Skip(next - 1)
 	r.pr = rt.NewPrinter(r.out, r.color)
-	r.srcLen = -1
+	r.pr.SetMaxFileSize(r.opts.Limits.MaxFileSize)
+	r.pr.SetLines(interp.StdinName, r.sourceLine)
 	r.pending = nil
+}
+
+// sourceLine returns line n (1-based) of the input, for the printer.
+func (r *repl) sourceLine(n int) (string, bool) {
+	switch {
+	case n < 1:
+		return "", false
+	case n <= len(r.lines):
+		return r.lines[n-1], true
+	case n-len(r.lines) <= len(r.extra):
+		return r.extra[n-len(r.lines)-1], true
+	}
+	return "", false
 }
 
 // skip takes an input line that is no script (a REPL command, a blank
@@ -236,31 +250,24 @@ func (r *repl) reset() {
 // lines after it keep their numbers: a report's <stdin>:N is the Nth line
 // typed or piped.
 func (r *repl) skip(line string) {
-	r.src.WriteString(line)
-	r.src.WriteByte('\n')
+	r.lines = append(r.lines, line)
 	r.s.Skip(1)
 }
 
 // eval runs a chunk of typed input, keeping its text for source lines.
 func (r *repl) eval(text string) {
-	r.src.WriteString(text)
-	r.src.WriteByte('\n')
+	r.lines = append(r.lines, strings.Split(text, "\n")...)
 	if err := r.s.Eval(text); err != nil {
 		r.printErr(err, "")
 	}
 }
 
-// syncSource gives the printer the typed text so far, plus extra (lines
-// not yet taken), when it changed: the printer shows the source line of
-// each finding.
+// syncSource sets the lines typed but not taken (extra, with a final
+// newline), which an error in them shows; "" for none.
 func (r *repl) syncSource(extra string) {
-	if r.srcLen == r.src.Len() && extra == "" {
-		return
-	}
-	r.pr.SetSource(interp.StdinName, []byte(r.src.String()+extra))
-	r.srcLen = r.src.Len()
+	r.extra = nil
 	if extra != "" {
-		r.srcLen = -1
+		r.extra = strings.Split(strings.TrimSuffix(extra, "\n"), "\n")
 	}
 }
 

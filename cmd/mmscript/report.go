@@ -6,14 +6,21 @@ import (
 	"os"
 
 	"github.com/mmscript/mmscript/interp"
+	"github.com/mmscript/mmscript/lang"
 	rt "github.com/mmscript/mmscript/runtime"
 )
 
 // newPrinter makes the report printer for w: coloured only when w is a
-// terminal and NO_COLOR is not set.
-func newPrinter(w io.Writer) *rt.Printer {
+// terminal and NO_COLOR is not set. It reads scripts for their source
+// lines within limits (nil: the defaults), those the scripts were read
+// with: a script read under a raised -max-file-size gets its source lines.
+func newPrinter(w io.Writer, limits *lang.Limits) *rt.Printer {
 	f, ok := w.(*os.File)
-	return rt.NewPrinter(w, ok && rt.UseColor(f))
+	p := rt.NewPrinter(w, ok && rt.UseColor(f))
+	if limits != nil {
+		p.SetMaxFileSize(limits.MaxFileSize)
+	}
+	return p
 }
 
 // writeDocument prints doc as the command's one JSON document and returns

@@ -41,7 +41,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 			doc.Add(loadFailed(file, err))
 			return writeDocument(doc, stdout, stderr, 2)
 		}
-		newPrinter(stderr).PrintError(err)
+		newPrinter(stderr, limits).PrintError(err)
 		return 2
 	}
 	opts := interp.Options{Seed: *seed, MaxSteps: *maxSteps, Output: stdout, Kernel: kc}
@@ -74,7 +74,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		doc.Add(runReport(file, prog, opts, res, output.String()))
 		return writeDocument(doc, stdout, stderr, code)
 	}
-	p := newPrinter(stdout)
+	p := newPrinter(stdout, limits)
 	for _, d := range res.Diagnostics {
 		p.Print(d)
 	}

@@ -99,7 +99,7 @@ func testOne(file string, limits *lang.Limits, kc rt.KernelConfig, eo *interp.Ex
 		*rep = *loadFailed(file, err)
 		rep.Status = "fail"
 		fmt.Fprintf(w, "FAIL %s: does not compile:\n", file)
-		printLoadError(w, err)
+		printLoadError(w, err, limits)
 		return true
 	}
 	var ms []interp.Mismatch
