@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -307,6 +308,13 @@ func (k *Kernel) DeadlockReport(blocked []*Task, schedule string) *Diagnostic {
 		holders := lockHolders(l, t)
 		parts = append(parts, fmt.Sprintf("%s waits for %s%s held by %s", t.Name, l.Name, modeParen(l, mode), holders))
 		rel = append(rel, Related{pos, fmt.Sprintf("%s blocks here on %s", t.Name, l.Name)})
+		// A wait inside the kernel library: where the script called
+		// into it.
+		for _, r := range t.pathCalls(pos) {
+			if !slices.Contains(rel, r) {
+				rel = append(rel, r)
+			}
+		}
 		for _, h := range holdersOf(l) {
 			if i := h.hold(l); i >= 0 {
 				r := Related{h.holds[i].Pos, fmt.Sprintf("%s took %s here", h.Name, l.Name)}

@@ -293,8 +293,10 @@ func (p *Printer) Print(d *Diagnostic) {
 		// put in Related ("X taken here", "existing dependency A -> B",
 		// "T blocks here on X", "T took X here"); other notes (the kernel
 		// configuration's) remain.
-		if splat && (strings.HasSuffix(r.Msg, " here") || strings.Contains(r.Msg, " blocks here on ") ||
-			strings.HasPrefix(r.Msg, "existing dependency ")) {
+		// The script's call into the kernel library ("munmap() called
+		// here") is not in the splat: it stays.
+		if splat && (strings.HasSuffix(r.Msg, " here") && !strings.HasSuffix(r.Msg, "() called here") ||
+			strings.Contains(r.Msg, " blocks here on ") || strings.HasPrefix(r.Msg, "existing dependency ")) {
 			continue
 		}
 		if r.Pos.IsValid() {
