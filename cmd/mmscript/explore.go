@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"strconv"
 	"strings"
@@ -42,17 +43,18 @@ func (f *exploreFlags) options() (interp.ExploreOptions, error) {
 	o := interp.ExploreOptions{MaxStates: *f.maxStates, MaxRuns: *f.maxRuns, Timeout: *f.timeout,
 		Bounded: *f.preempt >= 0, Preemptions: *f.preempt, MaxSteps: *f.maxSteps, Workers: *f.workers, NoCache: *f.noCache}
 	if *f.maxMemory != "" {
-		n, err := parseBytes(*f.maxMemory)
+		n, err := parseSize(*f.maxMemory)
 		if err != nil {
-			return o, err
+			return o, fmt.Errorf("bad -max-memory %q (want e.g. 2GiB)", *f.maxMemory)
 		}
 		o.MaxMemory = n
 	}
 	return o, nil
 }
 
-// parseBytes reads 2GiB, 512MiB, 100KiB or a plain number of bytes.
-func parseBytes(s string) (uint64, error) {
+// parseSize reads 2GiB, 512MiB, 100KiB (or 2G, 512M, 100K) or a plain
+// number of bytes, more than zero.
+func parseSize(s string) (uint64, error) {
 	mult := uint64(1)
 	for _, u := range []struct {
 		suf string
@@ -63,9 +65,9 @@ func parseBytes(s string) (uint64, error) {
 			break
 		}
 	}
-	n, err := strconv.ParseUint(s, 10, 64)
-	if err != nil || n == 0 {
-		return 0, fmt.Errorf("bad -max-memory %q (want e.g. 2GiB)", s)
+	n, err := strconv.ParseUint(strings.TrimSpace(s), 10, 64)
+	if err != nil || n == 0 || n > math.MaxUint64/mult {
+		return 0, fmt.Errorf("bad size %q", s)
 	}
 	return n * mult, nil
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"sort"
@@ -37,7 +38,7 @@ func printLoadError(w io.Writer, err error, limits *lang.Limits) {
 // errors for input beyond a limit name these flags.
 func limitFlags(fl *flag.FlagSet) *lang.Limits {
 	l := lang.DefaultLimits
-	fl.Int64Var(&l.MaxFileSize, "max-file-size", l.MaxFileSize, "largest script to read, in bytes (a larger one is an error, not read to its end)")
+	fl.Var((*sizeFlag)(&l.MaxFileSize), "max-file-size", "largest script to read, in `bytes` or with a unit as the limit's error prints it: 16MiB, 512KiB, 1GiB (a larger one is an error, not read to its end)")
 	fl.Var(&depthFlag{&l.MaxNesting, maxNestingLimit}, "max-nesting", fmt.Sprintf("deepest nesting of blocks, `N` levels, counting each else if as one (at most %d)", maxNestingLimit))
 	fl.Var(&depthFlag{&l.MaxExprDepth, maxExprDepthLimit}, "max-expr-depth", fmt.Sprintf("tallest expression tree, `N` levels of operators, parentheses and calls (at most %d)", maxExprDepthLimit))
 	return &l
@@ -54,6 +55,22 @@ const (
 	maxExprDepthLimit = 100_000
 	maxNestingLimit   = 10_000
 )
+
+// sizeFlag is a size in bytes, written as a number or with a unit (KiB,
+// MiB, GiB; K, M, G): the limit's error says "the limit of 8 MiB", and a
+// user raising it writes what it said.
+type sizeFlag int64
+
+func (f *sizeFlag) String() string { return strconv.FormatInt(int64(*f), 10) }
+
+func (f *sizeFlag) Set(s string) error {
+	n, err := parseSize(s)
+	if err != nil || n > math.MaxInt64 {
+		return fmt.Errorf("want a size such as 16MiB or 16777216")
+	}
+	*f = sizeFlag(n)
+	return nil
+}
 
 // depthFlag is a nesting or depth limit: a positive number up to max.
 type depthFlag struct {

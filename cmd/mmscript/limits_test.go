@@ -53,3 +53,20 @@ func TestLimitCeiling(t *testing.T) {
 		<-done
 	}
 }
+
+// TestMaxFileSizeUnits: -max-file-size takes the size as the limit's error
+// prints it (8 MiB), with or without the space, or in bytes.
+func TestMaxFileSizeUnits(t *testing.T) {
+	for in, want := range map[string]int64{"16MiB": 16 << 20, "16 MiB": 16 << 20, "512KiB": 512 << 10, "1G": 1 << 30, "4096": 4096} {
+		var f sizeFlag
+		if err := f.Set(in); err != nil || int64(f) != want {
+			t.Errorf("Set(%q) = %d, %v; want %d", in, f, err, want)
+		}
+	}
+	for _, in := range []string{"", "0", "16Mb", "-1", "1.5MiB", "99999999999GiB"} {
+		var f sizeFlag
+		if err := f.Set(in); err == nil {
+			t.Errorf("Set(%q) = %d, want an error", in, f)
+		}
+	}
+}
