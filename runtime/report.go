@@ -204,6 +204,7 @@ func (p *Printer) excerpt(pos lang.Pos) {
 		return
 	}
 	text, column := excerptWindow(text, pos.Column)
+	text = visible(text)
 	// The caret line keeps the tabs of the text before the column, so
 	// that it lines up however tabs are shown.
 	var pad strings.Builder
@@ -224,6 +225,36 @@ func (p *Printer) excerpt(pos lang.Pos) {
 	w := max(5, len(strconv.Itoa(pos.Line)))
 	p.printf("%*d | %s\n", w, pos.Line, text)
 	p.printf("%s | %s%s\n", strings.Repeat(" ", w), pad.String(), p.paint(styleGreen, "^"))
+}
+
+// visible replaces the control characters of a source line but tab with
+// their pictures (U+2400 to U+2421; C1 controls with U+FFFD), one column
+// each as the caret counts them: a binary's bytes, an escape sequence
+// among them, must not reach the terminal raw.
+func visible(text string) string {
+	clean := true
+	for _, r := range text {
+		if r != '\t' && (r < 0x20 || r >= 0x7f && r < 0xa0) {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return text
+	}
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\t':
+			return r
+		case r < 0x20:
+			return 0x2400 + r
+		case r == 0x7f:
+			return 0x2421
+		case r >= 0x80 && r < 0xa0:
+			return utf8.RuneError
+		}
+		return r
+	}, text)
 }
 
 // excerptWidth is how many runes of a long source line an excerpt shows.

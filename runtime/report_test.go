@@ -172,3 +172,19 @@ func TestPrinterLongLineAndLargeFile(t *testing.T) {
 		}
 	}
 }
+
+// TestPrinterControlCharacters: control characters of a source line (a
+// binary's, an escape sequence) print as their pictures, the caret still
+// under its column.
+func TestPrinterControlCharacters(t *testing.T) {
+	var b bytes.Buffer
+	p := NewPrinter(&b, false)
+	p.SetSource("bin.mms", []byte("\x00\x1b[2J\tx\x7f\u0085y\n"))
+	p.Print(&Diagnostic{Kind: Error, Pos: lang.Pos{Filename: "bin.mms", Line: 1, Column: 9}, Msg: "invalid character"})
+	want := "bin.mms:1:9: error: invalid character\n" +
+		"    1 | \u2400\u241b[2J\tx\u2421\ufffdy\n" +
+		"      |      \t  ^\n" // under U+0085
+	if b.String() != want {
+		t.Errorf("got\n%q\nwant\n%q", b.String(), want)
+	}
+}
