@@ -300,12 +300,18 @@ func (e *simEnv) syscall(m *mmcore.MM, op *Op) (string, error) {
 // placed is the probe's "ok @N", or "ok @outside-window" after unmapping
 // a mapping that landed outside the window (length is what the probe
 // passes to that munmap: the op's first length argument).
+// A fork child runs raw syscalls only and unmaps nothing (its ops are
+// decoded in advance, kernel_linux.go runForked), so what lands outside
+// the window stays mapped there (and can share pages with the window, which
+// Pss and Locked show).
 func (e *simEnv) placed(m *mmcore.MM, addr mmcore.Addr, length uint64) string {
 	end := e.win + mmcore.Addr(e.tr.WindowPages)*pageSize
 	if addr >= e.win && addr < end {
 		return fmt.Sprintf("ok @%d", (addr-e.win)/pageSize)
 	}
-	_, _ = m.Munmap(addr, length)
+	if m == e.m {
+		_, _ = m.Munmap(addr, length)
+	}
 	return "ok @outside-window"
 }
 
