@@ -305,3 +305,57 @@ func TestPageoutLargeFileFolio(t *testing.T) {
 		})
 	}
 }
+
+// MADV_GUARD_INSTALL gives only an anonymous VMA an anon_vma
+// (madvise_guard_install: vma_is_anonymous); fork copies the markers of
+// every VM_MAYBE_GUARD VMA (vma_needs_copy). A fork child's guarded file
+// VMA therefore merges with a new mapping of the file. Shrunk from a
+// generated trace; golden edge/guard-file-vma-no-anon-vma.
+func TestGuardInstallAnonVMA(t *testing.T) {
+	tests := []struct {
+		name       string
+		file       bool
+		wantAnon   bool
+		wantMerged bool // in the fork child, mapping the middle page again
+	}{
+		{"shared file VMA", true, false, true},
+		{"private anonymous VMA", false, true, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := newWin(t, 128)
+			f := NewTmpfsFile("A", 32)
+			if tt.file {
+				w.mapFile(10, 3, "rw-", f, 5, true)
+			} else {
+				w.mapAnon(10, 3, "rw-", 0)
+			}
+			if err := w.m.Madvise(pg(12), PageSize, MADV_GUARD_INSTALL); err != nil {
+				t.Fatal(err)
+			}
+			v := w.m.VMALookup(pg(10))
+			if got := v.AnonVMA() != nil; got != tt.wantAnon {
+				t.Errorf("anon_vma %v, want %v", got, tt.wantAnon)
+			}
+			c, _, err := w.m.Fork()
+			if err != nil {
+				t.Fatal(err)
+			}
+			cw := &pwin{t: t, m: c, pages: 128}
+			if tt.file {
+				cw.mapFile(11, 1, "rw-", f, 6, true)
+			} else {
+				cw.mapAnon(11, 1, "rw-", 0)
+			}
+			merged := c.VMALookup(pg(11)).Start() == pg(10)
+			if merged != tt.wantMerged {
+				t.Errorf("child merged %v, want %v", merged, tt.wantMerged)
+			}
+			if got := c.PageClass(pg(12)); got != 's' {
+				t.Errorf("child lost the guard marker: %c", got)
+			}
+			checkInvariants(t, c)
+			c.ExitMMap()
+		})
+	}
+}

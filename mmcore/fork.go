@@ -110,10 +110,11 @@ func (c *MM) AnonVMAFork(v, pv *VMA) {
 }
 
 // vmaNeedsCopy: fork copies page tables only where a fault could not
-// rebuild them (vma_needs_copy): PFN and mixed maps, and VMAs with an
-// anon_vma (which may hold anonymous pages).
+// rebuild them (vma_needs_copy): VM_COPY_ON_FORK (PFN and mixed maps,
+// VMAs that may hold guard markers) and VMAs with an anon_vma (which may
+// hold anonymous pages).
 func vmaNeedsCopy(src *VMA) bool {
-	return src.Flags&(VM_PFNMAP|VM_MIXEDMAP) != 0 || src.anonVMA != nil
+	return src.Flags&(VM_PFNMAP|VM_MIXEDMAP|VM_MAYBE_GUARD) != 0 || src.anonVMA != nil
 }
 
 // CopyPageRange copies src's page-table entries into dst, its copy in this

@@ -537,18 +537,21 @@ const PTEGuardMarker PTE = 1 << 58
 func (p PTE) GuardMarker() bool { return p == PTEGuardMarker }
 
 // madviseGuardInstall zaps [start, end) and installs guard markers in it
-// (madvise_guard_install), marking the whole VMA VM_MAYBE_GUARD
-// without splitting it and giving it an anon_vma (so that fork copies the
-// markers). VM_SPECIAL, hugetlb and locked VMAs refuse with EINVAL.
+// (madvise_guard_install), marking the whole VMA VM_MAYBE_GUARD without
+// splitting it (fork copies the page tables of such VMAs: vma_needs_copy's
+// VM_COPY_ON_FORK) and giving an anonymous VMA an anon_vma (only those:
+// vma_is_anonymous; a file VMA stays without one, so a fork child's copy
+// still merges with new mappings of the file). VM_SPECIAL, hugetlb and
+// locked VMAs refuse with EINVAL.
 func (m *MM) madviseGuardInstall(v *VMA, start, end Addr) error {
 	const op = "madvise_guard_install"
 	if v.Flags&(VM_SPECIAL|VM_HUGETLB|VM_LOCKED) != 0 {
 		return errf(op, EINVAL, "guard regions need a plain, unlocked VMA")
 	}
-	// the whole VMA is marked (no split), and gets an anon_vma so that
-	// fork copies its page tables, markers included
 	v.Flags |= VM_MAYBE_GUARD
-	m.PrepareAnonVMA(v)
+	if v.Anonymous() {
+		m.PrepareAnonVMA(v)
+	}
 	for a := start; a < end; a += PageSize {
 		w, _, err := m.AllocTables(a)
 		if err != nil {
