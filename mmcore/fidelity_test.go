@@ -359,3 +359,68 @@ func TestGuardInstallAnonVMA(t *testing.T) {
 		})
 	}
 }
+
+// MADV_COLLAPSE on a shmem mapping makes the aligned 2 MiB one PMD-sized
+// page cache folio mapped by the PMD (collapse_file,
+// collapse_pte_mapped_thp); a hole punched into it splits it around the
+// hole (truncate_inode_partial_folio → folio_split) and a partial
+// MADV_COLD splits it into order-0 folios (split_folio), both unmapping
+// it. Goldens edge/shmem-*.
+func TestShmemCollapseAndSplit(t *testing.T) {
+	tests := []struct {
+		name    string
+		cached  bool // a page of the range is cached before the collapse
+		after   func(w *pwin) error
+		refault [2]int // pages touched (read) afterwards
+		wantErr bool
+		want    string // classes of [512, 1024)
+	}{
+		{"collapse", true, nil, [2]int{0, 0}, false, "512F"},
+		{"nothing cached: EINVAL", false, nil, [2]int{0, 0}, true, "512."},
+		{"hole 8-11 then refault", true, func(w *pwin) error {
+			return w.m.Madvise(pg(520), 4*PageSize, MADV_REMOVE)
+		}, [2]int{512, 16}, false, "8F6f2F496."},
+		{"partial cold then refault", true, func(w *pwin) error {
+			return w.m.Madvise(pg(520), 2*PageSize, MADV_COLD)
+		}, [2]int{520, 1}, false, "16f496."},
+		{"whole pageout then refault: PMD again", true, func(w *pwin) error {
+			return w.m.Madvise(pg(512), 512*PageSize, MADV_PAGEOUT)
+		}, [2]int{600, 1}, false, "512F"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := newWin(t, 2048)
+			f := NewTmpfsFile("T", 1024)
+			if err := f.Mapping().Fill(w.m.Memory(), 0, 1024); err != nil {
+				t.Fatal(err)
+			}
+			if !tt.cached {
+				for i := uint64(0); i < 1024; i++ {
+					f.Mapping().RemovePage(i)
+				}
+			}
+			w.mapFile(512, 512, "rw-", f, 0, true)
+			err := w.m.Madvise(pg(512), 512*PageSize, MADV_COLLAPSE)
+			if (err != nil) != tt.wantErr {
+				t.Fatalf("collapse: %v", err)
+			}
+			if tt.after != nil {
+				if err := tt.after(w); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if tt.refault[1] > 0 {
+				w.touch(tt.refault[0], tt.refault[1], false)
+			}
+			if got := classes(w.m, pg(512), 512); got != tt.want {
+				t.Errorf("pagemap %s, want %s", got, tt.want)
+			}
+			if err := w.m.CheckPageTables(); err != nil {
+				t.Error(err)
+			}
+			if err := CheckPageCounts(w.m); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+}

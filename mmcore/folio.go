@@ -82,6 +82,55 @@ func folioMappedShared(m *MM, f *Page) bool {
 	return false
 }
 
+// splitShmemFolio splits a large shmem page cache folio: uniformly into
+// order-0 folios (split_folio) for at < 0, else non-uniformly around page
+// at (folio_split, as truncate_inode_partial_folio does): the folio is cut
+// in halves until page at is alone, leaving the buddy halves as folios of
+// decreasing order. The folio is first unmapped from every mapping
+// (unmap_folio; a file folio is not remapped after a split). The page
+// cache keeps one reference per page. It reports false for anything but a
+// large shmem folio.
+func splitShmemFolio(f *Page, at int) bool {
+	f = f.Folio()
+	if f.order == 0 || f.freed || f.mapping == nil || !f.mapping.shmem {
+		return false
+	}
+	nr := 1 << f.order
+	unmapFileRange(f.mapping, f.index, f.index+uint64(nr)-1, f)
+	extra := f.refcount - int32(nr) // references other than the page cache's
+	type piece struct{ start, order int }
+	var pieces []piece
+	if at < 0 {
+		for k := 0; k < nr; k++ {
+			pieces = append(pieces, piece{k, 0})
+		}
+	} else {
+		base := 0
+		for order := int(f.order) - 1; order >= 0; order-- {
+			half := 1 << order
+			if at < base+half {
+				pieces = append(pieces, piece{base + half, order})
+			} else {
+				pieces = append(pieces, piece{base, order})
+				base += half
+			}
+		}
+		pieces = append(pieces, piece{base, 0})
+	}
+	head := f
+	for _, pc := range pieces {
+		h := head.subpage(pc.start)
+		h.head, h.order, h.entireMapcount = nil, uint8(pc.order), 0
+		h.refcount = int32(1) << pc.order
+		for k := 1; k < 1<<pc.order; k++ {
+			t := head.subpage(pc.start + k)
+			t.head, t.order, t.refcount = h, 0, 0
+		}
+	}
+	f.Folio().refcount += extra
+	return true
+}
+
 // splitFolio is split_folio for a large anonymous folio: its PMD mappings
 // are split first, then every page becomes an order-0 folio holding the
 // references of its own mappings (an unmapped page is freed), and, as
@@ -149,6 +198,8 @@ func (m *MM) madviseSplitLargeFolios(v *VMA, start, end Addr) {
 		}
 		if f := m.hugeFolio(t.huge[i]); f != nil && f.anon && !folioMappedShared(m, f) {
 			splitFolio(f)
+		} else if f != nil && f.mapping != nil && f.mapping.shmem && !fileFolioMappedByOthers(m, f) {
+			splitShmemFolio(f, -1)
 		}
 	})
 	for a := start; a < end; {
@@ -177,6 +228,8 @@ func (m *MM) madviseSplitLargeFolios(v *VMA, start, end Addr) {
 		}
 		if nr < 1<<f.order && f.anon && !folioMappedShared(m, f) {
 			splitFolio(f)
+		} else if nr < 1<<f.order && f.mapping != nil && f.mapping.shmem && !fileFolioMappedByOthers(m, f) {
+			splitShmemFolio(f, -1) // a disk file's dirty folio does not split (observed on ext4)
 		}
 		a += Addr(nr) << PageShift
 	}

@@ -420,8 +420,41 @@ func (m *MM) madviseRemove(v *VMA, start, end Addr) error {
 	as := v.file.mapping
 	first, last := v.PgoffOf(start), v.PgoffOf(end-PageSize)
 	unmapFileRange(as, first, last, nil)
+	// shmem folios the hole covers in part are split
+	// (truncate_inode_partial_folio): the one holding the hole's first
+	// page at that page, the one holding its last page at its own first
+	// page, and each then again at the page after the hole when that lies
+	// inside it, so that the hole is made of whole folios
+	if as.shmem {
+		split := func(idx uint64) {
+			if p := as.pages[idx]; p != nil && p.Folio().order > 0 {
+				splitShmemFolio(p.Folio(), int(idx-p.Folio().index))
+			}
+		}
+		partial := func(idx uint64) (from, end uint64, ok bool) {
+			p := as.pages[idx]
+			if p == nil || p.Folio().order == 0 {
+				return 0, 0, false
+			}
+			f := p.Folio()
+			end = f.index + uint64(1)<<f.order - 1
+			return f.index, end, f.index < first || end > last
+		}
+		if _, fend, ok := partial(first); ok {
+			split(first)
+			if last+1 <= fend {
+				split(last + 1)
+			}
+		}
+		if gstart, gend, ok := partial(last); ok && gstart > first {
+			split(gstart)
+			if last+1 <= gend {
+				split(last + 1)
+			}
+		}
+	}
 	var partial []*Page
-	for idx := first; idx <= last && idx < as.Size; idx++ { // nothing is cached past EOF
+	for idx := first; idx <= last; idx++ {
 		p := as.pages[idx]
 		if p == nil {
 			continue

@@ -12,8 +12,9 @@ type SmapsStats struct {
 	// AnonHugePages: anonymous pages mapped by PMD entries (a THP mapped
 	// with PTEs after a split no longer counts).
 	AnonHugePages int
-	// FilePmdMapped: page cache pages mapped by PMD entries.
-	FilePmdMapped int
+	// FilePmdMapped and ShmemPmdMapped: page cache pages, of a disk file
+	// or of shmem, mapped by PMD entries.
+	FilePmdMapped, ShmemPmdMapped int
 	// PssKB is Pss in kB: each page counts 1/mapcount of its size.
 	PssKB int
 	// LockedKB is Locked in kB: the Pss of a VM_LOCKED VMA.
@@ -58,6 +59,8 @@ func (m *MM) SmapsOf(v *VMA) SmapsStats {
 				if p.anon {
 					s.Anonymous += n
 					s.AnonHugePages += n
+				} else if p.mapping != nil && p.mapping.shmem {
+					s.ShmemPmdMapped += n
 				} else {
 					s.FilePmdMapped += n
 				}

@@ -308,6 +308,9 @@ func (m *MM) zapHugePMD(t *PageTable, i int) { m.setHuge(t, i, 0) }
 func (m *MM) MadviseCollapse(v *VMA, start, end Addr) error {
 	const op = "madvise_collapse"
 	start, end = max(start, v.start), min(end, v.end)
+	if v.file != nil && v.file.mapping.shmem {
+		return m.madviseCollapseShmem(v, start, end)
+	}
 	if !m.thpFaultAllowed(v) || v.anonVMA == nil || !thpVMAHoldsPMD(v) {
 		return errf(op, EINVAL, "the VMA may not have THPs (thp_vma_allowable_order)")
 	}
@@ -330,6 +333,118 @@ func (m *MM) MadviseCollapse(v *VMA, start, end Addr) error {
 		}
 	}
 	return last
+}
+
+// madviseCollapseShmem is MADV_COLLAPSE on a shmem VMA (a tmpfs file or
+// MAP_SHARED|MAP_ANONYMOUS memory): forced collapse ignores
+// shmem_enabled=never (shmem_allowable_huge_orders), so each aligned
+// 2 MiB whose file range holds any cached page becomes one PMD-sized
+// page cache folio (hpage_collapse_scan_file, collapse_file: holes are
+// filled, even past i_size, which tmpfs allows), the old pages are
+// unmapped everywhere, other VMAs' emptied PTE tables for the range are
+// retracted (retract_page_tables, not for VMAs with an anon_vma), and v
+// maps the folio by its PMD (collapse_pte_mapped_thp with install_pmd). A
+// range with nothing cached is SCAN_TRUNCATED, EINVAL; a range already
+// one PMD-sized folio is only mapped.
+func (m *MM) madviseCollapseShmem(v *VMA, start, end Addr) error {
+	const op = "madvise_collapse"
+	if v.Flags&(VM_NOHUGEPAGE|VM_SPECIAL|VM_HUGETLB) != 0 || m.thpDisabled() || !thpVMAHoldsPMD(v) {
+		return errf(op, EINVAL, "the VMA may not have THPs (thp_vma_allowable_order)")
+	}
+	hstart := (start + PMD_SIZE - 1) &^ (PMD_SIZE - 1)
+	hend := end &^ (PMD_SIZE - 1)
+	if hend < hstart {
+		return errf(op, EINVAL, "the range ends before its first aligned 2 MiB")
+	}
+	var last error
+	for h := hstart; h < hend; h += PMD_SIZE {
+		if !thpVMASuitable(v, h) {
+			last = errf(op, EINVAL, "pgoff not aligned to 2 MiB")
+			continue
+		}
+		if err := m.collapseFile(v, h); err != nil {
+			if errors.Is(err, ENOMEM) {
+				return err
+			}
+			last = err
+		}
+	}
+	return last
+}
+
+// collapseFile collapses the page cache range v maps at haddr into one
+// PMD-sized folio and maps it there by the PMD.
+func (m *MM) collapseFile(v *VMA, haddr Addr) error {
+	as := v.file.mapping
+	first := v.PgoffOf(haddr)
+	last := first + HPAGE_PMD_NR - 1
+	var f *Page
+	if p := as.pages[first]; p != nil && int(p.Folio().order) == HPAGE_PMD_ORDER && p.Folio().index == first {
+		f = p.Folio() // SCAN_PTE_MAPPED_HUGEPAGE
+	} else {
+		cached := false
+		for k := uint64(0); k < HPAGE_PMD_NR; k++ {
+			cached = cached || as.pages[first+k] != nil
+		}
+		if !cached {
+			return errf("collapse_file", EINVAL, "nothing cached in the range (SCAN_TRUNCATED)")
+		}
+		nf, err := m.mem.AllocFolio(HPAGE_PMD_ORDER)
+		if err != nil {
+			return errf("collapse_file", ENOMEM, "no THP (SCAN_ALLOC_HUGE_PAGE_FAIL)")
+		}
+		unmapFileRange(as, first, last, nil) // try_to_unmap of the old folios
+		for k := uint64(0); k < HPAGE_PMD_NR; k++ {
+			q := nf.subpage(int(k))
+			q.mapping, q.index, q.dirty = as, first+k, true
+			if old := as.RemovePage(first + k); old != nil {
+				q.data = old.data
+			}
+			as.pages[first+k] = q
+		}
+		nf.refcount += HPAGE_PMD_NR - 1 // one reference per page cache slot
+		f = nf
+		m.retractPageTables(as, first, v)
+	}
+	w := m.Walk(haddr)
+	if w.Huge() {
+		return nil
+	}
+	if pt := w.Tables[LevelPTE]; pt != nil {
+		if pt.used > 0 {
+			return errf("collapse_pte_mapped_thp", EINVAL, "the PTE table maps other pages")
+		}
+		m.FreeDetachedTable(m.UnlinkPTETable(haddr))
+	}
+	t, i, _, err := m.allocPMD(haddr)
+	if err != nil {
+		return err
+	}
+	var flags PTE = PTEAccessed | PTEHuge
+	if v.Flags&(VM_SHARED|VM_WRITE) == VM_SHARED|VM_WRITE {
+		flags |= PTEWrite
+	}
+	m.setHuge(t, i, MkPTE(f.PFN, flags))
+	return nil
+}
+
+// retractPageTables frees the empty PTE tables other VMAs of as have for
+// the PMD-aligned file range at first (retract_page_tables): their next
+// fault there finds the PMD empty and maps the new folio by it. VMAs with
+// an anon_vma keep theirs.
+func (m *MM) retractPageTables(as *AddressSpace, first uint64, skip *VMA) {
+	for w := range as.IMmap(first, first+HPAGE_PMD_NR-1) {
+		if w == skip || w.anonVMA != nil || first < w.pgoff {
+			continue
+		}
+		a := w.start + Addr(first-w.pgoff)<<PageShift
+		if a&(PMD_SIZE-1) != 0 || a+PMD_SIZE > w.end {
+			continue
+		}
+		if pt := w.mm.Walk(a).Tables[LevelPTE]; pt != nil && pt.used == 0 {
+			w.mm.FreeDetachedTable(w.mm.UnlinkPTETable(a))
+		}
+	}
 }
 
 // collapseHugePage collapses the PMD range at haddr

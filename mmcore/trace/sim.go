@@ -426,6 +426,7 @@ func (e *simEnv) snapshot(m *mmcore.MM, label string, base mmcore.Addr, npages i
 		}
 		vv.Extra[ExtraAnonHuge] = st.AnonHugePages
 		vv.Extra[ExtraFilePmd] = st.FilePmdMapped
+		vv.Extra[ExtraShmemPmd] = st.ShmemPmdMapped
 		vv.Extra[ExtraLocked] = st.LockedKB / 4 // the probe prints kB/4
 		var pm, mc strings.Builder
 		for a := v.Start(); a < v.End(); a += pageSize {
