@@ -383,6 +383,13 @@ func TestShmemCollapseAndSplit(t *testing.T) {
 		{"partial cold then refault", true, func(w *pwin) error {
 			return w.m.Madvise(pg(520), 2*PageSize, MADV_COLD)
 		}, [2]int{520, 1}, false, "16f496."},
+		{"hole past i_size after a partial pageout", true, func(w *pwin) error {
+			if err := w.m.Madvise(pg(512), 512*PageSize, MADV_COLLAPSE); err != nil {
+				return err
+			}
+			w.m.VMALookup(pg(512)).File().Mapping().Size = 32 // a 32-page file
+			return w.m.Madvise(pg(513), 6*PageSize, MADV_PAGEOUT)
+		}, [2]int{0, 0}, false, "512."},
 		{"whole pageout then refault: PMD again", true, func(w *pwin) error {
 			return w.m.Madvise(pg(512), 512*PageSize, MADV_PAGEOUT)
 		}, [2]int{600, 1}, false, "512F"},
@@ -414,6 +421,11 @@ func TestShmemCollapseAndSplit(t *testing.T) {
 			}
 			if got := classes(w.m, pg(512), 512); got != tt.want {
 				t.Errorf("pagemap %s, want %s", got, tt.want)
+			}
+			if as := f.Mapping(); as.Size == 32 {
+				if as.FindPage(31) == nil || as.FindPage(32) != nil {
+					t.Errorf("after the split pages 0-31 stay cached and the rest goes: %v %v", as.FindPage(31) != nil, as.FindPage(32) != nil)
+				}
 			}
 			if err := w.m.CheckPageTables(); err != nil {
 				t.Error(err)

@@ -88,8 +88,8 @@ func folioMappedShared(m *MM, f *Page) bool {
 // in halves until page at is alone, leaving the buddy halves as folios of
 // decreasing order. The folio is first unmapped from every mapping
 // (unmap_folio; a file folio is not remapped after a split). The page
-// cache keeps one reference per page. It reports false for anything but a
-// large shmem folio.
+// cache keeps one reference per page, and drops the pieces past i_size.
+// It reports false for anything but a large shmem folio.
 func splitShmemFolio(f *Page, at int) bool {
 	f = f.Folio()
 	if f.order == 0 || f.freed || f.mapping == nil || !f.mapping.shmem {
@@ -128,6 +128,18 @@ func splitShmemFolio(f *Page, at int) bool {
 		}
 	}
 	f.Folio().refcount += extra
+	// pieces past i_size leave the page cache (__folio_split: shmem
+	// collapse may have filled the folio beyond EOF)
+	as := f.mapping
+	for _, pc := range pieces {
+		h := head.subpage(pc.start)
+		if h.index < as.Size {
+			continue
+		}
+		for k := 0; k < 1<<pc.order; k++ {
+			as.RemovePage(h.index + uint64(k))
+		}
+	}
 	return true
 }
 

@@ -62,13 +62,29 @@ func (g *gen) edgeTrace(seed int64) string {
 			g.fds = append(g.fds, genFD{"E2", "E", false})
 		}
 	}
-	if g.win == 1024 && g.fsize["E"] == 600 && g.chance(0.7) {
-		sh := []string{"file", "file-shared"}[g.pick(2)]
-		g.emit("map 512 512 %s %s:E1:0", []string{"r--", "rw-"}[g.pick(2)], sh)
+	if g.win == 1024 && g.chance(0.7) {
+		// a PMD-aligned 2 MiB: an ext4 file's PMD-sized folio, or shmem
+		// that MADV_COLLAPSE turns into one
+		switch {
+		case g.fsize["E"] == 600 && g.chance(0.5):
+			sh := []string{"file", "file-shared"}[g.pick(2)]
+			g.emit("map 512 512 %s %s:E1:0", []string{"r--", "rw-"}[g.pick(2)], sh)
+			for i := 512; i < 1024; i++ {
+				g.filePg[i] = filePage{fd: "E1", pgoff: i - 512, sh: sh == "file-shared"}
+			}
+		case g.chance(0.5):
+			g.emit("map 512 512 rw- file-shared:A1:0")
+			for i := 512; i < 1024; i++ {
+				g.filePg[i] = filePage{fd: "A1", pgoff: i - 512, sh: true}
+			}
+		default:
+			g.emit("map 512 512 rw- anon-shared")
+			g.emit("touch %d 1 w", 512+g.pick(512))
+		}
 		g.mark(512, 512)
 		g.sh.set(512, 512, accUnknown) // pages past EOF get SIGBUS
-		for i := 512; i < 1024; i++ {
-			g.filePg[i] = filePage{fd: "E1", pgoff: i - 512, sh: sh == "file-shared"}
+		if g.chance(0.6) {
+			g.emit("advise 512 512 collapse")
 		}
 	}
 	nops := 10 + g.pick(20)
