@@ -63,6 +63,18 @@
 // every step keeps; FuzzSyscalls checks them after every call of random
 // syscall sequences.
 //
+// # Page cache folios
+//
+// tmpfs files are cached in order-0 folios (shmem_enabled=never), ext4
+// files, written just before, in large dirty folios (FillLargeFolios).
+// Faults map a large folio whole where it fits the VMA, the PTE table and
+// i_size (finish_fault, filemap_map_folio_range), a PMD-sized one by the
+// PMD (do_set_pmd); splitting a file PMD unmaps it. MADV_COLLAPSE turns a
+// shmem range into a PMD-sized folio; shmem folios split on hole punches
+// and partial MADV_COLD/PAGEOUT, while a dirty ext4 folio's split fails
+// (observed), which leaves it mapped (pageout) or unmapped but cached
+// (hole punch).
+//
 // Where mmcore follows the reference 6.18.44 kernel rather than mainline
 // source: MREMAP_DONTUNMAP keeps VM_ACCOUNT on the source, and
 // VM_MAYBE_GUARD ("gu") exists and is sticky in merges, as recorded.
