@@ -484,6 +484,17 @@ func (c *compiler) stmt(s lang.Stmt) {
 	case *lang.AssignStmt:
 		c.expr(assignValue(s))
 		c.store(pos, s.Name, false)
+	case *lang.FieldAssignStmt:
+		if call := c.fieldStoreCall(s); call != nil {
+			// The operation itself, even where the script defines a
+			// func of its name (a pre-fix vma_replace_policy() whose
+			// body is this very store).
+			op := rt.LookupOp(call.Name)
+			site := &callSite{op: op, nargs: c.bindArgs(call, op)}
+			c.prog.sites = append(c.prog.sites, site)
+			c.emit(opOpCall, int32(len(c.prog.sites)-1), 0, pos)
+			c.emit(opPop, 0, 0, pos)
+		}
 	case *lang.ExprStmt:
 		c.expr(s.X)
 		c.emit(opPop, 0, 0, pos)
@@ -573,6 +584,49 @@ func (c *compiler) stmt(s lang.Stmt) {
 	default:
 		c.errorf(pos, "unsupported statement %T", s)
 	}
+}
+
+// fieldStoreCall is the call a store to a field stands for: the kernel's
+// setter of the field (runtime.FieldStore), with the object and the value
+// (for `x.f OP= v`, x.f OP (v)); nil after reporting a field that cannot
+// be stored.
+func (c *compiler) fieldStoreCall(s *lang.FieldAssignStmt) *lang.CallExpr {
+	name := s.X.Name
+	op, _ := rt.FieldStoreByName(name)
+	if op == "" {
+		if _, why := rt.FieldStore(rt.TVMA, name); why != "" {
+			c.errorf(s.Pos, "cannot assign vma.%s: %s", name, why)
+		} else {
+			c.errorf(s.Pos, "cannot assign the field %s: only fields the kernel stores alone can be (vma.vm_flags as vm_flags_reset(), vma.vm_policy as vma_replace_policy())", name)
+		}
+		return nil
+	}
+	value := s.Value
+	if s.Op != "" {
+		if !sideEffectFree(s.X.X) {
+			c.errorf(s.Pos, "%s= on a field of a call's result: store it in a variable first", s.Op)
+			return nil
+		}
+		value = &lang.BinaryExpr{Pos: s.Pos, Op: s.Op, X: s.X, Y: &lang.ParenExpr{Pos: s.Value.Position(), X: s.Value}}
+	}
+	return &lang.CallExpr{Pos: s.Pos, Name: op, RParen: s.Pos, Args: []*lang.Arg{
+		{Pos: s.X.X.Position(), Value: s.X.X},
+		{Pos: s.Value.Position(), Value: value},
+	}}
+}
+
+// sideEffectFree reports whether x is a name or a chain of fields of one,
+// which x.f OP= v may read twice.
+func sideEffectFree(x lang.Expr) bool {
+	switch x := x.(type) {
+	case *lang.Ident:
+		return true
+	case *lang.SelectorExpr:
+		return sideEffectFree(x.X)
+	case *lang.ParenExpr:
+		return sideEffectFree(x.X)
+	}
+	return false
 }
 
 // assignValue is the value an assignment stores: for `x OP= v`, x OP (v).

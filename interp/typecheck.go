@@ -243,6 +243,9 @@ func namesIn(file *lang.File) map[string]bool {
 		case *lang.AssignStmt:
 			names[st.Name] = true
 			expr(st.Value)
+		case *lang.FieldAssignStmt:
+			expr(st.X)
+			expr(st.Value)
 		case *lang.ExprStmt:
 			expr(st.X)
 		case *lang.IfStmt:
@@ -517,6 +520,8 @@ func (c *compiler) checkStmt(s *tscope, st lang.Stmt) {
 		}
 	case *lang.AssignStmt:
 		c.checkExpr(s, assignValue(st))
+	case *lang.FieldAssignStmt:
+		c.checkFieldStore(s, st)
 	case *lang.WhileStmt:
 		c.checkExpr(s, st.Cond)
 		for _, x := range st.Body.Stmts {
@@ -757,4 +762,26 @@ func (c *compiler) typedPath(name string) bool {
 	}
 	i, ok := c.funcIx[name]
 	return !ok || c.prog.funcs[i].kind == "kernel"
+}
+
+// checkFieldStore checks x.f = v before the run: x must be of the type
+// whose field f has a setter (rt.FieldStore), v of the field's type.
+func (c *compiler) checkFieldStore(s *tscope, st *lang.FieldAssignStmt) {
+	x := c.checkExpr(s, st.X.X)
+	v := c.checkExpr(s, st.Value)
+	op, t := rt.FieldStoreByName(st.X.Name)
+	if op == "" {
+		return // the compiler reports it
+	}
+	if x.known() && x != known(t) && x != known(rt.TNil) {
+		if _, ok := rt.FieldType(rt.Type(x), st.X.Name); ok {
+			c.errorf(st.Pos, "cannot assign %s.%s: only %s.%s can be stored (with %s)", x, st.X.Name, t, st.X.Name, op)
+		} else {
+			c.errorf(st.X.Pos, "%s has no field %s", x, st.X.Name)
+		}
+		return
+	}
+	if ft, ok := rt.FieldType(t, st.X.Name); ok && ft != rt.TNil && v.known() && v != known(ft) {
+		c.errorf(st.Value.Position(), "cannot assign %s to %s.%s (%s)", v, t, st.X.Name, ft)
+	}
 }

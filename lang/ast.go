@@ -113,6 +113,16 @@ type AssignStmt struct {
 	Value Expr
 }
 
+// FieldAssignStmt is `X.NAME = EXPR` (Op "" ) or `X.NAME op= EXPR`: a
+// store to a field of a kernel object, as C writes vma->vm_flags =
+// newflags. The compiler turns it into the kernel's setter of that field.
+type FieldAssignStmt struct {
+	Pos   Pos
+	X     *SelectorExpr
+	Op    string // "" for plain "="
+	Value Expr
+}
+
 // ExprStmt is an expression used as a statement; it must be a call.
 type ExprStmt struct {
 	Pos Pos
@@ -262,42 +272,45 @@ type ParenExpr struct {
 	RParen Pos
 }
 
-func (*ThreadDecl) item() {}
-func (*OpsDecl) item()    {}
-func (*FuncDecl) item()   {}
-func (*ExpectDecl) item() {}
-func (*VarDecl) item()    {}
-func (*AssignStmt) item() {}
-func (*ExprStmt) item()   {}
-func (*IfStmt) item()     {}
-func (*ForStmt) item()    {}
-func (*RepeatStmt) item() {}
-func (*WhileStmt) item()  {}
-func (*BranchStmt) item() {}
-func (*AssertStmt) item() {}
-func (*ReturnStmt) item() {}
+func (*ThreadDecl) item()      {}
+func (*OpsDecl) item()         {}
+func (*FuncDecl) item()        {}
+func (*ExpectDecl) item()      {}
+func (*VarDecl) item()         {}
+func (*AssignStmt) item()      {}
+func (*FieldAssignStmt) item() {}
+func (*ExprStmt) item()        {}
+func (*IfStmt) item()          {}
+func (*ForStmt) item()         {}
+func (*RepeatStmt) item()      {}
+func (*WhileStmt) item()       {}
+func (*BranchStmt) item()      {}
+func (*AssertStmt) item()      {}
+func (*ReturnStmt) item()      {}
 
-func (*VarDecl) stmt()    {}
-func (*AssignStmt) stmt() {}
-func (*ExprStmt) stmt()   {}
-func (*IfStmt) stmt()     {}
-func (*ForStmt) stmt()    {}
-func (*RepeatStmt) stmt() {}
-func (*WhileStmt) stmt()  {}
-func (*BranchStmt) stmt() {}
-func (*AssertStmt) stmt() {}
-func (*ReturnStmt) stmt() {}
+func (*VarDecl) stmt()         {}
+func (*AssignStmt) stmt()      {}
+func (*FieldAssignStmt) stmt() {}
+func (*ExprStmt) stmt()        {}
+func (*IfStmt) stmt()          {}
+func (*ForStmt) stmt()         {}
+func (*RepeatStmt) stmt()      {}
+func (*WhileStmt) stmt()       {}
+func (*BranchStmt) stmt()      {}
+func (*AssertStmt) stmt()      {}
+func (*ReturnStmt) stmt()      {}
 
-func (s *VarDecl) Position() Pos    { return s.Pos }
-func (s *AssignStmt) Position() Pos { return s.Pos }
-func (s *ExprStmt) Position() Pos   { return s.Pos }
-func (s *IfStmt) Position() Pos     { return s.Pos }
-func (s *ForStmt) Position() Pos    { return s.Pos }
-func (s *RepeatStmt) Position() Pos { return s.Pos }
-func (s *WhileStmt) Position() Pos  { return s.Pos }
-func (s *BranchStmt) Position() Pos { return s.Pos }
-func (s *AssertStmt) Position() Pos { return s.Pos }
-func (s *ReturnStmt) Position() Pos { return s.Pos }
+func (s *VarDecl) Position() Pos         { return s.Pos }
+func (s *AssignStmt) Position() Pos      { return s.Pos }
+func (s *FieldAssignStmt) Position() Pos { return s.Pos }
+func (s *ExprStmt) Position() Pos        { return s.Pos }
+func (s *IfStmt) Position() Pos          { return s.Pos }
+func (s *ForStmt) Position() Pos         { return s.Pos }
+func (s *RepeatStmt) Position() Pos      { return s.Pos }
+func (s *WhileStmt) Position() Pos       { return s.Pos }
+func (s *BranchStmt) Position() Pos      { return s.Pos }
+func (s *AssertStmt) Position() Pos      { return s.Pos }
+func (s *ReturnStmt) Position() Pos      { return s.Pos }
 
 func (*Ident) expr()        {}
 func (*IntLit) expr()       {}
@@ -328,6 +341,7 @@ var (
 	_ Item = (*ExpectDecl)(nil)
 	_ Stmt = (*VarDecl)(nil)
 	_ Stmt = (*AssignStmt)(nil)
+	_ Stmt = (*FieldAssignStmt)(nil)
 	_ Stmt = (*ExprStmt)(nil)
 	_ Stmt = (*IfStmt)(nil)
 	_ Stmt = (*ForStmt)(nil)

@@ -114,6 +114,14 @@ func dump(b *strings.Builder, n any) {
 		}
 		field("Value", n.Value)
 		b.WriteString(")")
+	case *FieldAssignStmt:
+		b.WriteString("(FieldAssignStmt")
+		field("X", n.X)
+		if n.Op != "" {
+			field("Op", n.Op+"=")
+		}
+		field("Value", n.Value)
+		b.WriteString(")")
 	case *ExprStmt:
 		b.WriteString("(ExprStmt")
 		field("X", n.X)

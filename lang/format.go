@@ -249,6 +249,8 @@ func (p *printer) simple(s Stmt) string {
 		return s.Type + " " + s.Name + " = " + expr(s.Value)
 	case *AssignStmt:
 		return s.Name + " " + s.Op + "= " + expr(s.Value)
+	case *FieldAssignStmt:
+		return expr(s.X) + " " + s.Op + "= " + expr(s.Value)
 	case *ExprStmt:
 		return expr(s.X)
 	case *AssertStmt:
@@ -368,6 +370,9 @@ func lastLine(s Stmt) int {
 	case *VarDecl:
 		walk(s.Value)
 	case *AssignStmt:
+		walk(s.Value)
+	case *FieldAssignStmt:
+		walk(s.X)
 		walk(s.Value)
 	case *ExprStmt:
 		walk(s.X)

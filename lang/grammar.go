@@ -57,7 +57,7 @@ func grammarFor(limits Limits) *grammar {
 // handWritten is the EBNF of the productions parsed by hand.
 const handWritten = `SetupStmts = ((?! "ops" <ident> "{") (Stmt | ExpectDecl | ";"))+ .
 Block = "{" (Stmt | ";")* "}" .
-Stmt = IfStmt | ForStmt | WhileStmt | RepeatStmt | BranchStmt | AssertStmt | ReturnStmt | VarDecl | AssignStmt | ExprStmt .
+Stmt = IfStmt | ForStmt | WhileStmt | RepeatStmt | BranchStmt | AssertStmt | ReturnStmt | VarDecl | AssignStmt | FieldAssignStmt | ExprStmt .
 IfStmt = "if" Expr Block ("else" (IfStmt | Block))? .
 ForStmt = "for" <ident> "in" Expr (".." Expr)? Block .
 WhileStmt = "while" Expr Block .
@@ -67,6 +67,7 @@ AssertStmt = "assert" Expr ("," <string>)? .
 ReturnStmt = "return" Expr? .
 VarDecl = <ident> <ident> ("=" Expr)? .
 AssignStmt = <ident> ("=" | "+=" | "-=" | "*=" | "/=" | "%=" | "&=" | "|=" | "^=" | "<<=" | ">>=") Expr .
+FieldAssignStmt = Postfix "." <ident> ("=" | "+=" | "-=" | "*=" | "/=" | "%=" | "&=" | "|=" | "^=" | "<<=" | ">>=") Expr .
 ExprStmt = Expr .
 ExpectDecl = "expect" ("ok" | "deadlock" | "violation" | "fatal" | "error" | "single_run") <string>? ("at" <int>)? ("always" | "sometimes" | "never")? .
 Expr = Unary (BinOp Unary)* .

@@ -96,6 +96,8 @@ var parseTests = []struct{ src, want string }{
 	{`x = !x`, `(AssignStmt Name=x Value=(UnaryExpr Op=! X=(Ident x)))`},
 	{`x = not x`, `(AssignStmt Name=x Value=(UnaryExpr Op=! X=(Ident x)))`},
 	{`x = ~x`, `(AssignStmt Name=x Value=(UnaryExpr Op=~ X=(Ident x)))`},
+	{`vma.vm_flags = f`, `(FieldAssignStmt X=(SelectorExpr X=(Ident vma) Name=vm_flags) Value=(Ident f))`},
+	{`vmf.vma.vm_flags &= ~VM_WRITE`, `(FieldAssignStmt X=(SelectorExpr X=(SelectorExpr X=(Ident vmf) Name=vma) Name=vm_flags) Op=&= Value=(UnaryExpr Op=~ X=(Ident VM_WRITE)))`},
 	{`x = a & ~b`, `(AssignStmt Name=x Value=(BinaryExpr X=(Ident a) Op=& Y=(UnaryExpr Op=~ X=(Ident b))))`},
 	{`x = !a && b`, `(AssignStmt Name=x Value=(BinaryExpr X=(UnaryExpr Op=! X=(Ident a)) Op=&& Y=(Ident b)))`},
 	{`x = a -1`, `(AssignStmt Name=x Value=(BinaryExpr X=(Ident a) Op=- Y=(IntLit 1)))`},

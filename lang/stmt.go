@@ -112,6 +112,21 @@ func (g *grammar) parseStmt(lex *lexer.PeekingLexer, depth int) (Stmt, error) {
 	if err != nil {
 		return nil, err
 	}
+	if sel, ok := x.(*SelectorExpr); ok {
+		// vma.vm_flags = newflags: a store to a field.
+		if next := lex.Peek(); next.Type == tokPunct && (next.Value == "=" || isAssignOp(next.Value)) {
+			lex.Next()
+			v, err := g.needExpr(lex)
+			if err != nil {
+				return nil, err
+			}
+			op := ""
+			if next.Value != "=" {
+				op = next.Value[:len(next.Value)-1]
+			}
+			return &FieldAssignStmt{Pos: pos, X: sel, Op: op, Value: v}, nil
+		}
+	}
 	return &ExprStmt{Pos: pos, X: x}, nil
 }
 

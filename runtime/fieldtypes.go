@@ -27,3 +27,60 @@ func FieldType(t Type, name string) (Type, bool) {
 	}
 	return ft, true
 }
+
+// A store to a field (`vma.vm_flags = newflags`, as C writes it) is the
+// kernel's setter of that field, which is the store with the checks its
+// row of process_addrs.rst asks for: include/linux/mm.h: vm_flags_reset()
+// is vma_assert_write_locked() and then vm_flags_init(), the store
+// (ACCESS_PRIVATE(vma, __vm_flags) = flags); mm/mempolicy.c:
+// vma_replace_policy() is vma_assert_write_locked(), mpol_dup() and then
+// vma->vm_policy = new, mpol_put(old). Other fields are not stored
+// alone in the kernel, and fieldNoStore says what changes them.
+var fieldStores = map[Type]map[string]string{
+	TVMA: {"vm_flags": "vm_flags_reset", "vm_policy": "vma_replace_policy"},
+}
+
+var fieldNoStore = map[Type]map[string]string{
+	TVMA: {
+		"vm_start": "the VMA tree and the rmap trees are indexed by it: the kernel moves it with vma_iter_store_overwrite() " +
+			"(expand_downwards), vma_expand(), vma_shrink() or __split_vma(), under the mmap, VMA and rmap write locks",
+		"vm_end": "the VMA tree and the rmap trees are indexed by it: the kernel moves it with vma_expand(), vma_shrink() or " +
+			"__split_vma(), under the mmap, VMA and rmap write locks",
+		"vm_pgoff": "the rmap trees are indexed by it: it changes with vm_start (vma_iter_store_overwrite, __split_vma)",
+		"anon_vma": "it is set with its anon_vma_chain: anon_vma_prepare() (NULL -> set, under the mmap read lock and " +
+			"page_table_lock), vmf_anon_prepare(), dup_anon_vma() or anon_vma_fork()",
+		"vm_ops":   "written once by f_op->mmap (or vma_set_anonymous()) before the VMA is visible",
+		"vm_file":  "written once at map time (vma_set_file() in f_op->mmap)",
+		"vm_mm":    "written once at map time",
+		"attached": "vma_mark_attached()/vma_mark_detached() are the tree's (vma_iter_store_new, vms_gather_munmap_vmas)",
+		"pages":    "it is (vm_end - vm_start) / PAGE_SIZE",
+	},
+}
+
+// FieldStore returns the operation a script's store to field name of a t
+// stands for (its arguments: the object, then the value), or why the
+// field cannot be stored.
+func FieldStore(t Type, name string) (op string, why string) {
+	if op, ok := fieldStores[t][name]; ok {
+		return op, ""
+	}
+	if why, ok := fieldNoStore[t][name]; ok {
+		return "", why
+	}
+	if _, ok := fieldTable[t][name]; ok {
+		return "", "it is read-only in mmscript"
+	}
+	return "", ""
+}
+
+// FieldStoreByName is FieldStore for an object whose type is not known
+// before the run: the operation of the one script type with a stored
+// field of that name.
+func FieldStoreByName(name string) (op string, t Type) {
+	for t, m := range fieldStores {
+		if op, ok := m[name]; ok {
+			return op, t
+		}
+	}
+	return "", 0
+}
