@@ -185,7 +185,11 @@ func Compile(file *lang.File) (*Program, error) {
 			c.funcDefs[it.Def.Name] = it.Def
 			c.prog.funcs = append(c.prog.funcs, &fn{name: it.Def.Name, kind: "func", nparams: len(it.Def.Params)})
 			if op := rt.LookupOp(it.Def.Name); op != nil && !op.Path {
-				c.errorf(it.Pos, "func %s shadows the kernel operation of that name", it.Def.Name)
+				// A pre-fix kernel is modelled by replacing a library
+				// path; an operation is one atomic step in Go, which
+				// its callers in Go would go on calling.
+				c.errorf(it.Pos, "func %s shadows the kernel operation of that name (an atomic step, not a kernel-library path a script can replace): "+
+					"give the func another name, or replace the library function that calls it and change the line there", it.Def.Name)
 			}
 		case *lang.OpsDecl:
 			c.opsIx[it.Name] = &rt.Ops{Name: it.Name}

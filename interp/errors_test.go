@@ -155,7 +155,7 @@ var compileErrorTests = []struct {
 	{"func named argument", "func f(a) { return a }\nf(a=1)\n",
 		"test.mms:2:3: func f takes no named arguments"},
 	{"func shadows an operation", "func find_vma(a) { return a }\n",
-		"test.mms:1:1: func find_vma shadows the kernel operation of that name"},
+		"test.mms:1:1: func find_vma shadows the kernel operation of that name (an atomic step, not a kernel-library path a script can replace): give the func another name, or replace the library function that calls it and change the line there"},
 	{"print named argument", "print(x=1)\n",
 		"test.mms:1:7: print takes no named arguments"},
 	{"expect ok with others", "expect ok\nexpect deadlock\n",
