@@ -173,7 +173,7 @@ var compileErrorTests = []struct {
 	{"mutex with a value", "mutex mu = 1\n", "test.mms:1:12: a mutex is declared without a value: mutex mu"},
 	{"too many locks", manyLocks(rt.MaxScriptLocks + 1), fmt.Sprintf("test.mms:%d:1: too many mutex and spinlock declarations (at most %d)", rt.MaxScriptLocks+1, rt.MaxScriptLocks)},
 	{"literal prot word", "mm m\nmmap(m, 0x1000, pages=4, prot=rw|exex)\n",
-		"test.mms:2:34: mmap: exex is not a valid prot (want none, r, w, x, rw, rx, wx, rwx, read, write, exec) (did you mean exec?)"},
+		"test.mms:2:34: mmap: exex is not a valid prot (want one of the words `mmscript explain mmap` lists) (did you mean exec?)"},
 	{"literal VM flag word", "mm m\nmmap(m, 0x1000, vm=mixedmpa)\n",
 		"test.mms:2:20: mmap: mixedmpa is not a valid vm (want one of the words `mmscript explain mmap` lists) (did you mean mixedmap?)"},
 }

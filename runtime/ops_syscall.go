@@ -3,6 +3,7 @@ package runtime
 import (
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/mmscript/mmscript/mmcore"
 )
@@ -15,12 +16,12 @@ func protOf(w string) (mmcore.Prot, error) {
 	var p mmcore.Prot
 	for _, word := range words(w) {
 		switch word {
-		case "none":
-		case "read":
+		case "none", "PROT_NONE":
+		case "read", "PROT_READ":
 			p |= mmcore.PROT_READ
-		case "write":
+		case "write", "PROT_WRITE":
 			p |= mmcore.PROT_WRITE
-		case "exec":
+		case "exec", "PROT_EXEC":
 			p |= mmcore.PROT_EXEC
 		default:
 			for _, ch := range word {
@@ -42,7 +43,10 @@ func protOf(w string) (mmcore.Prot, error) {
 }
 
 // protWords are the prot= words; protOf also takes any mix of r, w, x.
-var protWords = []string{"none", "r", "w", "x", "rw", "rx", "wx", "rwx", "read", "write", "exec"}
+// The kernel's names (PROT_READ | PROT_WRITE) are words too, so that
+// mmap(2) reads as user space and the kernel write it.
+var protWords = []string{"none", "r", "w", "x", "rw", "rx", "wx", "rwx", "read", "write", "exec",
+	"PROT_NONE", "PROT_READ", "PROT_WRITE", "PROT_EXEC"}
 
 func sortedKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))
@@ -58,6 +62,16 @@ var mapFlagWords = map[string]mmcore.MapFlags{
 	"fixed_noreplace": mmcore.MAP_FIXED_NOREPLACE, "anonymous": mmcore.MAP_ANONYMOUS,
 	"noreserve": mmcore.MAP_NORESERVE, "populate": mmcore.MAP_POPULATE, "stack": mmcore.MAP_STACK,
 	"growsdown": mmcore.MAP_GROWSDOWN, "locked": mmcore.MAP_LOCKED, "hint": 0,
+}
+
+// The kernel's names of the flags are words too (MAP_PRIVATE |
+// MAP_ANONYMOUS), as for prot= and vm=.
+func init() {
+	for _, w := range sortedKeys(mapFlagWords) {
+		if w != "hint" {
+			mapFlagWords["MAP_"+strings.ToUpper(w)] = mapFlagWords[w]
+		}
+	}
 }
 
 func mapFlagsOf(w string) (mmcore.MapFlags, bool, error) {
