@@ -95,7 +95,13 @@ func (c *Call) checkFieldWrite(v *mmcore.VMA, f *vmaField) bool {
 		}
 		msg += w
 	}
-	c.K.violateAs(c.T, f.rule, c.fieldReaction(m, f), msg+": a fault under the VMA read lock (lock_vma_under_rcu) or an rmap walker may read it meanwhile")
+	msg += ": a fault under the VMA read lock (lock_vma_under_rcu) or an rmap walker may read it meanwhile"
+	if len(missing) == 1 && f != fieldOps && f != fieldFlagsInit && m.MmapLock.heldBy(c.T) == Write {
+		// What a transcription of an older kernel meets: the store was
+		// right before per-VMA locks (v6.4), and is a race since.
+		msg += " (before v6.4's per-VMA locks the mmap write lock was enough)"
+	}
+	c.K.violateAs(c.T, f.rule, c.fieldReaction(m, f), msg)
 	return false
 }
 
