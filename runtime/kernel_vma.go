@@ -72,6 +72,12 @@ func (c *Call) checkFieldWrite(v *mmcore.VMA, f *vmaField) bool {
 		return true
 	}
 	m := mmOf(v.MM())
+	if s.Lock.writer != c.T {
+		// A change of the VMA that vma_start_write() did not announce
+		// (there, vmaStartWrite checks it): vma->vm_flags = new_flags
+		// under the mmap write lock, as v5.x wrote it.
+		c.coreDumpCheck(m, c.Op.Name)
+	}
 	var missing []string
 	switch h := m.MmapLock.heldBy(c.T); {
 	case f.mmapWrite && h != Write:
