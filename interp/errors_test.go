@@ -97,6 +97,8 @@ var compileErrorTests = []struct {
 		"test.mms:2:16: cannot negate mm"},
 	{"complement a bool", "thread t { x = ~true }\n",
 		"test.mms:1:16: cannot complement bool (~ takes an int)"},
+	{"set_pmd_at of an entry", "mm m\nvma v = mmap(m, 0x200000, pages=512)\nthread t { set_pmd_at(v, 0x200000, 5) }\n",
+		"test.mms:3:36: set_pmd_at: argument folio must be page, got int: set_pmd_at maps a new THP here (collapse_huge_page); to map again the entry pmdp_huge_get_and_clear() or pmdp_invalidate() returned (set_pmd_at(mm, addr, pmd, entry) in change_huge_pmd()), call set_huge_pmd_at(vma, addr, entry)"},
 	{"store to vm_start", "mm m\nvma v = mmap(m, 0x100000)\nv.vm_start = 0x200000\n",
 		"test.mms:3:1: cannot assign vma.vm_start: the VMA tree and the rmap trees are indexed by it: the kernel moves it with vma_iter_store_overwrite() (expand_downwards), vma_expand(), vma_shrink() or __split_vma(), under the mmap, VMA and rmap write locks"},
 	{"store of a wrong type", "mm m\nvma v = mmap(m, 0x100000)\nv.vm_flags = m\n",

@@ -286,9 +286,17 @@ func checkArgs(op *rt.Op, args []rt.Value) string {
 		case v.T == rt.TNil:
 			return fmt.Sprintf("%s: argument %s is nil (did a lookup or lock attempt fail?)", op.Name, p.Name)
 		}
-		return fmt.Sprintf("%s: argument %s must be %s, got %s", op.Name, p.Name, p.Type, v.T)
+		return fmt.Sprintf("%s: argument %s must be %s, got %s%s", op.Name, p.Name, p.Type, v.T, hint(p))
 	}
 	return ""
+}
+
+// hint is ": " and the parameter's Hint, or nothing.
+func hint(p rt.Param) string {
+	if p.Hint == "" {
+		return ""
+	}
+	return ": " + p.Hint
 }
 
 func (m *Machine) newObj(t rt.Type, name string) (rt.Value, error) {

@@ -724,7 +724,7 @@ func (c *compiler) checkArg(s *tscope, op *rt.Op, p rt.Param, x lang.Expr) {
 		c.errorf(x.Position(), "%s: argument %s is nil, want %s", op.Name, p.Name, p.Type)
 		return
 	}
-	c.errorf(x.Position(), "%s: argument %s must be %s, got %s", op.Name, p.Name, p.Type, t)
+	c.errorf(x.Position(), "%s: argument %s must be %s, got %s%s", op.Name, p.Name, p.Type, t, hint(p))
 }
 
 // isWord reports whether x spells bare words (idents that are no variable,

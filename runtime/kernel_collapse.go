@@ -110,7 +110,9 @@ func init() {
 			return done(Obj(TPage, f))
 		}})
 
-	defOp(&Op{Name: "set_pmd_at", Params: append(vmaAddr[:2:2], Param{Name: "folio", Type: TPage}), Result: TInt,
+	defOp(&Op{Name: "set_pmd_at", Params: append(vmaAddr[:2:2], Param{Name: "folio", Type: TPage,
+		Hint: "set_pmd_at maps a new THP here (collapse_huge_page); to map again the entry pmdp_huge_get_and_clear() or pmdp_invalidate() " +
+			"returned (set_pmd_at(mm, addr, pmd, entry) in change_huge_pmd()), call set_huge_pmd_at(vma, addr, entry)"}), Result: TInt,
 		API: register(&API{Name: "set_pmd_at", Section: "2.31",
 			Hold: "the PMD lock (pmd_lock), the PMD entry none", Takes: "nothing", Sleeps: "no",
 			Asserts: "BUG_ON(!pmd_none(*pmd)) in collapse_huge_page()",

@@ -17,6 +17,11 @@ type Param struct {
 	Default  Value
 	Variadic bool // the last parameter may repeat
 	Nilable  bool // nil is accepted (otherwise passing nil is a script error)
+	// Hint ends the error for an argument of another type: where
+	// mmscript's form differs from the kernel's (set_pmd_at maps a new
+	// folio; the kernel's set_pmd_at(mm, addr, pmd, entry) of an old
+	// entry is set_huge_pmd_at), what to call instead.
+	Hint string
 }
 
 // Op is a kernel operation a script can call.
