@@ -247,3 +247,24 @@ func uafArg(op *rt.Op, i int, freed bool) string {
 	}
 	return "1"
 }
+
+// A field read of a freed VMA is no operation's: its report's call path
+// does not end in the operation the thread called last.
+func TestFieldReadCallPath(t *testing.T) {
+	src := `mm m
+vma v = mmap(m, 0x100000, pages=1)
+thread t {
+  munmap(m, 0x100000, pages=1)
+  mmap_read_lock(m)
+  x = v.vm_start
+  mmap_read_unlock(m)
+}
+`
+	res := run(t, src, Options{})
+	if len(res.Diagnostics) != 1 || res.Diagnostics[0].Rule != "vma/use-after-unmap" {
+		t.Fatalf("want one use-after-unmap: %s", diagLines(res))
+	}
+	if p := res.Diagnostics[0].Path; len(p) != 0 {
+		t.Errorf("call path of a field read: %v, want none", p)
+	}
+}

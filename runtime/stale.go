@@ -134,6 +134,14 @@ func (c *Call) stampLookup(m *MM, v *mmcore.VMA) Value {
 // operation (or a field read, op == ""): use after unmap, stale pointer,
 // identity.
 func (k *Kernel) checkVMAUse(t *Task, x Value, v *mmcore.VMA, op string) {
+	if op == "" && t.cur != nil {
+		// A field read is no operation's: the report's call path must
+		// not end in the last operation the thread called (it said
+		// "t: mmap_read_lock" for a read of a freed VMA's vm_start).
+		saved := t.cur
+		t.cur = nil
+		defer func() { t.cur = saved }()
+	}
 	// The check reads v's attachment, which munmap's detach writes: a
 	// read of its mm's VMAs, for every use of a VMA, whatever the
 	// operation declares (vm_ops_open and take_rmap_locks declared no
