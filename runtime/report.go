@@ -228,13 +228,14 @@ func (p *Printer) excerpt(pos lang.Pos) {
 }
 
 // visible replaces the control characters of a source line but tab with
-// their pictures (U+2400 to U+2421; C1 controls with U+FFFD), one column
-// each as the caret counts them: a binary's bytes, an escape sequence
-// among them, must not reach the terminal raw.
+// their pictures (U+2400 to U+2421; C1 controls and bytes that are not
+// UTF-8 with U+FFFD), one column each as the caret counts them: a
+// binary's bytes, an escape sequence among them, must not reach the
+// terminal raw.
 func visible(text string) string {
 	clean := true
 	for _, r := range text {
-		if r != '\t' && (r < 0x20 || r >= 0x7f && r < 0xa0) {
+		if r != '\t' && (r < 0x20 || r >= 0x7f && r < 0xa0) || r == utf8.RuneError {
 			clean = false
 			break
 		}

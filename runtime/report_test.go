@@ -187,4 +187,8 @@ func TestPrinterControlCharacters(t *testing.T) {
 	if b.String() != want {
 		t.Errorf("got\n%q\nwant\n%q", b.String(), want)
 	}
+	// Bytes that are not UTF-8 (the REPL shows a piped binary's lines).
+	if got := visible("a\xffb\xc3"); got != "a\ufffdb\ufffd" {
+		t.Errorf("visible of invalid UTF-8 = %q", got)
+	}
 }
