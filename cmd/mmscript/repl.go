@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unicode/utf8"
 
 	"github.com/chzyer/readline"
 
@@ -329,8 +330,17 @@ func (r *repl) line(line string) {
 	depth := braceDepth(text)
 	switch {
 	case depth < 0:
-		fmt.Fprintf(r.out, "%s:%d: unexpected } (no block is open); line dropped\n", interp.StdinName, r.s.Line()+len(r.pending))
-		r.skip(line)
+		// The "}" that closes no block: reported where it is, and the
+		// line dropped (inside an open block, an empty line keeps its
+		// place, as for any line dropped there).
+		_, off := braceScan(line, braceDepth(strings.Join(r.pending, "\n")))
+		pos := lang.Pos{Filename: interp.StdinName, Line: r.s.Line() + len(r.pending), Column: utf8.RuneCountInString(line[:max(off, 0)]) + 1}
+		r.printErr(lang.ErrorList{{Pos: pos, Msg: "unexpected } (no block is open); line dropped"}}, strings.Join(lines, "\n")+"\n")
+		if len(r.pending) == 0 {
+			r.skip(line)
+		} else {
+			r.pending = append(lines[:len(lines)-1], "")
+		}
 		return
 	case depth > 0:
 		if len(r.pending) < maxCheckedBlock && r.rejects(text, depth) {
@@ -402,9 +412,17 @@ func (r *repl) printErr(err error, extra string) {
 // braceDepth counts the braces left open in src, outside strings and
 // comments.
 func braceDepth(src string) int {
-	depth := 0
+	depth, _ := braceScan(src, 0)
+	return depth
+}
+
+// braceScan counts the braces of src, outside strings and comments, from
+// depth: it returns the depth at the end and the byte offset of the first
+// "}" that takes it below zero (-1: none).
+func braceScan(src string, depth int) (int, int) {
+	under := -1
 	inStr, esc, comment := false, false, false
-	for _, c := range src {
+	for i, c := range src {
 		switch {
 		case comment:
 			comment = c != '\n'
@@ -424,10 +442,12 @@ func braceDepth(src string) int {
 		case c == '{':
 			depth++
 		case c == '}':
-			depth--
+			if depth--; depth < 0 && under < 0 {
+				under = i
+			}
 		}
 	}
-	return depth
+	return depth, under
 }
 
 // load runs a script file in the session.
