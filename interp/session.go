@@ -81,6 +81,11 @@ type entry struct {
 	note  string
 	error bool       // stopped by a script error, a failed assert or a BUG
 	file  *lang.File // its syntax tree, for Explore
+	// look: the chunk only echoed expressions that call nothing (m.mmap_lock,
+	// v.vm_start): it changed no state, and its turns [from, to) in the
+	// schedule do not keep a script from replaying the session.
+	look     bool
+	from, to int
 }
 
 // NewSession starts an empty session: a new kernel, no declarations.
@@ -263,12 +268,44 @@ func (s *Session) eval(name, src string, line int) error {
 	t.end = f.End
 	s.mainLine = lang.Pos{Filename: name, Line: line}
 	s.m.push(t, chunk, 0)
+	e.look = lookOnly(f)
+	e.from = s.m.sched.n
 	s.runMain()
+	e.to = s.m.sched.n
 	e.error = t.fail || t.Task.Dead() || s.hung[t]
 	s.log = append(s.log, e)
 	s.mainEntry = len(s.log) - 1
 	s.afterMain()
 	return nil
+}
+
+// lookOnly reports whether a chunk only echoes expressions that call
+// nothing, which read state and change none.
+func lookOnly(f *lang.File) bool {
+	for _, it := range f.Items {
+		x, ok := it.(*lang.ExprStmt)
+		if !ok || calls(x.X) {
+			return false
+		}
+	}
+	return len(f.Items) > 0
+}
+
+// calls reports whether an expression calls anything.
+func calls(x lang.Expr) bool {
+	switch x := x.(type) {
+	case *lang.CallExpr:
+		return true
+	case *lang.SelectorExpr:
+		return calls(x.X)
+	case *lang.UnaryExpr:
+		return calls(x.X)
+	case *lang.BinaryExpr:
+		return calls(x.X) || calls(x.Y)
+	case *lang.ParenExpr:
+		return calls(x.X)
+	}
+	return false
 }
 
 // itemPos is where a top-level item starts.
@@ -911,7 +948,20 @@ func (s *Session) Explore(o ExploreOptions) (res *ExploreResult, why string, err
 // when it can: a script runs all of its top-level code before the first
 // thread turn, and a chunk stopped by an error is not in it.
 func (s *Session) threadTurns() (turns []string, why string) {
-	for _, name := range s.Schedule() {
+	// The turns of chunks that only looked at the state: no script
+	// statement, no effect (Explore leaves them out).
+	look := map[int]bool{}
+	for _, e := range s.log {
+		if e.look {
+			for i := e.from; i < e.to; i++ {
+				look[i] = true
+			}
+		}
+	}
+	for i, name := range s.Schedule() {
+		if look[i] {
+			continue
+		}
 		if name == "main" || strings.HasPrefix(name, "main#") {
 			if len(turns) > 0 && why == "" {
 				why = "top-level code ran between the threads' turns, and a script runs all of it before its threads start"

@@ -386,6 +386,12 @@ func TestSessionExploreFromHere(t *testing.T) {
 			t.Errorf("finding %s with schedule %v, not after the steps taken", f.Diag.Rule, f.Schedule)
 		}
 	}
+	// Looking at the state after the steps (an echoed expression that
+	// calls nothing) changes nothing: still from here.
+	evalAll(t, s, "m.mmap_lock", "f")
+	if again, why, err := s.Explore(ExploreOptions{}); err != nil || why != "" || again.Executions != here.Executions {
+		t.Errorf("after looking at the state: %v, not from here: %q, %d executions (%d before)", err, why, again.Executions, here.Executions)
+	}
 	// Top-level code after the steps: the script cannot replay that.
 	evalAll(t, s, "x = 1")
 	if _, why, _ := s.Explore(ExploreOptions{}); !strings.Contains(why, "top-level code ran between the threads' turns") {
