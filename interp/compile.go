@@ -126,10 +126,12 @@ var binops = map[string]binop{
 }
 
 type compiler struct {
-	prog     *Program
-	errs     lang.ErrorList
-	globalIx map[string]int
-	globalT  map[string]rt.Type
+	prog *Program
+	errs lang.ErrorList
+	// undefinedHints counts the hints given for undefined names.
+	undefinedHints int
+	globalIx       map[string]int
+	globalT        map[string]rt.Type
 	// globalTypes, in a session, are the static types earlier chunks
 	// gave the globals (typecheck joins this chunk's into them).
 	globalTypes map[string]sType
@@ -867,8 +869,20 @@ func (c *compiler) ident(e *lang.Ident) {
 		c.emit(opConst, c.konst(rt.Int(k)), 0, e.Pos)
 		return
 	}
-	c.errorf(e.Pos, "undefined: %s%s", e.Name, suggest(e.Name, c.knownNames()))
+	hint := ""
+	if c.undefinedHints < maxUndefinedHints {
+		// Each hint compares the name with every name in scope: a
+		// script of thousands of undefined names among thousands of
+		// declared ones took minutes (200,000: hours) to check.
+		c.undefinedHints++
+		hint = suggest(e.Name, c.knownNames())
+	}
+	c.errorf(e.Pos, "undefined: %s%s", e.Name, hint)
 }
+
+// maxUndefinedHints bounds the "did you mean" hints for undefined names
+// in one compilation.
+const maxUndefinedHints = 100
 
 func (c *compiler) knownNames() []string {
 	var ns []string

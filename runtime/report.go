@@ -31,8 +31,13 @@ type Printer struct {
 	// lineFuncs give the lines of growing scripts by file name (SetLines).
 	lineFuncs   map[string]func(int) (string, bool)
 	maxFileSize int64 // of the files read for source lines; 0: the default
-	count       Counts
-	err         error
+	index       struct {
+		file      string
+		line, len int
+		offs      []int
+	} // runeIndex's line
+	count Counts
+	err   error
 }
 
 // Counts is how many findings of each kind a report held.
@@ -203,7 +208,7 @@ func (p *Printer) excerpt(pos lang.Pos) {
 	if !ok {
 		return
 	}
-	text, column := excerptWindow(text, pos.Column)
+	text, column := excerptWindow(text, pos.Column, p.runeIndex(pos, text))
 	text = visible(text)
 	// The caret line keeps the tabs of the text before the column, so
 	// that it lines up however tabs are shown.
@@ -261,19 +266,50 @@ func visible(text string) string {
 // excerptWidth is how many runes of a long source line an excerpt shows.
 const excerptWidth = 160
 
+// runeStride is the spacing of runeIndex's entries, in runes.
+const runeStride = 256
+
+// runeIndex returns the byte offset of every runeStride-th rune of a long
+// line (of runes 1, 257, 513, ...), computed once for the last line
+// excerpted: findings come sorted by position, and thousands of them on
+// one line of megabytes each decoded the line up to their column.
+func (p *Printer) runeIndex(pos lang.Pos, text string) []int {
+	if len(text) <= excerptWidth {
+		return nil
+	}
+	if p.index.file == pos.Filename && p.index.line == pos.Line && p.index.len == len(text) {
+		return p.index.offs
+	}
+	offs := []int{0}
+	n := 0
+	for i := range text {
+		if n > 0 && n%runeStride == 0 {
+			offs = append(offs, i)
+		}
+		n++
+	}
+	p.index.file, p.index.line, p.index.len, p.index.offs = pos.Filename, pos.Line, len(text), offs
+	return offs
+}
+
 // excerptWindow cuts a line longer than excerptWidth runes down to a
 // window around column (1-based, in runes), with "..." where it was cut,
-// and returns the column in the window. Only the runes up to the window's
-// end are decoded: a line of megabytes costs what its window costs.
-func excerptWindow(text string, column int) (string, int) {
+// and returns the column in the window. index (runeIndex; nil: none) lets
+// it decode only from the stride before the window to the window's end:
+// a line of megabytes costs what its window costs.
+func excerptWindow(text string, column int, index []int) (string, int) {
 	if len(text) <= excerptWidth {
 		return text, column
 	}
 	start := max(column-excerptWidth/2, 1) // columns of the window
 	end := start + excerptWidth
 	from, to := -1, len(text) // byte offsets of the window
-	col := 1
-	for i := range text {
+	col, skip := 1, 0
+	if k := min((start-1)/runeStride, len(index)-1); k > 0 {
+		col, skip = k*runeStride+1, index[k]
+	}
+	for i := range text[skip:] {
+		i += skip
 		if col == start {
 			from = i
 		}

@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"bytes"
+	"io"
 	"os"
 	"strings"
 	"testing"
@@ -190,5 +191,26 @@ func TestPrinterControlCharacters(t *testing.T) {
 	// Bytes that are not UTF-8 (the REPL shows a piped binary's lines).
 	if got := visible("a\xffb\xc3"); got != "a\ufffdb\ufffd" {
 		t.Errorf("visible of invalid UTF-8 = %q", got)
+	}
+}
+
+// TestExcerptWindowIndex: the window of a long line is the same whether
+// found from the line's rune index or by decoding from its start, for
+// columns across a line with multi-byte runes, and the index is built
+// once for a line excerpted again and again.
+func TestExcerptWindowIndex(t *testing.T) {
+	text := strings.Repeat("ab€d ", 2000) // 10,000 runes, 14,000 bytes
+	p := NewPrinter(io.Discard, false)
+	pos := lang.Pos{Filename: "x.mms", Line: 3}
+	idx := p.runeIndex(pos, text)
+	for col := 1; col <= 10_002; col += 37 {
+		w1, c1 := excerptWindow(text, col, idx)
+		w2, c2 := excerptWindow(text, col, nil)
+		if w1 != w2 || c1 != c2 {
+			t.Fatalf("column %d: %q at %d with the index, %q at %d without", col, w1, c1, w2, c2)
+		}
+	}
+	if again := p.runeIndex(pos, text); &again[0] != &idx[0] {
+		t.Error("the index of the same line was built again")
 	}
 }
