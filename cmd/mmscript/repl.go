@@ -170,6 +170,7 @@ type repl struct {
 	lines   []string    // every line of input so far, for source lines
 	extra   []string    // lines typed but not taken, shown with their error
 	pending []string    // the lines of a block still open
+	depth   int         // the braces pending leaves open
 	quit    bool
 
 	mu     sync.Mutex
@@ -230,7 +231,7 @@ func (r *repl) reset() {
 	r.pr = rt.NewPrinter(r.out, r.color)
 	r.pr.SetMaxFileSize(r.opts.Limits.MaxFileSize)
 	r.pr.SetLines(interp.StdinName, r.sourceLine)
-	r.pending = nil
+	r.pending, r.depth = nil, 0
 }
 
 // sourceLine returns line n (1-based) of the input, for the printer.
@@ -282,7 +283,7 @@ func (r *repl) loop(in lineReader) {
 			for _, l := range r.pending {
 				r.skip(l)
 			}
-			r.pending = nil
+			r.pending, r.depth = nil, 0
 			in.SetPrompt(promptMain)
 			continue
 		}
@@ -325,15 +326,16 @@ func (r *repl) line(line string) {
 			return
 		}
 	}
-	lines := append(r.pending[:len(r.pending):len(r.pending)], line)
-	text := strings.Join(lines, "\n")
-	depth := braceDepth(text)
+	// The depth is counted line by line and the block joined only when
+	// needed: joining and rescanning the whole block at every line made
+	// a block of 20,000 pasted lines take 30 s.
+	lines := append(r.pending, line)
+	depth, off := braceScan(line, r.depth)
 	switch {
 	case depth < 0:
 		// The "}" that closes no block: reported where it is, and the
 		// line dropped (inside an open block, an empty line keeps its
 		// place, as for any line dropped there).
-		_, off := braceScan(line, braceDepth(strings.Join(r.pending, "\n")))
 		pos := lang.Pos{Filename: interp.StdinName, Line: r.s.Line() + len(r.pending), Column: utf8.RuneCountInString(line[:max(off, 0)]) + 1}
 		r.printErr(lang.ErrorList{{Pos: pos, Msg: "unexpected } (no block is open); line dropped"}}, strings.Join(lines, "\n")+"\n")
 		if len(r.pending) == 0 {
@@ -343,7 +345,7 @@ func (r *repl) line(line string) {
 		}
 		return
 	case depth > 0:
-		if len(r.pending) < maxCheckedBlock && r.rejects(text, depth) {
+		if len(r.pending) < maxCheckedBlock && r.rejects(strings.Join(lines, "\n"), depth) {
 			if len(r.pending) == 0 {
 				r.skip(line)
 			} else {
@@ -353,11 +355,11 @@ func (r *repl) line(line string) {
 			}
 			return
 		}
-		r.pending = lines
+		r.pending, r.depth = lines, depth
 		return
 	}
-	r.pending = nil
-	r.eval(text)
+	r.pending, r.depth = nil, 0
+	r.eval(strings.Join(lines, "\n"))
 }
 
 // rejects checks the open block with its braces closed: a syntax or

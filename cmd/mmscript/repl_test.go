@@ -80,6 +80,36 @@ func TestBraceDepth(t *testing.T) {
 	}
 }
 
+// TestReplBlockDepth: the REPL counts an open block's braces line by line
+// (rescanning the whole block at every line was quadratic); after every
+// line the count is that of the block's text, through strings, comments,
+// a dropped line and a block closing.
+func TestReplBlockDepth(t *testing.T) {
+	r := newRepl(io.Discard)
+	for _, l := range []string{
+		"mm m",
+		"thread t {",
+		`  print("{ {")  # }`,
+		"  if true {",
+		"    mmap_read_lok(m)", // dropped: an unknown operation
+		"    x = 1 }}}",        // dropped: one } too many
+		"  }",
+		"  while false { y = 2",
+		"  }",
+		"}",
+		"thread u { if true {",
+		"} }",
+	} {
+		r.line(l)
+		if want := braceDepth(strings.Join(r.pending, "\n")); r.depth != want {
+			t.Fatalf("after %q: depth %d, the block's braces %d", l, r.depth, want)
+		}
+	}
+	if len(r.pending) != 0 || r.s.Thread("t") == nil || r.s.Thread("u") == nil {
+		t.Errorf("blocks not closed: pending %q", r.pending)
+	}
+}
+
 // BenchmarkReplPaste feeds 2,000 pasted lines through the REPL loop, from
 // reading to printing (the old REPL re-ran the session for each line: 44 s).
 func BenchmarkReplPaste(b *testing.B) {
