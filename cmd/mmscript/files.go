@@ -61,7 +61,20 @@ const (
 // user raising it writes what it said.
 type sizeFlag int64
 
-func (f *sizeFlag) String() string { return strconv.FormatInt(int64(*f), 10) }
+// String prints the size as Set reads it, in the largest unit that
+// divides it: the default shows as 8MiB.
+func (f *sizeFlag) String() string {
+	n := int64(*f)
+	for _, u := range []struct {
+		suf string
+		m   int64
+	}{{"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}} {
+		if n >= u.m && n%u.m == 0 {
+			return strconv.FormatInt(n/u.m, 10) + u.suf
+		}
+	}
+	return strconv.FormatInt(n, 10)
+}
 
 func (f *sizeFlag) Set(s string) error {
 	n, err := parseSize(s)

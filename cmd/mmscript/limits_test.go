@@ -55,13 +55,22 @@ func TestLimitCeiling(t *testing.T) {
 }
 
 // TestMaxFileSizeUnits: -max-file-size takes the size as the limit's error
-// prints it (8 MiB), with or without the space, or in bytes.
+// prints it (8 MiB), with or without the space, or in bytes; its default
+// prints as 8MiB.
 func TestMaxFileSizeUnits(t *testing.T) {
 	for in, want := range map[string]int64{"16MiB": 16 << 20, "16 MiB": 16 << 20, "512KiB": 512 << 10, "1G": 1 << 30, "4096": 4096} {
 		var f sizeFlag
 		if err := f.Set(in); err != nil || int64(f) != want {
 			t.Errorf("Set(%q) = %d, %v; want %d", in, f, err, want)
 		}
+		// String gives back what Set reads.
+		var g sizeFlag
+		if err := g.Set(f.String()); err != nil || g != f {
+			t.Errorf("Set(%q) of String() of %d = %d, %v", f.String(), f, g, err)
+		}
+	}
+	if f := sizeFlag(8 << 20); f.String() != "8MiB" {
+		t.Errorf("String of 8 MiB = %q", f.String())
 	}
 	for _, in := range []string{"", "0", "16Mb", "-1", "1.5MiB", "99999999999GiB"} {
 		var f sizeFlag
