@@ -161,3 +161,33 @@ func TestEveryRuleIsTriggered(t *testing.T) {
 		}
 	}
 }
+
+// TestRuleScriptsHoldUnderExploration explores every rule script of
+// runtime/testdata, as TestExamplesHoldUnderExploration does the examples
+// and `mmscript test` does any script: TestScriptExpectations explores a
+// script only when its default run misses an expectation, so a script
+// whose default run passes and whose other interleavings fail (a model
+// artefact, such as the deadlock vma_start_write's mark made when it was
+// a lock its setter held) went unnoticed. A script that says
+// `expect single_run` is checked on its one run only.
+func TestRuleScriptsHoldUnderExploration(t *testing.T) {
+	files, err := filepath.Glob("../runtime/testdata/*.mms")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no rule scripts: %v", err)
+	}
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			t.Parallel()
+			p, err := interp.Load(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.SingleRun() {
+				return
+			}
+			for _, m := range interp.CheckExploration(p, interp.Explore(p, interp.ExploreOptions{MaxStates: 2_000_000})) {
+				t.Error(m)
+			}
+		})
+	}
+}

@@ -237,8 +237,9 @@ func init() {
 			Sleeps:  "yes (TASK_UNINTERRUPTIBLE wait for readers)",
 			Asserts: "mmap_assert_write_locked()",
 			Source:  "include/linux/mmap_lock.h: vma_start_write(); mm/mmap_lock.c: __vma_start_write()",
-			Notes:   "no vma_end_write(): the lock ends at mmap_write_unlock()/mmap_write_downgrade()",
-			Rules:   []*Rule{ruleStartWrite, ruleSleepInAtomic}}),
+			Notes: "no vma_end_write(): the lock ends at mmap_write_unlock()/mmap_write_downgrade(). It is a mark (vm_lock_seq = mm_lock_seq), not a lock " +
+				"its task holds: on a VMA marked already in the current mm_lock_seq it returns at once, whoever set the mark",
+			Rules: []*Rule{ruleStartWrite, ruleSleepInAtomic}}),
 		Fn: func(c *Call) Result { return c.vmaStartWrite(c.vma(0), ruleStartWrite, func() Result { return ok }) }})
 
 	defOp(&Op{Name: "vma_start_write_killable", Params: vmaParam, Result: TInt,
@@ -484,6 +485,28 @@ func (c *Call) vmaStartWriteThen(v *mmcore.VMA, r *Rule, k func() Result, reente
 		return k()
 	}
 	c.T.MightSleep(c.Op.Name + " (vma_start_write)")
+	c.K.fpLockObserve(s.Lock) // whether it is marked decides the wait
+	if w := s.Lock.writer; w != nil {
+		// Write-locked already, by another task: the VMA's vm_lock_seq
+		// is the mm's current mm_lock_seq (any move of it, at an mmap
+		// write lock, unlock or downgrade, ended the mark:
+		// mmLockSeqBump), and __is_vma_write_locked() returns true, so
+		// vma_start_write() returns at once; it never waits for the
+		// task that set the mark, which is no lock holder and may have
+		// exited. One of the two broke the rule that only the mmap write
+		// lock's holder write-locks VMAs (reported by the assertion
+		// above); the mark belongs to that holder, so it moves to this
+		// task when it holds the mmap write lock.
+		if m.MmapLock.heldBy(c.T) == Write {
+			if i := w.hold(s.Lock); i >= 0 {
+				w.pop(i)
+			}
+			c.T.fpLock(s.Lock, true)
+			s.Lock.writer = c.T
+			c.T.push(s.Lock, Write, false)
+		}
+		return k()
+	}
 	if s.New || !v.Attached() {
 		s.Lock.grant(c.T, Write)
 		c.T.push(s.Lock, Write, false)
