@@ -467,13 +467,13 @@ func (c *compiler) stmt(s lang.Stmt) {
 		}
 		t, ok := rt.TypeByName(s.Type)
 		if !ok {
-			c.errorf(pos, "unknown type %s (want mm, file, page, vma, vmf, pte, lock, mutex, spinlock, int, bool or string)%s",
-				s.Type, suggest(s.Type, []string{"mm", "file", "page", "vma", "vmf", "pte", "lock", "mutex", "spinlock", "int", "bool", "string"}))
+			c.errorf(pos, "unknown type %s (want mm, file, page, page_array, vma, vmf, pte, lock, mutex, spinlock, int, bool or string)%s",
+				s.Type, suggest(s.Type, []string{"mm", "file", "page", "page_array", "vma", "vmf", "pte", "lock", "mutex", "spinlock", "int", "bool", "string"}))
 			return
 		}
 		if s.Value == nil {
 			switch t {
-			case rt.TMM, rt.TFile, rt.TPage:
+			case rt.TMM, rt.TFile, rt.TPage, rt.TPageArray:
 				c.emit(opNewObj, int32(t), c.name(s.Name), pos)
 			case rt.TInt:
 				c.emit(opConst, c.konst(rt.Int(0)), 0, pos)
@@ -679,13 +679,55 @@ const vmaIterMax = 1<<63 - 1
 // what a split or merge left (as mprotect_fixup() does) continues after
 // that one, as the kernel's iterator, which those operations reposition,
 // does. When the loop ends VAR is nil, as the kernel's vma is NULL.
+// isVMAs reports whether x is a vmas(...) call, the for_each_vma form of
+// a for loop (any other expression is a page array to iterate).
+func isVMAs(x lang.Expr) bool {
+	call, ok := x.(*lang.CallExpr)
+	return ok && call.Name == "vmas"
+}
+
+// forPages compiles `for VAR in PAGES`: VAR takes each entry of a
+// page_array in index order (for (i = 0; i < nr; i++) page = pages[i]),
+// the array's length read again before each entry.
+func (c *compiler) forPages(s *lang.ForStmt) {
+	pos := s.Pos
+	arrL := c.hidden(pos, "pages.array")
+	iL := c.hidden(pos, "pages.i")
+	c.expr(s.X)
+	c.emit(opStoreL, int32(arrL), 0, pos)
+	c.emit(opConst, c.konst(rt.Int(0)), 0, pos)
+	c.emit(opStoreL, int32(iL), 0, pos)
+	top := len(c.f.code)
+	c.emit(opStmt, 0, 0, pos)
+	c.emit(opLoadL, int32(iL), 0, pos)
+	c.emit(opLoadL, int32(arrL), 0, pos)
+	c.prog.sites = append(c.prog.sites, &callSite{op: rt.LookupOp("page_array_len"), nargs: 1})
+	c.emit(opOpCall, int32(len(c.prog.sites)-1), 0, pos)
+	c.emit(opBinary, int32(bLt), 0, pos)
+	exit := c.emit(opJmpF, 0, 0, pos)
+	c.emit(opLoadL, int32(arrL), 0, pos)
+	c.emit(opLoadL, int32(iL), 0, pos)
+	c.prog.sites = append(c.prog.sites, &callSite{op: rt.LookupOp("page_array_get"), nargs: 2})
+	c.emit(opOpCall, int32(len(c.prog.sites)-1), 0, pos)
+	c.store(pos, s.Var, false)
+	l := c.loopBody(s.Body)
+	next := len(c.f.code)
+	c.emit(opLoadL, int32(iL), 0, pos)
+	c.emit(opConst, c.konst(rt.Int(1)), 0, pos)
+	c.emit(opBinary, int32(bAdd), 0, pos)
+	c.emit(opStoreL, int32(iL), 0, pos)
+	c.emit(opJmp, 0, int32(top), pos)
+	c.patch(exit)
+	c.endLoop(l, next)
+}
+
 func (c *compiler) forVMAs(s *lang.ForStmt) {
 	pos := s.Pos
-	call, ok := s.X.(*lang.CallExpr)
-	if !ok || call.Name != "vmas" {
-		c.errorf(s.X.Position(), "cannot iterate over this: want for %s in vmas(mm, start, end) (for_each_vma_range) or for %s in LO..HI", s.Var, s.Var)
+	if !isVMAs(s.X) {
+		c.forPages(s)
 		return
 	}
+	call := s.X.(*lang.CallExpr)
 	if n := len(call.Args); n != 1 && n != 3 {
 		c.errorf(call.Pos, "vmas takes mm, or mm, start and end (for_each_vma / for_each_vma_range), got %s", plural(n, "argument"))
 		return

@@ -315,6 +315,10 @@ func (m *Machine) newObj(t rt.Type, name string) (rt.Value, error) {
 			return rt.Nil, err
 		}
 		return rt.Obj(rt.TPage, p), nil
+	case rt.TPageArray:
+		// `page_array pages`: the caller's struct page *pages[] for GUP
+		// to fill, empty until then.
+		return rt.Obj(rt.TPageArray, &rt.PageArray{}), nil
 	}
 	return rt.Nil, fmt.Errorf("cannot make a %s", t)
 }

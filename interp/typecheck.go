@@ -416,6 +416,9 @@ func (c *compiler) infer(s *tscope, stmts []lang.Stmt) {
 				name, t = st.Var, known(rt.TInt)
 				if st.X != nil {
 					name, t = st.Var, known(rt.TVMA)
+					if !isVMAs(st.X) {
+						t = known(rt.TPage) // for page in pages: a page_array
+					}
 				}
 			default:
 				return
@@ -546,7 +549,12 @@ func (c *compiler) checkStmt(s *tscope, st lang.Stmt) {
 			st = st.Else.If
 		}
 	case *lang.ForStmt:
-		if call, ok := st.X.(*lang.CallExpr); ok {
+		if st.X != nil && !isVMAs(st.X) {
+			if t := c.checkExpr(s, st.X); t.known() && t != known(rt.TPageArray) {
+				c.errorf(st.X.Position(), "cannot iterate over a %s: want for %s in vmas(mm, start, end), for %s in PAGE_ARRAY or for %s in LO..HI", t, st.Var, st.Var, st.Var)
+			}
+		}
+		if call, ok := st.X.(*lang.CallExpr); ok && isVMAs(st.X) {
 			for i, a := range call.Args {
 				want := known(rt.TInt)
 				if i == 0 {

@@ -31,6 +31,10 @@ type Kernel struct {
 	files   map[*mmcore.AddressSpace]*File
 	fp      *Footprint // the explorer's step recorder, nil otherwise
 	mms     []*MM      // every mm made by NewMM, for the tasks' VMA baselines
+	// pins counts the FOLL_PIN pins held on each folio, and unpinned
+	// who released a folio's last pin (kernel_gup_pages.go).
+	pins     map[*mmcore.Page]int
+	unpinned map[*mmcore.Page]unpinRec
 }
 
 type diagKey struct {

@@ -191,6 +191,9 @@ func init() {
 			if err := p.Get(); err != nil {
 				return done(Nil)
 			}
+			if c.bool(1) {
+				c.K.pinFolio(p) // FOLL_PIN: folio->_pincount, or the refcount's bias
+			}
 			if pos, under := c.K.pt.collapsing[c.page(0)]; under {
 				c.T.collapseGrabs = append(c.T.collapseGrabs, collapseGrab{page: c.page(0), grab: c.T.Pos, isolated: pos})
 			}
@@ -203,7 +206,14 @@ func init() {
 			Sequence: "gup_put_folio(folio, 1, flags);    /* the PTE or PMD changed under GUP-fast */"}),
 		Touches: func(c *Call, f *Footprint) { f.Page(c.page(0), true); f.Alloc() },
 		Fn: func(c *Call) Result {
-			if p := c.page(0).Folio(); !p.Freed() {
+			p := c.page(0).Folio()
+			if c.bool(1) && c.K.pins[p] > 0 {
+				// undoing the pin try_grab_folio_fast took
+				if c.K.pins[p]--; c.K.pins[p] == 0 {
+					delete(c.K.pins, p)
+				}
+			}
+			if !p.Freed() {
 				_ = p.Put()
 			}
 			for i, g := range c.T.collapseGrabs {

@@ -336,6 +336,9 @@ func init() {
 					if err := p.Get(); err != nil {
 						return fail("follow_page_mask: %v", err)
 					}
+					if flags&FOLL_PIN != 0 {
+						c.K.pinFolio(p) // try_grab_folio(): the pin on the folio
+					}
 				}
 				return done(Obj(TPage, p))
 			})
@@ -346,10 +349,11 @@ func init() {
 			API: register(&API{Name: name, Section: "-", Hold: "a reference on the page (GUP's)", Takes: "nothing (kmap_local_folio)", Sleeps: "no",
 				Source: "include/asm-generic/cacheflush.h: " + name + "(); mm/memory.c: __access_remote_vm()",
 				Notes:  "copies between a kernel buffer and a page GUP returned for the VMA at addr",
-				Rules:  []*Rule{ruleGUPWriteCOW}}),
+				Rules:  []*Rule{ruleGUPWriteCOW, ruleUseAfterUnpin}}),
 			Touches: func(c *Call, f *Footprint) { f.Page(c.page(1), write) },
 			Fn: func(c *Call) Result {
 				v, p := c.vma(0), c.page(1)
+				c.checkUnpinnedUse(1)
 				if p.Freed() {
 					return fail("%s: the page was freed (no reference held?)", name)
 				}
@@ -380,12 +384,15 @@ func init() {
 
 	defOp(&Op{Name: "unpin_user_page", Params: []Param{{Name: "page", Type: TPage}},
 		API: register(&API{Name: "unpin_user_page", Section: "-", Hold: "a pin on the page (FOLL_PIN)", Takes: "nothing", Sleeps: "no",
-			Source: "mm/gup.c: unpin_user_page()", Notes: "drops a FOLL_PIN reference"}),
-		Touches: func(c *Call, f *Footprint) { f.Page(c.page(0), true) },
+			Source:   "mm/gup.c: unpin_user_page()",
+			Notes:    "drops a FOLL_PIN pin: one of a page_array pin_user_pages*() filled; the page is not to be used afterwards",
+			Rules:    []*Rule{ruleUnpinNotPinned},
+			Sequence: "ret = pin_user_pages(start, nr_pages, FOLL_WRITE | FOLL_LONGTERM, pages);\nfor (i = 0; i < ret; i++) {\n\t/* ... */\n\tunpin_user_page(pages[i]);\n}"}),
+		Touches: func(c *Call, f *Footprint) { f.Page(c.Args[0].Obj.(*mmcore.Page).Folio(), true); f.Alloc() },
 		Fn: func(c *Call) Result {
-			if err := c.page(0).Put(); err != nil {
-				return fail("unpin_user_page: %v", err)
-			}
+			p := c.Args[0].Obj.(*mmcore.Page)
+			c.checkPage(p)
+			c.unpinFolio(p)
 			return ok
 		}})
 
@@ -396,23 +403,35 @@ func init() {
 	gupParams := []Param{{Name: "mm", Type: TMM}, {Name: "addr", Type: TInt},
 		{Name: "pages", Type: TInt, Optional: true, Default: Int(1)},
 		{Name: "gup_flags", Type: TInt, Optional: true, Default: Int(0)},
-		{Name: "locked", Type: TBool, Optional: true, Default: Bool(false)}}
+		{Name: "locked", Type: TBool, Optional: true, Default: Bool(false)},
+		// last, after locked, which scripts pass by position (the
+		// kernel's order is pages, locked)
+		pageArrayParam}
 	gupRules := []*Rule{ruleMmapAssertLocked, ruleSleepInAtomic, ruleHandlerKeepsLock, ruleDroppedFaultLock, ruleRetryHoldingLock}
 	path("get_user_pages_remote", gupParams, TInt, &API{Name: "get_user_pages_remote", Section: "2.11",
 		Hold: "the target mm's mmap lock (read or write) and a reference on the mm (mmget); with locked: the mmap read lock, which a fault may drop (then it is not held on return)",
 		Notes: "a kernel path of the kernel library (kernel/gup.mms): get_user_pages_remote() -> __get_user_pages_locked() -> __get_user_pages() (follow_page_mask, faultin_page). " +
 			"Returns the number of pages or -errno; with locked=true FOLL_UNLOCKABLE lets faults drop the mmap lock (FAULT_FLAG_ALLOW_RETRY): GUP re-takes it to retry the page with FOLL_TRIED, " +
-			"and lockdep_is_held(mm.mmap_lock) says afterwards whether the caller still holds it (*locked). mmscript has no page arrays: the references are taken (FOLL_GET) and kept; " +
-			"get_user_page_vma_remote returns one page",
+			"and lockdep_is_held(mm.mmap_lock) says afterwards whether the caller still holds it (*locked). With array (a page_array, the kernel's pages) each page is stored " +
+			"with a reference (FOLL_GET: put_page it); without, nothing is kept (pages == NULL); get_user_page_vma_remote returns one page",
 		Rules: gupRules})
 	path("pin_user_pages_remote", gupParams, TInt, &API{Name: "pin_user_pages_remote", Section: "2.11",
 		Hold:  "the target mm's mmap lock (read or write) and a reference on the mm (mmget); with locked: the mmap read lock, which a fault may drop",
-		Notes: "as get_user_pages_remote with FOLL_PIN (kernel/gup.mms); the pins are kept (release with unpin_user_page on a page of get_user_page_vma_remote)",
+		Notes: "as get_user_pages_remote with FOLL_PIN (kernel/gup.mms): each page of array pinned (unpin_user_page, unpin_user_pages); without an array the pins are kept",
 		Rules: gupRules})
-	path("pin_user_pages", gupParams[:4], TInt, &API{Name: "pin_user_pages", Section: "2.10",
+	path("pin_user_pages", []Param{gupParams[0], gupParams[1], gupParams[2], gupParams[3], pageArrayParam}, TInt, &API{Name: "pin_user_pages", Section: "2.10",
 		Notes: "kernel/gup.mms: pin_user_pages() -> __gup_longterm_locked() -> __get_user_pages_locked() with *locked = 1: mmap_assert_locked(), and no fault may drop the lock (no FOLL_UNLOCKABLE). " +
-			"mmscript takes the mm (the kernel's is current->mm)",
+			"mmscript takes the mm (the kernel's is current->mm); each page of array pinned (unpin_user_page, unpin_user_pages)",
 		Rules: gupRules})
+	path("get_user_pages", []Param{{Name: "mm", Type: TMM}, {Name: "addr", Type: TInt},
+		{Name: "pages", Type: TInt, Optional: true, Default: Int(1)},
+		{Name: "write", Type: TBool, Optional: true, Default: Bool(false)}, pageArrayParam}, TInt,
+		&API{Name: "get_user_pages", Section: "2.10", Hold: "the mmap lock (read or write), kept for the whole call",
+			Takes: "page-table walk (PTE locks); on a miss handle_mm_fault (all fault locks)", Sleeps: "yes",
+			Asserts: "mmap_assert_locked()", Source: "mm/gup.c: get_user_pages(), __get_user_pages_locked()",
+			Notes: "kernel/gup.mms: get_user_pages() -> __get_user_pages_locked() with *locked = 1; returns the number of pages or -errno (-EFAULT for VM_IO/VM_PFNMAP); " +
+				"with array each page is stored with a reference (FOLL_GET: put_page it). mmscript takes the mm and write (FOLL_WRITE)",
+			Rules: gupRules})
 	path("get_user_page_vma_remote", []Param{{Name: "mm", Type: TMM}, {Name: "addr", Type: TInt},
 		{Name: "gup_flags", Type: TInt, Optional: true, Default: Int(0)}}, TPage,
 		&API{Name: "get_user_page_vma_remote", Section: "2.11", Hold: "the mm's mmap lock, and a reference on the mm",

@@ -24,7 +24,8 @@ func pathAPI(name string, a *API, rules ...*Rule) *API {
 func init() {
 	gupParams := []Param{{Name: "mm", Type: TMM}, {Name: "addr", Type: TInt},
 		{Name: "pages", Type: TInt, Optional: true, Default: Int(1)},
-		{Name: "write", Type: TBool, Optional: true, Default: Bool(false)}}
+		{Name: "write", Type: TBool, Optional: true, Default: Bool(false)},
+		pageArrayParam}
 	gupCite := []Cite{cite("mm/gup.c", "gup_fast(), gup_fast_pte_range()", "lockdep_assert_irqs_disabled() (gup_fast_folio_allowed); "+
 		"if (unlikely(pmd_val(pmd) != pmd_val(*pmdp)) || unlikely(pte_val(pte) != pte_val(ptep_get(ptep)))) { gup_put_folio(folio, 1, flags); goto pte_unmap; }", readGUP)}
 	gupSeq := "local_irq_save(flags);\npmd = pmdp_get_lockless(pmdp);\nptep = pte_offset_map(&pmd, addr);\npte = ptep_get_lockless(ptep);\n" +
@@ -32,7 +33,7 @@ func init() {
 	defOp(&Op{Name: "get_user_pages_fast_only", Path: true, Touches: touchesLocksOnly, Params: gupParams, Result: TInt,
 		API: pathAPI("get_user_pages_fast_only", &API{Section: "2.13",
 			Notes: "a kernel path of the kernel library (kernel/gup_fast.mms: gup_fast, gup_fast_pmd_range, gup_fast_pte_range, gup_fast_pmd_leaf), " +
-				"run statement by statement with IRQs off; returns the number of pages it took a reference on (the caller puts them)",
+				"run statement by statement with IRQs off; returns the number of pages it took a reference on, each stored in array when given (the caller puts them)",
 			Cites: gupCite, Sequence: gupSeq}, ruleRCUUseAfterFree, rulePMDNotRevalidated)})
 	defOp(&Op{Name: "pin_user_pages_fast", Path: true, Touches: touchesLocksOnly, Params: gupParams, Result: TInt,
 		API: pathAPI("pin_user_pages_fast", &API{Section: "2.13",
@@ -41,8 +42,8 @@ func init() {
 			Sleeps:  "only the fallback",
 			Asserts: "might_lock_read(&mm->mmap_lock) (internal_get_user_pages_fast); lockdep_assert_irqs_disabled() in the fast walk",
 			Source:  "mm/gup.c: pin_user_pages_fast(), internal_get_user_pages_fast(), gup_fast(), gup_fast_fallback()",
-			Notes: "a kernel path of the kernel library (kernel/gup_fast.mms): gup_fast with FOLL_PIN, then get_user_pages_unlocked for the rest; " +
-				"returns the number of pages pinned (release with unpin_user_pages)",
+			Notes: "a kernel path of the kernel library (kernel/gup_fast.mms): gup_fast with FOLL_PIN, then __get_user_pages_locked (FOLL_UNLOCKABLE, the lock taken) for the rest; " +
+				"returns the number of pages pinned, each stored in array when given (release with unpin_user_pages)",
 			Cites: gupCite, Sequence: "nr_pinned = pin_user_pages_fast(start, nr_pages, FOLL_WRITE, pages);\n/* ... */\nunpin_user_pages(pages, nr_pinned);"},
 			ruleRCUUseAfterFree, rulePMDNotRevalidated)})
 

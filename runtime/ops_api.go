@@ -471,24 +471,11 @@ func init() {
 
 	gupParams := []Param{{Name: "mm", Type: TMM}, {Name: "addr", Type: TInt},
 		{Name: "pages", Type: TInt, Optional: true, Default: Int(1)},
-		{Name: "write", Type: TBool, Optional: true, Default: Bool(false)}}
-	ruleGUPLock := &Rule{"get_user_pages/needs-mmap-lock", "get_user_pages() is called with the mmap lock held for the whole call",
-		"mm/gup.c: __get_user_pages_locked() -> mmap_assert_locked()", WARN}
+		{Name: "write", Type: TBool, Optional: true, Default: Bool(false)},
+		pageArrayParam}
 	ruleGUPUnlocked := &Rule{"get_user_pages_unlocked/mmap-lock-held",
 		"get_user_pages_unlocked() and get_user_pages_fast() take the mmap lock themselves: the caller must not hold it",
 		"mm/gup.c: get_user_pages_unlocked() (its mmap_read_lock nests in the caller's: lockdep \"possible recursive locking\"); internal_get_user_pages_fast() might_lock_read()", Lockdep}
-	defOp(&Op{Name: "get_user_pages", Params: gupParams, Result: TInt,
-		API: register(&API{Name: "get_user_pages", Section: "2.10", Hold: "the mmap lock (read or write), kept for the whole call",
-			Takes: "page-table walk (PTE locks); on a miss handle_mm_fault (all fault locks)", Sleeps: "yes",
-			Asserts: "mmap_assert_locked()", Source: "mm/gup.c: get_user_pages(), __get_user_pages_locked()",
-			Notes: "returns the number of pages pinned or -errno (-EFAULT for VM_IO/VM_PFNMAP)",
-			Rules: []*Rule{ruleGUPLock, ruleSleepInAtomic}}),
-		Fn: func(c *Call) Result {
-			m := c.mm(0)
-			c.T.MightSleep(c.Op.Name)
-			c.mmapAssertLocked(m, false, ruleGUPLock, "get_user_pages without "+m.MmapLock.Name+" held")
-			return c.gup(m, c.addr(1), c.int(2), c.bool(3), false, func(n int64) Result { return done(Int(n)) })
-		}})
 	for _, name := range []string{"get_user_pages_unlocked", "get_user_pages_fast"} {
 		fast := name == "get_user_pages_fast"
 		api := &API{Name: name, Section: "2.12", Hold: "no mmap lock of this mm",
@@ -509,14 +496,23 @@ func init() {
 				if h := m.MmapLock.heldBy(c.T); h != 0 {
 					c.K.violate(c.T, ruleGUPUnlocked, fmt.Sprintf("%s while holding %s (%s): it takes the lock itself", c.Op.Name, m.MmapLock.Name, h))
 				}
+				var arr *PageArray
+				if c.Args[4].T == TPageArray {
+					arr = c.pageArray(4)
+				}
 				if fast && c.presentAll(m, addr, n, write) {
+					for i := range n {
+						if r, stored := c.gupStore(m, arr, i, addr+mmcore.Addr(i)<<mmcore.PageShift); !stored {
+							return r
+						}
+					}
 					return done(Int(n))
 				}
 				c.T.MightSleep(c.Op.Name)
 				return c.lock(m.MmapLock, Read, func() Result {
 					// FOLL_UNLOCKABLE: faults may drop the lock (gup
 					// re-takes it), so it is held again here.
-					return c.gup(m, addr, n, write, true, func(got int64) Result {
+					return c.gup(m, addr, n, write, true, arr, func(got int64) Result {
 						c.unlock(m.MmapLock, Read)
 						return done(Int(got))
 					})
@@ -702,6 +698,32 @@ func (c *Call) walkVMA(m *MM, v *mmcore.VMA, start, end mmcore.Addr, o *Ops, cou
 	}, k)
 }
 
+// gupStore stores the page mapped at a in arr[i] with a reference
+// (FOLL_GET: the kernel sets it when the caller passes pages), as
+// __get_user_pages() and gup_fast_pte_range() do; nothing without an
+// array. The result is the call's failure when stored is false.
+func (c *Call) gupStore(m *MM, arr *PageArray, i int64, a mmcore.Addr) (r Result, stored bool) {
+	if arr == nil {
+		return Result{}, true
+	}
+	w := m.Core.Walk(a)
+	p := m.Core.Memory().Page(w.Entry.PFN())
+	if !w.Present() || p == nil {
+		return Result{}, true // a special PTE: no struct page to hand out
+	}
+	if err := p.Get(); err != nil {
+		return fail("%s: %v", c.Op.Name, err), false
+	}
+	if i >= maxPageArray {
+		return fail("%s: more than %d pages for the array", c.Op.Name, maxPageArray), false
+	}
+	for int64(len(arr.Pages)) <= i {
+		arr.Pages = append(arr.Pages, nil)
+	}
+	arr.Pages[i] = p
+	return Result{}, true
+}
+
 // presentAll reports whether GUP-fast would find every page present (and
 // writable for a write) without faulting.
 func (c *Call) presentAll(m *MM, addr mmcore.Addr, n int64, write bool) bool {
@@ -721,7 +743,7 @@ func (c *Call) presentAll(m *MM, addr mmcore.Addr, n int64, write bool) bool {
 // faultin_page()); when one drops the lock, gup re-takes mmap_read_lock
 // and faults the page again with FAULT_FLAG_TRIED, as
 // __get_user_pages_locked() does, so k runs with the lock held.
-func (c *Call) gup(m *MM, addr mmcore.Addr, n int64, write, unlockable bool, k func(int64) Result) Result {
+func (c *Call) gup(m *MM, addr mmcore.Addr, n int64, write, unlockable bool, arr *PageArray, k func(int64) Result) Result {
 	if n <= 0 || n > 1<<16 {
 		return k(-int64(mmcore.EINVAL))
 	}
@@ -738,6 +760,9 @@ func (c *Call) gup(m *MM, addr mmcore.Addr, n int64, write, unlockable bool, k f
 			return next()
 		}
 		if w := m.Core.Walk(a); w.Present() && (!write || w.Entry.Writable()) {
+			if r, stored := c.gupStore(m, arr, got, a); !stored {
+				return r
+			}
 			got++
 			return next()
 		}
@@ -759,9 +784,12 @@ func (c *Call) gup(m *MM, addr mmcore.Addr, n int64, write, unlockable bool, k f
 				}
 				if code&(vmFaultError|VM_FAULT_RETRY) != 0 {
 					stop = true
-				} else {
-					got++
+					return next()
 				}
+				if r, stored := c.gupStore(m, arr, got, a); !stored {
+					return r
+				}
+				got++
 				return next()
 			})
 		}

@@ -147,9 +147,10 @@ func init() {
 		API: register(&API{Name: "put_page", Section: "-", Hold: "a reference to the page", Sleeps: "no",
 			Asserts: "VM_BUG_ON_PAGE(page_ref_count(page) == 0, page) in put_page_testzero() (CONFIG_DEBUG_VM)",
 			Source:  "include/linux/mm.h: put_page() -> folio_put() -> folio_put_testzero() -> put_page_testzero()",
-			Rules:   []*Rule{rulePutFreedPage}}),
+			Rules:   []*Rule{rulePutFreedPage, ruleUseAfterUnpin}}),
 		Fn: func(c *Call) Result {
 			p := c.page(0)
+			c.checkUnpinnedUse(0)
 			if p.Folio().Freed() {
 				c.refOnFreed(p, rulePutFreedPage)
 				return ok
@@ -163,9 +164,10 @@ func init() {
 		API: register(&API{Name: "get_page", Section: "-", Hold: "a reference to the page", Sleeps: "no",
 			Asserts: "VM_BUG_ON_FOLIO(folio_ref_zero_or_close_to_overflow(folio), folio) in folio_get() (CONFIG_DEBUG_VM)",
 			Source:  "include/linux/mm.h: get_page() -> folio_get()",
-			Rules:   []*Rule{ruleGetFreedPage}}),
+			Rules:   []*Rule{ruleGetFreedPage, ruleUseAfterUnpin}}),
 		Fn: func(c *Call) Result {
 			p := c.page(0)
+			c.checkUnpinnedUse(0)
 			if p.Folio().Freed() {
 				c.refOnFreed(p, ruleGetFreedPage)
 				return ok

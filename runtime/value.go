@@ -37,6 +37,9 @@ const (
 	// struct vm_area_desc f_op->mmap_prepare sees.
 	TMmapState
 	TVMDesc
+	// TPageArray is the struct page **pages array GUP fills
+	// (kernel_gup_pages.go).
+	TPageArray
 	// NumTypes counts the types, for tables indexed by type.
 	NumTypes
 )
@@ -48,6 +51,7 @@ var typeNames = [...]string{
 	TVMS: "vma_munmap_struct", TMMUGather: "mmu_gather",
 	TVRM: "vma_remap_struct", TPMC: "pagetable_move_control", TPTEBatch: "pte_batch",
 	TMMURange: "mmu_notifier_range", TMmapState: "mmap_state", TVMDesc: "vm_area_desc",
+	TPageArray: "page_array",
 }
 
 func (t Type) String() string {

@@ -18,7 +18,9 @@ thread pinner {
   mmap_read_unlock(m)
 }
 
-expect violation "get_user_pages/needs-mmap-lock" at 14
+expect violation "mmap_assert_locked/not-held" at 14
+expect violation "vma_lookup/unstable-result" at 14
+expect violation "handle_mm_fault/needs-fault-lock" at 14
 expect violation "handle_mm_fault/needs-fault-lock" at 15
 expect violation "get_user_pages_unlocked/mmap-lock-held" at 17
 expect violation "lock/recursive" at 17

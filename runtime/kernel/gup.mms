@@ -70,8 +70,10 @@ func __get_user_pages_page(vma, start, foll_flags) {
 
 # mm/gup.c: __get_user_pages(): the number of pages, or -errno when none.
 # Must be called with the mmap lock held; with FOLL_UNLOCKABLE a fault may
-# release it, and then it returns what it has.
-func __get_user_pages(mm, start, nr_pages, gup_flags) {
+# release it, and then it returns what it has. pages (nil: NULL) receives
+# each page at pages_at + i: pages_at is where the caller's `pages += ret`
+# moved the pointer (mmscript has no pointer arithmetic).
+func __get_user_pages(mm, start, nr_pages, gup_flags, pages, pages_at) {
   i = 0
   vma = nil
   for n in 0..nr_pages {  # do { ... } while (nr_pages)
@@ -92,6 +94,9 @@ func __get_user_pages(mm, start, nr_pages, gup_flags) {
     if page == -EFAULT || page == -ENOMEM {
       return gup_ret(i, page)
     }
+    if pages {
+      page_array_set(pages, pages_at + i, page)  # pages[i] = page
+    }
     i = i + 1
     start = start + PAGE_SIZE
   }
@@ -110,8 +115,14 @@ func gup_ret(i, ret) {
 # lock (*locked == 1); otherwise GUP takes it and drops it. With
 # FOLL_UNLOCKABLE a fault may release the lock: GUP re-takes it and
 # retries that page with FOLL_TRIED; it returns with the lock released
-# then (*locked = 0).
-func __get_user_pages_locked(mm, start, nr_pages, flags, locked) {
+# then (*locked = 0). pages: the caller's array (nil: NULL), filled from
+# index pages_at.
+func __get_user_pages_locked(mm, start, nr_pages, flags, locked, pages, pages_at) {
+  # "Traditional behavior is to set FOLL_GET if the caller wants pages[]
+  # filled in (but has carelessly failed to specify FOLL_GET)"
+  if pages && flags & FOLL_PIN == 0 {
+    flags = flags | FOLL_GET
+  }
   must_unlock = false
   if !locked {
     mmap_read_lock_killable(mm)
@@ -121,7 +132,7 @@ func __get_user_pages_locked(mm, start, nr_pages, flags, locked) {
   }
   pages_done = 0
   while true {
-    ret = __get_user_pages(mm, start, nr_pages, flags)
+    ret = __get_user_pages(mm, start, nr_pages, flags, pages, pages_at + pages_done)
     if flags & FOLL_UNLOCKABLE == 0 {
       pages_done = ret  # VM_FAULT_RETRY couldn't trigger, bypass
       break
@@ -149,7 +160,7 @@ func __get_user_pages_locked(mm, start, nr_pages, flags, locked) {
     }
     start = start + ret * PAGE_SIZE  # seek to the faulting page
     must_unlock = true               # the lock was dropped, so we must unlock later
-    ret = __get_user_pages_tried(mm, start, flags)
+    ret = __get_user_pages_tried(mm, start, flags, pages, pages_at + pages_done)
     if ret != 1 {
       if pages_done == 0 {
         pages_done = ret
@@ -174,10 +185,10 @@ func __get_user_pages_locked(mm, start, nr_pages, flags, locked) {
 # "if (!*locked) { /* Continue to retry until we succeeded */ goto retry; }"
 # (only mmap_read_lock_killable's fatal signal ends it otherwise; as in
 # __get_user_pages_page, the thread's step limit bounds a script's loop)
-func __get_user_pages_tried(mm, start, flags) {
+func __get_user_pages_tried(mm, start, flags, pages, pages_at) {
   while true {
     mmap_read_lock_killable(mm)
-    ret = __get_user_pages(mm, start, 1, flags | FOLL_TRIED)
+    ret = __get_user_pages(mm, start, 1, flags | FOLL_TRIED, pages, pages_at)
     if lockdep_is_held(mm.mmap_lock) {
       return ret
     }
@@ -187,30 +198,45 @@ func __get_user_pages_tried(mm, start, flags) {
 # mm/gup.c: get_user_pages_remote(): is_valid_gup_args(pages, locked,
 # &gup_flags, FOLL_TOUCH | FOLL_REMOTE) adds FOLL_UNLOCKABLE with locked;
 # *locked must be 1 either way (WARN_ON_ONCE), so the mmap lock is held.
-# mmscript passes no pages array (pages == NULL: fault in, count).
-func get_user_pages_remote(mm, addr, pages, gup_flags, locked) {
+# pages: a page_array for the pages, each with a reference (put_page), or
+# nil (NULL: fault in and count); it comes after locked here, which
+# scripts pass by position.
+func get_user_pages_remote(mm, start, nr_pages, gup_flags, locked, pages) {
   gup_flags = gup_flags | FOLL_TOUCH | FOLL_REMOTE
   if locked {
     gup_flags = gup_flags | FOLL_UNLOCKABLE
   }
-  return __get_user_pages_locked(mm, addr, pages, gup_flags, true)
+  return __get_user_pages_locked(mm, start, nr_pages, gup_flags, true, pages, 0)
 }
 
-# mm/gup.c: pin_user_pages_remote(): as get_user_pages_remote with FOLL_PIN
-# (the pins are taken and kept: mmscript has no pages array to unpin)
-func pin_user_pages_remote(mm, addr, pages, gup_flags, locked) {
+# mm/gup.c: pin_user_pages_remote(): as get_user_pages_remote with
+# FOLL_PIN: each page of pages pinned (unpin_user_page, unpin_user_pages)
+func pin_user_pages_remote(mm, start, nr_pages, gup_flags, locked, pages) {
   gup_flags = gup_flags | FOLL_PIN | FOLL_TOUCH | FOLL_REMOTE
   if locked {
     gup_flags = gup_flags | FOLL_UNLOCKABLE
   }
-  return __get_user_pages_locked(mm, addr, pages, gup_flags, true)
+  return __get_user_pages_locked(mm, start, nr_pages, gup_flags, true, pages, 0)
 }
 
 # mm/gup.c: pin_user_pages() -> __gup_longterm_locked(current->mm, ...,
 # NULL locked): *locked = 1, so the caller holds the mmap lock and no
-# fault may drop it
-func pin_user_pages(mm, addr, pages, gup_flags) {
-  return __get_user_pages_locked(mm, addr, pages, gup_flags | FOLL_PIN, true)
+# fault may drop it; each page of pages pinned
+func pin_user_pages(mm, start, nr_pages, gup_flags, pages) {
+  return __get_user_pages_locked(mm, start, nr_pages, gup_flags | FOLL_PIN, true, pages, 0)
+}
+
+# mm/gup.c: get_user_pages(): is_valid_gup_args(pages, NULL, &gup_flags,
+# FOLL_TOUCH), __get_user_pages_locked(current->mm, ..., &locked) with
+# locked = 1: the caller holds the mmap lock (mmap_assert_locked), and
+# each page of pages has a reference (put_page). mmscript takes the mm
+# and a write flag (FOLL_WRITE).
+func get_user_pages(mm, start, nr_pages, write, pages) {
+  gup_flags = FOLL_TOUCH
+  if write {
+    gup_flags = gup_flags | FOLL_WRITE
+  }
+  return __get_user_pages_locked(mm, start, nr_pages, gup_flags, true, pages, 0)
 }
 
 # include/linux/mm.h: get_user_page_vma_remote() -> mm/gup.c: get_user_pages_remote()

@@ -7,21 +7,28 @@
 
 # mm/gup.c: get_user_pages_fast_only(): FOLL_GET | FOLL_FAST_ONLY, no
 # fallback to the mmap lock (internal_get_user_pages_fast() skips
-# might_lock_read with FOLL_FAST_ONLY)
-func get_user_pages_fast_only(mm, addr, pages, write) {
-  return gup_fast(mm, addr, pages, write, false)
+# might_lock_read with FOLL_FAST_ONLY); pages (nil: none kept) receives
+# each page with its reference
+func get_user_pages_fast_only(mm, start, nr_pages, write, pages) {
+  return gup_fast(mm, start, nr_pages, write, false, pages)
 }
 
 # mm/gup.c: pin_user_pages_fast() -> internal_get_user_pages_fast(FOLL_PIN):
 # the fast walk, then the rest under the mmap lock (gup_fast_fallback ->
-# __gup_longterm_locked with FOLL_UNLOCKABLE)
-func pin_user_pages_fast(mm, addr, pages, write) {
-  nr_pinned = gup_fast(mm, addr, pages, write, true)
-  if nr_pinned == pages {
+# __gup_longterm_locked(mm, start, nr_pages - nr_pinned, pages + nr_pinned,
+# &locked = 0, gup_flags | FOLL_TOUCH | FOLL_UNLOCKABLE)); each page of
+# pages pinned (unpin_user_page, unpin_user_pages)
+func pin_user_pages_fast(mm, start, nr_pages, write, pages) {
+  nr_pinned = gup_fast(mm, start, nr_pages, write, true, pages)
+  if nr_pinned == nr_pages {
     return nr_pinned
   }
+  gup_flags = FOLL_PIN | FOLL_TOUCH | FOLL_UNLOCKABLE
+  if write {
+    gup_flags = gup_flags | FOLL_WRITE
+  }
   # might_lock_read(&current->mm->mmap_lock) is in the fallback's lock
-  ret = get_user_pages_unlocked(mm, addr + nr_pinned * PAGE_SIZE, pages=pages - nr_pinned, write=write)
+  ret = __get_user_pages_locked(mm, start + nr_pinned * PAGE_SIZE, nr_pages - nr_pinned, gup_flags, false, pages, nr_pinned)
   if ret < 0 {
     return nr_pinned
   }
@@ -30,14 +37,18 @@ func pin_user_pages_fast(mm, addr, pages, write) {
 
 # mm/gup.c: gup_fast(): local_irq_save(), gup_fast_pgd_range(),
 # local_irq_restore(); returns the number of pages it got, stopping at the
-# first it could not
-func gup_fast(mm, start, nr_pages, write, pin) {
+# first it could not, each stored in pages (gup_fast_pte_range's
+# pages[*nr] = page)
+func gup_fast(mm, start, nr_pages, write, pin, pages) {
   nr = 0
   flags = local_irq_save()
   for i in 0..nr_pages {
     page = gup_fast_pmd_range(mm, start + i * PAGE_SIZE, write, pin)
     if !page {
       break  # stop at the first page it could not get
+    }
+    if pages {
+      page_array_set(pages, nr, page)
     }
     nr = nr + 1
   }

@@ -1,0 +1,186 @@
+package runtime
+
+import (
+	"fmt"
+
+	"github.com/mmscript/mmscript/lang"
+	"github.com/mmscript/mmscript/mmcore"
+)
+
+// The pages GUP returns. The kernel's callers pass a struct page **pages
+// array that __get_user_pages() fills, one entry per page it got, each
+// holding the reference (FOLL_GET) or the pin (FOLL_PIN) GUP took; the
+// caller releases them with put_page() or unpin_user_page(s)(). A
+// page_array is that array: a script declares one (`page_array pages`),
+// passes it to GUP, iterates it (`for page in pages`) or indexes it
+// (page_array_get), and releases what it holds.
+//
+// Pins are counted per folio (folio->_pincount, or the refcount's
+// GUP_PIN_COUNTING_BIAS for a small folio), so that an unpin of a page no
+// pin is held on (a double unpin, an unpin of a FOLL_GET page) is
+// reported, and so is a use of a page after its caller released the last
+// pin on it.
+
+// PageArray is a struct page **pages array.
+type PageArray struct {
+	Pages []*mmcore.Page // index i is pages[i]; nil where nothing was stored
+}
+
+func (a *PageArray) String() string { return fmt.Sprintf("pages[%d]", len(a.Pages)) }
+
+// maxPageArray bounds an array's length (kvmalloc_array of GUP's callers).
+const maxPageArray = 1 << 16
+
+// unpinRec records who released the last pin on a folio, and where.
+type unpinRec struct {
+	t   *Task
+	pos lang.Pos
+}
+
+var (
+	ruleUnpinNotPinned = &Rule{"unpin_user_page/not-pinned",
+		"unpin_user_page() and unpin_user_pages() release a pin the caller took with FOLL_PIN (pin_user_pages*), once per pin: not a page from get_user_pages*() " +
+			"(FOLL_GET: put_page() releases those), and not twice",
+		"mm/gup.c: unpin_user_page() -> gup_put_folio(folio, 1, FOLL_PIN): atomic_sub(refs, &folio->_pincount), or for a small folio " +
+			"folio_put_refs(folio, GUP_PIN_COUNTING_BIAS), with no check that a pin was held", Unchecked}
+	ruleUseAfterUnpin = &Rule{"unpin_user_page/use-after-unpin",
+		"a page GUP pinned is used only while the pin is held: not after unpin_user_page() or unpin_user_pages() released it",
+		"Documentation/core-api/pin_user_pages.rst (the pin is what keeps the page from being freed, migrated or reclaimed under the DMA or the copy); mm/gup.c: unpin_user_page()", Unchecked}
+)
+
+// pageArrayParam is GUP's struct page **pages: the page_array to fill,
+// or nil (NULL) for none. mmscript's "pages" parameter is the count, the
+// kernel's nr_pages.
+var pageArrayParam = Param{Name: "array", Type: TPageArray, Optional: true, Nilable: true}
+
+// pageArray returns the page_array argument i.
+func (c *Call) pageArray(i int) *PageArray { return c.Args[i].Obj.(*PageArray) }
+
+// pinFolio records a FOLL_PIN pin on p's folio (GUP took its reference).
+func (k *Kernel) pinFolio(p *mmcore.Page) {
+	f := p.Folio()
+	if k.pins == nil {
+		k.pins = map[*mmcore.Page]int{}
+	}
+	k.pins[f]++
+	delete(k.unpinned, f)
+}
+
+// unpinFolio drops a pin on p's folio for t at the call: false when none
+// is held (the rule is reported, and the reference is left alone: the
+// kernel's subtraction of the pin bias would free the page under its
+// users, which the report says).
+func (c *Call) unpinFolio(p *mmcore.Page) bool {
+	f := p.Folio()
+	c.K.fp.Page(f, true)
+	if c.K.pins[f] == 0 {
+		what := "no pin is held on it"
+		if r, ok := c.K.unpinned[f]; ok {
+			what = fmt.Sprintf("its last pin was released already (at %s)", r.pos)
+		}
+		c.K.violate(c.T, ruleUnpinNotPinned, fmt.Sprintf("%s: pfn %#x is not pinned: %s; gup_put_folio() takes the pin bias off the refcount "+
+			"anyway, and the page is freed under its users", c.Op.Name, uint64(p.PFN), what))
+		return false
+	}
+	c.K.pins[f]--
+	if c.K.pins[f] == 0 {
+		delete(c.K.pins, f)
+		if c.K.unpinned == nil {
+			c.K.unpinned = map[*mmcore.Page]unpinRec{}
+		}
+		c.K.unpinned[f] = unpinRec{c.T, c.T.Pos}
+	}
+	if !f.Freed() {
+		_ = f.Put()
+	}
+	return true
+}
+
+// checkUnpinnedUse reports a use of page argument i by the task that
+// released its last pin, while no pin is held on it.
+func (c *Call) checkUnpinnedUse(i int) {
+	p, ok := c.Args[i].Obj.(*mmcore.Page)
+	if !ok || p == nil {
+		return
+	}
+	f := p.Folio()
+	c.K.fp.Page(f, false)
+	r, released := c.K.unpinned[f]
+	if !released || r.t != c.T || c.K.pins[f] > 0 {
+		return
+	}
+	delete(c.K.unpinned, f) // reported once: the rest follows from it
+	c.K.violate(c.T, ruleUseAfterUnpin, fmt.Sprintf("%s: pfn %#x is used after its pin was released: nothing keeps it from being freed, migrated or reused",
+		c.Op.Name, uint64(p.PFN)), Related{r.pos, "unpinned here"})
+}
+
+func init() {
+	arrParam := Param{Name: "array", Type: TPageArray}
+	defOp(&Op{Name: "page_array_get", Params: []Param{arrParam, {Name: "i", Type: TInt}}, Result: TPage,
+		API: register(&API{Name: "page_array_get", Section: "-", Hold: "nothing", Takes: "nothing", Sleeps: "no",
+			Source: "C: pages[i] (mmscript has no index syntax)",
+			Notes:  "entry i of a page array GUP filled; an index outside the array is a script error",
+			Cites: []Cite{cite("mm/gup.c", "unpin_user_pages_dirty_lock()", "for (i = 0; i < npages; i += nr) { folio = gup_folio_next(pages, npages, i, &nr); ... } "+
+				"(gup_folio_next(): page_folio(list[i])): callers walk the array by index", readGUPPaths)},
+			Sequence: "ret = pin_user_pages(start, nr_pages, gup_flags, pages);\nfor (i = 0; i < ret; i++)\n\tflush_dcache_page(pages[i]);"}),
+		Touches: func(c *Call, f *Footprint) { f.AllPages(false) },
+		Fn: func(c *Call) Result {
+			a, i := c.pageArray(0), c.int(1)
+			if i < 0 || i >= int64(len(a.Pages)) {
+				return fail("page_array_get: index %d out of range [0, %d)", i, len(a.Pages))
+			}
+			return done(Obj(TPage, a.Pages[i]))
+		}})
+	defOp(&Op{Name: "page_array_len", Params: []Param{arrParam}, Result: TInt,
+		API: register(&API{Name: "page_array_len", Section: "-", Hold: "nothing", Takes: "nothing", Sleeps: "no",
+			Source: "C: the length the caller tracks (GUP's return value)",
+			Notes:  "how many entries the array holds: one past the highest index GUP stored",
+			Cites: []Cite{cite("mm/gup.c", "__get_user_pages()", "\"Returns either number of pages pinned (which may be less than the number requested), or an error\": "+
+				"the caller keeps the count", readGUPPaths)},
+			Sequence: "ret = get_user_pages(start, nr_pages, gup_flags, pages);\nif (ret > 0)\n\t/* pages[0..ret) are valid */;"}),
+		Touches: func(c *Call, f *Footprint) { f.AllPages(false) },
+		Fn:      func(c *Call) Result { return done(Int(int64(len(c.pageArray(0).Pages)))) }})
+	defOp(&Op{Name: "page_array_set", Params: []Param{arrParam, {Name: "i", Type: TInt}, {Name: "page", Type: TPage}},
+		API: register(&API{Name: "page_array_set", Section: "-", Hold: "nothing", Takes: "nothing", Sleeps: "no",
+			Source:   "mm/gup.c: __get_user_pages(): pages[i] = page (mmscript has no index syntax)",
+			Notes:    "stores page at index i; the kernel library's GUP fills its caller's array with it",
+			Cites:    []Cite{cite("mm/gup.c", "__get_user_pages()", "if (pages) { pages[i] = page; flush_anon_page(vma, page, start); flush_dcache_page(page); }", readGUPPaths)},
+			Sequence: "page = follow_page_mask(vma, start, foll_flags, &ctx);\nif (pages)\n\tpages[i] = page;"}),
+		Touches: func(c *Call, f *Footprint) { f.AllPages(true) },
+		Fn: func(c *Call) Result {
+			a, i, p := c.pageArray(0), c.int(1), c.Args[2].Obj.(*mmcore.Page)
+			if i < 0 || i >= maxPageArray {
+				return fail("page_array_set: index %d out of range [0, %d) (mmscript's arrays hold at most %d pages)", i, maxPageArray, maxPageArray)
+			}
+			for int64(len(a.Pages)) <= i {
+				a.Pages = append(a.Pages, nil)
+			}
+			a.Pages[i] = p
+			return ok
+		}})
+	defOp(&Op{Name: "unpin_user_pages", Params: []Param{arrParam, {Name: "npages", Type: TInt}},
+		API: register(&API{Name: "unpin_user_pages", Section: "-", Hold: "a pin on each of the first npages pages (FOLL_PIN)", Takes: "nothing", Sleeps: "no",
+			Source: "mm/gup.c: unpin_user_pages()",
+			Notes:  "releases the pins pin_user_pages*() took on pages[0..npages), as unpin_user_page() on each",
+			Rules:  []*Rule{ruleUnpinNotPinned},
+			Cites: []Cite{cite("mm/gup.c", "unpin_user_pages()", "if (WARN_ON(IS_ERR_VALUE(npages))) return; sanity_check_pinned_pages(pages, npages); "+
+				"for (i = 0; i < npages; i += nr) { folio = gup_folio_next(pages, npages, i, &nr); gup_put_folio(folio, nr, FOLL_PIN); }", readGUPPaths)},
+			Sequence: "ret = pin_user_pages(start, nr_pages, FOLL_WRITE | FOLL_LONGTERM, pages);\n/* ... DMA ... */\nunpin_user_pages(pages, ret);"}),
+		Touches: func(c *Call, f *Footprint) { f.AllPages(true); f.Alloc() },
+		Fn: func(c *Call) Result {
+			a, n := c.pageArray(0), c.int(1)
+			if n < 0 {
+				return ok // WARN_ON(IS_ERR_VALUE(npages)): a GUP error passed on
+			}
+			if n > int64(len(a.Pages)) {
+				return fail("unpin_user_pages: npages %d is beyond the %d pages the array holds", n, len(a.Pages))
+			}
+			for _, p := range a.Pages[:n] {
+				if p == nil {
+					return fail("unpin_user_pages: the array has no page at an index below npages (a NULL entry)")
+				}
+				c.unpinFolio(p)
+			}
+			return ok
+		}})
+}
