@@ -247,6 +247,8 @@ func (g *opGen) arg(t rt.Type, name string, words []string) string {
 		return g.pick("vrm_prepare(m, 0x110000, PAGE_SIZE, PAGE_SIZE)", "vrm_prepare(m, 0x100000, PAGE_SIZE, 2 * PAGE_SIZE, flags=maymove)")
 	case rt.TMmapState:
 		return "ksys_mmap_pgoff(m, 0x300000, 1, rw, private, nil, 0, mixedmap, nil)"
+	case rt.TPageArray:
+		return "pa"
 	}
 	return "dyn(nil)"
 }
@@ -272,6 +274,10 @@ func (g *opGen) libArg(name string) string {
 		return g.arg(rt.TPage, name, nil)
 	case "file", "mapping":
 		return g.arg(rt.TFile, name, nil)
+	case "pages":
+		if g.c.intn(2) == 0 {
+			return g.arg(rt.TPageArray, name, nil)
+		}
 	case "pvmw", "pte":
 		return g.arg(rt.TPTE, name, nil)
 	case "rwc":
@@ -355,9 +361,9 @@ func (g *opGen) stmt() string {
 func opScript(in []byte) string {
 	g := &opGen{c: newOpChooser(in)}
 	g.vars = []opVar{{"m", rt.TMM}, {"m2", rt.TMM}, {"f", rt.TFile}, {"f2", rt.TFile}, {"p", rt.TPage},
-		{"dl", rt.TLock}, {"v0", rt.TVMA}, {"v1", rt.TVMA}, {"v2", rt.TVMA}, {"o", rt.TOps}}
+		{"dl", rt.TLock}, {"v0", rt.TVMA}, {"v1", rt.TVMA}, {"v2", rt.TVMA}, {"o", rt.TOps}, {"pa", rt.TPageArray}}
 	var b strings.Builder
-	b.WriteString("mm m\nmm m2\nfile f\nfile f2\npage p = alloc_page()\nmutex dl\n")
+	b.WriteString("mm m\nmm m2\nfile f\nfile f2\npage p = alloc_page()\nmutex dl\npage_array pa\n")
 	b.WriteString("func dyn(x) {\n  return x\n}\n")
 	fmt.Fprintf(&b, "vma v0 = mmap(m, 0x100000, pages=4, prot=%s, flags=%s, file=f, ops=o%s)\n",
 		g.pick("rw", "r"), g.pick("shared", "private"), g.pick("", ", vm=mixedmap", ", vm=pfnmap|io"))
