@@ -169,7 +169,10 @@ func (t *TLB) FlushRange(start, end Addr) {
 			}
 			continue
 		}
-		for va := start; va < end; va += PageSize {
+		// va >= start: a range ending in the last page of the address
+		// space wraps va to 0 (flush_tlb_range(vma, -4096, 3) looped
+		// for ever; found by FuzzOps).
+		for va := start; va < end && va >= start; va += PageSize {
 			delete(c, va)
 		}
 	}

@@ -1,6 +1,9 @@
 package mmcore
 
-import "testing"
+import (
+	"testing"
+	"time"
+)
 
 func TestFlushPageDropsOneCPUsEntry(t *testing.T) {
 	m, err := NewMM(Config{})
@@ -30,5 +33,39 @@ func TestFlushPageDropsOneCPUsEntry(t *testing.T) {
 		if got := m.TLB.Cached(c.cpu, c.addr); got != c.want {
 			t.Errorf("Cached(%d, %v) = %v, want %v", c.cpu, c.addr, got, c.want)
 		}
+	}
+}
+
+// TestFlushRangeAtTopOfAddressSpace: a range in the last page of the
+// address space ends (FlushRange stepped its address past 2^64 to 0 and
+// looped for ever), and the entries it covers, none here, are dropped
+// while the others stay.
+func TestFlushRangeAtTopOfAddressSpace(t *testing.T) {
+	m, err := NewMM(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := m.Mmap(0x10000, PageSize, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED, nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.HandleFault(v, 0x10000, true); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := m.TLB.Translate(0, 0x10000); !ok {
+		t.Fatal("no translation")
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		m.TLB.FlushRange(^Addr(0)&PageMask, ^Addr(0)&PageMask+3)
+	}()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("FlushRange of the last page does not end")
+	}
+	if !m.TLB.Cached(0, 0x10000) {
+		t.Error("the flush of the last page dropped 0x10000")
 	}
 }
