@@ -300,12 +300,43 @@ func (g *opGen) call() string {
 		}
 		return f.name + "(" + strings.Join(args, ", ") + ")"
 	}
+	// Half the time, an operation that takes a step object an earlier
+	// call returned (an mmu_gather, a vma_munmap_struct, a
+	// pagetable_move_control, a PTE, ...): the steps of one kernel path
+	// on one object, in whatever order, which is where a step trusts
+	// the state an earlier one left.
+	if g.c.intn(2) == 0 {
+		var cands []*rt.Op
+		for _, op := range opFuzzOps {
+			for _, p := range op.Params {
+				if stepObject(p.Type) && g.varOf(p.Type) != "" {
+					cands = append(cands, op)
+					break
+				}
+			}
+		}
+		if len(cands) > 0 {
+			if s, ok := g.callOp(cands[g.c.intn(len(cands))]); ok {
+				return s
+			}
+		}
+	}
 	for {
 		op := opFuzzOps[g.c.intn(len(opFuzzOps))]
 		if s, ok := g.callOp(op); ok {
 			return s
 		}
 	}
+}
+
+// stepObject reports whether t is the state a kernel path carries from
+// one step to the next.
+func stepObject(t rt.Type) bool {
+	switch t {
+	case rt.TVMS, rt.TMMUGather, rt.TVRM, rt.TPMC, rt.TPTEBatch, rt.TMMURange, rt.TMmapState, rt.TVMDesc, rt.TPTE, rt.TPageArray, rt.TVMF:
+		return true
+	}
+	return false
 }
 
 func (g *opGen) callOp(op *rt.Op) (string, bool) {
@@ -507,7 +538,7 @@ func FuzzOps(f *testing.F) {
 // TestOpScripts is FuzzOps's deterministic corpus: a fixed series of
 // generated inputs, run under go test (and land.sh) on every change.
 func TestOpScripts(t *testing.T) {
-	n := 400
+	n := 1000
 	if testing.Short() {
 		n = 100
 	}

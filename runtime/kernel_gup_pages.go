@@ -109,6 +109,7 @@ func (c *Call) checkUnpinnedUse(i int) {
 	if !released || r.t != c.T || c.K.pins[f] > 0 {
 		return
 	}
+	c.K.fp.Page(f, true)    // the record is consumed: a write for the explorer
 	delete(c.K.unpinned, f) // reported once: the rest follows from it
 	c.K.violate(c.T, ruleUseAfterUnpin, fmt.Sprintf("%s: pfn %#x is used after its pin was released: nothing keeps it from being freed, migrated or reused",
 		c.Op.Name, uint64(p.PFN)), Related{r.pos, "unpinned here"})
