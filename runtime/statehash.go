@@ -48,6 +48,12 @@ type StateHasher struct {
 	// apart).
 	rec  func(path string, w uint64)
 	path []string
+	// post adds, after a struct's fields, what a type hashes by hand
+	// (by typeKey): the canonical forms of fields left out by Skip.
+	post map[unsafe.Pointer]func(h *StateHasher, p unsafe.Pointer)
+	// k is the kernel being hashed (Kernel), for the hand-written parts
+	// that look up a task by ID.
+	k *Kernel
 }
 
 // Record makes the hasher report each word it adds with its field path.
@@ -68,6 +74,7 @@ func typeKey(t reflect.Type) unsafe.Pointer {
 type typePlan struct {
 	scalar bool // no pointers, strings, maps, interfaces or funcs: hash the bytes
 	fields []fieldPlan
+	post   func(h *StateHasher, p unsafe.Pointer)
 }
 
 type fieldPlan struct {
@@ -86,7 +93,8 @@ type fieldPlan struct {
 // continuation, which is unhashable anyway).
 func NewStateHasher() *StateHasher {
 	h := &StateHasher{ids: map[ptrKey]uint32{}, plans: map[unsafe.Pointer]*typePlan{},
-		skip: map[reflect.Type]map[string]bool{}, ident: map[unsafe.Pointer]bool{}}
+		skip: map[reflect.Type]map[string]bool{}, ident: map[unsafe.Pointer]bool{},
+		post: map[unsafe.Pointer]func(*StateHasher, unsafe.Pointer){}}
 	h.Skip(Kernel{}, "clock", "diags", "seen", "fp")
 	h.Skip(Task{}, "waitSeq", "cur")
 	h.Skip(Hold{}, "seq")
@@ -94,9 +102,46 @@ func NewStateHasher() *StateHasher {
 	// name it in a later report's text; the edge's position, which a
 	// finding's cause includes, stays.
 	h.Skip(edgeOrigin{}, "thread", "path")
+	// A lock epoch's seq is the event clock of the hold it was read under
+	// (stale.go), which counts every acquisition of every lock so far:
+	// two states that differ only in how many locks were taken before
+	// would never merge. Its only use is staleUnder's h.seq != e.seq, with
+	// h the owner's last hold of the epoch's lock; the clock only grows,
+	// so a seq that is no current hold of the owner's will never be one,
+	// and what a future step can tell from it is which of the owner's
+	// current holds it is, or none: that is what is hashed (canonSeq).
+	h.Skip(epoch{}, "seq")
+	h.post[typeKey(reflect.TypeFor[Task]())] = func(h *StateHasher, p unsafe.Pointer) {
+		t := (*Task)(p)
+		for _, e := range t.epochs {
+			h.Word(canonSeq(t, e.seq))
+		}
+	}
+	h.post[typeKey(reflect.TypeFor[entryEpoch]())] = func(h *StateHasher, p unsafe.Pointer) {
+		e := (*entryEpoch)(p)
+		var owner *Task
+		if h.k != nil && e.task >= 0 && e.task < len(h.k.Tasks) {
+			owner = h.k.Tasks[e.task]
+		}
+		h.Word(canonSeq(owner, e.seq))
+	}
 	// Program objects: the same for every run of a program, never changed.
 	h.Identity(&Op{}, &Rule{}, &Ops{}, &Handler{}, &KernelSource{})
 	return h
+}
+
+// canonSeq is the canonical form of a lock epoch's seq (see
+// NewStateHasher): 1 + the index of the owner's hold with that seq, or 0.
+func canonSeq(owner *Task, seq uint64) uint64 {
+	if owner == nil || seq == 0 {
+		return 0
+	}
+	for i := range owner.holds {
+		if owner.holds[i].seq == seq {
+			return uint64(i) + 1
+		}
+	}
+	return 0
 }
 
 // Skip leaves the named fields of struct type typ (a value of it) out of
@@ -151,7 +196,10 @@ func (h *StateHasher) String(s string) {
 // Kernel adds the kernel's whole state: memory and pages, every MM (VMAs,
 // page tables, TLB, rmap), files, tasks with their held locks and waits,
 // locks, lockdep's graph, RCU.
-func (h *StateHasher) Kernel(k *Kernel) { h.Object(k) }
+func (h *StateHasher) Kernel(k *Kernel) {
+	h.k = k
+	h.Object(k)
+}
 
 // Object adds the object a pointer points to, and all it reaches.
 func (h *StateHasher) Object(p any) {
@@ -217,7 +265,7 @@ func (h *StateHasher) plan(t reflect.Type) *typePlan {
 	if p := h.plans[typeKey(t)]; p != nil {
 		return p
 	}
-	p := &typePlan{scalar: isScalar(t)}
+	p := &typePlan{scalar: isScalar(t), post: h.post[typeKey(t)]}
 	h.plans[typeKey(t)] = p
 	if t.Kind() == reflect.Struct {
 		skip := h.skip[t]
@@ -228,7 +276,7 @@ func (h *StateHasher) plan(t reflect.Type) *typePlan {
 			}
 			p.fields = append(p.fields, fieldPlan{f.Offset, f.Type, f.Name})
 		}
-		if len(skip) > 0 {
+		if len(skip) > 0 || p.post != nil {
 			p.scalar = false
 		}
 	}
@@ -323,6 +371,9 @@ func (h *StateHasher) walk(t reflect.Type, p unsafe.Pointer) {
 				continue
 			}
 			h.walk(f.t, unsafe.Add(p, f.off))
+		}
+		if pl.post != nil {
+			pl.post(h, p)
 		}
 	case reflect.Array:
 		h.seq(t.Elem(), p, t.Len())
@@ -424,7 +475,7 @@ func (h *StateHasher) mapping(t reflect.Type, p unsafe.Pointer) {
 		var ord uint64
 		switch {
 		case scalarKey:
-			sub := StateHasher{h: 1, plans: h.plans, skip: h.skip, ident: h.ident}
+			sub := StateHasher{h: 1, plans: h.plans, skip: h.skip, ident: h.ident, post: h.post, k: h.k}
 			sub.walk(kt, kp(i))
 			ord = sub.h
 		case kt.Kind() == reflect.Pointer:

@@ -113,3 +113,46 @@ func TestStateHashWaitOrder(t *testing.T) {
 		t.Error("waiters queued in different orders hash equal")
 	}
 }
+
+// A lock epoch's seq is hashed as which of its task's current holds it
+// was read under, not as the event clock: states that differ only in how
+// many locks were taken before are one state, while a value read under
+// the current hold and one read under an earlier hold stay apart.
+func TestStateHashEpochSeq(t *testing.T) {
+	readUnder := func(prefix func(m *MM, ts []*Task), keep bool) func(k *Kernel, ts []*Task) {
+		return func(k *Kernel, ts []*Task) {
+			m, _ := mmWithVMA(t, k)
+			prefix(m, ts)
+			ts[0].Acquire(m.MmapLock, Read)
+			ts[0].newEpoch(m.MmapLock)
+			if !keep {
+				ts[0].Release(m.MmapLock, Read)
+			}
+		}
+	}
+	none := func(m *MM, ts []*Task) {}
+	other := func(m *MM, ts []*Task) {
+		for range 3 {
+			ts[1].Acquire(m.MmapLock, Read)
+			ts[1].Release(m.MmapLock, Read)
+		}
+	}
+	a, okA, _ := hashOf(t, readUnder(none, false))
+	b, okB, _ := hashOf(t, readUnder(other, false))
+	if !okA || !okB || a != b {
+		t.Errorf("an epoch of a dropped hold hashes by the event clock: %x != %x", a, b)
+	}
+	cur, _, _ := hashOf(t, readUnder(none, true))
+	again, _, _ := hashOf(t, func(k *Kernel, ts []*Task) {
+		readUnder(none, false)(k, ts)
+		ts[0].Acquire(mms[len(mms)-1].MmapLock, Read)
+	})
+	if cur == again {
+		t.Error("a value read under the current hold hashes like one read under an earlier hold")
+	}
+	c1, _, _ := hashOf(t, readUnder(none, true))
+	c2, _, _ := hashOf(t, readUnder(other, true))
+	if c1 != c2 {
+		t.Errorf("an epoch of the current hold hashes by the event clock: %x != %x", c1, c2)
+	}
+}
