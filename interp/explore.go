@@ -521,7 +521,13 @@ func (s *searcher) search(t task) *taskResult {
 			return tid
 		}
 		n := s.newNode(turn, en, t.sleep, root)
-		if s.cache != nil {
+		// A state with at most one thread awake has one step to explore:
+		// pruning it saves only the steps up to the next state with a
+		// choice, which is reached again too and pruned there, while its
+		// fingerprint costs more than those steps (mmlocks_N3: a quarter
+		// of the fingerprints, 20% less CPU). It is explored as an
+		// unhashable state is, which is sound.
+		if s.cache != nil && bits.OnesCount64(en&^n.sleepMask) >= 2 {
 			n.fp, n.hashed = s.cache.fingerprint(s.m)
 			if n.hashed {
 				x.hashed.Add(1)
