@@ -165,9 +165,20 @@ func typeKey(t reflect.Type) unsafe.Pointer {
 	return (*[2]unsafe.Pointer)(unsafe.Pointer(&t))[1]
 }
 
+// typePlan is what the walk needs of a type, worked out once: its kind,
+// size, fields and element plans (no reflect calls or map look-ups per
+// value).
 type typePlan struct {
+	t      reflect.Type
+	tkey   unsafe.Pointer // typeKey(t)
+	kind   reflect.Kind
+	size   uintptr
+	name   string
 	scalar bool // no pointers, strings, maps, interfaces or funcs: hash the bytes
+	ident  bool // pointers to it hash by address (Identity)
 	fields []fieldPlan
+	elem   *typePlan // a pointer's, slice's or array's element
+	n      int       // an array's length
 	post   func(h *StateHasher, p unsafe.Pointer)
 }
 
@@ -175,6 +186,7 @@ type fieldPlan struct {
 	off  uintptr
 	t    reflect.Type
 	name string
+	pl   *typePlan
 }
 
 // NewStateHasher makes a hasher that knows the runtime's bookkeeping
@@ -248,7 +260,8 @@ func (h *StateHasher) Skip(typ any, fields ...string) {
 	for _, f := range fields {
 		h.skip[t][f] = true
 	}
-	delete(h.plans, typeKey(t))
+	clear(h.plans) // plans point to their parts' plans
+
 }
 
 // Identity makes pointers of the given types (pointer values, e.g. &Op{})
@@ -258,6 +271,7 @@ func (h *StateHasher) Identity(ptrs ...any) {
 	for _, p := range ptrs {
 		h.ident[typeKey(reflect.TypeOf(p).Elem())] = true
 	}
+	clear(h.plans)
 }
 
 // Reset starts a new fingerprint.
@@ -359,19 +373,27 @@ func (h *StateHasher) plan(t reflect.Type) *typePlan {
 	if p := h.plans[typeKey(t)]; p != nil {
 		return p
 	}
-	p := &typePlan{scalar: isScalar(t), post: h.post[typeKey(t)]}
+	// Registered before its parts are planned: types are recursive.
+	p := &typePlan{t: t, tkey: typeKey(t), kind: t.Kind(), size: t.Size(), name: t.Name(),
+		scalar: isScalar(t), post: h.post[typeKey(t)], ident: h.ident[typeKey(t)]}
 	h.plans[typeKey(t)] = p
-	if t.Kind() == reflect.Struct {
+	switch p.kind {
+	case reflect.Struct:
 		skip := h.skip[t]
 		for i := range t.NumField() {
 			f := t.Field(i)
 			if skip[f.Name] || f.Name == "_" {
 				continue
 			}
-			p.fields = append(p.fields, fieldPlan{f.Offset, f.Type, f.Name})
+			p.fields = append(p.fields, fieldPlan{f.Offset, f.Type, f.Name, h.plan(f.Type)})
 		}
 		if len(skip) > 0 || p.post != nil {
 			p.scalar = false
+		}
+	case reflect.Pointer, reflect.Slice, reflect.Array:
+		p.elem = h.plan(t.Elem())
+		if p.kind == reflect.Array {
+			p.n = t.Len()
 		}
 	}
 	return p
@@ -399,33 +421,36 @@ func isScalar(t reflect.Type) bool {
 	return false
 }
 
-func (h *StateHasher) ptr(elem reflect.Type, q unsafe.Pointer) {
+func (h *StateHasher) ptr(elem reflect.Type, q unsafe.Pointer) { h.ptrP(h.plan(elem), q) }
+
+func (h *StateHasher) ptrP(ep *typePlan, q unsafe.Pointer) {
 	if q == nil {
 		h.Word(0)
 		return
 	}
-	et := typeKey(elem)
-	if h.ident[et] {
+	if ep.ident {
 		h.Word(1)
 		h.Word(uint64(uintptr(q)))
 		return
 	}
-	key := ptrKey{q, et}
-	if id, isNew := h.ids.number(key); !isNew {
+	if id, isNew := h.ids.number(ptrKey{q, ep.tkey}); !isNew {
 		h.Word(2)
 		h.Word(uint64(id))
 		return
 	}
 	h.Word(3)
-	h.walk(elem, q)
+	h.walkP(ep, q)
 }
 
 // walk adds the value of type t at p.
-func (h *StateHasher) walk(t reflect.Type, p unsafe.Pointer) {
+func (h *StateHasher) walk(t reflect.Type, p unsafe.Pointer) { h.walkP(h.plan(t), p) }
+
+// walkP adds the value at p of the type planned by pl.
+func (h *StateHasher) walkP(pl *typePlan, p unsafe.Pointer) {
 	if h.bad != "" {
 		return
 	}
-	switch t.Kind() {
+	switch pl.kind {
 	case reflect.Bool, reflect.Int8, reflect.Uint8:
 		h.Word(uint64(*(*uint8)(p)))
 	case reflect.Int16, reflect.Uint16:
@@ -449,36 +474,36 @@ func (h *StateHasher) walk(t reflect.Type, p unsafe.Pointer) {
 	case reflect.String:
 		h.String(*(*string)(p))
 	case reflect.Pointer:
-		h.ptr(t.Elem(), *(*unsafe.Pointer)(p))
+		h.ptrP(pl.elem, *(*unsafe.Pointer)(p))
 	case reflect.Struct:
-		pl := h.plan(t)
 		if pl.scalar {
-			h.bytes(p, t.Size())
+			h.bytes(p, pl.size)
 			return
 		}
-		for _, f := range pl.fields {
+		for i := range pl.fields {
+			f := &pl.fields[i]
 			if h.rec != nil {
-				h.path = append(h.path, t.Name()+"."+f.name)
-				h.walk(f.t, unsafe.Add(p, f.off))
+				h.path = append(h.path, pl.name+"."+f.name)
+				h.walkP(f.pl, unsafe.Add(p, f.off))
 				h.path = h.path[:len(h.path)-1]
 				continue
 			}
-			h.walk(f.t, unsafe.Add(p, f.off))
+			h.walkP(f.pl, unsafe.Add(p, f.off))
 		}
 		if pl.post != nil {
 			pl.post(h, p)
 		}
 	case reflect.Array:
-		h.seq(t.Elem(), p, t.Len())
+		h.seqP(pl.elem, p, pl.n)
 	case reflect.Slice:
 		s := (*struct {
 			data     unsafe.Pointer
 			len, cap int
 		})(p)
 		h.Word(uint64(s.len))
-		h.seq(t.Elem(), s.data, s.len)
+		h.seqP(pl.elem, s.data, s.len)
 	case reflect.Interface:
-		v := reflect.NewAt(t, p).Elem()
+		v := reflect.NewAt(pl.t, p).Elem()
 		if v.IsNil() {
 			h.Word(0)
 			return
@@ -497,43 +522,43 @@ func (h *StateHasher) walk(t reflect.Type, p unsafe.Pointer) {
 			h.walk(dt, c.UnsafePointer())
 		}
 	case reflect.Map:
-		h.mapping(t, p)
+		h.mapping(pl.t, p)
 	case reflect.Func:
 		if *(*unsafe.Pointer)(p) != nil {
-			h.unhashable("a Go continuation (" + t.String() + ")")
+			h.unhashable("a Go continuation (" + pl.t.String() + ")")
 		}
 		h.Word(0)
 	default:
-		if *(*unsafe.Pointer)(p) != nil || t.Kind() == reflect.Complex64 || t.Kind() == reflect.Complex128 {
-			h.unhashable("a " + t.String())
+		if *(*unsafe.Pointer)(p) != nil || pl.kind == reflect.Complex64 || pl.kind == reflect.Complex128 {
+			h.unhashable("a " + pl.t.String())
 		}
 	}
 }
 
-func (h *StateHasher) seq(elem reflect.Type, p unsafe.Pointer, n int) {
+func (h *StateHasher) seqP(ep *typePlan, p unsafe.Pointer, n int) {
 	if n == 0 {
 		return
 	}
-	if h.plan(elem).scalar {
-		h.bytes(p, elem.Size()*uintptr(n))
+	if ep.scalar {
+		h.bytes(p, ep.size*uintptr(n))
 		return
 	}
-	if elem.Kind() == reflect.Pointer && !h.ident[typeKey(elem.Elem())] {
+	if ep.kind == reflect.Pointer && !ep.elem.ident {
 		// Page-table levels are 512 pointers, mostly nil: skip runs of
 		// nil quickly, numbering the gaps.
 		ps := unsafe.Slice((*unsafe.Pointer)(p), n)
-		et := elem.Elem()
+		et := ep.elem
 		for i, q := range ps {
 			if q != nil {
 				h.Word(uint64(i))
-				h.ptr(et, q)
+				h.ptrP(et, q)
 			}
 		}
 		h.Word(^uint64(0))
 		return
 	}
 	for i := range n {
-		h.walk(elem, unsafe.Add(p, uintptr(i)*elem.Size()))
+		h.walkP(ep, unsafe.Add(p, uintptr(i)*ep.size))
 	}
 }
 
