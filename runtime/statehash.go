@@ -184,7 +184,6 @@ type typePlan struct {
 
 type fieldPlan struct {
 	off  uintptr
-	t    reflect.Type
 	name string
 	pl   *typePlan
 }
@@ -385,7 +384,7 @@ func (h *StateHasher) plan(t reflect.Type) *typePlan {
 			if skip[f.Name] || f.Name == "_" {
 				continue
 			}
-			p.fields = append(p.fields, fieldPlan{f.Offset, f.Type, f.Name, h.plan(f.Type)})
+			p.fields = append(p.fields, fieldPlan{f.Offset, f.Name, h.plan(f.Type)})
 		}
 		if len(skip) > 0 || p.post != nil {
 			p.scalar = false
