@@ -7,11 +7,12 @@ import (
 	rt "github.com/mmscript/mmscript/runtime"
 )
 
-// State caching: the search fingerprints every state it reaches (the
-// kernel's whole state through rt.StateHasher, every thread's frames,
-// locals and operands, the globals, each thread's statements run so far for
-// its step limit, and the causes of the findings so far), and a state whose
-// subtree was already explored is not explored again.
+// State caching: the search fingerprints every state it reaches with a
+// choice to make, at least two threads awake (the kernel's whole state
+// through rt.StateHasher, every thread's frames, locals and operands, the
+// globals, each thread's statements run so far for its step limit, and
+// the causes of the findings so far), and a state whose subtree was
+// already explored is not explored again.
 //
 // Caching and DPOR do not compose naively (Yang, Chen, Gopalakrishnan,
 // Kirby: "Efficient stateful dynamic partial order reduction", SPIN 2008):
