@@ -1076,7 +1076,11 @@ func (s *searcher) expand(t task) (kids []task, terminal bool) {
 			}
 		}
 		Run(x.p, opts)
-		x.runs.Add(1)
+		// A probe is a run like any other: -max-runs counts it, so
+		// that the split of a large script does not overrun the budget.
+		if n := x.runs.Add(1); x.o.MaxRuns > 0 && n >= x.o.MaxRuns {
+			x.stop("max-runs")
+		}
 		return acc, got
 	}
 	en = 0
@@ -1093,6 +1097,9 @@ func (s *searcher) expand(t task) (kids []task, terminal bool) {
 		prev = t.prefix[depth-1]
 	}
 	for cand := all; cand != 0; cand &= cand - 1 {
+		if x.stopped.Load() {
+			break // a budget ran out: the search stops, incomplete
+		}
 		q := bits.TrailingZeros64(cand)
 		if sleepMask&(1<<q) != 0 && !x.o.Naive && !x.o.Bounded {
 			continue

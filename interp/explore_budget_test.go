@@ -63,3 +63,19 @@ func TestTooManyThreadsIsNotOK(t *testing.T) {
 		t.Fatalf("complete=%v stopped=%q: %s", res.Complete, res.Stopped, IncompleteText(res))
 	}
 }
+
+// -max-runs counts the probe runs of the split too: a budget smaller than
+// the split's probes stops the search within it (it ran every probe of
+// the first levels before, whatever the budget).
+func TestMaxRunsCountsSplitProbes(t *testing.T) {
+	p, err := Load("testdata/perf/mmlocks_n3.mms")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []int{1, 2} {
+		res := Explore(p, ExploreOptions{MaxRuns: 10, Workers: w})
+		if res.Complete || res.Stopped != "max-runs" || res.Runs > 10+int64(w) {
+			t.Errorf("workers %d: complete=%v stopped=%q after %d runs, want max-runs within 10 (+1 a worker)", w, res.Complete, res.Stopped, res.Runs)
+		}
+	}
+}
