@@ -548,6 +548,7 @@ func (s *searcher) search(t task) *taskResult {
 	x := s.x
 	s.result = newTaskResult()
 	s.stack = s.stack[:0]
+	s.hitAt = -1
 	root := len(t.prefix)
 	choose := func(turn int, en uint64) int {
 		if turn < root {
@@ -611,11 +612,13 @@ func (s *searcher) search(t task) *taskResult {
 		if !x.o.Naive {
 			s.analyze(max(from, root), root)
 		}
+		if x.stopped.Load() {
+			// A budget or Ctrl-C: analyze may have given up half way,
+			// and nothing of the analysis is needed any more.
+			return s.result
+		}
 		if s.hitAt >= 0 {
 			s.applyHit(root)
-		}
-		if x.stopped.Load() {
-			return s.result
 		}
 		// Backtrack to the deepest state with a thread left to explore.
 		k, q := -1, -1
@@ -886,13 +889,21 @@ func FindingKey(d *rt.Diagnostic) string {
 
 // analyze finds the races of the current path whose later step is at or
 // after from and adds backtrack points for them (source-DPOR), at states
-// at or after root (the levels above are expanded fully).
+// at or after root (the levels above are expanded fully). Its cost grows
+// with the square of the run's length, so it gives up as soon as the
+// search is stopped (a run of a long loop cut short by Ctrl-C or
+// -timeout has many thousands of steps), leaving the path half analysed:
+// the search then ends without using it.
 func (s *searcher) analyze(from, root int) {
 	st := s.stack
 	nt := s.nthr
+	stopped := &s.x.stopped
 	// Vector clocks: vc[t] of a step counts the steps of thread t that
 	// happen before or at it.
 	for j := from; j < len(st); j++ {
+		if stopped.Load() {
+			return
+		}
 		e := &st[j]
 		if e.acc == nil {
 			// The run stopped in this step's state (a budget): no step.
@@ -924,6 +935,9 @@ func (s *searcher) analyze(from, root int) {
 	}
 	c := make([]int32, nt)
 	for j := from; j < len(st); j++ {
+		if stopped.Load() {
+			return
+		}
 		e := &st[j]
 		clear(c)
 		for i := j - 1; i >= 0; i-- {

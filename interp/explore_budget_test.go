@@ -79,3 +79,20 @@ func TestMaxRunsCountsSplitProbes(t *testing.T) {
 		}
 	}
 }
+
+// A timeout stops a search within a long run at once: the analysis of the
+// run it cut short (quadratic in its length) gives up too. It went on for
+// half a minute after a 300 ms timeout on this script, and Ctrl-C at the
+// REPL waited as long.
+func TestTimeoutStopsALongRun(t *testing.T) {
+	p := load(t, `
+mm m
+thread t1 { repeat 1000000 { mmap_read_lock(m); mmap_read_unlock(m) } }
+thread t2 { repeat 1000000 { mmap_write_lock(m); mmap_write_unlock(m) } }
+`)
+	start := time.Now()
+	res := Explore(p, ExploreOptions{Timeout: 300 * time.Millisecond, MaxSteps: 1 << 40})
+	if d := time.Since(start); res.Stopped != "timeout" || d > 5*time.Second {
+		t.Errorf("stopped %q after %v, want timeout within 5s", res.Stopped, d)
+	}
+}
