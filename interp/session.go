@@ -74,10 +74,14 @@ const StdinName = "<stdin>"
 
 // entry is a chunk that compiled and ran, or a note (a thread step).
 type entry struct {
-	name  string
-	line  int // first line
-	src   string
-	bare  [][2]int // byte spans of echoed expressions (no effect; not script statements)
+	name string
+	line int // first line
+	src  string
+	bare [][2]int // byte spans of echoed expressions (no effect; not script statements)
+	// calls are the byte offsets of echoed expressions that call something
+	// (mmap_read_trylock(m) == 1): they act, and a script keeps them as
+	// `_ = EXPR`.
+	calls []int
 	note  string
 	error bool       // stopped by a script error, a failed assert or a BUG
 	file  *lang.File // its syntax tree, for Explore
@@ -248,7 +252,11 @@ func (s *Session) eval(name, src string, line int) error {
 	e := entry{name: name, line: line, src: src, file: f}
 	for i, it := range f.Items {
 		if x, ok := it.(*lang.ExprStmt); ok {
-			if _, call := x.X.(*lang.CallExpr); !call {
+			if _, call := x.X.(*lang.CallExpr); !call && calls(x.X) {
+				if start := x.Pos.Offset; start >= 0 && start <= len(src) {
+					e.calls = append(e.calls, start)
+				}
+			} else if !call {
 				end := len(src)
 				if i+1 < len(f.Items) {
 					end = itemPos(f.Items[i+1]).Offset
@@ -858,6 +866,12 @@ func (s *Session) Script() (string, []lang.Pos) {
 				}
 			}
 		}
+		// An echoed expression that calls something is kept, as an
+		// assignment: a statement, and its calls act as they did.
+		for i := len(e.calls) - 1; i >= 0; i-- {
+			at := e.calls[i]
+			src = append(src[:at], append([]byte("_ = "), src[at:]...)...)
+		}
 		orig := strings.Split(strings.TrimSuffix(e.src, "\n"), "\n")
 		for i, l := range strings.Split(strings.TrimSuffix(string(src), "\n"), "\n") {
 			pos := lang.Pos{Filename: e.name, Line: e.line + i}
@@ -908,7 +922,12 @@ func (s *Session) Explore(o ExploreOptions) (res *ExploreResult, why string, err
 			switch it := it.(type) {
 			case *lang.ExprStmt:
 				if _, call := it.X.(*lang.CallExpr); !call {
-					continue // an echoed expression: no effect
+					if !calls(it.X) {
+						continue // an echoed expression: no effect
+					}
+					// It calls something: its calls act (see Script).
+					file.Items = append(file.Items, &lang.AssignStmt{Pos: it.Pos, Name: "_", Value: it.X})
+					continue
 				}
 			case *lang.ExpectDecl:
 				continue // a session checks no expectations

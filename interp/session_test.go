@@ -361,6 +361,45 @@ func TestSessionScriptKeepsStatementsBesideEchoes(t *testing.T) {
 	}
 }
 
+// TestSessionScriptKeepsEchoedCalls: an echoed expression that calls
+// something acted at the prompt (mmap_read_trylock took the lock), so the
+// saved script and Explore keep it, as `_ = EXPR`.
+func TestSessionScriptKeepsEchoedCalls(t *testing.T) {
+	var out bytes.Buffer
+	s := newTestSession(&out)
+	evalAll(t, s, "mm m", "mmap_read_trylock(m) == true", "m.mmap_lock")
+	src, lines := s.Script()
+	if !strings.Contains(src, "\n_ = mmap_read_trylock(m) == true\n") || !strings.Contains(src, "# m.mmap_lock\n") {
+		t.Errorf("saved script:\n%s", src)
+	}
+	if n := strings.Count(src, "\n"); n != len(lines) {
+		t.Errorf("%d lines, %d positions", n, len(lines))
+	}
+	// The saved script takes the lock, as the session did: held at exit.
+	prog, err := LoadSource("saved.mms", []byte(src))
+	if err != nil {
+		t.Fatalf("%v\n%s", err, src)
+	}
+	held := false
+	for _, d := range Run(prog, Options{}).Diagnostics {
+		held = held || d.Rule == "lock/held-at-exit"
+	}
+	if !held {
+		t.Errorf("the saved script does not take the lock:\n%s", src)
+	}
+	res, _, err := s.Explore(ExploreOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, f := range res.Findings {
+		found = found || f.Diag.Rule == "lock/held-at-exit"
+	}
+	if !found {
+		t.Error("Explore left out the echoed call: no lock held at exit")
+	}
+}
+
 // Explore keeps to the steps taken: after t1 took i_mmap_rwsem and t2 the
 // mmap lock, every interleaving deadlocks, and no run finishes.
 func TestSessionExploreFromHere(t *testing.T) {
