@@ -1,11 +1,13 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"io"
 	"math"
 	"os"
+	"os/signal"
 	"strconv"
 	"strings"
 	"time"
@@ -134,7 +136,13 @@ func cmdExplore(args []string, stdout, stderr io.Writer) int {
 	if *pct {
 		res = interp.PCT(prog, interp.PCTOptions{Runs: *runs, Depth: *depth, Seed: *seed, MaxSteps: *ef.maxSteps, Kernel: kc})
 	} else {
+		// The first Ctrl-C stops the search and reports what it covered,
+		// as a budget would; stop() restores the default so that a second
+		// one kills the process.
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+		o.Context = ctx
 		res = interp.Explore(prog, o)
+		stop()
 	}
 	if *progress && res.Elapsed >= time.Second {
 		fmt.Fprint(stderr, "\r\033[K")
