@@ -14,6 +14,20 @@ import (
 // without a pair and is not listed, and for a listed API that has one (drop
 // it from the list). Adding a name here needs a reason next to it.
 var lackingPair = map[string]string{
+	"sanitize_fault_flags":             "a step of the fault kernel path (runtime/kernel/fault.mms): handle_mm_fault's first step; used inside mm only, not by drivers or modules, so the fault path's examples prove it rather than a pair of its own",
+	"thp_vma_allowable_order":          "a step of the fault kernel path (runtime/kernel/fault.mms): the PMD-level check of __handle_mm_fault; used inside mm only, not by drivers or modules, so the fault path's examples prove it rather than a pair of its own",
+	"vmf_pte_offset_map_lock":          "a step of the fault kernel path (runtime/kernel/fault.mms): the PTE lock of do_fault's check without ->fault; used inside mm only, not by drivers or modules, so the fault path's examples prove it rather than a pair of its own",
+	"set_ptes_locked":                  "a step of the fault kernel path (runtime/kernel/fault.mms): the PTE lock section of do_anonymous_page and wp_page_copy; used inside mm only, not by drivers or modules, so the fault path's examples prove it rather than a pair of its own",
+	"set_pte_range_locked":             "a step of the fault kernel path (runtime/kernel/fault.mms): the PTE lock section of finish_fault; used inside mm only, not by drivers or modules, so the fault path's examples prove it rather than a pair of its own",
+	"wp_page_reuse_locked":             "a step of the fault kernel path (runtime/kernel/fault.mms): the PTE lock section of a shared write fault; used inside mm only, not by drivers or modules, so the fault path's examples prove it rather than a pair of its own",
+	"__do_huge_pmd_anonymous_page":     "a step of the fault kernel path (runtime/kernel/fault.mms): the PMD lock section of an anonymous THP fault; used inside mm only, not by drivers or modules, so the fault path's examples prove it rather than a pair of its own",
+	"do_huge_pmd_wp_page":              "a step of the fault kernel path (runtime/kernel/fault.mms): the PMD lock section of a write to a huge PMD; used inside mm only, not by drivers or modules, so the fault path's examples prove it rather than a pair of its own",
+	"huge_pmd_set_accessed":            "a step of the fault kernel path (runtime/kernel/fault.mms): the PMD lock section of a read of a huge PMD; used inside mm only, not by drivers or modules, so the fault path's examples prove it rather than a pair of its own",
+	"__do_fault":                       "the fault kernel path's call of vm_ops->fault (runtime/kernel/fault.mms): the handler's pair of examples (examples/fault-handlers/) proves it",
+	"do_page_mkwrite":                  "the fault kernel path's call of vm_ops->page_mkwrite (runtime/kernel/fault.mms): the handler's pair of examples (examples/fault-handlers/) proves it",
+	"vm_ops_pfn_mkwrite":               "the fault kernel path's call of vm_ops->pfn_mkwrite (runtime/kernel/fault.mms): the handler's pair of examples (examples/fault-handlers/) proves it",
+	"vm_ops_map_pages":                 "the fault kernel path's call of vm_ops->map_pages (runtime/kernel/fault.mms): the handler's pair of examples (examples/fault-handlers/) proves it",
+	"vm_ops_huge_fault":                "the fault kernel path's call of vm_ops->huge_fault (runtime/kernel/fault.mms): the handler's pair of examples (examples/fault-handlers/) proves it",
 	"vma_iter_store_overwrite":         "a step of the stack kernel paths (runtime/kernel/stack.mms); used inside mm only, not by drivers or modules, so the path's examples prove it rather than a pair of its own",
 	"VM_BUG_ON_FOLIO":                  "the kernel library's assertion; its pair is the rmap walks' (examples/rmap-and-reclaim/*_without_folio_lock.mms)",
 	"folio_anon_vma_unlock_read":       "a step of the rmap walks of the kernel library (runtime/kernel/rmap.mms); used inside mm only, not by drivers or modules, so the path's examples prove it rather than a pair of its own",

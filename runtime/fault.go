@@ -52,6 +52,16 @@ type VMF struct {
 	// mkwrite marks the vm_fault of ->page_mkwrite (FAULT_FLAG_MKWRITE),
 	// for which VM_FAULT_RETRY means nothing to the core.
 	mkwrite bool
+
+	// What the fault read without a lock (kernel/fault.mms): vmf->orig_pte
+	// (vmf_ptep_get_lockless), and vmf->orig_pmd as pmd_none,
+	// pmd_trans_huge and pmd_write saw it (pmd_alloc).
+	origPTE                    mmcore.PTE
+	pmdNone, pmdHuge, pmdWrite bool
+	oom                        bool // a table allocation failed (VM_FAULT_OOM)
+	// unlocked: the fault runs without its lock, which handle_mm_fault
+	// reported; its steps do not report the missing lock again.
+	unlocked bool
 }
 
 func (f *VMF) String() string { return fmt.Sprintf("vmf(%#x)", uint64(f.Address)) }
@@ -477,37 +487,6 @@ var ruleFaultLock = &Rule{"handle_mm_fault/needs-fault-lock",
 	"mm/memory.c: handle_mm_fault(); include/linux/mm.h: assert_fault_locked()", Unchecked}
 
 func init() {
-	defOp(&Op{Name: "handle_mm_fault",
-		Params: []Param{{Name: "vma", Type: TVMA}, {Name: "addr", Type: TInt},
-			{Name: "flags", Type: TWord, Words: []string{"read", "write", "vma_lock", "allow_retry", "tried"}, Optional: true, Default: Word("read")}},
-		Result: TInt,
-		API: register(&API{Name: "handle_mm_fault", Section: "2.18",
-			Hold:    "mmap lock (read; write without ALLOW_RETRY), or the VMA read lock with FAULT_FLAG_VMA_LOCK",
-			Takes:   "page-table allocation locks -> PTE lock; calls ->map_pages (under RCU) and ->fault; may release the caller's lock (RETRY)",
-			Sleeps:  "yes",
-			Asserts: "none at entry; assert_fault_locked() in some sub-paths",
-			Source:  "mm/memory.c: handle_mm_fault(), do_fault(), vmf_can_call_fault()",
-			Notes:   "with vma_lock, VM_FAULT_RETRY means the VMA lock was released (release_fault_lock)",
-			Rules:   []*Rule{ruleFaultLock, ruleSleepInAtomic, ruleHandlerKeepsLock, ruleDroppedFaultLock, ruleRetryHoldingLock}}),
-		Fn: func(c *Call) Result {
-			v, addr := c.vma(0), c.addr(1)
-			words := wordSet(c.word(2))
-			write, vmaLock, allowRetry := words["write"], words["vma_lock"], words["allow_retry"]
-			c.T.MightSleep("handle_mm_fault")
-			if !c.faultLockHeld(v, vmaLock) {
-				want := mmOf(v.MM()).MmapLock.Name
-				if vmaLock {
-					want = VMAName(v) + " read lock (FAULT_FLAG_VMA_LOCK)"
-				}
-				c.K.violate(c.T, ruleFaultLock, fmt.Sprintf("handle_mm_fault without %s held", want))
-			}
-			if !v.Contains(addr) {
-				return done(Int(VM_FAULT_SIGSEGV))
-			}
-			fl := faultFlags{write: write, vmaLock: vmaLock, allowRetry: allowRetry, tried: words["tried"]}
-			return c.fault(v, addr, fl, func(code int64) Result { return done(Int(code)) })
-		}})
-
 	defOp(&Op{Name: "release_fault_lock", Params: []Param{{Name: "vmf", Type: TVMF}},
 		API: register(&API{Name: "release_fault_lock", Section: "2.26",
 			Hold:    "the fault's lock: the VMA read lock with FAULT_FLAG_VMA_LOCK, else the mmap read lock",

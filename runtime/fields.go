@@ -24,6 +24,20 @@ var fieldTable = map[Type]map[string]func(k *Kernel, x any) Value{
 			f := x.(*VMF)
 			return Int(int64(f.VMA.PgoffOf(f.Address)))
 		},
+		"orig_pte":       func(_ *Kernel, x any) Value { return Int(int64(x.(*VMF).origPTE)) },
+		"pmd_none":       func(_ *Kernel, x any) Value { return Bool(x.(*VMF).pmdNone) },
+		"pmd_trans_huge": func(_ *Kernel, x any) Value { return Bool(x.(*VMF).pmdHuge) },
+		"pmd_write":      func(_ *Kernel, x any) Value { return Bool(x.(*VMF).pmdWrite) },
+		"oom":            func(_ *Kernel, x any) Value { return Bool(x.(*VMF).oom) },
+	},
+	// vm_operations_struct members: whether the ops block defines them
+	// (vma->vm_ops->map_pages != NULL)
+	TOps: {
+		"fault":        func(_ *Kernel, x any) Value { return Bool(x.(*Ops).Fault != nil) },
+		"map_pages":    func(_ *Kernel, x any) Value { return Bool(x.(*Ops).MapPages != nil) },
+		"page_mkwrite": func(_ *Kernel, x any) Value { return Bool(x.(*Ops).PageMkwrite != nil) },
+		"pfn_mkwrite":  func(_ *Kernel, x any) Value { return Bool(x.(*Ops).PfnMkwrite != nil) },
+		"huge_fault":   func(_ *Kernel, x any) Value { return Bool(x.(*Ops).HugeFault != nil) },
 	},
 	TVMA: {
 		"vm_start": func(_ *Kernel, x any) Value { return Int(int64(x.(*mmcore.VMA).Start())) },
@@ -68,6 +82,13 @@ var fieldTable = map[Type]map[string]func(k *Kernel, x any) Value{
 		"writable": func(_ *Kernel, x any) Value {
 			p := x.(*PTE)
 			return Bool(p.MM.Core.Walk(p.Addr).Entry.Writable())
+		},
+		"val": func(_ *Kernel, x any) Value {
+			p := x.(*PTE)
+			if w := p.MM.Core.Walk(p.Addr); w.Present() {
+				return Int(int64(w.Entry))
+			}
+			return Int(0)
 		},
 	},
 	TLock: {

@@ -5,13 +5,15 @@ package runtime
 // run time (vm_ops of a VMA without ops); TestFieldTypes keeps the two
 // tables in step.
 var fieldTypes = map[Type]map[string]Type{
-	TVMF: {"vma": TVMA, "address": TInt, "write": TBool, "vma_lock": TBool, "allow_retry": TBool, "tried": TBool, "pgoff": TInt},
+	TVMF: {"vma": TVMA, "address": TInt, "write": TBool, "vma_lock": TBool, "allow_retry": TBool, "tried": TBool, "pgoff": TInt,
+		"orig_pte": TInt, "pmd_none": TBool, "pmd_trans_huge": TBool, "pmd_write": TBool, "oom": TBool},
 	TVMA: {"vm_start": TInt, "vm_end": TInt, "vm_pgoff": TInt, "vm_flags": TInt, "vm_mm": TMM, "anon_vma": TBool,
 		"attached": TBool, "pages": TInt, "vm_ops": TOps},
 	TMM:   {"mmap_lock": TLock, "page_table_lock": TLock, "map_count": TInt},
 	TFile: {"i_mmap_rwsem": TLock},
 	TPage: {"pfn": TInt, "refcount": TInt, "mapcount": TInt},
-	TPTE:  {"ptl": TLock, "pmdval": TInt, "present": TBool, "pfn": TInt, "writable": TBool},
+	TPTE:  {"ptl": TLock, "pmdval": TInt, "present": TBool, "pfn": TInt, "writable": TBool, "val": TInt},
+	TOps:  {"fault": TBool, "map_pages": TBool, "page_mkwrite": TBool, "pfn_mkwrite": TBool, "huge_fault": TBool},
 	TLock: {"held": TBool},
 }
 

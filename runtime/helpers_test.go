@@ -34,6 +34,9 @@ func start(tb testing.TB, k *Kernel, t *Task, name string, args ...Value) *opCal
 	if op == nil {
 		tb.Fatalf("no op %s", name)
 	}
+	if op.Path {
+		tb.Fatalf("%s is a kernel-library path: run it through interp", name)
+	}
 	a := append([]Value(nil), args...)
 	for i := len(a); i < len(op.Params); i++ {
 		if !op.Params[i].Optional && !op.Params[i].Variadic {

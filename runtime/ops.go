@@ -91,8 +91,10 @@ type Call struct {
 	waitThen  afterGrant
 	waitValue Value
 	// reentered is true while the operation runs again from its start
-	// after a grant (grantReenter).
-	reentered bool
+	// after a grant (grantReenter); reenterValue is then the value given
+	// to lockThen (which lock it now holds, when its arguments do not say).
+	reentered    bool
+	reenterValue Value
 }
 
 // WaitIsData reports whether the call waits (or was granted and has not
@@ -118,6 +120,7 @@ type Ops struct {
 	MapPages    *Handler
 	PageMkwrite *Handler
 	PfnMkwrite  *Handler // ->pfn_mkwrite: a special (VM_PFNMAP/VM_MIXEDMAP) PTE about to become writable
+	HugeFault   *Handler // ->huge_fault(vmf, order): a PMD-sized fault of a VM_HUGEPAGE VMA (create_huge_pmd, wp_huge_pmd)
 	Open        *Handler
 	Close       *Handler
 	Mmap        *Handler // f_op->mmap
@@ -134,6 +137,7 @@ var HandlerSlots = map[string][]string{
 	"map_pages":    {"vmf", "start_pgoff", "end_pgoff"},
 	"page_mkwrite": {"vmf"},
 	"pfn_mkwrite":  {"vmf"},
+	"huge_fault":   {"vmf", "order"},
 	"open":         {"vma"},
 	"close":        {"vma"},
 	"mmap":         {"file", "vma"},
@@ -152,6 +156,8 @@ func (o *Ops) slot(name string) **Handler {
 		return &o.PageMkwrite
 	case "pfn_mkwrite":
 		return &o.PfnMkwrite
+	case "huge_fault":
+		return &o.HugeFault
 	case "open":
 		return &o.Open
 	case "close":
@@ -274,9 +280,9 @@ func (c *Call) afterGrant(then afterGrant, v Value) Result {
 	case grantMMLockSeqBegin:
 		c.K.mmLockSeqBump(c.mm(0))
 	case grantReenter:
-		c.reentered = true
+		c.reentered, c.reenterValue = true, v
 		r := c.Op.Fn(c)
-		c.reentered = false
+		c.reentered, c.reenterValue = false, Nil
 		return r
 	}
 	return done(v)

@@ -339,7 +339,7 @@ func init() {
 					c.unlock(c.K.vmaState(v).Lock, Read) // vmf_anon_prepare(): vma_end_read()
 					return done(Int(VM_FAULT_RETRY))
 				}
-			} else {
+			} else if !vmf.unlocked { // else handle_mm_fault reported the missing lock
 				c.mmapAssertLocked(m, false, ruleAnonPrepare, "vmf_anon_prepare without FAULT_FLAG_VMA_LOCK and without "+m.MmapLock.Name+" held: __anon_vma_prepare() asserts it")
 			}
 			v.MM().PrepareAnonVMA(v)

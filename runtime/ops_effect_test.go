@@ -19,8 +19,10 @@ func populate(t *testing.T, k *Kernel, m *MM, v *mmcore.VMA, addr uint64, n int)
 	var pages []*mmcore.Page
 	for i := range n {
 		a := addr + uint64(i)*mmcore.PageSize
-		if rc := do(t, k, tk, "handle_mm_fault", vmaV(v), addrV(a), Word("write")); rc.Int != 0 {
-			t.Fatalf("fault at %#x: %#x", a, rc.Int)
+		// handle_mm_fault is a kernel-library path (interp runs it):
+		// mmcore's fault step, as its set_ptes_locked runs it.
+		if _, err := coreFault(m, v, mmcore.Addr(a), true); err != nil {
+			t.Fatalf("fault at %#x: %v", a, err)
 		}
 		w := m.Core.Walk(mmcore.Addr(a))
 		if !w.Present() || !w.Entry.Writable() {

@@ -122,7 +122,6 @@ func TestRuleBookDocumentedOnly(t *testing.T) {
 		}
 	}
 	table := MarkdownTable()
-	var documentedOnly int
 	for _, a := range APIs() {
 		ex := a.Explain()
 		row := ""
@@ -141,7 +140,6 @@ func TestRuleBookDocumentedOnly(t *testing.T) {
 				t.Errorf("%s is a script handler, but explain or rules say otherwise:\n%s%s", a.Name, ex, row)
 			}
 		default:
-			documentedOnly++
 			want := "  status:  documented only: mmscript does not simulate " + a.Name + " yet\n"
 			if !strings.Contains(ex, want) {
 				t.Errorf("explain %s lacks %q:\n%s", a.Name, want, ex)
@@ -151,15 +149,14 @@ func TestRuleBookDocumentedOnly(t *testing.T) {
 			}
 		}
 	}
-	if documentedOnly == 0 {
-		t.Error("no documented-only entry")
-	}
-	for _, hook := range []string{"vm_ops->fault", "vm_ops->map_pages", "vm_ops->open", "vm_ops->close", "vm_ops->pfn_mkwrite", "f_op->mmap", "f_op->mmap_prepare"} {
+	// vm_ops->huge_fault was the last documented-only entry; one added
+	// later is checked by the default case above.
+	for _, hook := range []string{"vm_ops->fault", "vm_ops->map_pages", "vm_ops->open", "vm_ops->close", "vm_ops->pfn_mkwrite", "vm_ops->huge_fault", "f_op->mmap", "f_op->mmap_prepare"} {
 		if handlerSlot(hook) == "" {
 			t.Errorf("%s: the runtime calls it as a handler, but handlerSlot does not know it", hook)
 		}
 	}
-	for _, hook := range []string{"vm_ops->huge_fault", "vm_ops->mmap", "f_op->fault"} {
+	for _, hook := range []string{"vm_ops->mmap", "f_op->fault"} {
 		if handlerSlot(hook) != "" {
 			t.Errorf("%s: handlerSlot says the runtime calls it", hook)
 		}
