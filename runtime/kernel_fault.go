@@ -183,7 +183,13 @@ func init() {
 				if vmf.Write && v.Flags&mmcore.VM_WRITE == 0 {
 					return done(Int(VM_FAULT_FALLBACK)) // FOLL_FORCE: the PTE level's
 				}
-				l := ptl(m, m.Core.Walk(vmf.Address).PMD())
+				pmd := m.Core.Walk(vmf.Address).PMD()
+				if pmd == nil {
+					// No PMD table (a vm_fault used after its fault, or
+					// before __handle_mm_fault's pmd_alloc): nothing to lock.
+					return done(Int(VM_FAULT_FALLBACK))
+				}
+				l := ptl(m, pmd)
 				return c.lock(l, Write, func() Result {
 					_, handled, err := m.Core.HugePMDFault(v, vmf.Address, vmf.Write)
 					c.unlock(l, Write)
