@@ -230,6 +230,10 @@ func (t *Task) irqDisable() {
 	if t.irqSection == 0 {
 		t.k.rcu.irqEpoch++
 		t.irqSection = t.k.rcu.irqEpoch
+		// An IRQs-off section is what tlb_remove_table_sync_one() waits
+		// for, even inside a spinlock's RCU section (readerChange then
+		// records nothing): the explorer must order the two.
+		t.fpRCUSection(false)
 	}
 	t.readerChange()
 }
