@@ -911,6 +911,10 @@ func (c *compiler) ident(e *lang.Ident) {
 		c.emit(opConst, c.konst(rt.Int(k)), 0, e.Pos)
 		return
 	}
+	if note, ok := rt.AliasNote(e.Name); ok {
+		c.errorf(e.Pos, "undefined: %s (%s)", e.Name, note)
+		return
+	}
 	hint := ""
 	if c.undefinedHints < maxUndefinedHints {
 		// Each hint compares the name with every name in scope: a
@@ -1027,6 +1031,10 @@ func (c *compiler) call(e *lang.CallExpr) {
 		names = append(names, rt.OpNames()...)
 		for n := range c.funcIx {
 			names = append(names, n)
+		}
+		if note, ok := rt.AliasNote(e.Name); ok {
+			c.errorf(e.Pos, "unknown operation %s (%s)", e.Name, note)
+			return
 		}
 		c.errorf(e.Pos, "unknown operation %s%s", e.Name, suggest(e.Name, names))
 		return

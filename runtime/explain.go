@@ -12,6 +12,15 @@ import (
 	"strings"
 )
 
+// AliasNote says how a name with no entry of its own relates to the kernel
+// of today (a former name, a sibling, a removed constant): the compiler
+// adds it to "undefined" and "unknown operation" errors, so a script
+// written from an older kernel's source learns what became of the name.
+func AliasNote(name string) (string, bool) {
+	al, ok := aliases[name]
+	return al.Note, ok
+}
+
 // alias is a name people search for that has no entry of its own: a former
 // name, a sibling documented with another entry, or a helper whose rules a
 // topic or an entry states.
@@ -22,6 +31,7 @@ type alias struct {
 
 var aliases = map[string]alias{
 	"zap_page_range_single":        {"zap_vma_range", "zap_page_range_single() was renamed zap_vma_range() in 2026 (post-v7.0 merge window); same rules"},
+	"VM_FAULT_WRITE":               {"handle_mm_fault", "the vm_fault_t bit 0x8, removed in v6.2 with FOLL_COW (David Hildenbrand's \"reliable R/O long-term pinning\" series): before, do_wp_page() returned it once it had broken COW (or reused the page), and faultin_page() then dropped FOLL_WRITE for a VMA without VM_WRITE (the test Dirty COW raced, CVE-2016-5195); mainline's handle_mm_fault() never says so. A script of a pre-v6.2 faultin_page() can test what the bit meant: a write fault that succeeded (ret & VM_FAULT_ERROR == 0) on a VMA without VM_WRITE"},
 	"zap_page_range":               {"zap_vma_range", "zap_page_range() was removed in v6.3; its callers use zap_vma_range() (then zap_page_range_single()) or unmap_vmas()"},
 	"unmap_page_range":             {"unmap_vmas", "unmap_page_range() is the internal per-VMA zap loop (mm/memory.c) under unmap_vmas() and __zap_vma_range(); callers outside mm use zap_vma_range() or zap_vma_ptes()"},
 	"zap_special_vma_range":        {"zap_vma_ptes", "zap_special_vma_range() is zap_vma_ptes()'s new name in the Feb-2026 series, which also accepts VM_MIXEDMAP"},
