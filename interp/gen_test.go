@@ -49,7 +49,7 @@ func genScript(r *rand.Rand) string {
 		paths = 2
 	}
 	var b strings.Builder
-	b.WriteString("mm m\nfile f\npage p = alloc_page()\nmutex dl\nn = 0\n")
+	b.WriteString("mm m\nfile f\npage p = alloc_page()\nmutex dl\nn = 0\npage_array pa\n")
 	// v0 is the driver's mapping (the ops block's handlers); v1 is
 	// anonymous, so that the set-up's faults and populate, which run
 	// before any thread, do not run a handler (an error there would end
@@ -290,6 +290,12 @@ func (g *gen) canCall(op *rt.Op) bool {
 		if p.Type == rt.TVMF && !p.Optional && !g.has("vmf") {
 			return false
 		}
+		// An mmap_state exists only between the steps of the kernel
+		// library's mmap, a vm_area_desc only inside ->mmap_prepare:
+		// passing nil would only make the script fail to compile.
+		if (p.Type == rt.TMmapState || p.Type == rt.TVMDesc) && !p.Optional {
+			return false
+		}
 	}
 	return true
 }
@@ -303,7 +309,7 @@ func (g *gen) callOp(op *rt.Op) string {
 			named = true
 			continue
 		}
-		if p.Type == rt.TVMF && !g.has("vmf") || p.Name == "pages" && gaveSize {
+		if p.Type == rt.TVMF && !g.has("vmf") || p.Type == rt.TMmapState || p.Type == rt.TVMDesc || p.Name == "pages" && gaveSize {
 			named = true
 			continue
 		}
@@ -467,6 +473,8 @@ func (g *gen) expr(t rt.Type) string {
 		return g.pick("0", "1", "4", "n", "n + 1", "PAGE_SIZE", "page_to_pfn(p)", "v0.vm_start", "p.refcount", "m.map_count")
 	case rt.TString:
 		return `""`
+	case rt.TPageArray:
+		return "pa"
 	}
 	return "nil"
 }
