@@ -317,15 +317,7 @@ func (g *gen) op(s *shadow, child bool) {
 	case n < 24:
 		g.mapOp(s)
 	case n < 38:
-		p, k := g.rng()
-		pr := g.prot()
-		g.emit("prot %d %d %s", p, k, pr)
-		g.mark(p, k)
-		if s.allMapped(p, k) && !g.roShared(p, k) {
-			s.set(p, k, int8(ProtBits(pr)))
-		} else {
-			s.set(p, k, accUnknown)
-		}
+		g.protOp(s)
 	case n < 56:
 		g.touchOp(s, child)
 	case n < 64:
@@ -621,4 +613,19 @@ func (g *gen) forkOp(s *shadow) {
 		g.op(c, true)
 	}
 	g.emit("endfork child")
+}
+
+// protOp emits an mprotect of a random range and what the shadow then
+// knows of its pages: the new protection where every page was mapped (and
+// mprotect could not fail on a read-only shared file), else nothing.
+func (g *gen) protOp(s *shadow) {
+	p, k := g.rng()
+	pr := g.prot()
+	g.emit("prot %d %d %s", p, k, pr)
+	g.mark(p, k)
+	if s.allMapped(p, k) && !g.roShared(p, k) {
+		s.set(p, k, int8(ProtBits(pr)))
+	} else {
+		s.set(p, k, accUnknown)
+	}
 }

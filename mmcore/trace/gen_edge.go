@@ -113,15 +113,7 @@ func (g *gen) edgeOp(s *shadow, child bool) {
 	case n < 20:
 		g.edgeMap(s)
 	case n < 32:
-		p, k := g.rng()
-		pr := g.prot()
-		g.emit("prot %d %d %s", p, k, pr)
-		g.mark(p, k)
-		if s.allMapped(p, k) && !g.roShared(p, k) {
-			s.set(p, k, int8(ProtBits(pr)))
-		} else {
-			s.set(p, k, accUnknown)
-		}
+		g.protOp(s)
 	case n < 46:
 		g.touchOp(s, child)
 	case n < 51:
