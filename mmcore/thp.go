@@ -314,6 +314,14 @@ func (m *MM) MadviseCollapse(v *VMA, start, end Addr) error {
 	if !m.thpFaultAllowed(v) || v.anonVMA == nil || !thpVMAHoldsPMD(v) {
 		return errf(op, EINVAL, "the VMA may not have THPs (thp_vma_allowable_order)")
 	}
+	return collapseEachPMD(op, v, start, end, m.collapseHugePage)
+}
+
+// collapseEachPMD runs collapse on each aligned 2 MiB of [start, end), as
+// madvise_collapse() walks hstart..hend: a misaligned pgoff or a failed
+// collapse is remembered and the walk goes on, except after -ENOMEM (not
+// on the list of results madvise_collapse goes on after).
+func collapseEachPMD(op string, v *VMA, start, end Addr, collapse func(*VMA, Addr) error) error {
 	hstart := (start + PMD_SIZE - 1) &^ (PMD_SIZE - 1)
 	hend := end &^ (PMD_SIZE - 1)
 	if hend < hstart {
@@ -325,9 +333,9 @@ func (m *MM) MadviseCollapse(v *VMA, start, end Addr) error {
 			last = errf(op, EINVAL, "pgoff not aligned to 2 MiB")
 			continue
 		}
-		if err := m.collapseHugePage(v, h); err != nil {
+		if err := collapse(v, h); err != nil {
 			if errors.Is(err, ENOMEM) {
-				return err // not on the list of results madvise_collapse goes on after
+				return err
 			}
 			last = err
 		}
@@ -351,25 +359,7 @@ func (m *MM) madviseCollapseShmem(v *VMA, start, end Addr) error {
 	if v.Flags&(VM_NOHUGEPAGE|VM_SPECIAL|VM_HUGETLB) != 0 || m.thpDisabled() || !thpVMAHoldsPMD(v) {
 		return errf(op, EINVAL, "the VMA may not have THPs (thp_vma_allowable_order)")
 	}
-	hstart := (start + PMD_SIZE - 1) &^ (PMD_SIZE - 1)
-	hend := end &^ (PMD_SIZE - 1)
-	if hend < hstart {
-		return errf(op, EINVAL, "the range ends before its first aligned 2 MiB")
-	}
-	var last error
-	for h := hstart; h < hend; h += PMD_SIZE {
-		if !thpVMASuitable(v, h) {
-			last = errf(op, EINVAL, "pgoff not aligned to 2 MiB")
-			continue
-		}
-		if err := m.collapseFile(v, h); err != nil {
-			if errors.Is(err, ENOMEM) {
-				return err
-			}
-			last = err
-		}
-	}
-	return last
+	return collapseEachPMD(op, v, start, end, m.collapseFile)
 }
 
 // collapseFile collapses the page cache range v maps at haddr into one

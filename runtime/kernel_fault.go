@@ -345,15 +345,7 @@ func init() {
 				return done(Int(0))
 			}
 			mvmf := &VMF{VMA: vmf.VMA, Address: vmf.Address, Write: true, heldVMA: vmf.heldVMA, mkwrite: true}
-			return c.callFaultHandler(o.PageMkwrite, "page_mkwrite handler "+o.PageMkwrite.Name, []Value{Obj(TVMF, mvmf)}, mvmf, func(ret Value, gone bool) Result {
-				if gone {
-					return done(Int(releasedCode(ret)))
-				}
-				if ret.T == TInt && ret.Int&(vmFaultError|VM_FAULT_NOPAGE) != 0 {
-					return done(Int(ret.Int))
-				}
-				return done(Int(0))
-			})
+			return c.callFaultHandler(o.PageMkwrite, "page_mkwrite handler "+o.PageMkwrite.Name, []Value{Obj(TVMF, mvmf)}, mvmf, mkwriteResult)
 		}})
 
 	defOp(&Op{Name: "vm_ops_pfn_mkwrite", Params: []Param{vmfP}, Result: TInt,
@@ -371,13 +363,7 @@ func init() {
 				if c.T.dead {
 					return done(Int(VM_FAULT_SIGBUS))
 				}
-				if gone {
-					return done(Int(releasedCode(ret)))
-				}
-				if ret.T == TInt && ret.Int&(vmFaultError|VM_FAULT_NOPAGE) != 0 {
-					return done(Int(ret.Int))
-				}
-				return done(Int(0))
+				return mkwriteResult(ret, gone)
 			})
 		}})
 
@@ -465,4 +451,18 @@ func init() {
 				"Runs ->huge_fault (create_huge_pmd), ->map_pages (do_fault_around), ->fault (__do_fault), ->page_mkwrite (do_page_mkwrite) and ->pfn_mkwrite (wp_pfn_shared)",
 			Rules: []*Rule{ruleFaultLock, ruleSleepInAtomic, ruleHandlerKeepsLock, ruleDroppedFaultLock, ruleRetryHoldingLock}})})
 
+}
+
+// mkwriteResult is what do_page_mkwrite() and wp_pfn_shared() make of a
+// ->page_mkwrite or ->pfn_mkwrite return: the handler's code when it
+// dropped the fault lock, its VM_FAULT_ERROR or VM_FAULT_NOPAGE, else 0
+// (the fault goes on to finish_mkwrite_fault()).
+func mkwriteResult(ret Value, gone bool) Result {
+	if gone {
+		return done(Int(releasedCode(ret)))
+	}
+	if ret.T == TInt && ret.Int&(vmFaultError|VM_FAULT_NOPAGE) != 0 {
+		return done(Int(ret.Int))
+	}
+	return done(Int(0))
 }
