@@ -81,9 +81,9 @@ func (r itemRun) items() []Item { return r }
 // parseSetupStmts parses
 // SetupStmts = ((?! "ops" <ident> "{") (Stmt | ExpectDecl | ";"))+ .
 // It returns an empty run for semicolons alone.
-func (g *grammar) parseSetupStmts(lex *lexer.PeekingLexer) (setupStmts, error) {
+func (p *parser) parseSetupStmts(lex *lexer.PeekingLexer) (setupStmts, error) {
 	start := lex.Cursor()
-	var run itemRun
+	base := len(p.itemStack) // empty: a run is not nested in anything parsed by hand
 	for !startsOpsDecl(lex) {
 		t := lex.Peek()
 		if t.Type == tokPunct && t.Value == ";" {
@@ -96,21 +96,23 @@ func (g *grammar) parseSetupStmts(lex *lexer.PeekingLexer) (setupStmts, error) {
 			if err := d.parse(lex); err != nil {
 				return nil, err
 			}
-			run = append(run, d)
+			p.itemStack = append(p.itemStack, d)
 			continue
 		}
-		s, err := g.parseStmt(lex, 0)
+		s, err := p.parseStmt(lex, 0)
 		if err == participle.NextMatch {
 			break
 		}
 		if err != nil {
 			return nil, err
 		}
-		run = append(run, s)
+		p.itemStack = append(p.itemStack, s)
 	}
 	if lex.Cursor() == start {
 		return nil, participle.NextMatch
 	}
+	run := itemRun(p.itemSlices.copyOf(p.itemStack[base:]))
+	p.itemStack = p.itemStack[:base]
 	if run == nil {
 		run = itemRun{}
 	}

@@ -43,7 +43,9 @@ func (l Limits) ParseExpr(filename, src string) (x Expr, err error) {
 // parseExprTokens parses scanned tokens as one expression. It is a
 // variable so that a test can make it panic.
 var parseExprTokens = func(g *grammar, lex *lexer.PeekingLexer) (Expr, error) {
-	x, err := g.parseExpr(lex)
+	p := g.parser()
+	defer g.put(p)
+	x, err := p.parseExpr(lex)
 	if err == participle.NextMatch {
 		err = unexpected(lex.Peek(), "expression")
 	}
@@ -142,11 +144,11 @@ var precedence = map[string]int{
 //
 // It returns participle.NextMatch when the next token cannot start an
 // expression, so that the caller can try other alternatives.
-func (g *grammar) parseExpr(lex *lexer.PeekingLexer) (Expr, error) {
+func (p *parser) parseExpr(lex *lexer.PeekingLexer) (Expr, error) {
 	if !startsExpr(lex.Peek()) {
 		return nil, participle.NextMatch
 	}
-	x, _, err := g.parseBinary(lex, 1, 0)
+	x, _, err := p.parseBinary(lex, 1, 0)
 	return x, err
 }
 
@@ -187,8 +189,8 @@ func binaryOp(t *lexer.Token) (string, int) {
 
 // parseBinary parses operands joined by operators of precedence minPrec
 // or higher.
-func (g *grammar) parseBinary(lex *lexer.PeekingLexer, minPrec, depth int) (Expr, int, error) {
-	x, h, err := g.parseUnary(lex, depth)
+func (p *parser) parseBinary(lex *lexer.PeekingLexer, minPrec, depth int) (Expr, int, error) {
+	x, h, err := p.parseUnary(lex, depth)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -203,14 +205,16 @@ func (g *grammar) parseBinary(lex *lexer.PeekingLexer, minPrec, depth int) (Expr
 			return x, h, nil
 		}
 		lex.Next()
-		y, hy, err := g.parseBinary(lex, prec+1, depth)
+		y, hy, err := p.parseBinary(lex, prec+1, depth)
 		if err != nil {
 			return nil, 0, err
 		}
-		if h = max(h, hy) + 1; depth+h > g.limits.MaxExprDepth {
-			return nil, 0, g.tooDeep(t)
+		if h = max(h, hy) + 1; depth+h > p.limits.MaxExprDepth {
+			return nil, 0, p.tooDeep(t)
 		}
-		x = &BinaryExpr{Pos: Pos(t.Pos), Op: canonicalOp(op), X: x, Y: y, spelled: op}
+		b := p.binaries.new()
+		*b = BinaryExpr{Pos: Pos(t.Pos), Op: canonicalOp(op), X: x, Y: y, spelled: op}
+		x = b
 	}
 }
 
@@ -237,24 +241,24 @@ func canonicalOp(op string) string {
 }
 
 // tooDeep reports an expression taller than the limit at t.
-func (g *grammar) tooDeep(t *lexer.Token) error {
-	return participle.Errorf(t.Pos, "expression nested deeper than the limit of %d (raise it with -max-expr-depth)", g.limits.MaxExprDepth)
+func (p *parser) tooDeep(t *lexer.Token) error {
+	return participle.Errorf(t.Pos, "expression nested deeper than the limit of %d (raise it with -max-expr-depth)", p.limits.MaxExprDepth)
 }
 
-func (g *grammar) parseUnary(lex *lexer.PeekingLexer, depth int) (Expr, int, error) {
+func (p *parser) parseUnary(lex *lexer.PeekingLexer, depth int) (Expr, int, error) {
 	t := lex.Peek()
 	if (t.Type == tokPunct && (t.Value == "-" || t.Value == "!" || t.Value == "~")) || (t.Type == tokKeyword && t.Value == "not") {
-		if depth+1 > g.limits.MaxExprDepth {
-			return nil, 0, g.tooDeep(t)
+		if depth+1 > p.limits.MaxExprDepth {
+			return nil, 0, p.tooDeep(t)
 		}
 		lex.Next()
-		x, h, err := g.parseUnary(lex, depth+1)
+		x, h, err := p.parseUnary(lex, depth+1)
 		if err != nil {
 			return nil, 0, err
 		}
 		return &UnaryExpr{Pos: Pos(t.Pos), Op: canonicalOp(t.Value), X: x, spelled: t.Value}, h + 1, nil
 	}
-	x, h, err := g.parsePrimary(lex, depth)
+	x, h, err := p.parsePrimary(lex, depth)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -269,10 +273,12 @@ func (g *grammar) parseUnary(lex *lexer.PeekingLexer, depth int) (Expr, int, err
 			return nil, 0, unexpected(name, "field name")
 		}
 		lex.Next()
-		if h++; depth+h > g.limits.MaxExprDepth {
-			return nil, 0, g.tooDeep(t)
+		if h++; depth+h > p.limits.MaxExprDepth {
+			return nil, 0, p.tooDeep(t)
 		}
-		x = &SelectorExpr{Pos: Pos(t.Pos), X: x, Name: name.Value}
+		sel := p.selectors.new()
+		*sel = SelectorExpr{Pos: Pos(t.Pos), X: x, Name: name.Value}
+		x = sel
 	}
 }
 
@@ -285,7 +291,7 @@ func unexpected(t *lexer.Token, want string) error {
 	return participle.Errorf(t.Pos, "unexpected %s, want %s", describe(t), want)
 }
 
-func (g *grammar) parsePrimary(lex *lexer.PeekingLexer, depth int) (Expr, int, error) {
+func (p *parser) parsePrimary(lex *lexer.PeekingLexer, depth int) (Expr, int, error) {
 	t := lex.Peek()
 	pos := Pos(t.Pos)
 	switch t.Type {
@@ -295,7 +301,9 @@ func (g *grammar) parsePrimary(lex *lexer.PeekingLexer, depth int) (Expr, int, e
 		if err != nil {
 			return nil, 0, participle.Errorf(t.Pos, "%s", err)
 		}
-		return &IntLit{Pos: pos, Value: v, Text: t.Value}, 0, nil
+		lit := p.ints.new()
+		*lit = IntLit{Pos: pos, Value: v, Text: t.Value}
+		return lit, 0, nil
 	case tokString:
 		lex.Next()
 		v, err := unquote(*t)
@@ -318,20 +326,22 @@ func (g *grammar) parsePrimary(lex *lexer.PeekingLexer, depth int) (Expr, int, e
 		// separated by semicolons, so `x = a` followed by a line that
 		// starts with "(" must not become the call a(...).
 		if open := lex.Peek(); open.Type == tokPunct && open.Value == "(" && open.Pos.Line == t.Pos.Line {
-			if depth+1 > g.limits.MaxExprDepth {
-				return nil, 0, g.tooDeep(open)
+			if depth+1 > p.limits.MaxExprDepth {
+				return nil, 0, p.tooDeep(open)
 			}
 			lex.Next()
-			return g.parseCall(lex, pos, t.Value, depth)
+			return p.parseCall(lex, pos, t.Value, depth)
 		}
-		return &Ident{Pos: pos, Name: t.Value}, 0, nil
+		id := p.idents.new()
+		*id = Ident{Pos: pos, Name: t.Value}
+		return id, 0, nil
 	case tokPunct:
 		if t.Value == "(" {
-			if depth+1 > g.limits.MaxExprDepth {
-				return nil, 0, g.tooDeep(t)
+			if depth+1 > p.limits.MaxExprDepth {
+				return nil, 0, p.tooDeep(t)
 			}
 			lex.Next()
-			x, h, err := g.parseOperand(lex, depth+1)
+			x, h, err := p.parseOperand(lex, depth+1)
 			if err != nil {
 				return nil, 0, err
 			}
@@ -348,24 +358,29 @@ func (g *grammar) parsePrimary(lex *lexer.PeekingLexer, depth int) (Expr, int, e
 
 // parseOperand parses a nested expression: one in parentheses or a call
 // argument.
-func (g *grammar) parseOperand(lex *lexer.PeekingLexer, depth int) (Expr, int, error) {
+func (p *parser) parseOperand(lex *lexer.PeekingLexer, depth int) (Expr, int, error) {
 	if !startsExpr(lex.Peek()) {
 		return nil, 0, unexpected(lex.Peek(), "expression")
 	}
-	return g.parseBinary(lex, 1, depth)
+	return p.parseBinary(lex, 1, depth)
 }
 
-func (g *grammar) parseCall(lex *lexer.PeekingLexer, pos Pos, name string, depth int) (Expr, int, error) {
-	call := &CallExpr{Pos: pos, Name: name}
+func (p *parser) parseCall(lex *lexer.PeekingLexer, pos Pos, name string, depth int) (Expr, int, error) {
+	call := p.calls.new()
+	*call = CallExpr{Pos: pos, Name: name}
 	h := 1
+	base := len(p.argStack) // the arguments of enclosing calls are below
 	for {
 		t := lex.Peek()
 		if t.Type == tokPunct && t.Value == ")" {
 			lex.Next()
 			call.RParen = Pos(t.Pos)
+			call.Args = p.argSlices.copyOf(p.argStack[base:])
+			p.argStack = p.argStack[:base]
 			return call, h, nil
 		}
-		arg := &Arg{Pos: Pos(t.Pos)}
+		arg := p.args.new()
+		arg.Pos = Pos(t.Pos)
 		if t.Type == tokIdent {
 			cp := lex.MakeCheckpoint()
 			lex.Next()
@@ -376,16 +391,13 @@ func (g *grammar) parseCall(lex *lexer.PeekingLexer, pos Pos, name string, depth
 				lex.LoadCheckpoint(cp)
 			}
 		}
-		v, hv, err := g.parseOperand(lex, depth+1)
+		v, hv, err := p.parseOperand(lex, depth+1)
 		if err != nil {
 			return nil, 0, err
 		}
 		h = max(h, hv+1)
 		arg.Value = v
-		if call.Args == nil {
-			call.Args = make([]*Arg, 0, 4) // most calls have a few
-		}
-		call.Args = append(call.Args, arg)
+		p.argStack = append(p.argStack, arg)
 		t = lex.Peek()
 		if t.Type == tokPunct && t.Value == "," {
 			lex.Next()

@@ -27,8 +27,9 @@ import (
 // need the limits, and participle hands them only the lexer, so the
 // participle parser is built once per Limits value (see grammarFor).
 type grammar struct {
-	limits Limits
-	file   *participle.Parser[file]
+	limits  Limits
+	file    *participle.Parser[file]
+	parsers sync.Pool // *parser, for the custom productions
 }
 
 var grammars sync.Map // Limits -> *grammar
@@ -43,9 +44,15 @@ func grammarFor(limits Limits) *grammar {
 	g.file = participle.MustBuild[file](
 		participle.Lexer(lexerDef{limits}),
 		participle.ParseTypeWith(func(lex *lexer.PeekingLexer) (block, error) {
-			return g.parseBlock(lex, 1)
+			p := g.parser()
+			defer g.put(p)
+			return p.parseBlock(lex, 1)
 		}),
-		participle.ParseTypeWith(g.parseSetupStmts),
+		participle.ParseTypeWith(func(lex *lexer.PeekingLexer) (setupStmts, error) {
+			p := g.parser()
+			defer g.put(p)
+			return p.parseSetupStmts(lex)
+		}),
 		// No backtracking: once a production has consumed a token it
 		// must match, so an error is reported where it is.
 		participle.UseLookahead(0),

@@ -13,34 +13,34 @@ import (
 // parseStmt parses one statement. depth is the nesting of the block it is
 // in. It returns participle.NextMatch when the next token cannot start a
 // statement, so that the caller can end the block.
-func (g *grammar) parseStmt(lex *lexer.PeekingLexer, depth int) (Stmt, error) {
+func (p *parser) parseStmt(lex *lexer.PeekingLexer, depth int) (Stmt, error) {
 	t := lex.Peek()
 	pos := Pos(t.Pos)
 	switch t.Type {
 	case tokKeyword:
 		switch t.Value {
 		case "if":
-			return g.parseIf(lex, depth)
+			return p.parseIf(lex, depth)
 		case "for":
-			return g.parseFor(lex, depth)
+			return p.parseFor(lex, depth)
 		case "repeat":
 			lex.Next()
-			n, err := g.needExpr(lex)
+			n, err := p.needExpr(lex)
 			if err != nil {
 				return nil, err
 			}
-			body, err := g.parseBlock(lex, depth+1)
+			body, err := p.parseBlock(lex, depth+1)
 			if err != nil {
 				return nil, err
 			}
 			return &RepeatStmt{Pos: pos, Count: n, Body: body}, nil
 		case "while":
 			lex.Next()
-			cond, err := g.needExpr(lex)
+			cond, err := p.needExpr(lex)
 			if err != nil {
 				return nil, err
 			}
-			body, err := g.parseBlock(lex, depth+1)
+			body, err := p.parseBlock(lex, depth+1)
 			if err != nil {
 				return nil, err
 			}
@@ -50,7 +50,7 @@ func (g *grammar) parseStmt(lex *lexer.PeekingLexer, depth int) (Stmt, error) {
 			return &BranchStmt{Pos: pos, Tok: t.Value}, nil
 		case "assert":
 			lex.Next()
-			cond, err := g.needExpr(lex)
+			cond, err := p.needExpr(lex)
 			if err != nil {
 				return nil, err
 			}
@@ -70,7 +70,7 @@ func (g *grammar) parseStmt(lex *lexer.PeekingLexer, depth int) (Stmt, error) {
 			}
 			return s, nil
 		case "return":
-			return g.parseReturn(lex)
+			return p.parseReturn(lex)
 		}
 	case tokIdent:
 		cp := lex.MakeCheckpoint()
@@ -80,10 +80,11 @@ func (g *grammar) parseStmt(lex *lexer.PeekingLexer, depth int) (Stmt, error) {
 			// The name is on the line of the type: `a` and `b` on two
 			// lines are two statements, not a declaration.
 			lex.Next()
-			s := &VarDecl{Pos: pos, Type: t.Value, Name: next.Value}
+			s := p.varDecls.new()
+			*s = VarDecl{Pos: pos, Type: t.Value, Name: next.Value}
 			if eq := lex.Peek(); eq.Type == tokPunct && eq.Value == "=" {
 				lex.Next()
-				v, err := g.needExpr(lex)
+				v, err := p.needExpr(lex)
 				if err != nil {
 					return nil, err
 				}
@@ -92,14 +93,16 @@ func (g *grammar) parseStmt(lex *lexer.PeekingLexer, depth int) (Stmt, error) {
 			return s, nil
 		case next.Type == tokPunct && next.Value == "=":
 			lex.Next()
-			v, err := g.needExpr(lex)
+			v, err := p.needExpr(lex)
 			if err != nil {
 				return nil, err
 			}
-			return &AssignStmt{Pos: pos, Name: t.Value, Value: v}, nil
+			s := p.assigns.new()
+			*s = AssignStmt{Pos: pos, Name: t.Value, Value: v}
+			return s, nil
 		case next.Type == tokPunct && isAssignOp(next.Value):
 			lex.Next()
-			v, err := g.needExpr(lex)
+			v, err := p.needExpr(lex)
 			if err != nil {
 				return nil, err
 			}
@@ -108,7 +111,7 @@ func (g *grammar) parseStmt(lex *lexer.PeekingLexer, depth int) (Stmt, error) {
 		}
 		lex.LoadCheckpoint(cp)
 	}
-	x, err := g.parseExpr(lex)
+	x, err := p.parseExpr(lex)
 	if err != nil {
 		return nil, err
 	}
@@ -116,7 +119,7 @@ func (g *grammar) parseStmt(lex *lexer.PeekingLexer, depth int) (Stmt, error) {
 		// vma.vm_flags = newflags: a store to a field.
 		if next := lex.Peek(); next.Type == tokPunct && (next.Value == "=" || isAssignOp(next.Value)) {
 			lex.Next()
-			v, err := g.needExpr(lex)
+			v, err := p.needExpr(lex)
 			if err != nil {
 				return nil, err
 			}
@@ -127,7 +130,9 @@ func (g *grammar) parseStmt(lex *lexer.PeekingLexer, depth int) (Stmt, error) {
 			return &FieldAssignStmt{Pos: pos, X: sel, Op: op, Value: v}, nil
 		}
 	}
-	return &ExprStmt{Pos: pos, X: x}, nil
+	s := p.exprStmts.new()
+	*s = ExprStmt{Pos: pos, X: x}
+	return s, nil
 }
 
 // isAssignOp reports whether p is a compound assignment operator (+=).
@@ -140,8 +145,8 @@ func isAssignOp(p string) bool {
 }
 
 // needExpr parses an expression that must be there.
-func (g *grammar) needExpr(lex *lexer.PeekingLexer) (Expr, error) {
-	x, err := g.parseExpr(lex)
+func (p *parser) needExpr(lex *lexer.PeekingLexer) (Expr, error) {
+	x, err := p.parseExpr(lex)
 	if err == participle.NextMatch {
 		return nil, unexpected(lex.Peek(), "expression")
 	}
@@ -151,15 +156,15 @@ func (g *grammar) needExpr(lex *lexer.PeekingLexer) (Expr, error) {
 // parseIf parses an if statement and its else-if chain. The chain is read
 // in a loop, but it is a nested tree (each else-if is an IfStmt in the
 // previous one's Else), so each arm counts as one level of nesting.
-func (g *grammar) parseIf(lex *lexer.PeekingLexer, depth int) (*IfStmt, error) {
+func (p *parser) parseIf(lex *lexer.PeekingLexer, depth int) (*IfStmt, error) {
 	var first, last *IfStmt
 	for {
 		t := lex.Next() // "if"
-		cond, err := g.needExpr(lex)
+		cond, err := p.needExpr(lex)
 		if err != nil {
 			return nil, err
 		}
-		then, err := g.parseBlock(lex, depth+1)
+		then, err := p.parseBlock(lex, depth+1)
 		if err != nil {
 			return nil, err
 		}
@@ -178,15 +183,15 @@ func (g *grammar) parseIf(lex *lexer.PeekingLexer, depth int) (*IfStmt, error) {
 		last.Else = &ElseIf{Pos: Pos(next.Pos)}
 		switch {
 		case next.Type == tokPunct && next.Value == "{":
-			b, err := g.parseBlock(lex, depth+1)
+			b, err := p.parseBlock(lex, depth+1)
 			if err != nil {
 				return nil, err
 			}
 			last.Else.Block = b
 			return first, nil
 		case next.Type == tokKeyword && next.Value == "if":
-			if depth++; depth+1 > g.limits.MaxNesting {
-				return nil, participle.Errorf(next.Pos, "blocks nested deeper than the limit of %d, counting each else if as a level (raise it with -max-nesting)", g.limits.MaxNesting)
+			if depth++; depth+1 > p.limits.MaxNesting {
+				return nil, participle.Errorf(next.Pos, "blocks nested deeper than the limit of %d, counting each else if as a level (raise it with -max-nesting)", p.limits.MaxNesting)
 			}
 		default:
 			return nil, unexpected(next, `"if" or "{"`)
@@ -194,7 +199,7 @@ func (g *grammar) parseIf(lex *lexer.PeekingLexer, depth int) (*IfStmt, error) {
 	}
 }
 
-func (g *grammar) parseFor(lex *lexer.PeekingLexer, depth int) (Stmt, error) {
+func (p *parser) parseFor(lex *lexer.PeekingLexer, depth int) (Stmt, error) {
 	t := lex.Next() // "for"
 	v := lex.Peek()
 	if v.Type != tokIdent {
@@ -205,14 +210,14 @@ func (g *grammar) parseFor(lex *lexer.PeekingLexer, depth int) (Stmt, error) {
 		return nil, unexpected(in, `"in"`)
 	}
 	lex.Next()
-	lo, err := g.needExpr(lex)
+	lo, err := p.needExpr(lex)
 	if err != nil {
 		return nil, err
 	}
 	s := &ForStmt{Pos: Pos(t.Pos), Var: v.Value}
 	if dots := lex.Peek(); dots.Type == tokPunct && dots.Value == ".." {
 		lex.Next()
-		hi, err := g.needExpr(lex)
+		hi, err := p.needExpr(lex)
 		if err != nil {
 			return nil, err
 		}
@@ -222,7 +227,7 @@ func (g *grammar) parseFor(lex *lexer.PeekingLexer, depth int) (Stmt, error) {
 	} else {
 		return nil, unexpected(open, `".." or "{"`)
 	}
-	body, err := g.parseBlock(lex, depth+1)
+	body, err := p.parseBlock(lex, depth+1)
 	if err != nil {
 		return nil, err
 	}
@@ -233,14 +238,14 @@ func (g *grammar) parseFor(lex *lexer.PeekingLexer, depth int) (Stmt, error) {
 // parseReturn parses a return statement. It takes a value only when the
 // value starts on the line of "return": statements are not separated by
 // semicolons, and `return` alone must not swallow the next statement.
-func (g *grammar) parseReturn(lex *lexer.PeekingLexer) (Stmt, error) {
+func (p *parser) parseReturn(lex *lexer.PeekingLexer) (Stmt, error) {
 	t := lex.Next()
 	r := &ReturnStmt{Pos: Pos(t.Pos)}
 	next := lex.Peek()
 	if next.EOF() || next.Pos.Line != t.Pos.Line || !startsExpr(next) {
 		return r, nil
 	}
-	v, err := g.parseExpr(lex)
+	v, err := p.parseExpr(lex)
 	if err != nil {
 		return nil, err
 	}
@@ -251,13 +256,15 @@ func (g *grammar) parseReturn(lex *lexer.PeekingLexer) (Stmt, error) {
 // parseBlock parses Block = "{" (Stmt | ";")* "}" at nesting depth. (The
 // scanner has already bounded the nesting of braces; depth adds the
 // else-if chains.)
-func (g *grammar) parseBlock(lex *lexer.PeekingLexer, depth int) (*Block, error) {
+func (p *parser) parseBlock(lex *lexer.PeekingLexer, depth int) (*Block, error) {
 	open := lex.Peek()
 	if open.Type != tokPunct || open.Value != "{" {
 		return nil, unexpected(open, `"{"`)
 	}
 	lex.Next()
-	b := &Block{Pos: Pos(open.Pos)}
+	b := p.blocks.new()
+	b.Pos = Pos(open.Pos)
+	base := len(p.stmtStack) // the statements of enclosing blocks are below
 	for {
 		t := lex.Peek()
 		if t.Type == tokPunct {
@@ -267,17 +274,20 @@ func (g *grammar) parseBlock(lex *lexer.PeekingLexer, depth int) (*Block, error)
 				continue
 			case "}":
 				lex.Next()
-				b.Close = &RBrace{Pos: Pos(t.Pos), Brace: "}"}
+				b.Close = p.rbraces.new()
+				*b.Close = RBrace{Pos: Pos(t.Pos), Brace: "}"}
+				b.Stmts = p.stmtSlices.copyOf(p.stmtStack[base:])
+				p.stmtStack = p.stmtStack[:base]
 				return b, nil
 			}
 		}
-		s, err := g.parseStmt(lex, depth)
+		s, err := p.parseStmt(lex, depth)
 		if err == participle.NextMatch {
 			return nil, unexpected(t, `"}"`)
 		}
 		if err != nil {
 			return nil, err
 		}
-		b.Stmts = append(b.Stmts, s)
+		p.stmtStack = append(p.stmtStack, s)
 	}
 }
