@@ -82,9 +82,9 @@ func (g *grammar) parser() *parser {
 }
 
 func (g *grammar) put(p *parser) {
-	// The stacks hold nodes of the AST just parsed (an error leaves
-	// them unpopped); clearing them keeps a pooled parser from holding an
-	// AST nobody else does, and a stack grown by a huge input is dropped.
+	// The stacks hold what an error left unpopped (a parse pops what
+	// it pushes); clearing it keeps a pooled parser from holding an AST
+	// nobody else does, and a stack grown by a huge input is dropped.
 	p.argStack = resetStack(p.argStack)
 	p.stmtStack = resetStack(p.stmtStack)
 	p.itemStack = resetStack(p.itemStack)
@@ -95,6 +95,12 @@ func resetStack[T any](s []T) []T {
 	if cap(s) > 1<<12 {
 		return nil
 	}
-	clear(s[:cap(s)])
+	clear(s)
 	return s[:0]
+}
+
+// pop truncates a stack to n, clearing what it drops.
+func pop[T any](s []T, n int) []T {
+	clear(s[n:])
+	return s[:n]
 }

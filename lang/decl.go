@@ -112,7 +112,7 @@ func (p *parser) parseSetupStmts(lex *lexer.PeekingLexer) (setupStmts, error) {
 		return nil, participle.NextMatch
 	}
 	run := itemRun(p.itemSlices.copyOf(p.itemStack[base:]))
-	p.itemStack = p.itemStack[:base]
+	p.itemStack = pop(p.itemStack, base)
 	if run == nil {
 		run = itemRun{}
 	}

@@ -376,7 +376,7 @@ func (p *parser) parseCall(lex *lexer.PeekingLexer, pos Pos, name string, depth 
 			lex.Next()
 			call.RParen = Pos(t.Pos)
 			call.Args = p.argSlices.copyOf(p.argStack[base:])
-			p.argStack = p.argStack[:base]
+			p.argStack = pop(p.argStack, base)
 			return call, h, nil
 		}
 		arg := p.args.new()

@@ -277,7 +277,7 @@ func (p *parser) parseBlock(lex *lexer.PeekingLexer, depth int) (*Block, error) 
 				b.Close = p.rbraces.new()
 				*b.Close = RBrace{Pos: Pos(t.Pos), Brace: "}"}
 				b.Stmts = p.stmtSlices.copyOf(p.stmtStack[base:])
-				p.stmtStack = p.stmtStack[:base]
+				p.stmtStack = pop(p.stmtStack, base)
 				return b, nil
 			}
 		}
