@@ -21,9 +21,10 @@ import (
 // positions are participle's own type, which participle stores without
 // a reflective conversion (to Pos, it costs a tenth of the parse).
 
-// file is File = Item* . A ";" between items belongs to SetupStmts.
+// file is File = Item* . A ";" between items belongs to SetupStmts. It
+// has no Pos for participle to fill in (a reflective conversion per
+// parse): a File starts at its first token (convert).
 type file struct {
-	Pos   lexer.Position
 	Items []*item `parser:"@@*"`
 }
 
@@ -74,9 +75,11 @@ func (b *Block) toBlock() *Block { return b }
 // participle sees in the examples.
 type setupStmts interface{ items() []Item }
 
-type itemRun []Item
+// itemRun is a run as the custom production returns it: a pointer from a
+// slab, since a slice in an interface is an allocation of its own.
+type itemRun struct{ list []Item }
 
-func (r itemRun) items() []Item { return r }
+func (r *itemRun) items() []Item { return r.list }
 
 // parseSetupStmts parses
 // SetupStmts = ((?! "ops" <ident> "{") (Stmt | ExpectDecl | ";"))+ .
@@ -111,11 +114,9 @@ func (p *parser) parseSetupStmts(lex *lexer.PeekingLexer) (setupStmts, error) {
 	if lex.Cursor() == start {
 		return nil, participle.NextMatch
 	}
-	run := itemRun(p.itemSlices.copyOf(p.itemStack[base:]))
+	run := p.runs.new()
+	run.list = p.itemSlices.copyOf(p.itemStack[base:])
 	p.itemStack = pop(p.itemStack, base)
-	if run == nil {
-		run = itemRun{}
-	}
 	return run, nil
 }
 
@@ -133,9 +134,10 @@ func startsOpsDecl(lex *lexer.PeekingLexer) bool {
 	return name.Type == tokIdent && brace.Type == tokPunct && brace.Value == "{"
 }
 
-// convert turns participle's tree into the AST.
-func (f *file) convert() *File {
-	out := &File{Pos: Pos(f.Pos)}
+// convert turns participle's tree into the AST; start is the position
+// of the first token.
+func (f *file) convert(start lexer.Position) *File {
+	out := &File{Pos: Pos(start)}
 	n := 0
 	for _, it := range f.Items {
 		if it.Stmts != nil {

@@ -128,15 +128,6 @@ func orList(list []string) string {
 	return strings.Join(list[:len(list)-1], ", ") + " or " + list[len(list)-1]
 }
 
-// binary operator precedence, Go's levels.
-var precedence = map[string]int{
-	"||": 1, "or": 1,
-	"&&": 2, "and": 2,
-	"==": 3, "!=": 3, "<": 3, "<=": 3, ">": 3, ">=": 3,
-	"+": 4, "-": 4, "|": 4, "^": 4,
-	"*": 5, "/": 5, "%": 5, "<<": 5, ">>": 5, "&": 5,
-}
-
 // parseExpr parses an expression by precedence climbing (see Expr in
 // handWritten). Binary operators are left-associative, with Go's
 // precedence levels; "and", "or" and "not" are spellings of "&&", "||"
@@ -174,11 +165,26 @@ func binaryOp(t *lexer.Token) (string, int) {
 	if t.Type != tokPunct && t.Type != tokKeyword {
 		return "", 0
 	}
-	p, ok := precedence[t.Value]
-	if !ok {
-		return "", 0
+	return t.Value, precedenceOf(t.Value)
+}
+
+// precedenceOf is the precedence of the binary operator op, Go's levels
+// (0 for none); a switch, several times faster than a map for the token
+// after every operand.
+func precedenceOf(op string) int {
+	switch op {
+	case "||", "or":
+		return 1
+	case "&&", "and":
+		return 2
+	case "==", "!=", "<", "<=", ">", ">=":
+		return 3
+	case "+", "-", "|", "^":
+		return 4
+	case "*", "/", "%", "<<", ">>", "&":
+		return 5
 	}
-	return t.Value, p
+	return 0
 }
 
 // Every parse function below returns the height of the tree it built (0

@@ -140,11 +140,12 @@ func (l Limits) Parse(filename string, src []byte) (f *File, err error) {
 // parseTokens parses scanned tokens as a File. It is a variable so that a
 // test can make it panic.
 var parseTokens = func(g *grammar, lex *lexer.PeekingLexer) (*File, error) {
+	start := lex.Peek().Pos
 	f, err := g.file.ParseFromLexer(lex)
 	if err != nil {
 		return nil, err
 	}
-	return f.convert(), nil
+	return f.convert(start), nil
 }
 
 // internalError turns a recovered panic into an ErrorList.

@@ -37,3 +37,21 @@ func dumpString(t *testing.T, src string) string {
 	}
 	return dumpFile(f)
 }
+
+// TestPrecedence checks precedenceOf against Go's table of binary
+// operators (and the word spellings), and that no other punctuation mark
+// or keyword is a binary operator.
+func TestPrecedence(t *testing.T) {
+	want := map[string]int{
+		"||": 1, "or": 1,
+		"&&": 2, "and": 2,
+		"==": 3, "!=": 3, "<": 3, "<=": 3, ">": 3, ">=": 3,
+		"+": 4, "-": 4, "|": 4, "^": 4,
+		"*": 5, "/": 5, "%": 5, "<<": 5, ">>": 5, "&": 5,
+	}
+	for _, op := range append(Puncts(), Keywords()...) {
+		if got := precedenceOf(op); got != want[op] {
+			t.Errorf("precedenceOf(%q) = %d, want %d", op, got, want[op])
+		}
+	}
+}
