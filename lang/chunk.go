@@ -27,7 +27,7 @@ func (l Limits) ParseChunk(filename string, src []byte, line int) (f *File, err 
 	defer lex.release()
 	f, err = parseTokens(grammarFor(l), &lex.PeekingLexer)
 	if err != nil {
-		return nil, convertError(filename, err)
+		return nil, noteUnclosed(convertError(filename, err), lex.scanned())
 	}
 	f.Name = filename
 	f.Comments = s.comments

@@ -35,7 +35,7 @@ func (l Limits) ParseExpr(filename, src string) (x Expr, err error) {
 	defer lex.release()
 	x, err = parseExprTokens(grammarFor(l), &lex.PeekingLexer)
 	if err != nil {
-		return nil, convertError(filename, err)
+		return nil, noteUnclosed(convertError(filename, err), lex.scanned())
 	}
 	return x, nil
 }

@@ -126,7 +126,7 @@ func (l Limits) Parse(filename string, src []byte) (f *File, err error) {
 	defer lex.release()
 	f, err = parseTokens(grammarFor(l), &lex.PeekingLexer)
 	if err != nil {
-		return nil, convertError(filename, err)
+		return nil, noteUnclosed(convertError(filename, err), lex.scanned())
 	}
 	f.Name = filename
 	f.Comments = s.comments
@@ -250,12 +250,14 @@ func convertError(filename string, err error) error {
 
 var expectedRE = regexp.MustCompile(`\(expected (.*)\)$`)
 
-// describe names a token for an error message: end of file, keyword if,
+// describe names a token for an error message: end of input, keyword if,
 // name foo, integer 12, string "s", or a quoted punctuation mark.
 func describe(t *lexer.Token) string {
 	switch {
 	case t.EOF():
-		return "end of file"
+		// A chunk of the REPL is no file, and a file cut short is
+		// input that ended early: one word for both.
+		return "end of input"
 	case t.Type == tokKeyword:
 		return "keyword " + t.Value
 	case t.Type == tokIdent:
@@ -392,4 +394,36 @@ func (p *ebnfFirst) term(record bool) (empty bool) {
 		p.s = p.s[1:]
 	}
 	return empty
+}
+
+// noteUnclosed adds to an error at the end of the input the bracket left
+// open there, innermost first, since that is where the input was cut
+// short: `unexpected end of input, want "}" (the "{" at 2:10 is not
+// closed)`. toks are the tokens scanned, EOF last.
+func noteUnclosed(err error, toks []lexer.Token) error {
+	l, ok := err.(ErrorList)
+	if !ok || len(l) == 0 || !strings.HasPrefix(l[0].Msg, "unexpected end of input") {
+		return err
+	}
+	var open []*lexer.Token
+	for i := range toks {
+		t := &toks[i]
+		if t.Type != tokPunct || len(t.Value) != 1 {
+			continue
+		}
+		switch t.Value[0] {
+		case '{', '(':
+			open = append(open, t)
+		case '}', ')':
+			if len(open) > 0 {
+				open = open[:len(open)-1]
+			}
+		}
+	}
+	if len(open) == 0 {
+		return err
+	}
+	t := open[len(open)-1]
+	l[0].Msg += fmt.Sprintf(" (the %q at %d:%d is not closed)", t.Value, t.Pos.Line, t.Pos.Column)
+	return l
 }

@@ -97,3 +97,6 @@ func grownSize(n, off, srcLen int) int {
 	}
 	return size
 }
+
+// scanned returns the tokens of the last scan, EOF last.
+func (p *tokens) scanned() []lexer.Token { return p.buf[:p.used] }

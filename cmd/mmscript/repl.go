@@ -292,7 +292,7 @@ func (r *repl) loop(in lineReader) {
 				fmt.Fprintln(r.out, "mmscript: reading input:", err)
 			}
 			if len(r.pending) > 0 {
-				fmt.Fprintf(r.out, "%s:%d: end of input inside the block that starts here (%s dropped)\n", interp.StdinName, r.s.Line(), plural(len(r.pending), "line"))
+				r.endInBlock()
 			}
 			return
 		}
@@ -303,6 +303,22 @@ func (r *repl) loop(in lineReader) {
 			in.SetPrompt(promptMain)
 		}
 	}
+}
+
+// endInBlock reports the input ending inside an open block as the parser
+// does a file cut short: where the input ended and which brace is not
+// closed (`<stdin>:3:20: unexpected end of input, want "}" (the "{" at 2:10
+// is not closed)`), with the source line; the block's lines are dropped.
+func (r *repl) endInBlock() {
+	text := strings.Join(r.pending, "\n")
+	if err := r.s.Check(text); err != nil {
+		r.printErr(err, text+"\n")
+	} else {
+		// The braces the REPL counts and the parser's agree, so this is
+		// not reached; say what happened all the same.
+		fmt.Fprintf(r.out, "%s:%d: unexpected end of input inside a block\n", interp.StdinName, r.s.Line())
+	}
+	fmt.Fprintf(r.out, "(%s dropped)\n", plural(len(r.pending), "line"))
 }
 
 // maxCheckedBlock bounds the block size up to which each new line of an

@@ -50,7 +50,8 @@ func TestReplPTYBlockTypoAndCompletion(t *testing.T) {
 	s.send("thread u {\r")
 	s.expect(more)
 	s.send("\x04")
-	s.expect(`end of input inside the block that starts here \(1 line dropped\)`)
+	s.expect(`unexpected end of input, want "}" \(the "\{" at \d+:10 is not closed\)`)
+	s.expect(`\(1 line dropped\)`)
 	s.exit()
 }
 

@@ -9,12 +9,12 @@ thread t1 {
 }
 expect ok
 ---
-x = 1 + ### "unexpected end of file, want expression"
+x = 1 + ### "unexpected end of input, want expression"
 ---
-x = (1 ### `unexpected end of file, want "\)"`
+x = (1 ### `unexpected end of input, want "\)"`
 ---
 mm m
-x = m. ### `unexpected end of file, want field name`
+x = m. ### `unexpected end of input, want field name`
 ---
 vma v = mmap(m pages=16) ### `unexpected name pages, want "," or "\)"`
 ---
@@ -30,7 +30,7 @@ thread t {
 }
 ---
 thread t {
-	f() ### `unexpected end of file, want "}"`
+	f() ### `unexpected end of input, want "}"`
 ---
 x = "abc ### "unterminated string literal"
 ---
