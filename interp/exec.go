@@ -122,13 +122,18 @@ func (m *Machine) exec(t *Thread) (ok, yield bool) {
 			if m.fp != nil {
 				m.k.TouchesField(t.stack[n])
 			}
+			unstable := false
 			if x := t.stack[n]; x.T == rt.TVMA {
 				// a freed or stale VMA is wrong to read, not only to pass
 				m.k.VMAField(t.Task, x, p.names[in.a], f.pos[in.pos])
+				unstable = m.k.VMAFieldUnstable(t.Task, x)
 			}
 			if x := t.stack[n]; int(x.T) < len(p.fields[in.a]) {
 				if get := p.fields[in.a][x.T]; get != nil {
 					t.stack[n] = get(m.k, x.Obj)
+					if unstable {
+						return true, true
+					}
 					break
 				}
 			}
@@ -139,6 +144,13 @@ func (m *Machine) exec(t *Thread) (ok, yield bool) {
 				return true, true
 			}
 			t.stack[n] = v
+			if unstable {
+				// The load is a step of its own: the kernel's plain read of a
+				// field no held lock keeps stable races with its writers until
+				// the lock it takes next (v6.4 lock_vma_under_rcu() tested
+				// vma->anon_vma before vma_start_read(); 657b5146955e).
+				return true, true
+			}
 		case opNewObj:
 			if m.fp != nil {
 				m.fp.Alloc()

@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/mmscript/mmscript/lang"
 	"github.com/mmscript/mmscript/mmcore"
@@ -608,7 +609,7 @@ func init() {
 			"move_normal_pmd() between its PMD locks, on the value pmd it read there (pmd = *old_pmd): pmd_clear(old_pmd); pmd_populate(mm, new_pmd, pmd_pgtable(pmd)). "+
 				"The caller checks first that pmd still points to a PTE table (\"Racing with collapse?\"): for a none or leaf value pmd_pgtable() is garbage and the kernel installs a bogus table. "+
 				"False when the new entry is in use. The present entries of the moved table leave a TLB obligation kept by both PMD locks",
-			rulePMDChangeLock, ruleFaultsNeedVMAWrite, ruleTLBFlushBeforePTLDrop, ruleMovePMDUnchecked),
+			rulePMDChangeLock, ruleFaultsNeedVMAWrite, ruleTLBFlushBeforePTLDrop, ruleMovePMDUnchecked, ruleNonTerminalChange),
 		Touches: movesTables,
 		Fn: func(c *Call) Result {
 			p := c.pmc(0)
@@ -624,6 +625,7 @@ func init() {
 			}
 			c.vmaAssertWriteLocked(p.Old, ruleFaultsNeedVMAWrite, Unchecked, "its page table moves away under faults that may be running on it")
 			c.vmaAssertWriteLocked(p.New, ruleFaultsNeedVMAWrite, Unchecked, "a page table lands under faults that may be running on it")
+			c.checkRmapWalkersExcluded(p.Old, p.OldAddr, p.NewAddr)
 			ow, nwk := m.Core.Walk(p.OldAddr), m.Core.Walk(p.NewAddr)
 			if ow.PMD() == nil || nwk.PMD() == nil {
 				return done(Bool(false))
@@ -800,4 +802,31 @@ func init() {
 			}
 			return ok
 		}})
+}
+
+// checkRmapWalkersExcluded is family 3b's check at a whole-table move: the
+// moved table's PTE lock is not held, so an rmap walker (try_to_unmap,
+// page_vma_mapped_walk) that found the page through the old VMA under the
+// rmap lock for read may hold that PTE lock across the move and then clear
+// the entry and flush the old address only, missing the TLB entries made
+// at the new one. take_rmap_locks() takes both rmap locks for write for
+// every NORMAL_PMD move (should_take_rmap_locks()).
+func (c *Call) checkRmapWalkersExcluded(old *mmcore.VMA, from, to mmcore.Addr) {
+	var lacks []string
+	if f := old.File(); f != nil {
+		if l := iMmapLock(f.Mapping()); l != nil && l.heldBy(c.T) != Write {
+			lacks = append(lacks, l.Name+" for write (i_mmap_lock_write: file rmap walkers)")
+		}
+	}
+	if old.AnonVMA() != nil {
+		if l, err := c.K.anonVMALock(old); err == nil && l.heldBy(c.T) != Write {
+			lacks = append(lacks, l.Name+" for write (anon_vma_lock_write: anon rmap walkers)")
+		}
+	}
+	if len(lacks) == 0 {
+		return
+	}
+	c.K.violate(c.T, ruleNonTerminalChange, fmt.Sprintf("pmd_move_table at %#x -> %#x moves a PTE table whose PTE lock is not held while rmap walkers "+
+		"may be using it through the old VMA (lacks %s): such a walker clears an entry and flushes the old address only, and the TLB entries made "+
+		"at the new address outlive the page (97113eb39fa7)", uint64(from), uint64(to), strings.Join(lacks, ", ")))
 }

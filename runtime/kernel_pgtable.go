@@ -97,7 +97,8 @@ var ruleNonTerminalChange = &Rule{"pgtable/non-terminal-change",
 		"or with the PMD lock and the table's PTE lock held, walkers re-checking pmd_same under the PTE lock and the table freed through RCU " +
 		"(retract_page_tables)",
 	"commit 8d3c106e19e8 (mm/khugepaged: take the right locks for page table retraction, 2022); mm/khugepaged.c: collapse_huge_page(), " +
-		"retract_page_tables(), collapse_pte_mapped_thp(); process_addrs.rst \"Page table freeing\"", Unchecked}
+		"retract_page_tables(), collapse_pte_mapped_thp(); mm/mremap.c: should_take_rmap_locks() (a NORMAL_PMD move takes both rmap locks for write, " +
+		"commit 97113eb39fa7); process_addrs.rst \"Page table freeing\"", Unchecked}
 
 var ruleFreeReachable = &Rule{"pgtable/free-reachable",
 	"a PTE table is freed at once (pte_free) only if it was detached with every walk-starting lock held for write; a table detached " +

@@ -200,6 +200,22 @@ func (k *Kernel) vmaReadLockedBy(t *Task, v *mmcore.VMA) bool {
 	return ok && t.hold(s.Lock) >= 0
 }
 
+// VMAFieldUnstable says whether task t's read of a field of the VMA value
+// x is kept stable by nothing t holds: neither the mmap lock of the VMA's
+// mm nor the VMA's read lock (the VMA write lock needs the mmap write
+// lock). Such a read is a plain load that races with the field's writers
+// up to whatever t does next, so the interpreter ends the step after it.
+func (k *Kernel) VMAFieldUnstable(t *Task, x Value) bool {
+	v, ok := x.Obj.(*mmcore.VMA)
+	if !ok || t == nil || len(k.Tasks) < 2 {
+		return false
+	}
+	if m := mmOf(v.MM()); m != nil && t.hold(m.MmapLock) >= 0 {
+		return false
+	}
+	return !k.vmaReadLockedBy(t, v)
+}
+
 // VMAField checks a script's read of field name of the VMA value x by
 // task t at pos: the read of a freed VMA, of a stale pointer; reading its
 // owner (vm_ops, vm_file) is the identity check of that value.
