@@ -23,7 +23,7 @@ assert pmd_trans_huge(m, 0x200000)
 func clear_soft_dirty_pmd(vma, addr) {
   pmd = pmdp_huge_get_and_clear(vma, addr)  # pmdp_huge_get_and_clear(vma->vm_mm, addr, pmdp)
   # pmd = pmd_wrprotect(pmd); pmd = pmd_clear_soft_dirty(pmd);
-  set_huge_pmd_at(vma, addr, pmd)           # set_pmd_at(vma->vm_mm, addr, pmdp, pmd)
+  set_huge_pmd_at(vma, addr, pmd)  # set_pmd_at(vma->vm_mm, addr, pmdp, pmd)
 }
 
 # fs/proc/task_mmu.c (v4.11): clear_refs_pte_range(), the THP part

@@ -10,7 +10,7 @@ assert pmd_trans_huge(m, 0x200000)
 func clear_soft_dirty_pmd(vma, addr) {
   pmd = pmdp_invalidate(vma, addr)  # pmd = *pmdp; pmdp_invalidate(vma, addr, pmdp): never none
   # pmd = pmd_wrprotect(pmd); pmd = pmd_clear_soft_dirty(pmd);
-  set_huge_pmd_at(vma, addr, pmd)           # set_pmd_at(vma->vm_mm, addr, pmdp, pmd)
+  set_huge_pmd_at(vma, addr, pmd)  # set_pmd_at(vma->vm_mm, addr, pmdp, pmd)
 }
 
 # fs/proc/task_mmu.c (v4.11): clear_refs_pte_range(), the THP part
