@@ -147,6 +147,11 @@ type AtomicContext struct {
 	PID          int `json:"pid"`
 	PreemptCount int `json:"preempt_count"`
 	RCUDepth     int `json:"rcu_depth"`
+	IRQsDisabled int `json:"irqs_disabled"`
+	// Check is the rule whose kernel check saw it: __might_resched()
+	// (lock/sleep-in-atomic), schedule_debug(), rcu_note_context_switch()
+	// or nothing (sched/schedule-irqs-off); each prints its own report.
+	Check string `json:"check"`
 }
 
 // HeldLock is one lock a thread holds or waits for, named as lockdep names

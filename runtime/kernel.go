@@ -136,8 +136,9 @@ func (k *Kernel) violate(t *Task, r *Rule, msg string, related ...Related) *Diag
 		return nil
 	}
 	d.Held, d.Path = k.heldLocks(t), t.callPath(true)
-	if r.ID == ruleSleepInAtomic.ID {
-		d.Atomic = &AtomicContext{PID: t.ID, PreemptCount: t.spins, RCUDepth: t.rcu}
+	switch r.ID {
+	case ruleSleepInAtomic.ID, ruleSchedAtomic.ID, ruleSchedRCU.ID, ruleSchedIRQsOff.ID:
+		d.Atomic = &AtomicContext{PID: t.ID, PreemptCount: t.spins, RCUDepth: t.rcu, IRQsDisabled: t.irqs, Check: r.ID}
 	}
 	k.Report(d)
 	return d

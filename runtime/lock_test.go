@@ -272,7 +272,7 @@ func TestRCUNesting(t *testing.T) {
 		t.Fatal("one rcu_read_lock level left, but not atomic")
 	}
 	do(t, k, at(tk, 4), "msleep")
-	wantRules(t, k, "lock/sleep-in-atomic")
+	wantRules(t, k, "lock/sleep-in-atomic", "rcu/context-switch-in-reader")
 	if d := lastDiag(t, k); !strings.Contains(d.Msg, "RCU read-side critical section") || d.Pos.Line != 4 {
 		t.Errorf("diagnostic %s", d)
 	}
@@ -281,9 +281,9 @@ func TestRCUNesting(t *testing.T) {
 		t.Fatal("atomic after the last rcu_read_unlock")
 	}
 	do(t, k, at(tk, 6), "might_sleep")
-	wantRules(t, k, "lock/sleep-in-atomic")
+	wantRules(t, k, "lock/sleep-in-atomic", "rcu/context-switch-in-reader")
 	do(t, k, at(tk, 7), "rcu_read_unlock")
-	wantRules(t, k, "lock/sleep-in-atomic", "rcu/unbalanced")
+	wantRules(t, k, "lock/sleep-in-atomic", "rcu/context-switch-in-reader", "rcu/unbalanced")
 	if tk.Atomic() || len(tk.Holds()) != 0 {
 		t.Fatalf("an unbalanced unlock changed the state: atomic %v holds %v", tk.Atomic(), tk.Holds())
 	}
@@ -291,7 +291,7 @@ func TestRCUNesting(t *testing.T) {
 	// a thread ending inside it leaks it.
 	do(t, k, at(tk, 8), "rcu_read_lock")
 	k.ExitTask(tk, at(tk, 9).Pos)
-	wantRules(t, k, "lock/sleep-in-atomic", "rcu/unbalanced", "lock/held-at-exit")
+	wantRules(t, k, "lock/sleep-in-atomic", "rcu/context-switch-in-reader", "rcu/unbalanced", "lock/held-at-exit")
 }
 
 func TestLockdepInversionOfDocumentedOrder(t *testing.T) {

@@ -457,9 +457,14 @@ func init() {
 		Fn: func(c *Call) Result { c.T.MightSleep("might_sleep()"); return ok }})
 	defOp(&Op{Name: "msleep", Params: []Param{{Name: "ms", Type: TInt, Optional: true, Default: Int(1)}},
 		API: register(&API{Name: "msleep", Section: "1.3", Hold: "no spinlock, no RCU read section",
-			Sleeps: "yes", Asserts: "might_sleep()", Source: "kernel/time/sleep_timeout.c: msleep()",
-			Rules: []*Rule{ruleSleepInAtomic}}),
-		Fn: func(c *Call) Result { c.T.MightSleep("msleep()"); return ok }})
+			Sleeps: "yes (always: schedule_timeout_uninterruptible())", Asserts: "might_sleep() (CONFIG_DEBUG_ATOMIC_SLEEP); then schedule(): schedule_debug() on every kernel",
+			Source: "kernel/time/sleep_timeout.c: msleep()",
+			Rules:  []*Rule{ruleSleepInAtomic, ruleSchedAtomic, ruleSchedRCU, ruleSchedIRQsOff}}),
+		Fn: func(c *Call) Result {
+			c.T.MightSleep("msleep()")
+			c.T.Schedule("msleep()")
+			return ok
+		}})
 }
 
 var ruleStartWrite = &Rule{"vma_start_write/needs-mmap-write", "vma_start_write() needs the mmap lock held for write",

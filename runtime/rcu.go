@@ -298,7 +298,7 @@ func init() {
 			Asserts: "might_sleep(); RCU_LOCKDEP_WARN(lock_is_held(&rcu_lock_map) ...) \"Illegal synchronize_rcu() in RCU read-side critical section\"",
 			Source:  "kernel/rcu/tree.c: synchronize_rcu()",
 			Notes:   "sections that begin after the call are not waited for; called inside a section it never returns",
-			Rules:   []*Rule{ruleSleepInAtomic},
+			Rules:   []*Rule{ruleSleepInAtomic, ruleSchedAtomic, ruleSchedRCU, ruleSchedIRQsOff},
 			Cites: []Cite{cite("kernel/rcu/tree.c", "synchronize_rcu(), call_rcu() kernel-doc",
 				"RCU_LOCKDEP_WARN(lock_is_held(&rcu_bh_lock_map) || lock_is_held(&rcu_lock_map) || lock_is_held(&rcu_sched_lock_map), \"Illegal synchronize_rcu() in RCU read-side critical section\"); "+
 					"\"regions of code across which interrupts, preemption, or softirqs have been disabled also serve as RCU read-side critical sections\"", readRCU)},
@@ -307,6 +307,9 @@ func init() {
 				"kfree(old);"}),
 		Fn: func(c *Call) Result {
 			c.T.MightSleep("synchronize_rcu")
+			// wait_rcu_gp() -> wait_for_completion() sleeps even when no
+			// reader is left to wait for.
+			c.T.Schedule("synchronize_rcu")
 			return c.waitGP(c.K.startGP(false, nil), func() Result { return ok })
 		}})
 	defOp(&Op{Name: "tlb_remove_table_sync_one",

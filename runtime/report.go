@@ -549,8 +549,25 @@ func (p *Printer) mightResched(d *Diagnostic) {
 	if a.PreemptCount > 0 {
 		inAtomic = 1
 	}
+	switch a.Check {
+	case ruleSchedAtomic.ID:
+		// __schedule() runs with preemption disabled once more, which
+		// in_atomic_preempt_off() allows for: the count printed is one
+		// above the spinlocks held.
+		p.printf("\n%s%s\n", in, p.paint(styleBold, fmt.Sprintf("BUG: scheduling while atomic: %s/%d/0x%08x", d.Thread, a.PID, a.PreemptCount+1)))
+		p.heldLocks(in, d.Thread, d.Held)
+		return
+	case ruleSchedRCU.ID:
+		p.printf("\n%s%s\n", in, p.paint(styleBold, "Voluntary context switch within RCU read-side critical section!"))
+		p.printf("%sWARNING: PID: %d at kernel/rcu/tree_plugin.h rcu_note_context_switch\n", in, a.PID)
+		p.heldLocks(in, d.Thread, d.Held)
+		return
+	case ruleSchedIRQsOff.ID:
+		p.printf("\n%s(no report: schedule() returns with IRQs enabled)\n", in)
+		return
+	}
 	p.printf("\n%s%s\n", in, p.paint(styleBold, "BUG: sleeping function called from invalid context at "+d.Pos.String()))
-	p.printf("%sin_atomic(): %d, irqs_disabled(): 0, non_block: 0, pid: %d, name: %s\n", in, inAtomic, a.PID, d.Thread)
+	p.printf("%sin_atomic(): %d, irqs_disabled(): %d, non_block: 0, pid: %d, name: %s\n", in, inAtomic, a.IRQsDisabled, a.PID, d.Thread)
 	p.printf("%spreempt_count: %d, expected: 0\n", in, a.PreemptCount)
 	p.printf("%sRCU nest depth: %d, expected: 0\n", in, a.RCUDepth)
 	p.heldLocks(in, d.Thread, d.Held)

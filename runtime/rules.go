@@ -190,9 +190,45 @@ type API struct {
 
 // Generic lock rules, checked on every acquisition and release.
 var (
+	// ruleSleepInAtomic is the annotation: might_sleep() in atomic
+	// context, whether or not the call goes on to block. Only
+	// __might_resched() looks, and only with CONFIG_DEBUG_ATOMIC_SLEEP;
+	// the rules below are what every kernel reports when the task really
+	// enters schedule().
 	ruleSleepInAtomic = &Rule{"lock/sleep-in-atomic",
-		"nothing that may sleep runs under a spinlock or inside an RCU read-side critical section",
-		"kernel/sched/core.c: __might_sleep(); process_addrs.rst \"Page table locks\"", DebugOnly}
+		"nothing that may sleep runs under a spinlock, inside an RCU read-side critical section or with IRQs disabled",
+		"kernel/sched/core.c: __might_sleep() -> __might_resched(): if (!resched_offsets_ok(offsets) || irqs_disabled() ...) pr_err(\"BUG: sleeping function called from invalid context at %s:%d\\n\"); process_addrs.rst \"Page table locks\"", DebugOnly}
+	// ruleSchedAtomic: the task blocks (a contended mutex, rwsem or
+	// folio lock, msleep, a wait for a grace period) with a spinlock
+	// held. spin_lock() raises preempt_count on every kernel with
+	// CONFIG_PREEMPT_COUNT (selected by CONFIG_PREEMPTION, which
+	// PREEMPT_DYNAMIC and PREEMPT_LAZY select, and by
+	// CONFIG_DEBUG_ATOMIC_SLEEP), so schedule_debug() sees it with no debug
+	// option: a printk with a backtrace and TAINT_WARN, then the task
+	// sleeps with preempt_count reset (a panic with panic_on_warn).
+	ruleSchedAtomic = &Rule{"sched/scheduling-while-atomic",
+		"a thread does not block in schedule() while it holds a spinlock (preemption disabled)",
+		"kernel/sched/core.c: __schedule() -> schedule_debug(): if (unlikely(in_atomic_preempt_off())) { __schedule_bug(prev); preempt_count_set(PREEMPT_DISABLED); } -> " +
+			"printk(KERN_ERR \"BUG: scheduling while atomic: %s/%d/0x%08x\\n\"); check_panic_on_warn(); dump_stack(); add_taint(TAINT_WARN)", WARN}
+	// ruleSchedRCU: the task blocks inside rcu_read_lock() with no
+	// spinlock held. On CONFIG_PREEMPT_RCU (every CONFIG_PREEMPTION
+	// kernel) rcu_read_lock() leaves preempt_count alone, so
+	// schedule_debug() is silent and rcu_note_context_switch() warns; on
+	// a !PREEMPT_RCU kernel rcu_read_lock() disables preemption and it is
+	// "scheduling while atomic" instead.
+	ruleSchedRCU = &Rule{"rcu/context-switch-in-reader",
+		"a thread does not block in schedule() inside an RCU read-side critical section: the grace period it holds up would end under it",
+		"kernel/sched/core.c: __schedule() -> kernel/rcu/tree_plugin.h: rcu_note_context_switch(): WARN_ONCE(!preempt && rcu_preempt_depth() > 0, " +
+			"\"Voluntary context switch within RCU read-side critical section!\") (CONFIG_PREEMPT_RCU)", WARN}
+	// ruleSchedIRQsOff: the task blocks with IRQs disabled and neither a
+	// spinlock nor rcu_read_lock(). schedule_debug() does not look at
+	// irqs_disabled(), and the context switch returns through
+	// finish_task_switch() -> raw_spin_rq_unlock_irq() with IRQs on: the
+	// caller's IRQs-off section (GUP-fast's guard against page-table
+	// freeing) ends without a word.
+	ruleSchedIRQsOff = &Rule{"sched/schedule-irqs-off",
+		"a thread does not block in schedule() with IRQs disabled: it comes back with them enabled",
+		"kernel/sched/core.c: schedule_debug() checks in_atomic_preempt_off() only; finish_task_switch() -> raw_spin_rq_unlock_irq() enables IRQs", Unchecked}
 	ruleMmapUnderVMARead = &Rule{"lock/mmap-under-vma-read",
 		"never block on the mmap lock while holding a VMA read lock: a writer holding the mmap write lock may wait in vma_start_write() for that read lock",
 		"process_addrs.rst \"VMA locks\"; mm/memory.c: __vmf_anon_prepare() only trylocks; lockdep sees vma_lock -> mmap_lock against mmap_lock -> vma_lock (vma_start_write)", Lockdep}
@@ -245,7 +281,7 @@ var (
 		"mm/memory.c: __might_fault() -> might_lock_read(&current->mm->mmap_lock)", Lockdep}
 )
 
-var genericRules = []*Rule{ruleSleepInAtomic, ruleMmapUnderVMARead, ruleRecursive, ruleCircular,
+var genericRules = []*Rule{ruleSleepInAtomic, ruleSchedAtomic, ruleSchedRCU, ruleSchedIRQsOff, ruleMmapUnderVMARead, ruleRecursive, ruleCircular,
 	ruleUnlockNotHeld, ruleUnlockWrongMode, ruleHeldAtExit, ruleUseAfterUnmap, ruleVMANotStable, ruleInstallLock,
 	ruleZapLock, ruleTraverseLock, ruleRCUUnbalanced, ruleStaleTLB, ruleMightFault}
 

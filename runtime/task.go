@@ -172,6 +172,10 @@ func (t *Task) Acquire(l *Lock, mode Mode) bool {
 		return true
 	}
 	t.fpLock(l, true) // queued
+	if l.Kind != Spin {
+		// A spinlock spins; every other lock sleeps until it is handed over.
+		t.Schedule(lockOpName(l, mode) + " (" + l.Name + ")")
+	}
 	l.waiters = append(l.waiters, waiter{t, mode})
 	t.waitLock, t.waitMode, t.waitPos = l, mode, t.Pos
 	t.k.clock++
@@ -380,4 +384,26 @@ func (t *Task) MightSleep(what string) {
 	if t.Atomic() {
 		t.k.violate(t, ruleSleepInAtomic, fmt.Sprintf("%s may sleep, but %s", what, t.atomicWhy()), t.atomicRelated()...)
 	}
+}
+
+// Schedule checks the task's context where it really blocks in
+// schedule(): a contended sleeping lock, msleep(), a wait for a grace
+// period. MightSleep is the annotation, which only a debug kernel checks;
+// here every kernel looks, and what it sees depends on what makes the
+// context atomic, in the order schedule() meets them: a spinlock's
+// preempt_count (schedule_debug()), then the RCU nesting
+// (rcu_note_context_switch()); IRQs off alone goes unseen.
+func (t *Task) Schedule(what string) {
+	var r *Rule
+	switch {
+	case t.spins > 0:
+		r = ruleSchedAtomic
+	case t.rcu > 0:
+		r = ruleSchedRCU
+	case t.irqs > 0:
+		r = ruleSchedIRQsOff
+	default:
+		return
+	}
+	t.k.violate(t, r, fmt.Sprintf("%s blocks in schedule(), but %s", what, t.atomicWhy()), t.atomicRelated()...)
 }

@@ -31,4 +31,5 @@ expect violation "rcu/unbalanced" at 18
 expect violation "pmdp_collapse_flush/needs-pmd-lock" at 19
 expect violation "pgtable/non-terminal-change" at 19
 expect violation "lock/sleep-in-atomic: synchronize_rcu may sleep" at 25
+expect violation "rcu/context-switch-in-reader: synchronize_rcu blocks in schedule()" at 25
 expect deadlock "self waits for RCU grace period held by self"

@@ -3,7 +3,10 @@
 #    for a page I need?
 # A: No. Between the two, interrupts are off whatever the flags say:
 #    nothing may sleep (might_sleep() in msleep(): "BUG: sleeping function
-#    called from invalid context" with CONFIG_DEBUG_ATOMIC_SLEEP), and the
+#    called from invalid context" with CONFIG_DEBUG_ATOMIC_SLEEP; once it
+#    really schedules, no kernel says anything: schedule_debug() looks at
+#    preempt_count, not at irqs_disabled(), and the task comes back with
+#    IRQs on, its IRQs-off section silently over), and the
 #    IRQs-off region holds off every grace period and table-freeing IPI
 #    (include/linux/irqflags.h; mm/gup.c: gup_fast() does no sleeping
 #    work between its save and restore).
@@ -19,4 +22,5 @@ thread walker {
   local_irq_restore(flags)
 }
 
-expect violation "lock/sleep-in-atomic" at 18
+expect violation "lock/sleep-in-atomic" at 21
+expect violation "sched/schedule-irqs-off: msleep() blocks in schedule(), but interrupts are disabled" at 21

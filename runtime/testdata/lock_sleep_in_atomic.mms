@@ -14,4 +14,5 @@ thread t {
 }
 
 expect violation "lock/sleep-in-atomic: msleep() may sleep, but spinlock m->page_table_lock is held" at 11
+expect violation "sched/scheduling-while-atomic: msleep() blocks in schedule(), but spinlock m->page_table_lock is held" at 11
 expect violation "lock/sleep-in-atomic: alloc_page(GFP_KERNEL) may sleep" at 12

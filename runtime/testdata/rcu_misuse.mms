@@ -23,4 +23,5 @@ expect violation "irq/unbalanced" at 11
 expect violation "pmdp_collapse_flush/needs-pmd-lock" at 12
 expect violation "pgtable/non-terminal-change" at 12
 expect violation "lock/sleep-in-atomic: synchronize_rcu may sleep" at 18
+expect violation "rcu/context-switch-in-reader: synchronize_rcu blocks in schedule()" at 18
 expect deadlock "self waits for RCU grace period held by self"

@@ -34,3 +34,4 @@ thread t {
   mmap_read_unlock(m)
 }
 expect violation "lock/sleep-in-atomic: msleep() may sleep, but spinlock m->pte_lock" at 26
+expect violation "sched/scheduling-while-atomic: msleep() blocks in schedule(), but spinlock m->pte_lock" at 26
