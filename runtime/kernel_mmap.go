@@ -190,11 +190,20 @@ func init() {
 	sequenceTable["vma_desc_set_flags"] = sequenceTable["f_op->mmap_prepare"]
 	sequenceTable["vma_desc_clear_flags"] = sequenceTable["f_op->mmap_prepare"]
 
+	// The steps that neither allocate nor call a hook compute under the
+	// caller's mmap write lock and cannot sleep: no sleep check is claimed
+	// for them (do_mmap()'s checks and flag arithmetic; the maple tree was
+	// preallocated before vma_iter_store_new()).
+	pureStep := map[string]bool{"do_mmap_checks": true, "__get_unmapped_area": true, "do_mmap_vm_flags": true, "mmap_setup_vms": true,
+		"vma_iter_store_new": true, "set_vma_user_defined_fields": true, "vm_stat_account": true}
 	mmapStep := func(name, hold, takes, source, notes string, rules ...*Rule) *API {
-		if len(rules) == 0 {
+		sleeps := "yes"
+		if pureStep[name] {
+			sleeps = "no"
+		} else if len(rules) == 0 {
 			rules = []*Rule{ruleSleepInAtomic}
 		}
-		return register(&API{Name: name, Section: "2.28", Hold: hold, Takes: takes, Sleeps: "yes",
+		return register(&API{Name: name, Section: "2.28", Hold: hold, Takes: takes, Sleeps: sleeps,
 			Source: source, Notes: notes + " (a step of the kernel library's mmap: `mmscript explain mmap`)", Rules: rules})
 	}
 	mapParam := Param{Name: "map", Type: TMmapState}
@@ -362,6 +371,9 @@ func init() {
 		Touches: writesVMA,
 		Fn: func(c *Call) Result {
 			v := c.vma(0)
+			// shmem_kernel_file_setup() allocates the inode and file with
+			// GFP_KERNEL.
+			c.T.MightSleep(c.Op.Name)
 			mmOf(v.MM()).Core.ShmemZeroSetup(v)
 			return ok
 		}})
@@ -408,6 +420,9 @@ func init() {
 			if v.Attached() {
 				return fail("unmap_region: %s is in the VMA tree: it undoes a mapping that was never linked", VMAName(v))
 			}
+			// unmap_vmas() and free_pgtables() reschedule between tables
+			// (cond_resched()); tlb_finish_mmu() frees pages.
+			c.T.MightSleep(c.Op.Name)
 			m := mmOf(v.MM())
 			return c.touchLocks(ptlsOf(m, v.Start(), v.End()), func() Result {
 				m.Core.UnmapRegion(v)
