@@ -172,8 +172,10 @@ func (t *Task) Acquire(l *Lock, mode Mode) bool {
 		return true
 	}
 	t.fpLock(l, true) // queued
-	if l.Kind != Spin {
-		// A spinlock spins; every other lock sleeps until it is handed over.
+	if l.Kind != Spin && t.Atomic() {
+		// A spinlock spins; every other lock sleeps until it is handed
+		// over. (Atomic() first: the name is built only for a finding,
+		// so that contention allocates nothing.)
 		t.Schedule(lockOpName(l, mode) + " (" + l.Name + ")")
 	}
 	l.waiters = append(l.waiters, waiter{t, mode})
