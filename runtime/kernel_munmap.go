@@ -25,7 +25,7 @@ func init() {
 		"start_pte = pte = pte_offset_map_lock(mm, pmd, addr, &ptl); do { ... zap_present_ptes(tlb, vma, pte, ptent, max_nr, addr, details, rss, &force_flush, &force_break, &any_skipped); } while (pte += nr, addr += PAGE_SIZE * nr, addr != end); ... pte_unmap_unlock(start_pte, ptl)", readMemory),
 		cite("include/asm-generic/tlb.h", "tlb_remove_tlb_entries()", "tlb_flush_pte_range(tlb, address, PAGE_SIZE * nr): __tlb_adjust_range()", readMemory)}
 	citeTable["zap_huge_pmd"] = []Cite{cite("mm/huge_memory.c", "zap_huge_pmd()", "ptl = __pmd_trans_huge_lock(pmd, vma); if (!ptl) return 0; orig_pmd = pmdp_huge_get_and_clear_full(...); tlb_remove_pmd_tlb_entry(tlb, pmd, addr); ... spin_unlock(ptl); return 1", readMemory),
-		cite("mm/memory.c", "zap_pmd_range()", "if (pmd_is_huge(*pmd)) { if (next - addr != HPAGE_PMD_SIZE) __split_huge_pmd(vma, pmd, addr, false, NULL); else if (zap_huge_pmd(tlb, vma, pmd, addr)) { addr = next; continue; } }", readMemory)}
+		cite("mm/memory.c", "zap_pmd_range()", "if (pmd_is_huge(*pmd)) { if (next - addr != HPAGE_PMD_SIZE) __split_huge_pmd(vma, pmd, addr, false); else if (zap_huge_pmd(tlb, vma, pmd, addr)) { addr = next; continue; } }", readMemory2026)}
 	const zapSeq = "/* mm/memory.c: zap_pmd_range(), the mmu_gather started by tlb_gather_mmu() */\n" +
 		"if (pmd_trans_huge(*pmd) && next - addr == HPAGE_PMD_SIZE && zap_huge_pmd(tlb, vma, pmd, addr))\n\tcontinue;\n" +
 		"start_pte = pte = pte_offset_map_lock(mm, pmd, addr, &ptl);\n" +

@@ -39,7 +39,8 @@ func init() {
 	citeTable["find_extend_vma_locked"] = []Cite{cite("mm/mmap.c", "find_extend_vma_locked()",
 		"addr &= PAGE_MASK; vma = find_vma(mm, addr); ... if (expand_stack_locked(vma, addr)) return NULL;", readStackKpaths)}
 	citeTable["mmap_assert_write_locked"] = []Cite{cite("include/linux/mmap_lock.h", "mmap_assert_write_locked()",
-		"lockdep_assert_held_write(&mm->mmap_lock); VM_BUG_ON_MM(!rwsem_is_locked(&mm->mmap_lock), mm)", readStackKpaths)}
+		"rwsem_assert_held_write(&mm->mmap_lock): lockdep_assert_held_write() with CONFIG_LOCKDEP, else WARN_ON(!(atomic_long_read(&sem->count) & RWSEM_WRITER_LOCKED))",
+		"linux-mm@1632d9c3381f include/linux/mmap_lock.h and linux-mm@cd25ca26cebb include/linux/rwsem.h, read")}
 	citeTable["vma_iter_store_overwrite"] = []Cite{cite("mm/vma.c", "expand_downwards()",
 		"anon_vma_interval_tree_pre_update_vma(vma); vma->vm_start = address; vma->vm_pgoff -= grow; vma_iter_store_overwrite(&vmi, vma); anon_vma_interval_tree_post_update_vma(vma)", readStackKpaths)}
 

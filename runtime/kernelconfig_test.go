@@ -127,3 +127,35 @@ func TestParseKernelFlags(t *testing.T) {
 		t.Error("release accepted")
 	}
 }
+
+// TestZapSpecialVMARangeMixedmap: zap_vma_ptes() became
+// zap_special_vma_range() in 7.1 and acts on VM_MIXEDMAP VMAs too
+// (mm/memory.c at linux-mm 009857a22860); 6.18's only on VM_PFNMAP ones.
+func TestZapSpecialVMARangeMixedmap(t *testing.T) {
+	const src = `mm m
+file dev
+vma v = mmap(m, 0x200000, pages=1, prot=rw, flags=shared, file=dev, vm=mixedmap)
+touch(m, 0x200000, write)
+thread t {
+  mmap_read_lock(m)
+  zap_vma_ptes(v, 0x200000, pages=1)
+  mmap_read_unlock(m)
+}
+`
+	for _, tc := range []struct {
+		kc     rt.KernelConfig
+		noop   bool
+		kernel string
+	}{{rt.KernelConfig{}, false, "mainline"}, {rt.KernelConfig{Version: rt.Linux618}, true, "6.18"}} {
+		res := runWith(t, src, tc.kc)
+		noop := false
+		for _, d := range res.Diagnostics {
+			if d.Rule == "zap_vma_ptes/not-pfnmap" {
+				noop = true
+			}
+		}
+		if noop != tc.noop {
+			t.Errorf("%s: zap_vma_ptes on a VM_MIXEDMAP VMA reported as a no-op: %v, want %v (%v)", tc.kernel, noop, tc.noop, res.Diagnostics)
+		}
+	}
+}

@@ -355,8 +355,8 @@ func init() {
 
 	ruleZapRange := &Rule{"zap_vma_range/range", "the zapped range lies inside the VMA",
 		"mm/memory.c: __zap_vma_range() VM_WARN_ON_ONCE", DebugOnly}
-	ruleZapPtes := &Rule{"zap_vma_ptes/not-pfnmap", "zap_vma_ptes() only acts on VM_PFNMAP VMAs; on others it silently does nothing",
-		"mm/memory.c: zap_vma_ptes()", Unchecked}
+	ruleZapPtes := &Rule{"zap_vma_ptes/not-pfnmap", "zap_vma_ptes() only acts on a range inside a VM_PFNMAP or (mainline, renamed zap_special_vma_range()) VM_MIXEDMAP VMA; on others it silently does nothing",
+		"mm/memory.c: zap_special_vma_range(): if (!range_in_vma(vma, address, address + size) || !(vma->vm_flags & (VM_PFNMAP | VM_MIXEDMAP))) return; (6.18: zap_vma_ptes(), VM_PFNMAP only)", Unchecked}
 	zapAPI := func(name, notes string, rules ...*Rule) *API {
 		return register(&API{Name: name, Section: "2.8",
 			Hold:    "the VMA stable: mmap lock (read or write), VMA read lock, or an rmap lock",
@@ -398,15 +398,20 @@ func init() {
 			return zap(c, v, addr, size)
 		}})
 	defOp(&Op{Name: "zap_vma_ptes", Params: append(vmaAddrParams(), sizeParams...), Result: TInt,
-		API: zapAPI("zap_vma_ptes", "driver API: silently a no-op unless the range is inside a VM_PFNMAP VMA", ruleZapPtes),
+		API: zapAPI("zap_vma_ptes", "driver API (mainline: zap_special_vma_range(), 7.1): silently a no-op unless the range is inside a VM_PFNMAP VMA, "+
+			"or a VM_MIXEDMAP one since the rename (5c090b0a8774 \"mm/memory: support VM_MIXEDMAP in zap_special_vma_range()\")", ruleZapPtes),
 		Fn: func(c *Call) Result {
 			v, addr := c.vma(0), c.addr(1)
 			size, err := c.length(2)
 			if err != nil {
 				return Result{Status: Failed, Err: err}
 			}
-			if v.Flags&mmcore.VM_PFNMAP == 0 || addr < v.Start() || addr+mmcore.Addr(size) > v.End() {
-				c.K.violate(c.T, ruleZapPtes, fmt.Sprintf("zap_vma_ptes on %s does nothing: the VMA is not VM_PFNMAP or the range is outside it", VMAName(v)))
+			special, kind := mmcore.VM_PFNMAP|mmcore.VM_MIXEDMAP, "VM_PFNMAP nor VM_MIXEDMAP"
+			if c.K.Config.Version == Linux618 {
+				special, kind = mmcore.VM_PFNMAP, "VM_PFNMAP"
+			}
+			if v.Flags&special == 0 || addr < v.Start() || addr+mmcore.Addr(size) > v.End() {
+				c.K.violate(c.T, ruleZapPtes, fmt.Sprintf("zap_vma_ptes on %s does nothing: the VMA is not %s or the range is outside it", VMAName(v), kind))
 				return done(Int(0))
 			}
 			return zap(c, v, addr, size)

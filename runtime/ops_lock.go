@@ -253,7 +253,7 @@ func init() {
 				"mmscript sends no signals, so it returns 0 once the readers have left. No vma_end_write(): the lock ends at mmap_write_unlock()/mmap_write_downgrade()",
 			Rules: []*Rule{ruleStartWrite, ruleSleepInAtomic},
 			Cites: []Cite{cite("include/linux/mmap_lock.h", "vma_start_write_killable()",
-				"if (__is_vma_write_locked(vma, &mm_lock_seq)) return 0; return __vma_start_write(vma, mm_lock_seq, TASK_KILLABLE); (__vma_start_write() -> mmap_assert_write_locked())", readMmapLock)},
+				"if (__is_vma_write_locked(vma)) return 0; return __vma_start_write(vma, TASK_KILLABLE); (__is_vma_write_locked() -> __vma_raw_mm_seqnum() -> mmap_assert_write_locked())", readLockH)},
 			Sequence: "mmap_write_lock(mm);\nerr = vma_start_write_killable(vma);\nif (err) {\n\tmmap_write_unlock(mm);\n\treturn err;    /* -EINTR */\n}\n/* change the VMA */\nmmap_write_unlock(mm);"}),
 		Touches: writesVMA,
 		Fn: func(c *Call) Result {

@@ -34,21 +34,24 @@ func (c Cite) String() string {
 }
 
 const (
-	readMemory  = "torvalds/linux@0326440c3545, read"
-	readMMH     = "torvalds/linux@0326440c3545, read"
-	readLockH   = "linux-mm@1632d9c3381f, read"
-	readLockC   = "linux-mm@607a10f8361b, read"
-	readGUP     = "linux-mm@5c6e1984e643, read"
-	readWalk    = "linux-mm@e7e1a07bffed, read"
-	readMmap    = "linux-mm@1aff34ad202e, read"
-	readRmap    = "linux-mm@40eb8059fe39, read"
-	readVMA     = "linux-mm@c65b1d2ea91e, read"
-	readMremap  = "linux-mm@7b58c1b00108, read"
-	readGather  = "linux-mm@0796b489ebe2, read"
-	readPgtable = "linux-mm@fcf53f212c22, read"
-	readAudit   = "quoted in audit-2026-12, not re-read"
-	readBook    = "rule book, not re-read"
-	readGeneric = "generic kernel API, not re-read"
+	readMemory = "torvalds/linux@0326440c3545, read"
+	// readMemory2026 is mm/memory.c of the linux-mm tree at 009857a22860
+	// (2026, after the zap renames of 7.1), read for the citation audit.
+	readMemory2026 = "linux-mm@009857a22860 mm/memory.c, read"
+	readMMH        = "torvalds/linux@0326440c3545, read"
+	readLockH      = "linux-mm@1632d9c3381f, read"
+	readLockC      = "linux-mm@607a10f8361b, read"
+	readGUP        = "linux-mm@5c6e1984e643, read"
+	readWalk       = "linux-mm@e7e1a07bffed, read"
+	readMmap       = "linux-mm@1aff34ad202e, read"
+	readRmap       = "linux-mm@40eb8059fe39, read"
+	readVMA        = "linux-mm@c65b1d2ea91e, read"
+	readMremap     = "linux-mm@7b58c1b00108, read"
+	readGather     = "linux-mm@0796b489ebe2, read"
+	readPgtable    = "linux-mm@fcf53f212c22, read"
+	readAudit      = "quoted in audit-2026-12, not re-read"
+	readBook       = "rule book, not re-read"
+	readGeneric    = "generic kernel API, not re-read"
 	// readLockdep: kernel/locking/lockdep.c and rwsem.c, read in several
 	// versions (v5.8 to 2026 copies, find_string excerpts) where the
 	// functions cited did not change.
@@ -78,16 +81,17 @@ var citeTable = map[string][]Cite{
 	"vmf_insert_mixed": {cite("mm/memory.c", "__vm_insert_mixed()", "none: if (!vm_mixed_ok(vma, pfn, mkwrite)) return VM_FAULT_SIGBUS", readMemory)},
 	"vmf_insert_page_mkwrite": {cite("mm/memory.c", "vmf_insert_page_mkwrite()", "", readMemory),
 		cite("mm/memory.c", "insert_page_into_pte_locked()", "WARN_ON_ONCE(!is_zero_pfn(pte_pfn(pteval))) when another pfn is mapped", readMemory)},
-	"remap_pfn_range": {cite("mm/memory.c", "remap_pfn_range_prepare_vma()", "none: vma_set_flags_mask(vma, VMA_REMAP_FLAGS) takes and asserts no lock", readMemory),
+	"remap_pfn_range": {cite("mm/memory.c", "remap_pfn_range_prepare_vma()", "none: vma_set_flags_mask(vma, VMA_REMAP_FLAGS) takes and asserts no lock", readMemory2026),
 		cite("mm/memory.c", "remap_pfn_range_internal(), remap_pte_range()",
-			"WARN_ON_ONCE(!PAGE_ALIGNED(addr)); VM_WARN_ON_ONCE(!vma_test_all_flags_mask(vma, VMA_REMAP_FLAGS)); BUG_ON(addr >= end); BUG_ON(!pte_none(ptep_get(pte)))", readMemory)},
+			"WARN_ON_ONCE(!PAGE_ALIGNED(addr)); VM_WARN_ON_ONCE(!vma_test_all_mask(vma, VMA_REMAP_FLAGS)); BUG_ON(addr >= end); BUG_ON(!pte_none(ptep_get(pte)))", readMemory2026)},
 	"io_remap_pfn_range": {cite("include/linux/mm.h", "io_remap_pfn_range()", "none of its own: remap_pfn_range(vma, addr, io_remap_pfn_range_pfn(orig_pfn, size), size, pgprot_decrypted(orig_prot))", readMMH),
 		cite("mm/memory.c", "remap_pfn_range_internal(), remap_pte_range()", "BUG_ON(!pte_none(ptep_get(pte)))", readMemory)},
 
 	// zapping
 	"zap_vma_range": {cite("mm/memory.c", "zap_vma_range(), zap_vma_range_batched(), __zap_vma_range()",
 		"VM_WARN_ON_ONCE(start >= end || !range_in_vma(vma, start, end)); no lock check", readMemory)},
-	"zap_vma_ptes":        {cite("mm/memory.c", "zap_vma_ptes()", "none: returns silently unless range_in_vma() && (vma->vm_flags & VM_PFNMAP)", readMemory)},
+	"zap_vma_ptes": {cite("mm/memory.c", "zap_special_vma_range() (zap_vma_ptes() renamed, 7.1)", "none: if (!range_in_vma(vma, address, address + size) || !(vma->vm_flags & (VM_PFNMAP | VM_MIXEDMAP))) return; zap_vma_range(vma, address, size)", readMemory2026),
+		cite("mm/memory.c", "zap_vma_ptes() (6.18)", "none: returns silently unless range_in_vma() && (vma->vm_flags & VM_PFNMAP)", readMemory)},
 	"unmap_mapping_range": {cite("mm/memory.c", "unmap_mapping_pages(), unmap_mapping_range_tree()", "", readMemory)},
 	"unmap_mapping_folio": {cite("mm/memory.c", "unmap_mapping_folio()", "VM_BUG_ON(!folio_test_locked(folio))", readMemory)},
 
