@@ -23,7 +23,7 @@ mmap_read_unlock(m)
 
 thread reclaim {
   folio_lock(ap)
-  assert folio_test_locked(ap)
+  VM_BUG_ON_FOLIO(!folio_test_locked(ap), ap)  # as rmap_walk_anon() asserts
   if folio_anon_vma(ap) && folio_lock_anon_vma_read(ap) {
     n = anon_vma_interval_tree_count(ap)
     for i in 0..n {

@@ -30,6 +30,7 @@ thread reclaim {
   folio_anon_vma_unlock_read(ap)
   folio_unlock(ap)
 
+  VM_BUG_ON_FOLIO(!folio_test_locked(fp), fp)  # as __rmap_walk_file() asserts
   folio_lock(fp)
   pgoff = folio_pgoff(fp)
   n = vma_interval_tree_count(f, pgoff)
@@ -40,5 +41,6 @@ thread reclaim {
 expect violation "rmap/iterate-needs-rmap-lock" at 28
 expect violation "rmap/iterate-needs-rmap-lock" at 29
 expect violation "lock/unlock-not-held" at 30
-expect violation "rmap/iterate-needs-rmap-lock" at 35
+expect violation "rmap_walk/folio-not-locked" at 33
 expect violation "rmap/iterate-needs-rmap-lock" at 36
+expect violation "rmap/iterate-needs-rmap-lock" at 37
