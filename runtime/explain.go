@@ -352,10 +352,103 @@ on the real x86 fault path (do_user_addr_fault).
 	return b.String()
 }
 
+// atomicTopic is the taxonomy of sleeping in atomic context: the
+// annotation that only a debug kernel checks, and the block in schedule()
+// that every kernel sees, by what makes the context atomic. The rules'
+// part is built from the rules the checks run, so that it says what they
+// do.
+func atomicTopic() string {
+	var b strings.Builder
+	b.WriteString("atomic-context: sleeping under a spinlock, in an RCU read-side section or with IRQs off\n\n")
+	b.WriteString(`Two different kernel checks answer "may this sleep here?":
+  * might_sleep() (in mutex_lock(), down_read(), GFP_KERNEL allocations, GUP,
+    copy_to_user() ...) reports the context whether or not the call goes on to
+    sleep, and only on kernels with CONFIG_DEBUG_ATOMIC_SLEEP:
+    "BUG: sleeping function called from invalid context" (__might_resched()).
+    An uncontended mutex_lock() under a spinlock is silent on a production kernel.
+  * schedule(), when the task really blocks (a contended sleeping lock, msleep(),
+    synchronize_rcu(), a fault waiting for I/O), looks on every kernel, and what
+    it sees depends on what made the context atomic:
+
+  context          might_sleep() (debug only)     really blocking (every kernel)
+  spinlock held    sleeping function called ...   BUG: scheduling while atomic
+                                                   (schedule_debug(); CONFIG_PREEMPT_COUNT)
+  rcu_read_lock()  sleeping function called ...   Voluntary context switch within RCU
+                                                   read-side critical section! (CONFIG_PREEMPT_RCU;
+                                                   without it, scheduling while atomic)
+  IRQs disabled    sleeping function called ...   nothing: schedule() returns with IRQs on
+
+`)
+	for _, r := range []*Rule{ruleSleepInAtomic, ruleSchedAtomic, ruleSchedRCU, ruleSchedIRQsOff} {
+		fmt.Fprintf(&b, "%s (kernel: %s", r.ID, r.Kernel)
+		if c := r.NeedsConfig(r.Kernel); c != "" {
+			fmt.Fprintf(&b, ", %s", c)
+		}
+		fmt.Fprintf(&b, "): %s\n  source: %s\n", r.Doc, r.Source)
+	}
+	b.WriteString("\nExamples: examples/locks/mutex_contended_under_spinlock.mms, examples/locks/driver_sleeps_under_spinlock.mms,\n" +
+		"examples/rcu-and-lockless-walks/irq_save_then_sleep.mms, examples/rmap-and-reclaim/folio_lock_anon_vma_read_under_pte_lock.mms.\n")
+	b.WriteString("See also: explain locks, explain might_sleep, mmscript run -config production.\n")
+	return b.String()
+}
+
 var topics = map[string]func() string{
-	"locks":         locksTopic,
-	"fault-handler": faultHandlerTopic,
-	"user-access":   userAccessTopic,
+	"locks":          locksTopic,
+	"fault-handler":  faultHandlerTopic,
+	"user-access":    userAccessTopic,
+	"atomic-context": atomicTopic,
+}
+
+// ruleByID finds a rule the checks run, by its id: the generic rules and
+// every rule-book entry's.
+func ruleByID(id string) *Rule {
+	for _, r := range genericRules {
+		if r.ID == id {
+			return r
+		}
+	}
+	for _, a := range APIs() {
+		for _, r := range a.Rules {
+			if r.ID == id {
+				return r
+			}
+		}
+	}
+	return nil
+}
+
+// explainRule renders a rule: what it requires, where the kernel checks
+// it, the reaction in each kernel version, and the APIs that check it.
+func explainRule(r *Rule, kc KernelConfig) string {
+	var b strings.Builder
+	kernel, src := r.In(kc.Version)
+	fmt.Fprintf(&b, "%s (rule): %s\n  source:  %s\n  kernel:  %s", r.ID, r.Doc, src, kernel)
+	if c := r.NeedsConfig(kernel); c != "" {
+		fmt.Fprintf(&b, ", printed only with %s", c)
+		if kc.Production {
+			b.WriteString(" (a production build prints nothing)")
+		}
+	}
+	b.WriteString("\n")
+	for _, o := range r.Older() {
+		fmt.Fprintf(&b, "  %s: %s (%s)\n", o.Kernel, o.Reaction, o.Source)
+	}
+	var by []string
+	for _, a := range APIs() {
+		for _, x := range a.Rules {
+			if x.ID == r.ID {
+				by = append(by, a.Name)
+				break
+			}
+		}
+	}
+	if isGeneric(r) {
+		by = append([]string{"every lock operation (a generic rule)"}, by...)
+	}
+	if len(by) > 0 {
+		fmt.Fprintf(&b, "  checked for: %s\n", strings.Join(by, ", "))
+	}
+	return b.String()
 }
 
 // Signature renders an operation's script call form, e.g.
@@ -466,6 +559,9 @@ func ExplainTextIn(name string, kc KernelConfig) (string, error) {
 	if f, ok := topics[name]; ok {
 		return f(), nil
 	}
+	if r := ruleByID(name); r != nil {
+		return explainRule(r, kc), nil
+	}
 	if a := LookupAPI(name); a != nil {
 		s := explainAPI(a, kc)
 		if h := LookupAPI("f_op->" + name); h != nil && name == "mmap" {
@@ -533,7 +629,7 @@ func ExplainTextIn(name string, kc KernelConfig) (string, error) {
 	if s := nearest(name, ExplainNames()); len(s) > 0 {
 		msg += "; did you mean " + strings.Join(s, ", ") + "?"
 	} else {
-		msg += " (topics: locks, fault-handler, user-access; mmscript rules lists every API)"
+		msg += " (topics: locks, fault-handler, user-access, atomic-context; mmscript rules lists every API)"
 	}
 	return "", fmt.Errorf("%s", msg)
 }

@@ -50,6 +50,9 @@ func TestExplainText(t *testing.T) {
 		{"locks", []string{"mmap read lock", "mmap write lock", "VMA read lock", "VMA write lock", "rmap lock", "PTL", "RCU", "install"}},
 		{"fault-handler", []string{"vm_ops->fault", "vm_ops->map_pages", "fault/dropped-lock", "release_fault_lock"}},
 		{"user-access", []string{"copy_to_user()", "might_lock_read", "uaccess/might-fault-under-mmap-lock"}},
+		{"atomic-context", []string{"sched/scheduling-while-atomic (kernel: WARN)", "lock/sleep-in-atomic (kernel: debug-only, CONFIG_DEBUG_ATOMIC_SLEEP)", "rcu/context-switch-in-reader", "sched/schedule-irqs-off (kernel: unchecked)"}},
+		{"sched/scheduling-while-atomic", []string{"(rule)", "schedule_debug()", "kernel:  WARN", "checked for: ", "msleep"}},
+		{"lock/sleep-in-atomic", []string{"printed only with CONFIG_DEBUG_ATOMIC_SLEEP", "checked for: "}},
 		{"copy_from_user", []string{"might_fault()", "kernel/uaccess.mms", "uaccess/might-fault-under-mmap-lock"}},
 		{"pte_entry", []string{"PTE lock", "walk_page_range (rule book"}},
 	} {
@@ -74,7 +77,7 @@ func TestExplainDidYouMean(t *testing.T) {
 		{"lock", "did you mean"}, // a type: answered, see below
 		{"page_mkwirte", "did you mean page_mkwrite"},
 		{"fault_handler", "did you mean fault-handler"},
-		{"xyzzy_plugh", "topics: locks, fault-handler, user-access"},
+		{"xyzzy_plugh", "topics: locks, fault-handler, user-access, atomic-context"},
 		{"pfn", "several types"},
 	} {
 		got, err := ExplainText(c.name)
