@@ -12,6 +12,9 @@ mm m
 vma v = mmap(m, 0x200000, pages=4, prot=rw)
 touch(m, 0x200000, write)
 touch(m, 0x201000, write)
+mm m2
+vma w = mmap(m2, 0x200000, pages=4, prot=rw)
+touch(m2, 0x200000, write)
 
 thread unmapper {
   mmap_write_lock(m)
@@ -37,6 +40,22 @@ thread unmapper {
   mmap_read_lock(m)
   assert !find_vma_intersection(m, 0x200000, 0x204000)
   mmap_read_unlock(m)
+}
+
+thread unmapper2 {
+  # the same with unmap_vmas(), which zaps every gathered VMA
+  mmap_write_lock(m2)
+  vms = vms_gather_munmap_vmas(m2, 0x200000, 0x204000, unlock=true)
+  vma_iter_clear_gfp(vms)
+  mmap_write_downgrade(m2)
+  tlb = tlb_gather_mmu(m2)
+  unmap_vmas(tlb, vms)
+  free_pgtables(tlb, vms)
+  tlb_finish_mmu(tlb)
+  for i in 0..vms.vma_count {
+    remove_vma(vms_detached_vma(vms, i))
+  }
+  mmap_read_unlock(m2)
 }
 
 expect ok
