@@ -28,7 +28,6 @@ var lackingPair = map[string]string{
 	"vm_ops_pfn_mkwrite":           "the fault kernel path's call of vm_ops->pfn_mkwrite (runtime/kernel/fault.mms): the handler's pair of examples (examples/fault-handlers/) proves it",
 	"vm_ops_map_pages":             "the fault kernel path's call of vm_ops->map_pages (runtime/kernel/fault.mms): the handler's pair of examples (examples/fault-handlers/) proves it",
 	"vm_ops_huge_fault":            "the fault kernel path's call of vm_ops->huge_fault (runtime/kernel/fault.mms): the handler's pair of examples (examples/fault-handlers/) proves it",
-	"vma_iter_store_overwrite":     "a step of the stack kernel paths (runtime/kernel/stack.mms); used inside mm only, not by drivers or modules, so the path's examples prove it rather than a pair of its own",
 	"folio_pgoff":                  "a step of the rmap walks of the kernel library (runtime/kernel/rmap.mms); used inside mm only, not by drivers or modules, so the path's examples prove it rather than a pair of its own",
 	"i_mmap_trylock_read":          "a trylock: no misuse shows at the call; used by folio_referenced (kernel/rmap.mms)",
 	"ptep_clear_flush_young":       "a step of the rmap walks of the kernel library (runtime/kernel/rmap.mms); used inside mm only, not by drivers or modules, so the path's examples prove it rather than a pair of its own",
