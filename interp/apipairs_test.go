@@ -78,7 +78,6 @@ var lackingPair = map[string]string{
 	"coredump_finish":              "a step of the v5.0 core-dump kernel path (runtime/kernel/coredump.mms); used inside mm only, not by drivers or modules, so the path's examples prove it rather than a pair of its own",
 	"get_extent":                   "a step of the mremap kernel path (runtime/kernel/mremap.mms); its misuse shows as the path's: examples/bugs/mremap-tlb-flush-*.mms, examples/mremap-and-page-table-moves/",
 	"get_old_pmd":                  "a step of the mremap kernel path (runtime/kernel/mremap.mms); its misuse shows as the path's: examples/bugs/mremap-tlb-flush-*.mms, examples/mremap-and-page-table-moves/",
-	"move_huge_pmd":                "a step of the mremap kernel path (runtime/kernel/mremap.mms); its misuse shows as the path's: examples/bugs/mremap-tlb-flush-*.mms, examples/mremap-and-page-table-moves/",
 	"pagetable_move":               "a step of the mremap kernel path (runtime/kernel/mremap.mms); its misuse shows as the path's: examples/bugs/mremap-tlb-flush-*.mms, examples/mremap-and-page-table-moves/",
 	"pmc_next":                     "a step of the mremap kernel path (runtime/kernel/mremap.mms); its misuse shows as the path's: examples/bugs/mremap-tlb-flush-*.mms, examples/mremap-and-page-table-moves/",
 	"pmc_nr_extents":               "a step of the mremap kernel path (runtime/kernel/mremap.mms); its misuse shows as the path's: examples/bugs/mremap-tlb-flush-*.mms, examples/mremap-and-page-table-moves/",
@@ -90,7 +89,6 @@ var lackingPair = map[string]string{
 	"pmd_trans_huge":               "a step of the mremap kernel path (runtime/kernel/mremap.mms); its misuse shows as the path's: examples/bugs/mremap-tlb-flush-*.mms, examples/mremap-and-page-table-moves/",
 	"spin_lock_nested":             "a step of the mremap kernel path (runtime/kernel/mremap.mms); its misuse shows as the path's: examples/bugs/mremap-tlb-flush-*.mms, examples/mremap-and-page-table-moves/",
 	"mmap_write_lock_nested":       "a step of the fork kernel path (runtime/kernel/fork.mms); its misuse shows as the path's: examples/bugs/fork-vma-lock-*.mms, examples/fork/",
-	"copy_huge_pmd":                "a step of the fork kernel path (runtime/kernel/fork.mms); its misuse shows as the path's: examples/bugs/fork-vma-lock-*.mms, examples/fork/",
 	"dup_mm_alloc":                 "a step of the fork kernel path (runtime/kernel/fork.mms); its misuse shows as the path's: examples/bugs/fork-vma-lock-*.mms, examples/fork/",
 	"vm_ops_open":                  "a step of the fork kernel path (runtime/kernel/fork.mms); its misuse shows as the path's: examples/bugs/fork-vma-lock-*.mms, examples/fork/",
 	"vma_iter_bulk_store":          "a step of the fork kernel path (runtime/kernel/fork.mms); its misuse shows as the path's: examples/bugs/fork-vma-lock-*.mms, examples/fork/",
@@ -111,7 +109,6 @@ var lackingPair = map[string]string{
 	"vma_close":                    "a step of the mmap kernel path (MAP_FIXED's vms_clean_up_area, runtime/kernel/mmap.mms): calls vm_ops->close, whose checks are the handler's; no example of its own yet",
 	"call_mmap_prepare":            "a step of the mmap kernel path (runtime/kernel/mmap.mms): calls f_op->mmap_prepare, whose pair is the handler's (examples/fault-handlers/mmap_prepare_*.mms)",
 	"vma_desc_clear_flags":         "vma_desc_set_flags's twin: its misuse is the same (examples/fault-handlers/mmap_prepare_keeps_desc.mms); correct use in examples/fault-handlers/mmap_prepare_sets_flags.mms",
-	"zap_huge_pmd":                 "a step of the munmap kernel path (runtime/kernel/munmap.mms: zap_pmd_range); no example of its own yet",
 	"local_irq_save":               "nothing can be wrong at the call (it nests); its misuses are what runs before the restore and the restore itself: examples/rcu-and-lockless-walks/irq_save_then_sleep.mms, irq_restore_twice.mms",
 	"mmu_notifier_range_init":      "fills a struct; nothing can be wrong at the call (its misuses are _start's and _end's: examples/mremap-and-page-table-moves/mmu_notifier_range_misuse.mms)",
 }
