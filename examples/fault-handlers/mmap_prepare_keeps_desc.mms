@@ -19,5 +19,7 @@ ops drv {
 
 vma v = mmap(m, 0x100000, pages=2, prot=rw, flags=shared, file=dev, ops=drv)
 vma_desc_set_flags(saved, dontcopy)
+vma_desc_clear_flags(saved, mayexec)
 
 expect violation "mmap_prepare/desc-outside-hook" at 21
+expect violation "mmap_prepare/desc-outside-hook" at 22
