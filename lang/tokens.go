@@ -1,7 +1,9 @@
 package lang
 
 import (
+	"reflect"
 	"sync"
+	"unsafe"
 
 	"github.com/alecthomas/participle/v2/lexer"
 )
@@ -26,6 +28,15 @@ var tokenPool = sync.Pool{New: func() any { return newTokens(1024) }}
 
 // newTokens makes a PeekingLexer with room for n tokens.
 func newTokens(n int) *tokens {
+	if peekingLayoutOK {
+		// One allocation of the final size. Through Upgrade the array
+		// grows by appends, token by token: for the 2.2 million tokens
+		// of a 4 MB expression (a bad input, rejected by the parser at
+		// its 4,000th) that was a third of a gigabyte copied and 3 s.
+		t := &tokens{buf: make([]lexer.Token, n)}
+		(*peekingLexer)(unsafe.Pointer(&t.PeekingLexer)).tokens = t.buf
+		return t
+	}
 	pl, err := lexer.Upgrade(&placeholders{n: n})
 	if err != nil {
 		panic(err) // placeholders never fail
@@ -100,3 +111,33 @@ func grownSize(n, off, srcLen int) int {
 
 // scanned returns the tokens of the last scan, EOF last.
 func (p *tokens) scanned() []lexer.Token { return p.buf[:p.used] }
+
+// peekingLexer is the layout of participle's lexer.PeekingLexer, whose
+// only constructor is Upgrade: newTokens sets the token array through it
+// when the layouts agree (peekingLayoutOK, checked field by field when
+// the package starts: name, type and offset), and uses Upgrade
+// otherwise, so that a participle with another layout is slower, never
+// wrong. TestPeekingLayout fails on such a participle, to bring the
+// mirror up to date.
+type peekingLexer struct {
+	lexer.Checkpoint
+	tokens []lexer.Token
+	elide  map[lexer.TokenType]bool
+}
+
+var peekingLayoutOK = sameLayout(reflect.TypeFor[lexer.PeekingLexer](), reflect.TypeFor[peekingLexer]())
+
+// sameLayout reports whether the structs a and b have the same fields
+// (names and types) at the same offsets.
+func sameLayout(a, b reflect.Type) bool {
+	if a.Size() != b.Size() || a.NumField() != b.NumField() {
+		return false
+	}
+	for i := range a.NumField() {
+		fa, fb := a.Field(i), b.Field(i)
+		if fa.Name != fb.Name || fa.Type != fb.Type || fa.Offset != fb.Offset {
+			return false
+		}
+	}
+	return true
+}

@@ -55,3 +55,12 @@ func TestPrecedence(t *testing.T) {
 		}
 	}
 }
+
+// TestPeekingLayout checks that newTokens makes its PeekingLexers
+// without Upgrade: the mirror of participle's layout is up to date
+// (TestTokensReuse parses through such PeekingLexers).
+func TestPeekingLayout(t *testing.T) {
+	if !peekingLayoutOK {
+		t.Fatal("the layout of lexer.PeekingLexer changed: update peekingLexer in tokens.go")
+	}
+}
