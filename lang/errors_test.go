@@ -202,7 +202,7 @@ var errorTests = []struct{ src, want string }{
 	{"x = " + deep("f(", "1", ")", 900), ``},
 	{"x = " + deep("f(", "1", ")", 1001), `e.mms:1:2006: expression nested deeper than the limit of 1000 (raise it with -max-expr-depth)`},
 	{"x = " + strings.Repeat("1 + ", maxExpr) + "1", ``},
-	{"x = " + strings.Repeat("1 + ", 1100000) + "1", `e.mms:1:4007: expression nested deeper than the limit of 1000 (raise it with -max-expr-depth)`},
+	{"x = " + strings.Repeat("1 + ", 1100000) + "1", `e.mms:1:4007: expression nested deeper than the limit of 1000, counting each binary operator of a chain as a level (raise it with -max-expr-depth)`},
 	{"x = " + strings.Repeat("a.", 2000) + "b", `e.mms:1:2006: expression nested deeper than the limit of 1000 (raise it with -max-expr-depth)`},
 	{blocks(maxNesting), ``},
 	{blocks(maxNesting + 1), `e.mms:1:710: blocks nested deeper than the limit of 100 (raise it with -max-nesting)`},

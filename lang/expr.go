@@ -216,7 +216,8 @@ func (p *parser) parseBinary(lex *lexer.PeekingLexer, minPrec, depth int) (Expr,
 			return nil, 0, err
 		}
 		if h = max(h, hy) + 1; depth+h > p.limits.MaxExprDepth {
-			return nil, 0, p.tooDeep(t)
+			// A flat sum is no nesting to the eye: say what counts.
+			return nil, 0, participle.Errorf(t.Pos, "expression nested deeper than the limit of %d, counting each binary operator of a chain as a level (raise it with -max-expr-depth)", p.limits.MaxExprDepth)
 		}
 		b := p.binaries.new()
 		*b = BinaryExpr{Pos: Pos(t.Pos), Op: canonicalOp(op), X: x, Y: y, spelled: op}
