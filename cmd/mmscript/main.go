@@ -59,7 +59,7 @@ func usage() string {
 	var b strings.Builder
 	b.WriteString("usage: mmscript <command> [arguments]\n\ncommands:\n")
 	for _, c := range commands {
-		fmt.Fprintf(&b, "  %s %s\n", c.name, c.synopsis)
+		fmt.Fprintf(&b, "  %s\n", strings.TrimSpace(c.name+" "+c.synopsis))
 		for _, line := range strings.Split(c.doc, "\n") {
 			fmt.Fprintf(&b, "                 %s\n", line)
 		}
