@@ -6,19 +6,20 @@ import (
 )
 
 // participle parses the top of a script, from the struct tags below: the
-// file, its items and the declarations (thread, ops and func blocks;
-// expect lines through their Parse method). These structs are
-// participle's view of the syntax, each named after the production it
-// is, in lower case (participle names a production after its type with
-// the first letter upper-cased, so the EBNF reads File, Item,
-// ThreadDecl). convert turns them into the AST.
+// file, its items and the thread, ops and func declarations. These
+// structs are participle's view of the syntax, each named after the
+// production it is, in lower case (participle names a production after
+// its type with the first letter upper-cased, so the EBNF reads File,
+// Item). convert turns them into the AST.
 //
-// Blocks and statements are custom productions (block and stmt, see
-// grammarFor): participle.ParseTypeWith hands them to the parser written
-// by hand (stmt.go, expr.go), which reads the same PeekingLexer. They are
-// most of a script, and participle's reflective parsing costs a few
-// allocations and about a microsecond a node (BenchmarkParse). Their
-// positions are participle's own type, which participle stores without
+// Blocks, runs of set-up statements (expect lines included) and FuncDef
+// (a handler's or helper's name, parameters and body) are custom
+// productions (block, setupStmts and funcDef, see grammarFor):
+// participle.ParseTypeWith hands them to the parser written by hand
+// (stmt.go, expr.go and below), which reads the same PeekingLexer. They
+// are most of a script, and participle's reflective parsing costs a few
+// allocations and about a microsecond a node (BenchmarkParse).
+// Positions are participle's own type, which participle stores without
 // a reflective conversion (to Pos, it costs a tenth of the parse).
 
 // file is File = Item* . A ";" between items belongs to SetupStmts. It
@@ -48,19 +49,20 @@ type item struct {
 	Thread   string     `parser:"  'thread' @Ident"`
 	Body     block      `parser:"  @@"`
 	Stmts    setupStmts `parser:"| @@"`
-	Func     *funcDef   `parser:"| 'func' @@"`
+	Func     funcDef    `parser:"| 'func' @@"`
 	Ops      string     `parser:"| 'ops' @Ident '{'"`
-	Handlers []*funcDef `parser:"  @@*"`
+	Handlers []funcDef  `parser:"  @@*"`
 	Close    *RBrace    `parser:"  @@"`
 }
 
-// funcDef is FuncDef = <ident> "(" (<ident> ("," <ident>)*)? ")" Block .
-type funcDef struct {
-	Pos    lexer.Position
-	Name   string   `parser:"@Ident '('"`
-	Params []string `parser:"( @Ident ( ',' @Ident )* )? ')'"`
-	Body   block    `parser:"@@"`
-}
+// funcDef is the custom production FuncDef (a handler or a helper: its
+// name, parameters and body), a *FuncDef parsed by hand. As a participle
+// struct (a Pos, a name, a list of parameters and a body, each captured
+// by reflection) it cost about fifty allocations, as much as the rest of
+// an ops block or func declaration together.
+type funcDef interface{ toFuncDef() *FuncDef }
+
+func (d *FuncDef) toFuncDef() *FuncDef { return d }
 
 // block is the custom production Block: a *Block parsed by hand.
 type block interface{ toBlock() *Block }
@@ -170,13 +172,48 @@ func (it *item) convert() Item {
 			o.Handlers = make([]*FuncDef, 0, len(it.Handlers))
 		}
 		for _, h := range it.Handlers {
-			o.Handlers = append(o.Handlers, h.convert())
+			o.Handlers = append(o.Handlers, h.toFuncDef())
 		}
 		return o
 	}
-	return &FuncDecl{Pos: pos, Def: it.Func.convert()}
+	return &FuncDecl{Pos: pos, Def: it.Func.toFuncDef()}
 }
 
-func (d *funcDef) convert() *FuncDef {
-	return &FuncDef{Pos: Pos(d.Pos), Name: d.Name, Params: d.Params, Body: d.Body.toBlock()}
+// parseFuncDef parses
+// FuncDef = <ident> "(" (<ident> ("," <ident>)*)? ")" Block .
+// It returns participle.NextMatch when no name comes next: the end of an
+// ops block's handlers.
+func (p *parser) parseFuncDef(lex *lexer.PeekingLexer) (funcDef, error) {
+	name := lex.Peek()
+	if name.Type != tokIdent {
+		return nil, participle.NextMatch
+	}
+	lex.Next()
+	d := &FuncDef{Pos: Pos(name.Pos), Name: name.Value}
+	if t := lex.Peek(); t.Type != tokPunct || t.Value != "(" {
+		return nil, unexpected(t, `"("`)
+	}
+	lex.Next()
+	for want := `name or ")"`; ; {
+		t := lex.Peek()
+		switch {
+		case t.Type == tokPunct && t.Value == ")" && want != "name":
+			lex.Next()
+			body, err := p.parseBlock(lex, 1)
+			if err != nil {
+				return nil, err
+			}
+			d.Body = body
+			return d, nil
+		case t.Type == tokIdent && want != `"," or ")"`:
+			lex.Next()
+			d.Params = append(d.Params, t.Value)
+			want = `"," or ")"`
+		case t.Type == tokPunct && t.Value == "," && want == `"," or ")"`:
+			lex.Next()
+			want = "name"
+		default:
+			return nil, unexpected(t, want)
+		}
+	}
 }

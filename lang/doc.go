@@ -12,11 +12,13 @@
 // (scanner.go, participle's lexer.Definition) fills a participle
 // PeekingLexer that is reused across parses (tokens.go). A participle
 // parser reads it: participle parses the file, its items and the thread,
-// ops, func and expect declarations from the struct tags of decl.go, and
-// hands blocks and runs of set-up statements to the parser written by hand
-// as custom productions (participle.ParseTypeWith): statements and blocks
-// (stmt.go), expressions by precedence climbing (expr.go); an expect line
-// is a participle.Parseable parsed by hand. Grammar prints the EBNF of the
+// ops and func declarations from the struct tags of decl.go, and hands
+// blocks, runs of set-up statements and expect lines, and the handlers'
+// and helpers' definitions (FuncDef) to the parser written by hand as
+// custom productions (participle.ParseTypeWith): statements and blocks
+// (stmt.go), expressions by precedence climbing (expr.go), FuncDef and
+// the runs (decl.go). That parser allocates the nodes of the AST in slabs
+// (alloc.go). Grammar prints the EBNF of the
 // whole, participle's String of its part followed by the productions
 // parsed by hand; testdata/grammar.ebnf pins it. participle's reflective
 // parsing costs tens of allocations a node, so it parses the top of the

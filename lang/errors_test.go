@@ -93,7 +93,7 @@ var errorTests = []struct{ src, want string }{
 	{`assert x, y`, `e.mms:1:11: unexpected name y, want string`},
 	{`func`, `e.mms:1:5: unexpected end of input, want name`},
 	{`func f`, `e.mms:1:7: unexpected end of input, want "("`},
-	{`func f(a b) {}`, `e.mms:1:10: unexpected name b, want ")"`},
+	{`func f(a b) {}`, `e.mms:1:10: unexpected name b, want "," or ")"`},
 	{`func f(a, ) {}`, `e.mms:1:11: unexpected ")", want name`},
 	{`func f() `, `e.mms:1:10: unexpected end of input, want "{"`},
 	{`func f() { return 1 + }`, `e.mms:1:23: unexpected "}", want expression`},
@@ -107,7 +107,7 @@ var errorTests = []struct{ src, want string }{
 	// Keywords are not names.
 	{`thread if {}`, `e.mms:1:8: unexpected keyword if, want name`},
 	{`func return() {}`, `e.mms:1:6: unexpected keyword return, want name`},
-	{`func f(nil) {}`, `e.mms:1:8: unexpected keyword nil, want ")"`},
+	{`func f(nil) {}`, `e.mms:1:8: unexpected keyword nil, want name or ")"`},
 	{`mm if`, `e.mms:1:6: unexpected end of input, want expression`},
 	{`if = 3`, `e.mms:1:4: unexpected "=", want expression`},
 	{`for true in 0..1 {}`, `e.mms:1:5: unexpected keyword true, want name`},

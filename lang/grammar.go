@@ -53,6 +53,11 @@ func grammarFor(limits Limits) *grammar {
 			defer g.put(p)
 			return p.parseSetupStmts(lex)
 		}),
+		participle.ParseTypeWith(func(lex *lexer.PeekingLexer) (funcDef, error) {
+			p := g.parser()
+			defer g.put(p)
+			return p.parseFuncDef(lex)
+		}),
 		// No backtracking: once a production has consumed a token it
 		// must match, so an error is reported where it is.
 		participle.UseLookahead(0),
@@ -62,7 +67,8 @@ func grammarFor(limits Limits) *grammar {
 }
 
 // handWritten is the EBNF of the productions parsed by hand.
-const handWritten = `SetupStmts = ((?! "ops" <ident> "{") (Stmt | ExpectDecl | ";"))+ .
+const handWritten = `FuncDef = <ident> "(" (<ident> ("," <ident>)*)? ")" Block .
+SetupStmts = ((?! "ops" <ident> "{") (Stmt | ExpectDecl | ";"))+ .
 Block = "{" (Stmt | ";")* "}" .
 Stmt = IfStmt | ForStmt | WhileStmt | RepeatStmt | BranchStmt | AssertStmt | ReturnStmt | VarDecl | AssignStmt | FieldAssignStmt | ExprStmt .
 IfStmt = "if" Expr Block ("else" (IfStmt | Block))? .
