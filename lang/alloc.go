@@ -67,7 +67,6 @@ type parser struct {
 	rbraces    slab[RBrace]
 	stmtSlices slab[Stmt]
 	itemSlices slab[Item]
-	runs       slab[itemRun]
 
 	argStack  []*Arg
 	stmtStack []Stmt

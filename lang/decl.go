@@ -14,8 +14,8 @@ import (
 //
 // Blocks, runs of set-up statements (expect lines included) and FuncDef
 // (a handler's or helper's name, parameters and body) are custom
-// productions (block, setupStmts and funcDef, see grammarFor):
-// participle.ParseTypeWith hands them to the parser written by hand
+// productions (block, setupStmts and funcDef, participle.Parseable):
+// they call the parser written by hand
 // (stmt.go, expr.go and below), which reads the same PeekingLexer. They
 // are most of a script, and participle's reflective parsing costs a few
 // allocations and about a microsecond a node (BenchmarkParse).
@@ -46,47 +46,69 @@ type file struct {
 // (BenchmarkParse). Pos is where the item starts.
 type item struct {
 	Pos      lexer.Position
-	Thread   string     `parser:"  'thread' @Ident"`
-	Body     block      `parser:"  @@"`
-	Stmts    setupStmts `parser:"| @@"`
-	Func     funcDef    `parser:"| 'func' @@"`
-	Ops      string     `parser:"| 'ops' @Ident '{'"`
-	Handlers []funcDef  `parser:"  @@*"`
-	Close    *RBrace    `parser:"  @@"`
+	Thread   string      `parser:"  'thread' @Ident"`
+	Body     *block      `parser:"  @@"`
+	Stmts    *setupStmts `parser:"| @@"`
+	Func     *funcDef    `parser:"| 'func' @@"`
+	Ops      string      `parser:"| 'ops' @Ident '{'"`
+	Handlers []*funcDef  `parser:"  @@*"`
+	Close    *RBrace     `parser:"  @@"`
 }
 
-// funcDef is the custom production FuncDef (a handler or a helper: its
-// name, parameters and body), a *FuncDef parsed by hand. As a participle
-// struct (a Pos, a name, a list of parameters and a body, each captured
-// by reflection) it cost about fifty allocations, as much as the rest of
-// an ops block or func declaration together.
-type funcDef interface{ toFuncDef() *FuncDef }
+// The productions parsed by hand are participle.Parseable: participle
+// calls their Parse method on a value it allocates, an interface call,
+// where a function given to participle.ParseTypeWith went through
+// reflect.Value.Call (a tenth of the parse, and four allocations a
+// call). A Parse method gets only the lexer: the parse it belongs to,
+// and so its grammar and limits, is found from the lexer's tokens
+// (grammarOf). participle names the productions after these types
+// (Grammar capitalizes them).
 
-func (d *FuncDef) toFuncDef() *FuncDef { return d }
+// block is Block: a *Block parsed by hand.
+type block struct{ b *Block }
 
-// block is the custom production Block: a *Block parsed by hand.
-type block interface{ toBlock() *Block }
+func (n *block) Parse(lex *lexer.PeekingLexer) (err error) {
+	g := grammarOf(lex)
+	p := g.parser()
+	defer g.put(p)
+	n.b, err = p.parseBlock(lex, 1)
+	return err
+}
 
-func (b *Block) toBlock() *Block { return b }
+// setupStmts is SetupStmts: a run of set-up statements and expect lines,
+// parsed by hand, one participle node for the run. An expect line's
+// message and "at" must be on the line of "expect", which struct tags
+// cannot say, so it is parsed by hand (ExpectDecl.parse) and joins the
+// runs, which halves the items participle sees in the examples.
+type setupStmts struct{ items []Item }
 
-// setupStmts is the custom production SetupStmts: a run of set-up
-// statements and expect lines, parsed by hand, one participle node for
-// the run. An expect line's message and "at" must be on the line of
-// "expect", which struct tags cannot say, so it is parsed by hand
-// (ExpectDecl.parse) and joins the runs, which halves the items
-// participle sees in the examples.
-type setupStmts interface{ items() []Item }
+func (n *setupStmts) Parse(lex *lexer.PeekingLexer) (err error) {
+	g := grammarOf(lex)
+	p := g.parser()
+	defer g.put(p)
+	n.items, err = p.parseSetupStmts(lex)
+	return err
+}
 
-// itemRun is a run as the custom production returns it: a pointer from a
-// slab, since a slice in an interface is an allocation of its own.
-type itemRun struct{ list []Item }
+// funcDef is FuncDef: a handler or a helper (its name, parameters and
+// body), a *FuncDef parsed by hand. As a participle struct (a Pos, a
+// name, a list of parameters and a body, each captured by reflection) it
+// cost about fifty allocations, as much as the rest of an ops block or
+// func declaration together.
+type funcDef struct{ d *FuncDef }
 
-func (r *itemRun) items() []Item { return r.list }
+func (n *funcDef) Parse(lex *lexer.PeekingLexer) (err error) {
+	g := grammarOf(lex)
+	p := g.parser()
+	defer g.put(p)
+	n.d, err = p.parseFuncDef(lex)
+	return err
+}
 
 // parseSetupStmts parses
 // SetupStmts = ((?! "ops" <ident> "{") (Stmt | ExpectDecl | ";"))+ .
 // It returns an empty run for semicolons alone.
-func (p *parser) parseSetupStmts(lex *lexer.PeekingLexer) (setupStmts, error) {
+func (p *parser) parseSetupStmts(lex *lexer.PeekingLexer) ([]Item, error) {
 	start := lex.Cursor()
 	base := len(p.itemStack) // empty: a run is not nested in anything parsed by hand
 	for !startsOpsDecl(lex) {
@@ -116,8 +138,7 @@ func (p *parser) parseSetupStmts(lex *lexer.PeekingLexer) (setupStmts, error) {
 	if lex.Cursor() == start {
 		return nil, participle.NextMatch
 	}
-	run := p.runs.new()
-	run.list = p.itemSlices.copyOf(p.itemStack[base:])
+	run := p.itemSlices.copyOf(p.itemStack[base:])
 	p.itemStack = pop(p.itemStack, base)
 	return run, nil
 }
@@ -143,7 +164,7 @@ func (f *file) convert(start lexer.Position) *File {
 	n := 0
 	for _, it := range f.Items {
 		if it.Stmts != nil {
-			n += len(it.Stmts.items())
+			n += len(it.Stmts.items)
 		} else {
 			n++
 		}
@@ -153,7 +174,7 @@ func (f *file) convert(start lexer.Position) *File {
 	}
 	for _, it := range f.Items {
 		if it.Stmts != nil {
-			out.Items = append(out.Items, it.Stmts.items()...)
+			out.Items = append(out.Items, it.Stmts.items...)
 			continue
 		}
 		out.Items = append(out.Items, it.convert())
@@ -165,25 +186,25 @@ func (it *item) convert() Item {
 	pos := Pos(it.Pos)
 	switch {
 	case it.Body != nil:
-		return &ThreadDecl{Pos: pos, Name: it.Thread, Body: it.Body.toBlock()}
+		return &ThreadDecl{Pos: pos, Name: it.Thread, Body: it.Body.b}
 	case it.Close != nil:
 		o := &OpsDecl{Pos: pos, Name: it.Ops, Close: it.Close}
 		if len(it.Handlers) > 0 {
 			o.Handlers = make([]*FuncDef, 0, len(it.Handlers))
 		}
 		for _, h := range it.Handlers {
-			o.Handlers = append(o.Handlers, h.toFuncDef())
+			o.Handlers = append(o.Handlers, h.d)
 		}
 		return o
 	}
-	return &FuncDecl{Pos: pos, Def: it.Func.toFuncDef()}
+	return &FuncDecl{Pos: pos, Def: it.Func.d}
 }
 
 // parseFuncDef parses
 // FuncDef = <ident> "(" (<ident> ("," <ident>)*)? ")" Block .
 // It returns participle.NextMatch when no name comes next: the end of an
 // ops block's handlers.
-func (p *parser) parseFuncDef(lex *lexer.PeekingLexer) (funcDef, error) {
+func (p *parser) parseFuncDef(lex *lexer.PeekingLexer) (*FuncDef, error) {
 	name := lex.Peek()
 	if name.Type != tokIdent {
 		return nil, participle.NextMatch

@@ -15,7 +15,7 @@
 // ops and func declarations from the struct tags of decl.go, and hands
 // blocks, runs of set-up statements and expect lines, and the handlers'
 // and helpers' definitions (FuncDef) to the parser written by hand as
-// custom productions (participle.ParseTypeWith): statements and blocks
+// custom productions (participle.Parseable): statements and blocks
 // (stmt.go), expressions by precedence climbing (expr.go), FuncDef and
 // the runs (decl.go). That parser allocates the nodes of the AST in slabs
 // (alloc.go). Grammar prints the EBNF of the

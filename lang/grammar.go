@@ -17,7 +17,7 @@ import (
 // declarations, from the struct tags in decl.go) and hands blocks and
 // statements to the parser written by hand (stmt.go, expr.go: one-token
 // dispatch and precedence climbing) as custom productions
-// (participle.ParseTypeWith). Both read one participle PeekingLexer,
+// (participle.Parseable). Both read one participle PeekingLexer,
 // filled by the scanner (scanner.go, a participle lexer.Definition).
 // participle.Parser.String prints the EBNF of its part, and Grammar
 // appends that of the part written by hand (testdata/grammar.ebnf pins
@@ -43,23 +43,12 @@ func grammarFor(limits Limits) *grammar {
 	g := &grammar{limits: limits}
 	g.file = participle.MustBuild[file](
 		participle.Lexer(lexerDef{limits}),
-		participle.ParseTypeWith(func(lex *lexer.PeekingLexer) (block, error) {
-			p := g.parser()
-			defer g.put(p)
-			return p.parseBlock(lex, 1)
-		}),
-		participle.ParseTypeWith(func(lex *lexer.PeekingLexer) (setupStmts, error) {
-			p := g.parser()
-			defer g.put(p)
-			return p.parseSetupStmts(lex)
-		}),
-		participle.ParseTypeWith(func(lex *lexer.PeekingLexer) (funcDef, error) {
-			p := g.parser()
-			defer g.put(p)
-			return p.parseFuncDef(lex)
-		}),
 		// No backtracking: once a production has consumed a token it
-		// must match, so an error is reported where it is.
+		// must match, so an error is reported where it is. (A larger
+		// lookahead would let participle backtrack over `ops drv`, the
+		// declaration of a variable, to try SetupStmts after OpsDecl;
+		// participle v2 uses the lookahead for nothing else, so it does
+		// not change the speed of a parse.)
 		participle.UseLookahead(0),
 	)
 	actual, _ := grammars.LoadOrStore(limits, g)
@@ -101,8 +90,14 @@ Arg = (<ident> "=")? Expr .
 // line where its left operand ends, and a VarDecl's name on the line of
 // its type.
 func Grammar() string {
-	return grammarFor(DefaultLimits).file.String() + "\n" + handWritten
+	return parseableNames.ReplaceAllStringFunc(grammarFor(DefaultLimits).file.String(), capitalize) + "\n" + handWritten
 }
+
+// parseableNames are the productions parsed by hand as participle names
+// them: after their Go types, which are unexported.
+var parseableNames = regexp.MustCompile(`\b(block|setupStmts|funcDef)\b`)
+
+func capitalize(s string) string { return strings.ToUpper(s[:1]) + s[1:] }
 
 // Parse parses a script within DefaultLimits. filename is used in
 // positions only. The error, if any, is an ErrorList of syntax errors and
@@ -147,11 +142,34 @@ func (l Limits) Parse(filename string, src []byte) (f *File, err error) {
 // test can make it panic.
 var parseTokens = func(g *grammar, lex *lexer.PeekingLexer) (*File, error) {
 	start := lex.Peek().Pos
+	key := firstToken(lex)
+	parses.Store(key, g)
+	defer parses.Delete(key)
 	f, err := g.file.ParseFromLexer(lex)
 	if err != nil {
 		return nil, err
 	}
 	return f.convert(start), nil
+}
+
+// parses maps each parse under way to its grammar, by the first of its
+// tokens (firstToken): participle hands a Parseable only the lexer, and
+// the productions parsed by hand need the limits. A parse's tokens are
+// its own (a pooled array is used by one parse at a time), so the key is
+// unique while the parse lasts.
+var parses sync.Map // *lexer.Token -> *grammar
+
+// firstToken is the first token of lex's array: the same for every copy
+// participle makes of the lexer during a parse.
+func firstToken(lex *lexer.PeekingLexer) *lexer.Token { return &lex.Range(0, 1)[0] }
+
+// grammarOf returns the grammar of the parse lex belongs to.
+func grammarOf(lex *lexer.PeekingLexer) *grammar {
+	g, ok := parses.Load(firstToken(lex))
+	if !ok {
+		panic("lang: a production parsed by hand outside a parse") // a bug; Parse recovers it
+	}
+	return g.(*grammar)
 }
 
 // internalError turns a recovered panic into an ErrorList.
@@ -303,7 +321,7 @@ func wantFrom(ebnf string) string {
 // wantNames names a grammar term; alternatives are separated by "|".
 func wantNames(term string) string {
 	switch term {
-	case "<ident>", "FuncDef":
+	case "<ident>", "funcDef":
 		return "name"
 	case "<string>":
 		return "string"
@@ -311,7 +329,7 @@ func wantNames(term string) string {
 		return "integer"
 	case "Expr":
 		return "expression"
-	case "Block":
+	case "block":
 		return `"{"`
 	case "RBrace":
 		return `"}"`
@@ -319,7 +337,7 @@ func wantNames(term string) string {
 		return `"if"`
 	case "ElseIf":
 		return `"if"|"{"`
-	case "Item", "Stmt", "SetupStmts":
+	case "Item", "Stmt", "setupStmts":
 		return "statement"
 	}
 	return term
