@@ -162,6 +162,9 @@ var errorTests = []struct{ src, want string }{
 	{"x = 1\n  €", `e.mms:2:3: invalid character U+20AC '€'`},
 	{"x = \x00", `e.mms:1:5: invalid character U+0000`},
 	{"x = \xff", `e.mms:1:5: invalid UTF-8 encoding`},
+	{"\xff\xfem\x00m\x00", `e.mms:1:1: the file is UTF-16 (it starts with a UTF-16 byte order mark); a script must be UTF-8`},
+	{"\xfe\xff\x00m\x00m", `e.mms:1:1: the file is UTF-16 (it starts with a UTF-16 byte order mark); a script must be UTF-8`},
+	{"\xefm m", `e.mms:1:1: invalid UTF-8 encoding`},
 	{"x = 'a'", `e.mms:1:5: invalid character U+0027 '''`},
 
 	// Static checks.

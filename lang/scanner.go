@@ -301,6 +301,10 @@ func (s *scanner) next(t *lexer.Token) error {
 	}
 	r, size := utf8.DecodeRune(src[s.off:])
 	switch {
+	case s.off == 0 && (bytes.HasPrefix(src, []byte{0xFF, 0xFE}) || bytes.HasPrefix(src, []byte{0xFE, 0xFF})):
+		// Windows editors save "Unicode" as UTF-16: say so, rather
+		// than that its first byte is bad UTF-8.
+		return s.errorf(pos, "the file is UTF-16 (it starts with a UTF-16 byte order mark); a script must be UTF-8")
 	case r == utf8.RuneError && size == 1:
 		return s.errorf(pos, "invalid UTF-8 encoding")
 	case r == '\uFEFF':
