@@ -44,15 +44,21 @@ type file struct {
 // `ops NAME {` to OpsDecl). One struct per item
 // instead of two made an item about a third cheaper to parse
 // (BenchmarkParse). Pos is where the item starts.
+//
+// The productions parsed by hand are fields of value type: participle
+// fills a pointer field by allocating a value and copying the parsed one
+// into it, one more allocation per item. Which alternative matched is
+// told by which of them holds something (convert); a run of semicolons
+// alone holds nothing and adds nothing.
 type item struct {
 	Pos      lexer.Position
-	Thread   string      `parser:"  'thread' @Ident"`
-	Body     *block      `parser:"  @@"`
-	Stmts    *setupStmts `parser:"| @@"`
-	Func     *funcDef    `parser:"| 'func' @@"`
-	Ops      string      `parser:"| 'ops' @Ident '{'"`
-	Handlers []*funcDef  `parser:"  @@*"`
-	Close    *RBrace     `parser:"  @@"`
+	Thread   string     `parser:"  'thread' @Ident"`
+	Body     block      `parser:"  @@"`
+	Stmts    setupStmts `parser:"| @@"`
+	Func     funcDef    `parser:"| 'func' @@"`
+	Ops      string     `parser:"| 'ops' @Ident '{'"`
+	Handlers []funcDef  `parser:"  @@*"`
+	Close    *RBrace    `parser:"  @@"`
 }
 
 // The productions parsed by hand are participle.Parseable: participle
@@ -163,29 +169,27 @@ func (f *file) convert(start lexer.Position) *File {
 	out := &File{Pos: Pos(start)}
 	n := 0
 	for _, it := range f.Items {
-		if it.Stmts != nil {
-			n += len(it.Stmts.items)
-		} else {
-			n++
-		}
+		n += max(len(it.Stmts.items), 1)
 	}
 	if n > 0 {
 		out.Items = make([]Item, 0, n)
 	}
 	for _, it := range f.Items {
-		if it.Stmts != nil {
+		if d := it.convert(); d != nil {
+			out.Items = append(out.Items, d)
+		} else {
 			out.Items = append(out.Items, it.Stmts.items...)
-			continue
 		}
-		out.Items = append(out.Items, it.convert())
 	}
 	return out
 }
 
+// convert returns the declaration it is, nil for a run of set-up
+// statements.
 func (it *item) convert() Item {
 	pos := Pos(it.Pos)
 	switch {
-	case it.Body != nil:
+	case it.Body.b != nil:
 		return &ThreadDecl{Pos: pos, Name: it.Thread, Body: it.Body.b}
 	case it.Close != nil:
 		o := &OpsDecl{Pos: pos, Name: it.Ops, Close: it.Close}
@@ -196,8 +200,10 @@ func (it *item) convert() Item {
 			o.Handlers = append(o.Handlers, h.d)
 		}
 		return o
+	case it.Func.d != nil:
+		return &FuncDecl{Pos: pos, Def: it.Func.d}
 	}
-	return &FuncDecl{Pos: pos, Def: it.Func.d}
+	return nil
 }
 
 // parseFuncDef parses
