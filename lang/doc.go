@@ -13,11 +13,12 @@
 // PeekingLexer that is reused across parses (tokens.go). A participle
 // parser reads it: participle parses the file, its items and the thread,
 // ops and func declarations from the struct tags of decl.go, and hands
-// blocks, runs of set-up statements and expect lines, and the handlers'
-// and helpers' definitions (FuncDef) to the parser written by hand as
-// custom productions (participle.Parseable): statements and blocks
-// (stmt.go), expressions by precedence climbing (expr.go), FuncDef and
-// the runs (decl.go). That parser allocates the nodes of the AST in slabs
+// the definitions of threads, handlers and helpers (a name, parameters
+// and a block: ThreadDef, FuncDef) and the runs of set-up statements and
+// expect lines to the parser written by hand as custom productions
+// (participle.Parseable): statements and blocks (stmt.go), expressions
+// by precedence climbing (expr.go), the definitions and the runs
+// (decl.go). That parser allocates the nodes of the AST in slabs
 // (alloc.go). Grammar prints the EBNF of the
 // whole, participle's String of its part followed by the productions
 // parsed by hand; testdata/grammar.ebnf pins it. participle's reflective

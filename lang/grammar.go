@@ -56,7 +56,8 @@ func grammarFor(limits Limits) *grammar {
 }
 
 // handWritten is the EBNF of the productions parsed by hand.
-const handWritten = `FuncDef = <ident> "(" (<ident> ("," <ident>)*)? ")" Block .
+const handWritten = `ThreadDef = <ident> Block .
+FuncDef = <ident> "(" (<ident> ("," <ident>)*)? ")" Block .
 SetupStmts = ((?! "ops" <ident> "{") (Stmt | ExpectDecl | ";"))+ .
 Block = "{" (Stmt | ";")* "}" .
 Stmt = IfStmt | ForStmt | WhileStmt | RepeatStmt | BranchStmt | AssertStmt | ReturnStmt | VarDecl | AssignStmt | FieldAssignStmt | ExprStmt .
@@ -95,7 +96,7 @@ func Grammar() string {
 
 // parseableNames are the productions parsed by hand as participle names
 // them: after their Go types, which are unexported.
-var parseableNames = regexp.MustCompile(`\b(block|setupStmts|funcDef)\b`)
+var parseableNames = regexp.MustCompile(`\b(threadDef|setupStmts|funcDef)\b`)
 
 func capitalize(s string) string { return strings.ToUpper(s[:1]) + s[1:] }
 
@@ -321,7 +322,7 @@ func wantFrom(ebnf string) string {
 // wantNames names a grammar term; alternatives are separated by "|".
 func wantNames(term string) string {
 	switch term {
-	case "<ident>", "funcDef":
+	case "<ident>", "funcDef", "threadDef":
 		return "name"
 	case "<string>":
 		return "string"
@@ -329,8 +330,6 @@ func wantNames(term string) string {
 		return "integer"
 	case "Expr":
 		return "expression"
-	case "block":
-		return `"{"`
 	case "RBrace":
 		return `"}"`
 	case "IfStmt":
