@@ -296,7 +296,10 @@ func init() {
 			Notes: "the page mapped at address, with a reference when foll_flags has FOLL_GET or FOLL_PIN; nil when nothing is mapped, when FOLL_WRITE " +
 				"finds a PTE it may not write (can_follow_write_pte: mainline wants a writable PTE, or with FOLL_FORCE an exclusive anonymous page in a " +
 				"private VM_MAYWRITE mapping; with FOLL_COW, as 2016-2022 kernels, a dirty PTE), or a special PTE without a struct page",
-			Rules: []*Rule{ruleSleepInAtomic}}),
+			// No sleep check: it takes only the PTE lock, a spinlock, which
+			// nests under another; GUP's cond_resched() is in the loop
+			// around it (__get_user_pages()).
+		}),
 		Touches: func(c *Call, f *Footprint) {
 			m := vmaMM(c, 0)
 			f.MM(m, false)
