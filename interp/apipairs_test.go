@@ -85,8 +85,6 @@ var lackingPair = map[string]string{
 	"vrm_pmc":                      "a step of the mremap kernel path (runtime/kernel/mremap.mms); its misuse shows as the path's: examples/bugs/mremap-tlb-flush-*.mms, examples/mremap-and-page-table-moves/",
 	"pmd_lockptr":                  "a step of the mremap kernel path (runtime/kernel/mremap.mms); its misuse shows as the path's: examples/bugs/mremap-tlb-flush-*.mms, examples/mremap-and-page-table-moves/",
 	"pmd_trans_huge":               "a step of the mremap kernel path (runtime/kernel/mremap.mms); its misuse shows as the path's: examples/bugs/mremap-tlb-flush-*.mms, examples/mremap-and-page-table-moves/",
-	"spin_lock_nested":             "a step of the mremap kernel path (runtime/kernel/mremap.mms); its misuse shows as the path's: examples/bugs/mremap-tlb-flush-*.mms, examples/mremap-and-page-table-moves/",
-	"mmap_write_lock_nested":       "a step of the fork kernel path (runtime/kernel/fork.mms); its misuse shows as the path's: examples/bugs/fork-vma-lock-*.mms, examples/fork/",
 	"dup_mm_alloc":                 "a step of the fork kernel path (runtime/kernel/fork.mms); its misuse shows as the path's: examples/bugs/fork-vma-lock-*.mms, examples/fork/",
 	"vm_ops_open":                  "a step of the fork kernel path (runtime/kernel/fork.mms); its misuse shows as the path's: examples/bugs/fork-vma-lock-*.mms, examples/fork/",
 	"vma_iter_bulk_store":          "a step of the fork kernel path (runtime/kernel/fork.mms); its misuse shows as the path's: examples/bugs/fork-vma-lock-*.mms, examples/fork/",
