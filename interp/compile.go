@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync/atomic"
 
 	"github.com/mmscript/mmscript/lang"
 	rt "github.com/mmscript/mmscript/runtime"
@@ -61,6 +62,39 @@ type fn struct {
 	// path: a kernel-library function, or the script's own function that
 	// overrides one; a thread in it shows it in call paths.
 	path bool
+	// local[pc] (see localFrom), worked out on first use: a session
+	// appends code, and the explorer's workers share the function.
+	local atomic.Pointer[[]bool]
+}
+
+// localFrom reports whether every path from pc to the function's return
+// touches only the thread running it: locals, constants, arithmetic,
+// asserts (a failed one ends the thread, which only the thread sees),
+// forward jumps and the return. An operation, a call, a global, a field
+// (a shared object's state), an allocation, output or a backward jump (a
+// loop, which could run long) is not local. The machine runs a local
+// tail in the same turn as the step before it (Machine.turn).
+func (f *fn) localFrom(pc int) bool {
+	tab := f.local.Load()
+	if tab == nil || len(*tab) != len(f.code)+1 {
+		t := make([]bool, len(f.code)+1)
+		for i := len(f.code) - 1; i >= 0; i-- {
+			in := f.code[i]
+			switch in.op {
+			case opStmt, opConst, opLoadL, opStoreL, opCheckT, opUnary, opBinary, opToBool, opPop, opAssert:
+				t[i] = t[i+1]
+			case opAndJ, opOrJ, opJmpF:
+				t[i] = t[i+1] && int(in.b) > i && int(in.b) < len(t) && t[in.b]
+			case opJmp:
+				t[i] = int(in.b) > i && int(in.b) < len(t) && t[in.b]
+			case opRet, opRetNil:
+				t[i] = true
+			}
+		}
+		tab = &t
+		f.local.Store(tab)
+	}
+	return pc < len(*tab) && (*tab)[pc]
 }
 
 // callSite is one call of a kernel operation, bound at compile time.

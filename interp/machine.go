@@ -267,10 +267,6 @@ func (m *Machine) schedule(res *Result) {
 			}
 		}
 		m.sched.add(int32(t.idx))
-		if m.fp != nil {
-			m.fp.Reset()
-			m.fp.Add(rt.ATask, uint32(t.Task.ID), true)
-		}
 		more := m.turn(t)
 		if m.opts.after != nil {
 			m.opts.after(turn, t.idx, len(m.k.Diagnostics()))
@@ -394,9 +390,81 @@ func (m *Machine) fail(t *Thread, pos lang.Pos, msg string) {
 	t.done, t.fail = true, true
 }
 
-// turn runs t until it has performed one kernel-operation step, finished,
-// or failed. It returns false when the whole run must stop (interrupt).
+// turn runs t for one scheduling step: its statements up to and including
+// one kernel-operation step that another thread can see, and on to its end
+// when nothing it does after that can be seen. It returns false when the
+// whole run must stop (interrupt).
+//
+// A step is one operation and the statements before it. A step that
+// touches only its own thread (a kernel-library step on the caller's own
+// gather structure, an operation that only checks the task, the thread's
+// exit) commutes with every step of every other thread and neither
+// enables nor disables one: it is both a left and a right mover in
+// Lipton's sense ("Reduction: a method of proving properties of parallel
+// programs", CACM 1975), so running it in the same turn as the thread's
+// next step, or its local tail in the same turn as the step before,
+// reaches the same states in the same orders of the visible steps, with
+// one scheduling point instead of two. Every interleaving of visible
+// steps is still a schedule, so the explorer's findings are unchanged;
+// each thread's statements and deadlocks are those of the unmerged
+// steps. Merging is the machine's, not the explorer's, so that a turn
+// means the same in explore, run (round-robin, -seed, -schedule replay,
+// -trace) and a REPL session, and a schedule printed by one replays in
+// the others. Invisibility is read from the step's footprint
+// (runtime/footprint.go), recorded in every run for this.
 func (m *Machine) turn(t *Thread) bool {
+	fp := m.fp
+	if fp == nil {
+		fp = rt.NewFootprint()
+		m.fp = fp
+		m.k.SetFootprint(fp)
+	}
+	fp.Reset()
+	fp.Add(rt.ATask, uint32(t.Task.ID), true)
+	for {
+		if !m.step(t) {
+			return false
+		}
+		if t.done || t.Task.Dead() || t.Task.Blocked() {
+			return true
+		}
+		if m.localTail(t) {
+			// What is left of the thread touches only the thread:
+			// its exit is part of this turn, not a turn of its own.
+			return m.step(t)
+		}
+		if !ownOnly(fp.Acc, t.Task.ID) {
+			return true
+		}
+	}
+}
+
+// ownOnly reports whether a footprint touches nothing but task id.
+func ownOnly(acc []rt.Access, id int) bool {
+	for _, a := range acc {
+		if a.Kind != rt.ATask || a.Obj != uint32(id) {
+			return false
+		}
+	}
+	return true
+}
+
+// localTail reports whether everything t has left to run, frame by frame
+// up to its end, touches only t: no operation, no global, no field of a
+// shared object, no output, no loop (see fn.localFrom).
+func (m *Machine) localTail(t *Thread) bool {
+	for i := len(t.fr) - 1; i >= 0; i-- {
+		f := &t.fr[i]
+		if f.cont != nil || !f.f.localFrom(f.pc) {
+			return false
+		}
+	}
+	return true
+}
+
+// step runs t until it has performed one kernel-operation step, finished,
+// or failed. It returns false when the whole run must stop (interrupt).
+func (m *Machine) step(t *Thread) bool {
 	for !t.done {
 		top := &t.fr[len(t.fr)-1]
 		if top.cont != nil {

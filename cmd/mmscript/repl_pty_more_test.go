@@ -34,7 +34,7 @@ func TestReplPTYBlockTypoAndCompletion(t *testing.T) {
 	s.expect(`:step`)
 	s.send(" wo\t")
 	s.expect(`worker`)
-	if out := s.line(" 5"); !strings.Contains(out, "worker: 3 steps; exited") {
+	if out := s.line(" 5"); !strings.Contains(out, "worker: 2 steps; exited") {
 		t.Errorf(":step worker 5 after completion:\n%q", out)
 	}
 	s.send("thre\t")

@@ -168,7 +168,7 @@ func TestReplPTY(t *testing.T) {
 	s.expect(more)
 	s.send("}\r")
 	s.expect(prompt)
-	if out := s.line(":step t 5"); !strings.Contains(out, "t: 3 steps; exited") {
+	if out := s.line(":step t 5"); !strings.Contains(out, "t: 2 steps; exited") {
 		t.Errorf(":step t:\n%q", out)
 	}
 
