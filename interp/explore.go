@@ -464,7 +464,13 @@ func (s *searcher) runOnce(replay int, choose func(turn int, enabled uint64) int
 	}
 	opts.after = func(turn, tid, ndiag int) {
 		n := &s.stack[turn]
-		n.acc = s.keep(s.fp.Acc)
+		if turn >= replay || n.acc == nil {
+			// A replayed turn's footprint is on the stack from the run
+			// that took it first (runs are deterministic): keeping it
+			// again filled the slab with copies, a footprint per turn
+			// per run.
+			n.acc = s.keep(s.fp.Acc)
+		}
 		n.ndiag = ndiag
 		if turn >= replay {
 			if x.states.Add(1) >= x.o.MaxStates {
