@@ -214,6 +214,7 @@ func (m *Machine) exec(t *Thread) (ok, yield bool) {
 				m.k.TouchesOp(call)
 			}
 			m.lastOp = site.op
+			m.yielded = site.op.Yields
 			m.handle(t, call, site.op.Fn(call))
 			return true, true
 		case opFnCall:

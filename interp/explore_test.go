@@ -140,9 +140,8 @@ thread unmapper {
 		t.Fatalf("complete=%v findings=%v", res.Complete, res.Findings)
 	}
 	// munmap (kernel/munmap.mms): mmap_write_lock_killable, find_vma,
-	// vms_gather_munmap_vmas detaches the VMA at its fourth step (the
-	// msleep touches only the unmapper: it is part of the first turn).
-	if got := FormatSchedule(uaf.Schedule); got != "unmapper*3 reader" {
+	// vms_gather_munmap_vmas detaches the VMA at its fourth step.
+	if got := FormatSchedule(uaf.Schedule); got != "unmapper*4 reader" {
 		t.Errorf("schedule %q", got)
 	}
 	r := Run(p, Options{Schedule: uaf.Schedule})
@@ -388,7 +387,8 @@ thread b { mmap_read_lock(m); mmap_read_unlock(m) }
 `)
 	// a takes the lock, b waits for it, a drops it (b is granted the
 	// lock), b resumes and unlocks (its resumption touches only b: one
-	// turn with the unlock).
+	// turn with the unlock; a's exit and b's are part of their last
+	// turns).
 	sched := []int{0, 1, 0, 1}
 	c := newStateCache(newVisitedSet(1 << 20))
 	var m *Machine

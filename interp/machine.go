@@ -120,6 +120,7 @@ type Machine struct {
 	fp      *rt.Footprint // the explorer's step recorder, or nil
 	aborted bool
 	lastOp  *rt.Op // the operation of the current turn, for -trace
+	yielded bool   // the current step called an operation that Yields
 	pickBuf []int  // the runnable threads handed to Options.pick
 }
 
@@ -411,7 +412,10 @@ func (m *Machine) fail(t *Thread, pos lang.Pos, msg string) {
 // means the same in explore, run (round-robin, -seed, -schedule replay,
 // -trace) and a REPL session, and a schedule printed by one replays in
 // the others. Invisibility is read from the step's footprint
-// (runtime/footprint.go), recorded in every run for this.
+// (runtime/footprint.go), recorded in every run for this. An operation
+// that Yields (msleep) ends the turn all the same: scripts call it to let
+// the others run, and round-robin runs, the REPL's :step and schedules
+// written by hand count on it.
 func (m *Machine) turn(t *Thread) bool {
 	fp := m.fp
 	if fp == nil {
@@ -422,6 +426,7 @@ func (m *Machine) turn(t *Thread) bool {
 	fp.Reset()
 	fp.Add(rt.ATask, uint32(t.Task.ID), true)
 	for {
+		m.yielded = false
 		if !m.step(t) {
 			return false
 		}
@@ -433,7 +438,7 @@ func (m *Machine) turn(t *Thread) bool {
 			// its exit is part of this turn, not a turn of its own.
 			return m.step(t)
 		}
-		if !ownOnly(fp.Acc, t.Task.ID) {
+		if !ownOnly(fp.Acc, t.Task.ID) || m.yielded {
 			return true
 		}
 	}

@@ -224,13 +224,12 @@ func TestReplayThenRoundRobin(t *testing.T) {
 
 func TestRoundRobinOrder(t *testing.T) {
 	res := run(t, `
-page p
-thread a { get_page(p) }
-thread b { get_page(p); get_page(p); get_page(p) }
-thread c { get_page(p); get_page(p) }
+thread a { msleep() }
+thread b { msleep(); msleep(); msleep() }
+thread c { msleep(); msleep() }
 `, Options{})
 	// A thread's return after its last operation touches only the
-	// thread and is part of that operation's turn; a thread that has
+	// thread: it is part of that operation's turn. A thread that has
 	// finished is skipped.
 	want := []string{"a", "b", "c", "b", "c", "b"}
 	if !slices.Equal(res.Schedule, want) {
@@ -243,15 +242,14 @@ thread c { get_page(p); get_page(p) }
 
 func TestRoundRobinSkipsBlocked(t *testing.T) {
 	// b waits for a's lock; c keeps running meanwhile; the lock is handed
-	// to b when a releases it (turn 8), and b's next turn (9) finishes its
-	// mmap_read_lock (a step that touches only b) and runs on through its
-	// mmap_read_unlock.
+	// to b when a releases it (turn 8, with a's exit), and b's next turn
+	// (9) finishes its mmap_read_lock (a read grant touches only b) and
+	// runs on through its mmap_read_unlock and exit.
 	res := run(t, `
 mm m
-page p
-thread a { mmap_write_lock(m); get_page(p); get_page(p); mmap_write_unlock(m) }
+thread a { mmap_write_lock(m); msleep(); msleep(); mmap_write_unlock(m) }
 thread b { mmap_read_lock(m); mmap_read_unlock(m) }
-thread c { get_page(p); get_page(p); get_page(p); get_page(p) }
+thread c { msleep(); msleep(); msleep(); msleep() }
 `, Options{})
 	want := "a b c a c a c a b c"
 	if got := strings.Join(res.Schedule, " "); got != want {
@@ -262,32 +260,31 @@ thread c { get_page(p); get_page(p); get_page(p); get_page(p) }
 	}
 }
 
-// A step that touches only its own thread (msleep, the resumption of a
-// granted lock, a thread's exit) is no scheduling point: it runs in the
-// same turn as the thread's next visible step, or the step before.
+// A step that touches only its own thread (might_sleep, the resumption of
+// a granted read lock, a thread's exit) is no scheduling point: it runs in
+// the same turn as the thread's next visible step, or the step before.
+// msleep, which a script calls to let the others run, ends a turn.
 func TestInvisibleStepsMerge(t *testing.T) {
 	const src = `
 mm m
-thread a { msleep(); msleep(); mmap_read_lock(m); msleep(); mmap_read_unlock(m); msleep() }
+thread a { might_sleep(); might_sleep(); mmap_read_lock(m); might_sleep(); mmap_read_unlock(m); might_sleep() }
 thread b { msleep(); mmap_write_lock(m); mmap_write_unlock(m) }
 `
 	res := run(t, src, Options{})
-	// a: msleep*2 and mmap_read_lock; b: msleep and mmap_write_lock,
-	// which waits; a: msleep and mmap_read_unlock (b is granted the
-	// lock); b: the granted mmap_write_lock returns (it moves
-	// mm_lock_seq: a visible step); a: its last msleep and its exit;
-	// b: mmap_write_unlock and its exit.
+	// a: might_sleep*2 and mmap_read_lock; b: msleep; a: might_sleep and
+	// mmap_read_unlock; b: mmap_write_lock; a: might_sleep and exit; b:
+	// mmap_write_unlock and exit.
 	if got := FormatSchedule(res.Schedule); got != "a b a b a b" {
 		t.Errorf("schedule %q, want \"a b a b a b\"", got)
 	}
 	if len(res.Diagnostics) != 0 {
 		t.Errorf("diagnostics: %s", diagLines(res))
 	}
-	// A replay: b takes the lock first, a waits; once granted, a's
-	// resumption (a read grant: only a) runs with its msleep and unlock.
-	sched := []string{"b", "a", "b", "a", "a"}
-	again := run(t, src, Options{Schedule: sched})
-	if got := FormatSchedule(again.Schedule); got != "b a b a*2" || len(again.Diagnostics) != 0 {
+	// b takes the write lock first and a waits; once a is granted the
+	// lock, its resumption (a read grant: only a) runs in one turn with
+	// its might_sleep and mmap_read_unlock.
+	again := run(t, src, Options{Schedule: []string{"b", "b", "a", "b", "a", "a"}})
+	if got := FormatSchedule(again.Schedule); got != "b*2 a b a*2" || len(again.Diagnostics) != 0 {
 		t.Errorf("replay: schedule %q, diagnostics %s", got, diagLines(again))
 	}
 }
@@ -376,8 +373,7 @@ thread a {
   mmap_read_unlock(m)
   print("not reached")
 }
-thread b { get_page(q); get_page(q); get_page(q); mmap_write_lock(m); mmap_write_unlock(m) }
-page q
+thread b { msleep(); msleep(); msleep(); mmap_write_lock(m); mmap_write_unlock(m) }
 mmap(m, 0x100000, pages=4, prot=rw)
 `, Options{})
 	if len(res.Diagnostics) != 2 {
@@ -388,7 +384,7 @@ mmap(m, 0x100000, pages=4, prot=rw)
 		bug.Rule != "vm_insert_page/not-mixedmap-needs-mmap-write" {
 		t.Errorf("BUG: %s (fatal %v thread %s)", bug, bug.Fatal, bug.Thread)
 	}
-	if dl.Kind != rt.Deadlock || dl.Msg != "b waits for m->mmap_lock (write) held by a" || dl.Pos.String() != "test.mms:10:51" {
+	if dl.Kind != rt.Deadlock || dl.Msg != "b waits for m->mmap_lock (write) held by a" || dl.Pos.String() != "test.mms:10:42" {
 		t.Errorf("deadlock: %s", dl)
 	}
 	if !strings.Contains(dl.String(), "test.mms:3:3: a took m->mmap_lock here") {

@@ -2,6 +2,8 @@ package runtime
 
 import (
 	"fmt"
+	"maps"
+	"sync"
 
 	"github.com/mmscript/mmscript/lang"
 )
@@ -50,12 +52,26 @@ var documentedOrder = [][2]Class{
 }
 
 func newLockdep() *lockdep {
-	d := &lockdep{from: map[[2]Class]edgeOrigin{}}
-	for _, e := range documentedOrder {
-		d.add(e[0], e[1], edgeOrigin{})
-	}
-	return d
+	seedOnce.Do(func() {
+		seed = lockdep{from: map[[2]Class]edgeOrigin{}}
+		for _, e := range documentedOrder {
+			seed.add(e[0], e[1], edgeOrigin{})
+		}
+	})
+	// A copy of the seeded graph: the explorer makes a kernel per run,
+	// and adding the documented order edge by edge (its closure and a
+	// growing map) was a tenth of a run's allocations.
+	d := seed
+	d.from = maps.Clone(seed.from)
+	d.names = nil
+	return &d
 }
+
+// seed is the graph of the documented order, made once.
+var (
+	seed     lockdep
+	seedOnce sync.Once
+)
 
 // newClass allocates a class for a lock a script declares: lockdep gives
 // each statically declared lock a class of its own.

@@ -42,6 +42,12 @@ type Op struct {
 	// besides locks, for the explorer's partial-order reduction
 	// (footprint.go); defOp fills it from opFootprints when unset.
 	Touches func(c *Call, f *Footprint)
+	// Yields marks an operation that gives up the CPU and nothing else
+	// (msleep): a script calls it to let the other threads run, so it
+	// ends its thread's turn although it touches nothing another thread
+	// can see (interp's Machine.turn merges such steps otherwise). The
+	// explorer's reduction still takes it as independent of every step.
+	Yields bool
 }
 
 // Status says how an operation step ended.

@@ -464,7 +464,8 @@ func init() {
 			c.T.MightSleep("msleep()")
 			c.T.Schedule("msleep()")
 			return ok
-		}})
+		},
+		Yields: true})
 }
 
 var ruleStartWrite = &Rule{"vma_start_write/needs-mmap-write", "vma_start_write() needs the mmap lock held for write",
