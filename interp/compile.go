@@ -39,6 +39,7 @@ const (
 	opPrint                 // print B values
 	opEcho                  // pop; show the value (a REPL expression statement)
 	opVMAEnd                // replace top with its vm_end if a VMA, else with locals[A]'s (for VAR in vmas())
+	opPathArg               // check the top sites[A].nargs values against sites[A].op's parameters (a kernel path's call)
 )
 
 type instr struct {
@@ -176,9 +177,14 @@ type compiler struct {
 	fnResults map[string]sType // the static result type of each func (typecheck.go)
 	funcIx    map[string]int
 	funcDefs  map[string]*lang.FuncDef
-	opsIx     map[string]*rt.Ops
-	constIx   map[string]int
-	declared  map[string]bool // globals the set-up code has declared so far
+	// libIx and libDefs: the library functions the script has a function
+	// of the same name but other parameters for (kernellib.go); the
+	// library's own calls reach these, the script's its own.
+	libIx    map[string]int
+	libDefs  map[string]*lang.FuncDef
+	opsIx    map[string]*rt.Ops
+	constIx  map[string]int
+	declared map[string]bool // globals the set-up code has declared so far
 	// newGlobals are the globals in the order declareGlobal added them
 	// (a session takes back or indexes a chunk's own by it).
 	newGlobals []string
@@ -209,6 +215,8 @@ func Compile(file *lang.File) (*Program, error) {
 		globalT:  map[string]rt.Type{},
 		funcIx:   map[string]int{},
 		funcDefs: map[string]*lang.FuncDef{},
+		libIx:    map[string]int{},
+		libDefs:  map[string]*lang.FuncDef{},
 		opsIx:    map[string]*rt.Ops{},
 		constIx:  map[string]int{},
 		declared: map[string]bool{},
@@ -1034,7 +1042,8 @@ func (c *compiler) call(e *lang.CallExpr) {
 		c.emit(opPrint, 0, int32(len(e.Args)), e.Pos)
 		return
 	}
-	if op := rt.LookupOp(e.Name); op != nil && op.Path {
+	_, ownSignature := c.libIx[e.Name]
+	if op := rt.LookupOp(e.Name); op != nil && op.Path && (c.noGlobals || !ownSignature) {
 		c.pathCall(e, op)
 		return
 	}
@@ -1042,8 +1051,7 @@ func (c *compiler) call(e *lang.CallExpr) {
 		c.errorf(e.Pos, "vmas is the VMA iterator of a for loop: for vma in vmas(mm, start, end) { }")
 		return
 	}
-	if i, ok := c.funcIx[e.Name]; ok {
-		d := c.funcDefs[e.Name]
+	if i, d, ok := c.funcFor(e.Name); ok {
 		if len(e.Args) != len(d.Params) {
 			if !c.noGlobals { // in the library: the override is reported
 				c.errorf(e.Pos, "%s takes %s, got %d", e.Name, plural(len(d.Params), "argument"), len(e.Args))
@@ -1076,6 +1084,17 @@ func (c *compiler) call(e *lang.CallExpr) {
 	site := &callSite{op: op, nargs: c.bindArgs(e, op)}
 	c.prog.sites = append(c.prog.sites, site)
 	c.emit(opOpCall, int32(len(c.prog.sites)-1), 0, e.Pos)
+}
+
+// funcFor returns the function a call of name reaches from the code being
+// compiled: in the library, the library's own where the script's function
+// of that name takes other parameters.
+func (c *compiler) funcFor(name string) (int, *lang.FuncDef, bool) {
+	if i, ok := c.libIx[name]; ok && c.noGlobals {
+		return i, c.libDefs[name], true
+	}
+	i, ok := c.funcIx[name]
+	return i, c.funcDefs[name], ok
 }
 
 // isMinMax reports whether a call of name is the builtin min or max (the
@@ -1173,7 +1192,7 @@ func (c *compiler) bindArgs(e *lang.CallExpr, op *rt.Op) int {
 // goes to the function of that name, the kernel library's or the
 // script's own.
 func (c *compiler) pathCall(e *lang.CallExpr, op *rt.Op) {
-	i, ok := c.funcIx[op.Name]
+	i, _, ok := c.funcFor(op.Name)
 	if !ok {
 		c.errorf(e.Pos, "%s: the kernel library has no function %s", op.Name, op.Name)
 		return
@@ -1182,6 +1201,13 @@ func (c *compiler) pathCall(e *lang.CallExpr, op *rt.Op) {
 	if want := c.prog.funcs[i].nparams; n != want {
 		c.errorf(e.Pos, "%s: %s takes %s, the operation passes %d", op.Name, op.Name, plural(want, "parameter"), n)
 		return
+	}
+	if c.prog.funcs[i].kind == "kernel" {
+		// The library's function takes what the operation's parameters
+		// take, checked at run time as an operation's arguments are (a
+		// script's own version takes what its own code takes).
+		c.prog.sites = append(c.prog.sites, &callSite{op: op, nargs: n})
+		c.emit(opPathArg, int32(len(c.prog.sites)-1), 0, e.Pos)
 	}
 	c.emit(opFnCall, int32(i), int32(n), e.Pos)
 }

@@ -194,6 +194,12 @@ func (m *Machine) exec(t *Thread) (ok, yield bool) {
 			if m.echo != nil {
 				m.echo(v)
 			}
+		case opPathArg:
+			site := p.sites[in.a]
+			if msg := checkArgs(site.op, t.stack[len(t.stack)-site.nargs:]); msg != "" {
+				m.fail(t, f.pos[in.pos], msg)
+				return true, true
+			}
 		case opOpCall:
 			site := p.sites[in.a]
 			pos := f.pos[in.pos]

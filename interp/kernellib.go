@@ -54,18 +54,24 @@ func kernelFuncs() ([]*lang.FuncDecl, error) {
 
 // declareKernelFuncs adds the library functions the script does not
 // override to the program's functions (compiled by compileKernelFuncs).
-// A script function with a library function's name must take as many
-// parameters: the library's callers pass them.
+// A script function with a library function's name and as many
+// parameters replaces it everywhere. One with other parameters is a
+// kernel function of another version whose signature changed (v6.1's
+// do_user_addr_fault(mm, address)): the script's calls reach it, the
+// library's own calls the library's, which could not pass its parameters.
 func (c *compiler) declareKernelFuncs(lib []*lang.FuncDecl) []*lang.FuncDecl {
 	var used []*lang.FuncDecl
 	for _, d := range lib {
 		name := d.Def.Name
 		if own, ok := c.funcDefs[name]; ok {
-			if len(own.Params) != len(d.Def.Params) {
-				c.errorf(own.Pos, "func %s overrides the kernel library's %s (%s), which takes %s, but takes %d",
-					name, name, d.Pos, plural(len(d.Def.Params), "parameter"), len(own.Params))
-			}
 			c.prog.funcs[c.funcIx[name]].path = true
+			if len(own.Params) == len(d.Def.Params) {
+				continue
+			}
+			c.libIx[name] = len(c.prog.funcs)
+			c.libDefs[name] = d.Def
+			c.prog.funcs = append(c.prog.funcs, &fn{name: name, kind: "kernel", nparams: len(d.Def.Params), path: true})
+			used = append(used, d)
 			continue
 		}
 		c.funcIx[name] = len(c.prog.funcs)
@@ -82,7 +88,8 @@ func (c *compiler) declareKernelFuncs(lib []*lang.FuncDecl) []*lang.FuncDecl {
 func (c *compiler) compileKernelFuncs(used []*lang.FuncDecl) {
 	c.noGlobals = true
 	for _, d := range used {
-		c.compileFunc(c.prog.funcs[c.funcIx[d.Def.Name]], d.Def, "func "+d.Def.Name)
+		i, _, _ := c.funcFor(d.Def.Name)
+		c.compileFunc(c.prog.funcs[i], d.Def, "func "+d.Def.Name)
 	}
 	c.noGlobals = false
 }

@@ -212,9 +212,37 @@ func (f *Footprint) MM(m *mmcore.MM, write bool) {
 // PTEs records an access to m's page tables. Page tables are one object
 // per mm: a table allocation changes the walk of every address under the
 // upper-level entry it fills, so finer keys would need the walk's levels.
+// A read sees the entries whole, accessed and dirty bits included (an
+// Observe: it conflicts with PTEYoung too); PTEMappings is the read that
+// does not look at them.
 func (f *Footprint) PTEs(m *mmcore.MM, write bool) {
-	if m != nil {
-		f.Object(APTE, m, write)
+	if f == nil || m == nil {
+		return
+	}
+	if write {
+		f.Object(APTE, m, true)
+		return
+	}
+	f.add(Access{Kind: APTE, Obj: ID(m), Observe: true})
+}
+
+// PTEMappings records a read of which pages m's page tables map and how
+// (present, PFN, writable), not of the accessed and dirty bits: a page
+// walk that hands out PFNs, which PTEYoung's updates do not change.
+func (f *Footprint) PTEMappings(m *mmcore.MM) {
+	if f != nil && m != nil {
+		f.Add(APTE, ID(m), false)
+	}
+}
+
+// PTEYoung records the hardware walk's update of m's page tables: it sets
+// the accessed (and, for a store, dirty) bit of an entry it reads. Such
+// updates commute with one another (each ORs a bit in) and with
+// PTEMappings reads, not with a read of the entries whole (PTEs) or a
+// change of them.
+func (f *Footprint) PTEYoung(m *mmcore.MM) {
+	if f != nil && m != nil {
+		f.add(Access{Kind: APTE, Obj: ID(m), Shared: true})
 	}
 }
 
@@ -499,9 +527,8 @@ var opFootprints = map[string]func(*Call, *Footprint){
 	"put_page":   pageOnly, "get_page": pageOnly, "page_to_pfn": pageOnly,
 	// syscalls, faults, GUP, walks: everything
 	"mmap": world, "munmap": unmaps, "unmap_vmas": world, "mremap": unmaps, "fork": world, "move_page_tables": unmaps, "unmap_mapping_range": world,
-	"handle_mm_fault": world, "touch": world, "release_fault_lock": touchesLocksOnly,
-	"get_user_pages": world, "get_user_pages_unlocked": world, "get_user_pages_fast": world,
-	"walk_page_range": world,
+	"handle_mm_fault": world, "release_fault_lock": touchesLocksOnly,
+	"get_user_pages": world,
 	// kernel paths (kernel/*.mms): each step declares its own footprint
 	"copy_to_user": world, "copy_from_user": world, "get_user": world, "put_user": world,
 	"get_user_pages_remote": world, "pin_user_pages_remote": world, "pin_user_pages": world,

@@ -236,47 +236,6 @@ func init() {
 			return ok
 		}})
 
-	rawCopy := func(name, src string, write bool) {
-		defOp(&Op{Name: name, Params: []Param{{Name: "mm", Type: TMM}, {Name: "addr", Type: TInt}, {Name: "n", Type: TInt}},
-			Result: TInt,
-			API: register(&API{Name: name, Section: "-", Hold: "as the user copy that calls it", Sleeps: "yes (a fault)",
-				Takes:  "per page: the TLB, or a kernel-mode fault (arch/x86/mm/fault.c: do_user_addr_fault() without FAULT_FLAG_USER goes straight to lock_mm_and_find_vma: mmap read lock -> handle_mm_fault -> unlock)",
-				Source: src,
-				Notes:  "returns the number of bytes not copied (0 on success); the step after might_fault() in copy_to_user/copy_from_user",
-				Rules:  []*Rule{ruleStaleTLB, ruleHandlerKeepsLock, ruleDroppedFaultLock, ruleRetryHoldingLock}}),
-			Touches: world,
-			Fn: func(c *Call) Result {
-				m, addr, n := c.mm(0), c.addr(1), c.int(2)
-				if n <= 0 {
-					return done(Int(0))
-				}
-				if n > 1<<24 || addr+mmcore.Addr(n) < addr {
-					return done(Int(n))
-				}
-				first := addr &^ (mmcore.PageSize - 1)
-				pages := int((addr + mmcore.Addr(n) - 1 - first) >> mmcore.PageShift)
-				left := n
-				stop := false
-				return seq(pages+1, func(i int, next func() Result) Result {
-					if stop {
-						return next()
-					}
-					a := first + mmcore.Addr(i)<<mmcore.PageShift
-					return c.userAccessMode(m, a, write, false, func(ok bool) Result {
-						if !ok {
-							stop = true
-							return next()
-						}
-						end := min(a+mmcore.PageSize, addr+mmcore.Addr(n))
-						left -= int64(end - max(a, addr))
-						return next()
-					})
-				}, func() Result { return done(Int(left)) })
-			}})
-	}
-	rawCopy("raw_copy_to_user", "arch/x86/include/asm/uaccess_64.h: raw_copy_to_user() -> copy_user_generic(); a fault goes to exc_page_fault()", true)
-	rawCopy("raw_copy_from_user", "arch/x86/include/asm/uaccess_64.h: raw_copy_from_user() -> copy_user_generic(); a fault goes to exc_page_fault()", false)
-
 	defOp(&Op{Name: "check_vma_flags", Params: []Param{vmaP, {Name: "gup_flags", Type: TInt}}, Result: TInt,
 		API: register(&API{Name: "check_vma_flags", Section: "-", Hold: "the mmap lock (GUP's)", Takes: "nothing", Sleeps: "no",
 			Source: "mm/gup.c: check_vma_flags()",

@@ -474,57 +474,6 @@ func init() {
 			})
 		}})
 
-	gupParams := []Param{{Name: "mm", Type: TMM}, {Name: "addr", Type: TInt},
-		{Name: "pages", Type: TInt, Optional: true, Default: Int(1)},
-		{Name: "write", Type: TBool, Optional: true, Default: Bool(false)},
-		pageArrayParam}
-	ruleGUPUnlocked := &Rule{"get_user_pages_unlocked/mmap-lock-held",
-		"get_user_pages_unlocked() and get_user_pages_fast() take the mmap lock themselves: the caller must not hold it",
-		"mm/gup.c: get_user_pages_unlocked() (its mmap_read_lock nests in the caller's: lockdep \"possible recursive locking\"); internal_get_user_pages_fast() might_lock_read()", Lockdep}
-	for _, name := range []string{"get_user_pages_unlocked", "get_user_pages_fast"} {
-		fast := name == "get_user_pages_fast"
-		api := &API{Name: name, Section: "2.12", Hold: "no mmap lock of this mm",
-			Takes: "mmap_read_lock (killable) -> walk and faults with FAULT_FLAG_ALLOW_RETRY|KILLABLE (FOLL_UNLOCKABLE: a fault may drop the lock, " +
-				"GUP re-takes it and retries the page with FAULT_FLAG_TRIED) -> mmap_read_unlock", Sleeps: "yes",
-			Asserts: "none explicit (lockdep sees the recursion)", Source: "mm/gup.c: get_user_pages_unlocked()",
-			Rules: []*Rule{ruleGUPUnlocked, ruleRecursive, ruleSleepInAtomic}}
-		if fast {
-			api.Section = "2.13"
-			api.Takes = "IRQs off lockless walk of present PTEs -> [fallback __gup_longterm_locked(FOLL_UNLOCKABLE): mmap_read_lock -> faults that may drop and re-take it -> unlock]"
-			api.Sleeps = "only the fallback"
-			api.Asserts = "might_lock_read(&mm->mmap_lock)"
-			api.Source = "mm/gup.c: get_user_pages_fast(), gup_fast_fallback()"
-		}
-		defOp(&Op{Name: name, Params: gupParams, Result: TInt, API: register(api),
-			Fn: func(c *Call) Result {
-				m, addr, n, write := c.mm(0), c.addr(1), c.int(2), c.bool(3)
-				if h := m.MmapLock.heldBy(c.T); h != 0 {
-					c.K.violate(c.T, ruleGUPUnlocked, fmt.Sprintf("%s while holding %s (%s): it takes the lock itself", c.Op.Name, m.MmapLock.Name, h))
-				}
-				var arr *PageArray
-				if c.Args[4].T == TPageArray {
-					arr = c.pageArray(4)
-				}
-				if fast && c.presentAll(m, addr, n, write) {
-					for i := range n {
-						if r, stored := c.gupStore(m, arr, i, addr+mmcore.Addr(i)<<mmcore.PageShift); !stored {
-							return r
-						}
-					}
-					return done(Int(n))
-				}
-				c.T.MightSleep(c.Op.Name)
-				return c.lock(m.MmapLock, Read, func() Result {
-					// FOLL_UNLOCKABLE: faults may drop the lock (gup
-					// re-takes it), so it is held again here.
-					return c.gup(m, addr, n, write, true, arr, func(got int64) Result {
-						c.unlock(m.MmapLock, Read)
-						return done(Int(got))
-					})
-				})
-			}})
-	}
-
 	walkLocks := []string{"rdlock", "wrlock", "wrlock_verify", "vma_rdlock_verify"}
 	ruleWalkLock := &Rule{"walk_page_range/walk-lock", "walk_page_range() needs the mmap lock in every walk_lock mode, for write with PGWALK_WRLOCK(_VERIFY): it looks VMAs up with find_vma(), which asserts it; a VMA lock alone is not enough (PGWALK_VMA_RDLOCK_VERIFY is for walk_page_vma())",
 		"mm/pagewalk.c: walk_page_range_mm() -> process_mm_walk_lock() (mmap_assert_locked/mmap_assert_write_locked), find_vma() -> mmap_assert_locked()", WARN}
@@ -597,6 +546,14 @@ func init() {
 				}
 				return done(Int(count))
 			})
+		},
+		// wrlock write-locks each VMA (vma_start_write: a write of the
+		// VMA's lock sequence); otherwise as walksMappings.
+		Touches: func(c *Call, f *Footprint) {
+			walksMappings(c, f)
+			if c.word(4) == "wrlock" {
+				f.MM(mmArg(c, 0), true)
+			}
 		}})
 }
 
@@ -701,110 +658,6 @@ func (c *Call) walkVMA(m *MM, v *mmcore.VMA, start, end mmcore.Addr, o *Ops, cou
 			})
 		})
 	}, k)
-}
-
-// gupStore stores the page mapped at a in arr[i] with a reference
-// (FOLL_GET: the kernel sets it when the caller passes pages), as
-// __get_user_pages() and gup_fast_pte_range() do; nothing without an
-// array. The result is the call's failure when stored is false.
-func (c *Call) gupStore(m *MM, arr *PageArray, i int64, a mmcore.Addr) (r Result, stored bool) {
-	if arr == nil {
-		return Result{}, true
-	}
-	w := m.Core.Walk(a)
-	p := m.Core.Memory().Page(w.Entry.PFN())
-	if !w.Present() || p == nil {
-		return Result{}, true // a special PTE: no struct page to hand out
-	}
-	if err := p.Get(); err != nil {
-		return fail("%s: %v", c.Op.Name, err), false
-	}
-	if i >= maxPageArray {
-		return fail("%s: more than %d pages for the array", c.Op.Name, maxPageArray), false
-	}
-	for int64(len(arr.Pages)) <= i {
-		arr.Pages = append(arr.Pages, nil)
-	}
-	arr.Pages[i] = p
-	return Result{}, true
-}
-
-// presentAll reports whether GUP-fast would find every page present (and
-// writable for a write) without faulting.
-func (c *Call) presentAll(m *MM, addr mmcore.Addr, n int64, write bool) bool {
-	for i := int64(0); i < n; i++ {
-		w := m.Core.Walk(addr + mmcore.Addr(i)<<mmcore.PageShift)
-		if !w.Present() || write && !w.Entry.Writable() || w.Entry.Special() {
-			return false
-		}
-	}
-	return true
-}
-
-// gup faults in n pages from addr under the mmap lock the caller holds,
-// like __get_user_pages(): k gets the count, or -EFAULT if the first page
-// fails. With unlockable (FOLL_UNLOCKABLE: get_user_pages_unlocked, the
-// GUP-fast fallback) faults carry FAULT_FLAG_ALLOW_RETRY (mm/gup.c:
-// faultin_page()); when one drops the lock, gup re-takes mmap_read_lock
-// and faults the page again with FAULT_FLAG_TRIED, as
-// __get_user_pages_locked() does, so k runs with the lock held.
-func (c *Call) gup(m *MM, addr mmcore.Addr, n int64, write, unlockable bool, arr *PageArray, k func(int64) Result) Result {
-	if n <= 0 || n > 1<<16 {
-		return k(-int64(mmcore.EINVAL))
-	}
-	got := int64(0)
-	stop := false
-	return seq(int(n), func(i int, next func() Result) Result {
-		if stop {
-			return next()
-		}
-		a := addr + mmcore.Addr(i)<<mmcore.PageShift
-		v := m.Core.VMALookup(a)
-		if v == nil || v.Flags&(mmcore.VM_IO|mmcore.VM_PFNMAP) != 0 || write && v.Flags&mmcore.VM_WRITE == 0 {
-			stop = true
-			return next()
-		}
-		if w := m.Core.Walk(a); w.Present() && (!write || w.Entry.Writable()) {
-			if r, stored := c.gupStore(m, arr, got, a); !stored {
-				return r
-			}
-			got++
-			return next()
-		}
-		var try func(tries int) Result
-		try = func(tries int) Result {
-			fl := faultFlags{write: write, allowRetry: unlockable, tried: tries > 0}
-			return c.fault(v, a, fl, func(code int64) Result {
-				if unlockable && code&(VM_FAULT_RETRY|VM_FAULT_COMPLETED) != 0 {
-					// The fault released the lock: re-take it, look the
-					// VMA up again and retry this page.
-					return c.lock(m.MmapLock, Read, func() Result {
-						v = m.Core.VMALookup(a)
-						if v == nil || tries >= maxFaultRetries {
-							stop = true
-							return next()
-						}
-						return try(tries + 1)
-					})
-				}
-				if code&(vmFaultError|VM_FAULT_RETRY) != 0 {
-					stop = true
-					return next()
-				}
-				if r, stored := c.gupStore(m, arr, got, a); !stored {
-					return r
-				}
-				got++
-				return next()
-			})
-		}
-		return try(0)
-	}, func() Result {
-		if got == 0 {
-			return k(-int64(mmcore.EFAULT))
-		}
-		return k(got)
-	})
 }
 
 // vmFlagWords are the words vm_flags_set and mmap's vm= accept: the

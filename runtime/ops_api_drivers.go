@@ -410,7 +410,31 @@ func init() {
 			}
 			count, stop := int64(0), int64(0)
 			return c.walkVMA(m, nil, addr, end, o, &count, &stop, func() Result { return done(Int(stop)) })
-		}, Touches: world})
+		},
+		// The first step allocates the missing tables; the walk after it
+		// reads the mappings and hands PFNs to pte_entry. The footprint
+		// is taken in the state the step runs in: with every table of the
+		// range present, the step allocates nothing.
+		Touches: func(c *Call, f *Footprint) {
+			m := mmArg(c, 0)
+			if m == nil {
+				return
+			}
+			addr := c.addr(1)
+			size, err := c.length(2)
+			end := addr + mmcore.Addr(size)
+			if err != nil || end <= addr || (uint64(end-1)>>mmcore.PMD_SHIFT-uint64(addr)>>mmcore.PMD_SHIFT)+1 > maxRangeTables {
+				return // fails, or reports, before it touches a table
+			}
+			for a := addr &^ (mmcore.PMD_SIZE - 1); a < end && a >= addr&^(mmcore.PMD_SIZE-1); a += mmcore.PMD_SIZE {
+				if m.Walk(max(a, addr)).PTETable() == nil {
+					f.PTEs(m, true)
+					f.Alloc()
+					return
+				}
+			}
+			f.PTEMappings(m)
+		}})
 }
 
 func init() {

@@ -103,7 +103,7 @@ func init() {
 			c.mmapAssertLocked(m, true, ruleDebugLock, "walk_page_range_debug without "+m.MmapLock.Name+" held for write")
 			c.T.MightSleep(c.Op.Name)
 			return c.walkNoVMA(m, start, end, o)
-		}, Touches: world})
+		}, Touches: walksMappings})
 }
 
 // walkNoVMA is walk_pgd_range() with walk->no_vma for a user mm: each
@@ -152,4 +152,14 @@ func (c *Call) walkNoVMA(m *MM, start, end mmcore.Addr, o *Ops) Result {
 		}
 		return done(Int(count))
 	})
+}
+
+// walksMappings: a page walk without VMA changes (walk_page_range_debug,
+// walk_page_range in the read-lock modes) reads the VMAs and which pages
+// the tables map, and hands the PFNs to pte_entry, whose script code
+// records its own accesses; the locks it takes are the lock code's.
+func walksMappings(c *Call, f *Footprint) {
+	m := mmArg(c, 0)
+	f.MM(m, false)
+	f.PTEMappings(m)
 }

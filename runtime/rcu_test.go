@@ -75,9 +75,15 @@ func TestGracePeriods(t *testing.T) {
 func TestDeferredTableFree(t *testing.T) {
 	k, m := newMM(t)
 	v := mapAnon(t, k, m, 0x200000, 1)
-	user, walker, khug := k.NewTask("user"), k.NewTask("walker"), k.NewTask("khugepaged")
-	if !do(t, k, user, "touch", mmV(m), addrV(0x200000), Word("write")).Truth() {
-		t.Fatal("touch failed")
+	walker, khug := k.NewTask("walker"), k.NewTask("khugepaged")
+	// The user's write fault, as mmcore runs it under the PTE lock (touch
+	// is a kernel-library path, which needs interp).
+	m.Core.PrepareAnonVMA(v)
+	if _, _, err := m.Core.AllocTables(0x200000); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Core.HandleFault(v, 0x200000, true); err != nil {
+		t.Fatal(err)
 	}
 	at(walker, 10)
 	pt := do(t, k, walker, "pte_offset_map", mmV(m), addrV(0x200000))

@@ -304,3 +304,19 @@ func access_remote_vm(mm, addr, len, gup_flags) {
 func access_process_vm(mm, addr, len, gup_flags) {
   return __access_remote_vm(mm, addr, len, gup_flags)
 }
+
+# mm/gup.c: get_user_pages_unlocked(): is_valid_gup_args(pages, NULL,
+# &gup_flags, FOLL_TOUCH | FOLL_UNLOCKABLE), then __gup_longterm_locked(
+# current->mm, start, nr_pages, pages, NULL, gup_flags): locked is NULL,
+# so GUP takes the mmap lock itself, and a fault may drop it (GUP re-takes
+# it and retries the page with FOLL_TRIED). mmscript takes the mm and a
+# write flag (FOLL_WRITE); pages (nil: NULL) receives each page with a
+# reference (put_page)
+func get_user_pages_unlocked(mm, start, nr_pages, write, pages) {
+  gup_check_unlocked(mm, "get_user_pages_unlocked")
+  gup_flags = FOLL_TOUCH | FOLL_UNLOCKABLE
+  if write {
+    gup_flags = gup_flags | FOLL_WRITE
+  }
+  return __get_user_pages_locked(mm, start, nr_pages, gup_flags, false, pages, 0)
+}

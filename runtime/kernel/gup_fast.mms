@@ -38,7 +38,7 @@ func pin_user_pages_fast(mm, start, nr_pages, write, pages) {
 # mm/gup.c: gup_fast(): local_irq_save(), gup_fast_pgd_range(),
 # local_irq_restore(); returns the number of pages it got, stopping at the
 # first it could not, each stored in pages (gup_fast_pte_range's
-# pages[*nr] = page)
+# pages[*nr] = page; the kernel's pages is never NULL)
 func gup_fast(mm, start, nr_pages, write, pin, pages) {
   nr = 0
   flags = local_irq_save()
@@ -49,6 +49,8 @@ func gup_fast(mm, start, nr_pages, write, pin, pages) {
     }
     if pages {
       page_array_set(pages, nr, page)
+    } else if !pin {
+      gup_put_folio(page, pin)  # mmscript's count-only FOLL_GET call (nil pages): no reference kept; a pin stays
     }
     nr = nr + 1
   }
@@ -116,4 +118,30 @@ func gup_fast_pmd_leaf(mm, orig, addr, write, pin) {
     return nil
   }
   return page
+}
+
+# mm/gup.c: get_user_pages_fast(): is_valid_gup_args(pages, NULL,
+# &gup_flags, FOLL_GET), gup_fast_fallback(): the fast walk, then the rest
+# under the mmap lock (__gup_longterm_locked(mm, start, nr_pages - nr_pinned,
+# pages + nr_pinned, &locked = 0, gup_flags | FOLL_TOUCH | FOLL_UNLOCKABLE));
+# each page of pages with a reference (put_page). Without pages (mmscript's
+# count-only call), the fast walk's references are dropped at once.
+func get_user_pages_fast(mm, start, nr_pages, write, pages) {
+  gup_check_unlocked(mm, "get_user_pages_fast")  # might_lock_read(&current->mm->mmap_lock)
+  nr_pinned = gup_fast(mm, start, nr_pages, write, false, pages)
+  if nr_pinned == nr_pages {
+    return nr_pinned
+  }
+  gup_flags = FOLL_GET | FOLL_TOUCH | FOLL_UNLOCKABLE
+  if write {
+    gup_flags = gup_flags | FOLL_WRITE
+  }
+  ret = __get_user_pages_locked(mm, start + nr_pinned * PAGE_SIZE, nr_pages - nr_pinned, gup_flags, false, pages, nr_pinned)
+  if ret < 0 {
+    if nr_pinned == 0 {
+      return ret
+    }
+    return nr_pinned
+  }
+  return nr_pinned + ret
 }

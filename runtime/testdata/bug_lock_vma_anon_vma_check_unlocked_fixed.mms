@@ -6,7 +6,7 @@
 
 mm m
 vma v = mmap(m, 0x200000, pages=1, prot=rw)
-assert touch(m, 0x200000, write)  # v has an anon_vma
+assert get_user_pages_unlocked(m, 0x200000, 1, true) == 1  # v has an anon_vma: the fault under the mmap lock (v6.4's VMA-lock fault turned v away)
 
 # mm/memory.c (v6.5-rc2): lock_vma_under_rcu()
 func lock_vma_under_rcu_v64(mm, address) {  # lock_vma_under_rcu is an atomic step of mmscript: another name
