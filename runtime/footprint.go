@@ -263,6 +263,16 @@ func (f *Footprint) TLB(m *mmcore.MM, write bool) {
 	}
 }
 
+// TLBOwnCPU records a change of the task's own CPU's TLB entries for m
+// (the hardware walk fills them, a page fault drops one): a Shared update,
+// since each task runs on a CPU of its own, no other task reads them, and
+// every flush, which changes all CPUs' entries, is a write.
+func (f *Footprint) TLBOwnCPU(m *mmcore.MM) {
+	if f != nil && m != nil {
+		f.add(Access{Kind: ATLB, Obj: ID(m), Shared: true})
+	}
+}
+
 // Alloc records a use of the page allocator (PFNs are handed out in order).
 func (f *Footprint) Alloc() { f.Add(AAlloc, 0, true) }
 

@@ -78,12 +78,12 @@ func init() {
 				"page is reported. With X86_PF_USER, holding this mm's mmap lock is reported: a fault would take it again",
 			Rules: []*Rule{ruleStaleTLB, ruleMightFault}}),
 		// The walk reads the entry's mapping and sets its accessed and
-		// dirty bits; the TLB is this mm's; a stale entry's page is
-		// checked.
+		// dirty bits; the TLB entries are this CPU's; a stale entry's
+		// page is checked.
 		Touches: func(c *Call, f *Footprint) {
 			m := mmArg(c, 0)
 			f.PTEYoung(m)
-			f.TLB(m, true)
+			f.TLBOwnCPU(m)
 			f.AllPages(false)
 		},
 		Fn: func(c *Call) Result {
@@ -101,7 +101,7 @@ func init() {
 		Result: TBool,
 		API: register(&API{Name: "touch", Section: "2.18",
 			Hold:   "no mmap lock of this mm (a user access may fault, and the fault takes it)",
-			Takes:  "the x86 fault path: lock_vma_under_rcu -> handle_mm_fault(FAULT_FLAG_VMA_LOCK) -> vma_end_read; on RETRY or failure mmap_read_lock -> find_vma -> handle_mm_fault -> mmap_read_unlock",
+			Takes:  "the CPU's access; on a miss the x86 fault path: lock_vma_under_rcu -> handle_mm_fault(FAULT_FLAG_VMA_LOCK) -> vma_end_read; on RETRY or no VMA lock, lock_mm_and_find_vma (mmap read lock; the write lock to grow a stack) -> handle_mm_fault -> mmap_read_unlock; then the access again",
 			Sleeps: "yes",
 			Source: "arch/x86/mm/fault.c: do_user_addr_fault(); mm/mmap_lock.c: lock_mm_and_find_vma()",
 			Notes: "a user-mode access to addr by this thread's CPU; returns false when it would get SIGSEGV or SIGBUS. A kernel path of the kernel library " +
