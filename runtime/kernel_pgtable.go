@@ -244,7 +244,7 @@ func init() {
 			Notes:  "the re-check of a PTE value read under an earlier hold of the PTE lock (rule pgtable/stale-value): equal to the entry read again under this hold, the old value is current again",
 			Rules:  []*Rule{ruleStaleEntry},
 			Cites: []Cite{cite("mm/memory.c", "wp_page_copy()", "none: /* Re-check the pte - we dropped the lock */ vmf->pte = pte_offset_map_lock(mm, vmf->pmd, vmf->address, &vmf->ptl); "+
-				"if (likely(vmf->pte && pte_same(ptep_get(vmf->pte), vmf->orig_pte))) {", readAudit)},
+				"if (likely(vmf->pte && pte_same(ptep_get(vmf->pte), vmf->orig_pte))) {", readMemory2026)},
 			Sequence: "pte = pte_offset_map_lock(mm, pmd, addr, &ptl);\nif (!pte_same(ptep_get(pte), orig_pte)) {\n\tpte_unmap_unlock(pte, ptl);\n\treturn 0;\n}"}),
 		Touches: pure,
 		Fn: func(c *Call) Result {

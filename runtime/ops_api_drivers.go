@@ -110,8 +110,8 @@ func init() {
 				"or the VMA is larger than what is left of it). Meant for f_op->mmap, like remap_pfn_range",
 			Cites: []Cite{cite("mm/memory.c", "vm_iomap_memory()",
 				"none of its own: -EINVAL if start + len wraps, vma->vm_pgoff > pages or vm_len >> PAGE_SHIFT > pages; then io_remap_pfn_range(vma, vma->vm_start, pfn, vm_len, vma->vm_page_prot)",
-				"torvalds/linux mm/memory.c before 2026 (the 2026 text not re-read)"),
-				cite("mm/memory.c", "remap_pfn_range_internal(), remap_pte_range()", "BUG_ON(!pte_none(ptep_get(pte)))", readMemory)},
+				readMemory2026),
+				cite("mm/memory.c", "remap_pfn_range_internal(), remap_pte_range()", "BUG_ON(!pte_none(ptep_get(pte)))", readMemory2026)},
 			Sequence: "/* in f_op->mmap: mmap write lock held */\n" +
 				"return vm_iomap_memory(vma, phys_start, phys_len);",
 			Rules: remapRules}),

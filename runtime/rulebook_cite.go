@@ -38,20 +38,23 @@ const (
 	// readMemory2026 is mm/memory.c of the linux-mm tree at 009857a22860
 	// (2026, after the zap renames of 7.1), read for the citation audit.
 	readMemory2026 = "linux-mm@009857a22860 mm/memory.c, read"
-	readMMH        = "torvalds/linux@0326440c3545, read"
-	readLockH      = "linux-mm@1632d9c3381f, read"
-	readLockC      = "linux-mm@607a10f8361b, read"
-	readGUP        = "linux-mm@5c6e1984e643, read"
-	readWalk       = "linux-mm@e7e1a07bffed, read"
-	readMmap       = "linux-mm@1aff34ad202e, read"
-	readRmap       = "linux-mm@40eb8059fe39, read"
-	readVMA        = "linux-mm@c65b1d2ea91e, read"
-	readMremap     = "linux-mm@7b58c1b00108, read"
-	readGather     = "linux-mm@0796b489ebe2, read"
-	readPgtable    = "linux-mm@fcf53f212c22, read"
-	readAudit      = "quoted in audit-2026-12, not re-read"
-	readBook       = "rule book, not re-read"
-	readGeneric    = "generic kernel API, not re-read"
+	// readSched is kernel/sched/core.c of the linux-mm tree (2026):
+	// __might_resched(), schedule_debug(), __schedule_bug().
+	readSched   = "linux-mm@1f17ba2a31e8 kernel/sched/core.c, read"
+	readMMH     = "torvalds/linux@0326440c3545, read"
+	readLockH   = "linux-mm@1632d9c3381f, read"
+	readLockC   = "linux-mm@607a10f8361b, read"
+	readGUP     = "linux-mm@5c6e1984e643, read"
+	readWalk    = "linux-mm@e7e1a07bffed, read"
+	readMmap    = "linux-mm@1aff34ad202e, read"
+	readRmap    = "linux-mm@40eb8059fe39, read"
+	readVMA     = "linux-mm@c65b1d2ea91e, read"
+	readMremap  = "linux-mm@7b58c1b00108, read"
+	readGather  = "linux-mm@0796b489ebe2, read"
+	readPgtable = "linux-mm@fcf53f212c22, read"
+	readAudit   = "quoted in audit-2026-12, not re-read"
+	readBook    = "rule book, not re-read"
+	readGeneric = "generic kernel API, not re-read"
 	// readLockdep: kernel/locking/lockdep.c and rwsem.c, read in several
 	// versions (v5.8 to 2026 copies, find_string excerpts) where the
 	// functions cited did not change.
@@ -234,10 +237,12 @@ var citeTable = map[string][]Cite{
 	"mutex_lock":            {cite("kernel/locking/mutex.c", "mutex_lock()", "might_sleep()", readGeneric)},
 	"mutex_trylock":         lockCite("kernel/locking/mutex.c", "mutex_trylock()", readGeneric),
 	"mutex_unlock":          lockCite("kernel/locking/mutex.c", "mutex_unlock()", readGeneric),
-	"might_sleep":           {cite("include/linux/kernel.h", "might_sleep()", "__might_sleep() with CONFIG_DEBUG_ATOMIC_SLEEP", readGeneric)},
-	"msleep":                {cite("kernel/time/sleep_timeout.c", "msleep()", "might_sleep() (via schedule_timeout)", readGeneric)},
-	"alloc_page":            {cite("include/linux/gfp.h", "alloc_page()", "might_sleep_if(gfp & __GFP_DIRECT_RECLAIM)", readGeneric)},
-	"get_page":              lockCite("include/linux/mm.h", "get_page()", readGeneric),
-	"put_page":              lockCite("include/linux/mm.h", "put_page()", readGeneric),
-	"page_to_pfn":           lockCite("include/asm-generic/memory_model.h", "page_to_pfn()", readGeneric),
+	"might_sleep": {cite("kernel/sched/core.c", "__might_sleep(), __might_resched() (CONFIG_DEBUG_ATOMIC_SLEEP)",
+		"if ((resched_offsets_ok(offsets) && !irqs_disabled() && !is_idle_task(current) && !current->non_block_count) || ...) return; "+
+			"pr_err(\"BUG: sleeping function called from invalid context at %s:%d\\n\")", readSched)},
+	"msleep":      {cite("kernel/time/sleep_timeout.c", "msleep()", "might_sleep() (via schedule_timeout)", readGeneric)},
+	"alloc_page":  {cite("include/linux/gfp.h", "alloc_page()", "might_sleep_if(gfp & __GFP_DIRECT_RECLAIM)", readGeneric)},
+	"get_page":    lockCite("include/linux/mm.h", "get_page()", readGeneric),
+	"put_page":    lockCite("include/linux/mm.h", "put_page()", readGeneric),
+	"page_to_pfn": lockCite("include/asm-generic/memory_model.h", "page_to_pfn()", readGeneric),
 }

@@ -197,7 +197,7 @@ var (
 	// enters schedule().
 	ruleSleepInAtomic = &Rule{"lock/sleep-in-atomic",
 		"nothing that may sleep runs under a spinlock, inside an RCU read-side critical section or with IRQs disabled",
-		"kernel/sched/core.c: __might_sleep() -> __might_resched(): if (!resched_offsets_ok(offsets) || irqs_disabled() ...) pr_err(\"BUG: sleeping function called from invalid context at %s:%d\\n\"); process_addrs.rst \"Page table locks\"", DebugOnly}
+		"kernel/sched/core.c: __might_sleep() -> __might_resched(): unless (resched_offsets_ok(offsets) && !irqs_disabled() && ...) pr_err(\"BUG: sleeping function called from invalid context at %s:%d\\n\"); process_addrs.rst \"Page table locks\"", DebugOnly}
 	// ruleSchedAtomic: the task blocks (a contended mutex, rwsem or
 	// folio lock, msleep, a wait for a grace period) with a spinlock
 	// held. spin_lock() raises preempt_count on every kernel with
