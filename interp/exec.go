@@ -302,6 +302,9 @@ func checkArgs(op *rt.Op, args []rt.Value) string {
 		case p.Type == rt.TBool && v.T == rt.TWord && (v.Obj == "true" || v.Obj == "false"):
 			args[i] = rt.Bool(v.Obj == "true")
 			continue
+		case p.Type == rt.TBool && (v.T == rt.TInt || v.T == rt.TNil || v.T >= rt.TMM):
+			args[i] = rt.Bool(v.Truth()) // C's conversion of a scalar or a pointer to bool
+			continue
 		case v.T == rt.TNil:
 			return fmt.Sprintf("%s: argument %s is nil (did a lookup or lock attempt fail?)", op.Name, p.Name)
 		}

@@ -26,6 +26,7 @@ ops drv {
 
 mmap(m, 0x100000, pages=2, prot=rw, flags=shared, file=dev, ops=drv)
 mmap(m, 0x200000, pages=2, prot=rw)
+page_array pinned  # pin_user_pages*() need a pages array (is_valid_gup_args)
 
 thread tracer {
   mmap_read_lock(m)
@@ -34,10 +35,11 @@ thread tracer {
     mmap_read_unlock(m)
   }
   mmap_read_lock(m)
-  assert pin_user_pages_remote(m, 0x200000, pages=2, gup_flags=FOLL_WRITE) == 2
+  assert pin_user_pages_remote(m, 0x200000, pages=2, gup_flags=FOLL_WRITE, array=pinned) == 2
   page p = get_user_page_vma_remote(m, 0x200000, FOLL_WRITE)
   assert p
   put_page(p)
+  unpin_user_pages(pinned, 2)
   mmap_read_unlock(m)
 }
 

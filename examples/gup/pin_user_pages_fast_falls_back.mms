@@ -9,9 +9,10 @@
 mm m
 vma v = mmap(m, 0x100000, pages=2, prot=rw)
 touch(m, 0x100000, write)
+page_array pinned
 
 thread drv {
-  n = pin_user_pages_fast(m, 0x100000, pages=2, write=true)
+  n = pin_user_pages_fast(m, 0x100000, pages=2, write=true, array=pinned)
   assert n == 2, "both pages pinned"
 }
 

@@ -8,11 +8,12 @@
 mm m
 vma v = mmap(m, 0x100000, pages=2, prot=rw)
 touch(m, 0x100000, write)  # only the first page
+page_array pinned
 
 thread drv {
   mmap_read_lock(m)
-  n = pin_user_pages_fast(m, 0x100000, pages=2, write=true)
+  n = pin_user_pages_fast(m, 0x100000, pages=2, write=true, array=pinned)
   mmap_read_unlock(m)
 }
 
-expect violation "lock/recursive" at 14
+expect violation "lock/recursive" at 15

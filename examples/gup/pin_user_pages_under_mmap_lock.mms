@@ -17,10 +17,11 @@ ops drv {
 }
 
 mmap(m, 0x100000, pages=2, prot=rw, flags=shared, file=dev, ops=drv)
+page_array pinned  # is_valid_gup_args(): FOLL_PIN needs the pages array
 
 thread dma {
   mmap_read_lock(m)
-  assert pin_user_pages(m, 0x100000, pages=2, gup_flags=FOLL_WRITE | FOLL_LONGTERM) == 2
+  assert pin_user_pages(m, 0x100000, pages=2, gup_flags=FOLL_WRITE | FOLL_LONGTERM, array=pinned) == 2
   mmap_read_unlock(m)
 }
 

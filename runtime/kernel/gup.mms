@@ -195,6 +195,25 @@ func __get_user_pages_tried(mm, start, flags, pages, pages_at) {
   }
 }
 
+# mm/gup.c: is_valid_gup_args(), the checks on what the caller passed (the
+# internal-flags and *locked checks are not modelled); the flags to_set
+# are already in gup_flags
+func is_valid_gup_args(pages, gup_flags) {
+  # FOLL_GET and FOLL_PIN are mutually exclusive.
+  if WARN_ON_ONCE(gup_flags & (FOLL_PIN | FOLL_GET) == FOLL_PIN | FOLL_GET) {
+    return false
+  }
+  # LONGTERM can only be specified when pinning
+  if WARN_ON_ONCE(gup_flags & FOLL_PIN == 0 && gup_flags & FOLL_LONGTERM != 0) {
+    return false
+  }
+  # Pages input must be given if using GET/PIN
+  if WARN_ON_ONCE(gup_flags & (FOLL_GET | FOLL_PIN) != 0 && !pages) {
+    return false
+  }
+  return true
+}
+
 # mm/gup.c: get_user_pages_remote(): is_valid_gup_args(pages, locked,
 # &gup_flags, FOLL_TOUCH | FOLL_REMOTE) adds FOLL_UNLOCKABLE with locked;
 # *locked must be 1 either way (WARN_ON_ONCE), so the mmap lock is held.
@@ -203,6 +222,9 @@ func __get_user_pages_tried(mm, start, flags, pages, pages_at) {
 # scripts pass by position.
 func get_user_pages_remote(mm, start, nr_pages, gup_flags, locked, pages) {
   gup_flags = gup_flags | FOLL_TOUCH | FOLL_REMOTE
+  if !is_valid_gup_args(pages, gup_flags) {
+    return -EINVAL
+  }
   if locked {
     gup_flags = gup_flags | FOLL_UNLOCKABLE
   }
@@ -213,6 +235,9 @@ func get_user_pages_remote(mm, start, nr_pages, gup_flags, locked, pages) {
 # FOLL_PIN: each page of pages pinned (unpin_user_page, unpin_user_pages)
 func pin_user_pages_remote(mm, start, nr_pages, gup_flags, locked, pages) {
   gup_flags = gup_flags | FOLL_PIN | FOLL_TOUCH | FOLL_REMOTE
+  if !is_valid_gup_args(pages, gup_flags) {
+    return -EINVAL
+  }
   if locked {
     gup_flags = gup_flags | FOLL_UNLOCKABLE
   }
@@ -223,6 +248,9 @@ func pin_user_pages_remote(mm, start, nr_pages, gup_flags, locked, pages) {
 # NULL locked): *locked = 1, so the caller holds the mmap lock and no
 # fault may drop it; each page of pages pinned
 func pin_user_pages(mm, start, nr_pages, gup_flags, pages) {
+  if !is_valid_gup_args(pages, gup_flags | FOLL_PIN) {
+    return -EINVAL
+  }
   return __get_user_pages_locked(mm, start, nr_pages, gup_flags | FOLL_PIN, true, pages, 0)
 }
 

@@ -19,6 +19,9 @@ func get_user_pages_fast_only(mm, start, nr_pages, write, pages) {
 # &locked = 0, gup_flags | FOLL_TOUCH | FOLL_UNLOCKABLE)); each page of
 # pages pinned (unpin_user_page, unpin_user_pages)
 func pin_user_pages_fast(mm, start, nr_pages, write, pages) {
+  if !is_valid_gup_args(pages, FOLL_PIN) {
+    return -EINVAL
+  }
   nr_pinned = gup_fast(mm, start, nr_pages, write, true, pages)
   if nr_pinned == nr_pages {
     return nr_pinned
