@@ -92,7 +92,9 @@ func init() {
 		Fn: func(c *Call) Result {
 			return done(c.vmaFind(c.mm(0), c.addr(1), c.addr(2)))
 		}})
-	defOp(&Op{Name: "vma_start_read", Params: []Param{{Name: "mm", Type: TMM}, {Name: "vma", Type: TVMA}}, Result: TVMA,
+	defOp(&Op{Name: "vma_start_read", Params: []Param{{Name: "mm", Type: TMM,
+		Hint: "the 2026 kernel's vma_start_read(mm, vma) names the mm it looked the VMA up in (the VMA may be reused for another mm); " +
+			"an older kernel's vma_start_read(vma) is vma_start_read(vma.vm_mm, vma)"}, {Name: "vma", Type: TVMA}}, Result: TVMA,
 		API: register(&API{Name: "vma_start_read", Section: "1.1",
 			Hold:    "rcu_read_lock() (the VMA found under RCU)",
 			Takes:   "the VMA read lock (vm_refcnt) unless the VMA is write-locked, a writer waits, or it was detached",
