@@ -209,6 +209,7 @@ type loop struct {
 // Compile compiles a parsed script. Errors are a lang.ErrorList with
 // file:line:col positions.
 func Compile(file *lang.File) (*Program, error) {
+	desugarIndex(file)
 	c := &compiler{
 		prog:     &Program{File: file},
 		globalIx: map[string]int{},

@@ -34,6 +34,7 @@ func kernelFuncs() ([]*lang.FuncDecl, error) {
 				kernelLib.err = err
 				return
 			}
+			desugarIndex(f)
 			for _, it := range f.Items {
 				d, ok := it.(*lang.FuncDecl)
 				if !ok {

@@ -638,6 +638,7 @@ func (s *Session) waitsFor(t, target *Thread, seen map[*Thread]bool) bool {
 // compile compiles a chunk against the session's declarations. With
 // commit false, or on an error, every declaration it made is taken back.
 func (s *Session) compile(f *lang.File, commit bool) (chunk *fn, threads []*fn, err error) {
+	desugarIndex(f)
 	c := s.c
 	p := c.prog
 	snap := struct{ consts, names, sites, funcs, locks, expects, globals, threads int }{

@@ -123,6 +123,14 @@ type FieldAssignStmt struct {
 	Value Expr
 }
 
+// IndexAssignStmt is `X[INDEX] = EXPR`: a store into a page array, as C's
+// pages[i] = page.
+type IndexAssignStmt struct {
+	Pos   Pos
+	X     *IndexExpr
+	Value Expr
+}
+
 // ExprStmt is an expression used as a statement; it must be a call.
 type ExprStmt struct {
 	Pos Pos
@@ -245,6 +253,15 @@ type SelectorExpr struct {
 	Name string
 }
 
+// IndexExpr is X[INDEX]: an element of a page array, as C's pages[i]
+// (struct page **pages, filled by GUP).
+type IndexExpr struct {
+	Pos    Pos // position of the "["
+	X      Expr
+	Index  Expr
+	RBrack Pos
+}
+
 // UnaryExpr is OP X with OP one of - ! ~ not (~ is C's bitwise
 // complement, as in flags &= ~FOLL_WRITE).
 type UnaryExpr struct {
@@ -279,6 +296,7 @@ func (*ExpectDecl) item()      {}
 func (*VarDecl) item()         {}
 func (*AssignStmt) item()      {}
 func (*FieldAssignStmt) item() {}
+func (*IndexAssignStmt) item() {}
 func (*ExprStmt) item()        {}
 func (*IfStmt) item()          {}
 func (*ForStmt) item()         {}
@@ -291,6 +309,7 @@ func (*ReturnStmt) item()      {}
 func (*VarDecl) stmt()         {}
 func (*AssignStmt) stmt()      {}
 func (*FieldAssignStmt) stmt() {}
+func (*IndexAssignStmt) stmt() {}
 func (*ExprStmt) stmt()        {}
 func (*IfStmt) stmt()          {}
 func (*ForStmt) stmt()         {}
@@ -303,6 +322,7 @@ func (*ReturnStmt) stmt()      {}
 func (s *VarDecl) Position() Pos         { return s.Pos }
 func (s *AssignStmt) Position() Pos      { return s.Pos }
 func (s *FieldAssignStmt) Position() Pos { return s.Pos }
+func (s *IndexAssignStmt) Position() Pos { return s.Pos }
 func (s *ExprStmt) Position() Pos        { return s.Pos }
 func (s *IfStmt) Position() Pos          { return s.Pos }
 func (s *ForStmt) Position() Pos         { return s.Pos }
@@ -319,6 +339,7 @@ func (*BoolLit) expr()      {}
 func (*NilLit) expr()       {}
 func (*CallExpr) expr()     {}
 func (*SelectorExpr) expr() {}
+func (*IndexExpr) expr()    {}
 func (*UnaryExpr) expr()    {}
 func (*BinaryExpr) expr()   {}
 func (*ParenExpr) expr()    {}
@@ -330,6 +351,7 @@ func (e *BoolLit) Position() Pos      { return e.Pos }
 func (e *NilLit) Position() Pos       { return e.Pos }
 func (e *CallExpr) Position() Pos     { return e.Pos }
 func (e *SelectorExpr) Position() Pos { return e.Pos }
+func (e *IndexExpr) Position() Pos    { return e.Pos }
 func (e *UnaryExpr) Position() Pos    { return e.Pos }
 func (e *BinaryExpr) Position() Pos   { return e.Pos }
 func (e *ParenExpr) Position() Pos    { return e.Pos }
@@ -342,6 +364,7 @@ var (
 	_ Stmt = (*VarDecl)(nil)
 	_ Stmt = (*AssignStmt)(nil)
 	_ Stmt = (*FieldAssignStmt)(nil)
+	_ Stmt = (*IndexAssignStmt)(nil)
 	_ Stmt = (*ExprStmt)(nil)
 	_ Stmt = (*IfStmt)(nil)
 	_ Stmt = (*ForStmt)(nil)
@@ -357,6 +380,7 @@ var (
 	_ Expr = (*NilLit)(nil)
 	_ Expr = (*CallExpr)(nil)
 	_ Expr = (*SelectorExpr)(nil)
+	_ Expr = (*IndexExpr)(nil)
 	_ Expr = (*UnaryExpr)(nil)
 	_ Expr = (*BinaryExpr)(nil)
 	_ Expr = (*ParenExpr)(nil)

@@ -114,6 +114,11 @@ func dump(b *strings.Builder, n any) {
 		}
 		field("Value", n.Value)
 		b.WriteString(")")
+	case *IndexAssignStmt:
+		b.WriteString("(IndexAssignStmt")
+		field("X", n.X)
+		field("Value", n.Value)
+		b.WriteString(")")
 	case *FieldAssignStmt:
 		b.WriteString("(FieldAssignStmt")
 		field("X", n.X)
@@ -203,6 +208,11 @@ func dump(b *strings.Builder, n any) {
 		}
 		fmt.Fprintf(b, "(Arg Name=%s ", n.Name)
 		dump(b, n.Value)
+		b.WriteString(")")
+	case *IndexExpr:
+		b.WriteString("(IndexExpr")
+		field("X", n.X)
+		field("Index", n.Index)
 		b.WriteString(")")
 	case *SelectorExpr:
 		b.WriteString("(SelectorExpr")

@@ -271,6 +271,26 @@ func (p *parser) parseUnary(lex *lexer.PeekingLexer, depth int) (Expr, int, erro
 	}
 	for {
 		t := lex.Peek()
+		if t.Type == tokPunct && t.Value == "[" && t.Pos.Line == prevLine(lex) {
+			// pages[i]; a "[" on the next line starts nothing (no
+			// statement begins with one), so it is not taken here either.
+			if h++; depth+h > p.limits.MaxExprDepth {
+				return nil, 0, p.tooDeep(t)
+			}
+			lex.Next()
+			i, hi, err := p.parseOperand(lex, depth+1)
+			if err != nil {
+				return nil, 0, err
+			}
+			c := lex.Peek()
+			if c.Type != tokPunct || c.Value != "]" {
+				return nil, 0, unexpected(c, `"]"`)
+			}
+			lex.Next()
+			h = max(h, hi+1)
+			x = &IndexExpr{Pos: Pos(t.Pos), X: x, Index: i, RBrack: Pos(c.Pos)}
+			continue
+		}
 		if t.Type != tokPunct || t.Value != "." {
 			return x, h, nil
 		}

@@ -251,6 +251,8 @@ func (p *printer) simple(s Stmt) string {
 		return s.Name + " " + s.Op + "= " + expr(s.Value)
 	case *FieldAssignStmt:
 		return expr(s.X) + " " + s.Op + "= " + expr(s.Value)
+	case *IndexAssignStmt:
+		return expr(s.X) + " = " + expr(s.Value)
 	case *ExprStmt:
 		return expr(s.X)
 	case *AssertStmt:
@@ -311,6 +313,11 @@ func writeExpr(b *strings.Builder, x Expr) {
 		writeExpr(b, x.X)
 		b.WriteByte('.')
 		b.WriteString(x.Name)
+	case *IndexExpr:
+		writeExpr(b, x.X)
+		b.WriteByte('[')
+		writeExpr(b, x.Index)
+		b.WriteByte(']')
 	case *UnaryExpr:
 		op := spelling(x.spelled, x.Op)
 		b.WriteString(op)
@@ -356,6 +363,10 @@ func lastLine(s Stmt) int {
 			}
 		case *SelectorExpr:
 			walk(x.X)
+		case *IndexExpr:
+			n = max(n, x.RBrack.Line)
+			walk(x.X)
+			walk(x.Index)
 		case *UnaryExpr:
 			walk(x.X)
 		case *BinaryExpr:
@@ -372,6 +383,9 @@ func lastLine(s Stmt) int {
 	case *AssignStmt:
 		walk(s.Value)
 	case *FieldAssignStmt:
+		walk(s.X)
+		walk(s.Value)
+	case *IndexAssignStmt:
 		walk(s.X)
 		walk(s.Value)
 	case *ExprStmt:

@@ -130,6 +130,19 @@ func (p *parser) parseStmt(lex *lexer.PeekingLexer, depth int) (Stmt, error) {
 			return &FieldAssignStmt{Pos: pos, X: sel, Op: op, Value: v}, nil
 		}
 	}
+	if ix, ok := x.(*IndexExpr); ok {
+		// pages[i] = page: a store into a page array.
+		if next := lex.Peek(); next.Type == tokPunct && next.Value == "=" {
+			lex.Next()
+			v, err := p.needExpr(lex)
+			if err != nil {
+				return nil, err
+			}
+			return &IndexAssignStmt{Pos: pos, X: ix, Value: v}, nil
+		} else if next.Type == tokPunct && isAssignOp(next.Value) {
+			return nil, participle.Errorf(next.Pos, "%s on an element of a page array: only = stores into it (pages[i] = page)", next.Value)
+		}
+	}
 	s := p.exprStmts.new()
 	*s = ExprStmt{Pos: pos, X: x}
 	return s, nil

@@ -119,8 +119,8 @@ func init() {
 	arrParam := Param{Name: "array", Type: TPageArray}
 	defOp(&Op{Name: "page_array_get", Params: []Param{arrParam, {Name: "i", Type: TInt}}, Result: TPage,
 		API: register(&API{Name: "page_array_get", Section: "-", Hold: "nothing", Takes: "nothing", Sleeps: "no",
-			Source: "C: pages[i] (mmscript has no index syntax)",
-			Notes:  "entry i of a page array GUP filled; an index outside the array is a script error",
+			Source: "C: pages[i]",
+			Notes:  "entry i of a page array GUP filled, what a script's pages[i] reads; an index outside the array is a script error",
 			Cites: []Cite{cite("mm/gup.c", "unpin_user_pages_dirty_lock()", "for (i = 0; i < npages; i += nr) { folio = gup_folio_next(pages, npages, i, &nr); ... } "+
 				"(gup_folio_next(): page_folio(list[i])): callers walk the array by index", readGUPPaths)},
 			Sequence: "ret = pin_user_pages(start, nr_pages, gup_flags, pages);\nfor (i = 0; i < ret; i++)\n\tflush_dcache_page(pages[i]);"}),
@@ -143,8 +143,8 @@ func init() {
 		Fn:      func(c *Call) Result { return done(Int(int64(len(c.pageArray(0).Pages)))) }})
 	defOp(&Op{Name: "page_array_set", Params: []Param{arrParam, {Name: "i", Type: TInt}, {Name: "page", Type: TPage}},
 		API: register(&API{Name: "page_array_set", Section: "-", Hold: "nothing", Takes: "nothing", Sleeps: "no",
-			Source:   "mm/gup.c: __get_user_pages(): pages[i] = page (mmscript has no index syntax)",
-			Notes:    "stores page at index i; the kernel library's GUP fills its caller's array with it",
+			Source:   "mm/gup.c: __get_user_pages(): pages[i] = page",
+			Notes:    "stores page at index i, what a script's pages[i] = page does; the kernel library's GUP fills its caller's array with it",
 			Cites:    []Cite{cite("mm/gup.c", "__get_user_pages()", "if (pages) { pages[i] = page; flush_anon_page(vma, page, start); flush_dcache_page(page); }", readGUPPaths)},
 			Sequence: "page = follow_page_mask(vma, start, foll_flags, &ctx);\nif (pages)\n\tpages[i] = page;"}),
 		Touches: func(c *Call, f *Footprint) { f.AllPages(true) },

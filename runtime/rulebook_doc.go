@@ -107,6 +107,10 @@ func indexScript(idx map[string][]ExampleRef, file string, f *lang.File) {
 			}
 		case *lang.SelectorExpr:
 			expr(e.X, handler)
+		case *lang.IndexExpr: // pages[i]: page_array_get
+			sc.add(e.Pos.Line, "page_array_get")
+			expr(e.X, handler)
+			expr(e.Index, handler)
 		case *lang.UnaryExpr:
 			expr(e.X, handler)
 		case *lang.BinaryExpr:

@@ -29,7 +29,7 @@ thread reader {
   mmap_read_unlock(m)
   i = 0
   while i < n {
-    put_page(page_array_get(got, i))
+    put_page(got[i])
     i += 1
   }
 }

@@ -16,7 +16,7 @@ thread dma {
   mmap_read_lock(m)
   n = pin_user_pages(m, 0x100000, 2, FOLL_WRITE, pages)
   mmap_read_unlock(m)
-  page p = page_array_get(pages, 0)
+  page p = pages[0]
   unpin_user_page(p)
   copy_to_user_page(v, p, 0x100000)  # after the unpin
   unpin_user_pages(pages, n)         # pages[0] a second time

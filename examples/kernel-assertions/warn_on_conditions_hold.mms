@@ -11,7 +11,7 @@ thread driver {
   n = pin_user_pages(m, 0x100000, pages=2, gup_flags=FOLL_WRITE, array=pinned)
   mmap_read_unlock(m)
   if !WARN_ON_ONCE(n != 2) {
-    BUG_ON(!page_array_get(pinned, 1))
+    BUG_ON(!pinned[1])
   }
   WARN_ON(v.vm_flags & VM_SHARED)
   VM_WARN_ON_ONCE(v.vm_start != 0x100000)
