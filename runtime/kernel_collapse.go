@@ -192,7 +192,9 @@ func init() {
 				return done(Nil)
 			}
 			if c.bool(1) {
-				c.K.pinFolio(p) // FOLL_PIN: folio->_pincount, or the refcount's bias
+				c.K.pinFolio(c.T, p) // FOLL_PIN: folio->_pincount, or the refcount's bias
+			} else {
+				countRef(&c.T.gotRefs, p, 1)
 			}
 			if pos, under := c.K.pt.collapsing[c.page(0)]; under {
 				c.T.collapseGrabs = append(c.T.collapseGrabs, collapseGrab{page: c.page(0), grab: c.T.Pos, isolated: pos})
@@ -212,6 +214,9 @@ func init() {
 				if c.K.pins[p]--; c.K.pins[p] == 0 {
 					delete(c.K.pins, p)
 				}
+				countRef(&c.T.pinned, p, -1)
+			} else if !c.bool(1) {
+				countRef(&c.T.gotRefs, p, -1)
 			}
 			if !p.Freed() {
 				_ = p.Put()

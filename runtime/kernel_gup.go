@@ -299,7 +299,9 @@ func init() {
 						return fail("follow_page_mask: %v", err)
 					}
 					if flags&FOLL_PIN != 0 {
-						c.K.pinFolio(p) // try_grab_folio(): the pin on the folio
+						c.K.pinFolio(c.T, p) // try_grab_folio(): the pin on the folio
+					} else {
+						countRef(&c.T.gotRefs, p.Folio(), 1)
 					}
 				}
 				return done(Obj(TPage, p))

@@ -43,6 +43,11 @@ var (
 			"(FOLL_GET: put_page() releases those), and not twice",
 		"mm/gup.c: unpin_user_page() -> gup_put_folio(folio, 1, FOLL_PIN): atomic_sub(refs, &folio->_pincount), or for a small folio " +
 			"folio_put_refs(folio, GUP_PIN_COUNTING_BIAS), with no check that a pin was held", Unchecked}
+	rulePutPinned = &Rule{"put_page/pinned-page",
+		"a page pinned with FOLL_PIN (pin_user_pages*, pin_user_pages_fast) is released with unpin_user_page() or unpin_user_pages(), not with put_page(), " +
+			"which takes one reference off where the pin added GUP_PIN_COUNTING_BIAS",
+		"Documentation/core-api/pin_user_pages.rst (\"pages pinned via FOLL_PIN ... must be released via unpin_user_page()\"); include/linux/mm.h: " +
+			"GUP_PIN_COUNTING_BIAS; mm/gup.c: gup_put_folio()", Unchecked}
 	ruleUseAfterUnpin = &Rule{"unpin_user_page/use-after-unpin",
 		"a page GUP pinned is used only while the pin is held: not after unpin_user_page() or unpin_user_pages() released it",
 		"Documentation/core-api/pin_user_pages.rst (the pin is what keeps the page from being freed, migrated or reclaimed under the DMA or the copy); mm/gup.c: unpin_user_page()", Unchecked}
@@ -57,8 +62,9 @@ var pageArrayParam = Param{Name: "array", Type: TPageArray, Optional: true, Nila
 func (c *Call) pageArray(i int) *PageArray { return c.Args[i].Obj.(*PageArray) }
 
 // pinFolio records a FOLL_PIN pin on p's folio (GUP took its reference).
-func (k *Kernel) pinFolio(p *mmcore.Page) {
+func (k *Kernel) pinFolio(t *Task, p *mmcore.Page) {
 	f := p.Folio()
+	countRef(&t.pinned, f, 1)
 	if k.pins == nil {
 		k.pins = map[*mmcore.Page]int{}
 	}
@@ -83,6 +89,7 @@ func (c *Call) unpinFolio(p *mmcore.Page) bool {
 		return false
 	}
 	c.K.pins[f]--
+	countRef(&c.T.pinned, f, -1)
 	if c.K.pins[f] == 0 {
 		delete(c.K.pins, f)
 		if c.K.unpinned == nil {
@@ -98,6 +105,37 @@ func (c *Call) unpinFolio(p *mmcore.Page) bool {
 
 // checkUnpinnedUse reports a use of page argument i by the task that
 // released its last pin, while no pin is held on it.
+// countRef adds d to the count of folio f in *m (a task's pinned or
+// gotRefs), never below zero: another task may release what this one took
+// (a DMA completion unpins what the submitter pinned).
+func countRef(m *map[*mmcore.Page]int, f *mmcore.Page, d int) {
+	if *m == nil {
+		*m = map[*mmcore.Page]int{}
+	}
+	switch n := (*m)[f] + d; {
+	case n > 0:
+		(*m)[f] = n
+	default:
+		delete(*m, f)
+	}
+}
+
+// putPinned reports a put_page() by c.T of page p when c.T holds pins on
+// it and no plain reference: a pin released with put_page().
+func (c *Call) putPinned(p *mmcore.Page) {
+	f := p.Folio()
+	if c.T.gotRefs[f] > 0 {
+		countRef(&c.T.gotRefs, f, -1)
+		return
+	}
+	if c.T.pinned[f] == 0 {
+		return // a reference taken elsewhere (handed over, the kernel's own)
+	}
+	c.K.violate(c.T, rulePutPinned, fmt.Sprintf("put_page: pfn %#x is held by this task only through FOLL_PIN pins (pin_user_pages*): put_page() drops one "+
+		"reference where the pin took GUP_PIN_COUNTING_BIAS (a large folio: _pincount), so the pin is never released and the folio stays "+
+		"\"maybe DMA-pinned\" (folio_maybe_dma_pinned()): release it with unpin_user_page()", uint64(p.PFN)))
+}
+
 func (c *Call) checkUnpinnedUse(i int) {
 	p, ok := c.Args[i].Obj.(*mmcore.Page)
 	if !ok || p == nil {

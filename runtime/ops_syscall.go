@@ -141,13 +141,14 @@ func init() {
 			if err != nil {
 				return done(Nil)
 			}
+			countRef(&c.T.gotRefs, p.Folio(), 1)
 			return done(Obj(TPage, p))
 		}})
 	defOp(&Op{Name: "put_page", Params: []Param{{Name: "page", Type: TPage}},
 		API: register(&API{Name: "put_page", Section: "-", Hold: "a reference to the page", Sleeps: "no",
 			Asserts: "VM_BUG_ON_PAGE(page_ref_count(page) == 0, page) in put_page_testzero() (CONFIG_DEBUG_VM)",
 			Source:  "include/linux/mm.h: put_page() -> folio_put() -> folio_put_testzero() -> put_page_testzero()",
-			Rules:   []*Rule{rulePutFreedPage, ruleUseAfterUnpin}}),
+			Rules:   []*Rule{rulePutFreedPage, ruleUseAfterUnpin, rulePutPinned}}),
 		Fn: func(c *Call) Result {
 			p := c.page(0)
 			c.checkUnpinnedUse(0)
@@ -155,6 +156,7 @@ func init() {
 				c.refOnFreed(p, rulePutFreedPage)
 				return ok
 			}
+			c.putPinned(p)
 			if err := p.Put(); err != nil {
 				return fail("put_page: %v", err)
 			}
@@ -175,6 +177,7 @@ func init() {
 			if err := p.Get(); err != nil {
 				return fail("get_page: %v", err)
 			}
+			countRef(&c.T.gotRefs, p.Folio(), 1)
 			return ok
 		}})
 	defOp(&Op{Name: "page_to_pfn", Params: []Param{{Name: "page", Type: TPage}}, Result: TInt,

@@ -218,6 +218,7 @@ func init() {
 				if pg := c.K.Mem.Page(e.PFN()); pg != nil && !pg.Zero() && !pg.Freed() {
 					page = pg
 					_ = page.Get() // the mapping's reference becomes the caller's
+					countRef(&c.T.gotRefs, page.Folio(), 1)
 				}
 			}
 			p.MM.Core.ClearTableEntry(p.Table, p.Addr)

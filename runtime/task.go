@@ -24,6 +24,12 @@ type Task struct {
 	// faultRaceSeen the VMAs it was told to vma_start_write (3g).
 	tlbWindows    []*tlbWindow
 	faultRaceSeen map[*VMAState]bool
+	// pinned and gotRefs count, per folio, the FOLL_PIN pins and the plain
+	// references (alloc_page, get_page, GUP with FOLL_GET) this task took
+	// and has not released: put_page() of a folio it holds only pins on
+	// releases a pin the wrong way (rule put_page/pinned-page).
+	pinned  map[*mmcore.Page]int
+	gotRefs map[*mmcore.Page]int
 	// collapseGrabs are the folio references this task took, as a
 	// lockless walker (try_grab_folio_fast), on pages khugepaged had
 	// already isolated for a collapse, and not yet dropped (rule 3b).
