@@ -69,7 +69,6 @@ var lackingPair = map[string]string{
 	"gup_check_unlocked":           "the entry check of get_user_pages_unlocked and get_user_pages_fast (runtime/kernel/gup.mms, gup_fast.mms), whose pair is examples/gup/gup_without_mmap_lock.mms",
 	"raw_copy_to_user":             "the arch step under copy_to_user() (runtime/kernel/uaccess.mms), which is what callers use; copy_to_user's pair is in examples/user-access",
 	"raw_copy_from_user":           "the arch step under copy_from_user() (runtime/kernel/uaccess.mms), which is what callers use; copy_from_user's pair is in examples/user-access",
-	"page_array_get":               "C's pages[i] (a script's pages[i] calls it): nothing can be wrong at the call (an index outside the array is a script error); used in examples/gup/unpin_user_page_*.mms",
 	"page_array_len":               "the length the caller of GUP keeps: nothing can be wrong at the call; used by for page in pages (examples/gup/unpin_user_page_each_once.mms)",
 	"page_array_set":               "C's pages[i] = page in the GUP kernel paths (runtime/kernel/gup.mms, gup_fast.mms): nothing can be wrong at the call; the paths' examples run it",
 	"mmget_not_zero":               "no misuse shows at the call (an atomic increment that fails on an exiting mm); its part in CVE-2019-11599 is examples/bugs/coredump_mmget-buggy.mms",
