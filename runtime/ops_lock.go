@@ -260,6 +260,36 @@ func init() {
 			return c.vmaStartWrite(c.vma(0), ruleStartWrite, func() Result { return done(Int(0)) })
 		}})
 
+	// vma_try_start_write: the v6.4/v6.5 trylock retract_page_tables() used
+	// under i_mmap_rwsem, where vma_start_write() inverts the lock order.
+	defOp(&Op{Name: "vma_try_start_write", Params: vmaParam, Result: TBool,
+		API: register(&API{Name: "vma_try_start_write", Section: "1.1",
+			Hold:    "the mmap lock for write",
+			Takes:   "VMA write lock if no reader holds the VMA, else nothing: it never waits, so it may be tried under a lock ordered after the VMA lock (i_mmap_rwsem)",
+			Sleeps:  "no",
+			Asserts: "mmap_assert_write_locked() (__is_vma_write_locked())",
+			Source:  "include/linux/mm.h (v6.4, v6.5): vma_try_start_write(); removed in v6.6 with retract_page_tables()'s mmap lock (1d65b771bc08)",
+			Notes:   "true when the VMA is write-locked (already, or now), false when a reader holds it; a trylock: lockdep records the hold without an ordering check",
+			Rules:   []*Rule{ruleStartWrite},
+			Cites: []Cite{cite("include/linux/mm.h", "vma_try_start_write() (v6.4)",
+				"if (__is_vma_write_locked(vma, &mm_lock_seq)) return true; if (!down_write_trylock(&vma->vm_lock->lock)) return false; vma->vm_lock_seq = mm_lock_seq; up_write(&vma->vm_lock->lock); return true;", readGeneric)},
+			Sequence: "i_mmap_lock_write(mapping);\nif (mmap_write_trylock(mm)) {\n\tif (vma_try_start_write(vma))\n\t\t/* retract the table */;\n\tmmap_write_unlock(mm);\n}\ni_mmap_unlock_write(mapping);"}),
+		Touches: writesVMA,
+		Fn: func(c *Call) Result {
+			v := c.vma(0)
+			s := c.K.vmaState(v)
+			if s.Lock.writer != nil || s.New || !v.Attached() {
+				// Marked already, or nobody can read it: as vma_start_write,
+				// which takes no lock then either.
+				return c.vmaStartWrite(v, ruleStartWrite, func() Result { return done(Bool(true)) })
+			}
+			m := mmOf(v.MM())
+			c.mmapAssertLocked(m, true, ruleStartWrite, fmt.Sprintf("%s: %s needs %s held for write", c.Op.Name, VMAName(v), m.MmapLock.Name))
+			c.K.fpLockObserve(s.Lock)
+			// down_write_trylock(): no wait, and no lock-order check
+			return done(Bool(c.T.TryAcquire(s.Lock, Write)))
+		}})
+
 	// RCU.
 	defOp(&Op{Name: "rcu_read_lock",
 		API: register(&API{Name: "rcu_read_lock", Section: "1.1", Hold: "nothing", Takes: "an RCU read-side critical section (nests)",

@@ -213,6 +213,13 @@ func (k *Kernel) VMAFieldUnstable(t *Task, x Value) bool {
 	if m := mmOf(v.MM()); m != nil && t.hold(m.MmapLock) >= 0 {
 		return false
 	}
+	if f := v.File(); f != nil {
+		// an rmap walker: i_mmap_rwsem keeps the VMA and its range
+		// (vm_start, vm_end, vm_pgoff change under it for write)
+		if l := iMmapLock(f.Mapping()); l != nil && t.hold(l) >= 0 {
+			return false
+		}
+	}
 	return !k.vmaReadLockedBy(t, v)
 }
 
