@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"slices"
 	"sort"
 	"strings"
 
@@ -110,7 +111,10 @@ func (t *Task) callPath(current bool) []string {
 		op := f.call.Op.Name
 		p = append(p, op)
 		slot := f.handler[strings.LastIndexByte(f.handler, '.')+1:]
-		if via := handlerCaller[slot]; via != "" && via != op {
+		// A kernel-library path names its functions itself (touch ->
+		// ... -> handle_mm_fault -> ... -> __do_fault): the caller is
+		// added only where no frame names it.
+		if via := handlerCaller[slot]; via != "" && via != op && !slices.Contains(p, via) {
 			p = append(p, via)
 		}
 		p = append(p, f.handler)
