@@ -45,3 +45,33 @@ func TestAccessConflicts(t *testing.T) {
 		}
 	}
 }
+
+// The hardware walk's accessed/dirty update (PTEYoung) and TLB fill
+// (TLBOwnCPU) commute with each other and with reads of what the tables
+// map, and with nothing that reads entries whole or changes them: a step
+// that compares a PTE it read earlier (vmf.orig_pte, GUP-fast's re-check)
+// sees the accessed bit.
+func TestHardwareWalkFootprint(t *testing.T) {
+	_, m := newMM(t)
+	rec := func(fn func(f *Footprint)) []Access {
+		f := NewFootprint()
+		fn(f)
+		return f.Acc
+	}
+	walk := rec(func(f *Footprint) { f.PTEYoung(m.Core); f.TLBOwnCPU(m.Core) })
+	for _, c := range []struct {
+		name string
+		acc  []Access
+		dep  bool
+	}{
+		{"another CPU's walk", walk, false},
+		{"a page walk's PFNs (PTEMappings)", rec(func(f *Footprint) { f.PTEMappings(m.Core) }), false},
+		{"a whole-entry read (ptep_get)", rec(func(f *Footprint) { f.PTEs(m.Core, false) }), true},
+		{"a PTE change", rec(func(f *Footprint) { f.PTEs(m.Core, true) }), true},
+		{"a TLB flush", rec(func(f *Footprint) { f.TLB(m.Core, true) }), true},
+	} {
+		if got := Dependent(walk, c.acc); got != c.dep {
+			t.Errorf("hardware walk against %s: dependent %v, want %v", c.name, got, c.dep)
+		}
+	}
+}
