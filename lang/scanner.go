@@ -43,6 +43,9 @@ var keywords = []string{
 // isKeyword reports whether s is in keywords (TestKeywords checks that
 // the two agree); a switch is several times faster than a map here.
 func isKeyword(s string) bool {
+	if len(s) < 2 || len(s) > 8 {
+		return false // most names (mmap_read_lock) are longer than any keyword
+	}
 	switch s {
 	case "thread", "func", "if", "else", "for", "repeat", "return",
 		"expect", "assert", "true", "false", "nil", "and", "or", "not",
@@ -248,7 +251,7 @@ func (s *scanner) next(t *lexer.Token) error {
 	switch {
 	case isLetter(c):
 		n := 1
-		for s.off+n < len(src) && (isLetter(src[s.off+n]) || isDigit(src[s.off+n])) {
+		for s.off+n < len(src) && isAlnum[src[s.off+n]] {
 			n++
 		}
 		tok(tokIdent, n)
@@ -261,7 +264,7 @@ func (s *scanner) next(t *lexer.Token) error {
 		// that a malformed literal (0xzz, 12ab) is one token with one
 		// clear error.
 		n := 1
-		for s.off+n < len(src) && (isLetter(src[s.off+n]) || isDigit(src[s.off+n])) {
+		for s.off+n < len(src) && isAlnum[src[s.off+n]] {
 			n++
 		}
 		return tok(tokInt, n)
@@ -353,7 +356,17 @@ func (s *scanner) scanString(t *lexer.Token, pos Pos) error {
 }
 
 func isLetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '_' }
-func isDigit(c byte) bool  { return '0' <= c && c <= '9' }
+
+// isAlnum holds the bytes that continue a name or a number (isLetter or
+// isDigit): a table look-up per byte of the commonest tokens.
+var isAlnum = func() (t [256]bool) {
+	for c := range 256 {
+		t[c] = isLetter(byte(c)) || isDigit(byte(c))
+	}
+	return t
+}()
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 
 // ExpectKinds returns the outcomes an expect line can state (ok,
 // deadlock, ...), ExpectQuants the words that say in how many
