@@ -54,17 +54,29 @@ func NewKernel() *Kernel {
 	}
 }
 
-// MaxScriptLocks is how many lock classes scripts may declare.
-const MaxScriptLocks = int(maxClasses - ClassUser)
+// MaxScriptLocks is how many lock classes scripts may declare. The
+// classes left over are for subclasses (lockdep.classOf): a _nested
+// acquisition's class is a class of its own.
+const MaxScriptLocks = int(maxClasses-ClassUser) - subclassClasses
+
+// subclassClasses is how many classes are kept for subclasses beyond 0.
+const subclassClasses = 12
 
 // NewLockClass allocates the lockdep class of a lock a script declares.
 // Callers allocate at most MaxScriptLocks; beyond that it returns the last
-// class again (sharing a class can only add reports, never hide one).
+// class again (sharing a class can only add reports, never hide one), so
+// that the classes kept for subclasses stay free.
 func (k *Kernel) NewLockClass(name string) Class {
-	c, ok := k.dep.newClass(name)
-	if !ok {
-		return maxClasses - 1
+	n, last := 0, Class(0)
+	for i, key := range k.dep.keys {
+		if key.sub == 0 {
+			n, last = n+1, ClassUser+Class(i)
+		}
 	}
+	if n >= MaxScriptLocks {
+		return last
+	}
+	c, _ := k.dep.newClass(name)
 	return c
 }
 

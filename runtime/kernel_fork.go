@@ -166,7 +166,7 @@ func init() {
 		Touches: touchesLocksOnly,
 		Fn: func(c *Call) Result {
 			m := c.mm(0)
-			c.T.nestedAcquire = true
+			c.T.subclass = SingleDepthNesting
 			return c.lock(m.MmapLock, Write, func() Result {
 				c.K.mmLockSeqBump(m)
 				return ok
@@ -359,7 +359,7 @@ func init() {
 				return done(Bool(false))
 			}
 			return c.lock(dl, Write, func() Result {
-				c.T.nestedAcquire = true
+				c.T.subclass = SingleDepthNesting
 				return c.lock(sl, Write, func() Result {
 					copied := dm.Core.CopyHugePMD(dst, src, haddr)
 					c.unlock(sl, Write)

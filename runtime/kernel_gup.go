@@ -452,5 +452,5 @@ func (c *Call) mightFault(m *MM) {
 		c.K.violate(t, ruleMightFault, fmt.Sprintf("user access while holding %s (%s): a fault would take it again (might_lock_read)", m.MmapLock.Name, h))
 		return
 	}
-	t.checkOrder(m.MmapLock, Read)
+	t.checkOrder(m.MmapLock, Read, 0)
 }

@@ -588,7 +588,7 @@ func init() {
 			if l.Kind != Spin {
 				return fail("spin_lock_nested: %s is not a spinlock", l.Name)
 			}
-			c.T.nestedAcquire = true
+			c.T.subclass = SingleDepthNesting
 			return c.lock(l, Write, func() Result { return ok })
 		}})
 	defOp(&Op{Name: "pmd_lockptr", Params: []Param{{Name: "mm", Type: TMM}, {Name: "addr", Type: TInt}}, Result: TLock,
@@ -665,13 +665,14 @@ func init() {
 			if nw := m.Core.Walk(p.NewAddr); nw.PMD() != nil && ptl(m, nw.PMD()) != ls[0] {
 				ls = append(ls, ptl(m, nw.PMD()))
 			}
-			c.T.nestedAcquire = true
+			// __pmd_trans_huge_lock(old_pmd) is a plain pmd_lock(); only the
+			// new one is taken nested.
 			return c.lock(ls[0], Write, func() Result {
 				take := func(k func() Result) Result {
 					if len(ls) < 2 {
 						return k()
 					}
-					c.T.nestedAcquire = true
+					c.T.subclass = SingleDepthNesting
 					return c.lock(ls[1], Write, k)
 				}
 				return take(func() Result {

@@ -286,4 +286,7 @@ type Hold struct {
 	// wrote: taken for write (a downgrade keeps it).
 	wgen  uint64
 	wrote bool
+	// sub is the lockdep subclass it was taken as (SINGLE_DEPTH_NESTING
+	// for a _nested acquisition): with the lock's class, its lockdep class.
+	sub uint8
 }

@@ -596,7 +596,7 @@ func TestScriptLockClasses(t *testing.T) {
 	for i := 2; i < MaxScriptLocks; i++ {
 		k.NewLockClass("x")
 	}
-	if c := k.NewLockClass("over"); c != maxClasses-1 {
+	if c := k.NewLockClass("over"); c != ClassUser+Class(MaxScriptLocks)-1 {
 		t.Fatalf("class beyond the limit = %d", c)
 	}
 }

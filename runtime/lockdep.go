@@ -21,8 +21,27 @@ type lockdep struct {
 	reach [maxClasses]uint64 // reach[a] has bit b if b is reachable from a
 	adj   [maxClasses]uint64 // adj[a] has bit b for a recorded edge a -> b
 	from  map[[2]Class]edgeOrigin
-	names []string // the names of user classes, from ClassUser on
+	names []string      // the names of the classes from ClassUser on
+	keys  []subclassKey // what each class from ClassUser on is keyed by
 }
+
+// subclassKey is what keys a lockdep class: a lock's class and the
+// subclass it is taken as. kernel/locking/lockdep.c: register_lock_class()
+// makes a class of its own per subclass of a key (lock->class_cache[subclass]),
+// so mmap_write_lock_nested(mm, SINGLE_DEPTH_NESTING) takes
+// "&mm->mmap_lock/1", a class apart from "&mm->mmap_lock".
+type subclassKey struct {
+	base Class
+	sub  uint8
+}
+
+// SingleDepthNesting is the subclass of the kernel's _nested acquisitions
+// (include/linux/lockdep.h: SINGLE_DEPTH_NESTING).
+const SingleDepthNesting = 1
+
+// maxSubclasses is include/linux/lockdep_types.h: MAX_LOCKDEP_SUBCLASSES;
+// look_up_lock_class() refuses a subclass beyond it.
+const maxSubclasses = 8
 
 type edgeOrigin struct {
 	pos    lang.Pos // where a script made the edge; zero for a seeded one
@@ -63,7 +82,7 @@ func newLockdep() *lockdep {
 	// growing map) was a tenth of a run's allocations.
 	d := seed
 	d.from = maps.Clone(seed.from)
-	d.names = nil
+	d.names, d.keys = nil, nil
 	return &d
 }
 
@@ -81,7 +100,40 @@ func (d *lockdep) newClass(name string) (Class, bool) {
 		return 0, false
 	}
 	d.names = append(d.names, name)
+	d.keys = append(d.keys, subclassKey{c, 0})
 	return c, true
+}
+
+// classOf is the lockdep class of base taken as subclass sub, made on its
+// first use as register_lock_class() makes it. ok is false when the
+// classes have run out; base is returned then, and the caller treats the
+// acquisition as the kernel's lockdep did before subclasses were counted
+// apart: it skips the same-class check.
+func (d *lockdep) classOf(base Class, sub uint8) (c Class, ok bool) {
+	if sub == 0 {
+		return base, true
+	}
+	for i, k := range d.keys {
+		if k == (subclassKey{base, sub}) {
+			return ClassUser + Class(i), true
+		}
+	}
+	c, ok = d.newClass(d.subName(base, sub))
+	if !ok {
+		return base, false
+	}
+	d.keys[len(d.keys)-1] = subclassKey{base, sub}
+	return c, true
+}
+
+// subName is how lockdep prints base taken as subclass sub: the class's
+// name, then "/sub" for a subclass other than 0
+// (kernel/locking/lockdep.c: __print_lock_name()).
+func (d *lockdep) subName(base Class, sub uint8) string {
+	if sub == 0 {
+		return d.name(base)
+	}
+	return fmt.Sprintf("%s/%d", d.name(base), sub)
 }
 
 // name is how reports name a class.

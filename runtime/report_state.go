@@ -140,7 +140,7 @@ func FormatPath(thread string, path []string) string {
 
 // heldLock describes a hold in lockdep's notation.
 func (k *Kernel) heldLock(h *Hold) HeldLock {
-	return HeldLock{Lock: h.Lock.Name, Class: k.dep.name(h.Lock.Class), Mode: modeName(h.Lock, h.Mode),
+	return HeldLock{Lock: h.Lock.Name, Class: k.dep.subName(h.Lock.Class, h.sub), Mode: modeName(h.Lock, h.Mode),
 		Pos: h.Pos, Try: h.Try, seq: h.seq}
 }
 
@@ -169,8 +169,12 @@ func (k *Kernel) heldLocks(t *Task) []HeldLock {
 // LockName names a lock for a message: the instance and, when lockdep
 // names its class otherwise, the class: "m->mmap_lock (&mm->mmap_lock)",
 // "drv_lock".
-func (k *Kernel) LockName(l *Lock) string {
-	if c := k.dep.name(l.Class); c != l.Name {
+func (k *Kernel) LockName(l *Lock) string { return k.lockNameSub(l, 0) }
+
+// lockNameSub is LockName of l taken as lockdep subclass sub:
+// "child->mmap_lock (&mm->mmap_lock/1)".
+func (k *Kernel) lockNameSub(l *Lock, sub uint8) string {
+	if c := k.dep.subName(l.Class, sub); c != l.Name {
 		return l.Name + " (" + c + ")"
 	}
 	return l.Name
@@ -245,8 +249,8 @@ func deadlockScenario(ws []Waiter) []scenarioRow {
 }
 
 // acquiring describes the lock t is taking, at its current position.
-func (k *Kernel) acquiring(t *Task, l *Lock, mode Mode) HeldLock {
-	return HeldLock{Lock: l.Name, Class: k.dep.name(l.Class), Mode: modeName(l, mode), Pos: t.Pos}
+func (k *Kernel) acquiring(t *Task, l *Lock, mode Mode, sub uint8) HeldLock {
+	return HeldLock{Lock: l.Name, Class: k.dep.subName(l.Class, sub), Mode: modeName(l, mode), Pos: t.Pos}
 }
 
 // modeParen is how a one-line message says how a lock is held: " (read)",
@@ -270,6 +274,6 @@ const (
 // so, lockdep's "bad unlock balance" splat.
 func (k *Kernel) unlockImbalance(t *Task, l *Lock, mode Mode, d *Diagnostic) {
 	if d != nil {
-		d.Lockdep = &LockdepSplat{Kind: SplatUnlock, Title: "bad unlock balance detected!", Acquire: k.acquiring(t, l, mode)}
+		d.Lockdep = &LockdepSplat{Kind: SplatUnlock, Title: "bad unlock balance detected!", Acquire: k.acquiring(t, l, mode, 0)}
 	}
 }

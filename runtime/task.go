@@ -17,9 +17,12 @@ type Task struct {
 
 	k     *Kernel
 	holds []Hold
-	// nestedAcquire marks the next acquisition as a _nested one
-	// (spin_lock_nested, mmap_write_lock_nested): lockdep's subclass.
-	nestedAcquire bool
+	// subclass is the lockdep subclass of the next acquisition, set by a
+	// _nested one (spin_lock_nested, mmap_write_lock_nested:
+	// SINGLE_DEPTH_NESTING); waitSub is the subclass of the queued one,
+	// which its hold gets when the lock is handed over.
+	subclass uint8
+	waitSub  uint8
 	// tlbWindows are the TLB flushes the task owes (rule 3c), and
 	// faultRaceSeen the VMAs it was told to vma_start_write (3g).
 	tlbWindows    []*tlbWindow
@@ -129,13 +132,16 @@ func (t *Task) holdsClass(c Class) *Hold {
 	return nil
 }
 
-func (t *Task) push(l *Lock, mode Mode, try bool) {
+func (t *Task) push(l *Lock, mode Mode, try bool) { t.pushSub(l, mode, try, 0) }
+
+// pushSub records a hold of l taken as lockdep subclass sub.
+func (t *Task) pushSub(l *Lock, mode Mode, try bool, sub uint8) {
 	t.fpTask()
 	t.k.clock++
 	if mode == Write {
 		l.wgen++
 	}
-	t.holds = append(t.holds, Hold{Lock: l, Mode: mode, Pos: t.Pos, Try: try, seq: t.k.clock, wgen: l.wgen, wrote: mode == Write})
+	t.holds = append(t.holds, Hold{Lock: l, Mode: mode, Pos: t.Pos, Try: try, seq: t.k.clock, wgen: l.wgen, wrote: mode == Write, sub: sub})
 	if l.Kind == Spin {
 		t.spins++
 		t.readerChange()
@@ -157,11 +163,11 @@ func (t *Task) granted(l *Lock) {
 	if t.waitLock != l {
 		return
 	}
-	mode := t.waitMode
-	t.waitLock = nil
+	mode, sub := t.waitMode, t.waitSub
+	t.waitLock, t.waitSub = nil, 0
 	pos := t.Pos
 	t.Pos = t.waitPos
-	t.push(l, mode, false)
+	t.pushSub(l, mode, false, sub)
 	t.Pos = pos
 }
 
@@ -171,10 +177,12 @@ func (t *Task) granted(l *Lock) {
 // if not, the task is queued and Blocked() is true until a release hands
 // the lock over.
 func (t *Task) Acquire(l *Lock, mode Mode) bool {
-	t.checkAcquire(l, mode)
+	sub := t.subclass
+	t.subclass = 0
+	t.checkAcquire(l, mode, sub)
 	if l.canGrant(t, mode) {
 		l.grant(t, mode)
-		t.push(l, mode, false)
+		t.pushSub(l, mode, false, sub)
 		return true
 	}
 	t.fpLock(l, true) // queued
@@ -185,7 +193,7 @@ func (t *Task) Acquire(l *Lock, mode Mode) bool {
 		t.Schedule(lockOpName(l, mode) + " (" + l.Name + ")")
 	}
 	l.waiters = append(l.waiters, waiter{t, mode})
-	t.waitLock, t.waitMode, t.waitPos = l, mode, t.Pos
+	t.waitLock, t.waitMode, t.waitPos, t.waitSub = l, mode, t.Pos, sub
 	t.k.clock++
 	t.waitSeq = t.k.clock
 	return false
@@ -195,11 +203,13 @@ func (t *Task) Acquire(l *Lock, mode Mode) bool {
 // conflicting holder), like down_read_trylock/spin_trylock. Lockdep records
 // no dependency into a trylock, since it cannot deadlock.
 func (t *Task) TryAcquire(l *Lock, mode Mode) bool {
+	sub := t.subclass
+	t.subclass = 0
 	if !l.canGrant(t, mode) {
 		return false
 	}
 	l.grant(t, mode)
-	t.push(l, mode, true)
+	t.pushSub(l, mode, true, sub)
 	return true
 }
 
@@ -237,22 +247,31 @@ func (t *Task) Downgrade(l *Lock) bool {
 	return false
 }
 
-func (t *Task) checkAcquire(l *Lock, mode Mode) {
+func (t *Task) checkAcquire(l *Lock, mode Mode, sub uint8) {
 	k := t.k
 	if l.Kind != Spin && t.Atomic() {
 		k.violate(t, ruleSleepInAtomic, fmt.Sprintf("%s (%s) may sleep, but %s", lockOpName(l, mode), l.Name, t.atomicWhy()), t.atomicRelated()...)
 	}
-	t.checkOrder(l, mode)
+	t.checkOrder(l, mode, sub)
 }
 
-// checkOrder runs lockdep's checks of an acquisition of l in mode: the
-// mmap lock under a VMA read lock, recursion, the order against every
-// held lock; it records the new dependencies. might_lock_read() runs it
-// with nothing taken (mightFault).
-func (t *Task) checkOrder(l *Lock, mode Mode) {
+// checkOrder runs lockdep's checks of an acquisition of l in mode as
+// lockdep subclass sub: the mmap lock under a VMA read lock, recursion,
+// the order against every held lock; it records the new dependencies.
+// might_lock_read() runs it with nothing taken (mightFault).
+//
+// Both checks compare lockdep classes, and a class is a lock's class
+// taken as one subclass (kernel/locking/lockdep.c: check_deadlock() and
+// check_prev_add() compare hlock_class(), and register_lock_class() keys
+// a class by the lock's key and the subclass). So a _nested acquisition
+// is ordered as a class of its own: holding &mm->mmap_lock/1 under x
+// says nothing about &mm->mmap_lock under x, and taking a lock of one
+// class while holding another of the same class is recursive only at the
+// same subclass. Lockdep's recursion check looks at classes, never
+// instances: the same instance taken again as another subclass passes it
+// and then blocks on itself, which is the deadlock reported then.
+func (t *Task) checkOrder(l *Lock, mode Mode, sub uint8) {
 	k := t.k
-	nested := t.nestedAcquire
-	t.nestedAcquire = false
 	if l.Class == ClassMmapLock {
 		if h := t.holdsClass(ClassVMALock); h != nil && h.Mode == Read {
 			k.violate(t, ruleMmapUnderVMARead,
@@ -266,52 +285,56 @@ func (t *Task) checkOrder(l *Lock, mode Mode) {
 		// silent self-deadlock, which the scheduler reports as such.
 		return
 	}
+	next, apart := k.dep.classOf(l.Class, sub)
 	if i := t.hold(l); i >= 0 {
-		h := t.holds[i]
-		if d := k.violate(t, ruleRecursive, fmt.Sprintf("recursive locking: %s already held%s by this thread", l.Name, holdMode(l, h.Mode)),
-			Related{h.Pos, fmt.Sprintf("%s first taken here", l.Name)}); d != nil {
-			d.Lockdep = &LockdepSplat{Kind: SplatRecursive, Title: "possible recursive locking detected", Acquire: k.acquiring(t, l, mode), Holding: k.heldLock(&h)}
+		h := &t.holds[i]
+		if prev, _ := k.dep.classOf(l.Class, h.sub); prev == next {
+			if d := k.violate(t, ruleRecursive, fmt.Sprintf("recursive locking: %s already held%s by this thread", l.Name, holdMode(l, h.Mode)),
+				Related{h.Pos, fmt.Sprintf("%s first taken here", l.Name)}); d != nil {
+				d.Lockdep = &LockdepSplat{Kind: SplatRecursive, Title: "possible recursive locking detected", Acquire: k.acquiring(t, l, mode, sub), Holding: k.heldLock(h)}
+			}
+			return
 		}
-		return
 	}
 	for i := range t.holds {
 		h := &t.holds[i]
-		a := h.Lock.Class
 		if !lockdepTracked(h) {
 			continue
 		}
-		if a == l.Class && nested {
-			continue // spin_lock_nested / mmap_write_lock_nested
+		a := h.Lock.Class
+		prev, _ := k.dep.classOf(a, h.sub)
+		if prev == next && sub != 0 && !apart {
+			continue // out of classes for subclasses: a _nested acquisition stays unchecked against its own class
 		}
-		if a == l.Class {
+		if prev == next {
 			// Lockdep knows classes, not instances: nesting two locks of
 			// one class needs a _nested annotation (mmap_write_lock_nested,
 			// spin_lock_nested), which only dup_mmap, mremap and khugepaged
 			// use, under an outer lock that orders the pair.
-			if d := k.violate(t, ruleRecursive, fmt.Sprintf("possible recursive locking: taking %s while holding %s, another lock of class %s", l.Name, h.Lock.Name, k.dep.name(a)),
+			if d := k.violate(t, ruleRecursive, fmt.Sprintf("possible recursive locking: taking %s while holding %s, another lock of class %s", l.Name, h.Lock.Name, k.dep.name(prev)),
 				Related{h.Pos, h.Lock.Name + " taken here"}); d != nil {
-				d.Lockdep = &LockdepSplat{Kind: SplatRecursive, Title: "possible recursive locking detected", Acquire: k.acquiring(t, l, mode), Holding: k.heldLock(h)}
+				d.Lockdep = &LockdepSplat{Kind: SplatRecursive, Title: "possible recursive locking detected", Acquire: k.acquiring(t, l, mode, sub), Holding: k.heldLock(h)}
 			}
 			continue
 		}
 		if a == ClassVMALock && l.Class == ClassMmapLock && h.Mode == Read {
 			continue // reported above as mmap-under-vma-read, its own rule
 		}
-		if k.dep.reaches(l.Class, a) {
-			na, nl := k.dep.name(a), k.dep.name(l.Class)
-			rel := []Related{{h.Pos, fmt.Sprintf("%s taken here", k.LockName(h.Lock))}}
-			rel = append(rel, k.dep.describe(l.Class, a)...)
+		if k.dep.reaches(next, prev) {
+			np, nn := k.dep.name(prev), k.dep.name(next)
+			rel := []Related{{h.Pos, fmt.Sprintf("%s taken here", k.lockNameSub(h.Lock, h.sub))}}
+			rel = append(rel, k.dep.describe(next, prev)...)
 			if d := k.violate(t, ruleCircular,
 				fmt.Sprintf("possible circular locking dependency: taking %s while holding %s, but %s -> %s is established",
-					k.LockName(l), k.LockName(h.Lock), nl, na), rel...); d != nil {
+					k.lockNameSub(l, sub), k.lockNameSub(h.Lock, h.sub), nn, np), rel...); d != nil {
 				d.Lockdep = &LockdepSplat{Kind: SplatCircular, Title: "possible circular locking dependency detected",
-					Acquire: k.acquiring(t, l, mode), Holding: k.heldLock(h), Chain: k.dep.chain(l.Class, a)}
+					Acquire: k.acquiring(t, l, mode, sub), Holding: k.heldLock(h), Chain: k.dep.chain(next, prev)}
 			}
 			continue
 		}
-		if !k.dep.known(a, l.Class) {
+		if !k.dep.known(prev, next) {
 			t.fpLockdep(true) // a new edge
-			k.dep.add(a, l.Class, edgeOrigin{pos: t.Pos, thread: t.Name, path: t.callPath(true)})
+			k.dep.add(prev, next, edgeOrigin{pos: t.Pos, thread: t.Name, path: t.callPath(true)})
 		}
 	}
 }
