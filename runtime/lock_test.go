@@ -655,3 +655,110 @@ func TestVMAFieldReaction(t *testing.T) {
 		t.Fatalf("vm_flags_reset without vma_start_write: %s (kernel %s), want debug-only", d, d.Kernel)
 	}
 }
+
+// TestLockdepSubclasses: lockdep keys a class by the lock's key and the
+// subclass it is taken as (kernel/locking/lockdep.c: register_lock_class(),
+// lock->class_cache[subclass]), and both its recursion check
+// (check_deadlock()) and its order check (check_prev_add()) compare those
+// classes. A _nested acquisition is ordered apart from the plain one.
+func TestLockdepSubclasses(t *testing.T) {
+	type step struct {
+		task int    // 0 or 1
+		op   string // "lock", "nested" (SINGLE_DEPTH_NESTING), "unlock"
+		lock string // p, q, c, d: mmap locks; x: a mutex; a, b, e, f: PTE locks
+	}
+	for _, tc := range []struct {
+		name    string
+		steps   []step
+		rules   []string
+		msg     string // in the last diagnostic
+		class   string // the class of the last splat's acquisition
+		blocked bool   // task 0 ends blocked
+	}{
+		{name: "dup_mmap's nested child lock under a mutex ordered after the mmap lock",
+			steps: []step{{0, "lock", "p"}, {0, "lock", "x"}, {0, "nested", "c"}, {0, "unlock", "c"}, {0, "unlock", "x"}, {0, "unlock", "p"},
+				{1, "lock", "q"}, {1, "lock", "x"}}},
+		{name: "a mutex taken under the nested class only",
+			steps: []step{{0, "lock", "x"}, {0, "nested", "c"}, {0, "unlock", "c"}, {0, "unlock", "x"},
+				{1, "lock", "q"}, {1, "lock", "x"}}},
+		{name: "subclass 1 then subclass 0 against the learned 0 -> 1",
+			steps: []step{{0, "lock", "p"}, {0, "nested", "c"}, {0, "unlock", "c"}, {0, "unlock", "p"},
+				{1, "nested", "q"}, {1, "lock", "d"}},
+			rules: []string{"lockdep/circular"},
+			msg:   "taking d->mmap_lock (&mm->mmap_lock) while holding q->mmap_lock (&mm->mmap_lock/1), but &mm->mmap_lock -> &mm->mmap_lock/1 is established",
+			class: "&mm->mmap_lock"},
+		{name: "the plain class under a mutex ordered after the nested class",
+			steps: []step{{0, "nested", "c"}, {0, "lock", "x"}, {0, "unlock", "x"}, {0, "unlock", "c"},
+				{1, "lock", "x"}, {1, "nested", "q"}},
+			rules: []string{"lockdep/circular"},
+			msg:   "but &mm->mmap_lock/1 -> x is established",
+			class: "&mm->mmap_lock/1"},
+		{name: "two instances at the same subclass are recursive",
+			steps: []step{{0, "nested", "p"}, {0, "nested", "c"}},
+			rules: []string{"lock/recursive"},
+			msg:   "another lock of class &mm->mmap_lock/1",
+			class: "&mm->mmap_lock/1"},
+		{name: "the same instance at another subclass passes lockdep and blocks on itself",
+			steps:   []step{{0, "lock", "p"}, {0, "nested", "p"}},
+			blocked: true},
+		{name: "the same instance at the same subclass is recursive",
+			steps:   []step{{0, "nested", "p"}, {0, "nested", "p"}},
+			rules:   []string{"lock/recursive"},
+			msg:     "p->mmap_lock already held for write by this thread",
+			class:   "&mm->mmap_lock/1",
+			blocked: true},
+		{name: "move_ptes' nested PTE lock, in either order of instances",
+			steps: []step{{0, "lock", "a"}, {0, "nested", "b"}, {0, "unlock", "b"}, {0, "unlock", "a"},
+				{1, "lock", "b"}, {1, "nested", "a"}}},
+		{name: "PTE subclass 1 then subclass 0",
+			steps: []step{{0, "lock", "a"}, {0, "nested", "b"}, {0, "unlock", "b"}, {0, "unlock", "a"},
+				{1, "nested", "e"}, {1, "lock", "f"}},
+			rules: []string{"lockdep/circular"},
+			msg:   "but ptlock_ptr(ptdesc) -> ptlock_ptr(ptdesc)/1 is established",
+			class: "ptlock_ptr(ptdesc)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			k := NewKernel()
+			locks := map[string]*Lock{"x": k.NewScriptLock(k.NewLockClass("x"), "x", false)}
+			for _, n := range []string{"p", "q", "c", "d"} {
+				m, err := k.NewMM(n)
+				if err != nil {
+					t.Fatal(err)
+				}
+				locks[n] = m.MmapLock
+			}
+			for _, n := range []string{"a", "b", "e", "f"} {
+				locks[n] = NewLock(ClassPTELock, Spin, n)
+			}
+			tasks := []*Task{k.NewTask("T0"), k.NewTask("T1")}
+			for i, s := range tc.steps {
+				tk, l := at(tasks[s.task], i+1), locks[s.lock]
+				switch s.op {
+				case "nested":
+					tk.subclass = SingleDepthNesting
+					tk.Acquire(l, Write)
+				case "lock":
+					tk.Acquire(l, Write)
+				case "unlock":
+					if !tk.Release(l, Write) {
+						t.Fatalf("step %d: %s not held", i+1, s.lock)
+					}
+				}
+			}
+			wantRules(t, k, tc.rules...)
+			if tasks[0].Blocked() != tc.blocked {
+				t.Errorf("T0 blocked = %v, want %v", tasks[0].Blocked(), tc.blocked)
+			}
+			if tc.rules == nil {
+				return
+			}
+			d := lastDiag(t, k)
+			if !strings.Contains(d.Msg, tc.msg) {
+				t.Errorf("message %q lacks %q", d.Msg, tc.msg)
+			}
+			if d.Lockdep == nil || d.Lockdep.Acquire.Class != tc.class {
+				t.Errorf("splat %+v, want the acquisition's class %q", d.Lockdep, tc.class)
+			}
+		})
+	}
+}

@@ -13,7 +13,7 @@ func (k *Kernel) WaitingLock(t *Task) (HeldLock, bool) {
 	if l == nil {
 		return HeldLock{}, false
 	}
-	return HeldLock{Lock: l.Name, Class: k.dep.name(l.Class), Mode: modeName(l, mode), Pos: pos}, true
+	return HeldLock{Lock: l.Name, Class: k.dep.subName(l.Class, t.waitSub), Mode: modeName(l, mode), Pos: pos}, true
 }
 
 // String prints the lock as a lockdep held-locks list does:

@@ -204,7 +204,7 @@ func (k *Kernel) waiter(t *Task) Waiter {
 	l, mode, pos := t.WaitingFor()
 	w := Waiter{Thread: t.Name, CPU: t.CPU, Held: k.heldLocks(t), Path: t.callPath(true)}
 	if l != nil {
-		w.Waits = HeldLock{Lock: l.Name, Class: k.dep.name(l.Class), Mode: modeName(l, mode), Pos: pos, seq: t.waitSeq}
+		w.Waits = HeldLock{Lock: l.Name, Class: k.dep.subName(l.Class, t.waitSub), Mode: modeName(l, mode), Pos: pos, seq: t.waitSeq}
 		for _, h := range holdersOf(l) {
 			w.Holders = append(w.Holders, h.Name)
 		}
