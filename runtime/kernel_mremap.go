@@ -580,7 +580,7 @@ func init() {
 		API: register(&API{Name: "spin_lock_nested", Section: "1.1", Hold: "another lock of the same class, ordered by an outer lock",
 			Takes: "the spinlock, as lockdep subclass SINGLE_DEPTH_NESTING", Sleeps: "no (spins)", Asserts: "lockdep",
 			Source: "include/linux/spinlock.h: spin_lock_nested(); mm/mremap.c: move_ptes(), move_normal_pmd(); mm/memory.c: copy_pte_range()",
-			Notes:  "a second PTE or PMD lock under the first: lockdep does not report the same class twice; the order of the two instances is kept by the mmap write lock",
+			Notes:  "a second PTE or PMD lock under the first: subclass 1 is a lockdep class of its own (ptlock_ptr(ptdesc)/1), ordered after the plain class; the order of the two instances is kept by the mmap write lock",
 			Rules:  []*Rule{ruleCircular}}),
 		Touches: touchesLocksOnly,
 		Fn: func(c *Call) Result {

@@ -762,3 +762,64 @@ func TestLockdepSubclasses(t *testing.T) {
 		})
 	}
 }
+
+// TestVMAReadLockNestedSubclass: vma_start_read_locked_nested() tells
+// lockdep its subclass (rwsem_acquire_read(&vma->vmlock_dep_map, subclass,
+// 1, _RET_IP_)); look_up_lock_class() refuses one of
+// MAX_LOCKDEP_SUBCLASSES or more.
+func TestVMAReadLockNestedSubclass(t *testing.T) {
+	k, m := newMM(t)
+	src, dst := mapAnon(t, k, m, 0x200000, 1), mapAnon(t, k, m, 0x600000, 1)
+	tk := k.NewTask("T")
+	do(t, k, at(tk, 1), "mmap_read_lock", mmV(m))
+	do(t, k, at(tk, 2), "vma_start_read_locked", vmaV(dst))
+	op := LookupOp("vma_start_read_locked_nested")
+	if r := op.Fn(&Call{K: k, T: at(tk, 3), Op: op, Args: []Value{vmaV(src), Int(maxSubclasses)}}); r.Status != Failed ||
+		!strings.Contains(r.Err.Error(), "subclass 8 is not a lockdep subclass") {
+		t.Fatalf("subclass 8: %+v", r)
+	}
+	do(t, k, at(tk, 4), "vma_start_read_locked_nested", vmaV(src), Int(SingleDepthNesting))
+	var classes []string
+	for _, h := range k.HeldLocks(tk) {
+		classes = append(classes, h.Class)
+	}
+	if got := strings.Join(classes, ","); got != "&mm->mmap_lock,vm_lock,vm_lock/1" {
+		t.Errorf("held classes %s", got)
+	}
+	wantRules(t, k)
+}
+
+// TestLockdepSubclassesRunOut: when the classes kept for subclasses are
+// used up, a _nested acquisition falls back to its lock's class and skips
+// the check against that class, as the model did before subclasses were
+// classes (lockdep itself turns off when it runs out of classes:
+// register_lock_class(), "BUG: MAX_LOCKDEP_KEYS too low!").
+func TestLockdepSubclassesRunOut(t *testing.T) {
+	k, m := newMM(t)
+	for i := 0; i < MaxScriptLocks; i++ {
+		k.NewLockClass("x")
+	}
+	n := 0
+	for c := ClassMmapLock; c < ClassUser; c++ {
+		for sub := uint8(1); sub < maxSubclasses; sub++ {
+			if _, ok := k.dep.classOf(c, sub); ok {
+				n++
+			}
+		}
+	}
+	if n != subclassClasses {
+		t.Fatalf("%d subclass classes made, want %d", n, subclassClasses)
+	}
+	if c, ok := k.dep.classOf(ClassUser, 1); ok || c != ClassUser {
+		t.Fatalf("a class past the end: %d, %v", c, ok)
+	}
+	m2, err := k.NewMM("m2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tk := k.NewTask("T")
+	at(tk, 1).Acquire(m.MmapLock, Write)
+	tk.subclass = 5 // subclasses 1 to 7 of the first classes took the room
+	at(tk, 2).Acquire(m2.MmapLock, Write)
+	wantRules(t, k)
+}

@@ -212,7 +212,7 @@ func init() {
 			Source:  "include/linux/mmap_lock.h: vma_start_read_locked_nested()",
 			Notes: "vma_start_read_locked() with a lockdep subclass, for a second VMA read-locked beside the first (mm/userfaultfd.c: uffd_move_lock() " +
 				"locks the destination with vma_start_read_locked() and the source with vma_start_read_locked_nested(src, SINGLE_DEPTH_NESTING)); " +
-				"does not fail on contention but returns false for a detached VMA. A VMA read lock is a trylock to lockdep, so the subclass changes no finding here",
+				"does not fail on contention but returns false for a detached VMA. A VMA read lock is a trylock to lockdep: no dependency into it, but the locks taken under it are ordered after its subclass's class (vm_lock/1)",
 			Rules: []*Rule{{"vma_start_read_locked_nested/needs-mmap-lock", "vma_start_read_locked_nested() is called with the mmap lock held",
 				"include/linux/mmap_lock.h: vma_start_read_locked_nested() -> mmap_assert_locked()", WARN}},
 			Cites: []Cite{cite("include/linux/mmap_lock.h", "vma_start_read_locked_nested()",
@@ -646,6 +646,17 @@ var ruleFolioUnlockNotLocked = &Rule{"folio_unlock/not-locked",
 func vmaStartReadLocked(name string) func(c *Call) Result {
 	return func(c *Call) Result {
 		v := c.vma(0)
+		var sub uint8
+		if len(c.Args) > 1 {
+			// look_up_lock_class() refuses a subclass of
+			// MAX_LOCKDEP_SUBCLASSES or more ("BUG: looking up invalid
+			// subclass") and turns lockdep off.
+			n := c.int(1)
+			if n < 0 || n >= maxSubclasses {
+				return fail("%s: subclass %d is not a lockdep subclass (0 to %d, MAX_LOCKDEP_SUBCLASSES)", name, n, maxSubclasses-1)
+			}
+			sub = uint8(n)
+		}
 		c.mmapAssertLocked(mmOf(v.MM()), false, LookupAPI(name).Rules[0], name+" without the mmap lock held")
 		if !v.Attached() {
 			return done(Bool(false))
@@ -664,7 +675,7 @@ func vmaStartReadLocked(name string) func(c *Call) Result {
 		// lockdep rwsem_acquire_read(..., trylock=1): it never waits,
 		// so no sleep check and no dependency, as for lock_vma_under_rcu.
 		l.grant(c.T, Read)
-		c.T.push(l, Read, true)
+		c.T.pushSub(l, Read, true, sub)
 		return done(Bool(true))
 	}
 }
