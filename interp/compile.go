@@ -121,6 +121,17 @@ type Program struct {
 	singleRun bool
 	// lockDecls are the script's mutex and spinlock declarations.
 	lockDecls []lockDecl
+	// stages are top-level code that runs between the threads' turns,
+	// as a REPL session ran it (Session.Explore): each runs on the
+	// top-level thread, alone and to completion, before thread turn at.
+	// A script has none: its top-level code is all set-up.
+	stages []stage
+}
+
+// stage is top-level code due before thread turn at (at > 0).
+type stage struct {
+	at int
+	f  *fn
 }
 
 type lockDecl struct {
@@ -208,7 +219,12 @@ type loop struct {
 
 // Compile compiles a parsed script. Errors are a lang.ErrorList with
 // file:line:col positions.
-func Compile(file *lang.File) (*Program, error) {
+func Compile(file *lang.File) (*Program, error) { return compileStaged(file, nil) }
+
+// compileStaged compiles file with its top-level statements split into
+// stages: at[i] is the thread turn item i runs before, 0 for set-up (nil:
+// all set-up). at never decreases along the items.
+func compileStaged(file *lang.File, at []int) (*Program, error) {
 	desugarIndex(file)
 	c := &compiler{
 		prog:     &Program{File: file},
@@ -263,14 +279,25 @@ func Compile(file *lang.File) (*Program, error) {
 	// Set-up code: the top-level statements, in order.
 	setup := &fn{name: "main", kind: "setup", end: file.End}
 	c.begin(setup, true)
-	for _, it := range file.Items {
-		if s, ok := it.(lang.Stmt); ok {
-			c.stmt(s)
+	c.prog.setup = setup
+	cur := 0
+	for i, it := range file.Items {
+		s, ok := it.(lang.Stmt)
+		if !ok {
+			continue
 		}
+		if at != nil && at[i] > cur {
+			c.emit(opRetNil, 0, 0, lang.Pos{Filename: file.Name})
+			c.finish()
+			cur = at[i]
+			f := &fn{name: "main", kind: "setup", end: file.End}
+			c.begin(f, true)
+			c.prog.stages = append(c.prog.stages, stage{at: cur, f: f})
+		}
+		c.stmt(s)
 	}
 	c.emit(opRetNil, 0, 0, lang.Pos{Filename: file.Name})
 	c.finish()
-	c.prog.setup = setup
 	for _, it := range file.Items {
 		if t, ok := it.(*lang.ThreadDecl); ok {
 			f := &fn{name: t.Name, kind: "thread", end: t.Body.Close.Pos}

@@ -122,6 +122,8 @@ type Machine struct {
 	lastOp  *rt.Op // the operation of the current turn, for -trace
 	yielded bool   // the current step called an operation that Yields
 	pickBuf []int  // the runnable threads handed to Options.pick
+	main    *Thread // the top-level thread, which runs Program.stages
+	stage   int     // the next of Program.stages to run
 }
 
 // Run runs a compiled program once and returns what it found.
@@ -147,6 +149,10 @@ func Run(p *Program, opts Options) *Result {
 	// start only if it finished: not after a script error, a failed
 	// assert, the step limit, a BUG or a deadlock.
 	main := m.newThread("main", p.setup)
+	// With stages to come, finishing set-up is not the top-level
+	// thread's exit: it keeps its locks for them, as at the prompt.
+	main.live = len(p.stages) > 0
+	m.main = main
 	for !main.done {
 		if main.Task.Blocked() || main.Task.Dead() || !m.turn(main) {
 			break
@@ -205,6 +211,9 @@ func (m *Machine) push(t *Thread, f *fn, nargs int) {
 func (m *Machine) schedule(res *Result) {
 	next := 0
 	for {
+		if !m.runStages(res) {
+			return
+		}
 		runnable := m.runnable[:0]
 		blocked := false
 		for _, t := range m.threads {
@@ -279,6 +288,37 @@ func (m *Machine) schedule(res *Result) {
 			return
 		}
 	}
+}
+
+// runStages runs the top-level code due before the next turn
+// (Program.stages) on the top-level thread, alone and to completion, as
+// the session ran it between the threads' turns; the last stage's end is
+// that thread's exit. It returns false when the run must stop: the stage
+// failed or blocked (a replay that did not reproduce the session) or the
+// run was interrupted.
+func (m *Machine) runStages(res *Result) bool {
+	st := m.prog.stages
+	for m.stage < len(st) && st[m.stage].at <= m.sched.n {
+		t := m.main
+		f := st[m.stage].f
+		m.stage++
+		t.done, t.live = false, m.stage < len(st)
+		t.base, t.limit = t.steps, t.steps+m.max
+		m.push(t, f, 0)
+		for !t.done {
+			if t.Task.Blocked() || t.Task.Dead() || !m.turn(t) {
+				break
+			}
+		}
+		if t.Task.Blocked() {
+			m.deadlock(res, []*Thread{t})
+			return false
+		}
+		if !t.done || t.fail || t.Task.Dead() {
+			return false
+		}
+	}
+	return true
 }
 
 // replayPos is where a replayed schedule went wrong: where the named thread

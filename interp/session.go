@@ -837,7 +837,13 @@ func (s *Session) Script() (string, []lang.Pos) {
 		lines = append(lines, pos)
 	}
 	add("# an mmscript session (:save)", lang.Pos{})
-	if turns, why := s.threadTurns(); len(turns) > 0 {
+	turns, at, why := s.threadTurns()
+	for k, e := range s.log {
+		if why == "" && at[k] > 0 && !e.look && e.file != nil && hasStmt(e.file) {
+			why = "top-level code ran between the threads' turns, and a script runs all of it before its threads start (:explore replays it in its place)"
+		}
+	}
+	if len(turns) > 0 {
 		sched := FormatSchedule(turns)
 		if why == "" {
 			add("# The threads took these turns at the prompt (:step, :run); a run of", lang.Pos{})
@@ -890,34 +896,35 @@ func (s *Session) Script() (string, []lang.Pos) {
 	return b.String(), lines
 }
 
-// Explore explores the session as a script (see Script): every
-// interleaving of its threads, from the current state when the script can
-// reach it. The script is put together from the chunks' syntax trees, so
-// findings carry the session's own positions.
-//
-// The threads' steps taken so far are a prefix the search keeps to when
-// every top-level chunk ran before the first of them and none stopped by
-// an error (the script then replays the session exactly); otherwise the
-// search starts where the threads start, and the steps taken are one of
-// the interleavings it tries. In the script the top-level code ends
-// before the threads start, so a lock the prompt's thread holds is held
-// at the set-up code's exit, and a thread that needs it waits forever:
+// Explore explores every interleaving of the session's threads from its
+// current state. The explorer replays a program from its start for every
+// interleaving (the kernel model has no snapshot to go back to), so the
+// session is replayed as it ran: its top-level chunks, put together from
+// their syntax trees (findings carry the session's own positions), each
+// at its place among the threads' turns (Program.stages), and the turns
+// taken so far as a prefix the search keeps to and explores no
+// alternative in. The top-level thread ends after its last chunk: a lock
+// it holds is held at exit, and a thread that needs it waits forever;
 // Explore reports both, where the live session would wait for the next
-// input. It returns why it could not keep to the current state, "" when
-// it did.
+// input.
 //
-// It cannot explore from any live state: the explorer replays a script
-// from its start for every interleaving (the kernel model has no
-// snapshot to go back to), and a script runs all its top-level code
-// before its threads start, so only a session whose top-level chunks all
-// ran before the first thread step, none stopped by an error, and whose
-// top-level thread is not in the middle of a chunk replays exactly.
+// What a replay cannot reproduce makes the search start where the
+// threads start instead, the turns taken being one of the interleavings
+// it tries: a chunk stopped by an error, a BUG or a deadlock (the session
+// went on in ways a program does not), or a top-level thread that waited
+// in a chunk while the threads ran. It returns why, "" when it explored
+// from the current state.
 func (s *Session) Explore(o ExploreOptions) (res *ExploreResult, why string, err error) {
 	file := &lang.File{Name: StdinName, End: lang.Pos{Filename: StdinName, Line: s.line}}
-	turns, why := s.threadTurns()
-	for _, e := range s.log {
+	turns, ats, why := s.threadTurns()
+	var at []int
+	for k, e := range s.log {
 		if e.file == nil || e.error {
 			continue
+		}
+		add := func(it lang.Item) {
+			file.Items = append(file.Items, it)
+			at = append(at, ats[k])
 		}
 		for _, it := range e.file.Items {
 			switch it := it.(type) {
@@ -927,21 +934,24 @@ func (s *Session) Explore(o ExploreOptions) (res *ExploreResult, why string, err
 						continue // an echoed expression: no effect
 					}
 					// It calls something: its calls act (see Script).
-					file.Items = append(file.Items, &lang.AssignStmt{Pos: it.Pos, Name: "_", Value: it.X})
+					add(&lang.AssignStmt{Pos: it.Pos, Name: "_", Value: it.X})
 					continue
 				}
 			case *lang.ExpectDecl:
 				continue // a session checks no expectations
 			}
-			file.Items = append(file.Items, it)
+			add(it)
 		}
 	}
-	prog, err := Compile(file)
+	if why != "" {
+		at = nil // all top-level code first, as in the saved script
+	}
+	prog, err := compileStaged(file, at)
 	if err != nil {
 		return nil, "", fmt.Errorf("the session does not compile as a script: %v", err)
 	}
-	// The prefix: the threads' turns, as indices among the script's
-	// threads, if no top-level turn came after the first of them.
+	// The prefix: the threads' turns, as indices among the program's
+	// threads.
 	index := map[string]int{}
 	for i, f := range prog.threads {
 		index[f.name] = i
@@ -959,38 +969,49 @@ func (s *Session) Explore(o ExploreOptions) (res *ExploreResult, why string, err
 	}
 	if why == "" {
 		o.prefix = prefix
+	} else if len(prog.stages) > 0 {
+		if prog, err = Compile(file); err != nil {
+			return nil, "", fmt.Errorf("the session does not compile as a script: %v", err)
+		}
 	}
 	return Explore(prog, o), why, nil
 }
 
-// threadTurns returns the turns the threads took at the prompt, by name,
-// and why the saved session (Script) cannot take them in that order, ""
-// when it can: a script runs all of its top-level code before the first
-// thread turn, and a chunk stopped by an error is not in it.
-func (s *Session) threadTurns() (turns []string, why string) {
+// threadTurns returns the turns the threads took at the prompt, by name;
+// for each log entry, how many of them came before it; and why a replay
+// of the session cannot reproduce them, "" when it can.
+func (s *Session) threadTurns() (turns []string, at []int, why string) {
 	// The turns of chunks that only looked at the state: no script
 	// statement, no effect (Explore leaves them out).
 	look := map[int]bool{}
+	chunk := map[int]bool{} // turns taken by a chunk as it was typed
 	for _, e := range s.log {
-		if e.look {
-			for i := e.from; i < e.to; i++ {
-				look[i] = true
-			}
+		for i := e.from; i < e.to; i++ {
+			chunk[i] = true
+			look[i] = look[i] || e.look
 		}
 	}
-	for i, name := range s.Schedule() {
+	sched := s.Schedule()
+	before := make([]int, len(sched)+1)
+	for i, name := range sched {
+		before[i+1] = before[i]
 		if look[i] {
 			continue
 		}
 		if name == "main" || strings.HasPrefix(name, "main#") {
-			if len(turns) > 0 && why == "" {
-				why = "top-level code ran between the threads' turns, and a script runs all of it before its threads start"
+			if !chunk[i] && why == "" {
+				// finishMain, :step or :run went on with a chunk the
+				// top-level thread had blocked in: its statements ran
+				// split around the threads' turns.
+				why = "the top-level thread waited in a chunk while the threads ran"
 			}
 			continue
 		}
 		turns = append(turns, name)
+		before[i+1]++
 	}
 	for _, e := range s.log {
+		at = append(at, before[min(e.from, len(sched))])
 		if e.error && why == "" {
 			why = "a chunk stopped by an error, which the script keeps only as a comment"
 		}
@@ -998,5 +1019,19 @@ func (s *Session) threadTurns() (turns []string, why string) {
 	if !s.main.done && why == "" {
 		why = "the top-level thread is in the middle of a chunk"
 	}
-	return turns, why
+	return turns, at, why
+}
+
+// hasStmt reports whether a chunk has a top-level statement other than an
+// echoed expression that calls nothing.
+func hasStmt(f *lang.File) bool {
+	for _, it := range f.Items {
+		if x, ok := it.(*lang.ExprStmt); ok && !calls(x.X) {
+			continue
+		}
+		if _, ok := it.(lang.Stmt); ok {
+			return true
+		}
+	}
+	return false
 }

@@ -431,10 +431,14 @@ func TestSessionExploreFromHere(t *testing.T) {
 	if again, why, err := s.Explore(ExploreOptions{}); err != nil || why != "" || again.Executions != here.Executions {
 		t.Errorf("after looking at the state: %v, not from here: %q, %d executions (%d before)", err, why, again.Executions, here.Executions)
 	}
-	// Top-level code after the steps: the script cannot replay that.
+	// Top-level code after the steps runs in its place, after them:
+	// still from here, and the saved script says it cannot replay that.
 	evalAll(t, s, "x = 1")
-	if _, why, _ := s.Explore(ExploreOptions{}); !strings.Contains(why, "top-level code ran between the threads' turns") {
-		t.Errorf("explored from here although top-level code ran after the thread steps (why %q)", why)
+	if again, why, err := s.Explore(ExploreOptions{}); err != nil || why != "" || again.Executions != here.Executions {
+		t.Errorf("after top-level code: %v, not from here: %q, %d executions (%d before)", err, why, again.Executions, here.Executions)
+	}
+	if src, _ := s.Script(); !strings.Contains(src, "top-level code ran between the threads' turns") {
+		t.Errorf("the saved script does not say it cannot replay the turns:\n%s", src)
 	}
 }
 
