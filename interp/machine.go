@@ -119,9 +119,9 @@ type Machine struct {
 	stop    *atomic.Bool
 	fp      *rt.Footprint // the explorer's step recorder, or nil
 	aborted bool
-	lastOp  *rt.Op // the operation of the current turn, for -trace
-	yielded bool   // the current step called an operation that Yields
-	pickBuf []int  // the runnable threads handed to Options.pick
+	lastOp  *rt.Op  // the operation of the current turn, for -trace
+	yielded bool    // the current step called an operation that Yields
+	pickBuf []int   // the runnable threads handed to Options.pick
 	main    *Thread // the top-level thread, which runs Program.stages
 	stage   int     // the next of Program.stages to run
 }

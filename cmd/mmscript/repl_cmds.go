@@ -30,7 +30,7 @@ func init() {
 		{":pt", "[MM] ADDR", "the page-table walk of an address: each level's entry and the lock guarding it", (*repl).pt},
 		{":step", "NAME [N]", "run thread NAME for N kernel steps (default 1); :step main finishes a blocked line", (*repl).step},
 		{":run", "", "run every thread to completion (or until all that are left wait)", func(r *repl, _ []string) { r.run() }},
-		{":explore", "[K]", "explore every interleaving of the threads from the current state, or from where they start when the session as a script cannot reach it (within K preemptions if given; at most 30 s; Ctrl-C stops it)", (*repl).explore},
+		{":explore", "[K]", "explore every interleaving of the threads from the current state, or from where they start when a replay of the session cannot reach it (a chunk stopped by an error, a BUG or a deadlock, or one that waited while the threads ran) (within K preemptions if given; at most 30 s; Ctrl-C stops it)", (*repl).explore},
 		{":schedule", "", "the thread of each turn so far, the top-level thread's included", func(r *repl, _ []string) {
 			fmt.Fprintln(r.out, interp.FormatSchedule(r.s.Schedule()))
 		}},
@@ -166,7 +166,7 @@ func (r *repl) explore(args []string) {
 		k = v
 	}
 	if n := len(r.s.Main().Task.Holds()); n > 0 {
-		fmt.Fprintf(r.out, "note: %s holds %s; the session explored as a script ends its top-level code holding them (held at exit; threads that need them wait forever)\n", r.s.Main().Name, plural(n, "lock"))
+		fmt.Fprintf(r.out, "note: %s holds %s; the explored session ends its top-level thread holding them (held at exit; threads that need them wait forever)\n", r.s.Main().Name, plural(n, "lock"))
 	}
 	ctx, done := r.exploreContext()
 	defer done()
@@ -176,9 +176,9 @@ func (r *repl) explore(args []string) {
 		return
 	}
 	if why != "" {
-		// The explorer replays the session as a script (:save) for
-		// each interleaving; see interp.Session.Explore.
-		fmt.Fprintf(r.out, "note: explored from where the threads start, not from the current state: the explorer replays the session as a script (:save), which cannot reach this state: %s\n", why)
+		// The explorer replays the session for each interleaving;
+		// see interp.Session.Explore.
+		fmt.Fprintf(r.out, "note: explored from where the threads start, not from the current state: the explorer replays the session for every interleaving, and a replay cannot reach this state: %s\n", why)
 	}
 	for _, f := range res.Findings {
 		d := *f.Diag
