@@ -307,13 +307,17 @@ func (c *MM) CopyHugePMD(dst, src *VMA, haddr Addr) bool {
 // end) of src (one PTE table) into dst in c: as CopyPageRange, each
 // present entry is copied with a reference and a mapcount, write-protected
 // in both parent and child in a COW mapping (ptep_set_wrprotect), cleaned
-// in a shared one, and old. It returns the entries copied and the parent
-// addresses it write-protected.
+// in a shared one, and old. An entry the child has already (a page
+// CopyPresentPage copied) is left alone. It returns the entries copied and
+// the parent addresses it write-protected.
 func (c *MM) CopyPTERange(dst, src *VMA, addr, end Addr) (n int, wrprotected []Addr) {
 	pm := src.mm
 	cow := isCOWMapping(src.Flags)
 	pm.forEachPTE(addr, end, func(t *PageTable, i int, e PTE) {
 		a := t.base + Addr(i)<<PageShift
+		if dw := c.Walk(dst.start + (a - src.start)); dw.Present() {
+			return
+		}
 		if e.Present() {
 			if cow && e.Writable() {
 				e = e.Without(PTEWrite)
@@ -348,4 +352,56 @@ func (m *MM) DupAnonVMA(dst, src *VMA) bool {
 	dst.anonVMA = src.anonVMA
 	anonVMAClone(dst, src)
 	return true
+}
+
+// PinnedAnonPages returns the addresses in [addr, end) of src (one PTE
+// table) whose entry maps an anonymous page for which pinned says true,
+// in a COW mapping: the pages copy_present_ptes() does not share
+// (folio_try_dup_anon_rmap_ptes() fails on PageAnonExclusive &&
+// folio_needs_cow_for_dma()).
+func PinnedAnonPages(src *VMA, addr, end Addr, pinned func(*Page) bool) []Addr {
+	if !isCOWMapping(src.Flags) {
+		return nil
+	}
+	var as []Addr
+	src.mm.forEachPTE(addr, end, func(t *PageTable, i int, e PTE) {
+		if !e.Present() {
+			return
+		}
+		if p := src.mm.mem.Page(e.PFN()); p != nil && !p.zero && p.anon && pinned(p) {
+			as = append(as, t.base+Addr(i)<<PageShift)
+		}
+	})
+	return as
+}
+
+// CopyPresentPage is copy_present_page() for src's page at addr: the
+// child gets a new anonymous page holding what the parent's held, mapped
+// dirty (and writable if dst is VM_WRITE), and the parent's entry stays
+// as it is, pinned page and all.
+func (c *MM) CopyPresentPage(dst, src *VMA, addr Addr) error {
+	sw := src.mm.Walk(addr)
+	if !sw.Present() || sw.Huge() {
+		return nil
+	}
+	old := src.mm.mem.Page(sw.Entry.PFN())
+	daddr := dst.start + (addr - src.start)
+	dw, _, err := c.AllocTables(daddr)
+	if err != nil {
+		return err
+	}
+	p, err := c.mem.AllocPage()
+	if err != nil {
+		return err
+	}
+	c.makeAnon(p, dst, daddr)
+	p.data = old != nil && old.data
+	flags := PTEAccessed | PTEDirty
+	if dst.Flags&VM_WRITE != 0 {
+		flags |= PTEWrite // maybe_mkwrite()
+	}
+	dt := dw.Tables[LevelPTE]
+	c.setEntry(dt, dt.Index(daddr), MkPTE(p.PFN, flags))
+	_ = p.Put()
+	return nil
 }

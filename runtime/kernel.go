@@ -167,6 +167,9 @@ type MM struct {
 	coreState    *Task
 	coreStatePos lang.Pos
 	children     int // forks so far, to name the children's mms
+	// writeProtectSeq is mm->write_protect_seq: odd while fork's
+	// copy_page_range() write-protects the mm's COW pages.
+	writeProtectSeq uint64
 }
 
 func (m *MM) String() string { return m.Name }

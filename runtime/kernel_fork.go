@@ -101,7 +101,7 @@ func init() {
 		"take_rmap_locks": "take_rmap_locks(vma);\t/* i_mmap_rwsem, then anon_vma->rwsem, both for write */\n/* move page-table entries or tables */\ndrop_rmap_locks(vma);",
 		"drop_rmap_locks": "take_rmap_locks(vma);\n/* move page-table entries or tables */\ndrop_rmap_locks(vma);",
 		"pmd_move_table":  pmdSeq, "pmd_lockptr": pmdSeq,
-		"spin_lock_nested": copySeq, "copy_present_ptes": copySeq,
+		"spin_lock_nested": copySeq, "copy_present_ptes": copySeq, "folio_try_dup_anon_rmap_ptes": copySeq,
 		"fork": "/* user space */\npid = fork();", "dup_mm_alloc": forkSeq, "mmap_write_lock_nested": forkSeq, "vma_iter_nth": forkSeq,
 		"vm_area_dup": forkSeq, "anon_vma_fork": forkSeq, "vma_iter_bulk_store": forkSeq, "vm_ops_open": forkSeq, "flush_tlb_mm": forkSeq,
 		"vma_needs_copy":          "if (!vma_needs_copy(dst_vma, src_vma))\n\treturn 0;",
@@ -313,8 +313,9 @@ func init() {
 		{Name: "addr", Type: TInt}, {Name: "end", Type: TInt}}, Result: TInt,
 		API: forkAPI("copy_present_ptes", "both mms' mmap write locks, src_vma write-locked, the destination and the source PTE lock",
 			"nothing", "mm/memory.c: copy_pte_range(), copy_present_ptes(), copy_present_pte()",
-			"copies the entries of [addr, end) of src_vma (one PTE table) into dst_vma: a reference and a mapcount per page; in a COW mapping the parent's writable entries are write-protected (ptep_set_wrprotect) as the child's; returns the entries copied",
-			rulePTEChangeLock, ruleFaultsNeedVMAWrite),
+			"copies the entries of [addr, end) of src_vma (one PTE table) into dst_vma: a reference and a mapcount per page; in a COW mapping the parent's writable entries are write-protected (ptep_set_wrprotect) as the child's; "+
+				"an entry the child has already (folio_try_dup_anon_rmap_ptes copied the pinned page) is left alone; returns the entries copied",
+			rulePTEChangeLock, ruleFaultsNeedVMAWrite, ruleGUPPinLostToCOW),
 		Touches: touchesForkCopy,
 		Fn: func(c *Call) Result {
 			dst, src := c.vma(0), c.vma(1)
@@ -334,6 +335,7 @@ func init() {
 				}
 			}
 			c.vmaAssertWriteLocked(src, ruleFaultsNeedVMAWrite, Unchecked, "fork write-protects and shares its pages while faults may install or copy them")
+			c.checkPinLostToCOW(dst, src, addr, end)
 			n, _ := dm.Core.CopyPTERange(dst, src, addr, end)
 			return done(Int(int64(n)))
 		}})

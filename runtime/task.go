@@ -33,6 +33,9 @@ type Task struct {
 	// releases a pin the wrong way (rule put_page/pinned-page).
 	pinned  map[*mmcore.Page]int
 	gotRefs map[*mmcore.Page]int
+	// wpSeqReads are the mm->write_protect_seq values this task read
+	// (raw_read_seqcount) and has not yet checked (read_seqcount_retry).
+	wpSeqReads map[*MM]uint64
 	// collapseGrabs are the folio references this task took, as a
 	// lockless walker (try_grab_folio_fast), on pages khugepaged had
 	// already isolated for a collapse, and not yet dropped (rule 3b).

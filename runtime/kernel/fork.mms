@@ -55,6 +55,7 @@ func copy_page_range(dst_vma, src_vma) {
     range = mmu_notifier_range_init(protection_page, 0, src_mm, src_vma.vm_start, src_vma.vm_end)
     mmu_notifier_invalidate_range_start(range)
     vma_assert_write_locked(src_vma)
+    raw_write_seqcount_begin(src_mm)  # &src_mm->write_protect_seq (57efa1fe5957): GUP-fast FOLL_PIN backs off
   }
   addr = src_vma.vm_start
   end = src_vma.vm_end
@@ -71,6 +72,7 @@ func copy_page_range(dst_vma, src_vma) {
     addr = next
   }
   if is_cow {
+    raw_write_seqcount_end(src_mm)
     mmu_notifier_invalidate_range_end(range)
   }
   return 0
@@ -86,6 +88,10 @@ func copy_pte_range(dst_vma, src_vma, addr, end) {
   dst_pte = pte_offset_map_lock(dst_mm, dst_addr)
   src_pte = pte_offset_map_rw_nolock(src_vma.vm_mm, addr)
   spin_lock_nested(src_pte.ptl)
+  # copy_present_ptes(): first the pinned check (a pinned anonymous page is
+  # copied for the child: copy_present_page()), then the write-protect and
+  # share of the rest; GUP-fast takes no PTE lock and may run in between
+  folio_try_dup_anon_rmap_ptes(dst_vma, src_vma, addr, end)
   copy_present_ptes(dst_vma, src_vma, addr, end)  # ptep_set_wrprotect() on COW pages
   spin_unlock(src_pte.ptl)
   pte_unmap(src_pte)

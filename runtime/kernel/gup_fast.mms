@@ -43,6 +43,13 @@ func pin_user_pages_fast(mm, start, nr_pages, write, pages) {
 # first it could not, each stored in pages (gup_fast_pte_range's
 # pages[*nr] = page; the kernel's pages is never NULL)
 func gup_fast(mm, start, nr_pages, write, pin, pages) {
+  seq = 0
+  if pin {
+    seq = raw_read_seqcount(mm)  # raw_seqcount_try_begin(&current->mm->write_protect_seq, seq)
+    if seq & 1 != 0 {
+      return 0  # fork is write-protecting: the slow path waits for it on the mmap lock
+    }
+  }
   nr = 0
   flags = local_irq_save()
   for i in 0..nr_pages {
@@ -58,7 +65,23 @@ func gup_fast(mm, start, nr_pages, write, pin, pages) {
     nr = nr + 1
   }
   local_irq_restore(flags)
+  # 57efa1fe5957: "When pinning pages for DMA there could be a concurrent
+  # write protect from fork() via copy_page_range(), in this case always
+  # fail GUP-fast."
+  if pin && read_seqcount_retry(mm, seq) {
+    gup_fast_unpin_user_pages(pages, nr)
+    return 0
+  }
   return nr
+}
+
+# mm/gup.c: gup_fast_unpin_user_pages(): undo the pins of a walk that
+# raced with fork (gup_put_folio(folio, 1, FOLL_PIN) on each); the pins of
+# mmscript's count-only call (nil pages) are not in an array to undo
+func gup_fast_unpin_user_pages(pages, nr) {
+  if pages {
+    unpin_user_pages(pages, nr)
+  }
 }
 
 # mm/gup.c: gup_fast_pmd_range() for one address
