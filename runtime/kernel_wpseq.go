@@ -68,7 +68,7 @@ func init() {
 			return ok
 		}})
 	defOp(&Op{Name: "raw_write_seqcount_end", Params: mmParam,
-		API: seqAPI("raw_write_seqcount_end", "the mmap write lock, after raw_write_seqcount_begin", "makes mm->write_protect_seq even again"),
+		API:     seqAPI("raw_write_seqcount_end", "the mmap write lock, after raw_write_seqcount_begin", "makes mm->write_protect_seq even again"),
 		Touches: writesSeq,
 		Fn: func(c *Call) Result {
 			m := c.mm(0)
