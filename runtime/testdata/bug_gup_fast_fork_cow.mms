@@ -37,4 +37,4 @@ thread drv {  # a driver pinning a DMA buffer for another thread of it
   }
 }
 
-expect violation "gup/pin-lost-to-cow" sometimes
+expect violation "gup/pin-lost-to-cow" at 31
