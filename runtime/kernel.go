@@ -33,7 +33,12 @@ type Kernel struct {
 	mms     []*MM      // every mm made by NewMM, for the tasks' VMA baselines
 	// pins counts the FOLL_PIN pins held on each folio, and unpinned
 	// who released a folio's last pin (kernel_gup_pages.go).
-	pins     map[*mmcore.Page]int
+	pins map[*mmcore.Page]int
+	// lostPins are the pins fork shared after its pinned check while
+	// their taker had read mm->write_protect_seq: fine if the taker's
+	// read_seqcount_retry() fails and it unpins, reported at the unpin
+	// otherwise (rule gup/pin-lost-to-cow).
+	lostPins map[lostPin]string
 	unpinned map[*mmcore.Page]unpinRec
 }
 

@@ -88,6 +88,7 @@ func (c *Call) unpinFolio(p *mmcore.Page) bool {
 			"anyway, and the page is freed under its users", c.Op.Name, uint64(p.PFN), what))
 		return false
 	}
+	c.checkLostPinRelease(f)
 	c.K.pins[f]--
 	countRef(&c.T.pinned, f, -1)
 	if c.K.pins[f] == 0 {

@@ -88,6 +88,7 @@ func init() {
 				c.T.wpSeqReads = map[*MM]uint64{}
 			}
 			c.T.wpSeqReads[m] = m.writeProtectSeq
+			c.T.wpSeqRetry = false
 			return done(Int(int64(m.writeProtectSeq)))
 		}})
 	defOp(&Op{Name: "read_seqcount_retry", Params: []Param{{Name: "mm", Type: TMM}, {Name: "seq", Type: TInt}}, Result: TBool,
@@ -97,11 +98,8 @@ func init() {
 		Fn: func(c *Call) Result {
 			m := c.mm(0)
 			retry := uint64(c.int(1)) != m.writeProtectSeq
-			if !retry {
-				// A failed check keeps the read: the caller is
-				// about to undo what it pinned (gup_fast_unpin_user_pages).
-				delete(c.T.wpSeqReads, m)
-			}
+			delete(c.T.wpSeqReads, m)
+			c.T.wpSeqRetry = retry // the caller undoes its walk (gup_fast_unpin_user_pages)
 			return done(Bool(retry))
 		}})
 
@@ -139,13 +137,21 @@ func init() {
 		}})
 }
 
+// lostPin is a pin of task t on folio f that fork shared with the child.
+type lostPin struct {
+	f *mmcore.Page
+	t *Task
+}
+
 // checkPinLostToCOW reports, at fork's write-protect of src's entries in
 // [addr, end), each page pinned after the pinned check
 // (folio_try_dup_anon_rmap_ptes, which would have given the child a copy):
-// the page is about to be shared read-only. A pin whose taker read
+// the page is about to be shared read-only. A taker that read
 // mm->write_protect_seq before fork's raw_write_seqcount_begin and has not
-// yet checked it is one that read_seqcount_retry() will undo, so it is not
-// reported.
+// checked it yet, or whose check failed, may still undo the pin
+// (read_seqcount_retry() fails, then gup_fast_unpin_user_pages()): its pin
+// is recorded, and unpinFolio
+// reports it if it is released any other way.
 func (c *Call) checkPinLostToCOW(dst, src *mmcore.VMA, addr, end mmcore.Addr) {
 	sm := mmOf(src.MM())
 	for _, a := range mmcore.PinnedAnonPages(src, addr, end, func(p *mmcore.Page) bool { return c.K.pins[p.Folio()] > 0 }) {
@@ -158,13 +164,36 @@ func (c *Call) checkPinLostToCOW(dst, src *mmcore.VMA, addr, end mmcore.Addr) {
 			if t.pinned[f] == 0 {
 				continue
 			}
-			if s, ok := t.wpSeqReads[sm]; ok && s != sm.writeProtectSeq {
-				continue // read_seqcount_retry() will fail: gup_fast_unpin_user_pages()
+			msg := fmt.Sprintf("copy_present_ptes write-protected %s's pfn %#x at %#x and shared it with the child, but %s pinned it (FOLL_PIN) "+
+				"after fork's pinned check (at %s)", sm.Name, uint64(f.PFN), uint64(a), t.Name, c.T.Pos)
+			if _, reading := t.wpSeqReads[sm]; reading || t.wpSeqRetry {
+				if c.K.lostPins == nil {
+					c.K.lostPins = map[lostPin]string{}
+				}
+				c.K.lostPins[lostPin{f, t}] = msg
+				continue
 			}
-			c.K.violate(c.T, ruleGUPPinLostToCOW, fmt.Sprintf("copy_present_ptes write-protects %s's pfn %#x at %#x and shares it with the child, but %s pinned it (FOLL_PIN) "+
-				"after fork's pinned check, and no mm->write_protect_seq check will undo the pin: the parent's next write copies the page away "+
-				"and the DMA lands in the child's page; the kernel does not notice (silent data corruption)", sm.Name, uint64(f.PFN), uint64(a), t.Name))
+			c.K.violate(c.T, ruleGUPPinLostToCOW, msg+", and no mm->write_protect_seq check will undo the pin: "+pinLostReaction)
 			return
 		}
 	}
+}
+
+const pinLostReaction = "the parent's next write copies the page away and the DMA lands in the child's page; the kernel does not notice (silent data corruption)"
+
+// checkLostPinRelease reports the release of a pin fork shared with the
+// child (checkPinLostToCOW) unless it is the undo of a failed
+// read_seqcount_retry(): the caller had kept and used the pin.
+func (c *Call) checkLostPinRelease(f *mmcore.Page) {
+	k := lostPin{f, c.T}
+	msg, ok := c.K.lostPins[k]
+	if !ok {
+		return
+	}
+	delete(c.K.lostPins, k)
+	if c.T.wpSeqRetry {
+		return // gup_fast_unpin_user_pages(): the walk is undone
+	}
+	c.K.violate(c.T, ruleGUPPinLostToCOW, fmt.Sprintf("%s: the pin on pfn %#x was kept and is released now: %s; "+
+		"%s read mm->write_protect_seq but did not undo the pin on a failed read_seqcount_retry(): %s", c.Op.Name, uint64(f.PFN), msg, c.T.Name, pinLostReaction))
 }

@@ -34,8 +34,11 @@ type Task struct {
 	pinned  map[*mmcore.Page]int
 	gotRefs map[*mmcore.Page]int
 	// wpSeqReads are the mm->write_protect_seq values this task read
-	// (raw_read_seqcount) and has not yet checked (read_seqcount_retry).
+	// (raw_read_seqcount) and has not yet checked (read_seqcount_retry);
+	// wpSeqRetry is set by a check that failed, until the next read: the
+	// task's unpins then undo a walk that raced with fork.
 	wpSeqReads map[*MM]uint64
+	wpSeqRetry bool
 	// collapseGrabs are the folio references this task took, as a
 	// lockless walker (try_grab_folio_fast), on pages khugepaged had
 	// already isolated for a collapse, and not yet dropped (rule 3b).
