@@ -1,5 +1,7 @@
 package mmcore
 
+import "fmt"
+
 // Freeing a PTE table in two steps, as the kernel does when lockless
 // walkers may still hold it: the PMD entry is cleared first
 // (pmdp_collapse_flush() in khugepaged's collapse and retract_page_tables),
@@ -95,6 +97,13 @@ func (m *MM) SetHugePMD(v *VMA, haddr Addr, f *Page) error {
 	t := w.Tables[LevelPMD]
 	if t == nil {
 		return errf("set_pmd_at", EFAULT, "no PMD table for "+haddr.String())
+	}
+	// A huge PMD maps HPAGE_PMD_NR pages from the folio's first pfn: a
+	// smaller folio would map pages that belong to others (the kernel's
+	// mk_huge_pmd() checks nothing; collapse_huge_page() maps only a
+	// folio from alloc_charge_folio(HPAGE_PMD_ORDER)).
+	if f.Folio() != f || f.Order() != HPAGE_PMD_ORDER {
+		return errf("set_pmd_at", EINVAL, fmt.Sprintf("the folio is of order %d, not a PMD-sized folio (order %d)", f.Order(), HPAGE_PMD_ORDER))
 	}
 	i := t.Index(haddr)
 	if t.next != nil && t.next[i] != nil || t.hugeEntry(i) != 0 {

@@ -117,7 +117,7 @@ func init() {
 			Hold: "the PMD lock (pmd_lock), the PMD entry none", Takes: "nothing", Sleeps: "no",
 			Asserts: "BUG_ON(!pmd_none(*pmd)) in collapse_huge_page()",
 			Source:  "mm/khugepaged.c: collapse_huge_page(); include/linux/pgtable.h: set_pmd_at()",
-			Notes:   "maps the collapsed folio by a huge PMD (with folio_add_new_anon_rmap and pgtable_trans_huge_deposit of the old table); returns 0 or -EBUSY",
+			Notes:   "maps the collapsed folio by a huge PMD (with folio_add_new_anon_rmap and pgtable_trans_huge_deposit of the old table); returns 0 or -EBUSY; a folio that is not PMD-sized (order HPAGE_PMD_ORDER) is an error: the huge PMD would map pages of other folios",
 			Rules:   []*Rule{rulePTEChangeLock},
 			Cites: collapseCite("collapse_huge_page()", "BUG_ON(!pmd_none(*pmd)); spin_lock(pmd_ptl); folio_add_new_anon_rmap(...); pgtable_trans_huge_deposit(mm, pmd, pgtable); "+
 				"set_pmd_at(mm, address, pmd, _pmd); spin_unlock(pmd_ptl)"),
@@ -130,6 +130,10 @@ func init() {
 				c.K.violate(c.T, rulePTEChangeLock, fmt.Sprintf("set_pmd_at %#x without %s held", uint64(addr), ptl(m, pmd).Name))
 			}
 			if err := v.MM().SetHugePMD(v, addr, f); err != nil {
+				if errnoOf(err) == -int64(mmcore.EINVAL) {
+					// not a PMD-sized folio: no kernel path calls it so
+					return fail("%v", err)
+				}
 				return done(Int(errnoOf(err)))
 			}
 			return done(Int(0))
