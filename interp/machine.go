@@ -456,7 +456,17 @@ func (m *Machine) fail(t *Thread, pos lang.Pos, msg string) {
 // that Yields (msleep) ends the turn all the same: scripts call it to let
 // the others run, and round-robin runs, the REPL's :step and schedules
 // written by hand count on it.
-func (m *Machine) turn(t *Thread) bool {
+func (m *Machine) turn(t *Thread) (ok bool) {
+	// A Go panic here is a bug in mmscript, not in the script: it ends
+	// the thread with an error at the statement it ran, as a script error
+	// does, so that run, explore (whose workers would otherwise take the
+	// process down) and the REPL report it with file:line:col and go on.
+	defer func() {
+		if r := recover(); r != nil {
+			m.fail(t, t.Task.Pos, fmt.Sprintf("internal error in mmscript (please report it with this script): %v", r))
+			ok = true
+		}
+	}()
 	fp := m.fp
 	if fp == nil {
 		fp = rt.NewFootprint()
