@@ -277,18 +277,12 @@ func (p *parser) parseUnary(lex *lexer.PeekingLexer, depth int) (Expr, int, erro
 			if h++; depth+h > p.limits.MaxExprDepth {
 				return nil, 0, p.tooDeep(t)
 			}
-			lex.Next()
-			i, hi, err := p.parseOperand(lex, depth+1)
+			i, hi, rbrack, err := p.parseEnclosed(lex, depth, "]")
 			if err != nil {
 				return nil, 0, err
 			}
-			c := lex.Peek()
-			if c.Type != tokPunct || c.Value != "]" {
-				return nil, 0, unexpected(c, `"]"`)
-			}
-			lex.Next()
 			h = max(h, hi+1)
-			x = &IndexExpr{Pos: Pos(t.Pos), X: x, Index: i, RBrack: Pos(c.Pos)}
+			x = &IndexExpr{Pos: Pos(t.Pos), X: x, Index: i, RBrack: rbrack}
 			continue
 		}
 		if t.Type != tokPunct || t.Value != "." {
@@ -367,17 +361,11 @@ func (p *parser) parsePrimary(lex *lexer.PeekingLexer, depth int) (Expr, int, er
 			if depth+1 > p.limits.MaxExprDepth {
 				return nil, 0, p.tooDeep(t)
 			}
-			lex.Next()
-			x, h, err := p.parseOperand(lex, depth+1)
+			x, h, rparen, err := p.parseEnclosed(lex, depth, ")")
 			if err != nil {
 				return nil, 0, err
 			}
-			c := lex.Peek()
-			if c.Type != tokPunct || c.Value != ")" {
-				return nil, 0, unexpected(c, `")"`)
-			}
-			lex.Next()
-			return &ParenExpr{Pos: pos, X: x, RParen: Pos(c.Pos)}, h + 1, nil
+			return &ParenExpr{Pos: pos, X: x, RParen: rparen}, h + 1, nil
 		}
 	}
 	return nil, 0, unexpected(t, "expression")
@@ -456,4 +444,21 @@ func parseInt(text string) (int64, error) {
 		return 0, fmt.Errorf("integer literal %s out of range", text)
 	}
 	return int64(u), nil
+}
+
+// parseEnclosed parses the expression after an opening "(" or "[" (the
+// next token) up to its closer, and returns it with its height and the
+// closer's position.
+func (p *parser) parseEnclosed(lex *lexer.PeekingLexer, depth int, closer string) (Expr, int, Pos, error) {
+	lex.Next()
+	x, h, err := p.parseOperand(lex, depth+1)
+	if err != nil {
+		return nil, 0, Pos{}, err
+	}
+	c := lex.Peek()
+	if c.Type != tokPunct || c.Value != closer {
+		return nil, 0, Pos{}, unexpected(c, `"`+closer+`"`)
+	}
+	lex.Next()
+	return x, h, Pos(c.Pos), nil
 }
