@@ -486,7 +486,11 @@ func explainAPI(a *API, kc KernelConfig) string {
 		s += "  cites:   " + c.String() + "\n"
 	}
 	if a.Sequence != "" {
-		s += "  usage:\n"
+		label := "usage"
+		if a.IsStep() {
+			label = "in the kernel path"
+		}
+		s += "  " + label + ":\n"
 		for _, l := range strings.Split(a.Sequence, "\n") {
 			s += "    " + strings.ReplaceAll(l, "\t", "    ") + "\n"
 		}

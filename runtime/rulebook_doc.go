@@ -81,9 +81,13 @@ func IndexExamples(dir string) (map[string][]ExampleRef, error) {
 type scriptCalls struct {
 	byLine map[int][]string
 	all    map[string]bool
+	called map[string]bool // every name called, API or not (a script's or the library's own functions)
 }
 
 func (s *scriptCalls) add(line int, api string) {
+	if api != "" {
+		s.called[api] = true
+	}
 	if api == "" || LookupAPI(api) == nil {
 		return
 	}
@@ -91,8 +95,10 @@ func (s *scriptCalls) add(line int, api string) {
 	s.all[api] = true
 }
 
-func indexScript(idx map[string][]ExampleRef, file string, f *lang.File) {
-	sc := &scriptCalls{byLine: map[int][]string{}, all: map[string]bool{}}
+// collectCalls walks items (a script's, or one library function's) and
+// returns the calls it makes, by line, and its expectations.
+func collectCalls(items []lang.Item) (*scriptCalls, []*lang.ExpectDecl) {
+	sc := &scriptCalls{byLine: map[int][]string{}, all: map[string]bool{}, called: map[string]bool{}}
 	var expects []*lang.ExpectDecl
 	var expr func(e lang.Expr, handler string)
 	var block func(b *lang.Block, handler string)
@@ -187,9 +193,14 @@ func indexScript(idx map[string][]ExampleRef, file string, f *lang.File) {
 			}
 		}
 	}
-	for _, it := range f.Items {
+	for _, it := range items {
 		stmt(it, "")
 	}
+	return sc, expects
+}
+
+func indexScript(idx map[string][]ExampleRef, file string, f *lang.File) {
+	sc, expects := collectCalls(f.Items)
 	correct := len(expects) > 0
 	for _, e := range expects {
 		correct = correct && e.Kind == "ok"
@@ -258,8 +269,10 @@ type CheckDoc struct {
 
 // APIDoc is one entry of the generated section.
 type APIDoc struct {
-	Name      string       `json:"name"`
-	Section   string       `json:"rule_book_section"`
+	Name    string `json:"name"`
+	Section string `json:"rule_book_section"`
+	// StepOf names the kernel path of a step (API.Step), "" for an API.
+	StepOf    string       `json:"step_of,omitempty"`
 	Hold      string       `json:"caller_holds"`
 	Takes     string       `json:"takes"`
 	Sleeps    string       `json:"may_sleep"`
@@ -300,6 +313,34 @@ var docGroups = []docGroup{
 	{"Pages", []string{"-"}},
 }
 
+// stepsGroup is the last heading: the steps of the kernel paths, which are
+// not APIs and come after every API (and after "Other").
+const stepsGroup = "Steps of mmscript's kernel paths"
+
+const stepsIntro = "Not APIs a caller uses: steps of the kernel paths that mmscript's kernel library (runtime/kernel/*.mms) " +
+	"runs statement by statement, each named after the kernel function or statement it models. " +
+	"What they run with is what the path holds at that point; the path's own entry above states what its caller must hold, " +
+	"and the path's examples prove it."
+
+// docGroup returns the index of an entry's heading: a step's is after
+// every group of APIs.
+func (d *APIDoc) docGroup() int {
+	if d.StepOf != "" {
+		return len(docGroups) + 1
+	}
+	return groupOf(d.Section)
+}
+
+func groupTitle(g int) string {
+	switch {
+	case g < len(docGroups):
+		return docGroups[g].Title
+	case g == len(docGroups):
+		return "Other"
+	}
+	return stepsGroup
+}
+
 // groupOf returns the index in docGroups of a rule-book section, or
 // len(docGroups) for "Other".
 func groupOf(section string) int {
@@ -338,7 +379,7 @@ func sectionLess(a, b string) bool {
 func LockingDocs(examples map[string][]ExampleRef) []APIDoc {
 	var docs []APIDoc
 	for _, a := range APIs() {
-		d := APIDoc{Name: a.Name, Section: a.Section, Hold: a.Hold, Takes: a.Takes, Sleeps: a.Sleeps,
+		d := APIDoc{Name: a.Name, Section: a.Section, StepOf: a.stepOf(), Hold: a.Hold, Takes: a.Takes, Sleeps: a.Sleeps,
 			Asserts: a.Asserts, Sequence: a.Sequence, Notes: a.Notes, Source: a.Source, Cites: a.Cites, Simulated: a.simulated(),
 			Checks: []CheckDoc{}, Correct: []ExampleRef{}, Incorrect: []ExampleRef{}}
 		if d.Cites == nil {
@@ -357,7 +398,7 @@ func LockingDocs(examples map[string][]ExampleRef) []APIDoc {
 		docs = append(docs, d)
 	}
 	sort.SliceStable(docs, func(i, j int) bool {
-		gi, gj := groupOf(docs[i].Section), groupOf(docs[j].Section)
+		gi, gj := docs[i].docGroup(), docs[j].docGroup()
 		if gi != gj {
 			return gi < gj
 		}
@@ -521,7 +562,12 @@ func (d *APIDoc) fields(text func(string) string, lit func(string) string) []ent
 			fs = append(fs, entryText{label, v})
 		}
 	}
-	add("Caller must hold", text(d.Hold))
+	if d.StepOf != "" {
+		add("Step of", text(d.StepOf))
+		add("Runs with", text(d.Hold))
+	} else {
+		add("Caller must hold", text(d.Hold))
+	}
 	add("Takes, in order", text(d.Takes))
 	add("May sleep", text(d.Sleeps))
 	add("Kernel checks", text(d.Asserts))
@@ -576,9 +622,20 @@ func (d *APIDoc) fields(text func(string) string, lit func(string) string) []ent
 		}
 		return strings.Join(ss, ", ")
 	}
-	add("Correct example", ex(d.Correct))
-	add("Incorrect example", ex(d.Incorrect))
+	if d.StepOf == "" {
+		add("Correct example", ex(d.Correct))
+		add("Incorrect example", ex(d.Incorrect))
+	}
 	return fs
+}
+
+// sequenceLabel heads an entry's C: a call sequence for an API, the
+// path's own statements for a step.
+func (d *APIDoc) sequenceLabel() string {
+	if d.StepOf != "" {
+		return "In the kernel path"
+	}
+	return "Call sequence"
 }
 
 func rstLit(s string) string { return "``" + s + "``" }
@@ -601,20 +658,19 @@ func LockingRST(docs []APIDoc) string {
 	group := -1
 	for i := range docs {
 		d := &docs[i]
-		if g := groupOf(d.Section); g != group {
+		if g := d.docGroup(); g != group {
 			group = g
-			title := "Other"
-			if g < len(docGroups) {
-				title = docGroups[g].Title
+			b.WriteString(underline(groupTitle(g), '-') + "\n")
+			if groupTitle(g) == stepsGroup {
+				b.WriteString(rstText(stepsIntro) + "\n\n")
 			}
-			b.WriteString(underline(title, '-') + "\n")
 		}
 		b.WriteString(underline(rstLit(d.Name+"()"), '^') + "\n")
 		for _, f := range d.fields(rstText, rstLit) {
 			fmt.Fprintf(&b, ":%s: %s\n", f.label, f.value)
 		}
 		if d.Sequence != "" {
-			b.WriteString(":Call sequence:\n\n  ::\n\n")
+			b.WriteString(":" + d.sequenceLabel() + ":\n\n  ::\n\n")
 			for _, l := range strings.Split(strings.TrimRight(d.Sequence, "\n"), "\n") {
 				b.WriteString("    " + l + "\n")
 			}
@@ -633,20 +689,19 @@ func LockingMarkdown(docs []APIDoc) string {
 	group := -1
 	for i := range docs {
 		d := &docs[i]
-		if g := groupOf(d.Section); g != group {
+		if g := d.docGroup(); g != group {
 			group = g
-			title := "Other"
-			if g < len(docGroups) {
-				title = docGroups[g].Title
+			fmt.Fprintf(&b, "\n## %s\n", groupTitle(g))
+			if groupTitle(g) == stepsGroup {
+				fmt.Fprintf(&b, "\n%s\n", mdText(stepsIntro))
 			}
-			fmt.Fprintf(&b, "\n## %s\n", title)
 		}
 		fmt.Fprintf(&b, "\n### `%s()`\n\n", d.Name)
 		for _, f := range d.fields(mdText, mdLit) {
 			fmt.Fprintf(&b, "* **%s**: %s\n", f.label, f.value)
 		}
 		if d.Sequence != "" {
-			b.WriteString("* **Call sequence**:\n\n  ```c\n")
+			b.WriteString("* **" + d.sequenceLabel() + "**:\n\n  ```c\n")
 			for _, l := range strings.Split(strings.TrimRight(d.Sequence, "\n"), "\n") {
 				b.WriteString("  " + l + "\n")
 			}
@@ -673,13 +728,9 @@ func LockingJSON(docs []APIDoc) ([]byte, error) {
 	out.Title, out.Intro = docTitle, docIntro
 	gi := -1
 	for _, d := range docs {
-		if g := groupOf(d.Section); g != gi {
+		if g := d.docGroup(); g != gi {
 			gi = g
-			title := "Other"
-			if g < len(docGroups) {
-				title = docGroups[g].Title
-			}
-			out.Groups = append(out.Groups, group{Title: title})
+			out.Groups = append(out.Groups, group{Title: groupTitle(g)})
 		}
 		last := &out.Groups[len(out.Groups)-1]
 		last.APIs = append(last.APIs, d)

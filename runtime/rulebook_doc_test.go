@@ -199,10 +199,17 @@ func TestLockingFormatsAgree(t *testing.T) {
 		if !strings.Contains(rst, "\n``"+d.Name+"()``\n^^^") || !strings.Contains(md, "\n### `"+d.Name+"()`\n") {
 			t.Errorf("%s: no heading in the RST or Markdown", d.Name)
 		}
-		for _, f := range []struct{ label, v string }{{"Caller must hold", d.Hold}, {"May sleep", d.Sleeps}} {
+		hold := "Caller must hold"
+		if d.StepOf != "" {
+			hold = "Runs with"
+		}
+		for _, f := range []struct{ label, v string }{{hold, d.Hold}, {"May sleep", d.Sleeps}} {
 			if !strings.Contains(rst, ":"+f.label+": "+rstText(f.v)+"\n") || !strings.Contains(md, "* **"+f.label+"**: "+mdText(f.v)+"\n") {
 				t.Errorf("%s: %s %q not in both RST and Markdown", d.Name, f.label, f.v)
 			}
+		}
+		if d.StepOf != "" {
+			continue // a step's examples are its path's
 		}
 		for _, e := range append(append([]ExampleRef{}, d.Correct...), d.Incorrect...) {
 			if !strings.Contains(rst, "``"+e.File+"``") || !strings.Contains(md, "`"+e.File+"`") {

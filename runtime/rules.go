@@ -186,6 +186,10 @@ type API struct {
 	// Sequence is a minimal correct call sequence in kernel C, one
 	// statement a line; register fills it from sequenceTable when empty.
 	Sequence string
+	// Step, when set, marks the entry as a step of a kernel path, not
+	// an API a caller uses: it names the kernel-library function of the
+	// path (rulebook_steps.go); register fills it from kernelPathSteps.
+	Step string
 }
 
 // Generic lock rules, checked on every acquisition and release.
@@ -316,7 +320,13 @@ func (a *API) ExplainIn(kc KernelConfig) string {
 			fmt.Fprintf(&b, "  %-8s %s\n", k+":", v)
 		}
 	}
-	row("hold", a.Hold)
+	if a.IsStep() {
+		row("step of", a.stepOf()+": not an API a caller uses but a step of that kernel path, "+
+			"which mmscript's kernel library runs statement by statement; the path's entry states what its caller must hold")
+		row("with", a.Hold)
+	} else {
+		row("hold", a.Hold)
+	}
 	row("takes", a.Takes)
 	row("sleeps", a.Sleeps)
 	row("asserts", a.Asserts)
@@ -387,18 +397,34 @@ func handlerSlot(name string) string {
 	return ""
 }
 
-// MarkdownTable renders the rule book's summary table (section 4's shape).
+// MarkdownTable renders the rule book's summary table (section 4's shape),
+// then the steps of the kernel paths in a table of their own: what a step
+// runs with is its path's business, not a caller's requirement.
 func MarkdownTable() string {
 	var b strings.Builder
-	b.WriteString("| API | Caller must hold | Acquires internally (order) | May sleep | Asserted by | Checks | Simulated |\n")
-	b.WriteString("|---|---|---|---|---|---|---|\n")
 	esc := func(s string) string { return strings.ReplaceAll(s, "|", "\\|") }
-	for _, a := range APIs() {
+	ids := func(a *API) string {
 		var ids []string
 		for _, r := range a.Rules {
 			ids = append(ids, "`"+r.ID+"`")
 		}
-		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s | %s | %s |\n", a.Name, esc(a.Hold), esc(a.Takes), esc(a.Sleeps), esc(a.Asserts), strings.Join(ids, " "), a.simulated())
+		return strings.Join(ids, " ")
+	}
+	b.WriteString("| API | Caller must hold | Acquires internally (order) | May sleep | Asserted by | Checks | Simulated |\n")
+	b.WriteString("|---|---|---|---|---|---|---|\n")
+	var steps []*API
+	for _, a := range APIs() {
+		if a.IsStep() {
+			steps = append(steps, a)
+			continue
+		}
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s | %s | %s |\n", a.Name, esc(a.Hold), esc(a.Takes), esc(a.Sleeps), esc(a.Asserts), ids(a), a.simulated())
+	}
+	b.WriteString("\nSteps of mmscript's kernel paths (runtime/kernel/*.mms): not APIs a caller uses; the path's entry above states what its caller must hold.\n\n")
+	b.WriteString("| Step | Of the kernel path | Runs with | Acquires internally (order) | May sleep | Asserted by | Checks | Simulated |\n")
+	b.WriteString("|---|---|---|---|---|---|---|---|\n")
+	for _, a := range steps {
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s | %s | %s | %s |\n", a.Name, esc(a.stepOf()), esc(a.Hold), esc(a.Takes), esc(a.Sleeps), esc(a.Asserts), ids(a), a.simulated())
 	}
 	return b.String()
 }
@@ -416,6 +442,9 @@ func register(a *API) *API {
 	}
 	if a.Sequence == "" {
 		a.Sequence = sequenceTable[a.Name]
+	}
+	if a.Step == "" {
+		a.Step = kernelPathSteps[a.Name]
 	}
 	apis[a.Name] = a
 	return a
