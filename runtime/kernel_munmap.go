@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/mmscript/mmscript/mmcore"
 )
@@ -76,7 +77,11 @@ func (v *VMS) detached() []*mmcore.VMA {
 type MMUGather struct {
 	MM         *MM
 	Start, End mmcore.Addr
-	finished   bool
+	// pages counts the folios the zaps batched for freeing after the
+	// flush (__tlb_remove_folio_pages(), tlb_remove_page_size()): a
+	// special entry has none, and mprotect's gather batches nothing.
+	pages    int
+	finished bool
 }
 
 func (g *MMUGather) String() string { return "tlb(" + g.MM.Name + ")" }
@@ -106,8 +111,13 @@ func init() {
 
 	vmsParam := Param{Name: "vms", Type: TVMS}
 	tlbParam := Param{Name: "tlb", Type: TMMUGather}
-	munmapAPI := func(name, hold, takes, source, notes string, more ...*Rule) *API {
-		rules := append([]*Rule{ruleSleepInAtomic}, more...)
+	// munmapAPI's rules are the ones the op checks: ruleSleepInAtomic
+	// only for a step that may sleep (and says so in its Fn).
+	munmapAPI := func(name, hold, takes, source, notes string, rules ...*Rule) *API {
+		sleeps := "no"
+		if slices.Contains(rules, ruleSleepInAtomic) {
+			sleeps = "yes"
+		}
 		if a := takeDocumented(name); a != nil {
 			// The rule book's entry, read in the kernel, stays; it is
 			// simulated now.
@@ -115,7 +125,7 @@ func init() {
 			a.Rules = rules
 			return register(a)
 		}
-		return register(&API{Name: name, Section: "2.29", Hold: hold, Takes: takes, Sleeps: "yes",
+		return register(&API{Name: name, Section: "2.29", Hold: hold, Takes: takes, Sleeps: sleeps,
 			Source: source, Notes: notes + " (a step of the kernel library's munmap: `mmscript explain munmap`)",
 			Rules: rules})
 	}
@@ -127,7 +137,7 @@ func init() {
 		API: munmapAPI("vms_gather_munmap_vmas", "mmap_lock for write",
 			"vma_start_write on each VMA in the range (waits for its readers) -> __split_vma at both ends (->open on each new piece) -> vma_mark_detached",
 			"mm/vma.c: vms_gather_munmap_vmas(), __split_vma()",
-			"returns the vma_munmap_struct; its error is 0 or -errno, its vma_count the VMAs detached"),
+			"returns the vma_munmap_struct; its error is 0 or -errno, its vma_count the VMAs detached", ruleSleepInAtomic),
 		Touches: func(c *Call, f *Footprint) { f.MM(mmArg(c, 0), true); f.Alloc() }, // splits allocate VMAs
 		Fn: func(c *Call) Result {
 			m, start, end := c.mm(0), c.addr(1), c.addr(2)
@@ -213,7 +223,7 @@ func init() {
 			"per PMD entry: the PMD lock of a huge PMD (zap_huge_pmd), else the PTE lock of its table (zap_pte_range: pte_offset_map_lock)",
 			"mm/memory.c: unmap_vmas(), unmap_single_vma(), unmap_page_range(), zap_pmd_range(), zap_pte_range()",
 			"zaps every detached VMA of the munmap, PMD entry by PMD entry, each table under its own lock; the TLB flush waits for tlb_finish_mmu. "+
-				"A kernel path of the kernel library (kernel/munmap.mms), run statement by statement")})
+				"A kernel path of the kernel library (kernel/munmap.mms), run statement by statement", ruleSleepInAtomic)})
 	defOp(&Op{Name: "zap_present_ptes", Params: []Param{tlbParam, {Name: "vma", Type: TVMA}, {Name: "pte", Type: TPTE}, {Name: "end", Type: TInt}},
 		Result: TInt,
 		API: munmapAPI("zap_present_ptes", "the PTE lock of the table (from pte_offset_map_lock), inside an mmu_gather",
@@ -239,8 +249,11 @@ func init() {
 			end = min(end, p.Table.End(), v.End())
 			start := max(p.Addr, v.Start())
 			for a := start; a < end; a += mmcore.PageSize {
-				if p.Table.Entry(p.Table.Index(a)).Present() {
+				if e := p.Table.Entry(p.Table.Index(a)); e.Present() {
 					g.adjustRange(a, a+mmcore.PageSize) // tlb_remove_tlb_entries()
+					if !e.Special() {
+						g.pages++ // vm_normal_page() found a page: batched to be freed after the flush
+					}
 				}
 			}
 			return done(Int(int64(p.MM.Core.ZapRange(v, start, end))))
@@ -270,11 +283,15 @@ func init() {
 			l := ptl(m, pmd)
 			return c.lock(l, Write, func() Result {
 				defer c.unlock(l, Write)
-				if w := m.Core.Walk(addr); !w.Huge() {
+				w := m.Core.Walk(addr)
+				if !w.Huge() {
 					return done(Bool(false)) // split or zapped meanwhile: zap_pte_range() takes it
 				}
 				if m.Core.ZapRange(v, addr, addr+mmcore.PMD_SIZE) > 0 {
 					g.adjustRange(addr, addr+mmcore.PMD_SIZE) // tlb_remove_pmd_tlb_entry()
+					if !w.Entry.Special() {
+						g.pages++ // tlb_remove_page_size(tlb, page, HPAGE_PMD_SIZE)
+					}
 				}
 				return done(Bool(true))
 			})
@@ -284,7 +301,7 @@ func init() {
 		API: munmapAPI("free_pgtables", "mmap_lock (write, or read after mmap_write_downgrade) with the VMAs detached from the tree",
 			"i_mmap_rwsem and anon_vma lock (unlink_file_vma_batch, unlink_anon_vmas)",
 			"mm/memory.c: free_pgtables(); mm/vma.c: vms_complete_munmap_vmas()",
-			"unlinks the VMAs from the rmap and frees the page tables only they used (mmscript frees them at once, where the kernel's mmu_gather frees them at tlb_finish_mmu); also drops the mm's counters as vms_complete_munmap_vmas does"),
+			"unlinks the VMAs from the rmap and frees the page tables only they used (mmscript frees them at once, where the kernel's mmu_gather frees them at tlb_finish_mmu); also drops the mm's counters as vms_complete_munmap_vmas does", ruleSleepInAtomic),
 		Touches: func(c *Call, f *Footprint) {
 			m := vmsMM(c)
 			f.MM(m, true)
@@ -308,7 +325,7 @@ func init() {
 
 	defOp(&Op{Name: "tlb_finish_mmu", Params: []Param{tlbParam},
 		API: munmapAPI("tlb_finish_mmu", "nothing more than the mmu_gather's caller", "the TLB flush IPIs",
-			"mm/mmu_gather.c: tlb_finish_mmu(), tlb_flush_mmu()", "flushes the TLB over the range the gather's zaps cleared"),
+			"mm/mmu_gather.c: tlb_finish_mmu(), tlb_flush_mmu()", "flushes the TLB over the range the gather's zaps cleared, then frees the pages they gathered", ruleSleepInAtomic),
 		Touches: func(c *Call, f *Footprint) {
 			if g, ok := c.Args[0].Obj.(*MMUGather); ok {
 				f.TLB(g.MM.Core, true)
@@ -322,6 +339,12 @@ func init() {
 			g.finished = true
 			if g.End > g.Start {
 				g.MM.Core.TLB.FlushRange(g.Start, g.End)
+			}
+			if g.pages > 0 {
+				// tlb_flush_mmu() -> tlb_batch_pages_flush() ->
+				// __tlb_batch_free_encoded_pages(): cond_resched() after
+				// each batch of pages it frees
+				c.T.MightSleep("tlb_finish_mmu (freeing the gathered pages: __tlb_batch_free_encoded_pages() calls cond_resched())")
 			}
 			return ok
 		}})
@@ -343,7 +366,7 @@ func init() {
 	defOp(&Op{Name: "remove_vma", Params: []Param{{Name: "vma", Type: TVMA}},
 		API: munmapAPI("remove_vma", "mmap_lock (read after munmap's mmap_write_downgrade); the VMA detached",
 			"vm_ops->close", "mm/vma.c: remove_vma() -> vma_close()",
-			"calls the VMA's ->close, then the kernel frees it"),
+			"calls the VMA's ->close, then the kernel frees it", ruleSleepInAtomic),
 		Touches: func(c *Call, f *Footprint) { f.MM(vmaMM(c, 0), false) },
 		Fn: func(c *Call) Result {
 			// A VMA remove_vma() freed already: a double free (vma()

@@ -4,8 +4,10 @@
 #    lock (include/linux/mmap_lock.h: mmap_assert_write_locked(), a WARN).
 #    Zapping a table's entries without its PTE lock: a fault or an rmap
 #    walk changes them under the same lock (mm/memory.c: zap_pte_range()).
-#    free_pgtables() and remove_vma() under a spinlock: both may sleep
-#    (remove_vma(): might_sleep(); vma_close()).
+#    free_pgtables(), tlb_finish_mmu() and remove_vma() under a spinlock:
+#    all may sleep (remove_vma(): might_sleep(); vma_close(); freeing the
+#    gathered pages: mm/mmu_gather.c: __tlb_batch_free_encoded_pages()
+#    calls cond_resched()).
 
 mm m
 mm m2
@@ -39,7 +41,8 @@ thread unmapper {
   mmap_read_unlock(m)
 }
 
-expect violation "vma_start_write/needs-mmap-write: vms_gather_munmap_vmas" at 20
-expect violation "pgtable/change-needs-ptl: zap_present_ptes" at 32
-expect violation "lock/sleep-in-atomic: free_pgtables" at 35
-expect violation "lock/sleep-in-atomic: remove_vma" at 37
+expect violation "vma_start_write/needs-mmap-write: vms_gather_munmap_vmas" at 22
+expect violation "pgtable/change-needs-ptl: zap_present_ptes" at 34
+expect violation "lock/sleep-in-atomic: free_pgtables" at 37
+expect violation "lock/sleep-in-atomic: tlb_finish_mmu" at 38
+expect violation "lock/sleep-in-atomic: remove_vma" at 39

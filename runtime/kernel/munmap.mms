@@ -71,13 +71,23 @@ func vms_clear_ptes(mm, vms) {
   tlb_finish_mmu(tlb)  # flush the TLB, then free the pages
 }
 
-# mm/memory.c: unmap_vmas(): each VMA of the munmap in turn
-# (mmu_notifier_invalidate_range_start/end around it are not modelled)
+# mm/memory.c: unmap_vmas(): each VMA of the munmap in turn, inside one
+# MMU_NOTIFY_UNMAP invalidation of the whole range, whose start may sleep
+# (include/linux/mmu_notifier.h: mmu_notifier_invalidate_range_start():
+# might_sleep()), so no caller holds a spinlock or RCU across the zap
 func unmap_vmas(tlb, vms) {
+  if vms.vma_count == 0 {
+    return
+  }
+  first = vms_detached_vma(vms, 0)
+  last = vms_detached_vma(vms, vms.vma_count - 1)
+  range = mmu_notifier_range_init(unmap, 0, first.vm_mm, first.vm_start, last.vm_end)
+  mmu_notifier_invalidate_range_start(range)
   for i in 0..vms.vma_count {
     vma = vms_detached_vma(vms, i)
     unmap_single_vma(tlb, vma, vma.vm_start, vma.vm_end)
   }
+  mmu_notifier_invalidate_range_end(range)
 }
 
 # mm/memory.c: unmap_single_vma() -> unmap_page_range(): zap_p4d_range()
