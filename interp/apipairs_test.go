@@ -17,7 +17,6 @@ import (
 // entry and examples prove them, and they need no pair of their own.
 var lackingPair = map[string]string{
 	"i_mmap_trylock_read":     "a trylock: no misuse shows at the call; used by folio_referenced (kernel/rmap.mms)",
-	"vma_is_anonymous":        "a step of the mprotect and madvise kernel paths: reads vm_ops, no lock rule of its own",
 	"pmd_same":                "a PMD-value helper: its incorrect use is a missing call (pgtable/pmd-not-revalidated, examples/rcu-and-lockless-walks/retract_page_tables_walker_no_recheck.mms)",
 	"pmdp_get_lockless":       "a PMD-value helper: its incorrect use is a missing call (pgtable/pmd-not-revalidated, examples/rcu-and-lockless-walks/retract_page_tables_walker_no_recheck.mms)",
 	"tlb_gather_mmu":          "starts an mmu_gather, which takes no lock and checks nothing at the call; its misuses are tlb_finish_mmu()'s and the zap's (tlb/stale-entry); correct use in examples/mmap-and-munmap/munmap_by_hand.mms",
