@@ -33,7 +33,6 @@ var lackingPair = map[string]string{
 	"lockdep_is_held":         "a lockdep predicate (lock_is_held_type()): it answers whether this task holds a lock, so nothing can be wrong at the call; used by the GUP kernel path (runtime/kernel/gup.mms)",
 	"page_array_len":          "the length the caller of GUP keeps: nothing can be wrong at the call; used by for page in pages (examples/gup/unpin_user_page_each_once.mms)",
 	"mmget_not_zero":          "no misuse shows at the call (an atomic increment that fails on an exiting mm); its part in CVE-2019-11599 is examples/bugs/coredump_mmget-buggy.mms",
-	"mmget_still_valid":       "its misuse is its absence, reported at the VMA change it should have guarded: examples/bugs/coredump_mmget-buggy.mms",
 	"flush_tlb_mm":            "the arch TLB interface of Documentation/core-api/cachetlb.rst, flush_tlb_range()'s (rule book 2.40) whole-mm sibling: it takes no lock and cannot sleep, so nothing can be wrong at the call; its misuse is its absence, reported at the access that uses the stale entry (tlb/stale-entry); correct use in examples/fork/dup_mmap_by_hand.mms",
 	"local_irq_save":          "nothing can be wrong at the call (it nests); its misuses are what runs before the restore and the restore itself: examples/rcu-and-lockless-walks/irq_save_then_sleep.mms, irq_restore_twice.mms",
 	"mmu_notifier_range_init": "fills a struct; nothing can be wrong at the call (its misuses are _start's and _end's: examples/mremap-and-page-table-moves/mmu_notifier_range_misuse.mms)",
