@@ -53,12 +53,24 @@ var kernelPathSteps = map[string]string{
 	"arch_override_mprotect_pkey": "mprotect",
 	"calc_vm_prot_bits":           "mprotect",
 	"madvise_behavior_valid":      "madvise",
+	"madvise_vma_behavior":        "madvise",
+	"madvise_populate":            "madvise",
+	"vma_modify_flags":            "mprotect",
+	"change_protection":           "mprotect",
+	"populate_vma_page_range":     "mprotect",
+	"vma_modify_policy":           "mbind",
+	"vma_replace_policy":          "mbind",
+	"do_brk_flags":                "brk",
 	"mm_set_brk":                  "brk",
 	"vm_start_gap":                "brk",
 	"vma_prev_limit":              "brk",
 
 	// mm/khugepaged.c: collapse_huge_page()
-	"__collapse_huge_page_copy": "khugepaged_collapse",
+	"__collapse_huge_page_copy":    "khugepaged_collapse",
+	"__collapse_huge_page_isolate": "khugepaged_collapse",
+	"hpage_collapse_scan_ptes":     "khugepaged_collapse",
+	"hugepage_vma_revalidate":      "khugepaged_collapse",
+	"pmdp_collapse_flush":          "khugepaged_collapse",
 
 	// mm/gup.c: the GUP paths
 	"check_vma_flags":     "get_user_pages",
@@ -74,8 +86,12 @@ var kernelPathSteps = map[string]string{
 	"read_seqcount_retry": "pin_user_pages_fast",
 
 	// mm/vma.c: munmap
-	"vma_iter_clear_gfp": "munmap",
-	"vms_detached_vma":   "munmap",
+	"vma_iter_clear_gfp":     "munmap",
+	"vms_detached_vma":       "munmap",
+	"vms_gather_munmap_vmas": "munmap",
+	"remove_vma":             "munmap",
+	"zap_present_ptes":       "munmap",
+	"zap_huge_pmd":           "munmap",
 
 	// arch/x86/mm/fault.c and the user copies
 	"do_user_addr_fault": "touch",
@@ -89,17 +105,22 @@ var kernelPathSteps = map[string]string{
 	"coredump_finish": "do_coredump",
 
 	// mm/mremap.c
-	"get_extent":     "move_page_tables",
-	"get_old_pmd":    "move_page_tables",
-	"pagetable_move": "move_page_tables",
-	"pmc_next":       "move_page_tables",
-	"pmc_nr_extents": "move_page_tables",
-	"pmc_progress":   "move_page_tables",
-	"pmd_move_table": "move_page_tables",
-	"pmd_lockptr":    "move_page_tables",
-	"pmd_trans_huge": "move_page_tables",
-	"prep_move_vma":  "mremap",
-	"vrm_pmc":        "mremap",
+	"get_extent":       "move_page_tables",
+	"get_old_pmd":      "move_page_tables",
+	"pagetable_move":   "move_page_tables",
+	"pmc_next":         "move_page_tables",
+	"pmc_nr_extents":   "move_page_tables",
+	"pmc_progress":     "move_page_tables",
+	"pmd_move_table":   "move_page_tables",
+	"pmd_lockptr":      "move_page_tables",
+	"pmd_trans_huge":   "move_page_tables",
+	"prep_move_vma":    "mremap",
+	"vrm_pmc":          "mremap",
+	"vrm_prepare":      "mremap",
+	"copy_vma":         "mremap",
+	"unmap_source_vma": "mremap",
+	"alloc_new_pmd":    "move_page_tables",
+	"move_huge_pmd":    "move_page_tables",
 
 	// kernel/fork.c: dup_mmap(), mm/memory.c: copy_page_range()
 	"dup_mm_alloc":                 "fork",
@@ -110,6 +131,10 @@ var kernelPathSteps = map[string]string{
 	"folio_try_dup_anon_rmap_ptes": "fork",
 	"raw_write_seqcount_begin":     "fork",
 	"raw_write_seqcount_end":       "fork",
+	"anon_vma_fork":                "fork",
+	"copy_huge_pmd":                "fork",
+	"copy_present_ptes":            "fork",
+	"vm_area_dup":                  "fork",
 
 	// mm/mmap.c, mm/vma.c: mmap
 	"ksys_mmap_pgoff":             "mmap",
@@ -125,6 +150,7 @@ var kernelPathSteps = map[string]string{
 	"vm_stat_account":             "mmap",
 	"vma_close":                   "mmap",
 	"call_mmap_prepare":           "mmap",
+	"vm_area_alloc":               "mmap",
 }
 
 // IsStep says whether the entry is a step of a kernel path rather than an
