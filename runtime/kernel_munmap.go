@@ -137,7 +137,7 @@ func init() {
 		API: munmapAPI("vms_gather_munmap_vmas", "mmap_lock for write",
 			"vma_start_write on each VMA in the range (waits for its readers) -> __split_vma at both ends (->open on each new piece) -> vma_mark_detached",
 			"mm/vma.c: vms_gather_munmap_vmas(), __split_vma()",
-			"returns the vma_munmap_struct; its error is 0 or -errno, its vma_count the VMAs detached", ruleSleepInAtomic),
+			"returns the vma_munmap_struct; its error is 0 or -errno, its vma_count the VMAs detached", ruleStartWrite, ruleSleepInAtomic),
 		Touches: func(c *Call, f *Footprint) { f.MM(mmArg(c, 0), true); f.Alloc() }, // splits allocate VMAs
 		Fn: func(c *Call) Result {
 			m, start, end := c.mm(0), c.addr(1), c.addr(2)
@@ -230,7 +230,7 @@ func init() {
 			"nothing",
 			"mm/memory.c: zap_pte_range(), zap_present_ptes(), zap_nonpresent_ptes(); include/asm-generic/tlb.h: tlb_remove_tlb_entries()",
 			"the loop of zap_pte_range() under the PTE lock: clears the entries of [pte, end) in the table and adds each present one to the mmu_gather's "+
-				"range (tlb_remove_tlb_entries), which tlb_finish_mmu flushes; returns the number of present entries cleared"),
+				"range (tlb_remove_tlb_entries), which tlb_finish_mmu flushes; returns the number of present entries cleared", rulePTEChangeLock),
 		Touches: func(c *Call, f *Footprint) {
 			m := vmaMM(c, 1)
 			f.MM(m, false)
