@@ -14,12 +14,13 @@ package runtime
 // of the lock vocabulary of section 1.1, a section 2 heading, a row of the
 // section 4 table), a function Documentation/mm/process_addrs.rst names as
 // an entry point a caller may use (processAddrsEntryPoints), or a kernel
-// function that drivers, file systems or modules call (declared outside
-// mm/ for them and used there). A name the rule book mentions only as the
-// implementation of an API (in its Source, Takes or Asserts, such as
-// check_vma_flags() in get_user_pages's) is a step. TestKernelPathSteps
-// checks both halves: no step is an API of section 4 or an entry point of
-// process_addrs.rst, and each step is run by the kernel path it names.
+// function that code outside mm/ calls (drivers, file systems, modules,
+// exec, the arch code's generic interfaces such as flush_tlb_mm()). A name
+// the rule book mentions only as the implementation of an API (in its
+// Source, Takes or Asserts, such as check_vma_flags() in get_user_pages's)
+// is a step. TestKernelPathSteps checks both halves: no step is an API of
+// section 2 or 4 or an entry point of process_addrs.rst, and each step is
+// run by the kernel path it names.
 
 // kernelPathSteps maps a step to the kernel-library function of the path
 // it is a step of: the path's entry (the syscall, handle_mm_fault(), the
@@ -150,7 +151,6 @@ var kernelPathSteps = map[string]string{
 	"vm_stat_account":             "mmap",
 	"vma_close":                   "mmap",
 	"call_mmap_prepare":           "mmap",
-	"vm_area_alloc":               "mmap",
 }
 
 // IsStep says whether the entry is a step of a kernel path rather than an
