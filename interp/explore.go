@@ -406,11 +406,11 @@ type searcher struct {
 	result *taskResult
 	ndiag  []int
 	slab   []rt.Access
-	stacks [][]rt.Value // thread stacks of finished runs, for the next
-	cache  *stateCache  // nil: no state caching
-	m      *Machine     // the current run's machine
-	hitAt  int          // the turn of the run's cache hit, -1: none
-	hitSum []sumAcc     // the summary of the state hit
+	pool   runPool     // what finished runs leave for the next
+	cache  *stateCache // nil: no state caching
+	m      *Machine    // the current run's machine
+	hitAt  int         // the turn of the run's cache hit, -1: none
+	hitSum []sumAcc    // the summary of the state hit
 }
 
 // taskResult is what one subtree found.
@@ -447,7 +447,7 @@ func (x *explorer) cacheBytes() uint64 {
 // returns the run's result.
 func (s *searcher) runOnce(replay int, choose func(turn int, enabled uint64) int, stopAt int) *Result {
 	x := s.x
-	opts := Options{MaxSteps: x.o.MaxSteps, Kernel: x.o.Kernel, fp: s.fp, stacks: &s.stacks}
+	opts := Options{MaxSteps: x.o.MaxSteps, Kernel: x.o.Kernel, fp: s.fp, pool: &s.pool}
 	opts.onStart = func(m *Machine) { s.m = m }
 	opts.pick = func(turn int, runnable []int) int {
 		var en uint64

@@ -4,10 +4,12 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"sync/atomic"
 
 	"github.com/mmscript/mmscript/lang"
+	"github.com/mmscript/mmscript/mmcore"
 	rt "github.com/mmscript/mmscript/runtime"
 )
 
@@ -37,9 +39,10 @@ type Options struct {
 	// the turn has run, with fp holding what it touched.
 	fp    *rt.Footprint
 	after func(turn, thread, ndiag int)
-	// stacks, when set, recycles thread stacks from run to run (the
-	// explorer's runs are many and short).
-	stacks *[][]rt.Value
+	// pool, when set, recycles what a run allocates in bulk from run to
+	// run (the explorer's runs are many and short): the machine of the
+	// last run that used it must never be used again.
+	pool *runPool
 	// trace, when set, receives a line per turn (run -trace).
 	Trace io.Writer
 	// onStart, when set, is called once the set-up code has finished and
@@ -52,6 +55,16 @@ type Options struct {
 const DefaultMaxSteps = 10_000_000
 
 const maxFrames = 200
+
+// runPool is what runs recycle: the threads' value and frame stacks and
+// the page tables. A run's set-up and replayed turns allocate the same
+// things every time, and allocation and the garbage collector were half
+// of the explorer's CPU.
+type runPool struct {
+	stacks [][]rt.Value
+	frames [][]frame
+	tables mmcore.TablePool
+}
 
 // Thread is a script thread: a runtime task plus an explicit frame stack.
 type Thread struct {
@@ -130,6 +143,10 @@ type Machine struct {
 func Run(p *Program, opts Options) *Result {
 	m := &Machine{prog: p, opts: opts, k: rt.NewKernel(), globals: make([]rt.Value, len(p.globals))}
 	m.k.Config = opts.Kernel
+	if pl := opts.pool; pl != nil {
+		pl.tables.Reset()
+		m.k.Mem.Tables = &pl.tables
+	}
 	if opts.fp != nil {
 		m.fp = opts.fp
 		m.k.SetFootprint(opts.fp)
@@ -172,9 +189,14 @@ func Run(p *Program, opts Options) *Result {
 	}
 	res.Diagnostics = m.k.Diagnostics()
 	res.aborted = m.aborted
-	if p := m.opts.stacks; p != nil {
+	if pl := m.opts.pool; pl != nil {
+		// The top-level thread too: it is not among the threads once
+		// set-up has finished.
+		if !slices.Contains(m.threads, main) {
+			pl.put(main)
+		}
 		for _, t := range m.threads {
-			*p = append(*p, t.stack[:0])
+			pl.put(t)
 		}
 	}
 	res.Steps = m.steps
@@ -185,15 +207,30 @@ func Run(p *Program, opts Options) *Result {
 
 func (m *Machine) newThread(name string, f *fn) *Thread {
 	t := &Thread{Name: name, Task: m.k.NewTask(name), end: f.end, idx: len(m.threads), limit: m.max}
-	if p := m.opts.stacks; p != nil && len(*p) > 0 {
-		t.stack = (*p)[len(*p)-1]
-		*p = (*p)[:len(*p)-1]
+	if pl := m.opts.pool; pl != nil && len(pl.stacks) > 0 {
+		t.stack = pl.stacks[len(pl.stacks)-1]
+		pl.stacks = pl.stacks[:len(pl.stacks)-1]
 	} else {
 		t.stack = make([]rt.Value, 0, 64)
+	}
+	if pl := m.opts.pool; pl != nil && len(pl.frames) > 0 {
+		t.fr = pl.frames[len(pl.frames)-1]
+		pl.frames = pl.frames[:len(pl.frames)-1]
 	}
 	m.push(t, f, 0)
 	m.threads = append(m.threads, t)
 	return t
+}
+
+// put takes back a finished run's thread's stacks, cleared so that the
+// pool keeps nothing of the dead run alive.
+func (pl *runPool) put(t *Thread) {
+	clear(t.stack[:cap(t.stack)])
+	pl.stacks = append(pl.stacks, t.stack[:0])
+	if t.fr != nil {
+		clear(t.fr[:cap(t.fr)])
+		pl.frames = append(pl.frames, t.fr[:0])
+	}
 }
 
 // push enters f with nargs arguments already on t's operand stack.

@@ -42,6 +42,9 @@ type Memory struct {
 	// use-after-free detectable at the cost of memory in long runs.
 	Quarantine int
 	freed      []PFN // FIFO of reusable PFNs, oldest first
+	// Tables, when set, supplies the page tables of this memory's MMs
+	// (see TablePool).
+	Tables *TablePool
 }
 
 // NewMemory returns an empty machine memory holding only the shared zero

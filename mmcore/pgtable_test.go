@@ -169,3 +169,64 @@ func TestPTEBits(t *testing.T) {
 		t.Fatal("None")
 	}
 }
+
+// TestTablePoolReusesClearedTables builds a machine's page tables from a
+// pool, hands them back with Reset, and builds another machine from the
+// same pool: it must get the same table pages back, with nothing of the
+// first machine left in them (no entry, no child, no count, not freed).
+func TestTablePoolReusesClearedTables(t *testing.T) {
+	var pool TablePool
+	build := func() (*MM, map[*PageTable]bool) {
+		mem := NewMemory()
+		mem.Tables = &pool
+		m, err := NewMM(Config{Memory: mem})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m, map[*PageTable]bool{}
+	}
+	const a, b = Addr(0x7f12_3456_7000), Addr(0x1000_0000)
+	m1, seen := build()
+	v := mustMmap(t, m1, a, 4, PROT_READ|PROT_WRITE, anonPriv|MAP_FIXED, nil, 0)
+	mustFault(t, m1, v, a, true)
+	w := m1.Walk(a)
+	for l := LevelPGD; l <= LevelPTE; l++ {
+		seen[w.Tables[l]] = true
+	}
+	// A freed table goes back too: Reset takes every table handed out.
+	if _, err := m1.Munmap(a, 4*PageSize); err != nil {
+		t.Fatal(err)
+	}
+	m1.FreePageTables(a, a+4*PageSize)
+	pool.Reset()
+
+	m2, _ := build()
+	if w := m2.Walk(a); w.Depth != LevelP4D || w.Present() {
+		t.Fatalf("a reused PGD still leads somewhere: depth %v", w.Depth)
+	}
+	v2 := mustMmap(t, m2, b, 1, PROT_READ|PROT_WRITE, anonPriv|MAP_FIXED, nil, 0)
+	mustFault(t, m2, v2, b, false)
+	w2 := m2.Walk(b)
+	reused := map[*PageTable]bool{} // the P4D is the PGD (4 levels)
+	for l := LevelPGD; l <= LevelPTE; l++ {
+		pt := w2.Tables[l]
+		if seen[pt] {
+			reused[pt] = true
+		}
+		if pt.Freed() {
+			t.Errorf("%v table reused with its freed mark", l)
+		}
+	}
+	if len(reused) != 4 {
+		t.Errorf("%d of the 4 tables reused, want all", len(reused))
+	}
+	if w := m2.Walk(a); w.Present() {
+		t.Errorf("the first machine's PTE is visible in the second")
+	}
+	if got := w2.PTETable().Used(); got != 1 {
+		t.Errorf("reused PTE table has %d entries in use, want 1", got)
+	}
+	if err := m2.CheckPageTables(); err != nil {
+		t.Error(err)
+	}
+}
