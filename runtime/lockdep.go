@@ -2,7 +2,6 @@ package runtime
 
 import (
 	"fmt"
-	"maps"
 	"sync"
 
 	"github.com/mmscript/mmscript/lang"
@@ -20,6 +19,10 @@ import (
 type lockdep struct {
 	reach [maxClasses]uint64 // reach[a] has bit b if b is reachable from a
 	adj   [maxClasses]uint64 // adj[a] has bit b for a recorded edge a -> b
+	// from holds where each recorded edge was made, but for the seeded
+	// edges, which stay in seed.from (see origin): the explorer makes a
+	// kernel per run, and a copy of the seeded map per kernel was a
+	// twentieth of a run's allocations. Nil until the first edge.
 	from  map[[2]Class]edgeOrigin
 	names []string      // the names of the classes from ClassUser on
 	keys  []subclassKey // what each class from ClassUser on is keyed by
@@ -79,11 +82,22 @@ func newLockdep() *lockdep {
 	})
 	// A copy of the seeded graph: the explorer makes a kernel per run,
 	// and adding the documented order edge by edge (its closure and a
-	// growing map) was a tenth of a run's allocations.
+	// growing map) was a tenth of a run's allocations. The seeded edges'
+	// origins are shared (origin).
 	d := seed
-	d.from = maps.Clone(seed.from)
+	d.from = nil
 	d.names, d.keys = nil, nil
 	return &d
+}
+
+// origin is where the recorded edge a -> b was made: the documented
+// order's edges are in seed.from, the run's own in d.from (add never
+// records a known edge again, so no edge is in both).
+func (d *lockdep) origin(a, b Class) edgeOrigin {
+	if o, ok := d.from[[2]Class{a, b}]; ok {
+		return o
+	}
+	return seed.from[[2]Class{a, b}]
 }
 
 // seed is the graph of the documented order, made once.
@@ -154,6 +168,9 @@ func (d *lockdep) add(a, b Class, o edgeOrigin) {
 		return // known edge: reach already includes it
 	}
 	d.adj[a] |= 1 << b
+	if d.from == nil {
+		d.from = map[[2]Class]edgeOrigin{}
+	}
 	d.from[[2]Class{a, b}] = o
 	nb := d.reach[b] | 1<<b
 	for x := Class(0); x < maxClasses; x++ {
@@ -194,7 +211,7 @@ func (d *lockdep) describe(a, b Class) []Related {
 	p := d.path(a, b)
 	var out []Related
 	for i := 0; i+1 < len(p); i++ {
-		e := d.from[[2]Class{p[i], p[i+1]}]
+		e := d.origin(p[i], p[i+1])
 		msg := fmt.Sprintf("existing dependency %s -> %s", d.name(p[i]), d.name(p[i+1]))
 		if !e.pos.IsValid() {
 			msg += " (documented order, mm/rmap.c)"
@@ -211,7 +228,7 @@ func (d *lockdep) chain(a, b Class) []Dependency {
 	p := d.path(a, b)
 	var out []Dependency
 	for i := 0; i+1 < len(p); i++ {
-		e := d.from[[2]Class{p[i], p[i+1]}]
+		e := d.origin(p[i], p[i+1])
 		out = append(out, Dependency{From: d.name(p[i]), To: d.name(p[i+1]), Pos: e.pos, Thread: e.thread, Path: e.path, Documented: !e.pos.IsValid()})
 	}
 	return out
