@@ -206,7 +206,7 @@ func (m *Machine) exec(t *Thread) (ok, yield bool) {
 			n := len(t.stack) - site.nargs
 			call := t.call
 			if call == nil {
-				call = t.newCall(m.k)
+				call = m.newCall(t)
 			}
 			call.Op, call.Pos, call.Ret = site.op, pos, rt.Nil
 			call.Args = append(call.Args[:0], t.stack[n:]...)

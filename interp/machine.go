@@ -57,12 +57,14 @@ const DefaultMaxSteps = 10_000_000
 const maxFrames = 200
 
 // runPool is what runs recycle: the threads' value and frame stacks and
-// the page tables. A run's set-up and replayed turns allocate the same
-// things every time, and allocation and the garbage collector were half
-// of the explorer's CPU.
+// call records, the tasks and the page tables. A run's set-up and
+// replayed turns allocate the same things every time, and allocation and
+// the garbage collector were half of the explorer's CPU.
 type runPool struct {
 	stacks [][]rt.Value
 	frames [][]frame
+	calls  []*rt.Call
+	tasks  rt.TaskPool
 	tables mmcore.TablePool
 }
 
@@ -146,6 +148,8 @@ func Run(p *Program, opts Options) *Result {
 	if pl := opts.pool; pl != nil {
 		pl.tables.Reset()
 		m.k.Mem.Tables = &pl.tables
+		pl.tasks.Reset()
+		m.k.TaskPool = &pl.tasks
 	}
 	if opts.fp != nil {
 		m.fp = opts.fp
@@ -230,6 +234,15 @@ func (pl *runPool) put(t *Thread) {
 	if t.fr != nil {
 		clear(t.fr[:cap(t.fr)])
 		pl.frames = append(pl.frames, t.fr[:0])
+	}
+	// Only the free records: one a frame holds is in an operation the
+	// run ended in.
+	for _, c := range append(t.spare, t.call) {
+		if c != nil {
+			clear(c.Args[:cap(c.Args)])
+			*c = rt.Call{Args: c.Args[:0]}
+			pl.calls = append(pl.calls, c)
+		}
 	}
 }
 
@@ -590,12 +603,16 @@ func (m *Machine) step(t *Thread) bool {
 }
 
 // newCall makes t.call a free call record and returns it.
-func (t *Thread) newCall(k *rt.Kernel) *rt.Call {
+func (m *Machine) newCall(t *Thread) *rt.Call {
 	if n := len(t.spare); n > 0 {
 		t.call = t.spare[n-1]
 		t.spare = t.spare[:n-1]
+	} else if pl := m.opts.pool; pl != nil && len(pl.calls) > 0 {
+		t.call = pl.calls[len(pl.calls)-1]
+		pl.calls = pl.calls[:len(pl.calls)-1]
+		t.call.K, t.call.T = m.k, t.Task
 	} else {
-		t.call = &rt.Call{K: k, T: t.Task}
+		t.call = &rt.Call{K: m.k, T: t.Task}
 	}
 	return t.call
 }

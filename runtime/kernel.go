@@ -19,6 +19,8 @@ type Kernel struct {
 	// Config is the kernel modelled: its version and its build (debug
 	// or production). Set it before the run starts.
 	Config KernelConfig
+	// TaskPool, when set, supplies the task records (see TaskPool).
+	TaskPool *TaskPool
 
 	dep     *lockdep
 	diags   []*Diagnostic
@@ -96,7 +98,8 @@ func (k *Kernel) NewScriptLock(c Class, name string, spin bool) *Lock {
 
 // NewTask adds a task (a kernel thread).
 func (k *Kernel) NewTask(name string) *Task {
-	t := &Task{ID: len(k.Tasks), Name: name, CPU: len(k.Tasks), k: k}
+	t := k.TaskPool.get()
+	t.ID, t.Name, t.CPU, t.k = len(k.Tasks), name, len(k.Tasks), k
 	k.Tasks = append(k.Tasks, t)
 	k.startTask(t)
 	return t

@@ -249,7 +249,7 @@ func (k *Kernel) startTask(t *Task) {
 	if len(k.mms) == 0 {
 		return
 	}
-	t.vmaBase = make(map[*mmcore.MM]uint64, len(k.mms))
+	t.vmaBase = k.TaskPool.baseMap(len(k.mms))
 	for _, m := range k.mms {
 		t.vmaBase[m.Core] = m.Core.LastVMAID()
 	}

@@ -1,0 +1,73 @@
+package runtime
+
+import "github.com/mmscript/mmscript/mmcore"
+
+// TaskPool recycles task records from one kernel to the next, as
+// mmcore.TablePool does page tables: the explorer builds a kernel per
+// run, thousands a second, and a task's record, its lock and call stacks
+// growing from nothing, and its VMA baselines were a third of the bytes
+// a run allocated once the page tables were recycled. A nil pool
+// allocates every task afresh.
+type TaskPool struct {
+	taken []*Task // handed out since the last Reset
+	free  []*Task // cleared, their slices' arrays kept
+	bases []map[*mmcore.MM]uint64
+}
+
+// get returns a cleared task record.
+func (p *TaskPool) get() *Task {
+	if p == nil {
+		return &Task{}
+	}
+	var t *Task
+	if n := len(p.free); n > 0 {
+		t, p.free = p.free[n-1], p.free[:n-1]
+	} else {
+		t = &Task{}
+	}
+	p.taken = append(p.taken, t)
+	return t
+}
+
+// baseMap returns an empty map for Task.vmaBase.
+func (p *TaskPool) baseMap(n int) map[*mmcore.MM]uint64 {
+	if p == nil || len(p.bases) == 0 {
+		return make(map[*mmcore.MM]uint64, n)
+	}
+	m := p.bases[len(p.bases)-1]
+	p.bases = p.bases[:len(p.bases)-1]
+	return m
+}
+
+// Reset takes back every task handed out since the last Reset, for the
+// next kernel: the kernels that used them must never be used again. A
+// task comes back as a new one is (zero but for its slices' spare
+// capacity, which nothing reads past their length), and is cleared now
+// rather than when reused, so that the pool keeps nothing of a dead
+// kernel alive.
+func (p *TaskPool) Reset() {
+	for i, t := range p.taken {
+		p.taken[i] = nil
+		if t.vmaBase != nil {
+			clear(t.vmaBase)
+			p.bases = append(p.bases, t.vmaBase)
+		}
+		*t = Task{
+			holds:         cleared(t.holds),
+			calls:         cleared(t.calls),
+			tlbWindows:    cleared(t.tlbWindows),
+			collapseGrabs: cleared(t.collapseGrabs),
+			epochs:        cleared(t.epochs),
+			Stack:         cleared(t.Stack),
+		}
+		p.free = append(p.free, t)
+	}
+	p.taken = p.taken[:0]
+}
+
+// cleared returns s emptied, its array zeroed up to its capacity.
+func cleared[T any](s []T) []T {
+	s = s[:cap(s)]
+	clear(s)
+	return s[:0]
+}
