@@ -61,11 +61,13 @@ const maxFrames = 200
 // replayed turns allocate the same things every time, and allocation and
 // the garbage collector were half of the explorer's CPU.
 type runPool struct {
-	stacks [][]rt.Value
-	frames [][]frame
-	calls  []*rt.Call
-	tasks  rt.TaskPool
-	tables mmcore.TablePool
+	threads []*Thread
+	stacks  [][]rt.Value
+	frames  [][]frame
+	calls   []*rt.Call
+	sched   []int32 // a schedule log's first chunk
+	tasks   rt.TaskPool
+	tables  mmcore.TablePool
 }
 
 // Thread is a script thread: a runtime task plus an explicit frame stack.
@@ -150,6 +152,7 @@ func Run(p *Program, opts Options) *Result {
 		m.k.Mem.Tables = &pl.tables
 		pl.tasks.Reset()
 		m.k.TaskPool = &pl.tasks
+		m.sched.cur, pl.sched = pl.sched, nil
 	}
 	if opts.fp != nil {
 		m.fp = opts.fp
@@ -193,24 +196,36 @@ func Run(p *Program, opts Options) *Result {
 	}
 	res.Diagnostics = m.k.Diagnostics()
 	res.aborted = m.aborted
+	res.Steps = m.steps
+	res.StepLimit = m.stepLimitHit
+	res.Schedule = m.scheduleNames()
 	if pl := m.opts.pool; pl != nil {
-		// The top-level thread too: it is not among the threads once
-		// set-up has finished.
+		// The machine is dead from here on: its threads go back to the
+		// pool, the top-level one too (it is not among the threads once
+		// set-up has finished).
 		if !slices.Contains(m.threads, main) {
 			pl.put(main)
 		}
 		for _, t := range m.threads {
 			pl.put(t)
 		}
+		m.threads = nil
+		if len(m.sched.full) == 0 {
+			pl.sched = m.sched.cur[:0]
+		}
 	}
-	res.Steps = m.steps
-	res.StepLimit = m.stepLimitHit
-	res.Schedule = m.scheduleNames()
 	return res
 }
 
 func (m *Machine) newThread(name string, f *fn) *Thread {
-	t := &Thread{Name: name, Task: m.k.NewTask(name), end: f.end, idx: len(m.threads), limit: m.max}
+	var t *Thread
+	if pl := m.opts.pool; pl != nil && len(pl.threads) > 0 {
+		t = pl.threads[len(pl.threads)-1]
+		pl.threads = pl.threads[:len(pl.threads)-1]
+	} else {
+		t = &Thread{}
+	}
+	*t = Thread{Name: name, Task: m.k.NewTask(name), end: f.end, idx: len(m.threads), limit: m.max}
 	if pl := m.opts.pool; pl != nil && len(pl.stacks) > 0 {
 		t.stack = pl.stacks[len(pl.stacks)-1]
 		pl.stacks = pl.stacks[:len(pl.stacks)-1]
@@ -244,6 +259,8 @@ func (pl *runPool) put(t *Thread) {
 			pl.calls = append(pl.calls, c)
 		}
 	}
+	*t = Thread{}
+	pl.threads = append(pl.threads, t)
 }
 
 // push enters f with nargs arguments already on t's operand stack.
