@@ -750,18 +750,27 @@ func (s *searcher) applyHit(root int) {
 func (s *searcher) hitRace(i, h int, last *[64]int) {
 	st := s.stack
 	e := &st[i]
+	// The steps of the path between i and the hit that do not happen
+	// after e start v: its initials among them are those race finds
+	// (no step of the subtree comes before them in v), and one of them
+	// in the backtrack set or asleep covers the race as it does there.
+	var v []int
 	for j := i + 1; j < h; j++ {
 		if st[j].vc[e.tid] < e.local {
-			r := uint64(1) << st[j].tid
-			switch {
-			case r&(e.backtrack|e.sleepMask) != 0:
-			case r&e.enabled != 0:
-				e.backtrack |= r
-			default:
-				e.backtrack |= e.enabled // cannot happen with sound footprints; stay safe
-			}
+			v = append(v, j)
+		}
+	}
+	if len(v) > 0 {
+		if s.initials(v)&(e.backtrack|e.sleepMask) != 0 {
 			return
 		}
+		r := uint64(1) << st[v[0]].tid
+		if r&e.enabled == 0 {
+			e.backtrack |= e.enabled // cannot happen with sound footprints; stay safe
+			return
+		}
+		e.backtrack |= r
+		return
 	}
 	var r uint64
 	for t := range s.nthr {
@@ -984,6 +993,25 @@ func (s *searcher) race(i, j int) {
 		}
 	}
 	v = append(v, j)
+	initials := s.initials(v)
+	if initials&(ei.backtrack|ei.sleepMask) != 0 {
+		return
+	}
+	q := st[j].tid
+	if initials&(1<<q) == 0 {
+		q = bits.TrailingZeros64(initials)
+	}
+	if ei.enabled&(1<<q) == 0 {
+		ei.backtrack |= ei.enabled // cannot happen with sound footprints; stay safe
+		return
+	}
+	ei.backtrack |= 1 << q
+}
+
+// initials returns the threads whose first step in v (path indices,
+// in order) happens after no other step of v: the initials of v.
+func (s *searcher) initials(v []int) uint64 {
+	st := s.stack
 	var initials, seen uint64
 	for a, k := range v {
 		t := st[k].tid
@@ -1002,18 +1030,7 @@ func (s *searcher) race(i, j int) {
 			initials |= 1 << t
 		}
 	}
-	if initials&(ei.backtrack|ei.sleepMask) != 0 {
-		return
-	}
-	q := st[j].tid
-	if initials&(1<<q) == 0 {
-		q = bits.TrailingZeros64(initials)
-	}
-	if ei.enabled&(1<<q) == 0 {
-		ei.backtrack |= ei.enabled // cannot happen with sound footprints; stay safe
-		return
-	}
-	ei.backtrack |= 1 << q
+	return initials
 }
 
 // split expands the first levels fully into at least splitTasks subtrees
