@@ -8,8 +8,6 @@ import (
 	"slices"
 	"strings"
 	"unsafe"
-
-	"github.com/mmscript/mmscript/mmcore"
 )
 
 // StateHasher fingerprints a machine state for the explorer's state cache:
@@ -202,11 +200,8 @@ func NewStateHasher() *StateHasher {
 	h := &StateHasher{plans: map[unsafe.Pointer]*typePlan{},
 		skip: map[reflect.Type]map[string]bool{}, ident: map[unsafe.Pointer]bool{},
 		post: map[unsafe.Pointer]func(*StateHasher, unsafe.Pointer){}}
-	h.Skip(Kernel{}, "clock", "diags", "seen", "fp", "TaskPool")
-	// The task records and page tables recycled from run to run: the
-	// explorer's, not the machine's (those in use are reached through
-	// Kernel.Tasks and the MMs).
-	h.Skip(mmcore.Memory{}, "Tables")
+	h.Skip(Kernel{}, "clock", "diags", "seen", "fp")
+	skipPools(h)
 	h.Skip(Task{}, "waitSeq", "cur")
 	h.Skip(Hold{}, "seq")
 	// Which thread first made a lockdep edge, and its call path, only

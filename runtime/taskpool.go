@@ -14,6 +14,16 @@ type TaskPool struct {
 	bases []map[*mmcore.MM]uint64
 }
 
+// skipPools leaves the task records and page tables recycled from run to
+// run out of a fingerprint: they are the explorer's, not the machine's
+// (those in use are reached through Kernel.Tasks and the MMs), and a
+// fingerprint that saw them would tell a state apart by how many tables
+// earlier runs had handed back.
+func skipPools(h *StateHasher) {
+	h.Skip(Kernel{}, "TaskPool")
+	h.Skip(mmcore.Memory{}, "Tables")
+}
+
 // get returns a cleared task record.
 func (p *TaskPool) get() *Task {
 	if p == nil {
