@@ -228,6 +228,10 @@ var constDocs = map[string]string{
 	"EEXIST": "errno 17", "EINVAL": "errno 22: bad argument (e.g. an anonymous page to vm_insert_page)",
 	"ENXIO": "errno 6: vm_map_pages beyond the array", "EAGAIN": "errno 11: try again",
 	"EINTR": "errno 4: a fatal signal interrupted a killable lock",
+	"ESRCH": "errno 3: the mm is exiting (mmget_not_zero() failed)",
+	"EIO":   "errno 5: I/O error", "EBADF": "errno 9: no file where one is needed (MADV_WILLNEED on anonymous memory)",
+	"ENODEV": "errno 19: the file has no mmap/no such mapping", "ENOSPC": "errno 28: no space (shmem, hugetlb reserve)",
+	"EOVERFLOW": "errno 75: the offset overflows (mmap's pgoff + len)",
 }
 
 // lockRow is one lock of the `explain locks` table (process_addrs.rst,

@@ -470,14 +470,20 @@ func init() {
 			pop, _ := c.mm(0).Core.OldPMD(c.addr(1))
 			return done(Bool(pop))
 		}})
-	defOp(&Op{Name: "pmd_trans_huge", Params: mmAddr, Result: TBool,
-		API: register(&API{Name: "pmd_trans_huge", Section: "6.4", Hold: "the VMA stable", Takes: "nothing", Sleeps: "no",
+	// pmd_trans_huge() tests a PMD value, as the kernel's does
+	// (pmd_trans_huge(*pmd), pmd_trans_huge(pmdp_get_lockless(pmd))): a
+	// script that read the value once and tests it after a lock was
+	// dropped races exactly as the C code does (userfaultfd's
+	// BUG_ON(pmd_trans_huge(*dst_pmd)), fix 4828d207dc51).
+	defOp(&Op{Name: "pmd_trans_huge", Params: []Param{{Name: "pmdval", Type: TInt,
+		Hint: "pmd_trans_huge() tests a PMD value, as in C: pmd_trans_huge(pmdp_get_lockless(mm, addr)) for pmd_trans_huge(*pmd)"}}, Result: TBool,
+		API: register(&API{Name: "pmd_trans_huge", Section: "6.4", Hold: "nothing (tests a PMD value already read); the value is current only under the PMD lock", Takes: "nothing", Sleeps: "no",
 			Source: "include/linux/huge_mm.h: pmd_trans_huge(); mm/mremap.c: move_page_tables(); mm/memory.c: copy_pmd_range()",
-			Notes:  "whether addr's PMD entry maps a huge page"}),
-		Touches: ptePath,
+			Notes:  "whether the PMD value maps a huge page (pmd_leaf of a THP)"}),
+		Touches: func(*Call, *Footprint) {},
 		Fn: func(c *Call) Result {
-			_, huge := c.mm(0).Core.OldPMD(c.addr(1))
-			return done(Bool(huge))
+			c.checkEntryUse(0)
+			return done(Bool(c.Args[0].Int&pmdHugeBit != 0))
 		}})
 	defOp(&Op{Name: "alloc_new_pmd", Params: pmcParam, Result: TBool,
 		API: mremapAPI("alloc_new_pmd", "mmap_lock", "mm->page_table_lock (p4d/pud/pmd_alloc)", "mm/mremap.c: alloc_new_pmd()",

@@ -21,7 +21,7 @@
 mm m
 vma v = mmap(m, 0x200000, pages=512, prot=rw, flags=private | anonymous, vm=hugepage)
 assert touch(m, 0x200000, write)  # a PMD-mapped THP (do_huge_pmd_anonymous_page)
-assert pmd_trans_huge(m, 0x200000)
+assert pmd_trans_huge(pmdp_get_lockless(m, 0x200000))
 
 # mm/huge_memory.c: change_huge_pmd(prot_numa=1) since ced108037c2a
 func change_huge_pmd(vma, addr) {

@@ -20,7 +20,7 @@ thread forker {
   dst = vm_area_dup(src, mm=child)
   anon_vma_fork(dst, src)
   vma_iter_bulk_store(dst, src)
-  assert pmd_trans_huge(parent, 0x200000)
+  assert pmd_trans_huge(pmdp_get_lockless(parent, 0x200000))
   copy_huge_pmd(dst, src, 0x200000)
   mmap_write_unlock(child)
   flush_tlb_mm(parent)

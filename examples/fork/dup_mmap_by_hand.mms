@@ -23,7 +23,7 @@ thread forker {
   anon_vma_fork(dst, src)
   vma_iter_bulk_store(dst, src)
   if vma_needs_copy(dst, src) {
-    assert !pmd_trans_huge(parent, 0x200000)  # a PTE table: copy_pte_range()
+    assert !pmd_trans_huge(pmdp_get_lockless(parent, 0x200000))  # a PTE table: copy_pte_range()
     assert pte_alloc(child, 0x200000)
     dst_pte = pte_offset_map_lock(child, 0x200000)
     src_pte = pte_offset_map_rw_nolock(parent, 0x200000)

@@ -11,7 +11,7 @@ touch(m, 0x200000, write)
 
 thread zapper {
   mmap_read_lock(m)
-  assert pmd_trans_huge(m, 0x200000)
+  assert pmd_trans_huge(pmdp_get_lockless(m, 0x200000))
   tlb = tlb_gather_mmu(m)
   assert zap_huge_pmd(tlb, v, 0x200000)
   tlb_finish_mmu(tlb)

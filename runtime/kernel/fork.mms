@@ -64,7 +64,7 @@ func copy_page_range(dst_vma, src_vma) {
     if next > end {
       next = end
     }
-    if pmd_trans_huge(src_mm, addr) {
+    if pmd_trans_huge(pmdp_get_lockless(src_mm, addr)) {
       copy_huge_pmd(dst_vma, src_vma, addr)
     } else if !pmd_none(pmdp_get_lockless(src_mm, addr)) {
       copy_pte_range(dst_vma, src_vma, addr, next)

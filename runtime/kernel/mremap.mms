@@ -58,7 +58,7 @@ func move_page_tables(pmc) {
     if get_old_pmd(mm, pmc.old_addr) {
       alloc_new_pmd(pmc)
       moved = false
-      if pmd_trans_huge(mm, pmc.old_addr) {
+      if pmd_trans_huge(pmdp_get_lockless(mm, pmc.old_addr)) {
         if extent == HPAGE_PMD_SIZE {
           moved = move_pgt_entry(pmc, HPAGE_PMD)
         }

@@ -107,7 +107,7 @@ func unmap_single_vma(tlb, vma, addr, end) {
 # whole goes at once, one covered in part is split first; a PTE table is
 # zapped by zap_pte_range()
 func zap_pmd_range(tlb, vma, addr, next) {
-  if pmd_trans_huge(vma.vm_mm, addr) {
+  if pmd_trans_huge(pmdp_get_lockless(vma.vm_mm, addr)) {
     if next - addr == PMD_SIZE {
       if zap_huge_pmd(tlb, vma, addr) {  # takes the PMD lock, rechecks the entry
         return

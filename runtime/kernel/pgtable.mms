@@ -26,11 +26,11 @@ func flush_tlb_page(vma, address) {
 # otherwise
 func pmd_trans_huge_lock(vma, address) {
   mm = vma.vm_mm
-  if !pmd_trans_huge(mm, address) {
+  if !pmd_trans_huge(pmdp_get_lockless(mm, address)) {
     return nil
   }
   ptl = pmd_lock(mm, address)
-  if pmd_trans_huge(mm, address) {
+  if pmd_trans_huge(pmdp_get_lockless(mm, address)) {
     return ptl
   }
   spin_unlock(ptl)

@@ -17,7 +17,7 @@
 mm m
 vma v = mmap(m, 0x200000, pages=512, prot=rw, flags=private | anonymous, vm=hugepage)
 assert touch(m, 0x200000, write)  # a PMD-mapped THP
-assert pmd_trans_huge(m, 0x200000)
+assert pmd_trans_huge(pmdp_get_lockless(m, 0x200000))
 
 # fs/proc/task_mmu.c (v4.11): clear_soft_dirty_pmd()
 func clear_soft_dirty_pmd(vma, addr) {

@@ -10,7 +10,7 @@ mmap(m, 0x200000, pages=512, prot=rw, flags=private)
 touch(m, 0x200000, write)
 touch(m, 0x201000, write)
 assert khugepaged_collapse(m, 0x200000) == SCAN_SUCCEED, "unpinned pages collapse"
-assert pmd_trans_huge(m, 0x200000)
+assert pmd_trans_huge(pmdp_get_lockless(m, 0x200000))
 
 page_array pinned
 mmap(m, 0x400000, pages=512, prot=rw, flags=private, vm=nohugepage)
@@ -19,6 +19,6 @@ touch(m, 0x401000, write)
 assert pin_user_pages_fast(m, 0x401000, 1, true, pinned) == 1
 madvise(m, 0x400000, PMD_SIZE, MADV_HUGEPAGE)
 assert khugepaged_collapse(m, 0x400000) == SCAN_PAGE_COUNT, "a pinned page stops the collapse"
-assert !pmd_trans_huge(m, 0x400000)
+assert !pmd_trans_huge(pmdp_get_lockless(m, 0x400000))
 
 expect ok

@@ -11,13 +11,13 @@ vma v = mmap(m, 0x200000, pages=512, prot=rw, flags=private | anonymous, vm=huge
 vma w = mmap(m, 0x600000, pages=512, prot=rw, flags=private | anonymous)
 thread a {  # the PMD-mapped THP path
   assert touch(m, 0x200000, read)
-  assert pmd_trans_huge(m, 0x200000), "the huge zero page"
+  assert pmd_trans_huge(pmdp_get_lockless(m, 0x200000)), "the huge zero page"
   assert touch(m, 0x201000, write)
-  assert pmd_trans_huge(m, 0x200000), "a new THP replaced the huge zero page"
+  assert pmd_trans_huge(pmdp_get_lockless(m, 0x200000)), "a new THP replaced the huge zero page"
   assert touch(m, 0x3ff000, write)
 }
 thread b {
   assert touch(m, 0x600000, write)
-  assert !pmd_trans_huge(m, 0x600000), "no VM_HUGEPAGE: small pages"
+  assert !pmd_trans_huge(pmdp_get_lockless(m, 0x600000)), "no VM_HUGEPAGE: small pages"
 }
 expect ok
