@@ -35,6 +35,9 @@ var lackingPair = map[string]string{
 	"mmget_not_zero":          "no misuse shows at the call (an atomic increment that fails on an exiting mm); its part in CVE-2019-11599 is examples/bugs/coredump_mmget-buggy.mms",
 	"flush_tlb_mm":            "the arch TLB interface of Documentation/core-api/cachetlb.rst, flush_tlb_range()'s (rule book 2.40) whole-mm sibling: it takes no lock and cannot sleep, so nothing can be wrong at the call; its misuse is its absence, reported at the access that uses the stale entry (tlb/stale-entry); correct use in examples/fork/dup_mmap_by_hand.mms",
 	"local_irq_save":          "nothing can be wrong at the call (it nests); its misuses are what runs before the restore and the restore itself: examples/rcu-and-lockless-walks/irq_save_then_sleep.mms, irq_restore_twice.mms",
+	"inc_tlb_flush_pending":   "a counter (mm->tlb_flush_pending) that fs/proc/task_mmu.c and mprotect raise around a batched flush; nothing can be wrong at the call: what it guards is tlb_finish_mmu()'s mm_tlb_flush_nested() check (examples/zapping/parallel_zaps_finish_nested.mms, parallel_zaps_finish_not_nested.mms)",
+	"dec_tlb_flush_pending":   "a counter the kernel decrements unchecked; nothing can be wrong at the call: correct use in examples/zapping/parallel_zaps_finish_nested.mms",
+	"mm_tlb_flush_pending":    "reads a counter; nothing can be wrong at the call: its sibling mm_tlb_flush_nested() is the check whose absence is the bug (examples/zapping/parallel_zaps_finish_not_nested.mms)",
 	"mmu_notifier_range_init": "fills a struct; nothing can be wrong at the call (its misuses are _start's and _end's: examples/mremap-and-page-table-moves/mmu_notifier_range_misuse.mms)",
 }
 

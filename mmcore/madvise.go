@@ -267,6 +267,68 @@ func (m *MM) madviseDontneedFree(v *VMA, start, end Addr, advice Advice) error {
 	return nil
 }
 
+// MadviseDontneedFreeGathered is madvise_dontneed_free() for [start, end)
+// inside v as the kernel path runs it, inside an mmu_gather: the entries
+// are cleared (DONTNEED) or cleaned (FREE) as by madviseDontneedFree, but
+// the TLB is not flushed here: zap_pte_range() and
+// madvise_free_pte_range() only add each changed present entry to the
+// gather (tlb_remove_tlb_entry), and tlb_finish_mmu() flushes after the
+// PTE lock is dropped. It returns the span [lo, hi) of the present entries
+// it changed (lo == hi: none) and, for DONTNEED, the folios they mapped,
+// each with a reference taken for the gather: the mapping's reference
+// that tlb_remove_page() hands over and tlb_batch_pages_flush() drops
+// after the flush, so a CPU still translating through the old entry
+// reaches a live page until then. Huge PMDs are zapped and flushed at
+// once (zap_huge_pmd's deferral is not modelled).
+func (m *MM) MadviseDontneedFreeGathered(v *VMA, start, end Addr, advice Advice) (lo, hi Addr, folios []*Page, err error) {
+	const op = "madvise_dontneed_free"
+	forbidden := VM_PFNMAP
+	if advice != MADV_DONTNEED_LOCKED {
+		forbidden |= VM_LOCKED
+	}
+	if v.Flags&forbidden != 0 {
+		return 0, 0, nil, errf(op, EINVAL, advice.String()+" on a locked or PFN-mapped VMA")
+	}
+	if advice == MADV_FREE && !v.Anonymous() {
+		return 0, 0, nil, errf(op, EINVAL, "MADV_FREE on a non-anonymous VMA")
+	}
+	start, end = max(start&PageMask, v.start), min(end, v.end)
+	span := func(a Addr) {
+		if lo == hi {
+			lo, hi = a, a+PageSize
+			return
+		}
+		lo, hi = min(lo, a), max(hi, a+PageSize)
+	}
+	if advice == MADV_FREE {
+		m.madviseSplitLargeFolios(v, start, end)
+		m.forEachPTE(start, end, func(t *PageTable, i int, e PTE) {
+			if p := m.accountedPage(e); p != nil && p.anon && p.mapcount == 1 {
+				t.ptes[i] = e.Without(PTEDirty | PTEAccessed)
+				p.dirty = false
+				span(t.base + Addr(i)<<t.shift)
+			}
+		})
+		return lo, hi, nil, nil
+	}
+	seen := map[*Page]bool{}
+	m.forEachPTE(start, end, func(t *PageTable, i int, e PTE) {
+		if !e.Present() {
+			return
+		}
+		span(t.base + Addr(i)<<t.shift)
+		if p := m.mem.Page(e.PFN()); p != nil && !p.zero && !p.freed {
+			if f := p.Folio(); !seen[f] && f.Get() == nil {
+				seen[f] = true
+				folios = append(folios, f)
+			}
+		}
+	})
+	m.zapKeepGuards(v, start, end)
+	m.reclaimEmptyPTETables(start, end)
+	return lo, hi, folios, nil
+}
+
 // madvisePageout reclaims the pages of [start, end) mapped only here
 // (madvise_cold_or_pageout_pte_range + reclaim_pages): with no swap an
 // anonymous page cannot be written out and stays mapped, while a page-cache

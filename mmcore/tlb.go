@@ -178,6 +178,44 @@ func (t *TLB) FlushRange(start, end Addr) {
 	}
 }
 
+// StaleRef names one cached translation: the CPU and the virtual page.
+type StaleRef struct {
+	CPU  int
+	Addr Addr
+}
+
+// StaleIn returns the translations of [start, end) that no longer match
+// the page tables (the entry was cleared, points elsewhere, or lost write
+// permission), by CPU and then address.
+func (t *TLB) StaleIn(start, end Addr) []StaleRef {
+	var out []StaleRef
+	for c, entries := range t.cpus {
+		for va := range entries {
+			if va >= start && va < end && t.IsStale(c, va) {
+				out = append(out, StaleRef{c, va})
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].CPU != out[j].CPU {
+			return out[i].CPU < out[j].CPU
+		}
+		return out[i].Addr < out[j].Addr
+	})
+	return out
+}
+
+// IsStale reports whether CPU cpu caches a translation of va that no
+// longer matches the page tables.
+func (t *TLB) IsStale(cpu int, va Addr) bool {
+	e, ok := t.cpus[cpu][va&PageMask]
+	if !ok {
+		return false
+	}
+	cur := t.mm.Walk(va & PageMask).Entry
+	return !cur.Present() || cur.PFN() != e.pte.PFN() || (e.pte.Writable() && !cur.Writable())
+}
+
 // FlushAll invalidates every translation of the MM on every CPU
 // (flush_tlb_mm).
 func (t *TLB) FlushAll() {

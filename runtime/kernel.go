@@ -178,13 +178,23 @@ type MM struct {
 	// writeProtectSeq is mm->write_protect_seq: odd while fork's
 	// copy_page_range() write-protects the mm's COW pages.
 	writeProtectSeq uint64
+	// tlbFlushPending is mm->tlb_flush_pending: the mmu_gathers of the
+	// mm begun and not finished (inc_tlb_flush_pending in
+	// __tlb_gather_mmu, dec_tlb_flush_pending in tlb_finish_mmu).
+	tlbFlushPending int
 }
 
 func (m *MM) String() string { return m.Name }
 
 // NewMM makes an address space named name.
 func (k *Kernel) NewMM(name string) (*MM, error) {
-	core, err := mmcore.NewMM(mmcore.Config{Memory: k.Mem})
+	// CONFIG_MEM_SOFT_DIRTY=y, as distribution kernels build x86-64 (it
+	// needs CONFIG_CHECKPOINT_RESTORE): __mmap_complete() and brk set
+	// VM_SOFTDIRTY on every new mapping, so paths that test it
+	// (clear_refs_write(), vma_wants_writenotify()) run as on those
+	// kernels. The fidelity traces' reference kernel had it off; mmcore's
+	// trace runs keep that configuration.
+	core, err := mmcore.NewMM(mmcore.Config{Memory: k.Mem, SoftDirty: true})
 	if err != nil {
 		return nil, err
 	}

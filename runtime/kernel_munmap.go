@@ -76,12 +76,22 @@ func (v *VMS) detached() []*mmcore.VMA {
 // its zaps cleared, flushed by tlb_finish_mmu.
 type MMUGather struct {
 	MM         *MM
-	Start, End mmcore.Addr
-	// pages counts the folios the zaps batched for freeing after the
+	Start, End mmcore.Addr // what the zaps cleared: the range tlb_flush_mmu flushes
+	// CovStart, CovEnd is the range the zaps walked, cleared or not: the
+	// range whose translations must be gone when the gather is finished
+	// (tlb/stale-after-zap).
+	CovStart, CovEnd mmcore.Addr
+	// nrPages counts the folios the zaps batched for freeing after the
 	// flush (__tlb_remove_folio_pages(), tlb_remove_page_size()): a
 	// special entry has none, and mprotect's gather batches nothing.
-	pages    int
-	finished bool
+	nrPages int
+	// pages are the folios whose mapping references the zaps handed to
+	// the gather (tlb_remove_page) and which tlb_flush_mmu frees (the zaps
+	// of MADV_DONTNEED/FREE; munmap's free them at once in mmcore).
+	pages []*mmcore.Page
+	// staleSeen are the stale translations the zaps found in the range
+	// they walked (cover): the ones this gather must not leave behind.
+	staleSeen []mmcore.StaleRef
 }
 
 func (g *MMUGather) String() string { return "tlb(" + g.MM.Name + ")" }
@@ -213,9 +223,14 @@ func init() {
 	defOp(&Op{Name: "tlb_gather_mmu", Params: []Param{{Name: "mm", Type: TMM}}, Result: TMMUGather,
 		API: munmapAPI("tlb_gather_mmu", "the mm stable (mmap lock)", "nothing",
 			"mm/mmu_gather.c: tlb_gather_mmu()", "starts an mmu_gather: zaps record what they clear, tlb_finish_mmu flushes it"),
-		Touches: func(c *Call, f *Footprint) { f.MM(mmArg(c, 0), false) },
+		Touches: func(c *Call, f *Footprint) {
+			f.MM(mmArg(c, 0), false)
+			f.tlbFlushPending(mmArg(c, 0), true)
+		},
 		Fn: func(c *Call) Result {
-			return done(Obj(TMMUGather, &MMUGather{MM: c.mm(0)}))
+			m := c.mm(0)
+			m.tlbFlushPending++ // __tlb_gather_mmu(): inc_tlb_flush_pending(tlb->mm)
+			return done(Obj(TMMUGather, &MMUGather{MM: m}))
 		}})
 
 	defOp(&Op{Name: "unmap_vmas", Path: true, Params: []Param{tlbParam, vmsParam},
@@ -248,11 +263,12 @@ func init() {
 			}
 			end = min(end, p.Table.End(), v.End())
 			start := max(p.Addr, v.Start())
+			g.cover(start, end)
 			for a := start; a < end; a += mmcore.PageSize {
 				if e := p.Table.Entry(p.Table.Index(a)); e.Present() {
 					g.adjustRange(a, a+mmcore.PageSize) // tlb_remove_tlb_entries()
 					if !e.Special() {
-						g.pages++ // vm_normal_page() found a page: batched to be freed after the flush
+						g.nrPages++ // vm_normal_page() found a page: batched to be freed after the flush
 					}
 				}
 			}
@@ -280,6 +296,7 @@ func init() {
 			if pmd == nil {
 				return done(Bool(false))
 			}
+			g.cover(addr, addr+mmcore.PMD_SIZE)
 			l := ptl(m, pmd)
 			return c.lock(l, Write, func() Result {
 				defer c.unlock(l, Write)
@@ -290,7 +307,7 @@ func init() {
 				if m.Core.ZapRange(v, addr, addr+mmcore.PMD_SIZE) > 0 {
 					g.adjustRange(addr, addr+mmcore.PMD_SIZE) // tlb_remove_pmd_tlb_entry()
 					if !w.Entry.Special() {
-						g.pages++ // tlb_remove_page_size(tlb, page, HPAGE_PMD_SIZE)
+						g.nrPages++ // tlb_remove_page_size(tlb, page, HPAGE_PMD_SIZE)
 					}
 				}
 				return done(Bool(true))
@@ -323,31 +340,11 @@ func init() {
 			return ok
 		}})
 
-	defOp(&Op{Name: "tlb_finish_mmu", Params: []Param{tlbParam},
+	defOp(&Op{Name: "tlb_finish_mmu", Path: true, Params: []Param{tlbParam}, Touches: world,
 		API: munmapAPI("tlb_finish_mmu", "nothing more than the mmu_gather's caller", "the TLB flush IPIs",
-			"mm/mmu_gather.c: tlb_finish_mmu(), tlb_flush_mmu()", "flushes the TLB over the range the gather's zaps cleared, then frees the pages they gathered", ruleSleepInAtomic),
-		Touches: func(c *Call, f *Footprint) {
-			if g, ok := c.Args[0].Obj.(*MMUGather); ok {
-				f.TLB(g.MM.Core, true)
-			}
-		},
-		Fn: func(c *Call) Result {
-			g := c.mmuGather(0)
-			if g.finished {
-				return fail("tlb_finish_mmu: this mmu_gather was finished already")
-			}
-			g.finished = true
-			if g.End > g.Start {
-				g.MM.Core.TLB.FlushRange(g.Start, g.End)
-			}
-			if g.pages > 0 {
-				// tlb_flush_mmu() -> tlb_batch_pages_flush() ->
-				// __tlb_batch_free_encoded_pages(): cond_resched() after
-				// each batch of pages it frees
-				c.T.MightSleep("tlb_finish_mmu (freeing the gathered pages: __tlb_batch_free_encoded_pages() calls cond_resched())")
-			}
-			return ok
-		}})
+			"mm/mmu_gather.c: tlb_finish_mmu(), tlb_flush_mmu()", "flushes the TLB over the range the gather's zaps cleared, the whole mm when "+
+				"another gather of the mm is pending (mm_tlb_flush_nested), then frees the gathered pages; a kernel path of the kernel library "+
+				"(kernel/mmu_gather.mms)", ruleStaleAfterZap)})
 
 	defOp(&Op{Name: "vms_detached_vma", Params: []Param{vmsParam, {Name: "index", Type: TInt}}, Result: TVMA,
 		API: munmapAPI("vms_detached_vma", "nothing (the munmap's own list)", "nothing",
@@ -401,6 +398,7 @@ func vmsMM(c *Call) *mmcore.MM {
 // adjustRange widens the range the gather flushes to cover [start, end)
 // (__tlb_adjust_range()).
 func (g *MMUGather) adjustRange(start, end mmcore.Addr) {
+	g.cover(start, end)
 	if g.End == g.Start {
 		g.Start, g.End = start, end
 		return

@@ -645,10 +645,31 @@ func init() {
 					return done(Int(-22)) // -EINVAL (madvise_dontneed_free_valid_vma)
 				}
 				var err error
-				return c.underEachPMDLock(g, v, start, end, func(from, to mmcore.Addr) int {
-					if _, e := m.Core.MadviseVMABehavior(v, prev, from, to, a); e != nil && err == nil {
+				if g == nil {
+					return c.underEachPMDLock(nil, v, start, end, func(from, to mmcore.Addr) int {
+						if _, e := m.Core.MadviseVMABehavior(v, prev, from, to, a); e != nil && err == nil {
+							err = e
+						}
+						return 0
+					}, func(int) Result { return result(err) })
+				}
+				// Inside the caller's mmu_gather: zap_pte_range() and
+				// madvise_free_pte_range() add what they change to it and
+				// the flush waits for tlb_finish_mmu(), after the PTE lock.
+				// The walk reads each PMD without a lock first
+				// (zap_pmd_range(): pmd_none -> skip): covered now, and
+				// each table again under its lock.
+				g.cover(max(start, v.Start()), min(end, v.End()))
+				return c.underEachPMDLock(nil, v, start, end, func(from, to mmcore.Addr) int {
+					g.cover(from, to)
+					lo, hi, folios, e := m.Core.MadviseDontneedFreeGathered(v, from, to, a)
+					if e != nil && err == nil {
 						err = e
 					}
+					if hi > lo {
+						g.adjustRange(lo, hi)
+					}
+					g.pages = append(g.pages, folios...)
 					return 0
 				}, func(int) Result { return result(err) })
 			case madviseSetsFlags(a):

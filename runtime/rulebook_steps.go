@@ -44,6 +44,10 @@ var kernelPathSteps = map[string]string{
 	"vm_ops_map_pages":             "handle_mm_fault",
 	"vm_ops_huge_fault":            "handle_mm_fault",
 
+	// mm/mmu_gather.c: tlb_finish_mmu()
+	"tlb_flush_mmu":       "tlb_finish_mmu",
+	"mm_tlb_flush_nested": "tlb_finish_mmu",
+
 	// mm/rmap.c: rmap_walk()
 	"folio_pgoff":    "rmap_walk",
 	"folio_anon_vma": "rmap_walk",

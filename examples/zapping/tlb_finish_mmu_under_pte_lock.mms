@@ -24,4 +24,4 @@ thread zapper {
   mmap_read_unlock(m)
 }
 
-expect violation "lock/sleep-in-atomic: tlb_finish_mmu" at 22
+expect violation "lock/sleep-in-atomic: tlb_flush_mmu" at 22

@@ -12,7 +12,8 @@
 # pmd_none) and skips it: madvise() returns with the THP still mapped.
 # Kernels 3.11 (soft-dirty THP) to 4.11.
 #
-# Rule: thp/pmd-cleared-under-read-lock, at the clear.
+# Rule: thp/pmd-cleared-under-read-lock, at the clear; and when the
+# madvise() finishes while the PMD is none, tlb/stale-after-zap.
 
 mm m
 vma v = mmap(m, 0x200000, pages=512, prot=rw, flags=private | anonymous, vm=hugepage)
@@ -56,4 +57,5 @@ thread user {
   madvise(m, 0x200000, 512 * PAGE_SIZE, MADV_DONTNEED)
 }
 
-expect violation "thp/pmd-cleared-under-read-lock" at 24
+expect violation "thp/pmd-cleared-under-read-lock" at 25
+expect violation "tlb/stale-after-zap" sometimes

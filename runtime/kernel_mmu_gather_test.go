@@ -1,0 +1,86 @@
+package runtime
+
+import (
+	"testing"
+
+	"github.com/mmscript/mmscript/mmcore"
+)
+
+// TestZapFinishLeavesNoStaleEntry drives two MADV_DONTNEED zaps of one
+// page under the mmap read lock (each in its own mmu_gather) against a
+// CPU that cached the page's translation: when a zap's gather is flushed
+// at the end, a stale translation it found (cleared by the other zap,
+// whose flush is deferred) must be gone, which the fixed tlb_finish_mmu
+// ensures with flush_tlb_mm() when mm_tlb_flush_nested() (commit
+// 99baac21e458); one the other zap made after this zap walked the page is
+// the other's to flush.
+func TestZapFinishLeavesNoStaleEntry(t *testing.T) {
+	const addr = 0x100000
+	tests := []struct {
+		name string
+		// otherFirst: the other zap clears the entry before this zap
+		// walks the page; else this zap walks it while it is not mapped
+		// yet and the other clears it afterwards.
+		otherFirst bool
+		flushMM    bool // the finish flushes the mm when nested (the fix)
+		want       []string
+	}{
+		{"found cleared by a pending gather, flushed as nested", true, true, nil},
+		{"found cleared by a pending gather, v4.12 finish", true, false, []string{ruleStaleAfterZap.ID}},
+		{"cleared by the other after this zap walked it", false, false, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			k, m := newMM(t)
+			v := mapAnon(t, k, m, addr, 1)
+			user, other, this := k.NewTask("user"), k.NewTask("other"), k.NewTask("this")
+			populate := func() {
+				if err := m.Core.Populate(v, addr, addr+mmcore.PageSize); err != nil {
+					t.Fatal(err)
+				}
+				if _, ok := m.Core.TLB.TranslateWrite(user.CPU, addr); !ok {
+					t.Fatal("no translation after populate")
+				}
+			}
+			zap := func(task *Task) Value {
+				do(t, k, task, "mmap_read_lock", mmV(m))
+				g := do(t, k, task, "tlb_gather_mmu", mmV(m))
+				do(t, k, task, "madvise_vma_behavior", mmV(m), g, vmaV(v), vmaV(v), addrV(addr), addrV(addr+mmcore.PageSize),
+					Int(int64(mmcore.MADV_DONTNEED)))
+				return g
+			}
+			finish := func(task *Task, g Value) {
+				if do(t, k, task, "mm_tlb_flush_nested", mmV(m)).Truth() && tc.flushMM {
+					do(t, k, task, "flush_tlb_mm", mmV(m))
+				}
+				do(t, k, task, "tlb_flush_mmu", g)
+				do(t, k, task, "dec_tlb_flush_pending", mmV(m))
+				do(t, k, task, "mmap_read_unlock", mmV(m))
+			}
+			var g Value
+			if tc.otherFirst {
+				populate()
+				p := k.Mem.Page(m.Core.Walk(addr).Entry.PFN())
+				og := zap(other)
+				// the gather holds the page until its flush
+				// (tlb_remove_page, tlb_batch_pages_flush)
+				if p == nil || p.Freed() {
+					t.Fatal("the zapped page was freed before the other zap's flush")
+				}
+				g = zap(this)
+				finish(this, g)
+				finish(other, og)
+				if !p.Freed() {
+					t.Fatal("the zapped page is still allocated after the other zap's flush")
+				}
+			} else {
+				g = zap(this)
+				populate()
+				og := zap(other)
+				finish(this, g)
+				finish(other, og)
+			}
+			wantRules(t, k, tc.want...)
+		})
+	}
+}
