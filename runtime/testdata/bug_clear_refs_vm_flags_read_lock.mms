@@ -17,7 +17,7 @@ mmap(m, 0x300000, pages=2, prot=r, flags=private)
 
 # fs/proc/task_mmu.c (v3.17): clear_refs_write(), type == CLEAR_REFS_SOFT_DIRTY
 func clear_refs_write(mm) {
-  mmap_read_lock(mm)  # down_read(&mm->mmap_sem)
+  mmap_read_lock(mm)     # down_read(&mm->mmap_sem)
   for vma in vmas(mm) {  # for (vma = mm->mmap; vma; vma = vma->vm_next)
     if vma.vm_flags & VM_SOFTDIRTY != 0 {
       vma.vm_flags &= ~VM_SOFTDIRTY

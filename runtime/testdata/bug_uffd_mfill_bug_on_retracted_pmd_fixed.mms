@@ -18,7 +18,7 @@ func mfill_atomic(mm, dst_addr) {
     mmap_read_unlock(mm)
     return -ENOENT
   }
-  dst_pmdval = pmdp_get_lockless(mm, dst_addr)  # dst_pmd = mm_alloc_pmd(dst_mm, dst_addr)
+  dst_pmdval = pmdp_get_lockless(mm, dst_addr)           # dst_pmd = mm_alloc_pmd(dst_mm, dst_addr)
   if pmd_none(dst_pmdval) && !pte_alloc(mm, dst_addr) {  # unlikely(__pte_alloc(dst_mm, dst_pmd))
     mmap_read_unlock(mm)
     return -ENOMEM
