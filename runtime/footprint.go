@@ -498,9 +498,9 @@ func ptePath(c *Call, f *Footprint) {
 // in its defOp, or gets an entry here.
 var opFootprints = map[string]func(*Call, *Footprint){
 	// locks (recorded by the lock code)
-	"mmap_read_lock": touchesLocksOnly, "mmap_read_lock_killable": touchesLocksOnly,
-	"mmap_read_trylock": touchesLocksOnly, "mmap_read_unlock": touchesLocksOnly,
-	"mmap_write_lock": writesMM, "mmap_write_lock_killable": writesMM, "mmap_write_trylock": writesMM,
+	"mmap_read_lock": mmArgUsers(touchesLocksOnly), "mmap_read_lock_killable": mmArgUsers(touchesLocksOnly),
+	"mmap_read_trylock": mmArgUsers(touchesLocksOnly), "mmap_read_unlock": touchesLocksOnly,
+	"mmap_write_lock": mmArgUsers(writesMM), "mmap_write_lock_killable": mmArgUsers(writesMM), "mmap_write_trylock": writesMM,
 	"mmap_write_unlock": writesMM, "mmap_write_downgrade": writesMM,
 	"lock_vma_under_rcu": readsMM, "vma_start_read_locked": readsVMA, "vma_end_read": touchesLocksOnly,
 	"vma_start_write":  writesVMA,

@@ -182,6 +182,11 @@ type MM struct {
 	// mm begun and not finished (inc_tlb_flush_pending in
 	// __tlb_gather_mmu, dec_tlb_flush_pending in tlb_finish_mmu).
 	tlbFlushPending int
+	// mmUsers is mm->mm_users: the process's own reference (1 when the
+	// mm is made) plus those mmget_not_zero() took; the mmput() that
+	// drops it to zero runs exit_mmap() as exitTask.
+	mmUsers  int
+	exitTask *Task
 }
 
 func (m *MM) String() string { return m.Name }
@@ -203,6 +208,7 @@ func (k *Kernel) NewMM(name string) (*MM, error) {
 		Name:          name,
 		MmapLock:      NewLock(ClassMmapLock, RWSem, name+"->mmap_lock"),
 		PageTableLock: NewLock(ClassPageTableLock, Spin, name+"->page_table_lock"),
+		mmUsers:       1,
 	}
 	core.Lock = m
 	k.mms = append(k.mms, m)

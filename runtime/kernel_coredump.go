@@ -52,16 +52,48 @@ func init() {
 	defOp(&Op{Name: "mmget_not_zero", Params: mmP, Result: TBool,
 		API: register(&API{Name: "mmget_not_zero", Section: "-", Hold: "a pointer to the mm kept alive (mmgrab, or RCU)", Takes: "nothing", Sleeps: "no",
 			Source: "include/linux/sched/mm.h: mmget_not_zero()",
-			Notes:  "takes a reference on the mm's users unless it is exiting; mmscript's mms never exit, so it succeeds (release with mmput)"}),
-		Touches: mmRead,
-		Fn:      func(c *Call) Result { return done(Bool(true)) }})
-	defOp(&Op{Name: "mmput", Params: mmP,
-		API: register(&API{Name: "mmput", Section: "-", Hold: "a reference from mmget_not_zero/get_task_mm; no spinlock", Takes: "nothing (the last one tears the mm down)", Sleeps: "yes",
-			Source: "kernel/fork.c: mmput()", Rules: []*Rule{ruleSleepInAtomic}}),
-		Touches: mmRead,
+			Notes:  "takes a reference on the mm's users (mm_users) unless it already dropped to zero: the mm is exiting (exit_mmap) and must be left alone; release with mmput"}),
+		Touches: func(c *Call, f *Footprint) { f.mmUsers(mmArg(c, 0), true) },
 		Fn: func(c *Call) Result {
-			c.T.MightSleep("mmput")
-			return ok
+			m := c.mm(0)
+			if m.mmUsers == 0 {
+				return done(Bool(false))
+			}
+			m.mmUsers++ // atomic_inc_not_zero(&mm->mm_users)
+			if c.T.mmRefs == nil {
+				c.T.mmRefs = map[*MM]int{}
+			}
+			c.T.mmRefs[m]++
+			return done(Bool(true))
+		}})
+	defOp(&Op{Name: "mmput", Params: mmP, Path: true, Touches: world,
+		API: register(&API{Name: "mmput", Section: "-", Hold: "a reference from mmget_not_zero/get_task_mm, or the process's own (exit_mm); no spinlock",
+			Takes: "nothing; the last one runs exit_mmap(): the mmap read lock, then the write lock", Sleeps: "yes",
+			Source: "kernel/fork.c: mmput(), __mmput(); mm/mmap.c: exit_mmap()",
+			Notes:  "a kernel path of the kernel library (kernel/exit.mms): drops an mm_users reference and tears the address space down when it was the last",
+			Rules:  []*Rule{ruleSleepInAtomic, ruleMMUsersZero}})})
+	defOp(&Op{Name: "atomic_dec_and_test", Params: []Param{{Name: "mm", Type: TMM}}, Result: TBool,
+		API: register(&API{Name: "atomic_dec_and_test", Section: "-", Hold: "an mm_users reference", Takes: "nothing", Sleeps: "no",
+			Source: "kernel/fork.c: mmput(): atomic_dec_and_test(&mm->mm_users)",
+			Notes: "drops an mm_users reference (the script passes the mm for &mm->mm_users): this task's own from mmget_not_zero() if it has one, " +
+				"else the process's; true when it was the last, and the caller then tears the mm down (__mmput -> exit_mmap)",
+			Cites:    []Cite{cite("kernel/fork.c", "mmput()", "none: might_sleep(); if (atomic_dec_and_test(&mm->mm_users)) __mmput(mm);", readGUPPaths)},
+			Sequence: "/* kernel/fork.c: mmput() */\nmight_sleep();\nif (atomic_dec_and_test(&mm->mm_users))\n\t__mmput(mm);    /* -> exit_mmap(mm) */"}),
+		Touches: func(c *Call, f *Footprint) { f.mmUsers(mmArg(c, 0), true) },
+		Fn: func(c *Call) Result {
+			m := c.mm(0)
+			if m.mmUsers == 0 {
+				return fail("mmput: %s has no users left (a reference dropped twice)", m.Name)
+			}
+			if c.T.mmRefs[m] > 0 {
+				c.T.mmRefs[m]--
+			}
+			m.mmUsers--
+			if m.mmUsers > 0 {
+				return done(Bool(false))
+			}
+			m.exitTask = c.T
+			return done(Bool(true))
 		}})
 	defOp(&Op{Name: "mmget_still_valid", Params: mmP, Result: TBool,
 		API: register(&API{Name: "mmget_still_valid", Section: "-", Hold: "the mmap lock (write, to change VMAs)", Takes: "nothing", Sleeps: "no",

@@ -44,6 +44,9 @@ var kernelPathSteps = map[string]string{
 	"vm_ops_map_pages":             "handle_mm_fault",
 	"vm_ops_huge_fault":            "handle_mm_fault",
 
+	// kernel/fork.c: mmput()
+	"atomic_dec_and_test": "mmput",
+
 	// mm/mmu_gather.c: tlb_finish_mmu()
 	"tlb_flush_mmu":       "tlb_finish_mmu",
 	"mm_tlb_flush_nested": "tlb_finish_mmu",

@@ -39,6 +39,9 @@ type Task struct {
 	// task's unpins then undo a walk that raced with fork.
 	wpSeqReads map[*MM]uint64
 	wpSeqRetry bool
+	// mmRefs counts the mm_users references this task took with
+	// mmget_not_zero() and has not dropped with mmput().
+	mmRefs map[*MM]int
 	// collapseGrabs are the folio references this task took, as a
 	// lockless walker (try_grab_folio_fast), on pages khugepaged had
 	// already isolated for a collapse, and not yet dropped (rule 3b).
