@@ -498,11 +498,11 @@ func ptePath(c *Call, f *Footprint) {
 // in its defOp, or gets an entry here.
 var opFootprints = map[string]func(*Call, *Footprint){
 	// locks (recorded by the lock code)
-	"mmap_read_lock": mmArgUsers(touchesLocksOnly), "mmap_read_lock_killable": mmArgUsers(touchesLocksOnly),
-	"mmap_read_trylock": mmArgUsers(touchesLocksOnly), "mmap_read_unlock": touchesLocksOnly,
-	"mmap_write_lock": mmArgUsers(writesMM), "mmap_write_lock_killable": mmArgUsers(writesMM), "mmap_write_trylock": writesMM,
+	"mmap_read_lock": touchesLocksOnly, "mmap_read_lock_killable": touchesLocksOnly,
+	"mmap_read_trylock": touchesLocksOnly, "mmap_read_unlock": touchesLocksOnly,
+	"mmap_write_lock": writesMM, "mmap_write_lock_killable": writesMM, "mmap_write_trylock": writesMM,
 	"mmap_write_unlock": writesMM, "mmap_write_downgrade": writesMM,
-	"lock_vma_under_rcu": readsMM, "vma_start_read_locked": readsVMA, "vma_end_read": touchesLocksOnly,
+	"lock_vma_under_rcu": mmArgUsers(readsMM), "vma_start_read_locked": readsVMA, "vma_end_read": touchesLocksOnly,
 	"vma_start_write":  writesVMA,
 	"i_mmap_lock_read": touchesLocksOnly, "i_mmap_lock_write": touchesLocksOnly,
 	"i_mmap_unlock_read": touchesLocksOnly, "i_mmap_unlock_write": touchesLocksOnly,
@@ -513,7 +513,7 @@ var opFootprints = map[string]func(*Call, *Footprint){
 	"mutex_lock": touchesLocksOnly, "mutex_trylock": touchesLocksOnly, "mutex_unlock": touchesLocksOnly,
 	"might_sleep": touchesLocksOnly, "msleep": touchesLocksOnly,
 	// lookups and flags
-	"find_vma": readsMM, "vma_lookup": readsMM,
+	"find_vma": mmArgUsers(readsMM), "vma_lookup": mmArgUsers(readsMM),
 	"vm_flags_set": writesVMA, "vm_flags_clear": writesVMA, "anon_vma_prepare": writesVMA,
 	// installs and zaps
 	"vm_insert_page": installs, "vm_insert_pages": installs, "vmf_insert_page": installs,

@@ -93,6 +93,14 @@ func init() {
 				return done(Bool(false))
 			}
 			m.exitTask = c.T
+			// Tasks inside the mmap lock now keep the tree until they
+			// drop it: exit_mmap() needs the write lock to tear it down.
+			c.K.fpLockObserve(m.MmapLock)
+			for _, t := range c.K.Tasks {
+				if t != c.T {
+					t.noteLiveHold(m)
+				}
+			}
 			return done(Bool(true))
 		}})
 	defOp(&Op{Name: "mmget_still_valid", Params: mmP, Result: TBool,

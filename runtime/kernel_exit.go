@@ -15,9 +15,10 @@ import (
 // must take mm_users before it touches the address space.
 
 var ruleMMUsersZero = &Rule{"mm/use-without-mm-users",
-	"an mm is used (its mmap lock taken, its VMAs looked up) only by a task that holds an mm_users reference to it: the process's own " +
-		"until it exits, or one taken with mmget_not_zero() / get_task_mm(); a pointer kept by mmgrab() (mm_count) keeps the struct, not the " +
-		"address space, which exit_mmap() tears down once mm_users is zero",
+	"an mm's VMAs are looked up or walked only by a task that holds an mm_users reference to it (the process's own until it exits, or one " +
+		"taken with mmget_not_zero() / get_task_mm()), or that found mm_users non-zero under the mmap lock (ksm_test_exit(), " +
+		"khugepaged's hpage_collapse_test_exit()): a pointer kept by mmgrab() (mm_count) keeps the struct, not the address space, which exit_mmap() tears " +
+		"down once mm_users is zero",
 	"Documentation/mm/active_mm.rst (mm_users vs mm_count); include/linux/sched/mm.h: mmget_not_zero(); kernel/fork.c: mmput() -> __mmput() -> " +
 		"exit_mmap(); commit cb185d5f1ebf (\"userfaultfd: fix a race between writeprotect and exit_mmap()\", v5.15: KASAN use-after-free, " +
 		"\"Use mmget_not_zero() to prevent the race as done in other userfaultfd operations\")",
@@ -35,15 +36,24 @@ func (f *Footprint) mmUsers(m *mmcore.MM, write bool) {
 	}
 }
 
-// checkMMUsers reports a use of m by a task that holds no mm_users
+// checkMMUsers reports a VMA lookup in m by a task that holds no mm_users
 // reference to it, once m has none left: only the task running
-// exit_mmap() (the one whose mmput() dropped the last) may still use it.
+// exit_mmap() (the one whose mmput() dropped the last) may still look.
+// Taking the mmap lock of such an mm is allowed: khugepaged and ksmd
+// hold theirs by mmgrab() and test mm_users under the lock.
 func (c *Call) checkMMUsers(m *MM) {
 	if m.mmUsers > 0 || m.exitTask == c.T {
 		return
 	}
-	c.K.violate(c.T, ruleMMUsersZero, fmt.Sprintf("%s on %s, whose mm_users dropped to zero (%s's mmput() tears it down with exit_mmap()): "+
-		"a pointer kept by mmgrab() or saved elsewhere is used only after mmget_not_zero() succeeded", c.Op.Name, m.Name, m.exitTask.Name))
+	if i := c.T.hold(m.MmapLock); i >= 0 && c.T.mmLiveHold[m] == c.T.holds[i].seq {
+		return // the tree stays until this hold of the mmap lock ends
+	}
+	who := "its last mmput()"
+	if m.exitTask != nil {
+		who = m.exitTask.Name + "'s mmput()"
+	}
+	c.K.violate(c.T, ruleMMUsersZero, fmt.Sprintf("%s on %s, whose mm_users dropped to zero (%s tears it down with exit_mmap()): "+
+		"a pointer kept by mmgrab() or saved elsewhere is used only after mmget_not_zero() succeeded, or after ksm_test_exit() said no under the mmap lock", c.Op.Name, m.Name, who))
 }
 
 // mmArgUsers is the footprint of an operation that checks its mm's
@@ -55,4 +65,40 @@ func mmArgUsers(touches func(*Call, *Footprint)) func(*Call, *Footprint) {
 		}
 		f.mmUsers(mmArg(c, 0), false)
 	}
+}
+
+func init() {
+	for _, x := range []struct{ name, source string }{
+		{"ksm_test_exit", "mm/ksm.c: ksm_test_exit() (khugepaged's twin: hpage_collapse_test_exit())"},
+	} {
+		defOp(&Op{Name: x.name, Params: []Param{{Name: "mm", Type: TMM}}, Result: TBool,
+			API: register(&API{Name: x.name, Section: "-", Hold: "the mmap lock, for the answer to hold until the walk is done (exit_mmap() takes it)",
+				Takes: "nothing", Sleeps: "no", Source: x.source,
+				Notes: "atomic_read(&mm->mm_users) == 0: the mm, reached through a pointer kept by mmgrab() (an mm_slot), is exiting and its VMAs " +
+					"must be left alone; checked after taking the mmap lock and before walking the VMAs (commit 6db504ce55bd)",
+				Rules:    []*Rule{ruleMMUsersZero},
+				Cites:    []Cite{cite("mm/ksm.c", "ksm_test_exit()", "none: return atomic_read(&mm->mm_users) == 0;", readGUPPaths)},
+				Sequence: "mmap_read_lock(mm);\nif (ksm_test_exit(mm))\n\tgoto out_unlock;\nfor_each_vma(vmi, vma) {\n\t/* ... */\n}"}),
+			Touches: func(c *Call, f *Footprint) { f.mmUsers(mmArg(c, 0), false) },
+			Fn: func(c *Call) Result {
+				m := c.mm(0)
+				if m.mmUsers > 0 {
+					c.T.noteLiveHold(m)
+				}
+				return done(Bool(m.mmUsers == 0))
+			}})
+	}
+}
+
+// noteLiveHold records that t knows m still has users under its current
+// hold of m's mmap lock, if it holds it.
+func (t *Task) noteLiveHold(m *MM) {
+	i := t.hold(m.MmapLock)
+	if i < 0 {
+		return
+	}
+	if t.mmLiveHold == nil {
+		t.mmLiveHold = map[*MM]uint64{}
+	}
+	t.mmLiveHold[m] = t.holds[i].seq
 }

@@ -4,20 +4,40 @@ import "testing"
 
 // TestMMUsers drives mm_users: the process's own reference and those of
 // mmget_not_zero(); once the last is dropped (atomic_dec_and_test, as
-// mmput() does before exit_mmap()), a task that holds none and takes the
-// mmap lock is reported, while the task tearing the mm down is not, and
+// mmput() does before exit_mmap()), a task that holds none and looks a
+// VMA up is reported, while the task tearing the mm down is not, nor one
+// that takes the mmap lock and tests ksm_test_exit() first (ksmd), and
 // mmget_not_zero() fails.
 func TestMMUsers(t *testing.T) {
 	tests := []struct {
 		name      string
 		remoteGet bool // the remote task took a reference before the exit
 		exit      bool // the owner drops the process's reference
+		testExit  bool // the remote task checks ksm_test_exit() under the lock
 		want      []string
 	}{
-		{"before the exit", false, false, nil},
-		{"after the exit, no reference", false, true, []string{ruleMMUsersZero.ID}},
-		{"a reference taken before the exit", true, true, nil},
+		{"before the exit", false, false, false, nil},
+		{"after the exit, no reference", false, true, false, []string{ruleMMUsersZero.ID}},
+		{"after the exit, ksm_test_exit() under the lock", false, true, true, nil},
+		{"a reference taken before the exit", true, true, false, nil},
 	}
+	t.Run("the mmap lock held across the exit", func(t *testing.T) {
+		k, m := newMM(t)
+		mapAnon(t, k, m, 0x100000, 1)
+		owner, ksmd := k.NewTask("owner"), k.NewTask("ksmd")
+		do(t, k, ksmd, "mmap_read_lock", mmV(m))
+		if do(t, k, ksmd, "ksm_test_exit", mmV(m)).Truth() {
+			t.Fatal("ksm_test_exit on a live mm")
+		}
+		do(t, k, owner, "atomic_dec_and_test", mmV(m))
+		do(t, k, ksmd, "find_vma", mmV(m), addrV(0x100000)) // the tree stays until the hold ends
+		do(t, k, ksmd, "mmap_read_unlock", mmV(m))
+		wantRules(t, k)
+		do(t, k, ksmd, "mmap_read_lock", mmV(m))
+		do(t, k, ksmd, "find_vma", mmV(m), addrV(0x100000)) // a new hold, on an mm without users
+		do(t, k, ksmd, "mmap_read_unlock", mmV(m))
+		wantRules(t, k, ruleMMUsersZero.ID)
+	})
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			k, m := newMM(t)
@@ -37,10 +57,14 @@ func TestMMUsers(t *testing.T) {
 				if last {
 					// the exiting task tears it down under the lock
 					do(t, k, owner, "mmap_read_lock", mmV(m))
+					do(t, k, owner, "find_vma", mmV(m), addrV(0))
 					do(t, k, owner, "mmap_read_unlock", mmV(m))
 				}
 			}
 			do(t, k, remote, "mmap_read_lock", mmV(m))
+			if !tc.testExit || !do(t, k, remote, "ksm_test_exit", mmV(m)).Truth() {
+				do(t, k, remote, "find_vma", mmV(m), addrV(0x100000))
+			}
 			do(t, k, remote, "mmap_read_unlock", mmV(m))
 			wantRules(t, k, tc.want...)
 		})

@@ -57,6 +57,7 @@ func init() {
 		Fn: func(c *Call) Result {
 			m := c.mm(0)
 			c.mmapAssertLocked(m, false, ruleFindVMA, "find_vma without "+m.MmapLock.Name+" held")
+			c.checkMMUsers(m)
 			v := m.Core.FindVMA(c.addr(1))
 			return done(c.stampLookup(m, v))
 		}})
@@ -71,6 +72,7 @@ func init() {
 			if m.MmapLock.heldBy(c.T) == 0 {
 				c.K.violate(c.T, ruleLookup, "vma_lookup without "+m.MmapLock.Name+": the VMA may be freed under the caller")
 			}
+			c.checkMMUsers(m)
 			v := m.Core.VMALookup(c.addr(1))
 			return done(c.stampLookup(m, v))
 		}})

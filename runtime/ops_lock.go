@@ -115,15 +115,11 @@ func init() {
 
 	for _, name := range []string{"mmap_read_lock", "mmap_read_lock_killable"} {
 		defOp(&Op{Name: name, Params: mmParam, API: mmapLockAPI(name, "read"),
-			Fn: func(c *Call) Result {
-				c.checkMMUsers(c.mm(0))
-				return c.lockThen(c.mm(0).MmapLock, Read, grantDone, Int(0))
-			}})
+			Fn: func(c *Call) Result { return c.lockThen(c.mm(0).MmapLock, Read, grantDone, Int(0)) }})
 	}
 	for _, name := range []string{"mmap_write_lock", "mmap_write_lock_killable"} {
 		defOp(&Op{Name: name, Params: mmParam, API: mmapLockAPI(name, "write"),
 			Fn: func(c *Call) Result {
-				c.checkMMUsers(c.mm(0))
 				// mm_lock_seqcount_begin once granted.
 				return c.lockThen(c.mm(0).MmapLock, Write, grantMMLockSeqBegin, Int(0))
 			}})
@@ -133,10 +129,7 @@ func init() {
 			Takes: "mm->mmap_lock (read) if free and no writer is queued", Sleeps: "no",
 			Source: "include/linux/mmap_lock.h: mmap_read_trylock()",
 			Notes:  "fails while a writer holds or waits for the lock, so it never deadlocks"}),
-		Fn: func(c *Call) Result {
-			c.checkMMUsers(c.mm(0))
-			return done(Bool(c.T.TryAcquire(c.mm(0).MmapLock, Read)))
-		}})
+		Fn: func(c *Call) Result { return done(Bool(c.T.TryAcquire(c.mm(0).MmapLock, Read))) }})
 	defOp(&Op{Name: "mmap_write_trylock", Params: mmParam, Result: TBool,
 		API: register(&API{Name: "mmap_write_trylock", Section: "1.1", Hold: "nothing",
 			Takes: "mm->mmap_lock (write) if free", Sleeps: "no",
@@ -190,6 +183,7 @@ func init() {
 			Notes:   "returns nil when no VMA covers addr or the VMA is write-locked or a writer waits; the caller falls back to the mmap lock"}),
 		Fn: func(c *Call) Result {
 			m := c.mm(0)
+			c.checkMMUsers(m)
 			v := m.Core.VMALookup(c.addr(1))
 			if v == nil {
 				return done(Nil)

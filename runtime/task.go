@@ -42,6 +42,12 @@ type Task struct {
 	// mmRefs counts the mm_users references this task took with
 	// mmget_not_zero() and has not dropped with mmput().
 	mmRefs map[*MM]int
+	// mmLiveHold is, per mm, the hold of its mmap lock under which this
+	// task knows the mm still has users: it held the lock when mm_users
+	// dropped to zero, or found it non-zero under the lock
+	// (ksm_test_exit()); exit_mmap() cannot tear the VMAs down before
+	// that hold ends.
+	mmLiveHold map[*MM]uint64
 	// collapseGrabs are the folio references this task took, as a
 	// lockless walker (try_grab_folio_fast), on pages khugepaged had
 	// already isolated for a collapse, and not yet dropped (rule 3b).

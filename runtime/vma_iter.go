@@ -40,6 +40,7 @@ func (c *Call) vmaFind(m *MM, addr, end mmcore.Addr) Value {
 		c.K.fpLockObserve(m.MmapLock)
 		c.K.violate(c.T, ruleVMAIterLock, fmt.Sprintf("%s without %s held or rcu_read_lock(): the maple tree may be freed under the walk", c.Op.Name, m.MmapLock.Name))
 	}
+	c.checkMMUsers(m)
 	v := m.Core.FindVMA(addr)
 	if v == nil || v.Start() >= end {
 		return Nil
@@ -88,7 +89,7 @@ func init() {
 			Rules:    []*Rule{ruleVMAIterLock, ruleVMARCUUnlocked},
 			Cites:    []Cite{cite("lib/maple_tree.c", "mas_root()", "rcu_dereference_check(mas->tree->ma_root, mt_locked(mas->tree))", readAudit)},
 			Sequence: "VMA_ITERATOR(vmi, mm, start);\nmmap_read_lock(mm);\nfor_each_vma_range(vmi, vma, end) {\n\t/* use vma */\n}\nmmap_read_unlock(mm);"}),
-		Touches: func(c *Call, f *Footprint) { f.MM(mmArg(c, 0), false) },
+		Touches: func(c *Call, f *Footprint) { f.MM(mmArg(c, 0), false); f.mmUsers(mmArg(c, 0), false) },
 		Fn: func(c *Call) Result {
 			return done(c.vmaFind(c.mm(0), c.addr(1), c.addr(2)))
 		}})

@@ -49,4 +49,4 @@ thread monitor {  # ioctl(uffd, UFFDIO_WRITEPROTECT) from another process
   userfaultfd_writeprotect(m, 0x100000, 2 * PAGE_SIZE)
 }
 
-expect violation "mm/use-without-mm-users" at 25 sometimes
+expect violation "mm/use-without-mm-users" at 26 sometimes
