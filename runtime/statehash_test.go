@@ -156,3 +156,32 @@ func TestStateHashEpochSeq(t *testing.T) {
 		t.Errorf("an epoch of the current hold hashes by the event clock: %x != %x", c1, c2)
 	}
 }
+
+// A finished wait leaves no trace in the fingerprint (its mode and
+// position are read only while the task waits), while a current wait's
+// position is state.
+func TestStateHashFinishedWait(t *testing.T) {
+	waited := func(pos int, finish bool) func(k *Kernel, ts []*Task) {
+		return func(k *Kernel, ts []*Task) {
+			m, _ := mmWithVMA(t, k)
+			ts[1].Acquire(m.MmapLock, Write)
+			at(ts[0], pos)
+			ts[0].Acquire(m.MmapLock, Read)
+			if finish {
+				ts[1].Release(m.MmapLock, Write)
+				ts[0].Release(m.MmapLock, Read)
+			}
+			at(ts[0], 9)
+		}
+	}
+	a, _, _ := hashOf(t, waited(3, true))
+	b, _, _ := hashOf(t, waited(4, true))
+	if a != b {
+		t.Error("two finished waits at different positions hash differently")
+	}
+	c, _, _ := hashOf(t, waited(3, false))
+	d, _, _ := hashOf(t, waited(4, false))
+	if c == d {
+		t.Error("two current waits at different positions hash equal")
+	}
+}
