@@ -24,7 +24,7 @@ func init() {
 	const bugH = "torvalds/linux@0a9b86381c76 include/asm-generic/bug.h (an old copy: the macros' shape is unchanged), read"
 	warnOn := cite("include/asm-generic/bug.h", "WARN_ON()", "int __ret_warn_on = !!(condition); if (unlikely(__ret_warn_on)) __WARN(); unlikely(__ret_warn_on);", bugH)
 	debugVM := cite("include/linux/mmdebug.h", "VM_BUG_ON(), VM_WARN_ON(), VM_WARN_ON_ONCE()",
-		"BUG_ON(cond), WARN_ON(cond), WARN_ON_ONCE(cond) under CONFIG_DEBUG_VM; BUILD_BUG_ON_INVALID(cond) otherwise", readGeneric)
+		"BUG_ON(cond), WARN_ON(cond), WARN_ON_ONCE(cond) under CONFIG_DEBUG_VM; BUILD_BUG_ON_INVALID(cond) otherwise", readMMDebugOld)
 	for _, a := range []struct {
 		name, source, what string
 		rule               *Rule

@@ -42,7 +42,7 @@ func init() {
 	}
 	fieldTypes[TMMURange] = map[string]Type{"start": TInt, "end": TInt}
 
-	notifierCite := cite("include/linux/mmu_notifier.h", "mmu_notifier_invalidate_range_start()", "might_sleep(); lock_map_acquire(&__mmu_notifier_invalidate_range_start_map); ... lock_map_release()", "2019 patch mails quoted by the search tool; the 2026 file not re-read")
+	notifierCite := cite("include/linux/mmu_notifier.h", "mmu_notifier_invalidate_range_start()", "might_sleep(); lock_map_acquire(&__mmu_notifier_invalidate_range_start_map); ... lock_map_release()", readNotifierH)
 	defOp(&Op{Name: "mmu_notifier_range_init",
 		Params: []Param{{Name: "event", Type: TWord, Words: mmuNotifyEvents}, {Name: "flags", Type: TInt},
 			{Name: "mm", Type: TMM}, {Name: "start", Type: TInt}, {Name: "end", Type: TInt}},

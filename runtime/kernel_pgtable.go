@@ -208,16 +208,23 @@ func init() {
 			Notes: "the PMD value as pmdp_get_lockless gives it; read under the PMD lock it is good under that hold of the lock: after the lock was " +
 				"dropped and retaken, re-check it with pmd_same before using it (pgtable/stale-value)",
 			Rules:    []*Rule{ruleStaleEntry},
-			Cites:    []Cite{cite("include/linux/pgtable.h", "pmdp_get()", "none: return READ_ONCE(*pmdp);", readGeneric)},
+			Cites:    []Cite{cite("include/linux/pgtable.h", "pmdp_get()", "none: return READ_ONCE(*pmdp);", readPgtableH)},
 			Sequence: "ptl = pmd_lock(mm, pmdp);\npmd = pmdp_get(pmdp);\n/* ... decide on pmd ... */\nspin_unlock(ptl);"}),
 		Touches: func(c *Call, f *Footprint) { f.PTEs(mmArg(c, 0), false) },
 		Fn:      pmdpGet})
 	pmdParam := []Param{{Name: "pmdval", Type: TInt}}
-	for _, x := range []struct{ name, what string }{{"pmd_none", "the entry is none"}, {"pmd_leaf", "the entry maps a huge page (no PTE table under it)"}} {
+	for _, x := range []struct {
+		name, what string
+		cite       Cite
+	}{
+		{"pmd_none", "the entry is none", cite("arch/x86/include/asm/pgtable.h", "pmd_none()",
+			"none (a test of the value): val = native_pmd_val(pmd); return (val & ~_PAGE_KNL_ERRATUM_MASK) == 0;", readX86PgtableOld)},
+		{"pmd_leaf", "the entry maps a huge page (no PTE table under it)", cite("arch/x86/include/asm/pgtable.h", "pmd_leaf()", "none (a test of the value): return pmd_flags(pte) & _PAGE_PSE;", readX86Pgtable2026)},
+	} {
 		defOp(&Op{Name: x.name, Params: pmdParam, Result: TBool,
 			API: register(&API{Name: x.name, Section: "6.4", Hold: "nothing (tests a PMD value already read)", Sleeps: "no",
 				Source: "include/linux/pgtable.h: " + x.name + "()", Notes: "true when " + x.what,
-				Cites: []Cite{cite("include/linux/pgtable.h", x.name+"()", "none", readGeneric)}, Sequence: "pmd = pmdp_get_lockless(pmdp);\nif (" + x.name + "(pmd))\n\treturn 0;"}),
+				Cites: []Cite{x.cite}, Sequence: "pmd = pmdp_get_lockless(pmdp);\nif (" + x.name + "(pmd))\n\treturn 0;"}),
 			Touches: pure,
 			Fn: func(c *Call) Result {
 				c.checkEntryUse(0)
@@ -231,7 +238,7 @@ func init() {
 	defOp(&Op{Name: "pmd_same", Params: []Param{{Name: "a", Type: TInt}, {Name: "b", Type: TInt}}, Result: TBool,
 		API: register(&API{Name: "pmd_same", Section: "6.4", Hold: "nothing (compares two PMD values)", Sleeps: "no",
 			Source: "include/linux/pgtable.h: pmd_same()", Notes: "the re-check of a lockless walker after it took the PTE lock (rule pgtable/pmd-not-revalidated)",
-			Cites:    []Cite{cite("mm/pgtable-generic.c", "__pte_offset_map_lock()", "none: if (likely(pmd_same(pmdval, pmdp_get_lockless(pmd)))) return pte; pte_unmap_unlock(pte, ptl); goto again;", readAudit)},
+			Cites:    []Cite{cite("mm/pgtable-generic.c", "pte_offset_map_lock() (__pte_offset_map_lock() in 6.18)", "none: spin_lock(ptl); if (likely(pmd_same(pmdval, pmdp_get_lockless(pmd)))) { *ptlp = ptl; return pte; } pte_unmap_unlock(pte, ptl); goto again;", readPgtableGeneric)},
 			Sequence: "spin_lock(ptl);\nif (!pmd_same(pmdval, pmdp_get_lockless(pmd))) {\n\tpte_unmap_unlock(pte, ptl);\n\tgoto again;\n}"}),
 		Touches: pure,
 		Fn: func(c *Call) Result {
@@ -269,7 +276,7 @@ func init() {
 				Notes:   notes,
 				Rules:   []*Rule{ruleTraverseLock, rulePMDNotRevalidated},
 				Cites: []Cite{cite("mm/pgtable-generic.c", "pte_offset_map_rw_nolock() kernel-doc",
-					"none: \"the caller must ... recheck the pmd entry (pmd_same()) after acquiring the ptlock\" when it modifies the PTE page", readAudit)},
+					"VM_WARN_ON_ONCE(!pmdvalp); kernel-doc: \"the users should make sure the page table is stable like checking pte_same() or checking pmd_same() by using the output pmdval before performing the write operations\"", readPgtableGeneric)},
 				Sequence: "pte = pte_offset_map_rw_nolock(mm, pmd, addr, &pmdval, &ptl);\nspin_lock(ptl);\n" +
 					"if (!pmd_same(pmdval, pmdp_get_lockless(pmd))) { pte_unmap_unlock(pte, ptl); goto again; }\n/* change entries */\npte_unmap_unlock(pte, ptl);"}),
 			Touches: ptePath,

@@ -451,13 +451,13 @@ func init() {
 		API: register(&API{Name: "anon_vma_prepare", Section: "2.25", Hold: "mmap lock (read is enough); a VMA lock alone is not",
 			Takes: "allocations -> anon_vma rwsem (write) -> mm->page_table_lock", Sleeps: "yes",
 			Asserts: "mmap_assert_locked() (v6.10+) in __anon_vma_prepare(), reached only when vma->anon_vma is NULL",
-			Source:  "include/linux/rmap.h: anon_vma_prepare(); mm/rmap.c: __anon_vma_prepare()",
+			Source:  "mm/internal.h (2026; include/linux/rmap.h in 6.18): anon_vma_prepare(); mm/rmap.c: __anon_vma_prepare()",
 			Notes:   "the inline anon_vma_prepare() returns 0 at once when the VMA already has an anon_vma: no assertion, no lock, no sleep",
 			Rules:   []*Rule{ruleAnonPrepare, ruleSleepInAtomic}}),
 		Fn: func(c *Call) Result {
 			v := c.vma(0)
 			m := mmOf(v.MM())
-			// include/linux/rmap.h: anon_vma_prepare() "if
+			// mm/internal.h (rmap.h before 2026): anon_vma_prepare() "if
 			// (likely(vma->anon_vma)) return 0;" before calling
 			// __anon_vma_prepare(), which holds the assertion.
 			if v.AnonVMA() != nil {

@@ -273,7 +273,7 @@ func init() {
 			Notes:   "true when the VMA is write-locked (already, or now), false when a reader holds it; a trylock: lockdep records the hold without an ordering check",
 			Rules:   []*Rule{ruleStartWrite},
 			Cites: []Cite{cite("include/linux/mm.h", "vma_try_start_write() (v6.4)",
-				"if (__is_vma_write_locked(vma, &mm_lock_seq)) return true; if (!down_write_trylock(&vma->vm_lock->lock)) return false; vma->vm_lock_seq = mm_lock_seq; up_write(&vma->vm_lock->lock); return true;", readGeneric)},
+				"if (__is_vma_write_locked(vma, &mm_lock_seq)) return true; if (!down_write_trylock(&vma->vm_lock->lock)) return false; vma->vm_lock_seq = mm_lock_seq; up_write(&vma->vm_lock->lock); return true;", readTryStartWrite)},
 			Sequence: "i_mmap_lock_write(mapping);\nif (mmap_write_trylock(mm)) {\n\tif (vma_try_start_write(vma))\n\t\t/* retract the table */;\n\tmmap_write_unlock(mm);\n}\ni_mmap_unlock_write(mapping);"}),
 		Touches: writesVMA,
 		Fn: func(c *Call) Result {

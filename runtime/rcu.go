@@ -397,7 +397,7 @@ func init() {
 			Source:  "mm/pgtable-generic.c: __pte_offset_map(); include/linux/pgtable.h: pte_unmap()",
 			Notes:   "returns nil, holding nothing, when there is no PTE table; entries read with ptep_get must be re-checked under the PTE lock before acting on them",
 			Rules:   []*Rule{ruleRCUUseAfterFree},
-			Cites:   []Cite{cite("mm/pgtable-generic.c", "__pte_offset_map()", "none: rcu_read_lock() (\"pte_unmap() will unlock\"); returns NULL when the PMD is none or not a table", readAudit)},
+			Cites:   []Cite{cite("mm/pgtable-generic.c", "__pte_offset_map()", "none: rcu_read_lock(); pmdval = pmdp_get_lockless(pmd); if (pmd_none(pmdval) || !pmd_present(pmdval) || pmd_trans_huge(pmdval) || pmd_bad(pmdval)) { rcu_read_unlock(); return NULL; }", readPgtableGeneric)},
 			Sequence: "pte = pte_offset_map(pmd, addr);\n" +
 				"if (!pte)\n\treturn;    /* no table (or it was just freed) */\n" +
 				"entry = ptep_get(pte);\n" +
@@ -418,7 +418,7 @@ func init() {
 		}})
 	defOp(&Op{Name: "pte_unmap", Params: []Param{{Name: "pte", Type: TPTE}},
 		API: withCite(unlockAPI("pte_unmap", "a PTE mapped by pte_offset_map", "include/linux/pgtable.h: pte_unmap() -> rcu_read_unlock()", ruleRCUUnbalanced, rulePMDNotRevalidated),
-			cite("include/linux/pgtable.h", "pte_unmap()", "none: pte_unmap() -> rcu_read_unlock()", readAudit),
+			cite("include/linux/pgtable.h", "pte_unmap()", "none: rcu_read_unlock() (with CONFIG_HIGHPTE: kunmap_local(pte) first)", readPgtableH),
 			"pte = pte_offset_map(pmd, addr);\n/* ... */\npte_unmap(pte);"),
 		Fn: func(c *Call) Result {
 			if !c.T.rcuUnlock() {
@@ -438,7 +438,7 @@ func init() {
 				Notes: "returns the pfn the entry maps, or -1 for an entry that is not present; reads through the table pointer, so a table freed meanwhile is a use-after-free. " +
 					"ptep_get under the PTE lock gives a value good under that hold of the lock: after the lock was dropped and retaken, re-check it with pte_same before using it",
 				Rules: []*Rule{ruleRCUUseAfterFree, ruleStaleEntry},
-				Cites: []Cite{cite("include/linux/pgtable.h", name+"()", "none: READ_ONCE(*ptep)", readGeneric)},
+				Cites: []Cite{cite("include/linux/pgtable.h", name+"()", "none: READ_ONCE(*ptep) (ptep_get_lockless() is ptep_get() where a PTE reads atomically)", readPgtableH)},
 				Sequence: "pte = pte_offset_map(pmd, addr);    /* or IRQs off in GUP-fast */\n" +
 					"entry = " + name + "(pte);\n" +
 					"pte_unmap(pte);"}),
@@ -487,8 +487,8 @@ func init() {
 			Notes: "returns the detached PTE table (pmd_pgtable of the old PMD) as a pte handle for pte_free_defer or tlb_remove_table; " +
 				"lockless walkers that read the PMD before the clear may still be reading the table, which is why it is freed through RCU",
 			Rules: []*Rule{rulePMDChangeLock},
-			Cites: []Cite{cite("mm/pgtable-generic.c", "pmdp_collapse_flush()", "VM_BUG_ON(address & ~HPAGE_PMD_MASK); VM_BUG_ON(pmd_trans_huge(*pmdp)); no lock assertion", readAudit),
-				cite("mm/khugepaged.c", "collapse_huge_page()", "none: pmd_ptl = pmd_lock(mm, pmd); _pmd = pmdp_collapse_flush(vma, address, pmd); spin_unlock(pmd_ptl)", readBook)},
+			Cites: []Cite{cite("mm/pgtable-generic.c", "pmdp_collapse_flush()", "VM_BUG_ON(address & ~HPAGE_PMD_MASK); VM_BUG_ON(pmd_trans_huge(*pmdp)); no lock assertion", readPgtableGeneric),
+				cite("mm/khugepaged.c", "collapse_huge_page()", "none: mmap_write_lock(mm); vma_start_write(vma); anon_vma_lock_write(vma->anon_vma); ... pmd_ptl = pmd_lock(mm, pmd); _pmd = pmdp_collapse_flush(vma, pmd_addr, pmd); spin_unlock(pmd_ptl)", readKhugepaged2026)},
 			Sequence: "mmap_write_lock(mm);    /* collapse_huge_page; retract_page_tables holds i_mmap instead */\n" +
 				"pmd_ptl = pmd_lock(mm, pmd);\n" +
 				"_pmd = pmdp_collapse_flush(vma, address, pmd);\n" +
@@ -511,7 +511,7 @@ func init() {
 		}})
 	for _, name := range []string{"pte_free_defer", "tlb_remove_table"} {
 		src := "mm/pgtable-generic.c: pte_free_defer() -> call_rcu(&page->rcu_head, pte_free_now)"
-		freeCite := cite("mm/pgtable-generic.c", "pte_free_defer()", "none: call_rcu(&pt->pt_rcu_head, pte_free_now)", readAudit)
+		freeCite := cite("mm/pgtable-generic.c", "pte_free_defer()", "none: call_rcu(&page->rcu_head, pte_free_now)", readPgtableGeneric)
 		if name == "tlb_remove_table" {
 			freeCite = cite("mm/mmu_gather.c", "tlb_remove_table(), tlb_remove_table_free()", "none: call_rcu(&batch->rcu, tlb_remove_table_rcu)", readGatherRCU)
 			src = "mm/mmu_gather.c: tlb_remove_table() (CONFIG_MMU_GATHER_RCU_TABLE_FREE, as on x86): the batch is freed by tlb_remove_table_rcu() after a grace period"

@@ -49,8 +49,8 @@ const accessVMTakes = "mmap_read_lock_killable -> vma_lookup or expand_stack (wh
 
 const rmapWalkSource = "mm/rmap.c: rmap_walk(), rmap_walk_anon(), rmap_walk_file(), __rmap_walk_file()"
 
-const splitPMDSource = "mm/huge_memory.c: __split_huge_pmd(), split_huge_pmd_locked(); include/linux/huge_mm.h: split_huge_pmd(), " +
-	"read from the 2024 \"split_huge_pmd_locked\" refactoring patch context (v6.11 era), not from the 2026 file; callers seen in zap_pmd_range, wp_huge_pmd"
+const splitPMDSource = "mm/huge_memory.c: __split_huge_pmd(), split_huge_pmd_locked(), __split_huge_pmd_locked() (linux-mm@00cb34b034a5, 2026); " +
+	"include/linux/huge_mm.h: split_huge_pmd(); callers seen in zap_pmd_range, wp_huge_pmd"
 
 const tlbGatherSource = "mm/mmu_gather.c: __tlb_gather_mmu(), tlb_gather_mmu(), tlb_gather_mmu_vma(), tlb_finish_mmu(), tlb_flush_mmu(), tlb_remove_table() " +
 	"(linux-mm @0796b489, 2026); usage in mm/memory.c: zap_vma_range(), zap_pte_range() @0326440c"
@@ -488,16 +488,16 @@ var documentedAPIs = []*API{
 		Hold:    "VMA stable (mmap, VMA or rmap lock)",
 		Takes:   "mmu_notifier_range_init (PMD-aligned range) -> mmu_notifier_invalidate_range_start -> pmd_lock() -> split_huge_pmd_locked() -> spin_unlock -> notifier end",
 		Sleeps:  "yes",
-		Asserts: "in split_huge_pmd_locked: VM_WARN_ON_ONCE (alignment, folio), VM_BUG_ON(freeze && !folio); debug kernels only, no lock assertion",
+		Asserts: "in split_huge_pmd_locked(): VM_WARN_ON_ONCE(!IS_ALIGNED(address, HPAGE_PMD_SIZE)); in __split_huge_pmd_locked(): VM_BUG_ON/VM_BUG_ON_VMA on the range; debug kernels only, no lock assertion",
 		Source:  splitPMDSource,
-		Notes: "the split_huge_pmd() macro pre-checks the entry locklessly and calls __split_huge_pmd(..., freeze=false, folio=NULL); the split acts only " +
-			"if the entry is still trans-huge, devmap or a PMD migration entry (rechecked under the lock; with a folio, only if it maps that folio). " +
-			"Zap, mprotect and rmap walkers all call it"},
+		Notes: "the split_huge_pmd() macro pre-checks the entry locklessly and calls __split_huge_pmd(vma, pmd, address, freeze=false); the split acts only " +
+			"if the entry is still trans-huge or a valid PMD softleaf (migration or device-private entry), rechecked under the lock " +
+			"(2026: the folio argument and the devmap case are gone). Zap, mprotect and rmap walkers all call it"},
 	{Name: "split_huge_pmd_locked", Section: "2.37",
 		Hold:    "the PMD lock, with the mmu-notifier invalidation already started",
 		Takes:   "none",
 		Sleeps:  "no",
-		Asserts: "VM_WARN_ON_ONCE if address is not HPAGE_PMD_SIZE-aligned, or a passed folio is not PMD-mappable or not locked; VM_BUG_ON(freeze && !folio); the PMD lock is not asserted",
+		Asserts: "VM_WARN_ON_ONCE(!IS_ALIGNED(address, HPAGE_PMD_SIZE)); __split_huge_pmd_locked(): VM_BUG_ON(haddr & ~HPAGE_PMD_MASK), VM_BUG_ON_VMA() on the range; the PMD lock is not asserted",
 		Source:  splitPMDSource},
 
 	// 2.38
@@ -529,8 +529,8 @@ var documentedAPIs = []*API{
 		Notes: "if mm_tlb_flush_nested(mm) (another thread batching on the same mm, possible under the mmap read lock, e.g. parallel MADV_DONTNEED, " +
 			"or munmap freeing tables) it forces fullmm and freed_tables. Table freeing: call_rcu, or with CONFIG_PT_RECLAIM per-table call_rcu, " +
 			"else synchronize_rcu() when no batch page could be allocated. Callers that unshared hugetlb PMD tables must call huge_pmd_unshare_flush() first. " +
-			"The zap code flushes the TLB under PTL but frees pages only after dropping it. The page-freeing path (tlb_batch_pages_flush; " +
-			"whether it cond_resched()s) was not re-read: not re-verified (§5)"},
+			"The zap code flushes the TLB under PTL but frees pages only after dropping it. The page-freeing path (tlb_batch_pages_flush() -> " +
+			"__tlb_batch_free_encoded_pages()) frees at most 512 folios at a time and calls cond_resched() between chunks (mm/mmu_gather.c, linux-mm@0796b489)"},
 }
 
 func init() {

@@ -194,3 +194,16 @@ func TestRuleBookCitations(t *testing.T) {
 		}
 	}
 }
+
+// TestCitationsAreRead: no citation only repeats the rule book or the audit
+// ("not re-read"): the issue-10 audit re-read them all against a kernel
+// copy, and a new entry must be read before it cites.
+func TestCitationsAreRead(t *testing.T) {
+	for _, a := range APIs() {
+		for _, c := range a.Cites {
+			if strings.Contains(c.Read, "not re-read") {
+				t.Errorf("%s: citation %s (%s) was not read in a kernel copy: %s", a.Name, c.Func, c.File, c.Read)
+			}
+		}
+	}
+}

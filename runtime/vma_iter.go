@@ -87,7 +87,7 @@ func init() {
 			Notes: "the first VMA that ends above addr and starts below end, or nil; one step of the VMA iterator (mmscript's for vma in vmas(mm, start, end) runs it). " +
 				"Under RCU alone the VMA is not stable: read-lock it (vma_start_read, lock_next_vma) before using it",
 			Rules:    []*Rule{ruleVMAIterLock, ruleVMARCUUnlocked},
-			Cites:    []Cite{cite("lib/maple_tree.c", "mas_root()", "rcu_dereference_check(mas->tree->ma_root, mt_locked(mas->tree))", readAudit)},
+			Cites:    []Cite{cite("lib/maple_tree.c", "mas_root(), mt_locked()", "rcu_dereference_check(mas->tree->ma_root, mt_locked(mas->tree)) (lockdep, CONFIG_PROVE_RCU)", readMapleTree)},
 			Sequence: "VMA_ITERATOR(vmi, mm, start);\nmmap_read_lock(mm);\nfor_each_vma_range(vmi, vma, end) {\n\t/* use vma */\n}\nmmap_read_unlock(mm);"}),
 		Touches: func(c *Call, f *Footprint) { f.MM(mmArg(c, 0), false); f.mmUsers(mmArg(c, 0), false) },
 		Fn: func(c *Call) Result {
@@ -105,7 +105,7 @@ func init() {
 			Notes: "returns the VMA read-locked, or nil (the kernel's NULL or ERR_PTR(-EAGAIN) for a detached VMA); the caller then checks it is the VMA it " +
 				"looked for (lock_vma_under_rcu, lock_next_vma) and ends with vma_end_read",
 			Rules:    []*Rule{ruleVMAIterLock},
-			Cites:    []Cite{cite("mm/mmap_lock.c", "lock_next_vma()", "vma = vma_start_read(mm, vma); if (IS_ERR_OR_NULL(vma)) { if (PTR_ERR(vma) == -EAGAIN) { ... goto retry; } goto fallback; }", readAudit)},
+			Cites:    []Cite{cite("mm/mmap_lock.c", "lock_next_vma()", "vma = vma_start_read(mm, vma); if (IS_ERR_OR_NULL(vma)) { if (PTR_ERR(vma) == -EAGAIN) { ... goto retry; } goto fallback; }", readLockC)},
 			Sequence: "rcu_read_lock();\nvma = vma_next(&vmi);\nvma = vma_start_read(mm, vma);\nif (IS_ERR_OR_NULL(vma))\n\tgoto fallback;\n/* re-check vma */\nrcu_read_unlock();"}),
 		Touches: func(c *Call, f *Footprint) { f.MM(mmArg(c, 0), false) },
 		Fn: func(c *Call) Result {
@@ -133,6 +133,6 @@ func init() {
 				"Holding a VMA read lock or the mmap lock across it is the caller's mistake (lock/mmap-under-vma-read, recursive locking)",
 			Rules: []*Rule{ruleVMAIterLock, ruleVMARCUUnlocked, ruleRecursive, ruleMmapUnderVMARead},
 			Cites: []Cite{cite("mm/mmap_lock.c", "lock_next_vma()", "RCU_LOCKDEP_WARN(!rcu_read_lock_held(), \"no rcu read lock held\"); retry: vma = vma_next(vmi); "+
-				"vma = vma_start_read(mm, vma); ... if (unlikely(from_addr >= vma->vm_end)) goto fallback_unlock; ... fallback: vma = lock_next_vma_under_mmap_lock(mm, vmi, from_addr); rcu_read_lock();", readAudit)},
+				"vma = vma_start_read(mm, vma); ... if (unlikely(from_addr >= vma->vm_end)) goto fallback_unlock; ... fallback: vma = lock_next_vma_under_mmap_lock(mm, vmi, from_addr); rcu_read_lock();", readLockC)},
 			Sequence: "rcu_read_lock();\nwhile ((vma = lock_next_vma(mm, &vmi, addr)) && !IS_ERR(vma)) {\n\t/* show the VMA */\n\taddr = vma->vm_end;\n\tvma_end_read(vma);\n}\nrcu_read_unlock();"})})
 }
