@@ -370,9 +370,10 @@ func atomicTopic() string {
     sleep, and only on kernels with CONFIG_DEBUG_ATOMIC_SLEEP:
     "BUG: sleeping function called from invalid context" (__might_resched()).
     An uncontended mutex_lock() under a spinlock is silent on a production kernel.
-  * schedule(), when the task really blocks (a contended sleeping lock, msleep(),
-    synchronize_rcu(), a fault waiting for I/O), looks on every kernel, and what
-    it sees depends on what made the context atomic:
+  * schedule(), when the task really blocks (a contended sleeping lock, msleep()
+    (which has no might_sleep() of its own), synchronize_rcu(), a fault waiting
+    for I/O), looks on every kernel, and what it sees depends on what made the
+    context atomic:
 
   context          might_sleep() (debug only)     really blocking (every kernel)
   spinlock held    sleeping function called ...   BUG: scheduling while atomic

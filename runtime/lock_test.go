@@ -271,6 +271,10 @@ func TestRCUNesting(t *testing.T) {
 	if !tk.Atomic() {
 		t.Fatal("one rcu_read_lock level left, but not atomic")
 	}
+	do(t, k, at(tk, 4), "might_sleep")
+	wantRules(t, k, "lock/sleep-in-atomic")
+	// msleep() has no might_sleep() of its own: only schedule()'s
+	// rcu_note_context_switch() sees the reader.
 	do(t, k, at(tk, 4), "msleep")
 	wantRules(t, k, "lock/sleep-in-atomic", "rcu/context-switch-in-reader")
 	if d := lastDiag(t, k); !strings.Contains(d.Msg, "RCU read-side critical section") || d.Pos.Line != 4 {

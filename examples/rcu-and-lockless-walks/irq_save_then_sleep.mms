@@ -2,11 +2,13 @@
 #    sleep between local_irq_save() and local_irq_restore(), say to wait
 #    for a page I need?
 # A: No. Between the two, interrupts are off whatever the flags say:
-#    nothing may sleep (might_sleep() in msleep(): "BUG: sleeping function
-#    called from invalid context" with CONFIG_DEBUG_ATOMIC_SLEEP; once it
-#    really schedules, no kernel says anything: schedule_debug() looks at
-#    preempt_count, not at irqs_disabled(), and the task comes back with
-#    IRQs on, its IRQs-off section silently over), and the
+#    nothing may sleep. msleep() has no might_sleep() of its own
+#    (kernel/time/sleep_timeout.c), so not even a debug kernel says
+#    anything: schedule_debug() looks at preempt_count, not at
+#    irqs_disabled(), and the task comes back with IRQs on, its IRQs-off
+#    section silently over. A might_sleep() on the way (mutex_lock(),
+#    folio_lock()) is "BUG: sleeping function called from invalid context"
+#    with CONFIG_DEBUG_ATOMIC_SLEEP. And the
 #    IRQs-off region holds off every grace period and table-freeing IPI
 #    (include/linux/irqflags.h; mm/gup.c: gup_fast() does no sleeping
 #    work between its save and restore).
@@ -22,5 +24,4 @@ thread walker {
   local_irq_restore(flags)
 }
 
-expect violation "lock/sleep-in-atomic" at 21
-expect violation "sched/schedule-irqs-off: msleep() blocks in schedule(), but interrupts are disabled" at 21
+expect violation "sched/schedule-irqs-off: msleep() blocks in schedule(), but interrupts are disabled" at 23
