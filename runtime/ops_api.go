@@ -478,7 +478,7 @@ func init() {
 
 	walkLocks := []string{"rdlock", "wrlock", "wrlock_verify", "vma_rdlock_verify"}
 	ruleWalkLock := &Rule{"walk_page_range/walk-lock", "walk_page_range() needs the mmap lock in every walk_lock mode, for write with PGWALK_WRLOCK(_VERIFY): it looks VMAs up with find_vma(), which asserts it; a VMA lock alone is not enough (PGWALK_VMA_RDLOCK_VERIFY is for walk_page_vma())",
-		"mm/pagewalk.c: walk_page_range_mm() -> process_mm_walk_lock() (mmap_assert_locked/mmap_assert_write_locked), find_vma() -> mmap_assert_locked()", WARN}
+		"mm/pagewalk.c: walk_page_range_mm_unsafe() (walk_page_range_mm() before its 2026 rename) -> process_mm_walk_lock() (mmap_assert_locked/mmap_assert_write_locked), find_vma() -> mmap_assert_locked()", WARN}
 	ruleWalkVMALock := &Rule{"walk_page_range/vma-not-locked", "with PGWALK_VMA_RDLOCK_VERIFY every VMA walked is locked (VMA read or write lock)",
 		"mm/pagewalk.c: process_vma_walk_lock() -> vma_assert_locked() (VM_WARN_ON_ONCE_VMA)", DebugOnly}
 	ruleWalkVerify := &Rule{"walk_page_range/vma-not-write-locked", "with PGWALK_WRLOCK_VERIFY every VMA walked is already write-locked",
@@ -491,7 +491,7 @@ func init() {
 		API: register(&API{Name: "walk_page_range", Section: "2.21", Hold: "the mmap lock in every mode: read (PGWALK_RDLOCK, PGWALK_VMA_RDLOCK_VERIFY), write (PGWALK_WRLOCK, PGWALK_WRLOCK_VERIFY); with PGWALK_VMA_RDLOCK_VERIFY also each VMA's lock",
 			Takes: "[VMA write lock per VMA if wrlock] -> PTE lock per table around pte_entry", Sleeps: "yes (not in pte_entry)",
 			Asserts: "mmap_assert_locked()/mmap_assert_write_locked() (process_mm_walk_lock) and mmap_assert_locked() in find_vma() whatever the mode; vma_assert_write_locked() for wrlock_verify, vma_assert_locked() for vma_rdlock_verify (debug kernels)",
-			Source:  "mm/pagewalk.c: walk_page_range(), walk_page_range_mm(), walk_page_test()",
+			Source:  "mm/pagewalk.c: walk_page_range() -> check_ops_safe(), walk_page_range_mm_unsafe() (walk_page_range_mm() before 2026), walk_page_test()",
 			Notes: "calls the ops block's pte_entry(addr, pfn) for every PTE of each existing PTE table in the range (pfn -1 when not present), " +
 				"under that table's PTE lock, taken once per table (walk_pte_range()); returns the number of present PTEs, or the non-zero value " +
 				"a pte_entry returned to stop the walk. " +
