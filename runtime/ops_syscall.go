@@ -133,8 +133,9 @@ func init() {
 
 	defOp(&Op{Name: "alloc_page", Result: TPage,
 		API: register(&API{Name: "alloc_page", Section: "-", Hold: "nothing", Takes: "the page allocator (GFP_KERNEL)",
-			Sleeps: "yes", Asserts: "might_sleep_if(gfp & __GFP_DIRECT_RECLAIM)", Source: "include/linux/gfp.h: alloc_page()",
-			Rules: []*Rule{ruleSleepInAtomic}}),
+			Sleeps: "yes", Asserts: "might_alloc(gfp): fs_reclaim_acquire()/release() (lockdep), then, unless PF_MEMALLOC, might_sleep_if(gfpflags_allow_blocking(gfp)) (CONFIG_DEBUG_ATOMIC_SLEEP)",
+			Source: "include/linux/gfp.h: alloc_page() -> alloc_pages(); include/linux/sched/mm.h: might_alloc()",
+			Rules:  []*Rule{ruleSleepInAtomic}}),
 		Fn: func(c *Call) Result {
 			c.T.MightSleep("alloc_page(GFP_KERNEL)")
 			p, err := c.K.Mem.AllocPage()
