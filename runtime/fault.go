@@ -107,7 +107,7 @@ var (
 		"include/linux/mm.h: struct vm_operations_struct; kernel/locking/lockdep.c: lockdep_sys_exit() \"lock held when returning to user space\"", Lockdep}
 	ruleDroppedFaultLock = &Rule{"fault/dropped-lock",
 		"a fault handler drops the fault lock only when FAULT_FLAG_ALLOW_RETRY is set, with release_fault_lock(), and then returns VM_FAULT_RETRY or VM_FAULT_COMPLETED; otherwise the core releases it again",
-		"include/linux/mm.h: release_fault_lock(), struct vm_fault; mm/filemap.c: __folio_lock_or_retry(); the core's own unlock then finds the lock gone: kernel/locking/lockdep.c: print_unlock_imbalance_bug() for the mmap lock, a silent vm_refcnt underflow (vma_refcount_put()) for the VMA lock", Lockdep}
+		"include/linux/mm.h: release_fault_lock(), struct vm_fault; mm/folio_wait.c (mm/filemap.c in 6.18): __folio_lock_or_retry(); the core's own unlock then finds the lock gone: kernel/locking/lockdep.c: print_unlock_imbalance_bug() for the mmap lock, a silent vm_refcnt underflow (vma_refcount_put()) for the VMA lock", Lockdep}
 	ruleRetryHoldingLock = &Rule{"fault/retry-holding-lock",
 		"a handler that returns VM_FAULT_RETRY has released the fault lock (mmscript's faults never set FAULT_FLAG_RETRY_NOWAIT); the core will not release it, so it leaks",
 		"mm/memory.c: handle_mm_fault(); include/linux/mm.h: struct vm_fault", Unchecked}

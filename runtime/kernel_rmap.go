@@ -208,7 +208,7 @@ func init() {
 		}})
 	defOp(&Op{Name: "folio_anon_vma_unlock_read", Params: folioParam,
 		API: register(&API{Name: "folio_anon_vma_unlock_read", Section: "2.35", Hold: "the lock folio_lock_anon_vma_read took", Sleeps: "no",
-			Source: "include/linux/rmap.h: anon_vma_unlock_read() of the anon_vma folio_lock_anon_vma_read() returned",
+			Source: "mm/internal.h (include/linux/rmap.h in 6.18): anon_vma_unlock_read() of the anon_vma folio_lock_anon_vma_read() returned",
 			Notes:  "mmscript's anon_vma_unlock_read takes a VMA; this one names the anon_vma through the folio", Rules: []*Rule{ruleUnlockNotHeld},
 			Cites: []Cite{cite("mm/rmap.c", "rmap_walk_anon()", "none: anon_vma_unlock_read(anon_vma)", readRmap)}, Sequence: rmapSeq}),
 		Touches: func(c *Call, f *Footprint) { f.Page(c.page(0), false) },

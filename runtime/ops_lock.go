@@ -355,7 +355,7 @@ func init() {
 		defOp(&Op{Name: x.name, Params: vmaParam,
 			API: register(&API{Name: x.name, Section: "1.1", Hold: "not this anon_vma's rwsem",
 				Takes: "vma->anon_vma->root->rwsem (" + mode.String() + ")", Sleeps: "yes", Asserts: "lockdep",
-				Source: "include/linux/rmap.h: " + x.name + "()", Rules: lockRules,
+				Source: "mm/internal.h (include/linux/rmap.h in 6.18): " + x.name + "()", Rules: lockRules,
 				Notes: "mmscript takes the VMA and locks its anon_vma; the VMA must have one (anon_vma_prepare)"}),
 			Fn: func(c *Call) Result {
 				l, err := c.K.anonVMALock(c.vma(0))
@@ -371,7 +371,7 @@ func init() {
 	}{{"anon_vma_unlock_read", Read}, {"anon_vma_unlock_write", Write}} {
 		mode := x.mode
 		defOp(&Op{Name: x.name, Params: vmaParam,
-			API: rwsemUnlockAPI(x.name, "the anon_vma rwsem for "+mode.String(), "include/linux/rmap.h: "+x.name+"()"),
+			API: rwsemUnlockAPI(x.name, "the anon_vma rwsem for "+mode.String(), "mm/internal.h (include/linux/rmap.h in 6.18): "+x.name+"()"),
 			Fn: func(c *Call) Result {
 				// anon_vma_unlock_*(vma->anon_vma) reads the VMA: a freed
 				// one is a use after free.
@@ -388,17 +388,17 @@ func init() {
 	defOp(&Op{Name: "folio_lock", Params: pageParam,
 		API: register(&API{Name: "folio_lock", Section: "1.1", Hold: "not this folio's lock", Takes: "the folio lock (PG_locked)",
 			Sleeps: "yes", Asserts: "might_sleep(); no lockdep map, so order and recursion go unchecked",
-			Source: "include/linux/pagemap.h: folio_lock()", Rules: []*Rule{ruleSleepInAtomic},
+			Source: "include/linux/folio_wait.h (include/linux/pagemap.h in 6.18): folio_lock()", Rules: []*Rule{ruleSleepInAtomic},
 			Notes: "documented order: mmap_lock -> folio_lock -> VMA write lock -> i_mmap_rwsem; a violation shows only as the deadlock it causes"}),
 		Fn: func(c *Call) Result { return c.lockThen(c.K.folioLock(c.page(0)), Write, grantDone, Nil) }})
 	defOp(&Op{Name: "folio_trylock", Params: pageParam, Result: TBool,
 		API: register(&API{Name: "folio_trylock", Section: "1.1", Hold: "nothing", Takes: "the folio lock if free",
-			Sleeps: "no", Source: "include/linux/pagemap.h: folio_trylock()"}),
+			Sleeps: "no", Source: "include/linux/folio_wait.h (include/linux/pagemap.h in 6.18): folio_trylock()"}),
 		Fn: func(c *Call) Result { return done(Bool(c.T.TryAcquire(c.K.folioLock(c.page(0)), Write))) }})
 	defOp(&Op{Name: "folio_unlock", Params: pageParam,
 		API: register(&API{Name: "folio_unlock", Section: "1.1", Hold: "the folio lock, taken by this thread or another (PG_locked has no owner)",
 			Sleeps: "no", Asserts: "VM_BUG_ON_FOLIO(!folio_test_locked(folio), folio) (CONFIG_DEBUG_VM); no lockdep map",
-			Source: "mm/filemap.c: folio_unlock()", Rules: []*Rule{ruleFolioUnlockNotLocked}}),
+			Source: "mm/folio_wait.c (mm/filemap.c in 6.18): folio_unlock()", Rules: []*Rule{ruleFolioUnlockNotLocked}}),
 		Fn: func(c *Call) Result {
 			l := c.K.folioLock(c.page(0))
 			// It reads PG_locked and clears it, whoever set it: a write
@@ -643,7 +643,7 @@ func (c *Call) mmapAssertLocked(m *MM, write bool, r *Rule, msg string) bool {
 
 var ruleFolioUnlockNotLocked = &Rule{"folio_unlock/not-locked",
 	"folio_unlock() only of a locked folio; any thread may unlock it (the folio lock has no owner), but unlocking an unlocked folio breaks whoever locks it next",
-	"mm/filemap.c: folio_unlock() VM_BUG_ON_FOLIO(!folio_test_locked(folio), folio)", DebugOnly}
+	"mm/folio_wait.c (mm/filemap.c in 6.18): folio_unlock() VM_BUG_ON_FOLIO(!folio_test_locked(folio), folio)", DebugOnly}
 
 // vmaStartReadLocked is vma_start_read_locked() and
 // vma_start_read_locked_nested(), whose rule-book entry name has: the same
