@@ -99,6 +99,18 @@ const vmInsertBUGs = "BUG_ON(mmap_read_trylock(vma->vm_mm)); BUG_ON(vma->vm_flag
 
 func lockCite(file, fn, read string) []Cite { return []Cite{cite(file, fn, "", read)} }
 
+// readRwsem: kernel/locking/rwsem.c's down_*()/up_*() entry points, whose
+// might_sleep() and lockdep annotations find_string shows unchanged from
+// v2.6 to the 2026 copies (the slow paths changed, not these lines).
+const readRwsem = "kernel/locking/rwsem.c, find_string excerpts of many versions (2.6 to 2026), the lines cited unchanged, read"
+
+// rwsemCite is an mmap lock wrapper of include/linux/mmap_lock.h, which
+// checks nothing itself, and the rwsem call that does.
+func rwsemCite(fn, rwsemFn, assert string) []Cite {
+	return []Cite{cite("include/linux/mmap_lock.h", fn, "none of its own: the rwsem call between __mmap_lock_trace_*()", readLockH),
+		cite("kernel/locking/rwsem.c", rwsemFn, assert, readRwsem)}
+}
+
 // citeTable maps an API name to the places it was read from.
 var citeTable = map[string][]Cite{
 	// installing pages (mm/memory.c @0326440c)
@@ -249,12 +261,12 @@ var citeTable = map[string][]Cite{
 	"tlb_finish_mmu": {cite("mm/mmu_gather.c", "tlb_finish_mmu()", "VM_WARN_ON_ONCE(tlb->fully_unshared_tables)", readGather)},
 
 	// locks
-	"mmap_read_lock":           lockCite("include/linux/mmap_lock.h", "mmap_read_lock()", readLockH),
-	"mmap_read_lock_killable":  lockCite("include/linux/mmap_lock.h", "mmap_read_lock_killable()", readLockH),
-	"mmap_read_trylock":        lockCite("include/linux/mmap_lock.h", "mmap_read_trylock()", readLockH),
-	"mmap_read_unlock":         lockCite("include/linux/mmap_lock.h", "mmap_read_unlock()", readLockH),
-	"mmap_write_lock":          lockCite("include/linux/mmap_lock.h", "mmap_write_lock()", readLockH),
-	"mmap_write_lock_killable": lockCite("include/linux/mmap_lock.h", "mmap_write_lock_killable()", readLockH),
+	"mmap_read_lock":           rwsemCite("mmap_read_lock()", "down_read()", "might_sleep(); rwsem_acquire_read(&sem->dep_map, 0, 0, _RET_IP_) (lockdep)"),
+	"mmap_read_lock_killable":  rwsemCite("mmap_read_lock_killable()", "down_read_killable()", "might_sleep(); rwsem_acquire_read(&sem->dep_map, 0, 0, _RET_IP_) (lockdep)"),
+	"mmap_read_trylock":        rwsemCite("mmap_read_trylock()", "down_read_trylock()", "none (no might_sleep()): on success rwsem_acquire_read(&sem->dep_map, 0, 1, _RET_IP_) (lockdep, trylock)"),
+	"mmap_read_unlock":         rwsemCite("mmap_read_unlock()", "up_read()", "rwsem_release(&sem->dep_map, _RET_IP_) (lockdep: bad unlock balance); __up_read(): DEBUG_RWSEMS_WARN_ON(!is_rwsem_reader_owned(sem))"),
+	"mmap_write_lock":          rwsemCite("mmap_write_lock()", "down_write()", "might_sleep(); rwsem_acquire(&sem->dep_map, 0, 0, _RET_IP_) (lockdep)"),
+	"mmap_write_lock_killable": rwsemCite("mmap_write_lock_killable()", "down_write_killable()", "might_sleep(); rwsem_acquire(&sem->dep_map, 0, 0, _RET_IP_) (lockdep)"),
 	"mmap_write_trylock": {cite("include/linux/mmap_lock.h", "mmap_write_trylock()",
 		"none: absent from linux-mm@1632d9c3381f; deleted by \"[PATCH mm 12/13] mm: delete mmap_write_trylock() and vma_try_start_write()\" (2023-07)", readLockH)},
 	"mmap_write_unlock":     {cite("include/linux/mmap_lock.h", "mmap_write_unlock(), vma_end_write_all()", "vma_end_write_all(): mmap_assert_write_locked(mm)", readLockH)},
