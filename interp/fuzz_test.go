@@ -114,8 +114,11 @@ func FuzzRun(f *testing.F) {
 			}
 			return
 		}
-		if res.Steps > fuzzMaxSteps+1 {
-			t.Errorf("ran %d steps, limit %d", res.Steps, fuzzMaxSteps)
+		// The limit is each thread's (the set-up code counting as one):
+		// a thread that loops stops at fuzzMaxSteps+1 while the others
+		// have run their own statements.
+		if limit := int64(fuzzMaxSteps+1) * int64(len(prog.threads)+1); res.Steps > limit {
+			t.Errorf("ran %d steps, limit %d for %d threads and the set-up", res.Steps, limit, len(prog.threads))
 		}
 		for _, d := range res.Diagnostics {
 			checkDiagPos(t, filename, d)

@@ -33,5 +33,4 @@ thread t {
   walk_page_range(m, 0x200000, 0x201000, ops=sleeper)
   mmap_read_unlock(m)
 }
-expect violation "lock/sleep-in-atomic: msleep() may sleep, but spinlock m->pte_lock" at 26
 expect violation "sched/scheduling-while-atomic: msleep() blocks in schedule(), but spinlock m->pte_lock" at 26
