@@ -14,7 +14,7 @@ ops bar {
 vma anon = mmap(m, 0x100000, pages=2, prot=rw)
 vma io = mmap(m, 0x800000, pages=1, prot=rw, flags=shared, file=dev, ops=bar)
 touch(m, 0x100000, write)
-touch(m, 0x101000)    # a read fault maps the zero page
+touch(m, 0x101000)  # a read fault maps the zero page
 
 thread t {
   mmap_read_lock(m)
