@@ -97,7 +97,6 @@ func cite(file, fn, assert, read string) Cite { return Cite{file, fn, assert, re
 // make on a VMA without VM_MIXEDMAP.
 const vmInsertBUGs = "BUG_ON(mmap_read_trylock(vma->vm_mm)); BUG_ON(vma->vm_flags & VM_PFNMAP) (only if !(vma->vm_flags & VM_MIXEDMAP))"
 
-
 // readRwsem: kernel/locking/rwsem.c's down_*()/up_*() entry points, whose
 // might_sleep() and lockdep annotations find_string shows unchanged from
 // v2.6 to the 2026 copies (the slow paths changed, not these lines).
