@@ -389,8 +389,12 @@ func (m *MM) folioFitsVMATable(v *VMA, f *Page) bool {
 	return a&^(PMD_SIZE-1) == (a+Addr(nr<<PageShift)-1)&^(PMD_SIZE-1)
 }
 
+// anonFault is do_anonymous_page: a read maps the shared zero page (unless
+// Config.NoZeroPageOnRead), anything else a new page, writable and dirty when
+// the VMA is writable (a read of a read-only VMA maps it clean and
+// read-only).
 func (m *MM) anonFault(v *VMA, addr Addr, t *PageTable, i int, write bool, r FaultResult) (FaultResult, error) {
-	if !write {
+	if !write && !m.noZeroRead {
 		pte := MkPTE(m.mem.zero.PFN, PTEAccessed|PTESpecial)
 		m.setEntry(t, i, pte)
 		r.Kind, r.Page, r.PTE, r.Mapped = FaultZeroPage, m.mem.zero, pte, 1
@@ -402,7 +406,11 @@ func (m *MM) anonFault(v *VMA, addr Addr, t *PageTable, i int, write bool, r Fau
 		return r, err
 	}
 	m.makeAnon(p, v, addr)
-	pte := MkPTE(p.PFN, PTEAccessed|PTEDirty|PTEWrite)
+	pte := MkPTE(p.PFN, PTEAccessed)
+	if v.Flags&VM_WRITE != 0 {
+		pte |= PTEDirty | PTEWrite
+	}
+	p.dirty = write || v.Flags&VM_WRITE != 0
 	m.setEntry(t, i, pte)
 	_ = p.Put() // the page table's reference is the one that stays
 	r.Kind, r.Page, r.PTE, r.Mapped = FaultAnon, p, pte, 1

@@ -16,6 +16,7 @@ func (m *MM) DupMM() *MM {
 		mem:           m.mem,
 		softDirty:     m.softDirty,
 		noPkeys:       m.noPkeys,
+		noZeroRead:    m.noZeroRead,
 		startBrk:      m.startBrk,
 		brk:           m.brk,
 		thpDisable:    m.thpDisable,

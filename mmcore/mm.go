@@ -29,6 +29,14 @@ type Config struct {
 	// pkeys, so such a mapping carries pkey 1 (VM_PKEY_BIT0), which smaps
 	// prints as "ProtectionKey: 1" and merging compares like any flag.
 	NoPkeys bool
+	// NoZeroPageOnRead makes anonymous read faults allocate a page instead
+	// of mapping the shared zero page (do_anonymous_page) or the huge zero
+	// folio (do_huge_pmd_anonymous_page), as an x86 PVM guest kernel
+	// booted with pvm_no_zero_page=1 does; recorded on such a kernel, a
+	// THP split there still remaps unused subpages to the zero page
+	// (try_to_map_unused_to_zeropage), so this is not mm_forbids_zeropage(),
+	// which forbids that too. Generic kernels map the zero page.
+	NoZeroPageOnRead bool
 	// StartBrk is mm->start_brk, the initial program break (and brk); zero
 	// means DefaultStartBrk. The kernel randomises it.
 	StartBrk Addr
@@ -85,6 +93,7 @@ type MM struct {
 
 	softDirty  bool
 	noPkeys    bool
+	noZeroRead bool   // Config.NoZeroPageOnRead
 	startBrk   Addr   // mm->start_brk
 	brk        Addr   // mm->brk
 	thpDisable uint64 // MMF_DISABLE_THP* bits set by prctl(PR_SET_THP_DISABLE)
@@ -111,6 +120,7 @@ func NewMM(cfg Config) (*MM, error) {
 		mem:           cfg.Memory,
 		softDirty:     cfg.SoftDirty,
 		noPkeys:       cfg.NoPkeys,
+		noZeroRead:    cfg.NoZeroPageOnRead,
 		startBrk:      cfg.StartBrk,
 	}
 	if m.startBrk == 0 {

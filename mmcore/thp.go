@@ -136,7 +136,7 @@ func (m *MM) doHugePMDAnonymousPage(v *VMA, addr Addr, t *PageTable, i int, writ
 	// page gives the VMA an anon_vma (which then keeps VM_ACCOUNT across
 	// mprotect and decides merges), unlike a small zero-page read
 	_, r.AnonVMACreated = m.PrepareAnonVMA(v)
-	if !write {
+	if !write && !m.noZeroRead {
 		z := m.mem.HugeZeroPage()
 		pmd := MkPTE(z.PFN, PTEAccessed|PTESpecial|PTEHuge)
 		m.setHuge(t, i, pmd)
@@ -151,7 +151,13 @@ func (m *MM) doHugePMDAnonymousPage(v *VMA, addr Addr, t *PageTable, i int, writ
 	for k := 0; k < HPAGE_PMD_NR; k++ {
 		m.makeAnon(f.subpage(k), v, haddr+Addr(k)<<PageShift)
 	}
-	pmd := MkPTE(f.PFN, PTEAccessed|PTEDirty|PTEWrite|PTEHuge)
+	// __do_huge_pmd_anonymous_page: maybe_pmd_mkwrite(pmd_mkdirty(entry)),
+	// dirty always, writable in a writable VMA (a read fault gets here
+	// only with Config.NoZeroPageOnRead)
+	pmd := MkPTE(f.PFN, PTEAccessed|PTEDirty|PTEHuge)
+	if v.Flags&VM_WRITE != 0 {
+		pmd |= PTEWrite
+	}
 	m.setHuge(t, i, pmd)
 	_ = f.Put() // the PMD's reference is the one that stays
 	r.Kind, r.Page, r.PTE, r.Mapped = FaultAnon, f, pmd, HPAGE_PMD_NR

@@ -16,7 +16,10 @@
 // whether the runs agreed). --no-mc and --no-pkey leave out the mincore
 // and protection-key columns; --pkeys says whether the simulated CPU has
 // protection keys (an execute-only mapping then gets key 1), by default as
-// this machine's does. --gen writes N random traces from seed S
+// this machine's does; --zero-page whether the simulated kernel maps the
+// shared zero page on anonymous read faults (no: as a PVM guest kernel
+// booted with pvm_no_zero_page=1), by default as this machine's kernel
+// does. --gen writes N random traces from seed S
 // into DIR. Exit status: 0 ok, 1 a trace mmcore cannot run yet (or a
 // kernel run that differed between repeats), 2 bad input.
 package main
@@ -46,6 +49,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	noMC := fs.Bool("no-mc", false, "leave out the mc= (mincore) column")
 	noPkey := fs.Bool("no-pkey", false, "leave out the pkey= column")
 	pkeys := fs.String("pkeys", "host", "simulate a CPU with protection keys: yes, no, or host (as this machine's /proc/cpuinfo says)")
+	zeroPage := fs.String("zero-page", "host", "simulate a kernel that maps the shared zero page on anonymous read faults: yes, no (as a PVM guest booted with pvm_no_zero_page=1), or host (as this machine's kernel does)")
 	gen := fs.Int("gen", 0, "write this many random traces")
 	seed := fs.Int64("seed", 1, "with --gen: the first seed")
 	profile := fs.String("profile", "all", "with --gen: all, basic or thp")
@@ -94,6 +98,16 @@ func run(args []string, stdout, stderr io.Writer) int {
 		o.CPUWithoutPkeys = !trace.HostHasPkeys()
 	default:
 		fmt.Fprintf(stderr, "mmtrace: --pkeys must be yes, no or host, not %q\n", *pkeys)
+		return 2
+	}
+	switch *zeroPage {
+	case "yes":
+	case "no":
+		o.NoZeroPage = true
+	case "host":
+		o.NoZeroPage = !trace.HostHasZeroPage()
+	default:
+		fmt.Fprintf(stderr, "mmtrace: --zero-page must be yes, no or host, not %q\n", *zeroPage)
 		return 2
 	}
 	status := 0

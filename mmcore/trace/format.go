@@ -21,6 +21,10 @@ type Options struct {
 	// (no pku/ospke), where a PROT_EXEC-only mapping gets no execute-only
 	// key: the machine the goldens were recorded on is one.
 	CPUWithoutPkeys bool
+	// NoZeroPage simulates a kernel whose anonymous read faults allocate
+	// pages instead of mapping the zero page (mmcore.Config.NoZeroPageOnRead).
+	// The goldens' first line says which kind of kernel recorded them.
+	NoZeroPage bool
 	// Check verifies mmcore's page tables and page counts after every
 	// operation (mmcore.MM.CheckPageTables, mmcore.CheckPageCounts); a
 	// violation stops the run with an error.
@@ -185,7 +189,11 @@ func GoldenHeader() string {
 	if HostHasPkeys() {
 		pk = "yes"
 	}
-	return fmt.Sprintf("%s%s (uname -r); thp enabled: %s; overcommit_memory: %s; pkeys: %s\n", GoldenPrefix, rel, thp, oc, pk)
+	zp := "yes"
+	if !HostHasZeroPage() {
+		zp = "no"
+	}
+	return fmt.Sprintf("%s%s (uname -r); thp enabled: %s; overcommit_memory: %s; pkeys: %s; zero page: %s\n", GoldenPrefix, rel, thp, oc, pk, zp)
 }
 
 // HostHasPkeys reports whether this machine's CPU has protection keys
@@ -213,7 +221,11 @@ func readTrim(path string) string {
 type Golden struct {
 	Release string // uname -r of the recording kernel
 	Pkeys   bool   // the recording CPU had protection keys
-	Out     string // what the probe printed
+	// ZeroPage: the recording kernel mapped the shared zero page on
+	// anonymous read faults (goldens older than the field say nothing and
+	// were recorded on such a kernel).
+	ZeroPage bool
+	Out      string // what the probe printed
 }
 
 // ParseGolden splits a golden file into the machine it was recorded on and
@@ -224,5 +236,10 @@ func ParseGolden(golden string) (Golden, bool) {
 		return Golden{}, false
 	}
 	rel, _, _ := strings.Cut(strings.TrimPrefix(first, GoldenPrefix), " ")
-	return Golden{Release: rel, Pkeys: !strings.Contains(first, "; pkeys: no"), Out: rest}, true
+	return Golden{
+		Release:  rel,
+		Pkeys:    !strings.Contains(first, "; pkeys: no"),
+		ZeroPage: !strings.Contains(first, "; zero page: no"),
+		Out:      rest,
+	}, true
 }

@@ -13,3 +13,6 @@ func RunKernel(tr *Trace, src []byte, o Options, repeat int) (string, bool, erro
 
 // KernelChild does nothing where the kernel runner cannot run.
 func KernelChild() {}
+
+// HostHasZeroPage cannot look here; the generic kernel maps the zero page.
+func HostHasZeroPage() bool { return true }

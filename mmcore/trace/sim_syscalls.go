@@ -10,7 +10,7 @@ import (
 )
 
 func newSimMM(brk0 mmcore.Addr, o Options) (*mmcore.MM, error) {
-	return mmcore.NewMM(mmcore.Config{Levels: 4, MmapBase: simMmapBase, StartBrk: brk0, NoPkeys: o.CPUWithoutPkeys})
+	return mmcore.NewMM(mmcore.Config{Levels: 4, MmapBase: simMmapBase, StartBrk: brk0, NoPkeys: o.CPUWithoutPkeys, NoZeroPageOnRead: o.NoZeroPage})
 }
 
 // simBrk is brk(2): it returns the new (or unchanged) break.
