@@ -11,6 +11,9 @@ import (
 // ErrNoKernel is RunKernel's answer where the kernel runner cannot run.
 var ErrNoKernel = errors.New("the kernel runner needs Linux on x86-64 (the goldens are recorded on Linux 6.18)")
 
+// ErrKernelTimeout: a kernel run of a trace did not end in time.
+var ErrKernelTimeout = errors.New("the kernel run timed out")
+
 // Options change what the runners print.
 type Options struct {
 	// NoMincore leaves out the mc= column (mincore per page).

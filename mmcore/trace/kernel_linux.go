@@ -12,6 +12,7 @@ package trace
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/binary"
 	"fmt"
 	"io"
@@ -22,6 +23,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 	"unsafe"
 )
 
@@ -65,14 +67,7 @@ func RunKernel(tr *Trace, src []byte, o Options, repeat int) (out string, same b
 	var first string
 	same = true
 	for i := 0; i < repeat; i++ {
-		cmd := exec.Command(exe)
-		cmd.Env = append(os.Environ(), childEnv+"="+tr.Name, fmt.Sprintf("MMTRACE_KERNEL_OPTS=%v,%v", o.NoMincore, o.NoPkey))
-		cmd.Stdin = bytes.NewReader(src)
-		res, err := cmd.CombinedOutput()
-		s := string(res)
-		if err != nil {
-			s += fmt.Sprintf("scenario %s: %v\n", tr.Name, err)
-		}
+		s := runKernelChild(exe, tr, src, o)
 		if i == 0 {
 			first = s
 			b.WriteString(s)
@@ -83,6 +78,40 @@ func RunKernel(tr *Trace, src []byte, o Options, repeat int) (out string, same b
 	}
 	b.WriteString(Trailer(tr.Name, repeat, same))
 	return b.String(), same, nil
+}
+
+// kernelRunTimeout bounds one run of a trace on the kernel. A run takes
+// milliseconds; one that has not ended in this time is stuck (a fork child
+// stopped for its snapshot whose parent died before killing it keeps the
+// output pipe open, and the shrinker's candidate traces reach corners the
+// generator never writes), and a fidelity search must report it, not hang.
+const kernelRunTimeout = 60 * time.Second
+
+// runKernelChild runs tr once in a fresh child process and returns what
+// it printed. The child and any fork children it left run in a process
+// group of their own, killed whole when the run times out and after it
+// ends (a stopped fork child would hold the pipe and the kernel's memory).
+func runKernelChild(exe string, tr *Trace, src []byte, o Options) string {
+	ctx, cancel := context.WithTimeout(context.Background(), kernelRunTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, exe)
+	cmd.Env = append(os.Environ(), childEnv+"="+tr.Name, fmt.Sprintf("MMTRACE_KERNEL_OPTS=%v,%v", o.NoMincore, o.NoPkey))
+	cmd.Stdin = bytes.NewReader(src)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+	cmd.WaitDelay = 5 * time.Second // then the pipes are closed under a stray fork child
+	res, err := cmd.CombinedOutput()
+	if cmd.Process != nil {
+		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+	}
+	s := string(res)
+	switch {
+	case ctx.Err() != nil:
+		s += fmt.Sprintf("scenario %s: %s (the probe hung)\n", tr.Name, ErrKernelTimeout)
+	case err != nil:
+		s += fmt.Sprintf("scenario %s: %v\n", tr.Name, err)
+	}
+	return s
 }
 
 // KernelChild runs the trace a RunKernel parent sent and exits, when this
