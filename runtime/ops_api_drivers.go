@@ -497,18 +497,25 @@ func init() {
 		Fn: func(c *Call) Result {
 			v, addr := c.vma(0), c.addr(1)
 			m := mmOf(v.MM())
-			t := m.Core.Walk(addr).PTETable()
-			if t == nil {
-				return fail("follow_pfnmap_end: no page table at %#x (no follow_pfnmap_start succeeded there)", uint64(addr))
-			}
-			l := ptl(m, t)
-			if l.heldBy(c.T) == 0 {
-				return c.release(l, Write) // reports the unbalanced unlock
-			}
-			r := c.release(l, Write)
-			c.T.rcuUnlock() // pte_unmap()
-			return r
+			return pteWalkEnd(c, m, m.Core.Walk(addr).PTETable(), addr, "follow_pfnmap")
 		}, Touches: ptePath2})
+}
+
+// pteWalkEnd is the end of a walk that left the PTE table at addr mapped
+// and locked (follow_pfnmap_end(), folio_walk_end()): pte_unmap_unlock().
+// An end without the lock held reports the unbalanced unlock and does not
+// leave the RCU section the start's pte_offset_map() entered.
+func pteWalkEnd(c *Call, m *MM, t *mmcore.PageTable, addr mmcore.Addr, walk string) Result {
+	if t == nil {
+		return fail("%s_end: no page table at %#x (no %s_start succeeded there)", walk, uint64(addr), walk)
+	}
+	l := ptl(m, t)
+	if l.heldBy(c.T) == 0 {
+		return c.release(l, Write) // reports the unbalanced unlock
+	}
+	r := c.release(l, Write)
+	c.T.rcuUnlock() // pte_unmap()
+	return r
 }
 
 // ptePath2: follow_pfnmap_start/end read the VMA and walk its tables.

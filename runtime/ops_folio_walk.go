@@ -123,17 +123,7 @@ func init() {
 			if w.Huge() {
 				return c.release(pmdLockOf(m, addr), Write)
 			}
-			t := w.PTETable()
-			if t == nil {
-				return fail("folio_walk_end: no page table at %#x (no folio_walk_start succeeded there)", uint64(addr))
-			}
-			l := ptl(m, t)
-			if l.heldBy(c.T) == 0 {
-				return c.release(l, Write) // reports the unbalanced unlock
-			}
-			r := c.release(l, Write)
-			c.T.rcuUnlock() // pte_unmap()
-			return r
+			return pteWalkEnd(c, m, w.PTETable(), addr, "folio_walk")
 		}})
 }
 
