@@ -52,8 +52,12 @@ func goldens(t *testing.T) []string {
 	return files
 }
 
-// firstDiff describes the first line where got and want differ.
-func firstDiff(got, want string) string {
+// firstDiff describes the first line where mmcore's output (got) and the
+// kernel's (want) differ.
+func firstDiff(got, want string) string { return firstDiffAs(got, want, "mmcore", "kernel") }
+
+// firstDiffAs is firstDiff with the two outputs named.
+func firstDiffAs(got, want, gotName, wantName string) string {
 	g, w := strings.Split(got, "\n"), strings.Split(want, "\n")
 	for i := 0; i < len(g) || i < len(w); i++ {
 		var gl, wl string
@@ -64,7 +68,7 @@ func firstDiff(got, want string) string {
 			wl = w[i]
 		}
 		if gl != wl {
-			return fmt.Sprintf("output line %d: kernel %q, mmcore %q", i+1, wl, gl)
+			return fmt.Sprintf("output line %d: %s %q, %s %q", i+1, wantName, wl, gotName, gl)
 		}
 	}
 	return "identical"
@@ -186,7 +190,7 @@ func TestKernelGoldens(t *testing.T) {
 			t.Fatal(err)
 		}
 		if got != want {
-			t.Errorf("%s: this kernel differs from the golden: %s", tp, strings.Replace(strings.Replace(firstDiff(got, want), "kernel \"", "golden \"", 1), "mmcore \"", "this kernel \"", 1))
+			t.Errorf("%s: this kernel differs from the golden: %s", tp, firstDiffAs(got, want, "this kernel", "golden"))
 		}
 	}
 	t.Logf("%d goldens re-run on this kernel; %d skipped, recorded on a kernel whose zero page setting (zero page: %v here) differs", ran, other, zero)
