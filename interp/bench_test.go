@@ -2,6 +2,10 @@ package interp
 
 import (
 	"fmt"
+	"maps"
+	"path/filepath"
+	"slices"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -161,4 +165,53 @@ func BenchmarkExploreN3(b *testing.B) {
 	b.ReportMetric(float64(hashed)/n, "hashed/op")
 	b.ReportMetric(float64(cached)/n, "stored/op")
 	b.ReportMetric(cpu.Seconds()/n, "cpu-s/op")
+}
+
+// bugVariants are the perf scenario with one bug planted each
+// (testdata/perf/mmlocks_n5_bug_*.mms): what a search hunting a bug
+// (StopAtFirst, -first) is measured on.
+func bugVariants(tb testing.TB) map[string]*Program {
+	files, err := filepath.Glob("testdata/perf/mmlocks_n5_bug_*.mms")
+	if err != nil || len(files) == 0 {
+		tb.Fatalf("no bug variants: %v", err)
+	}
+	ps := map[string]*Program{}
+	for _, f := range files {
+		p, err := Load(f)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		ps[strings.TrimSuffix(strings.TrimPrefix(filepath.Base(f), "mmlocks_n5_bug_"), ".mms")] = p
+	}
+	return ps
+}
+
+// BenchmarkExploreBugs is the time a search stopping at its first finding
+// takes to find each bug variant, one worker: wall and CPU milliseconds
+// to the first finding, and the states and runs it took.
+func BenchmarkExploreBugs(b *testing.B) {
+	ps := bugVariants(b)
+	names := slices.Sorted(maps.Keys(ps))
+	for _, name := range names {
+		b.Run(name, func(b *testing.B) {
+			var states, runs int64
+			var first, cpu time.Duration
+			for b.Loop() {
+				c0 := cpuTime()
+				res := Explore(ps[name], ExploreOptions{Workers: 1, StopAtFirst: true})
+				cpu += cpuTime() - c0
+				if len(res.Findings) == 0 {
+					b.Fatalf("%s: no finding", name)
+				}
+				first += res.FirstFinding
+				states += res.States
+				runs += res.Runs
+			}
+			n := float64(b.N)
+			b.ReportMetric(first.Seconds()*1000/n, "ms-to-first")
+			b.ReportMetric(cpu.Seconds()*1000/n, "cpu-ms/op")
+			b.ReportMetric(float64(states)/n, "states/op")
+			b.ReportMetric(float64(runs)/n, "runs/op")
+		})
+	}
 }
