@@ -3,7 +3,9 @@ package interp
 import (
 	"fmt"
 	"maps"
+	"math/rand/v2"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"syscall"
@@ -214,4 +216,64 @@ func BenchmarkExploreBugs(b *testing.B) {
 			b.ReportMetric(float64(runs)/n, "runs/op")
 		})
 	}
+}
+
+// runStates runs p once with threads picked at random (seed) and calls
+// visit at every turn with a choice, while the machine is paused there.
+func runStates(p *Program, seed uint64, visit func(m *Machine, turn int)) {
+	r := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+	var m *Machine
+	opts := Options{onStart: func(mm *Machine) { m = mm }}
+	opts.pick = func(turn int, runnable []int) int {
+		if len(runnable) >= 2 {
+			visit(m, turn)
+		}
+		return runnable[r.IntN(len(runnable))]
+	}
+	Run(p, opts)
+}
+
+// BenchmarkFingerprint is the state cache's fingerprint alone, on the
+// states of random runs of the perf benchmark's scenario with five fault
+// threads (testdata/perf/mmlocks_n5.mms): CPU nanoseconds per fingerprint
+// of the thread that hashes (each state is hashed 20 times in a row, so
+// that reading the clock costs little; the runs themselves are not
+// counted), and the share of unhashable states.
+func BenchmarkFingerprint(b *testing.B) {
+	p, err := Load("testdata/perf/mmlocks_n5.mms")
+	if err != nil {
+		b.Fatal(err)
+	}
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	const reps = 20
+	c := newStateCache(newVisitedSet(1 << 20))
+	var n, bad int64
+	var cpu time.Duration
+	seed := uint64(1)
+	for b.Loop() {
+		runStates(p, seed, func(m *Machine, turn int) {
+			c0 := threadCPUTime()
+			for range reps {
+				if _, ok := c.fingerprint(m); !ok {
+					bad++
+				}
+			}
+			cpu += threadCPUTime() - c0
+			n += reps
+		})
+		seed++
+	}
+	b.ReportMetric(float64(cpu.Nanoseconds())/float64(n), "cpu-ns/fingerprint")
+	b.ReportMetric(float64(n/reps)/float64(b.N), "states/op")
+	b.ReportMetric(float64(bad)/float64(n), "unhashable")
+}
+
+// threadCPUTime is the calling thread's CPU time (user and system).
+func threadCPUTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_THREAD, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -48,6 +48,11 @@ type StateHasher struct {
 	// apart).
 	rec  func(path string, w uint64)
 	path []string
+	// plain makes the walk take every struct field by field through
+	// walkP (as Record needs), and interfaces and maps through reflect,
+	// instead of the compiled walk (Plain: the reference the compiled
+	// walk is tested against).
+	plain bool
 	// post adds, after a struct's fields, what a type hashes by hand
 	// (by typeKey): the canonical forms of fields left out by Skip.
 	post map[unsafe.Pointer]func(h *StateHasher, p unsafe.Pointer)
@@ -58,6 +63,12 @@ type StateHasher struct {
 
 // Record makes the hasher report each word it adds with its field path.
 func (h *StateHasher) Record(f func(path string, w uint64)) { h.rec = f }
+
+// Plain makes the hasher walk structs field by field, and interfaces and
+// maps through reflect: the walk as first written, which the compiled
+// walk (structOp, dynType, typePlan.ptrTo) must match word for word, on
+// every hashable state. For tests.
+func (h *StateHasher) Plain() { h.plain = true }
 
 // ptrKey is an object: its address and its type (typeKey), plain words,
 // so the numbering map hashes them fast (an interface key costs twice).
@@ -177,10 +188,75 @@ type typePlan struct {
 	scalar bool // no pointers, strings, maps, interfaces or funcs: hash the bytes
 	ident  bool // pointers to it hash by address (Identity)
 	fields []fieldPlan
-	elem   *typePlan // a pointer's, slice's or array's element
-	n      int       // an array's length
-	post   func(h *StateHasher, p unsafe.Pointer)
+	// A struct's fields as one flat list of steps (compile): nested
+	// structs inlined, each scalar field one step, so that the walk does
+	// not recurse and dispatch per field. Nil until first walked (a
+	// struct's plan is complete only once planning has returned).
+	ops []structOp
+
+	elem *typePlan // a pointer's, slice's or array's element
+	n    int       // an array's length
+	post func(h *StateHasher, p unsafe.Pointer)
+	// A map's: its key's and value's plans, the key's ordering (mapKey*),
+	// and the type of a pointer to it (for a reflect.Value of the map
+	// without reflect.NewAt, which looks the pointer type up in a global
+	// cache at every call).
+	key, val *typePlan
+	keyOrd   int
+	ptrTo    unsafe.Pointer
+	// An interface's dynamic types met so far (by the first word of the
+	// interface value: an itab or a type), so that the walk reads an
+	// interface value's words without reflection.
+	dyn []dynType
 }
+
+// Map key orders (typePlan.keyOrd): how mapping places an entry.
+const (
+	mapKeyBytes     = iota // plain bytes: by the bytes
+	mapKeyString           // by the string's bytes
+	mapKeyScalar           // other scalars (floats, structs with fields left out): by their own hash
+	mapKeyPointer          // an object: by its number, else its address
+	mapKeyInterface        // an object behind an interface, likewise; else unhashable
+	mapKeyOther            // unhashable
+)
+
+// dynType is a dynamic type an interface was met holding.
+type dynType struct {
+	word  unsafe.Pointer // the interface value's first word
+	tword uint64         // the type's identity, as hashed
+	kind  int            // dyn*
+	pl    *typePlan      // the pointed-to type (dynPointer) or the type
+	t     reflect.Type
+}
+
+// Dynamic types' layouts in an interface value (dynType.kind).
+const (
+	dynPointer  = iota // the data word is the pointer
+	dynString          // the data word points to the string
+	dynIndirect        // the data word points to the value
+	dynOther           // the data word may be the value itself: by reflection
+)
+
+// structOp is a step of a struct's flat walk: it adds the part of the
+// struct at off.
+type structOp struct {
+	kind uint8 // op*
+	off  uintptr
+	pl   *typePlan // opBytes: the part's; opPtr: the pointed-to type's; opWalk: the part's; opPost: the nested struct's
+}
+
+const (
+	opU8     = iota // a one-byte scalar: a word
+	opU16           // likewise
+	opU32           // likewise
+	opU64           // likewise
+	opBytes         // a scalar struct: its bytes
+	opString        // a string
+	opPtr           // a pointer
+	opWalk          // anything else: walkP
+	opPost          // a nested struct's hand-written part, after its fields
+	opEnd           // the struct's end (compiled)
+)
 
 type fieldPlan struct {
 	off  uintptr
@@ -326,10 +402,13 @@ func (h *StateHasher) Why() string { return h.bad }
 // Word adds a number.
 func (h *StateHasher) Word(x uint64) {
 	if h.rec != nil {
-		h.rec(strings.Join(h.path, "."), x)
+		h.record(x)
 	}
 	h.h = bits.RotateLeft64(h.h^(x*0x87c37b91114253d5), 31) * 0x4cf5ad432745937f
 }
+
+// record is Word's slow path, out of line so that Word inlines.
+func (h *StateHasher) record(x uint64) { h.rec(strings.Join(h.path, "."), x) }
 
 // String adds a string.
 func (h *StateHasher) String(s string) {
@@ -451,8 +530,153 @@ func (h *StateHasher) plan(t reflect.Type) *typePlan {
 		if p.kind == reflect.Array {
 			p.n = t.Len()
 		}
+	case reflect.Map:
+		kt := t.Key()
+		p.key, p.val = h.plan(kt), h.plan(t.Elem())
+		p.ptrTo = typeKey(reflect.PointerTo(t))
+		switch {
+		case isScalar(kt) && p.key.scalar:
+			p.keyOrd = mapKeyBytes
+		case kt.Kind() == reflect.String:
+			p.keyOrd = mapKeyString
+		case isScalar(kt):
+			p.keyOrd = mapKeyScalar
+		case kt.Kind() == reflect.Pointer:
+			p.keyOrd = mapKeyPointer
+		case kt.Kind() == reflect.Interface:
+			p.keyOrd = mapKeyInterface
+		default:
+			p.keyOrd = mapKeyOther
+		}
 	}
 	return p
+}
+
+// compile makes the flat walk of struct plan pl: the steps its fields
+// take in walkP, in the same order, with the same words.
+func compile(pl *typePlan) {
+	pl.ops = compileInto(pl.ops[:0], pl, 0)
+	pl.ops = append(pl.ops, structOp{kind: opEnd})
+}
+
+func compileInto(ops []structOp, pl *typePlan, base uintptr) []structOp {
+	for _, f := range pl.fields {
+		off, fp := base+f.off, f.pl
+		var k uint8
+		switch fp.kind {
+		case reflect.Bool, reflect.Int8, reflect.Uint8:
+			k = opU8
+		case reflect.Int16, reflect.Uint16:
+			k = opU16
+		case reflect.Int32, reflect.Uint32:
+			k = opU32
+		case reflect.Int, reflect.Uint, reflect.Int64, reflect.Uint64, reflect.Uintptr:
+			k = opU64
+		case reflect.String:
+			k = opString
+		case reflect.Pointer:
+			ops = append(ops, structOp{opPtr, off, fp.elem})
+			continue
+		case reflect.Struct:
+			if fp.scalar {
+				k = opBytes
+				break
+			}
+			ops = compileInto(ops, fp, off)
+			if fp.post != nil {
+				ops = append(ops, structOp{opPost, off, fp})
+			}
+			continue
+		default:
+			k = opWalk
+		}
+		ops = append(ops, structOp{k, off, fp})
+	}
+	return ops
+}
+
+// walkStruct adds the fields of the non-scalar struct at p by its flat
+// walk.
+func (h *StateHasher) walkStruct(pl *typePlan, p unsafe.Pointer) {
+	if pl.ops == nil {
+		compile(pl)
+	}
+	for i := range pl.ops {
+		op := &pl.ops[i]
+		q := unsafe.Add(p, op.off)
+		switch op.kind {
+		case opU8:
+			h.Word(uint64(*(*uint8)(q)))
+		case opU16:
+			h.Word(uint64(*(*uint16)(q)))
+		case opU32:
+			h.Word(uint64(*(*uint32)(q)))
+		case opU64:
+			h.Word(*(*uint64)(q))
+		case opBytes:
+			h.bytes(q, op.pl.size)
+		case opString:
+			h.String(*(*string)(q))
+		case opPtr:
+			h.ptrP(op.pl, *(*unsafe.Pointer)(q))
+		case opWalk:
+			h.walkP(op.pl, q)
+		case opPost:
+			op.pl.post(h, q)
+		case opEnd:
+			return
+		}
+	}
+}
+
+// plainInterface adds the non-nil interface value at p by reflection.
+func (h *StateHasher) plainInterface(pl *typePlan, p unsafe.Pointer) {
+	e := reflect.NewAt(pl.t, p).Elem().Elem()
+	dt := e.Type()
+	h.Word(uint64(uintptr(typeKey(dt))))
+	switch dt.Kind() {
+	case reflect.Pointer:
+		h.ptr(dt.Elem(), e.UnsafePointer())
+	case reflect.String:
+		h.String(e.String())
+	default:
+		c := reflect.New(dt)
+		c.Elem().Set(e)
+		h.walk(dt, c.UnsafePointer())
+	}
+}
+
+// dynamic returns what the walk needs of the dynamic type of the
+// interface value at p (of the interface type planned by pl, not nil),
+// worked out once per type.
+func (h *StateHasher) dynamic(pl *typePlan, p unsafe.Pointer) *dynType {
+	w := *(*unsafe.Pointer)(p)
+	for i := range pl.dyn {
+		if pl.dyn[i].word == w {
+			return &pl.dyn[i]
+		}
+	}
+	dt := reflect.NewAt(pl.t, p).Elem().Elem().Type()
+	d := dynType{word: w, tword: uint64(uintptr(typeKey(dt))), t: dt, kind: dynOther}
+	switch dt.Kind() {
+	case reflect.Pointer:
+		d.kind, d.pl = dynPointer, h.plan(dt.Elem())
+	case reflect.String:
+		d.kind = dynString
+	case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
+		reflect.Float32, reflect.Float64, reflect.Slice, reflect.Interface:
+		// Never pointer-shaped: boxed, the data word points to it.
+		d.kind, d.pl = dynIndirect, h.plan(dt)
+	case reflect.Struct, reflect.Array:
+		// Pointer-shaped (stored in the data word itself) only if one
+		// pointer wide.
+		if dt.Size() != unsafe.Sizeof(uintptr(0)) {
+			d.kind, d.pl = dynIndirect, h.plan(dt)
+		}
+	}
+	pl.dyn = append(pl.dyn, d)
+	return &pl.dyn[len(pl.dyn)-1]
 }
 
 // isScalar reports whether a value of t is plain bytes: equal bytes, equal
@@ -536,6 +760,13 @@ func (h *StateHasher) walkP(pl *typePlan, p unsafe.Pointer) {
 			h.bytes(p, pl.size)
 			return
 		}
+		if h.rec == nil && !h.plain {
+			h.walkStruct(pl, p)
+			if pl.post != nil {
+				pl.post(h, p)
+			}
+			return
+		}
 		for i := range pl.fields {
 			f := &pl.fields[i]
 			if h.rec != nil {
@@ -559,26 +790,38 @@ func (h *StateHasher) walkP(pl *typePlan, p unsafe.Pointer) {
 		h.Word(uint64(s.len))
 		h.seqP(pl.elem, s.data, s.len)
 	case reflect.Interface:
-		v := reflect.NewAt(pl.t, p).Elem()
-		if v.IsNil() {
+		// An interface value is two words: a type or itab (nil for a
+		// nil interface), and the data.
+		if *(*unsafe.Pointer)(p) == nil {
 			h.Word(0)
 			return
 		}
-		e := v.Elem()
-		dt := e.Type()
-		h.Word(uint64(uintptr((*[2]unsafe.Pointer)(unsafe.Pointer(&dt))[1])))
-		switch dt.Kind() {
-		case reflect.Pointer:
-			h.ptr(dt.Elem(), e.UnsafePointer())
-		case reflect.String:
-			h.String(e.String())
+		if h.plain {
+			h.plainInterface(pl, p)
+			return
+		}
+		d := h.dynamic(pl, p)
+		if d.kind == dynOther {
+			h.plainInterface(pl, p)
+			return
+		}
+		h.Word(d.tword)
+		data := *(*unsafe.Pointer)(unsafe.Add(p, unsafe.Sizeof(uintptr(0))))
+		switch d.kind {
+		case dynPointer:
+			h.ptrP(d.pl, data)
+		case dynString:
+			h.String(*(*string)(data))
 		default:
-			c := reflect.New(dt)
-			c.Elem().Set(e)
-			h.walk(dt, c.UnsafePointer())
+			h.walkP(d.pl, data)
 		}
 	case reflect.Map:
-		h.mapping(pl.t, p)
+		if *(*unsafe.Pointer)(p) == nil {
+			// A map value is a pointer: nil is the empty map.
+			h.Word(0)
+			return
+		}
+		h.mapping(pl, p)
 	case reflect.Func:
 		if *(*unsafe.Pointer)(p) != nil {
 			h.unhashable("a Go continuation (" + pl.t.String() + ")")
@@ -623,13 +866,22 @@ func (h *StateHasher) seqP(ep *typePlan, p unsafe.Pointer, n int) {
 // numbered them all already; otherwise by address (non-canonical: equal
 // states may then hash differently, never the other way round). Entries
 // are copied into reused slices (SetIterKey), so a walk allocates nothing.
-func (h *StateHasher) mapping(t reflect.Type, p unsafe.Pointer) {
-	m := reflect.NewAt(t, p).Elem()
+func (h *StateHasher) mapping(pl *typePlan, p unsafe.Pointer) {
+	// reflect.NewAt(t, p).Elem(), without its look-up of *t: an
+	// interface holding a *t is the pointer type's word and p.
+	var e any
+	ew := (*[2]unsafe.Pointer)(unsafe.Pointer(&e))
+	ew[0], ew[1] = pl.ptrTo, p
+	m := reflect.ValueOf(e).Elem()
+	if h.plain {
+		m = reflect.NewAt(pl.t, p).Elem()
+	}
 	n := m.Len()
 	h.Word(uint64(n))
 	if n == 0 {
 		return
 	}
+	t := pl.t
 	kt, vt := t.Key(), t.Elem()
 	sc := h.getScratch(t, n)
 	defer h.putScratch(t, sc)
@@ -643,29 +895,34 @@ func (h *StateHasher) mapping(t reflect.Type, p unsafe.Pointer) {
 	kb, vb := sc.keys.UnsafePointer(), sc.vals.UnsafePointer()
 	ks, vs := kt.Size(), vt.Size()
 	kp := func(i int) unsafe.Pointer { return unsafe.Add(kb, uintptr(i)*ks) }
-	scalarKey := isScalar(kt) || kt.Kind() == reflect.String
-	// Plain-bytes keys (no field left out) are ordered by their bytes
-	// directly, without a hasher of their own per key.
-	bytesKey := isScalar(kt) && h.plan(kt).scalar
 	sc.ord = sc.ord[:0]
 	for i := range n {
 		var ord uint64
-		switch {
-		case bytesKey:
+		switch pl.keyOrd {
+		case mapKeyBytes:
+			// Plain-bytes keys (no field left out) are ordered by
+			// their bytes directly, without a hasher of their own.
 			ord = orderBytes(unsafe.Slice((*byte)(kp(i)), ks))
-		case kt.Kind() == reflect.String:
+		case mapKeyString:
 			str := *(*string)(kp(i))
 			ord = orderBytes(unsafe.Slice(unsafe.StringData(str), len(str)))
-		case scalarKey:
+		case mapKeyScalar:
 			sub := StateHasher{h: 1, plans: h.plans, skip: h.skip, ident: h.ident, post: h.post, k: h.k}
-			sub.walk(kt, kp(i))
+			sub.walkP(pl.key, kp(i))
 			ord = sub.h
-		case kt.Kind() == reflect.Pointer:
-			q := *(*unsafe.Pointer)(kp(i))
-			ord = h.order(q, kt.Elem())
-		case kt.Kind() == reflect.Interface && !sc.keys.Index(i).IsNil() && sc.keys.Index(i).Elem().Kind() == reflect.Pointer:
-			e := sc.keys.Index(i).Elem()
-			ord = h.order(e.UnsafePointer(), e.Type().Elem())
+		case mapKeyPointer:
+			ord = h.order(*(*unsafe.Pointer)(kp(i)), pl.key.elem.tkey)
+		case mapKeyInterface:
+			if *(*unsafe.Pointer)(kp(i)) == nil {
+				h.unhashable("a map keyed by " + kt.String())
+				return
+			}
+			d := h.dynamic(pl.key, kp(i))
+			if d.kind != dynPointer {
+				h.unhashable("a map keyed by " + kt.String())
+				return
+			}
+			ord = h.order(*(*unsafe.Pointer)(unsafe.Add(kp(i), unsafe.Sizeof(uintptr(0)))), d.pl.tkey)
 		default:
 			h.unhashable("a map keyed by " + kt.String())
 			return
@@ -674,8 +931,8 @@ func (h *StateHasher) mapping(t reflect.Type, p unsafe.Pointer) {
 	}
 	slices.SortFunc(sc.ord, func(a, b ordIdx) int { return cmp.Compare(a.ord, b.ord) })
 	for _, o := range sc.ord {
-		h.walk(kt, kp(o.i))
-		h.walk(vt, unsafe.Add(vb, uintptr(o.i)*vs))
+		h.walkP(pl.key, kp(o.i))
+		h.walkP(pl.val, unsafe.Add(vb, uintptr(o.i)*vs))
 	}
 }
 
@@ -699,8 +956,8 @@ func orderBytes(b []byte) uint64 {
 
 // order is a map key's place: its number once the walk has reached the
 // object, else its address.
-func (h *StateHasher) order(q unsafe.Pointer, elem reflect.Type) uint64 {
-	if id := h.ids.find(ptrKey{q, typeKey(elem)}); id != 0 {
+func (h *StateHasher) order(q unsafe.Pointer, elem unsafe.Pointer) uint64 {
+	if id := h.ids.find(ptrKey{q, elem}); id != 0 {
 		return uint64(id)
 	}
 	return 1<<63 | uint64(uintptr(q))
