@@ -36,13 +36,13 @@ import (
 // hashing without collision detection", CAV 1993): the chance that two of n
 // distinct states collide is about n²/2⁶⁵, 3·10⁻⁶ for 10 million states.
 type StateHasher struct {
-	h       uint64
-	bad     string // why the state is unhashable ("" while hashable)
-	ids     idTable
-	plans   map[unsafe.Pointer]*typePlan // by typeKey
-	skip    map[reflect.Type]map[string]bool
-	ident   map[unsafe.Pointer]bool // by typeKey
-	scratch map[reflect.Type][]*mapScratch
+	h     uint64
+	bad   string // why the state is unhashable ("" while hashable)
+	ids   idTable
+	plans map[unsafe.Pointer]*typePlan // by typeKey
+	last  *typePlan                    // the plan walk used last
+	skip  map[reflect.Type]map[string]bool
+	ident map[unsafe.Pointer]bool // by typeKey
 	// rec, when set, receives every word with the path of the field it
 	// came from (StateHasher.Record: for finding what keeps equal states
 	// apart).
@@ -208,6 +208,8 @@ type typePlan struct {
 	// interface value: an itab or a type), so that the walk reads an
 	// interface value's words without reflection.
 	dyn []dynType
+	// A map's scratch slices not in use (getScratch).
+	free []*mapScratch
 }
 
 // Map key orders (typePlan.keyOrd): how mapping places an entry.
@@ -373,6 +375,7 @@ func (h *StateHasher) Skip(typ any, fields ...string) {
 		h.skip[t][f] = true
 	}
 	clear(h.plans) // plans point to their parts' plans
+	h.last = nil
 
 }
 
@@ -384,6 +387,7 @@ func (h *StateHasher) Identity(ptrs ...any) {
 		h.ident[typeKey(reflect.TypeOf(p).Elem())] = true
 	}
 	clear(h.plans)
+	h.last = nil
 }
 
 // Reset starts a new fingerprint.
@@ -482,6 +486,19 @@ func (h *StateHasher) bytes(p unsafe.Pointer, n uintptr) {
 		// determines the bytes as surely as all the words), at a test
 		// per zero word instead of a multiply.
 		i := uint64(0)
+		for ; len(b) >= 32; i += 4 {
+			w0, w1 := binary.LittleEndian.Uint64(b), binary.LittleEndian.Uint64(b[8:])
+			w2, w3 := binary.LittleEndian.Uint64(b[16:]), binary.LittleEndian.Uint64(b[24:])
+			if w0|w1|w2|w3 != 0 {
+				for j, w := range [4]uint64{w0, w1, w2, w3} {
+					if w != 0 {
+						h.Word(i + uint64(j))
+						h.Word(w)
+					}
+				}
+			}
+			b = b[32:]
+		}
 		for ; len(b) >= 8; i++ {
 			if w := binary.LittleEndian.Uint64(b); w != 0 {
 				h.Word(i)
@@ -723,7 +740,16 @@ func (h *StateHasher) ptrP(ep *typePlan, q unsafe.Pointer) {
 }
 
 // walk adds the value of type t at p.
-func (h *StateHasher) walk(t reflect.Type, p unsafe.Pointer) { h.walkP(h.plan(t), p) }
+func (h *StateHasher) walk(t reflect.Type, p unsafe.Pointer) {
+	if h.last != nil && h.last.t == t {
+		// Values and the hand-written parts walk one type many times
+		// in a row: no plan look-up for them.
+		h.walkP(h.last, p)
+		return
+	}
+	h.last = h.plan(t)
+	h.walkP(h.last, p)
+}
 
 // walkP adds the value at p of the type planned by pl.
 func (h *StateHasher) walkP(pl *typePlan, p unsafe.Pointer) {
@@ -846,9 +872,24 @@ func (h *StateHasher) seqP(ep *typePlan, p unsafe.Pointer, n int) {
 		// Page-table levels are 512 pointers, mostly nil: skip runs of
 		// nil quickly, numbering the gaps.
 		ps := unsafe.Slice((*unsafe.Pointer)(p), n)
+		// The same words read as integers, four nil pointers skipped
+		// at one test.
+		us := unsafe.Slice((*uintptr)(p), n)
 		et := ep.elem
-		for i, q := range ps {
-			if q != nil {
+		i := 0
+		for ; i+4 <= n; i += 4 {
+			if us[i]|us[i+1]|us[i+2]|us[i+3] == 0 {
+				continue
+			}
+			for j := i; j < i+4; j++ {
+				if q := ps[j]; q != nil {
+					h.Word(uint64(j))
+					h.ptrP(et, q)
+				}
+			}
+		}
+		for ; i < n; i++ {
+			if q := ps[i]; q != nil {
 				h.Word(uint64(i))
 				h.ptrP(et, q)
 			}
@@ -883,8 +924,8 @@ func (h *StateHasher) mapping(pl *typePlan, p unsafe.Pointer) {
 	}
 	t := pl.t
 	kt, vt := t.Key(), t.Elem()
-	sc := h.getScratch(t, n)
-	defer h.putScratch(t, sc)
+	sc := getScratch(pl, n)
+	defer putScratch(pl, sc)
 	it := m.MapRange()
 	for i := 0; it.Next(); i++ {
 		sc.keys.Index(i).SetIterKey(it)
@@ -975,27 +1016,21 @@ type ordIdx struct {
 	i   int
 }
 
-// getScratch returns slices for n entries of map type t; maps nested in
-// the values get their own.
-func (h *StateHasher) getScratch(t reflect.Type, n int) *mapScratch {
-	if h.scratch == nil {
-		h.scratch = map[reflect.Type][]*mapScratch{}
-	}
+// getScratch returns slices for n entries of the map type planned by pl;
+// maps nested in the values get their own.
+func getScratch(pl *typePlan, n int) *mapScratch {
 	var sc *mapScratch
-	if free := h.scratch[t]; len(free) > 0 {
-		sc = free[len(free)-1]
-		h.scratch[t] = free[:len(free)-1]
+	if k := len(pl.free); k > 0 {
+		sc, pl.free = pl.free[k-1], pl.free[:k-1]
 	} else {
 		sc = &mapScratch{}
 	}
 	if !sc.keys.IsValid() || sc.keys.Len() < n {
 		c := max(2*n, 8)
-		sc.keys = reflect.MakeSlice(reflect.SliceOf(t.Key()), c, c)
-		sc.vals = reflect.MakeSlice(reflect.SliceOf(t.Elem()), c, c)
+		sc.keys = reflect.MakeSlice(reflect.SliceOf(pl.t.Key()), c, c)
+		sc.vals = reflect.MakeSlice(reflect.SliceOf(pl.t.Elem()), c, c)
 	}
 	return sc
 }
 
-func (h *StateHasher) putScratch(t reflect.Type, sc *mapScratch) {
-	h.scratch[t] = append(h.scratch[t], sc)
-}
+func putScratch(pl *typePlan, sc *mapScratch) { pl.free = append(pl.free, sc) }
