@@ -82,6 +82,9 @@ type ExploreOptions struct {
 	Naive bool
 	// NoCache turns state caching off (DPOR and sleep sets only).
 	NoCache bool
+	// NoSymmetry turns the symmetry reduction of the state cache off
+	// (symmetry.go).
+	NoSymmetry bool
 	// MaxSteps is each thread's step limit in a run (0: DefaultMaxSteps).
 	MaxSteps int64
 	// Kernel is the kernel each run models (Options.Kernel).
@@ -166,6 +169,9 @@ type ExploreResult struct {
 	// later states were explored without caching.
 	Hashed, CacheHits, Cached int64
 	CacheFull                 bool
+	// Symmetry describes the symmetry the state cache reduced by
+	// ("fault1,fault3,fault5 x fault2,fault4 (12)"), "" for none.
+	Symmetry string
 	Findings                  []Finding // sorted by position, then rule
 	Outcomes                  []Outcome // sorted by keys
 	Elapsed                   time.Duration
@@ -201,6 +207,9 @@ func Explore(p *Program, o ExploreOptions) *ExploreResult {
 	x.checkMemory()
 	if x.caching() {
 		x.visited = newVisitedSet(x.cacheBytes())
+		if !o.NoSymmetry {
+			x.sym = detectSymmetry(p)
+		}
 	}
 	tasks := []task{{prefix: o.prefix}}
 	if !o.StopAtFirst {
@@ -242,7 +251,7 @@ func Explore(p *Program, o ExploreOptions) *ExploreResult {
 		Executions: x.executions.Load(), Runs: x.runs.Load(), States: x.states.Load(),
 		Bounded: o.Bounded, Bound: o.Preemptions, Shard: o.Shard, Shards: o.Shards,
 		Elapsed: time.Since(x.start), FirstFinding: time.Duration(x.firstFinding.Load()),
-		Hashed: x.hashed.Load(), CacheHits: x.hits.Load(),
+		Hashed: x.hashed.Load(), CacheHits: x.hits.Load(), Symmetry: x.sym.String(),
 	}
 	if v := x.visited; v != nil {
 		res.Cached, res.CacheFull = int64(v.n), v.full
@@ -307,6 +316,7 @@ type explorer struct {
 	findings map[string]*Finding
 	outcomes map[string]*Outcome
 	visited  *visitedSet // nil: no state caching
+	sym      *symmetry   // nil: no symmetry reduction
 }
 
 func (x *explorer) stop(reason string) {
@@ -395,6 +405,7 @@ type node struct {
 	fp        uint64   // the state's fingerprint (state caching)
 	hashed    bool     // fp is valid: the state is hashable
 	sum       []sumAcc // what the explored subtree below touched, by thread
+	perm      int32    // the symmetry's permutation of the state (0: none)
 }
 
 // searcher runs one worker's subtrees, reusing its buffers.
@@ -423,6 +434,9 @@ func (x *explorer) newSearcher() *searcher {
 	s := &searcher{x: x, fp: rt.NewFootprint(), nthr: len(x.p.threads), hitAt: -1}
 	if x.visited != nil {
 		s.cache = newStateCache(x.visited)
+		if x.sym != nil {
+			s.cache.useSymmetry(x.sym)
+		}
 	}
 	return s
 }
@@ -575,7 +589,8 @@ func (s *searcher) search(t task) *taskResult {
 			n.fp, n.hashed = s.cache.fingerprint(s.m)
 			if n.hashed {
 				x.hashed.Add(1)
-				if e, sum, ok := s.cache.find(n.fp); ok && e.sleep&^n.sleepMask == 0 {
+				n.perm = s.cache.perm
+				if e, sum, ok := s.cache.find(n.fp); ok && s.cache.fromCanon(&e, &sum, n.perm) && e.sleep&^n.sleepMask == 0 {
 					// Explored before with no more threads awake: prune,
 					// after the run its summary stands for the subtree.
 					x.hits.Add(1)
@@ -666,7 +681,8 @@ func (s *searcher) complete(i, root int) {
 	n := &s.stack[i]
 	n.sum = addAccs(n.sum, n.acc, n.tid)
 	if s.cache != nil && n.hashed {
-		s.cache.store(n.fp, n.sleepMask, n.sum)
+		sleep, sum := s.cache.toCanon(n.sleepMask, n.sum, n.perm)
+		s.cache.store(n.fp, sleep, sum)
 	}
 	if i > root {
 		p := &s.stack[i-1]

@@ -68,6 +68,8 @@ type stateCache struct {
 	hasher  *rt.StateHasher
 	diagFPs []diagFP
 	keys    []uint64
+	sym     *symState // nil: no symmetry reduction (symmetry.go)
+	perm    int32     // the permutation of the last fingerprint (0: none)
 }
 
 // sumAcc is an access of a subtree summary and the threads that made it.
@@ -92,16 +94,22 @@ func newVisitedSet(limitBytes uint64) *visitedSet {
 
 func newStateCache(v *visitedSet) *stateCache {
 	c := &stateCache{visitedSet: v, hasher: rt.NewStateHasher()}
-	c.hasher.Skip(Thread{}, "call", "spare")
+	configureHasher(c.hasher)
+	return c
+}
+
+// configureHasher tells a hasher what of the interpreter's state to leave
+// out.
+func configureHasher(h *rt.StateHasher) {
+	h.Skip(Thread{}, "call", "spare")
 	// A frame's continuation and a call's closure are left out: the
 	// fingerprint refuses a state with either unless the call waits in a
 	// lock primitive (rt.Call.WaitIsData), whose continuation is the same
 	// function for every such call and whose closure is nil, the rest of
 	// its state being in the call record, which is hashed.
-	c.hasher.Skip(frame{}, "cont")
-	c.hasher.Skip(rt.Call{}, "waiting")
-	c.hasher.Identity(&fn{}, &Program{})
-	return c
+	h.Skip(frame{}, "cont")
+	h.Skip(rt.Call{}, "waiting")
+	h.Identity(&fn{}, &Program{})
 }
 
 // find returns the entry of fp (a copy) and its summary, and whether
@@ -270,14 +278,18 @@ func (c *stateCache) fingerprint(m *Machine) (uint64, bool) {
 			}
 		}
 	}
-	h.Kernel(m.k)
-	h.Word(uint64(len(m.threads)))
-	for _, t := range m.threads {
-		h.Object(t)
+	if c.sym != nil {
+		c.perm = c.sym.hash(h, m)
+	} else {
+		h.Kernel(m.k)
+		h.Word(uint64(len(m.threads)))
+		for _, t := range m.threads {
+			h.Object(t)
+		}
+		h.Values(m.globals)
 	}
 	// Each thread's statement count (what is left of its step limit) is
 	// in its Object; the total adds nothing to it.
-	h.Values(m.globals)
 	// The findings so far, by cause: a state's executions end with its
 	// past findings plus its future ones, so states with different pasts
 	// are different states (the outcomes and verdicts stay exact).

@@ -300,11 +300,15 @@ func VMAName(v *mmcore.VMA) string {
 	return fmt.Sprintf("vma[%#x-%#x]", uint64(v.Start()), uint64(v.End()))
 }
 
+// FolioLockName is the name of the folio lock of the page with this PFN:
+// the explorer's symmetry reduction renames it with the page.
+func FolioLockName(pfn mmcore.PFN) string { return fmt.Sprintf("folio(pfn %#x)", uint64(pfn)) }
+
 // folioLock returns the folio lock of p.
 func (k *Kernel) folioLock(p *mmcore.Page) *Lock {
 	l := k.folios[p]
 	if l == nil {
-		l = NewLock(ClassFolioLock, BitLock, fmt.Sprintf("folio(pfn %#x)", uint64(p.PFN)))
+		l = NewLock(ClassFolioLock, BitLock, FolioLockName(p.PFN))
 		k.folios[p] = l
 	}
 	return l

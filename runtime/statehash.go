@@ -59,6 +59,10 @@ type StateHasher struct {
 	// k is the kernel being hashed (Kernel), for the hand-written parts
 	// that look up a task by ID.
 	k *Kernel
+	// renaming: a symmetry's renaming of task IDs and PFNs is applied
+	// (statehash_rename.go); ren is the current one (nil: none).
+	renaming bool
+	ren      *Renaming
 }
 
 // Record makes the hasher report each word it adds with its field path.
@@ -210,6 +214,8 @@ type typePlan struct {
 	dyn []dynType
 	// A map's scratch slices not in use (getScratch).
 	free []*mapScratch
+	// ren: a PFN or PTE word, renamed (renaming hashers only).
+	ren renKind
 }
 
 // Map key orders (typePlan.keyOrd): how mapping places an entry.
@@ -529,6 +535,9 @@ func (h *StateHasher) plan(t reflect.Type) *typePlan {
 	p := &typePlan{t: t, tkey: typeKey(t), kind: t.Kind(), size: t.Size(), name: t.Name(),
 		scalar: isScalar(t), post: h.post[typeKey(t)], ident: h.ident[typeKey(t)]}
 	h.plans[typeKey(t)] = p
+	if h.renaming {
+		h.planRenamed(p)
+	}
 	switch p.kind {
 	case reflect.Struct:
 		skip := h.skip[t]
@@ -579,6 +588,10 @@ func compile(pl *typePlan) {
 func compileInto(ops []structOp, pl *typePlan, base uintptr) []structOp {
 	for _, f := range pl.fields {
 		off, fp := base+f.off, f.pl
+		if fp.ren != 0 {
+			ops = append(ops, structOp{opWalk, off, fp})
+			continue
+		}
 		var k uint8
 		switch fp.kind {
 		case reflect.Bool, reflect.Int8, reflect.Uint8:
@@ -764,6 +777,10 @@ func (h *StateHasher) walkP(pl *typePlan, p unsafe.Pointer) {
 	case reflect.Int32, reflect.Uint32:
 		h.Word(uint64(*(*uint32)(p)))
 	case reflect.Int, reflect.Uint, reflect.Int64, reflect.Uint64, reflect.Uintptr:
+		if pl.ren != 0 {
+			h.Word(h.ren.word(pl.ren, *(*uint64)(p)))
+			return
+		}
 		h.Word(*(*uint64)(p))
 	case reflect.Float32:
 		f := *(*float32)(p)
@@ -868,6 +885,10 @@ func (h *StateHasher) seqP(ep *typePlan, p unsafe.Pointer, n int) {
 		h.bytes(p, ep.size*uintptr(n))
 		return
 	}
+	if ep.ren != 0 {
+		h.renamedWords(ep.ren, unsafe.Slice((*uint64)(p), n))
+		return
+	}
 	if ep.kind == reflect.Pointer && !ep.elem.ident {
 		// Page-table levels are 512 pointers, mostly nil: skip runs of
 		// nil quickly, numbering the gaps.
@@ -948,7 +969,7 @@ func (h *StateHasher) mapping(pl *typePlan, p unsafe.Pointer) {
 			str := *(*string)(kp(i))
 			ord = orderBytes(unsafe.Slice(unsafe.StringData(str), len(str)))
 		case mapKeyScalar:
-			sub := StateHasher{h: 1, plans: h.plans, skip: h.skip, ident: h.ident, post: h.post, k: h.k}
+			sub := StateHasher{h: 1, plans: h.plans, skip: h.skip, ident: h.ident, post: h.post, k: h.k, renaming: h.renaming, ren: h.ren}
 			sub.walkP(pl.key, kp(i))
 			ord = sub.h
 		case mapKeyPointer:

@@ -26,6 +26,7 @@ type exploreFlags struct {
 	maxSteps           *int64
 	workers            *int
 	noCache            *bool
+	symmetry           *bool
 }
 
 func addExploreFlags(fl *flag.FlagSet, defStates int64, defTimeout time.Duration) *exploreFlags {
@@ -38,12 +39,14 @@ func addExploreFlags(fl *flag.FlagSet, defStates int64, defTimeout time.Duration
 		maxSteps:  fl.Int64("max-steps", 0, "step limit: statements each thread may run in a run (0: default)"),
 		workers:   fl.Int("workers", 0, "parallel searchers (0: GOMAXPROCS)"),
 		noCache:   fl.Bool("no-cache", false, "do not cache explored states (partial-order reduction only)"),
+		symmetry:  fl.Bool("symmetry", true, "cache states up to the symmetry of threads that run the same code on pages of their own (-symmetry=false: off)"),
 	}
 }
 
 func (f *exploreFlags) options() (interp.ExploreOptions, error) {
 	o := interp.ExploreOptions{MaxStates: *f.maxStates, MaxRuns: *f.maxRuns, Timeout: *f.timeout,
-		Bounded: *f.preempt >= 0, Preemptions: *f.preempt, MaxSteps: *f.maxSteps, Workers: *f.workers, NoCache: *f.noCache}
+		Bounded: *f.preempt >= 0, Preemptions: *f.preempt, MaxSteps: *f.maxSteps, Workers: *f.workers, NoCache: *f.noCache,
+		NoSymmetry: !*f.symmetry}
 	if *f.maxMemory != "" {
 		n, err := parseSize(*f.maxMemory)
 		if err != nil {
@@ -214,6 +217,9 @@ func report(prog *interp.Program, res *interp.ExploreResult, pct bool, stdout, s
 	fmt.Fprintf(stderr, "explored %d executions, %d states, %d runs in %s: %s\n", res.Executions, res.States, res.Runs, res.Elapsed.Round(time.Millisecond), what)
 	if res.Hashed > 0 {
 		fmt.Fprintf(stderr, "state cache: %d states fingerprinted, %d stored, %d revisits pruned\n", res.Hashed, res.Cached, res.CacheHits)
+	}
+	if res.Symmetry != "" {
+		fmt.Fprintf(stderr, "symmetry: %s\n", res.Symmetry)
 	}
 	if res.CacheFull {
 		fmt.Fprintln(stderr, "mmscript: the state cache reached its share of -max-memory (half of it, or 1 GiB without it); later states were explored without caching (sound, slower): raise -max-memory")

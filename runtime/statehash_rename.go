@@ -1,0 +1,293 @@
+package runtime
+
+import (
+	"reflect"
+	"slices"
+	"unsafe"
+
+	"github.com/mmscript/mmscript/mmcore"
+)
+
+// Renaming hashers: the explorer's symmetry reduction (interp/symmetry.go)
+// fingerprints a state s as the state π(s) in which symmetric threads
+// have traded places, with their pages. Objects the walk numbers by first
+// reach need no renaming (π(s) has the same object graph, reached in the
+// same order), but a few identities are stored as numbers, and a few
+// containers are indexed by them, and those the walk renames:
+//
+//   - a task's ID and CPU (a task runs on a CPU of its own: CPU == ID),
+//     the order of Kernel.Tasks, the per-CPU TLBs, the task number in a
+//     lock epoch's reference (Value.Int of an object value, epochRef);
+//   - a page's PFN (mmcore.PFN words), the PFN bits of every PTE word
+//     (mmcore.PTE), the order of Memory's page array, and the folio lock
+//     named after the PFN (FolioLockName).
+//
+// A task's name is left out: in π(s) the task with ID j is thread j's,
+// so its name follows from its renamed ID. A value read from a page
+// table under its lock (an entryEpoch) holds a PTE as a plain int: such a
+// state is unhashable for a renaming hasher (explored without caching,
+// which is sound); the symmetry detection refuses scripts that read PFNs
+// or PTE words into script values by other means.
+//
+// A renaming hasher hashes every state through its renaming, the identity
+// included, so that fingerprints of different states compare: the word
+// stream of s renamed by π is the word stream of π(s) renamed by the
+// identity. TestRenamingHasherIsEquivariant (interp) checks this on runs
+// of symmetric scripts under permuted schedules.
+
+// renKind is how a word is renamed.
+type renKind uint8
+
+const (
+	renPFN renKind = iota + 1
+	renPTE
+)
+
+var (
+	pfnType = reflect.TypeFor[mmcore.PFN]()
+	pteType = reflect.TypeFor[mmcore.PTE]()
+)
+
+// Renaming maps task IDs and PFNs to those they have in the renamed state.
+type Renaming struct {
+	task, taskInv []int // by ID; identity beyond their length
+	pfn           []pfnPair
+	lockNames     map[string]string
+}
+
+type pfnPair struct{ from, to mmcore.PFN }
+
+// NewRenaming makes a renaming: tasks[i] is the new ID of task i (nil or
+// shorter: the identity beyond), pfns the pairs of a permutation of PFNs.
+func NewRenaming(tasks []int, pfns map[mmcore.PFN]mmcore.PFN) *Renaming {
+	r := &Renaming{task: tasks, taskInv: make([]int, len(tasks)), lockNames: map[string]string{}}
+	for i, j := range tasks {
+		r.taskInv[j] = i
+	}
+	for a, b := range pfns {
+		if a != b {
+			r.pfn = append(r.pfn, pfnPair{a, b})
+			r.lockNames[FolioLockName(a)] = FolioLockName(b)
+		}
+	}
+	slices.SortFunc(r.pfn, func(x, y pfnPair) int { return int(x.from) - int(y.from) })
+	return r
+}
+
+// Task returns the new ID of task id.
+func (r *Renaming) Task(id int) int {
+	if r == nil || id < 0 || id >= len(r.task) {
+		return id
+	}
+	return r.task[id]
+}
+
+func (r *Renaming) taskFrom(id int) int {
+	if r == nil || id < 0 || id >= len(r.taskInv) {
+		return id
+	}
+	return r.taskInv[id]
+}
+
+// PFN returns the new PFN of pfn.
+func (r *Renaming) PFN(pfn mmcore.PFN) mmcore.PFN {
+	if r == nil {
+		return pfn
+	}
+	for _, p := range r.pfn {
+		if p.from == pfn {
+			return p.to
+		}
+	}
+	return pfn
+}
+
+func (r *Renaming) pfnFrom(pfn mmcore.PFN) mmcore.PFN {
+	if r == nil {
+		return pfn
+	}
+	for _, p := range r.pfn {
+		if p.to == pfn {
+			return p.from
+		}
+	}
+	return pfn
+}
+
+func (r *Renaming) word(k renKind, w uint64) uint64 {
+	if r == nil || len(r.pfn) == 0 {
+		return w
+	}
+	switch k {
+	case renPFN:
+		return uint64(r.PFN(mmcore.PFN(w)))
+	case renPTE:
+		old := mmcore.PTE(w).PFN()
+		if n := r.PFN(old); n != old {
+			return w ^ uint64(old)<<mmcore.PageShift ^ uint64(n)<<mmcore.PageShift
+		}
+	}
+	return w
+}
+
+// NewRenamingStateHasher makes a hasher that applies the renaming set
+// with SetRenaming to every state it hashes.
+func NewRenamingStateHasher() *StateHasher {
+	h := NewStateHasher()
+	h.renaming = true
+	clear(h.plans)
+	h.Skip(Kernel{}, "Tasks")
+	h.addPost(reflect.TypeFor[Kernel](), func(h *StateHasher, p unsafe.Pointer) {
+		ts := (*Kernel)(p).Tasks
+		h.Word(uint64(len(ts)))
+		for j := range ts {
+			h.ptr(taskType, unsafe.Pointer(ts[h.ren.taskFrom(j)]))
+		}
+	})
+	h.Skip(Task{}, "ID", "Name", "CPU")
+	h.addPost(taskType, func(h *StateHasher, p unsafe.Pointer) {
+		t := (*Task)(p)
+		h.Word(uint64(h.ren.Task(t.ID)))
+		h.Word(uint64(h.ren.Task(t.CPU)))
+	})
+	h.Skip(entryEpoch{}, "task")
+	h.addPost(reflect.TypeFor[entryEpoch](), func(h *StateHasher, p unsafe.Pointer) {
+		// Its value is a PTE or PMD word in a plain int (see above).
+		h.unhashable("a page-table entry value in a script value (symmetry renaming)")
+	})
+	h.Skip(Value{}, "Int")
+	h.addPost(valueType, func(h *StateHasher, p unsafe.Pointer) {
+		v := (*Value)(p)
+		switch {
+		case v.Obj == nil || v.T == TInt || v.T == TBool || v.T == TString || v.T == TWord:
+			h.Word(uint64(v.Int))
+		case v.Int != 0:
+			// An object value's epoch reference (epochRef).
+			id := int(v.Int>>32) - 1
+			h.Word(uint64(int64(h.ren.Task(id)+1)<<32 | v.Int&0xffffffff))
+		default:
+			h.Word(0)
+		}
+	})
+	h.Skip(Lock{}, "Name")
+	h.addPost(reflect.TypeFor[Lock](), func(h *StateHasher, p unsafe.Pointer) {
+		name := (*Lock)(p).Name
+		if h.ren != nil {
+			if n, ok := h.ren.lockNames[name]; ok {
+				name = n
+			}
+		}
+		h.String(name)
+	})
+	h.Skip(mmcore.Memory{}, "pages")
+	h.addPost(reflect.TypeFor[mmcore.Memory](), func(h *StateHasher, p unsafe.Pointer) {
+		mem := (*mmcore.Memory)(p)
+		first := mem.ZeroPage().PFN
+		n := 0
+		for q := first; mem.Page(q) != nil; q++ {
+			h.ptr(pageType, unsafe.Pointer(mem.Page(h.ren.pfnFrom(q))))
+			n++
+		}
+		h.Word(uint64(n))
+	})
+	h.Skip(mmcore.TLB{}, "cpus")
+	tlbCPUs, ok := reflect.TypeFor[mmcore.TLB]().FieldByName("cpus")
+	if !ok {
+		panic("mmcore.TLB has no cpus field: update the renaming hasher")
+	}
+	h.addPost(reflect.TypeFor[mmcore.TLB](), func(h *StateHasher, p unsafe.Pointer) {
+		cpus := reflect.NewAt(tlbCPUs.Type, unsafe.Add(p, tlbCPUs.Offset)).Elem()
+		keys := cpus.MapKeys()
+		slices.SortFunc(keys, func(a, b reflect.Value) int { return h.ren.Task(int(a.Int())) - h.ren.Task(int(b.Int())) })
+		h.Word(uint64(len(keys)))
+		for _, k := range keys {
+			h.Word(uint64(h.ren.Task(int(k.Int()))))
+			inner := cpus.MapIndex(k)
+			mp := inner.UnsafePointer()
+			if mp == nil {
+				h.Word(0)
+				continue
+			}
+			h.mapping(h.plan(inner.Type()), unsafe.Pointer(&mp))
+		}
+	})
+	return h
+}
+
+var (
+	taskType = reflect.TypeFor[Task]()
+	pageType = reflect.TypeFor[mmcore.Page]()
+)
+
+// SetRenaming sets the renaming of the next fingerprints (nil: none). It
+// is only for a renaming hasher (NewRenamingStateHasher).
+func (h *StateHasher) SetRenaming(r *Renaming) {
+	if !h.renaming {
+		panic("SetRenaming on a hasher made without renaming")
+	}
+	h.ren = r
+}
+
+// Post adds, after the fields of struct type typ (a value of it), what f
+// hashes by hand (the canonical form of fields left out with Skip).
+func (h *StateHasher) Post(typ any, f func(h *StateHasher, p unsafe.Pointer)) {
+	h.addPost(reflect.TypeOf(typ), f)
+}
+
+// addPost chains f after the type's post, if it has one.
+func (h *StateHasher) addPost(t reflect.Type, f func(h *StateHasher, p unsafe.Pointer)) {
+	k := typeKey(t)
+	if old := h.post[k]; old != nil {
+		h.post[k] = func(h *StateHasher, p unsafe.Pointer) { old(h, p); f(h, p) }
+	} else {
+		h.post[k] = f
+	}
+	clear(h.plans)
+	h.last = nil
+}
+
+// planRenamed marks PFN and PTE words, and scalar types holding them, for
+// renaming.
+func (h *StateHasher) planRenamed(p *typePlan) {
+	switch p.t {
+	case pfnType:
+		p.ren = renPFN
+	case pteType:
+		p.ren = renPTE
+	}
+	if p.ren != 0 || p.scalar && holdsRenamed(p.t) {
+		p.scalar = false
+	}
+}
+
+func holdsRenamed(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.Uint64:
+		return t == pfnType || t == pteType
+	case reflect.Array:
+		return holdsRenamed(t.Elem())
+	case reflect.Struct:
+		for i := range t.NumField() {
+			if holdsRenamed(t.Field(i).Type) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// renamedWords hashes an array of PFN or PTE words as bytes hashes a
+// large one: the non-zero words with their places, then the length.
+func (h *StateHasher) renamedWords(k renKind, ws []uint64) {
+	for i, w := range ws {
+		if w != 0 {
+			h.Word(uint64(i))
+			h.Word(h.ren.word(k, w))
+		}
+	}
+	h.Word(1<<63 | uint64(len(ws)*8))
+}
+
+// FolioLockID is the footprint ID of the folio lock of the page with this
+// PFN (the explorer renames it with the page).
+func FolioLockID(pfn mmcore.PFN) uint32 { return nameID(FolioLockName(pfn)) }
