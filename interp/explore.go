@@ -172,9 +172,9 @@ type ExploreResult struct {
 	// Symmetry describes the symmetry the state cache reduced by
 	// ("fault1,fault3,fault5 x fault2,fault4 (12)"), "" for none.
 	Symmetry string
-	Findings                  []Finding // sorted by position, then rule
-	Outcomes                  []Outcome // sorted by keys
-	Elapsed                   time.Duration
+	Findings []Finding // sorted by position, then rule
+	Outcomes []Outcome // sorted by keys
+	Elapsed  time.Duration
 }
 
 // splitTasks is how many subtrees the first levels are expanded into.

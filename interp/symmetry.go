@@ -576,7 +576,7 @@ func flattenChain(e lang.Expr, op string, out *[]lang.Expr) {
 type symState struct {
 	sym    *symmetry
 	ready  bool
-	taskOf []int             // thread -> its task's ID
+	taskOf []int              // thread -> its task's ID
 	pfnOf  map[int]mmcore.PFN // a moving page's global slot -> its PFN
 	perms  []*symPerm
 	permIx map[string]int32
