@@ -113,7 +113,8 @@ func pfnBearing(op *rt.Op) bool {
 	if op == nil {
 		return false
 	}
-	if strings.Contains(op.Name, "pfn") {
+	if strings.Contains(op.Name, "pfn") && !strings.HasPrefix(op.Name, "vm_ops_") {
+		// vm_ops_pfn_mkwrite calls a driver's handler with the vmf.
 		return true
 	}
 	if strings.HasPrefix(op.Name, "ptep_get") {
