@@ -64,11 +64,16 @@ import (
 // the state's π), and translated back by π'⁻¹ when a state with
 // permutation π' hits them: thread masks permute, and so do the objects
 // that name a symmetric thread or page (a task by ID, a page by PFN, a
-// folio lock, a page global). The translated subtree is a valid
-// exploration of the state hit, being the image of a valid exploration
-// under an automorphism (the argument of stateful DPOR with symmetry:
-// Huang, Wang et al. combine them likewise; Yang, Chen, Gopalakrishnan,
-// Kirby, SPIN 2008, for the summaries), so applyHit's races stay sound.
+// folio lock, a page global). The translated subtree is the image of the
+// explored one under an automorphism, so it is an exploration of the state
+// hit with the translated sleep set, and the races applyHit derives from
+// its summary are the images of those the explored subtree had: the
+// argument of Emerson, Jha and Peled ("Combining partial order and
+// symmetry reductions", TACAS 1997) that the reductions compose when the
+// independence relation is invariant under the group, which footprints
+// are when the program is (they name objects, renamed with them), carried
+// over to the summaries of stateful DPOR (Yang, Chen, Gopalakrishnan,
+// Kirby, SPIN 2008).
 //
 // Findings: a pruned subtree's findings are the images of those found
 // below the state stored; the search reports the ones it found (a finding
@@ -703,7 +708,9 @@ func (st *symState) choose(m *Machine) int32 {
 // key is a hash of what distinguishes a thread of a class from the
 // others, invariant under the group: its frames, its stack's values (an
 // object by its type only: objects have no names to compare), its steps,
-// whether it waits and how many locks it holds, and its pages' counts.
+// the lock it waits for and the locks it holds (by name: a folio lock's
+// name is not renamed here, which only makes ties rarer or keys differ,
+// never a wrong fingerprint), and its pages' counts.
 func (st *symState) key(m *Machine, t int) uint64 {
 	th := m.threads[t]
 	h := uint64(14695981039346656037)
@@ -730,10 +737,15 @@ func (st *symState) key(m *Machine, t int) uint64 {
 	if th.fail {
 		mix(2)
 	}
-	if th.Task.Blocked() {
-		mix(3)
+	if l, mode, _ := th.Task.WaitingFor(); l != nil {
+		mix(stringFP(l.Name))
+		mix(uint64(mode))
 	}
 	mix(uint64(len(th.Task.Holds())))
+	for _, hd := range th.Task.Holds() {
+		mix(stringFP(hd.Lock.Name))
+		mix(uint64(hd.Mode))
+	}
 	for _, g := range st.sym.pages[t] {
 		if pg, ok := m.globals[g].Obj.(*mmcore.Page); ok {
 			mix(uint64(pg.Mapcount()))

@@ -32,7 +32,7 @@ import (
 // A renaming hasher hashes every state through its renaming, the identity
 // included, so that fingerprints of different states compare: the word
 // stream of s renamed by π is the word stream of π(s) renamed by the
-// identity. TestRenamingHasherIsEquivariant (interp) checks this on runs
+// identity. TestRenamingIsEquivariant (interp) checks this on runs
 // of symmetric scripts under permuted schedules.
 
 // renKind is how a word is renamed.
