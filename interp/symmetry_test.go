@@ -268,7 +268,7 @@ func canonicalKeys(sym *symmetry, res *ExploreResult) []string {
 }
 
 // genSymmetric turns a generated script into one with a symmetry: its
-// threads are replaced by two copies of its first, each inserting a page
+// threads are replaced by three copies of its first, each inserting a page
 // of its own first.
 func genSymmetric(src string) string {
 	i := strings.Index(src, "thread t0 {\n")
@@ -283,8 +283,8 @@ func genSymmetric(src string) string {
 	body := rest[:j+1]
 	var b strings.Builder
 	b.WriteString(src[:i])
-	b.WriteString("page q0\npage q1\n")
-	for k := range 2 {
+	b.WriteString("page q0\npage q1\npage q2\n")
+	for k := range 3 {
 		fmt.Fprintf(&b, "thread s%d {\n  vm_insert_page(v0, 0x100000, q%d)\n%s}\n", k, k, body)
 	}
 	return b.String()
@@ -298,6 +298,7 @@ func genSymmetric(src string) string {
 func TestSymmetryIsSoundOnGeneratedScripts(t *testing.T) {
 	r := rand.New(rand.NewPCG(11, 3))
 	compared, symmetric := 0, 0
+	var hits int64
 	for i := range *genSoundN {
 		src := genSymmetric(genScript(r))
 		if i < *genSoundFrom || src == "" {
@@ -318,6 +319,7 @@ func TestSymmetryIsSoundOnGeneratedScripts(t *testing.T) {
 		}
 		compared++
 		red := Explore(p, ExploreOptions{MaxSteps: 100_000, Workers: 1, splitTasks: 1})
+		hits += red.CacheHits
 		a, b := canonicalKeys(sym, naive), canonicalKeys(sym, red)
 		if !red.Complete || red.Symmetry == "" || strings.Join(a, "\n") != strings.Join(b, "\n") {
 			t.Fatalf("script %d (%s): naive found\n\t%s\nreduced (complete=%v) found\n\t%s\n%s", i, red.Symmetry, strings.Join(a, "\n\t"), red.Complete, strings.Join(b, "\n\t"), src)
@@ -326,8 +328,8 @@ func TestSymmetryIsSoundOnGeneratedScripts(t *testing.T) {
 			t.Fatalf("script %d: verdicts differ\n%s", i, src)
 		}
 	}
-	t.Logf("%d generated scripts with a symmetry, %d small enough to compare", symmetric, compared)
-	if compared < 10 {
-		t.Errorf("only %d symmetric scripts compared", compared)
+	t.Logf("%d generated scripts with a symmetry, %d small enough to compare, %d cache hits", symmetric, compared, hits)
+	if compared < 10 || hits == 0 {
+		t.Errorf("only %d symmetric scripts compared, %d cache hits", compared, hits)
 	}
 }
