@@ -58,10 +58,13 @@ const (
 	AFile   // a file's address_space (i_mmap tree)
 	AGlobal // a script global variable
 	ARCU    // the grace periods: who is in a read-side section, what waits
+	// AOwner is an rwsem's sem->owner (Lock.owner), apart from the lock:
+	// read grants that commute on the reader count do not commute on it.
+	AOwner
 )
 
 var accessKindNames = [...]string{AWorld: "world", ALock: "lock", ALockdep: "lockdep", ATask: "task", AMM: "mm",
-	APTE: "pte", APage: "page", ATLB: "tlb", AAlloc: "alloc", AFile: "file", AGlobal: "global", ARCU: "rcu"}
+	APTE: "pte", APage: "page", ATLB: "tlb", AAlloc: "alloc", AFile: "file", AGlobal: "global", ARCU: "rcu", AOwner: "owner"}
 
 func (k AccessKind) String() string {
 	if int(k) < len(accessKindNames) && accessKindNames[k] != "" {
@@ -311,6 +314,13 @@ func (k *Kernel) TouchesOp(c *Call) {
 func (t *Task) fpLock(l *Lock, write bool) {
 	if f := t.k.fp; f != nil {
 		f.Object(ALock, l, write)
+	}
+}
+
+// fpOwner records a read or a write of l's sem->owner (Lock.owner).
+func (t *Task) fpOwner(l *Lock, write bool) {
+	if f := t.k.fp; f != nil {
+		f.Object(AOwner, l, write)
 	}
 }
 

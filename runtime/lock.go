@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/mmscript/mmscript/lang"
 )
@@ -116,8 +117,20 @@ type Lock struct {
 	Kind  Kind
 	Name  string // how diagnostics name it, e.g. "m->mmap_lock"
 
-	writer  *Task   // holder of the write (exclusive) side
-	readers []*Task // holders of the read side, one entry per acquisition
+	writer *Task // holder of the write (exclusive) side
+	// readers holds the read side, one entry per acquisition, in task
+	// order: which reader came first is nothing a step can read (a
+	// reader count in the kernel), so it is not kept, and states that
+	// differ only in it are one state to the state cache.
+	readers []*Task
+	// owner is an RWSem's sem->owner task (kernel/locking/rwsem.c): the
+	// writer (rwsem_set_owner()), or the last reader to take it
+	// (rwsem_set_reader_owned(); for readers woken together,
+	// rwsem_mark_wake() names the first), until that reader drops its
+	// hold (rwsem_clear_reader_owned(), CONFIG_DEBUG_RWSEMS, the kernel
+	// unlockWrongMode models); nil for other kinds. It is all of the
+	// readers' order that __up_write()'s debug check reads.
+	owner   *Task
 	waiters []waiter
 
 	vma *VMAState // for a VMALock
@@ -147,6 +160,26 @@ func (l *Lock) Held() bool { return l.writer != nil || len(l.readers) > 0 }
 
 // HasWaiters reports whether tasks are queued on the lock.
 func (l *Lock) HasWaiters() bool { return len(l.waiters) > 0 }
+
+// addReader adds a read hold of t, in task order (after t's own).
+func (l *Lock) addReader(t *Task) {
+	i := len(l.readers)
+	for i > 0 && l.readers[i-1].ID > t.ID {
+		i--
+	}
+	l.readers = slices.Insert(l.readers, i, t)
+}
+
+// setOwner sets an RWSem's sem->owner. Every change is a write of it
+// (AOwner), ordered against the other changes and against
+// __up_write()'s debug check, which reads it.
+func (l *Lock) setOwner(t, owner *Task) {
+	if l.Kind != RWSem {
+		return
+	}
+	t.fpOwner(l, true)
+	l.owner = owner
+}
 
 func (l *Lock) readHeldBy(t *Task) bool {
 	for _, r := range l.readers {
@@ -207,8 +240,9 @@ func (l *Lock) grant(t *Task, mode Mode) {
 	if mode == Write {
 		l.writer = t
 	} else {
-		l.readers = append(l.readers, t)
+		l.addReader(t)
 	}
+	l.setOwner(t, t)
 }
 
 // release drops one hold of t in mode and hands the lock to waiters that
@@ -220,6 +254,7 @@ func (l *Lock) release(t *Task, mode Mode) bool {
 		}
 		t.fpLock(l, true)
 		l.writer = nil
+		l.setOwner(t, nil) // rwsem_clear_owner()
 	} else {
 		i := -1
 		for j := len(l.readers) - 1; j >= 0; j-- {
@@ -238,15 +273,25 @@ func (l *Lock) release(t *Task, mode Mode) bool {
 			t.fpLockShared(l)
 		}
 		l.readers = append(l.readers[:i], l.readers[i+1:]...)
+		if l.owner == t {
+			// rwsem_clear_reader_owned() in __up_read(). Recorded
+			// as no write of the owner: it commutes with every other
+			// task's step that reads or sets it (a grant sets it
+			// whatever it was; __up_write()'s check by another task
+			// sees "not mine" before and after).
+			l.owner = nil
+		}
 	}
-	l.wake()
+	l.wake(false)
 	return true
 }
 
 // wake hands the lock over as rwsem_wake does: the first waiter if it is a
 // writer and the lock is free; otherwise every queued reader (readers are
-// woken together, writers stay queued).
-func (l *Lock) wake() {
+// woken together, writers stay queued). With readOwned (a downgrade: the
+// waker holds it for read, RWSEM_WAKE_READ_OWNED) sem->owner stays the
+// waker's; otherwise rwsem_mark_wake() names the first reader woken.
+func (l *Lock) wake(readOwned bool) {
 	if len(l.waiters) == 0 || !l.compatible(l.waiters[0].mode) {
 		return
 	}
@@ -262,10 +307,15 @@ func (l *Lock) wake() {
 	}
 	// Grant all queued readers, keep writers queued in order.
 	n := 0
+	before := l.owner
+	var first *Task
 	for _, x := range l.waiters {
 		if x.mode == Read {
-			l.grant(x.t, Read)
+			l.grant(x.t, Read) // a write of sem->owner (setOwner)
 			x.t.granted(l)
+			if first == nil {
+				first = x.t
+			}
 		} else {
 			l.waiters[n] = x
 			n++
@@ -273,6 +323,12 @@ func (l *Lock) wake() {
 	}
 	clear(l.waiters[n:])
 	l.waiters = l.waiters[:n]
+	if l.Kind == RWSem && first != nil {
+		l.owner = first
+		if readOwned {
+			l.owner = before
+		}
+	}
 }
 
 // Hold is one lock a task holds.

@@ -71,15 +71,16 @@ func (c *Call) release(l *Lock, mode Mode) Result {
 // thread holds it. Lockdep is silent (__lock_release() matches by
 // instance); CONFIG_DEBUG_RWSEMS warns from the owner field: __up_read()
 // on a write-held rwsem always (the owner lacks RWSEM_READER_OWNED);
-// __up_write() on a read-held one unless this thread was the last reader
-// to take it, whose task pointer the owner field still holds
-// (rwsem_set_reader_owned()), so rwsem_owner(sem) == current: then no
+// __up_write() on a read-held one unless the owner field names this thread
+// (Lock.owner: it was the last reader to take it and still holds it,
+// rwsem_set_reader_owned()), so rwsem_owner(sem) == current: then no
 // kernel prints anything. The hold is kept, as the count is corrupted
 // rather than released.
 func (c *Call) unlockWrongMode(l *Lock, held, mode Mode) {
 	kernel := DebugOnly
 	msg := fmt.Sprintf("%s: %s is held for %s, not %s by this thread", c.Op.Name, l.Name, held, mode)
-	if mode == Write && len(l.readers) > 0 && l.readers[len(l.readers)-1] == c.T {
+	c.T.fpOwner(l, false)
+	if mode == Write && l.owner == c.T {
 		kernel = Unchecked
 		msg += " (this thread took the read lock last: sem->owner is current, so even CONFIG_DEBUG_RWSEMS's rwsem_owner(sem) != current check passes)"
 	}

@@ -185,3 +185,39 @@ func TestStateHashFinishedWait(t *testing.T) {
 		t.Error("two current waits at different positions hash equal")
 	}
 }
+
+// A lock's readers hash as a set plus sem->owner (Lock.owner), all a step
+// can tell of the order they took it in: the same readers with the same
+// owner hash equal, another owner or other readers not; once the owner
+// drops its hold the owner field names nobody, and the order is gone.
+func TestStateHashReaderOrder(t *testing.T) {
+	readers := func(drop int, order ...int) func(k *Kernel, ts []*Task) {
+		return func(k *Kernel, ts []*Task) {
+			ts = append(ts, k.NewTask("c"))
+			m, _ := mmWithVMA(t, k)
+			for _, i := range order {
+				ts[i].Acquire(m.MmapLock, Read)
+			}
+			if drop >= 0 {
+				ts[drop].Release(m.MmapLock, Read)
+			}
+		}
+	}
+	a, _, _ := hashOf(t, readers(-1, 0, 1, 2))
+	if b, _, _ := hashOf(t, readers(-1, 1, 0, 2)); a != b {
+		t.Error("the same readers, the same owner, hash differently")
+	}
+	if c, _, _ := hashOf(t, readers(-1, 0, 2, 1)); a == c {
+		t.Error("readers with another owner hash equal")
+	}
+	if d, _, _ := hashOf(t, readers(-1, 0, 1)); a == d {
+		t.Error("fewer readers hash equal")
+	}
+	e, _, _ := hashOf(t, readers(2, 0, 1, 2))
+	if f, _, _ := hashOf(t, readers(2, 1, 0, 2)); e != f {
+		t.Error("the same readers left after the owner's release hash differently")
+	}
+	if g, _, _ := hashOf(t, readers(-1, 1, 0)); e == g {
+		t.Error("a lock whose owner left hashes as one whose last reader still holds it")
+	}
+}

@@ -254,8 +254,11 @@ func (t *Task) Downgrade(l *Lock) bool {
 			t.holds[j].Mode = Read
 			t.fpLock(l, true)
 			l.writer = nil
-			l.readers = append(l.readers, t)
-			l.wake()
+			l.addReader(t)
+			// __downgrade_write(): rwsem_set_reader_owned(), then
+			// the readers queued are woken with RWSEM_WAKE_READ_OWNED.
+			l.setOwner(t, t)
+			l.wake(true)
 			return true
 		}
 	}
