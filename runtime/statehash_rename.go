@@ -169,15 +169,25 @@ func NewRenamingStateHasher() *StateHasher {
 			h.Word(0)
 		}
 	})
-	h.Skip(Lock{}, "Name")
+	// A lock's readers are kept in task order (Lock.readers): π(s) keeps
+	// them in the order of their renamed IDs.
+	h.Skip(Lock{}, "Name", "readers")
 	h.addPost(reflect.TypeFor[Lock](), func(h *StateHasher, p unsafe.Pointer) {
-		name := (*Lock)(p).Name
+		l := (*Lock)(p)
+		name := l.Name
 		if h.ren != nil {
 			if n, ok := h.ren.lockNames[name]; ok {
 				name = n
 			}
 		}
 		h.String(name)
+		var buf [8]*Task
+		rs := append(buf[:0], l.readers...)
+		slices.SortStableFunc(rs, func(a, b *Task) int { return h.ren.Task(a.ID) - h.ren.Task(b.ID) })
+		h.Word(uint64(len(rs)))
+		for _, t := range rs {
+			h.ptr(taskType, unsafe.Pointer(t))
+		}
 	})
 	h.Skip(mmcore.Memory{}, "pages")
 	h.addPost(reflect.TypeFor[mmcore.Memory](), func(h *StateHasher, p unsafe.Pointer) {
