@@ -1,6 +1,7 @@
 package interp
 
 import (
+	"flag"
 	"fmt"
 	"maps"
 	"math/rand/v2"
@@ -136,17 +137,21 @@ func cpuTime() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
+var exploreScript = flag.String("explore.script", "testdata/perf/mmlocks_n3.mms", "BenchmarkExploreN3: the script it searches (/work/shared/perf/mmlocks_N5.mms for N=5)")
+
 // BenchmarkExploreN3 is the full verdict (no bound, DPOR and the state
 // cache) on the perf benchmark's scenario with three fault threads
 // (testdata/perf/mmlocks_n3.mms, /work/shared/perf/mmlocks_N3.mms), one
 // worker: new states per second of CPU time, and per op the states, runs,
-// states fingerprinted and stored, and the CPU seconds.
+// states fingerprinted and stored, the runs started at a backtrack point
+// only a cache hit asked for, and the CPU seconds. -explore.script names
+// another script.
 func BenchmarkExploreN3(b *testing.B) {
-	p, err := Load("testdata/perf/mmlocks_n3.mms")
+	p, err := Load(*exploreScript)
 	if err != nil {
 		b.Fatal(err)
 	}
-	var states, runs, hashed, cached int64
+	var states, runs, hashed, cached, hitRuns int64
 	var cpu time.Duration
 	for b.Loop() {
 		c0 := cpuTime()
@@ -159,6 +164,7 @@ func BenchmarkExploreN3(b *testing.B) {
 		runs += res.Runs
 		hashed += res.Hashed
 		cached += res.Cached
+		hitRuns += res.hitRuns
 	}
 	n := float64(b.N)
 	b.ReportMetric(float64(states)/cpu.Seconds(), "states/cpu-s")
@@ -166,6 +172,7 @@ func BenchmarkExploreN3(b *testing.B) {
 	b.ReportMetric(float64(runs)/n, "runs/op")
 	b.ReportMetric(float64(hashed)/n, "hashed/op")
 	b.ReportMetric(float64(cached)/n, "stored/op")
+	b.ReportMetric(float64(hitRuns)/n, "hit-runs/op")
 	b.ReportMetric(cpu.Seconds()/n, "cpu-s/op")
 }
 

@@ -172,6 +172,9 @@ type ExploreResult struct {
 	// Symmetry describes the symmetry the state cache reduced by
 	// ("fault1,fault3,fault5 x fault2,fault4 (12)"), "" for none.
 	Symmetry string
+	// hitRuns counts the runs that started at a backtrack point a cache
+	// hit added (BenchmarkExploreN3 reports it: what hits cost).
+	hitRuns  int64
 	Findings []Finding // sorted by position, then rule
 	Outcomes []Outcome // sorted by keys
 	Elapsed  time.Duration
@@ -251,7 +254,7 @@ func Explore(p *Program, o ExploreOptions) *ExploreResult {
 		Executions: x.executions.Load(), Runs: x.runs.Load(), States: x.states.Load(),
 		Bounded: o.Bounded, Bound: o.Preemptions, Shard: o.Shard, Shards: o.Shards,
 		Elapsed: time.Since(x.start), FirstFinding: time.Duration(x.firstFinding.Load()),
-		Hashed: x.hashed.Load(), CacheHits: x.hits.Load(), Symmetry: x.sym.String(),
+		Hashed: x.hashed.Load(), CacheHits: x.hits.Load(), Symmetry: x.sym.String(), hitRuns: x.hitRuns.Load(),
 	}
 	if v := x.visited; v != nil {
 		res.Cached, res.CacheFull = int64(v.n), v.full
@@ -308,6 +311,7 @@ type explorer struct {
 
 	states, runs, executions atomic.Int64
 	hashed, hits             atomic.Int64
+	hitRuns                  atomic.Int64 // runs started at a backtrack point only a cache hit asked for
 	firstFinding             atomic.Int64 // nanoseconds; 0: none yet
 	depth                    atomic.Int64
 	stopped                  atomic.Bool
@@ -394,6 +398,7 @@ type node struct {
 	tid       int
 	acc       []rt.Access // the footprint of the step taken
 	backtrack uint64      // threads to explore from here (includes done)
+	hitAdded  uint64      // those a cache hit added, no race of a run (counted in hitRuns)
 	done      uint64
 	doneAcc   []sleeper // the steps explored from here, for the sleep sets
 	sleep     []sleeper // asleep here
@@ -655,6 +660,9 @@ func (s *searcher) search(t task) *taskResult {
 					continue
 				}
 				k, q = i, c
+				if n.hitAdded&(1<<c) != 0 {
+					x.hitRuns.Add(1)
+				}
 				break
 			}
 			if k < 0 {
@@ -744,7 +752,9 @@ func (s *searcher) applyHit(root int) {
 			if j := last[t]; j > i && st[j].vc[e.tid] >= e.local {
 				continue // e happens before every later step of t
 			}
+			b := e.backtrack
 			s.hitRace(i, h, &last)
+			e.hitAdded |= e.backtrack &^ b
 			break
 		}
 	}
