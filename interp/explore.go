@@ -694,27 +694,33 @@ func (s *searcher) complete(i, root int) {
 	}
 	if i > root {
 		p := &s.stack[i-1]
-		p.sum = union(p.sum, n.sum)
+		p.sum = fold(p.sum, n.sum, p.tid, p.acc)
 	}
 	n.sum = nil
 }
 
+// addAccs adds a step's own accesses to a summary: nothing in the
+// subtree comes before them.
 func addAccs(dst []sumAcc, acc []rt.Access, tid int) []sumAcc {
 	if tid < 0 {
 		return dst
 	}
 	for _, a := range acc {
-		dst = addAcc(dst, a, 1<<tid)
+		dst = addAcc(dst, sumAcc{acc: a, tids: 1 << tid})
 	}
 	return dst
 }
 
 // applyHit stands in for the subtree of the state the run reached at turn
-// hitAt, explored before: a race of an earlier step with a step in that
-// subtree would have added a backtrack point (see explore_cache.go), so
-// each earlier step that conflicts with the subtree's summary of another
-// thread, and does not happen before that thread's next step, has its
-// state fully expanded.
+// hitAt, explored before: a race of an earlier step e with an access x in
+// that subtree would have added a backtrack point (see explore_cache.go).
+// It is no race when e happens before x in every execution, which the
+// summary lets us see in three ways: x happens after a step of a thread
+// whose last step on the path happens after e (the thread that made x,
+// or one of x's after set: its steps in the subtree come after that
+// path step), x happens after a step of e's own thread, or a path step
+// after e that happens after it conflicts with x. Each race left adds a
+// backtrack point at e's state (hitRace).
 func (s *searcher) applyHit(root int) {
 	h := s.hitAt
 	s.hitAt = -1
@@ -735,51 +741,69 @@ func (s *searcher) applyHit(root int) {
 		if e.backtrack&e.enabled == e.enabled {
 			continue
 		}
-		var q uint64
-		for _, x := range sum {
-			if x.tids&^(1<<e.tid) == 0 {
-				continue
-			}
-			for _, a := range e.acc {
-				if a.Conflicts(x.acc) {
-					q |= x.tids &^ (1 << e.tid)
-					break
-				}
+		// ord: the threads whose steps in the subtree all happen after
+		// e (e's own, and those whose last path step does).
+		ord := uint64(1) << e.tid
+		for t := range s.nthr {
+			if j := last[t]; j > i && st[j].vc[e.tid] >= e.local {
+				ord |= 1 << t
 			}
 		}
-		for ; q != 0; q &= q - 1 {
-			t := bits.TrailingZeros64(q)
-			if j := last[t]; j > i && st[j].vc[e.tid] >= e.local {
-				continue // e happens before every later step of t
+		var cand uint64 // threads that may start a race's v, for hitRace
+		racy := false
+		for _, x := range sum {
+			if x.tids&^ord == 0 || x.after&ord != 0 || !conflictsAny(e.acc, x.acc) {
+				continue
 			}
+			if s.orderedOnPath(i, h, x.acc) {
+				continue
+			}
+			racy = true
+			cand |= (x.tids | x.preds) &^ ord
+		}
+		if racy {
 			b := e.backtrack
-			s.hitRace(i, h, &last)
+			s.hitRace(i, h, cand)
 			e.hitAdded |= e.backtrack &^ b
-			break
 		}
 	}
 	if h > root && h-1 < len(st) {
 		p := &st[h-1]
-		p.sum = union(p.sum, sum)
+		p.sum = fold(p.sum, sum, p.tid, p.acc)
 	}
 }
 
-// hitRace adds a backtrack point at state i for a race of its step with a
-// step in the pruned subtree below turn h, as race does for a race it can
-// see: an initial of v (the steps after i that do not happen after it,
-// then the racing step) goes into the backtrack set unless one is already
-// there or asleep. The first step of v is an initial: the first such step
-// of the path when there is one; otherwise a step of the subtree, by a
-// thread that nothing after step i has ordered after it yet, so each of
-// those threads enabled and awake at i is added (one asleep covers the
-// race if it is the initial; which one is, is not known).
-func (s *searcher) hitRace(i, h int, last *[64]int) {
+// orderedOnPath reports whether a step of the path between state i and
+// the hit at h happens after step i and conflicts with a: it comes
+// before every access a of the subtree, so step i does too.
+func (s *searcher) orderedOnPath(i, h int, a rt.Access) bool {
 	st := s.stack
 	e := &st[i]
-	// The steps of the path between i and the hit that do not happen
-	// after e start v: its initials among them are those race finds
-	// (no step of the subtree comes before them in v), and one of them
-	// in the backtrack set or asleep covers the race as it does there.
+	for j := i + 1; j < h; j++ {
+		if st[j].vc[e.tid] >= e.local && conflictsAny(st[j].acc, a) {
+			return true
+		}
+	}
+	return false
+}
+
+// hitRace adds a backtrack point at state i for a race of its step e with
+// an access x in the pruned subtree below turn h, as race does for a race
+// it can see: an initial of v (the steps after e that do not happen after
+// it, up to x, then x) goes into the backtrack set unless one is already
+// there or asleep. When a step of the path between i and h does not
+// happen after e, the first such is an initial: no step of the subtree
+// comes before it in v. Otherwise v lies in the subtree, and its initial
+// is a step y of v that nothing in v happens before; y happens before x
+// or is x, so its thread made x or is in x's preds, and it is not ordered
+// after e; cand holds those threads for every racing x. Which of them is
+// the initial is not known, so each one enabled and awake at i is added
+// (one asleep covers the race if it is the initial). That is a subset of
+// what the search added before (every awake enabled thread not ordered
+// after e) and still holds an initial.
+func (s *searcher) hitRace(i, h int, cand uint64) {
+	st := s.stack
+	e := &st[i]
 	var v []int
 	for j := i + 1; j < h; j++ {
 		if st[j].vc[e.tid] < e.local {
@@ -798,21 +822,11 @@ func (s *searcher) hitRace(i, h int, last *[64]int) {
 		e.backtrack |= r
 		return
 	}
-	var r uint64
-	for t := range s.nthr {
-		if t == e.tid || e.enabled&(1<<t) == 0 {
-			continue
-		}
-		if j := last[t]; j > i && st[j].vc[e.tid] >= e.local {
-			continue
-		}
-		r |= 1 << t
-	}
+	r := cand & e.enabled
 	if r == 0 {
-		e.backtrack |= e.enabled
+		e.backtrack |= e.enabled // cannot happen with sound footprints; stay safe
 		return
 	}
-	// Which of them is the initial is not known: every one awake.
 	e.backtrack |= r &^ e.sleepMask
 }
 

@@ -72,10 +72,36 @@ type stateCache struct {
 	perm    int32     // the permutation of the last fingerprint (0: none)
 }
 
-// sumAcc is an access of a subtree summary and the threads that made it.
+// sumAcc is one kind of access (an rt.Access, flags and all: entries
+// are kept apart by their flags, so that a conflict found with an entry
+// holds for every access it stands for) made somewhere in an explored
+// subtree, with what the subtree's executions said about its order,
+// relative to the state the summary belongs to:
+//
+//   - tids: the threads that made it;
+//   - after: threads u such that, in every explored execution of the
+//     subtree, every such access happens after a step of u in the
+//     subtree (a must set: merging entries intersects it, and dropping a
+//     thread from it is always safe);
+//   - preds: threads other than the accessing one that have a step
+//     happening before such an access in some explored execution (a may
+//     set: merging unites it, and adding a thread to it is always safe).
+//
+// A step's own accesses start with both sets empty; folding a child's
+// summary into its parent through the step n between them (fold) adds
+// n's thread to after and preds of each access n conflicts with (n comes
+// first in every execution of that branch, so it happens before them),
+// and to preds of each access that a step n may come before does:
+// applyHit uses after to see that a path step happens before a pruned
+// access, and preds to find the initials of a race with it.
+//
+// The shape changed (before: one entry per object, flags merged, and
+// only tids) with this must/may information.
 type sumAcc struct {
-	acc  rt.Access
-	tids uint64
+	acc   rt.Access
+	tids  uint64
+	after uint64
+	preds uint64
 }
 
 type diagFP struct {
@@ -184,7 +210,10 @@ func (c *visitedSet) intern(sum []sumAcc) uint32 {
 		if a.Kind != b.Kind {
 			return a.Kind < b.Kind
 		}
-		return a.Obj < b.Obj
+		if a.Obj != b.Obj {
+			return a.Obj < b.Obj
+		}
+		return accFlags(a) < accFlags(b)
 	})
 	h := uint64(0xcbf29ce484222325)
 	for _, s := range sum {
@@ -204,6 +233,14 @@ func (c *visitedSet) intern(sum []sumAcc) uint32 {
 func mixSum(h uint64, s sumAcc) uint64 {
 	a := s.acc
 	x := uint64(a.Kind)<<32 | uint64(a.Obj)
+	for _, w := range [...]uint64{x, accFlags(a), s.tids, s.after, s.preds} {
+		h = (h ^ w) * 0x100000001b3
+		h ^= h >> 29
+	}
+	return h
+}
+
+func accFlags(a rt.Access) uint64 {
 	var f uint64
 	if a.Write {
 		f |= 1
@@ -214,11 +251,7 @@ func mixSum(h uint64, s sumAcc) uint64 {
 	if a.Observe {
 		f |= 4
 	}
-	for _, w := range []uint64{x, f, s.tids} {
-		h = (h ^ w) * 0x100000001b3
-		h ^= h >> 29
-	}
-	return h
+	return f
 }
 
 func equalSums(a, b []sumAcc) bool {
@@ -233,27 +266,68 @@ func equalSums(a, b []sumAcc) bool {
 	return true
 }
 
-// union adds src's accesses to dst (merging the flags and threads of the
-// same object) and returns dst.
+// union adds src's entries to dst (the summary of more executions of the
+// same state) and returns dst.
 func union(dst, src []sumAcc) []sumAcc {
 	for _, s := range src {
-		dst = addAcc(dst, s.acc, s.tids)
+		dst = addAcc(dst, s)
 	}
 	return dst
 }
 
-func addAcc(dst []sumAcc, a rt.Access, tids uint64) []sumAcc {
+// addAcc adds an entry to dst: an access of the same kind, object and
+// flags merges with it (threads and preds united, after intersected:
+// after must hold for every access the entry stands for).
+func addAcc(dst []sumAcc, s sumAcc) []sumAcc {
 	for i := range dst {
 		d := &dst[i]
-		if d.acc.Kind == a.Kind && d.acc.Obj == a.Obj {
-			d.acc.Write = d.acc.Write || a.Write
-			d.acc.Shared = d.acc.Shared || a.Shared
-			d.acc.Observe = d.acc.Observe || a.Observe
-			d.tids |= tids
+		if d.acc == s.acc {
+			d.tids |= s.tids
+			d.after &= s.after
+			d.preds |= s.preds
 			return dst
 		}
 	}
-	return append(dst, sumAcc{a, tids})
+	return append(dst, s)
+}
+
+// fold adds to dst the summary src of the state that step (tid, acc)
+// leads to, made relative to the state before the step: the step comes
+// first in every execution of src's subtree, so it happens before each
+// access of src it conflicts with (tid joins after and preds), and it may
+// happen before an access that happens after some access by a thread it
+// conflicts with (tid joins preds: a may set needs no more than that).
+func fold(dst, src []sumAcc, tid int, acc []rt.Access) []sumAcc {
+	if tid < 0 {
+		return union(dst, src)
+	}
+	bit := uint64(1) << tid
+	var touched uint64 // threads with an access in src that the step conflicts with
+	for _, x := range src {
+		if conflictsAny(acc, x.acc) {
+			touched |= x.tids
+		}
+	}
+	for _, x := range src {
+		switch {
+		case conflictsAny(acc, x.acc):
+			x.after |= bit
+			x.preds |= bit
+		case touched&(x.tids|x.preds) != 0:
+			x.preds |= bit
+		}
+		dst = addAcc(dst, x)
+	}
+	return dst
+}
+
+func conflictsAny(acc []rt.Access, b rt.Access) bool {
+	for _, a := range acc {
+		if a.Conflicts(b) {
+			return true
+		}
+	}
+	return false
 }
 
 // fingerprint returns the fingerprint of m's current state, and false when
