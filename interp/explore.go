@@ -39,9 +39,15 @@ import (
 // search are those of the exhaustive one. TestReductionIsSound checks this
 // against the naive search on every example and test script.
 //
-// States are cached (explore_cache.go): a state whose subtree was
-// explored is pruned when it is reached again, with its subtree's summary
-// standing for the races DPOR would have seen below it. Runs are not
+// States are cached (explore_cache.go), as in stateful DPOR (Yang, Chen,
+// Gopalakrishnan, Kirby: "Efficient stateful dynamic partial order
+// reduction", SPIN 2008): a state whose subtree was explored is pruned
+// when it is reached again, with its subtree's summary standing for the
+// races DPOR would have seen below it. The summary keeps, for each access,
+// which threads it always happens after and which may happen before it,
+// so that a revisit adds backtrack points only for the races the path and
+// the summary leave possible, and only the threads that can start them
+// (applyHit, hitRace). Runs are not
 // restored from snapshots: each is replayed from the start, so a pruned
 // state still costs the replay of its prefix.
 //

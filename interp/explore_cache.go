@@ -19,12 +19,21 @@ import (
 // a race between a step before the revisited state and a step in the
 // subtree below it, which is not run again, would add a backtrack point
 // that the search never sees. So each stored state keeps a summary of its
-// explored subtree: every object any step below it touched, with the
-// threads that touched it. On a revisit, every earlier step of the current
-// path that conflicts with a summary access of another thread, and does
-// not already happen before that thread's next step, gets its state fully
-// expanded (every enabled thread added to its backtrack set), which covers
-// whatever initial the missed race would have asked for. Sleep sets are
+// explored subtree (sumAcc): every access any step below it made, with
+// the threads that made it and what the explored executions said of its
+// order: the threads it always happens after (after) and those that may
+// happen before it (preds). Yang et al. treat every access of the
+// subtree as if it could be the next step; here, on a revisit, a step e of
+// the current path races with a summary access x only if the summary and
+// the path cannot show e before x (x by, or after a step of, a thread
+// whose last path step happens after e or which is e's own; or a path
+// step after e, ordered after it, conflicts with x). For such a race the
+// backtrack point is the one race would add: the initial of v on the
+// path when v starts there, else each thread that can start v inside the
+// subtree (x's thread and its preds, enabled and awake), one of which is
+// its initial. Before this order was kept (an access was only its object
+// and threads), every such race expanded e's state fully and three runs
+// in four of the perf benchmark started at those points. Sleep sets are
 // kept sound as in Godefroid's stateful search with sleep sets ("Partial-
 // order methods for the verification of concurrent systems", LNCS 1032,
 // 1996, section 6.2): a state is pruned only if the sleep set it was
@@ -93,10 +102,9 @@ type stateCache struct {
 // first in every execution of that branch, so it happens before them),
 // and to preds of each access that a step n may come before does:
 // applyHit uses after to see that a path step happens before a pruned
-// access, and preds to find the initials of a race with it.
-//
-// The shape changed (before: one entry per object, flags merged, and
-// only tids) with this must/may information.
+// access, and preds to find the initials of a race with it. Entries are
+// interned with their summaries (intern), so the two masks cost memory
+// per distinct summary, not per state.
 type sumAcc struct {
 	acc   rt.Access
 	tids  uint64

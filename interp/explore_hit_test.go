@@ -1,0 +1,163 @@
+package interp
+
+import (
+	"fmt"
+	"testing"
+
+	rt "github.com/mmscript/mmscript/runtime"
+)
+
+// hitStep is a step of a path built by hand: its thread, what it touched,
+// and the threads enabled (and asleep) in the state before it.
+type hitStep struct {
+	tid       int
+	acc       []rt.Access
+	en, sleep uint64
+}
+
+// hitSearcher builds a searcher whose stack is path, with the vector
+// clocks analyze computes and each state's backtrack set holding only the
+// step taken (analyze's own races are undone: the test is about hits).
+func hitSearcher(nthr int, path []hitStep) *searcher {
+	s := &searcher{x: &explorer{}, nthr: nthr, hitAt: -1}
+	for _, p := range path {
+		s.stack = append(s.stack, node{tid: p.tid, acc: p.acc, enabled: p.en, sleepMask: p.sleep})
+	}
+	s.analyze(0, 0)
+	for i := range s.stack {
+		n := &s.stack[i]
+		n.backtrack, n.done = 1<<n.tid, 1<<n.tid
+	}
+	return s
+}
+
+func wr(kind rt.AccessKind, obj uint32) rt.Access {
+	return rt.Access{Kind: kind, Obj: obj, Write: true}
+}
+func rd(kind rt.AccessKind, obj uint32) rt.Access { return rt.Access{Kind: kind, Obj: obj} }
+
+// A cache hit adds a backtrack point for a race of a path step with the
+// pruned subtree only where the summary's happens-before information
+// leaves one, and only the threads that can start the race's v.
+func TestApplyHitRaces(t *testing.T) {
+	a, b := wr(rt.AGlobal, 1), wr(rt.AGlobal, 2)
+	for _, c := range []struct {
+		name string
+		path []hitStep
+		sum  []sumAcc
+		want []uint64 // each state's backtrack set after the hit
+	}{{
+		// Thread 1 reads what thread 0 wrote; thread 2 is enabled but
+		// touches nothing of it. The old summary (no order) expanded
+		// state 0 fully ({0,1,2}); v lies in the subtree and only
+		// thread 1 can start it.
+		name: "one thread, not every enabled one",
+		path: []hitStep{{tid: 0, acc: []rt.Access{a}, en: 0b111}},
+		sum:  []sumAcc{{acc: rd(rt.AGlobal, 1), tids: 0b010}, {acc: b, tids: 0b100}},
+		want: []uint64{0b011},
+	}, {
+		// As above, but the read happens after a step of thread 0 in
+		// the subtree, which comes after the path's step of thread 0:
+		// no race (the old summary expanded state 0 fully).
+		name: "after a step of e's thread",
+		path: []hitStep{{tid: 0, acc: []rt.Access{a}, en: 0b111}},
+		sum:  []sumAcc{{acc: rd(rt.AGlobal, 1), tids: 0b010, after: 0b001, preds: 0b001}, {acc: wr(rt.AGlobal, 3), tids: 0b001}},
+		want: []uint64{0b001},
+	}, {
+		// The read happens after a step of thread 2, whose last path
+		// step (state 1) happens after state 0's step: no race at 0,
+		// and none at 1 (thread 2's subtree step comes after it).
+		name: "after a thread ordered on the path",
+		path: []hitStep{{tid: 0, acc: []rt.Access{a}, en: 0b111}, {tid: 2, acc: []rt.Access{a, b}, en: 0b111}},
+		sum:  []sumAcc{{acc: rd(rt.AGlobal, 1), tids: 0b010, after: 0b100, preds: 0b100}},
+		want: []uint64{0b001, 0b100},
+	}, {
+		// A path step after state 0's, ordered after it (it writes a
+		// too), conflicts with the read: state 0's step happens before
+		// the read through it; state 1's races with it.
+		name: "ordered through a path step",
+		path: []hitStep{{tid: 0, acc: []rt.Access{a}, en: 0b111}, {tid: 2, acc: []rt.Access{a}, en: 0b111}},
+		sum:  []sumAcc{{acc: rd(rt.AGlobal, 1), tids: 0b010}},
+		want: []uint64{0b001, 0b110},
+	}, {
+		// The read may come after a step of thread 2 (preds): either
+		// thread can start v, both are added.
+		name: "preds are candidates",
+		path: []hitStep{{tid: 0, acc: []rt.Access{a}, en: 0b111}},
+		sum:  []sumAcc{{acc: rd(rt.AGlobal, 1), tids: 0b010, preds: 0b100}},
+		want: []uint64{0b111},
+	}, {
+		// A step of the path after state 0's that does not happen
+		// after it starts v: its thread is the initial, as race adds.
+		name: "v starts on the path",
+		path: []hitStep{{tid: 0, acc: []rt.Access{a}, en: 0b111}, {tid: 2, acc: []rt.Access{b}, en: 0b110}},
+		sum:  []sumAcc{{acc: rd(rt.AGlobal, 1), tids: 0b010}},
+		want: []uint64{0b101, 0b100},
+	}, {
+		// The candidate is asleep at state 0: its sleep covers the
+		// race.
+		name: "asleep",
+		path: []hitStep{{tid: 0, acc: []rt.Access{a}, en: 0b111, sleep: 0b010}},
+		sum:  []sumAcc{{acc: rd(rt.AGlobal, 1), tids: 0b010}},
+		want: []uint64{0b001},
+	}} {
+		t.Run(c.name, func(t *testing.T) {
+			s := hitSearcher(3, c.path)
+			s.hitAt, s.hitSum = len(c.path), c.sum
+			s.applyHit(0)
+			var got []uint64
+			for i := range s.stack {
+				got = append(got, s.stack[i].backtrack)
+			}
+			if fmt.Sprintf("%b", got) != fmt.Sprintf("%b", c.want) {
+				t.Errorf("backtrack sets %b, want %b", got, c.want)
+			}
+		})
+	}
+}
+
+// Summaries keep what holds in every execution (after) and what may
+// happen in one (preds): two executions of a state merge by intersecting
+// after, and folding a step into a child's summary orders after it the
+// accesses it conflicts with.
+func TestSummaryOrder(t *testing.T) {
+	x := rd(rt.AGlobal, 1)
+	// Branch 1: thread 0 writes x's object, then thread 1 reads it:
+	// the read happens after thread 0's step.
+	child := []sumAcc{{acc: x, tids: 0b010}}
+	br1 := addAccs(fold(nil, child, 0, []rt.Access{wr(rt.AGlobal, 1)}), []rt.Access{wr(rt.AGlobal, 1)}, 0)
+	want1 := []sumAcc{{acc: x, tids: 0b010, after: 0b001, preds: 0b001}, {acc: wr(rt.AGlobal, 1), tids: 0b001}}
+	if fmt.Sprint(br1) != fmt.Sprint(want1) {
+		t.Fatalf("branch 1: %v, want %v", br1, want1)
+	}
+	// Branch 2: thread 1 reads first, then thread 0 writes: the read
+	// happens after nothing. The merged entry must not claim the order
+	// of branch 1 (after intersected); a race of a path step that
+	// writes x with the merged summary is a race again.
+	br2 := addAccs(fold(nil, []sumAcc{{acc: wr(rt.AGlobal, 1), tids: 0b001}}, 1, []rt.Access{x}), []rt.Access{x}, 1)
+	m := union(append([]sumAcc(nil), br1...), br2)
+	for _, e := range m {
+		if e.acc == x && (e.after != 0 || e.tids != 0b010) {
+			t.Errorf("merged read: %+v, want after empty", e)
+		}
+	}
+	path := []hitStep{{tid: 0, acc: []rt.Access{wr(rt.AGlobal, 1)}, en: 0b111}}
+	for _, c := range []struct {
+		name string
+		sum  []sumAcc
+		want uint64
+	}{{"branch 1 alone", br1, 0b001}, {"both branches", m, 0b011}} {
+		s := hitSearcher(3, path)
+		s.hitAt, s.hitSum = 1, c.sum
+		s.applyHit(0)
+		if got := s.stack[0].backtrack; got != c.want {
+			t.Errorf("%s: backtrack %b, want %b", c.name, got, c.want)
+		}
+	}
+	// A step that conflicts with nothing in the child orders nothing,
+	// but may come before an access after one it conflicts with.
+	f := fold(nil, []sumAcc{{acc: rd(rt.AGlobal, 2), tids: 0b010}, {acc: wr(rt.AGlobal, 3), tids: 0b100, preds: 0b010}}, 0, []rt.Access{wr(rt.AGlobal, 2)})
+	if f[0].after != 0b001 || f[1].after != 0 || f[1].preds != 0b011 {
+		t.Errorf("fold: %+v", f)
+	}
+}
