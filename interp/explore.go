@@ -708,13 +708,22 @@ func (s *searcher) complete(i, root int) {
 // addAccs adds a step's own accesses to a summary: nothing in the
 // subtree comes before them.
 func addAccs(dst []sumAcc, acc []rt.Access, tid int) []sumAcc {
-	if tid < 0 {
+	if tid < 0 || len(acc) == 0 {
 		return dst
 	}
+	own := make([]sumAcc, 0, len(acc))
 	for _, a := range acc {
-		dst = addAcc(dst, sumAcc{acc: a, tids: 1 << tid})
+		own = append(own, sumAcc{acc: a, tid: uint8(tid)})
 	}
-	return dst
+	sort.Slice(own, func(i, j int) bool { return sumLess(&own[i], &own[j]) })
+	k := 0
+	for i := range own {
+		if k == 0 || own[i] != own[k-1] {
+			own[k] = own[i]
+			k++
+		}
+	}
+	return union(dst, own[:k])
 }
 
 // applyHit stands in for the subtree of the state the run reached at turn
@@ -758,14 +767,14 @@ func (s *searcher) applyHit(root int) {
 		var cand uint64 // threads that may start a race's v, for hitRace
 		racy := false
 		for _, x := range sum {
-			if x.tids&^ord == 0 || x.after&ord != 0 || !conflictsAny(e.acc, x.acc) {
+			if x.bit()&ord != 0 || x.after&ord != 0 || !conflictsAny(e.acc, x.acc) {
 				continue
 			}
 			if s.orderedOnPath(i, h, x.acc) {
 				continue
 			}
 			racy = true
-			cand |= (x.tids | x.preds) &^ ord
+			cand |= (x.bit() | x.preds) &^ ord
 		}
 		if racy {
 			b := e.backtrack
