@@ -804,8 +804,9 @@ func (st *symState) mask(x uint64, ix int32) uint64 {
 	return out
 }
 
-// summary renames a subtree summary by permutation ix: its thread masks
-// and the objects that name a symmetric thread or page.
+// summary renames a subtree summary by permutation ix: its threads and
+// thread masks, and the objects that name a symmetric thread or page;
+// the result is sorted again (summaries are kept sorted, sumLess).
 func (st *symState) summary(sum []sumAcc, ix int32) []sumAcc {
 	if ix == 0 || len(sum) == 0 {
 		return sum
@@ -817,8 +818,13 @@ func (st *symState) summary(sum []sumAcc, ix int32) []sumAcc {
 		if o, ok := p.acc[rt.Access{Kind: a.Kind, Obj: a.Obj}]; ok {
 			a.Obj = o
 		}
-		out[i] = sumAcc{a, st.mask(s.tids, ix)}
+		tid := s.tid
+		if int(tid) < len(p.thr) {
+			tid = uint8(p.thr[tid])
+		}
+		out[i] = sumAcc{acc: a, tid: tid, after: st.mask(s.after, ix), preds: st.mask(s.preds, ix)}
 	}
+	sort.Slice(out, func(i, j int) bool { return sumLess(&out[i], &out[j]) })
 	return out
 }
 
