@@ -711,7 +711,8 @@ func addAccs(dst []sumAcc, acc []rt.Access, tid int) []sumAcc {
 	if tid < 0 || len(acc) == 0 {
 		return dst
 	}
-	own := make([]sumAcc, 0, len(acc))
+	var buf [16]sumAcc
+	own := buf[:0]
 	for _, a := range acc {
 		own = append(own, sumAcc{acc: a, tid: uint8(tid)})
 	}

@@ -289,36 +289,57 @@ func sumLess(x, y *sumAcc) bool {
 // union returns the summary of the executions of dst and of src (both
 // sorted): the same access by the same thread merges (preds united,
 // after intersected: after must hold for every access the entry stands
-// for). dst's array may be reused.
+// for). It merges into dst's array from the back (no allocation when it
+// has room); src is only read.
 func union(dst, src []sumAcc) []sumAcc {
+	return unionThrough(dst, src, nil)
+}
+
+// unionThrough is union with tf applied to each entry of src first.
+func unionThrough(dst, src []sumAcc, tf func(int, *sumAcc)) []sumAcc {
 	if len(src) == 0 {
 		return dst
 	}
-	if len(dst) == 0 {
-		return append(dst, src...)
-	}
-	out := make([]sumAcc, 0, len(dst)+len(src))
-	i, j := 0, 0
-	for i < len(dst) && j < len(src) {
-		d, x := &dst[i], &src[j]
-		switch {
+	n := len(dst) + len(src)
+	for i, j := 0, 0; i < len(dst) && j < len(src); {
+		switch d, x := &dst[i], &src[j]; {
 		case sumLess(d, x):
-			out = append(out, *d)
 			i++
 		case sumLess(x, d):
-			out = append(out, *x)
 			j++
 		default:
-			m := *d
-			m.after &= x.after
-			m.preds |= x.preds
-			out = append(out, m)
+			n--
 			i++
 			j++
 		}
 	}
-	out = append(out, dst[i:]...)
-	return append(out, src[j:]...)
+	i, j := len(dst)-1, len(src)-1
+	if cap(dst) < n {
+		dst = append(make([]sumAcc, 0, n+n/2), dst...)
+	}
+	out := dst[:n]
+	for k := n - 1; j >= 0; k-- {
+		x := src[j]
+		if tf != nil {
+			tf(j, &x)
+		}
+		switch {
+		case i >= 0 && sumLess(&x, &out[i]):
+			out[k] = out[i]
+			i--
+		case i >= 0 && !sumLess(&out[i], &x):
+			m := out[i]
+			m.after &= x.after
+			m.preds |= x.preds
+			out[k] = m
+			i--
+			j--
+		default:
+			out[k] = x
+			j--
+		}
+	}
+	return out
 }
 
 // fold adds to dst the summary src of the state that step (tid, acc)
@@ -327,33 +348,33 @@ func union(dst, src []sumAcc) []sumAcc {
 // access of src it conflicts with (tid joins after and preds), and it may
 // happen before an access that happens after some access by a thread it
 // conflicts with (tid joins preds: a may set needs no more than that).
+// src may be a stored summary: it is not changed.
 func fold(dst, src []sumAcc, tid int, acc []rt.Access) []sumAcc {
 	if tid < 0 {
 		return union(dst, src)
 	}
 	bit := uint64(1) << tid
-	f := make([]sumAcc, len(src)) // src may be a stored summary: not changed
-	copy(f, src)
+	var small [4]uint64
+	direct := small[:]
+	if w := (len(src) + 63) / 64; w > len(small) {
+		direct = make([]uint64, w)
+	}
 	var touched uint64 // threads with an access in src that the step conflicts with
-	var direct []bool
-	for i := range f {
-		c := conflictsAny(acc, f[i].acc)
-		direct = append(direct, c)
-		if c {
-			touched |= f[i].bit()
+	for i := range src {
+		if conflictsAny(acc, src[i].acc) {
+			direct[i/64] |= 1 << (i % 64)
+			touched |= src[i].bit()
 		}
 	}
-	for i := range f {
-		x := &f[i]
+	return unionThrough(dst, src, func(i int, x *sumAcc) {
 		switch {
-		case direct[i]:
+		case direct[i/64]&(1<<(i%64)) != 0:
 			x.after |= bit
 			x.preds |= bit
 		case touched&(x.bit()|x.preds) != 0:
 			x.preds |= bit
 		}
-	}
-	return union(dst, f)
+	})
 }
 
 func conflictsAny(acc []rt.Access, b rt.Access) bool {
