@@ -716,7 +716,11 @@ func addAccs(dst []sumAcc, acc []rt.Access, tid int) []sumAcc {
 	for _, a := range acc {
 		own = append(own, sumAcc{acc: a, tid: uint8(tid)})
 	}
-	sort.Slice(own, func(i, j int) bool { return sumLess(&own[i], &own[j]) })
+	for i := 1; i < len(own); i++ { // a step makes few accesses
+		for j := i; j > 0 && sumLess(&own[j], &own[j-1]); j-- {
+			own[j], own[j-1] = own[j-1], own[j]
+		}
+	}
 	k := 0
 	for i := range own {
 		if k == 0 || own[i] != own[k-1] {

@@ -296,7 +296,7 @@ func union(dst, src []sumAcc) []sumAcc {
 }
 
 // unionThrough is union with tf applied to each entry of src first.
-func unionThrough(dst, src []sumAcc, tf func(int, *sumAcc)) []sumAcc {
+func unionThrough(dst, src []sumAcc, tf func(int, sumAcc) sumAcc) []sumAcc {
 	if len(src) == 0 {
 		return dst
 	}
@@ -321,7 +321,7 @@ func unionThrough(dst, src []sumAcc, tf func(int, *sumAcc)) []sumAcc {
 	for k := n - 1; j >= 0; k-- {
 		x := src[j]
 		if tf != nil {
-			tf(j, &x)
+			x = tf(j, x)
 		}
 		switch {
 		case i >= 0 && sumLess(&x, &out[i]):
@@ -366,7 +366,7 @@ func fold(dst, src []sumAcc, tid int, acc []rt.Access) []sumAcc {
 			touched |= src[i].bit()
 		}
 	}
-	return unionThrough(dst, src, func(i int, x *sumAcc) {
+	return unionThrough(dst, src, func(i int, x sumAcc) sumAcc {
 		switch {
 		case direct[i/64]&(1<<(i%64)) != 0:
 			x.after |= bit
@@ -374,6 +374,7 @@ func fold(dst, src []sumAcc, tid int, acc []rt.Access) []sumAcc {
 		case touched&(x.bit()|x.preds) != 0:
 			x.preds |= bit
 		}
+		return x
 	})
 }
 
