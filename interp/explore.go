@@ -433,6 +433,7 @@ type searcher struct {
 	m      *Machine    // the current run's machine
 	hitAt  int         // the turn of the run's cache hit, -1: none
 	hitSum []sumAcc    // the summary of the state hit
+	hitBuf []sumAcc    // find's buffer for summaries (hitSum may be in it)
 }
 
 // taskResult is what one subtree found.
@@ -601,7 +602,11 @@ func (s *searcher) search(t task) *taskResult {
 			if n.hashed {
 				x.hashed.Add(1)
 				n.perm = s.cache.perm
-				if e, sum, ok := s.cache.find(n.fp); ok && s.cache.fromCanon(&e, &sum, n.perm) && e.sleep&^n.sleepMask == 0 {
+				e, sum, ok := s.cache.find(n.fp, s.hitBuf)
+				if ok {
+					s.hitBuf = sum[:0]
+				}
+				if ok && s.cache.fromCanon(&e, &sum, n.perm) && e.sleep&^n.sleepMask == 0 {
 					// Explored before with no more threads awake: prune,
 					// after the run its summary stands for the subtree.
 					x.hits.Add(1)
