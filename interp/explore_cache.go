@@ -112,9 +112,10 @@ type stateCache struct {
 // kept apart by flags and thread, not merged per object: a conflict
 // found with an entry then holds for every access it stands for, and
 // after is not cut down by other threads' accesses to the object (on
-// mmlocks_n3, one entry per object kept almost none of the order: 16,780
-// runs, against 11,978). Summaries are interned (intern), so an entry
-// costs its 32 bytes once per distinct summary, not per state.
+// mmlocks_n3 without the symmetry reduction, one entry per object kept
+// almost none of the order: 16,780 runs, against 11,978). The cache
+// interns entries and summaries (intern): a stored summary costs 4 bytes
+// an entry, once per distinct summary.
 type sumAcc struct {
 	acc   rt.Access
 	tid   uint8
