@@ -776,16 +776,13 @@ func (s *searcher) applyHit(root int) {
 		}
 		var cand uint64 // threads that may start a race's v, for hitRace
 		racy := false
-		for _, x := range sum {
-			if x.bit()&ord != 0 || x.after&ord != 0 || !conflictsAny(e.acc, x.acc) {
-				continue
-			}
-			if s.orderedOnPath(i, h, x.acc) {
-				continue
+		forConflicts(sum, e.acc, func(x *sumAcc) {
+			if x.bit()&ord != 0 || x.after&ord != 0 || s.orderedOnPath(i, h, x.acc) {
+				return
 			}
 			racy = true
 			cand |= (x.bit() | x.preds) &^ ord
-		}
+		})
 		if racy {
 			b := e.backtrack
 			s.hitRace(i, h, cand)

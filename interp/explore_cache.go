@@ -383,6 +383,53 @@ func fold(dst, src []sumAcc, tid int, acc []rt.Access) []sumAcc {
 	})
 }
 
+// forConflicts calls f for each entry of sum (sorted) that an access of
+// acc conflicts with, some more than once: it looks only at the entries
+// of each access's object and those of every object of its kind (found
+// by binary search), and at AWorld entries, unless acc has an AWorld
+// access itself. A summary has hundreds of entries, a step a few.
+func forConflicts(sum []sumAcc, acc []rt.Access, f func(*sumAcc)) {
+	for _, a := range acc {
+		if a.Kind == rt.AWorld {
+			for i := range sum {
+				if conflictsAny(acc, sum[i].acc) {
+					f(&sum[i])
+				}
+			}
+			return
+		}
+	}
+	for i := 0; i < len(sum) && sum[i].acc.Kind == rt.AWorld; i++ {
+		if conflictsAny(acc, sum[i].acc) {
+			f(&sum[i])
+		}
+	}
+	// from returns the first entry at or after (kind, obj).
+	from := func(kind rt.AccessKind, obj uint32) int {
+		return sort.Search(len(sum), func(i int) bool {
+			b := sum[i].acc
+			return b.Kind > kind || b.Kind == kind && b.Obj >= obj
+		})
+	}
+	// scan looks at the entries of a's kind from (kind, obj) on: those
+	// of obj, or with all, every one.
+	scan := func(a rt.Access, obj uint32, all bool) {
+		for i := from(a.Kind, obj); i < len(sum) && sum[i].acc.Kind == a.Kind && (all || sum[i].acc.Obj == obj); i++ {
+			if a.Conflicts(sum[i].acc) {
+				f(&sum[i])
+			}
+		}
+	}
+	for _, a := range acc {
+		if a.Obj == rt.AllObjects {
+			scan(a, 0, true)
+			continue
+		}
+		scan(a, a.Obj, false)
+		scan(a, rt.AllObjects, false)
+	}
+}
+
 func conflictsAny(acc []rt.Access, b rt.Access) bool {
 	for _, a := range acc {
 		if a.Conflicts(b) {

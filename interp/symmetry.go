@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/bits"
 	"reflect"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -824,7 +825,15 @@ func (st *symState) summary(sum []sumAcc, ix int32) []sumAcc {
 		}
 		out[i] = sumAcc{acc: a, tid: tid, after: st.mask(s.after, ix), preds: st.mask(s.preds, ix)}
 	}
-	sort.Slice(out, func(i, j int) bool { return sumLess(&out[i], &out[j]) })
+	slices.SortFunc(out, func(a, b sumAcc) int {
+		switch {
+		case sumLess(&a, &b):
+			return -1
+		case sumLess(&b, &a):
+			return 1
+		}
+		return 0
+	})
 	return out
 }
 
