@@ -138,6 +138,11 @@ func (m *Machine) exec(t *Thread) (ok, yield bool) {
 				}
 			}
 			// nil, or no such field: Field explains.
+			if o := t.stack[n].NilOrigin(); o != nil {
+				t.Task.Pos = f.pos[in.pos]
+				m.k.NullDereferenced(t.Task, o, "the read of ."+p.names[in.a])
+				return true, true
+			}
 			v, err := m.k.Field(t.stack[n], p.names[in.a])
 			if err != nil {
 				m.fail(t, f.pos[in.pos], err.Error())
@@ -197,7 +202,7 @@ func (m *Machine) exec(t *Thread) (ok, yield bool) {
 		case opPathArg:
 			site := p.sites[in.a]
 			if msg := checkArgs(site.op, t.stack[len(t.stack)-site.nargs:]); msg != "" {
-				m.fail(t, f.pos[in.pos], msg)
+				m.badArg(t, f.pos[in.pos], site.op, t.stack[len(t.stack)-site.nargs:], msg)
 				return true, true
 			}
 		case opOpCall:
@@ -212,7 +217,7 @@ func (m *Machine) exec(t *Thread) (ok, yield bool) {
 			call.Args = append(call.Args[:0], t.stack[n:]...)
 			t.stack = t.stack[:n]
 			if msg := checkArgs(site.op, call.Args); msg != "" {
-				m.fail(t, pos, msg)
+				m.badArg(t, pos, site.op, call.Args, msg)
 				return true, true
 			}
 			t.Task.Pos = pos
@@ -242,6 +247,7 @@ func (m *Machine) exec(t *Thread) (ok, yield bool) {
 			t.stack = t.stack[:fr.base]
 			t.fr = t.fr[:len(t.fr)-1]
 			if f.path {
+				v = t.Task.PathResult(v)
 				t.Task.LeavePath()
 			}
 			if len(t.fr) == 0 {
@@ -283,6 +289,26 @@ const stepLimitMsg = "step limit of"
 func (m *Machine) stepLimit(t *Thread, pos lang.Pos) {
 	m.stepLimitHit = true
 	m.fail(t, pos, fmt.Sprintf(stepLimitMsg+" %d statements exceeded by thread %s (an unbounded loop? each thread may run %d statements; raise it with -max-steps)", t.limit-t.base, t.Name, t.limit-t.base))
+}
+
+// badArg stops t at a bad argument of op (checkArgs said msg): a NULL
+// result of an API that the caller did not test is the kernel's NULL
+// dereference, a finding of that API's rule; anything else is the
+// script's error.
+func (m *Machine) badArg(t *Thread, pos lang.Pos, op *rt.Op, args []rt.Value, msg string) {
+	for i, v := range args {
+		if o := v.NilOrigin(); o != nil && !acceptsNil(op.Params[min(i, len(op.Params)-1)]) {
+			t.Task.Pos = pos
+			m.k.NullDereferenced(t.Task, o, op.Name+"() (argument "+op.Params[min(i, len(op.Params)-1)].Name+")")
+			return // an oops: the task is dead, its locks stay held
+		}
+	}
+	m.fail(t, pos, msg)
+}
+
+// acceptsNil says whether p takes a nil argument (checkArgs lets it pass).
+func acceptsNil(p rt.Param) bool {
+	return p.Nilable || p.Optional && p.Type >= rt.TMM || p.Type == rt.TBool
 }
 
 // checkArgs checks argument types against the operation's parameters.

@@ -653,7 +653,7 @@ func (m *Machine) handle(t *Thread, call *rt.Call, r rt.Result) {
 		if t.Task.Dead() {
 			return
 		}
-		m.pushValue(t, r.Value)
+		m.pushValue(t, t.Task.NullResultOf(call.Op, call.Pos, r.Value))
 	case rt.Blocked:
 		t.call = nil
 		t.fr = append(t.fr, frame{cont: r.Next, call: call})

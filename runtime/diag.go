@@ -30,6 +30,10 @@ const (
 	// locking dependency", "bad unlock balance", might_lock()), printed
 	// only by kernels built with CONFIG_PROVE_LOCKING.
 	Lockdep
+	// BuildTime: the compiler warns when the code is built (a discarded
+	// __must_check result: -Wunused-result), an error with
+	// CONFIG_WERROR; nothing is checked when it runs.
+	BuildTime
 )
 
 func (r Reaction) String() string {
@@ -44,6 +48,8 @@ func (r Reaction) String() string {
 		return "unchecked"
 	case Lockdep:
 		return "lockdep"
+	case BuildTime:
+		return "build-time"
 	}
 	return "none"
 }

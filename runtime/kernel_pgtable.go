@@ -274,7 +274,9 @@ func init() {
 				Asserts: "none",
 				Source:  "mm/pgtable-generic.c: pte_offset_map_rw_nolock(), __pte_offset_map()",
 				Notes:   notes,
-				Rules:   []*Rule{ruleTraverseLock, rulePMDNotRevalidated},
+				NullResult: "when there is no PTE table at the address (the PMD is none or a huge leaf): the caller retries or takes the range as empty " +
+					"(mm/pgtable-generic.c: __pte_offset_map() returns NULL)",
+				Rules: []*Rule{ruleTraverseLock, rulePMDNotRevalidated},
 				Cites: []Cite{cite("mm/pgtable-generic.c", "pte_offset_map_rw_nolock() kernel-doc",
 					"VM_WARN_ON_ONCE(!pmdvalp); kernel-doc: \"the users should make sure the page table is stable like checking pte_same() or checking pmd_same() by using the output pmdval before performing the write operations\"", readPgtableGeneric)},
 				Sequence: "pte = pte_offset_map_rw_nolock(mm, pmd, addr, &pmdval, &ptl);\nspin_lock(ptl);\n" +

@@ -247,7 +247,8 @@ func init() {
 	defOp(&Op{Name: "vma_prev", Params: []Param{{Name: "mm", Type: TMM}, vmaParam("vma", false)}, Result: TVMA,
 		API: register(&API{Name: "vma_prev", Section: "2.14", Hold: "mmap lock, read or write", Takes: "RCU (maple tree walk)",
 			Sleeps: "no", Asserts: "none", Source: "include/linux/mm.h: vma_prev()",
-			Notes: "the VMA below vma, or nil (mmscript takes the mm and the VMA where the kernel takes a vma_iterator)"}),
+			Notes:      "the VMA below vma, or nil (mmscript takes the mm and the VMA where the kernel takes a vma_iterator)",
+			NullResult: "when no VMA lies below the iterator's position"}),
 		Touches: readsMM,
 		Fn:      func(c *Call) Result { return done(Obj(TVMA, c.mm(0).Core.PrevVMA(c.vma(1)))) }})
 	defOp(&Op{Name: "vma_is_anonymous", Params: []Param{vmaParam("vma", false)}, Result: TBool,

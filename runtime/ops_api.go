@@ -53,7 +53,8 @@ func init() {
 		API: register(&API{Name: "find_vma", Section: "2.14", Hold: "mmap lock, read or write, while the VMA is used",
 			Takes: "RCU (maple tree walk)", Sleeps: "no", Asserts: "mmap_assert_locked()",
 			Source: "mm/mmap.c: find_vma()", Notes: "returns the VMA containing addr or the next one above it",
-			Rules: []*Rule{ruleFindVMA}}),
+			NullResult: "when no VMA ends above the address (kernel-doc: \"May return NULL in the case of no VMA at addr or above\")",
+			Rules:      []*Rule{ruleFindVMA}}),
 		Fn: func(c *Call) Result {
 			m := c.mm(0)
 			c.mmapAssertLocked(m, false, ruleFindVMA, "find_vma without "+m.MmapLock.Name+" held")
@@ -66,7 +67,8 @@ func init() {
 	defOp(&Op{Name: "vma_lookup", Params: []Param{{Name: "mm", Type: TMM}, {Name: "addr", Type: TInt}}, Result: TVMA,
 		API: register(&API{Name: "vma_lookup", Section: "2.14", Hold: "mmap lock, read or write, for using the result",
 			Takes: "RCU (mtree_load)", Sleeps: "no", Asserts: "none", Source: "include/linux/mm.h: vma_lookup()",
-			Rules: []*Rule{ruleLookup}}),
+			NullResult: "when no VMA contains the address (kernel-doc: \"Return: The vm_area_struct at the given address, NULL otherwise\")",
+			Rules:      []*Rule{ruleLookup}}),
 		Fn: func(c *Call) Result {
 			m := c.mm(0)
 			if m.MmapLock.heldBy(c.T) == 0 {

@@ -181,7 +181,9 @@ func init() {
 			Sleeps:  "no (fails instead of waiting)",
 			Asserts: "RCU_LOCKDEP_WARN in vma_start_read",
 			Source:  "mm/mmap_lock.c: lock_vma_under_rcu(), vma_start_read()",
-			Notes:   "returns nil when no VMA covers addr or the VMA is write-locked or a writer waits; the caller falls back to the mmap lock"}),
+			Notes:   "returns nil when no VMA covers addr or the VMA is write-locked or a writer waits; the caller falls back to the mmap lock",
+			NullResult: "when no VMA covers the address or the VMA is being modified (write-locked, a writer waits for its readers, or it was detached or reused under RCU); " +
+				"the caller then falls back to the mmap read lock (process_addrs.rst \"Lock usage\"; arch/x86/mm/fault.c: do_user_addr_fault() -> lock_mm_and_find_vma())"}),
 		Fn: func(c *Call) Result {
 			m := c.mm(0)
 			c.checkMMUsers(m)

@@ -105,7 +105,9 @@ func init() {
 			Asserts: "none",
 			Source:  "mm/pgtable-generic.c: __pte_offset_map_lock(); process_addrs.rst \"Page table locks\"",
 			Notes:   "returns nil, holding nothing, when there is no PTE table; pmdval= maps the table of a PMD value read before (pte_offset_map_lock(mm, &_pmd, ...)), linked or detached",
-			Rules:   []*Rule{ruleTraverseLock, ruleRecursive, ruleCircular}}),
+			NullResult: "holding nothing when there is no PTE table at the address (the PMD is none or a huge leaf, or the table was freed or replaced before its lock was taken): " +
+				"the caller retries or takes the range as empty (mm/pgtable-generic.c: __pte_offset_map_lock(): \"if (unlikely(!pte)) return pte;\")",
+			Rules: []*Rule{ruleTraverseLock, ruleRecursive, ruleCircular}}),
 		Fn: func(c *Call) Result {
 			m, addr := c.mm(0), c.addr(1)
 			c.requireStable(m, addr, ruleTraverseLock)

@@ -417,6 +417,8 @@ func reaction(d *Diagnostic) string {
 		return "debug-only: a warning on kernels built with the debug option (CONFIG_DEBUG_VM, CONFIG_DEBUG_ATOMIC_SLEEP); silent otherwise"
 	case Unchecked:
 		return "unchecked: nothing checks this; the result is a silent race or use-after-free"
+	case BuildTime:
+		return "build-time: the compiler warns when this code is built (-Wunused-result; an error with CONFIG_WERROR=y); nothing is checked when it runs"
 	}
 	return d.Kernel.String()
 }

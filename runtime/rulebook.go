@@ -133,7 +133,8 @@ var documentedAPIs = []*API{
 		Asserts: "mmap_assert_locked(mm)",
 		Source:  "mm/mmap.c: find_vma_intersection()",
 		Notes: "returns the first VMA overlapping [start, end). Without the lock: warning/lockdep, and the VMA can be freed under the caller (UAF). " +
-			"A lookup by address under the right lock still does not prove the VMA is the one you created (Binder CVE, §3.4)"},
+			"A lookup by address under the right lock still does not prove the VMA is the one you created (Binder CVE, §3.4)",
+		NullResult: "when no VMA overlaps [start, end) (kernel-doc: \"Returns: The first VMA within the provided range, NULL otherwise\")"},
 
 	// 2.15
 	{Name: "expand_stack", Section: "2.15",

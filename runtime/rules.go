@@ -190,6 +190,47 @@ type API struct {
 	// an API a caller uses: it names the kernel-library function of the
 	// path (rulebook_steps.go); register fills it from kernelPathSteps.
 	Step string
+	// NullResult is, for an API whose kernel function may return NULL,
+	// when it does and what its caller does then (the function's
+	// kernel-doc "Return:"): register makes it the API's rule
+	// NAME/null-dereferenced, which a run reports where a NULL result of
+	// the API is used (Value.NilOrigin).
+	NullResult string
+	// MustCheck is, for an API whose kernel declaration is __must_check,
+	// the declaration and the commit that added it: register makes it
+	// the API's rule NAME/result-unused, which a run reports where a
+	// statement discards the result.
+	MustCheck string
+
+	nullRule, unusedRule *Rule
+}
+
+// NullRule is the API's rule for a NULL result that is used (NullResult),
+// or nil.
+func (a *API) NullRule() *Rule { return a.nullRule }
+
+// UnusedRule is the API's rule for a discarded __must_check result
+// (MustCheck), or nil.
+func (a *API) UnusedRule() *Rule { return a.unusedRule }
+
+// ruleNullOops is the kernel's reaction to any NULL dereference, which a
+// NULL result's rule cites.
+const ruleNullOops = "arch/x86/mm/fault.c: page_fault_oops() -> show_fault_oops(): pr_alert(\"BUG: kernel NULL pointer dereference, address: %px\\n\") -> oops_end()"
+
+// resultRules makes the rules of an API's NullResult and MustCheck.
+func (a *API) resultRules() {
+	if a.NullResult != "" {
+		a.nullRule = &Rule{a.Name + "/null-dereferenced",
+			a.Name + "() returns NULL " + a.NullResult + ": its caller tests the result before it uses it (a NULL dereference oopses)",
+			a.Source + "; " + ruleNullOops, BUG}
+		a.Rules = append(a.Rules, a.nullRule)
+	}
+	if a.MustCheck != "" {
+		a.unusedRule = &Rule{a.Name + "/result-unused",
+			"the result of " + a.Name + "() is tested: it is declared __must_check, and what the caller does next depends on it",
+			a.MustCheck + "; include/linux/compiler_attributes.h: #define __must_check __attribute__((__warn_unused_result__))", BuildTime}
+		a.Rules = append(a.Rules, a.unusedRule)
+	}
 }
 
 // Generic lock rules, checked on every acquisition and release.
@@ -446,6 +487,7 @@ func register(a *API) *API {
 	if a.Step == "" {
 		a.Step = kernelPathSteps[a.Name]
 	}
+	a.resultRules()
 	apis[a.Name] = a
 	return a
 }

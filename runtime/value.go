@@ -3,6 +3,7 @@ package runtime
 import (
 	"fmt"
 
+	"github.com/mmscript/mmscript/lang"
 	"github.com/mmscript/mmscript/mmcore"
 )
 
@@ -81,6 +82,27 @@ type Value struct {
 
 // Nil is the nil value.
 var Nil = Value{}
+
+// NilOrigin is where a nil value came from: the API that returned it as
+// its NULL result, and the call. It lets a use of the NULL name the
+// call whose result went untested (the kernel oopses at the use, and the
+// bug is at the call's missing test).
+type NilOrigin struct {
+	API string
+	Pos lang.Pos
+}
+
+// NilFrom is the NULL result of a call of api at pos.
+func NilFrom(api string, pos lang.Pos) Value { return Value{T: TNil, Obj: &NilOrigin{api, pos}} }
+
+// NilOrigin is the call that returned v, a nil from NilFrom, or nil.
+func (v Value) NilOrigin() *NilOrigin {
+	if v.T != TNil {
+		return nil
+	}
+	o, _ := v.Obj.(*NilOrigin)
+	return o
+}
 
 // Int makes an int value.
 func Int(i int64) Value { return Value{T: TInt, Int: i} }

@@ -86,9 +86,10 @@ func init() {
 			Source:  "include/linux/mm.h: vma_find() -> mas_find(); for_each_vma_range()",
 			Notes: "the first VMA that ends above addr and starts below end, or nil; one step of the VMA iterator (mmscript's for vma in vmas(mm, start, end) runs it). " +
 				"Under RCU alone the VMA is not stable: read-lock it (vma_start_read, lock_next_vma) before using it",
-			Rules:    []*Rule{ruleVMAIterLock, ruleVMARCUUnlocked},
-			Cites:    []Cite{cite("lib/maple_tree.c", "mas_root(), mt_locked()", "rcu_dereference_check(mas->tree->ma_root, mt_locked(mas->tree)) (lockdep, CONFIG_PROVE_RCU)", readMapleTree)},
-			Sequence: "VMA_ITERATOR(vmi, mm, start);\nmmap_read_lock(mm);\nfor_each_vma_range(vmi, vma, end) {\n\t/* use vma */\n}\nmmap_read_unlock(mm);"}),
+			NullResult: "when no VMA starts below end at or after the address (the end of the walk)",
+			Rules:      []*Rule{ruleVMAIterLock, ruleVMARCUUnlocked},
+			Cites:      []Cite{cite("lib/maple_tree.c", "mas_root(), mt_locked()", "rcu_dereference_check(mas->tree->ma_root, mt_locked(mas->tree)) (lockdep, CONFIG_PROVE_RCU)", readMapleTree)},
+			Sequence:   "VMA_ITERATOR(vmi, mm, start);\nmmap_read_lock(mm);\nfor_each_vma_range(vmi, vma, end) {\n\t/* use vma */\n}\nmmap_read_unlock(mm);"}),
 		Touches: func(c *Call, f *Footprint) { f.MM(mmArg(c, 0), false); f.mmUsers(mmArg(c, 0), false) },
 		Fn: func(c *Call) Result {
 			return done(c.vmaFind(c.mm(0), c.addr(1), c.addr(2)))
@@ -104,6 +105,8 @@ func init() {
 			Source:  "mm/mmap_lock.c: vma_start_read()",
 			Notes: "returns the VMA read-locked, or nil (the kernel's NULL or ERR_PTR(-EAGAIN) for a detached VMA); the caller then checks it is the VMA it " +
 				"looked for (lock_vma_under_rcu, lock_next_vma) and ends with vma_end_read",
+			NullResult: "(or ERR_PTR(-EAGAIN), which IS_ERR_OR_NULL() tests alike) when the VMA is write-locked, a writer waits for its readers, or it was detached or reused for another mm; " +
+				"the caller then retries or falls back to the mmap read lock (mm/mmap_lock.c: lock_vma_under_rcu(), lock_next_vma())",
 			Rules:    []*Rule{ruleVMAIterLock},
 			Cites:    []Cite{cite("mm/mmap_lock.c", "lock_next_vma()", "vma = vma_start_read(mm, vma); if (IS_ERR_OR_NULL(vma)) { if (PTR_ERR(vma) == -EAGAIN) { ... goto retry; } goto fallback; }", readLockC)},
 			Sequence: "rcu_read_lock();\nvma = vma_next(&vmi);\nvma = vma_start_read(mm, vma);\nif (IS_ERR_OR_NULL(vma))\n\tgoto fallback;\n/* re-check vma */\nrcu_read_unlock();"}),
@@ -131,7 +134,8 @@ func init() {
 			Notes: "a kernel path of the kernel library (kernel/vma_lock.mms): the next VMA at or after from_addr, read-locked and re-checked (not behind from_addr, " +
 				"no gap opened before it), or nil when there is none; the caller uses it under its VMA read lock, ends with vma_end_read and goes on from its vm_end. " +
 				"Holding a VMA read lock or the mmap lock across it is the caller's mistake (lock/mmap-under-vma-read, recursive locking)",
-			Rules: []*Rule{ruleVMAIterLock, ruleVMARCUUnlocked, ruleRecursive, ruleMmapUnderVMARead},
+			NullResult: "when no VMA is left at or after from_addr, the end of the walk (ERR_PTR(-EINTR) when its fallback's mmap_read_lock_killable() is interrupted)",
+			Rules:      []*Rule{ruleVMAIterLock, ruleVMARCUUnlocked, ruleRecursive, ruleMmapUnderVMARead},
 			Cites: []Cite{cite("mm/mmap_lock.c", "lock_next_vma()", "RCU_LOCKDEP_WARN(!rcu_read_lock_held(), \"no rcu read lock held\"); retry: vma = vma_next(vmi); "+
 				"vma = vma_start_read(mm, vma); ... if (unlikely(from_addr >= vma->vm_end)) goto fallback_unlock; ... fallback: vma = lock_next_vma_under_mmap_lock(mm, vmi, from_addr); rcu_read_lock();", readLockC)},
 			Sequence: "rcu_read_lock();\nwhile ((vma = lock_next_vma(mm, &vmi, addr)) && !IS_ERR(vma)) {\n\t/* show the VMA */\n\taddr = vma->vm_end;\n\tvma_end_read(vma);\n}\nrcu_read_unlock();"})})
