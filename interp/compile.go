@@ -573,7 +573,7 @@ func (c *compiler) stmt(s lang.Stmt) {
 		}
 	case *lang.ExprStmt:
 		c.expr(s.X)
-		c.emit(opPop, 0, 0, pos)
+		c.emit(opPop, c.discards(s.X), 0, pos)
 	case *lang.WhileStmt:
 		top := len(c.f.code) - 1 // the opStmt above: a step per iteration
 		c.expr(s.Cond)
@@ -1053,6 +1053,24 @@ func wordParts(e lang.Expr, f func(w string, pos lang.Pos)) {
 		wordParts(e.X, f)
 		wordParts(e.Y, f)
 	}
+}
+
+// discards is the A of the opPop that ends the expression statement x
+// just compiled: 1 + the call site when x is a call of an operation whose
+// result the kernel declares __must_check (rt.API.UnusedRule), so that
+// the run reports the discarded result; 0 otherwise.
+func (c *compiler) discards(x lang.Expr) int32 {
+	if _, ok := x.(*lang.CallExpr); !ok || len(c.f.code) == 0 {
+		return 0
+	}
+	in := c.f.code[len(c.f.code)-1]
+	if in.op != opOpCall {
+		return 0
+	}
+	if op := c.prog.sites[in.a].op; op.API == nil || op.API.UnusedRule() == nil {
+		return 0
+	}
+	return in.a + 1
 }
 
 func (c *compiler) call(e *lang.CallExpr) {

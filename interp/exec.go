@@ -54,6 +54,10 @@ func (m *Machine) exec(t *Thread) (ok, yield bool) {
 			t.stack = t.stack[:n]
 		case opPop:
 			t.stack = t.stack[:len(t.stack)-1]
+			if in.a != 0 { // a __must_check result discarded (compiler.discards)
+				t.Task.Pos = f.pos[in.pos]
+				m.k.ResultUnused(t.Task, p.sites[in.a-1].op)
+			}
 		case opJmp:
 			fr.pc = int(in.b)
 		case opJmpF:

@@ -53,8 +53,8 @@ func init() {
 				"(vm_normal_page(): nil for a special PTE such as remap_pfn_range's; the zero page only with FW_ZEROPAGE) with its table's lock held, or nil holding nothing; " +
 				"PTE and PMD leaves are modelled, PUD leaves and hugetlb are not. The kernel-doc: the folio must not be used after folio_walk_end() unless a " +
 				"short-term reference (get_page) was taken before it, and it is never a substitute for GUP (no long-term references, no DMA)",
-			NullResult: "holding no lock when nothing is mapped at the address or the mapping has no normal page (a special PTE; the zero page without FW_ZEROPAGE): " +
-				"folio_walk_end() is then not called",
+			NullResult: "holding no lock when nothing is mapped at the address or the mapping has no normal page (a special PTE; the zero page without FW_ZEROPAGE), " +
+				"and folio_walk_end() is then not called",
 			Rules:    []*Rule{ruleMmap, ruleVMA, ruleRange},
 			Cites:    []Cite{walkCite},
 			Sequence: seq}),

@@ -129,8 +129,12 @@ func init() {
 		API: register(&API{Name: "mmap_read_trylock", Section: "1.1", Hold: "nothing",
 			Takes: "mm->mmap_lock (read) if free and no writer is queued", Sleeps: "no",
 			Source: "include/linux/mmap_lock.h: mmap_read_trylock()",
-			Notes:  "fails while a writer holds or waits for the lock, so it never deadlocks"}),
+			Notes:  "fails while a writer holds or waits for the lock, so it never deadlocks",
+			MustCheck: "include/linux/mmap_lock.h: static inline bool __must_check mmap_read_trylock(struct mm_struct *mm), since 52f657e34d7b " +
+				"(\"x86: shadow stacks: proper error handling for mmap lock\", 2026, with mmap_read_lock_killable() and mmap_write_lock_killable())"}),
 		Fn: func(c *Call) Result { return done(Bool(c.T.TryAcquire(c.mm(0).MmapLock, Read))) }})
+	olderReactions["mmap_read_trylock/result-unused"] = []VersionReaction{{Linux618, Unchecked,
+		"include/linux/mmap_lock.h (6.18): static inline bool mmap_read_trylock(struct mm_struct *mm): no __must_check, the compiler says nothing"}}
 	defOp(&Op{Name: "mmap_write_trylock", Params: mmParam, Result: TBool,
 		API: register(&API{Name: "mmap_write_trylock", Section: "1.1", Hold: "nothing",
 			Takes: "mm->mmap_lock (write) if free", Sleeps: "no",
@@ -255,7 +259,8 @@ func init() {
 			Source:  "include/linux/mmap_lock.h: vma_start_write_killable(); mm/mmap_lock.c: __vma_start_write()",
 			Notes: "vma_start_write() whose wait for readers a fatal signal ends: returns 0 when write-locked, -EINTR otherwise (__must_check). " +
 				"mmscript sends no signals, so it returns 0 once the readers have left. No vma_end_write(): the lock ends at mmap_write_unlock()/mmap_write_downgrade()",
-			Rules: []*Rule{ruleStartWrite, ruleSleepInAtomic},
+			Rules:     []*Rule{ruleStartWrite, ruleSleepInAtomic},
+			MustCheck: "include/linux/mmap_lock.h: static inline __must_check int vma_start_write_killable(struct vm_area_struct *vma)",
 			Cites: []Cite{cite("include/linux/mmap_lock.h", "vma_start_write_killable()",
 				"if (__is_vma_write_locked(vma)) return 0; return __vma_start_write(vma, TASK_KILLABLE); (__is_vma_write_locked() -> __vma_raw_mm_seqnum() -> mmap_assert_write_locked())", readLockH)},
 			Sequence: "mmap_write_lock(mm);\nerr = vma_start_write_killable(vma);\nif (err) {\n\tmmap_write_unlock(mm);\n\treturn err;    /* -EINTR */\n}\n/* change the VMA */\nmmap_write_unlock(mm);"}),

@@ -24,7 +24,7 @@ thread fault {  # arch/x86/mm/fault.c: do_user_addr_fault(), without its "if (!v
   if vma.vm_flags & VM_WRITE == 0 {  # access_error()
     vma_end_read(vma)
   } else {
-    fault = handle_mm_fault(vma, 0x100000, flags=write|vma_lock)
+    fault = handle_mm_fault(vma, 0x100000, flags=write | vma_lock)
     if fault & (VM_FAULT_RETRY | VM_FAULT_COMPLETED) == 0 {
       vma_end_read(vma)
     }

@@ -11,7 +11,9 @@ vma v = mmap(m, 0x100000, pages=1, prot=rw)
 
 thread writer {
   mmap_read_lock(m)
-  vma_start_write_killable(v)
+  if vma_start_write_killable(v) == 0 {
+    # change the VMA (-EINTR: a fatal signal came; return it)
+  }
   mmap_read_unlock(m)
 }
 
