@@ -31,4 +31,4 @@ thread fault {  # arch/x86/mm/fault.c: do_user_addr_fault(), without its "if (!v
   }
 }
 
-expect violation "lock_vma_under_rcu/null-dereferenced" at 24 sometimes
+expect fatal "lock_vma_under_rcu/null-dereferenced" at 24 sometimes

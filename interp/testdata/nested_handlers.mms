@@ -38,7 +38,7 @@ thread t2 {
     vma locked = lock_vma_under_rcu(m, addr)
     if locked {
       # As do_user_addr_fault: RETRY and COMPLETED released the VMA lock.
-      rc = handle_mm_fault(locked, addr, flags=read|vma_lock)
+      rc = handle_mm_fault(locked, addr, flags=read | vma_lock)
       if (rc & (VM_FAULT_RETRY | VM_FAULT_COMPLETED)) == 0 { vma_end_read(locked) }
     }
     if rc & VM_FAULT_RETRY {
@@ -52,7 +52,9 @@ thread t2 {
 }
 
 thread t3 {
-  repeat 1000 { if finished < 2 { msleep() } }
+  repeat 1000 {
+    if finished < 2 { msleep() }
+  }
   assert finished == 2
   print("faults", faults)
   assert faults == 8, "every page faulted once"

@@ -10,7 +10,7 @@ thread t {
   anon_vma_prepare(r)
   vma_end_read(r)
   mmap_read_lock(m)
-  anon_vma_prepare(v)              # fine (and a no-op now)
+  anon_vma_prepare(v)  # fine (and a no-op now)
   assert v.anon_vma
   mmap_read_unlock(m)
 }

@@ -9,8 +9,11 @@ mm m
 file dev
 seen_retry = true
 ops drv {
-  map_pages(vmf, start, end) { }
-  fault(vmf) { page p = alloc_page(); return p }
+  map_pages(vmf, start, end) {}
+  fault(vmf) {
+    page p = alloc_page()
+    return p
+  }
   page_mkwrite(vmf) {
     seen_retry = vmf.allow_retry || vmf.vma_lock
     if vmf.allow_retry && !vmf.tried {
@@ -21,16 +24,22 @@ ops drv {
   }
 }
 ops bad {
-  map_pages(vmf, start, end) { }
-  fault(vmf) { page p = alloc_page(); return p }
+  map_pages(vmf, start, end) {}
+  fault(vmf) {
+    page p = alloc_page()
+    return p
+  }
   page_mkwrite(vmf) {
-    release_fault_lock(vmf)            # under the VMA lock: drops the mmap lock it does not hold
+    release_fault_lock(vmf)  # under the VMA lock: drops the mmap lock it does not hold
     return VM_FAULT_RETRY
   }
 }
 ops drops {
-  fault(vmf) { page p = alloc_page(); return p }
-  page_mkwrite(vmf) {                  # no ->map_pages: runs under the mmap read lock
+  fault(vmf) {
+    page p = alloc_page()
+    return p
+  }
+  page_mkwrite(vmf) {  # no ->map_pages: runs under the mmap read lock
     release_fault_lock(vmf)
     return VM_FAULT_RETRY
   }
@@ -47,5 +56,5 @@ thread u {
   assert touch(m, 0x300000, read)
   touch(m, 0x300000, write)
 }
-expect violation "lock/unlock-not-held: release_fault_lock: m->mmap_lock is not held" at 27
-expect violation "fault/dropped-lock: drops.page_mkwrite released the fault lock (m->mmap_lock), but ->page_mkwrite runs with" at 35
+expect violation "lock/unlock-not-held: release_fault_lock: m->mmap_lock is not held" at 33
+expect violation "fault/dropped-lock: drops.page_mkwrite released the fault lock (m->mmap_lock), but ->page_mkwrite runs with" at 44

@@ -5,8 +5,12 @@
 mm m
 file dev
 n = 0
-ops w { pte_entry(addr, pfn) { n = n + 1 } }
-ops drv { mmap(file, vma) { return remap_pfn_range(vma, vma.vm_start, 0x80000, pages=2) } }
+ops w {
+  pte_entry(addr, pfn) { n = n + 1 }
+}
+ops drv {
+  mmap(file, vma) { return remap_pfn_range(vma, vma.vm_start, 0x80000, pages=2) }
+}
 mmap(m, 0x800000, pages=2, prot=rw, flags=shared, file=dev, ops=drv)
 mmap(m, 0x900000, pages=1, prot=rw)
 touch(m, 0x900000, write)

@@ -13,7 +13,7 @@ thread t {
     walk_page_range(m, 0x100000, 0x104000, lock=vma_rdlock_verify)
     vma_end_read(v)
   }
-  mmap_read_lock(m)                    # the mmap lock, but no VMA lock
+  mmap_read_lock(m)  # the mmap lock, but no VMA lock
   walk_page_range(m, 0x100000, 0x104000, lock=vma_rdlock_verify)
   mmap_read_unlock(m)
 }

@@ -10,6 +10,6 @@ touch(m, 0x100000, write)
 thread t {
   assert anon_vma_prepare(v) == 0
   assert v.anon_vma
-  anon_vma_prepare(w)                  # no anon_vma yet: the assertion runs
+  anon_vma_prepare(w)  # no anon_vma yet: the assertion runs
 }
 expect violation "anon_vma_prepare/needs-mmap-lock" at 13

@@ -6,8 +6,8 @@
 mm m
 file f
 vma v = mmap(m, 0x100000, pages=2, prot=rw, flags=private, file=f)
-touch(m, 0x100000, read)             # maps the page-cache page
-touch(m, 0x101000, write)            # a private COW copy (anonymous)
+touch(m, 0x100000, read)   # maps the page-cache page
+touch(m, 0x101000, write)  # a private COW copy (anonymous)
 thread t {
   n = unmap_mapping_range(f, 0, 8192)
   assert n == 1, "only the page-cache page is zapped"

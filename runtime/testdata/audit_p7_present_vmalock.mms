@@ -7,16 +7,19 @@
 mm m
 file dev
 ops drv {
-  fault(vmf) { page p = alloc_page(); return p }
+  fault(vmf) {
+    page p = alloc_page()
+    return p
+  }
 }
 vma v = mmap(m, 0x100000, pages=2, prot=rw, flags=shared, file=dev, ops=drv)
 thread t {
   touch(m, 0x100000, read)
   vma r = lock_vma_under_rcu(m, 0x100000)
   if r {
-    rc = handle_mm_fault(r, 0x100000, flags=read|vma_lock|allow_retry)
+    rc = handle_mm_fault(r, 0x100000, flags=read | vma_lock | allow_retry)
     assert rc == 0, "present PTE: done under the VMA lock"
-    rc = handle_mm_fault(r, 0x101000, flags=read|vma_lock|allow_retry)
+    rc = handle_mm_fault(r, 0x101000, flags=read | vma_lock | allow_retry)
     assert rc == VM_FAULT_RETRY, "->fault without ->map_pages: retry under mmap_lock"
     if rc != VM_FAULT_RETRY { vma_end_read(r) }
   }

@@ -5,8 +5,14 @@
 
 mm m
 file dev
-ops drv { close(vma) { } }
+ops drv {
+  close(vma) {}
+}
 vma v = mmap(m, 0x100000, pages=2, prot=rw, flags=shared, file=dev, ops=drv)
 thread a { munmap(m, 0x100000, pages=2) }
-thread b { msleep(1); mmap_read_lock(m); mmap_read_unlock(m) }
+thread b {
+  msleep(1)
+  mmap_read_lock(m)
+  mmap_read_unlock(m)
+}
 expect ok

@@ -8,15 +8,15 @@ file dev
 
 ops bad {
   fault(vmf) {
-    release_fault_lock(vmf)            # drops the mmap lock...
+    release_fault_lock(vmf)  # drops the mmap lock...
     page p = alloc_page()
-    return p                           # ...but does not say so
+    return p  # ...but does not say so
   }
 }
 
 ops nogo {
   fault(vmf) {
-    release_fault_lock(vmf)            # GUP's faults do not allow retry
+    release_fault_lock(vmf)  # GUP's faults do not allow retry
     return VM_FAULT_RETRY
   }
 }
@@ -24,7 +24,7 @@ ops nogo {
 ops good {
   fault(vmf) {
     if vmf.allow_retry && !vmf.tried {
-      release_fault_lock(vmf)          # wait for I/O without the lock
+      release_fault_lock(vmf)  # wait for I/O without the lock
       msleep(1)
       return VM_FAULT_RETRY
     }

@@ -11,7 +11,7 @@ thread t {
   assert handle_mm_fault(v, 0x601000, write) == 0
   mmap_read_unlock(m)
   vma r = lock_vma_under_rcu(m, 0x600000)
-  assert handle_mm_fault(r, 0x600000, read|vma_lock) == 0
+  assert handle_mm_fault(r, 0x600000, read | vma_lock) == 0
   vma_end_read(r)
 }
 

@@ -10,7 +10,7 @@ thread t {
   rcu_read_unlock()
   might_sleep()
   rcu_read_unlock()
-  might_sleep()                    # fine: outside RCU
+  might_sleep()  # fine: outside RCU
 }
 
 expect violation "lock/sleep-in-atomic: might_sleep() may sleep, but the thread is in an RCU read-side critical section" at 11

@@ -10,7 +10,7 @@ thread t {
   pte pt = pte_offset_map_lock(m, 0x400000)
   pte_unmap_unlock(pt)
   vma r = lock_vma_under_rcu(m, 0x400000)
-  pte ok = pte_offset_map_lock(m, 0x400000)   # fine under the VMA lock
+  pte ok = pte_offset_map_lock(m, 0x400000)  # fine under the VMA lock
   assert ok.present
   pte_unmap_unlock(ok)
   vma_end_read(r)

@@ -31,8 +31,8 @@ thread khugepaged {
   pte old = pmdp_collapse_flush(v, 0x200000)
   spin_unlock(l)
   anon_vma_unlock_write(v)
-  was_walking = walking                  # read in the same step as the IPI
-  tlb_remove_table_sync_one()            # wait for IRQs-off walkers
+  was_walking = walking        # read in the same step as the IPI
+  tlb_remove_table_sync_one()  # wait for IRQs-off walkers
   assert !(was_walking && walking), "the walker inside when the IPI was sent has left"
   mmap_write_unlock(m)
   tlb_remove_table(m, old)

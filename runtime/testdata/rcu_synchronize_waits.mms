@@ -11,19 +11,21 @@ late_inside = false
 thread reader {
   rcu_read_lock()
   inside = true
-  rcu_read_lock(); rcu_read_unlock()     # a few steps inside the section
-  rcu_read_lock(); rcu_read_unlock()
+  rcu_read_lock()  # a few steps inside the section
+  rcu_read_unlock()
+  rcu_read_lock()
+  rcu_read_unlock()
   left = true
   rcu_read_unlock()
 }
 
 thread spinner {
-  spin_lock(m.page_table_lock)           # preemption off: a read-side section
+  spin_lock(m.page_table_lock)  # preemption off: a read-side section
   spin_unlock(m.page_table_lock)
 }
 
 thread updater {
-  was_inside = inside && !left           # read in the same step as the call
+  was_inside = inside && !left  # read in the same step as the call
   synchronize_rcu()
   assert !was_inside || left, "the grace period outlived the reader that began before it"
 }

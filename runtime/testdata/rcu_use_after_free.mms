@@ -14,7 +14,7 @@ thread walker {
     assert ptep_get(pt) >= 0, "inside the section the table is alive"
     pte_unmap(pt)
     repeat 6 { msleep(1) }
-    ptep_get(pt)                         # the section is over: use after free
+    ptep_get(pt)  # the section is over: use after free
   }
 }
 
@@ -27,7 +27,7 @@ thread khugepaged {
   spin_unlock(l)
   anon_vma_unlock_write(v)
   mmap_write_unlock(m)
-  pte_free_defer(m, old)                 # freed once the walker's section ends
+  pte_free_defer(m, old)  # freed once the walker's section ends
 }
 
 expect violation "rcu/use-after-free" at 17

@@ -7,12 +7,12 @@ mm m
 vma v = mmap(m, 0x900000, pages=1, prot=rw)
 
 thread t {
-  assert touch(m, 0x900000, write)       # caches the translation
+  assert touch(m, 0x900000, write)  # caches the translation
   mmap_read_lock(m)
   pte pt = pte_offset_map_lock(m, 0x900000)
   page old = ptep_get_and_clear(pt)
   pte_unmap_unlock(pt)
-  put_page(old)                          # freed before any flush
+  put_page(old)  # freed before any flush
   mmap_read_unlock(m)
   touch(m, 0x900000, write)
 }

@@ -10,7 +10,7 @@ thread t {
   mmap_read_lock(m)
   touch(m, 0x600000, read)
   mmap_read_unlock(m)
-  assert touch(m, 0x600000, write) # fine: no lock held
+  assert touch(m, 0x600000, write)  # fine: no lock held
 }
 
 expect violation "uaccess/might-fault-under-mmap-lock" at 11

@@ -8,7 +8,7 @@ vma v = mmap(m, 0x300000, pages=1, prot=rw)
 thread t {
   mmap_write_lock(m)
   vm_flags_set(v, VM_DONTCOPY)
-  vm_flags_clear(v, VM_DONTCOPY|VM_DONTDUMP)
+  vm_flags_clear(v, VM_DONTCOPY | VM_DONTDUMP)
   vm_flags_set(v, VM_DONTDUMP)
   mmap_write_unlock(m)
   assert v.vm_flags & VM_DONTDUMP

@@ -17,7 +17,7 @@ vma v = mmap(m, 0x100000, pages=1, prot=rw, flags=shared, file=dev)
 thread inserter {
   page p = alloc_page()
   mmap_read_lock(m)
-  msleep(1)                        # the writer queues meanwhile
+  msleep(1)  # the writer queues meanwhile
   vm_insert_page(v, 0x100000, p)
   mmap_read_unlock(m)
 }

@@ -20,7 +20,7 @@ mmap_read_unlock(m)
 assert !lock_vma_under_rcu(m, 0x300000), "still write-locked"
 
 thread reader {
-  x = lock_vma_under_rcu(m, 0x300000)   # fails while the mark stands
+  x = lock_vma_under_rcu(m, 0x300000)  # fails while the mark stands
   if x {
     vma_end_read(x)
   }
@@ -28,7 +28,7 @@ thread reader {
 
 thread later {
   mmap_read_lock(m)
-  vma_start_write(v)                    # marked already: returns at once
+  vma_start_write(v)  # marked already: returns at once
   mmap_read_unlock(m)
   assert munmap(m, 0x300000, pages=1) == 0
 }

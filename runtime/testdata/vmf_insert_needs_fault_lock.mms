@@ -17,7 +17,7 @@ mmap(m, 0x200000, pages=1, prot=rw, flags=shared, file=dev, vm=mixedmap, ops=drv
 
 thread t {
   vmf_insert_mixed(v, 0x100000, 0x90000)
-  assert touch(m, 0x200000, read)          # fine: from the fault handler
+  assert touch(m, 0x200000, read)  # fine: from the fault handler
 }
 
 expect violation "vmf_insert/needs-fault-lock" at 19

@@ -9,7 +9,7 @@ touch(m, 0x100000, write)
 
 thread t {
   mmap_write_lock(m)
-  assert walk_page_range_debug(m, 0x100000, -14) == 1   # the one present entry (mmscript: no pte_entry, the count)
+  assert walk_page_range_debug(m, 0x100000, -14) == 1  # the one present entry (mmscript: no pte_entry, the count)
   mmap_write_unlock(m)
 }
 

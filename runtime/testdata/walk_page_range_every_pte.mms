@@ -23,7 +23,7 @@ ops stopper {
   }
 }
 ops sleeper {
-  pte_entry(addr, pfn) { msleep(1) }   # under the PTE lock
+  pte_entry(addr, pfn) { msleep(1) }  # under the PTE lock
 }
 thread t {
   mmap_read_lock(m)

@@ -7,7 +7,7 @@ vma a = mmap(m, 0x400000, pages=1, prot=rw)
 vma b = mmap(m, 0x500000, pages=1, prot=rw)
 
 ops walker {
-  pte_entry(addr, pfn) { }
+  pte_entry(addr, pfn) {}
 }
 
 thread t {
