@@ -22,11 +22,11 @@ page p5
 func fault(addr, p) {
   vma r = lock_vma_under_rcu(m, addr)  # nil while write-locked or detached
   if r {
-    vm_insert_page(r, addr, p)     # PTE lock inside; -EBUSY if already mapped
+    vm_insert_page(r, addr, p)  # PTE lock inside; -EBUSY if already mapped
     vma_end_read(r)
   } else {
     mmap_read_lock(m)
-    vma x = vma_lookup(m, addr)    # nil once munmap detached the VMA
+    vma x = vma_lookup(m, addr)  # nil once munmap detached the VMA
     if x { vm_insert_page(x, addr, p) }
     mmap_read_unlock(m)
   }
