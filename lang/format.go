@@ -21,7 +21,10 @@ func Format(filename string, src []byte) ([]byte, error) {
 //     end of a block (a blank line in the source is kept);
 //   - a block with at most one simple statement stays on one line when it
 //     was written on one line (`repeat 4 { msleep(1) }`); an empty block
-//     is `{}`;
+//     is `{}`; a block of simple statements written on a line that an
+//     `expect ... at` names stays on that line, its statements joined by
+//     "; " (`thread t { lock(a); lock(b) }`): which statement the
+//     expectation means is known only when the script runs;
 //   - one space around binary operators and after commas, none inside
 //     parentheses or around the = of a named argument (`pages=4`);
 //   - every comment is kept: on its own line, indented with the code that
@@ -31,7 +34,10 @@ func Format(filename string, src []byte) ([]byte, error) {
 //
 // Literals and the spelling of operators (and, &&) are kept as written.
 // The line of an `expect ... at N` follows the statement that was on line
-// N, so a script's expectations survive the new layout.
+// N, so a script's expectations survive the new layout. Where the layout
+// would still split line N into several statements (a compound one among
+// them), Format fails at the expectation: the statement it means must be
+// put on a line of its own by hand.
 // The source must parse; static-check errors (a duplicate thread) do not
 // stop Format. Format is idempotent: Format of its output is the same.
 func (l Limits) Format(filename string, src []byte) ([]byte, error) {
@@ -47,9 +53,17 @@ func (l Limits) Format(filename string, src []byte) ([]byte, error) {
 	if err != nil {
 		return nil, convertError(filename, err)
 	}
-	p := &printer{comments: s.comments}
+	p := &printer{comments: s.comments, named: map[int]bool{}}
+	for _, it := range f.Items {
+		if d, ok := it.(*ExpectDecl); ok && d.AtLine > 0 {
+			p.named[d.AtLine] = true
+		}
+	}
 	p.items(f.Items)
 	p.flushComments(1<<62, 0)
+	if err := p.renumber(filename); err != nil {
+		return nil, err
+	}
 	return p.render(), nil
 }
 
@@ -66,7 +80,8 @@ type line struct {
 type printer struct {
 	comments []Comment // not yet printed, in source order
 	lines    []line
-	srcLine  int // the last source line printed; 0 at the start of a block
+	srcLine  int          // the last source line printed; 0 at the start of a block
+	named    map[int]bool // the source lines that an expect ... at names
 }
 
 // flushComments prints, each on its own line at indent, the comments
@@ -159,8 +174,12 @@ func (p *printer) block(head string, first int, b *Block, indent int) {
 	blank := p.blankBefore(first) && !strings.HasPrefix(head, "}")
 	if p.inline(b) {
 		code := head + " {}"
-		if len(b.Stmts) == 1 {
-			code = head + " { " + p.simple(b.Stmts[0]) + " }"
+		if len(b.Stmts) > 0 {
+			stmts := make([]string, len(b.Stmts))
+			for i, s := range b.Stmts {
+				stmts[i] = p.simple(s)
+			}
+			code = head + " { " + strings.Join(stmts, "; ") + " }"
 		}
 		p.emitLine(indent, code, first, b.Close.Pos.Line, blank)
 		return
@@ -180,23 +199,25 @@ func (p *printer) body(b *Block, indent int) {
 }
 
 // inline reports whether a block prints on one line: it is empty, or it
-// was written on one line and holds one statement without a block, and no
-// comment is inside it.
+// was written on one line and holds statements without a block (one, or
+// more on a line that an expectation names), and no comment is inside it.
 func (p *printer) inline(b *Block) bool {
 	if len(p.comments) > 0 && p.comments[0].Pos.Offset < b.Close.Pos.Offset {
 		return false
 	}
-	switch len(b.Stmts) {
-	case 0:
+	if len(b.Stmts) == 0 {
 		return true
-	case 1:
-		switch b.Stmts[0].(type) {
+	}
+	if b.Pos.Line != b.Close.Pos.Line || len(b.Stmts) > 1 && !p.named[b.Pos.Line] {
+		return false
+	}
+	for _, s := range b.Stmts {
+		switch s.(type) {
 		case *IfStmt, *ForStmt, *WhileStmt, *RepeatStmt:
 			return false
 		}
-		return b.Pos.Line == b.Close.Pos.Line
 	}
-	return false
+	return true
 }
 
 func (p *printer) stmt(s Stmt, indent int) {
@@ -417,8 +438,9 @@ func expectLine(d *ExpectDecl, at int) string {
 
 // renumber rewrites the "at" of the expect lines: the statement that was
 // on source line N may print on another line, and the expectation follows
-// it (a source line split in two goes with its first statement).
-func (p *printer) renumber() {
+// it. A source line whose statements print on several lines is an error
+// when an expectation names it: the finding may be at any of them.
+func (p *printer) renumber(filename string) error {
 	out := map[int]int{} // source line -> output line
 	n := 0
 	num := make([]int, len(p.lines))
@@ -443,13 +465,38 @@ func (p *printer) renumber() {
 			}
 		}
 	}
+	var errs ErrorList
 	for i, l := range p.lines {
-		if d := l.expect; d != nil && d.AtLine > 0 {
-			if at, ok := out[d.AtLine]; ok {
-				p.lines[i].code = expectLine(d, at)
-			}
+		d := l.expect
+		if d == nil || d.AtLine <= 0 {
+			continue
+		}
+		if split := p.statementLines(d.AtLine); len(split) > 1 {
+			pos := d.Pos
+			pos.Filename = filename
+			errs.Add(pos, "expect %s at %d names a line whose statements the canonical layout puts on %d lines (%s): put the statement the expectation means on a line of its own, and name that line",
+				d.Kind, d.AtLine, len(split), strings.Join(split, ", "))
+			continue
+		}
+		if at, ok := out[d.AtLine]; ok {
+			p.lines[i].code = expectLine(d, at)
 		}
 	}
+	return errs.Err()
+}
+
+// statementLines returns the code of the output lines that print a
+// statement of source line n (block headers and closing braces aside).
+func (p *printer) statementLines(n int) []string {
+	var code []string
+	for _, l := range p.lines {
+		if l.code == "" || l.expect != nil || l.first > n || l.last < n ||
+			strings.HasSuffix(l.code, "{") || strings.HasPrefix(l.code, "}") {
+			continue
+		}
+		code = append(code, l.code)
+	}
+	return code
 }
 
 // render lays the lines out, aligning the trailing comments of
@@ -457,7 +504,6 @@ func (p *printer) renumber() {
 // at a change of indentation or at a line without code or without a
 // comment).
 func (p *printer) render() []byte {
-	p.renumber()
 	var b bytes.Buffer
 	for i := 0; i < len(p.lines); {
 		// The run of lines i..j-1 with code and a trailing comment.

@@ -106,6 +106,25 @@ func commentTexts(f *File) string {
 	return strings.Join(out, "\n")
 }
 
+// TestFormatAmbiguousExpectation: an expectation that names a line the
+// layout must split among statements is an error at the expectation, not a
+// guess at which statement it meant.
+func TestFormatAmbiguousExpectation(t *testing.T) {
+	for _, test := range []struct{ src, want string }{
+		{"thread t { f(); if x { g() } }\nexpect violation \"x\" at 1", `f.mms:2:1: expect violation at 1 names a line whose statements the canonical layout puts on 2 lines (f(), if x { g() })`},
+		{"f(); g()\nexpect deadlock at 1", `f.mms:2:1: expect deadlock at 1 names a line whose statements the canonical layout puts on 2 lines (f(), g())`},
+	} {
+		_, err := Format("f.mms", []byte(test.src))
+		if err == nil || !strings.HasPrefix(err.Error(), test.want) {
+			t.Errorf("Format(%q): %v, want an error starting %q", test.src, err, test.want)
+		}
+	}
+	// Not named, the same lines split silently.
+	if _, err := Format("f.mms", []byte("thread t { f(); if x { g() } }\nexpect violation \"x\" at 2")); err != nil {
+		t.Errorf("an expectation naming another line: %v", err)
+	}
+}
+
 // TestFormat pins the canonical layout.
 func TestFormat(t *testing.T) {
 	for _, test := range []struct{ src, want string }{
@@ -131,7 +150,9 @@ func TestFormat(t *testing.T) {
 		{"assert x == 1, \"why\"", "assert x == 1, \"why\"\n"},
 		{"thread t {\n  f()\n  # after f\n\n  # before }\n}", "thread t {\n  f()\n  # after f\n\n  # before }\n}\n"},
 		{"\uFEFFmm m", "mm m\n"},
-		{"thread t { f(); g() }\n\n\n# why\nexpect violation \"x\" at 1 always\nexpect error \"y\" at 9", "thread t {\n  f()\n  g()\n}\n\n# why\nexpect violation \"x\" at 2 always\nexpect error \"y\" at 9\n"},
+		{"thread t { f(); g() }\n\n\n# why\nexpect violation \"x\" at 1 always\nexpect error \"y\" at 9", "thread t { f(); g() }\n\n# why\nexpect violation \"x\" at 1 always\nexpect error \"y\" at 9\n"},
+		{"mm a\n\nthread t { f(a);g() }\nthread u { f(a); g() }\nexpect deadlock at 4", "mm a\n\nthread t {\n  f(a)\n  g()\n}\nthread u { f(a); g() }\nexpect deadlock at 7\n"},
+		{"thread t { f() }\nthread u { f();\n g() }\nexpect violation \"x\" at 3", "thread t { f() }\nthread u {\n  f()\n  g()\n}\nexpect violation \"x\" at 4\n"},
 		{"f(a,\n  b)\ng(\n)\nexpect violation \"x\" at 4", "f(a, b)\ng()\nexpect violation \"x\" at 2\n"},
 		{"", ""},
 	} {
