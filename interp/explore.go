@@ -719,7 +719,7 @@ func addAccs(dst []sumAcc, acc []rt.Access, tid int) []sumAcc {
 	var buf [16]sumAcc
 	own := buf[:0]
 	for _, a := range acc {
-		own = append(own, sumAcc{acc: a, tid: uint8(tid)})
+		own = append(own, sumAcc{key: sumKey(a, tid)})
 	}
 	for i := 1; i < len(own); i++ { // a step makes few accesses
 		for j := i; j > 0 && sumLess(&own[j], &own[j-1]); j-- {
@@ -777,7 +777,7 @@ func (s *searcher) applyHit(root int) {
 		var cand uint64 // threads that may start a race's v, for hitRace
 		racy := false
 		forConflicts(sum, e.acc, func(x *sumAcc) {
-			if x.bit()&ord != 0 || x.after&ord != 0 || s.orderedOnPath(i, h, x.acc) {
+			if x.bit()&ord != 0 || x.after&ord != 0 || s.orderedOnPath(i, h, x.acc()) {
 				return
 			}
 			racy = true

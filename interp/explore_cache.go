@@ -1,7 +1,6 @@
 package interp
 
 import (
-	"slices"
 	"sort"
 	"sync"
 
@@ -73,10 +72,9 @@ type visitedSet struct {
 	// of its entries' indices (sums, sumIx). Of mmlocks_n3's 188,833
 	// entries in 4,256 summaries, 3,747 are distinct.
 	entries []sumAcc
-	entryIx map[sumAcc]uint32
+	entryIx []uint32 // open addressing by entryHash: index in entries + 1, 0 empty
 	sums    [][]uint32
 	sumIx   map[uint64][]uint32
-	ids     []uint32 // intern's scratch
 }
 
 // stateCache is a worker's view of the table: its own hasher.
@@ -87,6 +85,9 @@ type stateCache struct {
 	keys    []uint64
 	sym     *symState // nil: no symmetry reduction (symmetry.go)
 	perm    int32     // the permutation of the last fingerprint (0: none)
+	// The summaries renamed by the symmetry: one to store (toCanon),
+	// one of a hit (fromCanon, used until the hit is applied).
+	canonBuf, hitBuf []sumAcc
 }
 
 // sumAcc is one kind of access (an rt.Access, flags and all) by one
@@ -117,13 +118,31 @@ type stateCache struct {
 // interns entries and summaries (intern): a stored summary costs 4 bytes
 // an entry, once per distinct summary.
 type sumAcc struct {
-	acc   rt.Access
-	tid   uint8
+	key   uint64 // the access and its thread (sumKey)
 	after uint64
 	preds uint64
 }
 
-func (x *sumAcc) bit() uint64 { return 1 << x.tid }
+// sumKey packs an access (kind, object, flags) and its thread into one
+// word whose order is the summaries' order (kind, object, flags,
+// thread): comparing entries, merging summaries and finding an object's
+// entries then compare words, and an entry is 24 bytes.
+func sumKey(a rt.Access, tid int) uint64 {
+	return uint64(a.Kind)<<56 | uint64(a.Obj)<<24 | accFlags(a)<<8 | uint64(uint8(tid))
+}
+
+// objKey is the prefix of the keys of an object's entries (sumKey >> 24).
+func objKey(kind rt.AccessKind, obj uint32) uint64 { return uint64(kind)<<32 | uint64(obj) }
+
+func (x *sumAcc) acc() rt.Access {
+	k := x.key
+	return rt.Access{Kind: rt.AccessKind(k >> 56), Obj: uint32(k >> 24),
+		Write: k&(1<<8) != 0, Shared: k&(2<<8) != 0, Observe: k&(4<<8) != 0}
+}
+
+func (x *sumAcc) tid() int { return int(uint8(x.key)) }
+
+func (x *sumAcc) bit() uint64 { return 1 << (x.key & 63) }
 
 type diagFP struct {
 	d  *rt.Diagnostic
@@ -133,7 +152,7 @@ type diagFP struct {
 const cacheEntrySize = 24
 
 func newVisitedSet(limitBytes uint64) *visitedSet {
-	v := &visitedSet{sumIx: map[uint64][]uint32{}, entryIx: map[sumAcc]uint32{}, slots: make([]cacheEntry, 1<<12)}
+	v := &visitedSet{sumIx: map[uint64][]uint32{}, entryIx: make([]uint32, 1<<10), slots: make([]cacheEntry, 1<<12)}
 	v.limit = max(int(limitBytes/cacheEntrySize), 1<<12)
 	v.sums = [][]uint32{nil} // summary 0: empty
 	return v
@@ -230,34 +249,78 @@ func (c *visitedSet) put(e cacheEntry) {
 
 // intern returns the index of a summary equal to sum (sorted, as every
 // summary is), adding it if new: summaries repeat a lot (they name
-// objects, not states).
+// objects, not states). A summary is looked up by a hash of its entries
+// first, compared entry by entry: the entries are looked up one by one
+// only for a new summary.
 func (c *visitedSet) intern(sum []sumAcc) uint32 {
 	if len(sum) == 0 {
 		return 0
 	}
-	ids := c.ids[:0]
 	h := uint64(0xcbf29ce484222325)
-	for _, s := range sum {
-		id, ok := c.entryIx[s]
-		if !ok {
-			id = uint32(len(c.entries))
-			c.entries = append(c.entries, s)
-			c.entryIx[s] = id
-		}
-		ids = append(ids, id)
-		h = (h ^ uint64(id)) * 0x100000001b3
+	for i := range sum {
+		s := &sum[i]
+		h = (h ^ s.key) * 0x100000001b3
+		h = (h ^ s.after) * 0x100000001b3
+		h = (h ^ s.preds) * 0x100000001b3
 		h ^= h >> 29
 	}
-	c.ids = ids
 	for _, ix := range c.sumIx[h] {
-		if slices.Equal(c.sums[ix], ids) {
+		if c.equal(c.sums[ix], sum) {
 			return ix
 		}
 	}
+	ids := make([]uint32, len(sum))
+	for i := range sum {
+		ids[i] = c.internEntry(&sum[i])
+	}
 	ix := uint32(len(c.sums))
-	c.sums = append(c.sums, slices.Clone(ids))
+	c.sums = append(c.sums, ids)
 	c.sumIx[h] = append(c.sumIx[h], ix)
 	return ix
+}
+
+// internEntry returns the index of an entry equal to x, adding it if new.
+func (c *visitedSet) internEntry(x *sumAcc) uint32 {
+	mask := len(c.entryIx) - 1
+	i := int(entryHash(x)) & mask
+	for ; c.entryIx[i] != 0; i = (i + 1) & mask {
+		if id := c.entryIx[i] - 1; c.entries[id] == *x {
+			return id
+		}
+	}
+	id := uint32(len(c.entries))
+	c.entries = append(c.entries, *x)
+	c.entryIx[i] = id + 1
+	if len(c.entries)*2 > len(c.entryIx) {
+		c.entryIx = make([]uint32, 2*len(c.entryIx))
+		mask = len(c.entryIx) - 1
+		for k := range c.entries {
+			j := int(entryHash(&c.entries[k])) & mask
+			for c.entryIx[j] != 0 {
+				j = (j + 1) & mask
+			}
+			c.entryIx[j] = uint32(k) + 1
+		}
+	}
+	return id
+}
+
+func entryHash(x *sumAcc) uint64 {
+	h := (x.key ^ x.after*0x9e3779b97f4a7c15 ^ x.preds*0xc2b2ae3d27d4eb4f) * 0xff51afd7ed558ccd
+	return h ^ h>>32
+}
+
+// equal reports whether the interned summary ids is sum.
+func (c *visitedSet) equal(ids []uint32, sum []sumAcc) bool {
+	if len(ids) != len(sum) {
+		return false
+	}
+	for i, id := range ids {
+		if c.entries[id] != sum[i] {
+			return false
+		}
+	}
+	return true
 }
 
 func accFlags(a rt.Access) uint64 {
@@ -277,19 +340,7 @@ func accFlags(a rt.Access) uint64 {
 // sumLess orders a summary's entries (kind, object, flags, thread):
 // summaries are kept sorted, so that merging two is linear and equal
 // summaries are equal slices.
-func sumLess(x, y *sumAcc) bool {
-	a, b := x.acc, y.acc
-	if a.Kind != b.Kind {
-		return a.Kind < b.Kind
-	}
-	if a.Obj != b.Obj {
-		return a.Obj < b.Obj
-	}
-	if fa, fb := accFlags(a), accFlags(b); fa != fb {
-		return fa < fb
-	}
-	return x.tid < y.tid
-}
+func sumLess(x, y *sumAcc) bool { return x.key < y.key }
 
 // union returns the summary of the executions of dst and of src (both
 // sorted): the same access by the same thread merges (preds united,
@@ -365,12 +416,10 @@ func fold(dst, src []sumAcc, tid int, acc []rt.Access) []sumAcc {
 		direct = make([]uint64, w)
 	}
 	var touched uint64 // threads with an access in src that the step conflicts with
-	for i := range src {
-		if conflictsAny(acc, src[i].acc) {
-			direct[i/64] |= 1 << (i % 64)
-			touched |= src[i].bit()
-		}
-	}
+	forEachConflict(src, acc, func(i int) {
+		direct[i/64] |= 1 << (i % 64)
+		touched |= src[i].bit()
+	})
 	return unionThrough(dst, src, func(i int, x sumAcc) sumAcc {
 		switch {
 		case direct[i/64]&(1<<(i%64)) != 0:
@@ -389,45 +438,59 @@ func fold(dst, src []sumAcc, tid int, acc []rt.Access) []sumAcc {
 // by binary search), and at AWorld entries, unless acc has an AWorld
 // access itself. A summary has hundreds of entries, a step a few.
 func forConflicts(sum []sumAcc, acc []rt.Access, f func(*sumAcc)) {
+	forEachConflict(sum, acc, func(i int) { f(&sum[i]) })
+}
+
+// forEachConflict is forConflicts by index.
+func forEachConflict(sum []sumAcc, acc []rt.Access, f func(int)) {
 	for _, a := range acc {
 		if a.Kind == rt.AWorld {
 			for i := range sum {
-				if conflictsAny(acc, sum[i].acc) {
-					f(&sum[i])
+				if conflictsAny(acc, sum[i].acc()) {
+					f(i)
 				}
 			}
 			return
 		}
 	}
-	for i := 0; i < len(sum) && sum[i].acc.Kind == rt.AWorld; i++ {
-		if conflictsAny(acc, sum[i].acc) {
-			f(&sum[i])
+	for i := 0; i < len(sum) && sum[i].key>>56 == uint64(rt.AWorld); i++ {
+		if conflictsAny(acc, sum[i].acc()) {
+			f(i)
 		}
 	}
-	// from returns the first entry at or after (kind, obj).
-	from := func(kind rt.AccessKind, obj uint32) int {
-		return sort.Search(len(sum), func(i int) bool {
-			b := sum[i].acc
-			return b.Kind > kind || b.Kind == kind && b.Obj >= obj
-		})
-	}
-	// scan looks at the entries of a's kind from (kind, obj) on: those
-	// of obj, or with all, every one.
-	scan := func(a rt.Access, obj uint32, all bool) {
-		for i := from(a.Kind, obj); i < len(sum) && sum[i].acc.Kind == a.Kind && (all || sum[i].acc.Obj == obj); i++ {
-			if a.Conflicts(sum[i].acc) {
-				f(&sum[i])
+	// scan looks at the entries whose key has prefix pre (shift bits
+	// dropped): those of one object (24), or of every object of a kind
+	// (56).
+	scan := func(a rt.Access, pre uint64, shift uint) {
+		for i := searchKey(sum, pre<<shift); i < len(sum) && sum[i].key>>shift == pre; i++ {
+			if a.Conflicts(sum[i].acc()) {
+				f(i)
 			}
 		}
 	}
 	for _, a := range acc {
 		if a.Obj == rt.AllObjects {
-			scan(a, 0, true)
+			scan(a, uint64(a.Kind), 56)
 			continue
 		}
-		scan(a, a.Obj, false)
-		scan(a, rt.AllObjects, false)
+		scan(a, objKey(a.Kind, a.Obj), 24)
+		scan(a, objKey(a.Kind, rt.AllObjects), 24)
 	}
+}
+
+// searchKey returns the index of the first entry of sum (sorted) whose
+// key is at least k.
+func searchKey(sum []sumAcc, k uint64) int {
+	i, j := 0, len(sum)
+	for i < j {
+		h := int(uint(i+j) >> 1)
+		if sum[h].key < k {
+			i = h + 1
+		} else {
+			j = h
+		}
+	}
+	return i
 }
 
 func conflictsAny(acc []rt.Access, b rt.Access) bool {

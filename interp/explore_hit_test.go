@@ -36,6 +36,11 @@ func wr(kind rt.AccessKind, obj uint32) rt.Access {
 }
 func rd(kind rt.AccessKind, obj uint32) rt.Access { return rt.Access{Kind: kind, Obj: obj} }
 
+// sa is a summary entry.
+func sa(a rt.Access, tid int, after, preds uint64) sumAcc {
+	return sumAcc{key: sumKey(a, tid), after: after, preds: preds}
+}
+
 // A cache hit adds a backtrack point for a race of a path step with the
 // pruned subtree only where the summary's happens-before information
 // leaves one, and only the threads that can start the race's v.
@@ -53,7 +58,7 @@ func TestApplyHitRaces(t *testing.T) {
 		// thread 1 can start it.
 		name: "one thread, not every enabled one",
 		path: []hitStep{{tid: 0, acc: []rt.Access{a}, en: 0b111}},
-		sum:  []sumAcc{{acc: rd(rt.AGlobal, 1), tid: 1}, {acc: b, tid: 2}},
+		sum:  []sumAcc{sa(rd(rt.AGlobal, 1), 1, 0, 0), sa(b, 2, 0, 0)},
 		want: []uint64{0b011},
 	}, {
 		// As above, but the read happens after a step of thread 0 in
@@ -61,7 +66,7 @@ func TestApplyHitRaces(t *testing.T) {
 		// no race (the old summary expanded state 0 fully).
 		name: "after a step of e's thread",
 		path: []hitStep{{tid: 0, acc: []rt.Access{a}, en: 0b111}},
-		sum:  []sumAcc{{acc: rd(rt.AGlobal, 1), tid: 1, after: 0b001, preds: 0b001}, {acc: wr(rt.AGlobal, 3), tid: 0}},
+		sum:  []sumAcc{sa(rd(rt.AGlobal, 1), 1, 0b001, 0b001), sa(wr(rt.AGlobal, 3), 0, 0, 0)},
 		want: []uint64{0b001},
 	}, {
 		// The read happens after a step of thread 2, whose last path
@@ -69,7 +74,7 @@ func TestApplyHitRaces(t *testing.T) {
 		// and none at 1 (thread 2's subtree step comes after it).
 		name: "after a thread ordered on the path",
 		path: []hitStep{{tid: 0, acc: []rt.Access{a}, en: 0b111}, {tid: 2, acc: []rt.Access{a, b}, en: 0b111}},
-		sum:  []sumAcc{{acc: rd(rt.AGlobal, 1), tid: 1, after: 0b100, preds: 0b100}},
+		sum:  []sumAcc{sa(rd(rt.AGlobal, 1), 1, 0b100, 0b100)},
 		want: []uint64{0b001, 0b100},
 	}, {
 		// A path step after state 0's, ordered after it (it writes a
@@ -77,28 +82,28 @@ func TestApplyHitRaces(t *testing.T) {
 		// the read through it; state 1's races with it.
 		name: "ordered through a path step",
 		path: []hitStep{{tid: 0, acc: []rt.Access{a}, en: 0b111}, {tid: 2, acc: []rt.Access{a}, en: 0b111}},
-		sum:  []sumAcc{{acc: rd(rt.AGlobal, 1), tid: 1}},
+		sum:  []sumAcc{sa(rd(rt.AGlobal, 1), 1, 0, 0)},
 		want: []uint64{0b001, 0b110},
 	}, {
 		// The read may come after a step of thread 2 (preds): either
 		// thread can start v, both are added.
 		name: "preds are candidates",
 		path: []hitStep{{tid: 0, acc: []rt.Access{a}, en: 0b111}},
-		sum:  []sumAcc{{acc: rd(rt.AGlobal, 1), tid: 1, preds: 0b100}},
+		sum:  []sumAcc{sa(rd(rt.AGlobal, 1), 1, 0, 0b100)},
 		want: []uint64{0b111},
 	}, {
 		// A step of the path after state 0's that does not happen
 		// after it starts v: its thread is the initial, as race adds.
 		name: "v starts on the path",
 		path: []hitStep{{tid: 0, acc: []rt.Access{a}, en: 0b111}, {tid: 2, acc: []rt.Access{b}, en: 0b110}},
-		sum:  []sumAcc{{acc: rd(rt.AGlobal, 1), tid: 1}},
+		sum:  []sumAcc{sa(rd(rt.AGlobal, 1), 1, 0, 0)},
 		want: []uint64{0b101, 0b100},
 	}, {
 		// The candidate is asleep at state 0: its sleep covers the
 		// race.
 		name: "asleep",
 		path: []hitStep{{tid: 0, acc: []rt.Access{a}, en: 0b111, sleep: 0b010}},
-		sum:  []sumAcc{{acc: rd(rt.AGlobal, 1), tid: 1}},
+		sum:  []sumAcc{sa(rd(rt.AGlobal, 1), 1, 0, 0)},
 		want: []uint64{0b001},
 	}} {
 		t.Run(c.name, func(t *testing.T) {
@@ -124,9 +129,9 @@ func TestSummaryOrder(t *testing.T) {
 	x := rd(rt.AGlobal, 1)
 	// Branch 1: thread 0 writes x's object, then thread 1 reads it:
 	// the read happens after thread 0's step.
-	child := []sumAcc{{acc: x, tid: 1}}
+	child := []sumAcc{sa(x, 1, 0, 0)}
 	br1 := addAccs(fold(nil, child, 0, []rt.Access{wr(rt.AGlobal, 1)}), []rt.Access{wr(rt.AGlobal, 1)}, 0)
-	want1 := []sumAcc{{acc: x, tid: 1, after: 0b001, preds: 0b001}, {acc: wr(rt.AGlobal, 1), tid: 0}}
+	want1 := []sumAcc{sa(x, 1, 0b001, 0b001), sa(wr(rt.AGlobal, 1), 0, 0, 0)}
 	if fmt.Sprint(br1) != fmt.Sprint(want1) {
 		t.Fatalf("branch 1: %v, want %v", br1, want1)
 	}
@@ -134,10 +139,10 @@ func TestSummaryOrder(t *testing.T) {
 	// happens after nothing. The merged entry must not claim the order
 	// of branch 1 (after intersected); a race of a path step that
 	// writes x with the merged summary is a race again.
-	br2 := addAccs(fold(nil, []sumAcc{{acc: wr(rt.AGlobal, 1), tid: 0}}, 1, []rt.Access{x}), []rt.Access{x}, 1)
+	br2 := addAccs(fold(nil, []sumAcc{sa(wr(rt.AGlobal, 1), 0, 0, 0)}, 1, []rt.Access{x}), []rt.Access{x}, 1)
 	m := union(append([]sumAcc(nil), br1...), br2)
 	for _, e := range m {
-		if e.acc == x && (e.after != 0 || e.tid != 1) {
+		if e.acc() == x && (e.after != 0 || e.tid() != 1) {
 			t.Errorf("merged read: %+v, want after empty", e)
 		}
 	}
@@ -156,7 +161,7 @@ func TestSummaryOrder(t *testing.T) {
 	}
 	// A step that conflicts with nothing in the child orders nothing,
 	// but may come before an access after one it conflicts with.
-	f := fold(nil, []sumAcc{{acc: rd(rt.AGlobal, 2), tid: 1}, {acc: wr(rt.AGlobal, 3), tid: 2, preds: 0b010}}, 0, []rt.Access{wr(rt.AGlobal, 2)})
+	f := fold(nil, []sumAcc{sa(rd(rt.AGlobal, 2), 1, 0, 0), sa(wr(rt.AGlobal, 3), 2, 0, 0b010)}, 0, []rt.Access{wr(rt.AGlobal, 2)})
 	if f[0].after != 0b001 || f[1].after != 0 || f[1].preds != 0b011 {
 		t.Errorf("fold: %+v", f)
 	}

@@ -1,6 +1,7 @@
 package interp
 
 import (
+	"cmp"
 	"fmt"
 	"math/bits"
 	"reflect"
@@ -587,9 +588,12 @@ type symState struct {
 	pfnOf  map[int]mmcore.PFN // a moving page's global slot -> its PFN
 	perms  []*symPerm
 	permIx map[string]int32
-	thr    []int // scratch: the permutation being chosen
-	keys   []symKey
-	glob   []rt.Value
+	// movedKinds has bit k when objects of kind k move under some
+	// permutation: the entries of other kinds keep their objects.
+	movedKinds uint64
+	thr        []int // scratch: the permutation being chosen
+	keys       []symKey
+	glob       []rt.Value
 }
 
 // symPerm is one permutation π of the threads (thr[i] = π(i)) and what
@@ -599,7 +603,8 @@ type symPerm struct {
 	slot     map[int]int // global slot -> π's image (moving pages only)
 	slotInv  map[int]int
 	ren      *rt.Renaming
-	acc      map[rt.Access]uint32 // kind+object -> renamed object (Write etc. zero)
+	objs     objTable    // objKey -> renamed objKey, for the objects that move
+	maskLo   [256]uint64 // the image of each mask of threads 0..7
 	inverse  int32
 }
 
@@ -645,8 +650,12 @@ func (st *symState) intern(thr []int) int32 {
 	if ix, ok := st.permIx[b.String()]; ok {
 		return ix
 	}
-	p := &symPerm{thr: append([]int(nil), thr...), inv: make([]int, len(thr)), slot: map[int]int{}, slotInv: map[int]int{},
-		acc: map[rt.Access]uint32{}}
+	p := &symPerm{thr: append([]int(nil), thr...), inv: make([]int, len(thr)), slot: map[int]int{}, slotInv: map[int]int{}}
+	objs := map[uint64]uint64{}
+	move := func(kind rt.AccessKind, a, b uint32) {
+		objs[objKey(kind, a)] = objKey(kind, b)
+		st.movedKinds |= 1 << kind
+	}
 	for i, j := range thr {
 		p.inv[j] = i
 	}
@@ -657,21 +666,34 @@ func (st *symState) intern(thr []int) int32 {
 			tasks = append(tasks, len(tasks))
 		}
 		tasks[a] = b
-		p.acc[rt.Access{Kind: rt.ATask, Obj: uint32(a)}] = uint32(b)
+		move(rt.ATask, uint32(a), uint32(b))
 	}
 	pfns := map[mmcore.PFN]mmcore.PFN{}
 	for i, j := range thr {
 		for k, g := range st.sym.pages[i] {
 			h := st.sym.pages[j][k]
 			p.slot[g], p.slotInv[h] = h, g
-			p.acc[rt.Access{Kind: rt.AGlobal, Obj: uint32(g)}] = uint32(h)
+			move(rt.AGlobal, uint32(g), uint32(h))
 			a, b := st.pfnOf[g], st.pfnOf[h]
 			pfns[a] = b
-			p.acc[rt.Access{Kind: rt.APage, Obj: uint32(a)}] = uint32(b)
-			p.acc[rt.Access{Kind: rt.ALock, Obj: rt.FolioLockID(a)}] = rt.FolioLockID(b)
+			move(rt.APage, uint32(a), uint32(b))
+			move(rt.ALock, rt.FolioLockID(a), rt.FolioLockID(b))
 		}
 	}
 	p.ren = rt.NewRenaming(tasks, pfns)
+	p.objs = newObjTable(objs)
+	for x := range p.maskLo {
+		for t := range 8 {
+			if x&(1<<t) == 0 {
+				continue
+			}
+			if t < len(thr) {
+				p.maskLo[x] |= 1 << thr[t]
+			} else {
+				p.maskLo[x] |= 1 << t
+			}
+		}
+	}
 	ix := int32(len(st.perms))
 	st.permIx[b.String()] = ix
 	st.perms = append(st.perms, p)
@@ -792,12 +814,15 @@ func (st *symState) mask(x uint64, ix int32) uint64 {
 	if ix == 0 {
 		return x
 	}
-	thr := st.perms[ix].thr
-	var out uint64
-	for ; x != 0; x &= x - 1 {
+	return st.perms[ix].mask(x)
+}
+
+func (p *symPerm) mask(x uint64) uint64 {
+	out := p.maskLo[x&0xff]
+	for x &^= 0xff; x != 0; x &= x - 1 {
 		t := bits.TrailingZeros64(x)
-		if t < len(thr) {
-			out |= 1 << thr[t]
+		if t < len(p.thr) {
+			out |= 1 << p.thr[t]
 		} else {
 			out |= 1 << t
 		}
@@ -805,36 +830,68 @@ func (st *symState) mask(x uint64, ix int32) uint64 {
 	return out
 }
 
-// summary renames a subtree summary by permutation ix: its threads and
-// thread masks, and the objects that name a symmetric thread or page;
-// the result is sorted again (summaries are kept sorted, sumLess).
-func (st *symState) summary(sum []sumAcc, ix int32) []sumAcc {
+// summary renames a subtree summary by permutation ix into dst's array:
+// its threads and thread masks, and the objects that name a symmetric
+// thread or page; the result is sorted again (summaries are kept
+// sorted, sumLess).
+func (st *symState) summary(dst, sum []sumAcc, ix int32) []sumAcc {
 	if ix == 0 || len(sum) == 0 {
 		return sum
 	}
 	p := st.perms[ix]
-	out := make([]sumAcc, len(sum))
-	for i, s := range sum {
-		a := s.acc
-		if o, ok := p.acc[rt.Access{Kind: a.Kind, Obj: a.Obj}]; ok {
-			a.Obj = o
+	out := slices.Grow(dst[:0], len(sum))[:len(sum)]
+	for i := range sum {
+		s := &sum[i]
+		k := s.key
+		if st.movedKinds&(1<<(k>>56)) != 0 {
+			if o, ok := p.objs.get(k >> 24); ok {
+				k = o<<24 | k&(1<<24-1)
+			}
 		}
-		tid := s.tid
-		if int(tid) < len(p.thr) {
-			tid = uint8(p.thr[tid])
+		if t := int(uint8(k)); t < len(p.thr) {
+			k = k&^0xff | uint64(p.thr[t])
 		}
-		out[i] = sumAcc{acc: a, tid: tid, after: st.mask(s.after, ix), preds: st.mask(s.preds, ix)}
+		out[i] = sumAcc{key: k, after: p.mask(s.after), preds: p.mask(s.preds)}
 	}
-	slices.SortFunc(out, func(a, b sumAcc) int {
-		switch {
-		case sumLess(&a, &b):
-			return -1
-		case sumLess(&b, &a):
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(out, func(a, b sumAcc) int { return cmp.Compare(a.key, b.key) })
 	return out
+}
+
+// objTable maps object keys (objKey) to object keys: open addressing,
+// for the renaming of every entry of every summary a permutation
+// renames.
+type objTable struct {
+	keys, vals []uint64 // keys[i] == 0: empty (no objKey is 0: kinds start at 1)
+	shift      uint
+}
+
+func newObjTable(m map[uint64]uint64) objTable {
+	n := 8
+	for n < 2*len(m) {
+		n *= 2
+	}
+	t := objTable{keys: make([]uint64, n), vals: make([]uint64, n), shift: uint(64 - bits.TrailingZeros(uint(n)))}
+	for k, v := range m {
+		i := t.slot(k)
+		for t.keys[i] != 0 {
+			i = (i + 1) & (n - 1)
+		}
+		t.keys[i], t.vals[i] = k, v
+	}
+	return t
+}
+
+func (t *objTable) slot(k uint64) int { return int((k * 0x9e3779b97f4a7c15) >> t.shift) }
+
+func (t *objTable) get(k uint64) (uint64, bool) {
+	for i := t.slot(k); ; i = (i + 1) & (len(t.keys) - 1) {
+		switch t.keys[i] {
+		case k:
+			return t.vals[i], true
+		case 0:
+			return 0, false
+		}
+	}
 }
 
 // useSymmetry makes the cache fingerprint states up to sym.
@@ -918,7 +975,8 @@ func (c *stateCache) toCanon(sleep uint64, sum []sumAcc, perm int32) (uint64, []
 	if c.sym == nil || perm == 0 {
 		return sleep, sum
 	}
-	return c.sym.mask(sleep, perm), c.sym.summary(sum, perm)
+	c.canonBuf = c.sym.summary(c.canonBuf, sum, perm)
+	return c.sym.mask(sleep, perm), c.canonBuf
 }
 
 // fromCanon renames a cache entry's sleep set and summary into the
@@ -930,6 +988,7 @@ func (c *stateCache) fromCanon(e *cacheEntry, sum *[]sumAcc, perm int32) bool {
 	}
 	inv := c.sym.perms[perm].inverse
 	e.sleep = c.sym.mask(e.sleep, inv)
-	*sum = c.sym.summary(*sum, inv)
+	c.hitBuf = c.sym.summary(c.hitBuf, *sum, inv)
+	*sum = c.hitBuf
 	return true
 }
