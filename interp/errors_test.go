@@ -361,8 +361,8 @@ func TestErrorInSetupStopsRun(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			var out strings.Builder
 			res := run(t, tc.setup+"\nthread t { print(\"ran\") }\n", Options{Output: &out, MaxSteps: 100})
-			if out.Len() != 0 || len(res.Schedule) != 0 {
-				t.Errorf("threads ran: output %q schedule %v", out.String(), res.Schedule)
+			if out.Len() != 0 || len(res.Schedule()) != 0 {
+				t.Errorf("threads ran: output %q schedule %v", out.String(), res.Schedule())
 			}
 			if got := strings.TrimSuffix(diagLines(res), "\n"); got != tc.want {
 				t.Errorf("got\n%s\nwant\n%s", got, tc.want)

@@ -31,7 +31,7 @@ func CheckExpectations(p *Program, res *Result) []Mismatch {
 		k := FindingKey(d)
 		if !seen[k] {
 			seen[k] = true
-			fs = append(fs, Finding{Key: k, Diag: d, Schedule: res.Schedule, Count: 1})
+			fs = append(fs, Finding{Key: k, Diag: d, Schedule: res.Schedule(), Count: 1})
 			keys = append(keys, k)
 		}
 	}

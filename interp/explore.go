@@ -876,7 +876,10 @@ func (s *searcher) record(r *Result) {
 // add records a complete execution: nd[i] is the number of diagnostics
 // reported once turn i had run.
 func (tr *taskResult) add(r *Result, nd []int) {
-	sched := r.Schedule
+	var sched []string
+	if len(r.Diagnostics) > 0 {
+		sched = r.Schedule()
+	}
 	var keys []string
 	for di, d := range r.Diagnostics {
 		key := FindingKey(d)

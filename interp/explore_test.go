@@ -448,7 +448,7 @@ thread unmapper { munmap(m, 0x100000, pages=2) }
 		return 1
 	}})
 	if !waited {
-		t.Fatalf("munmap never waited for the reader (schedule %v)", res.Schedule)
+		t.Fatalf("munmap never waited for the reader (schedule %v)", res.Schedule())
 	}
 	if len(res.Diagnostics) != 0 {
 		t.Fatalf("diagnostics: %v", res.Diagnostics)

@@ -105,11 +105,36 @@ type frame struct {
 // Result is the outcome of a run.
 type Result struct {
 	Diagnostics []*rt.Diagnostic
-	Steps       int64    // statements run, by all threads
-	StepLimit   bool     // some thread ran into the step limit
-	Schedule    []string // the thread of each turn
+	Steps       int64 // statements run, by all threads
+	StepLimit   bool  // some thread ran into the step limit
 	Deadlock    bool
 	aborted     bool // the explorer stopped the run (sleep-set blocked)
+	// The thread of each turn, as indices into names: Schedule builds the
+	// list of names only when asked (BenchmarkStepRate's runs of 600k
+	// turns spent a tenth of their time building a list nobody read).
+	sched    schedLog
+	names    []string
+	schedule []string // Schedule's answer once built
+}
+
+// Schedule returns the thread of each turn. The explorer's runs (pooled)
+// keep it only when they found something: their schedule log goes back
+// to the pool for the next run.
+func (r *Result) Schedule() []string {
+	if r.schedule == nil && r.sched.n > 0 {
+		r.schedule = r.sched.names(r.names)
+		r.sched = schedLog{}
+	}
+	return r.schedule
+}
+
+// Turns is the number of turns the run took (len(Schedule()), without
+// building it).
+func (r *Result) Turns() int {
+	if r.schedule != nil {
+		return len(r.schedule)
+	}
+	return r.sched.n
 }
 
 // Machine runs one program once.
@@ -198,8 +223,18 @@ func Run(p *Program, opts Options) *Result {
 	res.aborted = m.aborted
 	res.Steps = m.steps
 	res.StepLimit = m.stepLimitHit
-	res.Schedule = m.scheduleNames()
-	if pl := m.opts.pool; pl != nil {
+	if pl := m.opts.pool; pl == nil {
+		res.sched = m.sched
+		res.names = make([]string, len(m.threads))
+		for i, t := range m.threads {
+			res.names[i] = t.Name
+		}
+	} else {
+		// The log goes back to the pool: the explorer reads the
+		// schedule of a run with findings only, built now.
+		if len(res.Diagnostics) > 0 {
+			res.schedule = m.scheduleNames()
+		}
 		// The machine is dead from here on: its threads go back to the
 		// pool, the top-level one too (it is not among the threads once
 		// set-up has finished).
@@ -405,19 +440,28 @@ func (m *Machine) replayPos(name string) lang.Pos {
 
 // scheduleNames returns the names of the threads that had each turn so far.
 func (m *Machine) scheduleNames() []string {
-	if m.sched.n == 0 {
+	names := make([]string, len(m.threads))
+	for i, t := range m.threads {
+		names[i] = t.Name
+	}
+	return m.sched.names(names)
+}
+
+// names returns the log as the names of the threads (by index in names).
+func (s *schedLog) names(names []string) []string {
+	if s.n == 0 {
 		return nil
 	}
-	names := make([]string, 0, m.sched.n)
-	for _, c := range m.sched.full {
+	out := make([]string, 0, s.n)
+	for _, c := range s.full {
 		for _, x := range c {
-			names = append(names, m.threads[x].Name)
+			out = append(out, names[x])
 		}
 	}
-	for _, x := range m.sched.cur {
-		names = append(names, m.threads[x].Name)
+	for _, x := range s.cur {
+		out = append(out, names[x])
 	}
-	return names
+	return out
 }
 
 // schedLog records the schedule as thread indices in chunks that are

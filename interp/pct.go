@@ -66,10 +66,10 @@ func PCT(p *Program, o PCTOptions) *ExploreResult {
 		}
 		opts.after = func(turn, tid, ndiag int) { nd = append(nd, ndiag) }
 		r := Run(p, opts)
-		k = max(k, len(r.Schedule))
+		k = max(k, r.Turns())
 		res.Runs++
 		res.Executions++
-		res.States += int64(len(r.Schedule))
+		res.States += int64(r.Turns())
 		tr.add(r, nd)
 	}
 	res.Findings, res.Outcomes = sortFindings(tr.findings), sortOutcomes(tr.outcomes)

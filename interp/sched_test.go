@@ -62,8 +62,8 @@ func TestDeadlockReport(t *testing.T) {
 	if d.Schedule != "a b a b" {
 		t.Errorf("schedule %q, want \"a b a b\"", d.Schedule)
 	}
-	if !slices.Equal(res.Schedule, []string{"a", "b", "a", "b"}) {
-		t.Errorf("Result.Schedule = %v", res.Schedule)
+	if !slices.Equal(res.Schedule(), []string{"a", "b", "a", "b"}) {
+		t.Errorf("Result.Schedule = %v", res.Schedule())
 	}
 	if !strings.Contains(d.String(), "\n\tschedule: a b a b") {
 		t.Errorf("printed report lacks the schedule:\n%s", d)
@@ -87,8 +87,8 @@ func TestDeadlockInSetup(t *testing.T) {
 	if d.Msg != "main waits for m->mmap_lock (write) held by main" || d.Pos.String() != "test.mms:3:1" {
 		t.Errorf("got %s", d)
 	}
-	if len(res.Schedule) != 0 || d.Schedule != "" {
-		t.Errorf("threads ran after the set-up deadlocked: %v", res.Schedule)
+	if len(res.Schedule()) != 0 || d.Schedule != "" {
+		t.Errorf("threads ran after the set-up deadlocked: %v", res.Schedule())
 	}
 }
 
@@ -97,8 +97,8 @@ func TestSeedIsReproducible(t *testing.T) {
 	for seed := uint64(1); seed <= 30; seed++ {
 		r1 := Run(prog, Options{Seed: seed})
 		r2 := Run(prog, Options{Seed: seed})
-		if !slices.Equal(r1.Schedule, r2.Schedule) {
-			t.Errorf("seed %d: schedules differ:\n%v\n%v", seed, r1.Schedule, r2.Schedule)
+		if !slices.Equal(r1.Schedule(), r2.Schedule()) {
+			t.Errorf("seed %d: schedules differ:\n%v\n%v", seed, r1.Schedule(), r2.Schedule())
 		}
 		if !slices.Equal(diagStrings(r1), diagStrings(r2)) {
 			t.Errorf("seed %d: diagnostics differ:\n%v\n%v", seed, diagStrings(r1), diagStrings(r2))
@@ -115,7 +115,7 @@ func TestSeedsDiffer(t *testing.T) {
 	outcomes := map[bool]int{}
 	for seed := uint64(1); seed <= 40; seed++ {
 		res := Run(prog, Options{Seed: seed})
-		schedules[FormatSchedule(res.Schedule)] = true
+		schedules[FormatSchedule(res.Schedule())] = true
 		outcomes[res.Deadlock]++
 	}
 	if len(schedules) < 10 {
@@ -127,7 +127,7 @@ func TestSeedsDiffer(t *testing.T) {
 	// Round-robin (seed 0) is one fixed schedule.
 	r0 := Run(prog, Options{})
 	r00 := Run(prog, Options{})
-	if !slices.Equal(r0.Schedule, r00.Schedule) {
+	if !slices.Equal(r0.Schedule(), r00.Schedule()) {
 		t.Errorf("round-robin schedules differ")
 	}
 }
@@ -142,24 +142,24 @@ func TestReplayDeadlockSchedule(t *testing.T) {
 		if d == nil {
 			continue
 		}
-		if d.Schedule != FormatSchedule(res.Schedule) {
-			t.Errorf("seed %d: report schedule %q, Result.Schedule %q", seed, d.Schedule, FormatSchedule(res.Schedule))
+		if d.Schedule != FormatSchedule(res.Schedule()) {
+			t.Errorf("seed %d: report schedule %q, Result.Schedule %q", seed, d.Schedule, FormatSchedule(res.Schedule()))
 		}
 		sawRun = sawRun || strings.Contains(d.Schedule, "*")
 		s, err := ParseSchedule(d.Schedule)
 		if err != nil {
 			t.Fatalf("seed %d: ParseSchedule(%q): %v", seed, d.Schedule, err)
 		}
-		if !slices.Equal(s, res.Schedule) {
-			t.Errorf("seed %d: ParseSchedule(FormatSchedule(s)) = %v, want %v", seed, s, res.Schedule)
+		if !slices.Equal(s, res.Schedule()) {
+			t.Errorf("seed %d: ParseSchedule(FormatSchedule(s)) = %v, want %v", seed, s, res.Schedule())
 		}
 		// Replay without the seed: the schedule alone decides.
 		rep := Run(prog, Options{Schedule: s})
 		if !slices.Equal(diagStrings(rep), diagStrings(res)) {
 			t.Errorf("seed %d: replay of %q gives\n%s\nwant\n%s", seed, d.Schedule, diagLines(rep), diagLines(res))
 		}
-		if !slices.Equal(rep.Schedule, res.Schedule) || !rep.Deadlock {
-			t.Errorf("seed %d: replay schedule %v deadlock %v", seed, rep.Schedule, rep.Deadlock)
+		if !slices.Equal(rep.Schedule(), res.Schedule()) || !rep.Deadlock {
+			t.Errorf("seed %d: replay schedule %v deadlock %v", seed, rep.Schedule(), rep.Deadlock)
 		}
 		replayed++
 	}
@@ -200,8 +200,8 @@ func TestReplayBadSchedule(t *testing.T) {
 	if !strings.Contains(lines, "error: schedule replay: turn 2 names zz, which cannot run now") {
 		t.Errorf("got\n%s", lines)
 	}
-	if !slices.Equal(res.Schedule, []string{"a"}) {
-		t.Errorf("schedule %v, want [a]", res.Schedule)
+	if !slices.Equal(res.Schedule(), []string{"a"}) {
+		t.Errorf("schedule %v, want [a]", res.Schedule())
 	}
 }
 
@@ -211,13 +211,13 @@ func TestReplayThenRoundRobin(t *testing.T) {
 	if res.Deadlock {
 		t.Fatalf("deadlock after a*2: %s", diagLines(res))
 	}
-	if len(res.Schedule) < 2 || res.Schedule[0] != "a" || res.Schedule[1] != "a" {
-		t.Errorf("schedule %v does not start with the replayed a a", res.Schedule)
+	if len(res.Schedule()) < 2 || res.Schedule()[0] != "a" || res.Schedule()[1] != "a" {
+		t.Errorf("schedule %v does not start with the replayed a a", res.Schedule())
 	}
 	// Round-robin takes over from the first thread.
 	// a's mmap_write_unlock and its exit are one turn (the exit touches
 	// only a), and so are b's last two steps.
-	if got := FormatSchedule(res.Schedule); got != "a*3 b a b*3" {
+	if got := FormatSchedule(res.Schedule()); got != "a*3 b a b*3" {
 		t.Errorf("schedule %q", got)
 	}
 }
@@ -232,8 +232,8 @@ thread c { msleep(); msleep() }
 	// thread: it is part of that operation's turn. A thread that has
 	// finished is skipped.
 	want := []string{"a", "b", "c", "b", "c", "b"}
-	if !slices.Equal(res.Schedule, want) {
-		t.Errorf("schedule %v, want %v", res.Schedule, want)
+	if !slices.Equal(res.Schedule(), want) {
+		t.Errorf("schedule %v, want %v", res.Schedule(), want)
 	}
 	if len(res.Diagnostics) != 0 {
 		t.Errorf("diagnostics: %s", diagLines(res))
@@ -252,7 +252,7 @@ thread b { mmap_read_lock(m); mmap_read_unlock(m) }
 thread c { msleep(); msleep(); msleep(); msleep() }
 `, Options{})
 	want := "a b c a c a c a b c"
-	if got := strings.Join(res.Schedule, " "); got != want {
+	if got := strings.Join(res.Schedule(), " "); got != want {
 		t.Errorf("schedule\n%s\nwant\n%s", got, want)
 	}
 	if len(res.Diagnostics) != 0 {
@@ -274,7 +274,7 @@ thread b { msleep(); mmap_write_lock(m); mmap_write_unlock(m) }
 	// a: might_sleep*2 and mmap_read_lock; b: msleep; a: might_sleep and
 	// mmap_read_unlock; b: mmap_write_lock; a: might_sleep and exit; b:
 	// mmap_write_unlock and exit.
-	if got := FormatSchedule(res.Schedule); got != "a b a b a b" {
+	if got := FormatSchedule(res.Schedule()); got != "a b a b a b" {
 		t.Errorf("schedule %q, want \"a b a b a b\"", got)
 	}
 	if len(res.Diagnostics) != 0 {
@@ -284,7 +284,7 @@ thread b { msleep(); mmap_write_lock(m); mmap_write_unlock(m) }
 	// lock, its resumption (a read grant: only a) runs in one turn with
 	// its might_sleep and mmap_read_unlock.
 	again := run(t, src, Options{Schedule: []string{"b", "b", "a", "b", "a", "a"}})
-	if got := FormatSchedule(again.Schedule); got != "b*2 a b a*2" || len(again.Diagnostics) != 0 {
+	if got := FormatSchedule(again.Schedule()); got != "b*2 a b a*2" || len(again.Diagnostics) != 0 {
 		t.Errorf("replay: schedule %q, diagnostics %s", got, diagLines(again))
 	}
 }
@@ -394,7 +394,7 @@ mmap(m, 0x100000, pages=4, prot=rw)
 		t.Errorf("Result.Deadlock not set")
 	}
 	// a ran up to the BUG and never again.
-	if got := FormatSchedule(res.Schedule); got != "a b a b a b a b" {
+	if got := FormatSchedule(res.Schedule()); got != "a b a b a b a b" {
 		t.Errorf("schedule %q", got)
 	}
 }

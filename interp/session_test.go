@@ -533,7 +533,7 @@ func TestSessionSaveThreadTurns(t *testing.T) {
 		t.Fatal(err)
 	}
 	res := Run(prog, Options{Schedule: []string{"a", "b", "a"}})
-	if got := res.Schedule; len(got) < 3 || got[0] != "a" || got[1] != "b" || got[2] != "a" {
+	if got := res.Schedule(); len(got) < 3 || got[0] != "a" || got[1] != "b" || got[2] != "a" {
 		t.Errorf("replayed schedule %v", got)
 	}
 	evalAll(t, s, "x = 1")

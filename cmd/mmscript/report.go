@@ -46,7 +46,7 @@ func runReport(file string, prog *interp.Program, opts interp.Options, res *inte
 	}
 	r := &rt.ScriptReport{File: file, Status: "ok", Diagnostics: res.Diagnostics, Output: output,
 		Run: &rt.RunStats{Steps: res.Steps, MaxSteps: max, StepLimit: res.StepLimit, Seed: opts.Seed,
-			Deadlock: res.Deadlock, Schedule: interp.FormatSchedule(res.Schedule)}}
+			Deadlock: res.Deadlock, Schedule: interp.FormatSchedule(res.Schedule())}}
 	if len(res.Diagnostics) > 0 {
 		r.Status = "findings"
 	}
