@@ -144,6 +144,9 @@ func (f *Footprint) Reset() { f.Acc = f.Acc[:0] }
 func ID(x any) uint32 {
 	switch o := x.(type) {
 	case *Lock:
+		if o.fpID != 0 {
+			return o.fpID
+		}
 		return nameID(o.Name)
 	case *mmcore.Page:
 		return uint32(o.PFN)

@@ -288,6 +288,7 @@ func NewStateHasher() *StateHasher {
 	skipPools(h)
 	h.Skip(Task{}, "waitSeq", "cur")
 	h.Skip(Hold{}, "seq")
+	h.Skip(Lock{}, "fpID") // its Name's hash (footprints)
 	// Which thread first made a lockdep edge, and its call path, only
 	// name it in a later report's text; the edge's position, which a
 	// finding's cause includes, stays.
