@@ -551,6 +551,10 @@ func (c *stateCache) fingerprint(m *Machine) (uint64, bool) {
 	}
 	keys := c.keys[:0]
 	for _, d := range c.diagFPs {
+		if c.sym != nil {
+			// Renamed with the state (symmetry.go).
+			d.fp = c.sym.findingFP(d.d, c.perm)
+		}
 		keys = append(keys, d.fp)
 	}
 	sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })

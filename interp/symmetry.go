@@ -56,9 +56,24 @@ import (
 // kernel through a renaming hasher (runtime/statehash_rename.go), which
 // renames the identities the kernel keeps as numbers (task IDs and CPUs,
 // PFNs in pages, PTEs, TLB entries and folio lock names) and walks the
-// containers indexed by them in renamed order. TestRenamingIsEquivariant
-// checks that the fingerprint of s under π equals the plain fingerprint of
-// the state the permuted schedule reaches.
+// containers indexed by them in renamed order. It renames source
+// positions too: the threads of a class run equal code at different
+// places (`thread fault1 { ... }` and `thread fault2 { ... }` are at
+// different lines), and where a thread took a lock, called an operation,
+// waits or read a value is kept with positions of its own body, which
+// told symmetric states apart (symmetric_direct, whose threads' code is
+// in their bodies: 17,565 states stored with the symmetry as without it,
+// 3,655 with the positions renamed). A position of thread i's body goes
+// to the corresponding one (the same place in the walk of the body's
+// AST) of thread π(i)'s; positions in shared functions, the kernel
+// library and the other threads stay. The findings so far, part of a
+// state, are renamed alike (findingFP). The benchmark's fault threads
+// call a shared function (`thread faultK { fault(ADDR, pK) }`), and a
+// script function call keeps no position of the caller's in the state,
+// so they merged before and gain nothing from this.
+// TestRenamingIsEquivariant checks that the fingerprint of s under π
+// equals the plain fingerprint of the state the permuted schedule
+// reaches.
 //
 // With DPOR the cache stores more than a state: a summary of its
 // explored subtree (accesses with thread masks) and the sleep set it was
@@ -95,6 +110,19 @@ type symmetry struct {
 	// posMap maps a position in the body of a class's thread to the
 	// corresponding one in the body of the class's first thread.
 	posMap map[lang.Pos]lang.Pos
+	// body[t] are the positions of class thread t's body in walk order
+	// (bodyShape): the k-th of one thread's corresponds to the k-th of
+	// every other's of its class. file is the script's file name.
+	body [][]lang.Pos
+	file string
+	// lineOf maps a line of a class thread's body to the corresponding
+	// line of its class's first thread (nil: lines are not renamed).
+	lineOf map[int]lineRef
+	// lineFrom[t] maps a line of the first thread of t's class to t's.
+	lineFrom []map[int]int
+	// span[t] is where class thread t is declared (offsets of its
+	// header and of its closing brace).
+	span [][2]int
 	// names maps a symmetric thread's or page's name to the first's.
 	names map[string]string
 	order uint64 // the group's order (saturating)
@@ -113,9 +141,13 @@ func (s *symmetry) String() string {
 // PTE's word as a script int: renaming cannot follow a PFN into an int.
 // An operation with "pfn" in its name or a parameter named pfn, or one
 // that reads a PTE's value (ptep_get, ptep_get_lockless). A PMD's word
-// (pmdp_get_lockless, which munmap's zap_pmd_range reads) names a page
-// table or a huge folio, never a declared page (an order-0 page), and
-// is left alone.
+// (pmdp_get_lockless, which munmap's zap_pmd_range reads) needs no
+// renaming and is left alone: it is a page table's number (tableID, given
+// in the order tables are first read, which the permuted schedule keeps:
+// it runs the same steps in the same order) or a huge PMD entry, whose
+// PFN is a THP folio's, allocated by a fault and never a declared page
+// (an order-0 page allocated by the set-up, the only PFNs the symmetry
+// moves); pmd_pfn, which would turn it into a PFN, is refused above.
 func pfnBearing(op *rt.Op) bool {
 	if op == nil {
 		return false
@@ -254,7 +286,8 @@ func symmetryOf(p *Program) (*symmetry, string) {
 			firstPages = append(firstPages, pages)
 		}
 	}
-	s := &symmetry{pages: make([][]int, len(threads)), posMap: map[lang.Pos]lang.Pos{}, names: map[string]string{}, order: 1}
+	s := &symmetry{pages: make([][]int, len(threads)), posMap: map[lang.Pos]lang.Pos{}, names: map[string]string{}, order: 1,
+		body: make([][]lang.Pos, len(threads))}
 	used := map[string]bool{}
 	var descs []string
 	for ci, c := range classes {
@@ -298,6 +331,8 @@ func symmetryOf(p *Program) (*symmetry, string) {
 			for i, q := range m.pos {
 				s.posMap[q] = c[0].pos[i]
 			}
+			s.body[m.t] = m.pos
+			s.span = append(s.span, [2]int{threads[m.t].Pos.Offset, threads[m.t].Body.Close.Pos.Offset})
 		}
 		s.classes = append(s.classes, idx)
 		descs = append(descs, strings.Join(names, ","))
@@ -312,6 +347,7 @@ func symmetryOf(p *Program) (*symmetry, string) {
 	if len(s.classes) == 0 {
 		return nil, "no two threads run the same code up to their pages"
 	}
+	s.checkBodies(p.File)
 	// Everything else is unchanged by exchanging a class's first thread
 	// and any other, with their pages.
 	inClass := map[*lang.ThreadDecl]bool{}
@@ -357,6 +393,100 @@ func symmetryOf(p *Program) (*symmetry, string) {
 	s.desc = fmt.Sprintf("%s (%d)", strings.Join(descs, " x "), s.order)
 	return s, ""
 }
+
+// checkBodies makes sure that the correspondence of the positions of
+// the class threads' bodies (the k-th of one to the k-th of another) is
+// one to one: the position renaming (symState.intern) must be a
+// permutation of positions, or it would merge states that differ. Two AST
+// nodes that start at one token share a position in every body alike
+// (an expression statement and its call); a correspondence that breaks
+// this, or a position outside the script's file, turns the renaming off
+// (body nil): positions inside the bodies then tell the threads apart,
+// which costs merges, never soundness. The same goes for lines (a
+// finding's message may name one: "returned at line 41"), renamed when
+// the lines of the bodies correspond one to one too and hold no other
+// code (lineOf; nil otherwise).
+func (s *symmetry) checkBodies(f *lang.File) {
+	file := ""
+	s.lineOf = map[int]lineRef{}
+	s.lineFrom = make([]map[int]int, len(s.body))
+	for ci, c := range s.classes {
+		first := s.body[c[0]]
+		for _, t := range c {
+			b := s.body[t]
+			if len(b) != len(first) {
+				s.body, s.lineOf = nil, nil
+				return
+			}
+			fwd, back := map[int]int{}, map[int]int{}
+			lfwd, lback := map[int]int{}, map[int]int{}
+			for k, q := range b {
+				if file == "" {
+					file = q.Filename
+				}
+				f := first[k]
+				if q.Filename != file || f.Filename != file || !q.IsValid() || !f.IsValid() {
+					s.body, s.lineOf = nil, nil
+					return
+				}
+				if o, ok := fwd[q.Offset]; ok && o != f.Offset {
+					s.body, s.lineOf = nil, nil
+					return
+				}
+				if o, ok := back[f.Offset]; ok && o != q.Offset {
+					s.body, s.lineOf = nil, nil
+					return
+				}
+				fwd[q.Offset], back[f.Offset] = f.Offset, q.Offset
+				if o, ok := lfwd[q.Line]; ok && o != f.Line {
+					s.lineOf = nil
+				}
+				if o, ok := lback[f.Line]; ok && o != q.Line {
+					s.lineOf = nil
+				}
+				lfwd[q.Line], lback[f.Line] = f.Line, q.Line
+			}
+			for l, lf := range lfwd {
+				if s.lineOf == nil {
+					break
+				}
+				if _, ok := s.lineOf[l]; ok {
+					s.lineOf = nil // a line of two bodies
+					break
+				}
+				s.lineOf[l] = lineRef{ci, t, lf}
+				if s.lineFrom[t] == nil {
+					s.lineFrom[t] = map[int]int{}
+				}
+				s.lineFrom[t][lf] = l
+			}
+		}
+	}
+	s.file = file
+	if s.lineOf == nil {
+		return
+	}
+	// No other code on a body's line (its thread's header may be).
+	inThread := func(off int) bool {
+		for _, sp := range s.span {
+			if sp[0] <= off && off <= sp[1] {
+				return true
+			}
+		}
+		return false
+	}
+	walkAST(reflect.ValueOf(f.Items), func(v reflect.Value) {
+		if q, ok := v.Interface().(lang.Pos); ok && q.IsValid() && !inThread(q.Offset) {
+			if _, ok := s.lineOf[q.Line]; ok {
+				s.lineOf = nil
+			}
+		}
+	})
+}
+
+// lineRef is a line of a class thread's body: the class, the thread, and
+// the corresponding line of the class's first thread.
+type lineRef struct{ class, t, first int }
 
 // reachableFns returns the set-up, the threads, the script's functions
 // and handlers' callees, and every function they call, transitively.
@@ -591,9 +721,20 @@ type symState struct {
 	// movedKinds has bit k when objects of kind k move under some
 	// permutation: the entries of other kinds keep their objects.
 	movedKinds uint64
-	thr        []int // scratch: the permutation being chosen
-	keys       []symKey
-	glob       []rt.Value
+	// names: each thread's; globNames: each global's (findingFP renames
+	// them in a finding's message).
+	names, globNames []string
+	thr              []int // scratch: the permutation being chosen
+	keys             []symKey
+	glob             []rt.Value
+	// found memoises findingFP (a key holds its diagnostic, so an address
+	// is never reused while it is in the map).
+	found map[foundKey]uint64
+}
+
+type foundKey struct {
+	d  *rt.Diagnostic
+	ix int32
 }
 
 // symPerm is one permutation π of the threads (thr[i] = π(i)) and what
@@ -603,8 +744,10 @@ type symPerm struct {
 	slot     map[int]int // global slot -> π's image (moving pages only)
 	slotInv  map[int]int
 	ren      *rt.Renaming
-	objs     objTable    // objKey -> renamed objKey, for the objects that move
-	maskLo   [256]uint64 // the image of each mask of threads 0..7
+	objs     objTable          // objKey -> renamed objKey, for the objects that move
+	maskLo   [256]uint64       // the image of each mask of threads 0..7
+	names    map[string]string // a symmetric thread's or moving page's name -> its image's
+	lines    map[int]int       // a line of a moved thread's body -> its image's (nil: none renamed)
 	inverse  int32
 }
 
@@ -623,7 +766,9 @@ func (st *symState) setup(m *Machine) {
 	st.ready = true
 	for _, t := range m.threads {
 		st.taskOf = append(st.taskOf, t.Task.ID)
+		st.names = append(st.names, t.Name)
 	}
+	st.globNames = m.prog.globals
 	st.pfnOf = map[int]mmcore.PFN{}
 	for _, sl := range st.sym.pages {
 		for _, g := range sl {
@@ -650,7 +795,8 @@ func (st *symState) intern(thr []int) int32 {
 	if ix, ok := st.permIx[b.String()]; ok {
 		return ix
 	}
-	p := &symPerm{thr: append([]int(nil), thr...), inv: make([]int, len(thr)), slot: map[int]int{}, slotInv: map[int]int{}}
+	p := &symPerm{thr: append([]int(nil), thr...), inv: make([]int, len(thr)), slot: map[int]int{}, slotInv: map[int]int{},
+		names: map[string]string{}}
 	objs := map[uint64]uint64{}
 	move := func(kind rt.AccessKind, a, b uint32) {
 		objs[objKey(kind, a)] = objKey(kind, b)
@@ -670,8 +816,14 @@ func (st *symState) intern(thr []int) int32 {
 	}
 	pfns := map[mmcore.PFN]mmcore.PFN{}
 	for i, j := range thr {
+		if i != j {
+			p.names[st.names[i]] = st.names[j]
+		}
 		for k, g := range st.sym.pages[i] {
 			h := st.sym.pages[j][k]
+			if g != h {
+				p.names[st.globNames[g]] = st.globNames[h]
+			}
 			p.slot[g], p.slotInv[h] = h, g
 			move(rt.AGlobal, uint32(g), uint32(h))
 			a, b := st.pfnOf[g], st.pfnOf[h]
@@ -691,6 +843,29 @@ func (st *symState) intern(thr []int) int32 {
 				p.maskLo[x] |= 1 << thr[t]
 			} else {
 				p.maskLo[x] |= 1 << t
+			}
+		}
+	}
+	if body := st.sym.body; body != nil {
+		// A position of thread i's body goes to the corresponding one of
+		// thread π(i)'s.
+		pos := map[int]lang.Pos{}
+		for i, j := range thr {
+			if i != j && body[i] != nil {
+				for k, q := range body[i] {
+					pos[q.Offset] = body[j][k]
+				}
+			}
+		}
+		if len(pos) > 0 {
+			p.ren.SetPositions(st.sym.file, pos)
+		}
+	}
+	if st.sym.lineOf != nil {
+		p.lines = map[int]int{}
+		for l, ref := range st.sym.lineOf {
+			if j := thr[ref.t]; j != ref.t {
+				p.lines[l] = st.sym.lineFrom[j][ref.first]
 			}
 		}
 	}
@@ -894,6 +1069,43 @@ func (t *objTable) get(k uint64) (uint64, bool) {
 	}
 }
 
+// findingFP is the fingerprint of the cause of finding d (what
+// FindingKey says of it) under permutation ix: its position and related
+// positions renamed as the state's (a position in thread i's body to the
+// corresponding one in π(i)'s), and the names of the symmetric threads
+// and pages in its message renamed to their images'. It is one to one
+// for each ix, and that of ix∘ix' is that of ix after ix', so equal
+// findingFPs of two states' findings under their permutations mean that
+// one's findings are the images of the other's. The fingerprint (and the
+// findings so far are part of the state, explore_cache.go) uses it for
+// every permutation, the identity included.
+func (st *symState) findingFP(d *rt.Diagnostic, ix int32) uint64 {
+	if fp, ok := st.found[foundKey{d, ix}]; ok {
+		return fp
+	}
+	p := st.perms[ix]
+	var rel []string
+	for _, r := range d.Related {
+		rel = append(rel, p.ren.Pos(r.Pos).String())
+	}
+	sort.Strings(rel)
+	rel = slices.Compact(rel)
+	msg := d.Msg
+	if d.Thread != "" {
+		msg = strings.ReplaceAll(msg, d.Thread, "<thread>")
+	}
+	k := "deadlock " + strings.Join(rel, " ") // a deadlock by its cycle, as FindingKey
+	if d.Kind != rt.Deadlock {
+		k = fmt.Sprintf("%s %s %s [%s] %s", d.Kind, d.Rule, p.ren.Pos(d.Pos), strings.Join(rel, " "), renameLines(renameWords(msg, p.names), p.lines))
+	}
+	if len(st.found) >= 1<<12 || st.found == nil {
+		st.found = map[foundKey]uint64{}
+	}
+	fp := stringFP(k)
+	st.found[foundKey{d, ix}] = fp
+	return fp
+}
+
 // useSymmetry makes the cache fingerprint states up to sym.
 func (c *stateCache) useSymmetry(sym *symmetry) {
 	c.sym = newSymState(sym)
@@ -943,11 +1155,45 @@ func (s *symmetry) canonicalFindingKey(d *rt.Diagnostic) string {
 	return FindingKey(&c)
 }
 
+// renameLines replaces the number N of each "line N" in s by its image
+// in lines (rt's messages name a line so: "returned at line 41").
+func renameLines(s string, lines map[int]int) string {
+	if len(lines) == 0 || !strings.Contains(s, "line ") {
+		return s
+	}
+	var b strings.Builder
+	for {
+		i := strings.Index(s, "line ")
+		if i < 0 {
+			break
+		}
+		i += len("line ")
+		b.WriteString(s[:i])
+		s = s[i:]
+		j := 0
+		for j < len(s) && s[j] >= '0' && s[j] <= '9' {
+			j++
+		}
+		if j > 0 && (j == len(s) || !isWordByte(s[j])) {
+			if n, err := strconv.Atoi(s[:j]); err == nil {
+				if m, ok := lines[n]; ok {
+					b.WriteString(strconv.Itoa(m))
+					s = s[j:]
+				}
+			}
+		}
+	}
+	b.WriteString(s)
+	return b.String()
+}
+
+func isWordByte(c byte) bool {
+	return c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+}
+
 // renameWords replaces whole words of s by their images in names.
 func renameWords(s string, names map[string]string) string {
-	isWord := func(c byte) bool {
-		return c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
-	}
+	isWord := isWordByte
 	var b strings.Builder
 	for i := 0; i < len(s); {
 		if !isWord(s[i]) {

@@ -3,6 +3,7 @@ package interp
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -114,13 +115,18 @@ expect error "x" at 14
 
 // The fingerprint of a state s under a permutation π is the plain
 // fingerprint of π(s), the state the permuted schedule reaches: the
-// renaming hasher renames every identity the kernel keeps as a number.
-// A field that holds a task ID, a CPU or a PFN in a form the renaming
-// misses breaks this (and would make the reduction merge states that are
-// not symmetric). It also checks that the renaming was needed: most pairs
-// differ without it.
+// renaming hasher renames every identity the kernel keeps as a number,
+// and the positions inside the symmetric threads' bodies (symmetric_direct
+// has its threads' code in their bodies, at different lines, and
+// symmetric_faults_assert a finding in each), findings so far included,
+// and PMD words in script values, which it leaves alone (symmetric_pmd).
+// A field that holds a task ID, a CPU, a PFN or a position in a form the
+// renaming misses, or renames to the wrong image, breaks this (and would
+// make the reduction merge states that are not symmetric). It also checks
+// that the renaming was needed: most pairs differ without it.
 func TestRenamingIsEquivariant(t *testing.T) {
-	for _, f := range []string{"testdata/perf/mmlocks_n3.mms", "testdata/symmetric_faults.mms", "testdata/symmetric_faults_assert.mms", "../runtime/testdata/bug_clear_refs_vm_flags_read_lock.mms"} {
+	for _, f := range []string{"testdata/perf/mmlocks_n3.mms", "testdata/symmetric_faults.mms", "testdata/symmetric_faults_assert.mms",
+		"testdata/symmetric_direct.mms", "testdata/symmetric_pmd.mms", "../runtime/testdata/bug_clear_refs_vm_flags_read_lock.mms"} {
 		p, err := Load(f)
 		if err != nil {
 			t.Fatal(err)
@@ -129,86 +135,106 @@ func TestRenamingIsEquivariant(t *testing.T) {
 		if sym == nil {
 			t.Fatalf("%s: no symmetry detected", f)
 		}
-		r := rand.New(rand.NewPCG(5, 7))
-		compared, differ := 0, 0
-		for range 300 {
-			c := newStateCache(newVisitedSet(1 << 20))
-			c.useSymmetry(sym)
-			st := c.sym
-			depth := r.IntN(40)
-			var sched []int
-			var m *Machine
-			var fpPerm uint64
-			var perm int32
-			ok := false
-			Run(p, Options{onStart: func(x *Machine) { m = x }, pick: func(turn int, runnable []int) int {
-				if !st.ready {
-					st.setup(m)
-				}
-				if turn == depth || len(runnable) == 0 {
-					thr := make([]int, len(m.threads))
-					for i := range thr {
-						thr[i] = i
-					}
-					for _, cl := range sym.classes {
-						sh := append([]int(nil), cl...)
-						r.Shuffle(len(sh), func(i, j int) { sh[i], sh[j] = sh[j], sh[i] })
-						for k, tt := range cl {
-							thr[tt] = sh[k]
-						}
-					}
-					perm = st.intern(thr)
-					fpPerm, ok = hashUnder(c, m, perm)
-					return -1
-				}
-				q := runnable[r.IntN(len(runnable))]
-				sched = append(sched, q)
-				return q
-			}})
-			if !ok {
-				continue
-			}
-			thr := st.perms[perm].thr
-			var fpImage, fpPlain uint64
-			ok2, ok3 := false, false
-			Run(p, Options{onStart: func(x *Machine) { m = x }, pick: func(turn int, runnable []int) int {
-				if turn == len(sched) {
-					fpImage, ok2 = hashUnder(c, m, 0)
-					return -1
-				}
-				q := thr[sched[turn]]
-				if !containsInt(runnable, q) {
-					t.Fatalf("%s: turn %d: thread %d is not runnable in the permuted schedule", f, turn, q)
-				}
-				return q
-			}})
-			Run(p, Options{onStart: func(x *Machine) { m = x }, pick: func(turn int, runnable []int) int {
-				if turn == len(sched) {
-					fpPlain, ok3 = hashUnder(c, m, 0)
-					return -1
-				}
-				return sched[turn]
-			}})
-			if !ok2 || !ok3 {
-				t.Fatalf("%s: the permuted state is unhashable", f)
-			}
-			compared++
-			if fpImage != fpPerm {
-				t.Fatalf("%s: schedule %v under %v: fingerprint of π(s) %x, of s under π %x", f, sched, thr, fpImage, fpPerm)
-			}
-			if fpPlain != fpImage {
-				differ++
-			}
+		if sym.body == nil {
+			t.Fatalf("%s: the positions of the threads' bodies are not renamed", f)
 		}
-		t.Logf("%s: %s: %d states compared, %d differ from their image", f, sym, compared, differ)
+		compared, differ, found := checkEquivariance(t, f, p, sym, rand.New(rand.NewPCG(5, 7)), 300)
+		t.Logf("%s: %s: %d states compared (%d with findings), %d differ from their image", f, sym, compared, found, differ)
 		if compared < 50 || differ < compared/4 {
 			t.Errorf("%s: %d states compared, %d differ from their image: the test does not exercise the renaming", f, compared, differ)
+		}
+		if strings.Contains(f, "assert") && found < 10 {
+			t.Errorf("%s: %d states with findings compared: the test does not exercise their renaming", f, found)
 		}
 	}
 }
 
-// hashUnder fingerprints m's state (without its findings) under
-// permutation ix.
+// checkEquivariance runs p n times on random schedules to a random depth,
+// and compares the fingerprint of the state s reached under a random
+// permutation π of sym with the fingerprint of π(s), reached by the
+// schedule with each thread replaced by its image. It returns how many
+// states it compared, how many differ from their image, and how many
+// had findings.
+func checkEquivariance(t *testing.T, f string, p *Program, sym *symmetry, r *rand.Rand, n int) (compared, differ, found int) {
+	t.Helper()
+	for range n {
+		c := newStateCache(newVisitedSet(1 << 20))
+		c.useSymmetry(sym)
+		st := c.sym
+		depth := r.IntN(40)
+		var sched []int
+		var m *Machine
+		var fpPerm uint64
+		var perm int32
+		ok := false
+		Run(p, Options{onStart: func(x *Machine) { m = x }, pick: func(turn int, runnable []int) int {
+			if !st.ready {
+				st.setup(m)
+			}
+			if turn == depth || len(runnable) == 0 {
+				thr := make([]int, len(m.threads))
+				for i := range thr {
+					thr[i] = i
+				}
+				for _, cl := range sym.classes {
+					sh := append([]int(nil), cl...)
+					r.Shuffle(len(sh), func(i, j int) { sh[i], sh[j] = sh[j], sh[i] })
+					for k, tt := range cl {
+						thr[tt] = sh[k]
+					}
+				}
+				perm = st.intern(thr)
+				fpPerm, ok = hashUnder(c, m, perm)
+				if ok && len(m.k.Diagnostics()) > 0 {
+					found++
+				}
+				return -1
+			}
+			q := runnable[r.IntN(len(runnable))]
+			sched = append(sched, q)
+			return q
+		}})
+		if !ok {
+			continue
+		}
+		thr := st.perms[perm].thr
+		var fpImage, fpPlain uint64
+		ok2, ok3 := false, false
+		Run(p, Options{onStart: func(x *Machine) { m = x }, pick: func(turn int, runnable []int) int {
+			if turn == len(sched) {
+				fpImage, ok2 = hashUnder(c, m, 0)
+				return -1
+			}
+			q := thr[sched[turn]]
+			if !containsInt(runnable, q) {
+				t.Fatalf("%s: turn %d: thread %d is not runnable in the permuted schedule", f, turn, q)
+			}
+			return q
+		}})
+		Run(p, Options{onStart: func(x *Machine) { m = x }, pick: func(turn int, runnable []int) int {
+			if turn == len(sched) {
+				fpPlain, ok3 = hashUnder(c, m, 0)
+				return -1
+			}
+			return sched[turn]
+		}})
+		if !ok2 || !ok3 {
+			t.Fatalf("%s: the permuted state is unhashable", f)
+		}
+		compared++
+		if fpImage != fpPerm {
+			t.Fatalf("%s: schedule %v under %v: fingerprint of π(s) %x, of s under π %x", f, sched, thr, fpImage, fpPerm)
+		}
+		if fpPlain != fpImage {
+			differ++
+		}
+	}
+	return compared, differ, found
+}
+
+// hashUnder fingerprints m's state under permutation ix as the cache
+// does (stateCache.fingerprint): the state, then the findings so far by
+// cause, renamed.
 func hashUnder(c *stateCache, m *Machine, ix int32) (uint64, bool) {
 	for _, t := range m.threads {
 		for i := range t.fr {
@@ -220,6 +246,15 @@ func hashUnder(c *stateCache, m *Machine, ix int32) (uint64, bool) {
 	h := c.hasher
 	h.Reset()
 	c.sym.hashPerm(h, m, ix)
+	var keys []uint64
+	for _, d := range m.k.Diagnostics() {
+		keys = append(keys, c.sym.findingFP(d, ix))
+	}
+	slices.Sort(keys)
+	for _, k := range slices.Compact(keys) {
+		h.Word(k)
+	}
+	h.Word(^uint64(0))
 	return h.Sum()
 }
 
@@ -227,7 +262,8 @@ func hashUnder(c *stateCache, m *Machine, ix int32) (uint64, bool) {
 // with it finds, up to the symmetry, what the search without it finds,
 // with the same verdicts, in fewer stored states.
 func TestSymmetryFindsTheSame(t *testing.T) {
-	for _, f := range []string{"testdata/symmetric_faults.mms", "testdata/symmetric_faults_assert.mms", "testdata/perf/mmlocks_n3.mms"} {
+	for _, f := range []string{"testdata/symmetric_faults.mms", "testdata/symmetric_faults_assert.mms", "testdata/symmetric_direct.mms",
+		"testdata/symmetric_pmd.mms", "testdata/perf/mmlocks_n3.mms"} {
 		p, err := Load(f)
 		if err != nil {
 			t.Fatal(err)
@@ -247,6 +283,13 @@ func TestSymmetryFindsTheSame(t *testing.T) {
 		}
 		if on.Cached >= off.Cached {
 			t.Errorf("%s: %d states stored with symmetry, %d without", f, on.Cached, off.Cached)
+		}
+		// symmetric_direct's threads differ only by where their code is:
+		// without renaming the positions in their bodies, the symmetry
+		// merged nothing there (17,565 stored either way); the group has
+		// 6 elements.
+		if strings.Contains(f, "direct") && on.Cached*3 > off.Cached {
+			t.Errorf("%s: %d states stored with symmetry, %d without: the threads' positions keep them apart", f, on.Cached, off.Cached)
 		}
 		t.Logf("%s: %s: stored %d -> %d, states %d -> %d", f, on.Symmetry, off.Cached, on.Cached, off.States, on.States)
 	}
@@ -269,7 +312,11 @@ func canonicalKeys(sym *symmetry, res *ExploreResult) []string {
 
 // genSymmetric turns a generated script into one with a symmetry: its
 // threads are replaced by three copies of its first, each inserting a page
-// of its own first.
+// of its own first. The copies are laid out differently (copy k indented
+// by k more columns, with k blank lines after each line, and copy 2 with
+// a comment first), so that the correspondence of their positions is no
+// shift of lines or columns: a renaming that maps a position by its line
+// or column rather than by its place in the body gets them wrong.
 func genSymmetric(src string) string {
 	i := strings.Index(src, "thread t0 {\n")
 	if i < 0 {
@@ -285,7 +332,15 @@ func genSymmetric(src string) string {
 	b.WriteString(src[:i])
 	b.WriteString("page q0\npage q1\npage q2\n")
 	for k := range 3 {
-		fmt.Fprintf(&b, "thread s%d {\n  vm_insert_page(v0, 0x100000, q%d)\n%s}\n", k, k, body)
+		fmt.Fprintf(&b, "thread s%d {\n", k)
+		if k == 2 {
+			b.WriteString("  # the third copy\n")
+		}
+		lines := append([]string{fmt.Sprintf("  vm_insert_page(v0, 0x100000, q%d)", k)}, strings.Split(strings.TrimSuffix(body, "\n"), "\n")...)
+		for _, l := range lines {
+			b.WriteString(strings.Repeat(" ", k) + l + "\n" + strings.Repeat("\n", k))
+		}
+		b.WriteString("}\n")
 	}
 	return b.String()
 }
@@ -297,7 +352,7 @@ func genSymmetric(src string) string {
 // TestReductionIsSoundOnGeneratedScripts.
 func TestSymmetryIsSoundOnGeneratedScripts(t *testing.T) {
 	r := rand.New(rand.NewPCG(11, 3))
-	compared, symmetric := 0, 0
+	compared, symmetric, equiv, withFindings := 0, 0, 0, 0
 	var hits int64
 	for i := range *genSoundN {
 		src := genSymmetric(genScript(r))
@@ -313,6 +368,12 @@ func TestSymmetryIsSoundOnGeneratedScripts(t *testing.T) {
 			continue
 		}
 		symmetric++
+		if sym.body == nil {
+			t.Fatalf("script %d: the positions of the threads' bodies are not renamed\n%s", i, src)
+		}
+		c, _, f := checkEquivariance(t, fmt.Sprintf("gensym%d.mms", i), p, sym, rand.New(rand.NewPCG(uint64(i), 1)), 30)
+		equiv += c
+		withFindings += f
 		naive := Explore(p, ExploreOptions{Naive: true, MaxStates: 20_000, MaxSteps: 100_000, Workers: 1})
 		if !naive.Complete {
 			continue
@@ -328,8 +389,9 @@ func TestSymmetryIsSoundOnGeneratedScripts(t *testing.T) {
 			t.Fatalf("script %d: verdicts differ\n%s", i, src)
 		}
 	}
-	t.Logf("%d generated scripts with a symmetry, %d small enough to compare, %d cache hits", symmetric, compared, hits)
-	if compared < 10 || hits == 0 {
-		t.Errorf("only %d symmetric scripts compared, %d cache hits", compared, hits)
+	t.Logf("%d generated scripts with a symmetry, %d small enough to compare, %d cache hits; %d states checked equivariant (%d with findings)",
+		symmetric, compared, hits, equiv, withFindings)
+	if compared < 10 || hits == 0 || equiv < 20 {
+		t.Errorf("only %d symmetric scripts compared, %d cache hits, %d states checked equivariant", compared, hits, equiv)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"unsafe"
 
+	"github.com/mmscript/mmscript/lang"
 	"github.com/mmscript/mmscript/mmcore"
 )
 
@@ -20,7 +21,14 @@ import (
 //     lock epoch's reference (Value.Int of an object value, epochRef);
 //   - a page's PFN (mmcore.PFN words), the PFN bits of every PTE word
 //     (mmcore.PTE), the order of Memory's page array, and the folio lock
-//     named after the PFN (FolioLockName).
+//     named after the PFN (FolioLockName);
+//   - a source position inside a symmetric thread's own body (where it
+//     took a lock, called an operation, waits, read a value, made a
+//     lockdep edge, or reported a finding the kernel dedups): in π(s) the
+//     thread that stands where thread i stood runs thread π(i)'s body, so
+//     a position of i's body is renamed to the corresponding position of
+//     π(i)'s (SetPositions). Positions elsewhere (the shared functions,
+//     the kernel library, the other threads) are the same in s and π(s).
 //
 // A task's name is left out: in π(s) the task with ID j is thread j's,
 // so its name follows from its renamed ID. A value read from a page
@@ -53,6 +61,11 @@ type Renaming struct {
 	task, taskInv []int // by ID; identity beyond their length
 	pfn           []pfnPair
 	lockNames     map[string]string
+	// Positions of file with an offset in [posLo, posHi] are looked up in
+	// pos (by offset); the others are their own image.
+	posFile      string
+	posLo, posHi int
+	pos          map[int]lang.Pos
 }
 
 type pfnPair struct{ from, to mmcore.PFN }
@@ -72,6 +85,31 @@ func NewRenaming(tasks []int, pfns map[mmcore.PFN]mmcore.PFN) *Renaming {
 	}
 	slices.SortFunc(r.pfn, func(x, y pfnPair) int { return int(x.from) - int(y.from) })
 	return r
+}
+
+// SetPositions makes the renaming map the positions of file whose
+// offsets are keys of m to m's values (a bijection of those positions
+// onto themselves; the others stay).
+func (r *Renaming) SetPositions(file string, m map[int]lang.Pos) {
+	r.posFile, r.pos = file, m
+	r.posLo, r.posHi = 1, 0
+	for off := range m {
+		if r.posLo > r.posHi {
+			r.posLo, r.posHi = off, off
+		}
+		r.posLo, r.posHi = min(r.posLo, off), max(r.posHi, off)
+	}
+}
+
+// Pos returns the new position of p.
+func (r *Renaming) Pos(p lang.Pos) lang.Pos {
+	if r == nil || p.Offset < r.posLo || p.Offset > r.posHi || p.Filename != r.posFile {
+		return p
+	}
+	if q, ok := r.pos[p.Offset]; ok {
+		return q
+	}
+	return p
 }
 
 // Task returns the new ID of task id.
@@ -189,6 +227,32 @@ func NewRenamingStateHasher() *StateHasher {
 			h.ptr(taskType, unsafe.Pointer(t))
 		}
 	})
+	// A position, wherever it is kept (a call's, a hold's, a wait's, an
+	// epoch's, a NULL's origin, the kernel's set of findings reported
+	// once): through the renaming.
+	h.Skip(lang.Pos{}, "Filename", "Offset", "Line", "Column")
+	h.addPost(posType, func(h *StateHasher, p unsafe.Pointer) {
+		q := h.ren.Pos(*(*lang.Pos)(p))
+		h.String(q.Filename)
+		h.Word(uint64(q.Offset))
+		h.Word(uint64(q.Line)<<32 | uint64(uint32(q.Column)))
+	})
+	// lockdep's edges are hashed by hand (NewStateHasher), their origins'
+	// positions with them: the same sum, of renamed positions.
+	h.post[typeKey(reflect.TypeFor[lockdep]())] = func(h *StateHasher, p unsafe.Pointer) {
+		from := (*lockdep)(p).from
+		var sum uint64
+		for k, o := range from {
+			pos := h.ren.Pos(o.pos)
+			x := uint64(k[0])<<8 | uint64(k[1])
+			x = fmix(x*0x9e3779b97f4a7c15 ^ uint64(pos.Offset))
+			x = fmix(x ^ uint64(pos.Line)<<32 ^ uint64(pos.Column))
+			x = fmix(x ^ stringWord(pos.Filename))
+			sum += x
+		}
+		h.Word(uint64(len(from)))
+		h.Word(sum)
+	}
 	h.Skip(mmcore.Memory{}, "pages")
 	h.addPost(reflect.TypeFor[mmcore.Memory](), func(h *StateHasher, p unsafe.Pointer) {
 		mem := (*mmcore.Memory)(p)
