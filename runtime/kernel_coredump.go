@@ -52,13 +52,22 @@ func init() {
 	defOp(&Op{Name: "mmget_not_zero", Params: mmP, Result: TBool,
 		API: register(&API{Name: "mmget_not_zero", Section: "-", Hold: "a pointer to the mm kept alive (mmgrab, or RCU)", Takes: "nothing", Sleeps: "no",
 			Source: "include/linux/sched/mm.h: mmget_not_zero()",
-			Notes:  "takes a reference on the mm's users (mm_users) unless it already dropped to zero: the mm is exiting (exit_mmap) and must be left alone; release with mmput"}),
+			Notes:  "takes a reference on the mm's users (mm_users) unless it already dropped to zero: the mm is exiting (exit_mmap) and must be left alone; release with mmput",
+			FailRule: failureIgnored("mmget_not_zero", "mm_users is zero: the mm is exiting and exit_mmap() tears its VMAs and page tables down",
+				"no kernel check: a VMA lookup or walk then reads what exit_mmap() frees, a use-after-free that only KASAN reports; commit cb185d5f1ebf "+
+					"(\"userfaultfd: fix a race between writeprotect and exit_mmap()\") is such a caller fixed",
+				"include/linux/sched/mm.h: mmget_not_zero(): return atomic_inc_not_zero(&mm->mm_users); "+ruleMMUsersZero.Source, Unchecked)}),
 		Touches: func(c *Call, f *Footprint) { f.mmUsers(mmArg(c, 0), true) },
 		Fn: func(c *Call) Result {
 			m := c.mm(0)
 			if m.mmUsers == 0 {
+				if c.T.failedGet == nil {
+					c.T.failedGet = map[*MM]failedAttempt{}
+				}
+				c.T.failedGet[m] = failedAttempt{c.Op.Name, c.T.ScriptPos(c.T.Pos)}
 				return done(Bool(false))
 			}
+			delete(c.T.failedGet, m)
 			m.mmUsers++ // atomic_inc_not_zero(&mm->mm_users)
 			if c.T.mmRefs == nil {
 				c.T.mmRefs = map[*MM]int{}

@@ -52,6 +52,10 @@ func (c *Call) checkMMUsers(m *MM) {
 	if m.exitTask != nil {
 		who = m.exitTask.Name + "'s mmput()"
 	}
+	if f, failed := c.T.failedGet[m]; failed {
+		c.K.failureIgnored(c.T, f, Unchecked, fmt.Sprintf("%s on %s, whose mm_users is zero (%s tears it down with exit_mmap())", c.Op.Name, m.Name, who))
+		return
+	}
 	c.K.violate(c.T, ruleMMUsersZero, fmt.Sprintf("%s on %s, whose mm_users dropped to zero (%s tears it down with exit_mmap()): "+
 		"a pointer kept by mmgrab() or saved elsewhere is used only after mmget_not_zero() succeeded, or after ksm_test_exit() said no under the mmap lock", c.Op.Name, m.Name, who))
 }

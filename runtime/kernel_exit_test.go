@@ -7,19 +7,22 @@ import "testing"
 // mmput() does before exit_mmap()), a task that holds none and looks a
 // VMA up is reported, while the task tearing the mm down is not, nor one
 // that takes the mmap lock and tests ksm_test_exit() first (ksmd), and
-// mmget_not_zero() fails.
+// mmget_not_zero() fails: a task that goes on after that failure is
+// reported by mmget_not_zero's own rule.
 func TestMMUsers(t *testing.T) {
 	tests := []struct {
 		name      string
 		remoteGet bool // the remote task took a reference before the exit
 		exit      bool // the owner drops the process's reference
 		testExit  bool // the remote task checks ksm_test_exit() under the lock
+		getAfter  bool // the remote task tries mmget_not_zero() after the exit and ignores its failure
 		want      []string
 	}{
-		{"before the exit", false, false, false, nil},
-		{"after the exit, no reference", false, true, false, []string{ruleMMUsersZero.ID}},
-		{"after the exit, ksm_test_exit() under the lock", false, true, true, nil},
-		{"a reference taken before the exit", true, true, false, nil},
+		{"before the exit", false, false, false, false, nil},
+		{"after the exit, no reference", false, true, false, false, []string{ruleMMUsersZero.ID}},
+		{"after the exit, mmget_not_zero() failed", false, true, false, true, []string{"mmget_not_zero/failure-ignored"}},
+		{"after the exit, ksm_test_exit() under the lock", false, true, true, true, nil},
+		{"a reference taken before the exit", true, true, false, false, nil},
 	}
 	t.Run("the mmap lock held across the exit", func(t *testing.T) {
 		k, m := newMM(t)
@@ -51,7 +54,7 @@ func TestMMUsers(t *testing.T) {
 				if last == tc.remoteGet {
 					t.Fatalf("atomic_dec_and_test = %v with a remote reference %v", last, tc.remoteGet)
 				}
-				if last && do(t, k, remote, "mmget_not_zero", mmV(m)).Truth() {
+				if last && tc.getAfter && do(t, k, remote, "mmget_not_zero", mmV(m)).Truth() {
 					t.Fatal("mmget_not_zero succeeded on an mm without users")
 				}
 				if last {

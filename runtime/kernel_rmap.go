@@ -263,9 +263,10 @@ func init() {
 		API: register(&API{Name: "i_mmap_trylock_read", Section: "1.1", Hold: "nothing", Takes: "mapping->i_mmap_rwsem for read if it is free of writers",
 			Sleeps: "no", Asserts: "lockdep (a trylock: no deadlock check)", Source: "include/linux/fs.h: i_mmap_trylock_read()",
 			Notes: "what rmap_walk_file() takes with rwc->try_lock (folio_referenced)",
-			Cites: []Cite{cite("mm/rmap.c", "__rmap_walk_file()", "none: if (!i_mmap_trylock_read(mapping)) { rwc->contended = true; return; }", readRmap)}, Sequence: "if (!i_mmap_trylock_read(mapping))\n\treturn;    /* contended */"}),
+			Cites: []Cite{cite("mm/rmap.c", "__rmap_walk_file()", "none: if (!i_mmap_trylock_read(mapping)) { rwc->contended = true; return; }", readRmap)}, Sequence: "if (!i_mmap_trylock_read(mapping))\n\treturn;    /* contended */",
+			FailRule: rwsemTryFailed("i_mmap_trylock_read", "down_read_trylock")}),
 		Touches: touchesLocksOnly,
-		Fn:      func(c *Call) Result { return done(Bool(c.T.TryAcquire(c.file(0).IMmap, Read))) }})
+		Fn:      func(c *Call) Result { l := c.file(0).IMmap; return c.tried(l, c.T.TryAcquire(l, Read)) }})
 	defOp(&Op{Name: "folio_pgoff", Params: []Param{{Name: "folio", Type: TPage}}, Result: TInt,
 		API: register(&API{Name: "folio_pgoff", Section: "2.35", Hold: "the folio locked (or a reference)", Sleeps: "no",
 			Source: "include/linux/pagemap.h: folio_pgoff()", Notes: "the page's index in its file or anon_vma (folio->index), what the interval trees are searched for",

@@ -62,6 +62,11 @@ func (c *Call) release(l *Lock, mode Mode) Result {
 			// the dep_map again): bad unlock balance.
 			how = "held for " + held.String() + ", not " + mode.String()
 		}
+		if f, failed := c.T.failedTryOf(l); failed && held == 0 {
+			c.K.unlockImbalance(c.T, l, mode, c.K.failureIgnored(c.T, f, ruleUnlockNotHeld.Kernel,
+				fmt.Sprintf("%s() releases %s, which this thread does not hold (%s)", c.Op.Name, l.Name, ruleUnlockNotHeld.Source)))
+			return ok
+		}
 		c.K.unlockImbalance(c.T, l, mode, c.K.violate(c.T, ruleUnlockNotHeld, fmt.Sprintf("%s: %s is %s by this thread", c.Op.Name, l.Name, how)))
 	}
 	return ok
@@ -110,6 +115,16 @@ func (k *Kernel) mmLockSeqBump(m *MM) {
 	m.Core.MMLockSeq++
 }
 
+// rwsemTryFailed is the FailRule of a trylock of an rwsem (name), which
+// down_read_trylock()/down_write_trylock() (rwsemFn) fails when the rwsem
+// is contended.
+func rwsemTryFailed(name, rwsemFn string) *Rule {
+	return failureIgnored(name, "the rwsem is not taken",
+		"its unlock releases an rwsem it does not hold: lockdep's \"bad unlock balance detected\"; without lockdep up_read()/up_write() "+
+			"corrupts the count of the rwsem that another task holds",
+		"kernel/locking/rwsem.c: "+rwsemFn+"() returns 0 when the rwsem is contended; "+ruleUnlockNotHeld.Source, Lockdep)
+}
+
 func init() {
 	mmParam := []Param{{Name: "mm", Type: TMM}}
 	vmaParam := []Param{{Name: "vma", Type: TVMA}}
@@ -128,11 +143,12 @@ func init() {
 	defOp(&Op{Name: "mmap_read_trylock", Params: mmParam, Result: TBool,
 		API: register(&API{Name: "mmap_read_trylock", Section: "1.1", Hold: "nothing",
 			Takes: "mm->mmap_lock (read) if free and no writer is queued", Sleeps: "no",
-			Source: "include/linux/mmap_lock.h: mmap_read_trylock()",
-			Notes:  "fails while a writer holds or waits for the lock, so it never deadlocks",
+			Source:   "include/linux/mmap_lock.h: mmap_read_trylock()",
+			Notes:    "fails while a writer holds or waits for the lock, so it never deadlocks",
+			FailRule: rwsemTryFailed("mmap_read_trylock", "down_read_trylock"),
 			MustCheck: "include/linux/mmap_lock.h: static inline bool __must_check mmap_read_trylock(struct mm_struct *mm), since 52f657e34d7b " +
 				"(\"x86: shadow stacks: proper error handling for mmap lock\", 2026, with mmap_read_lock_killable() and mmap_write_lock_killable())"}),
-		Fn: func(c *Call) Result { return done(Bool(c.T.TryAcquire(c.mm(0).MmapLock, Read))) }})
+		Fn: func(c *Call) Result { l := c.mm(0).MmapLock; return c.tried(l, c.T.TryAcquire(l, Read)) }})
 	olderReactions["mmap_read_trylock/result-unused"] = []VersionReaction{{Linux618, Unchecked,
 		"include/linux/mmap_lock.h (6.18): static inline bool mmap_read_trylock(struct mm_struct *mm): no __must_check, the compiler says nothing"}}
 	defOp(&Op{Name: "mmap_write_trylock", Params: mmParam, Result: TBool,
@@ -140,14 +156,15 @@ func init() {
 			Takes: "mm->mmap_lock (write) if free", Sleeps: "no",
 			Source: "include/linux/mmap_lock.h: mmap_write_trylock()",
 			Notes: "no longer in the kernel: deleted in v6.6 by \"mm: delete mmap_write_trylock() and vma_try_start_write()\" (Hugh Dickins, 2023; " +
-				"khugepaged was its only user); kept as a script operation for down_write_trylock() on the mmap lock"}),
+				"khugepaged was its only user); kept as a script operation for down_write_trylock() on the mmap lock",
+			FailRule: rwsemTryFailed("mmap_write_trylock", "down_write_trylock")}),
 		Fn: func(c *Call) Result {
 			m := c.mm(0)
 			if c.T.TryAcquire(m.MmapLock, Write) {
 				c.K.mmLockSeqBump(m)
 				return done(Bool(true))
 			}
-			return done(Bool(false))
+			return c.tried(m.MmapLock, false)
 		}})
 	defOp(&Op{Name: "mmap_read_unlock", Params: mmParam,
 		API: rwsemUnlockAPI("mmap_read_unlock", "mm->mmap_lock for read", "include/linux/mmap_lock.h: mmap_read_unlock()"),
@@ -302,7 +319,8 @@ func init() {
 	// RCU.
 	defOp(&Op{Name: "rcu_read_lock",
 		API: register(&API{Name: "rcu_read_lock", Section: "1.1", Hold: "nothing", Takes: "an RCU read-side critical section (nests)",
-			Sleeps: "no; nothing inside may sleep", Source: "include/linux/rcupdate.h: rcu_read_lock()"}),
+			Sleeps: "no; nothing inside may sleep", Source: "include/linux/rcupdate.h: rcu_read_lock()",
+			Opens: []*Rule{ruleSchedRCU}}),
 		Fn: func(c *Call) Result { c.T.rcuLock(); return ok }})
 	defOp(&Op{Name: "rcu_read_unlock",
 		API: register(&API{Name: "rcu_read_unlock", Section: "1.1", Hold: "an RCU read-side critical section",
@@ -401,8 +419,14 @@ func init() {
 		Fn: func(c *Call) Result { return c.lockThen(c.K.folioLock(c.page(0)), Write, grantDone, Nil) }})
 	defOp(&Op{Name: "folio_trylock", Params: pageParam, Result: TBool,
 		API: register(&API{Name: "folio_trylock", Section: "1.1", Hold: "nothing", Takes: "the folio lock if free",
-			Sleeps: "no", Source: "include/linux/folio_wait.h (include/linux/pagemap.h in 6.18): folio_trylock()"}),
-		Fn: func(c *Call) Result { return done(Bool(c.T.TryAcquire(c.K.folioLock(c.page(0)), Write))) }})
+			Sleeps: "no", Source: "include/linux/folio_wait.h (include/linux/pagemap.h in 6.18): folio_trylock()",
+			FailRule: failureIgnored("folio_trylock", "another thread holds the folio lock",
+				"PG_locked has no owner, so the caller's folio_unlock() clears the bit under the holder and prints nothing; the holder's own "+
+					"folio_unlock() then finds the folio unlocked (VM_BUG_ON_FOLIO, CONFIG_DEBUG_VM), and whoever locks the folio meanwhile "+
+					"works on it beside the holder",
+				"include/linux/pagemap.h: folio_trylock(): return likely(!test_and_set_bit_lock(PG_locked, folio_flags(folio, 0))); "+
+					"mm/filemap.c: folio_unlock(): VM_BUG_ON_FOLIO(!folio_test_locked(folio), folio); folio_xor_flags_has_waiters(folio, 1 << PG_locked)", Unchecked)}),
+		Fn: func(c *Call) Result { l := c.K.folioLock(c.page(0)); return c.tried(l, c.T.TryAcquire(l, Write)) }})
 	defOp(&Op{Name: "folio_unlock", Params: pageParam,
 		API: register(&API{Name: "folio_unlock", Section: "1.1", Hold: "the folio lock, taken by this thread or another (PG_locked has no owner)",
 			Sleeps: "no", Asserts: "VM_BUG_ON_FOLIO(!folio_test_locked(folio), folio) (CONFIG_DEBUG_VM); no lockdep map",
@@ -416,10 +440,18 @@ func init() {
 			if c.T.Release(l, Write) {
 				return ok
 			}
+			f, failed := c.T.failedTryOf(l)
 			// PG_locked is a bit, not an owned lock: I/O completion
 			// unlocks the folios the submitter locked.
 			if w := l.Writer(); w != nil {
+				if failed {
+					c.K.failureIgnored(c.T, f, Unchecked, fmt.Sprintf("folio_unlock() clears PG_locked of %s, which %s holds", l.Name, w.Name))
+				}
 				w.Release(l, Write)
+				return ok
+			}
+			if failed {
+				c.K.failureIgnored(c.T, f, ruleFolioUnlockNotLocked.Kernel, fmt.Sprintf("folio_unlock: %s is not locked (%s)", l.Name, ruleFolioUnlockNotLocked.Source))
 				return ok
 			}
 			c.K.violate(c.T, ruleFolioUnlockNotLocked, fmt.Sprintf("folio_unlock: %s is not locked", l.Name))
@@ -470,13 +502,18 @@ func init() {
 		}})
 	defOp(&Op{Name: "mutex_trylock", Params: lockParam, Result: TBool,
 		API: register(&API{Name: "mutex_trylock", Section: "1.2", Hold: "nothing", Takes: "the mutex if free",
-			Sleeps: "no", Source: "kernel/locking/mutex.c: mutex_trylock()"}),
+			Sleeps: "no", Source: "kernel/locking/mutex.c: mutex_trylock()",
+			FailRule: failureIgnored("mutex_trylock", "the mutex is not taken",
+				"its mutex_unlock() releases a mutex it does not hold: lockdep's \"bad unlock balance detected\"; CONFIG_DEBUG_MUTEXES warns "+
+					"that the owner is another task; without them the holder's mutex is released under it",
+				"kernel/locking/mutex.c: mutex_trylock() kernel-doc \"Returns 1 if the mutex has been acquired successfully, and 0 on contention\"; "+
+					"__mutex_unlock_slowpath(): MUTEX_WARN_ON(__owner_task(owner) != current); "+ruleUnlockNotHeld.Source, Lockdep)}),
 		Fn: func(c *Call) Result {
 			l, r, good := mutexOf(c)
 			if !good {
 				return r
 			}
-			return done(Bool(c.T.TryAcquire(l, Write)))
+			return c.tried(l, c.T.TryAcquire(l, Write))
 		}})
 	defOp(&Op{Name: "mutex_unlock", Params: lockParam,
 		API: unlockAPI("mutex_unlock", "the mutex", "kernel/locking/mutex.c: mutex_unlock()"),

@@ -6,8 +6,9 @@ package runtime
 // the same rwsem, which never sleeps and fails instead of waiting. Lockdep
 // records a trylock as held (rwsem_acquire*(..., trylock=1)) but runs no
 // deadlock check for it and adds no dependency ending in it (validate_chain()
-// skips trylocks), so no misuse shows at the call; the release is the plain
-// unlock's, with its rules.
+// skips trylocks), so no misuse shows at the call. The misuse is going on
+// after a failure: the caller's unlock then releases an rwsem it never
+// took, which a run reports as the trylock's NAME/failure-ignored (Call.tried).
 
 // readRmapTry is where the trylocks were read.
 const readRmapTry = "include/linux/rmap.h and include/linux/fs.h in several 2023-2026 versions (find_string), unchanged; mm/userfaultfd.c (UFFDIO_MOVE, v6.8) and mm/rmap.c callers"
@@ -34,14 +35,15 @@ func init() {
 					"mmscript takes the VMA and tries its anon_vma's lock, as anon_vma_lock_*(); the VMA must have one (anon_vma_prepare). Used as " + x.caller,
 				Cites: []Cite{cite("include/linux/rmap.h", x.name+"()", "none: return "+x.rwsemFn+"(&anon_vma->root->rwsem);", readRmapTry)},
 				Sequence: "if (!" + x.name + "(anon_vma)) {\n\t/* contended: drop the spinlocks held, then block, or give up */\n}\n" +
-					"/* the anon_vma's interval tree is stable */\n" + x.unlock + "(anon_vma);"}),
+					"/* the anon_vma's interval tree is stable */\n" + x.unlock + "(anon_vma);",
+				FailRule: rwsemTryFailed(x.name, x.rwsemFn)}),
 			Touches: readsVMA,
 			Fn: func(c *Call) Result {
 				l, err := c.K.anonVMALock(c.vma(0))
 				if err != nil {
 					return fail("%s: %v", c.Op.Name, err)
 				}
-				return done(Bool(c.T.TryAcquire(l, x.mode)))
+				return c.tried(l, c.T.TryAcquire(l, x.mode))
 			}})
 	}
 	defOp(&Op{Name: "i_mmap_trylock_write", Params: []Param{{Name: "file", Type: TFile}}, Result: TBool,
@@ -53,7 +55,8 @@ func init() {
 			Notes:   "true when taken: release it with i_mmap_unlock_write(); false: nothing is held",
 			Cites:   []Cite{cite("include/linux/fs.h", "i_mmap_trylock_write()", "none: return down_write_trylock(&mapping->i_mmap_rwsem);", readRmapTry)},
 			Sequence: "if (!i_mmap_trylock_write(mapping))\n\treturn;    /* contended */\n" +
-				"/* the file's VMAs cannot be added to or removed from i_mmap */\ni_mmap_unlock_write(mapping);"}),
+				"/* the file's VMAs cannot be added to or removed from i_mmap */\ni_mmap_unlock_write(mapping);",
+			FailRule: rwsemTryFailed("i_mmap_trylock_write", "down_write_trylock")}),
 		Touches: touchesLocksOnly,
-		Fn:      func(c *Call) Result { return done(Bool(c.T.TryAcquire(c.file(0).IMmap, Write))) }})
+		Fn:      func(c *Call) Result { l := c.file(0).IMmap; return c.tried(l, c.T.TryAcquire(l, Write)) }})
 }

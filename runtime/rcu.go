@@ -336,7 +336,8 @@ func init() {
 			Takes:  "interrupts off on this CPU: no sleeping, no IPI is taken (TLB shootdowns and tlb_remove_table_sync_one wait), and an RCU read-side section",
 			Sleeps: "no", Source: "include/linux/irqflags.h: local_irq_disable(); mm/gup.c: gup_fast() (local_irq_save)",
 			Cites:    []Cite{cite("mm/gup.c", "gup_fast()", "none: local_irq_save(flags); gup_fast_pgd_range(...); local_irq_restore(flags)", readGUP)},
-			Sequence: "local_irq_save(flags);\n/* lockless walk: ptep_get_lockless(), re-check the PMD and PTE */\nlocal_irq_restore(flags);"}),
+			Sequence: "local_irq_save(flags);\n/* lockless walk: ptep_get_lockless(), re-check the PMD and PTE */\nlocal_irq_restore(flags);",
+			Opens:    []*Rule{ruleSchedIRQsOff}}),
 		Fn: func(c *Call) Result { c.T.irqDisable(); return ok }})
 	defOp(&Op{Name: "local_irq_enable",
 		API: register(&API{Name: "local_irq_enable", Section: "1.1", Hold: "interrupts disabled by this thread",
@@ -358,7 +359,8 @@ func init() {
 			Sleeps: "no", Source: "include/linux/irqflags.h: local_irq_save(); mm/gup.c: gup_fast()",
 			Notes:    "nests where local_irq_disable() does not: code that may be called with IRQs already off saves and restores",
 			Cites:    []Cite{cite("mm/gup.c", "gup_fast()", "none: local_irq_save(flags); gup_fast_pgd_range(...); local_irq_restore(flags)", readGUP)},
-			Sequence: "unsigned long flags;\n\nlocal_irq_save(flags);\n/* IRQs off, whatever they were before */\nlocal_irq_restore(flags);"}),
+			Sequence: "unsigned long flags;\n\nlocal_irq_save(flags);\n/* IRQs off, whatever they were before */\nlocal_irq_restore(flags);",
+			Opens:    []*Rule{ruleSchedIRQsOff}}),
 		Fn: func(c *Call) Result {
 			var flags int64
 			if c.T.irqs == 0 {

@@ -59,3 +59,48 @@ func (t *Task) PathResult(v Value) Value {
 	}
 	return t.NullResultOf(LookupOp(f.path), f.pos, v)
 }
+
+// failedAttempt is an attempt of API (API.FailRule) at Pos that failed:
+// the trylock took no lock, mmget_not_zero() no reference.
+type failedAttempt struct {
+	API string
+	Pos lang.Pos
+}
+
+// tried is the result of c's attempt at l: a failure is remembered until
+// the task takes l, so that its release of l (release, folio_unlock)
+// reports the attempt's FailRule instead of the bare unbalanced unlock.
+func (c *Call) tried(l *Lock, taken bool) Result {
+	if taken || c.Op.API == nil || c.Op.API.FailRule == nil {
+		return done(Bool(taken))
+	}
+	if c.T.failedTry == nil {
+		c.T.failedTry = map[*Lock]failedAttempt{}
+	}
+	c.T.failedTry[l] = failedAttempt{c.Op.API.Name, c.T.ScriptPos(c.T.Pos)}
+	return done(Bool(false))
+}
+
+// failedTryOf returns and forgets t's failed attempt at l, if any.
+func (t *Task) failedTryOf(l *Lock) (failedAttempt, bool) {
+	f, ok := t.failedTry[l]
+	if ok {
+		delete(t.failedTry, l)
+	}
+	return f, ok
+}
+
+// failureIgnored reports t going on after f failed, as use says
+// ("mutex_unlock() releases drv_lock, which this thread does not hold"),
+// with the reaction kernel of the check that catches it there.
+func (k *Kernel) failureIgnored(t *Task, f failedAttempt, kernel Reaction, use string) *Diagnostic {
+	r := LookupAPI(f.API).FailRule
+	msg := fmt.Sprintf("%s() failed at line %d and the caller went on as if it had succeeded: %s", f.API, f.Pos.Line, use)
+	rel := Related{f.Pos, f.API + "() failed here"}
+	if kernel != r.Kernel {
+		rr := *r
+		rr.Kernel = kernel
+		r = &rr
+	}
+	return k.violate(t, r, msg, rel)
+}

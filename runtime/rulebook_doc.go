@@ -22,8 +22,10 @@ import (
 
 // ExampleRef is an example script that calls an API (or defines a handler
 // of that name) and proves one side of its rule: Correct scripts expect
-// nothing but ok; an incorrect one expects a finding at a line that calls
-// the API or inside the handler, or names one of the API's rule ids.
+// nothing but ok; an incorrect one expects a finding that names one of the
+// API's own rule ids, or a rule of the context only this API of the script
+// opens (API.Opens), or a finding at a line that calls the API (or inside
+// the handler) and names no rule of another API called there.
 type ExampleRef struct {
 	File    string `json:"file"`
 	Correct bool   `json:"correct"`
@@ -216,14 +218,45 @@ func indexScript(idx map[string][]ExampleRef, file string, f *lang.File) {
 			continue
 		}
 		proves := map[string]bool{}
+		// At its line, an expectation proves the APIs whose own rule it
+		// names; one that names none of theirs (a generic rule, a
+		// deadlock) proves every API called there.
+		var owners []string
+		// A handler is proved by any finding inside it: what its body
+		// calls there breaks the context the handler runs in.
 		for _, api := range sc.byLine[e.AtLine] {
+			if isHandler(api) {
+				proves[api] = true
+			} else if ownsRule(LookupAPI(api), e.Text) {
+				owners = append(owners, api)
+			}
+		}
+		if owners == nil {
+			for _, api := range sc.byLine[e.AtLine] {
+				owners = append(owners, api)
+			}
+		}
+		for _, api := range owners {
 			proves[api] = true
 		}
+		opened := map[*Rule][]string{}
 		for api := range sc.all {
-			for _, r := range LookupAPI(api).Rules {
-				if !isGeneric(r) && e.Text != "" && strings.HasPrefix(e.Text, r.ID) {
-					proves[api] = true // the expectation names a rule of this API's own
+			if ownsRule(LookupAPI(api), e.Text) {
+				proves[api] = true
+			}
+			for _, r := range LookupAPI(api).Opens {
+				if e.Text != "" && strings.HasPrefix(e.Text, r.ID) {
+					opened[r] = append(opened[r], api)
 				}
+			}
+		}
+		for _, by := range opened {
+			// A rule of the context an API opens proves that API only
+			// when the script opens that context no other way: with
+			// local_irq_save() and local_irq_disable() both called, a
+			// sleep with IRQs off shows no one of them misused.
+			if len(by) == 1 {
+				proves[by[0]] = true
 			}
 		}
 		want := e.Kind
@@ -243,6 +276,24 @@ func indexScript(idx map[string][]ExampleRef, file string, f *lang.File) {
 			return refs[i].Line < refs[j].Line
 		})
 	}
+}
+
+func isHandler(api string) bool {
+	return strings.HasPrefix(api, "vm_ops->") || strings.HasPrefix(api, "f_op->")
+}
+
+// ownsRule reports whether the expectation text names a rule of a's own:
+// one of its Rules that is not a generic lock rule.
+func ownsRule(a *API, text string) bool {
+	if text == "" {
+		return false
+	}
+	for _, r := range a.Rules {
+		if !isGeneric(r) && strings.HasPrefix(text, r.ID) {
+			return true
+		}
+	}
+	return false
 }
 
 func isGeneric(r *Rule) bool {
@@ -385,7 +436,7 @@ func LockingDocs(examples map[string][]ExampleRef) []APIDoc {
 		if d.Cites == nil {
 			d.Cites = []Cite{}
 		}
-		for _, r := range a.Rules {
+		for _, r := range append(a.Rules[:len(a.Rules):len(a.Rules)], a.Opens...) {
 			d.Checks = append(d.Checks, CheckDoc{r.ID, r.Doc, r.Kernel, r.Source, r.Older(), r.NeedsConfig(r.Kernel)})
 		}
 		for _, e := range examples[a.Name] {

@@ -201,6 +201,18 @@ type API struct {
 	// the API's rule NAME/result-unused, which a run reports where a
 	// statement discards the result.
 	MustCheck string
+	// FailRule is, for an API that may fail to take what it tries (a
+	// trylock, mmget_not_zero()), its rule NAME/failure-ignored
+	// (failureIgnored): a run reports it where the caller goes on as if
+	// the failed attempt had succeeded. register appends it to Rules.
+	FailRule *Rule
+	// Opens are the rules of the context the API opens (an RCU read-side
+	// critical section, an IRQs-off region), which the kernel checks where
+	// the context is broken (a sleep inside it), not at the call: a
+	// finding of one shows the section this API opened misused.
+	// LockingDocs lists them with the API's checks; they stay generic
+	// rules, checked on every operation.
+	Opens []*Rule
 
 	nullRule, unusedRule *Rule
 }
@@ -231,6 +243,19 @@ func (a *API) resultRules() {
 			a.MustCheck + "; include/linux/compiler_attributes.h: #define __must_check __attribute__((__warn_unused_result__))", BuildTime}
 		a.Rules = append(a.Rules, a.unusedRule)
 	}
+	if a.FailRule != nil {
+		a.Rules = append(a.Rules, a.FailRule)
+	}
+}
+
+// failureIgnored makes the rule NAME/failure-ignored of an API that may
+// fail (API.FailRule): fails says what a failure leaves the caller
+// without, caught how the kernel notices the caller going on without it
+// (source, kernel).
+func failureIgnored(name, fails, caught, source string, kernel Reaction) *Rule {
+	return &Rule{name + "/failure-ignored",
+		"when " + name + "() fails, " + fails + ": its caller tests the result and does not go on as if it had succeeded (" + caught + ")",
+		source, kernel}
 }
 
 // Generic lock rules, checked on every acquisition and release.

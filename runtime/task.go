@@ -42,6 +42,12 @@ type Task struct {
 	// mmRefs counts the mm_users references this task took with
 	// mmget_not_zero() and has not dropped with mmput().
 	mmRefs map[*MM]int
+	// failedTry and failedGet are this task's attempts that failed (a
+	// trylock of the lock, mmget_not_zero() of the mm) and that nothing
+	// has superseded since (taking the lock; a later mmget_not_zero()):
+	// going on as if they had succeeded is their API's FailRule.
+	failedTry map[*Lock]failedAttempt
+	failedGet map[*MM]failedAttempt
 	// mmLiveHold is, per mm, the hold of its mmap lock under which this
 	// task knows the mm still has users: it held the lock when mm_users
 	// dropped to zero, or found it non-zero under the lock
@@ -157,6 +163,7 @@ func (t *Task) pushSub(l *Lock, mode Mode, try bool, sub uint8) {
 		l.wgen++
 	}
 	t.holds = append(t.holds, Hold{Lock: l, Mode: mode, Pos: t.Pos, Try: try, seq: t.k.clock, wgen: l.wgen, wrote: mode == Write, sub: sub})
+	delete(t.failedTry, l) // the lock is held now: an earlier failed attempt is superseded
 	if l.Kind == Spin {
 		t.spins++
 		t.readerChange()

@@ -43,6 +43,9 @@ thread reclaim {
   if i_mmap_trylock_write(data) {
     i_mmap_unlock_write(data)
   }
+  if i_mmap_trylock_read(data) {  # mm/rmap.c: __rmap_walk_file() with rwc->try_lock
+    i_mmap_unlock_read(data)
+  }
 }
 
 expect ok
