@@ -232,9 +232,7 @@ func indexScript(idx map[string][]ExampleRef, file string, f *lang.File) {
 			}
 		}
 		if owners == nil {
-			for _, api := range sc.byLine[e.AtLine] {
-				owners = append(owners, api)
-			}
+			owners = sc.byLine[e.AtLine]
 		}
 		for _, api := range owners {
 			proves[api] = true
