@@ -434,6 +434,7 @@ type searcher struct {
 	hitAt  int         // the turn of the run's cache hit, -1: none
 	hitSum []sumAcc    // the summary of the state hit
 	hitBuf []sumAcc    // find's buffer for summaries (hitSum may be in it)
+	hitIx  sumIndex    // applyHit's index of hitSum
 }
 
 // taskResult is what one subtree found.
@@ -705,7 +706,7 @@ func (s *searcher) complete(i, root int) {
 	}
 	if i > root {
 		p := &s.stack[i-1]
-		p.sum = fold(p.sum, n.sum, p.tid, p.acc)
+		p.sum = foldOwn(p.sum, n.sum, p.tid, p.acc)
 	}
 	n.sum = nil
 }
@@ -763,7 +764,9 @@ func (s *searcher) applyHit(root int) {
 	}
 	for i := root; i < h; i++ {
 		e := &st[i]
-		if e.backtrack&e.enabled == e.enabled {
+		if e.enabled&^(e.backtrack|e.sleepMask) == 0 {
+			// A race could add only threads asleep here, which are
+			// never run from this state.
 			continue
 		}
 		// ord: the threads whose steps in the subtree all happen after
@@ -776,7 +779,10 @@ func (s *searcher) applyHit(root int) {
 		}
 		var cand uint64 // threads that may start a race's v, for hitRace
 		racy := false
-		forConflicts(sum, e.acc, func(x *sumAcc) {
+		if s.hitIx.sum == nil {
+			s.hitIx.build(sum)
+		}
+		s.hitIx.forConflicts(e.acc, func(x *sumAcc) {
 			if x.bit()&ord != 0 || x.after&ord != 0 || s.orderedOnPath(i, h, x.acc()) {
 				return
 			}
@@ -789,6 +795,7 @@ func (s *searcher) applyHit(root int) {
 			e.hitAdded |= e.backtrack &^ b
 		}
 	}
+	s.hitIx.sum = nil
 	if h > root && h-1 < len(st) {
 		p := &st[h-1]
 		p.sum = fold(p.sum, sum, p.tid, p.acc)

@@ -1,6 +1,7 @@
 package interp
 
 import (
+	"math/bits"
 	"sort"
 	"sync"
 
@@ -415,11 +416,7 @@ func fold(dst, src []sumAcc, tid int, acc []rt.Access) []sumAcc {
 	if w := (len(src) + 63) / 64; w > len(small) {
 		direct = make([]uint64, w)
 	}
-	var touched uint64 // threads with an access in src that the step conflicts with
-	forEachConflict(src, acc, func(i int) {
-		direct[i/64] |= 1 << (i % 64)
-		touched |= src[i].bit()
-	})
+	touched := markConflicts(direct, src, acc)
 	return unionThrough(dst, src, func(i int, x sumAcc) sumAcc {
 		switch {
 		case direct[i/64]&(1<<(i%64)) != 0:
@@ -430,6 +427,47 @@ func fold(dst, src []sumAcc, tid int, acc []rt.Access) []sumAcc {
 		}
 		return x
 	})
+}
+
+// foldOwn is fold of a src the caller gives up (a completed state's
+// summary): it is made relative in place and, when dst is empty (the
+// state's first or only explored step, the common case), becomes the
+// result without a copy.
+func foldOwn(dst, src []sumAcc, tid int, acc []rt.Access) []sumAcc {
+	if tid >= 0 {
+		bit := uint64(1) << tid
+		var small [4]uint64
+		direct := small[:]
+		if w := (len(src) + 63) / 64; w > len(small) {
+			direct = make([]uint64, w)
+		}
+		touched := markConflicts(direct, src, acc)
+		for i := range src {
+			x := &src[i]
+			switch {
+			case direct[i/64]&(1<<(i%64)) != 0:
+				x.after |= bit
+				x.preds |= bit
+			case touched&(x.bit()|x.preds) != 0:
+				x.preds |= bit
+			}
+		}
+	}
+	if len(dst) == 0 {
+		return src
+	}
+	return union(dst, src)
+}
+
+// markConflicts sets bit i of direct for each entry i of src that an
+// access of acc conflicts with, and returns those entries' threads.
+func markConflicts(direct []uint64, src []sumAcc, acc []rt.Access) uint64 {
+	var touched uint64
+	forEachConflict(src, acc, func(i int) {
+		direct[i/64] |= 1 << (i % 64)
+		touched |= src[i].bit()
+	})
+	return touched
 }
 
 // forConflicts calls f for each entry of sum (sorted) that an access of
@@ -491,6 +529,101 @@ func searchKey(sum []sumAcc, k uint64) int {
 		}
 	}
 	return i
+}
+
+// sumIndex finds an object's entries in a summary by hashing instead of
+// binary search, for a summary searched many times: a hit's, once per
+// path step before it (applyHit).
+type sumIndex struct {
+	sum      []sumAcc
+	keys     []uint64 // objKey of each slot, 0: empty (no kind is 0)
+	lo, hi   []int32  // the object's entries, sum[lo:hi]
+	shift    uint
+	allKinds uint64 // kinds below 64 with an AllObjects entry
+	world    int    // the AWorld entries, sum[:world]
+}
+
+// build indexes sum (sorted), reusing ix's tables.
+func (ix *sumIndex) build(sum []sumAcc) {
+	ix.sum, ix.allKinds, ix.world = sum, 0, 0
+	objs := 0
+	for i := range sum {
+		if i == 0 || sum[i].key>>24 != sum[i-1].key>>24 {
+			objs++
+		}
+	}
+	n := 16
+	for n < 2*objs {
+		n *= 2
+	}
+	if len(ix.keys) != n {
+		ix.keys, ix.lo, ix.hi = make([]uint64, n), make([]int32, n), make([]int32, n)
+		ix.shift = uint(64 - bits.TrailingZeros(uint(n)))
+	} else {
+		clear(ix.keys)
+	}
+	for i := 0; i < len(sum); {
+		k := sum[i].key >> 24
+		j := i + 1
+		for j < len(sum) && sum[j].key>>24 == k {
+			j++
+		}
+		slot := ix.slot(k)
+		for ix.keys[slot] != 0 {
+			slot = (slot + 1) & (n - 1)
+		}
+		ix.keys[slot], ix.lo[slot], ix.hi[slot] = k, int32(i), int32(j)
+		switch kind := k >> 32; {
+		case kind == uint64(rt.AWorld):
+			ix.world = j
+		case uint32(k) == rt.AllObjects && kind < 64:
+			ix.allKinds |= 1 << kind
+		}
+		i = j
+	}
+}
+
+func (ix *sumIndex) slot(k uint64) int { return int((k * 0x9e3779b97f4a7c15) >> ix.shift) }
+
+// entries returns the entries of object key k.
+func (ix *sumIndex) entries(k uint64) []sumAcc {
+	for i := ix.slot(k); ; i = (i + 1) & (len(ix.keys) - 1) {
+		switch ix.keys[i] {
+		case k:
+			return ix.sum[ix.lo[i]:ix.hi[i]]
+		case 0:
+			return nil
+		}
+	}
+}
+
+// forConflicts is forConflicts(ix.sum, acc, f).
+func (ix *sumIndex) forConflicts(acc []rt.Access, f func(*sumAcc)) {
+	sum := ix.sum
+	for _, a := range acc {
+		if a.Kind == rt.AWorld || a.Obj == rt.AllObjects || a.Kind >= 64 {
+			forConflicts(sum, acc, f)
+			return
+		}
+	}
+	for i := range ix.world {
+		if conflictsAny(acc, sum[i].acc()) {
+			f(&sum[i])
+		}
+	}
+	scan := func(a rt.Access, es []sumAcc) {
+		for i := range es {
+			if a.Conflicts(es[i].acc()) {
+				f(&es[i])
+			}
+		}
+	}
+	for _, a := range acc {
+		scan(a, ix.entries(objKey(a.Kind, a.Obj)))
+		if ix.allKinds&(1<<a.Kind) != 0 {
+			scan(a, ix.entries(objKey(a.Kind, rt.AllObjects)))
+		}
+	}
 }
 
 func conflictsAny(acc []rt.Access, b rt.Access) bool {

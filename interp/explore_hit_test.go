@@ -2,6 +2,7 @@ package interp
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"testing"
 
 	rt "github.com/mmscript/mmscript/runtime"
@@ -164,5 +165,52 @@ func TestSummaryOrder(t *testing.T) {
 	f := fold(nil, []sumAcc{sa(rd(rt.AGlobal, 2), 1, 0, 0), sa(wr(rt.AGlobal, 3), 2, 0, 0b010)}, 0, []rt.Access{wr(rt.AGlobal, 2)})
 	if f[0].after != 0b001 || f[1].after != 0 || f[1].preds != 0b011 {
 		t.Errorf("fold: %+v", f)
+	}
+}
+
+// forConflicts, and its hashed form for hits (sumIndex), find exactly
+// the entries of a summary that an access of a step conflicts with, on
+// random summaries and steps over a few objects (AllObjects and AWorld
+// included).
+func TestForConflictsFindsEveryConflict(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 8))
+	kinds := []rt.AccessKind{rt.AWorld, rt.ALock, rt.ATask, rt.APage, rt.AGlobal}
+	randAcc := func() rt.Access {
+		a := rt.Access{Kind: kinds[rng.IntN(len(kinds))], Obj: uint32(rng.IntN(4))}
+		if rng.IntN(5) == 0 {
+			a.Obj = rt.AllObjects
+		}
+		a.Write, a.Shared, a.Observe = rng.IntN(3) == 0, rng.IntN(3) == 0, rng.IntN(3) == 0
+		return a
+	}
+	var ix sumIndex
+	for round := range 2000 {
+		var sum []sumAcc
+		for range rng.IntN(40) {
+			sum = union(sum, []sumAcc{sa(randAcc(), rng.IntN(4), 0, 0)})
+		}
+		var acc []rt.Access
+		for range 1 + rng.IntN(3) {
+			if a := randAcc(); a.Kind != rt.AWorld || rng.IntN(4) == 0 {
+				acc = append(acc, a)
+			}
+		}
+		want := map[uint64]bool{}
+		for i := range sum {
+			if conflictsAny(acc, sum[i].acc()) {
+				want[sum[i].key] = true
+			}
+		}
+		ix.build(sum)
+		for name, find := range map[string]func(func(*sumAcc)){
+			"forConflicts": func(f func(*sumAcc)) { forConflicts(sum, acc, f) },
+			"sumIndex":     func(f func(*sumAcc)) { ix.forConflicts(acc, f) },
+		} {
+			got := map[uint64]bool{}
+			find(func(x *sumAcc) { got[x.key] = true })
+			if fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Fatalf("round %d, %s: %v against %v: found %v, want %v", round, name, acc, sum, got, want)
+			}
+		}
 	}
 }
