@@ -412,6 +412,7 @@ type node struct {
 	preempt   int // preemptions on the path up to and including this step
 	vc        []int32
 	local     int32    // 1-based index of the step in its thread
+	steps     int32    // the steps the turn merged (Machine.turnSteps)
 	ndiag     int      // diagnostics reported once the step ran
 	fp        uint64   // the state's fingerprint (state caching)
 	hashed    bool     // fp is valid: the state is hashable
@@ -489,14 +490,21 @@ func (s *searcher) runOnce(replay int, choose func(turn int, enabled uint64) int
 		}
 		return choose(turn, en)
 	}
+	// A replayed turn's footprint is on the stack from the run that took
+	// it first (runs are deterministic): the turn runs the steps it
+	// merged then without recording it again (Machine.turn), and keeping
+	// it again filled the slab with copies, a footprint per turn per run.
+	opts.known = func(turn int) int {
+		if turn < replay && turn < len(s.stack) && s.stack[turn].acc != nil {
+			return int(s.stack[turn].steps)
+		}
+		return 0
+	}
 	opts.after = func(turn, tid, ndiag int) {
 		n := &s.stack[turn]
 		if turn >= replay || n.acc == nil {
-			// A replayed turn's footprint is on the stack from the run
-			// that took it first (runs are deterministic): keeping it
-			// again filled the slab with copies, a footprint per turn
-			// per run.
 			n.acc = s.keep(s.fp.Acc)
+			n.steps = int32(s.m.turnSteps)
 		}
 		n.ndiag = ndiag
 		if turn >= replay {

@@ -39,6 +39,11 @@ type Options struct {
 	// the turn has run, with fp holding what it touched.
 	fp    *rt.Footprint
 	after func(turn, thread, ndiag int)
+	// known, when set, says how many steps a turn merged when an earlier
+	// run took it with the same schedule before it (Machine.turnSteps
+	// then), 0 when no run did: a replayed turn is run without recording
+	// its footprint, which the explorer has (see turn).
+	known func(turn int) int
 	// pool, when set, recycles what a run allocates in bulk from run to
 	// run (the explorer's runs are many and short): the machine of the
 	// last run that used it must never be used again.
@@ -66,8 +71,13 @@ type runPool struct {
 	frames  [][]frame
 	calls   []*rt.Call
 	sched   []int32 // a schedule log's first chunk
-	tasks   rt.TaskPool
-	tables  mmcore.TablePool
+	// The machine's lists: its threads, set-up's and then the
+	// threads', and schedule's scratch buffers.
+	setupList, threadList []*Thread
+	runnable              []*Thread
+	pickBuf               []int
+	tasks                 rt.TaskPool
+	tables                mmcore.TablePool
 }
 
 // Thread is a script thread: a runtime task plus an explicit frame stack.
@@ -166,6 +176,10 @@ type Machine struct {
 	pickBuf []int   // the runnable threads handed to Options.pick
 	main    *Thread // the top-level thread, which runs Program.stages
 	stage   int     // the next of Program.stages to run
+	// known is the number of steps of the turn being replayed (see
+	// Options.known), -1 in set-up, 0 otherwise; turnSteps is the
+	// number of steps the last turn merged.
+	known, turnSteps int
 }
 
 // Run runs a compiled program once and returns what it found.
@@ -178,6 +192,9 @@ func Run(p *Program, opts Options) *Result {
 		pl.tasks.Reset()
 		m.k.TaskPool = &pl.tasks
 		m.sched.cur, pl.sched = pl.sched, nil
+		m.threads, pl.setupList = pl.setupList[:0], nil
+		m.runnable, pl.runnable = pl.runnable[:0], nil
+		m.pickBuf, pl.pickBuf = pl.pickBuf[:0], nil
 	}
 	if opts.fp != nil {
 		m.fp = opts.fp
@@ -202,15 +219,24 @@ func Run(p *Program, opts Options) *Result {
 	// thread's exit: it keeps its locks for them, as at the prompt.
 	main.live = len(p.stages) > 0
 	m.main = main
+	// Set-up's turns record no footprint: main runs alone to its end,
+	// so where its turns end matters to no one.
+	m.known = -1
 	for !main.done {
 		if main.Task.Blocked() || main.Task.Dead() || !m.turn(main) {
 			break
 		}
 	}
+	m.known = 0
 	if main.Task.Blocked() {
 		m.deadlock(res, []*Thread{main})
 	} else if main.done && !main.fail {
-		m.threads = nil
+		if pl := opts.pool; pl != nil {
+			pl.setupList = m.threads
+			m.threads, pl.threadList = pl.threadList[:0], nil
+		} else {
+			m.threads = nil
+		}
 		for _, f := range p.threads {
 			m.newThread(f.name, f)
 		}
@@ -244,6 +270,17 @@ func Run(p *Program, opts Options) *Result {
 		for _, t := range m.threads {
 			pl.put(t)
 		}
+		// Set-up's list is in the pool already once the threads
+		// started, and m.threads is the threads' list then.
+		if pl.setupList == nil {
+			pl.setupList = m.threads
+		} else {
+			pl.threadList = m.threads
+		}
+		clear(pl.setupList[:cap(pl.setupList)])
+		clear(pl.threadList[:cap(pl.threadList)])
+		clear(m.runnable[:cap(m.runnable)])
+		pl.runnable, pl.pickBuf = m.runnable, m.pickBuf
 		m.threads = nil
 		if len(m.sched.full) == 0 {
 			pl.sched = m.sched.cur[:0]
@@ -379,7 +416,11 @@ func (m *Machine) schedule(res *Result) {
 			}
 		}
 		m.sched.add(int32(t.idx))
+		if m.opts.known != nil {
+			m.known = m.opts.known(turn)
+		}
 		more := m.turn(t)
+		m.known = 0
 		if m.opts.after != nil {
 			m.opts.after(turn, t.idx, len(m.k.Diagnostics()))
 		}
@@ -567,27 +608,45 @@ func (m *Machine) fail(t *Thread, pos lang.Pos, msg string) {
 // that Yields (msleep) ends the turn all the same: scripts call it to let
 // the others run, and round-robin runs, the REPL's :step and schedules
 // written by hand count on it.
+//
+// A turn the explorer replays (m.known > 0: an earlier run took it after
+// the same turns, and runs are deterministic) merges the steps it merged
+// then, without recording a footprint: the explorer kept it then, and
+// recording was a tenth of a replay. Set-up's turns (m.known < 0) record
+// none either and end after each step.
 func (m *Machine) turn(t *Thread) (ok bool) {
+	fp := m.fp
+	if m.known != 0 {
+		m.fp = nil
+		m.k.SetFootprint(nil)
+	}
 	// A Go panic here is a bug in mmscript, not in the script: it ends
 	// the thread with an error at the statement it ran, as a script error
 	// does, so that run, explore (whose workers would otherwise take the
 	// process down) and the REPL report it with file:line:col and go on.
 	defer func() {
+		if m.known != 0 {
+			m.fp = fp
+			m.k.SetFootprint(fp)
+		}
 		if r := recover(); r != nil {
 			m.fail(t, t.Task.Pos, fmt.Sprintf("internal error in mmscript (please report it with this script): %v", r))
 			ok = true
 		}
 	}()
-	fp := m.fp
-	if fp == nil {
-		fp = rt.NewFootprint()
-		m.fp = fp
-		m.k.SetFootprint(fp)
+	if m.known == 0 {
+		if fp == nil {
+			fp = rt.NewFootprint()
+			m.fp = fp
+			m.k.SetFootprint(fp)
+		}
+		fp.Reset()
+		fp.Add(rt.ATask, uint32(t.Task.ID), true)
 	}
-	fp.Reset()
-	fp.Add(rt.ATask, uint32(t.Task.ID), true)
+	m.turnSteps = 0
 	for {
 		m.yielded = false
+		m.turnSteps++
 		if !m.step(t) {
 			return false
 		}
@@ -599,7 +658,14 @@ func (m *Machine) turn(t *Thread) (ok bool) {
 			// its exit is part of this turn, not a turn of its own.
 			return m.step(t)
 		}
-		if !ownOnly(fp.Acc, t.Task.ID) || m.yielded {
+		switch {
+		case m.known < 0:
+			return true
+		case m.known > 0:
+			if m.turnSteps >= m.known {
+				return true
+			}
+		case !ownOnly(fp.Acc, t.Task.ID) || m.yielded:
 			return true
 		}
 	}
