@@ -1131,8 +1131,9 @@ func (c *stateCache) useSymmetry(sym *symmetry) {
 }
 
 // canonicalFindingKey is the key of a finding's class under the symmetry:
-// positions in a symmetric thread's body and the names of symmetric
-// threads and pages are replaced by those of their class's first thread.
+// positions in a symmetric thread's body (and lines its message names)
+// and the names of symmetric threads and pages are replaced by those of
+// their class's first thread.
 func (s *symmetry) canonicalFindingKey(d *rt.Diagnostic) string {
 	if s == nil {
 		return FindingKey(d)
@@ -1152,6 +1153,13 @@ func (s *symmetry) canonicalFindingKey(d *rt.Diagnostic) string {
 		c.Thread = n
 	}
 	c.Msg = renameWords(c.Msg, s.names)
+	if s.lineOf != nil {
+		first := map[int]int{}
+		for l, ref := range s.lineOf {
+			first[l] = ref.first
+		}
+		c.Msg = renameLines(c.Msg, first)
+	}
 	return FindingKey(&c)
 }
 

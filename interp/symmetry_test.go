@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/mmscript/mmscript/lang"
 )
 
 const symPrelude = `mm m
@@ -111,6 +113,82 @@ expect error "x" at 14
 			t.Errorf("%s: got %q, want %q", c.name, got, c.want)
 		}
 	}
+}
+
+// The position renaming maps a position of one symmetric thread's body
+// to the same place in another's, whatever their layouts, and lines only
+// where they correspond one to one and hold no other code; a
+// correspondence that is not one to one turns the renaming off.
+func TestSymmetryPositionCorrespondence(t *testing.T) {
+	direct := func(p string) string {
+		return "mmap_read_lock(m); vma x = vma_lookup(m, 0x100000)\n  if x { vm_insert_page(x, 0x100000, " + p + ") }\n  mmap_read_unlock(m)"
+	}
+	for _, c := range []struct {
+		name, src   string
+		body, lines bool
+	}{
+		{"layouts differ", "thread f1 {\n  " + direct("p1") + "\n}\n\nthread f2 {\n\n      " + strings.ReplaceAll(direct("p2"), "\n", "\n\n    ") + "\n}\n", true, true},
+		{"one-line threads", "thread f1 { fault(0x100000, p1) }\nthread f2 { fault(0x100000, p2) }\n", true, true},
+		{"statements split differently", "thread f1 {\n  " + direct("p1") + "\n}\nthread f2 {\n  " + strings.ReplaceAll(direct("p2"), "; ", "\n  ") + "\n}\n", true, false},
+		{"two bodies on a line", "thread f1 { fault(0x100000, p1) }; thread f2 { fault(0x100000, p2) }\n", true, false},
+		{"other code on a body's line", "thread f1 { fault(0x100000, p1) }; thread u { fault(0x101000, p3) }\nthread f2 { fault(0x100000, p2) }\n", true, false},
+	} {
+		p, err := LoadSource(c.name+".mms", []byte(symPrelude+c.src))
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		s, why := symmetryOf(p)
+		if s == nil {
+			t.Fatalf("%s: no symmetry: %s", c.name, why)
+		}
+		if (s.body != nil) != c.body || (s.lineOf != nil) != c.lines {
+			t.Errorf("%s: positions renamed %v, lines renamed %v; want %v, %v", c.name, s.body != nil, s.lineOf != nil, c.body, c.lines)
+			continue
+		}
+		// Each position of f2's body corresponds to the one of f1's at the
+		// same place: the same syntax starts there.
+		cl := s.classes[0]
+		src := symPrelude + c.src
+		for k, q := range s.body[cl[1]] {
+			f := s.body[cl[0]][k]
+			a, b := firstToken(src[f.Offset:]), firstToken(src[q.Offset:])
+			if a != b && !(a == "p1" && b == "p2") {
+				t.Errorf("%s: %s (%q) corresponds to %s (%q)", c.name, f, a, q, b)
+			}
+			if c.lines && s.lineOf[q.Line].first != f.Line {
+				t.Errorf("%s: line %d corresponds to %d, want %d", c.name, q.Line, s.lineOf[q.Line].first, f.Line)
+			}
+		}
+	}
+	// A correspondence that maps two positions of one body to one of
+	// another's is no permutation.
+	at := func(off int) lang.Pos { return lang.Pos{Filename: "x.mms", Offset: off, Line: 1 + off/10, Column: 1} }
+	for _, c := range []struct {
+		name string
+		b0   []lang.Pos
+		b1   []lang.Pos
+		ok   bool
+	}{
+		{"one to one", []lang.Pos{at(10), at(10), at(12)}, []lang.Pos{at(30), at(30), at(33)}, true},
+		{"two to one", []lang.Pos{at(10), at(11)}, []lang.Pos{at(30), at(30)}, false},
+		{"one to two", []lang.Pos{at(10), at(10)}, []lang.Pos{at(30), at(31)}, false},
+		{"another file", []lang.Pos{at(10)}, []lang.Pos{{Filename: "y.mms", Offset: 30, Line: 4}}, false},
+	} {
+		s := &symmetry{classes: [][]int{{0, 1}}, body: [][]lang.Pos{c.b0, c.b1}}
+		s.checkBodies(&lang.File{})
+		if (s.body != nil) != c.ok {
+			t.Errorf("%s: positions renamed %v, want %v", c.name, s.body != nil, c.ok)
+		}
+	}
+}
+
+// firstToken is the word or the punctuation character s starts with.
+func firstToken(s string) string {
+	n := 0
+	for n < len(s) && isWordByte(s[n]) {
+		n++
+	}
+	return s[:max(n, min(1, len(s)))]
 }
 
 // The fingerprint of a state s under a permutation π is the plain
