@@ -70,12 +70,20 @@ type visitedSet struct {
 	full  bool
 	// Summaries are interned twice over: each distinct entry once
 	// (entries, entryIx), each distinct summary once as the sorted list
-	// of its entries' indices (sums, sumIx). Of mmlocks_n3's 188,833
-	// entries in 4,256 summaries, 3,747 are distinct.
+	// of its entries' indices (sums, sumIx). Of the 144,156 summaries
+	// mmlocks_n5 stores (6.9 M entries), 43,476 are distinct.
 	entries []sumAcc
 	entryIx []uint32 // open addressing by entryHash: index in entries + 1, 0 empty
 	sums    [][]uint32
-	sumIx   map[uint64][]uint32
+	sumHash []uint64  // each summary's hash (sumHash)
+	sumIx   []sumSlot // open addressing by sumHash
+}
+
+// sumSlot is a slot of visitedSet.sumIx: a summary and its hash (ix 0,
+// the empty summary, which is never looked up: an empty slot).
+type sumSlot struct {
+	h  uint64
+	ix uint32
 }
 
 // stateCache is a worker's view of the table: its own hasher.
@@ -153,9 +161,9 @@ type diagFP struct {
 const cacheEntrySize = 24
 
 func newVisitedSet(limitBytes uint64) *visitedSet {
-	v := &visitedSet{sumIx: map[uint64][]uint32{}, entryIx: make([]uint32, 1<<10), slots: make([]cacheEntry, 1<<12)}
+	v := &visitedSet{sumIx: make([]sumSlot, 1<<10), entryIx: make([]uint32, 1<<10), slots: make([]cacheEntry, 1<<12)}
 	v.limit = max(int(limitBytes/cacheEntrySize), 1<<12)
-	v.sums = [][]uint32{nil} // summary 0: empty
+	v.sums, v.sumHash = [][]uint32{nil}, []uint64{0} // summary 0: empty
 	return v
 }
 
@@ -257,17 +265,12 @@ func (c *visitedSet) intern(sum []sumAcc) uint32 {
 	if len(sum) == 0 {
 		return 0
 	}
-	h := uint64(0xcbf29ce484222325)
-	for i := range sum {
-		s := &sum[i]
-		h = (h ^ s.key) * 0x100000001b3
-		h = (h ^ s.after) * 0x100000001b3
-		h = (h ^ s.preds) * 0x100000001b3
-		h ^= h >> 29
-	}
-	for _, ix := range c.sumIx[h] {
-		if c.equal(c.sums[ix], sum) {
-			return ix
+	h := sumHash(sum)
+	mask := len(c.sumIx) - 1
+	i := int(h) & mask
+	for ; c.sumIx[i].ix != 0; i = (i + 1) & mask {
+		if sl := c.sumIx[i]; sl.h == h && c.equal(c.sums[sl.ix], sum) {
+			return sl.ix
 		}
 	}
 	ids := make([]uint32, len(sum))
@@ -276,8 +279,32 @@ func (c *visitedSet) intern(sum []sumAcc) uint32 {
 	}
 	ix := uint32(len(c.sums))
 	c.sums = append(c.sums, ids)
-	c.sumIx[h] = append(c.sumIx[h], ix)
+	c.sumHash = append(c.sumHash, h)
+	c.sumIx[i] = sumSlot{h, ix}
+	if len(c.sums)*2 > len(c.sumIx) {
+		c.sumIx = make([]sumSlot, 2*len(c.sumIx))
+		mask = len(c.sumIx) - 1
+		for ix := 1; ix < len(c.sums); ix++ {
+			j := int(c.sumHash[ix]) & mask
+			for c.sumIx[j].ix != 0 {
+				j = (j + 1) & mask
+			}
+			c.sumIx[j] = sumSlot{c.sumHash[ix], uint32(ix)}
+		}
+	}
 	return ix
+}
+
+func sumHash(sum []sumAcc) uint64 {
+	h := uint64(0xcbf29ce484222325)
+	for i := range sum {
+		s := &sum[i]
+		h = (h ^ s.key) * 0x100000001b3
+		h = (h ^ s.after) * 0x100000001b3
+		h = (h ^ s.preds) * 0x100000001b3
+		h ^= h >> 29
+	}
+	return h
 }
 
 // internEntry returns the index of an entry equal to x, adding it if new.
@@ -337,6 +364,28 @@ func accFlags(a rt.Access) uint64 {
 	}
 	return f
 }
+
+// sameObjConflicts[k][fa] has bit fb when an access of kind k (not
+// AWorld) with flags fa (accFlags) conflicts with an access to the same
+// object with flags fb: rt.Access.Conflicts, tabulated for the scans of
+// an object's entries, which compare flags only.
+var sameObjConflicts = func() (t [64][8]uint8) {
+	for k := range t {
+		for fa := range 8 {
+			for fb := range 8 {
+				a := rt.Access{Kind: rt.AccessKind(k), Obj: 1, Write: fa&1 != 0, Shared: fa&2 != 0, Observe: fa&4 != 0}
+				b := rt.Access{Kind: rt.AccessKind(k), Obj: 1, Write: fb&1 != 0, Shared: fb&2 != 0, Observe: fb&4 != 0}
+				if a.Conflicts(b) {
+					t[k][fa] |= 1 << fb
+				}
+			}
+		}
+	}
+	return t
+}()
+
+// flagsOf is the flags of key k (accFlags).
+func flagsOf(k uint64) uint64 { return k >> 8 & 7 }
 
 // sumLess orders a summary's entries (kind, object, flags, thread):
 // summaries are kept sorted, so that merging two is linear and equal
@@ -500,8 +549,18 @@ func forEachConflict(sum []sumAcc, acc []rt.Access, f func(int)) {
 	// dropped): those of one object (24), or of every object of a kind
 	// (56).
 	scan := func(a rt.Access, pre uint64, shift uint) {
-		for i := searchKey(sum, pre<<shift); i < len(sum) && sum[i].key>>shift == pre; i++ {
-			if a.Conflicts(sum[i].acc()) {
+		i := searchKey(sum, pre<<shift)
+		if a.Kind >= 64 {
+			for ; i < len(sum) && sum[i].key>>shift == pre; i++ {
+				if a.Conflicts(sum[i].acc()) {
+					f(i)
+				}
+			}
+			return
+		}
+		m := sameObjConflicts[a.Kind][accFlags(a)]
+		for ; i < len(sum) && sum[i].key>>shift == pre; i++ {
+			if m&(1<<flagsOf(sum[i].key)) != 0 {
 				f(i)
 			}
 		}
@@ -535,17 +594,18 @@ func searchKey(sum []sumAcc, k uint64) int {
 // binary search, for a summary searched many times: a hit's, once per
 // path step before it (applyHit).
 type sumIndex struct {
-	sum      []sumAcc
-	keys     []uint64 // objKey of each slot, 0: empty (no kind is 0)
-	lo, hi   []int32  // the object's entries, sum[lo:hi]
-	shift    uint
+	sum    []sumAcc
+	keys   []uint64 // objKey of each slot, 0: empty (no kind is 0)
+	lo, hi []int32  // the object's entries, sum[lo:hi]
+	shift  uint
+	// kinds[k] are the entries of kind k (k < 64: the kinds there are).
+	kinds    [64][2]int32
 	allKinds uint64 // kinds below 64 with an AllObjects entry
-	world    int    // the AWorld entries, sum[:world]
 }
 
 // build indexes sum (sorted), reusing ix's tables.
 func (ix *sumIndex) build(sum []sumAcc) {
-	ix.sum, ix.allKinds, ix.world = sum, 0, 0
+	ix.sum, ix.allKinds, ix.kinds = sum, 0, [64][2]int32{}
 	objs := 0
 	for i := range sum {
 		if i == 0 || sum[i].key>>24 != sum[i-1].key>>24 {
@@ -573,11 +633,14 @@ func (ix *sumIndex) build(sum []sumAcc) {
 			slot = (slot + 1) & (n - 1)
 		}
 		ix.keys[slot], ix.lo[slot], ix.hi[slot] = k, int32(i), int32(j)
-		switch kind := k >> 32; {
-		case kind == uint64(rt.AWorld):
-			ix.world = j
-		case uint32(k) == rt.AllObjects && kind < 64:
-			ix.allKinds |= 1 << kind
+		if kind := k >> 32; kind < 64 {
+			if ix.kinds[kind][1] == 0 {
+				ix.kinds[kind][0] = int32(i)
+			}
+			ix.kinds[kind][1] = int32(j)
+			if uint32(k) == rt.AllObjects {
+				ix.allKinds |= 1 << kind
+			}
 		}
 		i = j
 	}
@@ -601,27 +664,34 @@ func (ix *sumIndex) entries(k uint64) []sumAcc {
 func (ix *sumIndex) forConflicts(acc []rt.Access, f func(*sumAcc)) {
 	sum := ix.sum
 	for _, a := range acc {
-		if a.Kind == rt.AWorld || a.Obj == rt.AllObjects || a.Kind >= 64 {
+		if a.Kind == rt.AWorld || a.Kind >= 64 {
 			forConflicts(sum, acc, f)
 			return
 		}
 	}
-	for i := range ix.world {
+	w := ix.kinds[rt.AWorld]
+	for i := w[0]; i < w[1]; i++ {
 		if conflictsAny(acc, sum[i].acc()) {
 			f(&sum[i])
 		}
 	}
-	scan := func(a rt.Access, es []sumAcc) {
+	scan := func(m uint8, es []sumAcc) {
 		for i := range es {
-			if a.Conflicts(es[i].acc()) {
+			if m&(1<<flagsOf(es[i].key)) != 0 {
 				f(&es[i])
 			}
 		}
 	}
 	for _, a := range acc {
-		scan(a, ix.entries(objKey(a.Kind, a.Obj)))
+		m := sameObjConflicts[a.Kind][accFlags(a)]
+		if a.Obj == rt.AllObjects {
+			r := ix.kinds[a.Kind]
+			scan(m, sum[r[0]:r[1]])
+			continue
+		}
+		scan(m, ix.entries(objKey(a.Kind, a.Obj)))
 		if ix.allKinds&(1<<a.Kind) != 0 {
-			scan(a, ix.entries(objKey(a.Kind, rt.AllObjects)))
+			scan(m, ix.entries(objKey(a.Kind, rt.AllObjects)))
 		}
 	}
 }

@@ -1028,8 +1028,29 @@ func (st *symState) summary(dst, sum []sumAcc, ix int32) []sumAcc {
 		}
 		out[i] = sumAcc{key: k, after: p.mask(s.after), preds: p.mask(s.preds)}
 	}
-	slices.SortFunc(out, func(a, b sumAcc) int { return cmp.Compare(a.key, b.key) })
+	sortSum(out)
 	return out
+}
+
+// sortSum sorts a renamed summary by key. Renaming leaves it nearly
+// sorted (threads permute within an object's entries, a few objects
+// move: on mmlocks_n5, 0.43 moves an entry), so insertion sort does, up
+// to a budget of moves past which the rest is sorted in O(n log n).
+func sortSum(out []sumAcc) {
+	budget := 4 * len(out)
+	for i := 1; i < len(out); i++ {
+		x := out[i]
+		j := i
+		for j > 0 && out[j-1].key > x.key {
+			out[j] = out[j-1]
+			j--
+		}
+		out[j] = x
+		if budget -= i - j; budget < 0 {
+			slices.SortFunc(out, func(a, b sumAcc) int { return cmp.Compare(a.key, b.key) })
+			return
+		}
+	}
 }
 
 // objTable maps object keys (objKey) to object keys: open addressing,
