@@ -32,7 +32,13 @@ import (
 // here: the permutation sorts each class of symmetric threads by a key of
 // each thread's local state and its pages, ties kept in thread order, so
 // the fingerprint is canonical-ish (symmetric states with ties may still
-// get different fingerprints: fewer hits, never a wrong one).
+// get different fingerprints: fewer hits, never a wrong one). It is close
+// to exact: on mmlocks_n5 the exact canonical form (the least fingerprint
+// of the state under each of the group's 12 permutations) stores 129,285
+// states against the sort's 133,576 (3% fewer) for 4.7 times the CPU
+// (33.4 s against 7.1 s, one run each, same moment), so what is left of
+// the distance to the target is not in the choice of
+// permutation.
 //
 // Detection is static and conservative (detectSymmetry). Threads are
 // symmetric when their bodies are equal once the declared pages they name
