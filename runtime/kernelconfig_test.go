@@ -1,6 +1,7 @@
 package runtime_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -156,6 +157,46 @@ thread t {
 		}
 		if noop != tc.noop {
 			t.Errorf("%s: zap_vma_ptes on a VM_MIXEDMAP VMA reported as a no-op: %v, want %v (%v)", tc.kernel, noop, tc.noop, res.Diagnostics)
+		}
+	}
+}
+
+// TestKillableLocksMustCheck: mmap_read_lock_killable() and
+// mmap_write_lock_killable() are __must_check since 52f657e34d7b, so a
+// discarded result is a build-time finding in mainline; 6.18 declares
+// them without it and the compiler says nothing. A tested result is no
+// finding in either.
+func TestKillableLocksMustCheck(t *testing.T) {
+	for _, name := range []string{"mmap_read_lock_killable", "mmap_write_lock_killable"} {
+		unlock := "mmap_read_unlock"
+		if strings.Contains(name, "write") {
+			unlock = "mmap_write_unlock"
+		}
+		dropped := "mm m\nthread t {\n  " + name + "(m)\n  " + unlock + "(m)\n}\n"
+		tested := "mm m\nthread t {\n  if " + name + "(m) == 0 {\n    " + unlock + "(m)\n  }\n}\n"
+		for _, tc := range []struct {
+			what string
+			src  string
+			kc   rt.KernelConfig
+			want bool
+		}{
+			{"dropped, mainline", dropped, rt.KernelConfig{}, true},
+			{"dropped, 6.18", dropped, rt.KernelConfig{Version: rt.Linux618}, false},
+			{"tested, mainline", tested, rt.KernelConfig{}, false},
+		} {
+			t.Run(name+" "+tc.what, func(t *testing.T) {
+				res := runWith(t, tc.src, tc.kc)
+				var got []string
+				for _, d := range res.Diagnostics {
+					got = append(got, d.Rule)
+					if d.Rule == name+"/result-unused" && (d.Pos.Line != 3 || d.Kernel != rt.BuildTime) {
+						t.Errorf("%s at line %d, kernel %v; want line 3, build-time", d.Rule, d.Pos.Line, d.Kernel)
+					}
+				}
+				if want := []string{name + "/result-unused"}; tc.want && !slices.Equal(got, want) || !tc.want && len(got) != 0 {
+					t.Errorf("findings %v, want result-unused: %v", got, tc.want)
+				}
+			})
 		}
 	}
 }

@@ -13,7 +13,11 @@ import (
 var lockRules = []*Rule{ruleRecursive, ruleCircular, ruleSleepInAtomic}
 
 func mmapLockAPI(name, mode string) *API {
-	return register(&API{
+	return register(mmapLockEntry(name, mode))
+}
+
+func mmapLockEntry(name, mode string) *API {
+	return &API{
 		Name:    name,
 		Section: "1.1",
 		Hold:    "not this mm's mmap lock (rwsems are not recursive); no VMA read lock when it may block",
@@ -22,7 +26,27 @@ func mmapLockAPI(name, mode string) *API {
 		Asserts: "lockdep",
 		Source:  "include/linux/mmap_lock.h: " + name + "()",
 		Rules:   append([]*Rule{ruleMmapUnderVMARead}, lockRules...),
-	})
+	}
+}
+
+// killableCommit is the commit that made the killable mmap locks
+// __must_check, with mmap_read_trylock().
+const killableCommit = "since 52f657e34d7b (\"x86: shadow stacks: proper error handling for mmap lock\", 2026: shstk_pop_sigframe() " +
+	"went on without the lock after mmap_read_lock_killable() failed; backported to the 6.6 and 6.12 stable series, e.g. 6.6.140)"
+
+// mmapLockKillableAPI is the entry of mmap_read_lock_killable() or
+// mmap_write_lock_killable() (rwsemFn: down_read_killable or
+// down_write_killable): an int result, __must_check in mainline, none in
+// 6.18.
+func mmapLockKillableAPI(name, mode, rwsemFn string) *API {
+	a := mmapLockEntry(name, mode)
+	a.Notes = "returns 0 with the lock held, or -EINTR when a fatal signal ended the wait (" + rwsemFn + "()): the caller then holds nothing " +
+		"and must return, not go on or unlock. mmscript sends no fatal signals, so it returns 0 once the lock is granted"
+	a.MustCheck = "include/linux/mmap_lock.h: static inline int __must_check " + name + "(struct mm_struct *mm), " + killableCommit
+	register(a)
+	olderReactions[name+"/result-unused"] = []VersionReaction{{Linux618, Unchecked,
+		"include/linux/mmap_lock.h (6.18): static inline int " + name + "(struct mm_struct *mm): no __must_check, the compiler says nothing"}}
+	return a
 }
 
 // rwsemUnlockAPI is unlockAPI for an up_read()/up_write() of an rwsem,
@@ -129,17 +153,17 @@ func init() {
 	mmParam := []Param{{Name: "mm", Type: TMM}}
 	vmaParam := []Param{{Name: "vma", Type: TVMA}}
 
-	for _, name := range []string{"mmap_read_lock", "mmap_read_lock_killable"} {
-		defOp(&Op{Name: name, Params: mmParam, API: mmapLockAPI(name, "read"),
-			Fn: func(c *Call) Result { return c.lockThen(c.mm(0).MmapLock, Read, grantDone, Int(0)) }})
+	readLock := func(c *Call) Result { return c.lockThen(c.mm(0).MmapLock, Read, grantDone, Int(0)) }
+	writeLock := func(c *Call) Result {
+		// mm_lock_seqcount_begin once granted.
+		return c.lockThen(c.mm(0).MmapLock, Write, grantMMLockSeqBegin, Int(0))
 	}
-	for _, name := range []string{"mmap_write_lock", "mmap_write_lock_killable"} {
-		defOp(&Op{Name: name, Params: mmParam, API: mmapLockAPI(name, "write"),
-			Fn: func(c *Call) Result {
-				// mm_lock_seqcount_begin once granted.
-				return c.lockThen(c.mm(0).MmapLock, Write, grantMMLockSeqBegin, Int(0))
-			}})
-	}
+	defOp(&Op{Name: "mmap_read_lock", Params: mmParam, API: mmapLockAPI("mmap_read_lock", "read"), Fn: readLock})
+	defOp(&Op{Name: "mmap_read_lock_killable", Params: mmParam, Result: TInt,
+		API: mmapLockKillableAPI("mmap_read_lock_killable", "read", "down_read_killable"), Fn: readLock})
+	defOp(&Op{Name: "mmap_write_lock", Params: mmParam, API: mmapLockAPI("mmap_write_lock", "write"), Fn: writeLock})
+	defOp(&Op{Name: "mmap_write_lock_killable", Params: mmParam, Result: TInt,
+		API: mmapLockKillableAPI("mmap_write_lock_killable", "write", "down_write_killable"), Fn: writeLock})
 	defOp(&Op{Name: "mmap_read_trylock", Params: mmParam, Result: TBool,
 		API: register(&API{Name: "mmap_read_trylock", Section: "1.1", Hold: "nothing",
 			Takes: "mm->mmap_lock (read) if free and no writer is queued", Sleeps: "no",

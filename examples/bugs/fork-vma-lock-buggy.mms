@@ -20,7 +20,9 @@ mm m
 vma v = mmap(m, 0x200000, pages=2, prot=rw)  # never faulted: no anon_vma yet
 
 func dup_mmap(mm, oldmm) {
-  mmap_write_lock_killable(oldmm)
+  if mmap_write_lock_killable(oldmm) != 0 {
+    return -EINTR
+  }
   mmap_write_lock_nested(mm)
   retval = 0
   for i in 0..oldmm.map_count {
@@ -55,4 +57,4 @@ thread sibling {  # another thread of the parent: a per-VMA-lock fault
   touch(m, 0x200000, write)
 }
 
-expect violation "vma/faults-need-vma-write-lock" at 34
+expect violation "vma/faults-need-vma-write-lock" at 36

@@ -11,7 +11,9 @@ mm m
 vma v = mmap(m, 0x200000, pages=2, prot=rw)
 
 func dup_mmap(mm, oldmm) {
-  mmap_write_lock_killable(oldmm)
+  if mmap_write_lock_killable(oldmm) != 0 {
+    return -EINTR
+  }
   mmap_write_lock_nested(mm)
   retval = 0
   for i in 0..oldmm.map_count {

@@ -23,7 +23,7 @@ thread t {
   mmap_read_unlock(m)
   mmap_read_lock(n)
   mmap_write_downgrade(n)
-  mmap_read_lock_killable(n)
+  err = mmap_read_lock_killable(n)  # 0: no fatal signal ends the wait
   mmap_read_unlock(n)
   mmap_read_unlock(n)
   mmap_write_lock(o)

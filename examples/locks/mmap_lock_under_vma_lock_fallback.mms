@@ -14,8 +14,9 @@ vma v = mmap(m, 0x100000, pages=4, prot=rw)
 thread fallback {
   vma locked = lock_vma_under_rcu(m, 0x100000)
   if locked {
-    mmap_write_lock_killable(m)
-    mmap_write_unlock(m)
+    if mmap_write_lock_killable(m) == 0 {
+      mmap_write_unlock(m)
+    }
     vma_end_read(locked)
   }
 }

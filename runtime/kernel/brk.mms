@@ -4,7 +4,9 @@
 
 # mm/mmap.c: SYSCALL_DEFINE1(brk)
 func brk(mm, brk) {
-  mmap_write_lock_killable(mm)
+  if mmap_write_lock_killable(mm) != 0 {
+    return -EINTR
+  }
   origbrk = mm.brk
   if brk < mm.start_brk {
     return brk_out(mm, origbrk)

@@ -12,7 +12,9 @@ func do_coredump(mm) {
 
 # fs/coredump.c: coredump_wait() (v5.0)
 func coredump_wait(mm) {
-  mmap_write_lock_killable(mm)  # down_write_killable(&mm->mmap_sem)
+  if mmap_write_lock_killable(mm) != 0 {  # down_write_killable(&mm->mmap_sem)
+    return -EINTR
+  }
   zap_threads(mm)               # if (!mm->core_state) zap_threads(): mm->core_state = core_state
   mmap_write_unlock(mm)
 }

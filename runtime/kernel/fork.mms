@@ -16,7 +16,9 @@ func fork(oldmm) {
 
 # mm/mmap.c: dup_mmap()
 func dup_mmap(mm, oldmm) {
-  mmap_write_lock_killable(oldmm)
+  if mmap_write_lock_killable(oldmm) != 0 {
+    return -EINTR
+  }
   mmap_write_lock_nested(mm)  # Not linked in yet - no deadlock potential
   retval = 0
   for i in 0..oldmm.map_count {  # for_each_vma(vmi, mpnt)

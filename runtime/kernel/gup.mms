@@ -125,7 +125,9 @@ func __get_user_pages_locked(mm, start, nr_pages, flags, locked, pages, pages_at
   }
   must_unlock = false
   if !locked {
-    mmap_read_lock_killable(mm)
+    if mmap_read_lock_killable(mm) != 0 {
+      return -EAGAIN
+    }
     must_unlock = true
   } else {
     mmap_assert_locked(mm)
@@ -187,7 +189,10 @@ func __get_user_pages_locked(mm, start, nr_pages, flags, locked, pages, pages_at
 # __get_user_pages_page, the thread's step limit bounds a script's loop)
 func __get_user_pages_tried(mm, start, flags, pages, pages_at) {
   while true {
-    mmap_read_lock_killable(mm)
+    ret = mmap_read_lock_killable(mm)
+    if ret != 0 {
+      return ret  # if (!pages_done) pages_done = ret; break;
+    }
     ret = __get_user_pages(mm, start, 1, flags | FOLL_TRIED, pages, pages_at)
     if lockdep_is_held(mm.mmap_lock) {
       return ret
@@ -291,7 +296,9 @@ func get_user_page_vma_remote(mm, addr, gup_flags) {
 func __access_remote_vm(mm, addr, len, gup_flags) {
   write = gup_flags & FOLL_WRITE != 0
   done = 0
-  mmap_read_lock_killable(mm)
+  if mmap_read_lock_killable(mm) != 0 {
+    return 0
+  }
   if !vma_lookup(mm, addr) {  # && !expand_stack(mm, addr): not modelled
     mmap_read_unlock(mm)
     return 0

@@ -33,7 +33,9 @@ func get_lock_mode(behavior) {
 func madvise_lock(mm, behavior) {
   lock_mode = get_lock_mode(behavior)
   if lock_mode == MADVISE_MMAP_WRITE_LOCK {
-    mmap_write_lock_killable(mm)
+    if mmap_write_lock_killable(mm) != 0 {
+      return -EINTR
+    }
   } else if lock_mode == MADVISE_MMAP_READ_LOCK {
     mmap_read_lock(mm)
   }

@@ -16,7 +16,9 @@ func mmap(mm, addr, pages, prot, flags, file, pgoff, vm, ops) {
 
 # mm/util.c: vm_mmap_pgoff()
 func vm_mmap_pgoff(mm, map) {
-  mmap_write_lock_killable(mm)
+  if mmap_write_lock_killable(mm) != 0 {
+    return -EINTR
+  }
   ret = do_mmap(mm, map)
   mmap_write_unlock(mm)
   if ret != 0 {

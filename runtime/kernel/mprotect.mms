@@ -25,7 +25,9 @@ func do_mprotect_pkey(mm, start, len, prot, pkey) {
   if prot < 0 || prot > PROT_READ | PROT_WRITE | PROT_EXEC {
     return -EINVAL  # arch_validate_prot()
   }
-  mmap_write_lock_killable(mm)
+  if mmap_write_lock_killable(mm) != 0 {
+    return -EINTR
+  }
   error = -ENOMEM
   vma = find_vma_intersection(mm, start, end)  # vma_find(&vmi, end)
   if vma && vma.vm_start <= start {

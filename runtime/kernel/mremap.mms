@@ -6,7 +6,9 @@
 
 # mm/mremap.c: SYSCALL_DEFINE5(mremap) -> do_mremap()
 func mremap(mm, addr, old_len, new_len, flags, new_addr) {
-  mmap_write_lock_killable(mm)
+  if mmap_write_lock_killable(mm) != 0 {
+    return -EINTR
+  }
   vrm = vrm_prepare(mm, addr, old_len, new_len, flags=flags, new_addr=new_addr)
   ret = vrm.result
   if vrm.move {

@@ -6,7 +6,9 @@
 func munmap(mm, start, size, pages) {
   assert size == 0 || pages == 0, "munmap: give size or pages, not both"
   len = size + pages * PAGE_SIZE
-  mmap_write_lock_killable(mm)
+  if mmap_write_lock_killable(mm) != 0 {
+    return -EINTR
+  }
   ret = do_vmi_munmap(mm, start, len)
   if ret != 0 {
     mmap_write_unlock(mm)  # if (ret || !unlock) mmap_write_unlock(mm);

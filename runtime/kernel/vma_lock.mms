@@ -25,7 +25,9 @@ func lock_vma_under_rcu_wait(mm, address) {
 # mm/mmap_lock.c: lock_next_vma_under_mmap_lock(): look the VMA at the
 # last position up again under the mmap read lock and read-lock it there
 func lock_next_vma_under_mmap_lock(mm, from_addr) {
-  mmap_read_lock_killable(mm)
+  if mmap_read_lock_killable(mm) != 0 {
+    return nil  # ERR_PTR(-EINTR)
+  }
   # vma_iter_set(vmi, from_addr); vma = vma_next(vmi)
   vma = vma_find(mm, from_addr, ULONG_MAX)
   if vma {
