@@ -15,6 +15,6 @@ func coredump_wait(mm) {
   if mmap_write_lock_killable(mm) != 0 {  # down_write_killable(&mm->mmap_sem)
     return -EINTR
   }
-  zap_threads(mm)               # if (!mm->core_state) zap_threads(): mm->core_state = core_state
+  zap_threads(mm)  # if (!mm->core_state) zap_threads(): mm->core_state = core_state
   mmap_write_unlock(mm)
 }
