@@ -636,12 +636,12 @@ func (m *Machine) turn(t *Thread) (ok bool) {
 	}()
 	if m.known == 0 {
 		if fp == nil {
-			fp = rt.NewFootprint()
+			// Not explored: only where the turn ends is read.
+			fp = rt.NewOwnFootprint()
 			m.fp = fp
 			m.k.SetFootprint(fp)
 		}
-		fp.Reset()
-		fp.Add(rt.ATask, uint32(t.Task.ID), true)
+		fp.ResetOwn(t.Task.ID)
 	}
 	m.turnSteps = 0
 	for {
@@ -665,20 +665,10 @@ func (m *Machine) turn(t *Thread) (ok bool) {
 			if m.turnSteps >= m.known {
 				return true
 			}
-		case !ownOnly(fp.Acc, t.Task.ID) || m.yielded:
+		case !fp.OwnOnly() || m.yielded:
 			return true
 		}
 	}
-}
-
-// ownOnly reports whether a footprint touches nothing but task id.
-func ownOnly(acc []rt.Access, id int) bool {
-	for _, a := range acc {
-		if a.Kind != rt.ATask || a.Obj != uint32(id) {
-			return false
-		}
-	}
-	return true
 }
 
 // localTail reports whether everything t has left to run, frame by frame
