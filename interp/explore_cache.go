@@ -459,6 +459,14 @@ func fold(dst, src []sumAcc, tid int, acc []rt.Access) []sumAcc {
 	if tid < 0 {
 		return union(dst, src)
 	}
+	if len(dst) == 0 {
+		// A copy made relative in place: no merge. The room for a few
+		// more is for the step's own accesses (addAccs).
+		if cap(dst) < len(src) {
+			dst = make([]sumAcc, 0, len(src)+4)
+		}
+		return foldOwn(nil, append(dst, src...), tid, acc)
+	}
 	bit := uint64(1) << tid
 	var small [4]uint64
 	direct := small[:]

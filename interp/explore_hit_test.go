@@ -1,8 +1,10 @@
 package interp
 
 import (
+	"cmp"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	rt "github.com/mmscript/mmscript/runtime"
@@ -210,6 +212,42 @@ func TestForConflictsFindsEveryConflict(t *testing.T) {
 			find(func(x *sumAcc) { got[x.key] = true })
 			if fmt.Sprint(got) != fmt.Sprint(want) {
 				t.Fatalf("round %d, %s: %v against %v: found %v, want %v", round, name, acc, sum, got, want)
+			}
+		}
+	}
+}
+
+// union merges two sorted summaries into one sorted summary: the same
+// access by the same thread once, after intersected and preds united.
+func TestUnionMergesEntries(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 9))
+	randSum := func(n int) []sumAcc {
+		var s []sumAcc
+		for range n {
+			a := rt.Access{Kind: rt.AGlobal, Obj: uint32(rng.IntN(30)), Write: rng.IntN(2) == 0}
+			s = unionThrough(s, []sumAcc{sa(a, rng.IntN(3), rng.Uint64N(8), rng.Uint64N(8))}, nil)
+		}
+		return s
+	}
+	for round := range 1000 {
+		dst, src := randSum(rng.IntN(80)), randSum(rng.IntN(6))
+		want := map[uint64][2]uint64{}
+		for _, s := range [][]sumAcc{dst, src} {
+			for _, x := range s {
+				if w, ok := want[x.key]; ok {
+					want[x.key] = [2]uint64{w[0] & x.after, w[1] | x.preds}
+				} else {
+					want[x.key] = [2]uint64{x.after, x.preds}
+				}
+			}
+		}
+		got := union(append([]sumAcc(nil), dst...), src)
+		if len(got) != len(want) || !slices.IsSortedFunc(got, func(a, b sumAcc) int { return cmp.Compare(a.key, b.key) }) {
+			t.Fatalf("round %d: %d entries (sorted: %v), want %d", round, len(got), slices.IsSortedFunc(got, func(a, b sumAcc) int { return cmp.Compare(a.key, b.key) }), len(want))
+		}
+		for _, x := range got {
+			if w := want[x.key]; w != [2]uint64{x.after, x.preds} {
+				t.Fatalf("round %d: entry %x: after %b preds %b, want %b %b", round, x.key, x.after, x.preds, w[0], w[1])
 			}
 		}
 	}
