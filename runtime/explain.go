@@ -89,7 +89,6 @@ var aliases = map[string]alias{
 	"vma_end_write_all":   {"mmap_write_unlock", "vma_end_write_all(mm) (include/linux/mmap_lock.h) ends every VMA write lock of the mm at once (it advances mm->mm_lock_seq); mmap_write_unlock() and mmap_write_downgrade() call it, nothing else should"},
 	// Siblings and callers' names.
 	"pud_lock":      {"pmd_lock", "pud_lock() takes mm->page_table_lock (PUD tables have no split lock); same rules as pmd_lock()"},
-	"pte_lockptr":   {"pte_offset_map_lock", "pte_lockptr() returns the PTE table's split lock without taking it; pte_offset_map_lock() maps the table and takes it"},
 	"do_mmap":       {"mmap", "do_mmap() (mm/mmap.c) is mmap() for a caller that already holds the mmap write lock (vm_mmap_pgoff() takes it around do_mmap())"},
 	"vm_mmap":       {"mmap", "vm_mmap() and vm_mmap_pgoff() (mm/util.c) are mmap() for in-kernel callers: they take the mmap write lock themselves"},
 	"vm_mmap_pgoff": {"mmap", "vm_mmap_pgoff() (mm/util.c) takes mmap_write_lock_killable() around do_mmap(): the mmap(2) path"},

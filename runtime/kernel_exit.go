@@ -92,6 +92,22 @@ func init() {
 				return done(Bool(m.mmUsers == 0))
 			}})
 	}
+	defOp(&Op{Name: "collapse_test_exit", Params: []Param{{Name: "mm", Type: TMM}}, Result: TBool,
+		API: register(&API{Name: "collapse_test_exit", Section: "-",
+			Hold:  "nothing in retract_page_tables() (i_mmap only): the answer may change at once, it only skips an mm already exiting; khugepaged's scan holds the mmap lock",
+			Takes: "nothing", Sleeps: "no", Source: "mm/khugepaged.c: collapse_test_exit() (hpage_collapse_test_exit() before 2026), ksm_test_exit()'s twin",
+			Notes: "atomic_read(&mm->mm_users) == 0: the mm is exiting, and khugepaged leaves its page tables to exit_mmap()",
+			Cites: []Cite{cite("mm/khugepaged.c", "collapse_test_exit(), retract_page_tables()",
+				"none: return atomic_read(&mm->mm_users) == 0; retract_page_tables(): if (collapse_test_exit(mm)) continue;", readKhugepaged2026)},
+			Sequence: "if (collapse_test_exit(mm))\n\tcontinue;"}),
+		Touches: func(c *Call, f *Footprint) { f.mmUsers(mmArg(c, 0), false) },
+		Fn: func(c *Call) Result {
+			m := c.mm(0)
+			if m.mmUsers > 0 {
+				c.T.noteLiveHold(m)
+			}
+			return done(Bool(m.mmUsers == 0))
+		}})
 }
 
 // noteLiveHold records that t knows m still has users under its current

@@ -64,7 +64,8 @@ func init() {
 	defOp(&Op{Name: "retract_page_tables", Path: true, Touches: touchesLocksOnly, Params: []Param{{Name: "file", Type: TFile}, {Name: "pgoff", Type: TInt}},
 		API: pathAPI("retract_page_tables", &API{Section: "2.31",
 			Notes: "a kernel path of the kernel library (kernel/khugepaged.mms: retract_page_tables, retract_one), usable as a thread body; skips VMAs " +
-				"with an anon_vma, not PMD-aligned or without a PTE table at pgoff",
+				"with an anon_vma, not PMD-aligned, without a PTE table at pgoff or of an exiting mm (collapse_test_exit); re-checks the PMD entry " +
+				"(check_pmd_state) and the anon_vma under the PMD and PTE locks, as the kernel does, instead of pmd_same",
 			Cites: collapseCite("retract_page_tables()", "none: i_mmap_lock_read(mapping); vma_interval_tree_foreach(...) { ... pml = pmd_lock(mm, pmd); ptl = pte_lockptr(mm, pmd); "+
 				"if (ptl != pml) spin_lock_nested(ptl, SINGLE_DEPTH_NESTING); ... pgt_pmd = pmdp_collapse_flush(vma, addr, pmd); ... pte_free_defer(mm, pmd_pgtable(pgt_pmd)); } i_mmap_unlock_read(mapping)"),
 			Sequence: "i_mmap_lock_read(mapping);\nvma_interval_tree_foreach(vma, &mapping->i_mmap, pgoff, pgoff) {\n\tpml = pmd_lock(mm, pmd);\n\tptl = pte_lockptr(mm, pmd);\n" +

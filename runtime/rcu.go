@@ -479,6 +479,29 @@ func init() {
 			l := ptl(m, pmd)
 			return c.lock(l, Write, func() Result { return done(Obj(TLock, l)) })
 		}})
+	defOp(&Op{Name: "pte_lockptr", Params: ptParams, Result: TLock,
+		API: register(&API{Name: "pte_lockptr", Section: "6.4",
+			Hold: "what keeps addr's PMD entry pointing to its PTE table: the PMD lock after check_pmd_state() (retract_page_tables), " +
+				"or the mmap or VMA lock",
+			Takes:   "nothing: it returns the split PTE lock of that table, for spin_lock() or spin_lock_nested()",
+			Sleeps:  "no",
+			Asserts: "none",
+			Source:  "include/linux/mm.h: pte_lockptr() -> ptlock_ptr(page_ptdesc(pmd_page(*pmd)))",
+			Cites: []Cite{cite("mm/khugepaged.c", "retract_page_tables()", "none: pml = pmd_lock(mm, pmd); if (check_pmd_state(pmd) != SCAN_SUCCEED) goto drop_pml; "+
+				"ptl = pte_lockptr(mm, pmd); if (ptl != pml) spin_lock_nested(ptl, SINGLE_DEPTH_NESTING);", readKhugepaged2026)},
+			Sequence: "pml = pmd_lock(mm, pmd);\nif (check_pmd_state(pmd) != SCAN_SUCCEED)\n\tgoto drop_pml;\nptl = pte_lockptr(mm, pmd);\n" +
+				"if (ptl != pml)\n\tspin_lock_nested(ptl, SINGLE_DEPTH_NESTING);"}),
+		Touches: func(c *Call, f *Footprint) { f.PTEs(mmArg(c, 0), false) },
+		Fn: func(c *Call) Result {
+			m, addr := c.mm(0), c.addr(1)
+			t := m.Core.Walk(addr).PTETable()
+			if t == nil {
+				// The kernel would read a freed or absent table's ptdesc:
+				// the race check_pmd_state() under the PMD lock rules out.
+				return fail("pte_lockptr: the PMD entry of %#x points to no PTE table (test check_pmd_state() under the PMD lock first)", uint64(addr))
+			}
+			return done(Obj(TLock, ptl(m, t)))
+		}})
 	defOp(&Op{Name: "pmdp_collapse_flush", Params: []Param{{Name: "vma", Type: TVMA}, {Name: "addr", Type: TInt}}, Result: TPTE,
 		API: register(&API{Name: "pmdp_collapse_flush", Section: "2.31",
 			Hold:    "the PMD lock (pmd_lock), and the mmap lock (khugepaged: write) or the rmap lock that keeps the VMA",

@@ -44,6 +44,10 @@ var kernelPathSteps = map[string]string{
 	"vm_ops_map_pages":             "handle_mm_fault",
 	"vm_ops_huge_fault":            "handle_mm_fault",
 
+	// mm/khugepaged.c: retract_page_tables()
+	"pte_lockptr":        "retract_page_tables",
+	"collapse_test_exit": "retract_page_tables",
+
 	// kernel/fork.c: mmput()
 	"atomic_dec_and_test": "mmput",
 

@@ -104,49 +104,90 @@ func collapse_huge_page(mm, address) {
 # in the page cache (its folio locked), drop the now empty PTE tables of
 # every VMA mapping it, under i_mmap for read only: no mmap lock, no VMA
 # lock. Walkers re-check pmd_same under the PTE lock; the table goes to
-# RCU (pte_free_defer).
+# RCU (pte_free_defer). The MMU notifier range is not modelled.
 func retract_page_tables(file, pgoff) {
   i_mmap_lock_read(file)
   n = vma_interval_tree_count(file, pgoff)
-  for i in 0..n {  # vma_interval_tree_foreach(vma, &mapping->i_mmap, pgoff, pgoff)
+  for i in 0..n {  # mapping_rmap_tree_foreach(vma, mapping, pgoff, pgoff)
     vma = vma_interval_tree_nth(file, pgoff, i)
     retract_one(vma, pgoff)
   }
   i_mmap_unlock_read(file)
 }
 
-# mm/khugepaged.c: retract_page_tables(), the body of its loop for one VMA
-func retract_one(vma, pgoff) {
-  # "Check vma->anon_vma to exclude MAP_PRIVATE mappings that got written to."
-  if vma.anon_vma {
-    return SCAN_PAGE_ANON
+# mm/khugepaged.c: check_pmd_state(): the PMD entry read without its lock.
+# A PMD value is none, a PTE table or a huge leaf here: migration entries,
+# !pmd_present() and pmd_bad() are not modelled (the kernel returns
+# SCAN_PMD_MAPPED for a migration entry, SCAN_NO_PTE_TABLE for the others;
+# SCAN_NO_PTE_TABLE is mmscript's SCAN_PMD_NULL)
+func check_pmd_state(mm, addr) {
+  pmde = pmdp_get_lockless(mm, addr)
+  if pmd_none(pmde) {
+    return SCAN_PMD_NULL
   }
+  if pmd_trans_huge(pmde) {
+    return SCAN_PMD_MAPPED
+  }
+  return SCAN_SUCCEED
+}
+
+# mm/khugepaged.c: find_pmd_or_thp_or_none(): mm_find_pmd() finds no PMD
+# table where pmdp_get_lockless() reads none, so check_pmd_state() says it
+func find_pmd_or_thp_or_none(mm, address) {
+  return check_pmd_state(mm, address)
+}
+
+# mm/khugepaged.c: file_backed_vma_is_retractable(). Its other tests are
+# not modelled: userfaultfd_protected(vma) (uffd-wp or RWP: PTE markers)
+# and VMA_MAYBE_GUARD_BIT (guard regions)
+func file_backed_vma_is_retractable(vma) {
+  # "Check vma->anon_vma to exclude MAP_PRIVATE mappings that got written
+  # to."
+  return !vma.anon_vma
+}
+
+# mm/khugepaged.c: retract_page_tables(), the body of its loop for one VMA
+# (each return is the kernel's continue)
+func retract_one(vma, pgoff) {
   addr = vma.vm_start + (pgoff - vma.vm_pgoff) * PAGE_SIZE
   if addr % PMD_SIZE != 0 || vma.vm_end < addr + PMD_SIZE {
     return SCAN_VMA_CHECK
   }
   mm = vma.vm_mm
-  pmd = pmdp_get_lockless(mm, addr)  # find_pmd_or_thp_or_none()
-  if pmd_none(pmd) || pmd_leaf(pmd) {
+  if find_pmd_or_thp_or_none(mm, addr) != SCAN_SUCCEED {
     return SCAN_PMD_NULL
   }
+  if collapse_test_exit(mm) {
+    return SCAN_FAIL
+  }
+  if !file_backed_vma_is_retractable(vma) {
+    return SCAN_PAGE_ANON
+  }
+  success = false
   pml = pmd_lock(mm, addr)
-  pte = pte_offset_map_rw_nolock(mm, addr)  # ptl = pte_lockptr(mm, pmd)
-  if !pte {
-    spin_unlock(pml)
-    return SCAN_PMD_NULL
+  # "So here we only need to recheck if the state of pmd entry still meets
+  # our requirements, rather than checking pmd_same() like elsewhere."
+  result = check_pmd_state(mm, addr)
+  if result == SCAN_SUCCEED {
+    ptl = pte_lockptr(mm, addr)
+    if ptl != pml {
+      spin_lock_nested(ptl)  # SINGLE_DEPTH_NESTING
+    }
+    # "Now that we hold ptlock, repeating the retractable checks protects
+    # us from races against the prior checks." (userfaultfd_ioctl(),
+    # madvise())
+    if file_backed_vma_is_retractable(vma) {
+      pgt_pmd = pmdp_collapse_flush(vma, addr)
+      # pmdp_get_lockless_sync(): nothing to do where a PMD is one word
+      success = true
+    }
+    if ptl != pml {
+      spin_unlock(ptl)
+    }
   }
-  spin_lock(pte.ptl)      # spin_lock_nested(ptl, SINGLE_DEPTH_NESTING)
-  skipped = vma.anon_vma  # repeated under the PTE lock (userfaultfd_ioctl)
-  pgt_pmd = nil
-  if !skipped {
-    pgt_pmd = pmdp_collapse_flush(vma, addr)
+  spin_unlock(pml)  # drop_pml:
+  if success {
+    pte_free_defer(mm, pgt_pmd)  # after mm_dec_nr_ptes(mm)
   }
-  spin_unlock(pte.ptl)
-  pte_unmap(pte)
-  spin_unlock(pml)
-  if !skipped {
-    pte_free_defer(mm, pgt_pmd)
-  }
-  return SCAN_SUCCEED
+  return result
 }
