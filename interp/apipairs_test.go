@@ -18,8 +18,6 @@ import (
 var lackingPair = map[string]string{
 	"folio_test_locked":       "a flag test (PG_locked, whoever set it): nothing is wrong at the call; its misuse would be taking PG_locked for this thread's hold, which no check can see. Its former incorrect example (rmap_walk_by_hand_unlocked.mms) shows rmap_walk()'s own rule",
 	"page_array_get":          "reads pages[i] of the array GUP filled: nothing is wrong at the call; its former incorrect example (gup/put_page_of_pinned_page.mms) shows put_page()'s own rule (put_page/pinned-page)",
-	"pmd_same":                "a PMD-value helper: its incorrect use is a missing call (pgtable/pmd-not-revalidated, examples/rcu-and-lockless-walks/retract_page_tables_walker_no_recheck.mms)",
-	"pmdp_get_lockless":       "a PMD-value helper: its incorrect use is a missing call (pgtable/pmd-not-revalidated, examples/rcu-and-lockless-walks/retract_page_tables_walker_no_recheck.mms)",
 	"tlb_gather_mmu":          "starts an mmu_gather, which takes no lock and checks nothing at the call; its misuses are tlb_finish_mmu()'s and the zap's (tlb/stale-entry); correct use in examples/mmap-and-munmap/munmap_by_hand.mms",
 	"lockdep_is_held":         "a lockdep predicate (lock_is_held_type()): it answers whether this task holds a lock, so nothing can be wrong at the call; used by the GUP kernel path (runtime/kernel/gup.mms)",
 	"page_array_len":          "the length the caller of GUP keeps: nothing can be wrong at the call; used by for page in pages (examples/gup/unpin_user_page_each_once.mms)",

@@ -192,6 +192,7 @@ func init() {
 			Source:  "include/linux/pgtable.h: pmdp_get_lockless(); mm/gup.c: gup_fast_pmd_range(), gup_fast_pte_range()",
 			Notes: "mmscript's PMD value is an int: 0 none, a PTE table's number, or a huge entry (pmd_leaf); compare two with pmd_same. " +
 				"GUP-fast and pte_offset_map_rw_nolock users re-read it after taking what pins the table, and back off when it changed",
+			Rules: []*Rule{rulePMDNotRevalidated},
 			Cites: []Cite{cite("mm/gup.c", "gup_fast_pmd_range(), gup_fast_pte_range()", "none: pmd_t pmd = pmdp_get_lockless(pmdp); ... "+
 				"if (unlikely(pmd_val(pmd) != pmd_val(*pmdp)) || unlikely(pte_val(pte) != pte_val(ptep_get(ptep)))) { gup_put_folio(folio, 1, flags); goto pte_unmap; }", readGUP)},
 			Sequence: "pmd = pmdp_get_lockless(pmdp);\n/* ... map the table, take its lock or a folio reference ... */\n" +
@@ -238,6 +239,7 @@ func init() {
 	defOp(&Op{Name: "pmd_same", Params: []Param{{Name: "a", Type: TInt}, {Name: "b", Type: TInt}}, Result: TBool,
 		API: register(&API{Name: "pmd_same", Section: "6.4", Hold: "nothing (compares two PMD values)", Sleeps: "no",
 			Source: "include/linux/pgtable.h: pmd_same()", Notes: "the re-check of a lockless walker after it took the PTE lock (rule pgtable/pmd-not-revalidated)",
+			Rules:    []*Rule{rulePMDNotRevalidated},
 			Cites:    []Cite{cite("mm/pgtable-generic.c", "pte_offset_map_lock() (__pte_offset_map_lock() in 6.18)", "none: spin_lock(ptl); if (likely(pmd_same(pmdval, pmdp_get_lockless(pmd)))) { *ptlp = ptl; return pte; } pte_unmap_unlock(pte, ptl); goto again;", readPgtableGeneric)},
 			Sequence: "spin_lock(ptl);\nif (!pmd_same(pmdval, pmdp_get_lockless(pmd))) {\n\tpte_unmap_unlock(pte, ptl);\n\tgoto again;\n}"}),
 		Touches: pure,
