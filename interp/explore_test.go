@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -452,5 +453,42 @@ thread unmapper { munmap(m, 0x100000, pages=2) }
 	}
 	if len(res.Diagnostics) != 0 {
 		t.Fatalf("diagnostics: %v", res.Diagnostics)
+	}
+}
+
+// TestBuildTimeFindingIsNoOutcome: a discarded __must_check result is the
+// compiler's warning, not something the run did: an expect line may name
+// it, but it neither spoils expect ok nor is unexpected; a finding of the
+// run beside it still is.
+func TestBuildTimeFindingIsNoOutcome(t *testing.T) {
+	const body = `mm m
+mmap(m, 0x100000, pages=1, prot=rw)
+thread t {
+  mmap_read_lock_killable(m)
+  vma v = find_vma(m, 0x100000)
+  mmap_read_unlock(m)
+}
+`
+	for _, test := range []struct {
+		expect     string
+		mismatches int
+	}{
+		{"expect ok\n", 0},
+		{"expect violation \"mmap_read_lock_killable/result-unused\" at 4 always\n", 0},
+		{"expect violation \"result-unused\" never\n", 1},
+		{"expect ok\nthread u { mmap_read_unlock(m) }\n", 2}, // an unlock of a lock not held: expect ok fails, the finding is unexpected
+	} {
+		p := load(t, body+test.expect)
+		res := Explore(p, ExploreOptions{})
+		if !slices.ContainsFunc(res.Findings, func(f Finding) bool { return f.Diag.Kernel == rt.BuildTime }) {
+			t.Fatalf("%q: no build-time finding: %v", test.expect, res.Findings)
+		}
+		if ms := CheckExploration(p, res); len(ms) != test.mismatches {
+			t.Errorf("%q: %d mismatches, want %d: %v", test.expect, len(ms), test.mismatches, ms)
+		}
+		run := Run(p, Options{})
+		if ms := CheckExpectations(p, run); len(ms) != test.mismatches {
+			t.Errorf("%q, one run: %d mismatches, want %d: %v", test.expect, len(ms), test.mismatches, ms)
+		}
 	}
 }
