@@ -467,23 +467,40 @@ func fold(dst, src []sumAcc, tid int, acc []rt.Access) []sumAcc {
 		}
 		return foldOwn(nil, append(dst, src...), tid, acc)
 	}
-	bit := uint64(1) << tid
 	var small [4]uint64
-	direct := small[:]
+	r := newRelative(small[:], src, tid, acc)
+	return unionThrough(dst, src, r.apply)
+}
+
+// relative makes a child's summary entries relative to its parent through
+// the step between them (thread tid, accesses acc): that step comes first
+// in every execution of the branch, so it happens before each entry it
+// conflicts with (direct) and may happen before each entry whose thread
+// or predecessors it touched.
+type relative struct {
+	direct  []uint64 // bit i: entry i of src conflicts with the step
+	touched uint64   // the threads of those entries
+	bit     uint64
+}
+
+func newRelative(small []uint64, src []sumAcc, tid int, acc []rt.Access) relative {
+	direct := small
 	if w := (len(src) + 63) / 64; w > len(small) {
 		direct = make([]uint64, w)
 	}
-	touched := markConflicts(direct, src, acc)
-	return unionThrough(dst, src, func(i int, x sumAcc) sumAcc {
-		switch {
-		case direct[i/64]&(1<<(i%64)) != 0:
-			x.after |= bit
-			x.preds |= bit
-		case touched&(x.bit()|x.preds) != 0:
-			x.preds |= bit
-		}
-		return x
-	})
+	return relative{direct, markConflicts(direct, src, acc), uint64(1) << tid}
+}
+
+// apply returns entry i of src, x, made relative.
+func (r relative) apply(i int, x sumAcc) sumAcc {
+	switch {
+	case r.direct[i/64]&(1<<(i%64)) != 0:
+		x.after |= r.bit
+		x.preds |= r.bit
+	case r.touched&(x.bit()|x.preds) != 0:
+		x.preds |= r.bit
+	}
+	return x
 }
 
 // foldOwn is fold of a src the caller gives up (a completed state's
@@ -492,22 +509,10 @@ func fold(dst, src []sumAcc, tid int, acc []rt.Access) []sumAcc {
 // result without a copy.
 func foldOwn(dst, src []sumAcc, tid int, acc []rt.Access) []sumAcc {
 	if tid >= 0 {
-		bit := uint64(1) << tid
 		var small [4]uint64
-		direct := small[:]
-		if w := (len(src) + 63) / 64; w > len(small) {
-			direct = make([]uint64, w)
-		}
-		touched := markConflicts(direct, src, acc)
+		r := newRelative(small[:], src, tid, acc)
 		for i := range src {
-			x := &src[i]
-			switch {
-			case direct[i/64]&(1<<(i%64)) != 0:
-				x.after |= bit
-				x.preds |= bit
-			case touched&(x.bit()|x.preds) != 0:
-				x.preds |= bit
-			}
+			src[i] = r.apply(i, src[i])
 		}
 	}
 	if len(dst) == 0 {

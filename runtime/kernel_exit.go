@@ -83,14 +83,7 @@ func init() {
 				Rules:    []*Rule{ruleMMUsersZero},
 				Cites:    []Cite{cite("mm/ksm.c", "ksm_test_exit()", "none: return atomic_read(&mm->mm_users) == 0;", readGUPPaths)},
 				Sequence: "mmap_read_lock(mm);\nif (ksm_test_exit(mm))\n\tgoto out_unlock;\nfor_each_vma(vmi, vma) {\n\t/* ... */\n}"}),
-			Touches: func(c *Call, f *Footprint) { f.mmUsers(mmArg(c, 0), false) },
-			Fn: func(c *Call) Result {
-				m := c.mm(0)
-				if m.mmUsers > 0 {
-					c.T.noteLiveHold(m)
-				}
-				return done(Bool(m.mmUsers == 0))
-			}})
+			Touches: readMMUsers, Fn: mmTestExit})
 	}
 	defOp(&Op{Name: "collapse_test_exit", Params: []Param{{Name: "mm", Type: TMM}}, Result: TBool,
 		API: register(&API{Name: "collapse_test_exit", Section: "-",
@@ -100,15 +93,21 @@ func init() {
 			Cites: []Cite{cite("mm/khugepaged.c", "collapse_test_exit(), retract_page_tables()",
 				"none: return atomic_read(&mm->mm_users) == 0; retract_page_tables(): if (collapse_test_exit(mm)) continue;", readKhugepaged2026)},
 			Sequence: "if (collapse_test_exit(mm))\n\tcontinue;"}),
-		Touches: func(c *Call, f *Footprint) { f.mmUsers(mmArg(c, 0), false) },
-		Fn: func(c *Call) Result {
-			m := c.mm(0)
-			if m.mmUsers > 0 {
-				c.T.noteLiveHold(m)
-			}
-			return done(Bool(m.mmUsers == 0))
-		}})
+		Touches: readMMUsers, Fn: mmTestExit})
 }
+
+// mmTestExit is ksm_test_exit() and collapse_test_exit(): whether the mm
+// is exiting (mm_users is zero). A live answer holds for as long as the
+// task keeps its hold of the mmap lock (noteLiveHold).
+func mmTestExit(c *Call) Result {
+	m := c.mm(0)
+	if m.mmUsers > 0 {
+		c.T.noteLiveHold(m)
+	}
+	return done(Bool(m.mmUsers == 0))
+}
+
+func readMMUsers(c *Call, f *Footprint) { f.mmUsers(mmArg(c, 0), false) }
 
 // noteLiveHold records that t knows m still has users under its current
 // hold of m's mmap lock, if it holds it.
