@@ -173,7 +173,13 @@ func pfnBearing(op *rt.Op) bool {
 	return false
 }
 
-var pfnFields = map[string]bool{"pfn": true, "val": true, "pmdval": true}
+// pfnFields are the int fields that carry a PFN or a PTE word: a page's
+// and a PTE's pfn, a PTE's val, and a fault's orig_pte (the fault path of
+// the kernel library keeps it in a local: a thread faulting on a page of
+// its own holds that page's PFN in an int the renaming cannot see, as
+// TestSymmetryIsSoundOnGeneratedScripts found on generated script 391).
+// pmdval is a table's number or a THP's PFN, never a declared page's.
+var pfnFields = map[string]bool{"pfn": true, "val": true, "pmdval": true, "orig_pte": true}
 
 // detectSymmetry returns the symmetry of p, nil when it has none (or
 // none this detection can prove).
