@@ -88,7 +88,10 @@ func (c *Call) release(l *Lock, mode Mode) Result {
 		}
 		if f, failed := c.T.failedTryOf(l); failed && held == 0 {
 			c.K.unlockImbalance(c.T, l, mode, c.K.failureIgnored(c.T, f, ruleUnlockNotHeld.Kernel,
-				fmt.Sprintf("%s() releases %s, which this thread does not hold (%s)", c.Op.Name, l.Name, ruleUnlockNotHeld.Source)))
+				// The unlock's own words stay in the message (what
+				// lock/unlock-not-held says of any unlock of a lock not
+				// held): the finding is that one, named by its cause.
+				fmt.Sprintf("%s: %s is not held by this thread (%s)", c.Op.Name, l.Name, ruleUnlockNotHeld.Source)))
 			return ok
 		}
 		c.K.unlockImbalance(c.T, l, mode, c.K.violate(c.T, ruleUnlockNotHeld, fmt.Sprintf("%s: %s is %s by this thread", c.Op.Name, l.Name, how)))
