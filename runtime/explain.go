@@ -480,7 +480,11 @@ func (o *Op) Signature() string {
 		}
 		ps = append(ps, s)
 	}
-	out := fmt.Sprintf("  script:  %s(%s)\n", o.Name, strings.Join(ps, ", "))
+	out := fmt.Sprintf("  script:  %s(%s)", o.Name, strings.Join(ps, ", "))
+	if o.Result != TNil {
+		out += " -> " + o.Result.String() // what a caller may test
+	}
+	out += "\n"
 	for _, p := range o.Params {
 		if len(p.Words) > 0 {
 			out += fmt.Sprintf("  %s=     %s (combine with |)\n", p.Name, strings.Join(p.Words, " "))
