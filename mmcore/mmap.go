@@ -535,6 +535,10 @@ func (m *MM) VMAIterClear(vms *VMAMunmap) {
 	}
 }
 
+// InTree reports whether the gathered VMAs are still in the VMA tree
+// (VMAIterClear has not run).
+func (vms *VMAMunmap) InTree() bool { return vms.inTree }
+
 // VMSClearPTEs is munmap's page-table step (vms_clear_ptes →
 // unmap_region): unmap_vmas zaps the PTEs of every gathered VMA (pages lose
 // their mapcount and reference), free_pgtables frees the tables nothing

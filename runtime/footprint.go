@@ -50,8 +50,16 @@ const (
 	ALock
 	ALockdep
 	ATask
-	AMM     // an mm's VMA tree, VMAs and their fields, mm_lock_seq
-	APTE    // an mm's page tables (every level)
+	// AMM is an mm, in parts that are objects of their own (mmParts):
+	// its VMA tree with the VMAs' fields and every field of the mm not
+	// named below (ID(mm)); its vm_stat_account counters; its
+	// mm_lock_seq; its mm_users (kernel_exit.go). MM records all of them.
+	AMM
+	// APTE is an mm's page tables (every level), with the counters that
+	// change exactly when an entry or a table does and are read with
+	// them: rss (MM_ANONPAGES, MM_FILEPAGES, MM_SHMEMPAGES) and
+	// pgtables_bytes.
+	APTE
 	APage   // a page (refcount, mapcount, rmap, flags)
 	ATLB    // an mm's TLB entries on every CPU
 	AAlloc  // the page allocator and object creation
@@ -247,11 +255,70 @@ func (f *Footprint) Object(kind AccessKind, x any, write bool) {
 // World records an access that conflicts with every other.
 func (f *Footprint) World() { f.Add(AWorld, 0, true) }
 
-// MM records an access to m's VMA tree and VMAs.
+// MM records an access to all of m: its VMA tree and VMAs, its counters
+// and its mm_lock_seq (the parts VMAs, MMCounters and MMLockSeq name
+// apart). It is the declaration of an operation nobody has refined.
 func (f *Footprint) MM(m *mmcore.MM, write bool) {
-	if m != nil {
-		f.Object(AMM, m, write)
+	if f == nil || m == nil {
+		return
 	}
+	id := ID(m)
+	f.Add(AMM, id, write)
+	f.Add(AMM, mmPart(id, partCounters), write)
+	f.Add(AMM, mmPart(id, partLockSeq), write)
+}
+
+// VMAs records an access to m's VMA tree and the VMAs' fields (range,
+// flags, attachment, anon_vma links, vm_ops, policy), map_count (the size
+// of the tree) and every field of the mm MMCounters and MMLockSeq do not
+// name: what a lookup reads and a change of a VMA writes. It leaves out
+// the counters that munmap's last steps (free_pgtables) drop and the
+// mm_lock_seq that taking and dropping the mmap write lock moves, so a
+// lookup commutes with both.
+func (f *Footprint) VMAs(m *mmcore.MM, write bool) {
+	if f != nil && m != nil {
+		f.Add(AMM, ID(m), write)
+	}
+}
+
+// MMCounters records an access to m's vm_stat_account counters (total_vm,
+// locked_vm, data_vm, exec_vm, stack_vm), which mmap, brk, mremap and
+// munmap change and only the mm's own fields and syscalls read.
+func (f *Footprint) MMCounters(m *mmcore.MM, write bool) {
+	if f != nil && m != nil {
+		f.Add(AMM, mmPart(ID(m), partCounters), write)
+	}
+}
+
+// MMLockSeq records a move of m's mm_lock_seq (mmLockSeqBump): taking,
+// dropping or downgrading the mmap write lock. The VMA write locks it
+// ends are recorded by the lock code (their release on the holders'
+// behalf), so it is not a write of the VMAs.
+func (f *Footprint) MMLockSeq(m *mmcore.MM) {
+	if f != nil && m != nil {
+		f.Add(AMM, mmPart(ID(m), partLockSeq), true)
+	}
+}
+
+// The parts of an mm apart from its tree (see AMM).
+const (
+	partCounters = "->vm_stat"
+	partLockSeq  = "->mm_lock_seq"
+)
+
+// mmPart names a part of the mm named id: the FNV-1a hash of id's name
+// continued with the part's suffix. Another object whose name hashes the
+// same only makes steps dependent.
+func mmPart(id uint32, part string) uint32 {
+	h := id
+	for i := 0; i < len(part); i++ {
+		h ^= uint32(part[i])
+		h *= 16777619
+	}
+	if h == AllObjects {
+		h--
+	}
+	return h
 }
 
 // PTEs records an access to m's page tables. Page tables are one object
@@ -442,12 +509,24 @@ func mmArg(c *Call, i int) *mmcore.MM {
 	return nil
 }
 
-// readsMM: a lookup (find_vma, vma_lookup, lock_vma_under_rcu).
+// readsMM: an operation that reads the mm argument (a lookup that
+// nobody has refined, or more of the mm than its VMAs).
 func readsMM(c *Call, f *Footprint) { f.MM(mmArg(c, 0), false) }
 
-// writesMM: a step that moves mm_lock_seq (mmap_write_lock/unlock,
-// downgrade) and so ends or starts VMA write locks.
+// looksUp: find_vma, vma_lookup, lock_vma_under_rcu: they read the VMA
+// tree and the VMA they find (its range: VMAs), and the mmap lock's
+// holding of the caller (the assertion) or the VMA's lock (recorded by the
+// lock code), never the counters or mm_lock_seq.
+func looksUp(c *Call, f *Footprint) { f.VMAs(mmArg(c, 0), false) }
+
+// writesMM: a step that changes the mm argument as a whole (mm_set_brk).
 func writesMM(c *Call, f *Footprint) { f.MM(mmArg(c, 0), true) }
+
+// movesLockSeq: mmap_write_lock/trylock/unlock/downgrade: besides the
+// lock (recorded by the lock code) they move mm_lock_seq
+// (mm_lock_seqcount_begin/end), which ends the VMA write locks; those
+// releases are recorded by the lock code too.
+func movesLockSeq(c *Call, f *Footprint) { f.MMLockSeq(mmArg(c, 0)) }
 
 // readsVMA: an operation on a VMA argument that only checks it (attached,
 // flags) and its locks.
@@ -475,8 +554,8 @@ func installs(c *Call, f *Footprint) {
 			setsFlag = true
 		}
 	}
-	f.MM(m, setsFlag)
-	f.PTEs(m, true)
+	f.VMAs(m, setsFlag)
+	f.PTEs(m, true) // and rss (APTE)
 	for _, a := range c.Args {
 		if p, ok := a.Obj.(*mmcore.Page); ok {
 			f.Page(p, true)
@@ -491,8 +570,8 @@ func installs(c *Call, f *Footprint) {
 // and references, flush the TLB.
 func zaps(c *Call, f *Footprint) {
 	m := vmaMM(c, 0)
-	f.MM(m, false)
-	f.PTEs(m, true)
+	f.VMAs(m, false)
+	f.PTEs(m, true) // and rss (APTE)
 	f.AllPages(true)
 	f.TLB(m, true)
 	f.Alloc() // a freed page may be handed out again (Memory.Quarantine)
@@ -536,7 +615,7 @@ func unmapsMM(m *mmcore.MM, f *Footprint) {
 // ptePath: pte_offset_map_lock / pte_unmap_unlock walk the tables.
 func ptePath(c *Call, f *Footprint) {
 	if m := mmArg(c, 0); m != nil {
-		f.MM(m, false) // requireStable looks the VMA up
+		f.VMAs(m, false) // requireStable looks the VMA up
 		f.PTEs(m, false)
 		return
 	}
@@ -552,9 +631,9 @@ var opFootprints = map[string]func(*Call, *Footprint){
 	// locks (recorded by the lock code)
 	"mmap_read_lock": touchesLocksOnly, "mmap_read_lock_killable": touchesLocksOnly,
 	"mmap_read_trylock": touchesLocksOnly, "mmap_read_unlock": touchesLocksOnly,
-	"mmap_write_lock": writesMM, "mmap_write_lock_killable": writesMM, "mmap_write_trylock": writesMM,
-	"mmap_write_unlock": writesMM, "mmap_write_downgrade": writesMM,
-	"lock_vma_under_rcu": mmArgUsers(readsMM), "vma_start_read_locked": readsVMA, "vma_end_read": touchesLocksOnly,
+	"mmap_write_lock": movesLockSeq, "mmap_write_lock_killable": movesLockSeq, "mmap_write_trylock": movesLockSeq,
+	"mmap_write_unlock": movesLockSeq, "mmap_write_downgrade": movesLockSeq,
+	"lock_vma_under_rcu": mmArgUsers(looksUp), "vma_start_read_locked": readsVMA, "vma_end_read": touchesLocksOnly,
 	"vma_start_write":  writesVMA,
 	"i_mmap_lock_read": touchesLocksOnly, "i_mmap_lock_write": touchesLocksOnly,
 	"i_mmap_unlock_read": touchesLocksOnly, "i_mmap_unlock_write": touchesLocksOnly,
@@ -565,7 +644,7 @@ var opFootprints = map[string]func(*Call, *Footprint){
 	"mutex_lock": touchesLocksOnly, "mutex_trylock": touchesLocksOnly, "mutex_unlock": touchesLocksOnly,
 	"might_sleep": touchesLocksOnly, "msleep": touchesLocksOnly,
 	// lookups and flags
-	"find_vma": mmArgUsers(readsMM), "vma_lookup": mmArgUsers(readsMM),
+	"find_vma": mmArgUsers(looksUp), "vma_lookup": mmArgUsers(looksUp),
 	"vm_flags_set": writesVMA, "vm_flags_clear": writesVMA, "anon_vma_prepare": writesVMA,
 	// installs and zaps
 	"vm_insert_page": installs, "vm_insert_pages": installs, "vmf_insert_page": installs,
@@ -646,7 +725,7 @@ func (k *Kernel) TouchesField(x Value) {
 	case *mmcore.Page:
 		f.Page(o, false)
 	case *mmcore.VMA:
-		f.MM(o.MM(), false)
+		f.VMAs(o.MM(), false)
 	case *MM:
 		f.MM(o.Core, false)
 	case *PTE:
@@ -655,7 +734,7 @@ func (k *Kernel) TouchesField(x Value) {
 		k.fpLockObserve(o) // held: anyone, readers included
 	case *VMF:
 		if o.VMA != nil {
-			f.MM(o.VMA.MM(), false)
+			f.VMAs(o.VMA.MM(), false)
 		}
 	}
 }

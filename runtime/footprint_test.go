@@ -75,3 +75,95 @@ func TestHardwareWalkFootprint(t *testing.T) {
 		}
 	}
 }
+
+// stepAcc runs operation name as one step of t (it must finish) and
+// returns what the step touched: the operation's declaration and what the
+// lock code and the checks recorded while it ran.
+func stepAcc(tb testing.TB, k *Kernel, t *Task, name string, args ...Value) []Access {
+	tb.Helper()
+	f := NewFootprint()
+	k.SetFootprint(f)
+	defer k.SetFootprint(nil)
+	f.ResetOwn(t.ID)
+	do(tb, k, t, name, args...)
+	return append([]Access(nil), f.Acc...)
+}
+
+// ofKind keeps the accesses of one kind.
+func ofKind(acc []Access, kind AccessKind) []Access {
+	var out []Access
+	for _, a := range acc {
+		if a.Kind == kind {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// The parts of an mm (AMM): a lookup reads the VMA tree, which munmap's
+// removal from the tree writes, but not the counters free_pgtables drops
+// or the mm_lock_seq the mmap write lock moves; an operation nobody
+// refined (MM) still conflicts with every part. The steps are munmap's, as
+// the kernel library runs them (kernel/munmap.mms), and a faulting
+// thread's lookups after the downgrade.
+func TestMMPartsFootprint(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		anon bool // the VMA has an anon_vma: free_pgtables unlinks it
+		skip bool // no vma_iter_clear_gfp: free_pgtables takes the VMA out
+	}{{"file", false, false}, {"anon", true, false}, {"not cleared", false, true}} {
+		t.Run(c.name, func(t *testing.T) {
+			k, m := newMM(t)
+			v := mapAnon(t, k, m, 0x100000, 2)
+			unmapper, fault := k.NewTask("unmapper"), k.NewTask("fault")
+			if c.anon {
+				do(t, k, unmapper, "mmap_read_lock", mmV(m))
+				do(t, k, unmapper, "anon_vma_prepare", vmaV(v))
+				do(t, k, unmapper, "mmap_read_unlock", mmV(m))
+			}
+			before := stepAcc(t, k, fault, "vma_lookup", mmV(m), addrV(0x100000))
+			acc := map[string][]Access{
+				"mmap_write_lock": stepAcc(t, k, unmapper, "mmap_write_lock", mmV(m)),
+			}
+			vms := do(t, k, unmapper, "vms_gather_munmap_vmas", mmV(m), addrV(0x100000), addrV(0x102000), Bool(true))
+			if !c.skip {
+				acc["vma_iter_clear_gfp"] = stepAcc(t, k, unmapper, "vma_iter_clear_gfp", vms)
+			}
+			acc["mmap_write_downgrade"] = stepAcc(t, k, unmapper, "mmap_write_downgrade", mmV(m))
+			tlb := do(t, k, unmapper, "tlb_gather_mmu", mmV(m))
+			acc["free_pgtables"] = stepAcc(t, k, unmapper, "free_pgtables", tlb, vms)
+			do(t, k, fault, "mmap_read_lock", mmV(m))
+			lookups := map[string][]Access{
+				"vma_lookup (before munmap)": before,
+				"vma_lookup":                 stepAcc(t, k, fault, "vma_lookup", mmV(m), addrV(0x100000)),
+				"find_vma":                   stepAcc(t, k, fault, "find_vma", mmV(m), addrV(0x100000)),
+				"lock_vma_under_rcu":         stepAcc(t, k, fault, "lock_vma_under_rcu", mmV(m), addrV(0x100000)),
+			}
+			rec := NewFootprint()
+			rec.MM(m.Core, false)
+			whole := rec.Acc // an operation declared with MM: a read of all of the mm
+			for _, x := range []struct {
+				step string
+				want bool // dependent with a lookup, on the mm
+			}{
+				{"mmap_write_lock", false},
+				{"vma_iter_clear_gfp", true},
+				{"mmap_write_downgrade", false},
+				{"free_pgtables", c.anon || c.skip},
+			} {
+				a, ok := acc[x.step]
+				if !ok {
+					continue
+				}
+				for name, l := range lookups {
+					if got := Dependent(ofKind(a, AMM), ofKind(l, AMM)); got != x.want {
+						t.Errorf("%s against %s, on the mm: dependent %v, want %v (%v / %v)", x.step, name, got, x.want, a, l)
+					}
+				}
+				if !Dependent(a, whole) {
+					t.Errorf("%s does not conflict with a read of the whole mm (MM): %v", x.step, a)
+				}
+			}
+		})
+	}
+}

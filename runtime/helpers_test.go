@@ -48,6 +48,7 @@ func start(tb testing.TB, k *Kernel, t *Task, name string, args ...Value) *opCal
 		a = append(a, op.Params[i].Default)
 	}
 	c := &Call{K: k, T: t, Op: op, Args: a, Pos: t.Pos}
+	k.TouchesOp(c) // as the interpreter does, when a footprint is installed
 	oc := &opCall{c: c, r: op.Fn(c)}
 	oc.settle(tb)
 	return oc

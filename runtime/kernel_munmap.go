@@ -248,7 +248,7 @@ func init() {
 				"range (tlb_remove_tlb_entries), which tlb_finish_mmu flushes; returns the number of present entries cleared", rulePTEChangeLock),
 		Touches: func(c *Call, f *Footprint) {
 			m := vmaMM(c, 1)
-			f.MM(m, false)
+			f.VMAs(m, false)
 			f.PTEs(m, true)
 			f.AllPages(true)
 			f.Alloc() // a freed page may be handed out again (Memory.Quarantine)
@@ -283,7 +283,7 @@ func init() {
 			ruleTraverseLock),
 		Touches: func(c *Call, f *Footprint) {
 			m := vmaMM(c, 1)
-			f.MM(m, false)
+			f.VMAs(m, false)
 			f.PTEs(m, true)
 			f.AllPages(true)
 			f.Alloc()
@@ -321,7 +321,14 @@ func init() {
 			"unlinks the VMAs from the rmap and frees the page tables only they used (mmscript frees them at once, where the kernel's mmu_gather frees them at tlb_finish_mmu); also drops the mm's counters as vms_complete_munmap_vmas does", ruleSleepInAtomic),
 		Touches: func(c *Call, f *Footprint) {
 			m := vmsMM(c)
-			f.MM(m, true)
+			// It reads the tree (a table is freed where no VMA is left:
+			// FindVMAIntersection) and drops the counters; it changes
+			// the tree and the VMAs only where VMSCompleteMunmapVMAs
+			// still has to take the VMAs out or unlink anon_vmas. So a
+			// lookup of another thread commutes with it: both only read
+			// the tree.
+			f.VMAs(m, freePgtablesWritesVMAs(c.vms(1)))
+			f.MMCounters(m, true)
 			f.PTEs(m, true)
 			f.AllPages(true)
 			f.Add(AFile, AllObjects, true)
@@ -384,6 +391,25 @@ func init() {
 				return ok
 			})
 		}})
+}
+
+// freePgtablesWritesVMAs reports whether free_pgtables on v changes the
+// VMA tree or a VMA: VMSCompleteMunmapVMAs takes the VMAs out of the tree
+// when vma_iter_clear_gfp did not, and unlink_anon_vmas() clears their
+// anon_vma links (and the anon_vmas' counts, which rmap walks read).
+func freePgtablesWritesVMAs(v *VMS) bool {
+	if v == nil || v.Core == nil || len(v.Core.Detached) == 0 {
+		return false
+	}
+	if v.Core.InTree() {
+		return true
+	}
+	for _, d := range v.Core.Detached {
+		if d.AnonVMA() != nil || len(d.Chain()) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 func vmsMM(c *Call) *mmcore.MM {

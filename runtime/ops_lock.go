@@ -140,6 +140,7 @@ func (k *Kernel) mmLockSeqBump(m *MM) {
 		}
 	}
 	m.Core.MMLockSeq++
+	k.fp.MMLockSeq(m.Core) // also at a grant in another task's step
 }
 
 // rwsemTryFailed is the FailRule of a trylock of an rwsem (name), which

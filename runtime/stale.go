@@ -147,7 +147,7 @@ func (k *Kernel) checkVMAUse(t *Task, x Value, v *mmcore.VMA, op string) {
 	// operation declares (vm_ops_open and take_rmap_locks declared no
 	// data, and the reduced search took their use-after-unmap as
 	// independent of the unmap).
-	k.fp.MM(v.MM(), false)
+	k.fp.VMAs(v.MM(), false)
 	if s := k.vmaState(v); !v.Attached() && !s.New && s.Gatherer != t {
 		if t.freedSeen[v] {
 			return // reported at its first use: the rest follows from it
