@@ -21,10 +21,7 @@ var lackingPair = map[string]string{
 	"tlb_gather_mmu":          "starts an mmu_gather, which takes no lock and checks nothing at the call; its misuses are tlb_finish_mmu()'s and the zap's (tlb/stale-entry); correct use in examples/mmap-and-munmap/munmap_by_hand.mms",
 	"lockdep_is_held":         "a lockdep predicate (lock_is_held_type()): it answers whether this task holds a lock, so nothing can be wrong at the call; used by the GUP kernel path (runtime/kernel/gup.mms)",
 	"page_array_len":          "the length the caller of GUP keeps: nothing can be wrong at the call; used by for page in pages (examples/gup/unpin_user_page_each_once.mms)",
-	"flush_tlb_mm":            "the arch TLB interface of Documentation/core-api/cachetlb.rst, flush_tlb_range()'s (rule book 2.40) whole-mm sibling: it takes no lock and cannot sleep, so nothing can be wrong at the call; its misuse is its absence, reported at the access that uses the stale entry (tlb/stale-entry); correct use in examples/fork/dup_mmap_by_hand.mms",
-	"inc_tlb_flush_pending":   "a counter (mm->tlb_flush_pending) that fs/proc/task_mmu.c and mprotect raise around a batched flush; nothing can be wrong at the call: what it guards is tlb_finish_mmu()'s mm_tlb_flush_nested() check (examples/zapping/parallel_zaps_finish_nested.mms, parallel_zaps_finish_not_nested.mms)",
-	"dec_tlb_flush_pending":   "a counter the kernel decrements unchecked; nothing can be wrong at the call: correct use in examples/zapping/parallel_zaps_finish_nested.mms",
-	"mm_tlb_flush_pending":    "reads a counter; nothing can be wrong at the call: its sibling mm_tlb_flush_nested() is the check whose absence is the bug (examples/zapping/parallel_zaps_finish_not_nested.mms)",
+	"inc_tlb_flush_pending":   "its incorrect example (examples/zapping/inc_tlb_flush_pending_after_change.mms) shows inc_tlb_flush_pending/after-pte-change; a correct one needs the deferred flush the rule protects (PTL dropped before flush_tlb_range), which tlb/flush-before-ptl-drop still reports for a cleared entry whatever the count",
 	"mmu_notifier_range_init": "fills a struct; nothing can be wrong at the call (its misuses are _start's and _end's: examples/mremap-and-page-table-moves/mmu_notifier_range_misuse.mms)",
 }
 

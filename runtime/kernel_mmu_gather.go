@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/mmscript/mmscript/mmcore"
 )
@@ -27,6 +28,87 @@ var ruleStaleAfterZap = &Rule{"tlb/stale-after-zap",
 		"read-side) but defer TLB flush by batching, one thread may end up seeing inconsistent PTEs and result in having stale TLB entries\"); " +
 		"commit 99baac21e458 (\"mm: fix MADV_[FREE|DONTNEED] TLB flush miss problem\", v4.13); include/linux/mm_types.h: mm_tlb_flush_nested()",
 	Unchecked}
+
+// The ordering include/linux/mm_inline.h documents for
+// mm->tlb_flush_pending: atomic_inc; spin_lock(ptl); set_pte_at();
+// spin_unlock(ptl); ... flush_tlb_range(); atomic_dec. A reader that takes
+// the PTL and sees the changed entry also sees the increment, and the
+// count drops only once the flush is done. mmscript checks both ends
+// against the mm's TLB: at a change of the count that leaves it (or found
+// it) at zero, no CPU may still translate through an entry that was
+// changed without a flush and whose PTL no thread holds (a holder is
+// still inside its ptep_clear_flush()-style critical section).
+const (
+	incPendingComment = "none: atomic_inc(&mm->tlb_flush_pending); comment: \"So the ordering here is: atomic_inc(&mm->tlb_flush_pending); spin_lock(&ptl); ... " +
+		"set_pte_at(); spin_unlock(&ptl); ... flush_tlb_range(); atomic_dec(&mm->tlb_flush_pending); Where the increment if constrained by the PTL unlock, " +
+		"it thus ensures that the increment is visible if the PTE modification is visible.\""
+	decPendingComment = "none: atomic_dec(&mm->tlb_flush_pending); comment (inc_tlb_flush_pending): \"The decrement is ordered by the flush_tlb_range(), " +
+		"such that mm_tlb_flush_pending() will not return false unless all flushes have completed.\""
+	pendingNeedsPTLComment = "none: return atomic_read(&mm->tlb_flush_pending); comment: \"Must be called after having acquired the PTL; orders against that " +
+		"PTLs release and therefore ensures that if we observe the modified PTE we must also observe the increment from inc_tlb_flush_pending().\""
+)
+
+var ruleIncAfterChange = &Rule{"inc_tlb_flush_pending/after-pte-change",
+	"inc_tlb_flush_pending() comes before the PTE changes whose TLB flush it defers (atomic_inc; spin_lock(ptl); set_pte_at(); spin_unlock(ptl); " +
+		"flush_tlb_range(); atomic_dec): the PTL's release publishes the increment with the change. Raised only after the PTL dropped, it leaves a window " +
+		"in which a thread that takes that PTL sees the changed entry and mm_tlb_flush_pending() false (KSM's write_protect_page(), a NUMA or migration " +
+		"path), and skips the flush another CPU still needs",
+	"include/linux/mm_inline.h (include/linux/mm_types.h in older kernels): inc_tlb_flush_pending() comment \"Where the increment if constrained by the PTL unlock, " +
+		"it thus ensures that the increment is visible if the PTE modification is visible\" (no check)", Unchecked}
+
+var ruleDecBeforeFlush = &Rule{"dec_tlb_flush_pending/before-flush",
+	"dec_tlb_flush_pending() comes after the TLB flush of the changes it covered (tlb_finish_mmu(): tlb_flush_mmu(), then dec_tlb_flush_pending()): " +
+		"once the count is back at zero, mm_tlb_flush_pending() and mm_tlb_flush_nested() tell nobody that a CPU still translates through a changed entry, " +
+		"so a racing zap or KSM skips the flush it would have done",
+	"include/linux/mm_inline.h: inc_tlb_flush_pending() comment \"The decrement is ordered by the flush_tlb_range(), such that mm_tlb_flush_pending() " +
+		"will not return false unless all flushes have completed\"; dec_tlb_flush_pending() \"we must rely on tlb_flush_*() to guarantee order\" (no check)", Unchecked}
+
+var rulePendingNeedsPTL = &Rule{"mm_tlb_flush_pending/needs-ptl",
+	"mm_tlb_flush_pending() is read after acquiring the PTL of the entries it is asked about (mmscript: with a PTL of that mm held): only that PTL's " +
+		"acquisition orders the read after the release that published both the changed entry and the increment; read without it, it can say false " +
+		"for an entry whose flush is still pending",
+	"include/linux/mm_inline.h: mm_tlb_flush_pending() comment \"Must be called after having acquired the PTL; orders against that PTLs release ... " +
+		"it only guarantees to return true if there is a flush pending for _this_ PTL\" (no check)", Unchecked}
+
+// visibleUnflushed returns a translation of m some CPU still uses although
+// its entry was changed, where no thread holds the PTL guarding the entry:
+// a change every PTL taker can see, not yet flushed.
+func visibleUnflushed(m *MM) (mmcore.StaleRef, bool) {
+	for _, r := range m.Core.TLB.StaleIn(0, m.Core.TaskSize()) {
+		if l := entryPTL(m, r.Addr); l == nil || !l.Held() {
+			return r, true
+		}
+	}
+	return mmcore.StaleRef{}, false
+}
+
+// entryPTL is the lock guarding the entry that maps addr: the PMD lock of
+// a huge PMD, else the PTE lock of its PTE table; nil when no table maps
+// addr any more.
+func entryPTL(m *MM, addr mmcore.Addr) *Lock {
+	w := m.Core.Walk(addr)
+	if t := w.PTETable(); t != nil {
+		return ptl(m, t)
+	}
+	if t := w.PMD(); t != nil {
+		return ptl(m, t)
+	}
+	return nil
+}
+
+// holdsPTLOf reports whether t holds a page-table lock of m: a PTE or PMD
+// lock, or m->page_table_lock. Their names start with the mm's (ptl()).
+func holdsPTLOf(t *Task, m *MM) bool {
+	for _, h := range t.holds {
+		switch h.Lock.Class {
+		case ClassPTELock, ClassPMDLock, ClassPageTableLock:
+			if strings.HasPrefix(h.Lock.Name, m.Name+"->") {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 // tlbFlushPending records an access to mm->tlb_flush_pending: an object
 // of its own, so that beginning a gather does not conflict with the TLB
@@ -64,34 +146,71 @@ func init() {
 	fieldTypes[TMMUGather] = map[string]Type{"mm": TMM}
 	fieldDocs["mmu_gather.mm"] = "tlb->mm, the mm the gather zaps"
 
-	gatherSource := "mm/mmu_gather.c: tlb_finish_mmu(); include/linux/mm_types.h"
+	gatherSource := "mm/mmu_gather.c: tlb_finish_mmu(); include/linux/mm_inline.h"
 	mmP := []Param{{Name: "mm", Type: TMM}}
-	pending := func(name, notes, seq string, write bool, fn func(m *MM) Value) {
+	pending := func(name, notes, seq string, write bool, rules []*Rule, cites []Cite, fn func(c *Call, m *MM) Value) {
 		defOp(&Op{Name: name, Params: mmP, Result: TBool,
 			API: register(&API{Name: name, Section: "2.39", Hold: "nothing (an atomic_t of the mm)", Takes: "nothing", Sleeps: "no",
-				Source: "include/linux/mm_types.h: " + name + "()", Notes: notes,
-				Cites:    []Cite{cite("mm/mmu_gather.c", "__tlb_gather_mmu(), tlb_finish_mmu()", "none", readGather)},
+				Source: "include/linux/mm_inline.h: " + name + "()", Notes: notes, Rules: rules,
+				Cites:    append(cites, cite("mm/mmu_gather.c", "__tlb_gather_mmu(), tlb_finish_mmu()", "none", readGather)),
 				Sequence: seq}),
-			Touches: func(c *Call, f *Footprint) { f.tlbFlushPending(mmArg(c, 0), write) },
-			Fn:      func(c *Call) Result { return done(fn(c.mm(0))) }})
+			Touches: func(c *Call, f *Footprint) {
+				f.tlbFlushPending(mmArg(c, 0), write)
+				if len(rules) > 0 {
+					// the checks read the PTLs and the TLB of the mm
+					if m := mmArg(c, 0); m != nil {
+						f.TLB(m, false)
+						f.PTEs(m, false)
+					}
+				}
+			},
+			Fn: func(c *Call) Result { return done(fn(c, c.mm(0))) }})
 	}
 	finishSeq := "if (mm_tlb_flush_nested(tlb->mm)) {\n\ttlb->fullmm = 1;\n\t__tlb_reset_range(tlb);\n\ttlb->freed_tables = 1;\n}\n" +
 		"tlb_flush_mmu(tlb);\n...\ndec_tlb_flush_pending(tlb->mm);"
-	pending("inc_tlb_flush_pending", "mm->tlb_flush_pending++: a gather (or change_protection's batched flush) of the mm begins; __tlb_gather_mmu() does it",
-		"inc_tlb_flush_pending(mm);\n/* ... change PTEs under their locks, flush later ... */\nflush_tlb_range(vma, start, end);\ndec_tlb_flush_pending(mm);",
-		true, func(m *MM) Value { m.tlbFlushPending++; return Bool(true) })
-	pending("dec_tlb_flush_pending", "mm->tlb_flush_pending--: the flush it promised is done; tlb_finish_mmu() does it last",
-		finishSeq, true, func(m *MM) Value {
+	pending("inc_tlb_flush_pending", "mm->tlb_flush_pending++: a gather (or change_protection's batched flush) of the mm begins; __tlb_gather_mmu() does it. "+
+		"It must come before the PTE changes whose flush it defers: the PTL's release orders it for whoever sees them",
+		"inc_tlb_flush_pending(mm);\nspin_lock(ptl);\n/* ... change PTEs ... */\nspin_unlock(ptl);\nflush_tlb_range(vma, start, end);\ndec_tlb_flush_pending(mm);",
+		true, []*Rule{ruleIncAfterChange}, []Cite{cite("include/linux/mm_inline.h", "inc_tlb_flush_pending()", incPendingComment, readMMInline2026)},
+		func(c *Call, m *MM) Value {
+			if m.tlbFlushPending == 0 {
+				if r, ok := visibleUnflushed(m); ok {
+					c.K.violate(c.T, ruleIncAfterChange, fmt.Sprintf("inc_tlb_flush_pending(%s) after a PTE change it should cover: the entry at %#x was changed "+
+						"and its PTL released with mm->tlb_flush_pending at 0, so a thread that took that PTL in between saw the change and "+
+						"mm_tlb_flush_pending() false while CPU %d still translates through the old entry", m.Name, uint64(r.Addr), r.CPU))
+				}
+			}
+			m.tlbFlushPending++
+			return Bool(true)
+		})
+	pending("dec_tlb_flush_pending", "mm->tlb_flush_pending--: the flush it promised is done; tlb_finish_mmu() does it last, after tlb_flush_mmu()",
+		finishSeq, true, []*Rule{ruleDecBeforeFlush}, []Cite{cite("include/linux/mm_inline.h", "dec_tlb_flush_pending(), inc_tlb_flush_pending()", decPendingComment, readMMInline2026)},
+		func(c *Call, m *MM) Value {
 			if m.tlbFlushPending > 0 {
 				m.tlbFlushPending--
 			}
+			if m.tlbFlushPending == 0 {
+				if r, ok := visibleUnflushed(m); ok {
+					c.K.violate(c.T, ruleDecBeforeFlush, fmt.Sprintf("dec_tlb_flush_pending(%s) before the flush it announced: mm_tlb_flush_pending() reads false "+
+						"from here while CPU %d still translates %#x through an entry that was changed (PTL released) and not flushed", m.Name, r.CPU, uint64(r.Addr)))
+				}
+			}
 			return Bool(true)
 		})
-	pending("mm_tlb_flush_pending", "true while a gather or batched flush of the mm is under way (atomic_read(&mm->tlb_flush_pending) > 0)",
-		"if (mm_tlb_flush_pending(mm))\n\tflush_tlb_range(vma, start, end);", false, func(m *MM) Value { return Bool(m.tlbFlushPending > 0) })
+	pending("mm_tlb_flush_pending", "true while a gather or batched flush of the mm is under way (atomic_read(&mm->tlb_flush_pending) > 0); "+
+		"read under the PTL of the entry it is about, which orders it after that PTL's last release",
+		"spin_lock(ptl);\nif (mm_tlb_flush_pending(mm))\n\tflush_tlb_range(vma, start, end);\nspin_unlock(ptl);", false,
+		[]*Rule{rulePendingNeedsPTL}, []Cite{cite("include/linux/mm_inline.h", "mm_tlb_flush_pending()", pendingNeedsPTLComment, readMMInline2026)},
+		func(c *Call, m *MM) Value {
+			if !holdsPTLOf(c.T, m) {
+				c.K.violate(c.T, rulePendingNeedsPTL, fmt.Sprintf("mm_tlb_flush_pending(%s) read with no page-table lock of %s held: the read is ordered against "+
+					"no PTL release, so a PTE change already visible may come with the increment not yet seen (false while a flush is pending)", m.Name, m.Name))
+			}
+			return Bool(m.tlbFlushPending > 0)
+		})
 	pending("mm_tlb_flush_nested", "true when two or more gathers of the mm are under way (atomic_read(&mm->tlb_flush_pending) > 1): another thread zaps "+
 		"under a non-exclusive lock and may have deferred the flush of an entry this gather found none",
-		finishSeq, false, func(m *MM) Value { return Bool(m.tlbFlushPending > 1) })
+		finishSeq, false, nil, nil, func(_ *Call, m *MM) Value { return Bool(m.tlbFlushPending > 1) })
 
 	defOp(&Op{Name: "tlb_flush_mmu", Params: []Param{{Name: "tlb", Type: TMMUGather}},
 		API: register(&API{Name: "tlb_flush_mmu", Section: "2.39", Hold: "the lock of the zap, no PTL (it frees pages)", Takes: "the TLB flush IPIs",

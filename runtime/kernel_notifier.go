@@ -35,6 +35,45 @@ var ruleSplitPMDLock = &Rule{"split_huge_pmd_locked/needs-pmd-lock",
 	"split_huge_pmd_locked() runs under the PMD lock of the entry it splits (__split_huge_pmd() takes pmd_lock() around it), inside an mmu-notifier invalidation",
 	"mm/huge_memory.c: __split_huge_pmd(): ptl = pmd_lock(vma->vm_mm, pmd); split_huge_pmd_locked(vma, range.start, pmd, freeze); spin_unlock(ptl) (no assertion)", Unchecked}
 
+// The x86 TLB flush of a user mm needs interrupts enabled, whether it
+// reaches other CPUs or not: flush_tlb_mm_range() IPIs the CPUs of
+// mm_cpumask() through flush_tlb_multi() -> on_each_cpu_cond_mask() ->
+// smp_call_function_many_cond(), which waits for them (two CPUs doing so
+// with interrupts off wait for each other forever), and flushes a
+// this-CPU-only mm between local_irq_disable() and local_irq_enable(),
+// which would turn the caller's interrupts back on. Both branches assert
+// it; INVLPGB broadcast (mm_global_asid()) does neither.
+var ruleFlushMMIRQsOff = &Rule{"flush_tlb_mm/irqs-disabled",
+	"flush_tlb_mm() is called with interrupts enabled: on x86 it IPIs the other CPUs of the mm and waits for them (smp_call_function_many_cond(): " +
+		"\"Can deadlock when called with interrupts disabled\"), or flushes locally between local_irq_disable() and local_irq_enable()",
+	flushIRQSource, Lockdep}
+
+var ruleFlushRangeIRQsOff = &Rule{"flush_tlb_range/irqs-disabled",
+	"flush_tlb_range() is called with interrupts enabled (it may be called under the PTE lock, a spinlock that leaves them on): on x86 it IPIs the " +
+		"other CPUs of the mm and waits for them (smp_call_function_many_cond(): \"Can deadlock when called with interrupts disabled\"), or flushes " +
+		"locally between local_irq_disable() and local_irq_enable()",
+	flushIRQSource, Lockdep}
+
+const flushIRQSource = "arch/x86/mm/tlb.c: flush_tlb_mm_range(): cpumask_any_but(mm_cpumask(mm), cpu) < nr_cpu_ids -> flush_tlb_multi() -> " +
+	"native_flush_tlb_multi() -> on_each_cpu_cond_mask() -> kernel/smp.c: smp_call_function_many_cond(): lockdep_assert_irqs_enabled() " +
+	"(\"Can deadlock when called with interrupts disabled\"); else lockdep_assert_irqs_enabled(); local_irq_disable(); flush_tlb_func(info); local_irq_enable()"
+
+func flushIRQCites(macro string) []Cite {
+	return []Cite{
+		cite("arch/x86/mm/tlb.c", "flush_tlb_mm_range()", "lockdep_assert_irqs_enabled() before the local flush; "+macro, readX86TLB2026),
+		cite("kernel/smp.c", "smp_call_function_many_cond()", "lockdep_assert_preemption_disabled(); if (cpu_online(this_cpu) && !oops_in_progress && "+
+			"!early_boot_irqs_disabled) lockdep_assert_irqs_enabled()", readSMP),
+	}
+}
+
+// flushNeedsIRQs reports r when the task flushes with interrupts off.
+func flushNeedsIRQs(c *Call, r *Rule) {
+	if c.T.irqs > 0 {
+		c.K.violate(c.T, r, fmt.Sprintf("%s with interrupts disabled: x86's flush_tlb_mm_range() asserts lockdep_assert_irqs_enabled() (IPIs to the "+
+			"mm's other CPUs wait for them: two CPUs flushing each other with interrupts off deadlock; a local-only flush re-enables interrupts)", c.Op.Name))
+	}
+}
+
 func init() {
 	fieldTable[TMMURange] = map[string]func(k *Kernel, x any) Value{
 		"start": func(_ *Kernel, x any) Value { return Int(int64(x.(*MMURange).Start)) },
@@ -147,12 +186,17 @@ func init() {
 		}})
 
 	defOp(&Op{Name: "flush_tlb_mm", Params: []Param{{Name: "mm", Type: TMM}},
-		API: register(&API{Name: "flush_tlb_mm", Section: "2.40", Hold: "the mm stable", Takes: "arch IPIs", Sleeps: "no",
-			Source: "include/asm-generic/tlbflush.h: flush_tlb_mm(); kernel/fork.c, mm/mmap.c: dup_mmap()",
-			Notes:  "flushes every TLB entry of the mm on every CPU (fork, after write-protecting the parent's COW pages)"}),
+		API: register(&API{Name: "flush_tlb_mm", Section: "2.40", Hold: "the mm stable; interrupts enabled (x86)", Takes: "arch IPIs", Sleeps: "no",
+			Asserts: "x86: lockdep_assert_irqs_enabled() in flush_tlb_mm_range() (local flush) or smp_call_function_many_cond() (IPIs)",
+			Source:  "include/asm-generic/tlbflush.h: flush_tlb_mm(); arch/x86/mm/tlb.c: flush_tlb_mm_range(); kernel/fork.c, mm/mmap.c: dup_mmap()",
+			Notes:   "flushes every TLB entry of the mm on every CPU (fork, after write-protecting the parent's COW pages)",
+			Rules:   []*Rule{ruleFlushMMIRQsOff},
+			// kernel_fork.go's init (run first: files init in name order) cites dup_mmap()
+			Cites: append(citeTable["flush_tlb_mm"], flushIRQCites("flush_tlb_mm(mm) is flush_tlb_mm_range(mm, 0UL, TLB_FLUSH_ALL, 0UL, true)")...)}),
 		Touches: func(c *Call, f *Footprint) { f.TLB(mmArg(c, 0), true) },
 		Fn: func(c *Call) Result {
 			m := c.mm(0)
+			flushNeedsIRQs(c, ruleFlushMMIRQsOff)
 			m.Core.TLB.FlushAll()
 			c.T.tlbFlushed(m, 0, m.Core.TaskSize())
 			return ok

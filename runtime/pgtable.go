@@ -237,9 +237,10 @@ func init() {
 			Hold:    "the VMA stable; may be called under the PTE lock",
 			Takes:   "arch IPIs",
 			Sleeps:  "no (needs interrupts enabled on x86)",
-			Asserts: "none",
-			Source:  "include/asm-generic/tlbflush.h: flush_tlb_range(); Documentation/core-api/cachetlb.rst",
-			Rules:   []*Rule{ruleVMANotStable}}),
+			Asserts: "x86: lockdep_assert_irqs_enabled() in flush_tlb_mm_range() (local flush) or smp_call_function_many_cond() (IPIs)",
+			Source:  "include/asm-generic/tlbflush.h: flush_tlb_range(); arch/x86/mm/tlb.c: flush_tlb_mm_range(); Documentation/core-api/cachetlb.rst",
+			Rules:   []*Rule{ruleVMANotStable, ruleFlushRangeIRQsOff},
+			Cites:   append(citeTable["flush_tlb_range"], flushIRQCites("flush_tlb_range(vma, start, end) is flush_tlb_mm_range((vma)->vm_mm, start, end, ...)")...)}),
 		Fn: func(c *Call) Result {
 			v, start := c.vma(0), c.addr(1)
 			size, err := c.length(2)
@@ -249,6 +250,7 @@ func init() {
 			if !c.vmaStable(v) {
 				c.K.violate(c.T, ruleVMANotStable, fmt.Sprintf("flush_tlb_range on %s with no lock keeping it stable", VMAName(v)))
 			}
+			flushNeedsIRQs(c, ruleFlushRangeIRQsOff)
 			v.MM().TLB.FlushRange(start, start+mmcore.Addr(size))
 			c.T.tlbFlushed(mmOf(v.MM()), start, start+mmcore.Addr(size))
 			return ok

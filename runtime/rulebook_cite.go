@@ -82,6 +82,15 @@ const (
 	readMapleTree      = "linux-mm@05a2c73da366 lib/maple_tree.c, read"
 	readMMDebugOld     = "torvalds/linux@02a8efeda894 include/linux/mmdebug.h (an old copy: the macros' shape is unchanged), read"
 	readGather2026     = "linux-mm@0796b489ebe2 mm/mmu_gather.c, read"
+	// The mm->tlb_flush_pending helpers live in include/linux/mm_inline.h
+	// in the 2026 tree; older kernels had them in include/linux/mm_types.h.
+	readMMInline2026 = "linux-mm@0014dde7e945 include/linux/mm_inline.h, read"
+	readX86TLB2026   = "linux-mm@1f617847cd90 arch/x86/mm/tlb.c, read"
+	// readSMP: kernel/smp.c's smp_call_function_many_cond(), a 6.x copy
+	// find_string found (lockdep_assert_preemption_disabled() and the
+	// lockdep_assert_irqs_enabled() under "Can deadlock when called with
+	// interrupts disabled"); no linux-mm copy of kernel/smp.c is stored.
+	readSMP            = "kernel/smp.c (a 6.x copy found by find_string; no linux-mm copy stored), read"
 	readX86PgtableOld  = "torvalds/linux@00f5764dbb04 arch/x86/include/asm/pgtable.h (an old copy), read"
 	readTryStartWrite  = "include/linux/mm.h of v6.4/v6.5 as quoted whole by its removal patch (\"mm: delete mmap_write_trylock() and vma_try_start_write()\", 2023-07), read"
 	readX86Pgtable2026 = "linux-mm@0cdb7da433ec arch/x86/include/asm/pgtable.h, read"
