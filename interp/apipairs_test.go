@@ -16,13 +16,10 @@ import (
 // of the kernel paths (runtime/rulebook_steps.go) are not APIs: the path's
 // entry and examples prove them, and they need no pair of their own.
 var lackingPair = map[string]string{
-	"folio_test_locked":       "a flag test (PG_locked, whoever set it): nothing is wrong at the call; its misuse would be taking PG_locked for this thread's hold, which no check can see. Its former incorrect example (rmap_walk_by_hand_unlocked.mms) shows rmap_walk()'s own rule",
-	"page_array_get":          "reads pages[i] of the array GUP filled: nothing is wrong at the call; its former incorrect example (gup/put_page_of_pinned_page.mms) shows put_page()'s own rule (put_page/pinned-page)",
-	"tlb_gather_mmu":          "starts an mmu_gather, which takes no lock and checks nothing at the call; its misuses are tlb_finish_mmu()'s and the zap's (tlb/stale-entry); correct use in examples/mmap-and-munmap/munmap_by_hand.mms",
-	"lockdep_is_held":         "a lockdep predicate (lock_is_held_type()): it answers whether this task holds a lock, so nothing can be wrong at the call; used by the GUP kernel path (runtime/kernel/gup.mms)",
-	"page_array_len":          "the length the caller of GUP keeps: nothing can be wrong at the call; used by for page in pages (examples/gup/unpin_user_page_each_once.mms)",
-	"inc_tlb_flush_pending":   "its incorrect example (examples/zapping/inc_tlb_flush_pending_after_change.mms) shows inc_tlb_flush_pending/after-pte-change; a correct one needs the deferred flush the rule protects (PTL dropped before flush_tlb_range), which tlb/flush-before-ptl-drop still reports for a cleared entry whatever the count",
-	"mmu_notifier_range_init": "fills a struct; nothing can be wrong at the call (its misuses are _start's and _end's: examples/mremap-and-page-table-moves/mmu_notifier_range_misuse.mms)",
+	"folio_test_locked": "a flag test (PG_locked, whoever set it): nothing is wrong at the call; its misuse would be taking PG_locked for this thread's hold, which no check can see. Its former incorrect example (rmap_walk_by_hand_unlocked.mms) shows rmap_walk()'s own rule",
+	"page_array_get":    "reads pages[i] of the array GUP filled: nothing is wrong at the call; its former incorrect example (gup/put_page_of_pinned_page.mms) shows put_page()'s own rule (put_page/pinned-page)",
+	"lockdep_is_held":   "a lockdep predicate (lock_is_held_type()): it answers whether this task holds a lock, so nothing can be wrong at the call; used by the GUP kernel path (runtime/kernel/gup.mms)",
+	"page_array_len":    "the length the caller of GUP keeps: nothing can be wrong at the call; used by for page in pages (examples/gup/unpin_user_page_each_once.mms)",
 }
 
 // TestEveryRunningAPIHasExamplePair: every API that runs has at least one

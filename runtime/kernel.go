@@ -338,6 +338,7 @@ func (k *Kernel) ExitTask(t *Task, end lang.Pos) {
 			d.Lockdep = &LockdepSplat{Kind: SplatExit, Title: "lock held when returning to user space!", Acquire: k.heldLock(&h)}
 		}
 	}
+	k.gathersAtExit(t)
 	t.Pos = saved
 }
 

@@ -2,7 +2,10 @@ package runtime
 
 import (
 	"fmt"
+	"slices"
 	"strings"
+
+	"github.com/mmscript/mmscript/lang"
 
 	"github.com/mmscript/mmscript/mmcore"
 )
@@ -70,12 +73,65 @@ var rulePendingNeedsPTL = &Rule{"mm_tlb_flush_pending/needs-ptl",
 	"include/linux/mm_inline.h: mm_tlb_flush_pending() comment \"Must be called after having acquired the PTL; orders against that PTLs release ... " +
 		"it only guarantees to return true if there is a flush pending for _this_ PTL\" (no check)", Unchecked}
 
+// flushRaise is one increment of mm->tlb_flush_pending by a task: by
+// tlb_gather_mmu() (gather set) or inc_tlb_flush_pending().
+type flushRaise struct {
+	mm     *MM
+	gather *MMUGather
+	pos    lang.Pos
+}
+
+// raisedFlush reports whether t has raised m's tlb_flush_pending and not
+// dropped it yet.
+func (t *Task) raisedFlush(m *MM) bool {
+	for _, r := range t.flushRaises {
+		if r.mm == m {
+			return true
+		}
+	}
+	return false
+}
+
+// dropFlushRaise forgets t's newest raise of m's count (a decrement
+// ends the batch begun last: gathers nest, an inner one finishes first).
+func (t *Task) dropFlushRaise(m *MM) {
+	for i := len(t.flushRaises) - 1; i >= 0; i-- {
+		if t.flushRaises[i].mm == m {
+			t.flushRaises = slices.Delete(t.flushRaises, i, i+1)
+			return
+		}
+	}
+}
+
+var ruleGatherNotFinished = &Rule{"tlb_gather_mmu/not-finished",
+	"an mmu_gather begun with tlb_gather_mmu() is ended with tlb_finish_mmu() by the thread that began it (the struct is on its stack): only the finish " +
+		"issues the final TLB invalidate, frees the pages still queued and drops mm->tlb_flush_pending again; left unfinished, the gathered pages leak, " +
+		"and the count stays raised, so every later tlb_finish_mmu() of the mm sees mm_tlb_flush_nested() and flushes the whole mm",
+	"include/asm-generic/tlb.h: \"The mmu_gather API consists of: tlb_gather_mmu() / tlb_gather_mmu_fullmm() / tlb_gather_mmu_vma() / tlb_finish_mmu(): " +
+		"start and finish a mmu_gather. Finish in particular will issue a (final) TLB invalidate and free all (remaining) queued pages.\"; " +
+		"mm/mmu_gather.c: __tlb_gather_mmu() inc_tlb_flush_pending(), tlb_finish_mmu() dec_tlb_flush_pending() (no check)", Unchecked}
+
+// gathersAtExit reports each mmu_gather t began and did not finish.
+func (k *Kernel) gathersAtExit(t *Task) {
+	for _, r := range t.flushRaises {
+		if r.gather != nil {
+			k.violate(t, ruleGatherNotFinished, fmt.Sprintf("thread %s ends with the mmu_gather of %s it began unfinished (no tlb_finish_mmu): "+
+				"mm->tlb_flush_pending stays raised and the pages it gathered are never freed", t.Name, r.mm.Name),
+				Related{r.pos, "tlb_gather_mmu() here"})
+		}
+	}
+}
+
 // visibleUnflushed returns a translation of m some CPU still uses although
 // its entry was changed, where no thread holds the PTL guarding the entry:
 // a change every PTL taker can see, not yet flushed.
-func visibleUnflushed(m *MM) (mmcore.StaleRef, bool) {
+func visibleUnflushed(k *Kernel, m *MM) (mmcore.StaleRef, bool) {
 	for _, r := range m.Core.TLB.StaleIn(0, m.Core.TaskSize()) {
-		if l := entryPTL(m, r.Addr); l == nil || !l.Held() {
+		l := entryPTL(m, r.Addr)
+		if l != nil {
+			k.fpLockObserve(l)
+		}
+		if l == nil || !l.Held() {
 			return r, true
 		}
 	}
@@ -174,13 +230,14 @@ func init() {
 		true, []*Rule{ruleIncAfterChange}, []Cite{cite("include/linux/mm_inline.h", "inc_tlb_flush_pending()", incPendingComment, readMMInline2026)},
 		func(c *Call, m *MM) Value {
 			if m.tlbFlushPending == 0 {
-				if r, ok := visibleUnflushed(m); ok {
+				if r, ok := visibleUnflushed(c.K, m); ok {
 					c.K.violate(c.T, ruleIncAfterChange, fmt.Sprintf("inc_tlb_flush_pending(%s) after a PTE change it should cover: the entry at %#x was changed "+
 						"and its PTL released with mm->tlb_flush_pending at 0, so a thread that took that PTL in between saw the change and "+
 						"mm_tlb_flush_pending() false while CPU %d still translates through the old entry", m.Name, uint64(r.Addr), r.CPU))
 				}
 			}
 			m.tlbFlushPending++
+			c.T.flushRaises = append(c.T.flushRaises, flushRaise{mm: m, pos: c.T.Pos})
 			return Bool(true)
 		})
 	pending("dec_tlb_flush_pending", "mm->tlb_flush_pending--: the flush it promised is done; tlb_finish_mmu() does it last, after tlb_flush_mmu()",
@@ -189,8 +246,9 @@ func init() {
 			if m.tlbFlushPending > 0 {
 				m.tlbFlushPending--
 			}
+			c.T.dropFlushRaise(m)
 			if m.tlbFlushPending == 0 {
-				if r, ok := visibleUnflushed(m); ok {
+				if r, ok := visibleUnflushed(c.K, m); ok {
 					c.K.violate(c.T, ruleDecBeforeFlush, fmt.Sprintf("dec_tlb_flush_pending(%s) before the flush it announced: mm_tlb_flush_pending() reads false "+
 						"from here while CPU %d still translates %#x through an entry that was changed (PTL released) and not flushed", m.Name, r.CPU, uint64(r.Addr)))
 				}

@@ -68,12 +68,20 @@ type tlbWindow struct {
 	addrs []mmcore.Addr
 	locks []*Lock
 	pos   lang.Pos
+	// deferred: entries cleared (not moved) while the task had raised
+	// mm->tlb_flush_pending, so their flush may come after the PTL
+	// drops: a racing zap that finds them none sees mm_tlb_flush_nested()
+	// in tlb_finish_mmu() and flushes the whole mm, and the page is the
+	// clearing task's (its reference), not rmap's to free.
+	deferred bool
 }
 
 var ruleTLBFlushBeforePTLDrop = &Rule{"tlb/flush-before-ptl-drop",
 	"a present PTE that was cleared or moved is flushed from the TLB before the page-table lock that keeps its page alive is dropped: " +
 		"once the lock is released, rmap (truncate, reclaim, migration) can zap the page at its new place, flush only that range and free it, " +
-		"while another CPU still translates the old address",
+		"while another CPU still translates the old address. An entry cleared (not moved, its page's reference now the caller's) after the " +
+		"thread raised mm->tlb_flush_pending (inc_tlb_flush_pending) may be flushed after the lock drops, before the count is dropped: " +
+		"a racing zap then sees mm_tlb_flush_nested() and flushes the whole mm",
 	"mm/mremap.c: move_ptes() (force_flush: flush_tlb_range() before the PTLs drop; fix eb66ae030829, CVE-2018-18281), move_normal_pmd() (flush_tlb_range() before spin_unlock); mm/migrate_device.c: migrate_vma_collect_pmd() (fix 60bae7370896 " +
 		"\"mm/migrate_device.c: flush TLB while holding PTL\": a racing MADV_DONTNEED finds the entry gone and returns unflushed)", Unchecked}
 
@@ -158,7 +166,7 @@ func (c *Call) tlbWindowAtUnlock(l *Lock) {
 		for _, x := range w.locks {
 			keeps = keeps || x == l
 		}
-		if !keeps {
+		if !keeps || w.deferred {
 			out = append(out, w)
 			continue
 		}

@@ -222,7 +222,7 @@ func init() {
 
 	defOp(&Op{Name: "tlb_gather_mmu", Params: []Param{{Name: "mm", Type: TMM}}, Result: TMMUGather,
 		API: munmapAPI("tlb_gather_mmu", "the mm stable (mmap lock)", "nothing",
-			"mm/mmu_gather.c: tlb_gather_mmu()", "starts an mmu_gather: zaps record what they clear, tlb_finish_mmu flushes it"),
+			"mm/mmu_gather.c: tlb_gather_mmu()", "starts an mmu_gather: zaps record what they clear, tlb_finish_mmu flushes it", ruleGatherNotFinished),
 		Touches: func(c *Call, f *Footprint) {
 			f.MM(mmArg(c, 0), false)
 			f.tlbFlushPending(mmArg(c, 0), true)
@@ -230,7 +230,9 @@ func init() {
 		Fn: func(c *Call) Result {
 			m := c.mm(0)
 			m.tlbFlushPending++ // __tlb_gather_mmu(): inc_tlb_flush_pending(tlb->mm)
-			return done(Obj(TMMUGather, &MMUGather{MM: m}))
+			g := &MMUGather{MM: m}
+			c.T.flushRaises = append(c.T.flushRaises, flushRaise{mm: m, gather: g, pos: c.T.Pos})
+			return done(Obj(TMMUGather, g))
 		}})
 
 	defOp(&Op{Name: "unmap_vmas", Path: true, Params: []Param{tlbParam, vmsParam},

@@ -2,6 +2,9 @@ package runtime
 
 import (
 	"fmt"
+	"slices"
+
+	"github.com/mmscript/mmscript/lang"
 
 	"github.com/mmscript/mmscript/mmcore"
 )
@@ -15,6 +18,7 @@ type MMURange struct {
 	Event      string
 	Start, End mmcore.Addr
 	started    bool
+	pos        lang.Pos // where mmu_notifier_range_init() filled it
 }
 
 func (r *MMURange) String() string {
@@ -26,6 +30,35 @@ var mmuNotifyEvents = []string{"unmap", "clear", "protection_vma", "protection_p
 var ruleNotifierUnbalanced = &Rule{"mmu_notifier/unbalanced",
 	"mmu_notifier_invalidate_range_end() closes a range that mmu_notifier_invalidate_range_start() opened, once",
 	"include/linux/mmu_notifier.h: mmu_notifier_invalidate_range_start()/_end() are paired around the page-table change; an unpaired end leaves subscribers' counters (mn_itree_inv_end) wrong", Unchecked}
+
+var ruleNotifierRangeMisses = &Rule{"mmu_notifier_range_init/misses-change",
+	"the range given to mmu_notifier_range_init() covers every page-table entry the thread changes between mmu_notifier_invalidate_range_start() " +
+		"and _end(): subscribers (KVM, HMM, IOMMU SVA) drop their secondary mappings of [start, end) only, and may establish them again after _end(); " +
+		"an entry cleared outside the range stays mapped in the secondary MMU, which goes on reaching the page after it is freed",
+	"include/linux/mmu_notifier.h: struct mmu_notifier_ops comment: \"the establishment of sptes is forbidden in the range passed to " +
+		"invalidate_range_start/end for the whole duration of the invalidate_range_start/end critical section ... The VM will remove the page table " +
+		"entries and potentially the page between invalidate_range_start() and invalidate_range_end()\" (no check)", Unchecked}
+
+// checkNotifierCovers reports a change of the entry at addr of m that
+// lies outside every mmu_notifier range of m the task has started and
+// not ended (none started: nothing to check).
+func (c *Call) checkNotifierCovers(m *MM, addr mmcore.Addr) {
+	var open []*MMURange
+	for _, r := range c.T.notifierRanges {
+		if r.MM != m {
+			continue
+		}
+		if addr >= r.Start && addr < r.End {
+			return
+		}
+		open = append(open, r)
+	}
+	if len(open) > 0 {
+		c.K.violate(c.T, ruleNotifierRangeMisses, fmt.Sprintf("%s changes the entry at %#x inside the notifier invalidation of %s, which does not "+
+			"cover it: secondary MMUs keep their mapping of %#x", c.Op.Name, uint64(addr), open[0], uint64(addr)),
+			Related{open[0].pos, "mmu_notifier_range_init() here"})
+	}
+}
 
 var ruleSplitUnaligned = &Rule{"split_huge_pmd_locked/unaligned",
 	"split_huge_pmd_locked() is given the PMD-aligned address of the huge entry",
@@ -88,15 +121,19 @@ func init() {
 		Result: TMMURange,
 		API: register(&API{Name: "mmu_notifier_range_init", Section: "2.38", Hold: "nothing", Takes: "nothing", Sleeps: "no",
 			Source: "include/linux/mmu_notifier.h: mmu_notifier_range_init()",
-			Notes:  "fills a struct mmu_notifier_range (event: unmap, clear, protection_vma, protection_page, ...) for _start/_end",
-			Cites:  []Cite{notifierCite}}),
+			Notes: "fills a struct mmu_notifier_range (event: unmap, clear, protection_vma, protection_page, ...) for _start/_end; " +
+				"[start, end) must cover every entry the thread changes until _end",
+			Rules: []*Rule{ruleNotifierRangeMisses},
+			Cites: []Cite{notifierCite, cite("include/linux/mmu_notifier.h", "struct mmu_notifier_ops (invalidate_range_start/_end comment)",
+				"none: \"the establishment of sptes is forbidden in the range passed to invalidate_range_start/end for the whole duration of the "+
+					"invalidate_range_start/end critical section\"", readNotifierH)}}),
 		Touches: func(c *Call, f *Footprint) {},
 		Fn: func(c *Call) Result {
 			start, end := c.addr(3), c.addr(4)
 			if end < start {
 				return fail("mmu_notifier_range_init: end %#x before start %#x", uint64(end), uint64(start))
 			}
-			return done(Obj(TMMURange, &MMURange{MM: c.mm(2), Event: c.word(0), Start: start, End: end}))
+			return done(Obj(TMMURange, &MMURange{MM: c.mm(2), Event: c.word(0), Start: start, End: end, pos: c.T.Pos}))
 		}})
 	if a := takeDocumented("mmu_notifier_invalidate_range_start"); a != nil {
 		a.Rules = []*Rule{ruleSleepInAtomic}
@@ -110,6 +147,7 @@ func init() {
 			r := c.Args[0].Obj.(*MMURange)
 			c.T.MightSleep("mmu_notifier_invalidate_range_start")
 			r.started = true
+			c.T.notifierRanges = append(c.T.notifierRanges, r)
 			return ok
 		}})
 	defOp(&Op{Name: "mmu_notifier_invalidate_range_end", Params: []Param{{Name: "range", Type: TMMURange}},
@@ -123,6 +161,9 @@ func init() {
 				c.K.violate(c.T, ruleNotifierUnbalanced, fmt.Sprintf("mmu_notifier_invalidate_range_end of %s, which was not started (or ended already)", r))
 			}
 			r.started = false
+			if i := slices.Index(c.T.notifierRanges, r); i >= 0 {
+				c.T.notifierRanges = slices.Delete(c.T.notifierRanges, i, i+1)
+			}
 			return ok
 		}})
 

@@ -200,8 +200,10 @@ func init() {
 			Notes: "clears the entry and returns the page it mapped (nil for none, the zero page or a PFN " +
 				"mapping), with the mapping's reference handed to the caller: put_page it only after " +
 				"flush_tlb_range, as zap_pte_range frees pages only after the mmu_gather flush. A present entry leaves a TLB " +
-				"obligation: flush_tlb_range before the PTE lock drops (ptep_clear_flush)",
-			Rules: []*Rule{rulePTEChangeLock, ruleStaleTLB, rulePMDNotRevalidated, ruleTLBFlushBeforePTLDrop}}),
+				"obligation: flush_tlb_range before the PTE lock drops (ptep_clear_flush), or, with mm->tlb_flush_pending raised by this " +
+				"thread before the clear (inc_tlb_flush_pending), before the count drops (dec_tlb_flush_pending). Inside a started " +
+				"mmu_notifier range, the entry must lie in it",
+			Rules: []*Rule{rulePTEChangeLock, ruleStaleTLB, rulePMDNotRevalidated, ruleTLBFlushBeforePTLDrop, ruleNotifierRangeMisses}}),
 		Fn: func(c *Call) Result {
 			p := c.Args[0].Obj.(*PTE)
 			if !c.checkTable(p) { // freed through RCU under this pointer (rcu.go)
@@ -229,7 +231,13 @@ func init() {
 			// PTL drops, MADV_DONTNEED finds the entry none and returns
 			// while another CPU still writes through its stale translation
 			// (60bae7370896, migrate_vma_collect_pmd).
-			c.T.tlbMoved(p.MM, []mmcore.Addr{p.Addr}, p.PTL)
+			// With mm->tlb_flush_pending raised by this task first, the
+			// flush may wait past the PTL (include/linux/mm_inline.h:
+			// inc_tlb_flush_pending()'s ordering).
+			if w := c.T.tlbMoved(p.MM, []mmcore.Addr{p.Addr}, p.PTL); w != nil {
+				w.deferred = c.T.raisedFlush(p.MM)
+			}
+			c.checkNotifierCovers(p.MM, p.Addr)
 			return done(Obj(TPage, page))
 		}})
 	defOp(&Op{Name: "flush_tlb_range", Params: append([]Param{{Name: "vma", Type: TVMA}, {Name: "start", Type: TInt}}, sizeParams...),

@@ -27,6 +27,16 @@ type Task struct {
 	// faultRaceSeen the VMAs it was told to vma_start_write (3g).
 	tlbWindows    []*tlbWindow
 	faultRaceSeen map[*VMAState]bool
+	// flushRaises are the increments of mm->tlb_flush_pending this task
+	// made (tlb_gather_mmu, inc_tlb_flush_pending) and has not dropped
+	// (dec_tlb_flush_pending), oldest first: an entry it clears while one
+	// is raised may be flushed after its PTL drops, and a gather still
+	// raised when the thread ends was never finished.
+	flushRaises []flushRaise
+	// notifierRanges are the mmu_notifier ranges this task started and
+	// has not ended: the page-table changes it makes meanwhile must lie
+	// in one of them.
+	notifierRanges []*MMURange
 	// pinned and gotRefs count, per folio, the FOLL_PIN pins and the plain
 	// references (alloc_page, get_page, GUP with FOLL_GET) this task took
 	// and has not released: put_page() of a folio it holds only pins on
