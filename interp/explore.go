@@ -113,6 +113,11 @@ type ExploreOptions struct {
 	// splitTasks overrides splitTasks (1: one subtree, no split).
 	splitTasks int
 
+	// onExecution, when set (tests), is called after each complete
+	// execution of a reduced search, with the path's steps on s.stack
+	// (their footprints in acc), from the worker that ran it.
+	onExecution func(s *searcher)
+
 	// prefix, when set, fixes the first turns (thread indices): the
 	// search covers the subtree below them (a session explored from its
 	// current state).
@@ -657,6 +662,9 @@ func (s *searcher) search(t task) *taskResult {
 		s.record(r)
 		if !x.o.Naive {
 			s.analyze(max(from, root), root)
+			if x.o.onExecution != nil && !r.aborted && !x.stopped.Load() {
+				x.o.onExecution(s)
+			}
 		}
 		if x.stopped.Load() {
 			// A budget or Ctrl-C: analyze may have given up half way,
