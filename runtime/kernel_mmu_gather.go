@@ -124,8 +124,16 @@ func (k *Kernel) gathersAtExit(t *Task) {
 
 // visibleUnflushed returns a translation of m some CPU still uses although
 // its entry was changed, where no thread holds the PTL guarding the entry:
-// a change every PTL taker can see, not yet flushed.
+// a change every PTL taker can see, not yet flushed. Under the mmap write
+// lock there is none: the readers of the count (KSM, zaps, NUMA faults)
+// hold the mmap lock or a VMA lock, which the writer excludes, and it
+// flushes before letting them in (dup_mmap(): flush_tlb_mm(oldmm) before
+// mmap_write_unlock(oldmm), with the PTLs long dropped).
 func visibleUnflushed(k *Kernel, m *MM) (mmcore.StaleRef, bool) {
+	k.fpLockObserve(m.MmapLock)
+	if m.MmapLock.writer != nil {
+		return mmcore.StaleRef{}, false
+	}
 	for _, r := range m.Core.TLB.StaleIn(0, m.Core.TaskSize()) {
 		l := entryPTL(m, r.Addr)
 		if l != nil {

@@ -537,7 +537,7 @@ func init() {
 			Source:  "include/linux/pgtable.h: get_and_clear_full_ptes(); mm/mremap.c: move_ptes()",
 			Notes: "clears nr entries from pte's address (one table) and returns them for set_ptes; the pages keep their counts (the entries move). " +
 				"Each present entry leaves a TLB obligation: flush_tlb_range before the PTLs that keep the page alive are dropped",
-			Rules: []*Rule{rulePTEChangeLock, ruleTLBFlushBeforePTLDrop}}),
+			Rules: []*Rule{rulePTEChangeLock, ruleTLBFlushBeforePTLDrop, ruleNotifierRangeMisses}}),
 		Touches: movesTables,
 		Fn: func(c *Call) Result {
 			p, nr := c.Args[0].Obj.(*PTE), c.int(1)
@@ -559,6 +559,11 @@ func init() {
 			}
 			b.present = len(present)
 			b.window = c.T.tlbMoved(p.MM, present, p.PTL)
+			for _, a := range present {
+				if !c.checkNotifierCovers(p.MM, a) {
+					break // once per call
+				}
+			}
 			return done(Obj(TPTEBatch, b))
 		}})
 	defOp(&Op{Name: "set_ptes", Params: []Param{{Name: "pte", Type: TPTE}, {Name: "ptes", Type: TPTEBatch}}, Result: TInt,

@@ -41,15 +41,15 @@ var ruleNotifierRangeMisses = &Rule{"mmu_notifier_range_init/misses-change",
 
 // checkNotifierCovers reports a change of the entry at addr of m that
 // lies outside every mmu_notifier range of m the task has started and
-// not ended (none started: nothing to check).
-func (c *Call) checkNotifierCovers(m *MM, addr mmcore.Addr) {
+// not ended (none started: nothing to check); false when it reported.
+func (c *Call) checkNotifierCovers(m *MM, addr mmcore.Addr) bool {
 	var open []*MMURange
 	for _, r := range c.T.notifierRanges {
 		if r.MM != m {
 			continue
 		}
 		if addr >= r.Start && addr < r.End {
-			return
+			return true
 		}
 		open = append(open, r)
 	}
@@ -57,7 +57,9 @@ func (c *Call) checkNotifierCovers(m *MM, addr mmcore.Addr) {
 		c.K.violate(c.T, ruleNotifierRangeMisses, fmt.Sprintf("%s changes the entry at %#x inside the notifier invalidation of %s, which does not "+
 			"cover it: secondary MMUs keep their mapping of %#x", c.Op.Name, uint64(addr), open[0], uint64(addr)),
 			Related{open[0].pos, "mmu_notifier_range_init() here"})
+		return false
 	}
+	return true
 }
 
 var ruleSplitUnaligned = &Rule{"split_huge_pmd_locked/unaligned",

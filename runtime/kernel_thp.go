@@ -42,7 +42,7 @@ func init() {
 			Takes: "nothing", Sleeps: "no", Asserts: "none",
 			Source: "include/linux/pgtable.h: pmdp_huge_get_and_clear(); mm/huge_memory.c: change_huge_pmd() before ced108037c2a, madvise_free_huge_pmd() before 58ceeb6bec86",
 			Notes:  "returns the huge PMD entry at addr and leaves it none (the folio keeps its mapping for set_huge_pmd_at to re-establish); 0 when addr has no huge PMD",
-			Rules:  []*Rule{ruleTHPClearUnderRead, rulePTEChangeLock},
+			Rules:  []*Rule{ruleTHPClearUnderRead, rulePTEChangeLock, ruleNotifierRangeMisses},
 			Cites:  []Cite{cite("mm/huge_memory.c", "change_huge_pmd()", "none: before ced108037c2a \"entry = pmdp_huge_get_and_clear_notify(mm, addr, pmd); entry = pmd_modify(entry, newprot); ... set_pmd_at(mm, addr, pmd, entry);\"", readTHPChange)},
 			Sequence: "ptl = __pmd_trans_huge_lock(pmd, vma);    /* mmap_write_lock(mm) held */\nentry = pmdp_huge_get_and_clear(mm, addr, pmd);\n" +
 				"entry = pmd_modify(entry, newprot);\nset_pmd_at(mm, addr, pmd, entry);\nspin_unlock(ptl);"}),
@@ -59,6 +59,9 @@ func init() {
 				c.K.violate(c.T, ruleTHPClearUnderRead, fmt.Sprintf("pmdp_huge_get_and_clear makes the huge PMD at %#x none with %s held: "+
 					"a concurrent MADV_DONTNEED (zap_pmd_range, under the mmap read lock) reads pmd_trans_huge(*pmd) == 0 without the PMD lock and skips the THP (use pmdp_invalidate)", uint64(addr), held))
 			}
+			if m.Core.Walk(addr).Huge() {
+				c.checkNotifierCovers(m, addr)
+			}
 			return done(Int(int64(m.Core.GetAndClearHugePMD(addr))))
 		}})
 	defOp(&Op{Name: "pmdp_invalidate", Params: vmaAddr, Result: TInt,
@@ -66,7 +69,7 @@ func init() {
 			Hold: "the PMD lock (pmd_lock / __pmd_trans_huge_lock)", Takes: "nothing", Sleeps: "no", Asserts: "none",
 			Source: "mm/pgtable-generic.c: pmdp_invalidate(); mm/huge_memory.c: change_huge_pmd() since ced108037c2a, madvise_free_huge_pmd() since 58ceeb6bec86",
 			Notes:  "marks the huge PMD at addr invalid for the hardware (pmd_mkinvalid) and flushes its TLB range (flush_pmd_tlb_range); it stays pmd_trans_huge(), never none; returns the old entry for set_huge_pmd_at",
-			Rules:  []*Rule{rulePTEChangeLock},
+			Rules:  []*Rule{rulePTEChangeLock, ruleNotifierRangeMisses},
 			Cites:  []Cite{cite("mm/huge_memory.c", "change_huge_pmd()", "none: since ced108037c2a \"entry = *pmd; pmdp_invalidate(vma, addr, pmd); ... set_pmd_at(mm, addr, pmd, entry);\"", readTHPChange)},
 			Sequence: "ptl = __pmd_trans_huge_lock(pmd, vma);    /* mmap_read_lock(mm) is enough */\nentry = pmdp_invalidate(vma, addr, pmd);\n" +
 				"entry = pmd_modify(entry, newprot);\nset_pmd_at(mm, addr, pmd, entry);\nspin_unlock(ptl);"}),
@@ -74,6 +77,9 @@ func init() {
 		Fn: func(c *Call) Result {
 			v, addr := c.vma(0), c.addr(1)
 			pmdLocked(c, v, addr)
+			if v.MM().Walk(addr).Huge() {
+				c.checkNotifierCovers(mmOf(v.MM()), addr)
+			}
 			return done(Int(int64(mmOf(v.MM()).Core.InvalidateHugePMD(addr))))
 		}})
 	defOp(&Op{Name: "set_huge_pmd_at", Params: append(vmaAddr[:2:2], Param{Name: "entry", Type: TInt}), Result: TInt,
