@@ -121,6 +121,11 @@ type Program struct {
 	singleRun bool
 	// lockDecls are the script's mutex and spinlock declarations.
 	lockDecls []lockDecl
+	// handlers are the ops blocks' handlers, which kernel operations call
+	// (the mover analysis counts them as reachable from every thread).
+	handlers []*fn
+	// movers caches moverClasses (movers.go).
+	movers atomic.Pointer[moverCache]
 	// stages are top-level code that runs between the threads' turns,
 	// as a REPL session ran it (Session.Explore): each runs on the
 	// top-level thread, alone and to completion, before thread turn at.
@@ -419,6 +424,7 @@ func (c *compiler) compileOps(o *lang.OpsDecl) {
 		handler := &rt.Handler{Name: f.name, Params: len(params), Impl: f}
 		f.handler = handler
 		ops.SetHandler(h.Name, handler)
+		c.prog.handlers = append(c.prog.handlers, f)
 		c.compileFunc(f, h, "handler "+f.name)
 	}
 }

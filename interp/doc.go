@@ -14,9 +14,11 @@
 //
 // A thread is an explicit stack of frames, never a goroutine, so its state
 // advances one atomic step at a time and a run is reproduced exactly by
-// replaying its schedule. A step is a turn: the thread runs its local
-// statements up to and including one kernel operation step (an operation's
-// start, or its continuation after a wait or a handler). The scheduler
+// replaying its schedule. A turn is the thread's steps up to and including
+// one kernel operation step another thread can see (a step: its local
+// statements and one operation's start, or its continuation after a wait
+// or a handler), then any read releases that are left movers (movers.go).
+// The scheduler
 // picks the thread for each turn: round-robin by default, seeded random
 // with Options.Seed, or a given schedule. Explore model-checks a program:
 // it runs it under every interleaving that matters (source-set dynamic

@@ -88,6 +88,11 @@ type ExploreOptions struct {
 	Naive bool
 	// NoCache turns state caching off (DPOR and sleep sets only).
 	NoCache bool
+	// NoMovers turns off merging releases into the turn before them
+	// (Options.NoMovers): the oracle of the soundness tests.
+	NoMovers bool
+	// allReleases is Options.allReleases.
+	allReleases bool
 	// NoSymmetry turns the symmetry reduction of the state cache off
 	// (symmetry.go).
 	NoSymmetry bool
@@ -480,7 +485,7 @@ func (x *explorer) cacheBytes() uint64 {
 // returns the run's result.
 func (s *searcher) runOnce(replay int, choose func(turn int, enabled uint64) int, stopAt int) *Result {
 	x := s.x
-	opts := Options{MaxSteps: x.o.MaxSteps, Kernel: x.o.Kernel, fp: s.fp, pool: &s.pool}
+	opts := Options{MaxSteps: x.o.MaxSteps, Kernel: x.o.Kernel, fp: s.fp, pool: &s.pool, NoMovers: x.o.NoMovers, allReleases: x.o.allReleases}
 	opts.onStart = func(m *Machine) { s.m = m }
 	opts.pick = func(turn int, runnable []int) int {
 		var en uint64
@@ -1177,7 +1182,7 @@ func (s *searcher) expand(t task) (kids []task, terminal bool) {
 		s.stack = s.stack[:0]
 		got := false
 		var acc []rt.Access
-		opts := Options{MaxSteps: x.o.MaxSteps, Kernel: x.o.Kernel, fp: s.fp}
+		opts := Options{MaxSteps: x.o.MaxSteps, Kernel: x.o.Kernel, fp: s.fp, NoMovers: x.o.NoMovers, allReleases: x.o.allReleases}
 		opts.pick = func(turn int, runnable []int) int {
 			if turn < depth {
 				return t.prefix[turn]
@@ -1266,7 +1271,7 @@ func (s *searcher) expand(t task) (kids []task, terminal bool) {
 // it and noting who was enabled at each turn.
 func preemptionsOf(x *explorer, prefix []int) int {
 	n := 0
-	opts := Options{MaxSteps: x.o.MaxSteps, Kernel: x.o.Kernel}
+	opts := Options{MaxSteps: x.o.MaxSteps, Kernel: x.o.Kernel, NoMovers: x.o.NoMovers, allReleases: x.o.allReleases}
 	opts.pick = func(turn int, runnable []int) int {
 		if turn >= len(prefix) {
 			return -1

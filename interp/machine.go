@@ -54,6 +54,14 @@ type Options struct {
 	// before the threads' first turn (the explorer keeps the machine to
 	// fingerprint its states).
 	onStart func(m *Machine)
+	// NoMovers turns off merging a release into the turn before it
+	// (movers.go): a turn ends after its first step that touches shared
+	// state. The soundness tests' exhaustive search runs so; a schedule
+	// replays only with the setting it was found with.
+	NoMovers bool
+	// allReleases takes every declared release as a left mover, sound or
+	// not: the soundness test shows that it notices.
+	allReleases bool
 }
 
 // DefaultMaxSteps is the step limit when Options.MaxSteps is 0.
@@ -180,6 +188,13 @@ type Machine struct {
 	// Options.known), -1 in set-up, 0 otherwise; turnSteps is the
 	// number of steps the last turn merged.
 	known, turnSteps int
+	// movers are the lock classes whose read releases are left movers
+	// (movers.go), allReleases Options.allReleases.
+	movers      rt.ClassSet
+	allReleases bool
+	// movedFrom are, for -trace, the operations of the turn's steps
+	// that releases were merged after.
+	movedFrom []string
 }
 
 // Run runs a compiled program once and returns what it found.
@@ -239,6 +254,15 @@ func Run(p *Program, opts Options) *Result {
 		}
 		for _, f := range p.threads {
 			m.newThread(f.name, f)
+		}
+		// Set-up ran alone: what it did to locks is where the threads
+		// start from, not a use that interleaves with theirs.
+		if !opts.NoMovers {
+			m.movers = p.moverClasses()
+			m.allReleases = opts.allReleases
+		}
+		if !m.allReleases {
+			m.k.MoverClasses(m.movers)
 		}
 		if opts.onStart != nil {
 			opts.onStart(m)
@@ -609,6 +633,13 @@ func (m *Machine) fail(t *Thread, pos lang.Pos, msg string) {
 // the others run, and round-robin runs, the REPL's :step and schedules
 // written by hand count on it.
 //
+// After the step that touches shared state, the turn goes on while the
+// thread's next step is a left mover: a read release of a lock it holds,
+// of a class nothing the threads can reach uses beyond its read side
+// (movers.go has the classification and the argument; Options.NoMovers
+// turns it off). Every step still runs with all its checks, and a step
+// that blocks still ends the turn: a left mover never blocks.
+//
 // A turn the explorer replays (m.known > 0: an earlier run took it after
 // the same turns, and runs are deterministic) merges the steps it merged
 // then, without recording a footprint: the explorer kept it then, and
@@ -665,8 +696,17 @@ func (m *Machine) turn(t *Thread) (ok bool) {
 			if m.turnSteps >= m.known {
 				return true
 			}
-		case !fp.OwnOnly() || m.yielded:
+		case m.yielded:
 			return true
+		case !fp.OwnOnly():
+			if !m.leftMoverNext(t) {
+				// The step touched shared state, and the next one is
+				// not a left mover that joins it (movers.go).
+				return true
+			}
+			if m.opts.Trace != nil && m.lastOp != nil {
+				m.movedFrom = append(m.movedFrom, m.lastOp.Name)
+			}
 		}
 	}
 }

@@ -13,6 +13,12 @@ func (m *Machine) traceTurn(turn int, t *Thread) {
 	if m.lastOp != nil {
 		op = m.lastOp.Name
 	}
+	if len(m.movedFrom) > 0 {
+		// Releases merged into the turn (movers.go): the step they
+		// joined first.
+		op = strings.Join(m.movedFrom, "+") + "+" + op
+		m.movedFrom = m.movedFrom[:0]
+	}
 	pos := t.Task.Pos
 	state := ""
 	switch {

@@ -442,6 +442,7 @@ func (t *Task) fpLockShared(l *Lock) {
 
 // fpLockObserve records a read of all of l, its reader set included.
 func (k *Kernel) fpLockObserve(l *Lock) {
+	k.checkMoverObserve(l)
 	if f := k.fp; f != nil {
 		f.add(Access{Kind: ALock, Obj: ID(l), Observe: true})
 	}

@@ -22,7 +22,10 @@ type Kernel struct {
 	// TaskPool, when set, supplies the task records (see TaskPool).
 	TaskPool *TaskPool
 
-	dep     *lockdep
+	dep *lockdep
+	// movers are the classes whose read releases the interpreter merges
+	// into the step before them (movers.go).
+	movers  ClassSet
 	diags   []*Diagnostic
 	seen    map[diagKey]bool
 	folios  map[*mmcore.Page]*Lock

@@ -48,6 +48,12 @@ type Op struct {
 	// can see (interp's Machine.turn merges such steps otherwise). The
 	// explorer's reduction still takes it as independent of every step.
 	Yields bool
+	// Locks declares which lock classes a step may use and how, Release
+	// that the step only drops a hold of the caller's (movers.go): what
+	// the interpreter needs to merge a release into the step before it.
+	// Nil Locks: every class, every way.
+	Locks   *LockUse
+	Release *Release
 }
 
 // Status says how an operation step ended.
@@ -196,6 +202,9 @@ func defOp(o *Op) *Op {
 	}
 	if o.Touches == nil {
 		o.Touches = opFootprints[o.Name]
+	}
+	if o.Locks == nil {
+		o.Locks = opLocks[o.Name]
 	}
 	// Every call records itself as the task's current operation, for
 	// the call path of reports.

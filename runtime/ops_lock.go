@@ -162,12 +162,15 @@ func init() {
 		// mm_lock_seqcount_begin once granted.
 		return c.lockThen(c.mm(0).MmapLock, Write, grantMMLockSeqBegin, Int(0))
 	}
-	defOp(&Op{Name: "mmap_read_lock", Params: mmParam, API: mmapLockAPI("mmap_read_lock", "read"), Fn: readLock})
+	// A reader of the mmap lock uses its read side only; a writer also
+	// ends or starts every VMA write lock of the mm (mm_lock_seq).
+	readSide, writeSide := readLocks(ClassMmapLock), otherLocks(ClassMmapLock, ClassVMALock)
+	defOp(&Op{Name: "mmap_read_lock", Params: mmParam, API: mmapLockAPI("mmap_read_lock", "read"), Fn: readLock, Locks: readSide})
 	defOp(&Op{Name: "mmap_read_lock_killable", Params: mmParam, Result: TInt,
-		API: mmapLockKillableAPI("mmap_read_lock_killable", "read", "down_read_killable"), Fn: readLock})
-	defOp(&Op{Name: "mmap_write_lock", Params: mmParam, API: mmapLockAPI("mmap_write_lock", "write"), Fn: writeLock})
+		API: mmapLockKillableAPI("mmap_read_lock_killable", "read", "down_read_killable"), Fn: readLock, Locks: readSide})
+	defOp(&Op{Name: "mmap_write_lock", Params: mmParam, API: mmapLockAPI("mmap_write_lock", "write"), Fn: writeLock, Locks: writeSide})
 	defOp(&Op{Name: "mmap_write_lock_killable", Params: mmParam, Result: TInt,
-		API: mmapLockKillableAPI("mmap_write_lock_killable", "write", "down_write_killable"), Fn: writeLock})
+		API: mmapLockKillableAPI("mmap_write_lock_killable", "write", "down_write_killable"), Fn: writeLock, Locks: writeSide})
 	defOp(&Op{Name: "mmap_read_trylock", Params: mmParam, Result: TBool,
 		API: register(&API{Name: "mmap_read_trylock", Section: "1.1", Hold: "nothing",
 			Takes: "mm->mmap_lock (read) if free and no writer is queued", Sleeps: "no",
@@ -176,7 +179,8 @@ func init() {
 			FailRule: rwsemTryFailed("mmap_read_trylock", "down_read_trylock"),
 			MustCheck: "include/linux/mmap_lock.h: static inline bool __must_check mmap_read_trylock(struct mm_struct *mm), since 52f657e34d7b " +
 				"(\"x86: shadow stacks: proper error handling for mmap lock\", 2026, with mmap_read_lock_killable() and mmap_write_lock_killable())"}),
-		Fn: func(c *Call) Result { l := c.mm(0).MmapLock; return c.tried(l, c.T.TryAcquire(l, Read)) }})
+		Locks: readSide,
+		Fn:    func(c *Call) Result { l := c.mm(0).MmapLock; return c.tried(l, c.T.TryAcquire(l, Read)) }})
 	olderReactions["mmap_read_trylock/result-unused"] = []VersionReaction{{Linux618, Unchecked,
 		"include/linux/mmap_lock.h (6.18): static inline bool mmap_read_trylock(struct mm_struct *mm): no __must_check, the compiler says nothing"}}
 	defOp(&Op{Name: "mmap_write_trylock", Params: mmParam, Result: TBool,
@@ -186,6 +190,7 @@ func init() {
 			Notes: "no longer in the kernel: deleted in v6.6 by \"mm: delete mmap_write_trylock() and vma_try_start_write()\" (Hugh Dickins, 2023; " +
 				"khugepaged was its only user); kept as a script operation for down_write_trylock() on the mmap lock",
 			FailRule: rwsemTryFailed("mmap_write_trylock", "down_write_trylock")}),
+		Locks: writeSide,
 		Fn: func(c *Call) Result {
 			m := c.mm(0)
 			if c.T.TryAcquire(m.MmapLock, Write) {
@@ -196,10 +201,13 @@ func init() {
 		}})
 	defOp(&Op{Name: "mmap_read_unlock", Params: mmParam,
 		API: rwsemUnlockAPI("mmap_read_unlock", "mm->mmap_lock for read", "include/linux/mmap_lock.h: mmap_read_unlock()"),
-		Fn:  func(c *Call) Result { return c.release(c.mm(0).MmapLock, Read) }})
+		// It reads the mm argument (never freed) and the caller's holds.
+		Locks: readSide, Release: &Release{Mode: Read, Lock: argLock(func(m *MM) *Lock { return m.MmapLock })},
+		Fn: func(c *Call) Result { return c.release(c.mm(0).MmapLock, Read) }})
 	defOp(&Op{Name: "mmap_write_unlock", Params: mmParam,
 		API: rwsemUnlockAPI("mmap_write_unlock", "mm->mmap_lock for write",
 			"include/linux/mmap_lock.h: mmap_write_unlock() -> vma_end_write_all()"),
+		Locks: writeSide,
 		Fn: func(c *Call) Result {
 			m := c.mm(0)
 			if m.MmapLock.heldBy(c.T) == Write {
@@ -210,6 +218,7 @@ func init() {
 	defOp(&Op{Name: "mmap_write_downgrade", Params: mmParam,
 		API: unlockAPI("mmap_write_downgrade", "mm->mmap_lock for write; afterwards holds it for read and no VMA write locks",
 			"include/linux/mmap_lock.h: mmap_write_downgrade() -> vma_end_write_all(), downgrade_write()"),
+		Locks: writeSide,
 		Fn: func(c *Call) Result {
 			m := c.mm(0)
 			if m.MmapLock.heldBy(c.T) != Write {
@@ -371,36 +380,43 @@ func init() {
 			API: register(&API{Name: x.name, Section: "1.1", Hold: "not this mapping's i_mmap_rwsem",
 				Takes: "mapping->i_mmap_rwsem (" + mode.String() + ")", Sleeps: "yes", Asserts: "lockdep",
 				Source: "include/linux/fs.h: " + x.name + "()", Rules: lockRules}),
-			Fn: func(c *Call) Result { return c.lockThen(c.file(0).IMmap, mode, grantDone, Nil) }})
+			Locks: sideOf(mode, ClassIMmapRwsem),
+			Fn:    func(c *Call) Result { return c.lockThen(c.file(0).IMmap, mode, grantDone, Nil) }})
 	}
 	// The filesystem locks above the mmap lock (mm/rmap.c's lock order).
 	for _, x := range []struct {
 		lock, unlock, src, takes string
 		mode                     Mode
+		class                    Class
 		get                      func(f *File) *Lock
 	}{
-		{"inode_lock", "inode_unlock", "include/linux/fs.h: inode_lock()", "inode->i_rwsem (write): above the mmap lock, so a write() may fault in its user buffer under it and ->mmap or ->fault must not take it", Write, func(f *File) *Lock { return f.IRwsem }},
-		{"inode_lock_shared", "inode_unlock_shared", "include/linux/fs.h: inode_lock_shared()", "inode->i_rwsem (read): above the mmap lock", Read, func(f *File) *Lock { return f.IRwsem }},
-		{"filemap_invalidate_lock", "filemap_invalidate_unlock", "include/linux/fs.h: filemap_invalidate_lock()", "mapping->invalidate_lock (write): below the mmap lock (filemap_fault takes it shared under the fault's lock), above the VMA and i_mmap locks (truncate: unmap_mapping_range)", Write, func(f *File) *Lock { return f.InvalidateLock }},
-		{"filemap_invalidate_lock_shared", "filemap_invalidate_unlock_shared", "include/linux/fs.h: filemap_invalidate_lock_shared()", "mapping->invalidate_lock (read): what filemap_fault() takes when it must read a page in", Read, func(f *File) *Lock { return f.InvalidateLock }},
+		{"inode_lock", "inode_unlock", "include/linux/fs.h: inode_lock()", "inode->i_rwsem (write): above the mmap lock, so a write() may fault in its user buffer under it and ->mmap or ->fault must not take it", Write, ClassIRwsem, func(f *File) *Lock { return f.IRwsem }},
+		{"inode_lock_shared", "inode_unlock_shared", "include/linux/fs.h: inode_lock_shared()", "inode->i_rwsem (read): above the mmap lock", Read, ClassIRwsem, func(f *File) *Lock { return f.IRwsem }},
+		{"filemap_invalidate_lock", "filemap_invalidate_unlock", "include/linux/fs.h: filemap_invalidate_lock()", "mapping->invalidate_lock (write): below the mmap lock (filemap_fault takes it shared under the fault's lock), above the VMA and i_mmap locks (truncate: unmap_mapping_range)", Write, ClassInvalidateLock, func(f *File) *Lock { return f.InvalidateLock }},
+		{"filemap_invalidate_lock_shared", "filemap_invalidate_unlock_shared", "include/linux/fs.h: filemap_invalidate_lock_shared()", "mapping->invalidate_lock (read): what filemap_fault() takes when it must read a page in", Read, ClassInvalidateLock, func(f *File) *Lock { return f.InvalidateLock }},
 	} {
 		x := x
 		defOp(&Op{Name: x.lock, Params: fileParam,
 			API: register(&API{Name: x.lock, Section: "1.1", Hold: "not this lock; nothing below it in the mm lock order (the mmap lock for i_rwsem)",
 				Takes: x.takes, Sleeps: "yes", Asserts: "lockdep", Source: x.src, Rules: lockRules}),
 			Touches: touchesLocksOnly,
+			Locks:   sideOf(x.mode, x.class),
 			Fn:      func(c *Call) Result { return c.lockThen(x.get(c.file(0)), x.mode, grantDone, Nil) }})
 		defOp(&Op{Name: x.unlock, Params: fileParam,
 			API:     rwsemUnlockAPI(x.unlock, strings.TrimSuffix(x.takes[:strings.Index(x.takes, ")")+1], ""), strings.Replace(x.src, x.lock, x.unlock, 1)),
 			Touches: touchesLocksOnly,
+			Locks:   sideOf(x.mode, x.class),
+			Release: fileRelease(x.mode, x.get),
 			Fn:      func(c *Call) Result { return c.release(x.get(c.file(0)), x.mode) }})
 	}
 	defOp(&Op{Name: "i_mmap_unlock_read", Params: fileParam,
-		API: rwsemUnlockAPI("i_mmap_unlock_read", "mapping->i_mmap_rwsem for read", "include/linux/fs.h: i_mmap_unlock_read()"),
-		Fn:  func(c *Call) Result { return c.release(c.file(0).IMmap, Read) }})
+		API:   rwsemUnlockAPI("i_mmap_unlock_read", "mapping->i_mmap_rwsem for read", "include/linux/fs.h: i_mmap_unlock_read()"),
+		Locks: sideOf(Read, ClassIMmapRwsem), Release: fileRelease(Read, func(f *File) *Lock { return f.IMmap }),
+		Fn: func(c *Call) Result { return c.release(c.file(0).IMmap, Read) }})
 	defOp(&Op{Name: "i_mmap_unlock_write", Params: fileParam,
-		API: rwsemUnlockAPI("i_mmap_unlock_write", "mapping->i_mmap_rwsem for write", "include/linux/fs.h: i_mmap_unlock_write()"),
-		Fn:  func(c *Call) Result { return c.release(c.file(0).IMmap, Write) }})
+		API:   rwsemUnlockAPI("i_mmap_unlock_write", "mapping->i_mmap_rwsem for write", "include/linux/fs.h: i_mmap_unlock_write()"),
+		Locks: sideOf(Write, ClassIMmapRwsem), Release: fileRelease(Write, func(f *File) *Lock { return f.IMmap }),
+		Fn: func(c *Call) Result { return c.release(c.file(0).IMmap, Write) }})
 	for _, x := range []struct {
 		name string
 		mode Mode

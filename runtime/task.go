@@ -211,6 +211,7 @@ func (t *Task) granted(l *Lock) {
 func (t *Task) Acquire(l *Lock, mode Mode) bool {
 	sub := t.subclass
 	t.subclass = 0
+	t.checkMoverUse(l, mode == Read)
 	t.checkAcquire(l, mode, sub)
 	if l.canGrant(t, mode) {
 		l.grant(t, mode)
@@ -237,6 +238,7 @@ func (t *Task) Acquire(l *Lock, mode Mode) bool {
 func (t *Task) TryAcquire(l *Lock, mode Mode) bool {
 	sub := t.subclass
 	t.subclass = 0
+	t.checkMoverUse(l, mode == Read)
 	if !l.canGrant(t, mode) {
 		return false
 	}
@@ -258,6 +260,7 @@ func (t *Task) Release(l *Lock, mode Mode) bool {
 	if i < 0 {
 		return false
 	}
+	t.checkMoverUse(l, mode == Read)
 	t.pop(i)
 	l.release(t, mode)
 	return true
@@ -268,6 +271,7 @@ func (t *Task) Release(l *Lock, mode Mode) bool {
 func (t *Task) Downgrade(l *Lock) bool {
 	for j := len(t.holds) - 1; j >= 0; j-- {
 		if t.holds[j].Lock == l && t.holds[j].Mode == Write {
+			t.checkMoverUse(l, false)
 			t.holds[j].Mode = Read
 			t.fpLock(l, true)
 			l.writer = nil

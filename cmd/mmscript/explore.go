@@ -26,6 +26,7 @@ type exploreFlags struct {
 	maxSteps           *int64
 	workers            *int
 	noCache            *bool
+	noMovers           *bool
 	symmetry           *bool
 }
 
@@ -39,6 +40,7 @@ func addExploreFlags(fl *flag.FlagSet, defStates int64, defTimeout time.Duration
 		maxSteps:  fl.Int64("max-steps", 0, "step limit: statements each thread may run in a run (0: default)"),
 		workers:   fl.Int("workers", 0, "parallel searchers (0: GOMAXPROCS)"),
 		noCache:   fl.Bool("no-cache", false, "do not cache explored states (partial-order reduction only)"),
+		noMovers:  fl.Bool("no-movers", false, "do not merge a read release into the turn before it (schedules then replay with run -no-movers)"),
 		symmetry:  fl.Bool("symmetry", true, "cache states up to the symmetry of threads that run the same code on pages of their own (-symmetry=false: off)"),
 	}
 }
@@ -46,7 +48,7 @@ func addExploreFlags(fl *flag.FlagSet, defStates int64, defTimeout time.Duration
 func (f *exploreFlags) options() (interp.ExploreOptions, error) {
 	o := interp.ExploreOptions{MaxStates: *f.maxStates, MaxRuns: *f.maxRuns, Timeout: *f.timeout,
 		Bounded: *f.preempt >= 0, Preemptions: *f.preempt, MaxSteps: *f.maxSteps, Workers: *f.workers, NoCache: *f.noCache,
-		NoSymmetry: !*f.symmetry}
+		NoMovers: *f.noMovers, NoSymmetry: !*f.symmetry}
 	if *f.maxMemory != "" {
 		n, err := parseSize(*f.maxMemory)
 		if err != nil {

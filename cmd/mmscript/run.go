@@ -20,6 +20,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	maxSteps := fl.Int64("max-steps", 0, "step limit: statements each thread may run (0: default)")
 	kernel := kernelFlags(fl)
 	trace := fl.Bool("trace", false, "print each turn: thread, line, operation, locks held after it")
+	noMovers := fl.Bool("no-movers", false, "end every turn after its first step that touches shared state, releases too (replays a schedule explore -no-movers printed)")
 	limits := limitFlags(fl)
 	if err := fl.Parse(args); err != nil {
 		return 2
@@ -44,7 +45,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		newPrinter(stderr, limits).PrintError(err)
 		return 2
 	}
-	opts := interp.Options{Seed: *seed, MaxSteps: *maxSteps, Output: stdout, Kernel: kc}
+	opts := interp.Options{Seed: *seed, MaxSteps: *maxSteps, Output: stdout, Kernel: kc, NoMovers: *noMovers}
 	var output bytes.Buffer
 	if *asJSON {
 		opts.Output = &output
