@@ -192,6 +192,8 @@ type Machine struct {
 	// (movers.go), allReleases Options.allReleases.
 	movers      rt.ClassSet
 	allReleases bool
+	// peek is nextOp's scratch memory.
+	peek peekScratch
 	// movedFrom are, for -trace, the operations of the turn's steps
 	// that releases were merged after.
 	movedFrom []string

@@ -174,49 +174,72 @@ type peekVal struct {
 	ok bool
 }
 
+// peekFrame is a frame nextOp follows: a copy of a thread's frame, or one
+// entered by a call it followed.
+type peekFrame struct {
+	f      *fn
+	pc     int
+	locals []peekVal
+	stack  []peekVal
+}
+
+// peekScratch is nextOp's memory, reused from peek to peek: the step
+// loop allocates nothing (TestStepsDoNotAllocate).
+type peekScratch struct {
+	frames []peekFrame
+	args   []rt.Value
+}
+
+// frame returns scratch frame i, emptied, its arrays kept.
+func (s *peekScratch) frame(i int) *peekFrame {
+	for len(s.frames) <= i {
+		s.frames = append(s.frames, peekFrame{})
+	}
+	f := &s.frames[i]
+	f.locals, f.stack = f.locals[:0], f.stack[:0]
+	return f
+}
+
 // nextOp returns the operation t's next step calls and its arguments,
 // when every instruction before the call only moves values between t's
-// locals and operand stack (constants, locals, discarded results, calls
-// into and returns from script functions, jumps): nil when the step may
-// do anything else first, or when its arguments are not known without
-// running it. It changes nothing.
+// locals and operand stack (constants, locals, globals no thread assigns,
+// discarded results, calls into and returns from script functions,
+// jumps): nil when the step may do anything else first, or when its
+// arguments are not known without running it. It changes nothing; the
+// arguments are valid until the next call.
 func (m *Machine) nextOp(t *Thread) (*rt.Op, []rt.Value) {
 	if len(t.fr) == 0 {
 		return nil, nil
 	}
-	type simFrame struct {
-		f      *fn
-		pc     int
-		locals []peekVal
-		stack  []peekVal
-	}
-	// real: the thread's frames below the simulated ones, entered by
-	// returning into them.
-	real := len(t.fr) - 1
-	load := func(i int) (simFrame, bool) {
+	sc := &m.peek
+	// load copies the thread's frame i into scratch frame 0.
+	load := func(i int) *peekFrame {
 		fr := &t.fr[i]
 		if fr.cont != nil {
-			return simFrame{}, false
+			return nil
 		}
-		sf := simFrame{f: fr.f, pc: fr.pc}
+		pf := sc.frame(0)
+		pf.f, pf.pc = fr.f, fr.pc
 		top := len(t.stack)
 		if i+1 < len(t.fr) {
 			top = t.fr[i+1].base
 		}
 		for j, v := range t.stack[fr.base:top] {
 			if j < fr.f.nlocals {
-				sf.locals = append(sf.locals, peekVal{v, true})
+				pf.locals = append(pf.locals, peekVal{v, true})
 			} else {
-				sf.stack = append(sf.stack, peekVal{v, true})
+				pf.stack = append(pf.stack, peekVal{v, true})
 			}
 		}
-		return sf, true
+		return pf
 	}
-	cur, ok := load(real)
-	if !ok {
+	// real: the thread's frame followed when no call is; depth: the
+	// calls followed (scratch frames 1..depth).
+	real, depth := len(t.fr)-1, 0
+	cur := load(real)
+	if cur == nil {
 		return nil, nil
 	}
-	var sim []simFrame // frames entered by simulated calls
 	p := m.prog
 	var info *moverCache
 	for n := 0; n < 64; n++ {
@@ -256,27 +279,30 @@ func (m *Machine) nextOp(t *Thread) (*rt.Op, []rt.Value) {
 			if len(cur.stack) < site.nargs {
 				return nil, nil
 			}
-			args := make([]rt.Value, site.nargs)
-			for i, x := range cur.stack[len(cur.stack)-site.nargs:] {
+			sc.args = sc.args[:0]
+			for _, x := range cur.stack[len(cur.stack)-site.nargs:] {
 				if !x.ok {
 					return nil, nil
 				}
-				args[i] = x.v
+				sc.args = append(sc.args, x.v)
 			}
-			return site.op, args
+			return site.op, sc.args
 		case opFnCall:
 			callee := p.funcs[in.a]
 			if callee.path || len(cur.stack) < int(in.b) {
 				return nil, nil // a kernel path records itself on entry
 			}
 			base := len(cur.stack) - int(in.b)
-			locals := append([]peekVal(nil), cur.stack[base:]...)
-			for len(locals) < callee.nlocals {
-				locals = append(locals, peekVal{rt.Nil, true})
+			depth++
+			next := sc.frame(depth)
+			cur = &sc.frames[depth-1] // frame may have grown the slice
+			next.f, next.pc = callee, 0
+			next.locals = append(next.locals, cur.stack[base:]...)
+			for len(next.locals) < callee.nlocals {
+				next.locals = append(next.locals, peekVal{rt.Nil, true})
 			}
 			cur.stack = cur.stack[:base]
-			sim = append(sim, cur)
-			cur = simFrame{f: callee, locals: locals}
+			cur = next
 		case opRet, opRetNil:
 			if cur.f.path {
 				return nil, nil
@@ -288,15 +314,15 @@ func (m *Machine) nextOp(t *Thread) (*rt.Op, []rt.Value) {
 				}
 				v = cur.stack[len(cur.stack)-1]
 			}
-			if len(sim) > 0 {
-				cur = sim[len(sim)-1]
-				sim = sim[:len(sim)-1]
+			if depth > 0 {
+				depth--
+				cur = &sc.frames[depth]
 			} else {
 				real--
 				if real < 0 {
 					return nil, nil // the thread's end
 				}
-				if cur, ok = load(real); !ok {
+				if cur = load(real); cur == nil {
 					return nil, nil
 				}
 			}
