@@ -18,7 +18,7 @@ import (
 var lackingPair = map[string]string{
 	"folio_test_locked": "a flag test (PG_locked, whoever set it): nothing is wrong at the call; its misuse would be taking PG_locked for this thread's hold, which no check can see. Its former incorrect example (rmap_walk_by_hand_unlocked.mms) shows rmap_walk()'s own rule",
 	"page_array_get":    "reads pages[i] of the array GUP filled: nothing is wrong at the call; its former incorrect example (gup/put_page_of_pinned_page.mms) shows put_page()'s own rule (put_page/pinned-page)",
-	"lockdep_is_held":   "a lockdep predicate (lock_is_held_type()): it answers whether this task holds a lock, so nothing can be wrong at the call; used by the GUP kernel path (runtime/kernel/gup.mms)",
+	"lockdep_is_held":   "a lockdep predicate (lock_is_held_type()): it answers whether this task holds a lock, so nothing can be wrong at the call; without CONFIG_LOCKDEP it is only declared, for code that dead-code elimination removes (include/linux/lockdep.h: \"Dummy forward declarations, allow users to write less ifdef-y code and depend on dead code elimination\"), a build-time matter no run can show; used by the GUP kernel path (runtime/kernel/gup.mms)",
 	"page_array_len":    "the length the caller of GUP keeps: nothing can be wrong at the call; used by for page in pages (examples/gup/unpin_user_page_each_once.mms)",
 }
 
