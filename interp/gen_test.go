@@ -117,6 +117,12 @@ func genScript(r *rand.Rand) string {
 	for range paths {
 		pathIn[r.IntN(nthreads)]++
 	}
+	// About one script in five races a lookup whose result decides an
+	// assertion (t0) against a change of the VMA tree (t1): the pair a
+	// footprint that splits the mm wrongly (a lookup independent of the
+	// tree's change) or a lock-held assertion recorded as touching
+	// nothing (its report names the other holders) gets wrong.
+	race := nthreads >= 2 && r.IntN(5) == 0
 	for i := range nthreads {
 		fmt.Fprintf(&b, "thread t%d {\n", i)
 		n := 1 + r.IntN(3)
@@ -128,6 +134,14 @@ func genScript(r *rand.Rand) string {
 			if j == at && pathIn[i] > 0 {
 				for range pathIn[i] {
 					b.WriteString("  " + g.pathCall() + "\n")
+				}
+				continue
+			}
+			if race && j == 0 && i < 2 {
+				if i == 0 {
+					b.WriteString("  " + g.lookupAssert() + "\n")
+				} else {
+					b.WriteString("  " + g.treeChange() + "\n")
 				}
 				continue
 			}
@@ -218,6 +232,34 @@ func (g *gen) stmt(depth int) string {
 		return fmt.Sprintf("%s = helper(%s, %s)", g.local(), g.expr(rt.TVMA), g.addr())
 	}
 	return g.call()
+}
+
+// lookupAssert looks a VMA up (under the mmap lock, under the VMA lock,
+// or with no lock: find_vma's assertion then names who holds the mmap
+// lock; vma_lookup has none, so nothing but the tree orders it against
+// munmap) and asserts what it found, so that the order of the lookup and
+// a change of the tree is a finding.
+func (g *gen) lookupAssert() string {
+	a := g.pick("0x100000", "0x101000")
+	switch g.r.IntN(5) {
+	case 0:
+		return fmt.Sprintf("assert find_vma(m, %s) == v0", a)
+	case 4:
+		return fmt.Sprintf("assert vma_lookup(m, %s) == v0", a)
+	case 1:
+		return fmt.Sprintf("mmap_read_lock(m); assert vma_lookup(m, %s) == v0; mmap_read_unlock(m)", a)
+	case 2:
+		v := g.local()
+		return fmt.Sprintf("vma %[1]s = lock_vma_under_rcu(m, %[2]s); if %[1]s { vma_end_read(%[1]s) }; assert %[1]s == v0", v, a)
+	}
+	return fmt.Sprintf("mmap_read_lock(m); vma %[1]s = find_vma(m, %[2]s); mmap_read_unlock(m); assert %[1]s == v0", g.local(), a)
+}
+
+// treeChange changes the VMA tree around v0 (munmap, a split by
+// mprotect) or holds the mmap write lock across nothing.
+func (g *gen) treeChange() string {
+	return g.pick("munmap(m, 0x100000, pages=1)", "munmap(m, 0x101000, pages=1)", "mprotect(m, 0x101000, PAGE_SIZE, PROT_READ)",
+		"mmap_write_lock(m); mmap_write_unlock(m)")
 }
 
 // lockPair takes a lock, does something, and releases it.

@@ -25,7 +25,9 @@ import (
 //     new edge writes it.
 //   - tasks: every step writes its own task; a lock hand-over (wake) and a
 //     release on another task's behalf (vma_end_write_all) write the other
-//     task too, which is the blocked/woken relation.
+//     task too, which is the blocked/woken relation. Whether a task holds
+//     a lock (Lock.heldBy: the assertions) is a read of the task, not of
+//     the lock, so it commutes with other tasks' enqueues and grants.
 //   - everything else (VMA trees, page tables, pages, TLBs, the page
 //     allocator) is declared by the operation: Op.Touches, set next to the
 //     operation's definition or in the table below. An operation without a
@@ -451,6 +453,15 @@ func (k *Kernel) fpLockObserve(l *Lock) {
 func (t *Task) fpTask() {
 	if f := t.k.fp; f != nil {
 		f.Add(ATask, uint32(t.ID), true)
+	}
+}
+
+// fpHolds records a read of the locks t holds (Lock.heldBy): a read of
+// task t, which every change of its holds writes. Of the current task it
+// adds nothing (every step writes its own task).
+func (t *Task) fpHolds() {
+	if f := t.k.fp; f != nil {
+		f.Add(ATask, uint32(t.ID), false)
 	}
 }
 

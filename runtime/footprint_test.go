@@ -167,3 +167,65 @@ func TestMMPartsFootprint(t *testing.T) {
 		})
 	}
 }
+
+// startAcc starts operation name as one step of t, which may block, and
+// returns what the step touched.
+func startAcc(tb testing.TB, k *Kernel, t *Task, name string, args ...Value) ([]Access, *opCall) {
+	tb.Helper()
+	f := NewFootprint()
+	k.SetFootprint(f)
+	defer k.SetFootprint(nil)
+	f.ResetOwn(t.ID)
+	oc := start(tb, k, t, name, args...)
+	return append([]Access(nil), f.Acc...), oc
+}
+
+// A lock-held assertion of the current task reads the task's holds, not
+// the lock: it commutes with another task's enqueue (a write of the lock)
+// and with read grants. Where the assertion fails, its report names the
+// other holders (mmapAssertLocked), and that path observes the lock.
+func TestHeldAssertionFootprint(t *testing.T) {
+	k, m := newMM(t)
+	mapAnon(t, k, m, 0x100000, 2)
+	fault, writer, reader, other := k.NewTask("fault"), k.NewTask("writer"), k.NewTask("reader"), k.NewTask("other")
+	do(t, k, fault, "mmap_read_lock", mmV(m))
+	readGrant := stepAcc(t, k, reader, "mmap_read_lock", mmV(m))
+	enqueue, wl := startAcc(t, k, writer, "mmap_write_lock", mmV(m))
+	if !wl.blocked() {
+		t.Fatal("mmap_write_lock did not wait for the readers")
+	}
+	lockV := Obj(TLock, m.MmapLock)
+	held := map[string][]Access{
+		"vma_lookup":      stepAcc(t, k, fault, "vma_lookup", mmV(m), addrV(0x100000)),
+		"find_vma":        stepAcc(t, k, fault, "find_vma", mmV(m), addrV(0x100000)),
+		"lockdep_is_held": stepAcc(t, k, fault, "lockdep_is_held", lockV),
+	}
+	for name, a := range held {
+		for other, b := range map[string][]Access{"a writer's enqueue": enqueue, "a read grant": readGrant} {
+			if Dependent(a, b) {
+				t.Errorf("%s under the mmap lock against %s: dependent (%v / %v)", name, other, a, b)
+			}
+		}
+	}
+	// other holds nothing: find_vma's failed assertion reports who
+	// holds the lock, which the enqueue and the grants change.
+	unheld := stepAcc(t, k, other, "find_vma", mmV(m), addrV(0x100000))
+	if !Dependent(unheld, enqueue) || !Dependent(unheld, readGrant) {
+		t.Errorf("find_vma without the lock (its report names the holders) is independent of an enqueue or a read grant: %v / %v / %v", unheld, enqueue, readGrant)
+	}
+	// lockdep_is_held of a task that does not hold the lock is false
+	// whoever holds it.
+	if a := stepAcc(t, k, other, "lockdep_is_held", lockV); Dependent(a, enqueue) || Dependent(a, readGrant) {
+		t.Errorf("lockdep_is_held (false) depends on other tasks' holds: %v", a)
+	}
+	// The hand-over to the writer writes the writer, whose holds its
+	// own assertions read.
+	do(t, k, reader, "mmap_read_unlock", mmV(m))
+	unlock := stepAcc(t, k, fault, "mmap_read_unlock", mmV(m))
+	wl.resume(t)
+	mine := NewFootprint()
+	mine.Add(ATask, uint32(writer.ID), false)
+	if !Dependent(unlock, mine.Acc) {
+		t.Errorf("the unlock that hands the lock to the writer does not write the writer: %v", unlock)
+	}
+}

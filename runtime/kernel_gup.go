@@ -217,8 +217,7 @@ func init() {
 		Touches: touchesLocksOnly,
 		Fn: func(c *Call) Result {
 			l := c.Args[0].Obj.(*Lock)
-			c.K.fpLockObserve(l)
-			return done(Bool(l.heldBy(c.T) != 0))
+			return done(Bool(l.heldBy(c.T) != 0)) // this task's holds only
 		}})
 
 	defOp(&Op{Name: "might_fault", Params: []Param{{Name: "mm", Type: TMM}},

@@ -103,7 +103,10 @@ var ruleFaultsNeedVMAWrite = &Rule{"vma/faults-need-vma-write-lock",
 // It reports once per VMA and task, at the first step that relies on it.
 func (c *Call) vmaAssertWriteLocked(v *mmcore.VMA, r *Rule, kernel Reaction, why string) bool {
 	s := c.K.vmaState(v)
-	c.K.fpLockObserve(s.Lock)
+	// Whether this task marked v (a release on its behalf writes the
+	// task) and v's attachment: nobody else's hold of v's lock.
+	c.T.fpHolds()
+	c.K.fp.VMAs(v.MM(), false)
 	if s.Lock.writer == c.T || s.New || !v.Attached() {
 		return true
 	}

@@ -195,9 +195,18 @@ func (l *Lock) readHeldBy(t *Task) bool {
 	return false
 }
 
-// heldBy reports how t holds l: 0 (not), Read or Write.
+// heldBy reports how t holds l: 0 (not), Read or Write. It reads t's
+// holds, not the lock (a read of task t): whether t holds l changes only
+// in t's own steps, at a hand-over to t (wake) and at a release on t's
+// behalf (vma_end_write_all, a VMA mark moved to another task), and each
+// of those writes t (Task.pushSub, Task.pop). So an assertion that this
+// task holds a lock (lockdep_assert_held, mmap_assert_locked,
+// vma_assert_locked, the rules' "held by this thread") commutes with
+// other tasks' acquisitions, waits and releases. A caller that goes on to
+// read who else holds l, when t does not, records that itself
+// (Kernel.fpLockObserve on that path: mmapAssertLocked).
 func (l *Lock) heldBy(t *Task) Mode {
-	t.fpLock(l, false)
+	t.fpHolds()
 	if l.writer == t {
 		return Write
 	}

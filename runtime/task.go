@@ -273,6 +273,7 @@ func (t *Task) Downgrade(l *Lock) bool {
 		if t.holds[j].Lock == l && t.holds[j].Mode == Write {
 			t.checkMoverUse(l, false)
 			t.holds[j].Mode = Read
+			t.fpTask() // its holds changed (Lock.heldBy reads them)
 			t.fpLock(l, true)
 			l.writer = nil
 			l.addReader(t)
