@@ -129,12 +129,20 @@ func (k *Kernel) gathersAtExit(t *Task) {
 // hold the mmap lock or a VMA lock, which the writer excludes, and it
 // flushes before letting them in (dup_mmap(): flush_tlb_mm(oldmm) before
 // mmap_write_unlock(oldmm), with the PTLs long dropped).
+//
+// What it reads is recorded here, not in the operations' declarations:
+// it runs only when the count is or becomes zero, and a footprint is what
+// the step read in this run. The mmap lock is read for its writer only (a
+// plain read: read grants commute with it, they change the reader set),
+// the page tables only to find the PTL of a stale entry.
 func visibleUnflushed(k *Kernel, m *MM) (mmcore.StaleRef, bool) {
-	k.fpLockObserve(m.MmapLock)
+	k.fp.Object(ALock, m.MmapLock, false)
 	if m.MmapLock.writer != nil {
 		return mmcore.StaleRef{}, false
 	}
+	k.fp.TLB(m.Core, false)
 	for _, r := range m.Core.TLB.StaleIn(0, m.Core.TaskSize()) {
+		k.fp.PTEs(m.Core, false)
 		l := entryPTL(m, r.Addr)
 		if l != nil {
 			k.fpLockObserve(l)
@@ -218,17 +226,10 @@ func init() {
 				Source: "include/linux/mm_inline.h: " + name + "()", Notes: notes, Rules: rules,
 				Cites:    append(cites, cite("mm/mmu_gather.c", "__tlb_gather_mmu(), tlb_finish_mmu()", "none", readGather)),
 				Sequence: seq}),
-			Touches: func(c *Call, f *Footprint) {
-				f.tlbFlushPending(mmArg(c, 0), write)
-				if len(rules) > 0 {
-					// the checks read the PTLs and the TLB of the mm
-					if m := mmArg(c, 0); m != nil {
-						f.TLB(m, false)
-						f.PTEs(m, false)
-					}
-				}
-			},
-			Fn: func(c *Call) Result { return done(fn(c, c.mm(0))) }})
+			// The checks' reads of the TLB, the page tables and the locks
+			// are recorded where they run (visibleUnflushed).
+			Touches: func(c *Call, f *Footprint) { f.tlbFlushPending(mmArg(c, 0), write) },
+			Fn:      func(c *Call) Result { return done(fn(c, c.mm(0))) }})
 	}
 	finishSeq := "if (mm_tlb_flush_nested(tlb->mm)) {\n\ttlb->fullmm = 1;\n\t__tlb_reset_range(tlb);\n\ttlb->freed_tables = 1;\n}\n" +
 		"tlb_flush_mmu(tlb);\n...\ndec_tlb_flush_pending(tlb->mm);"
