@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"hash/maphash"
 	"path/filepath"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -167,4 +168,107 @@ func TestNoCacheRepeatsNoTraceOnScripts(t *testing.T) {
 	if total < 1000 {
 		t.Fatalf("only %d executions in all: the check covers nothing", total)
 	}
+}
+
+// A state revisited with fewer threads asleep than when it was explored is
+// explored again only in the threads that woke (partialHit). Scripts too
+// large for the naive search but small enough for the search without
+// cache (which explores every trace, TestNoCacheExploresEachTraceOnce)
+// take such revisits; the cached search must find what the uncached one
+// finds, with the same verdicts, with the split of the first levels and
+// without it (the cache then covers the whole tree).
+func TestPartialRevisitsAreSound(t *testing.T) {
+	files := []string{
+		"../examples/mmap-and-munmap/mprotect_vs_vma_lock_fault.mms",
+		"../examples/page-table-walks/apply_to_page_range_without_lock.mms",
+		"../examples/page-table-walks/folio_walk_without_lock.mms",
+		"../examples/zapping/unmap_mapping_pages_truncate.mms",
+		"../examples/rmap-and-reclaim/anon_vma_trylock_failure_ignored.mms",
+		"testdata/mmlocks_n2.mms",
+		"testdata/symmetric_faults_assert.mms",
+		"testdata/symmetric_pmd.mms",
+	}
+	var partial int64
+	findings := 0
+	for _, f := range files {
+		p, err := Load(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ref := Explore(p, ExploreOptions{NoCache: true, Workers: 1})
+		if !ref.Complete {
+			t.Fatalf("%s: the search without cache did not complete (%s)", f, ref.Stopped)
+		}
+		findings += len(ref.Findings)
+		refStates, _ := finalStates(t, p, ExploreOptions{NoCache: true})
+		if len(refStates) == 0 {
+			t.Fatalf("%s: no final state fingerprinted", f)
+		}
+		sym := detectSymmetry(p)
+		want := strings.Join(canonicalKeys(sym, ref), "\n\t")
+		for _, split := range []int{1, 0} {
+			red := Explore(p, ExploreOptions{Workers: 1, splitTasks: split})
+			partial += red.partialHits
+			got := strings.Join(canonicalKeys(sym, red), "\n\t")
+			if !red.Complete || got != want {
+				t.Errorf("%s (split %d): without cache found\n\t%s\nwith it (complete=%v, %d partial revisits)\n\t%s", filepath.Base(f), split, want, red.Complete, red.partialHits, got)
+			}
+			// Outcomes name findings by key, which a symmetry may give
+			// as an image: compared where there is none.
+			if a, b := outcomeSet(ref), outcomeSet(red); sym == nil && a != b {
+				t.Errorf("%s (split %d): without cache the executions end in\n\t%s\nwith it in\n\t%s", filepath.Base(f), split, a, b)
+			}
+			if !sameVerdicts(Verdicts(p, ref), Verdicts(p, red)) {
+				t.Errorf("%s (split %d): verdicts differ from the search without cache", filepath.Base(f), split)
+			}
+			fs, fr := finalStates(t, p, ExploreOptions{splitTasks: split})
+			partial += fr.partialHits
+			for h := range refStates {
+				if !fs[h] {
+					t.Errorf("%s (split %d): the search with cache (%d partial revisits) misses final states of the one without (%d of %d reached)", filepath.Base(f), split, fr.partialHits, len(fs), len(refStates))
+					break
+				}
+			}
+			if false {
+				t.Errorf("%s (split %d): verdicts differ from the search without cache", filepath.Base(f), split)
+			}
+		}
+	}
+	if partial < 100 || findings < 5 {
+		t.Errorf("%d partial revisits, %d findings: the test does not cover them", partial, findings)
+	}
+}
+
+// outcomeSet lists the sets of findings executions end with (herd7's
+// states), without their counts, which differ between searches.
+func outcomeSet(res *ExploreResult) string {
+	var out []string
+	for _, o := range res.Outcomes {
+		out = append(out, strings.Join(o.Keys, " + "))
+	}
+	sort.Strings(out)
+	return strings.Join(out, "\n\t")
+}
+
+// finalStates returns the fingerprints of the states the complete
+// executions of a search (without symmetry) end in: a sound search with
+// the state cache ends in every state the search without it ends in, an
+// execution a cache hit cut short ending in one an earlier execution
+// reached. It is a finer check than the findings: a subtree the search
+// wrongly prunes usually holds no finding of its own, but states of its
+// own.
+func finalStates(t *testing.T, p *Program, o ExploreOptions) (map[uint64]bool, *ExploreResult) {
+	t.Helper()
+	c := newStateCache(newVisitedSet(1 << 20))
+	states := map[uint64]bool{}
+	var last uint64
+	var lastOK bool
+	o.NoSymmetry, o.Workers = true, 1
+	o.onTurn = func(s *searcher) { last, lastOK = c.fingerprint(s.m) }
+	o.onExecution = func(s *searcher) {
+		if lastOK {
+			states[last] = true
+		}
+	}
+	return states, Explore(p, o)
 }
