@@ -119,7 +119,7 @@ type ExploreOptions struct {
 	splitTasks int
 
 	// onExecution, when set (tests), is called after each complete
-	// execution of a reduced search, with the path's steps on s.stack
+	// execution (of a naive search too), with the path's steps on s.stack
 	// (their footprints in acc), from the worker that ran it.
 	onExecution func(s *searcher)
 	// onTurn, when set (tests), is called after each turn of a run, with
@@ -729,9 +729,9 @@ func (s *searcher) search(t task) *taskResult {
 		s.record(r)
 		if !x.o.Naive {
 			s.analyze(max(from, root), root)
-			if x.o.onExecution != nil && !r.aborted && !x.stopped.Load() {
-				x.o.onExecution(s)
-			}
+		}
+		if x.o.onExecution != nil && !r.aborted && !x.stopped.Load() {
+			x.o.onExecution(s)
 		}
 		if x.stopped.Load() {
 			// A budget or Ctrl-C: analyze may have given up half way,

@@ -272,3 +272,44 @@ func finalStates(t *testing.T, p *Program, o ExploreOptions) (map[uint64]bool, *
 	}
 	return states, Explore(p, o)
 }
+
+// TestCloseHandlerWindowStates: a use of a detached VMA while its ->close
+// runs is no use after unmap (VMAState.New), before and after it is. The
+// reduced search without cache must end in every (final state, findings)
+// pair the naive one ends in, the use inside the handler after the user saw
+// it start (seen = 1, no report) and the use after it (seen = 1, a report)
+// among them. It fails when closing a VMA records only the read its
+// operations declare: the use then commutes with the handler's end.
+func TestCloseHandlerWindowStates(t *testing.T) {
+	p, err := Load("testdata/close_handler_window.mms")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ends := func(o ExploreOptions) (map[string]bool, *ExploreResult) {
+		c := newStateCache(newVisitedSet(1 << 16))
+		out := map[string]bool{}
+		o.NoSymmetry, o.Workers = true, 1
+		o.onExecution = func(s *searcher) {
+			h, ok := c.fingerprint(s.m)
+			if !ok {
+				t.Fatal("a final state is unhashable")
+			}
+			var rules []string
+			for _, d := range s.m.k.Diagnostics() {
+				rules = append(rules, d.Rule)
+			}
+			out[fmt.Sprintf("%x %v", h, rules)] = true
+		}
+		return out, Explore(p, o)
+	}
+	ref, rr := ends(ExploreOptions{Naive: true})
+	if !rr.Complete || len(ref) < 5 {
+		t.Fatalf("naive search: complete=%v, %d ends: the script does not show the window", rr.Complete, len(ref))
+	}
+	got, _ := ends(ExploreOptions{NoCache: true})
+	for e := range ref {
+		if !got[e] {
+			t.Errorf("the reduced search misses an end of the naive one (%d of %d reached): %s", len(got), len(ref), e)
+		}
+	}
+}

@@ -491,8 +491,10 @@ func init() {
 			}
 			s.Closed = true
 			s.New = true // detached on purpose: ->close may use it
+			c.K.fpVMAState(v)
 			return c.call(o.Close, "close handler "+o.Close.Name, []Value{Obj(TVMA, v)}, func(Value) Result {
 				s.New = false
+				c.K.fpVMAState(v)
 				return ok
 			})
 		}})

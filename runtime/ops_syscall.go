@@ -223,8 +223,10 @@ func (c *Call) closeAll(removed []*mmcore.VMA, k func() Result) Result {
 		}
 		s := c.K.vmaState(v)
 		s.New = true // detached on purpose: ->close may use it
+		c.K.fpVMAState(v)
 		return c.call(o.Close, "close handler "+o.Close.Name, []Value{Obj(TVMA, v)}, func(Value) Result {
 			s.New = false
+			c.K.fpVMAState(v)
 			return next()
 		})
 	}, k)

@@ -129,6 +129,13 @@ func (c *Call) stampLookup(m *MM, v *mmcore.VMA) Value {
 	return x
 }
 
+// fpVMAState records a write of a detached VMA's state (VMAState.New,
+// Closed) where its ->close runs: New is set while the handler may use the
+// VMA, which silences checkVMAUse for every thread. The operations that
+// close a VMA (remove_vma, vma_close, munmap) declare a read of the VMAs;
+// the write is recorded where a close handler really runs, and only there.
+func (k *Kernel) fpVMAState(v *mmcore.VMA) { k.fp.VMAs(v.MM(), true) }
+
 // checkVMAUse runs the checks of a use of v, the VMA of value x (x.Int
 // may be 0: a VMA reached through a field, not looked up) by the current
 // operation (or a field read, op == ""): use after unmap, stale pointer,
