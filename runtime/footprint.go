@@ -147,6 +147,10 @@ type Footprint struct {
 	lean    bool
 	own     uint32
 	foreign bool
+	// step counts Resets: a hold taken in this step (Hold.fpStep) may
+	// have its lock accesses replaced when it is released in it
+	// (Task.fpTransient).
+	step uint64
 }
 
 // NewFootprint makes an empty recorder.
@@ -160,7 +164,7 @@ func NewFootprint() *Footprint { return &Footprint{} }
 func NewOwnFootprint() *Footprint { return &Footprint{lean: true} }
 
 // Reset starts a new step.
-func (f *Footprint) Reset() { f.Acc, f.foreign = f.Acc[:0], false }
+func (f *Footprint) Reset() { f.Acc, f.foreign, f.step = f.Acc[:0], false, f.step+1 }
 
 // ResetOwn starts a new step of task id: a write of its own state.
 func (f *Footprint) ResetOwn(id int) {
@@ -425,6 +429,51 @@ func (k *Kernel) TouchesOp(c *Call) {
 func (t *Task) fpLock(l *Lock, write bool) {
 	if f := t.k.fp; f != nil {
 		f.Object(ALock, l, write)
+	}
+}
+
+// fpTransientStart is called before t tries to take l for write: if l
+// is free (no holder, nobody queued), it returns this step's number and
+// the lock's access recorded so far in the step, for fpTransientEnd.
+func (t *Task) fpTransientStart(l *Lock, mode Mode) (uint64, Access) {
+	f := t.k.fp
+	if f == nil || f.lean || mode != Write || l.Held() || len(l.waiters) > 0 {
+		return 0, Access{}
+	}
+	id := ID(l)
+	for _, a := range f.Acc {
+		if a.Kind == ALock && a.Obj == id {
+			return f.step, a
+		}
+	}
+	return f.step, Access{Kind: ALock, Obj: id}
+}
+
+// fpTransientEnd is called when t has released a write hold h of l. A
+// lock taken and released within one step, free at both ends with nobody
+// queued at either (nobody can queue in between: other threads do not
+// run within a step), and held by t at neither end, changes nothing
+// another thread can see of it but its write generation (Lock.wgen,
+// which another order of two such steps leaves the same, and which only
+// epochs read: a hold under which an epoch is taken or checked is not
+// transient, Hold.fpStep = 0). To another thread it read "the lock is
+// free": the step's lock access becomes what it was before the
+// acquisition plus an observation (Access.Observe), which conflicts with
+// every write (an acquisition across the step boundary, a release, a
+// queueing) and shared update (a read grant) of the lock, and not with
+// another such step. lockdep (ALockdep), sem->owner (AOwner) and RCU
+// sections are recorded apart and stay as they are.
+func (t *Task) fpTransientEnd(l *Lock, h *Hold) {
+	f := t.k.fp
+	if f == nil || h.fpStep == 0 || h.fpStep != f.step || h.Mode != Write || l.Held() || len(l.waiters) > 0 {
+		return
+	}
+	for i := range f.Acc {
+		if a := &f.Acc[i]; a.Kind == ALock && a.Obj == h.fpPrior.Obj {
+			p := h.fpPrior
+			a.Write, a.Shared, a.Observe = p.Write, p.Shared, true
+			return
+		}
 	}
 }
 

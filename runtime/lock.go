@@ -359,4 +359,9 @@ type Hold struct {
 	// sub is the lockdep subclass it was taken as (SINGLE_DEPTH_NESTING
 	// for a _nested acquisition): with the lock's class, its lockdep class.
 	sub uint8
+	// fpStep is the footprint step the hold was taken in with the lock
+	// free, 0 when not (or when an epoch was taken or checked under it);
+	// fpPrior the lock's access in that step before it (fpTransientEnd).
+	fpStep  uint64
+	fpPrior Access
 }

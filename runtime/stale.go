@@ -90,6 +90,7 @@ func (t *Task) newEpoch(l *Lock) int64 {
 		return 0
 	}
 	h := &t.holds[i]
+	h.fpStep = 0 // the epoch reads its write generation (fpTransientEnd)
 	t.epochs = append(t.epochs, &epoch{lock: l, seq: h.seq, wgen: h.wgen, pos: t.Pos})
 	return epochRef(t, len(t.epochs)-1)
 }
@@ -103,6 +104,7 @@ func (t *Task) staleUnder(e *epoch) (*Hold, bool) {
 		return nil, false
 	}
 	h := &t.holds[i]
+	h.fpStep = 0 // a check of its write generation (fpTransientEnd)
 	others := h.wgen - e.wgen
 	if h.wrote && others > 0 {
 		others-- // this hold's own write acquisition

@@ -46,6 +46,7 @@ func (c *Call) entryValue(val int64, l *Lock) Value {
 		return x
 	}
 	h := &c.T.holds[i]
+	h.fpStep = 0 // the epoch reads its write generation (fpTransientEnd)
 	x.Obj = &entryEpoch{epoch{lock: l, seq: h.seq, wgen: h.wgen, pos: c.T.Pos}, c.T.ID}
 	return x
 }
@@ -98,6 +99,7 @@ func (c *Call) recheckEntries() {
 			}
 		}
 		if i := c.T.hold(e.lock); i >= 0 {
+			c.T.holds[i].fpStep = 0
 			e.seq, e.wgen = c.T.holds[i].seq, c.T.holds[i].wgen
 		}
 	}

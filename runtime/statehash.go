@@ -289,6 +289,9 @@ func NewStateHasher() *StateHasher {
 	h.Skip(Task{}, "waitSeq", "cur")
 	h.Skip(Hold{}, "seq")
 	h.Skip(Lock{}, "fpID") // its Name's hash (footprints)
+	// Footprint bookkeeping of the current step (fpTransientEnd): at a
+	// step boundary it names a past step, which nothing reads.
+	h.Skip(Hold{}, "fpStep", "fpPrior")
 	// Which thread first made a lockdep edge, and its call path, only
 	// name it in a later report's text; the edge's position, which a
 	// finding's cause includes, stays.

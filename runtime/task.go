@@ -213,9 +213,11 @@ func (t *Task) Acquire(l *Lock, mode Mode) bool {
 	t.subclass = 0
 	t.checkMoverUse(l, mode == Read)
 	t.checkAcquire(l, mode, sub)
+	step, prior := t.fpTransientStart(l, mode)
 	if l.canGrant(t, mode) {
 		l.grant(t, mode)
 		t.pushSub(l, mode, false, sub)
+		t.holds[len(t.holds)-1].fpStep, t.holds[len(t.holds)-1].fpPrior = step, prior
 		return true
 	}
 	t.fpLock(l, true) // queued
@@ -239,11 +241,13 @@ func (t *Task) TryAcquire(l *Lock, mode Mode) bool {
 	sub := t.subclass
 	t.subclass = 0
 	t.checkMoverUse(l, mode == Read)
+	step, prior := t.fpTransientStart(l, mode)
 	if !l.canGrant(t, mode) {
 		return false
 	}
 	l.grant(t, mode)
 	t.pushSub(l, mode, true, sub)
+	t.holds[len(t.holds)-1].fpStep, t.holds[len(t.holds)-1].fpPrior = step, prior
 	return true
 }
 
@@ -261,8 +265,10 @@ func (t *Task) Release(l *Lock, mode Mode) bool {
 		return false
 	}
 	t.checkMoverUse(l, mode == Read)
+	h := t.holds[i]
 	t.pop(i)
 	l.release(t, mode)
+	t.fpTransientEnd(l, &h)
 	return true
 }
 
