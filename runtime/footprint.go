@@ -210,8 +210,10 @@ func ID(x any) uint32 {
 }
 
 // nameID hashes a name (FNV-1a).
-func nameID(s string) uint32 {
-	h := uint32(2166136261)
+func nameID(s string) uint32 { return fnvFrom(2166136261, s) }
+
+// fnvFrom continues FNV-1a hash h with s, keeping clear of AllObjects.
+func fnvFrom(h uint32, s string) uint32 {
 	for i := 0; i < len(s); i++ {
 		h ^= uint32(s[i])
 		h *= 16777619
@@ -308,24 +310,15 @@ func (f *Footprint) MMLockSeq(m *mmcore.MM) {
 
 // The parts of an mm apart from its tree (see AMM).
 const (
-	partCounters = "->vm_stat"
-	partLockSeq  = "->mm_lock_seq"
+	partCounters     = "->vm_stat"
+	partLockSeq      = "->mm_lock_seq"
+	partFlushPending = "->tlb_flush_pending"
 )
 
 // mmPart names a part of the mm named id: the FNV-1a hash of id's name
 // continued with the part's suffix. Another object whose name hashes the
 // same only makes steps dependent.
-func mmPart(id uint32, part string) uint32 {
-	h := id
-	for i := 0; i < len(part); i++ {
-		h ^= uint32(part[i])
-		h *= 16777619
-	}
-	if h == AllObjects {
-		h--
-	}
-	return h
-}
+func mmPart(id uint32, part string) uint32 { return fnvFrom(id, part) }
 
 // PTEs records an access to m's page tables. Page tables are one object
 // per mm: a table allocation changes the walk of every address under the

@@ -189,9 +189,7 @@ func (f *Footprint) tlbFlushPending(m *mmcore.MM, write bool) {
 	if f == nil || m == nil {
 		return
 	}
-	if rm := mmOf(m); rm != nil {
-		f.Add(ATLB, nameID(rm.Name+"->tlb_flush_pending"), write)
-	}
+	f.Add(ATLB, mmPart(ID(m), partFlushPending), write)
 }
 
 // cover adds [start, end) to the range the gather's zaps walked, and

@@ -43,7 +43,7 @@ var ruleNotifierRangeMisses = &Rule{"mmu_notifier_range_init/misses-change",
 // lies outside every mmu_notifier range of m the task has started and
 // not ended (none started: nothing to check); false when it reported.
 func (c *Call) checkNotifierCovers(m *MM, addr mmcore.Addr) bool {
-	var open []*MMURange
+	var missed *MMURange
 	for _, r := range c.T.notifierRanges {
 		if r.MM != m {
 			continue
@@ -51,15 +51,17 @@ func (c *Call) checkNotifierCovers(m *MM, addr mmcore.Addr) bool {
 		if addr >= r.Start && addr < r.End {
 			return true
 		}
-		open = append(open, r)
+		if missed == nil {
+			missed = r
+		}
 	}
-	if len(open) > 0 {
-		c.K.violate(c.T, ruleNotifierRangeMisses, fmt.Sprintf("%s changes the entry at %#x inside the notifier invalidation of %s, which does not "+
-			"cover it: secondary MMUs keep their mapping of %#x", c.Op.Name, uint64(addr), open[0], uint64(addr)),
-			Related{open[0].pos, "mmu_notifier_range_init() here"})
-		return false
+	if missed == nil {
+		return true
 	}
-	return true
+	c.K.violate(c.T, ruleNotifierRangeMisses, fmt.Sprintf("%s changes the entry at %#x inside the notifier invalidation of %s, which does not "+
+		"cover it: secondary MMUs keep their mapping of %#x", c.Op.Name, uint64(addr), missed, uint64(addr)),
+		Related{missed.pos, "mmu_notifier_range_init() here"})
+	return false
 }
 
 var ruleSplitUnaligned = &Rule{"split_huge_pmd_locked/unaligned",
