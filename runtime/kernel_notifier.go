@@ -100,6 +100,11 @@ func flushIRQCites(macro string) []Cite {
 		cite("arch/x86/mm/tlb.c", "flush_tlb_mm_range()", "lockdep_assert_irqs_enabled() before the local flush; "+macro, readX86TLB2026),
 		cite("kernel/smp.c", "smp_call_function_many_cond()", "lockdep_assert_preemption_disabled(); if (cpu_online(this_cpu) && !oops_in_progress && "+
 			"!early_boot_irqs_disabled) lockdep_assert_irqs_enabled()", readSMP),
+		// 6.18 reacts the same way: its flush_tlb_mm_range() has the
+		// branches and the assertion of mainline's.
+		cite("arch/x86/mm/tlb.c", "flush_tlb_mm_range() (6.18)", "if (mm_global_asid(mm)) broadcast_tlb_flush(info); else if (cpumask_any_but(mm_cpumask(mm), cpu) < nr_cpu_ids) "+
+			"{ ...; flush_tlb_multi(mm_cpumask(mm), info); consider_global_asid(mm); } else if (mm == this_cpu_read(cpu_tlbstate.loaded_mm)) "+
+			"{ lockdep_assert_irqs_enabled(); local_irq_disable(); flush_tlb_func(info); local_irq_enable(); }", readX86TLB618),
 	}
 }
 

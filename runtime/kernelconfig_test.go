@@ -200,3 +200,75 @@ func TestKillableLocksMustCheck(t *testing.T) {
 		}
 	}
 }
+
+// TestVMAAssertLockedVersions: mainline's vma_assert_locked() checks this
+// task's hold with lockdep (lock_is_held() of the VMA's map); 6.18's is
+// VM_BUG_ON_VMA(vm_refcnt <= 1 && !write-locked), which another task's
+// read lock satisfies. vma_assert_stabilised() does not exist in 6.18.
+func TestVMAAssertLockedVersions(t *testing.T) {
+	const otherReader = `mm m
+vma v = mmap(m, 0x200000, pages=1, prot=rw)
+thread r {
+  mmap_read_lock(m)
+  ok = vma_start_read_locked(v)
+  mmap_read_unlock(m)
+  msleep(1)
+  msleep(1)
+  vma_end_read(v)
+}
+thread t {
+  msleep(1)
+  vma_assert_locked(v)
+}
+`
+	const nobody = `mm m
+vma v = mmap(m, 0x200000, pages=1, prot=rw)
+thread t { vma_assert_locked(v) }
+`
+	const stabilised = `mm m
+vma v = mmap(m, 0x200000, pages=1, prot=rw)
+thread t { vma_assert_stabilised(v) }
+`
+	mainline, v618 := rt.KernelConfig{}, rt.KernelConfig{Version: rt.Linux618}
+	for _, tc := range []struct {
+		name   string
+		src    string
+		kc     rt.KernelConfig
+		want   string // the rule reported on the assertion's line, or ""
+		line   int
+		source string // a part of the diagnostic's source
+		err    bool
+	}{
+		{"another task's read lock, mainline", otherReader, mainline, "vma_assert_locked/not-locked", 13, "lock_is_held", false},
+		{"another task's read lock, 6.18", otherReader, v618, "", 13, "", false},
+		{"no lock, mainline", nobody, mainline, "vma_assert_locked/not-locked", 3, "lock_is_held", false},
+		{"no lock, 6.18", nobody, v618, "vma_assert_locked/not-locked", 3, "VM_BUG_ON_VMA", false},
+		{"stabilised, mainline", stabilised, mainline, "vma_assert_stabilised/not-stabilised", 3, "vma_assert_stabilised()", false},
+		{"stabilised, 6.18", stabilised, v618, "", 3, "", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res := runWith(t, tc.src, tc.kc)
+			var got *rt.Diagnostic
+			errs := 0
+			for _, d := range res.Diagnostics {
+				if d.Kind == rt.Error {
+					errs++
+				}
+				if d.Kind == rt.Violation && d.Pos.Line == tc.line {
+					got = d
+				}
+			}
+			if (errs > 0) != tc.err {
+				t.Errorf("errors %d, want error %v: %v", errs, tc.err, res.Diagnostics)
+			}
+			switch {
+			case tc.want == "" && got != nil:
+				t.Errorf("reported %s: %v", got.Rule, got)
+			case tc.want != "" && (got == nil || got.Rule != tc.want):
+				t.Fatalf("want %s at line %d, got %v", tc.want, tc.line, res.Diagnostics)
+			case tc.want != "" && !strings.Contains(got.Source, tc.source):
+				t.Errorf("source %q lacks %q", got.Source, tc.source)
+			}
+		})
+	}
+}

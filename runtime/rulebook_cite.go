@@ -86,6 +86,10 @@ const (
 	// in the 2026 tree; older kernels had them in include/linux/mm_types.h.
 	readMMInline2026 = "linux-mm@0014dde7e945 include/linux/mm_inline.h, read"
 	readX86TLB2026   = "linux-mm@1f617847cd90 arch/x86/mm/tlb.c, read"
+	// readX86TLB618: no v6.18 tree is stored; a public article found by
+	// find_string quotes gregkh/linux v6.18.38 arch/x86/mm/tlb.c lines
+	// 1448-1483 (flush_tlb_mm_range()) whole.
+	readX86TLB618 = "gregkh/linux v6.18.38 arch/x86/mm/tlb.c L1448-L1483 as quoted whole by a public article (find_string), read"
 	// readSMP: kernel/smp.c's smp_call_function_many_cond(), a 6.x copy
 	// find_string found (lockdep_assert_preemption_disabled() and the
 	// lockdep_assert_irqs_enabled() under "Can deadlock when called with
