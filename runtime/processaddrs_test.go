@@ -47,7 +47,7 @@ var processAddrsInternals = []string{
 	"vma_start_read", "vma_end_write_all", "vm_flags_mod", "gup_fast", "gup_fast_pte_range",
 	"walk_kernel_page_table_range", "walk_page_range_novma",
 	"pud_lock", "pud_lockptr", "pte_lockptr", "__pte_offset_map_lock", "pmd_ptdesc",
-	"pgdp_get", "p4dp_get", "pudp_get", "pmdp_get",
+	"pgdp_get", "p4dp_get", "pudp_get", "pmdp_get", "READ_ONCE",
 	"set_pgd", "set_p4d", "set_pud", "set_pmd", "set_pte",
 	"pgd_clear", "p4d_clear", "pud_clear", "pmd_clear", "pte_clear",
 	"__p4d_alloc", "__pud_alloc", "__pmd_alloc", "__pte_alloc", "__pud_install",
