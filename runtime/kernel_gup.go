@@ -198,7 +198,7 @@ func init() {
 	}
 
 	defOp(&Op{Name: "mmap_assert_locked", Params: []Param{{Name: "mm", Type: TMM}},
-		API: register(&API{Name: "mmap_assert_locked", Section: "-", Hold: "the mmap lock (read or write)",
+		API: register(&API{Name: "mmap_assert_locked", Section: "1.3", Hold: "the mmap lock (read or write)",
 			Takes: "nothing", Sleeps: "no", Asserts: "lockdep_assert_held(), or WARN_ON(!rwsem_is_locked()) without lockdep",
 			Source: "include/linux/mmap_lock.h: mmap_assert_locked()",
 			Notes:  "the assertion kernel paths make on entry (find_vma, __get_user_pages_locked, __anon_vma_prepare)",

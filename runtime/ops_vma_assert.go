@@ -34,7 +34,7 @@ func init() {
 		cite("include/linux/mmap_lock.h", "vma_assert_locked() (6.18)", "VM_BUG_ON_VMA(refcount_read(&vma->vm_refcnt) <= 1 && !__is_vma_write_locked(vma, &mm_lock_seq), vma)", readLockH618),
 	}
 	defOp(&Op{Name: "vma_assert_locked", Params: []Param{{Name: "vma", Type: TVMA}},
-		API: register(&API{Name: "vma_assert_locked", Section: "-",
+		API: register(&API{Name: "vma_assert_locked", Section: "1.3",
 			Hold:   "the VMA read lock (lock_vma_under_rcu(), vma_start_read_locked()) or the VMA write lock (vma_start_write()), taken by this task",
 			Takes:  "nothing",
 			Sleeps: "no",
@@ -58,7 +58,7 @@ func init() {
 		"include/linux/mmap_lock.h: vma_assert_stabilised(): with CONFIG_LOCKDEP, if (lockdep_is_held(&vma->vm_mm->mmap_lock)) return; (without it rwsem_is_locked(), anyone's hold) then vma_assert_locked(vma) (VM_WARN_ON_ONCE_VMA)",
 		DebugOnly}
 	defOp(&Op{Name: "vma_assert_stabilised", Params: []Param{{Name: "vma", Type: TVMA}},
-		API: register(&API{Name: "vma_assert_stabilised", Section: "-",
+		API: register(&API{Name: "vma_assert_stabilised", Section: "1.3",
 			Hold:   "the mmap lock (read is enough) or the VMA's lock (read, or write-locked by this task)",
 			Takes:  "nothing",
 			Sleeps: "no",
