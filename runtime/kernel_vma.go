@@ -372,6 +372,9 @@ func init() {
 		Touches: writesVMA,
 		Fn: func(c *Call) Result {
 			v := c.vma(0)
+			if c.K.Config.Version == Linux618 {
+				return fail("vma_set_atomic_flag does not exist in 6.18: it came with VM_MAYBE_GUARD (\"mm: add atomic VMA flags and set VM_MAYBE_GUARD as such\", posted 2025-11, after the 6.18 merge window)")
+			}
 			f, err := parseVMFlags(c.word(1))
 			if err != nil {
 				return fail("vma_set_atomic_flag: %v", err)

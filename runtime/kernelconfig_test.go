@@ -204,7 +204,8 @@ func TestKillableLocksMustCheck(t *testing.T) {
 // TestVMAAssertLockedVersions: mainline's vma_assert_locked() checks this
 // task's hold with lockdep (lock_is_held() of the VMA's map); 6.18's is
 // VM_BUG_ON_VMA(vm_refcnt <= 1 && !write-locked), which another task's
-// read lock satisfies. vma_assert_stabilised() does not exist in 6.18.
+// read lock satisfies. vma_assert_stabilised() and vma_set_atomic_flag()
+// do not exist in 6.18.
 func TestVMAAssertLockedVersions(t *testing.T) {
 	const otherReader = `mm m
 vma v = mmap(m, 0x200000, pages=1, prot=rw)
@@ -229,6 +230,14 @@ thread t { vma_assert_locked(v) }
 vma v = mmap(m, 0x200000, pages=1, prot=rw)
 thread t { vma_assert_stabilised(v) }
 `
+	const atomicFlag = `mm m
+vma v = mmap(m, 0x200000, pages=1, prot=rw)
+thread t {
+  mmap_read_lock(m)
+  vma_set_atomic_flag(v, maybe_guard)
+  mmap_read_unlock(m)
+}
+`
 	mainline, v618 := rt.KernelConfig{}, rt.KernelConfig{Version: rt.Linux618}
 	for _, tc := range []struct {
 		name   string
@@ -245,6 +254,8 @@ thread t { vma_assert_stabilised(v) }
 		{"no lock, 6.18", nobody, v618, "vma_assert_locked/not-locked", 3, "VM_BUG_ON_VMA", false},
 		{"stabilised, mainline", stabilised, mainline, "vma_assert_stabilised/not-stabilised", 3, "vma_assert_stabilised()", false},
 		{"stabilised, 6.18", stabilised, v618, "", 3, "", true},
+		{"atomic flag, 6.18", atomicFlag, v618, "", 5, "", true},
+		{"atomic flag, mainline", atomicFlag, mainline, "", 5, "", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			res := runWith(t, tc.src, tc.kc)

@@ -74,7 +74,7 @@ func init() {
 		Fn: func(c *Call) Result {
 			v := c.vma(0)
 			if c.K.Config.Version == Linux618 {
-				return fail("vma_assert_stabilised does not exist in 6.18 (include/linux/mmap_lock.h has vma_assert_locked() and vma_assert_write_locked() only)")
+				return fail("vma_assert_stabilised does not exist in 6.18: it came with VM_MAYBE_GUARD's atomic VMA flags (posted 2025-11, after the 6.18 merge window); 6.18's include/linux/mmap_lock.h has vma_assert_locked() and vma_assert_write_locked() only")
 			}
 			c.T.fpHolds()
 			if mmOf(v.MM()).MmapLock.heldBy(c.T) != 0 {

@@ -179,7 +179,7 @@ var documentedAPIs = []*API{
 		Hold:    "mmap read lock or VMA read lock; only bits in VM_ATOMIC_SET_ALLOWED (currently VM_MAYBE_GUARD)",
 		Takes:   "atomic bit op",
 		Sleeps:  "no",
-		Asserts: "vma_assert_stabilised(); disallowed bit -> WARN_ON_ONCE and ignored",
+		Asserts: "vma_assert_stabilised(); disallowed bit -> WARN_ON_ONCE and ignored. Not in 6.18 (VM_MAYBE_GUARD and the atomic flags came after it)",
 		Source:  "include/linux/mm.h: vma_set_atomic_flag(vma, bit) @0326440c"},
 
 	// 2.17
