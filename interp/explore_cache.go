@@ -2,7 +2,7 @@ package interp
 
 import (
 	"math/bits"
-	"sort"
+	"slices"
 	"sync"
 
 	rt "github.com/mmscript/mmscript/runtime"
@@ -773,7 +773,7 @@ func (c *stateCache) fingerprint(m *Machine) (uint64, bool) {
 		}
 		keys = append(keys, d.fp)
 	}
-	sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
+	slices.Sort(keys)
 	c.keys = keys
 	for i, k := range keys {
 		if i == 0 || k != keys[i-1] {

@@ -724,12 +724,13 @@ func flattenChain(e lang.Expr, op string, out *[]lang.Expr) {
 // threads (the same in every run: set-up is deterministic), and the
 // permutations met so far, by index (0: the identity).
 type symState struct {
-	sym    *symmetry
-	ready  bool
-	taskOf []int              // thread -> its task's ID
-	pfnOf  map[int]mmcore.PFN // a moving page's global slot -> its PFN
-	perms  []*symPerm
-	permIx map[string]int32
+	sym     *symmetry
+	ready   bool
+	taskOf  []int              // thread -> its task's ID
+	pfnOf   map[int]mmcore.PFN // a moving page's global slot -> its PFN
+	perms   []*symPerm
+	permIx  map[string]int32
+	permKey []byte // scratch: intern's key
 	// movedKinds has bit k when objects of kind k move under some
 	// permutation: the entries of other kinds keep their objects.
 	movedKinds uint64
@@ -768,6 +769,13 @@ type symKey struct {
 	t   int
 }
 
+func compareSymKeys(a, b symKey) int {
+	if c := cmp.Compare(a.key, b.key); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.t, b.t)
+}
+
 func newSymState(sym *symmetry) *symState {
 	return &symState{sym: sym, permIx: map[string]int32{}}
 }
@@ -799,14 +807,18 @@ func (st *symState) setup(m *Machine) {
 // intern returns the index of permutation thr, adding it (and its
 // inverse) if new.
 func (st *symState) intern(thr []int) int32 {
-	var b strings.Builder
+	// The key is built in a reused buffer: a look-up with string(b)
+	// does not allocate, and intern runs at every fingerprint.
+	b := st.permKey[:0]
 	for _, x := range thr {
-		b.WriteString(strconv.Itoa(x))
-		b.WriteByte(',')
+		b = strconv.AppendInt(b, int64(x), 10)
+		b = append(b, ',')
 	}
-	if ix, ok := st.permIx[b.String()]; ok {
+	st.permKey = b
+	if ix, ok := st.permIx[string(b)]; ok {
 		return ix
 	}
+	key := string(b)
 	p := &symPerm{thr: append([]int(nil), thr...), inv: make([]int, len(thr)), slot: map[int]int{}, slotInv: map[int]int{},
 		names: map[string]string{}}
 	objs := map[uint64]uint64{}
@@ -882,7 +894,7 @@ func (st *symState) intern(thr []int) int32 {
 		}
 	}
 	ix := int32(len(st.perms))
-	st.permIx[b.String()] = ix
+	st.permIx[key] = ix
 	st.perms = append(st.perms, p)
 	p.inverse = st.intern(p.inv)
 	return ix
@@ -901,12 +913,9 @@ func (st *symState) choose(m *Machine) int32 {
 		for _, t := range c {
 			keys = append(keys, symKey{st.key(m, t), t})
 		}
-		sort.Slice(keys, func(i, j int) bool {
-			if keys[i].key != keys[j].key {
-				return keys[i].key < keys[j].key
-			}
-			return keys[i].t < keys[j].t
-		})
+		// slices.SortFunc, not sort.Slice: sort.Slice allocates its
+		// swapper and closure at every fingerprint.
+		slices.SortFunc(keys, compareSymKeys)
 		for r, k := range keys {
 			thr[k.t] = c[r]
 		}
