@@ -15,7 +15,12 @@ import "testing"
 // `mmscript explain` must answer each, as an entry or as a name that
 // leads to one. The document ends with ".. kernel-doc::
 // include/linux/mmap_lock.h" ("Functions and structures"), so the
-// functions that file documents count as named.
+// functions that file documents count as named. Two it offers callers
+// stay explain-only: walk_kernel_page_table_range() walks kernel page
+// tables under init_mm's mmap lock, and scripts have no init_mm or kernel
+// tables; pud_lock() guards PUD entries, and mmscript models no PUD
+// leaves. gup_fast() and gup_fast_pte_range() are static in mm/gup.c (the
+// kernel path gup_fast.mms; callers use get_user_pages_fast()).
 var processAddrsEntryPoints = []string{
 	// Terminology, Lock usage
 	"mmap_read_lock", "mmap_write_lock", "mmap_read_lock_killable", "mmap_write_lock_killable", "mmap_read_trylock",
