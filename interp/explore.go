@@ -125,6 +125,13 @@ type ExploreOptions struct {
 	// onTurn, when set (tests), is called after each turn of a run, with
 	// the run's machine in s.m.
 	onTurn func(s *searcher)
+	// onHit, when set (tests), is called when the state reached at turn,
+	// fingerprint fp, is found in the cache: pruned (s.stack still
+	// holds it), or revisited in part (partialHit, after it).
+	onHit func(s *searcher, turn int, fp uint64)
+	// onComplete, when set (tests), is called when state i of s.stack
+	// is closed, its subtree explored, before its summary is stored.
+	onComplete func(s *searcher, i int)
 
 	// prefix, when set, fixes the first turns (thread indices): the
 	// search covers the subtree below them (a session explored from its
@@ -687,12 +694,19 @@ func (s *searcher) search(t task) *taskResult {
 						// Explored before with no more threads awake: prune,
 						// after the run its summary stands for the subtree.
 						x.hits.Add(1)
+						if x.o.onHit != nil {
+							x.o.onHit(s, turn, n.fp)
+						}
 						s.hitAt, s.hitSum = turn, sum
 						s.stack = s.stack[:turn]
 						return -1
 					}
 					if wake := e.sleep &^ n.sleepMask & en; wake != 0 {
-						return s.partialHit(n, turn, wake, sum)
+						tid := s.partialHit(n, turn, wake, sum)
+						if x.o.onHit != nil {
+							x.o.onHit(s, turn, n.fp)
+						}
+						return tid
 					}
 				}
 			}
@@ -785,6 +799,9 @@ func (s *searcher) search(t task) *taskResult {
 // complete closes state i, whose subtree is explored: its summary goes to
 // its parent, and into the cache when it is hashable.
 func (s *searcher) complete(i, root int) {
+	if s.x.o.onComplete != nil {
+		s.x.o.onComplete(s, i)
+	}
 	n := &s.stack[i]
 	n.sum = addAccs(n.sum, n.acc, n.tid)
 	if s.cache != nil && n.hashed {
