@@ -213,7 +213,10 @@ func init() {
 	defOp(&Op{Name: "lockdep_is_held", Params: []Param{{Name: "lock", Type: TLock}}, Result: TBool,
 		API: register(&API{Name: "lockdep_is_held", Section: "-", Hold: "nothing", Takes: "nothing", Sleeps: "no",
 			Source: "include/linux/lockdep.h: lockdep_is_held()",
-			Notes:  "whether this thread holds the lock: how GUP's callers read *locked after a FOLL_UNLOCKABLE call (a fault may have dropped the mmap lock)"}),
+			Notes:  "whether this thread holds the lock: how GUP's callers read *locked after a FOLL_UNLOCKABLE call (a fault may have dropped the mmap lock)",
+			Query: "The answer is about this thread's holds, as lockdep tracks them, and exists only with CONFIG_LOCKDEP: without it lockdep_is_held() is only declared, for code that " +
+				"dead-code elimination removes (include/linux/lockdep.h: \"Dummy forward declarations, allow users to write less ifdef-y code and depend on dead code elimination\"), " +
+				"so kernel code asks it inside lockdep_assert() and rcu_dereference_protected(), never to decide what to do; mmscript's GUP path asks it for the caller's *locked"}),
 		Touches: touchesLocksOnly,
 		Fn: func(c *Call) Result {
 			l := c.Args[0].Obj.(*Lock)

@@ -160,6 +160,8 @@ func init() {
 		API: register(&API{Name: "page_array_get", Section: "-", Hold: "nothing", Takes: "nothing", Sleeps: "no",
 			Source: "C: pages[i]",
 			Notes:  "entry i of a page array GUP filled, what a script's pages[i] reads; an index outside the array is a script error",
+			Query: "Reading the entry is never wrong; whether the page it names may still be used is the rule of what uses it (unpin_user_page/use-after-unpin, put_page/pinned-page). " +
+				"GUP filled pages[0..ret) only",
 			Cites: []Cite{cite("mm/gup.c", "unpin_user_pages_dirty_lock()", "for (i = 0; i < npages; i += nr) { folio = gup_folio_next(pages, npages, i, &nr); ... } "+
 				"(gup_folio_next(): page_folio(list[i])): callers walk the array by index", readGUPPaths)},
 			Sequence: "ret = pin_user_pages(start, nr_pages, gup_flags, pages);\nfor (i = 0; i < ret; i++)\n\tflush_dcache_page(pages[i]);"}),
@@ -175,6 +177,7 @@ func init() {
 		API: register(&API{Name: "page_array_len", Section: "-", Hold: "nothing", Takes: "nothing", Sleeps: "no",
 			Source: "C: the length the caller tracks (GUP's return value)",
 			Notes:  "how many entries the array holds: one past the highest index GUP stored",
+			Query:  "The count the caller keeps from GUP's return value: fewer pages than asked for is a normal return, and the caller walks only that many",
 			Cites: []Cite{cite("mm/gup.c", "__get_user_pages()", "\"Returns either number of pages pinned (which may be less than the number requested), or an error\": "+
 				"the caller keeps the count", readGUPPaths)},
 			Sequence: "ret = get_user_pages(start, nr_pages, gup_flags, pages);\nif (ret > 0)\n\t/* pages[0..ret) are valid */;"}),

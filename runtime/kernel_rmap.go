@@ -165,6 +165,8 @@ func init() {
 	defOp(&Op{Name: "folio_test_locked", Params: folioParam, Result: TBool,
 		API: register(&API{Name: "folio_test_locked", Section: "1.1", Hold: "nothing", Sleeps: "no",
 			Source: "include/linux/page-flags.h: folio_test_locked()", Notes: "whether the folio lock (PG_locked) is held, by anyone",
+			Query: "The answer is whether anyone holds PG_locked, not whether this thread does: the folio lock has no owner, so true is no licence to act as its holder. " +
+				"The kernel asks it in assertions (VM_BUG_ON_FOLIO(!folio_test_locked(folio), folio) in rmap_walk_file(), VM_BUG_ON(!folio_test_locked(folio)) in unmap_mapping_folio()), whose findings are the assertion's",
 			Cites:    []Cite{cite("mm/rmap.c", "rmap_walk_file()", "VM_BUG_ON_FOLIO(!folio_test_locked(folio), folio)", readRmap)},
 			Sequence: "VM_BUG_ON_FOLIO(!folio_test_locked(folio), folio);"}),
 		Touches: func(c *Call, f *Footprint) { c.K.fpLockObserve(c.K.folioLock(c.page(0).Folio())) },

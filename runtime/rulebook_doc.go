@@ -322,6 +322,7 @@ type APIDoc struct {
 	Section string `json:"rule_book_section"`
 	// StepOf names the kernel path of a step (API.Step), "" for an API.
 	StepOf    string       `json:"step_of,omitempty"`
+	Query     string       `json:"query,omitempty"` // API.Query
 	Hold      string       `json:"caller_holds"`
 	Takes     string       `json:"takes"`
 	Sleeps    string       `json:"may_sleep"`
@@ -429,7 +430,7 @@ func LockingDocs(examples map[string][]ExampleRef) []APIDoc {
 	var docs []APIDoc
 	for _, a := range APIs() {
 		d := APIDoc{Name: a.Name, Section: a.Section, StepOf: a.stepOf(), Hold: a.Hold, Takes: a.Takes, Sleeps: a.Sleeps,
-			Asserts: a.Asserts, Sequence: a.Sequence, Notes: a.Notes, Source: a.Source, Cites: a.Cites, Simulated: a.simulated(),
+			Asserts: a.Asserts, Sequence: a.Sequence, Notes: a.Notes, Source: a.Source, Cites: a.Cites, Simulated: a.simulated(), Query: a.Query,
 			Checks: []CheckDoc{}, Correct: []ExampleRef{}, Incorrect: []ExampleRef{}}
 		if d.Cites == nil {
 			d.Cites = []Cite{}
@@ -632,6 +633,8 @@ func (d *APIDoc) fields(text func(string) string, lit func(string) string) []ent
 		checks = append(checks, lit(c.ID)+" ("+reaction+"): "+text(c.Doc))
 	}
 	switch {
+	case d.Query != "":
+		add("If broken", "nothing is wrong at the call: a query, which requires and changes nothing. "+text(d.Query)+".")
 	case len(checks) > 0:
 		add("If broken", strings.Join(checks, "; ")+".")
 	case d.Simulated == "handler":
@@ -673,7 +676,11 @@ func (d *APIDoc) fields(text func(string) string, lit func(string) string) []ent
 	}
 	if d.StepOf == "" {
 		add("Correct example", ex(d.Correct))
-		add("Incorrect example", ex(d.Incorrect))
+		if d.Query != "" && len(d.Incorrect) == 0 {
+			add("Incorrect example", "none: a query has no incorrect call (see If broken)")
+		} else {
+			add("Incorrect example", ex(d.Incorrect))
+		}
 	}
 	return fs
 }

@@ -207,3 +207,35 @@ func TestCitationsAreRead(t *testing.T) {
 		}
 	}
 }
+
+// TestQueryWithRulesRefused: an entry marked a query (API.Query) says no
+// call of it is wrong, so register refuses one that brings a rule.
+func TestQueryWithRulesRefused(t *testing.T) {
+	defer func() {
+		if recover() == nil {
+			t.Error("register accepted a query with a rule")
+		}
+		if LookupAPI("test_query_with_rules") != nil {
+			t.Error("the refused entry was registered")
+		}
+	}()
+	register(&API{Name: "test_query_with_rules", Query: "answers nothing", Rules: []*Rule{ruleSleepInAtomic}})
+}
+
+// TestQueriesAreExplained: explain says of a query that its call cannot
+// be wrong and what the answer does not tell.
+func TestQueriesAreExplained(t *testing.T) {
+	n := 0
+	for _, a := range APIs() {
+		if a.Query == "" {
+			continue
+		}
+		n++
+		if out := a.Explain(); !strings.Contains(out, "query:") || !strings.Contains(out, a.Query) {
+			t.Errorf("explain %s does not say it is a query:\n%s", a.Name, out)
+		}
+	}
+	if n == 0 {
+		t.Error("no entry is a query")
+	}
+}

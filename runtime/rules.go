@@ -190,6 +190,14 @@ type API struct {
 	// an API a caller uses: it names the kernel-library function of the
 	// path (rulebook_steps.go); register fills it from kernelPathSteps.
 	Step string
+	// Query, when set, marks an API that only answers a question about
+	// the state (a flag test, a lockdep predicate, an entry of the array
+	// a caller keeps): it requires nothing and changes nothing, so no
+	// call of it is wrong and it has no rule of its own. What goes wrong
+	// is what a caller concludes from the answer, and the rules of what
+	// it calls next check that; Query says what the answer does not tell.
+	// register refuses a query with rules.
+	Query string
 	// NullResult is, for an API whose kernel function may return NULL,
 	// when it does and what its caller does then (the function's
 	// kernel-doc "Return:"): register makes it the API's rule
@@ -398,6 +406,9 @@ func (a *API) ExplainIn(kc KernelConfig) string {
 	row("asserts", a.Asserts)
 	row("source", a.Source)
 	row("notes", a.Notes)
+	if a.Query != "" {
+		row("query", "nothing is wrong at the call (it requires and changes nothing). "+a.Query+".")
+	}
 	switch a.simulated() {
 	case "no":
 		row("status", "documented only: mmscript does not simulate "+a.Name+" yet")
@@ -484,7 +495,11 @@ func MarkdownTable() string {
 			steps = append(steps, a)
 			continue
 		}
-		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s | %s | %s |\n", a.Name, esc(a.Hold), esc(a.Takes), esc(a.Sleeps), esc(a.Asserts), ids(a), a.simulated())
+		checks := ids(a)
+		if a.Query != "" {
+			checks = "none: a query"
+		}
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s | %s | %s |\n", a.Name, esc(a.Hold), esc(a.Takes), esc(a.Sleeps), esc(a.Asserts), checks, a.simulated())
 	}
 	b.WriteString("\nSteps of mmscript's kernel paths (runtime/kernel/*.mms): not APIs a caller uses; the path's entry above states what its caller must hold.\n\n")
 	b.WriteString("| Step | Of the kernel path | Runs with | Acquires internally (order) | May sleep | Asserted by | Checks | Simulated |\n")
@@ -513,6 +528,9 @@ func register(a *API) *API {
 		a.Step = kernelPathSteps[a.Name]
 	}
 	a.resultRules()
+	if a.Query != "" && len(a.Rules)+len(a.Opens) > 0 {
+		panic("runtime: rule-book entry " + a.Name + " is a query and has rules") // a programming error, caught by every test run
+	}
 	apis[a.Name] = a
 	return a
 }
