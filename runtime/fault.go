@@ -3,6 +3,7 @@ package runtime
 import (
 	"errors"
 	"fmt"
+	"iter"
 	"strings"
 
 	"github.com/mmscript/mmscript/mmcore"
@@ -243,23 +244,28 @@ func coreFault(m *MM, v *mmcore.VMA, addr mmcore.Addr, write bool) (mmcore.Fault
 	return m.Core.HandleFault(v, addr, write)
 }
 
-// words splits a |-combination into its words, in order, so that an error
+// words yields the words of a |-combination, in order, so that an error
 // names the first bad word (ranging over wordSet's map would name a random
 // one, and a run would not reproduce its diagnostics).
-func words(w string) []string {
-	var out []string
-	for _, x := range strings.Split(w, "|") {
-		if x != "" {
-			out = append(out, x)
+func words(w string) iter.Seq[string] {
+	// An iteration, not a slice: mmap's prot and flags are parsed at
+	// every call, which is every run of the explorer (strings.Split and
+	// the slice were two allocations per word list).
+	return func(yield func(string) bool) {
+		for w != "" {
+			x, rest, _ := strings.Cut(w, "|")
+			if x != "" && !yield(x) {
+				return
+			}
+			w = rest
 		}
 	}
-	return out
 }
 
 // wordSet is words as a set, for flag words whose order does not matter.
 func wordSet(w string) map[string]bool {
 	s := map[string]bool{}
-	for _, x := range words(w) {
+	for x := range words(w) {
 		s[x] = true
 	}
 	return s

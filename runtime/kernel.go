@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/mmscript/mmscript/lang"
@@ -300,12 +301,27 @@ func (k *Kernel) writeLocked(v *mmcore.VMA) bool {
 
 // VMAName is how diagnostics name a VMA.
 func VMAName(v *mmcore.VMA) string {
-	return fmt.Sprintf("vma[%#x-%#x]", uint64(v.Start()), uint64(v.End()))
+	// fmt.Sprintf("vma[%#x-%#x]", ...) in one allocation: every VMA
+	// lock is named at its first use, in every run of the explorer.
+	var b [48]byte
+	s := append(b[:0], "vma["...)
+	s = appendHex(s, uint64(v.Start()))
+	s = append(s, '-')
+	s = appendHex(s, uint64(v.End()))
+	return string(append(s, ']'))
+}
+
+// appendHex appends x as %#x formats it.
+func appendHex(b []byte, x uint64) []byte {
+	return strconv.AppendUint(append(b, "0x"...), x, 16)
 }
 
 // FolioLockName is the name of the folio lock of the page with this PFN:
 // the explorer's symmetry reduction renames it with the page.
-func FolioLockName(pfn mmcore.PFN) string { return fmt.Sprintf("folio(pfn %#x)", uint64(pfn)) }
+func FolioLockName(pfn mmcore.PFN) string {
+	var b [32]byte
+	return string(append(appendHex(append(b[:0], "folio(pfn "...), uint64(pfn)), ')'))
+}
 
 // folioLock returns the folio lock of p.
 func (k *Kernel) folioLock(p *mmcore.Page) *Lock {

@@ -312,7 +312,7 @@ func init() {
 		Fn: func(c *Call) Result {
 			m := c.mm(0)
 			flags := 0
-			for _, w := range words(c.word(4)) {
+			for w := range words(c.word(4)) {
 				flags |= mremapFlagWords[w]
 			}
 			c.T.MightSleep(c.Op.Name)

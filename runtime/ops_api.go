@@ -678,7 +678,7 @@ func vmFlagWords() []string {
 // parseVMFlags parses words like "mixedmap|io" or "VM_MIXEDMAP|VM_IO".
 func parseVMFlags(w string) (mmcore.VMFlags, error) {
 	var f mmcore.VMFlags
-	for _, word := range words(w) {
+	for word := range words(w) {
 		x, ok := mmcore.ParseVMFlag(word)
 		if !ok {
 			x, ok = mmcore.ParseVMFlag("VM_" + upper(word))

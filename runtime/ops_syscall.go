@@ -14,7 +14,7 @@ import (
 
 func protOf(w string) (mmcore.Prot, error) {
 	var p mmcore.Prot
-	for _, word := range words(w) {
+	for word := range words(w) {
 		switch word {
 		case "none", "PROT_NONE":
 		case "read", "PROT_READ":
@@ -77,7 +77,7 @@ func init() {
 func mapFlagsOf(w string) (mmcore.MapFlags, bool, error) {
 	var f mmcore.MapFlags
 	hint := false
-	for _, word := range words(w) {
+	for word := range words(w) {
 		x, ok := mapFlagWords[word]
 		if !ok {
 			return 0, false, fmt.Errorf("unknown mmap flag %q", word)

@@ -30,7 +30,12 @@ func ptl(m *MM, t *mmcore.PageTable) *Lock {
 	if t.Level() == mmcore.LevelPMD {
 		class, what = ClassPMDLock, "pmd_lock"
 	}
-	l := NewLock(class, Spin, fmt.Sprintf("%s->%s(%#x)", m.Name, what, uint64(t.Base())))
+	// fmt.Sprintf("%s->%s(%#x)", ...) in one allocation: a table's lock
+	// is made at its first use, in every run of the explorer.
+	var b [64]byte
+	name := append(append(append(b[:0], m.Name...), "->"...), what...)
+	name = append(appendHex(append(name, '('), uint64(t.Base())), ')')
+	l := NewLock(class, Spin, string(name))
 	t.Lock = l
 	return l
 }
