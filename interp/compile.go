@@ -124,8 +124,11 @@ type Program struct {
 	// handlers are the ops blocks' handlers, which kernel operations call
 	// (the mover analysis counts them as reachable from every thread).
 	handlers []*fn
-	// movers caches moverClasses (movers.go).
+	// movers caches moverClasses (movers.go); gen counts the changes of
+	// the program's code since it was compiled (a session's chunks), so
+	// that the cache knows when it is stale.
 	movers atomic.Pointer[moverCache]
+	gen    atomic.Int64
 	// stages are top-level code that runs between the threads' turns,
 	// as a REPL session ran it (Session.Explore): each runs on the
 	// top-level thread, alone and to completion, before thread turn at.

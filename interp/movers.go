@@ -64,7 +64,7 @@ import (
 // moverCache is the mover classes of a program as it was when they were
 // worked out: a REPL session appends code, which changes them.
 type moverCache struct {
-	key     int
+	key     int64
 	classes rt.ClassSet
 	// written marks the globals that code the threads can reach
 	// assigns: the others hold what set-up left in them, and reading one
@@ -72,17 +72,9 @@ type moverCache struct {
 	written []bool
 }
 
-// moverKey changes whenever code is added to the program.
-func (p *Program) moverKey() int {
-	n := len(p.sites)<<20 + len(p.threads)<<10 + len(p.stages) + len(p.handlers)<<5 + len(p.funcs)<<15
-	for _, st := range p.stages {
-		n += len(st.f.code)
-	}
-	for _, f := range p.threads {
-		n += len(f.code)
-	}
-	return n
-}
+// moverKey is the program's generation (Program.gen): it changes
+// whenever a session compiles a chunk into it.
+func (p *Program) moverKey() int64 { return p.gen.Load() }
 
 // moverClasses returns the lock classes whose read releases are left
 // movers in p: those that no operation the threads can reach (their own

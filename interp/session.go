@@ -647,6 +647,9 @@ func (s *Session) compile(f *lang.File, commit bool) (chunk *fn, threads []*fn, 
 	c.errs = nil
 	c.wordsUsed = map[string]lang.Pos{}
 	defer func() {
+		// Whatever the chunk added or took back, the mover classes
+		// worked out before it may be stale.
+		p.gen.Add(1)
 		if err == nil && commit {
 			return
 		}
