@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/mmscript/mmscript/lang"
@@ -129,31 +130,31 @@ type Result struct {
 	aborted     bool // the explorer stopped the run (sleep-set blocked)
 	// The thread of each turn, as indices into names: Schedule builds the
 	// list of names only when asked (BenchmarkStepRate's runs of 600k
-	// turns spent a tenth of their time building a list nobody read).
-	sched    schedLog
-	names    []string
-	schedule []string // Schedule's answer once built
+	// turns spent a tenth of their time building a list nobody read),
+	// once, so that goroutines may share a result.
+	sched     schedLog
+	names     []string
+	schedOnce sync.Once
+	schedule  []string // Schedule's answer once built
+	turns     int
 }
 
 // Schedule returns the thread of each turn. The explorer's runs (pooled)
 // keep it only when they found something: their schedule log goes back
 // to the pool for the next run.
 func (r *Result) Schedule() []string {
-	if r.schedule == nil && r.sched.n > 0 {
-		r.schedule = r.sched.names(r.names)
+	r.schedOnce.Do(func() {
+		if r.schedule == nil {
+			r.schedule = r.sched.names(r.names)
+		}
 		r.sched = schedLog{}
-	}
+	})
 	return r.schedule
 }
 
 // Turns is the number of turns the run took (len(Schedule()), without
 // building it).
-func (r *Result) Turns() int {
-	if r.schedule != nil {
-		return len(r.schedule)
-	}
-	return r.sched.n
-}
+func (r *Result) Turns() int { return r.turns }
 
 // Machine runs one program once.
 type Machine struct {
@@ -275,6 +276,7 @@ func Run(p *Program, opts Options) *Result {
 	res.aborted = m.aborted
 	res.Steps = m.steps
 	res.StepLimit = m.stepLimitHit
+	res.turns = m.sched.n
 	if pl := m.opts.pool; pl == nil {
 		res.sched = m.sched
 		res.names = make([]string, len(m.threads))
