@@ -589,3 +589,88 @@ func checkGenerated(t *testing.T, i int, src string) {
 		t.Logf("script %d:\n%s\n%s", i, src, diagLines(res))
 	}
 }
+
+// genPTEScript writes a script around the entries of one PTE table, for
+// the page-table footprints (runtime: pteKey): a shared VM_MIXEDMAP VMA of
+// two to four pages at 0x100000 (sometimes a second one at 0x400000,
+// under another PMD entry of the same PMD table, so that free_pgtables
+// keeps the upper tables), the PTE table there or not yet (the first
+// install allocates it: pmd_populate), and two or three threads that
+// install (vm_insert_page), zap (zap_vma_range), take the PTE lock in one
+// statement and use the entry and drop the lock in later ones
+// (pte_offset_map_lock ... pte_unmap_unlock, racing the one-step installs
+// at other entries), read the PMD locklessly, access the pages as the CPU
+// does (the accessed and dirty bits), unmap the VMA (free_pgtables) and
+// assert what is mapped, at the same and at different entries of the
+// table. A footprint that names the wrong entry, or misses a table's
+// allocation or free, makes two dependent steps look independent, and
+// the reduced search then misses a final state or a finding the naive
+// search has.
+func genPTEScript(r *rand.Rand) string {
+	g := &gen{r: r}
+	pages := 2 + r.IntN(3)
+	var b strings.Builder
+	b.WriteString("mm m\nfile f\nn = 0\n")
+	fmt.Fprintf(&b, "vma v = mmap(m, 0x100000, pages=%d, prot=rw, flags=shared, file=f, vm=mixedmap)\n", pages)
+	if r.IntN(2) == 0 {
+		b.WriteString("vma w = mmap(m, 0x400000, pages=1, prot=rw, flags=shared, file=f, vm=mixedmap)\n")
+	}
+	for i := range 4 {
+		fmt.Fprintf(&b, "page p%d = alloc_page()\n", i)
+	}
+	addr := func() string { return fmt.Sprintf("%#x", 0x100000+r.IntN(pages)*0x1000) }
+	if r.IntN(2) == 0 {
+		fmt.Fprintf(&b, "mmap_read_lock(m)\nvm_insert_page(v, %s, p3)\nmmap_read_unlock(m)\n", addr())
+	}
+	unmapped := false
+	stmt := func(last bool) []string {
+		a := addr()
+		p := fmt.Sprintf("p%d", r.IntN(3))
+		g.locals++
+		x := fmt.Sprintf("x%d", g.locals)
+		switch k := r.IntN(9); {
+		case k == 0 && !unmapped && last:
+			unmapped = true
+			if r.IntN(2) == 0 {
+				return []string{fmt.Sprintf("munmap(m, 0x100000, pages=%d)", pages)}
+			}
+			return []string{fmt.Sprintf("munmap(m, %s, pages=1)", a)}
+		case k <= 2:
+			return []string{"mmap_read_lock(m)", fmt.Sprintf("vma %s = vma_lookup(m, %s)", x, a),
+				fmt.Sprintf("if %s { vm_insert_page(%s, %s, %s) }", x, x, a, p), "mmap_read_unlock(m)"}
+		case k == 3:
+			lo := r.IntN(pages)
+			return []string{"mmap_read_lock(m)", fmt.Sprintf("vma %s = vma_lookup(m, %#x)", x, 0x100000+lo*0x1000),
+				fmt.Sprintf("if %s { zap_vma_range(%s, %#x, pages=%d) }", x, x, 0x100000+lo*0x1000, 1+r.IntN(pages-lo)), "mmap_read_unlock(m)"}
+		case k == 4:
+			// the PTE lock held across statements
+			use := g.pick("n += ptep_get(%s)", "page %s_old = ptep_get_and_clear(%s)", "n += 1")
+			switch strings.Count(use, "%s") {
+			case 1:
+				use = fmt.Sprintf(use, x)
+			case 2:
+				use = fmt.Sprintf(use, x, x)
+			}
+			return []string{"mmap_read_lock(m)", fmt.Sprintf("pte %s = pte_offset_map_lock(m, %s)", x, a),
+				fmt.Sprintf("if %s { %s }", x, use), fmt.Sprintf("if %s { pte_unmap_unlock(%s) }", x, x), "mmap_read_unlock(m)"}
+		case k == 5:
+			return []string{fmt.Sprintf("n += pmdp_get_lockless(m, %s)", a)}
+		case k == 6:
+			return []string{fmt.Sprintf("if cpu_access(m, %s, %s) { n += 1 }", a, g.pick("4", "6"))}
+		default:
+			return []string{fmt.Sprintf("assert %s.mapcount %s, \"%s mapped\"", p, g.pick("== 0", "<= 1", "== 1"), p)}
+		}
+	}
+	nthreads := 2 + r.IntN(2)
+	for i := range nthreads {
+		fmt.Fprintf(&b, "thread t%d {\n", i)
+		n := 1 + r.IntN(2)
+		for j := range n {
+			for _, s := range stmt(j == n-1) {
+				b.WriteString("  " + s + "\n")
+			}
+		}
+		b.WriteString("}\n")
+	}
+	return b.String()
+}

@@ -696,3 +696,8 @@ func (m *MM) freeTable(t *PageTable) (freed, leaked int) {
 	m.nrPgtables--
 	return freed + 1, leaked
 }
+
+// EntryShift is the shift of one level-l entry's coverage for the paging
+// mode (PAGE_SHIFT, PMD_SHIFT, PUD_SHIFT, P4D_SHIFT, PGDIR_SHIFT): entries
+// at level l are told apart by addr >> EntryShift(l, levels).
+func EntryShift(l Level, levels int) uint { return levelShift(l, levels) }

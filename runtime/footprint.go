@@ -320,47 +320,377 @@ const (
 // same only makes steps dependent.
 func mmPart(id uint32, part string) uint32 { return fnvFrom(id, part) }
 
-// PTEs records an access to m's page tables. Page tables are one object
-// per mm: a table allocation changes the walk of every address under the
-// upper-level entry it fills, so finer keys would need the walk's levels.
-// A read sees the entries whole, accessed and dirty bits included (an
-// Observe: it conflicts with PTEYoung too); PTEMappings is the read that
-// does not look at them.
+// Page tables are footprint objects entry by entry: an object is one
+// entry of one level of one mm's tables, named by (mm, level, the index of
+// the entry's coverage, addr >> EntryShift), as include/linux/pgtable.h's
+// pgd_offset/p4d_offset/pud_offset/pmd_offset/pte_offset_map reach it.
+// A walk to an address reads the PGD, P4D, PUD and PMD entries it goes
+// through and uses the leaf (the PTE, or the PMD entry of a huge page);
+// __pte_alloc/__pmd_alloc/__pud_alloc write the upper entry they fill
+// (pmd_populate, pud_populate, p4d_populate); free_pgtables writes the
+// upper entries it clears. The entries under a cleared (or filled) entry
+// need no access of their own: every access to an entry here comes with
+// reads of the entries above it (pteWalk), so it conflicts with the
+// change of any of them. A handle-based step (ptep_get on a PTE from
+// pte_offset_map_lock) reads the entries above its address too: the
+// table it holds was reached through them, and a free or retraction of
+// that table writes one of them.
+//
+// The counters that change with the entries, rss (MM_ANONPAGES,
+// MM_FILEPAGES, MM_SHMEMPAGES: add_mm_counter) and pgtables_bytes
+// (mm_inc_nr_ptes/mm_dec_nr_ptes), are one object of their own per mm
+// (partPTCounters), updated Shared: they are only ever added to, so two
+// updates commute, and the final sums agree in either order. Nothing in a
+// step reads them but a read of the whole page tables (PTEs), which
+// observes them.
+//
+// An access whose range is unknown or large (more than maxPTERange pages)
+// is to every entry (AllObjects of APTE): a sound over-approximation, and
+// across mms, since Access has no wildcard within one mm.
+
+// maxPTERange bounds the entries a range access names one by one; a
+// larger range is an access to all of them.
+const maxPTERange = 64
+
+// partPTCounters names an mm's rss_stat and pgtables_bytes (see above).
+const partPTCounters = "->rss_stat,pgtables_bytes"
+
+// pteMode is how a step uses a leaf entry.
+type pteMode uint8
+
+const (
+	// pteObserve reads the entry whole, accessed and dirty bits included:
+	// it conflicts with pteYoung too.
+	pteObserve pteMode = iota
+	// pteMapping reads which page the entry maps and how (present, PFN,
+	// writable), which the hardware walk's bit updates do not change.
+	pteMapping
+	// pteYoung is the hardware walk's update: it sets the accessed (and
+	// for a store the dirty) bit. Such updates commute with one another
+	// (each ORs a bit in) and with pteMapping reads.
+	pteYoung
+	pteWrite
+)
+
+func (mode pteMode) access(obj uint32) Access {
+	a := Access{Kind: APTE, Obj: obj}
+	switch mode {
+	case pteObserve:
+		a.Observe = true
+	case pteYoung:
+		a.Shared = true
+	case pteWrite:
+		a.Write = true
+	}
+	return a
+}
+
+// pteKey names m's level-l entry covering addr (id is ID(m)). With four
+// levels the P4D is folded into the PGD (p4d_offset returns the PGD
+// entry), so both name the same entry.
+func pteKey(id uint32, l mmcore.Level, addr mmcore.Addr, levels int) uint32 {
+	if l == mmcore.LevelP4D && levels == 4 {
+		l = mmcore.LevelPGD
+	}
+	ix := uint64(addr) >> mmcore.EntryShift(l, levels)
+	h := (id ^ uint32(l+1)) * 16777619
+	for i := 0; i < 8; i++ {
+		h = (h ^ uint32(byte(ix>>(8*i)))) * 16777619
+	}
+	if h == AllObjects {
+		h--
+	}
+	return h
+}
+
+// ptCounters records a shared update of m's rss and pgtables_bytes.
+func (f *Footprint) ptCounters(id uint32) {
+	f.add(Access{Kind: APTE, Obj: mmPart(id, partPTCounters), Shared: true})
+}
+
+// pteWalk records the walk of m's tables to addr (the tables as they are
+// in the state the step runs in): the upper entries above the leaf are
+// read, the leaf is used as mode says; the leaf is the PMD entry where it
+// maps a huge page (pmd_trans_huge), which an update of the PTE under it
+// then also names.
+func (f *Footprint) pteWalk(m *mmcore.MM, addr mmcore.Addr, mode pteMode) {
+	if f == nil || m == nil {
+		return
+	}
+	if f.lean {
+		f.foreign = true
+		return
+	}
+	id, lv := ID(m), m.Levels()
+	huge := m.Walk(addr).Huge()
+	for l := mmcore.LevelPGD; l < mmcore.LevelPMD; l++ {
+		if l == mmcore.LevelP4D && lv == 4 {
+			continue
+		}
+		f.add(Access{Kind: APTE, Obj: pteKey(id, l, addr, lv)})
+	}
+	pmd := pteMapping
+	if huge {
+		pmd = mode
+	}
+	f.add(pmd.access(pteKey(id, mmcore.LevelPMD, addr, lv)))
+	f.add(mode.access(pteKey(id, mmcore.LevelPTE, addr, lv)))
+	if mode == pteWrite {
+		f.ptCounters(id)
+	}
+}
+
+// PTEs records an access to all of m's page tables (every entry, every
+// mm: AllObjects) and their counters: the declaration of a step whose
+// range nobody has refined, or that changes or reads too much to name
+// entry by entry (fork's copy, mremap's move, khugepaged's collapse, a
+// fault path's steps). A read sees the entries whole, accessed and dirty
+// bits included (an Observe: it conflicts with PTEYoung and with the
+// counters' updates too); PTEMappings is the read that does not.
 func (f *Footprint) PTEs(m *mmcore.MM, write bool) {
 	if f == nil || m == nil {
 		return
 	}
 	if write {
-		f.Object(APTE, m, true)
+		f.Add(APTE, AllObjects, true)
 		return
 	}
-	f.add(Access{Kind: APTE, Obj: ID(m), Observe: true})
+	f.add(Access{Kind: APTE, Obj: AllObjects, Observe: true})
 }
+
+// PTEAt records a walk to addr in m that reads the leaf entry whole (write
+// false) or writes it (a change of one entry under its PTL).
+func (f *Footprint) PTEAt(m *mmcore.MM, addr mmcore.Addr, write bool) {
+	mode := pteObserve
+	if write {
+		mode = pteWrite
+	}
+	f.pteWalk(m, addr, mode)
+}
+
+// PTEInstall records the installation of addr's leaf entry in m
+// (get_locked_pte, insert_page, insert_pfn): the walk reads the upper
+// entries of the tables that exist; where a table is missing,
+// __pte_alloc/__pmd_alloc/__pud_alloc/__p4d_alloc fill the empty entry
+// (pmd_populate and its kin), a write of it and of every entry the new
+// tables hold for addr; the leaf is written; rss and pgtables_bytes
+// change.
+func (f *Footprint) PTEInstall(m *mmcore.MM, addr mmcore.Addr) {
+	if f == nil || m == nil {
+		return
+	}
+	if f.lean {
+		f.foreign = true
+		return
+	}
+	w := m.Walk(addr)
+	if w.Depth == mmcore.LevelNone {
+		f.PTEs(m, true)
+		return
+	}
+	id, lv := ID(m), m.Levels()
+	for l := mmcore.LevelPGD; l <= mmcore.LevelPTE; l++ {
+		if l == mmcore.LevelP4D && lv == 4 {
+			continue
+		}
+		// The deepest existing table's entry for addr is empty unless
+		// that table is the PTE table: it is the entry the allocation
+		// fills. A huge PMD is the leaf itself.
+		write := l >= w.Depth || l == mmcore.LevelPMD && w.Huge()
+		f.add(Access{Kind: APTE, Obj: pteKey(id, l, addr, lv), Write: write})
+	}
+	f.ptCounters(id)
+}
+
+// PTERange records a walk over [start, end) of m that uses every leaf
+// entry of the range as mode says (zap_pte_range writes each, a page walk
+// reads each), reading the upper entries above them. A leaf whose table
+// is missing is named too: the range reads the empty upper entry, which
+// an installation writes, and naming the leaf costs nothing more. A range
+// of more than maxPTERange pages, or an inverted one, is an access to all
+// entries.
+func (f *Footprint) pteRange(m *mmcore.MM, start, end mmcore.Addr, mode pteMode) {
+	if f == nil || m == nil {
+		return
+	}
+	if f.lean {
+		f.foreign = true
+		return
+	}
+	start &^= mmcore.PageSize - 1
+	if end < start || (end-start)>>mmcore.PageShift > maxPTERange {
+		switch mode {
+		case pteWrite:
+			f.PTEs(m, true)
+		case pteMapping:
+			f.Add(APTE, AllObjects, false)
+		case pteYoung:
+			f.add(Access{Kind: APTE, Obj: AllObjects, Shared: true})
+		default:
+			f.PTEs(m, false)
+		}
+		return
+	}
+	for a := start; a < end; a += mmcore.PageSize {
+		f.pteWalk(m, a, mode)
+	}
+}
+
+// PTERange records a read (write false: whole entries) or a write of every
+// leaf entry of [start, end) in m.
+func (f *Footprint) PTERange(m *mmcore.MM, start, end mmcore.Addr, write bool) {
+	mode := pteObserve
+	if write {
+		mode = pteWrite
+	}
+	f.pteRange(m, start, end, mode)
+}
+
+// PMDAt records a read (pmdp_get, pte_offset_map_lock's walk to the PTE
+// table) or a write (a huge PMD zapped, split or collapsed) of addr's PMD
+// entry in m, and reads of the entries above it.
+func (f *Footprint) PMDAt(m *mmcore.MM, addr mmcore.Addr, write bool) {
+	if f == nil || m == nil {
+		return
+	}
+	if f.lean {
+		f.foreign = true
+		return
+	}
+	id, lv := ID(m), m.Levels()
+	for l := mmcore.LevelPGD; l < mmcore.LevelPMD; l++ {
+		if l == mmcore.LevelP4D && lv == 4 {
+			continue
+		}
+		f.add(Access{Kind: APTE, Obj: pteKey(id, l, addr, lv)})
+	}
+	f.add(Access{Kind: APTE, Obj: pteKey(id, mmcore.LevelPMD, addr, lv), Write: write})
+	if write {
+		f.ptCounters(id)
+	}
+}
+
+// PTETablesFree records free_pgtables over [start, end) of m
+// (free_pgd_range: free_p4d_range, free_pud_range, free_pmd_range,
+// free_pte_range), in the state the step runs in, as FreePageTables will
+// free: an upper entry over the range whose table serves no VMA any more
+// is cleared (written), with the tables below it; one whose table still
+// serves a VMA is read and walked into; an empty one is read. The entries
+// under a cleared one are reached only through it (see above), so
+// writing it covers them. pgtables_bytes drops. More than maxPTERange
+// entries is a write of all entries.
+func (f *Footprint) PTETablesFree(m *mmcore.MM, start, end mmcore.Addr) {
+	if f == nil || m == nil || end <= start {
+		return
+	}
+	if f.lean {
+		f.foreign = true
+		return
+	}
+	id, lv := ID(m), m.Levels()
+	n := 0
+	var visit func(t *mmcore.PageTable) bool
+	visit = func(t *mmcore.PageTable) bool {
+		span := t.End() - t.Base()
+		span /= mmcore.PTRS_PER_TABLE
+		for a := max(start, t.Base()) &^ (span - 1); a < end && a < t.End(); a += span {
+			if n++; n > maxPTERange {
+				return false
+			}
+			key := pteKey(id, t.Level(), a, lv)
+			c := t.Child(t.Index(a))
+			switch {
+			case c == nil:
+				f.add(Access{Kind: APTE, Obj: key})
+			case m.FindVMAIntersection(c.Base(), c.End()) == nil:
+				f.add(Access{Kind: APTE, Obj: key, Write: true})
+			default:
+				f.add(Access{Kind: APTE, Obj: key})
+				if c.Level() < mmcore.LevelPTE && !visit(c) {
+					return false
+				}
+			}
+			if a+span < a {
+				break
+			}
+		}
+		return true
+	}
+	if !visit(m.PGD()) {
+		f.PTEs(m, true)
+		return
+	}
+	f.ptCounters(id)
+}
+
+// fpTableNumber records the numbering of t (Kernel.tableID), which hands
+// out the PMD values scripts see in the order tables are first read: the
+// first read of a table is a write of the numbering, so that two first
+// reads of different tables do not commute (their numbers swap). A table
+// already numbered is read.
+func (k *Kernel) fpTableNumber(t *mmcore.PageTable) {
+	if k.fp == nil || t == nil {
+		return
+	}
+	_, known := k.pt.ids[t]
+	k.fp.Add(APTE, tableNumbering, !known)
+}
+
+// tableNumbering names the kernel's numbering of page tables (Kernel.pt).
+var tableNumbering = nameID("pt->ids")
 
 // PTEMappings records a read of which pages m's page tables map and how
-// (present, PFN, writable), not of the accessed and dirty bits: a page
-// walk that hands out PFNs, which PTEYoung's updates do not change.
+// (present, PFN, writable), not of the accessed and dirty bits, over all
+// of m: a page walk that hands out PFNs, which PTEYoung's updates do not
+// change.
 func (f *Footprint) PTEMappings(m *mmcore.MM) {
 	if f != nil && m != nil {
-		f.Add(APTE, ID(m), false)
+		f.Add(APTE, AllObjects, false)
 	}
 }
 
-// PTEYoung records the hardware walk's update of m's page tables: it sets
-// the accessed (and, for a store, dirty) bit of an entry it reads. Such
-// updates commute with one another (each ORs a bit in) and with
-// PTEMappings reads, not with a read of the entries whole (PTEs) or a
-// change of them.
-func (f *Footprint) PTEYoung(m *mmcore.MM) {
-	if f != nil && m != nil {
-		f.add(Access{Kind: APTE, Obj: ID(m), Shared: true})
-	}
-}
+// PTEYoung records the hardware walk to addr in m: it reads the entry's
+// mapping and sets its accessed (and, for a store, dirty) bit (pteYoung).
+func (f *Footprint) PTEYoung(m *mmcore.MM, addr mmcore.Addr) { f.pteWalk(m, addr, pteYoung) }
 
 // Page records an access to page p.
 func (f *Footprint) Page(p *mmcore.Page, write bool) {
 	if p != nil {
 		f.Object(APage, p, write)
+	}
+}
+
+// ZappedPages records the pages a zap of [start, end) in m unmaps, in the
+// state the step runs in: each page a present entry of the range maps
+// loses a mapcount and a reference (zap_present_ptes), its folio's
+// reference too (the head page names the folio). A page no entry of the
+// range maps is not touched: an install of it races with the zap on the
+// entry (PTERange), not on the page. A huge PMD in the range, or a range
+// of more than maxPTERange pages, is a write of every page.
+func (f *Footprint) ZappedPages(m *mmcore.MM, start, end mmcore.Addr) {
+	if f == nil || m == nil {
+		return
+	}
+	start &^= mmcore.PageSize - 1
+	if end < start || (end-start)>>mmcore.PageShift > maxPTERange {
+		f.AllPages(true)
+		return
+	}
+	for a := start; a < end; a += mmcore.PageSize {
+		w := m.Walk(a)
+		if w.Huge() {
+			f.AllPages(true)
+			return
+		}
+		if !w.Present() {
+			continue
+		}
+		if p := m.Memory().Page(w.Entry.PFN()); p != nil {
+			f.Page(p, true)
+			if h := p.Folio(); h != p {
+				f.Page(h, true)
+			}
+		}
 	}
 }
 
@@ -609,7 +939,33 @@ func installs(c *Call, f *Footprint) {
 		}
 	}
 	f.VMAs(m, setsFlag)
-	f.PTEs(m, true) // and rss (APTE)
+	switch c.Op.Name {
+	case "vmf_insert_page_mkwrite":
+		// its vm_fault names the VMA and the address
+		if vmf, ok := c.Args[0].Obj.(*VMF); ok && vmf != nil && vmf.VMA != nil {
+			f.VMAs(vmf.VMA.MM(), false)
+			f.PTEInstall(vmf.VMA.MM(), vmf.Address)
+		}
+	case "vm_insert_pages":
+		// one entry per page, from addr on (insert_pages)
+		n := 0
+		for _, a := range c.Args[2:] {
+			if _, ok := a.Obj.(*mmcore.Page); ok {
+				n++
+			}
+		}
+		if n > maxPTERange {
+			f.PTEs(m, true)
+			break
+		}
+		for i := 0; i < n; i++ {
+			f.PTEInstall(m, c.addr(1)+mmcore.Addr(i)<<mmcore.PageShift)
+		}
+	case "remap_pfn_range":
+		f.PTEs(m, true) // a range, tables allocated along it: every entry
+	default:
+		f.PTEInstall(m, c.addr(1))
+	}
 	for _, a := range c.Args {
 		if p, ok := a.Obj.(*mmcore.Page); ok {
 			f.Page(p, true)
@@ -625,8 +981,22 @@ func installs(c *Call, f *Footprint) {
 func zaps(c *Call, f *Footprint) {
 	m := vmaMM(c, 0)
 	f.VMAs(m, false)
-	f.PTEs(m, true) // and rss (APTE)
-	f.AllPages(true)
+	// [addr, addr+len) within the VMA (zap() clips it), each entry of it
+	// written; an unparsable length is the whole mm
+	if size, err := c.length(2); err == nil {
+		v := c.Args[0].Obj.(*mmcore.VMA)
+		start, end := c.addr(1), c.addr(1)+mmcore.Addr(size)
+		if end >= start {
+			start, end = max(start, v.Start()), min(end, v.End())
+		}
+		if end > start {
+			f.PTERange(m, start, end, true)
+			f.ZappedPages(m, start, end)
+		}
+	} else {
+		f.PTEs(m, true)
+		f.AllPages(true)
+	}
 	f.TLB(m, true)
 	f.Alloc() // a freed page may be handed out again (Memory.Quarantine)
 }
@@ -670,11 +1040,18 @@ func unmapsMM(m *mmcore.MM, f *Footprint) {
 func ptePath(c *Call, f *Footprint) {
 	if m := mmArg(c, 0); m != nil {
 		f.VMAs(m, false) // requireStable looks the VMA up
-		f.PTEs(m, false)
+		if len(c.Args) > 2 && c.Args[2].Int >= 0 {
+			f.PTEs(m, false) // a PMD value read before: any table
+			return
+		}
+		// the walk to the PTE table (or the PMD lock's table): the
+		// entries above it
+		f.PMDAt(m, c.addr(1), false)
 		return
 	}
 	if p, ok := c.Args[0].Obj.(*PTE); ok {
-		f.PTEs(p.MM.Core, false)
+		// the table the handle holds was reached through these
+		f.PMDAt(p.MM.Core, p.Addr, false)
 	}
 }
 
@@ -708,7 +1085,7 @@ var opFootprints = map[string]func(*Call, *Footprint){
 	"pte_offset_map_lock": ptePath, "pte_unmap_unlock": ptePath,
 	"ptep_get_and_clear": func(c *Call, f *Footprint) {
 		if p, ok := c.Args[0].Obj.(*PTE); ok {
-			f.PTEs(p.MM.Core, true)
+			f.PTEAt(p.MM.Core, p.Addr, true)
 		}
 		f.AllPages(true)
 	},
@@ -764,7 +1141,7 @@ func rcuWrite(_ *Call, f *Footprint) { f.Add(ARCU, 0, true) }
 // readsPTE: ptep_get and friends read an entry and check its page.
 func readsPTE(c *Call, f *Footprint) {
 	if p, ok := c.Args[0].Obj.(*PTE); ok {
-		f.PTEs(p.MM.Core, false)
+		f.PTEAt(p.MM.Core, p.Addr, false)
 	}
 	f.AllPages(false)
 }
@@ -783,7 +1160,10 @@ func (k *Kernel) TouchesField(x Value) {
 	case *MM:
 		f.MM(o.Core, false)
 	case *PTE:
-		f.PTEs(o.MM.Core, false)
+		// its fields: the entry (and the table's number, pmdval, which
+		// the first read hands out)
+		f.PTEAt(o.MM.Core, o.Addr, false)
+		k.fpTableNumber(o.Table)
 	case *Lock:
 		k.fpLockObserve(o) // held: anyone, readers included
 	case *VMF:

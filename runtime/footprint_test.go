@@ -58,7 +58,7 @@ func TestHardwareWalkFootprint(t *testing.T) {
 		fn(f)
 		return f.Acc
 	}
-	walk := rec(func(f *Footprint) { f.PTEYoung(m.Core); f.TLBOwnCPU(m.Core) })
+	walk := rec(func(f *Footprint) { f.PTEYoung(m.Core, 0x100000); f.TLBOwnCPU(m.Core) })
 	for _, c := range []struct {
 		name string
 		acc  []Access
@@ -66,8 +66,10 @@ func TestHardwareWalkFootprint(t *testing.T) {
 	}{
 		{"another CPU's walk", walk, false},
 		{"a page walk's PFNs (PTEMappings)", rec(func(f *Footprint) { f.PTEMappings(m.Core) }), false},
-		{"a whole-entry read (ptep_get)", rec(func(f *Footprint) { f.PTEs(m.Core, false) }), true},
-		{"a PTE change", rec(func(f *Footprint) { f.PTEs(m.Core, true) }), true},
+		{"a whole-entry read (ptep_get)", rec(func(f *Footprint) { f.PTEAt(m.Core, 0x100000, false) }), true},
+		{"a whole-entry read of another entry", rec(func(f *Footprint) { f.PTEAt(m.Core, 0x101000, false) }), false},
+		{"a read of all entries", rec(func(f *Footprint) { f.PTEs(m.Core, false) }), true},
+		{"a PTE change", rec(func(f *Footprint) { f.PTEAt(m.Core, 0x100000, true) }), true},
 		{"a TLB flush", rec(func(f *Footprint) { f.TLB(m.Core, true) }), true},
 	} {
 		if got := Dependent(walk, c.acc); got != c.dep {

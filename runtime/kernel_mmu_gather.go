@@ -142,7 +142,9 @@ func visibleUnflushed(k *Kernel, m *MM) (mmcore.StaleRef, bool) {
 	}
 	k.fp.TLB(m.Core, false)
 	for _, r := range m.Core.TLB.StaleIn(0, m.Core.TaskSize()) {
-		k.fp.PTEs(m.Core, false)
+		// StaleIn read the mapping of each entry the TLB holds; this
+		// one's PTL is found through the walk to it
+		k.fp.pteWalk(m.Core, r.Addr, pteMapping)
 		l := entryPTL(m, r.Addr)
 		if l != nil {
 			k.fpLockObserve(l)
@@ -285,13 +287,30 @@ func init() {
 			Rules:    []*Rule{ruleStaleAfterZap, ruleSleepInAtomic},
 			Cites:    []Cite{cite("mm/mmu_gather.c", "tlb_flush_mmu()", "none: tlb_flush_mmu_tlbonly(tlb); tlb_flush_mmu_free(tlb);", readGather)},
 			Sequence: finishSeq}),
+		// It flushes the TLB, drops the gathered pages' references (which
+		// may free them), and checks the stale translations the zaps saw
+		// against the entries now (TLB.IsStale reads their mappings); it
+		// reads no other entry.
 		Touches: func(c *Call, f *Footprint) {
-			if g, ok := c.Args[0].Obj.(*MMUGather); ok {
-				f.TLB(g.MM.Core, true)
-				f.PTEs(g.MM.Core, false)
+			g, ok := c.Args[0].Obj.(*MMUGather)
+			if !ok {
+				f.AllPages(true)
+				f.Alloc()
+				return
 			}
-			f.AllPages(true)
-			f.Alloc()
+			f.TLB(g.MM.Core, true)
+			for _, r := range g.staleSeen {
+				f.pteWalk(g.MM.Core, r.Addr, pteMapping)
+			}
+			for _, p := range g.pages {
+				f.Page(p, true)
+				if h := p.Folio(); h != p {
+					f.Page(h, true)
+				}
+			}
+			if len(g.pages) > 0 {
+				f.Alloc()
+			}
 		},
 		Fn: func(c *Call) Result {
 			g := c.mmuGather(0)

@@ -251,8 +251,20 @@ func init() {
 		Touches: func(c *Call, f *Footprint) {
 			m := vmaMM(c, 1)
 			f.VMAs(m, false)
-			f.PTEs(m, true)
-			f.AllPages(true)
+			// the entries of [pte, end) in the handle's table and the VMA,
+			// as Fn clips them
+			if p, ok := c.Args[2].Obj.(*PTE); ok && p.Table != nil {
+				v := c.Args[1].Obj.(*mmcore.VMA)
+				start, end := max(p.Addr, v.Start()), min(c.addr(3), p.Table.End(), v.End())
+				f.PMDAt(p.MM.Core, p.Addr, false)
+				if end > start {
+					f.PTERange(p.MM.Core, start, end, true)
+					f.ZappedPages(p.MM.Core, start, end)
+				}
+			} else {
+				f.PTEs(m, true)
+				f.AllPages(true)
+			}
 			f.Alloc() // a freed page may be handed out again (Memory.Quarantine)
 		},
 		Fn: func(c *Call) Result {
@@ -286,7 +298,9 @@ func init() {
 		Touches: func(c *Call, f *Footprint) {
 			m := vmaMM(c, 1)
 			f.VMAs(m, false)
-			f.PTEs(m, true)
+			// the PMD entry of addr's PMD range, whose huge page it clears
+			// (or splits, through ZapRange, when part of it is mapped)
+			f.PMDAt(m, c.addr(2)&^(mmcore.PMD_SIZE-1), true)
 			f.AllPages(true)
 			f.Alloc()
 		},
@@ -331,7 +345,12 @@ func init() {
 			// the tree.
 			f.VMAs(m, freePgtablesWritesVMAs(c.vms(1)))
 			f.MMCounters(m, true)
-			f.PTEs(m, true)
+			// the upper entries over the detached VMAs, as Fn's
+			// FreePageTables frees them
+			if v := c.vms(1); v.Core != nil && len(v.Core.Detached) > 0 {
+				d := v.Core.Detached
+				f.PTETablesFree(m, d[0].Start(), d[len(d)-1].End())
+			}
 			f.AllPages(true)
 			f.Add(AFile, AllObjects, true)
 			f.Alloc() // frees tables

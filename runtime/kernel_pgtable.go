@@ -79,6 +79,18 @@ func (k *Kernel) tableOf(pmd int64) *mmcore.PageTable {
 	return k.pt.byID[pmd-1]
 }
 
+// pmdpGetTouches: pmdp_get and pmdp_get_lockless read addr's PMD entry
+// (and the entries above it), and number its PTE table if nothing read
+// it before (pmdVal).
+func pmdpGetTouches(c *Call, f *Footprint) {
+	m := mmArg(c, 0)
+	if m == nil {
+		return
+	}
+	f.PMDAt(m, c.addr(1), false)
+	c.K.fpTableNumber(m.Walk(c.addr(1)).PTETable())
+}
+
 // pmdVal reads addr's PMD entry (pmdp_get_lockless).
 func (k *Kernel) pmdVal(m *MM, addr mmcore.Addr) int64 {
 	w := m.Core.Walk(addr)
@@ -197,7 +209,7 @@ func init() {
 				"if (unlikely(pmd_val(pmd) != pmd_val(*pmdp)) || unlikely(pte_val(pte) != pte_val(ptep_get(ptep)))) { gup_put_folio(folio, 1, flags); goto pte_unmap; }", readGUP)},
 			Sequence: "pmd = pmdp_get_lockless(pmdp);\n/* ... map the table, take its lock or a folio reference ... */\n" +
 				"if (!pmd_same(pmd, pmdp_get_lockless(pmdp)))\n\tgoto again;    /* retracted meanwhile */"}),
-		Touches: func(c *Call, f *Footprint) { f.PTEs(mmArg(c, 0), false) },
+		Touches: pmdpGetTouches,
 		Fn:      pmdpGet})
 	defOp(&Op{Name: "pmdp_get", Params: ptParams, Result: TInt,
 		API: register(&API{Name: "pmdp_get", Section: "6.4",
@@ -211,7 +223,7 @@ func init() {
 			Rules:    []*Rule{ruleStaleEntry},
 			Cites:    []Cite{cite("include/linux/pgtable.h", "pmdp_get()", "none: return READ_ONCE(*pmdp);", readPgtableH)},
 			Sequence: "ptl = pmd_lock(mm, pmdp);\npmd = pmdp_get(pmdp);\n/* ... decide on pmd ... */\nspin_unlock(ptl);"}),
-		Touches: func(c *Call, f *Footprint) { f.PTEs(mmArg(c, 0), false) },
+		Touches: pmdpGetTouches,
 		Fn:      pmdpGet})
 	pmdParam := []Param{{Name: "pmdval", Type: TInt}}
 	for _, x := range []struct {

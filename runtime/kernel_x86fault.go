@@ -82,7 +82,7 @@ func init() {
 		// page is checked.
 		Touches: func(c *Call, f *Footprint) {
 			m := mmArg(c, 0)
-			f.PTEYoung(m)
+			f.PTEYoung(m, c.addr(1))
 			f.TLBOwnCPU(m)
 			f.AllPages(false)
 		},

@@ -182,9 +182,12 @@ func (k *Kernel) freedNote(obj any, what string) []Related {
 // (CONFIG_MMU_GATHER_RCU_TABLE_FREE, as on x86).
 func (c *Call) checkTable(p *PTE) bool {
 	// The check reads whether the table was freed, which a free writes:
-	// a read of the page tables, whatever the operation declares.
+	// a read of the entries the table was reached through, whatever the
+	// operation declares. Whatever frees a table writes one of them
+	// (free_pgtables the upper entry it clears) or every entry (mremap's
+	// move, khugepaged's retraction, pte_free_defer).
 	if p.MM != nil {
-		c.K.fp.PTEs(p.MM.Core, false)
+		c.K.fp.PMDAt(p.MM.Core, p.Addr, false)
 	}
 	if p.Table.Freed() && !c.checkFreedNow(p) {
 		return false
