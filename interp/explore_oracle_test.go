@@ -265,25 +265,28 @@ func TestPartialRevisitStatesAreCovered(t *testing.T) {
 	if !*oracleAll {
 		return
 	}
-	r := rand.New(rand.NewPCG(23, 5))
-	scriptsWith, states := 0, 0
-	for i := range *genSoundN {
-		src := genScript(r)
-		p, err := LoadSource(fmt.Sprintf("gen%d.mms", i), []byte(src))
-		if err != nil {
-			continue
+	// A subtest, so that a failure above is not blamed on a script.
+	t.Run("generated", func(t *testing.T) {
+		r := rand.New(rand.NewPCG(23, 5))
+		scriptsWith, states := 0, 0
+		for i := range *genSoundN {
+			src := genScript(r)
+			p, err := LoadSource(fmt.Sprintf("gen%d.mms", i), []byte(src))
+			if err != nil {
+				continue
+			}
+			partial, n := checkPartialStates(t, fmt.Sprintf("script %d", i), p, 100_000, 40)
+			if t.Failed() {
+				t.Fatalf("script %d:\n%s", i, src)
+			}
+			if n > 0 {
+				scriptsWith++
+				states += n
+				t.Logf("script %d: %d partial revisits, %d states checked", i, partial, n)
+			}
 		}
-		partial, n := checkPartialStates(t, fmt.Sprintf("script %d", i), p, 100_000, 40)
-		if t.Failed() {
-			t.Fatalf("script %d:\n%s", i, src)
-		}
-		if n > 0 {
-			scriptsWith++
-			states += n
-			t.Logf("script %d: %d partial revisits, %d states checked", i, partial, n)
-		}
-	}
-	t.Logf("%d generated scripts with partial revisits, %d states checked", scriptsWith, states)
+		t.Logf("%d generated scripts with partial revisits, %d states checked", scriptsWith, states)
+	})
 }
 
 // searchEvents searches p with o (one worker, no symmetry, no movers: a
@@ -351,23 +354,25 @@ func TestEventsOfReducedSearches(t *testing.T) {
 	if !*oracleAll {
 		return
 	}
-	r := rand.New(rand.NewPCG(11, 3))
-	compared := 0
-	for i := range *genSoundN {
-		src := genScript(r)
-		if i < *genSoundFrom {
-			continue
+	t.Run("generated", func(t *testing.T) {
+		r := rand.New(rand.NewPCG(11, 3))
+		compared := 0
+		for i := range *genSoundN {
+			src := genScript(r)
+			if i < *genSoundFrom {
+				continue
+			}
+			p, err := LoadSource(fmt.Sprintf("gen%d.mms", i), []byte(src))
+			if err != nil {
+				continue
+			}
+			if checkEvents(t, fmt.Sprintf("script %d", i), p, 20_000, 100_000) {
+				compared++
+			}
+			if t.Failed() {
+				t.Fatalf("script %d:\n%s", i, src)
+			}
 		}
-		p, err := LoadSource(fmt.Sprintf("gen%d.mms", i), []byte(src))
-		if err != nil {
-			continue
-		}
-		if checkEvents(t, fmt.Sprintf("script %d", i), p, 20_000, 100_000) {
-			compared++
-		}
-		if t.Failed() {
-			t.Fatalf("script %d:\n%s", i, src)
-		}
-	}
-	t.Logf("%d generated scripts compared", compared)
+		t.Logf("%d generated scripts compared", compared)
+	})
 }
