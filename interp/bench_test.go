@@ -246,7 +246,14 @@ func runStates(p *Program, seed uint64, visit func(m *Machine, turn int)) {
 // of the thread that hashes (each state is hashed 20 times in a row, so
 // that reading the clock costs little; the runs themselves are not
 // counted), and the share of unhashable states.
-func BenchmarkFingerprint(b *testing.B) {
+func BenchmarkFingerprint(b *testing.B) { benchmarkFingerprint(b, false) }
+
+// BenchmarkFingerprintSymmetry is BenchmarkFingerprint with the
+// symmetry of the five fault threads on, as the explorer hashes them
+// (the renaming hasher, symState.hash).
+func BenchmarkFingerprintSymmetry(b *testing.B) { benchmarkFingerprint(b, true) }
+
+func benchmarkFingerprint(b *testing.B, symmetric bool) {
 	p, err := Load("testdata/perf/mmlocks_n5.mms")
 	if err != nil {
 		b.Fatal(err)
@@ -255,6 +262,13 @@ func BenchmarkFingerprint(b *testing.B) {
 	defer runtime.UnlockOSThread()
 	const reps = 20
 	c := newStateCache(newVisitedSet(1 << 20))
+	if symmetric {
+		sym := detectSymmetry(p)
+		if sym == nil {
+			b.Fatal("no symmetry found")
+		}
+		c.useSymmetry(sym)
+	}
 	var n, bad int64
 	var cpu time.Duration
 	seed := uint64(1)

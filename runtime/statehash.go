@@ -41,8 +41,10 @@ type StateHasher struct {
 	ids   idTable
 	plans map[unsafe.Pointer]*typePlan // by typeKey
 	last  *typePlan                    // the plan walk used last
-	skip  map[reflect.Type]map[string]bool
-	ident map[unsafe.Pointer]bool // by typeKey
+	// lastPtr: the plan ptr used last
+	lastPtr *typePlan
+	skip    map[reflect.Type]map[string]bool
+	ident   map[unsafe.Pointer]bool // by typeKey
 	// rec, when set, receives every word with the path of the field it
 	// came from (StateHasher.Record: for finding what keeps equal states
 	// apart).
@@ -385,7 +387,7 @@ func (h *StateHasher) Skip(typ any, fields ...string) {
 		h.skip[t][f] = true
 	}
 	clear(h.plans) // plans point to their parts' plans
-	h.last = nil
+	h.last, h.lastPtr = nil, nil
 
 }
 
@@ -397,7 +399,7 @@ func (h *StateHasher) Identity(ptrs ...any) {
 		h.ident[typeKey(reflect.TypeOf(p).Elem())] = true
 	}
 	clear(h.plans)
-	h.last = nil
+	h.last, h.lastPtr = nil, nil
 }
 
 // Reset starts a new fingerprint.
@@ -739,7 +741,14 @@ func isScalar(t reflect.Type) bool {
 	return false
 }
 
-func (h *StateHasher) ptr(elem reflect.Type, q unsafe.Pointer) { h.ptrP(h.plan(elem), q) }
+func (h *StateHasher) ptr(elem reflect.Type, q unsafe.Pointer) {
+	// The hand-written parts hash one type many times in a row (tasks,
+	// pages): no plan look-up for them.
+	if h.lastPtr == nil || h.lastPtr.t != elem {
+		h.lastPtr = h.plan(elem)
+	}
+	h.ptrP(h.lastPtr, q)
+}
 
 func (h *StateHasher) ptrP(ep *typePlan, q unsafe.Pointer) {
 	if q == nil {

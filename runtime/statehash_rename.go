@@ -213,15 +213,18 @@ func NewRenamingStateHasher() *StateHasher {
 	h.addPost(reflect.TypeFor[Lock](), func(h *StateHasher, p unsafe.Pointer) {
 		l := (*Lock)(p)
 		name := l.Name
-		if h.ren != nil {
+		if h.ren != nil && len(h.ren.lockNames) > 0 {
 			if n, ok := h.ren.lockNames[name]; ok {
 				name = n
 			}
 		}
 		h.String(name)
-		var buf [8]*Task
-		rs := append(buf[:0], l.readers...)
-		slices.SortStableFunc(rs, func(a, b *Task) int { return h.ren.Task(a.ID) - h.ren.Task(b.ID) })
+		rs := l.readers
+		if len(rs) > 1 {
+			var buf [8]*Task
+			rs = append(buf[:0], rs...)
+			slices.SortStableFunc(rs, func(a, b *Task) int { return h.ren.Task(a.ID) - h.ren.Task(b.ID) })
+		}
 		h.Word(uint64(len(rs)))
 		for _, t := range rs {
 			h.ptr(taskType, unsafe.Pointer(t))
@@ -317,7 +320,7 @@ func (h *StateHasher) addPost(t reflect.Type, f func(h *StateHasher, p unsafe.Po
 		h.post[k] = f
 	}
 	clear(h.plans)
-	h.last = nil
+	h.last, h.lastPtr = nil, nil
 }
 
 // planRenamed marks PFN and PTE words, and scalar types holding them, for
