@@ -176,6 +176,48 @@ func BenchmarkExploreN3(b *testing.B) {
 	b.ReportMetric(cpu.Seconds()/n, "cpu-s/op")
 }
 
+// BenchmarkDistinctStates counts what SPIN's "states stored" counts: the
+// distinct states the full verdict visits (up to the script's symmetry, as
+// the search's own cache sees them), every state after every turn
+// fingerprinted by a test hook. States in the other benchmarks counts
+// steps executed, and a state reached again in a later run (not at a point
+// the cache was asked) is counted again there; stored counts only the
+// states the cache kept. The extra fingerprints make its CPU time no
+// measure of the search: read BenchmarkExploreN3's. -explore.script names
+// the script.
+func BenchmarkDistinctStates(b *testing.B) {
+	p, err := Load(*exploreScript)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var distinct, unhashable, states int64
+	for b.Loop() {
+		c := newStateCache(newVisitedSet(1 << 20))
+		if sym := detectSymmetry(p); sym != nil {
+			c.useSymmetry(sym)
+		}
+		seen := map[uint64]bool{}
+		o := ExploreOptions{Workers: 1}
+		o.onTurn = func(s *searcher) {
+			if h, ok := c.fingerprint(s.m); ok {
+				seen[h] = true
+			} else {
+				unhashable++
+			}
+		}
+		res := Explore(p, o)
+		if !res.Complete || len(res.Findings) != 0 {
+			b.Fatalf("complete=%v findings=%d", res.Complete, len(res.Findings))
+		}
+		distinct += int64(len(seen))
+		states += res.States
+	}
+	n := float64(b.N)
+	b.ReportMetric(float64(distinct)/n, "distinct/op")
+	b.ReportMetric(float64(unhashable)/n, "unhashable-visits/op")
+	b.ReportMetric(float64(states)/n, "states/op")
+}
+
 // bugVariants are the perf scenario with one bug planted each
 // (testdata/perf/mmlocks_n5_bug_*.mms): what a search hunting a bug
 // (StopAtFirst, -first) is measured on.
