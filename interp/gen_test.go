@@ -599,7 +599,8 @@ func checkGenerated(t *testing.T, i int, src string) {
 // install (vm_insert_page), zap (zap_vma_range), take the PTE lock in one
 // statement and use the entry and drop the lock in later ones
 // (pte_offset_map_lock ... pte_unmap_unlock, racing the one-step installs
-// at other entries), read the PMD locklessly, access the pages as the CPU
+// at other entries; sometimes without the mmap lock, so that munmap frees
+// the table under the handle), read the PMD locklessly, access the pages as the CPU
 // does (the accessed and dirty bits), unmap the VMA (free_pgtables) and
 // assert what is mapped, at the same and at different entries of the
 // table. A footprint that names the wrong entry, or misses a table's
@@ -651,8 +652,14 @@ func genPTEScript(r *rand.Rand) string {
 			case 2:
 				use = fmt.Sprintf(use, x, x)
 			}
-			return []string{"mmap_read_lock(m)", fmt.Sprintf("pte %s = pte_offset_map_lock(m, %s)", x, a),
-				fmt.Sprintf("if %s { %s }", x, use), fmt.Sprintf("if %s { pte_unmap_unlock(%s) }", x, x), "mmap_read_unlock(m)"}
+			ss := []string{fmt.Sprintf("pte %s = pte_offset_map_lock(m, %s)", x, a),
+				fmt.Sprintf("if %s { %s }", x, use), fmt.Sprintf("if %s { pte_unmap_unlock(%s) }", x, x)}
+			if r.IntN(3) == 0 {
+				// no lock keeps the VMA (a finding): munmap may free the
+				// table under the handle
+				return ss
+			}
+			return append(append([]string{"mmap_read_lock(m)"}, ss...), "mmap_read_unlock(m)")
 		case k == 5:
 			return []string{fmt.Sprintf("n += pmdp_get_lockless(m, %s)", a)}
 		case k == 6:

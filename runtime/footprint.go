@@ -1084,10 +1084,23 @@ var opFootprints = map[string]func(*Call, *Footprint){
 	"zap_vma_range":   zaps, "zap_vma_ptes": zaps,
 	"pte_offset_map_lock": ptePath, "pte_unmap_unlock": ptePath,
 	"ptep_get_and_clear": func(c *Call, f *Footprint) {
-		if p, ok := c.Args[0].Obj.(*PTE); ok {
-			f.PTEAt(p.MM.Core, p.Addr, true)
+		// the entry the handle names and the page it maps, in the
+		// handle's table (linked or not): the mapping's reference
+		// becomes the caller's
+		p, ok := c.Args[0].Obj.(*PTE)
+		if !ok || p.Table == nil {
+			f.AllPages(true)
+			return
 		}
-		f.AllPages(true)
+		f.PTEAt(p.MM.Core, p.Addr, true)
+		if e := p.Table.Entry(p.Table.Index(p.Addr)); e.Present() {
+			if pg := c.K.Mem.Page(e.PFN()); pg != nil {
+				f.Page(pg, true)
+				if h := pg.Folio(); h != pg {
+					f.Page(h, true)
+				}
+			}
+		}
 	},
 	"flush_tlb_range": func(c *Call, f *Footprint) {
 		m := vmaMM(c, 0)

@@ -183,10 +183,15 @@ func init() {
 	}
 	defOp(&Op{Name: "split_huge_pmd", Params: []Param{{Name: "vma", Type: TVMA}, {Name: "addr", Type: TInt}},
 		API: LookupAPI("split_huge_pmd"),
+		// addr's PMD entry: a huge one becomes a PTE table (its leaves
+		// are reached only through it, see pteWalk); any other is only
+		// read (the lockless pre-check returns)
 		Touches: func(c *Call, f *Footprint) {
 			m := vmaMM(c, 0)
 			f.MM(m, false)
-			f.PTEs(m, true)
+			if m != nil {
+				f.PMDAt(m, c.addr(1), m.Walk(c.addr(1)).Huge())
+			}
 			f.TLB(m, true)
 			f.Alloc()
 		},
@@ -215,7 +220,7 @@ func init() {
 		API: LookupAPI("split_huge_pmd_locked"),
 		Touches: func(c *Call, f *Footprint) {
 			m := vmaMM(c, 0)
-			f.PTEs(m, true)
+			f.PMDAt(m, c.addr(1), true) // the huge PMD entry it splits
 			f.TLB(m, true)
 			f.Alloc()
 		},

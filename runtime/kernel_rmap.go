@@ -227,7 +227,15 @@ func init() {
 			Notes:  "tests and clears the accessed bit; true when it was set", Rules: []*Rule{rulePTEChangeLock, rulePMDNotRevalidated},
 			Cites:    []Cite{cite("mm/rmap.c", "folio_referenced_one()", "none: if (ptep_clear_flush_young_notify(vma, address, pvmw.pte)) referenced++;", readRmap)},
 			Sequence: "while (page_vma_mapped_walk(&pvmw)) {\n\tif (ptep_clear_flush_young_notify(vma, address, pvmw.pte))\n\t\treferenced++;\n}"}),
-		Touches: func(c *Call, f *Footprint) { f.PTEs(vmaMM(c, 0), true) },
+		// the entry of the handle page_vma_mapped_walk gave (its
+		// accessed bit cleared: a write)
+		Touches: func(c *Call, f *Footprint) {
+			if p, ok := c.Args[2].Obj.(*PTE); ok {
+				f.PTEAt(p.MM.Core, p.Addr, true)
+				return
+			}
+			f.PTEs(vmaMM(c, 0), true)
+		},
 		Fn: func(c *Call) Result {
 			c.vma(0) // flush_tlb_page(vma, address) reads vma->vm_mm
 			p := c.Args[2].Obj.(*PTE)

@@ -31,9 +31,11 @@ func init() {
 			c.K.violate(c.T, rulePTEChangeLock, fmt.Sprintf("%s %#x without %s held", c.Op.Name, uint64(addr), ptl(m, pmd).Name))
 		}
 	}
+	// addr's PMD entry (the leaves of a huge one are reached only
+	// through it: pteWalk)
 	touchesPMD := func(c *Call, f *Footprint) {
 		m := vmaMM(c, 0)
-		f.PTEs(m, true)
+		f.PMDAt(m, c.addr(1), true)
 		f.TLB(m, true)
 	}
 	defOp(&Op{Name: "pmdp_huge_get_and_clear", Params: vmaAddr, Result: TInt,

@@ -475,7 +475,7 @@ func init() {
 		Touches: func(c *Call, f *Footprint) {
 			m := vmaMM(c, 1)
 			f.MM(m, false)
-			f.PTEs(m, true)
+			f.PTERange(m, c.addr(2), c.addr(3), true) // every entry of [start, end)
 			f.TLB(m, true)
 			f.AllPages(true)
 		},

@@ -522,5 +522,5 @@ func pteWalkEnd(c *Call, m *MM, t *mmcore.PageTable, addr mmcore.Addr, walk stri
 func ptePath2(c *Call, f *Footprint) {
 	m := vmaMM(c, 0)
 	f.MM(m, false)
-	f.PTEs(m, false)
+	f.PTEAt(m, c.addr(1), false) // the leaf at addr (a huge PMD's included)
 }

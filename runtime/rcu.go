@@ -494,7 +494,7 @@ func init() {
 				"ptl = pte_lockptr(mm, pmd); if (ptl != pml) spin_lock_nested(ptl, SINGLE_DEPTH_NESTING);", readKhugepaged2026)},
 			Sequence: "pml = pmd_lock(mm, pmd);\nif (check_pmd_state(pmd) != SCAN_SUCCEED)\n\tgoto drop_pml;\nptl = pte_lockptr(mm, pmd);\n" +
 				"if (ptl != pml)\n\tspin_lock_nested(ptl, SINGLE_DEPTH_NESTING);"}),
-		Touches: func(c *Call, f *Footprint) { f.PTEs(mmArg(c, 0), false) },
+		Touches: func(c *Call, f *Footprint) { f.PMDAt(mmArg(c, 0), c.addr(1), false) }, // the walk to the PTE table
 		Fn: func(c *Call) Result {
 			m, addr := c.mm(0), c.addr(1)
 			t := m.Core.Walk(addr).PTETable()
