@@ -423,12 +423,7 @@ func (f *Footprint) pteWalk(m *mmcore.MM, addr mmcore.Addr, mode pteMode) {
 	}
 	id, lv := ID(m), m.Levels()
 	huge := m.Walk(addr).Huge()
-	for l := mmcore.LevelPGD; l < mmcore.LevelPMD; l++ {
-		if l == mmcore.LevelP4D && lv == 4 {
-			continue
-		}
-		f.add(Access{Kind: APTE, Obj: pteKey(id, l, addr, lv)})
-	}
+	f.upperEntries(id, addr, lv)
 	pmd := pteMapping
 	if huge {
 		pmd = mode
@@ -437,6 +432,17 @@ func (f *Footprint) pteWalk(m *mmcore.MM, addr mmcore.Addr, mode pteMode) {
 	f.add(mode.access(pteKey(id, mmcore.LevelPTE, addr, lv)))
 	if mode == pteWrite {
 		f.ptCounters(id)
+	}
+}
+
+// upperEntries records the reads of the PGD, P4D and PUD entries a walk
+// to addr goes through (with 4 levels the P4D is the PGD entry folded).
+func (f *Footprint) upperEntries(id uint32, addr mmcore.Addr, lv int) {
+	for l := mmcore.LevelPGD; l < mmcore.LevelPMD; l++ {
+		if l == mmcore.LevelP4D && lv == 4 {
+			continue
+		}
+		f.add(Access{Kind: APTE, Obj: pteKey(id, l, addr, lv)})
 	}
 }
 
@@ -558,12 +564,7 @@ func (f *Footprint) PMDAt(m *mmcore.MM, addr mmcore.Addr, write bool) {
 		return
 	}
 	id, lv := ID(m), m.Levels()
-	for l := mmcore.LevelPGD; l < mmcore.LevelPMD; l++ {
-		if l == mmcore.LevelP4D && lv == 4 {
-			continue
-		}
-		f.add(Access{Kind: APTE, Obj: pteKey(id, l, addr, lv)})
-	}
+	f.upperEntries(id, addr, lv)
 	f.add(Access{Kind: APTE, Obj: pteKey(id, mmcore.LevelPMD, addr, lv), Write: write})
 	if write {
 		f.ptCounters(id)
