@@ -337,8 +337,38 @@ func NewStateHasher() *StateHasher {
 	// thread once waited: half of mmlocks_N3's stored states (35,896 ->
 	// 16,965). They are hashed while the task waits.
 	h.Skip(Task{}, "waitMode", "waitPos")
+	// RCU read-side sections and IRQs-off regions are numbered from a
+	// kernel-wide counter (Task.readerChange, localIRQsOff), so a number
+	// says in which order tasks entered theirs: two independent
+	// rcu_read_lock()s ended in states that differed in it alone (final
+	// states the reduced search, which runs one order, could not reach).
+	// What steps read of a number: a task's (rcuSection, irqSection) and a
+	// VMA found under RCU (epoch.rcu), only whether it is 0; a PTE handle's
+	// (PTE.rcuSection), only whether it is the current section of the task
+	// using it, which a closed section can never be again (the counter
+	// only grows): hashed as which task's open section it is, or none; a
+	// grace period's readers, only as a set, which gp.lock.readers also
+	// holds. The counters themselves are never read but to number.
+	h.Skip(Task{}, "rcuSection", "irqSection")
+	h.Skip(rcuState{}, "epoch", "irqEpoch")
+	h.Skip(gracePeriod{}, "readers")
+	h.Skip(epoch{}, "rcu")
+	h.addPost(reflect.TypeFor[epoch](), func(h *StateHasher, p unsafe.Pointer) { h.Word(nonZero((*epoch)(p).rcu)) })
+	h.Skip(PTE{}, "rcuSection")
+	h.addPost(reflect.TypeFor[PTE](), func(h *StateHasher, p unsafe.Pointer) {
+		sec, w := (*PTE)(p).rcuSection, uint64(0)
+		if h.k != nil && sec != 0 {
+			for _, t := range h.k.Tasks {
+				if t.rcuSection == sec {
+					w = uint64(h.ren.Task(t.ID)) + 1
+				}
+			}
+		}
+		h.Word(w)
+	})
 	h.post[typeKey(reflect.TypeFor[Task]())] = func(h *StateHasher, p unsafe.Pointer) {
 		t := (*Task)(p)
+		h.Word(nonZero(t.rcuSection) | nonZero(t.irqSection)<<1)
 		for _, e := range t.epochs {
 			h.Word(canonSeq(t, e.seq))
 		}
@@ -360,6 +390,13 @@ func NewStateHasher() *StateHasher {
 	// Program objects: the same for every run of a program, never changed.
 	h.Identity(&Op{}, &Rule{}, &Ops{}, &Handler{}, &KernelSource{})
 	return h
+}
+
+func nonZero(x uint64) uint64 {
+	if x != 0 {
+		return 1
+	}
+	return 0
 }
 
 // canonSeq is the canonical form of a lock epoch's seq (see
