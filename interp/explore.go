@@ -125,6 +125,10 @@ type ExploreOptions struct {
 	// onTurn, when set (tests), is called after each turn of a run, with
 	// the run's machine in s.m.
 	onTurn func(s *searcher)
+	// onNewTurn, when set (tests), is called after onTurn for a turn the
+	// run took first (not a replay of the prefix): the steps the search
+	// counts as states, each once.
+	onNewTurn func(s *searcher, turn int)
 	// onHit, when set (tests), is called when the state reached at turn,
 	// fingerprint fp, is found in the cache: pruned (s.stack still
 	// holds it), or revisited in part (partialHit, after it).
@@ -547,6 +551,9 @@ func (s *searcher) runOnce(replay int, choose func(turn int, enabled uint64) int
 			x.o.onTurn(s)
 		}
 		if turn >= replay {
+			if x.o.onNewTurn != nil {
+				x.o.onNewTurn(s, turn)
+			}
 			if x.states.Add(1) >= x.o.MaxStates {
 				x.stop("max-states")
 			}
