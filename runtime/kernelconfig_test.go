@@ -283,3 +283,48 @@ thread t {
 		})
 	}
 }
+
+// TestMmapAssertNamesEveryHolder: a failed mmap_assert_locked() while
+// other tasks hold the mmap lock names every holder, not the first in
+// task order, which would be another thread in a symmetric image of the
+// state (its finding then not the image's: TestSymmetryIsSound... found
+// it on a generated script).
+func TestMmapAssertNamesEveryHolder(t *testing.T) {
+	const src = `
+mm m
+mmap(m, 0x100000, pages=1)
+thread b {
+  mmap_read_lock(m)
+  msleep(1)
+  msleep(1)
+  mmap_read_unlock(m)
+}
+thread c {
+  mmap_read_lock(m)
+  msleep(1)
+  msleep(1)
+  mmap_read_unlock(m)
+}
+thread a { msleep(1); find_vma(m, 0x100000) }
+`
+	res := runWith(t, src, rt.KernelConfig{})
+	var d *rt.Diagnostic
+	for _, x := range res.Diagnostics {
+		if x.Rule == "find_vma/needs-mmap-lock" {
+			d = x
+		}
+	}
+	if d == nil {
+		t.Fatalf("no find_vma/needs-mmap-lock finding: %v", res.Diagnostics)
+	}
+	var lines []int
+	for _, r := range d.Related {
+		if strings.Contains(r.Msg, "holds m->mmap_lock") {
+			lines = append(lines, r.Pos.Line)
+		}
+	}
+	slices.Sort(lines)
+	if !slices.Equal(lines, []int{5, 11}) {
+		t.Errorf("holders named at lines %v, want both read holds (5, 11): %+v", lines, d.Related)
+	}
+}

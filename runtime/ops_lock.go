@@ -720,12 +720,14 @@ func (c *Call) mmapAssertLocked(m *MM, write bool, r *Rule, msg string) bool {
 	l := m.MmapLock
 	c.K.fpLockObserve(l) // whether anyone else holds it decides the report
 	if r.Kernel == WARN && (l.writer != nil || !write && len(l.readers) > 0) {
+		// Every holder, not the first: readers are kept in task order, so
+		// "the first" would name a different thread in a symmetric image
+		// of the state, and the finding would not be the image's finding.
 		var rel []Related
 		for _, o := range holdersOf(l) {
 			if i := o.hold(l); i >= 0 {
 				rel = append(rel, Related{o.holds[i].Pos, fmt.Sprintf("%s holds %s (taken here): without lockdep, "+
 					"rwsem_assert_held*_nolockdep() sees it taken and stays silent", o.Name, l.Name)})
-				break
 			}
 		}
 		c.K.violateAs(c.T, r, Lockdep, msg, rel...)
