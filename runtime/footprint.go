@@ -508,7 +508,7 @@ func (f *Footprint) PTEInstall(m *mmcore.MM, addr mmcore.Addr) {
 	f.ptCounters(id)
 }
 
-// PTERange records a walk over [start, end) of m that uses every leaf
+// pteRange records a walk over [start, end) of m that uses every leaf
 // entry of the range as mode says (zap_pte_range writes each, a page walk
 // reads each), reading the upper entries above them. A leaf whose table
 // is missing is named too: the range reads the empty upper entry, which
@@ -661,6 +661,19 @@ func (f *Footprint) Page(p *mmcore.Page, write bool) {
 	}
 }
 
+// PageAndFolio records an access to page p and to its folio, named by
+// its head page: what unmapping or putting one page of a large folio
+// changes (the page's mapcount, the folio's reference).
+func (f *Footprint) PageAndFolio(p *mmcore.Page, write bool) {
+	if p == nil {
+		return
+	}
+	f.Page(p, write)
+	if h := p.Folio(); h != p {
+		f.Page(h, write)
+	}
+}
+
 // ZappedPages records the pages a zap of [start, end) in m unmaps, in the
 // state the step runs in: each page a present entry of the range maps
 // loses a mapcount and a reference (zap_present_ptes), its folio's
@@ -687,10 +700,7 @@ func (f *Footprint) ZappedPages(m *mmcore.MM, start, end mmcore.Addr) {
 			continue
 		}
 		if p := m.Memory().Page(w.Entry.PFN()); p != nil {
-			f.Page(p, true)
-			if h := p.Folio(); h != p {
-				f.Page(h, true)
-			}
+			f.PageAndFolio(p, true)
 		}
 	}
 }
@@ -1096,10 +1106,7 @@ var opFootprints = map[string]func(*Call, *Footprint){
 		f.PTEAt(p.MM.Core, p.Addr, true)
 		if e := p.Table.Entry(p.Table.Index(p.Addr)); e.Present() {
 			if pg := c.K.Mem.Page(e.PFN()); pg != nil {
-				f.Page(pg, true)
-				if h := pg.Folio(); h != pg {
-					f.Page(h, true)
-				}
+				f.PageAndFolio(pg, true)
 			}
 		}
 	},

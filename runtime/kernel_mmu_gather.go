@@ -303,10 +303,7 @@ func init() {
 				f.pteWalk(g.MM.Core, r.Addr, pteMapping)
 			}
 			for _, p := range g.pages {
-				f.Page(p, true)
-				if h := p.Folio(); h != p {
-					f.Page(h, true)
-				}
+				f.PageAndFolio(p, true)
 			}
 			if len(g.pages) > 0 {
 				f.Alloc()

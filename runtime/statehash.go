@@ -338,7 +338,7 @@ func NewStateHasher() *StateHasher {
 	// 16,965). They are hashed while the task waits.
 	h.Skip(Task{}, "waitMode", "waitPos")
 	// RCU read-side sections and IRQs-off regions are numbered from a
-	// kernel-wide counter (Task.readerChange, localIRQsOff), so a number
+	// kernel-wide counter (Task.readerChange, Task.irqDisable), so a number
 	// says in which order tasks entered theirs: two independent
 	// rcu_read_lock()s ended in states that differed in it alone (final
 	// states the reduced search, which runs one order, could not reach).
