@@ -8,6 +8,9 @@ import (
 	"slices"
 	"strings"
 	"unsafe"
+
+	"github.com/mmscript/mmscript/lang"
+	"github.com/mmscript/mmscript/mmcore"
 )
 
 // StateHasher fingerprints a machine state for the explorer's state cache:
@@ -65,6 +68,13 @@ type StateHasher struct {
 	// (statehash_rename.go); ren is the current one (nil: none).
 	renaming bool
 	ren      *Renaming
+	// file is the last file name fileWord hashed: the string's bytes
+	// and its word.
+	file struct {
+		data *byte
+		n    int
+		w    uint64
+	}
 }
 
 // Record makes the hasher report each word it adds with its field path.
@@ -216,6 +226,9 @@ type typePlan struct {
 	dyn []dynType
 	// A map's scratch slices not in use (getScratch).
 	free []*mapScratch
+	// fast: a map type's length and entries read natively (mapFast), nil
+	// for a map type read through reflect.
+	fast *mapFastOps
 	// ren: a PFN or PTE word, renamed (renaming hashers only).
 	ren renKind
 }
@@ -265,6 +278,8 @@ const (
 	opPtr           // a pointer
 	opWalk          // anything else: walkP
 	opPost          // a nested struct's hand-written part, after its fields
+	opSlice         // a slice: its length, then its elements (pl: the slice's)
+	opMap           // a map: 0 when nil, else mapping (pl: the map's)
 	opEnd           // the struct's end (compiled)
 )
 
@@ -607,6 +622,9 @@ func (h *StateHasher) plan(t reflect.Type) *typePlan {
 		kt := t.Key()
 		p.key, p.val = h.plan(kt), h.plan(t.Elem())
 		p.ptrTo = typeKey(reflect.PointerTo(t))
+		if f, ok := mapFast[p.tkey]; ok {
+			p.fast = &f
+		}
 		switch {
 		case isScalar(kt) && p.key.scalar:
 			p.keyOrd = mapKeyBytes
@@ -654,6 +672,12 @@ func compileInto(ops []structOp, pl *typePlan, base uintptr) []structOp {
 		case reflect.Pointer:
 			ops = append(ops, structOp{opPtr, off, fp.elem})
 			continue
+		case reflect.Slice:
+			// Most of a task's slices are empty: the length and no
+			// call, as walkP adds them.
+			k = opSlice
+		case reflect.Map:
+			k = opMap
 		case reflect.Struct:
 			if fp.scalar {
 				k = opBytes
@@ -700,6 +724,18 @@ func (h *StateHasher) walkStruct(pl *typePlan, p unsafe.Pointer) {
 			h.walkP(op.pl, q)
 		case opPost:
 			op.pl.post(h, q)
+		case opSlice:
+			s := (*sliceHeader)(q)
+			h.Word(uint64(s.len))
+			if s.len != 0 {
+				h.seqP(op.pl.elem, s.data, s.len)
+			}
+		case opMap:
+			if *(*unsafe.Pointer)(q) == nil {
+				h.Word(0)
+				continue
+			}
+			h.mapping(op.pl, q)
 		case opEnd:
 			return
 		}
@@ -803,6 +839,15 @@ func (h *StateHasher) ptrP(ep *typePlan, q unsafe.Pointer) {
 		return
 	}
 	h.Word(3)
+	if ep.kind == reflect.Struct && !ep.scalar && h.rec == nil && !h.plain && h.bad == "" {
+		// walkP's struct case, without its dispatch: most pointers
+		// are to structs.
+		h.walkStruct(ep, q)
+		if ep.post != nil {
+			ep.post(h, q)
+		}
+		return
+	}
 	h.walkP(ep, q)
 }
 
@@ -880,10 +925,7 @@ func (h *StateHasher) walkP(pl *typePlan, p unsafe.Pointer) {
 	case reflect.Array:
 		h.seqP(pl.elem, p, pl.n)
 	case reflect.Slice:
-		s := (*struct {
-			data     unsafe.Pointer
-			len, cap int
-		})(p)
+		s := (*sliceHeader)(p)
 		h.Word(uint64(s.len))
 		h.seqP(pl.elem, s.data, s.len)
 	case reflect.Interface:
@@ -929,6 +971,12 @@ func (h *StateHasher) walkP(pl *typePlan, p unsafe.Pointer) {
 			h.unhashable("a " + pl.t.String())
 		}
 	}
+}
+
+// sliceHeader is a slice value's layout.
+type sliceHeader struct {
+	data     unsafe.Pointer
+	len, cap int
 }
 
 func (h *StateHasher) seqP(ep *typePlan, p unsafe.Pointer, n int) {
@@ -984,32 +1032,42 @@ func (h *StateHasher) seqP(ep *typePlan, p unsafe.Pointer, n int) {
 // states may then hash differently, never the other way round). Entries
 // are copied into reused slices (SetIterKey), so a walk allocates nothing.
 func (h *StateHasher) mapping(pl *typePlan, p unsafe.Pointer) {
-	// reflect.NewAt(t, p).Elem(), without its look-up of *t: an
-	// interface holding a *t is the pointer type's word and p.
-	var e any
-	ew := (*[2]unsafe.Pointer)(unsafe.Pointer(&e))
-	ew[0], ew[1] = pl.ptrTo, p
-	m := reflect.ValueOf(e).Elem()
-	if h.plain {
-		m = reflect.NewAt(pl.t, p).Elem()
+	var m reflect.Value
+	var n int
+	fast := pl.fast != nil && !h.plain
+	if fast {
+		n = pl.fast.len(p)
+	} else {
+		// reflect.NewAt(t, p).Elem(), without its look-up of *t: an
+		// interface holding a *t is the pointer type's word and p.
+		var e any
+		ew := (*[2]unsafe.Pointer)(unsafe.Pointer(&e))
+		ew[0], ew[1] = pl.ptrTo, p
+		m = reflect.ValueOf(e).Elem()
+		if h.plain {
+			m = reflect.NewAt(pl.t, p).Elem()
+		}
+		n = m.Len()
 	}
-	n := m.Len()
 	h.Word(uint64(n))
 	if n == 0 {
 		return
 	}
-	t := pl.t
-	kt, vt := t.Key(), t.Elem()
+	kt, vt := pl.key.t, pl.val.t
 	sc := getScratch(pl, n)
 	defer putScratch(pl, sc)
-	it := m.MapRange()
-	for i := 0; it.Next(); i++ {
-		sc.keys.Index(i).SetIterKey(it)
-		sc.vals.Index(i).SetIterValue(it)
-	}
 	// Entries are addressed in place: reflect's Index(i).Addr() looks up
 	// the pointer type in a global cache at every call.
 	kb, vb := sc.keys.UnsafePointer(), sc.vals.UnsafePointer()
+	if fast {
+		pl.fast.copy(p, kb, vb)
+	} else {
+		it := m.MapRange()
+		for i := 0; it.Next(); i++ {
+			sc.keys.Index(i).SetIterKey(it)
+			sc.vals.Index(i).SetIterValue(it)
+		}
+	}
 	ks, vs := kt.Size(), vt.Size()
 	kp := func(i int) unsafe.Pointer { return unsafe.Add(kb, uintptr(i)*ks) }
 	sc.ord = sc.ord[:0]
@@ -1110,3 +1168,58 @@ func getScratch(pl *typePlan, n int) *mapScratch {
 }
 
 func putScratch(pl *typePlan, sc *mapScratch) { pl.free = append(pl.free, sc) }
+
+// mapFastOps reads a map of one type natively: reflect's MapIter with
+// SetIterKey and SetIterValue cost a third of a map's hashing beside its
+// entries'.
+type mapFastOps struct {
+	len func(p unsafe.Pointer) int
+	// copy stores the entries of the map at p in the arrays at kb and vb
+	// (room for len entries each), in the map's iteration order.
+	copy func(p, kb, vb unsafe.Pointer)
+}
+
+// mapFast holds the map types of the kernel's state (by typeKey), read
+// natively; the walk reads any other map through reflect, adding the
+// same words (TestFingerprintMatchesPlain compares with the plain walk,
+// which reads every map through reflect).
+var mapFast = map[unsafe.Pointer]mapFastOps{}
+
+func fastMap[K comparable, V any]() {
+	mapFast[typeKey(reflect.TypeFor[map[K]V]())] = mapFastOps{
+		len: func(p unsafe.Pointer) int { return len(*(*map[K]V)(p)) },
+		copy: func(p, kb, vb unsafe.Pointer) {
+			m := *(*map[K]V)(p)
+			ks, vs := unsafe.Slice((*K)(kb), len(m)), unsafe.Slice((*V)(vb), len(m))
+			i := 0
+			for k, v := range m {
+				ks[i], vs[i] = k, v
+				i++
+			}
+		},
+	}
+}
+
+func init() {
+	// Task's.
+	fastMap[*VMAState, bool]()
+	fastMap[*mmcore.Page, int]()
+	fastMap[*MM, uint64]()
+	fastMap[*MM, int]()
+	fastMap[*Lock, failedAttempt]()
+	fastMap[*MM, failedAttempt]()
+	fastMap[*mmcore.MM, uint64]()
+	fastMap[*mmcore.VMA, bool]()
+	// The kernel's, its MMs' and its RCU's.
+	fastMap[*mmcore.AddressSpace, *File]()
+	fastMap[*mmcore.Page, *Lock]()
+	fastMap[*mmcore.Page, unpinRec]()
+	fastMap[*mmcore.Page, lang.Pos]()
+	fastMap[*mmcore.PageTable, int64]()
+	fastMap[*mmcore.PageTable, bool]()
+	fastMap[*mmcore.PageTable, lang.Pos]()
+	fastMap[*Task, uint64]()
+	fastMap[lostPin, string]()
+	fastMap[uint64, *mmcore.Page]()
+	fastMap[any, lang.Pos]()
+}
