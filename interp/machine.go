@@ -791,6 +791,9 @@ func (t *Thread) freeCall(call *rt.Call) {
 
 // handle acts on an operation step's result.
 func (m *Machine) handle(t *Thread, call *rt.Call, r rt.Result) {
+	// Whatever entry the step changed, t changed (runtime: the
+	// tlb_flush_pending checks blame a thread for its own changes only).
+	m.k.NoteChanges(t.Task)
 	switch r.Status {
 	case rt.Done:
 		t.freeCall(call)

@@ -144,6 +144,17 @@ func (t *TLB) Cached(cpu int, addr Addr) bool {
 	return ok
 }
 
+// Empty reports whether no CPU holds a translation of the MM: then no
+// translation can be stale, and callers skip their scans.
+func (t *TLB) Empty() bool {
+	for _, c := range t.cpus {
+		if len(c) > 0 {
+			return false
+		}
+	}
+	return true
+}
+
 // CPUs lists the CPUs holding translations, in ascending order.
 func (t *TLB) CPUs() []int {
 	var out []int

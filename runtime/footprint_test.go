@@ -1,6 +1,10 @@
 package runtime
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/mmscript/mmscript/mmcore"
+)
 
 // Every operation declares its footprint: the explorer's reduction relies
 // on it, and an undeclared one would be searched as touching everything.
@@ -234,29 +238,43 @@ func TestHeldAssertionFootprint(t *testing.T) {
 
 // TestFlushPendingFootprint: dec_tlb_flush_pending's check (before-flush)
 // reads the TLB, the page tables and the locks only when it runs, where
-// the count reaches zero, and reads the mmap lock for its writer only: a
-// read grant commutes with it, a write acquisition does not. Declared for
-// every call, these reads made every tlb_finish_mmu() of a zap dependent
-// on every fault's mmap_read_lock (mmlocks_N5: 151 k -> 237 k states).
+// the decrementing thread has a change of its own on record (NoteChanges)
+// and no raise left, and reads the mmap lock for its writer only: a read
+// grant commutes with it, a write acquisition does not. Declared for every
+// call, these reads made every tlb_finish_mmu() of a zap dependent on
+// every fault's mmap_read_lock (mmlocks_N5: 151 k -> 237 k states).
 func TestFlushPendingFootprint(t *testing.T) {
+	const addr = 0x100000
 	k, m := newMM(t)
-	mapAnon(t, k, m, 0x100000, 2)
-	a, b, f := k.NewTask("a"), k.NewTask("b"), k.NewTask("f")
+	v := mapAnon(t, k, m, addr, 2)
+	a, b, f, user := k.NewTask("a"), k.NewTask("b"), k.NewTask("f"), k.NewTask("user")
+	if err := m.Core.Populate(v, addr, addr+mmcore.PageSize); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := m.Core.TLB.TranslateWrite(user.CPU, addr); !ok {
+		t.Fatal("no translation after populate")
+	}
+	do(t, k, a, "mmap_read_lock", mmV(m))
 	do(t, k, a, "inc_tlb_flush_pending", mmV(m))
+	pte := do(t, k, a, "pte_offset_map_lock", mmV(m), addrV(addr))
+	do(t, k, a, "ptep_get_and_clear", pte)
+	do(t, k, a, "pte_unmap_unlock", pte)
 	do(t, k, b, "inc_tlb_flush_pending", mmV(m))
-	nested := stepAcc(t, k, b, "dec_tlb_flush_pending", mmV(m)) // 2 -> 1: no check
+	innocent := stepAcc(t, k, b, "dec_tlb_flush_pending", mmV(m)) // b changed nothing: no check
 	for _, kind := range []AccessKind{ALock, APTE} {
-		if x := ofKind(nested, kind); len(x) != 0 {
-			t.Errorf("dec_tlb_flush_pending leaving the count at 1 records %v: it checks nothing", x)
+		if x := ofKind(innocent, kind); len(x) != 0 {
+			t.Errorf("dec_tlb_flush_pending of a thread with no change of its own records %v: it checks nothing", x)
 		}
 	}
-	if x := ofKind(nested, ATLB); len(x) != 1 {
-		t.Errorf("dec_tlb_flush_pending leaving the count at 1: TLB accesses %v, want the count's alone", x)
+	if x := ofKind(innocent, ATLB); len(x) != 1 {
+		t.Errorf("dec_tlb_flush_pending of a thread with no change of its own: TLB accesses %v, want the count's alone", x)
 	}
-	last := stepAcc(t, k, a, "dec_tlb_flush_pending", mmV(m)) // 1 -> 0: the check reads
+	last := stepAcc(t, k, a, "dec_tlb_flush_pending", mmV(m)) // a's own change, unflushed: the check reads
 	if x := ofKind(last, ATLB); len(x) < 2 {
-		t.Errorf("dec_tlb_flush_pending to 0: TLB accesses %v, want the count's and a read of the mm's TLB", x)
+		t.Errorf("dec_tlb_flush_pending after a change of its own: TLB accesses %v, want the count's and a read of the mm's TLB", x)
 	}
+	wantRules(t, k, ruleDecBeforeFlush.ID)
+	do(t, k, a, "mmap_read_unlock", mmV(m))
 	readGrant := stepAcc(t, k, f, "mmap_read_lock", mmV(m))
 	do(t, k, f, "mmap_read_unlock", mmV(m))
 	writeGrant := stepAcc(t, k, f, "mmap_write_lock", mmV(m))

@@ -50,6 +50,7 @@ func start(tb testing.TB, k *Kernel, t *Task, name string, args ...Value) *opCal
 	c := &Call{K: k, T: t, Op: op, Args: a, Pos: t.Pos}
 	k.TouchesOp(c) // as the interpreter does, when a footprint is installed
 	oc := &opCall{c: c, r: op.Fn(c)}
+	k.NoteChanges(t) // as the interpreter does after each step
 	oc.settle(tb)
 	return oc
 }
@@ -66,6 +67,7 @@ func (oc *opCall) settle(tb testing.TB) {
 				return
 			}
 			oc.r = oc.r.Next(oc.c)
+			oc.c.K.NoteChanges(oc.c.T)
 		case CallHandler:
 			tb.Fatalf("%s: unexpected handler call %s", oc.c.Op.Name, oc.r.Desc)
 			return
@@ -88,6 +90,7 @@ func (oc *opCall) resume(tb testing.TB) {
 		tb.Fatalf("%s: resume while %s still waits", oc.c.Op.Name, oc.c.T.Name)
 	}
 	oc.r = oc.r.Next(oc.c)
+	oc.c.K.NoteChanges(oc.c.T)
 	oc.settle(tb)
 }
 

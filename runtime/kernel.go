@@ -186,6 +186,11 @@ type MM struct {
 	// mm begun and not finished (inc_tlb_flush_pending in
 	// __tlb_gather_mmu, dec_tlb_flush_pending in tlb_finish_mmu).
 	tlbFlushPending int
+	// changes records, per virtual page some CPU still translates
+	// through an entry changed since, which tasks made the changes
+	// (noteChanges): the ordering of inc_tlb_flush_pending() and
+	// dec_tlb_flush_pending() is each caller's, about its own changes.
+	changes map[mmcore.Addr][]pteChange
 	// mmUsers is mm->mm_users: the process's own reference (1 when the
 	// mm is made) plus those mmget_not_zero() took; the mmput() that
 	// drops it to zero runs exit_mmap() as exitTask.

@@ -36,11 +36,15 @@ var ruleStaleAfterZap = &Rule{"tlb/stale-after-zap",
 // mm->tlb_flush_pending: atomic_inc; spin_lock(ptl); set_pte_at();
 // spin_unlock(ptl); ... flush_tlb_range(); atomic_dec. A reader that takes
 // the PTL and sees the changed entry also sees the increment, and the
-// count drops only once the flush is done. mmscript checks both ends
-// against the mm's TLB: at a change of the count that leaves it (or found
-// it) at zero, no CPU may still translate through an entry that was
-// changed without a flush and whose PTL no thread holds (a holder is
-// still inside its ptep_clear_flush()-style critical section).
+// count drops only once the flush is done. The order is each caller's,
+// about its own changes: mmscript checks both ends of a thread's window
+// against the mm's TLB and the changes on record as that thread's
+// (NoteChanges). At its increment, no CPU may still translate through an
+// entry the thread changed before it, and at its last decrement, through
+// one it changed inside the window, unflushed, with no thread holding the
+// entry's PTL (a holder is still inside its ptep_clear_flush()-style
+// critical section). Another thread that raised or dropped the count
+// meanwhile is not to blame for them.
 const (
 	incPendingComment = "none: atomic_inc(&mm->tlb_flush_pending); comment: \"So the ordering here is: atomic_inc(&mm->tlb_flush_pending); spin_lock(&ptl); ... " +
 		"set_pte_at(); spin_unlock(&ptl); ... flush_tlb_range(); atomic_dec(&mm->tlb_flush_pending); Where the increment if constrained by the PTL unlock, " +
@@ -122,38 +126,122 @@ func (k *Kernel) gathersAtExit(t *Task) {
 	}
 }
 
-// visibleUnflushed returns a translation of m some CPU still uses although
-// its entry was changed, where no thread holds the PTL guarding the entry:
-// a change every PTL taker can see, not yet flushed. Under the mmap write
+// pteChange is a change of the entry mapping a virtual page that a CPU
+// still translates through the entry's old value: which task made it,
+// where, and whether that task had raised mm->tlb_flush_pending then
+// (the change lies in its own pending window).
+type pteChange struct {
+	task   *Task
+	pos    lang.Pos
+	entry  mmcore.PTE // the entry the change left: a later different one is another change
+	raised bool
+}
+
+// sameTranslation reports whether entries a and b translate alike for
+// the TLB (mmcore.TLB.IsStale's criterion): accessed and dirty bits set
+// by a walk are no change.
+func sameTranslation(a, b mmcore.PTE) bool {
+	return a.Present() == b.Present() && a.PFN() == b.PFN() && a.Writable() == b.Writable()
+}
+
+// NoteChanges attributes to t every translation of an mm that became
+// stale since the last call: t's step, which just ran, changed its entry.
+// The interpreter calls it after each operation step (a step runs for one
+// task, so whatever entry it changed, t changed). The kernel keeps no such
+// record: its ordering contract (include/linux/mm_inline.h:
+// inc_tlb_flush_pending()) is each caller's about its own changes
+// (atomic_inc; spin_lock(ptl); set_pte_at(); spin_unlock(ptl); ...
+// flush_tlb_range(); atomic_dec), and mmscript needs to know whose change
+// a stale translation is to blame the caller that broke it, not another
+// thread that raised or dropped the count meanwhile.
+//
+// It records no footprint: a translation becomes stale, or stops being
+// stale, only through a write of its entry or of the TLB, which the step's
+// own footprint declares.
+func (k *Kernel) NoteChanges(t *Task) {
+	for _, m := range k.mms {
+		if len(m.changes) == 0 && m.Core.TLB.Empty() {
+			continue
+		}
+		stale := m.Core.TLB.StaleIn(0, m.Core.TaskSize())
+		for va := range m.changes {
+			if !slices.ContainsFunc(stale, func(r mmcore.StaleRef) bool { return r.Addr == va }) {
+				delete(m.changes, va) // flushed everywhere, or mapped as cached again
+			}
+		}
+		for _, r := range stale {
+			e := m.Core.Walk(r.Addr).Entry
+			cs := m.changes[r.Addr]
+			if len(cs) > 0 && sameTranslation(cs[len(cs)-1].entry, e) {
+				continue // seen, or another CPU's translation of the same change
+			}
+			if m.changes == nil {
+				m.changes = map[mmcore.Addr][]pteChange{}
+			}
+			m.changes[r.Addr] = append(cs, pteChange{task: t, pos: t.Pos, entry: e, raised: t.raisedFlush(m)})
+		}
+	}
+}
+
+// changedBy reports whether a change of t's is on record for m, made in
+// a pending window of t's own or outside one, as raised says.
+func (m *MM) changedBy(t *Task, raised bool) bool {
+	for _, cs := range m.changes {
+		for _, c := range cs {
+			if c.task == t && c.raised == raised {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// unflushedChangeOf returns a translation of m some CPU still uses
+// although t changed its entry (in its pending window or outside it, as
+// raised says), where no thread holds the PTL guarding the entry: a
+// change of t's every PTL taker can see, not yet flushed. Another
+// thread's changes are that thread's to order (a task that raised or
+// dropped the count meanwhile is innocent of them). Under the mmap write
 // lock there is none: the readers of the count (KSM, zaps, NUMA faults)
 // hold the mmap lock or a VMA lock, which the writer excludes, and it
 // flushes before letting them in (dup_mmap(): flush_tlb_mm(oldmm) before
 // mmap_write_unlock(oldmm), with the PTLs long dropped).
 //
 // What it reads is recorded here, not in the operations' declarations:
-// it runs only when the count is or becomes zero, and a footprint is what
-// the step read in this run. The mmap lock is read for its writer only (a
-// plain read: read grants commute with it, they change the reader set),
-// the page tables only to find the PTL of a stale entry.
-func visibleUnflushed(k *Kernel, m *MM) (mmcore.StaleRef, bool) {
+// a footprint is what the step read in this run. With no change of t's on
+// record it reads nothing: only t's own steps record its changes
+// (NoteChanges), and another step that ends one (a flush, a write of the
+// entry) declares that write itself, so it is ordered against the check
+// that found the record. Otherwise the mmap lock is read for its writer
+// only (a plain read: read grants commute with it, they change the reader
+// set), the page tables to find whose change each stale entry is and its
+// PTL.
+func unflushedChangeOf(k *Kernel, m *MM, t *Task, raised bool) (pteChange, mmcore.StaleRef, bool) {
+	if !m.changedBy(t, raised) {
+		return pteChange{}, mmcore.StaleRef{}, false
+	}
 	k.fp.Object(ALock, m.MmapLock, false)
 	if m.MmapLock.writer != nil {
-		return mmcore.StaleRef{}, false
+		return pteChange{}, mmcore.StaleRef{}, false
 	}
 	k.fp.TLB(m.Core, false)
 	for _, r := range m.Core.TLB.StaleIn(0, m.Core.TaskSize()) {
-		// StaleIn read the mapping of each entry the TLB holds; this
-		// one's PTL is found through the walk to it
+		// StaleIn read the mapping of each entry the TLB holds; whose
+		// change it is and its PTL are found through the walk to it
 		k.fp.pteWalk(m.Core, r.Addr, pteMapping)
+		i := slices.IndexFunc(m.changes[r.Addr], func(c pteChange) bool { return c.task == t && c.raised == raised })
+		if i < 0 {
+			continue
+		}
 		l := entryPTL(m, r.Addr)
 		if l != nil {
 			k.fpLockObserve(l)
 		}
 		if l == nil || !l.Held() {
-			return r, true
+			return m.changes[r.Addr][i], r, true
 		}
 	}
-	return mmcore.StaleRef{}, false
+	return pteChange{}, mmcore.StaleRef{}, false
 }
 
 // entryPTL is the lock guarding the entry that maps addr: the PMD lock of
@@ -238,12 +326,13 @@ func init() {
 		"inc_tlb_flush_pending(mm);\nspin_lock(ptl);\n/* ... change PTEs ... */\nspin_unlock(ptl);\nflush_tlb_range(vma, start, end);\ndec_tlb_flush_pending(mm);",
 		true, []*Rule{ruleIncAfterChange}, []Cite{cite("include/linux/mm_inline.h", "inc_tlb_flush_pending()", incPendingComment, readMMInline2026)},
 		func(c *Call, m *MM) Value {
-			if m.tlbFlushPending == 0 {
-				if r, ok := visibleUnflushed(c.K, m); ok {
-					c.K.violate(c.T, ruleIncAfterChange, fmt.Sprintf("inc_tlb_flush_pending(%s) after a PTE change it should cover: the entry at %#x was changed "+
-						"and its PTL released with mm->tlb_flush_pending at 0, so a thread that took that PTL in between saw the change and "+
-						"mm_tlb_flush_pending() false while CPU %d still translates through the old entry", m.Name, uint64(r.Addr), r.CPU))
-				}
+			// Only this thread's own changes made outside a pending
+			// window of its own: the increment orders nobody else's.
+			if ch, r, ok := unflushedChangeOf(c.K, m, c.T, false); ok {
+				c.K.violate(c.T, ruleIncAfterChange, fmt.Sprintf("inc_tlb_flush_pending(%s) after a PTE change of this thread it should cover: the entry at %#x "+
+					"was changed and its PTL released before the increment, so a thread that took that PTL in between saw the change without the "+
+					"increment (mm_tlb_flush_pending() false unless another batch was pending) while CPU %d still translates through the old entry",
+					m.Name, uint64(r.Addr), r.CPU), Related{ch.pos, "the entry was changed here"})
 			}
 			m.tlbFlushPending++
 			c.T.flushRaises = append(c.T.flushRaises, flushRaise{mm: m, pos: c.T.Pos})
@@ -256,10 +345,14 @@ func init() {
 				m.tlbFlushPending--
 			}
 			c.T.dropFlushRaise(m)
-			if m.tlbFlushPending == 0 {
-				if r, ok := visibleUnflushed(c.K, m); ok {
-					c.K.violate(c.T, ruleDecBeforeFlush, fmt.Sprintf("dec_tlb_flush_pending(%s) before the flush it announced: mm_tlb_flush_pending() reads false "+
-						"from here while CPU %d still translates %#x through an entry that was changed (PTL released) and not flushed", m.Name, r.CPU, uint64(r.Addr)))
+			// The changes this thread made in its own pending window,
+			// once it has no raise left: another thread's unflushed
+			// change is that thread's to flush before its own decrement.
+			if !c.T.raisedFlush(m) {
+				if ch, r, ok := unflushedChangeOf(c.K, m, c.T, true); ok {
+					c.K.violate(c.T, ruleDecBeforeFlush, fmt.Sprintf("dec_tlb_flush_pending(%s) before the flush it announced: once the other batches end, "+
+						"mm_tlb_flush_pending() reads false while CPU %d still translates %#x through an entry this thread changed (PTL released) and "+
+						"did not flush", m.Name, r.CPU, uint64(r.Addr)), Related{ch.pos, "the entry was changed here"})
 				}
 			}
 			return Bool(true)

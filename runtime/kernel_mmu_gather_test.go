@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/mmscript/mmscript/mmcore"
@@ -81,6 +82,85 @@ func TestZapFinishLeavesNoStaleEntry(t *testing.T) {
 				finish(other, og)
 			}
 			wantRules(t, k, tc.want...)
+		})
+	}
+}
+
+// TestFlushPendingBlamesTheChanger drives two threads on one mm: guilty
+// clears a PTE another CPU still translates and orders its
+// inc_tlb_flush_pending()/dec_tlb_flush_pending() wrongly around that
+// change, innocent raises and drops the count with no change of its own
+// (a gather or batched flush elsewhere). The kernel's ordering
+// (include/linux/mm_inline.h: inc_tlb_flush_pending(): "atomic_inc;
+// spin_lock(ptl); set_pte_at(); spin_unlock(ptl); ... flush_tlb_range();
+// atomic_dec") is each caller's about its own changes: only guilty's
+// increment or decrement is reported, whichever thread brings the count to
+// or from zero.
+func TestFlushPendingBlamesTheChanger(t *testing.T) {
+	const addr = 0x100000
+	type step struct{ task, op string }
+	tests := []struct {
+		name  string
+		steps []step
+		want  []string // rule@thread of each finding, in order
+	}{
+		{"early decrement, the innocent one drops the count to zero", []step{
+			{"guilty", "inc"}, {"guilty", "clear"}, {"innocent", "inc"}, {"guilty", "dec"}, {"innocent", "dec"}, {"guilty", "flush"},
+		}, []string{ruleDecBeforeFlush.ID + "@guilty"}},
+		{"early decrement, the innocent one raises the count after it", []step{
+			{"guilty", "inc"}, {"guilty", "clear"}, {"guilty", "dec"}, {"innocent", "inc"}, {"innocent", "dec"}, {"guilty", "flush"},
+		}, []string{ruleDecBeforeFlush.ID + "@guilty"}},
+		{"late increment, the innocent one raises the count first", []step{
+			{"guilty", "clear"}, {"innocent", "inc"}, {"guilty", "inc"}, {"innocent", "dec"}, {"guilty", "flush"}, {"guilty", "dec"},
+		}, []string{ruleTLBFlushBeforePTLDrop.ID + "@guilty", ruleIncAfterChange.ID + "@guilty"}},
+		{"late increment, the innocent one raises and drops it in between", []step{
+			{"guilty", "clear"}, {"innocent", "inc"}, {"innocent", "dec"}, {"guilty", "inc"}, {"guilty", "flush"}, {"guilty", "dec"},
+		}, []string{ruleTLBFlushBeforePTLDrop.ID + "@guilty", ruleIncAfterChange.ID + "@guilty"}},
+		{"ordered change, the innocent one raises and drops around it", []step{
+			{"guilty", "inc"}, {"innocent", "inc"}, {"guilty", "clear"}, {"innocent", "dec"}, {"guilty", "flush"}, {"guilty", "dec"},
+		}, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			k, m := newMM(t)
+			v := mapAnon(t, k, m, addr, 1)
+			user := k.NewTask("user")
+			tasks := map[string]*Task{"guilty": k.NewTask("guilty"), "innocent": k.NewTask("innocent")}
+			if err := m.Core.Populate(v, addr, addr+mmcore.PageSize); err != nil {
+				t.Fatal(err)
+			}
+			if _, ok := m.Core.TLB.TranslateWrite(user.CPU, addr); !ok {
+				t.Fatal("no translation after populate")
+			}
+			do(t, k, tasks["guilty"], "mmap_read_lock", mmV(m))
+			var page Value
+			for _, s := range tc.steps {
+				task := tasks[s.task]
+				switch s.op {
+				case "inc":
+					do(t, k, task, "inc_tlb_flush_pending", mmV(m))
+				case "dec":
+					do(t, k, task, "dec_tlb_flush_pending", mmV(m))
+				case "clear":
+					pte := do(t, k, task, "pte_offset_map_lock", mmV(m), addrV(addr))
+					page = do(t, k, task, "ptep_get_and_clear", pte)
+					do(t, k, task, "pte_unmap_unlock", pte)
+				case "flush":
+					do(t, k, task, "flush_tlb_range", vmaV(v), addrV(addr), Int(mmcore.PageSize))
+					do(t, k, task, "put_page", page)
+				}
+			}
+			do(t, k, tasks["guilty"], "mmap_read_unlock", mmV(m))
+			var got []string
+			for _, d := range k.Diagnostics() {
+				got = append(got, d.Rule+"@"+d.Thread)
+			}
+			if !slices.Equal(got, tc.want) {
+				for _, d := range k.Diagnostics() {
+					t.Log(d.String())
+				}
+				t.Fatalf("findings %q, want %q", got, tc.want)
+			}
 		})
 	}
 }
