@@ -194,18 +194,12 @@ func worldSide(a, b []rt.Access) string {
 	return ""
 }
 
+// accessMode is the mode part of a.String(): w, so, s, o or r, with k
+// for a write that keeps a lock refusing readers and f for a read that
+// learned only the refusal.
 func accessMode(a rt.Access) string {
-	switch {
-	case a.Write:
-		return "w"
-	case a.Shared && a.Observe:
-		return "so"
-	case a.Shared:
-		return "s"
-	case a.Observe:
-		return "o"
-	}
-	return "r"
+	s := a.String()
+	return s[strings.LastIndexByte(s, ':')+1:]
 }
 
 type depCount[K any] struct {

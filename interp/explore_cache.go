@@ -145,8 +145,7 @@ func objKey(kind rt.AccessKind, obj uint32) uint64 { return uint64(kind)<<32 | u
 
 func (x *sumAcc) acc() rt.Access {
 	k := x.key
-	return rt.Access{Kind: rt.AccessKind(k >> 56), Obj: uint32(k >> 24),
-		Write: k&(1<<8) != 0, Shared: k&(2<<8) != 0, Observe: k&(4<<8) != 0}
+	return accOfFlags(rt.AccessKind(k>>56), uint32(k>>24), flagsOf(k))
 }
 
 func (x *sumAcc) tid() int { return int(uint8(x.key)) }
@@ -362,19 +361,33 @@ func accFlags(a rt.Access) uint64 {
 	if a.Observe {
 		f |= 4
 	}
+	if a.Refused {
+		f |= 8
+	}
+	if a.KeepsRefusing {
+		f |= 16
+	}
 	return f
+}
+
+// accFlagBits is the number of bits accFlags uses.
+const accFlagBits = 5
+
+// accOfFlags is the access to obj of the kind with flags f (accFlags).
+func accOfFlags(kind rt.AccessKind, obj uint32, f uint64) rt.Access {
+	return rt.Access{Kind: kind, Obj: obj, Write: f&1 != 0, Shared: f&2 != 0, Observe: f&4 != 0,
+		Refused: f&8 != 0, KeepsRefusing: f&16 != 0}
 }
 
 // sameObjConflicts[k][fa] has bit fb when an access of kind k (not
 // AWorld) with flags fa (accFlags) conflicts with an access to the same
 // object with flags fb: rt.Access.Conflicts, tabulated for the scans of
 // an object's entries, which compare flags only.
-var sameObjConflicts = func() (t [64][8]uint8) {
+var sameObjConflicts = func() (t [64][1 << accFlagBits]uint32) {
 	for k := range t {
-		for fa := range 8 {
-			for fb := range 8 {
-				a := rt.Access{Kind: rt.AccessKind(k), Obj: 1, Write: fa&1 != 0, Shared: fa&2 != 0, Observe: fa&4 != 0}
-				b := rt.Access{Kind: rt.AccessKind(k), Obj: 1, Write: fb&1 != 0, Shared: fb&2 != 0, Observe: fb&4 != 0}
+		for fa := range 1 << accFlagBits {
+			for fb := range 1 << accFlagBits {
+				a, b := accOfFlags(rt.AccessKind(k), 1, uint64(fa)), accOfFlags(rt.AccessKind(k), 1, uint64(fb))
 				if a.Conflicts(b) {
 					t[k][fa] |= 1 << fb
 				}
@@ -385,7 +398,7 @@ var sameObjConflicts = func() (t [64][8]uint8) {
 }()
 
 // flagsOf is the flags of key k (accFlags).
-func flagsOf(k uint64) uint64 { return k >> 8 & 7 }
+func flagsOf(k uint64) uint64 { return k >> 8 & (1<<accFlagBits - 1) }
 
 // sumLess orders a summary's entries (kind, object, flags, thread):
 // summaries are kept sorted, so that merging two is linear and equal
@@ -688,7 +701,7 @@ func (ix *sumIndex) forConflicts(acc []rt.Access, f func(*sumAcc)) {
 			f(&sum[i])
 		}
 	}
-	scan := func(m uint8, es []sumAcc) {
+	scan := func(m uint32, es []sumAcc) {
 		for i := range es {
 			if m&(1<<flagsOf(es[i].key)) != 0 {
 				f(&es[i])

@@ -20,7 +20,10 @@ import (
 //     takes, drops or tests a lock is covered without declaring it. A read
 //     acquisition granted at once and a read release that wakes nobody are
 //     reads of the lock (they commute with each other); anything that
-//     queues, wakes, or takes or drops the write side is a write.
+//     queues, wakes, or takes or drops the write side is a write. A
+//     failed read trylock reads only that the lock refuses readers, and
+//     commutes with a write that finds it refusing them and leaves it so
+//     (Access.Refused, Access.KeepsRefusing).
 //   - lockdep: checking an acquisition reads the class graph; recording a
 //     new edge writes it.
 //   - tasks: every step writes its own task; a lock hand-over (wake) and a
@@ -98,6 +101,15 @@ type Access struct {
 	// whole lock, reader set included (Held(), whether a writer could have
 	// it), and so conflicts with shared updates too.
 	Shared, Observe bool
+	// Two more say what a lock access learns or changes of whether the
+	// lock refuses a new reader (Lock.refusesReaders: a writer holds it
+	// or a task is queued on it). Refused is a read that learned only
+	// that: a failed read trylock (TryAcquire). KeepsRefusing is a write
+	// that leaves the lock refusing readers as it found it (a read
+	// release that hands the lock to a queued writer, Lock.release). The
+	// two commute: the trylock fails and changes nothing in either order
+	// (see refusalCommutes).
+	Refused, KeepsRefusing bool
 }
 
 func (a Access) String() string {
@@ -111,6 +123,12 @@ func (a Access) String() string {
 		rw = "s"
 	case a.Observe:
 		rw = "o"
+	}
+	switch {
+	case a.Write && a.KeepsRefusing:
+		rw += "k"
+	case !a.Write && a.Refused:
+		rw += "f"
 	}
 	if a.Obj == AllObjects {
 		return fmt.Sprintf("%s:*:%s", a.Kind, rw)
@@ -134,7 +152,25 @@ func (a Access) Conflicts(b Access) bool {
 	if a.Kind != b.Kind || !(a.Obj == b.Obj || a.Obj == AllObjects || b.Obj == AllObjects) {
 		return false
 	}
+	if refusalCommutes(a, b) || refusalCommutes(b, a) {
+		return false
+	}
 	return a.Write || b.Write || a.Shared && b.Observe || a.Observe && b.Shared
+}
+
+// refusalCommutes reports whether a is a failed read trylock's read of a
+// lock (Refused, and nothing else of the lock) and b a write that found
+// the lock refusing readers and left it so (KeepsRefusing). In either
+// order the trylock fails, and it writes nothing but its own task, so
+// the state after both is the same: mm/mmap_lock.c's vma_start_read()
+// fails on a VMA whose writer waits (__vma_start_exclude_readers() set
+// VM_REFCNT_EXCLUDE_READERS_FLAG: __refcount_inc_not_zero_limited_acquire()
+// fails, a pure read of vm_refcnt, and returns NULL as oldcnt is not 0)
+// and on one write-locked after the hand-over (vm_lock_seq ==
+// mm_lock_seq), so it returns NULL before and after the last reader's
+// vma_refcount_put() wakes the writer.
+func refusalCommutes(a, b Access) bool {
+	return a.Refused && !a.Write && !a.Shared && !a.Observe && b.Write && b.KeepsRefusing
 }
 
 // Footprint collects the accesses of the current step. The interpreter
@@ -243,6 +279,15 @@ func (f *Footprint) add(x Access) {
 	}
 	for i := range f.Acc {
 		if a := &f.Acc[i]; a.Kind == x.Kind && a.Obj == x.Obj {
+			// A step's accesses to one object are one access: it
+			// learned only the refusal if every read of it did, and it
+			// kept the refusal if every write did (the first write
+			// found the lock as the step found it, the last left it as
+			// the step leaves it: nobody else runs in between).
+			a.Refused = a.Refused && x.Refused
+			if x.Write {
+				a.KeepsRefusing = x.KeepsRefusing && (!a.Write || a.KeepsRefusing)
+			}
 			a.Write = a.Write || x.Write
 			a.Shared = a.Shared || x.Shared
 			a.Observe = a.Observe || x.Observe
@@ -806,6 +851,51 @@ func (t *Task) fpTransientEnd(l *Lock, h *Hold) {
 		if a := &f.Acc[i]; a.Kind == ALock && a.Obj == h.fpPrior.Obj {
 			p := h.fpPrior
 			a.Write, a.Shared, a.Observe = p.Write, p.Shared, true
+			a.Refused, a.KeepsRefusing = p.Refused, p.KeepsRefusing
+			return
+		}
+	}
+}
+
+// fpLockRefused records a failed read trylock of l: it read only that
+// l refuses readers (Access.Refused).
+func (t *Task) fpLockRefused(l *Lock) {
+	if f := t.k.fp; f != nil {
+		f.add(Access{Kind: ALock, Obj: ID(l), Refused: true})
+	}
+}
+
+// fpLockAccess returns the access to l recorded so far in this step (the
+// zero Access when none), for fpKeptRefusing.
+func (t *Task) fpLockAccess(l *Lock) Access {
+	f := t.k.fp
+	if f == nil || f.lean {
+		return Access{}
+	}
+	id := ID(l)
+	for _, a := range f.Acc {
+		if a.Kind == ALock && a.Obj == id {
+			return a
+		}
+	}
+	return Access{}
+}
+
+// fpKeptRefusing is called when a release of l, which found l refusing
+// readers (a writer held it or a task was queued), left it refusing them
+// (it handed l to a queued writer, or queued tasks remain): its writes of
+// l (the release and the grants of the hand-over) keep the refusal. prior
+// is l's access in the step before the release (fpLockAccess): a write
+// before it that did not keep the refusal still does not.
+func (t *Task) fpKeptRefusing(l *Lock, prior Access) {
+	f := t.k.fp
+	if f == nil || f.lean {
+		return
+	}
+	id := ID(l)
+	for i := range f.Acc {
+		if a := &f.Acc[i]; a.Kind == ALock && a.Obj == id && a.Write {
+			a.KeepsRefusing = !prior.Write || prior.KeepsRefusing
 			return
 		}
 	}

@@ -39,6 +39,15 @@ func TestAccessConflicts(t *testing.T) {
 		{Access{Kind: ALock, Obj: 1, Shared: true}, Access{Kind: ALock, Obj: 1, Observe: true}, true},
 		{Access{Kind: ALock, Obj: 1, Observe: true}, Access{Kind: ALock, Obj: 1}, false},
 		{Access{Kind: ALock, Obj: 1, Shared: true}, Access{Kind: ALock, Obj: 1, Write: true}, true},
+		// a failed read trylock and a write that keeps the lock refusing
+		// readers commute; with any other write, or if the trylock read
+		// more of the lock, they do not
+		{Access{Kind: ALock, Obj: 1, Refused: true}, Access{Kind: ALock, Obj: 1, Write: true, KeepsRefusing: true}, false},
+		{Access{Kind: ALock, Obj: 1, Refused: true}, Access{Kind: ALock, Obj: 1, Write: true}, true},
+		{Access{Kind: ALock, Obj: 1, Refused: true, Observe: true}, Access{Kind: ALock, Obj: 1, Write: true, KeepsRefusing: true}, true},
+		{Access{Kind: ALock, Obj: 1, Refused: true, Shared: true}, Access{Kind: ALock, Obj: 1, Write: true, KeepsRefusing: true}, true},
+		{Access{Kind: ALock, Obj: 1}, Access{Kind: ALock, Obj: 1, Write: true, KeepsRefusing: true}, true},
+		{Access{Kind: ALock, Obj: 1, Write: true, KeepsRefusing: true}, Access{Kind: ALock, Obj: 1, Write: true, KeepsRefusing: true}, true},
 	}
 	for _, c := range cases {
 		if got := c.a.Conflicts(c.b); got != c.want {
@@ -283,5 +292,87 @@ func TestFlushPendingFootprint(t *testing.T) {
 	}
 	if !Dependent(ofKind(last, ALock), ofKind(writeGrant, ALock)) {
 		t.Errorf("dec_tlb_flush_pending's check does not conflict with mmap_write_lock: %v / %v", last, writeGrant)
+	}
+}
+
+// A failed read trylock records only the refusal (Access.Refused); a read
+// release that hands the lock to a queued writer, or leaves a writer
+// queued, keeps it refusing (KeepsRefusing), and so commutes with the
+// trylock (mm/mmap_lock.c: vma_start_read() fails before and after the
+// last reader's vma_refcount_put()); the writer's release, which lets
+// readers in again, does not.
+func TestFootprintRefusal(t *testing.T) {
+	k := NewKernel()
+	l := NewLock(ClassMmapLock, RWSem, "m->mmap_lock")
+	r1, r2, w, r3 := k.NewTask("R1"), k.NewTask("R2"), k.NewTask("W"), k.NewTask("R3")
+	f := NewFootprint()
+	k.SetFootprint(f)
+	step := func(tk *Task, fn func()) Access {
+		f.ResetOwn(tk.ID)
+		fn()
+		for _, a := range f.Acc {
+			if a.Kind == ALock && a.Obj == ID(l) {
+				return a
+			}
+		}
+		t.Fatalf("%s: no access to the lock in %v", tk.Name, f.Acc)
+		return Access{}
+	}
+	step(r1, func() { r1.Acquire(l, Read) })
+	step(r2, func() { r2.Acquire(l, Read) })
+	step(w, func() {
+		if w.Acquire(l, Write) {
+			t.Fatal("W got a read-held lock")
+		}
+	})
+	try := step(r3, func() {
+		if r3.TryAcquire(l, Read) {
+			t.Fatal("R3's trylock overtook the queued writer")
+		}
+	})
+	if !try.Refused || try.Write || try.Shared || try.Observe {
+		t.Fatalf("failed read trylock: %v, want a read of the refusal only", try)
+	}
+	notLast := step(r1, func() { r1.Release(l, Read) })
+	last := step(r2, func() { r2.Release(l, Read) })
+	if w.Blocked() {
+		t.Fatal("W not handed the lock")
+	}
+	for _, c := range []struct {
+		name string
+		a    Access
+	}{{"read release with a writer queued", notLast}, {"hand-over to the writer", last}} {
+		if !c.a.Write || !c.a.KeepsRefusing || try.Conflicts(c.a) {
+			t.Errorf("%s: %v, want a write that keeps the refusal and commutes with the failed trylock", c.name, c.a)
+		}
+	}
+	open := step(w, func() { w.Release(l, Write) })
+	if open.KeepsRefusing || !try.Conflicts(open) {
+		t.Errorf("the writer's release: %v, want a write that lets readers in (conflicting with the failed trylock)", open)
+	}
+	// A step's accesses to the lock merge: it kept the refusal only if
+	// every write did, and learned only the refusal only if every read
+	// did.
+	for _, c := range []struct {
+		name    string
+		acc     []Access
+		refused bool
+		keeps   bool
+	}{
+		{"keeping write, then a plain one", []Access{{Write: true, KeepsRefusing: true}, {Write: true}}, false, false},
+		{"plain write, then a keeping one", []Access{{Write: true}, {Write: true, KeepsRefusing: true}}, false, false},
+		{"two keeping writes", []Access{{Write: true, KeepsRefusing: true}, {Write: true, KeepsRefusing: true}}, false, true},
+		{"refusal, then a keeping write", []Access{{Refused: true}, {Write: true, KeepsRefusing: true}}, false, true},
+		{"refusal, then a plain read", []Access{{Refused: true}, {}}, false, false},
+		{"two refusals", []Access{{Refused: true}, {Refused: true}}, true, false},
+	} {
+		f.Reset()
+		for _, a := range c.acc {
+			a.Kind, a.Obj = ALock, 1
+			f.add(a)
+		}
+		if len(f.Acc) != 1 || f.Acc[0].Refused != c.refused || f.Acc[0].KeepsRefusing != c.keeps {
+			t.Errorf("%s: %v, want Refused %v, KeepsRefusing %v", c.name, f.Acc, c.refused, c.keeps)
+		}
 	}
 }

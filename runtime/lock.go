@@ -234,6 +234,10 @@ func (l *Lock) canGrant(t *Task, mode Mode) bool {
 	return l.compatible(mode)
 }
 
+// refusesReaders reports whether a new reader would be refused now
+// (canGrant(t, Read) is false): a writer holds l or a task is queued.
+func (l *Lock) refusesReaders() bool { return l.writer != nil || len(l.waiters) > 0 }
+
 func (l *Lock) compatible(mode Mode) bool {
 	if l.writer != nil {
 		return false
@@ -262,6 +266,9 @@ func (l *Lock) grant(t *Task, mode Mode) {
 // release drops one hold of t in mode and hands the lock to waiters that
 // can now have it. It returns false if t did not hold it so.
 func (l *Lock) release(t *Task, mode Mode) bool {
+	// A release that finds l refusing readers and leaves it so commutes
+	// with a failed read trylock (Access.KeepsRefusing).
+	refusing, prior := l.refusesReaders(), t.fpLockAccess(l)
 	if mode == Write {
 		if l.writer != t {
 			return false
@@ -297,6 +304,9 @@ func (l *Lock) release(t *Task, mode Mode) bool {
 		}
 	}
 	l.wake(false)
+	if refusing && l.refusesReaders() {
+		t.fpKeptRefusing(l, prior)
+	}
 	return true
 }
 

@@ -241,6 +241,12 @@ func (t *Task) TryAcquire(l *Lock, mode Mode) bool {
 	sub := t.subclass
 	t.subclass = 0
 	t.checkMoverUse(l, mode == Read)
+	if mode == Read && l.refusesReaders() {
+		// canGrant's refusal, which is all the attempt read of l
+		// (Access.Refused): a writer holds it or a task is queued.
+		t.fpLockRefused(l)
+		return false
+	}
 	step, prior := t.fpTransientStart(l, mode)
 	if !l.canGrant(t, mode) {
 		return false
