@@ -640,36 +640,76 @@ func (m *MM) ZapRange(v *VMA, start, end Addr) int {
 // counted in leaked. Freed tables are marked so that a walker holding one
 // can tell.
 func (m *MM) FreePageTables(start, end Addr) (freed, leaked int) {
-	if start >= end {
-		return 0, 0
-	}
-	return m.freeUnder(m.pgd, start, end)
-}
-
-func (m *MM) freeUnder(t *PageTable, start, end Addr) (freed, leaked int) {
-	span := Addr(1) << t.shift
-	first := max(start, t.base)
-	for a := first &^ (span - 1); a < end && a < t.End(); a += span {
-		i := t.Index(a)
-		c := t.next[i]
-		if c == nil {
-			continue
-		}
-		if m.FindVMAIntersection(c.base, c.End()) == nil {
+	m.VisitPgtablesFree(start, end, func(t *PageTable, a Addr, c *PageTable, what PgtableFree) bool {
+		if what == PgtableFreed {
 			f, l := m.freeTable(c)
 			freed += f
 			leaked += l
-			t.next[i] = nil
+			t.next[t.Index(a)] = nil
 			t.used--
-			continue
 		}
-		if c.next != nil {
-			f, l := m.freeUnder(c, start, end)
-			freed += f
-			leaked += l
+		return true
+	})
+	return freed, leaked
+}
+
+// PgtableFree is what free_pgtables does with one entry of an upper
+// table over the range it frees (VisitPgtablesFree).
+type PgtableFree uint8
+
+const (
+	// PgtableNone: the entry is empty (p?d_none_or_clear_bad()): skipped.
+	PgtableNone PgtableFree = iota
+	// PgtableFreed: the table below serves no VMA any more: the entry is
+	// cleared and the table freed with every table below it
+	// (free_pte_range(): pmd_clear(); pte_free_tlb(), and the same one
+	// level up in free_pmd_range(), free_pud_range(), free_p4d_range()).
+	PgtableFreed
+	// PgtableKept: the table below still serves a VMA (floor and ceiling
+	// exclude it): it is kept and walked into.
+	PgtableKept
+)
+
+// VisitPgtablesFree calls fn, in address order, for each entry of an
+// upper-level table that free_pgtables looks at over [start, end), as
+// FreePageTables frees them: t is the table holding the entry, a the
+// first address it covers, c the table it points to (nil when empty), and
+// what free_pgtables does with it. A kept table's entries are visited
+// after fn returns for it; a freed one's are not (they go with it). fn
+// returning false stops the walk, and VisitPgtablesFree then returns
+// false. The walk itself changes nothing: FreePageTables frees through
+// it, and a caller can tell beforehand what a free of the range will
+// touch, by the same criterion (a model checker's footprint), so that the
+// two cannot drift apart.
+func (m *MM) VisitPgtablesFree(start, end Addr, fn func(t *PageTable, a Addr, c *PageTable, what PgtableFree) bool) bool {
+	if start >= end {
+		return true
+	}
+	return m.visitFree(m.pgd, start, end, fn)
+}
+
+func (m *MM) visitFree(t *PageTable, start, end Addr, fn func(t *PageTable, a Addr, c *PageTable, what PgtableFree) bool) bool {
+	span := Addr(1) << t.shift
+	for a := max(start, t.base) &^ (span - 1); a < end && a < t.End(); a += span {
+		c := t.next[t.Index(a)]
+		what := PgtableKept
+		switch {
+		case c == nil:
+			what = PgtableNone
+		case m.FindVMAIntersection(c.base, c.End()) == nil:
+			what = PgtableFreed
+		}
+		if !fn(t, a, c, what) {
+			return false
+		}
+		if what == PgtableKept && c.next != nil && !m.visitFree(c, start, end, fn) {
+			return false
+		}
+		if a+span < a {
+			break // the last entry of the address space
 		}
 	}
-	return freed, leaked
+	return true
 }
 
 // freeTable frees t and everything below it, counting present leaves.

@@ -186,3 +186,55 @@ func TestFreePageTables(t *testing.T) {
 		t.Errorf("freed %d leaked %d map %d", freed, leaked, p.Mapcount())
 	}
 }
+
+// TestVisitPgtablesFree: the walk free_pgtables frees by reports, before
+// the free, exactly the table FreePageTables then frees (a PTE table left
+// with no VMA, in the PMD table of a VMA 8 MiB away) and walks into the
+// tables that still serve a VMA, freeing none of them; a visitor that
+// stops ends the walk.
+func TestVisitPgtablesFree(t *testing.T) {
+	m := newMM(t, 4)
+	b := mustMmap(t, m, pg(8), 4, PROT_READ|PROT_WRITE, anonPriv|MAP_FIXED, nil, 0)
+	c := mustMmap(t, m, win+PUD_SIZE, 4, PROT_READ|PROT_WRITE, anonPriv|MAP_FIXED, nil, 0)
+	mustFault(t, m, b, pg(8), true)
+	mustFault(t, m, c, c.Start(), true)
+	orphan := win + PUD_SIZE + 4*PMD_SIZE // no VMA: a table as a racing install leaves it
+	if _, _, err := m.AllocTables(orphan); err != nil {
+		t.Fatal(err)
+	}
+	orphanPTE, pmd := m.Walk(orphan).PTETable(), m.Walk(c.Start()).PMD()
+	start, end := Addr(0), win+2*PUD_SIZE
+	var freedTables, keptTables []*PageTable
+	m.VisitPgtablesFree(start, end, func(pt *PageTable, a Addr, c *PageTable, what PgtableFree) bool {
+		switch what {
+		case PgtableFreed:
+			if pt != pmd || a != orphan {
+				t.Errorf("entry at %#x of a %v table reported freed, want the orphan's PMD entry", uint64(a), pt.Level())
+			}
+			freedTables = append(freedTables, c)
+		case PgtableKept:
+			keptTables = append(keptTables, c)
+		}
+		return true
+	})
+	if len(freedTables) != 1 || freedTables[0] != orphanPTE {
+		t.Fatalf("visit reports %d tables to free, want the orphan PTE table", len(freedTables))
+	}
+	if len(keptTables) == 0 {
+		t.Fatal("visit walked into no table that serves a VMA")
+	}
+	before := m.PageTables()
+	freed, _ := m.FreePageTables(start, end)
+	if freed != 1 || m.PageTables() != before-1 || !orphanPTE.Freed() {
+		t.Errorf("FreePageTables freed %d tables (orphan freed=%v), want the orphan alone", freed, orphanPTE.Freed())
+	}
+	for _, k := range keptTables {
+		if k.Freed() {
+			t.Errorf("FreePageTables freed a %v table the visit kept", k.Level())
+		}
+	}
+	calls := 0
+	if m.VisitPgtablesFree(start, end, func(*PageTable, Addr, *PageTable, PgtableFree) bool { calls++; return false }) || calls != 1 {
+		t.Errorf("a visitor that stops: the walk went on (%d calls)", calls)
+	}
+}

@@ -618,11 +618,12 @@ func (f *Footprint) PMDAt(m *mmcore.MM, addr mmcore.Addr, write bool) {
 
 // PTETablesFree records free_pgtables over [start, end) of m
 // (free_pgd_range: free_p4d_range, free_pud_range, free_pmd_range,
-// free_pte_range), in the state the step runs in, as FreePageTables will
-// free: an upper entry over the range whose table serves no VMA any more
-// is cleared (written), with the tables below it; one whose table still
-// serves a VMA is read and walked into; an empty one is read. The entries
-// under a cleared one are reached only through it (see above), so
+// free_pte_range), in the state the step runs in, through the walk
+// FreePageTables frees by (mmcore.MM.VisitPgtablesFree), so that the two
+// cannot disagree: an upper entry over the range whose table serves no VMA
+// any more is cleared (written), with the tables below it; one whose table
+// still serves a VMA is read and walked into; an empty one is read. The
+// entries under a cleared one are reached only through it (see above), so
 // writing it covers them. pgtables_bytes drops. More than maxPTERange
 // entries is a write of all entries.
 func (f *Footprint) PTETablesFree(m *mmcore.MM, start, end mmcore.Addr) {
@@ -635,34 +636,14 @@ func (f *Footprint) PTETablesFree(m *mmcore.MM, start, end mmcore.Addr) {
 	}
 	id, lv := ID(m), m.Levels()
 	n := 0
-	var visit func(t *mmcore.PageTable) bool
-	visit = func(t *mmcore.PageTable) bool {
-		span := t.End() - t.Base()
-		span /= mmcore.PTRS_PER_TABLE
-		for a := max(start, t.Base()) &^ (span - 1); a < end && a < t.End(); a += span {
-			if n++; n > maxPTERange {
-				return false
-			}
-			key := pteKey(id, t.Level(), a, lv)
-			c := t.Child(t.Index(a))
-			switch {
-			case c == nil:
-				f.add(Access{Kind: APTE, Obj: key})
-			case m.FindVMAIntersection(c.Base(), c.End()) == nil:
-				f.add(Access{Kind: APTE, Obj: key, Write: true})
-			default:
-				f.add(Access{Kind: APTE, Obj: key})
-				if c.Level() < mmcore.LevelPTE && !visit(c) {
-					return false
-				}
-			}
-			if a+span < a {
-				break
-			}
+	within := m.VisitPgtablesFree(start, end, func(t *mmcore.PageTable, a mmcore.Addr, _ *mmcore.PageTable, what mmcore.PgtableFree) bool {
+		if n++; n > maxPTERange {
+			return false
 		}
+		f.add(Access{Kind: APTE, Obj: pteKey(id, t.Level(), a, lv), Write: what == mmcore.PgtableFreed})
 		return true
-	}
-	if !visit(m.PGD()) {
+	})
+	if !within {
 		f.PTEs(m, true)
 		return
 	}
