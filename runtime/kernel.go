@@ -325,8 +325,11 @@ func appendHex(b []byte, x uint64) []byte {
 // the explorer's symmetry reduction renames it with the page.
 func FolioLockName(pfn mmcore.PFN) string {
 	var b [32]byte
-	return string(append(appendHex(append(b[:0], "folio(pfn "...), uint64(pfn)), ')'))
+	return string(append(appendHex(append(b[:0], folioLockPrefix...), uint64(pfn)), ')'))
 }
+
+// folioLockPrefix begins every folio lock's name (FolioLockName).
+const folioLockPrefix = "folio(pfn "
 
 // folioLock returns the folio lock of p.
 func (k *Kernel) folioLock(p *mmcore.Page) *Lock {

@@ -834,8 +834,10 @@ func (h *StateHasher) ptrP(ep *typePlan, q unsafe.Pointer) {
 		return
 	}
 	if id, isNew := h.ids.number(ptrKey{q, ep.tkey}); !isNew {
-		h.Word(2)
-		h.Word(uint64(id))
+		// An object reached before: its number, tagged 2 in the low
+		// bits (one word, not two: a nil pointer is 0, an identity 1,
+		// a new object 3, each followed by its own).
+		h.Word(uint64(id)<<2 | 2)
 		return
 	}
 	h.Word(3)
@@ -1071,6 +1073,14 @@ func (h *StateHasher) mapping(pl *typePlan, p unsafe.Pointer) {
 	ks, vs := kt.Size(), vt.Size()
 	kp := func(i int) unsafe.Pointer { return unsafe.Add(kb, uintptr(i)*ks) }
 	sc.ord = sc.ord[:0]
+	if n == 1 && pl.keyOrd != mapKeyInterface && pl.keyOrd != mapKeyOther {
+		// One entry has one order (most of a task's maps with entries
+		// have one: its vmaBase): no key to place. Interface keys and
+		// unordered ones still go through the checks below.
+		h.walkP(pl.key, kp(0))
+		h.walkP(pl.val, vb)
+		return
+	}
 	for i := range n {
 		var ord uint64
 		switch pl.keyOrd {

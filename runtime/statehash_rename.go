@@ -3,6 +3,7 @@ package runtime
 import (
 	"reflect"
 	"slices"
+	"strings"
 	"unsafe"
 
 	"github.com/mmscript/mmscript/lang"
@@ -213,7 +214,8 @@ func NewRenamingStateHasher() *StateHasher {
 	h.addPost(reflect.TypeFor[Lock](), func(h *StateHasher, p unsafe.Pointer) {
 		l := (*Lock)(p)
 		name := l.Name
-		if h.ren != nil && len(h.ren.lockNames) > 0 {
+		// Only folio locks are renamed: no map look-up for the others.
+		if h.ren != nil && len(h.ren.lockNames) > 0 && strings.HasPrefix(name, folioLockPrefix) {
 			if n, ok := h.ren.lockNames[name]; ok {
 				name = n
 			}
