@@ -3,7 +3,6 @@ package runtime
 import (
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/mmscript/mmscript/lang"
 
@@ -259,14 +258,14 @@ func entryPTL(m *MM, addr mmcore.Addr) *Lock {
 }
 
 // holdsPTLOf reports whether t holds a page-table lock of m: a PTE or PMD
-// lock, or m->page_table_lock. Their names start with the mm's (ptl()).
+// lock living in one of m's page tables, or m->page_table_lock. The lock
+// is known by identity (Lock.isPTLOf), as the kernel's pte_lockptr() and
+// pmd_lockptr() find it from the table: a script lock merely named like
+// one, or another mm's PTL, is none.
 func holdsPTLOf(t *Task, m *MM) bool {
 	for _, h := range t.holds {
-		switch h.Lock.Class {
-		case ClassPTELock, ClassPMDLock, ClassPageTableLock:
-			if strings.HasPrefix(h.Lock.Name, m.Name+"->") {
-				return true
-			}
+		if h.Lock.isPTLOf(m) {
+			return true
 		}
 	}
 	return false

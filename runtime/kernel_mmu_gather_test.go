@@ -164,3 +164,56 @@ func TestFlushPendingBlamesTheChanger(t *testing.T) {
 		})
 	}
 }
+
+// TestPendingNeedsPTLByIdentity: mm_tlb_flush_pending() counts as read
+// under a PTL only when the held lock is a page-table lock of that mm by
+// identity: the lock living in one of its page-table pages (the kernel
+// finds it from the table, pte_lockptr()/pmd_lockptr(): ptlock_ptr()) or
+// its page_table_lock. A lock of the PTE-lock class merely named like
+// one, or the PTL of another mm's table, orders nothing against this
+// mm's PTL releases.
+func TestPendingNeedsPTLByIdentity(t *testing.T) {
+	const addr = 0x100000
+	tests := []struct {
+		name string
+		lock func(k *Kernel, m, other *MM) *Lock
+		want []string
+	}{
+		{"the PTE lock of its table", func(k *Kernel, m, _ *MM) *Lock { return entryPTL(m, addr) }, nil},
+		{"the PMD lock of its table", func(k *Kernel, m, _ *MM) *Lock { return ptl(m, m.Core.Walk(addr).PMD()) }, nil},
+		{"its page_table_lock", func(k *Kernel, m, _ *MM) *Lock { return m.PageTableLock }, nil},
+		{"a lock named like its PTE lock", func(k *Kernel, m, _ *MM) *Lock {
+			return NewLock(ClassPTELock, Spin, entryPTL(m, addr).Name)
+		}, []string{rulePendingNeedsPTL.ID}},
+		{"the PTE lock of another mm's table", func(k *Kernel, _, other *MM) *Lock { return entryPTL(other, addr) }, []string{rulePendingNeedsPTL.ID}},
+		{"no lock", nil, []string{rulePendingNeedsPTL.ID}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			k, m := newMM(t)
+			other, err := k.NewMM("m2")
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, mm := range []*MM{m, other} {
+				v := mapAnon(t, k, mm, addr, 1)
+				if err := mm.Core.Populate(v, addr, addr+mmcore.PageSize); err != nil {
+					t.Fatal(err)
+				}
+			}
+			task := k.NewTask("t")
+			var l *Lock
+			if tc.lock != nil {
+				l = tc.lock(k, m, other)
+				if !task.Acquire(l, Write) {
+					t.Fatalf("%s not granted", l.Name)
+				}
+			}
+			do(t, k, task, "mm_tlb_flush_pending", mmV(m))
+			if l != nil {
+				task.Release(l, Write)
+			}
+			wantRules(t, k, tc.want...)
+		})
+	}
+}

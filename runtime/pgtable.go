@@ -36,8 +36,26 @@ func ptl(m *MM, t *mmcore.PageTable) *Lock {
 	name := append(append(append(b[:0], m.Name...), "->"...), what...)
 	name = append(appendHex(append(name, '('), uint64(t.Base())), ')')
 	l := NewLock(class, Spin, string(name))
+	l.pt = &ptOwner{table: t, mm: m}
 	t.Lock = l
 	return l
+}
+
+// ptOwner is the page-table page a split page-table lock lives in, and
+// the mm whose table it is.
+type ptOwner struct {
+	table *mmcore.PageTable
+	mm    *MM
+}
+
+// isPTLOf reports whether l is a page-table lock of m by identity:
+// m->page_table_lock, or the split lock living in a PTE or PMD table of
+// m (the lock ptl() made for that table, which the table still holds).
+func (l *Lock) isPTLOf(m *MM) bool {
+	if l == m.PageTableLock {
+		return true
+	}
+	return l.pt != nil && l.pt.mm == m && l.pt.table.Lock == l
 }
 
 // allocLocks returns the locks the kernel takes, one after the other, to

@@ -306,6 +306,9 @@ func NewStateHasher() *StateHasher {
 	h.Skip(Task{}, "waitSeq", "cur")
 	h.Skip(Hold{}, "seq")
 	h.Skip(Lock{}, "fpID") // its Name's hash (footprints)
+	// A PTL's table and mm are where it was made (ptl()), fixed: the
+	// table's own Lock field, hashed with the table, already ties them.
+	h.Skip(Lock{}, "pt")
 	// Footprint bookkeeping of the current step (fpTransientEnd): at a
 	// step boundary it names a past step, which nothing reads.
 	h.Skip(Hold{}, "fpStep", "fpPrior")
