@@ -139,6 +139,10 @@ func cpuTime() time.Duration {
 
 var exploreScript = flag.String("explore.script", "testdata/perf/mmlocks_n3.mms", "BenchmarkExploreN3: the script it searches (/work/shared/perf/mmlocks_N5.mms for N=5)")
 
+// exploreNoSnapshot runs the explore benchmarks with every run running
+// the set-up code (ExploreOptions.noSnapshot), to measure the snapshot.
+var exploreNoSnapshot = flag.Bool("explore.nosnapshot", false, "BenchmarkExploreN3, BenchmarkExplorePhases: run the set-up code in every run instead of restoring its snapshot")
+
 // BenchmarkExploreN3 is the full verdict (no bound, DPOR and the state
 // cache) on the perf benchmark's scenario with three fault threads
 // (testdata/perf/mmlocks_n3.mms, /work/shared/perf/mmlocks_N3.mms), one
@@ -155,7 +159,7 @@ func BenchmarkExploreN3(b *testing.B) {
 	var cpu time.Duration
 	for b.Loop() {
 		c0 := cpuTime()
-		res := Explore(p, ExploreOptions{Workers: 1})
+		res := Explore(p, ExploreOptions{Workers: 1, noSnapshot: *exploreNoSnapshot})
 		cpu += cpuTime() - c0
 		if !res.Complete || len(res.Findings) != 0 {
 			b.Fatalf("complete=%v findings=%d", res.Complete, len(res.Findings))
@@ -339,4 +343,59 @@ func threadCPUTime() time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// BenchmarkExplorePhases splits a run's time (wall clock, one worker)
+// into its phases: making the kernel and the machine and running the
+// set-up code, replaying the prefix an earlier run took, and the new
+// turns (with their fingerprints and cache look-ups); the search's own
+// work between runs (race analysis, backtracking) is the rest. It is
+// what a run restored from a snapshot instead of replayed could save.
+// -explore.script names the script.
+func BenchmarkExplorePhases(b *testing.B) {
+	p, err := Load(*exploreScript)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var total, setup, replay, fresh time.Duration
+	var runs, turns, newTurns int64
+	for b.Loop() {
+		var last time.Time
+		var cur runPhase
+		o := ExploreOptions{Workers: 1, noSnapshot: *exploreNoSnapshot}
+		o.onPhase = func(ph runPhase) {
+			now := time.Now()
+			if ph != phaseStart {
+				switch cur {
+				case phaseStart:
+					setup += now.Sub(last)
+				case phaseSetupDone:
+					replay += now.Sub(last)
+				case phaseReplayDone:
+					fresh += now.Sub(last)
+				}
+			}
+			if ph == phaseStart {
+				runs++
+			}
+			cur, last = ph, now
+		}
+		o.onTurn = func(*searcher) { turns++ }
+		o.onNewTurn = func(*searcher, int) { newTurns++ }
+		start := time.Now()
+		res := Explore(p, o)
+		total += time.Since(start)
+		if !res.Complete {
+			b.Fatalf("incomplete: %s", res.Stopped)
+		}
+	}
+	r := float64(runs)
+	us := func(d time.Duration) float64 { return float64(d.Microseconds()) / r }
+	b.ReportMetric(us(total), "µs/run")
+	b.ReportMetric(us(setup), "setup-µs/run")
+	b.ReportMetric(us(replay), "replay-µs/run")
+	b.ReportMetric(us(fresh), "new-µs/run")
+	b.ReportMetric(float64(turns-newTurns)/r, "replayed-turns/run")
+	b.ReportMetric(float64(newTurns)/r, "new-turns/run")
+	b.ReportMetric(r/float64(b.N), "runs/op")
 }

@@ -47,9 +47,13 @@ import (
 // which threads it always happens after and which may happen before it,
 // so that a revisit adds backtrack points only for the races the path and
 // the summary leave possible, and only the threads that can start them
-// (applyHit, hitRace). Runs are not
-// restored from snapshots: each is replayed from the start, so a pruned
-// state still costs the replay of its prefix.
+// (applyHit, hitRace). A run starts from a snapshot of the state after
+// the set-up code (snapshot.go: taken in a worker's first run, written
+// back into the same objects before each later one) instead of making a
+// kernel and running the set-up again, and replays its prefix from
+// there: states deeper in the tree are not restored (a thread inside an
+// operation holds a Go continuation, which cannot be copied), so a
+// pruned state still costs the replay of its prefix.
 //
 // Parallel and sharded search split the tree deterministically: the first
 // levels are expanded fully (every enabled thread, with sleep sets), until
@@ -136,6 +140,14 @@ type ExploreOptions struct {
 	// onComplete, when set (tests), is called when state i of s.stack
 	// is closed, its subtree explored, before its summary is stored.
 	onComplete func(s *searcher, i int)
+	// noSnapshot turns off starting runs from a copy of the state after
+	// set-up (snapshot.go): every run runs the set-up code (the oracle of
+	// TestSnapshotIsTransparent).
+	noSnapshot bool
+	// onPhase, when set (benchmarks), is called as each run passes from
+	// one phase to the next: kernel and machine creation and set-up
+	// code, the replay of the prefix, the new turns (runPhase).
+	onPhase func(p runPhase)
 
 	// prefix, when set, fixes the first turns (thread indices): the
 	// search covers the subtree below them (a session explored from its
@@ -221,6 +233,12 @@ const maxSplitDepth = 10
 
 // Explore searches p's interleavings (see the comment above).
 func Explore(p *Program, o ExploreOptions) *ExploreResult {
+	if o.Naive {
+		// The reference search runs the set-up code in every run, so
+		// that the soundness tests compare against runs that share
+		// nothing with the snapshot (snapshot.go).
+		o.noSnapshot = true
+	}
 	if o.MaxStates <= 0 {
 		o.MaxStates = DefaultMaxStates
 	}
@@ -465,6 +483,10 @@ type searcher struct {
 	hitSum []sumAcc    // the summary of the state hit
 	hitBuf []sumAcc    // find's buffer for summaries (hitSum may be in it)
 	hitIx  sumIndex    // applyHit's index of hitSum
+	// snap is the state after set-up that runs start from, once the
+	// first run took it; snapTried says that run tried.
+	snap      *snapshot
+	snapTried bool
 	// partial holds the run's partial hits (partialHit), applied after
 	// the run as the hit is.
 	partial []partialHit
@@ -516,8 +538,28 @@ func (x *explorer) cacheBytes() uint64 {
 func (s *searcher) runOnce(replay int, choose func(turn int, enabled uint64) int, stopAt int) *Result {
 	x := s.x
 	opts := Options{MaxSteps: x.o.MaxSteps, Kernel: x.o.Kernel, fp: s.fp, pool: &s.pool, NoMovers: x.o.NoMovers, allReleases: x.o.allReleases}
-	opts.onStart = func(m *Machine) { s.m = m }
+	onPhase := x.o.onPhase
+	opts.from = s.snap
+	opts.onStart = func(m *Machine) {
+		s.m = m
+		if !s.snapTried && !x.o.noSnapshot {
+			s.snapTried = true
+			s.snap, _ = takeSnapshot(m, newStateCloner())
+		}
+		if onPhase != nil {
+			onPhase(phaseSetupDone)
+		}
+	}
+	if onPhase != nil {
+		onPhase(phaseStart)
+		defer onPhase(phaseEnd)
+	}
+	replaying := onPhase != nil
 	opts.pick = func(turn int, runnable []int) int {
+		if replaying && turn >= replay {
+			replaying = false
+			onPhase(phaseReplayDone)
+		}
 		var en uint64
 		for _, r := range runnable {
 			en |= 1 << r
@@ -561,6 +603,16 @@ func (s *searcher) runOnce(replay int, choose func(turn int, enabled uint64) int
 	}
 	return Run(x.p, opts)
 }
+
+// runPhase is a point in a run where its phases meet (onPhase).
+type runPhase int
+
+const (
+	phaseStart      runPhase = iota // before the kernel is made
+	phaseSetupDone                  // set-up code finished, before the first turn
+	phaseReplayDone                 // the prefix is replayed, before the first new turn
+	phaseEnd                        // the run is over
+)
 
 // keep copies a footprint into the searcher's slab: footprints are kept
 // (sleep sets share them) and never changed, so they are carved from

@@ -53,8 +53,11 @@ type Options struct {
 	Trace io.Writer
 	// onStart, when set, is called once the set-up code has finished and
 	// before the threads' first turn (the explorer keeps the machine to
-	// fingerprint its states).
+	// fingerprint its states, and takes a snapshot of the first).
 	onStart func(m *Machine)
+	// from, when set, is the state after set-up to start from instead
+	// of running the set-up code (snapshot.go).
+	from *snapshot
 	// NoMovers turns off merging a release into the turn before it
 	// (movers.go): a turn ends after its first step that touches shared
 	// state. The soundness tests' exhaustive search runs so; a schedule
@@ -198,10 +201,25 @@ type Machine struct {
 	// movedFrom are, for -trace, the operations of the turn's steps
 	// that releases were merged after.
 	movedFrom []string
+	// restored: the machine is a snapshot's (snapshot.go), its threads
+	// and lists are the snapshot's, not the pool's.
+	restored bool
 }
 
 // Run runs a compiled program once and returns what it found.
 func Run(p *Program, opts Options) *Result {
+	if opts.from != nil {
+		if m := opts.from.restore(opts); m != nil {
+			// The state after set-up, threads made, as the set-up
+			// code left it in every run (it runs alone).
+			res := &Result{}
+			if opts.onStart != nil {
+				opts.onStart(m)
+			}
+			m.schedule(res)
+			return m.finish(res)
+		}
+	}
 	m := &Machine{prog: p, opts: opts, k: rt.NewKernel(), globals: make([]rt.Value, len(p.globals))}
 	m.k.Config = opts.Kernel
 	if pl := opts.pool; pl != nil {
@@ -272,6 +290,13 @@ func Run(p *Program, opts Options) *Result {
 		}
 		m.schedule(res)
 	}
+	return m.finish(res)
+}
+
+// finish ends a run: what it found, and its machine's parts back to the
+// pool.
+func (m *Machine) finish(res *Result) *Result {
+	main := m.main
 	res.Diagnostics = m.k.Diagnostics()
 	res.aborted = m.aborted
 	res.Steps = m.steps
@@ -288,6 +313,17 @@ func Run(p *Program, opts Options) *Result {
 		// schedule of a run with findings only, built now.
 		if len(res.Diagnostics) > 0 {
 			res.schedule = m.scheduleNames()
+		}
+		if m.restored {
+			// The threads and the list are the snapshot's: the next
+			// restore writes them back.
+			clear(m.runnable[:cap(m.runnable)])
+			pl.runnable, pl.pickBuf = m.runnable, m.pickBuf
+			m.threads = nil // as below: what is read of a finished run is its kernel
+			if len(m.sched.full) == 0 {
+				pl.sched = m.sched.cur[:0]
+			}
+			return res
 		}
 		// The machine is dead from here on: its threads go back to the
 		// pool, the top-level one too (it is not among the threads once

@@ -1,0 +1,77 @@
+package interp
+
+import rt "github.com/mmscript/mmscript/runtime"
+
+// snapshot is the state a run reaches once the set-up code has finished
+// and the threads are made, before their first turn: the same in every
+// run of a program (set-up runs alone, and runs are deterministic). The
+// explorer takes it in a worker's first run, as a deep copy of that
+// run's machine (rt.StateCloner) kept as an image (rt.StateImage), and
+// starts every later run of the worker from it (Options.from) instead of
+// making a kernel and running the set-up code again: the image's contents
+// are written back into the copy's objects, which the run then uses and
+// changes, and the next run writes them back again. A worker's runs are
+// one after another, and nothing of a finished run is used again, as with
+// the run pool (whose records never hold the image's objects: finish
+// keeps a restored machine's threads and lists out of it).
+//
+// A state after set-up that holds a Go continuation (set-up left a
+// deferred RCU callback behind) cannot be copied, and one with findings
+// is not (a finding outlives its run, and its objects would be the
+// image's): no snapshot is taken, and every run runs the set-up code.
+type snapshot struct {
+	m   *Machine
+	img *rt.StateImage
+}
+
+// newStateCloner is a cloner for machines: program objects are shared,
+// and the run's own parts (its options and hooks, scratch buffers and
+// schedule log, which come from the run's pool) are left out.
+func newStateCloner() *rt.StateCloner {
+	c := rt.NewStateCloner()
+	c.Share(&fn{}, &Program{})
+	c.Zero(Machine{}, "opts", "fp", "stop", "echo", "runnable", "pickBuf", "peek", "sched", "movedFrom", "restored")
+	return c
+}
+
+// takeSnapshot copies m, a machine at the end of set-up (Options.onStart).
+// It returns nil and why when the state cannot be copied.
+func takeSnapshot(m *Machine, c *rt.StateCloner) (*snapshot, string) {
+	if m.sched.n != 0 || m.known != 0 {
+		return nil, "not at the end of set-up"
+	}
+	if len(m.k.Diagnostics()) > 0 {
+		return nil, "set-up reported findings"
+	}
+	c.Begin()
+	cm := c.Clone(m).(*Machine)
+	if why := c.Err(); why != "" {
+		return nil, why
+	}
+	return &snapshot{m: cm, img: c.Image()}, ""
+}
+
+// restore returns the snapshot's machine in the snapshot's state, to run
+// with opts (those of the run that took it but for the hooks), as Run
+// would have made it by the end of set-up. The machine of the previous
+// restore must be dead.
+func (s *snapshot) restore(opts Options) *Machine {
+	s.img.Restore()
+	m := s.m
+	m.restored = true
+	m.opts = opts
+	if pl := opts.pool; pl != nil {
+		pl.tables.Reset()
+		m.k.Mem.Tables = &pl.tables
+		pl.tasks.Reset()
+		m.k.TaskPool = &pl.tasks
+		m.sched.cur, pl.sched = pl.sched, nil
+		m.runnable, pl.runnable = pl.runnable[:0], nil
+		m.pickBuf, pl.pickBuf = pl.pickBuf[:0], nil
+	}
+	if opts.fp != nil {
+		m.fp = opts.fp
+		m.k.SetFootprint(opts.fp)
+	}
+	return m
+}
