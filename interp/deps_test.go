@@ -322,7 +322,8 @@ func (n *depNames) mm(mm *mmcore.MM, addr mmcore.Addr) {
 			}
 		}
 	}
-	name(rt.AMM, "mm VMA tree", func() { f.VMAs(mm, true) })
+	name(rt.AMM, "mm VMA tree", func() { f.VMATree(mm, true) })
+	name(rt.AMM, "mm VMA attach", func() { f.VMAAttach(mm, true) })
 	name(rt.AMM, "mm vm_stat", func() { f.MMCounters(mm, true) })
 	name(rt.AMM, "mm mm_lock_seq", func() { f.MMLockSeq(mm) })
 	name(rt.ATLB, "tlb", func() { f.TLB(mm, true) })

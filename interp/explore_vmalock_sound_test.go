@@ -17,11 +17,14 @@ var genVMAN = flag.Int("gen.vma", 60, "TestVMALocksAreSoundOnGeneratedScripts: h
 // two or three threads that fault as mm/memory.c does (lock_vma_under_rcu,
 // else the mmap read lock and vma_lookup), hold a VMA read lock across
 // statements (so that a writer queues behind it and a third thread's
-// lock_vma_under_rcu fails against the queued writer), count their failed
+// lock_vma_under_rcu fails against the queued writer), read the VMA's
+// fields with no lock (a use after free once munmap detached it), count their failed
 // lock_vma_under_rcu()s and lookups in a global, zap under the mmap read
 // lock, write-lock a VMA without detaching it (mmap_write_lock,
 // vma_start_write), munmap the whole VMA, one page of it or the other
-// VMA, and map a page into a hole or over a page of the VMA (MAP_FIXED).
+// VMA, run munmap's gather alone (detached, or split, and left in the
+// tree: vms_gather_munmap_vmas) and map a page into a hole or over a page
+// of the VMA (MAP_FIXED).
 // A footprint that makes a lookup, a failed VMA read lock or a hand-over
 // to a writer independent of what decides its outcome makes the reduced
 // search miss a final state (the global, the pages' mappings) or a
@@ -47,8 +50,8 @@ func genVMALockScript(r *rand.Rand) string {
 	locals, changes := 0, 0
 	var stmtOf func(k int) []string
 	stmt := func() []string {
-		k := r.IntN(10)
-		if k >= 7 && changes >= 2 {
+		k := r.IntN(13)
+		if (k >= 7 && k <= 9 || k == 11) && changes >= 2 {
 			k = r.IntN(7) // at most two tree changes: munmap and mmap are long paths
 		}
 		return stmtOf(k)
@@ -73,8 +76,28 @@ func genVMALockScript(r *rand.Rand) string {
 		case 4:
 			return []string{"mmap_read_lock(m)", fmt.Sprintf("vma %s = vma_lookup(m, %s)", x, a),
 				fmt.Sprintf("if %[1]s { zap_vma_range(%[1]s, %[1]s.vm_start, pages=1) } else { n += 10000 }", x), "mmap_read_unlock(m)"}
-		case 5:
-			return []string{"mmap_read_lock(m)", fmt.Sprintf("if vma_lookup(m, %s) { n += 100000 }", a), "mmap_read_unlock(m)"}
+		case 5, 12:
+			// which VMA covers a, under the mmap lock or with none
+			// (12: vma_lookup has no assertion, so only the tree orders
+			// it against a change): v itself, or a piece a split made
+			look := fmt.Sprintf("if vma_lookup(m, %[1]s) == v { n += 100000 } else { if vma_lookup(m, %[1]s) { n += 200000 } }", a)
+			if k == 12 {
+				return []string{look}
+			}
+			return []string{"mmap_read_lock(m)", look, "mmap_read_unlock(m)"}
+		case 11:
+			// munmap's gather alone (the step whose footprint the
+			// detach and the splits are), left detached in the tree:
+			// what the rest of munmap would hide
+			end := fmt.Sprintf("%#x", 0x100000+pages*0x1000)
+			if r.IntN(4) != 0 {
+				end = a + " + PAGE_SIZE" // one page: a split, unless a is all of a VMA
+			}
+			return []string{"mmap_write_lock(m)", fmt.Sprintf("%s = vms_gather_munmap_vmas(m, %s, %s)", x, a, end), "mmap_write_unlock(m)"}
+		case 10:
+			// a use of the VMA with no lock: after munmap's detach, a
+			// use after free (checkVMAUse)
+			return []string{fmt.Sprintf("n += v.vm_end - %s", a)}
 		case 6:
 			// a writer that waits for the readers and does not detach
 			return []string{"mmap_write_lock(m)", fmt.Sprintf("vma %[1]s = vma_lookup(m, %[2]s); if %[1]s { vma_start_write(%[1]s) }", x, a), "mmap_write_unlock(m)"}
@@ -92,8 +115,18 @@ func genVMALockScript(r *rand.Rand) string {
 	// across statements, t1 write-locks the VMA (queued behind t0 until
 	// its vma_end_read, which hands it over) and t2 tries the VMA lock,
 	// failing against the queued writer or the writer, or getting it.
-	if r.IntN(2) == 0 {
-		roles := [][]int{{2}, {6, 6, 6, 7}, {3, 3, 3, 0}}
+	// A quarter race a tree change against a lookup: t0 runs munmap's
+	// gather alone or munmap, of part of the VMA (a split) or all of it,
+	// t1 looks up (with no lock, mostly), tries the VMA lock or reads the
+	// VMA's fields.
+	var roles [][]int
+	switch r.IntN(4) {
+	case 0, 1:
+		roles = [][]int{{2}, {6, 6, 6, 7, 11}, {3, 3, 3, 0, 10}}
+	case 2:
+		roles = [][]int{{11, 11, 8, 7}, {12, 12, 5, 3, 10}}
+	}
+	if roles != nil {
 		for i, ks := range roles {
 			fmt.Fprintf(&b, "thread t%d {\n", i)
 			for _, s := range stmtOf(ks[r.IntN(len(ks))]) {

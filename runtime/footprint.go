@@ -308,15 +308,17 @@ func (f *Footprint) Object(kind AccessKind, x any, write bool) {
 // World records an access that conflicts with every other.
 func (f *Footprint) World() { f.Add(AWorld, 0, true) }
 
-// MM records an access to all of m: its VMA tree and VMAs, its counters
-// and its mm_lock_seq (the parts VMAs, MMCounters and MMLockSeq name
-// apart). It is the declaration of an operation nobody has refined.
+// MM records an access to all of m: its VMA tree and VMAs, their
+// attachment, its counters and its mm_lock_seq (the parts VMATree,
+// VMAAttach, MMCounters and MMLockSeq name apart). It is the declaration
+// of an operation nobody has refined.
 func (f *Footprint) MM(m *mmcore.MM, write bool) {
 	if f == nil || m == nil {
 		return
 	}
 	id := ID(m)
 	f.Add(AMM, id, write)
+	f.Add(AMM, mmPart(id, partAttach), write)
 	f.Add(AMM, mmPart(id, partCounters), write)
 	f.Add(AMM, mmPart(id, partLockSeq), write)
 }
@@ -324,13 +326,42 @@ func (f *Footprint) MM(m *mmcore.MM, write bool) {
 // VMAs records an access to m's VMA tree and the VMAs' fields (range,
 // flags, attachment, anon_vma links, vm_ops, policy), map_count (the size
 // of the tree) and every field of the mm MMCounters and MMLockSeq do not
-// name: what a lookup reads and a change of a VMA writes. It leaves out
-// the counters that munmap's last steps (free_pgtables) drop and the
-// mm_lock_seq that taking and dropping the mmap write lock moves, so a
-// lookup commutes with both.
+// name: what a use of a VMA reads and a change of a VMA writes: VMATree
+// and VMAAttach. It leaves out the counters that munmap's last steps
+// (free_pgtables) drop and the mm_lock_seq that taking and dropping the
+// mmap write lock moves, so a lookup commutes with both.
 func (f *Footprint) VMAs(m *mmcore.MM, write bool) {
 	if f != nil && m != nil {
+		id := ID(m)
+		f.Add(AMM, id, write)
+		f.Add(AMM, mmPart(id, partAttach), write)
+	}
+}
+
+// VMATree records an access to m's VMA tree (mm->mm_mt: which VMA covers
+// which range), the VMAs' ranges and fields, map_count and every field of
+// the mm no other part names: all of VMAs but the attachment. A lookup
+// (mtree_load, mas_walk, mas_find) reads it: it finds a VMA by its range
+// in the tree, whether or not the VMA is still attached (vms_gather_munmap_vmas
+// detaches the VMAs it gathers and leaves them in the tree until
+// vma_iter_clear_gfp()), and reads nothing of the VMA it returns that
+// the gather changes; the caller's uses of the VMA read its attachment
+// (checkVMAUse).
+func (f *Footprint) VMATree(m *mmcore.MM, write bool) {
+	if f != nil && m != nil {
 		f.Add(AMM, ID(m), write)
+	}
+}
+
+// VMAAttach records an access to the attachment of m's VMAs (vm_refcnt's
+// attached reference: vma_mark_attached(), vma_mark_detached(),
+// vma_is_attached()) and the munmap that gathered a detached one
+// (VMAState.Gatherer): what vms_gather_munmap_vmas() changes when it
+// splits nothing, and what a use of a VMA reads (checkVMAUse: a use
+// after unmap).
+func (f *Footprint) VMAAttach(m *mmcore.MM, write bool) {
+	if f != nil && m != nil {
+		f.Add(AMM, mmPart(ID(m), partAttach), write)
 	}
 }
 
@@ -358,6 +389,7 @@ const (
 	partCounters     = "->vm_stat"
 	partLockSeq      = "->mm_lock_seq"
 	partFlushPending = "->tlb_flush_pending"
+	partAttach       = "->vmas.vm_refcnt"
 )
 
 // mmPart names a part of the mm named id: the FNV-1a hash of id's name
@@ -980,10 +1012,14 @@ func mmArg(c *Call, i int) *mmcore.MM {
 func readsMM(c *Call, f *Footprint) { f.MM(mmArg(c, 0), false) }
 
 // looksUp: find_vma, vma_lookup, lock_vma_under_rcu: they read the VMA
-// tree and the VMA they find (its range: VMAs), and the mmap lock's
-// holding of the caller (the assertion) or the VMA's lock (recorded by the
-// lock code), never the counters or mm_lock_seq.
-func looksUp(c *Call, f *Footprint) { f.VMAs(mmArg(c, 0), false) }
+// tree and the range of the VMA they find (VMATree: include/linux/mm.h
+// vma_lookup() is mtree_load(&mm->mm_mt, addr); mm/mmap_lock.c
+// lock_vma_under_rcu() is mas_walk() then vma_start_read(), which reads
+// the VMA's lock, and an address check against vm_start and vm_end), and
+// the mmap lock's holding of the caller (the assertion) or the VMA's lock
+// (recorded by the lock code), never the VMAs' attachment, the counters
+// or mm_lock_seq.
+func looksUp(c *Call, f *Footprint) { f.VMATree(mmArg(c, 0), false) }
 
 // writesMM: a step that changes the mm argument as a whole (mm_set_brk).
 func writesMM(c *Call, f *Footprint) { f.MM(mmArg(c, 0), true) }

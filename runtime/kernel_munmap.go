@@ -148,7 +148,15 @@ func init() {
 			"vma_start_write on each VMA in the range (waits for its readers) -> __split_vma at both ends (->open on each new piece) -> vma_mark_detached",
 			"mm/vma.c: vms_gather_munmap_vmas(), __split_vma()",
 			"returns the vma_munmap_struct; its error is 0 or -errno, its vma_count the VMAs detached", ruleStartWrite, ruleSleepInAtomic),
-		Touches: func(c *Call, f *Footprint) { f.MM(mmArg(c, 0), true); f.Alloc() }, // splits allocate VMAs
+		// A step of it reads the tree (the VMAs of the range, and
+		// whether each is attached or new: vma_start_write's wait); the
+		// step that gathers (Fn, VMSGatherMunmapVMAs) writes the VMAs'
+		// attachment (vma_mark_detached) and, where it splits, the mm
+		// (the tree and the ranges) and allocates. A step that only
+		// write-locks VMAs or queues behind a VMA's readers changes no
+		// VMA: a lookup or an install under a VMA read lock commutes with
+		// it (the lock code records the VMA locks it takes or waits for).
+		Touches: func(c *Call, f *Footprint) { f.VMAs(mmArg(c, 0), false) },
 		Fn: func(c *Call) Result {
 			m, start, end := c.mm(0), c.addr(1), c.addr(2)
 			vms := &VMS{MM: m, Unlock: c.Args[3].Truth()}
@@ -179,6 +187,16 @@ func init() {
 				return c.vmaStartWriteThen(vmas[i], ruleStartWrite, next, true)
 			}, func() Result {
 				core, err := m.Core.VMSGatherMunmapVMAs(start, end)
+				if err != nil || len(core.Split) > 0 {
+					// __split_vma() changed the tree and a VMA's range
+					// (and, failing, may have split some already)
+					c.K.fp.MM(m.Core, true)
+					c.K.fp.Alloc() // splits allocate VMAs
+				} else {
+					// vma_mark_detached() on each VMA of the range, left
+					// in the tree: their attachment only
+					c.K.fp.VMAAttach(m.Core, true)
+				}
 				if err != nil {
 					vms.Error = errnoOf(err)
 					return done(Obj(TVMS, vms))
