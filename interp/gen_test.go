@@ -600,7 +600,8 @@ func checkGenerated(t *testing.T, i int, src string) {
 // statement and use the entry and drop the lock in later ones
 // (pte_offset_map_lock ... pte_unmap_unlock, racing the one-step installs
 // at other entries; sometimes without the mmap lock, so that munmap frees
-// the table under the handle), read the PMD locklessly, access the pages as the CPU
+// the table under the handle; the entry read whole with pte.val sees the
+// accessed and dirty bits), read the PMD locklessly, access the pages as the CPU
 // does (the accessed and dirty bits), unmap the VMA (free_pgtables) and
 // assert what is mapped, at the same and at different entries of the
 // table. A footprint that names the wrong entry, or misses a table's
@@ -611,7 +612,7 @@ func genPTEScript(r *rand.Rand) string {
 	g := &gen{r: r}
 	pages := 2 + r.IntN(3)
 	var b strings.Builder
-	b.WriteString("mm m\nfile f\nn = 0\n")
+	b.WriteString("mm m\nfile f\nn = 0\nhits = 0\n")
 	fmt.Fprintf(&b, "vma v = mmap(m, 0x100000, pages=%d, prot=rw, flags=shared, file=f, vm=mixedmap)\n", pages)
 	if r.IntN(2) == 0 {
 		b.WriteString("vma w = mmap(m, 0x400000, pages=1, prot=rw, flags=shared, file=f, vm=mixedmap)\n")
@@ -620,16 +621,27 @@ func genPTEScript(r *rand.Rand) string {
 		fmt.Fprintf(&b, "page p%d = alloc_page()\n", i)
 	}
 	addr := func() string { return fmt.Sprintf("%#x", 0x100000+r.IntN(pages)*0x1000) }
+	// used holds the addresses named so far; a statement picks one of
+	// them half of the time, so that steps meet at an entry more often
+	// than three or four pages make them (the accessed and dirty bits
+	// cpu_access sets show only at a present entry another thread reads)
+	var used []string
 	if r.IntN(2) == 0 {
-		fmt.Fprintf(&b, "mmap_read_lock(m)\nvm_insert_page(v, %s, p3)\nmmap_read_unlock(m)\n", addr())
+		a := addr()
+		used = append(used, a)
+		fmt.Fprintf(&b, "mmap_read_lock(m)\nvm_insert_page(v, %s, p3)\nmmap_read_unlock(m)\n", a)
 	}
 	unmapped := false
 	stmt := func(last bool) []string {
 		a := addr()
+		if len(used) > 0 && r.IntN(2) == 0 {
+			a = used[r.IntN(len(used))]
+		}
+		used = append(used, a)
 		p := fmt.Sprintf("p%d", r.IntN(3))
 		g.locals++
 		x := fmt.Sprintf("x%d", g.locals)
-		switch k := r.IntN(9); {
+		switch k := r.IntN(10); {
 		case k == 0 && !unmapped && last:
 			unmapped = true
 			if r.IntN(2) == 0 {
@@ -645,7 +657,9 @@ func genPTEScript(r *rand.Rand) string {
 				fmt.Sprintf("if %s { zap_vma_range(%s, %#x, pages=%d) }", x, x, 0x100000+lo*0x1000, 1+r.IntN(pages-lo)), "mmap_read_unlock(m)"}
 		case k == 4:
 			// the PTE lock held across statements
-			use := g.pick("n += ptep_get(%s)", "page %s_old = ptep_get_and_clear(%s)", "n += 1")
+			// pte.val is the whole entry, accessed and dirty bits
+			// included: it sees cpu_access's hardware walk
+			use := g.pick("n += ptep_get(%s)", "page %s_old = ptep_get_and_clear(%s)", "n += %s.val", "n += 1")
 			switch strings.Count(use, "%s") {
 			case 1:
 				use = fmt.Sprintf(use, x)
@@ -662,8 +676,11 @@ func genPTEScript(r *rand.Rand) string {
 			return append(append([]string{"mmap_read_lock(m)"}, ss...), "mmap_read_unlock(m)")
 		case k == 5:
 			return []string{fmt.Sprintf("n += pmdp_get_lockless(m, %s)", a)}
-		case k == 6:
-			return []string{fmt.Sprintf("if cpu_access(m, %s, %s) { n += 1 }", a, g.pick("4", "6"))}
+		case k <= 7:
+			// a counter of its own: were it n, the step after the access
+			// would conflict with every n += pte.val and make DPOR try
+			// both orders of the access and the read anyway
+			return []string{fmt.Sprintf("if cpu_access(m, %s, %s) { hits += 1 }", a, g.pick("4", "6"))}
 		default:
 			return []string{fmt.Sprintf("assert %s.mapcount %s, \"%s mapped\"", p, g.pick("== 0", "<= 1", "== 1"), p)}
 		}

@@ -144,6 +144,15 @@ func (t *TLB) Cached(cpu int, addr Addr) bool {
 	return ok
 }
 
+// CachedEntry returns CPU cpu's translation for addr, the cached entry
+// and the page it reaches (nil for a PFN without a struct page), and
+// whether it holds one: what a lookup through the TLB reads, without the
+// lookup's fills.
+func (t *TLB) CachedEntry(cpu int, addr Addr) (PTE, *Page, bool) {
+	e, ok := t.cpus[cpu][addr&PageMask]
+	return e.pte, e.page, ok
+}
+
 // Empty reports whether no CPU holds a translation of the MM: then no
 // translation can be stale, and callers skip their scans.
 func (t *TLB) Empty() bool {

@@ -773,13 +773,15 @@ func (f *Footprint) TLB(m *mmcore.MM, write bool) {
 	}
 }
 
-// TLBOwnCPU records a change of the task's own CPU's TLB entries for m
-// (the hardware walk fills them, a page fault drops one): a Shared update,
-// since each task runs on a CPU of its own, no other task reads them, and
-// every flush, which changes all CPUs' entries, is a write.
-func (f *Footprint) TLBOwnCPU(m *mmcore.MM) {
+// TLBOwnCPU records the task's own CPU's use of its TLB entries for m: a
+// change (change: the hardware walk fills one, a page fault drops one) is
+// a Shared update, since each task runs on a CPU of its own, no other task
+// changes them, and every flush, which changes all CPUs' entries, is a
+// write; a lookup that changes nothing is a read, which commutes with the
+// other CPUs' fills and with the checks that read every CPU's entries.
+func (f *Footprint) TLBOwnCPU(m *mmcore.MM, change bool) {
 	if f != nil && m != nil {
-		f.add(Access{Kind: ATLB, Obj: ID(m), Shared: true})
+		f.add(Access{Kind: ATLB, Obj: ID(m), Shared: change})
 	}
 }
 

@@ -71,7 +71,7 @@ func TestHardwareWalkFootprint(t *testing.T) {
 		fn(f)
 		return f.Acc
 	}
-	walk := rec(func(f *Footprint) { f.PTEYoung(m.Core, 0x100000); f.TLBOwnCPU(m.Core) })
+	walk := rec(func(f *Footprint) { f.PTEYoung(m.Core, 0x100000); f.TLBOwnCPU(m.Core, true) })
 	for _, c := range []struct {
 		name string
 		acc  []Access
@@ -374,5 +374,69 @@ func TestFootprintRefusal(t *testing.T) {
 		if len(f.Acc) != 1 || f.Acc[0].Refused != c.refused || f.Acc[0].KeepsRefusing != c.keeps {
 			t.Errorf("%s: %v, want Refused %v, KeepsRefusing %v", c.name, f.Acc, c.refused, c.keeps)
 		}
+	}
+}
+
+// cpu_access declares what the CPU's access uses (cpuAccessTouches): the
+// page its translation reaches, not every page, so a change of another
+// page commutes with it; and this CPU's TLB entry, changed only by a fill
+// (or a drop), so that a lookup that fills nothing commutes with the TLB
+// checks that read every CPU's entries (an Observe) but not with a flush.
+func TestCPUAccessFootprint(t *testing.T) {
+	const addr = 0x100000
+	k, m := newMM(t)
+	v := mapAnon(t, k, m, addr, 2)
+	if err := m.Core.Populate(v, addr, addr+2*mmcore.PageSize); err != nil {
+		t.Fatal(err)
+	}
+	page := func(a mmcore.Addr) *mmcore.Page {
+		return m.Core.Memory().Page(m.Core.Walk(a).Entry.PFN())
+	}
+	own, other := page(addr), page(addr+mmcore.PageSize)
+	user := k.NewTask("user")
+	code := func(write bool) Value {
+		if write {
+			return Int(X86_PF_USER | X86_PF_WRITE)
+		}
+		return Int(X86_PF_USER)
+	}
+	rec := func(fn func(f *Footprint)) []Access {
+		f := NewFootprint()
+		fn(f)
+		return f.Acc
+	}
+	observeTLB := []Access{{Kind: ATLB, Obj: ID(m.Core), Observe: true}}
+	flush := rec(func(f *Footprint) { f.TLB(m.Core, true) })
+	ownWrite := rec(func(f *Footprint) { f.Page(own, true) })
+	otherWrite := rec(func(f *Footprint) { f.Page(other, true) })
+	for _, c := range []struct {
+		name                           string
+		write                          bool
+		fills, own, other, flush, read bool // dependent on: TLB observe, own page write, other page write, flush, own page read
+	}{
+		{"a load that fills the TLB", false, true, true, false, true, false},
+		{"a load through the TLB", false, false, true, false, true, false},
+		{"a store through the TLB (dirties the page)", true, false, true, false, true, true},
+	} {
+		acc := stepAcc(t, k, user, "cpu_access", mmV(m), addrV(addr), code(c.write))
+		ownRead := rec(func(f *Footprint) { f.Page(own, false) })
+		for _, d := range []struct {
+			what string
+			acc  []Access
+			want bool
+		}{
+			{"a check of every CPU's TLB entries", observeTLB, c.fills},
+			{"a write of its page", ownWrite, c.own},
+			{"a write of another page", otherWrite, c.other},
+			{"a TLB flush", flush, c.flush},
+			{"a read of its page", ownRead, c.read},
+		} {
+			if got := Dependent(acc, d.acc); got != d.want {
+				t.Errorf("%s (%v) against %s: dependent %v, want %v", c.name, acc, d.what, got, d.want)
+			}
+		}
+	}
+	if _, _, hit := m.Core.TLB.CachedEntry(user.CPU, addr); !hit {
+		t.Fatal("cpu_access filled no TLB entry")
 	}
 }

@@ -78,13 +78,14 @@ func init() {
 				"page is reported. With X86_PF_USER, holding this mm's mmap lock is reported: a fault would take it again",
 			Rules: []*Rule{ruleStaleTLB, ruleMightFault}}),
 		// The walk reads the entry's mapping and sets its accessed and
-		// dirty bits; the TLB entries are this CPU's; a stale entry's
-		// page is checked.
+		// dirty bits; the TLB entry and the pages are the ones the access
+		// uses (cpuAccessTouches).
 		Touches: func(c *Call, f *Footprint) {
 			m := mmArg(c, 0)
 			f.PTEYoung(m, c.addr(1))
-			f.TLBOwnCPU(m)
-			f.AllPages(false)
+			if m != nil {
+				cpuAccessTouches(c, f, m, c.addr(1), c.int(2)&X86_PF_WRITE != 0)
+			}
 		},
 		Fn: func(c *Call) Result {
 			m, addr, code := c.mm(0), c.addr(1), c.int(2)
@@ -168,6 +169,40 @@ func init() {
 var ruleGUPUnlocked = &Rule{"get_user_pages_unlocked/mmap-lock-held",
 	"get_user_pages_unlocked() and get_user_pages_fast() take the mmap lock themselves: the caller must not hold it",
 	"mm/gup.c: get_user_pages_unlocked() (its mmap_read_lock nests in the caller's: lockdep \"possible recursive locking\"); internal_get_user_pages_fast() might_lock_read()", Lockdep}
+
+// cpuAccessTouches records what cpuAccess (mmcore TLB.lookup) uses of
+// the TLB and the pages in the state the step runs in, as the CPU does.
+// The TLB: this CPU's entry for addr is read; it changes only when a miss
+// walks to a present, permitted entry (the fill) or a store finds a
+// read-only cached entry (the fault drops it): a TLBOwnCPU change then,
+// a read of this CPU's entry otherwise, which the TLB checks that read
+// every CPU's entries (tlb/flush-before-ptl-drop at pte_unmap_unlock)
+// need not be ordered with. The pages: the page the cached entry reaches
+// (a hit checks whether it was freed) and the page addr's entry maps now
+// (a miss walks to it and caches it with its generation; a store through
+// a current translation sets its dirty and data, markDirty: a write).
+// Another step that changes which page either names changes the TLB
+// entry (a flush: a write of the TLB) or the page-table entry (PTEYoung's
+// walk), so the two conflict there. A huge PMD (markDirty dirties the
+// folio and a subpage) is every page, as ZappedPages declares it.
+func cpuAccessTouches(c *Call, f *Footprint, m *mmcore.MM, addr mmcore.Addr, write bool) {
+	pte, p, hit := m.TLB.CachedEntry(c.T.CPU, addr)
+	if hit && p != nil {
+		f.PageAndFolio(p, write)
+	}
+	w := m.Walk(addr)
+	fills := !hit && w.Present() && w.Entry.Accessible() && (!write || w.Entry.Writable())
+	f.TLBOwnCPU(m, fills || hit && write && !pte.Writable())
+	if w.Huge() {
+		f.AllPages(write)
+		return
+	}
+	if w.Present() {
+		if p := m.Memory().Page(w.Entry.PFN()); p != nil {
+			f.PageAndFolio(p, write)
+		}
+	}
+}
 
 // cpuAccess is the access of one instruction by the task's CPU: through
 // its TLB if it has a translation, else through the hardware walk; false
