@@ -206,6 +206,28 @@ type Machine struct {
 	restored bool
 }
 
+// useRunParts gives m the parts a run brings of its own, which a
+// snapshot's machine (snapshot.go) leaves out as a fresh one has none:
+// the pool's page tables, task records and scratch buffers, and the
+// explorer's footprint recorder. It returns the pool, if any.
+func (m *Machine) useRunParts(opts Options) *runPool {
+	pl := opts.pool
+	if pl != nil {
+		pl.tables.Reset()
+		m.k.Mem.Tables = &pl.tables
+		pl.tasks.Reset()
+		m.k.TaskPool = &pl.tasks
+		m.sched.cur, pl.sched = pl.sched, nil
+		m.runnable, pl.runnable = pl.runnable[:0], nil
+		m.pickBuf, pl.pickBuf = pl.pickBuf[:0], nil
+	}
+	if opts.fp != nil {
+		m.fp = opts.fp
+		m.k.SetFootprint(opts.fp)
+	}
+	return pl
+}
+
 // Run runs a compiled program once and returns what it found.
 func Run(p *Program, opts Options) *Result {
 	if opts.from != nil {
@@ -222,19 +244,8 @@ func Run(p *Program, opts Options) *Result {
 	}
 	m := &Machine{prog: p, opts: opts, k: rt.NewKernel(), globals: make([]rt.Value, len(p.globals))}
 	m.k.Config = opts.Kernel
-	if pl := opts.pool; pl != nil {
-		pl.tables.Reset()
-		m.k.Mem.Tables = &pl.tables
-		pl.tasks.Reset()
-		m.k.TaskPool = &pl.tasks
-		m.sched.cur, pl.sched = pl.sched, nil
+	if pl := m.useRunParts(opts); pl != nil {
 		m.threads, pl.setupList = pl.setupList[:0], nil
-		m.runnable, pl.runnable = pl.runnable[:0], nil
-		m.pickBuf, pl.pickBuf = pl.pickBuf[:0], nil
-	}
-	if opts.fp != nil {
-		m.fp = opts.fp
-		m.k.SetFootprint(opts.fp)
 	}
 	m.max = opts.MaxSteps
 	if m.max <= 0 {

@@ -60,18 +60,8 @@ func (s *snapshot) restore(opts Options) *Machine {
 	m := s.m
 	m.restored = true
 	m.opts = opts
-	if pl := opts.pool; pl != nil {
-		pl.tables.Reset()
-		m.k.Mem.Tables = &pl.tables
-		pl.tasks.Reset()
-		m.k.TaskPool = &pl.tasks
-		m.sched.cur, pl.sched = pl.sched, nil
-		m.runnable, pl.runnable = pl.runnable[:0], nil
-		m.pickBuf, pl.pickBuf = pl.pickBuf[:0], nil
-	}
-	if opts.fp != nil {
-		m.fp = opts.fp
-		m.k.SetFootprint(opts.fp)
-	}
+	// The threads' list stays the snapshot's (finish keeps it out of
+	// the pool).
+	m.useRunParts(opts)
 	return m
 }
