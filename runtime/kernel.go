@@ -188,7 +188,7 @@ type MM struct {
 	tlbFlushPending int
 	// changes records, per virtual page some CPU still translates
 	// through an entry changed since, which tasks made the changes
-	// (noteChanges): the ordering of inc_tlb_flush_pending() and
+	// (NoteChanges): the ordering of inc_tlb_flush_pending() and
 	// dec_tlb_flush_pending() is each caller's, about its own changes.
 	changes map[mmcore.Addr][]pteChange
 	// mmUsers is mm->mm_users: the process's own reference (1 when the

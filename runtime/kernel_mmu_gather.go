@@ -136,9 +136,23 @@ type pteChange struct {
 	raised bool
 }
 
-// sameTranslation reports whether entries a and b translate alike for
-// the TLB (mmcore.TLB.IsStale's criterion): accessed and dirty bits set
-// by a walk are no change.
+// needsFlush reports whether rewriting entry from into to leaves a CPU
+// that cached from's translation with a stale one, by mmcore.TLB.IsStale's
+// rule: the page is gone, points elsewhere, or lost write permission. An
+// entry filled where there was none, a read-only entry made writable (the
+// x86 fault handler's spurious-fault path, flush_tlb_fix_spurious_fault(),
+// covers the old read-only translation) and accessed or dirty bits set by
+// a walk need no flush, so they are no change of the entry's translation:
+// the kernel flushes on the change that removed or downgraded a
+// translation (include/asm-generic/tlb.h, mm/memory.c: wp_page_reuse()
+// makes the entry writable with no flush).
+func needsFlush(from, to mmcore.PTE) bool {
+	return from.Present() && (!to.Present() || to.PFN() != from.PFN() || from.Writable() && !to.Writable())
+}
+
+// sameTranslation reports whether entries a and b translate alike (page,
+// presence, write permission): accessed and dirty bits a walk sets are no
+// rewrite of the entry.
 func sameTranslation(a, b mmcore.PTE) bool {
 	return a.Present() == b.Present() && a.PFN() == b.PFN() && a.Writable() == b.Writable()
 }
@@ -154,37 +168,70 @@ func sameTranslation(a, b mmcore.PTE) bool {
 // a stale translation is to blame the caller that broke it, not another
 // thread that raised or dropped the count meanwhile.
 //
-// It records no footprint: a translation becomes stale, or stops being
-// stale, only through a write of its entry or of the TLB, which the step's
-// own footprint declares.
+// The records are state the checks read, so the step after which a task's
+// records change writes them (tlbChanges, into the footprint of the step
+// that just ran): a record of task u ends after another task's flush or
+// rewrite of the entry, and u's inc/dec check must be ordered against that
+// step whether it then finds the record or not. A step that leaves every
+// record as it was records nothing.
 func (k *Kernel) NoteChanges(t *Task) {
 	for _, m := range k.mms {
 		if len(m.changes) == 0 && m.Core.TLB.Empty() {
 			continue
 		}
 		stale := m.Core.TLB.StaleIn(0, m.Core.TaskSize())
-		for va := range m.changes {
+		for va, cs := range m.changes {
 			if !slices.ContainsFunc(stale, func(r mmcore.StaleRef) bool { return r.Addr == va }) {
-				delete(m.changes, va) // flushed everywhere, or mapped as cached again
+				// flushed everywhere, or mapped as cached again
+				for _, c := range cs {
+					k.fp.tlbChanges(m, c.task, true)
+				}
+				delete(m.changes, va)
 			}
 		}
 		for _, r := range stale {
 			e := m.Core.Walk(r.Addr).Entry
 			cs := m.changes[r.Addr]
-			if len(cs) > 0 && sameTranslation(cs[len(cs)-1].entry, e) {
-				continue // seen, or another CPU's translation of the same change
+			if n := len(cs); n > 0 && !needsFlush(cs[n-1].entry, e) {
+				// Seen (another CPU's translation of the same change), or
+				// rewritten in a way that needs no flush: still the last
+				// changer's stale translation. The entry now is what the
+				// next change is measured from.
+				if !sameTranslation(cs[n-1].entry, e) {
+					cs[n-1].entry = e
+					k.fp.tlbChanges(m, cs[n-1].task, true)
+				}
+				continue
 			}
 			if m.changes == nil {
 				m.changes = map[mmcore.Addr][]pteChange{}
 			}
 			m.changes[r.Addr] = append(cs, pteChange{task: t, pos: t.Pos, entry: e, raised: t.raisedFlush(m)})
+			k.fp.tlbChanges(m, t, true)
 		}
 	}
 }
 
+// partTLBChanges names the record of one task's changes of an mm's
+// entries (MM.changes), followed by the task's name: an object per task,
+// so that a thread that never changes an entry has an inc/dec check that
+// conflicts with nobody's changes.
+const partTLBChanges = "->tlb_changes/"
+
+// tlbChanges records an access to the changes of m's entries on record
+// as t's (MM.changes, NoteChanges).
+func (f *Footprint) tlbChanges(m *MM, t *Task, write bool) {
+	if f == nil {
+		return
+	}
+	f.Add(ATLB, fnvFrom(mmPart(ID(m), partTLBChanges), t.Name), write)
+}
+
 // changedBy reports whether a change of t's is on record for m, made in
-// a pending window of t's own or outside one, as raised says.
-func (m *MM) changedBy(t *Task, raised bool) bool {
+// a pending window of t's own or outside one, as raised says. It reads
+// t's records (whatever it finds: another task's step may have ended one).
+func (k *Kernel) changedBy(m *MM, t *Task, raised bool) bool {
+	k.fp.tlbChanges(m, t, false)
 	for _, cs := range m.changes {
 		for _, c := range cs {
 			if c.task == t && c.raised == raised {
@@ -207,16 +254,17 @@ func (m *MM) changedBy(t *Task, raised bool) bool {
 // mmap_write_unlock(oldmm), with the PTLs long dropped).
 //
 // What it reads is recorded here, not in the operations' declarations:
-// a footprint is what the step read in this run. With no change of t's on
-// record it reads nothing: only t's own steps record its changes
-// (NoteChanges), and another step that ends one (a flush, a write of the
-// entry) declares that write itself, so it is ordered against the check
-// that found the record. Otherwise the mmap lock is read for its writer
-// only (a plain read: read grants commute with it, they change the reader
-// set), the page tables to find whose change each stale entry is and its
-// PTL.
+// a footprint is what the step read in this run. It always reads t's
+// records of changes (changedBy), which NoteChanges writes in whichever
+// step adds, changes or ends one: t's own change, or another task's flush
+// or rewrite of the entry, which ends t's record, so the check that finds
+// the record and the one that finds it gone are both ordered against that
+// step. With no change of t's on record it reads nothing else. Otherwise
+// the mmap lock is read for its writer only (a plain read: read grants
+// commute with it, they change the reader set), the page tables to find
+// whose change each stale entry is and its PTL.
 func unflushedChangeOf(k *Kernel, m *MM, t *Task, raised bool) (pteChange, mmcore.StaleRef, bool) {
-	if !m.changedBy(t, raised) {
+	if !k.changedBy(m, t, raised) {
 		return pteChange{}, mmcore.StaleRef{}, false
 	}
 	k.fp.Object(ALock, m.MmapLock, false)
@@ -314,7 +362,7 @@ func init() {
 				Cites:    append(cites, cite("mm/mmu_gather.c", "__tlb_gather_mmu(), tlb_finish_mmu()", "none", readGather)),
 				Sequence: seq}),
 			// The checks' reads of the TLB, the page tables and the locks
-			// are recorded where they run (visibleUnflushed).
+			// are recorded where they run (unflushedChangeOf).
 			Touches: func(c *Call, f *Footprint) { f.tlbFlushPending(mmArg(c, 0), write) },
 			Fn:      func(c *Call) Result { return done(fn(c, c.mm(0))) }})
 	}

@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 
@@ -215,5 +216,72 @@ func TestPendingNeedsPTLByIdentity(t *testing.T) {
 			}
 			wantRules(t, k, tc.want...)
 		})
+	}
+}
+
+// TestFlushPendingCheckOrderedAgainstOtherFlush: thread a clears a PTE
+// another CPU still translates and drops the PTL; thread f flushes that
+// range (flush_tlb_range); a's inc_tlb_flush_pending() (the change came
+// first: after-pte-change) or dec_tlb_flush_pending() (the change came
+// inside its window: before-flush) reports the change when it runs before
+// f's flush and nothing after it. The two steps do not commute, so their
+// footprints must conflict in both orders: f's flush ends a's record of
+// the change (NoteChanges writes a's records), and a's check reads them
+// whether it finds the record or not. The check's footprint was only the
+// count's before, when the record was gone, and the explorer took the two
+// orders for one.
+func TestFlushPendingCheckOrderedAgainstOtherFlush(t *testing.T) {
+	const addr = 0x100000
+	for _, tc := range []struct {
+		op       string
+		inWindow bool // a raised the count before its change
+		finding  string
+	}{
+		{"inc_tlb_flush_pending", false, ruleIncAfterChange.ID},
+		{"dec_tlb_flush_pending", true, ruleDecBeforeFlush.ID},
+	} {
+		var found [2][]string
+		for i, checkFirst := range []bool{true, false} {
+			t.Run(fmt.Sprintf("%s/check first %v", tc.op, checkFirst), func(t *testing.T) {
+				k, m := newMM(t)
+				v := mapAnon(t, k, m, addr, 1)
+				a, f, user := k.NewTask("a"), k.NewTask("f"), k.NewTask("user")
+				if err := m.Core.Populate(v, addr, addr+mmcore.PageSize); err != nil {
+					t.Fatal(err)
+				}
+				if _, ok := m.Core.TLB.TranslateWrite(user.CPU, addr); !ok {
+					t.Fatal("no translation after populate")
+				}
+				do(t, k, a, "mmap_read_lock", mmV(m))
+				if tc.inWindow {
+					do(t, k, a, "inc_tlb_flush_pending", mmV(m))
+				}
+				pte := do(t, k, a, "pte_offset_map_lock", mmV(m), addrV(addr))
+				do(t, k, a, "ptep_get_and_clear", pte)
+				do(t, k, a, "pte_unmap_unlock", pte)
+				check := func() []Access { return stepAcc(t, k, a, tc.op, mmV(m)) }
+				flush := func() []Access {
+					return stepAcc(t, k, f, "flush_tlb_range", vmaV(v), addrV(addr), Int(mmcore.PageSize))
+				}
+				var first, second []Access
+				if checkFirst {
+					first, second = check(), flush()
+				} else {
+					first, second = flush(), check()
+				}
+				if !Dependent(first, second) {
+					t.Errorf("%s and another thread's flush_tlb_range commute by their footprints, but the finding depends on their order:\n\t%v\n\t%v",
+						tc.op, first, second)
+				}
+				for _, d := range k.Diagnostics() {
+					if d.Rule == tc.finding {
+						found[i] = append(found[i], d.Rule+"@"+d.Thread)
+					}
+				}
+			})
+		}
+		if want := []string{tc.finding + "@a"}; !slices.Equal(found[0], want) || len(found[1]) != 0 {
+			t.Errorf("%s: findings %q with the check first, %q with the flush first; want %q, none", tc.op, found[0], found[1], want)
+		}
 	}
 }
