@@ -187,6 +187,10 @@ type Footprint struct {
 	// have its lock accesses replaced when it is released in it
 	// (Task.fpTransient).
 	step uint64
+	// wrotePT is set by a write of a page-table entry since the last
+	// Kernel.NoteChanges, which then reads the TLB (a change makes a
+	// translation stale only where a CPU caches it).
+	wrotePT bool
 }
 
 // NewFootprint makes an empty recorder.
@@ -200,7 +204,7 @@ func NewFootprint() *Footprint { return &Footprint{} }
 func NewOwnFootprint() *Footprint { return &Footprint{lean: true} }
 
 // Reset starts a new step.
-func (f *Footprint) Reset() { f.Acc, f.foreign, f.step = f.Acc[:0], false, f.step+1 }
+func (f *Footprint) Reset() { f.Acc, f.foreign, f.step, f.wrotePT = f.Acc[:0], false, f.step+1, false }
 
 // ResetOwn starts a new step of task id: a write of its own state.
 func (f *Footprint) ResetOwn(id int) {
@@ -276,6 +280,9 @@ func (f *Footprint) add(x Access) {
 			f.foreign = true
 		}
 		return
+	}
+	if x.Kind == APTE && x.Write {
+		f.wrotePT = true
 	}
 	for i := range f.Acc {
 		if a := &f.Acc[i]; a.Kind == x.Kind && a.Obj == x.Obj {

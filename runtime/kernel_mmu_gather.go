@@ -173,9 +173,20 @@ func sameTranslation(a, b mmcore.PTE) bool {
 // that just ran): a record of task u ends after another task's flush or
 // rewrite of the entry, and u's inc/dec check must be ordered against that
 // step whether it then finds the record or not. A step that leaves every
-// record as it was records nothing.
+// record as it was records nothing. A step that wrote a page-table entry
+// reads the TLB too: whether its change leaves a record depends on whether
+// a CPU still caches the entry, which another thread's flush decides (a
+// flush before the change leaves no record, one after it ends the record,
+// and a check of the changer's in between finds it).
 func (k *Kernel) NoteChanges(t *Task) {
+	wrotePT := k.fp != nil && k.fp.wrotePT
+	if wrotePT {
+		k.fp.wrotePT = false
+	}
 	for _, m := range k.mms {
+		if wrotePT {
+			k.fp.TLB(m.Core, false)
+		}
 		if len(m.changes) == 0 && m.Core.TLB.Empty() {
 			continue
 		}

@@ -285,3 +285,49 @@ func TestFlushPendingCheckOrderedAgainstOtherFlush(t *testing.T) {
 		}
 	}
 }
+
+// TestPTEChangeOrderedAgainstOtherFlush: a's clear of an entry another CPU
+// caches leaves a record of a's change (NoteChanges) only when f's flush
+// has not run yet, and a's inc_tlb_flush_pending() between the two reports
+// it. The clear writes the entry and the flush the TLB, so only the TLB
+// read NoteChanges declares after a step that wrote an entry orders them:
+// without it, the explorer took the flush before the clear and the one
+// after it for one order and never ran the check in between.
+func TestPTEChangeOrderedAgainstOtherFlush(t *testing.T) {
+	const addr = 0x100000
+	var records [2]bool
+	for i, clearFirst := range []bool{true, false} {
+		t.Run(fmt.Sprintf("clear first %v", clearFirst), func(t *testing.T) {
+			k, m := newMM(t)
+			v := mapAnon(t, k, m, addr, 1)
+			a, f, user := k.NewTask("a"), k.NewTask("f"), k.NewTask("user")
+			if err := m.Core.Populate(v, addr, addr+mmcore.PageSize); err != nil {
+				t.Fatal(err)
+			}
+			if _, ok := m.Core.TLB.TranslateWrite(user.CPU, addr); !ok {
+				t.Fatal("no translation after populate")
+			}
+			pte := do(t, k, a, "pte_offset_map_lock", mmV(m), addrV(addr))
+			clear := func() []Access { return stepAcc(t, k, a, "ptep_get_and_clear", pte) }
+			flush := func() []Access {
+				return stepAcc(t, k, f, "flush_tlb_range", vmaV(v), addrV(addr), Int(mmcore.PageSize))
+			}
+			var first, second []Access
+			if clearFirst {
+				first = clear()
+				records[i] = k.changedBy(m, a, false)
+				second = flush()
+			} else {
+				first, second = flush(), clear()
+				records[i] = k.changedBy(m, a, false)
+			}
+			if !Dependent(first, second) {
+				t.Errorf("ptep_get_and_clear and another thread's flush_tlb_range commute by their footprints, but whether the change is on record "+
+					"depends on their order:\n\t%v\n\t%v", first, second)
+			}
+		})
+	}
+	if !records[0] || records[1] {
+		t.Errorf("a's change on record after the clear: %v with the clear first, %v with the flush first; want true, false", records[0], records[1])
+	}
+}
