@@ -37,12 +37,7 @@ func TestZapFinishLeavesNoStaleEntry(t *testing.T) {
 			v := mapAnon(t, k, m, addr, 1)
 			user, other, this := k.NewTask("user"), k.NewTask("other"), k.NewTask("this")
 			populate := func() {
-				if err := m.Core.Populate(v, addr, addr+mmcore.PageSize); err != nil {
-					t.Fatal(err)
-				}
-				if _, ok := m.Core.TLB.TranslateWrite(user.CPU, addr); !ok {
-					t.Fatal("no translation after populate")
-				}
+				populateCached(t, m, v, user, addr)
 			}
 			zap := func(task *Task) Value {
 				do(t, k, task, "mmap_read_lock", mmV(m))
@@ -127,12 +122,7 @@ func TestFlushPendingBlamesTheChanger(t *testing.T) {
 			v := mapAnon(t, k, m, addr, 1)
 			user := k.NewTask("user")
 			tasks := map[string]*Task{"guilty": k.NewTask("guilty"), "innocent": k.NewTask("innocent")}
-			if err := m.Core.Populate(v, addr, addr+mmcore.PageSize); err != nil {
-				t.Fatal(err)
-			}
-			if _, ok := m.Core.TLB.TranslateWrite(user.CPU, addr); !ok {
-				t.Fatal("no translation after populate")
-			}
+			populateCached(t, m, v, user, addr)
 			do(t, k, tasks["guilty"], "mmap_read_lock", mmV(m))
 			var page Value
 			for _, s := range tc.steps {
@@ -246,12 +236,7 @@ func TestFlushPendingCheckOrderedAgainstOtherFlush(t *testing.T) {
 				k, m := newMM(t)
 				v := mapAnon(t, k, m, addr, 1)
 				a, f, user := k.NewTask("a"), k.NewTask("f"), k.NewTask("user")
-				if err := m.Core.Populate(v, addr, addr+mmcore.PageSize); err != nil {
-					t.Fatal(err)
-				}
-				if _, ok := m.Core.TLB.TranslateWrite(user.CPU, addr); !ok {
-					t.Fatal("no translation after populate")
-				}
+				populateCached(t, m, v, user, addr)
 				do(t, k, a, "mmap_read_lock", mmV(m))
 				if tc.inWindow {
 					do(t, k, a, "inc_tlb_flush_pending", mmV(m))
@@ -301,12 +286,7 @@ func TestPTEChangeOrderedAgainstOtherFlush(t *testing.T) {
 			k, m := newMM(t)
 			v := mapAnon(t, k, m, addr, 1)
 			a, f, user := k.NewTask("a"), k.NewTask("f"), k.NewTask("user")
-			if err := m.Core.Populate(v, addr, addr+mmcore.PageSize); err != nil {
-				t.Fatal(err)
-			}
-			if _, ok := m.Core.TLB.TranslateWrite(user.CPU, addr); !ok {
-				t.Fatal("no translation after populate")
-			}
+			populateCached(t, m, v, user, addr)
 			pte := do(t, k, a, "pte_offset_map_lock", mmV(m), addrV(addr))
 			clear := func() []Access { return stepAcc(t, k, a, "ptep_get_and_clear", pte) }
 			flush := func() []Access {
@@ -329,5 +309,17 @@ func TestPTEChangeOrderedAgainstOtherFlush(t *testing.T) {
 	}
 	if !records[0] || records[1] {
 		t.Errorf("a's change on record after the clear: %v with the clear first, %v with the flush first; want true, false", records[0], records[1])
+	}
+}
+
+// populateCached maps addr's page in v and has user's CPU cache a writable
+// translation of it: the entry another task's change leaves stale.
+func populateCached(t *testing.T, m *MM, v *mmcore.VMA, user *Task, addr mmcore.Addr) {
+	t.Helper()
+	if err := m.Core.Populate(v, addr, addr+mmcore.PageSize); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := m.Core.TLB.TranslateWrite(user.CPU, addr); !ok {
+		t.Fatal("no translation after populate")
 	}
 }
