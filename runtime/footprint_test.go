@@ -447,3 +447,38 @@ func TestCPUAccessFootprint(t *testing.T) {
 		t.Fatal("cpu_access filled no TLB entry")
 	}
 }
+
+// A store that finds a read-only translation cached faults, and the fault
+// drops the entry: the checks that read every CPU's entries (a plain read
+// of the TLB, Footprint.TLB(m, false)) find it stale before the drop and
+// not after, so the drop is ordered with them; a fill, which caches the
+// current entry, is not.
+func TestCPUAccessDropFootprint(t *testing.T) {
+	const addr = 0x100000
+	k, m := newMM(t)
+	v := mapAnon(t, k, m, addr, 1)
+	if err := m.Core.Populate(v, addr, addr+mmcore.PageSize); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Core.Mprotect(addr, mmcore.PageSize, mmcore.PROT_READ); err != nil {
+		t.Fatal(err)
+	}
+	user := k.NewTask("user")
+	f := NewFootprint()
+	f.TLB(m.Core, false)
+	check := f.Acc
+	fill := stepAcc(t, k, user, "cpu_access", mmV(m), addrV(addr), Int(X86_PF_USER))
+	if pte, _, hit := m.Core.TLB.CachedEntry(user.CPU, addr); !hit || pte.Writable() {
+		t.Fatalf("after a load: cached %v, writable %v; want a read-only entry", hit, pte.Writable())
+	}
+	drop := stepAcc(t, k, user, "cpu_access", mmV(m), addrV(addr), Int(X86_PF_USER|X86_PF_WRITE))
+	if _, _, hit := m.Core.TLB.CachedEntry(user.CPU, addr); hit {
+		t.Fatal("the store's fault left the read-only entry cached")
+	}
+	if Dependent(fill, check) {
+		t.Errorf("the fill (%v) is ordered with a check of every CPU's entries", fill)
+	}
+	if !Dependent(drop, check) {
+		t.Errorf("the drop (%v) commutes with a check of every CPU's entries (%v), which finds the entry stale before it only", drop, check)
+	}
+}

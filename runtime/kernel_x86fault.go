@@ -173,11 +173,13 @@ var ruleGUPUnlocked = &Rule{"get_user_pages_unlocked/mmap-lock-held",
 // cpuAccessTouches records what cpuAccess (mmcore TLB.lookup) uses of
 // the TLB and the pages in the state the step runs in, as the CPU does.
 // The TLB: this CPU's entry for addr is read; it changes only when a miss
-// walks to a present, permitted entry (the fill) or a store finds a
-// read-only cached entry (the fault drops it): a TLBOwnCPU change then,
-// a read of this CPU's entry otherwise, which the TLB checks that read
-// every CPU's entries (tlb/flush-before-ptl-drop at pte_unmap_unlock)
-// need not be ordered with. The pages: the page the cached entry reaches
+// walks to a present, permitted entry (the fill: a TLBOwnCPU change, which
+// caches the current entry and so makes no entry stale) or a store finds a
+// read-only cached entry (the fault drops it: a write, as the dropped entry
+// may be the stale one the TLB checks that read every CPU's entries,
+// tlb/flush-before-ptl-drop at pte_unmap_unlock and the tlb_flush_pending
+// records, look for); a read of this CPU's entry otherwise, which those
+// checks need not be ordered with. The pages: the page the cached entry reaches
 // (a hit checks whether it was freed) and the page addr's entry maps now
 // (a miss walks to it and caches it with its generation; a store through
 // a current translation sets its dirty and data, markDirty: a write).
@@ -192,7 +194,15 @@ func cpuAccessTouches(c *Call, f *Footprint, m *mmcore.MM, addr mmcore.Addr, wri
 	}
 	w := m.Walk(addr)
 	fills := !hit && w.Present() && w.Entry.Accessible() && (!write || w.Entry.Writable())
-	f.TLBOwnCPU(m, fills || hit && write && !pte.Writable())
+	if hit && write && !pte.Writable() {
+		// The fault drops an entry the checks that read every CPU's
+		// entries may find stale (a protection change not flushed
+		// yet): before the drop they report it, after it they do not.
+		// A write of the TLB, then, not this CPU's own Shared update.
+		f.TLB(m, true)
+	} else {
+		f.TLBOwnCPU(m, fills)
+	}
 	if w.Huge() {
 		f.AllPages(write)
 		return
