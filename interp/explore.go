@@ -1181,9 +1181,12 @@ func (s *searcher) analyze(from, root int) {
 				break
 			}
 		}
-		for i := 0; i < j; i++ {
-			if st[i].tid != e.tid && rt.Dependent(st[i].acc, e.acc) {
-				for t, c := range st[i].vc {
+		// Latest first: a step the clock already covers happens before
+		// one merged, so its clock adds nothing and it needs no test.
+		for i := j - 1; i >= 0; i-- {
+			f := &st[i]
+			if f.tid != e.tid && e.vc[f.tid] < f.local && rt.Dependent(f.acc, e.acc) {
+				for t, c := range f.vc {
 					e.vc[t] = max(e.vc[t], c)
 				}
 			}
@@ -1205,12 +1208,12 @@ func (s *searcher) analyze(from, root int) {
 		}
 		for i := j - 1; i >= root; i-- {
 			f := &st[i]
-			if f.tid == e.tid || !rt.Dependent(f.acc, e.acc) {
+			// A step c covers happens before a later dependent one: it is
+			// no race of j, and its clock is in c already.
+			if f.tid == e.tid || c[f.tid] >= f.local || !rt.Dependent(f.acc, e.acc) {
 				continue
 			}
-			if c[f.tid] < f.local {
-				s.race(i, j)
-			}
+			s.race(i, j)
 			for t, v := range f.vc {
 				c[t] = max(c[t], v)
 			}
