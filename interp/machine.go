@@ -327,7 +327,11 @@ func (m *Machine) finish(res *Result) *Result {
 		}
 		if m.restored {
 			// The threads and the list are the snapshot's: the next
-			// restore writes them back.
+			// restore writes them back. The call records the run
+			// made are not, and go back to the pool as put's do.
+			for _, t := range m.threads {
+				pl.putCalls(t, m.opts.from.calls)
+			}
 			clear(m.runnable[:cap(m.runnable)])
 			pl.runnable, pl.pickBuf = m.runnable, m.pickBuf
 			m.threads = nil // as below: what is read of a finished run is its kernel
@@ -397,17 +401,30 @@ func (pl *runPool) put(t *Thread) {
 		clear(t.fr[:cap(t.fr)])
 		pl.frames = append(pl.frames, t.fr[:0])
 	}
-	// Only the free records: one a frame holds is in an operation the
-	// run ended in.
-	for _, c := range append(t.spare, t.call) {
-		if c != nil {
-			clear(c.Args[:cap(c.Args)])
-			*c = rt.Call{Args: c.Args[:0]}
-			pl.calls = append(pl.calls, c)
-		}
-	}
+	pl.putCalls(t, nil)
 	*t = Thread{}
 	pl.threads = append(pl.threads, t)
+}
+
+// putCalls takes back a finished run's thread's free call records,
+// cleared, but for those of keep (a snapshot's). Only the free ones: one
+// a frame holds is in an operation the run ended in.
+func (pl *runPool) putCalls(t *Thread, keep []*rt.Call) {
+	for _, c := range t.spare {
+		pl.putCall(c, keep)
+	}
+	if t.call != nil {
+		pl.putCall(t.call, keep)
+	}
+}
+
+func (pl *runPool) putCall(c *rt.Call, keep []*rt.Call) {
+	if slices.Contains(keep, c) {
+		return
+	}
+	clear(c.Args[:cap(c.Args)])
+	*c = rt.Call{Args: c.Args[:0]}
+	pl.calls = append(pl.calls, c)
 }
 
 // push enters f with nargs arguments already on t's operand stack.

@@ -1,6 +1,10 @@
 package interp
 
-import rt "github.com/mmscript/mmscript/runtime"
+import (
+	"slices"
+
+	rt "github.com/mmscript/mmscript/runtime"
+)
 
 // snapshot is the state a run reaches once the set-up code has finished
 // and the threads are made, before their first turn: the same in every
@@ -22,6 +26,10 @@ import rt "github.com/mmscript/mmscript/runtime"
 type snapshot struct {
 	m   *Machine
 	img *rt.StateImage
+	// calls are the call records the copy's threads hold free (none
+	// unless set-up's thread goes on in stages): the image's, which a
+	// restored run's end must not hand to the pool.
+	calls []*rt.Call
 }
 
 // newStateCloner is a cloner for machines: program objects are shared,
@@ -43,12 +51,29 @@ func takeSnapshot(m *Machine, c *rt.StateCloner) (*snapshot, string) {
 	if len(m.k.Diagnostics()) > 0 {
 		return nil, "set-up reported findings"
 	}
+	// A copy keeps its slices' capacity: room for the frames a run
+	// pushes, or each restored run would grow them afresh (see
+	// rt.Kernel.Reserve, which does so for the kernel's).
+	for _, t := range m.threads {
+		t.fr = slices.Grow(t.fr, 16)
+	}
+	m.k.Reserve()
 	c.Begin()
 	cm := c.Clone(m).(*Machine)
 	if why := c.Err(); why != "" {
 		return nil, why
 	}
-	return &snapshot{m: cm, img: c.Image()}, ""
+	snap := &snapshot{m: cm, img: c.Image()}
+	for _, t := range append([]*Thread{cm.main}, cm.threads...) {
+		if t == nil {
+			continue
+		}
+		snap.calls = append(snap.calls, t.spare...)
+		if t.call != nil {
+			snap.calls = append(snap.calls, t.call)
+		}
+	}
+	return snap, ""
 }
 
 // restore returns the snapshot's machine in the snapshot's state, to run

@@ -1,6 +1,10 @@
 package runtime
 
-import "github.com/mmscript/mmscript/mmcore"
+import (
+	"slices"
+
+	"github.com/mmscript/mmscript/mmcore"
+)
 
 // TaskPool recycles task records from one kernel to the next, as
 // mmcore.TablePool does page tables: the explorer builds a kernel per
@@ -80,4 +84,25 @@ func cleared[T any](s []T) []T {
 	s = s[:cap(s)]
 	clear(s)
 	return s[:0]
+}
+
+// Reserve gives the tasks' stacks and the lockdep graph's map room to
+// grow, before the explorer copies the kernel to restore its runs from
+// (interp/snapshot.go). A copy keeps its slices' capacity and a nil map
+// stays nil, so what a run appends to a task's lock and call stacks, or
+// the first lock order it records, was allocated afresh in every
+// restored run, grown from the set-up code's sizes: a sixth of the bytes
+// a run allocated. Spare capacity is not state (nothing reads past a
+// slice's length, as with the pool's tasks above), and neither is an
+// empty map's size.
+func (k *Kernel) Reserve() {
+	for _, t := range k.Tasks {
+		t.holds = slices.Grow(t.holds, 16)
+		t.calls = slices.Grow(t.calls, 8)
+		t.Stack = slices.Grow(t.Stack, 8)
+		t.epochs = slices.Grow(t.epochs, 8)
+	}
+	if k.dep.from == nil {
+		k.dep.from = make(map[[2]Class]edgeOrigin, 16)
+	}
 }
