@@ -184,11 +184,15 @@ func TestVMALocksAreSoundOnGeneratedScripts(t *testing.T) {
 		}
 		compared++
 		naive := Explore(p, ExploreOptions{Naive: true, NoMovers: true, MaxStates: 20_000, MaxSteps: 100_000, Workers: 1})
-		red := Explore(p, ExploreOptions{MaxSteps: 100_000, Workers: 1, splitTasks: 1})
 		sym := detectSymmetry(p)
-		a, b := canonicalKeys(sym, naive), canonicalKeys(sym, red)
-		if !red.Complete || strings.Join(a, "\n") != strings.Join(b, "\n") {
-			t.Fatalf("script %d: naive found\n\t%s\nreduced (complete=%v) found\n\t%s\n%s", i, strings.Join(a, "\n\t"), red.Complete, strings.Join(b, "\n\t"), src)
+		a := canonicalKeys(sym, naive)
+		// from the root, and with the default split the users run
+		for _, split := range []int{1, 0} {
+			red := Explore(p, ExploreOptions{MaxSteps: 100_000, Workers: 1, splitTasks: split})
+			b := canonicalKeys(sym, red)
+			if !red.Complete || strings.Join(a, "\n") != strings.Join(b, "\n") {
+				t.Fatalf("script %d: naive found\n\t%s\nreduced (split %d, complete=%v) found\n\t%s\n%s", i, strings.Join(a, "\n\t"), split, red.Complete, strings.Join(b, "\n\t"), src)
+			}
 		}
 		if t.Failed() {
 			t.FailNow()
