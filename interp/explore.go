@@ -441,8 +441,14 @@ type task struct {
 }
 
 type sleeper struct {
-	tid int
-	acc []rt.Access
+	tid  int
+	acc  []rt.Access
+	mask uint64 // rt.AccessMask(acc)
+}
+
+// dependent is rt.Dependent after the masks' quick test.
+func dependent(a []rt.Access, ma uint64, b []rt.Access, mb uint64) bool {
+	return ma&mb != 0 && rt.Dependent(a, b)
 }
 
 // node is a state of the current path and the step taken from it.
@@ -450,6 +456,7 @@ type node struct {
 	enabled   uint64
 	tid       int
 	acc       []rt.Access // the footprint of the step taken
+	accMask   uint64      // rt.AccessMask(acc)
 	backtrack uint64      // threads to explore from here (includes done)
 	hitAdded  uint64      // those a cache hit added, no race of a run (counted in hitRuns)
 	done      uint64
@@ -586,6 +593,7 @@ func (s *searcher) runOnce(replay int, choose func(turn int, enabled uint64) int
 		n := &s.stack[turn]
 		if turn >= replay || n.acc == nil {
 			n.acc = s.keep(s.fp.Acc)
+			n.accMask = rt.AccessMask(n.acc)
 			n.steps = int32(s.m.turnSteps)
 		}
 		n.ndiag = ndiag
@@ -636,12 +644,12 @@ func (s *searcher) newNode(turn int, en uint64, rootSleep []sleeper, rootTurn in
 		} else if turn > rootTurn {
 			par := &s.stack[turn-1]
 			for _, c := range par.sleep {
-				if c.tid != par.tid && !rt.Dependent(c.acc, par.acc) {
+				if c.tid != par.tid && !dependent(c.acc, c.mask, par.acc, par.accMask) {
 					sl = append(sl, c)
 				}
 			}
 			for _, c := range par.doneAcc {
-				if c.tid != par.tid && !rt.Dependent(c.acc, par.acc) {
+				if c.tid != par.tid && !dependent(c.acc, c.mask, par.acc, par.accMask) {
 					sl = append(sl, c)
 				}
 			}
@@ -846,7 +854,7 @@ func (s *searcher) search(t task) *taskResult {
 		}
 		n := &s.stack[k]
 		n.sum = addAccs(n.sum, n.acc, n.tid)
-		n.doneAcc = append(n.doneAcc, sleeper{n.tid, n.acc})
+		n.doneAcc = append(n.doneAcc, sleeper{n.tid, n.acc, n.accMask})
 		n.acc = nil
 		n.tid = q
 		n.preempt = s.preemptions(k, q, n.enabled)
@@ -1185,7 +1193,7 @@ func (s *searcher) analyze(from, root int) {
 		// one merged, so its clock adds nothing and it needs no test.
 		for i := j - 1; i >= 0; i-- {
 			f := &st[i]
-			if f.tid != e.tid && e.vc[f.tid] < f.local && rt.Dependent(f.acc, e.acc) {
+			if f.tid != e.tid && e.vc[f.tid] < f.local && dependent(f.acc, f.accMask, e.acc, e.accMask) {
 				for t, c := range f.vc {
 					e.vc[t] = max(e.vc[t], c)
 				}
@@ -1210,7 +1218,7 @@ func (s *searcher) analyze(from, root int) {
 			f := &st[i]
 			// A step c covers happens before a later dependent one: it is
 			// no race of j, and its clock is in c already.
-			if f.tid == e.tid || c[f.tid] >= f.local || !rt.Dependent(f.acc, e.acc) {
+			if f.tid == e.tid || c[f.tid] >= f.local || !dependent(f.acc, f.accMask, e.acc, e.accMask) {
 				continue
 			}
 			s.race(i, j)
@@ -1396,20 +1404,21 @@ func (s *searcher) expand(t task) (kids []task, terminal bool) {
 			}
 		}
 		acc, _ := probe(q)
+		mask := rt.AccessMask(acc)
 		var sl []sleeper
 		if !x.o.Naive && !x.o.Bounded {
 			for _, c := range t.sleep {
-				if !rt.Dependent(c.acc, acc) {
+				if !dependent(c.acc, c.mask, acc, mask) {
 					sl = append(sl, c)
 				}
 			}
 			for _, c := range accs {
-				if !rt.Dependent(c.acc, acc) {
+				if !dependent(c.acc, c.mask, acc, mask) {
 					sl = append(sl, c)
 				}
 			}
 		}
-		accs = append(accs, sleeper{q, acc})
+		accs = append(accs, sleeper{q, acc, mask})
 		kids = append(kids, task{prefix: append(append([]int(nil), t.prefix...), q), sleep: sl})
 	}
 	if len(kids) == 0 {

@@ -807,6 +807,23 @@ func Dependent(a, b []Access) bool {
 	return false
 }
 
+// AccessMask sums a footprint up in a word for a quick test before
+// Dependent: a bit per object it touches (its kind and number hashed),
+// every bit for an access to all objects of a kind or to the world.
+// Footprints whose masks share no bit touch no object in common, so they
+// are independent; a shared bit says nothing (the explorer then asks
+// Dependent).
+func AccessMask(acc []Access) uint64 {
+	var m uint64
+	for _, a := range acc {
+		if a.Kind == AWorld || a.Obj == AllObjects {
+			return ^uint64(0)
+		}
+		m |= 1 << ((uint64(a.Kind)<<32 | uint64(a.Obj)) * 0x9e3779b97f4a7c15 >> 58)
+	}
+	return m
+}
+
 // SetFootprint installs (or with nil removes) the step recorder.
 func (k *Kernel) SetFootprint(f *Footprint) { k.fp = f }
 

@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"math/rand/v2"
 	"slices"
 	"testing"
 
@@ -481,4 +482,53 @@ func TestCPUAccessDropFootprint(t *testing.T) {
 	if !Dependent(drop, check) {
 		t.Errorf("the drop (%v) commutes with a check of every CPU's entries (%v), which finds the entry stale before it only", drop, check)
 	}
+}
+
+// AccessMask's quick test never calls dependent footprints independent,
+// and it does tell most pairs that touch different objects apart.
+func TestAccessMaskNeverHidesADependence(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 9))
+	kinds := []AccessKind{AWorld, ALock, ALockdep, ATask, AMM, AGlobal}
+	gen := func() []Access {
+		acc := make([]Access, 1+r.IntN(4))
+		for i := range acc {
+			a := Access{Kind: kinds[1+r.IntN(len(kinds)-1)], Obj: uint32(r.IntN(40)), Write: r.IntN(2) == 0}
+			switch r.IntN(30) {
+			case 0:
+				a.Kind = AWorld
+			case 1:
+				a.Obj = AllObjects
+			}
+			acc[i] = a
+		}
+		return acc
+	}
+	filtered, disjoint := 0, 0
+	for range 20000 {
+		a, b := gen(), gen()
+		quick := AccessMask(a)&AccessMask(b) == 0
+		if quick && Dependent(a, b) {
+			t.Fatalf("masks %x, %x share no bit but %v and %v are dependent", AccessMask(a), AccessMask(b), a, b)
+		}
+		if !touchSameObject(a, b) {
+			disjoint++
+			if quick {
+				filtered++
+			}
+		}
+	}
+	if filtered*2 < disjoint {
+		t.Errorf("the masks tell only %d of %d pairs on different objects apart", filtered, disjoint)
+	}
+}
+
+func touchSameObject(a, b []Access) bool {
+	for _, x := range a {
+		for _, y := range b {
+			if x.Kind == AWorld || y.Kind == AWorld || x.Kind == y.Kind && (x.Obj == y.Obj || x.Obj == AllObjects || y.Obj == AllObjects) {
+				return true
+			}
+		}
+	}
+	return false
 }
