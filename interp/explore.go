@@ -446,9 +446,13 @@ type sleeper struct {
 	mask uint64 // rt.AccessMask(acc)
 }
 
-// dependent is rt.Dependent after the masks' quick test.
+// dependent is rt.Dependent after the masks' quick test. A zero mask is
+// an empty footprint or one nobody summed up: Dependent decides.
 func dependent(a []rt.Access, ma uint64, b []rt.Access, mb uint64) bool {
-	return ma&mb != 0 && rt.Dependent(a, b)
+	if ma&mb == 0 && ma != 0 && mb != 0 {
+		return false
+	}
+	return rt.Dependent(a, b)
 }
 
 // node is a state of the current path and the step taken from it.
