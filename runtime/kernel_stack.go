@@ -16,11 +16,15 @@ const readStackKpaths = "linux-mm@1aff34ad202e (mm/mmap.c), linux-mm@c65b1d2ea91
 
 // ruleTreeStore is StackRot's rule: the VMA tree (and a VMA's vm_start /
 // vm_end / vm_pgoff) is written only under the mmap write lock, since
-// lockless walkers of the maple tree rely on it.
+// lockless walkers of the maple tree rely on it, and with the VMA
+// write-locked, since page faults under the per-VMA lock read those fields
+// without the mmap lock (c5d5546ea065 added vma_start_write() to
+// expand_downwards() after StackRot's fix).
 var ruleTreeStore = &Rule{"vma/tree-store-needs-mmap-write",
 	"a VMA's range and the VMA tree (maple tree) are changed only under the mmap write lock and with the VMA write-locked: " +
 		"readers under the mmap read lock walk the tree under RCU, and a node replaced under them is freed after a grace period they do not hold off (StackRot)",
 	"CVE-2023-3269 (StackRot), fixed in 6.5 / 6.4.1 by commit 8d7071af8907 \"mm: always expand the stack with the mmap write lock held\"; " +
+		"the VMA write lock: commit c5d5546ea065 \"mm: lock a vma before stack expansion\" (6.5 / 6.4.1: faults under the per-VMA lock alone read vm_start and vm_pgoff); " +
 		"mm/vma.c: expand_downwards() mmap_assert_write_locked(mm); process_addrs.rst \"VMA fields\" (vm_start, vm_end, vm_pgoff: mmap write, VMA write, rmap write)",
 	Unchecked}
 
