@@ -34,14 +34,15 @@ func exploreSummary(p *Program, res *ExploreResult) string {
 }
 
 // Starting runs from the snapshot changes nothing a search reports, on
-// every example and test script and on generated ones (one worker). With
-// the state cache off the search is deterministic and everything is
-// compared, counts included; with it on, the findings, outcomes and
-// verdicts of complete searches: the fingerprint orders the entries of a
-// map keyed by objects it has not numbered yet by address (never merging
-// different states), and a restored run's objects are the snapshot's, at
-// the same addresses in every run, so which revisits are recognised, and
-// with them the counts, may differ (they do not on the perf scenarios).
+// every example and test script and on generated ones (one worker), counts
+// included, with and without the state cache (with it, of complete
+// searches: a budget stops the two at different points). The cached
+// counts agree because the fingerprint does not depend on addresses: it
+// ordered the entries of a map keyed by objects it had not numbered yet
+// by address, and a restored run's objects are the snapshot's, at the
+// same addresses in every run, while a run that makes its own has them
+// elsewhere (collapse_by_hand: 765 runs with the snapshot, 779 without;
+// runtime: mapping defers such maps to the end of the walk).
 func TestSnapshotIsTransparent(t *testing.T) {
 	var progs []*Program
 	for _, f := range soundnessScripts(t) {
@@ -70,13 +71,11 @@ func TestSnapshotIsTransparent(t *testing.T) {
 			o.noSnapshot = true
 			o.onTurn = nil
 			without := Explore(p, o)
-			a, b := exploreSummary(p, with), exploreSummary(p, without)
-			if !noCache {
-				if !with.Complete || !without.Complete {
-					continue
-				}
-				a, b = stable(p, with), stable(p, without)
+			if !noCache && (!with.Complete || !without.Complete) {
+				// a budget ends the two searches at different points
+				continue
 			}
+			a, b := exploreSummary(p, with), exploreSummary(p, without)
 			if a != b {
 				t.Errorf("%s (no cache: %v): with the snapshot\n%s\nwithout\n%s", filepath.Base(p.File.Name), noCache, a, b)
 			}

@@ -25,9 +25,11 @@ import (
 // step reads (event counters that order reports, the diagnostics list,
 // which the interpreter hashes by cause). Objects are numbered in the order
 // the walk first reaches them, so the fingerprint depends on the shape of
-// the graph, not on addresses; maps are walked in key order where the keys
-// allow it (scalars, or objects already numbered), else in address order,
-// which costs cache hits but never merges different states.
+// the graph, not on addresses; maps are walked in key order (scalars by
+// value, objects by number), a map whose object keys the walk has not
+// numbered yet at the end of the walk (mapping), and keys nothing else
+// names in address order, which costs cache hits but never merges
+// different states.
 //
 // State the walk cannot see makes the state unhashable (Ok is false), and
 // the explorer does not cache it: a non-nil Go func value (an operation's
@@ -68,6 +70,11 @@ type StateHasher struct {
 	// (statehash_rename.go); ren is the current one (nil: none).
 	renaming bool
 	ren      *Renaming
+	// deferred are the maps the walk reached while some of their object
+	// keys had no number yet (mapping): their entries are added at the
+	// end of the walk (Sum), in the order the maps were reached, when
+	// the rest of the graph has numbered the keys.
+	deferred []deferredMap
 	// file is the last file name fileWord hashed: the string's bytes
 	// and its word.
 	file struct {
@@ -462,10 +469,21 @@ func (h *StateHasher) Reset() {
 	h.h = 0x9e3779b97f4a7c15
 	h.bad = ""
 	h.ids.reset()
+	h.deferred = h.deferred[:0]
 }
 
 // Sum returns the fingerprint, and false when the state is unhashable.
-func (h *StateHasher) Sum() (uint64, bool) { return fmix(h.h), h.bad == "" }
+// It first adds the maps the walk deferred (mapping), each in a canonical
+// order where the whole walk has numbered its keys.
+func (h *StateHasher) Sum() (uint64, bool) {
+	for i := 0; i < len(h.deferred); i++ {
+		d := h.deferred[i]
+		h.Word(deferredWord)
+		h.mapEntries(d.pl, d.p, false)
+	}
+	h.deferred = h.deferred[:0]
+	return fmix(h.h), h.bad == ""
+}
 
 // Why says what made the state unhashable ("" when it is not).
 func (h *StateHasher) Why() string { return h.bad }
@@ -1032,11 +1050,36 @@ func (h *StateHasher) seqP(ep *typePlan, p unsafe.Pointer, n int) {
 }
 
 // mapping adds a map in a canonical order where the keys give one: scalar
-// and string keys by value, object keys by their number when the walk has
-// numbered them all already; otherwise by address (non-canonical: equal
-// states may then hash differently, never the other way round). Entries
-// are copied into reused slices (SetIterKey), so a walk allocates nothing.
-func (h *StateHasher) mapping(pl *typePlan, p unsafe.Pointer) {
+// and string keys by value, object keys by their number. A map with an
+// object key the walk has not numbered yet is deferred: its length and a
+// mark are added here, its entries at the end of the walk (Sum), when the
+// rest of the graph has numbered its keys, so that the order does not
+// depend on where the allocator put the keys (the kernel's table of PTE
+// tables, walked before the tables it names, ordered by address made
+// equal states hash differently and the search count depend on the
+// allocation history). The deferral is canonical (whether a key has a
+// number depends only on the graph), and the mark and the order of the
+// deferred maps keep the words a function of the state. A key no part of
+// the graph names but the map is ordered by address at the end
+// (non-canonical: equal states may then hash differently, never the other
+// way round). Entries are copied into reused slices (SetIterKey), so a
+// walk allocates nothing.
+func (h *StateHasher) mapping(pl *typePlan, p unsafe.Pointer) { h.mapEntries(pl, p, true) }
+
+// deferredMap is a map mapping left for the end of the walk.
+type deferredMap struct {
+	pl *typePlan
+	p  unsafe.Pointer
+}
+
+// deferredWord marks a deferred map where it is reached and again where
+// its entries are added.
+const deferredWord = 0xdefe44edfeedface
+
+// mapEntries adds the map at p: its length, then its entries in key
+// order, or, when mayDefer and a key has no number yet, a mark and the
+// map queued for Sum.
+func (h *StateHasher) mapEntries(pl *typePlan, p unsafe.Pointer, mayDefer bool) {
 	var m reflect.Value
 	var n int
 	fast := pl.fast != nil && !h.plain
@@ -1113,6 +1156,12 @@ func (h *StateHasher) mapping(pl *typePlan, p unsafe.Pointer) {
 			ord = h.order(*(*unsafe.Pointer)(unsafe.Add(kp(i), unsafe.Sizeof(uintptr(0)))), d.pl.tkey)
 		default:
 			h.unhashable("a map keyed by " + kt.String())
+			return
+		}
+		if ord>>63 != 0 && mayDefer && (pl.keyOrd == mapKeyPointer || pl.keyOrd == mapKeyInterface) {
+			// an object key not numbered yet (order)
+			h.Word(deferredWord)
+			h.deferred = append(h.deferred, deferredMap{pl, p})
 			return
 		}
 		sc.ord = append(sc.ord, ordIdx{ord, i})
