@@ -51,6 +51,12 @@ type Options struct {
 	pool *runPool
 	// trace, when set, receives a line per turn (run -trace).
 	Trace io.Writer
+	// Footprints, with Trace, prints under each turn what it touched, as
+	// the explorer's partial-order reduction records it (run -trace
+	// -footprints), and the earlier turns of other threads it depends on:
+	// the orders the reduction must try. For checking the footprint a
+	// new primitive declares (runtime: Op.Touches).
+	Footprints bool
 	// onStart, when set, is called once the set-up code has finished and
 	// before the threads' first turn (the explorer keeps the machine to
 	// fingerprint its states, and takes a snapshot of the first).
@@ -204,6 +210,15 @@ type Machine struct {
 	// restored: the machine is a snapshot's (snapshot.go), its threads
 	// and lists are the snapshot's, not the pool's.
 	restored bool
+	// traced are the footprints of the turns traced so far
+	// (Options.Footprints), by turn.
+	traced []tracedTurn
+}
+
+// tracedTurn is a traced turn's thread and footprint.
+type tracedTurn struct {
+	thread int
+	acc    []rt.Access
 }
 
 // useRunParts gives m the parts a run brings of its own, which a
@@ -230,6 +245,11 @@ func (m *Machine) useRunParts(opts Options) *runPool {
 
 // Run runs a compiled program once and returns what it found.
 func Run(p *Program, opts Options) *Result {
+	if opts.Footprints && opts.Trace != nil && opts.fp == nil {
+		// The explorer's recorder: every access kept, not only whether
+		// the turn touched shared state.
+		opts.fp = rt.NewFootprint()
+	}
 	if opts.from != nil {
 		if m := opts.from.restore(opts); m != nil {
 			// The state after set-up, threads made, as the set-up

@@ -3,6 +3,8 @@ package interp
 import (
 	"fmt"
 	"strings"
+
+	rt "github.com/mmscript/mmscript/runtime"
 )
 
 // traceTurn prints one turn for run -trace: its number, the thread, where
@@ -43,4 +45,31 @@ func (m *Machine) traceTurn(turn int, t *Thread) {
 	}
 	fmt.Fprintf(m.opts.Trace, "%4d %-10s line %-4s %-22s holds [%s]%s\n", turn+1, t.Name, line, op, strings.Join(held, " "), state)
 	m.lastOp = nil
+	if m.opts.Footprints && m.fp != nil {
+		m.traceFootprint(t)
+	}
+}
+
+// traceFootprint prints, under a turn of run -trace -footprints, what
+// the turn touched (kind:object:how, objects named as rt.ID names them:
+// r read, w write, s shared update, o observation, f a failed trylock's
+// read, k a write that keeps a lock refusing readers) and the earlier
+// turns of other threads whose footprints conflict with it (rt.Dependent):
+// the explorer tries the other order of each such pair, and of no other.
+func (m *Machine) traceFootprint(t *Thread) {
+	acc := append([]rt.Access(nil), m.fp.Acc...)
+	var ws, deps []string
+	for _, a := range acc {
+		ws = append(ws, a.String())
+	}
+	for i, u := range m.traced {
+		if u.thread != t.idx && rt.Dependent(u.acc, acc) {
+			deps = append(deps, fmt.Sprintf("%d (%s)", i+1, m.threads[u.thread].Name))
+		}
+	}
+	m.traced = append(m.traced, tracedTurn{t.idx, acc})
+	fmt.Fprintf(m.opts.Trace, "     touches %s\n", strings.Join(ws, " "))
+	if len(deps) > 0 {
+		fmt.Fprintf(m.opts.Trace, "     depends on %s\n", strings.Join(deps, ", "))
+	}
 }

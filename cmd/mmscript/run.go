@@ -20,6 +20,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	maxSteps := fl.Int64("max-steps", 0, "step limit: statements each thread may run (0: default)")
 	kernel := kernelFlags(fl)
 	trace := fl.Bool("trace", false, "print each turn: thread, line, operation, locks held after it")
+	footprints := fl.Bool("footprints", false, "print the trace (-trace) and under each turn what it touched (the footprint explore's partial-order reduction uses) and the earlier turns of other threads it depends on")
 	noMovers := fl.Bool("no-movers", false, "end every turn after its first step that touches shared state, releases too (replays a schedule explore -no-movers printed)")
 	limits := limitFlags(fl)
 	if err := fl.Parse(args); err != nil {
@@ -50,8 +51,9 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	if *asJSON {
 		opts.Output = &output
 	}
-	if *trace && !*asJSON {
+	if (*trace || *footprints) && !*asJSON {
 		opts.Trace = stdout
+		opts.Footprints = *footprints
 	}
 	if *schedule != "" {
 		s, err := interp.ParseSchedule(*schedule)
