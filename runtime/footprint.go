@@ -23,7 +23,9 @@ import (
 //     queues, wakes, or takes or drops the write side is a write. A
 //     failed read trylock reads only that the lock refuses readers, and
 //     commutes with a write that finds it refusing them and leaves it so
-//     (Access.Refused, Access.KeepsRefusing).
+//     (Access.Refused, Access.KeepsRefusing). The same two flags relate
+//     a failed lock_vma_under_rcu()'s read of the VMA tree and munmap's
+//     vma_iter_clear_gfp() of write-locked VMAs (VMALookupRCU).
 //   - lockdep: checking an acquisition reads the class graph; recording a
 //     new edge writes it.
 //   - tasks: every step writes its own task; a lock hand-over (wake) and a
@@ -108,7 +110,11 @@ type Access struct {
 	// that leaves the lock refusing readers as it found it (a read
 	// release that hands the lock to a queued writer, Lock.release). The
 	// two commute: the trylock fails and changes nothing in either order
-	// (see refusalCommutes).
+	// (see refusalCommutes). On an mm's VMA tree (AMM, ID(mm)) they say
+	// the same of lock_vma_under_rcu(): Refused is its lookup that found
+	// a VMA whose lock refused readers (VMALookupRCU), KeepsRefusing a
+	// change of the tree after which every such lookup still returns
+	// NULL (munmap's vma_iter_clear_gfp() of VMAs that refuse readers).
 	Refused, KeepsRefusing bool
 }
 
@@ -357,6 +363,27 @@ func (f *Footprint) VMAs(m *mmcore.MM, write bool) {
 func (f *Footprint) VMATree(m *mmcore.MM, write bool) {
 	if f != nil && m != nil {
 		f.Add(AMM, ID(m), write)
+	}
+}
+
+// VMALookupRCU records lock_vma_under_rcu()'s walk of m's VMA tree
+// (VMATree). refused says it found a VMA whose lock refused readers (the
+// call returned NULL with the lock's refusal read, Access.Refused on the
+// lock): then the tree read learned only that and is Refused too, and
+// commutes with a change of the tree that keeps every such lookup
+// refused (vma_iter_clear_gfp() of VMAs that refuse readers:
+// vmaIterClearTouches): in either order the call returns NULL and writes
+// only its task. A lookup that found no VMA is a plain read, dependent on
+// every change of the tree, the clear included. It must be: after the
+// clear the call reads no lock, so if it commuted with the clear nothing
+// would order it against the step that made the VMA refuse readers
+// (munmap's vma_start_write), before which it gets the VMA: a footprint
+// that shrinks when a step is moved past another may not make the two
+// independent. Before the clear the lock read is there, and orders the
+// call against that step and against the release that ends the refusal.
+func (f *Footprint) VMALookupRCU(m *mmcore.MM, refused bool) {
+	if f != nil && m != nil {
+		f.add(Access{Kind: AMM, Obj: ID(m), Refused: refused})
 	}
 }
 
@@ -1037,11 +1064,12 @@ func mmArg(c *Call, i int) *mmcore.MM {
 // nobody has refined, or more of the mm than its VMAs).
 func readsMM(c *Call, f *Footprint) { f.MM(mmArg(c, 0), false) }
 
-// looksUp: find_vma, vma_lookup, lock_vma_under_rcu: they read the VMA
-// tree and the range of the VMA they find (VMATree: include/linux/mm.h
-// vma_lookup() is mtree_load(&mm->mm_mt, addr); mm/mmap_lock.c
-// lock_vma_under_rcu() is mas_walk() then vma_start_read(), which reads
-// the VMA's lock, and an address check against vm_start and vm_end), and
+// looksUp: find_vma, vma_lookup: they read the VMA tree and the range of
+// the VMA they find (VMATree: include/linux/mm.h vma_lookup() is
+// mtree_load(&mm->mm_mt, addr); lock_vma_under_rcu(), mas_walk() then
+// vma_start_read(), which reads the VMA's lock, and an address check
+// against vm_start and vm_end, records the same read in its Fn, where it
+// knows whether it was refused: VMALookupRCU), and
 // the mmap lock's holding of the caller (the assertion) or the VMA's lock
 // (recorded by the lock code), never the VMAs' attachment, the counters
 // or mm_lock_seq.
@@ -1208,7 +1236,7 @@ var opFootprints = map[string]func(*Call, *Footprint){
 	"mmap_read_trylock": touchesLocksOnly, "mmap_read_unlock": touchesLocksOnly,
 	"mmap_write_lock": movesLockSeq, "mmap_write_lock_killable": movesLockSeq, "mmap_write_trylock": movesLockSeq,
 	"mmap_write_unlock": movesLockSeq, "mmap_write_downgrade": movesLockSeq,
-	"lock_vma_under_rcu": mmArgUsers(looksUp), "vma_start_read_locked": readsVMA, "vma_end_read": touchesLocksOnly,
+	"lock_vma_under_rcu": mmArgUsers(nil), "vma_start_read_locked": readsVMA, "vma_end_read": touchesLocksOnly,
 	"vma_start_write":  writesVMA,
 	"i_mmap_lock_read": touchesLocksOnly, "i_mmap_lock_write": touchesLocksOnly,
 	"i_mmap_unlock_read": touchesLocksOnly, "i_mmap_unlock_write": touchesLocksOnly,

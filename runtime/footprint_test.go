@@ -185,6 +185,83 @@ func TestMMPartsFootprint(t *testing.T) {
 	}
 }
 
+// A lock_vma_under_rcu() refused by the VMA's lock reads only that the
+// lookup was refused (VMALookupRCU), and vma_iter_clear_gfp() keeps every
+// refused lookup refused when each VMA it takes out refuses readers
+// (vmaIterClearTouches: munmap's gather write-locked them): the two
+// commute. A lookup that got the VMA, or found none (after the clear, or
+// in a hole), does not commute with the clear, nor does a lookup with a
+// clear of a VMA whose write lock ended before it (mmap_write_unlock
+// between the gather and the clear), whose lock read conflicts with that
+// unlock.
+func TestTreeClearRefusalFootprint(t *testing.T) {
+	k, m := newMM(t)
+	mapAnon(t, k, m, 0x100000, 2)
+	unmapper, fault := k.NewTask("unmapper"), k.NewTask("fault")
+	got := stepAcc(t, k, fault, "lock_vma_under_rcu", mmV(m), addrV(0x100000))
+	r := k.vmaState(m.Core.VMALookup(0x100000)).Lock
+	do(t, k, fault, "vma_end_read", vmaV(m.Core.VMALookup(0x100000)))
+	hole := stepAcc(t, k, fault, "lock_vma_under_rcu", mmV(m), addrV(0x400000))
+	do(t, k, unmapper, "mmap_write_lock", mmV(m))
+	vms := do(t, k, unmapper, "vms_gather_munmap_vmas", mmV(m), addrV(0x100000), addrV(0x102000), Bool(true))
+	refused := stepAcc(t, k, fault, "lock_vma_under_rcu", mmV(m), addrV(0x100000))
+	clear := stepAcc(t, k, unmapper, "vma_iter_clear_gfp", vms)
+	after := stepAcc(t, k, fault, "lock_vma_under_rcu", mmV(m), addrV(0x100000))
+	tree := func(acc []Access) Access {
+		for _, a := range acc {
+			if a.Kind == AMM && a.Obj == ID(m.Core) {
+				return a
+			}
+		}
+		t.Fatalf("no access to the VMA tree in %v", acc)
+		return Access{}
+	}
+	if a := tree(refused); !a.Refused || a.Write {
+		t.Errorf("lock_vma_under_rcu refused by the VMA's lock: tree access %v, want a refused read", a)
+	}
+	if !slices.Contains(refused, Access{Kind: ALock, Obj: ID(r), Refused: true}) {
+		t.Errorf("lock_vma_under_rcu refused by the VMA's lock does not read the lock's refusal: %v", refused)
+	}
+	if Dependent(refused, clear) {
+		t.Errorf("lock_vma_under_rcu refused by the VMA's lock against the clear of the write-locked VMA: dependent (%v / %v)", refused, clear)
+	}
+	// Finding no VMA reads no lock: only the tree orders the call
+	// against munmap, so it stays dependent on the clear.
+	for name, acc := range map[string][]Access{"got the VMA": got, "no VMA after the clear": after, "no VMA in a hole": hole} {
+		if a := tree(acc); a.Refused {
+			t.Errorf("lock_vma_under_rcu (%s): tree access %v, want a plain read", name, a)
+		}
+		if !Dependent(acc, clear) {
+			t.Errorf("lock_vma_under_rcu (%s) against the clear: independent (%v / %v)", name, acc, clear)
+		}
+	}
+	if !slices.Contains(clear, Access{Kind: ALock, Obj: ID(r), Refused: true}) {
+		t.Errorf("the clear does not read the refusal of the VMA's lock: %v", clear)
+	}
+
+	// The write lock ends before the clear: the VMA it takes out accepts
+	// readers, a lookup before the clear gets it, so a lookup that fails
+	// after the clear does not commute with it.
+	k, m = newMM(t)
+	mapAnon(t, k, m, 0x100000, 1)
+	unmapper, fault = k.NewTask("unmapper"), k.NewTask("fault")
+	do(t, k, unmapper, "mmap_write_lock", mmV(m))
+	vms = do(t, k, unmapper, "vms_gather_munmap_vmas", mmV(m), addrV(0x100000), addrV(0x101000), Bool(true))
+	unlock := stepAcc(t, k, unmapper, "mmap_write_unlock", mmV(m))
+	do(t, k, unmapper, "mmap_write_lock", mmV(m))
+	clear = stepAcc(t, k, unmapper, "vma_iter_clear_gfp", vms)
+	after = stepAcc(t, k, fault, "lock_vma_under_rcu", mmV(m), addrV(0x100000))
+	if a := tree(clear); !a.Write || a.KeepsRefusing {
+		t.Errorf("the clear of a VMA that accepts readers: tree access %v, want a write that does not keep the refusal", a)
+	}
+	if !Dependent(after, clear) {
+		t.Errorf("failed lock_vma_under_rcu against the clear of a VMA that accepts readers: independent (%v / %v)", after, clear)
+	}
+	if !Dependent(ofKind(unlock, ALock), ofKind(clear, ALock)) {
+		t.Errorf("the clear's read of the VMA's lock does not conflict with the unlock that ended its write lock: %v / %v", unlock, clear)
+	}
+}
+
 // startAcc starts operation name as one step of t, which may block, and
 // returns what the step touched.
 func startAcc(tb testing.TB, k *Kernel, t *Task, name string, args ...Value) ([]Access, *opCall) {

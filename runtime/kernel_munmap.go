@@ -229,7 +229,7 @@ func init() {
 		API: munmapAPI("vma_iter_clear_gfp", "mmap_lock for write", "the maple tree's internal lock",
 			"mm/vma.h: vma_iter_clear_gfp(); mm/vma.c: do_vmi_align_munmap()",
 			"takes the gathered VMAs out of the VMA tree: lookups no longer find them"),
-		Touches: func(c *Call, f *Footprint) { f.MM(vmsMM(c), true) },
+		Touches: vmaIterClearTouches,
 		Fn: func(c *Call) Result {
 			v := c.vms(0)
 			if v.Core != nil {
@@ -451,6 +451,53 @@ func freePgtablesWritesVMAs(v *VMS) bool {
 		}
 	}
 	return false
+}
+
+// vmaIterClearTouches: vma_iter_clear_gfp() takes the gathered VMAs out
+// of the tree: a write of the mm (its tree, and the attachment, counters
+// and mm_lock_seq, which MM names with it). The tree write keeps every
+// refused lock_vma_under_rcu() refused (Access.KeepsRefusing, against
+// VMALookupRCU's Refused read) when each VMA it removes refuses readers
+// now: an address it covered found, before the clear, a VMA that
+// refuses readers and, after it, none; every other address finds what
+// it found. (The lookup that finds none after the clear does not commute
+// with it: VMALookupRCU.) That is lock_vma_under_rcu() (linux-mm@607a10f8361b
+// mm/mmap_lock.c) on a VMA vms_gather_munmap_vmas() has write-locked and
+// detached: vma_start_read() returns NULL at its vm_lock_seq ==
+// mm_lock_seq check before the clear, and mas_walk() finds nothing after
+// it (mm/vma.c do_vmi_align_munmap(): vms_gather_munmap_vmas(), then
+// vma_iter_clear_gfp(), then vms_complete_munmap_vmas(), whose
+// mmap_write_downgrade() ends the write locks). Whether the clear keeps
+// the refusal depends on those locks, so it reads each one: as Refused
+// (it learned only the refusal, which a KeepsRefusing write of the lock
+// keeps) when it refuses readers, else plainly (anything that
+// write-locks it changes the answer).
+func vmaIterClearTouches(c *Call, f *Footprint) {
+	m := vmsMM(c)
+	if f == nil || m == nil {
+		return
+	}
+	keeps := true
+	if vms, ok := c.Args[0].Obj.(*VMS); ok {
+		for _, d := range vms.detached() {
+			var l *Lock
+			if s, ok := d.Lock.(*VMAState); ok {
+				l = s.Lock
+			}
+			if l == nil || !l.refusesReaders() {
+				keeps = false
+				if l != nil {
+					f.Object(ALock, l, false)
+				}
+				continue
+			}
+			f.add(Access{Kind: ALock, Obj: ID(l), Refused: true})
+		}
+	}
+	f.add(Access{Kind: AMM, Obj: ID(m), Write: true, KeepsRefusing: keeps})
+	f.VMAAttach(m, true)
+	f.MMCounters(m, true)
+	f.MMLockSeq(m)
 }
 
 func vmsMM(c *Call) *mmcore.MM {

@@ -245,13 +245,19 @@ func init() {
 		Fn: func(c *Call) Result {
 			m := c.mm(0)
 			c.checkMMUsers(m)
+			// mas_walk(): the tree read, refused when the VMA it found
+			// refuses readers (VMALookupRCU); finding none is a plain
+			// read, which every change of the tree orders
 			v := m.Core.VMALookup(c.addr(1))
 			if v == nil {
+				c.K.fp.VMALookupRCU(m.Core, false)
 				return done(Nil)
 			}
 			if !c.T.TryAcquire(c.K.vmaState(v).Lock, Read) {
+				c.K.fp.VMALookupRCU(m.Core, true)
 				return done(Nil)
 			}
+			c.K.fp.VMALookupRCU(m.Core, false)
 			return done(Obj(TVMA, v))
 		}})
 	defOp(&Op{Name: "vma_start_read_locked", Params: vmaParam, Result: TBool,
