@@ -24,7 +24,8 @@ import (
 // types). Slices are copied with their capacity, so that appending to the
 // copy reallocates where appending to the original would, but not what
 // they hold past their length, which is not state; they are memoised by
-// their array, so slices sharing one still do in the copy. Objects of the
+// their array, so slices sharing one still do in the copy (slices of one
+// array at different offsets make the state uncopyable: Err). Objects of the
 // types given to Share (program objects, which no run changes) are not
 // copied; fields given to Zero (the pools and the explorer's recorder,
 // which belong to the run, not to the state) are left zero in the copy,
@@ -48,8 +49,9 @@ type StateCloner struct {
 }
 
 type sliceCopy struct {
-	data unsafe.Pointer
-	len  int
+	data     unsafe.Pointer
+	len      int
+	from, to uintptr // the original's array, to its capacity
 }
 
 // clonePlan is what the copy needs of a type, worked out once.
@@ -223,11 +225,22 @@ func (c *StateCloner) fix(pl *clonePlan, p unsafe.Pointer) {
 			h.data = s.data
 			return
 		}
+		// A slice into the middle of an array another slice starts (s
+		// and s[i:]) would get an array of its own: the copy would lose
+		// that they share it.
+		from := uintptr(h.data)
+		to := from + uintptr(h.cap)*pl.elem.size
+		for _, o := range c.slices {
+			if from < o.to && o.from < to {
+				c.bad = "two slices of one array at different offsets"
+				return
+			}
+		}
 		old := reflect.NewAt(pl.t, p).Elem()
 		nv := reflect.MakeSlice(pl.t, h.len, h.cap)
 		reflect.Copy(nv, old)
 		nd := nv.UnsafePointer()
-		c.slices[k] = sliceCopy{nd, h.len}
+		c.slices[k] = sliceCopy{nd, h.len, from, to}
 		c.arrs = append(c.arrs, nv)
 		if !pl.elem.flat {
 			for i := range h.len {
