@@ -115,6 +115,7 @@ func (m *MM) HandleFaultForce(v *VMA, addr Addr) (FaultResult, error) {
 	if w := m.Walk(addr &^ (PageSize - 1)); w.Present() && w.Depth == LevelPTE {
 		t := w.Tables[LevelPTE]
 		ne := (w.Entry &^ PTEWrite) | PTEDirty
+		m.ptChanged()
 		t.ptes[t.Index(addr)] = ne
 		r.PTE = ne
 	}
@@ -459,6 +460,7 @@ func (m *MM) faultPresent(v *VMA, addr Addr, t *PageTable, i int, e PTE, write b
 				page.dirty = true
 			}
 		}
+		m.ptChanged()
 		t.ptes[i] = ne
 		return FaultResult{Kind: FaultSpurious, Page: page, PTE: ne}, nil
 	}
@@ -468,6 +470,7 @@ func (m *MM) faultPresent(v *VMA, addr Addr, t *PageTable, i int, e PTE, write b
 			return FaultResult{Page: page, PTE: e}, errf("do_wp_page", ErrNeedsOps, "shared write needs ->page_mkwrite/->pfn_mkwrite")
 		}
 		ne := e | PTEWrite | PTEDirty | PTEAccessed
+		m.ptChanged()
 		t.ptes[i] = ne
 		if page != nil {
 			page.dirty = true
@@ -476,6 +479,7 @@ func (m *MM) faultPresent(v *VMA, addr Addr, t *PageTable, i int, e PTE, write b
 	}
 	if p := m.accountedPage(e); anonExclusive(p) {
 		ne := e | PTEWrite | PTEDirty | PTEAccessed
+		m.ptChanged()
 		t.ptes[i] = ne
 		p.dirty = true
 		if p.anonVMA == nil {
@@ -505,6 +509,7 @@ func (m *MM) MkWrite(v *VMA, addr Addr) (FaultResult, error) {
 	}
 	t := w.Tables[LevelPTE]
 	ne := w.Entry | PTEWrite | PTEDirty | PTEAccessed
+	m.ptChanged()
 	t.ptes[t.Index(addr)] = ne
 	p := m.accountedPage(ne)
 	if p != nil {
@@ -617,6 +622,7 @@ func (m *MM) insertPage(op string, v *VMA, addr Addr, page *Page, write, mkwrite
 	i := t.Index(addr)
 	if w.Entry != 0 {
 		if mkwrite && write && w.Entry.PFN() == page.PFN {
+			m.ptChanged()
 			t.ptes[i] = w.Entry | PTEWrite | PTEDirty | PTEAccessed
 			page.dirty = true
 			return alloc, nil

@@ -137,6 +137,7 @@ func (c *MM) CopyPageRange(dst, src *VMA) int {
 		if e.Present() {
 			if cow && e.Writable() {
 				e = e.Without(PTEWrite)
+				c.ptChanged()
 				t.ptes[i] = e // ptep_set_wrprotect on the parent
 			}
 			if src.Flags&VM_SHARED != 0 {

@@ -202,7 +202,11 @@ func (r *byteReader) length() uint64 {
 	return uint64(b%32+1) * PageSize
 }
 
-func runSyscalls(t *testing.T, data []byte) {
+func runSyscalls(t *testing.T, data []byte) { runSyscallsThen(t, data, nil) }
+
+// runSyscallsThen is runSyscalls calling then, when set, after each
+// operation with the address spaces there are.
+func runSyscallsThen(t *testing.T, data []byte, then func(what string, mms []*MM)) {
 	r := &byteReader{b: data}
 	mem := NewMemory()
 	parent, err := NewMM(Config{Memory: mem})
@@ -341,6 +345,9 @@ func runSyscalls(t *testing.T, data []byte) {
 		}
 		if err := CheckPageCounts(mms...); err != nil {
 			t.Fatalf("after %s: %v", what, err)
+		}
+		if then != nil {
+			then(what, mms)
 		}
 	}
 	for i := len(mms) - 1; i >= 0; i-- {

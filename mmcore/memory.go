@@ -45,6 +45,11 @@ type Memory struct {
 	// Tables, when set, supplies the page tables of this memory's MMs
 	// (see TablePool).
 	Tables *TablePool
+	// ptGen counts the changes to this memory's MMs' page tables and
+	// TLBs that can change which translations are stale (see
+	// TLB.TakeChanged). One count for all the MMs: fork write-protects
+	// the parent's entries from the child's side.
+	ptGen uint64
 }
 
 // NewMemory returns an empty machine memory holding only the shared zero

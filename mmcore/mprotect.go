@@ -174,6 +174,7 @@ func (m *MM) ChangeProtection(v *VMA, start, end Addr) int {
 			ne = ne.Without(PTEProtNone)
 		}
 		if ne != e {
+			m.ptChanged()
 			t.ptes[i] = ne
 			n++
 		}

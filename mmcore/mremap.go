@@ -408,6 +408,7 @@ func (m *MM) moveNormalPMD(oldAddr, newAddr Addr) bool {
 	opmd := ow.Tables[LevelPMD]
 	oi := opmd.Index(oldAddr)
 	t := opmd.next[oi]
+	m.ptChanged()
 	opmd.next[oi] = nil
 	opmd.used--
 	npmd.next[ni] = t
@@ -424,6 +425,7 @@ func (m *MM) movePTEs(oldAddr, newAddr, extent Addr) {
 			return
 		}
 		nt := nw.Tables[LevelPTE]
+		m.ptChanged()
 		t.ptes[i] = 0
 		t.used--
 		nt.ptes[nt.Index(nw.Addr)] = e

@@ -380,6 +380,7 @@ func (m *MM) childTable(t *PageTable, i int, addr Addr) (*PageTable, Alloc) {
 	}
 	cl := m.childLevel(t)
 	c := m.newTable(cl, addr, t, i)
+	m.ptChanged()
 	t.next[i] = c
 	t.used++
 	switch cl {
@@ -524,6 +525,7 @@ func (m *MM) setEntry(t *PageTable, i int, pte PTE) {
 	case old != 0 && pte == 0:
 		t.used--
 	}
+	m.ptChanged()
 	t.ptes[i] = pte
 }
 
@@ -645,6 +647,7 @@ func (m *MM) FreePageTables(start, end Addr) (freed, leaked int) {
 			f, l := m.freeTable(c)
 			freed += f
 			leaked += l
+			m.ptChanged()
 			t.next[t.Index(a)] = nil
 			t.used--
 		}

@@ -18,6 +18,7 @@ func (m *MM) UnlinkPTETable(addr Addr) *PageTable {
 	if t == nil || t.parent == nil {
 		return nil
 	}
+	m.ptChanged()
 	t.parent.next[t.pindex] = nil
 	t.parent.used--
 	t.parent = nil
@@ -131,6 +132,7 @@ func (m *MM) RelinkPTETable(addr Addr, t *PageTable) error {
 	if pmd.next[i] != nil || pmd.hugeEntry(i) != 0 {
 		return errf("pmd_populate", EBUSY, "the PMD entry is not none")
 	}
+	m.ptChanged()
 	pmd.next[i] = t
 	pmd.used++
 	t.parent, t.pindex = pmd, i

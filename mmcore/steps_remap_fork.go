@@ -195,6 +195,7 @@ func (m *MM) GetAndClearPTEs(addr Addr, nr int) []PTE {
 			continue
 		}
 		out[k] = e
+		m.ptChanged()
 		t.ptes[i0+k] = 0
 		t.used--
 	}
@@ -219,6 +220,7 @@ func (m *MM) SetPTEs(addr Addr, ptes []PTE) (clobbered int) {
 			clobbered++
 			continue
 		}
+		m.ptChanged()
 		t.ptes[i0+k] = e
 		t.used++
 	}
@@ -293,6 +295,7 @@ func (c *MM) CopyHugePMD(dst, src *VMA, haddr Addr) bool {
 	}
 	if isCOWMapping(src.Flags) && e.Writable() {
 		e = e.Without(PTEWrite)
+		c.ptChanged()
 		t.huge[i] = e // pmdp_set_wrprotect on the parent
 	}
 	dt, di, _, err := c.allocPMD(dst.start + (haddr - src.start))
@@ -321,6 +324,7 @@ func (c *MM) CopyPTERange(dst, src *VMA, addr, end Addr) (n int, wrprotected []A
 		if e.Present() {
 			if cow && e.Writable() {
 				e = e.Without(PTEWrite)
+				c.ptChanged()
 				t.ptes[i] = e
 				wrprotected = append(wrprotected, a)
 			}

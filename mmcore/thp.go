@@ -111,6 +111,7 @@ func (m *MM) setHuge(t *PageTable, i int, pmd PTE) {
 	case old != 0 && pmd == 0:
 		t.used--
 	}
+	m.ptChanged()
 	t.huge[i] = pmd
 }
 
@@ -220,6 +221,7 @@ func (m *MM) doHugePMDWpPage(v *VMA, addr Addr, t *PageTable, i int, pmd PTE) (F
 			return FaultResult{Kind: FaultCOW, Page: nf, PTE: npmd, Mapped: HPAGE_PMD_NR, AnonVMACreated: created, TLBFlushed: true}, true, nil
 		}
 	} else if f != nil && f.anon && f.entireMapcount == 1 && folioPTEMapcount(f) == 0 && f.refcount == 1 {
+		m.ptChanged()
 		t.huge[i] = pmd | PTEWrite | PTEDirty | PTEAccessed
 		f.dirty = true
 		return FaultResult{Kind: FaultReuse, Page: f, PTE: t.huge[i]}, true, nil
@@ -283,6 +285,7 @@ func (m *MM) splitHugePMDAt(t *PageTable, i int) {
 	}
 	m.setHuge(t, i, 0)
 	m.TLB.FlushRange(haddr, haddr+PMD_SIZE)
+	m.ptChanged()
 	t.next[i] = pt
 	t.used++
 }
@@ -481,6 +484,7 @@ func (m *MM) collapseHugePage(v *VMA, haddr Addr) error {
 		}
 	}
 	m.TLB.FlushRange(haddr, haddr+PMD_SIZE)
+	m.ptChanged()
 	t.next[i] = nil
 	t.used--
 	m.freeTable(pt)
@@ -575,6 +579,7 @@ func (m *MM) changeProtHugePMDs(v *VMA, start, end Addr) int {
 			ne = ne.Without(PTEProtNone)
 		}
 		if ne != e {
+			m.ptChanged()
 			t.huge[i] = ne
 			n++
 		}
@@ -630,6 +635,7 @@ func (c *MM) copyHugePMDs(dst, src *VMA) int {
 		}
 		if isCOWMapping(src.Flags) && e.Writable() {
 			e = e.Without(PTEWrite)
+			c.ptChanged()
 			t.huge[i] = e // pmdp_set_wrprotect on the parent
 		}
 		dt, di, _, err := c.allocPMD(dst.start + (h - src.start))
@@ -666,12 +672,14 @@ func (m *MM) moveHugePMD(oldAddr, newAddr Addr, extent Addr) bool {
 		return false
 	}
 	if c := nt.next[ni]; c != nil { // an empty PTE table goes
+		m.ptChanged()
 		nt.next[ni] = nil
 		nt.used--
 		m.freeTable(c)
 	}
 	e := ot.huge[oi]
 	// the mapping moves: counts stay, entries change places
+	m.ptChanged()
 	ot.huge[oi] = 0
 	ot.used--
 	if nt.huge == nil {
@@ -699,6 +707,7 @@ func (m *MM) reclaimEmptyPTETables(start, end Addr) int {
 		}
 		t := w.Tables[LevelPMD]
 		i := t.Index(h)
+		m.ptChanged()
 		t.next[i] = nil
 		t.used--
 		m.freeTable(pt)
@@ -760,6 +769,7 @@ func (m *MM) GetAndClearHugePMD(addr Addr) PTE {
 	}
 	i := t.Index(addr)
 	e := t.huge[i]
+	m.ptChanged()
 	t.huge[i] = 0
 	t.used--
 	return e
@@ -802,6 +812,7 @@ func (m *MM) SetHugePMDEntry(addr Addr, e PTE) error {
 	if old == 0 {
 		t.used++
 	}
+	m.ptChanged()
 	t.huge[i] = e
 	return nil
 }

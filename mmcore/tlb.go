@@ -11,6 +11,33 @@ import "sort"
 type TLB struct {
 	mm   *MM
 	cpus map[int]map[Addr]tlbEntry // CPU -> virtual page -> cached PTE
+	// noted is the memory's change count (Memory.ptGen) at the last
+	// TakeChanged.
+	noted uint64
+}
+
+// ptChanged marks a change of m's page tables: an entry written (but for
+// the accessed and dirty bits, which no staleness depends on), a table
+// linked, unlinked or moved. Every writer of an entry's present bit,
+// frame or write permission calls it before the write.
+func (m *MM) ptChanged() { m.mem.ptGen++ }
+
+// TakeChanged reports whether a translation of the MM may have become
+// stale or current, or a stale one's page-table entry may have been
+// rewritten, since the last call: whether any page-table entry of the
+// memory changed (present bit, frame, write permission) or any CPU's
+// TLB was filled or flushed meanwhile. It clears the mark. A caller that
+// rescans the stale translations after every step (the lock checker's
+// record of who changed an entry that a CPU still caches) skips the scan
+// when nothing changed: StaleIn and the entries it reads are then what
+// they were.
+func (t *TLB) TakeChanged() bool {
+	g := t.mm.mem.ptGen
+	if g == t.noted {
+		return false
+	}
+	t.noted = g
+	return true
 }
 
 type tlbEntry struct {
@@ -110,6 +137,7 @@ func (t *TLB) lookup(cpu int, addr Addr, write bool) (Translation, bool) {
 		c = map[Addr]tlbEntry{}
 		t.cpus[cpu] = c
 	}
+	t.mm.ptChanged()
 	c[va] = e
 	tr.PTE, tr.PFN, tr.Page = pte, pte.PFN(), e.page
 	return tr, true
@@ -179,6 +207,7 @@ func (t *TLB) CPUs() []int {
 // FlushRange invalidates every CPU's translations for [start, end)
 // (flush_tlb_range).
 func (t *TLB) FlushRange(start, end Addr) {
+	t.mm.ptChanged()
 	start &= PageMask
 	for _, c := range t.cpus {
 		if uint64(end-start)>>PageShift > uint64(len(c)) {
@@ -239,6 +268,7 @@ func (t *TLB) IsStale(cpu int, va Addr) bool {
 // FlushAll invalidates every translation of the MM on every CPU
 // (flush_tlb_mm).
 func (t *TLB) FlushAll() {
+	t.mm.ptChanged()
 	for c := range t.cpus {
 		delete(t.cpus, c)
 	}
@@ -246,9 +276,15 @@ func (t *TLB) FlushAll() {
 
 // FlushCPU invalidates one CPU's translations (a context switch to another
 // mm without PCID, or a local flush).
-func (t *TLB) FlushCPU(cpu int) { delete(t.cpus, cpu) }
+func (t *TLB) FlushCPU(cpu int) {
+	t.mm.ptChanged()
+	delete(t.cpus, cpu)
+}
 
 // FlushPage invalidates CPU cpu's translation of addr only. x86 does this
 // for the faulting address when it raises a page fault, so the access
 // retried after the fault walks the page tables again.
-func (t *TLB) FlushPage(cpu int, addr Addr) { delete(t.cpus[cpu], addr&PageMask) }
+func (t *TLB) FlushPage(cpu int, addr Addr) {
+	t.mm.ptChanged()
+	delete(t.cpus[cpu], addr&PageMask)
+}

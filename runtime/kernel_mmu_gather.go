@@ -187,6 +187,14 @@ func (k *Kernel) NoteChanges(t *Task) {
 		if wrotePT {
 			k.fp.TLB(m.Core, false)
 		}
+		// Unless a page-table entry or a TLB changed since the last
+		// call, the stale translations and the entries they read are
+		// those the last call recorded: nothing to add or end. Steps
+		// that change neither are most steps (lock steps, a fault on
+		// another mm), and the scan below walked every cached entry.
+		if !m.Core.TLB.TakeChanged() {
+			continue
+		}
 		if len(m.changes) == 0 && m.Core.TLB.Empty() {
 			continue
 		}

@@ -312,6 +312,11 @@ func NewStateHasher() *StateHasher {
 	skipPools(h)
 	h.Skip(Task{}, "waitSeq", "cur")
 	h.Skip(Hold{}, "seq")
+	// The page-table change count and what NoteChanges last saw of it
+	// only spare NoteChanges a rescan that would change nothing: states
+	// alike but for them go on alike.
+	h.Skip(mmcore.Memory{}, "ptGen")
+	h.Skip(mmcore.TLB{}, "noted")
 	h.Skip(Lock{}, "fpID") // its Name's hash (footprints)
 	// A PTL's table and mm are where it was made (ptl()), fixed: the
 	// table's own Lock field, hashed with the table, already ties them.
