@@ -138,8 +138,10 @@ type Lock struct {
 	// in and the mm whose table that is (ptl()): the kernel finds a PTL
 	// from its table (pte_lockptr(), pmd_lockptr(): ptlock_ptr() of the
 	// table's ptdesc), so code asking whether a lock is an mm's PTL asks
-	// the lock's table, never its name. Fixed when the lock is made.
-	pt *ptOwner
+	// the lock's table, never its name. Fixed when the lock is made;
+	// zero for any other lock. Held inline: a pointer was an allocation
+	// per table per run of the explorer.
+	pt ptOwner
 	// wgen counts the write acquisitions: a value read under an older
 	// generation may have been changed since (stale.go).
 	wgen uint64

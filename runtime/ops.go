@@ -330,6 +330,11 @@ func (c *Call) call(h *Handler, desc string, args []Value, k func(ret Value) Res
 // not by recursion, so long sequences do not grow the Go stack; only a step
 // that blocked or called a handler resumes through its continuation.
 func seq(n int, step func(i int, next func() Result) Result, k func() Result) Result {
+	if n == 0 {
+		// Nothing to run: no loop closure (the common case of the
+		// callers' lists, the allocation locks of tables that exist).
+		return k()
+	}
 	var run func(start int) Result
 	run = func(start int) Result {
 		for i := start; i < n; i++ {

@@ -36,7 +36,7 @@ func ptl(m *MM, t *mmcore.PageTable) *Lock {
 	name := append(append(append(b[:0], m.Name...), "->"...), what...)
 	name = append(appendHex(append(name, '('), uint64(t.Base())), ')')
 	l := NewLock(class, Spin, string(name))
-	l.pt = &ptOwner{table: t, mm: m}
+	l.pt = ptOwner{table: t, mm: m}
 	t.Lock = l
 	return l
 }
@@ -55,7 +55,7 @@ func (l *Lock) isPTLOf(m *MM) bool {
 	if l == m.PageTableLock {
 		return true
 	}
-	return l.pt != nil && l.pt.mm == m && l.pt.table.Lock == l
+	return l.pt.table != nil && l.pt.mm == m && l.pt.table.Lock == l
 }
 
 // allocLocks returns the locks the kernel takes, one after the other, to
@@ -77,6 +77,10 @@ func allocLocks(m *MM, w *mmcore.Walk, a mmcore.Alloc) []*Lock {
 // task), for the locks an operation holds only briefly around a change the
 // simulator makes at once; then k.
 func (c *Call) touchLocks(ls []*Lock, k func() Result) Result {
+	if len(ls) == 0 {
+		// No closure over ls for seq: most steps allocate no table.
+		return k()
+	}
 	return seq(len(ls), func(i int, next func() Result) Result {
 		return c.lock(ls[i], Write, func() Result {
 			c.unlock(ls[i], Write)
@@ -93,8 +97,11 @@ func (c *Call) underPTL(m *MM, addr mmcore.Addr, fn func(), k func() Result) Res
 		fn() // let fn see the error from the operation itself
 		return k()
 	}
+	// The continuation keeps the PTE table, not the walk, which then
+	// stays on the stack.
+	pt := w.PTETable()
 	return c.touchLocks(allocLocks(m, &w, alloc), func() Result {
-		l := ptl(m, w.PTETable())
+		l := ptl(m, pt)
 		return c.lock(l, Write, func() Result {
 			fn()
 			c.unlock(l, Write)
