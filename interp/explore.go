@@ -490,10 +490,16 @@ type searcher struct {
 	pool   runPool     // what finished runs leave for the next
 	cache  *stateCache // nil: no state caching
 	m      *Machine    // the current run's machine
-	hitAt  int         // the turn of the run's cache hit, -1: none
-	hitSum []sumAcc    // the summary of the state hit
-	hitBuf []sumAcc    // find's buffer for summaries (hitSum may be in it)
-	hitIx  sumIndex    // applyHit's index of hitSum
+	// run is the current run's part of runOnce's hooks, and hooks
+	// those hooks, made once: closures made per run were a
+	// twentieth of the bytes a run allocated.
+	run    runArgs
+	hooks  *Options
+	res    Result   // the result of the run under way (Options.res)
+	hitAt  int      // the turn of the run's cache hit, -1: none
+	hitSum []sumAcc // the summary of the state hit
+	hitBuf []sumAcc // find's buffer for summaries (hitSum may be in it)
+	hitIx  sumIndex // applyHit's index of hitSum
 	// snap is the state after set-up that runs start from, once the
 	// first run took it; snapTried says that run tried.
 	snap      *snapshot
@@ -548,9 +554,35 @@ func (x *explorer) cacheBytes() uint64 {
 // returns the run's result.
 func (s *searcher) runOnce(replay int, choose func(turn int, enabled uint64) int, stopAt int) *Result {
 	x := s.x
-	opts := Options{MaxSteps: x.o.MaxSteps, Kernel: x.o.Kernel, fp: s.fp, pool: &s.pool, NoMovers: x.o.NoMovers, allReleases: x.o.allReleases}
+	if s.hooks == nil {
+		s.hooks = s.runHooks()
+	}
 	onPhase := x.o.onPhase
+	if onPhase != nil {
+		onPhase(phaseStart)
+		defer onPhase(phaseEnd)
+	}
+	s.run = runArgs{replay: replay, choose: choose, stopAt: stopAt, replaying: onPhase != nil}
+	opts := *s.hooks
 	opts.from = s.snap
+	opts.res = &s.res
+	return Run(x.p, opts)
+}
+
+// runArgs are what runOnce's hooks need of the run under way.
+type runArgs struct {
+	replay    int
+	choose    func(turn int, enabled uint64) int
+	stopAt    int
+	replaying bool // the prefix is being replayed (onPhase's phases)
+}
+
+// runHooks makes the options of runOnce's runs, its hooks reading the
+// run under way from s.run.
+func (s *searcher) runHooks() *Options {
+	x := s.x
+	opts := &Options{MaxSteps: x.o.MaxSteps, Kernel: x.o.Kernel, fp: s.fp, pool: &s.pool, NoMovers: x.o.NoMovers, allReleases: x.o.allReleases}
+	onPhase := x.o.onPhase
 	opts.onStart = func(m *Machine) {
 		s.m = m
 		if !s.snapTried && !x.o.noSnapshot {
@@ -561,39 +593,36 @@ func (s *searcher) runOnce(replay int, choose func(turn int, enabled uint64) int
 			onPhase(phaseSetupDone)
 		}
 	}
-	if onPhase != nil {
-		onPhase(phaseStart)
-		defer onPhase(phaseEnd)
-	}
-	replaying := onPhase != nil
 	opts.pick = func(turn int, runnable []int) int {
-		if replaying && turn >= replay {
-			replaying = false
+		ra := &s.run
+		if ra.replaying && turn >= ra.replay {
+			ra.replaying = false
 			onPhase(phaseReplayDone)
 		}
 		var en uint64
 		for _, r := range runnable {
 			en |= 1 << r
 		}
-		if turn < len(s.stack) && turn <= replay {
+		if turn < len(s.stack) && turn <= ra.replay {
 			return s.stack[turn].tid
 		}
-		if stopAt >= 0 && turn >= stopAt || x.stopped.Load() {
+		if ra.stopAt >= 0 && turn >= ra.stopAt || x.stopped.Load() {
 			return -1
 		}
-		return choose(turn, en)
+		return ra.choose(turn, en)
 	}
 	// A replayed turn's footprint is on the stack from the run that took
 	// it first (runs are deterministic): the turn runs the steps it
 	// merged then without recording it again (Machine.turn), and keeping
 	// it again filled the slab with copies, a footprint per turn per run.
 	opts.known = func(turn int) int {
-		if turn < replay && turn < len(s.stack) && s.stack[turn].acc != nil {
+		if turn < s.run.replay && turn < len(s.stack) && s.stack[turn].acc != nil {
 			return int(s.stack[turn].steps)
 		}
 		return 0
 	}
 	opts.after = func(turn, tid, ndiag int) {
+		replay := s.run.replay
 		n := &s.stack[turn]
 		if turn >= replay || n.acc == nil {
 			n.acc = s.keep(s.fp.Acc)
@@ -613,7 +642,7 @@ func (s *searcher) runOnce(replay int, choose func(turn int, enabled uint64) int
 			}
 		}
 	}
-	return Run(x.p, opts)
+	return opts
 }
 
 // runPhase is a point in a run where its phases meet (onPhase).

@@ -49,6 +49,11 @@ type Options struct {
 	// run (the explorer's runs are many and short): the machine of the
 	// last run that used it must never be used again.
 	pool *runPool
+	// res, when set, is the result the run fills, cleared first: the
+	// explorer's, one per searcher, as nothing keeps a run's result past
+	// the next run (what outlives it, its findings and their schedule,
+	// is no part of the record).
+	res *Result
 	// trace, when set, receives a line per turn (run -trace).
 	Trace io.Writer
 	// Footprints, with Trace, prints under each turn what it touched, as
@@ -254,7 +259,7 @@ func Run(p *Program, opts Options) *Result {
 		if m := opts.from.restore(opts); m != nil {
 			// The state after set-up, threads made, as the set-up
 			// code left it in every run (it runs alone).
-			res := &Result{}
+			res := opts.newResult()
 			if opts.onStart != nil {
 				opts.onStart(m)
 			}
@@ -277,7 +282,7 @@ func Run(p *Program, opts Options) *Result {
 	for _, d := range p.lockDecls {
 		m.lockClasses = append(m.lockClasses, m.k.NewLockClass(d.name))
 	}
-	res := &Result{}
+	res := opts.newResult()
 	// Set-up runs alone, to completion, as thread "main". The threads
 	// start only if it finished: not after a script error, a failed
 	// assert, the step limit, a BUG or a deadlock.
@@ -322,6 +327,15 @@ func Run(p *Program, opts Options) *Result {
 		m.schedule(res)
 	}
 	return m.finish(res)
+}
+
+// newResult returns the run's result record, empty.
+func (o *Options) newResult() *Result {
+	if o.res == nil {
+		return &Result{}
+	}
+	*o.res = Result{}
+	return o.res
 }
 
 // finish ends a run: what it found, and its machine's parts back to the
@@ -415,26 +429,34 @@ func (m *Machine) newThread(name string, f *fn) *Thread {
 // put takes back a finished run's thread's stacks, cleared so that the
 // pool keeps nothing of the dead run alive.
 func (pl *runPool) put(t *Thread) {
+	pl.putCalls(t, nil)
 	clear(t.stack[:cap(t.stack)])
 	pl.stacks = append(pl.stacks, t.stack[:0])
 	if t.fr != nil {
 		clear(t.fr[:cap(t.fr)])
 		pl.frames = append(pl.frames, t.fr[:0])
 	}
-	pl.putCalls(t, nil)
 	*t = Thread{}
 	pl.threads = append(pl.threads, t)
 }
 
-// putCalls takes back a finished run's thread's free call records,
-// cleared, but for those of keep (a snapshot's). Only the free ones: one
-// a frame holds is in an operation the run ended in.
+// putCalls takes back a finished run's thread's call records, cleared,
+// but for those of keep (a snapshot's): the free ones, and those its
+// native frames hold, of the operation the run ended in (the explorer
+// stops most runs in one, a sleep set or a cache hit ending them, and
+// they were a twentieth of the bytes its runs allocated). Each record is
+// in one place: the thread's free record, its spares, or one frame.
 func (pl *runPool) putCalls(t *Thread, keep []*rt.Call) {
 	for _, c := range t.spare {
 		pl.putCall(c, keep)
 	}
 	if t.call != nil {
 		pl.putCall(t.call, keep)
+	}
+	for i := range t.fr {
+		if c := t.fr[i].call; c != nil {
+			pl.putCall(c, keep)
+		}
 	}
 }
 

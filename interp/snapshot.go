@@ -26,9 +26,9 @@ import (
 type snapshot struct {
 	m   *Machine
 	img *rt.StateImage
-	// calls are the call records the copy's threads hold free (none
-	// unless set-up's thread goes on in stages): the image's, which a
-	// restored run's end must not hand to the pool.
+	// calls are the call records the copy's threads hold (none unless
+	// set-up's thread goes on in stages): the image's, which a restored
+	// run's end must not hand to the pool.
 	calls []*rt.Call
 }
 
@@ -71,6 +71,11 @@ func takeSnapshot(m *Machine, c *rt.StateCloner) (*snapshot, string) {
 		snap.calls = append(snap.calls, t.spare...)
 		if t.call != nil {
 			snap.calls = append(snap.calls, t.call)
+		}
+		for i := range t.fr {
+			if c := t.fr[i].call; c != nil {
+				snap.calls = append(snap.calls, c)
+			}
 		}
 	}
 	return snap, ""
