@@ -1,6 +1,10 @@
 package mmcore
 
-import "sort"
+import (
+	"cmp"
+	"slices"
+	"sort"
+)
 
 // TLB models the translation caches of the CPUs an MM runs on. A CPU keeps
 // a translation from the moment it walks the page tables until a flush
@@ -237,7 +241,13 @@ type StaleRef struct {
 // the page tables (the entry was cleared, points elsewhere, or lost write
 // permission), by CPU and then address.
 func (t *TLB) StaleIn(start, end Addr) []StaleRef {
-	var out []StaleRef
+	return t.AppendStaleIn(nil, start, end)
+}
+
+// AppendStaleIn is StaleIn appending to buf, for a caller that scans
+// after every step and keeps one buffer.
+func (t *TLB) AppendStaleIn(buf []StaleRef, start, end Addr) []StaleRef {
+	out := buf
 	for c, entries := range t.cpus {
 		for va := range entries {
 			if va >= start && va < end && t.IsStale(c, va) {
@@ -245,11 +255,11 @@ func (t *TLB) StaleIn(start, end Addr) []StaleRef {
 			}
 		}
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].CPU != out[j].CPU {
-			return out[i].CPU < out[j].CPU
+	slices.SortFunc(out[len(buf):], func(a, b StaleRef) int {
+		if a.CPU != b.CPU {
+			return cmp.Compare(a.CPU, b.CPU)
 		}
-		return out[i].Addr < out[j].Addr
+		return cmp.Compare(a.Addr, b.Addr)
 	})
 	return out
 }

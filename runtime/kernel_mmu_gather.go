@@ -198,9 +198,19 @@ func (k *Kernel) NoteChanges(t *Task) {
 		if len(m.changes) == 0 && m.Core.TLB.Empty() {
 			continue
 		}
-		stale := m.Core.TLB.StaleIn(0, m.Core.TaskSize())
+		// Buffers on the stack for the common few entries, and the
+		// stale pages sorted for lookup: matching each record against
+		// the whole list was quadratic.
+		var buf [16]mmcore.StaleRef
+		var vbuf [16]mmcore.Addr
+		stale := m.Core.TLB.AppendStaleIn(buf[:0], 0, m.Core.TaskSize())
+		staleVA := vbuf[:0]
+		for _, r := range stale {
+			staleVA = append(staleVA, r.Addr)
+		}
+		slices.Sort(staleVA)
 		for va, cs := range m.changes {
-			if !slices.ContainsFunc(stale, func(r mmcore.StaleRef) bool { return r.Addr == va }) {
+			if _, found := slices.BinarySearch(staleVA, va); !found {
 				// flushed everywhere, or mapped as cached again
 				for _, c := range cs {
 					k.fp.tlbChanges(m, c.task, true)
