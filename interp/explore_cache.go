@@ -184,7 +184,7 @@ func configureHasher(h *rt.StateHasher) {
 	// its state being in the call record, which is hashed.
 	h.Skip(frame{}, "cont")
 	h.Skip(rt.Call{}, "waiting")
-	h.Identity(&fn{}, &Program{})
+	h.Identity(programObjects()...)
 }
 
 // find returns the entry of fp (a copy) and its summary, written into

@@ -32,12 +32,17 @@ type snapshot struct {
 	calls []*rt.Call
 }
 
+// programObjects are pointers of the types of the interpreter's program
+// objects (functions, the program), which no run changes: hashed by
+// address, shared by a state's copy, as rt.ProgramObjects.
+func programObjects() []any { return []any{&fn{}, &Program{}} }
+
 // newStateCloner is a cloner for machines: program objects are shared,
 // and the run's own parts (its options and hooks, scratch buffers and
 // schedule log, which come from the run's pool) are left out.
 func newStateCloner() *rt.StateCloner {
 	c := rt.NewStateCloner()
-	c.Share(&fn{}, &Program{})
+	c.Share(programObjects()...)
 	c.Zero(Machine{}, "opts", "fp", "stop", "echo", "runnable", "pickBuf", "peek", "sched", "movedFrom", "restored")
 	return c
 }

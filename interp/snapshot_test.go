@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"unsafe"
@@ -152,7 +153,7 @@ type refKey struct {
 // that a snapshot leaves out.
 func reachable(m *Machine) map[refKey]bool {
 	shared := map[reflect.Type]bool{}
-	for _, x := range []any{&fn{}, &Program{}, &rt.Op{}, &rt.Rule{}, &rt.Ops{}, &rt.Handler{}, &rt.KernelSource{}, &rt.Footprint{}, &rt.TaskPool{}, &mmcore.TablePool{}, &runPool{}} {
+	for _, x := range slices.Concat(programObjects(), rt.ProgramObjects(), []any{&rt.Footprint{}, &rt.TaskPool{}, &mmcore.TablePool{}, &runPool{}}) {
 		shared[reflect.TypeOf(x).Elem()] = true
 	}
 	seen := map[refKey]bool{}
@@ -220,7 +221,7 @@ func TestClonedTypesHaveNoInteriorPointers(t *testing.T) {
 	pointed := map[reflect.Type]bool{}
 	inline := map[reflect.Type]string{}
 	shared := map[reflect.Type]bool{}
-	for _, x := range []any{&fn{}, &Program{}, &rt.Op{}, &rt.Rule{}, &rt.Ops{}, &rt.Handler{}, &rt.KernelSource{}} {
+	for _, x := range slices.Concat(programObjects(), rt.ProgramObjects()) {
 		shared[reflect.TypeOf(x).Elem()] = true
 	}
 	var walk func(reflect.Type)

@@ -76,12 +76,20 @@ type cloneOp struct {
 	zero bool // leave the part zero (Zero)
 }
 
+// ProgramObjects are pointers of the types of the runtime's program
+// objects: the operations, rules, handlers and kernel sources, which live
+// as long as the program and no run changes. The state hasher hashes
+// them by address (Identity), a state's copy shares them (Share).
+func ProgramObjects() []any {
+	return []any{&Op{}, &Rule{}, &Ops{}, &Handler{}, &KernelSource{}}
+}
+
 // NewStateCloner makes a cloner that shares the runtime's program
 // objects and leaves the pools and the footprint recorder out.
 func NewStateCloner() *StateCloner {
 	c := &StateCloner{memo: map[ptrKey]unsafe.Pointer{}, slices: map[ptrKey]sliceCopy{},
 		plans: map[reflect.Type]*clonePlan{}, share: map[reflect.Type]bool{}, zero: map[reflect.Type]map[string]bool{}}
-	c.Share(&Op{}, &Rule{}, &Ops{}, &Handler{}, &KernelSource{})
+	c.Share(ProgramObjects()...)
 	// The run's, set by the run that takes the copy: Kernel.fp is the
 	// explorer's recorder, the pools recycle what one run allocates.
 	c.Zero(Kernel{}, "fp", "TaskPool")

@@ -418,7 +418,7 @@ func NewStateHasher() *StateHasher {
 		h.Word(canonSeq(owner, e.seq))
 	}
 	// Program objects: the same for every run of a program, never changed.
-	h.Identity(&Op{}, &Rule{}, &Ops{}, &Handler{}, &KernelSource{})
+	h.Identity(ProgramObjects()...)
 	return h
 }
 
