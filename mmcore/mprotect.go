@@ -122,7 +122,9 @@ func (m *MM) MprotectFixup(v, prev *VMA, start, end Addr, newflags VMFlags) (*VM
 	if err != nil {
 		return nil, err
 	}
-	m.ChangeProtection(nv, start, end)
+	if m.ChangeProtection(nv, start, end) > 0 {
+		m.TLB.FlushRange(start, end) // do_mprotect_pkey()'s tlb_finish_mmu()
+	}
 	// a private VM_LOCKED VMA becoming writable is populated to break COW
 	if old&(VM_WRITE|VM_SHARED|VM_LOCKED) == VM_LOCKED && newflags&VM_WRITE != 0 {
 		_ = m.Populate(nv, start, end)
@@ -144,8 +146,11 @@ func vmaWantsWritenotify(v *VMA) bool {
 // made so (MM_CP_TRY_CHANGE_WRITABLE: shared writable mappings without
 // write-notify, and anonymous pages mapped once in a private mapping).
 // A PROT_NONE mapping's PTEs stay present but become pte_protnone, which
-// the CPU faults on. It flushes the TLB for the range and returns the number of
-// PTEs changed.
+// the CPU faults on. Like the kernel's change_protection() it does not
+// flush the TLB: the caller's mmu_gather does, after the page-table locks
+// are dropped (mm/mprotect.c: change_pte_range() only records the range,
+// tlb_flush_pte_range(); tlb_finish_mmu() flushes), so CPUs keep the old
+// translations until then. It returns the number of PTEs changed.
 func (m *MM) ChangeProtection(v *VMA, start, end Addr) int {
 	start = max(start&PageMask, v.start)
 	end = min(end, v.end)
@@ -179,8 +184,5 @@ func (m *MM) ChangeProtection(v *VMA, start, end Addr) int {
 			n++
 		}
 	})
-	if n > 0 {
-		m.TLB.FlushRange(start, end)
-	}
 	return n
 }

@@ -186,6 +186,7 @@ var fieldDocs = map[string]string{
 	"pte.pfn":            "pte_pfn(ptep_get(pte))",
 	"pte.pmdval":         "the PMD value the table was mapped from (pte_offset_map_rw_nolock's pmdval): compare it with pmdp_get_lockless() under the PTE lock (pmd_same)",
 	"pte.writable":       "pte_write(ptep_get(pte))",
+	"pte.protnone":       "pte_protnone(ptep_get(pte)): the entry of a PROT_NONE mapping or a NUMA hint (x86: _PAGE_PROTNONE, _PAGE_PRESENT clear); pte_present() is still true",
 	"lock.held":          "whether any thread holds the lock (like rwsem_is_locked(); not \"held by me\")",
 }
 

@@ -83,6 +83,14 @@ var fieldTable = map[Type]map[string]func(k *Kernel, x any) Value{
 			p := x.(*PTE)
 			return Bool(p.MM.Core.Walk(p.Addr).Entry.Writable())
 		},
+		// x86's pte_present() is true for a PROT_NONE entry (_PAGE_PROTNONE
+		// without _PAGE_PRESENT), which no CPU may load into its TLB; what
+		// tells them apart is pte_protnone(), which pte_accessible() reads.
+		"protnone": func(_ *Kernel, x any) Value {
+			p := x.(*PTE)
+			w := p.MM.Core.Walk(p.Addr)
+			return Bool(w.Present() && w.Entry.ProtNone())
+		},
 		"val": func(_ *Kernel, x any) Value {
 			p := x.(*PTE)
 			if w := p.MM.Core.Walk(p.Addr); w.Present() {

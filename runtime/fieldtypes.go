@@ -12,7 +12,7 @@ var fieldTypes = map[Type]map[string]Type{
 	TMM:   {"mmap_lock": TLock, "page_table_lock": TLock, "map_count": TInt},
 	TFile: {"i_mmap_rwsem": TLock},
 	TPage: {"pfn": TInt, "refcount": TInt, "mapcount": TInt},
-	TPTE:  {"ptl": TLock, "pmdval": TInt, "present": TBool, "pfn": TInt, "writable": TBool, "val": TInt},
+	TPTE:  {"ptl": TLock, "pmdval": TInt, "present": TBool, "pfn": TInt, "writable": TBool, "protnone": TBool, "val": TInt},
 	TOps:  {"fault": TBool, "map_pages": TBool, "page_mkwrite": TBool, "pfn_mkwrite": TBool, "huge_fault": TBool},
 	TLock: {"held": TBool},
 }

@@ -1269,6 +1269,11 @@ var opFootprints = map[string]func(*Call, *Footprint){
 			if pg := c.K.Mem.Page(e.PFN()); pg != nil {
 				f.PageAndFolio(pg, true)
 			}
+			if !e.Accessible() {
+				// a PROT_NONE entry owes a flush only while a CPU
+				// still caches the address (tlbMayHold)
+				f.TLB(p.MM.Core, false)
+			}
 		}
 	},
 	"flush_tlb_range": func(c *Call, f *Footprint) {

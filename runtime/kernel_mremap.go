@@ -555,13 +555,18 @@ func init() {
 			}
 			b := &PTEBatch{MM: p.MM, Addr: p.Addr, Ptes: p.MM.Core.GetAndClearPTEs(p.Addr, int(nr))}
 			var present []mmcore.Addr
+			var cached []mmcore.Addr // the entries a CPU may still translate
 			for i, e := range b.Ptes {
 				if e.Present() {
-					present = append(present, p.Addr+mmcore.Addr(i)<<mmcore.PageShift)
+					a := p.Addr + mmcore.Addr(i)<<mmcore.PageShift
+					present = append(present, a)
+					if tlbMayHold(p.MM.Core, e, a) {
+						cached = append(cached, a)
+					}
 				}
 			}
 			b.present = len(present)
-			b.window = c.T.tlbMoved(p.MM, present, p.PTL)
+			b.window = c.T.tlbMoved(p.MM, cached, p.PTL)
 			for _, a := range present {
 				if !c.checkNotifierCovers(p.MM, a) {
 					break // once per call

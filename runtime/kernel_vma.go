@@ -486,8 +486,19 @@ func init() {
 				return fail("change_protection: BUG_ON(addr >= end) with [%#x, %#x)", uint64(start), uint64(end))
 			}
 			c.T.MightSleep(c.Op.Name)
+			// The entries change under each table's lock and the flush
+			// waits for the gather (tlb_flush_pte_range() records the
+			// range, tlb_finish_mmu() flushes it), with
+			// mm->tlb_flush_pending raised by tlb_gather_mmu(): until
+			// then other CPUs keep the old translations, which is what
+			// pte_accessible() answers for a PROT_NONE entry. Without a
+			// gather the range is flushed under the lock.
 			return c.underEachPMDLock(g, v, start, end, func(from, to mmcore.Addr) int {
-				return v.MM().ChangeProtection(v, from, to)
+				n := v.MM().ChangeProtection(v, from, to)
+				if g == nil && n > 0 {
+					v.MM().TLB.FlushRange(from, to)
+				}
+				return n
 			}, func(n int) Result { return done(Int(int64(n))) })
 		}})
 

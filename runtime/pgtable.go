@@ -229,7 +229,8 @@ func init() {
 			Source:  "include/linux/pgtable.h: ptep_get_and_clear(); mm/memory.c: zap_pte_range()",
 			Notes: "clears the entry and returns the page it mapped (nil for none, the zero page or a PFN " +
 				"mapping), with the mapping's reference handed to the caller: put_page it only after " +
-				"flush_tlb_range, as zap_pte_range frees pages only after the mmu_gather flush. A present entry leaves a TLB " +
+				"flush_tlb_range, as zap_pte_range frees pages only after the mmu_gather flush. A present entry (a PROT_NONE one only while a " +
+				"CPU still caches the address, as x86's pte_accessible() answers with mm_tlb_flush_pending(); 20841405940e) leaves a TLB " +
 				"obligation: flush_tlb_range before the PTE lock drops (ptep_clear_flush), or, with mm->tlb_flush_pending raised by this " +
 				"thread before the clear (inc_tlb_flush_pending), before the count drops (dec_tlb_flush_pending). Inside a started " +
 				"mmu_notifier range, the entry must lie in it",
@@ -264,6 +265,10 @@ func init() {
 			// With mm->tlb_flush_pending raised by this task first, the
 			// flush may wait past the PTL (include/linux/mm_inline.h:
 			// inc_tlb_flush_pending()'s ordering).
+			if !tlbMayHold(p.MM.Core, e, p.Addr) {
+				c.checkNotifierCovers(p.MM, p.Addr)
+				return done(Obj(TPage, page))
+			}
 			if w := c.T.tlbMoved(p.MM, []mmcore.Addr{p.Addr}, p.PTL); w != nil {
 				w.deferred = c.T.raisedFlush(p.MM)
 			}
@@ -293,4 +298,26 @@ func init() {
 			c.T.tlbFlushed(mmOf(v.MM()), start, start+mmcore.Addr(size))
 			return ok
 		}})
+}
+
+// tlbMayHold reports whether a CPU may still translate addr through entry
+// e, which the caller is clearing: what x86's pte_accessible() answers
+// (arch/x86/include/asm/pgtable.h). An entry with _PAGE_PRESENT may be in
+// any CPU's TLB. A PROT_NONE entry (pte_present() but not _PAGE_PRESENT)
+// is never loaded into a TLB; a CPU still holds a translation of addr only
+// while the flush of the change that made it PROT_NONE is pending
+// (change_protection() flushes from its mmu_gather after the PTLs drop):
+// the kernel asks mm_tlb_flush_pending(), mmscript asks the CPUs' TLBs.
+// Clearing it then owes the flush as a present entry does (20841405940e
+// "mm: fix TLB flush race between migration, and change_protection_range").
+func tlbMayHold(m *mmcore.MM, e mmcore.PTE, addr mmcore.Addr) bool {
+	if e.Accessible() {
+		return true
+	}
+	for _, cpu := range m.TLB.CPUs() {
+		if m.TLB.Cached(cpu, addr) {
+			return true
+		}
+	}
+	return false
 }

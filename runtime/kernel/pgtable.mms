@@ -6,12 +6,32 @@
 # TLB entry, under the PTE lock the caller holds; the page the entry
 # mapped (nil for none), its mapping's reference handed to the caller
 func ptep_clear_flush(vma, address, ptep) {
-  accessible = ptep_get(ptep) >= 0  # pte_accessible(mm, pte): it was present
-  page = ptep_get_and_clear(ptep)   # pte = ptep_get_and_clear(mm, address, ptep)
+  mm = vma.vm_mm
+  # pte_accessible(mm, pte) of the entry ptep_get_and_clear() returns, read
+  # before the clear: the PTE lock is held, so it is the same entry
+  accessible = pte_accessible(mm, ptep)
+  page = ptep_get_and_clear(ptep)  # pte = ptep_get_and_clear(mm, address, ptep)
   if accessible {
     flush_tlb_page(vma, address)
   }
   return page
+}
+
+# arch/x86/include/asm/pgtable.h: pte_accessible(): may a CPU still hold
+# this entry in its TLB? A present entry may; a PROT_NONE one (mprotect's,
+# or a NUMA hint) only while a TLB flush of the mm is pending: the change
+# that made it PROT_NONE flushes after dropping the PTE lock, and until
+# then CPUs keep the old translation (20841405940e "mm: fix TLB flush race
+# between migration, and change_protection_range"). The caller holds the
+# PTE lock, which orders the read of the pending count after the change.
+func pte_accessible(mm, ptep) {
+  if ptep.present && !ptep.protnone {  # pte_flags(a) & _PAGE_PRESENT
+    return true
+  }
+  if ptep.protnone && mm_tlb_flush_pending(mm) {  # atomic_read(&mm->tlb_flush_pending)
+    return true
+  }
+  return false
 }
 
 # arch/x86/include/asm/tlbflush.h: flush_tlb_page() ->

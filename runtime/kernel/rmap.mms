@@ -146,9 +146,11 @@ func try_to_unmap_one(folio, vma, address) {
   if !pvmw {
     return 0
   }
-  # ptep_clear_flush(): clear, and flush the TLB while the PTL is held
-  page = ptep_get_and_clear(pvmw)
-  flush_tlb_range(vma, address, pages=1)
+  # "Nuke the page table entry." Without TTU_BATCH_FLUSH (reclaim's
+  # deferred flush, should_defer_flush(), is not modelled):
+  # pteval = ptep_clear_flush(vma, address, pvmw.pte), which flushes while
+  # the PTL is held when pte_accessible()
+  page = ptep_clear_flush(vma, address, pvmw)
   page_vma_mapped_walk_done(pvmw)
   if page {
     put_page(page)  # folio_put(): the mapping's reference
