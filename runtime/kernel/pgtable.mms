@@ -23,7 +23,8 @@ func ptep_clear_flush(vma, address, ptep) {
 # that made it PROT_NONE flushes after dropping the PTE lock, and until
 # then CPUs keep the old translation (20841405940e "mm: fix TLB flush race
 # between migration, and change_protection_range"). The caller holds the
-# PTE lock, which orders the read of the pending count after the change.
+# PTE lock, which orders the read of the pending count after the change
+# (mm/pgtable-generic.c: ptep_clear_flush() asks it before flushing).
 func pte_accessible(mm, ptep) {
   if ptep.present && !ptep.protnone {  # pte_flags(a) & _PAGE_PRESENT
     return true
