@@ -95,7 +95,7 @@ func (t *TLB) lookup(cpu int, addr Addr, write bool) (Translation, bool) {
 		tr.Hit, tr.PTE, tr.PFN, tr.Page = true, e.pte, e.pte.PFN(), e.page
 		w := t.mm.Walk(va)
 		cur := w.Entry
-		tr.Stale = !cur.Present() || cur.PFN() != e.pte.PFN() || (e.pte.Writable() && !cur.Writable())
+		tr.Stale = staleAgainst(e.pte, cur)
 		// a reused PFN is harmless only if the PTE maps it here again
 		tr.UseAfterFree = e.page != nil && (e.page.freed || (e.page.gen != e.gen && tr.Stale))
 		if write && !e.pte.Writable() {
@@ -265,14 +265,21 @@ func (t *TLB) AppendStaleIn(buf []StaleRef, start, end Addr) []StaleRef {
 }
 
 // IsStale reports whether CPU cpu caches a translation of va that no
-// longer matches the page tables.
+// longer matches the page tables: the entry is gone or no longer
+// accessible (a PROT_NONE entry stays pte_present but the hardware walk
+// faults on it: x86 clears _PAGE_PRESENT), maps another frame, or lost
+// the write permission the cached one has.
 func (t *TLB) IsStale(cpu int, va Addr) bool {
 	e, ok := t.cpus[cpu][va&PageMask]
 	if !ok {
 		return false
 	}
-	cur := t.mm.Walk(va & PageMask).Entry
-	return !cur.Present() || cur.PFN() != e.pte.PFN() || (e.pte.Writable() && !cur.Writable())
+	return staleAgainst(e.pte, t.mm.Walk(va&PageMask).Entry)
+}
+
+// staleAgainst is IsStale's rule for a cached entry and the current one.
+func staleAgainst(cached, cur PTE) bool {
+	return !cur.Accessible() || cur.PFN() != cached.PFN() || (cached.Writable() && !cur.Writable())
 }
 
 // FlushAll invalidates every translation of the MM on every CPU

@@ -238,3 +238,35 @@ func TestVisitPgtablesFree(t *testing.T) {
 		t.Errorf("a visitor that stops: the walk went on (%d calls)", calls)
 	}
 }
+
+// A PROT_NONE entry stays pte_present, but the hardware faults on it: a
+// CPU that still caches the old translation reads through a stale one
+// until the flush (mprotect's mmu_gather flushes after the PTLs drop).
+func TestStaleTLBAfterProtNone(t *testing.T) {
+	m := newMM(t, 4)
+	v := mustMmap(t, m, pg(0), 4, PROT_READ|PROT_WRITE, anonPriv|MAP_FIXED, nil, 0)
+	mustFault(t, m, v, pg(0), false)
+	mustFault(t, m, v, pg(1), true)
+	tlb := m.TLB
+	tlb.Translate(0, pg(0))
+	tlb.Translate(0, pg(1))
+	for _, a := range []Addr{pg(0), pg(1)} {
+		m.SetPTE(a, m.Walk(a).Entry.Without(PTEWrite).With(PTEProtNone))
+		if !m.Walk(a).Present() {
+			t.Fatalf("%v: a PROT_NONE entry is pte_present", a)
+		}
+		if !tlb.IsStale(0, a) {
+			t.Errorf("%v: the cached translation of a PROT_NONE entry is not stale", a)
+		}
+		if tr, ok := tlb.Translate(0, a); !ok || !tr.Hit || !tr.Stale {
+			t.Errorf("%v: read through the cached translation: %+v %v, want a stale hit", a, tr, ok)
+		}
+		if _, ok := tlb.Translate(1, a); ok {
+			t.Errorf("%v: another CPU translated a PROT_NONE entry", a)
+		}
+	}
+	tlb.FlushAll()
+	if _, ok := tlb.Translate(0, pg(0)); ok {
+		t.Error("a translation of a PROT_NONE entry after the flush")
+	}
+}

@@ -138,7 +138,10 @@ type pteChange struct {
 
 // needsFlush reports whether rewriting entry from into to leaves a CPU
 // that cached from's translation with a stale one, by mmcore.TLB.IsStale's
-// rule: the page is gone, points elsewhere, or lost write permission. An
+// rule: the page is gone, no longer accessible (PROT_NONE), points
+// elsewhere, or lost write permission. A PROT_NONE entry cleared or
+// remapped is a change too: the translation a CPU still caches is from
+// before it, and the rewrite is another task's to flush. An
 // entry filled where there was none, a read-only entry made writable (the
 // x86 fault handler's spurious-fault path, flush_tlb_fix_spurious_fault(),
 // covers the old read-only translation) and accessed or dirty bits set by
@@ -147,14 +150,14 @@ type pteChange struct {
 // translation (include/asm-generic/tlb.h, mm/memory.c: wp_page_reuse()
 // makes the entry writable with no flush).
 func needsFlush(from, to mmcore.PTE) bool {
-	return from.Present() && (!to.Present() || to.PFN() != from.PFN() || from.Writable() && !to.Writable())
+	return from.Present() && (!to.Present() || from.Accessible() && !to.Accessible() || to.PFN() != from.PFN() || from.Writable() && !to.Writable())
 }
 
 // sameTranslation reports whether entries a and b translate alike (page,
-// presence, write permission): accessed and dirty bits a walk sets are no
-// rewrite of the entry.
+// presence, accessibility, write permission): accessed and dirty bits a
+// walk sets are no rewrite of the entry.
 func sameTranslation(a, b mmcore.PTE) bool {
-	return a.Present() == b.Present() && a.PFN() == b.PFN() && a.Writable() == b.Writable()
+	return a.Present() == b.Present() && a.Accessible() == b.Accessible() && a.PFN() == b.PFN() && a.Writable() == b.Writable()
 }
 
 // NoteChanges attributes to t every translation of an mm that became
