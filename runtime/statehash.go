@@ -75,6 +75,7 @@ type StateHasher struct {
 	// end of the walk (Sum), in the order the maps were reached, when
 	// the rest of the graph has numbered the keys.
 	deferred []deferredMap
+	later    []deferredMap // Sum's second buffer
 	// file is the last file name fileWord hashed: the string's bytes
 	// and its word.
 	file struct {
@@ -475,16 +476,34 @@ func (h *StateHasher) Reset() {
 	h.bad = ""
 	h.ids.reset()
 	h.deferred = h.deferred[:0]
+	h.later = h.later[:0]
 }
 
 // Sum returns the fingerprint, and false when the state is unhashable.
-// It first adds the maps the walk deferred (mapping), each in a canonical
-// order where the whole walk has numbered its keys.
+// It first adds the maps the walk deferred (mapping), in passes: each
+// pass adds, in the order they were deferred, the maps whose keys all
+// have numbers now, and defers the others again, for the objects the
+// pass numbers (a map's keys may be reached only through another
+// deferred map). A pass that adds none ends it: the maps left are
+// ordered by address, as no part of the graph numbers their keys.
 func (h *StateHasher) Sum() (uint64, bool) {
-	for i := 0; i < len(h.deferred); i++ {
-		d := h.deferred[i]
-		h.Word(deferredWord)
-		h.mapEntries(d.pl, d.p, false)
+	last := false
+	for len(h.deferred) > 0 && h.bad == "" {
+		batch := h.deferred
+		h.deferred = h.later[:0]
+		added := false
+		for i := range batch {
+			d := &batch[i]
+			n := len(h.deferred)
+			h.Word(deferredWord)
+			m := d.m
+			h.mapEntries(d.pl, unsafe.Pointer(&m), !last)
+			if len(h.deferred) == n || h.deferred[n].m != d.m {
+				added = true
+			}
+		}
+		h.later = batch[:0]
+		last = !added
 	}
 	h.deferred = h.deferred[:0]
 	return fmix(h.h), h.bad == ""
@@ -1071,10 +1090,13 @@ func (h *StateHasher) seqP(ep *typePlan, p unsafe.Pointer, n int) {
 // walk allocates nothing.
 func (h *StateHasher) mapping(pl *typePlan, p unsafe.Pointer) { h.mapEntries(pl, p, true) }
 
-// deferredMap is a map mapping left for the end of the walk.
+// deferredMap is a map mapping left for the end of the walk: its type
+// and the map itself (the word a map variable holds), not the address of
+// the variable, which may lie in a scratch buffer of an enclosing map's
+// entries that a later walk reuses.
 type deferredMap struct {
 	pl *typePlan
-	p  unsafe.Pointer
+	m  unsafe.Pointer
 }
 
 // deferredWord marks a deferred map where it is reached and again where
@@ -1166,7 +1188,7 @@ func (h *StateHasher) mapEntries(pl *typePlan, p unsafe.Pointer, mayDefer bool) 
 		if ord>>63 != 0 && mayDefer && (pl.keyOrd == mapKeyPointer || pl.keyOrd == mapKeyInterface) {
 			// an object key not numbered yet (order)
 			h.Word(deferredWord)
-			h.deferred = append(h.deferred, deferredMap{pl, p})
+			h.deferred = append(h.deferred, deferredMap{pl, *(*unsafe.Pointer)(p)})
 			return
 		}
 		sc.ord = append(sc.ord, ordIdx{ord, i})

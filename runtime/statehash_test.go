@@ -274,3 +274,74 @@ func TestStateHashMapKeysInAllocationOrder(t *testing.T) {
 		t.Errorf("swapping the map's values left the fingerprint %016x", c)
 	}
 }
+
+type nestKey struct{ N int }
+type nestVal struct{ In map[*nestKey]int }
+type nestState struct {
+	A, B  map[int]nestVal
+	Order []*nestKey
+}
+
+// A map deferred inside another map's value is hashed at Sum from the
+// map itself, not from the outer map's scratch copy of the value, which
+// the next map of the outer type overwrites before Sum (two states
+// differing in A[1].In[k1] hashed equal).
+func TestStateHashDeferredMapInsideAMapValue(t *testing.T) {
+	build := func(a1 int) *nestState {
+		k1, k2, k3, k4 := &nestKey{1}, &nestKey{2}, &nestKey{3}, &nestKey{4}
+		return &nestState{
+			A:     map[int]nestVal{1: {In: map[*nestKey]int{k1: a1, k2: 2}}},
+			B:     map[int]nestVal{1: {In: map[*nestKey]int{k3: 5, k4: 6}}},
+			Order: []*nestKey{k1, k2, k3, k4},
+		}
+	}
+	if a, b := fingerprintOf(t, build(1)), fingerprintOf(t, build(100)); a == b {
+		t.Errorf("states differing in A[1].In[k1] (1 vs 100) fingerprint equal: %016x", a)
+	}
+}
+
+type chainK struct{ Name string }
+type chainJ struct{ Name string }
+type chainState struct {
+	M1    map[*chainK]int     // keys reached only through M2's values
+	M2    map[*chainJ]*chainK // keys reached through Order
+	Order []*chainJ
+}
+
+// A deferred map whose keys only a later deferred map reaches is ordered
+// by the numbers that map's pass gives them, not by address: equal
+// states built in opposite allocation orders fingerprint equal.
+func TestStateHashDeferredMapKeysReachedThroughAnother(t *testing.T) {
+	build := func(swap bool, v1, v2 int) *chainState {
+		ka, kb := &chainK{}, &chainK{}
+		if swap {
+			ka, kb = kb, ka
+		}
+		ka.Name, kb.Name = "a", "b"
+		ja, jb := &chainJ{"a"}, &chainJ{"b"}
+		return &chainState{
+			M1:    map[*chainK]int{ka: v1, kb: v2},
+			M2:    map[*chainJ]*chainK{ja: ka, jb: kb},
+			Order: []*chainJ{ja, jb},
+		}
+	}
+	a, b := fingerprintOf(t, build(false, 1, 2)), fingerprintOf(t, build(true, 1, 2))
+	if a != b {
+		t.Errorf("equal states with M1's keys allocated in opposite orders fingerprint %016x and %016x", a, b)
+	}
+	if c := fingerprintOf(t, build(false, 2, 1)); c == a {
+		t.Errorf("swapping M1's values left the fingerprint %016x", c)
+	}
+}
+
+func fingerprintOf(t *testing.T, x any) uint64 {
+	t.Helper()
+	h := NewStateHasher()
+	h.Reset()
+	h.Object(x)
+	fp, ok := h.Sum()
+	if !ok {
+		t.Fatalf("unhashable: %s", h.Why())
+	}
+	return fp
+}
