@@ -877,10 +877,20 @@ func (s *Session) Script() (string, []lang.Pos) {
 			}
 		}
 		// An echoed expression that calls something is kept, as an
-		// assignment: a statement, and its calls act as they did.
+		// assignment: a statement, and its calls act as they did. After
+		// another statement on its line (`mm m!f()` is two), a ";" keeps
+		// the two apart: `mm m_ = !f()` would be one declaration.
 		for i := len(e.calls) - 1; i >= 0; i-- {
 			at := e.calls[i]
-			src = append(src[:at], append([]byte("_ = "), src[at:]...)...)
+			ins := "_ = "
+			j := at - 1
+			for j >= 0 && (src[j] == ' ' || src[j] == '\t') {
+				j--
+			}
+			if j >= 0 && !strings.ContainsRune("\n{;", rune(src[j])) {
+				ins = "; _ = "
+			}
+			src = append(src[:at], append([]byte(ins), src[at:]...)...)
 		}
 		orig := strings.Split(strings.TrimSuffix(e.src, "\n"), "\n")
 		for i, l := range strings.Split(strings.TrimSuffix(string(src), "\n"), "\n") {
