@@ -72,7 +72,7 @@ func TestTakeChangedMissesNoChange(t *testing.T) {
 				a := addrs[rng.IntN(len(addrs))]
 				cpu := rng.IntN(3)
 				var op string
-				switch rng.IntN(12) {
+				switch rng.IntN(13) {
 				case 0, 1:
 					op = "translate"
 					m.TLB.Translate(cpu, a)
@@ -109,6 +109,17 @@ func TestTakeChangedMissesNoChange(t *testing.T) {
 				case 11:
 					op = "split huge pmd"
 					m.SplitHugePMD(a)
+				case 12:
+					// mprotect_fixup()'s steps as the checker runs them:
+					// the flags, then change_protection() with no flush
+					// (the caller's mmu_gather flushes later).
+					op = "change protection"
+					if v, prev := m.FindVMAPrev(a); v != nil && v.Start() <= a {
+						nv, err := m.VMAModifyFlags(prev, v, v.Start(), v.End(), v.Flags^VM_WRITE)
+						if err == nil {
+							m.ChangeProtection(nv, nv.Start(), nv.End())
+						}
+					}
 				case 8:
 					op = "huge pmd clear, set back"
 					if e := m.GetAndClearHugePMD(a); e != 0 {
