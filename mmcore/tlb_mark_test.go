@@ -72,7 +72,7 @@ func TestTakeChangedMissesNoChange(t *testing.T) {
 				a := addrs[rng.IntN(len(addrs))]
 				cpu := rng.IntN(3)
 				var op string
-				switch rng.IntN(13) {
+				switch rng.IntN(14) {
 				case 0, 1:
 					op = "translate"
 					m.TLB.Translate(cpu, a)
@@ -119,6 +119,22 @@ func TestTakeChangedMissesNoChange(t *testing.T) {
 						if err == nil {
 							m.ChangeProtection(nv, nv.Start(), nv.End())
 						}
+					}
+				case 13:
+					// dup_mmap()'s copy_pte_range() as the checker runs
+					// it, one PTE table in a step: the parent's COW
+					// entries are write-protected, the flush comes at
+					// the end of the fork.
+					op = "copy pte range"
+					if v := m.VMALookup(a); v != nil && m.Walk(a).Depth == LevelPTE {
+						c := m.DupMM()
+						if nv, err := c.DupVMA(v); err == nil {
+							end := min(v.End(), (a+PMD_SIZE)&^(PMD_SIZE-1))
+							c.CopyPTERange(nv, v, a, end)
+						}
+						check(op, m)
+						c.ExitMMap() // the invariants count every mm's mappings
+						c.TLB.TakeChanged()
 					}
 				case 8:
 					op = "huge pmd clear, set back"
