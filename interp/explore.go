@@ -443,26 +443,23 @@ type task struct {
 type sleeper struct {
 	tid  int
 	acc  []rt.Access
-	mask uint64 // rt.AccessMask(acc)
+	mask rt.AccessSum // rt.SumAccesses(acc)
 }
 
-// dependent is rt.Dependent after the masks' quick test. A zero mask is
-// an empty footprint or one nobody summed up: Dependent decides.
-func dependent(a []rt.Access, ma uint64, b []rt.Access, mb uint64) bool {
-	if ma&mb == 0 && ma != 0 && mb != 0 {
-		return false
-	}
-	return rt.Dependent(a, b)
+// dependent is rt.Dependent after the sums' quick test
+// (rt.AccessSum.MayDepend).
+func dependent(a []rt.Access, ma rt.AccessSum, b []rt.Access, mb rt.AccessSum) bool {
+	return ma.MayDepend(mb) && rt.Dependent(a, b)
 }
 
 // node is a state of the current path and the step taken from it.
 type node struct {
 	enabled   uint64
 	tid       int
-	acc       []rt.Access // the footprint of the step taken
-	accMask   uint64      // rt.AccessMask(acc)
-	backtrack uint64      // threads to explore from here (includes done)
-	hitAdded  uint64      // those a cache hit added, no race of a run (counted in hitRuns)
+	acc       []rt.Access  // the footprint of the step taken
+	accMask   rt.AccessSum // rt.SumAccesses(acc)
+	backtrack uint64       // threads to explore from here (includes done)
+	hitAdded  uint64       // those a cache hit added, no race of a run (counted in hitRuns)
 	done      uint64
 	doneAcc   []sleeper // the steps explored from here, for the sleep sets
 	sleep     []sleeper // asleep here
@@ -626,7 +623,7 @@ func (s *searcher) runHooks() *Options {
 		n := &s.stack[turn]
 		if turn >= replay || n.acc == nil {
 			n.acc = s.keep(s.fp.Acc)
-			n.accMask = rt.AccessMask(n.acc)
+			n.accMask = rt.SumAccesses(n.acc)
 			n.steps = int32(s.m.turnSteps)
 		}
 		n.ndiag = ndiag
@@ -1437,7 +1434,7 @@ func (s *searcher) expand(t task) (kids []task, terminal bool) {
 			}
 		}
 		acc, _ := probe(q)
-		mask := rt.AccessMask(acc)
+		mask := rt.SumAccesses(acc)
 		var sl []sleeper
 		if !x.o.Naive && !x.o.Bounded {
 			for _, c := range t.sleep {

@@ -561,8 +561,10 @@ func TestCPUAccessDropFootprint(t *testing.T) {
 	}
 }
 
-// AccessMask's quick test never calls dependent footprints independent,
-// and it does tell most pairs that touch different objects apart.
+// AccessMask's and AccessSum's quick tests never call dependent
+// footprints independent; the mask tells most pairs that touch different
+// objects apart, and the sum most of the independent pairs that touch a
+// common object too (reads, shared updates).
 func TestAccessMaskNeverHidesADependence(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 9))
 	kinds := []AccessKind{AWorld, ALock, ALockdep, ATask, AMM, AGlobal}
@@ -570,6 +572,11 @@ func TestAccessMaskNeverHidesADependence(t *testing.T) {
 		acc := make([]Access, 1+r.IntN(4))
 		for i := range acc {
 			a := Access{Kind: kinds[1+r.IntN(len(kinds)-1)], Obj: uint32(r.IntN(40)), Write: r.IntN(2) == 0}
+			if a.Write {
+				a.KeepsRefusing = r.IntN(4) == 0
+			} else {
+				a.Shared, a.Observe, a.Refused = r.IntN(3) == 0, r.IntN(3) == 0, r.IntN(4) == 0
+			}
 			switch r.IntN(30) {
 			case 0:
 				a.Kind = AWorld
@@ -583,6 +590,12 @@ func TestAccessMaskNeverHidesADependence(t *testing.T) {
 	filtered, disjoint := 0, 0
 	for range 20000 {
 		a, b := gen(), gen()
+		if SumAccesses(a).MayDepend(SumAccesses(b)) != SumAccesses(b).MayDepend(SumAccesses(a)) {
+			t.Fatalf("MayDepend is not symmetric on %v and %v", a, b)
+		}
+		if !SumAccesses(a).MayDepend(SumAccesses(b)) && Dependent(a, b) {
+			t.Fatalf("sums %+v, %+v say independent but %v and %v are dependent", SumAccesses(a), SumAccesses(b), a, b)
+		}
 		quick := AccessMask(a)&AccessMask(b) == 0
 		if quick && Dependent(a, b) {
 			t.Fatalf("masks %x, %x share no bit but %v and %v are dependent", AccessMask(a), AccessMask(b), a, b)
@@ -596,6 +609,22 @@ func TestAccessMaskNeverHidesADependence(t *testing.T) {
 	}
 	if filtered*2 < disjoint {
 		t.Errorf("the masks tell only %d of %d pairs on different objects apart", filtered, disjoint)
+	}
+	// Footprints that only read and update shared, on the same objects:
+	// never dependent, and the sums see it whatever the objects.
+	for range 2000 {
+		a, b := gen(), gen()
+		for _, acc := range [][]Access{a, b} {
+			for i := range acc {
+				acc[i].Kind, acc[i].Write, acc[i].Observe, acc[i].KeepsRefusing = ALock, false, false, false
+			}
+		}
+		if SumAccesses(a).MayDepend(SumAccesses(b)) {
+			t.Fatalf("the sums of %v and %v, which only read and update shared, may depend", a, b)
+		}
+		if Dependent(a, b) {
+			t.Fatalf("%v and %v, which only read and update shared, are dependent", a, b)
+		}
 	}
 }
 
