@@ -252,8 +252,11 @@ func (m *Machine) useRunParts(opts Options) *runPool {
 func Run(p *Program, opts Options) *Result {
 	if opts.Footprints && opts.Trace != nil && opts.fp == nil {
 		// The explorer's recorder: every access kept, not only whether
-		// the turn touched shared state.
-		opts.fp = rt.NewFootprint()
+		// the turn touched shared state; and named, for the trace.
+		opts.fp = rt.NewNamingFootprint()
+		for i, g := range p.globals {
+			opts.fp.SetName(rt.AGlobal, uint32(i), g)
+		}
 	}
 	if opts.from != nil {
 		if m := opts.from.restore(opts); m != nil {

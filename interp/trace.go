@@ -51,16 +51,22 @@ func (m *Machine) traceTurn(turn int, t *Thread) {
 }
 
 // traceFootprint prints, under a turn of run -trace -footprints, what
-// the turn touched (kind:object:how, objects named as rt.ID names them:
-// r read, w write, s shared update, o observation, f a failed trylock's
-// read, k a write that keeps a lock refusing readers) and the earlier
-// turns of other threads whose footprints conflict with it (rt.Dependent):
-// the explorer tries the other order of each such pair, and of no other.
+// the turn touched (kind:object:how, objects by their names as
+// rt.Footprint.Describe gives them: r read, w write, s shared update, o
+// observation, f a failed trylock's read, k a write that keeps a lock
+// refusing readers) and the earlier turns of other threads whose
+// footprints conflict with it (rt.Dependent): the explorer tries the
+// other order of each such pair, and of no other. Names may hold spaces
+// (pfn 0x1001, folio(pfn 0x1001)): the accesses are separated by ", ".
 func (m *Machine) traceFootprint(t *Thread) {
 	acc := append([]rt.Access(nil), m.fp.Acc...)
 	var ws, deps []string
+	for _, th := range m.threads {
+		// A step's own task is recorded by its number (ResetOwn)
+		m.fp.SetName(rt.ATask, uint32(th.Task.ID), th.Name)
+	}
 	for _, a := range acc {
-		ws = append(ws, a.String())
+		ws = append(ws, m.fp.Describe(a))
 	}
 	for i, u := range m.traced {
 		if u.thread != t.idx && rt.Dependent(u.acc, acc) {
@@ -68,7 +74,7 @@ func (m *Machine) traceFootprint(t *Thread) {
 		}
 	}
 	m.traced = append(m.traced, tracedTurn{t.idx, acc})
-	fmt.Fprintf(m.opts.Trace, "     touches %s\n", strings.Join(ws, " "))
+	fmt.Fprintf(m.opts.Trace, "     touches %s\n", strings.Join(ws, ", "))
 	if len(deps) > 0 {
 		fmt.Fprintf(m.opts.Trace, "     depends on %s\n", strings.Join(deps, ", "))
 	}

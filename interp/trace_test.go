@@ -2,6 +2,8 @@ package interp
 
 import (
 	"bytes"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -56,6 +58,57 @@ func TestTraceFootprints(t *testing.T) {
 	for i, tn := range turns[:3] {
 		if strings.Contains(strings.Join(tn, "\n"), "depends on") {
 			t.Errorf("turn %d of thread a alone depends on an earlier turn:\n%s", i+1, out.String())
+		}
+	}
+}
+
+// run -trace -footprints names the objects a turn touched as the
+// runtime names them elsewhere (a lock by its name, an mm and its parts,
+// a page-table entry by its mm, level and address, a page by its PFN, a
+// global or a task by its name), not by their IDs, which are hashes: no
+// object of any example's trace is a bare number.
+func TestTraceFootprintsNameObjects(t *testing.T) {
+	files, err := filepath.Glob("../examples/*/*.mms")
+	if err != nil {
+		t.Fatal(err)
+	}
+	top, _ := filepath.Glob("../examples/*.mms")
+	files = append(files, top...)
+	if len(files) < 100 {
+		t.Fatalf("only %d examples found", len(files))
+	}
+	kinds := map[string]bool{}
+	for _, file := range files {
+		p, err := Load(file)
+		if err != nil {
+			continue // the examples that are compile errors
+		}
+		var out bytes.Buffer
+		Run(p, Options{Trace: &out, Footprints: true})
+		for _, line := range strings.Split(out.String(), "\n") {
+			ws, ok := strings.CutPrefix(strings.TrimSpace(line), "touches ")
+			if !ok {
+				continue
+			}
+			for _, w := range strings.Split(ws, ", ") {
+				kind, rest, _ := strings.Cut(w, ":")
+				i := strings.LastIndex(rest, ":")
+				if i < 0 {
+					if kind != "world" && kind != "alloc" && kind != "lockdep" && kind != "rcu" {
+						t.Errorf("%s: %q names no object", file, w)
+					}
+					continue
+				}
+				if _, err := strconv.ParseUint(rest[:i], 10, 32); err == nil {
+					t.Errorf("%s: %q names its object by its ID", file, w)
+				}
+				kinds[kind] = true
+			}
+		}
+	}
+	for _, k := range []string{"task", "global", "lock", "owner", "mm", "pte", "page", "tlb", "file"} {
+		if !kinds[k] {
+			t.Errorf("no example's trace touches an object of kind %s", k)
 		}
 	}
 }

@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/mmscript/mmscript/mmcore"
 )
@@ -119,6 +120,17 @@ type Access struct {
 }
 
 func (a Access) String() string {
+	if a.Obj == AllObjects {
+		return a.format("*")
+	}
+	return a.format(fmt.Sprint(a.Obj))
+}
+
+// format prints a with its object as obj.
+func (a Access) format(obj string) string { return a.Kind.String() + ":" + obj + ":" + a.how() }
+
+// how is the letters of String that say how the object is touched.
+func (a Access) how() string {
 	rw := "r"
 	switch {
 	case a.Write:
@@ -136,10 +148,7 @@ func (a Access) String() string {
 	case !a.Write && a.Refused:
 		rw += "f"
 	}
-	if a.Obj == AllObjects {
-		return fmt.Sprintf("%s:*:%s", a.Kind, rw)
-	}
-	return fmt.Sprintf("%s:%d:%s", a.Kind, a.Obj, rw)
+	return rw
 }
 
 // Conflicts reports whether two accesses are dependent: the same object
@@ -197,10 +206,139 @@ type Footprint struct {
 	// Kernel.NoteChanges, which then reads the TLB (a change makes a
 	// translation stale only where a CPU caches it).
 	wrotePT bool
+	// names, in a naming recorder (NewNamingFootprint: run -footprints),
+	// are what the objects recorded so far are called (Describe). An ID
+	// is a hash and cannot be read back, so the name is kept where the
+	// object is at hand: the lock, the mm, the page-table entry's mm,
+	// level and address. nil in every other recorder: naming costs
+	// those a nil check.
+	names map[objKey]string
+}
+
+// objKey is an object of a footprint: its kind and ID.
+type objKey struct {
+	kind AccessKind
+	obj  uint32
 }
 
 // NewFootprint makes an empty recorder.
 func NewFootprint() *Footprint { return &Footprint{} }
+
+// NewNamingFootprint makes a recorder that keeps every access, as
+// NewFootprint's does, and the name of every object it records, for
+// Describe (run -trace -footprints).
+func NewNamingFootprint() *Footprint {
+	return &Footprint{names: map[objKey]string{{APTE, tableNumbering}: "pt->ids"}}
+}
+
+// SetName names an object the recorder does not see made (the
+// interpreter's: a script global by its slot, a thread's task). It does
+// nothing but in a naming recorder.
+func (f *Footprint) SetName(kind AccessKind, obj uint32, name string) {
+	if f != nil && f.names != nil && name != "" {
+		f.names[objKey{kind, obj}] = name
+	}
+}
+
+// setName is SetName for the runtime's own objects, which keep the name
+// they were first recorded with.
+func (f *Footprint) setName(kind AccessKind, obj uint32, name string) {
+	k := objKey{kind, obj}
+	if _, ok := f.names[k]; !ok && name != "" {
+		f.names[k] = name
+	}
+}
+
+// singleObject says which kinds have one object only (ID 0), which
+// Describe prints with no object.
+func singleObject(k AccessKind) bool {
+	return k == AWorld || k == AAlloc || k == ALockdep || k == ARCU
+}
+
+// Describe prints a as kind:object:how (Access.String), the object by
+// the name it has everywhere else (a lock's name, a task's or global's
+// name, an mm's name and the parts of it, m->pte(0x100000) for the entry
+// that maps 0x100000 and m->pmd(0x0) for the PMD entry above it, pfn
+// 0x1001 for a page, * for all objects of the kind); a kind of one
+// object (world, alloc, lockdep, rcu) prints none. An object the recorder
+// has no name for (it does not name: not a naming recorder) keeps its ID.
+func (f *Footprint) Describe(a Access) string {
+	switch {
+	case a.Obj == AllObjects:
+		return a.format("*")
+	case singleObject(a.Kind) && a.Obj == 0:
+		return a.Kind.String() + ":" + a.how()
+	case a.Kind == APage:
+		return a.format(pageName(mmcore.PFN(a.Obj)))
+	}
+	if f != nil {
+		if n, ok := f.names[objKey{a.Kind, a.Obj}]; ok {
+			return a.format(n)
+		}
+	}
+	return a.String()
+}
+
+// pageName is how diagnostics name a page.
+func pageName(pfn mmcore.PFN) string { return fmt.Sprintf("pfn %#x", uint64(pfn)) }
+
+// objectName is the name of an object ID names.
+func objectName(x any) string {
+	switch o := x.(type) {
+	case *Lock:
+		return o.Name
+	case *mmcore.Page:
+		return pageName(o.PFN)
+	case *mmcore.MM:
+		if m := mmOf(o); m != nil {
+			return m.Name
+		}
+	case *MM:
+		return o.Name
+	case *File:
+		return o.Core.Name
+	}
+	return ""
+}
+
+// mmID is ID(m), and in a naming recorder names m and its parts.
+func (f *Footprint) mmID(m *mmcore.MM) uint32 {
+	id := ID(m)
+	if f.names != nil {
+		f.nameMM(m, id)
+	}
+	return id
+}
+
+// nameMM names mm m (ID id) and every object that is a part of it, the
+// first time it is recorded.
+func (f *Footprint) nameMM(m *mmcore.MM, id uint32) {
+	rm := mmOf(m)
+	if rm == nil {
+		return
+	}
+	if _, ok := f.names[objKey{AMM, id}]; ok {
+		return
+	}
+	n := rm.Name
+	f.setName(AMM, id, n)
+	for _, p := range [...]string{partCounters, partLockSeq, partAttach} {
+		f.setName(AMM, mmPart(id, p), n+p)
+	}
+	f.setName(AMM, mmUsersID(n), n+partMMUsers)
+	f.setName(ATLB, id, n)
+	f.setName(ATLB, mmPart(id, partFlushPending), n+partFlushPending)
+	f.setName(APTE, mmPart(id, partPTCounters), n+partPTCounters)
+}
+
+// lockID is ID(l), and in a naming recorder names l.
+func (f *Footprint) lockID(l *Lock) uint32 {
+	id := ID(l)
+	if f.names != nil {
+		f.setName(ALock, id, l.Name)
+	}
+	return id
+}
 
 // NewOwnFootprint makes a lean recorder: it keeps only whether the step
 // touched anything but its own task (OwnOnly), which is all a run that
@@ -315,7 +453,14 @@ func (f *Footprint) Object(kind AccessKind, x any, write bool) {
 	if f == nil {
 		return
 	}
-	f.Add(kind, ID(x), write)
+	id := ID(x)
+	if f.names != nil {
+		f.setName(kind, id, objectName(x))
+		if m, ok := x.(*mmcore.MM); ok {
+			f.nameMM(m, id)
+		}
+	}
+	f.Add(kind, id, write)
 }
 
 // World records an access that conflicts with every other.
@@ -329,7 +474,7 @@ func (f *Footprint) MM(m *mmcore.MM, write bool) {
 	if f == nil || m == nil {
 		return
 	}
-	id := ID(m)
+	id := f.mmID(m)
 	f.Add(AMM, id, write)
 	f.Add(AMM, mmPart(id, partAttach), write)
 	f.Add(AMM, mmPart(id, partCounters), write)
@@ -345,7 +490,7 @@ func (f *Footprint) MM(m *mmcore.MM, write bool) {
 // mmap write lock moves, so a lookup commutes with both.
 func (f *Footprint) VMAs(m *mmcore.MM, write bool) {
 	if f != nil && m != nil {
-		id := ID(m)
+		id := f.mmID(m)
 		f.Add(AMM, id, write)
 		f.Add(AMM, mmPart(id, partAttach), write)
 	}
@@ -362,7 +507,7 @@ func (f *Footprint) VMAs(m *mmcore.MM, write bool) {
 // (checkVMAUse).
 func (f *Footprint) VMATree(m *mmcore.MM, write bool) {
 	if f != nil && m != nil {
-		f.Add(AMM, ID(m), write)
+		f.Add(AMM, f.mmID(m), write)
 	}
 }
 
@@ -383,7 +528,7 @@ func (f *Footprint) VMATree(m *mmcore.MM, write bool) {
 // call against that step and against the release that ends the refusal.
 func (f *Footprint) VMALookupRCU(m *mmcore.MM, refused bool) {
 	if f != nil && m != nil {
-		f.add(Access{Kind: AMM, Obj: ID(m), Refused: refused})
+		f.add(Access{Kind: AMM, Obj: f.mmID(m), Refused: refused})
 	}
 }
 
@@ -395,7 +540,7 @@ func (f *Footprint) VMALookupRCU(m *mmcore.MM, refused bool) {
 // after unmap).
 func (f *Footprint) VMAAttach(m *mmcore.MM, write bool) {
 	if f != nil && m != nil {
-		f.Add(AMM, mmPart(ID(m), partAttach), write)
+		f.Add(AMM, mmPart(f.mmID(m), partAttach), write)
 	}
 }
 
@@ -404,7 +549,7 @@ func (f *Footprint) VMAAttach(m *mmcore.MM, write bool) {
 // munmap change and only the mm's own fields and syscalls read.
 func (f *Footprint) MMCounters(m *mmcore.MM, write bool) {
 	if f != nil && m != nil {
-		f.Add(AMM, mmPart(ID(m), partCounters), write)
+		f.Add(AMM, mmPart(f.mmID(m), partCounters), write)
 	}
 }
 
@@ -414,7 +559,7 @@ func (f *Footprint) MMCounters(m *mmcore.MM, write bool) {
 // behalf), so it is not a write of the VMAs.
 func (f *Footprint) MMLockSeq(m *mmcore.MM) {
 	if f != nil && m != nil {
-		f.Add(AMM, mmPart(ID(m), partLockSeq), true)
+		f.Add(AMM, mmPart(f.mmID(m), partLockSeq), true)
 	}
 }
 
@@ -514,6 +659,24 @@ func pteKey(id uint32, l mmcore.Level, addr mmcore.Addr, levels int) uint32 {
 	return h
 }
 
+// entry is pteKey(id, l, addr, levels) of m (id is ID(m)), and in a
+// naming recorder names the entry as the page-table locks are named:
+// m->pte(0x100000) is the PTE of 0x100000, m->pmd(0x0) the PMD entry
+// whose table maps [0x0, 0x200000).
+func (f *Footprint) entry(m *mmcore.MM, id uint32, l mmcore.Level, addr mmcore.Addr, levels int) uint32 {
+	key := pteKey(id, l, addr, levels)
+	if f.names != nil {
+		if l == mmcore.LevelP4D && levels == 4 {
+			l = mmcore.LevelPGD
+		}
+		if rm := mmOf(m); rm != nil {
+			base := uint64(addr) &^ (1<<mmcore.EntryShift(l, levels) - 1)
+			f.setName(APTE, key, fmt.Sprintf("%s->%s(%#x)", rm.Name, strings.ToLower(l.String()), base))
+		}
+	}
+	return key
+}
+
 // ptCounters records a shared update of m's rss and pgtables_bytes.
 func (f *Footprint) ptCounters(id uint32) {
 	f.add(Access{Kind: APTE, Obj: mmPart(id, partPTCounters), Shared: true})
@@ -532,15 +695,15 @@ func (f *Footprint) pteWalk(m *mmcore.MM, addr mmcore.Addr, mode pteMode) {
 		f.foreign = true
 		return
 	}
-	id, lv := ID(m), m.Levels()
+	id, lv := f.mmID(m), m.Levels()
 	huge := m.Walk(addr).Huge()
-	f.upperEntries(id, addr, lv)
+	f.upperEntries(m, id, addr, lv)
 	pmd := pteMapping
 	if huge {
 		pmd = mode
 	}
-	f.add(pmd.access(pteKey(id, mmcore.LevelPMD, addr, lv)))
-	f.add(mode.access(pteKey(id, mmcore.LevelPTE, addr, lv)))
+	f.add(pmd.access(f.entry(m, id, mmcore.LevelPMD, addr, lv)))
+	f.add(mode.access(f.entry(m, id, mmcore.LevelPTE, addr, lv)))
 	if mode == pteWrite {
 		f.ptCounters(id)
 	}
@@ -548,12 +711,12 @@ func (f *Footprint) pteWalk(m *mmcore.MM, addr mmcore.Addr, mode pteMode) {
 
 // upperEntries records the reads of the PGD, P4D and PUD entries a walk
 // to addr goes through (with 4 levels the P4D is the PGD entry folded).
-func (f *Footprint) upperEntries(id uint32, addr mmcore.Addr, lv int) {
+func (f *Footprint) upperEntries(m *mmcore.MM, id uint32, addr mmcore.Addr, lv int) {
 	for l := mmcore.LevelPGD; l < mmcore.LevelPMD; l++ {
 		if l == mmcore.LevelP4D && lv == 4 {
 			continue
 		}
-		f.add(Access{Kind: APTE, Obj: pteKey(id, l, addr, lv)})
+		f.add(Access{Kind: APTE, Obj: f.entry(m, id, l, addr, lv)})
 	}
 }
 
@@ -605,7 +768,7 @@ func (f *Footprint) PTEInstall(m *mmcore.MM, addr mmcore.Addr) {
 		f.PTEs(m, true)
 		return
 	}
-	id, lv := ID(m), m.Levels()
+	id, lv := f.mmID(m), m.Levels()
 	for l := mmcore.LevelPGD; l <= mmcore.LevelPTE; l++ {
 		if l == mmcore.LevelP4D && lv == 4 {
 			continue
@@ -614,7 +777,7 @@ func (f *Footprint) PTEInstall(m *mmcore.MM, addr mmcore.Addr) {
 		// that table is the PTE table: it is the entry the allocation
 		// fills. A huge PMD is the leaf itself.
 		write := l >= w.Depth || l == mmcore.LevelPMD && w.Huge()
-		f.add(Access{Kind: APTE, Obj: pteKey(id, l, addr, lv), Write: write})
+		f.add(Access{Kind: APTE, Obj: f.entry(m, id, l, addr, lv), Write: write})
 	}
 	f.ptCounters(id)
 }
@@ -674,9 +837,9 @@ func (f *Footprint) PMDAt(m *mmcore.MM, addr mmcore.Addr, write bool) {
 		f.foreign = true
 		return
 	}
-	id, lv := ID(m), m.Levels()
-	f.upperEntries(id, addr, lv)
-	f.add(Access{Kind: APTE, Obj: pteKey(id, mmcore.LevelPMD, addr, lv), Write: write})
+	id, lv := f.mmID(m), m.Levels()
+	f.upperEntries(m, id, addr, lv)
+	f.add(Access{Kind: APTE, Obj: f.entry(m, id, mmcore.LevelPMD, addr, lv), Write: write})
 	if write {
 		f.ptCounters(id)
 	}
@@ -700,13 +863,13 @@ func (f *Footprint) PTETablesFree(m *mmcore.MM, start, end mmcore.Addr) {
 		f.foreign = true
 		return
 	}
-	id, lv := ID(m), m.Levels()
+	id, lv := f.mmID(m), m.Levels()
 	n := 0
 	within := m.VisitPgtablesFree(start, end, func(t *mmcore.PageTable, a mmcore.Addr, _ *mmcore.PageTable, what mmcore.PgtableFree) bool {
 		if n++; n > maxPTERange {
 			return false
 		}
-		f.add(Access{Kind: APTE, Obj: pteKey(id, t.Level(), a, lv), Write: what == mmcore.PgtableFreed})
+		f.add(Access{Kind: APTE, Obj: f.entry(m, id, t.Level(), a, lv), Write: what == mmcore.PgtableFreed})
 		return true
 	})
 	if !within {
@@ -815,7 +978,7 @@ func (f *Footprint) TLB(m *mmcore.MM, write bool) {
 // other CPUs' fills and with the checks that read every CPU's entries.
 func (f *Footprint) TLBOwnCPU(m *mmcore.MM, change bool) {
 	if f != nil && m != nil {
-		f.add(Access{Kind: ATLB, Obj: ID(m), Shared: change})
+		f.add(Access{Kind: ATLB, Obj: f.mmID(m), Shared: change})
 	}
 }
 
@@ -967,7 +1130,7 @@ func (t *Task) fpTransientEnd(l *Lock, h *Hold) {
 // l refuses readers (Access.Refused).
 func (t *Task) fpLockRefused(l *Lock) {
 	if f := t.k.fp; f != nil {
-		f.add(Access{Kind: ALock, Obj: ID(l), Refused: true})
+		f.add(Access{Kind: ALock, Obj: f.lockID(l), Refused: true})
 	}
 }
 
@@ -1017,7 +1180,7 @@ func (t *Task) fpOwner(l *Lock, write bool) {
 // fpLockShared records a shared update of l (see Access.Shared).
 func (t *Task) fpLockShared(l *Lock) {
 	if f := t.k.fp; f != nil {
-		f.add(Access{Kind: ALock, Obj: ID(l), Shared: true})
+		f.add(Access{Kind: ALock, Obj: f.lockID(l), Shared: true})
 	}
 }
 
@@ -1025,12 +1188,15 @@ func (t *Task) fpLockShared(l *Lock) {
 func (k *Kernel) fpLockObserve(l *Lock) {
 	k.checkMoverObserve(l)
 	if f := k.fp; f != nil {
-		f.add(Access{Kind: ALock, Obj: ID(l), Observe: true})
+		f.add(Access{Kind: ALock, Obj: f.lockID(l), Observe: true})
 	}
 }
 
 func (t *Task) fpTask() {
 	if f := t.k.fp; f != nil {
+		if f.names != nil {
+			f.setName(ATask, uint32(t.ID), t.Name)
+		}
 		f.Add(ATask, uint32(t.ID), true)
 	}
 }
@@ -1040,6 +1206,9 @@ func (t *Task) fpTask() {
 // adds nothing (every step writes its own task).
 func (t *Task) fpHolds() {
 	if f := t.k.fp; f != nil {
+		if f.names != nil {
+			f.setName(ATask, uint32(t.ID), t.Name)
+		}
 		f.Add(ATask, uint32(t.ID), false)
 	}
 }

@@ -32,9 +32,18 @@ func (f *Footprint) mmUsers(m *mmcore.MM, write bool) {
 		return
 	}
 	if rm := mmOf(m); rm != nil {
-		f.Add(AMM, nameID(rm.Name+"->mm_users"), write)
+		if f.names != nil {
+			f.nameMM(m, ID(m))
+		}
+		f.Add(AMM, mmUsersID(rm.Name), write)
 	}
 }
+
+// partMMUsers names an mm's mm_users (mmUsers).
+const partMMUsers = "->mm_users"
+
+// mmUsersID is the ID of the mm_users of the mm named name.
+func mmUsersID(name string) uint32 { return nameID(name + partMMUsers) }
 
 // checkMMUsers reports a VMA lookup in m by a task that holds no mm_users
 // reference to it, once m has none left: only the task running

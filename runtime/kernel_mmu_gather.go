@@ -256,7 +256,11 @@ func (f *Footprint) tlbChanges(m *MM, t *Task, write bool) {
 	if f == nil {
 		return
 	}
-	f.Add(ATLB, fnvFrom(mmPart(ID(m), partTLBChanges), t.Name), write)
+	id := fnvFrom(mmPart(ID(m), partTLBChanges), t.Name)
+	if f.names != nil {
+		f.setName(ATLB, id, m.Name+partTLBChanges+t.Name)
+	}
+	f.Add(ATLB, id, write)
 }
 
 // changedBy reports whether a change of t's is on record for m, made in
@@ -358,7 +362,7 @@ func (f *Footprint) tlbFlushPending(m *mmcore.MM, write bool) {
 	if f == nil || m == nil {
 		return
 	}
-	f.Add(ATLB, mmPart(ID(m), partFlushPending), write)
+	f.Add(ATLB, mmPart(f.mmID(m), partFlushPending), write)
 }
 
 // cover adds [start, end) to the range the gather's zaps walked, and

@@ -491,10 +491,10 @@ func vmaIterClearTouches(c *Call, f *Footprint) {
 				}
 				continue
 			}
-			f.add(Access{Kind: ALock, Obj: ID(l), Refused: true})
+			f.add(Access{Kind: ALock, Obj: f.lockID(l), Refused: true})
 		}
 	}
-	f.add(Access{Kind: AMM, Obj: ID(m), Write: true, KeepsRefusing: keeps})
+	f.add(Access{Kind: AMM, Obj: f.mmID(m), Write: true, KeepsRefusing: keeps})
 	f.VMAAttach(m, true)
 	f.MMCounters(m, true)
 	f.MMLockSeq(m)

@@ -52,7 +52,7 @@ func init() {
 				"vma_interval_tree_foreach until the language iterates over VMAs",
 			Rules: []*Rule{ruleRmapIterLock}, Cites: iterCite,
 			Sequence: "i_mmap_lock_read(mapping);\nvma_interval_tree_foreach(vma, &mapping->i_mmap, pgoff, pgoff) {\n\t/* ... */\n}\ni_mmap_unlock_read(mapping);"}),
-		Touches: func(c *Call, f *Footprint) { f.Add(AFile, ID(c.file(0)), false) },
+		Touches: func(c *Call, f *Footprint) { f.Object(AFile, c.file(0), false) },
 		Fn: func(c *Call) Result {
 			f := c.file(0)
 			if f.IMmap.heldBy(c.T) == 0 {
@@ -65,7 +65,7 @@ func init() {
 			Hold: "the file's i_mmap_rwsem (read or write)", Sleeps: "no", Source: "include/linux/mm.h: vma_interval_tree_foreach()",
 			Notes: "the i-th VMA vma_interval_tree_foreach visits for pgoff (nil past the end)",
 			Rules: []*Rule{ruleRmapIterLock}, Cites: iterCite, Sequence: "vma_interval_tree_foreach(vma, &mapping->i_mmap, pgoff, pgoff)"}),
-		Touches: func(c *Call, f *Footprint) { f.Add(AFile, ID(c.file(0)), false); f.Add(AMM, AllObjects, false) },
+		Touches: func(c *Call, f *Footprint) { f.Object(AFile, c.file(0), false); f.Add(AMM, AllObjects, false) },
 		Fn: func(c *Call) Result {
 			f := c.file(0)
 			if f.IMmap.heldBy(c.T) == 0 {
