@@ -124,7 +124,10 @@ type ExploreOptions struct {
 
 	// onExecution, when set (tests), is called after each complete
 	// execution (of a naive search too), with the path's steps on s.stack
-	// (their footprints in acc), from the worker that ran it.
+	// (their footprints in acc), from the worker that ran it. s.m is the
+	// run's finished machine (Machine.finish): its kernel and its
+	// schedule (scheduleNames) are the run's until the worker's next run
+	// starts; its threads went back to the pool (m.threads is nil).
 	onExecution func(s *searcher)
 	// onTurn, when set (tests), is called after each turn of a run, with
 	// the run's machine in s.m.

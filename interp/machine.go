@@ -617,10 +617,25 @@ func (m *Machine) replayPos(name string) lang.Pos {
 }
 
 // scheduleNames returns the names of the threads that had each turn so far.
+// It is safe on a finished run's machine until the next run of its pool
+// starts (the explorer's onExecution hook): finish gave the threads back
+// to the pool (m.threads is nil then) and the log's last chunk to the
+// next run (pl.sched), whose useRunParts takes it. A run's turns are of
+// the program's threads, by index (Run makes them in that order once
+// set-up has finished; set-up's turns are not logged), so the program
+// names them.
 func (m *Machine) scheduleNames() []string {
-	names := make([]string, len(m.threads))
-	for i, t := range m.threads {
-		names[i] = t.Name
+	var names []string
+	if m.threads != nil {
+		names = make([]string, len(m.threads))
+		for i, t := range m.threads {
+			names[i] = t.Name
+		}
+	} else {
+		names = make([]string, len(m.prog.threads))
+		for i, f := range m.prog.threads {
+			names[i] = f.name
+		}
 	}
 	return m.sched.names(names)
 }
