@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"fmt"
+	"slices"
 	"sync"
 
 	"github.com/mmscript/mmscript/lang"
@@ -229,7 +230,11 @@ func (d *lockdep) chain(a, b Class) []Dependency {
 	var out []Dependency
 	for i := 0; i+1 < len(p); i++ {
 		e := d.origin(p[i], p[i+1])
-		out = append(out, Dependency{From: d.name(p[i]), To: d.name(p[i+1]), Pos: e.pos, Thread: e.thread, Path: e.path, Documented: !e.pos.IsValid()})
+		// The path is copied: the splat outlives this call (printed,
+		// kept in the results) and the edge outlives the splat (every
+		// later splat that crosses it reads it), so neither may write
+		// into the other's array.
+		out = append(out, Dependency{From: d.name(p[i]), To: d.name(p[i+1]), Pos: e.pos, Thread: e.thread, Path: slices.Clone(e.path), Documented: !e.pos.IsValid()})
 	}
 	return out
 }
