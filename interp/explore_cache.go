@@ -9,7 +9,7 @@ import (
 )
 
 // State caching: the search fingerprints every state it reaches with a
-// choice to make, at least two threads awake (the kernel's whole state
+// thread awake (the kernel's whole state
 // through rt.StateHasher, every thread's frames, locals and operands, the
 // globals, each thread's statements run so far for its step limit, and
 // the causes of the findings so far), and a state whose subtree was
