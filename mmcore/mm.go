@@ -99,6 +99,10 @@ type MM struct {
 	thpDisable uint64 // MMF_DISABLE_THP* bits set by prctl(PR_SET_THP_DISABLE)
 	// vm_stat_account's counters, in pages
 	totalVM, lockedVM, dataVM, stackVM, execVM uint64
+	// tlbFlushBatched is mm->tlb_flush_batched (tlb_batch.go): bits 0-14
+	// count the batched unmaps whose flush is pending, bits 16-30 the
+	// count flush_tlb_batched_pending() last flushed up to.
+	tlbFlushBatched int32
 }
 
 // NewMM creates an empty address space (mm_alloc: the PGD is allocated

@@ -18,6 +18,14 @@ type TLB struct {
 	// noted is the memory's change count (Memory.ptGen) at the last
 	// TakeChanged.
 	noted uint64
+	// batched are the virtual pages whose entries a batched unmap
+	// cleared (TLBFlushUnmapBatch.SetFlushPending) and that no flush of
+	// every CPU has reached since: a CPU's cached translation of one is
+	// stale by a flush that reclaim deferred to the end of its batch
+	// (tlb_batch.go). The kernel keeps no such record (x86's batch is a
+	// cpumask); it is how a check tells a batched unmap's stale entries
+	// from those of an mmu_gather whose flush is pending.
+	batched map[Addr]struct{}
 }
 
 // ptChanged marks a change of m's page tables: an entry written (but for
@@ -229,6 +237,11 @@ func (t *TLB) FlushRange(start, end Addr) {
 			delete(c, va)
 		}
 	}
+	for va := range t.batched {
+		if va >= start && va < end {
+			delete(t.batched, va)
+		}
+	}
 }
 
 // StaleRef names one cached translation: the CPU and the virtual page.
@@ -289,6 +302,7 @@ func (t *TLB) FlushAll() {
 	for c := range t.cpus {
 		delete(t.cpus, c)
 	}
+	clear(t.batched)
 }
 
 // FlushCPU invalidates one CPU's translations (a context switch to another
