@@ -1492,7 +1492,7 @@ var opFootprints = map[string]func(*Call, *Footprint){
 	},
 	// pages
 	"alloc_page": func(_ *Call, f *Footprint) { f.Alloc() },
-	"put_page":   pageOnly, "get_page": pageOnly, "page_to_pfn": pageOnly,
+	"get_page":   pageOnly, "page_to_pfn": pageOnly,
 	// syscalls, faults, GUP, walks: everything
 	"mmap": world, "munmap": unmaps, "unmap_vmas": world, "mremap": unmaps, "fork": world, "move_page_tables": unmaps, "unmap_mapping_range": world,
 	"handle_mm_fault": world, "release_fault_lock": touchesLocksOnly,

@@ -74,6 +74,12 @@ type tlbWindow struct {
 	// in tlb_finish_mmu() and flushes the whole mm, and the page is the
 	// clearing task's (its reference), not rmap's to free.
 	deferred bool
+	// batched: entries reclaim cleared with TTU_BATCH_FLUSH, whose flush
+	// set_tlb_ubc_flush_pending() handed to the task's batch: it comes
+	// with try_to_unmap_flush(), after the PTL drops, and any other path
+	// that changes entries under that PTL flushes it first
+	// (flush_tlb_batched_pending()).
+	batched bool
 }
 
 var ruleTLBFlushBeforePTLDrop = &Rule{"tlb/flush-before-ptl-drop",
@@ -169,7 +175,7 @@ func (c *Call) tlbWindowAtUnlock(l *Lock) {
 		for _, x := range w.locks {
 			keeps = keeps || x == l
 		}
-		if !keeps || w.deferred {
+		if !keeps || w.deferred || w.batched {
 			out = append(out, w)
 			continue
 		}

@@ -82,8 +82,10 @@ func init() {
 	lib := "a kernel path of the kernel library (kernel/rmap.mms), run statement by statement under the rmap locks only (never the mmap lock); "
 	flags := Param{Name: "flags", Type: TString, Optional: true, Default: Str("")}
 	for _, x := range []struct{ name, notes string }{
-		{"try_to_unmap", "flags \"TTU_RMAP_LOCKED\" walks with rmap_walk_locked (the caller holds the rmap lock); the folio must be locked"},
-		{"try_to_migrate", "as try_to_unmap (the migration entries it installs are not modelled: it clears)"},
+		{"try_to_unmap", "flags \"TTU_RMAP_LOCKED\" walks with rmap_walk_locked (the caller holds the rmap lock); flags \"TTU_BATCH_FLUSH\" " +
+			"(reclaim's shrink_folio_list()) clears each entry without a flush when another CPU may hold the mm (should_defer_flush()) and leaves " +
+			"the flush to try_to_unmap_flush() (set_tlb_ubc_flush_pending()); the folio must be locked"},
+		{"try_to_migrate", "as try_to_unmap, TTU_BATCH_FLUSH included (the migration entries it installs are not modelled: it clears)"},
 	} {
 		defOp(&Op{Name: x.name, Path: true, Touches: touchesLocksOnly, Params: []Param{folio, flags},
 			API: pathAPI(x.name, &API{Section: "2.33", Notes: lib + x.notes, Cites: rmapCite,
@@ -101,11 +103,12 @@ func init() {
 			Notes: lib + "returns the young mappings it cleared, 1 when the folio trylock failed, -1 when an rmap lock was contended", Cites: rmapCite,
 			Sequence: "referenced = folio_referenced(folio, is_locked, memcg, &vm_flags);"}, rulePMDNotRevalidated, rulePTEChangeLock)})
 	rwc := Param{Name: "rwc", Type: TString, Optional: true, Default: Str("try_to_unmap_one")}
-	defOp(&Op{Name: "rmap_walk", Path: true, Touches: touchesLocksOnly, Params: []Param{folio, rwc}, Result: TInt,
+	arg := Param{Name: "arg", Type: TString, Optional: true, Default: Str("")}
+	defOp(&Op{Name: "rmap_walk", Path: true, Touches: touchesLocksOnly, Params: []Param{folio, rwc, arg}, Result: TInt,
 		API: pathAPI("rmap_walk", &API{Section: "2.35",
-			Notes: lib + "rwc names the rmap_one: \"try_to_unmap_one\", \"try_to_migrate_one\" or \"folio_referenced_one\"; returns the sum of what they return",
+			Notes: lib + "rwc names the rmap_one: \"try_to_unmap_one\", \"try_to_migrate_one\" or \"folio_referenced_one\"; arg is rwc->arg, the ttu_flags of the first two (\"TTU_BATCH_FLUSH\": the flush is deferred to try_to_unmap_flush()); returns the sum of what they return",
 			Cites: rmapCite, Sequence: "folio_lock(folio);\nrmap_walk(folio, &rwc);\nfolio_unlock(folio);"}, rmapRules...)})
-	defOp(&Op{Name: "rmap_walk_locked", Path: true, Touches: touchesLocksOnly, Params: []Param{folio, rwc}, Result: TInt,
+	defOp(&Op{Name: "rmap_walk_locked", Path: true, Touches: touchesLocksOnly, Params: []Param{folio, rwc, arg}, Result: TInt,
 		API: pathAPI("rmap_walk_locked", &API{Section: "2.35",
 			Notes: lib + "the caller holds the anon_vma or i_mmap lock already (taken again it self-deadlocks); rwc as for rmap_walk",
 			Cites: rmapCite, Sequence: "i_mmap_lock_read(mapping);\nrmap_walk_locked(folio, &rwc);\ni_mmap_unlock_read(mapping);"}, rmapRules...)})

@@ -464,44 +464,109 @@ func init() {
 			Rules: lockRules}),
 	})
 
-	defOp(&Op{Name: "change_protection", Params: []Param{{Name: "tlb", Type: TMMUGather}, vmaParam("vma", false), intParam("start"), intParam("end")},
+	defOp(&Op{Name: "change_protection", Path: true, Touches: touchesLocksOnly, Params: []Param{{Name: "tlb", Type: TMMUGather}, vmaParam("vma", false), intParam("start"), intParam("end")},
 		Result: TInt,
 		API: register(&API{Name: "change_protection", Section: "6.3", Hold: "mmap lock (write for mprotect; read for NUMA hinting) with the VMA write-locked or stable",
-			Takes:  "per PMD: the PMD lock of a huge PMD (change_huge_pmd) or the PTE lock of the PTE table (change_pte_range) -> TLB flush of the range at tlb_end_vma",
+			Takes:  "per PMD: the PMD lock of a huge PMD (change_huge_pmd) or the PTE lock of the PTE table (change_pte_range: flush_tlb_batched_pending first) -> TLB flush of the range at tlb_finish_mmu",
 			Sleeps: "between tables (cond_resched), not under a PTL", Asserts: "BUG_ON(addr >= end)",
-			Source: "mm/mprotect.c: change_protection(), change_protection_range(), change_pte_range(), change_huge_pmd()",
-			Notes:  "brings the entries of [start, end) in line with vma's vm_flags; returns the number of entries changed",
-			Rules:  []*Rule{ruleSleepInAtomic}}),
+			Source: "mm/mprotect.c: change_protection(), change_protection_range(), change_pmd_range(), change_pte_range(), change_huge_pmd()",
+			Notes: "brings the entries of [start, end) in line with vma's vm_flags; returns the number of entries changed; a kernel path of the kernel library " +
+				"(kernel/mprotect.mms: change_protection, change_pmd_range, change_pte_range, change_huge_pmd over the steps modify_prot_commit_ptes and change_huge_pmd_locked)",
+			Rules: []*Rule{ruleSleepInAtomic, ruleBatchedFlushPending}}),
+	})
+
+	// The entries change under each table's lock and the flush waits for
+	// the gather (tlb_flush_pte_range() records the range, tlb_finish_mmu()
+	// flushes it), with mm->tlb_flush_pending raised by tlb_gather_mmu():
+	// until then other CPUs keep the old translations, which is what
+	// pte_accessible() answers for a PROT_NONE entry. Without a gather the
+	// range is flushed under the lock.
+	changeTouches := func(c *Call, f *Footprint) {
+		m := vmaMM(c, 1)
+		f.MM(m, false)
+		f.PTERange(m, c.addr(2), c.addr(3), true)
+		f.TLB(m, true)
+		f.AllPages(true)
+	}
+	defOp(&Op{Name: "modify_prot_commit_ptes",
+		Params: []Param{{Name: "tlb", Type: TMMUGather, Nilable: true}, vmaParam("vma", false), {Name: "pte", Type: TPTE}, intParam("end")},
+		Result: TInt,
+		API: register(&API{Name: "modify_prot_commit_ptes", Section: "6.3", Hold: "the PTE lock of the table (pte_offset_map_lock in change_pte_range)",
+			Sleeps: "no", Asserts: "none",
+			Source: "mm/mprotect.c: change_pte_range(); include/linux/pgtable.h: modify_prot_start_ptes(), modify_prot_commit_ptes()",
+			Notes: "the do/while loop of change_pte_range() over [pte, end) of one PTE table, one step: for each present entry " +
+				"modify_prot_start_ptes(), pte_modify() to vma's vm_page_prot, modify_prot_commit_ptes() and tlb_flush_pte_range(tlb, addr, PAGE_SIZE); " +
+				"returns the number of entries changed. An entry a batched unmap cleared and a CPU still caches, not flushed by " +
+				"flush_tlb_batched_pending() under this lock, is tlb/batched-flush-pending",
+			Rules: []*Rule{rulePTEChangeLock, ruleBatchedFlushPending},
+			Cites: []Cite{cite("mm/mprotect.c", "change_pte_range()", "none: flush_tlb_batched_pending(vma->vm_mm) before the loop", readTLBBatch)},
+			Sequence: "pte = pte_offset_map_lock(vma->vm_mm, pmd, addr, &ptl);\nflush_tlb_batched_pending(vma->vm_mm);\ndo {\n\toldpte = ptep_get(pte);\n" +
+				"\tif (pte_present(oldpte)) {\n\t\toldpte = modify_prot_start_ptes(vma, addr, pte, nr_ptes);\n\t\tptent = pte_modify(oldpte, newprot);\n" +
+				"\t\tmodify_prot_commit_ptes(vma, addr, pte, oldpte, ptent, nr_ptes);\n\t\ttlb_flush_pte_range(tlb, addr, nr_ptes * PAGE_SIZE);\n\t}\n" +
+				"} while (pte += nr_ptes, addr += nr_ptes * PAGE_SIZE, addr != end);\npte_unmap_unlock(pte - 1, ptl);"}),
 		Touches: func(c *Call, f *Footprint) {
 			m := vmaMM(c, 1)
+			p, ok := c.Args[2].Obj.(*PTE)
 			f.MM(m, false)
-			f.PTERange(m, c.addr(2), c.addr(3), true) // every entry of [start, end)
+			if ok && p != nil {
+				f.PTERange(m, p.Addr, c.addr(3), true)
+			} else {
+				f.PTEs(m, true)
+			}
 			f.TLB(m, true)
 			f.AllPages(true)
 		},
 		Fn: func(c *Call) Result {
-			g, v := c.mmuGather(0), c.vma(1)
-			start, end := c.addr(2), c.addr(3)
-			if start >= end {
-				return fail("change_protection: BUG_ON(addr >= end) with [%#x, %#x)", uint64(start), uint64(end))
+			var g *MMUGather
+			if c.Args[0].T == TMMUGather {
+				g = c.mmuGather(0)
 			}
-			c.T.MightSleep(c.Op.Name)
-			// The entries change under each table's lock and the flush
-			// waits for the gather (tlb_flush_pte_range() records the
-			// range, tlb_finish_mmu() flushes it), with
-			// mm->tlb_flush_pending raised by tlb_gather_mmu(): until
-			// then other CPUs keep the old translations, which is what
-			// pte_accessible() answers for a PROT_NONE entry. Without a
-			// gather the range is flushed under the lock.
-			return c.underEachPMDLock(g, v, start, end, func(from, to mmcore.Addr) int {
-				n := v.MM().ChangeProtection(v, from, to)
-				if g == nil && n > 0 {
-					v.MM().TLB.FlushRange(from, to)
-				}
-				return n
-			}, func(n int) Result { return done(Int(int64(n))) })
+			v, p := c.vma(1), c.Args[2].Obj.(*PTE)
+			start := p.Addr
+			end := min(c.addr(3), (start|(mmcore.PMD_SIZE-1))+1, v.End())
+			if !c.checkTable(p) || start >= end {
+				return done(Int(0))
+			}
+			if p.PTL.heldBy(c.T) == 0 {
+				c.K.violate(c.T, rulePTEChangeLock, fmt.Sprintf("modify_prot_commit_ptes at %#x without %s held", uint64(start), p.PTL.Name))
+			}
+			c.checkBatchedFlushed(p.MM, start, end)
+			n, lo, hi := changeProtRange(v, start, end)
+			c.gatherProtRange(g, v, lo, hi)
+			return done(Int(int64(n)))
 		}})
-
+	defOp(&Op{Name: "change_huge_pmd_locked", Params: []Param{{Name: "tlb", Type: TMMUGather, Nilable: true}, vmaParam("vma", false), intParam("addr"), intParam("end")},
+		Result: TInt,
+		API: register(&API{Name: "change_huge_pmd_locked", Section: "6.3", Hold: "the PMD lock of the huge PMD (change_huge_pmd's __pmd_trans_huge_lock)",
+			Sleeps: "no", Asserts: "none", Source: "mm/huge_memory.c: change_huge_pmd(); mm/mprotect.c: change_pmd_range()",
+			Notes: "the body of change_huge_pmd() between __pmd_trans_huge_lock() and spin_unlock(ptl), one step (mmscript's name: the kernel has no " +
+				"function of its own for it): pmdp_invalidate_ad(), pmd_modify() to vma's protection, set_pmd_at(), tlb_flush_pmd_range(); a PMD " +
+				"range [addr, end) covers only in part is split first (change_pmd_range()'s __split_huge_pmd(), and its PTEs changed); returns the number of entries changed",
+			Rules: []*Rule{rulePTEChangeLock},
+			Cites: []Cite{cite("mm/huge_memory.c", "change_huge_pmd()", "none: ptl = __pmd_trans_huge_lock(pmd, vma); if (!ptl) return 0; ... spin_unlock(ptl)", readMprotect)},
+			Sequence: "ptl = __pmd_trans_huge_lock(pmd, vma);\noldpmd = pmdp_invalidate_ad(vma, addr, pmd);\nentry = pmd_modify(oldpmd, newprot);\n" +
+				"set_pmd_at(mm, addr, pmd, entry);\ntlb_flush_pmd_range(tlb, addr, HPAGE_PMD_SIZE);\nspin_unlock(ptl);"}),
+		Touches: changeTouches,
+		Fn: func(c *Call) Result {
+			var g *MMUGather
+			if c.Args[0].T == TMMUGather {
+				g = c.mmuGather(0)
+			}
+			v, addr := c.vma(1), c.addr(2)
+			m := mmOf(v.MM())
+			w := m.Core.Walk(addr)
+			if !w.Huge() || w.PMD() == nil {
+				return done(Int(0))
+			}
+			if l := ptl(m, w.PMD()); l.heldBy(c.T) == 0 {
+				c.K.violate(c.T, rulePTEChangeLock, fmt.Sprintf("change_huge_pmd_locked at %#x without %s held", uint64(addr), l.Name))
+			}
+			start := addr &^ (mmcore.PMD_SIZE - 1)
+			end := min(start+mmcore.PMD_SIZE, v.End())
+			n, lo, hi := changeProtRange(v, max(start, v.Start()), end)
+			c.gatherProtRange(g, v, lo, hi)
+			return done(Int(int64(n)))
+		}})
 	defOp(&Op{Name: "populate_vma_page_range", Params: []Param{vmaParam("vma", false), intParam("start"), intParam("end")},
 		Result: TInt,
 		API: register(&API{Name: "populate_vma_page_range", Section: "6.3", Hold: "mmap lock (read or write)",
@@ -516,6 +581,51 @@ func init() {
 			}
 			return done(Int(0))
 		}})
+}
+
+// changeProtRange runs mmcore's ChangeProtection over [start, end) of v
+// and returns the number of entries changed and the range [lo, hi) from
+// the first to the last of them: what change_pte_range()'s
+// tlb_flush_pte_range() calls add to the gather, one page per changed
+// entry (an entry found none adds nothing).
+func changeProtRange(v *mmcore.VMA, start, end mmcore.Addr) (n int, lo, hi mmcore.Addr) {
+	m := v.MM()
+	before := make([]mmcore.PTE, 0, (end-start)>>mmcore.PageShift)
+	for a := start; a < end; a += mmcore.PageSize {
+		before = append(before, m.Walk(a).Entry)
+	}
+	n = m.ChangeProtection(v, start, end)
+	if n == 0 {
+		return 0, 0, 0
+	}
+	for i, a := 0, start; a < end; i, a = i+1, a+mmcore.PageSize {
+		if m.Walk(a).Entry != before[i] {
+			if hi == 0 {
+				lo = a
+			}
+			hi = a + mmcore.PageSize
+		}
+	}
+	return n, lo, hi
+}
+
+// gatherProtRange adds [lo, hi), the entries a protection change
+// changed, to the mmu_gather g (tlb_flush_pte_range(),
+// tlb_flush_pmd_range()): its tlb_finish_mmu() flushes them after the PTE
+// lock drops. Without a gather the range is flushed now, under the lock.
+func (c *Call) gatherProtRange(g *MMUGather, v *mmcore.VMA, lo, hi mmcore.Addr) {
+	if hi <= lo {
+		return
+	}
+	if g == nil {
+		v.MM().TLB.FlushRange(lo, hi)
+		c.T.tlbFlushed(mmOf(v.MM()), lo, hi)
+		return
+	}
+	if g.End == g.Start {
+		g.Start, g.End = lo, hi
+	}
+	g.Start, g.End = min(g.Start, lo), max(g.End, hi)
 }
 
 // simulated turns the documented-only rule-book entry name into a

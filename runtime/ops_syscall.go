@@ -149,7 +149,8 @@ func init() {
 		API: register(&API{Name: "put_page", Section: "-", Hold: "a reference to the page", Sleeps: "no",
 			Asserts: "VM_BUG_ON_PAGE(page_ref_count(page) == 0, page) in put_page_testzero() (CONFIG_DEBUG_VM)",
 			Source:  "include/linux/mm.h: put_page() -> folio_put() -> folio_put_testzero() -> put_page_testzero()",
-			Rules:   []*Rule{rulePutFreedPage, ruleUseAfterUnpin, rulePutPinned}}),
+			Rules:   []*Rule{rulePutFreedPage, ruleUseAfterUnpin, rulePutPinned, ruleBatchedFreeBeforeFlush}}),
+		Touches: putPageTouches,
 		Fn: func(c *Call) Result {
 			p := c.page(0)
 			c.checkUnpinnedUse(0)
@@ -160,6 +161,9 @@ func init() {
 			c.putPinned(p)
 			if err := p.Put(); err != nil {
 				return fail("put_page: %v", err)
+			}
+			if p.Folio().Freed() {
+				c.checkBatchedFree(p)
 			}
 			return ok
 		}})

@@ -28,6 +28,9 @@ package runtime
 // path's other functions, or, for a constructor of the path's argument
 // (pagetable_move(), C's PAGETABLE_MOVE()), takes what it returns.
 var kernelPathSteps = map[string]string{
+	// mm/rmap.c: try_to_unmap_one() with TTU_BATCH_FLUSH
+	"arch_tlbbatch_should_defer": "try_to_unmap",
+	"set_tlb_ubc_flush_pending":  "try_to_unmap",
 	// mm/memory.c: handle_mm_fault() and the functions below it
 	"sanitize_fault_flags":         "handle_mm_fault",
 	"thp_vma_allowable_order":      "handle_mm_fault",
@@ -69,6 +72,9 @@ var kernelPathSteps = map[string]string{
 	"madvise_populate":            "madvise",
 	"vma_modify_flags":            "mprotect",
 	"change_protection":           "mprotect",
+	"modify_prot_commit_ptes":     "mprotect",
+	"change_huge_pmd_locked":      "mprotect",
+	"flush_tlb_batched_pending":   "mprotect",
 	"populate_vma_page_range":     "mprotect",
 	"vma_modify_policy":           "mbind",
 	"vma_replace_policy":          "mbind",

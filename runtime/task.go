@@ -33,6 +33,10 @@ type Task struct {
 	// is raised may be flushed after its PTL drops, and a gather still
 	// raised when the thread ends was never finished.
 	flushRaises []flushRaise
+	// tlbUBC is current->tlb_ubc: the flush this task's batched unmaps
+	// owe (try_to_unmap_one() with TTU_BATCH_FLUSH), until
+	// try_to_unmap_flush() (kernel_tlb_batch.go).
+	tlbUBC mmcore.TLBFlushUnmapBatch
 	// notifierRanges are the mmu_notifier ranges this task started and
 	// has not ended: the page-table changes it makes meanwhile must lie
 	// in one of them.

@@ -105,3 +105,57 @@ func mprotect_fixup(mm, tlb, vma, prev, start, end, newflags) {
   }
   return vma
 }
+
+# mm/mprotect.c: change_protection(), change_protection_range(),
+# change_p4d_range(), change_pud_range(), change_pmd_range(): the PMDs of
+# [start, end) one after the other (cond_resched() between them); returns
+# the number of entries changed
+func change_protection(tlb, vma, start, end) {
+  BUG_ON(start >= end)
+  pages = 0
+  addr = start
+  while addr < end {
+    next = min((addr + PMD_SIZE) / PMD_SIZE * PMD_SIZE, end)  # pmd_addr_end(addr, end)
+    pages += change_pmd_range(tlb, vma, addr, next)
+    might_sleep()  # change_pmd_range(): cond_resched() after each PMD
+    addr = next
+  }
+  return pages
+}
+
+# mm/mprotect.c: change_pmd_range() for one PMD entry: a huge PMD in
+# change_huge_pmd(), else the PTE table (change_pte_range(); none:
+# nothing to change)
+func change_pmd_range(tlb, vma, addr, end) {
+  if pmd_trans_huge(pmdp_get_lockless(vma.vm_mm, addr)) {  # pmd_is_huge(_pmd)
+    return change_huge_pmd(tlb, vma, addr, end)
+  }
+  return change_pte_range(tlb, vma, addr, end)
+}
+
+# mm/huge_memory.c: change_huge_pmd(): under the PMD lock; 0 when the PMD
+# is no longer huge once locked
+func change_huge_pmd(tlb, vma, addr, end) {
+  ptl = pmd_trans_huge_lock(vma, addr)  # __pmd_trans_huge_lock(pmd, vma)
+  if !ptl {
+    return 0
+  }
+  pages = change_huge_pmd_locked(tlb, vma, addr, end)
+  spin_unlock(ptl)
+  return pages
+}
+
+# mm/mprotect.c: change_pte_range(): the entries of one PTE table under
+# its lock. flush_tlb_batched_pending() first (3ea277194daa): reclaim may
+# have cleared an entry here with its TLB flush batched (try_to_unmap_one()
+# with TTU_BATCH_FLUSH); the loop finds it none and flushes nothing for it
+func change_pte_range(tlb, vma, addr, end) {
+  pte = pte_offset_map_lock(vma.vm_mm, addr)
+  if !pte {
+    return 0  # -EAGAIN: change_pmd_range() looks at the PMD again; none here
+  }
+  flush_tlb_batched_pending(vma.vm_mm)
+  pages = modify_prot_commit_ptes(tlb, vma, pte, end)  # the do { ... } while loop
+  pte_unmap_unlock(pte)
+  return pages
+}

@@ -6,14 +6,16 @@
 # ("try_to_unmap_one", "try_to_migrate_one", "folio_referenced_one").
 # PMD-mapped THPs, hugetlb, KSM, swap and migration entries and the MMU
 # notifiers are not modelled: try_to_migrate_one unmaps as
-# try_to_unmap_one does.
+# try_to_unmap_one does. The rwc's arg (try_to_unmap's enum ttu_flags) is
+# a string: "", "TTU_RMAP_LOCKED" or "TTU_BATCH_FLUSH" (one flag at a time).
 
 # mm/rmap.c: try_to_unmap(): "Context: Caller must hold the folio lock"
+# (.arg = (void *)flags: try_to_unmap_one() reads TTU_BATCH_FLUSH)
 func try_to_unmap(folio, flags) {
   if flags == "TTU_RMAP_LOCKED" {
-    rmap_walk_locked(folio, "try_to_unmap_one")
+    rmap_walk_locked(folio, "try_to_unmap_one", flags)
   } else {
-    rmap_walk(folio, "try_to_unmap_one")
+    rmap_walk(folio, "try_to_unmap_one", flags)
   }
 }
 
@@ -21,9 +23,9 @@ func try_to_unmap(folio, flags) {
 # entries where try_to_unmap clears (mmscript clears)
 func try_to_migrate(folio, flags) {
   if flags == "TTU_RMAP_LOCKED" {
-    rmap_walk_locked(folio, "try_to_migrate_one")
+    rmap_walk_locked(folio, "try_to_migrate_one", flags)
   } else {
-    rmap_walk(folio, "try_to_migrate_one")
+    rmap_walk(folio, "try_to_migrate_one", flags)
   }
 }
 
@@ -39,39 +41,39 @@ func folio_referenced(folio, is_locked) {
       return 1
     }
   }
-  referenced = rmap_walk_try(folio, "folio_referenced_one")
+  referenced = rmap_walk_try(folio, "folio_referenced_one", "")
   if we_locked {
     folio_unlock(folio)
   }
   return referenced
 }
 
-# mm/rmap.c: rmap_walk()
-func rmap_walk(folio, rwc) {
+# mm/rmap.c: rmap_walk(): rwc names the rmap_one, arg is rwc->arg
+func rmap_walk(folio, rwc, arg) {
   if folio_anon_vma(folio) {
-    return rmap_walk_anon(folio, rwc, false, false)
+    return rmap_walk_anon(folio, rwc, arg, false, false)
   }
-  return rmap_walk_file(folio, rwc, false, false)
+  return rmap_walk_file(folio, rwc, arg, false, false)
 }
 
 # mm/rmap.c: rmap_walk_locked(): the caller holds the rmap lock
-func rmap_walk_locked(folio, rwc) {
+func rmap_walk_locked(folio, rwc, arg) {
   if folio_anon_vma(folio) {
-    return rmap_walk_anon(folio, rwc, true, false)
+    return rmap_walk_anon(folio, rwc, arg, true, false)
   }
-  return rmap_walk_file(folio, rwc, true, false)
+  return rmap_walk_file(folio, rwc, arg, true, false)
 }
 
 # mm/rmap.c: rmap_walk() with rwc->try_lock (folio_referenced)
-func rmap_walk_try(folio, rwc) {
+func rmap_walk_try(folio, rwc, arg) {
   if folio_anon_vma(folio) {
-    return rmap_walk_anon(folio, rwc, false, true)
+    return rmap_walk_anon(folio, rwc, arg, false, true)
   }
-  return rmap_walk_file(folio, rwc, false, true)
+  return rmap_walk_file(folio, rwc, arg, false, true)
 }
 
 # mm/rmap.c: rmap_walk_anon()
-func rmap_walk_anon(folio, rwc, locked, try_lock) {
+func rmap_walk_anon(folio, rwc, arg, locked, try_lock) {
   if !try_lock {
     VM_BUG_ON_FOLIO(!folio_test_locked(folio), folio)  # VM_WARN_ON_FOLIO
   }
@@ -85,7 +87,7 @@ func rmap_walk_anon(folio, rwc, locked, try_lock) {
   for i in 0..n {  # anon_vma_interval_tree_foreach(avc, &anon_vma->rb_root, ...)
     vma = anon_vma_interval_tree_nth(folio, i)
     address = vma_address(folio, vma)
-    ret += rmap_one(folio, vma, address, rwc)
+    ret += rmap_one(folio, vma, address, rwc, arg)
   }
   if !locked {
     folio_anon_vma_unlock_read(folio)
@@ -94,7 +96,7 @@ func rmap_walk_anon(folio, rwc, locked, try_lock) {
 }
 
 # mm/rmap.c: rmap_walk_file(), __rmap_walk_file()
-func rmap_walk_file(folio, rwc, locked, try_lock) {
+func rmap_walk_file(folio, rwc, arg, locked, try_lock) {
   if !try_lock {
     VM_BUG_ON_FOLIO(!folio_test_locked(folio), folio)
   }
@@ -117,7 +119,7 @@ func rmap_walk_file(folio, rwc, locked, try_lock) {
   for i in 0..n {  # vma_interval_tree_foreach(vma, &mapping->i_mmap, pgoff_start, pgoff_end)
     vma = vma_interval_tree_nth(file, pgoff, i)
     address = vma_address(folio, vma)
-    ret += rmap_one(folio, vma, address, rwc)
+    ret += rmap_one(folio, vma, address, rwc, arg)
   }
   if !locked {
     i_mmap_unlock_read(file)
@@ -127,7 +129,7 @@ func rmap_walk_file(folio, rwc, locked, try_lock) {
 
 # mm/rmap.c: rmap_walk_anon(), __rmap_walk_file(): the call
 # rwc->rmap_one(folio, vma, address, rwc->arg)
-func rmap_one(folio, vma, address, rwc) {
+func rmap_one(folio, vma, address, rwc, arg) {
   if address < 0 {
     return 0
   }
@@ -135,22 +137,33 @@ func rmap_one(folio, vma, address, rwc) {
     return folio_referenced_one(folio, vma, address)
   }
   if rwc == "try_to_migrate_one" {
-    return try_to_migrate_one(folio, vma, address)
+    return try_to_migrate_one(folio, vma, address, arg)
   }
-  return try_to_unmap_one(folio, vma, address)
+  return try_to_unmap_one(folio, vma, address, arg)
 }
 
-# mm/rmap.c: try_to_unmap_one() for a PTE-mapped page
-func try_to_unmap_one(folio, vma, address) {
+# mm/rmap.c: try_to_unmap_one() for a PTE-mapped page; flags is its arg
+# (enum ttu_flags)
+func try_to_unmap_one(folio, vma, address, flags) {
+  mm = vma.vm_mm
   pvmw = page_vma_mapped_walk(folio, vma, address)
   if !pvmw {
     return 0
   }
-  # "Nuke the page table entry." Without TTU_BATCH_FLUSH (reclaim's
-  # deferred flush, should_defer_flush(), is not modelled):
-  # pteval = ptep_clear_flush(vma, address, pvmw.pte), which flushes while
-  # the PTL is held when pte_accessible()
-  page = ptep_clear_flush(vma, address, pvmw)
+  # "Nuke the page table entry."
+  if should_defer_flush(mm, flags) {
+    # "We clear the PTE but do not flush so potentially a remote CPU could
+    # still be writing to the folio." pteval is the entry
+    # ptep_get_and_clear() returns, read before the clear under the same
+    # PTE lock
+    pteval = pvmw.val
+    page = ptep_get_and_clear(pvmw)
+    set_tlb_ubc_flush_pending(mm, pteval, address)
+  } else {
+    # pteval = ptep_clear_flush(vma, address, pvmw.pte), which flushes
+    # while the PTL is held when pte_accessible()
+    page = ptep_clear_flush(vma, address, pvmw)
+  }
   page_vma_mapped_walk_done(pvmw)
   if page {
     put_page(page)  # folio_put(): the mapping's reference
@@ -158,10 +171,20 @@ func try_to_unmap_one(folio, vma, address) {
   return 1
 }
 
-# mm/rmap.c: try_to_migrate_one(): the same walk and clear (the migration
-# entry it installs is not modelled)
-func try_to_migrate_one(folio, vma, address) {
-  return try_to_unmap_one(folio, vma, address)
+# mm/rmap.c: try_to_migrate_one(): the same walk and clear, batched
+# with TTU_BATCH_FLUSH as there (the migration entry it installs is not
+# modelled)
+func try_to_migrate_one(folio, vma, address, flags) {
+  return try_to_unmap_one(folio, vma, address, flags)
+}
+
+# mm/rmap.c: should_defer_flush(): "Returns true if the TLB flush should
+# be deferred to the end of a batch of unmap operations to reduce IPIs."
+func should_defer_flush(mm, flags) {
+  if flags != "TTU_BATCH_FLUSH" {  # !(flags & TTU_BATCH_FLUSH)
+    return false
+  }
+  return arch_tlbbatch_should_defer(mm)
 }
 
 # mm/rmap.c: folio_referenced_one()
