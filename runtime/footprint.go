@@ -328,6 +328,7 @@ func (f *Footprint) nameMM(m *mmcore.MM, id uint32) {
 	f.setName(AMM, mmUsersID(n), n+partMMUsers)
 	f.setName(ATLB, id, n)
 	f.setName(ATLB, mmPart(id, partFlushPending), n+partFlushPending)
+	f.setName(ATLB, mmPart(id, partFlushBatched), n+partFlushBatched)
 	f.setName(APTE, mmPart(id, partPTCounters), n+partPTCounters)
 }
 

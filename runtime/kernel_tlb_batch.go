@@ -22,8 +22,19 @@ import (
 // readTLBBatch: the tree the batched-flush code was read in.
 const readTLBBatch = "linux-mm@40eb8059fe39 mm/rmap.c, mm/mprotect.c, mm/mremap.c, mm/memory.c, mm/madvise.c, arch/x86/include/asm/tlbflush.h, read"
 
-// partFlushBatched names an mm's tlb_flush_batched (see AMM).
+// partFlushBatched names an mm's tlb_flush_batched, a part of its TLB as
+// tlb_flush_pending is (footprint.go nameMM).
 const partFlushBatched = "->tlb_flush_batched"
+
+// tlbFlushBatched records an access to mm->tlb_flush_batched: an object of
+// its own, so that flush_tlb_batched_pending() finding nothing to flush
+// does not conflict with the TLB fills of user accesses.
+func (f *Footprint) tlbFlushBatched(m *mmcore.MM, write bool) {
+	if f == nil || m == nil {
+		return
+	}
+	f.Add(ATLB, mmPart(f.mmID(m), partFlushBatched), write)
+}
 
 var ruleBatchedFlushPending = &Rule{"tlb/batched-flush-pending",
 	"a path that changes page-table entries under their PTE lock and flushes only what it changed (mprotect's change_pte_range(), zap_pte_range(), " +
@@ -148,8 +159,8 @@ func init() {
 			if m == nil {
 				return
 			}
-			f.Add(AMM, mmPart(ID(m), partFlushPending), false) // pte_accessible() of a PROT_NONE entry
-			f.Add(AMM, mmPart(ID(m), partFlushBatched), true)
+			f.tlbFlushPending(m, false) // pte_accessible() of a PROT_NONE entry
+			f.tlbFlushBatched(m, true)
 			f.TLB(m, true) // the batch's mark of the stale translations
 		},
 		Fn: func(c *Call) Result {
@@ -215,7 +226,7 @@ func init() {
 				return
 			}
 			pending, flushed := m.TLBFlushBatched()
-			f.Add(AMM, mmPart(ID(m), partFlushBatched), pending != flushed)
+			f.tlbFlushBatched(m, pending != flushed)
 			if pending != flushed {
 				f.TLB(m, true)
 			}

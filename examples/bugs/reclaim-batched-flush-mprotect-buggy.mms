@@ -63,4 +63,4 @@ thread reclaim {  # kswapd: shrink_folio_list() of an isolated folio
   put_page(pg)
 }
 
-expect violation "tlb/batched-flush-pending: modify_prot_commit_ptes changes the entries of [0x400000, 0x401000)" sometimes
+expect violation "tlb/batched-flush-pending: modify_prot_commit_ptes changes the entries of [0x400000, 0x401000)" at 43 sometimes
