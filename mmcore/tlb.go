@@ -103,7 +103,7 @@ func (t *TLB) lookup(cpu int, addr Addr, write bool) (Translation, bool) {
 		tr.Hit, tr.PTE, tr.PFN, tr.Page = true, e.pte, e.pte.PFN(), e.page
 		w := t.mm.Walk(va)
 		cur := w.Entry
-		tr.Stale = staleAgainst(e.pte, cur)
+		tr.Stale = StaleTranslation(e.pte, cur)
 		// a reused PFN is harmless only if the PTE maps it here again
 		tr.UseAfterFree = e.page != nil && (e.page.freed || (e.page.gen != e.gen && tr.Stale))
 		if write && !e.pte.Writable() {
@@ -287,12 +287,28 @@ func (t *TLB) IsStale(cpu int, va Addr) bool {
 	if !ok {
 		return false
 	}
-	return staleAgainst(e.pte, t.mm.Walk(va&PageMask).Entry)
+	return StaleTranslation(e.pte, t.mm.Walk(va&PageMask).Entry)
 }
 
-// staleAgainst is IsStale's rule for a cached entry and the current one.
-func staleAgainst(cached, cur PTE) bool {
-	return !cur.Accessible() || cur.PFN() != cached.PFN() || (cached.Writable() && !cur.Writable())
+// StaleTranslation is the staleness rule: whether rewriting a page-table
+// entry from into to leaves a CPU that translated through from with a
+// stale translation: the page is gone, no longer accessible (PROT_NONE:
+// pte_present, but the hardware walk faults on it, as x86 clears
+// _PAGE_PRESENT), another frame, or lost the write permission. An entry
+// filled where there was none, a read-only one made writable (x86's
+// spurious-fault path, flush_tlb_fix_spurious_fault(), covers the old
+// read-only translation: mm/memory.c wp_page_reuse() makes the entry
+// writable with no flush) and accessed or dirty bits stale nothing.
+//
+// IsStale applies it to a cached entry, which is always accessible (the
+// walk caches no other). A lock checker measuring each rewrite from the
+// last one it recorded (runtime NoteChanges) also meets a PROT_NONE from,
+// which no CPU caches: the translation a CPU still caches is from before
+// it, so clearing or remapping the PROT_NONE entry is another change
+// (present, another frame), and so is losing a write bit, while making it
+// accessible again is not.
+func StaleTranslation(from, to PTE) bool {
+	return from.Present() && (!to.Present() || from.Accessible() && !to.Accessible() || to.PFN() != from.PFN() || from.Writable() && !to.Writable())
 }
 
 // FlushAll invalidates every translation of the MM on every CPU

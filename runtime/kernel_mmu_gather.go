@@ -136,23 +136,6 @@ type pteChange struct {
 	raised bool
 }
 
-// needsFlush reports whether rewriting entry from into to leaves a CPU
-// that cached from's translation with a stale one, by mmcore.TLB.IsStale's
-// rule: the page is gone, no longer accessible (PROT_NONE), points
-// elsewhere, or lost write permission. A PROT_NONE entry cleared or
-// remapped is a change too: the translation a CPU still caches is from
-// before it, and the rewrite is another task's to flush. An
-// entry filled where there was none, a read-only entry made writable (the
-// x86 fault handler's spurious-fault path, flush_tlb_fix_spurious_fault(),
-// covers the old read-only translation) and accessed or dirty bits set by
-// a walk need no flush, so they are no change of the entry's translation:
-// the kernel flushes on the change that removed or downgraded a
-// translation (include/asm-generic/tlb.h, mm/memory.c: wp_page_reuse()
-// makes the entry writable with no flush).
-func needsFlush(from, to mmcore.PTE) bool {
-	return from.Present() && (!to.Present() || from.Accessible() && !to.Accessible() || to.PFN() != from.PFN() || from.Writable() && !to.Writable())
-}
-
 // sameTranslation reports whether entries a and b translate alike (page,
 // presence, accessibility, write permission): accessed and dirty bits a
 // walk sets are no rewrite of the entry.
@@ -224,7 +207,12 @@ func (k *Kernel) NoteChanges(t *Task) {
 		for _, r := range stale {
 			e := m.Core.Walk(r.Addr).Entry
 			cs := m.changes[r.Addr]
-			if n := len(cs); n > 0 && !needsFlush(cs[n-1].entry, e) {
+			// A rewrite needs a flush by the TLB's own staleness rule,
+			// measured from the entry the last change left (which may be
+			// PROT_NONE: mmcore.StaleTranslation). The kernel flushes on
+			// the change that removed or downgraded a translation
+			// (include/asm-generic/tlb.h), not on the others.
+			if n := len(cs); n > 0 && !mmcore.StaleTranslation(cs[n-1].entry, e) {
 				// Seen (another CPU's translation of the same change), or
 				// rewritten in a way that needs no flush: still the last
 				// changer's stale translation. The entry now is what the

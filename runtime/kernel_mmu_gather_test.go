@@ -323,31 +323,3 @@ func populateCached(t *testing.T, m *MM, v *mmcore.VMA, user *Task, addr mmcore.
 		t.Fatal("no translation after populate")
 	}
 }
-
-// needsFlush measures a rewrite of an entry by IsStale's rule, PROT_NONE
-// included: an accessible entry made PROT_NONE leaves a CPU's cached
-// translation stale even when it keeps its page and was read-only.
-func TestNeedsFlushRule(t *testing.T) {
-	ro := mmcore.MkPTE(0x1000, mmcore.PTEAccessed)
-	rw := ro.With(mmcore.PTEWrite)
-	none := ro.With(mmcore.PTEProtNone)
-	for _, c := range []struct {
-		name     string
-		from, to mmcore.PTE
-		want     bool
-	}{
-		{"filled", 0, ro, false},
-		{"cleared", ro, 0, true},
-		{"another page", ro, mmcore.MkPTE(0x2000, mmcore.PTEAccessed), true},
-		{"write-protected", rw, ro, true},
-		{"made writable", ro, rw, false},
-		{"young and dirty bits", rw, rw.With(mmcore.PTEDirty), false},
-		{"read-only made PROT_NONE", ro, none, true},
-		{"PROT_NONE made accessible", none, ro, false},
-		{"PROT_NONE cleared", none, 0, true},
-	} {
-		if got := needsFlush(c.from, c.to); got != c.want {
-			t.Errorf("%s: needsFlush(%v, %v) = %v, want %v", c.name, c.from, c.to, got, c.want)
-		}
-	}
-}
