@@ -582,6 +582,13 @@ func (m *MM) ClearPTE(addr Addr) PTE {
 // already freed (see TLB). It returns the number of present entries
 // cleared.
 func (m *MM) ZapRange(v *VMA, start, end Addr) int {
+	return m.zapRange(v, start, end, nil)
+}
+
+// zapRange is ZapRange; with delayed non-nil, the entries of file folios
+// that were dirty keep their rmap (see ZapRangeDelayRmap), appended to
+// *delayed.
+func (m *MM) zapRange(v *VMA, start, end Addr, delayed *[]*Page) int {
 	if v == nil {
 		return 0
 	}
@@ -624,6 +631,13 @@ func (m *MM) ZapRange(v *VMA, start, end Addr) int {
 			if e := t.ptes[i]; e != 0 {
 				if e.Present() {
 					n++
+				}
+				if delayed != nil && e.Dirty() {
+					if p := m.accountedPage(e); p != nil && !p.Folio().anon {
+						m.clearKeepRmap(t, i, p)
+						*delayed = append(*delayed, p)
+						continue
+					}
 				}
 				m.setEntry(t, i, 0)
 			}

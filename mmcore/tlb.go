@@ -78,6 +78,15 @@ type Translation struct {
 	// UseAfterFree reports that the translation reaches a page that was
 	// freed (or freed and reallocated) since it was cached.
 	UseAfterFree bool
+	// LostWrite reports a store through a stale, writable and dirty
+	// cached translation to a page-cache page whose folio is clean: the
+	// page's contents changed after writeback cleaned it (or after
+	// folio_mkclean() and the dirty flag's clearing), with no dirty page
+	// table entry or folio flag left to say so, so writeback never writes
+	// them and reclaim may drop them. A cached entry that is dirty lets
+	// the store through without a page walk (x86 walks only to set the
+	// dirty bit), so a flush is the only thing that stops it.
+	LostWrite bool
 }
 
 // Translate returns the translation CPU cpu would use for addr: its TLB
@@ -111,6 +120,9 @@ func (t *TLB) lookup(cpu int, addr Addr, write bool) (Translation, bool) {
 		}
 		if write && !tr.Stale {
 			t.markDirty(w)
+		}
+		if write && tr.Stale && e.pte.Dirty() && e.page != nil && !e.page.freed && e.page.Folio().mapping != nil && !e.page.folioDirty() {
+			tr.LostWrite = true
 		}
 		return tr, true
 	}
