@@ -104,3 +104,18 @@ func (p *Page) folioDirty() bool {
 	}
 	return false
 }
+
+// FolioMapped reports whether any page of p's folio is mapped, by a PMD
+// or a PTE (folio_mapped()).
+func (p *Page) FolioMapped() bool {
+	f := p.Folio()
+	if f.entireMapcount > 0 {
+		return true
+	}
+	for i := 0; i < 1<<f.order; i++ {
+		if f.mem.pages[f.PFN-firstPFN+PFN(i)].mapcount > 0 {
+			return true
+		}
+	}
+	return false
+}

@@ -158,6 +158,7 @@ var fieldDocs = map[string]string{
 	"vmf.allow_retry":    "FAULT_FLAG_ALLOW_RETRY: the handler may drop the fault lock (release_fault_lock) and return VM_FAULT_RETRY",
 	"vmf.tried":          "FAULT_FLAG_TRIED: this fault was retried already; handlers drop the lock only on the first try (fault_flag_allow_retry_first)",
 	"vmf.pgoff":          "vmf->pgoff, the page offset of the address in the mapped file",
+	"vmf.folio":          "the folio vmf.orig_pte maps (vm_normal_folio() in do_wp_page()), nil for none, a special entry or the zero page",
 	"vmf.orig_pte":       "vmf->orig_pte: the PTE at the fault address as handle_mm_fault's first step read it without the PTE lock (ptep_get_lockless), 0 when none; the fault path re-checks it under the lock (pte_same)",
 	"vmf.pmd_none":       "pmd_none(vmf->orig_pmd): there was no PTE table (nor huge PMD) at the fault address when handle_mm_fault read it",
 	"vmf.pmd_trans_huge": "pmd_trans_huge(vmf->orig_pmd): the fault address was mapped by a huge PMD when handle_mm_fault read it",

@@ -24,7 +24,20 @@ var fieldTable = map[Type]map[string]func(k *Kernel, x any) Value{
 			f := x.(*VMF)
 			return Int(int64(f.VMA.PgoffOf(f.Address)))
 		},
-		"orig_pte":       func(_ *Kernel, x any) Value { return Int(int64(x.(*VMF).origPTE)) },
+		"orig_pte": func(_ *Kernel, x any) Value { return Int(int64(x.(*VMF).origPTE)) },
+		// the folio vmf->orig_pte maps (vm_normal_folio() in do_wp_page()),
+		// nil for none, a special entry or the zero page
+		"folio": func(_ *Kernel, x any) Value {
+			f := x.(*VMF)
+			e := f.origPTE
+			if !e.Present() || e.Special() {
+				return Nil
+			}
+			if p := f.VMA.MM().Memory().Page(e.PFN()); p != nil && !p.Zero() {
+				return Obj(TPage, p.Folio())
+			}
+			return Nil
+		},
 		"pmd_none":       func(_ *Kernel, x any) Value { return Bool(x.(*VMF).pmdNone) },
 		"pmd_trans_huge": func(_ *Kernel, x any) Value { return Bool(x.(*VMF).pmdHuge) },
 		"pmd_write":      func(_ *Kernel, x any) Value { return Bool(x.(*VMF).pmdWrite) },

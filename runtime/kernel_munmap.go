@@ -92,6 +92,10 @@ type MMUGather struct {
 	// staleSeen are the stale translations the zaps found in the range
 	// they walked (cover): the ones this gather must not leave behind.
 	staleSeen []mmcore.StaleRef
+	// delayed are the pages whose rmap removal the zaps delayed until
+	// after the TLB flush (tlb->delayed_rmap and the batch's
+	// ENCODED_PAGE_BIT_DELAY_RMAP pages): tlb_flush_rmaps() removes it.
+	delayed []*mmcore.Page
 }
 
 func (g *MMUGather) String() string { return "tlb(" + g.MM.Name + ")" }
@@ -259,13 +263,17 @@ func init() {
 			"mm/memory.c: unmap_vmas(), unmap_single_vma(), unmap_page_range(), zap_pmd_range(), zap_pte_range()",
 			"zaps every detached VMA of the munmap, PMD entry by PMD entry, each table under its own lock; the TLB flush waits for tlb_finish_mmu. "+
 				"A kernel path of the kernel library (kernel/munmap.mms), run statement by statement", ruleSleepInAtomic)})
-	defOp(&Op{Name: "zap_present_ptes", Params: []Param{tlbParam, {Name: "vma", Type: TVMA}, {Name: "pte", Type: TPTE}, {Name: "end", Type: TInt}},
-		Result: TInt,
+	defOp(&Op{Name: "zap_present_ptes", Params: []Param{tlbParam, {Name: "vma", Type: TVMA}, {Name: "pte", Type: TPTE}, {Name: "end", Type: TInt},
+		{Name: "delay_rmap", Type: TBool, Optional: true, Default: Bool(true)}},
+		Result: TBool,
 		API: munmapAPI("zap_present_ptes", "the PTE lock of the table (from pte_offset_map_lock), inside an mmu_gather",
 			"nothing",
-			"mm/memory.c: zap_pte_range(), zap_present_ptes(), zap_nonpresent_ptes(); include/asm-generic/tlb.h: tlb_remove_tlb_entries()",
+			"mm/memory.c: zap_pte_range(), zap_present_ptes(), zap_present_folio_ptes(), zap_nonpresent_ptes(); include/asm-generic/tlb.h: tlb_remove_tlb_entries(), tlb_delay_rmap()",
 			"the loop of zap_pte_range() under the PTE lock: clears the entries of [pte, end) in the table and adds each present one to the mmu_gather's "+
-				"range (tlb_remove_tlb_entries), which tlb_finish_mmu flushes; returns the number of present entries cleared", rulePTEChangeLock),
+				"range (tlb_remove_tlb_entries), which tlb_finish_mmu flushes. A dirty entry of a folio that is not anonymous marks the folio dirty "+
+				"(folio_mark_dirty) and, as tlb_delay_rmap() is on SMP, keeps the folio's rmap until tlb_flush_rmaps() after the TLB flush "+
+				"(5df397dec7c4): returns zap_pte_range()'s force_flush, true when it did. delay_rmap=false zaps as kernels before 5df397dec7c4 (v6.1): "+
+				"the rmap is removed at once, force_flush is still set for a dirty file entry", rulePTEChangeLock),
 		Touches: func(c *Call, f *Footprint) {
 			m := vmaMM(c, 1)
 			f.VMAs(m, false)
@@ -288,7 +296,7 @@ func init() {
 		Fn: func(c *Call) Result {
 			g, v, p, end := c.mmuGather(0), c.vma(1), c.Args[2].Obj.(*PTE), c.addr(3)
 			if !c.checkTable(p) {
-				return done(Int(0))
+				return done(Bool(false))
 			}
 			if p.PTL.heldBy(c.T) == 0 {
 				c.K.violate(c.T, rulePTEChangeLock, fmt.Sprintf("zap_present_ptes at %#x without %s held", uint64(p.Addr), p.PTL.Name))
@@ -304,7 +312,30 @@ func init() {
 					}
 				}
 			}
-			return done(Int(int64(p.MM.Core.ZapRange(v, start, end))))
+			// zap_present_folio_ptes(): "if (pte_dirty(ptent)) {
+			// folio_mark_dirty(folio); if (tlb_delay_rmap(tlb)) {
+			// delay_rmap = true; *force_flush = true; } }" for a folio
+			// that is not anonymous; v6.1's zap_pte_range() had
+			// "force_flush = 1; set_page_dirty(page);" and
+			// page_remove_rmap() at once.
+			forceFlush := false
+			if c.bool(4) {
+				_, delayed := p.MM.Core.ZapRangeDelayRmap(v, start, end)
+				if len(delayed) > 0 {
+					g.delayed = append(g.delayed, delayed...)
+					forceFlush = true
+				}
+				return done(Bool(forceFlush))
+			}
+			for a := start; a < end; a += mmcore.PageSize {
+				if e := p.Table.Entry(p.Table.Index(a)); e.Present() && e.Dirty() && !e.Special() {
+					if pg := p.MM.Core.Memory().Page(e.PFN()); pg != nil && !pg.Zero() && !pg.Folio().Anon() {
+						forceFlush = true
+					}
+				}
+			}
+			p.MM.Core.ZapRange(v, start, end)
+			return done(Bool(forceFlush))
 		}})
 	defOp(&Op{Name: "zap_huge_pmd", Params: []Param{tlbParam, {Name: "vma", Type: TVMA}, {Name: "addr", Type: TInt}},
 		Result: TBool,

@@ -106,7 +106,7 @@ func init() {
 	arg := Param{Name: "arg", Type: TString, Optional: true, Default: Str("")}
 	defOp(&Op{Name: "rmap_walk", Path: true, Touches: touchesLocksOnly, Params: []Param{folio, rwc, arg}, Result: TInt,
 		API: pathAPI("rmap_walk", &API{Section: "2.35",
-			Notes: lib + "rwc names the rmap_one: \"try_to_unmap_one\", \"try_to_migrate_one\" or \"folio_referenced_one\"; arg is rwc->arg, the ttu_flags of the first two (\"TTU_BATCH_FLUSH\": the flush is deferred to try_to_unmap_flush()); returns the sum of what they return",
+			Notes: lib + "rwc names the rmap_one: \"try_to_unmap_one\", \"try_to_migrate_one\", \"folio_referenced_one\" or \"page_mkclean_one\"; arg is rwc->arg, the ttu_flags of the first two (\"TTU_BATCH_FLUSH\": the flush is deferred to try_to_unmap_flush()); returns the sum of what they return",
 			Cites: rmapCite, Sequence: "folio_lock(folio);\nrmap_walk(folio, &rwc);\nfolio_unlock(folio);"}, rmapRules...)})
 	defOp(&Op{Name: "rmap_walk_locked", Path: true, Touches: touchesLocksOnly, Params: []Param{folio, rwc, arg}, Result: TInt,
 		API: pathAPI("rmap_walk_locked", &API{Section: "2.35",

@@ -229,6 +229,16 @@ func (c *Call) cpuAccess(m *MM, addr mmcore.Addr, write bool) bool {
 		c.K.violate(c.T, ruleStaleTLB, fmt.Sprintf("user access at %#x on CPU %d used a stale TLB entry reaching a freed page (the page was freed before the TLB flush)", uint64(addr), c.T.CPU))
 		return true
 	}
+	// A store through a stale dirty translation to a page-cache folio
+	// that writeback has cleaned: folio_mkclean() did not reach this
+	// mapping (the zap had removed the rmap before its TLB flush), so
+	// nothing records the new contents. The store itself succeeds.
+	if hit && tr.Hit && tr.LostWrite {
+		c.K.violate(c.T, ruleLostWrite, fmt.Sprintf("user write at %#x on CPU %d went through a stale dirty TLB entry to pfn %#x after writeback cleaned its folio: "+
+			"the entry had been zapped and the folio's rmap removed before the TLB flush, so folio_mkclean() found the folio unmapped and did not wait for the flush; "+
+			"the written data is lost (the real kernel does not notice)", uint64(addr), c.T.CPU, uint64(tr.PFN)))
+		return true
+	}
 	if !hit {
 		m.Core.TLB.FlushPage(c.T.CPU, addr)
 	}

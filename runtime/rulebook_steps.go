@@ -54,6 +54,18 @@ var kernelPathSteps = map[string]string{
 	// kernel/fork.c: mmput()
 	"atomic_dec_and_test": "mmput",
 
+	// mm/memory.c: zap_pte_range()'s force_flush (a dirty file entry)
+	"tlb_flush_mmu_tlbonly": "munmap",
+	"tlb_flush_rmaps":       "munmap",
+	"tlb_flush_mmu_free":    "munmap",
+
+	// mm/page-writeback.c: folio_clear_dirty_for_io()
+	"folio_mkclean":          "folio_clear_dirty_for_io",
+	"folio_mapped":           "folio_clear_dirty_for_io",
+	"page_vma_mkclean_one":   "folio_clear_dirty_for_io",
+	"folio_mark_dirty":       "folio_clear_dirty_for_io",
+	"folio_test_clear_dirty": "folio_clear_dirty_for_io",
+
 	// mm/mmu_gather.c: tlb_finish_mmu()
 	"tlb_flush_mmu":       "tlb_finish_mmu",
 	"mm_tlb_flush_nested": "tlb_finish_mmu",

@@ -315,7 +315,23 @@ func wp_page_shared(vmf) {
     }
     return finish_mkwrite_fault(vmf)
   }
-  return wp_page_reuse_locked(vmf)  # wp_page_reuse(vmf, folio) under the PTE lock
+  ret = wp_page_reuse_locked(vmf)  # wp_page_reuse(vmf, folio) under the PTE lock
+  # folio_lock(folio); ret |= fault_dirty_shared_page(vmf): the store
+  # retried after the fault waits for a writeback that holds the folio lock
+  folio = vmf.folio
+  if folio {
+    folio_lock(folio)
+    fault_dirty_shared_page(folio)
+  }
+  return ret
+}
+
+# mm/memory.c: fault_dirty_shared_page(), the folio locked (the dirty
+# accounting, balance_dirty_pages_ratelimited() and file_update_time()
+# are not modelled)
+func fault_dirty_shared_page(folio) {
+  folio_mark_dirty(folio)  # dirtied = folio_mark_dirty(folio)
+  folio_unlock(folio)
 }
 
 # mm/memory.c: wp_pfn_shared():

@@ -122,12 +122,27 @@ func zap_pmd_range(tlb, vma, addr, next) {
   zap_pte_range(tlb, vma, addr, next)
 }
 
-# mm/memory.c: zap_pte_range()
+# mm/memory.c: zap_pte_range(). A dirty entry of a file folio (not
+# anonymous) marks the folio dirty and, on SMP (tlb_delay_rmap()), keeps
+# its rmap until the TLB is flushed, before the PTE lock drops:
+# folio_mkclean() must not miss a mapping some CPU may still write
+# through (5df397dec7c4 "mm: delay page_remove_rmap() until after the
+# TLB has been flushed")
 func zap_pte_range(tlb, vma, addr, end) {
   pte = pte_offset_map_lock(vma.vm_mm, addr)
   if !pte {
     return  # no PTE table: nothing is mapped here
   }
-  zap_present_ptes(tlb, vma, pte, end)  # the loop over the table's entries
+  force_flush = zap_present_ptes(tlb, vma, pte, end)  # the loop over the table's entries
+  # Do the actual TLB flush before dropping ptl
+  if force_flush {
+    tlb_flush_mmu_tlbonly(tlb)
+    tlb_flush_rmaps(tlb, vma)
+  }
   pte_unmap_unlock(pte)
+  # tlb_flush_mmu(tlb): its TLB flush finds the range just reset, so it
+  # frees the batched pages only (tlb_flush_mmu_free())
+  if force_flush {
+    tlb_flush_mmu_free(tlb)
+  }
 }

@@ -3,7 +3,8 @@
 # anon_vma's rwsem or the file's i_mmap_rwsem, for read) and the PTE lock,
 # never the mmap lock. One kernel function per func, each statement one
 # step. The struct rmap_walk_control is a string naming its rmap_one
-# ("try_to_unmap_one", "try_to_migrate_one", "folio_referenced_one").
+# ("try_to_unmap_one", "try_to_migrate_one", "folio_referenced_one",
+# "page_mkclean_one").
 # PMD-mapped THPs, hugetlb, KSM, swap and migration entries and the MMU
 # notifiers are not modelled: try_to_migrate_one unmaps as
 # try_to_unmap_one does. The rwc's arg (try_to_unmap's enum ttu_flags) is
@@ -139,6 +140,9 @@ func rmap_one(folio, vma, address, rwc, arg) {
   if rwc == "try_to_migrate_one" {
     return try_to_migrate_one(folio, vma, address, arg)
   }
+  if rwc == "page_mkclean_one" {
+    return page_mkclean_one(folio, vma, address)
+  }
   return try_to_unmap_one(folio, vma, address, arg)
 }
 
@@ -185,6 +189,46 @@ func should_defer_flush(mm, flags) {
     return false
   }
   return arch_tlbbatch_should_defer(mm)
+}
+
+# mm/page-writeback.c: folio_clear_dirty_for_io(): writeback's "clear the
+# dirty flag, then write the folio out", the folio locked. Every mapping
+# is write-protected and cleaned first, so that a later store faults and
+# dirties the folio again (the dirty accounting of the mapping is not
+# modelled). Returns whether the folio was dirty: writeback writes it.
+func folio_clear_dirty_for_io(folio) {
+  VM_BUG_ON_FOLIO(!folio_test_locked(folio), folio)
+  if folio_mkclean(folio) != 0 {
+    folio_mark_dirty(folio)
+  }
+  return folio_test_clear_dirty(folio)
+}
+
+# mm/rmap.c: folio_mkclean(): write-protect and clean every PTE mapping
+# the folio, through the rmap. A folio mapped nowhere is not walked: a
+# zap that removed the rmap before its TLB flush is not waited for.
+func folio_mkclean(folio) {
+  BUG_ON(!folio_test_locked(folio))
+  if !folio_mapped(folio) {
+    return 0
+  }
+  if !folio_file(folio) {  # mapping = folio_mapping(folio); if (!mapping) return 0
+    return 0
+  }
+  return rmap_walk(folio, "page_mkclean_one")
+}
+
+# mm/rmap.c: page_mkclean_one() -> page_vma_mkclean_one(): the walk is
+# PVMW_SYNC, so map_pte() takes the PTE lock whatever the entry holds
+# (the library's page_vma_mapped_walk takes it before check_pte())
+func page_mkclean_one(folio, vma, address) {
+  pvmw = page_vma_mapped_walk(folio, vma, address)
+  if !pvmw {
+    return 0
+  }
+  cleaned = page_vma_mkclean_one(vma, address, pvmw)
+  page_vma_mapped_walk_done(pvmw)
+  return cleaned
 }
 
 # mm/rmap.c: folio_referenced_one()
