@@ -74,4 +74,4 @@ thread writeback {  # CPU B: the flusher writing the page back
   folio_unlock(pg)
 }
 
-expect violation "tlb/write-after-mkclean: user write at 0x400000" sometimes
+expect violation "tlb/write-after-mkclean: user write at 0x400000" at 56 sometimes
