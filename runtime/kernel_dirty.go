@@ -32,7 +32,7 @@ func init() {
 	folioParam := []Param{{Name: "folio", Type: TPage}}
 	zapCite := cite("mm/memory.c", "zap_pte_range()", "none: if (force_flush) { tlb_flush_mmu_tlbonly(tlb); tlb_flush_rmaps(tlb, vma); } pte_unmap_unlock(start_pte, ptl); "+
 		"if (force_flush) tlb_flush_mmu(tlb);", readDirtyZap)
-	zapSeq := "/* mm/memory.c: zap_pte_range() */\nstart_pte = pte = pte_offset_map_lock(mm, pmd, addr, &ptl);\n/* zap_present_ptes() for each entry; a dirty file entry: " +
+	zapSeq := "/* mm/memory.c: zap_pte_range() */\nstart_pte = pte = pte_offset_map_lock(mm, pmd, addr, &ptl);\nflush_tlb_batched_pending(mm);\n/* zap_present_ptes() for each entry; a dirty file entry: " +
 		"folio_mark_dirty(), delay_rmap, force_flush */\n/* Do the actual TLB flush before dropping ptl */\nif (force_flush) {\n\ttlb_flush_mmu_tlbonly(tlb);\n\ttlb_flush_rmaps(tlb, vma);\n}\n" +
 		"pte_unmap_unlock(start_pte, ptl);\nif (force_flush)\n\ttlb_flush_mmu(tlb);"
 

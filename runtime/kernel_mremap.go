@@ -269,6 +269,7 @@ func init() {
 		"old_ptep = pte_offset_map_lock(mm, old_pmd, old_addr, &old_ptl);\n" +
 		"new_ptep = pte_offset_map_rw_nolock(mm, new_pmd, new_addr, &dummy_pmdval, &new_ptl);\n" +
 		"if (new_ptl != old_ptl)\n\tspin_lock_nested(new_ptl, SINGLE_DEPTH_NESTING);\n" +
+		"flush_tlb_batched_pending(vma->vm_mm);\n" +
 		"pte = get_and_clear_full_ptes(mm, old_addr, old_ptep, nr_ptes, 0);\n" +
 		"set_ptes(mm, new_addr, new_ptep, pte, nr_ptes);\n" +
 		"if (force_flush)\n\tflush_tlb_range(vma, old_end - len, old_end);\n" +
@@ -389,7 +390,7 @@ func init() {
 			}, func() Result {
 				var nv *mmcore.VMA
 				var need bool
-				return c.withIMmapWrite(r.VMA, func() { nv, need = m.Core.CopyVMAForMove(r) }, func() Result {
+				return c.withRmapTreesWrite(r.VMA, func() { nv, need = m.Core.CopyVMAForMove(r) }, func() Result {
 					if nv == nil {
 						return done(Nil)
 					}
@@ -545,8 +546,9 @@ func init() {
 			Asserts: "none",
 			Source:  "include/linux/pgtable.h: get_and_clear_full_ptes(); mm/mremap.c: move_ptes()",
 			Notes: "clears nr entries from pte's address (one table) and returns them for set_ptes; the pages keep their counts (the entries move). " +
-				"Each present entry leaves a TLB obligation: flush_tlb_range before the PTLs that keep the page alive are dropped",
-			Rules: []*Rule{rulePTEChangeLock, ruleTLBFlushBeforePTLDrop, ruleNotifierRangeMisses}}),
+				"Each present entry leaves a TLB obligation: flush_tlb_range before the PTLs that keep the page alive are dropped. An entry a batched unmap " +
+				"cleared and a CPU still caches, not flushed by flush_tlb_batched_pending() under the lock, is tlb/batched-flush-pending",
+			Rules: []*Rule{rulePTEChangeLock, ruleTLBFlushBeforePTLDrop, ruleNotifierRangeMisses, ruleBatchedFlushPending}}),
 		Touches: movesTables,
 		Fn: func(c *Call) Result {
 			p, nr := c.Args[0].Obj.(*PTE), c.int(1)
@@ -559,6 +561,9 @@ func init() {
 			if p.PTL.heldBy(c.T) == 0 {
 				c.K.violate(c.T, rulePTEChangeLock, fmt.Sprintf("get_and_clear_full_ptes at %#x without %s held", uint64(p.Addr), p.PTL.Name))
 			}
+			// move_ptes() called flush_tlb_batched_pending() once both
+			// PTE locks were held (3ea277194daa)
+			c.checkBatchedFlushed(p.MM, p.Addr, p.Addr+mmcore.Addr(nr)<<mmcore.PageShift)
 			b := &PTEBatch{MM: p.MM, Addr: p.Addr, Ptes: p.MM.Core.GetAndClearPTEs(p.Addr, int(nr))}
 			var present []mmcore.Addr
 			var cached []mmcore.Addr // the entries a CPU may still translate
@@ -747,7 +752,7 @@ func init() {
 			}, func() Result {
 				var res mmcore.Addr
 				var err error
-				return c.withIMmapWrite(vrm.NewVMA, func() { res, err = m.Core.FinishMoveVMA(r, vrm.NewVMA) }, func() Result {
+				return c.withRmapTreesWrite(vrm.NewVMA, func() { res, err = m.Core.FinishMoveVMA(r, vrm.NewVMA) }, func() Result {
 					ret := int64(res)
 					if err != nil {
 						ret = errnoOf(err)
@@ -763,25 +768,39 @@ func init() {
 		}})
 }
 
-// withIMmapWrite runs change, a link or unlink of v in its file's i_mmap
-// tree, under that file's i_mmap_rwsem for write (vma_link_file(),
-// unlink_file_vma_batch()), then next: rmap walkers that hold it for read
-// (retract_page_tables, rmap_walk_file) never see the tree change under
-// them nor a VMA freed from it.
-func (c *Call) withIMmapWrite(v *mmcore.VMA, change func(), next func() Result) Result {
-	var l *Lock
+// withRmapTreesWrite runs change, a link or unlink of v in its rmap trees,
+// under the locks of those trees for write, then next: its file's
+// i_mmap_rwsem (vma_link_file(), unlink_file_vma_batch()) and, inside it
+// as take_rmap_locks() and vma_prepare() order them, its anon_vma's rwsem
+// (anon_vma_clone() and vma_link() in copy_vma(), unlink_anon_vmas() in
+// the unmap of the source). Rmap walkers that hold either for read
+// (retract_page_tables, rmap_walk_file, rmap_walk_anon under
+// folio_lock_anon_vma_read()) never see the tree change under them nor a
+// VMA freed from it.
+func (c *Call) withRmapTreesWrite(v *mmcore.VMA, change func(), next func() Result) Result {
+	var ls []*Lock
 	if v != nil && v.File() != nil {
-		l = iMmapLock(v.File().Mapping())
+		if l := iMmapLock(v.File().Mapping()); l != nil {
+			ls = append(ls, l)
+		}
 	}
-	if l == nil {
-		change()
-		return next()
+	if v != nil && v.AnonVMA() != nil {
+		if l, err := c.K.anonVMALock(v); err == nil {
+			ls = append(ls, l)
+		}
 	}
-	return c.lock(l, Write, func() Result {
-		change()
-		c.unlock(l, Write)
-		return next()
-	})
+	var run func(i int) Result
+	run = func(i int) Result {
+		if i == len(ls) {
+			change()
+			for j := len(ls) - 1; j >= 0; j-- {
+				c.unlock(ls[j], Write)
+			}
+			return next()
+		}
+		return c.lock(ls[i], Write, func() Result { return run(i + 1) })
+	}
+	return run(0)
 }
 
 func vmaIn(v *mmcore.VMA, vs []*mmcore.VMA) bool {

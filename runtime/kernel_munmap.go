@@ -17,19 +17,38 @@ const readVMAKpaths = "torvalds/linux@01c373e9a5ce, read"
 
 // The rule book's citations and call sequences of the steps; before the
 // operations' init, which registers their entries.
+// gatherFolio hands the gather a reference to p's folio, once per folio
+// and zap: the mapping's reference tlb_remove_page() batches, which
+// tlb_flush_mmu() drops after the TLB flush (tlb_batch_pages_flush()).
+func (g *MMUGather) gatherFolio(p *mmcore.Page) {
+	if p == nil || p.Zero() || p.Folio().Freed() {
+		return
+	}
+	f := p.Folio()
+	for _, q := range g.pages {
+		if q == f {
+			return
+		}
+	}
+	if f.Get() == nil {
+		g.pages = append(g.pages, f)
+	}
+}
+
 func init() {
 	citeTable["vms_gather_munmap_vmas"] = []Cite{
 		cite("mm/vma.c", "vms_gather_munmap_vmas()", "__split_vma(vms->vmi, vms->vma, vms->start, 1); for_each_vma_range(): __split_vma(vms->vmi, next, vms->end, 0); vma_start_write(next); vma_mark_detached(next, true)", readVMAKpaths),
 		cite("mm/vma.c", "__split_vma()", "WARN_ON(vma->vm_start >= addr); new->vm_ops->open(new); vma_start_write(vma); vma_start_write(new)", readVMAKpaths)}
 	citeTable["vma_iter_clear_gfp"] = []Cite{cite("mm/vma.c", "do_vmi_align_munmap()", "error = vma_iter_clear_gfp(vmi, start, end, GFP_KERNEL) between the gather and vms_complete_munmap_vmas()", readVMAKpaths)}
 	citeTable["zap_present_ptes"] = []Cite{cite("mm/memory.c", "zap_pte_range(), zap_present_ptes()",
-		"start_pte = pte = pte_offset_map_lock(mm, pmd, addr, &ptl); do { ... zap_present_ptes(tlb, vma, pte, ptent, max_nr, addr, details, rss, &force_flush, &force_break, &any_skipped); } while (pte += nr, addr += PAGE_SIZE * nr, addr != end); ... pte_unmap_unlock(start_pte, ptl)", readMemory),
+		"start_pte = pte = pte_offset_map_lock(mm, pmd, addr, &ptl); flush_tlb_batched_pending(mm); do { ... zap_present_ptes(tlb, vma, pte, ptent, max_nr, addr, details, rss, &force_flush, &force_break, &any_skipped); } while (pte += nr, addr += PAGE_SIZE * nr, addr != end); ... pte_unmap_unlock(start_pte, ptl)", readMemory),
 		cite("include/asm-generic/tlb.h", "tlb_remove_tlb_entries()", "tlb_flush_pte_range(tlb, address, PAGE_SIZE * nr): __tlb_adjust_range()", readMemory)}
 	citeTable["zap_huge_pmd"] = []Cite{cite("mm/huge_memory.c", "zap_huge_pmd()", "ptl = __pmd_trans_huge_lock(pmd, vma); if (!ptl) return 0; orig_pmd = pmdp_huge_get_and_clear_full(...); tlb_remove_pmd_tlb_entry(tlb, pmd, addr); ... spin_unlock(ptl); return 1", readMemory),
 		cite("mm/memory.c", "zap_pmd_range()", "if (pmd_is_huge(*pmd)) { if (next - addr != HPAGE_PMD_SIZE) __split_huge_pmd(vma, pmd, addr, false); else if (zap_huge_pmd(tlb, vma, pmd, addr)) { addr = next; continue; } }", readMemory2026)}
 	const zapSeq = "/* mm/memory.c: zap_pmd_range(), the mmu_gather started by tlb_gather_mmu() */\n" +
 		"if (pmd_trans_huge(*pmd) && next - addr == HPAGE_PMD_SIZE && zap_huge_pmd(tlb, vma, pmd, addr))\n\tcontinue;\n" +
 		"start_pte = pte = pte_offset_map_lock(mm, pmd, addr, &ptl);\n" +
+		"flush_tlb_batched_pending(mm);\n" +
 		"/* zap_present_ptes() for each entry: ptep_get_and_clear_full(), tlb_remove_tlb_entries() */\n" +
 		"pte_unmap_unlock(start_pte, ptl);\n/* later: tlb_finish_mmu(tlb) flushes, then frees the pages */"
 	sequenceTable["zap_present_ptes"] = zapSeq
@@ -86,8 +105,12 @@ type MMUGather struct {
 	// special entry has none, and mprotect's gather batches nothing.
 	nrPages int
 	// pages are the folios whose mapping references the zaps handed to
-	// the gather (tlb_remove_page) and which tlb_flush_mmu frees (the zaps
-	// of MADV_DONTNEED/FREE; munmap's free them at once in mmcore).
+	// the gather (tlb_remove_page, __tlb_remove_folio_pages()) and which
+	// tlb_flush_mmu frees after its flush: the zaps of MADV_DONTNEED/FREE
+	// and zap_present_ptes (mmcore drops the mapping's reference with
+	// the entry; the gather holds one of its own in its place, so a
+	// folio another holder puts meanwhile outlives the flush as in the
+	// kernel). zap_huge_pmd's are freed at once.
 	pages []*mmcore.Page
 	// staleSeen are the stale translations the zaps found in the range
 	// they walked (cover): the ones this gather must not leave behind.
@@ -273,7 +296,8 @@ func init() {
 				"range (tlb_remove_tlb_entries), which tlb_finish_mmu flushes. A dirty entry of a folio that is not anonymous marks the folio dirty "+
 				"(folio_mark_dirty) and, as tlb_delay_rmap() is on SMP, keeps the folio's rmap until tlb_flush_rmaps() after the TLB flush "+
 				"(5df397dec7c4): returns zap_pte_range()'s force_flush, true when it did. delay_rmap=false zaps as kernels before 5df397dec7c4 (v6.1): "+
-				"the rmap is removed at once, force_flush is still set for a dirty file entry", rulePTEChangeLock),
+				"the rmap is removed at once, force_flush is still set for a dirty file entry. An entry a batched unmap cleared and a CPU still caches, "+
+				"not flushed by flush_tlb_batched_pending() under this lock, is tlb/batched-flush-pending", rulePTEChangeLock, ruleBatchedFlushPending),
 		Touches: func(c *Call, f *Footprint) {
 			m := vmaMM(c, 1)
 			f.VMAs(m, false)
@@ -291,7 +315,8 @@ func init() {
 				f.PTEs(m, true)
 				f.AllPages(true)
 			}
-			f.Alloc() // a freed page may be handed out again (Memory.Quarantine)
+			batchedCheckTouches(f, m) // checkBatchedFlushed
+			f.Alloc()                 // a freed page may be handed out again (Memory.Quarantine)
 		},
 		Fn: func(c *Call) Result {
 			g, v, p, end := c.mmuGather(0), c.vma(1), c.Args[2].Obj.(*PTE), c.addr(3)
@@ -303,12 +328,16 @@ func init() {
 			}
 			end = min(end, p.Table.End(), v.End())
 			start := max(p.Addr, v.Start())
+			// zap_pte_range() called flush_tlb_batched_pending(mm)
+			// right after pte_offset_map_lock() (3ea277194daa)
+			c.checkBatchedFlushed(p.MM, start, end)
 			g.cover(start, end)
 			for a := start; a < end; a += mmcore.PageSize {
 				if e := p.Table.Entry(p.Table.Index(a)); e.Present() {
 					g.adjustRange(a, a+mmcore.PageSize) // tlb_remove_tlb_entries()
 					if !e.Special() {
 						g.nrPages++ // vm_normal_page() found a page: batched to be freed after the flush
+						g.gatherFolio(p.MM.Core.Memory().Page(e.PFN()))
 					}
 				}
 			}

@@ -118,6 +118,24 @@ func (c *Call) checkBatchedFlushed(m *MM, start, end mmcore.Addr) {
 		c.Op.Name, uint64(start), uint64(end), r.CPU, uint64(r.Addr), pending, flushed))
 }
 
+// batchedCheckTouches records what checkBatchedFlushed reads for a step
+// of m that does not itself write m's TLB: before any batched unmap of m
+// (mm->tlb_flush_batched pending 0) only that count, which the first
+// set_tlb_ubc_flush_pending() raises; after one, the TLB, whose stale
+// batched translations every flush (try_to_unmap_flush(),
+// flush_tlb_batched_pending(), a range flush) ends. A CPU's fill is not a
+// write, so the read commutes with the user's accesses.
+func batchedCheckTouches(f *Footprint, m *mmcore.MM) {
+	if f == nil || m == nil {
+		return
+	}
+	if pending, _ := m.TLBFlushBatched(); pending == 0 {
+		f.tlbFlushBatched(m, false)
+		return
+	}
+	f.TLB(m, false)
+}
+
 // batchTouches: the task's batch (its own task, written by every step),
 // the TLBs of the mms it names (flushed), and their tlb_flush_batched is
 // left alone.
@@ -218,7 +236,10 @@ func init() {
 				"move_ptes() and madvise's PTE walks call it right after taking the PTE lock",
 			Rules: []*Rule{ruleBatchedNeedsPTL, ruleBatchedFlushPending},
 			Cites: []Cite{cite("mm/rmap.c", "flush_tlb_batched_pending()", "none: \"This must be called under the PTL\"", readTLBBatch),
-				cite("mm/mprotect.c", "change_pte_range()", "none: pte = pte_offset_map_lock(...); ... flush_tlb_batched_pending(vma->vm_mm);", readTLBBatch)},
+				cite("mm/mprotect.c", "change_pte_range()", "none: pte = pte_offset_map_lock(...); ... flush_tlb_batched_pending(vma->vm_mm);", readTLBBatch),
+				cite("mm/memory.c", "zap_pte_range()", "none: start_pte = pte = pte_offset_map_lock(mm, pmd, addr, &ptl); if (!pte) return addr; flush_tlb_batched_pending(mm);", readTLBBatch),
+				cite("mm/mremap.c", "move_ptes()", "none: if (new_ptl != old_ptl) spin_lock_nested(new_ptl, SINGLE_DEPTH_NESTING); flush_tlb_batched_pending(vma->vm_mm);", readTLBBatch),
+				cite("mm/madvise.c", "madvise_free_pte_range(), madvise_cold_or_pageout_pte_range()", "none: start_pte = pte = pte_offset_map_lock(mm, pmd, addr, &ptl); if (!start_pte) return 0; flush_tlb_batched_pending(mm);", readTLBBatch)},
 			Sequence: "pte = pte_offset_map_lock(vma->vm_mm, pmd, addr, &ptl);\nflush_tlb_batched_pending(vma->vm_mm);\n/* change the entries */\npte_unmap_unlock(pte - 1, ptl);"}),
 		Touches: func(c *Call, f *Footprint) {
 			m := mmArg(c, 0)

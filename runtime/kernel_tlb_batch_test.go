@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/mmscript/mmscript/mmcore"
@@ -132,4 +133,113 @@ func TestTryToUnmapFlushDirty(t *testing.T) {
 			t.Errorf("dirty %v: flush_required %v after try_to_unmap_flush_dirty", dirty, r.tlbUBC.FlushRequired)
 		}
 	}
+}
+
+// TestBatchedFlushAtEachSite: reclaim's batched unmap clears the entry
+// (try_to_unmap_one() with TTU_BATCH_FLUSH) while the user's CPU caches
+// it; then each path that changes entries under the PTE lock runs its
+// step there, with or without flush_tlb_batched_pending() first: the
+// zap's loop (zap_pte_range()'s zap_present_ptes, mm/memory.c), mremap's
+// move (move_ptes()'s get_and_clear_full_ptes, mm/mremap.c), mprotect's
+// (change_pte_range()'s modify_prot_commit_ptes). Without the flush the
+// step is tlb/batched-flush-pending and the stale translation survives;
+// with it nothing is reported and the translation is gone.
+func TestBatchedFlushAtEachSite(t *testing.T) {
+	const addr = 0x100000
+	sites := []struct {
+		name string
+		step func(k *Kernel, m *MM, v *mmcore.VMA, task *Task, pte Value)
+	}{
+		{"zap_present_ptes", func(k *Kernel, m *MM, v *mmcore.VMA, task *Task, pte Value) {
+			g := do(t, k, task, "tlb_gather_mmu", mmV(m))
+			do(t, k, task, "zap_present_ptes", g, vmaV(v), pte, addrV(addr+mmcore.PageSize))
+		}},
+		{"get_and_clear_full_ptes", func(k *Kernel, m *MM, v *mmcore.VMA, task *Task, pte Value) {
+			do(t, k, task, "get_and_clear_full_ptes", pte, Int(1))
+		}},
+		{"modify_prot_commit_ptes", func(k *Kernel, m *MM, v *mmcore.VMA, task *Task, pte Value) {
+			do(t, k, task, "modify_prot_commit_ptes", Nil, vmaV(v), pte, addrV(addr+mmcore.PageSize))
+		}},
+	}
+	for _, site := range sites {
+		for _, flush := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/flush_tlb_batched_pending=%v", site.name, flush), func(t *testing.T) {
+				k, m := newMM(t)
+				v := mapAnon(t, k, m, addr, 1)
+				user := k.NewTask("user")
+				populateCached(t, m, v, user, addr)
+
+				r := k.NewTask("reclaim")
+				do(t, k, r, "mmap_read_lock", mmV(m))
+				pte := do(t, k, r, "pte_offset_map_lock", mmV(m), addrV(addr))
+				pteval := Int(int64(m.Core.Walk(addr).Entry))
+				do(t, k, r, "ptep_get_and_clear", pte)
+				do(t, k, r, "set_tlb_ubc_flush_pending", mmV(m), pteval, addrV(addr))
+				do(t, k, r, "pte_unmap_unlock", pte)
+				do(t, k, r, "mmap_read_unlock", mmV(m))
+
+				p := k.NewTask("path")
+				do(t, k, p, "mmap_write_lock", mmV(m))
+				pte = do(t, k, p, "pte_offset_map_lock", mmV(m), addrV(addr))
+				if flush {
+					do(t, k, p, "flush_tlb_batched_pending", mmV(m))
+				}
+				site.step(k, m, v, p, pte)
+				stale := m.Core.TLB.Cached(user.CPU, addr)
+				do(t, k, p, "pte_unmap_unlock", pte)
+				do(t, k, p, "mmap_write_unlock", mmV(m))
+				if flush {
+					wantRules(t, k)
+					if stale {
+						t.Error("flush_tlb_batched_pending left the batched unmap's stale translation")
+					}
+				} else {
+					wantRules(t, k, ruleBatchedFlushPending.ID)
+					if !stale {
+						t.Error("no stale translation without flush_tlb_batched_pending: the site did not race")
+					}
+				}
+			})
+		}
+	}
+}
+
+// TestZapGatherHoldsFolio: zap_present_ptes hands the mapping's reference
+// to the gather (tlb_remove_page()), so a folio whose other holder (here
+// reclaim's isolation reference) puts it before the gather's flush is
+// freed only by tlb_flush_mmu() after the flush: until then a CPU still
+// translating the zapped entry reaches a live page, as in the kernel.
+func TestZapGatherHoldsFolio(t *testing.T) {
+	const addr = 0x100000
+	k, m := newMM(t)
+	v := mapAnon(t, k, m, addr, 1)
+	user := k.NewTask("user")
+	populateCached(t, m, v, user, addr)
+	pg := m.Core.Memory().Page(m.Core.Walk(addr).Entry.PFN())
+	if err := pg.Get(); err != nil { // folio_isolate_lru()'s reference
+		t.Fatal(err)
+	}
+	z := k.NewTask("zap")
+	do(t, k, z, "mmap_read_lock", mmV(m))
+	g := do(t, k, z, "tlb_gather_mmu", mmV(m))
+	pte := do(t, k, z, "pte_offset_map_lock", mmV(m), addrV(addr))
+	do(t, k, z, "zap_present_ptes", g, vmaV(v), pte, addrV(addr+mmcore.PageSize))
+	do(t, k, z, "pte_unmap_unlock", pte)
+	do(t, k, z, "put_page", Obj(TPage, pg)) // the other holder's put
+	if pg.Folio().Freed() {
+		t.Fatal("the folio was freed before the gather's TLB flush")
+	}
+	if !m.Core.TLB.Cached(user.CPU, addr) {
+		t.Fatal("the user's translation is gone before the flush: the test does not race")
+	}
+	do(t, k, z, "tlb_flush_mmu", g) // tlb_finish_mmu()'s flush and free
+	do(t, k, z, "dec_tlb_flush_pending", mmV(m))
+	do(t, k, z, "mmap_read_unlock", mmV(m))
+	if !pg.Folio().Freed() {
+		t.Error("tlb_flush_mmu did not free the zapped folio after its flush")
+	}
+	if m.Core.TLB.Cached(user.CPU, addr) {
+		t.Error("tlb_flush_mmu left the zapped translation")
+	}
+	wantRules(t, k)
 }

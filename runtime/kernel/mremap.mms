@@ -124,7 +124,11 @@ func move_normal_pmd(pmc) {
   return res
 }
 
-# mm/mremap.c: move_ptes()
+# mm/mremap.c: move_ptes(). flush_tlb_batched_pending() once both PTE
+# locks are held (3ea277194daa): an entry reclaim cleared at the old
+# address with its flush batched is none here, so nothing moves or is
+# flushed for it (force_flush counts the present entries moved), and
+# mremap() would return with a CPU still translating the old address
 func move_ptes(pmc, extent) {
   vma = pmc.old
   mm = vma.vm_mm
@@ -142,6 +146,7 @@ func move_ptes(pmc, extent) {
   if new_pte.ptl != old_pte.ptl {
     spin_lock_nested(new_pte.ptl)
   }
+  flush_tlb_batched_pending(vma.vm_mm)
   ptes = get_and_clear_full_ptes(old_pte, extent / PAGE_SIZE)
   set_ptes(new_pte, ptes)
   if ptes.present > 0 {  # force_flush: a present PTE moved

@@ -127,12 +127,17 @@ func zap_pmd_range(tlb, vma, addr, next) {
 # its rmap until the TLB is flushed, before the PTE lock drops:
 # folio_mkclean() must not miss a mapping some CPU may still write
 # through (5df397dec7c4 "mm: delay page_remove_rmap() until after the
-# TLB has been flushed")
+# TLB has been flushed"). flush_tlb_batched_pending() first
+# (3ea277194daa): reclaim may have cleared an entry here with its flush
+# batched (try_to_unmap_one() with TTU_BATCH_FLUSH); the zap finds it
+# none, gathers and flushes nothing for it, and munmap() or
+# madvise(MADV_DONTNEED) would return with a CPU still translating it
 func zap_pte_range(tlb, vma, addr, end) {
   pte = pte_offset_map_lock(vma.vm_mm, addr)
   if !pte {
     return  # no PTE table: nothing is mapped here
   }
+  flush_tlb_batched_pending(vma.vm_mm)
   force_flush = zap_present_ptes(tlb, vma, pte, end)  # the loop over the table's entries
   # Do the actual TLB flush before dropping ptl
   if force_flush {

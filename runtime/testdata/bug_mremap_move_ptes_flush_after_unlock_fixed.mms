@@ -23,6 +23,7 @@ func move_ptes(pmc, extent) {
   if new_pte.ptl != old_pte.ptl {
     spin_lock_nested(new_pte.ptl)
   }
+  flush_tlb_batched_pending(vma.vm_mm)  # since 3ea277194daa (v4.12)
   ptes = get_and_clear_full_ptes(old_pte, extent / PAGE_SIZE)
   set_ptes(new_pte, ptes)
   flush_tlb_range(vma, pmc.old_addr, size=extent)  # the fix: under the PTLs
