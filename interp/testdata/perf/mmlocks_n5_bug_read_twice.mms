@@ -1,7 +1,7 @@
 # A bug variant of the SPIN peer scenario (/work/shared/perf/mmlocks.pml,
 # mmlocks_N5.mms), NFAULT=5, for BenchmarkExploreBugs: the time a search takes
-# to find the bug (-first). The expect line names the bug planted; the
-# whole search may find more (it is not run: minutes).
+# to find the bug (-first). The first expect line names the bug planted;
+# the others, what else the whole search (seconds) finds.
 # A zapper that takes the mmap read lock twice: a writer queued between the
 # two acquisitions (munmap's mmap_write_lock) blocks the second, and the
 # writer waits for the first (rw_semaphore read recursion is a deadlock).
@@ -58,3 +58,6 @@ thread zapper {
 }
 
 expect violation "lock/recursive"
+# munmap's mmap_write_lock queued between the zapper's two read locks:
+# the second waits behind the writer, which waits for the first.
+expect deadlock

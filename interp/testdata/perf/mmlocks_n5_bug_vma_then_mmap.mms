@@ -1,7 +1,7 @@
 # A bug variant of the SPIN peer scenario (/work/shared/perf/mmlocks.pml,
 # mmlocks_N5.mms), NFAULT=5, for BenchmarkExploreBugs: the time a search takes
-# to find the bug (-first). The expect line names the bug planted; the
-# whole search may find more (it is not run: minutes).
+# to find the bug (-first). The first expect line names the bug planted;
+# the others, what else the whole search (seconds) finds.
 # A fault handler that takes the mmap read lock while it holds the VMA read
 # lock: munmap, holding the mmap write lock, waits in vma_start_write for the
 # VMA's readers, and the reader waits for the mmap lock (process_addrs.rst
@@ -59,3 +59,6 @@ thread zapper {
 }
 
 expect violation "lock/mmap-under-vma-read"
+# The ABBA itself: faults blocked on the mmap lock with their VMA read
+# locks held, munmap holding the mmap lock and waiting for them.
+expect deadlock

@@ -1,7 +1,7 @@
 # A bug variant of the SPIN peer scenario (/work/shared/perf/mmlocks.pml,
 # mmlocks_N5.mms), NFAULT=5, for BenchmarkExploreBugs: the time a search takes
-# to find the bug (-first). The expect line names the bug planted; the
-# whole search may find more (it is not run: minutes).
+# to find the bug (-first). The first expect line names the bug planted;
+# the others, what else the whole search (seconds) finds.
 # A zapper that drops the mmap read lock between its lookup and its zap: the
 # VMA it zaps may be munmap's, detached and freed (only the runs in which
 # the zapper looks the VMA up before munmap can show it).
@@ -56,3 +56,5 @@ thread zapper {
 }
 
 expect violation "pgtable/zap-needs-stable-vma"
+# The zap that runs after munmap has freed the VMA.
+expect violation "vma/use-after-unmap"

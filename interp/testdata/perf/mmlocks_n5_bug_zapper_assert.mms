@@ -1,7 +1,7 @@
 # A bug variant of the SPIN peer scenario (/work/shared/perf/mmlocks.pml,
 # mmlocks_N5.mms), NFAULT=5, for BenchmarkExploreBugs: the time a search takes
-# to find the bug (-first). The expect line names the bug planted; the
-# whole search may find more (it is not run: minutes).
+# to find the bug (-first). The first expect line names the bug planted;
+# the others, what else the whole search (seconds) finds.
 # A zapper that believes its mmap read lock keeps PTEs from coming back: a
 # fault under the VMA read lock installs one after the zap. No locking rule
 # is broken; only an interleaving shows it, as SPIN's assertions do.
