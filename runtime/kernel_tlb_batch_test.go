@@ -243,3 +243,51 @@ func TestZapGatherHoldsFolio(t *testing.T) {
 	}
 	wantRules(t, k)
 }
+
+// TestMadviseVMABehaviorFlushesBatched: the step madvise_vma_behavior
+// (MADV_DONTNEED and MADV_FREE, inside the madvise mmu_gather or not) walks
+// each PTE table under its lock as zap_pte_range() and
+// madvise_free_pte_range() do, and so flushes the mm's batched unmaps
+// there first (flush_tlb_batched_pending(), 3ea277194daa): after reclaim
+// cleared the entry with its flush batched, the user's CPU no longer
+// translates the address once the step is done, and the gather's finish
+// finds no stale translation it leaves behind.
+func TestMadviseVMABehaviorFlushesBatched(t *testing.T) {
+	const addr = 0x100000
+	for _, advice := range []mmcore.Advice{mmcore.MADV_DONTNEED, mmcore.MADV_FREE} {
+		for _, gather := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%v/gather=%v", advice, gather), func(t *testing.T) {
+				k, m := newMM(t)
+				v := mapAnon(t, k, m, addr, 1)
+				user := k.NewTask("user")
+				populateCached(t, m, v, user, addr)
+
+				r := k.NewTask("reclaim")
+				do(t, k, r, "mmap_read_lock", mmV(m))
+				pte := do(t, k, r, "pte_offset_map_lock", mmV(m), addrV(addr))
+				pteval := Int(int64(m.Core.Walk(addr).Entry))
+				do(t, k, r, "ptep_get_and_clear", pte)
+				do(t, k, r, "set_tlb_ubc_flush_pending", mmV(m), pteval, addrV(addr))
+				do(t, k, r, "pte_unmap_unlock", pte)
+				do(t, k, r, "mmap_read_unlock", mmV(m))
+
+				p := k.NewTask("madvise")
+				do(t, k, p, "mmap_read_lock", mmV(m))
+				g := Nil
+				if gather {
+					g = do(t, k, p, "tlb_gather_mmu", mmV(m))
+				}
+				do(t, k, p, "madvise_vma_behavior", mmV(m), g, vmaV(v), vmaV(v), addrV(addr), addrV(addr+mmcore.PageSize), Int(int64(advice)))
+				if m.Core.TLB.Cached(user.CPU, addr) {
+					t.Error("the user's CPU still translates the address a batched unmap cleared after the madvise walk")
+				}
+				if gather { // tlb_finish_mmu()
+					do(t, k, p, "tlb_flush_mmu", g)
+					do(t, k, p, "dec_tlb_flush_pending", mmV(m))
+				}
+				do(t, k, p, "mmap_read_unlock", mmV(m))
+				wantRules(t, k)
+			})
+		}
+	}
+}

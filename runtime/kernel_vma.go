@@ -770,8 +770,17 @@ func init() {
 					return done(Int(-22)) // -EINVAL (madvise_dontneed_free_valid_vma)
 				}
 				var err error
+				// zap_pte_range() and madvise_free_pte_range() call
+				// flush_tlb_batched_pending(mm) right after taking a PTE
+				// table's lock (3ea277194daa); the huge-PMD paths do not.
+				flushBatched := func(from mmcore.Addr) {
+					if !m.Core.Walk(from).Huge() {
+						c.flushTLBBatchedPending(m)
+					}
+				}
 				if g == nil {
 					return c.underEachPMDLock(nil, v, start, end, func(from, to mmcore.Addr) int {
+						flushBatched(from)
 						if _, e := m.Core.MadviseVMABehavior(v, prev, from, to, a); e != nil && err == nil {
 							err = e
 						}
@@ -786,6 +795,7 @@ func init() {
 				// each table again under its lock.
 				g.cover(max(start, v.Start()), min(end, v.End()))
 				return c.underEachPMDLock(nil, v, start, end, func(from, to mmcore.Addr) int {
+					flushBatched(from)
 					g.cover(from, to)
 					lo, hi, folios, e := m.Core.MadviseDontneedFreeGathered(v, from, to, a)
 					if e != nil && err == nil {
