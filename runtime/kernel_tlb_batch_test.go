@@ -141,9 +141,11 @@ func TestTryToUnmapFlushDirty(t *testing.T) {
 // step there, with or without flush_tlb_batched_pending() first: the
 // zap's loop (zap_pte_range()'s zap_present_ptes, mm/memory.c), mremap's
 // move (move_ptes()'s get_and_clear_full_ptes, mm/mremap.c), mprotect's
-// (change_pte_range()'s modify_prot_commit_ptes). Without the flush the
-// step is tlb/batched-flush-pending and the stale translation survives;
-// with it nothing is reported and the translation is gone.
+// (change_pte_range()'s modify_prot_commit_ptes), MADV_FREE's
+// (madvise_free_pte_range()'s clear_young_dirty_ptes, mm/madvise.c).
+// Without the flush the step is tlb/batched-flush-pending and the stale
+// translation survives; with it nothing is reported and the translation
+// is gone.
 func TestBatchedFlushAtEachSite(t *testing.T) {
 	const addr = 0x100000
 	sites := []struct {
@@ -159,6 +161,10 @@ func TestBatchedFlushAtEachSite(t *testing.T) {
 		}},
 		{"modify_prot_commit_ptes", func(k *Kernel, m *MM, v *mmcore.VMA, task *Task, pte Value) {
 			do(t, k, task, "modify_prot_commit_ptes", Nil, vmaV(v), pte, addrV(addr+mmcore.PageSize))
+		}},
+		{"clear_young_dirty_ptes", func(k *Kernel, m *MM, v *mmcore.VMA, task *Task, pte Value) {
+			g := do(t, k, task, "tlb_gather_mmu", mmV(m))
+			do(t, k, task, "clear_young_dirty_ptes", g, vmaV(v), pte, addrV(addr+mmcore.PageSize))
 		}},
 	}
 	for _, site := range sites {

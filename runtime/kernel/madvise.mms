@@ -112,7 +112,11 @@ func do_madvise(mm, start, len_in, behavior) {
   if lock_mode == MADVISE_VMA_READ_LOCK {
     vma = try_vma_read_lock(mm, start, end, behavior)
     if vma {
-      error = madvise_vma_behavior(mm, tlb, vma, vma, start, end, behavior)
+      if behavior == MADV_FREE {  # madvise_vma_behavior(): case MADV_FREE
+        error = madvise_dontneed_free(mm, tlb, vma, start, end, behavior)
+      } else {
+        error = madvise_vma_behavior(mm, tlb, vma, vma, start, end, behavior)
+      }
       vma_end_read(vma)
       if tlb {
         tlb_finish_mmu(tlb)  # madvise_finish_tlb()
@@ -163,7 +167,11 @@ func madvise_walk_from(mm, tlb, vma, prev, start, last_end, behavior, unmapped_e
   if last_end < end {
     end = last_end
   }
-  error = madvise_vma_behavior(mm, tlb, vma, prev, start, end, behavior)
+  if behavior == MADV_FREE {  # madvise_vma_behavior(): case MADV_FREE
+    error = madvise_dontneed_free(mm, tlb, vma, start, end, behavior)
+  } else {
+    error = madvise_vma_behavior(mm, tlb, vma, prev, start, end, behavior)
+  }
   if error != 0 {
     return error
   }
@@ -176,4 +184,65 @@ func madvise_walk_from(mm, tlb, vma, prev, start, last_end, behavior, unmapped_e
     return unmapped_error
   }
   return madvise_walk_from(mm, tlb, find_vma(mm, end), prev, end, last_end, behavior, unmapped_error)
+}
+
+# mm/madvise.c: madvise_dontneed_free() for MADV_FREE (madvise_vma_behavior()
+# runs the other behaviours as the step madvise_vma_behavior):
+# madvise_dontneed_free_valid_vma(), then madvise_free_single_vma()
+# (userfaultfd_remove() is not modelled)
+func madvise_dontneed_free(mm, tlb, vma, start, end, behavior) {
+  if vma.vm_flags & (VM_PFNMAP | VM_LOCKED) != 0 {
+    return -EINVAL  # !madvise_dontneed_free_valid_vma()
+  }
+  if start == end {
+    return 0
+  }
+  return madvise_free_single_vma(mm, tlb, vma, start, end)
+}
+
+# mm/madvise.c: madvise_free_single_vma(): the walk of [start, end)
+# (walk_page_range_vma() with madvise_free_pte_range() as pmd_entry) inside
+# one MMU_NOTIFY_CLEAR invalidation; the entries it cleans go into the
+# madvise mmu_gather (do_madvise()'s madvise_init_tlb()), flushed by
+# tlb_finish_mmu() after the PTE locks dropped. lru_add_drain() and
+# update_hiwater_rss() change nothing mmscript shows
+func madvise_free_single_vma(mm, tlb, vma, start, end) {
+  # MADV_FREE works for only anon vma at the moment
+  if !vma_is_anonymous(vma) {
+    return -EINVAL
+  }
+  range = mmu_notifier_range_init(clear, 0, mm, start, end)
+  mmu_notifier_invalidate_range_start(range)
+  addr = start
+  while addr < end {  # walk_pmd_range(): one PMD entry at a time
+    next = min((addr + PMD_SIZE) / PMD_SIZE * PMD_SIZE, end)  # pmd_addr_end(addr, end)
+    madvise_free_pte_range(tlb, vma, addr, next)
+    addr = next
+  }
+  mmu_notifier_invalidate_range_end(range)
+  return 0
+}
+
+# mm/madvise.c: madvise_free_pte_range(), for one PMD entry: a huge PMD
+# in madvise_free_huge_pmd(), else the PTE table's entries under its
+# lock. flush_tlb_batched_pending() first (3ea277194daa, v4.12): reclaim
+# may have cleared an entry here with its flush batched (try_to_unmap_one()
+# with TTU_BATCH_FLUSH); the loop finds it none, cleans and gathers
+# nothing for it, and madvise() would return with a CPU still translating
+# it
+func madvise_free_pte_range(tlb, vma, addr, end) {
+  if pmd_trans_huge(pmdp_get_lockless(vma.vm_mm, addr)) {
+    if madvise_free_huge_pmd(tlb, vma, addr, end) {
+      return 0
+    }
+  }
+  pte = pte_offset_map_lock(vma.vm_mm, addr)
+  if !pte {
+    return 0
+  }
+  flush_tlb_batched_pending(vma.vm_mm)
+  clear_young_dirty_ptes(tlb, vma, pte, end)  # the for loop over the table's entries
+  pte_unmap_unlock(pte)
+  might_sleep()  # cond_resched()
+  return 0
 }
