@@ -82,6 +82,8 @@ var kernelPathSteps = map[string]string{
 	"madvise_behavior_valid":      "madvise",
 	"madvise_vma_behavior":        "madvise",
 	"madvise_populate":            "madvise",
+	"clear_young_dirty_ptes":      "madvise",
+	"madvise_free_huge_pmd":       "madvise",
 	"vma_modify_flags":            "mprotect",
 	"change_protection":           "mprotect",
 	"modify_prot_commit_ptes":     "mprotect",
