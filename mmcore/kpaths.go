@@ -31,3 +31,51 @@ func (m *MM) SetBrk(a Addr) { m.brk = a }
 // VMStartGap is vm_start_gap(): v's start less the stack guard gap below a
 // VM_GROWSDOWN VMA.
 func VMStartGap(v *VMA) Addr { return vmStartGap(v) }
+
+// MadviseColdGathered is the PTE loop of madvise_cold_or_pageout_pte_range()
+// for MADV_COLD over [start, end) inside v, as the kernel path runs it
+// inside the caller's mmu_gather: a large folio the range maps only in
+// part is split (split_folio(), madviseSplitLargeFolios); each young
+// present entry of a folio mapped only here (folio_mapcount() ==
+// folio_nr_pages()) is made old (clear_young_dirty_ptes(vma, addr, pte,
+// nr, CYDP_CLEAR_YOUNG)), its flush left to the gather
+// (tlb_remove_tlb_entries()). folio_deactivate() and the other LRU moves
+// change nothing mmcore shows. It returns the span [lo, hi) of the entries
+// it changed (lo == hi: none).
+func (m *MM) MadviseColdGathered(v *VMA, start, end Addr) (lo, hi Addr) {
+	start, end = max(start&PageMask, v.start), min(end, v.end)
+	m.madviseSplitLargeFolios(v, start, end)
+	m.forEachPTE(start, end, func(t *PageTable, i int, e PTE) {
+		p := m.accountedPage(e)
+		if p == nil || e&PTEAccessed == 0 {
+			return
+		}
+		f := p.Folio()
+		if f.order == 0 && p.mapcount != 1 || f.order > 0 && folioPTEMapcount(f)+int(f.entireMapcount)<<f.order != 1<<f.order {
+			return // do not interfere with other mappings of this folio
+		}
+		t.ptes[i] = e.Without(PTEAccessed)
+		a := t.base + Addr(i)<<t.shift
+		if lo == hi {
+			lo, hi = a, a+PageSize
+			return
+		}
+		lo, hi = min(lo, a), max(hi, a+PageSize)
+	})
+	return lo, hi
+}
+
+// MadviseSplitLargeFolios splits the large folios [start, end) of v maps
+// only in part (the split_folio() of madvise_cold_or_pageout_pte_range()
+// and madvise_free_pte_range()).
+func (m *MM) MadviseSplitLargeFolios(v *VMA, start, end Addr) {
+	m.madviseSplitLargeFolios(v, start, end)
+}
+
+// MadvisePageout is MADV_PAGEOUT's work on [start, end) of v: the large
+// folios mapped there in part split, then reclaim_pages() of the folios
+// madvise_cold_or_pageout_pte_range() isolates (madvisePageout).
+func (m *MM) MadvisePageout(v *VMA, start, end Addr) {
+	m.madviseSplitLargeFolios(v, start, end)
+	m.madvisePageout(v, start, end)
+}
