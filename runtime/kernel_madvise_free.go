@@ -15,6 +15,13 @@ import (
 // cleans go into the madvise mmu_gather, flushed by tlb_finish_mmu()
 // after the PTE lock dropped.
 
+// cydp_t (include/linux/mm_types.h): what clear_young_dirty_ptes()
+// clears.
+const (
+	cydpClearYoung = 1 // CYDP_CLEAR_YOUNG, BIT(0)
+	cydpClearDirty = 2 // CYDP_CLEAR_DIRTY, BIT(1)
+)
+
 // readMadviseFree: the tree madvise_free_pte_range() was read in.
 const readMadviseFree = "linux-mm@e7e1a07bffed mm/madvise.c, read"
 
@@ -47,12 +54,17 @@ func madviseFreeTouches(f *Footprint, m *mmcore.MM, start, end mmcore.Addr) {
 }
 
 func init() {
+	Constants["CYDP_CLEAR_YOUNG"] = cydpClearYoung
+	Constants["CYDP_CLEAR_DIRTY"] = cydpClearDirty
+	constDocs["CYDP_CLEAR_YOUNG"] = "cydp_t bit (include/linux/mm_types.h): clear_young_dirty_ptes() makes the entries old (MADV_COLD's walk)"
+	constDocs["CYDP_CLEAR_DIRTY"] = "cydp_t bit (include/linux/mm_types.h): clear_young_dirty_ptes() makes the entries clean (MADV_FREE's walk, with CYDP_CLEAR_YOUNG)"
 	citeTable["clear_young_dirty_ptes"] = []Cite{cite("mm/madvise.c", "madvise_free_pte_range()",
 		"start_pte = pte = pte_offset_map_lock(mm, pmd, addr, &ptl); if (!start_pte) return 0; flush_tlb_batched_pending(mm); lazy_mmu_mode_enable(); "+
 			"for (; addr != end; pte += nr, addr += PAGE_SIZE * nr) { ... if (pte_young(ptent) || pte_dirty(ptent)) { clear_young_dirty_ptes(vma, addr, pte, nr, cydp_flags); "+
 			"tlb_remove_tlb_entries(tlb, pte, nr, addr); } folio_mark_lazyfree(folio); }", readMadviseFree)}
 	defOp(&Op{Name: "clear_young_dirty_ptes",
-		Params: []Param{{Name: "tlb", Type: TMMUGather}, vmaParam("vma", false), {Name: "pte", Type: TPTE}, intParam("end")},
+		Params: []Param{{Name: "tlb", Type: TMMUGather}, vmaParam("vma", false), {Name: "pte", Type: TPTE}, intParam("end"),
+			{Name: "cydp_flags", Type: TInt, Optional: true, Default: Int(cydpClearYoung | cydpClearDirty)}},
 		API: register(&API{Name: "clear_young_dirty_ptes", Section: "2.31",
 			Hold: "the PTE lock of the table (pte_offset_map_lock in madvise_free_pte_range), inside the madvise mmu_gather", Takes: "nothing",
 			Sleeps: "no", Asserts: "none",
@@ -63,7 +75,9 @@ func init() {
 				"flushes after the lock is dropped. A large folio the range maps only in part is split here under the lock, where the kernel " +
 				"drops the lock around split_folio() and takes it again (and, since 383c4613c67c, calls flush_tlb_batched_pending() again). " +
 				"An entry a batched unmap cleared and a CPU still caches, not flushed by flush_tlb_batched_pending() under this lock, is " +
-				"tlb/batched-flush-pending",
+				"tlb/batched-flush-pending. cydp_flags=CYDP_CLEAR_YOUNG alone is MADV_COLD's loop in madvise_cold_or_pageout_pte_range() " +
+				"instead: each young entry of a folio mapped only here (folio_mapcount() == folio_nr_pages()) is made old and gathered, " +
+				"nothing else changes (folio_deactivate() moves LRU lists, which mmscript does not show)",
 			Rules: []*Rule{rulePTEChangeLock, ruleBatchedFlushPending},
 			Sequence: "start_pte = pte = pte_offset_map_lock(mm, pmd, addr, &ptl);\nif (!start_pte)\n\treturn 0;\nflush_tlb_batched_pending(mm);\n" +
 				"for (; addr != end; pte += nr, addr += PAGE_SIZE * nr) {\n\t/* folio_clear_dirty() of a dirty exclusive folio */\n" +
@@ -97,9 +111,17 @@ func init() {
 			// right after pte_offset_map_lock() (3ea277194daa)
 			c.checkBatchedFlushed(p.MM, start, end)
 			g.cover(start, end)
-			lo, hi, _, err := p.MM.Core.MadviseDontneedFreeGathered(v, start, end, mmcore.MADV_FREE)
-			if err != nil {
-				return fail("clear_young_dirty_ptes: %v", err)
+			var lo, hi mmcore.Addr
+			if c.int(4)&cydpClearDirty == 0 {
+				// madvise_cold_or_pageout_pte_range(): if (!pageout &&
+				// pte_young(ptent)) { clear_young_dirty_ptes(vma, addr,
+				// pte, nr, CYDP_CLEAR_YOUNG); tlb_remove_tlb_entries(); }
+				lo, hi = p.MM.Core.MadviseColdGathered(v, start, end)
+			} else {
+				var err error
+				if lo, hi, _, err = p.MM.Core.MadviseDontneedFreeGathered(v, start, end, mmcore.MADV_FREE); err != nil {
+					return fail("clear_young_dirty_ptes: %v", err)
+				}
 			}
 			if hi > lo {
 				g.adjustRange(lo, hi) // tlb_remove_tlb_entries()
@@ -158,5 +180,76 @@ func init() {
 				}
 				return done(Bool(true))
 			})
+		}})
+
+	citeTable["madvise_cold_huge_pmd_locked"] = []Cite{cite("mm/madvise.c", "madvise_cold_or_pageout_pte_range()",
+		"ptl = pmd_trans_huge_lock(pmd, vma); if (!ptl) return 0; ... if (next - addr != HPAGE_PMD_SIZE) { folio_get(folio); spin_unlock(ptl); "+
+			"folio_lock(folio); err = split_folio(folio); ... if (!err) goto regular_folio; return 0; } if (!pageout && pmd_young(orig_pmd)) { "+
+			"pmdp_invalidate(vma, addr, pmd); orig_pmd = pmd_mkold(orig_pmd); set_pmd_at(mm, addr, pmd, orig_pmd); tlb_remove_pmd_tlb_entry(tlb, pmd, addr); } "+
+			"... huge_unlock: spin_unlock(ptl); if (pageout) reclaim_pages(&folio_list)", readMadviseFree)}
+	defOp(&Op{Name: "madvise_cold_huge_pmd_locked",
+		Params: []Param{{Name: "tlb", Type: TMMUGather}, vmaParam("vma", false), intParam("addr"), intParam("next"), {Name: "pageout", Type: TBool}},
+		Result: TBool,
+		API: register(&API{Name: "madvise_cold_huge_pmd_locked", Section: "2.31",
+			Hold:  "the PMD lock of the huge PMD (pmd_trans_huge_lock in madvise_cold_or_pageout_pte_range), inside the madvise mmu_gather",
+			Takes: "nothing", Sleeps: "no", Asserts: "none", Source: "mm/madvise.c: madvise_cold_or_pageout_pte_range()",
+			Notes: "the huge-PMD branch of madvise_cold_or_pageout_pte_range() between pmd_trans_huge_lock() and spin_unlock(ptl), one step " +
+				"(mmscript's name: the kernel has no function of its own for it): a range covering the huge PMD only in part splits its folio " +
+				"(the kernel drops the lock around split_folio(); mmscript splits under it) and returns false, and the PTE table is walked next " +
+				"(goto regular_folio); a whole one is made old (MADV_COLD: pmd_mkold, which mmscript does not show) or isolated for " +
+				"reclaim_pages() (MADV_PAGEOUT), and it returns true",
+			Rules: []*Rule{rulePTEChangeLock},
+			Sequence: "ptl = pmd_trans_huge_lock(pmd, vma);\nif (!ptl)\n\treturn 0;\nif (next - addr != HPAGE_PMD_SIZE) {\n\t/* split_folio() */\n\tgoto regular_folio;\n}\n" +
+				"if (!pageout && pmd_young(orig_pmd)) {\n\tpmdp_invalidate(vma, addr, pmd);\n\torig_pmd = pmd_mkold(orig_pmd);\n\tset_pmd_at(mm, addr, pmd, orig_pmd);\n" +
+				"\ttlb_remove_pmd_tlb_entry(tlb, pmd, addr);\n}\nhuge_unlock:\nspin_unlock(ptl);\nif (pageout)\n\treclaim_pages(&folio_list);"}),
+		Touches: func(c *Call, f *Footprint) {
+			m := vmaMM(c, 1)
+			f.VMAs(m, false)
+			f.PMDAt(m, c.addr(2)&^(mmcore.PMD_SIZE-1), true)
+			f.PTEs(m, true) // a split installs a PTE table
+			f.AllPages(true)
+			f.Alloc()
+		},
+		Fn: func(c *Call) Result {
+			v, addr, next := c.vma(1), c.addr(2), c.addr(3)
+			m := mmOf(v.MM())
+			w := m.Core.Walk(addr)
+			if !w.Huge() || w.PMD() == nil {
+				return done(Bool(false))
+			}
+			if l := ptl(m, w.PMD()); l.heldBy(c.T) == 0 {
+				c.K.violate(c.T, rulePTEChangeLock, fmt.Sprintf("madvise_cold_huge_pmd_locked at %#x without %s held", uint64(addr), l.Name))
+			}
+			start, end := max(addr, v.Start()), min(next, v.End())
+			h := addr &^ (mmcore.PMD_SIZE - 1)
+			if start > h || end < h+mmcore.PMD_SIZE {
+				m.Core.MadviseSplitLargeFolios(v, start, end)
+				return done(Bool(m.Core.Walk(addr).Huge())) // split: the PTEs are walked next (goto regular_folio)
+			}
+			return done(Bool(true))
+		}})
+
+	citeTable["reclaim_pages"] = []Cite{cite("mm/madvise.c", "madvise_cold_or_pageout_pte_range()",
+		"if (pageout) { if (folio_isolate_lru(folio)) { ... list_add(&folio->lru, &folio_list); } } ... pte_unmap_unlock(start_pte, ptl); "+
+			"if (pageout) reclaim_pages(&folio_list); cond_resched();", readMadviseFree)}
+	defOp(&Op{Name: "reclaim_pages",
+		Params: []Param{vmaParam("vma", false), intParam("start"), intParam("end")},
+		API: register(&API{Name: "reclaim_pages", Section: "2.31",
+			Hold: "the mmap read lock; no spinlock (it sleeps)", Takes: "per folio: the folio lock, the rmap locks and PTE locks of try_to_unmap() (not modelled as steps)",
+			Sleeps: "yes", Asserts: "none", Source: "mm/vmscan.c: reclaim_pages(), reclaim_folio_list(), shrink_folio_list(); mm/madvise.c: madvise_cold_or_pageout_pte_range()",
+			Notes: "MADV_PAGEOUT's reclaim of the folios madvise_cold_or_pageout_pte_range() isolated in [start, end) of vma (mmscript takes the " +
+				"range where the kernel takes the folio list), one step: a large folio mapped there in part is split first (the walk's " +
+				"split_folio()); with no swap an anonymous folio stays mapped, a page-cache folio mapped only here is unmapped (try_to_unmap() " +
+				"and its TLB flush) and, when clean, freed",
+			Rules: []*Rule{ruleSleepInAtomic},
+			Sequence: "/* mm/madvise.c: madvise_cold_or_pageout_pte_range() */\nstart_pte = pte = pte_offset_map_lock(vma->vm_mm, pmd, addr, &ptl);\n" +
+				"flush_tlb_batched_pending(mm);\n/* for each entry: if (pageout && folio_isolate_lru(folio)) list_add(&folio->lru, &folio_list); */\n" +
+				"pte_unmap_unlock(start_pte, ptl);\nif (pageout)\n\treclaim_pages(&folio_list);\ncond_resched();"}),
+		Touches: world,
+		Fn: func(c *Call) Result {
+			v := c.vma(0)
+			c.T.MightSleep(c.Op.Name)
+			mmOf(v.MM()).Core.MadvisePageout(v, c.addr(1), c.addr(2))
+			return ok
 		}})
 }

@@ -142,7 +142,8 @@ func TestTryToUnmapFlushDirty(t *testing.T) {
 // zap's loop (zap_pte_range()'s zap_present_ptes, mm/memory.c), mremap's
 // move (move_ptes()'s get_and_clear_full_ptes, mm/mremap.c), mprotect's
 // (change_pte_range()'s modify_prot_commit_ptes), MADV_FREE's
-// (madvise_free_pte_range()'s clear_young_dirty_ptes, mm/madvise.c).
+// (madvise_free_pte_range()'s clear_young_dirty_ptes, mm/madvise.c) and
+// MADV_COLD's (madvise_cold_or_pageout_pte_range()'s, CYDP_CLEAR_YOUNG).
 // Without the flush the step is tlb/batched-flush-pending and the stale
 // translation survives; with it nothing is reported and the translation
 // is gone.
@@ -165,6 +166,10 @@ func TestBatchedFlushAtEachSite(t *testing.T) {
 		{"clear_young_dirty_ptes", func(k *Kernel, m *MM, v *mmcore.VMA, task *Task, pte Value) {
 			g := do(t, k, task, "tlb_gather_mmu", mmV(m))
 			do(t, k, task, "clear_young_dirty_ptes", g, vmaV(v), pte, addrV(addr+mmcore.PageSize))
+		}},
+		{"clear_young_dirty_ptes(CYDP_CLEAR_YOUNG)", func(k *Kernel, m *MM, v *mmcore.VMA, task *Task, pte Value) {
+			g := do(t, k, task, "tlb_gather_mmu", mmV(m))
+			do(t, k, task, "clear_young_dirty_ptes", g, vmaV(v), pte, addrV(addr+mmcore.PageSize), Int(cydpClearYoung))
 		}},
 	}
 	for _, site := range sites {

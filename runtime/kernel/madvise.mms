@@ -169,6 +169,10 @@ func madvise_walk_from(mm, tlb, vma, prev, start, last_end, behavior, unmapped_e
   }
   if behavior == MADV_FREE {  # madvise_vma_behavior(): case MADV_FREE
     error = madvise_dontneed_free(mm, tlb, vma, start, end, behavior)
+  } else if behavior == MADV_COLD {  # case MADV_COLD
+    error = madvise_cold(mm, vma, start, end)
+  } else if behavior == MADV_PAGEOUT {  # case MADV_PAGEOUT
+    error = madvise_pageout(mm, vma, start, end)
   } else {
     error = madvise_vma_behavior(mm, tlb, vma, prev, start, end, behavior)
   }
@@ -243,6 +247,87 @@ func madvise_free_pte_range(tlb, vma, addr, end) {
   flush_tlb_batched_pending(vma.vm_mm)
   clear_young_dirty_ptes(tlb, vma, pte, end)  # the for loop over the table's entries
   pte_unmap_unlock(pte)
+  might_sleep()  # cond_resched()
+  return 0
+}
+
+# mm/madvise.c: madvise_cold() (madvise_vma_behavior()'s case MADV_COLD,
+# under the mmap read lock: get_lock_mode()): an mmu_gather of its own
+# around the walk. lru_add_drain() changes nothing mmscript shows
+func madvise_cold(mm, vma, start, end) {
+  if vma.vm_flags & (VM_LOCKED | VM_PFNMAP | VM_HUGETLB) != 0 {
+    return -EINVAL  # !can_madv_lru_vma()
+  }
+  tlb = tlb_gather_mmu(mm)
+  madvise_cold_page_range(tlb, vma, start, end, false)
+  tlb_finish_mmu(tlb)
+  return 0
+}
+
+# mm/madvise.c: madvise_pageout() (case MADV_PAGEOUT, under the mmap read
+# lock). A file mapping the caller could not open for writing
+# (can_do_file_pageout(): file_owner_or_capable(), file_permission()) is
+# taken as one it could
+func madvise_pageout(mm, vma, start, end) {
+  if vma.vm_flags & (VM_LOCKED | VM_PFNMAP | VM_HUGETLB) != 0 {
+    return -EINVAL  # !can_madv_lru_vma()
+  }
+  tlb = tlb_gather_mmu(mm)
+  madvise_cold_page_range(tlb, vma, start, end, true)  # madvise_pageout_page_range()
+  tlb_finish_mmu(tlb)
+  return 0
+}
+
+# mm/madvise.c: madvise_cold_page_range(), madvise_pageout_page_range():
+# walk_page_range_vma() with cold_walk_ops (PGWALK_RDLOCK), one PMD entry
+# at a time, each in madvise_cold_or_pageout_pte_range()
+func madvise_cold_page_range(tlb, vma, start, end, pageout) {
+  addr = start
+  while addr < end {  # walk_pmd_range()
+    next = min((addr + PMD_SIZE) / PMD_SIZE * PMD_SIZE, end)  # pmd_addr_end(addr, end)
+    madvise_cold_or_pageout_pte_range(tlb, vma, addr, next, pageout)
+    addr = next
+  }
+}
+
+# mm/madvise.c: madvise_cold_or_pageout_pte_range(), for one PMD entry: a
+# huge PMD under its lock (one covered in part is split, then its PTEs
+# walked: goto regular_folio), else the PTE table's entries under its
+# lock, after flush_tlb_batched_pending(): MADV_COLD had it from its start
+# (9c276cc65a58, v5.4, after madvise_free_pte_range()'s 3ea277194daa):
+# reclaim may have cleared an entry here with its flush batched, and the
+# loop would find it none and gather nothing for it. MADV_COLD makes the
+# young entries old (clear_young_dirty_ptes(CYDP_CLEAR_YOUNG)); MADV_PAGEOUT
+# changes no entry here: it isolates the folios and reclaims them once
+# the lock is dropped (reclaim_pages())
+func madvise_cold_or_pageout_pte_range(tlb, vma, addr, end, pageout) {
+  if pmd_trans_huge(pmdp_get_lockless(vma.vm_mm, addr)) {
+    ptl = pmd_trans_huge_lock(vma, addr)
+    if !ptl {
+      return 0
+    }
+    whole = madvise_cold_huge_pmd_locked(tlb, vma, addr, end, pageout)
+    spin_unlock(ptl)
+    if whole {
+      if pageout {
+        reclaim_pages(vma, addr, end)
+      }
+      return 0
+    }
+    # regular_folio: the folio split, its PTEs walked below
+  }
+  pte = pte_offset_map_lock(vma.vm_mm, addr)
+  if !pte {
+    return 0
+  }
+  flush_tlb_batched_pending(vma.vm_mm)
+  if !pageout {
+    clear_young_dirty_ptes(tlb, vma, pte, end, CYDP_CLEAR_YOUNG)  # the for loop over the table's entries
+  }
+  pte_unmap_unlock(pte)
+  if pageout {
+    reclaim_pages(vma, addr, end)
+  }
   might_sleep()  # cond_resched()
   return 0
 }
