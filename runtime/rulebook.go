@@ -424,7 +424,7 @@ var documentedAPIs = []*API{
 	// Syscalls without an op yet (audit-2026-12 §1 row 26, §6 fix 5).
 	{Name: "madvise", Section: "2.41",
 		Hold:    "no mmap lock of this mm (the syscall takes what the behaviour needs)",
-		Takes:   "per behaviour (mm/madvise.c: get_lock_mode()): MADV_DONTNEED, MADV_DONTNEED_LOCKED, MADV_FREE (and MADV_GUARD_* in the newest tree): the VMA read lock (lock_vma_under_rcu), falling back to mmap_read_lock when the range is not one VMA; MADV_REMOVE, MADV_WILLNEED, MADV_COLD, MADV_PAGEOUT, MADV_POPULATE_READ/WRITE, MADV_COLLAPSE: mmap_read_lock; every other behaviour: mmap_write_lock_killable, with vma_start_write on each VMA it changes -> per VMA the behaviour's work (zap under the PTE locks for DONTNEED/FREE) -> unlock",
+		Takes:   "per behaviour (mm/madvise.c: get_lock_mode()): MADV_DONTNEED, MADV_DONTNEED_LOCKED, MADV_FREE (and MADV_GUARD_* in the newest tree): the VMA read lock (lock_vma_under_rcu), falling back to mmap_read_lock when the range is not one VMA; MADV_REMOVE, MADV_WILLNEED, MADV_COLD, MADV_PAGEOUT, MADV_POPULATE_READ/WRITE, MADV_COLLAPSE: mmap_read_lock; every other behaviour: mmap_write_lock_killable, with vma_start_write on each VMA it changes -> per VMA the behaviour's work (DONTNEED/FREE: each PMD entry under its PMD or PTE lock, inside the madvise mmu_gather; COLD/PAGEOUT: likewise with a gather of their own, PAGEOUT's reclaim_pages() after each lock; flush_tlb_batched_pending() right after each PTE lock) -> unlock",
 		Sleeps:  "yes",
 		Asserts: "as the helpers it calls (vma_start_write -> mmap_assert_write_locked for the write-mode behaviours)",
 		Source:  "mm/madvise.c: get_lock_mode(), madvise_lock(), madvise_do_behavior(), is_vma_lock_sufficient() (linux-mm 2026)",
