@@ -418,6 +418,17 @@ func NewStateHasher() *StateHasher {
 		}
 		h.Word(canonSeq(owner, e.seq))
 	}
+	// A position's file name is one word, its 64-bit hash (fileWord:
+	// worked out once per name string), not its bytes: a state holds a
+	// score of positions (where each thread is, where each lock was
+	// taken, ...) in one or two files, and their names were a seventh of
+	// the words of a state (mmlocks_N5 without symmetry: 6 of a
+	// position's 9 words). Two names collide with the odds of two
+	// fingerprints. (The renaming hasher replaces this part.)
+	h.Skip(lang.Pos{}, "Filename")
+	h.post[typeKey(posType)] = func(h *StateHasher, p unsafe.Pointer) {
+		h.Word(h.fileWord((*lang.Pos)(p).Filename))
+	}
 	// Program objects: the same for every run of a program, never changed.
 	h.Identity(ProgramObjects()...)
 	return h

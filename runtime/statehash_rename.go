@@ -235,13 +235,15 @@ func NewRenamingStateHasher() *StateHasher {
 	// A position, wherever it is kept (a call's, a hold's, a wait's, an
 	// epoch's, a NULL's origin, the kernel's set of findings reported
 	// once): through the renaming.
+	// (It replaces NewStateHasher's part, which hashes the file name of
+	// the position itself.)
 	h.Skip(lang.Pos{}, "Filename", "Offset", "Line", "Column")
-	h.addPost(posType, func(h *StateHasher, p unsafe.Pointer) {
+	h.post[typeKey(posType)] = func(h *StateHasher, p unsafe.Pointer) {
 		q := h.ren.Pos(*(*lang.Pos)(p))
 		h.Word(h.fileWord(q.Filename))
 		h.Word(uint64(q.Offset))
 		h.Word(uint64(q.Line)<<32 | uint64(uint32(q.Column)))
-	})
+	}
 	// lockdep's edges are hashed by hand (NewStateHasher), their origins'
 	// positions with them: the same sum, of renamed positions.
 	h.post[typeKey(reflect.TypeFor[lockdep]())] = func(h *StateHasher, p unsafe.Pointer) {

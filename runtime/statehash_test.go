@@ -1,9 +1,11 @@
 package runtime
 
 import (
+	"strings"
 	"testing"
 	"unsafe"
 
+	"github.com/mmscript/mmscript/lang"
 	"github.com/mmscript/mmscript/mmcore"
 )
 
@@ -335,4 +337,70 @@ func fingerprintOf(t *testing.T, x any) uint64 {
 		t.Fatalf("unhashable: %s", h.Why())
 	}
 	return fp
+}
+
+// A position's file name is hashed as one word (fileWord) by both
+// hashers: equal names in different strings hash equal, and states that
+// differ only in a position's file name (of the same length), offset,
+// line or column, or in which of two tasks is in which file, hash
+// differently, also when one hasher hashes them one after the other
+// (fileWord keeps the last name's word).
+func TestStateHashPositionFile(t *testing.T) {
+	build := func(name0, name1 string, off, line, col int) func(k *Kernel, ts []*Task) {
+		return func(k *Kernel, ts []*Task) {
+			m, _ := mmWithVMA(t, k)
+			ts[0].Pos = lang.Pos{Filename: name0, Offset: off, Line: line, Column: col}
+			ts[1].Pos = lang.Pos{Filename: name1, Offset: 5, Line: 1, Column: 6}
+			ts[1].Acquire(m.MmapLock, Read)
+		}
+	}
+	// The same bytes in new strings each time.
+	a := func() string { return strings.Clone("a.mms") }
+	b := func() string { return strings.Clone("b.mms") }
+	base := build(a(), b(), 40, 3, 7)
+	cases := []struct {
+		name  string
+		build func(k *Kernel, ts []*Task)
+		same  bool
+	}{
+		{"the same names in other strings", build(a(), b(), 40, 3, 7), true},
+		{"another file name", build(b(), b(), 40, 3, 7), false},
+		{"the names swapped", build(b(), a(), 40, 3, 7), false},
+		{"another offset", build(a(), b(), 41, 3, 7), false},
+		{"another line", build(a(), b(), 40, 4, 7), false},
+		{"another column", build(a(), b(), 40, 3, 8), false},
+	}
+	for _, renaming := range []bool{false, true} {
+		h := NewStateHasher()
+		if renaming {
+			h = NewRenamingStateHasher()
+		}
+		fp := func(build func(k *Kernel, ts []*Task)) uint64 {
+			k := NewKernel()
+			tasks := []*Task{k.NewTask("a"), k.NewTask("b")}
+			mms = nil
+			build(k, tasks)
+			h.Reset()
+			h.Kernel(k)
+			for _, m := range mms {
+				h.Object(m)
+			}
+			sum, ok := h.Sum()
+			if !ok {
+				t.Fatalf("unhashable: %s", h.Why())
+			}
+			return sum
+		}
+		want := fp(base)
+		for _, c := range cases {
+			// The base state again between cases: the hasher's
+			// last name is the other case's.
+			if got := fp(c.build); (got == want) != c.same {
+				t.Errorf("renaming %v: %s: same hash %v, want %v", renaming, c.name, got == want, c.same)
+			}
+			if got := fp(base); got != want {
+				t.Errorf("renaming %v: after %s: the base state hashes %#x, was %#x", renaming, c.name, got, want)
+			}
+		}
+	}
 }
