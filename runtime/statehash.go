@@ -531,6 +531,12 @@ func (h *StateHasher) Word(x uint64) {
 	h.h = bits.RotateLeft64(h.h^(x*0x87c37b91114253d5), 31) * 0x4cf5ad432745937f
 }
 
+// mixWord is hash x with word w added: Word's mix (written out in Word,
+// which would not inline through it).
+func mixWord(x, w uint64) uint64 {
+	return bits.RotateLeft64(x^(w*0x87c37b91114253d5), 31) * 0x4cf5ad432745937f
+}
+
 // record is Word's slow path, out of line so that Word inlines.
 func (h *StateHasher) record(x uint64) { h.rec(strings.Join(h.path, "."), x) }
 
@@ -753,49 +759,82 @@ func compileInto(ops []structOp, pl *typePlan, base uintptr) []structOp {
 }
 
 // walkStruct adds the fields of the non-scalar struct at p by its flat
-// walk.
+// walk. It is never used while recording (Record walks plainly), so it
+// mixes words into a local copy of the hash, written back around the
+// calls that add words of their own: most of a struct's steps are
+// numbers and empty slices, maps and nil pointers, and mixing them
+// through h.h cost a store and a load per word on the hash's chain of
+// dependent operations. The same words are added as by Word.
 func (h *StateHasher) walkStruct(pl *typePlan, p unsafe.Pointer) {
 	if pl.ops == nil {
 		compile(pl)
 	}
+	x := h.h
 	for i := range pl.ops {
 		op := &pl.ops[i]
 		q := unsafe.Add(p, op.off)
 		switch op.kind {
 		case opU8:
-			h.Word(uint64(*(*uint8)(q)))
+			x = mixWord(x, uint64(*(*uint8)(q)))
 		case opU16:
-			h.Word(uint64(*(*uint16)(q)))
+			x = mixWord(x, uint64(*(*uint16)(q)))
 		case opU32:
-			h.Word(uint64(*(*uint32)(q)))
+			x = mixWord(x, uint64(*(*uint32)(q)))
 		case opU64:
-			h.Word(*(*uint64)(q))
+			x = mixWord(x, *(*uint64)(q))
 		case opBytes:
+			h.h = x
 			h.bytes(q, op.pl.size)
+			x = h.h
 		case opString:
-			h.String(*(*string)(q))
+			// String's words.
+			s := *(*string)(q)
+			x = mixWord(x, uint64(len(s)))
+			if len(s) != 0 {
+				h.h = x
+				h.bytes(unsafe.Pointer(unsafe.StringData(s)), uintptr(len(s)))
+				x = h.h
+			}
 		case opPtr:
-			h.ptrP(op.pl, *(*unsafe.Pointer)(q))
+			r := *(*unsafe.Pointer)(q)
+			if r == nil {
+				// ptrP's word for nil.
+				x = mixWord(x, 0)
+				continue
+			}
+			h.h = x
+			h.ptrP(op.pl, r)
+			x = h.h
 		case opWalk:
+			h.h = x
 			h.walkP(op.pl, q)
+			x = h.h
 		case opPost:
+			h.h = x
 			op.pl.post(h, q)
+			x = h.h
 		case opSlice:
 			s := (*sliceHeader)(q)
-			h.Word(uint64(s.len))
+			x = mixWord(x, uint64(s.len))
 			if s.len != 0 {
+				h.h = x
 				h.seqP(op.pl.elem, s.data, s.len)
+				x = h.h
 			}
 		case opMap:
 			if *(*unsafe.Pointer)(q) == nil {
-				h.Word(0)
+				x = mixWord(x, 0)
 				continue
 			}
+			h.h = x
 			h.mapping(op.pl, q)
+			x = h.h
 		case opEnd:
+			h.h = x
 			return
 		}
 	}
+	h.h = x
 }
 
 // plainInterface adds the non-nil interface value at p by reflection.
