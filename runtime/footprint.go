@@ -322,7 +322,7 @@ func (f *Footprint) nameMM(m *mmcore.MM, id uint32) {
 	}
 	n := rm.Name
 	f.setName(AMM, id, n)
-	for _, p := range [...]string{partCounters, partLockSeq, partAttach} {
+	for _, p := range [...]string{partCounters, partLockSeq, partAttach, partFlags, partNotifiers} {
 		f.setName(AMM, mmPart(id, p), n+p)
 	}
 	f.setName(AMM, mmUsersID(n), n+partMMUsers)
@@ -570,6 +570,8 @@ const (
 	partLockSeq      = "->mm_lock_seq"
 	partFlushPending = "->tlb_flush_pending"
 	partAttach       = "->vmas.vm_refcnt"
+	partFlags        = "->flags"
+	partNotifiers    = "->notifier_subscriptions"
 )
 
 // mmPart names a part of the mm named id: the FNV-1a hash of id's name

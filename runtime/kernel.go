@@ -196,6 +196,20 @@ type MM struct {
 	// drops it to zero runs exit_mmap() as exitTask.
 	mmUsers  int
 	exitTask *Task
+	// flags is mm->flags (2026: the bitmap mm_flags_test()/mm_flags_set()
+	// read and set, include/linux/mm_types.h): the bits scripts name
+	// (MMF_OOM_SKIP, MMF_UNSTABLE), kernel_oom.go.
+	flags uint64
+	// exitTornDown says exit_mmap() has taken the VMAs out of the tree
+	// (its vma_iter_clear_gfp() under the mmap write lock, by exitTask):
+	// MMF_OOM_SKIP found clear under the mmap lock keeps the tree only
+	// before that, which the kernel's exit_mmap() guarantees by setting
+	// the flag first (a script's exit_mmap() may not).
+	exitTornDown bool
+	// notifiers are the mm's MMU-notifier subscriptions
+	// (mm->notifier_subscriptions), mmu_notifier_register(): what
+	// mmu_notifier_invalidate_range_start_nonblock() asks, kernel_oom.go.
+	notifiers []mmuSubscription
 }
 
 func (m *MM) String() string { return m.Name }

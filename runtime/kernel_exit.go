@@ -17,10 +17,10 @@ import (
 var ruleMMUsersZero = &Rule{"mm/use-without-mm-users",
 	"an mm's VMAs are looked up or walked only by a task that holds an mm_users reference to it (the process's own until it exits, or one " +
 		"taken with mmget_not_zero() / get_task_mm()), or that found mm_users non-zero under the mmap lock (ksm_test_exit(), " +
-		"khugepaged's hpage_collapse_test_exit()): a pointer kept by mmgrab() (mm_count) keeps the struct, not the address space, which exit_mmap() tears " +
+		"khugepaged's hpage_collapse_test_exit()) or MMF_OOM_SKIP clear under it (the OOM reaper: exit_mmap() sets the flag before its mmap_write_lock()): a pointer kept by mmgrab() (mm_count) keeps the struct, not the address space, which exit_mmap() tears " +
 		"down once mm_users is zero",
 	"Documentation/mm/active_mm.rst (mm_users vs mm_count); include/linux/sched/mm.h: mmget_not_zero(); kernel/fork.c: mmput() -> __mmput() -> " +
-		"exit_mmap(); commit cb185d5f1ebf (\"userfaultfd: fix a race between writeprotect and exit_mmap()\", v5.15: KASAN use-after-free, " +
+		"exit_mmap(); mm/oom_kill.c: oom_reap_task_mm() (\"The check for MMF_OOM_SKIP must run under mmap_lock for reading\", 212925802454); commit cb185d5f1ebf (\"userfaultfd: fix a race between writeprotect and exit_mmap()\", v5.15: KASAN use-after-free, " +
 		"\"Use mmget_not_zero() to prevent the race as done in other userfaultfd operations\")",
 	Unchecked}
 
@@ -66,7 +66,8 @@ func (c *Call) checkMMUsers(m *MM) {
 		return
 	}
 	c.K.violate(c.T, ruleMMUsersZero, fmt.Sprintf("%s on %s, whose mm_users dropped to zero (%s tears it down with exit_mmap()): "+
-		"a pointer kept by mmgrab() or saved elsewhere is used only after mmget_not_zero() succeeded, or after ksm_test_exit() said no under the mmap lock", c.Op.Name, m.Name, who))
+		"a pointer kept by mmgrab() or saved elsewhere is used only after mmget_not_zero() succeeded, or after ksm_test_exit() said no (the OOM reaper: "+
+		"MMF_OOM_SKIP was found clear) under the mmap lock", c.Op.Name, m.Name, who))
 }
 
 // mmArgUsers is the footprint of an operation that checks its mm's

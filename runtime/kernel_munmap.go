@@ -262,6 +262,13 @@ func init() {
 			if v.Core != nil {
 				v.MM.Core.VMAIterClear(v.Core)
 			}
+			// exit_mmap()'s teardown (kernel_oom.go). No footprint of
+			// mm_users: the test depends on this task's own history
+			// only (its mmput() dropped the last reference, and mm_users
+			// never rises from zero).
+			if v.MM.mmUsers == 0 && v.MM.exitTask == c.T {
+				v.MM.exitTornDown = true
+			}
 			return ok
 		}})
 

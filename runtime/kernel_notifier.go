@@ -146,7 +146,8 @@ func init() {
 		}})
 	if a := takeDocumented("mmu_notifier_invalidate_range_start"); a != nil {
 		a.Rules = []*Rule{ruleSleepInAtomic}
-		a.Notes += "; mmscript: no subscriber is registered, so only the context is checked (might_sleep())"
+		a.Notes += "; mmscript: the blocking start checks the context (might_sleep()); subscribers registered with mmu_notifier_register() " +
+			"matter to _nonblock only, which fails with -EAGAIN when one of them would sleep"
 		register(a)
 	}
 	defOp(&Op{Name: "mmu_notifier_invalidate_range_start", Params: []Param{{Name: "range", Type: TMMURange}},

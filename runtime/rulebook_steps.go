@@ -53,6 +53,9 @@ var kernelPathSteps = map[string]string{
 
 	// kernel/fork.c: mmput()
 	"atomic_dec_and_test": "mmput",
+	// mm/mmap.c: exit_mmap() sets MMF_OOM_SKIP (the OOM reaper sets
+	// MMF_UNSTABLE and MMF_OOM_SKIP too)
+	"mm_flags_set": "mmput",
 
 	// mm/memory.c: zap_pte_range()'s force_flush (a dirty file entry)
 	"tlb_flush_mmu_tlbonly": "munmap",

@@ -20,7 +20,9 @@ func __mmput(mm) {
 }
 
 # mm/mmap.c: exit_mmap(): "mm's last user has gone, and its about to be
-# pulled down". mmscript detaches the VMAs with the munmap gather
+# pulled down" (linux-mm@07e15cb06bc9). MMF_OOM_SKIP is set between the
+# read-locked unmap and the write-locked teardown: the OOM reaper
+# (kernel/oom_kill.mms) tests it under the mmap read lock. mmscript detaches the VMAs with the munmap gather
 # (vms_gather_munmap_vmas, vma_iter_clear_gfp) where the kernel marks each
 # detached in its last loop and destroys the tree (__mt_destroy): the same
 # locks (the mmap write lock) and the same end; the write locks it takes
@@ -43,6 +45,7 @@ func exit_mmap(mm) {
   mmap_read_unlock(mm)
   # Set MMF_OOM_SKIP to hide this task from the oom killer/reaper
   # because the memory has been already freed.
+  mm_flags_set(MMF_OOM_SKIP, mm)
   mmap_write_lock(mm)
   vms = vms_gather_munmap_vmas(mm, 0, mm.task_size, unlock=false)  # mt_clear_in_rcu(&mm->mm_mt)
   vma_iter_clear_gfp(vms)
