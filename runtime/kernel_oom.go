@@ -68,7 +68,7 @@ func rangeMM(c *Call, i int) *mmcore.MM {
 const (
 	readOOMKill    = "linux-mm@5339574f4ee7 mm/oom_kill.c, read"
 	readMmapExit   = "linux-mm@07e15cb06bc9 mm/mmap.c, read"
-	readNotifierC  = "mm/mmu_notifier.c as quoted in the 2019-2023 patch mails (__mmu_notifier_register()'s assertion, unchanged since), read"
+	readNotifierC  = "mm/mmu_notifier.c as quoted in patch mails of 2019-2023 (the 2026 file not read), read"
 	zapReapingMail = "[PATCH v1 06/16] \"mm/oom_kill: factor out zapping of VMA into zap_vma_for_reaping()\" and 08/16 (David Hildenbrand, 2026-02-27), read"
 )
 
