@@ -775,6 +775,32 @@ func (m *MM) GetAndClearHugePMD(addr Addr) PTE {
 	return e
 }
 
+// RemoveRmapPMD drops the rmap of a huge PMD mapping of folio f that
+// GetAndClearHugePMD cleared, as zap_huge_pmd() does under the PMD lock
+// (mm/huge_memory.c: zap_huge_pmd_folio(): folio_remove_rmap_pmd(), the
+// counter's add_mm_counter(-HPAGE_PMD_NR), and folio_mark_dirty() of a
+// file folio whose entry was dirty): the entire mapcount and
+// HPAGE_PMD_NR pages of Rss. The mapping's reference stays: the zap
+// hands it to its mmu_gather (tlb_remove_page_size()), which drops it
+// after the TLB flush; PutMappingRef drops it here.
+func (m *MM) RemoveRmapPMD(f *Page, pmd PTE) {
+	f = f.Folio()
+	if !f.anon && pmd.Dirty() {
+		f.dirty = true
+	}
+	f.entireMapcount--
+	m.rssAdd(f, -HPAGE_PMD_NR)
+}
+
+// PutMappingRef drops the reference a mapping of f held, whose rmap
+// RemoveRmapPMD removed (the folio_put() of the gather's batch, or of
+// its caller's).
+func (m *MM) PutMappingRef(f *Page) {
+	if f = f.Folio(); !f.freed {
+		_ = f.Put()
+	}
+}
+
 // InvalidateHugePMD is pmdp_invalidate(): the huge PMD entry mapping addr
 // is made invalid for the hardware and the TLB flushed for its range, but
 // it stays a huge PMD to software (pmd_trans_huge, never pmd_none), so no

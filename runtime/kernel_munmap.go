@@ -43,16 +43,13 @@ func init() {
 	citeTable["zap_present_ptes"] = []Cite{cite("mm/memory.c", "zap_pte_range(), zap_present_ptes()",
 		"start_pte = pte = pte_offset_map_lock(mm, pmd, addr, &ptl); flush_tlb_batched_pending(mm); do { ... zap_present_ptes(tlb, vma, pte, ptent, max_nr, addr, details, rss, &force_flush, &force_break, &any_skipped); } while (pte += nr, addr += PAGE_SIZE * nr, addr != end); ... pte_unmap_unlock(start_pte, ptl)", readMemory),
 		cite("include/asm-generic/tlb.h", "tlb_remove_tlb_entries()", "tlb_flush_pte_range(tlb, address, PAGE_SIZE * nr): __tlb_adjust_range()", readMemory)}
-	citeTable["zap_huge_pmd"] = []Cite{cite("mm/huge_memory.c", "zap_huge_pmd()", "ptl = __pmd_trans_huge_lock(pmd, vma); if (!ptl) return 0; orig_pmd = pmdp_huge_get_and_clear_full(...); tlb_remove_pmd_tlb_entry(tlb, pmd, addr); ... spin_unlock(ptl); return 1", readMemory),
-		cite("mm/memory.c", "zap_pmd_range()", "if (pmd_is_huge(*pmd)) { if (next - addr != HPAGE_PMD_SIZE) __split_huge_pmd(vma, pmd, addr, false); else if (zap_huge_pmd(tlb, vma, pmd, addr)) { addr = next; continue; } }", readMemory2026)}
 	const zapSeq = "/* mm/memory.c: zap_pmd_range(), the mmu_gather started by tlb_gather_mmu() */\n" +
-		"if (pmd_trans_huge(*pmd) && next - addr == HPAGE_PMD_SIZE && zap_huge_pmd(tlb, vma, pmd, addr))\n\tcontinue;\n" +
+		"if (pmd_is_huge(*pmd) && next - addr == HPAGE_PMD_SIZE && zap_huge_pmd(tlb, vma, pmd, addr))\n\tcontinue;\n" +
 		"start_pte = pte = pte_offset_map_lock(mm, pmd, addr, &ptl);\n" +
 		"flush_tlb_batched_pending(mm);\n" +
 		"/* zap_present_ptes() for each entry: ptep_get_and_clear_full(), tlb_remove_tlb_entries() */\n" +
 		"pte_unmap_unlock(start_pte, ptl);\n/* later: tlb_finish_mmu(tlb) flushes, then frees the pages */"
 	sequenceTable["zap_present_ptes"] = zapSeq
-	sequenceTable["zap_huge_pmd"] = zapSeq
 	citeTable["vms_detached_vma"] = []Cite{cite("mm/vma.c", "vms_complete_munmap_vmas()", "mas_for_each(mas_detach, vma, ULONG_MAX) remove_vma(vma, false, vms->closed_vm_ops)", readVMAKpaths)}
 	citeTable["remove_vma"] = []Cite{cite("mm/vma.c", "remove_vma()", "might_sleep(); if (!closed && vma->vm_ops && vma->vm_ops->close) vma->vm_ops->close(vma)", readVMAKpaths)}
 	citeTable["munmap"] = append(citeTable["munmap"], cite("mm/vma.c", "vms_complete_munmap_vmas(), vms_clear_ptes()", "if (vms->unlock) mmap_write_downgrade(mm); vms_clear_ptes(); remove_vma() for each; if (vms->unlock) mmap_read_unlock(mm)", readVMAKpaths))
@@ -110,7 +107,7 @@ type MMUGather struct {
 	// and zap_present_ptes (mmcore drops the mapping's reference with
 	// the entry; the gather holds one of its own in its place, so a
 	// folio another holder puts meanwhile outlives the flush as in the
-	// kernel). zap_huge_pmd's are freed at once.
+	// kernel); zap_huge_pmd's tlb_remove_page_size() too.
 	pages []*mmcore.Page
 	// staleSeen are the stale translations the zaps found in the range
 	// they walked (cover): the ones this gather must not leave behind.
@@ -373,48 +370,6 @@ func init() {
 			p.MM.Core.ZapRange(v, start, end)
 			return done(Bool(forceFlush))
 		}})
-	defOp(&Op{Name: "zap_huge_pmd", Params: []Param{tlbParam, {Name: "vma", Type: TVMA}, {Name: "addr", Type: TInt}},
-		Result: TBool,
-		API: munmapAPI("zap_huge_pmd", "the mmap lock or the VMA's lock; inside an mmu_gather",
-			"the PMD lock (__pmd_trans_huge_lock), held across the clear",
-			"mm/huge_memory.c: zap_huge_pmd(), __pmd_trans_huge_lock(); mm/memory.c: zap_pmd_range()",
-			"clears the huge PMD mapping addr's PMD range under the PMD lock and adds the range to the mmu_gather; false when, under the lock, the entry is no longer a huge PMD",
-			ruleTraverseLock),
-		Touches: func(c *Call, f *Footprint) {
-			m := vmaMM(c, 1)
-			f.VMAs(m, false)
-			// the PMD entry of addr's PMD range, whose huge page it clears
-			// (or splits, through ZapRange, when part of it is mapped)
-			f.PMDAt(m, c.addr(2)&^(mmcore.PMD_SIZE-1), true)
-			f.AllPages(true)
-			f.Alloc()
-		},
-		Fn: func(c *Call) Result {
-			g, v, addr := c.mmuGather(0), c.vma(1), c.addr(2)&^(mmcore.PMD_SIZE-1)
-			m := mmOf(v.MM())
-			c.requireStable(m, addr, ruleTraverseLock)
-			pmd := m.Core.Walk(addr).PMD()
-			if pmd == nil {
-				return done(Bool(false))
-			}
-			g.cover(addr, addr+mmcore.PMD_SIZE)
-			l := ptl(m, pmd)
-			return c.lock(l, Write, func() Result {
-				defer c.unlock(l, Write)
-				w := m.Core.Walk(addr)
-				if !w.Huge() {
-					return done(Bool(false)) // split or zapped meanwhile: zap_pte_range() takes it
-				}
-				if m.Core.ZapRange(v, addr, addr+mmcore.PMD_SIZE) > 0 {
-					g.adjustRange(addr, addr+mmcore.PMD_SIZE) // tlb_remove_pmd_tlb_entry()
-					if !w.Entry.Special() {
-						g.nrPages++ // tlb_remove_page_size(tlb, page, HPAGE_PMD_SIZE)
-					}
-				}
-				return done(Bool(true))
-			})
-		}})
-
 	defOp(&Op{Name: "free_pgtables", Params: []Param{tlbParam, vmsParam},
 		API: munmapAPI("free_pgtables", "mmap_lock (write, or read after mmap_write_downgrade) with the VMAs detached from the tree",
 			"i_mmap_rwsem and anon_vma lock (unlink_file_vma_batch, unlink_anon_vmas)",

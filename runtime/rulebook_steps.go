@@ -123,12 +123,17 @@ var kernelPathSteps = map[string]string{
 	"read_seqcount_retry": "pin_user_pages_fast",
 
 	// mm/vma.c: munmap
-	"vma_iter_clear_gfp":     "munmap",
-	"vms_detached_vma":       "munmap",
-	"vms_gather_munmap_vmas": "munmap",
-	"remove_vma":             "munmap",
-	"zap_present_ptes":       "munmap",
-	"zap_huge_pmd":           "munmap",
+	"vma_iter_clear_gfp":           "munmap",
+	"vms_detached_vma":             "munmap",
+	"vms_gather_munmap_vmas":       "munmap",
+	"remove_vma":                   "munmap",
+	"zap_present_ptes":             "munmap",
+	"pmdp_huge_get_and_clear_full": "munmap",
+	"tlb_remove_pmd_tlb_entry":     "munmap",
+	"vm_normal_folio_pmd":          "munmap",
+	"zap_huge_pmd_folio":           "munmap",
+	"zap_deposited_table":          "munmap",
+	"tlb_remove_page_size":         "munmap",
 
 	// arch/x86/mm/fault.c and the user copies
 	"do_user_addr_fault": "touch",

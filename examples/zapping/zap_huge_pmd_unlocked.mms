@@ -15,4 +15,4 @@ thread zapper {
   tlb_finish_mmu(tlb)
 }
 
-expect violation "pgtable/traverse-needs-stable-vma: zap_huge_pmd" at 14
+expect violation "pgtable/traverse-needs-stable-vma: pmdp_huge_get_and_clear_full" at 14

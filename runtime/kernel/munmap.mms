@@ -107,11 +107,12 @@ func unmap_single_vma(tlb, vma, addr, end) {
 
 # mm/memory.c: zap_pmd_range(), for one PMD entry: a huge PMD covered
 # whole goes at once, one covered in part is split first; a PTE table is
-# zapped by zap_pte_range()
+# zapped by zap_pte_range(). The test of the entry is a plain read
+# (pmd_is_huge(*pmd)): zap_huge_pmd() rechecks it under the PMD lock
 func zap_pmd_range(tlb, vma, addr, next) {
   if pmd_trans_huge(pmdp_get_lockless(vma.vm_mm, addr)) {
     if next - addr == PMD_SIZE {
-      if zap_huge_pmd(tlb, vma, addr) {  # takes the PMD lock, rechecks the entry
+      if zap_huge_pmd(tlb, vma, addr) {
         return
       }
       # fall through: the PMD was split meanwhile
@@ -120,6 +121,41 @@ func zap_pmd_range(tlb, vma, addr, next) {
     }
   }
   zap_pte_range(tlb, vma, addr, next)
+}
+
+# mm/huge_memory.c: zap_huge_pmd() (linux-mm@00cb34b034a5). The PMD
+# lock, not a PTE lock, guards a huge PMD (process_addrs.rst "Page table
+# locks"): a THP fault (do_huge_pmd_anonymous_page), a split
+# (__split_huge_pmd) and khugepaged's collapse change the entry under it,
+# so the entry zap_pmd_range() saw huge is rechecked under the lock, and
+# cleared, its rmap removed and its deposited table withdrawn before the
+# lock drops. The folio goes to the gather after spin_unlock(): it is
+# freed after the TLB flush
+func zap_huge_pmd(tlb, vma, addr) {
+  mm = vma.vm_mm
+  ptl = __pmd_trans_huge_lock(vma, addr)
+  if !ptl {
+    return false
+  }
+  orig_pmd = pmdp_huge_get_and_clear_full(vma, addr, tlb)
+  tlb_remove_pmd_tlb_entry(tlb, addr)
+  folio = vm_normal_folio_pmd(vma, addr, orig_pmd)  # normal_or_softleaf_folio_pmd()
+  # has_deposited_pgtable(): x86 has no arch_needs_pgtable_deposit(); the
+  # huge zero PMD of an anonymous VMA (set_huge_zero_folio()) and an
+  # anonymous folio's PMD (__do_huge_pmd_anonymous_page()) have one, and
+  # only anonymous VMAs map those
+  has_deposit = vma_is_anonymous(vma)
+  if folio {
+    zap_huge_pmd_folio(vma, orig_pmd, folio)
+  }
+  if has_deposit {
+    zap_deposited_table(mm, addr)
+  }
+  spin_unlock(ptl)
+  if folio {
+    tlb_remove_page_size(tlb, folio, PMD_SIZE)  # HPAGE_PMD_SIZE
+  }
+  return true
 }
 
 # mm/memory.c: zap_pte_range(). A dirty entry of a file folio (not

@@ -57,3 +57,16 @@ func pmd_trans_huge_lock(vma, address) {
   spin_unlock(ptl)
   return nil
 }
+
+# mm/huge_memory.c: __pmd_trans_huge_lock(): the PMD lock, held, when
+# the PMD at address is huge under it (pmd_is_huge); nil, holding
+# nothing, otherwise. zap_huge_pmd() and change_huge_pmd() call it
+# directly, after their caller's lockless look at the entry
+func __pmd_trans_huge_lock(vma, address) {
+  ptl = pmd_lock(vma.vm_mm, address)
+  if pmd_trans_huge(pmdp_get(vma.vm_mm, address)) {
+    return ptl
+  }
+  spin_unlock(ptl)
+  return nil
+}
