@@ -96,6 +96,7 @@ func init() {
 			zapCite("normal_or_softleaf_folio_pmd()", "none: if (is_present) return vm_normal_folio_pmd(vma, addr, pmdval);")),
 		Touches: func(_ *Call, f *Footprint) { f.AllPages(false) },
 		Fn: func(c *Call) Result {
+			_ = c.vma(0) // vma_is_special_huge(vma), vm_normal_page_pmd()'s vma->vm_flags
 			v := c.Args[2].Int
 			if v&pmdHugeBit == 0 {
 				return done(Nil)
