@@ -17,7 +17,14 @@ import (
 // entry and examples prove them, and they need no pair of their own.
 // Queries (API.Query: folio_test_locked, lockdep_is_held, pages[i]) have no
 // incorrect call: a correct example that relies on the answer proves them.
-var lackingPair = map[string]string{}
+var lackingPair = map[string]string{
+	// Fault injection (CONFIG_FAIL_PAGE_ALLOC), a test knob rather than
+	// an mm API: no call of it is wrong. Its correct example is
+	// examples/zapping/munmap_force_break_flushes_first.mms; the mistake
+	// it exposes (frees before the flush at a force_break) is
+	// munmap_force_break_frees_before_flush.mms's, at the user's access.
+	"fail_page_alloc": "fault injection, not an mm API: no call of it is wrong",
+}
 
 // TestEveryRunningAPIHasExamplePair: every API that runs has at least one
 // correct and one incorrect example script (as the locking document's

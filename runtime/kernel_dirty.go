@@ -120,6 +120,7 @@ func init() {
 				_ = p.Put()
 			}
 			g.pages, g.nrPages = nil, 0
+			g.batch.pagesFlushed() // tlb_batch_pages_flush(): tlb->active = &tlb->local
 			return ok
 		}})
 

@@ -372,9 +372,16 @@ func (g *MMUGather) cover(start, end mmcore.Addr) {
 
 func init() {
 	fieldTable[TMMUGather] = map[string]func(k *Kernel, x any) Value{
-		"mm": func(_ *Kernel, x any) Value { return Obj(TMM, x.(*MMUGather).MM) },
+		"mm":          func(_ *Kernel, x any) Value { return Obj(TMM, x.(*MMUGather).MM) },
+		"force_break": func(_ *Kernel, x any) Value { return Bool(x.(*MMUGather).forceBreak) },
+		"addr":        func(_ *Kernel, x any) Value { return Int(int64(x.(*MMUGather).addr)) },
 	}
-	fieldTypes[TMMUGather] = map[string]Type{"mm": TMM}
+	fieldTypes[TMMUGather] = map[string]Type{"mm": TMM, "force_break": TBool, "addr": TInt}
+	fieldDocs["mmu_gather.force_break"] = "zap_pte_range()'s force_break as the last zap_present_ptes() left it (not a field of struct mmu_gather: " +
+		"a script function has no out-parameters): __tlb_remove_folio_pages() found the gather's batch full and tlb_next_batch() gave no other, " +
+		"so the loop stopped at tlb.addr; zap_pte_range() flushes, drops the PTE lock and goes on from there (mm/memory.c)"
+	fieldDocs["mmu_gather.addr"] = "zap_pte_range()'s addr after the last zap_present_ptes() (not a field of struct mmu_gather): the end it was given, " +
+		"or the address past the entry that filled the batch (tlb.force_break)"
 	fieldDocs["mmu_gather.mm"] = "tlb->mm, the mm the gather zaps"
 
 	gatherSource := "mm/mmu_gather.c: tlb_finish_mmu(); include/linux/mm_inline.h"
@@ -455,50 +462,63 @@ func init() {
 		// may free them), and checks the stale translations the zaps saw
 		// against the entries now (TLB.IsStale reads their mappings); it
 		// reads no other entry.
-		Touches: func(c *Call, f *Footprint) {
-			g, ok := c.Args[0].Obj.(*MMUGather)
-			if !ok {
-				f.AllPages(true)
-				f.Alloc()
-				return
-			}
-			f.TLB(g.MM.Core, true)
-			for _, r := range g.staleSeen {
-				f.pteWalk(g.MM.Core, r.Addr, pteMapping)
-			}
-			for _, p := range g.pages {
-				f.PageAndFolio(p, true)
-			}
-			if len(g.pages) > 0 {
-				f.Alloc()
-			}
-		},
+		Touches: tlbFlushMMUTouches,
 		Fn: func(c *Call) Result {
-			g := c.mmuGather(0)
-			m := g.MM
-			if g.nrPages > 0 || len(g.pages) > 0 {
-				// tlb_batch_pages_flush() -> __tlb_batch_free_encoded_pages():
-				// cond_resched() after each batch of pages it frees
-				c.T.MightSleep("tlb_flush_mmu (freeing the gathered pages: __tlb_batch_free_encoded_pages() calls cond_resched())")
-			}
-			if g.End > g.Start {
-				m.Core.TLB.FlushRange(g.Start, g.End) // tlb_flush_mmu_tlbonly()
-				c.T.tlbFlushed(m, g.Start, g.End)
-			}
-			g.Start, g.End = 0, 0 // __tlb_reset_range()
-			for _, p := range g.pages {
-				_ = p.Put() // tlb_batch_pages_flush(): free_pages_and_swap_cache()
-			}
-			g.pages, g.nrPages = nil, 0
-			for _, r := range g.staleSeen {
-				if m.Core.TLB.IsStale(r.CPU, r.Addr) {
-					c.K.violate(c.T, ruleStaleAfterZap, fmt.Sprintf("tlb_flush_mmu: the zap of [%#x, %#x) is finished while CPU %d still translates %#x through "+
-						"a stale entry: another thread had cleared or changed the entry without flushing it yet (a pending gather: mm_tlb_flush_nested) "+
-						"when this zap found it, and this gather flushed only what it cleared itself", uint64(g.CovStart), uint64(g.CovEnd), r.CPU, uint64(r.Addr)))
-					break
-				}
-			}
-			g.staleSeen = nil
+			c.tlbFlushMMU(c.mmuGather(0))
 			return ok
 		}})
+}
+
+// tlbFlushMMUTouches is the footprint of tlb_flush_mmu() of the gather
+// in c.Args[0]: it flushes the TLB, drops the gathered pages' references
+// (which may free them), and checks the stale translations the zaps saw
+// against the entries now (TLB.IsStale reads their mappings); it reads
+// no other entry.
+func tlbFlushMMUTouches(c *Call, f *Footprint) {
+	g, ok := c.Args[0].Obj.(*MMUGather)
+	if !ok {
+		f.AllPages(true)
+		f.Alloc()
+		return
+	}
+	f.TLB(g.MM.Core, true)
+	for _, r := range g.staleSeen {
+		f.pteWalk(g.MM.Core, r.Addr, pteMapping)
+	}
+	for _, p := range g.pages {
+		f.PageAndFolio(p, true)
+	}
+	if len(g.pages) > 0 {
+		f.Alloc()
+	}
+}
+
+// tlbFlushMMU is tlb_flush_mmu(): tlb_flush_mmu_tlbonly(), then
+// tlb_flush_mmu_free().
+func (c *Call) tlbFlushMMU(g *MMUGather) {
+	m := g.MM
+	if g.nrPages > 0 || len(g.pages) > 0 {
+		// tlb_batch_pages_flush() -> __tlb_batch_free_encoded_pages():
+		// cond_resched() after each batch of pages it frees
+		c.T.MightSleep("tlb_flush_mmu (freeing the gathered pages: __tlb_batch_free_encoded_pages() calls cond_resched())")
+	}
+	if g.End > g.Start {
+		m.Core.TLB.FlushRange(g.Start, g.End) // tlb_flush_mmu_tlbonly()
+		c.T.tlbFlushed(m, g.Start, g.End)
+	}
+	g.Start, g.End = 0, 0 // __tlb_reset_range()
+	for _, p := range g.pages {
+		_ = p.Put() // tlb_batch_pages_flush(): free_pages_and_swap_cache()
+	}
+	g.pages, g.nrPages = nil, 0
+	g.batch.pagesFlushed() // tlb_batch_pages_flush(): tlb->active = &tlb->local
+	for _, r := range g.staleSeen {
+		if m.Core.TLB.IsStale(r.CPU, r.Addr) {
+			c.K.violate(c.T, ruleStaleAfterZap, fmt.Sprintf("tlb_flush_mmu: the zap of [%#x, %#x) is finished while CPU %d still translates %#x through "+
+				"a stale entry: another thread had cleared or changed the entry without flushing it yet (a pending gather: mm_tlb_flush_nested) "+
+				"when this zap found it, and this gather flushed only what it cleared itself", uint64(g.CovStart), uint64(g.CovEnd), r.CPU, uint64(r.Addr)))
+			break
+		}
+	}
+	g.staleSeen = nil
 }

@@ -116,6 +116,15 @@ type MMUGather struct {
 	// after the TLB flush (tlb->delayed_rmap and the batch's
 	// ENCODED_PAGE_BIT_DELAY_RMAP pages): tlb_flush_rmaps() removes it.
 	delayed []*mmcore.Page
+	// batch is the state of the gather's page batches, which
+	// __tlb_remove_folio_pages() fills (kernel_zap_break.go).
+	batch gatherBatch
+	// forceBreak and addr are zap_pte_range()'s locals force_break and
+	// addr as the last zap_present_ptes() left them (a script function
+	// has no out-parameters): the gather's batch filled and the loop
+	// stopped at addr, or went to its end.
+	forceBreak bool
+	addr       mmcore.Addr
 }
 
 func (g *MMUGather) String() string { return "tlb(" + g.MM.Name + ")" }
@@ -299,7 +308,9 @@ func init() {
 			"the loop of zap_pte_range() under the PTE lock: clears the entries of [pte, end) in the table and adds each present one to the mmu_gather's "+
 				"range (tlb_remove_tlb_entries), which tlb_finish_mmu flushes. A dirty entry of a folio that is not anonymous marks the folio dirty "+
 				"(folio_mark_dirty) and, as tlb_delay_rmap() is on SMP, keeps the folio's rmap until tlb_flush_rmaps() after the TLB flush "+
-				"(5df397dec7c4): returns zap_pte_range()'s force_flush, true when it did. delay_rmap=false zaps as kernels before 5df397dec7c4 (v6.1): "+
+				"(5df397dec7c4): returns zap_pte_range()'s force_flush, true when it did. Each page goes to the gather's batch (__tlb_remove_folio_pages()); "+
+				"when the batch is full and tlb_next_batch() gives no other (after about 10,000 pages, or 7 under fail_page_alloc()), the loop stops past that entry "+
+				"(force_break, force_flush): tlb.force_break and tlb.addr say where, and zap_pte_range() flushes, drops the PTE lock and resumes there. delay_rmap=false zaps as kernels before 5df397dec7c4 (v6.1): "+
 				"the rmap is removed at once, force_flush is still set for a dirty file entry. An entry a batched unmap cleared and a CPU still caches, "+
 				"not flushed by flush_tlb_batched_pending() under this lock, is tlb/batched-flush-pending", rulePTEChangeLock, ruleBatchedFlushPending),
 		Touches: func(c *Call, f *Footprint) {
@@ -335,6 +346,9 @@ func init() {
 			// zap_pte_range() called flush_tlb_batched_pending(mm)
 			// right after pte_offset_map_lock() (3ea277194daa)
 			c.checkBatchedFlushed(p.MM, start, end)
+			// the loop stops past the entry whose pages filled the
+			// gather's batch (force_break): the rest is the next hold's
+			end = g.batchEnd(c.K, p, start, end, c.bool(4))
 			g.cover(start, end)
 			for a := start; a < end; a += mmcore.PageSize {
 				if e := p.Table.Entry(p.Table.Index(a)); e.Present() {
@@ -358,7 +372,7 @@ func init() {
 					g.delayed = append(g.delayed, delayed...)
 					forceFlush = true
 				}
-				return done(Bool(forceFlush))
+				return done(Bool(forceFlush || g.forceBreak))
 			}
 			for a := start; a < end; a += mmcore.PageSize {
 				if e := p.Table.Entry(p.Table.Index(a)); e.Present() && e.Dirty() && !e.Special() {
@@ -368,7 +382,7 @@ func init() {
 				}
 			}
 			p.MM.Core.ZapRange(v, start, end)
-			return done(Bool(forceFlush))
+			return done(Bool(forceFlush || g.forceBreak))
 		}})
 	defOp(&Op{Name: "free_pgtables", Params: []Param{tlbParam, vmsParam},
 		API: munmapAPI("free_pgtables", "mmap_lock (write, or read after mmap_write_downgrade) with the VMAs detached from the tree",

@@ -166,18 +166,28 @@ func init() {
 
 	defOp(&Op{Name: "tlb_remove_page_size", Params: []Param{tlbParam, {Name: "folio", Type: TPage}, {Name: "size", Type: TInt}},
 		API: zapHugeAPI("tlb_remove_page_size", "nothing more than the mmu_gather's caller (zap_huge_pmd calls it after spin_unlock)",
-			"hands the mapping's reference of the folio to the gather, which drops it after the TLB flush (tlb_flush_mmu)",
+			"hands the mapping's reference of the folio to the gather, which drops it after the TLB flush; when that fills the gather's batch "+
+				"(__tlb_remove_page_size() returns true) it flushes the gather at once (tlb_flush_mmu: the TLB, then the pages)",
 			zapCite("zap_huge_pmd()", "none: spin_unlock(ptl); if (is_present && folio) tlb_remove_page_size(tlb, &folio->page, HPAGE_PMD_SIZE);")),
+		// a batch that fills is flushed at once: tlb_flush_mmu()'s
+		// footprint too (the batch's state is the gather's own)
 		Touches: func(c *Call, f *Footprint) {
 			if p, ok := c.Args[1].Obj.(*mmcore.Page); ok {
 				f.PageAndFolio(p, true)
 			}
+			tlbFlushMMUTouches(c, f)
+			f.Alloc()
 		},
 		Fn: func(c *Call) Result {
 			g, p := c.mmuGather(0), c.page(1)
 			g.nrPages++
 			g.gatherFolio(p)
 			g.MM.Core.PutMappingRef(p)
+			// include/asm-generic/tlb.h: tlb_remove_page_size(): "if
+			// (__tlb_remove_page_size(tlb, page, page_size)) tlb_flush_mmu(tlb);"
+			if g.removeFolioPages(c.K, 1, len(g.delayed) > 0) {
+				c.tlbFlushMMU(g)
+			}
 			return ok
 		}})
 }

@@ -167,23 +167,36 @@ func zap_huge_pmd(tlb, vma, addr) {
 # (3ea277194daa): reclaim may have cleared an entry here with its flush
 # batched (try_to_unmap_one() with TTU_BATCH_FLUSH); the zap finds it
 # none, gathers and flushes nothing for it, and munmap() or
-# madvise(MADV_DONTNEED) would return with a CPU still translating it
+# madvise(MADV_DONTNEED) would return with a CPU still translating it.
+# When the gather's batch of pages is full (__tlb_remove_folio_pages():
+# force_break), the loop stops there: the TLB is flushed before the PTE
+# lock drops, the pages freed, and the lock taken again where the loop
+# stopped (goto retry); other threads run in between
 func zap_pte_range(tlb, vma, addr, end) {
-  pte = pte_offset_map_lock(vma.vm_mm, addr)
-  if !pte {
-    return  # no PTE table: nothing is mapped here
-  }
-  flush_tlb_batched_pending(vma.vm_mm)
-  force_flush = zap_present_ptes(tlb, vma, pte, end)  # the loop over the table's entries
-  # Do the actual TLB flush before dropping ptl
-  if force_flush {
-    tlb_flush_mmu_tlbonly(tlb)
-    tlb_flush_rmaps(tlb, vma)
-  }
-  pte_unmap_unlock(pte)
-  # tlb_flush_mmu(tlb): its TLB flush finds the range just reset, so it
-  # frees the batched pages only (tlb_flush_mmu_free())
-  if force_flush {
-    tlb_flush_mmu_free(tlb)
+  while true {  # retry:
+    pte = pte_offset_map_lock(vma.vm_mm, addr)
+    if !pte {
+      return  # no PTE table: nothing is mapped here
+    }
+    flush_tlb_batched_pending(vma.vm_mm)
+    # the loop over the table's entries: force_flush, and with
+    # tlb.force_break the address it stopped at (tlb.addr)
+    force_flush = zap_present_ptes(tlb, vma, pte, end)
+    addr = tlb.addr  # pte += nr, addr += PAGE_SIZE * nr
+    # Do the actual TLB flush before dropping ptl
+    if force_flush {
+      tlb_flush_mmu_tlbonly(tlb)
+      tlb_flush_rmaps(tlb, vma)
+    }
+    pte_unmap_unlock(pte)
+    # tlb_flush_mmu(tlb): its TLB flush finds the range just reset, so it
+    # frees the batched pages only (tlb_flush_mmu_free())
+    if force_flush {
+      tlb_flush_mmu_free(tlb)
+    }
+    if addr == end {
+      return
+    }
+    # cond_resched(); force_flush = false; force_break = false; goto retry
   }
 }
