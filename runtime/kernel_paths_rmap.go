@@ -84,7 +84,8 @@ func init() {
 	for _, x := range []struct{ name, notes string }{
 		{"try_to_unmap", "flags \"TTU_RMAP_LOCKED\" walks with rmap_walk_locked (the caller holds the rmap lock); flags \"TTU_BATCH_FLUSH\" " +
 			"(reclaim's shrink_folio_list()) clears each entry without a flush when another CPU may hold the mm (should_defer_flush()) and leaves " +
-			"the flush to try_to_unmap_flush() (set_tlb_ubc_flush_pending()); the folio must be locked"},
+			"the flush to try_to_unmap_flush() (set_tlb_ubc_flush_pending()); flags \"TTU_SYNC\" walks with PVMW_SYNC (the PTE lock even for an entry found none, " +
+			"so that a zap between its clear and its rmap removal is waited for); one flag a call; the folio must be locked"},
 		{"try_to_migrate", "as try_to_unmap, TTU_BATCH_FLUSH included (the migration entries it installs are not modelled: it clears)"},
 	} {
 		defOp(&Op{Name: x.name, Path: true, Touches: touchesLocksOnly, Params: []Param{folio, flags},
@@ -113,10 +114,18 @@ func init() {
 			Notes: lib + "the caller holds the anon_vma or i_mmap lock already (taken again it self-deadlocks); rwc as for rmap_walk",
 			Cites: rmapCite, Sequence: "i_mmap_lock_read(mapping);\nrmap_walk_locked(folio, &rwc);\ni_mmap_unlock_read(mapping);"}, rmapRules...)})
 	defOp(&Op{Name: "page_vma_mapped_walk", Path: true, Touches: touchesLocksOnly,
-		Params: []Param{folio, {Name: "vma", Type: TVMA}, {Name: "address", Type: TInt}}, Result: TPTE,
+		Params: []Param{folio, {Name: "vma", Type: TVMA}, {Name: "address", Type: TInt}, {Name: "flags", Type: TString, Optional: true, Default: Str("")}}, Result: TPTE,
 		API: pathAPI("page_vma_mapped_walk", &API{Section: "2.36",
-			Notes: "a kernel path of the kernel library (kernel/rmap.mms): pte_offset_map_rw_nolock, spin_lock, the pmd_same re-check (restart when khugepaged retracted the table), " +
-				"check_pte; returns the PTE locked (page_vma_mapped_walk_done releases it) or nil; PMD-mapped THPs are not modelled",
-			Cites: rmapCite, Sequence: "DEFINE_FOLIO_VMA_WALK(pvmw, folio, vma, address, 0);\nwhile (page_vma_mapped_walk(&pvmw)) {\n\t/* pvmw.pte locked */\n}\n/* or page_vma_mapped_walk_done(&pvmw) to stop early */"},
+			Notes: "a kernel path of the kernel library (kernel/rmap.mms): flags is pvmw->flags, \"PVMW_SYNC\" or \"\" (0, the default). With PVMW_SYNC, " +
+				"pte_offset_map_lock (the PTE lock whatever the entry holds); without, pte_offset_map_rw_nolock and ptep_get_lockless: an entry that is not present " +
+				"returns nil without the lock, else spin_lock and the pmd_same re-check (restart when khugepaged retracted the table); then check_pte. " +
+				"Returns the PTE locked (page_vma_mapped_walk_done releases it) or nil; PMD-mapped THPs are not modelled. The kernel's callers: " +
+				"page_mkclean_one() (folio_mkclean) and pfn_mkclean_range() pass PVMW_SYNC, try_to_unmap_one() and try_to_migrate_one() only with TTU_SYNC, " +
+				"folio_referenced_one() 0 (mm/rmap.c); page_mapped_in_vma() PVMW_SYNC (mm/page_vma_mapped.c)",
+			Cites: append(rmapCite, cite("mm/page_vma_mapped.c", "map_pte()", "none: if (pvmw->flags & PVMW_SYNC) { /* Use the stricter lookup */ pvmw->pte = pte_offset_map_lock(pvmw->vma->vm_mm, pvmw->pmd, pvmw->address, &pvmw->ptl); ... } "+
+				"... ptent = ptep_get_lockless(pvmw->pte); if (pte_none(ptent)) { return false; }", readPVMW),
+				cite("mm/rmap.c", "try_to_unmap_one(), try_to_migrate_one(), page_mkclean_one(), folio_referenced_one()", "none: if (flags & TTU_SYNC) pvmw.flags = PVMW_SYNC; "+
+					"DEFINE_FOLIO_VMA_WALK(pvmw, folio, vma, address, PVMW_SYNC) (page_mkclean_one); DEFINE_FOLIO_VMA_WALK(pvmw, folio, vma, address, 0) (folio_referenced_one)", readRmap)),
+			Sequence: "DEFINE_FOLIO_VMA_WALK(pvmw, folio, vma, address, 0);\nwhile (page_vma_mapped_walk(&pvmw)) {\n\t/* pvmw.pte locked */\n}\n/* or page_vma_mapped_walk_done(&pvmw) to stop early */"},
 			ruleTraverseLock, rulePMDNotRevalidated)})
 }

@@ -147,10 +147,18 @@ func rmap_one(folio, vma, address, rwc, arg) {
 }
 
 # mm/rmap.c: try_to_unmap_one() for a PTE-mapped page; flags is its arg
-# (enum ttu_flags)
+# (enum ttu_flags, one flag a call). "When racing against e.g.
+# zap_pte_range() on another cpu, in between its ptep_get_and_clear_full()
+# and folio_remove_rmap_*(), try_to_unmap() may return before
+# page_mapped() has become false, if page table locking is skipped: use
+# TTU_SYNC to wait for that."
 func try_to_unmap_one(folio, vma, address, flags) {
   mm = vma.vm_mm
-  pvmw = page_vma_mapped_walk(folio, vma, address)
+  pvmw_flags = ""  # DEFINE_FOLIO_VMA_WALK(pvmw, folio, vma, address, 0)
+  if flags == "TTU_SYNC" {
+    pvmw_flags = "PVMW_SYNC"
+  }
+  pvmw = page_vma_mapped_walk(folio, vma, address, pvmw_flags)
   if !pvmw {
     return 0
   }
@@ -219,10 +227,14 @@ func folio_mkclean(folio) {
 }
 
 # mm/rmap.c: page_mkclean_one() -> page_vma_mkclean_one(): the walk is
-# PVMW_SYNC, so map_pte() takes the PTE lock whatever the entry holds
-# (the library's page_vma_mapped_walk takes it before check_pte())
+# PVMW_SYNC (DEFINE_FOLIO_VMA_WALK(pvmw, folio, vma, address,
+# PVMW_SYNC)), so map_pte() takes the PTE lock whatever the entry holds:
+# a zap that cleared the entry and keeps the folio's rmap until its TLB
+# flush (tlb_delay_rmap()) holds that lock until after the flush, and the
+# walk waits for it instead of finding the entry none and returning while
+# a CPU may still write through the old translation
 func page_mkclean_one(folio, vma, address) {
-  pvmw = page_vma_mapped_walk(folio, vma, address)
+  pvmw = page_vma_mapped_walk(folio, vma, address, "PVMW_SYNC")
   if !pvmw {
     return 0
   }
@@ -231,9 +243,11 @@ func page_mkclean_one(folio, vma, address) {
   return cleaned
 }
 
-# mm/rmap.c: folio_referenced_one()
+# mm/rmap.c: folio_referenced_one(): DEFINE_FOLIO_VMA_WALK(pvmw, folio,
+# vma, address, 0), no PVMW_SYNC: an entry found none locklessly is
+# skipped without its lock
 func folio_referenced_one(folio, vma, address) {
-  pvmw = page_vma_mapped_walk(folio, vma, address)
+  pvmw = page_vma_mapped_walk(folio, vma, address, "")  # flags 0
   if !pvmw {
     return 0
   }
@@ -247,18 +261,39 @@ func folio_referenced_one(folio, vma, address) {
 
 # mm/page_vma_mapped.c: page_vma_mapped_walk() for the PTE mapping page
 # folio at address in vma: returns the PTE with its lock held (release it
-# with page_vma_mapped_walk_done), or nil. The PTE table is mapped without
-# its lock and the PMD re-checked after taking it: khugepaged's
-# retract_page_tables() may have removed the table meanwhile (restart).
-func page_vma_mapped_walk(folio, vma, address) {
+# with page_vma_mapped_walk_done), or nil. flags is pvmw->flags:
+# "PVMW_SYNC" or "" (0). map_pte() with PVMW_SYNC uses "the stricter lookup",
+# pte_offset_map_lock(); without it the table is mapped without its lock
+# (pte_offset_map_rw_nolock()) and the entry read locklessly
+# (ptep_get_lockless()): one that is none (or not present) is not this
+# folio's and the walk returns without ever taking the lock, even while a
+# zap holding it has cleared the entry and not yet removed the folio's
+# rmap; a present one is locked and the PMD re-checked (restart when
+# khugepaged's retract_page_tables() removed the table meanwhile)
+func page_vma_mapped_walk(folio, vma, address, flags) {
   mm = vma.vm_mm
   while true {  # restart:
     pmde = pmdp_get_lockless(mm, address)
     if pmd_none(pmde) || pmd_leaf(pmde) {
       return nil  # not found (PMD-mapped THPs are not modelled)
     }
+    if flags == "PVMW_SYNC" {  # map_pte(): "Use the stricter lookup"
+      pte = pte_offset_map_lock(mm, address)
+      if !pte {
+        return nil
+      }
+      if pte.present && pte.pfn == folio.pfn {  # check_pte()
+        return pte
+      }
+      page_vma_mapped_walk_done(pte)
+      return nil
+    }
     pte = pte_offset_map_rw_nolock(mm, address)  # map_pte()
     if !pte {
+      return nil
+    }
+    if ptep_get_lockless(pte) < 0 {  # pte_none(ptent), or not present
+      pte_unmap(pte)  # not_found(): page_vma_mapped_walk_done() without a ptl
       return nil
     }
     spin_lock(pte.ptl)

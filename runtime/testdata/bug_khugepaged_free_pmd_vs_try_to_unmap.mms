@@ -36,3 +36,7 @@ thread reclaim {
 
 expect violation "pgtable/non-terminal-change: pmdp_collapse_flush at 0x200000: the PMD points to a PTE table that walkers under the locks not held here may still use (lacks the VMA write lock" at 20
 expect violation "pgtable/free-reachable" at 22
+# try_to_unmap() without TTU_SYNC reads the entry before taking the PTE
+# lock (map_pte(): ptep_get_lockless()), so its walk may read the freed
+# table itself
+expect violation "rcu/use-after-free: ptep_get_lockless" at 33 sometimes
