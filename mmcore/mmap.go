@@ -585,6 +585,21 @@ func (m *MM) VMSCompleteMunmapVMAs(vms *VMAMunmap) []*VMA {
 	return vms.Detached
 }
 
+// UnlinkAnonVMAs takes v out of its anon_vmas (unlink_anon_vmas(), as
+// free_pgtables() calls it under the anon_vma root's lock): anonymous
+// rmap walks no longer find it. VMSCompleteMunmapVMAs finds it done.
+func (m *MM) UnlinkAnonVMAs(v *VMA) { unlinkAnonVMAs(v) }
+
+// UnlinkFileVMA takes v out of its file's i_mmap tree
+// (unlink_file_vma_batch_final(), under the mapping's i_mmap_rwsem for
+// write): file rmap walks no longer find it. VMSCompleteMunmapVMAs finds
+// it done.
+func (m *MM) UnlinkFileVMA(v *VMA) {
+	if v.file != nil {
+		v.file.mapping.imapRemove(v)
+	}
+}
+
 // Munmap is munmap(2) on the data side (do_vmi_munmap), the composition of
 // VMSGatherMunmapVMAs (split at both ends, mark detached), VMAIterClear
 // (remove from the tree), VMSClearPTEs (unmap_vmas, free_pgtables, TLB

@@ -170,6 +170,17 @@ func (as *AddressSpace) imapRemove(v *VMA) {
 	}
 }
 
+// Linked reports whether v is in the mapping's i_mmap tree: file rmap
+// walks find it (until free_pgtables() unlinks it).
+func (as *AddressSpace) Linked(v *VMA) bool {
+	for _, w := range as.imap {
+		if w == v {
+			return true
+		}
+	}
+	return false
+}
+
 // IMmap iterates, in pgoff order, over the VMAs mapping any page in
 // [first, last] (vma_interval_tree_foreach). The set must not change while
 // iterating.

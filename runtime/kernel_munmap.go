@@ -416,10 +416,46 @@ func init() {
 			}
 			d := v.Core.Detached
 			c.T.MightSleep(c.Op.Name)
-			v.MM.Core.FreePageTables(d[0].Start(), d[len(d)-1].End())
-			v.Core.ClearPTEs = false // vms_clear_ptes() is done
-			v.MM.Core.VMSCompleteMunmapVMAs(v.Core)
-			return ok
+			// "Hide vma from rmap and truncate_pagecache before freeing
+			// pgtables": each VMA leaves its anon_vmas under the root's
+			// lock (unlink_anon_vmas()) and its file's i_mmap tree under
+			// i_mmap_rwsem for write (unlink_file_vma_batch_final()), one
+			// lock at a time, each waiting for the rmap walkers that hold
+			// it for read (folio_mkclean(), try_to_unmap()): a walker
+			// that found the VMA keeps its page tables until it is done.
+			// (The kernel batches the VMAs within a PMD of each other
+			// under one hold of i_mmap_rwsem; one hold a VMA here.)
+			var steps []func(next func() Result) Result
+			for _, vma := range d {
+				if vma.AnonVMA() != nil {
+					if l, err := c.K.anonVMALock(vma); err == nil {
+						steps = append(steps, func(next func() Result) Result {
+							return c.lock(l, Write, func() Result {
+								v.MM.Core.UnlinkAnonVMAs(vma)
+								c.unlock(l, Write)
+								return next()
+							})
+						})
+					}
+				}
+				if f := vma.File(); f != nil {
+					if l := iMmapLock(f.Mapping()); l != nil {
+						steps = append(steps, func(next func() Result) Result {
+							return c.lock(l, Write, func() Result {
+								v.MM.Core.UnlinkFileVMA(vma)
+								c.unlock(l, Write)
+								return next()
+							})
+						})
+					}
+				}
+			}
+			return seq(len(steps), func(i int, next func() Result) Result { return steps[i](next) }, func() Result {
+				v.MM.Core.FreePageTables(d[0].Start(), d[len(d)-1].End()) // free_pgd_range()
+				v.Core.ClearPTEs = false                                  // vms_clear_ptes() is done
+				v.MM.Core.VMSCompleteMunmapVMAs(v.Core)
+				return ok
+			})
 		}})
 
 	defOp(&Op{Name: "tlb_finish_mmu", Path: true, Params: []Param{tlbParam}, Touches: world,

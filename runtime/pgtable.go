@@ -179,8 +179,53 @@ func (c *Call) requireStable(m *MM, addr mmcore.Addr, r *Rule) {
 	if v != nil && c.vmaStable(v) {
 		return
 	}
+	if v == nil && c.rmapReachedAt(m, addr) != nil {
+		return // an rmap walker's VMA, unmapped but not unlinked yet
+	}
 	c.K.violate(c.T, r, fmt.Sprintf("%s at %#x: no lock keeps the VMA stable (hold %s, the VMA's read lock, or an rmap lock)",
 		c.Op.Name, uint64(addr), m.MmapLock.Name))
+}
+
+// rmapReached reports whether t holds an rmap lock through which v is
+// still reachable: its file's i_mmap_rwsem with v in the i_mmap tree, or
+// its anon_vma's lock with v still linked to it. Such a VMA, detached
+// from its mm's tree by munmap, is not freed yet: free_pgtables() unlinks
+// it under that lock for write, which waits for t, and remove_vma()
+// frees it after (mm/memory.c: free_pgtables(): "Hide vma from rmap and
+// truncate_pagecache before freeing pgtables"; mm/vma.c:
+// vms_complete_munmap_vmas()). The check reads the rmap trees.
+func (k *Kernel) rmapReached(t *Task, v *mmcore.VMA) bool {
+	k.fp.Add(AFile, AllObjects, false)
+	if f := v.File(); f != nil {
+		if l := iMmapLock(f.Mapping()); l != nil && l.heldBy(t) != 0 && f.Mapping().Linked(v) {
+			return true
+		}
+	}
+	if av := v.AnonVMA(); av != nil {
+		if l, ok := av.Lock.(*Lock); ok && l.heldBy(t) != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// rmapReachedAt returns a VMA of m covering addr that the task reaches
+// through a file's i_mmap tree whose i_mmap_rwsem it holds (an rmap
+// walker's VMA, which munmap may have detached from m's tree already:
+// rmapReached), or nil.
+func (c *Call) rmapReachedAt(m *MM, addr mmcore.Addr) *mmcore.VMA {
+	c.K.fp.Add(AFile, AllObjects, false)
+	for as := range c.K.files {
+		if l := iMmapLock(as); l == nil || l.heldBy(c.T) == 0 {
+			continue
+		}
+		for v := range as.IMmap(0, ^uint64(0)) {
+			if v.MM() == m.Core && v.Start() <= addr && addr < v.End() {
+				return v
+			}
+		}
+	}
+	return nil
 }
 
 // vmaStable reports whether the task holds a lock that keeps v stable.

@@ -157,7 +157,7 @@ func (k *Kernel) checkVMAUse(t *Task, x Value, v *mmcore.VMA, op string) {
 	// data, and the reduced search took their use-after-unmap as
 	// independent of the unmap).
 	k.fp.VMAs(v.MM(), false)
-	if s := k.vmaState(v); !v.Attached() && !s.New && s.Gatherer != t {
+	if s := k.vmaState(v); !v.Attached() && !s.New && s.Gatherer != t && !k.rmapReached(t, v) {
 		if t.freedSeen[v] {
 			return // reported at its first use: the rest follows from it
 		}

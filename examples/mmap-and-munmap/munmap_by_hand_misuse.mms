@@ -44,5 +44,8 @@ thread unmapper {
 expect violation "vma_start_write/needs-mmap-write: vms_gather_munmap_vmas" at 22
 expect violation "pgtable/change-needs-ptl: zap_present_ptes" at 34
 expect violation "lock/sleep-in-atomic: free_pgtables" at 37
+# free_pgtables() unlinks each VMA from its anon_vma under the anon_vma's
+# rwsem for write (unlink_anon_vmas()): a sleeping lock
+expect violation "lock/sleep-in-atomic: anon_vma_lock_write" at 37
 expect violation "lock/sleep-in-atomic: tlb_flush_mmu" at 38
 expect violation "lock/sleep-in-atomic: remove_vma" at 39
