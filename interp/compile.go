@@ -204,6 +204,10 @@ type compiler struct {
 	opsIx    map[string]*rt.Ops
 	constIx  map[string]int
 	declared map[string]bool // globals the set-up code has declared so far
+	// forms are the calls bound to an operation's MMForm (forms.go);
+	// declTypes the names the file declares with one type (evidentType).
+	forms     map[*lang.CallExpr]*rt.Op
+	declTypes map[string]rt.Type
 	// newGlobals are the globals in the order declareGlobal added them
 	// (a session takes back or indexes a chunk's own by it).
 	newGlobals []string
@@ -1099,7 +1103,7 @@ func (c *compiler) call(e *lang.CallExpr) {
 	}
 	_, ownSignature := c.libIx[e.Name]
 	if op := rt.LookupOp(e.Name); op != nil && op.Path && (c.noGlobals || !ownSignature) {
-		c.pathCall(e, op)
+		c.pathCall(e, c.pickForm(e, op))
 		return
 	}
 	if _, isFunc := c.funcIx[e.Name]; e.Name == "vmas" && !isFunc {
@@ -1247,14 +1251,14 @@ func (c *compiler) bindArgs(e *lang.CallExpr, op *rt.Op) int {
 // goes to the function of that name, the kernel library's or the
 // script's own.
 func (c *compiler) pathCall(e *lang.CallExpr, op *rt.Op) {
-	i, _, ok := c.funcFor(op.Name)
+	i, _, ok := c.funcFor(op.LibFunc())
 	if !ok {
-		c.errorf(e.Pos, "%s: the kernel library has no function %s", op.Name, op.Name)
+		c.errorf(e.Pos, "%s: the kernel library has no function %s", op.Name, op.LibFunc())
 		return
 	}
 	n := c.bindArgs(e, op)
 	if want := c.prog.funcs[i].nparams; n != want {
-		c.errorf(e.Pos, "%s: %s takes %s, the operation passes %d", op.Name, op.Name, plural(want, "parameter"), n)
+		c.errorf(e.Pos, "%s: %s takes %s, the operation passes %d", op.Name, op.LibFunc(), plural(want, "parameter"), n)
 		return
 	}
 	if c.prog.funcs[i].kind == "kernel" {
@@ -1265,6 +1269,61 @@ func (c *compiler) pathCall(e *lang.CallExpr, op *rt.Op) {
 		c.emit(opPathArg, int32(len(c.prog.sites)-1), 0, e.Pos)
 	}
 	c.emit(opFnCall, int32(i), int32(n), e.Pos)
+	c.lockedOut(e, op)
+}
+
+// lockedOut stores, after a GUP call given a variable for the kernel's
+// int *locked (rt.Param.LockedOut), whether the caller still holds the
+// mm's mmap lock: the kernel's *locked = 0 when a fault dropped it.
+func (c *compiler) lockedOut(e *lang.CallExpr, op *rt.Op) {
+	var locked, mm lang.Expr
+	for i, x := range boundArgs(e, op) {
+		switch {
+		case x == nil:
+		case op.Params[i].LockedOut:
+			locked = x
+		case op.Params[i].Name == "mm":
+			mm = x
+		}
+	}
+	v, ok := locked.(*lang.Ident)
+	if !ok || mm == nil {
+		return
+	}
+	if _, isConst := rt.Constants[v.Name]; isConst || v.Name == "true" || v.Name == "false" {
+		return
+	}
+	_, local := c.locals[v.Name]
+	_, global := c.globalIx[v.Name]
+	if !local && !(global && !c.noGlobals) {
+		return
+	}
+	held := &lang.CallExpr{Pos: v.Pos, Name: "lockdep_is_held", Args: []*lang.Arg{{Pos: v.Pos, Value: &lang.SelectorExpr{Pos: v.Pos, X: mm, Name: "mmap_lock"}}}}
+	c.expr(held)
+	c.store(v.Pos, v.Name, false)
+}
+
+// boundArgs is which argument of a call binds to each of op's parameters
+// (nil: none), as bindArgs binds them.
+func boundArgs(e *lang.CallExpr, op *rt.Op) []lang.Expr {
+	bound := make([]lang.Expr, len(op.Params))
+	next := 0
+	for _, a := range e.Args {
+		if a.Name != "" {
+			if i := paramIndex(op, a.Name); i >= 0 {
+				bound[i] = a.Value
+			}
+			continue
+		}
+		for next < len(op.Params) && bound[next] != nil {
+			next++
+		}
+		if next < len(op.Params) {
+			bound[next] = a.Value
+			next++
+		}
+	}
+	return bound
 }
 
 func (c *compiler) arg(op *rt.Op, p rt.Param, x lang.Expr) {

@@ -678,7 +678,7 @@ func (c *compiler) checkCall(s *tscope, e *lang.CallExpr) {
 		}
 		return
 	}
-	op := rt.LookupOp(e.Name)
+	op := c.opFor(e)
 	if _, isFunc := c.funcIx[e.Name]; isFunc && !c.typedPath(e.Name) || e.Name == "print" || op == nil {
 		for _, a := range e.Args {
 			c.checkExpr(s, a.Value)

@@ -1502,7 +1502,7 @@ var opFootprints = map[string]func(*Call, *Footprint){
 	"get_user_pages": world,
 	// kernel paths (kernel/*.mms): each step declares its own footprint
 	"copy_to_user": world, "copy_from_user": world, "get_user": world, "put_user": world,
-	"get_user_pages_remote": world, "pin_user_pages_remote": world, "pin_user_pages": world,
+	"get_user_pages_remote": world, "pin_user_pages_remote": world, "pin_user_pages": world, "pin_user_pages_unlocked": world,
 	"get_user_page_vma_remote": world, "lock_vma_under_rcu_wait": world, "lock_next_vma": world, "access_remote_vm": world, "access_process_vm": world,
 	// RCU: the grace periods are recorded by the RCU code (entering and
 	// leaving sections, starting a grace period); the deferred free runs

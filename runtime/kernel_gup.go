@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/mmscript/mmscript/mmcore"
 )
@@ -31,12 +32,17 @@ const (
 	FOLL_HWPOISON         = 1 << 6
 	FOLL_ANON             = 1 << 7
 	FOLL_LONGTERM         = 1 << 8
+	FOLL_SPLIT_PMD        = 1 << 9
+	FOLL_PCI_P2PDMA       = 1 << 10
+	FOLL_INTERRUPTIBLE    = 1 << 11
+	FOLL_HONOR_NUMA_FAULT = 1 << 12
 	FOLL_TOUCH            = 1 << 13
 	FOLL_TRIED            = 1 << 14
 	FOLL_REMOTE           = 1 << 15
 	FOLL_PIN              = 1 << 16
 	FOLL_FAST_ONLY        = 1 << 17
 	FOLL_UNLOCKABLE       = 1 << 18
+	FOLL_MADV_POPULATE    = 1 << 19
 	FOLL_COW              = 1 << 20
 	VM_FAULT_ERROR_SCRIPT = vmFaultError
 )
@@ -48,7 +54,12 @@ func init() {
 		"FOLL_ANON": FOLL_ANON, "FOLL_LONGTERM": FOLL_LONGTERM, "FOLL_TOUCH": FOLL_TOUCH,
 		"FOLL_TRIED": FOLL_TRIED, "FOLL_REMOTE": FOLL_REMOTE, "FOLL_PIN": FOLL_PIN,
 		"FOLL_FAST_ONLY": FOLL_FAST_ONLY, "FOLL_UNLOCKABLE": FOLL_UNLOCKABLE, "FOLL_COW": FOLL_COW,
-		"VM_FAULT_ERROR": VM_FAULT_ERROR_SCRIPT, "EBUSY": 16, "ENOENT": 2,
+		"FOLL_SPLIT_PMD": FOLL_SPLIT_PMD, "FOLL_PCI_P2PDMA": FOLL_PCI_P2PDMA, "FOLL_INTERRUPTIBLE": FOLL_INTERRUPTIBLE,
+		"FOLL_HONOR_NUMA_FAULT": FOLL_HONOR_NUMA_FAULT, "FOLL_MADV_POPULATE": FOLL_MADV_POPULATE,
+		// mm/internal.h: "These flags not allowed to be specified externally
+		// to the gup interfaces" (is_valid_gup_args())
+		"INTERNAL_GUP_FLAGS": FOLL_TOUCH | FOLL_TRIED | FOLL_REMOTE | FOLL_PIN | FOLL_FAST_ONLY | FOLL_UNLOCKABLE | FOLL_MADV_POPULATE,
+		"VM_FAULT_ERROR":     VM_FAULT_ERROR_SCRIPT, "EBUSY": 16, "ENOENT": 2,
 	} {
 		Constants[name] = v
 	}
@@ -362,42 +373,78 @@ func init() {
 			return ok
 		}})
 
-	// The library paths, bound to their rule-book entries.
-	path := func(name string, params []Param, result Type, a *API) {
-		defOp(&Op{Name: name, Path: true, Params: params, Result: result, API: gupAPI(a)})
+	// The library paths, bound to their rule-book entries. The GUP
+	// entry points take the kernel's arguments (gupKernelParams), with
+	// mmscript's own earlier forms beside them (Op.MMForm).
+	path := func(name string, params []Param, result Type, a *API) *Op {
+		return defOp(&Op{Name: name, Path: true, Params: params, Result: result, API: gupAPI(a)})
 	}
-	gupParams := []Param{{Name: "mm", Type: TMM}, {Name: "addr", Type: TInt},
+	legacyParams := []Param{{Name: "mm", Type: TMM}, {Name: "addr", Type: TInt},
 		{Name: "pages", Type: TInt, Optional: true, Default: Int(1)},
 		{Name: "gup_flags", Type: TInt, Optional: true, Default: Int(0)},
 		{Name: "locked", Type: TBool, Optional: true, Default: Bool(false)},
-		// last, after locked, which scripts pass by position (the
-		// kernel's order is pages, locked)
+		// last, after locked, which scripts pass by position
 		pageArrayParam}
 	gupRules := []*Rule{ruleMmapAssertLocked, ruleSleepInAtomic, ruleHandlerKeepsLock, ruleDroppedFaultLock, ruleRetryHoldingLock}
-	path("get_user_pages_remote", gupParams, TInt, &API{Name: "get_user_pages_remote", Section: "2.11",
-		Hold: "the target mm's mmap lock (read or write) and a reference on the mm (mmget); with locked: the mmap read lock, which a fault may drop (then it is not held on return)",
-		Notes: "a kernel path of the kernel library (kernel/gup.mms): get_user_pages_remote() -> __get_user_pages_locked() -> __get_user_pages() (follow_page_mask, faultin_page). " +
-			"Returns the number of pages or -errno; with locked=true FOLL_UNLOCKABLE lets faults drop the mmap lock (FAULT_FLAG_ALLOW_RETRY): GUP re-takes it to retry the page with FOLL_TRIED, " +
-			"and lockdep_is_held(mm.mmap_lock) says afterwards whether the caller still holds it (*locked). With array (a page_array, the kernel's pages) each page is stored " +
-			"with a reference (FOLL_GET: put_page it); without, nothing is kept (pages == NULL); get_user_page_vma_remote returns one page",
-		Rules: gupRules})
-	path("pin_user_pages_remote", gupParams, TInt, &API{Name: "pin_user_pages_remote", Section: "2.11",
+	remoteNotes := "kernel/gup.mms: %s() -> is_valid_gup_args() (WARN_ON_ONCE and %s for an internal flag such as FOLL_PIN or FOLL_UNLOCKABLE, FOLL_LONGTERM without FOLL_PIN, " +
+		"FOLL_GET/FOLL_PIN without pages) -> __get_user_pages_locked() -> __get_user_pages() (follow_page_mask, faultin_page). Returns the number of pages or -errno. " +
+		"locked is the kernel's int *locked: given (true, or a variable holding 1), FOLL_UNLOCKABLE lets a fault drop the mmap lock (FAULT_FLAG_ALLOW_RETRY): GUP re-takes it " +
+		"to retry the page with FOLL_TRIED and returns with it released; a variable passed as locked is then set as the kernel's *locked = 0 (to lockdep_is_held(mm.mmap_lock)). " +
+		"pages (a page_array, or nil for NULL) receives each page%s. mmscript's earlier form, %s(mm, addr, pages=N, gup_flags=F, locked=L, array=A), still binds"
+	withMMForm(path("get_user_pages_remote", gupRemoteParams(), TInt, &API{Name: "get_user_pages_remote", Section: "2.11",
+		Hold:  "the target mm's mmap lock (read or write) and a reference on the mm (mmget); with locked: the mmap read lock, which a fault may drop (then it is not held on return)",
+		Notes: fmt.Sprintf(remoteNotes, "get_user_pages_remote", "-EINVAL", " with a reference (FOLL_GET: put_page it)", "get_user_pages_remote"),
+		Rules: gupRules}), legacyParams)
+	withMMForm(path("pin_user_pages_remote", gupRemoteParams(), TInt, &API{Name: "pin_user_pages_remote", Section: "2.11",
 		Hold:  "the target mm's mmap lock (read or write) and a reference on the mm (mmget); with locked: the mmap read lock, which a fault may drop",
-		Notes: "as get_user_pages_remote with FOLL_PIN (kernel/gup.mms): each page of array pinned (unpin_user_page, unpin_user_pages); without an array the pins are kept",
-		Rules: gupRules})
-	path("pin_user_pages", []Param{gupParams[0], gupParams[1], gupParams[2], gupParams[3], pageArrayParam}, TInt, &API{Name: "pin_user_pages", Section: "2.10",
-		Notes: "kernel/gup.mms: pin_user_pages() -> __gup_longterm_locked() -> __get_user_pages_locked() with *locked = 1: mmap_assert_locked(), and no fault may drop the lock (no FOLL_UNLOCKABLE). " +
-			"mmscript takes the mm (the kernel's is current->mm); each page of array pinned (unpin_user_page, unpin_user_pages)",
-		Rules: gupRules})
-	path("get_user_pages", []Param{{Name: "mm", Type: TMM}, {Name: "addr", Type: TInt},
-		{Name: "pages", Type: TInt, Optional: true, Default: Int(1)},
-		{Name: "write", Type: TBool, Optional: true, Default: Bool(false)}, pageArrayParam}, TInt,
+		Notes: fmt.Sprintf(remoteNotes, "pin_user_pages_remote", "0", " pinned (FOLL_PIN: unpin_user_page, unpin_user_pages)", "pin_user_pages_remote"),
+		Rules: gupRules}), legacyParams)
+	withMMForm(path("pin_user_pages", gupKernelParams("pin_user_pages", false), TInt, &API{Name: "pin_user_pages", Section: "2.10",
+		Notes: "kernel/gup.mms: pin_user_pages(start, nr_pages, gup_flags, pages) on current->mm (the script's mm when it has one; current_mm) -> is_valid_gup_args(FOLL_PIN: " +
+			"0 for invalid arguments) -> __gup_longterm_locked() -> __get_user_pages_locked() with *locked = 1: mmap_assert_locked(), and no fault may drop the lock " +
+			"(no FOLL_UNLOCKABLE); each page of pages pinned (unpin_user_page, unpin_user_pages). mmscript's earlier form, pin_user_pages(mm, addr, pages=N, gup_flags=F, array=A), still binds",
+		Rules: gupRules}), []Param{legacyParams[0], legacyParams[1], legacyParams[2], legacyParams[3], pageArrayParam})
+	withMMForm(path("get_user_pages", gupKernelParams("get_user_pages", false), TInt,
 		&API{Name: "get_user_pages", Section: "2.10", Hold: "the mmap lock (read or write), kept for the whole call",
 			Takes: "page-table walk (PTE locks); on a miss handle_mm_fault (all fault locks)", Sleeps: "yes",
 			Asserts: "mmap_assert_locked()", Source: "mm/gup.c: get_user_pages(), __get_user_pages_locked()",
-			Notes: "kernel/gup.mms: get_user_pages() -> __get_user_pages_locked() with *locked = 1; returns the number of pages or -errno (-EFAULT for VM_IO/VM_PFNMAP); " +
-				"with array each page is stored with a reference (FOLL_GET: put_page it). mmscript takes the mm and write (FOLL_WRITE)",
-			Rules: gupRules})
+			Notes: "kernel/gup.mms: get_user_pages(start, nr_pages, gup_flags, pages) on current->mm (the script's mm when it has one; current_mm) -> is_valid_gup_args(FOLL_TOUCH) " +
+				"-> __get_user_pages_locked() with *locked = 1; returns the number of pages or -errno (-EFAULT for VM_IO/VM_PFNMAP); each page of pages with a reference " +
+				"(FOLL_GET: put_page it). mmscript's earlier form, get_user_pages(mm, addr, pages=N, write=W, array=A), still binds",
+			Rules: gupRules}), gupMMParams())
+	path("pin_user_pages_unlocked", gupKernelParams("pin_user_pages_unlocked", true), TInt, &API{Name: "pin_user_pages_unlocked", Section: "2.12",
+		Hold: "no mmap lock of current->mm",
+		Takes: "mmap_read_lock (killable) -> walk and faults with FAULT_FLAG_ALLOW_RETRY|KILLABLE (FOLL_UNLOCKABLE: a fault may drop the lock, " +
+			"GUP re-takes it and retries the page with FAULT_FLAG_TRIED) -> mmap_read_unlock", Sleeps: "yes",
+		Asserts: "none explicit (lockdep sees the recursion)", Source: "mm/gup.c: pin_user_pages_unlocked()",
+		Notes: "\"the FOLL_PIN variant of get_user_pages_unlocked()\": pin_user_pages_unlocked(start, nr_pages, pages, gup_flags) on current->mm (kernel/gup.mms); " +
+			"0 for invalid arguments (is_valid_gup_args); each page of pages pinned (unpin_user_page, unpin_user_pages)",
+		Cites: []Cite{cite("mm/gup.c", "pin_user_pages_unlocked()", "none: int locked = 0; if (!is_valid_gup_args(pages, NULL, &gup_flags, FOLL_PIN | FOLL_TOUCH | FOLL_UNLOCKABLE)) return 0; "+
+			"return __gup_longterm_locked(current->mm, start, nr_pages, pages, &locked, gup_flags);", readGUP)},
+		Sequence: "ret = pin_user_pages_unlocked(start, nr_pages, pages, FOLL_WRITE | FOLL_LONGTERM);\n/* ... */\nunpin_user_pages(pages, ret);",
+		Rules:    []*Rule{ruleGUPUnlocked, ruleRecursive, ruleSleepInAtomic}})
+	defOp(&Op{Name: "current_mm", Result: TMM,
+		// which mms the script made: a thread's `mm x` adds one
+		Touches: func(_ *Call, f *Footprint) { f.Add(AAlloc, 0, false) },
+		API: register(&API{Name: "current_mm", Section: "-", Hold: "nothing", Takes: "nothing", Sleeps: "no",
+			Source: "include/linux/sched.h: current->mm (struct task_struct)",
+			Notes: "the mm of the calling task, as the kernel's current->mm: mmscript's threads run in the script's one mm, so this is the mm the script declares " +
+				"(an error when it declares none or several: pass the mm to the _remote form, get_user_pages_remote(mm, ...), or to mmscript's own forms). " +
+				"The kernel's GUP functions without an mm argument (get_user_pages(), pin_user_pages(), get_user_pages_unlocked(), get_user_pages_fast(), ...) use it",
+			Query:    "Which mm the task runs in: reading it is never wrong; what the caller does with the mm is the rule of that call",
+			Cites:    []Cite{cite("mm/gup.c", "get_user_pages()", "none: return __get_user_pages_locked(current->mm, start, nr_pages, pages, &locked, gup_flags);", readGUP)},
+			Sequence: "struct mm_struct *mm = current->mm;\nmmap_read_lock(mm);\nret = get_user_pages(start, nr_pages, gup_flags, pages);\nmmap_read_unlock(mm);"}),
+		Fn: func(c *Call) Result {
+			if len(c.K.mms) != 1 {
+				var names []string
+				for _, m := range c.K.mms {
+					names = append(names, m.Name)
+				}
+				return fail("current->mm: the script declares %d mms (%s), so which is the task's is not known: pass the mm (get_user_pages_remote(mm, ...), or mmscript's own form get_user_pages(mm, addr, ...))",
+					len(c.K.mms), strings.Join(names, ", "))
+			}
+			return done(Obj(TMM, c.K.mms[0]))
+		}})
 	path("get_user_page_vma_remote", []Param{{Name: "mm", Type: TMM}, {Name: "addr", Type: TInt},
 		{Name: "gup_flags", Type: TInt, Optional: true, Default: Int(0)}}, TPage,
 		&API{Name: "get_user_page_vma_remote", Section: "2.11", Hold: "the mm's mmap lock, and a reference on the mm",
@@ -455,4 +502,50 @@ func (c *Call) mightFault(m *MM) {
 		return
 	}
 	t.checkOrder(m.MmapLock, Read, 0)
+}
+
+// gupKernelParams are the kernel's parameters of get_user_pages(),
+// pin_user_pages() and the _fast ones: (start, nr_pages, gup_flags,
+// pages) on current->mm, or with unlocked get_user_pages_unlocked()'s
+// (start, nr_pages, pages, gup_flags).
+func gupKernelParams(name string, unlocked bool) []Param {
+	start := Param{Name: "start", Type: TInt, Hint: "the kernel's " + name + "() works on current->mm and takes the address first; mmscript's own form takes the mm first: " +
+		name + "(mm, addr, pages=N, ...)"}
+	nr := Param{Name: "nr_pages", Type: TInt}
+	flags := Param{Name: "gup_flags", Type: TInt, Optional: true, Default: Int(0), Hint: "FOLL_* flags combined with |, e.g. FOLL_WRITE | FOLL_FORCE"}
+	pages := Param{Name: "pages", Type: TPageArray, Optional: true, Nilable: true,
+		Hint: "the kernel's struct page **pages: a page_array, or nil for NULL (the count is nr_pages)"}
+	if unlocked {
+		return []Param{start, nr, pages, flags}
+	}
+	return []Param{start, nr, flags, pages}
+}
+
+// gupRemoteParams are get_user_pages_remote()'s and
+// pin_user_pages_remote()'s: (mm, start, nr_pages, gup_flags, pages,
+// locked).
+func gupRemoteParams() []Param {
+	p := gupKernelParams("get_user_pages_remote", false)
+	p[0].Hint = ""
+	return append([]Param{{Name: "mm", Type: TMM}}, append(p,
+		Param{Name: "locked", Type: TBool, Optional: true, Nilable: true, Default: Bool(false), LockedOut: true,
+			Hint: "the kernel's int *locked: nil (NULL), or true or a variable holding 1 (the mmap lock held)"})...)
+}
+
+// gupMMParams are mmscript's own form of get_user_pages(),
+// get_user_pages_unlocked() and the _fast ones: the mm, the address, the
+// count as pages=, a write flag for FOLL_WRITE and the array as array=.
+func gupMMParams() []Param {
+	return []Param{{Name: "mm", Type: TMM}, {Name: "addr", Type: TInt},
+		{Name: "pages", Type: TInt, Optional: true, Default: Int(1)},
+		{Name: "write", Type: TBool, Optional: true, Default: Bool(false)},
+		pageArrayParam}
+}
+
+// withMMForm gives op its MMForm: mmscript's own form of the operation,
+// with params, run by the library's mmscript_NAME (Op.MMForm).
+func withMMForm(op *Op, params []Param) *Op {
+	op.MMForm = &Op{Name: op.Name, Path: true, Func: "mmscript_" + op.Name, Params: params, Result: op.Result,
+		API: op.API, Touches: op.Touches, Locks: op.Locks}
+	return op
 }

@@ -22,20 +22,16 @@ func pathAPI(name string, a *API, rules ...*Rule) *API {
 }
 
 func init() {
-	gupParams := []Param{{Name: "mm", Type: TMM}, {Name: "addr", Type: TInt},
-		{Name: "pages", Type: TInt, Optional: true, Default: Int(1)},
-		{Name: "write", Type: TBool, Optional: true, Default: Bool(false)},
-		pageArrayParam}
 	gupCite := []Cite{cite("mm/gup.c", "gup_fast(), gup_fast_pte_range()", "lockdep_assert_irqs_disabled() (gup_fast_folio_allowed); "+
 		"if (unlikely(pmd_val(pmd) != pmd_val(*pmdp)) || unlikely(pte_val(pte) != pte_val(ptep_get(ptep)))) { gup_put_folio(folio, 1, flags); goto pte_unmap; }", readGUP)}
 	gupSeq := "local_irq_save(flags);\npmd = pmdp_get_lockless(pmdp);\nptep = pte_offset_map(&pmd, addr);\npte = ptep_get_lockless(ptep);\n" +
 		"folio = try_grab_folio_fast(page, 1, flags);\nif (pmd changed || pte changed) { gup_put_folio(folio, 1, flags); goto pte_unmap; }\npte_unmap(ptep);\nlocal_irq_restore(flags);"
-	defOp(&Op{Name: "get_user_pages_fast_only", Path: true, Touches: touchesLocksOnly, Params: gupParams, Result: TInt,
+	withMMForm(defOp(&Op{Name: "get_user_pages_fast_only", Path: true, Touches: touchesLocksOnly, Params: gupKernelParams("get_user_pages_fast_only", false), Result: TInt,
 		API: pathAPI("get_user_pages_fast_only", &API{Section: "2.13",
 			Notes: "a kernel path of the kernel library (kernel/gup_fast.mms: gup_fast, gup_fast_pmd_range, gup_fast_pte_range, gup_fast_pmd_leaf), " +
 				"run statement by statement with IRQs off; returns the number of pages it took a reference on, each stored in array when given (the caller puts them)",
-			Cites: gupCite, Sequence: gupSeq}, ruleRCUUseAfterFree, rulePMDNotRevalidated)})
-	defOp(&Op{Name: "pin_user_pages_fast", Path: true, Touches: touchesLocksOnly, Params: gupParams, Result: TInt,
+			Cites: gupCite, Sequence: gupSeq}, ruleRCUUseAfterFree, rulePMDNotRevalidated)}), gupMMParams())
+	withMMForm(defOp(&Op{Name: "pin_user_pages_fast", Path: true, Touches: touchesLocksOnly, Params: gupKernelParams("pin_user_pages_fast", false), Result: TInt,
 		API: pathAPI("pin_user_pages_fast", &API{Section: "2.13",
 			Hold:    "no mmap lock of this mm (the fallback takes it)",
 			Takes:   "IRQs off lockless walk (gup_fast, FOLL_PIN) -> for the pages it could not get: mmap_read_lock -> faults (FOLL_UNLOCKABLE) -> mmap_read_unlock",
@@ -45,7 +41,7 @@ func init() {
 			Notes: "a kernel path of the kernel library (kernel/gup_fast.mms): gup_fast with FOLL_PIN, then __get_user_pages_locked (FOLL_UNLOCKABLE, the lock taken) for the rest; " +
 				"returns the number of pages pinned, each stored in array when given (release with unpin_user_pages)",
 			Cites: gupCite, Sequence: "nr_pinned = pin_user_pages_fast(start, nr_pages, FOLL_WRITE, pages);\n/* ... */\nunpin_user_pages(pages, nr_pinned);"},
-			ruleRCUUseAfterFree, rulePMDNotRevalidated)})
+			ruleRCUUseAfterFree, rulePMDNotRevalidated)}), gupMMParams())
 
 	defOp(&Op{Name: "khugepaged_collapse", Path: true, Touches: touchesLocksOnly, Params: []Param{{Name: "mm", Type: TMM}, {Name: "addr", Type: TInt}}, Result: TInt,
 		API: pathAPI("khugepaged_collapse", &API{Section: "2.31",

@@ -138,10 +138,6 @@ func init() {
 			return ok
 		}})
 
-	gupParams := []Param{mmP, addrP,
-		{Name: "pages", Type: TInt, Optional: true, Default: Int(1)},
-		{Name: "write", Type: TBool, Optional: true, Default: Bool(false)},
-		pageArrayParam}
 	for _, name := range []string{"get_user_pages_unlocked", "get_user_pages_fast"} {
 		api := &API{Name: name, Section: "2.12", Hold: "no mmap lock of this mm",
 			Takes: "mmap_read_lock (killable) -> walk and faults with FAULT_FLAG_ALLOW_RETRY|KILLABLE (FOLL_UNLOCKABLE: a fault may drop the lock, " +
@@ -160,7 +156,7 @@ func init() {
 				"each stored with a reference in array when given (put_page)"
 			api.Rules = append(api.Rules, ruleRCUUseAfterFree, rulePMDNotRevalidated)
 		}
-		defOp(&Op{Name: name, Path: true, Touches: touchesLocksOnly, Params: gupParams, Result: TInt, API: register(api)})
+		withMMForm(defOp(&Op{Name: name, Path: true, Touches: touchesLocksOnly, Params: gupKernelParams(name, name == "get_user_pages_unlocked"), Result: TInt, API: register(api)}), gupMMParams())
 	}
 }
 

@@ -22,6 +22,11 @@ type Param struct {
 	// folio; the kernel's set_pmd_at(mm, addr, pmd, entry) of an old
 	// entry is set_huge_pmd_at), what to call instead.
 	Hint string
+	// LockedOut marks the kernel's int *locked of GUP: a variable given
+	// for it is set, when the call returns, to whether the caller still
+	// holds the mm's mmap lock (the kernel's *locked = 0 when a fault
+	// dropped it).
+	LockedOut bool
 }
 
 // Op is a kernel operation a script can call.
@@ -38,6 +43,19 @@ type Op struct {
 	// operation, then calls the library function of the same name (or
 	// the script's own function of that name, which overrides it).
 	Path bool
+	// Func is the kernel library function a Path operation calls (its
+	// Name when empty): an MMForm's is mmscript's own, since its name is
+	// the kernel function's.
+	Func string
+	// MMForm is mmscript's own form of an operation the kernel names
+	// alike, kept for the scripts written for it: the mm first where the
+	// kernel's function works on current->mm, a count as pages= and an
+	// array as array= (get_user_pages(mm, addr, pages=N, write=W,
+	// array=A) beside the kernel's get_user_pages(start, nr_pages,
+	// gup_flags, pages)). It is in no table of its own; the compiler
+	// binds a call to it when the call does not fit Params (interp:
+	// pickForm), and it shares the operation's rule-book entry.
+	MMForm *Op
 	// Touches declares what a step of the operation reads and writes
 	// besides locks, for the explorer's partial-order reduction
 	// (footprint.go); defOp fills it from opFootprints when unset.
@@ -216,6 +234,14 @@ func defOp(o *Op) *Op {
 	}
 	ops[o.Name] = o
 	return o
+}
+
+// LibFunc is the kernel library function a Path operation calls.
+func (o *Op) LibFunc() string {
+	if o.Func != "" {
+		return o.Func
+	}
+	return o.Name
 }
 
 // LookupOp finds an operation by its kernel name.

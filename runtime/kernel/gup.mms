@@ -200,71 +200,158 @@ func __get_user_pages_tried(mm, start, flags, pages, pages_at) {
   }
 }
 
-# mm/gup.c: is_valid_gup_args(), the checks on what the caller passed (the
-# internal-flags and *locked checks are not modelled); the flags to_set
-# are already in gup_flags
-func is_valid_gup_args(pages, gup_flags) {
+# mm/gup.c: is_valid_gup_args(pages, locked, &gup_flags, to_set): "Check
+# that the given flags are valid for the exported gup/pup interface, and
+# update them with the required flags that the caller must have set": the
+# flags with to_set (and FOLL_UNLOCKABLE when the caller passed locked), or
+# -EINVAL where the kernel returns false. locked is the caller's int
+# *locked: true for a non-NULL one, which must hold 1 ("At the external
+# interface locked must be set"): the mmap lock held.
+func is_valid_gup_args(pages, locked, gup_flags, to_set) {
+  # FOLL_TOUCH/FOLL_PIN/FOLL_TRIED/FOLL_FAST_ONLY are internal only,
+  # FOLL_REMOTE is set in (get|pin)_user_pages_remote(), FOLL_UNLOCKABLE
+  # is used if locked is !NULL
+  if WARN_ON_ONCE(gup_flags & INTERNAL_GUP_FLAGS != 0) {
+    return -EINVAL
+  }
+  gup_flags = gup_flags | to_set
+  if locked {
+    gup_flags = gup_flags | FOLL_UNLOCKABLE
+  }
   # FOLL_GET and FOLL_PIN are mutually exclusive.
   if WARN_ON_ONCE(gup_flags & (FOLL_PIN | FOLL_GET) == FOLL_PIN | FOLL_GET) {
-    return false
+    return -EINVAL
   }
   # LONGTERM can only be specified when pinning
   if WARN_ON_ONCE(gup_flags & FOLL_PIN == 0 && gup_flags & FOLL_LONGTERM != 0) {
-    return false
+    return -EINVAL
   }
   # Pages input must be given if using GET/PIN
   if WARN_ON_ONCE(gup_flags & (FOLL_GET | FOLL_PIN) != 0 && !pages) {
-    return false
-  }
-  return true
-}
-
-# mm/gup.c: get_user_pages_remote(): is_valid_gup_args(pages, locked,
-# &gup_flags, FOLL_TOUCH | FOLL_REMOTE) adds FOLL_UNLOCKABLE with locked;
-# *locked must be 1 either way (WARN_ON_ONCE), so the mmap lock is held.
-# pages: a page_array for the pages, each with a reference (put_page), or
-# nil (NULL: fault in and count); it comes after locked here, which
-# scripts pass by position.
-func get_user_pages_remote(mm, start, nr_pages, gup_flags, locked, pages) {
-  gup_flags = gup_flags | FOLL_TOUCH | FOLL_REMOTE
-  if !is_valid_gup_args(pages, gup_flags) {
     return -EINVAL
   }
-  if locked {
-    gup_flags = gup_flags | FOLL_UNLOCKABLE
+  # We want to allow the pgmap to be hot-unplugged at all times
+  if WARN_ON_ONCE(gup_flags & FOLL_LONGTERM != 0 && gup_flags & FOLL_PCI_P2PDMA != 0) {
+    return -EINVAL
+  }
+  return gup_flags
+}
+
+# mm/gup.c: get_user_pages_remote(mm, start, nr_pages, gup_flags, pages,
+# locked): is_valid_gup_args(pages, locked, &gup_flags, FOLL_TOUCH |
+# FOLL_REMOTE), then __get_user_pages_locked(mm, ..., locked ? locked :
+# &local_locked, gup_flags) with *locked == 1: the caller holds the mmap
+# lock (mmap_assert_locked), and with locked (FOLL_UNLOCKABLE) a fault may
+# release it: then it is not held on return (*locked = 0). pages: a
+# page_array, each page with a reference (put_page), or nil (NULL: fault
+# in only).
+func get_user_pages_remote(mm, start, nr_pages, gup_flags, pages, locked) {
+  gup_flags = is_valid_gup_args(pages, locked, gup_flags, FOLL_TOUCH | FOLL_REMOTE)
+  if gup_flags < 0 {
+    return -EINVAL
   }
   return __get_user_pages_locked(mm, start, nr_pages, gup_flags, true, pages, 0)
 }
 
-# mm/gup.c: pin_user_pages_remote(): as get_user_pages_remote with
-# FOLL_PIN: each page of pages pinned (unpin_user_page, unpin_user_pages)
-func pin_user_pages_remote(mm, start, nr_pages, gup_flags, locked, pages) {
-  gup_flags = gup_flags | FOLL_PIN | FOLL_TOUCH | FOLL_REMOTE
-  if !is_valid_gup_args(pages, gup_flags) {
-    return -EINVAL
-  }
-  if locked {
-    gup_flags = gup_flags | FOLL_UNLOCKABLE
+# mm/gup.c: pin_user_pages_remote(): as get_user_pages_remote() with
+# FOLL_PIN (through __gup_longterm_locked(), whose FOLL_LONGTERM migration
+# is not modelled); each page of pages pinned (unpin_user_page,
+# unpin_user_pages). Invalid arguments return 0, not -EINVAL.
+func pin_user_pages_remote(mm, start, nr_pages, gup_flags, pages, locked) {
+  gup_flags = is_valid_gup_args(pages, locked, gup_flags, FOLL_PIN | FOLL_TOUCH | FOLL_REMOTE)
+  if gup_flags < 0 {
+    return 0
   }
   return __get_user_pages_locked(mm, start, nr_pages, gup_flags, true, pages, 0)
 }
 
-# mm/gup.c: pin_user_pages() -> __gup_longterm_locked(current->mm, ...,
-# NULL locked): *locked = 1, so the caller holds the mmap lock and no
-# fault may drop it; each page of pages pinned
-func pin_user_pages(mm, start, nr_pages, gup_flags, pages) {
-  if !is_valid_gup_args(pages, gup_flags | FOLL_PIN) {
+# mm/gup.c: get_user_pages(start, nr_pages, gup_flags, pages):
+# is_valid_gup_args(pages, NULL, &gup_flags, FOLL_TOUCH), then
+# __get_user_pages_locked(current->mm, ..., &locked) with locked = 1: the
+# caller holds current->mm's mmap lock (mmap_assert_locked) and no fault
+# drops it; each page of pages with a reference (put_page).
+func get_user_pages(start, nr_pages, gup_flags, pages) {
+  gup_flags = is_valid_gup_args(pages, false, gup_flags, FOLL_TOUCH)
+  if gup_flags < 0 {
     return -EINVAL
   }
-  return __get_user_pages_locked(mm, start, nr_pages, gup_flags | FOLL_PIN, true, pages, 0)
+  return __get_user_pages_locked(current_mm(), start, nr_pages, gup_flags, true, pages, 0)
 }
 
-# mm/gup.c: get_user_pages(): is_valid_gup_args(pages, NULL, &gup_flags,
-# FOLL_TOUCH), __get_user_pages_locked(current->mm, ..., &locked) with
-# locked = 1: the caller holds the mmap lock (mmap_assert_locked), and
-# each page of pages has a reference (put_page). mmscript takes the mm
-# and a write flag (FOLL_WRITE).
-func get_user_pages(mm, start, nr_pages, write, pages) {
+# mm/gup.c: pin_user_pages(start, nr_pages, gup_flags, pages):
+# is_valid_gup_args(pages, NULL, &gup_flags, FOLL_PIN), then
+# __gup_longterm_locked(current->mm, ..., &locked = 1): the caller holds
+# the mmap lock and no fault may drop it; each page of pages pinned.
+# Invalid arguments return 0, not -EINVAL.
+func pin_user_pages(start, nr_pages, gup_flags, pages) {
+  gup_flags = is_valid_gup_args(pages, false, gup_flags, FOLL_PIN)
+  if gup_flags < 0 {
+    return 0
+  }
+  return __get_user_pages_locked(current_mm(), start, nr_pages, gup_flags, true, pages, 0)
+}
+
+# mm/gup.c: get_user_pages_unlocked(start, nr_pages, pages, gup_flags)
+# (pages before gup_flags, unlike its siblings): is_valid_gup_args(pages,
+# NULL, &gup_flags, FOLL_TOUCH | FOLL_UNLOCKABLE), then
+# __get_user_pages_locked(current->mm, ..., &locked = 0): GUP takes the
+# mmap lock itself, a fault may drop it (GUP re-takes it and retries the
+# page with FOLL_TRIED), and it is released on return.
+func get_user_pages_unlocked(start, nr_pages, pages, gup_flags) {
+  mm = current_mm()
+  gup_check_unlocked(mm, "get_user_pages_unlocked")
+  gup_flags = is_valid_gup_args(pages, false, gup_flags, FOLL_TOUCH | FOLL_UNLOCKABLE)
+  if gup_flags < 0 {
+    return -EINVAL
+  }
+  return __get_user_pages_locked(mm, start, nr_pages, gup_flags, false, pages, 0)
+}
+
+# mm/gup.c: pin_user_pages_unlocked(): "the FOLL_PIN variant of
+# get_user_pages_unlocked()"; invalid arguments return 0
+func pin_user_pages_unlocked(start, nr_pages, pages, gup_flags) {
+  mm = current_mm()
+  gup_check_unlocked(mm, "pin_user_pages_unlocked")
+  gup_flags = is_valid_gup_args(pages, false, gup_flags, FOLL_PIN | FOLL_TOUCH | FOLL_UNLOCKABLE)
+  if gup_flags < 0 {
+    return 0
+  }
+  return __get_user_pages_locked(mm, start, nr_pages, gup_flags, false, pages, 0)
+}
+
+# mmscript's own form of mm/gup.c: get_user_pages_remote() and pin_user_pages_remote()
+# (scripts written before the kernel's): locked before pages, pages= the
+# count and array= the page_array; pin: FOLL_PIN
+func mmscript_gup_remote(mm, start, nr_pages, gup_flags, locked, pages, pin) {
+  if pin {
+    return pin_user_pages_remote(mm, start, nr_pages, gup_flags, pages, locked)
+  }
+  return get_user_pages_remote(mm, start, nr_pages, gup_flags, pages, locked)
+}
+
+# mm/gup.c: get_user_pages_remote() in mmscript's own form
+func mmscript_get_user_pages_remote(mm, start, nr_pages, gup_flags, locked, pages) {
+  return mmscript_gup_remote(mm, start, nr_pages, gup_flags, locked, pages, false)
+}
+
+# mm/gup.c: pin_user_pages_remote() in mmscript's own form
+func mmscript_pin_user_pages_remote(mm, start, nr_pages, gup_flags, locked, pages) {
+  return mmscript_gup_remote(mm, start, nr_pages, gup_flags, locked, pages, true)
+}
+
+# mmscript's own form of mm/gup.c: pin_user_pages(): the mm given (the kernel's is
+# current->mm), pages= the count, array= the page_array
+func mmscript_pin_user_pages(mm, start, nr_pages, gup_flags, pages) {
+  gup_flags = is_valid_gup_args(pages, false, gup_flags, FOLL_PIN)
+  if gup_flags < 0 {
+    return 0
+  }
+  return __get_user_pages_locked(mm, start, nr_pages, gup_flags, true, pages, 0)
+}
+
+# mmscript's own form of mm/gup.c: get_user_pages(): the mm given, write for
+# FOLL_WRITE, pages (nil: NULL) filled with a reference on each page
+func mmscript_get_user_pages(mm, start, nr_pages, write, pages) {
   gup_flags = FOLL_TOUCH
   if write {
     gup_flags = gup_flags | FOLL_WRITE
@@ -340,14 +427,9 @@ func access_process_vm(mm, addr, len, gup_flags) {
   return __access_remote_vm(mm, addr, len, gup_flags)
 }
 
-# mm/gup.c: get_user_pages_unlocked(): is_valid_gup_args(pages, NULL,
-# &gup_flags, FOLL_TOUCH | FOLL_UNLOCKABLE), then __gup_longterm_locked(
-# current->mm, start, nr_pages, pages, NULL, gup_flags): locked is NULL,
-# so GUP takes the mmap lock itself, and a fault may drop it (GUP re-takes
-# it and retries the page with FOLL_TRIED). mmscript takes the mm and a
-# write flag (FOLL_WRITE); pages (nil: NULL) receives each page with a
-# reference (put_page)
-func get_user_pages_unlocked(mm, start, nr_pages, write, pages) {
+# mmscript's own form of mm/gup.c: get_user_pages_unlocked(): the mm given, write
+# for FOLL_WRITE, pages (nil: NULL) filled with a reference on each page
+func mmscript_get_user_pages_unlocked(mm, start, nr_pages, write, pages) {
   gup_check_unlocked(mm, "get_user_pages_unlocked")
   gup_flags = FOLL_TOUCH | FOLL_UNLOCKABLE
   if write {

@@ -5,33 +5,93 @@
 # undoing the reference if they did. Other threads run between any two
 # statements. The PUD level and devmap/hugetlb leaves are not modelled.
 
-# mm/gup.c: get_user_pages_fast_only(): FOLL_GET | FOLL_FAST_ONLY, no
-# fallback to the mmap lock (internal_get_user_pages_fast() skips
-# might_lock_read with FOLL_FAST_ONLY); pages (nil: none kept) receives
-# each page with its reference
-func get_user_pages_fast_only(mm, start, nr_pages, write, pages) {
+# mm/gup.c: get_user_pages_fast_only(start, nr_pages, gup_flags, pages):
+# is_valid_gup_args(pages, NULL, &gup_flags, FOLL_GET | FOLL_FAST_ONLY),
+# gup_fast_fallback(): no fallback to the mmap lock (and no might_lock_read)
+func get_user_pages_fast_only(start, nr_pages, gup_flags, pages) {
+  gup_flags = is_valid_gup_args(pages, false, gup_flags, FOLL_GET | FOLL_FAST_ONLY)
+  if gup_flags < 0 {
+    return -EINVAL
+  }
+  return gup_fast_fallback(current_mm(), start, nr_pages, gup_flags, pages)
+}
+
+# mm/gup.c: get_user_pages_fast(start, nr_pages, gup_flags, pages):
+# is_valid_gup_args(pages, NULL, &gup_flags, FOLL_GET), gup_fast_fallback();
+# each page of pages with a reference (put_page)
+func get_user_pages_fast(start, nr_pages, gup_flags, pages) {
+  gup_flags = is_valid_gup_args(pages, false, gup_flags, FOLL_GET)
+  if gup_flags < 0 {
+    return -EINVAL
+  }
+  return gup_fast_fallback(current_mm(), start, nr_pages, gup_flags, pages)
+}
+
+# mm/gup.c: pin_user_pages_fast(start, nr_pages, gup_flags, pages):
+# is_valid_gup_args(pages, NULL, &gup_flags, FOLL_PIN), gup_fast_fallback();
+# each page of pages pinned (unpin_user_page, unpin_user_pages)
+func pin_user_pages_fast(start, nr_pages, gup_flags, pages) {
+  gup_flags = is_valid_gup_args(pages, false, gup_flags, FOLL_PIN)
+  if gup_flags < 0 {
+    return -EINVAL
+  }
+  return gup_fast_fallback(current_mm(), start, nr_pages, gup_flags, pages)
+}
+
+# mm/gup.c: gup_fast_fallback(): the fast walk, then the pages it could not
+# get under the mmap lock: __gup_longterm_locked(current->mm, start,
+# nr_pages - nr_pinned, pages + nr_pinned, &locked = 0, gup_flags |
+# FOLL_TOUCH | FOLL_UNLOCKABLE), which takes the lock itself
+func gup_fast_fallback(mm, start, nr_pages, gup_flags, pages) {
+  if WARN_ON_ONCE(gup_flags & ~(FOLL_WRITE | FOLL_LONGTERM | FOLL_FORCE | FOLL_PIN | FOLL_GET | FOLL_FAST_ONLY | FOLL_NOFAULT | FOLL_PCI_P2PDMA | FOLL_HONOR_NUMA_FAULT) != 0) {
+    return -EINVAL
+  }
+  if gup_flags & FOLL_FAST_ONLY == 0 {
+    gup_check_unlocked(mm, "gup_fast_fallback")  # might_lock_read(&current->mm->mmap_lock)
+  }
+  write = gup_flags & FOLL_WRITE != 0
+  pin = gup_flags & FOLL_PIN != 0
+  nr_pinned = gup_fast(mm, start, nr_pages, write, pin, pages)
+  if nr_pinned == nr_pages || gup_flags & FOLL_FAST_ONLY != 0 {
+    return nr_pinned
+  }
+  # Slow path: try to get the remaining pages with get_user_pages
+  ret = __get_user_pages_locked(mm, start + nr_pinned * PAGE_SIZE, nr_pages - nr_pinned, gup_flags | FOLL_TOUCH | FOLL_UNLOCKABLE, false, pages, nr_pinned)
+  if ret < 0 {
+    # "The caller has to unpin the pages we already pinned so returning
+    # -errno is not an option"
+    if nr_pinned != 0 {
+      return nr_pinned
+    }
+    return ret
+  }
+  return ret + nr_pinned
+}
+
+# mmscript's own form of mm/gup.c: get_user_pages_fast_only(): the mm given, write
+# for FOLL_WRITE; pages (nil: none kept) receives each page with its
+# reference
+func mmscript_get_user_pages_fast_only(mm, start, nr_pages, write, pages) {
   return gup_fast(mm, start, nr_pages, write, false, pages)
 }
 
-# mm/gup.c: pin_user_pages_fast() -> internal_get_user_pages_fast(FOLL_PIN):
-# the fast walk, then the rest under the mmap lock (gup_fast_fallback ->
-# __gup_longterm_locked(mm, start, nr_pages - nr_pinned, pages + nr_pinned,
-# &locked = 0, gup_flags | FOLL_TOUCH | FOLL_UNLOCKABLE)); each page of
-# pages pinned (unpin_user_page, unpin_user_pages)
-func pin_user_pages_fast(mm, start, nr_pages, write, pages) {
-  if !is_valid_gup_args(pages, FOLL_PIN) {
+# mmscript's own form of mm/gup.c: pin_user_pages_fast(): the mm given, write for
+# FOLL_WRITE; each page of pages pinned
+func mmscript_pin_user_pages_fast(mm, start, nr_pages, write, pages) {
+  gup_flags = 0
+  if write {
+    gup_flags = FOLL_WRITE
+  }
+  gup_flags = is_valid_gup_args(pages, false, gup_flags, FOLL_PIN)
+  if gup_flags < 0 {
     return -EINVAL
   }
   nr_pinned = gup_fast(mm, start, nr_pages, write, true, pages)
   if nr_pinned == nr_pages {
     return nr_pinned
   }
-  gup_flags = FOLL_PIN | FOLL_TOUCH | FOLL_UNLOCKABLE
-  if write {
-    gup_flags = gup_flags | FOLL_WRITE
-  }
   # might_lock_read(&current->mm->mmap_lock) is in the fallback's lock
-  ret = __get_user_pages_locked(mm, start + nr_pinned * PAGE_SIZE, nr_pages - nr_pinned, gup_flags, false, pages, nr_pinned)
+  ret = __get_user_pages_locked(mm, start + nr_pinned * PAGE_SIZE, nr_pages - nr_pinned, gup_flags | FOLL_TOUCH | FOLL_UNLOCKABLE, false, pages, nr_pinned)
   if ret < 0 {
     return nr_pinned
   }
@@ -146,13 +206,12 @@ func gup_fast_pmd_leaf(mm, orig, addr, write, pin) {
   return page
 }
 
-# mm/gup.c: get_user_pages_fast(): is_valid_gup_args(pages, NULL,
-# &gup_flags, FOLL_GET), gup_fast_fallback(): the fast walk, then the rest
-# under the mmap lock (__gup_longterm_locked(mm, start, nr_pages - nr_pinned,
-# pages + nr_pinned, &locked = 0, gup_flags | FOLL_TOUCH | FOLL_UNLOCKABLE));
-# each page of pages with a reference (put_page). Without pages (mmscript's
-# count-only call), the fast walk's references are dropped at once.
-func get_user_pages_fast(mm, start, nr_pages, write, pages) {
+# mmscript's own form of mm/gup.c: get_user_pages_fast(): the mm given, write for
+# FOLL_WRITE; each page of pages with a reference (put_page). Without
+# pages (a count-only call), the fast walk's references are dropped at
+# once (the kernel's FOLL_GET without pages is is_valid_gup_args()'s
+# WARN).
+func mmscript_get_user_pages_fast(mm, start, nr_pages, write, pages) {
   gup_check_unlocked(mm, "get_user_pages_fast")  # might_lock_read(&current->mm->mmap_lock)
   nr_pinned = gup_fast(mm, start, nr_pages, write, false, pages)
   if nr_pinned == nr_pages {

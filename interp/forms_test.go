@@ -1,0 +1,91 @@
+package interp
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestGUPForms: a GUP call binds to the kernel's signature or to
+// mmscript's own earlier form (forms.go), whichever it fits; the kernel's
+// works on current->mm (the script's one mm), and a variable given as the
+// kernel's int *locked is set as the kernel sets it.
+func TestGUPForms(t *testing.T) {
+	const head = "mm m\nmmap(m, 0x100000, pages=4, prot=rw)\npage_array pages\n"
+	for _, c := range []struct {
+		name, body string
+		want       string // a substring of the findings; "" for none
+	}{
+		{"kernel", "mmap_read_lock(m)\nassert get_user_pages(0x100000, 2, FOLL_WRITE, pages) == 2\nmmap_read_unlock(m)\nput_page(pages[0])\nput_page(pages[1])", ""},
+		{"kernel flags", "mmap_read_lock(m)\nassert pin_user_pages(0x100000, 1, FOLL_WRITE | FOLL_LONGTERM, pages) == 1\nmmap_read_unlock(m)\nunpin_user_pages(pages, 1)", ""},
+		{"kernel unlocked order", "assert get_user_pages_unlocked(0x100000, 1, pages, FOLL_WRITE) == 1\nput_page(pages[0])", ""},
+		{"kernel fast", "assert get_user_pages_fast(0x100000, 1, FOLL_WRITE, pages) == 1\nput_page(pages[0])\nassert pin_user_pages_fast(0x101000, 1, 0, pages) == 1\nunpin_user_pages(pages, 1)", ""},
+		{"kernel fast_only", "assert get_user_pages_fast_only(0x100000, 1, FOLL_WRITE, pages) == 0", ""},
+		{"kernel remote", "mmap_read_lock(m)\nassert get_user_pages_remote(m, 0x100000, 1, FOLL_WRITE, pages, nil) == 1\nmmap_read_unlock(m)\nput_page(pages[0])", ""},
+		{"legacy named", "mmap_read_lock(m)\nassert get_user_pages(m, 0x100000, pages=2, write=true) == 2\nmmap_read_unlock(m)", ""},
+		{"legacy positional", "mmap_read_lock(m)\nassert get_user_pages(m, 0x100000, 1, true, pages) == 1\nmmap_read_unlock(m)\nput_page(pages[0])", ""},
+		{"legacy four positional", "mmap_read_lock(m)\nassert get_user_pages(m, 0x100000, 1, FOLL_WRITE) == 1\nmmap_read_unlock(m)", ""},
+		{"legacy remote locked bool", "mmap_read_lock(m)\nassert get_user_pages_remote(m, 0x100000, 1, FOLL_WRITE, false) == 1\nmmap_read_unlock(m)", ""},
+		{"legacy remote array", "mmap_read_lock(m)\nassert pin_user_pages_remote(m, 0x100000, pages=1, array=pages) == 1\nmmap_read_unlock(m)\nunpin_user_pages(pages, 1)", ""},
+		{"internal flag", "mmap_read_lock(m)\nassert get_user_pages(0x100000, 1, FOLL_PIN, pages) == -EINVAL\nmmap_read_unlock(m)", "WARN_ON_ONCE"},
+		{"get without pages", "assert get_user_pages_fast(0x100000, 1, 0, nil) == -EINVAL", "WARN_ON_ONCE"},
+		{"no mmap lock", "get_user_pages(0x100000, 1, 0, pages)", "mmap_assert_locked/not-held"},
+		{"mm where start goes", "func f(x) {\n  return get_user_pages(x, 1, 0, nil)\n}\nf(m)", "mmscript's own form takes the mm first"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			src := head
+			if strings.HasPrefix(c.body, "func") {
+				i := strings.Index(c.body, "}\n")
+				src += c.body[:i+2] + "thread t {\n" + c.body[i+2:] + "\n}\n"
+			} else {
+				src += "thread t {\n" + c.body + "\n}\n"
+			}
+			got := diagLines(run(t, src, Options{}))
+			if c.want == "" && got != "" || !strings.Contains(got, c.want) {
+				t.Errorf("%s\nfindings:\n%s\nwant %q", src, got, c.want)
+			}
+		})
+	}
+}
+
+// TestCurrentMMNeedsOneMM: with two mms, current->mm is not known; the
+// error says what to pass instead.
+func TestCurrentMMNeedsOneMM(t *testing.T) {
+	got := diagLines(run(t, "mm a\nmm b\nmmap(a, 0x100000, pages=1, prot=rw)\nthread t {\n  mmap_read_lock(a)\n  get_user_pages(0x100000, 1, 0, nil)\n  mmap_read_unlock(a)\n}\n", Options{}))
+	if !strings.Contains(got, "current->mm: the script declares 2 mms (a, b)") {
+		t.Errorf("findings:\n%s", got)
+	}
+}
+
+// TestLockedOut: the variable given as get_user_pages_remote()'s locked
+// is set to whether the mmap lock is still held (the kernel's *locked),
+// a literal is left alone.
+func TestLockedOut(t *testing.T) {
+	const src = `mm m
+file dev
+ops drv {
+  fault(vmf) {
+    if vmf.allow_retry && !vmf.tried {
+      release_fault_lock(vmf)
+      return VM_FAULT_RETRY
+    }
+    page p = alloc_page()
+    return p
+  }
+}
+mmap(m, 0x100000, pages=1, prot=rw, flags=shared, file=dev, ops=drv)
+thread t {
+  int locked = 1
+  mmap_read_lock(m)
+  assert get_user_pages_remote(m, 0x100000, 1, 0, nil, locked) == 1
+  assert !locked, "locked still set after the fault dropped the lock"
+  int kept = 1
+  mmap_read_lock(m)
+  assert get_user_pages_remote(m, 0x100000, 1, 0, nil, kept) == 1
+  assert kept, "locked cleared though the lock is held"
+  mmap_read_unlock(m)
+}
+`
+	if got := diagLines(run(t, src, Options{})); got != "" {
+		t.Errorf("findings:\n%s", got)
+	}
+}
