@@ -1388,11 +1388,11 @@ func zaps(c *Call, f *Footprint) {
 // pageOnly: get_page, put_page, page_to_pfn, folio locks (the lock is
 // recorded by the lock code; the page's fields here).
 func pageOnly(c *Call, f *Footprint) {
-	write := c.Op.Name == "get_page" || c.Op.Name == "put_page"
+	write := c.Op.Name == "get_page" || c.Op.Name == "put_page" || c.Op.Name == "folio_put"
 	if p, ok := c.Args[0].Obj.(*mmcore.Page); ok {
 		f.Page(p, write)
 	}
-	if c.Op.Name == "put_page" {
+	if c.Op.Name == "put_page" || c.Op.Name == "folio_put" {
 		f.Alloc() // the last reference frees the page
 	}
 }

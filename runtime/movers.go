@@ -146,7 +146,7 @@ func (k *Kernel) moverViolation(op *Op, l *Lock, read bool) {
 // opLocks declares the lock use of operations defined elsewhere, as
 // opFootprints does their footprints.
 var opLocks = map[string]*LockUse{
-	"alloc_page": NoLocks, "get_page": NoLocks, "put_page": NoLocks, "page_to_pfn": NoLocks,
+	"alloc_page": NoLocks, "get_page": NoLocks, "put_page": NoLocks, "folio_get": NoLocks, "folio_put": NoLocks, "folio_try_get": NoLocks, "page_to_pfn": NoLocks,
 	"might_sleep": NoLocks, "msleep": NoLocks,
 }
 

@@ -151,40 +151,13 @@ func init() {
 			Source:  "include/linux/mm.h: put_page() -> folio_put() -> folio_put_testzero() -> put_page_testzero()",
 			Rules:   []*Rule{rulePutFreedPage, ruleUseAfterUnpin, rulePutPinned, ruleBatchedFreeBeforeFlush}}),
 		Touches: putPageTouches,
-		Fn: func(c *Call) Result {
-			p := c.page(0)
-			c.checkUnpinnedUse(0)
-			if p.Folio().Freed() {
-				c.refOnFreed(p, rulePutFreedPage)
-				return ok
-			}
-			c.putPinned(p)
-			if err := p.Put(); err != nil {
-				return fail("put_page: %v", err)
-			}
-			if p.Folio().Freed() {
-				c.checkBatchedFree(p)
-			}
-			return ok
-		}})
+		Fn:      func(c *Call) Result { return c.putPage() }})
 	defOp(&Op{Name: "get_page", Params: []Param{{Name: "page", Type: TPage}},
 		API: register(&API{Name: "get_page", Section: "-", Hold: "a reference to the page", Sleeps: "no",
 			Asserts: "VM_BUG_ON_FOLIO(folio_ref_zero_or_close_to_overflow(folio), folio) in folio_get() (CONFIG_DEBUG_VM)",
 			Source:  "include/linux/mm.h: get_page() -> folio_get()",
 			Rules:   []*Rule{ruleGetFreedPage, ruleUseAfterUnpin}}),
-		Fn: func(c *Call) Result {
-			p := c.page(0)
-			c.checkUnpinnedUse(0)
-			if p.Folio().Freed() {
-				c.refOnFreed(p, ruleGetFreedPage)
-				return ok
-			}
-			if err := p.Get(); err != nil {
-				return fail("get_page: %v", err)
-			}
-			countRef(&c.T.gotRefs, p.Folio(), 1)
-			return ok
-		}})
+		Fn: func(c *Call) Result { return c.folioGet() }})
 	defOp(&Op{Name: "page_to_pfn", Params: []Param{{Name: "page", Type: TPage}}, Result: TInt,
 		API: register(&API{Name: "page_to_pfn", Section: "-", Hold: "nothing", Sleeps: "no",
 			Source: "include/asm-generic/memory_model.h: page_to_pfn()"}),
