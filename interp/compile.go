@@ -1327,6 +1327,18 @@ func boundArgs(e *lang.CallExpr, op *rt.Op) []lang.Expr {
 }
 
 func (c *compiler) arg(op *rt.Op, p rt.Param, x lang.Expr) {
+	if p.Type == rt.TInt && p.WordValue != nil {
+		// mmap's words for an int parameter (mprotect's prot=rw): the
+		// value the kernel's flags give (PROT_READ|PROT_WRITE)
+		if w, ok := c.word(x); ok && !c.allConstants(x) {
+			if v, ok := p.WordValue(w); ok {
+				c.emit(opConst, c.konst(rt.Int(v)), 0, x.Position())
+				return
+			}
+			c.errorf(x.Position(), "%s: %s is not a valid %s (the kernel's flags, e.g. PROT_READ | PROT_WRITE, or mmap's words, e.g. rw; none excludes the others)", op.Name, w, p.Name)
+			return
+		}
+	}
 	if p.Type == rt.TWord {
 		if w, ok := c.word(x); ok {
 			if c.wordsUsed != nil {
@@ -1352,6 +1364,18 @@ func (c *compiler) arg(op *rt.Op, p rt.Param, x lang.Expr) {
 		}
 	}
 	c.expr(x)
+}
+
+// allConstants reports whether the words of x are all constants of the
+// kernel's (PROT_READ | PROT_WRITE), which compile as ints.
+func (c *compiler) allConstants(x lang.Expr) bool {
+	all := true
+	wordParts(x, func(w string, _ lang.Pos) {
+		if _, ok := rt.Constants[w]; !ok {
+			all = false
+		}
+	})
+	return all
 }
 
 // plural spells n things: "1 argument", "2 arguments".

@@ -329,6 +329,12 @@ func checkArgs(op *rt.Op, args []rt.Value) string {
 		case p.Type == rt.TWord && v.T == rt.TString:
 			args[i] = rt.Word(v.Obj.(string))
 			continue
+		case p.Type == rt.TWord && v.T == rt.TInt && p.FromInt != nil:
+			if w, ok := p.FromInt(v.Int); ok {
+				args[i] = rt.Word(w)
+				continue
+			}
+			return fmt.Sprintf("%s: argument %s: %#x is not a valid %s", op.Name, p.Name, v.Int, p.Name)
 		case p.Type == rt.TBool && v.T == rt.TWord && (v.Obj == "true" || v.Obj == "false"):
 			args[i] = rt.Bool(v.Obj == "true")
 			continue
@@ -339,6 +345,9 @@ func checkArgs(op *rt.Op, args []rt.Value) string {
 			return fmt.Sprintf("%s: argument %s is nil (did a lookup or lock attempt fail?)", op.Name, p.Name)
 		}
 		return fmt.Sprintf("%s: argument %s must be %s, got %s%s", op.Name, p.Name, p.Type, v.T, hint(p))
+	}
+	if op.Consistent != nil {
+		return op.Consistent(args)
 	}
 	return ""
 }

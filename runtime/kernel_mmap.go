@@ -211,7 +211,7 @@ func init() {
 	defOp(&Op{Name: "ksys_mmap_pgoff",
 		Params: []Param{{Name: "mm", Type: TMM}, {Name: "addr", Type: TInt},
 			{Name: "pages", Type: TInt},
-			{Name: "prot", Type: TWord, Words: protWords},
+			{Name: "prot", Type: TWord, Words: protWords, FromInt: protWord},
 			{Name: "flags", Type: TWord, Words: sortedKeys(mapFlagWords)},
 			{Name: "file", Type: TFile, Nilable: true},
 			{Name: "pgoff", Type: TInt},

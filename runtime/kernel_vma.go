@@ -689,7 +689,7 @@ func (c *Call) underEachPMDLock(g *MMUGather, v *mmcore.VMA, start, end mmcore.A
 
 func init() {
 	defOp(&Op{Name: "mprotect", Path: true, Touches: world,
-		Params: []Param{{Name: "mm", Type: TMM}, intParam("start"), intParam("len"), intParam("prot")},
+		Params: []Param{{Name: "mm", Type: TMM}, intParam("start"), intParam("len"), {Name: "prot", Type: TInt, WordValue: ProtValue}},
 		Result: TInt,
 		API: register(&API{Name: "mprotect", Section: "2.30",
 			Hold: "no mmap lock of this mm (the syscall takes it)",

@@ -27,6 +27,13 @@ type Param struct {
 	// holds the mm's mmap lock (the kernel's *locked = 0 when a fault
 	// dropped it).
 	LockedOut bool
+	// FromInt converts an int argument of a word parameter to its words
+	// (prot=: PROT_READ | PROT_WRITE held in a variable, as C passes it);
+	// WordValue converts the words of an int parameter to the int (the
+	// prot of mprotect() written rw, as mmap's prot= is). Either way the
+	// two forms of one argument mean the same.
+	FromInt   func(int64) (string, bool)
+	WordValue func(string) (int64, bool)
 }
 
 // Op is a kernel operation a script can call.
@@ -56,6 +63,11 @@ type Op struct {
 	// binds a call to it when the call does not fit Params (interp:
 	// pickForm), and it shares the operation's rule-book entry.
 	MMForm *Op
+	// Consistent checks arguments that say one thing twice (a length as
+	// size= and pages=): "" when they agree, else the error, which the
+	// interpreter reports at the call as it does a wrong argument type.
+	// defOp sets it for the size/pages pair and for a prot= of words.
+	Consistent func(args []Value) string
 	// Touches declares what a step of the operation reads and writes
 	// besides locks, for the explorer's partial-order reduction
 	// (footprint.go); defOp fills it from opFootprints when unset.
@@ -220,6 +232,9 @@ func defOp(o *Op) *Op {
 	}
 	if o.Touches == nil {
 		o.Touches = opFootprints[o.Name]
+	}
+	if o.Consistent == nil {
+		o.Consistent = consistencyCheck(o)
 	}
 	if o.Locks == nil {
 		o.Locks = opLocks[o.Name]

@@ -35,15 +35,15 @@ func (c *Call) length(sizeIdx int) (uint64, error) {
 	switch {
 	case size < 0 || pages < 0:
 		return 0, fmt.Errorf("%s: negative length", c.Op.Name)
-	case size != 0 && pages != 0:
-		return 0, fmt.Errorf("%s: give size or pages, not both", c.Op.Name)
+	case size != 0 && pages != 0 && (pages > 1<<40 || pages<<mmcore.PageShift != size):
+		return 0, fmt.Errorf("%s: size=%d and pages=%d disagree: give the length once", c.Op.Name, size, pages)
+	case size != 0:
+		return uint64(size), nil
 	case pages != 0:
 		if pages > 1<<40 {
 			return 0, fmt.Errorf("%s: pages=%d is too large", c.Op.Name, pages)
 		}
 		return uint64(pages) << mmcore.PageShift, nil
-	case size != 0:
-		return uint64(size), nil
 	}
 	return 0, fmt.Errorf("%s: needs a length: size=BYTES or pages=N", c.Op.Name)
 }

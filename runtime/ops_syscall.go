@@ -42,6 +42,37 @@ func protOf(w string) (mmcore.Prot, error) {
 	return p, nil
 }
 
+// ProtValue is prot words as the kernel's int (rw: PROT_READ|PROT_WRITE),
+// false for a word that is none of protOf's or words that contradict
+// (none with an access: protWordsCheck).
+func ProtValue(w string) (int64, bool) {
+	if protWordsCheck("", 0)([]Value{Word(w)}) != "" {
+		return 0, false
+	}
+	p, err := protOf(w)
+	return int64(p), err == nil
+}
+
+// protWord is the words of a prot int, for prot= (PROT_NONE for 0).
+func protWord(v int64) (string, bool) {
+	if v&^int64(mmcore.PROT_READ|mmcore.PROT_WRITE|mmcore.PROT_EXEC) != 0 {
+		return "", false
+	}
+	var ws []string
+	for _, x := range []struct {
+		bit  mmcore.Prot
+		name string
+	}{{mmcore.PROT_READ, "PROT_READ"}, {mmcore.PROT_WRITE, "PROT_WRITE"}, {mmcore.PROT_EXEC, "PROT_EXEC"}} {
+		if v&int64(x.bit) != 0 {
+			ws = append(ws, x.name)
+		}
+	}
+	if len(ws) == 0 {
+		return "PROT_NONE", true
+	}
+	return strings.Join(ws, "|"), true
+}
+
 // protWords are the prot= words; protOf also takes any mix of r, w, x.
 // The kernel's names (PROT_READ | PROT_WRITE) are words too, so that
 // mmap(2) reads as user space and the kernel write it.
@@ -95,7 +126,7 @@ func init() {
 	defOp(&Op{Name: "mmap", Path: true,
 		Params: []Param{{Name: "mm", Type: TMM}, {Name: "addr", Type: TInt, Optional: true, Default: Int(0)},
 			{Name: "pages", Type: TInt, Optional: true, Default: Int(1)},
-			{Name: "prot", Type: TWord, Words: protWords, Optional: true, Default: Word("rw")},
+			{Name: "prot", Type: TWord, Words: protWords, Optional: true, Default: Word("rw"), FromInt: protWord},
 			{Name: "flags", Type: TWord, Words: sortedKeys(mapFlagWords), Optional: true, Default: Word("private")},
 			{Name: "file", Type: TFile, Optional: true, Nilable: true},
 			{Name: "pgoff", Type: TInt, Optional: true, Default: Int(0)},

@@ -4,8 +4,10 @@
 
 # mm/mmap.c: __vm_munmap() (SYSCALL_DEFINE2(munmap) passes unlock=true)
 func munmap(mm, start, size, pages) {
-  assert size == 0 || pages == 0, "munmap: give size or pages, not both"
-  len = size + pages * PAGE_SIZE
+  len = size  # size= or pages= (the operation checked that both, if given, agree)
+  if len == 0 {
+    len = pages * PAGE_SIZE
+  }
   if mmap_write_lock_killable(mm) != 0 {
     return -EINTR
   }

@@ -1,0 +1,39 @@
+package interp
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestArgumentConsistency: an argument given in two forms (a length as
+// size= and pages=, prot as words and as the kernel's PROT_* int) means
+// one thing, or the call is an error at the call; never a silent choice.
+func TestArgumentConsistency(t *testing.T) {
+	const head = "mm m\nvma v = mmap(m, 0x100000, pages=4, prot=r)\n"
+	for _, c := range []struct {
+		name, body string
+		want       string // a substring of the error; "" for none
+	}{
+		{"munmap size and pages agree", "assert munmap(m, 0x100000, size=8192, pages=2) == 0", ""},
+		{"munmap size and pages disagree", "munmap(m, 0x100000, size=8192, pages=3)", "test.mms:3:1: error: munmap: size=8192 and pages=3 disagree"},
+		{"zap size and pages disagree", "mmap_read_lock(m)\nzap_vma_range(v, 0x100000, size=4096, pages=2)", "test.mms:4:1: error: zap_vma_range: size=4096 and pages=2 disagree"},
+		{"mmap prot none with an access", "mmap(m, 0x200000, pages=1, prot=r|none)", "test.mms:3:1: error: mmap: prot=r|none says no access"},
+		{"mmap prot as an int", "p = PROT_READ | PROT_WRITE\nmmap(m, 0x200000, pages=1, prot=p)\nassert touch(m, 0x200000, write)", ""},
+		{"mmap prot int out of range", "p = 0x100\nmmap(m, 0x200000, pages=1, prot=p)", "test.mms:4:1: error: mmap: argument prot: 0x100 is not a valid prot"},
+		{"mprotect prot as words", "assert mprotect(m, 0x100000, 4096, rw) == 0\nassert touch(m, 0x100000, write)", ""},
+		{"mprotect prot as the kernel's flags", "assert mprotect(m, 0x100000, 4096, PROT_READ | PROT_WRITE) == 0\nassert touch(m, 0x100000, write)", ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			src := head + c.body + "\n"
+			got := diagLines(run(t, src, Options{}))
+			if c.want == "" && got != "" || !strings.Contains(got, c.want) {
+				t.Errorf("%s\nfindings:\n%s\nwant %q", src, got, c.want)
+			}
+		})
+	}
+	// words that contradict, in an int parameter: a compile error
+	if _, err := LoadSource("test.mms", []byte(head+"mprotect(m, 0x100000, 4096, r|none)\n")); err == nil ||
+		!strings.Contains(err.Error(), "test.mms:3:30: mprotect: r|none is not a valid prot") {
+		t.Errorf("mprotect(r|none): got %v", err)
+	}
+}

@@ -1,0 +1,85 @@
+package runtime
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/mmscript/mmscript/mmcore"
+)
+
+// Arguments that say one thing in two forms must say the same thing: a
+// length given both as size= (bytes) and pages= (a count), and a prot=
+// whose words contradict each other (none with an access). The error is
+// the script's, at the call (interp's checkArgs), never a silent choice of
+// one of them.
+
+// consistencyCheck returns the check of o's redundant arguments, or nil.
+func consistencyCheck(o *Op) func(args []Value) string {
+	var checks []func(args []Value) string
+	for i := 0; i+1 < len(o.Params); i++ {
+		if o.Params[i].Name == "size" && o.Params[i+1].Name == "pages" && o.Params[i].Type == TInt && o.Params[i+1].Type == TInt {
+			checks = append(checks, sizePagesCheck(o.Name, i))
+		}
+	}
+	for i, p := range o.Params {
+		if p.Name == "prot" && p.Type == TWord {
+			checks = append(checks, protWordsCheck(o.Name, i))
+		}
+	}
+	if len(checks) == 0 {
+		return nil
+	}
+	return func(args []Value) string {
+		for _, c := range checks {
+			if msg := c(args); msg != "" {
+				return msg
+			}
+		}
+		return ""
+	}
+}
+
+// sizePagesCheck: size= and pages= given both must name one length.
+func sizePagesCheck(op string, i int) func(args []Value) string {
+	return func(args []Value) string {
+		if i+1 >= len(args) || args[i].T != TInt || args[i+1].T != TInt {
+			return ""
+		}
+		size, pages := args[i].Int, args[i+1].Int
+		if size == 0 || pages == 0 || pages > 1<<40 {
+			return ""
+		}
+		if bytes := pages << mmcore.PageShift; bytes != size {
+			return fmt.Sprintf("%s: size=%d and pages=%d disagree (%d pages are %d bytes): give the length once", op, size, pages, pages, bytes)
+		}
+		return ""
+	}
+}
+
+// protWordsCheck: prot=none (PROT_NONE) is no access at all; combined with
+// an access word (none|r) the script says two things. In C PROT_NONE is 0
+// and PROT_NONE|PROT_READ is PROT_READ, which the kernel takes; a script
+// that writes both means one of them.
+func protWordsCheck(op string, i int) func(args []Value) string {
+	return func(args []Value) string {
+		if i >= len(args) || args[i].T != TWord {
+			return ""
+		}
+		words := strings.Split(args[i].Obj.(string), "|")
+		none, access := "", ""
+		for _, w := range words {
+			switch w = strings.TrimSpace(w); w {
+			case "none", "PROT_NONE":
+				none = w
+			case "":
+			default:
+				access = w
+			}
+		}
+		if none != "" && access != "" {
+			return fmt.Sprintf("%s: prot=%s says no access (PROT_NONE) and %s at once: give one (PROT_NONE is 0, so the kernel would map it %s)",
+				op, args[i].Obj.(string), access, access)
+		}
+		return ""
+	}
+}
