@@ -416,6 +416,9 @@ func reaction(d *Diagnostic) string {
 	case DebugOnly:
 		return "debug-only: a warning on kernels built with the debug option (CONFIG_DEBUG_VM, CONFIG_DEBUG_ATOMIC_SLEEP); silent otherwise"
 	case Unchecked:
+		if c := uncheckedConsequence[d.Rule]; c != "" {
+			return "unchecked: nothing checks this; " + c
+		}
 		return "unchecked: nothing checks this; the result is a silent race or use-after-free"
 	case BuildTime:
 		return "build-time: the compiler warns when this code is built (-Wunused-result; an error with CONFIG_WERROR=y); nothing is checked when it runs"

@@ -429,6 +429,9 @@ func (a *API) ExplainIn(kc KernelConfig) string {
 					fmt.Fprintf(&b, "      on %s: %s (%s)\n", v, ok, osrc)
 				}
 			}
+			if c := uncheckedConsequence[r.ID]; kernel == Unchecked && c != "" {
+				fmt.Fprintf(&b, "      broken, the kernel goes on: %s\n", c)
+			}
 			if cfg := r.NeedsConfig(kernel); cfg != "" {
 				if kc.Production {
 					fmt.Fprintf(&b, "      production build: prints nothing (needs %s)\n", cfg)
