@@ -4,10 +4,8 @@
 
 # mm/mmap.c: __vm_munmap() (SYSCALL_DEFINE2(munmap) passes unlock=true)
 func munmap(mm, start, size, pages) {
-  len = size  # size= or pages= (the operation checked that both, if given, agree)
-  if len == 0 {
-    len = pages * PAGE_SIZE
-  }
+  # size= or pages= (the operation checked that both, if given, agree)
+  len = max(size, pages * PAGE_SIZE)
   if mmap_write_lock_killable(mm) != 0 {
     return -EINTR
   }
