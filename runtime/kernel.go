@@ -383,6 +383,7 @@ func (k *Kernel) ExitTask(t *Task, end lang.Pos) {
 		}
 	}
 	k.gathersAtExit(t)
+	k.checkPagefaultUserReturn(t, "thread "+t.Name+" exits")
 	t.Pos = saved
 }
 

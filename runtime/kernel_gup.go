@@ -241,8 +241,9 @@ func init() {
 			Sleeps:  "may",
 			Asserts: "__might_sleep(); might_lock_read(&current->mm->mmap_lock) (CONFIG_DEBUG_ATOMIC_SLEEP, reported by lockdep)",
 			Source:  "mm/memory.c: __might_fault()",
-			Notes:   "called by every user-memory access (copy_to_user, copy_from_user, get_user, put_user) before it touches user memory, so the dependency is recorded even when no fault happens",
-			Rules:   []*Rule{ruleSleepInAtomic, ruleMightFault, ruleCircular, ruleMmapUnderVMARead}}),
+			Notes: "called by every user-memory access (copy_to_user, copy_from_user, get_user, put_user) before it touches user memory, so the dependency is recorded even when no fault happens; " +
+				"under pagefault_disable() it checks nothing (\"if (pagefault_disabled()) return;\"): a fault then takes no lock and goes to the exception table",
+			Rules: []*Rule{ruleSleepInAtomic, ruleMightFault, ruleCircular, ruleMmapUnderVMARead}}),
 		Touches: touchesLocksOnly,
 		Fn: func(c *Call) Result {
 			c.mightFault(c.mm(0))
@@ -490,12 +491,16 @@ func init() {
 		"returns 0 or -EFAULT")
 }
 
-// mightFault is __might_fault(): __might_sleep(), then might_lock_read()
+// mightFault is __might_fault(): nothing under pagefault_disable(), else
+// __might_sleep(), then might_lock_read()
 // of the mmap lock: lockdep's checks of an acquisition (recursion, order
 // against every held lock, a new dependency from each), with nothing
 // taken.
 func (c *Call) mightFault(m *MM) {
 	t := c.T
+	if t.PagefaultDisabled() {
+		return // mm/memory.c: __might_fault(): "if (pagefault_disabled()) return;"
+	}
 	t.MightSleep("might_fault")
 	if h := m.MmapLock.heldBy(t); h != 0 {
 		c.K.violate(t, ruleMightFault, fmt.Sprintf("user access while holding %s (%s): a fault would take it again (might_lock_read)", m.MmapLock.Name, h))

@@ -75,8 +75,9 @@ func init() {
 			Notes: "the load (error_code without X86_PF_WRITE) or store of one instruction to addr on this thread's CPU: true when it goes through this CPU's TLB " +
 				"or the hardware walk (which fills the TLB and sets the accessed and, for a store, dirty bits), false for a page fault (the CPU drops its entry " +
 				"for addr: Intel SDM vol. 3, 4.10.4.1); kernel/x86_fault.mms runs do_user_addr_fault then and the access again. A stale TLB entry that reaches a freed " +
-				"page is reported. With X86_PF_USER, holding this mm's mmap lock is reported: a fault would take it again",
-			Rules: []*Rule{ruleStaleTLB, ruleMightFault}}),
+				"page is reported. With X86_PF_USER, holding this mm's mmap lock is reported: a fault would take it again; so is pagefault_disable() still in effect " +
+				"(the thread is back in user mode with its faults disabled)",
+			Rules: []*Rule{ruleStaleTLB, ruleMightFault, rulePagefaultAtUserReturn}}),
 		// The walk reads the entry's mapping and sets its accessed and
 		// dirty bits; the TLB entry and the pages are the ones the access
 		// uses (cpuAccessTouches).
@@ -90,6 +91,8 @@ func init() {
 		Fn: func(c *Call) Result {
 			m, addr, code := c.mm(0), c.addr(1), c.int(2)
 			if code&X86_PF_USER != 0 {
+				// user code runs: the thread went back to user mode
+				c.K.checkPagefaultUserReturn(c.T, fmt.Sprintf("user access at %#x", uint64(addr)))
 				if h := m.MmapLock.heldBy(c.T); h != 0 {
 					c.K.violate(c.T, ruleMightFault, fmt.Sprintf("user access while holding %s (%s): a fault would take it again", m.MmapLock.Name, h))
 				}

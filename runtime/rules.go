@@ -361,7 +361,7 @@ var (
 
 var genericRules = []*Rule{ruleSleepInAtomic, ruleSchedAtomic, ruleSchedRCU, ruleSchedIRQsOff, ruleMmapUnderVMARead, ruleRecursive, ruleCircular,
 	ruleUnlockNotHeld, ruleUnlockWrongMode, ruleHeldAtExit, ruleUseAfterUnmap, ruleVMANotStable, ruleInstallLock,
-	ruleZapLock, ruleTraverseLock, ruleRCUUnbalanced, ruleStaleTLB, ruleLostWrite, ruleMightFault}
+	ruleZapLock, ruleTraverseLock, ruleRCUUnbalanced, ruleStaleTLB, ruleLostWrite, ruleMightFault, rulePagefaultAtUserReturn}
 
 // APIs returns the rule book's entries, sorted by name.
 func APIs() []*API {

@@ -84,6 +84,12 @@ type Task struct {
 	// irqSection numbers the IRQs-off region the task is in (0: none),
 	// which tlb_remove_table_sync_one()'s IPI waits for.
 	irqSection uint64
+	// pagefaultDisabled is current->pagefault_disabled, the count of
+	// pagefault_disable() calls not yet undone (negative after an
+	// unbalanced pagefault_enable(), which the kernel does not check);
+	// pagefaultPos is where it left 0 (pagefault.go).
+	pagefaultDisabled int
+	pagefaultPos      lang.Pos
 
 	waitLock *Lock // the lock it is queued on, nil when runnable
 	waitMode Mode
