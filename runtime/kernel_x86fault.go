@@ -41,6 +41,8 @@ func init() {
 		"none on the locks: if (!(flags & FAULT_FLAG_USER)) goto lock_mmap; vma = lock_vma_under_rcu(mm, address); ... fault = handle_mm_fault(vma, address, flags | FAULT_FLAG_VMA_LOCK, regs); "+
 			"if (!(fault & (VM_FAULT_RETRY | VM_FAULT_COMPLETED))) vma_end_read(vma); ... lock_mmap: retry: vma = lock_mm_and_find_vma(mm, address, regs); ... "+
 			"if (unlikely(fault & VM_FAULT_RETRY)) { flags |= FAULT_FLAG_TRIED; goto retry; } mmap_read_unlock(mm);", readX86Fault)}
+	citeTable["do_user_addr_fault"] = append(citeTable["do_user_addr_fault"], cite(faultC, "do_user_addr_fault(), __bad_area_nosemaphore()",
+		"if (unlikely(faulthandler_disabled() || !mm)) { bad_area_nosemaphore(regs, error_code, address); return; } -> if (!user_mode(regs)) { kernelmode_fixup_or_oops(...); return; } ... force_sig_fault(SIGSEGV, ...)", readPagefault))
 	citeTable["cpu_access"] = []Cite{cite(faultC, "exc_page_fault(), handle_page_fault()",
 		"address = read_cr2(); ... handle_page_fault(regs, error_code, address) -> do_user_addr_fault(regs, error_code, address)", readX86Fault)}
 	sequenceTable["do_user_addr_fault"] = "/* arch/x86/mm/fault.c: do_user_addr_fault() */\nvma = lock_vma_under_rcu(mm, address);\n" +
@@ -58,8 +60,9 @@ func init() {
 	defOp(&Op{Name: "do_user_addr_fault", Path: true, Touches: touchesLocksOnly,
 		Params: []Param{mmP, {Name: "error_code", Type: TInt}, {Name: "address", Type: TInt}}, Result: TInt,
 		API: register(&API{Name: "do_user_addr_fault", Section: "2.18",
-			Hold:   "nothing of this mm: a user-mode fault holds nothing; a kernel-mode one (a uaccess) no mmap lock",
-			Takes:  "user mode: lock_vma_under_rcu -> handle_mm_fault(FAULT_FLAG_VMA_LOCK) -> vma_end_read; on VM_FAULT_RETRY, and for a kernel-mode fault: lock_mm_and_find_vma (mmap read lock; the write lock to grow a stack) -> handle_mm_fault -> mmap_read_unlock, again with FAULT_FLAG_TRIED after VM_FAULT_RETRY",
+			Hold: "nothing of this mm: a user-mode fault holds nothing; a kernel-mode one (a uaccess) no mmap lock",
+			Takes: "nothing when faulthandler_disabled() (pagefault_disable(), or a spinlock: in_atomic()): bad_area_nosemaphore(); else " +
+				"user mode: lock_vma_under_rcu -> handle_mm_fault(FAULT_FLAG_VMA_LOCK) -> vma_end_read; on VM_FAULT_RETRY, and for a kernel-mode fault: lock_mm_and_find_vma (mmap read lock; the write lock to grow a stack) -> handle_mm_fault -> mmap_read_unlock, again with FAULT_FLAG_TRIED after VM_FAULT_RETRY",
 			Sleeps: "yes",
 			Source: "arch/x86/mm/fault.c: do_user_addr_fault(), access_error()",
 			Notes: "a kernel path of the kernel library (kernel/x86_fault.mms); error_code holds X86_PF_WRITE for a write and X86_PF_USER for a user-mode access; " +
@@ -120,8 +123,9 @@ func init() {
 			API: register(&API{Name: name, Section: "-", Hold: "as the user copy that calls it", Sleeps: "yes (a fault)",
 				Takes:  "per page: the TLB, or a kernel-mode fault (arch/x86/mm/fault.c: do_user_addr_fault() without FAULT_FLAG_USER goes straight to lock_mm_and_find_vma: mmap read lock -> handle_mm_fault -> unlock)",
 				Source: src,
-				Notes:  "returns the number of bytes not copied (0 on success); the step after might_fault() in copy_to_user/copy_from_user; a kernel path of the kernel library (kernel/x86_fault.mms: copy_user_generic)",
-				Rules:  faultRules})})
+				Notes: "returns the number of bytes not copied (0 on success); the step after might_fault() in copy_to_user/copy_from_user; a kernel path of the kernel library (kernel/x86_fault.mms: copy_user_generic). " +
+					"With page faults disabled (pagefault_disable(), a spinlock) a page that is not present ends the copy without a lock taken (the exception table's fixup)",
+				Rules: faultRules})})
 	}
 	rawCopy("raw_copy_to_user", "arch/x86/include/asm/uaccess_64.h: raw_copy_to_user() -> copy_user_generic(); a fault goes to exc_page_fault()")
 	rawCopy("raw_copy_from_user", "arch/x86/include/asm/uaccess_64.h: raw_copy_from_user() -> copy_user_generic(); a fault goes to exc_page_fault()")

@@ -3,7 +3,12 @@
 # dependency for lockdep whether or not a fault happens, then copies page
 # by page; a missing page takes a kernel-mode fault (no per-VMA lock:
 # arch/x86/mm/fault.c do_user_addr_fault() "goto lock_mmap" without
-# FAULT_FLAG_USER). `mmscript explain copy_to_user`.
+# FAULT_FLAG_USER). Under pagefault_disable() (or a spinlock: in_atomic())
+# might_fault() checks nothing and a fault takes no lock: the copy ends
+# where it faults and returns the bytes not copied (do_user_addr_fault():
+# faulthandler_disabled() -> bad_area_nosemaphore() ->
+# kernelmode_fixup_or_oops() -> fixup_exception()). `mmscript explain
+# copy_to_user`, `mmscript explain pagefault_disable`.
 
 # include/linux/uaccess.h: copy_to_user() -> _inline_copy_to_user();
 # mm/memory.c: __might_fault()
@@ -34,6 +39,37 @@ func get_user(mm, addr) {
 func put_user(mm, addr) {
   might_fault(mm)
   if raw_copy_to_user(mm, addr, 8) != 0 {
+    return -EFAULT
+  }
+  return 0
+}
+
+# include/linux/uaccess.h: __copy_from_user_inatomic(): raw_copy_from_user()
+# without might_fault(), for a caller with page faults disabled
+# (pagefault_disable(), or a spinlock: in_atomic()), where a missing page
+# ends the copy at once: the bytes not copied, and no lock taken. Called
+# with faults enabled it faults as copy_from_user does, unannotated. The
+# fault: arch/x86/mm/fault.c: do_user_addr_fault(), kernelmode_fixup_or_oops()
+func __copy_from_user_inatomic(mm, addr, n) {
+  return raw_copy_from_user(mm, addr, n)
+}
+
+# include/linux/uaccess.h: __copy_to_user_inatomic(): raw_copy_to_user()
+# without might_fault() ("The caller should also make sure he pins the user
+# space address so that we don't result in page fault and sleep"). The
+# fault: arch/x86/mm/fault.c: do_user_addr_fault(), kernelmode_fixup_or_oops()
+func __copy_to_user_inatomic(mm, addr, n) {
+  return raw_copy_to_user(mm, addr, n)
+}
+
+# mm/maccess.c: copy_from_user_nofault(): 0 or -EFAULT, never a fault that
+# sleeps: callable from any context (BPF, perf, tracing). The
+# __access_ok() and nmi_uaccess_okay() checks are not modelled.
+func copy_from_user_nofault(mm, addr, n) {
+  pagefault_disable()
+  ret = __copy_from_user_inatomic(mm, addr, n)
+  pagefault_enable()
+  if ret != 0 {
     return -EFAULT
   }
   return 0

@@ -16,13 +16,25 @@
 # fixup: 0 when the access may go on, VM_FAULT_SIGSEGV for a bad area or
 # an access error (bad_area_nosemaphore(), bad_area_access_error()), else
 # handle_mm_fault()'s VM_FAULT_ERROR bits (do_sigbus(), the OOM killer).
-# A user-mode fault tries the VMA read lock first; a kernel-mode fault (a
+# With page faults disabled (pagefault_disable(), or in_atomic(): a
+# spinlock held) it takes no lock and fails the access at once. A
+# user-mode fault tries the VMA read lock first; a kernel-mode fault (a
 # uaccess from a syscall) goes straight to the mmap lock. After
 # VM_FAULT_RETRY the kernel faults again until the fault completes, and
 # only a fatal signal ends the loop (fault_signal_pending()); mmscript
 # retries three times and then fails the access as that signal would (a
 # handler that drops the lock on every try would loop for ever).
 func do_user_addr_fault(mm, error_code, address) {
+  # "If we're in an interrupt, have no user context or are running in a
+  # region with pagefaults disabled then we must not take the fault":
+  # faulthandler_disabled() is pagefault_disabled() || in_atomic() (a
+  # spinlock held). bad_area_nosemaphore() takes no lock: a kernel-mode
+  # access (a uaccess) goes to kernelmode_fixup_or_oops() ->
+  # fixup_exception(), which ends the copy with the bytes not copied; a
+  # user-mode one gets SIGSEGV (__bad_area_nosemaphore())
+  if faulthandler_disabled() || !mm {
+    return VM_FAULT_SIGSEGV  # bad_area_nosemaphore()
+  }
   flags = "allow_retry"  # FAULT_FLAG_DEFAULT: ALLOW_RETRY | KILLABLE | INTERRUPTIBLE
   if error_code & X86_PF_WRITE != 0 {
     flags = flags | "write"  # FAULT_FLAG_WRITE
