@@ -15,7 +15,7 @@ thread balanced {
   pagefault_disable()
   pagefault_disable()
   assert pagefault_disabled()
-  might_sleep()          # fine: no atomic context
+  might_sleep()  # fine: no atomic context
   pagefault_enable()
   assert faulthandler_disabled()
   pagefault_enable()
@@ -26,15 +26,15 @@ thread balanced {
 thread extra_enable {
   pagefault_disable()
   pagefault_enable()
-  pagefault_enable()     # the count goes to -1
+  pagefault_enable()  # the count goes to -1
   assert pagefault_disabled()
-  pagefault_disable()    # back to 0 by chance
+  pagefault_disable()  # back to 0 by chance
   assert !pagefault_disabled()
 }
 
 thread leaks {
   pagefault_disable()
-  touch(m, 0x100000, read)   # user code runs with faults disabled
+  touch(m, 0x100000, read)  # user code runs with faults disabled
 }
 
 expect violation "pagefault/unbalanced-enable: pagefault_enable without pagefault_disable: current->pagefault_disabled is -1" at 29
