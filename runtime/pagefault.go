@@ -128,10 +128,8 @@ func init() {
 			"if (fixup_exception(regs, X86_TRAP_PF, error_code, address)) return; ... page_fault_oops()", readPagefault))
 	c("__copy_to_user_inatomic", cite(uaccessH, "__copy_to_user_inatomic()", "none: \"The caller should also make sure he pins the user space address so that we don't result in page fault and sleep.\" "+
 		"instrument_copy_to_user(to, from, n); check_object_size(from, n, true); return raw_copy_to_user(to, from, n);", readPagefault))
-	c("copy_from_user_nofault", cite("mm/maccess.c", "copy_from_user_nofault()", "none: pagefault_disable(); ret = __copy_from_user_inatomic(dst, src, size); pagefault_enable(); if (ret) return -EFAULT; return 0;", readPagefault))
 	sequenceTable["__copy_from_user_inatomic"] = seq
 	sequenceTable["__copy_to_user_inatomic"] = "pagefault_disable();\nleft = __copy_to_user_inatomic(uaddr, &val, sizeof(val));\npagefault_enable();"
-	sequenceTable["copy_from_user_nofault"] = "/* any context: never faults a page in */\nif (copy_from_user_nofault(&val, uaddr, sizeof(val)))\n\treturn -EFAULT;"
 
 	mmP, addrP := Param{Name: "mm", Type: TMM}, Param{Name: "addr", Type: TInt}
 	cp := []Param{mmP, addrP, {Name: "n", Type: TInt}}
@@ -150,12 +148,6 @@ func init() {
 			"fault_in_readable) and retries, as futex_wait_setup() does around futex_get_value_locked()")
 	inatomic("__copy_to_user_inatomic", "include/linux/uaccess.h: __copy_to_user_inatomic() -> raw_copy_to_user()",
 		"returns the bytes not copied; as __copy_from_user_inatomic, for a store")
-	defOp(&Op{Name: "copy_from_user_nofault", Path: true, Touches: touchesLocksOnly, Params: cp, Result: TInt,
-		API: register(&API{Name: "copy_from_user_nofault", Section: "-", Hold: "nothing: any context, a spinlock or IRQs off included",
-			Takes: "pagefault_disable() -> __copy_from_user_inatomic() (no lock: a fault goes to the exception table) -> pagefault_enable()", Sleeps: "no",
-			Source: "mm/maccess.c: copy_from_user_nofault()",
-			Notes:  "0, or -EFAULT when a page was not present (it never faults one in); __access_ok() and nmi_uaccess_okay() are not modelled; kernel/uaccess.mms"})})
-
 	defOp(&Op{Name: "pagefault_disable",
 		API: register(&API{Name: "pagefault_disable", Section: "-", Hold: "nothing",
 			Takes:  "nothing: current->pagefault_disabled++ (a per-task count, nests), then a compiler barrier",

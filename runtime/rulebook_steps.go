@@ -47,6 +47,10 @@ var kernelPathSteps = map[string]string{
 	"vm_ops_map_pages":             "handle_mm_fault",
 	"vm_ops_huge_fault":            "handle_mm_fault",
 
+	// arch/x86/mm/fault.c: do_user_addr_fault(): include/linux/uaccess.h
+	// "This function should only be used by the fault handlers"
+	"faulthandler_disabled": "do_user_addr_fault",
+
 	// mm/khugepaged.c: retract_page_tables()
 	"pte_lockptr":        "retract_page_tables",
 	"collapse_test_exit": "retract_page_tables",

@@ -31,6 +31,7 @@ func read_word_locked(mm, uaddr) {
 
 thread ioctl {
   if read_word_locked(m, 0x200000) != 0 {
+    assert pagefault_disabled(), "the count is -1: disabled"
     # the usual fallback: fault it in and copy, sleeping, no lock held;
     # but faults are still disabled, so nothing is faulted in
     assert copy_from_user(m, 0x201000, 8) == 8, "a short copy of a valid buffer"
@@ -39,5 +40,5 @@ thread ioctl {
 }
 
 expect violation "pagefault/unbalanced-enable" at 26
-expect violation "pagefault/disabled-at-user-return: user access at 0x201000 while the pagefault_disabled count is -1" at 38
-expect violation "pagefault/disabled-at-user-return: thread ioctl exits" at 39
+expect violation "pagefault/disabled-at-user-return: user access at 0x201000 while the pagefault_disabled count is -1" at 39
+expect violation "pagefault/disabled-at-user-return: thread ioctl exits" at 40
