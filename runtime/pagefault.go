@@ -108,6 +108,11 @@ func (k *Kernel) checkPagefaultUserReturn(t *Task, where string) {
 }
 
 func init() {
+	// what the kernel goes on to do (the diagnostic's "kernel:" line, unchecked.go)
+	uncheckedConsequence[rulePagefaultUnbalanced.ID] = "pagefault_disabled() reads the -1 count as disabled: do_user_addr_fault() sends every later fault of the thread " +
+		"to bad_area_nosemaphore(), so its user copies come back short (-EFAULT on valid buffers) and, back in user mode, its faults on mapped memory get SIGSEGV"
+	uncheckedConsequence[rulePagefaultAtUserReturn.ID] = "the task keeps its count: do_user_addr_fault() sends its user-mode faults to bad_area_nosemaphore() -> __bad_area_nosemaphore(), " +
+		"SIGSEGV on addresses that are mapped, and its next syscall's user copies come back short"
 	const uaccessH = "include/linux/uaccess.h"
 	c := func(name string, cs ...Cite) { citeTable[name] = append(citeTable[name], cs...) }
 	c("pagefault_disable", cite(uaccessH, "pagefault_disable()", "none: pagefault_disabled_inc() { current->pagefault_disabled++; } barrier();", readPagefault))
