@@ -45,12 +45,34 @@ func madviseFreeTouches(f *Footprint, m *mmcore.MM, start, end mmcore.Addr) {
 			}
 		}
 		if large {
-			f.AllPages(true)
+			// A large folio mapped in part is split (madviseSplitLargeFolios:
+			// splitFolio() remaps never-written subpages to the zero page in
+			// every entry of the folio, frees unreferenced ones, flushes the
+			// TLB; a shmem folio is unmapped from every mapping): more than
+			// this range and its pages, so the rare path declares the world.
+			f.World()
 		} else {
 			f.ZappedPages(m, start, end)
 		}
 	}
 	batchedCheckTouches(f, m) // checkBatchedFlushed
+}
+
+// hugePMDSplitTouches: a huge PMD covered by [addr, next) only in part is
+// split (madviseSplitLargeFolios), whose folio split reaches past the
+// range (every entry of the folio, the zero page, TLB flushes, shmem
+// unmaps from every mapping): the world, as madviseFreeTouches declares.
+func hugePMDSplitTouches(c *Call, f *Footprint) {
+	v, ok := c.Args[1].Obj.(*mmcore.VMA)
+	if !ok || v == nil {
+		f.World()
+		return
+	}
+	addr, next := c.addr(2), c.addr(3)
+	h := addr &^ (mmcore.PMD_SIZE - 1)
+	if start, end := max(addr, v.Start()), min(next, v.End()); start > h || end < h+mmcore.PMD_SIZE {
+		f.World()
+	}
 }
 
 func init() {
@@ -154,6 +176,7 @@ func init() {
 			f.PTEs(m, true) // a split installs a PTE table
 			f.AllPages(true)
 			f.Alloc()
+			hugePMDSplitTouches(c, f)
 		},
 		Fn: func(c *Call) Result {
 			g, v, addr, next := c.mmuGather(0), c.vma(1), c.addr(2), c.addr(3)
@@ -209,6 +232,7 @@ func init() {
 			f.PTEs(m, true) // a split installs a PTE table
 			f.AllPages(true)
 			f.Alloc()
+			hugePMDSplitTouches(c, f)
 		},
 		Fn: func(c *Call) Result {
 			v, addr, next := c.vma(1), c.addr(2), c.addr(3)

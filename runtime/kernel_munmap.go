@@ -567,6 +567,10 @@ func vmaIterClearTouches(c *Call, f *Footprint) {
 		}
 	}
 	f.add(Access{Kind: AMM, Obj: f.mmID(m), Write: true, KeepsRefusing: keeps})
+	// The use-without-mm-users check reads mm_users (did this task drop
+	// the last reference?): declared, so that the check does not rest on
+	// no other thread ever raising it from zero.
+	f.mmUsers(m, false)
 	f.VMAAttach(m, true)
 	f.MMCounters(m, true)
 	f.MMLockSeq(m)
