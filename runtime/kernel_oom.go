@@ -189,6 +189,27 @@ func init() {
 			})
 		}})
 
+	// mmu_notifier_release() is a step of exit_mmap() (kernel/exit.mms):
+	// with the subscriptions left in place, a reaper racing exit_mmap()'s
+	// read-locked unmap would find a sleeping subscriber the kernel has
+	// already unhooked.
+	defOp(&Op{Name: "mmu_notifier_release", Params: []Param{{Name: "mm", Type: TMM}},
+		API: register(&API{Name: "mmu_notifier_release", Section: "-", Hold: "the mm's last mm_users reference gone (exit_mmap()); no mm lock",
+			Takes: "SRCU read side (srcu_read_lock(&srcu)) -> subscribers' ->release() -> notifier_subscriptions->lock (spin) to unhook them", Sleeps: "yes (synchronize_srcu())",
+			Asserts: "none", Source: "mm/mmu_notifier.c: __mmu_notifier_release(); mm/mmap.c: exit_mmap()",
+			Notes: "\"mm's last user has gone, and its about to be pulled down\": every subscription's ->release() runs and the subscription is " +
+				"unhooked, so the invalidations that follow (exit_mmap()'s unmap, a racing OOM reaper's zap_vma_for_reaping()) call no subscriber. " +
+				"mmscript: the subscriptions have no callbacks of the script's; the list is emptied",
+			Cites:    []Cite{cite("mm/mmap.c", "exit_mmap()", "none: /* mm's last user has gone, and its about to be pulled down */ mmu_notifier_release(mm); mmap_read_lock(mm);", readMmapExit)},
+			Sequence: "/* mm/mmap.c: exit_mmap() */\nmmu_notifier_release(mm);\nmmap_read_lock(mm);\narch_exit_mmap(mm);"}),
+		Touches: func(c *Call, f *Footprint) { f.mmNotifiers(mmArg(c, 0), true) },
+		Fn: func(c *Call) Result {
+			m := c.mm(0)
+			c.T.MightSleep(c.Op.Name)
+			m.notifiers = nil
+			return ok
+		}})
+
 	defOp(&Op{Name: "mmu_notifier_invalidate_range_start_nonblock", Params: []Param{{Name: "range", Type: TMMURange}}, Result: TInt,
 		API: register(&API{Name: "mmu_notifier_invalidate_range_start_nonblock", Section: "2.38",
 			Hold:  "the VMA/range stable (mmap, VMA or rmap lock); may be called where sleeping is not allowed",

@@ -110,11 +110,13 @@ func TestNotifierStartNonblock(t *testing.T) {
 		want   int64
 		unbal  bool
 		starts bool
+		exit   bool // exit_mmap()'s mmu_notifier_release() ran before the start
 	}{
-		{"no subscriber", nil, true, 0, false, true},
-		{"a subscriber that does not sleep", []bool{false}, true, 0, false, true},
-		{"one that sleeps", []bool{false, true}, true, -int64(mmcore.EAGAIN), true, false},
-		{"one that sleeps, of another mm", []bool{true}, false, 0, false, true},
+		{"no subscriber", nil, true, 0, false, true, false},
+		{"a subscriber that does not sleep", []bool{false}, true, 0, false, true, false},
+		{"one that sleeps", []bool{false, true}, true, -int64(mmcore.EAGAIN), true, false, false},
+		{"one that sleeps, of another mm", []bool{true}, false, 0, false, true, false},
+		{"one that sleeps, released by exit_mmap", []bool{true}, true, 0, false, true, true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -135,6 +137,9 @@ func TestNotifierStartNonblock(t *testing.T) {
 			}
 			if sub.MmapLock.heldBy(task) != 0 {
 				t.Fatal("mmu_notifier_register kept the mmap lock")
+			}
+			if tc.exit {
+				do(t, k, task, "mmu_notifier_release", mmV(m))
 			}
 			r := do(t, k, task, "mmu_notifier_range_init", Word("clear"), Int(0), mmV(m), addrV(0x100000), addrV(0x102000))
 			if got := do(t, k, task, "mmu_notifier_invalidate_range_start_nonblock", r); got.Int != tc.want {

@@ -59,7 +59,8 @@ var kernelPathSteps = map[string]string{
 	"atomic_dec_and_test": "mmput",
 	// mm/mmap.c: exit_mmap() sets MMF_OOM_SKIP (the OOM reaper sets
 	// MMF_UNSTABLE and MMF_OOM_SKIP too)
-	"mm_flags_set": "mmput",
+	"mm_flags_set":         "mmput",
+	"mmu_notifier_release": "mmput",
 
 	// mm/memory.c: zap_pte_range()'s force_flush (a dirty file entry)
 	"tlb_flush_mmu_tlbonly": "munmap",

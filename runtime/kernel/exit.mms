@@ -1,7 +1,7 @@
 # The end of an address space (kernel/fork.c, mm/mmap.c, linux-mm 2026):
 # the process's exit (exit_mm) and every mmget_not_zero() user drop an
-# mm_users reference with mmput(); the last one runs exit_mmap(). MMU
-# notifiers, uprobes, aio, KSM and khugepaged's exit hooks are not
+# mm_users reference with mmput(); the last one runs exit_mmap(). Uprobes,
+# aio, KSM and khugepaged's exit hooks are not
 # modelled.
 
 # kernel/fork.c: mmput(): "Decrement the use count and release all
@@ -28,6 +28,8 @@ func __mmput(mm) {
 # locks (the mmap write lock) and the same end; the write locks it takes
 # on each VMA wait for no one, as no task uses an mm without users.
 func exit_mmap(mm) {
+  # mm's last user has gone, and its about to be pulled down
+  mmu_notifier_release(mm)
   mmap_read_lock(mm)
   vma = find_vma(mm, 0)  # vma = vma_next(&vmi)
   if !vma {
