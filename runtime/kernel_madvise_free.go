@@ -58,11 +58,19 @@ func madviseFreeTouches(f *Footprint, m *mmcore.MM, start, end mmcore.Addr) {
 	batchedCheckTouches(f, m) // checkBatchedFlushed
 }
 
-// hugePMDSplitTouches: a huge PMD covered by [addr, next) only in part is
-// split (madviseSplitLargeFolios), whose folio split reaches past the
-// range (every entry of the folio, the zero page, TLB flushes, shmem
+// madviseHugePMDTouches: MADV_FREE's and MADV_COLD's huge-PMD steps
+// (tlb, vma, addr, next): the VMA, the PMD entry, the PTE table a split
+// installs, the THP's pages. A huge PMD covered by [addr, next) only in
+// part is split (madviseSplitLargeFolios), whose folio split reaches past
+// the range (every entry of the folio, the zero page, TLB flushes, shmem
 // unmaps from every mapping): the world, as madviseFreeTouches declares.
-func hugePMDSplitTouches(c *Call, f *Footprint) {
+func madviseHugePMDTouches(c *Call, f *Footprint) {
+	m := vmaMM(c, 1)
+	f.VMAs(m, false)
+	f.PMDAt(m, c.addr(2)&^(mmcore.PMD_SIZE-1), true)
+	f.PTEs(m, true) // a split installs a PTE table
+	f.AllPages(true)
+	f.Alloc()
 	v, ok := c.Args[1].Obj.(*mmcore.VMA)
 	if !ok || v == nil {
 		f.World()
@@ -169,15 +177,7 @@ func init() {
 				"/* mm/huge_memory.c: madvise_free_huge_pmd() */\nptl = pmd_trans_huge_lock(pmd, vma);\nif (!ptl)\n\treturn 0;\n" +
 				"/* a range covering it in part: split_folio(), goto out */\npmdp_invalidate(vma, addr, pmd);\norig_pmd = pmd_mkold(orig_pmd);\n" +
 				"orig_pmd = pmd_mkclean(orig_pmd);\nset_pmd_at(mm, addr, pmd, orig_pmd);\ntlb_remove_pmd_tlb_entry(tlb, pmd, addr);\nout:\nspin_unlock(ptl);"}),
-		Touches: func(c *Call, f *Footprint) {
-			m := vmaMM(c, 1)
-			f.VMAs(m, false)
-			f.PMDAt(m, c.addr(2)&^(mmcore.PMD_SIZE-1), true)
-			f.PTEs(m, true) // a split installs a PTE table
-			f.AllPages(true)
-			f.Alloc()
-			hugePMDSplitTouches(c, f)
-		},
+		Touches: madviseHugePMDTouches,
 		Fn: func(c *Call) Result {
 			g, v, addr, next := c.mmuGather(0), c.vma(1), c.addr(2), c.addr(3)
 			m := mmOf(v.MM())
@@ -225,15 +225,7 @@ func init() {
 			Sequence: "ptl = pmd_trans_huge_lock(pmd, vma);\nif (!ptl)\n\treturn 0;\nif (next - addr != HPAGE_PMD_SIZE) {\n\t/* split_folio() */\n\tgoto regular_folio;\n}\n" +
 				"if (!pageout && pmd_young(orig_pmd)) {\n\tpmdp_invalidate(vma, addr, pmd);\n\torig_pmd = pmd_mkold(orig_pmd);\n\tset_pmd_at(mm, addr, pmd, orig_pmd);\n" +
 				"\ttlb_remove_pmd_tlb_entry(tlb, pmd, addr);\n}\nhuge_unlock:\nspin_unlock(ptl);\nif (pageout)\n\treclaim_pages(&folio_list);"}),
-		Touches: func(c *Call, f *Footprint) {
-			m := vmaMM(c, 1)
-			f.VMAs(m, false)
-			f.PMDAt(m, c.addr(2)&^(mmcore.PMD_SIZE-1), true)
-			f.PTEs(m, true) // a split installs a PTE table
-			f.AllPages(true)
-			f.Alloc()
-			hugePMDSplitTouches(c, f)
-		},
+		Touches: madviseHugePMDTouches,
 		Fn: func(c *Call) Result {
 			v, addr, next := c.vma(1), c.addr(2), c.addr(3)
 			m := mmOf(v.MM())

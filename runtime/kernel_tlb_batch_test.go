@@ -180,18 +180,11 @@ func TestBatchedFlushAtEachSite(t *testing.T) {
 				user := k.NewTask("user")
 				populateCached(t, m, v, user, addr)
 
-				r := k.NewTask("reclaim")
-				do(t, k, r, "mmap_read_lock", mmV(m))
-				pte := do(t, k, r, "pte_offset_map_lock", mmV(m), addrV(addr))
-				pteval := Int(int64(m.Core.Walk(addr).Entry))
-				do(t, k, r, "ptep_get_and_clear", pte)
-				do(t, k, r, "set_tlb_ubc_flush_pending", mmV(m), pteval, addrV(addr))
-				do(t, k, r, "pte_unmap_unlock", pte)
-				do(t, k, r, "mmap_read_unlock", mmV(m))
+				batchedUnmapByReclaim(t, k, m, addr)
 
 				p := k.NewTask("path")
 				do(t, k, p, "mmap_write_lock", mmV(m))
-				pte = do(t, k, p, "pte_offset_map_lock", mmV(m), addrV(addr))
+				pte := do(t, k, p, "pte_offset_map_lock", mmV(m), addrV(addr))
 				if flush {
 					do(t, k, p, "flush_tlb_batched_pending", mmV(m))
 				}
@@ -273,14 +266,7 @@ func TestMadviseVMABehaviorFlushesBatched(t *testing.T) {
 				user := k.NewTask("user")
 				populateCached(t, m, v, user, addr)
 
-				r := k.NewTask("reclaim")
-				do(t, k, r, "mmap_read_lock", mmV(m))
-				pte := do(t, k, r, "pte_offset_map_lock", mmV(m), addrV(addr))
-				pteval := Int(int64(m.Core.Walk(addr).Entry))
-				do(t, k, r, "ptep_get_and_clear", pte)
-				do(t, k, r, "set_tlb_ubc_flush_pending", mmV(m), pteval, addrV(addr))
-				do(t, k, r, "pte_unmap_unlock", pte)
-				do(t, k, r, "mmap_read_unlock", mmV(m))
+				batchedUnmapByReclaim(t, k, m, addr)
 
 				p := k.NewTask("madvise")
 				do(t, k, p, "mmap_read_lock", mmV(m))
@@ -301,4 +287,20 @@ func TestMadviseVMABehaviorFlushesBatched(t *testing.T) {
 			})
 		}
 	}
+}
+
+// batchedUnmapByReclaim: a reclaim task clears the entry at addr under its
+// PTE lock and defers the TLB flush (try_to_unmap_one() with
+// TTU_BATCH_FLUSH: set_tlb_ubc_flush_pending()), leaving another CPU's
+// cached translation for flush_tlb_batched_pending() to flush.
+func batchedUnmapByReclaim(t *testing.T, k *Kernel, m *MM, addr uint64) {
+	t.Helper()
+	r := k.NewTask("reclaim")
+	do(t, k, r, "mmap_read_lock", mmV(m))
+	pte := do(t, k, r, "pte_offset_map_lock", mmV(m), addrV(addr))
+	pteval := Int(int64(m.Core.Walk(mmcore.Addr(addr)).Entry))
+	do(t, k, r, "ptep_get_and_clear", pte)
+	do(t, k, r, "set_tlb_ubc_flush_pending", mmV(m), pteval, addrV(addr))
+	do(t, k, r, "pte_unmap_unlock", pte)
+	do(t, k, r, "mmap_read_unlock", mmV(m))
 }
