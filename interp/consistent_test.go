@@ -37,3 +37,41 @@ func TestArgumentConsistency(t *testing.T) {
 		t.Errorf("mprotect(r|none): got %v", err)
 	}
 }
+
+// TestMmapLength: mmap's third argument is len in bytes, as do_mmap()
+// takes it, so a script written from kernel source (mmap(m, a, 0x2000))
+// maps two pages, not 8192; pages= is mmscript's count and must agree
+// with a len given beside it, as munmap's size= and pages= must. The
+// kernel's PAGE_ALIGN(len) rounds an unaligned len up; len 0 is -EINVAL.
+func TestMmapLength(t *testing.T) {
+	const head = "mm m\n"
+	for _, c := range []struct {
+		name, body string
+		want       string // a substring of the error; "" for none
+	}{
+		{"positional bytes", "vma a = mmap(m, 0x200000, 0x2000)\nassert a.vm_end - a.vm_start == 0x2000", ""},
+		{"len keyword", "vma a = mmap(m, 0x200000, len=0x3000)\nassert a.vm_end - a.vm_start == 0x3000", ""},
+		{"pages keyword", "vma a = mmap(m, 0x200000, pages=2)\nassert a.vm_end - a.vm_start == 0x2000", ""},
+		{"neither: one page", "vma a = mmap(m, 0x200000)\nassert a.vm_end - a.vm_start == PAGE_SIZE", ""},
+		{"as the kernel spells it", "vma a = mmap(m, 0x200000, 0x2000, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS)\nassert a.vm_end - a.vm_start == 0x2000", ""},
+		{"both agreeing", "vma a = mmap(m, 0x200000, 0x2000, pages=2)\nassert a.vm_end - a.vm_start == 0x2000", ""},
+		{"both disagreeing", "mmap(m, 0x200000, 0x2000, pages=3)", "test.mms:2:1: error: mmap: len=8192 and pages=3 disagree (3 pages are 12288 bytes): give the length once"},
+		{"unaligned len with pages", "mmap(m, 0x200000, 0x1001, pages=2)", "test.mms:2:1: error: mmap: len=4097 and pages=2 disagree"},
+		{"negative pages", "mmap(m, 0x200000, pages=-1)", "test.mms:2:1: error: mmap: pages=-1 is not a page count"},
+		{"unaligned len rounds up", "vma a = mmap(m, 0x200000, 0x1001)\nassert a.vm_end - a.vm_start == 0x2000", ""},
+		{"len 0 fails", "assert mmap(m, 0x200000, 0) == nil\nmmap_read_lock(m)\nassert !find_vma(m, 0)\nmmap_read_unlock(m)", ""},
+		{"pages=0 fails", "assert mmap(m, 0x200000, pages=0) == nil", ""},
+		{"len 0 is -EINVAL from do_mmap", "mmap_write_lock(m)\n" +
+			"assert do_mmap(m, ksys_mmap_pgoff(m, 0x200000, 0, rw, private, nil, 0, VM_READ, nil)) == -EINVAL\nmmap_write_unlock(m)", ""},
+		{"unaligned len through do_mmap", "mmap_write_lock(m)\nmap = ksys_mmap_pgoff(m, 0x200000, 1, rw, private, nil, 0, VM_READ, nil)\n" +
+			"assert do_mmap(m, map) == 0\nassert map.len == PAGE_SIZE\nmmap_write_unlock(m)", ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			src := head + c.body + "\nexpect ok\n"
+			got := diagLines(run(t, src, Options{}))
+			if c.want == "" && got != "" || !strings.Contains(got, c.want) {
+				t.Errorf("%s\nfindings:\n%s\nwant %q", src, got, c.want)
+			}
+		})
+	}
+}

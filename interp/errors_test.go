@@ -46,7 +46,7 @@ var compileErrorTests = []struct {
 	{"undefined, a removed kernel constant", "thread t { x = 1 & VM_FAULT_WRITE }\n",
 		"test.mms:1:20: undefined: VM_FAULT_WRITE (the vm_fault_t bit 0x8, removed in v6.2 with FOLL_COW (David Hildenbrand's \"reliable R/O long-term pinning\" series): before, do_wp_page() returned it once it had broken COW (or reused the page), and faultin_page() then dropped FOLL_WRITE for a VMA without VM_WRITE (the test Dirty COW raced, CVE-2016-5195); mainline's handle_mm_fault() never says so. A script of a pre-v6.2 faultin_page() can test what the bit meant: a write fault that succeeded (ret & VM_FAULT_ERROR == 0) on a VMA without VM_WRITE)"},
 	{"unknown named parameter", "mm m\nmmap(m, 0x1000, page=4)\n",
-		"test.mms:2:17: mmap has no parameter page (parameters: mm, addr, pages, prot, flags, file, pgoff, vm, ops) (did you mean pages?)"},
+		"test.mms:2:17: mmap has no parameter page (parameters: mm, addr, len, prot, flags, file, pgoff, vm, ops, pages) (did you mean pages?)"},
 	{"named parameter twice", "mm m\nmmap(m, 0x1000, pages=4, pages=5)\n",
 		"test.mms:2:26: mmap: parameter pages given twice"},
 	{"missing argument", "mm m\nthread t { touch(m) }\n",

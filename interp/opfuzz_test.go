@@ -246,7 +246,7 @@ func (g *opGen) arg(t rt.Type, name string, words []string) string {
 	case rt.TVRM:
 		return g.pick("vrm_prepare(m, 0x110000, PAGE_SIZE, PAGE_SIZE)", "vrm_prepare(m, 0x100000, PAGE_SIZE, 2 * PAGE_SIZE, flags=maymove)")
 	case rt.TMmapState:
-		return "ksys_mmap_pgoff(m, 0x300000, 1, rw, private, nil, 0, mixedmap, nil)"
+		return "ksys_mmap_pgoff(m, 0x300000, 0x1000, rw, private, nil, 0, mixedmap, nil)"
 	case rt.TPageArray:
 		return "pa"
 	}

@@ -210,7 +210,7 @@ func init() {
 
 	defOp(&Op{Name: "ksys_mmap_pgoff",
 		Params: []Param{{Name: "mm", Type: TMM}, {Name: "addr", Type: TInt},
-			{Name: "pages", Type: TInt},
+			{Name: "len", Type: TInt},
 			{Name: "prot", Type: TWord, Words: protWords, FromInt: protWord},
 			{Name: "flags", Type: TWord, Words: sortedKeys(mapFlagWords)},
 			{Name: "file", Type: TFile, Nilable: true},
@@ -221,11 +221,12 @@ func init() {
 		API: register(&API{Name: "ksys_mmap_pgoff", Section: "2.28", Hold: "nothing", Takes: "nothing", Sleeps: "no",
 			Source: "mm/mmap.c: ksys_mmap_pgoff()",
 			Notes: "the mmap() call's arguments as do_mmap() takes them (a step of the kernel library's mmap: `mmscript explain mmap`): " +
+				"len in bytes, unsigned as the kernel's (do_mmap_checks rounds it up to pages; 0 is -EINVAL); " +
 				"a non-zero addr means MAP_FIXED unless flags has hint; no file means MAP_ANONYMOUS"}),
 		Touches: touchesLocksOnly,
 		Fn: func(c *Call) Result {
 			m := c.mm(0)
-			addr, pages := c.addr(1), c.int(2)
+			addr, length := c.addr(1), c.int(2)
 			prot, err := protOf(c.word(3))
 			if err != nil {
 				return fail("mmap: %v", err)
@@ -247,8 +248,8 @@ func init() {
 			if c.Args[8].T == TOps {
 				o = c.Args[8].Obj.(*Ops)
 			}
-			if pages <= 0 || pages > 1<<30 || pgoff < 0 {
-				return fail("mmap: bad length or offset")
+			if pgoff < 0 {
+				return fail("mmap: negative pgoff %d", pgoff)
 			}
 			if addr != 0 && !hint && flags&mmcore.MAP_FIXED_NOREPLACE == 0 {
 				flags |= mmcore.MAP_FIXED
@@ -256,7 +257,7 @@ func init() {
 			if file == nil {
 				flags |= mmcore.MAP_ANONYMOUS
 			}
-			return done(Obj(TMmapState, &MmapState{MM: m, addr: addr, length: uint64(pages) << mmcore.PageShift, prot: prot,
+			return done(Obj(TMmapState, &MmapState{MM: m, addr: addr, length: uint64(length), prot: prot,
 				flags: flags, File: file, pgoff: uint64(pgoff), Extra: extra, Ops: o}))
 		}})
 

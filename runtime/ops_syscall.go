@@ -125,13 +125,17 @@ func mapFlagsOf(w string) (mmcore.MapFlags, bool, error) {
 func init() {
 	defOp(&Op{Name: "mmap", Path: true,
 		Params: []Param{{Name: "mm", Type: TMM}, {Name: "addr", Type: TInt, Optional: true, Default: Int(0)},
-			{Name: "pages", Type: TInt, Optional: true, Default: Int(1)},
+			// len in bytes, as do_mmap() takes it (a script written from
+			// kernel source passes 0x2000, not 2); pages= is mmscript's
+			// count. Each is nil when not given: neither is one page.
+			{Name: "len", Type: TInt, Optional: true, Nilable: true},
 			{Name: "prot", Type: TWord, Words: protWords, Optional: true, Default: Word("rw"), FromInt: protWord},
 			{Name: "flags", Type: TWord, Words: sortedKeys(mapFlagWords), Optional: true, Default: Word("private")},
 			{Name: "file", Type: TFile, Optional: true, Nilable: true},
 			{Name: "pgoff", Type: TInt, Optional: true, Default: Int(0)},
 			{Name: "vm", Type: TWord, Words: vmFlagWords(), Optional: true, Default: Word("")},
-			{Name: "ops", Type: TOps, Optional: true, Nilable: true}},
+			{Name: "ops", Type: TOps, Optional: true, Nilable: true},
+			{Name: "pages", Type: TInt, Optional: true, Nilable: true}},
 		Result: TVMA,
 		API: register(&API{Name: "mmap", Section: "2.28",
 			Hold: "no mmap lock of this mm (the syscall takes it)",
@@ -143,6 +147,7 @@ func init() {
 			Asserts: "mmap_assert_write_locked() in mmap_region()",
 			Source:  "mm/util.c: vm_mmap_pgoff(); mm/mmap.c: do_mmap(); mm/vma.c: mmap_region(), __mmap_region(), __mmap_setup(), __mmap_new_vma(), __mmap_new_file_vma(), __mmap_complete(); mm/gup.c: __mm_populate()",
 			Notes: "returns the VMA that maps the range (a neighbour it merged into, or a new VMA), or nil when mmap fails (MAP_FAILED); a non-zero addr means MAP_FIXED unless flags has hint; " +
+				"len is in bytes as the kernel's (do_mmap() rounds it up with PAGE_ALIGN(); 0 is -EINVAL), pages=N gives it as a count of pages instead (both given must agree), neither maps one page; " +
 				"vm= adds VM flags as a driver's f_op->mmap would (mixedmap, pfnmap, io, dontcopy, ...); ops= gives the VMA its vm_operations_struct and the file its f_op->mmap or f_op->mmap_prepare; " +
 				"a kernel path of the kernel library (kernel/mmap.mms), run statement by statement",
 			Rules: lockRules}),

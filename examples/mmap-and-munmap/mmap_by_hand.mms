@@ -14,7 +14,7 @@ file f
 
 thread mapper {
   mmap_write_lock(m)
-  map = ksys_mmap_pgoff(m, 0x300000, 2, rw, shared, f, 0, VM_READ, nil)  # VM_READ: no extra flag, prot gives it
+  map = ksys_mmap_pgoff(m, 0x300000, 0x2000, rw, shared, f, 0, VM_READ, nil)  # VM_READ: no extra flag, prot gives it
   assert do_mmap_checks(map) == 0
   assert __get_unmapped_area(map) == 0
   assert do_mmap_vm_flags(map) == 0
@@ -24,7 +24,7 @@ thread mapper {
   vma_start_write(vma)
   assert vma_iter_store_new(m, vma) == 0
   vm_stat_account(map, vma)
-  map2 = ksys_mmap_pgoff(m, 0x500000, 2, rw, shared, nil, 0, VM_READ, nil)  # VM_READ: no extra flag, prot gives it
+  map2 = ksys_mmap_pgoff(m, 0x500000, 0x2000, rw, shared, nil, 0, VM_READ, nil)  # VM_READ: no extra flag, prot gives it
   assert do_mmap_checks(map2) == 0
   assert __get_unmapped_area(map2) == 0
   assert do_mmap_vm_flags(map2) == 0

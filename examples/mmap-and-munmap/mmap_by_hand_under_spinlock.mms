@@ -13,7 +13,7 @@ spinlock stats_lock
 thread mapper {
   mmap_write_lock(m)
   spin_lock(stats_lock)
-  map = ksys_mmap_pgoff(m, 0x500000, 2, rw, shared, nil, 0, VM_READ, nil)  # VM_READ: no extra flag, prot gives it
+  map = ksys_mmap_pgoff(m, 0x500000, 0x2000, rw, shared, nil, 0, VM_READ, nil)  # VM_READ: no extra flag, prot gives it
   assert do_mmap_checks(map) == 0
   assert __get_unmapped_area(map) == 0
   assert do_mmap_vm_flags(map) == 0

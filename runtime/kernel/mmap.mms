@@ -9,8 +9,16 @@
 # userfaultfd, uprobes, perf, mmap_action (desc->action).
 
 # mm/mmap.c: SYSCALL_DEFINE6(mmap_pgoff) -> ksys_mmap_pgoff()
-func mmap(mm, addr, pages, prot, flags, file, pgoff, vm, ops) {
-  map = ksys_mmap_pgoff(mm, addr, pages, prot, flags, file, pgoff, vm, ops)  # fget(fd)
+# len in bytes as the kernel's; mmscript's pages= gives it as a count (the
+# operation checked that both, if given, agree); neither is one page.
+func mmap(mm, addr, len, prot, flags, file, pgoff, vm, ops, pages) {
+  if len == nil {
+    if pages == nil {
+      pages = 1
+    }
+    len = pages * PAGE_SIZE
+  }
+  map = ksys_mmap_pgoff(mm, addr, len, prot, flags, file, pgoff, vm, ops)  # fget(fd)
   return vm_mmap_pgoff(mm, map)
 }
 

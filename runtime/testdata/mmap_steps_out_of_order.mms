@@ -3,7 +3,7 @@
 
 mm m
 mmap_write_lock(m)
-s = ksys_mmap_pgoff(m, 0x100000, 1, rw, private, nil, 0, mixedmap, nil)
+s = ksys_mmap_pgoff(m, 0x100000, 0x1000, rw, private, nil, 0, mixedmap, nil)
 mmap_setup_vms(s, nil)
 mmap_write_unlock(m)
 
