@@ -72,6 +72,15 @@ const (
 	zapReapingMail = "[PATCH v1 06/16] \"mm/oom_kill: factor out zapping of VMA into zap_vma_for_reaping()\" and 08/16 (David Hildenbrand, 2026-02-27), read"
 )
 
+// ruleNotifierRegisterUsers: __mmu_notifier_register() BUG()s on an mm
+// whose mm_users is zero, so that mmu_notifier_release() (exit_mmap(),
+// once mm_users fell to zero) cannot run while a subscriber is added.
+var ruleNotifierRegisterUsers = &Rule{"mmu_notifier_register/mm-users-zero",
+	"mmu_notifier_register() is called on an mm the caller holds an mm_users reference to (current->mm, or one pinned with get_task_mm() or " +
+		"mmget_not_zero()), so that mmu_notifier_release() cannot run concurrently: a pointer kept by mmgrab() (mm_count) is not enough",
+	"mm/mmu_notifier.c: __mmu_notifier_register() BUG_ON(atomic_read(&mm->mm_users) <= 0); mmu_notifier_register() kernel-doc " +
+		"(\"Must also ensure mm_users can't go down to zero while this runs to avoid races with mmu_notifier_release\")", BUG}
+
 func mmFlagName(flag int64) string {
 	switch flag {
 	case MMF_OOM_SKIP:
@@ -172,17 +181,24 @@ func init() {
 				"->invalidate_range_start needs to sleep and fails a non-blockable range with -EAGAIN, which makes " +
 				"mmu_notifier_invalidate_range_start_nonblock() fail and the OOM reaper's zap_vma_for_reaping() return -EBUSY. " +
 				"mmscript: the subscriber has no callbacks of the script's; mm_take_all_locks() is not modelled",
-			Rules: lockRules,
+			Rules: append([]*Rule{ruleNotifierRegisterUsers}, lockRules...),
 			Cites: []Cite{cite("mm/mmu_notifier.c", "mmu_notifier_register(), __mmu_notifier_register()",
 				"mmap_write_lock(mm); ret = __mmu_notifier_register(subscription, mm); mmap_write_unlock(mm); __mmu_notifier_register(): "+
 					"mmap_assert_write_locked(mm); BUG_ON(atomic_read(&mm->mm_users) <= 0)", readNotifierC)},
 			Sequence: "/* \"Must not hold mmap_lock nor any other VM related lock when calling this registration function\" */\n" +
 				"ret = mmu_notifier_register(&sub->notifier, mm);"}),
-		Touches: func(c *Call, f *Footprint) { f.mmNotifiers(mmArg(c, 0), true) },
+		Touches: func(c *Call, f *Footprint) { f.mmNotifiers(mmArg(c, 0), true); f.mmUsers(mmArg(c, 0), false) },
 		Fn: func(c *Call) Result {
 			m := c.mm(0)
 			c.T.MightSleep(c.Op.Name)
 			return c.lock(m.MmapLock, Write, func() Result {
+				// __mmu_notifier_register(), under the write lock: the
+				// BUG kills the task holding it, as the oops does.
+				if m.mmUsers <= 0 {
+					c.K.violate(c.T, ruleNotifierRegisterUsers, fmt.Sprintf("%s on %s, whose mm_users is %d: its last mmput() runs exit_mmap(), "+
+						"whose mmu_notifier_release() the new subscriber would miss (take a reference with mmget_not_zero() first)", c.Op.Name, m.Name, m.mmUsers))
+					return ok
+				}
 				m.notifiers = append(m.notifiers, mmuSubscription{Sleeps: c.bool(1), Pos: c.T.ScriptPos(c.T.Pos)})
 				c.unlock(m.MmapLock, Write)
 				return done(Int(0))

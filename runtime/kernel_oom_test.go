@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/mmscript/mmscript/mmcore"
@@ -171,4 +172,43 @@ func TestNotifierStartNonblock(t *testing.T) {
 		}
 		wantRules(t, k)
 	})
+}
+
+// TestNotifierRegisterMMUsers: __mmu_notifier_register() BUG()s, under
+// the mmap write lock mmu_notifier_register() took, when mm_users is
+// zero; the task dies holding the lock. With the process's reference,
+// or one mmget_not_zero() took before the last mmput(), it registers.
+func TestNotifierRegisterMMUsers(t *testing.T) {
+	for _, tc := range []struct {
+		name          string
+		dropOwn, pin  bool // the process's reference dropped; the driver pinned the mm first
+		want          []string
+		wantNotifiers int
+	}{
+		{"the process's reference", false, false, nil, 1},
+		{"pinned with mmget_not_zero", true, true, nil, 1},
+		{"mm_users zero", true, false, []string{ruleNotifierRegisterUsers.ID}, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			k, m := newMM(t)
+			owner, drv := k.NewTask("owner"), k.NewTask("driver")
+			if tc.pin && !do(t, k, drv, "mmget_not_zero", mmV(m)).Truth() {
+				t.Fatal("mmget_not_zero failed on a live mm")
+			}
+			if tc.dropOwn {
+				do(t, k, owner, "atomic_dec_and_test", mmV(m))
+			}
+			do(t, k, drv, "mmu_notifier_register", mmV(m))
+			wantRules(t, k, tc.want...)
+			if len(m.notifiers) != tc.wantNotifiers {
+				t.Errorf("%d subscriptions, want %d", len(m.notifiers), tc.wantNotifiers)
+			}
+			if tc.want != nil {
+				d := lastDiag(t, k)
+				if !d.Fatal || d.Kernel != BUG || !strings.Contains(d.Source, "BUG_ON(atomic_read(&mm->mm_users) <= 0)") || m.MmapLock.heldBy(drv) != Write {
+					t.Errorf("want a BUG citing __mmu_notifier_register(), the task dead holding the mmap write lock; got %s (lock held %v)", d, m.MmapLock.heldBy(drv))
+				}
+			}
+		})
+	}
 }
