@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/mmscript/mmscript/mmcore"
@@ -85,6 +86,54 @@ func TestZapHugePMDSteps(t *testing.T) {
 				t.Fatal("the THP is still allocated after the gather's flush")
 			}
 			wantRules(t, k, tc.want...)
+		})
+	}
+}
+
+// TestWithdrawAssertSpinLocked: pgtable_trans_huge_withdraw()'s
+// assert_spin_locked() is BUG_ON(!spin_is_locked()): it BUGs when nobody
+// holds the PMD lock, and passes when any task does. A withdrawal while
+// another task holds the lock is the same locking bug, but the kernel
+// does not catch it: unchecked, and the task lives on.
+func TestWithdrawAssertSpinLocked(t *testing.T) {
+	const addr = 0x200000
+	for _, tc := range []struct {
+		name   string
+		holder string // who holds the PMD lock: "", "self", "other"
+		want   Reaction
+	}{
+		{"nobody holds the PMD lock", "", BUG},
+		{"another task holds it", "other", Unchecked},
+		{"the caller holds it", "self", 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			k, m := newMM(t)
+			v := mapVMA(t, k, m, addr, mmcore.HPAGE_PMD_NR, mmcore.MAP_PRIVATE|mmcore.MAP_ANONYMOUS, nil, "hugepage")
+			if _, _, err := m.Core.HugePMDFault(v, addr, true); err != nil || !m.Core.Walk(addr).Huge() {
+				t.Fatalf("no THP at %#x: %v", addr, err)
+			}
+			zapper, other := k.NewTask("zapper"), k.NewTask("other")
+			do(t, k, zapper, "mmap_read_lock", mmV(m))
+			switch tc.holder {
+			case "self":
+				do(t, k, zapper, "pmd_lock", mmV(m), addrV(addr))
+			case "other":
+				do(t, k, other, "mmap_read_lock", mmV(m))
+				do(t, k, other, "pmd_lock", mmV(m), addrV(addr))
+			}
+			do(t, k, zapper, "zap_deposited_table", mmV(m), addrV(addr))
+			if tc.want == 0 {
+				wantRules(t, k)
+				return
+			}
+			wantRules(t, k, ruleWithdrawPMDLock.ID)
+			d := lastDiag(t, k)
+			if d.Kernel != tc.want || d.Fatal != (tc.want == BUG) || zapper.dead != (tc.want == BUG) {
+				t.Errorf("kernel %v, fatal %v, zapper dead %v; want %v\n%s", d.Kernel, d.Fatal, zapper.dead, tc.want, d)
+			}
+			if tc.holder == "other" && (len(d.Related) == 0 || !strings.Contains(d.Msg, "another task holds it")) {
+				t.Errorf("want the holder named: %s", d)
+			}
 		})
 	}
 }
