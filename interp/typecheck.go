@@ -71,6 +71,8 @@ var handlerParamTypes = map[string][]rt.Type{
 	"page_mkwrite": {rt.TVMF},
 	"open":         {rt.TVMA},
 	"close":        {rt.TVMA},
+	"may_split":    {rt.TVMA, rt.TInt},
+	"mprotect":     {rt.TVMA, rt.TInt, rt.TInt, rt.TInt},
 	"mmap":         {rt.TFile, rt.TVMA},
 	"pte_entry":    {rt.TInt, rt.TInt},
 }

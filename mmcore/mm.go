@@ -79,10 +79,13 @@ type MM struct {
 	// TLB holds the per-CPU translations of this address space.
 	TLB *TLB
 
-	levels        int
-	taskSize      Addr
-	mmapBase      Addr
-	maxMapCount   int
+	levels      int
+	taskSize    Addr
+	mmapBase    Addr
+	maxMapCount int
+	// splitGate is asked, after the Ops' own MaySplit, wherever the
+	// kernel calls vm_ops->may_split (SetSplitGate).
+	splitGate     func(v *VMA, addr Addr) error
 	noFaultAround bool
 	mem           *Memory
 	pgd           *PageTable
@@ -219,6 +222,29 @@ type VMOpsCloser interface{ HasClose() bool }
 // __split_vma asks it first and fails with its error.
 type VMOpsMaySplit interface {
 	MaySplit(v *VMA, addr Addr) error
+}
+
+// SetSplitGate installs g (nil removes it) as a second vm_ops->may_split:
+// __split_vma and prep_move_vma ask it, after the Ops' MaySplit, and fail
+// with its error. A checker whose may_split hooks cannot answer at once
+// (mmscript's script handlers run as steps of their own) refuses with an
+// error of its own, runs the hook, and calls the operation again: the
+// splits done before the refusal stay done, as after a real refusal, so
+// the operation goes on from the split that asked.
+func (m *MM) SetSplitGate(g func(v *VMA, addr Addr) error) { m.splitGate = g }
+
+// vmOpsMaySplit is `if (vma->vm_ops && vma->vm_ops->may_split) err =
+// vma->vm_ops->may_split(vma, addr)`.
+func (m *MM) vmOpsMaySplit(v *VMA, addr Addr) error {
+	if s, ok := v.Ops.(VMOpsMaySplit); ok {
+		if err := s.MaySplit(v, addr); err != nil {
+			return err
+		}
+	}
+	if m.splitGate != nil {
+		return m.splitGate(v, addr)
+	}
+	return nil
 }
 
 func vmaHasClose(v *VMA) bool {
@@ -530,10 +556,8 @@ func (m *MM) splitVMA(v *VMA, addr Addr, newBelow bool) (*VMA, error) {
 	case !addr.PageAligned() || addr <= v.start || addr >= v.end:
 		return nil, errf(op, EINVAL, "split address "+addr.String()+" not inside the VMA")
 	}
-	if s, ok := v.Ops.(VMOpsMaySplit); ok {
-		if err := s.MaySplit(v, addr); err != nil {
-			return nil, err
-		}
+	if err := m.vmOpsMaySplit(v, addr); err != nil {
+		return nil, err
 	}
 	m.vmaAdjustTransHuge(addr) // a PMD mapping may not straddle the new boundary
 	nv := m.vmAreaDup(v)

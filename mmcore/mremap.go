@@ -290,16 +290,14 @@ func (m *MM) moveVMA(r *VMARemap) (Addr, error) {
 		return 0, errf("prep_move_vma", ENOMEM, "too close to max_map_count")
 	}
 	v := r.VMA
-	if s, ok := v.Ops.(VMOpsMaySplit); ok {
-		if v.start != r.Addr {
-			if err := s.MaySplit(v, r.Addr); err != nil {
-				return 0, err
-			}
+	if v.start != r.Addr {
+		if err := m.vmOpsMaySplit(v, r.Addr); err != nil {
+			return 0, err
 		}
-		if v.end != r.Addr+Addr(r.OldLen) {
-			if err := s.MaySplit(v, r.Addr+Addr(r.OldLen)); err != nil {
-				return 0, err
-			}
+	}
+	if v.end != r.Addr+Addr(r.OldLen) {
+		if err := m.vmOpsMaySplit(v, r.Addr+Addr(r.OldLen)); err != nil {
+			return 0, err
 		}
 	}
 	newPgoff := v.PgoffOf(r.Addr)

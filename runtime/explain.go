@@ -132,7 +132,7 @@ var aliases = map[string]alias{
 var handlerNames = map[string]string{
 	"fault": "vm_ops->fault", "map_pages": "vm_ops->map_pages", "page_mkwrite": "vm_ops->page_mkwrite",
 	"huge_fault": "vm_ops->huge_fault", "pfn_mkwrite": "vm_ops->pfn_mkwrite", "open": "vm_ops->open",
-	"close": "vm_ops->close", "mmap_prepare": "f_op->mmap_prepare",
+	"close": "vm_ops->close", "mmap_prepare": "f_op->mmap_prepare", "may_split": "vm_ops->may_split",
 	// "mmap" is also the mmap() operation; explain mmap shows both.
 }
 

@@ -51,6 +51,8 @@ var fieldTable = map[Type]map[string]func(k *Kernel, x any) Value{
 		"page_mkwrite": func(_ *Kernel, x any) Value { return Bool(x.(*Ops).PageMkwrite != nil) },
 		"pfn_mkwrite":  func(_ *Kernel, x any) Value { return Bool(x.(*Ops).PfnMkwrite != nil) },
 		"huge_fault":   func(_ *Kernel, x any) Value { return Bool(x.(*Ops).HugeFault != nil) },
+		"may_split":    func(_ *Kernel, x any) Value { return Bool(x.(*Ops).MaySplit != nil) },
+		"mprotect":     func(_ *Kernel, x any) Value { return Bool(x.(*Ops).Mprotect != nil) },
 	},
 	TVMA: {
 		"vm_start": func(_ *Kernel, x any) Value { return Int(int64(x.(*mmcore.VMA).Start())) },

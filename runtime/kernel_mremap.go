@@ -346,10 +346,15 @@ func init() {
 			if c.vrm(0).Core.VMA == nil {
 				return fail("prep_move_vma: the vma_remap_struct has no source VMA (vrm_prepare failed)")
 			}
-			if err := c.vrm(0).MM.Core.PrepMoveVMA(c.vrm(0).Core); err != nil {
-				return done(Int(errnoOf(err)))
-			}
-			return done(Int(0))
+			vrm := c.vrm(0)
+			// ->may_split at both ends, before anything changes: no
+			// split here, so no piece to open between the questions
+			return c.splitting(vrm.MM, 0, 0, func() error { return vrm.MM.Core.PrepMoveVMA(vrm.Core) }, nil, func(err error) Result {
+				if err != nil {
+					return done(Int(errnoOf(err)))
+				}
+				return done(Int(0))
+			})
 		}})
 
 	defOp(&Op{Name: "copy_vma", Params: []Param{{Name: "vrm", Type: TVRM}}, Result: TVMA,

@@ -193,6 +193,37 @@ func init() {
 		Fn: func(c *Call) Result {
 			m, start, end := c.mm(0), c.addr(1), c.addr(2)
 			vms := &VMS{MM: m, Unlock: c.Args[3].Truth()}
+			gathered := func(core *mmcore.VMAMunmap, err error) Result {
+				if err != nil {
+					// start_split_failed / end_split_failed: a split
+					// already done stays (reattach_vmas() only)
+					vms.Error = errnoOf(err)
+					return done(Obj(TVMS, vms))
+				}
+				vms.Core = core
+				for _, d := range core.Detached {
+					c.K.vmaState(d).Gatherer = c.T // its own list until remove_vma()
+				}
+				// __split_vma: new->vm_ops->open(new), then
+				// vma_start_write(vma) and vma_start_write(new). The new
+				// pieces are the ones kept outside the range; one made
+				// before a ->may_split handler ran is not in core.Split:
+				// splitting opened it then.
+				return seq(len(core.Split), func(i int, next func() Result) Result {
+					nv := core.Split[i]
+					c.K.vmaState(nv) // a fresh struct: no lock state yet
+					o := opsOf(nv)
+					if o == nil || o.Open == nil {
+						return c.vmaStartWrite(nv, ruleStartWrite, next)
+					}
+					return c.call(o.Open, "open handler "+o.Open.Name, []Value{Obj(TVMA, nv)}, func(Value) Result {
+						if c.T.dead {
+							return done(Nil)
+						}
+						return c.vmaStartWrite(nv, ruleStartWrite, next)
+					})
+				}, func() Result { return done(Obj(TVMS, vms)) })
+			}
 			resumed := c.reentered
 			if !resumed {
 				c.T.MightSleep(c.Op.Name)
@@ -219,42 +250,32 @@ func init() {
 			return seq(len(vmas), func(i int, next func() Result) Result {
 				return c.vmaStartWriteThen(vmas[i], ruleStartWrite, next, true)
 			}, func() Result {
-				core, err := m.Core.VMSGatherMunmapVMAs(start, end)
-				if err != nil || len(core.Split) > 0 {
-					// __split_vma() changed the tree and a VMA's range
-					// (and, failing, may have split some already)
-					c.K.fp.MM(m.Core, true)
-					c.K.fp.Alloc() // splits allocate VMAs
-				} else {
-					// vma_mark_detached() on each VMA of the range, left
-					// in the tree: their attachment only
-					c.K.fp.VMAAttach(m.Core, true)
-				}
-				if err != nil {
-					vms.Error = errnoOf(err)
-					return done(Obj(TVMS, vms))
-				}
-				vms.Core = core
-				for _, d := range core.Detached {
-					c.K.vmaState(d).Gatherer = c.T // its own list until remove_vma()
-				}
-				// __split_vma: new->vm_ops->open(new), then
-				// vma_start_write(vma) and vma_start_write(new). The new
-				// pieces are the ones kept outside the range.
-				return seq(len(core.Split), func(i int, next func() Result) Result {
-					nv := core.Split[i]
-					c.K.vmaState(nv) // a fresh struct: no lock state yet
-					o := opsOf(nv)
-					if o == nil || o.Open == nil {
-						return c.vmaStartWrite(nv, ruleStartWrite, next)
+				// __split_vma() asks ->may_split first: a script's
+				// handler runs between the split at start and the one at
+				// end, as in the kernel (splitting).
+				var core *mmcore.VMAMunmap
+				gather := func() (err error) {
+					core, err = m.Core.VMSGatherMunmapVMAs(start, end)
+					if err != nil || len(core.Split) > 0 {
+						// __split_vma() changed the tree and a VMA's range
+						// (and, failing, may have split some already)
+						c.K.fp.MM(m.Core, true)
+						c.K.fp.Alloc() // splits allocate VMAs
+					} else {
+						// vma_mark_detached() on each VMA of the range, left
+						// in the tree: their attachment only
+						c.K.fp.VMAAttach(m.Core, true)
 					}
-					return c.call(o.Open, "open handler "+o.Open.Name, []Value{Obj(TVMA, nv)}, func(Value) Result {
-						if c.T.dead {
-							return done(Nil)
-						}
-						return c.vmaStartWrite(nv, ruleStartWrite, next)
-					})
-				}, func() Result { return done(Obj(TVMS, vms)) })
+					return err
+				}
+				// __split_vma(): new->vm_ops->open(new), then
+				// vma_start_write(vma) and vma_start_write(new)
+				lockNew := func(nv *mmcore.VMA, next func() Result) Result {
+					return c.vmaStartWrite(nv, ruleStartWrite, next)
+				}
+				return c.splitting(m, start, end, gather, lockNew, func(err error) Result {
+					return gathered(core, err)
+				})
 			})
 		}})
 

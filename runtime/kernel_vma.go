@@ -312,13 +312,19 @@ func init() {
 				if moves {
 					c.checkFieldWrite(v, fieldRange)
 				}
-				nv, err := m.Core.VMAModifyFlags(prev, v, start, end, flags)
-				if err != nil {
-					return done(Nil)
+				var nv *mmcore.VMA
+				modify := func() (err error) {
+					nv, err = m.Core.VMAModifyFlags(prevOf(m, prev, v, start), v, start, end, flags)
+					return err
 				}
-				// __split_vma: new->vm_ops->open(new); the new piece is
-				// write-locked too.
-				return c.openSplits(m, start, end, func() Result { return done(Obj(TVMA, nv)) })
+				return c.splitting(m, start, end, modify, nil, func(err error) Result {
+					if err != nil {
+						return done(errPtr(err))
+					}
+					// __split_vma: new->vm_ops->open(new); the new piece is
+					// write-locked too.
+					return c.openSplits(m, start, end, func() Result { return done(Obj(TVMA, nv)) })
+				})
 			})
 		}})
 
@@ -437,19 +443,27 @@ func init() {
 			c.T.MightSleep(c.Op.Name)
 			pol := c.K.vmaState(v).Policy
 			return c.vmaStartWrite(v, ruleStartWrite, func() Result { // __split_vma(): vma_start_write(vma)
-				for _, split := range []struct {
-					at    mmcore.Addr
-					below bool
-				}{{start, true}, {end, false}} {
-					if split.at > v.Start() && split.at < v.End() {
-						nv, err := m.Core.SplitVMA(v, split.at, split.below)
-						if err != nil {
-							return done(Nil)
+				split := func() error {
+					for _, split := range []struct {
+						at    mmcore.Addr
+						below bool
+					}{{start, true}, {end, false}} {
+						if split.at > v.Start() && split.at < v.End() {
+							nv, err := m.Core.SplitVMA(v, split.at, split.below)
+							if err != nil {
+								return err
+							}
+							c.K.vmaState(nv).Policy = pol // vma_dup_policy()
 						}
-						c.K.vmaState(nv).Policy = pol // vma_dup_policy()
 					}
+					return nil
 				}
-				return c.openSplits(m, start, end, func() Result { return done(Obj(TVMA, v)) })
+				return c.splitting(m, start, end, split, nil, func(err error) Result {
+					if err != nil {
+						return done(errPtr(err))
+					}
+					return c.openSplits(m, start, end, func() Result { return done(Obj(TVMA, v)) })
+				})
 			})
 		}})
 	defOp(&Op{Name: "mbind", Path: true, Touches: world,
@@ -813,11 +827,16 @@ func init() {
 				return c.writeLockForModify(m, prev, v, start, end, v.Flags, func() Result {
 					return c.vmaStartWrite(v, ruleStartWrite, func() Result {
 						c.checkFieldWrite(v, fieldFlags)
-						_, err := m.Core.MadviseVMABehavior(v, prev, start, end, a)
-						if err != nil {
-							return result(err)
+						update := func() error {
+							_, err := m.Core.MadviseVMABehavior(v, prevOf(m, prev, v, start), start, end, a)
+							return err
 						}
-						return c.openSplits(m, start, end, func() Result { return result(nil) })
+						return c.splitting(m, start, end, update, nil, func(err error) Result {
+							if err != nil {
+								return result(err)
+							}
+							return c.openSplits(m, start, end, func() Result { return result(nil) })
+						})
 					})
 				})
 			}

@@ -165,6 +165,11 @@ type Ops struct {
 	HugeFault   *Handler // ->huge_fault(vmf, order): a PMD-sized fault of a VM_HUGEPAGE VMA (create_huge_pmd, wp_huge_pmd)
 	Open        *Handler
 	Close       *Handler
+	// MaySplit and Mprotect are hooks that may refuse a VMA change, under
+	// the mmap write lock: __split_vma() and do_mprotect_pkey() call them
+	// before the change they allow (->mremap is not modelled).
+	MaySplit    *Handler // ->may_split(vma, addr)
+	Mprotect    *Handler // ->mprotect(vma, start, end, newflags)
 	Mmap        *Handler // f_op->mmap
 	MmapPrepare *Handler // f_op->mmap_prepare: sees a vm_area_desc before the VMA exists
 	PteEntry    *Handler // mm_walk_ops.pte_entry
@@ -182,6 +187,8 @@ var HandlerSlots = map[string][]string{
 	"huge_fault":   {"vmf", "order"},
 	"open":         {"vma"},
 	"close":        {"vma"},
+	"may_split":    {"vma", "addr"},
+	"mprotect":     {"vma", "start", "end", "newflags"},
 	"mmap":         {"file", "vma"},
 	"mmap_prepare": {"desc"},
 	"pte_entry":    {"addr", "pfn"},
@@ -204,6 +211,10 @@ func (o *Ops) slot(name string) **Handler {
 		return &o.Open
 	case "close":
 		return &o.Close
+	case "may_split":
+		return &o.MaySplit
+	case "mprotect":
+		return &o.Mprotect
 	case "mmap":
 		return &o.Mmap
 	case "mmap_prepare":

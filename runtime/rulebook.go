@@ -348,6 +348,35 @@ var documentedAPIs = []*API{
 		Source:  "include/linux/mm.h: struct vm_operations_struct; mm/vma.c call sites (not all re-read): remove_vma()",
 		Notes: "called when the VMA is removed from the mm (user context), from remove_vma() (munmap completion, exit_mmap); " +
 			"the VMA is already detached. Afterwards the core installs the dummy ops (vma_close). A VMA with ->close is never merged"},
+	{Name: "vm_ops->may_split", Section: "2.27",
+		Hold:    "called with the mmap write lock, first thing in __split_vma(), on the VMA about to be split at addr",
+		Takes:   "handler-specific",
+		Sleeps:  "yes",
+		Asserts: "— (none listed)",
+		Source:  "mm/vma.c: __split_vma(); mm/mremap.c: prep_move_vma()",
+		Notes: "->may_split(vma, addr) returns 0 or a negative errno; non-zero refuses the split and the caller fails with it: munmap (and mmap's MAP_FIXED unmap), " +
+			"mprotect, madvise, mlock, mbind through vma_modify(), mremap (prep_move_vma asks at both ends of the moved range before anything changes). " +
+			"A split done before the refusal stays (vms_gather_munmap_vmas(): the split at start is not undone when the one at end is refused; the VMAs gathered meanwhile " +
+			"are reattached), so munmap(2) can fail leaving a VMA split and nothing unmapped. Users: hugetlb_vm_op_split() (-EINVAL off the huge page size), " +
+			"dev_dax_may_split() (-EINVAL off the device alignment). Kernels before the \"return the exact errno\" fix of vms_gather_munmap_vmas() " +
+			"(torvalds/linux@01c373e9a5ce still has `if (__split_vma(...)) goto start_split_failed;` with error = -ENOMEM) return -ENOMEM from munmap instead; mmscript models the fixed kernel. " +
+			"The hook must not modify the VMA; nothing checks it"},
+	{Name: "vm_ops->mprotect", Section: "2.27",
+		Hold:    "called with the mmap write lock, from do_mprotect_pkey() for each VMA of the range, before mprotect_fixup()",
+		Takes:   "handler-specific",
+		Sleeps:  "yes",
+		Asserts: "— (none listed)",
+		Source:  "mm/mprotect.c: do_mprotect_pkey(); include/linux/mm.h: struct vm_operations_struct",
+		Notes: "->mprotect(vma, start, end, newflags): \"driver-specific permission checks before mprotect() is finalised. The VMA must not be modified. " +
+			"Returns 0 if mprotect() can proceed\" (include/linux/mm.h). A non-zero return ends the loop: mprotect(2) returns it, the VMAs before this one are changed already. User: SGX (sgx_vma_mprotect)"},
+	{Name: "vm_ops->mremap", Section: "2.27",
+		Hold:    "called with the mmap write lock, from copy_vma_and_data() after move_page_tables(), on the new VMA",
+		Takes:   "handler-specific",
+		Sleeps:  "yes",
+		Asserts: "— (none listed)",
+		Source:  "mm/mremap.c: copy_vma_and_data() (move_vma() before 2025)",
+		Notes: "->mremap(new_vma): a non-zero return makes the kernel move the entries back and unmap the new VMA instead of the old; " +
+			"users: special mappings (vdso: special_mapping_mremap updates mm->context.vdso), aio_ring_mremap. not modelled yet (an ops block may not define it; the failure path's move back is not modelled either)"},
 
 	// 2.28
 	{Name: "f_op->mmap", Section: "2.28",

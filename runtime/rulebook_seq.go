@@ -260,6 +260,25 @@ var sequenceTable = map[string]string{
 		"\t/* mmap write lock held */\n" +
 		"\tkref_get(&drv_state(vma)->ref);\n" +
 		"}",
+	"vm_ops->may_split": "static int drv_may_split(struct vm_area_struct *vma, unsigned long addr)\n" +
+		"{\n" +
+		"\t/* mmap write lock held; nothing changed yet */\n" +
+		"\tif (!IS_ALIGNED(addr, drv_align(vma)))\n" +
+		"\t\treturn -EINVAL;    /* munmap/mprotect/mremap fail with it */\n" +
+		"\treturn 0;\n" +
+		"}",
+	"vm_ops->mprotect": "static int drv_mprotect(struct vm_area_struct *vma, unsigned long start,\n" +
+		"\t\t\tunsigned long end, unsigned long newflags)\n" +
+		"{\n" +
+		"\t/* mmap write lock held; must not modify the VMA */\n" +
+		"\treturn (newflags & VM_EXEC) ? -EACCES : 0;\n" +
+		"}",
+	"vm_ops->mremap": "static int drv_mremap(struct vm_area_struct *new_vma)\n" +
+		"{\n" +
+		"\t/* mmap write lock held; the entries have moved */\n" +
+		"\tdrv_state(new_vma)->base = new_vma->vm_start;\n" +
+		"\treturn 0;\n" +
+		"}",
 	"vm_ops->close": "static void drv_vm_close(struct vm_area_struct *vma)\n" +
 		"{\n" +
 		"\t/* mmap lock held; the VMA is already detached */\n" +

@@ -95,6 +95,7 @@ var kernelPathSteps = map[string]string{
 	"madvise_cold_huge_pmd_locked": "madvise",
 	"reclaim_pages":                "madvise",
 	"vma_modify_flags":             "mprotect",
+	"vm_ops_mprotect":              "mprotect",
 	"change_protection":            "mprotect",
 	"modify_prot_commit_ptes":      "mprotect",
 	"change_huge_pmd_locked":       "mprotect",

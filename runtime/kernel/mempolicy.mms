@@ -80,7 +80,7 @@ func mbind_range(mm, vma, prev, start, end, new_pol) {
   }
   vma = vma_modify_policy(mm, prev, vma, vmstart, vmend, new_pol)
   if !vma {
-    return -ENOMEM
+    return PTR_ERR(vma)  # IS_ERR(vma)
   }
   return vma_replace_policy(vma, new_pol)
 }

@@ -1,8 +1,7 @@
 # mprotect(2) as mm/mprotect.c runs it (torvalds/linux@003fde4492c8), one
 # kernel function per func, each statement one step of the C source. The
 # for_each_vma_range() loop of do_mprotect_pkey() is mprotect_vmas(), one
-# VMA per call. PROT_GROWSDOWN/UP, vm_ops->mprotect and the security hook
-# are not modelled.
+# VMA per call. PROT_GROWSDOWN/UP and the security hook are not modelled.
 
 # mm/mprotect.c: SYSCALL_DEFINE3(mprotect)
 func mprotect(mm, start, len, prot) {
@@ -67,16 +66,22 @@ func mprotect_vmas(mm, tlb, vma, prev, nstart, tmp, end, prot, pkey) {
   if tmp > end {
     tmp = end
   }
+  if vma.vm_ops && vma.vm_ops.mprotect {
+    error = vm_ops_mprotect(vma, nstart, tmp, newflags)
+    if error != 0 {
+      return error  # break: the VMAs before this one stay changed
+    }
+  }
   vma = mprotect_fixup(mm, tlb, vma, prev, nstart, tmp, newflags)
   if !vma {
-    return -ENOMEM
+    return PTR_ERR(vma)  # IS_ERR(vma): ->may_split's error, or -ENOMEM
   }
   tmp = vma.vm_end  # vma_iter_end(&vmi)
   return mprotect_vmas(mm, tlb, find_vma(mm, tmp), vma, tmp, tmp, end, prot, pkey)
 }
 
 # mm/mprotect.c: mprotect_fixup(): returns *pprev, the VMA now covering
-# [start, end), or nil on error
+# [start, end), or nil for ERR_PTR(error) (PTR_ERR gives error)
 func mprotect_fixup(mm, tlb, vma, prev, start, end, newflags) {
   oldflags = vma.vm_flags
   if newflags == oldflags {
@@ -92,7 +97,7 @@ func mprotect_fixup(mm, tlb, vma, prev, start, end, newflags) {
   }
   vma = vma_modify_flags(mm, prev, vma, start, end, newflags)
   if !vma {
-    return nil
+    return vma  # IS_ERR(vma): error = PTR_ERR(vma)
   }
   # vm_flags and vm_page_prot are protected by the mmap_lock held in write mode.
   vma_start_write(vma)

@@ -1,0 +1,76 @@
+package interp
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestVMOpsSplitHooks: ->may_split and ->mprotect run under the mmap write
+// lock before the change they may refuse (mm/vma.c: __split_vma(),
+// mm/mprotect.c: do_mprotect_pkey()); a refusal is the syscall's error, and
+// the checks on the hook's return report what the kernel leaves unchecked.
+func TestVMOpsSplitHooks(t *testing.T) {
+	const head = `mm m
+file dev
+mutex drv_lock
+ops drv {
+  fault(vmf) {
+    page p = alloc_page()
+    return p
+  }
+%s
+}
+mmap(m, 0x100000, pages=8, prot=rw, flags=shared, file=dev, ops=drv)
+`
+	for _, tc := range []struct {
+		name, hooks, body string
+		want              []string // substrings of the diagnostics, in any order
+		deadlock          bool
+	}{
+		{name: "modifies the VMA",
+			hooks: "  may_split(vma, addr) {\n    vm_flags_set(vma, VM_DONTDUMP)\n    return 0\n  }",
+			body:  "assert munmap(m, 0x102000, pages=1) == 0",
+			want:  []string{"vm_ops/hook-modifies-vma", "unchecked"}},
+		{name: "positive return",
+			hooks: "  may_split(vma, addr) {\n    return 1\n  }",
+			body:  "assert munmap(m, 0x102000, pages=1) == 1",
+			want:  []string{"vm_ops/hook-return"}},
+		{name: "keeps a lock",
+			hooks: "  may_split(vma, addr) {\n    mutex_lock(drv_lock)\n    return 0\n  }",
+			body:  "munmap(m, 0x107000, pages=1)\n  mutex_unlock(drv_lock)",
+			want:  []string{"handler/returns-holding-lock"}},
+		{name: "takes the mmap lock again",
+			hooks:    "  may_split(vma, addr) {\n    mmap_read_lock(vma.vm_mm)\n    mmap_read_unlock(vma.vm_mm)\n    return 0\n  }",
+			body:     "munmap(m, 0x107000, pages=1)",
+			deadlock: true},
+		{name: "mprotect refused on the second VMA",
+			hooks: "  mprotect(vma, start, end, newflags) {\n    if start >= 0x104000 {\n      return -EACCES\n    }\n    return 0\n  }",
+			body: "assert mprotect(m, 0x100000, 0x4000, PROT_READ) == 0\n" +
+				"  assert !touch(m, 0x100000, write)\n" +
+				"  assert mprotect(m, 0x100000, 0x8000, PROT_READ | PROT_WRITE) == -EACCES\n" +
+				"  assert touch(m, 0x100000, write), \"the VMA before the refusal was changed\""},
+		{name: "mbind split refused",
+			hooks: "  may_split(vma, addr) {\n    return -EINVAL\n  }",
+			body:  "assert mbind(m, 0x101000, 0x1000, MPOL_BIND) == -EINVAL"},
+		{name: "madvise split refused",
+			hooks: "  may_split(vma, addr) {\n    return -EINVAL\n  }",
+			body:  "assert madvise(m, 0x101000, 0x1000, MADV_DONTFORK) == -EINVAL"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			src := strings.Replace(head, "%s", tc.hooks, 1) + "thread user {\n  " + tc.body + "\n}\n"
+			res := run(t, src, Options{})
+			got := strings.Join(diagStrings(res), "\n")
+			if (deadlockOf(res) != nil) != tc.deadlock {
+				t.Errorf("deadlock: got %v, want %v:\n%s", deadlockOf(res) != nil, tc.deadlock, got)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("no %q in the diagnostics:\n%s", w, got)
+				}
+			}
+			if len(tc.want) == 0 && !tc.deadlock && got != "" {
+				t.Errorf("want no diagnostic, got:\n%s", got)
+			}
+		})
+	}
+}
