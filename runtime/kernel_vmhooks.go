@@ -74,7 +74,7 @@ func (c *Call) callVMHook(h *Handler, hook string, v *mmcore.VMA, args []Value, 
 		}
 		var code int64
 		switch ret.T {
-		case TInt:
+		case TInt, TBool: // C: a comparison is an int, 0 or 1
 			code = ret.Int
 		case TNil:
 		default:
