@@ -70,18 +70,6 @@ func folioMappings(f *Page) (pmds []folioPTE, ptes []folioPTE) {
 	return pmds, ptes
 }
 
-// folioMappedShared is folio_maybe_mapped_shared: some mm other than m
-// maps the folio.
-func folioMappedShared(m *MM, f *Page) bool {
-	pmds, ptes := folioMappings(f)
-	for _, x := range append(pmds, ptes...) {
-		if x.mm != m {
-			return true
-		}
-	}
-	return false
-}
-
 // splitShmemFolio splits a large shmem page cache folio: uniformly into
 // order-0 folios (split_folio) for at < 0, else non-uniformly around page
 // at (folio_split, as truncate_inode_partial_folio does): the folio is cut
@@ -162,12 +150,16 @@ func splitFolio(f *Page) bool {
 	_, ptes := folioMappings(f)
 	n := 1 << f.order
 	mem := f.mem
+	// references other than the mappings' (the splitter's folio_get(),
+	// a pin) stay with the head page, which the caller still holds
+	extra := max(f.refcount-int32(folioPTEMapcount(f)), 0)
 	for k := 0; k < n; k++ {
 		q := f.subpage(k)
 		q.head, q.order, q.entireMapcount = nil, 0, 0
 		q.anon, q.anonVMA = true, f.anonVMA
 		q.refcount = q.mapcount
 	}
+	f.refcount += extra
 	for k := 0; k < n; k++ {
 		if q := mem.pages[f.PFN-firstPFN+PFN(k)]; q.refcount == 0 && !q.freed {
 			q.free()
@@ -194,55 +186,4 @@ func splitFolio(f *Page) bool {
 		mm.TLB.FlushRange(r[0], r[1])
 	}
 	return true
-}
-
-// madviseSplitLargeFolios splits the large folios that [start, end) of v
-// covers only in part and that no other mm maps, as MADV_FREE, MADV_COLD
-// and MADV_PAGEOUT do before working on single pages
-// (madvise_free_huge_pmd, madvise_cold_or_pageout_pte_range,
-// madvise_free_pte_range: a PMD range not wholly covered, or a batch of
-// PTEs shorter than the folio, means split_folio).
-func (m *MM) madviseSplitLargeFolios(v *VMA, start, end Addr) {
-	start, end = max(start, v.start), min(end, v.end)
-	m.forEachHugePMD(start, end, func(t *PageTable, i int, h Addr) {
-		if h >= start && h+PMD_SIZE <= end {
-			return
-		}
-		if f := m.hugeFolio(t.huge[i]); f != nil && f.anon && !folioMappedShared(m, f) {
-			splitFolio(f)
-		} else if f != nil && f.mapping != nil && f.mapping.shmem && !fileFolioMappedByOthers(m, f) {
-			splitShmemFolio(f, -1)
-		}
-	})
-	for a := start; a < end; {
-		w := m.Walk(a)
-		if w.Depth != LevelPTE || !w.Entry.Present() {
-			a += PageSize
-			continue
-		}
-		p := m.accountedPage(w.Entry)
-		if p == nil || p.Folio().order == 0 {
-			a += PageSize
-			continue
-		}
-		// madvise_folio_pte_batch: consecutive PTEs mapping consecutive
-		// pages of this folio, within the range
-		f := p.Folio()
-		nr := 1
-		next := p.PFN + 1
-		for b := a + PageSize; b < end && next < f.PFN+PFN(1<<f.order); b += PageSize {
-			wb := m.Walk(b)
-			if !wb.Present() || wb.Huge() || wb.Entry.PFN() != next {
-				break
-			}
-			nr++
-			next++
-		}
-		if nr < 1<<f.order && f.anon && !folioMappedShared(m, f) {
-			splitFolio(f)
-		} else if nr < 1<<f.order && f.mapping != nil && f.mapping.shmem && !fileFolioMappedByOthers(m, f) {
-			splitShmemFolio(f, -1) // a disk file's dirty folio does not split (observed on ext4)
-		}
-		a += Addr(nr) << PageShift
-	}
 }

@@ -166,7 +166,13 @@ func (m *MM) madviseVMABehavior(v, prev *VMA, start, end Addr, advice Advice) (*
 		if v.Flags&(VM_LOCKED|VM_PFNMAP|VM_HUGETLB) != 0 { // can_madv_lru_vma
 			return nil, errf(op, EINVAL, advice.String()+" on a locked, PFN or hugetlb VMA")
 		}
-		m.madviseSplitLargeFolios(v, start, end) // split_folio of partly covered THPs
+		kind := loopCold
+		if advice == MADV_PAGEOUT {
+			kind = loopPageout
+		}
+		if lo, hi := m.madviseWalk(v, start, end, kind); hi > lo {
+			m.TLB.FlushRange(lo, hi) // madvise_cold()'s tlb_finish_mmu()
+		}
 		if advice == MADV_PAGEOUT {
 			m.madvisePageout(v, start, end)
 		}
@@ -251,13 +257,7 @@ func (m *MM) madviseDontneedFree(v *VMA, start, end Addr, advice Advice) error {
 		if !v.Anonymous() {
 			return errf(op, EINVAL, "MADV_FREE on a non-anonymous VMA")
 		}
-		m.madviseSplitLargeFolios(v, start, end) // split_folio of partly covered THPs
-		m.forEachPTE(start, end, func(t *PageTable, i int, e PTE) {
-			if p := m.accountedPage(e); p != nil && p.anon && p.mapcount == 1 {
-				t.ptes[i] = e.Without(PTEDirty | PTEAccessed)
-				p.dirty = false
-			}
-		})
+		m.madviseWalk(v, start, end, loopFree)
 		m.TLB.FlushRange(start, end)
 		return nil
 	}
@@ -301,14 +301,7 @@ func (m *MM) MadviseDontneedFreeGathered(v *VMA, start, end Addr, advice Advice)
 		lo, hi = min(lo, a), max(hi, a+PageSize)
 	}
 	if advice == MADV_FREE {
-		m.madviseSplitLargeFolios(v, start, end)
-		m.forEachPTE(start, end, func(t *PageTable, i int, e PTE) {
-			if p := m.accountedPage(e); p != nil && p.anon && p.mapcount == 1 {
-				t.ptes[i] = e.Without(PTEDirty | PTEAccessed)
-				p.dirty = false
-				span(t.base + Addr(i)<<t.shift)
-			}
-		})
+		lo, hi = m.madviseWalk(v, start, end, loopFree)
 		return lo, hi, nil, nil
 	}
 	seen := map[*Page]bool{}
@@ -338,8 +331,8 @@ func (m *MM) MadviseDontneedFreeGathered(v *VMA, start, end Addr, advice Advice)
 // counts only when the range maps all of it with consecutive PTEs and
 // nothing else maps it (folio_mapcount == folio_nr_pages); one mapped in
 // part would be split first, which fails for a dirty ext4 folio (observed),
-// so it is left alone (anonymous ones were split by
-// madviseSplitLargeFolios). A PMD-mapped file folio the range covers
+// so it is left alone (the walk split what it could: madviseWalk, or the
+// kernel library's split_folio steps). A PMD-mapped file folio the range covers
 // whole is unmapped likewise. MADV_COLD only moves pages between LRU
 // lists, which changes nothing mmcore shows.
 func (m *MM) madvisePageout(v *VMA, start, end Addr) {

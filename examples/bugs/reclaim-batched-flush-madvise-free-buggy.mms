@@ -15,9 +15,8 @@
 # it is userspace's correctness, not a use-after-free.
 # Kernels affected: 4.5 (854e9ed09ded "mm: support madvise(MADV_FREE)")
 # to 4.11. The same race after the walk retakes the lock around a large
-# folio's split_folio() was closed only by 383c4613c67c (v6.16), which
-# mmscript does not model as a step of its own (clear_young_dirty_ptes
-# splits under the lock).
+# folio's split_folio() was closed only by 383c4613c67c (v6.16):
+# reclaim-batched-flush-madvise-free-split-buggy.mms.
 # Rule: tlb/batched-flush-pending, at clear_young_dirty_ptes (the loop of
 # madvise_free_pte_range() under the PTE lock, kernel/madvise.mms).
 # This copy: the kernel library's madvise_free_pte_range() without the
@@ -69,7 +68,7 @@ thread reclaim {  # kswapd: shrink_folio_list() of the isolated folio
   put_page(pg)
 }
 
-expect violation "tlb/batched-flush-pending: clear_young_dirty_ptes changes the entries of [0x400000, 0x401000)" at 49 sometimes
+expect violation "tlb/batched-flush-pending: clear_young_dirty_ptes changes the entries of [0x400000, 0x401000)" at 48 sometimes
 # and, when madvise's gather finishes with the stale translation still
 # there (tlb_finish_mmu() flushed only what the walk cleaned):
 expect violation "tlb/stale-after-zap: tlb_flush_mmu: the zap of [0x400000, 0x401000) is finished while CPU 0 still translates 0x400000" sometimes

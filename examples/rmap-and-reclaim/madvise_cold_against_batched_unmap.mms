@@ -7,8 +7,9 @@
 # TTU_BATCH_FLUSH) is flushed there, so the user's CPU does not keep the
 # stale translation past madvise(). The race the walk still had after it
 # retook the lock around a large folio's split_folio() was closed by
-# 383c4613c67c (v6.16); mmscript splits under the lock (the step
-# clear_young_dirty_ptes), so that window is not modelled.
+# 383c4613c67c (v6.16), which added the second flush_tlb_batched_pending()
+# (kernel/madvise.mms, as for MADV_FREE:
+# bugs/reclaim-batched-flush-madvise-free-split-buggy.mms).
 # Rule: tlb/batched-flush-pending (none here).
 
 mm m

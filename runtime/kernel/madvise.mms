@@ -233,22 +233,94 @@ func madvise_free_single_vma(mm, tlb, vma, start, end) {
 # may have cleared an entry here with its flush batched (try_to_unmap_one()
 # with TTU_BATCH_FLUSH); the loop finds it none, cleans and gathers
 # nothing for it, and madvise() would return with a CPU still translating
-# it
+# it. A large folio the range maps only in part is split with the PTE
+# lock dropped, so the lock is taken again and the batched flush done
+# again (383c4613c67c, v6.16) before the loop goes on
 func madvise_free_pte_range(tlb, vma, addr, end) {
-  if pmd_trans_huge(pmdp_get_lockless(vma.vm_mm, addr)) {
+  mm = vma.vm_mm
+  if pmd_trans_huge(pmdp_get_lockless(mm, addr)) {
     if madvise_free_huge_pmd(tlb, vma, addr, end) {
       return 0
     }
   }
-  pte = pte_offset_map_lock(vma.vm_mm, addr)
+  pte = pte_offset_map_lock(mm, addr)
   if !pte {
     return 0
   }
-  flush_tlb_batched_pending(vma.vm_mm)
-  clear_young_dirty_ptes(tlb, vma, pte, end)  # the for loop over the table's entries
+  flush_tlb_batched_pending(mm)
+  while true {
+    # the for loop over the table's entries from addr, up to a large
+    # folio mapped in part (nr < folio_nr_pages(folio)): tlb.addr is
+    # where it stopped, and no folio when it reached end
+    folio = clear_young_dirty_ptes(tlb, vma, pte, end, addr=addr)
+    addr = tlb.addr
+    if !folio {
+      break
+    }
+    nr = madvise_folio_pte_batch(addr, end, folio, pte)
+    if folio_maybe_mapped_shared(folio) || !folio_trylock(folio) {
+      addr += nr * PAGE_SIZE  # continue
+      continue
+    }
+    folio_get(folio)
+    pte_unmap_unlock(pte)
+    err = split_folio(folio)
+    folio_unlock(folio)
+    folio_put(folio)
+    pte = pte_offset_map_lock(mm, addr)
+    if !pte {
+      return 0  # break, start_pte NULL: nothing to unlock
+    }
+    flush_tlb_batched_pending(mm)
+    if err != 0 {
+      addr += nr * PAGE_SIZE  # if (!err) nr = 0: the split folio's entries next
+    }
+  }
   pte_unmap_unlock(pte)
   might_sleep()  # cond_resched()
   return 0
+}
+
+# mm/huge_memory.c: madvise_free_huge_pmd() (linux-mm 2026): true when it
+# did MADV_FREE on the entire huge PMD. A huge zero PMD, a folio another
+# mm maps, or one locked elsewhere is left (false: madvise_free_pte_range()
+# then finds no PTE table). A range covering the PMD only in part splits
+# the folio with the PMD lock dropped, and false leaves its pages to
+# madvise_free_pte_range()'s walk of the PTE table the split installed,
+# under the PTE lock, after flush_tlb_batched_pending()
+func madvise_free_huge_pmd(tlb, vma, addr, next) {
+  ptl = pmd_trans_huge_lock(vma, addr)
+  if !ptl {
+    return false  # out_unlocked
+  }
+  orig_pmd = pmdp_get(vma.vm_mm, addr)
+  folio = vm_normal_folio_pmd(vma, addr, orig_pmd)  # pmd_folio(); nil: is_huge_zero_pmd(), !pmd_present()
+  if !folio {
+    spin_unlock(ptl)  # out:
+    return false
+  }
+  # If other processes are mapping this folio, we couldn't discard the
+  # folio unless they all do MADV_FREE so let's skip the folio.
+  if folio_maybe_mapped_shared(folio) || !folio_trylock(folio) {
+    spin_unlock(ptl)  # out:
+    return false
+  }
+  # If user want to discard part-pages of THP, split it so MADV_FREE will
+  # deactivate only them.
+  if next - addr != PMD_SIZE {
+    folio_get(folio)
+    spin_unlock(ptl)
+    split_folio(folio)
+    folio_unlock(folio)
+    folio_put(folio)
+    return false  # goto out_unlocked
+  }
+  # folio_clear_dirty(); the entry made old and clean (pmdp_invalidate(),
+  # set_pmd_at()), tlb_remove_pmd_tlb_entry(); folio_mark_lazyfree()
+  madvise_free_huge_pmd_locked(tlb, vma, addr)
+  folio_unlock(folio)
+  spin_unlock(ptl)  # out:
+  return true
 }
 
 # mm/madvise.c: madvise_cold() (madvise_vma_behavior()'s case MADV_COLD,
@@ -291,42 +363,98 @@ func madvise_cold_page_range(tlb, vma, start, end, pageout) {
 }
 
 # mm/madvise.c: madvise_cold_or_pageout_pte_range(), for one PMD entry: a
-# huge PMD under its lock (one covered in part is split, then its PTEs
-# walked: goto regular_folio), else the PTE table's entries under its
-# lock, after flush_tlb_batched_pending(): MADV_COLD had it from its start
+# huge PMD under its lock: a folio another mm maps is left (goto
+# huge_unlock), one covered in part is split with the lock dropped and
+# its PTEs walked (goto regular_folio), a whole one made old (MADV_COLD)
+# or isolated for reclaim; else the PTE table's entries under its lock,
+# after flush_tlb_batched_pending(): MADV_COLD had it from its start
 # (9c276cc65a58, v5.4, after madvise_free_pte_range()'s 3ea277194daa):
 # reclaim may have cleared an entry here with its flush batched, and the
 # loop would find it none and gather nothing for it. MADV_COLD makes the
 # young entries old (clear_young_dirty_ptes(CYDP_CLEAR_YOUNG)); MADV_PAGEOUT
 # changes no entry here: it isolates the folios and reclaims them once
-# the lock is dropped (reclaim_pages())
+# the lock is dropped (reclaim_pages()). A large folio mapped in part is
+# split with the PTE lock dropped, which is taken again, with the batched
+# flush (383c4613c67c, v6.16). pageout_anon_only_filter is false: a file
+# mapping is taken as one the caller could open for writing
 func madvise_cold_or_pageout_pte_range(tlb, vma, addr, end, pageout) {
-  if pmd_trans_huge(pmdp_get_lockless(vma.vm_mm, addr)) {
+  mm = vma.vm_mm
+  if pmd_trans_huge(pmdp_get_lockless(mm, addr)) {
     ptl = pmd_trans_huge_lock(vma, addr)
     if !ptl {
       return 0
     }
-    whole = madvise_cold_huge_pmd_locked(tlb, vma, addr, end, pageout)
-    spin_unlock(ptl)
-    if whole {
+    orig_pmd = pmdp_get(mm, addr)
+    folio = vm_normal_folio_pmd(vma, addr, orig_pmd)  # nil: !pmd_present(), the huge zero page
+    # Do not interfere with other mappings of this folio
+    if !folio || folio_maybe_mapped_shared(folio) {
+      spin_unlock(ptl)  # huge_unlock: reclaim_pages() of an empty list
+      return 0
+    }
+    if end - addr != PMD_SIZE {
+      folio_get(folio)
+      spin_unlock(ptl)
+      folio_lock(folio)
+      err = split_folio(folio)
+      folio_unlock(folio)
+      folio_put(folio)
+      if err != 0 {
+        return 0
+      }
+      # goto regular_folio: the split folio's PTEs walked below
+    } else {
+      madvise_cold_huge_pmd_locked(tlb, vma, addr, pageout)
+      spin_unlock(ptl)  # huge_unlock:
       if pageout {
         reclaim_pages(vma, addr, end)
       }
       return 0
     }
-    # regular_folio: the folio split, its PTEs walked below
   }
-  pte = pte_offset_map_lock(vma.vm_mm, addr)
+  start = addr
+  pte = pte_offset_map_lock(mm, addr)
   if !pte {
     return 0
   }
-  flush_tlb_batched_pending(vma.vm_mm)
-  if !pageout {
-    clear_young_dirty_ptes(tlb, vma, pte, end, CYDP_CLEAR_YOUNG)  # the for loop over the table's entries
-  }
-  pte_unmap_unlock(pte)
+  flush_tlb_batched_pending(mm)
+  cydp_flags = CYDP_CLEAR_YOUNG  # if (!pageout && pte_young(ptent))
   if pageout {
-    reclaim_pages(vma, addr, end)
+    cydp_flags = 0
+  }
+  locked = true
+  while true {
+    # the for loop over the table's entries from addr, up to a large
+    # folio mapped in part: tlb.addr is where it stopped
+    folio = clear_young_dirty_ptes(tlb, vma, pte, end, cydp_flags, addr=addr)
+    addr = tlb.addr
+    if !folio {
+      break
+    }
+    nr = madvise_folio_pte_batch(addr, end, folio, pte)
+    if folio_maybe_mapped_shared(folio) || !folio_trylock(folio) {
+      addr += nr * PAGE_SIZE  # continue
+      continue
+    }
+    folio_get(folio)
+    pte_unmap_unlock(pte)
+    err = split_folio(folio)
+    folio_unlock(folio)
+    folio_put(folio)
+    pte = pte_offset_map_lock(mm, addr)
+    if !pte {
+      locked = false  # break, start_pte NULL
+      break
+    }
+    flush_tlb_batched_pending(mm)
+    if err != 0 {
+      addr += nr * PAGE_SIZE  # if (!err) nr = 0
+    }
+  }
+  if locked {
+    pte_unmap_unlock(pte)
+  }
+  if pageout {
+    reclaim_pages(vma, start, addr)
   }
   might_sleep()  # cond_resched()
   return 0
