@@ -249,16 +249,17 @@ func TestZapGatherHoldsFolio(t *testing.T) {
 }
 
 // TestMadviseVMABehaviorFlushesBatched: the step madvise_vma_behavior
-// (MADV_DONTNEED and MADV_FREE, inside the madvise mmu_gather or not) walks
-// each PTE table under its lock as zap_pte_range() and
-// madvise_free_pte_range() do, and so flushes the mm's batched unmaps
+// (MADV_DONTNEED and MADV_FREE, inside the madvise mmu_gather or not;
+// MADV_COLD and MADV_PAGEOUT, in a gather of their own) walks each PTE
+// table under its lock as zap_pte_range(), madvise_free_pte_range() and
+// madvise_cold_or_pageout_pte_range() do, and so flushes the mm's batched unmaps
 // there first (flush_tlb_batched_pending(), 3ea277194daa): after reclaim
 // cleared the entry with its flush batched, the user's CPU no longer
 // translates the address once the step is done, and the gather's finish
 // finds no stale translation it leaves behind.
 func TestMadviseVMABehaviorFlushesBatched(t *testing.T) {
 	const addr = 0x100000
-	for _, advice := range []mmcore.Advice{mmcore.MADV_DONTNEED, mmcore.MADV_FREE} {
+	for _, advice := range []mmcore.Advice{mmcore.MADV_DONTNEED, mmcore.MADV_FREE, mmcore.MADV_COLD, mmcore.MADV_PAGEOUT} {
 		for _, gather := range []bool{false, true} {
 			t.Run(fmt.Sprintf("%v/gather=%v", advice, gather), func(t *testing.T) {
 				k, m := newMM(t)
@@ -286,6 +287,41 @@ func TestMadviseVMABehaviorFlushesBatched(t *testing.T) {
 				wantRules(t, k)
 			})
 		}
+	}
+}
+
+// TestMadviseVMABehaviorColdTakesPTL: madvise_vma_behavior called by a
+// script with MADV_COLD or MADV_PAGEOUT walks the page table under the
+// PTE lock, as the kernel library's madvise_cold_or_pageout_pte_range()
+// does (mm/madvise.c): it waits while another thread holds the lock, and
+// makes the young entry old once it has it. It took no lock before (the
+// review of 2026-12-04).
+func TestMadviseVMABehaviorColdTakesPTL(t *testing.T) {
+	const addr = 0x100000
+	for _, advice := range []mmcore.Advice{mmcore.MADV_COLD, mmcore.MADV_PAGEOUT} {
+		t.Run(advice.String(), func(t *testing.T) {
+			k, m := newMM(t)
+			v := mapAnon(t, k, m, addr, 1)
+			populateCached(t, m, v, k.NewTask("user"), addr)
+			holder := k.NewTask("holder")
+			do(t, k, holder, "mmap_read_lock", mmV(m))
+			pte := do(t, k, holder, "pte_offset_map_lock", mmV(m), addrV(addr))
+			p := k.NewTask("madvise")
+			do(t, k, p, "mmap_read_lock", mmV(m))
+			oc := start(t, k, p, "madvise_vma_behavior", mmV(m), Nil, vmaV(v), vmaV(v), addrV(addr), addrV(addr+mmcore.PageSize), Int(int64(advice)))
+			if !oc.blocked() {
+				t.Fatalf("madvise_vma_behavior(%v) went on while another thread held the PTE lock", advice)
+			}
+			do(t, k, holder, "pte_unmap_unlock", pte)
+			oc.resume(t)
+			if got := oc.value(t); got.Int != 0 {
+				t.Errorf("madvise_vma_behavior(%v) = %d", advice, got.Int)
+			}
+			if young := m.Core.Walk(addr).Entry&mmcore.PTEAccessed != 0; young != (advice == mmcore.MADV_PAGEOUT) {
+				t.Errorf("%v: the entry young %v after the walk", advice, young)
+			}
+			wantRules(t, k)
+		})
 	}
 }
 

@@ -751,7 +751,8 @@ func init() {
 		API: register(&API{Name: "madvise_vma_behavior", Section: "2.31",
 			Hold: "what get_lock_mode() chose: the VMA read lock (DONTNEED, DONTNEED_LOCKED, FREE, GUARD_*), the mmap read lock, or the mmap write lock (behaviours that change vm_flags)",
 			Takes: "flag behaviours: vma_modify_flags (vma_start_write on the VMAs it splits or merges) -> vma_start_write -> vm_flags_reset; " +
-				"DONTNEED/FREE: the PMD or PTE lock of each table in turn, the flush batched in the mmu_gather; others: their own work (page cache, faults, guard markers)",
+				"DONTNEED/FREE: the PMD or PTE lock of each table in turn, the flush batched in the mmu_gather; COLD/PAGEOUT: the same locks in a gather of " +
+				"their own (madvise_cold(), madvise_pageout()), then PAGEOUT's reclaim_pages(); others: their own work (page cache, faults, guard markers)",
 			Sleeps: "yes", Asserts: "via vma_start_write (mmap_assert_write_locked) for the flag behaviours",
 			Source: "mm/madvise.c: madvise_vma_behavior(), madvise_update_vma(), madvise_dontneed_free()",
 			Notes:  "applies behavior to [start, end) inside vma; returns 0 or -errno. MADV_REMOVE's dropping of the mmap lock (lock_dropped) is not modelled",
@@ -774,7 +775,49 @@ func init() {
 				}
 				return done(Int(0))
 			}
+			// zap_pte_range(), madvise_free_pte_range() and
+			// madvise_cold_or_pageout_pte_range() call
+			// flush_tlb_batched_pending(mm) right after taking a PTE
+			// table's lock (3ea277194daa); the huge-PMD paths do not.
+			flushBatched := func(from mmcore.Addr) {
+				if !m.Core.Walk(from).Huge() {
+					c.flushTLBBatchedPending(m)
+				}
+			}
 			switch {
+			case a == mmcore.MADV_COLD || a == mmcore.MADV_PAGEOUT:
+				if v.Flags&(mmcore.VM_LOCKED|mmcore.VM_PFNMAP|mmcore.VM_HUGETLB) != 0 {
+					return done(Int(-22)) // -EINVAL (!can_madv_lru_vma())
+				}
+				// madvise_cold() / madvise_pageout(): the walk of
+				// madvise_cold_or_pageout_pte_range() under each PMD
+				// range's lock, in an mmu_gather of their own that
+				// tlb_finish_mmu() flushes, and MADV_PAGEOUT's
+				// reclaim_pages() once the lock is dropped: the kernel
+				// library's path (kernel/madvise.mms madvise_cold(),
+				// madvise_pageout()) in one step per PMD range, which
+				// splits a large folio mapped in part under the lock
+				// where the kernel drops it.
+				var lo, hi mmcore.Addr
+				return c.underEachPMDLock(nil, v, start, end, func(from, to mmcore.Addr) int {
+					flushBatched(from)
+					l, h := m.Core.MadviseColdWalk(v, from, to, a == mmcore.MADV_PAGEOUT)
+					if h > l {
+						if hi == lo {
+							lo, hi = l, h
+						}
+						lo, hi = min(lo, l), max(hi, h)
+					}
+					return 0
+				}, func(int) Result {
+					if hi > lo {
+						m.Core.TLB.FlushRange(lo, hi) // tlb_finish_mmu()
+					}
+					if a == mmcore.MADV_PAGEOUT {
+						m.Core.MadviseReclaimPages(v, start, end) // reclaim_pages()
+					}
+					return result(nil)
+				})
 			case madviseZaps(a):
 				forbidden := mmcore.VM_PFNMAP
 				if a != mmcore.MADV_DONTNEED_LOCKED {
@@ -784,14 +827,6 @@ func init() {
 					return done(Int(-22)) // -EINVAL (madvise_dontneed_free_valid_vma)
 				}
 				var err error
-				// zap_pte_range() and madvise_free_pte_range() call
-				// flush_tlb_batched_pending(mm) right after taking a PTE
-				// table's lock (3ea277194daa); the huge-PMD paths do not.
-				flushBatched := func(from mmcore.Addr) {
-					if !m.Core.Walk(from).Huge() {
-						c.flushTLBBatchedPending(m)
-					}
-				}
 				if g == nil {
 					return c.underEachPMDLock(nil, v, start, end, func(from, to mmcore.Addr) int {
 						flushBatched(from)
