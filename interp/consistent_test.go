@@ -22,6 +22,11 @@ func TestArgumentConsistency(t *testing.T) {
 		{"mmap prot int out of range", "p = 0x100\nmmap(m, 0x200000, pages=1, prot=p)", "test.mms:4:1: error: mmap: argument prot: 0x100 is not a valid prot"},
 		{"mprotect prot as words", "assert mprotect(m, 0x100000, 4096, rw) == 0\nassert touch(m, 0x100000, write)", ""},
 		{"mprotect prot as the kernel's flags", "assert mprotect(m, 0x100000, 4096, PROT_READ | PROT_WRITE) == 0\nassert touch(m, 0x100000, write)", ""},
+		{"mremap flags as the kernel's", "assert mremap(m, 0x100000, 4096, 4096, MREMAP_MAYMOVE | MREMAP_FIXED, 0x400000) == 0x400000", ""},
+		{"mremap flags as an int", "f = MREMAP_MAYMOVE\nf |= MREMAP_FIXED\nassert mremap(m, 0x100000, 4096, 4096, f, 0x400000) == 0x400000", ""},
+		{"mremap flags int out of range", "mremap(m, 0x100000, 4096, 4096, 8, 0x400000)", "test.mms:3:1: error: mremap: argument flags: 0x8 is not a valid flags"},
+		{"fault flags as an int", "mmap_read_lock(m)\nf = FAULT_FLAG_DEFAULT | FAULT_FLAG_USER\nhandle_mm_fault(v, 0x100000, f)\nmmap_read_unlock(m)", ""},
+		{"fault flag mmscript does not model", "mmap_read_lock(m)\nhandle_mm_fault(v, 0x100000, 1 << 7)", "test.mms:4:1: error: handle_mm_fault: argument flags: 0x80 is not a valid flags"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			src := head + c.body + "\n"

@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/mmscript/mmscript/mmcore"
 )
@@ -91,7 +92,7 @@ func init() {
 	}
 
 	defOp(&Op{Name: "sanitize_fault_flags", Params: []Param{{Name: "vma", Type: TVMA}, {Name: "address", Type: TInt},
-		{Name: "flags", Type: TWord, Words: []string{"read", "write", "vma_lock", "allow_retry", "tried"}, Optional: true, Default: Word("read")}},
+		{Name: "flags", Type: TWord, Words: faultFlagWords, Optional: true, Default: Word("read"), FromInt: faultFlagWord}},
 		Result: TVMF,
 		API: step("sanitize_fault_flags", "the fault lock: the mmap lock, or the VMA read lock with FAULT_FLAG_VMA_LOCK", "nothing",
 			"handle_mm_fault()'s first step: the struct vm_fault of __handle_mm_fault() (vmf.write, vmf.vma_lock, vmf.allow_retry, vmf.tried), or nil "+
@@ -115,7 +116,7 @@ func init() {
 		},
 		Fn: func(c *Call) Result {
 			v, addr := c.vma(0), c.addr(1)
-			w := wordSet(c.word(2))
+			w := faultFlagSet(c.word(2))
 			c.T.MightSleep("handle_mm_fault")
 			unlocked := !c.faultLockHeld(v, w["vma_lock"])
 			if unlocked {
@@ -435,11 +436,77 @@ func installedCode(vmf *VMF) int64 {
 	return VM_FAULT_SIGBUS
 }
 
+// The fault flags handle_mm_fault() takes: mmscript's words and the
+// kernel's names (include/linux/mm_types.h: enum fault_flag), so that a
+// fault path copied from the kernel keeps its flags:
+// handle_mm_fault(vma, address, flags | FAULT_FLAG_VMA_LOCK, regs).
+// KILLABLE, INTERRUPTIBLE and USER change nothing mmscript models (no
+// signals; the fault is a user one unless it comes from GUP): they are
+// accepted and dropped; FAULT_FLAG_DEFAULT is ALLOW_RETRY with those two.
+var faultFlagWords = []string{"read", "write", "vma_lock", "allow_retry", "tried",
+	"FAULT_FLAG_WRITE", "FAULT_FLAG_VMA_LOCK", "FAULT_FLAG_ALLOW_RETRY", "FAULT_FLAG_TRIED",
+	"FAULT_FLAG_KILLABLE", "FAULT_FLAG_INTERRUPTIBLE", "FAULT_FLAG_USER", "FAULT_FLAG_DEFAULT"}
+
+// faultFlagBits are enum fault_flag's values of the kernel's names, and
+// the word each one means to mmscript ("" for none).
+var faultFlagBits = []struct {
+	name string
+	bit  int64
+	word string
+}{
+	{"FAULT_FLAG_WRITE", 1 << 0, "write"},
+	{"FAULT_FLAG_ALLOW_RETRY", 1 << 2, "allow_retry"},
+	{"FAULT_FLAG_KILLABLE", 1 << 4, ""},
+	{"FAULT_FLAG_TRIED", 1 << 5, "tried"},
+	{"FAULT_FLAG_USER", 1 << 6, ""},
+	{"FAULT_FLAG_INTERRUPTIBLE", 1 << 9, ""},
+	{"FAULT_FLAG_VMA_LOCK", 1 << 12, "vma_lock"},
+}
+
+func init() {
+	for _, f := range faultFlagBits {
+		Constants[f.name] = f.bit
+	}
+	Constants["FAULT_FLAG_DEFAULT"] = Constants["FAULT_FLAG_ALLOW_RETRY"] | Constants["FAULT_FLAG_KILLABLE"] | Constants["FAULT_FLAG_INTERRUPTIBLE"]
+}
+
+// faultFlagWord is the words of an int of FAULT_FLAG_* bits (flags kept
+// in a variable, as the kernel keeps them); false for a bit mmscript does
+// not model (FAULT_FLAG_RETRY_NOWAIT, FAULT_FLAG_REMOTE, ...).
+func faultFlagWord(v int64) (string, bool) {
+	ws := []string{"read"}
+	for _, f := range faultFlagBits {
+		if v&f.bit != 0 {
+			ws = append(ws, f.name)
+			v &^= f.bit
+		}
+	}
+	return strings.Join(ws, "|"), v == 0
+}
+
+// faultFlagSet is a flags word as the set of mmscript's words it means.
+func faultFlagSet(w string) map[string]bool {
+	s := wordSet(w)
+	for _, f := range faultFlagBits {
+		if s[f.name] {
+			delete(s, f.name)
+			if f.word != "" {
+				s[f.word] = true
+			}
+		}
+	}
+	if s["FAULT_FLAG_DEFAULT"] {
+		delete(s, "FAULT_FLAG_DEFAULT")
+		s["allow_retry"] = true
+	}
+	return s
+}
+
 // The library paths of the fault, bound to their rule-book entries.
 func init() {
 	defOp(&Op{Name: "handle_mm_fault", Path: true,
 		Params: []Param{{Name: "vma", Type: TVMA}, {Name: "addr", Type: TInt},
-			{Name: "flags", Type: TWord, Words: []string{"read", "write", "vma_lock", "allow_retry", "tried"}, Optional: true, Default: Word("read")}},
+			{Name: "flags", Type: TWord, Words: faultFlagWords, Optional: true, Default: Word("read"), FromInt: faultFlagWord}},
 		Result: TInt,
 		API: register(&API{Name: "handle_mm_fault", Section: "2.18",
 			Hold:    "mmap lock (read; write without ALLOW_RETRY), or the VMA read lock with FAULT_FLAG_VMA_LOCK",

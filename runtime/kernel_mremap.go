@@ -192,6 +192,29 @@ func (c *Call) pmc(i int) *PMC { return c.Args[i].Obj.(*PMC) }
 
 var mremapFlagWords = map[string]int{"maymove": mmcore.MREMAP_MAYMOVE, "fixed": mmcore.MREMAP_FIXED, "dontunmap": mmcore.MREMAP_DONTUNMAP}
 
+// The kernel's names (MREMAP_MAYMOVE | MREMAP_FIXED, include/uapi/linux/mman.h)
+// are words too, and constants, so that flags kept in a variable (an int)
+// convert back (mremapFlagWord), as mmap's prot= does.
+func init() {
+	for _, w := range sortedKeys(mremapFlagWords) {
+		name := "MREMAP_" + strings.ToUpper(w)
+		mremapFlagWords[name] = mremapFlagWords[w]
+		Constants[name] = int64(mremapFlagWords[w])
+	}
+}
+
+// mremapFlagWord is the words of an int of MREMAP_* bits ("" for 0).
+func mremapFlagWord(v int64) (string, bool) {
+	var ws []string
+	for _, w := range []string{"MREMAP_MAYMOVE", "MREMAP_FIXED", "MREMAP_DONTUNMAP"} {
+		if bit := int64(mremapFlagWords[w]); v&bit != 0 {
+			ws = append(ws, w)
+			v &^= bit
+		}
+	}
+	return strings.Join(ws, "|"), v == 0
+}
+
 func pmcMM(c *Call) *mmcore.MM {
 	for _, a := range c.Args {
 		switch o := a.Obj.(type) {
@@ -293,7 +316,7 @@ func init() {
 	}
 	defOp(&Op{Name: "mremap", Path: true,
 		Params: []Param{{Name: "mm", Type: TMM}, {Name: "addr", Type: TInt}, {Name: "old_len", Type: TInt}, {Name: "new_len", Type: TInt},
-			{Name: "flags", Type: TWord, Words: sortedKeys(mremapFlagWords), Optional: true, Default: Word("")},
+			{Name: "flags", Type: TWord, Words: sortedKeys(mremapFlagWords), Optional: true, Default: Word(""), FromInt: mremapFlagWord},
 			{Name: "new_addr", Type: TInt, Optional: true, Default: Int(0)}},
 		Result: TInt, API: LookupAPI("mremap")})
 
@@ -308,7 +331,7 @@ func init() {
 
 	defOp(&Op{Name: "vrm_prepare",
 		Params: []Param{{Name: "mm", Type: TMM}, {Name: "addr", Type: TInt}, {Name: "old_len", Type: TInt}, {Name: "new_len", Type: TInt},
-			{Name: "flags", Type: TWord, Words: sortedKeys(mremapFlagWords), Optional: true, Default: Word("")},
+			{Name: "flags", Type: TWord, Words: sortedKeys(mremapFlagWords), Optional: true, Default: Word(""), FromInt: mremapFlagWord},
 			{Name: "new_addr", Type: TInt, Optional: true, Default: Int(0)}},
 		Result: TVRM,
 		API: mremapAPI("vrm_prepare", "mmap_lock for write", "vma_start_write and ->close of the VMAs a MREMAP_FIXED target or a shrink unmaps",
