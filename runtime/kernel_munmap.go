@@ -125,9 +125,29 @@ type MMUGather struct {
 	// stopped at addr, or went to its end.
 	forceBreak bool
 	addr       mmcore.Addr
+	// fullmm is tlb->fullmm: exit_mmap()'s gather
+	// (tlb_gather_mmu_fullmm()), started by the task whose mmput()
+	// dropped the mm's last user; tlb_free_vmas() flushes nothing for it.
+	fullmm bool
 }
 
 func (g *MMUGather) String() string { return "tlb(" + g.MM.Name + ")" }
+
+// tlbFreeVMAsFlushes reports whether tlb_free_vmas() flushes g before
+// free_pgtables() unlinks vms' VMAs: tlb->vma_pfn (tlb_update_vma_flags():
+// a VM_PFNMAP or VM_MIXEDMAP VMA among those the gather zapped) and not
+// tlb->fullmm.
+func tlbFreeVMAsFlushes(g *MMUGather, vms *VMS) bool {
+	if g == nil || g.fullmm || vms == nil || vms.Core == nil {
+		return false
+	}
+	for _, v := range vms.Core.Detached {
+		if v.Flags&(mmcore.VM_PFNMAP|mmcore.VM_MIXEDMAP) != 0 {
+			return true
+		}
+	}
+	return false
+}
 
 func (c *Call) vms(i int) *VMS             { return c.Args[i].Obj.(*VMS) }
 func (c *Call) mmuGather(i int) *MMUGather { return c.Args[i].Obj.(*MMUGather) }
@@ -309,7 +329,9 @@ func init() {
 		Fn: func(c *Call) Result {
 			m := c.mm(0)
 			m.tlbFlushPending++ // __tlb_gather_mmu(): inc_tlb_flush_pending(tlb->mm)
-			g := &MMUGather{MM: m}
+			// exit_mmap()'s tlb_gather_mmu_fullmm(): no footprint of
+			// mm_users, as for vms_gather_munmap_vmas' test above.
+			g := &MMUGather{MM: m, fullmm: m.mmUsers == 0 && m.exitTask == c.T}
 			c.T.flushRaises = append(c.T.flushRaises, flushRaise{mm: m, gather: g, pos: c.T.Pos})
 			return done(Obj(TMMUGather, g))
 		}})
@@ -409,7 +431,7 @@ func init() {
 		API: munmapAPI("free_pgtables", "mmap_lock (write, or read after mmap_write_downgrade) with the VMAs detached from the tree",
 			"i_mmap_rwsem and anon_vma lock (unlink_file_vma_batch, unlink_anon_vmas)",
 			"mm/memory.c: free_pgtables(); mm/vma.c: vms_complete_munmap_vmas()",
-			"unlinks the VMAs from the rmap and frees the page tables only they used (mmscript frees them at once, where the kernel's mmu_gather frees them at tlb_finish_mmu); also drops the mm's counters as vms_complete_munmap_vmas does", ruleSleepInAtomic),
+			"first flushes the gather when a VMA is VM_PFNMAP or VM_MIXEDMAP (tlb_free_vmas(): unmap_mapping_range() no longer finds a VMA once it is unlinked), then unlinks the VMAs from the rmap and frees the page tables only they used (mmscript frees them at once, where the kernel's mmu_gather frees them at tlb_finish_mmu); also drops the mm's counters as vms_complete_munmap_vmas does", ruleSleepInAtomic),
 		Touches: func(c *Call, f *Footprint) {
 			m := vmsMM(c)
 			// It reads the tree (a table is freed where no VMA is left:
@@ -429,6 +451,9 @@ func init() {
 			f.AllPages(true)
 			f.Add(AFile, AllObjects, true)
 			f.Alloc() // frees tables
+			if g, ok := c.Args[0].Obj.(*MMUGather); ok && tlbFreeVMAsFlushes(g, c.vms(1)) {
+				f.TLB(m, true)
+			}
 		},
 		Fn: func(c *Call) Result {
 			v := c.vms(1)
@@ -437,6 +462,23 @@ func init() {
 			}
 			d := v.Core.Detached
 			c.T.MightSleep(c.Op.Name)
+			// free_pgtables() begins with tlb_free_vmas(tlb)
+			// (include/asm-generic/tlb.h; b67fbebd4cf9 "mmu_gather: Force
+			// tlb-flush VM_PFNMAP vmas", CVE-2022-39188): "there is a race
+			// between munmap() and unmap_mapping_range(), where munmap()
+			// will unlink the VMA, such that unmap_mapping_range() will no
+			// longer observe the VMA and no-op, without observing the
+			// TLBI, returning prematurely. So if we're about to unlink
+			// such a VMA, and we have pending TLBI for such a vma, flush
+			// things now." A driver that revokes its PFNs with
+			// unmap_mapping_range() and then frees them relies on it.
+			if g := c.mmuGather(0); tlbFreeVMAsFlushes(g, v) {
+				if g.End > g.Start {
+					g.MM.Core.TLB.FlushRange(g.Start, g.End)
+					c.T.tlbFlushed(g.MM, g.Start, g.End)
+				}
+				g.Start, g.End = 0, 0 // __tlb_reset_range()
+			}
 			// "Hide vma from rmap and truncate_pagecache before freeing
 			// pgtables": each VMA leaves its anon_vmas under the root's
 			// lock (unlink_anon_vmas()) and its file's i_mmap tree under
