@@ -685,6 +685,8 @@ func (c *compiler) fieldStoreCall(s *lang.FieldAssignStmt) *lang.CallExpr {
 	if op == "" {
 		if _, why := rt.FieldStore(rt.TVMA, name); why != "" {
 			c.errorf(s.Pos, "cannot assign vma.%s: %s", name, why)
+		} else if typ, why := rt.FieldNoStoreByName(name); why != "" {
+			c.errorf(s.Pos, "cannot assign %s.%s: %s", typ, name, why)
 		} else {
 			c.errorf(s.Pos, "cannot assign the field %s: only fields the kernel stores alone can be (vma.vm_flags as vm_flags_reset(), vma.vm_policy as vma_replace_policy())", name)
 		}
@@ -1351,10 +1353,7 @@ func (c *compiler) arg(op *rt.Op, p rt.Param, x lang.Expr) {
 			if len(p.Words) > 0 {
 				wordParts(x, func(part string, pos lang.Pos) {
 					if !contains(p.Words, part) {
-						want := strings.Join(p.Words, ", ")
-						if len(p.Words) > 12 {
-							want = "one of the words `mmscript explain " + op.Name + "` lists"
-						}
+						want := wantWords(op.Name, p.Words)
 						c.errorf(pos, "%s: %s is not a valid %s (want %s)%s", op.Name, part, p.Name, want, suggest(part, p.Words))
 					}
 				})
@@ -1364,6 +1363,39 @@ func (c *compiler) arg(op *rt.Op, p rt.Param, x lang.Expr) {
 		}
 	}
 	c.expr(x)
+}
+
+// wantWords lists the words a word parameter takes, for an error: all of
+// them when they are few; mmscript's own words and the prefix of the
+// kernel's names (MAP_*, FAULT_FLAG_*) when those make them many; else
+// where to find them.
+func wantWords(op string, words []string) string {
+	if len(words) <= 12 {
+		return strings.Join(words, ", ")
+	}
+	var own, kernel []string
+	for _, w := range words {
+		if strings.ToUpper(w) == w {
+			kernel = append(kernel, w)
+		} else {
+			own = append(own, w)
+		}
+	}
+	// the kernel's names' common prefix, up to its last '_'
+	prefix := ""
+	if len(kernel) > 0 {
+		prefix = kernel[0]
+		for _, w := range kernel[1:] {
+			for !strings.HasPrefix(w, prefix) {
+				prefix = prefix[:len(prefix)-1]
+			}
+		}
+		prefix = prefix[:strings.LastIndex(prefix, "_")+1]
+	}
+	if len(own) == 0 || len(own) > 12 || prefix == "" {
+		return "one of the words `mmscript explain " + op + "` lists"
+	}
+	return strings.Join(own, ", ") + ", or the kernel's " + prefix + "* names"
 }
 
 // allConstants reports whether the words of x are all constants of the

@@ -22,6 +22,7 @@ func TestArgumentConsistency(t *testing.T) {
 		{"mmap prot int out of range", "p = 0x100\nmmap(m, 0x200000, pages=1, prot=p)", "test.mms:4:1: error: mmap: argument prot: 0x100 is not a valid prot"},
 		{"mprotect prot as words", "assert mprotect(m, 0x100000, 4096, rw) == 0\nassert touch(m, 0x100000, write)", ""},
 		{"mprotect prot as the kernel's flags", "assert mprotect(m, 0x100000, 4096, PROT_READ | PROT_WRITE) == 0\nassert touch(m, 0x100000, write)", ""},
+		{"remap_pfn_range size and pages disagree", "mmap_write_lock(m)\nremap_pfn_range(v, 0x100000, 0x80000, size=8192, pages=1)", "test.mms:4:1: error: remap_pfn_range: size=8192 and pages=1 disagree"},
 		{"mremap flags as the kernel's", "assert mremap(m, 0x100000, 4096, 4096, MREMAP_MAYMOVE | MREMAP_FIXED, 0x400000) == 0x400000", ""},
 		{"mremap flags as an int", "f = MREMAP_MAYMOVE\nf |= MREMAP_FIXED\nassert mremap(m, 0x100000, 4096, 4096, f, 0x400000) == 0x400000", ""},
 		{"mremap flags int out of range", "mremap(m, 0x100000, 4096, 4096, 8, 0x400000)", "test.mms:3:1: error: mremap: argument flags: 0x8 is not a valid flags"},

@@ -64,7 +64,7 @@ var compileErrorTests = []struct {
 		"test.mms:2:13: touch: writ is not a valid access (want read, write) (did you mean write?)"},
 	{"bad word in a combination", "thread t { handle_mm_fault(nil, 0, flags=write|vma_lok) }\n",
 		"test.mms:1:28: handle_mm_fault: argument vma is nil, want vma\n" +
-			"test.mms:1:48: handle_mm_fault: vma_lok is not a valid flags (want read, write, vma_lock, allow_retry, tried) (did you mean vma_lock?)"},
+			"test.mms:1:48: handle_mm_fault: vma_lok is not a valid flags (want read, write, vma_lock, allow_retry, tried, or the kernel's FAULT_FLAG_* names) (did you mean vma_lock?)"},
 	// The type check: what would fail on every run that got there is an
 	// error before the run (typecheck.go).
 	{"int for an mm", "mm m\nthread t { mmap_read_lock(0x100) }\n",
@@ -98,7 +98,7 @@ var compileErrorTests = []struct {
 	{"misspelt field", "ops o { fault(vmf) { return vmf.adress } }\n",
 		"test.mms:1:32: vmf has no field adress (fields: address, allow_retry, folio, oom, orig_pte, pgoff, pmd_none, pmd_trans_huge, pmd_write, tried, vma, vma_lock, write) (did you mean address?)"},
 	{"field of a field", "ops o { fault(vmf) { return vmf.vma.vm_strat } }\n",
-		"test.mms:1:36: vma has no field vm_strat (fields: anon_vma, attached, pages, vm_end, vm_file, vm_flags, vm_mm, vm_ops, vm_pgoff, vm_policy, vm_start) (did you mean vm_start?)"},
+		"test.mms:1:36: vma has no field vm_strat (fields: anon_vma, attached, pages, vm_end, vm_file, vm_flags, vm_mm, vm_ops, vm_page_prot, vm_pgoff, vm_policy, vm_start) (did you mean vm_start?)"},
 	{"field of an int", "x = 1\ny = x.vm_start\n",
 		"test.mms:2:6: int has no fields (no field vm_start)"},
 	{"negate an object", "mm m\nthread t { x = -m }\n",
@@ -109,6 +109,8 @@ var compileErrorTests = []struct {
 		"test.mms:3:36: set_pmd_at: argument folio must be page, got int: set_pmd_at maps a new THP here (collapse_huge_page); to map again the entry pmdp_huge_get_and_clear() or pmdp_invalidate() returned (set_pmd_at(mm, addr, pmd, entry) in change_huge_pmd()), call set_huge_pmd_at(vma, addr, entry)"},
 	{"store to vm_start", "mm m\nvma v = mmap(m, 0x100000)\nv.vm_start = 0x200000\n",
 		"test.mms:3:1: cannot assign vma.vm_start: the VMA tree and the rmap trees are indexed by it: the kernel moves it with vma_iter_store_overwrite() (expand_downwards), vma_expand(), vma_shrink() or __split_vma(), under the mmap, VMA and rmap write locks"},
+	{"store to vmf.page", "mm m\nops d {\n  fault(vmf) {\n    page p = alloc_page()\n    vmf.page = p\n    return 0\n  }\n}\n",
+		"test.mms:5:5: cannot assign vmf.page: a ->fault handler returns its page instead (`return page`): __do_fault() then sets vmf->page, as the kernel's `vmf->page = page; return 0;` does, and finish_fault() maps it (`mmscript explain fault`)"},
 	{"store of a wrong type", "mm m\nvma v = mmap(m, 0x100000)\nv.vm_flags = m\n",
 		"test.mms:3:14: cannot assign mm to vma.vm_flags (int)"},
 	{"store to a field of another type", "mm m\nm.vm_flags = 1\n",
@@ -183,7 +185,7 @@ var compileErrorTests = []struct {
 	{"mutex with a value", "mutex mu = 1\n", "test.mms:1:12: a mutex is declared without a value: mutex mu"},
 	{"too many locks", manyLocks(rt.MaxScriptLocks + 1), fmt.Sprintf("test.mms:%d:1: too many mutex and spinlock declarations (at most %d)", rt.MaxScriptLocks+1, rt.MaxScriptLocks)},
 	{"literal prot word", "mm m\nmmap(m, 0x1000, pages=4, prot=rw|exex)\n",
-		"test.mms:2:34: mmap: exex is not a valid prot (want one of the words `mmscript explain mmap` lists) (did you mean exec?)"},
+		"test.mms:2:34: mmap: exex is not a valid prot (want none, r, w, x, rw, rx, wx, rwx, read, write, exec, or the kernel's PROT_* names) (did you mean exec?)"},
 	{"literal VM flag word", "mm m\nmmap(m, 0x1000, vm=mixedmpa)\n",
 		"test.mms:2:20: mmap: mixedmpa is not a valid vm (want one of the words `mmscript explain mmap` lists) (did you mean mixedmap?)"},
 }

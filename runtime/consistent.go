@@ -18,8 +18,8 @@ import (
 func consistencyCheck(o *Op) func(args []Value) string {
 	var checks []func(args []Value) string
 	for i := 0; i+1 < len(o.Params); i++ {
-		if o.Params[i].Name == "size" && o.Params[i+1].Name == "pages" && o.Params[i].Type == TInt && o.Params[i+1].Type == TInt {
-			checks = append(checks, sizePagesCheck(o.Name, i))
+		if j := pagesIndex(o, i); o.Params[i].Name == "size" && o.Params[j].Name == "pages" && o.Params[i].Type == TInt && o.Params[j].Type == TInt {
+			checks = append(checks, sizePagesCheck(o.Name, i, j))
 		}
 	}
 	if l, p := paramAt(o, "len"), paramAt(o, "pages"); l >= 0 && p >= 0 && o.Params[l].Type == TInt && o.Params[p].Type == TInt && o.Params[l].Nilable {
@@ -44,12 +44,12 @@ func consistencyCheck(o *Op) func(args []Value) string {
 }
 
 // sizePagesCheck: size= and pages= given both must name one length.
-func sizePagesCheck(op string, i int) func(args []Value) string {
+func sizePagesCheck(op string, i, j int) func(args []Value) string {
 	return func(args []Value) string {
-		if i+1 >= len(args) || args[i].T != TInt || args[i+1].T != TInt {
+		if j >= len(args) || args[i].T != TInt || args[j].T != TInt {
 			return ""
 		}
-		size, pages := args[i].Int, args[i+1].Int
+		size, pages := args[i].Int, args[j].Int
 		if size == 0 || pages == 0 || pages > 1<<40 {
 			return ""
 		}

@@ -167,6 +167,7 @@ var fieldDocs = map[string]string{
 	"vma.vm_start":       "vma->vm_start, inclusive start; written under mmap write + VMA write + rmap write (it places the VMA in the rmap trees)",
 	"vma.vm_end":         "vma->vm_end, exclusive end; written under mmap write + VMA write + rmap write",
 	"vma.vm_pgoff":       "vma->vm_pgoff, the file page offset (or PFN of a COW PFN map); written under mmap write + VMA write + rmap write",
+	"vma.vm_page_prot":   "vma->vm_page_prot, the page protection of the VMA's PTEs (vm_get_page_prot(vm_flags)), what a driver passes as remap_pfn_range()'s prot; mmscript's value is the VMA's VM_READ|VM_WRITE|VM_EXEC|VM_SHARED bits",
 	"vma.vm_flags":       "vma->vm_flags (read-only view of __vm_flags); written with vm_flags_set/clear/mod under the mmap write lock, which take the VMA write lock",
 	"vma.vm_mm":          "vma->vm_mm, the owning mm; written once at map time",
 	"vma.anon_vma":       "whether vma->anon_vma is set; NULL -> non-NULL under the mmap read lock + page_table_lock (anon_vma_prepare), non-NULL -> NULL under mmap write + VMA write + anon_vma write",

@@ -59,6 +59,11 @@ var fieldTable = map[Type]map[string]func(k *Kernel, x any) Value{
 		"vm_end":   func(_ *Kernel, x any) Value { return Int(int64(x.(*mmcore.VMA).End())) },
 		"vm_pgoff": func(_ *Kernel, x any) Value { return Int(int64(x.(*mmcore.VMA).Pgoff())) },
 		"vm_flags": func(_ *Kernel, x any) Value { return Int(int64(x.(*mmcore.VMA).Flags)) },
+		// vm_get_page_prot(vm_flags): mmscript's pgprot is the index of
+		// protection_map[] it comes from, the VMA's access and sharing bits
+		"vm_page_prot": func(_ *Kernel, x any) Value {
+			return Int(int64(x.(*mmcore.VMA).Flags & (mmcore.VM_READ | mmcore.VM_WRITE | mmcore.VM_EXEC | mmcore.VM_SHARED)))
+		},
 		"vm_mm":    func(_ *Kernel, x any) Value { return Obj(TMM, mmOf(x.(*mmcore.VMA).MM())) },
 		"anon_vma": func(_ *Kernel, x any) Value { return Bool(x.(*mmcore.VMA).AnonVMA() != nil) },
 		"attached": func(_ *Kernel, x any) Value { return Bool(x.(*mmcore.VMA).Attached()) },

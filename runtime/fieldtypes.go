@@ -7,7 +7,7 @@ package runtime
 var fieldTypes = map[Type]map[string]Type{
 	TVMF: {"vma": TVMA, "address": TInt, "write": TBool, "vma_lock": TBool, "allow_retry": TBool, "tried": TBool, "pgoff": TInt,
 		"orig_pte": TInt, "folio": TPage, "pmd_none": TBool, "pmd_trans_huge": TBool, "pmd_write": TBool, "oom": TBool},
-	TVMA: {"vm_start": TInt, "vm_end": TInt, "vm_pgoff": TInt, "vm_flags": TInt, "vm_mm": TMM, "anon_vma": TBool,
+	TVMA: {"vm_start": TInt, "vm_end": TInt, "vm_pgoff": TInt, "vm_flags": TInt, "vm_page_prot": TInt, "vm_mm": TMM, "anon_vma": TBool,
 		"attached": TBool, "pages": TInt, "vm_ops": TOps},
 	TMM:   {"mmap_lock": TLock, "page_table_lock": TLock, "map_count": TInt},
 	TFile: {"i_mmap_rwsem": TLock},
@@ -51,12 +51,37 @@ var fieldNoStore = map[Type]map[string]string{
 		"vm_pgoff": "the rmap trees are indexed by it: it changes with vm_start (vma_iter_store_overwrite, __split_vma)",
 		"anon_vma": "it is set with its anon_vma_chain: anon_vma_prepare() (NULL -> set, under the mmap read lock and " +
 			"page_table_lock), vmf_anon_prepare(), dup_anon_vma() or anon_vma_fork()",
-		"vm_ops":   "written once by f_op->mmap (or vma_set_anonymous()) before the VMA is visible",
-		"vm_file":  "written once at map time (vma_set_file() in f_op->mmap)",
-		"vm_mm":    "written once at map time",
+		"vm_ops": "written once by f_op->mmap (or vma_set_anonymous()) before the VMA is visible; in mmscript the ops block given to " +
+			"mmap(..., ops=NAME) is both the file's f_op->mmap and the VMA's vm_ops: its fault, map_pages, page_mkwrite, open and close " +
+			"handlers are what `vma->vm_ops = &drv_vm_ops;` in ->mmap installs",
+		"vm_file": "written once at map time (vma_set_file() in f_op->mmap)",
+		"vm_mm":   "written once at map time",
+		"vm_page_prot": "vma_set_page_prot() recomputes it from vm_flags (mprotect_fixup(), mmap) under the mmap and VMA write locks; " +
+			"mmscript models no caching attributes, leave out a driver's `vma->vm_page_prot = pgprot_noncached(vma->vm_page_prot)` in ->mmap: it changes nothing mmscript models",
 		"attached": "vma_mark_attached()/vma_mark_detached() are the tree's (vma_iter_store_new, vms_gather_munmap_vmas)",
 		"pages":    "it is (vm_end - vm_start) / PAGE_SIZE",
 	},
+	TVMF: {
+		"page": "a ->fault handler returns its page instead (`return page`): __do_fault() then sets vmf->page, as the " +
+			"kernel's `vmf->page = page; return 0;` does, and finish_fault() maps it (`mmscript explain fault`)",
+	},
+}
+
+// FieldNoStoreByName is why a store to field name cannot be made, for
+// the one script type that says so (its name, then the reason); "" when
+// none or more than one does.
+func FieldNoStoreByName(name string) (typ string, why string) {
+	n := 0
+	for t, fields := range fieldNoStore {
+		if w, ok := fields[name]; ok {
+			typ, why = t.String(), w
+			n++
+		}
+	}
+	if n != 1 {
+		return "", ""
+	}
+	return typ, why
 }
 
 // FieldStore returns the operation a script's store to field name of a t

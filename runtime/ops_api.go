@@ -21,6 +21,31 @@ var sizeParams = []Param{
 	{Name: "pages", Type: TInt, Optional: true, Default: Int(0)},
 }
 
+// remapParams are remap_pfn_range()'s and io_remap_pfn_range()'s: the
+// kernel's (vma, addr, pfn, size, prot), so that a driver's
+// remap_pfn_range(vma, vma->vm_start, pfn, size, vma->vm_page_prot) binds
+// as written, and pages= as for the other lengths. mmscript maps with the
+// VMA's own protection: prot (vma.vm_page_prot, or any pgprot the driver
+// derived from it) is taken and not modelled.
+func remapParams() []Param {
+	return append(vmaAddrParams(Param{Name: "pfn", Type: TInt}),
+		Param{Name: "size", Type: TInt, Optional: true, Default: Int(0)},
+		Param{Name: "prot", Type: TInt, Optional: true, Default: Int(-1)},
+		Param{Name: "pages", Type: TInt, Optional: true, Default: Int(0)})
+}
+
+// pagesIndex is the index of op's pages= parameter, the length in pages
+// that goes with its size= at sizeIdx (the one after it when none is
+// named so).
+func pagesIndex(op *Op, sizeIdx int) int {
+	for i := sizeIdx + 1; i < len(op.Params); i++ {
+		if op.Params[i].Name == "pages" {
+			return i
+		}
+	}
+	return sizeIdx + 1
+}
+
 // ruleFindVMA is shared by find_vma and find_vma_intersection.
 var ruleFindVMA = &Rule{"find_vma/needs-mmap-lock", "find_vma() and find_vma_intersection() are called with the mmap lock held",
 	"mm/mmap.c: find_vma() -> mmap_assert_locked()", WARN}
@@ -31,7 +56,7 @@ var ruleFindVMA = &Rule{"find_vma/needs-mmap-lock", "find_vma() and find_vma_int
 const maxRangeTables = 4096
 
 func (c *Call) length(sizeIdx int) (uint64, error) {
-	size, pages := c.int(sizeIdx), c.int(sizeIdx+1)
+	size, pages := c.int(sizeIdx), c.int(pagesIndex(c.Op, sizeIdx))
 	switch {
 	case size < 0 || pages < 0:
 		return 0, fmt.Errorf("%s: negative length", c.Op.Name)
@@ -324,7 +349,7 @@ func init() {
 		"mm/memory.c (6.18): remap_pfn_range_prepare_vma() -> vm_flags_set(vma, VM_REMAP_FLAGS) -> vma_start_write() -> mmap_assert_write_locked(); it also waits for the VMA's readers"}}
 	ruleRemapBUG := &Rule{"remap_pfn_range/pte-not-none", "remap_pfn_range() is only used over empty PTEs",
 		"mm/memory.c: remap_pte_range() BUG_ON(!pte_none())", BUG}
-	defOp(&Op{Name: "remap_pfn_range", Params: append(vmaAddrParams(Param{Name: "pfn", Type: TInt}), sizeParams...), Result: TInt,
+	defOp(&Op{Name: "remap_pfn_range", Params: remapParams(), Result: TInt,
 		API: register(&API{Name: "remap_pfn_range", Section: "2.7", Hold: "mmap lock; in practice mmap write lock in f_op->mmap",
 			Takes: "PAT tracking (alloc) -> PTE lock per table", Sleeps: "yes",
 			Asserts: "BUG_ON(!pte_none), WARN_ON_ONCE(unaligned), VM_WARN_ON_ONCE(flags); no lock check in mainline; " +

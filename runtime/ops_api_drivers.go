@@ -86,7 +86,7 @@ func init() {
 	// remap_pfn_range with its checks.
 	ioRemapAPI := documented("io_remap_pfn_range")
 	ioRemapAPI.Rules = remapRules
-	defOp(&Op{Name: "io_remap_pfn_range", Params: append(vmaAddrParams(Param{Name: "pfn", Type: TInt}), sizeParams...), Result: TInt,
+	defOp(&Op{Name: "io_remap_pfn_range", Params: remapParams(), Result: TInt,
 		API: register(ioRemapAPI),
 		Fn: func(c *Call) Result {
 			v, addr, pfn := c.vma(0), c.addr(1), mmcore.PFN(c.int(2))
