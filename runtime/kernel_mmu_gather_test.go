@@ -137,7 +137,7 @@ func TestFlushPendingBlamesTheChanger(t *testing.T) {
 					page = do(t, k, task, "ptep_get_and_clear", pte)
 					do(t, k, task, "pte_unmap_unlock", pte)
 				case "flush":
-					do(t, k, task, "flush_tlb_range", vmaV(v), addrV(addr), Int(mmcore.PageSize))
+					do(t, k, task, "flush_tlb_range", vmaV(v), addrV(addr), addrV(addr+mmcore.PageSize))
 					do(t, k, task, "put_page", page)
 				}
 			}
@@ -246,7 +246,7 @@ func TestFlushPendingCheckOrderedAgainstOtherFlush(t *testing.T) {
 				do(t, k, a, "pte_unmap_unlock", pte)
 				check := func() []Access { return stepAcc(t, k, a, tc.op, mmV(m)) }
 				flush := func() []Access {
-					return stepAcc(t, k, f, "flush_tlb_range", vmaV(v), addrV(addr), Int(mmcore.PageSize))
+					return stepAcc(t, k, f, "flush_tlb_range", vmaV(v), addrV(addr), addrV(addr+mmcore.PageSize))
 				}
 				var first, second []Access
 				if checkFirst {
@@ -290,7 +290,7 @@ func TestPTEChangeOrderedAgainstOtherFlush(t *testing.T) {
 			pte := do(t, k, a, "pte_offset_map_lock", mmV(m), addrV(addr))
 			clear := func() []Access { return stepAcc(t, k, a, "ptep_get_and_clear", pte) }
 			flush := func() []Access {
-				return stepAcc(t, k, f, "flush_tlb_range", vmaV(v), addrV(addr), Int(mmcore.PageSize))
+				return stepAcc(t, k, f, "flush_tlb_range", vmaV(v), addrV(addr), addrV(addr+mmcore.PageSize))
 			}
 			var first, second []Access
 			if clearFirst {

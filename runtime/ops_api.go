@@ -21,6 +21,26 @@ var sizeParams = []Param{
 	{Name: "pages", Type: TInt, Optional: true, Default: Int(0)},
 }
 
+// endOrLength is the length of a range given, as the kernel gives it, by
+// its end (the argument at endIdx, 0 when not given) or by size= or pages=
+// (from sizeIdx); given both ways, the two must agree.
+func (c *Call) endOrLength(startIdx, endIdx, sizeIdx int) (uint64, error) {
+	start, end := c.int(startIdx), c.int(endIdx)
+	if end == 0 {
+		return c.length(sizeIdx)
+	}
+	if uint64(end) <= uint64(start) {
+		return 0, fmt.Errorf("%s: end %#x is not above start %#x (the kernel's third argument is the end of the range, not its length)", c.Op.Name, end, start)
+	}
+	n := uint64(end) - uint64(start)
+	if c.int(sizeIdx) != 0 || c.int(pagesIndex(c.Op, sizeIdx)) != 0 {
+		if l, err := c.length(sizeIdx); err != nil || l != n {
+			return 0, fmt.Errorf("%s: end %#x and the length given with size= or pages= disagree: give the range once", c.Op.Name, end)
+		}
+	}
+	return n, nil
+}
+
 // remapParams are remap_pfn_range()'s and io_remap_pfn_range()'s: the
 // kernel's (vma, addr, pfn, size, prot), so that a driver's
 // remap_pfn_range(vma, vma->vm_start, pfn, size, vma->vm_page_prot) binds

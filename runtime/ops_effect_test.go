@@ -120,7 +120,7 @@ func TestPtepGetAndClearHandsOverTheReference(t *testing.T) {
 	if p.Freed() || p.Refcount() != 1 {
 		t.Errorf("page freed %v refcount %d: the caller should own the mapping's reference", p.Freed(), p.Refcount())
 	}
-	do(t, k, tk, "flush_tlb_range", vmaV(v), addrV(0x300000), Int(4096), Int(0)) // before the PTE lock drops
+	do(t, k, tk, "flush_tlb_range", vmaV(v), addrV(0x300000), addrV(0x301000)) // before the PTE lock drops
 	do(t, k, tk, "pte_unmap_unlock", pte)
 	if ptl.Held() || tk.Atomic() {
 		t.Error("pte_unmap_unlock left the PTE lock or RCU held")

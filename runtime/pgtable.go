@@ -320,7 +320,12 @@ func init() {
 			c.checkNotifierCovers(p.MM, p.Addr)
 			return done(Obj(TPage, page))
 		}})
-	defOp(&Op{Name: "flush_tlb_range", Params: append([]Param{{Name: "vma", Type: TVMA}, {Name: "start", Type: TInt}}, sizeParams...),
+	// The kernel's third argument is the end, not a length:
+	// flush_tlb_range(vma, start, end). A positional third argument is
+	// end, so that a call copied from the kernel flushes what it names;
+	// size= and pages= stay for the scripts written for them.
+	defOp(&Op{Name: "flush_tlb_range", Params: append([]Param{{Name: "vma", Type: TVMA}, {Name: "start", Type: TInt},
+		{Name: "end", Type: TInt, Optional: true, Default: Int(0)}}, sizeParams...),
 		API: register(&API{Name: "flush_tlb_range", Section: "2.40",
 			Hold:    "the VMA stable; may be called under the PTE lock",
 			Takes:   "arch IPIs",
@@ -331,7 +336,7 @@ func init() {
 			Cites:   append(citeTable["flush_tlb_range"], flushIRQCites("flush_tlb_range(vma, start, end) is flush_tlb_mm_range((vma)->vm_mm, start, end, ...)")...)}),
 		Fn: func(c *Call) Result {
 			v, start := c.vma(0), c.addr(1)
-			size, err := c.length(2)
+			size, err := c.endOrLength(1, 2, 3)
 			if err != nil {
 				return Result{Status: Failed, Err: err}
 			}
