@@ -306,6 +306,9 @@ func (p *parser) parseUnary(lex *lexer.PeekingLexer, depth int) (Expr, int, erro
 // unexpected reports token t where want was wanted ("" for nothing in
 // particular).
 func unexpected(t *lexer.Token, want string) error {
+	if want == "expression" && t.Type == tokPunct && t.Value == "&" {
+		return participle.Errorf(t.Pos, "unexpected %s, want expression (mmscript has no address-of: pass the object itself, spin_lock(m.page_table_lock))", describe(t))
+	}
 	if want == "" {
 		return participle.Errorf(t.Pos, "unexpected %s", describe(t))
 	}

@@ -296,6 +296,10 @@ func (s *scanner) next(t *lexer.Token) error {
 			if c2 == '=' {
 				return tok(tokPunct, 2) // compound assignment
 			}
+			if c == '-' && c2 == '>' {
+				// nothing valid reads minus then greater-than
+				return s.errorf(pos, "`->` is written `.` in mmscript: m.mmap_lock, vmf.vma, vma.vm_start")
+			}
 		}
 	}
 	switch c {

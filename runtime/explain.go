@@ -30,6 +30,10 @@ type alias struct {
 }
 
 var aliases = map[string]alias{
+	"NULL":                         {"", "NULL is nil in mmscript: `vma == nil`, `!vma`, `return nil`"},
+	"current":                      {"current_mm", "current->mm is current_mm(), the script's mm (mmscript has no task_struct); kernel-form calls such as get_user_pages(start, nr_pages, gup_flags, pages) use it"},
+	"likely":                       {"", "likely() is a branch hint: write the condition alone (`if vma { ... }`)"},
+	"unlikely":                     {"", "unlikely() is a branch hint: write the condition alone (`if !vma { ... }`)"},
 	"zap_page_range_single":        {"zap_vma_range", "zap_page_range_single() was renamed zap_vma_range() in 2026 (post-v7.0 merge window); same rules"},
 	"VM_FAULT_WRITE":               {"handle_mm_fault", "the vm_fault_t bit 0x8, removed in v6.2 with FOLL_COW (David Hildenbrand's \"reliable R/O long-term pinning\" series): before, do_wp_page() returned it once it had broken COW (or reused the page), and faultin_page() then dropped FOLL_WRITE for a VMA without VM_WRITE (the test Dirty COW raced, CVE-2016-5195); mainline's handle_mm_fault() never says so. A script of a pre-v6.2 faultin_page() can test what the bit meant: a write fault that succeeded (ret & VM_FAULT_ERROR == 0) on a VMA without VM_WRITE"},
 	"zap_page_range":               {"zap_vma_range", "zap_page_range() was removed in v6.3; its callers use zap_vma_range() (then zap_page_range_single()) or unmap_vmas()"},
