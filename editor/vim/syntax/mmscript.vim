@@ -68,22 +68,23 @@ syntax keyword mmscriptOperation vma_start_read_locked_nested vma_start_write vm
 syntax keyword mmscriptOperation vmf_insert_pfn vmf_pte_offset_map_lock vms_detached_vma vms_gather_munmap_vmas vrm_pmc vrm_prepare walk_page_mapping walk_page_range
 syntax keyword mmscriptOperation walk_page_range_debug walk_page_range_vma walk_page_vma wp_page_reuse_locked zap_deposited_table zap_huge_pmd_folio zap_present_ptes zap_threads
 syntax keyword mmscriptOperation zap_vma_for_reaping zap_vma_ptes zap_vma_range
+syntax keyword mmscriptWord FAULT_FLAG_ALLOW_RETRY FAULT_FLAG_DEFAULT FAULT_FLAG_INTERRUPTIBLE FAULT_FLAG_KILLABLE FAULT_FLAG_TRIED FAULT_FLAG_USER FAULT_FLAG_VMA_LOCK FAULT_FLAG_WRITE
 syntax keyword mmscriptWord FW_VMA_LOCKED FW_ZEROPAGE MAP_ANONYMOUS MAP_FIXED MAP_FIXED_NOREPLACE MAP_GROWSDOWN MAP_LOCKED MAP_NORESERVE
-syntax keyword mmscriptWord MAP_POPULATE MAP_PRIVATE MAP_SHARED MAP_STACK PROT_EXEC PROT_NONE PROT_READ PROT_WRITE
-syntax keyword mmscriptWord VM_ACCOUNT VM_ARCH_1 VM_DONTCOPY VM_DONTDUMP VM_DONTEXPAND VM_DROPPABLE VM_EXEC VM_GROWSDOWN
-syntax keyword mmscriptWord VM_HUGEPAGE VM_HUGETLB VM_IO VM_LOCKED VM_LOCKONFAULT VM_MAYBE_GUARD VM_MAYEXEC VM_MAYREAD
-syntax keyword mmscriptWord VM_MAYSHARE VM_MAYWRITE VM_MERGEABLE VM_MIXEDMAP VM_NOHUGEPAGE VM_NORESERVE VM_PFNMAP VM_PKEY_BIT0
-syntax keyword mmscriptWord VM_PKEY_BIT1 VM_PKEY_BIT2 VM_PKEY_BIT3 VM_RAND_READ VM_READ VM_SEALED VM_SEQ_READ VM_SHADOW_STACK
-syntax keyword mmscriptWord VM_SHARED VM_SOFTDIRTY VM_SYNC VM_UFFD_MINOR VM_UFFD_MISSING VM_UFFD_WP VM_WIPEONFORK VM_WRITE
-syntax keyword mmscriptWord account allow_retry anonymous arch_1 clear dontcopy dontdump dontexpand
-syntax keyword mmscriptWord dontunmap droppable exclusive exec fixed fixed_noreplace growsdown hint
-syntax keyword mmscriptWord hugepage hugetlb locked lockonfault maybe_guard mayexec maymove mayread
-syntax keyword mmscriptWord mayshare maywrite mergeable migrate mixedmap nohugepage none noreserve
-syntax keyword mmscriptWord pfnmap pkey_bit0 pkey_bit1 pkey_bit2 pkey_bit3 populate private protection_page
-syntax keyword mmscriptWord protection_vma rand_read rdlock read release rwx sealed seq_read
-syntax keyword mmscriptWord shadow_stack shared soft_dirty softdirty stack sync tried uffd_minor
-syntax keyword mmscriptWord uffd_missing uffd_wp unmap vma_lock vma_rdlock_verify wipeonfork write wrlock
-syntax keyword mmscriptWord wrlock_verify
+syntax keyword mmscriptWord MAP_POPULATE MAP_PRIVATE MAP_SHARED MAP_STACK MREMAP_DONTUNMAP MREMAP_FIXED MREMAP_MAYMOVE PROT_EXEC
+syntax keyword mmscriptWord PROT_NONE PROT_READ PROT_WRITE VM_ACCOUNT VM_ARCH_1 VM_DONTCOPY VM_DONTDUMP VM_DONTEXPAND
+syntax keyword mmscriptWord VM_DROPPABLE VM_EXEC VM_GROWSDOWN VM_HUGEPAGE VM_HUGETLB VM_IO VM_LOCKED VM_LOCKONFAULT
+syntax keyword mmscriptWord VM_MAYBE_GUARD VM_MAYEXEC VM_MAYREAD VM_MAYSHARE VM_MAYWRITE VM_MERGEABLE VM_MIXEDMAP VM_NOHUGEPAGE
+syntax keyword mmscriptWord VM_NORESERVE VM_PFNMAP VM_PKEY_BIT0 VM_PKEY_BIT1 VM_PKEY_BIT2 VM_PKEY_BIT3 VM_RAND_READ VM_READ
+syntax keyword mmscriptWord VM_SEALED VM_SEQ_READ VM_SHADOW_STACK VM_SHARED VM_SOFTDIRTY VM_SYNC VM_UFFD_MINOR VM_UFFD_MISSING
+syntax keyword mmscriptWord VM_UFFD_WP VM_WIPEONFORK VM_WRITE account allow_retry anonymous arch_1 clear
+syntax keyword mmscriptWord dontcopy dontdump dontexpand dontunmap droppable exclusive exec fixed
+syntax keyword mmscriptWord fixed_noreplace growsdown hint hugepage hugetlb locked lockonfault maybe_guard
+syntax keyword mmscriptWord mayexec maymove mayread mayshare maywrite mergeable migrate mixedmap
+syntax keyword mmscriptWord nohugepage none noreserve pfnmap pkey_bit0 pkey_bit1 pkey_bit2 pkey_bit3
+syntax keyword mmscriptWord populate private protection_page protection_vma rand_read rdlock read release
+syntax keyword mmscriptWord rwx sealed seq_read shadow_stack shared soft_dirty softdirty stack
+syntax keyword mmscriptWord sync tried uffd_minor uffd_missing uffd_wp unmap vma_lock vma_rdlock_verify
+syntax keyword mmscriptWord wipeonfork write wrlock wrlock_verify
 syntax match mmscriptNumber "\<\(0[xX][0-9A-Fa-f_]\+\|[0-9][0-9_]*\)\>"
 syntax region mmscriptString start=+"+ skip=+\\\\\|\\"+ end=+"\|$+ contains=mmscriptEscape oneline
 syntax match mmscriptEscape contained +\\\([abfnrtv\\"]\|x\x\{2}\|u\x\{4}\|U\x\{8}\|\o\{3}\)+
