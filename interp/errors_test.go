@@ -148,7 +148,7 @@ var compileErrorTests = []struct {
 	{"unknown type in a thread", "thread t { word w = nil }\n",
 		"test.mms:1:12: unknown type word (want mm, file, page, page_array, vma, vmf, pte, lock, mutex, spinlock, int, bool or string)"},
 	{"unknown handler", "ops drv { faul(vmf) { return 0 } }\n",
-		"test.mms:1:11: unknown handler faul in ops drv (want one of close, fault, huge_fault, map_pages, may_split, mmap, mmap_prepare, mprotect, open, page_mkwrite, pfn_mkwrite, pte_entry) (did you mean fault?)"},
+		"test.mms:1:11: unknown handler faul in ops drv (want one of close, fault, huge_fault, map_pages, may_split, mmap, mmap_prepare, mprotect, mremap, open, page_mkwrite, pfn_mkwrite, pte_entry) (did you mean fault?)"},
 	{"handler parameter count", "ops drv { fault(vmf, x) { return 0 } }\n",
 		"test.mms:1:11: handler fault takes 1 parameter (vmf), got 2"},
 	{"handler parameter count, plural", "ops drv { map_pages(vmf) { return 0 } }\n",

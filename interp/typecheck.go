@@ -73,6 +73,7 @@ var handlerParamTypes = map[string][]rt.Type{
 	"close":        {rt.TVMA},
 	"may_split":    {rt.TVMA, rt.TInt},
 	"mprotect":     {rt.TVMA, rt.TInt, rt.TInt, rt.TInt},
+	"mremap":       {rt.TVMA},
 	"mmap":         {rt.TFile, rt.TVMA},
 	"pte_entry":    {rt.TInt, rt.TInt},
 }

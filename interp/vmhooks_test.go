@@ -7,8 +7,10 @@ import (
 
 // TestVMOpsSplitHooks: ->may_split and ->mprotect run under the mmap write
 // lock before the change they may refuse (mm/vma.c: __split_vma(),
-// mm/mprotect.c: do_mprotect_pkey()); a refusal is the syscall's error, and
-// the checks on the hook's return report what the kernel leaves unchecked.
+// mm/mprotect.c: do_mprotect_pkey()), ->mremap after the move, which a
+// refusal undoes (mm/mremap.c: copy_vma_and_data()); a refusal is the
+// syscall's error, and the checks on the hook's return report what the
+// kernel leaves unchecked.
 func TestVMOpsSplitHooks(t *testing.T) {
 	const head = `mm m
 file dev
@@ -49,6 +51,15 @@ mmap(m, 0x100000, pages=8, prot=rw, flags=shared, file=dev, ops=drv)
 				"  assert !touch(m, 0x100000, write)\n" +
 				"  assert mprotect(m, 0x100000, 0x8000, PROT_READ | PROT_WRITE) == -EACCES\n" +
 				"  assert touch(m, 0x100000, write), \"the VMA before the refusal was changed\""},
+		{name: "mremap refused",
+			hooks: "  mremap(vma) {\n    return -EPERM\n  }",
+			body: "assert touch(m, 0x100000, write)\n" +
+				"  assert mremap(m, 0x100000, 0x8000, 0x8000, flags=maymove|fixed, new_addr=0x200000) == -EPERM\n" +
+				"  assert touch(m, 0x100000, read) && !touch(m, 0x200000, read), \"moved back, the new VMA unmapped\""},
+		{name: "mremap modifies the new VMA",
+			hooks: "  mremap(vma) {\n    vm_flags_set(vma, VM_DONTDUMP)\n    return 0\n  }",
+			body:  "mremap(m, 0x100000, 0x8000, 0x8000, flags=maymove|fixed, new_addr=0x200000)",
+			want:  []string{"vm_ops/hook-modifies-vma"}},
 		{name: "mbind split refused",
 			hooks: "  may_split(vma, addr) {\n    return -EINVAL\n  }",
 			body:  "assert mbind(m, 0x101000, 0x1000, MPOL_BIND) == -EINVAL"},

@@ -53,6 +53,7 @@ var fieldTable = map[Type]map[string]func(k *Kernel, x any) Value{
 		"huge_fault":   func(_ *Kernel, x any) Value { return Bool(x.(*Ops).HugeFault != nil) },
 		"may_split":    func(_ *Kernel, x any) Value { return Bool(x.(*Ops).MaySplit != nil) },
 		"mprotect":     func(_ *Kernel, x any) Value { return Bool(x.(*Ops).Mprotect != nil) },
+		"mremap":       func(_ *Kernel, x any) Value { return Bool(x.(*Ops).Mremap != nil) },
 	},
 	TVMA: {
 		"vm_start": func(_ *Kernel, x any) Value { return Int(int64(x.(*mmcore.VMA).Start())) },

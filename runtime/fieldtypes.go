@@ -13,7 +13,7 @@ var fieldTypes = map[Type]map[string]Type{
 	TFile: {"i_mmap_rwsem": TLock},
 	TPage: {"pfn": TInt, "refcount": TInt, "mapcount": TInt},
 	TPTE:  {"ptl": TLock, "pmdval": TInt, "present": TBool, "pfn": TInt, "writable": TBool, "protnone": TBool, "val": TInt},
-	TOps:  {"fault": TBool, "map_pages": TBool, "page_mkwrite": TBool, "pfn_mkwrite": TBool, "huge_fault": TBool, "may_split": TBool, "mprotect": TBool},
+	TOps:  {"fault": TBool, "map_pages": TBool, "page_mkwrite": TBool, "pfn_mkwrite": TBool, "huge_fault": TBool, "may_split": TBool, "mprotect": TBool, "mremap": TBool},
 	TLock: {"held": TBool},
 }
 

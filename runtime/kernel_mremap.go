@@ -247,6 +247,12 @@ func init() {
 			}
 			return Nil
 		},
+		"new_vma": func(_ *Kernel, x any) Value {
+			if v := x.(*VRM).NewVMA; v != nil {
+				return Obj(TVMA, v)
+			}
+			return Nil
+		},
 		"addr":     func(_ *Kernel, x any) Value { return Int(int64(x.(*VRM).Core.Addr)) },
 		"new_addr": func(_ *Kernel, x any) Value { return Int(int64(x.(*VRM).Core.NewAddr)) },
 		"old_len":  func(_ *Kernel, x any) Value { return Int(int64(x.(*VRM).Core.OldLen)) },
@@ -254,7 +260,7 @@ func init() {
 		"move":     func(_ *Kernel, x any) Value { return Bool(x.(*VRM).Move) },
 		"result":   func(_ *Kernel, x any) Value { return Int(x.(*VRM).Result) },
 	}
-	fieldTypes[TVRM] = map[string]Type{"vma": TVMA, "addr": TInt, "new_addr": TInt, "old_len": TInt, "new_len": TInt, "move": TBool, "result": TInt}
+	fieldTypes[TVRM] = map[string]Type{"vma": TVMA, "new_vma": TVMA, "addr": TInt, "new_addr": TInt, "old_len": TInt, "new_len": TInt, "move": TBool, "result": TInt}
 	fieldTable[TPMC] = map[string]func(k *Kernel, x any) Value{
 		"old":             func(_ *Kernel, x any) Value { return Obj(TVMA, x.(*PMC).Old) },
 		"new":             func(_ *Kernel, x any) Value { return Obj(TVMA, x.(*PMC).New) },

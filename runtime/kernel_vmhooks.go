@@ -258,3 +258,50 @@ func init() {
 			})
 		}})
 }
+
+func init() {
+	citeTable["vm_ops_mremap"] = []Cite{cite("mm/mremap.c", "copy_vma_and_data()",
+		"moved_len = move_page_tables(&pmc); if (moved_len < vrm->old_len) err = -ENOMEM; else if (vma->vm_ops && vma->vm_ops->mremap) err = vma->vm_ops->mremap(new_vma);", readMremapKpaths)}
+	citeTable["vrm_unmap_new_vma_instead"] = []Cite{cite("mm/mremap.c", "copy_vma_and_data(), move_vma()",
+		"if (unlikely(err)) { PAGETABLE_MOVE(pmc_revert, new_vma, vma, vrm->new_addr, vrm->addr, moved_len); pmc_revert.need_rmap_locks = true; move_page_tables(&pmc_revert); "+
+			"vrm->vma = new_vma; vrm->old_len = vrm->new_len; vrm->addr = vrm->new_addr; } ... move_vma(): if (err && !new_vma) return err; ... unmap_source_vma(vrm)", readMremapKpaths)}
+	const seq = "/* mm/mremap.c: copy_vma_and_data(), mmap lock held for write */\n" +
+		"moved_len = move_page_tables(&pmc);\nif (moved_len < vrm->old_len)\n\terr = -ENOMEM;\n" +
+		"else if (vma->vm_ops && vma->vm_ops->mremap)\n\terr = vma->vm_ops->mremap(new_vma);\n" +
+		"if (unlikely(err)) {\n\t/* move the entries back, then unmap the new area instead of the old */\n" +
+		"\tmove_page_tables(&pmc_revert);\n\tvrm->vma = new_vma;\n\tvrm->old_len = vrm->new_len;\n\tvrm->addr = vrm->new_addr;\n}"
+	sequenceTable["vm_ops_mremap"] = seq
+	sequenceTable["vrm_unmap_new_vma_instead"] = seq
+	defOp(&Op{Name: "vm_ops_mremap", Params: []Param{vmaParam("vma", false), vmaParam("new_vma", false)}, Result: TInt,
+		API: register(&API{Name: "vm_ops_mremap", Section: "2.27", Hold: "mmap lock for write", Takes: "the VMA's ->mremap", Sleeps: "yes",
+			Source: "mm/mremap.c: copy_vma_and_data()",
+			Notes: "calls vma's ->mremap(new_vma) after move_page_tables(), if it has one, and returns its 0 or -errno: non-zero undoes the move " +
+				"(the entries go back, the new VMA is unmapped) and mremap(2) returns it. A step of the kernel library's mremap (`mmscript explain mremap`)",
+			Rules: []*Rule{ruleHandlerKeepsLock, ruleHookModifiesVMA, ruleHookReturn}}),
+		Touches: func(c *Call, f *Footprint) { f.VMAs(vmaMM(c, 1), false) },
+		Fn: func(c *Call) Result {
+			v, nv := c.vma(0), c.vma(1)
+			o := opsOf(v)
+			if o == nil || o.Mremap == nil {
+				return done(Int(0))
+			}
+			return c.callVMHook(o.Mremap, "mremap", nv, []Value{Obj(TVMA, nv)}, func(ret int64) Result {
+				return done(Int(ret))
+			})
+		}})
+	defOp(&Op{Name: "vrm_unmap_new_vma_instead", Params: []Param{{Name: "vrm", Type: TVRM}},
+		API: register(&API{Name: "vrm_unmap_new_vma_instead", Section: "2.27", Hold: "mmap lock for write", Takes: "nothing", Sleeps: "no",
+			Source: "mm/mremap.c: copy_vma_and_data()",
+			Notes: "after a failed move (move_page_tables() short, or ->mremap refused) and the move back: vrm->vma = new_vma; vrm->old_len = vrm->new_len; " +
+				"vrm->addr = vrm->new_addr, so that unmap_source_vma() unmaps the new area instead of the old"}),
+		Touches: func(c *Call, f *Footprint) {},
+		Fn: func(c *Call) Result {
+			vrm := c.vrm(0)
+			if vrm.NewVMA == nil {
+				return fail("vrm_unmap_new_vma_instead: copy_vma has not run")
+			}
+			r := vrm.Core
+			r.VMA, r.OldLen, r.Addr = vrm.NewVMA, r.NewLen, r.NewAddr
+			return ok
+		}})
+}

@@ -165,11 +165,14 @@ type Ops struct {
 	HugeFault   *Handler // ->huge_fault(vmf, order): a PMD-sized fault of a VM_HUGEPAGE VMA (create_huge_pmd, wp_huge_pmd)
 	Open        *Handler
 	Close       *Handler
-	// MaySplit and Mprotect are hooks that may refuse a VMA change, under
-	// the mmap write lock: __split_vma() and do_mprotect_pkey() call them
-	// before the change they allow (->mremap is not modelled).
+	// MaySplit, Mprotect and Mremap are hooks that may refuse a VMA
+	// change, under the mmap write lock: __split_vma() and
+	// do_mprotect_pkey() call the first two before the change they allow,
+	// copy_vma_and_data() the third after the move, which it undoes on a
+	// refusal.
 	MaySplit    *Handler // ->may_split(vma, addr)
 	Mprotect    *Handler // ->mprotect(vma, start, end, newflags)
+	Mremap      *Handler // ->mremap(new_vma)
 	Mmap        *Handler // f_op->mmap
 	MmapPrepare *Handler // f_op->mmap_prepare: sees a vm_area_desc before the VMA exists
 	PteEntry    *Handler // mm_walk_ops.pte_entry
@@ -189,6 +192,7 @@ var HandlerSlots = map[string][]string{
 	"close":        {"vma"},
 	"may_split":    {"vma", "addr"},
 	"mprotect":     {"vma", "start", "end", "newflags"},
+	"mremap":       {"vma"},
 	"mmap":         {"file", "vma"},
 	"mmap_prepare": {"desc"},
 	"pte_entry":    {"addr", "pfn"},
@@ -215,6 +219,8 @@ func (o *Ops) slot(name string) **Handler {
 		return &o.MaySplit
 	case "mprotect":
 		return &o.Mprotect
+	case "mremap":
+		return &o.Mremap
 	case "mmap":
 		return &o.Mmap
 	case "mmap_prepare":

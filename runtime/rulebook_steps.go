@@ -99,6 +99,8 @@ var kernelPathSteps = map[string]string{
 	"reclaim_pages":                "madvise",
 	"vma_modify_flags":             "mprotect",
 	"vm_ops_mprotect":              "mprotect",
+	"vm_ops_mremap":                "mremap",
+	"vrm_unmap_new_vma_instead":    "mremap",
 	"change_protection":            "mprotect",
 	"modify_prot_commit_ptes":      "mprotect",
 	"change_huge_pmd_locked":       "mprotect",

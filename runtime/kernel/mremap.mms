@@ -26,10 +26,14 @@ func move_vma(vrm) {
   }
   vma_start_write(vrm.vma)  # We don't want racing faults.
   err = copy_vma_and_data(vrm)
-  if err != 0 {
-    return err
+  if err != 0 && !vrm.new_vma {
+    return err  # copy_vma() failed: nothing to undo
   }
-  return unmap_source_vma(vrm)  # or dontunmap_complete() for MREMAP_DONTUNMAP
+  ret = unmap_source_vma(vrm)  # or dontunmap_complete() for MREMAP_DONTUNMAP
+  if err != 0 {
+    return err  # the new area was unmapped instead of the old
+  }
+  return ret
 }
 
 # mm/mremap.c: copy_vma_and_data()
@@ -40,10 +44,21 @@ func copy_vma_and_data(vrm) {
   }
   pmc = vrm_pmc(vrm)  # PAGETABLE_MOVE(pmc, vma, new_vma, ...)
   moved_len = move_page_tables(pmc)
+  err = 0
   if moved_len < vrm.old_len {
-    return -ENOMEM  # (the kernel moves the entries back; not modelled)
+    err = -ENOMEM
+  } else if vrm.vma.vm_ops && vrm.vma.vm_ops.mremap {
+    err = vm_ops_mremap(vrm.vma, new_vma)
   }
-  return 0
+  if err != 0 {
+    # On error, move entries back from new area to old, which will succeed
+    # since page tables still there, and then proceed to unmap new area
+    # instead of old.
+    pmc_revert = pagetable_move(new_vma, vrm.vma, vrm.new_addr, vrm.addr, moved_len, need_rmap_locks=true)
+    move_page_tables(pmc_revert)
+    vrm_unmap_new_vma_instead(vrm)
+  }
+  return err
 }
 
 # mm/mremap.c: move_page_tables() (PUD-level moves and the realignment
