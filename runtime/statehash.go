@@ -338,7 +338,7 @@ func NewStateHasher() *StateHasher {
 	// What is hashed is what the walk hashed: the two classes and the
 	// position (thread and path are left out, as above).
 	h.Skip(lockdep{}, "from")
-	h.post[typeKey(reflect.TypeFor[lockdep]())] = func(h *StateHasher, p unsafe.Pointer) {
+	h.setPost(reflect.TypeFor[lockdep](), func(h *StateHasher, p unsafe.Pointer) {
 		from := (*lockdep)(p).from
 		var sum uint64
 		for k, o := range from {
@@ -350,7 +350,7 @@ func NewStateHasher() *StateHasher {
 		}
 		h.Word(uint64(len(from)))
 		h.Word(sum)
-	}
+	})
 	// A lock epoch's seq is the event clock of the hold it was read under
 	// (stale.go), which counts every acquisition of every lock so far:
 	// two states that differ only in how many locks were taken before
@@ -397,7 +397,7 @@ func NewStateHasher() *StateHasher {
 		}
 		h.Word(w)
 	})
-	h.post[typeKey(reflect.TypeFor[Task]())] = func(h *StateHasher, p unsafe.Pointer) {
+	h.setPost(reflect.TypeFor[Task](), func(h *StateHasher, p unsafe.Pointer) {
 		t := (*Task)(p)
 		h.Word(nonZero(t.rcuSection) | nonZero(t.irqSection)<<1)
 		for _, e := range t.epochs {
@@ -409,15 +409,15 @@ func NewStateHasher() *StateHasher {
 		} else {
 			h.Word(0)
 		}
-	}
-	h.post[typeKey(reflect.TypeFor[entryEpoch]())] = func(h *StateHasher, p unsafe.Pointer) {
+	})
+	h.setPost(reflect.TypeFor[entryEpoch](), func(h *StateHasher, p unsafe.Pointer) {
 		e := (*entryEpoch)(p)
 		var owner *Task
 		if h.k != nil && e.task >= 0 && e.task < len(h.k.Tasks) {
 			owner = h.k.Tasks[e.task]
 		}
 		h.Word(canonSeq(owner, e.seq))
-	}
+	})
 	// A position's file name is one word, its 64-bit hash (fileWord:
 	// worked out once per name string), not its bytes: a state holds a
 	// score of positions (where each thread is, where each lock was
@@ -426,9 +426,9 @@ func NewStateHasher() *StateHasher {
 	// position's 9 words). Two names collide with the odds of two
 	// fingerprints. (The renaming hasher replaces this part.)
 	h.Skip(lang.Pos{}, "Filename")
-	h.post[typeKey(posType)] = func(h *StateHasher, p unsafe.Pointer) {
+	h.setPost(posType, func(h *StateHasher, p unsafe.Pointer) {
 		h.Word(h.fileWord((*lang.Pos)(p).Filename))
-	}
+	})
 	// Program objects: the same for every run of a program, never changed.
 	h.Identity(ProgramObjects()...)
 	return h

@@ -238,15 +238,15 @@ func NewRenamingStateHasher() *StateHasher {
 	// (It replaces NewStateHasher's part, which hashes the file name of
 	// the position itself.)
 	h.Skip(lang.Pos{}, "Filename", "Offset", "Line", "Column")
-	h.post[typeKey(posType)] = func(h *StateHasher, p unsafe.Pointer) {
+	h.setPost(posType, func(h *StateHasher, p unsafe.Pointer) {
 		q := h.ren.Pos(*(*lang.Pos)(p))
 		h.Word(h.fileWord(q.Filename))
 		h.Word(uint64(q.Offset))
 		h.Word(uint64(q.Line)<<32 | uint64(uint32(q.Column)))
-	}
+	})
 	// lockdep's edges are hashed by hand (NewStateHasher), their origins'
 	// positions with them: the same sum, of renamed positions.
-	h.post[typeKey(reflect.TypeFor[lockdep]())] = func(h *StateHasher, p unsafe.Pointer) {
+	h.setPost(reflect.TypeFor[lockdep](), func(h *StateHasher, p unsafe.Pointer) {
 		from := (*lockdep)(p).from
 		var sum uint64
 		for k, o := range from {
@@ -259,7 +259,7 @@ func NewRenamingStateHasher() *StateHasher {
 		}
 		h.Word(uint64(len(from)))
 		h.Word(sum)
-	}
+	})
 	h.Skip(mmcore.Memory{}, "pages")
 	h.addPost(reflect.TypeFor[mmcore.Memory](), func(h *StateHasher, p unsafe.Pointer) {
 		mem := (*mmcore.Memory)(p)
@@ -317,12 +317,20 @@ func (h *StateHasher) Post(typ any, f func(h *StateHasher, p unsafe.Pointer)) {
 
 // addPost chains f after the type's post, if it has one.
 func (h *StateHasher) addPost(t reflect.Type, f func(h *StateHasher, p unsafe.Pointer)) {
-	k := typeKey(t)
-	if old := h.post[k]; old != nil {
-		h.post[k] = func(h *StateHasher, p unsafe.Pointer) { old(h, p); f(h, p) }
-	} else {
-		h.post[k] = f
+	if old := h.post[typeKey(t)]; old != nil {
+		h.setPost(t, func(h *StateHasher, p unsafe.Pointer) { old(h, p); f(h, p) })
+		return
 	}
+	h.setPost(t, f)
+}
+
+// setPost makes f the type's post, replacing any it had. Plans copy their
+// type's post when made (plan), so the plans made so far are dropped, as
+// Skip and Identity drop them: a post set after a walk would otherwise be
+// ignored by the types already planned, and the fields it stands for
+// hashed by neither.
+func (h *StateHasher) setPost(t reflect.Type, f func(h *StateHasher, p unsafe.Pointer)) {
+	h.post[typeKey(t)] = f
 	clear(h.plans)
 	h.last, h.lastPtr = nil, nil
 }
