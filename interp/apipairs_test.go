@@ -9,10 +9,13 @@ import (
 )
 
 // lackingPair lists the APIs that run (an op, or a handler the runtime
-// calls) but have no passing correct/incorrect pair of examples yet. It may
-// only shrink: TestEveryRunningAPIHasExamplePair fails for an API that runs
+// calls) but have no passing correct/incorrect pair of examples yet, and
+// the knobs no call of which is wrong (fault injection), which have a
+// correct example only. The APIs awaiting a pair may only shrink (none is
+// listed now): TestEveryRunningAPIHasExamplePair fails for an API that runs
 // without a pair and is not listed, and for a listed API that has one (drop
-// it from the list). Adding a name here needs a reason next to it. Steps
+// it from the list). Adding a name here needs a reason next to it; a
+// knob's reason says why no call of it can be wrong. Steps
 // of the kernel paths (runtime/rulebook_steps.go) are not APIs: the path's
 // entry and examples prove them, and they need no pair of their own.
 // Queries (API.Query: folio_test_locked, lockdep_is_held, pages[i]) have no
