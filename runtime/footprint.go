@@ -1504,6 +1504,7 @@ var opFootprints = map[string]func(*Call, *Footprint){
 	"copy_to_user": world, "copy_from_user": world, "get_user": world, "put_user": world,
 	"get_user_pages_remote": world, "pin_user_pages_remote": world, "pin_user_pages": world, "pin_user_pages_unlocked": world,
 	"get_user_page_vma_remote": world, "lock_vma_under_rcu_wait": world, "lock_next_vma": world, "access_remote_vm": world, "access_process_vm": world,
+	"fault_in_writeable": world, "fault_in_readable": world, "fault_in_safe_writeable": world, "fixup_user_fault": world,
 	// RCU: the grace periods are recorded by the RCU code (entering and
 	// leaving sections, starting a grace period); the deferred free runs
 	// when the last section ends, a step recorded as World.

@@ -166,11 +166,26 @@ func init() {
 	for _, n := range []string{"access_remote_vm", "access_process_vm"} {
 		c(n, cite(memC, "__access_remote_vm()", "if (mmap_read_lock_killable(mm)) return 0; ... get_user_page_vma_remote(mm, addr, gup_flags, &vma) ... mmap_read_unlock(mm)", readGUPPaths))
 	}
+	c("fault_in_writeable", cite(gupC, "fault_in_writeable()", "if (!user_write_access_begin(uaddr, size)) return size; if (!PAGE_ALIGNED(uaddr)) { unsafe_put_user(0, uaddr, out); start = PAGE_ALIGN(uaddr); } "+
+		"end = PAGE_ALIGN(start + size); while (start != end) { unsafe_put_user(0, (char __user *)start, out); start += PAGE_SIZE; } out: user_write_access_end();", readGUPPaths))
+	c("fault_in_readable", cite(gupC, "fault_in_readable()", "if (!user_read_access_begin(uaddr, size)) return size; ... unsafe_get_user(c, (const char __user *)start, out) per page ... user_read_access_end();", readGUPPaths))
+	c("fault_in_safe_writeable", cite(gupC, "fault_in_safe_writeable()", "end = PAGE_ALIGN(start + size); mmap_read_lock(mm); do { if (fixup_user_fault(mm, start, FAULT_FLAG_WRITE, &unlocked)) break; "+
+		"start = (start + PAGE_SIZE) & PAGE_MASK; } while (start != end); mmap_read_unlock(mm);", readGUPPaths))
+	c("fixup_user_fault", cite(gupC, "fixup_user_fault()", "address = untagged_addr_remote(mm, address); if (unlocked) fault_flags |= FAULT_FLAG_ALLOW_RETRY | FAULT_FLAG_KILLABLE; "+
+		"retry: vma = gup_vma_lookup(mm, address); if (!vma) return -EFAULT; if (!vma_permits_fault(vma, fault_flags)) return -EFAULT; ret = handle_mm_fault(vma, address, fault_flags, NULL); "+
+		"if (ret & VM_FAULT_COMPLETED) { mmap_read_lock(mm); *unlocked = true; return 0; } ... if (ret & VM_FAULT_RETRY) { mmap_read_lock(mm); *unlocked = true; fault_flags |= FAULT_FLAG_TRIED; goto retry; }", readGUPPaths),
+		cite("arch/x86/include/asm/uaccess_64.h", "untagged_addr_remote()", "mmap_assert_locked(mm); return addr & (mm)->context.untag_mask;", readGUPPaths))
 	seq := func(text string, names ...string) {
 		for _, n := range names {
 			sequenceTable[n] = text
 		}
 	}
+	seq("/* the futex pattern: copy under a spinlock with faults disabled, fault in with no lock held, retry */\nretry:\nspin_lock(&hb->lock);\n"+
+		"pagefault_disable();\nret = __copy_from_user_inatomic(&val, uaddr, sizeof(val));\npagefault_enable();\nspin_unlock(&hb->lock);\n"+
+		"if (ret) {\n\tif (fault_in_readable(uaddr, sizeof(val)))\n\t\treturn -EFAULT;\n\tgoto retry;\n}",
+		"fault_in_readable", "fault_in_writeable", "fault_in_safe_writeable")
+	seq("/* kernel/futex/core.c: fault_in_user_writeable() */\nmmap_read_lock(mm);\nret = fixup_user_fault(mm, (unsigned long)uaddr, FAULT_FLAG_WRITE, NULL);\nmmap_read_unlock(mm);",
+		"fixup_user_fault")
 	seq("/* a driver's ioctl copying to the user: no lock of its own held that a fault path takes */\n"+
 		"if (copy_to_user(ubuf, &karg, sizeof(karg)))\n\treturn -EFAULT;\nmutex_lock(&drv->lock);\n/* ... */\nmutex_unlock(&drv->lock);",
 		"copy_to_user", "copy_from_user", "get_user", "put_user", "might_fault", "raw_copy_to_user", "raw_copy_from_user")
@@ -489,6 +504,50 @@ func init() {
 		"returns 0 or -EFAULT; the value read is not modelled")
 	uaccess("put_user", one, "arch/x86/include/asm/uaccess.h: put_user(): might_fault(); do_put_user_call()",
 		"returns 0 or -EFAULT")
+
+	// The fault-in helpers of the retry loops: a caller copies under
+	// pagefault_disable() (a lock held that the fault path takes), and on
+	// a short copy drops its locks, faults the range in, and retries.
+	rng := []Param{{Name: "mm", Type: TMM, Hint: "the kernel's works on current->mm: mmscript passes the mm first, as copy_to_user(mm, addr, n)"},
+		{Name: "uaddr", Type: TInt}, {Name: "size", Type: TInt}}
+	faultIn := func(name, how, src string) {
+		path(name, rng, TInt, &API{Name: name, Section: "-",
+			Hold:   "no mmap lock of mm, no spinlock, no RCU: a missing page takes the kernel-mode fault (mmap read lock -> handle_mm_fault -> unlock), which sleeps",
+			Takes:  "per page " + how + "; on a miss the kernel-mode fault: mmap read lock -> handle_mm_fault -> unlock",
+			Sleeps: "yes, when a page is missing",
+			Asserts: "none of its own (no might_fault(): the unsafe_*_user() accessors carry none); the fault path's checks (sleeping in atomic context, " +
+				"lockdep's order of the mmap lock after every lock held)",
+			Source: src,
+			Notes: "returns the bytes not faulted in (0: all). The pages are not pinned: they may be gone again before the retried copy, which is why callers loop. " +
+				"mmscript copies no data; kernel/uaccess.mms",
+			Rules: []*Rule{ruleSleepInAtomic, ruleCircular, ruleRecursive, ruleMmapUnderVMARead}})
+	}
+	faultIn("fault_in_writeable", "a zero byte stored with unsafe_put_user() (destructive: it writes the first byte of each page)",
+		"mm/gup.c: fault_in_writeable(): user_write_access_begin(); unsafe_put_user(0, ...) per page; user_write_access_end()")
+	faultIn("fault_in_readable", "a byte loaded with unsafe_get_user()",
+		"mm/gup.c: fault_in_readable(): user_read_access_begin(); unsafe_get_user(c, ...) per page; user_read_access_end()")
+	path("fault_in_safe_writeable", rng, TInt, &API{Name: "fault_in_safe_writeable", Section: "-",
+		Hold:   "no mmap lock of mm (it takes the read lock itself), no spinlock, no RCU",
+		Takes:  "mmap read lock -> per page fixup_user_fault(FAULT_FLAG_WRITE, &unlocked) -> handle_mm_fault (which may drop and re-take the lock) -> mmap read unlock",
+		Sleeps: "yes",
+		Source: "mm/gup.c: fault_in_safe_writeable(): mmap_read_lock(mm); do { if (fixup_user_fault(mm, start, FAULT_FLAG_WRITE, &unlocked)) break; ... } while (start != end); mmap_read_unlock(mm)",
+		Notes: "non-destructive (no store): for ranges that may be read-only to user stores but writable by the kernel (e.g. a buffer under FOLL_FORCE); " +
+			"returns the bytes not faulted in; kernel/uaccess.mms",
+		Rules: []*Rule{ruleRecursive, ruleSleepInAtomic, ruleCircular, ruleMmapUnderVMARead}})
+	path("fixup_user_fault", []Param{{Name: "mm", Type: TMM}, {Name: "address", Type: TInt},
+		{Name: "fault_flags", Type: TWord, Words: []string{"read", "write"}, Optional: true, Default: Word("read"),
+			Hint: "FAULT_FLAG_WRITE is written write (read for 0)"},
+		{Name: "unlocked", Type: TBool, Optional: true, Nilable: true, Default: Bool(false),
+			Hint: "the kernel's bool *unlocked: nil (NULL: the fault may not drop the lock) or true (given: it may, and is re-taken)"}},
+		TInt, &API{Name: "fixup_user_fault", Section: "-",
+			Hold:    "mm's mmap lock, read (asserted: untagged_addr_remote() -> mmap_assert_locked())",
+			Takes:   "gup_vma_lookup -> vma_permits_fault -> handle_mm_fault; with unlocked, a VM_FAULT_RETRY or VM_FAULT_COMPLETED fault released the lock and mmap_read_lock() takes it again",
+			Sleeps:  "yes",
+			Asserts: "mmap_assert_locked(mm) (lockdep; VM_BUG_ON_MM with CONFIG_DEBUG_VM when nobody holds it)",
+			Source:  "mm/gup.c: fixup_user_fault()",
+			Notes: "returns 0 or -errno (-EFAULT: no VMA, or one that does not permit the access). The caller holds the lock on return either way; with unlocked the VMAs " +
+				"it looked up before may be gone (*unlocked is not written back: look the VMA up again). kernel/gup.mms",
+			Rules: []*Rule{ruleMmapAssertLocked, ruleSleepInAtomic, ruleHandlerKeepsLock, ruleDroppedFaultLock, ruleRetryHoldingLock}})
 }
 
 // mightFault is __might_fault(): nothing under pagefault_disable(), else

@@ -437,3 +437,47 @@ func mmscript_get_user_pages_unlocked(mm, start, nr_pages, write, pages) {
   }
   return __get_user_pages_locked(mm, start, nr_pages, gup_flags, false, pages, 0)
 }
+
+# mm/gup.c: fixup_user_fault(): resolve a fault at address in mm for a
+# caller that holds mm's mmap read lock (futex's fault_in_user_writeable(),
+# KVM's hva_to_pfn_remapped(), fault_in_safe_writeable()); the lock is
+# asserted by untagged_addr_remote() (mmap_assert_locked). With unlocked
+# (the kernel's bool *unlocked given, not NULL) the fault may drop the lock
+# (FAULT_FLAG_ALLOW_RETRY | FAULT_FLAG_KILLABLE): it is taken again before
+# the retry (with FAULT_FLAG_TRIED) or the return, so the caller holds it
+# on return either way, while the VMAs it looked up before may be gone.
+# Without it, a fault keeps the lock. Returns 0 or -errno. (*unlocked is not
+# written back: the caller looks its VMA up again.)
+func fixup_user_fault(mm, address, fault_flags, unlocked) {
+  mmap_assert_locked(mm)  # untagged_addr_remote()
+  write = fault_flags == "write"
+  if unlocked {
+    fault_flags = fault_flags | "allow_retry"  # FAULT_FLAG_ALLOW_RETRY | FAULT_FLAG_KILLABLE
+  }
+  while true {
+    vma = vma_lookup(mm, address)  # gup_vma_lookup(): expand_stack() not modelled
+    if !vma {
+      return -EFAULT
+    }
+    # vma_permits_fault(): VM_WRITE for a write, VM_READ for a read
+    if write && vma.vm_flags & VM_WRITE == 0 {
+      return -EFAULT
+    }
+    if !write && vma.vm_flags & VM_READ == 0 {
+      return -EFAULT
+    }
+    ret = handle_mm_fault(vma, address, flags=fault_flags)
+    if ret & VM_FAULT_COMPLETED != 0 {
+      mmap_read_lock(mm)  # "we need to retake the lock here to pair with the unlock() in the callers"
+      return 0
+    }
+    if ret & VM_FAULT_ERROR != 0 {
+      return vm_fault_to_errno(ret, 0)
+    }
+    if ret & VM_FAULT_RETRY == 0 {
+      return 0
+    }
+    mmap_read_lock(mm)
+    fault_flags = fault_flags | "tried"  # FAULT_FLAG_TRIED
+  }
+}

@@ -74,3 +74,91 @@ func copy_from_user_nofault(mm, addr, n) {
   }
   return 0
 }
+
+# mm/gup.c: fault_in_writeable(): fault the range in by storing a zero
+# byte into each page with unsafe_put_user() between
+# user_write_access_begin() and user_write_access_end(): destructive (it
+# writes), and without might_fault() of its own. A missing page takes the
+# kernel-mode fault, with the mmap read lock, so the caller holds no lock a
+# fault path takes: it drops its locks, faults the range in, and retries
+# its copy under pagefault_disable() (the buffered-write and futex retry
+# loops). Returns the bytes not faulted in.
+func fault_in_writeable(mm, uaddr, size) {
+  if size == 0 {
+    return 0
+  }
+  start = uaddr
+  if uaddr % PAGE_SIZE != 0 {
+    if raw_copy_to_user(mm, uaddr, 1) != 0 {  # unsafe_put_user(0, uaddr, out)
+      return size
+    }
+    start = (uaddr + PAGE_SIZE - 1) / PAGE_SIZE * PAGE_SIZE  # PAGE_ALIGN(uaddr)
+  }
+  end = (uaddr + size + PAGE_SIZE - 1) / PAGE_SIZE * PAGE_SIZE  # PAGE_ALIGN(start + size)
+  while start != end {
+    if raw_copy_to_user(mm, start, 1) != 0 {  # unsafe_put_user(0, start, out)
+      break
+    }
+    start = start + PAGE_SIZE
+  }
+  if size > start - uaddr {
+    return size - (start - uaddr)
+  }
+  return 0
+}
+
+# mm/gup.c: fault_in_readable(): as fault_in_writeable(), loading a byte
+# of each page with unsafe_get_user() between user_read_access_begin() and
+# user_read_access_end(). Returns the bytes not faulted in.
+func fault_in_readable(mm, uaddr, size) {
+  if size == 0 {
+    return 0
+  }
+  start = uaddr
+  if uaddr % PAGE_SIZE != 0 {
+    if raw_copy_from_user(mm, uaddr, 1) != 0 {  # unsafe_get_user(c, uaddr, out)
+      return size
+    }
+    start = (uaddr + PAGE_SIZE - 1) / PAGE_SIZE * PAGE_SIZE
+  }
+  end = (uaddr + size + PAGE_SIZE - 1) / PAGE_SIZE * PAGE_SIZE
+  while start != end {
+    if raw_copy_from_user(mm, start, 1) != 0 {
+      break
+    }
+    start = start + PAGE_SIZE
+  }
+  if size > start - uaddr {
+    return size - (start - uaddr)
+  }
+  return 0
+}
+
+# mm/gup.c: fault_in_safe_writeable(): fault the range in for writing
+# without writing to it ("Unlike fault_in_writeable(), this function is
+# non-destructive"): under the mmap read lock it takes itself, one
+# fixup_user_fault() per page with FAULT_FLAG_WRITE and &unlocked (a fault
+# may drop and re-take the lock). Taking the lock, it must be called with
+# none of mm's locks held. Returns the bytes not faulted in.
+func fault_in_safe_writeable(mm, uaddr, size) {
+  if size == 0 {
+    return 0
+  }
+  start = uaddr
+  end = (uaddr + size + PAGE_SIZE - 1) / PAGE_SIZE * PAGE_SIZE  # PAGE_ALIGN(start + size)
+  mmap_read_lock(mm)
+  while true {
+    if fixup_user_fault(mm, start, "write", true) != 0 {
+      break
+    }
+    start = (start + PAGE_SIZE) / PAGE_SIZE * PAGE_SIZE  # (start + PAGE_SIZE) & PAGE_MASK
+    if start == end {
+      break
+    }
+  }
+  mmap_read_unlock(mm)
+  if size > start - uaddr {
+    return size - (start - uaddr)
+  }
+  return 0
+}
