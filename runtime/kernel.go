@@ -384,6 +384,7 @@ func (k *Kernel) ExitTask(t *Task, end lang.Pos) {
 	}
 	k.gathersAtExit(t)
 	k.checkPagefaultUserReturn(t, "thread "+t.Name+" exits")
+	k.checkKthreadExit(t)
 	t.Pos = saved
 }
 

@@ -444,19 +444,23 @@ func init() {
 		Touches: func(_ *Call, f *Footprint) { f.Add(AAlloc, 0, false) },
 		API: register(&API{Name: "current_mm", Section: "-", Hold: "nothing", Takes: "nothing", Sleeps: "no",
 			Source: "include/linux/sched.h: current->mm (struct task_struct)",
-			Notes: "the mm of the calling task, as the kernel's current->mm: mmscript's threads run in the script's one mm, so this is the mm the script declares " +
-				"(an error when it declares none or several: pass the mm to the _remote form, get_user_pages_remote(mm, ...), or to mmscript's own forms). " +
+			Notes: "the mm of the calling task, as the kernel's current->mm: the mm a kernel thread adopted with kthread_use_mm(); else mmscript's threads run in " +
+				"the script's one mm, so this is the mm the script declares (an error when it declares none or several: kthread_use_mm(mm) first, or pass the mm to " +
+				"the _remote form, get_user_pages_remote(mm, ...), or to mmscript's own forms). " +
 				"The kernel's GUP functions without an mm argument (get_user_pages(), pin_user_pages(), get_user_pages_unlocked(), get_user_pages_fast(), ...) use it",
 			Query:    "Which mm the task runs in: reading it is never wrong; what the caller does with the mm is the rule of that call",
 			Cites:    []Cite{cite("mm/gup.c", "get_user_pages()", "none: return __get_user_pages_locked(current->mm, start, nr_pages, pages, &locked, gup_flags);", readGUP)},
 			Sequence: "struct mm_struct *mm = current->mm;\nmmap_read_lock(mm);\nret = get_user_pages(start, nr_pages, gup_flags, pages);\nmmap_read_unlock(mm);"}),
 		Fn: func(c *Call) Result {
+			if m := c.T.kthreadMM; m != nil {
+				return done(Obj(TMM, m)) // kthread_use_mm()'s tsk->mm
+			}
 			if len(c.K.mms) != 1 {
 				var names []string
 				for _, m := range c.K.mms {
 					names = append(names, m.Name)
 				}
-				return fail("current->mm: the script declares %d mms (%s), so which is the task's is not known: pass the mm (get_user_pages_remote(mm, ...), or mmscript's own form get_user_pages(mm, addr, ...))",
+				return fail("current->mm: the script declares %d mms (%s), so which is the task's is not known: adopt one with kthread_use_mm(mm), or pass the mm (get_user_pages_remote(mm, ...), or mmscript's own form get_user_pages(mm, addr, ...))",
 					len(c.K.mms), strings.Join(names, ", "))
 			}
 			return done(Obj(TMM, c.K.mms[0]))

@@ -90,6 +90,11 @@ type Task struct {
 	// pagefaultPos is where it left 0 (pagefault.go).
 	pagefaultDisabled int
 	pagefaultPos      lang.Pos
+	// kthreadMM is the mm the task adopted with kthread_use_mm() (the
+	// kernel's tsk->mm of a kernel thread), nil when none; kthreadPos is
+	// where (kthread.go).
+	kthreadMM  *MM
+	kthreadPos lang.Pos
 
 	waitLock *Lock // the lock it is queued on, nil when runnable
 	waitMode Mode
