@@ -334,7 +334,7 @@ func checkArgs(op *rt.Op, args []rt.Value) string {
 				args[i] = rt.Word(w)
 				continue
 			}
-			return fmt.Sprintf("%s: argument %s: %#x is not a valid %s", op.Name, p.Name, v.Int, p.Name)
+			return fmt.Sprintf("%s: argument %s: %#x is not a valid %s%s", op.Name, p.Name, v.Int, p.Name, flagBitsHint(p, v.Int))
 		case p.Type == rt.TBool && v.T == rt.TWord && (v.Obj == "true" || v.Obj == "false"):
 			args[i] = rt.Bool(v.Obj == "true")
 			continue
@@ -462,4 +462,22 @@ func opName(op binop) string {
 		}
 	}
 	return "?"
+}
+
+// flagBitsHint names, for an int a word parameter could not take, the
+// bits none of the kernel's names it takes stands for (" (bits 0x80 are
+// none of FAULT_FLAG_WRITE, ...)"), or "" when its words have no values.
+func flagBitsHint(p rt.Param, v int64) string {
+	var known int64
+	var names []string
+	for _, w := range p.Words {
+		if c, ok := rt.Constants[w]; ok && strings.ToUpper(w) == w {
+			known |= c
+			names = append(names, w)
+		}
+	}
+	if len(names) == 0 || v&^known == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" (bits %#x are none of %s)", v&^known, strings.Join(names, ", "))
 }

@@ -229,6 +229,13 @@ func (c *Call) cpuAccess(m *MM, addr mmcore.Addr, write bool) bool {
 	// clearing an entry and the flush; one that reaches a freed page means
 	// the page was freed before the flush.
 	if hit && tr.Hit && tr.UseAfterFree {
+		if !tr.Stale {
+			// the page tables still map it: nothing unmapped the page
+			// before it was freed (a PFN map's driver that freed its
+			// memory before revoking the mappings), no flush was late
+			c.K.violate(c.T, ruleStaleTLB, fmt.Sprintf("user access at %#x on CPU %d reached a freed page through a TLB entry the page tables still hold (the page was freed while still mapped, before any unmap and TLB flush)", uint64(addr), c.T.CPU))
+			return true
+		}
 		c.K.violate(c.T, ruleStaleTLB, fmt.Sprintf("user access at %#x on CPU %d used a stale TLB entry reaching a freed page (the page was freed before the TLB flush)", uint64(addr), c.T.CPU))
 		return true
 	}
