@@ -20,7 +20,7 @@ import (
 // /proc/pid/maps does since 2025 (fs/proc/task_mmu.c: lock_next_vma()).
 
 var ruleVMAIterLock = &Rule{"vma_iter/needs-lock",
-	"the VMA iterator (for_each_vma, vma_find, vma_next) walks the maple tree under the mmap lock (read or write) or in an RCU read-side section",
+	"the VMA iterator (for_each_vma, vma_find, vma_next, mas_for_each_rev) walks the maple tree under the mmap lock (read or write) or in an RCU read-side section",
 	"lib/maple_tree.c: mas_find() -> mas_root(): rcu_dereference_check(mas->tree->ma_root, mt_locked(mas->tree)); " +
 		"kernel/fork.c: mm_init() mt_set_external_lock(&mm->mm_mt, &mm->mmap_lock); \"suspicious RCU usage\" under CONFIG_PROVE_RCU",
 	Lockdep}
@@ -35,16 +35,48 @@ var ruleVMARCUUnlocked = &Rule{"vma/rcu-unlocked-use",
 // vmaFind is vma_find(): the first VMA that ends above addr and starts
 // below end, or nil, as the lookup of one step of the VMA iterator.
 func (c *Call) vmaFind(m *MM, addr, end mmcore.Addr) Value {
+	held := c.vmaIterCheck(m)
+	v := m.Core.FindVMA(addr)
+	if v == nil || v.Start() >= end {
+		return Nil
+	}
+	return c.vmaIterFound(m, v, held)
+}
+
+// vmaFindRev is mas_find_rev(&mas, min) of a VMA iterator walking down
+// from index (mas_for_each_rev()): the VMA that contains index, else the
+// highest one below it, if it ends above min.
+func (c *Call) vmaFindRev(m *MM, index, min int64) Value {
+	held := c.vmaIterCheck(m)
+	if index < 0 || index < min {
+		return Nil
+	}
+	v, prev := m.Core.FindVMAPrev(mmcore.Addr(index))
+	if v == nil || v.Start() > mmcore.Addr(index) {
+		v = prev
+	}
+	if v == nil || v.End() <= mmcore.Addr(max(min, 0)) {
+		return Nil
+	}
+	return c.vmaIterFound(m, v, held)
+}
+
+// vmaIterCheck checks a step of the VMA iterator's walk: the mmap lock or
+// RCU, and an mm whose VMAs the task may still walk. It reports whether
+// the task holds the mmap lock.
+func (c *Call) vmaIterCheck(m *MM) bool {
 	held := m.MmapLock.heldBy(c.T) != 0
 	if !held && c.T.rcu == 0 {
 		c.K.fpLockObserve(m.MmapLock)
 		c.K.violate(c.T, ruleVMAIterLock, fmt.Sprintf("%s without %s held or rcu_read_lock(): the maple tree may be freed under the walk", c.Op.Name, m.MmapLock.Name))
 	}
 	c.checkMMUsers(m)
-	v := m.Core.FindVMA(addr)
-	if v == nil || v.Start() >= end {
-		return Nil
-	}
+	return held
+}
+
+// vmaIterFound is the VMA v a step of the walk found: stamped as a lookup
+// under the mmap lock, or marked as found under RCU alone.
+func (c *Call) vmaIterFound(m *MM, v *mmcore.VMA, held bool) Value {
 	if held {
 		return c.stampLookup(m, v)
 	}
@@ -93,6 +125,24 @@ func init() {
 		Touches: func(c *Call, f *Footprint) { f.MM(mmArg(c, 0), false); f.mmUsers(mmArg(c, 0), false) },
 		Fn: func(c *Call) Result {
 			return done(c.vmaFind(c.mm(0), c.addr(1), c.addr(2)))
+		}})
+	defOp(&Op{Name: "mas_find_rev", Params: []Param{{Name: "mm", Type: TMM}, {Name: "index", Type: TInt}, {Name: "min", Type: TInt}}, Result: TVMA,
+		API: register(&API{Name: "mas_find_rev", Section: "2.14",
+			Hold:    "the mmap lock (read or write), or rcu_read_lock() with the VMA then read-locked before use",
+			Takes:   "nothing (the maple tree walk under the caller's lock or RCU)",
+			Sleeps:  "no",
+			Asserts: "lockdep (CONFIG_PROVE_RCU): rcu_dereference_check() in the maple tree walk",
+			Source:  "lib/maple_tree.c: mas_find_rev(); include/linux/maple_tree.h: mas_for_each_rev()",
+			Notes: "the VMA that contains index, else the highest one below it, if it ends above min; nil when none: one step of " +
+				"mas_for_each_rev(&mas, vma, min), the VMA iterator walking down (the OOM reaper's __oom_reap_task_mm()). mmscript passes the " +
+				"position the kernel keeps in the ma_state: ULONG_MAX first (MA_STATE(mas, &mm->mm_mt, ULONG_MAX, ULONG_MAX)), then vma.vm_start - 1",
+			NullResult: "when no VMA lies at or below index and above min (the end of the walk)",
+			Rules:      []*Rule{ruleVMAIterLock, ruleVMARCUUnlocked},
+			Cites:      []Cite{cite("lib/maple_tree.c", "mas_root(), mt_locked()", "rcu_dereference_check(mas->tree->ma_root, mt_locked(mas->tree)) (lockdep, CONFIG_PROVE_RCU)", readMapleTree)},
+			Sequence:   "MA_STATE(mas, &mm->mm_mt, ULONG_MAX, ULONG_MAX);\nmmap_read_lock(mm);\nmas_for_each_rev(&mas, vma, 0) {\n\t/* use vma, highest first */\n}\nmmap_read_unlock(mm);"}),
+		Touches: func(c *Call, f *Footprint) { f.MM(mmArg(c, 0), false); f.mmUsers(mmArg(c, 0), false) },
+		Fn: func(c *Call) Result {
+			return done(c.vmaFindRev(c.mm(0), c.int(1), c.int(2)))
 		}})
 	defOp(&Op{Name: "vma_start_read", Params: []Param{{Name: "mm", Type: TMM,
 		Hint: "the 2026 kernel's vma_start_read(mm, vma) names the mm it looked the VMA up in (the VMA may be reused for another mm); " +

@@ -35,18 +35,28 @@ func oom_reap_task_mm(mm) {
   return ret
 }
 
-# mm/oom_kill.c: __oom_reap_task_mm(). The kernel walks the VMAs from the
-# top down (mas_for_each_rev(): "Reduce those races by reaping the oom
-# victim from the other end of the address space"); mmscript's walk goes
-# up, the same lookups under the same lock.
+# mm/oom_kill.c: __oom_reap_task_mm(). The VMAs from the top down, as
+# mas_for_each_rev(&mas, vma, 0) walks them: each step a mas_find_rev()
+# below the VMA before (mmscript passes the position the kernel keeps in
+# the ma_state)
 func __oom_reap_task_mm(mm) {
   ret = true
+  index = ULONG_MAX  # MA_STATE(mas, &mm->mm_mt, ULONG_MAX, ULONG_MAX)
   # Tell all users of get_user/copy_from_user etc... that the content
   # is no longer stable. No barriers really needed because unmapping
   # should imply barriers already and the reader would hit a page fault
   # if it stumbled over a reaped memory.
   mm_flags_set(MMF_UNSTABLE, mm)
-  for vma in vmas(mm) {
+  # It might start racing with the dying task and compete for shared
+  # resources - e.g. page table lock contention has been observed.
+  # Reduce those races by reaping the oom victim from the other end
+  # of the address space.
+  while true {  # mas_for_each_rev(&mas, vma, 0)
+    vma = mas_find_rev(mm, index, 0)
+    if !vma {
+      break
+    }
+    index = vma.vm_start - 1
     if vma.vm_flags & (VM_HUGETLB | VM_PFNMAP) {
       continue
     }

@@ -33,6 +33,11 @@ thread t_vma_prev {
   vma x = vma_prev(m, v)
   y = x.vm_end
 }
+thread t_mas_find_rev {
+  mmap_read_lock(m)
+  vma x = mas_find_rev(m, 0xfffff, 0)  # below every VMA
+  y = x.vm_start
+}
 thread t_vma_start_read {
   rcu_read_lock()
   vma x = vma_start_read(m, w)  # w is another mm's VMA
@@ -78,11 +83,12 @@ expect fatal "vma_lookup/null-dereferenced" at 19
 expect fatal "find_vma_intersection/null-dereferenced" at 24
 expect fatal "vma_find/null-dereferenced" at 29
 expect fatal "vma_prev/null-dereferenced" at 34
-expect fatal "vma_start_read/null-dereferenced" at 39
-expect fatal "lock_next_vma/null-dereferenced" at 44
-expect fatal "lock_vma_under_rcu/null-dereferenced" at 48
-expect fatal "pte_offset_map_lock/null-dereferenced" at 53
-expect fatal "pte_offset_map_nolock/null-dereferenced" at 58
-expect fatal "pte_offset_map_rw_nolock/null-dereferenced" at 63
-expect fatal "folio_walk_start/null-dereferenced" at 68
-expect violation "vma_start_write_killable/result-unused" at 72
+expect fatal "mas_find_rev/null-dereferenced" at 39
+expect fatal "vma_start_read/null-dereferenced" at 44
+expect fatal "lock_next_vma/null-dereferenced" at 49
+expect fatal "lock_vma_under_rcu/null-dereferenced" at 53
+expect fatal "pte_offset_map_lock/null-dereferenced" at 58
+expect fatal "pte_offset_map_nolock/null-dereferenced" at 63
+expect fatal "pte_offset_map_rw_nolock/null-dereferenced" at 68
+expect fatal "folio_walk_start/null-dereferenced" at 73
+expect violation "vma_start_write_killable/result-unused" at 77
