@@ -331,3 +331,29 @@ mmap_read_unlock(m)
 		t.Fatalf("%s", diagLines(res))
 	}
 }
+
+// TestKernelLibraryCondResched: where the kernel calls cond_resched() (the
+// end of madvise_free_pte_range() and madvise_cold_or_pageout_pte_range(),
+// each PMD of change_pmd_range()), the library does too, not a bare
+// might_sleep(): inside an RCU reader that is also cond_resched/rcu-reader
+// (with non-preemptible RCU it reports a quiescent state), and it yields.
+func TestKernelLibraryCondResched(t *testing.T) {
+	for _, tc := range []struct{ name, call, file string }{
+		{"MADV_FREE", "madvise(m, 0x100000, PAGE_SIZE, MADV_FREE)", "kernel/madvise.mms:"},
+		{"MADV_COLD", "madvise(m, 0x100000, PAGE_SIZE, MADV_COLD)", "kernel/madvise.mms:"},
+		{"mprotect", "mprotect(m, 0x100000, PAGE_SIZE, r)", "kernel/mprotect.mms:"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			src := "mm m\nvma v = mmap(m, 0x100000, pages=2, prot=rw, flags=private)\ntouch(m, 0x100000, write)\n" +
+				"thread t {\n  rcu_read_lock()\n  " + tc.call + "\n  rcu_read_unlock()\n}\n"
+			got := diagLines(run(t, src, Options{}))
+			found := false
+			for _, l := range strings.Split(got, "\n") {
+				found = found || strings.HasPrefix(l, tc.file) && strings.Contains(l, "cond_resched/rcu-reader: cond_resched() inside an RCU read-side critical section")
+			}
+			if !found {
+				t.Errorf("%s under rcu_read_lock(): no cond_resched/rcu-reader in %s; findings:\n%s", tc.call, tc.file, got)
+			}
+		})
+	}
+}

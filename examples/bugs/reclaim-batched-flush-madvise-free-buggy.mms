@@ -47,7 +47,7 @@ func madvise_free_pte_range(tlb, vma, addr, end) {
   }
   clear_young_dirty_ptes(tlb, vma, pte, end)
   pte_unmap_unlock(pte)
-  might_sleep()  # cond_resched()
+  cond_resched()
   return 0
 }
 

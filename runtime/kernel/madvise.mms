@@ -277,7 +277,7 @@ func madvise_free_pte_range(tlb, vma, addr, end) {
     }
   }
   pte_unmap_unlock(pte)
-  might_sleep()  # cond_resched()
+  cond_resched()
   return 0
 }
 
@@ -456,6 +456,6 @@ func madvise_cold_or_pageout_pte_range(tlb, vma, addr, end, pageout) {
   if pageout {
     reclaim_pages(vma, start, addr)
   }
-  might_sleep()  # cond_resched()
+  cond_resched()
   return 0
 }

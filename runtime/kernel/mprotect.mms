@@ -122,7 +122,7 @@ func change_protection(tlb, vma, start, end) {
   while addr < end {
     next = min((addr + PMD_SIZE) / PMD_SIZE * PMD_SIZE, end)  # pmd_addr_end(addr, end)
     pages += change_pmd_range(tlb, vma, addr, next)
-    might_sleep()  # change_pmd_range(): cond_resched() after each PMD
+    cond_resched()  # change_pmd_range(): after each PMD
     addr = next
   }
   return pages
