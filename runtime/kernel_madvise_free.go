@@ -150,7 +150,11 @@ func init() {
 			// pte_offset_map_lock(), and again after each split
 			// (3ea277194daa, 383c4613c67c)
 			c.checkBatchedFlushed(p.MM, start, end)
-			g.cover(start, end)
+			by := walkMadviseFree
+			if c.int(4)&cydpClearDirty == 0 {
+				by = walkMadviseCold
+			}
+			g.cover(start, end, by)
 			var stop, lo, hi mmcore.Addr
 			var folio *mmcore.Page
 			switch flags := c.int(4); {
@@ -170,7 +174,7 @@ func init() {
 				stop, folio, lo, hi = p.MM.Core.MadviseColdPTEs(v, start, end, flags&cydpClearYoung == 0)
 			}
 			if hi > lo {
-				g.adjustRange(lo, hi) // tlb_remove_tlb_entries()
+				g.adjustRange(lo, hi, by) // tlb_remove_tlb_entries()
 			}
 			g.addr = stop
 			if folio == nil {
@@ -348,11 +352,13 @@ func (c *Call) madviseHugePMDLocked(cover bool, change func(m *MM, h mmcore.Addr
 		c.K.violate(c.T, rulePTEChangeLock, fmt.Sprintf("%s at %#x without %s held", c.Op.Name, uint64(addr), l.Name))
 	}
 	h := addr &^ (mmcore.PMD_SIZE - 1)
+	by := walkMadviseCold
 	if cover {
-		g.cover(h, h+mmcore.PMD_SIZE)
+		by = walkMadviseFree
+		g.cover(h, h+mmcore.PMD_SIZE, by)
 	}
 	if change(m, h) {
-		g.adjustRange(h, h+mmcore.PMD_SIZE) // tlb_remove_pmd_tlb_entry()
+		g.adjustRange(h, h+mmcore.PMD_SIZE, by) // tlb_remove_pmd_tlb_entry()
 	}
 	return ok
 }

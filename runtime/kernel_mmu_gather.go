@@ -22,9 +22,9 @@ import (
 // ruleStaleAfterZap: the range a zap walked has no stale translation left
 // when its mmu_gather is flushed at the end.
 var ruleStaleAfterZap = &Rule{"tlb/stale-after-zap",
-	"when a zap's mmu_gather is finished (tlb_finish_mmu), no CPU still translates an address of the range it zapped through a cleared or changed entry: " +
-		"another thread zapping the same range under a non-exclusive lock (mmap read lock, VMA read lock) may have cleared the entry and deferred its " +
-		"flush, so this zap found none and flushed nothing; tlb_finish_mmu() flushes the whole mm when mm_tlb_flush_nested() says another gather is pending, " +
+	"when the mmu_gather of a zap, or of MADV_FREE's or MADV_COLD's walk, is finished (tlb_finish_mmu), no CPU still translates an address of the range " +
+		"it walked through a cleared or changed entry: another thread changing the same range under a non-exclusive lock (mmap read lock, VMA read lock) " +
+		"may have cleared the entry and deferred its flush, so this walk found none and flushed nothing; tlb_finish_mmu() flushes the whole mm when mm_tlb_flush_nested() says another gather is pending, " +
 		"else user space writes through the stale entry after madvise(MADV_DONTNEED) returned (the write is lost with the page)",
 	"mm/mmu_gather.c: tlb_finish_mmu() (\"If there are parallel threads are doing PTE changes on same range under non-exclusive lock (e.g., mmap_lock " +
 		"read-side) but defer TLB flush by batching, one thread may end up seeing inconsistent PTEs and result in having stale TLB entries\"); " +
@@ -357,12 +357,14 @@ func (f *Footprint) tlbFlushPending(m *mmcore.MM, write bool) {
 // notes the translations of it that are stale when the zap walks it:
 // entries another thread cleared or changed and has not flushed, which
 // this zap finds none and so does not gather. Entries cleared after the
-// zap walked the range are the other thread's to flush.
-func (g *MMUGather) cover(start, end mmcore.Addr) {
+// zap walked the range are the other thread's to flush. by is the walk.
+func (g *MMUGather) cover(start, end mmcore.Addr, by gatherWalk) {
 	if start >= end {
 		return
 	}
-	g.staleSeen = append(g.staleSeen, g.MM.Core.TLB.StaleIn(start, end)...)
+	for _, r := range g.MM.Core.TLB.StaleIn(start, end) {
+		g.staleSeen = append(g.staleSeen, staleSeen{r, by})
+	}
 	if g.CovEnd == g.CovStart {
 		g.CovStart, g.CovEnd = start, end
 		return
@@ -514,9 +516,10 @@ func (c *Call) tlbFlushMMU(g *MMUGather) {
 	g.batch.pagesFlushed() // tlb_batch_pages_flush(): tlb->active = &tlb->local
 	for _, r := range g.staleSeen {
 		if m.Core.TLB.IsStale(r.CPU, r.Addr) {
-			c.K.violate(c.T, ruleStaleAfterZap, fmt.Sprintf("tlb_flush_mmu: the zap of [%#x, %#x) is finished while CPU %d still translates %#x through "+
+			c.K.violate(c.T, ruleStaleAfterZap, fmt.Sprintf("tlb_flush_mmu: the %s of [%#x, %#x) is finished while CPU %d still translates %#x through "+
 				"a stale entry: another thread had cleared or changed the entry without flushing it yet (a pending gather: mm_tlb_flush_nested) "+
-				"when this zap found it, and this gather flushed only what it cleared itself", uint64(g.CovStart), uint64(g.CovEnd), r.CPU, uint64(r.Addr)))
+				"when this %s found it, and this gather flushed only what it %s itself", r.By, uint64(g.CovStart), uint64(g.CovEnd), r.CPU, uint64(r.Addr),
+				r.By, r.By.changed()))
 			break
 		}
 	}

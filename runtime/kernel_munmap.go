@@ -110,8 +110,9 @@ type MMUGather struct {
 	// kernel); zap_huge_pmd's tlb_remove_page_size() too.
 	pages []*mmcore.Page
 	// staleSeen are the stale translations the zaps found in the range
-	// they walked (cover): the ones this gather must not leave behind.
-	staleSeen []mmcore.StaleRef
+	// they walked (cover): the ones this gather must not leave behind,
+	// each with the walk that found it.
+	staleSeen []staleSeen
 	// delayed are the pages whose rmap removal the zaps delayed until
 	// after the TLB flush (tlb->delayed_rmap and the batch's
 	// ENCODED_PAGE_BIT_DELAY_RMAP pages): tlb_flush_rmaps() removes it.
@@ -147,6 +148,40 @@ func tlbFreeVMAsFlushes(g *MMUGather, vms *VMS) bool {
 		}
 	}
 	return false
+}
+
+// gatherWalk names the walk that added a range to a gather: a zap
+// (zap_pte_range(), zap_huge_pmd(), MADV_DONTNEED), MADV_FREE's
+// madvise_free_pte_range() or MADV_COLD's madvise_cold_or_pageout_pte_range().
+// The three batch their flushes in an mmu_gather alike, and a report of
+// what one left stale names that one. A word wide: staleSeen is then a
+// struct without padding, which the state hasher takes as bytes
+// (isScalar), and padding would carry what the allocator left there
+// (growslice does not clear the slots append fills).
+type gatherWalk int
+
+const (
+	walkZap gatherWalk = iota
+	walkMadviseFree
+	walkMadviseCold
+)
+
+func (w gatherWalk) String() string {
+	return [...]string{"zap", "MADV_FREE walk", "MADV_COLD walk"}[w]
+}
+
+// changed is what the walk did to the entries it gathered.
+func (w gatherWalk) changed() string {
+	if w == walkZap {
+		return "cleared"
+	}
+	return "changed"
+}
+
+// staleSeen is a stale translation a walk found in its range.
+type staleSeen struct {
+	mmcore.StaleRef
+	By gatherWalk
 }
 
 func (c *Call) vms(i int) *VMS             { return c.Args[i].Obj.(*VMS) }
@@ -392,10 +427,10 @@ func init() {
 			// the loop stops past the entry whose pages filled the
 			// gather's batch (force_break): the rest is the next hold's
 			end = g.batchEnd(c.K, p, start, end, c.bool(4))
-			g.cover(start, end)
+			g.cover(start, end, walkZap)
 			for a := start; a < end; a += mmcore.PageSize {
 				if e := p.Table.Entry(p.Table.Index(a)); e.Present() {
-					g.adjustRange(a, a+mmcore.PageSize) // tlb_remove_tlb_entries()
+					g.adjustRange(a, a+mmcore.PageSize, walkZap) // tlb_remove_tlb_entries()
 					if !e.Special() {
 						g.nrPages++ // vm_normal_page() found a page: batched to be freed after the flush
 						g.gatherFolio(p.MM.Core.Memory().Page(e.PFN()))
@@ -649,9 +684,9 @@ func vmsMM(c *Call) *mmcore.MM {
 }
 
 // adjustRange widens the range the gather flushes to cover [start, end)
-// (__tlb_adjust_range()).
-func (g *MMUGather) adjustRange(start, end mmcore.Addr) {
-	g.cover(start, end)
+// (__tlb_adjust_range()), for the walk by.
+func (g *MMUGather) adjustRange(start, end mmcore.Addr, by gatherWalk) {
+	g.cover(start, end, by)
 	if g.End == g.Start {
 		g.Start, g.End = start, end
 		return

@@ -842,16 +842,20 @@ func init() {
 				// The walk reads each PMD without a lock first
 				// (zap_pmd_range(): pmd_none -> skip): covered now, and
 				// each table again under its lock.
-				g.cover(max(start, v.Start()), min(end, v.End()))
+				by := walkZap // MADV_DONTNEED(_LOCKED): zap_page_range_single_batched()
+				if a == mmcore.MADV_FREE {
+					by = walkMadviseFree
+				}
+				g.cover(max(start, v.Start()), min(end, v.End()), by)
 				return c.underEachPMDLock(nil, v, start, end, func(from, to mmcore.Addr) int {
 					flushBatched(from)
-					g.cover(from, to)
+					g.cover(from, to, by)
 					lo, hi, folios, e := m.Core.MadviseDontneedFreeGathered(v, from, to, a)
 					if e != nil && err == nil {
 						err = e
 					}
 					if hi > lo {
-						g.adjustRange(lo, hi)
+						g.adjustRange(lo, hi, by)
 					}
 					g.pages = append(g.pages, folios...)
 					return 0

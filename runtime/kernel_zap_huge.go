@@ -108,7 +108,7 @@ func init() {
 		Touches: func(*Call, *Footprint) {}, // the task's own gather
 		Fn: func(c *Call) Result {
 			g, addr := c.mmuGather(0), c.addr(1)&^(mmcore.PMD_SIZE-1)
-			g.adjustRange(addr, addr+mmcore.PMD_SIZE)
+			g.adjustRange(addr, addr+mmcore.PMD_SIZE, walkZap) // zap_huge_pmd()
 			return ok
 		}})
 

@@ -139,4 +139,4 @@ thread reclaim {  # kswapd: shrink_folio_list() of the isolated folio
 expect violation "tlb/batched-flush-pending: clear_young_dirty_ptes changes the entries of [0x2ff000, 0x301000)" at 88 sometimes
 # and, when madvise's gather finishes with the stale translation still
 # there (tlb_finish_mmu() flushed only what the walk made old):
-expect violation "tlb/stale-after-zap: tlb_flush_mmu: the zap of [0x2ff000, 0x301000) is finished while CPU 0 still translates 0x300000" sometimes
+expect violation "tlb/stale-after-zap: tlb_flush_mmu: the MADV_COLD walk of [0x2ff000, 0x301000) is finished while CPU 0 still translates 0x300000" sometimes

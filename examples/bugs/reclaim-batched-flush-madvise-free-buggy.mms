@@ -71,4 +71,4 @@ thread reclaim {  # kswapd: shrink_folio_list() of the isolated folio
 expect violation "tlb/batched-flush-pending: clear_young_dirty_ptes changes the entries of [0x400000, 0x401000)" at 48 sometimes
 # and, when madvise's gather finishes with the stale translation still
 # there (tlb_finish_mmu() flushed only what the walk cleaned):
-expect violation "tlb/stale-after-zap: tlb_flush_mmu: the zap of [0x400000, 0x401000) is finished while CPU 0 still translates 0x400000" sometimes
+expect violation "tlb/stale-after-zap: tlb_flush_mmu: the MADV_FREE walk of [0x400000, 0x401000) is finished while CPU 0 still translates 0x400000" sometimes
