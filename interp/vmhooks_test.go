@@ -15,6 +15,7 @@ func TestVMOpsSplitHooks(t *testing.T) {
 	const head = `mm m
 file dev
 mutex drv_lock
+asked = 0
 ops drv {
   fault(vmf) {
     page p = alloc_page()
@@ -60,6 +61,15 @@ mmap(m, 0x100000, pages=8, prot=rw, flags=shared, file=dev, ops=drv)
 			hooks: "  mremap(vma) {\n    vm_flags_set(vma, VM_DONTDUMP)\n    return 0\n  }",
 			body:  "mremap(m, 0x100000, 0x8000, 0x8000, flags=maymove|fixed, new_addr=0x200000)",
 			want:  []string{"vm_ops/hook-modifies-vma"}},
+		{name: "mremap of the middle, both ends allowed",
+			hooks: "  may_split(vma, addr) {\n    asked = asked + 1\n    return 0\n  }",
+			body: "assert mremap(m, 0x102000, 0x2000, 0x2000, flags=maymove|fixed, new_addr=0x200000) == 0x200000\n" +
+				"  assert touch(m, 0x200000, read) && !touch(m, 0x102000, read) && touch(m, 0x104000, read)"},
+		{name: "mremap of the middle, end refused",
+			hooks: "  may_split(vma, addr) {\n    asked = asked + 1\n    if addr == 0x104000 {\n      return -EINVAL\n    }\n    return 0\n  }",
+			body: "assert mremap(m, 0x102000, 0x2000, 0x2000, flags=maymove|fixed, new_addr=0x200000) == -EINVAL\n" +
+				"  assert asked == 2, \"prep_move_vma() asks at old_addr, then at old_addr+old_len\"\n" +
+				"  assert touch(m, 0x102000, read) && !touch(m, 0x200000, read)"},
 		{name: "mbind split refused",
 			hooks: "  may_split(vma, addr) {\n    return -EINVAL\n  }",
 			body:  "assert mbind(m, 0x101000, 0x1000, MPOL_BIND) == -EINVAL"},

@@ -123,15 +123,18 @@ func (c *Call) splitting(m *MM, start, end mmcore.Addr, step func() error, opene
 		v    *mmcore.VMA
 		addr mmcore.Addr
 	}
-	var ask, answered *question
-	var answer int64
+	// Every answer is kept while step runs again: a step may ask at
+	// several places before it splits anything (prep_move_vma() asks at
+	// both ends of the range, then moves), and each run asks them all
+	// again from the first. The kernel asks each once.
+	var ask *question
+	answers := map[question]int64{}
 	gate := func(v *mmcore.VMA, addr mmcore.Addr) error {
 		o := opsOf(v)
 		if o == nil || o.MaySplit == nil {
 			return nil
 		}
-		if answered != nil && answered.v == v && answered.addr == addr {
-			answered = nil
+		if answer, ok := answers[question{v, addr}]; ok {
 			if answer != 0 {
 				return mmcore.Errno(-answer) // errnoOf() gives answer back
 			}
@@ -178,7 +181,7 @@ func (c *Call) splitting(m *MM, start, end mmcore.Addr, step func() error, opene
 				if c.T.dead {
 					return done(Nil)
 				}
-				answered, answer = q, ret
+				answers[*q] = ret
 				return run()
 			})
 		})
