@@ -57,6 +57,12 @@ mmap(m, 0x100000, pages=8, prot=rw, flags=shared, file=dev, ops=drv)
 			body: "assert touch(m, 0x100000, write)\n" +
 				"  assert mremap(m, 0x100000, 0x8000, 0x8000, flags=maymove|fixed, new_addr=0x200000) == -EPERM\n" +
 				"  assert touch(m, 0x100000, read) && !touch(m, 0x200000, read), \"moved back, the new VMA unmapped\""},
+		{name: "mremap refused with MREMAP_DONTUNMAP",
+			hooks: "  mremap(vma) {\n    return -EINVAL\n  }",
+			body: "assert touch(m, 0x100000, write)\n" +
+				"  assert mremap(m, 0x100000, 0x8000, 0x8000, flags=maymove|fixed|dontunmap, new_addr=0x200000) == -EINVAL\n" +
+				"  assert !touch(m, 0x200000, read), \"move_vma() unmaps the new area on an error, MREMAP_DONTUNMAP or not\"\n" +
+				"  assert touch(m, 0x100000, read), \"the entries moved back\""},
 		{name: "mremap modifies the new VMA",
 			hooks: "  mremap(vma) {\n    vm_flags_set(vma, VM_DONTDUMP)\n    return 0\n  }",
 			body:  "mremap(m, 0x100000, 0x8000, 0x8000, flags=maymove|fixed, new_addr=0x200000)",

@@ -27,6 +27,10 @@ type VRM struct {
 	NewVMA *mmcore.VMA
 	// NeedRmapLocks is what copy_vma said (pmc.need_rmap_locks).
 	NeedRmapLocks bool
+	// MoveFailed is move_vma()'s err after copy_vma_and_data() made the
+	// new VMA (move_page_tables() short or ->mremap refused): the new
+	// area is unmapped then, MREMAP_DONTUNMAP or not.
+	MoveFailed bool
 }
 
 func (v *VRM) String() string { return fmt.Sprintf("vrm[%#x]", uint64(v.Core.Addr)) }
@@ -776,7 +780,9 @@ func init() {
 			c.T.MightSleep(c.Op.Name)
 			m, r := vrm.MM, vrm.Core
 			var old []*mmcore.VMA
-			if r.Flags&mmcore.MREMAP_DONTUNMAP == 0 {
+			// move_vma(): if (unlikely(!err && (vrm->flags & MREMAP_DONTUNMAP)))
+			// dontunmap_complete(vrm, new_vma); else unmap_source_vma(vrm);
+			if r.Flags&mmcore.MREMAP_DONTUNMAP == 0 || vrm.MoveFailed {
 				for v := range m.Core.VMAsRange(r.Addr, r.Addr+mmcore.Addr(r.OldLen)) {
 					old = append(old, v)
 				}
@@ -786,7 +792,7 @@ func init() {
 			}, func() Result {
 				var res mmcore.Addr
 				var err error
-				return c.withRmapTreesWrite(vrm.NewVMA, func() { res, err = m.Core.FinishMoveVMA(r, vrm.NewVMA) }, func() Result {
+				return c.withRmapTreesWrite(vrm.NewVMA, func() { res, err = m.Core.FinishMoveVMA(r, vrm.NewVMA, vrm.MoveFailed) }, func() Result {
 					ret := int64(res)
 					if err != nil {
 						ret = errnoOf(err)

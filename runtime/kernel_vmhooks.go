@@ -305,6 +305,7 @@ func init() {
 			}
 			r := vrm.Core
 			r.VMA, r.OldLen, r.Addr = vrm.NewVMA, r.NewLen, r.NewAddr
+			vrm.MoveFailed = true
 			return ok
 		}})
 }

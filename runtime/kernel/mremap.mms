@@ -29,7 +29,7 @@ func move_vma(vrm) {
   if err != 0 && !vrm.new_vma {
     return err  # copy_vma() failed: nothing to undo
   }
-  ret = unmap_source_vma(vrm)  # or dontunmap_complete() for MREMAP_DONTUNMAP
+  ret = unmap_source_vma(vrm)  # dontunmap_complete() if !err && MREMAP_DONTUNMAP
   if err != 0 {
     return err  # the new area was unmapped instead of the old
   }
