@@ -70,7 +70,13 @@ mmap(m, 0x100000, pages=8, prot=rw, flags=shared, file=dev, ops=drv)
 		{name: "mremap of the middle, both ends allowed",
 			hooks: "  may_split(vma, addr) {\n    asked = asked + 1\n    return 0\n  }",
 			body: "assert mremap(m, 0x102000, 0x2000, 0x2000, flags=maymove|fixed, new_addr=0x200000) == 0x200000\n" +
+				"  assert asked == 4, \"prep_move_vma() at both ends, then the unmap of the source (do_vmi_munmap -> __split_vma) at both\"\n" +
 				"  assert touch(m, 0x200000, read) && !touch(m, 0x102000, read) && touch(m, 0x104000, read)"},
+		{name: "mremap, the unmap of the source refused",
+			hooks: "  may_split(vma, addr) {\n    asked = asked + 1\n    if asked > 2 {\n      return -EINVAL\n    }\n    return 0\n  }",
+			body: "assert mremap(m, 0x102000, 0x2000, 0x2000, flags=maymove|fixed, new_addr=0x200000) == 0x200000, \"unmap_source_vma() ignores do_vmi_munmap()'s error\"\n" +
+				"  assert asked == 3\n" +
+				"  assert touch(m, 0x200000, read) && touch(m, 0x102000, read), \"the source stays mapped\""},
 		{name: "mremap of the middle, end refused",
 			hooks: "  may_split(vma, addr) {\n    asked = asked + 1\n    if addr == 0x104000 {\n      return -EINVAL\n    }\n    return 0\n  }",
 			body: "assert mremap(m, 0x102000, 0x2000, 0x2000, flags=maymove|fixed, new_addr=0x200000) == -EINVAL\n" +

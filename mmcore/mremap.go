@@ -485,9 +485,26 @@ func (m *MM) remapMove(r *VMARemap) (Addr, error) {
 // keeps its range, unlocked, and loses its anon_vma when wholly moved),
 // otherwise the unmap of the source range. r.VMA is the source VMA.
 func (m *MM) finishMove(r *VMARemap, nv *VMA) (Addr, error) {
-	src := r.VMA
+	m.VRMStatAccount(r, nv)
+	return m.UnmapSourceVMA(r, nv, false)
+}
+
+// VRMStatAccount is move_vma()'s vrm_stat_account(vrm, vrm->new_len),
+// before the source is unmapped or kept.
+func (m *MM) VRMStatAccount(r *VMARemap, nv *VMA) {
 	m.vmStatAccount(nv.Flags, int64(r.NewLen>>PageShift))
-	if r.Flags&MREMAP_DONTUNMAP != 0 {
+}
+
+// UnmapSourceVMA is the rest of move_vma() after vrm_stat_account():
+// dontunmap_complete() for MREMAP_DONTUNMAP, unless moveFailed (the move
+// failed after copy_vma and r points at the new area, which move_vma()
+// then unmaps: "if (unlikely(!err && (vrm->flags & MREMAP_DONTUNMAP)))"),
+// otherwise unmap_source_vma(). It changes nothing before the unmap's
+// first split, so a caller may run it again after a split gate stopped
+// it (SetSplitGate).
+func (m *MM) UnmapSourceVMA(r *VMARemap, nv *VMA, moveFailed bool) (Addr, error) {
+	src := r.VMA
+	if r.Flags&MREMAP_DONTUNMAP != 0 && !moveFailed {
 		start, end := r.Addr, r.Addr+Addr(r.OldLen)
 		src.Flags &^= VM_LOCKED_MASK
 		if nv != src && start == src.start && end == src.end {

@@ -232,31 +232,12 @@ func (m *MM) AllocPTETable(addr Addr) (Alloc, error) {
 	return a, err
 }
 
-// FinishMoveVMA is move_vma() after move_page_tables: the accounting and,
-// unless MREMAP_DONTUNMAP, the unmap of the source range
-// (unmap_source_vma: do_vmi_munmap with the mmap lock kept), or
-// dontunmap_complete. moveFailed says copy_vma_and_data() failed after
-// copy_vma and pointed r at the new area: move_vma() unmaps it then even
-// with MREMAP_DONTUNMAP ("if (unlikely(!err && (vrm->flags &
-// MREMAP_DONTUNMAP))) dontunmap_complete(); else unmap_source_vma()").
-// It returns the new address.
-func (m *MM) FinishMoveVMA(r *VMARemap, nv *VMA, moveFailed bool) (Addr, error) {
-	if moveFailed && r.Flags&MREMAP_DONTUNMAP != 0 {
-		m.vmStatAccount(nv.Flags, int64(r.NewLen>>PageShift))
-		removed, _ := m.Munmap(r.Addr, r.OldLen)
-		r.Unmapped = append(r.Unmapped, removed...)
-		return r.NewAddr, nil
-	}
-	if r.Flags&MREMAP_DONTUNMAP != 0 {
-		return m.finishMove(r, nv)
-	}
-	if _, err := m.finishMove(r, nv); err != nil {
-		return 0, err
-	}
-	if r.populateExpand {
+// PopulateAfterMove is do_mremap()'s mm_populate() of the grown part
+// after a move that grew a VM_LOCKED mapping.
+func (m *MM) PopulateAfterMove(r *VMARemap) {
+	if r.Flags&MREMAP_DONTUNMAP == 0 && r.populateExpand {
 		m.populateAfterMremap(r, r.NewAddr)
 	}
-	return r.NewAddr, nil
 }
 
 // VMAreaDupForFork is vm_area_dup() into this (the child's) mm: a detached

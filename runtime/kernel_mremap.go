@@ -791,13 +791,30 @@ func init() {
 				return c.vmaStartWrite(old[i], ruleStartWrite, next)
 			}, func() Result {
 				var res mmcore.Addr
-				var err error
-				return c.withRmapTreesWrite(vrm.NewVMA, func() { res, err = m.Core.FinishMoveVMA(r, vrm.NewVMA, vrm.MoveFailed) }, func() Result {
+				m.Core.VRMStatAccount(r, vrm.NewVMA)
+				// do_vmi_munmap() -> vms_gather_munmap_vmas() ->
+				// __split_vma() asks ->may_split before it takes the rmap
+				// locks: the handler runs between two tries, without them.
+				// A refusal leaves the source mapped, the move done:
+				// unmap_source_vma() ignores do_vmi_munmap()'s error.
+				step := func() (err error) {
+					res, err = m.Core.UnmapSourceVMA(r, vrm.NewVMA, vrm.MoveFailed)
+					return err
+				}
+				lockNew := func(nv *mmcore.VMA, next func() Result) Result {
+					return c.vmaStartWrite(nv, ruleStartWrite, next)
+				}
+				rmapLocked := func(change func(), next func() Result) Result {
+					return c.withRmapTreesWrite(vrm.NewVMA, change, next)
+				}
+				start, end := r.Addr, r.Addr+mmcore.Addr(r.OldLen)
+				return c.splittingWith(m, start, end, rmapLocked, step, lockNew, func(err error) Result {
 					ret := int64(res)
 					if err != nil {
 						ret = errnoOf(err)
 					}
-					return c.openSplits(m, r.Addr, r.Addr+mmcore.Addr(r.OldLen), func() Result {
+					m.Core.PopulateAfterMove(r)
+					return c.openSplits(m, start, end, func() Result {
 						return c.closeAll(r.Unmapped, func() Result {
 							r.Unmapped = nil
 							return done(Int(ret))

@@ -119,6 +119,13 @@ var errAskMaySplit = errors.New("vm_ops->may_split not asked yet")
 // at start-1 and end). Callers whose step takes a prev fix it up when
 // called again (prevOf).
 func (c *Call) splitting(m *MM, start, end mmcore.Addr, step func() error, opened func(nv *mmcore.VMA, next func() Result) Result, k func(err error) Result) Result {
+	return c.splittingWith(m, start, end, nil, step, opened, k)
+}
+
+// splittingWith is splitting with each try of step run inside wrap (the
+// locks the step takes after the kernel asked ->may_split: wrap takes
+// them, runs change, drops them, then runs next).
+func (c *Call) splittingWith(m *MM, start, end mmcore.Addr, wrap func(change func(), next func() Result) Result, step func() error, opened func(nv *mmcore.VMA, next func() Result) Result, k func(err error) Result) Result {
 	type question struct {
 		v    *mmcore.VMA
 		addr mmcore.Addr
@@ -144,11 +151,22 @@ func (c *Call) splitting(m *MM, start, end mmcore.Addr, step func() error, opene
 		return errAskMaySplit
 	}
 	var run func() Result
+	var asked func(err error) Result
 	run = func() Result {
 		ask = nil
-		m.Core.SetSplitGate(gate)
-		err := step()
-		m.Core.SetSplitGate(nil)
+		var err error
+		try := func() {
+			m.Core.SetSplitGate(gate)
+			err = step()
+			m.Core.SetSplitGate(nil)
+		}
+		if wrap == nil {
+			try()
+			return asked(err)
+		}
+		return wrap(try, func() Result { return asked(err) })
+	}
+	asked = func(err error) Result {
 		if ask == nil {
 			return k(err)
 		}
