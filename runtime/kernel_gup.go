@@ -171,6 +171,8 @@ func init() {
 	c("fault_in_readable", cite(gupC, "fault_in_readable()", "if (!user_read_access_begin(uaddr, size)) return size; ... unsafe_get_user(c, (const char __user *)start, out) per page ... user_read_access_end();", readGUPPaths))
 	c("fault_in_safe_writeable", cite(gupC, "fault_in_safe_writeable()", "end = PAGE_ALIGN(start + size); mmap_read_lock(mm); do { if (fixup_user_fault(mm, start, FAULT_FLAG_WRITE, &unlocked)) break; "+
 		"start = (start + PAGE_SIZE) & PAGE_MASK; } while (start != end); mmap_read_unlock(mm);", readGUPPaths))
+	c("vma_permits_fault", cite(gupC, "vma_permits_fault()", "bool write = !!(fault_flags & FAULT_FLAG_WRITE); vm_flags_t vm_flags = write ? VM_WRITE : VM_READ; "+
+		"if (!(vm_flags & vma->vm_flags)) return false; if (!arch_vma_access_permitted(vma, write, false, foreign)) return false; return true;", readGUPPaths))
 	c("fixup_user_fault", cite(gupC, "fixup_user_fault()", "address = untagged_addr_remote(mm, address); if (unlocked) fault_flags |= FAULT_FLAG_ALLOW_RETRY | FAULT_FLAG_KILLABLE; "+
 		"retry: vma = gup_vma_lookup(mm, address); if (!vma) return -EFAULT; if (!vma_permits_fault(vma, fault_flags)) return -EFAULT; ret = handle_mm_fault(vma, address, fault_flags, NULL); "+
 		"if (ret & VM_FAULT_COMPLETED) { mmap_read_lock(mm); *unlocked = true; return 0; } ... if (ret & VM_FAULT_RETRY) { mmap_read_lock(mm); *unlocked = true; fault_flags |= FAULT_FLAG_TRIED; goto retry; }", readGUPPaths),
@@ -185,7 +187,7 @@ func init() {
 		"if (ret) {\n\tif (fault_in_readable(uaddr, sizeof(val)))\n\t\treturn -EFAULT;\n\tgoto retry;\n}",
 		"fault_in_readable", "fault_in_writeable", "fault_in_safe_writeable")
 	seq("/* kernel/futex/core.c: fault_in_user_writeable() */\nmmap_read_lock(mm);\nret = fixup_user_fault(mm, (unsigned long)uaddr, FAULT_FLAG_WRITE, NULL);\nmmap_read_unlock(mm);",
-		"fixup_user_fault")
+		"fixup_user_fault", "vma_permits_fault")
 	seq("/* a driver's ioctl copying to the user: no lock of its own held that a fault path takes */\n"+
 		"if (copy_to_user(ubuf, &karg, sizeof(karg)))\n\treturn -EFAULT;\nmutex_lock(&drv->lock);\n/* ... */\nmutex_unlock(&drv->lock);",
 		"copy_to_user", "copy_from_user", "get_user", "put_user", "might_fault", "raw_copy_to_user", "raw_copy_from_user")
@@ -538,9 +540,27 @@ func init() {
 		Notes: "non-destructive (no store): for ranges that may be read-only to user stores but writable by the kernel (e.g. a buffer under FOLL_FORCE); " +
 			"returns the bytes not faulted in; kernel/uaccess.mms",
 		Rules: []*Rule{ruleRecursive, ruleSleepInAtomic, ruleCircular, ruleMmapUnderVMARead}})
+	// mm/gup.c: vma_permits_fault(), fixup_user_fault()'s check of the
+	// VMA against the access, a step of the kernel library's
+	// fixup_user_fault (kernel/gup.mms).
+	defOp(&Op{Name: "vma_permits_fault", Params: []Param{{Name: "vma", Type: TVMA},
+		{Name: "fault_flags", Type: TWord, Words: faultFlagWords, Optional: true, Default: Word("read"), FromInt: faultFlagWord}},
+		Result: TBool,
+		API: register(&API{Name: "vma_permits_fault", Section: "-", Hold: "the mmap lock (the VMA stable)", Takes: "nothing", Sleeps: "no",
+			Source: "mm/gup.c: vma_permits_fault()",
+			Notes: "VM_WRITE for a write fault (FAULT_FLAG_WRITE), VM_READ for a read; arch_vma_access_permitted() (protection keys) is not modelled " +
+				"(a step of the kernel library's fixup_user_fault: `mmscript explain fixup_user_fault`)"}),
+		Touches: readsVMA,
+		Fn: func(c *Call) Result {
+			need := mmcore.VM_READ
+			if faultFlagSet(c.word(1))["write"] {
+				need = mmcore.VM_WRITE
+			}
+			return done(Bool(c.vma(0).Flags&need != 0))
+		}})
 	path("fixup_user_fault", []Param{{Name: "mm", Type: TMM}, {Name: "address", Type: TInt},
-		{Name: "fault_flags", Type: TWord, Words: []string{"read", "write"}, Optional: true, Default: Word("read"),
-			Hint: "FAULT_FLAG_WRITE is written write (read for 0)"},
+		{Name: "fault_flags", Type: TWord, Words: faultFlagWords, Optional: true, Default: Word("read"), FromInt: faultFlagWord,
+			Hint: "the kernel's FAULT_FLAG_* (FAULT_FLAG_WRITE), or mmscript's words (write; read for 0)"},
 		{Name: "unlocked", Type: TBool, Optional: true, Nilable: true, Default: Bool(false),
 			Hint: "the kernel's bool *unlocked: nil (NULL: the fault may not drop the lock) or true (given: it may, and is re-taken)"}},
 		TInt, &API{Name: "fixup_user_fault", Section: "-",

@@ -360,12 +360,15 @@ func init() {
 		Touches: func(c *Call, f *Footprint) {
 			f.MM(mmArg(c, 0), false)
 			f.tlbFlushPending(mmArg(c, 0), true)
+			// exit_mmap()'s tlb_gather_mmu_fullmm() is told apart by
+			// mm_users: declared, although only an mmget() from zero (a
+			// bug of its own) could change the answer between the two
+			// orders (the review of 2026-12-04).
+			f.mmUsers(mmArg(c, 0), false)
 		},
 		Fn: func(c *Call) Result {
 			m := c.mm(0)
 			m.tlbFlushPending++ // __tlb_gather_mmu(): inc_tlb_flush_pending(tlb->mm)
-			// exit_mmap()'s tlb_gather_mmu_fullmm(): no footprint of
-			// mm_users, as for vms_gather_munmap_vmas' test above.
 			g := &MMUGather{MM: m, fullmm: m.mmUsers == 0 && m.exitTask == c.T}
 			c.T.flushRaises = append(c.T.flushRaises, flushRaise{mm: m, gather: g, pos: c.T.Pos})
 			return done(Obj(TMMUGather, g))
@@ -498,8 +501,11 @@ func init() {
 			d := v.Core.Detached
 			c.T.MightSleep(c.Op.Name)
 			// free_pgtables() begins with tlb_free_vmas(tlb)
-			// (include/asm-generic/tlb.h; b67fbebd4cf9 "mmu_gather: Force
-			// tlb-flush VM_PFNMAP vmas", CVE-2022-39188): "there is a race
+			// (include/asm-generic/tlb.h; the flush came with b67fbebd4cf9
+			// "mmu_gather: Force tlb-flush VM_PFNMAP vmas", CVE-2022-39188,
+			// in tlb_end_vma(), and moved here with Roman Gushchin's
+			// "mmu_gather: move tlb flush for VM_PFNMAP/VM_MIXEDMAP vmas
+			// into free_pgtables()", 2025, the review of 2026-12-04): "there is a race
 			// between munmap() and unmap_mapping_range(), where munmap()
 			// will unlink the VMA, such that unmap_mapping_range() will no
 			// longer observe the VMA and no-op, without observing the

@@ -28,6 +28,7 @@ package runtime
 // path's other functions, or, for a constructor of the path's argument
 // (pagetable_move(), C's PAGETABLE_MOVE()), takes what it returns.
 var kernelPathSteps = map[string]string{
+	"vma_permits_fault": "fixup_user_fault",
 	// mm/rmap.c: try_to_unmap_one() with TTU_BATCH_FLUSH
 	"arch_tlbbatch_should_defer": "try_to_unmap",
 	"set_tlb_ubc_flush_pending":  "try_to_unmap",

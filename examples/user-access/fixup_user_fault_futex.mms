@@ -11,11 +11,12 @@
 
 mm m
 mmap(m, 0x200000, pages=1, prot=rw)  # the futex word's page, not yet touched
+mmap(m, 0x300000, pages=1, prot=r)  # a read-only page
 
 # kernel/futex/core.c: fault_in_user_writeable()
 func fault_in_user_writeable(mm, uaddr) {
   mmap_read_lock(mm)
-  ret = fixup_user_fault(mm, uaddr, "write", nil)  # FAULT_FLAG_WRITE, NULL
+  ret = fixup_user_fault(mm, uaddr, FAULT_FLAG_WRITE, nil)  # NULL: no retry
   mmap_read_unlock(mm)
   return ret
 }
@@ -23,10 +24,14 @@ func fault_in_user_writeable(mm, uaddr) {
 thread waker {
   assert fault_in_user_writeable(m, 0x200000) == 0
   assert fault_in_user_writeable(m, 0x400000) == -EFAULT, "nothing mapped there"
+  assert fault_in_user_writeable(m, 0x300000) == -EFAULT, "vma_permits_fault(): no VM_WRITE"
+  mmap_read_lock(m)
+  assert fixup_user_fault(m, 0x300000, 0, nil) == 0, "a read fault is permitted"
+  mmap_read_unlock(m)
 }
 
 thread mapper {  # a writer of the same mm meanwhile
-  mmap(m, 0x300000, pages=1, prot=rw)
+  mmap(m, 0x500000, pages=1, prot=rw)
 }
 
 expect ok

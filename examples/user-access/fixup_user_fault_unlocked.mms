@@ -12,7 +12,7 @@ mm m
 mmap(m, 0x200000, pages=1, prot=rw)
 
 thread waker {
-  ret = fixup_user_fault(m, 0x200000, "write", nil)
+  ret = fixup_user_fault(m, 0x200000, FAULT_FLAG_WRITE, nil)
 }
 
 expect violation "mmap_assert_locked/not-held" at 15

@@ -9,7 +9,9 @@
 #    tlb_free_vmas(): a gather that zapped a VM_PFNMAP or VM_MIXEDMAP VMA is
 #    flushed before the VMA leaves the rmap (include/asm-generic/tlb.h,
 #    mm/memory.c; commit b67fbebd4cf9 "mmu_gather: Force tlb-flush VM_PFNMAP
-#    vmas", CVE-2022-39188, Jann Horn's report: before it, x86's
+#    vmas", CVE-2022-39188, Jann Horn's report, flushed in tlb_end_vma(),
+#    and "mmu_gather: move tlb flush for VM_PFNMAP/VM_MIXEDMAP vmas into
+#    free_pgtables()" (2025) moved the flush here: before them, x86's
 #    tlb_end_vma() was empty and the driver freed the pages under a live
 #    TLB entry). The core mm takes no page references for PFNs, so nothing
 #    else holds the page.

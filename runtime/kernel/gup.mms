@@ -450,7 +450,6 @@ func mmscript_get_user_pages_unlocked(mm, start, nr_pages, write, pages) {
 # written back: the caller looks its VMA up again.)
 func fixup_user_fault(mm, address, fault_flags, unlocked) {
   mmap_assert_locked(mm)  # untagged_addr_remote()
-  write = fault_flags == "write"
   if unlocked {
     fault_flags = fault_flags | "allow_retry"  # FAULT_FLAG_ALLOW_RETRY | FAULT_FLAG_KILLABLE
   }
@@ -459,11 +458,7 @@ func fixup_user_fault(mm, address, fault_flags, unlocked) {
     if !vma {
       return -EFAULT
     }
-    # vma_permits_fault(): VM_WRITE for a write, VM_READ for a read
-    if write && vma.vm_flags & VM_WRITE == 0 {
-      return -EFAULT
-    }
-    if !write && vma.vm_flags & VM_READ == 0 {
+    if !vma_permits_fault(vma, fault_flags) {
       return -EFAULT
     }
     ret = handle_mm_fault(vma, address, flags=fault_flags)

@@ -148,7 +148,7 @@ func fault_in_safe_writeable(mm, uaddr, size) {
   end = (uaddr + size + PAGE_SIZE - 1) / PAGE_SIZE * PAGE_SIZE  # PAGE_ALIGN(start + size)
   mmap_read_lock(mm)
   while true {
-    if fixup_user_fault(mm, start, "write", true) != 0 {
+    if fixup_user_fault(mm, start, FAULT_FLAG_WRITE, true) != 0 {
       break
     }
     start = (start + PAGE_SIZE) / PAGE_SIZE * PAGE_SIZE  # (start + PAGE_SIZE) & PAGE_MASK
