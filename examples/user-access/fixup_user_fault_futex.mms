@@ -11,7 +11,7 @@
 
 mm m
 mmap(m, 0x200000, pages=1, prot=rw)  # the futex word's page, not yet touched
-mmap(m, 0x300000, pages=1, prot=r)  # a read-only page
+mmap(m, 0x300000, pages=1, prot=r)   # a read-only page
 
 # kernel/futex/core.c: fault_in_user_writeable()
 func fault_in_user_writeable(mm, uaddr) {
