@@ -206,18 +206,10 @@ func init() {
 // the checker has never seen: it has no lock state yet.
 func (c *Call) openSplits(m *MM, start, end mmcore.Addr, k func() Result) Result {
 	var fresh []*mmcore.VMA
-	for _, a := range []mmcore.Addr{start - 1, end} {
-		if a+1 == 0 || a >= m.Core.TaskSize() {
-			continue
-		}
-		v := m.Core.VMALookup(a)
-		if v == nil || v.Lock != nil {
-			continue
-		}
+	for _, v := range c.freshSplitPieces(m, start, end) {
 		if o := opsOf(v); o != nil && o.Open != nil {
 			fresh = append(fresh, v)
 		}
-		c.K.vmaState(v)
 	}
 	return seq(len(fresh), func(i int, next func() Result) Result {
 		o := opsOf(fresh[i])
