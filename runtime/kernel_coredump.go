@@ -36,6 +36,13 @@ func init() {
 	citeTable["coredump_finish"] = []Cite{cite("fs/coredump.c", "coredump_finish() (v5.0)", "mm->core_state = NULL;", readGUPPaths)}
 	seqRemote := "/* v5.1-v5.9: a remote path changing the VMAs of another mm */\n" +
 		"if (!mmget_not_zero(mm))\n\treturn;\ndown_write(&mm->mmap_sem);\nif (!mmget_still_valid(mm))\n\tgoto skip_mm;\n/* ... vma->vm_flags = new_flags ... */\nskip_mm:\nup_write(&mm->mmap_sem);\nmmput(mm);"
+	citeTable["mmput_async"] = []Cite{cite("kernel/fork.c", "mmput_async()",
+		"none: if (atomic_dec_and_test(&mm->mm_users)) { INIT_WORK(&mm->async_put_work, mmput_async_fn); schedule_work(&mm->async_put_work); }",
+		"kernel/fork.c mmput_async(), mmput_async_fn() (found via find_string; the same body since v4.7, removed by 212925802454 and restored by a1b2289cef92), read")}
+	sequenceTable["mmput_async"] = "/* drivers/android/binder_alloc.c: binder_alloc_free_page(), the list_lru\n" +
+		" * callback, called under the lru spinlock */\nif (!mmget_not_zero(mm))\n\tgoto err_mmget;\n" +
+		"if (!mmap_read_trylock(mm))\n\tgoto err_mmap_read_lock_failed;\n/* ... */\n" +
+		"err_mmap_read_lock_failed:\n\tmmput_async(mm);    /* never sleeps: the lru lock is held */"
 	for _, n := range []string{"mmget_not_zero", "mmput", "mmget_still_valid"} {
 		sequenceTable[n] = seqRemote
 	}
@@ -43,6 +50,31 @@ func init() {
 	for _, n := range []string{"zap_threads", "elf_core_dump", "coredump_finish"} {
 		sequenceTable[n] = seqDump
 	}
+}
+
+// dropMMUsers is atomic_dec_and_test(&mm->mm_users): it drops this
+// task's reference from mmget_not_zero() if it has one, else the
+// process's, and says whether it was the last. Once it was, the tasks
+// inside m's mmap lock keep the tree until they drop it (exit_mmap()
+// needs the write lock to tear it down).
+func (c *Call) dropMMUsers(m *MM, who string) (bool, error) {
+	if m.mmUsers == 0 {
+		return false, fmt.Errorf("%s: %s has no users left (a reference dropped twice)", who, m.Name)
+	}
+	if c.T.mmRefs[m] > 0 {
+		c.T.mmRefs[m]--
+	}
+	m.mmUsers--
+	if m.mmUsers > 0 {
+		return false, nil
+	}
+	c.K.fpLockObserve(m.MmapLock)
+	for _, t := range c.K.Tasks {
+		if t != c.T {
+			t.noteLiveHold(m)
+		}
+	}
+	return true, nil
 }
 
 func init() {
@@ -91,26 +123,36 @@ func init() {
 		Touches: func(c *Call, f *Footprint) { f.mmUsers(mmArg(c, 0), true) },
 		Fn: func(c *Call) Result {
 			m := c.mm(0)
-			if m.mmUsers == 0 {
-				return fail("mmput: %s has no users left (a reference dropped twice)", m.Name)
+			last, err := c.dropMMUsers(m, "mmput")
+			if err != nil {
+				return fail("%v", err)
 			}
-			if c.T.mmRefs[m] > 0 {
-				c.T.mmRefs[m]--
+			if last {
+				m.exitTask = c.T
 			}
-			m.mmUsers--
-			if m.mmUsers > 0 {
-				return done(Bool(false))
+			return done(Bool(last))
+		}})
+	// mmput_async() is mmput() for a caller that must not sleep (a
+	// shrinker under its list_lru spinlock, the OOM reaper before
+	// 212925802454, an IOMMU fault worker): no might_sleep(), and the last
+	// reference's __mmput() is queued to a kworker (schedule_work()) instead
+	// of run here. mmscript has no workqueues: the queued teardown never
+	// runs, so the mm keeps its VMAs with mm_users zero, which every other
+	// task's lookup reports as after mmput() (mm/use-without-mm-users).
+	defOp(&Op{Name: "mmput_async", Params: mmP,
+		API: register(&API{Name: "mmput_async", Section: "-",
+			Hold:  "a reference from mmget_not_zero/get_task_mm; any context: it never sleeps (a spinlock or an RCU read-side section may be held)",
+			Takes: "nothing in the caller; the last reference queues __mmput() -> exit_mmap() to a kworker (INIT_WORK(&mm->async_put_work, mmput_async_fn); schedule_work())", Sleeps: "no",
+			Source: "kernel/fork.c: mmput_async(), mmput_async_fn()",
+			Notes: "drops an mm_users reference without might_sleep(); the teardown of the last runs in a kworker, which mmscript does not model: " +
+				"the mm stays with mm_users zero and is not torn down (other tasks' lookups are mm/use-without-mm-users)",
+			Rules: []*Rule{ruleMMUsersZero}}),
+		Touches: func(c *Call, f *Footprint) { f.mmUsers(mmArg(c, 0), true) },
+		Fn: func(c *Call) Result {
+			if _, err := c.dropMMUsers(c.mm(0), "mmput_async"); err != nil {
+				return fail("%v", err)
 			}
-			m.exitTask = c.T
-			// Tasks inside the mmap lock now keep the tree until they
-			// drop it: exit_mmap() needs the write lock to tear it down.
-			c.K.fpLockObserve(m.MmapLock)
-			for _, t := range c.K.Tasks {
-				if t != c.T {
-					t.noteLiveHold(m)
-				}
-			}
-			return done(Bool(true))
+			return ok
 		}})
 	defOp(&Op{Name: "mmget_still_valid", Params: mmP, Result: TBool,
 		API: register(&API{Name: "mmget_still_valid", Section: "-", Hold: "the mmap lock (write, to change VMAs)", Takes: "nothing", Sleeps: "no",

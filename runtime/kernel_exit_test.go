@@ -73,3 +73,43 @@ func TestMMUsers(t *testing.T) {
 		})
 	}
 }
+
+// TestMMPutAsync: mmput_async() never sleeps, so it may drop a reference
+// under a spinlock (mmput() starts with might_sleep()); the last reference
+// leaves the mm without users, and a lookup by a task without one, the
+// caller included, is reported as after mmput().
+func TestMMPutAsync(t *testing.T) {
+	tests := []struct {
+		name     string
+		ownerOut bool // the process's own reference was dropped first
+		want     []string
+	}{
+		{"not the last reference", false, nil},
+		{"the last reference", true, []string{ruleMMUsersZero.ID}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			k, m := newMM(t)
+			mapAnon(t, k, m, 0x100000, 1)
+			owner, remote := k.NewTask("owner"), k.NewTask("remote")
+			if !do(t, k, remote, "mmget_not_zero", mmV(m)).Truth() {
+				t.Fatal("mmget_not_zero failed on a live mm")
+			}
+			if tc.ownerOut && do(t, k, owner, "atomic_dec_and_test", mmV(m)).Truth() {
+				t.Fatal("the owner's reference was the last with a remote one held")
+			}
+			ptl := Obj(TLock, m.PageTableLock)
+			do(t, k, remote, "spin_lock", ptl)
+			do(t, k, remote, "mmput_async", mmV(m))
+			do(t, k, remote, "spin_unlock", ptl)
+			wantRules(t, k) // never sleeps
+			if got := m.mmUsers == 0; got != tc.ownerOut {
+				t.Fatalf("mm_users zero = %v, want %v", got, tc.ownerOut)
+			}
+			do(t, k, remote, "mmap_read_lock", mmV(m))
+			do(t, k, remote, "find_vma", mmV(m), addrV(0x100000))
+			do(t, k, remote, "mmap_read_unlock", mmV(m))
+			wantRules(t, k, tc.want...)
+		})
+	}
+}
