@@ -442,8 +442,8 @@ func init() {
 				return done(Int(errnoOf(err)))
 			}
 			c.K.vmaState(v).New = false
-			if c.T.vmaBase != nil {
-				c.T.vmaBase[m.Core] = v.ID() // its own mapping: no identity to check (stale.go)
+			if len(c.T.vmaBase) > 0 {
+				c.T.setVMABase(m.Core, v.ID()) // its own mapping: no identity to check (stale.go)
 			}
 			return done(Int(0))
 		}})

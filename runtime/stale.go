@@ -195,7 +195,7 @@ func (k *Kernel) checkVMAUse(t *Task, x Value, v *mmcore.VMA, op string) {
 		s.seq, s.wgen = h.seq, h.wgen // reported once: its later uses follow from this one
 		return
 	}
-	if op != "" && identityOps[op] && !s.checked && v.ID() > t.vmaBase[v.MM()] {
+	if op != "" && identityOps[op] && !s.checked && v.ID() > t.vmaBaseOf(v.MM()) {
 		k.violate(t, ruleVMAIdentity, fmt.Sprintf("%s: %s, found by address at %s, was mapped after this thread started and its owner was never checked "+
 			"(vm_ops / vm_file): pages go into whatever mapping user space put there", op, VMAName(v), s.pos),
 			Related{s.pos, "looked up here"})
@@ -252,15 +252,43 @@ func (k *Kernel) VMAField(t *Task, x Value, name string, pos lang.Pos) {
 	}
 }
 
+// vmaBase is a task's baseline in one mm: the newest VMA id when the
+// task started, or its own newest mapping since.
+type vmaBase struct {
+	mm *mmcore.MM
+	id uint64
+}
+
+// vmaBaseOf is t's baseline in m (0: none, every VMA is newer).
+func (t *Task) vmaBaseOf(m *mmcore.MM) uint64 {
+	for _, b := range t.vmaBase {
+		if b.mm == m {
+			return b.id
+		}
+	}
+	return 0
+}
+
+// setVMABase sets t's baseline in m.
+func (t *Task) setVMABase(m *mmcore.MM, id uint64) {
+	for i := range t.vmaBase {
+		if t.vmaBase[i].mm == m {
+			t.vmaBase[i].id = id
+			return
+		}
+	}
+	t.vmaBase = append(t.vmaBase, vmaBase{m, id})
+}
+
 // startTask records which VMAs exist when the task starts (per mm, the
 // newest VMA id): a VMA with a higher id was mapped after it started.
 func (k *Kernel) startTask(t *Task) {
 	if len(k.mms) == 0 {
 		return
 	}
-	t.vmaBase = k.TaskPool.baseMap(len(k.mms))
+	t.vmaBase = t.vmaBase[:0]
 	for _, m := range k.mms {
-		t.vmaBase[m.Core] = m.Core.LastVMAID()
+		t.setVMABase(m.Core, m.Core.LastVMAID())
 	}
 }
 

@@ -112,9 +112,11 @@ type Task struct {
 
 	// epochs: the lock epochs of the values the task read under a lock
 	// (stale.go; a value refers to its own); vmaBase: per mm, the newest
-	// VMA id when the task started.
+	// VMA id when the task started (a slice, not a map: every
+	// fingerprint walks it, and a Go map's iteration cost more than all
+	// its entries' words).
 	epochs    []*epoch
-	vmaBase   map[*mmcore.MM]uint64
+	vmaBase   []vmaBase
 	freedSeen map[*mmcore.VMA]bool // unmapped VMAs whose use was reported
 
 	// Pos is the position of the call being executed; diagnostics use it.

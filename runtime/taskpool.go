@@ -15,7 +15,6 @@ import (
 type TaskPool struct {
 	taken []*Task // handed out since the last Reset
 	free  []*Task // cleared, their slices' arrays kept
-	bases []map[*mmcore.MM]uint64
 }
 
 // skipPools leaves the task records and page tables recycled from run to
@@ -43,16 +42,6 @@ func (p *TaskPool) get() *Task {
 	return t
 }
 
-// baseMap returns an empty map for Task.vmaBase.
-func (p *TaskPool) baseMap(n int) map[*mmcore.MM]uint64 {
-	if p == nil || len(p.bases) == 0 {
-		return make(map[*mmcore.MM]uint64, n)
-	}
-	m := p.bases[len(p.bases)-1]
-	p.bases = p.bases[:len(p.bases)-1]
-	return m
-}
-
 // Reset takes back every task handed out since the last Reset, for the
 // next kernel: the kernels that used them must never be used again. A
 // task comes back as a new one is (zero but for its slices' spare
@@ -62,10 +51,6 @@ func (p *TaskPool) baseMap(n int) map[*mmcore.MM]uint64 {
 func (p *TaskPool) Reset() {
 	for i, t := range p.taken {
 		p.taken[i] = nil
-		if t.vmaBase != nil {
-			clear(t.vmaBase)
-			p.bases = append(p.bases, t.vmaBase)
-		}
 		*t = Task{
 			holds:         cleared(t.holds),
 			calls:         cleared(t.calls),
@@ -73,6 +58,7 @@ func (p *TaskPool) Reset() {
 			collapseGrabs: cleared(t.collapseGrabs),
 			epochs:        cleared(t.epochs),
 			Stack:         cleared(t.Stack),
+			vmaBase:       cleared(t.vmaBase),
 		}
 		p.free = append(p.free, t)
 	}

@@ -39,7 +39,7 @@ func TestPoolsAreNotState(t *testing.T) {
 		if len(a.holds) != 0 || len(a.calls) != 0 || len(a.Stack) != 0 || a.ID != 0 || a.k != k {
 			t.Fatalf("a recycled task is not new: %d holds, %d calls, stack %q, ID %d", len(a.holds), len(a.calls), a.Stack, a.ID)
 		}
-		if a.vmaBase[m.Core] != m.Core.LastVMAID() || len(a.vmaBase) != 1 {
+		if a.vmaBaseOf(m.Core) != m.Core.LastVMAID() || len(a.vmaBase) != 1 {
 			t.Fatalf("VMA baselines %v", a.vmaBase)
 		}
 		h := NewStateHasher()
