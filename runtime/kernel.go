@@ -34,7 +34,7 @@ type Kernel struct {
 	clock   uint64       // counts lock acquisitions and waits, to order them in reports
 	rcu     rcuState     // grace periods and RCU-deferred frees
 	pt      pgtableState // detached and freed PTE tables (kernel_pgtable.go)
-	files   map[*mmcore.AddressSpace]*File
+	files   []*File // in the order made (a slice: see fileOf)
 	fp      *Footprint // the explorer's step recorder, nil otherwise
 	mms     []*MM      // every mm made by NewMM, for the tasks' VMA baselines
 	// pins counts the FOLL_PIN pins held on each folio, and unpinned
@@ -263,11 +263,24 @@ func (k *Kernel) NewFile(name string, pages uint64) *File {
 	f := &File{Core: core, IMmap: NewLock(ClassIMmapRwsem, RWSem, name+"->i_mmap_rwsem"),
 		IRwsem: NewLock(ClassIRwsem, RWSem, name+"->i_rwsem"), InvalidateLock: NewLock(ClassInvalidateLock, RWSem, name+"->invalidate_lock")}
 	core.Mapping().Lock = f.IMmap
-	if k.files == nil {
-		k.files = map[*mmcore.AddressSpace]*File{}
-	}
-	k.files[core.Mapping()] = f
+	k.files = append(k.files, f)
 	return f
+}
+
+// fileOf is the file whose page cache as is, or nil. The files are a
+// slice, not a map by mapping: a script makes a handful, every
+// fingerprint walks them (a map's iteration start cost more than its
+// entries), and a walk over them (rmapReachedAt) goes in one order.
+func (k *Kernel) fileOf(as *mmcore.AddressSpace) *File {
+	if as == nil {
+		return nil
+	}
+	for _, f := range k.files {
+		if f.Core.Mapping() == as {
+			return f
+		}
+	}
+	return nil
 }
 
 func iMmapLock(as *mmcore.AddressSpace) *Lock {

@@ -133,7 +133,7 @@ func init() {
 		Touches: func(c *Call, f *Footprint) { f.Page(c.page(0), false) },
 		Fn: func(c *Call) Result {
 			p := c.page(0).Folio()
-			if f := c.K.files[p.Mapping()]; f != nil && p.Mapping() != nil {
+			if f := c.K.fileOf(p.Mapping()); f != nil {
 				return done(Obj(TFile, f))
 			}
 			return done(Nil)

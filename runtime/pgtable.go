@@ -215,7 +215,8 @@ func (k *Kernel) rmapReached(t *Task, v *mmcore.VMA) bool {
 // rmapReached), or nil.
 func (c *Call) rmapReachedAt(m *MM, addr mmcore.Addr) *mmcore.VMA {
 	c.K.fp.Add(AFile, AllObjects, false)
-	for as := range c.K.files {
+	for _, f := range c.K.files {
+		as := f.Core.Mapping()
 		if l := iMmapLock(as); l == nil || l.heldBy(c.T) == 0 {
 			continue
 		}

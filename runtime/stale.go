@@ -297,7 +297,7 @@ func init() {
 	// (the other, vm_private_data, has no script form).
 	fieldTable[TVMA]["vm_file"] = func(k *Kernel, x any) Value {
 		if f := x.(*mmcore.VMA).File(); f != nil {
-			if rf := k.files[f.Mapping()]; rf != nil {
+			if rf := k.fileOf(f.Mapping()); rf != nil {
 				return Obj(TFile, rf)
 			}
 		}
