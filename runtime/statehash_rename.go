@@ -67,7 +67,15 @@ type Renaming struct {
 	posFile      string
 	posLo, posHi int
 	pos          map[int]lang.Pos
+	// posAt is pos as a table by offset - posLo (1 + an index into
+	// posImg, 0: its own image) when the range is small, for the
+	// fingerprint's look-up of every position it hashes.
+	posAt  []int32
+	posImg []lang.Pos
 }
+
+// maxPosTable is the widest range of offsets SetPositions tabulates.
+const maxPosTable = 1 << 16
 
 type pfnPair struct{ from, to mmcore.PFN }
 
@@ -100,6 +108,31 @@ func (r *Renaming) SetPositions(file string, m map[int]lang.Pos) {
 		}
 		r.posLo, r.posHi = min(r.posLo, off), max(r.posHi, off)
 	}
+	r.posAt, r.posImg = nil, nil
+	if len(m) > 0 && r.posHi-r.posLo < maxPosTable {
+		r.posAt = make([]int32, r.posHi-r.posLo+1)
+		for off, q := range m {
+			r.posImg = append(r.posImg, q)
+			r.posAt[off-r.posLo] = int32(len(r.posImg))
+		}
+	}
+}
+
+// posImage is the new position of *p: p itself, or its image.
+func (r *Renaming) posImage(p *lang.Pos) *lang.Pos {
+	if r == nil || p.Offset < r.posLo || p.Offset > r.posHi || p.Filename != r.posFile {
+		return p
+	}
+	if r.posAt != nil {
+		if i := r.posAt[p.Offset-r.posLo]; i != 0 {
+			return &r.posImg[i-1]
+		}
+		return p
+	}
+	if q, ok := r.pos[p.Offset]; ok {
+		return &q
+	}
+	return p
 }
 
 // Pos returns the new position of p.
@@ -239,7 +272,7 @@ func NewRenamingStateHasher() *StateHasher {
 	// the position itself.)
 	h.Skip(lang.Pos{}, "Filename", "Offset", "Line", "Column")
 	h.setPost(posType, func(h *StateHasher, p unsafe.Pointer) {
-		q := h.ren.Pos(*(*lang.Pos)(p))
+		q := h.ren.posImage((*lang.Pos)(p))
 		h.Word(h.fileWord(q.Filename))
 		h.Word(uint64(q.Offset))
 		h.Word(uint64(q.Line)<<32 | uint64(uint32(q.Column)))

@@ -429,3 +429,39 @@ func TestStateHashPostAfterWalk(t *testing.T) {
 		t.Error("a post set after the first walk was ignored: the Task plan kept the old one")
 	}
 }
+
+// A renaming's table of positions (posAt, for small ranges) gives what
+// its map gives: the image of a position of the renamed file within the
+// range, the position itself elsewhere, in another file, or when the
+// range is too wide to tabulate.
+func TestRenamingPosImage(t *testing.T) {
+	at := func(file string, off int) lang.Pos { return lang.Pos{Filename: file, Offset: off, Line: off / 10, Column: off % 10} }
+	for _, wide := range []bool{false, true} {
+		m := map[int]lang.Pos{100: at("a", 300), 140: at("a", 340)}
+		if wide {
+			m[100+maxPosTable] = at("a", 500)
+		}
+		r := NewRenaming(nil, nil)
+		r.SetPositions("a", m)
+		if (r.posAt != nil) == wide {
+			t.Fatalf("wide %v: table %v", wide, r.posAt != nil)
+		}
+		for _, c := range []struct {
+			p, want lang.Pos
+		}{
+			{at("a", 100), at("a", 300)},
+			{at("a", 140), at("a", 340)},
+			{at("a", 120), at("a", 120)},
+			{at("a", 99), at("a", 99)},
+			{at("a", 141), at("a", 141)},
+			{at("b", 100), at("b", 100)},
+		} {
+			if got := *r.posImage(&c.p); got != c.want {
+				t.Errorf("wide %v: posImage(%v) = %v, want %v", wide, c.p, got, c.want)
+			}
+			if got := r.Pos(c.p); got != c.want {
+				t.Errorf("wide %v: Pos(%v) = %v, want %v", wide, c.p, got, c.want)
+			}
+		}
+	}
+}
