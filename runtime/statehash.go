@@ -888,7 +888,11 @@ func (h *StateHasher) dynamic(pl *typePlan, p unsafe.Pointer) *dynType {
 }
 
 // isScalar reports whether a value of t is plain bytes: equal bytes, equal
-// values.
+// values. A struct with padding is not: Go copies a struct's padding with
+// it, and padding is not always zero (a value built in a stack slot the
+// compiler did not clear), so two equal values could differ in their
+// bytes: a missed cache hit, and a state count that depends on what the
+// stack held. Such a struct is walked field by field.
 func isScalar(t reflect.Type) bool {
 	switch t.Kind() {
 	case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
@@ -897,12 +901,15 @@ func isScalar(t reflect.Type) bool {
 	case reflect.Array:
 		return isScalar(t.Elem())
 	case reflect.Struct:
+		end := uintptr(0)
 		for i := range t.NumField() {
-			if !isScalar(t.Field(i).Type) {
+			f := t.Field(i)
+			if f.Offset != end || !isScalar(f.Type) {
 				return false
 			}
+			end = f.Offset + f.Type.Size()
 		}
-		return true
+		return end == t.Size()
 	}
 	// Floats are not: +0 and -0 are equal with different bytes (a miss,
 	// harmless, but the walk handles them exactly anyway).

@@ -465,3 +465,43 @@ func TestRenamingPosImage(t *testing.T) {
 		}
 	}
 }
+
+// padded has seven bytes of padding after a and none of its fields is a
+// pointer: a struct of numbers, which the walk once hashed as raw bytes.
+type padded struct {
+	a uint8
+	b uint64
+}
+
+type holdsPadded struct{ v [2]padded }
+
+// Equal values hash equal whatever their padding holds (isScalar: a
+// struct with padding is walked field by field), and a field's change
+// still changes the hash.
+func TestStateHashPadding(t *testing.T) {
+	sum := func(x *holdsPadded) uint64 {
+		h := NewStateHasher()
+		h.Reset()
+		h.Object(x)
+		s, ok := h.Sum()
+		if !ok {
+			t.Fatal("unhashable")
+		}
+		return s
+	}
+	clean := &holdsPadded{[2]padded{{1, 2}, {3, 4}}}
+	dirty := &holdsPadded{[2]padded{{1, 2}, {3, 4}}}
+	for i := range dirty.v {
+		pad := unsafe.Slice((*byte)(unsafe.Add(unsafe.Pointer(&dirty.v[i]), 1)), unsafe.Offsetof(dirty.v[i].b)-1)
+		for j := range pad {
+			pad[j] = 0xa5
+		}
+	}
+	if sum(clean) != sum(dirty) {
+		t.Error("equal values with different padding bytes hash differently")
+	}
+	other := &holdsPadded{[2]padded{{1, 2}, {3, 5}}}
+	if sum(clean) == sum(other) {
+		t.Error("a changed field does not change the hash")
+	}
+}
