@@ -34,9 +34,9 @@ type Kernel struct {
 	clock   uint64       // counts lock acquisitions and waits, to order them in reports
 	rcu     rcuState     // grace periods and RCU-deferred frees
 	pt      pgtableState // detached and freed PTE tables (kernel_pgtable.go)
-	files   []*File // in the order made (a slice: see fileOf)
-	fp      *Footprint // the explorer's step recorder, nil otherwise
-	mms     []*MM      // every mm made by NewMM, for the tasks' VMA baselines
+	files   []*File      // in the order made (a slice: see fileOf)
+	fp      *Footprint   // the explorer's step recorder, nil otherwise
+	mms     []*MM        // every mm made by NewMM, for the tasks' VMA baselines
 	// pins counts the FOLL_PIN pins held on each folio, and unpinned
 	// who released a folio's last pin (kernel_gup_pages.go).
 	pins map[*mmcore.Page]int

@@ -435,7 +435,9 @@ func TestStateHashPostAfterWalk(t *testing.T) {
 // range, the position itself elsewhere, in another file, or when the
 // range is too wide to tabulate.
 func TestRenamingPosImage(t *testing.T) {
-	at := func(file string, off int) lang.Pos { return lang.Pos{Filename: file, Offset: off, Line: off / 10, Column: off % 10} }
+	at := func(file string, off int) lang.Pos {
+		return lang.Pos{Filename: file, Offset: off, Line: off / 10, Column: off % 10}
+	}
 	for _, wide := range []bool{false, true} {
 		m := map[int]lang.Pos{100: at("a", 300), 140: at("a", 340)}
 		if wide {
