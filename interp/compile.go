@@ -952,6 +952,10 @@ func (c *compiler) expr(e lang.Expr) {
 		c.expr(e.X)
 		c.emit(opField, c.name(e.Name), 0, pos)
 	case *lang.UnaryExpr:
+		if e.Op == "&" {
+			c.errorf(pos, "unexpected & (%s)", addrOfMsg)
+			return
+		}
 		c.expr(e.X)
 		c.emit(opUnary, int32(e.Op[0]), 0, pos)
 	case *lang.BinaryExpr:
@@ -1142,10 +1146,43 @@ func (c *compiler) call(e *lang.CallExpr) {
 		c.errorf(e.Pos, "unknown operation %s%s", e.Name, suggest(e.Name, names))
 		return
 	}
+	op = c.pickForm(e, op)
 	site := &callSite{op: op, nargs: c.bindArgs(e, op)}
 	c.prog.sites = append(c.prog.sites, site)
 	c.emit(opOpCall, int32(len(c.prog.sites)-1), 0, e.Pos)
+	c.refsOut(e, op)
 }
+
+// refsOut stores, after a call of op, what its by-reference parameters
+// (rt.Param.Ref) hold into the variables passed for them (&num): the
+// machine pushes them above the result, in parameter order.
+func (c *compiler) refsOut(e *lang.CallExpr, op *rt.Op) {
+	bound := boundArgs(e, op)
+	for i := len(op.Params) - 1; i >= 0; i-- {
+		if !op.Params[i].Ref {
+			continue
+		}
+		if v, ok := refVar(bound[i]); ok {
+			c.store(v.Pos, v.Name, false)
+		} else {
+			c.emit(opPop, 0, 0, e.Pos)
+		}
+	}
+}
+
+// refVar is the variable x passes by reference, &v.
+func refVar(x lang.Expr) (*lang.Ident, bool) {
+	u, ok := x.(*lang.UnaryExpr)
+	if !ok || u.Op != "&" {
+		return nil, false
+	}
+	v, ok := u.X.(*lang.Ident)
+	return v, ok
+}
+
+// addrOfMsg ends the error for a unary & mmscript does not take.
+const addrOfMsg = "mmscript has no address-of: pass the object itself, spin_lock(m.page_table_lock); " +
+	"& passes an int variable by reference only where the kernel takes a pointer to one: vm_insert_pages(vma, addr, pages, &num), GUP's &locked"
 
 // funcFor returns the function a call of name reaches from the code being
 // compiled: in the library, the library's own where the script's function
@@ -1288,6 +1325,9 @@ func (c *compiler) lockedOut(e *lang.CallExpr, op *rt.Op) {
 			mm = x
 		}
 	}
+	if r, ok := refVar(locked); ok {
+		locked = r // &locked, as the kernel passes it
+	}
 	v, ok := locked.(*lang.Ident)
 	if !ok || mm == nil {
 		return
@@ -1329,6 +1369,20 @@ func boundArgs(e *lang.CallExpr, op *rt.Op) []lang.Expr {
 }
 
 func (c *compiler) arg(op *rt.Op, p rt.Param, x lang.Expr) {
+	if p.Ref || p.LockedOut {
+		if v, ok := refVar(x); ok {
+			c.expr(v)
+			return
+		}
+		if u, ok := x.(*lang.UnaryExpr); ok && u.Op == "&" {
+			c.errorf(u.Pos, "%s: argument %s: & takes a variable here (&%s)", op.Name, p.Name, p.Name)
+			return
+		}
+		if p.Ref {
+			c.errorf(x.Position(), "%s: argument %s is the kernel's pointer to an int, which the call sets: pass a variable by reference, &%s", op.Name, p.Name, p.Name)
+			return
+		}
+	}
 	if p.Type == rt.TInt && p.WordValue != nil {
 		// mmap's words for an int parameter (mprotect's prot=rw): the
 		// value the kernel's flags give (PROT_READ|PROT_WRITE)

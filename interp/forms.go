@@ -56,13 +56,22 @@ func (c *compiler) fits(e *lang.CallExpr, op *rt.Op) bool {
 			for next < len(op.Params) && bound[next] {
 				next++
 			}
-			if next >= len(op.Params) {
+			switch {
+			case next < len(op.Params):
+				i = next
+				next++
+			case len(op.Params) > 0 && op.Params[len(op.Params)-1].Variadic:
+				i = len(op.Params) - 1 // the trailing pages of vm_insert_pages(vma, addr, p0, p1)
+			default:
 				return false
 			}
-			i = next
-			next++
 		}
 		bound[i] = true
+		// &var binds only to a parameter the kernel takes by pointer,
+		// and such a parameter only to &var
+		if _, ref := refVar(a.Value); op.Params[i].Ref && !ref || ref && !op.Params[i].Ref && !op.Params[i].LockedOut {
+			return false
+		}
 		if t, ok := c.evidentType(a.Value); ok && !typeFits(op.Params[i], t) {
 			return false
 		}

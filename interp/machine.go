@@ -920,11 +920,21 @@ func (m *Machine) handle(t *Thread, call *rt.Call, r rt.Result) {
 	m.k.NoteChanges(t.Task)
 	switch r.Status {
 	case rt.Done:
-		t.freeCall(call)
 		if t.Task.Dead() {
+			t.freeCall(call)
 			return
 		}
 		m.pushValue(t, t.Task.NullResultOf(call.Op, call.Pos, r.Value))
+		// what a by-reference parameter (rt.Param.Ref) holds now: the
+		// compiler stores it into the variable passed as &var
+		if top := &t.fr[len(t.fr)-1]; top.cont == nil {
+			for i, p := range call.Op.Params {
+				if p.Ref {
+					t.stack = append(t.stack, call.Args[i])
+				}
+			}
+		}
+		t.freeCall(call)
 	case rt.Blocked:
 		t.call = nil
 		t.fr = append(t.fr, frame{cont: r.Next, call: call})

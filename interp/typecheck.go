@@ -480,6 +480,9 @@ func (c *compiler) typeOf(s *tscope, e lang.Expr) sType {
 		if e.Op == "-" || e.Op == "~" {
 			return known(rt.TInt)
 		}
+		if e.Op == "&" {
+			return c.typeOf(s, e.X) // &num: the variable passed by reference
+		}
 		return known(rt.TBool)
 	case *lang.BinaryExpr:
 		switch e.Op {

@@ -262,11 +262,13 @@ type IndexExpr struct {
 	RBrack Pos
 }
 
-// UnaryExpr is OP X with OP one of - ! ~ not (~ is C's bitwise
-// complement, as in flags &= ~FOLL_WRITE).
+// UnaryExpr is OP X with OP one of - ! ~ not & (~ is C's bitwise
+// complement, as in flags &= ~FOLL_WRITE; & passes a variable by
+// reference where the kernel takes a pointer to it, vm_insert_pages(vma,
+// addr, pages, &num): the compiler accepts it there only).
 type UnaryExpr struct {
 	Pos Pos
-	Op  string // "-", "!" (also for "not") or "~"
+	Op  string // "-", "!" (also for "not"), "~" or "&"
 	X   Expr
 
 	spelled string // Op as written, for fmt

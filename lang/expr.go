@@ -154,7 +154,7 @@ func startsExpr(t *lexer.Token) bool {
 		}
 	case tokPunct:
 		switch t.Value {
-		case "(", "-", "!", "~":
+		case "(", "-", "!", "~", "&":
 			return true
 		}
 	}
@@ -254,7 +254,7 @@ func (p *parser) tooDeep(t *lexer.Token) error {
 
 func (p *parser) parseUnary(lex *lexer.PeekingLexer, depth int) (Expr, int, error) {
 	t := lex.Peek()
-	if (t.Type == tokPunct && (t.Value == "-" || t.Value == "!" || t.Value == "~")) || (t.Type == tokKeyword && t.Value == "not") {
+	if (t.Type == tokPunct && (t.Value == "-" || t.Value == "!" || t.Value == "~" || t.Value == "&")) || (t.Type == tokKeyword && t.Value == "not") {
 		if depth+1 > p.limits.MaxExprDepth {
 			return nil, 0, p.tooDeep(t)
 		}
@@ -306,9 +306,6 @@ func (p *parser) parseUnary(lex *lexer.PeekingLexer, depth int) (Expr, int, erro
 // unexpected reports token t where want was wanted ("" for nothing in
 // particular).
 func unexpected(t *lexer.Token, want string) error {
-	if want == "expression" && t.Type == tokPunct && t.Value == "&" {
-		return participle.Errorf(t.Pos, "unexpected %s, want expression (mmscript has no address-of: pass the object itself, spin_lock(m.page_table_lock))", describe(t))
-	}
 	if want == "" {
 		return participle.Errorf(t.Pos, "unexpected %s", describe(t))
 	}

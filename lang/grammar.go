@@ -76,7 +76,7 @@ ExprStmt = Expr .
 ExpectDecl = "expect" ("ok" | "deadlock" | "violation" | "fatal" | "error" | "single_run") <string>? ("at" <int>)? ("always" | "sometimes" | "never")? .
 Expr = Unary (BinOp Unary)* .
 BinOp = "||" | "or" | "&&" | "and" | "==" | "!=" | "<" | "<=" | ">" | ">=" | "+" | "-" | "|" | "^" | "*" | "/" | "%" | "<<" | ">>" | "&" .
-Unary = ("-" | "!" | "~" | "not") Unary | Postfix .
+Unary = ("-" | "!" | "~" | "not" | "&") Unary | Postfix .
 Postfix = Primary ("." <ident> | "[" Expr "]")* .
 Primary = <int> | <string> | "true" | "false" | "nil" | <ident> ("(" (Arg ("," Arg)* ","?)? ")")? | "(" Expr ")" .
 Arg = (<ident> "=")? Expr .

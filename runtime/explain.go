@@ -501,9 +501,22 @@ func explainRule(r *Rule, kc KernelConfig) string {
 // Signature renders an operation's script call form, e.g.
 // "vm_insert_page(vma, addr, page)", and the words its flag parameters take.
 func (o *Op) Signature() string {
+	out := o.signature("script")
+	if o.MMForm != nil {
+		out += o.MMForm.signature("or")
+	}
+	return out
+}
+
+// signature is one form's call line (label "script", or "or" for
+// mmscript's earlier form) and the words its flag parameters take.
+func (o *Op) signature(label string) string {
 	var ps []string
 	for _, p := range o.Params {
 		s := p.Name
+		if p.Ref {
+			s = "&" + s // passed by reference, as the kernel's pointer
+		}
 		if p.Optional {
 			s += "="
 			if p.Default.T != TNil {
@@ -517,7 +530,7 @@ func (o *Op) Signature() string {
 		}
 		ps = append(ps, s)
 	}
-	out := fmt.Sprintf("  script:  %s(%s)", o.Name, strings.Join(ps, ", "))
+	out := fmt.Sprintf("  %-8s %s(%s)", label+":", o.Name, strings.Join(ps, ", "))
 	if o.Result != TNil {
 		out += " -> " + o.Result.String() // what a caller may test
 	}

@@ -1338,6 +1338,13 @@ func installs(c *Call, f *Footprint) {
 				n++
 			}
 		}
+		if arr, ok := c.Args[2].Obj.(*PageArray); ok && len(c.Args) > 3 {
+			// the kernel's form: *num pages of pages[], read from the
+			// array (page_array_set writes it as a page access) and
+			// each mapped
+			f.AllPages(true)
+			n = int(min(max(c.Args[3].Int, 0), int64(len(arr.Pages))))
+		}
 		if n > maxPTERange {
 			f.PTEs(m, true)
 			break

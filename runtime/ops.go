@@ -27,6 +27,14 @@ type Param struct {
 	// holds the mm's mmap lock (the kernel's *locked = 0 when a fault
 	// dropped it).
 	LockedOut bool
+	// Ref marks an integer the kernel takes by pointer, read and written
+	// (vm_insert_pages()'s unsigned long *num: in, the count; out, the
+	// pages not inserted). A script passes a variable as C does, &num;
+	// the operation reads its value in Args and leaves the value to store
+	// there when it is done, and the interpreter stores it into the
+	// variable (a Fn that may run again after a grant, grantReenter,
+	// writes it last).
+	Ref bool
 	// FromInt converts an int argument of a word parameter to its words
 	// (prot=: PROT_READ | PROT_WRITE held in a variable, as C passes it);
 	// WordValue converts the words of an int parameter to the int (the

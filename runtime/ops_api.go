@@ -215,9 +215,72 @@ func init() {
 				}, func() Result { return done(Int(rc)) })
 			})
 		}})
-	defOp(&Op{Name: "vm_insert_pages", Params: vmaAddrParams(Param{Name: "pages", Type: TPage, Variadic: true}), Result: TInt,
-		API: insertAPI("vm_insert_pages", "2.2", "mmscript passes the pages as trailing arguments; returns how many were not inserted"),
+	// vm_insert_pages() as the kernel declares it (mm/memory.c): "int
+	// vm_insert_pages(struct vm_area_struct *vma, unsigned long addr,
+	// struct page **pages, unsigned long *num)", *num the count in and
+	// the pages not inserted out; mmscript's earlier form, the pages as
+	// trailing arguments and the count not inserted as the result, is
+	// its MMForm.
+	insertPagesAPI := insertAPI("vm_insert_pages", "2.2",
+		"the kernel's form: vm_insert_pages(vma, addr, pages, &num) with a page_array and an int variable passed by reference, which the call sets to the pages not inserted "+
+			"(left alone by the -EFAULT of a range outside the VMA); returns 0 or -errno. mmscript's earlier form vm_insert_pages(vma, addr, page, page, ...) "+
+			"returns how many were not inserted")
+	insertPages := defOp(&Op{Name: "vm_insert_pages", Result: TInt, API: insertPagesAPI,
+		Params: vmaAddrParams(Param{Name: "pages", Type: TPageArray, Hint: " (mmscript's earlier form passes the pages as trailing arguments: vm_insert_pages(vma, addr, p0, p1))"},
+			Param{Name: "num", Type: TInt, Ref: true}),
 		Fn: func(c *Call) Result {
+			v, addr, arr, num := c.vma(0), c.addr(1), c.pageArray(2), c.int(3)
+			// "const unsigned long end_addr = addr + (*num * PAGE_SIZE) - 1;
+			// if (addr < vma->vm_start || end_addr >= vma->vm_end) return
+			// -EFAULT;" before the BUG_ONs, *num untouched. A negative
+			// count is a huge unsigned long: end_addr lands outside.
+			end := addr + mmcore.Addr(num)<<mmcore.PageShift - 1
+			if num < 0 || num > int64(v.End()-v.Start())>>mmcore.PageShift || addr < v.Start() || end >= v.End() || end+1 < addr {
+				return done(Int(-int64(mmcore.EFAULT)))
+			}
+			if num > int64(len(arr.Pages)) {
+				return fail("vm_insert_pages: *num is %d but pages[] holds %d entries (insert_pages() would read past the array)", num, len(arr.Pages))
+			}
+			for i, p := range arr.Pages[:num] {
+				if p == nil {
+					return fail("vm_insert_pages: pages[%d] is NULL (insert_page_in_batch_locked() -> validate_page_before_insert() would oops on it)", i)
+				}
+			}
+			pages := arr.Pages[:num]
+			return insertPrologue(c, v, func() Result {
+				// insert_pages(): per PTE table, batches of up to 8 pages
+				// under one pte_offset_map_lock(); the first failure ends
+				// the call with its error, *num = remaining_pages_total.
+				remaining, i := num, int64(0)
+				var ret int64
+				var batch func() Result
+				batch = func() Result {
+					if ret != 0 || remaining == 0 {
+						c.Args[3] = Int(remaining)
+						return done(Int(ret))
+					}
+					a := addr + mmcore.Addr(i)<<mmcore.PageShift
+					inPMD := int64(mmcore.PTRS_PER_TABLE - (uint64(a)>>mmcore.PageShift)%mmcore.PTRS_PER_TABLE)
+					n := min(remaining, inPMD, 8)
+					return c.underPTL(mmOf(v.MM()), a, func() {
+						for j := int64(0); j < n; j++ {
+							if err := v.MM().InsertPage(v, a+mmcore.Addr(j)<<mmcore.PageShift, pages[i+j]); err != nil {
+								ret = errnoOf(err)
+								remaining -= j
+								return
+							}
+						}
+						remaining -= n
+						i += n
+					}, batch)
+				}
+				return batch()
+			})
+		}})
+	insertPages.MMForm = &Op{Name: "vm_insert_pages", Params: vmaAddrParams(Param{Name: "pages", Type: TPage, Variadic: true}), Result: TInt,
+		API: insertPagesAPI,
+		Fn: func(c *Call) Result {
+			c.T.cur = c
 			v, addr := c.vma(0), c.addr(1)
 			pages := c.Args[2:]
 			// vm_insert_pages(): end_addr = addr + PAGE_SIZE * (num - 1);
@@ -240,7 +303,8 @@ func init() {
 					}, next)
 				}, func() Result { return done(Int(left)) })
 			})
-		}})
+		}}
+	insertPages.MMForm.Touches, insertPages.MMForm.Locks, insertPages.MMForm.Consistent = insertPages.Touches, insertPages.Locks, consistencyCheck(insertPages.MMForm)
 	defOp(&Op{Name: "vmf_insert_page", Params: vmaAddrParams(Param{Name: "page", Type: TPage}), Result: TInt,
 		API: insertAPI("vmf_insert_page", "2.1", "vm_insert_page for fault handlers: returns VM_FAULT_NOPAGE on success and on -EBUSY"),
 		Fn: func(c *Call) Result {

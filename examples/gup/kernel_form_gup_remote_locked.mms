@@ -5,8 +5,8 @@
 #    GUP re-takes it to retry the page with FOLL_TRIED and returns with the
 #    lock released and *locked = 0 (mm/gup.c: get_user_pages_remote(),
 #    __get_user_pages_locked()). The kernel's arguments work as written:
-#    get_user_pages_remote(mm, start, nr_pages, gup_flags, pages, locked),
-#    and the variable passed as locked is set as the kernel sets *locked.
+#    get_user_pages_remote(mm, start, nr_pages, gup_flags, pages, &locked),
+#    and the variable passed as &locked is set as the kernel sets *locked.
 #    The callers in the kernel test it: "if (locked) mmap_read_unlock(mm)"
 #    (mm/memory.c: __access_remote_vm() before 6.5, kernel/events/uprobes.c).
 
@@ -30,7 +30,7 @@ page_array pages
 thread tracer {
   int locked = 1
   mmap_read_lock(m)
-  n = get_user_pages_remote(m, 0x100000, 2, FOLL_WRITE | FOLL_FORCE, pages, locked)
+  n = get_user_pages_remote(m, 0x100000, 2, FOLL_WRITE | FOLL_FORCE, pages, &locked)
   if locked {
     mmap_read_unlock(m)
   }
