@@ -179,6 +179,9 @@ func TestEveryVMAOpAfterUnmapIsReported(t *testing.T) {
 		src := fmt.Sprintf(`mm m
 file f
 page p = alloc_page()
+page_array a
+a[0] = p
+n = 1
 vma w = mmap(m, 0x200000, pages=2, prot=rw)
 vma v = mmap(m, 0x100000, pages=2, prot=rw)
 touch(m, 0x100000, write)
@@ -193,11 +196,11 @@ x = %s(%s)
 			for _, d := range res.Diagnostics {
 				// A kernel path reports it at its own line, naming the
 				// script's call among the related lines.
-				if d.Rule == "vma/use-after-unmap" && (d.Pos.Line == 11 || strings.HasPrefix(d.Pos.Filename, "kernel/")) {
+				if d.Rule == "vma/use-after-unmap" && (d.Pos.Line == 14 || strings.HasPrefix(d.Pos.Filename, "kernel/")) {
 					return
 				}
 			}
-			t.Errorf("%s on a freed VMA: no vma/use-after-unmap at line 11\n%s\n%s", name, src, diagLines(res))
+			t.Errorf("%s on a freed VMA: no vma/use-after-unmap at line 14\n%s\n%s", name, src, diagLines(res))
 		})
 	}
 }
@@ -238,6 +241,11 @@ func uafArg(op *rt.Op, i int, freed bool) string {
 		return "s"
 	case rt.TVMS:
 		return "vms_gather_munmap_vmas(m, 0x200000, 0x201000)"
+	case rt.TPageArray:
+		return "a"
+	}
+	if p.Ref {
+		return "&n"
 	}
 	switch p.Name {
 	case "addr", "address", "start":
