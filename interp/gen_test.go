@@ -507,7 +507,7 @@ func (g *gen) expr(t rt.Type) string {
 	case rt.TPMC:
 		return "pagetable_move(v0, v1, v0.vm_start, v1.vm_start, PAGE_SIZE)"
 	case rt.TVRM:
-		return g.pick("vrm_prepare(m, 0x100000, PAGE_SIZE, PAGE_SIZE)", "vrm_prepare(m, 0x100000, PAGE_SIZE, PAGE_SIZE, flags=maymove|fixed, new_addr=0x120000)")
+		return g.pick("vrm_init(m, 0x100000, PAGE_SIZE, PAGE_SIZE)", "vrm_init(m, 0x100000, PAGE_SIZE, PAGE_SIZE, flags=maymove|fixed, new_addr=0x120000)")
 	case rt.TInt:
 		if g.has("pfn") && g.r.IntN(3) == 0 {
 			return "pfn"

@@ -242,9 +242,9 @@ func (g *opGen) arg(t rt.Type, name string, words []string) string {
 	case rt.TMMURange:
 		return "mmu_notifier_range_init(clear, 0, m, 0x100000, 0x110000)"
 	case rt.TPMC:
-		return g.pick("pagetable_move(v0, v1, v0.vm_start, v1.vm_start, PAGE_SIZE)", "vrm_pmc(vrm_prepare(m, 0x110000, PAGE_SIZE, PAGE_SIZE))")
+		return g.pick("pagetable_move(v0, v1, v0.vm_start, v1.vm_start, PAGE_SIZE)", "vrm_pmc(vrm_init(m, 0x110000, PAGE_SIZE, PAGE_SIZE))")
 	case rt.TVRM:
-		return g.pick("vrm_prepare(m, 0x110000, PAGE_SIZE, PAGE_SIZE)", "vrm_prepare(m, 0x100000, PAGE_SIZE, 2 * PAGE_SIZE, flags=maymove)")
+		return g.pick("vrm_init(m, 0x110000, PAGE_SIZE, PAGE_SIZE)", "vrm_init(m, 0x100000, PAGE_SIZE, 2 * PAGE_SIZE, flags=maymove)")
 	case rt.TMmapState:
 		return "ksys_mmap_pgoff(m, 0x300000, 0x1000, rw, private, nil, 0, mixedmap, nil)"
 	case rt.TPageArray:

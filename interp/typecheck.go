@@ -799,7 +799,7 @@ func (c *compiler) checkFieldStore(s *tscope, st *lang.FieldAssignStmt) {
 		}
 		return
 	}
-	if ft, ok := rt.FieldType(t, st.X.Name); ok && ft != rt.TNil && v.known() && v != known(ft) {
+	if ft, ok := rt.FieldType(t, st.X.Name); ok && ft != rt.TNil && v.known() && v != known(ft) && !(v == known(rt.TNil) && ft == rt.TVMA) {
 		c.errorf(st.Value.Position(), "cannot assign %s to %s.%s (%s)", v, t, st.X.Name, ft)
 	}
 }

@@ -82,6 +82,49 @@ mmap(m, 0x100000, pages=8, prot=rw, flags=shared, file=dev, ops=drv)
 			body: "assert mremap(m, 0x102000, 0x2000, 0x2000, flags=maymove|fixed, new_addr=0x200000) == -EINVAL\n" +
 				"  assert asked == 2, \"prep_move_vma() asks at old_addr, then at old_addr+old_len\"\n" +
 				"  assert touch(m, 0x102000, read) && !touch(m, 0x200000, read)"},
+		// mremap_to()'s do_munmap() of the MREMAP_FIXED target splits the
+		// VMA there at both ends (vms_gather_munmap_vmas() -> __split_vma()):
+		// the split at the end refused, the one at the start stays done
+		// and nothing is unmapped or moved.
+		{name: "mremap onto the middle of a VMA, the target's split refused",
+			hooks: "  may_split(vma, addr) {\n    asked = asked + 1\n    if addr == 0x104000 {\n      return -EINVAL\n    }\n    return 0\n  }",
+			body: "mmap(m, 0x300000, pages=2, prot=rw, flags=private)\n" +
+				"  assert touch(m, 0x300000, write)\n" +
+				"  assert mremap(m, 0x300000, 0x2000, 0x2000, flags=maymove|fixed, new_addr=0x102000) == -EINVAL\n" +
+				"  assert asked == 2, \"do_munmap() of the target asks at 0x102000, then at 0x104000\"\n" +
+				"  assert touch(m, 0x300000, read) && touch(m, 0x102000, read), \"nothing moved, nothing unmapped\"\n" +
+				"  mmap_read_lock(m)\n  v = find_vma(m, 0x102000)\n  assert v.vm_start == 0x102000, \"the split at the start stays\"\n  mmap_read_unlock(m)"},
+		// remap_move(): each VMA of the range in turn; a refusal at the
+		// second VMA's target fails mremap() with what moved before moved.
+		{name: "mremap of two VMAs, the second target's split refused",
+			hooks: "  may_split(vma, addr) {\n    asked = asked + 1\n    if addr == 0x105000 {\n      return -EINVAL\n    }\n    return 0\n  }",
+			body: "mmap(m, 0x300000, pages=2, prot=rw, flags=private)\n" +
+				"  mmap(m, 0x303000, pages=2, prot=r, flags=private)\n" +
+				"  assert mremap(m, 0x300000, 0x5000, 0x5000, flags=maymove|fixed, new_addr=0x102000) == -EINVAL\n" +
+				"  assert asked == 3, \"0x102000 and 0x104000 for the first VMA's target, 0x105000 for the second's\"\n" +
+				"  assert touch(m, 0x102000, read) && !touch(m, 0x300000, read), \"the first VMA moved\"\n" +
+				"  assert touch(m, 0x303000, read), \"the second did not\""},
+		// mremap_at() -> shrink_vma(drop_lock=true) -> do_vmi_munmap() of
+		// the tail splits the VMA at addr + new_len.
+		{name: "mremap shrink, the split refused",
+			hooks: "  may_split(vma, addr) {\n    asked = asked + 1\n    return -EINVAL\n  }",
+			body: "assert mremap(m, 0x100000, 0x8000, 0x3000) == -EINVAL\n" +
+				"  assert asked == 1\n" +
+				"  assert touch(m, 0x107000, read), \"nothing unmapped\"\n" +
+				"  assert munmap(m, 0x100000, pages=8) == 0, \"mremap() dropped the mmap lock\""},
+		// mremap_to() -> shrink_vma(drop_lock=false): the lock stays held
+		// after the refusal, and do_mremap() drops it.
+		{name: "mremap shrink and move, the split refused",
+			hooks: "  may_split(vma, addr) {\n    asked = asked + 1\n    return -EINVAL\n  }",
+			body: "assert mremap(m, 0x100000, 0x8000, 0x2000, flags=maymove|fixed, new_addr=0x300000) == -EINVAL\n" +
+				"  assert asked == 1\n" +
+				"  assert touch(m, 0x107000, read) && !touch(m, 0x300000, read)\n" +
+				"  assert munmap(m, 0x100000, pages=8) == 0, \"mremap() dropped the mmap lock\""},
+		{name: "mremap shrink, the split allowed",
+			hooks: "  may_split(vma, addr) {\n    asked = asked + 1\n    return 0\n  }",
+			body: "assert mremap(m, 0x100000, 0x8000, 0x3000) == 0x100000\n" +
+				"  assert asked == 1\n" +
+				"  assert touch(m, 0x102000, read) && !touch(m, 0x103000, read)"},
 		{name: "mbind split refused",
 			hooks: "  may_split(vma, addr) {\n    return -EINVAL\n  }",
 			body:  "assert mbind(m, 0x101000, 0x1000, MPOL_BIND) == -EINVAL"},

@@ -12,11 +12,13 @@ const (
 	MREMAP_DONTUNMAP = 4
 )
 
-// remapType is vrm_remap_type.
+// remapType is enum mremap_type (vrm_remap_type()), numbered as the
+// kernel numbers it: MREMAP_INVALID until check_prep_vma() sets it.
 type remapType int
 
 const (
-	remapNoResize remapType = iota
+	remapInvalid remapType = iota
+	remapNoResize
 	remapShrink
 	remapExpand
 )

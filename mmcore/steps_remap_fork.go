@@ -5,77 +5,56 @@ package mmcore
 // locks between them (the runtime's kernel library). Mremap and Fork are
 // the same work done at once.
 
-// MremapPrepare runs do_mremap() up to the move: check_mremap_params,
-// the VMA lookup, check_prep_vma (remap_is_valid), MREMAP_FIXED's unmap of
-// the destination, a shrink, an expansion in place, and vrm_set_new_addr.
-// move reports that the caller must now run move_vma (r.VMA, r.NewAddr,
-// r.OldLen, r.NewLen are set); otherwise res is mremap's result. A
-// MREMAP_FIXED move of old_len == new_len over more than one VMA (6.17's
-// remap_move) is done here whole.
-func (m *MM) MremapPrepare(r *VMARemap) (move bool, res Addr, err error) {
-	r.OldLen = (r.OldLen + PageSize - 1) &^ (PageSize - 1)
-	r.NewLen = (r.NewLen + PageSize - 1) &^ (PageSize - 1)
-	if err := m.checkMremapParams(r); err != nil {
-		return false, 0, err
-	}
-	if r.Flags&MREMAP_FIXED != 0 && r.OldLen == r.NewLen {
-		v := m.VMALookup(r.Addr)
-		if v == nil || r.OldLen == 0 || uint64(v.end-r.Addr) < r.OldLen {
-			res, err := m.remapMove(r)
-			return false, res, err
-		}
-	}
-	r.VMA = m.VMALookup(r.Addr)
-	if err := m.checkPrepVMA(r); err != nil {
-		return false, 0, err
-	}
-	if r.impliesNewAddr() {
-		if r.Flags&MREMAP_FIXED != 0 {
-			removed, err := m.Munmap(r.NewAddr, r.NewLen)
-			r.Unmapped = append(r.Unmapped, removed...)
-			if err != nil {
-				return false, 0, err
-			}
-			if r.VMA = m.VMALookup(r.Addr); r.VMA == nil {
-				return false, 0, errf("mremap_to", EFAULT, "source unmapped")
-			}
-		}
-		if r.remap == remapShrink {
-			if err := m.shrinkVMA(r); err != nil {
-				return false, 0, err
-			}
-			r.OldLen = r.NewLen
-		}
-		if err := m.vrmSetNewAddr(r); err != nil {
-			return false, 0, err
-		}
-		return true, 0, nil
-	}
-	switch r.remap {
-	case remapNoResize:
-		return false, r.Addr, nil
-	case remapShrink:
-		if err := m.shrinkVMA(r); err != nil {
-			return false, 0, err
-		}
-		return false, r.Addr, nil
-	}
-	v := r.VMA
-	if uint64(v.end-r.Addr) == r.OldLen && m.vmaExpandable(v, r.Delta) {
-		res, err := m.expandVMA(r)
-		if err == nil && r.populateExpand {
-			m.populateAfterMremap(r, res)
-		}
-		return false, res, err
-	}
-	if r.Flags&MREMAP_MAYMOVE == 0 {
-		return false, 0, errf("expand_vma", ENOMEM, "cannot grow in place and MREMAP_MAYMOVE not given")
-	}
-	if err := m.vrmSetNewAddr(r); err != nil {
-		return false, 0, err
-	}
-	return true, 0, nil
+// The steps of do_mremap() before move_vma() (mm/mremap.c), for the
+// runtime's kernel library, which runs the unmaps between them (the
+// MREMAP_FIXED target's do_munmap(), shrink_vma()'s do_vmi_munmap())
+// through its munmap path. DoMremap is the same work done at once.
+
+// VRMInit is the vma_remap_struct SYSCALL_DEFINE5(mremap) fills in,
+// with do_mremap()'s PAGE_ALIGN() of both lengths.
+func VRMInit(addr Addr, oldLen, newLen uint64, flags int, newAddr Addr) *VMARemap {
+	return &VMARemap{Addr: addr, OldLen: (oldLen + PageSize - 1) &^ (PageSize - 1),
+		NewLen: (newLen + PageSize - 1) &^ (PageSize - 1), Flags: flags, NewAddr: newAddr}
 }
+
+// CheckMremapParams is check_mremap_params().
+func (m *MM) CheckMremapParams(r *VMARemap) error { return m.checkMremapParams(r) }
+
+// CheckPrepVMA is check_prep_vma() of r.VMA (nil: EFAULT): it sets the
+// delta, the remap type and, without MREMAP_FIXED/DONTUNMAP, NewAddr.
+func (m *MM) CheckPrepVMA(r *VMARemap) error { return m.checkPrepVMA(r) }
+
+// RemapType is vrm->remap_type as enum mremap_type numbers it.
+func (r *VMARemap) RemapType() int { return int(r.remap) }
+
+// PopulateExpand is vrm->populate_expand: a VM_LOCKED mapping grows.
+func (r *VMARemap) PopulateExpand() bool { return r.populateExpand }
+
+// VRMCanExpandInPlace is vrm_can_expand_in_place(): [addr, addr+old_len)
+// reaches the VMA's end and the delta after it is free.
+func (m *MM) VRMCanExpandInPlace(r *VMARemap) bool {
+	v := r.VMA
+	return v != nil && uint64(v.end-r.Addr) == r.OldLen && m.vmaExpandable(v, r.Delta)
+}
+
+// ExpandVMAInPlace is expand_vma_in_place(): vma_merge_extend() of the
+// delta, then vrm_stat_account(); and the mm_populate() do_mremap() runs
+// after it for a VM_LOCKED mapping.
+func (m *MM) ExpandVMAInPlace(r *VMARemap) error {
+	nv := m.VMAMergeExtend(r.VMA, r.Delta)
+	if nv == nil {
+		return errf("expand_vma_in_place", ENOMEM, "cannot extend")
+	}
+	r.VMA = nv
+	m.vmStatAccount(nv.Flags, int64(r.Delta>>PageShift))
+	if r.populateExpand {
+		m.populateAfterMremap(r, r.Addr)
+	}
+	return nil
+}
+
+// VRMSetNewAddr is vrm_set_new_addr().
+func (m *MM) VRMSetNewAddr(r *VMARemap) error { return m.vrmSetNewAddr(r) }
 
 func (m *MM) populateAfterMremap(r *VMARemap, res Addr) {
 	if v := m.VMALookup(res + Addr(r.OldLen)); v != nil {

@@ -41,7 +41,19 @@ func init() {
 	} {
 		citeTable[name] = c
 	}
-	const mremapSeq = "/* user space */\nq = mremap(p, old_len, new_len, MREMAP_MAYMOVE | MREMAP_FIXED, new_addr);"
+	const prepSeq = "/* mm/mremap.c: do_mremap(), mremap_to() */\n" +
+		"vrm->old_len = PAGE_ALIGN(vrm->old_len);\nvrm->new_len = PAGE_ALIGN(vrm->new_len);\n" +
+		"res = check_mremap_params(vrm);\n" +
+		"if (mmap_write_lock_killable(mm))\n\treturn -EINTR;\n" +
+		"vrm->vma = vma_lookup(current->mm, vrm->addr);\nres = check_prep_vma(vrm);\n" +
+		"err = do_munmap(mm, vrm->new_addr, vrm->new_len, vrm->uf_unmap_early);\t/* MREMAP_FIXED */\n" +
+		"vrm->vma = vma_lookup(mm, vrm->addr);\n" +
+		"err = shrink_vma(vrm, /* drop_lock= */false);\t/* do_vmi_munmap() of the tail */\n" +
+		"err = vrm_set_new_addr(vrm);\nreturn move_vma(vrm);"
+	const expandSeq = "/* mm/mremap.c: expand_vma(), mmap write lock held */\n" +
+		"if (vrm_can_expand_in_place(vrm)) {\n\terr = expand_vma_in_place(vrm);\n\treturn vrm->addr;\n}\n" +
+		"if (!(vrm->flags & MREMAP_MAYMOVE))\n\treturn -ENOMEM;\n" +
+		"err = vrm_set_new_addr(vrm);\nreturn move_vma(vrm);"
 	const moveVMASeq = "/* mm/mremap.c: move_vma(), mmap write lock held */\n" +
 		"err = prep_move_vma(vrm);\n" +
 		"vma_start_write(vrm->vma);\t/* We don't want racing faults. */\n" +
@@ -95,7 +107,8 @@ func init() {
 		constDocs[name] = doc
 	}
 	for name, sq := range map[string]string{
-		"vrm_prepare": mremapSeq, "prep_move_vma": moveVMASeq, "copy_vma": moveVMASeq, "unmap_source_vma": moveVMASeq, "vrm_pmc": moveVMASeq,
+		"vrm_init": prepSeq, "check_mremap_params": prepSeq, "check_prep_vma": prepSeq, "vrm_set_new_addr": prepSeq,
+		"vrm_can_expand_in_place": expandSeq, "expand_vma_in_place": expandSeq, "prep_move_vma": moveVMASeq, "copy_vma": moveVMASeq, "unmap_source_vma": moveVMASeq, "vrm_pmc": moveVMASeq,
 		"pagetable_move": loopSeq, "pmc_nr_extents": loopSeq, "get_extent": loopSeq, "pmc_next": loopSeq, "pmc_progress": loopSeq,
 		"get_old_pmd": loopSeq, "alloc_new_pmd": loopSeq, "pte_alloc": loopSeq, "pmd_trans_huge": loopSeq, "move_huge_pmd": loopSeq,
 		"take_rmap_locks": "take_rmap_locks(vma);\t/* i_mmap_rwsem, then anon_vma->rwsem, both for write */\n/* move page-table entries or tables */\ndrop_rmap_locks(vma);",

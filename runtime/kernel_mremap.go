@@ -20,11 +20,12 @@ const readMremapKpaths = "torvalds/linux@000c0691ec6a, read"
 
 // VRM is a struct vma_remap_struct (mm/mremap.c).
 type VRM struct {
-	MM     *MM
-	Core   *mmcore.VMARemap
-	Move   bool  // do_mremap reached move_vma
-	Result int64 // mremap's result when it did not (an address or -errno)
-	NewVMA *mmcore.VMA
+	MM   *MM
+	Core *mmcore.VMARemap
+	// MmapLocked is vrm->mmap_locked: do_mremap() took the mmap write
+	// lock, and no shrink_vma(drop_lock) dropped it since.
+	MmapLocked bool
+	NewVMA     *mmcore.VMA
 	// NeedRmapLocks is what copy_vma said (pmc.need_rmap_locks).
 	NeedRmapLocks bool
 	// MoveFailed is move_vma()'s err after copy_vma_and_data() made the
@@ -257,14 +258,22 @@ func init() {
 			}
 			return Nil
 		},
-		"addr":     func(_ *Kernel, x any) Value { return Int(int64(x.(*VRM).Core.Addr)) },
-		"new_addr": func(_ *Kernel, x any) Value { return Int(int64(x.(*VRM).Core.NewAddr)) },
-		"old_len":  func(_ *Kernel, x any) Value { return Int(int64(x.(*VRM).Core.OldLen)) },
-		"new_len":  func(_ *Kernel, x any) Value { return Int(int64(x.(*VRM).Core.NewLen)) },
-		"move":     func(_ *Kernel, x any) Value { return Bool(x.(*VRM).Move) },
-		"result":   func(_ *Kernel, x any) Value { return Int(x.(*VRM).Result) },
+		"mm":          func(_ *Kernel, x any) Value { return Obj(TMM, x.(*VRM).MM) },
+		"addr":        func(_ *Kernel, x any) Value { return Int(int64(x.(*VRM).Core.Addr)) },
+		"new_addr":    func(_ *Kernel, x any) Value { return Int(int64(x.(*VRM).Core.NewAddr)) },
+		"old_len":     func(_ *Kernel, x any) Value { return Int(int64(x.(*VRM).Core.OldLen)) },
+		"new_len":     func(_ *Kernel, x any) Value { return Int(int64(x.(*VRM).Core.NewLen)) },
+		"delta":       func(_ *Kernel, x any) Value { return Int(int64(x.(*VRM).Core.Delta)) },
+		"flags":       func(_ *Kernel, x any) Value { return Int(int64(x.(*VRM).Core.Flags)) },
+		"remap_type":  func(_ *Kernel, x any) Value { return Int(int64(x.(*VRM).Core.RemapType())) },
+		"mmap_locked": func(_ *Kernel, x any) Value { return Bool(x.(*VRM).MmapLocked) },
 	}
-	fieldTypes[TVRM] = map[string]Type{"vma": TVMA, "new_vma": TVMA, "addr": TInt, "new_addr": TInt, "old_len": TInt, "new_len": TInt, "move": TBool, "result": TInt}
+	fieldTypes[TVRM] = map[string]Type{"vma": TVMA, "new_vma": TVMA, "mm": TMM, "addr": TInt, "new_addr": TInt, "old_len": TInt, "new_len": TInt,
+		"delta": TInt, "flags": TInt, "remap_type": TInt, "mmap_locked": TBool}
+	// enum mremap_type (mm/mremap.c), vrm->remap_type's values.
+	for i, name := range []string{"MREMAP_INVALID", "MREMAP_NO_RESIZE", "MREMAP_SHRINK", "MREMAP_EXPAND"} {
+		Constants[name] = int64(i)
+	}
 	fieldTable[TPMC] = map[string]func(k *Kernel, x any) Value{
 		"old":             func(_ *Kernel, x any) Value { return Obj(TVMA, x.(*PMC).Old) },
 		"new":             func(_ *Kernel, x any) Value { return Obj(TVMA, x.(*PMC).New) },
@@ -290,7 +299,13 @@ func init() {
 		}
 	}
 
-	citeTable["vrm_prepare"] = []Cite{cite("mm/mremap.c", "do_mremap(), mremap_to(), mremap_at(), expand_vma()", "check_mremap_params(); mmap_write_lock_killable(mm); vma lookup; remap_is_valid(); do_munmap() of the MREMAP_FIXED target; shrink_vma(); vma_merge_extend(); vrm_set_new_addr(); then move_vma()", readMremapKpaths)}
+	citeTable["vrm_init"] = []Cite{cite("mm/mremap.c", "SYSCALL_DEFINE5(mremap), do_mremap()", "struct vma_remap_struct vrm = { .addr = untagged_addr(addr), .old_len = old_len, ... }; vrm->old_len = PAGE_ALIGN(vrm->old_len); vrm->new_len = PAGE_ALIGN(vrm->new_len)", readMremapKpaths)}
+	citeTable["check_mremap_params"] = []Cite{cite("mm/mremap.c", "check_mremap_params()", "flags & ~(MREMAP_FIXED | MREMAP_MAYMOVE | MREMAP_DONTUNMAP); offset_in_page(addr); !new_len; vrm_overlaps(vrm); (current->mm->map_count + 2) >= sysctl_max_map_count - 3 -> -ENOMEM", readMremapKpaths)}
+	citeTable["check_prep_vma"] = []Cite{cite("mm/mremap.c", "do_mremap(), check_prep_vma()", "vrm->vma = vma_lookup(current->mm, vrm->addr); res = check_prep_vma(vrm): if (!vma) return -EFAULT; vrm_set_delta(); vrm->remap_type = vrm_remap_type(); if (old_len > vma->vm_end - addr) return -EFAULT", readMremapKpaths)}
+	citeTable["vrm_set_new_addr"] = []Cite{cite("mm/mremap.c", "vrm_set_new_addr()", "res = get_unmapped_area(vma->vm_file, new_addr, vrm->new_len, pgoff, map_flags); vrm->new_addr = res", readMremapKpaths)}
+	citeTable["vrm_can_expand_in_place"] = []Cite{cite("mm/mremap.c", "vrm_can_expand_in_place(), vma_expandable()", "suffix_bytes = vrm->vma->vm_end - vrm->addr; if (suffix_bytes != vrm->old_len) return false; find_vma_intersection(vma->vm_mm, vma->vm_end, end)", readMremapKpaths)}
+	citeTable["expand_vma_in_place"] = []Cite{cite("mm/mremap.c", "expand_vma_in_place()", "vma = vma_merge_extend(&vmi, vma, vrm->delta); vrm->vma = vma; vrm_stat_account(vrm, vrm->delta)", readMremapKpaths),
+		cite("mm/vma.c", "vma_expand()", "vma_start_write(target); if (remove_next) vma_start_write(next); vma_prepare(&vp)", readVMAKpaths)}
 	citeTable["prep_move_vma"] = []Cite{cite("mm/mremap.c", "prep_move_vma()", "map_count >= sysctl_max_map_count - 3 -> -ENOMEM; vma->vm_ops->may_split() at both ends", readMremapKpaths)}
 	citeTable["copy_vma"] = []Cite{cite("mm/mremap.c", "move_vma(), copy_vma_and_data()", "vma_start_write(vrm->vma) /* We don't want racing faults. */; new_vma = copy_vma(&vma, vrm->new_addr, vrm->new_len, new_pgoff, &pmc.need_rmap_locks)", readMremapKpaths)}
 	citeTable["get_and_clear_full_ptes"] = []Cite{cite("mm/mremap.c", "move_ptes()", "if (pte_present(old_pte)) force_flush = true; pte = get_and_clear_full_ptes(mm, old_addr, old_ptep, nr_ptes, 0)", readMremapKpaths)}
@@ -319,8 +334,9 @@ func init() {
 
 	if a := takeDocumented("mremap"); a != nil {
 		a.Notes = "returns the new address or -errno; a kernel path of the kernel library (kernel/mremap.mms): the move (move_vma: vma_start_write, copy_vma, " +
-			"move_page_tables with move_ptes under the old and the new PTL and the TLB flush before they drop, the unmap of the source) runs statement by statement; " +
-			"the checks, the MREMAP_FIXED target's unmap, a shrink and a growth in place are one step (vrm_prepare). flags= maymove|fixed|dontunmap"
+			"move_page_tables with move_ptes under the old and the new PTL and the TLB flush before they drop, the unmap of the source) runs statement by statement, " +
+			"and so does its preparation: check_mremap_params, check_prep_vma, the MREMAP_FIXED target's do_munmap() and a shrink's do_vmi_munmap() through the munmap path " +
+			"(->may_split at each split, ->open of the new piece, vma_start_write), remap_move() VMA by VMA, expand_vma_in_place. flags= maymove|fixed|dontunmap"
 		a.Rules = lockRules
 		register(a)
 	}
@@ -339,37 +355,130 @@ func init() {
 	}
 	defOp(&Op{Name: "move_page_tables", Path: true, Params: []Param{{Name: "pmc", Type: TPMC}}, Result: TInt, API: LookupAPI("move_page_tables")})
 
-	defOp(&Op{Name: "vrm_prepare",
-		Params: []Param{{Name: "mm", Type: TMM}, {Name: "addr", Type: TInt}, {Name: "old_len", Type: TInt}, {Name: "new_len", Type: TInt},
-			{Name: "flags", Type: TWord, Words: sortedKeys(mremapFlagWords), Optional: true, Default: Word(""), FromInt: mremapFlagWord},
-			{Name: "new_addr", Type: TInt, Optional: true, Default: Int(0)}},
-		Result: TVRM,
-		API: mremapAPI("vrm_prepare", "mmap_lock for write", "vma_start_write and ->close of the VMAs a MREMAP_FIXED target or a shrink unmaps",
-			"mm/mremap.c: do_mremap(), check_mremap_params(), remap_is_valid(), mremap_to(), mremap_at(), expand_vma()",
-			"do_mremap() from check_mremap_params to the call of move_vma(), one step: returns the vma_remap_struct; .move says move_vma must run, else .result is mremap's result",
-			ruleStartWrite, ruleSleepInAtomic),
-		Touches: unmaps,
+	mremapParams := []Param{{Name: "mm", Type: TMM}, {Name: "addr", Type: TInt}, {Name: "old_len", Type: TInt}, {Name: "new_len", Type: TInt},
+		{Name: "flags", Type: TWord, Words: sortedKeys(mremapFlagWords), Optional: true, Default: Word(""), FromInt: mremapFlagWord},
+		{Name: "new_addr", Type: TInt, Optional: true, Default: Int(0)}}
+	vrmParam := []Param{{Name: "vrm", Type: TVRM}}
+	errOr0 := func(err error) Result {
+		if err != nil {
+			return done(Int(errnoOf(err)))
+		}
+		return done(Int(0))
+	}
+	readsMM := func(c *Call, f *Footprint) { f.MM(pmcMM(c), false) }
+	defOp(&Op{Name: "vrm_init", Params: mremapParams, Result: TVRM,
+		API: mremapAPI("vrm_init", "nothing", "nothing", "mm/mremap.c: SYSCALL_DEFINE5(mremap), do_mremap()",
+			"the struct vma_remap_struct of one mremap(): addr, old_len and new_len PAGE_ALIGN()ed, flags, new_addr; vrm.mmap_locked false"),
+		Touches: func(*Call, *Footprint) {},
 		Fn: func(c *Call) Result {
-			m := c.mm(0)
 			flags := 0
 			for w := range words(c.word(4)) {
 				flags |= mremapFlagWords[w]
 			}
-			c.T.MightSleep(c.Op.Name)
-			c.mmapAssertLocked(m, true, ruleStartWrite, fmt.Sprintf("%s: needs %s held for write", c.Op.Name, m.MmapLock.Name))
-			r := &mmcore.VMARemap{Addr: c.addr(1), OldLen: uint64(c.int(2)), NewLen: uint64(c.int(3)), Flags: flags, NewAddr: c.addr(5)}
-			vrm := &VRM{MM: m, Core: r}
-			move, res, err := m.Core.MremapPrepare(r)
-			if err != nil {
-				vrm.Result = errnoOf(err)
-			} else {
-				vrm.Move, vrm.Result = move, int64(res)
+			r := mmcore.VRMInit(c.addr(1), uint64(c.int(2)), uint64(c.int(3)), flags, c.addr(5))
+			return done(Obj(TVRM, &VRM{MM: c.mm(0), Core: r}))
+		}})
+	defOp(&Op{Name: "check_mremap_params", Params: vrmParam, Result: TInt,
+		API: mremapAPI("check_mremap_params", "nothing (do_mremap() checks before it takes the mmap lock)", "nothing", "mm/mremap.c: check_mremap_params()",
+			"0 or -EINVAL (unknown flags, unaligned addresses, new_len 0 or beyond TASK_SIZE, MREMAP_FIXED/DONTUNMAP without MREMAP_MAYMOVE, "+
+				"DONTUNMAP with a resize, overlapping ranges), or -ENOMEM when map_count + 2 is within 3 of max_map_count (read without the lock, as the kernel does)"),
+		Touches: readsMM,
+		Fn: func(c *Call) Result {
+			vrm := c.vrm(0)
+			return errOr0(vrm.MM.Core.CheckMremapParams(vrm.Core))
+		}})
+	defOp(&Op{Name: "check_prep_vma", Params: vrmParam, Result: TInt,
+		API: mremapAPI("check_prep_vma", "mmap_lock for write", "nothing", "mm/mremap.c: check_prep_vma()",
+			"checks vrm.vma (vma_lookup()'s result, or remap_move()'s VMA) against the request: -EFAULT without a VMA or across its end, -EINVAL, "+
+				"-EFAULT for growing a VM_DONTEXPAND/VM_PFNMAP VMA; sets vrm.delta, vrm.remap_type and, without MREMAP_FIXED/DONTUNMAP, vrm.new_addr = vrm.addr"),
+		Touches: readsMM,
+		Fn: func(c *Call) Result {
+			vrm := c.vrm(0)
+			return errOr0(vrm.MM.Core.CheckPrepVMA(vrm.Core))
+		}})
+	defOp(&Op{Name: "vrm_set_new_addr", Params: vrmParam, Result: TInt,
+		API: mremapAPI("vrm_set_new_addr", "mmap_lock for write", "nothing", "mm/mremap.c: vrm_set_new_addr()",
+			"get_unmapped_area() for the move's destination: new_addr as given with MREMAP_FIXED, a hint with MREMAP_DONTUNMAP, else anywhere; 0 or -ENOMEM"),
+		Touches: readsMM,
+		Fn: func(c *Call) Result {
+			vrm := c.vrm(0)
+			if vrm.Core.VMA == nil {
+				return fail("vrm_set_new_addr: the vma_remap_struct has no source VMA (vrm.vma unset, or check_prep_vma failed)")
 			}
-			return c.closeAll(r.Unmapped, func() Result {
-				r.Unmapped = nil
-				return done(Obj(TVRM, vrm))
+			return errOr0(vrm.MM.Core.VRMSetNewAddr(vrm.Core))
+		}})
+	defOp(&Op{Name: "vrm_can_expand_in_place", Params: vrmParam, Result: TBool,
+		API: mremapAPI("vrm_can_expand_in_place", "mmap_lock for write", "nothing", "mm/mremap.c: vrm_can_expand_in_place(), vma_expandable()",
+			"whether [addr, addr + old_len) reaches the VMA's end and the delta after it is free"),
+		Touches: readsMM,
+		Fn: func(c *Call) Result {
+			vrm := c.vrm(0)
+			return done(Bool(vrm.MM.Core.VRMCanExpandInPlace(vrm.Core)))
+		}})
+	defOp(&Op{Name: "expand_vma_in_place", Params: vrmParam, Result: TInt,
+		API: mremapAPI("expand_vma_in_place", "mmap_lock for write",
+			"vma_start_write of the VMA and of the next one a merge removes (vma_expand()), the rmap locks (vma_prepare()); then mm_populate() of a VM_LOCKED growth",
+			"mm/mremap.c: expand_vma_in_place(); mm/vma.c: vma_merge_extend(), vma_merge_new_range(), vma_expand()",
+			"grows vrm.vma by vrm.delta in place, merging with the next VMA when it becomes adjacent and compatible; 0 or -ENOMEM. "+
+				"A VM_LOCKED mapping's growth is populated here, not after mmap_write_unlock() as do_mremap() does",
+			ruleStartWrite, ruleSleepInAtomic),
+		Touches: func(c *Call, f *Footprint) { unmapsMM(pmcMM(c), f) },
+		Fn: func(c *Call) Result {
+			vrm := c.vrm(0)
+			m, r := vrm.MM, vrm.Core
+			if r.VMA == nil {
+				return fail("expand_vma_in_place: the vma_remap_struct has no source VMA (vrm.vma unset, or check_prep_vma failed)")
+			}
+			c.T.MightSleep(c.Op.Name)
+			// vma_expand() write-locks the VMA it grows and the next one
+			// it swallows before it changes them.
+			locked := []*mmcore.VMA{r.VMA}
+			if next := m.Core.NextVMA(r.VMA); next != nil && next.Start() == r.VMA.End()+mmcore.Addr(r.Delta) {
+				locked = append(locked, next)
+			}
+			return seq(len(locked), func(i int, next func() Result) Result {
+				return c.vmaStartWrite(locked[i], ruleStartWrite, next)
+			}, func() Result {
+				var err error
+				return c.withRmapTreesWrite(r.VMA, func() { err = m.Core.ExpandVMAInPlace(r) }, func() Result { return errOr0(err) })
 			})
 		}})
+	// A store to a vma_remap_struct field, as do_mremap(), mremap_to(),
+	// shrink_vma() and remap_move() write them (fieldStores).
+	vrmStores := []struct {
+		field string
+		typ   Type
+		set   func(v *VRM, x Value)
+	}{
+		{"vma", TVMA, func(v *VRM, x Value) {
+			v.Core.VMA = nil
+			if w, ok := x.Obj.(*mmcore.VMA); ok {
+				v.Core.VMA = w
+			}
+		}},
+		{"addr", TInt, func(v *VRM, x Value) { v.Core.Addr = mmcore.Addr(x.Int) }},
+		{"new_addr", TInt, func(v *VRM, x Value) { v.Core.NewAddr = mmcore.Addr(x.Int) }},
+		{"old_len", TInt, func(v *VRM, x Value) { v.Core.OldLen = uint64(x.Int) }},
+		{"new_len", TInt, func(v *VRM, x Value) { v.Core.NewLen = uint64(x.Int) }},
+		{"mmap_locked", TBool, func(v *VRM, x Value) { v.MmapLocked = x.Truth() }},
+	}
+	fieldStores[TVRM] = map[string]string{}
+	for _, st := range vrmStores {
+		name := "vrm_store_" + st.field
+		fieldStores[TVRM][st.field] = name
+		set := st.set
+		citeTable[name] = []Cite{cite("mm/mremap.c", "do_mremap(), mremap_to(), shrink_vma(), remap_move()", "vrm->"+st.field+" = ...", readMremapKpaths)}
+		sequenceTable[name] = "/* mm/mremap.c */\nvrm->" + st.field + " = value;"
+		kernelPathSteps[name] = "mremap"
+		defOp(&Op{Name: name, Params: []Param{{Name: "vrm", Type: TVRM}, {Name: st.field, Type: st.typ, Nilable: st.typ == TVMA}},
+			API: mremapAPI(name, "nothing", "nothing", "mm/mremap.c: struct vma_remap_struct",
+				"vrm."+st.field+" = value: a store to a field of the caller's own vma_remap_struct"),
+			Touches: func(*Call, *Footprint) {},
+			Fn: func(c *Call) Result {
+				set(c.vrm(0), c.Args[1])
+				return ok
+			}})
+	}
 
 	defOp(&Op{Name: "prep_move_vma", Params: []Param{{Name: "vrm", Type: TVRM}}, Result: TInt,
 		API: mremapAPI("prep_move_vma", "mmap_lock for write", "vm_ops->may_split", "mm/mremap.c: prep_move_vma()",
@@ -377,7 +486,7 @@ func init() {
 		Touches: func(c *Call, f *Footprint) { f.MM(pmcMM(c), false) },
 		Fn: func(c *Call) Result {
 			if c.vrm(0).Core.VMA == nil {
-				return fail("prep_move_vma: the vma_remap_struct has no source VMA (vrm_prepare failed)")
+				return fail("prep_move_vma: the vma_remap_struct has no source VMA (vrm.vma unset, or check_prep_vma failed)")
 			}
 			vrm := c.vrm(0)
 			// ->may_split at both ends, before anything changes: no
@@ -406,8 +515,11 @@ func init() {
 			vrm := c.vrm(0)
 			r, m := vrm.Core, vrm.MM
 			if r.VMA == nil {
-				return fail("copy_vma: the vma_remap_struct has no source VMA (vrm_prepare failed)")
+				return fail("copy_vma: the vma_remap_struct has no source VMA (vrm.vma unset, or check_prep_vma failed)")
 			}
+			// move_vma()'s new_vma is its own: remap_move() runs it again
+			// with the same vma_remap_struct for the next VMA.
+			vrm.NewVMA, vrm.NeedRmapLocks, vrm.MoveFailed = nil, false, false
 			c.T.MightSleep(c.Op.Name)
 			// copy_vma reads the source's anon_vma and vm_pgoff to pick the
 			// destination's: a fault under the VMA lock may set them.

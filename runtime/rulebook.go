@@ -376,8 +376,8 @@ var documentedAPIs = []*API{
 		Asserts: "— (none listed)",
 		Source:  "mm/mremap.c: copy_vma_and_data() (move_vma() before 2025)",
 		Notes: "->mremap(new_vma): a non-zero return makes the kernel move the entries back and unmap the new VMA instead of the old; " +
-			"users: special mappings (vdso: special_mapping_mremap updates mm->context.vdso), aio_ring_mremap. mmscript's unmap of the new VMA after a refusal " +
-			"does not ask ->may_split again (nor does its unmap of the source after a move: prep_move_vma asked for both ends); the kernel's do_vmi_munmap() does"},
+			"users: special mappings (vdso: special_mapping_mremap updates mm->context.vdso), aio_ring_mremap. The unmap of the new VMA after a refusal, " +
+			"and of the source after a move, ask ->may_split at each split they make, as do_vmi_munmap() does"},
 
 	// 2.28
 	{Name: "f_op->mmap", Section: "2.28",

@@ -161,6 +161,12 @@ func collectCalls(items []lang.Item) (*scriptCalls, []*lang.ExpectDecl) {
 			}
 		case *lang.AssignStmt:
 			expr(s.Value, handler)
+		case *lang.FieldAssignStmt: // the field's setter (FieldStore)
+			if op, _ := FieldStoreByName(s.X.Name); op != "" {
+				sc.add(s.Pos.Line, op)
+			}
+			expr(s.X.X, handler)
+			expr(s.Value, handler)
 		case *lang.ExprStmt:
 			expr(s.X, handler)
 		case *lang.IfStmt:

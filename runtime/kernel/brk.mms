@@ -27,7 +27,7 @@ func brk(mm, brk) {
     # mm->brk must be protected by write mmap_lock. do_vmi_align_munmap()
     # will drop the lock on success, so update it before calling it.
     mm_set_brk(mm, brk)
-    if do_vmi_align_munmap(mm, brkvma, newbrk, oldbrk) != 0 {
+    if do_vmi_align_munmap(mm, brkvma, newbrk, oldbrk, true) != 0 {
       return brk_out(mm, origbrk)
     }
     return brk  # success_unlocked:

@@ -1,21 +1,185 @@
-# mremap(2) as mm/mremap.c runs it (2026), one kernel function per func,
-# each statement one step (other threads run between any two). The move is
-# here statement by statement; the parameter checks, the unmap of a
-# MREMAP_FIXED target, a shrink and a growth in place are one step
-# (vrm_prepare). `mmscript explain move_ptes` shows a step's entry.
+# mremap(2) as mm/mremap.c runs it (6.17+, with remap_move()), one kernel
+# function per func, each statement one step (other threads run between
+# any two). The unmaps of the preparation (mremap_to()'s do_munmap() of a
+# MREMAP_FIXED target, shrink_vma()'s do_vmi_munmap()) are the munmap
+# path's (kernel/munmap.mms): each split asks ->may_split, opens the new
+# piece, and write-locks the VMAs it changes. `mmscript explain
+# move_ptes` shows a step's entry.
 
 # mm/mremap.c: SYSCALL_DEFINE5(mremap) -> do_mremap()
 func mremap(mm, addr, old_len, new_len, flags, new_addr) {
+  vrm = vrm_init(mm, addr, old_len, new_len, flags=flags, new_addr=new_addr)  # PAGE_ALIGN() both lengths
+  res = check_mremap_params(vrm)
+  if res != 0 {
+    return res
+  }
   if mmap_write_lock_killable(mm) != 0 {
     return -EINTR
   }
-  vrm = vrm_prepare(mm, addr, old_len, new_len, flags=flags, new_addr=new_addr)
-  ret = vrm.result
-  if vrm.move {
-    ret = move_vma(vrm)
+  vrm.mmap_locked = true
+  if vrm_move_only(vrm) {
+    res = remap_move(vrm)
+  } else {
+    vrm.vma = vma_lookup(mm, vrm.addr)
+    res = check_prep_vma(vrm)
+    if res == 0 {
+      # Actually execute mremap.
+      if vrm_implies_new_addr(vrm) {
+        res = mremap_to(vrm)
+      } else {
+        res = mremap_at(vrm)
+      }
+    }
   }
-  mmap_write_unlock(mm)
-  return ret
+  if vrm.mmap_locked {
+    mmap_write_unlock(mm)
+  }
+  return res
+}
+
+# mm/mremap.c: vrm_move_only(): a MREMAP_FIXED move of the same length,
+# which may span several VMAs
+func vrm_move_only(vrm) {
+  return (vrm.flags & MREMAP_FIXED) != 0 && vrm.old_len == vrm.new_len
+}
+
+# mm/mremap.c: vrm_implies_new_addr()
+func vrm_implies_new_addr(vrm) {
+  return (vrm.flags & (MREMAP_FIXED | MREMAP_DONTUNMAP)) != 0
+}
+
+# mm/mremap.c: remap_move(): each VMA of [addr, addr + old_len) moves,
+# the gaps between them kept (vma_multi_allowed() holds for every VMA
+# mmscript maps: no userfaultfd, no custom get_unmapped_area)
+func remap_move(vrm) {
+  mm = vrm.mm
+  start = vrm.addr
+  end = vrm.addr + vrm.old_len
+  target_addr = vrm.new_addr
+  res = -EFAULT
+  last_end = 0
+  seen_vma = false
+  for vma in vmas(mm, start, end) {
+    # Account for start, end not aligned with VMA start, end.
+    addr = max(vma.vm_start, start)
+    len = min(end, vma.vm_end) - addr
+    # No gap permitted at the start of the range.
+    if !seen_vma && start < vma.vm_start {
+      return -EFAULT
+    }
+    offset = 0
+    if seen_vma {
+      offset = vma.vm_start - last_end
+    }
+    last_end = vma.vm_end
+    vrm.vma = vma
+    vrm.addr = addr
+    vrm.new_addr = target_addr + offset
+    vrm.old_len = len
+    vrm.new_len = len
+    res_vma = check_prep_vma(vrm)
+    if res_vma == 0 {
+      res_vma = mremap_to(vrm)
+    }
+    if res_vma < 0 {  # IS_ERR_VALUE(res_vma): what moved before stays moved
+      return res_vma
+    }
+    if !seen_vma {
+      res = res_vma
+    }
+    seen_vma = true
+    target_addr = res_vma + vrm.new_len
+  }
+  return res
+}
+
+# mm/mremap.c: mremap_to()
+func mremap_to(vrm) {
+  mm = vrm.mm
+  if (vrm.flags & MREMAP_FIXED) != 0 {
+    # VMA is moved to dst address, and munmap dst first.
+    err = do_munmap(mm, vrm.new_addr, vrm.new_len)
+    vrm.vma = nil  # Invalidated.
+    if err != 0 {
+      return err
+    }
+    # If we remap a portion of a VMA elsewhere in the same VMA, this can
+    # invalidate the old VMA. Reset.
+    vrm.vma = vma_lookup(mm, vrm.addr)
+    if !vrm.vma {
+      return -EFAULT
+    }
+  }
+  if vrm.remap_type == MREMAP_SHRINK {
+    err = shrink_vma(vrm, false)
+    if err != 0 {
+      return err
+    }
+    # Set up for the move now shrink has been executed.
+    vrm.old_len = vrm.new_len
+  }
+  err = vrm_set_new_addr(vrm)
+  if err != 0 {
+    return err
+  }
+  return move_vma(vrm)
+}
+
+# mm/mremap.c: shrink_vma(): unmap [addr + new_len, addr + old_len); with
+# drop_lock the unmap drops the mmap lock (mremap_at()'s shrink is the
+# last thing mremap does)
+func shrink_vma(vrm, drop_lock) {
+  mm = vrm.mm
+  unmap_start = vrm.addr + vrm.new_len
+  res = do_vmi_munmap(mm, unmap_start, vrm.delta, drop_lock)
+  vrm.vma = nil  # Invalidated.
+  if res != 0 {
+    return res
+  }
+  if drop_lock {
+    vrm.mmap_locked = false
+  } else {
+    vrm.vma = vma_lookup(mm, vrm.addr)
+    if !vrm.vma {
+      return -EFAULT
+    }
+  }
+  return 0
+}
+
+# mm/mremap.c: mremap_at(): resize in place, or move when growing
+func mremap_at(vrm) {
+  if vrm.remap_type == MREMAP_NO_RESIZE {
+    return vrm.addr  # NO-OP CASE - resizing to the same size.
+  }
+  if vrm.remap_type == MREMAP_SHRINK {
+    res = shrink_vma(vrm, true)
+    if res != 0 {
+      return res
+    }
+    return vrm.addr
+  }
+  return expand_vma(vrm)  # MREMAP_EXPAND
+}
+
+# mm/mremap.c: expand_vma()
+func expand_vma(vrm) {
+  if vrm_can_expand_in_place(vrm) {
+    err = expand_vma_in_place(vrm)
+    if err != 0 {
+      return err
+    }
+    return vrm.addr  # OK we're done!
+  }
+  # We're not allowed to move the VMA, so error out.
+  if (vrm.flags & MREMAP_MAYMOVE) == 0 {
+    return -ENOMEM
+  }
+  err = vrm_set_new_addr(vrm)
+  if err != 0 {
+    return err
+  }
+  return move_vma(vrm)
 }
 
 # mm/mremap.c: move_vma()

@@ -9,15 +9,16 @@ func munmap(mm, start, size, pages) {
   if mmap_write_lock_killable(mm) != 0 {
     return -EINTR
   }
-  ret = do_vmi_munmap(mm, start, len)
+  ret = do_vmi_munmap(mm, start, len, true)
   if ret != 0 {
     mmap_write_unlock(mm)  # if (ret || !unlock) mmap_write_unlock(mm);
   }
   return ret
 }
 
-# mm/vma.c: do_vmi_munmap(): on success it returns with the lock dropped
-func do_vmi_munmap(mm, start, len) {
+# mm/vma.c: do_vmi_munmap(): with unlock, on success it returns with the
+# lock dropped; on an error the caller still holds it
+func do_vmi_munmap(mm, start, len, unlock) {
   if start % PAGE_SIZE != 0 || start > mm.task_size || len > mm.task_size - start {
     return -EINVAL
   }
@@ -27,15 +28,23 @@ func do_vmi_munmap(mm, start, len) {
   }
   vma = find_vma(mm, start)  # vma_find(vmi, end): the first VMA overlapping
   if !vma || vma.vm_start >= end {
-    mmap_write_unlock(mm)
+    if unlock {
+      mmap_write_unlock(mm)
+    }
     return 0
   }
-  return do_vmi_align_munmap(mm, vma, start, end)
+  return do_vmi_align_munmap(mm, vma, start, end, unlock)
+}
+
+# mm/mmap.c: do_munmap(): for a caller that keeps the mmap write lock
+# (mremap_to()'s unmap of a MREMAP_FIXED target)
+func do_munmap(mm, start, len) {
+  return do_vmi_munmap(mm, start, len, false)
 }
 
 # mm/vma.c: do_vmi_align_munmap()
-func do_vmi_align_munmap(mm, vma, start, end) {
-  vms = vms_gather_munmap_vmas(mm, start, end, unlock=true)  # split, vma_start_write, vma_mark_detached
+func do_vmi_align_munmap(mm, vma, start, end, unlock) {
+  vms = vms_gather_munmap_vmas(mm, start, end, unlock=unlock)  # split, vma_start_write, vma_mark_detached
   if vms.error != 0 {
     return vms.error
   }
