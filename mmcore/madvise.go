@@ -472,8 +472,18 @@ func (m *MM) madviseRemove(v *VMA, start, end Addr) error {
 	case v.Flags&(VM_SHARED|VM_MAYWRITE) != VM_SHARED|VM_MAYWRITE:
 		return errf(op, EACCES, "MADV_REMOVE needs a shared writable mapping")
 	}
-	as := v.file.mapping
-	first, last := v.PgoffOf(start), v.PgoffOf(end-PageSize)
+	v.file.PunchHole(v.PgoffOf(start), v.PgoffOf(end-PageSize))
+	return nil
+}
+
+// PunchHole punches a hole over page cache pages [first, last] of f, as
+// vfs_fallocate(FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE) does for
+// madvise_remove() (shmem_fallocate(): unmap_mapping_range() and
+// shmem_truncate_range()), after the caller dropped the mmap lock: every
+// VMA of the file loses its PTEs for those pages and the folios wholly
+// inside the hole leave the cache (see madviseRemove).
+func (f *File) PunchHole(first, last uint64) {
+	as := f.mapping
 	unmapFileRange(as, first, last, nil)
 	// shmem folios the hole covers in part are split
 	// (truncate_inode_partial_folio): the one holding the hole's first
@@ -526,7 +536,6 @@ func (m *MM) madviseRemove(v *VMA, start, end Addr) error {
 	for _, f := range partial {
 		unmapFileRange(as, f.index, f.index+uint64(1)<<f.order-1, f)
 	}
-	return nil
 }
 
 // unmapFileRange zaps, in every VMA mapping file pages [first, last] of

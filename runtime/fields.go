@@ -67,6 +67,16 @@ var fieldTable = map[Type]map[string]func(k *Kernel, x any) Value{
 		},
 		"vm_mm":    func(_ *Kernel, x any) Value { return Obj(TMM, mmOf(x.(*mmcore.VMA).MM())) },
 		"anon_vma": func(_ *Kernel, x any) Value { return Bool(x.(*mmcore.VMA).AnonVMA() != nil) },
+		// vma->vm_file: nil for an anonymous VMA (and for a driver's VMA
+		// mapped without a script file)
+		"vm_file": func(k *Kernel, x any) Value {
+			if f := x.(*mmcore.VMA).File(); f != nil {
+				if rf := k.fileOf(f.Mapping()); rf != nil {
+					return Obj(TFile, rf)
+				}
+			}
+			return Nil
+		},
 		"attached": func(_ *Kernel, x any) Value { return Bool(x.(*mmcore.VMA).Attached()) },
 		"pages":    func(_ *Kernel, x any) Value { return Int(int64(x.(*mmcore.VMA).Pages())) },
 		"vm_ops": func(_ *Kernel, x any) Value {

@@ -8,7 +8,7 @@ var fieldTypes = map[Type]map[string]Type{
 	TVMF: {"vma": TVMA, "address": TInt, "write": TBool, "vma_lock": TBool, "allow_retry": TBool, "tried": TBool, "pgoff": TInt,
 		"orig_pte": TInt, "folio": TPage, "pmd_none": TBool, "pmd_trans_huge": TBool, "pmd_write": TBool, "oom": TBool},
 	TVMA: {"vm_start": TInt, "vm_end": TInt, "vm_pgoff": TInt, "vm_flags": TInt, "vm_page_prot": TInt, "vm_mm": TMM, "anon_vma": TBool,
-		"attached": TBool, "pages": TInt, "vm_ops": TOps},
+		"attached": TBool, "pages": TInt, "vm_ops": TOps, "vm_file": TFile},
 	TMM:   {"mmap_lock": TLock, "page_table_lock": TLock, "map_count": TInt},
 	TFile: {"i_mmap_rwsem": TLock},
 	TPage: {"pfn": TInt, "refcount": TInt, "mapcount": TInt},

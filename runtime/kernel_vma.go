@@ -755,7 +755,7 @@ func init() {
 				"their own (madvise_cold(), madvise_pageout()), then PAGEOUT's reclaim_pages(); others: their own work (page cache, faults, guard markers)",
 			Sleeps: "yes", Asserts: "via vma_start_write (mmap_assert_write_locked) for the flag behaviours",
 			Source: "mm/madvise.c: madvise_vma_behavior(), madvise_update_vma(), madvise_dontneed_free()",
-			Notes:  "applies behavior to [start, end) inside vma; returns 0 or -errno. MADV_REMOVE's dropping of the mmap lock (lock_dropped) is not modelled",
+			Notes:  "applies behavior to [start, end) inside vma; returns 0 or -errno. the kernel library's madvise() does not call it for MADV_REMOVE but madvise_remove() (kernel/madvise.mms: the mmap lock dropped around vfs_fallocate(), which takes the inode lock); called directly, it punches the hole under the lock held",
 			Rules:  []*Rule{ruleStartWrite, fieldFlags.rule, ruleSleepInAtomic}}),
 		Touches: world,
 		Fn: func(c *Call) Result {

@@ -90,6 +90,7 @@ var kernelPathSteps = map[string]string{
 	"calc_vm_prot_bits":            "mprotect",
 	"madvise_behavior_valid":       "madvise",
 	"madvise_vma_behavior":         "madvise",
+	"shmem_truncate_range":         "madvise",
 	"madvise_populate":             "madvise",
 	"clear_young_dirty_ptes":       "madvise",
 	"madvise_free_huge_pmd_locked": "madvise",

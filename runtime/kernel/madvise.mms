@@ -173,6 +173,8 @@ func madvise_walk_from(mm, tlb, vma, prev, start, last_end, behavior, unmapped_e
     error = madvise_cold(mm, vma, start, end)
   } else if behavior == MADV_PAGEOUT {  # case MADV_PAGEOUT
     error = madvise_pageout(mm, vma, start, end)
+  } else if behavior == MADV_REMOVE {  # case MADV_REMOVE: the mmap lock is dropped and retaken
+    error = madvise_remove(mm, vma, start, end)
   } else {
     error = madvise_vma_behavior(mm, tlb, vma, prev, start, end, behavior)
   }
@@ -457,5 +459,43 @@ func madvise_cold_or_pageout_pte_range(tlb, vma, addr, end, pageout) {
     reclaim_pages(vma, start, addr)
   }
   cond_resched()
+  return 0
+}
+
+# mm/madvise.c: madvise_remove(): "Application wants to free up the pages
+# and associated backing store. This is effectively punching a hole into
+# the middle of a file." The hole is punched with the mmap lock dropped
+# (mark_mmap_lock_dropped()): "Filesystem's fallocate may need to take
+# i_rwsem", which is ordered above the mmap lock; the VMA may go meanwhile,
+# so the walk looks it up again (userfaultfd_remove() is not modelled)
+func madvise_remove(mm, vma, start, end) {
+  if vma.vm_flags & VM_LOCKED != 0 {
+    return -EINVAL
+  }
+  f = vma.vm_file
+  if !f {
+    return -EINVAL
+  }
+  if vma.vm_flags & (VM_SHARED | VM_MAYWRITE) != VM_SHARED | VM_MAYWRITE {  # !vma_is_shared_maywrite(vma)
+    return -EACCES
+  }
+  offset = start - vma.vm_start + vma.vm_pgoff * PAGE_SIZE
+  # get_file(f): the file stays when the VMA goes
+  mmap_read_unlock(mm)
+  error = vfs_fallocate(f, offset, end - start)  # FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE
+  mmap_read_lock(mm)
+  return error
+}
+
+# fs/open.c: vfs_fallocate(file, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+# offset, len) -> file->f_op->fallocate, as mm/shmem.c: shmem_fallocate()
+# punches a hole (a disk file system's takes mapping->invalidate_lock too,
+# which is not modelled): the mappings zapped, then the page cache emptied,
+# under the inode lock
+func vfs_fallocate(file, offset, len) {
+  inode_lock(file)
+  unmap_mapping_range(file, offset, len)  # unmap_mapping_range(mapping, unmap_start, 1 + unmap_end - unmap_start, 0)
+  shmem_truncate_range(file, offset, offset + len - 1)
+  inode_unlock(file)
   return 0
 }
