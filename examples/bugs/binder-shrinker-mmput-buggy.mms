@@ -19,8 +19,9 @@
 # Rule: lock/sleep-in-atomic (kernel/sched/core.c: __might_sleep()).
 #
 # binder_alloc_free_page() of f2517eb76f1f in mmscript's terms: the mm's
-# reference is mmget_not_zero(alloc->vma_vm_mm) as the fix's version
-# writes it (f2517eb76f1f had get_task_mm(alloc->tsk)), zap_page_range()
+# reference is taken with mmget_not_zero(), as later binder_alloc.c does
+# (f2517eb76f1f had get_task_mm(alloc->tsk): mmscript has no task
+# objects, hence no get_task_mm()), zap_page_range()
 # is zap_vma_range(), and the kernel-side unmap_kernel_range() and
 # __free_page() are left out.
 
@@ -81,6 +82,6 @@ thread user {  # the binder process: a page fault elsewhere, then its exit
   mmput(m)  # do_exit() -> exit_mm()
 }
 
-expect violation "lock/sleep-in-atomic: zap_vma_range may sleep" at 63 sometimes
-expect violation "lock/sleep-in-atomic" at 65 sometimes  # mmput(): might_sleep(), and exit_mmap() when it is the last
-expect violation "lock/sleep-in-atomic" at 59 sometimes  # the same, on the path that gives up
+expect violation "lock/sleep-in-atomic: zap_vma_range may sleep" at 64 sometimes
+expect violation "lock/sleep-in-atomic" at 66 sometimes  # mmput(): might_sleep(), and exit_mmap() when it is the last
+expect violation "lock/sleep-in-atomic" at 60 sometimes  # the same, on the path that gives up
