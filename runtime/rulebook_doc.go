@@ -701,7 +701,29 @@ func (d *APIDoc) sequenceLabel() string {
 }
 
 func rstLit(s string) string { return "``" + s + "``" }
-func mdLit(s string) string  { return "`" + strings.ReplaceAll(s, "|", "\\|") + "`" }
+
+// rstMaxLine is where rstWrap breaks a field body: docutils refuses a
+// line longer than 10,000 characters (its line_length_limit), which the
+// example lists of the most used APIs (mmap) outgrow.
+const rstMaxLine = 4000
+
+// rstWrap breaks a field body longer than rstMaxLine at spaces into
+// continuation lines indented under the field, as RST field lists allow.
+func rstWrap(s string) string {
+	var b strings.Builder
+	for len(s) > rstMaxLine {
+		i := strings.LastIndexByte(s[:rstMaxLine], ' ')
+		if i <= 0 {
+			break
+		}
+		b.WriteString(s[:i] + "\n  ")
+		s = s[i+1:]
+	}
+	b.WriteString(s)
+	return b.String()
+}
+
+func mdLit(s string) string { return "`" + strings.ReplaceAll(s, "|", "\\|") + "`" }
 
 func underline(title string, c byte) string {
 	return title + "\n" + strings.Repeat(string(c), len([]rune(title))) + "\n"
@@ -729,7 +751,7 @@ func LockingRST(docs []APIDoc) string {
 		}
 		b.WriteString(underline(rstLit(d.Name+"()"), '^') + "\n")
 		for _, f := range d.fields(rstText, rstLit) {
-			fmt.Fprintf(&b, ":%s: %s\n", f.label, f.value)
+			fmt.Fprintf(&b, ":%s: %s\n", f.label, rstWrap(f.value))
 		}
 		if d.Sequence != "" {
 			b.WriteString(":" + d.sequenceLabel() + ":\n\n  ::\n\n")

@@ -3,6 +3,7 @@ package runtime
 import (
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -216,5 +217,37 @@ func TestLockingFormatsAgree(t *testing.T) {
 				t.Errorf("%s: example %s not named in both", d.Name, e.File)
 			}
 		}
+	}
+}
+
+// TestRSTWrap: a field body longer than docutils' line limit is broken at
+// spaces into indented continuation lines, none over rstMaxLine, that
+// read back as the same words; a short one is left alone.
+func TestRSTWrap(t *testing.T) {
+	tests := []struct {
+		name  string
+		words int
+	}{{"short", 3}, {"one break", 500}, {"several breaks", 3000}}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var ws []string
+			for i := 0; i < tc.words; i++ {
+				ws = append(ws, fmt.Sprintf("``examples/e%04d.mms``,", i))
+			}
+			in := strings.Join(ws, " ")
+			out := rstWrap(in)
+			lines := strings.Split(out, "\n")
+			for i, l := range lines {
+				if len(l) > rstMaxLine+2 || i > 0 && !strings.HasPrefix(l, "  ") {
+					t.Fatalf("line %d: %d characters, %q...", i, len(l), l[:min(len(l), 20)])
+				}
+			}
+			if got := strings.Join(strings.Fields(out), " "); got != in {
+				t.Fatal("the words changed")
+			}
+			if (len(lines) > 1) != (len(in) > rstMaxLine) {
+				t.Fatalf("%d lines for %d characters", len(lines), len(in))
+			}
+		})
 	}
 }
