@@ -1391,6 +1391,10 @@ func (c *compiler) arg(op *rt.Op, p rt.Param, x lang.Expr) {
 				c.emit(opConst, c.konst(rt.Int(v)), 0, x.Position())
 				return
 			}
+			if p.Hint != "" {
+				c.errorf(x.Position(), "%s: %s is not a valid %s%s", op.Name, w, p.Name, hint(p))
+				return
+			}
 			c.errorf(x.Position(), "%s: %s is not a valid %s (the kernel's flags, e.g. PROT_READ | PROT_WRITE, or mmap's words, e.g. rw; none excludes the others)", op.Name, w, p.Name)
 			return
 		}

@@ -335,6 +335,12 @@ func checkArgs(op *rt.Op, args []rt.Value) string {
 				continue
 			}
 			return fmt.Sprintf("%s: argument %s: %#x is not a valid %s%s", op.Name, p.Name, v.Int, p.Name, flagBitsHint(p, v.Int))
+		case p.Type == rt.TInt && (v.T == rt.TString || v.T == rt.TWord) && p.WordValue != nil:
+			if n, ok := p.WordValue(v.Obj.(string)); ok {
+				args[i] = rt.Int(n)
+				continue
+			}
+			return fmt.Sprintf("%s: argument %s: %q is not a valid %s%s", op.Name, p.Name, v.Obj, p.Name, hint(p))
 		case p.Type == rt.TBool && v.T == rt.TWord && (v.Obj == "true" || v.Obj == "false"):
 			args[i] = rt.Bool(v.Obj == "true")
 			continue

@@ -95,6 +95,8 @@ func typeFits(p rt.Param, t rt.Type) bool {
 		return t == rt.TInt || t >= rt.TMM // C's conversion to bool
 	case p.Type == rt.TWord:
 		return t == rt.TString
+	case p.Type == rt.TInt && p.WordValue != nil:
+		return t == rt.TString
 	}
 	return false
 }

@@ -736,6 +736,8 @@ func (c *compiler) checkArg(s *tscope, op *rt.Op, p rt.Param, x lang.Expr) {
 		return
 	case p.Type == rt.TWord && t == known(rt.TInt) && p.FromInt != nil:
 		return // prot= of an int (PROT_READ | PROT_WRITE): checkArgs converts it
+	case p.Type == rt.TInt && t == known(rt.TString) && p.WordValue != nil:
+		return // flags named in a string ("TTU_BATCH_FLUSH"): the compiler or checkArgs converts it
 	case p.Type == rt.TBool && (t == known(rt.TInt) || t == known(rt.TNil) || rt.Type(t) >= rt.TMM):
 		return // as C converts a scalar or a pointer to bool: WARN_ON_ONCE(flags & FOLL_PIN)
 	case t == known(rt.TNil):

@@ -69,6 +69,40 @@ func init() {
 			ruleNonTerminalChange, ruleFreeReachable, rulePMDNotRevalidated)})
 }
 
+// enum ttu_flags (include/linux/rmap.h), the flags of try_to_unmap() and
+// try_to_migrate().
+var ttuFlags = []struct {
+	name string
+	bit  int64
+}{
+	{"TTU_USE_SHARED_ZEROPAGE", 0x2}, {"TTU_SPLIT_HUGE_PMD", 0x4}, {"TTU_IGNORE_MLOCK", 0x8}, {"TTU_SYNC", 0x10},
+	{"TTU_HWPOISON", 0x20}, {"TTU_BATCH_FLUSH", 0x40}, {"TTU_RMAP_LOCKED", 0x80},
+}
+
+// ttuValue is the enum ttu_flags value of words naming them
+// ("TTU_BATCH_FLUSH|TTU_SYNC"; "" is 0): mmscript's earlier string form of
+// the flags, one name a call.
+func ttuValue(w string) (int64, bool) {
+	var v int64
+next:
+	for x := range words(w) {
+		for _, f := range ttuFlags {
+			if f.name == x {
+				v |= f.bit
+				continue next
+			}
+		}
+		return 0, false
+	}
+	return v, true
+}
+
+func init() {
+	for _, f := range ttuFlags {
+		Constants[f.name] = f.bit
+	}
+}
+
 func init() {
 	folio := Param{Name: "folio", Type: TPage}
 	rmapRules := []*Rule{ruleVMBugOnFolio, rulePMDNotRevalidated, rulePTEChangeLock}
@@ -76,12 +110,15 @@ func init() {
 		cite("mm/page_vma_mapped.c", "map_pte()", "none: pvmw->pte = pte_offset_map_rw_nolock(pvmw->vma->vm_mm, pvmw->pmd, pvmw->address, pmdvalp, ptlp); spin_lock(*ptlp); "+
 			"if (unlikely(!pmd_same(*pmdvalp, pmdp_get_lockless(pvmw->pmd)))) { pte_unmap_unlock(pvmw->pte, *ptlp); goto restart; }", readRmap)}
 	lib := "a kernel path of the kernel library (kernel/rmap.mms), run statement by statement under the rmap locks only (never the mmap lock); "
-	flags := Param{Name: "flags", Type: TString, Optional: true, Default: Str("")}
+	ttuHint := "enum ttu_flags, e.g. TTU_BATCH_FLUSH | TTU_SYNC (TTU_SPLIT_HUGE_PMD, TTU_IGNORE_MLOCK, TTU_SYNC, TTU_HWPOISON, TTU_BATCH_FLUSH, TTU_RMAP_LOCKED, TTU_USE_SHARED_ZEROPAGE)"
+	flags := Param{Name: "flags", Type: TInt, Optional: true, Default: Int(0), WordValue: ttuValue, Hint: ttuHint}
 	for _, x := range []struct{ name, notes string }{
-		{"try_to_unmap", "flags \"TTU_RMAP_LOCKED\" walks with rmap_walk_locked (the caller holds the rmap lock); flags \"TTU_BATCH_FLUSH\" " +
+		{"try_to_unmap", "flags are enum ttu_flags, combined as the kernel combines them (TTU_BATCH_FLUSH | TTU_SYNC in shrink_folio_list() for a large folio): " +
+			"TTU_RMAP_LOCKED walks with rmap_walk_locked (the caller holds the rmap lock); TTU_BATCH_FLUSH " +
 			"(reclaim's shrink_folio_list()) clears each entry without a flush when another CPU may hold the mm (should_defer_flush()) and leaves " +
-			"the flush to try_to_unmap_flush() (set_tlb_ubc_flush_pending()); flags \"TTU_SYNC\" walks with PVMW_SYNC (the PTE lock even for an entry found none, " +
-			"so that a zap between its clear and its rmap removal is waited for); one flag a call; the folio must be locked"},
+			"the flush to try_to_unmap_flush() (set_tlb_ubc_flush_pending()); TTU_SYNC walks with PVMW_SYNC (the PTE lock even for an entry found none, " +
+			"so that a zap between its clear and its rmap removal is waited for); TTU_IGNORE_MLOCK, TTU_SPLIT_HUGE_PMD and TTU_HWPOISON change nothing mmscript models " +
+			"(no mlock, PTE-mapped folios only, no hwpoison entries); the earlier string form (\"TTU_BATCH_FLUSH\") still binds; the folio must be locked"},
 		{"try_to_migrate", "as try_to_unmap, TTU_BATCH_FLUSH included (the migration entries it installs are not modelled: it clears)"},
 	} {
 		defOp(&Op{Name: x.name, Path: true, Touches: touchesLocksOnly, Params: []Param{folio, flags},
@@ -100,10 +137,10 @@ func init() {
 			Notes: lib + "returns the young mappings it cleared, 1 when the folio trylock failed, -1 when an rmap lock was contended", Cites: rmapCite,
 			Sequence: "referenced = folio_referenced(folio, is_locked, memcg, &vm_flags);"}, rulePMDNotRevalidated, rulePTEChangeLock)})
 	rwc := Param{Name: "rwc", Type: TString, Optional: true, Default: Str("try_to_unmap_one")}
-	arg := Param{Name: "arg", Type: TString, Optional: true, Default: Str("")}
+	arg := Param{Name: "arg", Type: TInt, Optional: true, Default: Int(0), WordValue: ttuValue, Hint: ttuHint}
 	defOp(&Op{Name: "rmap_walk", Path: true, Touches: touchesLocksOnly, Params: []Param{folio, rwc, arg}, Result: TInt,
 		API: pathAPI("rmap_walk", &API{Section: "2.35",
-			Notes: lib + "rwc names the rmap_one: \"try_to_unmap_one\", \"try_to_migrate_one\", \"folio_referenced_one\" or \"page_mkclean_one\"; arg is rwc->arg, the ttu_flags of the first two (\"TTU_BATCH_FLUSH\": the flush is deferred to try_to_unmap_flush()); returns the sum of what they return",
+			Notes: lib + "rwc names the rmap_one: \"try_to_unmap_one\", \"try_to_migrate_one\", \"folio_referenced_one\" or \"page_mkclean_one\"; arg is rwc->arg, the ttu_flags of the first two (TTU_BATCH_FLUSH: the flush is deferred to try_to_unmap_flush()); returns the sum of what they return",
 			Cites: rmapCite, Sequence: "folio_lock(folio);\nrmap_walk(folio, &rwc);\nfolio_unlock(folio);"}, rmapRules...)})
 	defOp(&Op{Name: "rmap_walk_locked", Path: true, Touches: touchesLocksOnly, Params: []Param{folio, rwc, arg}, Result: TInt,
 		API: pathAPI("rmap_walk_locked", &API{Section: "2.35",

@@ -91,7 +91,7 @@ thread lazyfree {
 
 thread reclaim {  # kswapd: shrink_folio_list() of the isolated folio
   folio_lock(pg)
-  try_to_unmap(pg, "TTU_BATCH_FLUSH")
+  try_to_unmap(pg, TTU_BATCH_FLUSH)
   try_to_unmap_flush()  # before the folios are freed
   folio_unlock(pg)
   put_page(pg)

@@ -25,7 +25,7 @@ thread user {  # another CPU of the process: reads the page
 thread reclaim {  # kswapd: shrink_folio_list() of an isolated folio
   get_page(pg)  # folio_isolate_lru()'s reference
   folio_lock(pg)
-  try_to_unmap(pg, "TTU_BATCH_FLUSH")
+  try_to_unmap(pg, TTU_BATCH_FLUSH)
   try_to_unmap_flush_dirty()  # the entry was dirty: before pageout()
   try_to_unmap_flush()        # before the folios are freed
   folio_unlock(pg)

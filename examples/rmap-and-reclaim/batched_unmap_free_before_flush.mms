@@ -25,7 +25,7 @@ thread user {  # another CPU of the process: reads the page
 thread reclaim {
   get_page(pg)  # folio_isolate_lru()'s reference
   folio_lock(pg)
-  try_to_unmap(pg, "TTU_BATCH_FLUSH")
+  try_to_unmap(pg, TTU_BATCH_FLUSH)
   folio_unlock(pg)
   put_page(pg)  # freed with the flush still batched
   try_to_unmap_flush()

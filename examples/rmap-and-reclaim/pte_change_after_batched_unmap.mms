@@ -20,7 +20,7 @@ mmap_read_unlock(m)
 thread k {
   get_page(pg)
   folio_lock(pg)
-  try_to_unmap(pg, "TTU_BATCH_FLUSH")  # another CPU holds the mm: batched
+  try_to_unmap(pg, TTU_BATCH_FLUSH)  # another CPU holds the mm: batched
   folio_unlock(pg)
   mmap_write_lock(m)
   pte p = pte_offset_map_lock(m, 0x400000)

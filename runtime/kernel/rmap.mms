@@ -7,13 +7,13 @@
 # "page_mkclean_one").
 # PMD-mapped THPs, hugetlb, KSM, swap and migration entries and the MMU
 # notifiers are not modelled: try_to_migrate_one unmaps as
-# try_to_unmap_one does. The rwc's arg (try_to_unmap's enum ttu_flags) is
-# a string: "", "TTU_RMAP_LOCKED" or "TTU_BATCH_FLUSH" (one flag at a time).
+# try_to_unmap_one does. The rwc's arg is try_to_unmap's enum ttu_flags,
+# an int (TTU_BATCH_FLUSH | TTU_SYNC), 0 for the walks that take none.
 
 # mm/rmap.c: try_to_unmap(): "Context: Caller must hold the folio lock"
 # (.arg = (void *)flags: try_to_unmap_one() reads TTU_BATCH_FLUSH)
 func try_to_unmap(folio, flags) {
-  if flags == "TTU_RMAP_LOCKED" {
+  if flags & TTU_RMAP_LOCKED != 0 {
     rmap_walk_locked(folio, "try_to_unmap_one", flags)
   } else {
     rmap_walk(folio, "try_to_unmap_one", flags)
@@ -23,7 +23,7 @@ func try_to_unmap(folio, flags) {
 # mm/rmap.c: try_to_migrate(): the folio locked; installs migration
 # entries where try_to_unmap clears (mmscript clears)
 func try_to_migrate(folio, flags) {
-  if flags == "TTU_RMAP_LOCKED" {
+  if flags & TTU_RMAP_LOCKED != 0 {
     rmap_walk_locked(folio, "try_to_migrate_one", flags)
   } else {
     rmap_walk(folio, "try_to_migrate_one", flags)
@@ -42,7 +42,7 @@ func folio_referenced(folio, is_locked) {
       return 1
     }
   }
-  referenced = rmap_walk_try(folio, "folio_referenced_one", "")
+  referenced = rmap_walk_try(folio, "folio_referenced_one", 0)
   if we_locked {
     folio_unlock(folio)
   }
@@ -147,7 +147,7 @@ func rmap_one(folio, vma, address, rwc, arg) {
 }
 
 # mm/rmap.c: try_to_unmap_one() for a PTE-mapped page; flags is its arg
-# (enum ttu_flags, one flag a call). "When racing against e.g.
+# (enum ttu_flags). "When racing against e.g.
 # zap_pte_range() on another cpu, in between its ptep_get_and_clear_full()
 # and folio_remove_rmap_*(), try_to_unmap() may return before
 # page_mapped() has become false, if page table locking is skipped: use
@@ -155,7 +155,7 @@ func rmap_one(folio, vma, address, rwc, arg) {
 func try_to_unmap_one(folio, vma, address, flags) {
   mm = vma.vm_mm
   pvmw_flags = ""  # DEFINE_FOLIO_VMA_WALK(pvmw, folio, vma, address, 0)
-  if flags == "TTU_SYNC" {
+  if flags & TTU_SYNC != 0 {
     pvmw_flags = "PVMW_SYNC"
   }
   pvmw = page_vma_mapped_walk(folio, vma, address, pvmw_flags)
@@ -193,7 +193,7 @@ func try_to_migrate_one(folio, vma, address, flags) {
 # mm/rmap.c: should_defer_flush(): "Returns true if the TLB flush should
 # be deferred to the end of a batch of unmap operations to reduce IPIs."
 func should_defer_flush(mm, flags) {
-  if flags != "TTU_BATCH_FLUSH" {  # !(flags & TTU_BATCH_FLUSH)
+  if flags & TTU_BATCH_FLUSH == 0 {
     return false
   }
   return arch_tlbbatch_should_defer(mm)

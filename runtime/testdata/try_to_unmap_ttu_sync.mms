@@ -4,6 +4,8 @@
 # that holds the lock between its clear and its rmap removal, and
 # try_to_unmap() returns with the folio unmapped (mm/rmap.c:
 # try_to_unmap_one(): "if (flags & TTU_SYNC) pvmw.flags = PVMW_SYNC;").
+# The flags are in mmscript's earlier string form, which still binds;
+# try_to_unmap_batch_sync.mms passes them as the kernel does.
 
 mm m
 file f
