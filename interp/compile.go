@@ -1369,6 +1369,10 @@ func boundArgs(e *lang.CallExpr, op *rt.Op) []lang.Expr {
 }
 
 func (c *compiler) arg(op *rt.Op, p rt.Param, x lang.Expr) {
+	if v, ok := refVar(x); ok && op.Name == "fixup_user_fault" && p.Name == "unlocked" {
+		c.errorf(x.Position(), "fixup_user_fault: mmscript does not write *unlocked back: pass %s as a bool (true: the fault may drop and retake the mmap lock, FAULT_FLAG_ALLOW_RETRY) and look the VMA up again after the call, as if *unlocked had been set", v.Name)
+		return
+	}
 	if p.Ref || p.LockedOut {
 		if v, ok := refVar(x); ok {
 			c.expr(v)

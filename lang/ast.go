@@ -228,8 +228,12 @@ type BoolLit struct {
 	Value bool
 }
 
-// NilLit is nil: no object (a failed lookup returns it).
-type NilLit struct{ Pos Pos }
+// NilLit is nil: no object (a failed lookup returns it). The kernel's
+// NULL is the same literal, kept as written.
+type NilLit struct {
+	Pos  Pos
+	null bool // spelled NULL
+}
 
 // CallExpr is NAME(args): a kernel operation, a builtin or a script func.
 type CallExpr struct {

@@ -353,6 +353,9 @@ func (p *parser) parsePrimary(lex *lexer.PeekingLexer, depth int) (Expr, int, er
 			lex.Next()
 			return p.parseCall(lex, pos, t.Value, depth)
 		}
+		if t.Value == "NULL" {
+			return &NilLit{Pos: pos, null: true}, 0, nil // the kernel's spelling of nil
+		}
 		id := p.idents.new()
 		*id = Ident{Pos: pos, Name: t.Value}
 		return id, 0, nil

@@ -315,7 +315,11 @@ func writeExpr(b *strings.Builder, x Expr) {
 	case *BoolLit:
 		b.WriteString(strconv.FormatBool(x.Value))
 	case *NilLit:
-		b.WriteString("nil")
+		if x.null {
+			b.WriteString("NULL")
+		} else {
+			b.WriteString("nil")
+		}
 	case *CallExpr:
 		b.WriteString(x.Name)
 		b.WriteByte('(')

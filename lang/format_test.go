@@ -148,6 +148,7 @@ func TestFormat(t *testing.T) {
 		{"# head\n\n\nmm m\n# tail", "# head\n\nmm m\n# tail\n"},
 		{"f(a,   # first\n  b)  # second\n", "# first\nf(a, b)  # second\n"},
 		{"assert x == 1, \"why\"", "assert x == 1, \"why\"\n"},
+		{"if v!=NULL { f(v,NULL,&n) }", "if v != NULL { f(v, NULL, &n) }\n"},
 		{"thread t {\n  f()\n  # after f\n\n  # before }\n}", "thread t {\n  f()\n  # after f\n\n  # before }\n}\n"},
 		{"\uFEFFmm m", "mm m\n"},
 		{"thread t { f(); g() }\n\n\n# why\nexpect violation \"x\" at 1 always\nexpect error \"y\" at 9", "thread t { f(); g() }\n\n# why\nexpect violation \"x\" at 1 always\nexpect error \"y\" at 9\n"},

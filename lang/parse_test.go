@@ -189,6 +189,7 @@ func TestParse(t *testing.T) {
 func TestParseExpr(t *testing.T) {
 	for _, test := range []struct{ src, want string }{
 		{`1`, `(IntLit 1)`},
+		{`f(NULL, &n)`, `(CallExpr Name=f Args=((NilLit) (UnaryExpr Op=& X=(Ident n))))`},
 		{`a + b * c`, `(BinaryExpr X=(Ident a) Op=+ Y=(BinaryExpr X=(Ident b) Op=* Y=(Ident c)))`},
 		{`  f(x=1) # comment`, `(CallExpr Name=f Args=((Arg Name=x (IntLit 1))))`},
 		{"a ||\n b", `(BinaryExpr X=(Ident a) Op=|| Y=(Ident b))`},

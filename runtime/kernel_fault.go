@@ -440,12 +440,12 @@ func installedCode(vmf *VMF) int64 {
 // kernel's names (include/linux/mm_types.h: enum fault_flag), so that a
 // fault path copied from the kernel keeps its flags:
 // handle_mm_fault(vma, address, flags | FAULT_FLAG_VMA_LOCK, regs).
-// KILLABLE, INTERRUPTIBLE and USER change nothing mmscript models (no
+// KILLABLE, INTERRUPTIBLE, USER and REMOTE change nothing mmscript models (no
 // signals; the fault is a user one unless it comes from GUP): they are
 // accepted and dropped; FAULT_FLAG_DEFAULT is ALLOW_RETRY with those two.
 var faultFlagWords = []string{"read", "write", "vma_lock", "allow_retry", "tried",
 	"FAULT_FLAG_WRITE", "FAULT_FLAG_VMA_LOCK", "FAULT_FLAG_ALLOW_RETRY", "FAULT_FLAG_TRIED",
-	"FAULT_FLAG_KILLABLE", "FAULT_FLAG_INTERRUPTIBLE", "FAULT_FLAG_USER", "FAULT_FLAG_DEFAULT"}
+	"FAULT_FLAG_KILLABLE", "FAULT_FLAG_INTERRUPTIBLE", "FAULT_FLAG_USER", "FAULT_FLAG_REMOTE", "FAULT_FLAG_DEFAULT"}
 
 // faultFlagBits are enum fault_flag's values of the kernel's names, and
 // the word each one means to mmscript ("" for none).
@@ -459,6 +459,11 @@ var faultFlagBits = []struct {
 	{"FAULT_FLAG_KILLABLE", 1 << 4, ""},
 	{"FAULT_FLAG_TRIED", 1 << 5, "tried"},
 	{"FAULT_FLAG_USER", 1 << 6, ""},
+	// a fault on another process's mm (GUP remote, fixup_user_fault() from
+	// vfio or futex code): handle_mm_fault() then skips the pkey test of
+	// arch_vma_access_permitted() and mm_account_fault()'s perf events,
+	// neither of which mmscript models
+	{"FAULT_FLAG_REMOTE", 1 << 7, ""},
 	{"FAULT_FLAG_INTERRUPTIBLE", 1 << 9, ""},
 	{"FAULT_FLAG_VMA_LOCK", 1 << 12, "vma_lock"},
 }
@@ -502,11 +507,23 @@ func faultFlagSet(w string) map[string]bool {
 	return s
 }
 
+// regsParam is handle_mm_fault()'s struct pt_regs *regs: the arch fault
+// handler passes the faulting registers, GUP and fixup_user_fault() NULL.
+// handle_mm_fault() reads it only in mm_account_fault(), for the perf
+// events of a fault that completed ("if (!regs) return;" before
+// perf_sw_event()): no lock, no entry depends on it, so mmscript takes
+// the bare word regs (the arch path's registers) or NULL and models
+// neither.
+var regsParam = Param{Name: "regs", Type: TWord, Words: []string{"regs"}, Optional: true, Nilable: true, Default: Nil,
+	FromInt: func(v int64) (string, bool) { return "regs", v == 0 }, // NULL written 0
+	Hint:    "regs is the kernel's struct pt_regs *, which handle_mm_fault() reads for perf accounting only: pass regs (an arch fault's registers) or NULL (GUP's faults)"}
+
 // The library paths of the fault, bound to their rule-book entries.
 func init() {
 	defOp(&Op{Name: "handle_mm_fault", Path: true,
 		Params: []Param{{Name: "vma", Type: TVMA}, {Name: "addr", Type: TInt},
-			{Name: "flags", Type: TWord, Words: faultFlagWords, Optional: true, Default: Word("read"), FromInt: faultFlagWord}},
+			{Name: "flags", Type: TWord, Words: faultFlagWords, Optional: true, Default: Word("read"), FromInt: faultFlagWord},
+			regsParam},
 		Result: TInt,
 		API: register(&API{Name: "handle_mm_fault", Section: "2.18",
 			Hold:    "mmap lock (read; write without ALLOW_RETRY), or the VMA read lock with FAULT_FLAG_VMA_LOCK",

@@ -17,8 +17,9 @@
 # mm/memory.c: handle_mm_fault(): under the mmap lock, or the VMA read
 # lock with FAULT_FLAG_VMA_LOCK; with VM_FAULT_RETRY or VM_FAULT_COMPLETED
 # that lock was released (release_fault_lock) and the VMA may be gone.
-# is_vm_hugetlb_page(): hugetlb_fault() is not modelled.
-func handle_mm_fault(vma, address, flags) {
+# is_vm_hugetlb_page(): hugetlb_fault() is not modelled. regs (NULL from
+# GUP) is read only by mm_account_fault() for perf events: not modelled.
+func handle_mm_fault(vma, address, flags, regs) {
   # sanitize_fault_flags(vma, &flags); and __handle_mm_fault()'s lockless
   # walk: struct vm_fault vmf = {...}; p4d_alloc(), pud_alloc(), pmd_alloc();
   # vmf.orig_pmd = pmdp_get_lockless(vmf.pmd); handle_pte_fault()'s

@@ -21,7 +21,7 @@ func faultin_page(vma, address, flags) {
   if flags & FOLL_TRIED != 0 {
     fault_flags = fault_flags | "tried"  # "FAULT_FLAG_ALLOW_RETRY and FAULT_FLAG_TRIED can co-exist"
   }
-  ret = handle_mm_fault(vma, address, flags=fault_flags)
+  ret = handle_mm_fault(vma, address, flags=fault_flags, regs=NULL)
   if ret & VM_FAULT_COMPLETED != 0 {
     return -EAGAIN  # *locked = 0: the fault completed and released the lock
   }
@@ -461,7 +461,7 @@ func fixup_user_fault(mm, address, fault_flags, unlocked) {
     if !vma_permits_fault(vma, fault_flags) {
       return -EFAULT
     }
-    ret = handle_mm_fault(vma, address, flags=fault_flags)
+    ret = handle_mm_fault(vma, address, flags=fault_flags, regs=NULL)
     if ret & VM_FAULT_COMPLETED != 0 {
       mmap_read_lock(mm)  # "we need to retake the lock here to pair with the unlock() in the callers"
       return 0

@@ -47,7 +47,7 @@ func do_user_addr_fault(mm, error_code, address) {
       if access_error(error_code, vma) {
         vma_end_read(vma)  # goto lock_mmap
       } else {
-        fault = handle_mm_fault(vma, address, flags=flags | "vma_lock")
+        fault = handle_mm_fault(vma, address, flags=flags | "vma_lock", regs=regs)
         if fault & (VM_FAULT_RETRY | VM_FAULT_COMPLETED) == 0 {
           vma_end_read(vma)
         }
@@ -70,7 +70,7 @@ func do_user_addr_fault(mm, error_code, address) {
       mmap_read_unlock(mm)  # bad_area_access_error() -> __bad_area()
       return VM_FAULT_SIGSEGV
     }
-    fault = handle_mm_fault(vma, address, flags=flags)
+    fault = handle_mm_fault(vma, address, flags=flags, regs=regs)
     # "The fault is fully completed (including releasing mmap lock)"
     if fault & VM_FAULT_COMPLETED != 0 {
       return 0
