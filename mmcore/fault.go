@@ -556,7 +556,7 @@ func (m *MM) FinishFault(v *VMA, addr Addr, page *Page, write bool) (FaultResult
 		r.Kind, r.PTE = FaultNoPage, w.Entry
 		return r, nil
 	}
-	pte := MkPTE(page.PFN, PTEAccessed)
+	pte := MkPTE(page.PFN, PTEAccessed|v.CacheBits) // mk_pte(page, vma->vm_page_prot)
 	if page.zero {
 		pte |= PTESpecial
 	}
@@ -629,7 +629,7 @@ func (m *MM) insertPage(op string, v *VMA, addr Addr, page *Page, write, mkwrite
 		}
 		return alloc, errf(op, EBUSY, "PTE already populated")
 	}
-	pte := MkPTE(page.PFN, PTEAccessed)
+	pte := MkPTE(page.PFN, PTEAccessed|v.CacheBits) // insert_page(): vma->vm_page_prot
 	if v.Flags&(VM_SHARED|VM_WRITE) == VM_SHARED|VM_WRITE {
 		pte |= PTEWrite
 	}
@@ -667,7 +667,7 @@ func (m *MM) InsertPFN(v *VMA, addr Addr, pfn PFN) error {
 	if w.Entry != 0 {
 		return errf(op, EBUSY, "PTE already populated")
 	}
-	pte := MkPTE(pfn, PTEAccessed|PTESpecial)
+	pte := MkPTE(pfn, PTEAccessed|PTESpecial|v.CacheBits) // vmf_insert_pfn(): vma->vm_page_prot
 	if v.Flags&(VM_SHARED|VM_WRITE) == VM_SHARED|VM_WRITE {
 		pte |= PTEWrite
 	}
@@ -682,6 +682,16 @@ func (m *MM) InsertPFN(v *VMA, addr Addr, pfn PFN) error {
 // vm_pgoff = pfn. Errors: EINVAL for a bad range, EACCES if a PTE in the
 // range is populated (the entries before it stay), ENOMEM.
 func (m *MM) RemapPFNRange(v *VMA, addr Addr, pfn PFN, size uint64) error {
+	return m.RemapPFNRangeProt(v, addr, pfn, size, v.CacheBits)
+}
+
+// RemapPFNRangeProt is RemapPFNRange with the cache-mode bits of the
+// pgprot the driver passed (remap_pfn_range(vma, addr, pfn, size,
+// pgprot_noncached(vma->vm_page_prot))): remap_pte_range() builds each
+// entry with pte_mkspecial(pfn_pte(pfn, prot)). x86's PAT tracking
+// (pfnmap_setup_cachemode(), which may refuse a mode conflicting with
+// another mapping of the range) is not modelled.
+func (m *MM) RemapPFNRangeProt(v *VMA, addr Addr, pfn PFN, size uint64, cache PTE) error {
 	const op = "remap_pfn_range"
 	l, ok := pageAlignLen(size)
 	switch {
@@ -710,7 +720,7 @@ func (m *MM) RemapPFNRange(v *VMA, addr Addr, pfn PFN, size uint64) error {
 		if w.Entry != 0 {
 			return errf(op, EACCES, "PTE already populated at "+a.String())
 		}
-		pte := MkPTE(pfn+PFN((a-addr)>>PageShift), PTEAccessed|PTESpecial)
+		pte := MkPTE(pfn+PFN((a-addr)>>PageShift), PTEAccessed|PTESpecial|cache&PTECacheMask)
 		if v.Flags&(VM_SHARED|VM_WRITE) == VM_SHARED|VM_WRITE {
 			pte |= PTEWrite
 		}

@@ -195,6 +195,14 @@ type VMA struct {
 	// plain anonymous and file mappings, which HandleFault serves. Splits
 	// copy it.
 	Ops any
+	// CacheBits are the cache-mode bits of vm_page_prot (PTEPWT,
+	// PTEPCD): a driver's `vma->vm_page_prot =
+	// pgprot_noncached(vma->vm_page_prot)` in f_op->mmap. The entries a
+	// driver installs through the VMA (InsertPage, InsertPFN, a ->fault
+	// page, RemapPFNRange by default) carry them; mprotect keeps them, as
+	// vm_pgprot_modify() -> pgprot_modify() keeps _PAGE_CACHE_MASK.
+	// Anonymous, COW and THP entries stay write-back.
+	CacheBits PTE
 	// Name is shown in Maps for VMAs without a file ("[stack]", a
 	// driver's name). "[heap]" is not stored: Maps prints it for the VMAs
 	// that overlap [start_brk, brk], as show_map_vma does.
@@ -415,7 +423,7 @@ func (m *MM) vmAreaAlloc(start, end Addr, flags VMFlags, file *File, pgoff uint6
 // clones it), the checker's lock state starts empty.
 func (m *MM) vmAreaDup(v *VMA) *VMA {
 	m.nextID++
-	return &VMA{mm: m, start: v.start, end: v.end, pgoff: v.pgoff, Flags: v.Flags, Ops: v.Ops,
+	return &VMA{mm: m, start: v.start, end: v.end, pgoff: v.pgoff, Flags: v.Flags, Ops: v.Ops, CacheBits: v.CacheBits,
 		Name: v.Name, file: v.file, anonVMA: v.anonVMA, id: m.nextID}
 }
 

@@ -108,8 +108,18 @@ const (
 	// mapped and counted, but the CPU faults on every access.
 	PTEProtNone PTE = 1 << 8
 	PTENoExec   PTE = 1 << 63
-	pteFlagMask PTE = PTEPresent | PTEWrite | PTEUser | PTEAccessed | PTEDirty | PTESpecial | PTEProtNone | PTENoExec
-	ptePFNMask  PTE = ((1 << 52) - 1) &^ (PageSize - 1)
+	// PTEPWT and PTEPCD (_PAGE_PWT, _PAGE_PCD) select the entry's PAT
+	// slot, its cache mode, with _PAGE_PAT (bit 7, which mmcore leaves
+	// out: at the PMD level it is PTEHuge's _PAGE_PSE). Linux programs the
+	// PAT so that the two low bits give write-back (none), write-combining
+	// (PWT), UC- (PCD) and uncached (both): arch/x86/mm/pat/memtype.c:
+	// pat_bp_init() "PAT(0, WB) | PAT(1, WC) | PAT(2, UC_MINUS) | PAT(3, UC)",
+	// what pgprot_writecombine() and pgprot_noncached() OR into a pgprot.
+	PTEPWT       PTE = 1 << 3
+	PTEPCD       PTE = 1 << 4
+	PTECacheMask PTE = PTEPWT | PTEPCD
+	pteFlagMask  PTE = PTEPresent | PTEWrite | PTEUser | PTEAccessed | PTEDirty | PTESpecial | PTEProtNone | PTENoExec | PTECacheMask
+	ptePFNMask   PTE = ((1 << 52) - 1) &^ (PageSize - 1)
 )
 
 // MkPTE builds a PTE mapping pfn with the given flag bits (pfn_pte); it sets
@@ -133,6 +143,22 @@ func (p PTE) ProtNone() bool { return p&PTEProtNone != 0 }
 // Accessible reports whether the CPU may use the entry: present and not
 // PROT_NONE.
 func (p PTE) Accessible() bool { return p.Present() && !p.ProtNone() }
+
+// CacheMode is enum page_cache_mode (arch/x86/include/asm/pgtable_types.h).
+type CacheMode int
+
+const (
+	CacheWB      CacheMode = 0 // _PAGE_CACHE_MODE_WB
+	CacheWC      CacheMode = 1 // _PAGE_CACHE_MODE_WC
+	CacheUCMinus CacheMode = 2 // _PAGE_CACHE_MODE_UC_MINUS
+	CacheUC      CacheMode = 3 // _PAGE_CACHE_MODE_UC
+)
+
+// CacheMode is the entry's cache mode under Linux's PAT layout
+// (pgprot2cachemode()): the PWT and PCD bits index PAT slots 0-3.
+func (p PTE) CacheMode() CacheMode {
+	return CacheMode(p&PTEPWT>>3 | p&PTEPCD>>3)
+}
 
 // Writable reports pte_write.
 func (p PTE) Writable() bool { return p&PTEWrite != 0 }
@@ -162,7 +188,7 @@ func (p PTE) String() string {
 	for _, f := range []struct {
 		bit  PTE
 		name string
-	}{{PTEPresent, "present"}, {PTEWrite, "write"}, {PTEDirty, "dirty"}, {PTEAccessed, "young"}, {PTESpecial, "special"}, {PTEProtNone, "protnone"}} {
+	}{{PTEPresent, "present"}, {PTEWrite, "write"}, {PTEDirty, "dirty"}, {PTEAccessed, "young"}, {PTESpecial, "special"}, {PTEProtNone, "protnone"}, {PTEPWT, "pwt"}, {PTEPCD, "pcd"}} {
 		if p&f.bit != 0 {
 			b.WriteString(" " + f.name)
 		}

@@ -35,7 +35,7 @@ func TestExplainText(t *testing.T) {
 		{"VM_FAULT_RETRY", []string{"VM_FAULT_RETRY = 0x400", "release_fault_lock"}},
 		{"VM_MIXEDMAP", []string{"vm_flags bit"}},
 		{"EBUSY", []string{"errno 16"}},
-		{"zap_page_range_single", []string{"renamed zap_vma_range()", "zap_vma_range (rule book §2.8)"}},
+		{"zap_page_range_single", []string{"renamed zap_vma_range()", "zap_page_range_single (rule book §2.8)", "details=nil"}},
 		{"unmap_page_range", []string{"unmap_vmas (rule book"}},
 		{"pin_user_pages_fast", []string{"kernel/gup_fast.mms", "FOLL_PIN"}},
 		{"walk_page_range_novma", []string{"walk_kernel_page_table_range()", "walk_page_range_debug (rule book"}},

@@ -60,10 +60,11 @@ var fieldTable = map[Type]map[string]func(k *Kernel, x any) Value{
 		"vm_end":   func(_ *Kernel, x any) Value { return Int(int64(x.(*mmcore.VMA).End())) },
 		"vm_pgoff": func(_ *Kernel, x any) Value { return Int(int64(x.(*mmcore.VMA).Pgoff())) },
 		"vm_flags": func(_ *Kernel, x any) Value { return Int(int64(x.(*mmcore.VMA).Flags)) },
-		// vm_get_page_prot(vm_flags): mmscript's pgprot is the index of
-		// protection_map[] it comes from, the VMA's access and sharing bits
+		// vm_get_page_prot(vm_flags) and the cache mode a driver's
+		// pgprot_noncached() put there (pgprot.go)
 		"vm_page_prot": func(_ *Kernel, x any) Value {
-			return Int(int64(x.(*mmcore.VMA).Flags & (mmcore.VM_READ | mmcore.VM_WRITE | mmcore.VM_EXEC | mmcore.VM_SHARED)))
+			v := x.(*mmcore.VMA)
+			return Int(pgprotOf(v.Flags, v.CacheBits))
 		},
 		"vm_mm":    func(_ *Kernel, x any) Value { return Obj(TMM, mmOf(x.(*mmcore.VMA).MM())) },
 		"anon_vma": func(_ *Kernel, x any) Value { return Bool(x.(*mmcore.VMA).AnonVMA() != nil) },
@@ -121,6 +122,11 @@ var fieldTable = map[Type]map[string]func(k *Kernel, x any) Value{
 			p := x.(*PTE)
 			w := p.MM.Core.Walk(p.Addr)
 			return Bool(w.Present() && w.Entry.ProtNone())
+		},
+		// pgprot2cachemode(pte_pgprot(pte)): _PAGE_CACHE_MODE_*
+		"cachemode": func(_ *Kernel, x any) Value {
+			p := x.(*PTE)
+			return Int(int64(p.MM.Core.Walk(p.Addr).Entry.CacheMode()))
 		},
 		"val": func(_ *Kernel, x any) Value {
 			p := x.(*PTE)

@@ -12,7 +12,7 @@ var fieldTypes = map[Type]map[string]Type{
 	TMM:   {"mmap_lock": TLock, "page_table_lock": TLock, "map_count": TInt},
 	TFile: {"i_mmap_rwsem": TLock},
 	TPage: {"pfn": TInt, "refcount": TInt, "mapcount": TInt},
-	TPTE:  {"ptl": TLock, "pmdval": TInt, "present": TBool, "pfn": TInt, "writable": TBool, "protnone": TBool, "val": TInt},
+	TPTE:  {"ptl": TLock, "pmdval": TInt, "present": TBool, "pfn": TInt, "writable": TBool, "protnone": TBool, "val": TInt, "cachemode": TInt},
 	TOps:  {"fault": TBool, "map_pages": TBool, "page_mkwrite": TBool, "pfn_mkwrite": TBool, "huge_fault": TBool, "may_split": TBool, "mprotect": TBool, "mremap": TBool},
 	TLock: {"held": TBool},
 }
@@ -39,7 +39,7 @@ func FieldType(t Type, name string) (Type, bool) {
 // vma->vm_policy = new, mpol_put(old). Other fields are not stored
 // alone in the kernel, and fieldNoStore says what changes them.
 var fieldStores = map[Type]map[string]string{
-	TVMA: {"vm_flags": "vm_flags_reset", "vm_policy": "vma_replace_policy"},
+	TVMA: {"vm_flags": "vm_flags_reset", "vm_policy": "vma_replace_policy", "vm_page_prot": "vm_page_prot_store"},
 }
 
 var fieldNoStore = map[Type]map[string]string{
@@ -54,10 +54,8 @@ var fieldNoStore = map[Type]map[string]string{
 		"vm_ops": "written once by f_op->mmap (or vma_set_anonymous()) before the VMA is visible; in mmscript the ops block given to " +
 			"mmap(..., ops=NAME) is both the file's f_op->mmap and the VMA's vm_ops: its fault, map_pages, page_mkwrite, open and close " +
 			"handlers are what `vma->vm_ops = &drv_vm_ops;` in ->mmap installs",
-		"vm_file": "written once at map time (vma_set_file() in f_op->mmap)",
-		"vm_mm":   "written once at map time",
-		"vm_page_prot": "vma_set_page_prot() recomputes it from vm_flags (mprotect_fixup(), mmap) under the mmap and VMA write locks; " +
-			"mmscript models no caching attributes, leave out a driver's `vma->vm_page_prot = pgprot_noncached(vma->vm_page_prot)` in ->mmap: it changes nothing mmscript models",
+		"vm_file":  "written once at map time (vma_set_file() in f_op->mmap)",
+		"vm_mm":    "written once at map time",
 		"attached": "vma_mark_attached()/vma_mark_detached() are the tree's (vma_iter_store_new, vms_gather_munmap_vmas)",
 		"pages":    "it is (vm_end - vm_start) / PAGE_SIZE",
 	},

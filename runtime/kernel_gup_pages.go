@@ -226,4 +226,42 @@ func init() {
 			}
 			return ok
 		}})
+	// mm/gup.c: unpin_user_pages_dirty_lock(pages, npages, make_dirty):
+	// as unpin_user_pages(), and with make_dirty each folio is dirtied
+	// first under its lock (folio_lock(); folio_mark_dirty()), which may
+	// sleep: the release of an RDMA or VFIO pin after the device wrote
+	// the pages (drivers/infiniband/core/umem.c: __ib_umem_release()).
+	defOp(&Op{Name: "unpin_user_pages_dirty_lock", Params: []Param{arrParam, {Name: "npages", Type: TInt}, {Name: "make_dirty", Type: TBool}},
+		API: register(&API{Name: "unpin_user_pages_dirty_lock", Section: "-", Hold: "a pin on each of the first npages pages (FOLL_PIN); a context that may sleep",
+			Takes: "with make_dirty: each folio's lock (folio_lock(), sleeps) around folio_mark_dirty()", Sleeps: "yes (with make_dirty)",
+			Source: "mm/gup.c: unpin_user_pages_dirty_lock()",
+			Notes:  "releases the pins as unpin_user_pages() does; with make_dirty it marks each folio dirty first, under the folio lock",
+			Rules:  []*Rule{ruleUnpinNotPinned, ruleSleepInAtomic},
+			Cites: []Cite{cite("mm/gup.c", "unpin_user_pages_dirty_lock()", "if (!make_dirty) { unpin_user_pages(pages, npages); return; } sanity_check_pinned_pages(pages, npages); "+
+				"for (i = 0; i < npages; i += nr) { folio = gup_folio_next(pages, npages, i, &nr); ... folio_lock(folio); folio_mark_dirty(folio); folio_unlock(folio); gup_put_folio(folio, nr, FOLL_PIN); }", readGUPPaths)},
+			Sequence: "/* drivers/infiniband/core/umem.c: __ib_umem_release() */\nunpin_user_page_range_dirty_lock(sg_page(sg), DIV_ROUND_UP(sg->length, PAGE_SIZE), make_dirty);\n" +
+				"/* or, for an array: */\nunpin_user_pages_dirty_lock(pages, npages, make_dirty);"}),
+		Touches: func(c *Call, f *Footprint) { f.AllPages(true); f.Alloc() },
+		Fn: func(c *Call) Result {
+			a, n, dirty := c.pageArray(0), c.int(1), c.Args[2].Truth()
+			if n < 0 {
+				return ok
+			}
+			if n > int64(len(a.Pages)) {
+				return fail("unpin_user_pages_dirty_lock: npages %d is beyond the %d pages the array holds", n, len(a.Pages))
+			}
+			if dirty {
+				c.T.MightSleep(c.Op.Name) // folio_lock()
+			}
+			for _, p := range a.Pages[:n] {
+				if p == nil {
+					return fail("unpin_user_pages_dirty_lock: the array has no page at an index below npages (a NULL entry)")
+				}
+				if dirty {
+					p.Folio().SetDirty()
+				}
+				c.unpinFolio(p)
+			}
+			return ok
+		}})
 }

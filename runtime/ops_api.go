@@ -510,6 +510,24 @@ func init() {
 			}
 			return zap(c, v, addr, size)
 		}})
+	// zap_page_range_single(vma, address, size, details) as drivers up to
+	// v7.0 call it (binder_alloc_free_page(): zap_page_range_single(vma,
+	// page_addr, PAGE_SIZE, NULL)): zap_vma_range() under its old name,
+	// with the struct zap_details * those callers pass NULL for (optional: a 2025 patch dropped it).
+	defOp(&Op{Name: "zap_page_range_single",
+		Params: []Param{{Name: "vma", Type: TVMA}, {Name: "address", Type: TInt}, {Name: "size", Type: TInt},
+			{Name: "details", Type: TNil, Optional: true, Nilable: true, Default: Nil,
+				Hint: "struct zap_details * is not modelled: drivers pass NULL"}},
+		Result: TInt,
+		API: zapAPI("zap_page_range_single", "renamed zap_vma_range() in 2026 (post-v7.0 merge window), same rules; details must be NULL "+
+			"(the even_cows/single_folio filters of struct zap_details are not modelled); returns the number of pages zapped (the kernel's is void)", ruleZapRange),
+		Fn: func(c *Call) Result {
+			v, addr, size := c.vma(0), c.addr(1), c.int(2)
+			if size < 0 {
+				return fail("zap_page_range_single: negative size %d", size)
+			}
+			return zap(c, v, addr, uint64(size))
+		}, Touches: opFootprints["zap_vma_range"]})
 	defOp(&Op{Name: "zap_vma_ptes", Params: append(vmaAddrParams(), sizeParams...), Result: TInt,
 		API: zapAPI("zap_vma_ptes", "driver API (mainline: zap_special_vma_range(), 7.1): silently a no-op unless the range is inside a VM_PFNMAP VMA, "+
 			"or a VM_MIXEDMAP one since the rename (5c090b0a8774 \"mm/memory: support VM_MIXEDMAP in zap_special_vma_range()\")", ruleZapPtes),
@@ -691,7 +709,7 @@ func remapPopulate(c *Call, m *MM, v *mmcore.VMA, addr mmcore.Addr, pfn mmcore.P
 	}
 	var rc int64
 	return c.touchLocks(ptlsOf(m, addr, addr+mmcore.Addr(size)), func() Result {
-		if err := m.Core.RemapPFNRange(v, addr, pfn, size); err != nil {
+		if err := m.Core.RemapPFNRangeProt(v, addr, pfn, size, remapCacheBits(c, v)); err != nil {
 			rc = errnoOf(err)
 		}
 		return done(Int(rc))

@@ -144,6 +144,11 @@ var citeTable = map[string][]Cite{
 		cite("mm/memory.c", "remap_pfn_range_internal(), remap_pte_range()", "BUG_ON(!pte_none(ptep_get(pte)))", readMemory)},
 
 	// zapping
+	"zap_page_range_single": {cite("mm/memory.c", "zap_page_range_single()",
+		"none: struct mmu_notifier_range range; struct mmu_gather tlb; ... tlb_gather_mmu(&tlb, vma->vm_mm); update_hiwater_rss(vma->vm_mm); mmu_notifier_invalidate_range_start(&range); "+
+			"unmap_single_vma(&tlb, vma, address, end, details); mmu_notifier_invalidate_range_end(&range); tlb_finish_mmu(&tlb) (v5.x-v6.x; a 2025 patch dropped details, "+
+			"binder calling zap_page_range_single(vma, page_addr, PAGE_SIZE), before the 2026 rename to zap_vma_range())",
+		"find_string excerpts of mm/memory.c (v5.x-v6.x) and the patch dropping details, read")},
 	"zap_vma_range": {cite("mm/memory.c", "zap_vma_range(), zap_vma_range_batched(), __zap_vma_range()",
 		"VM_WARN_ON_ONCE(start >= end || !range_in_vma(vma, start, end)); no lock check", readMemory)},
 	"zap_vma_ptes": {cite("mm/memory.c", "zap_special_vma_range() (zap_vma_ptes() renamed, 7.1)", "none: if (!range_in_vma(vma, address, address + size) || !(vma->vm_flags & (VM_PFNMAP | VM_MIXEDMAP))) return; zap_vma_range(vma, address, size)", readMemory2026),

@@ -30,6 +30,9 @@ var sequenceTable = map[string]string{
 		"return io_remap_pfn_range(vma, vma->vm_start, pfn, size, vma->vm_page_prot);",
 
 	// zapping
+	"zap_page_range_single": "/* drivers/android/binder_alloc.c: binder_alloc_free_page() */\n" +
+		"if (!mmap_read_trylock(mm)) goto err;\nvma = vma_lookup(mm, page_addr);\nif (vma)\n" +
+		"\tzap_page_range_single(vma, page_addr, PAGE_SIZE, NULL);\nmmap_read_unlock(mm);",
 	"zap_vma_range": "mmap_read_lock(mm);\n" +
 		"vma = vma_lookup(mm, addr);\n" +
 		"if (vma)\n" +
