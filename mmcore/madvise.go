@@ -341,7 +341,7 @@ func (m *MM) madvisePageout(v *VMA, start, end Addr) {
 		// the PMD case checks only folio_maybe_mapped_shared; reclaim's
 		// try_to_unmap then unmaps every mapping of the folio
 		f := m.hugeFolio(t.huge[i])
-		if f == nil || f.anon || h < start || h+PMD_SIZE > end || fileFolioMappedByOthers(m, f) {
+		if f == nil || f.anon || h < start || h+PMD_SIZE > end || fileFolioMappedByOthers(m, f) || m.folioTrylockFails(f) {
 			return
 		}
 		unmapFileRange(f.mapping, f.index, f.index+uint64(1)<<f.order-1, f)
@@ -359,6 +359,10 @@ func (m *MM) madvisePageout(v *VMA, start, end Addr) {
 		}
 		f := p.Folio()
 		nr := 1 << f.order
+		if m.folioTrylockFails(f) { // shrink_folio_list(): if (!folio_trylock(folio)) goto keep;
+			a += PageSize
+			continue
+		}
 		if nr > 1 {
 			n := folioPTEBatch(m, a, end, p)
 			if p != f || n < nr || folioPTEMapcount(f)+int(f.entireMapcount)*nr != nr {

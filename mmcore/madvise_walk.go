@@ -128,6 +128,9 @@ func (m *MM) madviseLoop(v *VMA, start, end Addr, kind madvisePTELoop, split boo
 		}
 		lo, hi = min(lo, a), max(hi, b)
 	}
+	if trylock == nil && m.folioLocked != nil {
+		trylock = func(f *Page) bool { return !m.folioTrylockFails(f) }
+	}
 	for a := start; a < end; {
 		w := m.Walk(a)
 		if w.Depth != LevelPTE {
@@ -154,7 +157,9 @@ func (m *MM) madviseLoop(v *VMA, start, end Addr, kind madvisePTELoop, split boo
 				if !split {
 					return a, f, lo, hi
 				}
-				if FolioMaybeMappedShared(f) {
+				// if (folio_maybe_mapped_shared(folio) ||
+				// !folio_trylock(folio)) continue;
+				if FolioMaybeMappedShared(f) || m.folioTrylockFails(f) {
 					a += Addr(nr) << PageShift
 					continue
 				}
@@ -306,8 +311,20 @@ func (m *MM) madviseWalk(v *VMA, start, end Addr, kind madvisePTELoop) (lo, hi A
 		if f == nil || FolioMaybeMappedShared(f) {
 			return
 		}
+		// madvise_free_huge_pmd() leaves a folio it cannot trylock,
+		// covered whole or not. The PMD branch of
+		// madvise_cold_or_pageout_pte_range() changes a whole one
+		// without its lock, and folio_lock()s one covered in part to
+		// split it, waiting for the holder: a step cannot wait, so that
+		// folio is left whole here, as if the walk had come first.
+		locked := m.folioTrylockFails(f)
+		if kind == loopFree && locked {
+			return
+		}
 		if h < start || h+PMD_SIZE > end {
-			_ = SplitFolio(f, 0) // a failed split leaves the PMD, which the PTE walk then skips
+			if !locked {
+				_ = SplitFolio(f, 0) // a failed split leaves the PMD, which the PTE walk then skips
+			}
 			return
 		}
 		changed := false

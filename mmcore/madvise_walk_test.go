@@ -122,3 +122,41 @@ func TestMadviseLoopStopsAtSplit(t *testing.T) {
 		})
 	}
 }
+
+// TestMadviseFolioLockedQuery: with a folio_test_locked() answer installed
+// (SetFolioLocked), the whole-syscall Madvise leaves a large folio another
+// task holds locked as the kernel's failed folio_trylock() leaves it: not
+// split (MADV_FREE, MADV_COLD and MADV_PAGEOUT of part of it) and, for
+// MADV_FREE of all of it, not cleaned (madvise_free_huge_pmd()). Without
+// the answer, or with the folio unlocked, the walk is as before.
+func TestMadviseFolioLockedQuery(t *testing.T) {
+	const base = thpBase
+	for _, advice := range []Advice{MADV_FREE, MADV_COLD, MADV_PAGEOUT} {
+		for _, q := range []string{"none", "unlocked", "locked"} {
+			for _, pages := range []uint64{1, 512} {
+				if pages == 512 && advice != MADV_FREE {
+					continue // the PMD branch of MADV_COLD takes no folio lock
+				}
+				m := newMM(t, 4)
+				v := thpVMA(t, m, base, 512)
+				mustFault(t, m, v, base, true)
+				f := mappedPage(t, m, base).Folio()
+				f.data = true
+				switch q {
+				case "unlocked":
+					m.SetFolioLocked(func(*Page) bool { return false })
+				case "locked":
+					m.SetFolioLocked(func(p *Page) bool { return p == f })
+				}
+				if err := m.Madvise(base, pages*PageSize, advice); err != nil {
+					t.Fatal(err)
+				}
+				w := m.Walk(base)
+				changed := !w.Huge() || w.Entry&(PTEAccessed|PTEDirty) != PTEAccessed|PTEDirty
+				if changed == (q == "locked") {
+					t.Errorf("%v of %d pages, query %s: the THP changed %v (huge PMD %v, entry %v)", advice, pages, q, changed, w.Huge(), w.Entry)
+				}
+			}
+		}
+	}
+}

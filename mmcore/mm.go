@@ -85,7 +85,10 @@ type MM struct {
 	maxMapCount int
 	// splitGate is asked, after the Ops' own MaySplit, wherever the
 	// kernel calls vm_ops->may_split (SetSplitGate).
-	splitGate     func(v *VMA, addr Addr) error
+	splitGate func(v *VMA, addr Addr) error
+	// folioLocked answers folio_test_locked() where the kernel's madvise
+	// walks try the folio lock (SetFolioLocked).
+	folioLocked   func(f *Page) bool
 	noFaultAround bool
 	mem           *Memory
 	pgd           *PageTable
@@ -240,6 +243,24 @@ type VMOpsMaySplit interface {
 // splits done before the refusal stay done, as after a real refusal, so
 // the operation goes on from the split that asked.
 func (m *MM) SetSplitGate(g func(v *VMA, addr Addr) error) { m.splitGate = g }
+
+// SetFolioLocked installs q (nil removes it) as folio_test_locked():
+// whether another task holds the lock of folio f. mmcore has no locks;
+// a checker that models PG_locked answers for it where the kernel tries
+// the lock and skips the folio when the try fails: the madvise walks of
+// MADV_FREE, MADV_COLD and MADV_PAGEOUT (mm/madvise.c: folio_trylock()
+// before split_folio() in madvise_free_pte_range() and
+// madvise_cold_or_pageout_pte_range(), of a dirty folio in the former;
+// mm/huge_memory.c: madvise_free_huge_pmd()) and reclaim's
+// (mm/vmscan.c: shrink_folio_list() keeps a folio it cannot lock).
+// Without q every try succeeds.
+func (m *MM) SetFolioLocked(q func(f *Page) bool) { m.folioLocked = q }
+
+// folioTrylockFails is !folio_trylock(f) as the walks ask it: they take
+// no lock of their own, so only another holder makes it fail.
+func (m *MM) folioTrylockFails(f *Page) bool {
+	return m.folioLocked != nil && m.folioLocked(f.Folio())
+}
 
 // vmOpsMaySplit is `if (vma->vm_ops && vma->vm_ops->may_split) err =
 // vma->vm_ops->may_split(vma, addr)`.

@@ -755,8 +755,9 @@ func init() {
 				"their own (madvise_cold(), madvise_pageout()), then PAGEOUT's reclaim_pages(); others: their own work (page cache, faults, guard markers)",
 			Sleeps: "yes", Asserts: "via vma_start_write (mmap_assert_write_locked) for the flag behaviours",
 			Source: "mm/madvise.c: madvise_vma_behavior(), madvise_update_vma(), madvise_dontneed_free()",
-			Notes:  "applies behavior to [start, end) inside vma; returns 0 or -errno. the kernel library's madvise() does not call it for MADV_REMOVE but madvise_remove() (kernel/madvise.mms: the mmap lock dropped around vfs_fallocate(), which takes the inode lock); called directly, it punches the hole under the lock held",
-			Rules:  []*Rule{ruleStartWrite, fieldFlags.rule, ruleSleepInAtomic}}),
+			Notes: "applies behavior to [start, end) inside vma; returns 0 or -errno. MADV_FREE, MADV_COLD and MADV_PAGEOUT walk in one piece: where the kernel tries the folio lock (folio_trylock() before split_folio(), of a dirty folio for MADV_FREE, madvise_free_huge_pmd(), reclaim) a folio another task holds locked is skipped as the failed try skips it; " +
+				"MADV_COLD's folio_lock() of a huge PMD mapped in part, which waits for the holder, leaves that folio whole instead. The kernel library's madvise() does not call it for MADV_REMOVE but madvise_remove() (kernel/madvise.mms: the mmap lock dropped around vfs_fallocate(), which takes the inode lock); called directly, it punches the hole under the lock held",
+			Rules: []*Rule{ruleStartWrite, fieldFlags.rule, ruleSleepInAtomic}}),
 		Touches: world,
 		Fn: func(c *Call) Result {
 			m, v, prev := c.mm(0), c.vma(2), c.vmaOrNil(3)
@@ -801,7 +802,8 @@ func init() {
 				var lo, hi mmcore.Addr
 				return c.underEachPMDLock(nil, v, start, end, func(from, to mmcore.Addr) int {
 					flushBatched(from)
-					l, h := m.Core.MadviseColdWalk(v, from, to, a == mmcore.MADV_PAGEOUT)
+					var l, h mmcore.Addr
+					c.withFolioLocks(m, func() { l, h = m.Core.MadviseColdWalk(v, from, to, a == mmcore.MADV_PAGEOUT) })
 					if h > l {
 						if hi == lo {
 							lo, hi = l, h
@@ -814,7 +816,7 @@ func init() {
 						m.Core.TLB.FlushRange(lo, hi) // tlb_finish_mmu()
 					}
 					if a == mmcore.MADV_PAGEOUT {
-						m.Core.MadviseReclaimPages(v, start, end) // reclaim_pages()
+						c.withFolioLocks(m, func() { m.Core.MadviseReclaimPages(v, start, end) }) // reclaim_pages()
 					}
 					return result(nil)
 				})
@@ -830,7 +832,9 @@ func init() {
 				if g == nil {
 					return c.underEachPMDLock(nil, v, start, end, func(from, to mmcore.Addr) int {
 						flushBatched(from)
-						if _, e := m.Core.MadviseVMABehavior(v, prev, from, to, a); e != nil && err == nil {
+						var e error
+						c.withFolioLocks(m, func() { _, e = m.Core.MadviseVMABehavior(v, prev, from, to, a) })
+						if e != nil && err == nil {
 							err = e
 						}
 						return 0
@@ -850,7 +854,10 @@ func init() {
 				return c.underEachPMDLock(nil, v, start, end, func(from, to mmcore.Addr) int {
 					flushBatched(from)
 					g.cover(from, to, by)
-					lo, hi, folios, e := m.Core.MadviseDontneedFreeGathered(v, from, to, a)
+					var lo, hi mmcore.Addr
+					var folios []*mmcore.Page
+					var e error
+					c.withFolioLocks(m, func() { lo, hi, folios, e = m.Core.MadviseDontneedFreeGathered(v, from, to, a) })
 					if e != nil && err == nil {
 						err = e
 					}
@@ -879,7 +886,8 @@ func init() {
 					})
 				})
 			}
-			_, err := m.Core.MadviseVMABehavior(v, prev, start, end, a)
+			var err error
+			c.withFolioLocks(m, func() { _, err = m.Core.MadviseVMABehavior(v, prev, start, end, a) })
 			return result(err)
 		}})
 	defOp(&Op{Name: "madvise_populate", Params: []Param{{Name: "mm", Type: TMM}, intParam("start"), intParam("end"), intParam("behavior")},
@@ -991,4 +999,25 @@ func init() {
 			constDocs[name] = "a vm_flags bit or mask (include/linux/mm.h)"
 		}
 	}
+}
+
+// withFolioLocks runs change, an mmcore step whose walk tries folio locks
+// (the madvise walks: folio_trylock() before split_folio(), of a dirty
+// folio for MADV_FREE; reclaim's in MADV_PAGEOUT), with the answer of the
+// folio locks the script's tasks hold (mmcore.MM.SetFolioLocked): a try
+// on a folio someone holds fails, and the walk skips that folio as the
+// kernel does. Installed only for the step, as the split gate is: the
+// state hasher takes no Go function.
+func (c *Call) withFolioLocks(m *MM, change func()) {
+	m.Core.SetFolioLocked(func(f *mmcore.Page) bool {
+		// folio_lock() of a page locks its folio (page_folio())
+		for p, l := range c.K.folios {
+			if p.Folio() == f && l.Held() {
+				return true
+			}
+		}
+		return false
+	})
+	defer m.Core.SetFolioLocked(nil)
+	change()
 }
