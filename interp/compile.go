@@ -953,7 +953,17 @@ func (c *compiler) expr(e lang.Expr) {
 		c.emit(opField, c.name(e.Name), 0, pos)
 	case *lang.UnaryExpr:
 		if e.Op == "&" {
-			c.errorf(pos, "unexpected & (%s)", addrOfMsg)
+			// &obj where the kernel passes a pointer to a struct
+			// (walk_page_vma(vma, &ops, NULL), spin_lock(&m.page_table_lock)):
+			// mmscript's objects are references already, so it is obj;
+			// & of an int or a bool is taken only by a by-reference
+			// parameter (arg), and is an error here (opUnary '&')
+			if t, ok := c.evidentType(e.X); ok && (t == rt.TInt || t == rt.TBool || t == rt.TNil) {
+				c.errorf(pos, "unexpected & of %s (%s)", t, addrOfMsg)
+				return
+			}
+			c.expr(e.X)
+			c.emit(opUnary, int32('&'), 0, pos)
 			return
 		}
 		c.expr(e.X)
@@ -1181,7 +1191,7 @@ func refVar(x lang.Expr) (*lang.Ident, bool) {
 }
 
 // addrOfMsg ends the error for a unary & mmscript does not take.
-const addrOfMsg = "mmscript has no address-of: pass the object itself, spin_lock(m.page_table_lock); " +
+const addrOfMsg = "&obj of an object is the object (spin_lock(&m.page_table_lock), walk_page_vma(vma, &ops, NULL)); " +
 	"& passes an int variable by reference only where the kernel takes a pointer to one: vm_insert_pages(vma, addr, pages, &num), GUP's &locked"
 
 // funcFor returns the function a call of name reaches from the code being

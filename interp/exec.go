@@ -102,6 +102,11 @@ func (m *Machine) exec(t *Thread) (ok, yield bool) {
 					return true, true
 				}
 				t.stack[n] = rt.Int(^v.Int)
+			case '&':
+				if v.T < rt.TMM || v.T == rt.TWord {
+					m.fail(t, f.pos[in.pos], fmt.Sprintf("& of %s (%s)", v.T, addrOfMsg))
+					return true, true
+				}
 			default:
 				t.stack[n] = rt.Bool(!v.Truth())
 			}

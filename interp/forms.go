@@ -69,7 +69,7 @@ func (c *compiler) fits(e *lang.CallExpr, op *rt.Op) bool {
 		bound[i] = true
 		// &var binds only to a parameter the kernel takes by pointer,
 		// and such a parameter only to &var
-		if _, ref := refVar(a.Value); op.Params[i].Ref && !ref || ref && !op.Params[i].Ref && !op.Params[i].LockedOut {
+		if _, ref := refVar(a.Value); op.Params[i].Ref && !ref || ref && !op.Params[i].Ref && !op.Params[i].LockedOut && op.Params[i].Type < rt.TMM {
 			return false
 		}
 		if t, ok := c.evidentType(a.Value); ok && !typeFits(op.Params[i], t) {
