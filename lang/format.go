@@ -346,7 +346,8 @@ func writeExpr(b *strings.Builder, x Expr) {
 	case *UnaryExpr:
 		op := spelling(x.spelled, x.Op)
 		b.WriteString(op)
-		if op == "not" {
+		if op == "not" || op == "&" && startsWithAmp(x.X) {
+			// & &x printed without the space would lex as &&x.
 			b.WriteByte(' ')
 		}
 		writeExpr(b, x.X)
@@ -360,6 +361,24 @@ func writeExpr(b *strings.Builder, x Expr) {
 		b.WriteByte('(')
 		writeExpr(b, x.X)
 		b.WriteByte(')')
+	}
+}
+
+// startsWithAmp reports whether e prints starting with &.
+func startsWithAmp(e Expr) bool {
+	for {
+		switch x := e.(type) {
+		case *UnaryExpr:
+			return spelling(x.spelled, x.Op) == "&"
+		case *BinaryExpr:
+			e = x.X
+		case *IndexExpr:
+			e = x.X
+		case *SelectorExpr:
+			e = x.X
+		default:
+			return false
+		}
 	}
 }
 
