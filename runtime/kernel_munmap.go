@@ -35,6 +35,46 @@ func (g *MMUGather) gatherFolio(p *mmcore.Page) {
 	}
 }
 
+// ruleZapLiveVMA is munmap's invariant that the range it zaps and frees
+// the page tables of belongs to the VMAs it detached, and to nothing
+// else, until it is done: the mmap write lock keeps every other VMA out,
+// and after mmap_write_downgrade() nothing may grow into the range under
+// the read lock. v4.20's "zap pages with read mmap_sem in munmap"
+// (dd2283f2605e) broke it for stacks, which grew under the read lock
+// then (expand_downwards()): a fault below a VM_GROWSDOWN VMA moved its
+// vm_start into the hole and populated it, and unmap_region() zapped the
+// new PTE and freed the page table under the stack (CVE-2021-20200, Jann
+// Horn; fixed by 246c320a8cfe, which keeps the write lock next to a
+// growing VMA; since 8d7071af8907, v6.5, a stack grows only under the
+// write lock).
+var ruleZapLiveVMA = &Rule{"munmap/zap-live-vma",
+	"munmap zaps and frees the page tables of the range of the VMAs it detached only while no VMA in the tree covers that range: " +
+		"after mmap_write_downgrade() nothing may move a VMA into the hole (the mmap write lock is needed to grow a stack, 8d7071af8907)",
+	"mm/vma.c: vms_complete_munmap_vmas() (mmap_write_downgrade(), then vms_clear_ptes(): unmap_vmas(), free_pgtables()); " +
+		"commit 246c320a8cfe (mm/mmap.c: close race between munmap() and expand_upwards()/downwards(), CVE-2021-20200)", Unchecked}
+
+// checkZapLiveVMA reports a zap, for a VMA no longer in the tree, of an
+// entry that a VMA in the tree now covers: the page belongs to that
+// VMA's mapping, which munmap then tears down under it.
+func (c *Call) checkZapLiveVMA(v *mmcore.VMA, p *PTE, start, end mmcore.Addr) {
+	if v.Attached() {
+		return
+	}
+	for a := start; a < end; a += mmcore.PageSize {
+		if !p.Table.Entry(p.Table.Index(a)).Present() {
+			continue
+		}
+		w := p.MM.Core.FindVMAIntersection(a, a+mmcore.PageSize)
+		if w == nil || w == v || !w.Attached() {
+			continue
+		}
+		c.K.violate(c.T, ruleZapLiveVMA, fmt.Sprintf("zap_present_ptes at %#x: the range of the detached VMA %#x-%#x is now covered by the VMA %#x-%#x "+
+			"in the tree, whose page this zaps (and whose page table free_pgtables() then frees)",
+			uint64(a), uint64(v.Start()), uint64(v.End()), uint64(w.Start()), uint64(w.End())))
+		return
+	}
+}
+
 func init() {
 	citeTable["vms_gather_munmap_vmas"] = []Cite{
 		cite("mm/vma.c", "vms_gather_munmap_vmas()", "__split_vma(vms->vmi, vms->vma, vms->start, 1); for_each_vma_range(): __split_vma(vms->vmi, next, vms->end, 0); vma_start_write(next); vma_mark_detached(next, true)", readVMAKpaths),
@@ -393,7 +433,8 @@ func init() {
 				"when the batch is full and tlb_next_batch() gives no other (after about 10,000 pages, or 7 under fail_page_alloc()), the loop stops past that entry "+
 				"(force_break, force_flush): tlb.force_break and tlb.addr say where, and zap_pte_range() flushes, drops the PTE lock and resumes there. delay_rmap=false zaps as kernels before 5df397dec7c4 (v6.1): "+
 				"the rmap is removed at once, force_flush is still set for a dirty file entry. An entry a batched unmap cleared and a CPU still caches, "+
-				"not flushed by flush_tlb_batched_pending() under this lock, is tlb/batched-flush-pending", rulePTEChangeLock, ruleBatchedFlushPending),
+				"not flushed by flush_tlb_batched_pending() under this lock, is tlb/batched-flush-pending. Zapping a detached VMA's range "+
+				"where a VMA still in the tree maps a page is munmap/zap-live-vma", rulePTEChangeLock, ruleBatchedFlushPending, ruleZapLiveVMA),
 		Touches: func(c *Call, f *Footprint) {
 			m := vmaMM(c, 1)
 			f.VMAs(m, false)
@@ -424,6 +465,7 @@ func init() {
 			}
 			end = min(end, p.Table.End(), v.End())
 			start := max(p.Addr, v.Start())
+			c.checkZapLiveVMA(v, p, start, end)
 			// zap_pte_range() called flush_tlb_batched_pending(mm)
 			// right after pte_offset_map_lock() (3ea277194daa)
 			c.checkBatchedFlushed(p.MM, start, end)
