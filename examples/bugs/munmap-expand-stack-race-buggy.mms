@@ -124,7 +124,7 @@ thread grower {  # a write just below the stack, into the area being unmapped
 # the race: munmap() zaps the PTE the grower's fault installed in the stack,
 # a range the stack's VMA covers by then (munmap/zap-live-vma, also where
 # the read-back above runs before the zap)
-expect violation "munmap/zap-live-vma" sometimes
+expect violation "munmap/zap-live-vma" at 102 sometimes
 expect error "the stack's page at 0x7ef000 was zapped" sometimes
 # v5.8 grew the stack under the read lock (anon_vma lock + page_table_lock);
 # mmscript flags that store as StackRot, a maple-tree (v6.1) bug
