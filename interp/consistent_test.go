@@ -30,7 +30,8 @@ func TestArgumentConsistency(t *testing.T) {
 		{"mremap flags as an int", "f = MREMAP_MAYMOVE\nf |= MREMAP_FIXED\nassert mremap(m, 0x100000, 4096, 4096, f, 0x400000) == 0x400000", ""},
 		{"mremap flags int out of range", "mremap(m, 0x100000, 4096, 4096, 8, 0x400000)", "test.mms:3:1: error: mremap: argument flags: 0x8 is not a valid flags (bits 0x8 are none of MREMAP_DONTUNMAP, MREMAP_FIXED, MREMAP_MAYMOVE)"},
 		{"fault flags as an int", "mmap_read_lock(m)\nf = FAULT_FLAG_DEFAULT | FAULT_FLAG_USER\nhandle_mm_fault(v, 0x100000, f)\nmmap_read_unlock(m)", ""},
-		{"fault flag mmscript does not model", "mmap_read_lock(m)\nhandle_mm_fault(v, 0x100000, 1 << 3)", "test.mms:4:1: error: handle_mm_fault: argument flags: 0x8 is not a valid flags (bits 0x8 are none of FAULT_FLAG_WRITE, FAULT_FLAG_VMA_LOCK, FAULT_FLAG_ALLOW_RETRY, FAULT_FLAG_TRIED, FAULT_FLAG_KILLABLE, FAULT_FLAG_INTERRUPTIBLE, FAULT_FLAG_USER, FAULT_FLAG_REMOTE, FAULT_FLAG_DEFAULT)"},
+		{"fault flag mmscript does not model", "mmap_read_lock(m)\nhandle_mm_fault(v, 0x100000, 1 << 8)", "test.mms:4:1: error: handle_mm_fault: argument flags: 0x100 is not a valid flags (bits 0x100 are none of FAULT_FLAG_WRITE, FAULT_FLAG_VMA_LOCK, FAULT_FLAG_ALLOW_RETRY, FAULT_FLAG_RETRY_NOWAIT, FAULT_FLAG_TRIED, FAULT_FLAG_UNSHARE, FAULT_FLAG_KILLABLE, FAULT_FLAG_INTERRUPTIBLE, FAULT_FLAG_USER, FAULT_FLAG_REMOTE, FAULT_FLAG_DEFAULT)"},
+		{"FAULT_FLAG_RETRY_NOWAIT as an int", "mmap_read_lock(m)\nassert handle_mm_fault(v, 0x100000, 1 << 2 | 1 << 3) == 0\nmmap_read_unlock(m)", ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			src := head + c.body + "\n"

@@ -64,7 +64,7 @@ var compileErrorTests = []struct {
 		"test.mms:2:13: touch: writ is not a valid access (want read, write) (did you mean write?)"},
 	{"bad word in a combination", "thread t { handle_mm_fault(nil, 0, flags=write|vma_lok) }\n",
 		"test.mms:1:28: handle_mm_fault: argument vma is nil, want vma\n" +
-			"test.mms:1:48: handle_mm_fault: vma_lok is not a valid flags (want read, write, vma_lock, allow_retry, tried, or the kernel's FAULT_FLAG_* names) (did you mean vma_lock?)"},
+			"test.mms:1:48: handle_mm_fault: vma_lok is not a valid flags (want read, write, vma_lock, allow_retry, retry_nowait, tried, unshare, or the kernel's FAULT_FLAG_* names) (did you mean vma_lock?)"},
 	// The type check: what would fail on every run that got there is an
 	// error before the run (typecheck.go).
 	{"int for an mm", "mm m\nthread t { mmap_read_lock(0x100) }\n",
@@ -94,9 +94,9 @@ var compileErrorTests = []struct {
 	{"unknown field", "mm m\nx = m.foo\n",
 		"test.mms:2:6: mm has no field foo (fields: brk, map_count, mmap_lock, page_table_lock, start_brk, task_size)"},
 	{"unknown field in a handler", "ops o { fault(vmf) { return vmf.nope } }\n",
-		"test.mms:1:32: vmf has no field nope (fields: address, allow_retry, folio, oom, orig_pte, pgoff, pmd_none, pmd_trans_huge, pmd_write, tried, vma, vma_lock, write)"},
+		"test.mms:1:32: vmf has no field nope (fields: address, allow_retry, folio, oom, orig_pte, pgoff, pmd_none, pmd_trans_huge, pmd_write, retry_nowait, tried, vma, vma_lock, write)"},
 	{"misspelt field", "ops o { fault(vmf) { return vmf.adress } }\n",
-		"test.mms:1:32: vmf has no field adress (fields: address, allow_retry, folio, oom, orig_pte, pgoff, pmd_none, pmd_trans_huge, pmd_write, tried, vma, vma_lock, write) (did you mean address?)"},
+		"test.mms:1:32: vmf has no field adress (fields: address, allow_retry, folio, oom, orig_pte, pgoff, pmd_none, pmd_trans_huge, pmd_write, retry_nowait, tried, vma, vma_lock, write) (did you mean address?)"},
 	{"field of a field", "ops o { fault(vmf) { return vmf.vma.vm_strat } }\n",
 		"test.mms:1:36: vma has no field vm_strat (fields: anon_vma, attached, pages, vm_end, vm_file, vm_flags, vm_mm, vm_ops, vm_page_prot, vm_pgoff, vm_policy, vm_start) (did you mean vm_start?)"},
 	{"field of an int", "x = 1\ny = x.vm_start\n",
@@ -286,7 +286,7 @@ var runtimeErrorTests = []struct {
 	{"unknown field", "mm m\nfunc f(x) { return x.foo }\ny = f(m)\n",
 		"test.mms:2:21: error: mm has no field foo (fields: [brk map_count mmap_lock page_table_lock start_brk task_size])"},
 	{"unknown field in a handler", "func g(x) { return x.nope }\nops o { fault(vmf) { return g(vmf) } }\nmm m\nfile f\nmmap(m, 0x100000, pages=1, file=f, ops=o)\nthread t { touch(m, 0x100000, read) }\n",
-		"test.mms:1:21: error: vmf has no field nope (fields: [address allow_retry folio oom orig_pte pgoff pmd_none pmd_trans_huge pmd_write tried vma vma_lock write])"},
+		"test.mms:1:21: error: vmf has no field nope (fields: [address allow_retry folio oom orig_pte pgoff pmd_none pmd_trans_huge pmd_write retry_nowait tried vma vma_lock write])"},
 	{"division by zero", "x = 0\nthread t { y = 10 / x }\n",
 		"test.mms:2:19: error: division by zero"},
 	{"modulo by zero", "x = 0\nthread t { y = 10 % x }\n",

@@ -43,6 +43,11 @@ type VMF struct {
 	// AllowRetry is FAULT_FLAG_ALLOW_RETRY: the handler may drop the fault
 	// lock (release_fault_lock) and return VM_FAULT_RETRY.
 	AllowRetry bool
+	// RetryNowait is FAULT_FLAG_RETRY_NOWAIT ("Don't drop mmap_lock and
+	// wait when retrying", GUP's FOLL_NOWAIT): a handler that would wait
+	// returns VM_FAULT_RETRY keeping the fault lock, and the caller
+	// still holds it.
+	RetryNowait bool
 	// Tried is FAULT_FLAG_TRIED: the fault was retried already; handlers
 	// drop the lock only on the first try (fault_flag_allow_retry_first).
 	Tried bool
@@ -110,8 +115,8 @@ var (
 		"a fault handler drops the fault lock only when FAULT_FLAG_ALLOW_RETRY is set, with release_fault_lock(), and then returns VM_FAULT_RETRY or VM_FAULT_COMPLETED; otherwise the core releases it again",
 		"include/linux/mm.h: release_fault_lock(), struct vm_fault; mm/folio_wait.c (mm/filemap.c in 6.18): __folio_lock_or_retry(); the core's own unlock then finds the lock gone: kernel/locking/lockdep.c: print_unlock_imbalance_bug() for the mmap lock, a silent vm_refcnt underflow (vma_refcount_put()) for the VMA lock", Lockdep}
 	ruleRetryHoldingLock = &Rule{"fault/retry-holding-lock",
-		"a handler that returns VM_FAULT_RETRY has released the fault lock (mmscript's faults never set FAULT_FLAG_RETRY_NOWAIT); the core will not release it, so it leaks",
-		"mm/memory.c: handle_mm_fault(); include/linux/mm.h: struct vm_fault", Unchecked}
+		"a handler that returns VM_FAULT_RETRY has released the fault lock, unless the fault has FAULT_FLAG_RETRY_NOWAIT (then it keeps it); the core will not release it, so it leaks",
+		"mm/memory.c: handle_mm_fault(); include/linux/mm.h: struct vm_fault; mm/filemap.c: __folio_lock_or_retry()", Unchecked}
 )
 
 // callFaultHandler calls a fault-path handler (->fault, ->map_pages,
@@ -165,11 +170,23 @@ func (c *Call) checkHandlerReturn(h *Handler, desc string, ret Value, vmf *VMF, 
 	case gone && !vmf.AllowRetry:
 		c.K.violateAs(c.T, ruleDroppedFaultLock, dropped, fmt.Sprintf("%s released the fault lock (%s), but this fault does not allow retry (no FAULT_FLAG_ALLOW_RETRY)", h.Name, lock))
 		return true
+	case gone && vmf.RetryNowait:
+		// mm/gup.c: faultin_page() leaves *locked = 1 for
+		// FAULT_FLAG_RETRY_NOWAIT, and WARNs for a VM_FAULT_COMPLETED:
+		// GUP goes on as if the lock were held.
+		c.K.violateAs(c.T, ruleNowaitDroppedLock, dropped, fmt.Sprintf("%s released the fault lock (%s), but the fault has FAULT_FLAG_RETRY_NOWAIT (vmf.retry_nowait: "+
+			"GUP's FOLL_NOWAIT): it must return VM_FAULT_RETRY with the lock held, and its caller, which still counts on the lock, releases it again", h.Name, lock))
+		return true
 	case gone && code&(VM_FAULT_RETRY|VM_FAULT_COMPLETED) == 0:
 		c.K.violateAs(c.T, ruleDroppedFaultLock, dropped, fmt.Sprintf("%s released the fault lock (%s) but did not return VM_FAULT_RETRY or VM_FAULT_COMPLETED", h.Name, lock))
 		return true
 	case gone:
 		return true
+	case code&VM_FAULT_RETRY != 0 && vmf.RetryNowait:
+		// __folio_lock_or_retry(): "CAUTION! In this case, mmap_lock/per-VMA
+		// lock is not released even though returning VM_FAULT_RETRY": the
+		// fault returns VM_FAULT_RETRY with the lock held.
+		return false
 	case code&VM_FAULT_RETRY != 0 && !vmf.mkwrite:
 		// (do_page_mkwrite ignores VM_FAULT_RETRY: it is outside
 		// VM_FAULT_ERROR, so the fault goes on with the lock held.)
@@ -208,8 +225,9 @@ func init() {
 			Sleeps:  "no",
 			Asserts: "as the unlock it calls",
 			Source:  "include/linux/mm.h: release_fault_lock()",
-			Notes:   "a handler that drops the lock (to wait for I/O) returns VM_FAULT_RETRY; legal only when vmf.allow_retry",
-			Rules:   []*Rule{ruleUnlockNotHeld, ruleDroppedFaultLock}}),
+			Notes: "a handler that drops the lock (to wait for I/O) returns VM_FAULT_RETRY; legal only when vmf.allow_retry and not vmf.retry_nowait " +
+				"(FAULT_FLAG_RETRY_NOWAIT: return VM_FAULT_RETRY keeping the lock, as __folio_lock_or_retry() does)",
+			Rules: []*Rule{ruleUnlockNotHeld, ruleDroppedFaultLock, ruleNowaitDroppedLock}}),
 		Fn: func(c *Call) Result {
 			vmf := c.Args[0].Obj.(*VMF)
 			if vmf.VMALock {

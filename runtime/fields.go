@@ -19,6 +19,9 @@ var fieldTable = map[Type]map[string]func(k *Kernel, x any) Value{
 		"allow_retry": func(_ *Kernel, x any) Value {
 			return Bool(x.(*VMF).AllowRetry)
 		},
+		"retry_nowait": func(_ *Kernel, x any) Value {
+			return Bool(x.(*VMF).RetryNowait)
+		},
 		"tried": func(_ *Kernel, x any) Value { return Bool(x.(*VMF).Tried) },
 		"pgoff": func(_ *Kernel, x any) Value {
 			f := x.(*VMF)

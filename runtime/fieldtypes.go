@@ -5,7 +5,7 @@ package runtime
 // run time (vm_ops of a VMA without ops); TestFieldTypes keeps the two
 // tables in step.
 var fieldTypes = map[Type]map[string]Type{
-	TVMF: {"vma": TVMA, "address": TInt, "write": TBool, "vma_lock": TBool, "allow_retry": TBool, "tried": TBool, "pgoff": TInt,
+	TVMF: {"vma": TVMA, "address": TInt, "write": TBool, "vma_lock": TBool, "allow_retry": TBool, "retry_nowait": TBool, "tried": TBool, "pgoff": TInt,
 		"orig_pte": TInt, "folio": TPage, "pmd_none": TBool, "pmd_trans_huge": TBool, "pmd_write": TBool, "oom": TBool},
 	TVMA: {"vm_start": TInt, "vm_end": TInt, "vm_pgoff": TInt, "vm_flags": TInt, "vm_page_prot": TInt, "vm_mm": TMM, "anon_vma": TBool,
 		"attached": TBool, "pages": TInt, "vm_ops": TOps, "vm_file": TFile},

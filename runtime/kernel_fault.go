@@ -35,6 +35,12 @@ func init() {
 	c("sanitize_fault_flags", cite(memC, "__handle_mm_fault()", "p4d = p4d_alloc(mm, pgd, address); vmf.pud = pud_alloc(mm, p4d, address); vmf.pmd = pmd_alloc(mm, vmf.pud, address); if (!vmf.pmd) return VM_FAULT_OOM; ... vmf.orig_pmd = pmdp_get_lockless(vmf.pmd)", readFaultPaths))
 	c("thp_vma_allowable_order", cite(memC, "__handle_mm_fault()", "if (pmd_none(*vmf.pmd) && thp_vma_allowable_order(vma, vm_flags, TVA_PAGEFAULT, PMD_ORDER)) { ret = create_huge_pmd(&vmf); ... }", readFaultPaths),
 		cite("mm/huge_memory.c", "__thp_vma_allowable_orders()", "\"Trust that ->huge_fault() handlers know what they are doing in fault path.\"", readFaultPaths))
+	c("sanitize_fault_flags", cite(memC, "sanitize_fault_flags()",
+		"if (unlikely(*flags & FAULT_FLAG_UNSHARE)) { if (WARN_ON_ONCE(*flags & FAULT_FLAG_WRITE)) return VM_FAULT_SIGSEGV; if (!is_cow_mapping(vma->vm_flags)) *flags &= ~FAULT_FLAG_UNSHARE; } "+
+			"else if (*flags & FAULT_FLAG_WRITE) { if (WARN_ON_ONCE(!(vma->vm_flags & VM_MAYWRITE))) return VM_FAULT_SIGSEGV; "+
+			"if (WARN_ON_ONCE(!(vma->vm_flags & VM_WRITE) && !is_cow_mapping(vma->vm_flags))) return VM_FAULT_SIGSEGV; } "+
+			"#ifdef CONFIG_PER_VMA_LOCK if (WARN_ON_ONCE((*flags & (FAULT_FLAG_VMA_LOCK | FAULT_FLAG_RETRY_NOWAIT)) == (FAULT_FLAG_VMA_LOCK | FAULT_FLAG_RETRY_NOWAIT))) return VM_FAULT_SIGSEGV; #endif",
+		readFaultFlags))
 	c("sanitize_fault_flags", cite(memC, "handle_pte_fault()", "vmf->pte = pte_offset_map_rw_nolock(vmf->vma->vm_mm, vmf->pmd, vmf->address, &dummy_pmdval, &vmf->ptl); vmf->orig_pte = ptep_get_lockless(vmf->pte); if (pte_none(vmf->orig_pte)) { pte_unmap(vmf->pte); vmf->pte = NULL; }", readFaultPaths))
 	c("vmf_pte_offset_map_lock", cite(memC, "do_anonymous_page(), finish_fault(), wp_page_copy(), finish_mkwrite_fault()", "vmf->pte = pte_offset_map_lock(vma->vm_mm, vmf->pmd, vmf->address, &vmf->ptl); if (!vmf->pte) goto ...", readFaultPaths))
 	c("set_ptes_locked", cite(memC, "do_anonymous_page()", "vmf->pte = pte_offset_map_lock(); if (vmf_pte_changed(vmf)) goto release; folio_add_new_anon_rmap(); setpte: set_ptes(vma->vm_mm, addr, vmf->pte, entry, nr_pages)", readFaultPaths),
@@ -95,12 +101,15 @@ func init() {
 		{Name: "flags", Type: TWord, Words: faultFlagWords, Optional: true, Default: Word("read"), FromInt: faultFlagWord}},
 		Result: TVMF,
 		API: step("sanitize_fault_flags", "the fault lock: the mmap lock, or the VMA read lock with FAULT_FLAG_VMA_LOCK", "nothing",
-			"handle_mm_fault()'s first step: the struct vm_fault of __handle_mm_fault() (vmf.write, vmf.vma_lock, vmf.allow_retry, vmf.tried), or nil "+
-				"(VM_FAULT_SIGSEGV) for an address outside the VMA, with __handle_mm_fault()'s lockless walk: p4d_alloc, pud_alloc and pmd_alloc "+
+			"handle_mm_fault()'s first step: sanitize_fault_flags()'s checks of the flags against the VMA (each a WARN_ON_ONCE: FAULT_FLAG_UNSHARE with "+
+				"FAULT_FLAG_WRITE; a write without VM_MAYWRITE, or without VM_WRITE on a mapping that is not COW; FAULT_FLAG_VMA_LOCK with "+
+				"FAULT_FLAG_RETRY_NOWAIT; FAULT_FLAG_UNSHARE is cleared on a mapping that is not COW), then "+
+				"the struct vm_fault of __handle_mm_fault() (vmf.write, vmf.vma_lock, vmf.allow_retry, vmf.retry_nowait, vmf.tried), or nil "+
+				"(VM_FAULT_SIGSEGV) for a broken check or an address outside the VMA, with __handle_mm_fault()'s lockless walk: p4d_alloc, pud_alloc and pmd_alloc "+
 				"(mm->page_table_lock for a new table; vmf.oom when one fails), the PMD (vmf.pmd_none, vmf.pmd_trans_huge, vmf.pmd_write: "+
 				"pmdp_get_lockless) and the PTE (vmf.orig_pte: ptep_get_lockless, 0 when none) as they are at this step. mmscript checks here that the fault lock is held (the kernel checks it only in "+
 				"assert_fault_locked() of some sub-paths) and that the fault may sleep",
-			ruleFaultLock, ruleSleepInAtomic),
+			append([]*Rule{ruleFaultLock, ruleSleepInAtomic}, sanitizeFaultRules...)...),
 		// The walk writes the page tables only when an upper table is
 		// missing (AllocPMD); the footprint is taken in the state the step
 		// runs in.
@@ -126,11 +135,14 @@ func init() {
 				}
 				c.K.violate(c.T, ruleFaultLock, fmt.Sprintf("handle_mm_fault without %s held", want))
 			}
+			if r, ok := c.sanitizeFaultFlags(v, w); !ok {
+				return r
+			}
 			if !v.Contains(addr) {
 				return done(Nil)
 			}
 			vmf := &VMF{VMA: v, Address: addr &^ (mmcore.PageSize - 1), Write: w["write"], VMALock: w["vma_lock"],
-				AllowRetry: w["allow_retry"], Tried: w["tried"], heldVMA: w["vma_lock"], unlocked: unlocked}
+				AllowRetry: w["allow_retry"], RetryNowait: w["retry_nowait"], Tried: w["tried"], heldVMA: w["vma_lock"], unlocked: unlocked}
 			// __handle_mm_fault(): p4d_alloc(), pud_alloc(), pmd_alloc()
 			// (mm->page_table_lock publishes a new table), then the
 			// lockless reads of the PMD and of the PTE.
@@ -300,12 +312,12 @@ func init() {
 			return faultCode(err)
 		})
 
-	handlerRules := []*Rule{ruleHandlerKeepsLock, ruleDroppedFaultLock, ruleRetryHoldingLock}
+	handlerRules := []*Rule{ruleHandlerKeepsLock, ruleDroppedFaultLock, ruleRetryHoldingLock, ruleNowaitDroppedLock}
 	defOp(&Op{Name: "__do_fault", Params: []Param{vmfP}, Result: TInt,
 		API: step("__do_fault", "the fault lock", "the VMA's ->fault",
 			"calls ->fault(vmf) and checks its lock discipline on return. A page it returns becomes vmf.page (0); an int is its vm_fault_t, "+
 				"where 0 or VM_FAULT_NOPAGE means the handler installed the PTE itself (VM_FAULT_NOPAGE when it did, else VM_FAULT_SIGBUS); "+
-				"VM_FAULT_RETRY or VM_FAULT_COMPLETED when the fault lock is gone", handlerRules...),
+				"VM_FAULT_RETRY or VM_FAULT_COMPLETED when the fault lock is gone, and VM_FAULT_RETRY with it held under FAULT_FLAG_RETRY_NOWAIT (vmf.retry_nowait)", handlerRules...),
 		Touches: touchesLocksOnly,
 		Fn: func(c *Call) Result {
 			vmf := c.vmf(0)
@@ -371,7 +383,8 @@ func init() {
 	defOp(&Op{Name: "vm_ops_map_pages", Params: []Param{vmfP, {Name: "start_pgoff", Type: TInt}, {Name: "end_pgoff", Type: TInt}}, Result: TInt,
 		API: step("vm_ops_map_pages", "the fault lock and rcu_read_lock()", "the VMA's ->map_pages",
 			"calls ->map_pages(vmf, start_pgoff, end_pgoff) and checks it on return: VM_FAULT_NOPAGE when the PTE at the fault address is mapped "+
-				"afterwards (filemap_map_pages' return), else 0; VM_FAULT_RETRY or VM_FAULT_COMPLETED when the handler dropped the lock", handlerRules...),
+				"afterwards (filemap_map_pages' return), else 0; VM_FAULT_RETRY or VM_FAULT_COMPLETED when the handler dropped the lock, and its "+
+				"VM_FAULT_RETRY with the lock kept under FAULT_FLAG_RETRY_NOWAIT", handlerRules...),
 		Touches: touchesLocksOnly,
 		Fn: func(c *Call) Result {
 			vmf := c.vmf(0)
@@ -382,6 +395,9 @@ func init() {
 			return c.callFaultHandler(o.MapPages, "map_pages handler "+o.MapPages.Name, []Value{Obj(TVMF, vmf), c.Args[1], c.Args[2]}, vmf, func(ret Value, gone bool) Result {
 				if gone {
 					return done(Int(releasedCode(ret)))
+				}
+				if vmf.RetryNowait && ret.T == TInt && ret.Int&VM_FAULT_RETRY != 0 {
+					return done(Int(VM_FAULT_RETRY)) // kept the lock, as FAULT_FLAG_RETRY_NOWAIT asks: do_read_fault() returns it
 				}
 				if installedCode(vmf) == VM_FAULT_NOPAGE {
 					return done(Int(VM_FAULT_NOPAGE))
@@ -443,8 +459,8 @@ func installedCode(vmf *VMF) int64 {
 // KILLABLE, INTERRUPTIBLE, USER and REMOTE change nothing mmscript models (no
 // signals; the fault is a user one unless it comes from GUP): they are
 // accepted and dropped; FAULT_FLAG_DEFAULT is ALLOW_RETRY with those two.
-var faultFlagWords = []string{"read", "write", "vma_lock", "allow_retry", "tried",
-	"FAULT_FLAG_WRITE", "FAULT_FLAG_VMA_LOCK", "FAULT_FLAG_ALLOW_RETRY", "FAULT_FLAG_TRIED",
+var faultFlagWords = []string{"read", "write", "vma_lock", "allow_retry", "retry_nowait", "tried", "unshare",
+	"FAULT_FLAG_WRITE", "FAULT_FLAG_VMA_LOCK", "FAULT_FLAG_ALLOW_RETRY", "FAULT_FLAG_RETRY_NOWAIT", "FAULT_FLAG_TRIED", "FAULT_FLAG_UNSHARE",
 	"FAULT_FLAG_KILLABLE", "FAULT_FLAG_INTERRUPTIBLE", "FAULT_FLAG_USER", "FAULT_FLAG_REMOTE", "FAULT_FLAG_DEFAULT"}
 
 // faultFlagBits are enum fault_flag's values of the kernel's names, and
@@ -456,6 +472,10 @@ var faultFlagBits = []struct {
 }{
 	{"FAULT_FLAG_WRITE", 1 << 0, "write"},
 	{"FAULT_FLAG_ALLOW_RETRY", 1 << 2, "allow_retry"},
+	// "Don't drop mmap_lock and wait when retrying": GUP's FOLL_NOWAIT
+	// (faultin_page()); a handler that would wait returns VM_FAULT_RETRY
+	// with the fault lock still held
+	{"FAULT_FLAG_RETRY_NOWAIT", 1 << 3, "retry_nowait"},
 	{"FAULT_FLAG_KILLABLE", 1 << 4, ""},
 	{"FAULT_FLAG_TRIED", 1 << 5, "tried"},
 	{"FAULT_FLAG_USER", 1 << 6, ""},
@@ -465,6 +485,10 @@ var faultFlagBits = []struct {
 	// neither of which mmscript models
 	{"FAULT_FLAG_REMOTE", 1 << 7, ""},
 	{"FAULT_FLAG_INTERRUPTIBLE", 1 << 9, ""},
+	// "an unsharing request to break COW in a COW mapping": GUP's
+	// gup_must_unshare(), which mmscript does not model; only
+	// sanitize_fault_flags()'s checks of it are
+	{"FAULT_FLAG_UNSHARE", 1 << 10, "unshare"},
 	{"FAULT_FLAG_VMA_LOCK", 1 << 12, "vma_lock"},
 }
 
@@ -477,7 +501,8 @@ func init() {
 
 // faultFlagWord is the words of an int of FAULT_FLAG_* bits (flags kept
 // in a variable, as the kernel keeps them); false for a bit mmscript does
-// not model (FAULT_FLAG_RETRY_NOWAIT, FAULT_FLAG_REMOTE, ...).
+// not take (FAULT_FLAG_MKWRITE, FAULT_FLAG_INSTRUCTION,
+// FAULT_FLAG_ORIG_PTE_VALID: set by the core, never by a caller).
 func faultFlagWord(v int64) (string, bool) {
 	ws := []string{"read"}
 	for _, f := range faultFlagBits {
@@ -533,7 +558,7 @@ func init() {
 			Source:  "mm/memory.c: handle_mm_fault(), __handle_mm_fault(), handle_pte_fault(), do_anonymous_page(), do_fault(), do_wp_page(), vmf_can_call_fault()",
 			Notes: "a kernel path of the kernel library (kernel/fault.mms); with vma_lock, VM_FAULT_RETRY means the VMA lock was released (release_fault_lock). " +
 				"Runs ->huge_fault (create_huge_pmd), ->map_pages (do_fault_around), ->fault (__do_fault), ->page_mkwrite (do_page_mkwrite) and ->pfn_mkwrite (wp_pfn_shared)",
-			Rules: []*Rule{ruleFaultLock, ruleSleepInAtomic, ruleHandlerKeepsLock, ruleDroppedFaultLock, ruleRetryHoldingLock}})})
+			Rules: append([]*Rule{ruleFaultLock, ruleSleepInAtomic, ruleHandlerKeepsLock, ruleDroppedFaultLock, ruleRetryHoldingLock, ruleNowaitDroppedLock}, sanitizeFaultRules...)})})
 
 }
 

@@ -151,7 +151,10 @@ func init() {
 	c("lockdep_is_held", cite("include/linux/lockdep.h", "lockdep_is_held()", "", readGUPPaths))
 	for _, n := range []string{"get_user_pages_remote", "pin_user_pages_remote", "pin_user_pages", "get_user_page_vma_remote"} {
 		c(n, cite(gupC, "__get_user_pages_locked()", "if (!*locked) { mmap_read_lock_killable(mm); must_unlock = true; *locked = 1; } else mmap_assert_locked(mm); ... FOLL_UNLOCKABLE: retry with FOLL_TRIED after re-taking the lock", readGUPPaths),
-			cite(gupC, "faultin_page()", "if (*flags & FOLL_UNLOCKABLE) fault_flags |= FAULT_FLAG_ALLOW_RETRY | FAULT_FLAG_KILLABLE; VM_FAULT_RETRY: *locked = 0, -EBUSY", readGUPPaths))
+			cite(gupC, "faultin_page()", "if (*flags & FOLL_UNLOCKABLE) fault_flags |= FAULT_FLAG_ALLOW_RETRY | FAULT_FLAG_KILLABLE; VM_FAULT_RETRY: *locked = 0, -EBUSY", readGUPPaths),
+			cite(gupC, "faultin_page()", "if (flags & FOLL_NOWAIT) fault_flags |= FAULT_FLAG_ALLOW_RETRY | FAULT_FLAG_RETRY_NOWAIT; ... "+
+				"if (ret & VM_FAULT_COMPLETED) { WARN_ON_ONCE(fault_flags & FAULT_FLAG_RETRY_NOWAIT); *locked = 0; return -EAGAIN; } ... "+
+				"if (ret & VM_FAULT_RETRY) { if (!(fault_flags & FAULT_FLAG_RETRY_NOWAIT)) *locked = 0; return -EBUSY; }", readFaultFlags))
 	}
 	c("lock_vma_under_rcu_wait", cite("mm/mmap_lock.c", "lock_vma_under_rcu_wait() (linux-mm @607a10f8)", "retry: vma = lock_vma_under_rcu(mm, address); if (vma) return vma; mmap_read_lock(mm); vma = vma_lookup(mm, address); mmap_read_unlock(mm); if (!vma) return NULL; goto retry;", readGUPPaths))
 	const rmapOrder = "mm/rmap.c lock-order comment: inode->i_rwsem (while writing or truncating, not reading or faulting) -> mm->mmap_lock -> mapping->invalidate_lock (in filemap_fault) -> folio_lock -> ... vma_start_write -> mapping->i_mmap_rwsem"
@@ -403,11 +406,12 @@ func init() {
 		{Name: "locked", Type: TBool, Optional: true, Default: Bool(false)},
 		// last, after locked, which scripts pass by position
 		pageArrayParam}
-	gupRules := []*Rule{ruleMmapAssertLocked, ruleSleepInAtomic, ruleHandlerKeepsLock, ruleDroppedFaultLock, ruleRetryHoldingLock}
+	gupRules := []*Rule{ruleMmapAssertLocked, ruleSleepInAtomic, ruleHandlerKeepsLock, ruleDroppedFaultLock, ruleRetryHoldingLock, ruleNowaitDroppedLock}
 	remoteNotes := "kernel/gup.mms: %s() -> is_valid_gup_args() (WARN_ON_ONCE and %s for an internal flag such as FOLL_PIN or FOLL_UNLOCKABLE, FOLL_LONGTERM without FOLL_PIN, " +
 		"FOLL_GET/FOLL_PIN without pages) -> __get_user_pages_locked() -> __get_user_pages() (follow_page_mask, faultin_page). Returns the number of pages or -errno. " +
 		"locked is the kernel's int *locked: given (true, or a variable holding 1), FOLL_UNLOCKABLE lets a fault drop the mmap lock (FAULT_FLAG_ALLOW_RETRY): GUP re-takes it " +
 		"to retry the page with FOLL_TRIED and returns with it released; a variable passed as locked is then set as the kernel's *locked = 0 (to lockdep_is_held(mm.mmap_lock)). " +
+		"With FOLL_NOWAIT a fault that would wait returns VM_FAULT_RETRY keeping the lock (FAULT_FLAG_RETRY_NOWAIT, vmf.retry_nowait), and GUP returns the pages it has, 0 for none, the lock held. " +
 		"pages (a page_array, or nil for NULL) receives each page%s. mmscript's earlier form, %s(mm, addr, pages=N, gup_flags=F, locked=L, array=A), still binds"
 	withMMForm(path("get_user_pages_remote", gupRemoteParams(), TInt, &API{Name: "get_user_pages_remote", Section: "2.11",
 		Hold:  "the target mm's mmap lock (read or write) and a reference on the mm (mmget); with locked: the mmap read lock, which a fault may drop (then it is not held on return)",
@@ -571,7 +575,7 @@ func init() {
 			Source:  "mm/gup.c: fixup_user_fault()",
 			Notes: "returns 0 or -errno (-EFAULT: no VMA, or one that does not permit the access). The caller holds the lock on return either way; with unlocked the VMAs " +
 				"it looked up before may be gone (*unlocked is not written back: look the VMA up again). kernel/gup.mms",
-			Rules: []*Rule{ruleMmapAssertLocked, ruleSleepInAtomic, ruleHandlerKeepsLock, ruleDroppedFaultLock, ruleRetryHoldingLock}})
+			Rules: []*Rule{ruleMmapAssertLocked, ruleSleepInAtomic, ruleHandlerKeepsLock, ruleDroppedFaultLock, ruleRetryHoldingLock, ruleNowaitDroppedLock}})
 }
 
 // mightFault is __might_fault(): nothing under pagefault_disable(), else

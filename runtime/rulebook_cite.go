@@ -191,8 +191,12 @@ var citeTable = map[string][]Cite{
 
 	// faults and VMA read locks
 	"handle_mm_fault": {cite("mm/memory.c", "handle_mm_fault(), sanitize_fault_flags()",
-		"no lock check; WARN_ON_ONCE((*flags & (FAULT_FLAG_VMA_LOCK | FAULT_FLAG_RETRY_NOWAIT)) == (FAULT_FLAG_VMA_LOCK | FAULT_FLAG_RETRY_NOWAIT)) -> VM_FAULT_SIGSEGV", readMemory)},
-	"release_fault_lock": {cite("include/linux/mm.h", "release_fault_lock()", "none: vma_end_read(vmf->vma) if FAULT_FLAG_VMA_LOCK, else mmap_read_unlock()", readMMH)},
+		"no lock check; WARN_ON_ONCE((*flags & (FAULT_FLAG_VMA_LOCK | FAULT_FLAG_RETRY_NOWAIT)) == (FAULT_FLAG_VMA_LOCK | FAULT_FLAG_RETRY_NOWAIT)) -> VM_FAULT_SIGSEGV", readMemory),
+		cite("mm/memory.c", "sanitize_fault_flags()", "WARN_ON_ONCE(*flags & FAULT_FLAG_WRITE) under FAULT_FLAG_UNSHARE; a write fault: WARN_ON_ONCE(!(vma->vm_flags & VM_MAYWRITE)), "+
+			"WARN_ON_ONCE(!(vma->vm_flags & VM_WRITE) && !is_cow_mapping(vma->vm_flags)); each -> VM_FAULT_SIGSEGV", readFaultFlags)},
+	"release_fault_lock": {cite("include/linux/mm.h", "release_fault_lock()", "none: vma_end_read(vmf->vma) if FAULT_FLAG_VMA_LOCK, else mmap_read_unlock()", readMMH),
+		cite("mm/filemap.c", "__folio_lock_or_retry()", "none: if (fault_flag_allow_retry_first(flags)) { if (flags & FAULT_FLAG_RETRY_NOWAIT) return VM_FAULT_RETRY; "+
+			"release_fault_lock(vmf); ... return VM_FAULT_RETRY; }", readFaultFlags)},
 	"touch": {cite("arch/x86/mm/fault.c", "do_user_addr_fault()", "none on the locks: lock_vma_under_rcu() first for a user fault, else lock_mm_and_find_vma(); handle_mm_fault()", readX86Fault),
 		cite("mm/memory.c", "__might_fault()", "might_lock_read(&current->mm->mmap_lock)", readMemory)},
 	"lock_vma_under_rcu":      {cite("mm/mmap_lock.c", "lock_vma_under_rcu(), vma_start_read()", "RCU_LOCKDEP_WARN(!rcu_read_lock_held(), \"no rcu lock held\")", readLockC)},

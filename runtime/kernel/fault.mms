@@ -3,7 +3,7 @@
 # operation and each step that reads or writes the page tables is an
 # operation, so other threads run between any two; the arithmetic between
 # them is not a step. mmscript's vm_fault carries the flags as fields
-# (vmf.write, vmf.vma_lock, vmf.allow_retry, vmf.tried) and the entries
+# (vmf.write, vmf.vma_lock, vmf.allow_retry, vmf.retry_nowait, vmf.tried) and the entries
 # the fault read locklessly (vmf.orig_pte, vmf.pmd_none, vmf.pmd_trans_huge).
 # The data of a step under the PTE lock (which page, a COW copy) is
 # mmcore's. A PTE lock section (pte_offset_map_lock, the re-check and the
@@ -16,11 +16,13 @@
 
 # mm/memory.c: handle_mm_fault(): under the mmap lock, or the VMA read
 # lock with FAULT_FLAG_VMA_LOCK; with VM_FAULT_RETRY or VM_FAULT_COMPLETED
-# that lock was released (release_fault_lock) and the VMA may be gone.
+# that lock was released (release_fault_lock) and the VMA may be gone,
+# but for a VM_FAULT_RETRY under FAULT_FLAG_RETRY_NOWAIT, which keeps it.
 # is_vm_hugetlb_page(): hugetlb_fault() is not modelled. regs (NULL from
 # GUP) is read only by mm_account_fault() for perf events: not modelled.
 func handle_mm_fault(vma, address, flags, regs) {
-  # sanitize_fault_flags(vma, &flags); and __handle_mm_fault()'s lockless
+  # ret = sanitize_fault_flags(vma, &flags); if (ret) goto out: a
+  # WARN_ON_ONCE'd combination is VM_FAULT_SIGSEGV. And __handle_mm_fault()'s lockless
   # walk: struct vm_fault vmf = {...}; p4d_alloc(), pud_alloc(), pmd_alloc();
   # vmf.orig_pmd = pmdp_get_lockless(vmf.pmd); handle_pte_fault()'s
   # vmf->orig_pte = ptep_get_lockless(vmf->pte)

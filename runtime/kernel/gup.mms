@@ -6,30 +6,49 @@
 # `mmscript explain get_user_pages_remote`.
 
 # mm/gup.c: faultin_page(): 0 (follow the page again), -EFAULT or -ENOMEM,
-# or -EBUSY / -EAGAIN when the fault released the mmap lock (*locked = 0)
+# -EAGAIN when the fault completed and released the mmap lock (*locked =
+# 0), or -EBUSY for VM_FAULT_RETRY: the fault released the lock (*locked =
+# 0), but with FOLL_NOWAIT (FAULT_FLAG_RETRY_NOWAIT) it kept it and GUP's
+# caller still holds it
 func faultin_page(vma, address, flags) {
+  fault_flags = 0
   if flags & FOLL_NOFAULT != 0 {
     return -EFAULT
   }
-  fault_flags = "read"
   if flags & FOLL_WRITE != 0 {
-    fault_flags = "write"  # FAULT_FLAG_WRITE
+    fault_flags |= FAULT_FLAG_WRITE
+  }
+  if flags & FOLL_REMOTE != 0 {
+    fault_flags |= FAULT_FLAG_REMOTE
   }
   if flags & FOLL_UNLOCKABLE != 0 {
-    fault_flags = fault_flags | "allow_retry"  # FAULT_FLAG_ALLOW_RETRY | FAULT_FLAG_KILLABLE
+    fault_flags |= FAULT_FLAG_ALLOW_RETRY | FAULT_FLAG_KILLABLE
+    # FAULT_FLAG_INTERRUPTIBLE is opt-in
+    if flags & FOLL_INTERRUPTIBLE != 0 {
+      fault_flags |= FAULT_FLAG_INTERRUPTIBLE
+    }
+  }
+  if flags & FOLL_NOWAIT != 0 {
+    fault_flags |= FAULT_FLAG_ALLOW_RETRY | FAULT_FLAG_RETRY_NOWAIT
   }
   if flags & FOLL_TRIED != 0 {
-    fault_flags = fault_flags | "tried"  # "FAULT_FLAG_ALLOW_RETRY and FAULT_FLAG_TRIED can co-exist"
+    fault_flags |= FAULT_FLAG_TRIED  # "FAULT_FLAG_ALLOW_RETRY and FAULT_FLAG_TRIED can co-exist"
   }
-  ret = handle_mm_fault(vma, address, flags=fault_flags, regs=NULL)
+  ret = handle_mm_fault(vma, address, fault_flags, NULL)
   if ret & VM_FAULT_COMPLETED != 0 {
+    # "With FAULT_FLAG_RETRY_NOWAIT we'll never release the mmap lock in
+    # the page fault handler. Sanity check this."
+    WARN_ON_ONCE(fault_flags & FAULT_FLAG_RETRY_NOWAIT)
     return -EAGAIN  # *locked = 0: the fault completed and released the lock
   }
   if ret & VM_FAULT_ERROR != 0 {
     return vm_fault_to_errno(ret, flags)
   }
   if ret & VM_FAULT_RETRY != 0 {
-    return -EBUSY  # *locked = 0
+    # if (!(fault_flags & FAULT_FLAG_RETRY_NOWAIT)) *locked = 0: mmscript's
+    # *locked is the lock itself, which the fault released or, with
+    # FAULT_FLAG_RETRY_NOWAIT, kept
+    return -EBUSY
   }
   return 0
 }
@@ -47,7 +66,8 @@ func vm_fault_to_errno(vm_fault, foll_flags) {
 
 # mm/gup.c: __get_user_pages(), its retry: label for the page at start:
 # follow_page_mask(), and faultin_page() for a page it cannot follow. The
-# page, or -errno (-EBUSY, -EAGAIN: the fault dropped the mmap lock). As
+# page, or -errno (-EBUSY, -EAGAIN: the fault dropped the mmap lock, or
+# with FOLL_NOWAIT would have waited and kept it). As
 # the kernel, it loops ("case 0: goto retry") until the page can be
 # followed or the fault fails; only a fatal signal ends it otherwise, and
 # scripts send none. A fault that never makes the page followable (a
@@ -70,7 +90,8 @@ func __get_user_pages_page(vma, start, foll_flags) {
 
 # mm/gup.c: __get_user_pages(): the number of pages, or -errno when none.
 # Must be called with the mmap lock held; with FOLL_UNLOCKABLE a fault may
-# release it, and then it returns what it has. pages (nil: NULL) receives
+# release it, and then it returns what it has; with FOLL_NOWAIT a fault
+# that would wait ends it too, the lock held. pages (nil: NULL) receives
 # each page at pages_at + i: pages_at is where the caller's `pages += ret`
 # moved the pointer (mmscript has no pointer arithmetic).
 func __get_user_pages(mm, start, nr_pages, gup_flags, pages, pages_at) {
@@ -89,7 +110,7 @@ func __get_user_pages(mm, start, nr_pages, gup_flags, pages, pages_at) {
     }
     page = __get_user_pages_page(vma, start, gup_flags)
     if page == -EBUSY || page == -EAGAIN {
-      return i  # ret = 0; goto out: the fault released the mmap lock
+      return i  # ret = 0; goto out: the fault released the mmap lock (FOLL_NOWAIT: kept it)
     }
     if page == -EFAULT || page == -ENOMEM {
       return gup_ret(i, page)
@@ -156,7 +177,7 @@ func __get_user_pages_locked(mm, start, nr_pages, flags, locked, pages, pages_at
     }
     if lockdep_is_held(mm.mmap_lock) {
       if pages_done == 0 {
-        pages_done = ret  # VM_FAULT_RETRY didn't trigger
+        pages_done = ret  # VM_FAULT_RETRY didn't trigger or it was a FOLL_NOWAIT
       }
       break
     }

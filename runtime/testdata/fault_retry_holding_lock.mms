@@ -1,9 +1,9 @@
 # Rule fault/retry-holding-lock: VM_FAULT_RETRY tells the core that the
 # handler released the fault lock (release_fault_lock); returned with the
-# lock held, the lock leaks (mmscript's faults never set
-# FAULT_FLAG_RETRY_NOWAIT). The retried fault takes the lock again with
-# lock_mm_and_find_vma()'s mmap_read_trylock(), which succeeds on the
-# reader's own lock and which lockdep does not check. Rule book 2.26.
+# lock held, the lock leaks (but under FAULT_FLAG_RETRY_NOWAIT, which the
+# user fault never sets: fault_retry_nowait.mms). The retried fault takes
+# the lock again with lock_mm_and_find_vma()'s mmap_read_trylock(), which
+# succeeds on the reader's own lock, unchecked by lockdep. Rule book 2.26.
 
 mm m
 file dev
