@@ -5,7 +5,7 @@
 # runs under the write lock, so that only the zap is wrong.
 
 mm m
-mmap(m, 0x7f0000, pages=4, prot=rw, flags=growsdown)            # the stack
+mmap(m, 0x7f0000, pages=4, prot=rw, flags=growsdown)  # the stack
 touch(m, 0x7f1000, write)
 mmap(m, 0x7ee000, pages=2, prot=rw, flags=private | anonymous)  # the hole to be
 touch(m, 0x7ee000, write)
