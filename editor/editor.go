@@ -193,7 +193,7 @@ func textMate(t Tables) []byte {
 			m(words(t.Operations), "support.function.kernel.mmscript"),
 			m(words(t.Words), "support.constant.mmscript"),
 			m(`\b(?:0[xX][0-9A-Fa-f_]+|[0-9][0-9_]*)\b`, "constant.numeric.mmscript"),
-			m(`==|!=|<=|>=|&&|\|\||<<|>>|\.\.|[-+*/%<>!=|&^]`, "keyword.operator.mmscript"),
+			m(`==|!=|<=|>=|&&|\|\||<<|>>|\.\.|->|[-+*/%<>!=|&^]`, "keyword.operator.mmscript"),
 		},
 	})
 }

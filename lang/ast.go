@@ -251,10 +251,14 @@ type Arg struct {
 }
 
 // SelectorExpr is X.NAME: a field of an object (vmf.address, v.vm_start).
+// The kernel's X->NAME (vma->vm_mm, vmf->address) is the same: mmscript's
+// objects are references, so "->" is a synonym of ".", kept as written by
+// fmt.
 type SelectorExpr struct {
-	Pos  Pos // position of the dot
-	X    Expr
-	Name string
+	Pos   Pos // position of the dot (or the arrow)
+	X     Expr
+	Name  string
+	arrow bool // spelled X->NAME, for fmt
 }
 
 // IndexExpr is X[INDEX]: an element of a page array, as C's pages[i]

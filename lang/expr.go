@@ -285,7 +285,7 @@ func (p *parser) parseUnary(lex *lexer.PeekingLexer, depth int) (Expr, int, erro
 			x = &IndexExpr{Pos: Pos(t.Pos), X: x, Index: i, RBrack: rbrack}
 			continue
 		}
-		if t.Type != tokPunct || t.Value != "." {
+		if t.Type != tokPunct || t.Value != "." && t.Value != "->" {
 			return x, h, nil
 		}
 		lex.Next()
@@ -298,7 +298,7 @@ func (p *parser) parseUnary(lex *lexer.PeekingLexer, depth int) (Expr, int, erro
 			return nil, 0, p.tooDeep(t)
 		}
 		sel := p.selectors.new()
-		*sel = SelectorExpr{Pos: Pos(t.Pos), X: x, Name: name.Value}
+		*sel = SelectorExpr{Pos: Pos(t.Pos), X: x, Name: name.Value, arrow: t.Value == "->"}
 		x = sel
 	}
 }

@@ -336,7 +336,11 @@ func writeExpr(b *strings.Builder, x Expr) {
 		b.WriteByte(')')
 	case *SelectorExpr:
 		writeExpr(b, x.X)
-		b.WriteByte('.')
+		if x.arrow {
+			b.WriteString("->")
+		} else {
+			b.WriteByte('.')
+		}
 		b.WriteString(x.Name)
 	case *IndexExpr:
 		writeExpr(b, x.X)

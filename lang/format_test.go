@@ -155,6 +155,9 @@ func TestFormat(t *testing.T) {
 		{"mm a\n\nthread t { f(a);g() }\nthread u { f(a); g() }\nexpect deadlock at 4", "mm a\n\nthread t {\n  f(a)\n  g()\n}\nthread u { f(a); g() }\nexpect deadlock at 7\n"},
 		{"thread t { f() }\nthread u { f();\n g() }\nexpect violation \"x\" at 3", "thread t { f() }\nthread u {\n  f()\n  g()\n}\nexpect violation \"x\" at 4\n"},
 		{"f(a,\n  b)\ng(\n)\nexpect violation \"x\" at 4", "f(a, b)\ng()\nexpect violation \"x\" at 2\n"},
+		// "->" is kept as written, as "and", "not" and NULL are
+		{"x=vma->vm_mm;vmf->vma.vm_start+=1\nspin_lock(&mm->mmap_lock)", "x = vma->vm_mm\nvmf->vma.vm_start += 1\nspin_lock(&mm->mmap_lock)\n"},
+		{"x = a -> b", "x = a->b\n"},
 		{"", ""},
 	} {
 		got := checkFormat(t, "f.mms", test.src)

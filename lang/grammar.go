@@ -70,14 +70,14 @@ AssertStmt = "assert" Expr ("," <string>)? .
 ReturnStmt = "return" Expr? .
 VarDecl = <ident> <ident> ("=" Expr)? .
 AssignStmt = <ident> ("=" | "+=" | "-=" | "*=" | "/=" | "%=" | "&=" | "|=" | "^=" | "<<=" | ">>=") Expr .
-FieldAssignStmt = Postfix "." <ident> ("=" | "+=" | "-=" | "*=" | "/=" | "%=" | "&=" | "|=" | "^=" | "<<=" | ">>=") Expr .
+FieldAssignStmt = Postfix ("." | "->") <ident> ("=" | "+=" | "-=" | "*=" | "/=" | "%=" | "&=" | "|=" | "^=" | "<<=" | ">>=") Expr .
 IndexAssignStmt = Postfix "[" Expr "]" "=" Expr .
 ExprStmt = Expr .
 ExpectDecl = "expect" ("ok" | "deadlock" | "violation" | "fatal" | "error" | "single_run") <string>? ("at" <int>)? ("always" | "sometimes" | "never")? .
 Expr = Unary (BinOp Unary)* .
 BinOp = "||" | "or" | "&&" | "and" | "==" | "!=" | "<" | "<=" | ">" | ">=" | "+" | "-" | "|" | "^" | "*" | "/" | "%" | "<<" | ">>" | "&" .
 Unary = ("-" | "!" | "~" | "not" | "&") Unary | Postfix .
-Postfix = Primary ("." <ident> | "[" Expr "]")* .
+Postfix = Primary (("." | "->") <ident> | "[" Expr "]")* .
 Primary = <int> | <string> | "true" | "false" | "nil" | <ident> ("(" (Arg ("," Arg)* ","?)? ")")? | "(" Expr ")" .
 Arg = (<ident> "=")? Expr .
 `

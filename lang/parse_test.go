@@ -193,6 +193,13 @@ func TestParseExpr(t *testing.T) {
 		{`a + b * c`, `(BinaryExpr X=(Ident a) Op=+ Y=(BinaryExpr X=(Ident b) Op=* Y=(Ident c)))`},
 		{`  f(x=1) # comment`, `(CallExpr Name=f Args=((Arg Name=x (IntLit 1))))`},
 		{"a ||\n b", `(BinaryExpr X=(Ident a) Op=|| Y=(Ident b))`},
+		// the kernel's member access through a pointer is ".": one AST
+		{`vmf->vma->vm_mm`, `(SelectorExpr X=(SelectorExpr X=(Ident vmf) Name=vma) Name=vm_mm)`},
+		{`vmf.vma->vm_mm`, `(SelectorExpr X=(SelectorExpr X=(Ident vmf) Name=vma) Name=vm_mm)`},
+		{`&mm->mmap_lock`, `(UnaryExpr Op=& X=(SelectorExpr X=(Ident mm) Name=mmap_lock))`},
+		{`a->b - -c`, `(BinaryExpr X=(SelectorExpr X=(Ident a) Name=b) Op=- Y=(UnaryExpr Op=- X=(Ident c)))`},
+		{`a->`, `p.mms:1:4: unexpected end of input, want field name`},
+		{`a->1`, `p.mms:1:4: unexpected integer 1, want field name`},
 		{``, `p.mms:1:1: unexpected end of input, want expression`},
 		{`)`, `p.mms:1:1: unexpected ")", want expression`},
 		{`1 +`, `p.mms:1:4: unexpected end of input, want expression`},

@@ -64,7 +64,7 @@ func Puncts() []string { return append([]string(nil), puncts...) }
 
 var puncts = []string{
 	"<<=", ">>=", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=",
-	"==", "!=", "<=", ">=", "&&", "||", "<<", ">>", "..",
+	"==", "!=", "<=", ">=", "&&", "||", "<<", ">>", "..", "->",
 	"-", "+", "*", "/", "%", "<", ">", "!", "~", "=", "(", ")", "{", "}", ",", ".", ";", "|", "&", "^", "[", "]",
 }
 
@@ -297,8 +297,10 @@ func (s *scanner) next(t *lexer.Token) error {
 				return tok(tokPunct, 2) // compound assignment
 			}
 			if c == '-' && c2 == '>' {
-				// nothing valid reads minus then greater-than
-				return s.errorf(pos, "`->` is written `.` in mmscript: m.mmap_lock, vmf.vma, vma.vm_start")
+				// the kernel's member access through a pointer
+				// (vma->vm_mm), a synonym of "."; nothing else reads
+				// minus then greater-than
+				return tok(tokPunct, 2)
 			}
 		}
 	}
