@@ -13,33 +13,37 @@ import (
 type opcode uint8
 
 const (
-	opStmt    opcode = iota // statement boundary: counts a step
-	opConst                 // push consts[A]
-	opLoadL                 // push locals[A]
-	opStoreL                // locals[A] = pop
-	opLoadG                 // push globals[A]
-	opStoreG                // globals[A] = pop
-	opCheckT                // check the type of the top against declared type A (nil allowed for objects)
-	opField                 // replace top with its field names[A]
-	opUnary                 // A: '-', '!' or '~'
-	opBinary                // A: binop
-	opAndJ                  // if !top: top=false, jump B; else pop
-	opOrJ                   // if top: top=true, jump B; else pop
-	opToBool                // top = bool(top)
-	opJmp                   // jump B
-	opJmpF                  // pop; jump B if false
-	opPop                   // pop
-	opOpCall                // kernel operation sites[A]
-	opFnCall                // script function funcs[A] with B args
-	opRet                   // return pop
-	opRetNil                // return nil
-	opAssert                // pop; fail with consts[A] if false
-	opNewObj                // push a fresh object of type A named names[B]
-	opNewLock               // push a fresh script lock of declaration lockDecls[A]
-	opPrint                 // print B values
-	opEcho                  // pop; show the value (a REPL expression statement)
-	opVMAEnd                // replace top with its vm_end if a VMA, else with locals[A]'s (for VAR in vmas())
-	opPathArg               // check the top sites[A].nargs values against sites[A].op's parameters (a kernel path's call)
+	opStmt       opcode = iota // statement boundary: counts a step
+	opConst                    // push consts[A]
+	opLoadL                    // push locals[A]
+	opStoreL                   // locals[A] = pop
+	opLoadG                    // push globals[A]
+	opStoreG                   // globals[A] = pop
+	opCheckT                   // check the type of the top against declared type A (nil allowed for objects)
+	opField                    // replace top with its field names[A]
+	opUnary                    // A: '-', '!' or '~'
+	opBinary                   // A: binop
+	opAndJ                     // if !top: top=false, jump B; else pop
+	opOrJ                      // if top: top=true, jump B; else pop
+	opToBool                   // top = bool(top)
+	opJmp                      // jump B
+	opJmpF                     // pop; jump B if false
+	opPop                      // pop
+	opOpCall                   // kernel operation sites[A]
+	opFnCall                   // script function funcs[A] with B args
+	opRet                      // return pop
+	opRetNil                   // return nil
+	opAssert                   // pop; fail with consts[A] if false
+	opNewObj                   // push a fresh object of type A named names[B]
+	opNewLock                  // push a fresh script lock of declaration lockDecls[A]
+	opPrint                    // print B values
+	opEcho                     // pop; show the value (a REPL expression statement)
+	opVMAEnd                   // replace top with its vm_end if a VMA, else with locals[A]'s (for VAR in vmas())
+	opPathArg                  // check the top sites[A].nargs values against sites[A].op's parameters (a kernel path's call)
+	opAddr                     // &var: push a pointer to locals[A] (globals[A] when B is 1), or the object var holds
+	opDeref                    // *p: replace the pointer on top with the variable's value
+	opStoreRef                 // *p = v: pop the pointer, pop v, store v into the variable
+	opStoreField               // x.f = v with x and v on top: the operation of sites[A..A+B) whose first parameter takes x's type
 )
 
 type instr struct {
@@ -215,6 +219,8 @@ type compiler struct {
 	// noGlobals: compiling the kernel library, whose functions see no
 	// script global (kernellib.go).
 	noGlobals bool
+	// walkLocks: the walk_lock each ops block was given (walkLock).
+	walkLocks map[*rt.Ops]int64
 
 	// per function
 	f      *fn
@@ -556,7 +562,7 @@ func (c *compiler) stmt(s lang.Stmt) {
 		}
 		if s.Value == nil {
 			switch t {
-			case rt.TMM, rt.TFile, rt.TPage, rt.TPageArray:
+			case rt.TMM, rt.TFile, rt.TPage, rt.TPageArray, rt.TFollowPfnmapArgs:
 				c.emit(opNewObj, int32(t), c.name(s.Name), pos)
 			case rt.TInt:
 				c.emit(opConst, c.konst(rt.Int(0)), 0, pos)
@@ -574,6 +580,16 @@ func (c *compiler) stmt(s lang.Stmt) {
 		c.expr(assignValue(s))
 		c.store(pos, s.Name, false)
 	case *lang.FieldAssignStmt:
+		if id, ok := s.X.X.(*lang.Ident); ok && s.X.Name == "walk_lock" {
+			if o, isOps := c.opsIx[id.Name]; isOps {
+				c.walkLock(s, o)
+				return
+			}
+		}
+		if stores := rt.FieldStoresByName(s.X.Name); len(stores) > 1 {
+			c.fieldStoreDispatch(s, stores)
+			return
+		}
 		if call := c.fieldStoreCall(s); call != nil {
 			// The operation itself, even where the script defines a
 			// func of its name (a pre-fix vma_replace_policy() whose
@@ -584,6 +600,23 @@ func (c *compiler) stmt(s lang.Stmt) {
 			c.emit(opOpCall, int32(len(c.prog.sites)-1), 0, pos)
 			c.emit(opPop, 0, 0, pos)
 		}
+	case *lang.DerefAssignStmt:
+		// *p = v, *p op= v: the store through a pointer to a variable
+		if s.Op != "" {
+			b, ok := binops[s.Op]
+			if !ok {
+				c.errorf(pos, "unknown operator %s=", s.Op)
+				return
+			}
+			c.expr(s.X)
+			c.emit(opDeref, 0, 0, pos)
+			c.expr(s.Value)
+			c.emit(opBinary, int32(b), 0, pos)
+		} else {
+			c.expr(s.Value)
+		}
+		c.expr(s.X)
+		c.emit(opStoreRef, 0, 0, pos)
 	case *lang.ExprStmt:
 		c.expr(s.X)
 		c.emit(opPop, c.discards(s.X), 0, pos)
@@ -704,6 +737,82 @@ func (c *compiler) fieldStoreCall(s *lang.FieldAssignStmt) *lang.CallExpr {
 		{Pos: s.X.X.Position(), Value: s.X.X},
 		{Pos: s.Value.Position(), Value: value},
 	}}
+}
+
+// walkLock sets an ops block's mm_walk_ops.walk_lock (ops.walk_lock =
+// PGWALK_WRLOCK) when the program is compiled: the kernel's ops are
+// static const, the mode given in their initializer (`.walk_lock =
+// PGWALK_RDLOCK`: fs/proc/task_mmu.c: smaps_walk_ops), so the store is a
+// declaration, at the top level, of one constant.
+func (c *compiler) walkLock(s *lang.FieldAssignStmt, o *rt.Ops) {
+	if !c.setup || c.noGlobals {
+		c.errorf(s.Pos, "%s.walk_lock is the kernel's const struct mm_walk_ops' .walk_lock: set it at the top level, not in a thread or a function", o.Name)
+		return
+	}
+	var v int64
+	switch x := s.Value.(type) {
+	case *lang.Ident:
+		n, ok := rt.Constants[x.Name]
+		if !ok || !strings.HasPrefix(x.Name, "PGWALK_") {
+			c.errorf(s.Value.Position(), "%s.walk_lock takes a PGWALK_* constant (PGWALK_RDLOCK, PGWALK_WRLOCK, PGWALK_WRLOCK_VERIFY, PGWALK_VMA_RDLOCK_VERIFY)", o.Name)
+			return
+		}
+		v = n
+	default:
+		c.errorf(s.Value.Position(), "%s.walk_lock takes a PGWALK_* constant (PGWALK_RDLOCK, PGWALK_WRLOCK, PGWALK_WRLOCK_VERIFY, PGWALK_VMA_RDLOCK_VERIFY)", o.Name)
+		return
+	}
+	if s.Op != "" {
+		c.errorf(s.Pos, "%s.walk_lock %s= : set it with =", o.Name, s.Op)
+		return
+	}
+	if c.walkLocks == nil {
+		c.walkLocks = map[*rt.Ops]int64{}
+	}
+	if old, set := c.walkLocks[o]; set && old != v {
+		c.errorf(s.Pos, "%s.walk_lock set twice to different modes: one struct mm_walk_ops has one walk_lock (declare another ops block for another mode, as the kernel declares one struct per mode)", o.Name)
+		return
+	}
+	c.walkLocks[o] = v
+	o.WalkLock = v
+}
+
+// fieldStoreDispatch compiles a store to a field that several types store
+// (x.vma: a vma_remap_struct's, a follow_pfnmap_args's): the type x has
+// where it is evident (follow_pfnmap_args args), else the one the object
+// has at run time (opStoreField), each type's store being its own
+// operation with the object and the value.
+func (c *compiler) fieldStoreDispatch(s *lang.FieldAssignStmt, stores []rt.TypedStore) {
+	value := s.Value
+	if s.Op != "" {
+		if !sideEffectFree(s.X.X) {
+			c.errorf(s.Pos, "%s= on a field of a call's result: store it in a variable first", s.Op)
+			return
+		}
+		value = &lang.BinaryExpr{Pos: s.Pos, Op: s.Op, X: s.X, Y: &lang.ParenExpr{Pos: s.Value.Position(), X: s.Value}}
+	}
+	if t, ok := c.evidentType(s.X.X); ok {
+		for _, st := range stores {
+			if st.Type == t {
+				op := rt.LookupOp(st.Op)
+				call := &lang.CallExpr{Pos: s.Pos, Name: st.Op, RParen: s.Pos, Args: []*lang.Arg{
+					{Pos: s.X.X.Position(), Value: s.X.X}, {Pos: s.Value.Position(), Value: value}}}
+				site := &callSite{op: op, nargs: c.bindArgs(call, op)}
+				c.prog.sites = append(c.prog.sites, site)
+				c.emit(opOpCall, int32(len(c.prog.sites)-1), 0, s.Pos)
+				c.emit(opPop, 0, 0, s.Pos)
+				return
+			}
+		}
+	}
+	c.expr(s.X.X)
+	c.expr(value)
+	first := len(c.prog.sites)
+	for _, st := range stores {
+		c.prog.sites = append(c.prog.sites, &callSite{op: rt.LookupOp(st.Op), nargs: 2})
+	}
+	c.emit(opStoreField, int32(first), int32(len(stores)), s.Pos)
+	c.emit(opPop, 0, 0, s.Pos)
 }
 
 // sideEffectFree reports whether x is a name or a chain of fields of one,
@@ -958,12 +1067,30 @@ func (c *compiler) expr(e lang.Expr) {
 			// mmscript's objects are references already, so it is obj;
 			// & of an int or a bool is taken only by a by-reference
 			// parameter (arg), and is an error here (opUnary '&')
+			if id, ok := e.X.(*lang.Ident); ok {
+				// &var: a pointer to the variable, as C passes
+				// fixup_user_fault(mm, addr, flags, &unlocked); the
+				// object var holds where it holds one
+				if v := c.lookupVar(id.Name); v.ok {
+					g := int32(0)
+					if v.global {
+						g = 1
+					}
+					c.emit(opAddr, int32(v.index), g, pos)
+					return
+				}
+			}
 			if t, ok := c.evidentType(e.X); ok && (t == rt.TInt || t == rt.TBool || t == rt.TNil) {
 				c.errorf(pos, "unexpected & of %s (%s)", t, addrOfMsg)
 				return
 			}
 			c.expr(e.X)
 			c.emit(opUnary, int32('&'), 0, pos)
+			return
+		}
+		if e.Op == "*" {
+			c.expr(e.X)
+			c.emit(opDeref, 0, 0, pos)
 			return
 		}
 		c.expr(e.X)
@@ -1180,6 +1307,14 @@ func (c *compiler) refsOut(e *lang.CallExpr, op *rt.Op) {
 	}
 }
 
+// refKind names what a by-reference parameter points to, as C declares it.
+func refKind(p rt.Param) string {
+	if p.Type == rt.TBool {
+		return "bool *" + p.Name
+	}
+	return "unsigned long *" + p.Name
+}
+
 // refVar is the variable x passes by reference, &v.
 func refVar(x lang.Expr) (*lang.Ident, bool) {
 	u, ok := x.(*lang.UnaryExpr)
@@ -1192,7 +1327,7 @@ func refVar(x lang.Expr) (*lang.Ident, bool) {
 
 // addrOfMsg ends the error for a unary & mmscript does not take.
 const addrOfMsg = "&obj of an object is the object (spin_lock(&m.page_table_lock), walk_page_vma(vma, &ops, NULL)); " +
-	"& passes an int variable by reference only where the kernel takes a pointer to one: vm_insert_pages(vma, addr, pages, &num), GUP's &locked"
+	"&var of an int or bool variable is a pointer to it (vm_insert_pages(vma, addr, pages, &num), fixup_user_fault(mm, addr, flags, &unlocked), a func's *p)"
 
 // funcFor returns the function a call of name reaches from the code being
 // compiled: in the library, the library's own where the script's function
@@ -1379,8 +1514,24 @@ func boundArgs(e *lang.CallExpr, op *rt.Op) []lang.Expr {
 }
 
 func (c *compiler) arg(op *rt.Op, p rt.Param, x lang.Expr) {
-	if v, ok := refVar(x); ok && op.Name == "fixup_user_fault" && p.Name == "unlocked" {
-		c.errorf(x.Position(), "fixup_user_fault: mmscript does not write *unlocked back: pass %s as a bool (true: the fault may drop and retake the mmap lock, FAULT_FLAG_ALLOW_RETRY) and look the VMA up again after the call, as if *unlocked had been set", v.Name)
+	if p.Ref && op.Path {
+		// A kernel path's pointer parameter (fixup_user_fault()'s bool
+		// *unlocked): the library function gets the pointer, tests it
+		// as C does (if (unlocked)) and stores through it
+		// (*unlocked = true).
+		if _, ok := refVar(x); ok {
+			c.expr(x)
+			return
+		}
+		if _, ok := x.(*lang.NilLit); ok && p.Nilable {
+			c.expr(x)
+			return
+		}
+		if _, ok := c.evidentType(x); ok {
+			c.errorf(x.Position(), "%s: argument %s is the kernel's pointer, %s: pass a variable by reference, &%s, or NULL%s", op.Name, p.Name, refKind(p), p.Name, hint(p))
+			return
+		}
+		c.expr(x) // a pointer a func was given, passed on
 		return
 	}
 	if p.Ref || p.LockedOut {

@@ -49,6 +49,9 @@ func desugarStmt(s lang.Stmt) lang.Stmt {
 	case *lang.FieldAssignStmt:
 		s.X.X = desugarExpr(s.X.X)
 		s.Value = desugarExpr(s.Value)
+	case *lang.DerefAssignStmt:
+		s.X = desugarExpr(s.X)
+		s.Value = desugarExpr(s.Value)
 	case *lang.ExprStmt:
 		s.X = desugarExpr(s.X)
 	case *lang.IfStmt:

@@ -50,6 +50,10 @@ func (m *Machine) exec(t *Thread) (ok, yield bool) {
 				m.fp.Add(rt.AGlobal, uint32(in.a), true)
 			}
 			n := len(t.stack) - 1
+			if v := t.stack[n]; v.T == rt.TRef && v.Int >= 0 {
+				m.fail(t, f.pos[in.pos], "a pointer to a local variable stored in global "+p.globals[in.a]+": it would outlive the function (pass it down as an argument instead)")
+				return true, true
+			}
 			m.globals[in.a] = t.stack[n]
 			t.stack = t.stack[:n]
 		case opPop:
@@ -208,35 +212,81 @@ func (m *Machine) exec(t *Thread) (ok, yield bool) {
 			if m.echo != nil {
 				m.echo(v)
 			}
+		case opAddr:
+			// &var: a pointer to the variable (Value.Int: its slot on
+			// the thread's stack, or -1-index for a global), or the
+			// object it holds (mmscript's objects are references)
+			var v rt.Value
+			if in.b == 1 {
+				v = m.globals[in.a]
+			} else {
+				v = t.stack[fr.base+int(in.a)]
+			}
+			if v.T < rt.TMM || v.T == rt.TWord {
+				if in.b == 1 {
+					v = rt.Value{T: rt.TRef, Int: -1 - int64(in.a)}
+				} else {
+					v = rt.Value{T: rt.TRef, Int: int64(fr.base) + int64(in.a)}
+				}
+			}
+			t.stack = append(t.stack, v)
+		case opDeref, opStoreRef:
+			n := len(t.stack) - 1
+			r := t.stack[n]
+			if r.T != rt.TRef {
+				if r.T == rt.TNil {
+					m.fail(t, f.pos[in.pos], "NULL pointer dereference: * of nil (the caller passed NULL; test the pointer first, as C's if (p))")
+				} else {
+					m.fail(t, f.pos[in.pos], fmt.Sprintf("* of %s: * reads through a pointer to a variable, &var", r.T))
+				}
+				return true, true
+			}
+			var slot *rt.Value
+			if r.Int < 0 {
+				g := int(-1 - r.Int)
+				if m.fp != nil {
+					m.fp.Add(rt.AGlobal, uint32(g), in.op == opStoreRef)
+				}
+				slot = &m.globals[g]
+			} else {
+				slot = &t.stack[r.Int]
+			}
+			if in.op == opDeref {
+				t.stack[n] = *slot
+				break
+			}
+			v := t.stack[n-1]
+			if v.T == rt.TRef && v.Int >= 0 && r.Int < 0 {
+				m.fail(t, f.pos[in.pos], "a pointer to a local variable stored in a global: it would outlive the function")
+				return true, true
+			}
+			*slot = v
+			t.stack = t.stack[:n-1]
 		case opPathArg:
 			site := p.sites[in.a]
 			if msg := checkArgs(site.op, t.stack[len(t.stack)-site.nargs:]); msg != "" {
 				m.badArg(t, f.pos[in.pos], site.op, t.stack[len(t.stack)-site.nargs:], msg)
 				return true, true
 			}
-		case opOpCall:
-			site := p.sites[in.a]
-			pos := f.pos[in.pos]
-			n := len(t.stack) - site.nargs
-			call := t.call
-			if call == nil {
-				call = m.newCall(t)
+		case opStoreField:
+			x := t.stack[len(t.stack)-2]
+			var site *callSite
+			for _, s := range p.sites[in.a : in.a+in.b] {
+				if s.op.Params[0].Type == x.T {
+					site = s
+				}
 			}
-			call.Op, call.Pos, call.Ret = site.op, pos, rt.Nil
-			call.Args = append(call.Args[:0], t.stack[n:]...)
-			t.stack = t.stack[:n]
-			if msg := checkArgs(site.op, call.Args); msg != "" {
-				m.badArg(t, pos, site.op, call.Args, msg)
+			if site == nil {
+				var ts []string
+				for _, s := range p.sites[in.a : in.a+in.b] {
+					ts = append(ts, s.op.Params[0].Type.String())
+				}
+				m.fail(t, f.pos[in.pos], fmt.Sprintf("cannot assign the field %s of %s: only %s store it", p.sites[in.a].op.Params[1].Name, x.T, strings.Join(ts, " and ")))
 				return true, true
 			}
-			t.Task.Pos = pos
-			if m.fp != nil {
-				m.k.TouchesOp(call)
-			}
-			m.lastOp = site.op
-			m.yielded = site.op.Yields
-			m.handle(t, call, site.op.Fn(call))
-			return true, true
+			return m.opCall(t, f, in, site)
+		case opOpCall:
+			return m.opCall(t, f, in, p.sites[in.a])
 		case opFnCall:
 			if len(t.fr) >= maxFrames {
 				m.fail(t, f.pos[in.pos], "call stack too deep (recursion?)")
@@ -252,6 +302,10 @@ func (m *Machine) exec(t *Thread) (ok, yield bool) {
 			v := rt.Nil
 			if in.op == opRet {
 				v = t.stack[len(t.stack)-1]
+				if v.T == rt.TRef && v.Int >= int64(fr.base) {
+					m.fail(t, f.pos[in.pos], "return of a pointer to a local variable of "+f.name+": it does not outlive the function")
+					return true, true
+				}
 			}
 			t.stack = t.stack[:fr.base]
 			t.fr = t.fr[:len(t.fr)-1]
@@ -325,10 +379,14 @@ func checkArgs(op *rt.Op, args []rt.Value) string {
 	for i, v := range args {
 		pi := min(i, len(op.Params)-1)
 		p := op.Params[pi]
-		if v.T == p.Type {
+		if v.T == p.Type || p.Any {
 			continue
 		}
 		switch {
+		case v.T == rt.TRef && p.Ref:
+			continue // a kernel path's pointer parameter (fixup_user_fault()'s &unlocked)
+		case v.T == rt.TRef:
+			return fmt.Sprintf("%s: argument %s must be %s, got a pointer (pass the value, *%s)", op.Name, p.Name, p.Type, p.Name)
 		case v.T == rt.TNil && (p.Nilable || p.Optional && p.Type >= rt.TMM):
 			continue
 		case p.Type == rt.TWord && v.T == rt.TString:
@@ -391,6 +449,10 @@ func (m *Machine) newObj(t rt.Type, name string) (rt.Value, error) {
 		// `page_array pages`: the caller's struct page *pages[] for GUP
 		// to fill, empty until then.
 		return rt.Obj(rt.TPageArray, &rt.PageArray{}), nil
+	case rt.TFollowPfnmapArgs:
+		// `follow_pfnmap_args args`: the caller's struct, zeroed, as C's
+		// struct follow_pfnmap_args args = { ... }
+		return rt.Obj(rt.TFollowPfnmapArgs, &rt.FollowPfnmapArgs{}), nil
 	}
 	return rt.Nil, fmt.Errorf("cannot make a %s", t)
 }
@@ -491,4 +553,30 @@ func flagBitsHint(p rt.Param, v int64) string {
 		return ""
 	}
 	return fmt.Sprintf(" (bits %#x are none of %s)", v&^known, strings.Join(names, ", "))
+}
+
+// opCall runs one step of the kernel operation of site on the top
+// site.nargs values (opOpCall, opStoreField).
+func (m *Machine) opCall(t *Thread, f *fn, in instr, site *callSite) (ok, yield bool) {
+	pos := f.pos[in.pos]
+	n := len(t.stack) - site.nargs
+	call := t.call
+	if call == nil {
+		call = m.newCall(t)
+	}
+	call.Op, call.Pos, call.Ret = site.op, pos, rt.Nil
+	call.Args = append(call.Args[:0], t.stack[n:]...)
+	t.stack = t.stack[:n]
+	if msg := checkArgs(site.op, call.Args); msg != "" {
+		m.badArg(t, pos, site.op, call.Args, msg)
+		return true, true
+	}
+	t.Task.Pos = pos
+	if m.fp != nil {
+		m.k.TouchesOp(call)
+	}
+	m.lastOp = site.op
+	m.yielded = site.op.Yields
+	m.handle(t, call, site.op.Fn(call))
+	return true, true
 }

@@ -75,6 +75,13 @@ func (c *compiler) fits(e *lang.CallExpr, op *rt.Op) bool {
 		if t, ok := c.evidentType(a.Value); ok && !typeFits(op.Params[i], t) {
 			return false
 		}
+		// a void *private takes a value, not a bare word (lock=rdlock
+		// is the mode of mmscript's earlier walk_page_vma)
+		if op.Params[i].Any {
+			if _, isWord := c.word(a.Value); isWord && !c.allConstants(a.Value) {
+				return false
+			}
+		}
 	}
 	for i, p := range op.Params {
 		if !bound[i] && !p.Optional && !p.Variadic {
@@ -87,6 +94,8 @@ func (c *compiler) fits(e *lang.CallExpr, op *rt.Op) bool {
 // typeFits is checkArgs's test of a value of type t for p.
 func typeFits(p rt.Param, t rt.Type) bool {
 	switch {
+	case p.Any:
+		return true
 	case t == p.Type:
 		return true
 	case t == rt.TNil:

@@ -119,11 +119,23 @@ func (p *Program) moverInfo() *moverCache {
 				if int(in.a) < len(written) {
 					written[in.a] = true
 				}
-			case opOpCall:
-				if u := p.sites[in.a].op.Locks; u != nil {
-					other |= u.Other
-				} else {
-					other = rt.AllClasses // undeclared: anything
+			case opAddr:
+				// &global: a store through the pointer (*p = v) may
+				// write it
+				if in.b == 1 && int(in.a) < len(written) {
+					written[in.a] = true
+				}
+			case opOpCall, opStoreField:
+				n := int32(1)
+				if in.op == opStoreField {
+					n = in.b
+				}
+				for _, s := range p.sites[in.a : in.a+n] {
+					if u := s.op.Locks; u != nil {
+						other |= u.Other
+					} else {
+						other = rt.AllClasses // undeclared: anything
+					}
 				}
 			case opField:
 				if p.names[in.a] == "held" {

@@ -202,9 +202,15 @@ func symmetryOf(p *Program) (*symmetry, string) {
 				if pfnFields[p.names[in.a]] {
 					return nil, "a function reads a PFN or a PTE word into a script value (field " + p.names[in.a] + ")"
 				}
-			case opOpCall:
-				if pfnBearing(p.sites[in.a].op) {
-					return nil, "a function calls " + p.sites[in.a].op.Name + ", which takes or returns a PFN or a PTE word"
+			case opOpCall, opStoreField:
+				n := int32(1)
+				if in.op == opStoreField {
+					n = in.b
+				}
+				for _, s := range p.sites[in.a : in.a+n] {
+					if pfnBearing(s.op) {
+						return nil, "a function calls " + s.op.Name + ", which takes or returns a PFN or a PTE word"
+					}
 				}
 			}
 		}

@@ -249,6 +249,9 @@ func namesIn(file *lang.File) map[string]bool {
 		case *lang.FieldAssignStmt:
 			expr(st.X)
 			expr(st.Value)
+		case *lang.DerefAssignStmt:
+			expr(st.X)
+			expr(st.Value)
 		case *lang.ExprStmt:
 			expr(st.X)
 		case *lang.IfStmt:
@@ -483,6 +486,9 @@ func (c *compiler) typeOf(s *tscope, e lang.Expr) sType {
 		if e.Op == "&" {
 			return c.typeOf(s, e.X) // &num: the variable passed by reference
 		}
+		if e.Op == "*" {
+			return tAny // *p: what the variable p points to holds
+		}
 		return known(rt.TBool)
 	case *lang.BinaryExpr:
 		switch e.Op {
@@ -531,6 +537,9 @@ func (c *compiler) checkStmt(s *tscope, st lang.Stmt) {
 		c.checkExpr(s, assignValue(st))
 	case *lang.FieldAssignStmt:
 		c.checkFieldStore(s, st)
+	case *lang.DerefAssignStmt:
+		c.checkExpr(s, st.X)
+		c.checkExpr(s, st.Value)
 	case *lang.WhileStmt:
 		c.checkExpr(s, st.Cond)
 		for _, x := range st.Body.Stmts {
@@ -725,6 +734,10 @@ func (c *compiler) checkArg(s *tscope, op *rt.Op, p rt.Param, x lang.Expr) {
 	if p.Type == rt.TWord && c.isWord(s, x) {
 		return // words are checked against the parameter's list by the compiler
 	}
+	if p.Any {
+		c.checkExpr(s, x)
+		return // a void *private: any value
+	}
 	t := c.checkExpr(s, x)
 	if !t.known() || rt.Type(t) == p.Type {
 		return
@@ -790,8 +803,20 @@ func (c *compiler) checkFieldStore(s *tscope, st *lang.FieldAssignStmt) {
 	x := c.checkExpr(s, st.X.X)
 	v := c.checkExpr(s, st.Value)
 	op, t := rt.FieldStoreByName(st.X.Name)
+	if stores := rt.FieldStoresByName(st.X.Name); len(stores) > 1 {
+		// several types store a field of that name (vma: a
+		// vma_remap_struct's, a follow_pfnmap_args's): x's own
+		for _, s := range stores {
+			if x == known(s.Type) {
+				op, t = s.Op, s.Type
+			}
+		}
+		if op == "" && x.known() && x != known(rt.TNil) {
+			c.errorf(st.X.Pos, "%s has no stored field %s", x, st.X.Name)
+		}
+	}
 	if op == "" {
-		return // the compiler reports it
+		return // the compiler reports it, or the run checks the object's type
 	}
 	if x.known() && x != known(t) && x != known(rt.TNil) {
 		if _, ok := rt.FieldType(rt.Type(x), st.X.Name); ok {

@@ -123,6 +123,17 @@ type FieldAssignStmt struct {
 	Value Expr
 }
 
+// DerefAssignStmt is `*X = EXPR` or `*X op= EXPR`: a store through a
+// pointer to a variable, as the kernel's `*unlocked = true` stores through
+// fixup_user_fault()'s bool *unlocked. X is the pointer (a parameter given
+// &var).
+type DerefAssignStmt struct {
+	Pos   Pos // the "*"
+	X     Expr
+	Op    string // "" for plain "="
+	Value Expr
+}
+
 // IndexAssignStmt is `X[INDEX] = EXPR`: a store into a page array, as C's
 // pages[i] = page.
 type IndexAssignStmt struct {
@@ -307,6 +318,7 @@ func (*VarDecl) item()         {}
 func (*AssignStmt) item()      {}
 func (*FieldAssignStmt) item() {}
 func (*IndexAssignStmt) item() {}
+func (*DerefAssignStmt) item() {}
 func (*ExprStmt) item()        {}
 func (*IfStmt) item()          {}
 func (*ForStmt) item()         {}
@@ -320,6 +332,7 @@ func (*VarDecl) stmt()         {}
 func (*AssignStmt) stmt()      {}
 func (*FieldAssignStmt) stmt() {}
 func (*IndexAssignStmt) stmt() {}
+func (*DerefAssignStmt) stmt() {}
 func (*ExprStmt) stmt()        {}
 func (*IfStmt) stmt()          {}
 func (*ForStmt) stmt()         {}
@@ -333,6 +346,7 @@ func (s *VarDecl) Position() Pos         { return s.Pos }
 func (s *AssignStmt) Position() Pos      { return s.Pos }
 func (s *FieldAssignStmt) Position() Pos { return s.Pos }
 func (s *IndexAssignStmt) Position() Pos { return s.Pos }
+func (s *DerefAssignStmt) Position() Pos { return s.Pos }
 func (s *ExprStmt) Position() Pos        { return s.Pos }
 func (s *IfStmt) Position() Pos          { return s.Pos }
 func (s *ForStmt) Position() Pos         { return s.Pos }
@@ -375,6 +389,7 @@ var (
 	_ Stmt = (*AssignStmt)(nil)
 	_ Stmt = (*FieldAssignStmt)(nil)
 	_ Stmt = (*IndexAssignStmt)(nil)
+	_ Stmt = (*DerefAssignStmt)(nil)
 	_ Stmt = (*ExprStmt)(nil)
 	_ Stmt = (*IfStmt)(nil)
 	_ Stmt = (*ForStmt)(nil)

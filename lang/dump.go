@@ -114,6 +114,14 @@ func dump(b *strings.Builder, n any) {
 		}
 		field("Value", n.Value)
 		b.WriteString(")")
+	case *DerefAssignStmt:
+		b.WriteString("(DerefAssignStmt")
+		field("X", n.X)
+		if n.Op != "" {
+			field("Op", n.Op+"=")
+		}
+		field("Value", n.Value)
+		b.WriteString(")")
 	case *IndexAssignStmt:
 		b.WriteString("(IndexAssignStmt")
 		field("X", n.X)

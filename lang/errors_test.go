@@ -51,6 +51,8 @@ var errorTests = []struct{ src, want string }{
 	{`x = )`, `e.mms:1:5: unexpected ")", want expression`},
 	{`x = m->mmap_lock`, ""},
 	{`x = m->`, `e.mms:1:8: unexpected end of input, want field name`},
+	{"*p = 1\n*p += x\nf(*p)", ""},
+	{`*p = `, `e.mms:1:6: unexpected end of input, want expression`},
 	{`x = m - > y`, `e.mms:1:9: unexpected ">", want expression`},
 	{`x = 1 +`, `e.mms:1:8: unexpected end of input, want expression`},
 	{`x = 1 )`, `e.mms:1:7: unexpected ")"`},

@@ -154,7 +154,7 @@ func startsExpr(t *lexer.Token) bool {
 		}
 	case tokPunct:
 		switch t.Value {
-		case "(", "-", "!", "~", "&":
+		case "(", "-", "!", "~", "&", "*":
 			return true
 		}
 	}
@@ -254,7 +254,7 @@ func (p *parser) tooDeep(t *lexer.Token) error {
 
 func (p *parser) parseUnary(lex *lexer.PeekingLexer, depth int) (Expr, int, error) {
 	t := lex.Peek()
-	if (t.Type == tokPunct && (t.Value == "-" || t.Value == "!" || t.Value == "~" || t.Value == "&")) || (t.Type == tokKeyword && t.Value == "not") {
+	if (t.Type == tokPunct && (t.Value == "-" || t.Value == "!" || t.Value == "~" || t.Value == "&" || t.Value == "*")) || (t.Type == tokKeyword && t.Value == "not") {
 		if depth+1 > p.limits.MaxExprDepth {
 			return nil, 0, p.tooDeep(t)
 		}

@@ -274,6 +274,8 @@ func (p *printer) simple(s Stmt) string {
 		return expr(s.X) + " " + s.Op + "= " + expr(s.Value)
 	case *IndexAssignStmt:
 		return expr(s.X) + " = " + expr(s.Value)
+	case *DerefAssignStmt:
+		return expr(&UnaryExpr{Op: "*", X: s.X}) + " " + s.Op + "= " + expr(s.Value)
 	case *ExprStmt:
 		return expr(s.X)
 	case *AssertStmt:
@@ -434,6 +436,9 @@ func lastLine(s Stmt) int {
 		walk(s.X)
 		walk(s.Value)
 	case *IndexAssignStmt:
+		walk(s.X)
+		walk(s.Value)
+	case *DerefAssignStmt:
 		walk(s.X)
 		walk(s.Value)
 	case *ExprStmt:

@@ -158,6 +158,7 @@ func TestFormat(t *testing.T) {
 		// "->" is kept as written, as "and", "not" and NULL are
 		{"x=vma->vm_mm;vmf->vma.vm_start+=1\nspin_lock(&mm->mmap_lock)", "x = vma->vm_mm\nvmf->vma.vm_start += 1\nspin_lock(&mm->mmap_lock)\n"},
 		{"x = a -> b", "x = a->b\n"},
+		{"func f(p,n) { *p=true;* n+=1\nif * p { return *n } }", "func f(p, n) {\n  *p = true\n  *n += 1\n  if *p { return *n }\n}\n"},
 		{"", ""},
 	} {
 		got := checkFormat(t, "f.mms", test.src)

@@ -60,7 +60,7 @@ const handWritten = `ThreadDef = <ident> Block .
 FuncDef = <ident> "(" (<ident> ("," <ident>)*)? ")" Block .
 SetupStmts = ((?! "ops" <ident> "{") (Stmt | ExpectDecl | ";"))+ .
 Block = "{" (Stmt | ";")* "}" .
-Stmt = IfStmt | ForStmt | WhileStmt | RepeatStmt | BranchStmt | AssertStmt | ReturnStmt | VarDecl | AssignStmt | FieldAssignStmt | IndexAssignStmt | ExprStmt .
+Stmt = IfStmt | ForStmt | WhileStmt | RepeatStmt | BranchStmt | AssertStmt | ReturnStmt | VarDecl | AssignStmt | FieldAssignStmt | IndexAssignStmt | DerefAssignStmt | ExprStmt .
 IfStmt = "if" Expr Block ("else" (IfStmt | Block))? .
 ForStmt = "for" <ident> "in" Expr (".." Expr)? Block .
 WhileStmt = "while" Expr Block .
@@ -72,11 +72,12 @@ VarDecl = <ident> <ident> ("=" Expr)? .
 AssignStmt = <ident> ("=" | "+=" | "-=" | "*=" | "/=" | "%=" | "&=" | "|=" | "^=" | "<<=" | ">>=") Expr .
 FieldAssignStmt = Postfix ("." | "->") <ident> ("=" | "+=" | "-=" | "*=" | "/=" | "%=" | "&=" | "|=" | "^=" | "<<=" | ">>=") Expr .
 IndexAssignStmt = Postfix "[" Expr "]" "=" Expr .
+DerefAssignStmt = "*" Unary ("=" | "+=" | "-=" | "*=" | "/=" | "%=" | "&=" | "|=" | "^=" | "<<=" | ">>=") Expr .
 ExprStmt = Expr .
 ExpectDecl = "expect" ("ok" | "deadlock" | "violation" | "fatal" | "error" | "single_run") <string>? ("at" <int>)? ("always" | "sometimes" | "never")? .
 Expr = Unary (BinOp Unary)* .
 BinOp = "||" | "or" | "&&" | "and" | "==" | "!=" | "<" | "<=" | ">" | ">=" | "+" | "-" | "|" | "^" | "*" | "/" | "%" | "<<" | ">>" | "&" .
-Unary = ("-" | "!" | "~" | "not" | "&") Unary | Postfix .
+Unary = ("-" | "!" | "~" | "not" | "&" | "*") Unary | Postfix .
 Postfix = Primary (("." | "->") <ident> | "[" Expr "]")* .
 Primary = <int> | <string> | "true" | "false" | "nil" | <ident> ("(" (Arg ("," Arg)* ","?)? ")")? | "(" Expr ")" .
 Arg = (<ident> "=")? Expr .

@@ -199,6 +199,8 @@ func TestParseExpr(t *testing.T) {
 		{`&mm->mmap_lock`, `(UnaryExpr Op=& X=(SelectorExpr X=(Ident mm) Name=mmap_lock))`},
 		{`a->b - -c`, `(BinaryExpr X=(SelectorExpr X=(Ident a) Name=b) Op=- Y=(UnaryExpr Op=- X=(Ident c)))`},
 		{`a->`, `p.mms:1:4: unexpected end of input, want field name`},
+		// a pointer to a variable read through, as C's *unlocked
+		{`*unlocked && a * *b`, `(BinaryExpr X=(UnaryExpr Op=* X=(Ident unlocked)) Op=&& Y=(BinaryExpr X=(Ident a) Op=* Y=(UnaryExpr Op=* X=(Ident b))))`},
 		{`a->1`, `p.mms:1:4: unexpected integer 1, want field name`},
 		{``, `p.mms:1:1: unexpected end of input, want expression`},
 		{`)`, `p.mms:1:1: unexpected ")", want expression`},

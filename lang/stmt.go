@@ -130,6 +130,21 @@ func (p *parser) parseStmt(lex *lexer.PeekingLexer, depth int) (Stmt, error) {
 			return &FieldAssignStmt{Pos: pos, X: sel, Op: op, Value: v}, nil
 		}
 	}
+	if u, ok := x.(*UnaryExpr); ok && u.Op == "*" {
+		// *unlocked = true: a store through a pointer.
+		if next := lex.Peek(); next.Type == tokPunct && (next.Value == "=" || isAssignOp(next.Value)) {
+			lex.Next()
+			v, err := p.needExpr(lex)
+			if err != nil {
+				return nil, err
+			}
+			op := ""
+			if next.Value != "=" {
+				op = next.Value[:len(next.Value)-1]
+			}
+			return &DerefAssignStmt{Pos: pos, X: u.X, Op: op, Value: v}, nil
+		}
+	}
 	if ix, ok := x.(*IndexExpr); ok {
 		// pages[i] = page: a store into a page array.
 		if next := lex.Peek(); next.Type == tokPunct && next.Value == "=" {

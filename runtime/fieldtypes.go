@@ -1,5 +1,7 @@
 package runtime
 
+import "sort"
+
 // fieldTypes are the static types of the fields of fieldTable, for the
 // compiler's type check (`mmscript check`). An object field may be nil at
 // run time (vm_ops of a VMA without ops); TestFieldTypes keeps the two
@@ -100,12 +102,31 @@ func FieldStore(t Type, name string) (op string, why string) {
 
 // FieldStoreByName is FieldStore for an object whose type is not known
 // before the run: the operation of the one script type with a stored
-// field of that name.
+// field of that name ("" when none or several have one: FieldStoresByName).
 func FieldStoreByName(name string) (op string, t Type) {
-	for t, m := range fieldStores {
-		if op, ok := m[name]; ok {
-			return op, t
-		}
+	if s := FieldStoresByName(name); len(s) == 1 {
+		return s[0].Op, s[0].Type
 	}
 	return "", 0
+}
+
+// TypedStore is the operation a store to a field of a type stands for.
+type TypedStore struct {
+	Type Type
+	Op   string
+}
+
+// FieldStoresByName is every script type with a stored field of that name
+// and its operation, by type (vma: a vma_remap_struct's and a
+// follow_pfnmap_args's); the interpreter picks one by the object's type
+// at run time when the type is not evident before.
+func FieldStoresByName(name string) []TypedStore {
+	var s []TypedStore
+	for t, m := range fieldStores {
+		if op, ok := m[name]; ok {
+			s = append(s, TypedStore{t, op})
+		}
+	}
+	sort.Slice(s, func(i, j int) bool { return s[i].Type < s[j].Type })
+	return s
 }

@@ -565,8 +565,8 @@ func init() {
 	path("fixup_user_fault", []Param{{Name: "mm", Type: TMM}, {Name: "address", Type: TInt},
 		{Name: "fault_flags", Type: TWord, Words: faultFlagWords, Optional: true, Default: Word("read"), FromInt: faultFlagWord,
 			Hint: "the kernel's FAULT_FLAG_* (FAULT_FLAG_WRITE), or mmscript's words (write; read for 0)"},
-		{Name: "unlocked", Type: TBool, Optional: true, Nilable: true, Default: Bool(false),
-			Hint: "the kernel's bool *unlocked: nil (NULL: the fault may not drop the lock) or true (given: it may, and is re-taken)"}},
+		{Name: "unlocked", Type: TBool, Optional: true, Nilable: true, Ref: true,
+			Hint: "the kernel's bool *unlocked: NULL (the fault may not drop the lock) or &unlocked (it may; *unlocked is set to true when it was dropped and re-taken)"}},
 		TInt, &API{Name: "fixup_user_fault", Section: "-",
 			Hold:    "mm's mmap lock, read (asserted: untagged_addr_remote() -> mmap_assert_locked())",
 			Takes:   "gup_vma_lookup -> vma_permits_fault -> handle_mm_fault; with unlocked, a VM_FAULT_RETRY or VM_FAULT_COMPLETED fault released the lock and mmap_read_lock() takes it again",
@@ -574,7 +574,7 @@ func init() {
 			Asserts: "mmap_assert_locked(mm) (lockdep; VM_BUG_ON_MM with CONFIG_DEBUG_VM when nobody holds it)",
 			Source:  "mm/gup.c: fixup_user_fault()",
 			Notes: "returns 0 or -errno (-EFAULT: no VMA, or one that does not permit the access). The caller holds the lock on return either way; with unlocked the VMAs " +
-				"it looked up before may be gone (*unlocked is not written back: look the VMA up again). kernel/gup.mms",
+				"it looked up before may be gone: *unlocked is set to true then, and a caller that finds it set looks its VMA up again (vfio's vaddr_get_pfns()). kernel/gup.mms",
 			Rules: []*Rule{ruleMmapAssertLocked, ruleSleepInAtomic, ruleHandlerKeepsLock, ruleDroppedFaultLock, ruleRetryHoldingLock, ruleNowaitDroppedLock}})
 }
 

@@ -17,6 +17,10 @@ type Param struct {
 	Default  Value
 	Variadic bool // the last parameter may repeat
 	Nilable  bool // nil is accepted (otherwise passing nil is a script error)
+	// Any takes a value of any type (a kernel void *private, which
+	// mmscript passes along and never reads); a bare word is not one (it
+	// binds an MMForm's word parameter instead).
+	Any bool
 	// Hint ends the error for an argument of another type: where
 	// mmscript's form differs from the kernel's (set_pmd_at maps a new
 	// folio; the kernel's set_pmd_at(mm, addr, pmd, entry) of an old
@@ -27,13 +31,17 @@ type Param struct {
 	// holds the mm's mmap lock (the kernel's *locked = 0 when a fault
 	// dropped it).
 	LockedOut bool
-	// Ref marks an integer the kernel takes by pointer, read and written
-	// (vm_insert_pages()'s unsigned long *num: in, the count; out, the
-	// pages not inserted). A script passes a variable as C does, &num;
-	// the operation reads its value in Args and leaves the value to store
-	// there when it is done, and the interpreter stores it into the
-	// variable (a Fn that may run again after a grant, grantReenter,
-	// writes it last).
+	// Ref marks an int or a bool the kernel takes by pointer, read and
+	// written (vm_insert_pages()'s unsigned long *num: in, the count;
+	// out, the pages not inserted; fixup_user_fault()'s bool *unlocked:
+	// set when the fault dropped and retook the mmap lock). A script
+	// passes a variable as C does, &num. An operation of Go (Fn) reads
+	// its value in Args and leaves the value to store there when it is
+	// done, and the interpreter stores it into the variable (a Fn that
+	// may run again after a grant, grantReenter, writes it last). A
+	// kernel path (Path) gets the pointer itself (a TRef value, or nil
+	// for NULL where Nilable): its library function tests it as C does,
+	// `if unlocked`, and stores through it, `*unlocked = true`.
 	Ref bool
 	// FromInt converts an int argument of a word parameter to its words
 	// (prot=: PROT_READ | PROT_WRITE held in a variable, as C passes it);
@@ -184,6 +192,13 @@ type Ops struct {
 	Mmap        *Handler // f_op->mmap
 	MmapPrepare *Handler // f_op->mmap_prepare: sees a vm_area_desc before the VMA exists
 	PteEntry    *Handler // mm_walk_ops.pte_entry
+	// WalkLock is mm_walk_ops.walk_lock, the lock the page walkers
+	// assert and take (PGWALK_RDLOCK, the zero value, to
+	// PGWALK_VMA_RDLOCK_VERIFY). The kernel's ops are static const, the
+	// mode set in the initializer (`.walk_lock = PGWALK_WRLOCK`); a
+	// script sets it at the top level, `walk_ops.walk_lock =
+	// PGWALK_WRLOCK`, which the compiler stores before any run.
+	WalkLock int64
 }
 
 func (o *Ops) String() string { return o.Name }

@@ -605,23 +605,24 @@ func init() {
 			})
 		}})
 
-	walkLocks := []string{"rdlock", "wrlock", "wrlock_verify", "vma_rdlock_verify"}
 	ruleWalkLock := &Rule{"walk_page_range/walk-lock", "walk_page_range() needs the mmap lock in every walk_lock mode, for write with PGWALK_WRLOCK(_VERIFY): it looks VMAs up with find_vma(), which asserts it; a VMA lock alone is not enough (PGWALK_VMA_RDLOCK_VERIFY is for walk_page_vma())",
 		"mm/pagewalk.c: walk_page_range_mm_unsafe() (walk_page_range_mm() before its 2026 rename) -> process_mm_walk_lock() (mmap_assert_locked/mmap_assert_write_locked), find_vma() -> mmap_assert_locked()", WARN}
 	ruleWalkVMALock := &Rule{"walk_page_range/vma-not-locked", "with PGWALK_VMA_RDLOCK_VERIFY every VMA walked is locked (VMA read or write lock)",
 		"mm/pagewalk.c: process_vma_walk_lock() -> vma_assert_locked() (VM_WARN_ON_ONCE_VMA)", DebugOnly}
 	ruleWalkVerify := &Rule{"walk_page_range/vma-not-write-locked", "with PGWALK_WRLOCK_VERIFY every VMA walked is already write-locked",
 		"mm/pagewalk.c: process_vma_walk_lock() -> vma_assert_write_locked()", DebugOnly}
-	defOp(&Op{Name: "walk_page_range",
+	walkRange := defOp(&Op{Name: "walk_page_range",
 		Params: []Param{{Name: "mm", Type: TMM}, {Name: "start", Type: TInt}, {Name: "end", Type: TInt},
-			{Name: "ops", Type: TOps, Optional: true, Nilable: true},
-			{Name: "lock", Type: TWord, Words: walkLocks, Optional: true, Default: Word("rdlock")}},
+			{Name: "ops", Type: TOps, Optional: true, Nilable: true}, privateParam()},
 		Result: TInt,
 		API: register(&API{Name: "walk_page_range", Section: "2.21", Hold: "the mmap lock in every mode: read (PGWALK_RDLOCK, PGWALK_VMA_RDLOCK_VERIFY), write (PGWALK_WRLOCK, PGWALK_WRLOCK_VERIFY); with PGWALK_VMA_RDLOCK_VERIFY also each VMA's lock",
 			Takes: "[VMA write lock per VMA if wrlock] -> PTE lock per table around pte_entry", Sleeps: "yes (not in pte_entry)",
 			Asserts: "mmap_assert_locked()/mmap_assert_write_locked() (process_mm_walk_lock) and mmap_assert_locked() in find_vma() whatever the mode; vma_assert_write_locked() for wrlock_verify, vma_assert_locked() for vma_rdlock_verify (debug kernels)",
 			Source:  "mm/pagewalk.c: walk_page_range() -> check_ops_safe(), walk_page_range_mm_unsafe() (walk_page_range_mm() before 2026), walk_page_test()",
-			Notes: "calls the ops block's pte_entry(addr, pfn) for every PTE of each existing PTE table in the range (pfn -1 when not present), " +
+			Notes: "walk_page_range(mm, start, end, ops, private) as the kernel declares it: the lock mode is ops.walk_lock (PGWALK_RDLOCK unless " +
+				"the script sets it, `ops.walk_lock = PGWALK_WRLOCK`), private any value or NULL; mmscript's earlier form takes the mode as " +
+				"its fifth argument (lock=rdlock, wrlock, wrlock_verify, vma_rdlock_verify). " +
+				"Calls the ops block's pte_entry(addr, pfn) for every PTE of each existing PTE table in the range (pfn -1 when not present), " +
 				"under that table's PTE lock, taken once per table (walk_pte_range()); returns the number of present PTEs, or the non-zero value " +
 				"a pte_entry returned to stop the walk. " +
 				"VM_PFNMAP VMAs are skipped (walk_page_test(): no struct pages behind them; a script ops block has no test_walk or pte_hole)",
@@ -632,7 +633,7 @@ func init() {
 			if c.Args[3].T == TOps {
 				o = c.Args[3].Obj.(*Ops)
 			}
-			mode := c.word(4)
+			mode := walkMode(c, 3, 4)
 			c.T.MightSleep(c.Op.Name)
 			switch mode {
 			case "rdlock":
@@ -682,10 +683,59 @@ func init() {
 		// VMA's lock sequence); otherwise as walksMappings.
 		Touches: func(c *Call, f *Footprint) {
 			walksMappings(c, f)
-			if c.word(4) == "wrlock" {
+			if walkMode(c, 3, 4) == "wrlock" {
 				f.MM(mmArg(c, 0), true)
 			}
 		}})
+	walkRange.MMForm = walkMMForm(walkRange, 4)
+}
+
+// pgwalkWords are mmscript's words for enum page_walk_lock
+// (include/linux/pagewalk.h), in the enum's order: PGWALK_RDLOCK = 0,
+// PGWALK_WRLOCK, PGWALK_WRLOCK_VERIFY, PGWALK_VMA_RDLOCK_VERIFY.
+var pgwalkWords = []string{"rdlock", "wrlock", "wrlock_verify", "vma_rdlock_verify"}
+
+func init() {
+	for i, w := range pgwalkWords {
+		Constants["PGWALK_"+strings.ToUpper(w)] = int64(i)
+	}
+}
+
+// privateParam is a page walker's void *private: any value or NULL,
+// passed along (mmscript's pte_entry does not see it).
+func privateParam() Param {
+	return Param{Name: "private", Any: true, Optional: true, Nilable: true,
+		Hint: "the kernel's void *private (any value, or NULL); the lock mode is ops.walk_lock (ops.walk_lock = PGWALK_WRLOCK), " +
+			"or mmscript's earlier form takes it as a word here (rdlock, wrlock, wrlock_verify, vma_rdlock_verify)"}
+}
+
+// walkMode is a page walk's lock mode, as its word: the ops block's
+// walk_lock (ops->walk_lock) for the kernel's form, the word at lock for
+// mmscript's earlier one (whose parameter there is "lock").
+func walkMode(c *Call, ops, lock int) string {
+	if lock < len(c.Op.Params) && c.Op.Params[lock].Name == "lock" {
+		return c.word(lock)
+	}
+	if c.Args[ops].T == TOps {
+		if m := c.Args[ops].Obj.(*Ops).WalkLock; m >= 0 && m < int64(len(pgwalkWords)) {
+			return pgwalkWords[m]
+		}
+	}
+	return "rdlock"
+}
+
+// walkMMForm is mmscript's earlier form of a page walker: the kernel's
+// parameters with the lock mode as a word (lock=wrlock) in place of the
+// void *private at index i.
+func walkMMForm(op *Op, i int) *Op {
+	params := append([]Param(nil), op.Params...)
+	params[i] = Param{Name: "lock", Type: TWord, Words: pgwalkWords, Optional: true, Default: Word("rdlock"),
+		Hint: "the walk's lock mode (ops->walk_lock)"}
+	fn := op.Fn
+	form := &Op{Name: op.Name, Params: params, Result: op.Result, API: op.API, Touches: op.Touches, Locks: op.Locks,
+		Fn: func(c *Call) Result { return fn(c) }}
+	form.Consistent = consistencyCheck(form)
+	return form
 }
 
 // insertPrologue runs vm_insert_page()'s checks and its setting of

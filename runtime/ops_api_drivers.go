@@ -228,7 +228,9 @@ func init() {
 		"mm/pagewalk.c: walk_page_vma() -> process_mm_walk_lock() (mmap_assert_locked/mmap_assert_write_locked)", WARN}
 	api := documented("walk_page_vma")
 	api.Rules = []*Rule{ruleVMAWalkLock, ruleVerify, ruleVMALocked, ruleSleepInAtomic}
-	api.Notes = "mmscript: walk_page_vma(vma, ops, lock) with lock one of rdlock, wrlock, wrlock_verify, vma_rdlock_verify (ops->walk_lock); " +
+	api.Notes = "mmscript: walk_page_vma(vma, ops, private) as the kernel declares it, the lock mode ops.walk_lock (PGWALK_RDLOCK unless the script " +
+		"sets it: `ops.walk_lock = PGWALK_VMA_RDLOCK_VERIFY`), private any value or NULL; mmscript's earlier form walk_page_vma(vma, ops, lock) " +
+		"takes the mode as a word (rdlock, wrlock, wrlock_verify, vma_rdlock_verify); " +
 		"pte_entry(addr, pfn) runs under each PTE table's lock as in walk_page_range; returns the present PTEs or the value that stopped the walk. " + api.Notes
 	// walk is walk_page_vma() over [start, end) of v, which is also
 	// walk_page_range_vma() (mm/pagewalk.c: the same process_mm_walk_lock()
@@ -269,10 +271,8 @@ func init() {
 		}
 		return body()
 	}
-	walkLocks := []string{"rdlock", "wrlock", "wrlock_verify", "vma_rdlock_verify"}
-	defOp(&Op{Name: "walk_page_vma",
-		Params: []Param{{Name: "vma", Type: TVMA}, {Name: "ops", Type: TOps, Optional: true, Nilable: true},
-			{Name: "lock", Type: TWord, Words: walkLocks, Optional: true, Default: Word("rdlock")}},
+	walkVMA := defOp(&Op{Name: "walk_page_vma",
+		Params: []Param{{Name: "vma", Type: TVMA}, {Name: "ops", Type: TOps, Optional: true, Nilable: true}, privateParam()},
 		Result: TInt, API: register(api),
 		Fn: func(c *Call) Result {
 			v := c.vma(0)
@@ -280,12 +280,12 @@ func init() {
 			if c.Args[1].T == TOps {
 				o = c.Args[1].Obj.(*Ops)
 			}
-			return walk(c, v, v.Start(), v.End(), o, c.word(2))
+			return walk(c, v, v.Start(), v.End(), o, walkMode(c, 1, 2))
 		}, Touches: world})
-	defOp(&Op{Name: "walk_page_range_vma",
+	walkVMA.MMForm = walkMMForm(walkVMA, 2)
+	walkRangeVMA := defOp(&Op{Name: "walk_page_range_vma",
 		Params: []Param{{Name: "vma", Type: TVMA}, {Name: "start", Type: TInt}, {Name: "end", Type: TInt},
-			{Name: "ops", Type: TOps, Optional: true, Nilable: true},
-			{Name: "lock", Type: TWord, Words: walkLocks, Optional: true, Default: Word("rdlock")}},
+			{Name: "ops", Type: TOps, Optional: true, Nilable: true}, privateParam()},
 		Result: TInt,
 		API: register(&API{Name: "walk_page_range_vma", Section: "2.21", Hold: api.Hold, Takes: api.Takes, Sleeps: api.Sleeps, Asserts: api.Asserts,
 			Source: "mm/pagewalk.c: walk_page_range_vma(), process_mm_walk_lock(), process_vma_walk_lock()",
@@ -303,8 +303,16 @@ func init() {
 			if c.Args[3].T == TOps {
 				o = c.Args[3].Obj.(*Ops)
 			}
-			return walk(c, v, start, end, o, c.word(4))
+			return walk(c, v, start, end, o, walkMode(c, 3, 4))
 		}, Touches: world})
+	walkRangeVMA.MMForm = walkMMForm(walkRangeVMA, 4)
+
+	// ops.walk_lock, read: what the script set at the top level (the
+	// compiler stores it, `walk_ops.walk_lock = PGWALK_WRLOCK`, as the
+	// kernel's static const struct mm_walk_ops initializer sets
+	// `.walk_lock = PGWALK_WRLOCK`: include/linux/pagewalk.h).
+	fieldTable[TOps]["walk_lock"] = func(_ *Kernel, x any) Value { return Int(x.(*Ops).WalkLock) }
+	fieldTypes[TOps]["walk_lock"] = TInt
 }
 
 func init() {
@@ -450,55 +458,186 @@ func init() {
 		"mm/memory.c: follow_pfnmap_start() -> pfnmap_lockdep_assert()", Lockdep}
 	api := documented("follow_pfnmap_start")
 	api.Rules = []*Rule{ruleFollowLock}
-	api.Notes = "mmscript: follow_pfnmap_start(vma, addr) returns the pfn (args.pfn) with the PTE table's lock held and the table mapped (RCU), " +
-		"or -EINVAL with nothing held; follow_pfnmap_end(vma, addr) releases them; only PTE-level leaves are modelled. " + api.Notes
-	defOp(&Op{Name: "follow_pfnmap_start", Params: vmaAddrParams(), Result: TInt, API: register(api),
+	api.Notes = "mmscript: follow_pfnmap_start(&args) as the kernel declares it, args a follow_pfnmap_args whose vma and address the caller set " +
+		"(`follow_pfnmap_args args`, `args.vma = vma`, `args.address = addr`): 0 with args.pfn, args.pgprot, args.writable and args.special filled " +
+		"and the PTE table's lock held and the table mapped (RCU) until follow_pfnmap_end(&args), or -EINVAL with nothing held; " +
+		"mmscript's earlier follow_pfnmap_start(vma, addr) returns the pfn or -EINVAL, and follow_pfnmap_end(vma, addr) ends it; " +
+		"only PTE-level leaves are modelled. " + api.Notes
+	// start is follow_pfnmap_start() on vma at addr: the lock check, the
+	// walk, the PTE lock taken and kept on success; found gets the entry.
+	start := func(c *Call, v *mmcore.VMA, addr mmcore.Addr, found func(m *MM, t *mmcore.PageTable, l *Lock, e mmcore.PTE) Result) Result {
+		m := mmOf(v.MM())
+		held := m.MmapLock.heldBy(c.T) != 0
+		if f := v.File(); f != nil && !held {
+			if l := iMmapLock(f.Mapping()); l != nil {
+				held = l.heldBy(c.T) != 0
+			}
+		}
+		if !held {
+			c.K.violate(c.T, ruleFollowLock, "follow_pfnmap_start on "+VMAName(v)+" without "+m.MmapLock.Name+" (or the file's i_mmap_rwsem): the page table may be freed under the walk")
+		}
+		if !v.Contains(addr) || v.Flags&(mmcore.VM_IO|mmcore.VM_PFNMAP) == 0 {
+			return done(Int(-int64(mmcore.EINVAL)))
+		}
+		t := m.Core.Walk(addr).PTETable()
+		if t == nil {
+			return done(Int(-int64(mmcore.EINVAL)))
+		}
+		l := ptl(m, t)
+		c.T.rcuLock() // pte_offset_map_lock()
+		return c.lock(l, Write, func() Result {
+			e := t.Entry(t.Index(addr))
+			if !e.Present() {
+				c.unlock(l, Write) // "pte_unmap_unlock(ptep, lock); goto out"
+				c.T.rcuUnlock()
+				return done(Int(-int64(mmcore.EINVAL)))
+			}
+			return found(m, t, l, e)
+		})
+	}
+	startOp := defOp(&Op{Name: "follow_pfnmap_start", Params: []Param{{Name: "args", Type: TFollowPfnmapArgs,
+		Hint: "the kernel's struct follow_pfnmap_args *args: declare `follow_pfnmap_args args`, set args.vma and args.address, pass &args; " +
+			"mmscript's earlier form is follow_pfnmap_start(vma, addr)"}},
+		Result: TInt, API: register(api),
 		Fn: func(c *Call) Result {
-			v, addr := c.vma(0), c.addr(1)
-			m := mmOf(v.MM())
-			held := m.MmapLock.heldBy(c.T) != 0
-			if f := v.File(); f != nil && !held {
-				if l := iMmapLock(f.Mapping()); l != nil {
-					held = l.heldBy(c.T) != 0
-				}
+			a := c.Args[0].Obj.(*FollowPfnmapArgs)
+			if a.VMA == nil {
+				// the kernel dereferences args->vma: a NULL one oopses
+				return fail("follow_pfnmap_start: args.vma is NULL (set args.vma and args.address before the call, as the kernel's " +
+					"struct follow_pfnmap_args args = { .vma = vma, .address = addr };)")
 			}
-			if !held {
-				c.K.violate(c.T, ruleFollowLock, "follow_pfnmap_start on "+VMAName(v)+" without "+m.MmapLock.Name+" (or the file's i_mmap_rwsem): the page table may be freed under the walk")
-			}
-			if !v.Contains(addr) || v.Flags&(mmcore.VM_IO|mmcore.VM_PFNMAP) == 0 {
-				return done(Int(-int64(mmcore.EINVAL)))
-			}
-			t := m.Core.Walk(addr).PTETable()
-			if t == nil {
-				return done(Int(-int64(mmcore.EINVAL)))
-			}
-			l := ptl(m, t)
-			c.T.rcuLock()
-			return c.lock(l, Write, func() Result {
-				e := t.Entry(t.Index(addr))
-				if !e.Present() {
-					c.unlock(l, Write)
-					c.T.rcuUnlock()
-					return done(Int(-int64(mmcore.EINVAL)))
-				}
+			return start(c, a.VMA, a.Address, func(m *MM, t *mmcore.PageTable, l *Lock, e mmcore.PTE) Result {
+				// pfnmap_args_setup(args, lock, ptep, pte_pgprot(pte),
+				// pte_pfn(pte), PAGE_MASK, pte_write(pte), pte_special(pte))
+				a.lock, a.table = l, t
+				a.PFN = int64(e.PFN())
+				a.AddrMask = -int64(mmcore.PageSize)
+				a.Pgprot = pgprotOf(a.VMA.Flags, e&mmcore.PTECacheMask)
+				a.Writable, a.Special = e.Writable(), e.Special()
+				return done(Int(0))
+			})
+		}, Touches: pfnmapArgsPath})
+	startOp.MMForm = &Op{Name: "follow_pfnmap_start", Params: vmaAddrParams(), Result: TInt, API: startOp.API,
+		Fn: func(c *Call) Result {
+			c.T.cur = c
+			return start(c, c.vma(0), c.addr(1), func(_ *MM, _ *mmcore.PageTable, _ *Lock, e mmcore.PTE) Result {
 				return done(Int(int64(e.PFN())))
 			})
-		}, Touches: ptePath2})
-	defOp(&Op{Name: "follow_pfnmap_end", Params: vmaAddrParams(),
+		}, Touches: ptePath2}
+	startOp.MMForm.Consistent = consistencyCheck(startOp.MMForm)
+	endOp := defOp(&Op{Name: "follow_pfnmap_end", Params: []Param{{Name: "args", Type: TFollowPfnmapArgs,
+		Hint: "the kernel's struct follow_pfnmap_args *args that follow_pfnmap_start(&args) filled; mmscript's earlier form is follow_pfnmap_end(vma, addr)"}},
 		API: register(&API{Name: "follow_pfnmap_end", Section: "2.23", Hold: "the lock follow_pfnmap_start() returned holding",
 			Takes: "nothing; spin_unlock(args->lock), pte_unmap(args->ptep)", Sleeps: "no", Asserts: "none (lockdep: bad unlock balance)",
 			Source: "mm/memory.c: follow_pfnmap_end()",
-			Notes:  "only after a follow_pfnmap_start() that returned 0 (a pfn in mmscript)",
-			Cites:  []Cite{cite("mm/memory.c", "follow_pfnmap_end()", "none: if (args->lock) spin_unlock(args->lock); if (args->ptep) pte_unmap(args->ptep)", readMemory)},
+			Notes: "only after a follow_pfnmap_start() that returned 0; an args that start did not fill (args->lock NULL) releases nothing. " +
+				"mmscript's earlier follow_pfnmap_end(vma, addr) releases the PTE lock at addr",
+			Cites: []Cite{cite("mm/memory.c", "follow_pfnmap_end()", "none: if (args->lock) spin_unlock(args->lock); if (args->ptep) pte_unmap(args->ptep)", readMemory)},
 			Sequence: "if (!follow_pfnmap_start(&args)) {\n" +
 				"\tpfn = args.pfn;\n" +
 				"\tfollow_pfnmap_end(&args);\n}",
 			Rules: []*Rule{ruleUnlockNotHeld}}),
 		Fn: func(c *Call) Result {
+			a := c.Args[0].Obj.(*FollowPfnmapArgs)
+			if a.lock == nil {
+				return ok // "if (args->lock)": nothing was taken
+			}
+			l := a.lock
+			a.lock, a.table = nil, nil
+			if l.heldBy(c.T) == 0 {
+				return c.release(l, Write) // reports the unbalanced unlock
+			}
+			r := c.release(l, Write)
+			c.T.rcuUnlock() // pte_unmap(args->ptep)
+			return r
+		}, Touches: pfnmapArgsPath})
+	endOp.MMForm = &Op{Name: "follow_pfnmap_end", Params: vmaAddrParams(), API: endOp.API,
+		Fn: func(c *Call) Result {
+			c.T.cur = c
 			v, addr := c.vma(0), c.addr(1)
 			m := mmOf(v.MM())
 			return pteWalkEnd(c, m, m.Core.Walk(addr).PTETable(), addr, "follow_pfnmap")
-		}, Touches: ptePath2})
+		}, Touches: ptePath2}
+	endOp.MMForm.Consistent = consistencyCheck(endOp.MMForm)
+
+	// struct follow_pfnmap_args (include/linux/mm.h): in, .vma and
+	// .address, which the caller sets; out, what follow_pfnmap_start()
+	// fills.
+	fieldTable[TFollowPfnmapArgs] = map[string]func(k *Kernel, x any) Value{
+		"vma":       func(_ *Kernel, x any) Value { return Obj(TVMA, x.(*FollowPfnmapArgs).VMA) },
+		"address":   func(_ *Kernel, x any) Value { return Int(int64(x.(*FollowPfnmapArgs).Address)) },
+		"pfn":       func(_ *Kernel, x any) Value { return Int(x.(*FollowPfnmapArgs).PFN) },
+		"addr_mask": func(_ *Kernel, x any) Value { return Int(x.(*FollowPfnmapArgs).AddrMask) },
+		"pgprot":    func(_ *Kernel, x any) Value { return Int(x.(*FollowPfnmapArgs).Pgprot) },
+		"writable":  func(_ *Kernel, x any) Value { return Bool(x.(*FollowPfnmapArgs).Writable) },
+		"special":   func(_ *Kernel, x any) Value { return Bool(x.(*FollowPfnmapArgs).Special) },
+	}
+	fieldTypes[TFollowPfnmapArgs] = map[string]Type{"vma": TVMA, "address": TInt, "pfn": TInt, "addr_mask": TInt, "pgprot": TInt,
+		"writable": TBool, "special": TBool}
+	fieldNoStore[TFollowPfnmapArgs] = map[string]string{}
+	for _, f := range []string{"pfn", "addr_mask", "pgprot", "writable", "special"} {
+		fieldNoStore[TFollowPfnmapArgs][f] = "an output of follow_pfnmap_start(), which fills it (pfnmap_args_setup()); the caller sets .vma and .address"
+	}
+	fieldStores[TFollowPfnmapArgs] = map[string]string{}
+	for _, st := range []struct {
+		field string
+		typ   Type
+		set   func(a *FollowPfnmapArgs, x Value)
+	}{
+		{"vma", TVMA, func(a *FollowPfnmapArgs, x Value) { a.VMA, _ = x.Obj.(*mmcore.VMA) }},
+		{"address", TInt, func(a *FollowPfnmapArgs, x Value) { a.Address = mmcore.Addr(x.Int) }},
+	} {
+		name := "follow_pfnmap_args_store_" + st.field
+		fieldStores[TFollowPfnmapArgs][st.field] = name
+		citeTable[name] = []Cite{cite("drivers/vfio/vfio_iommu_type1.c", "follow_fault_pfn()",
+			"none: struct follow_pfnmap_args args = { .vma = vma, .address = vaddr }; ret = follow_pfnmap_start(&args);", readVfioType1)}
+		sequenceTable[name] = "struct follow_pfnmap_args args = { ." + st.field + " = value, ... };"
+		set := st.set
+		defOp(&Op{Name: name, Params: []Param{{Name: "args", Type: TFollowPfnmapArgs}, {Name: st.field, Type: st.typ, Nilable: st.typ == TVMA}},
+			API: register(&API{Name: name, Section: "-", Hold: "nothing", Takes: "nothing", Sleeps: "no", Asserts: "none",
+				Source: "include/linux/mm.h: struct follow_pfnmap_args",
+				Notes: "args." + st.field + " = value: the caller's own struct follow_pfnmap_args, set before follow_pfnmap_start(&args) " +
+					"(struct follow_pfnmap_args args = { .vma = vma, .address = addr }: drivers/vfio/vfio_iommu_type1.c: follow_fault_pfn())"}),
+			Touches: func(*Call, *Footprint) {},
+			Fn: func(c *Call) Result {
+				set(c.Args[0].Obj.(*FollowPfnmapArgs), c.Args[1])
+				return ok
+			}})
+	}
+}
+
+// readVfioType1: how drivers/vfio/vfio_iommu_type1.c was read.
+const readVfioType1 = "find_string excerpts of drivers/vfio/vfio_iommu_type1.c: follow_fault_pfn() and its patches (2020-2026: follow_pfn, follow_pte, follow_pfnmap_start), read"
+
+// FollowPfnmapArgs is the kernel's struct follow_pfnmap_args
+// (include/linux/mm.h): the caller sets VMA and Address;
+// follow_pfnmap_start() fills the rest and keeps the leaf's lock (lock,
+// the kernel's args->lock) and the mapped table (args->ptep) for
+// follow_pfnmap_end().
+type FollowPfnmapArgs struct {
+	VMA      *mmcore.VMA
+	Address  mmcore.Addr
+	PFN      int64
+	AddrMask int64
+	Pgprot   int64
+	Writable bool
+	Special  bool
+	lock     *Lock
+	table    *mmcore.PageTable
+}
+
+func (*FollowPfnmapArgs) String() string { return "follow_pfnmap_args" }
+
+// pfnmapArgsPath: follow_pfnmap_start/end(&args) read args' VMA and walk
+// its tables at args' address.
+func pfnmapArgsPath(c *Call, f *Footprint) {
+	a, _ := c.Args[0].Obj.(*FollowPfnmapArgs)
+	if a == nil || a.VMA == nil {
+		return
+	}
+	m := a.VMA.MM()
+	f.MM(m, false)
+	f.PTEAt(m, a.Address, false)
 }
 
 // pteWalkEnd is the end of a walk that left the PTE table at addr mapped

@@ -162,10 +162,14 @@ func collectCalls(items []lang.Item) (*scriptCalls, []*lang.ExpectDecl) {
 		case *lang.AssignStmt:
 			expr(s.Value, handler)
 		case *lang.FieldAssignStmt: // the field's setter (FieldStore)
-			if op, _ := FieldStoreByName(s.X.Name); op != "" {
-				sc.add(s.Pos.Line, op)
+			for _, st := range FieldStoresByName(s.X.Name) {
+				// each type's store where several have the field
+				// (vma: a vma_remap_struct's, a follow_pfnmap_args's)
+				sc.add(s.Pos.Line, st.Op)
 			}
 			expr(s.X.X, handler)
+			expr(s.Value, handler)
+		case *lang.DerefAssignStmt:
 			expr(s.Value, handler)
 		case *lang.ExprStmt:
 			expr(s.X, handler)

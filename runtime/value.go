@@ -41,6 +41,14 @@ const (
 	// TPageArray is the struct page **pages array GUP fills
 	// (kernel_gup_pages.go).
 	TPageArray
+	// TRef is a pointer to a script variable, &var given where C passes
+	// one (fixup_user_fault()'s bool *unlocked, a helper's unsigned long
+	// *pfn): Int is the variable's slot, which the interpreter reads and
+	// writes through (*unlocked = true); see interp's opAddr.
+	TRef
+	// TFollowPfnmapArgs is the kernel's struct follow_pfnmap_args
+	// (follow_pfnmap_start(&args)), declared `follow_pfnmap_args args`.
+	TFollowPfnmapArgs
 	// NumTypes counts the types, for tables indexed by type.
 	NumTypes
 )
@@ -52,7 +60,7 @@ var typeNames = [...]string{
 	TVMS: "vma_munmap_struct", TMMUGather: "mmu_gather",
 	TVRM: "vma_remap_struct", TPMC: "pagetable_move_control", TPTEBatch: "pte_batch",
 	TMMURange: "mmu_notifier_range", TMmapState: "mmap_state", TVMDesc: "vm_area_desc",
-	TPageArray: "page_array",
+	TPageArray: "page_array", TRef: "pointer", TFollowPfnmapArgs: "follow_pfnmap_args",
 }
 
 func (t Type) String() string {
@@ -65,7 +73,7 @@ func (t Type) String() string {
 // TypeByName maps a declaration's type word to a Type.
 func TypeByName(name string) (Type, bool) {
 	for i, n := range typeNames {
-		if n == name && Type(i) != TWord && Type(i) != TNil {
+		if n == name && Type(i) != TWord && Type(i) != TNil && Type(i) != TRef {
 			return Type(i), true
 		}
 	}
@@ -167,7 +175,7 @@ func (v Value) Equal(w Value) bool {
 	switch v.T {
 	case TNil:
 		return true
-	case TInt, TBool:
+	case TInt, TBool, TRef:
 		return v.Int == w.Int
 	}
 	return v.Obj == w.Obj

@@ -23,14 +23,15 @@ vma v = mmap(m, 0x100000, pages=1, prot=rw, flags=shared, file=vfio_device, ops=
 
 thread vfio_dma_map {
   mmap_read_lock(m)
-  vma = vma_lookup(m, 0x100000)
-  pfn = follow_pfnmap_start(vma, 0x100000)
-  if pfn >= 0 {
-    mutex_lock(iommu_lock)  # iommu_map() of pfn
+  follow_pfnmap_args args
+  args.vma = vma_lookup(m, 0x100000)
+  args.address = 0x100000
+  if follow_pfnmap_start(&args) == 0 {
+    mutex_lock(iommu_lock)  # iommu_map() of args.pfn
     mutex_unlock(iommu_lock)
-    follow_pfnmap_end(vma, 0x100000)
+    follow_pfnmap_end(&args)
   }
   mmap_read_unlock(m)
 }
 
-expect violation "lock/sleep-in-atomic" at 29
+expect violation "lock/sleep-in-atomic" at 30

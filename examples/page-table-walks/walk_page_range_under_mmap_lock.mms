@@ -21,7 +21,7 @@ thread user {
 
 thread walker {
   mmap_read_lock(m)
-  walk_page_range(m, 0x100000, 0x104000, ops=counter, lock=rdlock)
+  walk_page_range(m, 0x100000, 0x104000, &counter, NULL)  # counter.walk_lock: PGWALK_RDLOCK
   mmap_read_unlock(m)
 }
 

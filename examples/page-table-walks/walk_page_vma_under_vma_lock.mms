@@ -8,7 +8,14 @@
 mm m
 vma v = mmap(m, 0x100000, pages=4, prot=rw)
 
-ops counter {
+ops counter_vma_locked {  # const struct mm_walk_ops { .pte_entry, .walk_lock }
+  pte_entry(addr, pfn) {
+    return 0
+  }
+}
+counter_vma_locked.walk_lock = PGWALK_VMA_RDLOCK_VERIFY
+
+ops counter {  # .walk_lock = PGWALK_RDLOCK, the default
   pte_entry(addr, pfn) {
     return 0
   }
@@ -21,11 +28,11 @@ thread user {
 thread walker {
   vma locked = lock_vma_under_rcu(m, 0x100000)
   if locked {
-    walk_page_vma(locked, counter, vma_rdlock_verify)
+    walk_page_vma(locked, &counter_vma_locked, NULL)
     vma_end_read(locked)
   } else {
     mmap_read_lock(m)
-    walk_page_range_vma(v, 0x100000, 0x102000, counter, rdlock)
+    walk_page_range_vma(v, 0x100000, 0x102000, &counter, NULL)
     mmap_read_unlock(m)
   }
 }

@@ -1,9 +1,9 @@
 # &obj as C writes it where the kernel passes a pointer to a struct: a
 # lock (spin_lock(&mm->page_table_lock), mutex_lock(&alloc->mutex)), an ops
 # table (walk_page_vma(vma, &smaps_walk_ops, NULL): fs/proc/task_mmu.c) is
-# the object itself, since mmscript's objects are references (mmscript's
-# walk_page_vma takes ops->walk_lock as its third argument). & of an int
-# is taken only by a by-reference parameter (vm_insert_pages's &num).
+# the object itself, since mmscript's objects are references. & of an int
+# or bool variable is a pointer to it (vm_insert_pages's &num,
+# fixup_user_fault_unlocked.mms).
 
 mm m
 mutex alloc_mutex
@@ -20,7 +20,7 @@ thread reader {
   mutex_lock(&alloc_mutex)
   mmap_read_lock(m)
   vma = vma_lookup(m, 0x100000)
-  assert walk_page_vma(vma, &smaps_walk_ops, rdlock) == 1
+  assert walk_page_vma(vma, &smaps_walk_ops, NULL) == 1
   mmap_read_unlock(m)
   mutex_unlock(&alloc_mutex)
   spin_lock(&m.page_table_lock)

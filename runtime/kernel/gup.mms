@@ -463,15 +463,15 @@ func mmscript_get_user_pages_unlocked(mm, start, nr_pages, write, pages) {
 # caller that holds mm's mmap read lock (futex's fault_in_user_writeable(),
 # KVM's hva_to_pfn_remapped(), fault_in_safe_writeable()); the lock is
 # asserted by untagged_addr_remote() (mmap_assert_locked). With unlocked
-# (the kernel's bool *unlocked given, not NULL) the fault may drop the lock
-# (FAULT_FLAG_ALLOW_RETRY | FAULT_FLAG_KILLABLE): it is taken again before
-# the retry (with FAULT_FLAG_TRIED) or the return, so the caller holds it
-# on return either way, while the VMAs it looked up before may be gone.
-# Without it, a fault keeps the lock. Returns 0 or -errno. (*unlocked is not
-# written back: the caller looks its VMA up again.)
+# (the kernel's bool *unlocked, a pointer the caller gives as &unlocked,
+# not NULL) the fault may drop the lock (FAULT_FLAG_ALLOW_RETRY |
+# FAULT_FLAG_KILLABLE): it is taken again before the retry (with
+# FAULT_FLAG_TRIED) or the return, and *unlocked = true tells the caller,
+# which holds it on return either way, that the VMAs it looked up before
+# may be gone. Without it, a fault keeps the lock. Returns 0 or -errno.
 func fixup_user_fault(mm, address, fault_flags, unlocked) {
   mmap_assert_locked(mm)  # untagged_addr_remote()
-  if unlocked {
+  if unlocked {           # the pointer, not *unlocked
     fault_flags = fault_flags | "allow_retry"  # FAULT_FLAG_ALLOW_RETRY | FAULT_FLAG_KILLABLE
   }
   while true {
@@ -485,6 +485,7 @@ func fixup_user_fault(mm, address, fault_flags, unlocked) {
     ret = handle_mm_fault(vma, address, flags=fault_flags, regs=NULL)
     if ret & VM_FAULT_COMPLETED != 0 {
       mmap_read_lock(mm)  # "we need to retake the lock here to pair with the unlock() in the callers"
+      *unlocked = true
       return 0
     }
     if ret & VM_FAULT_ERROR != 0 {
@@ -494,6 +495,7 @@ func fixup_user_fault(mm, address, fault_flags, unlocked) {
       return 0
     }
     mmap_read_lock(mm)
+    *unlocked = true
     fault_flags = fault_flags | "tried"  # FAULT_FLAG_TRIED
   }
 }

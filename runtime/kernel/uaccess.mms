@@ -145,10 +145,11 @@ func fault_in_safe_writeable(mm, uaddr, size) {
     return 0
   }
   start = uaddr
+  unlocked = false
   end = (uaddr + size + PAGE_SIZE - 1) / PAGE_SIZE * PAGE_SIZE  # PAGE_ALIGN(start + size)
   mmap_read_lock(mm)
   while true {
-    if fixup_user_fault(mm, start, FAULT_FLAG_WRITE, true) != 0 {
+    if fixup_user_fault(mm, start, FAULT_FLAG_WRITE, &unlocked) != 0 {
       break
     }
     start = (start + PAGE_SIZE) / PAGE_SIZE * PAGE_SIZE  # (start + PAGE_SIZE) & PAGE_MASK
