@@ -21,6 +21,12 @@ import (
 // Queries (API.Query: folio_test_locked, lockdep_is_held, pages[i]) have no
 // incorrect call: a correct example that relies on the answer proves them.
 var lackingPair = map[string]string{
+	// Stores into the caller's own struct follow_pfnmap_args (args.vma,
+	// args.address): no store of it is wrong; what the kernel checks is
+	// follow_pfnmap_start(&args)'s, whose pair is
+	// examples/drivers/vfio_follow_pfnmap{,_sleeps}.mms.
+	"follow_pfnmap_args_store_vma":     "a store into the caller's struct: nothing to get wrong",
+	"follow_pfnmap_args_store_address": "a store into the caller's struct: nothing to get wrong",
 	// Fault injection (CONFIG_FAIL_PAGE_ALLOC), a test knob rather than
 	// an mm API: no call of it is wrong. Its correct example is
 	// examples/zapping/munmap_force_break_flushes_first.mms; the mistake
