@@ -72,23 +72,23 @@ syntax keyword mmscriptOperation vmf_insert_pfn vmf_pte_offset_map_lock vms_deta
 syntax keyword mmscriptOperation vrm_store_addr vrm_store_mmap_locked vrm_store_new_addr vrm_store_new_len vrm_store_old_len vrm_store_vma vrm_unmap_new_vma_instead walk_page_mapping
 syntax keyword mmscriptOperation walk_page_range walk_page_range_debug walk_page_range_vma walk_page_vma wp_page_reuse_locked zap_deposited_table zap_huge_pmd_folio zap_page_range_single
 syntax keyword mmscriptOperation zap_present_ptes zap_threads zap_vma_for_reaping zap_vma_ptes zap_vma_range
-syntax keyword mmscriptWord FAULT_FLAG_ALLOW_RETRY FAULT_FLAG_DEFAULT FAULT_FLAG_INTERRUPTIBLE FAULT_FLAG_KILLABLE FAULT_FLAG_REMOTE FAULT_FLAG_TRIED FAULT_FLAG_USER FAULT_FLAG_VMA_LOCK
-syntax keyword mmscriptWord FAULT_FLAG_WRITE FW_VMA_LOCKED FW_ZEROPAGE MAP_ANONYMOUS MAP_FIXED MAP_FIXED_NOREPLACE MAP_GROWSDOWN MAP_LOCKED
-syntax keyword mmscriptWord MAP_NORESERVE MAP_POPULATE MAP_PRIVATE MAP_SHARED MAP_STACK MREMAP_DONTUNMAP MREMAP_FIXED MREMAP_MAYMOVE
-syntax keyword mmscriptWord PROT_EXEC PROT_NONE PROT_READ PROT_WRITE VM_ACCOUNT VM_ARCH_1 VM_DONTCOPY VM_DONTDUMP
-syntax keyword mmscriptWord VM_DONTEXPAND VM_DROPPABLE VM_EXEC VM_GROWSDOWN VM_HUGEPAGE VM_HUGETLB VM_IO VM_LOCKED
-syntax keyword mmscriptWord VM_LOCKONFAULT VM_MAYBE_GUARD VM_MAYEXEC VM_MAYREAD VM_MAYSHARE VM_MAYWRITE VM_MERGEABLE VM_MIXEDMAP
-syntax keyword mmscriptWord VM_NOHUGEPAGE VM_NORESERVE VM_PFNMAP VM_PKEY_BIT0 VM_PKEY_BIT1 VM_PKEY_BIT2 VM_PKEY_BIT3 VM_RAND_READ
-syntax keyword mmscriptWord VM_READ VM_SEALED VM_SEQ_READ VM_SHADOW_STACK VM_SHARED VM_SOFTDIRTY VM_SYNC VM_UFFD_MINOR
-syntax keyword mmscriptWord VM_UFFD_MISSING VM_UFFD_WP VM_WIPEONFORK VM_WRITE account allow_retry anonymous arch_1
-syntax keyword mmscriptWord clear dontcopy dontdump dontexpand dontunmap droppable exclusive exec
-syntax keyword mmscriptWord fixed fixed_noreplace growsdown hint hugepage hugetlb locked lockonfault
-syntax keyword mmscriptWord maybe_guard mayexec maymove mayread mayshare maywrite mergeable migrate
-syntax keyword mmscriptWord mixedmap nohugepage none noreserve pfnmap pkey_bit0 pkey_bit1 pkey_bit2
-syntax keyword mmscriptWord pkey_bit3 populate private protection_page protection_vma rand_read read regs
-syntax keyword mmscriptWord release rwx sealed seq_read shadow_stack shared soft_dirty softdirty
-syntax keyword mmscriptWord stack sync tried uffd_minor uffd_missing uffd_wp unmap vma_lock
-syntax keyword mmscriptWord wipeonfork write
+syntax keyword mmscriptWord FAULT_FLAG_ALLOW_RETRY FAULT_FLAG_DEFAULT FAULT_FLAG_INTERRUPTIBLE FAULT_FLAG_KILLABLE FAULT_FLAG_REMOTE FAULT_FLAG_RETRY_NOWAIT FAULT_FLAG_TRIED FAULT_FLAG_UNSHARE
+syntax keyword mmscriptWord FAULT_FLAG_USER FAULT_FLAG_VMA_LOCK FAULT_FLAG_WRITE FW_VMA_LOCKED FW_ZEROPAGE MAP_ANONYMOUS MAP_FIXED MAP_FIXED_NOREPLACE
+syntax keyword mmscriptWord MAP_GROWSDOWN MAP_LOCKED MAP_NORESERVE MAP_POPULATE MAP_PRIVATE MAP_SHARED MAP_STACK MREMAP_DONTUNMAP
+syntax keyword mmscriptWord MREMAP_FIXED MREMAP_MAYMOVE PROT_EXEC PROT_NONE PROT_READ PROT_WRITE VM_ACCOUNT VM_ARCH_1
+syntax keyword mmscriptWord VM_DONTCOPY VM_DONTDUMP VM_DONTEXPAND VM_DROPPABLE VM_EXEC VM_GROWSDOWN VM_HUGEPAGE VM_HUGETLB
+syntax keyword mmscriptWord VM_IO VM_LOCKED VM_LOCKONFAULT VM_MAYBE_GUARD VM_MAYEXEC VM_MAYREAD VM_MAYSHARE VM_MAYWRITE
+syntax keyword mmscriptWord VM_MERGEABLE VM_MIXEDMAP VM_NOHUGEPAGE VM_NORESERVE VM_PFNMAP VM_PKEY_BIT0 VM_PKEY_BIT1 VM_PKEY_BIT2
+syntax keyword mmscriptWord VM_PKEY_BIT3 VM_RAND_READ VM_READ VM_SEALED VM_SEQ_READ VM_SHADOW_STACK VM_SHARED VM_SOFTDIRTY
+syntax keyword mmscriptWord VM_SYNC VM_UFFD_MINOR VM_UFFD_MISSING VM_UFFD_WP VM_WIPEONFORK VM_WRITE account allow_retry
+syntax keyword mmscriptWord anonymous arch_1 clear dontcopy dontdump dontexpand dontunmap droppable
+syntax keyword mmscriptWord exclusive exec fixed fixed_noreplace growsdown hint hugepage hugetlb
+syntax keyword mmscriptWord locked lockonfault maybe_guard mayexec maymove mayread mayshare maywrite
+syntax keyword mmscriptWord mergeable migrate mixedmap nohugepage none noreserve pfnmap pkey_bit0
+syntax keyword mmscriptWord pkey_bit1 pkey_bit2 pkey_bit3 populate private protection_page protection_vma rand_read
+syntax keyword mmscriptWord read regs release retry_nowait rwx sealed seq_read shadow_stack
+syntax keyword mmscriptWord shared soft_dirty softdirty stack sync tried uffd_minor uffd_missing
+syntax keyword mmscriptWord uffd_wp unmap unshare vma_lock wipeonfork write
 syntax match mmscriptNumber "\<\(0[xX][0-9A-Fa-f_]\+\|[0-9][0-9_]*\)\>"
 syntax region mmscriptString start=+"+ skip=+\\\\\|\\"+ end=+"\|$+ contains=mmscriptEscape oneline
 syntax match mmscriptEscape contained +\\\([abfnrtv\\"]\|x\x\{2}\|u\x\{4}\|U\x\{8}\|\o\{3}\)+
