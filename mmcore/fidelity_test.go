@@ -3,6 +3,7 @@ package mmcore
 import (
 	"errors"
 	"testing"
+	"time"
 )
 
 // Differences from Linux 6.18 found by running generated and targeted
@@ -433,6 +434,59 @@ func TestShmemCollapseAndSplit(t *testing.T) {
 			if err := CheckPageCounts(w.m); err != nil {
 				t.Error(err)
 			}
+		})
+	}
+}
+
+// File.PunchHole over a range reaching far past the file
+// (shmem_truncate_range(f, 0x1234, 1 << 62), found by FuzzOps) visits the
+// cached pages, not every index of the range: it returned only after
+// 2^50 empty map look-ups before.
+func TestPunchHoleHugeRange(t *testing.T) {
+	tests := []struct {
+		name         string
+		first, last  uint64
+		wantCached   []uint64
+		wantUncached []uint64
+	}{
+		{"to the end of the offset space", 0, 1<<52 - 1, nil, []uint64{0, 15, 16, 19}},
+		{"from a folio's middle", 2, 1 << 50, []uint64{0, 15}, []uint64{16, 19}},
+		{"beyond the file", 1 << 40, 1 << 62, []uint64{0, 15, 16, 19}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := newWin(t, 128)
+			f := NewExt4File("E", 20)
+			as := f.Mapping()
+			if err := as.FillLargeFolios(w.m.Memory(), 0, 20); err != nil {
+				t.Fatal(err)
+			}
+			w.mapFile(40, 20, "rw-", f, 0, true)
+			w.touch(40, 20, false)
+			done := make(chan struct{})
+			go func() {
+				defer close(done)
+				f.PunchHole(tt.first, tt.last)
+			}()
+			select {
+			case <-done:
+			case <-time.After(10 * time.Second):
+				t.Fatalf("PunchHole(%#x, %#x) does not return", tt.first, tt.last)
+			}
+			for _, i := range tt.wantCached {
+				if as.FindPage(i) == nil {
+					t.Errorf("page %d left the cache", i)
+				}
+			}
+			for _, i := range tt.wantUncached {
+				if as.FindPage(i) != nil {
+					t.Errorf("page %d still cached", i)
+				}
+			}
+			if err := CheckPageCounts(w.m); err != nil {
+				t.Error(err)
+			}
+			checkInvariants(t, w.m)
 		})
 	}
 }

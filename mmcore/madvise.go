@@ -1,6 +1,9 @@
 package mmcore
 
-import "errors"
+import (
+	"errors"
+	"slices"
+)
 
 // madvise(2) as mm/madvise.c has it: the advice either changes VMA flags
 // (split and merge exactly like mprotect: madvise_update_vma →
@@ -523,7 +526,7 @@ func (f *File) PunchHole(first, last uint64) {
 		}
 	}
 	var partial []*Page
-	for idx := first; idx <= last; idx++ {
+	for _, idx := range as.cachedIn(first, last) {
 		p := as.pages[idx]
 		if p == nil {
 			continue
@@ -540,6 +543,21 @@ func (f *File) PunchHole(first, last uint64) {
 	for _, f := range partial {
 		unmapFileRange(as, f.index, f.index+uint64(1)<<f.order-1, f)
 	}
+}
+
+// cachedIn returns the indexes in [first, last] that hold a page, in
+// order: what shmem_undo_range()'s find_lock_entries() batches visit,
+// the pages present rather than every index of a range that may span
+// the whole file offset space.
+func (as *AddressSpace) cachedIn(first, last uint64) []uint64 {
+	var idxs []uint64
+	for idx, p := range as.pages {
+		if p != nil && idx >= first && idx <= last {
+			idxs = append(idxs, idx)
+		}
+	}
+	slices.Sort(idxs)
+	return idxs
 }
 
 // unmapFileRange zaps, in every VMA mapping file pages [first, last] of
