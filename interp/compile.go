@@ -186,7 +186,8 @@ var binops = map[string]binop{
 type compiler struct {
 	prog *Program
 	errs lang.ErrorList
-	// undefinedHints counts the hints given for undefined names.
+	// undefinedHints counts the hints given for undefined names and
+	// unknown operations.
 	undefinedHints int
 	globalIx       map[string]int
 	globalT        map[string]rt.Type
@@ -1153,7 +1154,7 @@ func (c *compiler) ident(e *lang.Ident) {
 }
 
 // maxUndefinedHints bounds the "did you mean" hints for undefined names
-// in one compilation.
+// and unknown operations in one compilation.
 const maxUndefinedHints = 100
 
 func (c *compiler) knownNames() []string {
@@ -1271,16 +1272,23 @@ func (c *compiler) call(e *lang.CallExpr) {
 	}
 	op := rt.LookupOp(e.Name)
 	if op == nil {
-		var names []string
-		names = append(names, rt.OpNames()...)
-		for n := range c.funcIx {
-			names = append(names, n)
-		}
 		if note, ok := rt.AliasNote(e.Name); ok {
 			c.errorf(e.Pos, "unknown operation %s (%s)", e.Name, note)
 			return
 		}
-		c.errorf(e.Pos, "unknown operation %s%s", e.Name, suggest(e.Name, names))
+		hint := ""
+		if c.undefinedHints < maxUndefinedHints {
+			// As for undefined names: each hint sorts and compares the
+			// thousand operation names and the script's funcs, and a
+			// file of two million misspelled calls took minutes.
+			c.undefinedHints++
+			names := rt.OpNames()
+			for n := range c.funcIx {
+				names = append(names, n)
+			}
+			hint = suggest(e.Name, names)
+		}
+		c.errorf(e.Pos, "unknown operation %s%s", e.Name, hint)
 		return
 	}
 	op = c.pickForm(e, op)

@@ -3,6 +3,7 @@ package interp
 import (
 	"errors"
 	"fmt"
+	goruntime "runtime"
 	"strings"
 	"testing"
 
@@ -416,5 +417,35 @@ func TestRuntimeErrorsReproducible(t *testing.T) {
 				break
 			}
 		}
+	}
+}
+
+// TestUnknownOperationHintsBounded: the "did you mean" hints for unknown
+// operations share the undefined names' budget (maxUndefinedHints): each
+// hint lists and sorts every operation name, about 30 KB, so a file of two
+// million misspelled calls took minutes and gigabytes to check. Compiling
+// 20,000 of them allocates what the hint-less errors need (before: over
+// 30 KB a call).
+func TestUnknownOperationHintsBounded(t *testing.T) {
+	const n = 20_000
+	src := []byte("func helper(x) {\n  return x\n}\n" + strings.Repeat("helpr(1)\n", n))
+	f, err := lang.Parse("many.mms", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var before, after goruntime.MemStats
+	goruntime.ReadMemStats(&before)
+	_, err = Compile(f)
+	goruntime.ReadMemStats(&after)
+	var l lang.ErrorList
+	if !errors.As(err, &l) || len(l) != lang.MaxErrors+1 {
+		t.Fatalf("Compile: %v", err)
+	}
+	if got, want := l[0].Msg, "unknown operation helpr (did you mean helper?)"; got != want {
+		t.Errorf("first error %q, want %q", got, want)
+	}
+	perCall := (after.TotalAlloc - before.TotalAlloc) / n
+	if perCall > 4<<10 {
+		t.Errorf("compiling allocated %d bytes a misspelled call, want at most 4 KiB", perCall)
 	}
 }

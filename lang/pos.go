@@ -76,10 +76,24 @@ func (l ErrorList) Sort() {
 	})
 }
 
-// Err returns nil for an empty list, else the list itself.
+// MaxErrors is the most errors a list reports (Err): a file of two
+// million misspelled calls gave two million errors, a 200 MB report that
+// took minutes to print. As the Go compiler stops at 10 errors ("too many
+// errors"), the first MaxErrors are kept, in the order the list has (Sort
+// first for the first in the file), and a last error at the position of
+// the first one left out says how many more there are.
+const MaxErrors = 10
+
+// Err returns nil for an empty list, else the list itself, cut after
+// MaxErrors errors.
 func (l ErrorList) Err() error {
 	if len(l) == 0 {
 		return nil
+	}
+	if len(l) > MaxErrors {
+		more := len(l) - MaxErrors
+		cut := append(l[:MaxErrors:MaxErrors], Error{l[MaxErrors].Pos, fmt.Sprintf("too many errors: %d more not shown", more)})
+		return cut
 	}
 	return l
 }

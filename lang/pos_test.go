@@ -80,3 +80,34 @@ func TestErrorList(t *testing.T) {
 		t.Errorf("Error.Error() = %q, want %q", got, want)
 	}
 }
+
+// TestErrorListErrCut: Err keeps MaxErrors errors and ends with one at
+// the first left out's position that counts the rest, as the Go compiler
+// stops at "too many errors"; a list within the limit is whole.
+func TestErrorListErrCut(t *testing.T) {
+	for _, tt := range []struct {
+		n        int
+		wantLen  int
+		wantLast string
+	}{
+		{1, 1, "f:1:1: error 1"},
+		{MaxErrors, MaxErrors, "f:10:1: error 10"},
+		{MaxErrors + 1, MaxErrors + 1, "f:11:1: too many errors: 1 more not shown"},
+		{2_000_000, MaxErrors + 1, "f:11:1: too many errors: 1999990 more not shown"},
+	} {
+		var l ErrorList
+		for i := 1; i <= tt.n; i++ {
+			l.Add(Pos{Filename: "f", Line: i, Column: 1}, "error %d", i)
+		}
+		var got ErrorList
+		if !errors.As(l.Err(), &got) {
+			t.Fatalf("%d errors: Err() = %v", tt.n, l.Err())
+		}
+		if len(got) != tt.wantLen || got[len(got)-1].Error() != tt.wantLast {
+			t.Errorf("%d errors: Err() has %d, the last %q; want %d, %q", tt.n, len(got), got[len(got)-1], tt.wantLen, tt.wantLast)
+		}
+		if len(l) != tt.n {
+			t.Errorf("%d errors: Err() changed the list to %d", tt.n, len(l))
+		}
+	}
+}
