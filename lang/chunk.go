@@ -43,6 +43,9 @@ func (l Limits) ParseChunk(filename string, src []byte, line int) (f *File, err 
 	f.Items = checked
 	err = check(f)
 	f.Items = all
+	if err == nil {
+		err = l.checkThreads(f)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -263,3 +263,46 @@ func TestWantFrom(t *testing.T) {
 		}
 	}
 }
+
+// TestMaxThreads: a script may declare MaxThreads threads (1000 by
+// default); the next one is an error at its position that names the flag,
+// in a file and in a chunk of a session. Format takes any number.
+func TestMaxThreads(t *testing.T) {
+	threads := func(n int) string {
+		var b strings.Builder
+		for i := range n {
+			b.WriteString("thread t" + strings.Repeat("x", i%3) + string(rune('a'+i%26)) + strings.Repeat("_", i/78) + " {\n}\n")
+		}
+		return b.String()
+	}
+	for _, tt := range []struct {
+		name string
+		l    Limits
+		n    int
+		want string
+	}{
+		{"default, at the limit", DefaultLimits, 1000, ""},
+		{"default, one more", DefaultLimits, 1001, "e.mms:2001:1: more threads than the limit of 1000 (raise it with -max-threads)"},
+		{"zero is the default", Limits{}, 1001, "e.mms:2001:1: more threads than the limit of 1000 (raise it with -max-threads)"},
+		{"raised", Limits{MaxThreads: 2000}, 1001, ""},
+		{"lowered", Limits{MaxThreads: 2}, 3, "e.mms:5:1: more threads than the limit of 2 (raise it with -max-threads)"},
+	} {
+		src := []byte(threads(tt.n))
+		_, err := tt.l.Parse("e.mms", src)
+		_, cerr := tt.l.ParseChunk("e.mms", src, 1)
+		for what, err := range map[string]error{"Parse": err, "ParseChunk": cerr} {
+			if tt.want == "" {
+				if err != nil {
+					t.Errorf("%s: %s: %v", tt.name, what, err)
+				}
+				continue
+			}
+			if got := errorLines(t, "e.mms", err); got != tt.want {
+				t.Errorf("%s: %s:\n%s\nwant\n%s", tt.name, what, got, tt.want)
+			}
+		}
+		if _, err := tt.l.Format("e.mms", src); err != nil {
+			t.Errorf("%s: Format: %v", tt.name, err)
+		}
+	}
+}

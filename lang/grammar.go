@@ -138,6 +138,9 @@ func (l Limits) Parse(filename string, src []byte) (f *File, err error) {
 	if err := check(f); err != nil {
 		return nil, err
 	}
+	if err := l.checkThreads(f); err != nil {
+		return nil, err
+	}
 	return f, nil
 }
 

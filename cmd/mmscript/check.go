@@ -18,6 +18,7 @@ func cmdCheck(args []string, stdout, stderr io.Writer) int {
 	fl.SetOutput(stderr)
 	asJSON := fl.Bool("json", false, "print one JSON document (docs/mmscript.schema.json) on stdout")
 	limits := limitFlags(fl)
+	threadsFlag(fl, limits)
 	if err := fl.Parse(args); err != nil {
 		return 2
 	}

@@ -93,6 +93,7 @@ func cmdExplore(args []string, stdout, stderr io.Writer) int {
 	progress := fl.Bool("progress", isTerminal(os.Stderr), "print progress on stderr once a second")
 	kernel := kernelFlags(fl)
 	limits := limitFlags(fl)
+	threadsFlag(fl, limits)
 	if err := fl.Parse(args); err != nil {
 		return 2
 	}

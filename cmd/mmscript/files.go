@@ -44,6 +44,12 @@ func limitFlags(fl *flag.FlagSet) *lang.Limits {
 	return &l
 }
 
+// threadsFlag adds -max-threads (lang.Limits.MaxThreads) to a command
+// that runs or checks scripts; fmt runs nothing and takes any number.
+func threadsFlag(fl *flag.FlagSet, l *lang.Limits) {
+	fl.Var(&depthFlag{&l.MaxThreads, maxThreadsLimit}, "max-threads", fmt.Sprintf("most threads a script may declare, `N` (at most %d; a run's time grows with the square of the threads)", maxThreadsLimit))
+}
+
 // maxExprDepthLimit and maxNestingLimit are the highest -max-expr-depth
 // and -max-nesting may be raised to. The parser, the compiler and the
 // formatter recurse once per level, and Go stops a goroutine whose stack
@@ -51,9 +57,13 @@ func limitFlags(fl *flag.FlagSet) *lang.Limits {
 // the canonical layout indents each level of blocks, so fmt's output grows
 // with the square of the nesting (10,000 levels: 100 MB). Input as deep
 // as these is parsed, compiled, run and formatted (TestLimitCeiling).
+//
+// maxThreadsLimit is the highest -max-threads may be raised to: a run of
+// 100,000 empty threads takes minutes (each turn looks at every thread).
 const (
 	maxExprDepthLimit = 100_000
 	maxNestingLimit   = 10_000
+	maxThreadsLimit   = 100_000
 )
 
 // sizeFlag is a size in bytes, written as a number or with a unit (KiB,

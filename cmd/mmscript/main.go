@@ -14,7 +14,9 @@
 //
 // Every command takes -h (or --help) and prints its flags. The commands
 // that read scripts take -max-file-size, -max-nesting and -max-expr-depth,
-// the limits that keep hostile input from exhausting memory or the stack.
+// the limits that keep hostile input from exhausting memory or the stack,
+// and those that run or check them -max-threads, which keeps a run's time
+// (quadratic in the threads) bounded.
 package main
 
 import (

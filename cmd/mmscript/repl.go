@@ -38,6 +38,7 @@ func cmdRepl(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	maxSteps := fl.Int64("max-steps", 0, "step limit: statements each thread may run per input line or command (0: default)")
 	kernel := kernelFlags(fl)
 	limits := limitFlags(fl)
+	threadsFlag(fl, limits)
 	if err := fl.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0

@@ -23,6 +23,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	footprints := fl.Bool("footprints", false, "print the trace (-trace) and under each turn what it touched (the footprint explore's partial-order reduction uses) and the earlier turns of other threads it depends on")
 	noMovers := fl.Bool("no-movers", false, "end every turn after its first step that touches shared state, releases too (replays a schedule explore -no-movers printed)")
 	limits := limitFlags(fl)
+	threadsFlag(fl, limits)
 	if err := fl.Parse(args); err != nil {
 		return 2
 	}

@@ -25,6 +25,7 @@ func cmdTest(args []string, stdout, stderr io.Writer) int {
 	asJSON := fl.Bool("json", false, "print one JSON document (docs/mmscript.schema.json) on stdout")
 	kernel := kernelFlags(fl)
 	limits := limitFlags(fl)
+	threadsFlag(fl, limits)
 	if err := fl.Parse(args); err != nil {
 		return 2
 	}
