@@ -1203,6 +1203,9 @@ func wordParts(e lang.Expr, f func(w string, pos lang.Pos)) {
 	case *lang.Ident:
 		f(e.Name, e.Pos)
 	case *lang.StringLit:
+		if e.Value == "" {
+			return // no words: no flags (mmap()'s vm= default)
+		}
 		for _, w := range strings.Split(e.Value, "|") {
 			f(w, e.Pos)
 		}
@@ -1552,7 +1555,11 @@ func (c *compiler) arg(op *rt.Op, p rt.Param, x lang.Expr) {
 			return
 		}
 		if p.Ref {
-			c.errorf(x.Position(), "%s: argument %s is the kernel's pointer to an int, which the call sets: pass a variable by reference, &%s", op.Name, p.Name, p.Name)
+			what := "an int"
+			if p.Type >= rt.TMM {
+				what = "a " + p.Type.String() + " pointer" // find_vma_prev()'s struct vm_area_struct **pprev
+			}
+			c.errorf(x.Position(), "%s: argument %s is the kernel's pointer to %s, which the call sets: pass a variable by reference, &%s", op.Name, p.Name, what, p.Name)
 			return
 		}
 	}

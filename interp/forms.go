@@ -103,7 +103,7 @@ func typeFits(p rt.Param, t rt.Type) bool {
 	case p.Type == rt.TBool:
 		return t == rt.TInt || t >= rt.TMM // C's conversion to bool
 	case p.Type == rt.TWord:
-		return t == rt.TString
+		return t == rt.TString || t == rt.TInt && p.FromInt != nil // prot=PROT_READ | PROT_WRITE
 	case p.Type == rt.TInt && p.WordValue != nil:
 		return t == rt.TString
 	}

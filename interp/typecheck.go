@@ -411,6 +411,15 @@ func (c *compiler) infer(s *tscope, stmts []lang.Stmt) {
 	for range 8 {
 		changed := false
 		walkStmts(stmts, func(st lang.Stmt) {
+			// a variable an object-typed by-reference parameter sets
+			// (find_vma_prev(mm, addr, &prev)) is given that type
+			for _, r := range refOuts(st) {
+				before, _ := s.lookup(r.name)
+				s.store(r.name, r.t)
+				if after, _ := s.lookup(r.name); after != before {
+					changed = true
+				}
+			}
 			var name string
 			var t sType
 			switch st := st.(type) {
@@ -439,6 +448,42 @@ func (c *compiler) infer(s *tscope, stmts []lang.Stmt) {
 			return
 		}
 	}
+}
+
+type refOut struct {
+	name string
+	t    sType
+}
+
+// refOuts are the variables the call a statement makes (its value or
+// the statement itself) passes by reference (&prev) to an object-typed
+// by-reference parameter (rt.Param.Ref), with that parameter's type: the
+// call stores into them.
+func refOuts(st lang.Stmt) []refOut {
+	var x lang.Expr
+	switch st := st.(type) {
+	case *lang.ExprStmt:
+		x = st.X
+	case *lang.AssignStmt:
+		x = st.Value
+	}
+	e, ok := x.(*lang.CallExpr)
+	if !ok {
+		return nil
+	}
+	op := rt.LookupOp(e.Name)
+	if op == nil {
+		return nil
+	}
+	var out []refOut
+	for i, a := range boundArgs(e, op) {
+		if p := op.Params[i]; p.Ref && p.Type >= rt.TMM {
+			if v, ok := refVar(a); ok {
+				out = append(out, refOut{v.Name, known(p.Type)})
+			}
+		}
+	}
+	return out
 }
 
 // declType is the static type of a declaration's type word.

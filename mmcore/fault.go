@@ -650,30 +650,65 @@ func (m *MM) insertPage(op string, v *VMA, addr Addr, page *Page, write, mkwrite
 // VMA, EBUSY if the PTE is populated (which vmf_insert_pfn reports as
 // VM_FAULT_NOPAGE, i.e. success), ENOMEM.
 func (m *MM) InsertPFN(v *VMA, addr Addr, pfn PFN) error {
+	var cache PTE
+	if v != nil {
+		cache = v.CacheBits // vmf_insert_pfn(): vma->vm_page_prot
+	}
+	_, _, err := m.InsertPFNProt(v, addr, pfn, cache, false)
+	return err
+}
+
+// InsertPFNProt is insert_pfn(vma, addr, pfn, prot, mkwrite) (mm/memory.c):
+// InsertPFN with the cache-mode bits of the driver's pgprot
+// (vmf_insert_pfn_prot()) and, with mkwrite (vmf_insert_mixed_mkwrite()),
+// the entry made young, dirty and, on a VM_WRITE VMA, writable
+// (maybe_mkwrite()); an entry already present is then upgraded so when
+// it maps pfn, and left alone otherwise ("racing with block allocation
+// and mapping invalidation"), its PFN returned (differs) for the caller's
+// WARN_ON_ONCE(!is_zero_pfn()). Without mkwrite a present entry is EBUSY.
+func (m *MM) InsertPFNProt(v *VMA, addr Addr, pfn PFN, cache PTE, mkwrite bool) (other PFN, differs bool, err error) {
 	const op = "vmf_insert_pfn"
 	switch {
 	case v == nil || v.mm != m:
-		return errf(op, EINVAL, "VMA of another mm")
+		return 0, false, errf(op, EINVAL, "VMA of another mm")
 	case v.Flags&(VM_PFNMAP|VM_MIXEDMAP) == 0:
-		return errf(op, EINVAL, "VMA is neither VM_PFNMAP nor VM_MIXEDMAP")
+		return 0, false, errf(op, EINVAL, "VMA is neither VM_PFNMAP nor VM_MIXEDMAP")
 	case addr < v.start || addr >= v.end:
-		return errf(op, EFAULT, "address "+addr.String()+" outside the VMA")
+		return 0, false, errf(op, EFAULT, "address "+addr.String()+" outside the VMA")
 	}
 	addr &= PageMask
 	w, _, err := m.AllocTables(addr)
 	if err != nil {
-		return err
+		return 0, false, err
 	}
+	t := w.Tables[LevelPTE]
 	if w.Entry != 0 {
-		return errf(op, EBUSY, "PTE already populated")
+		if !mkwrite {
+			return 0, false, errf(op, EBUSY, "PTE already populated")
+		}
+		if w.Entry.PFN() != pfn {
+			return w.Entry.PFN(), true, nil
+		}
+		e := w.Entry | PTEAccessed | PTEDirty // pte_mkyoung(), pte_mkdirty()
+		if v.Flags&VM_WRITE != 0 {
+			e |= PTEWrite // maybe_mkwrite()
+		}
+		m.ptChanged()
+		t.ptes[t.Index(addr)] = e
+		return 0, false, nil
 	}
-	pte := MkPTE(pfn, PTEAccessed|PTESpecial|v.CacheBits) // vmf_insert_pfn(): vma->vm_page_prot
+	pte := MkPTE(pfn, PTEAccessed|PTESpecial|cache&PTECacheMask) // pte_mkspecial(pfn_pte(pfn, prot))
 	if v.Flags&(VM_SHARED|VM_WRITE) == VM_SHARED|VM_WRITE {
 		pte |= PTEWrite
 	}
-	t := w.Tables[LevelPTE]
+	if mkwrite {
+		pte |= PTEDirty
+		if v.Flags&VM_WRITE != 0 {
+			pte |= PTEWrite
+		}
+	}
 	m.setEntry(t, t.Index(addr), pte)
-	return nil
+	return 0, false, nil
 }
 
 // RemapPFNRange maps size bytes of consecutive PFNs from pfn at addr

@@ -343,3 +343,64 @@ func TestFinishFault(t *testing.T) {
 	_, err = m.FinishFault(pv, pg(8), q, false)
 	wantErr(t, err, EINVAL)
 }
+
+// TestInsertPFNProt: insert_pfn() with the driver's pgprot and mkwrite
+// (mm/memory.c: vmf_insert_pfn_prot(), vmf_insert_mixed_mkwrite()): the
+// cache mode of prot goes into the entry, mkwrite makes a new entry dirty
+// and (VM_WRITE) writable and upgrades a present entry of the same pfn,
+// leaves one of another pfn alone and names it; without mkwrite a present
+// entry is EBUSY.
+func TestInsertPFNProt(t *testing.T) {
+	type step struct {
+		pfn     PFN
+		cache   PTE
+		mkwrite bool
+	}
+	cases := []struct {
+		name      string
+		prot      Prot
+		flags     MapFlags
+		steps     []step
+		wantErr   error
+		wantOther PFN
+		wantCache PTE
+		wantPFN   PFN
+		write     bool
+		dirty     bool
+	}{
+		{"write-combining prot", PROT_READ | PROT_WRITE, MAP_SHARED, []step{{0x100, PTEPWT, false}}, nil, 0, PTEPWT, 0x100, true, false},
+		{"uncached prot, read-only", PROT_READ, MAP_SHARED, []step{{0x100, PTEPCD, false}}, nil, 0, PTEPCD, 0x100, false, false},
+		{"present without mkwrite", PROT_READ | PROT_WRITE, MAP_SHARED, []step{{0x100, 0, false}, {0x101, 0, false}}, EBUSY, 0, 0, 0x100, true, false},
+		{"mkwrite new entry", PROT_READ | PROT_WRITE, MAP_SHARED, []step{{0x100, 0, true}}, nil, 0, 0, 0x100, true, true},
+		{"mkwrite upgrades same pfn", PROT_READ, MAP_SHARED, []step{{0x100, 0, false}, {0x100, 0, true}}, nil, 0, 0, 0x100, false, true},
+		{"mkwrite leaves another pfn", PROT_READ | PROT_WRITE, MAP_SHARED, []step{{0x100, 0, false}, {0x200, 0, true}}, nil, 0x100, 0, 0x100, true, false},
+		{"mkwrite on a private writable VMA", PROT_READ | PROT_WRITE, MAP_PRIVATE, []step{{0x100, 0, true}}, nil, 0, 0, 0x100, true, true},
+	}
+	for _, c := range cases {
+		m := newMM(t, 4)
+		v := mustMmap(t, m, pg(0), 1, c.prot, c.flags|MAP_FIXED, NewFile("io", 1), 0)
+		v.Flags |= VM_MIXEDMAP
+		var err error
+		var other PFN
+		var differs bool
+		for _, s := range c.steps {
+			other, differs, err = m.InsertPFNProt(v, pg(0), s.pfn, s.cache, s.mkwrite)
+		}
+		if c.wantErr != nil {
+			if !errors.Is(err, c.wantErr) {
+				t.Errorf("%s: err %v, want %v", c.name, err, c.wantErr)
+			}
+		} else if err != nil {
+			t.Errorf("%s: %v", c.name, err)
+		}
+		if other != c.wantOther || differs != (c.wantOther != 0) {
+			t.Errorf("%s: other pfn %#x, want %#x", c.name, other, c.wantOther)
+		}
+		e := m.Walk(pg(0)).Entry
+		if e.PFN() != c.wantPFN || e&PTECacheMask != c.wantCache || !e.Special() ||
+			e&PTEWrite != 0 != c.write || e&PTEDirty != 0 != c.dirty {
+			t.Errorf("%s: entry %v (pfn %#x cache %#x write %v dirty %v), want pfn %#x cache %#x write %v dirty %v", c.name, e, e.PFN(), e&PTECacheMask,
+				e&PTEWrite != 0, e&PTEDirty != 0, c.wantPFN, c.wantCache, c.write, c.dirty)
+		}
+	}
+}

@@ -1362,9 +1362,23 @@ func installs(c *Call, f *Footprint) {
 			f.Page(p, true)
 		}
 	}
-	if c.Op.Name == "vmf_insert_pfn" || c.Op.Name == "vmf_insert_mixed" || c.Op.Name == "remap_pfn_range" {
+	switch c.Op.Name {
+	case "vmf_insert_pfn", "vmf_insert_pfn_prot", "vmf_insert_mixed", "vmf_insert_mixed_mkwrite", "remap_pfn_range":
 		f.AllPages(true) // a PFN may name any page
 	}
+}
+
+// zapsVMA: zap_vma(vma), zap_vma_pages(vma): zaps over the whole VMA.
+func zapsVMA(c *Call, f *Footprint) {
+	m := vmaMM(c, 0)
+	f.VMAs(m, false)
+	v := c.Args[0].Obj.(*mmcore.VMA)
+	if v.End() > v.Start() {
+		f.PTERange(m, v.Start(), v.End(), true)
+		f.ZappedPages(m, v.Start(), v.End())
+	}
+	f.TLB(m, true)
+	f.Alloc()
 }
 
 // zaps: zap_vma_range, zap_vma_ptes: clear entries, drop the pages' maps

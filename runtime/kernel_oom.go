@@ -92,11 +92,7 @@ func mmFlagName(flag int64) string {
 }
 
 func init() {
-	// Names of rule book 2.14 and 2.37 with no entry of their own.
-	aliases["find_vma_prev"] = alias{"find_vma", "find_vma_prev(mm, addr, &pprev) (mm/mmap.c) is find_vma() that also sets *pprev to the VMA " +
-		"before (vma_prev() on the same iterator); the caller holds the mmap lock, read or write, while it uses either VMA, but the function asserts " +
-		"nothing (\"RCU lock is missing here since the external mmap_lock() is used instead\"): only lockdep's check of the maple-tree walk " +
-		"(CONFIG_PROVE_RCU) sees a call without it. mmscript has no out-parameters: write vma = find_vma(mm, addr) and prev = vma_prev(mm, vma)"}
+	// A name of rule book 2.37 with no entry of its own.
 	aliases["__split_huge_pmd"] = alias{"split_huge_pmd", "__split_huge_pmd(vma, pmd, address, freeze) (mm/huge_memory.c) is what the " +
 		"split_huge_pmd() macro calls after its lockless pre-check of the entry (freeze=false), and what zap_pmd_range() calls for a huge PMD its " +
 		"range covers in part; same rules (rule book 2.37): the VMA stable, no spinlock held (the mmu-notifier start sleeps), the PMD lock taken " +

@@ -359,6 +359,27 @@ func init() {
 			v.Flags = mmcore.VMFlags(c.int(1))
 			return ok
 		}})
+	// __vm_flags_mod(vma, set, clear) (include/linux/mm.h): "Use only if
+	// VMA is not part of the VMA tree or has no other users and therefore
+	// needs no locking": vm_flags_init() of (vm_flags | set) & ~clear.
+	defOp(&Op{Name: "__vm_flags_mod", Params: []Param{vmaParam("vma", false), intParam("set"), intParam("clear")},
+		API: func() *API {
+			a := simulated("__vm_flags_mod", "sets set and clears clear with no lock, as vm_flags_init() writes: only for a VMA nobody sees yet, or one that has no other users "+
+				"(x86's untrack_pfn() with mm_wr_locked false, from unmap_single_vma() of an exiting or isolated mm)", fieldFlagsInit.rule)
+			a.Section, a.Source = "2.16", "include/linux/mm.h: __vm_flags_mod() -> vm_flags_init()"
+			a.Hold, a.Takes, a.Sleeps, a.Asserts = "nothing, on a VMA nobody else sees yet (not in the VMA tree, or an mm without other users)", "nothing", "no", "none"
+			a.Cites = []Cite{cite("include/linux/mm.h", "__vm_flags_mod()", "none: \"Use only if VMA is not part of the VMA tree or has no other users and therefore needs no locking.\" "+
+				"vm_flags_init(vma, (vma->vm_flags | set) & ~clear);", readMMH2026)}
+			a.Sequence = "/* f_op->mmap: the VMA is not in the tree yet */\n__vm_flags_mod(vma, VM_IO | VM_DONTEXPAND, VM_MAYWRITE);"
+			return a
+		}(),
+		Touches: writesVMA,
+		Fn: func(c *Call) Result {
+			v := c.vma(0)
+			c.checkFieldWrite(v, fieldFlagsInit)
+			v.Flags = (v.Flags | mmcore.VMFlags(c.int(1))) &^ mmcore.VMFlags(c.int(2))
+			return ok
+		}})
 	defOp(&Op{Name: "vma_set_anonymous", Params: []Param{vmaParam("vma", false)},
 		API:     simulated("vma_set_anonymous", "vma->vm_ops = NULL: the VMA becomes anonymous memory; only while it is set up", fieldOps.rule),
 		Touches: writesVMA,

@@ -150,7 +150,38 @@ func init() {
 			}})
 	}
 
-	// vm_insert_page and friends (rule book 2.1-2.6).
+	// vm_flags_mod(vma, set, clear) (include/linux/mm.h): vma_start_write(),
+	// then __vm_flags_mod(): "Use only when the order of set/clear
+	// operations is unimportant".
+	modWord := func(v int64) (string, bool) { return vmFlagWord(v) }
+	defOp(&Op{Name: "vm_flags_mod", Params: []Param{{Name: "vma", Type: TVMA},
+		{Name: "set", Type: TWord, Words: flagWords, FromInt: modWord}, {Name: "clear", Type: TWord, Words: flagWords, FromInt: modWord}},
+		API: register(&API{Name: "vm_flags_mod", Section: "2.16", Hold: "mmap lock for write",
+			Takes: "VMA write lock (waits for readers)", Sleeps: "yes", Asserts: "mmap_assert_write_locked() via vma_start_write()",
+			Source: "include/linux/mm.h: vm_flags_mod(), __vm_flags_mod()",
+			Notes:  "sets set and clears clear in one store ((vm_flags | set) & ~clear), with vm_flags_set()'s rules; 0 (or \"\") for no flags",
+			Rules:  []*Rule{ruleFlagsSet, ruleSleepInAtomic},
+			Cites: []Cite{cite("include/linux/mm.h", "vm_flags_mod(), __vm_flags_mod()", "vma_start_write(vma); __vm_flags_mod(vma, set, clear); "+
+				"__vm_flags_mod(): vm_flags_init(vma, (vma->vm_flags | set) & ~clear);", readMMH2026)},
+			Sequence: "mmap_write_lock(mm);\nvm_flags_mod(vma, VM_IO | VM_DONTEXPAND, VM_MAYWRITE);\nmmap_write_unlock(mm);"}),
+		Touches: writesVMA,
+		Fn: func(c *Call) Result {
+			v := c.vma(0)
+			set, err := parseVMFlags(c.word(1))
+			if err != nil {
+				return fail("%s: %v", c.Op.Name, err)
+			}
+			clr, err := parseVMFlags(c.word(2))
+			if err != nil {
+				return fail("%s: %v", c.Op.Name, err)
+			}
+			return c.vmaStartWrite(v, ruleFlagsSet, func() Result {
+				v.Flags = (v.Flags | set) &^ clr
+				return ok
+			})
+		}})
+
+	// vm_insert_page and friends (rule book 2.1-2.6).	// vm_insert_page and friends (rule book 2.1-2.6).
 	ruleInsertBUG := &Rule{"vm_insert_page/not-mixedmap-needs-mmap-write",
 		"on a VMA without VM_MIXEDMAP, vm_insert_page sets the flag itself and so needs the mmap lock for write (in practice: call it from f_op->mmap, or set VM_MIXEDMAP there)",
 		"mm/memory.c: vm_insert_page() BUG_ON(mmap_read_trylock(vma->vm_mm))", BUG}
@@ -358,73 +389,131 @@ func init() {
 
 	rulePFNFlags := &Rule{"vmf_insert_pfn/flags", "vmf_insert_pfn() needs exactly one of VM_PFNMAP and VM_MIXEDMAP, no COW VM_PFNMAP mapping, and on VM_MIXEDMAP a pfn without a struct page",
 		"mm/memory.c: vmf_insert_pfn_prot() BUG_ON()s", BUG}
+	// vmf_insert_pfn_prot() holds vmf_insert_pfn()'s BUG_ONs; the pgprot
+	// of vmf_insert_pfn() is vma->vm_page_prot, of _prot the driver's
+	// (mm/memory.c: "pgprot typically only differs from
+	// @vma->vm_page_prot when drivers set caching- and encryption bits"):
+	// its cache mode goes into the entry, as remap_pfn_range()'s does.
+	insertPFN := func(c *Call, v *mmcore.VMA, addr mmcore.Addr, pfn mmcore.PFN, cache mmcore.PTE) Result {
+		c.T.MightSleep(c.Op.Name)
+		f := v.Flags
+		pfnmap, mixed := f&mmcore.VM_PFNMAP != 0, f&mmcore.VM_MIXEDMAP != 0
+		cow := f&(mmcore.VM_SHARED|mmcore.VM_MAYWRITE) == mmcore.VM_MAYWRITE
+		switch {
+		case pfnmap == mixed:
+			c.K.violate(c.T, rulePFNFlags, fmt.Sprintf("%s on %s: needs exactly one of VM_PFNMAP and VM_MIXEDMAP (has %s)", c.Op.Name, VMAName(v), f))
+			return ok
+		case pfnmap && cow:
+			c.K.violate(c.T, rulePFNFlags, fmt.Sprintf("%s on COW VM_PFNMAP %s", c.Op.Name, VMAName(v)))
+			return ok
+		case mixed && c.K.Mem.Page(pfn) != nil:
+			c.K.violate(c.T, rulePFNFlags, fmt.Sprintf("%s on VM_MIXEDMAP %s with pfn %#x that has a struct page (use vmf_insert_mixed or vm_insert_page)", c.Op.Name, VMAName(v), uint64(pfn)))
+			return ok
+		}
+		if !c.installLockHeld(v) && !c.K.vmaState(v).New {
+			c.K.violate(c.T, ruleFaultHelper, c.Op.Name+" without the mmap lock or the VMA read lock")
+		}
+		if !v.Contains(addr) {
+			return done(Int(VM_FAULT_SIGBUS))
+		}
+		var rc int64 = VM_FAULT_NOPAGE
+		return c.underPTL(mmOf(v.MM()), addr, func() {
+			if _, _, err := v.MM().InsertPFNProt(v, addr, pfn, cache, false); err != nil && !errors.Is(err, mmcore.EBUSY) {
+				rc = faultCode(err)
+			} else if err == nil {
+				writeNotify(v, addr)
+			}
+		}, func() Result { return done(Int(rc)) })
+	}
 	defOp(&Op{Name: "vmf_insert_pfn", Params: vmaAddrParams(Param{Name: "pfn", Type: TInt}), Result: TInt,
 		API: register(&API{Name: "vmf_insert_pfn", Section: "2.4", Hold: "mmap lock or VMA read lock (fault context); VMA VM_PFNMAP xor VM_MIXEDMAP",
 			Takes: "table allocation locks -> PTE lock", Sleeps: "yes", Asserts: "four BUG_ON()s on the flag/pfn combination; no lock check",
 			Source: "mm/memory.c: vmf_insert_pfn(), vmf_insert_pfn_prot(), insert_pfn()",
 			Rules:  []*Rule{rulePFNFlags, ruleFaultHelper, ruleSleepInAtomic}}),
 		Fn: func(c *Call) Result {
-			v, addr, pfn := c.vma(0), c.addr(1), mmcore.PFN(c.int(2))
-			c.T.MightSleep(c.Op.Name)
-			f := v.Flags
-			pfnmap, mixed := f&mmcore.VM_PFNMAP != 0, f&mmcore.VM_MIXEDMAP != 0
-			cow := f&(mmcore.VM_SHARED|mmcore.VM_MAYWRITE) == mmcore.VM_MAYWRITE
-			switch {
-			case pfnmap == mixed:
-				c.K.violate(c.T, rulePFNFlags, fmt.Sprintf("vmf_insert_pfn on %s: needs exactly one of VM_PFNMAP and VM_MIXEDMAP (has %s)", VMAName(v), f))
-				return ok
-			case pfnmap && cow:
-				c.K.violate(c.T, rulePFNFlags, fmt.Sprintf("vmf_insert_pfn on COW VM_PFNMAP %s", VMAName(v)))
-				return ok
-			case mixed && c.K.Mem.Page(pfn) != nil:
-				c.K.violate(c.T, rulePFNFlags, fmt.Sprintf("vmf_insert_pfn on VM_MIXEDMAP %s with pfn %#x that has a struct page (use vmf_insert_mixed or vm_insert_page)", VMAName(v), uint64(pfn)))
-				return ok
-			}
-			if !c.installLockHeld(v) && !c.K.vmaState(v).New {
-				c.K.violate(c.T, ruleFaultHelper, "vmf_insert_pfn without the mmap lock or the VMA read lock")
-			}
-			if !v.Contains(addr) {
-				return done(Int(VM_FAULT_SIGBUS))
-			}
-			var rc int64 = VM_FAULT_NOPAGE
-			return c.underPTL(mmOf(v.MM()), addr, func() {
-				if err := v.MM().InsertPFN(v, addr, pfn); err != nil && !errors.Is(err, mmcore.EBUSY) {
-					rc = faultCode(err)
-				} else if err == nil {
-					writeNotify(v, addr)
-				}
-			}, func() Result { return done(Int(rc)) })
+			v := c.vma(0)
+			return insertPFN(c, v, c.addr(1), mmcore.PFN(c.int(2)), v.CacheBits)
 		}})
+	defOp(&Op{Name: "vmf_insert_pfn_prot", Params: vmaAddrParams(Param{Name: "pfn", Type: TInt},
+		Param{Name: "pgprot", Type: TInt, Hint: " (a pgprot: vma.vm_page_prot, or pgprot_writecombine()/pgprot_noncached() of it)"}), Result: TInt,
+		API: register(&API{Name: "vmf_insert_pfn_prot", Section: "2.4", Hold: "mmap lock or VMA read lock (fault context); VMA VM_PFNMAP xor VM_MIXEDMAP",
+			Takes: "table allocation locks -> PTE lock", Sleeps: "yes", Asserts: "four BUG_ON()s on the flag/pfn combination; no lock check",
+			Source: "mm/memory.c: vmf_insert_pfn_prot(), insert_pfn()",
+			Notes: "vmf_insert_pfn() with the driver's pgprot for this entry (its vmf_insert_pfn() passes vma->vm_page_prot), for a cache mode not known at mmap time " +
+				"(TTM, GPU drivers); same rules. The cache mode of pgprot (pgprot_writecombine(), pgprot_noncached()) goes into the PTE (pte.cachemode), " +
+				"as remap_pfn_range()'s prot does; its access bits still come from vm_flags. x86's pfnmap_setup_cachemode_pfn() (PAT) is not modelled",
+			Rules: []*Rule{rulePFNFlags, ruleFaultHelper, ruleSleepInAtomic},
+			Cites: []Cite{cite("mm/memory.c", "vmf_insert_pfn_prot()", "BUG_ON(!(vma->vm_flags & (VM_PFNMAP|VM_MIXEDMAP))); BUG_ON((vma->vm_flags & (VM_PFNMAP|VM_MIXEDMAP)) == (VM_PFNMAP|VM_MIXEDMAP)); "+
+				"BUG_ON((vma->vm_flags & VM_PFNMAP) && is_cow_mapping(vma->vm_flags)); BUG_ON((vma->vm_flags & VM_MIXEDMAP) && pfn_valid(pfn)); ... "+
+				"pfnmap_setup_cachemode_pfn(pfn, &pgprot); return insert_pfn(vma, addr, pfn, pgprot, false);", readMemory2026)},
+			Sequence: "/* vm_ops->fault of a VM_PFNMAP VMA: the cache mode decided now */\nprot = pgprot_writecombine(vma->vm_page_prot);\nreturn vmf_insert_pfn_prot(vma, vmf->address, pfn, prot);"}),
+		Touches: opFootprints["vmf_insert_pfn"],
+		Fn: func(c *Call) Result {
+			prot := c.int(3)
+			if prot < 0 {
+				return fail("vmf_insert_pfn_prot: %d is no pgprot (vma.vm_page_prot, vm_get_page_prot() or a pgprot_*() of one)", prot)
+			}
+			return insertPFN(c, c.vma(0), c.addr(1), mmcore.PFN(c.int(2)), pgprotCache(prot))
+		}})
+	// __vm_insert_mixed(vma, addr, pfn, mkwrite): vmf_insert_mixed() and
+	// vmf_insert_mixed_mkwrite() (mm/memory.c).
+	ruleMixedMkwrite := &Rule{"vmf_insert_mixed_mkwrite/other-pfn",
+		"vmf_insert_mixed_mkwrite() upgrades an entry that maps the same pfn; a present entry of another pfn (other than the zero page's) is a race with block allocation or invalidation the caller should have excluded",
+		"mm/memory.c: insert_pfn(): if (pte_pfn(entry) != pfn) { WARN_ON_ONCE(!is_zero_pfn(pte_pfn(entry))); goto out_unlock; }", WARN}
+	insertMixed := func(c *Call, v *mmcore.VMA, addr mmcore.Addr, pfn mmcore.PFN, mkwrite bool) Result {
+		c.T.MightSleep(c.Op.Name)
+		if !c.installLockHeld(v) && !c.K.vmaState(v).New {
+			c.K.violate(c.T, ruleFaultHelper, c.Op.Name+" without the mmap lock or the VMA read lock")
+		}
+		// vm_mixed_ok(): the zero pfn only without mkwrite and where
+		// vm_mixed_zeropage_allowed(), else VM_MIXEDMAP
+		zero := pfn == c.K.Mem.ZeroPage().PFN
+		if zero && (mkwrite || !mixedZeropageAllowed(v)) || v.Flags&mmcore.VM_MIXEDMAP == 0 && !zero || !v.Contains(addr) {
+			return done(Int(VM_FAULT_SIGBUS))
+		}
+		var rc int64 = VM_FAULT_NOPAGE
+		var other mmcore.PFN
+		var differs bool
+		return c.underPTL(mmOf(v.MM()), addr, func() {
+			// __vm_insert_mixed(): "if (!IS_ENABLED(CONFIG_ARCH_HAS_PTE_SPECIAL)
+			// && pfn_valid(pfn))" insert_page, else insert_pfn. x86-64 has
+			// pte_special, so even a pfn with a struct page gets a special
+			// PTE, with no reference and no rmap.
+			var err error
+			other, differs, err = v.MM().InsertPFNProt(v, addr, pfn, v.CacheBits, mkwrite)
+			if err != nil && !errors.Is(err, mmcore.EBUSY) {
+				rc = faultCode(err)
+			} else if err == nil && !mkwrite {
+				writeNotify(v, addr) // mkwrite: maybe_mkwrite(), not vm_page_prot
+			}
+		}, func() Result {
+			if differs && other != c.K.Mem.ZeroPage().PFN {
+				c.K.violate(c.T, ruleMixedMkwrite, fmt.Sprintf("%s at %#x: the entry maps pfn %#x, not %#x: left alone", c.Op.Name, uint64(addr), uint64(other), uint64(pfn)))
+			}
+			return done(Int(rc))
+		})
+	}
 	defOp(&Op{Name: "vmf_insert_mixed", Params: vmaAddrParams(Param{Name: "pfn", Type: TInt}), Result: TInt,
 		API: register(&API{Name: "vmf_insert_mixed", Section: "2.5", Hold: "mmap lock or VMA read lock (fault context); VMA VM_MIXEDMAP",
 			Takes: "table allocation locks -> PTE lock", Sleeps: "yes", Asserts: "none (returns VM_FAULT_SIGBUS)",
 			Source: "mm/memory.c: vmf_insert_mixed(), __vm_insert_mixed(), vm_mixed_ok()",
 			Notes:  "on x86-64 (CONFIG_ARCH_HAS_PTE_SPECIAL) the entry is a special PTE even when the pfn has a struct page: no refcount, no rmap, invisible to vm_normal_page",
 			Rules:  []*Rule{ruleFaultHelper, ruleSleepInAtomic}}),
-		Fn: func(c *Call) Result {
-			v, addr, pfn := c.vma(0), c.addr(1), mmcore.PFN(c.int(2))
-			c.T.MightSleep(c.Op.Name)
-			if !c.installLockHeld(v) && !c.K.vmaState(v).New {
-				c.K.violate(c.T, ruleFaultHelper, "vmf_insert_mixed without the mmap lock or the VMA read lock")
-			}
-			zero := pfn == c.K.Mem.ZeroPage().PFN
-			if v.Flags&mmcore.VM_MIXEDMAP == 0 && !zero || !v.Contains(addr) {
-				return done(Int(VM_FAULT_SIGBUS))
-			}
-			var rc int64 = VM_FAULT_NOPAGE
-			return c.underPTL(mmOf(v.MM()), addr, func() {
-				// __vm_insert_mixed(): "if (!IS_ENABLED(CONFIG_ARCH_HAS_PTE_SPECIAL)
-				// && pfn_valid(pfn))" insert_page, else insert_pfn. x86-64 has
-				// pte_special, so even a pfn with a struct page gets a special
-				// PTE, with no reference and no rmap.
-				err := v.MM().InsertPFN(v, addr, pfn)
-				if err != nil && !errors.Is(err, mmcore.EBUSY) {
-					rc = faultCode(err)
-				} else if err == nil {
-					writeNotify(v, addr)
-				}
-			}, func() Result { return done(Int(rc)) })
-		}})
+		Fn: func(c *Call) Result { return insertMixed(c, c.vma(0), c.addr(1), mmcore.PFN(c.int(2)), false) }})
+	defOp(&Op{Name: "vmf_insert_mixed_mkwrite", Params: vmaAddrParams(Param{Name: "pfn", Type: TInt}), Result: TInt,
+		API: register(&API{Name: "vmf_insert_mixed_mkwrite", Section: "2.5", Hold: "mmap lock or VMA read lock (fault context, ->pfn_mkwrite or ->page_mkwrite); VMA VM_MIXEDMAP",
+			Takes: "table allocation locks -> PTE lock", Sleeps: "yes", Asserts: "WARN_ON_ONCE when a present entry maps another pfn than the zero page's",
+			Source: "mm/memory.c: vmf_insert_mixed_mkwrite(), __vm_insert_mixed(), vm_mixed_ok(), insert_pfn()",
+			Notes: "vmf_insert_mixed() making the entry young, dirty and, on a VM_WRITE VMA, writable (maybe_mkwrite()), for a write fault of a DAX-like mapping; " +
+				"a present entry of the same pfn is upgraded in place (ptep_set_access_flags()), one of another pfn left alone; the zero pfn is refused " +
+				"(VM_FAULT_SIGBUS); same lock rules as vmf_insert_mixed()",
+			Rules: []*Rule{ruleFaultHelper, ruleMixedMkwrite, ruleSleepInAtomic},
+			Cites: []Cite{cite("mm/memory.c", "vmf_insert_mixed_mkwrite(), vm_mixed_ok(), insert_pfn()", "none of the lock: return __vm_insert_mixed(vma, addr, pfn, true); "+
+				"vm_mixed_ok(): if (unlikely(is_zero_pfn(pfn)) && (mkwrite || !vm_mixed_zeropage_allowed(vma))) return false; insert_pfn(): if (!pte_none(entry)) { if (mkwrite) { "+
+				"if (pte_pfn(entry) != pfn) { WARN_ON_ONCE(!is_zero_pfn(pte_pfn(entry))); goto out_unlock; } entry = pte_mkyoung(entry); entry = maybe_mkwrite(pte_mkdirty(entry), vma); ... } }", readMemory2026)},
+			Sequence: "/* vm_ops->pfn_mkwrite, under the fault's lock */\nreturn vmf_insert_mixed_mkwrite(vmf->vma, vmf->address, pfn);"}),
+		Touches: opFootprints["vmf_insert_mixed"],
+		Fn:      func(c *Call) Result { return insertMixed(c, c.vma(0), c.addr(1), mmcore.PFN(c.int(2)), true) }})
 
 	ruleRemapLock := &Rule{"remap_pfn_range/needs-mmap-write",
 		"remap_pfn_range() rewrites vm_flags and vm_pgoff, so it belongs in f_op->mmap (mmap write lock, VMA not yet visible)",
@@ -547,6 +636,49 @@ func init() {
 			}
 			return zap(c, v, addr, size)
 		}})
+
+	// zap_special_vma_range(vma, address, size) (mm/memory.c): zap_vma_ptes()
+	// renamed in the 2026 zap series (7.1), which also lets it zap a
+	// VM_MIXEDMAP range (5c090b0a8774); mmscript runs it as mainline has
+	// it whatever -kernel says (6.18 has only zap_vma_ptes()).
+	defOp(&Op{Name: "zap_special_vma_range", Params: append(vmaAddrParams(), sizeParams...), Result: TInt,
+		API: func() *API {
+			a := zapAPI("zap_special_vma_range", "zap_vma_ptes()'s name since the 2026 zap series (7.1; 6.18 has only zap_vma_ptes(), VM_PFNMAP only): silently a no-op unless "+
+				"the range is inside a VM_PFNMAP or VM_MIXEDMAP VMA (the driver API for zapping its own special mappings, not ordinary ones); returns the number of pages zapped (the kernel's is void)", ruleZapPtes)
+			a.Cites = []Cite{cite("mm/memory.c", "zap_special_vma_range()", "none of the lock: if (!range_in_vma(vma, address, address + size) || !(vma->vm_flags & (VM_PFNMAP | VM_MIXEDMAP))) return; "+
+				"zap_vma_range(vma, address, size);", readMemory2026)}
+			a.Sequence = "/* drivers/misc/sgi-gru/grumain.c: gru_unload_context(), the VMA kept by the mmap lock */\nzap_special_vma_range(gts->ts_vma, UGRUADDR(gts), GRU_GSEG_PAGESIZE);"
+			return a
+		}(),
+		Touches: opFootprints["zap_vma_ptes"],
+		Fn: func(c *Call) Result {
+			v, addr := c.vma(0), c.addr(1)
+			size, err := c.length(2)
+			if err != nil {
+				return Result{Status: Failed, Err: err}
+			}
+			if v.Flags&(mmcore.VM_PFNMAP|mmcore.VM_MIXEDMAP) == 0 || addr < v.Start() || addr+mmcore.Addr(size) > v.End() {
+				c.K.violate(c.T, ruleZapPtes, fmt.Sprintf("zap_special_vma_range on %s does nothing: the VMA is not VM_PFNMAP nor VM_MIXEDMAP or the range is outside it", VMAName(v)))
+				return done(Int(0))
+			}
+			return zap(c, v, addr, size)
+		}})
+	// zap_vma(vma) (include/linux/mm.h, 2026; zap_vma_pages() before):
+	// zap_vma_range(vma, vma->vm_start, vma->vm_end - vma->vm_start).
+	for _, x := range []struct{ name, notes string }{
+		{"zap_vma", "zaps the whole VMA: zap_vma_range(vma, vma->vm_start, vma->vm_end - vma->vm_start), so zap_vma_range()'s rules (the 2026 name of zap_vma_pages()); returns the number of pages zapped (the kernel's is void)"},
+		{"zap_vma_pages", "zap_vma()'s name up to the 2026 zap series (6.18: zap_page_range_single(vma, vma->vm_start, vma->vm_end - vma->vm_start)); same rules; returns the number of pages zapped (the kernel's is void)"},
+	} {
+		a := zapAPI(x.name, x.notes)
+		a.Source = "include/linux/mm.h: " + x.name + "(); mm/memory.c: zap_vma_range(), __zap_vma_range(), zap_pte_range()"
+		a.Cites = []Cite{cite("include/linux/mm.h", x.name+"()", "none: zap_vma_range(vma, vma->vm_start, vma->vm_end - vma->vm_start); (zap_page_range_single() in 6.18's zap_vma_pages())", readZapRename)}
+		a.Sequence = "/* lib/vdso/datastore.c: vdso_join_timens() */\nmmap_read_lock(mm);\nfor_each_vma(vmi, vma) {\n\tif (vma_is_special_mapping(vma, &vdso_vvar_mapping))\n\t\t" + x.name + "(vma);\n}\nmmap_read_unlock(mm);"
+		defOp(&Op{Name: x.name, Params: []Param{{Name: "vma", Type: TVMA}}, Result: TInt, API: a, Touches: zapsVMA,
+			Fn: func(c *Call) Result {
+				v := c.vma(0)
+				return zap(c, v, v.Start(), uint64(v.End()-v.Start()))
+			}})
+	}
 
 	defOp(&Op{Name: "unmap_mapping_range",
 		Params: []Param{{Name: "file", Type: TFile}, {Name: "holebegin", Type: TInt}, {Name: "holelen", Type: TInt},
@@ -800,6 +932,13 @@ func zapSkipCows(m *MM, start, end mmcore.Addr) int {
 // pte_entry that returns a non-zero int stops the walk, which returns that
 // value; otherwise count grows by the present entries visited.
 func (c *Call) walkVMA(m *MM, v *mmcore.VMA, start, end mmcore.Addr, o *Ops, count *int64, stop *int64, k func() Result) Result {
+	return c.walkPTEs(m, start, end, o, false, count, stop, k)
+}
+
+// walkPTEs is walkVMA's walk; existing calls pte_entry only on the
+// entries that are not none (apply_to_pte_range() without create: "if
+// (create || !pte_none(ptep_get(pte)))").
+func (c *Call) walkPTEs(m *MM, start, end mmcore.Addr, o *Ops, existing bool, count *int64, stop *int64, k func() Result) Result {
 	spans := pteTableSpans(m, start, end)
 	return seq(len(spans), func(i int, next func() Result) Result {
 		sp := spans[i]
@@ -822,7 +961,7 @@ func (c *Call) walkVMA(m *MM, v *mmcore.VMA, start, end mmcore.Addr, o *Ops, cou
 					pfn = int64(e.PFN())
 					*count++
 				}
-				if o == nil || o.PteEntry == nil {
+				if o == nil || o.PteEntry == nil || existing && e == 0 {
 					return nextPTE()
 				}
 				return c.call(o.PteEntry, "pte_entry callback "+o.PteEntry.Name,
@@ -850,6 +989,31 @@ func vmFlagWords() []string {
 		words = append(words, n, strings.ToLower(strings.TrimPrefix(n, "VM_")))
 	}
 	return words
+}
+
+// mixedZeropageAllowed is vm_mixed_zeropage_allowed() (mm/memory.c) on
+// x86 (mm_forbids_zeropage() is s390's): the shared zero page may be
+// mapped in a COW mapping, in one that can never be written, or where
+// ->pfn_mkwrite replaces it before a write (fsdax, not modelled, or VM_IO).
+func mixedZeropageAllowed(v *mmcore.VMA) bool {
+	switch {
+	case v.Flags&(mmcore.VM_SHARED|mmcore.VM_MAYWRITE) == mmcore.VM_MAYWRITE:
+		return true
+	case v.Flags&(mmcore.VM_WRITE|mmcore.VM_MAYWRITE) == 0:
+		return true
+	}
+	o := opsOf(v)
+	return o != nil && o.PfnMkwrite != nil && v.Flags&mmcore.VM_IO != 0
+}
+
+// vmFlagWord is the words of an int of VM_* flags (a FromInt): "" for
+// none, false for a bit mmcore does not know.
+func vmFlagWord(v int64) (string, bool) {
+	if v == 0 {
+		return "", true
+	}
+	s := mmcore.VMFlags(v).String()
+	return s, !strings.Contains(s, "0x")
 }
 
 // parseVMFlags parses words like "mixedmap|io" or "VM_MIXEDMAP|VM_IO".

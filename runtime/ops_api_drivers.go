@@ -365,6 +365,13 @@ func init() {
 		}, Touches: world})
 }
 
+// apply is apply_to_page_range()'s entry and rules, which its sibling
+// apply_to_existing_page_range() shares.
+var apply struct {
+	*API
+	ruleLock, ruleRange *Rule
+}
+
 func init() {
 	// mm/memory.c: __apply_to_page_range(mm, addr, size, fn, data, create):
 	// "if (WARN_ON(addr >= end)) return -EINVAL;" then, for a user mm,
@@ -378,9 +385,10 @@ func init() {
 		"mm/memory.c: __apply_to_page_range() WARN_ON(addr >= end)", WARN}
 	api := documented("apply_to_page_range")
 	api.Rules = []*Rule{ruleApplyLock, ruleApplyRange, ruleSleepInAtomic}
+	apply.API, apply.ruleLock, apply.ruleRange = api, ruleApplyLock, ruleApplyRange
 	api.Notes = "mmscript: apply_to_page_range(mm, addr, size=|pages=, ops) calls the ops block's pte_entry(addr, pfn) for every PTE of the range " +
 		"(pfn -1 when none) under that table's PTE lock, allocating missing tables; returns 0 or the non-zero value that stopped it. " +
-		"apply_to_existing_page_range is not simulated (it calls fn only on non-none entries of existing tables). " + api.Notes
+		"apply_to_existing_page_range() is its sibling that allocates nothing. " + api.Notes
 	defOp(&Op{Name: "apply_to_page_range",
 		Params: append([]Param{{Name: "mm", Type: TMM}, {Name: "addr", Type: TInt}}, append(append([]Param{}, sizeParams...),
 			Param{Name: "ops", Type: TOps, Optional: true, Nilable: true})...),
@@ -445,7 +453,62 @@ func init() {
 		}})
 }
 
+// apply_to_existing_page_range(mm, addr, size, fn, data) (mm/memory.c):
+// __apply_to_page_range(..., create = false): missing tables are skipped
+// ("if (pmd_none(*pmd) && !create) continue;"), nothing is allocated, and
+// fn runs only on entries that are not none, under each table's PTE lock
+// (pte_offset_map_lock()). apply_to_page_range()'s rules.
 func init() {
+	a := apply
+	// the kernel's argument order, (mm, addr, size, fn): fn is an ops
+	// block (its pte_entry); pages= gives the length as a count
+	defOp(&Op{Name: "apply_to_existing_page_range",
+		Params: []Param{{Name: "mm", Type: TMM}, {Name: "addr", Type: TInt}, sizeParams[0],
+			{Name: "fn", Type: TOps, Optional: true, Nilable: true}, sizeParams[1]},
+		Result: TInt,
+		API: register(&API{Name: "apply_to_existing_page_range", Section: a.Section, Hold: a.Hold,
+			Takes:   "per existing PTE table: pte_offset_map_lock() -> fn on each entry that is not none (lazy MMU mode) -> pte_unmap_unlock(); no table allocation",
+			Sleeps:  "yes (between tables; fn runs under the PTE lock and must not)",
+			Asserts: "WARN_ON(addr >= end); no lock check",
+			Source:  "mm/memory.c: apply_to_existing_page_range(), __apply_to_page_range(create = false), apply_to_pte_range()",
+			Notes: "apply_to_page_range()'s sibling for a range whose tables exist already (Xen's gntdev unmap, vmalloc's set_memory_*): the same lock rules, " +
+				"but it allocates no table and calls fn (an ops block, the kernel's fourth argument: its pte_entry(addr, pfn), pfn -1 for an entry that is not present) only on entries that are not none; " +
+				"returns 0 or the non-zero value that stopped it",
+			Rules: []*Rule{apply.ruleLock, apply.ruleRange, ruleSleepInAtomic},
+			Cites: []Cite{cite("mm/memory.c", "apply_to_existing_page_range(), apply_to_pmd_range(), apply_to_pte_range()", "none of the lock: return __apply_to_page_range(mm, addr, size, fn, data, false); "+
+				"if (pmd_none(*pmd) && !create) continue; ... mapped_pte = pte = pte_offset_map_lock(mm, pmd, addr, &ptl); ... if (create || !pte_none(ptep_get(pte))) { err = fn(pte, addr, data); ... }", readMemory2026)},
+			Sequence: "mmap_read_lock(mm);\nerr = apply_to_existing_page_range(mm, addr, size, fn, data);\nmmap_read_unlock(mm);"}),
+		Fn: func(c *Call) Result {
+			m, addr := c.mm(0), c.addr(1)
+			size, err := c.length(2)
+			if err != nil {
+				return Result{Status: Failed, Err: err}
+			}
+			var o *Ops
+			if c.Args[3].T == TOps {
+				o = c.Args[3].Obj.(*Ops)
+			}
+			end := addr + mmcore.Addr(size)
+			if end <= addr {
+				c.K.violate(c.T, apply.ruleRange, fmt.Sprintf("%s over the empty range [%#x, %#x)", c.Op.Name, uint64(addr), uint64(end)))
+				return done(Int(-int64(mmcore.EINVAL)))
+			}
+			c.T.MightSleep(c.Op.Name)
+			if m.MmapLock.heldBy(c.T) == 0 {
+				c.K.violate(c.T, apply.ruleLock, c.Op.Name+" without "+m.MmapLock.Name+" held: munmap may free the page tables it walks")
+			}
+			count, stop := int64(0), int64(0)
+			return c.walkPTEs(m, addr, end, o, true, &count, &stop, func() Result { return done(Int(stop)) })
+		},
+		Touches: func(c *Call, f *Footprint) {
+			if m := mmArg(c, 0); m != nil {
+				f.PTEMappings(m)
+			}
+		}})
+}
+
+func init() {
+	// mm/memory.c: follow_pfnmap_start(): pfnmap_lockdep_assert(vma) ->func init() {
 	// mm/memory.c: follow_pfnmap_start(): pfnmap_lockdep_assert(vma) ->
 	// "lockdep_assert(lockdep_is_held(&mapping->i_mmap_rwsem) ||
 	// lockdep_is_held(&vma->vm_mm->mmap_lock))" (the mmap lock alone for a

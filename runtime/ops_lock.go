@@ -231,6 +231,25 @@ func init() {
 			return ok
 		}})
 
+	// mmap_lock_is_contended(mm) (include/linux/mmap_lock.h):
+	// rwsem_is_contended(&mm->mmap_lock), whether a task waits for it.
+	defOp(&Op{Name: "mmap_lock_is_contended", Params: mmParam, Result: TBool,
+		API: register(&API{Name: "mmap_lock_is_contended", Section: "1.1", Hold: "nothing (the caller usually holds the lock, to decide whether to drop it)",
+			Takes: "nothing", Sleeps: "no", Source: "include/linux/mmap_lock.h: mmap_lock_is_contended() -> rwsem_is_contended()",
+			Notes: "true while a task is queued on mm->mmap_lock: a long walk under the lock (the OOM reaper, khugepaged's scan, /proc/pid/pagemap) drops it and " +
+				"retries so the waiter gets in",
+			Query: "Whether a task waits for the mmap lock now: asking is never wrong, and the answer may change at once; it decides only whether the caller drops the lock early, " +
+				"never whether something is safe",
+			Cites: []Cite{cite("include/linux/mmap_lock.h", "mmap_lock_is_contended()", "none: return rwsem_is_contended(&mm->mmap_lock);", readLockH),
+				cite("include/linux/rwsem.h", "rwsem_is_contended()", "none: return !list_empty(&sem->wait_list); (\"a heuristic meant to be called by somebody already holding the rwsem\")", readRwsemH)},
+			Sequence: "mmap_read_lock(mm);\nfor_each_vma(vmi, vma) {\n\t/* scan vma */\n\tif (mmap_lock_is_contended(mm)) {\n\t\tmmap_read_unlock(mm);\n\t\tcond_resched();\n\t\tmmap_read_lock(mm);\n\t\t/* look the next VMA up again */\n\t}\n}\nmmap_read_unlock(mm);"}),
+		Touches: touchesLocksOnly,
+		Fn: func(c *Call) Result {
+			l := c.mm(0).MmapLock
+			c.K.fpLockObserve(l)
+			return done(Bool(l.HasWaiters()))
+		}})
+
 	// The per-VMA lock.
 	defOp(&Op{Name: "lock_vma_under_rcu", Params: []Param{{Name: "mm", Type: TMM}, {Name: "addr", Type: TInt}}, Result: TVMA,
 		API: register(&API{Name: "lock_vma_under_rcu", Section: "2.19",

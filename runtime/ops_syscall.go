@@ -105,6 +105,19 @@ func init() {
 	}
 }
 
+// mapFlagWord is the words of an int of MAP_* flags (vm_mmap()'s flag
+// held in a variable, as C passes it).
+func mapFlagWord(v int64) (string, bool) {
+	var ws []string
+	for _, w := range sortedKeys(mapFlagWords) {
+		if bit := int64(mapFlagWords[w]); strings.HasPrefix(w, "MAP_") && bit != 0 && v&bit == bit {
+			ws = append(ws, w)
+			v &^= bit
+		}
+	}
+	return strings.Join(ws, "|"), v == 0
+}
+
 func mapFlagsOf(w string) (mmcore.MapFlags, bool, error) {
 	var f mmcore.MapFlags
 	hint := false
@@ -166,6 +179,48 @@ func init() {
 			Notes:  "returns 0 or -errno; a kernel path of the kernel library (kernel/munmap.mms), run statement by statement",
 			Rules:  lockRules}),
 	})
+
+	// The in-kernel entry points (mm/util.c: vm_mmap(); mm/mmap.c:
+	// vm_munmap()): the kernel's signatures, on current->mm, with
+	// mmscript's mm-first forms beside them (Op.MMForm), as munmap and
+	// mmap take their mm. Both take the mmap write lock themselves.
+	withMMForm(defOp(&Op{Name: "vm_munmap", Path: true,
+		Params: []Param{{Name: "start", Type: TInt}, {Name: "len", Type: TInt}},
+		Result: TInt,
+		API: register(&API{Name: "vm_munmap", Section: "2.29",
+			Hold: "no mmap lock of this mm (it takes it)",
+			Takes: "mmap_write_lock_killable -> vms_gather_munmap_vmas (vma_start_write on each VMA, __split_vma with ->open) -> vma_iter_clear_gfp -> " +
+				"unmap_vmas (PTE lock per table), free_pgtables, tlb_finish_mmu, ->close, all under the write lock (unlock=false: no downgrade) -> mmap_write_unlock",
+			Sleeps: "yes",
+			Source: "mm/mmap.c: vm_munmap(), __vm_munmap(); mm/vma.c: do_vmi_munmap(), vms_complete_munmap_vmas()",
+			Notes: "munmap() for in-kernel callers (drivers, the ELF loader): __vm_munmap(start, len, false) on current->mm, so unlike munmap(2) the mmap lock is not " +
+				"downgraded for the zap and ->close runs under the write lock; returns 0 or -errno. A kernel path of the kernel library (kernel/munmap.mms). " +
+				"mmscript's form vm_munmap(mm, start, len) names the mm; the kernel's vm_munmap(start, len) is on current_mm()",
+			Rules: lockRules,
+			Cites: []Cite{cite("mm/mmap.c", "vm_munmap(), __vm_munmap()", "none: return __vm_munmap(start, len, false); __vm_munmap(): if (mmap_write_lock_killable(mm)) return -EINTR; "+
+				"ret = do_vmi_munmap(&vmi, mm, start, len, &uf, unlock); if (ret || !unlock) mmap_write_unlock(mm);", readMmap2026)},
+			Sequence: "/* no mmap lock of current->mm held */\nret = vm_munmap(addr, len);"}),
+		Touches: opFootprints["munmap"]}),
+		[]Param{{Name: "mm", Type: TMM}, {Name: "start", Type: TInt}, {Name: "len", Type: TInt}})
+	vmMmapParams := []Param{{Name: "file", Type: TFile, Nilable: true}, {Name: "addr", Type: TInt}, {Name: "len", Type: TInt},
+		{Name: "prot", Type: TWord, Words: protWords, FromInt: protWord},
+		{Name: "flag", Type: TWord, Words: sortedKeys(mapFlagWords), FromInt: mapFlagWord},
+		{Name: "offset", Type: TInt}}
+	withMMForm(defOp(&Op{Name: "vm_mmap", Path: true, Params: vmMmapParams, Result: TInt,
+		API: register(&API{Name: "vm_mmap", Section: "2.28",
+			Hold:   "no mmap lock of this mm (it takes it)",
+			Takes:  "mmap_write_lock_killable -> do_mmap (as mmap) -> mmap_write_unlock -> [MAP_POPULATE/MAP_LOCKED: mmap_read_lock -> faults -> mmap_read_unlock]",
+			Sleeps: "yes", Asserts: "mmap_assert_write_locked() in mmap_region()",
+			Source: "mm/util.c: vm_mmap(), vm_mmap_pgoff(); mm/mmap.c: do_mmap()",
+			Notes: "mmap() for in-kernel callers, on current->mm: checks that offset is page-aligned, then vm_mmap_pgoff() with offset >> PAGE_SHIFT; returns the " +
+				"address mapped or -errno (IS_ERR_VALUE). addr is a hint unless flag has MAP_FIXED (mmscript's mmap() takes a non-zero addr as MAP_FIXED). " +
+				"A kernel path of the kernel library (kernel/mmap.mms). mmscript's form vm_mmap(mm, file, addr, len, prot, flag, offset) names the mm",
+			Rules: lockRules,
+			Cites: []Cite{cite("mm/util.c", "vm_mmap(), vm_mmap_pgoff()", "none: if (unlikely(offset_in_page(offset))) return -EINVAL; return vm_mmap_pgoff(file, addr, len, prot, flag, offset >> PAGE_SHIFT); "+
+				"vm_mmap_pgoff(): if (mmap_write_lock_killable(mm)) return -EINTR; ret = do_mmap(...); mmap_write_unlock(mm); if (populate) mm_populate(ret, populate);", readUtil2026)},
+			Sequence: "/* no mmap lock of current->mm held */\naddr = vm_mmap(file, 0, len, PROT_READ | PROT_WRITE, MAP_SHARED, 0);\nif (IS_ERR_VALUE(addr))\n\treturn addr;"}),
+		Touches: opFootprints["mmap"]}),
+		append([]Param{{Name: "mm", Type: TMM}}, vmMmapParams...))
 
 	defOp(&Op{Name: "alloc_page", Result: TPage,
 		API: register(&API{Name: "alloc_page", Section: "-", Hold: "nothing", Takes: "the page allocator (GFP_KERNEL)",

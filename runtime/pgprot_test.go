@@ -89,3 +89,94 @@ func TestVMPageProtStoreLocks(t *testing.T) {
 		})
 	}
 }
+
+// vmf_insert_pfn_prot() builds its entry with the cache mode of the pgprot
+// the driver passes, not of vma->vm_page_prot, which vmf_insert_pfn()
+// uses (mm/memory.c: vmf_insert_pfn() is vmf_insert_pfn_prot(vma, addr,
+// pfn, vma->vm_page_prot)); vmf_insert_mixed_mkwrite() makes the entry
+// writable and dirty, upgrades one of the same pfn, and WARNs on another.
+func TestInsertPFNSiblings(t *testing.T) {
+	k, m := newMM(t)
+	f := k.NewFile("dev", 16)
+	zero := int64(k.Mem.ZeroPage().PFN)
+	tests := []struct {
+		name    string
+		vm      string
+		private bool
+		store   string // a pgprot_* stored into vm_page_prot first
+		calls   func(tk *Task, v *mmcore.VMA, addr uint64) []Value
+		want    mmcore.CacheMode
+		write   bool
+		pfn     int64
+		rc      int64
+		rules   []string
+		absent  bool
+	}{
+		{"vmf_insert_pfn: the VMA's", "pfnmap", false, "pgprot_writecombine", func(tk *Task, v *mmcore.VMA, a uint64) []Value {
+			return []Value{do(t, k, tk, "vmf_insert_pfn", vmaV(v), addrV(a), Int(0x900000))}
+		}, mmcore.CacheWC, true, 0x900000, VM_FAULT_NOPAGE, nil, false},
+		{"vmf_insert_pfn_prot: the driver's", "pfnmap", false, "pgprot_writecombine", func(tk *Task, v *mmcore.VMA, a uint64) []Value {
+			prot := do(t, k, tk, "pgprot_noncached", Int(pgprotOf(v.Flags, 0)))
+			return []Value{do(t, k, tk, "vmf_insert_pfn_prot", vmaV(v), addrV(a), Int(0x900000), prot)}
+		}, mmcore.CacheUCMinus, true, 0x900000, VM_FAULT_NOPAGE, nil, false},
+		{"vmf_insert_pfn_prot: write-back", "pfnmap", false, "", func(tk *Task, v *mmcore.VMA, a uint64) []Value {
+			return []Value{do(t, k, tk, "vmf_insert_pfn_prot", vmaV(v), addrV(a), Int(0x900000), Int(pgprotOf(v.Flags, 0)))}
+		}, mmcore.CacheWB, true, 0x900000, VM_FAULT_NOPAGE, nil, false},
+		{"vmf_insert_pfn_prot: neither flag", "", false, "", func(tk *Task, v *mmcore.VMA, a uint64) []Value {
+			return []Value{do(t, k, tk, "vmf_insert_pfn_prot", vmaV(v), addrV(a), Int(0x900000), Int(pgprotOf(v.Flags, 0)))}
+		}, 0, false, 0, 0, []string{"vmf_insert_pfn/flags"}, true},
+		{"mkwrite: new entry", "mixedmap", false, "", func(tk *Task, v *mmcore.VMA, a uint64) []Value {
+			return []Value{do(t, k, tk, "vmf_insert_mixed_mkwrite", vmaV(v), addrV(a), Int(0x900000))}
+		}, mmcore.CacheWB, true, 0x900000, VM_FAULT_NOPAGE, nil, false},
+		{"mkwrite: the zero pfn refused", "mixedmap", true, "", func(tk *Task, v *mmcore.VMA, a uint64) []Value {
+			return []Value{do(t, k, tk, "vmf_insert_mixed_mkwrite", vmaV(v), addrV(a), Int(zero))}
+		}, 0, false, 0, VM_FAULT_SIGBUS, nil, true},
+		{"mkwrite: another pfn is left and WARNs", "mixedmap", false, "", func(tk *Task, v *mmcore.VMA, a uint64) []Value {
+			do(t, k, tk, "vmf_insert_mixed", vmaV(v), addrV(a), Int(0x900000))
+			return []Value{do(t, k, tk, "vmf_insert_mixed_mkwrite", vmaV(v), addrV(a), Int(0x900001))}
+		}, mmcore.CacheWB, true, 0x900000, VM_FAULT_NOPAGE, []string{"vmf_insert_mixed_mkwrite/other-pfn"}, false},
+		{"vmf_insert_mixed: no zero page in a shared writable VMA", "mixedmap", false, "", func(tk *Task, v *mmcore.VMA, a uint64) []Value {
+			return []Value{do(t, k, tk, "vmf_insert_mixed", vmaV(v), addrV(a), Int(zero))}
+		}, 0, false, 0, VM_FAULT_SIGBUS, nil, true},
+		{"mkwrite: the zero page's entry is left silently", "mixedmap", true, "", func(tk *Task, v *mmcore.VMA, a uint64) []Value {
+			do(t, k, tk, "vmf_insert_mixed", vmaV(v), addrV(a), Int(zero))
+			return []Value{do(t, k, tk, "vmf_insert_mixed_mkwrite", vmaV(v), addrV(a), Int(0x900001))}
+		}, mmcore.CacheWB, false, zero, VM_FAULT_NOPAGE, nil, false},
+	}
+	for i, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			k.diags = nil
+			addr := uint64(0x400000 + i*0x10000)
+			flags := mmcore.MAP_SHARED
+			if tc.private {
+				flags = mmcore.MAP_PRIVATE
+			}
+			v := mapVMA(t, k, m, addr, 1, flags, f, tc.vm)
+			tk := k.NewTask("T")
+			do(t, k, tk, "mmap_write_lock", mmV(m))
+			if tc.store != "" {
+				do(t, k, tk, "vma_start_write", vmaV(v))
+				do(t, k, tk, "vm_page_prot_store", vmaV(v), do(t, k, tk, tc.store, Int(pgprotOf(v.Flags, v.CacheBits))))
+			}
+			rcs := tc.calls(tk, v, addr)
+			do(t, k, tk, "mmap_write_unlock", mmV(m))
+			wantRules(t, k, tc.rules...)
+			if tc.rules != nil {
+				return
+			}
+			if rc := rcs[len(rcs)-1]; rc.Int != tc.rc {
+				t.Errorf("result %#x, want %#x", rc.Int, tc.rc)
+			}
+			e := m.Core.Walk(mmcore.Addr(addr)).Entry
+			if tc.absent {
+				if e != 0 {
+					t.Errorf("entry %v, want none", e)
+				}
+				return
+			}
+			if e.CacheMode() != tc.want || e.Writable() != tc.write || int64(e.PFN()) != tc.pfn {
+				t.Errorf("entry %v: cache mode %d writable %v pfn %#x, want %d %v %#x", e, e.CacheMode(), e.Writable(), e.PFN(), tc.want, tc.write, tc.pfn)
+			}
+		})
+	}
+}

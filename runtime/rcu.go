@@ -482,6 +482,31 @@ func init() {
 			l := ptl(m, pmd)
 			return c.lock(l, Write, func() Result { return done(Obj(TLock, l)) })
 		}})
+	// pud_lock(mm, pud) (include/linux/mm.h): PUD tables have no split
+	// lock, so pud_lockptr() is &mm->page_table_lock; mmscript names the
+	// PUD entry by the address it covers, as pmd_lock() does.
+	defOp(&Op{Name: "pud_lock", Params: ptParams, Result: TLock,
+		API: register(&API{Name: "pud_lock", Section: "6.4",
+			Hold:    "the VMA stable; the PUD table must exist",
+			Takes:   "mm->page_table_lock (pud_lockptr(): PUD tables have no split lock; released with spin_unlock)",
+			Sleeps:  "no; nothing may sleep until spin_unlock",
+			Asserts: "lockdep",
+			Source:  "include/linux/mm.h: pud_lock(), pud_lockptr()",
+			Notes: "pmd_lock()'s sibling one level up, with its rules: the lock is the mm's page_table_lock, which also guards upper-table population " +
+				"(__pmd_alloc() takes it through pud_lock()) and the publication of vma->anon_vma, so it nests with neither",
+			Rules: []*Rule{ruleRecursive, ruleCircular},
+			Cites: []Cite{cite("include/linux/mm.h", "pud_lockptr(), pud_lock()", "none: static inline spinlock_t *pud_lockptr(struct mm_struct *mm, pud_t *pud) { return &mm->page_table_lock; } "+
+				"spinlock_t *ptl = pud_lockptr(mm, pud); spin_lock(ptl); return ptl;", readMMH2026)},
+			Sequence: "ptl = pud_lock(mm, pud);\nif (pud_none(*pud))\n\tpud_populate(mm, pud, new);\nspin_unlock(ptl);"}),
+		Touches: func(c *Call, f *Footprint) { f.PMDAt(mmArg(c, 0), c.addr(1), false) },
+		Fn: func(c *Call) Result {
+			m, addr := c.mm(0), c.addr(1)
+			if m.Core.Walk(addr).Tables[mmcore.LevelPUD] == nil {
+				return fail("pud_lock: no PUD table covers %#x", uint64(addr))
+			}
+			l := m.PageTableLock
+			return c.lock(l, Write, func() Result { return done(Obj(TLock, l)) })
+		}})
 	defOp(&Op{Name: "pte_lockptr", Params: ptParams, Result: TLock,
 		API: register(&API{Name: "pte_lockptr", Section: "6.4",
 			Hold: "what keeps addr's PMD entry pointing to its PTE table: the PMD lock after check_pmd_state() (retract_page_tables), " +

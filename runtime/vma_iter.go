@@ -174,6 +174,45 @@ func init() {
 			}
 			return done(Obj(TVMA, v))
 		}})
+	// find_vma_prev(mm, addr, &pprev) (mm/mmap.c): find_vma() that also
+	// sets *pprev to the VMA before, with the VMA iterator's steps and
+	// none of find_vma()'s assertion: "RCU lock is missing here since the
+	// external mmap_lock() is used instead". pprev is written back as the
+	// kernel writes *pprev (Param.Ref).
+	defOp(&Op{Name: "find_vma_prev", Params: []Param{{Name: "mm", Type: TMM}, {Name: "addr", Type: TInt},
+		{Name: "pprev", Type: TVMA, Ref: true, Nilable: true,
+			Hint: "the kernel's struct vm_area_struct **pprev: pass a variable by reference, &prev, which the call sets to the VMA before (nil for none)"}},
+		Result: TVMA,
+		API: register(&API{Name: "find_vma_prev", Section: "2.14",
+			Hold:    "the mmap lock (read or write) while either VMA is used; or rcu_read_lock() with the VMAs read-locked before use",
+			Takes:   "nothing (vma_iter_load, vma_prev, vma_next under the caller's lock)",
+			Sleeps:  "no",
+			Asserts: "none of its own (find_vma()'s mmap_assert_locked() is not there); lockdep (CONFIG_PROVE_RCU): rcu_dereference_check() in the maple tree walk",
+			Source:  "mm/mmap.c: find_vma_prev()",
+			Notes: "returns find_vma(mm, addr), the VMA containing addr or the next one above it, and sets *pprev (&prev) to the VMA before it " +
+				"(before addr when none contains it), or nil. Its callers hold the mmap lock: expand_stack() for write, the unmapped-area search " +
+				"(generic_get_unmapped_area()) under mmap()'s",
+			NullResult: "when no VMA ends above the address (kernel-doc: \"May return %NULL in the case of no vma at addr or above\"); *pprev is set either way",
+			Rules:      []*Rule{ruleVMAIterLock, ruleVMARCUUnlocked},
+			Cites: []Cite{cite("mm/mmap.c", "find_vma_prev()", "none: VMA_ITERATOR(vmi, mm, addr); vma = vma_iter_load(&vmi); *pprev = vma_prev(&vmi); if (!vma) vma = vma_next(&vmi); "+
+				"(\"Note that RCU lock is missing here since the external mmap_lock() is used instead.\")", readMmap2026),
+				cite("lib/maple_tree.c", "mas_root(), mt_locked()", "rcu_dereference_check(mas->tree->ma_root, mt_locked(mas->tree)) (lockdep, CONFIG_PROVE_RCU)", readMapleTree)},
+			Sequence: "/* mm/mmap.c: expand_stack() */\nmmap_read_unlock(mm);\nif (mmap_write_lock_killable(mm))\n\treturn NULL;\nvma = find_vma_prev(mm, addr, &prev);\n" +
+				"if (vma && vma->vm_start <= addr)\n\tgoto success;"}),
+		Touches: func(c *Call, f *Footprint) { f.MM(mmArg(c, 0), false); f.mmUsers(mmArg(c, 0), false) },
+		Fn: func(c *Call) Result {
+			m := c.mm(0)
+			held := c.vmaIterCheck(m)
+			v, prev := m.Core.FindVMAPrev(c.addr(1))
+			c.Args[2] = Nil
+			if prev != nil {
+				c.Args[2] = c.vmaIterFound(m, prev, held)
+			}
+			if v == nil {
+				return done(Nil)
+			}
+			return done(c.vmaIterFound(m, v, held))
+		}})
 	defOp(&Op{Name: "lock_next_vma", Path: true, Params: []Param{{Name: "mm", Type: TMM}, {Name: "from_addr", Type: TInt}}, Result: TVMA,
 		API: register(&API{Name: "lock_next_vma", Section: "2.19",
 			Hold:    "rcu_read_lock() (RCU_LOCKDEP_WARN); not the mmap lock, which its fallback takes",

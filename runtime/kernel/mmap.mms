@@ -19,10 +19,30 @@ func mmap(mm, addr, len, prot, flags, file, pgoff, vm, ops, pages) {
     len = pages * PAGE_SIZE
   }
   map = ksys_mmap_pgoff(mm, addr, len, prot, flags, file, pgoff, vm, ops)  # fget(fd)
+  if vm_mmap_pgoff(mm, map) < 0 {
+    return nil  # MAP_FAILED
+  }
+  return map.vma
+}
+
+# mm/util.c: vm_mmap(): mmap for in-kernel callers, on current->mm; the
+# address mapped or -errno. addr is a hint unless flag has MAP_FIXED.
+func vm_mmap(file, addr, len, prot, flag, offset) {
+  return mmscript_vm_mmap(current_mm(), file, addr, len, prot, flag, offset)
+}
+
+# mm/util.c: vm_mmap() in mmscript's form, the mm named:
+# vm_mmap(mm, file, addr, len, prot, flag, offset). flag | hint: a non-zero
+# addr without MAP_FIXED is the kernel's hint (mmap() takes it as MAP_FIXED)
+func mmscript_vm_mmap(mm, file, addr, len, prot, flag, offset) {
+  if offset < 0 || offset % PAGE_SIZE != 0 {  # offset + PAGE_ALIGN(len) < offset, offset_in_page(offset)
+    return -EINVAL
+  }
+  map = ksys_mmap_pgoff(mm, addr, len, prot, flag | "hint", file, offset / PAGE_SIZE, "", nil)
   return vm_mmap_pgoff(mm, map)
 }
 
-# mm/util.c: vm_mmap_pgoff()
+# mm/util.c: vm_mmap_pgoff(): the address mapped or -errno
 func vm_mmap_pgoff(mm, map) {
   if mmap_write_lock_killable(mm) != 0 {
     return -EINTR
@@ -30,12 +50,12 @@ func vm_mmap_pgoff(mm, map) {
   ret = do_mmap(mm, map)
   mmap_write_unlock(mm)
   if ret != 0 {
-    return nil  # MAP_FAILED
+    return ret
   }
   if map.populate {
     mm_populate(mm, map.addr, map.len)
   }
-  return map.vma
+  return map.addr
 }
 
 # mm/mmap.c: do_mmap(): 0 or -errno (the kernel returns the address)

@@ -2,16 +2,33 @@
 # statement one step of the C source (other threads run between any two).
 # The steps are the runtime's operations: `mmscript explain unmap_vmas`.
 
-# mm/mmap.c: __vm_munmap() (SYSCALL_DEFINE2(munmap) passes unlock=true)
+# mm/mmap.c: SYSCALL_DEFINE2(munmap): __vm_munmap(addr, len, true)
 func munmap(mm, start, size, pages) {
   # size= or pages= (the operation checked that both, if given, agree)
   len = max(size, pages * PAGE_SIZE)
+  return __vm_munmap(mm, start, len, true)
+}
+
+# mm/mmap.c: vm_munmap(): munmap for in-kernel callers, on current->mm;
+# unlock=false: the zap runs under the mmap write lock, not downgraded
+func vm_munmap(start, len) {
+  return __vm_munmap(current_mm(), start, len, false)
+}
+
+# mm/mmap.c: vm_munmap() in mmscript's form, the mm named:
+# vm_munmap(mm, start, len)
+func mmscript_vm_munmap(mm, start, len) {
+  return __vm_munmap(mm, start, len, false)
+}
+
+# mm/mmap.c: __vm_munmap()
+func __vm_munmap(mm, start, len, unlock) {
   if mmap_write_lock_killable(mm) != 0 {
     return -EINTR
   }
-  ret = do_vmi_munmap(mm, start, len, true)
-  if ret != 0 {
-    mmap_write_unlock(mm)  # if (ret || !unlock) mmap_write_unlock(mm);
+  ret = do_vmi_munmap(mm, start, len, unlock)
+  if ret != 0 || !unlock {
+    mmap_write_unlock(mm)
   }
   return ret
 }
