@@ -343,6 +343,9 @@ const (
 	// grantMMLockSeqBegin is mmap_write_lock's mm_lock_seqcount_begin on
 	// the mm of the call's first argument, then finishes.
 	grantMMLockSeqBegin
+	// grantMMLockSeqBeginLock is grantMMLockSeqBegin for the mm whose
+	// mmap lock the call's first argument is (down_write(&mm->mmap_sem)).
+	grantMMLockSeqBeginLock
 	// grantReenter runs the operation again from its start, with
 	// Call.reentered set: for an operation that takes a series of locks
 	// before anything else and, run again, goes on after those it holds
@@ -375,6 +378,8 @@ func (c *Call) afterGrant(then afterGrant, v Value) Result {
 	switch then {
 	case grantMMLockSeqBegin:
 		c.K.mmLockSeqBump(c.mm(0))
+	case grantMMLockSeqBeginLock:
+		c.K.mmLockSeqBump(c.K.mmOfMmapLock(c.Args[0].Obj.(*Lock)))
 	case grantReenter:
 		c.reentered, c.reenterValue = true, v
 		r := c.Op.Fn(c)

@@ -82,13 +82,14 @@ const (
 	readMapleTree      = "linux-mm@05a2c73da366 lib/maple_tree.c, read"
 	// read for the in-kernel entry points (vm_munmap(), vm_mmap(),
 	// find_vma_prev()) and the siblings that became operations
-	readMmap2026    = "linux-mm@07e15cb06bc9 mm/mmap.c, read"
-	readUtil2026    = "linux-mm@0a1e70b48f45 mm/util.c, read"
-	readZapRename   = "the 2026 zap-rename patches on linux-mm (include/linux/mm.h hunks: zap_vma_pages() -> zap_vma(), zap_page_range_single() -> zap_vma_range()), read"
-	readRwsemH      = "find_string excerpts of include/linux/rwsem.h (several versions; the !PREEMPT_RT rwsem_is_contended() unchanged), read"
-	readUtilMmapSem = "torvalds/linux@010c164a5fa7 mm/util.c (v5.7, the mmap_sem spelling), read"
-	readMMDebugOld  = "torvalds/linux@02a8efeda894 include/linux/mmdebug.h (an old copy: the macros' shape is unchanged), read"
-	readGather2026  = "linux-mm@0796b489ebe2 mm/mmu_gather.c, read"
+	readMmap2026        = "linux-mm@07e15cb06bc9 mm/mmap.c, read"
+	readUtil2026        = "linux-mm@0a1e70b48f45 mm/util.c, read"
+	readZapRename       = "the 2026 zap-rename patches on linux-mm (include/linux/mm.h hunks: zap_vma_pages() -> zap_vma(), zap_page_range_single() -> zap_vma_range()), read"
+	readRwsemH          = "find_string excerpts of include/linux/rwsem.h (several versions; the !PREEMPT_RT rwsem_is_contended() unchanged), read"
+	readMunmapDowngrade = "find_string excerpts of the v4.20 patch \"mm: mmap: zap pages with read mmap_sem in munmap\" (mm/mmap.c: __do_munmap(), __vm_munmap()), read"
+	readUtilMmapSem     = "torvalds/linux@010c164a5fa7 mm/util.c (v5.7, the mmap_sem spelling), read"
+	readMMDebugOld      = "torvalds/linux@02a8efeda894 include/linux/mmdebug.h (an old copy: the macros' shape is unchanged), read"
+	readGather2026      = "linux-mm@0796b489ebe2 mm/mmu_gather.c, read"
 	// The mm->tlb_flush_pending helpers live in include/linux/mm_inline.h
 	// in the 2026 tree; older kernels had them in include/linux/mm_types.h.
 	readMMInline2026 = "linux-mm@0014dde7e945 include/linux/mm_inline.h, read"
