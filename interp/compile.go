@@ -13,37 +13,39 @@ import (
 type opcode uint8
 
 const (
-	opStmt       opcode = iota // statement boundary: counts a step
-	opConst                    // push consts[A]
-	opLoadL                    // push locals[A]
-	opStoreL                   // locals[A] = pop
-	opLoadG                    // push globals[A]
-	opStoreG                   // globals[A] = pop
-	opCheckT                   // check the type of the top against declared type A (nil allowed for objects)
-	opField                    // replace top with its field names[A]
-	opUnary                    // A: '-', '!' or '~'
-	opBinary                   // A: binop
-	opAndJ                     // if !top: top=false, jump B; else pop
-	opOrJ                      // if top: top=true, jump B; else pop
-	opToBool                   // top = bool(top)
-	opJmp                      // jump B
-	opJmpF                     // pop; jump B if false
-	opPop                      // pop
-	opOpCall                   // kernel operation sites[A]
-	opFnCall                   // script function funcs[A] with B args
-	opRet                      // return pop
-	opRetNil                   // return nil
-	opAssert                   // pop; fail with consts[A] if false
-	opNewObj                   // push a fresh object of type A named names[B]
-	opNewLock                  // push a fresh script lock of declaration lockDecls[A]
-	opPrint                    // print B values
-	opEcho                     // pop; show the value (a REPL expression statement)
-	opVMAEnd                   // replace top with its vm_end if a VMA, else with locals[A]'s (for VAR in vmas())
-	opPathArg                  // check the top sites[A].nargs values against sites[A].op's parameters (a kernel path's call)
-	opAddr                     // &var: push a pointer to locals[A] (globals[A] when B is 1), or the object var holds
-	opDeref                    // *p: replace the pointer on top with the variable's value
-	opStoreRef                 // *p = v: pop the pointer, pop v, store v into the variable
-	opStoreField               // x.f = v with x and v on top: the operation of sites[A..A+B) whose first parameter takes x's type
+	opStmt          opcode = iota // statement boundary: counts a step
+	opConst                       // push consts[A]
+	opLoadL                       // push locals[A]
+	opStoreL                      // locals[A] = pop
+	opLoadG                       // push globals[A]
+	opStoreG                      // globals[A] = pop
+	opCheckT                      // check the type of the top against declared type A (nil allowed for objects)
+	opField                       // replace top with its field names[A]
+	opUnary                       // A: '-', '!' or '~'
+	opBinary                      // A: binop
+	opAndJ                        // if !top: top=false, jump B; else pop
+	opOrJ                         // if top: top=true, jump B; else pop
+	opToBool                      // top = bool(top)
+	opJmp                         // jump B
+	opJmpF                        // pop; jump B if false
+	opPop                         // pop
+	opOpCall                      // kernel operation sites[A]
+	opFnCall                      // script function funcs[A] with B args
+	opRet                         // return pop
+	opRetNil                      // return nil
+	opAssert                      // pop; fail with consts[A] if false
+	opNewObj                      // push a fresh object of type A named names[B]
+	opNewLock                     // push a fresh script lock of declaration lockDecls[A]
+	opPrint                       // print B values
+	opEcho                        // pop; show the value (a REPL expression statement)
+	opVMAEnd                      // replace top with its vm_end if a VMA, else with locals[A]'s (for VAR in vmas())
+	opPathArg                     // check the top sites[A].nargs values against sites[A].op's parameters (a kernel path's call)
+	opAddr                        // &var: push a pointer to locals[A] (globals[A] when B is 1), or the object var holds
+	opDeref                       // *p: replace the pointer on top with the variable's value
+	opStoreRef                    // *p = v: pop the pointer, pop v, store v into the variable
+	opStoreField                  // x.f = v with x and v on top: the operation of sites[A..A+B) whose first parameter takes x's type
+	opKernelVersion               // push LINUX_VERSION_CODE of the kernel modelled
+	opRemovedArg                  // fail unless the kernel modelled is older than sites[A].op.Removed.Change (an argument it removed was passed)
 )
 
 type instr struct {
@@ -106,20 +108,28 @@ func (f *fn) localFrom(pc int) bool {
 type callSite struct {
 	op    *rt.Op
 	nargs int // values pushed: len(op.Params) plus variadic extras
+	// store marks the setter a field store stands for (vma.vm_flags =
+	// flags): written as C writes it, it is the kernel's own step on
+	// every kernel (rt.Call.AsKernel).
+	store bool
 }
 
 // Program is a compiled script.
 type Program struct {
-	File    *lang.File
-	setup   *fn
-	threads []*fn
-	funcs   []*fn
-	consts  []rt.Value
-	names   []string
-	fields  []fieldGetters // by name index: the getter of that field per type
-	sites   []*callSite
-	globals []string
-	expects []*lang.ExpectDecl
+	File *lang.File
+	// kernel is the script's `kernel X.Y` line, nil without one.
+	kernel *lang.KernelDecl
+	// kernelVersion is the version it names.
+	kernelVersion rt.KernelVersion
+	setup         *fn
+	threads       []*fn
+	funcs         []*fn
+	consts        []rt.Value
+	names         []string
+	fields        []fieldGetters // by name index: the getter of that field per type
+	sites         []*callSite
+	globals       []string
+	expects       []*lang.ExpectDecl
 	// singleRun: the script opted out of exploration (expect single_run);
 	// mmscript test checks it on the default run only.
 	singleRun bool
@@ -275,6 +285,8 @@ func compileStaged(file *lang.File, at []int) (*Program, error) {
 			c.opsIx[it.Name] = &rt.Ops{Name: it.Name}
 		case *lang.ExpectDecl:
 			c.prog.expects = append(c.prog.expects, it)
+		case *lang.KernelDecl:
+			c.kernelDecl(it)
 		}
 	}
 	lib, err := kernelFuncs()
@@ -596,7 +608,7 @@ func (c *compiler) stmt(s lang.Stmt) {
 			// func of its name (a pre-fix vma_replace_policy() whose
 			// body is this very store).
 			op := rt.LookupOp(call.Name)
-			site := &callSite{op: op, nargs: c.bindArgs(call, op)}
+			site := &callSite{op: op, nargs: c.bindArgs(call, op), store: true}
 			c.prog.sites = append(c.prog.sites, site)
 			c.emit(opOpCall, int32(len(c.prog.sites)-1), 0, pos)
 			c.emit(opPop, 0, 0, pos)
@@ -1138,6 +1150,10 @@ func (c *compiler) ident(e *lang.Ident) {
 		c.emit(opConst, c.konst(rt.Int(k)), 0, e.Pos)
 		return
 	}
+	if e.Name == linuxVersionCode {
+		c.emit(opKernelVersion, 0, 0, e.Pos)
+		return
+	}
 	if note, ok := rt.AliasNote(e.Name); ok {
 		c.errorf(e.Pos, "undefined: %s (%s)", e.Name, note)
 		return
@@ -1248,6 +1264,11 @@ func (c *compiler) call(e *lang.CallExpr) {
 		c.emit(opPrint, 0, int32(len(e.Args)), e.Pos)
 		return
 	}
+	if isKernelVersion(c, e.Name) {
+		c.kernelVersion(e)
+		return
+	}
+	e = c.removedArg(e)
 	_, ownSignature := c.libIx[e.Name]
 	if op := rt.LookupOp(e.Name); op != nil && op.Path && (c.noGlobals || !ownSignature) {
 		c.pathCall(e, c.pickForm(e, op))

@@ -264,8 +264,28 @@ func (m *Machine) exec(t *Thread) (ok, yield bool) {
 			t.stack = t.stack[:n-1]
 		case opPathArg:
 			site := p.sites[in.a]
-			if msg := checkArgs(site.op, t.stack[len(t.stack)-site.nargs:]); msg != "" {
-				m.badArg(t, f.pos[in.pos], site.op, t.stack[len(t.stack)-site.nargs:], msg)
+			op := site.op
+			if v := m.k.Config.Version; v != rt.Mainline {
+				// A kernel older than the path: a script's call fails
+				// (the library's own calls are its steps on that kernel);
+				// an older signature is checked as that kernel had it.
+				if msg := op.MissingIn(v); msg != "" && f.kind != "kernel" {
+					m.fail(t, f.pos[in.pos], msg)
+					return true, true
+				}
+				op = op.In(v)
+			}
+			if msg := checkArgs(op, t.stack[len(t.stack)-site.nargs:]); msg != "" {
+				msg += op.OlderNote(m.k.Config.Version)
+				m.badArg(t, f.pos[in.pos], op, t.stack[len(t.stack)-site.nargs:], msg)
+				return true, true
+			}
+		case opKernelVersion:
+			t.stack = append(t.stack, rt.Int(m.k.Config.Version.Code()))
+		case opRemovedArg:
+			if r := p.sites[in.a].op.Removed; !m.k.Config.Version.Before(r.Change.Version) {
+				m.fail(t, f.pos[in.pos], fmt.Sprintf("%s: the %s argument does not exist in %s: removed in %s; %s",
+					p.sites[in.a].op.Name, r.Name, m.k.Config.Version, r.Change, r.Note))
 				return true, true
 			}
 		case opStoreField:
@@ -565,6 +585,7 @@ func (m *Machine) opCall(t *Thread, f *fn, in instr, site *callSite) (ok, yield 
 		call = m.newCall(t)
 	}
 	call.Op, call.Pos, call.Ret = site.op, pos, rt.Nil
+	call.AsKernel = site.store || f.kind == "kernel"
 	call.Args = append(call.Args[:0], t.stack[n:]...)
 	t.stack = t.stack[:n]
 	if msg := checkArgs(site.op, call.Args); msg != "" {

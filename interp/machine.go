@@ -271,7 +271,7 @@ func Run(p *Program, opts Options) *Result {
 		}
 	}
 	m := &Machine{prog: p, opts: opts, k: rt.NewKernel(), globals: make([]rt.Value, len(p.globals))}
-	m.k.Config = opts.Kernel
+	m.k.Config = p.KernelFor(opts.Kernel)
 	if pl := m.useRunParts(opts); pl != nil {
 		m.threads, pl.setupList = pl.setupList[:0], nil
 	}

@@ -704,6 +704,21 @@ func (s *Session) compile(f *lang.File, commit bool) (chunk *fn, threads []*fn, 
 				c.errorf(it.Pos, "thread %s redeclared", it.Name)
 			}
 			newThreads[it.Name] = true
+		case *lang.KernelDecl:
+			// The kernel of a session is chosen when it starts (repl
+			// -kernel, or the line of the file it loads first, before
+			// anything ran); a line naming another one later is an error.
+			v, err := rt.ParseKernelVersion(it.Version)
+			switch {
+			case err != nil:
+				c.errorf(it.Pos, "%v", err)
+			case v == s.m.k.Config.Version:
+			case f.Name != StdinName && s.m.steps == 0 && !s.opts.Kernel.Override:
+				s.m.k.Config.Version = v
+			default:
+				c.errorf(it.Pos, "kernel %s: this session models %s (the kernel of a session is chosen when it starts: repl -kernel %s, or a file loaded first that says so)",
+					it.Version, s.m.k.Config.Version, it.Version)
+			}
 		case *lang.ExpectDecl:
 			// Typed ones are kept for Script (a session checks no
 			// expectations; a loaded file's are left out of it).

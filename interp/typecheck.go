@@ -518,7 +518,7 @@ func (c *compiler) typeOf(s *tscope, e lang.Expr) sType {
 		if _, ok := c.opsIx[e.Name]; ok {
 			return known(rt.TOps)
 		}
-		if _, ok := rt.Constants[e.Name]; ok {
+		if _, ok := rt.Constants[e.Name]; ok || e.Name == linuxVersionCode {
 			return known(rt.TInt)
 		}
 		return tAny
@@ -547,7 +547,7 @@ func (c *compiler) typeOf(s *tscope, e lang.Expr) sType {
 		if e.Name == "print" {
 			return known(rt.TNil)
 		}
-		if isMinMax(c, e.Name) {
+		if isMinMax(c, e.Name) || isKernelVersion(c, e.Name) {
 			return known(rt.TInt)
 		}
 		if _, ok := c.funcIx[e.Name]; ok && !c.typedPath(e.Name) {
@@ -801,6 +801,8 @@ func (c *compiler) checkArg(s *tscope, op *rt.Op, p rt.Param, x lang.Expr) {
 	case t == known(rt.TNil):
 		c.errorf(x.Position(), "%s: argument %s is nil, want %s", op.Name, p.Name, p.Type)
 		return
+	case olderFormTakes(op, p, rt.Type(t)):
+		return // an older kernel's signature (expand_stack(vma, address)): checked at run time for the kernel of the run
 	}
 	c.errorf(x.Position(), "%s: argument %s must be %s, got %s%s", op.Name, p.Name, p.Type, t, hint(p))
 }
@@ -874,4 +876,16 @@ func (c *compiler) checkFieldStore(s *tscope, st *lang.FieldAssignStmt) {
 	if ft, ok := rt.FieldType(t, st.X.Name); ok && ft != rt.TNil && v.known() && v != known(ft) && !(v == known(rt.TNil) && ft == rt.TVMA) {
 		c.errorf(st.Value.Position(), "cannot assign %s to %s.%s (%s)", v, t, st.X.Name, ft)
 	}
+}
+
+// olderFormTakes reports whether an older kernel's signature of op
+// (rt.Op.OlderParams) takes a value of type t where op takes p.
+func olderFormTakes(op *rt.Op, p rt.Param, t rt.Type) bool {
+	older := op.OlderParams()
+	for i, q := range op.Params {
+		if q.Name == p.Name && i < len(older) {
+			return older[i].Type == t
+		}
+	}
+	return false
 }

@@ -81,6 +81,15 @@ type ExpectDecl struct {
 	textRaw string // Text as written, for fmt
 }
 
+// KernelDecl is `kernel 5.15` (or `kernel mainline`): the kernel the
+// script models, at the top level, once. The interpreter parses Version
+// (runtime.ParseKernelVersion); -kernel given on the command line
+// overrides it, with a note.
+type KernelDecl struct {
+	Pos     Pos
+	Version string // "5.15", "mainline", "newest"
+}
+
 // Block is `{ stmt* }`.
 type Block struct {
 	Pos   Pos
@@ -314,6 +323,7 @@ func (*ThreadDecl) item()      {}
 func (*OpsDecl) item()         {}
 func (*FuncDecl) item()        {}
 func (*ExpectDecl) item()      {}
+func (*KernelDecl) item()      {}
 func (*VarDecl) item()         {}
 func (*AssignStmt) item()      {}
 func (*FieldAssignStmt) item() {}
@@ -385,6 +395,7 @@ var (
 	_ Item = (*OpsDecl)(nil)
 	_ Item = (*FuncDecl)(nil)
 	_ Item = (*ExpectDecl)(nil)
+	_ Item = (*KernelDecl)(nil)
 	_ Stmt = (*VarDecl)(nil)
 	_ Stmt = (*AssignStmt)(nil)
 	_ Stmt = (*FieldAssignStmt)(nil)

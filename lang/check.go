@@ -8,6 +8,7 @@ func check(f *File) error {
 	threads := map[string]Pos{}
 	ops := map[string]Pos{}
 	funcs := map[string]Pos{}
+	var kernel Pos
 	dup := func(seen map[string]Pos, kind, name string, pos Pos) {
 		if prev, ok := seen[name]; ok {
 			errs.Add(pos, "%s %s redeclared (previous declaration at %s)", kind, name, prev)
@@ -35,6 +36,11 @@ func check(f *File) error {
 			dup(funcs, "func", it.Def.Name, it.Pos)
 			checkParams(&errs, it.Def)
 			checkBlock(&errs, it.Def.Body, ctx{inFunc: true})
+		case *KernelDecl:
+			if kernel.IsValid() {
+				errs.Add(it.Pos, "the kernel is declared twice (also at %d:%d)", kernel.Line, kernel.Column)
+			}
+			kernel = it.Pos
 		case *ExpectDecl:
 			switch it.Kind {
 			case "violation", "fatal", "error":

@@ -134,6 +134,14 @@ func (p *parser) parseSetupStmts(lex *lexer.PeekingLexer) ([]Item, error) {
 			lex.Next()
 			continue
 		}
+		if startsKernelDecl(lex) {
+			d, err := parseKernelDecl(lex)
+			if err != nil {
+				return nil, err
+			}
+			p.itemStack = append(p.itemStack, d)
+			continue
+		}
 		if t.Type == tokKeyword && t.Value == "expect" {
 			lex.Next()
 			d := &ExpectDecl{}
@@ -158,6 +166,45 @@ func (p *parser) parseSetupStmts(lex *lexer.PeekingLexer) ([]Item, error) {
 	run := p.itemSlices.copyOf(p.itemStack[base:])
 	p.itemStack = pop(p.itemStack, base)
 	return run, nil
+}
+
+// startsKernelDecl reports whether `kernel VERSION` comes next: the name
+// kernel and, on its line, a number or a name. `kernel` is no keyword
+// (`kernel = 1` assigns a variable of that name).
+func startsKernelDecl(lex *lexer.PeekingLexer) bool {
+	t := lex.Peek()
+	if t.Type != tokIdent || t.Value != "kernel" {
+		return false
+	}
+	cp := lex.MakeCheckpoint()
+	lex.Next()
+	v := lex.Peek()
+	lex.LoadCheckpoint(cp)
+	return v.Pos.Line == t.Pos.Line && (v.Type == tokInt || v.Type == tokIdent)
+}
+
+// parseKernelDecl parses KernelDecl = "kernel" (<int> "." <int> | <ident>),
+// the version written without spaces (5.15).
+func parseKernelDecl(lex *lexer.PeekingLexer) (*KernelDecl, error) {
+	k := lex.Next()
+	d := &KernelDecl{Pos: Pos(k.Pos)}
+	v := lex.Next()
+	if v.Type == tokIdent {
+		d.Version = v.Value
+		return d, nil
+	}
+	dot := lex.Peek()
+	if dot.Type != tokPunct || dot.Value != "." || dot.Pos.Offset != v.Pos.Offset+len(v.Value) {
+		return nil, participle.Errorf(v.Pos, "kernel %s: want a version MAJOR.MINOR, e.g. kernel 5.15", v.Value)
+	}
+	lex.Next()
+	minor := lex.Peek()
+	if minor.Type != tokInt || minor.Pos.Offset != dot.Pos.Offset+1 {
+		return nil, participle.Errorf(dot.Pos, "kernel %s.: want a version MAJOR.MINOR, e.g. kernel 5.15", v.Value)
+	}
+	lex.Next()
+	d.Version = v.Value + "." + minor.Value
+	return d, nil
 }
 
 // startsOpsDecl reports whether `ops NAME {` comes next.

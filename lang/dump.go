@@ -89,6 +89,10 @@ func dump(b *strings.Builder, n any) {
 		}
 		field("Body", n.Body)
 		b.WriteString(")")
+	case *KernelDecl:
+		b.WriteString("(KernelDecl")
+		field("Version", n.Version)
+		b.WriteString(")")
 	case *ExpectDecl:
 		b.WriteString("(ExpectDecl")
 		field("Kind", n.Kind)

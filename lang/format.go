@@ -155,6 +155,9 @@ func (p *printer) items(items []Item) {
 			}
 			p.flushComments(it.Close.Pos.Offset, 1)
 			p.close(0, "}", it.Close.Pos.Line, it.Close.Pos.Line)
+		case *KernelDecl:
+			p.flushComments(it.Pos.Offset, 0)
+			p.emit(0, "kernel "+it.Version, it.Pos.Line, it.Pos.Line)
 		case *ExpectDecl:
 			p.flushComments(it.Pos.Offset, 0)
 			p.emit(0, expectLine(it, it.AtLine), it.Pos.Line, it.Pos.Line)

@@ -58,7 +58,8 @@ func grammarFor(limits Limits) *grammar {
 // handWritten is the EBNF of the productions parsed by hand.
 const handWritten = `ThreadDef = <ident> Block .
 FuncDef = <ident> "(" (<ident> ("," <ident>)*)? ")" Block .
-SetupStmts = ((?! "ops" <ident> "{") (Stmt | ExpectDecl | ";"))+ .
+SetupStmts = ((?! "ops" <ident> "{") (KernelDecl | Stmt | ExpectDecl | ";"))+ .
+KernelDecl = "kernel" (<int> "." <int> | <ident>) .
 Block = "{" (Stmt | ";")* "}" .
 Stmt = IfStmt | ForStmt | WhileStmt | RepeatStmt | BranchStmt | AssertStmt | ReturnStmt | VarDecl | AssignStmt | FieldAssignStmt | IndexAssignStmt | DerefAssignStmt | ExprStmt .
 IfStmt = "if" Expr Block ("else" (IfStmt | Block))? .

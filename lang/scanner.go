@@ -381,4 +381,4 @@ func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 // expect): none of them is reserved. Editors highlight them.
 func ExpectKinds() []string  { return append([]string(nil), expectKinds...) }
 func ExpectQuants() []string { return append([]string(nil), expectQuants...) }
-func ContextWords() []string { return []string{"ops", "in", "at"} }
+func ContextWords() []string { return []string{"ops", "in", "at", "kernel"} }

@@ -36,6 +36,10 @@ const (
 	BuildTime
 )
 
+// Absent is no reaction: in a rule's history (VersionReaction), a kernel
+// in which the rule does not exist, where it is not checked.
+const Absent Reaction = 0
+
 func (r Reaction) String() string {
 	switch r {
 	case BUG:

@@ -490,8 +490,13 @@ func explainRule(r *Rule, kc KernelConfig) string {
 		}
 	}
 	b.WriteString("\n")
-	for _, o := range r.Older() {
-		fmt.Fprintf(&b, "  %s: %s (%s)\n", o.Kernel, o.Reaction, o.Source)
+	if len(r.Older()) > 0 {
+		for _, e := range ruleEras(r) {
+			if !e.has(kc.Version) {
+				k, s := r.In(e.probe)
+				fmt.Fprintf(&b, "  %s: %s (%s)\n", e.name, reactionIn(k), s)
+			}
+		}
 	}
 	var by []string
 	for _, a := range APIs() {

@@ -137,8 +137,13 @@ func (k *Kernel) Report(d *Diagnostic) {
 // violate reports that t broke rule r at its current position, with the
 // locks t holds and its call path. A BUG stops the task: it dies holding
 // its locks, as an oops does. It returns the diagnostic, or nil when the
-// same one was reported before.
+// same one was reported before. The rule is taken as the selected
+// kernel has it (inVersion): its reaction there, or nothing at all where
+// that kernel has no such rule.
 func (k *Kernel) violate(t *Task, r *Rule, msg string, related ...Related) *Diagnostic {
+	if r = k.inVersion(r); r == nil {
+		return nil // a rule the selected kernel does not have
+	}
 	d := &Diagnostic{
 		Kind:    Violation,
 		Pos:     t.Pos,

@@ -29,6 +29,12 @@ var ruleTreeStore = &Rule{"vma/tree-store-needs-mmap-write",
 	Unchecked}
 
 func init() {
+	// Before the maple tree (6.1) a growth moved no tree node under the
+	// readers: the rule did not exist; from 6.1 to 6.4 the kernel broke
+	// it itself (StackRot), which a 6.1 kernel's run reports.
+	addHistory(ruleTreeStore.ID, VersionReaction{changeMapleTree.Version, Absent,
+		"mm/mmap.c (4.19 to 6.0): expand_downwards() grew the stack under the mmap read lock by design, serialised against other growers by the anon_vma lock and mm->page_table_lock: " +
+			"the rbtree's shape does not change (vma_gap_update() under page_table_lock), so readers under the read lock saw only vm_start move; the rule came with the maple tree, " + changeMapleTree.String()})
 	Constants["mmap_min_addr"] = int64(mmcore.MmapMinAddr)
 	Constants["stack_guard_gap"] = int64(mmcore.StackGuardGap)
 	constDocs["mmap_min_addr"] = "vm.mmap_min_addr (64 KiB here): no mapping starts below it; expand_downwards() returns -EPERM below it"
@@ -109,7 +115,7 @@ func init() {
 			if m.MmapLock.heldBy(c.T) != Write {
 				c.K.violate(c.T, ruleTreeStore, fmt.Sprintf("%s changes %s's vm_start and the VMA tree without %s held for write: "+
 					"tree walkers under the read lock see the replaced maple node freed (StackRot)", c.Op.Name, VMAName(v), m.MmapLock.Name))
-			} else if !c.K.writeLocked(v) {
+			} else if c.K.Config.Version.PerVMALocks() && !c.K.writeLocked(v) {
 				c.K.violate(c.T, ruleTreeStore, fmt.Sprintf("%s changes %s's vm_start without vma_start_write(): a fault under the VMA read lock sees it move", c.Op.Name, VMAName(v)))
 			}
 			if err := v.MM().ExpandStack(v, c.addr(1)); err != nil {

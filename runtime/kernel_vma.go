@@ -83,7 +83,9 @@ func (c *Call) checkFieldWrite(v *mmcore.VMA, f *vmaField) bool {
 	case f.mmapWrite && h != Write:
 		missing = append(missing, m.MmapLock.Name+" for write")
 	}
-	if (f.vmaWrite || !f.mmapWrite || f == fieldFlagsInit) && s.Lock.writer != c.T {
+	// Before v6.4 there was no VMA lock to take: the mmap write lock
+	// was the whole requirement.
+	if (f.vmaWrite || !f.mmapWrite || f == fieldFlagsInit) && s.Lock.writer != c.T && c.K.Config.Version.PerVMALocks() {
 		missing = append(missing, "the VMA write lock (vma_start_write)")
 	}
 	if f == fieldOps || f == fieldFlagsInit {
@@ -134,6 +136,11 @@ func (c *Call) fieldReaction(m *MM, f *vmaField) Reaction {
 }
 
 func init() {
+	// vm_flags before the wrappers (6.3) was a plain store: the mmap
+	// write lock was the rule, and nothing checked it.
+	addHistory(fieldFlags.rule.ID, VersionReaction{changeVMFlagsWrappers.Version, Unchecked,
+		"include/linux/mm_types.h (before 6.3): unsigned long vm_flags, written directly (vma->vm_flags = newflags, e.g. mm/mprotect.c: mprotect_fixup()) under the mmap write lock, " +
+			"asserted nowhere; the wrappers came with " + changeVMFlagsWrappers.String() + " (vm_flags_reset(): mmap_assert_write_locked()), the VMA write lock with " + changePerVMALocks.String()})
 	for name, v := range map[string]int64{
 		"PROT_NONE": 0, "PROT_READ": int64(mmcore.PROT_READ), "PROT_WRITE": int64(mmcore.PROT_WRITE), "PROT_EXEC": int64(mmcore.PROT_EXEC),
 		"VM_ACCESS_FLAGS": int64(mmcore.VM_ACCESS_FLAGS), "VM_FLAGS_CLEAR": int64(mmcore.VM_PKEY_MASK),
@@ -399,7 +406,7 @@ func init() {
 		Touches: writesVMA,
 		Fn: func(c *Call) Result {
 			v := c.vma(0)
-			if c.K.Config.Version == Linux618 {
+			if c.K.Config.Version != Mainline {
 				return fail("vma_set_atomic_flag does not exist in 6.18: it came with VM_MAYBE_GUARD (\"mm: add atomic VMA flags and set VM_MAYBE_GUARD as such\", posted 2025-11, after the 6.18 merge window)")
 			}
 			f, err := parseVMFlags(c.word(1))

@@ -113,14 +113,66 @@ thread c { msleep(1); msleep(1); msleep(1); msleep(1); msleep(1); find_vma(m, 0x
 }
 
 func TestParseKernelFlags(t *testing.T) {
-	for _, s := range []string{"", "mainline", "6.18"} {
-		if _, err := rt.ParseKernelVersion(s); err != nil {
-			t.Errorf("%q: %v", s, err)
+	for _, tc := range []struct {
+		in   string
+		want rt.KernelVersion
+		err  string // a part of the error, "" for none
+	}{
+		{"", rt.Mainline, ""},
+		{"mainline", rt.Mainline, ""},
+		{"newest", rt.Mainline, ""},
+		{"6.18", rt.Linux618, ""},
+		{"4.19", rt.OldestKernel, ""},
+		{"5.15", rt.Version(5, 15), ""},
+		{"6.1", rt.Version(6, 1), ""},
+		{"4.14", 0, "older than mmscript models"},
+		{"6.19", 0, "newer than the last release"},
+		{"7.0", 0, "newer than the last release"},
+		{"5", 0, "unknown kernel"},
+		{"5.15.3", 0, "unknown kernel"},
+		{"v5.15", 0, "unknown kernel"},
+		{"5.x", 0, "unknown kernel"},
+	} {
+		v, err := rt.ParseKernelVersion(tc.in)
+		switch {
+		case tc.err == "" && err != nil:
+			t.Errorf("%q: %v", tc.in, err)
+		case tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err)):
+			t.Errorf("%q: error %v, want one saying %q", tc.in, err, tc.err)
+		case tc.err == "" && v != tc.want:
+			t.Errorf("%q: %v, want %v", tc.in, v, tc.want)
 		}
 	}
-	if _, err := rt.ParseKernelVersion("6.1"); err == nil {
-		t.Error("6.1 accepted")
+}
+
+// TestKernelVersionOrder: versions compare as LINUX_VERSION_CODE does,
+// mainline after every release.
+func TestKernelVersionOrder(t *testing.T) {
+	for _, tc := range []struct {
+		a, b   rt.KernelVersion
+		before bool
+	}{
+		{rt.Version(5, 15), rt.Version(6, 4), true},
+		{rt.Version(6, 4), rt.Version(6, 4), false},
+		{rt.Version(6, 10), rt.Version(6, 9), false},
+		{rt.Version(5, 19), rt.Version(6, 0), true},
+		{rt.Linux618, rt.Mainline, true},
+		{rt.Mainline, rt.Linux618, false},
+		{rt.Mainline, rt.Mainline, false},
+	} {
+		if got := tc.a.Before(tc.b); got != tc.before {
+			t.Errorf("%v.Before(%v) = %v, want %v", tc.a, tc.b, got, tc.before)
+		}
 	}
+	if c := rt.Version(5, 15).Code(); c != 5<<16|15<<8 {
+		t.Errorf("5.15's code %#x, want KERNEL_VERSION(5, 15, 0)", c)
+	}
+	if rt.Mainline.Code() <= rt.Linux618.Code() {
+		t.Errorf("mainline's code %#x is not above 6.18's", rt.Mainline.Code())
+	}
+}
+
+func TestParseKernelBuild(t *testing.T) {
 	if p, err := rt.ParseKernelBuild("production"); !p || err != nil {
 		t.Errorf("production: %v %v", p, err)
 	}

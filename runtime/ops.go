@@ -100,6 +100,21 @@ type Op struct {
 	// Nil Locks: every class, every way.
 	Locks   *LockUse
 	Release *Release
+	// Removed is a parameter the kernel's function had before a change
+	// (GUP's vmas array before 6.5): a call that passes it binds on the
+	// kernels before the change, and fails on the others (interp).
+	Removed *RemovedParam
+}
+
+// RemovedParam is a parameter an operation had before Change removed it:
+// At is its index in the older signature. The argument is accepted only
+// as NULL (nil): what the kernel filled in through it is not modelled,
+// and Note says what callers did instead after the change.
+type RemovedParam struct {
+	At     int
+	Name   string
+	Change KernelChange
+	Note   string
 }
 
 // Status says how an operation step ended.
@@ -141,6 +156,11 @@ type Call struct {
 	// RetPos is where that handler returned (its return statement or
 	// closing brace), for checks made on its return.
 	RetPos lang.Pos
+	// AsKernel marks a call the kernel library makes, or a field store
+	// written as C writes it (vma.vm_flags = flags): on a kernel older
+	// than the operation (opHistory) it runs as that kernel ran the
+	// step, where a script's own call fails naming the change.
+	AsKernel bool
 
 	waiting func() Result // what lock runs once a blocked acquisition is granted
 
@@ -280,15 +300,47 @@ func defOp(o *Op) *Op {
 		o.Locks = opLocks[o.Name]
 	}
 	// Every call records itself as the task's current operation, for
-	// the call path of reports.
+	// the call path of reports. On a kernel older than the operation
+	// (opHistory) the call runs as that kernel ran it, or fails.
 	if fn := o.Fn; fn != nil {
+		name := o.Name
 		o.Fn = func(c *Call) Result {
 			c.T.cur = c
+			if c.K.Config.Version != Mainline {
+				if h, ok := opHistory[name]; ok && c.K.Config.Version.Before(h.Since.Version) {
+					return h.older(c, fn)
+				}
+			}
 			return fn(c)
 		}
 	}
 	ops[o.Name] = o
 	return o
+}
+
+// MissingIn returns, for an operation the kernel v does not have, why and
+// what v's callers did instead; "" when v has it. A kernel path's call
+// (Op.Path) is checked by the interpreter with it; other operations
+// check themselves (defOp).
+func (o *Op) MissingIn(v KernelVersion) string {
+	if v == Mainline {
+		return ""
+	}
+	if h, ok := opHistory[o.Name]; ok && v.Before(h.Since.Version) {
+		return h.missing(o.Name, v)
+	}
+	return ""
+}
+
+// ParamsIn returns the parameters o takes in kernel v: an older
+// signature where the kernel's changed (opHistory's Params), else Params.
+func (o *Op) ParamsIn(v KernelVersion) []Param {
+	if v != Mainline {
+		if h, ok := opHistory[o.Name]; ok && h.Params != nil && v.Before(h.Since.Version) {
+			return h.Params
+		}
+	}
+	return o.Params
 }
 
 // LibFunc is the kernel library function a Path operation calls.

@@ -518,8 +518,10 @@ func init() {
 	ruleRemapLock := &Rule{"remap_pfn_range/needs-mmap-write",
 		"remap_pfn_range() rewrites vm_flags and vm_pgoff, so it belongs in f_op->mmap (mmap write lock, VMA not yet visible)",
 		"mm/memory.c: remap_pfn_range_prepare_vma() -> vma_set_flags_mask(vma, VMA_REMAP_FLAGS) (\"appropriate locks must be held, this function does not acquire them\"); remap_pfn_range() kernel-doc", Unchecked}
-	olderReactions[ruleRemapLock.ID] = []VersionReaction{{Linux618, WARN,
-		"mm/memory.c (6.18): remap_pfn_range_prepare_vma() -> vm_flags_set(vma, VM_REMAP_FLAGS) -> vma_start_write() -> mmap_assert_write_locked(); it also waits for the VMA's readers"}}
+	addHistory(ruleRemapLock.ID, VersionReaction{changeVMFlagsWrappers.Version, Unchecked,
+		"mm/memory.c (before 6.3, " + changeVMFlagsWrappers.Commit + "): remap_pfn_range(): vma->vm_flags |= VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP, a plain store with no check"},
+		VersionReaction{Mainline, WARN,
+			"mm/memory.c (6.3 to 6.18): remap_pfn_range_prepare_vma() -> vm_flags_set(vma, VM_REMAP_FLAGS) -> vma_start_write() -> mmap_assert_write_locked(); from 6.4 (per-VMA locks) it also waits for the VMA's readers"})
 	ruleRemapBUG := &Rule{"remap_pfn_range/pte-not-none", "remap_pfn_range() is only used over empty PTEs",
 		"mm/memory.c: remap_pte_range() BUG_ON(!pte_none())", BUG}
 	defOp(&Op{Name: "remap_pfn_range", Params: remapParams(), Result: TInt,
@@ -543,10 +545,13 @@ func init() {
 		if end := addr + mmcore.Addr(size); end < addr || addr < v.Start() || end > v.End() {
 			return done(Int(-int64(mmcore.EINVAL))) // before any work, as remap_pfn_range_internal
 		}
-		if c.K.Config.Version == Linux618 {
-			// 6.18 sets the flags with vm_flags_set(): vma_start_write()
-			// asserts the mmap write lock and waits for the VMA's
-			// readers (the caller's own read lock included).
+		if kv := c.K.Config.Version; kv != Mainline && kv.PerVMALocks() {
+			// 6.4 to 6.18 set the flags with vm_flags_set():
+			// vma_start_write() asserts the mmap write lock and waits
+			// for the VMA's readers (the caller's own read lock
+			// included); 6.3's asserts the mmap write lock only, and
+			// older kernels stored vm_flags unchecked (the rule's
+			// history, below).
 			return c.vmaStartWrite(v, c.K.inVersion(ruleRemapLock), func() Result { return remapPopulate(c, m, v, addr, pfn, size, ruleRemapBUG) })
 		}
 		if v.Attached() && m.MmapLock.heldBy(c.T) != Write {
@@ -627,7 +632,7 @@ func init() {
 				return Result{Status: Failed, Err: err}
 			}
 			special, kind := mmcore.VM_PFNMAP|mmcore.VM_MIXEDMAP, "VM_PFNMAP nor VM_MIXEDMAP"
-			if c.K.Config.Version == Linux618 {
+			if c.K.Config.Version != Mainline {
 				special, kind = mmcore.VM_PFNMAP, "VM_PFNMAP"
 			}
 			if v.Flags&special == 0 || addr < v.Start() || addr+mmcore.Addr(size) > v.End() {

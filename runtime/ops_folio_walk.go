@@ -63,7 +63,7 @@ func init() {
 			v, addr := c.vma(0), c.addr(1)
 			flags := wordSet(c.word(2))
 			m := mmOf(v.MM())
-			if flags["FW_VMA_LOCKED"] && c.K.Config.Version == Linux618 {
+			if flags["FW_VMA_LOCKED"] && c.K.Config.Version != Mainline {
 				return fail("folio_walk_start: FW_VMA_LOCKED does not exist in 6.18 (include/linux/pagewalk.h defines only FW_ZEROPAGE): its folio_walk_start() asserts the mmap lock")
 			}
 			if flags["FW_VMA_LOCKED"] {

@@ -44,7 +44,7 @@ func mmapLockKillableAPI(name, mode, rwsemFn string) *API {
 		"and must return, not go on or unlock. mmscript sends no fatal signals, so it returns 0 once the lock is granted"
 	a.MustCheck = "include/linux/mmap_lock.h: static inline int __must_check " + name + "(struct mm_struct *mm), " + killableCommit
 	register(a)
-	olderReactions[name+"/result-unused"] = []VersionReaction{{Linux618, Unchecked,
+	olderReactions[name+"/result-unused"] = []VersionReaction{{Mainline, Unchecked,
 		"include/linux/mmap_lock.h (6.18): static inline int " + name + "(struct mm_struct *mm): no __must_check, the compiler says nothing"}}
 	return a
 }
@@ -181,7 +181,7 @@ func init() {
 				"(\"x86: shadow stacks: proper error handling for mmap lock\", 2026, with mmap_read_lock_killable() and mmap_write_lock_killable())"}),
 		Locks: readSide,
 		Fn:    func(c *Call) Result { l := c.mm(0).MmapLock; return c.tried(l, c.T.TryAcquire(l, Read)) }})
-	olderReactions["mmap_read_trylock/result-unused"] = []VersionReaction{{Linux618, Unchecked,
+	olderReactions["mmap_read_trylock/result-unused"] = []VersionReaction{{Mainline, Unchecked,
 		"include/linux/mmap_lock.h (6.18): static inline bool mmap_read_trylock(struct mm_struct *mm): no __must_check, the compiler says nothing"}}
 	defOp(&Op{Name: "mmap_write_trylock", Params: mmParam, Result: TBool,
 		API: register(&API{Name: "mmap_write_trylock", Section: "1.1", Hold: "nothing",

@@ -25,7 +25,7 @@ func init() {
 		"vma_assert_locked(vma) holds only while this task holds the VMA's read lock (lock_vma_under_rcu, vma_start_read_locked) or has write-locked it (vma_start_write under the mmap write lock); the mmap lock alone does not count",
 		"include/linux/mmap_lock.h: vma_assert_locked(): with CONFIG_LOCKDEP, if (!lock_is_held(__vma_lockdep_map(vma))) vma_assert_write_locked(vma) -> VM_WARN_ON_ONCE_VMA(!__is_vma_write_locked(vma)); without it, refcnt > 1 passes, VM_WARN_ON_ONCE_VMA(!refcnt) (detached), then vma_assert_write_locked()",
 		DebugOnly}
-	olderReactions[ruleLocked.ID] = []VersionReaction{{Linux618, DebugOnly,
+	olderReactions[ruleLocked.ID] = []VersionReaction{{Mainline, DebugOnly,
 		"include/linux/mmap_lock.h (6.18): vma_assert_locked(): VM_BUG_ON_VMA(refcount_read(&vma->vm_refcnt) <= 1 && !__is_vma_write_locked(vma, &mm_lock_seq), vma): a BUG on CONFIG_DEBUG_VM kernels, with no lockdep branch, so any task's VMA read lock (vm_refcnt > 1) satisfies it"}}
 	lockedCites := []Cite{
 		cite("include/linux/mmap_lock.h", "vma_assert_locked()",
@@ -73,7 +73,7 @@ func init() {
 		Touches: touchesLocksOnly,
 		Fn: func(c *Call) Result {
 			v := c.vma(0)
-			if c.K.Config.Version == Linux618 {
+			if c.K.Config.Version != Mainline {
 				return fail("vma_assert_stabilised does not exist in 6.18: it came with VM_MAYBE_GUARD's atomic VMA flags (posted 2025-11, after the 6.18 merge window); 6.18's include/linux/mmap_lock.h has vma_assert_locked() and vma_assert_write_locked() only")
 			}
 			c.T.fpHolds()
@@ -94,7 +94,7 @@ func (c *Call) vmaAssertLocked(v *mmcore.VMA, r *Rule, name string) bool {
 	if s.Lock.heldBy(c.T) != 0 || s.Lock.writer == c.T {
 		return true
 	}
-	if c.K.Config.Version == Linux618 && v.Attached() {
+	if c.K.Config.Version != Mainline && v.Attached() {
 		c.K.fpLockObserve(s.Lock)
 		if len(s.Lock.readers) > 0 {
 			return true

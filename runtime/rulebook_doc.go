@@ -638,7 +638,7 @@ func (d *APIDoc) fields(text func(string) string, lit func(string) string) []ent
 			reaction += ", " + lit(c.Config)
 		}
 		for _, o := range c.Older {
-			reaction += "; on " + o.Kernel.String() + ": " + o.Reaction.String()
+			reaction += "; " + o.Era() + ": " + reactionIn(o.Reaction)
 		}
 		checks = append(checks, lit(c.ID)+" ("+reaction+"): "+text(c.Doc))
 	}

@@ -17,11 +17,12 @@ type Rule struct {
 	Kernel Reaction // what the newest kernel does when it is broken
 }
 
-// olderReactions lists, by rule id, the kernels before mainline whose
-// reaction differs, with the source it was read from (e.g. 6.18's
-// remap_pfn_range WARNs through vm_flags_set, mainline checks nothing).
-// Kept beside the rules rather than in them, so that the rule literals
-// stay four fields.
+// olderReactions lists, by rule id, the rule's history: how kernels
+// before a version had it (another reaction, another source, or no such
+// rule at all), oldest era first (e.g. 6.18's remap_pfn_range WARNs
+// through vm_flags_set, mainline checks nothing; before 6.3 it stored
+// vm_flags with no check). Kept beside the rules rather than in them, so
+// that the rule literals stay four fields.
 var olderReactions = map[string][]VersionReaction{}
 
 // ruleConfigs names, by rule id, the kernel option a lockdep or
@@ -32,25 +33,60 @@ var ruleConfigs = map[string]string{
 	"lock/unlock-wrong-mode": "CONFIG_DEBUG_RWSEMS",
 }
 
-// Older returns the reactions of older kernels where they differ from
-// Kernel.
-func (r *Rule) Older() []VersionReaction { return olderReactions[r.ID] }
+// Older returns the rule's history: the eras of older kernels whose
+// reaction or source differs from Kernel, oldest first.
+func (r *Rule) Older() []VersionReaction {
+	opRulesOnce.Do(opRuleHistories)
+	return olderReactions[r.ID]
+}
 
-// VersionReaction is a rule's reaction in an older kernel.
+// VersionReaction is a rule as the kernels before Before had it (those
+// from the Before of the era above it on): its reaction there, or Absent
+// where the rule does not exist (the kernel had not the structure or the
+// lock it is about), and the source it was read from.
 type VersionReaction struct {
-	Kernel   KernelVersion `json:"kernel_version"`
+	Before   KernelVersion `json:"before"`
 	Reaction Reaction      `json:"kernel"`
 	Source   string        `json:"source"`
 }
 
-// In returns the reaction and source of r in kernel v.
+// Era names the kernels of o: "before 6.4", or "up to 6.18" for the
+// releases before mainline (a list of eras is oldest first, each era
+// starting where the one before it ended).
+func (o VersionReaction) Era() string {
+	if o.Before == Mainline {
+		return "up to 6.18"
+	}
+	return "before " + o.Before.String()
+}
+
+// In returns the reaction and source of r in kernel v: Absent where the
+// rule does not exist in v.
 func (r *Rule) In(v KernelVersion) (Reaction, string) {
+	if v == Mainline {
+		return r.Kernel, r.Source
+	}
+	opRulesOnce.Do(opRuleHistories)
 	for _, o := range olderReactions[r.ID] {
-		if o.Kernel == v {
+		if v.Before(o.Before) {
 			return o.Reaction, o.Source
 		}
 	}
 	return r.Kernel, r.Source
+}
+
+// ExistsIn reports whether rule r exists in kernel v: a rule absent from
+// the selected kernel is not checked.
+func (r *Rule) ExistsIn(v KernelVersion) bool {
+	k, _ := r.In(v)
+	return k != Absent
+}
+
+// addHistory records eras of rule id, oldest first (olderReactions).
+func addHistory(id string, eras ...VersionReaction) {
+	h := append(olderReactions[id], eras...)
+	sort.SliceStable(h, func(i, j int) bool { return h[i].Before.Before(h[j].Before) })
+	olderReactions[id] = h
 }
 
 // NeedsConfig names the kernel option without which a kernel prints
@@ -67,41 +103,6 @@ func (r *Rule) NeedsConfig(kernel Reaction) string {
 	return "CONFIG_DEBUG_VM"
 }
 
-// KernelVersion selects the kernel whose behaviour and reactions mmscript
-// models where they changed.
-type KernelVersion uint8
-
-const (
-	// Mainline is the 2026 mainline kernel, the default.
-	Mainline KernelVersion = iota
-	// Linux618 is Linux 6.18.
-	Linux618
-)
-
-func (v KernelVersion) String() string {
-	if v == Linux618 {
-		return "6.18"
-	}
-	return "mainline"
-}
-
-// MarshalText makes a KernelVersion print as its name in JSON.
-func (v KernelVersion) MarshalText() ([]byte, error) { return []byte(v.String()), nil }
-
-// KernelVersions lists the versions by the names -kernel accepts.
-var KernelVersions = []string{"mainline", "6.18"}
-
-// ParseKernelVersion parses a -kernel value.
-func ParseKernelVersion(s string) (KernelVersion, error) {
-	switch s {
-	case "", "mainline", "newest":
-		return Mainline, nil
-	case "6.18":
-		return Linux618, nil
-	}
-	return 0, fmt.Errorf("unknown kernel %q (want %s)", s, strings.Join(KernelVersions, " or "))
-}
-
 // KernelConfig is the kernel a run models: its version, and whether it is
 // a production build (no CONFIG_PROVE_LOCKING, CONFIG_DEBUG_VM or
 // CONFIG_DEBUG_ATOMIC_SLEEP) rather than a debug one. Findings do not
@@ -110,6 +111,10 @@ func ParseKernelVersion(s string) (KernelVersion, error) {
 type KernelConfig struct {
 	Version    KernelVersion
 	Production bool
+	// Override says that Version was chosen for the run (-kernel given):
+	// it then overrides a script's `kernel` line, else the line chooses
+	// (interp: Program.KernelFor).
+	Override bool
 }
 
 // ParseKernelBuild parses a -config value: "debug" (the default) or
@@ -142,6 +147,14 @@ func (k *Kernel) configNote(r *Rule, kernel Reaction, pos lang.Pos) []Related {
 // mmap_assert_locked(), which lockdep reports whenever this task does not
 // hold the lock but a kernel without lockdep only when nobody holds it.
 func (k *Kernel) violateAs(t *Task, r *Rule, kernel Reaction, msg string, related ...Related) {
+	if rv := k.inVersion(r); rv != r {
+		// An older kernel's rule (or none): its reaction, not the
+		// situation's of the newest kernel's check.
+		if rv != nil {
+			k.violate(t, rv, msg, related...)
+		}
+		return
+	}
 	if kernel == r.Kernel {
 		k.violate(t, r, msg, related...)
 		return
@@ -151,13 +164,17 @@ func (k *Kernel) violateAs(t *Task, r *Rule, kernel Reaction, msg string, relate
 	k.violate(t, &rr, msg, related...)
 }
 
-// inVersion returns r as the kernel of this run has it: r itself, or a
-// copy with an older kernel's reaction and source.
+// inVersion returns r as the kernel of this run has it: r itself, a copy
+// with an older kernel's reaction and source, or nil where the rule does
+// not exist in that kernel.
 func (k *Kernel) inVersion(r *Rule) *Rule {
-	if k.Config.Version == Mainline || len(olderReactions[r.ID]) == 0 {
+	if k.Config.Version == Mainline || len(r.Older()) == 0 {
 		return r
 	}
 	kernel, src := r.In(k.Config.Version)
+	if kernel == Absent {
+		return nil
+	}
 	if kernel == r.Kernel && src == r.Source {
 		return r
 	}
@@ -419,14 +436,18 @@ func (a *API) ExplainIn(kc KernelConfig) string {
 		b.WriteString("  checks:\n")
 		for _, r := range a.Rules {
 			kernel, src := r.In(kc.Version)
+			if kernel == Absent {
+				fmt.Fprintf(&b, "    %s: %s (kernel %s: %s; %s)\n", r.ID, r.Doc, kc.Version, reactionIn(kernel), src)
+				continue
+			}
 			on := ""
 			if kc.Version != Mainline {
 				on = " " + kc.Version.String()
 			}
 			fmt.Fprintf(&b, "    %s: %s (kernel%s: %s; %s)\n", r.ID, r.Doc, on, kernel, src)
-			for _, v := range []KernelVersion{Mainline, Linux618} {
-				if ok, osrc := r.In(v); v != kc.Version && (ok != kernel || osrc != src) {
-					fmt.Fprintf(&b, "      on %s: %s (%s)\n", v, ok, osrc)
+			for _, e := range ruleEras(r) {
+				if ok, osrc := r.In(e.probe); !e.has(kc.Version) && (ok != kernel || osrc != src) {
+					fmt.Fprintf(&b, "      %s: %s (%s)\n", e.name, reactionIn(ok), osrc)
 				}
 			}
 			if c := uncheckedConsequence[r.ID]; kernel == Unchecked && c != "" {
@@ -442,6 +463,46 @@ func (a *API) ExplainIn(kc KernelConfig) string {
 		}
 	}
 	return b.String()
+}
+
+// A ruleEra is a range of kernels in which a rule is one thing, for
+// explain: its name, a version inside it, and whether it holds a version.
+type ruleEra struct {
+	name  string
+	probe KernelVersion
+	has   func(KernelVersion) bool
+}
+
+// ruleEras lists the eras of r's history and mainline's, oldest first.
+func ruleEras(r *Rule) []ruleEra {
+	var out []ruleEra
+	from := OldestKernel
+	for _, o := range r.Older() {
+		lo, hi := from, o.Before
+		name := "before " + hi.String()
+		if hi == Mainline {
+			name = "up to 6.18"
+		}
+		if lo != OldestKernel {
+			name = "from " + lo.String() + ", " + name
+		}
+		out = append(out, ruleEra{name, lo, func(v KernelVersion) bool { return v.AtLeast(lo) && v.Before(hi) }})
+		from = hi
+	}
+	lo := from
+	name := "on mainline"
+	if lo != OldestKernel && lo != Mainline {
+		name = "from " + lo.String() + " on"
+	}
+	return append(out, ruleEra{name, Mainline, func(v KernelVersion) bool { return v.AtLeast(lo) }})
+}
+
+// reactionIn names a reaction in a kernel's history: Absent is no rule.
+func reactionIn(k Reaction) string {
+	if k == Absent {
+		return "no such rule in this kernel, not checked"
+	}
+	return k.String()
 }
 
 // simulated says whether mmscript runs an API: "yes" for an operation a

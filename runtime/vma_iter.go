@@ -32,6 +32,12 @@ var ruleVMARCUUnlocked = &Rule{"vma/rcu-unlocked-use",
 		"include/linux/mm_types.h: vm_refcnt; mm/vma_init.c: vm_area_cachep SLAB_TYPESAFE_BY_RCU",
 	Unchecked}
 
+func init() {
+	addHistory(ruleVMARCUUnlocked.ID, VersionReaction{changeVMATypesafeRCU.Version, Absent,
+		"mm/mmap.c, kernel/fork.c (before 6.15): vm_area_free() freed a VMA after an RCU grace period (call_rcu(&vma->vm_rcu, vm_area_free_rcu_cb) under CONFIG_PER_VMA_LOCK, 6.4 on; before 6.1 no walk of the VMA tree ran under RCU at all), " +
+			"so RCU kept the VMA itself and lock_vma_under_rcu() read it before locking it; the reuse the rule is about came with " + changeVMATypesafeRCU.String()})
+}
+
 // vmaFind is vma_find(): the first VMA that ends above addr and starts
 // below end, or nil, as the lookup of one step of the VMA iterator.
 func (c *Call) vmaFind(m *MM, addr, end mmcore.Addr) Value {

@@ -132,6 +132,7 @@ func cmdExplore(args []string, stdout, stderr io.Writer) int {
 		printLoadError(stderr, err, limits)
 		return 2
 	}
+	kernelNote(stderr, prog, kc)
 	if *progress {
 		o.Progress = func(p interp.Progress) {
 			fmt.Fprintf(stderr, "\r%s: %d states (%.0f/s), %d executions, depth %d, %d MiB   ",

@@ -47,6 +47,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		newPrinter(stderr, limits).PrintError(err)
 		return 2
 	}
+	kernelNote(stderr, prog, kc)
 	opts := interp.Options{Seed: *seed, MaxSteps: *maxSteps, Output: stdout, Kernel: kc, NoMovers: *noMovers}
 	var output bytes.Buffer
 	if *asJSON {

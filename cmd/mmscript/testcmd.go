@@ -103,6 +103,7 @@ func testOne(file string, limits *lang.Limits, kc rt.KernelConfig, eo *interp.Ex
 		printLoadError(w, err, limits)
 		return true
 	}
+	kernelNote(w, prog, kc)
 	var ms []interp.Mismatch
 	if eo != nil && !prog.SingleRun() {
 		res := interp.Explore(prog, *eo)

@@ -72,6 +72,12 @@ func lock_mm_and_find_vma(mm, addr) {
 # the read lock held again, or nil with no lock held. "legacy interface for
 # page faulting. Don't use unless you have to."
 func expand_stack(mm, addr) {
+  if LINUX_VERSION_CODE < KERNEL_VERSION(6, 5, 0) {
+    # before 8d7071af8907 (v6.5): expand_stack(vma, address), the first
+    # parameter the VMA, with the mmap read lock held; 0 or -errno
+    # (mm/mmap.c: expand_stack() -> expand_downwards())
+    return expand_downwards(mm, addr)
+  }
   mmap_read_unlock(mm)
   if mmap_write_lock_killable(mm) != 0 {
     return nil
@@ -118,7 +124,9 @@ func expand_downwards(vma, address) {
   if vma.vm_flags & VM_GROWSDOWN == 0 {
     return -EFAULT
   }
-  mmap_assert_write_locked(mm)
+  if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0) {
+    mmap_assert_write_locked(mm)  # before 8d7071af8907: the read lock
+  }
   address = address / PAGE_SIZE * PAGE_SIZE  # address &= PAGE_MASK
   if address < mmap_min_addr {
     return -EPERM
@@ -133,7 +141,10 @@ func expand_downwards(vma, address) {
     return -ENOMEM
   }
   # Lock the VMA before expanding to prevent concurrent page faults
-  vma_start_write(vma)
+  # (c5d5546ea065 "mm: lock a vma before stack expansion", v6.5)
+  if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0) {
+    vma_start_write(vma)
+  }
   # We update the anon VMA tree.
   anon_vma_lock_write(vma)
   error = 0
@@ -142,8 +153,15 @@ func expand_downwards(vma, address) {
     error = -ENOMEM
     if (vma.vm_start - address) / PAGE_SIZE <= vma.vm_pgoff {  # grow <= vma->vm_pgoff
       # acct_stack_growth(); vma->vm_start = address; vma->vm_pgoff -= grow;
-      # vma_iter_store_overwrite(&vmi, vma)
-      error = vma_iter_store_overwrite(vma, address)
+      # vma_iter_store_overwrite(&vmi, vma); before v6.5 under
+      # mm->page_table_lock, which serialised growers under the read lock
+      if LINUX_VERSION_CODE < KERNEL_VERSION(6, 5, 0) {
+        spin_lock(mm.page_table_lock)
+        error = vma_iter_store_overwrite(vma, address)
+        spin_unlock(mm.page_table_lock)
+      } else {
+        error = vma_iter_store_overwrite(vma, address)
+      }
     }
   }
   anon_vma_unlock_write(vma)

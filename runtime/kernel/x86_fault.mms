@@ -40,8 +40,10 @@ func do_user_addr_fault(mm, error_code, address) {
     flags = flags | "write"  # FAULT_FLAG_WRITE
   }
   # "We set FAULT_FLAG_USER based on the register state, not based on
-  # X86_PF_USER": mmscript's register state is X86_PF_USER
-  if error_code & X86_PF_USER != 0 {
+  # X86_PF_USER": mmscript's register state is X86_PF_USER. The VMA lock
+  # is tried since v6.4 (0bff0aaea03e "x86/mm: try VMA lock-based page
+  # fault handling first"); before, only the mmap lock
+  if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0) && error_code & X86_PF_USER != 0 {
     vma = lock_vma_under_rcu(mm, address)
     if vma {
       if access_error(error_code, vma) {
@@ -61,7 +63,20 @@ func do_user_addr_fault(mm, error_code, address) {
   # lock_mmap: retry:
   tries = 0
   while true {
-    vma = lock_mm_and_find_vma(mm, address)
+    if LINUX_VERSION_CODE < KERNEL_VERSION(6, 5, 0) {
+      # before 8d7071af8907 ("mm: always expand the stack with the mmap
+      # write lock held", v6.5): mmap_read_lock() (after a failed
+      # mmap_read_trylock()), find_vma(), and below a VM_GROWSDOWN VMA
+      # expand_stack(vma, address) under the read lock; bad_area() drops it
+      mmap_read_lock(mm)
+      vma = find_vma(mm, address)
+      if !vma || vma.vm_start > address && (vma.vm_flags & VM_GROWSDOWN == 0 || expand_stack(vma, address) != 0) {
+        mmap_read_unlock(mm)  # bad_area()
+        vma = nil
+      }
+    } else {
+      vma = lock_mm_and_find_vma(mm, address)
+    }
     if !vma {
       return VM_FAULT_SIGSEGV  # bad_area_nosemaphore()
     }
