@@ -14,8 +14,8 @@ syntax keyword mmscriptKeyword assert break continue else expect for func if
 syntax keyword mmscriptKeyword repeat return thread while
 syntax keyword mmscriptOperator and not or
 syntax keyword mmscriptConstant false nil true
-syntax keyword mmscriptContext always at deadlock error fatal in never ok
-syntax keyword mmscriptContext single_run sometimes violation
+syntax keyword mmscriptContext always at deadlock error fatal in kernel never
+syntax keyword mmscriptContext ok single_run sometimes violation
 syntax keyword mmscriptType bool file int lock mm mmap_state mmu_gather mmu_notifier_range
 syntax keyword mmscriptType ops page page_array pagetable_move_control pte pte_batch string vm_area_desc
 syntax keyword mmscriptType vma vma_munmap_struct vma_remap_struct vmf
