@@ -75,7 +75,9 @@ func (c *compiler) removedArg(e *lang.CallExpr) *lang.CallExpr {
 		case a.Name == r.Name:
 			at = i
 		case a.Name == "":
-			if positional == r.At && len(e.Args) == len(op.Params)+1 {
+			// only a NULL: five positional arguments are also
+			// mmscript's mm-first form (get_user_pages(m, addr, 2, true, pages))
+			if _, isNil := a.Value.(*lang.NilLit); isNil && positional == r.At && len(e.Args) == len(op.Params)+1 {
 				at = i
 			}
 			positional++
