@@ -238,6 +238,8 @@ func uafArg(op *rt.Op, i int, freed bool) string {
 		return "tlb_gather_mmu(m)"
 	case rt.TPTE:
 		return "pte_offset_map(m, 0x200000)"
+	case rt.TUffdCtx:
+		return "userfaultfd(m)"
 	case rt.TVMF, rt.TOps:
 		return "nil"
 	case rt.TMmapState:

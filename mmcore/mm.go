@@ -206,6 +206,13 @@ type VMA struct {
 	// vm_pgprot_modify() -> pgprot_modify() keeps _PAGE_CACHE_MASK.
 	// Anonymous, COW and THP entries stay write-back.
 	CacheBits PTE
+	// UffdCtx is vma->vm_userfaultfd_ctx.ctx, the userfaultfd context the
+	// VMA is registered with (fs/userfaultfd.c), or nil; opaque to mmcore
+	// (the checker built on top owns it and sets it under its locks).
+	// vm_area_dup() copies it to the pieces of a split, and two VMAs merge
+	// only with the same one (is_mergeable_vma() ->
+	// is_mergeable_vm_userfaultfd_ctx()).
+	UffdCtx any
 	// Name is shown in Maps for VMAs without a file ("[stack]", a
 	// driver's name). "[heap]" is not stored: Maps prints it for the VMAs
 	// that overlap [start_brk, brk], as show_map_vma does.
@@ -445,7 +452,7 @@ func (m *MM) vmAreaAlloc(start, end Addr, flags VMFlags, file *File, pgoff uint6
 func (m *MM) vmAreaDup(v *VMA) *VMA {
 	m.nextID++
 	return &VMA{mm: m, start: v.start, end: v.end, pgoff: v.pgoff, Flags: v.Flags, Ops: v.Ops, CacheBits: v.CacheBits,
-		Name: v.Name, file: v.file, anonVMA: v.anonVMA, id: m.nextID}
+		UffdCtx: v.UffdCtx, Name: v.Name, file: v.file, anonVMA: v.anonVMA, id: m.nextID}
 }
 
 func (m *MM) checkRange(op string, start, end Addr) error {

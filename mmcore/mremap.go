@@ -231,7 +231,7 @@ func (m *MM) vmaExpandable(v *VMA, delta uint64) bool {
 // returns the VMA now covering the growth, or nil.
 func (m *MM) VMAMergeExtend(v *VMA, delta uint64) *VMA {
 	g := &VMAMerge{Prev: v, Start: v.end, End: v.end + Addr(delta), Flags: v.Flags, File: v.file,
-		AnonVMA: v.anonVMA, Pgoff: v.PgoffOf(v.end)}
+		AnonVMA: v.anonVMA, Pgoff: v.PgoffOf(v.end), UffdCtx: v.UffdCtx}
 	g.Next = m.NextVMA(v)
 	return m.VMAMergeNewRange(g)
 }
@@ -332,7 +332,7 @@ func (m *MM) CopyVMA(v *VMA, addr Addr, length uint64, pgoff uint64) (nv, src *V
 		return nil, src
 	}
 	g := &VMAMerge{Prev: prev, Next: next, Start: addr, End: end, Flags: v.Flags, File: v.file,
-		AnonVMA: v.anonVMA, Pgoff: pgoff, CopiedFrom: v}
+		AnonVMA: v.anonVMA, Pgoff: pgoff, CopiedFrom: v, UffdCtx: v.UffdCtx}
 	if prev != nil || next != nil {
 		nv = m.VMAMergeNewRange(g)
 	}

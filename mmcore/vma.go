@@ -37,6 +37,11 @@ type VMAMerge struct {
 	AnonVMA            *AnonVMA
 	CopiedFrom         *VMA
 	JustExpand         bool
+	// UffdCtx is the userfaultfd context of the proposed range
+	// (vmg->uffd_ctx): nil for a new mapping (VMG_STATE), the VMA's own
+	// for a modification or mremap's copy (VMG_VMA_STATE), the context
+	// being registered for vma_modify_flags_uffd().
+	UffdCtx any
 
 	// Target is the VMA that survives a successful merge.
 	Target *VMA
@@ -54,15 +59,16 @@ type VMAMerge struct {
 func vmaIsForkChild(v *VMA) bool { return v != nil && v.anonVMA != nil && len(v.chain) != 1 }
 
 // isMergeableVMA compares the proposed range with a neighbour: flags but
-// VM_SOFTDIRTY, the same struct file (open file description), and the
-// mempolicy, userfaultfd context and anon name, which mmcore does not model
-// (they are always equal) (is_mergeable_vma).
+// VM_SOFTDIRTY, the same struct file (open file description), the same
+// userfaultfd context (is_mergeable_vm_userfaultfd_ctx()), and the
+// mempolicy and anon name, which mmcore does not model (they are always
+// equal) (is_mergeable_vma).
 func (g *VMAMerge) isMergeableVMA(mergeNext bool) bool {
 	v := g.Prev
 	if mergeNext {
 		v = g.Next
 	}
-	return (v.Flags^g.Flags)&^VM_IGNORE_MERGE == 0 && v.file == g.File
+	return (v.Flags^g.Flags)&^VM_IGNORE_MERGE == 0 && v.file == g.File && v.UffdCtx == g.UffdCtx
 }
 
 // isMergeableAnonVMA is the 6.16+ anon_vma rule (is_mergeable_anon_vma):
@@ -327,8 +333,14 @@ func (m *MM) VMAShrink(v *VMA, start, end Addr, pgoff uint64) error {
 //
 // Errors: ENOMEM when a split would exceed max_map_count, a MaySplit error.
 func (m *MM) VMAModify(prev, v *VMA, start, end Addr, flags VMFlags) (*VMA, *VMAMerge, error) {
+	return m.vmaModify(prev, v, start, end, flags, v.UffdCtx)
+}
+
+// vmaModify is VMAModify with the userfaultfd context the range gets
+// (vma_modify_flags_uffd() passes the one being registered).
+func (m *MM) vmaModify(prev, v *VMA, start, end Addr, flags VMFlags, uffdCtx any) (*VMA, *VMAMerge, error) {
 	g := &VMAMerge{Prev: prev, Middle: v, Start: start, End: end, Flags: flags,
-		File: v.file, AnonVMA: v.anonVMA, Pgoff: v.PgoffOf(start)}
+		File: v.file, AnonVMA: v.anonVMA, Pgoff: v.PgoffOf(start), UffdCtx: uffdCtx}
 	if merged := m.vmaMergeExistingRange(g); merged != nil {
 		return merged, g, nil
 	}
@@ -351,8 +363,17 @@ func (m *MM) VMAModify(prev, v *VMA, start, end Addr, flags VMFlags) (*VMA, *VMA
 // The splits' new pieces, which the caller must ->open, are the VMAs at
 // start-1 and end that did not exist before.
 func (m *MM) VMAModifyFlags(prev, v *VMA, start, end Addr, flags VMFlags) (*VMA, error) {
+	return m.VMAModifyFlagsUffd(prev, v, start, end, flags, v.UffdCtx)
+}
+
+// VMAModifyFlagsUffd is vma_modify_flags_uffd() (mm/vma.c), which
+// userfaultfd_register_range() and userfaultfd_clear_vma() call: as
+// VMAModifyFlags, but the range merges only with neighbours registered
+// with uffdCtx, the context it is getting. The VMA it returns keeps its
+// own context: the caller sets the new one (userfaultfd_set_ctx()).
+func (m *MM) VMAModifyFlagsUffd(prev, v *VMA, start, end Addr, flags VMFlags, uffdCtx any) (*VMA, error) {
 	old := v.Flags
-	nv, g, err := m.VMAModify(prev, v, start, end, flags)
+	nv, g, err := m.vmaModify(prev, v, start, end, flags, uffdCtx)
 	if err != nil {
 		return nil, err
 	}

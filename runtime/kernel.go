@@ -40,6 +40,9 @@ type Kernel struct {
 	// pins counts the FOLL_PIN pins held on each folio, and unpinned
 	// who released a folio's last pin (kernel_gup_pages.go).
 	pins map[*mmcore.Page]int
+	// uffdCount numbers the userfaultfd contexts made, for their names
+	// (kernel_userfaultfd.go).
+	uffdCount int
 	// failNowait is fail_page_alloc()'s times: the GFP_NOWAIT page
 	// allocations still to fail (-1: every one), kernel_zap_break.go.
 	failNowait int

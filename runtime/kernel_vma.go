@@ -226,10 +226,17 @@ func (c *Call) writeLockForModify(m *MM, prev, v *mmcore.VMA, start, end mmcore.
 // with flags: none when the range is all of v and no neighbour merges
 // (vma_modify() then returns v untouched).
 func modifiedVMAs(m *MM, prev, v *mmcore.VMA, start, end mmcore.Addr, flags mmcore.VMFlags) []*mmcore.VMA {
+	return modifiedVMAsCtx(m, prev, v, start, end, flags, v.UffdCtx)
+}
+
+// modifiedVMAsCtx is modifiedVMAs for a range that gets the userfaultfd
+// context uffdCtx (vma_modify_flags_uffd()): a neighbour merges only when
+// registered with the same one.
+func modifiedVMAsCtx(m *MM, prev, v *mmcore.VMA, start, end mmcore.Addr, flags mmcore.VMFlags, uffdCtx any) []*mmcore.VMA {
 	var lock []*mmcore.VMA
 	next := m.Core.NextVMA(v)
-	mergePrev := prev != nil && prev != v && prev.End() == start && prev.Flags == flags
-	mergeNext := next != nil && next.Start() == end && next.Flags == flags
+	mergePrev := prev != nil && prev != v && prev.End() == start && prev.Flags == flags && prev.UffdCtx == uffdCtx
+	mergeNext := next != nil && next.Start() == end && next.Flags == flags && next.UffdCtx == uffdCtx
 	if start > v.Start() || end < v.End() || mergePrev || mergeNext {
 		lock = append(lock, v)
 	}

@@ -31,6 +31,15 @@ const (
 	// mm->mmap_lock -> mapping->invalidate_lock (in filemap_fault)").
 	ClassIRwsem
 	ClassInvalidateLock
+	// userfaultfd's (fs/userfaultfd.c): a context's map_changing_lock, an
+	// rw_semaphore ordered after the mmap lock and the VMA lock (the
+	// non-cooperative events take it for write under the mmap lock; the
+	// UFFDIO_* ioctls for read under the VMA or mmap read lock), and the
+	// wait queues a faulting task sleeps on in handle_userfault() and a
+	// reader in userfaultfd_ctx_read() (no lock to lockdep: what a task
+	// waits on, named in deadlock reports).
+	ClassUffdMapChanging
+	ClassUffdWait
 	// ClassUser is the first class of the locks a script declares (mutex,
 	// spinlock); each declared lock gets a class of its own, up to maxClasses.
 	ClassUser
@@ -65,6 +74,9 @@ var classNames = [ClassUser]string{
 	// address_space_init_once() inits "&mapping->invalidate_lock".
 	ClassIRwsem:         "&sb->s_type->i_mutex_key",
 	ClassInvalidateLock: "&mapping->invalidate_lock",
+	// new_userfaultfd() and dup_userfaultfd(): init_rwsem(&ctx->map_changing_lock)
+	ClassUffdMapChanging: "&ctx->map_changing_lock",
+	ClassUffdWait:        "&ctx->fault_pending_wqh",
 }
 
 func (c Class) String() string {

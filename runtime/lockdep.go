@@ -74,10 +74,29 @@ var documentedOrder = [][2]Class{
 	{ClassPageTableLock, ClassPTELock},
 }
 
+// learnedOrder are dependencies mm/rmap.c's order does not name but a
+// running kernel's lockdep learns from paths mmscript runs only in part:
+// userfaultfd's map_changing_lock is taken for write under the mmap write
+// lock by the non-cooperative events (fs/userfaultfd.c:
+// mremap_userfaultfd_prep(), userfaultfd_unmap_prep(), dup_userfaultfd();
+// userfaultfd_remove() under the read lock), and for read under the VMA
+// read lock by the UFFDIO_* ioctls (mm/userfaultfd.c: mfill_atomic(),
+// move_pages(): uffd_mfill_lock()/uffd_move_lock(), then down_read()),
+// which install their entries under the PTE lock
+// (mfill_atomic_install_pte()).
+var learnedOrder = [][2]Class{
+	{ClassMmapLock, ClassUffdMapChanging},
+	{ClassVMALock, ClassUffdMapChanging},
+	{ClassUffdMapChanging, ClassPTELock},
+}
+
 func newLockdep() *lockdep {
 	seedOnce.Do(func() {
 		seed = lockdep{from: map[[2]Class]edgeOrigin{}}
 		for _, e := range documentedOrder {
+			seed.add(e[0], e[1], edgeOrigin{})
+		}
+		for _, e := range learnedOrder {
 			seed.add(e[0], e[1], edgeOrigin{})
 		}
 	})

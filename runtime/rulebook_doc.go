@@ -370,6 +370,7 @@ var docGroups = []docGroup{
 	{"Huge PMD splitting, MMU notifiers and TLB flushing", []string{"2.37", "2.38", "2.39", "2.40"}},
 	{"Page-table entries and their locks", []string{"6."}},
 	{"Memory advice", []string{"2.41"}},
+	{"Userfaultfd", []string{"2.42"}},
 	{"Pages", []string{"-"}},
 }
 

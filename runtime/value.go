@@ -49,6 +49,8 @@ const (
 	// TFollowPfnmapArgs is the kernel's struct follow_pfnmap_args
 	// (follow_pfnmap_start(&args)), declared `follow_pfnmap_args args`.
 	TFollowPfnmapArgs
+	// TUffdCtx is a struct userfaultfd_ctx (kernel_userfaultfd.go).
+	TUffdCtx
 	// NumTypes counts the types, for tables indexed by type.
 	NumTypes
 )
@@ -60,7 +62,7 @@ var typeNames = [...]string{
 	TVMS: "vma_munmap_struct", TMMUGather: "mmu_gather",
 	TVRM: "vma_remap_struct", TPMC: "pagetable_move_control", TPTEBatch: "pte_batch",
 	TMMURange: "mmu_notifier_range", TMmapState: "mmap_state", TVMDesc: "vm_area_desc",
-	TPageArray: "page_array", TRef: "pointer", TFollowPfnmapArgs: "follow_pfnmap_args",
+	TPageArray: "page_array", TRef: "pointer", TFollowPfnmapArgs: "follow_pfnmap_args", TUffdCtx: "userfaultfd_ctx",
 }
 
 func (t Type) String() string {

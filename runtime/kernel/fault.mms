@@ -94,6 +94,15 @@ func do_huge_pmd_anonymous_page(vmf) {
   if ret != 0 {
     return ret
   }
+  # the huge zero page's branch and __do_huge_pmd_anonymous_page(): under
+  # the PMD lock, a still none PMD of a VM_UFFD_MISSING VMA goes to
+  # userland (spin_unlock(vmf->ptl); handle_userfault(vmf, VM_UFFD_MISSING))
+  if userfaultfd_missing(vmf.vma) {
+    if !pmd_none_locked(vmf) {
+      return 0
+    }
+    return handle_userfault(vmf, VM_UFFD_MISSING)
+  }
   return __do_huge_pmd_anonymous_page(vmf)
 }
 
@@ -142,6 +151,15 @@ func do_anonymous_page(vmf) {
     if ret != 0 {
       return ret
     }
+  }
+  # "Deliver the page fault to userland, check inside PT lock": for a
+  # VM_UFFD_MISSING VMA the PTE lock is taken, the entry re-checked and
+  # the lock dropped before handle_userfault() (fs/userfaultfd.c)
+  if userfaultfd_missing(vma) {
+    if vmf_pte_changed_locked(vmf) {
+      return 0  # goto unlock / release: filled meanwhile, or no PTE table
+    }
+    return handle_userfault(vmf, VM_UFFD_MISSING)
   }
   # vmf->pte = pte_offset_map_lock(); if (vmf_pte_changed(vmf)) goto
   # release; folio_add_new_anon_rmap(); setpte: set_ptes(); pte_unmap_unlock()

@@ -29,6 +29,7 @@ func dup_mmap(mm, oldmm) {
       if !tmp {
         retval = -ENOMEM
       } else {
+        dup_userfaultfd(tmp)  # retval = dup_userfaultfd(tmp, &uf): fails only with UFFD_FEATURE_EVENT_FORK
         if tmp.vm_flags & VM_WIPEONFORK == 0 {
           anon_vma_fork(tmp, mpnt)  # VM_WIPEONFORK: tmp->anon_vma = NULL
         }

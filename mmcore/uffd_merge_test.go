@@ -1,0 +1,84 @@
+package mmcore
+
+import (
+	"reflect"
+	"testing"
+)
+
+// The userfaultfd context is part of is_mergeable_vma(): a range merges
+// only with a neighbour registered with the context it gets
+// (vma_modify_flags_uffd()), splits copy it (vm_area_dup()), and mremap's
+// copy and expansion carry the VMA's own (VMG_VMA_STATE).
+func TestVMAModifyFlagsUffd(t *testing.T) {
+	ctxA, ctxB := new(int), new(int)
+	type want struct {
+		ranges [][2]Addr
+		ctx    []any // UffdCtx of each VMA in order
+	}
+	for _, tc := range []struct {
+		name string
+		run  func(m *MM, v *VMA) error
+		want want
+	}{
+		{"part of a VMA splits, pieces keep the old context", func(m *MM, v *VMA) error {
+			_, err := m.VMAModifyFlagsUffd(v, v, 0x101000, 0x102000, v.Flags|VM_UFFD_MISSING, ctxA)
+			return err
+		}, want{[][2]Addr{{0x100000, 0x101000}, {0x101000, 0x102000}, {0x102000, 0x104000}}, []any{nil, nil, nil}}},
+		{"a registered split keeps its context", func(m *MM, v *VMA) error {
+			v.UffdCtx = ctxA
+			_, err := m.VMAModifyFlagsUffd(v, v, 0x101000, 0x102000, v.Flags, nil)
+			return err
+		}, want{[][2]Addr{{0x100000, 0x101000}, {0x101000, 0x102000}, {0x102000, 0x104000}}, []any{ctxA, ctxA, ctxA}}},
+		{"merges with a neighbour of the same context", func(m *MM, v *VMA) error {
+			nv, err := m.VMAModifyFlagsUffd(v, v, 0x100000, 0x102000, v.Flags|VM_UFFD_MISSING, ctxA)
+			if err != nil {
+				return err
+			}
+			nv.UffdCtx = ctxA
+			next := m.NextVMA(nv)
+			_, err = m.VMAModifyFlagsUffd(nv, next, 0x102000, 0x104000, next.Flags|VM_UFFD_MISSING, ctxA)
+			return err
+		}, want{[][2]Addr{{0x100000, 0x104000}}, []any{ctxA}}},
+		{"not with a neighbour of another context", func(m *MM, v *VMA) error {
+			nv, err := m.VMAModifyFlagsUffd(v, v, 0x100000, 0x102000, v.Flags|VM_UFFD_MISSING, ctxA)
+			if err != nil {
+				return err
+			}
+			nv.UffdCtx = ctxA
+			next := m.NextVMA(nv)
+			_, err = m.VMAModifyFlagsUffd(nv, next, 0x102000, 0x104000, next.Flags|VM_UFFD_MISSING, ctxB)
+			return err
+		}, want{[][2]Addr{{0x100000, 0x102000}, {0x102000, 0x104000}}, []any{ctxA, nil}}},
+		{"unregistering merges back", func(m *MM, v *VMA) error {
+			nv, err := m.VMAModifyFlagsUffd(v, v, 0x101000, 0x102000, v.Flags|VM_UFFD_MISSING, ctxA)
+			if err != nil {
+				return err
+			}
+			nv.UffdCtx = ctxA
+			prev := m.PrevVMA(nv)
+			nv, err = m.VMAModifyFlagsUffd(prev, nv, 0x101000, 0x102000, nv.Flags&^VM_UFFD_MISSING, nil)
+			if err == nil {
+				nv.UffdCtx = nil
+			}
+			return err
+		}, want{[][2]Addr{{0x100000, 0x104000}}, []any{nil}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := newMM(t, 4)
+			v := mustMmap(t, m, 0x100000, 4, PROT_READ|PROT_WRITE, anonPriv, nil, 0)
+			if err := tc.run(m, v); err != nil {
+				t.Fatal(err)
+			}
+			if got := vmaRanges(m); !reflect.DeepEqual(got, tc.want.ranges) {
+				t.Fatalf("VMAs %v, want %v", got, tc.want.ranges)
+			}
+			var ctx []any
+			for w := m.FindVMA(0); w != nil; w = m.NextVMA(w) {
+				ctx = append(ctx, w.UffdCtx)
+			}
+			if !reflect.DeepEqual(ctx, tc.want.ctx) {
+				t.Errorf("contexts %v, want %v", ctx, tc.want.ctx)
+			}
+		})
+	}
+}

@@ -1,0 +1,675 @@
+package runtime
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/mmscript/mmscript/mmcore"
+)
+
+// userfaultfd: a context (struct userfaultfd_ctx, fs/userfaultfd.c) with
+// its map_changing_lock and mmap_changing counter, the VMAs registered
+// with it (vma->vm_userfaultfd_ctx and the VM_UFFD_* flags, written under
+// the mmap write lock and the VMA write lock: the rule book's
+// vm_uffd_state), and the atomic steps of the kernel library's
+// userfaultfd paths (kernel/userfaultfd.mms): registration
+// (userfaultfd_register(), userfaultfd_unregister()), the fault side
+// (handle_userfault()) and the resolving ioctls (UFFDIO_COPY,
+// UFFDIO_ZEROPAGE, UFFDIO_MOVE).
+//
+// mmscript registers private anonymous memory only: shmem's and
+// hugetlb's userfaultfd support (shmem_mfill_atomic_pte(), the page-cache
+// test of shmem_get_folio_gfp(), mfill_atomic_hugetlb()) is not modelled,
+// and vma_can_userfault() refuses them. The context's features are not
+// modelled either (no UFFD_FEATURE_EVENT_*: the non-cooperative events
+// that raise mmap_changing come from no mmscript path, and fork drops the
+// registration as dup_userfaultfd() does without UFFD_FEATURE_EVENT_FORK).
+
+// The kernel text the userfaultfd paths were written from: mm/userfaultfd.c
+// and fs/userfaultfd.c of the linux-mm tree (2026) and the mainline text
+// the search tool stores (v6.10-era, before the per-VMA lock became
+// vm_refcnt); the locking read the same in both.
+const (
+	readUffdMM = "linux-mm@01730ada6dd5 mm/userfaultfd.c and torvalds/linux@71c186efc1b2 mm/userfaultfd.c, read"
+	readUffdFS = "linux-mm@129dff57e91a fs/userfaultfd.c, read"
+)
+
+// UffdCtx is a struct userfaultfd_ctx: what userfaultfd(2) makes for the
+// calling process's mm (new_userfaultfd(): ctx->mm = current->mm).
+type UffdCtx struct {
+	Name string // how diagnostics name it: "uffd(m)"
+	MM   *MM
+	// MapChangingLock is ctx->map_changing_lock, the rw_semaphore that
+	// orders the UFFDIO_* ioctls (read) against the non-cooperative
+	// events that raise MmapChanging (write).
+	MapChangingLock *Lock
+	// MmapChanging is ctx->mmap_changing (atomic_t): non-zero while a
+	// non-cooperative event (fork, mremap, MADV_DONTNEED, munmap) is
+	// delivered; the ioctls fail with -EAGAIN meanwhile.
+	MmapChanging int64
+	// Released is ctx->released: userfaultfd_release() ran (the file
+	// was closed); faults no longer wait.
+	Released bool
+
+	// faults are the struct userfaultfd_wait_queue entries of the tasks
+	// in handle_userfault(): on ctx->fault_pending_wqh until a read()
+	// refiles them to ctx->fault_wqh (read), until a wake takes them off
+	// (userfaultfd_wake_function(): autoremove) or their task does.
+	faults []*uffdFault
+	// faultWqh is what a task sleeping in handle_userfault()'s schedule()
+	// is queued on, fdWqh what a reader sleeping in
+	// userfaultfd_ctx_read() is: no lock, named in deadlock reports.
+	faultWqh, fdWqh *Lock
+}
+
+// uffdFault is a struct userfaultfd_wait_queue: a task's fault, queued
+// on the context until it is resolved (the task on the kernel stack).
+type uffdFault struct {
+	T       *Task
+	Address mmcore.Addr // uwq.msg.arg.pagefault.address
+	Write   bool        // UFFD_PAGEFAULT_FLAG_WRITE
+	Reason  int64       // VM_UFFD_MISSING, VM_UFFD_WP, VM_UFFD_MINOR
+	// Waken is uwq.waken: a wake found it (userfaultfd_wake_function()
+	// sets it before waking the task), so its schedule() returns at once.
+	Waken bool
+	// Read: userfaultfd_ctx_read() delivered it and refiled it from
+	// fault_pending_wqh to fault_wqh.
+	Read bool
+}
+
+// fault is the queued entry of t, or nil.
+func (u *UffdCtx) fault(t *Task) *uffdFault {
+	for _, f := range u.faults {
+		if f.T == t {
+			return f
+		}
+	}
+	return nil
+}
+
+// unqueue takes f off the context's wait queue.
+func (u *UffdCtx) unqueue(f *uffdFault) {
+	for i, x := range u.faults {
+		if x == f {
+			u.faults = append(u.faults[:i], u.faults[i+1:]...)
+			return
+		}
+	}
+}
+
+// park puts the call's task to sleep on l (schedule() in a wait queue)
+// until wakeAll(l) or unpark: a wait whose continuation is data (the
+// operation finishes, or with grantReenter runs again).
+func (c *Call) park(l *Lock, then afterGrant) Result {
+	l.waiters = append(l.waiters, waiter{c.T, Read})
+	c.T.waitLock, c.T.waitMode, c.T.waitPos = l, Read, c.T.Pos
+	c.K.clock++
+	c.T.waitSeq = c.K.clock
+	c.dataWait, c.waitThen, c.waitValue = true, then, Nil
+	return Result{Status: Blocked, Next: resumeData}
+}
+
+// unpark wakes t if it sleeps on l (wake_up_state()).
+func unpark(l *Lock, t *Task) {
+	if t.waitLock != l {
+		return
+	}
+	for i, w := range l.waiters {
+		if w.t == t {
+			l.waiters = append(l.waiters[:i], l.waiters[i+1:]...)
+			break
+		}
+	}
+	t.waitLock = nil
+}
+
+// wakeAll wakes every task sleeping on l (wake_up_poll(), wake_up_all()).
+func wakeAll(l *Lock) {
+	for len(l.waiters) > 0 {
+		unpark(l, l.waiters[0].t)
+	}
+}
+
+func (u *UffdCtx) String() string { return u.Name }
+
+func (c *Call) uffd(i int) *UffdCtx { return c.Args[i].Obj.(*UffdCtx) }
+
+// uffdOf is the context v is registered with, or nil.
+func uffdOf(v *mmcore.VMA) *UffdCtx {
+	u, _ := v.UffdCtx.(*UffdCtx)
+	return u
+}
+
+// The register modes of struct uffdio_register (include/uapi/linux/userfaultfd.h)
+// and the vm_flags they set (userfaultfd_register()).
+const (
+	UFFDIO_REGISTER_MODE_MISSING = 1 << 0
+	UFFDIO_REGISTER_MODE_WP      = 1 << 1
+	UFFDIO_REGISTER_MODE_MINOR   = 1 << 2
+)
+
+// vmUffdFlags is include/linux/userfaultfd_k.h: __VM_UFFD_FLAGS.
+const vmUffdFlags = mmcore.VM_UFFD_MISSING | mmcore.VM_UFFD_WP | mmcore.VM_UFFD_MINOR
+
+// fieldUffd is vma->vm_userfaultfd_ctx's row of process_addrs.rst (the
+// rule book's vm_uffd_state): the mmap write lock and the VMA write lock.
+// The kernel's store (userfaultfd_set_ctx()) asserts nothing: it follows
+// its own vma_start_write().
+var fieldUffd = &vmaField{"vm_userfaultfd_ctx", true, true, fieldRule("vm_userfaultfd_ctx",
+	"the mmap write lock and the VMA write lock (the rule book's vm_uffd_state)",
+	"mm/userfaultfd.c: userfaultfd_set_ctx(): vma_start_write(vma); vma->vm_userfaultfd_ctx = (struct vm_userfaultfd_ctx){ctx}; (no assertion; "+
+		"handle_userfault() reads it under the fault's VMA read lock)", Unchecked)}
+
+func init() {
+	// the steps of the paths, before their entries are registered
+	for _, n := range []string{"vmf_pte_changed_locked", "pmd_none_locked", "handle_userfault_queue", "userfaultfd_must_wait",
+		"handle_userfault_schedule", "handle_userfault_dequeue"} {
+		kernelPathSteps[n] = "handle_mm_fault"
+	}
+	kernelPathSteps["wake_userfault"] = "userfaultfd_wake"
+	kernelPathSteps["vma_modify_flags_uffd"] = "userfaultfd_register"
+	for name, v := range map[string]int64{
+		"UFFDIO_REGISTER_MODE_MISSING": UFFDIO_REGISTER_MODE_MISSING,
+		"UFFDIO_REGISTER_MODE_WP":      UFFDIO_REGISTER_MODE_WP,
+		"UFFDIO_REGISTER_MODE_MINOR":   UFFDIO_REGISTER_MODE_MINOR,
+		"__VM_UFFD_FLAGS":              int64(vmUffdFlags),
+	} {
+		Constants[name] = v
+	}
+	constDocs["UFFDIO_REGISTER_MODE_MISSING"] = "struct uffdio_register mode: deliver faults on missing pages (VM_UFFD_MISSING): handle_userfault() from do_anonymous_page() when the PTE is none"
+	constDocs["UFFDIO_REGISTER_MODE_WP"] = "struct uffdio_register mode: write-protect tracking (VM_UFFD_WP); mmscript registers it but models no uffd-wp faults or UFFDIO_WRITEPROTECT"
+	constDocs["UFFDIO_REGISTER_MODE_MINOR"] = "struct uffdio_register mode: minor faults (VM_UFFD_MINOR), shmem and hugetlb only: vma_can_userfault() refuses it for anonymous memory, as anon_can_userfault() does"
+	constDocs["__VM_UFFD_FLAGS"] = "include/linux/userfaultfd_k.h: VM_UFFD_MISSING | VM_UFFD_WP | VM_UFFD_MINOR, the vm_flags of a registered VMA"
+
+	fieldTable[TUffdCtx] = map[string]func(k *Kernel, x any) Value{
+		"mm":                func(_ *Kernel, x any) Value { return Obj(TMM, x.(*UffdCtx).MM) },
+		"map_changing_lock": func(_ *Kernel, x any) Value { return Obj(TLock, x.(*UffdCtx).MapChangingLock) },
+		"mmap_changing":     func(_ *Kernel, x any) Value { return Int(x.(*UffdCtx).MmapChanging) },
+		"released":          func(_ *Kernel, x any) Value { return Bool(x.(*UffdCtx).Released) },
+	}
+	fieldTypes[TUffdCtx] = map[string]Type{"mm": TMM, "map_changing_lock": TLock, "mmap_changing": TInt, "released": TBool}
+	fieldDocs["userfaultfd_ctx.mm"] = "ctx->mm, the mm whose faults the context receives (new_userfaultfd(): current->mm)"
+	fieldDocs["userfaultfd_ctx.map_changing_lock"] = "ctx->map_changing_lock, an rw_semaphore: the UFFDIO_* ioctls read-lock it (down_read) and test mmap_changing under it; " +
+		"the non-cooperative events write-lock it to raise mmap_changing (mremap_userfaultfd_prep(), userfaultfd_unmap_prep(), dup_userfaultfd())"
+	fieldDocs["userfaultfd_ctx.mmap_changing"] = "atomic_read(&ctx->mmap_changing): non-zero while a non-cooperative event is delivered, and the ioctls return -EAGAIN"
+	fieldDocs["userfaultfd_ctx.released"] = "READ_ONCE(ctx->released): the userfaultfd was closed (userfaultfd_release()); handle_userfault() no longer waits"
+
+	fieldTable[TVMA]["vm_userfaultfd_ctx"] = func(_ *Kernel, x any) Value {
+		if u := uffdOf(x.(*mmcore.VMA)); u != nil {
+			return Obj(TUffdCtx, u)
+		}
+		return Nil
+	}
+	fieldTypes[TVMA]["vm_userfaultfd_ctx"] = TUffdCtx
+	fieldDocs["vma.vm_userfaultfd_ctx"] = "vma->vm_userfaultfd_ctx.ctx, the userfaultfd context the VMA is registered with, or nil (the rule book's vm_uffd_state): " +
+		"written under the mmap write lock and the VMA write lock (userfaultfd_set_ctx()); a store `vma.vm_userfaultfd_ctx = ctx` checks them"
+	fieldStores[TVMA]["vm_userfaultfd_ctx"] = "vm_userfaultfd_ctx_store"
+	fieldStores[TUffdCtx] = map[string]string{"mmap_changing": "mmap_changing_store"}
+}
+
+// ruleMmapChangingUnlocked: since the UFFDIO_* ioctls run under a VMA
+// read lock (867a43a34ff8, v6.9), the mmap write lock of the
+// non-cooperative events no longer excludes them; an event raises
+// mmap_changing under map_changing_lock for write, which the ioctls hold
+// for read across their check and their change (5e4c24a57b0c).
+var ruleMmapChangingUnlocked = &Rule{"userfaultfd/mmap-changing-unlocked",
+	"a non-cooperative event raises ctx->mmap_changing (atomic_inc) with ctx->map_changing_lock held for write: the UFFDIO_* ioctls test it under the lock held for read, " +
+		"and only the lock keeps an ioctl that passed the test from changing the range while the event (fork, mremap, MADV_DONTNEED, munmap) changes the mappings",
+	"fs/userfaultfd.c: mremap_userfaultfd_prep(), userfaultfd_unmap_prep(), userfaultfd_remove(), dup_userfaultfd(): down_write(&ctx->map_changing_lock); " +
+		"atomic_inc(&ctx->mmap_changing); up_write(&ctx->map_changing_lock); (5e4c24a57b0c \"userfaultfd: protect mmap_changing with rw_sem in userfaulfd_ctx\", v6.9; no assertion)", Unchecked}
+
+// The context, its fields and the generic rw_semaphore operations on its
+// map_changing_lock.
+func init() {
+	citeTable["userfaultfd"] = []Cite{cite("fs/userfaultfd.c", "new_userfaultfd()",
+		"none: ctx->mm = current->mm; mmgrab(ctx->mm); init_rwsem(&ctx->map_changing_lock); atomic_set(&ctx->mmap_changing, 0);", readUffdFS)}
+	sequenceTable["userfaultfd"] = "/* userfaultfd(2) */\nfd = userfaultfd(O_CLOEXEC | O_NONBLOCK);\nioctl(fd, UFFDIO_API, &api);\nioctl(fd, UFFDIO_REGISTER, &reg);"
+	defOp(&Op{Name: "userfaultfd", Params: []Param{{Name: "mm", Type: TMM}}, Result: TUffdCtx,
+		API: register(&API{Name: "userfaultfd", Section: "2.42", Hold: "nothing", Takes: "nothing", Sleeps: "yes (allocation)",
+			Source: "fs/userfaultfd.c: SYSCALL_DEFINE1(userfaultfd) -> new_userfaultfd()",
+			Notes: "a new userfaultfd context (struct userfaultfd_ctx) for mm, the calling process's (the kernel's ctx->mm = current->mm): " +
+				"mmscript takes the mm, and models no features (UFFD_API's handshake is implied)",
+			Query: "Making a context takes no lock of the mm; what it is registered on is checked by userfaultfd_register"}),
+		Touches: func(c *Call, f *Footprint) { f.Alloc() },
+		Fn: func(c *Call) Result {
+			m := c.mm(0)
+			c.K.uffdCount++
+			name := "uffd(" + m.Name + ")"
+			if c.K.uffdCount > 1 {
+				name = "uffd" + strconv.Itoa(c.K.uffdCount) + "(" + m.Name + ")"
+			}
+			u := &UffdCtx{Name: name, MM: m, MapChangingLock: NewLock(ClassUffdMapChanging, RWSem, name+"->map_changing_lock"),
+				faultWqh: NewLock(ClassUffdWait, RWSem, name+"->fault_wqh"), fdWqh: NewLock(ClassUffdWait, RWSem, name+"->fd_wqh")}
+			return done(Obj(TUffdCtx, u))
+		}})
+
+	// down_read() and friends on an rw_semaphore with no API of its own:
+	// the userfaultfd context's map_changing_lock. The mm's locks have
+	// theirs (mmap_read_lock(), i_mmap_lock_read(), ...), which keep
+	// their own checks.
+	rwsemOf := func(c *Call) (*Lock, Result, bool) {
+		l := c.Args[0].Obj.(*Lock)
+		if l.Class != ClassUffdMapChanging {
+			return nil, fail("%s(%s): mmscript's %s takes an rw_semaphore with no API of its own (ctx.map_changing_lock); lock %s with its own API (mmap_read_lock, i_mmap_lock_read, ...)",
+				c.Op.Name, l.Name, c.Op.Name, l.Name), false
+		}
+		return l, Result{}, true
+	}
+	semParam := []Param{{Name: "sem", Type: TLock}}
+	for _, n := range []string{"down_read", "down_write", "up_read", "up_write"} {
+		citeTable[n] = []Cite{cite("kernel/locking/rwsem.c", n+"()", "down_read(): might_sleep(); rwsem_acquire_read(&sem->dep_map, 0, 0, _RET_IP_); LOCK_CONTENDED(sem, __down_read_trylock, __down_read); "+
+			"down_write() likewise with rwsem_acquire(); up_*(): rwsem_release(&sem->dep_map, _RET_IP_)", readRwsem)}
+	}
+	sequenceTable["down_read"] = "/* mm/userfaultfd.c: mfill_atomic() */\ndst_vma = uffd_mfill_lock(dst_mm, dst_start, len);\ndown_read(&ctx->map_changing_lock);\n" +
+		"err = -EAGAIN;\nif (atomic_read(&ctx->mmap_changing))\n\tgoto out_unlock;\n/* ... */\nup_read(&ctx->map_changing_lock);\nuffd_mfill_unlock(dst_vma);"
+	sequenceTable["up_read"] = sequenceTable["down_read"]
+	sequenceTable["down_write"] = "/* fs/userfaultfd.c: mremap_userfaultfd_prep(), under the mmap write lock */\nuserfaultfd_ctx_get(ctx);\n" +
+		"down_write(&ctx->map_changing_lock);\natomic_inc(&ctx->mmap_changing);\nup_write(&ctx->map_changing_lock);"
+	sequenceTable["up_write"] = sequenceTable["down_write"]
+	for _, x := range []struct {
+		lock, unlock string
+		mode         Mode
+	}{{"down_read", "up_read", Read}, {"down_write", "up_write", Write}} {
+		mode := x.mode
+		defOp(&Op{Name: x.lock, Params: semParam,
+			API: register(&API{Name: x.lock, Section: "1.1", Hold: "not this rw_semaphore",
+				Takes:  "the rw_semaphore (" + mode.String() + "); writers are served in order, so a reader waits behind a queued writer",
+				Sleeps: "yes", Asserts: "lockdep", Source: "kernel/locking/rwsem.c: " + x.lock + "()",
+				Notes: "on ctx.map_changing_lock, userfaultfd's (fs/userfaultfd.c, mm/userfaultfd.c); the mm's rw_semaphores are taken through their own APIs",
+				Rules: lockRules}),
+			Touches: touchesLocksOnly,
+			Locks:   sideOf(mode, ClassUffdMapChanging),
+			Fn: func(c *Call) Result {
+				l, r, ok := rwsemOf(c)
+				if !ok {
+					return r
+				}
+				return c.lockThen(l, mode, grantDone, Nil)
+			}})
+		defOp(&Op{Name: x.unlock, Params: semParam,
+			API:     rwsemUnlockAPI(x.unlock, "the rw_semaphore for "+mode.String(), "kernel/locking/rwsem.c: "+x.unlock+"()"),
+			Touches: touchesLocksOnly,
+			Locks:   sideOf(mode, ClassUffdMapChanging),
+			Release: &Release{Mode: mode, Lock: func(args []Value) *Lock {
+				if len(args) > 0 {
+					if l, ok := args[0].Obj.(*Lock); ok {
+						return l
+					}
+				}
+				return nil
+			}},
+			Fn: func(c *Call) Result {
+				l, r, ok := rwsemOf(c)
+				if !ok {
+					return r
+				}
+				return c.release(l, mode)
+			}})
+	}
+}
+
+// The store of ctx->mmap_changing: atomic_inc() by a non-cooperative
+// event, atomic_dec() when it was delivered.
+func init() {
+	citeTable["mmap_changing_store"] = []Cite{cite("fs/userfaultfd.c", "mremap_userfaultfd_prep(), userfaultfd_event_wait_completion()",
+		"none: down_write(&ctx->map_changing_lock); atomic_inc(&ctx->mmap_changing); up_write(&ctx->map_changing_lock); ... atomic_dec(&ctx->mmap_changing); VM_WARN_ON_ONCE(atomic_read(&ctx->mmap_changing) < 0);", readUffdFS)}
+	sequenceTable["mmap_changing_store"] = sequenceTable["down_write"]
+	defOp(&Op{Name: "mmap_changing_store", Params: []Param{{Name: "ctx", Type: TUffdCtx}, intParam("value")},
+		API: register(&API{Name: "mmap_changing_store", Section: "2.42",
+			Hold:  "to raise it, ctx->map_changing_lock for write (and the mmap lock of the event's path); nothing to lower it",
+			Takes: "nothing", Sleeps: "no", Asserts: "VM_WARN_ON_ONCE(atomic_read(&ctx->mmap_changing) < 0) after the decrement (debug kernels)",
+			Source: "C: atomic_inc(&ctx->mmap_changing) / atomic_dec(&ctx->mmap_changing) (fs/userfaultfd.c)",
+			Notes:  "what a script's `ctx.mmap_changing += 1` (atomic_inc) or `-= 1` (atomic_dec) compiles to: a non-cooperative event's mark, under which the ioctls fail with -EAGAIN",
+			Rules:  []*Rule{ruleMmapChangingUnlocked}}),
+		Touches: func(c *Call, f *Footprint) { f.World() },
+		Fn: func(c *Call) Result {
+			u, v := c.uffd(0), c.int(1)
+			if v > u.MmapChanging && u.MapChangingLock.heldBy(c.T) != Write {
+				c.K.fpLockObserve(u.MapChangingLock)
+				c.K.violate(c.T, ruleMmapChangingUnlocked, fmt.Sprintf("%s->mmap_changing raised without %s held for write: a UFFDIO_* ioctl under a VMA read lock may have passed its test and go on changing the range", u.Name, u.MapChangingLock.Name))
+			}
+			if v < 0 {
+				c.K.violateAs(c.T, ruleMmapChangingNegative, DebugOnly, fmt.Sprintf("%s->mmap_changing drops below 0", u.Name))
+			}
+			u.MmapChanging = v
+			return ok
+		}})
+}
+
+var ruleMmapChangingNegative = &Rule{"userfaultfd/mmap-changing-negative", "ctx->mmap_changing is lowered only by the event that raised it",
+	"fs/userfaultfd.c: userfaultfd_event_wait_completion(): atomic_dec(&ctx->mmap_changing); VM_WARN_ON_ONCE(atomic_read(&ctx->mmap_changing) < 0)", DebugOnly}
+
+// Registration: the store of vma->vm_userfaultfd_ctx and the
+// vma_modify() that splits the VMA to the range first.
+func init() {
+	citeTable["vm_userfaultfd_ctx_store"] = []Cite{cite("mm/userfaultfd.c", "userfaultfd_set_ctx()",
+		"none: vma_start_write(vma); vma->vm_userfaultfd_ctx = (struct vm_userfaultfd_ctx){ctx}; userfaultfd_set_vm_flags(vma, ...)", readUffdMM)}
+	sequenceTable["vm_userfaultfd_ctx_store"] = "/* mm/userfaultfd.c: userfaultfd_set_ctx(), mmap lock held for write */\n" +
+		"vma_start_write(vma);\nvma->vm_userfaultfd_ctx = (struct vm_userfaultfd_ctx){ctx};\n" +
+		"userfaultfd_set_vm_flags(vma, (vma->vm_flags & ~__VM_UFFD_FLAGS) | vm_flags);"
+	defOp(&Op{Name: "vm_userfaultfd_ctx_store", Params: []Param{vmaParam("vma", false), {Name: "ctx", Type: TUffdCtx, Nilable: true}},
+		API: register(&API{Name: "vm_userfaultfd_ctx_store", Section: "2.42",
+			Hold:  "the mmap write lock and the VMA write lock (vma_start_write)",
+			Takes: "nothing", Sleeps: "no",
+			Source: "C: vma->vm_userfaultfd_ctx = (struct vm_userfaultfd_ctx){ctx} (userfaultfd_set_ctx(), dup_userfaultfd())",
+			Notes: "what a script's `vma.vm_userfaultfd_ctx = ctx` compiles to (nil: NULL_VM_UFFD_CTX). A fault under the VMA read lock reads it in handle_userfault() " +
+				"(ctx = vma->vm_userfaultfd_ctx.ctx), and userfaultfd_release() frees the context once no VMA points to it",
+			Rules: []*Rule{fieldUffd.rule}}),
+		Touches: writesVMA,
+		Fn: func(c *Call) Result {
+			v := c.vma(0)
+			c.checkFieldWrite(v, fieldUffd)
+			if c.Args[1].T == TNil {
+				v.UffdCtx = nil
+			} else {
+				v.UffdCtx = c.uffd(1)
+			}
+			return ok
+		}})
+
+	sequenceTable["vma_modify_flags_uffd"] = "/* mm/userfaultfd.c: userfaultfd_register_range(), mmap lock held for write */\n" +
+		"vma = vma_modify_flags_uffd(&vmi, prev, vma, start, vma_end, new_flags,\n\t\t\t    (struct vm_userfaultfd_ctx){ctx}, false);\nif (IS_ERR(vma))\n\treturn PTR_ERR(vma);\n" +
+		"userfaultfd_set_ctx(vma, ctx, vm_flags);"
+	citeTable["vma_modify_flags_uffd"] = []Cite{cite("mm/userfaultfd.c", "userfaultfd_register_range(), userfaultfd_clear_vma()",
+		"vma = vma_modify_flags_uffd(&vmi, prev, vma, start, vma_end, new_flags, (struct vm_userfaultfd_ctx){ctx}, /* give_up_on_oom = */false); if (IS_ERR(vma)) return PTR_ERR(vma); userfaultfd_set_ctx(vma, ctx, vm_flags);", readUffdMM)}
+	defOp(&Op{Name: "vma_modify_flags_uffd",
+		Params: []Param{{Name: "mm", Type: TMM}, vmaParam("prev", true), vmaParam("vma", false), intParam("start"), intParam("end"), intParam("newflags"),
+			{Name: "ctx", Type: TUffdCtx, Nilable: true}},
+		Result: TVMA,
+		API: register(&API{Name: "vma_modify_flags_uffd", Section: "2.42", Hold: "mmap lock for write",
+			Takes:  "vma_start_write on the VMA it splits and the neighbour it merges with (waits for their readers) -> rmap write locks (vma_prepare) -> __split_vma or vma_merge_existing_range",
+			Sleeps: "yes", Asserts: "mmap_assert_write_locked() via vma_start_write()",
+			Source: "mm/vma.c: vma_modify_flags_uffd(), vma_modify(), __split_vma(), vma_merge_existing_range()",
+			Notes: "vma_modify_flags() for userfaultfd's registration: the range merges only with a neighbour registered with ctx (nil: none), the context it gets " +
+				"(is_mergeable_vm_userfaultfd_ctx()); returns the VMA that now covers exactly [start, end), or nil when the split fails. mmscript gives it newflags " +
+				"at once; the context is the caller's to set (userfaultfd_set_ctx())",
+			Rules: []*Rule{ruleStartWrite, fieldRange.rule, ruleSleepInAtomic}}),
+		Touches: func(c *Call, f *Footprint) { f.MM(mmArg(c, 0), true); f.Alloc() },
+		Fn: func(c *Call) Result {
+			m, prev, v := c.mm(0), c.vmaOrNil(1), c.vma(2)
+			start, end, flags := c.addr(3), c.addr(4), mmcore.VMFlags(c.int(5))
+			var ctx any
+			if c.Args[6].T != TNil {
+				ctx = c.uffd(6)
+			}
+			if start < v.Start() || end > v.End() || start >= end {
+				return fail("vma_modify_flags_uffd: [%#x, %#x) is not inside %s", uint64(start), uint64(end), VMAName(v))
+			}
+			c.T.MightSleep(c.Op.Name)
+			lock := modifiedVMAsCtx(m, prev, v, start, end, flags, ctx)
+			return seq(len(lock), func(i int, next func() Result) Result {
+				return c.vmaStartWrite(lock[i], ruleStartWrite, next)
+			}, func() Result {
+				if len(lock) > 0 {
+					c.checkFieldWrite(v, fieldRange)
+				}
+				var nv *mmcore.VMA
+				modify := func() (err error) {
+					nv, err = m.Core.VMAModifyFlagsUffd(prevOf(m, prev, v, start), v, start, end, flags, ctx)
+					return err
+				}
+				return c.splitting(m, start, end, modify, nil, func(err error) Result {
+					if err != nil {
+						return done(errPtr(err))
+					}
+					return c.openSplits(m, start, end, func() Result { return done(Obj(TVMA, nv)) })
+				})
+			})
+		}})
+}
+
+// The ioctls of the kernel library's paths (kernel/userfaultfd.mms).
+func init() {
+	uffdParam := Param{Name: "ctx", Type: TUffdCtx}
+	citeTable["userfaultfd_register"] = []Cite{
+		cite("fs/userfaultfd.c", "userfaultfd_register()", "none: if (!mmget_not_zero(mm)) goto out; mmap_write_lock(mm); vma = vma_find(&vmi, end); ... "+
+			"ret = userfaultfd_register_range(ctx, vma, vm_flags, start, end, wp_async); out_unlock: mmap_write_unlock(mm); mmput(mm);", readUffdFS),
+		cite("mm/userfaultfd.c", "userfaultfd_register_range(), userfaultfd_set_ctx()", "\"Assumes mmap write lock taken, and mm_struct pinned.\" "+
+			"vma = vma_modify_flags_uffd(...); userfaultfd_set_ctx(vma, ctx, vm_flags): vma_start_write(vma); vma->vm_userfaultfd_ctx = ...; vm_flags_reset(vma, vm_flags)", readUffdMM)}
+	citeTable["userfaultfd_unregister"] = []Cite{
+		cite("fs/userfaultfd.c", "userfaultfd_unregister()", "none: mmap_write_lock(mm); ... if (userfaultfd_missing(vma)) wake_userfault(vma->vm_userfaultfd_ctx.ctx, &range); "+
+			"vma = userfaultfd_clear_vma(&vmi, prev, vma, start, vma_end); ... mmap_write_unlock(mm); mmput(mm);", readUffdFS)}
+	sequenceTable["userfaultfd_register"] = "/* user space */\nfd = userfaultfd(O_CLOEXEC);\nioctl(fd, UFFDIO_API, &api);\n" +
+		"reg.range.start = addr; reg.range.len = len; reg.mode = UFFDIO_REGISTER_MODE_MISSING;\nioctl(fd, UFFDIO_REGISTER, &reg);\n" +
+		"/* fs/userfaultfd.c: userfaultfd_register() */\nmmap_write_lock(mm);\n/* per VMA: vma_modify_flags_uffd(); vma_start_write(); vma->vm_userfaultfd_ctx = ctx; vm_flags_reset() */\nmmap_write_unlock(mm);"
+	sequenceTable["userfaultfd_unregister"] = "ioctl(fd, UFFDIO_UNREGISTER, &range);\n/* fs/userfaultfd.c: userfaultfd_unregister() */\nmmap_write_lock(mm);\n" +
+		"/* per VMA: wake_userfault(); userfaultfd_clear_vma(): vma_modify_flags_uffd(); userfaultfd_reset_ctx() */\nmmap_write_unlock(mm);"
+	defOp(&Op{Name: "userfaultfd_register", Path: true, Touches: world,
+		Params: []Param{uffdParam, intParam("start"), intParam("len"), intParam("mode")}, Result: TInt,
+		API: register(&API{Name: "userfaultfd_register", Section: "2.42", Hold: "no mmap lock of ctx.mm (the ioctl takes it)",
+			Takes:  "mmget_not_zero -> mmap_write_lock -> per VMA of the range: vma_modify_flags_uffd (vma_start_write on what it splits or merges) -> vma_start_write -> vm_userfaultfd_ctx, vm_flags_reset -> mmap_write_unlock -> mmput",
+			Sleeps: "yes", Asserts: "VM_WARN_ON_ONCE()s of userfaultfd_register_range() (debug kernels)",
+			Source: "fs/userfaultfd.c: userfaultfd_ioctl(UFFDIO_REGISTER), userfaultfd_register(); mm/userfaultfd.c: userfaultfd_register_range(), userfaultfd_set_ctx()",
+			Notes: "registers [start, start + len) of ctx.mm with mode's UFFDIO_REGISTER_MODE_* bits (VM_UFFD_MISSING, VM_UFFD_WP, VM_UFFD_MINOR), splitting the VMAs to the range; " +
+				"0 or -errno (-EINVAL for a bad range, a hole, an unsupported VMA: anything but private anonymous memory in mmscript; -EPERM without VM_MAYWRITE; " +
+				"-EBUSY for a VMA of another userfaultfd). A kernel path of the kernel library (kernel/userfaultfd.mms)",
+			Rules: lockRules})})
+	defOp(&Op{Name: "userfaultfd_unregister", Path: true, Touches: world,
+		Params: []Param{uffdParam, intParam("start"), intParam("len")}, Result: TInt,
+		API: register(&API{Name: "userfaultfd_unregister", Section: "2.42", Hold: "no mmap lock of ctx.mm (the ioctl takes it)",
+			Takes:  "mmget_not_zero -> mmap_write_lock -> per registered VMA: wake_userfault, userfaultfd_clear_vma (vma_modify_flags_uffd, vma_start_write, NULL_VM_UFFD_CTX, vm_flags_reset) -> mmap_write_unlock -> mmput",
+			Sleeps: "yes", Asserts: "VM_WARN_ON_ONCE()s (debug kernels)",
+			Source: "fs/userfaultfd.c: userfaultfd_ioctl(UFFDIO_UNREGISTER), userfaultfd_unregister(); mm/userfaultfd.c: userfaultfd_clear_vma()",
+			Notes: "unregisters [start, start + len): the VMAs lose their context and VM_UFFD_* flags (split to the range, merged where they can); 0 or -errno. " +
+				"A kernel path of the kernel library (kernel/userfaultfd.mms)",
+			Rules: lockRules})})
+}
+
+// The fault side: handle_userfault()'s steps (kernel/userfaultfd.mms),
+// the re-checks under the page-table locks that decide to deliver a fault
+// (do_anonymous_page(), do_huge_pmd_anonymous_page()), the wake of the
+// faulting tasks and the monitor's read().
+func init() {
+	const hu = "fs/userfaultfd.c"
+	c := func(name string, cs ...Cite) { citeTable[name] = append(citeTable[name], cs...) }
+	c("vmf_pte_changed_locked", cite("mm/memory.c", "do_anonymous_page()",
+		"vmf->pte = pte_offset_map_lock(vma->vm_mm, vmf->pmd, addr, &vmf->ptl); if (!vmf->pte) goto release; if (vmf_pte_changed(vmf)) { update_mmu_tlb(vma, addr, vmf->pte); goto unlock; } ... "+
+			"/* Deliver the page fault to userland, check inside PT lock */ if (userfaultfd_missing(vma)) { pte_unmap_unlock(vmf->pte, vmf->ptl); return handle_userfault(vmf, VM_UFFD_MISSING); }", readFaultPaths))
+	c("pmd_none_locked", cite("mm/huge_memory.c", "do_huge_pmd_anonymous_page(), __do_huge_pmd_anonymous_page()",
+		"vmf->ptl = pmd_lock(vma->vm_mm, vmf->pmd); if (unlikely(!pmd_none(*vmf->pmd))) goto unlock_release; ... if (userfaultfd_missing(vma)) { spin_unlock(vmf->ptl); folio_put(folio); ret = handle_userfault(vmf, VM_UFFD_MISSING); VM_BUG_ON(ret & VM_FAULT_FALLBACK); return ret; }", readHugeMemory))
+	c("handle_userfault_queue", cite(hu, "handle_userfault()",
+		"userfaultfd_ctx_get(ctx); init_waitqueue_func_entry(&uwq.wq, userfaultfd_wake_function); uwq.msg = userfault_msg(...); uwq.waken = false; blocking_state = userfaultfd_get_blocking_state(vmf->flags); "+
+			"spin_lock_irq(&ctx->fault_pending_wqh.lock); __add_wait_queue(&ctx->fault_pending_wqh, &uwq.wq); set_current_state(blocking_state); spin_unlock_irq(&ctx->fault_pending_wqh.lock);", readUffdFS))
+	c("userfaultfd_must_wait", cite(hu, "userfaultfd_must_wait()",
+		"assert_fault_locked(vmf); ... _pmd = pmdp_get_lockless(pmd); if (pmd_none(_pmd)) return true; ... ptent = ptep_get(pte); /* Entry is still missing, wait for userspace to resolve the fault. */ if (pte_none(ptent)) goto out; ... if (!pte_write(ptent) && (reason & VM_UFFD_WP)) goto out;", readUffdFS))
+	c("handle_userfault_schedule", cite(hu, "handle_userfault()",
+		"release_fault_lock(vmf); if (likely(must_wait && !READ_ONCE(ctx->released))) { wake_up_poll(&ctx->fd_wqh, EPOLLIN); schedule(); }", readUffdFS))
+	c("handle_userfault_dequeue", cite(hu, "handle_userfault()",
+		"__set_current_state(TASK_RUNNING); if (!list_empty_careful(&uwq.wq.entry)) { spin_lock_irq(&ctx->fault_pending_wqh.lock); list_del(&uwq.wq.entry); spin_unlock_irq(&ctx->fault_pending_wqh.lock); } userfaultfd_ctx_put(ctx);", readUffdFS))
+	c("wake_userfault", cite(hu, "wake_userfault(), __wake_userfault(), userfaultfd_wake_function()",
+		"smp_mb(); ... if (need_wakeup) __wake_userfault(ctx, range): spin_lock_irq(&ctx->fault_pending_wqh.lock); __wake_up_locked_key(&ctx->fault_pending_wqh, TASK_NORMAL, range); "+
+			"__wake_up(&ctx->fault_wqh, TASK_NORMAL, 1, range); ... userfaultfd_wake_function(): WRITE_ONCE(uwq->waken, true); ret = wake_up_state(wq->private, mode); if (ret) list_del_init(&wq->entry);", readUffdFS))
+	c("userfaultfd_ctx_read", cite(hu, "userfaultfd_ctx_read()",
+		"spin_lock_irq(&ctx->fd_wqh.lock); __add_wait_queue(&ctx->fd_wqh, &wait); for (;;) { set_current_state(TASK_INTERRUPTIBLE); spin_lock(&ctx->fault_pending_wqh.lock); uwq = find_userfault(ctx); "+
+			"if (uwq) { ... list_del(&uwq->wq.entry); add_wait_queue(&ctx->fault_wqh, &uwq->wq); *msg = uwq->msg; ... break; } ... if (no_wait) { ret = -EAGAIN; break; } spin_unlock_irq(&ctx->fd_wqh.lock); schedule(); ... }", readUffdFS))
+	const faultSeq = "/* mm/memory.c: do_anonymous_page(), under the fault lock */\nvmf->pte = pte_offset_map_lock(vma->vm_mm, vmf->pmd, addr, &vmf->ptl);\n" +
+		"if (vmf_pte_changed(vmf))\n\tgoto unlock;\nif (userfaultfd_missing(vma)) {\n\tpte_unmap_unlock(vmf->pte, vmf->ptl);\n\treturn handle_userfault(vmf, VM_UFFD_MISSING);\n}\n" +
+		"/* fs/userfaultfd.c: handle_userfault() */\n__add_wait_queue(&ctx->fault_pending_wqh, &uwq.wq);\nset_current_state(blocking_state);\n" +
+		"must_wait = userfaultfd_must_wait(ctx, vmf, reason);\nrelease_fault_lock(vmf);\nif (must_wait)\n\tschedule();\nreturn VM_FAULT_RETRY;"
+	for _, n := range []string{"vmf_pte_changed_locked", "pmd_none_locked", "handle_userfault_queue", "userfaultfd_must_wait", "handle_userfault_schedule", "handle_userfault_dequeue"} {
+		sequenceTable[n] = faultSeq
+	}
+	sequenceTable["wake_userfault"] = "/* fs/userfaultfd.c: userfaultfd_copy() */\nret = mfill_atomic_copy(ctx, uffdio_copy.dst, uffdio_copy.src, uffdio_copy.len, flags);\n" +
+		"if (!(uffdio_copy.mode & UFFDIO_COPY_MODE_DONTWAKE)) {\n\trange.start = uffdio_copy.dst;\n\trange.len = ret;\n\twake_userfault(ctx, &range);\n}"
+	sequenceTable["userfaultfd_ctx_read"] = "/* the monitor */\nread(uffd, &msg, sizeof(msg));   /* userfaultfd_read_iter() -> userfaultfd_ctx_read() */\n" +
+		"copy.dst = msg.arg.pagefault.address & ~(page_size - 1);\nioctl(uffd, UFFDIO_COPY, &copy); /* fills the page and wakes the faulting task */"
+
+	uffdP, vmfP := Param{Name: "ctx", Type: TUffdCtx}, Param{Name: "vmf", Type: TVMF}
+	reasonP := Param{Name: "reason", Type: TInt}
+	step := func(name, hold, takes, notes string, rules ...*Rule) *API {
+		return register(&API{Name: name, Section: "2.42", Hold: hold, Takes: takes, Sleeps: "no",
+			Source: citeTable[name][0].File + ": " + citeTable[name][0].Func,
+			Notes:  notes + " (a step of the kernel library's userfaultfd fault path: `mmscript explain handle_userfault`)",
+			Rules:  rules})
+	}
+	// A PTE or PMD lock section: the lock taken (a wait if contended, the
+	// step then running again holding it), the entry read, the lock
+	// dropped, as kernel/fault.mms's sections are.
+	lockedTest := func(name, hold, takes, notes string, level mmcore.Level, test func(m *MM, vmf *VMF) bool) {
+		defOp(&Op{Name: name, Params: []Param{vmfP}, Result: TBool,
+			API: step(name, hold, takes, notes),
+			Touches: func(c *Call, f *Footprint) {
+				m := vmfMM(c, 0)
+				f.MM(m, false)
+				if len(c.Args) > 0 {
+					if vmf, ok := c.Args[0].Obj.(*VMF); ok && vmf != nil {
+						f.PTEAt(m, vmf.Address, false)
+						return
+					}
+				}
+				f.PTEs(m, false)
+			},
+			Fn: func(c *Call) Result {
+				vmf := c.vmf(0)
+				m := mmOf(vmf.VMA.MM())
+				table := func() *mmcore.PageTable {
+					if level == mmcore.LevelPMD {
+						return m.Core.Walk(vmf.Address).PMD()
+					}
+					return m.Core.Walk(vmf.Address).PTETable()
+				}
+				if !c.reentered {
+					t := table()
+					if t == nil {
+						return done(Bool(level == mmcore.LevelPTE)) // !vmf->pte: goto release, the fault is retried
+					}
+					if level == mmcore.LevelPTE {
+						c.T.rcuLock() // pte_offset_map()
+					}
+					return c.lockThen(ptl(m, t), Write, grantReenter, Obj(TLock, ptl(m, t)))
+				}
+				l := c.reenterValue.Obj.(*Lock)
+				res := level == mmcore.LevelPTE // a table freed while the step waited: changed
+				if t := table(); t != nil && ptl(m, t) == l {
+					res = test(m, vmf)
+				}
+				c.release(l, Write)
+				if level == mmcore.LevelPTE {
+					c.T.rcuUnlock()
+				}
+				return done(Bool(res))
+			}})
+	}
+	lockedTest("vmf_pte_changed_locked", "the fault lock", "RCU (pte_offset_map) -> the PTE lock of the fault address, released at the end of the step",
+		"do_anonymous_page()'s section under the PTE lock before it delivers a fault to userfaultfd: pte_offset_map_lock(), vmf_pte_changed(vmf) (the entry is no longer none: "+
+			"another fault or UFFDIO_COPY filled it), pte_unmap_unlock(); true (changed) also when the PTE table is gone (!vmf->pte: the fault is retried)", mmcore.LevelPTE,
+		func(m *MM, vmf *VMF) bool { return m.Core.Walk(vmf.Address).Entry != 0 })
+	lockedTest("pmd_none_locked", "the fault lock (and the anon_vma: vmf_anon_prepare)", "the PMD lock (pmd_lock), released at the end of the step",
+		"do_huge_pmd_anonymous_page()'s and __do_huge_pmd_anonymous_page()'s section under the PMD lock before they deliver a fault to userfaultfd: pmd_lock(), "+
+			"pmd_none(*vmf->pmd), spin_unlock(); false when a THP or a PTE table is there now", mmcore.LevelPMD,
+		func(m *MM, vmf *VMF) bool {
+			w := m.Core.Walk(vmf.Address)
+			return !w.Huge() && w.PTETable() == nil
+		})
+
+	uffdTouches := func(c *Call, f *Footprint) { f.World() }
+	defOp(&Op{Name: "handle_userfault_queue", Params: []Param{uffdP, vmfP, reasonP},
+		API: step("handle_userfault_queue", "the fault lock", "ctx->fault_pending_wqh.lock (spin_lock_irq), released at the end of the step",
+			"the fault's struct userfaultfd_wait_queue (address, write, reason) is queued on ctx->fault_pending_wqh, where read() finds it, and the task's state is set "+
+				"(set_current_state()): a wake from now on makes its schedule() return at once"),
+		Touches: uffdTouches,
+		Fn: func(c *Call) Result {
+			u, vmf := c.uffd(0), c.vmf(1)
+			if f := u.fault(c.T); f != nil {
+				return fail("handle_userfault_queue: %s already has a fault queued on %s", c.T.Name, u.Name)
+			}
+			u.faults = append(u.faults, &uffdFault{T: c.T, Address: vmf.Address, Write: vmf.Write, Reason: c.int(2)})
+			return ok
+		}})
+	defOp(&Op{Name: "userfaultfd_must_wait", Params: []Param{uffdP, vmfP, reasonP}, Result: TBool,
+		API: step("userfaultfd_must_wait", "the fault lock (assert_fault_locked())", "RCU (pte_offset_map), no lock: a lockless walk",
+			"whether the fault is still unresolved after its entry was queued: a none PMD or PTE (VM_UFFD_MISSING), a read-only entry for VM_UFFD_WP; "+
+				"false once UFFDIO_COPY (or a fault) filled it, so the task does not sleep on a fault nobody will wake", ruleFaultLock),
+		Touches: func(c *Call, f *Footprint) {
+			m := vmfMM(c, 1)
+			f.MM(m, false)
+			if vmf, ok := c.Args[1].Obj.(*VMF); ok && vmf != nil {
+				f.PTEAt(m, vmf.Address, false)
+			}
+		},
+		Fn: func(c *Call) Result {
+			vmf, reason := c.vmf(1), c.int(2)
+			if !vmf.unlocked && !c.faultLockHeld(vmf.VMA, vmf.heldVMA) {
+				c.K.violate(c.T, ruleFaultLock, "userfaultfd_must_wait() without the fault lock (assert_fault_locked())")
+			}
+			w := mmOf(vmf.VMA.MM()).Core.Walk(vmf.Address)
+			switch {
+			case w.Huge():
+				return done(Bool(!w.Entry.Writable() && reason&int64(mmcore.VM_UFFD_WP) != 0))
+			case w.Entry == 0:
+				return done(Bool(true)) // "Entry is still missing, wait for userspace to resolve the fault."
+			}
+			return done(Bool(!w.Entry.Writable() && reason&int64(mmcore.VM_UFFD_WP) != 0))
+		}})
+	defOp(&Op{Name: "handle_userfault_schedule", Params: []Param{uffdP},
+		API: step("handle_userfault_schedule", "nothing of the mm: release_fault_lock() dropped the fault lock", "ctx->fd_wqh's waiters woken (wake_up_poll(EPOLLIN)), then schedule()",
+			"the faulting task sleeps until a wake of a range holding its address (UFFDIO_COPY, UFFDIO_ZEROPAGE, UFFDIO_MOVE, UFFDIO_WAKE, UFFDIO_UNREGISTER) or the release of the "+
+				"userfaultfd; at once when the wake came already. A task sleeping here with a lock held keeps it for as long as user space takes to resolve the fault",
+			ruleSchedAtomic, ruleSchedRCU),
+		Touches: uffdTouches,
+		Fn: func(c *Call) Result {
+			u := c.uffd(0)
+			wakeAll(u.fdWqh) // wake_up_poll(&ctx->fd_wqh, EPOLLIN)
+			c.T.Schedule("handle_userfault()")
+			if f := u.fault(c.T); f == nil || f.Waken || u.Released {
+				return ok // set_current_state() before the wake: schedule() returns at once
+			}
+			return c.park(u.faultWqh, grantDone)
+		}})
+	defOp(&Op{Name: "handle_userfault_dequeue", Params: []Param{uffdP},
+		API: step("handle_userfault_dequeue", "nothing of the mm", "ctx->fault_pending_wqh.lock, if the entry is still queued",
+			"__set_current_state(TASK_RUNNING) and the entry taken off the queue where no wake took it (must_wait was false, or the context was released)"),
+		Touches: uffdTouches,
+		Fn: func(c *Call) Result {
+			u := c.uffd(0)
+			if f := u.fault(c.T); f != nil {
+				u.unqueue(f)
+			}
+			return ok
+		}})
+	defOp(&Op{Name: "wake_userfault", Params: []Param{uffdP, intParam("start"), intParam("len")},
+		API: step("wake_userfault", "nothing (what resolved the faults, UFFDIO_COPY or UFFDIO_MOVE, dropped its locks first)",
+			"ctx->fault_pending_wqh.lock (spin_lock_irq), released at the end of the step",
+			"wakes the tasks whose fault address is in [start, start + len) (len 0: all), on fault_pending_wqh and fault_wqh: uwq->waken = true, the entry taken off the queue, "+
+				"the task woken if it sleeps (userfaultfd_wake_function()); they retry the fault"),
+		Touches: uffdTouches,
+		Fn: func(c *Call) Result {
+			u := c.uffd(0)
+			start, n := mmcore.Addr(c.int(1)), mmcore.Addr(c.int(2))
+			for _, f := range append([]*uffdFault(nil), u.faults...) {
+				if n != 0 && (start > f.Address || start+n <= f.Address) {
+					continue
+				}
+				f.Waken = true
+				u.unqueue(f)
+				unpark(u.faultWqh, f.T)
+			}
+			return ok
+		}})
+	defOp(&Op{Name: "userfaultfd_ctx_read", Params: []Param{uffdP, {Name: "no_wait", Type: TBool, Optional: true, Default: Bool(false)}}, Result: TInt,
+		API: register(&API{Name: "userfaultfd_ctx_read", Section: "2.42", Hold: "nothing of ctx.mm",
+			Takes:  "ctx->fd_wqh.lock -> ctx->fault_pending_wqh.lock; sleeps (TASK_INTERRUPTIBLE) on ctx->fd_wqh while no fault is pending",
+			Sleeps: "yes, unless no_wait", Asserts: "none",
+			Source: "fs/userfaultfd.c: userfaultfd_read_iter(), userfaultfd_ctx_read()",
+			Notes: "the monitor's read(2) of the userfaultfd: the address of the oldest pending fault (uffd_msg.arg.pagefault.address, page-aligned), whose entry moves to " +
+				"ctx->fault_wqh; with no_wait (O_NONBLOCK) -EAGAIN when none is pending, else it sleeps until a fault is queued (handle_userfault()'s wake_up_poll). " +
+				"Events (fork, remap, remove, unmap) are not modelled",
+			Rules: []*Rule{ruleSleepInAtomic}}),
+		Touches: uffdTouches,
+		Fn: func(c *Call) Result {
+			u := c.uffd(0)
+			if !c.reentered {
+				c.T.MightSleep(c.Op.Name)
+			}
+			for _, f := range u.faults {
+				if !f.Read {
+					f.Read = true // refiled from fault_pending_wqh to fault_wqh
+					return done(Int(int64(f.Address)))
+				}
+			}
+			if c.bool(1) {
+				return done(Int(-int64(mmcore.EAGAIN)))
+			}
+			return c.park(u.fdWqh, grantReenter)
+		}})
+}
