@@ -243,69 +243,8 @@ func init() {
 			return done(Obj(TUffdCtx, u))
 		}})
 
-	// down_read() and friends on an rw_semaphore with no API of its own:
-	// the userfaultfd context's map_changing_lock. The mm's locks have
-	// theirs (mmap_read_lock(), i_mmap_lock_read(), ...), which keep
-	// their own checks.
-	rwsemOf := func(c *Call) (*Lock, Result, bool) {
-		l := c.Args[0].Obj.(*Lock)
-		if l.Class != ClassUffdMapChanging {
-			return nil, fail("%s(%s): mmscript's %s takes an rw_semaphore with no API of its own (ctx.map_changing_lock); lock %s with its own API (mmap_read_lock, i_mmap_lock_read, ...)",
-				c.Op.Name, l.Name, c.Op.Name, l.Name), false
-		}
-		return l, Result{}, true
-	}
-	semParam := []Param{{Name: "sem", Type: TLock}}
-	for _, n := range []string{"down_read", "down_write", "up_read", "up_write"} {
-		citeTable[n] = []Cite{cite("kernel/locking/rwsem.c", n+"()", "down_read(): might_sleep(); rwsem_acquire_read(&sem->dep_map, 0, 0, _RET_IP_); LOCK_CONTENDED(sem, __down_read_trylock, __down_read); "+
-			"down_write() likewise with rwsem_acquire(); up_*(): rwsem_release(&sem->dep_map, _RET_IP_)", readRwsem)}
-	}
-	sequenceTable["down_read"] = "/* mm/userfaultfd.c: mfill_atomic() */\ndst_vma = uffd_mfill_lock(dst_mm, dst_start, len);\ndown_read(&ctx->map_changing_lock);\n" +
-		"err = -EAGAIN;\nif (atomic_read(&ctx->mmap_changing))\n\tgoto out_unlock;\n/* ... */\nup_read(&ctx->map_changing_lock);\nuffd_mfill_unlock(dst_vma);"
-	sequenceTable["up_read"] = sequenceTable["down_read"]
-	sequenceTable["down_write"] = "/* fs/userfaultfd.c: mremap_userfaultfd_prep(), under the mmap write lock */\nuserfaultfd_ctx_get(ctx);\n" +
-		"down_write(&ctx->map_changing_lock);\natomic_inc(&ctx->mmap_changing);\nup_write(&ctx->map_changing_lock);"
-	sequenceTable["up_write"] = sequenceTable["down_write"]
-	for _, x := range []struct {
-		lock, unlock string
-		mode         Mode
-	}{{"down_read", "up_read", Read}, {"down_write", "up_write", Write}} {
-		mode := x.mode
-		defOp(&Op{Name: x.lock, Params: semParam,
-			API: register(&API{Name: x.lock, Section: "1.1", Hold: "not this rw_semaphore",
-				Takes:  "the rw_semaphore (" + mode.String() + "); writers are served in order, so a reader waits behind a queued writer",
-				Sleeps: "yes", Asserts: "lockdep", Source: "kernel/locking/rwsem.c: " + x.lock + "()",
-				Notes: "on ctx.map_changing_lock, userfaultfd's (fs/userfaultfd.c, mm/userfaultfd.c); the mm's rw_semaphores are taken through their own APIs",
-				Rules: lockRules}),
-			Touches: touchesLocksOnly,
-			Locks:   sideOf(mode, ClassUffdMapChanging),
-			Fn: func(c *Call) Result {
-				l, r, ok := rwsemOf(c)
-				if !ok {
-					return r
-				}
-				return c.lockThen(l, mode, grantDone, Nil)
-			}})
-		defOp(&Op{Name: x.unlock, Params: semParam,
-			API:     rwsemUnlockAPI(x.unlock, "the rw_semaphore for "+mode.String(), "kernel/locking/rwsem.c: "+x.unlock+"()"),
-			Touches: touchesLocksOnly,
-			Locks:   sideOf(mode, ClassUffdMapChanging),
-			Release: &Release{Mode: mode, Lock: func(args []Value) *Lock {
-				if len(args) > 0 {
-					if l, ok := args[0].Obj.(*Lock); ok {
-						return l
-					}
-				}
-				return nil
-			}},
-			Fn: func(c *Call) Result {
-				l, r, ok := rwsemOf(c)
-				if !ok {
-					return r
-				}
-				return c.release(l, mode)
-			}})
-	}
+	// down_read() and friends on ctx.map_changing_lock are the generic
+	// rw_semaphore API (ops_rwsem.go), which keeps the lock's class.
 }
 
 // The store of ctx->mmap_changing: atomic_inc() by a non-cooperative
@@ -313,7 +252,8 @@ func init() {
 func init() {
 	citeTable["mmap_changing_store"] = []Cite{cite("fs/userfaultfd.c", "mremap_userfaultfd_prep(), userfaultfd_event_wait_completion()",
 		"none: down_write(&ctx->map_changing_lock); atomic_inc(&ctx->mmap_changing); up_write(&ctx->map_changing_lock); ... atomic_dec(&ctx->mmap_changing); VM_WARN_ON_ONCE(atomic_read(&ctx->mmap_changing) < 0);", readUffdFS)}
-	sequenceTable["mmap_changing_store"] = sequenceTable["down_write"]
+	sequenceTable["mmap_changing_store"] = "/* fs/userfaultfd.c: mremap_userfaultfd_prep(), under the mmap write lock */\nuserfaultfd_ctx_get(ctx);\n" +
+		"down_write(&ctx->map_changing_lock);\natomic_inc(&ctx->mmap_changing);\nup_write(&ctx->map_changing_lock);"
 	defOp(&Op{Name: "mmap_changing_store", Params: []Param{{Name: "ctx", Type: TUffdCtx}, intParam("value")},
 		API: register(&API{Name: "mmap_changing_store", Section: "2.42",
 			Hold:  "to raise it, ctx->map_changing_lock for write (and the mmap lock of the event's path); nothing to lower it",
