@@ -184,3 +184,95 @@ thread faulter {
 		})
 	}
 }
+
+// UFFDIO_COPY and UFFDIO_ZEROPAGE (kernel/userfaultfd.mms: mfill_atomic()
+// and its helpers), each case explored: results, the wake of the fault,
+// the -EAGAIN of mmap_changing, the retry of a copy whose source faults.
+func TestUffdioCopy(t *testing.T) {
+	const head = `mm m
+mmap(m, 0x100000, pages=4, prot=rw, flags=private)
+mmap(m, 0x200000, pages=2, prot=rw, flags=private)
+ctx = userfaultfd(m)
+assert userfaultfd_register(ctx, 0x100000, 0x4000, UFFDIO_REGISTER_MODE_MISSING) == 0
+`
+	for _, tc := range []struct{ name, src, want string }{
+		{"copy with the source present", `
+thread faulter { assert touch(m, 0x101000, write) }
+thread monitor {
+  assert touch(m, 0x200000, write)
+  assert userfaultfd_ctx_read(ctx) == 0x101000
+  assert userfaultfd_copy(ctx, 0x101000, 0x200000, PAGE_SIZE) == 0
+}`, ""},
+		{"copy whose source faults: retried without the locks", `
+thread faulter { assert touch(m, 0x101000, write) }
+thread monitor {
+  assert userfaultfd_ctx_read(ctx) == 0x101000
+  assert userfaultfd_copy(ctx, 0x101000, 0x200000, PAGE_SIZE) == 0
+}`, ""},
+		{"a filled entry: -EEXIST", `
+thread monitor {
+  assert userfaultfd_zeropage(ctx, 0x102000, PAGE_SIZE) == 0
+  assert userfaultfd_copy(ctx, 0x102000, 0x200000, PAGE_SIZE) == -EEXIST
+  assert userfaultfd_zeropage(ctx, 0x102000, PAGE_SIZE) == -EEXIST
+}`, ""},
+		{"two pages, the second filled: a short copy", `
+thread monitor {
+  assert userfaultfd_zeropage(ctx, 0x103000, PAGE_SIZE) == 0
+  assert userfaultfd_copy(ctx, 0x102000, 0x200000, 2 * PAGE_SIZE) == -EAGAIN
+  assert userfaultfd_copy(ctx, 0x102000, 0x200000, PAGE_SIZE) == -EEXIST
+}`, ""},
+		{"outside the registered VMA: -ENOENT", `
+thread monitor { assert userfaultfd_copy(ctx, 0x103000, 0x200000, 2 * PAGE_SIZE) == -ENOENT }`, ""},
+		{"mmap_changing: -EAGAIN", `
+thread monitor {
+  down_write(ctx.map_changing_lock)
+  ctx.mmap_changing += 1
+  up_write(ctx.map_changing_lock)
+  assert userfaultfd_copy(ctx, 0x101000, 0x200000, PAGE_SIZE) == -EAGAIN
+  assert userfaultfd_zeropage(ctx, 0x101000, PAGE_SIZE) == -EAGAIN
+  ctx.mmap_changing -= 1
+  assert userfaultfd_zeropage(ctx, 0x101000, PAGE_SIZE) == 0
+}`, ""},
+		{"a write-protected copy into a VMA not registered for WP: -EINVAL", `
+thread monitor { assert userfaultfd_copy(ctx, 0x101000, 0x200000, PAGE_SIZE, UFFDIO_COPY_MODE_WP) == -EINVAL }`, ""},
+		{"DONTWAKE leaves the fault asleep", `
+thread faulter { assert touch(m, 0x101000, read) }
+thread monitor {
+  assert userfaultfd_ctx_read(ctx) == 0x101000
+  assert userfaultfd_zeropage(ctx, 0x101000, PAGE_SIZE, UFFDIO_ZEROPAGE_MODE_DONTWAKE) == 0
+}`, "deadlock"},
+		{"DONTWAKE, then UFFDIO_WAKE", `
+thread faulter { assert touch(m, 0x101000, read) }
+thread monitor {
+  assert userfaultfd_ctx_read(ctx) == 0x101000
+  assert userfaultfd_zeropage(ctx, 0x101000, PAGE_SIZE, UFFDIO_ZEROPAGE_MODE_DONTWAKE) == 0
+  assert userfaultfd_wake(ctx, 0x101000, PAGE_SIZE) == 0
+}`, ""},
+		{"two monitors race for one fault: one fills, the other gets -EEXIST", `
+thread faulter { assert touch(m, 0x101000, write) }
+thread m1 {
+  r = userfaultfd_copy(ctx, 0x101000, 0x200000, PAGE_SIZE)
+  assert r == 0 || r == -EEXIST
+}
+thread m2 {
+  r = userfaultfd_zeropage(ctx, 0x101000, PAGE_SIZE)
+  assert r == 0 || r == -EEXIST
+}`, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			prog := load(t, head+tc.src+"\n")
+			rep := Explore(prog, ExploreOptions{MaxStates: 400000})
+			var got []string
+			for _, f := range rep.Findings {
+				got = append(got, strings.SplitN(f.Diag.String(), "\n", 2)[0])
+			}
+			s := strings.Join(got, "\n")
+			switch {
+			case tc.want == "" && s != "":
+				t.Errorf("findings:\n%s", s)
+			case tc.want != "" && !strings.Contains(s, tc.want):
+				t.Errorf("want a finding with %q, got:\n%s", tc.want, s)
+			}
+		})
+	}
+}

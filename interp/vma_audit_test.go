@@ -160,6 +160,7 @@ func TestEveryVMAOpAfterUnmapIsReported(t *testing.T) {
 	exempt := map[string]string{"vma_start_read": "SLAB_TYPESAFE_BY_RCU lookup", "PTR_ERR": "a cast of the pointer: reads no VMA",
 		"vrm_store_vma":                "vrm->vma = vma stores the pointer: reads no VMA",
 		"follow_pfnmap_args_store_vma": "args.vma = vma stores the pointer in the caller's struct: reads no VMA (follow_pfnmap_start() checks it)",
+		"mfill_state_store_vma":        "state->vma = vma stores the pointer: reads no VMA",
 		"find_vma_prev":                "its only VMA parameter is *pprev, which it writes and never reads"}
 	for _, name := range rt.OpNames() {
 		op := rt.LookupOp(name)

@@ -613,3 +613,254 @@ func init() {
 			return c.park(u.fdWqh, grantReenter)
 		}})
 }
+
+// MfillState is mfill_atomic()'s struct mfill_state (mm/userfaultfd.c):
+// the request, the locked destination VMA and the position of the copy,
+// which the helpers that drop and retake the locks update.
+type MfillState struct {
+	Ctx                     *UffdCtx
+	SrcStart, DstStart, Len int64
+	Flags                   int64
+	VMA                     *mmcore.VMA // state->vma: locked, or nil
+	SrcAddr, DstAddr        int64
+	Folio                   *mmcore.Page // state->folio
+	ctxName                 string
+}
+
+func (s *MfillState) String() string { return "mfill_state(" + s.ctxName + ")" }
+
+func (c *Call) mfillState(i int) *MfillState { return c.Args[i].Obj.(*MfillState) }
+
+// uffd_flags_t (include/linux/userfaultfd_k.h): the mode in the low bits,
+// then the flags; and the modes of the ioctls' structs
+// (include/uapi/linux/userfaultfd.h).
+const (
+	MFILL_ATOMIC_COPY      = 0
+	MFILL_ATOMIC_ZEROPAGE  = 1
+	MFILL_ATOMIC_CONTINUE  = 2
+	MFILL_ATOMIC_POISON    = 3
+	MFILL_ATOMIC_MODE_MASK = 3      // BIT(MFILL_ATOMIC_MODE_BITS) - 1
+	MFILL_ATOMIC_WP        = 1 << 2 // MFILL_ATOMIC_FLAG(0)
+
+	UFFDIO_COPY_MODE_DONTWAKE        = 1 << 0
+	UFFDIO_COPY_MODE_WP              = 1 << 1
+	UFFDIO_ZEROPAGE_MODE_DONTWAKE    = 1 << 0
+	UFFDIO_MOVE_MODE_DONTWAKE        = 1 << 0
+	UFFDIO_MOVE_MODE_ALLOW_SRC_HOLES = 1 << 1
+)
+
+// UFFDIO_COPY and UFFDIO_ZEROPAGE (kernel/userfaultfd.mms: mfill_atomic()
+// and its helpers): the state, the installs under the PTE lock.
+func init() {
+	for name, x := range map[string]struct {
+		v   int64
+		doc string
+	}{
+		"MFILL_ATOMIC_COPY":                {MFILL_ATOMIC_COPY, "enum mfill_atomic_mode: UFFDIO_COPY's mode of uffd_flags_t (copy a page from the source address)"},
+		"MFILL_ATOMIC_ZEROPAGE":            {MFILL_ATOMIC_ZEROPAGE, "enum mfill_atomic_mode: UFFDIO_ZEROPAGE's (map the zero page)"},
+		"MFILL_ATOMIC_CONTINUE":            {MFILL_ATOMIC_CONTINUE, "enum mfill_atomic_mode: UFFDIO_CONTINUE's (shmem and hugetlb minor faults: not modelled)"},
+		"MFILL_ATOMIC_POISON":              {MFILL_ATOMIC_POISON, "enum mfill_atomic_mode: UFFDIO_POISON's (not modelled)"},
+		"MFILL_ATOMIC_MODE_MASK":           {MFILL_ATOMIC_MODE_MASK, "include/linux/userfaultfd_k.h: the mode bits of uffd_flags_t; uffd_flags_mode_is(flags, mode) is flags & MFILL_ATOMIC_MODE_MASK == mode"},
+		"MFILL_ATOMIC_WP":                  {MFILL_ATOMIC_WP, "uffd_flags_t flag: install the entry write-protected (UFFDIO_COPY_MODE_WP); the VMA must be registered with UFFDIO_REGISTER_MODE_WP"},
+		"UFFDIO_COPY_MODE_DONTWAKE":        {UFFDIO_COPY_MODE_DONTWAKE, "struct uffdio_copy mode: do not wake the faulting tasks (UFFDIO_WAKE later)"},
+		"UFFDIO_COPY_MODE_WP":              {UFFDIO_COPY_MODE_WP, "struct uffdio_copy mode: map the page write-protected (MFILL_ATOMIC_WP)"},
+		"UFFDIO_ZEROPAGE_MODE_DONTWAKE":    {UFFDIO_ZEROPAGE_MODE_DONTWAKE, "struct uffdio_zeropage mode: do not wake the faulting tasks"},
+		"UFFDIO_MOVE_MODE_DONTWAKE":        {UFFDIO_MOVE_MODE_DONTWAKE, "struct uffdio_move mode: do not wake the faulting tasks"},
+		"UFFDIO_MOVE_MODE_ALLOW_SRC_HOLES": {UFFDIO_MOVE_MODE_ALLOW_SRC_HOLES, "struct uffdio_move mode: holes in the source count as moved instead of failing with -ENOENT"},
+	} {
+		Constants[name] = x.v
+		constDocs[name] = x.doc
+	}
+
+	fieldTable[TMfillState] = map[string]func(k *Kernel, x any) Value{
+		"ctx":       func(_ *Kernel, x any) Value { return Obj(TUffdCtx, x.(*MfillState).Ctx) },
+		"src_start": func(_ *Kernel, x any) Value { return Int(x.(*MfillState).SrcStart) },
+		"dst_start": func(_ *Kernel, x any) Value { return Int(x.(*MfillState).DstStart) },
+		"len":       func(_ *Kernel, x any) Value { return Int(x.(*MfillState).Len) },
+		"flags":     func(_ *Kernel, x any) Value { return Int(x.(*MfillState).Flags) },
+		"vma":       func(_ *Kernel, x any) Value { return Obj(TVMA, x.(*MfillState).VMA) },
+		"src_addr":  func(_ *Kernel, x any) Value { return Int(x.(*MfillState).SrcAddr) },
+		"dst_addr":  func(_ *Kernel, x any) Value { return Int(x.(*MfillState).DstAddr) },
+		"folio":     func(_ *Kernel, x any) Value { return Obj(TPage, x.(*MfillState).Folio) },
+	}
+	fieldTypes[TMfillState] = map[string]Type{"ctx": TUffdCtx, "src_start": TInt, "dst_start": TInt, "len": TInt, "flags": TInt,
+		"vma": TVMA, "src_addr": TInt, "dst_addr": TInt, "folio": TPage}
+	for f, d := range map[string]string{
+		"ctx": "state->ctx, the userfaultfd context", "src_start": "state->src_start, the source of UFFDIO_COPY", "dst_start": "state->dst_start, the start of the range filled",
+		"len": "state->len, its length", "flags": "state->flags, the uffd_flags_t (mode and MFILL_ATOMIC_WP)",
+		"vma":      "state->vma, the destination VMA while it is locked (uffd_mfill_lock()) with map_changing_lock held for read; nil once mfill_put_vma() dropped both",
+		"src_addr": "state->src_addr, the source of the page being filled", "dst_addr": "state->dst_addr, the address being filled",
+		"folio": "state->folio, a folio copied outside the locks (shmem's -ENOENT path), nil otherwise",
+	} {
+		fieldDocs["mfill_state."+f] = d
+	}
+	type store struct {
+		field string
+		typ   Type
+		set   func(s *MfillState, x Value)
+	}
+	fieldStores[TMfillState] = map[string]string{}
+	for _, st := range []store{
+		{"vma", TVMA, func(s *MfillState, x Value) { s.VMA, _ = x.Obj.(*mmcore.VMA) }},
+		{"src_addr", TInt, func(s *MfillState, x Value) { s.SrcAddr = x.Int }},
+		{"dst_addr", TInt, func(s *MfillState, x Value) { s.DstAddr = x.Int }},
+	} {
+		name := "mfill_state_store_" + st.field
+		fieldStores[TMfillState][st.field] = name
+		set := st.set
+		kernelPathSteps[name] = "mfill_atomic"
+		citeTable[name] = []Cite{cite("mm/userfaultfd.c", "mfill_atomic(), mfill_get_vma(), mfill_put_vma()", "none: state->"+st.field+" = ...", readUffdMM)}
+		sequenceTable[name] = "/* mm/userfaultfd.c */\nstate->" + st.field + " = value;"
+		defOp(&Op{Name: name, Params: []Param{{Name: "state", Type: TMfillState}, {Name: st.field, Type: st.typ, Nilable: st.typ != TInt}},
+			API: register(&API{Name: name, Section: "2.42", Hold: "nothing", Takes: "nothing", Sleeps: "no", Source: "mm/userfaultfd.c: struct mfill_state",
+				Notes: "state." + st.field + " = value: a store to a field of mfill_atomic()'s own struct mfill_state"}),
+			Touches: func(*Call, *Footprint) {},
+			Fn: func(c *Call) Result {
+				set(c.mfillState(0), c.Args[1])
+				return ok
+			}})
+	}
+
+	kernelPathSteps["mfill_state_init"] = "mfill_atomic"
+	kernelPathSteps["mfill_atomic_install_pte"] = "mfill_atomic"
+	kernelPathSteps["mfill_zeropage_pte_locked"] = "mfill_atomic"
+	citeTable["mfill_state_init"] = []Cite{cite("mm/userfaultfd.c", "mfill_atomic()",
+		"none: struct mfill_state state = (struct mfill_state){ .ctx = ctx, .dst_start = dst_start, .src_start = src_start, .flags = flags, .src_addr = src_start, .dst_addr = dst_start, };", readUffdMM)}
+	sequenceTable["mfill_state_init"] = "struct mfill_state state = (struct mfill_state){\n\t.ctx = ctx, .dst_start = dst_start, .src_start = src_start, .flags = flags,\n\t.src_addr = src_start, .dst_addr = dst_start,\n};"
+	defOp(&Op{Name: "mfill_state_init", Params: []Param{{Name: "ctx", Type: TUffdCtx}, intParam("dst_start"), intParam("src_start"), intParam("len"), intParam("flags")},
+		Result: TMfillState,
+		API: register(&API{Name: "mfill_state_init", Section: "2.42", Hold: "nothing", Takes: "nothing", Sleeps: "no", Source: "mm/userfaultfd.c: mfill_atomic()",
+			Notes: "mfill_atomic()'s struct mfill_state for the request: no VMA locked, the copy at its start"}),
+		Touches: func(*Call, *Footprint) {},
+		Fn: func(c *Call) Result {
+			u := c.uffd(0)
+			return done(Obj(TMfillState, &MfillState{Ctx: u, ctxName: u.Name, DstStart: c.int(1), SrcStart: c.int(2), Len: c.int(3), Flags: c.int(4),
+				DstAddr: c.int(1), SrcAddr: c.int(2)}))
+		}})
+
+	citeTable["mfill_atomic_install_pte"] = []Cite{cite("mm/userfaultfd.c", "mfill_atomic_install_pte()",
+		"ret = -EAGAIN; dst_pte = pte_offset_map_lock(dst_mm, dst_pmd, dst_addr, &ptl); if (!dst_pte) goto out; ... ret = -EEXIST; dst_ptep = ptep_get(dst_pte); "+
+			"if (!pte_none(dst_ptep) && !pte_is_uffd_marker(dst_ptep)) goto out_unlock; ... folio_add_new_anon_rmap(folio, dst_vma, dst_addr, RMAP_EXCLUSIVE); folio_add_lru_vma(folio, dst_vma); "+
+			"inc_mm_counter(); set_pte_at(dst_mm, dst_addr, dst_pte, _dst_pte); ... out_unlock: pte_unmap_unlock(dst_pte, ptl);", readUffdMM)}
+	citeTable["mfill_zeropage_pte_locked"] = []Cite{cite("mm/userfaultfd.c", "mfill_atomic_pte_zeropage()",
+		"_dst_pte = pte_mkspecial(pfn_pte(my_zero_pfn(dst_addr), dst_vma->vm_page_prot)); ret = -EAGAIN; dst_pte = pte_offset_map_lock(dst_vma->vm_mm, dst_pmd, dst_addr, &ptl); "+
+			"if (!dst_pte) goto out; ... ret = -EEXIST; if (!pte_none(ptep_get(dst_pte))) goto out_unlock; set_pte_at(dst_vma->vm_mm, dst_addr, dst_pte, _dst_pte); ... pte_unmap_unlock(dst_pte, ptl);", readUffdMM)}
+	const mfillSeq = "/* mm/userfaultfd.c: mfill_atomic() */\ndst_vma = uffd_mfill_lock(dst_mm, dst_start, len);   /* VMA read lock, or mmap read lock + vma_start_read_locked() */\n" +
+		"down_read(&ctx->map_changing_lock);\nif (atomic_read(&ctx->mmap_changing))\n\tgoto out_unlock;   /* -EAGAIN */\n" +
+		"/* per page: */\ndst_pte = pte_offset_map_lock(dst_mm, dst_pmd, dst_addr, &ptl);\nif (pte_none(ptep_get(dst_pte)))\n\tset_pte_at(dst_mm, dst_addr, dst_pte, _dst_pte);\n" +
+		"pte_unmap_unlock(dst_pte, ptl);\nup_read(&ctx->map_changing_lock);\nuffd_mfill_unlock(dst_vma);"
+	sequenceTable["mfill_atomic_install_pte"] = mfillSeq
+	sequenceTable["mfill_zeropage_pte_locked"] = mfillSeq
+	ptlInstall := func(name string, params []Param, notes string, fn func(c *Call, m *MM, v *mmcore.VMA, addr mmcore.Addr) error) {
+		defOp(&Op{Name: name, Params: params, Result: TInt,
+			API: register(&API{Name: name, Section: "2.42",
+				Hold:  "the destination VMA stable (its read lock, or the mmap read lock: uffd_mfill_lock()) and ctx->map_changing_lock for read",
+				Takes: "RCU (pte_offset_map) -> the PTE lock of the address, released at the end of the step", Sleeps: "no",
+				Source: citeTable[name][0].File + ": " + citeTable[name][0].Func,
+				Notes:  notes + " (a step of the kernel library's UFFDIO_COPY and UFFDIO_ZEROPAGE: `mmscript explain mfill_atomic`)",
+				Rules:  []*Rule{ruleTraverseLock}}),
+			Touches: func(c *Call, f *Footprint) {
+				m := vmaMM(c, 0)
+				f.MM(m, false)
+				f.PTEInstall(m, c.addr(1))
+				if len(c.Args) > 2 {
+					if p, ok := c.Args[2].Obj.(*mmcore.Page); ok && p != nil {
+						f.Page(p, true)
+					}
+				}
+			},
+			Fn: func(c *Call) Result {
+				v, addr := c.vma(0), c.addr(1)
+				m := mmOf(v.MM())
+				if !c.reentered {
+					c.requireStable(m, addr, ruleTraverseLock)
+					t := m.Core.Walk(addr).PTETable()
+					if t == nil {
+						return done(Int(-int64(mmcore.EAGAIN))) // !dst_pte
+					}
+					c.T.rcuLock()
+					return c.lockThen(ptl(m, t), Write, grantReenter, Obj(TLock, ptl(m, t)))
+				}
+				l := c.reenterValue.Obj.(*Lock)
+				ret := -int64(mmcore.EAGAIN) // the table went while the step waited: pmd_same() failed
+				if t := m.Core.Walk(addr).PTETable(); t != nil && ptl(m, t) == l {
+					ret = 0
+					if err := fn(c, m, v, addr); err != nil {
+						ret = errnoOf(err)
+					}
+				}
+				c.release(l, Write)
+				c.T.rcuUnlock()
+				return done(Int(ret))
+			}})
+	}
+	ptlInstall("mfill_atomic_install_pte", []Param{vmaParam("dst_vma", false), intParam("dst_addr"), {Name: "page", Type: TPage}, intParam("flags")},
+		"installs page, newly allocated and filled, as dst_vma's exclusive anonymous page at dst_addr if the entry is still none (folio_add_new_anon_rmap(), set_pte_at(): dirty, "+
+			"writable when VM_WRITE); the caller's reference passes to the page table. 0, -EEXIST (another fault or ioctl filled it: the caller puts its page), -EAGAIN (no PTE table)",
+		func(c *Call, m *MM, v *mmcore.VMA, addr mmcore.Addr) error {
+			p := c.page(2)
+			if p.Folio().Freed() {
+				c.refOnFreed(p, rulePutFreedPage)
+				return nil
+			}
+			if err := m.Core.MfillInstallPTE(v, addr, p); err != nil {
+				return err
+			}
+			countRef(&c.T.gotRefs, p.Folio(), -1)
+			return nil
+		})
+	ptlInstall("mfill_zeropage_pte_locked", []Param{vmaParam("dst_vma", false), intParam("dst_addr")},
+		"mfill_atomic_pte_zeropage()'s section under the PTE lock: the zero page (special, read-only) at dst_addr if the entry is still none; 0, -EEXIST or -EAGAIN",
+		func(c *Call, m *MM, v *mmcore.VMA, addr mmcore.Addr) error { return m.Core.MfillZeroPTE(v, addr) })
+
+	uffdP := Param{Name: "ctx", Type: TUffdCtx}
+	citeTable["userfaultfd_copy"] = []Cite{cite("fs/userfaultfd.c", "userfaultfd_copy()",
+		"if (unlikely(atomic_read(&ctx->mmap_changing))) ... goto out; ... if (mmget_not_zero(ctx->mm)) { ret = mfill_atomic_copy(ctx, uffdio_copy.dst, uffdio_copy.src, uffdio_copy.len, flags); mmput(ctx->mm); } ... "+
+			"if (!(uffdio_copy.mode & UFFDIO_COPY_MODE_DONTWAKE)) { range.start = uffdio_copy.dst; wake_userfault(ctx, &range); } ret = range.len == uffdio_copy.len ? 0 : -EAGAIN;", readUffdFS),
+		cite("mm/userfaultfd.c", "mfill_atomic(), mfill_get_vma(), mfill_copy_folio_locked(), mfill_copy_folio_retry()",
+			"dst_vma = uffd_mfill_lock(); down_read(&ctx->map_changing_lock); ... pagefault_disable(); ret = copy_from_user(kaddr, (const void __user *) src_addr, PAGE_SIZE); pagefault_enable(); "+
+				"... /* retry copying with mm_lock dropped */ mfill_put_vma(state); ... copy_from_user(); ... err = mfill_get_vma(state);", readUffdMM)}
+	citeTable["userfaultfd_zeropage"] = []Cite{cite("fs/userfaultfd.c", "userfaultfd_zeropage()",
+		"if (mmget_not_zero(ctx->mm)) { ret = mfill_atomic_zeropage(ctx, uffdio_zeropage.range.start, uffdio_zeropage.range.len); mmput(ctx->mm); } ... wake_userfault(ctx, &range);", readUffdFS)}
+	sequenceTable["userfaultfd_copy"] = "/* the monitor */\nread(uffd, &msg, sizeof(msg));\ncopy.dst = msg.arg.pagefault.address & ~(page_size - 1);\n" +
+		"copy.src = (unsigned long)page; copy.len = page_size; copy.mode = 0;\nioctl(uffd, UFFDIO_COPY, &copy);   /* fills the page, wakes the fault */\n" + mfillSeq
+	sequenceTable["userfaultfd_zeropage"] = "zero.range.start = addr; zero.range.len = page_size; zero.mode = 0;\nioctl(uffd, UFFDIO_ZEROPAGE, &zero);\n" + mfillSeq
+	mfillRules := []*Rule{ruleSleepInAtomic, ruleRecursive, ruleCircular, ruleMmapUnderVMARead}
+	defOp(&Op{Name: "userfaultfd_copy", Path: true, Touches: world,
+		Params: []Param{uffdP, intParam("dst"), intParam("src"), intParam("len"), {Name: "mode", Type: TInt, Optional: true, Default: Int(0)}}, Result: TInt,
+		API: register(&API{Name: "userfaultfd_copy", Section: "2.42", Hold: "no lock of ctx.mm or of the source's mm (the ioctl takes them; the copy may fault)",
+			Takes: "mmget_not_zero -> per attempt: the VMA read lock (lock_vma_under_rcu; else mmap_read_lock, anon_vma_prepare, vma_start_read_locked, mmap_read_unlock) -> " +
+				"map_changing_lock (read) -> per page: the copy with page faults disabled (else locks dropped, copy_from_user, locks retaken), the PTE lock (mfill_atomic_install_pte) -> " +
+				"map_changing_lock and VMA lock released -> wake_userfault",
+			Sleeps: "yes", Asserts: "VM_WARN_ON_ONCE()s on the arguments and the result (debug kernels)",
+			Source: "fs/userfaultfd.c: userfaultfd_ioctl(UFFDIO_COPY), userfaultfd_copy(); mm/userfaultfd.c: mfill_atomic_copy(), mfill_atomic()",
+			Notes: "fills the none entries of [dst, dst + len) of ctx.mm, a range inside one registered VMA, with copies of the pages at src in the caller's mm (current->mm) and wakes " +
+				"the faults there (unless UFFDIO_COPY_MODE_DONTWAKE); 0 when all of len was copied, -EAGAIN for a short copy or mmap_changing, else -errno (-EEXIST: " +
+				"already filled, -ENOENT: not a registered VMA, -EFAULT: the source cannot be read). The kernel also writes the bytes copied into uffdio_copy.copy. " +
+				"A kernel path of the kernel library (kernel/userfaultfd.mms)",
+			Rules: mfillRules})})
+	defOp(&Op{Name: "userfaultfd_zeropage", Path: true, Touches: world,
+		Params: []Param{uffdP, intParam("start"), intParam("len"), {Name: "mode", Type: TInt, Optional: true, Default: Int(0)}}, Result: TInt,
+		API: register(&API{Name: "userfaultfd_zeropage", Section: "2.42", Hold: "no lock of ctx.mm (the ioctl takes them)",
+			Takes:  "as userfaultfd_copy, without the copy: the zero page under the PTE lock (mfill_atomic_pte_zeropage)",
+			Sleeps: "yes", Asserts: "VM_WARN_ON_ONCE()s (debug kernels)",
+			Source: "fs/userfaultfd.c: userfaultfd_ioctl(UFFDIO_ZEROPAGE), userfaultfd_zeropage(); mm/userfaultfd.c: mfill_atomic_zeropage(), mfill_atomic()",
+			Notes: "maps the zero page at the none entries of [start, start + len) and wakes the faults there (unless UFFDIO_ZEROPAGE_MODE_DONTWAKE); 0, -EAGAIN or -errno as userfaultfd_copy. " +
+				"A kernel path of the kernel library (kernel/userfaultfd.mms)",
+			Rules: mfillRules})})
+}
+
+// ERR_PTR, as the library's functions that return a VMA or an error
+// write it (uffd_lock_vma(), find_vma_and_prepare_anon()).
+func init() {
+	Constants["EOPNOTSUPP"] = 95
+	constDocs["EOPNOTSUPP"] = "errno 95: the operation is not supported (mfill_atomic_pte() for a mode mmscript does not model)"
+	citeTable["ERR_PTR"] = []Cite{cite("include/linux/err.h", "ERR_PTR()", "static inline void * __must_check ERR_PTR(long error) { return (void *) error; }", readMMH)}
+	sequenceTable["ERR_PTR"] = "vma = vma_lookup(mm, addr);\nif (!vma)\n\treturn ERR_PTR(-ENOENT);"
+	defOp(&Op{Name: "ERR_PTR", Params: []Param{intParam("error")}, Result: TVMA,
+		API: register(&API{Name: "ERR_PTR", Section: "-", Hold: "nothing", Sleeps: "no", Source: "include/linux/err.h: ERR_PTR()",
+			Notes: "the error pointer of errno error, as a function returning a VMA or an error returns it: nil to `if !vma` (IS_ERR), and PTR_ERR() gives error back",
+			Query: "Making an error pointer is never wrong; its caller tests it (`if !vma`) and reads it with PTR_ERR()"}),
+		Touches: func(*Call, *Footprint) {},
+		Fn:      func(c *Call) Result { return done(Value{T: TNil, Int: c.int(0)}) }})
+}

@@ -51,6 +51,8 @@ const (
 	TFollowPfnmapArgs
 	// TUffdCtx is a struct userfaultfd_ctx (kernel_userfaultfd.go).
 	TUffdCtx
+	// TMfillState is mfill_atomic()'s struct mfill_state (kernel/userfaultfd.mms).
+	TMfillState
 	// NumTypes counts the types, for tables indexed by type.
 	NumTypes
 )
@@ -62,7 +64,7 @@ var typeNames = [...]string{
 	TVMS: "vma_munmap_struct", TMMUGather: "mmu_gather",
 	TVRM: "vma_remap_struct", TPMC: "pagetable_move_control", TPTEBatch: "pte_batch",
 	TMMURange: "mmu_notifier_range", TMmapState: "mmap_state", TVMDesc: "vm_area_desc",
-	TPageArray: "page_array", TRef: "pointer", TFollowPfnmapArgs: "follow_pfnmap_args", TUffdCtx: "userfaultfd_ctx",
+	TPageArray: "page_array", TRef: "pointer", TFollowPfnmapArgs: "follow_pfnmap_args", TUffdCtx: "userfaultfd_ctx", TMfillState: "mfill_state",
 }
 
 func (t Type) String() string {

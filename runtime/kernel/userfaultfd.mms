@@ -349,3 +349,352 @@ func userfaultfd_wake(ctx, start, len) {
   wake_userfault(ctx, start, len)
   return 0
 }
+
+# fs/userfaultfd.c: userfaultfd_ioctl(UFFDIO_COPY) -> userfaultfd_copy():
+# 0 when all of len was copied, -EAGAIN for a short copy, else -errno
+# (the kernel also stores the bytes copied in uffdio_copy.copy)
+func userfaultfd_copy(ctx, dst, src, len, mode) {
+  if ctx.mmap_changing != 0 {
+    return -EAGAIN
+  }
+  ret = validate_unaligned_range(ctx.mm, src, len)
+  if ret != 0 {
+    return ret
+  }
+  ret = validate_range(ctx.mm, dst, len)
+  if ret != 0 {
+    return ret
+  }
+  if mode & ~(UFFDIO_COPY_MODE_DONTWAKE | UFFDIO_COPY_MODE_WP) != 0 {
+    return -EINVAL
+  }
+  flags = 0
+  if mode & UFFDIO_COPY_MODE_WP != 0 {
+    flags = flags | MFILL_ATOMIC_WP
+  }
+  if !mmget_not_zero(ctx.mm) {
+    return -ESRCH
+  }
+  ret = mfill_atomic_copy(ctx, dst, src, len, flags)
+  mmput(ctx.mm)
+  if ret < 0 {
+    return ret
+  }
+  VM_WARN_ON_ONCE(ret == 0)
+  # len == 0 would wake all
+  if mode & UFFDIO_COPY_MODE_DONTWAKE == 0 {
+    wake_userfault(ctx, dst, ret)
+  }
+  if ret == len {
+    return 0
+  }
+  return -EAGAIN
+}
+
+# fs/userfaultfd.c: userfaultfd_ioctl(UFFDIO_ZEROPAGE) -> userfaultfd_zeropage()
+func userfaultfd_zeropage(ctx, start, len, mode) {
+  if ctx.mmap_changing != 0 {
+    return -EAGAIN
+  }
+  ret = validate_range(ctx.mm, start, len)
+  if ret != 0 {
+    return ret
+  }
+  if mode & ~UFFDIO_ZEROPAGE_MODE_DONTWAKE != 0 {
+    return -EINVAL
+  }
+  if !mmget_not_zero(ctx.mm) {
+    return -ESRCH
+  }
+  ret = mfill_atomic_zeropage(ctx, start, len)
+  mmput(ctx.mm)
+  if ret < 0 {
+    return ret
+  }
+  VM_WARN_ON_ONCE(ret == 0)
+  if mode & UFFDIO_ZEROPAGE_MODE_DONTWAKE == 0 {
+    wake_userfault(ctx, start, ret)
+  }
+  if ret == len {
+    return 0
+  }
+  return -EAGAIN
+}
+
+# mm/userfaultfd.c: mfill_atomic_copy()
+func mfill_atomic_copy(ctx, dst_start, src_start, len, flags) {
+  return mfill_atomic(ctx, dst_start, src_start, len, (flags & ~MFILL_ATOMIC_MODE_MASK) | MFILL_ATOMIC_COPY)
+}
+
+# mm/userfaultfd.c: mfill_atomic_zeropage()
+func mfill_atomic_zeropage(ctx, start, len) {
+  return mfill_atomic(ctx, start, 0, len, MFILL_ATOMIC_ZEROPAGE)
+}
+
+# mm/userfaultfd.c: mfill_atomic(), as the linux-mm tree of 2026 writes it
+# with struct mfill_state (mainline's mfill_atomic() is the same locking
+# in one function: uffd_mfill_lock(), down_read(&ctx->map_changing_lock),
+# the pages, and for a copy that faults the -ENOENT path that drops both
+# locks, copies and retries). mfill_atomic_hugetlb() is not modelled. The
+# bytes filled, or -errno when none was
+func mfill_atomic(ctx, dst_start, src_start, len, flags) {
+  state = mfill_state_init(ctx, dst_start, src_start, len, flags)
+  copied = 0
+  # Sanitize the command parameters:
+  VM_WARN_ON_ONCE(dst_start % PAGE_SIZE != 0)
+  VM_WARN_ON_ONCE(len % PAGE_SIZE != 0)
+  # Does the address range wrap, or is the span zero-sized?
+  VM_WARN_ON_ONCE(src_start + len <= src_start && src_start != 0)
+  VM_WARN_ON_ONCE(dst_start + len <= dst_start)
+  err = mfill_get_vma(state)  # retry:
+  if err == 0 {
+    while state.src_addr < src_start + len {
+      VM_WARN_ON_ONCE(state.dst_addr >= dst_start + len)
+      err = mfill_get_pmd(state)
+      if err != 0 {
+        break
+      }
+      # "For shmem mappings, khugepaged is allowed to remove page tables
+      # under us; pte_offset_map_lock() will deal with that."
+      err = mfill_atomic_pte(state)
+      cond_resched()
+      # err == -ENOENT is shmem's (shmem_mfill_atomic_pte(): the copy
+      # outside the locks, goto retry); anonymous memory retries in
+      # mfill_copy_folio_retry()
+      VM_WARN_ON_ONCE(state.folio)
+      if err == 0 {
+        state.dst_addr = state.dst_addr + PAGE_SIZE
+        state.src_addr = state.src_addr + PAGE_SIZE
+        copied = copied + PAGE_SIZE
+        # fatal_signal_pending(current): mmscript sends no signals
+      }
+      if err != 0 {
+        break
+      }
+    }
+    mfill_put_vma(state)
+  }
+  # out:
+  VM_WARN_ON_ONCE(copied < 0)
+  VM_WARN_ON_ONCE(err > 0)
+  VM_WARN_ON_ONCE(copied == 0 && err == 0)
+  if copied != 0 {
+    return copied
+  }
+  return err
+}
+
+# mm/userfaultfd.c: mfill_get_vma(): the destination VMA locked and checked,
+# map_changing_lock held for read; state.vma set (the linux-mm text of
+# early 2026 set it only at the end, so that its out_unlock, whose
+# mfill_put_vma() tests state->vma, returned -EAGAIN with both locks still
+# held; the series' later text sets it right after down_read())
+func mfill_get_vma(state) {
+  ctx = state.ctx
+  flags = state.flags
+  # Make sure the vma is not shared, that the dst range is both valid and
+  # fully within a single existing vma.
+  dst_vma = uffd_mfill_lock(ctx.mm, state.dst_start, state.len)
+  if !dst_vma {
+    return PTR_ERR(dst_vma)
+  }
+  # "If memory mappings are changing because of non-cooperative operation
+  # (e.g. mremap) running in parallel, bail out and request the user to
+  # retry later"
+  down_read(ctx.map_changing_lock)
+  state.vma = dst_vma
+  if ctx.mmap_changing != 0 {
+    mfill_put_vma(state)  # out_unlock:
+    return -EAGAIN
+  }
+  # "shmem_zero_setup is invoked in mmap for MAP_ANONYMOUS|MAP_SHARED but it
+  # will overwrite vm_ops, so vma_is_anonymous must return false."
+  if WARN_ON_ONCE(vma_is_anonymous(dst_vma) && dst_vma.vm_flags & VM_SHARED != 0) {
+    mfill_put_vma(state)
+    return -EINVAL
+  }
+  # "validate 'mode' now that we know the dst_vma: don't allow a wrprotect
+  # copy if the userfaultfd didn't register as WP."
+  if flags & MFILL_ATOMIC_WP != 0 && dst_vma.vm_flags & VM_UFFD_WP == 0 {
+    mfill_put_vma(state)
+    return -EINVAL
+  }
+  # vma_uffd_ops(): anonymous memory only (shmem, hugetlb not modelled);
+  # MFILL_ATOMIC_CONTINUE needs ops->get_folio_noalloc, which it lacks
+  if !vma_is_anonymous(dst_vma) || flags & MFILL_ATOMIC_MODE_MASK == MFILL_ATOMIC_CONTINUE {
+    mfill_put_vma(state)
+    return -EINVAL
+  }
+  return 0  # out:
+}
+
+# mm/userfaultfd.c: mfill_put_vma()
+func mfill_put_vma(state) {
+  if !state.vma {
+    return
+  }
+  up_read(state.ctx.map_changing_lock)
+  uffd_mfill_unlock(state.vma)
+  state.vma = nil
+}
+
+# mm/userfaultfd.c: uffd_mfill_lock() (CONFIG_PER_VMA_LOCK): the VMA
+# read-locked and checked, or nil for ERR_PTR(-ENOENT, -ENOMEM, -EAGAIN)
+func uffd_mfill_lock(dst_mm, dst_start, len) {
+  dst_vma = uffd_lock_vma(dst_mm, dst_start)
+  if !dst_vma || validate_dst_vma(dst_vma, dst_start + len) {
+    return dst_vma
+  }
+  vma_end_read(dst_vma)
+  return ERR_PTR(-ENOENT)
+}
+
+# mm/userfaultfd.c: uffd_mfill_unlock()
+func uffd_mfill_unlock(vma) {
+  vma_end_read(vma)
+}
+
+# mm/userfaultfd.c: uffd_lock_vma(): "Should be called without holding
+# mmap_lock." The VMA containing address read-locked, through
+# lock_vma_under_rcu() or under the mmap read lock, with an anon_vma
+func uffd_lock_vma(mm, address) {
+  vma = lock_vma_under_rcu(mm, address)
+  if vma {
+    # "We know we're going to need to use anon_vma, so check that early."
+    if vma.vm_flags & VM_SHARED == 0 && !vma.anon_vma {
+      vma_end_read(vma)
+    } else {
+      return vma
+    }
+  }
+  mmap_read_lock(mm)
+  vma = find_vma_and_prepare_anon(mm, address)
+  if vma {
+    if !vma_start_read_locked(vma) {
+      vma = ERR_PTR(-EAGAIN)
+    }
+  }
+  mmap_read_unlock(mm)
+  return vma
+}
+
+# mm/userfaultfd.c: find_vma_and_prepare_anon()
+func find_vma_and_prepare_anon(mm, addr) {
+  mmap_assert_locked(mm)
+  vma = vma_lookup(mm, addr)
+  if !vma {
+    return ERR_PTR(-ENOENT)
+  }
+  if vma.vm_flags & VM_SHARED == 0 && anon_vma_prepare(vma) != 0 {
+    return ERR_PTR(-ENOMEM)
+  }
+  return vma
+}
+
+# mm/userfaultfd.c: validate_dst_vma()
+func validate_dst_vma(dst_vma, dst_end) {
+  # Make sure that the dst range is fully within dst_vma.
+  if dst_end > dst_vma.vm_end {
+    return false
+  }
+  # "Check the vma is registered in uffd, this is required to enforce the
+  # VM_MAYWRITE check done at uffd registration time."
+  return dst_vma.vm_userfaultfd_ctx != nil
+}
+
+# mm/userfaultfd.c: mfill_get_pmd() (mm_alloc_pmd(), __pte_alloc())
+func mfill_get_pmd(state) {
+  dst_mm = state.ctx.mm
+  if !pte_alloc(dst_mm, state.dst_addr) {
+    return -ENOMEM
+  }
+  # "If the dst_pmd is THP don't override it and just be strict."
+  if pmd_trans_huge(pmdp_get_lockless(dst_mm, state.dst_addr)) {
+    return -EEXIST
+  }
+  return 0
+}
+
+# mm/userfaultfd.c: mfill_atomic_pte() (CONTINUE and POISON not modelled)
+func mfill_atomic_pte(state) {
+  mode = state.flags & MFILL_ATOMIC_MODE_MASK
+  if mode == MFILL_ATOMIC_COPY {
+    return __mfill_atomic_pte(state)  # mfill_atomic_pte_copy(): anon_uffd_ops
+  }
+  if mode == MFILL_ATOMIC_ZEROPAGE {
+    return mfill_atomic_pte_zeropage(state)
+  }
+  return -EOPNOTSUPP
+}
+
+# mm/userfaultfd.c: __mfill_atomic_pte() with anon_uffd_ops
+func __mfill_atomic_pte(state) {
+  folio = alloc_page()  # ops->alloc_folio(): anon_alloc_folio(): vma_alloc_folio(), mem_cgroup_charge()
+  if !folio {
+    return -ENOMEM
+  }
+  if state.flags & MFILL_ATOMIC_MODE_MASK == MFILL_ATOMIC_COPY {
+    ret = mfill_copy_folio_locked(folio, state.src_addr)
+    # "Fallback to copy_from_user outside mmap_lock. If retry is
+    # successful, mfill_copy_folio_locked() returns with locks retaken by
+    # mfill_get_vma()."
+    if ret != 0 {
+      ret = mfill_copy_folio_retry(state, folio)
+      if ret != 0 {
+        folio_put(folio)  # err_folio_put:
+        if ret == -ENOENT {
+          ret = -EFAULT  # "Don't return -ENOENT so that our caller won't retry"
+        }
+        return ret
+      }
+    }
+  }
+  # clear_user_highpage() for MFILL_ATOMIC_ZEROPAGE; __folio_mark_uptodate();
+  # no ops->filemap_add for anonymous memory
+  ret = mfill_atomic_install_pte(state.vma, state.dst_addr, folio, state.flags)
+  if ret != 0 {
+    folio_put(folio)
+    if ret == -ENOENT {
+      ret = -EFAULT
+    }
+  }
+  return ret
+}
+
+# mm/userfaultfd.c: mfill_copy_folio_locked(): "The read mmap_lock is held
+# here. Despite the mmap_lock being read recursive a deadlock is still
+# possible if a writer has taken a lock. ... Disable page faults to prevent
+# potential deadlock and retry the copy outside the mmap_lock." The source
+# is in the caller's mm (current->mm)
+func mfill_copy_folio_locked(folio, src_addr) {
+  pagefault_disable()
+  ret = copy_from_user(current_mm(), src_addr, PAGE_SIZE)
+  pagefault_enable()
+  if ret != 0 {
+    return -EFAULT
+  }
+  return 0  # flush_dcache_folio(folio)
+}
+
+# mm/userfaultfd.c: mfill_copy_folio_retry(): the copy with page faults
+# enabled, outside the VMA lock and map_changing_lock, then both retaken
+# ("reget VMA and PMD, they could change underneath us")
+func mfill_copy_folio_retry(state, folio) {
+  src_addr = state.src_addr
+  # retry copying with mm_lock dropped
+  mfill_put_vma(state)
+  if copy_from_user(current_mm(), src_addr, PAGE_SIZE) != 0 {
+    return -EFAULT
+  }
+  err = mfill_get_vma(state)
+  if err != 0 {
+    return err
+  }
+  return mfill_get_pmd(state)
+}
+
+# mm/userfaultfd.c: mfill_atomic_pte_zeropage() (mm_forbids_zeropage() is
+# false on x86; a VM_SHARED VMA's zeroed folio is shmem's)
+func mfill_atomic_pte_zeropage(state) {
+  return mfill_zeropage_pte_locked(state.vma, state.dst_addr)
+}
