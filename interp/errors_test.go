@@ -99,7 +99,7 @@ var compileErrorTests = []struct {
 	{"misspelt field", "ops o { fault(vmf) { return vmf.adress } }\n",
 		"test.mms:1:32: vmf has no field adress (fields: address, allow_retry, folio, oom, orig_pte, pgoff, pmd_none, pmd_trans_huge, pmd_write, retry_nowait, tried, vma, vma_lock, write) (did you mean address?)"},
 	{"field of a field", "ops o { fault(vmf) { return vmf.vma.vm_strat } }\n",
-		"test.mms:1:36: vma has no field vm_strat (fields: anon_vma, attached, pages, vm_end, vm_file, vm_flags, vm_mm, vm_ops, vm_page_prot, vm_pgoff, vm_policy, vm_start, vm_userfaultfd_ctx) (did you mean vm_start?)"},
+		"test.mms:1:36: vma has no field vm_strat (fields: anon_vma, attached, pages, vm_end, vm_file, vm_flags, vm_lock, vm_mm, vm_ops, vm_page_prot, vm_pgoff, vm_policy, vm_start, vm_userfaultfd_ctx) (did you mean vm_start?)"},
 	{"field of an int", "x = 1\ny = x.vm_start\n",
 		"test.mms:2:6: int has no fields (no field vm_start)"},
 	{"negate an object", "mm m\nthread t { x = -m }\n",

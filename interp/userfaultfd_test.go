@@ -276,3 +276,90 @@ thread m2 {
 		})
 	}
 }
+
+// UFFDIO_MOVE (kernel/userfaultfd.mms: move_pages()), each case explored:
+// the page moves with its rmap and the source entry is none after it;
+// the errors of move_pages() and move_pages_ptes(); a source folio locked
+// by another task is waited for without the PTE locks.
+func TestUffdioMove(t *testing.T) {
+	const head = `mm m
+mmap(m, 0x100000, pages=4, prot=rw, flags=private)
+mmap(m, 0x200000, pages=2, prot=rw, flags=private)
+assert touch(m, 0x100000, write)
+assert touch(m, 0x200000, write)
+ctx = userfaultfd(m)
+assert userfaultfd_register(ctx, 0x102000, 0x2000, UFFDIO_REGISTER_MODE_MISSING) == 0
+func src_none() {
+  mmap_read_lock(m)
+  pte = pte_offset_map(m, 0x200000)
+  none = !pte.present
+  pte_unmap(pte)
+  mmap_read_unlock(m)
+  return none
+}
+`
+	for _, tc := range []struct{ name, src, want string }{
+		{"the page moves: the source is none, the fault resolved", `
+thread faulter { assert touch(m, 0x103000, write) }
+thread monitor {
+  assert userfaultfd_ctx_read(ctx) == 0x103000
+  assert userfaultfd_move(ctx, 0x103000, 0x200000, PAGE_SIZE) == 0
+  assert src_none()
+}`, ""},
+		{"a none source: -ENOENT, or moved as a hole with ALLOW_SRC_HOLES", `
+thread monitor {
+  assert userfaultfd_move(ctx, 0x102000, 0x201000, PAGE_SIZE) == -ENOENT
+  assert userfaultfd_move(ctx, 0x102000, 0x201000, PAGE_SIZE, UFFDIO_MOVE_MODE_ALLOW_SRC_HOLES) == 0
+}`, ""},
+		{"a filled destination: -EEXIST", `
+thread monitor {
+  assert userfaultfd_zeropage(ctx, 0x102000, PAGE_SIZE) == 0
+  assert userfaultfd_move(ctx, 0x102000, 0x200000, PAGE_SIZE) == -EEXIST
+}`, ""},
+		{"a destination not registered with ctx: -EINVAL", `
+thread monitor { assert userfaultfd_move(ctx, 0x101000, 0x200000, PAGE_SIZE) == -EINVAL }`, ""},
+		{"a page shared with a child: -EBUSY", `
+thread monitor {
+  c = fork(m)
+  assert userfaultfd_move(ctx, 0x102000, 0x200000, PAGE_SIZE) == -EBUSY
+}`, ""},
+		{"the source folio locked by another task: the move waits for it", `
+page_array a
+mmap_read_lock(m)
+assert get_user_pages_remote(m, 0x200000, 1, 0, a, nil) == 1
+mmap_read_unlock(m)
+p = a[0]
+thread holder {
+  folio_lock(p)
+  folio_unlock(p)
+  put_page(p)
+}
+thread monitor {
+  assert userfaultfd_move(ctx, 0x102000, 0x200000, PAGE_SIZE) == 0
+  assert src_none()
+}`, ""},
+		{"the source VMA write-locked meanwhile: the mmap-lock fallback", `
+thread writer {
+  mmap_write_lock(m)
+  vma_start_write(find_vma(m, 0x200000))
+  mmap_write_unlock(m)
+}
+thread monitor { assert userfaultfd_move(ctx, 0x102000, 0x200000, PAGE_SIZE) == 0 }`, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			prog := load(t, head+tc.src+"\n")
+			rep := Explore(prog, ExploreOptions{MaxStates: 400000})
+			var got []string
+			for _, f := range rep.Findings {
+				got = append(got, strings.SplitN(f.Diag.String(), "\n", 2)[0])
+			}
+			s := strings.Join(got, "\n")
+			switch {
+			case tc.want == "" && s != "":
+				t.Errorf("findings:\n%s", s)
+			case tc.want != "" && !strings.Contains(s, tc.want):
+				t.Errorf("want a finding with %q, got:\n%s", tc.want, s)
+			}
+		})
+	}
+}

@@ -58,3 +58,65 @@ func (m *MM) MfillZeroPTE(v *VMA, addr Addr) error {
 	m.setEntry(t, t.Index(addr), MkPTE(m.mem.zero.PFN, PTEAccessed|PTESpecial))
 	return nil
 }
+
+// MovePTE is the data side of move_pages_ptes() (UFFDIO_MOVE) for one
+// entry, under both PTE locks the caller holds: the entry at src of
+// srcVMA moves to dst of dstVMA, the two in this mm. A present exclusive
+// anonymous page moves with its rmap (folio_move_anon_rmap(): the page
+// joins dstVMA's anon_vma, folio->index = linear_page_index(dstVMA, dst));
+// the zero page moves as itself (move_zeropage_pte()); the source's TLB
+// entry is flushed. It returns the bytes moved: PageSize, or 0 for a none
+// source with allowHoles ("nothing to do to move a hole", counted as
+// moved by the caller). Errors: EEXIST (the destination is not none),
+// ENOENT (a none source without allowHoles), EBUSY (a page that is not an
+// exclusive small anonymous one: shared after fork, a file page, a THP; the caller tests a DMA pin), EAGAIN (a
+// PTE table is missing), EINVAL (dstVMA without an anon_vma).
+func (m *MM) MovePTE(dstVMA, srcVMA *VMA, dst, src Addr, allowHoles bool) (uint64, error) {
+	const op = "move_pages_ptes"
+	for _, x := range []struct {
+		v *VMA
+		a Addr
+	}{{dstVMA, dst}, {srcVMA, src}} {
+		if err := m.checkFaultVMA(op, x.v, x.a); err != nil {
+			return 0, err
+		}
+	}
+	dst, src = dst&PageMask, src&PageMask
+	dw, sw := m.Walk(dst), m.Walk(src)
+	dt, st := dw.PTETable(), sw.PTETable()
+	switch {
+	case dt == nil || st == nil || dw.Huge() || sw.Huge():
+		return 0, errf(op, EAGAIN, "no PTE table")
+	case dw.Entry != 0:
+		return 0, errf(op, EEXIST, "destination PTE not none")
+	case sw.Entry == 0 && allowHoles:
+		return 0, nil
+	case sw.Entry == 0:
+		return 0, errf(op, ENOENT, "source PTE none")
+	case dstVMA.anonVMA == nil:
+		return 0, errf(op, EINVAL, "destination VMA without an anon_vma")
+	}
+	e := sw.Entry
+	p := m.mem.Page(e.PFN())
+	if p != nil && p.zero {
+		m.setEntry(st, st.Index(src), 0) // ptep_clear_flush()
+		m.TLB.FlushRange(src, src+PageSize)
+		m.setEntry(dt, dt.Index(dst), MkPTE(m.mem.zero.PFN, PTEAccessed|PTESpecial))
+		return PageSize, nil
+	}
+	if p == nil || e.Special() || !p.anon || p.mapcount != 1 || p.Folio().order != 0 {
+		return 0, errf(op, EBUSY, "not an exclusive small anonymous page")
+	}
+	_ = p.Get() // the source's reference, held across the move
+	m.setEntry(st, st.Index(src), 0)
+	m.TLB.FlushRange(src, src+PageSize)
+	p.anonVMA = dstVMA.anonVMA // folio_move_anon_rmap()
+	p.index = dstVMA.PgoffOf(dst)
+	ne := MkPTE(p.PFN, PTEAccessed|(e&PTEDirty)|dstVMA.CacheBits)
+	if dstVMA.Flags&VM_WRITE != 0 {
+		ne |= PTEWrite // pte_mkwrite(orig_dst_pte, dst_vma)
+	}
+	m.setEntry(dt, dt.Index(dst), ne)
+	_ = p.Put()
+	return PageSize, nil
+}

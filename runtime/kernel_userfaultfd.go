@@ -204,6 +204,9 @@ func init() {
 	fieldDocs["vma.vm_userfaultfd_ctx"] = "vma->vm_userfaultfd_ctx.ctx, the userfaultfd context the VMA is registered with, or nil (the rule book's vm_uffd_state): " +
 		"written under the mmap write lock and the VMA write lock (userfaultfd_set_ctx()); a store `vma.vm_userfaultfd_ctx = ctx` checks them"
 	fieldStores[TVMA]["vm_userfaultfd_ctx"] = "vm_userfaultfd_ctx_store"
+	aliases["vm_uffd_state"] = alias{"vm_userfaultfd_ctx_store", "vm_uffd_state is the rule book's name (Documentation/mm/process_addrs.rst) for vma->vm_userfaultfd_ctx, " +
+		"the script field vma.vm_userfaultfd_ctx, whose store checks the mmap write lock and the VMA write lock"}
+	aliases["vm_userfaultfd_ctx"] = alias{"vm_userfaultfd_ctx_store", "vma->vm_userfaultfd_ctx is the script field vma.vm_userfaultfd_ctx (the rule book's vm_uffd_state)"}
 	fieldStores[TUffdCtx] = map[string]string{"mmap_changing": "mmap_changing_store"}
 }
 
@@ -863,4 +866,158 @@ func init() {
 			Query: "Making an error pointer is never wrong; its caller tests it (`if !vma`) and reads it with PTR_ERR()"}),
 		Touches: func(*Call, *Footprint) {},
 		Fn:      func(c *Call) Result { return done(Value{T: TNil, Int: c.int(0)}) }})
+}
+
+// UFFDIO_MOVE (kernel/userfaultfd.mms: move_pages()): the step that moves
+// one entry under both PTE locks, and the v6.4 to v6.14 per-VMA
+// rw_semaphore that uffd_move_lock() took directly before those kernels
+// had vma_start_read_locked() (vma.vm_lock, with down_read() and
+// down_read_nested()).
+func init() {
+	fieldTable[TVMA]["vm_lock"] = func(k *Kernel, x any) Value { return Obj(TLock, k.vmaState(x.(*mmcore.VMA)).Lock) }
+	fieldTypes[TVMA]["vm_lock"] = TLock
+	fieldDocs["vma.vm_lock"] = "vma->vm_lock->lock, the per-VMA lock's rw_semaphore of v6.4 to v6.14 (vm_refcnt since v6.15): what down_read(&vma->vm_lock->lock) " +
+		"and down_read_nested() took in those kernels' uffd_lock_vma() and uffd_move_lock() (up_read() or vma_end_read() release it); today's code calls vma_start_read_locked()"
+
+	Constants["SINGLE_DEPTH_NESTING"] = SingleDepthNesting
+	constDocs["SINGLE_DEPTH_NESTING"] = "include/linux/lockdep.h: lockdep subclass 1, for a second lock of a class taken under the first (down_read_nested(), vma_start_read_locked_nested(), spin_lock_nested())"
+	kernelPathSteps["move_pages_pte"] = "move_pages"
+	citeTable["move_pages_pte"] = []Cite{cite("mm/userfaultfd.c", "move_pages_ptes(), move_present_ptes(), double_pt_lock(), move_zeropage_pte()",
+		"spin_lock(src_ptl); ... folio = vm_normal_folio(src_vma, src_addr, orig_src_pte); if (!folio || !PageAnonExclusive(&folio->page)) { spin_unlock(src_ptl); ret = -EBUSY; goto out; } "+
+			"locked = folio_trylock(folio); ... folio_get(folio); spin_unlock(src_ptl); if (!locked) { pte_unmap(src_pte); pte_unmap(dst_pte); src_pte = dst_pte = NULL; /* now we can block and wait */ folio_lock(src_folio); goto retry; } "+
+			"... double_pt_lock(dst_ptl, src_ptl): if (ptl1 > ptl2) swap(ptl1, ptl2); /* lock in virtual address order to avoid lock inversion */ spin_lock(ptl1); if (ptl1 != ptl2) spin_lock_nested(ptl2, SINGLE_DEPTH_NESTING); "+
+			"if (!is_pte_pages_stable(...)) { err = -EAGAIN; goto out; } if (folio_test_large(src_folio) || folio_maybe_dma_pinned(src_folio) || !PageAnonExclusive(&src_folio->page)) { err = -EBUSY; goto out; } "+
+			"orig_src_pte = ptep_get_and_clear(mm, src_addr, src_pte); folio_move_anon_rmap(src_folio, dst_vma); src_folio->index = linear_page_index(dst_vma, dst_addr); ... set_pte_at(mm, dst_addr, dst_pte, orig_dst_pte); "+
+			"... flush_tlb_range(src_vma, src_start, src_addr); folio_unlock(src_folio); double_pt_unlock(dst_ptl, src_ptl);", readUffdMM)}
+	sequenceTable["move_pages_pte"] = "/* mm/userfaultfd.c: move_pages() */\nuffd_move_lock(mm, dst_start, src_start, &dst_vma, &src_vma);  /* both VMA read locks */\n" +
+		"down_read(&ctx->map_changing_lock);\n/* per page, move_pages_ptes(): */\nlocked = folio_trylock(folio);   /* under src_ptl */\nif (!locked) {\n\tspin_unlock(src_ptl);\n\tfolio_lock(folio);   /* no PTE lock held */\n\tgoto retry;\n}\n" +
+		"double_pt_lock(dst_ptl, src_ptl);   /* in address order, the second nested */\n/* move the entry */\ndouble_pt_unlock(dst_ptl, src_ptl);\nfolio_unlock(folio);\n" +
+		"up_read(&ctx->map_changing_lock);\nuffd_move_unlock(dst_vma, src_vma);"
+	defOp(&Op{Name: "move_pages_pte",
+		Params: []Param{vmaParam("dst_vma", false), vmaParam("src_vma", false), intParam("dst_addr"), intParam("src_addr"), intParam("mode")},
+		Result: TInt,
+		API: register(&API{Name: "move_pages_pte", Section: "2.42",
+			Hold: "both VMAs read-locked (uffd_move_lock()) and ctx->map_changing_lock for read; the PTE tables of both addresses allocated",
+			Takes: "the source folio's lock (folio_trylock() under the source PTE lock; failing that, folio_lock() with no PTE lock held, then again from the start) -> " +
+				"both PTE locks in address order, the second spin_lock_nested(SINGLE_DEPTH_NESTING) (double_pt_lock()), released at the end of the step -> the folio unlocked",
+			Sleeps: "only in folio_lock(), with no PTE lock held", Source: "mm/userfaultfd.c: move_pages_ptes(), move_present_ptes(), move_zeropage_pte()",
+			Notes: "moves the entry at src_addr of src_vma to dst_addr of dst_vma (both in the same mm): an exclusive anonymous small page with its rmap (folio_move_anon_rmap()), or the zero page; " +
+				"PAGE_SIZE moved, PAGE_SIZE for a none source with UFFDIO_MOVE_MODE_ALLOW_SRC_HOLES, or -EEXIST (destination not none), -ENOENT (none source), " +
+				"-EBUSY (not exclusive anonymous, a THP, pinned), -EAGAIN (a PTE table went, or the entry changed while it waited: the caller retries). " +
+				"Swap and migration entries and THPs (move_pages_huge_pmd()) are not modelled (a step of the kernel library's UFFDIO_MOVE: `mmscript explain move_pages`)",
+			Rules: []*Rule{ruleRecursive, ruleCircular, ruleSleepInAtomic, ruleTraverseLock}}),
+		Touches: func(c *Call, f *Footprint) {
+			m := vmaMM(c, 0)
+			f.MM(m, false)
+			f.PTEInstall(m, c.addr(2))
+			f.PTEAt(m, c.addr(3), true)
+			f.TLB(m, true)
+			f.AllPages(true)
+			f.Add(ALock, AllObjects, true) // the folio lock of whatever page is there
+		},
+		Fn: func(c *Call) Result {
+			dv, sv, dst, src := c.vma(0), c.vma(1), c.addr(2), c.addr(3)
+			holes := c.int(4)&UFFDIO_MOVE_MODE_ALLOW_SRC_HOLES != 0
+			m := mmOf(dv.MM())
+			if sv.MM() != dv.MM() {
+				return fail("move_pages_pte: the VMAs are in different mms")
+			}
+			// The folio lock held since a wait in an earlier run of the step.
+			var held *Lock
+			var heldPage *mmcore.Page
+			if c.reentered {
+				heldPage = c.reenterValue.Obj.(*mmcore.Page)
+				held = c.K.folioLock(heldPage)
+			} else {
+				c.requireStable(m, dst, ruleTraverseLock)
+				c.requireStable(m, src, ruleTraverseLock)
+			}
+			dt, st := m.Core.Walk(dst).PTETable(), m.Core.Walk(src).PTETable()
+			finish := func(ret int64) Result {
+				if held != nil {
+					c.T.Release(held, Write) // folio_unlock(src_folio)
+				}
+				return done(Int(ret))
+			}
+			if dt == nil || st == nil {
+				return finish(-int64(mmcore.EAGAIN)) // !dst_pte, !src_pte: "Retry if a huge pmd materialized from under us"
+			}
+			// Under the source PTE lock: the folio, locked with a trylock.
+			w := m.Core.Walk(src)
+			var page *mmcore.Page
+			if w.Present() && !w.Entry.Special() {
+				page = m.Core.Memory().Page(w.Entry.PFN())
+			}
+			if held != nil && page != heldPage {
+				return finish(-int64(mmcore.EAGAIN)) // "If PTE changed after we locked the folio then start over"
+			}
+			if page != nil && held == nil && !page.Zero() {
+				if !page.Anon() || page.Mapcount() != 1 {
+					return finish(-int64(mmcore.EBUSY)) // !PageAnonExclusive()
+				}
+				fl := c.K.folioLock(page.Folio())
+				if !c.T.TryAcquire(fl, Write) {
+					// spin_unlock(src_ptl); pte_unmap(); folio_lock(): it
+					// sleeps with no PTE lock held, and goes on from retry:
+					return c.lockThen(fl, Write, grantReenter, Obj(TPage, page.Folio()))
+				}
+				held, heldPage = fl, page.Folio()
+			}
+			// double_pt_lock(dst_ptl, src_ptl): address order, the second
+			// nested; both are dropped before the step ends.
+			l1, l2 := ptl(m, dt), ptl(m, st)
+			if src < dst {
+				l1, l2 = l2, l1
+			}
+			c.T.rcuLock()
+			return c.lock(l1, Write, func() Result {
+				move := func() Result {
+					var ret int64
+					switch {
+					case heldPage != nil && c.K.pins[heldPage] > 0:
+						ret = -int64(mmcore.EBUSY) // folio_maybe_dma_pinned()
+					default:
+						n, err := m.Core.MovePTE(dv, sv, dst, src, holes)
+						switch {
+						case err != nil:
+							ret = errnoOf(err)
+						case n == 0:
+							ret = int64(mmcore.PageSize) // a hole moved
+						default:
+							ret = int64(n)
+						}
+					}
+					if l2 != l1 {
+						c.unlock(l2, Write)
+					}
+					c.unlock(l1, Write)
+					c.T.rcuUnlock()
+					return finish(ret)
+				}
+				if l2 == l1 {
+					return move()
+				}
+				c.T.subclass = SingleDepthNesting // spin_lock_nested(ptl2, SINGLE_DEPTH_NESTING)
+				return c.lock(l2, Write, move)
+			})
+		}})
+
+	citeTable["userfaultfd_move"] = []Cite{
+		cite("fs/userfaultfd.c", "userfaultfd_move()", "if (atomic_read(&ctx->mmap_changing)) return -EAGAIN; ... if (mmget_not_zero(mm)) { ret = move_pages(ctx, uffdio_move.dst, uffdio_move.src, uffdio_move.len, uffdio_move.mode); mmput(mm); } ... "+
+			"if (!(uffdio_move.mode & UFFDIO_MOVE_MODE_DONTWAKE)) { range.start = uffdio_move.dst; wake_userfault(ctx, &range); } ret = range.len == uffdio_move.len ? 0 : -EAGAIN;", readUffdFS),
+		cite("mm/userfaultfd.c", "move_pages(), uffd_move_lock()", "err = uffd_move_lock(mm, dst_start, src_start, &dst_vma, &src_vma); ... down_read(&ctx->map_changing_lock); ... "+
+			"if (!vma_start_read_locked(*dst_vmap)) ... if (!vma_start_read_locked_nested(*src_vmap, SINGLE_DEPTH_NESTING)) ...", readUffdMM)}
+	sequenceTable["userfaultfd_move"] = "move.dst = fault_addr; move.src = staging; move.len = page_size; move.mode = 0;\nioctl(uffd, UFFDIO_MOVE, &move);\n" + sequenceTable["move_pages_pte"]
+	defOp(&Op{Name: "userfaultfd_move", Path: true, Touches: world,
+		Params: []Param{{Name: "ctx", Type: TUffdCtx}, intParam("dst"), intParam("src"), intParam("len"), {Name: "mode", Type: TInt, Optional: true, Default: Int(0)}}, Result: TInt,
+		API: register(&API{Name: "userfaultfd_move", Section: "2.42", Hold: "no lock of ctx.mm (the ioctl takes them)",
+			Takes: "mmget_not_zero -> uffd_move_lock: the destination VMA's read lock (uffd_lock_vma), the source's (lock_vma_under_rcu; else under the mmap read lock both, " +
+				"vma_start_read_locked and vma_start_read_locked_nested(SINGLE_DEPTH_NESTING)) -> map_changing_lock (read) -> per page: the source folio's lock, both PTE locks " +
+				"(double_pt_lock) -> locks released -> wake_userfault",
+			Sleeps: "yes", Asserts: "VM_WARN_ON_ONCE()s (debug kernels)",
+			Source: "fs/userfaultfd.c: userfaultfd_ioctl(UFFDIO_MOVE), userfaultfd_move(); mm/userfaultfd.c: move_pages(), uffd_move_lock(), move_pages_ptes()",
+			Notes: "moves the exclusive anonymous pages of [src, src + len) to [dst, dst + len) of ctx.mm (dst in a VMA registered with ctx, both private anonymous with the same protection), " +
+				"zero-copy, and wakes the faults there (unless UFFDIO_MOVE_MODE_DONTWAKE); 0 when all of len moved, -EAGAIN for a short move or mmap_changing, else -errno. " +
+				"A kernel path of the kernel library (kernel/userfaultfd.mms)",
+			Rules: []*Rule{ruleSleepInAtomic, ruleRecursive, ruleCircular, ruleMmapUnderVMARead}})})
 }

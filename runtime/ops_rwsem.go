@@ -34,8 +34,22 @@ func (k *Kernel) mmOfMmapLock(l *Lock) *MM {
 }
 
 // rwsemArg is the call's rw_semaphore argument, or a failed Result.
+//
+// vma.vm_lock is taken for reading too: from v6.4 to v6.14 it was the
+// rw_semaphore vma->vm_lock->lock, which uffd_lock_vma() and v6.9's
+// uffd_move_lock() read-locked directly under the mmap read lock (no
+// writer can then hold it), and a script transcribing that code calls
+// down_read() on it. A write is vma_start_write()'s, with its sequence
+// number, so down_write() on it is refused.
 func (c *Call) rwsemArg() (*Lock, Result, bool) {
 	l := c.Args[0].Obj.(*Lock)
+	if l.Kind == VMALock {
+		switch c.Op.Name {
+		case "down_read", "down_read_nested", "down_read_trylock", "up_read":
+			return l, ok, true
+		}
+		return nil, fail("%s: %s is taken for writing with vma_start_write() (v6.4 to v6.14's down_write(&vma->vm_lock->lock) under the mmap write lock, with vm_lock_seq), not %s", c.Op.Name, l.Name, c.Op.Name), false
+	}
 	if l.Kind != RWSem {
 		return nil, fail("%s: %s is not an rw_semaphore (spinlocks take spin_lock(), mutexes mutex_lock())", c.Op.Name, l.Name), false
 	}
@@ -115,6 +129,31 @@ func init() {
 				return c.lockThen(l, x.mode, then, v)
 			}})
 	}
+	// down_read_nested(): a second rwsem of one class under the first,
+	// as lockdep subclass subclass (a class of its own to lockdep).
+	nested := lockAPI("down_read_nested", "read", "mmap_read_lock(mm) taken as a subclass",
+		"the subclass (SINGLE_DEPTH_NESTING for a second lock of the class) keys a lockdep class of its own, so two locks of one class do not report recursion; "+
+			"it silences lockdep only: a queued writer still deadlocks the second read (v6.9's uffd_move_lock(): down_read_nested(&src_vma->vm_lock->lock, SINGLE_DEPTH_NESTING))")
+	nested.Name = "down_read_nested"
+	nested.Hold = "another rwsem of this class, ordered by an outer lock"
+	nested.Takes = "the rwsem (read) as lockdep subclass subclass"
+	nested.Cites = []Cite{cite("kernel/locking/rwsem.c", "down_read_nested()", "might_sleep(); rwsem_acquire_read(&sem->dep_map, subclass, 0, _RET_IP_); LOCK_CONTENDED(sem, __down_read_trylock, __down_read);", readRwsem)}
+	nested.Sequence = "/* mm/userfaultfd.c: uffd_move_lock() of v6.9 (30af24facf0a), under the mmap read lock */\n" +
+		"down_read(&(*dst_vmap)->vm_lock->lock);\nif (*dst_vmap != *src_vmap)\n\tdown_read_nested(&(*src_vmap)->vm_lock->lock, SINGLE_DEPTH_NESTING);"
+	register(nested)
+	defOp(&Op{Name: "down_read_nested", Params: append(semParam[:1:1], Param{Name: "subclass", Type: TInt}), API: nested, Touches: touchesLocksOnly,
+		Fn: func(c *Call) Result {
+			l, r, good := c.rwsemArg()
+			if !good {
+				return r
+			}
+			n := c.int(1)
+			if n < 0 || n >= maxSubclasses {
+				return fail("down_read_nested: subclass %d is not a lockdep subclass (0 to %d, MAX_LOCKDEP_SUBCLASSES)", n, maxSubclasses-1)
+			}
+			c.T.subclass = uint8(n)
+			return c.lockThen(l, Read, grantDone, Nil)
+		}})
 	for _, x := range []struct {
 		name, as string
 		mode     Mode

@@ -698,3 +698,232 @@ func mfill_copy_folio_retry(state, folio) {
 func mfill_atomic_pte_zeropage(state) {
   return mfill_zeropage_pte_locked(state.vma, state.dst_addr)
 }
+
+# fs/userfaultfd.c: userfaultfd_ioctl(UFFDIO_MOVE) -> userfaultfd_move():
+# 0 when all of len moved, -EAGAIN for a short move, else -errno
+func userfaultfd_move(ctx, dst, src, len, mode) {
+  mm = ctx.mm
+  if ctx.mmap_changing != 0 {
+    return -EAGAIN
+  }
+  # Do not allow cross-mm moves.
+  if mm != current_mm() {
+    return -EINVAL
+  }
+  ret = validate_range(mm, dst, len)
+  if ret != 0 {
+    return ret
+  }
+  ret = validate_range(mm, src, len)
+  if ret != 0 {
+    return ret
+  }
+  if mode & ~(UFFDIO_MOVE_MODE_ALLOW_SRC_HOLES | UFFDIO_MOVE_MODE_DONTWAKE) != 0 {
+    return -EINVAL
+  }
+  if !mmget_not_zero(mm) {
+    return -ESRCH
+  }
+  ret = move_pages(ctx, dst, src, len, mode)
+  mmput(mm)
+  if ret < 0 {
+    return ret
+  }
+  # len == 0 would wake all
+  VM_WARN_ON(ret == 0)
+  if mode & UFFDIO_MOVE_MODE_DONTWAKE == 0 {
+    wake_userfault(ctx, dst, ret)
+  }
+  if ret == len {
+    return 0
+  }
+  return -EAGAIN
+}
+
+# mm/userfaultfd.c: move_pages(), with uffd_move_lock() and
+# find_vmas_mm_locked() written in (they return both VMAs through
+# pointers): "It will either use the mmap_lock in read mode or per-vma
+# locks". Huge PMDs (move_pages_huge_pmd()) are not modelled: a huge
+# source PMD is split (split_huge_pmd()) and moved page by page. The
+# bytes moved, or -errno when none was
+func move_pages(ctx, dst_start, src_start, len, mode) {
+  mm = ctx.mm
+  moved = 0
+  # Sanitize the command parameters.
+  VM_WARN_ON_ONCE(src_start % PAGE_SIZE != 0)
+  VM_WARN_ON_ONCE(dst_start % PAGE_SIZE != 0)
+  VM_WARN_ON_ONCE(len % PAGE_SIZE != 0)
+  # uffd_move_lock(mm, dst_start, src_start, &dst_vma, &src_vma)
+  dst_vma = uffd_lock_vma(mm, dst_start)
+  if !dst_vma {
+    return PTR_ERR(dst_vma)
+  }
+  # "Skip finding src_vma if src_start is in dst_vma. This also ensures
+  # that we don't lock the same vma twice."
+  src_vma = dst_vma
+  if src_start < dst_vma.vm_start || src_start >= dst_vma.vm_end {
+    # "Using uffd_lock_vma() to get src_vma can lead to following
+    # deadlock": vma_start_read(dst_vma); vma_start_write(src_vma) by a
+    # writer; vma_start_read(src_vma) fails, mmap_read_lock(mm) waits for
+    # the writer, whose vma_start_write(dst_vma) waits for us
+    src_vma = lock_vma_under_rcu(mm, src_start)
+    if !src_vma {
+      # Undo any locking and retry in mmap_lock critical section
+      vma_end_read(dst_vma)
+      mmap_read_lock(mm)
+      err = 0
+      # find_vmas_mm_locked()
+      dst_vma = find_vma_and_prepare_anon(mm, dst_start)
+      if !dst_vma {
+        err = PTR_ERR(dst_vma)
+      } else {
+        src_vma = dst_vma
+        if src_start < dst_vma.vm_start || src_start >= dst_vma.vm_end {
+          src_vma = vma_lookup(mm, src_start)
+          if !src_vma {
+            err = -ENOENT
+          }
+        }
+      }
+      if err == 0 {
+        err = uffd_move_lock_vmas(dst_vma, src_vma)
+      }
+      mmap_read_unlock(mm)  # out:
+      if err != 0 {
+        return err
+      }
+    }
+  }
+  # Re-check after taking map_changing_lock
+  down_read(ctx.map_changing_lock)
+  err = move_pages_checked(ctx, dst_vma, src_vma, dst_start, src_start, len, mode)
+  up_read(ctx.map_changing_lock)  # out_unlock:
+  uffd_move_unlock(dst_vma, src_vma)
+  return err
+}
+
+# mm/userfaultfd.c: uffd_move_lock(): both VMAs read-locked under the mmap
+# read lock, the second as a lockdep subclass of its own (30af24facf0a
+# "userfaultfd: fix deadlock warning when locking src and dst VMAs");
+# -EAGAIN when one was detached
+func uffd_move_lock_vmas(dst_vma, src_vma) {
+  if !vma_start_read_locked(dst_vma) {
+    return -EAGAIN
+  }
+  # Nothing further to do if both vmas are locked.
+  if dst_vma == src_vma {
+    return 0
+  }
+  if !vma_start_read_locked_nested(src_vma, SINGLE_DEPTH_NESTING) {
+    # Undo dst_vmap locking if src_vmap failed to lock
+    vma_end_read(dst_vma)
+    return -EAGAIN
+  }
+  return 0
+}
+
+# mm/userfaultfd.c: uffd_move_unlock()
+func uffd_move_unlock(dst_vma, src_vma) {
+  vma_end_read(src_vma)
+  if src_vma != dst_vma {
+    vma_end_read(dst_vma)
+  }
+}
+
+# mm/userfaultfd.c: move_pages() between down_read(&ctx->map_changing_lock)
+# and out_unlock: the checks, then the pages one by one
+func move_pages_checked(ctx, dst_vma, src_vma, dst_start, src_start, len, mode) {
+  mm = ctx.mm
+  if ctx.mmap_changing != 0 {
+    return -EAGAIN
+  }
+  # "Make sure the vma is not shared, that the src and dst remap ranges
+  # are both valid and fully within a single existing vma."
+  if src_vma.vm_flags & VM_SHARED != 0 || src_start + len > src_vma.vm_end {
+    return -EINVAL
+  }
+  if dst_vma.vm_flags & VM_SHARED != 0 || dst_start + len > dst_vma.vm_end {
+    return -EINVAL
+  }
+  err = validate_move_areas(ctx, src_vma, dst_vma)
+  if err != 0 {
+    return err
+  }
+  moved = 0
+  src_addr = src_start
+  dst_addr = dst_start
+  while src_addr < src_start + len {
+    # mm_find_pmd(), mm_alloc_pmd(), __pte_alloc()
+    if pmd_none(pmdp_get_lockless(mm, src_addr)) {
+      if mode & UFFDIO_MOVE_MODE_ALLOW_SRC_HOLES == 0 {
+        err = -ENOENT
+        break
+      }
+      if !pte_alloc(mm, src_addr) {
+        err = -ENOMEM
+        break
+      }
+    }
+    if pmd_trans_huge(pmdp_get_lockless(mm, dst_addr)) {
+      err = -EEXIST
+      break
+    }
+    if pmd_trans_huge(pmdp_get_lockless(mm, src_addr)) {
+      split_huge_pmd(src_vma, src_addr)  # move_pages_huge_pmd() is not modelled
+      continue
+    }
+    if !pte_alloc(mm, dst_addr) {
+      err = -ENOMEM
+      break
+    }
+    ret = move_pages_pte(dst_vma, src_vma, dst_addr, src_addr, mode)  # move_pages_ptes(), one page
+    cond_resched()
+    if ret == -EAGAIN {
+      continue
+    }
+    if ret < 0 {
+      err = ret
+      break
+    }
+    # Proceed to the next page
+    dst_addr = dst_addr + ret
+    src_addr = src_addr + ret
+    moved = moved + ret
+  }
+  VM_WARN_ON_ONCE(moved < 0)
+  VM_WARN_ON_ONCE(err > 0)
+  VM_WARN_ON_ONCE(moved == 0 && err == 0)
+  if moved != 0 {
+    return moved
+  }
+  return err
+}
+
+# mm/userfaultfd.c: validate_move_areas() and vma_move_compatible()
+func validate_move_areas(ctx, src_vma, dst_vma) {
+  # Only allow moving if both have the same access and protection
+  if src_vma.vm_flags & VM_ACCESS_FLAGS != dst_vma.vm_flags & VM_ACCESS_FLAGS || src_vma.vm_page_prot != dst_vma.vm_page_prot {
+    return -EINVAL
+  }
+  # Only allow moving if both are mlocked or both aren't
+  if src_vma.vm_flags & VM_LOCKED != dst_vma.vm_flags & VM_LOCKED {
+    return -EINVAL
+  }
+  # "For now, we keep it simple and only move between writable VMAs."
+  if src_vma.vm_flags & VM_WRITE == 0 {
+    return -EINVAL
+  }
+  # Check if vma flags indicate content which can be moved
+  if src_vma.vm_flags & (VM_PFNMAP | VM_IO | VM_HUGETLB | VM_MIXEDMAP) != 0 || dst_vma.vm_flags & (VM_PFNMAP | VM_IO | VM_HUGETLB | VM_MIXEDMAP) != 0 {
+    return -EINVAL
+  }
+  # Ensure dst_vma is registered in uffd we are operating on
+  if !dst_vma.vm_userfaultfd_ctx || dst_vma.vm_userfaultfd_ctx != ctx {
+    return -EINVAL
+  }
+  # Only allow moving across anonymous vmas
+  if !vma_is_anonymous(src_vma) || !vma_is_anonymous(dst_vma) {
+    return -EINVAL
+  }
+  return 0
+}
