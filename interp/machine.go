@@ -486,6 +486,7 @@ func (m *Machine) push(t *Thread, f *fn, nargs int) {
 // schedule is recorded as thread indices.
 func (m *Machine) schedule(res *Result) {
 	next := 0
+	schedAt := 0 // the replayed schedule's entry that names the next turn
 	for {
 		if !m.runStages(res) {
 			return
@@ -514,19 +515,19 @@ func (m *Machine) schedule(res *Result) {
 			}
 			return
 		}
-		var t *Thread
+		var t, replay *Thread
+		if schedAt < len(m.opts.Schedule) {
+			replay = m.replayNext(runnable, &schedAt)
+		}
 		turn := m.sched.n
 		switch {
-		case turn < len(m.opts.Schedule):
-			for _, r := range runnable {
-				if r.Name == m.opts.Schedule[turn] {
-					t = r
-				}
-			}
-			if t == nil {
-				m.fail(runnable[0], m.replayPos(m.opts.Schedule[turn]), fmt.Sprintf("schedule replay: turn %d names %s, which cannot run now", turn+1, m.opts.Schedule[turn]))
-				return
-			}
+		case replay != nil:
+			t = replay
+			schedAt += m.replayAdvance(schedAt)
+		case schedAt < len(m.opts.Schedule):
+			name, _ := strings.CutSuffix(m.opts.Schedule[schedAt], "*")
+			m.fail(runnable[0], m.replayPos(name), fmt.Sprintf("schedule replay: turn %d names %s, which cannot run now: %s", turn+1, name, m.whyNotRunnable(name, runnable)))
+			return
 		case m.opts.pick != nil:
 			idx := m.pickBuf[:0]
 			for _, r := range runnable {
@@ -599,6 +600,66 @@ func (m *Machine) runStages(res *Result) bool {
 		}
 	}
 	return true
+}
+
+// replayNext is the thread the replayed schedule names for the next
+// turn, or nil. An entry "name*" (as many turns as name can take) that
+// names a thread that cannot run now is passed over: *at moves past it.
+func (m *Machine) replayNext(runnable []*Thread, at *int) *Thread {
+	for *at < len(m.opts.Schedule) {
+		name, star := strings.CutSuffix(m.opts.Schedule[*at], "*")
+		for _, r := range runnable {
+			if r.Name == name {
+				return r
+			}
+		}
+		if !star {
+			return nil
+		}
+		*at++
+	}
+	return nil
+}
+
+// replayAdvance is how far the schedule moves after a turn of the entry
+// at: a "name*" entry stays until its thread cannot run.
+func (m *Machine) replayAdvance(at int) int {
+	if strings.HasSuffix(m.opts.Schedule[at], "*") {
+		return 0
+	}
+	return 1
+}
+
+// whyNotRunnable says why the thread a replayed schedule names cannot
+// have the turn: a schedule written by hand often gives a thread more
+// turns than it takes.
+func (m *Machine) whyNotRunnable(name string, runnable []*Thread) string {
+	var can []string
+	for _, r := range runnable {
+		can = append(can, r.Name)
+	}
+	now := "; runnable now: " + strings.Join(can, ", ")
+	for _, t := range m.threads {
+		if t.Name != name {
+			continue
+		}
+		switch {
+		case t.Task.Dead():
+			return "it was stopped by a BUG" + now
+		case t.done:
+			return "it has finished (a turn count past a thread's end, as in " + name + "*N, can be written " + name + "*: as many turns as it takes)" + now
+		case t.Task.Blocked():
+			if l, mode, _ := t.Task.WaitingFor(); l != nil {
+				return fmt.Sprintf("it is blocked waiting for %s (%s)%s", l.Name, mode, now)
+			}
+			return "it is blocked" + now
+		}
+	}
+	var all []string
+	for _, t := range m.threads {
+		all = append(all, t.Name)
+	}
+	return "the script has no thread " + name + " (its threads: " + strings.Join(all, ", ") + ")"
 }
 
 // replayPos is where a replayed schedule went wrong: where the named thread
@@ -710,11 +771,17 @@ func FormatSchedule(s []string) string {
 	return strings.Join(parts, " ")
 }
 
-// ParseSchedule reverses FormatSchedule.
+// ParseSchedule reverses FormatSchedule. An entry name* (no count) is
+// as many turns as the thread can take before it finishes or blocks, for
+// schedules written by hand.
 func ParseSchedule(s string) ([]string, error) {
 	var out []string
 	for _, part := range strings.Fields(s) {
 		name, count := part, 1
+		if strings.HasSuffix(part, "*") && len(part) > 1 {
+			out = append(out, part) // as many turns as the thread can take
+			continue
+		}
 		if i := strings.LastIndexByte(part, '*'); i >= 0 {
 			name = part[:i]
 			if _, err := fmt.Sscanf(part[i+1:], "%d", &count); err != nil || count < 1 || count > 1<<24 {

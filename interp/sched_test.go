@@ -420,3 +420,35 @@ mmap(m, 0x100000, pages=4, prot=rw)
 		t.Errorf("got\n%s", diagLines(res))
 	}
 }
+
+// A schedule written by hand: name* is as many turns as the thread can
+// take, and a turn the named thread cannot take says why.
+func TestReplayHandWrittenSchedule(t *testing.T) {
+	for _, tc := range []struct {
+		sched    []string
+		deadlock bool
+		err      string // a substring of the replay error, "" for none
+	}{
+		{[]string{"a*", "b*"}, false, ""},
+		{[]string{"a", "b*", "a*"}, true, ""},
+		{[]string{"b*"}, false, ""}, // b runs to its end, then round-robin
+		{[]string{"a*", "a"}, false, "names a, which cannot run now: it has finished (a turn count past a thread's end, as in a*N, can be written a*"},
+		{[]string{"a", "b", "b", "b"}, false, "names b, which cannot run now: it is blocked waiting for m->mmap_lock (write); runnable now: a"},
+		{[]string{"zz*", "a"}, false, ""}, // a star entry of no runnable thread is passed over
+	} {
+		res := run(t, abba, Options{Schedule: tc.sched})
+		lines := diagLines(res)
+		if tc.err == "" && strings.Contains(lines, "schedule replay") || tc.err != "" && !strings.Contains(lines, tc.err) {
+			t.Errorf("%v: want replay error %q, got\n%s", tc.sched, tc.err, lines)
+		}
+		if tc.err == "" && res.Deadlock != tc.deadlock {
+			t.Errorf("%v: deadlock %v, want %v\n%s", tc.sched, res.Deadlock, tc.deadlock, lines)
+		}
+	}
+	if s, err := ParseSchedule("a* b*2 c"); err != nil || !slices.Equal(s, []string{"a*", "b", "b", "c"}) {
+		t.Errorf("ParseSchedule(\"a* b*2 c\") = %v, %v", s, err)
+	}
+	if _, err := ParseSchedule("*"); err == nil {
+		t.Error("ParseSchedule(\"*\") accepted")
+	}
+}
