@@ -157,6 +157,9 @@ func check(p *Program, res *ExploreResult, explored bool) []Mismatch {
 		if ex := example(p, res, v.Expect); ex != "" && quantOf(v.Expect) != "sometimes" {
 			msg += " (" + ex + ")"
 		}
+		if v.Matched == 0 {
+			msg += elsewhere(res, v.Expect)
+		}
 		out = append(out, Mismatch{v.Expect.Pos, msg})
 	}
 	for _, f := range res.Findings {
@@ -244,6 +247,34 @@ func IncompleteText(res *ExploreResult) string {
 }
 
 func sortStrings(xs []string) { sort.Strings(xs) }
+
+// elsewhere names the lines at which a finding an `expect ... at LINE`
+// would match without its line was reported: line numbers are absolute,
+// so a line inserted above a statement moves its finding off the line an
+// expectation names, and the mismatch is then more likely a stale number
+// than a missing finding.
+func elsewhere(res *ExploreResult, e *lang.ExpectDecl) string {
+	if e.AtLine <= 0 {
+		return ""
+	}
+	anywhere := *e
+	anywhere.AtLine = 0
+	var lines []int
+	for _, f := range res.Findings {
+		if l := f.Diag.ScriptLine(); l > 0 && matches(&anywhere, f.Diag) && !slices.Contains(lines, l) {
+			lines = append(lines, l)
+		}
+	}
+	if len(lines) == 0 {
+		return ""
+	}
+	slices.Sort(lines)
+	var ls []string
+	for _, l := range lines {
+		ls = append(ls, fmt.Sprint(l))
+	}
+	return fmt.Sprintf("; the same finding was reported at line %s: did the script's lines move?", strings.Join(ls, ", "))
+}
 
 func matches(e *lang.ExpectDecl, d *rt.Diagnostic) bool {
 	switch e.Kind {

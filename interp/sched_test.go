@@ -452,3 +452,32 @@ func TestReplayHandWrittenSchedule(t *testing.T) {
 		t.Error("ParseSchedule(\"*\") accepted")
 	}
 }
+
+// An expectation whose line is off names where its finding was reported:
+// line numbers are absolute, so a line added above a statement moves the
+// finding away from the number an expect line gives.
+func TestExpectAtStaleLine(t *testing.T) {
+	src := abba + "expect deadlock at 1\nexpect violation \"lockdep/circular\" at 2\n"
+	p, err := LoadSource("stale.mms", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms := CheckExploration(p, Explore(p, ExploreOptions{}))
+	var got []string
+	for _, m := range ms {
+		got = append(got, m.String())
+	}
+	all := strings.Join(got, "\n")
+	for _, want := range []string{
+		"stale.mms:5:1: expect deadlock at 1 sometimes does not hold over the explored interleavings: Never (0 of",
+		"the same finding was reported at line 4: did the script's lines move?",
+		"stale.mms:6:1: expect violation \"lockdep/circular\" at 2 sometimes does not hold",
+	} {
+		if !strings.Contains(all, want) {
+			t.Errorf("missing %q in\n%s", want, all)
+		}
+	}
+	if strings.Count(all, "did the script's lines move") != 2 {
+		t.Errorf("want the hint on both lines:\n%s", all)
+	}
+}
