@@ -203,6 +203,18 @@ thread t {
 	if res := run(t, v61, Options{Output: &out}); len(res.Diagnostics) != 0 || out.String() != "t: 0x7ff000 0x7fe000\n" {
 		t.Errorf("own expand_stack(vma, address): %q %s", out.String(), diagLines(res))
 	}
+	// lock_vma_under_rcu is the library's (kernel/vma_lock.mms), so a
+	// script's own replaces it where the fault path calls it: a user
+	// fault reaches the script's, which fails, and the fault falls back
+	// to the mmap lock (v6.4's, with its anon_vma check before the lock,
+	// is examples/bugs/lock-vma-anon-vma-buggy.mms).
+	vl := "mm m\nmmap(m, 0x100000, pages=1, prot=rw)\n" +
+		"func lock_vma_under_rcu(mm, address) {\n  print(address)\n  return nil\n}\n" +
+		"thread t { assert touch(m, 0x100000, write) }\n"
+	out.Reset()
+	if res := run(t, vl, Options{Output: &out}); len(res.Diagnostics) != 0 || out.String() != "t: 0x100000\n" {
+		t.Errorf("own lock_vma_under_rcu(mm, address): %q %s", out.String(), diagLines(res))
+	}
 	// Without the override the library's types still apply: on mainline
 	// expand_stack(vma, address) is an error at the call (the kernel line
 	// of a pre-6.5 script binds it), decided at run time, as the kernel

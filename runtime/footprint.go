@@ -1469,7 +1469,7 @@ var opFootprints = map[string]func(*Call, *Footprint){
 	"mmap_read_trylock": touchesLocksOnly, "mmap_read_unlock": touchesLocksOnly,
 	"mmap_write_lock": movesLockSeq, "mmap_write_lock_killable": movesLockSeq, "mmap_write_trylock": movesLockSeq,
 	"mmap_write_unlock": movesLockSeq, "mmap_write_downgrade": movesLockSeq,
-	"lock_vma_under_rcu": mmArgUsers(nil), "vma_start_read_locked": readsVMA, "vma_end_read": touchesLocksOnly,
+	"vma_start_read_locked": readsVMA, "vma_end_read": touchesLocksOnly,
 	"vma_start_write":  writesVMA,
 	"i_mmap_lock_read": touchesLocksOnly, "i_mmap_lock_write": touchesLocksOnly,
 	"i_mmap_unlock_read": touchesLocksOnly, "i_mmap_unlock_write": touchesLocksOnly,
@@ -1524,7 +1524,7 @@ var opFootprints = map[string]func(*Call, *Footprint){
 	// kernel paths (kernel/*.mms): each step declares its own footprint
 	"copy_to_user": world, "copy_from_user": world, "get_user": world, "put_user": world,
 	"get_user_pages_remote": world, "pin_user_pages_remote": world, "pin_user_pages": world, "pin_user_pages_unlocked": world,
-	"get_user_page_vma_remote": world, "lock_vma_under_rcu_wait": world, "lock_next_vma": world, "access_remote_vm": world, "access_process_vm": world,
+	"get_user_page_vma_remote": world, "lock_vma_under_rcu": world, "lock_vma_under_rcu_wait": world, "lock_next_vma": world, "access_remote_vm": world, "access_process_vm": world,
 	"fault_in_writeable": world, "fault_in_readable": world, "fault_in_safe_writeable": world, "fixup_user_fault": world,
 	// RCU: the grace periods are recorded by the RCU code (entering and
 	// leaving sections, starting a grace period); the deferred free runs

@@ -154,7 +154,7 @@ func TestMMPartsFootprint(t *testing.T) {
 				"vma_lookup (before munmap)": before,
 				"vma_lookup":                 stepAcc(t, k, fault, "vma_lookup", mmV(m), addrV(0x100000)),
 				"find_vma":                   stepAcc(t, k, fault, "find_vma", mmV(m), addrV(0x100000)),
-				"lock_vma_under_rcu":         stepAcc(t, k, fault, "lock_vma_under_rcu", mmV(m), addrV(0x100000)),
+				"mas_walk_start_read":        stepAcc(t, k, fault, "mas_walk_start_read", mmV(m), addrV(0x100000)),
 			}
 			rec := NewFootprint()
 			rec.MM(m.Core, false)
@@ -185,7 +185,7 @@ func TestMMPartsFootprint(t *testing.T) {
 	}
 }
 
-// A lock_vma_under_rcu() refused by the VMA's lock reads only that the
+// A lock_vma_under_rcu() (its step mas_walk_start_read) refused by the VMA's lock reads only that the
 // lookup was refused (VMALookupRCU), and vma_iter_clear_gfp() keeps every
 // refused lookup refused when each VMA it takes out refuses readers
 // (vmaIterClearTouches: munmap's gather write-locked them): the two
@@ -198,15 +198,15 @@ func TestTreeClearRefusalFootprint(t *testing.T) {
 	k, m := newMM(t)
 	mapAnon(t, k, m, 0x100000, 2)
 	unmapper, fault := k.NewTask("unmapper"), k.NewTask("fault")
-	got := stepAcc(t, k, fault, "lock_vma_under_rcu", mmV(m), addrV(0x100000))
+	got := stepAcc(t, k, fault, "mas_walk_start_read", mmV(m), addrV(0x100000))
 	r := k.vmaState(m.Core.VMALookup(0x100000)).Lock
 	do(t, k, fault, "vma_end_read", vmaV(m.Core.VMALookup(0x100000)))
-	hole := stepAcc(t, k, fault, "lock_vma_under_rcu", mmV(m), addrV(0x400000))
+	hole := stepAcc(t, k, fault, "mas_walk_start_read", mmV(m), addrV(0x400000))
 	do(t, k, unmapper, "mmap_write_lock", mmV(m))
 	vms := do(t, k, unmapper, "vms_gather_munmap_vmas", mmV(m), addrV(0x100000), addrV(0x102000), Bool(true))
-	refused := stepAcc(t, k, fault, "lock_vma_under_rcu", mmV(m), addrV(0x100000))
+	refused := stepAcc(t, k, fault, "mas_walk_start_read", mmV(m), addrV(0x100000))
 	clear := stepAcc(t, k, unmapper, "vma_iter_clear_gfp", vms)
-	after := stepAcc(t, k, fault, "lock_vma_under_rcu", mmV(m), addrV(0x100000))
+	after := stepAcc(t, k, fault, "mas_walk_start_read", mmV(m), addrV(0x100000))
 	tree := func(acc []Access) Access {
 		for _, a := range acc {
 			if a.Kind == AMM && a.Obj == ID(m.Core) {
@@ -250,7 +250,7 @@ func TestTreeClearRefusalFootprint(t *testing.T) {
 	unlock := stepAcc(t, k, unmapper, "mmap_write_unlock", mmV(m))
 	do(t, k, unmapper, "mmap_write_lock", mmV(m))
 	clear = stepAcc(t, k, unmapper, "vma_iter_clear_gfp", vms)
-	after = stepAcc(t, k, fault, "lock_vma_under_rcu", mmV(m), addrV(0x100000))
+	after = stepAcc(t, k, fault, "mas_walk_start_read", mmV(m), addrV(0x100000))
 	if a := tree(clear); !a.Write || a.KeepsRefusing {
 		t.Errorf("the clear of a VMA that accepts readers: tree access %v, want a write that does not keep the refusal", a)
 	}

@@ -69,7 +69,8 @@ const vmFlagsInstead = "vm_flags was written directly under the mmap write lock:
 // It is a variable initialised before any init() runs, since defOp's
 // wrapper and the interpreter consult it at every call on an older kernel.
 var opHistory = map[string]*opEra{
-	"lock_vma_under_rcu": {Since: changePerVMALocks, Instead: perVMAInstead,
+	"lock_vma_under_rcu": {Since: changePerVMALocks, Instead: perVMAInstead},
+	"mas_walk_start_read": {Since: changePerVMALocks, Instead: perVMAInstead,
 		Older: func(c *Call) Result { return done(Nil) }},
 	"vma_start_read": {Since: changePerVMALocks, Instead: perVMAInstead,
 		Older: func(c *Call) Result { return done(Bool(false)) }},

@@ -188,7 +188,7 @@ func TestVMAWriteLockEndsWithMmapWriteLock(t *testing.T) {
 			seq := m.Core.MMLockSeq
 			do(t, k, w, "vma_start_write", vmaV(v))
 			do(t, k, w, "vma_start_write", vmaV(v)) // again in the same section: returns at once
-			if x := do(t, k, r, "lock_vma_under_rcu", mmV(m), addrV(0x300000)); x.T != TNil {
+			if x := do(t, k, r, "mas_walk_start_read", mmV(m), addrV(0x300000)); x.T != TNil {
 				t.Fatal("a write-locked VMA was read-locked")
 			}
 			do(t, k, w, end, mmV(m))
@@ -198,7 +198,7 @@ func TestVMAWriteLockEndsWithMmapWriteLock(t *testing.T) {
 			if m.Core.MMLockSeq == seq {
 				t.Error(end + " did not end the mm_lock_seq write section")
 			}
-			x := do(t, k, r, "lock_vma_under_rcu", mmV(m), addrV(0x300000))
+			x := do(t, k, r, "mas_walk_start_read", mmV(m), addrV(0x300000))
 			if x.Obj != v {
 				t.Fatal("lock_vma_under_rcu failed after " + end)
 			}

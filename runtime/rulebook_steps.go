@@ -56,6 +56,10 @@ var kernelPathSteps = map[string]string{
 	"pte_lockptr":        "retract_page_tables",
 	"collapse_test_exit": "retract_page_tables",
 
+	// mm/mmap_lock.c: lock_vma_under_rcu(): its RCU section, mas_walk()
+	// and vma_start_read(), as one step (kernel/vma_lock.mms)
+	"mas_walk_start_read": "lock_vma_under_rcu",
+
 	// kernel/fork.c: mmput()
 	"atomic_dec_and_test": "mmput",
 	// mm/mmap.c: exit_mmap() sets MMF_OOM_SKIP (the OOM reaper sets

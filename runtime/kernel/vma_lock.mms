@@ -1,5 +1,43 @@
-# Per-VMA lock helpers of mm/mmap_lock.c (linux-mm 2026) built on
-# lock_vma_under_rcu(). `mmscript explain lock_vma_under_rcu_wait`.
+# Per-VMA lock helpers of mm/mmap_lock.c (linux-mm 2026): lock_vma_under_rcu()
+# and those built on it. `mmscript explain lock_vma_under_rcu`.
+
+# mm/mmap_lock.c: lock_vma_under_rcu() (linux-mm @607a10f8361b): "Lookup
+# and lock a VMA under RCU protection. Returned VMA is guaranteed to be
+# stable and not isolated. If the VMA is not found or is being modified
+# the function returns NULL." A script that models another kernel
+# defines its own (v6.4's in mm/memory.c checked vma->anon_vma before
+# vma_start_read(): examples/bugs/lock-vma-anon-vma-*.mms), and every
+# caller of the library, the fault path first, calls that one.
+#
+# The RCU section is one step, mas_walk_start_read(): in it today's
+# kernel reads nothing of the VMA between the walk and the lock (a writer
+# that detaches or write-locks the VMA meanwhile makes vma_start_read()
+# fail, as the walk after the writer does), and its window would multiply
+# the interleavings of every fault. A script whose kernel read the VMA
+# there writes rcu_read_lock(), vma_find(mm, address, address + 1),
+# vma_start_read(mm, vma) and rcu_read_unlock() apart. A detached VMA
+# (ERR_PTR(-EAGAIN): VMA_LOCK_MISS, mas_set() and walk again) cannot be
+# found in one step, so there is no retry.
+func lock_vma_under_rcu(mm, address) {
+  # without CONFIG_PER_VMA_LOCK (before 6.4) there is no lock_vma_under_rcu():
+  # the library's callers fall back to the mmap lock, as theirs did
+  if LINUX_VERSION_CODE < KERNEL_VERSION(6, 4, 0) {
+    return nil
+  }
+  # retry: rcu_read_lock(); vma = mas_walk(&mas); if (!vma) {
+  # rcu_read_unlock(); goto inval; } vma = vma_start_read(mm, vma); (on
+  # failure it leaves RCU) ... rcu_read_unlock()
+  vma = mas_walk_start_read(mm, address)
+  if !vma {
+    return nil  # goto inval: count_vm_vma_lock_event(VMA_LOCK_ABORT)
+  }
+  # "Check if the vma we locked is the right one."
+  if address < vma.vm_start || address >= vma.vm_end {
+    vma_end_read(vma)
+    return nil  # goto inval: count_vm_vma_lock_event(VMA_LOCK_ABORT)
+  }
+  return vma
+}
 
 # mm/mmap_lock.c: lock_vma_under_rcu_wait(): the VMA covering address,
 # read-locked, waiting for a writer instead of failing; nil only when no
