@@ -70,6 +70,26 @@ func (c *Call) checkMMUsers(m *MM) {
 		"MMF_OOM_SKIP was found clear) under the mmap lock", c.Op.Name, m.Name, who))
 }
 
+// tearsDownUnlocked reports whether the task is the one tearing m down
+// (its mmput() dropped the last mm_users reference) on a kernel whose
+// exit_mmap() took no mmap lock (before changeExitMmapLock, 5.17). That
+// exit_mmap() walked mm->mmap, zapped, freed the page tables and closed
+// the VMAs without a lock ("Walk the list again, actually closing and
+// freeing it, with preemption enabled, without holding any MM locks."):
+// nobody else could reach an mm without users, and the walk of the VMA
+// list had no lockdep annotation (the maple tree's came with 6.1). What
+// did assert the lock there still fires: mmap_assert_locked() makes no
+// exception for mm_users == 0 (binder's ->close asserting it BUG()ed in
+// 5.15's exit_mmap(): drivers/android/binder_alloc.c, "the mmap_lock is
+// technically not needed here as the mm->mm_users has dropped to zero",
+// stable@ 2022-09-20), so find_vma() and handlers keep their checks. No
+// footprint of mm_users: the answer depends on this task's own history
+// only (its mmput() dropped the last reference, and mm_users never rises
+// from zero), as for vma_iter_clear_gfp's exitTornDown.
+func (c *Call) tearsDownUnlocked(m *MM) bool {
+	return m.mmUsers == 0 && m.exitTask == c.T && c.K.Config.Version.Before(changeExitMmapLock.Version)
+}
+
 // mmArgUsers is the footprint of an operation that checks its mm's
 // mm_users (mmArg's first argument) besides what touches declares.
 func mmArgUsers(touches func(*Call, *Footprint)) func(*Call, *Footprint) {

@@ -1,6 +1,9 @@
 package runtime
 
-import "testing"
+import (
+	"fmt"
+	"testing"
+)
 
 // TestMMUsers drives mm_users: the process's own reference and those of
 // mmget_not_zero(); once the last is dropped (atomic_dec_and_test, as
@@ -109,6 +112,60 @@ func TestMMPutAsync(t *testing.T) {
 			do(t, k, remote, "mmap_read_lock", mmV(m))
 			do(t, k, remote, "find_vma", mmV(m), addrV(0x100000))
 			do(t, k, remote, "mmap_read_unlock", mmV(m))
+			wantRules(t, k, tc.want...)
+		})
+	}
+}
+
+// TestExitMmapUnlockedBefore517: exit_mmap() took no mmap lock before
+// 5.17 (64591e8605d6): the task whose mmput() dropped the last mm_users
+// reference walks the VMAs (mm->mmap then, the VMA iterator here) and
+// zaps their page tables without it, and nothing checks that walk. From
+// 5.17 the teardown holds the lock, and the same walk is reported. Any
+// other task is reported on every kernel, and mmap_assert_locked() fires
+// on the tearing-down task too (it knows no exception for mm_users == 0:
+// binder's ->close BUG()ed in 5.15's exit_mmap()).
+func TestExitMmapUnlockedBefore517(t *testing.T) {
+	walk := []string{ruleVMAIterLock.ID, ruleTraverseLock.ID}
+	tests := []struct {
+		kernel  KernelVersion
+		other   bool // another task walks, not the one whose mmput() was the last
+		asserts bool // the walker also calls mmap_assert_locked()
+		want    []string
+	}{
+		{Version(5, 15), false, false, nil},
+		{Version(5, 16), false, false, nil},
+		{Version(5, 15), false, true, []string{"mmap_assert_locked/not-held"}},
+		{Version(5, 15), true, false, []string{ruleVMAIterLock.ID, ruleMMUsersZero.ID, ruleTraverseLock.ID}},
+		{Version(5, 17), false, false, walk},
+		{Version(6, 1), false, false, walk},
+		{Mainline, false, false, walk},
+	}
+	for _, tc := range tests {
+		t.Run(fmt.Sprintf("%s other=%v asserts=%v", tc.kernel, tc.other, tc.asserts), func(t *testing.T) {
+			k, m := newMM(t)
+			k.Config.Version = tc.kernel
+			v := mapAnon(t, k, m, 0x100000, 1)
+			if err := m.Core.Populate(v, 0x100000, 0x101000); err != nil {
+				t.Fatal(err)
+			}
+			owner, other := k.NewTask("owner"), k.NewTask("other")
+			if !do(t, k, owner, "atomic_dec_and_test", mmV(m)).Truth() {
+				t.Fatal("the owner's reference was not the last")
+			}
+			w := owner
+			if tc.other {
+				w = other
+			}
+			if tc.asserts {
+				do(t, k, w, "mmap_assert_locked", mmV(m))
+			}
+			// for (vma = mm->mmap; vma; vma = vma->vm_next): the iterator's step
+			if x := do(t, k, w, "vma_find", mmV(m), addrV(0), Int(1<<62)); x.Obj != v {
+				t.Fatalf("vma_find = %v", x)
+			}
+			pte := do(t, k, w, "pte_offset_map_lock", mmV(m), addrV(0x100000))
+			do(t, k, w, "pte_unmap_unlock", pte)
 			wantRules(t, k, tc.want...)
 		})
 	}

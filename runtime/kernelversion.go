@@ -106,9 +106,15 @@ var (
 	// 5.8: before, a script's lock is mm->mmap_sem taken by
 	// down_read()/down_write().
 	changeMmapLockAPI = KernelChange{Version(5, 8), "9740ca4e95b4 \"mmap locking API: initial implementation as rwsem wrappers\" and da1c55f1b272 \"mmap locking API: rename mmap_sem to mmap_lock\""}
-	// exit_mmap() took no mmap lock before 6.0 (an OOM victim's only
-	// write lock/unlock pair was a barrier against the reaper).
-	changeExitMmapLock = KernelChange{Version(6, 0), "64591e8605d6 \"mm: protect free_pgtables with mmap_lock write lock in exit_mmap\" (with bf3980c85212 \"mm: drop oom code from exit_mmap\")"}
+	// exit_mmap() took no mmap lock before 5.17 (an OOM victim's only
+	// write lock/unlock pair was a barrier against the reaper): it walked
+	// mm->mmap, zapped, freed the tables and closed the VMAs alone, as
+	// mm_users was zero. 64591e8605d6 took the write lock around the
+	// teardown (v5.17: "Acquiring the mmap_lock during exit_mmap() was
+	// only added recently in v5.17 by commit 64591e8605d6", Carlos
+	// Llamas on stable@, 2022-09-20, about 5.15); bf3980c85212 "mm: drop
+	// oom code from exit_mmap" later made the unmap a read-locked one.
+	changeExitMmapLock = KernelChange{Version(5, 17), "64591e8605d6 \"mm: protect free_pgtables with mmap_lock write lock in exit_mmap\""}
 	// The VMA tree became a maple tree, walked under RCU, in 6.1.
 	changeMapleTree = KernelChange{Version(6, 1), "d4af56c5c7c6 \"mm: start tracking VMAs with maple tree\""}
 	// vm_flags became const, written through vm_flags_set() & co., in

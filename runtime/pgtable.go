@@ -172,7 +172,7 @@ func init() {
 // requireStable reports when nothing keeps the VMA at addr stable for the
 // task: no mmap lock, no read or write lock on that VMA, no rmap lock.
 func (c *Call) requireStable(m *MM, addr mmcore.Addr, r *Rule) {
-	if m.MmapLock.heldBy(c.T) != 0 {
+	if m.MmapLock.heldBy(c.T) != 0 || c.tearsDownUnlocked(m) {
 		return
 	}
 	v := m.Core.VMALookup(addr)

@@ -72,7 +72,7 @@ func (c *Call) vmaFindRev(m *MM, index, min int64) Value {
 // the task holds the mmap lock.
 func (c *Call) vmaIterCheck(m *MM) bool {
 	held := m.MmapLock.heldBy(c.T) != 0
-	if !held && c.T.rcu == 0 {
+	if !held && c.T.rcu == 0 && !c.tearsDownUnlocked(m) {
 		c.K.fpLockObserve(m.MmapLock)
 		c.K.violate(c.T, ruleVMAIterLock, fmt.Sprintf("%s without %s held or rcu_read_lock(): the maple tree may be freed under the walk", c.Op.Name, m.MmapLock.Name))
 	}
