@@ -128,7 +128,7 @@ var (
 	// GUP lost its vmas array in 6.5.
 	changeGUPNoVMAs = KernelChange{Version(6, 5), "54d020692b34 \"mm/gup: remove unused vmas parameter from get_user_pages()\" and ca5e863233e8 \"mm/gup: remove vmas parameter from get_user_pages_remote()\""}
 	// folio_walk_start() came in 6.12.
-	changeFolioWalk = KernelChange{Version(6, 12), "aa39ca6940c7 \"mm: pagewalk: introduce folio_walk_start() + folio_walk_end()\""}
+	changeFolioWalk = KernelChange{Version(6, 12), "aa39ca6940f1 \"mm/pagewalk: introduce folio_walk_start() + folio_walk_end()\""}
 	// follow_pfnmap_start() came in 6.12, replacing follow_pte().
 	changeFollowPfnmap = KernelChange{Version(6, 12), "6da8e9634bb7 \"mm: new follow_pfnmap API\""}
 	// The VMA slab became SLAB_TYPESAFE_BY_RCU in 6.15: before, a VMA was
