@@ -335,29 +335,10 @@ func init() {
 			if c.Args[6].T != TNil {
 				ctx = c.uffd(6)
 			}
-			if start < v.Start() || end > v.End() || start >= end {
-				return fail("vma_modify_flags_uffd: [%#x, %#x) is not inside %s", uint64(start), uint64(end), VMAName(v))
-			}
-			c.T.MightSleep(c.Op.Name)
-			lock := modifiedVMAsCtx(m, prev, v, start, end, flags, ctx)
-			return seq(len(lock), func(i int, next func() Result) Result {
-				return c.vmaStartWrite(lock[i], ruleStartWrite, next)
-			}, func() Result {
-				if len(lock) > 0 {
-					c.checkFieldWrite(v, fieldRange)
-				}
-				var nv *mmcore.VMA
-				modify := func() (err error) {
-					nv, err = m.Core.VMAModifyFlagsUffd(prevOf(m, prev, v, start), v, start, end, flags, ctx)
-					return err
-				}
-				return c.splitting(m, start, end, modify, nil, func(err error) Result {
-					if err != nil {
-						return done(errPtr(err))
-					}
-					return c.openSplits(m, start, end, func() Result { return done(Obj(TVMA, nv)) })
+			return c.vmaModify(m, v, start, end, func() []*mmcore.VMA { return modifiedVMAsCtx(m, prev, v, start, end, flags, ctx) },
+				func() (*mmcore.VMA, error) {
+					return m.Core.VMAModifyFlagsUffd(prevOf(m, prev, v, start), v, start, end, flags, ctx)
 				})
-			})
 		}})
 }
 

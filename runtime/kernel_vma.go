@@ -222,6 +222,53 @@ func (c *Call) writeLockForModify(m *MM, prev, v *mmcore.VMA, start, end mmcore.
 	}, k)
 }
 
+// vmaModify is vma_modify() (mm/vma.c) for the call c of
+// vma_modify_flags() or vma_modify_flags_uffd() on [start, end) of v:
+// vma_start_write() on the VMAs it changes (changed: modifiedVMAs, one
+// after the other), the write of v's range when there are any, then the
+// change (mmcore's, which returns the VMA covering [start, end) now) as
+// a split (splitAndOpen: ->may_split, __split_vma()'s ->open on the new
+// piece, which is write-locked too). It returns that VMA, or the error
+// pointer of a failed split.
+func (c *Call) vmaModify(m *MM, v *mmcore.VMA, start, end mmcore.Addr, changed func() []*mmcore.VMA, change func() (*mmcore.VMA, error)) Result {
+	if start < v.Start() || end > v.End() || start >= end {
+		return fail("%s: [%#x, %#x) is not inside %s", c.Op.Name, uint64(start), uint64(end), VMAName(v))
+	}
+	c.T.MightSleep(c.Op.Name)
+	lock := changed()
+	return seq(len(lock), func(i int, next func() Result) Result {
+		return c.vmaStartWrite(lock[i], ruleStartWrite, next)
+	}, func() Result {
+		if len(lock) > 0 {
+			c.checkFieldWrite(v, fieldRange)
+		}
+		var nv *mmcore.VMA
+		step := func() (err error) {
+			nv, err = change()
+			return err
+		}
+		return c.splitAndOpen(m, start, end, step, func(err error) Result {
+			if err != nil {
+				return done(errPtr(err))
+			}
+			return done(Obj(TVMA, nv))
+		})
+	})
+}
+
+// splitAndOpen runs step, a change of m's VMAs that may split them at
+// start and end, as splitting() does, then __split_vma()'s
+// new->vm_ops->open(new) on the pieces it split off (openSplits) and k
+// with nil; when step fails, k with its error and no ->open.
+func (c *Call) splitAndOpen(m *MM, start, end mmcore.Addr, step func() error, k func(err error) Result) Result {
+	return c.splitting(m, start, end, step, nil, func(err error) Result {
+		if err != nil {
+			return k(err)
+		}
+		return c.openSplits(m, start, end, func() Result { return k(nil) })
+	})
+}
+
 // modifiedVMAs returns the VMAs vma_modify() changes for [start, end) of v
 // with flags: none when the range is all of v and no neighbour merges
 // (vma_modify() then returns v untouched).
@@ -317,29 +364,10 @@ func init() {
 		Fn: func(c *Call) Result {
 			m, prev, v := c.mm(0), c.vmaOrNil(1), c.vma(2)
 			start, end, flags := c.addr(3), c.addr(4), mmcore.VMFlags(c.int(5))
-			if start < v.Start() || end > v.End() || start >= end {
-				return fail("vma_modify_flags: [%#x, %#x) is not inside %s", uint64(start), uint64(end), VMAName(v))
-			}
-			c.T.MightSleep(c.Op.Name)
-			moves := len(modifiedVMAs(m, prev, v, start, end, flags)) > 0
-			return c.writeLockForModify(m, prev, v, start, end, flags, func() Result {
-				if moves {
-					c.checkFieldWrite(v, fieldRange)
-				}
-				var nv *mmcore.VMA
-				modify := func() (err error) {
-					nv, err = m.Core.VMAModifyFlags(prevOf(m, prev, v, start), v, start, end, flags)
-					return err
-				}
-				return c.splitting(m, start, end, modify, nil, func(err error) Result {
-					if err != nil {
-						return done(errPtr(err))
-					}
-					// __split_vma: new->vm_ops->open(new); the new piece is
-					// write-locked too.
-					return c.openSplits(m, start, end, func() Result { return done(Obj(TVMA, nv)) })
+			return c.vmaModify(m, v, start, end, func() []*mmcore.VMA { return modifiedVMAs(m, prev, v, start, end, flags) },
+				func() (*mmcore.VMA, error) {
+					return m.Core.VMAModifyFlags(prevOf(m, prev, v, start), v, start, end, flags)
 				})
-			})
 		}})
 
 	vmFlagsReset := func(name string) {
@@ -493,11 +521,11 @@ func init() {
 					}
 					return nil
 				}
-				return c.splitting(m, start, end, split, nil, func(err error) Result {
+				return c.splitAndOpen(m, start, end, split, func(err error) Result {
 					if err != nil {
 						return done(errPtr(err))
 					}
-					return c.openSplits(m, start, end, func() Result { return done(Obj(TVMA, v)) })
+					return done(Obj(TVMA, v))
 				})
 			})
 		}})
@@ -912,12 +940,7 @@ func init() {
 							_, err := m.Core.MadviseVMABehavior(v, prevOf(m, prev, v, start), start, end, a)
 							return err
 						}
-						return c.splitting(m, start, end, update, nil, func(err error) Result {
-							if err != nil {
-								return result(err)
-							}
-							return c.openSplits(m, start, end, func() Result { return result(nil) })
-						})
+						return c.splitAndOpen(m, start, end, update, result)
 					})
 				})
 			}

@@ -372,6 +372,51 @@ var apply struct {
 	ruleLock, ruleRange *Rule
 }
 
+// applyToPageRange is __apply_to_page_range(mm, addr, size, fn, data,
+// create) (mm/memory.c) for the call c of apply_to_page_range() (create)
+// or apply_to_existing_page_range(), whose ops block (fn) is argument
+// opsAt: "if (WARN_ON(addr >= end)) return -EINVAL;", the mmap lock of a
+// user mm, then the PTE tables of the range: allocated and every entry
+// visited (create), or only the tables and entries that exist.
+func (c *Call) applyToPageRange(opsAt int, create bool) Result {
+	m, addr := c.mm(0), c.addr(1)
+	size, err := c.length(2)
+	if err != nil {
+		return Result{Status: Failed, Err: err}
+	}
+	var o *Ops
+	if c.Args[opsAt].T == TOps {
+		o = c.Args[opsAt].Obj.(*Ops)
+	}
+	end := addr + mmcore.Addr(size)
+	if end <= addr {
+		c.K.violate(c.T, apply.ruleRange, fmt.Sprintf("%s over the empty range [%#x, %#x)", c.Op.Name, uint64(addr), uint64(end)))
+		return done(Int(-int64(mmcore.EINVAL)))
+	}
+	// Every table of the range is allocated and kept: a range of the
+	// whole address space would take the simulation as long as the
+	// kernel takes to run out of memory.
+	if tables := (uint64(end-1)>>mmcore.PMD_SHIFT - uint64(addr)>>mmcore.PMD_SHIFT) + 1; create && tables > maxRangeTables {
+		return fail("%s: [%#x, %#x) spans %d PTE tables; mmscript allocates at most %d in one call (a simulation limit: give a smaller size)",
+			c.Op.Name, uint64(addr), uint64(end), tables, maxRangeTables)
+	}
+	c.T.MightSleep(c.Op.Name)
+	if m.MmapLock.heldBy(c.T) == 0 {
+		c.K.violate(c.T, apply.ruleLock, c.Op.Name+" without "+m.MmapLock.Name+" held: munmap may free the page tables it walks")
+	}
+	count, stop := int64(0), int64(0)
+	finish := func() Result { return done(Int(stop)) }
+	if !create {
+		return c.walkPTEs(m, addr, end, o, true, &count, &stop, finish)
+	}
+	for a := addr &^ (mmcore.PMD_SIZE - 1); a < end && a >= addr&^(mmcore.PMD_SIZE-1); a += mmcore.PMD_SIZE {
+		if _, _, err := m.Core.AllocTables(max(a, addr)); err != nil {
+			return done(Int(errnoOf(err)))
+		}
+	}
+	return c.walkVMA(m, nil, addr, end, o, &count, &stop, finish)
+}
+
 func init() {
 	// mm/memory.c: __apply_to_page_range(mm, addr, size, fn, data, create):
 	// "if (WARN_ON(addr >= end)) return -EINVAL;" then, for a user mm,
@@ -393,40 +438,7 @@ func init() {
 		Params: append([]Param{{Name: "mm", Type: TMM}, {Name: "addr", Type: TInt}}, append(append([]Param{}, sizeParams...),
 			Param{Name: "ops", Type: TOps, Optional: true, Nilable: true})...),
 		Result: TInt, API: register(api),
-		Fn: func(c *Call) Result {
-			m, addr := c.mm(0), c.addr(1)
-			size, err := c.length(2)
-			if err != nil {
-				return Result{Status: Failed, Err: err}
-			}
-			var o *Ops
-			if c.Args[4].T == TOps {
-				o = c.Args[4].Obj.(*Ops)
-			}
-			end := addr + mmcore.Addr(size)
-			if end <= addr {
-				c.K.violate(c.T, ruleApplyRange, fmt.Sprintf("apply_to_page_range over the empty range [%#x, %#x)", uint64(addr), uint64(end)))
-				return done(Int(-int64(mmcore.EINVAL)))
-			}
-			// Every table of the range is allocated and kept: a range of
-			// the whole address space would take the simulation as long
-			// as the kernel takes to run out of memory.
-			if tables := (uint64(end-1)>>mmcore.PMD_SHIFT - uint64(addr)>>mmcore.PMD_SHIFT) + 1; tables > maxRangeTables {
-				return fail("apply_to_page_range: [%#x, %#x) spans %d PTE tables; mmscript allocates at most %d in one call (a simulation limit: give a smaller size)",
-					uint64(addr), uint64(end), tables, maxRangeTables)
-			}
-			c.T.MightSleep(c.Op.Name)
-			if m.MmapLock.heldBy(c.T) == 0 {
-				c.K.violate(c.T, ruleApplyLock, "apply_to_page_range without "+m.MmapLock.Name+" held: munmap may free the page tables it walks")
-			}
-			for a := addr &^ (mmcore.PMD_SIZE - 1); a < end && a >= addr&^(mmcore.PMD_SIZE-1); a += mmcore.PMD_SIZE {
-				if _, _, err := m.Core.AllocTables(max(a, addr)); err != nil {
-					return done(Int(errnoOf(err)))
-				}
-			}
-			count, stop := int64(0), int64(0)
-			return c.walkVMA(m, nil, addr, end, o, &count, &stop, func() Result { return done(Int(stop)) })
-		},
+		Fn: func(c *Call) Result { return c.applyToPageRange(4, true) },
 		// The first step allocates the missing tables; the walk after it
 		// reads the mappings and hands PFNs to pte_entry. The footprint
 		// is taken in the state the step runs in: with every table of the
@@ -478,28 +490,7 @@ func init() {
 			Cites: []Cite{cite("mm/memory.c", "apply_to_existing_page_range(), apply_to_pmd_range(), apply_to_pte_range()", "none of the lock: return __apply_to_page_range(mm, addr, size, fn, data, false); "+
 				"if (pmd_none(*pmd) && !create) continue; ... mapped_pte = pte = pte_offset_map_lock(mm, pmd, addr, &ptl); ... if (create || !pte_none(ptep_get(pte))) { err = fn(pte, addr, data); ... }", readMemory2026)},
 			Sequence: "mmap_read_lock(mm);\nerr = apply_to_existing_page_range(mm, addr, size, fn, data);\nmmap_read_unlock(mm);"}),
-		Fn: func(c *Call) Result {
-			m, addr := c.mm(0), c.addr(1)
-			size, err := c.length(2)
-			if err != nil {
-				return Result{Status: Failed, Err: err}
-			}
-			var o *Ops
-			if c.Args[3].T == TOps {
-				o = c.Args[3].Obj.(*Ops)
-			}
-			end := addr + mmcore.Addr(size)
-			if end <= addr {
-				c.K.violate(c.T, apply.ruleRange, fmt.Sprintf("%s over the empty range [%#x, %#x)", c.Op.Name, uint64(addr), uint64(end)))
-				return done(Int(-int64(mmcore.EINVAL)))
-			}
-			c.T.MightSleep(c.Op.Name)
-			if m.MmapLock.heldBy(c.T) == 0 {
-				c.K.violate(c.T, apply.ruleLock, c.Op.Name+" without "+m.MmapLock.Name+" held: munmap may free the page tables it walks")
-			}
-			count, stop := int64(0), int64(0)
-			return c.walkPTEs(m, addr, end, o, true, &count, &stop, func() Result { return done(Int(stop)) })
-		},
+		Fn: func(c *Call) Result { return c.applyToPageRange(3, false) },
 		Touches: func(c *Call, f *Footprint) {
 			if m := mmArg(c, 0); m != nil {
 				f.PTEMappings(m)
