@@ -22,6 +22,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -53,7 +54,10 @@ func Load() Tables {
 			t.Control = append(t.Control, k)
 		}
 	}
-	t.Types = rt.TypeNames()
+	// The lock declarations (mutex, spinlock, rwsem, ...) declare as a
+	// type word does.
+	t.Types = append(rt.TypeNames(), rt.ScriptLockKinds[:]...)
+	slices.Sort(t.Types)
 	// "ops" starts a block and is a type (ops drv): a type it is.
 	for _, w := range append(append(lang.ContextWords(), lang.ExpectKinds()...), lang.ExpectQuants()...) {
 		if !contains(t.Types, w) {

@@ -133,7 +133,7 @@ type Program struct {
 	// singleRun: the script opted out of exploration (expect single_run);
 	// mmscript test checks it on the default run only.
 	singleRun bool
-	// lockDecls are the script's mutex and spinlock declarations.
+	// lockDecls are the script's lock declarations (mutex, spinlock, rwsem).
 	lockDecls []lockDecl
 	// handlers are the ops blocks' handlers, which kernel operations call
 	// (the mover analysis counts them as reachable from every thread).
@@ -158,7 +158,7 @@ type stage struct {
 
 type lockDecl struct {
 	name string
-	spin bool
+	kind rt.ScriptLockKind
 }
 
 // fieldGetters resolves a field name for each value type, so that a field
@@ -563,14 +563,14 @@ func (c *compiler) stmt(s lang.Stmt) {
 	c.emit(opStmt, 0, 0, pos)
 	switch s := s.(type) {
 	case *lang.VarDecl:
-		if s.Type == "mutex" || s.Type == "spinlock" {
-			c.lockDecl(s)
+		if kind, ok := rt.ScriptLockKindOf(s.Type); ok {
+			c.lockDecl(s, kind)
 			return
 		}
 		t, ok := rt.TypeByName(s.Type)
 		if !ok {
-			c.errorf(pos, "unknown type %s (want mm, file, page, page_array, vma, vmf, pte, lock, mutex, spinlock, int, bool or string)%s",
-				s.Type, suggest(s.Type, []string{"mm", "file", "page", "page_array", "vma", "vmf", "pte", "lock", "mutex", "spinlock", "int", "bool", "string"}))
+			c.errorf(pos, "unknown type %s (want mm, file, page, page_array, vma, vmf, pte, lock, %s, int, bool or string)%s",
+				s.Type, strings.Join(rt.ScriptLockKinds[:], ", "), suggest(s.Type, append([]string{"mm", "file", "page", "page_array", "vma", "vmf", "pte", "lock", "int", "bool", "string"}, rt.ScriptLockKinds[:]...)))
 			return
 		}
 		if s.Value == nil {
@@ -985,19 +985,19 @@ func (c *compiler) forVMAs(s *lang.ForStmt) {
 	c.endLoop(l, next)
 }
 
-// lockDecl compiles `mutex NAME` or `spinlock NAME`: a lock of the script's
-// own (a driver's mutex). Each declaration is one lockdep class, as a
-// statically declared lock is in the kernel.
-func (c *compiler) lockDecl(s *lang.VarDecl) {
+// lockDecl compiles `mutex NAME`, `spinlock NAME` or `rwsem NAME`: a lock
+// of the script's own (a driver's mutex). Each declaration is one lockdep
+// class, as a statically declared lock is in the kernel.
+func (c *compiler) lockDecl(s *lang.VarDecl, kind rt.ScriptLockKind) {
 	if s.Value != nil {
 		c.errorf(s.Value.Position(), "a %s is declared without a value: %s %s", s.Type, s.Type, s.Name)
 		return
 	}
 	if len(c.prog.lockDecls) >= rt.MaxScriptLocks {
-		c.errorf(s.Pos, "too many mutex and spinlock declarations (at most %d)", rt.MaxScriptLocks)
+		c.errorf(s.Pos, "too many lock declarations (%s; at most %d)", strings.Join(rt.ScriptLockKinds[:], ", "), rt.MaxScriptLocks)
 		return
 	}
-	c.prog.lockDecls = append(c.prog.lockDecls, lockDecl{name: s.Name, spin: s.Type == "spinlock"})
+	c.prog.lockDecls = append(c.prog.lockDecls, lockDecl{name: s.Name, kind: kind})
 	c.emit(opNewLock, int32(len(c.prog.lockDecls)-1), 0, s.Pos)
 	c.store(s.Pos, s.Name, true)
 }

@@ -184,7 +184,7 @@ func (m *Machine) exec(t *Thread) (ok, yield bool) {
 				m.fp.Alloc()
 			}
 			d := p.lockDecls[in.a]
-			t.stack = append(t.stack, rt.Obj(rt.TLock, m.k.NewScriptLock(m.lockClasses[in.a], d.name, d.spin)))
+			t.stack = append(t.stack, rt.Obj(rt.TLock, m.k.NewScriptLock(m.lockClasses[in.a], d.name, d.kind)))
 		case opAssert:
 			n := len(t.stack) - 1
 			v := t.stack[n]

@@ -488,8 +488,7 @@ func refOuts(st lang.Stmt) []refOut {
 
 // declType is the static type of a declaration's type word.
 func declType(name string) sType {
-	switch name {
-	case "mutex", "spinlock":
+	if _, ok := rt.ScriptLockKindOf(name); ok {
 		return known(rt.TLock)
 	}
 	if t, ok := rt.TypeByName(name); ok {
@@ -570,7 +569,7 @@ func (c *compiler) typeOf(s *tscope, e lang.Expr) sType {
 func (c *compiler) checkStmt(s *tscope, st lang.Stmt) {
 	switch st := st.(type) {
 	case *lang.VarDecl:
-		if st.Value == nil || st.Type == "mutex" || st.Type == "spinlock" {
+		if _, lock := rt.ScriptLockKindOf(st.Type); st.Value == nil || lock {
 			return // a lock declared with a value: the compiler reports it
 		}
 		v := c.checkExpr(s, st.Value)

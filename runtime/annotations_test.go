@@ -42,7 +42,7 @@ func TestMightLock(t *testing.T) {
 		t.Run(op, func(t *testing.T) {
 			k, m := newMM(t)
 			a, b := k.NewTask("a"), k.NewTask("b")
-			dev := k.NewScriptLock(k.NewLockClass("dev_lock"), "dev_lock", false)
+			dev := k.NewScriptLock(k.NewLockClass("dev_lock"), "dev_lock", ScriptMutex)
 			do(t, k, a, "mutex_lock", Obj(TLock, dev))
 			do(t, k, a, op, Obj(TLock, m.MmapLock)) // dev_lock -> mmap_lock, nothing taken
 			if m.MmapLock.heldBy(a) != 0 {
@@ -59,7 +59,7 @@ func TestMightLock(t *testing.T) {
 	}
 	k, _ := newMM(t)
 	tk := k.NewTask("t")
-	dev := k.NewScriptLock(k.NewLockClass("dev_lock"), "dev_lock", false)
+	dev := k.NewScriptLock(k.NewLockClass("dev_lock"), "dev_lock", ScriptMutex)
 	do(t, k, tk, "mutex_lock", Obj(TLock, dev))
 	do(t, k, tk, "might_lock", Obj(TLock, dev))
 	do(t, k, tk, "mutex_unlock", Obj(TLock, dev))

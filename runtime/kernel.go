@@ -97,11 +97,41 @@ func (k *Kernel) NewLockClass(name string) Class {
 	return c
 }
 
-// NewScriptLock makes a lock of class c: a mutex (sleeping, exclusive) or
-// a spinlock.
-func (k *Kernel) NewScriptLock(c Class, name string, spin bool) *Lock {
-	if spin {
+// ScriptLockKind is what a script's lock declaration declares.
+type ScriptLockKind uint8
+
+const (
+	// ScriptMutex: `mutex NAME`, a struct mutex (sleeping, exclusive).
+	ScriptMutex ScriptLockKind = iota
+	// ScriptSpinlock: `spinlock NAME`, a spinlock_t.
+	ScriptSpinlock
+	// ScriptRWSem: `rwsem NAME`, a struct rw_semaphore of the driver's
+	// own (init_rwsem(): include/linux/rwsem.h keys a lockdep class per
+	// init site), taken with the generic rw_semaphore API (ops_rwsem.go).
+	ScriptRWSem
+)
+
+// ScriptLockKinds are the declaration words, by kind.
+var ScriptLockKinds = [...]string{ScriptMutex: "mutex", ScriptSpinlock: "spinlock", ScriptRWSem: "rwsem"}
+
+// ScriptLockKindOf is the kind a declaration word declares.
+func ScriptLockKindOf(word string) (ScriptLockKind, bool) {
+	for i, w := range ScriptLockKinds {
+		if w == word {
+			return ScriptLockKind(i), true
+		}
+	}
+	return 0, false
+}
+
+// NewScriptLock makes a lock of class c: a mutex (sleeping, exclusive), a
+// spinlock or an rw_semaphore.
+func (k *Kernel) NewScriptLock(c Class, name string, kind ScriptLockKind) *Lock {
+	switch kind {
+	case ScriptSpinlock:
 		return NewLock(c, Spin, name)
+	case ScriptRWSem:
+		return NewLock(c, RWSem, name)
 	}
 	return NewLock(c, BitLock, name)
 }

@@ -573,8 +573,8 @@ func TestDeadlockReportNamesWaitersAndHolders(t *testing.T) {
 // of them, and between one and a kernel lock, is learned and checked.
 func TestScriptLockClasses(t *testing.T) {
 	k := NewKernel()
-	a := k.NewScriptLock(k.NewLockClass("a"), "a", false)
-	b := k.NewScriptLock(k.NewLockClass("b"), "b", true)
+	a := k.NewScriptLock(k.NewLockClass("a"), "a", ScriptMutex)
+	b := k.NewScriptLock(k.NewLockClass("b"), "b", ScriptSpinlock)
 	if a.Class == b.Class || a.Class < ClassUser || b.Class < ClassUser {
 		t.Fatalf("classes %d %d", a.Class, b.Class)
 	}
@@ -737,7 +737,7 @@ func TestLockdepSubclasses(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			k := NewKernel()
-			locks := map[string]*Lock{"x": k.NewScriptLock(k.NewLockClass("x"), "x", false)}
+			locks := map[string]*Lock{"x": k.NewScriptLock(k.NewLockClass("x"), "x", ScriptMutex)}
 			for _, n := range []string{"p", "q", "c", "d"} {
 				m, err := k.NewMM(n)
 				if err != nil {

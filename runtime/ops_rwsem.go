@@ -12,7 +12,9 @@ import (
 // before v5.8 spelled the mmap lock (da1c55f1b272 "mmap locking API:
 // rename mmap_sem to mmap_lock" renamed the field and made the
 // mmap_*_lock() wrappers the way in), mapping->i_mmap_rwsem,
-// inode->i_rwsem and mapping->invalidate_lock. Each keeps its lock's
+// inode->i_rwsem, mapping->invalidate_lock, and a script's own `rwsem
+// NAME` (a driver's init_rwsem()ed semaphore: a lockdep class of its own,
+// as a statically initialised lock has). Each keeps its lock's
 // lockdep class; on an mm's mmap lock the calls are the mmap lock's own
 // (mm.mmap_sem is mm.mmap_lock): down_write() starts the mm_lock_seq
 // write section and up_write()/downgrade_write() end every VMA write
@@ -73,7 +75,7 @@ func init() {
 	fieldDocs["file.invalidate_lock"] = "mapping->invalidate_lock, the rwsem filemap_invalidate_lock() (write) and filemap_invalidate_lock_shared() (read) take: below the mmap lock, above the VMA and i_mmap locks"
 
 	semParam := []Param{{Name: "sem", Type: TLock,
-		Hint: " (an rw_semaphore: &mm->mmap_sem (mm.mmap_sem, the mmap lock), file.i_mmap_rwsem, file.i_rwsem, file.invalidate_lock)"}}
+		Hint: " (an rw_semaphore: &mm->mmap_sem (mm.mmap_sem, the mmap lock), file.i_mmap_rwsem, file.i_rwsem, file.invalidate_lock, or a script's own `rwsem NAME`)"}}
 	rwsemSource := func(name string) string {
 		return "include/linux/rwsem.h: " + name + "(); kernel/locking/rwsem.c"
 	}

@@ -40,7 +40,7 @@ func TestFailedAttemptIgnored(t *testing.T) {
 			do(t, k, holder, "mmap_read_lock", mmV(m))
 			do(t, k, holder, "anon_vma_prepare", vmaV(v))
 			do(t, k, holder, "mmap_read_unlock", mmV(m))
-			arg := tc.arg(m, f, v, k.NewScriptLock(k.NewLockClass("x"), "x", false))
+			arg := tc.arg(m, f, v, k.NewScriptLock(k.NewLockClass("x"), "x", ScriptMutex))
 			do(t, k, holder, tc.hold, arg)
 			if do(t, k, other, tc.try, arg).Truth() {
 				t.Fatalf("%s succeeded while %s is held", tc.try, tc.hold)

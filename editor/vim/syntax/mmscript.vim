@@ -17,8 +17,9 @@ syntax keyword mmscriptConstant false nil true
 syntax keyword mmscriptContext always at deadlock error fatal in kernel never
 syntax keyword mmscriptContext ok single_run sometimes violation
 syntax keyword mmscriptType bool file follow_pfnmap_args int lock mfill_state mm mmap_state
-syntax keyword mmscriptType mmu_gather mmu_notifier_range ops page page_array pagetable_move_control pte pte_batch
-syntax keyword mmscriptType string userfaultfd_ctx vm_area_desc vma vma_munmap_struct vma_remap_struct vmf
+syntax keyword mmscriptType mmu_gather mmu_notifier_range mutex ops page page_array pagetable_move_control pte
+syntax keyword mmscriptType pte_batch rwsem spinlock string userfaultfd_ctx vm_area_desc vma vma_munmap_struct
+syntax keyword mmscriptType vma_remap_struct vmf
 syntax keyword mmscriptOperation BUG_ON ERR_PTR PTR_ERR VM_BUG_ON VM_BUG_ON_FOLIO VM_WARN_ON VM_WARN_ON_ONCE WARN_ON
 syntax keyword mmscriptOperation WARN_ON_ONCE __collapse_huge_page_copy __collapse_huge_page_isolate __copy_from_user_inatomic __copy_to_user_inatomic __do_fault __do_huge_pmd_anonymous_page __get_unmapped_area
 syntax keyword mmscriptOperation __vm_flags_mod access_process_vm access_remote_vm alloc_new_pmd alloc_page anon_vma_fork anon_vma_interval_tree_count anon_vma_interval_tree_nth
