@@ -109,6 +109,8 @@ var aliases = map[string]alias{
 	// A script's lock declarations (interp: `rwsem NAME`).
 	"rwsem":        {"down_read", "`rwsem NAME` declares a driver's own struct rw_semaphore (init_rwsem(): a lockdep class of its own, include/linux/rwsem.h), taken with down_read(), down_read_nested(), down_read_trylock(), down_write(), down_write_trylock(), up_read(), up_write() and downgrade_write() (kernel/locking/rwsem.c); fair to writers: a reader arriving while a writer waits queues behind it"},
 	"rw_semaphore": {"down_read", "struct rw_semaphore (include/linux/rwsem.h): the mmap lock, i_mmap_rwsem, i_rwsem and invalidate_lock are rwsems; a script declares its own with `rwsem NAME`"},
+	"srcu":         {"synchronize_srcu", "`srcu NAME` declares a struct srcu_struct (DEFINE_SRCU(), init_srcu_struct()): idx = srcu_read_lock(&ss) and srcu_read_unlock(&ss, idx) delimit a read-side section, which may sleep; synchronize_srcu(&ss) waits for the sections of ss that began before it (kernel/rcu/srcutree.c)"},
+	"srcu_struct":  {"synchronize_srcu", "struct srcu_struct (include/linux/srcu.h): a sleepable-RCU domain, declared in a script with `srcu NAME`; its lockdep map makes synchronize_srcu() inside its own reader, and a lock held across synchronize_srcu() that a reader takes, lockdep reports"},
 	// Kernel struct and flag names, answered by the script type or field that models them.
 	"vm_area_struct":          {"vma", "struct vm_area_struct is the script type vma"},
 	"vm_fault":                {"vmf", "struct vm_fault is the script type vmf"},
@@ -140,7 +142,7 @@ var typeDocs = map[Type]string{
 	TPage: "struct page / struct folio: a page frame with a reference count and a map count",
 	TPTE:  "a page-table entry as pte_offset_map_lock() returns it, with the PTE lock (ptl) it took",
 	TFile: "struct file / struct address_space: a mapped file with its i_mmap_rwsem (the file rmap lock)",
-	TLock: "a lock object (mm.mmap_lock, mm.page_table_lock, pte.ptl, file.i_mmap_rwsem, or a driver's mutex, spinlock or rwsem)",
+	TLock: "a lock object (mm.mmap_lock, mm.page_table_lock, pte.ptl, file.i_mmap_rwsem, or a driver's mutex, spinlock, rwsem or srcu_struct)",
 }
 
 // fieldDocs describe each script field: the kernel field it models and the

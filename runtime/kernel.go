@@ -109,10 +109,15 @@ const (
 	// own (init_rwsem(): include/linux/rwsem.h keys a lockdep class per
 	// init site), taken with the generic rw_semaphore API (ops_rwsem.go).
 	ScriptRWSem
+	// ScriptSRCU: `srcu NAME`, a struct srcu_struct (DEFINE_SRCU(),
+	// init_srcu_struct(): a lockdep map keyed per init site,
+	// include/linux/srcu.h), with srcu_read_lock(), srcu_read_unlock()
+	// and synchronize_srcu() (srcu.go).
+	ScriptSRCU
 )
 
 // ScriptLockKinds are the declaration words, by kind.
-var ScriptLockKinds = [...]string{ScriptMutex: "mutex", ScriptSpinlock: "spinlock", ScriptRWSem: "rwsem"}
+var ScriptLockKinds = [...]string{ScriptMutex: "mutex", ScriptSpinlock: "spinlock", ScriptRWSem: "rwsem", ScriptSRCU: "srcu"}
 
 // ScriptLockKindOf is the kind a declaration word declares.
 func ScriptLockKindOf(word string) (ScriptLockKind, bool) {
@@ -125,13 +130,17 @@ func ScriptLockKindOf(word string) (ScriptLockKind, bool) {
 }
 
 // NewScriptLock makes a lock of class c: a mutex (sleeping, exclusive), a
-// spinlock or an rw_semaphore.
+// spinlock, an rw_semaphore or an srcu_struct.
 func (k *Kernel) NewScriptLock(c Class, name string, kind ScriptLockKind) *Lock {
 	switch kind {
 	case ScriptSpinlock:
 		return NewLock(c, Spin, name)
 	case ScriptRWSem:
 		return NewLock(c, RWSem, name)
+	case ScriptSRCU:
+		l := NewLock(c, SRCU, name)
+		l.srcu = &srcuState{}
+		return l
 	}
 	return NewLock(c, BitLock, name)
 }

@@ -106,6 +106,9 @@ const (
 	VMALock
 	// BitLock: a sleeping exclusive lock (the folio lock).
 	BitLock
+	// SRCU: a struct srcu_struct (srcu.go): read-side sections are read
+	// holds that never wait, synchronize_srcu() waits for them.
+	SRCU
 )
 
 // Mode is how a lock is held.
@@ -145,7 +148,8 @@ type Lock struct {
 	owner   *Task
 	waiters []waiter
 
-	vma *VMAState // for a VMALock
+	vma  *VMAState  // for a VMALock
+	srcu *srcuState // for an SRCU
 	// pt is, for a split PTE or PMD lock, the page-table page it lives
 	// in and the mm whose table that is (ptl()): the kernel finds a PTL
 	// from its table (pte_lockptr(), pmd_lockptr(): ptlock_ptr() of the
@@ -394,4 +398,7 @@ type Hold struct {
 	// fpPrior the lock's access in that step before it (fpTransientEnd).
 	fpStep  uint64
 	fpPrior Access
+	// srcuIdx is, for a read-side section of an srcu_struct, the index
+	// its srcu_read_lock() returned (srcu.go).
+	srcuIdx uint8
 }

@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -127,4 +128,125 @@ func TestScriptRWSemRefusesOtherLocks(t *testing.T) {
 			t.Errorf("down_read of a %s: %+v", ScriptLockKinds[kind], r)
 		}
 	}
+}
+
+// `srcu NAME` is a struct srcu_struct (srcu.go): sections nest and may
+// sleep, synchronize_srcu() waits for the sections of its srcu_struct
+// open at the call and no others, and lockdep sees it as include/linux/
+// srcu.h annotates it (srcu_lock_acquire(): a recursive read;
+// srcu_lock_sync(): an empty write-side section).
+func TestScriptSRCU(t *testing.T) {
+	kinds := map[string]ScriptLockKind{"ss": ScriptSRCU, "ss2": ScriptSRCU, "m": ScriptMutex, "a": ScriptRWSem}
+	for _, tc := range []struct {
+		name    string
+		steps   []scriptLockStep
+		rules   []string
+		msg     string
+		blocked []bool // T0, T1, T2
+	}{
+		{name: "a reader does not stop another",
+			steps:   []scriptLockStep{{0, "srcu_read_lock", "ss", nil}, {1, "srcu_read_lock", "ss", nil}, {1, "srcu_read_unlock", "ss", []Value{Int(0)}}},
+			blocked: []bool{false, false, false}},
+		{name: "synchronize_srcu waits for a reader that began before it",
+			steps:   []scriptLockStep{{0, "srcu_read_lock", "ss", nil}, {1, "synchronize_srcu", "ss", nil}},
+			blocked: []bool{false, true, false}},
+		{name: "and returns when that reader leaves",
+			steps:   []scriptLockStep{{0, "srcu_read_lock", "ss", nil}, {1, "synchronize_srcu", "ss", nil}, {0, "srcu_read_unlock", "ss", []Value{Int(0)}}},
+			blocked: []bool{false, false, false}},
+		{name: "a reader that began after the call is not waited for",
+			steps: []scriptLockStep{{0, "srcu_read_lock", "ss", nil}, {1, "synchronize_srcu", "ss", nil}, {2, "srcu_read_lock", "ss", nil},
+				{0, "srcu_read_unlock", "ss", []Value{Int(0)}}},
+			blocked: []bool{false, false, false}},
+		{name: "the grace period waits for the reader's outer section, not its nested one",
+			steps: []scriptLockStep{{0, "srcu_read_lock", "ss", nil}, {1, "synchronize_srcu", "ss", nil}, {0, "srcu_read_lock", "ss", nil},
+				{0, "srcu_read_unlock", "ss", []Value{Int(1)}}},
+			blocked: []bool{false, true, false}},
+		{name: "another srcu_struct's reader is not waited for",
+			steps:   []scriptLockStep{{0, "srcu_read_lock", "ss2", nil}, {1, "synchronize_srcu", "ss", nil}},
+			blocked: []bool{false, false, false}},
+		{name: "an SRCU reader may sleep",
+			steps:   []scriptLockStep{{0, "srcu_read_lock", "ss", nil}, {0, "msleep", "", nil}, {0, "mutex_lock", "m", nil}, {0, "might_sleep", "", nil}},
+			blocked: []bool{false, false, false}},
+		{name: "nested sections of one srcu_struct are no recursion",
+			steps:   []scriptLockStep{{0, "srcu_read_lock", "ss", nil}, {0, "srcu_read_lock", "ss", nil}},
+			blocked: []bool{false, false, false}},
+		{name: "synchronize_srcu inside its own section: lockdep's recursion, and a self-deadlock",
+			steps:   []scriptLockStep{{0, "srcu_read_lock", "ss", nil}, {0, "synchronize_srcu", "ss", nil}},
+			rules:   []string{"srcu/synchronize-in-reader"},
+			msg:     "possible recursive locking: synchronize_srcu(&ss) inside a read-side section of ss",
+			blocked: []bool{true, false, false}},
+		{name: "synchronize_srcu inside another srcu_struct's section is fine",
+			steps:   []scriptLockStep{{0, "srcu_read_lock", "ss2", nil}, {0, "synchronize_srcu", "ss", nil}},
+			blocked: []bool{false, false, false}},
+		{name: "synchronize_srcu in an RCU reader sleeps in atomic context",
+			steps:   []scriptLockStep{{0, "rcu_read_lock", "", nil}, {0, "synchronize_srcu", "ss", nil}},
+			rules:   []string{"lock/sleep-in-atomic", "rcu/context-switch-in-reader"},
+			blocked: []bool{false, false, false}},
+		{name: "a mutex held across synchronize_srcu and taken by a reader: lockdep's cycle",
+			steps: []scriptLockStep{{0, "mutex_lock", "m", nil}, {0, "synchronize_srcu", "ss", nil}, {0, "mutex_unlock", "m", nil},
+				{1, "srcu_read_lock", "ss", nil}, {1, "mutex_lock", "m", nil}},
+			rules:   []string{"lockdep/circular"},
+			msg:     "taking m while holding ss, but m -> ss is established",
+			blocked: []bool{false, false, false}},
+		{name: "the same cycle found from the reader's side",
+			steps: []scriptLockStep{{1, "srcu_read_lock", "ss", nil}, {1, "mutex_lock", "m", nil}, {1, "mutex_unlock", "m", nil}, {1, "srcu_read_unlock", "ss", []Value{Int(0)}},
+				{0, "mutex_lock", "m", nil}, {0, "synchronize_srcu", "ss", nil}},
+			rules:   []string{"lockdep/circular"},
+			msg:     "taking ss while holding m, but ss -> m is established",
+			blocked: []bool{false, false, false}},
+		{name: "a reader's section under a mutex, in both orders, is no cycle (readers never wait)",
+			steps: []scriptLockStep{{1, "srcu_read_lock", "ss", nil}, {1, "mutex_lock", "m", nil}, {1, "mutex_unlock", "m", nil}, {1, "srcu_read_unlock", "ss", []Value{Int(0)}},
+				{0, "mutex_lock", "m", nil}, {0, "srcu_read_lock", "ss", nil}},
+			blocked: []bool{false, false, false}},
+		{name: "the reader waits for the mutex, the updater for the reader: a deadlock",
+			steps:   []scriptLockStep{{1, "srcu_read_lock", "ss", nil}, {0, "mutex_lock", "m", nil}, {0, "synchronize_srcu", "ss", nil}, {1, "mutex_lock", "m", nil}},
+			rules:   []string{"lockdep/circular"},
+			blocked: []bool{true, true, false}},
+		{name: "unlock without a section",
+			steps:   []scriptLockStep{{0, "srcu_read_unlock", "ss", []Value{Int(0)}}},
+			rules:   []string{"lock/unlock-not-held"},
+			msg:     "srcu_read_unlock: no read-side section of ss is open in this thread",
+			blocked: []bool{false, false, false}},
+		{name: "unlock with an index that is none",
+			steps:   []scriptLockStep{{0, "srcu_read_lock", "ss", nil}, {0, "srcu_read_unlock", "ss", []Value{Int(2)}}},
+			rules:   []string{"srcu/bad-idx"},
+			blocked: []bool{false, false, false}},
+		{name: "unlock with the other index, after a grace period flipped it",
+			steps: []scriptLockStep{{1, "synchronize_srcu", "ss", nil}, {0, "srcu_read_lock", "ss", nil},
+				{0, "srcu_read_unlock", "ss", []Value{Int(0)}}},
+			rules:   []string{"srcu/wrong-idx"},
+			msg:     "srcu_read_unlock(&ss, 0) ends a section whose srcu_read_lock() returned 1",
+			blocked: []bool{false, false, false}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			k, tasks, _ := runScriptLockSteps(t, kinds, tc.steps)
+			wantRules(t, k, tc.rules...)
+			if tc.msg != "" && !strings.Contains(lastDiag(t, k).Msg, tc.msg) {
+				t.Errorf("message %q lacks %q", lastDiag(t, k).Msg, tc.msg)
+			}
+			for i, want := range tc.blocked {
+				if tasks[i].Blocked() != want {
+					t.Errorf("%s blocked = %v, want %v", tasks[i].Name, tasks[i].Blocked(), want)
+				}
+			}
+		})
+	}
+}
+
+// srcu_read_lock() returns the index a grace period flips
+// (__srcu_read_lock(): ssp->srcu_idx & 1; srcu_flip()).
+func TestSRCUIndexFlips(t *testing.T) {
+	k := NewKernel()
+	ss := k.NewScriptLock(k.NewLockClass("ss"), "ss", ScriptSRCU)
+	r, u := k.NewTask("R"), k.NewTask("U")
+	var got []int64
+	for i := 0; i < 3; i++ {
+		got = append(got, do(t, k, at(r, 1), "srcu_read_lock", Obj(TLock, ss)).Int)
+		do(t, k, at(r, 2), "srcu_read_unlock", Obj(TLock, ss), Int(got[i]))
+		do(t, k, at(u, 3), "synchronize_srcu", Obj(TLock, ss))
+	}
+	if fmt.Sprint(got) != "[0 1 0]" {
+		t.Errorf("indices %v, want [0 1 0]", got)
+	}
+	wantRules(t, k)
 }

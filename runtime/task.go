@@ -447,6 +447,12 @@ func lockOpName(l *Lock, mode Mode) string {
 	if l.Kind == BitLock {
 		return "mutex_lock"
 	}
+	if l.Kind == SRCU {
+		if mode == Read {
+			return "srcu_read_lock"
+		}
+		return "synchronize_srcu"
+	}
 	if mode == Read {
 		return "down_read"
 	}

@@ -9,6 +9,7 @@ package runtime
 // fields; TestUncheckedRulesSayConsequence requires an entry, citing a
 // function, for every unchecked rule.
 var uncheckedConsequence = map[string]string{
+	"srcu/wrong-idx":                          "__srcu_read_unlock() counts the unlock on the index it is given: the index the section locked keeps one lock too many, so the grace period that waits on it (srcu_readers_active_idx_check()) never ends and every later synchronize_srcu() hangs, while the other index has an unlock too many and a grace period may end with a reader still inside, freeing what it reads",
 	"apply_to_page_range/needs-mmap-lock":     "__apply_to_page_range() walks and allocates page tables that a concurrent munmap's free_pgtables() may free: it writes through a freed PTE table",
 	"cond_resched/rcu-reader":                 "__cond_resched() calls rcu_all_qs() (CONFIG_PREEMPT_RCU=n): the grace period ends under the reader, and what it reads (a pte_free_defer()'d table, a kfree_rcu()'d object) is freed while it reads it",
 	"coredump/vma-changed-during-dump":        "the core dump (fs/coredump.c: dump_user_range(), get_dump_page()) walks the VMAs without the mmap lock while the path changes them: it reads freed VMAs or dumps a layout that never existed (CVE-2019-11599)",
