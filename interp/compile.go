@@ -133,7 +133,7 @@ type Program struct {
 	// singleRun: the script opted out of exploration (expect single_run);
 	// mmscript test checks it on the default run only.
 	singleRun bool
-	// lockDecls are the script's lock declarations (mutex, spinlock, rwsem, srcu).
+	// lockDecls are the script's lock declarations (mutex, spinlock, rwsem, srcu, bitlock).
 	lockDecls []lockDecl
 	// handlers are the ops blocks' handlers, which kernel operations call
 	// (the mover analysis counts them as reachable from every thread).
@@ -985,7 +985,7 @@ func (c *compiler) forVMAs(s *lang.ForStmt) {
 	c.endLoop(l, next)
 }
 
-// lockDecl compiles `mutex NAME`, `spinlock NAME`, `rwsem NAME` or `srcu NAME`: a lock
+// lockDecl compiles `mutex NAME`, `spinlock NAME`, `rwsem NAME`, `srcu NAME` or `bitlock NAME`: a lock
 // of the script's own (a driver's mutex). Each declaration is one lockdep
 // class, as a statically declared lock is in the kernel.
 func (c *compiler) lockDecl(s *lang.VarDecl, kind rt.ScriptLockKind) {

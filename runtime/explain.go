@@ -111,6 +111,8 @@ var aliases = map[string]alias{
 	"rw_semaphore": {"down_read", "struct rw_semaphore (include/linux/rwsem.h): the mmap lock, i_mmap_rwsem, i_rwsem and invalidate_lock are rwsems; a script declares its own with `rwsem NAME`"},
 	"srcu":         {"synchronize_srcu", "`srcu NAME` declares a struct srcu_struct (DEFINE_SRCU(), init_srcu_struct()): idx = srcu_read_lock(&ss) and srcu_read_unlock(&ss, idx) delimit a read-side section, which may sleep; synchronize_srcu(&ss) waits for the sections of ss that began before it (kernel/rcu/srcutree.c)"},
 	"srcu_struct":  {"synchronize_srcu", "struct srcu_struct (include/linux/srcu.h): a sleepable-RCU domain, declared in a script with `srcu NAME`; its lockdep map makes synchronize_srcu() inside its own reader, and a lock held across synchronize_srcu() that a reader takes, lockdep reports"},
+	"bitlock":      {"wait_on_bit_lock", "`bitlock NAME` declares a sleeping bit lock without a lockdep map (the kernel's PG_locked, BH_Lock and gfs2's glocks are such locks): wait_on_bit_lock(), test_and_set_bit_lock(), clear_and_wake_up_bit(); lockdep checks nothing of it, so an inversion is found only as the deadlock it causes (mmscript explore)"},
+	"glock":        {"wait_on_bit_lock", "a gfs2 glock (fs/gfs2/glock.c) is no lockdep lock: a holder waits in gfs2_glock_wait() with wait_on_bit(&gh->gh_iflags, HIF_WAIT); a script models one as a `bitlock NAME` (examples/bugs/gfs2-mmap-fault-glock-buggy.mms)"},
 	// Kernel struct and flag names, answered by the script type or field that models them.
 	"vm_area_struct":          {"vma", "struct vm_area_struct is the script type vma"},
 	"vm_fault":                {"vmf", "struct vm_fault is the script type vmf"},
@@ -142,7 +144,7 @@ var typeDocs = map[Type]string{
 	TPage: "struct page / struct folio: a page frame with a reference count and a map count",
 	TPTE:  "a page-table entry as pte_offset_map_lock() returns it, with the PTE lock (ptl) it took",
 	TFile: "struct file / struct address_space: a mapped file with its i_mmap_rwsem (the file rmap lock)",
-	TLock: "a lock object (mm.mmap_lock, mm.page_table_lock, pte.ptl, file.i_mmap_rwsem, or a driver's mutex, spinlock, rwsem or srcu_struct)",
+	TLock: "a lock object (mm.mmap_lock, mm.page_table_lock, pte.ptl, file.i_mmap_rwsem, or a driver's mutex, spinlock, rwsem, srcu_struct or bit lock)",
 }
 
 // fieldDocs describe each script field: the kernel field it models and the

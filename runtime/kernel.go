@@ -114,10 +114,13 @@ const (
 	// include/linux/srcu.h), with srcu_read_lock(), srcu_read_unlock()
 	// and synchronize_srcu() (srcu.go).
 	ScriptSRCU
+	// ScriptBitLock: `bitlock NAME`, a sleeping bit lock lockdep does not
+	// see (wait_on_bit_lock(), clear_and_wake_up_bit(): bitlock.go).
+	ScriptBitLock
 )
 
 // ScriptLockKinds are the declaration words, by kind.
-var ScriptLockKinds = [...]string{ScriptMutex: "mutex", ScriptSpinlock: "spinlock", ScriptRWSem: "rwsem", ScriptSRCU: "srcu"}
+var ScriptLockKinds = [...]string{ScriptMutex: "mutex", ScriptSpinlock: "spinlock", ScriptRWSem: "rwsem", ScriptSRCU: "srcu", ScriptBitLock: "bitlock"}
 
 // ScriptLockKindOf is the kind a declaration word declares.
 func ScriptLockKindOf(word string) (ScriptLockKind, bool) {
@@ -130,7 +133,7 @@ func ScriptLockKindOf(word string) (ScriptLockKind, bool) {
 }
 
 // NewScriptLock makes a lock of class c: a mutex (sleeping, exclusive), a
-// spinlock, an rw_semaphore or an srcu_struct.
+// spinlock, an rw_semaphore, an srcu_struct or a bit lock.
 func (k *Kernel) NewScriptLock(c Class, name string, kind ScriptLockKind) *Lock {
 	switch kind {
 	case ScriptSpinlock:
@@ -140,6 +143,10 @@ func (k *Kernel) NewScriptLock(c Class, name string, kind ScriptLockKind) *Lock 
 	case ScriptSRCU:
 		l := NewLock(c, SRCU, name)
 		l.srcu = &srcuState{}
+		return l
+	case ScriptBitLock:
+		l := NewLock(c, BitLock, name)
+		l.nodep = true
 		return l
 	}
 	return NewLock(c, BitLock, name)
@@ -431,7 +438,7 @@ func (k *Kernel) ExitTask(t *Task, end lang.Pos) {
 		if h.Lock.Class == ClassVMALock && h.Mode == Write {
 			continue // ends with the mmap write lock, reported for that
 		}
-		if h.Lock.Class == ClassFolioLock {
+		if h.Lock.Class == ClassFolioLock || h.Lock.nodep {
 			// PG_locked has no lockdep map and no owner: a folio locked
 			// for I/O is unlocked by the completion (folio_unlock() from
 			// any thread). A leaked one shows as the next locker's hang.

@@ -150,6 +150,10 @@ type Lock struct {
 
 	vma  *VMAState  // for a VMALock
 	srcu *srcuState // for an SRCU
+	// nodep: the lock has no lockdep map (a script's bitlock, bitlock.go):
+	// lockdep checks no order, recursion or release of it, as for the
+	// folio lock (ClassFolioLock), whose class says so.
+	nodep bool
 	// pt is, for a split PTE or PMD lock, the page-table page it lives
 	// in and the mm whose table that is (ptl()): the kernel finds a PTL
 	// from its table (pte_lockptr(), pmd_lockptr(): ptlock_ptr() of the

@@ -582,7 +582,7 @@ func init() {
 	// A script's own mutexes (mutex NAME).
 	mutexOf := func(c *Call) (*Lock, Result, bool) {
 		l := c.Args[0].Obj.(*Lock)
-		if l.Kind != BitLock || l.Class < ClassUser {
+		if l.Kind != BitLock || l.Class < ClassUser || l.nodep {
 			return nil, fail("%s: %s is not a mutex", c.Op.Name, l.Name), false
 		}
 		return l, ok, true

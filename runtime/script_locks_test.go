@@ -22,7 +22,7 @@ func runScriptLockSteps(t *testing.T, kinds map[string]ScriptLockKind, steps []s
 	t.Helper()
 	k := NewKernel()
 	locks := map[string]*Lock{}
-	for _, n := range []string{"a", "b", "ss", "ss2", "m"} {
+	for _, n := range []string{"a", "b", "ss", "ss2", "m", "sp"} {
 		if kind, ok := kinds[n]; ok {
 			locks[n] = k.NewScriptLock(k.NewLockClass(n), n, kind)
 		}
@@ -249,4 +249,91 @@ func TestSRCUIndexFlips(t *testing.T) {
 		t.Errorf("indices %v, want [0 1 0]", got)
 	}
 	wantRules(t, k)
+}
+
+// `bitlock NAME` is a sleeping bit lock without a lockdep map (bitlock.go,
+// include/linux/wait_bit.h): an inversion or a recursion is no lockdep
+// report, only the deadlock it causes; any thread may clear the bit.
+func TestScriptBitLock(t *testing.T) {
+	bits := map[string]ScriptLockKind{"a": ScriptBitLock, "b": ScriptBitLock, "sp": ScriptSpinlock}
+	for _, tc := range []struct {
+		name    string
+		kinds   map[string]ScriptLockKind
+		steps   []scriptLockStep
+		rules   []string
+		blocked []bool // T0, T1, T2
+	}{
+		{name: "an ABBA inversion deadlocks, and lockdep sees nothing",
+			steps:   []scriptLockStep{{0, "wait_on_bit_lock", "a", nil}, {1, "wait_on_bit_lock", "b", nil}, {0, "wait_on_bit_lock", "b", nil}, {1, "wait_on_bit_lock", "a", nil}},
+			blocked: []bool{true, true, false}},
+		{name: "the same order learned and inverted later: still nothing",
+			steps: []scriptLockStep{{0, "wait_on_bit_lock", "a", nil}, {0, "wait_on_bit_lock", "b", nil}, {0, "clear_and_wake_up_bit", "b", nil}, {0, "clear_and_wake_up_bit", "a", nil},
+				{1, "wait_on_bit_lock", "b", nil}, {1, "wait_on_bit_lock", "a", nil}},
+			blocked: []bool{false, false, false}},
+		{name: "as mutexes, lockdep reports the inverted order",
+			kinds: map[string]ScriptLockKind{"a": ScriptMutex, "b": ScriptMutex},
+			steps: []scriptLockStep{{0, "mutex_lock", "a", nil}, {0, "mutex_lock", "b", nil}, {0, "mutex_unlock", "b", nil}, {0, "mutex_unlock", "a", nil},
+				{1, "mutex_lock", "b", nil}, {1, "mutex_lock", "a", nil}},
+			rules:   []string{"lockdep/circular"},
+			blocked: []bool{false, false, false}},
+		{name: "a recursion is a silent self-deadlock",
+			steps:   []scriptLockStep{{0, "wait_on_bit_lock", "a", nil}, {0, "wait_on_bit_lock", "a", nil}},
+			blocked: []bool{true, false, false}},
+		{name: "another thread may clear the bit, and wakes the waiter",
+			steps:   []scriptLockStep{{0, "wait_on_bit_lock", "a", nil}, {1, "wait_on_bit_lock", "a", nil}, {2, "clear_and_wake_up_bit", "a", nil}},
+			blocked: []bool{false, false, false}},
+		{name: "clearing a clear bit",
+			steps:   []scriptLockStep{{0, "clear_and_wake_up_bit", "a", nil}},
+			rules:   []string{"bitlock/clear-not-set"},
+			blocked: []bool{false, false, false}},
+		{name: "a failed test_and_set_bit_lock, then the clear of the holder's bit",
+			steps:   []scriptLockStep{{0, "wait_on_bit_lock", "a", nil}, {1, "test_and_set_bit_lock", "a", nil}, {1, "clear_and_wake_up_bit", "a", nil}},
+			rules:   []string{"test_and_set_bit_lock/failure-ignored"},
+			blocked: []bool{false, false, false}},
+		{name: "waiting for a bit under a spinlock",
+			steps:   []scriptLockStep{{0, "spin_lock", "sp", nil}, {0, "wait_on_bit_lock", "a", nil}},
+			rules:   []string{"lock/sleep-in-atomic"},
+			blocked: []bool{false, false, false}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			kinds := bits
+			if tc.kinds != nil {
+				kinds = tc.kinds
+			}
+			k, tasks, _ := runScriptLockSteps(t, kinds, tc.steps)
+			wantRules(t, k, tc.rules...)
+			for i, want := range tc.blocked {
+				if tasks[i].Blocked() != want {
+					t.Errorf("%s blocked = %v, want %v", tasks[i].Name, tasks[i].Blocked(), want)
+				}
+			}
+		})
+	}
+}
+
+// test_and_set_bit_lock() returns the old bit; a bit left set at exit is
+// no lockdep report (no map); a bit lock is no mutex and a mutex no bit
+// lock.
+func TestScriptBitLockCalls(t *testing.T) {
+	k := NewKernel()
+	a := k.NewScriptLock(k.NewLockClass("a"), "a", ScriptBitLock)
+	m := k.NewScriptLock(k.NewLockClass("m"), "m", ScriptMutex)
+	tk := at(k.NewTask("T"), 1)
+	if old := do(t, k, tk, "test_and_set_bit_lock", Obj(TLock, a)); old.Truth() {
+		t.Errorf("first test_and_set_bit_lock = %v, want false (taken)", old)
+	}
+	if old := do(t, k, tk, "test_and_set_bit_lock", Obj(TLock, a)); !old.Truth() {
+		t.Errorf("second test_and_set_bit_lock = %v, want true (set already)", old)
+	}
+	k.ExitTask(tk, tk.Pos)
+	wantRules(t, k)
+	for _, x := range []struct {
+		op string
+		l  *Lock
+	}{{"mutex_lock", a}, {"wait_on_bit_lock", m}, {"clear_and_wake_up_bit", m}} {
+		op := LookupOp(x.op)
+		if r := op.Fn(&Call{K: k, T: k.NewTask("U"), Op: op, Args: []Value{Obj(TLock, x.l)}}); r.Status != Failed {
+			t.Errorf("%s(%s): %+v, want a failure", x.op, x.l.Name, r)
+		}
+	}
 }

@@ -349,9 +349,10 @@ func (t *Task) checkOrder(l *Lock, mode Mode, sub uint8) {
 		}
 	}
 	t.fpLockdep(false)
-	if l.Class == ClassRCU || l.Class == ClassFolioLock {
-		// Folio locks have no lockdep map: a recursive folio_lock is a
-		// silent self-deadlock, which the scheduler reports as such.
+	if l.Class == ClassRCU || l.Class == ClassFolioLock || l.nodep {
+		// Folio locks and a script's bit locks have no lockdep map: a
+		// recursive folio_lock is a silent self-deadlock, which the
+		// scheduler reports as such.
 		return
 	}
 	next, apart := k.dep.classOf(l.Class, sub)
@@ -409,10 +410,13 @@ func (t *Task) checkOrder(l *Lock, mode Mode, sub uint8) {
 }
 
 // lockdepTracked reports whether lockdep sees h as held: not RCU, not a
-// folio lock (no lockdep map), and not a VMA write
+// folio lock or a script's bit lock (no lockdep map), and not a VMA write
 // lock, whose lockdep map __vma_start_write() releases before returning
 // (the lock itself lives on in vm_lock_seq).
 func lockdepTracked(h *Hold) bool {
+	if h.Lock.nodep {
+		return false
+	}
 	switch h.Lock.Class {
 	case ClassRCU, ClassFolioLock:
 		return false
@@ -443,6 +447,9 @@ func lockOpName(l *Lock, mode Mode) string {
 		return "folio_lock"
 	case ClassVMALock:
 		return "vma_start_write"
+	}
+	if l.Kind == BitLock && l.nodep {
+		return "wait_on_bit_lock"
 	}
 	if l.Kind == BitLock {
 		return "mutex_lock"

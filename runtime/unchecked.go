@@ -9,6 +9,8 @@ package runtime
 // fields; TestUncheckedRulesSayConsequence requires an entry, citing a
 // function, for every unchecked rule.
 var uncheckedConsequence = map[string]string{
+	"bitlock/clear-not-set":                   "clear_bit_unlock() clears a bit nobody set or another path set: two paths then believe they own the lock, and the one that sets it next works on the object beside the other",
+	"test_and_set_bit_lock/failure-ignored":   "the caller works on the object beside the bit's holder, and its clear_and_wake_up_bit() clears the holder's bit: a third thread then takes the lock while the holder still works under it",
 	"srcu/wrong-idx":                          "__srcu_read_unlock() counts the unlock on the index it is given: the index the section locked keeps one lock too many, so the grace period that waits on it (srcu_readers_active_idx_check()) never ends and every later synchronize_srcu() hangs, while the other index has an unlock too many and a grace period may end with a reader still inside, freeing what it reads",
 	"apply_to_page_range/needs-mmap-lock":     "__apply_to_page_range() walks and allocates page tables that a concurrent munmap's free_pgtables() may free: it writes through a freed PTE table",
 	"cond_resched/rcu-reader":                 "__cond_resched() calls rcu_all_qs() (CONFIG_PREEMPT_RCU=n): the grace period ends under the reader, and what it reads (a pte_free_defer()'d table, a kfree_rcu()'d object) is freed while it reads it",

@@ -27,7 +27,7 @@ func (c *completer) Do(line []rune, pos int) ([][]rune, int) {
 }
 
 // declTypes are the words that start a declaration.
-var declTypes = []string{"mm", "file", "page", "vma", "vmf", "pte", "lock", "mutex", "spinlock", "rwsem", "srcu", "int", "bool", "string", "ops"}
+var declTypes = []string{"mm", "file", "page", "vma", "vmf", "pte", "lock", "mutex", "spinlock", "rwsem", "srcu", "bitlock", "int", "bool", "string", "ops"}
 
 // builtins are the calls the interpreter provides besides the kernel's
 // operations and the script's funcs (interp/compile.go).
