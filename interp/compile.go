@@ -46,6 +46,7 @@ const (
 	opStoreField                  // x.f = v with x and v on top: the operation of sites[A..A+B) whose first parameter takes x's type
 	opKernelVersion               // push LINUX_VERSION_CODE of the kernel modelled
 	opRemovedArg                  // fail unless the kernel modelled is older than sites[A].op.Removed.Change (an argument it removed was passed)
+	opPathForm                    // jump B when the top sites[A].nargs values fit sites[A+1].op (an MMForm) and not sites[A].op (a call whose form the run decides)
 )
 
 type instr struct {
@@ -108,6 +109,10 @@ func (f *fn) localFrom(pc int) bool {
 type callSite struct {
 	op    *rt.Op
 	nargs int // values pushed: len(op.Params) plus variadic extras
+	// alt is op's MMForm where the call fits both forms alike and its
+	// values pick one at run time (runTimeForm): the MMForm when they
+	// fit it and not op.
+	alt *rt.Op
 	// store marks the setter a field store stands for (vma.vm_flags =
 	// flags): written as C writes it, it is the kernel's own step on
 	// every kernel (rt.Call.AsKernel).
@@ -1316,7 +1321,7 @@ func (c *compiler) call(e *lang.CallExpr) {
 		return
 	}
 	op = c.pickForm(e, op)
-	site := &callSite{op: op, nargs: c.bindArgs(e, op)}
+	site := &callSite{op: op, nargs: c.bindArgs(e, op), alt: c.runTimeForm(e, op)}
 	c.prog.sites = append(c.prog.sites, site)
 	c.emit(opOpCall, int32(len(c.prog.sites)-1), 0, e.Pos)
 	c.refsOut(e, op)
@@ -1476,6 +1481,24 @@ func (c *compiler) pathCall(e *lang.CallExpr, op *rt.Op) {
 	if want := c.prog.funcs[i].nparams; n != want {
 		c.errorf(e.Pos, "%s: %s takes %s, the operation passes %d", op.Name, op.LibFunc(), plural(want, "parameter"), n)
 		return
+	}
+	if alt := c.runTimeForm(e, op); alt != nil {
+		// Both forms fit and bind the same values: the run decides
+		// (copy_to_user(mm, addr, n) in a func whose mm is a parameter
+		// is mmscript's form; copy_to_user(ubuf, &karg, n) the kernel's).
+		if j, _, ok := c.funcFor(alt.LibFunc()); ok && c.prog.funcs[j].nparams == n && c.prog.funcs[i].kind == "kernel" && c.prog.funcs[j].kind == "kernel" {
+			c.prog.sites = append(c.prog.sites, &callSite{op: op, nargs: n}, &callSite{op: alt, nargs: n})
+			at := len(c.prog.sites) - 2
+			form := c.emit(opPathForm, int32(at), 0, e.Pos)
+			c.emit(opPathArg, int32(at), 0, e.Pos)
+			c.emit(opFnCall, int32(i), int32(n), e.Pos)
+			end := c.emit(opJmp, 0, 0, e.Pos)
+			c.patch(form)
+			c.emit(opPathArg, int32(at+1), 0, e.Pos)
+			c.emit(opFnCall, int32(j), int32(n), e.Pos)
+			c.patch(end)
+			return
+		}
 	}
 	if c.prog.funcs[i].kind == "kernel" {
 		// The library's function takes what the operation's parameters

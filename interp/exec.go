@@ -2,6 +2,7 @@ package interp
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/mmscript/mmscript/lang"
@@ -280,6 +281,15 @@ func (m *Machine) exec(t *Thread) (ok, yield bool) {
 				m.badArg(t, f.pos[in.pos], op, t.stack[len(t.stack)-site.nargs:], msg)
 				return true, true
 			}
+		case opPathForm:
+			// the values decide the form where the types did not show
+			// at compile time: the MMForm when they fit it and not the
+			// kernel's form (which, fitting neither, reports against
+			// the kernel's, as the compiler does)
+			vals := t.stack[len(t.stack)-p.sites[in.a].nargs:]
+			if checkArgs(p.sites[in.a].op, vals) != "" && checkArgs(p.sites[in.a+1].op, vals) == "" {
+				fr.pc = int(in.b)
+			}
 		case opKernelVersion:
 			t.stack = append(t.stack, rt.Int(m.k.Config.Version.Code()))
 		case opRemovedArg:
@@ -399,10 +409,12 @@ func checkArgs(op *rt.Op, args []rt.Value) string {
 	for i, v := range args {
 		pi := min(i, len(op.Params)-1)
 		p := op.Params[pi]
-		if v.T == p.Type || p.Any {
+		if v.T == p.Type || p.TakesAny(v.T) {
 			continue
 		}
 		switch {
+		case p.Any:
+			return fmt.Sprintf("%s: argument %s cannot be %s (%s)", op.Name, p.Name, v.T, p.Hint)
 		case v.T == rt.TRef && p.Ref:
 			continue // a kernel path's pointer parameter (fixup_user_fault()'s &unlocked)
 		case v.T == rt.TRef:
@@ -584,20 +596,24 @@ func (m *Machine) opCall(t *Thread, f *fn, in instr, site *callSite) (ok, yield 
 	if call == nil {
 		call = m.newCall(t)
 	}
-	call.Op, call.Pos, call.Ret = site.op, pos, rt.Nil
+	op := site.op
+	if site.alt != nil && checkArgs(op, slices.Clone(t.stack[n:])) != "" && checkArgs(site.alt, slices.Clone(t.stack[n:])) == "" {
+		op = site.alt // the values fit the MMForm only (runTimeForm)
+	}
+	call.Op, call.Pos, call.Ret = op, pos, rt.Nil
 	call.AsKernel = site.store || f.kind == "kernel"
 	call.Args = append(call.Args[:0], t.stack[n:]...)
 	t.stack = t.stack[:n]
-	if msg := checkArgs(site.op, call.Args); msg != "" {
-		m.badArg(t, pos, site.op, call.Args, msg)
+	if msg := checkArgs(op, call.Args); msg != "" {
+		m.badArg(t, pos, op, call.Args, msg)
 		return true, true
 	}
 	t.Task.Pos = pos
 	if m.fp != nil {
 		m.k.TouchesOp(call)
 	}
-	m.lastOp = site.op
-	m.yielded = site.op.Yields
-	m.handle(t, call, site.op.Fn(call))
+	m.lastOp = op
+	m.yielded = op.Yields
+	m.handle(t, call, op.Fn(call))
 	return true, true
 }

@@ -32,6 +32,33 @@ func (c *compiler) pickForm(e *lang.CallExpr, op *rt.Op) *rt.Op {
 	return op
 }
 
+// runTimeForm returns op's MMForm when a call bound to op (the kernel's
+// form) fits the MMForm too, its arguments positional and binding the
+// same values to both (copy_to_user(x, y, n) with x's type not evident:
+// an mm is mmscript's form, a user address the kernel's). The call's
+// values then pick the form at run time (opPathForm for a kernel path,
+// callSite.alt for an operation of Go); nil when the types
+// decided it at compile time or the two bind differently.
+func (c *compiler) runTimeForm(e *lang.CallExpr, op *rt.Op) *rt.Op {
+	alt := op.MMForm
+	if alt == nil || alt.Path != op.Path || len(e.Args) != len(op.Params) || len(e.Args) != len(alt.Params) || !c.fits(e, alt) {
+		return nil
+	}
+	for _, a := range e.Args {
+		if a.Name != "" {
+			return nil
+		}
+	}
+	for _, ps := range [][]rt.Param{op.Params, alt.Params} {
+		for _, p := range ps {
+			if p.Variadic || p.Ref || p.LockedOut {
+				return nil
+			}
+		}
+	}
+	return alt
+}
+
 // opFor is the operation (the form) a call of an operation binds to.
 func (c *compiler) opFor(e *lang.CallExpr) *rt.Op {
 	if op, ok := c.forms[e]; ok {
@@ -69,7 +96,7 @@ func (c *compiler) fits(e *lang.CallExpr, op *rt.Op) bool {
 		bound[i] = true
 		// &var binds only to a parameter the kernel takes by pointer,
 		// and such a parameter only to &var
-		if _, ref := refVar(a.Value); op.Params[i].Ref && !ref || ref && !op.Params[i].Ref && !op.Params[i].LockedOut && op.Params[i].Type < rt.TMM {
+		if _, ref := refVar(a.Value); op.Params[i].Ref && !ref || ref && !op.Params[i].Ref && !op.Params[i].LockedOut && !op.Params[i].Any && op.Params[i].Type < rt.TMM {
 			return false
 		}
 		if t, ok := c.evidentType(a.Value); ok && !typeFits(op.Params[i], t) {
@@ -95,7 +122,7 @@ func (c *compiler) fits(e *lang.CallExpr, op *rt.Op) bool {
 func typeFits(p rt.Param, t rt.Type) bool {
 	switch {
 	case p.Any:
-		return true
+		return p.TakesAny(t)
 	case t == p.Type:
 		return true
 	case t == rt.TNil:

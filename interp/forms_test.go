@@ -89,3 +89,43 @@ thread t {
 		t.Errorf("findings:\n%s", got)
 	}
 }
+
+// TestUaccessForms: copy_to_user(to, from, n) and copy_from_user(to,
+// from, n) bind in the kernel's argument order on current->mm, the kernel
+// buffer any value; mmscript's copy_to_user(mm, addr, n) still binds, and
+// where the first argument's type shows only at run time (a func's
+// parameter) the values pick the form (opPathForm).
+func TestUaccessForms(t *testing.T) {
+	const head = "mm m\nmmap(m, 0x100000, pages=4, prot=rw)\n"
+	for _, c := range []struct {
+		name, body string
+		want       string // a substring of the findings; "" for none
+	}{
+		{"kernel to", "karg = 0\nassert copy_to_user(0x100000, &karg, 8) == 0", ""},
+		{"kernel from", "karg = 0\nassert copy_from_user(&karg, 0x101000, 8) == 0", ""},
+		{"kernel NULL and page buffers", "page p = alloc_page()\nassert copy_to_user(0x100000, p, PAGE_SIZE) == 0\nassert copy_from_user(NULL, 0x100000, 0) == 0", ""},
+		{"kernel unmapped", "karg = 0\nassert copy_to_user(0x900000, &karg, 8) == 8\nassert copy_from_user(&karg, 0x900000, 16) == 16", ""},
+		{"kernel under mmap lock", "karg = 0\nmmap_read_lock(m)\ncopy_to_user(0x100000, &karg, 8)\nmmap_read_unlock(m)", "uaccess/might-fault-under-mmap-lock"},
+		{"legacy", "assert copy_to_user(m, 0x100000, 8) == 0\nassert copy_from_user(m, 0x100000) == 0\nassert copy_from_user(m, 0x100000, n=16) == 0", ""},
+		{"legacy mm a parameter", "func f(x, a) {\n  return copy_to_user(x, a, 8) + copy_from_user(x, a, 8)\n}\nassert f(m, 0x100000) == 0", ""},
+		{"kernel address a parameter", "func f(u, kbuf) {\n  return copy_to_user(u, kbuf, 8) + copy_from_user(kbuf, u, 8)\n}\nassert f(0x100000, 7) == 0\nassert f(0x900000, 7) == 16", ""},
+		{"legacy mm a parameter under mmap lock", "func f(x, a) {\n  return copy_from_user(x, a, 8)\n}\nmmap_read_lock(m)\nf(m, 0x100000)\nmmap_read_unlock(m)", "uaccess/might-fault-under-mmap-lock"},
+		{"fits neither", "func f(x) {\n  return copy_to_user(x, 0, 8)\n}\nf(true)", "copy_to_user: argument to must be int"},
+		{"legacy from with a declared mm", "assert copy_from_user(m, 0x100000, 32) == 0", ""},
+		{"an mm is no kernel buffer", "func f(x) {\n  return copy_to_user(0x100000, x, 8)\n}\nf(m)", "copy_to_user: argument from cannot be mm"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			src := head
+			if strings.HasPrefix(c.body, "func") {
+				i := strings.Index(c.body, "}\n")
+				src += c.body[:i+2] + "thread t {\n" + c.body[i+2:] + "\n}\n"
+			} else {
+				src += "thread t {\n" + c.body + "\n}\n"
+			}
+			got := diagLines(run(t, src, Options{}))
+			if c.want == "" && got != "" || !strings.Contains(got, c.want) {
+				t.Errorf("%s\nfindings:\n%s\nwant %q", src, got, c.want)
+			}
+		})
+	}
+}

@@ -488,8 +488,8 @@ func init() {
 	path("access_process_vm", accessParams, TInt, &API{Name: "access_process_vm", Section: "2.14",
 		Notes: "kernel/gup.mms: get_task_mm, __access_remote_vm, mmput; mmscript takes the mm where the kernel takes the task",
 		Rules: accessRules})
-	uaccess := func(name string, params []Param, src, notes string) {
-		path(name, params, TInt, &API{Name: name, Section: "2.19",
+	uaccess := func(name string, params []Param, src, notes string) *Op {
+		return path(name, params, TInt, &API{Name: name, Section: "2.19",
 			Hold:    "no mmap lock of current->mm, no spinlock, no RCU (it may fault and sleep); every lock held is ordered before the mmap lock",
 			Takes:   "might_fault() (lockdep: the mmap lock for read, whether or not it faults) -> per page the TLB, or a kernel-mode fault: mmap read lock -> handle_mm_fault -> unlock",
 			Sleeps:  "yes",
@@ -506,10 +506,21 @@ func init() {
 			Rules: []*Rule{ruleRecursive, ruleMmapUnderVMARead, ruleSleepInAtomic}})
 	cp := []Param{{Name: "mm", Type: TMM}, {Name: "addr", Type: TInt}, {Name: "n", Type: TInt, Optional: true, Default: Int(mmcore.PageSize)}}
 	one := []Param{{Name: "mm", Type: TMM}, {Name: "addr", Type: TInt}}
-	uaccess("copy_to_user", cp, "include/linux/uaccess.h: copy_to_user() -> _inline_copy_to_user(): might_fault(); raw_copy_to_user()",
-		"returns the bytes not copied (0 on success); mmscript copies no data")
-	uaccess("copy_from_user", cp, "include/linux/uaccess.h: copy_from_user() -> _inline_copy_from_user(): might_fault(); raw_copy_from_user()",
-		"returns the bytes not copied (0 on success); mmscript copies no data")
+	// The kernel's copy_to_user(to, from, n) and copy_from_user(to,
+	// from, n) on current->mm, with mmscript's earlier mm-first form
+	// beside each (Op.MMForm): copy_to_user(mm, addr, n).
+	const kbufHint = "the kernel buffer: any value but an mm, as C passes a kernel pointer (&karg of a variable, a page, NULL); mmscript carries it and copies no data " +
+		"(an mm first is mmscript's earlier form, copy_from_user(mm, addr, n))"
+	userTo := []Param{{Name: "to", Type: TInt, Hint: "the user address, in current->mm (mmscript's earlier form takes the mm first: copy_to_user(mm, addr, n))"},
+		{Name: "from", Any: true, Except: []Type{TMM}, Nilable: true, Hint: kbufHint}, {Name: "n", Type: TInt}}
+	userFrom := []Param{{Name: "to", Any: true, Except: []Type{TMM}, Nilable: true, Hint: kbufHint},
+		{Name: "from", Type: TInt, Hint: "the user address, in current->mm (mmscript's earlier form takes the mm first: copy_from_user(mm, addr, n))"}, {Name: "n", Type: TInt}}
+	const formNote = "; the kernel's form copy_%s_user(to, from, n) works on current->mm (current_mm(): the script's mm, or the one kthread_use_mm() adopted), " +
+		"`%s` the user address and `%s` the kernel buffer, any value (&karg, a page, NULL: mmscript copies no data); mmscript's earlier form copy_%s_user(mm, addr, n=PAGE_SIZE) still binds"
+	withMMForm(uaccess("copy_to_user", userTo, "include/linux/uaccess.h: copy_to_user(void __user *to, const void *from, unsigned long n) -> _inline_copy_to_user(): might_fault(); if (access_ok(to, n)) n = raw_copy_to_user(to, from, n)",
+		"returns the bytes not copied (0 on success)"+fmt.Sprintf(formNote, "to", "to", "from", "to")), cp)
+	withMMForm(uaccess("copy_from_user", userFrom, "include/linux/uaccess.h: copy_from_user(void *to, const void __user *from, unsigned long n) -> _inline_copy_from_user(): might_fault(); if (access_ok(from, n)) res = raw_copy_from_user(to, from, n)",
+		"returns the bytes not copied (0 on success)"+fmt.Sprintf(formNote, "from", "from", "to", "from")), cp)
 	uaccess("get_user", one, "arch/x86/include/asm/uaccess.h: get_user(): might_fault(); do_get_user_call()",
 		"returns 0 or -EFAULT; the value read is not modelled")
 	uaccess("put_user", one, "arch/x86/include/asm/uaccess.h: put_user(): might_fault(); do_put_user_call()",

@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 
 	"github.com/mmscript/mmscript/lang"
@@ -21,6 +22,10 @@ type Param struct {
 	// mmscript passes along and never reads); a bare word is not one (it
 	// binds an MMForm's word parameter instead).
 	Any bool
+	// Except are the types an Any parameter does not take: a kernel
+	// buffer is any value but an mm (copy_from_user(mm, addr, n) is
+	// mmscript's form, Op.MMForm).
+	Except []Type
 	// Hint ends the error for an argument of another type: where
 	// mmscript's form differs from the kernel's (set_pmd_at maps a new
 	// folio; the kernel's set_pmd_at(mm, addr, pmd, entry) of an old
@@ -50,6 +55,11 @@ type Param struct {
 	// two forms of one argument mean the same.
 	FromInt   func(int64) (string, bool)
 	WordValue func(string) (int64, bool)
+}
+
+// TakesAny reports whether p, an Any parameter, takes a value of type t.
+func (p Param) TakesAny(t Type) bool {
+	return p.Any && !slices.Contains(p.Except, t)
 }
 
 // Op is a kernel operation a script can call.

@@ -10,16 +10,40 @@
 # kernelmode_fixup_or_oops() -> fixup_exception()). `mmscript explain
 # copy_to_user`, `mmscript explain pagefault_disable`.
 
-# include/linux/uaccess.h: copy_to_user() -> _inline_copy_to_user();
+# include/linux/uaccess.h: copy_to_user(void __user *to, const void *from,
+# unsigned long n) -> _inline_copy_to_user(): might_fault(); if
+# (access_ok(to, n)) n = raw_copy_to_user(to, from, n); on current->mm.
+# from, the kernel buffer, is any value (&karg, a page, NULL): mmscript
+# copies no data. mm/memory.c: __might_fault()
+func copy_to_user(to, from, n) {
+  mm = current_mm()
+  might_fault(mm)
+  return raw_copy_to_user(mm, to, n)  # the bytes not copied
+}
+
+# include/linux/uaccess.h: copy_from_user(void *to, const void __user
+# *from, unsigned long n) -> _inline_copy_from_user(): might_fault(); if
+# (access_ok(from, n)) res = raw_copy_from_user(to, from, n); on
+# current->mm. to, the kernel buffer, is any value.
 # mm/memory.c: __might_fault()
-func copy_to_user(mm, addr, n) {
+func copy_from_user(to, from, n) {
+  mm = current_mm()
+  might_fault(mm)
+  return raw_copy_from_user(mm, from, n)
+}
+
+# mmscript's earlier form, copy_to_user(mm, addr, n): the mm given, not
+# current->mm. include/linux/uaccess.h: copy_to_user() ->
+# _inline_copy_to_user(); mm/memory.c: __might_fault()
+func mmscript_copy_to_user(mm, addr, n) {
   might_fault(mm)
   return raw_copy_to_user(mm, addr, n)  # the bytes not copied
 }
 
+# mmscript's earlier form, copy_from_user(mm, addr, n).
 # include/linux/uaccess.h: copy_from_user() -> _inline_copy_from_user();
 # mm/memory.c: __might_fault()
-func copy_from_user(mm, addr, n) {
+func mmscript_copy_from_user(mm, addr, n) {
   might_fault(mm)
   return raw_copy_from_user(mm, addr, n)
 }
