@@ -580,7 +580,7 @@ func (c *compiler) stmt(s lang.Stmt) {
 		}
 		if s.Value == nil {
 			switch t {
-			case rt.TMM, rt.TFile, rt.TPage, rt.TPageArray, rt.TFollowPfnmapArgs:
+			case rt.TMM, rt.TFile, rt.TPage, rt.TPageArray, rt.TFollowPfnmapArgs, rt.TFolioWalk:
 				c.emit(opNewObj, int32(t), c.name(s.Name), pos)
 			case rt.TInt:
 				c.emit(opConst, c.konst(rt.Int(0)), 0, pos)

@@ -485,6 +485,10 @@ func (m *Machine) newObj(t rt.Type, name string) (rt.Value, error) {
 		// `follow_pfnmap_args args`: the caller's struct, zeroed, as C's
 		// struct follow_pfnmap_args args = { ... }
 		return rt.Obj(rt.TFollowPfnmapArgs, &rt.FollowPfnmapArgs{}), nil
+	case rt.TFolioWalk:
+		// `folio_walk fw`: the caller's struct folio_walk, which
+		// folio_walk_start(&fw, ...) fills
+		return rt.Obj(rt.TFolioWalk, &rt.FolioWalk{}), nil
 	}
 	return rt.Nil, fmt.Errorf("cannot make a %s", t)
 }

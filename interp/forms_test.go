@@ -129,3 +129,45 @@ func TestUaccessForms(t *testing.T) {
 		})
 	}
 }
+
+// TestFolioWalkForms: folio_walk_start(&fw, vma, addr, flags) fills the
+// caller's struct folio_walk and returns the folio holding fw.ptl until
+// folio_walk_end(&fw, vma) (mm/pagewalk.c: folio_walk_start();
+// include/linux/pagewalk.h: folio_walk_end()); mmscript's earlier
+// folio_walk_start(vma, addr, flags) still binds.
+func TestFolioWalkForms(t *testing.T) {
+	const head = "mm m\nvma v = mmap(m, 0x100000, pages=4, prot=rw)\ntouch(m, 0x100000, write)\ntouch(m, 0x101000)\n" +
+		"vma h = mmap(m, 0x400000, pages=512, prot=rw, flags=private | anonymous, vm=hugepage)\ntouch(m, 0x400000, write)\nfolio_walk fw\n"
+	for _, c := range []struct {
+		name, body string
+		want       string // a substring of the findings; "" for none
+	}{
+		{"pte", "mmap_read_lock(m)\nfolio = folio_walk_start(&fw, v, 0x100000, 0)\nassert folio && fw.page == folio && fw.level == FW_LEVEL_PTE && fw.vma == v\n" +
+			"assert fw.ptep.present && fw.pte.writable && lockdep_is_held(fw.ptl)\nl = fw.ptl\nfolio_walk_end(&fw, v)\nassert !lockdep_is_held(l)\nmmap_read_unlock(m)", ""},
+		{"pmd", "mmap_read_lock(m)\nfolio = folio_walk_start(&fw, h, 0x401000, 0)\nassert folio && fw.level == FW_LEVEL_PMD && !fw.ptep && lockdep_is_held(fw.ptl)\n" +
+			"folio_walk_end(&fw, h)\nmmap_read_unlock(m)", ""},
+		{"zero page", "mmap_read_lock(m)\nassert !folio_walk_start(&fw, v, 0x101000, 0)\nfolio = folio_walk_start(&fw, v, 0x101000, FW_ZEROPAGE)\nassert folio && !fw.page\n" +
+			"folio_walk_end(&fw, v)\nmmap_read_unlock(m)", ""},
+		{"nothing mapped", "mmap_read_lock(m)\nassert !folio_walk_start(&fw, v, 0x102000, 0)\nmmap_read_unlock(m)", ""},
+		{"end after nothing found", "mmap_read_lock(m)\nfolio_walk_start(&fw, v, 0x102000, 0)\nfolio_walk_end(&fw, v)\nmmap_read_unlock(m)", "fw.ptl is NULL"},
+		{"end twice", "mmap_read_lock(m)\nfolio_walk_start(&fw, v, 0x100000, 0)\nfolio_walk_end(&fw, v)\nfolio_walk_end(&fw, v)\nmmap_read_unlock(m)", "lock/unlock-not-held"},
+		{"no mmap lock", "if folio_walk_start(&fw, v, 0x100000, 0) {\n  folio_walk_end(&fw, v)\n}", "folio_walk_start/needs-mmap-lock"},
+		{"fw a parameter", "func peek(w, vma, addr) {\n  folio = folio_walk_start(&w, vma, addr, 0)\n  if folio {\n    folio_walk_end(&w, vma)\n  }\n  return folio\n}\n" +
+			"mmap_read_lock(m)\nassert peek(fw, v, 0x100000)\nassert !peek(fw, v, 0x102000)\nmmap_read_unlock(m)", ""},
+		{"legacy", "mmap_read_lock(m)\npage p = folio_walk_start(v, 0x100000)\nfolio_walk_end(v, 0x100000)\nassert folio_walk_start(v, 0x101000, FW_ZEROPAGE)\nfolio_walk_end(v, 0x101000)\nmmap_read_unlock(m)", ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			src := head
+			if strings.HasPrefix(c.body, "func") {
+				i := strings.Index(c.body, "\n}\n")
+				src += c.body[:i+3] + "thread t {\n" + c.body[i+3:] + "\n}\n"
+			} else {
+				src += "thread t {\n" + c.body + "\n}\n"
+			}
+			got := diagLines(run(t, src, Options{}))
+			if c.want == "" && got != "" || !strings.Contains(got, c.want) {
+				t.Errorf("%s\nfindings:\n%s\nwant %q", src, got, c.want)
+			}
+		})
+	}
+}

@@ -53,6 +53,9 @@ const (
 	TUffdCtx
 	// TMfillState is mfill_atomic()'s struct mfill_state (kernel/userfaultfd.mms).
 	TMfillState
+	// TFolioWalk is the kernel's struct folio_walk (folio_walk_start(&fw,
+	// vma, addr, flags)), declared `folio_walk fw` (ops_folio_walk.go).
+	TFolioWalk
 	// NumTypes counts the types, for tables indexed by type.
 	NumTypes
 )
@@ -65,6 +68,7 @@ var typeNames = [...]string{
 	TVRM: "vma_remap_struct", TPMC: "pagetable_move_control", TPTEBatch: "pte_batch",
 	TMMURange: "mmu_notifier_range", TMmapState: "mmap_state", TVMDesc: "vm_area_desc",
 	TPageArray: "page_array", TRef: "pointer", TFollowPfnmapArgs: "follow_pfnmap_args", TUffdCtx: "userfaultfd_ctx", TMfillState: "mfill_state",
+	TFolioWalk: "folio_walk",
 }
 
 func (t Type) String() string {
