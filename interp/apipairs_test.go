@@ -27,6 +27,11 @@ var lackingPair = map[string]string{
 	// examples/drivers/vfio_follow_pfnmap{,_sleeps}.mms.
 	"follow_pfnmap_args_store_vma":     "a store into the caller's struct: nothing to get wrong",
 	"follow_pfnmap_args_store_address": "a store into the caller's struct: nothing to get wrong",
+	// The VMA iterator's set-up: they point the caller's struct
+	// vma_iterator at a position and take no lock; the steps that walk
+	// the tree (vma_find, vma_next) check it, with their own pairs.
+	"vma_iter_init": "sets the caller's iterator (VMA_ITERATOR): nothing to get wrong",
+	"vma_iter_set":  "sets the caller's iterator's position: nothing to get wrong",
 	// Fault injection (CONFIG_FAIL_PAGE_ALLOC), a test knob rather than
 	// an mm API: no call of it is wrong. Its correct example is
 	// examples/zapping/munmap_force_break_flushes_first.mms; the mistake

@@ -580,7 +580,7 @@ func (c *compiler) stmt(s lang.Stmt) {
 		}
 		if s.Value == nil {
 			switch t {
-			case rt.TMM, rt.TFile, rt.TPage, rt.TPageArray, rt.TFollowPfnmapArgs, rt.TFolioWalk:
+			case rt.TMM, rt.TFile, rt.TPage, rt.TPageArray, rt.TFollowPfnmapArgs, rt.TFolioWalk, rt.TVMAIter:
 				c.emit(opNewObj, int32(t), c.name(s.Name), pos)
 			case rt.TInt:
 				c.emit(opConst, c.konst(rt.Int(0)), 0, pos)
@@ -933,8 +933,47 @@ func (c *compiler) forPages(s *lang.ForStmt) {
 	c.endLoop(l, next)
 }
 
+// isVMAIterLoop reports whether s is a kernel loop macro over a VMA
+// iterator: for_each_vma(vmi, vma) { } or for_each_vma_range(vmi, vma,
+// end) { }.
+func isVMAIterLoop(s *lang.ForStmt) bool {
+	call, ok := s.X.(*lang.CallExpr)
+	return ok && s.Macro && (call.Name == "for_each_vma" || call.Name == "for_each_vma_range")
+}
+
+// forEachVMA compiles the kernel's macros over a VMA iterator as they
+// expand (include/linux/mm.h): for_each_vma(vmi, vma) is while ((vma =
+// vma_next(&vmi)) != NULL), for_each_vma_range(vmi, vma, end) is while
+// ((vma = vma_find(&vmi, end)) != NULL), end evaluated at each step as
+// the macro's argument is. The iterator moves after each VMA found; the
+// body may reposition it (vma_iter_set); continue takes the next step;
+// vma is NULL when the loop ends, unless left by break.
+func (c *compiler) forEachVMA(s *lang.ForStmt) {
+	pos := s.Pos
+	call := s.X.(*lang.CallExpr)
+	step := &lang.CallExpr{Pos: call.Pos, Name: "vma_next", RParen: call.RParen, Args: []*lang.Arg{{Pos: call.Args[0].Pos, Value: call.Args[0].Value}}}
+	if call.Name == "for_each_vma_range" {
+		step.Name = "vma_find"
+		step.Args = append(step.Args, &lang.Arg{Pos: call.Args[1].Pos, Value: call.Args[1].Value})
+	}
+	top := len(c.f.code)
+	c.emit(opStmt, 0, 0, pos)
+	c.expr(step)
+	c.store(pos, s.Var, false)
+	c.load(c.lookupVar(s.Var), pos)
+	exit := c.emit(opJmpF, 0, 0, pos)
+	l := c.loopBody(s.Body)
+	c.emit(opJmp, 0, int32(top), pos)
+	c.patch(exit)
+	c.endLoop(l, top)
+}
+
 func (c *compiler) forVMAs(s *lang.ForStmt) {
 	pos := s.Pos
+	if isVMAIterLoop(s) {
+		c.forEachVMA(s)
+		return
+	}
 	if !isVMAs(s.X) {
 		c.forPages(s)
 		return
@@ -950,7 +989,7 @@ func (c *compiler) forVMAs(s *lang.ForStmt) {
 			return
 		}
 	}
-	find := rt.LookupOp("vma_find")
+	find := rt.LookupOp("vma_find").MMForm // vma_find(mm, addr, end): the iterator is the loop's own
 	mmL := c.hidden(pos, "vmas.mm")
 	addrL := c.hidden(pos, "vmas.addr")
 	endL := c.hidden(pos, "vmas.end")

@@ -7,7 +7,24 @@ import "github.com/mmscript/mmscript/lang"
 // page_array_set(pages, i, p), so that the type checker and the compiler
 // see calls with their usual argument checks. It changes the tree in
 // place; the file's text, which fmt prints, keeps the brackets.
+//
+// It also expands the kernel's VMA_ITERATOR(vmi, mm, addr), a macro that
+// declares and initializes a struct vma_iterator, into the declaration
+// `vma_iterator vmi` and vma_iter_init(vmi, mm, addr).
 func desugarIndex(f *lang.File) {
+	if hasVMAIterator(f.Items) {
+		var items []lang.Item
+		for _, it := range f.Items {
+			if st, ok := it.(lang.Stmt); ok {
+				for _, x := range expandVMAIterator(st) {
+					items = append(items, x)
+				}
+				continue
+			}
+			items = append(items, it)
+		}
+		f.Items = items
+	}
 	for i, it := range f.Items {
 		switch it := it.(type) {
 		case *lang.ThreadDecl:
@@ -28,9 +45,58 @@ func desugarBlock(b *lang.Block) {
 	if b == nil {
 		return
 	}
+	var items []lang.Item
+	for _, s := range b.Stmts {
+		items = append(items, s)
+	}
+	if hasVMAIterator(items) {
+		var stmts []lang.Stmt
+		for _, s := range b.Stmts {
+			stmts = append(stmts, expandVMAIterator(s)...)
+		}
+		b.Stmts = stmts
+	}
 	for i, s := range b.Stmts {
 		b.Stmts[i] = desugarStmt(s)
 	}
+}
+
+// vmaIteratorCall is s as VMA_ITERATOR(name, mm, addr), the variable's
+// name first.
+func vmaIteratorCall(s lang.Item) (*lang.CallExpr, *lang.Ident, bool) {
+	es, ok := s.(*lang.ExprStmt)
+	if !ok {
+		return nil, nil, false
+	}
+	call, ok := es.X.(*lang.CallExpr)
+	if !ok || call.Name != "VMA_ITERATOR" || len(call.Args) != 3 || call.Args[0].Name != "" {
+		return nil, nil, false
+	}
+	v, ok := call.Args[0].Value.(*lang.Ident)
+	return call, v, ok
+}
+
+func hasVMAIterator(items []lang.Item) bool {
+	for _, it := range items {
+		if _, _, ok := vmaIteratorCall(it); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// expandVMAIterator is s, or for VMA_ITERATOR(vmi, mm, addr) (include/
+// linux/mm.h: struct vma_iterator name = { .mas = { .tree =
+// &(__mm)->mm_mt, .index = __addr, ... } }) the declaration and the
+// vma_iter_init() that give the same iterator.
+func expandVMAIterator(s lang.Stmt) []lang.Stmt {
+	call, v, ok := vmaIteratorCall(s)
+	if !ok {
+		return []lang.Stmt{s}
+	}
+	decl := &lang.VarDecl{Pos: call.Pos, Type: "vma_iterator", Name: v.Name}
+	init := &lang.CallExpr{Pos: call.Pos, Name: "vma_iter_init", RParen: call.RParen, Args: call.Args}
+	return []lang.Stmt{decl, &lang.ExprStmt{Pos: call.Pos, X: init}}
 }
 
 func desugarStmt(s lang.Stmt) lang.Stmt {

@@ -489,6 +489,10 @@ func (m *Machine) newObj(t rt.Type, name string) (rt.Value, error) {
 		// `folio_walk fw`: the caller's struct folio_walk, which
 		// folio_walk_start(&fw, ...) fills
 		return rt.Obj(rt.TFolioWalk, &rt.FolioWalk{}), nil
+	case rt.TVMAIter:
+		// `vma_iterator vmi`: pointed at an mm by vma_iter_init(&vmi,
+		// mm, addr) (VMA_ITERATOR(vmi, mm, addr) declares and inits)
+		return rt.Obj(rt.TVMAIter, &rt.VMAIter{}), nil
 	}
 	return rt.Nil, fmt.Errorf("cannot make a %s", t)
 }

@@ -171,3 +171,43 @@ func TestFolioWalkForms(t *testing.T) {
 		})
 	}
 }
+
+// TestVMAIterator: the kernel's VMA iterator as include/linux/mm.h has
+// it: VMA_ITERATOR(vmi, mm, addr) (or `vma_iterator vmi` and
+// vma_iter_init), vma_find(&vmi, max), vma_next(&vmi), vma_iter_set,
+// for_each_vma(vmi, vma) { } and for_each_vma_range(vmi, vma, end) { };
+// mmscript's vma_find(mm, addr, end) still binds.
+func TestVMAIterator(t *testing.T) {
+	const head = "mm m\nmmap(m, 0x100000, pages=2, prot=rw)\nmmap(m, 0x200000, pages=2, prot=r)\nmmap(m, 0x300000, pages=2, prot=rw)\n"
+	for _, c := range []struct {
+		name, body string
+		want       string // a substring of the findings; "" for none
+	}{
+		{"for_each_vma", "n = 0\nVMA_ITERATOR(vmi, m, 0)\nmmap_read_lock(m)\nfor_each_vma(vmi, vma) {\n  n += 1\n}\nmmap_read_unlock(m)\nassert n == 3 && !vma", ""},
+		{"for_each_vma_range", "n = 0\nVMA_ITERATOR(vmi, m, 0x101000)\nmmap_read_lock(m)\nfor_each_vma_range(vmi, vma, 0x300000) {\n  n += 1\n  last = vma\n}\nmmap_read_unlock(m)\nassert n == 2 && last.vm_start == 0x200000", ""},
+		{"break keeps vma", "VMA_ITERATOR(vmi, m, 0)\nmmap_read_lock(m)\nfor_each_vma(vmi, vma) {\n  if vma.vm_start == 0x200000 {\n    break\n  }\n}\nassert vma.vm_start == 0x200000\nmmap_read_unlock(m)", ""},
+		{"continue steps on", "n = 0\nVMA_ITERATOR(vmi, m, 0)\nmmap_read_lock(m)\nfor_each_vma(vmi, vma) {\n  if vma.vm_start == 0x100000 {\n    continue\n  }\n  n += 1\n}\nmmap_read_unlock(m)\nassert n == 2", ""},
+		{"vma_find steps", "VMA_ITERATOR(vmi, m, 0)\nmmap_read_lock(m)\nassert vma_find(&vmi, 0x400000).vm_start == 0x100000\nassert vmi.index == 0x102000\n" +
+			"assert vma_find(&vmi, 0x400000).vm_start == 0x200000\nassert !vma_find(&vmi, 0x300000)\nassert vma_next(&vmi).vm_start == 0x300000\nassert !vma_next(&vmi)\nmmap_read_unlock(m)", ""},
+		{"vma_iter_init and set", "vma_iterator vmi\nvma_iter_init(&vmi, m, 0x300000)\nmmap_read_lock(m)\nassert vma_next(&vmi).vm_start == 0x300000\nvma_iter_set(&vmi, 0)\nassert vma_next(&vmi).vm_start == 0x100000 && vmi.mm == m\nmmap_read_unlock(m)", ""},
+		{"legacy vma_find", "mmap_read_lock(m)\nassert vma_find(m, 0x101000, 0x200000).vm_start == 0x100000\nmmap_read_unlock(m)", ""},
+		{"step without the lock", "VMA_ITERATOR(vmi, m, 0)\nvma_find(&vmi, 0x400000)", "vma_iter/needs-lock"},
+		{"loop without the lock", "VMA_ITERATOR(vmi, m, 0)\nfor_each_vma(vmi, vma) {\n}", "vma_iter/needs-lock"},
+		{"uninitialized iterator", "vma_iterator vmi\nmmap_read_lock(m)\nvma_next(&vmi)\nmmap_read_unlock(m)", "points at no mm"},
+		{"iterator a parameter", "func count(it) {\n  n = 0\n  for_each_vma(it, vma) {\n    n += 1\n  }\n  return n\n}\nVMA_ITERATOR(vmi, m, 0x200000)\nmmap_read_lock(m)\nassert count(vmi) == 2\nmmap_read_unlock(m)", ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			src := head
+			if strings.HasPrefix(c.body, "func") {
+				i := strings.Index(c.body, "\n}\n")
+				src += c.body[:i+3] + "thread t {\n" + c.body[i+3:] + "\n}\n"
+			} else {
+				src += "thread t {\n" + c.body + "\n}\n"
+			}
+			got := diagLines(run(t, src, Options{}))
+			if c.want == "" && got != "" || !strings.Contains(got, c.want) {
+				t.Errorf("%s\nfindings:\n%s\nwant %q", src, got, c.want)
+			}
+		})
+	}
+}

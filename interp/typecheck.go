@@ -431,7 +431,7 @@ func (c *compiler) infer(s *tscope, stmts []lang.Stmt) {
 				name, t = st.Var, known(rt.TInt)
 				if st.X != nil {
 					name, t = st.Var, known(rt.TVMA)
-					if !isVMAs(st.X) {
+					if !isVMAs(st.X) && !isVMAIterLoop(st) {
 						t = known(rt.TPage) // for page in pages: a page_array
 					}
 				}
@@ -608,7 +608,13 @@ func (c *compiler) checkStmt(s *tscope, st lang.Stmt) {
 			st = st.Else.If
 		}
 	case *lang.ForStmt:
-		if st.X != nil && !isVMAs(st.X) {
+		if isVMAIterLoop(st) {
+			call := st.X.(*lang.CallExpr)
+			c.checkExpr(s, call.Args[0].Value)
+			if len(call.Args) > 1 {
+				c.checkExpr(s, call.Args[1].Value)
+			}
+		} else if st.X != nil && !isVMAs(st.X) {
 			if t := c.checkExpr(s, st.X); t.known() && t != known(rt.TPageArray) {
 				c.errorf(st.X.Position(), "cannot iterate over a %s: want for %s in vmas(mm, start, end), for %s in PAGE_ARRAY or for %s in LO..HI", t, st.Var, st.Var, st.Var)
 			}

@@ -176,14 +176,25 @@ type ElseIf struct {
 // to HI-1, the bounds evaluated once; or `for NAME in X { ... }` with Lo
 // and Hi nil: NAME takes each value the iterator X gives, e.g. each VMA
 // of vmas(mm, start, end) (the kernel's for_each_vma_range()).
+//
+// The kernel's loop macros parse to a ForStmt with Macro set:
+// for_each_vma(vmi, vma) { ... } has Var "vma" and X the call
+// for_each_vma(vmi), for_each_vma_range(vmi, vma, end) { ... } X
+// for_each_vma_range(vmi, end): the loop variable is the macro's second
+// argument, as C writes it.
 type ForStmt struct {
-	Pos  Pos
-	Var  string
-	Lo   Expr
-	Hi   Expr
-	X    Expr
-	Body *Block
+	Pos   Pos
+	Var   string
+	Lo    Expr
+	Hi    Expr
+	X     Expr
+	Body  *Block
+	Macro bool
 }
+
+// LoopMacros are the kernel's loop macros a statement may start with,
+// NAME(iterator, var[, more]) { ... }, and the arguments each takes.
+var LoopMacros = map[string]int{"for_each_vma": 2, "for_each_vma_range": 3}
 
 // WhileStmt is `while COND { ... }`: the kernel's while loops, and its
 // `goto retry` loops written as loops. Only the step limit bounds it.

@@ -158,6 +158,9 @@ func dump(b *strings.Builder, n any) {
 	case *ForStmt:
 		b.WriteString("(ForStmt")
 		field("Var", n.Var)
+		if n.Macro {
+			field("Macro", "true")
+		}
 		if n.X != nil {
 			field("X", n.X)
 		} else {

@@ -249,6 +249,14 @@ func (p *printer) stmt(s Stmt, indent int) {
 			head = "} else if " + expr(s.Cond)
 		}
 	case *ForStmt:
+		if call, ok := s.X.(*CallExpr); ok && s.Macro {
+			args := []string{expr(call.Args[0].Value), s.Var}
+			for _, a := range call.Args[1:] {
+				args = append(args, expr(a.Value))
+			}
+			p.block(call.Name+"("+strings.Join(args, ", ")+")", start.Line, s.Body, indent)
+			return
+		}
 		if s.X != nil {
 			p.block("for "+s.Var+" in "+expr(s.X), start.Line, s.Body, indent)
 			return

@@ -158,6 +158,9 @@ func TestFormat(t *testing.T) {
 		// "->" is kept as written, as "and", "not" and NULL are
 		{"x=vma->vm_mm;vmf->vma.vm_start+=1\nspin_lock(&mm->mmap_lock)", "x = vma->vm_mm\nvmf->vma.vm_start += 1\nspin_lock(&mm->mmap_lock)\n"},
 		{"x = a -> b", "x = a->b\n"},
+		// the kernel's loop macros stay as C writes them
+		{"VMA_ITERATOR(vmi,m,0)\nfor_each_vma(vmi,vma){ f(vma) }", "VMA_ITERATOR(vmi, m, 0)\nfor_each_vma(vmi, vma) { f(vma) }\n"},
+		{"for_each_vma_range( vmi , v, end+1 ) {\n if v { break } }", "for_each_vma_range(vmi, v, end + 1) {\n  if v { break }\n}\n"},
 		{"func f(p,n) { *p=true;* n+=1\nif * p { return *n } }", "func f(p, n) {\n  *p = true\n  *n += 1\n  if *p { return *n }\n}\n"},
 		{"", ""},
 	} {

@@ -115,6 +115,26 @@ func (p *parser) parseStmt(lex *lexer.PeekingLexer, depth int) (Stmt, error) {
 	if err != nil {
 		return nil, err
 	}
+	if call, ok := x.(*CallExpr); ok {
+		// for_each_vma(vmi, vma) { ... }: a kernel loop macro
+		if n, isMacro := LoopMacros[call.Name]; isMacro {
+			if open := lex.Peek(); open.Type == tokPunct && open.Value == "{" && open.Pos.Line == int(call.RParen.Line) {
+				if len(call.Args) != n {
+					return nil, participle.Errorf(lexer.Position(call.Pos), "%s takes %d arguments, as the kernel's macro: %s", call.Name, n, loopMacroForm(call.Name))
+				}
+				v, ok := call.Args[1].Value.(*Ident)
+				if !ok || call.Args[1].Name != "" {
+					return nil, participle.Errorf(lexer.Position(call.Args[1].Pos), "the second argument of %s is the loop variable, a name: %s", call.Name, loopMacroForm(call.Name))
+				}
+				body, err := p.parseBlock(lex, depth+1)
+				if err != nil {
+					return nil, err
+				}
+				it := &CallExpr{Pos: call.Pos, Name: call.Name, RParen: call.RParen, Args: append([]*Arg{call.Args[0]}, call.Args[2:]...)}
+				return &ForStmt{Pos: pos, Var: v.Name, X: it, Body: body, Macro: true}, nil
+			}
+		}
+	}
 	if sel, ok := x.(*SelectorExpr); ok {
 		// vma.vm_flags = newflags: a store to a field.
 		if next := lex.Peek(); next.Type == tokPunct && (next.Value == "=" || isAssignOp(next.Value)) {
@@ -318,4 +338,12 @@ func (p *parser) parseBlock(lex *lexer.PeekingLexer, depth int) (*Block, error) 
 		}
 		p.stmtStack = append(p.stmtStack, s)
 	}
+}
+
+// loopMacroForm is how a loop macro is written.
+func loopMacroForm(name string) string {
+	if name == "for_each_vma_range" {
+		return "for_each_vma_range(vmi, vma, end) { ... }"
+	}
+	return "for_each_vma(vmi, vma) { ... }"
 }

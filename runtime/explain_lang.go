@@ -4,7 +4,7 @@ package runtime
 // a kernel developer looks for: the kernel's iterator macros and the
 // keywords.
 func init() {
-	for _, n := range []string{"loops", "vmas", "for_each_vma", "for_each_vma_range", "while", "break", "continue"} {
+	for _, n := range []string{"loops", "vmas", "for_each_vma", "for_each_vma_range", "VMA_ITERATOR", "while", "break", "continue"} {
 		topics[n] = loopsTopic
 	}
 }
@@ -12,8 +12,11 @@ func init() {
 func loopsTopic() string {
 	return `Loops in mmscript, for transcribing mm/*.c:
 
-  for vma in vmas(mm, start, end) { }   for_each_vma_range(vmi, vma, end) after VMA_ITERATOR(vmi, mm, start)
-  for vma in vmas(mm) { }               for_each_vma(vmi, vma)
+  VMA_ITERATOR(vmi, mm, start)          the kernel's, as written (vma_iterator vmi; vma_iter_init(&vmi, mm, start))
+  for_each_vma(vmi, vma) { }            the kernel's: while ((vma = vma_next(&vmi)) != NULL)
+  for_each_vma_range(vmi, vma, end) { } the kernel's: while ((vma = vma_find(&vmi, end)) != NULL)
+  for vma in vmas(mm, start, end) { }   mmscript's for_each_vma_range with a hidden iterator at start
+  for vma in vmas(mm) { }               mmscript's for_each_vma
   while COND { }                        while (COND) { }; a "goto retry" is a while with continue
   for i in LO..HI { }                   for (i = LO; i < HI; i++), the bounds evaluated once
   repeat N { }                          N times
@@ -21,7 +24,12 @@ func loopsTopic() string {
   x += e, -=, *=, /=, %=, &=, |=, ^=, <<=, >>=
   min(a, b, ...), max(a, b, ...)        the kernel's min()/max(), over integers
 
-vmas() walks as the kernel's VMA iterator does: each iteration looks the
+The kernel's iterator is a vma_iterator object: each vma_find(&vmi, max)
+or vma_next(&vmi) step finds the next VMA at or after the iterator's
+position and moves the iterator after it (to max when none is left);
+vma_iter_set(&vmi, addr) moves it, as a walk that dropped the mmap lock
+does before it goes on (the VMA it held may be gone: keep its vm_end, not
+the VMA). vmas() walks as the kernel's VMA iterator does: each iteration looks the
 next VMA up when the loop reaches it (vma_find(): the first VMA that ends
 above the iterator's position and starts below end), as one vma_find
 step with the kernel iterator's rule (vma_iter/needs-lock: hold the mmap

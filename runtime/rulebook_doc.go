@@ -97,6 +97,11 @@ func (s *scriptCalls) add(line int, api string) {
 	s.all[api] = true
 }
 
+// macroOps are the operations the kernel's macros run, as the
+// interpreter expands them: VMA_ITERATOR's vma_iter_init, the step of
+// for_each_vma (vma_next) and of for_each_vma_range (vma_find).
+var macroOps = map[string]string{"VMA_ITERATOR": "vma_iter_init", "for_each_vma": "vma_next", "for_each_vma_range": "vma_find"}
+
 // collectCalls walks items (a script's, or one library function's) and
 // returns the calls it makes, by line, and its expectations.
 func collectCalls(items []lang.Item) (*scriptCalls, []*lang.ExpectDecl) {
@@ -109,6 +114,9 @@ func collectCalls(items []lang.Item) (*scriptCalls, []*lang.ExpectDecl) {
 		switch e := e.(type) {
 		case *lang.CallExpr:
 			sc.add(e.Pos.Line, e.Name)
+			if op, ok := macroOps[e.Name]; ok {
+				sc.add(e.Pos.Line, op) // VMA_ITERATOR(vmi, mm, addr): vma_iter_init
+			}
 			sc.add(e.Pos.Line, handler)
 			for _, a := range e.Args {
 				expr(a.Value, handler)

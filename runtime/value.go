@@ -56,6 +56,9 @@ const (
 	// TFolioWalk is the kernel's struct folio_walk (folio_walk_start(&fw,
 	// vma, addr, flags)), declared `folio_walk fw` (ops_folio_walk.go).
 	TFolioWalk
+	// TVMAIter is the kernel's struct vma_iterator (VMA_ITERATOR(vmi,
+	// mm, addr)), declared `vma_iterator vmi` (vma_iter.go).
+	TVMAIter
 	// NumTypes counts the types, for tables indexed by type.
 	NumTypes
 )
@@ -68,7 +71,7 @@ var typeNames = [...]string{
 	TVRM: "vma_remap_struct", TPMC: "pagetable_move_control", TPTEBatch: "pte_batch",
 	TMMURange: "mmu_notifier_range", TMmapState: "mmap_state", TVMDesc: "vm_area_desc",
 	TPageArray: "page_array", TRef: "pointer", TFollowPfnmapArgs: "follow_pfnmap_args", TUffdCtx: "userfaultfd_ctx", TMfillState: "mfill_state",
-	TFolioWalk: "folio_walk",
+	TFolioWalk: "folio_walk", TVMAIter: "vma_iterator",
 }
 
 func (t Type) String() string {

@@ -114,24 +114,100 @@ func (k *Kernel) checkRCUFound(t *Task, e *epoch, v *mmcore.VMA, op string) {
 func init() {
 	// ULONG_MAX: the end of the address space for the VMA iterator
 	// (mmscript's integers are int64: the largest of them).
-	Constants["ULONG_MAX"] = 1<<63 - 1
-	defOp(&Op{Name: "vma_find", Params: []Param{{Name: "mm", Type: TMM}, {Name: "addr", Type: TInt}, {Name: "end", Type: TInt}}, Result: TVMA,
-		API: register(&API{Name: "vma_find", Section: "2.14",
-			Hold:    "the mmap lock (read or write), or rcu_read_lock() with the VMA then read-locked before use",
-			Takes:   "nothing (mas_find under the caller's lock or RCU)",
-			Sleeps:  "no",
-			Asserts: "lockdep (CONFIG_PROVE_RCU): rcu_dereference_check() in the maple tree walk",
-			Source:  "include/linux/mm.h: vma_find() -> mas_find(); for_each_vma_range()",
-			Notes: "the first VMA that ends above addr and starts below end, or nil; one step of the VMA iterator (mmscript's for vma in vmas(mm, start, end) runs it). " +
-				"Under RCU alone the VMA is not stable: read-lock it (vma_start_read, lock_next_vma) before using it",
-			NullResult: "when no VMA starts below end at or after the address (the end of the walk)",
-			Rules:      []*Rule{ruleVMAIterLock, ruleVMARCUUnlocked},
-			Cites:      []Cite{cite("lib/maple_tree.c", "mas_root(), mt_locked()", "rcu_dereference_check(mas->tree->ma_root, mt_locked(mas->tree)) (lockdep, CONFIG_PROVE_RCU)", readMapleTree)},
-			Sequence:   "VMA_ITERATOR(vmi, mm, start);\nmmap_read_lock(mm);\nfor_each_vma_range(vmi, vma, end) {\n\t/* use vma */\n}\nmmap_read_unlock(mm);"}),
+	Constants["ULONG_MAX"] = ULONG_MAX
+	findAPI := register(&API{Name: "vma_find", Section: "2.14",
+		Hold:    "the mmap lock (read or write), or rcu_read_lock() with the VMA then read-locked before use",
+		Takes:   "nothing (mas_find under the caller's lock or RCU)",
+		Sleeps:  "no",
+		Asserts: "lockdep (CONFIG_PROVE_RCU): rcu_dereference_check() in the maple tree walk",
+		Source:  "include/linux/mm.h: vma_find() -> mas_find(&vmi->mas, max - 1); for_each_vma_range()",
+		Notes: "vma_find(&vmi, max) as the kernel declares it, vmi a `vma_iterator vmi` (VMA_ITERATOR(vmi, mm, addr), vma_iter_init): the first VMA that ends above the " +
+			"iterator's position and starts below max, or nil; the iterator then stands after it (its vm_end), or at max when none was found. " +
+			"for_each_vma_range(vmi, vma, end) { } runs it per iteration; mmscript's earlier vma_find(mm, addr, end) takes the position itself. " +
+			"Under RCU alone the VMA is not stable: read-lock it (vma_start_read, lock_next_vma) before using it",
+		NullResult: "when no VMA starts below max at or after the iterator's position (the end of the walk)",
+		Rules:      []*Rule{ruleVMAIterLock, ruleVMARCUUnlocked},
+		Cites: []Cite{cite("lib/maple_tree.c", "mas_root(), mt_locked()", "rcu_dereference_check(mas->tree->ma_root, mt_locked(mas->tree)) (lockdep, CONFIG_PROVE_RCU)", readMapleTree),
+			cite("include/linux/mm.h", "vma_find(), vma_next(), for_each_vma(), for_each_vma_range()", "return mas_find(&vmi->mas, max - 1); ... return mas_find(&vmi->mas, ULONG_MAX); "+
+				"#define for_each_vma(__vmi, __vma) while (((__vma) = vma_next(&(__vmi))) != NULL); "+
+				"#define for_each_vma_range(__vmi, __vma, __end) while (((__vma) = vma_find(&(__vmi), (__end))) != NULL)", readVMAIter)},
+		Sequence: "VMA_ITERATOR(vmi, mm, start);\nmmap_read_lock(mm);\nfor_each_vma_range(vmi, vma, end) {\n\t/* use vma */\n}\nmmap_read_unlock(mm);"})
+	iterP := Param{Name: "vmi", Type: TVMAIter, Hint: "the kernel's struct vma_iterator *vmi: VMA_ITERATOR(vmi, mm, addr) (or `vma_iterator vmi` and vma_iter_init(&vmi, mm, addr)), passed as &vmi"}
+	find := defOp(&Op{Name: "vma_find", Params: []Param{iterP, {Name: "max", Type: TInt}}, Result: TVMA, API: findAPI,
+		Touches: vmaIterPath,
+		Fn: func(c *Call) Result {
+			it, err := c.vmaIter(0)
+			if err != nil {
+				return Result{Status: Failed, Err: err}
+			}
+			return done(c.vmaIterStep(it, c.addr(1)))
+		}})
+	find.MMForm = &Op{Name: "vma_find", Params: []Param{{Name: "mm", Type: TMM}, {Name: "addr", Type: TInt}, {Name: "end", Type: TInt}}, Result: TVMA, API: findAPI,
 		Touches: func(c *Call, f *Footprint) { f.MM(mmArg(c, 0), false); f.mmUsers(mmArg(c, 0), false) },
 		Fn: func(c *Call) Result {
+			c.T.cur = c
 			return done(c.vmaFind(c.mm(0), c.addr(1), c.addr(2)))
+		}}
+	find.MMForm.Consistent = consistencyCheck(find.MMForm)
+	defOp(&Op{Name: "vma_next", Params: []Param{iterP}, Result: TVMA,
+		API: register(&API{Name: "vma_next", Section: "2.14",
+			Hold: findAPI.Hold, Takes: findAPI.Takes, Sleeps: "no", Asserts: findAPI.Asserts,
+			Source: "include/linux/mm.h: vma_next() -> mas_find(&vmi->mas, ULONG_MAX); for_each_vma()",
+			Notes: "the next VMA at or after the iterator's position, or nil; the iterator then stands after it. for_each_vma(vmi, vma) { } runs it per iteration. " +
+				"Under RCU alone the VMA is not stable: read-lock it before using it",
+			NullResult: "when no VMA is left at or after the iterator's position (the end of the walk)",
+			Rules:      []*Rule{ruleVMAIterLock, ruleVMARCUUnlocked},
+			Cites:      findAPI.Cites,
+			Sequence:   "VMA_ITERATOR(vmi, mm, 0);\nmmap_read_lock(mm);\nfor_each_vma(vmi, vma) {\n\t/* use vma */\n}\nmmap_read_unlock(mm);"}),
+		Touches: vmaIterPath,
+		Fn: func(c *Call) Result {
+			it, err := c.vmaIter(0)
+			if err != nil {
+				return Result{Status: Failed, Err: err}
+			}
+			return done(c.vmaIterStep(it, ULONG_MAX))
 		}})
+	initAPI := func(name, src, notes string) *API {
+		return register(&API{Name: name, Section: "2.14", Hold: "nothing (it sets the position; the walk's steps need the mmap lock or RCU)",
+			Takes: "nothing", Sleeps: "no", Asserts: "none", Source: src, Notes: notes,
+			Cites:    []Cite{cite("include/linux/mm.h", "VMA_ITERATOR(), vma_iter_init(), vma_iter_set()", "struct vma_iterator name = { .mas = { .tree = &(__mm)->mm_mt, .index = __addr, .node = NULL, .status = ma_start } }; mas_init(&vmi->mas, &mm->mm_mt, addr); mas_set(&vmi->mas, addr)", readVMAIter)},
+			Sequence: "VMA_ITERATOR(vmi, mm, addr);\n/* or: struct vma_iterator vmi; vma_iter_init(&vmi, mm, addr); */\nmmap_read_lock(mm);\nvma = vma_find(&vmi, end);\nmmap_read_unlock(mm);"})
+	}
+	defOp(&Op{Name: "vma_iter_init", Params: []Param{iterP, {Name: "mm", Type: TMM}, {Name: "addr", Type: TInt}},
+		API: initAPI("vma_iter_init", "include/linux/mm.h: vma_iter_init() -> mas_init(&vmi->mas, &mm->mm_mt, addr)",
+			"points the iterator at addr in mm's VMA tree; VMA_ITERATOR(vmi, mm, addr) declares `vma_iterator vmi` and runs it"),
+		Touches: func(*Call, *Footprint) {},
+		Fn: func(c *Call) Result {
+			it := c.Args[0].Obj.(*VMAIter)
+			*it = VMAIter{MM: c.mm(1), Index: c.addr(2)}
+			return ok
+		}})
+	defOp(&Op{Name: "vma_iter_set", Params: []Param{iterP, {Name: "addr", Type: TInt}},
+		API: initAPI("vma_iter_set", "include/linux/mm.h: vma_iter_set() -> mas_set(&vmi->mas, addr)",
+			"moves the iterator to addr: the next vma_find/vma_next looks from there (a walk that dropped the lock resumes this way)"),
+		Touches: func(*Call, *Footprint) {},
+		Fn: func(c *Call) Result {
+			it, err := c.vmaIter(0)
+			if err != nil {
+				return Result{Status: Failed, Err: err}
+			}
+			it.Index = c.addr(1)
+			return ok
+		}})
+	typeDocs[TVMAIter] = "struct vma_iterator (include/linux/mm_types.h): a position in an mm's VMA tree; VMA_ITERATOR(vmi, mm, addr) declares one, " +
+		"vma_find(&vmi, max), vma_next(&vmi), for_each_vma(vmi, vma) { } and for_each_vma_range(vmi, vma, end) { } walk it"
+	fieldTable[TVMAIter] = map[string]func(k *Kernel, x any) Value{
+		"mm": func(_ *Kernel, x any) Value {
+			if m := x.(*VMAIter).MM; m != nil {
+				return Obj(TMM, m)
+			}
+			return Nil
+		},
+		"index": func(_ *Kernel, x any) Value { return Int(int64(x.(*VMAIter).Index)) },
+	}
+	fieldTypes[TVMAIter] = map[string]Type{"mm": TMM, "index": TInt}
+	fieldDocs["vma_iterator.mm"] = "the mm whose VMA tree the iterator walks (vmi->mas.tree, &mm->mm_mt)"
+	fieldDocs["vma_iterator.index"] = "vmi->mas.index: where the next vma_find/vma_next looks from (after the last VMA found)"
 	defOp(&Op{Name: "mas_find_rev", Params: []Param{{Name: "mm", Type: TMM}, {Name: "index", Type: TInt}, {Name: "min", Type: TInt}}, Result: TVMA,
 		API: register(&API{Name: "mas_find_rev", Section: "2.14",
 			Hold:    "the mmap lock (read or write), or rcu_read_lock() with the VMA then read-locked before use",
@@ -234,4 +310,51 @@ func init() {
 			Cites: []Cite{cite("mm/mmap_lock.c", "lock_next_vma()", "RCU_LOCKDEP_WARN(!rcu_read_lock_held(), \"no rcu read lock held\"); retry: vma = vma_next(vmi); "+
 				"vma = vma_start_read(mm, vma); ... if (unlikely(from_addr >= vma->vm_end)) goto fallback_unlock; ... fallback: vma = lock_next_vma_under_mmap_lock(mm, vmi, from_addr); rcu_read_lock();", readLockC)},
 			Sequence: "rcu_read_lock();\nwhile ((vma = lock_next_vma(mm, &vmi, addr)) && !IS_ERR(vma)) {\n\t/* show the VMA */\n\taddr = vma->vm_end;\n\tvma_end_read(vma);\n}\nrcu_read_unlock();"})})
+}
+
+// readVMAIter: how include/linux/mm.h's VMA iterator was read.
+const readVMAIter = "include/linux/mm.h (mainline 2026): VMA_ITERATOR, vma_iter_init, vma_find, vma_next, for_each_vma, for_each_vma_range, read through find_string excerpts"
+
+// ULONG_MAX is the end of the address space for the VMA iterator
+// (mmscript's integers are int64: the largest of them).
+const ULONG_MAX = 1<<63 - 1
+
+// VMAIter is the kernel's struct vma_iterator: the mm's VMA tree and the
+// position the next step looks from (vmi->mas.index).
+type VMAIter struct {
+	MM    *MM
+	Index mmcore.Addr
+}
+
+func (*VMAIter) String() string { return "vma_iterator" }
+
+// vmaIter is argument i, an iterator that VMA_ITERATOR or vma_iter_init
+// pointed at an mm.
+func (c *Call) vmaIter(i int) (*VMAIter, error) {
+	it := c.Args[i].Obj.(*VMAIter)
+	if it.MM == nil {
+		return nil, fmt.Errorf("%s: the vma_iterator points at no mm: VMA_ITERATOR(vmi, mm, addr) or vma_iter_init(&vmi, mm, addr) first", c.Op.Name)
+	}
+	return it, nil
+}
+
+// vmaIterStep is mas_find(&vmi->mas, max - 1) for vma_find(&vmi, max) and
+// vma_next(&vmi) (max ULONG_MAX): the VMA found, with the iterator moved
+// after it, or nil with the iterator at max.
+func (c *Call) vmaIterStep(it *VMAIter, max mmcore.Addr) Value {
+	v := c.vmaFind(it.MM, it.Index, max)
+	if w, ok := v.Obj.(*mmcore.VMA); ok && w != nil {
+		it.Index = w.End()
+	} else if max > it.Index {
+		it.Index = max
+	}
+	return v
+}
+
+// vmaIterPath: a step of the iterator reads its mm's VMA tree.
+func vmaIterPath(c *Call, f *Footprint) {
+	if it, ok := c.Args[0].Obj.(*VMAIter); ok && it.MM != nil {
+		f.MM(it.MM.Core, false)
+		f.mmUsers(it.MM.Core, false)
+	}
 }
