@@ -507,6 +507,17 @@ func binary(op binop, x, y rt.Value) (rt.Value, string) {
 	case bNe:
 		return rt.Bool(!x.Equal(y)), ""
 	}
+	if op == bAdd && (x.T == rt.TPageArray && y.T == rt.TInt || x.T == rt.TInt && y.T == rt.TPageArray) {
+		// pages + i: C's pointer to entry i of a page array
+		if x.T == rt.TInt {
+			x, y = y, x
+		}
+		v, err := x.Obj.(*rt.PageArray).Add(y.Int)
+		if err != nil {
+			return rt.Nil, err.Error()
+		}
+		return rt.Obj(rt.TPageArray, v), ""
+	}
 	if x.T != rt.TInt || y.T != rt.TInt {
 		if (x.T == rt.TWord || x.T == rt.TString) && (y.T == rt.TWord || y.T == rt.TString) && op == bOr {
 			return rt.Word(x.Obj.(string) + "|" + y.Obj.(string)), ""

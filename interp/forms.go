@@ -158,7 +158,18 @@ func (c *compiler) evidentType(x lang.Expr) (rt.Type, bool) {
 		}
 	case *lang.BinaryExpr:
 		switch x.Op {
-		case "+", "-", "*", "/", "%", "<<", ">>", "&", "^":
+		case "+":
+			// pages + i is a page array: an int only when both operands
+			// show they are ints
+			tx, okx := c.evidentType(x.X)
+			ty, oky := c.evidentType(x.Y)
+			switch {
+			case okx && tx == rt.TPageArray || oky && ty == rt.TPageArray:
+				return rt.TPageArray, true
+			case okx && oky:
+				return rt.TInt, true
+			}
+		case "-", "*", "/", "%", "<<", ">>", "&", "^":
 			return rt.TInt, true
 		case "|":
 			// flags: FOLL_WRITE | FOLL_FORCE; bare words (prot=r|w)

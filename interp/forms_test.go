@@ -211,3 +211,40 @@ func TestVMAIterator(t *testing.T) {
 		})
 	}
 }
+
+// TestPageArrayArithmetic: page_array(n) makes n NULL page pointers for
+// GUP to fill, pages[i] and pages + i read and point into it as C does,
+// and GUP past its end is page_array/out-of-bounds
+// (mm/gup.c: __get_user_pages() stores pages[i] for i < nr_pages).
+func TestPageArrayArithmetic(t *testing.T) {
+	const head = "mm m\nmmap(m, 0x100000, pages=8, prot=rw)\n"
+	for _, c := range []struct {
+		name, body string
+		want       string // a substring of the findings; "" for none
+	}{
+		{"fill in two calls", "pages = page_array(4)\nassert !pages[0]\nmmap_read_lock(m)\nassert pin_user_pages(0x100000, 2, FOLL_WRITE, pages) == 2\n" +
+			"assert pin_user_pages(0x102000, 2, FOLL_WRITE, pages + 2) == 2\nmmap_read_unlock(m)\nassert pages[3] && (pages + 3)[0] == pages[3]\nunpin_user_pages(pages, 4)", ""},
+		{"int + pages", "pages = page_array(2)\nmmap_read_lock(m)\nassert get_user_pages(0x100000, 1, 0, 1 + pages) == 1\nmmap_read_unlock(m)\nput_page(pages[1])", ""},
+		{"offset a parameter", "func fill(pages, i) {\n  return get_user_pages(0x100000 + i * PAGE_SIZE, 1, 0, pages + i)\n}\npages = page_array(3)\nmmap_read_lock(m)\nassert fill(pages, 2) == 1\nmmap_read_unlock(m)\nput_page(pages[2])", ""},
+		{"GUP past the end", "pages = page_array(2)\nmmap_read_lock(m)\nget_user_pages(0x100000, 3, 0, pages)\nmmap_read_unlock(m)", "page_array/out-of-bounds"},
+		{"GUP past the end of a view", "pages = page_array(4)\nmmap_read_lock(m)\nget_user_pages(0x100000, 2, 0, pages + 3)\nmmap_read_unlock(m)", "page_array/out-of-bounds"},
+		{"store past the end", "page p = alloc_page()\npages = page_array(1)\npages[1] = p", "page_array/out-of-bounds"},
+		{"pointer past the end", "pages = page_array(1)\nx = pages + 2", "points outside the array"},
+		{"declared unbounded", "page_array pages\nmmap_read_lock(m)\nassert get_user_pages(0x100000, 8, 0, pages) == 8\nmmap_read_unlock(m)\nfor p in pages {\n  put_page(p)\n}", ""},
+		{"size must be positive", "pages = page_array(0)", "an array holds 1 to"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			src := head
+			if strings.HasPrefix(c.body, "func") {
+				i := strings.Index(c.body, "\n}\n")
+				src += c.body[:i+3] + "thread t {\n" + c.body[i+3:] + "\n}\n"
+			} else {
+				src += "thread t {\n" + c.body + "\n}\n"
+			}
+			got := diagLines(run(t, src, Options{}))
+			if c.want == "" && got != "" || !strings.Contains(got, c.want) {
+				t.Errorf("%s\nfindings:\n%s\nwant %q", src, got, c.want)
+			}
+		})
+	}
+}

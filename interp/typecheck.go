@@ -540,6 +540,8 @@ func (c *compiler) typeOf(s *tscope, e lang.Expr) sType {
 			return known(rt.TBool)
 		case "|":
 			return orType(c.typeOf(s, e.X), c.typeOf(s, e.Y)) // words combine with |
+		case "+":
+			return addType(c.typeOf(s, e.X), c.typeOf(s, e.Y))
 		}
 		return known(rt.TInt)
 	case *lang.CallExpr:
@@ -699,6 +701,9 @@ func (c *compiler) checkExpr(s *tscope, e lang.Expr) sType {
 			}
 			return orType(x, y)
 		default:
+			if e.Op == "+" && addType(x, y) == known(rt.TPageArray) {
+				break // pages + i
+			}
 			if x.known() && y.known() && (x != known(rt.TInt) || y != known(rt.TInt)) {
 				c.errorf(e.Pos, "invalid operation: %s %s %s", x, e.Op, y)
 			}
@@ -893,4 +898,17 @@ func olderFormTakes(op *rt.Op, p rt.Param, t rt.Type) bool {
 		}
 	}
 	return false
+}
+
+// addType is the type of x + y: a page array for C's pages + i (either
+// order), an int for two ints, no static type while an operand has none
+// (it may be an array).
+func addType(x, y sType) sType {
+	switch {
+	case x == known(rt.TPageArray) && y == known(rt.TInt), x == known(rt.TInt) && y == known(rt.TPageArray):
+		return known(rt.TPageArray)
+	case !x.known() && x != tBottom && y != known(rt.TString), !y.known() && y != tBottom && x != known(rt.TString):
+		return tAny
+	}
+	return known(rt.TInt)
 }

@@ -261,6 +261,7 @@ var constDocs = map[string]string{
 	"VM_FAULT_RETRY":            "the handler dropped the fault lock (only when FAULT_FLAG_ALLOW_RETRY is set, via release_fault_lock()) and the fault must be redone with FAULT_FLAG_TRIED; the VMA may be gone. With FAULT_FLAG_RETRY_NOWAIT the handler returns it keeping the lock",
 	"VM_FAULT_COMPLETED":        "the handler dropped the fault lock and completed the fault itself",
 	"PAGE_SIZE":                 "the page size, 4096 on x86-64",
+	"PAGE_SHIFT":                "log2 of the page size, 12 on x86-64: addr >> PAGE_SHIFT is a page number, n << PAGE_SHIFT a length",
 	"_PAGE_PRESENT":             "x86 PTE bit: present (pte_present)", "_PAGE_RW": "x86 PTE bit: writable (pte_write)",
 	"_PAGE_SPECIAL": "x86 PTE bit: special, no struct page to account (pte_special: PFN maps, the zero page)",
 	"PTRS_PER_PTE":  "entries per PTE table, 512 on x86-64 (pte_index is (address >> PAGE_SHIFT) & (PTRS_PER_PTE - 1))",

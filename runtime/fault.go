@@ -30,8 +30,9 @@ var Constants = map[string]int64{
 	"EPERM":              1, "ENOMEM": 12, "EACCES": 13, "EFAULT": 14, "EBUSY": 16,
 	"EEXIST": 17, "EINVAL": 22, "ENXIO": 6, "EAGAIN": 11, "EINTR": 4,
 	"ESRCH": 3, "EIO": 5, "EBADF": 9, "ENODEV": 19, "ENOSPC": 28,
-	"EOVERFLOW": 75,
-	"PAGE_SIZE": mmcore.PageSize,
+	"EOVERFLOW":  75,
+	"PAGE_SIZE":  mmcore.PageSize,
+	"PAGE_SHIFT": mmcore.PageShift,
 }
 
 // VMF is a struct vm_fault as a handler sees it.

@@ -1343,7 +1343,7 @@ func installs(c *Call, f *Footprint) {
 			// array (page_array_set writes it as a page access) and
 			// each mapped
 			f.AllPages(true)
-			n = int(min(max(c.Args[3].Int, 0), int64(len(arr.Pages))))
+			n = int(min(max(c.Args[3].Int, 0), int64(arr.Len())))
 		}
 		if n > maxPTERange {
 			f.PTEs(m, true)

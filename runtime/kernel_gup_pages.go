@@ -22,11 +22,102 @@ import (
 // pin on it.
 
 // PageArray is a struct page **pages array.
+//
+// page_array(n) is one of n entries (kvmalloc_array(n, sizeof(struct
+// page *)), or struct page *pages[n]): a store at or beyond n is the
+// kernel's out-of-bounds write (rule page_array/out-of-bounds). `page_array
+// pages` declares one without a bound. pages + i is C's pointer into the
+// array: a view whose entry j is the array's entry i + j, as
+// pin_user_pages(start, n, flags, pages + got) fills the rest of it.
 type PageArray struct {
-	Pages []*mmcore.Page // index i is pages[i]; nil where nothing was stored
+	Pages []*mmcore.Page // index i is pages[i]; nil where nothing was stored (a view's are its base's)
+	Cap   int            // page_array(n): n; 0: no bound (`page_array pages`)
+	base  *PageArray     // pages + off: a view of base
+	off   int
 }
 
-func (a *PageArray) String() string { return fmt.Sprintf("pages[%d]", len(a.Pages)) }
+func (a *PageArray) String() string {
+	if a.base != nil {
+		return fmt.Sprintf("%v + %d", a.base, a.off)
+	}
+	if a.Cap > 0 {
+		return fmt.Sprintf("pages[%d of %d]", len(a.Pages), a.Cap)
+	}
+	return fmt.Sprintf("pages[%d]", len(a.Pages))
+}
+
+// root is the array a view points into, and the view's offset in it.
+func (a *PageArray) root() (*PageArray, int) {
+	if a.base != nil {
+		return a.base, a.off
+	}
+	return a, 0
+}
+
+// Add is pages + i: a view of the array from entry i on.
+func (a *PageArray) Add(i int64) (*PageArray, error) {
+	r, off := a.root()
+	n := int64(off) + i
+	if i < 0 || n > maxPageArray || r.Cap > 0 && n > int64(r.Cap) {
+		return nil, fmt.Errorf("pages + %d points outside the array (entries [0, %d) from there)", i, r.bound()-off)
+	}
+	if n == 0 {
+		return r, nil
+	}
+	return &PageArray{base: r, off: int(n)}, nil
+}
+
+// bound is how many entries the array may hold.
+func (a *PageArray) bound() int {
+	if a.Cap > 0 {
+		return a.Cap
+	}
+	return maxPageArray
+}
+
+// Len is how many entries the array (from a view's start) holds: one
+// past the highest index stored.
+func (a *PageArray) Len() int {
+	r, off := a.root()
+	return max(len(r.Pages)-off, 0)
+}
+
+// At is entry i (nil where nothing was stored).
+func (a *PageArray) At(i int) *mmcore.Page {
+	r, off := a.root()
+	if off+i < len(r.Pages) {
+		return r.Pages[off+i]
+	}
+	return nil
+}
+
+// First is entries [0, n) of the array (from a view's start), n <= Len().
+func (a *PageArray) First(n int) []*mmcore.Page {
+	r, off := a.root()
+	return r.Pages[off : off+n]
+}
+
+// set stores p at entry i; false when i is outside the array.
+func (a *PageArray) set(i int64, p *mmcore.Page) bool {
+	r, off := a.root()
+	n := int64(off) + i
+	if i < 0 || n >= int64(r.bound()) {
+		return false
+	}
+	for int64(len(r.Pages)) <= n {
+		r.Pages = append(r.Pages, nil)
+	}
+	r.Pages[n] = p
+	return true
+}
+
+// ruleArrayBounds: GUP stores pages[i] for each page it gets, i below
+// nr_pages; the caller's array must hold nr_pages entries.
+var ruleArrayBounds = &Rule{"page_array/out-of-bounds",
+	"a struct page **pages array holds the entries its caller allocated (kvmalloc_array(n, sizeof(struct page *)), struct page *pages[n]): " +
+		"GUP with nr_pages larger than the array, or a store pages[i] with i at or past n, writes past it",
+	"mm/gup.c: __get_user_pages(): \"if (pages) { pages[i] = page; ...}\" for i < nr_pages, unchecked; mm/kasan: a slab-out-of-bounds report under CONFIG_KASAN",
+	DebugOnly}
 
 // maxPageArray bounds an array's length (kvmalloc_array of GUP's callers).
 const maxPageArray = 1 << 16
@@ -156,6 +247,24 @@ func (c *Call) checkUnpinnedUse(i int) {
 
 func init() {
 	arrParam := Param{Name: "array", Type: TPageArray}
+	defOp(&Op{Name: "page_array", Params: []Param{{Name: "n", Type: TInt}}, Result: TPageArray,
+		API: register(&API{Name: "page_array", Section: "-", Hold: "nothing", Takes: "nothing", Sleeps: "no",
+			Source: "mm/gup.c callers: pages = kvmalloc_array(nr_pages, sizeof(struct page *), GFP_KERNEL) (or kcalloc, or struct page *pages[n] on the stack)",
+			Notes: "an array of n page pointers, all NULL, for GUP to fill: pages[i] reads entry i (NULL until stored), pages + i points at entry i " +
+				"(pin_user_pages(start, n - got, flags, pages + got)), and a store at or past n (GUP with nr_pages larger than the array) is page_array/out-of-bounds. " +
+				"`page_array pages` declares one without a bound",
+			Rules: []*Rule{ruleArrayBounds},
+			Cites: []Cite{cite("mm/gup.c", "__get_user_pages()", "if (pages) { pages[i] = page; flush_anon_page(vma, page, start); flush_dcache_page(page); } (i < nr_pages: the caller's array holds nr_pages entries)", readGUPPaths)},
+			Sequence: "pages = kvmalloc_array(nr_pages, sizeof(struct page *), GFP_KERNEL);\nif (!pages)\n\treturn -ENOMEM;\n" +
+				"mmap_read_lock(mm);\nret = pin_user_pages(start, nr_pages, FOLL_WRITE, pages);\nmmap_read_unlock(mm);"}),
+		Touches: func(_ *Call, f *Footprint) { f.Alloc() },
+		Fn: func(c *Call) Result {
+			n := c.int(0)
+			if n <= 0 || n > maxPageArray {
+				return fail("page_array(%d): an array holds 1 to %d entries", n, maxPageArray)
+			}
+			return done(Obj(TPageArray, &PageArray{Cap: int(n)}))
+		}})
 	defOp(&Op{Name: "page_array_get", Params: []Param{arrParam, {Name: "i", Type: TInt}}, Result: TPage,
 		API: register(&API{Name: "page_array_get", Section: "-", Hold: "nothing", Takes: "nothing", Sleeps: "no",
 			Source: "C: pages[i]",
@@ -168,10 +277,14 @@ func init() {
 		Touches: func(c *Call, f *Footprint) { f.AllPages(false) },
 		Fn: func(c *Call) Result {
 			a, i := c.pageArray(0), c.int(1)
-			if i < 0 || i >= int64(len(a.Pages)) {
-				return fail("page_array_get: index %d out of range [0, %d)", i, len(a.Pages))
+			r, off := a.root()
+			if r.Cap > 0 && i >= 0 && int64(off)+i < int64(r.Cap) {
+				return done(pageOrNil(a.At(int(i)))) // kvcalloc'd: NULL until stored
 			}
-			return done(Obj(TPage, a.Pages[i]))
+			if i < 0 || i >= int64(a.Len()) {
+				return fail("page_array_get: index %d out of range [0, %d)", i, a.Len())
+			}
+			return done(pageOrNil(a.At(int(i))))
 		}})
 	defOp(&Op{Name: "page_array_len", Params: []Param{arrParam}, Result: TInt,
 		API: register(&API{Name: "page_array_len", Section: "-", Hold: "nothing", Takes: "nothing", Sleeps: "no",
@@ -182,7 +295,7 @@ func init() {
 				"the caller keeps the count", readGUPPaths)},
 			Sequence: "ret = get_user_pages(start, nr_pages, gup_flags, pages);\nif (ret > 0)\n\t/* pages[0..ret) are valid */;"}),
 		Touches: func(c *Call, f *Footprint) { f.AllPages(false) },
-		Fn:      func(c *Call) Result { return done(Int(int64(len(c.pageArray(0).Pages)))) }})
+		Fn:      func(c *Call) Result { return done(Int(int64(c.pageArray(0).Len()))) }})
 	defOp(&Op{Name: "page_array_set", Params: []Param{arrParam, {Name: "i", Type: TInt}, {Name: "page", Type: TPage}},
 		API: register(&API{Name: "page_array_set", Section: "-", Hold: "nothing", Takes: "nothing", Sleeps: "no",
 			Source:   "mm/gup.c: __get_user_pages(): pages[i] = page",
@@ -192,13 +305,15 @@ func init() {
 		Touches: func(c *Call, f *Footprint) { f.AllPages(true) },
 		Fn: func(c *Call) Result {
 			a, i, p := c.pageArray(0), c.int(1), c.Args[2].Obj.(*mmcore.Page)
-			if i < 0 || i >= maxPageArray {
+			if r, off := a.root(); r.Cap > 0 && i >= 0 && int64(off)+i >= int64(r.Cap) {
+				// the kernel writes past the allocation: KASAN's report,
+				// silent corruption otherwise; mmscript stores nothing
+				c.K.violate(c.T, ruleArrayBounds, fmt.Sprintf("pages[%d] stored past the end of %s (its entries: [0, %d) from there)", i, a, r.Cap-off))
+				return ok
+			}
+			if !a.set(i, p) {
 				return fail("page_array_set: index %d out of range [0, %d) (mmscript's arrays hold at most %d pages)", i, maxPageArray, maxPageArray)
 			}
-			for int64(len(a.Pages)) <= i {
-				a.Pages = append(a.Pages, nil)
-			}
-			a.Pages[i] = p
 			return ok
 		}})
 	defOp(&Op{Name: "unpin_user_pages", Params: []Param{arrParam, {Name: "npages", Type: TInt}},
@@ -215,10 +330,10 @@ func init() {
 			if n < 0 {
 				return ok // WARN_ON(IS_ERR_VALUE(npages)): a GUP error passed on
 			}
-			if n > int64(len(a.Pages)) {
-				return fail("unpin_user_pages: npages %d is beyond the %d pages the array holds", n, len(a.Pages))
+			if n > int64(a.Len()) {
+				return fail("unpin_user_pages: npages %d is beyond the %d pages the array holds", n, a.Len())
 			}
-			for _, p := range a.Pages[:n] {
+			for _, p := range a.First(int(n)) {
 				if p == nil {
 					return fail("unpin_user_pages: the array has no page at an index below npages (a NULL entry)")
 				}
@@ -247,13 +362,13 @@ func init() {
 			if n < 0 {
 				return ok
 			}
-			if n > int64(len(a.Pages)) {
-				return fail("unpin_user_pages_dirty_lock: npages %d is beyond the %d pages the array holds", n, len(a.Pages))
+			if n > int64(a.Len()) {
+				return fail("unpin_user_pages_dirty_lock: npages %d is beyond the %d pages the array holds", n, a.Len())
 			}
 			if dirty {
 				c.T.MightSleep(c.Op.Name) // folio_lock()
 			}
-			for _, p := range a.Pages[:n] {
+			for _, p := range a.First(int(n)) {
 				if p == nil {
 					return fail("unpin_user_pages_dirty_lock: the array has no page at an index below npages (a NULL entry)")
 				}

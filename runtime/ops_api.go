@@ -269,15 +269,15 @@ func init() {
 			if num < 0 || num > int64(v.End()-v.Start())>>mmcore.PageShift || addr < v.Start() || end >= v.End() || end+1 < addr {
 				return done(Int(-int64(mmcore.EFAULT)))
 			}
-			if num > int64(len(arr.Pages)) {
-				return fail("vm_insert_pages: *num is %d but pages[] holds %d entries (insert_pages() would read past the array)", num, len(arr.Pages))
+			if num > int64(arr.Len()) {
+				return fail("vm_insert_pages: *num is %d but pages[] holds %d entries (insert_pages() would read past the array)", num, arr.Len())
 			}
-			for i, p := range arr.Pages[:num] {
+			for i, p := range arr.First(int(num)) {
 				if p == nil {
 					return fail("vm_insert_pages: pages[%d] is NULL (insert_page_in_batch_locked() -> validate_page_before_insert() would oops on it)", i)
 				}
 			}
-			pages := arr.Pages[:num]
+			pages := arr.First(int(num))
 			return insertPrologue(c, v, func() Result {
 				// insert_pages(): per PTE table, batches of up to 8 pages
 				// under one pte_offset_map_lock(); the first failure ends
