@@ -253,6 +253,13 @@ type MM struct {
 	// drops it to zero runs exit_mmap() as exitTask.
 	mmUsers  int
 	exitTask *Task
+	// mmCount is mm->mm_count: one reference for all of mm_users (mm_init()
+	// sets 1; __mmput() drops it with mmdrop()) plus those mmgrab() took;
+	// the mmdrop() that drops it to zero frees the struct (__mmdrop()),
+	// where freedAt says (kernel_mmcount.go).
+	mmCount int
+	freed   bool
+	freedAt lang.Pos
 	// flags is mm->flags (2026: the bitmap mm_flags_test()/mm_flags_set()
 	// read and set, include/linux/mm_types.h): the bits scripts name
 	// (MMF_OOM_SKIP, MMF_UNSTABLE), kernel_oom.go.
@@ -289,6 +296,7 @@ func (k *Kernel) NewMM(name string) (*MM, error) {
 		MmapLock:      NewLock(ClassMmapLock, RWSem, name+"->mmap_lock"),
 		PageTableLock: NewLock(ClassPageTableLock, Spin, name+"->page_table_lock"),
 		mmUsers:       1,
+		mmCount:       1, // mm_init(): atomic_set(&mm->mm_count, 1)
 	}
 	core.Lock = m
 	k.mms = append(k.mms, m)

@@ -166,7 +166,8 @@ func init() {
 			m := &MM{Core: core, Name: name,
 				MmapLock:      NewLock(ClassMmapLock, RWSem, name+"->mmap_lock"),
 				PageTableLock: NewLock(ClassPageTableLock, Spin, name+"->page_table_lock"),
-				mmUsers:       1} // mm_init(): atomic_set(&mm->mm_users, 1), the child's own
+				mmUsers:       1, // mm_init(): atomic_set(&mm->mm_users, 1), the child's own
+				mmCount:       1} // mm_init(): atomic_set(&mm->mm_count, 1)
 			core.Lock = m
 			return done(Obj(TMM, m))
 		}})

@@ -62,7 +62,7 @@ func init() {
 				"It takes mm_count only: the address space lives by the caller's mm_users reference, and accesses after that is gone are mm/use-without-mm-users",
 			Rules: []*Rule{ruleKthreadUseNested},
 			Opens: []*Rule{ruleKthreadExitUsing}}),
-		Touches: touchesLocksOnly, // the task's own tsk->mm
+		Touches: mmCountTouch, // the task's own tsk->mm; mmgrab()
 		Fn: func(c *Call) Result {
 			m := c.Args[0].Obj.(*MM)
 			t := c.T
@@ -71,6 +71,9 @@ func init() {
 					m.Name, t.kthreadMM.Name, m.Name, t.kthreadMM.Name), Related{t.kthreadPos, "kthread_use_mm(" + t.kthreadMM.Name + ") here"})
 			}
 			t.kthreadMM, t.kthreadPos = m, t.Pos
+			if !m.freed {
+				m.mmCount++ // mmgrab(mm)
+			}
 			return ok
 		}})
 	defOp(&Op{Name: "kthread_unuse_mm", Params: mmP,
@@ -82,7 +85,7 @@ func init() {
 			Source:  "kernel/kthread.c: kthread_unuse_mm()",
 			Notes:   "gives the adopted mm up: current_mm() is again the script's one mm (or none)",
 			Rules:   []*Rule{ruleKthreadUnuseUnbalanced, ruleKthreadExitUsing}}),
-		Touches: touchesLocksOnly,
+		Touches: mmCountTouch, // mmdrop()
 		Fn: func(c *Call) Result {
 			m := c.Args[0].Obj.(*MM)
 			t := c.T
@@ -93,6 +96,9 @@ func init() {
 				c.K.violateAs(t, ruleKthreadUnuseUnbalanced, Unchecked, fmt.Sprintf("kthread_unuse_mm(%s) while the thread uses %s: nothing checks it; tsk->mm is cleared, "+
 					"mmdrop(%s) drops a reference the thread never took and %s's is never dropped", m.Name, t.kthreadMM.Name, m.Name, t.kthreadMM.Name),
 					Related{t.kthreadPos, "kthread_use_mm(" + t.kthreadMM.Name + ") here"})
+			}
+			if t.kthreadMM == m && !m.freed {
+				c.mmdropRef(m) // mmdrop(mm) of kthread_use_mm()'s mmgrab() (an unbalanced one is the rule above)
 			}
 			t.kthreadMM, t.kthreadPos = nil, lang.Pos{}
 			return ok

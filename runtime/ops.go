@@ -530,7 +530,13 @@ const stepped Status = 255
 
 // Argument accessors. The interpreter has checked types against Params.
 
-func (c *Call) mm(i int) *MM     { return c.Args[i].Obj.(*MM) }
+func (c *Call) mm(i int) *MM {
+	m := c.Args[i].Obj.(*MM)
+	if m.freed {
+		c.mmFreed(m) // after the last mmdrop() (kernel_mmcount.go)
+	}
+	return m
+}
 func (c *Call) file(i int) *File { return c.Args[i].Obj.(*File) }
 func (c *Call) page(i int) *mmcore.Page {
 	p := c.Args[i].Obj.(*mmcore.Page)

@@ -56,6 +56,11 @@ type Task struct {
 	// mmRefs counts the mm_users references this task took with
 	// mmget_not_zero() and has not dropped with mmput().
 	mmRefs map[*MM]int
+	// mmGrabs counts the mm_count references this task took with
+	// mmgrab() and has not dropped (kernel_mmcount.go); freedSeen the
+	// freed mms whose use it was told about.
+	mmGrabs     map[*MM]int
+	mmFreedSeen map[*MM]bool
 	// failedTry and failedGet are this task's attempts that failed (a
 	// trylock of the lock, mmget_not_zero() of the mm) and that nothing
 	// has superseded since (taking the lock; a later mmget_not_zero()):

@@ -28,6 +28,8 @@ func unmerge_and_remove_all_rmap_items(mm) {
   mmap_read_unlock(mm)
 }
 
+mmgrab(m)  # ksm_enter(): the mm_slot's mmgrab(mm)
+
 thread owner {  # do_exit() -> exit_mm() -> mmput(mm)
   mmput(m)
 }

@@ -17,6 +17,8 @@ mm other  # another process: current_mm() alone could not tell which
 mmap(m, 0x200000, pages=1, prot=rw)
 page_array pages
 
+mmgrab(m)  # the pointer the worker keeps: mm_count (mmgrab())
+
 thread owner {  # do_exit() -> exit_mm() -> mmput(mm)
   mmput(m)
 }

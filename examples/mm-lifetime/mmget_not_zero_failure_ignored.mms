@@ -16,6 +16,8 @@ mm m
 vma v = mmap(m, 0x100000, pages=2, prot=rw, flags=private)
 touch(m, 0x100000, write)
 
+mmgrab(m)  # the pointer the other side keeps: mm_count (mmgrab())
+
 thread owner {  # do_exit() -> exit_mm() -> mmput(mm)
   mmput(m)
 }
@@ -30,4 +32,4 @@ thread remote {
   mmap_read_unlock(m)
 }
 
-expect violation "mmget_not_zero/failure-ignored" at 29 sometimes
+expect violation "mmget_not_zero/failure-ignored" at 31 sometimes

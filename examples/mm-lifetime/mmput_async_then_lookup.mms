@@ -11,6 +11,8 @@
 mm m
 mmap(m, 0x100000, pages=1, prot=rw, flags=private)
 
+mmgrab(m)  # the pointer the other side keeps: mm_count (mmgrab())
+
 thread owner {  # do_exit() -> exit_mm() -> mmput(mm)
   mmput(m)
 }
@@ -24,4 +26,4 @@ thread remote {
   }
 }
 
-expect violation "mm/use-without-mm-users" at 22 sometimes
+expect violation "mm/use-without-mm-users" at 24 sometimes

@@ -14,6 +14,8 @@ mm m
 spinlock lru_lock
 mmap(m, 0x100000, pages=1, prot=rw, flags=private)
 
+mmgrab(m)  # the pointer the other side keeps: mm_count (mmgrab())
+
 thread owner {  # do_exit() -> exit_mm() -> mmput(mm)
   mmput(m)
 }

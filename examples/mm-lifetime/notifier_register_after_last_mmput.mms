@@ -12,6 +12,8 @@
 mm m
 vma v = mmap(m, 0x100000, pages=2, prot=rw, flags=private)
 
+mmgrab(m)  # the pointer the other side keeps: mm_count (mmgrab())
+
 thread process {
   mmput(m)  # the process exits: its own mm_users reference
 }
@@ -20,5 +22,5 @@ thread driver {
   mmu_notifier_register(m)
 }
 
-expect fatal "mmu_notifier_register/mm-users-zero" at 20
+expect fatal "mmu_notifier_register/mm-users-zero" at 22
 expect deadlock  # the oops left the mmap write lock held: exit_mmap() waits for it

@@ -10,6 +10,8 @@
 mm m
 vma v = mmap(m, 0x100000, pages=2, prot=rw, flags=private)
 
+mmgrab(m)  # the pointer the other side keeps: mm_count (mmgrab())
+
 thread process {
   mmput(m)  # the process exits: its own mm_users reference
 }

@@ -21,6 +21,8 @@ vma anon = mmap(m, 0x100000, pages=2, prot=rw, flags=private)
 touch(m, 0x100000, write)
 touch(m, 0x101000, write)
 
+mmgrab(m)  # mark_oom_victim(): mmgrab(tsk->signal->oom_mm), the reaper's pointer
+
 thread victim {  # SIGKILL: do_exit() -> exit_mm() -> mmput(mm)
   mmput(m)
 }

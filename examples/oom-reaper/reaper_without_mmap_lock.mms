@@ -35,6 +35,8 @@ func oom_reap_task_mm(mm) {
   return ret
 }
 
+mmgrab(m)  # mark_oom_victim(): mmgrab(tsk->signal->oom_mm), the reaper's pointer
+
 thread victim {  # SIGKILL: do_exit() -> exit_mm() -> mmput(mm)
   mmput(m)
 }

@@ -14,9 +14,12 @@ func mmput(mm) {
 }
 
 # kernel/fork.c: __mmput(): uprobe_clear_state(), exit_aio(), ksm_exit()
-# and khugepaged_exit() first
+# and khugepaged_exit() first; exit_mmap(), then mmdrop(): the mm_count
+# reference all of mm_users held, which frees the struct unless an
+# mmgrab() keeps it
 func __mmput(mm) {
   exit_mmap(mm)
+  mmdrop(mm)
 }
 
 # mm/mmap.c: exit_mmap(): "mm's last user has gone, and its about to be

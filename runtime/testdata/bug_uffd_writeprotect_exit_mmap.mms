@@ -40,6 +40,8 @@ func userfaultfd_writeprotect(ctx_mm, start, len) {
   return mwriteprotect_range(ctx_mm, start, len, true)
 }
 
+mmgrab(m)  # new_userfaultfd(): ctx->mm = current->mm; mmgrab(ctx->mm)
+
 thread owner {  # do_exit() -> exit_mm() -> mmput(mm)
   mmput(m)
 }

@@ -34,6 +34,8 @@ func userfaultfd_writeprotect(ctx_mm, start, len) {
   return -ESRCH
 }
 
+mmgrab(m)  # new_userfaultfd(): ctx->mm = current->mm; mmgrab(ctx->mm)
+
 thread owner {  # do_exit() -> exit_mm() -> mmput(mm)
   mmput(m)
 }
