@@ -183,7 +183,7 @@ func TestEveryVMAOpAfterUnmapIsReported(t *testing.T) {
 		src := fmt.Sprintf(`mm m
 file f
 page p = alloc_page()
-page_array a
+page_array a; folio_walk fw
 a[0] = p
 n = 1
 vma w = mmap(m, 0x200000, pages=2, prot=rw)
@@ -249,6 +249,8 @@ func uafArg(op *rt.Op, i int, freed bool) string {
 		return "vms_gather_munmap_vmas(m, 0x200000, 0x201000)"
 	case rt.TPageArray:
 		return "a"
+	case rt.TFolioWalk:
+		return "&fw"
 	}
 	if p.Ref {
 		return "&n"

@@ -157,6 +157,7 @@ func init() {
 			// if (likely((__fw)->level == FW_LEVEL_PTE)) pte_unmap((__fw)->ptep);
 			// vma_pgtable_walk_end(__vma); } while (0)
 			fw := c.Args[0].Obj.(*FolioWalk)
+			c.vma(1) // vma_pgtable_walk_end(vma): is_vm_hugetlb_page(vma) reads vma->vm_flags
 			if fw.lock == nil {
 				return fail("folio_walk_end: fw.ptl is NULL: no folio_walk_start(&fw, ...) returned a folio (the kernel's spin_unlock(fw->ptl) of an unset pointer; " +
 					"call folio_walk_end() only when folio_walk_start() returned non-NULL)")

@@ -21,4 +21,4 @@ thread drv {
   mmap_read_unlock(m)
 }
 
-expect violation "page_array/out-of-bounds"
+expect violation "page_array/out-of-bounds" at 20
