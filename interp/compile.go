@@ -243,6 +243,30 @@ type compiler struct {
 	locals map[string]int
 	setup  bool
 	loops  []*loop // the loops around the statement being compiled, innermost last
+	// labels: the code index of each label of the function compiled so
+	// far; gotos: its goto jumps, patched by finish; decls: the
+	// variables it declares, in order (a goto must not skip one it uses
+	// after the label).
+	labels map[string]int
+	gotos  []gotoJump
+	decls  []varDecl
+}
+
+// gotoJump is a goto's opJmp, pointed at its label when the function is
+// finished.
+type gotoJump struct {
+	at int
+	s  *lang.GotoStmt
+}
+
+// varDecl is where a function declares a variable: the code index of its
+// first store, and the slot (a local's, or a global's in the set-up code).
+type varDecl struct {
+	name   string
+	pos    lang.Pos
+	at     int
+	slot   int
+	global bool
 }
 
 // loop collects the jumps of the break and continue statements in one
@@ -476,10 +500,63 @@ func (c *compiler) begin(f *fn, setup bool) {
 	c.locals = map[string]int{}
 	c.setup = setup
 	c.loops = nil
+	c.labels = map[string]int{}
+	c.gotos = c.gotos[:0]
+	c.decls = c.decls[:0]
 }
 
 func (c *compiler) finish() {
 	c.f.nlocals = len(c.locals)
+	c.patchGotos()
+}
+
+// patchGotos points each goto of the function at its label. lang has
+// checked that the label exists in the goto's block or one around it;
+// here a goto may still not find it in the function: in a session's
+// explored script, the set-up code is cut at the turns the threads took,
+// and a goto may not jump across one. A forward goto must not skip the
+// declaration of a variable the code from the label on uses, as in Go:
+// the variable would hold nil there, not a value the kernel's C, which
+// declares its variables at the top of a block, would have.
+func (c *compiler) patchGotos() {
+	code := c.f.code
+	for _, g := range c.gotos {
+		to, ok := c.labels[g.s.Label]
+		if !ok {
+			c.errorf(g.s.Pos, "goto %s jumps across a thread turn of the session (the set-up code runs in pieces between the turns the threads took)", g.s.Label)
+			continue
+		}
+		code[g.at].b = int32(to)
+		for _, d := range c.decls {
+			if d.at <= g.at || d.at >= to || !usesVar(code[to:], d.slot, d.global) {
+				continue
+			}
+			c.errorf(g.s.Pos, "goto %s jumps over the declaration of %s at %s, which is used after the label: declare %s before the goto (as C declares it at the top of the function)", g.s.Label, d.name, d.pos, d.name)
+			break
+		}
+	}
+}
+
+// usesVar reports whether code reads, stores or takes the address of the
+// local slot (or the global, global set).
+func usesVar(code []instr, slot int, global bool) bool {
+	for _, in := range code {
+		switch in.op {
+		case opLoadL, opStoreL:
+			if !global && int(in.a) == slot {
+				return true
+			}
+		case opLoadG, opStoreG:
+			if global && int(in.a) == slot {
+				return true
+			}
+		case opAddr:
+			if int(in.a) == slot && (in.b == 1) == global {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func (c *compiler) emit(op opcode, a, b int32, pos lang.Pos) int {
@@ -520,6 +597,9 @@ func (c *compiler) store(pos lang.Pos, name string, declare bool) {
 		if declare && c.declared[name] {
 			c.errorf(pos, "%s redeclared", name)
 		}
+		if !c.declared[name] {
+			c.decls = append(c.decls, varDecl{name: name, pos: pos, at: len(c.f.code), slot: c.globalIx[name], global: true})
+		}
 		c.declared[name] = true
 		c.emit(opStoreG, int32(c.globalIx[name]), 0, pos)
 		return
@@ -535,7 +615,9 @@ func (c *compiler) store(pos lang.Pos, name string, declare bool) {
 		c.emit(opStoreG, int32(i), 0, pos)
 		return
 	}
-	c.emit(opStoreL, int32(c.declareLocal(pos, name)), 0, pos)
+	i := c.declareLocal(pos, name)
+	c.decls = append(c.decls, varDecl{name: name, pos: pos, at: len(c.f.code), slot: i})
+	c.emit(opStoreL, int32(i), 0, pos)
 }
 
 func (c *compiler) declareGlobal(name string) {
@@ -565,6 +647,12 @@ func (c *compiler) block(b *lang.Block) {
 
 func (c *compiler) stmt(s lang.Stmt) {
 	pos := s.Position()
+	if l, ok := s.(*lang.LabelStmt); ok {
+		// A label is no statement that runs: no step of its own, the
+		// statement after it is where a goto lands.
+		c.labels[l.Name] = len(c.f.code)
+		return
+	}
 	c.emit(opStmt, 0, 0, pos)
 	switch s := s.(type) {
 	case *lang.VarDecl:
@@ -658,6 +746,11 @@ func (c *compiler) stmt(s lang.Stmt) {
 		} else {
 			l.continues = append(l.continues, j)
 		}
+	case *lang.GotoStmt:
+		// A jump, as break is: no scheduling point. Leaving a loop by
+		// it leaves the loop's hidden iterator state as break does;
+		// entering the loop again starts it afresh.
+		c.gotos = append(c.gotos, gotoJump{at: c.emit(opJmp, 0, 0, pos), s: s})
 	case *lang.IfStmt:
 		c.ifStmt(s)
 	case *lang.ForStmt:

@@ -196,8 +196,8 @@ type ForStmt struct {
 // NAME(iterator, var[, more]) { ... }, and the arguments each takes.
 var LoopMacros = map[string]int{"for_each_vma": 2, "for_each_vma_range": 3}
 
-// WhileStmt is `while COND { ... }`: the kernel's while loops, and its
-// `goto retry` loops written as loops. Only the step limit bounds it.
+// WhileStmt is `while COND { ... }`: the kernel's while loops. Only the
+// step limit bounds it.
 type WhileStmt struct {
 	Pos  Pos
 	Cond Expr
@@ -208,6 +208,24 @@ type WhileStmt struct {
 type BranchStmt struct {
 	Pos Pos
 	Tok string // "break" or "continue"
+}
+
+// GotoStmt is `goto LABEL`: a jump to the LabelStmt of that name in the
+// same body (func, handler, thread or the set-up code), in the goto's
+// block or a block around it, as Go's goto (the kernel's `goto
+// out_unlock`, `goto retry`).
+type GotoStmt struct {
+	Pos      Pos
+	Label    string
+	LabelPos Pos // the position of the label's name after goto
+}
+
+// LabelStmt is `LABEL:`, the target of a goto; it does nothing itself.
+// It stands before the statement it labels, or before the "}" of its
+// block, as C's `out: }` (the null statement) does.
+type LabelStmt struct {
+	Pos  Pos
+	Name string
 }
 
 // RepeatStmt is `repeat N { ... }`.
@@ -346,6 +364,8 @@ func (*ForStmt) item()         {}
 func (*RepeatStmt) item()      {}
 func (*WhileStmt) item()       {}
 func (*BranchStmt) item()      {}
+func (*GotoStmt) item()        {}
+func (*LabelStmt) item()       {}
 func (*AssertStmt) item()      {}
 func (*ReturnStmt) item()      {}
 
@@ -360,6 +380,8 @@ func (*ForStmt) stmt()         {}
 func (*RepeatStmt) stmt()      {}
 func (*WhileStmt) stmt()       {}
 func (*BranchStmt) stmt()      {}
+func (*GotoStmt) stmt()        {}
+func (*LabelStmt) stmt()       {}
 func (*AssertStmt) stmt()      {}
 func (*ReturnStmt) stmt()      {}
 
@@ -374,6 +396,8 @@ func (s *ForStmt) Position() Pos         { return s.Pos }
 func (s *RepeatStmt) Position() Pos      { return s.Pos }
 func (s *WhileStmt) Position() Pos       { return s.Pos }
 func (s *BranchStmt) Position() Pos      { return s.Pos }
+func (s *GotoStmt) Position() Pos        { return s.Pos }
+func (s *LabelStmt) Position() Pos       { return s.Pos }
 func (s *AssertStmt) Position() Pos      { return s.Pos }
 func (s *ReturnStmt) Position() Pos      { return s.Pos }
 
@@ -418,6 +442,8 @@ var (
 	_ Stmt = (*RepeatStmt)(nil)
 	_ Stmt = (*WhileStmt)(nil)
 	_ Stmt = (*BranchStmt)(nil)
+	_ Stmt = (*GotoStmt)(nil)
+	_ Stmt = (*LabelStmt)(nil)
 	_ Stmt = (*AssertStmt)(nil)
 	_ Stmt = (*ReturnStmt)(nil)
 	_ Expr = (*Ident)(nil)

@@ -24,6 +24,7 @@ func check(f *File) error {
 			}
 			dup(threads, "thread", it.Name, it.Pos)
 			checkBlock(&errs, it.Body, ctx{})
+			checkLabels(&errs, it.Body.Stmts, it.Body)
 		case *OpsDecl:
 			dup(ops, "ops", it.Name, it.Pos)
 			handlers := map[string]Pos{}
@@ -31,11 +32,13 @@ func check(f *File) error {
 				dup(handlers, "handler", h.Name, h.Pos)
 				checkParams(&errs, h)
 				checkBlock(&errs, h.Body, ctx{inFunc: true})
+				checkLabels(&errs, h.Body.Stmts, h.Body)
 			}
 		case *FuncDecl:
 			dup(funcs, "func", it.Def.Name, it.Pos)
 			checkParams(&errs, it.Def)
 			checkBlock(&errs, it.Def.Body, ctx{inFunc: true})
+			checkLabels(&errs, it.Def.Body.Stmts, it.Def.Body)
 		case *KernelDecl:
 			if kernel.IsValid() {
 				errs.Add(it.Pos, "the kernel is declared twice (also at %d:%d)", kernel.Line, kernel.Column)
@@ -56,6 +59,7 @@ func check(f *File) error {
 			checkStmt(&errs, it, ctx{})
 		}
 	}
+	checkLabels(&errs, TopLevelStmts(f), nil)
 	errs.Sort()
 	return errs.Err()
 }
@@ -109,5 +113,100 @@ func checkStmt(errs *ErrorList, s Stmt, c ctx) {
 		checkBlock(errs, s.Body, ctx{c.inFunc, true})
 	case *RepeatStmt:
 		checkBlock(errs, s.Body, ctx{c.inFunc, true})
+	}
+}
+
+// TopLevelStmts returns the set-up statements of f, in order: one body,
+// whose labels a goto among them may name.
+func TopLevelStmts(f *File) []Stmt {
+	var stmts []Stmt
+	for _, it := range f.Items {
+		if s, ok := it.(Stmt); ok {
+			stmts = append(stmts, s)
+		}
+	}
+	return stmts
+}
+
+// checkLabels checks the labels and gotos of one body (a thread's, a
+// handler's, a func's, or the set-up code, body nil), as Go checks its
+// own: a label is local to its body, and a goto jumps to a label of its
+// block or of a block around it, forward or backward, never into a
+// block. An undefined, a duplicate and an unused label are errors. C
+// only warns of an unused label (-Wunused-label), but a label no goto
+// names in a transcribed kernel function means the goto that jumped
+// there was lost, or names another label by mistake: the very slip
+// gotos are here to prevent.
+func checkLabels(errs *ErrorList, stmts []Stmt, body *Block) {
+	type label struct {
+		pos  Pos
+		path []*Block // the blocks around the label, body first
+		used bool
+	}
+	type jump struct {
+		s    *GotoStmt
+		path []*Block
+	}
+	labels := map[string]*label{}
+	var order []string
+	var gotos []jump
+	var walk func(stmts []Stmt, path []*Block)
+	walk = func(stmts []Stmt, path []*Block) {
+		in := func(b *Block) {
+			walk(b.Stmts, append(path[:len(path):len(path)], b))
+		}
+		for _, s := range stmts {
+			switch s := s.(type) {
+			case *LabelStmt:
+				if prev, ok := labels[s.Name]; ok {
+					errs.Add(s.Pos, "label %s already defined at %s", s.Name, prev.pos)
+					continue
+				}
+				labels[s.Name] = &label{pos: s.Pos, path: path}
+				order = append(order, s.Name)
+			case *GotoStmt:
+				gotos = append(gotos, jump{s, path})
+			case *IfStmt:
+				for e := s; e != nil; {
+					in(e.Then)
+					if e.Else == nil {
+						break
+					}
+					if e.Else.Block != nil {
+						in(e.Else.Block)
+						break
+					}
+					e = e.Else.If
+				}
+			case *ForStmt:
+				in(s.Body)
+			case *WhileStmt:
+				in(s.Body)
+			case *RepeatStmt:
+				in(s.Body)
+			}
+		}
+	}
+	walk(stmts, []*Block{body})
+	for _, g := range gotos {
+		l, ok := labels[g.s.Label]
+		if !ok {
+			errs.Add(g.s.LabelPos, "label %s not defined", g.s.Label)
+			continue
+		}
+		l.used = true
+		// The label's blocks the goto is not in: it would jump into
+		// the outermost of them.
+		for i, b := range l.path {
+			if i >= len(g.path) || g.path[i] != b {
+				errs.Add(g.s.Pos, "goto %s jumps into block starting at %s", g.s.Label, b.Pos)
+				break
+			}
+		}
+	}
+	for _, name := range order {
+		if l := labels[name]; !l.used {
+			errs.Add(l.pos, "label %s defined and not used", name)
+		}
 	}
 }

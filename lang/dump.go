@@ -178,6 +178,14 @@ func dump(b *strings.Builder, n any) {
 		b.WriteString("(BranchStmt")
 		field("Tok", n.Tok)
 		b.WriteString(")")
+	case *GotoStmt:
+		b.WriteString("(GotoStmt")
+		field("Label", n.Label)
+		b.WriteString(")")
+	case *LabelStmt:
+		b.WriteString("(LabelStmt")
+		field("Name", n.Name)
+		b.WriteString(")")
 	case *RepeatStmt:
 		b.WriteString("(RepeatStmt")
 		field("Count", n.Count)

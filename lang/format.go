@@ -75,6 +75,7 @@ type line struct {
 	blank       bool        // a blank line comes before it
 	first, last int         // the source lines of the code
 	expect      *ExpectDecl // an expect line, whose "at" render renumbers
+	label       bool        // a label (out_unlock:)
 }
 
 type printer struct {
@@ -82,6 +83,7 @@ type printer struct {
 	lines    []line
 	srcLine  int          // the last source line printed; 0 at the start of a block
 	named    map[int]bool // the source lines that an expect ... at names
+	nextLine int          // the line of the statement after the one printed; 0 if none
 }
 
 // flushComments prints, each on its own line at indent, the comments
@@ -135,9 +137,15 @@ func (p *printer) emitLine(indent int, code string, first, last int, blank bool)
 }
 
 func (p *printer) items(items []Item) {
-	for _, it := range items {
+	for i, it := range items {
 		switch it := it.(type) {
 		case Stmt:
+			p.nextLine = 0
+			if i+1 < len(items) {
+				if next, ok := items[i+1].(Stmt); ok {
+					p.nextLine = next.Position().Line
+				}
+			}
 			p.stmt(it, 0)
 		case *ThreadDecl:
 			p.flushComments(it.Pos.Offset, 0)
@@ -195,7 +203,11 @@ func (p *printer) block(head string, first int, b *Block, indent int) {
 // body prints the statements of b and the comments before its "}".
 func (p *printer) body(b *Block, indent int) {
 	p.srcLine = 0
-	for _, s := range b.Stmts {
+	for i, s := range b.Stmts {
+		p.nextLine = 0
+		if i+1 < len(b.Stmts) {
+			p.nextLine = b.Stmts[i+1].Position().Line
+		}
 		p.stmt(s, indent+1)
 	}
 	p.flushComments(b.Close.Pos.Offset, indent+1)
@@ -216,7 +228,7 @@ func (p *printer) inline(b *Block) bool {
 	}
 	for _, s := range b.Stmts {
 		switch s.(type) {
-		case *IfStmt, *ForStmt, *WhileStmt, *RepeatStmt:
+		case *IfStmt, *ForStmt, *WhileStmt, *RepeatStmt, *LabelStmt:
 			return false
 		}
 	}
@@ -266,6 +278,18 @@ func (p *printer) stmt(s Stmt, indent int) {
 		p.block("while "+expr(s.Cond), start.Line, s.Body, indent)
 	case *RepeatStmt:
 		p.block("repeat "+expr(s.Count), start.Line, s.Body, indent)
+	case *LabelStmt:
+		// One level out from the statements of its block, on a line of
+		// its own: at column 0 in a function, as the kernel writes
+		// `out_unlock:`.
+		// A statement after it on its line takes the line's comment.
+		last := start.Line
+		if p.nextLine == start.Line {
+			last--
+		}
+		p.emitLine(max(indent-1, 0), s.Name+":", start.Line, last, p.blankBefore(start.Line))
+		p.lines[len(p.lines)-1].label = true
+		p.srcLine = start.Line
 	default:
 		p.emit(indent, p.simple(s), start.Line, lastLine(s))
 	}
@@ -301,6 +325,8 @@ func (p *printer) simple(s Stmt) string {
 		return "return " + expr(s.Value)
 	case *BranchStmt:
 		return s.Tok
+	case *GotoStmt:
+		return "goto " + s.Label
 	}
 	panic("lang: simple called on a compound statement")
 }
@@ -498,7 +524,9 @@ func (p *printer) renumber(filename string) error {
 	// when no statement does: in `thread t { f() }` line 1 is f's.
 	for _, headers := range []bool{false, true} {
 		for i, l := range p.lines {
-			if l.code == "" || strings.HasSuffix(l.code, "{") != headers {
+			// A label (`out: f()`) names the line of the statement
+			// after it, as a header does.
+			if l.code == "" || (strings.HasSuffix(l.code, "{") || l.label) != headers {
 				continue
 			}
 			for s := l.first; s <= l.last; s++ {
@@ -533,7 +561,7 @@ func (p *printer) renumber(filename string) error {
 func (p *printer) statementLines(n int) []string {
 	var code []string
 	for _, l := range p.lines {
-		if l.code == "" || l.expect != nil || l.first > n || l.last < n ||
+		if l.code == "" || l.expect != nil || l.label || l.first > n || l.last < n ||
 			strings.HasSuffix(l.code, "{") || strings.HasPrefix(l.code, "}") {
 			continue
 		}

@@ -61,12 +61,14 @@ FuncDef = <ident> "(" (<ident> ("," <ident>)*)? ")" Block .
 SetupStmts = ((?! "ops" <ident> "{") (KernelDecl | Stmt | ExpectDecl | ";"))+ .
 KernelDecl = "kernel" (<int> "." <int> | <ident>) .
 Block = "{" (Stmt | ";")* "}" .
-Stmt = IfStmt | ForStmt | WhileStmt | RepeatStmt | BranchStmt | AssertStmt | ReturnStmt | VarDecl | AssignStmt | FieldAssignStmt | IndexAssignStmt | DerefAssignStmt | ExprStmt .
+Stmt = IfStmt | ForStmt | WhileStmt | RepeatStmt | BranchStmt | GotoStmt | LabelStmt | AssertStmt | ReturnStmt | VarDecl | AssignStmt | FieldAssignStmt | IndexAssignStmt | DerefAssignStmt | ExprStmt .
 IfStmt = "if" Expr Block ("else" (IfStmt | Block))? .
 ForStmt = "for" <ident> "in" Expr (".." Expr)? Block | ("for_each_vma" | "for_each_vma_range") "(" Expr "," <ident> ("," Expr)? ")" Block .
 WhileStmt = "while" Expr Block .
 RepeatStmt = "repeat" Expr Block .
 BranchStmt = "break" | "continue" .
+GotoStmt = "goto" <ident> .
+LabelStmt = <ident> ":" .
 AssertStmt = "assert" Expr ("," <string>)? .
 ReturnStmt = "return" Expr? .
 VarDecl = <ident> <ident> ("=" Expr)? .
@@ -92,7 +94,7 @@ Arg = (<ident> "=")? Expr .
 // an ExpectDecl the message and "at" must be on the line of "expect"; a
 // call's "(" must be on the line of its name, a binary operator on the
 // line where its left operand ends, and a VarDecl's name on the line of
-// its type.
+// its type, and a goto's label on the line of "goto".
 func Grammar() string {
 	return parseableNames.ReplaceAllStringFunc(grammarFor(DefaultLimits).file.String(), capitalize) + "\n" + handWritten
 }

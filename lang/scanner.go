@@ -37,7 +37,7 @@ const (
 var keywords = []string{
 	"thread", "func", "if", "else", "for", "repeat", "return",
 	"expect", "assert", "true", "false", "nil", "and", "or", "not",
-	"while", "break", "continue",
+	"while", "break", "continue", "goto",
 }
 
 // isKeyword reports whether s is in keywords (TestKeywords checks that
@@ -49,7 +49,7 @@ func isKeyword(s string) bool {
 	switch s {
 	case "thread", "func", "if", "else", "for", "repeat", "return",
 		"expect", "assert", "true", "false", "nil", "and", "or", "not",
-		"while", "break", "continue":
+		"while", "break", "continue", "goto":
 		return true
 	}
 	return false
@@ -65,7 +65,7 @@ func Puncts() []string { return append([]string(nil), puncts...) }
 var puncts = []string{
 	"<<=", ">>=", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=",
 	"==", "!=", "<=", ">=", "&&", "||", "<<", ">>", "..", "->",
-	"-", "+", "*", "/", "%", "<", ">", "!", "~", "=", "(", ")", "{", "}", ",", ".", ";", "|", "&", "^", "[", "]",
+	"-", "+", "*", "/", "%", "<", ">", "!", "~", "=", "(", ")", "{", "}", ",", ".", ";", "|", "&", "^", "[", "]", ":",
 }
 
 // lexerDef is the scanner as participle's lexer.Definition, for one set
@@ -305,7 +305,7 @@ func (s *scanner) next(t *lexer.Token) error {
 		}
 	}
 	switch c {
-	case '-', '+', '*', '/', '%', '<', '>', '!', '~', '=', '(', ')', '{', '}', ',', '.', ';', '|', '&', '^', '[', ']':
+	case '-', '+', '*', '/', '%', '<', '>', '!', '~', '=', '(', ')', '{', '}', ',', '.', ';', '|', '&', '^', '[', ']', ':':
 		return tok(tokPunct, 1)
 	}
 	r, size := utf8.DecodeRune(src[s.off:])

@@ -48,6 +48,15 @@ func (p *parser) parseStmt(lex *lexer.PeekingLexer, depth int) (Stmt, error) {
 		case "break", "continue":
 			lex.Next()
 			return &BranchStmt{Pos: pos, Tok: t.Value}, nil
+		case "goto":
+			lex.Next()
+			// The label is on the line of goto, as a return's value is.
+			l := lex.Peek()
+			if l.Type != tokIdent || l.Pos.Line != t.Pos.Line {
+				return nil, unexpected(l, "label name")
+			}
+			lex.Next()
+			return &GotoStmt{Pos: pos, Label: l.Value, LabelPos: Pos(l.Pos)}, nil
 		case "assert":
 			lex.Next()
 			cond, err := p.needExpr(lex)
@@ -76,6 +85,10 @@ func (p *parser) parseStmt(lex *lexer.PeekingLexer, depth int) (Stmt, error) {
 		cp := lex.MakeCheckpoint()
 		lex.Next()
 		switch next := lex.Peek(); {
+		case next.Type == tokPunct && next.Value == ":":
+			// out_unlock: a label
+			lex.Next()
+			return &LabelStmt{Pos: pos, Name: t.Value}, nil
 		case next.Type == tokIdent && next.Pos.Line == t.Pos.Line:
 			// The name is on the line of the type: `a` and `b` on two
 			// lines are two statements, not a declaration.
