@@ -199,6 +199,28 @@ var errorTests = []struct{ src, want string }{
 			"e.mms:3:12: return outside a handler or func\n" +
 			"e.mms:4:1: expect ok takes no message or line"},
 
+	// goto and labels, with Go's rules.
+	{"goto", `e.mms:1:5: unexpected end of input, want label name`},
+	{"goto\nout\nout:", `e.mms:2:1: unexpected name out, want label name`},
+	{"goto 3", `e.mms:1:6: unexpected integer 3, want label name`},
+	{"goto out", `e.mms:1:6: label out not defined`},
+	{"thread t { goto out }\nout:", "e.mms:1:17: label out not defined\ne.mms:2:1: label out defined and not used"},
+	{"func f() { out: }\nthread t { goto out }", "e.mms:1:12: label out defined and not used\ne.mms:2:17: label out not defined"},
+	{"out: f()", `e.mms:1:1: label out defined and not used`},
+	{"out:\nout:\ngoto out", `e.mms:2:1: label out already defined at e.mms:1:1`},
+	{"thread t {\n  goto in\n  if x {\n  in:\n    f()\n  }\n}", `e.mms:2:3: goto in jumps into block starting at e.mms:3:8`},
+	{"thread t {\n  if x { goto in } else {\n  in: f() }\n}", `e.mms:2:10: goto in jumps into block starting at e.mms:2:25`},
+	{"thread t { for i in 0..2 { while x { in: f() } }\n goto in }", `e.mms:2:2: goto in jumps into block starting at e.mms:1:26`},
+	{"thread t { repeat 2 { a: f() }\n repeat 2 { goto a } }", `e.mms:2:13: goto a jumps into block starting at e.mms:1:21`},
+	{"thread t { if x { a: f() } else if y { goto a } }", `e.mms:1:40: goto a jumps into block starting at e.mms:1:17`},
+	{"thread t { if x { if y { goto a } }\n a: f() }", ``},                  // out of two blocks
+	{"thread t { a: f()\n while x { if y { goto a } } }", ``},                // backward, out of a loop
+	{"thread t { while x { a: f(); if y { goto a } } }", ``},                  // into the goto's own enclosing block
+	{"thread t { goto a; a: }\nthread u { goto a; a: }", ``},                 // local to the body
+	{"thread t { goto a; a: }\ngoto a\na:", ``},                             // the set-up code is a body of its own
+	{"goto a\nthread t {}\na:", ``},                                         // across a declaration, in the set-up code
+	{"thread t { goto = 1 }", `e.mms:1:17: unexpected "=", want label name`}, // a keyword
+
 	// Nesting.
 	{"x = " + deep("(", "1", ")", maxExpr-1), ``},
 	{"x = " + deep("(", "1", ")", maxExpr), ``},

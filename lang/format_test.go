@@ -162,6 +162,15 @@ func TestFormat(t *testing.T) {
 		{"VMA_ITERATOR(vmi,m,0)\nfor_each_vma(vmi,vma){ f(vma) }", "VMA_ITERATOR(vmi, m, 0)\nfor_each_vma(vmi, vma) { f(vma) }\n"},
 		{"for_each_vma_range( vmi , v, end+1 ) {\n if v { break } }", "for_each_vma_range(vmi, v, end + 1) {\n  if v { break }\n}\n"},
 		{"func f(p,n) { *p=true;* n+=1\nif * p { return *n } }", "func f(p, n) {\n  *p = true\n  *n += 1\n  if *p { return *n }\n}\n"},
+		// a label one level out from its block's statements: at column
+		// 0 in a function, as the kernel writes out_unlock:
+		{"func f(m) {\n    lock(m)\n    if x { goto out }\n    out: unlock(m)\n}", "func f(m) {\n  lock(m)\n  if x { goto out }\nout:\n  unlock(m)\n}\n"},
+		{"thread t { while x {\n  if y { goto again }\nagain:\n  f() } }", "thread t {\n  while x {\n    if y { goto again }\n  again:\n    f()\n  }\n}\n"},
+		{"retry: f()\nif x { goto retry }", "retry:\nf()\nif x { goto retry }\n"},
+		{"thread t { goto end; f(); end: }", "thread t {\n  goto end\n  f()\nend:\n}\n"},
+		{"thread t {\n  f()\n\n\nout:   # why\n  g()\n  goto out\n}", "thread t {\n  f()\n\nout:  # why\n  g()\n  goto out\n}\n"},
+		{"thread t {\nout: g()  # g\n  goto out\n}", "thread t {\nout:\n  g()  # g\n  goto out\n}\n"},
+		{"thread t {\nout: g()\n  goto out\n}\nexpect violation \"x\" at 2", "thread t {\nout:\n  g()\n  goto out\n}\nexpect violation \"x\" at 3\n"},
 		{"", ""},
 	} {
 		got := checkFormat(t, "f.mms", test.src)

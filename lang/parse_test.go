@@ -163,6 +163,15 @@ var parseTests = []struct{ src, want string }{
 	{`expect error "undefined: x"`, `(ExpectDecl Kind=error Text="undefined: x")`},
 	{"expect ok\nat = 3", `(ExpectDecl Kind=ok) (AssignStmt Name=at Value=(IntLit 3))`},
 
+	// goto and labels.
+	{"func f(m) {\n  lock(m)\n  if !x { goto out_unlock }\nout_unlock:\n  unlock(m)\n}",
+		`(FuncDecl Def=(FuncDef Name=f Params=(m) Body=((ExprStmt X=(CallExpr Name=lock Args=((Ident m)))) (IfStmt Cond=(UnaryExpr Op=! X=(Ident x)) Then=((GotoStmt Label=out_unlock))) (LabelStmt Name=out_unlock) (ExprStmt X=(CallExpr Name=unlock Args=((Ident m)))))))`},
+	{"retry: f()\ngoto retry", `(LabelStmt Name=retry) (ExprStmt X=(CallExpr Name=f)) (GotoStmt Label=retry)`},
+	{"thread t { goto out; f(); out: }", `(ThreadDecl Name=t Body=((GotoStmt Label=out) (ExprStmt X=(CallExpr Name=f)) (LabelStmt Name=out)))`},
+	{"thread t { again :\n goto again }", `(ThreadDecl Name=t Body=((LabelStmt Name=again) (GotoStmt Label=again)))`},
+	{"thread t { while x { if y { goto done } }\n done: f() }", `(ThreadDecl Name=t Body=((WhileStmt Cond=(Ident x) Body=((IfStmt Cond=(Ident y) Then=((GotoStmt Label=done))))) (LabelStmt Name=done) (ExprStmt X=(CallExpr Name=f))))`},
+	{"func f() { f: goto f }", `(FuncDecl Def=(FuncDef Name=f Body=((LabelStmt Name=f) (GotoStmt Label=f))))`}, // labels have a name space of their own
+
 	// Separators, comments, layout.
 	{``, ``},
 	{`;;;`, ``},
