@@ -36,6 +36,20 @@ var compileErrorTests = []struct {
 		"test.mms:1:22: break is not in a loop (for, while or repeat)"},
 	{"continue in a func called from a loop", "func f() { continue }\nthread t { while true { f() } }\n",
 		"test.mms:1:12: continue is not in a loop (for, while or repeat)"},
+	{"goto into a block", "thread t {\n  goto in\n  if true {\n  in:\n    msleep(1)\n  }\n}\n",
+		"test.mms:2:3: goto in jumps into block starting at test.mms:3:11"},
+	{"goto into a loop", "thread t {\n  goto body\n  for i in 0..2 {\n  body:\n    msleep(1)\n  }\n}\n",
+		"test.mms:2:3: goto body jumps into block starting at test.mms:3:17"},
+	{"goto an undefined label", "func f() {\n  goto out_unlok\nout_unlock:\n  return 0\n}\n",
+		"test.mms:2:8: label out_unlok not defined\ntest.mms:3:1: label out_unlock defined and not used"},
+	{"a label in another function", "func f() {\nout:\n  return 0\n}\nfunc g() { goto out }\n",
+		"test.mms:2:1: label out defined and not used\ntest.mms:5:17: label out not defined"},
+	{"a label defined twice", "thread t {\nagain:\n  msleep(1)\nagain:\n  goto again\n}\n",
+		"test.mms:4:1: label again already defined at test.mms:2:1"},
+	{"goto over a declaration used after the label", "mm m\nfunc f(m) {\n  mmap_read_lock(m)\n  goto out\n  vma = find_vma(m, 0x1000)\nout:\n  mmap_read_unlock(m)\n  return vma\n}\n",
+		"test.mms:4:3: goto out jumps over the declaration of vma at test.mms:5:3, which is used after the label: declare vma before the goto (as C declares it at the top of the function)"},
+	{"goto over a set-up declaration used after the label", "goto skip\nx = 1\nskip:\ny = x\n",
+		"test.mms:1:1: goto skip jumps over the declaration of x at test.mms:2:1, which is used after the label: declare x before the goto (as C declares it at the top of the function)"},
 	{"unknown operation", "mm m\nthread t { mmap_read_lokc(m) }\n",
 		"test.mms:2:12: unknown operation mmap_read_lokc (did you mean mmap_read_lock?)"},
 	{"unknown operation, func suggested", "func helper(x) { return x }\nthread t { helpr(1) }\n",
@@ -253,6 +267,10 @@ func TestCompileOK(t *testing.T) {
 		"thread t { y = g }\ng = 3\n", // a global may be declared after its use in a thread
 		"expect ok\n",
 		"expect deadlock\nexpect violation \"x\"\n",
+		// a goto over a declaration the code after the label does not use
+		"func f() {\n  goto out\n  x = 1\n  msleep(x)\nout:\n  return 0\n}\n",
+		// a backward goto over a declaration: the variable is set again
+		"thread t {\n  n = 0\nagain:\n  x = n\n  n += 1\n  if x < 2 { goto again }\n}\n",
 	} {
 		if _, err := LoadSource("test.mms", []byte(src)); err != nil {
 			t.Errorf("%q: %v", src, err)
