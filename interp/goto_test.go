@@ -223,3 +223,26 @@ func TestExploreGotoAsWhile(t *testing.T) {
 	}
 	t.Logf("%s", g)
 }
+
+// A session runs a chunk's gotos; a top-level label may not be one an
+// earlier chunk defined, since the saved session is one script.
+func TestSessionGoto(t *testing.T) {
+	var out bytes.Buffer
+	s := newTestSession(&out)
+	evalAll(t, s, "n = 0\nretry:\nn += 1\nif n < 3 { goto retry }\nprint(n)")
+	if got := out.String(); got != "main: 3\n" {
+		t.Errorf("output %q", got)
+	}
+	err := s.Eval("retry:\nn += 1\nif n < 5 { goto retry }")
+	if err == nil || !strings.Contains(err.Error(), "label retry already defined at") {
+		t.Errorf("a label defined again: %v", err)
+	}
+	evalAll(t, s, "again:\nn += 1\nif n < 5 { goto again }", "print(n)")
+	if got := out.String(); got != "main: 3\nmain: 5\n" {
+		t.Errorf("output %q", got)
+	}
+	script, _ := s.Script()
+	if _, err := LoadSource("session.mms", []byte(script)); err != nil {
+		t.Errorf("the saved session does not compile: %v\n%s", err, script)
+	}
+}

@@ -46,6 +46,9 @@ type Session struct {
 	// words are the bare words earlier chunks gave word parameters,
 	// with where (see compile).
 	words map[string]lang.Pos
+	// labels are the labels of earlier chunks' top-level code: the
+	// saved session is one script, whose set-up code is one body.
+	labels map[string]lang.Pos
 }
 
 // SessionOptions configure a session.
@@ -106,6 +109,7 @@ func NewSession(opts SessionOptions) *Session {
 		line:      1,
 		mainEntry: -1,
 		words:     map[string]lang.Pos{},
+		labels:    map[string]lang.Pos{},
 	}
 	s.c = &compiler{
 		prog:     p,
@@ -801,6 +805,18 @@ func (s *Session) compile(f *lang.File, commit bool) (chunk *fn, threads []*fn, 
 			c.errorf(at, "%s is used as a word at %s: a variable of that name would mean the variable there in the saved session (choose another name)", n, pos)
 		}
 	}
+	// A label of the top-level code may not be one an earlier chunk
+	// defined (lang checked the chunk alone): the saved session would
+	// define it twice. A goto names a label of its own chunk.
+	var labels []*lang.LabelStmt
+	for _, it := range f.Items {
+		if l, ok := it.(*lang.LabelStmt); ok {
+			labels = append(labels, l)
+			if prev, dup := s.labels[l.Name]; dup {
+				c.errorf(l.Pos, "label %s already defined at %s (the saved session is one script: give this one another name)", l.Name, prev)
+			}
+		}
+	}
 	c.errs.Sort()
 	if err := c.errs.Err(); err != nil {
 		c.errs = nil
@@ -808,6 +824,9 @@ func (s *Session) compile(f *lang.File, commit bool) (chunk *fn, threads []*fn, 
 	}
 	if !commit {
 		return nil, nil, nil
+	}
+	for _, l := range labels {
+		s.labels[l.Name] = l.Pos
 	}
 	if c.globalTypes == nil {
 		c.globalTypes = map[string]sType{}
