@@ -10,8 +10,8 @@ endif
 syntax case match
 syntax iskeyword @,48-57,_
 
-syntax keyword mmscriptKeyword assert break continue else expect for func if
-syntax keyword mmscriptKeyword repeat return thread while
+syntax keyword mmscriptKeyword assert break continue else expect for func goto
+syntax keyword mmscriptKeyword if repeat return thread while
 syntax keyword mmscriptOperator and not or
 syntax keyword mmscriptConstant false nil true
 syntax keyword mmscriptContext always at deadlock error fatal in kernel never
