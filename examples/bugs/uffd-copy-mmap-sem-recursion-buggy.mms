@@ -25,15 +25,16 @@ assert userfaultfd_register(ctx, 0x100000, 0x4000, UFFDIO_REGISTER_MODE_MISSING)
 func uffd_mfill_lock(dst_mm, dst_start, len) {
   mmap_read_lock(dst_mm)
   dst_vma = find_vma_and_prepare_anon(dst_mm, dst_start)
-  if !dst_vma {
-    mmap_read_unlock(dst_mm)  # out_unlock:
-    return dst_vma
+  if !dst_vma {  # IS_ERR(dst_vma)
+    goto out_unlock
   }
   if validate_dst_vma(dst_vma, dst_start + len) {
     return dst_vma
   }
+  dst_vma = ERR_PTR(-ENOENT)
+out_unlock:
   mmap_read_unlock(dst_mm)
-  return ERR_PTR(-ENOENT)
+  return dst_vma
 }
 
 # mm/userfaultfd.c: uffd_mfill_unlock(), !CONFIG_PER_VMA_LOCK
@@ -64,6 +65,6 @@ thread mapper {
   mmap(m, 0x300000, pages=1)  # takes the mmap lock for write
 }
 
-expect violation "uaccess/might-fault-under-mmap-lock" at 47
-expect violation "lock/recursive" at 47
+expect violation "uaccess/might-fault-under-mmap-lock" at 48
+expect violation "lock/recursive" at 48
 expect deadlock sometimes

@@ -26,11 +26,11 @@ func oom_reap_task_mm(mm) {
   # under mmap_lock for reading because it serializes against the
   # mmap_write_lock();mmap_write_unlock() cycle in exit_mmap().
   if mm_flags_test(MMF_OOM_SKIP, mm) {
-    mmap_read_unlock(mm)  # goto out_unlock
-    return ret
+    goto out_unlock  # trace_skip_task_reaping(tsk->pid)
   }
   # failed to reap part of the address space. Try again later
-  ret = __oom_reap_task_mm(mm)
+  ret = __oom_reap_task_mm(mm)  # if (!ret) goto out_finish; pr_info(); out_finish: a tracepoint
+out_unlock:
   mmap_read_unlock(mm)
   return ret
 }
