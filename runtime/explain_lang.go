@@ -4,7 +4,7 @@ package runtime
 // a kernel developer looks for: the kernel's iterator macros and the
 // keywords.
 func init() {
-	for _, n := range []string{"loops", "vmas", "for_each_vma", "for_each_vma_range", "VMA_ITERATOR", "while", "break", "continue"} {
+	for _, n := range []string{"loops", "vmas", "for_each_vma", "for_each_vma_range", "VMA_ITERATOR", "while", "break", "continue", "goto", "labels"} {
 		topics[n] = loopsTopic
 	}
 }
@@ -17,10 +17,11 @@ func loopsTopic() string {
   for_each_vma_range(vmi, vma, end) { } the kernel's: while ((vma = vma_find(&vmi, end)) != NULL)
   for vma in vmas(mm, start, end) { }   mmscript's for_each_vma_range with a hidden iterator at start
   for vma in vmas(mm) { }               mmscript's for_each_vma
-  while COND { }                        while (COND) { }; a "goto retry" is a while with continue
+  while COND { }                        while (COND) { }
   for i in LO..HI { }                   for (i = LO; i < HI; i++), the bounds evaluated once
   repeat N { }                          N times
   break, continue                       in any of these loops
+  goto out_unlock ... out_unlock:       goto out_unlock; ... out_unlock: (also retry: ... goto retry)
   x += e, -=, *=, /=, %=, &=, |=, ^=, <<=, >>=
   min(a, b, ...), max(a, b, ...)        the kernel's min()/max(), over integers
 
@@ -41,6 +42,15 @@ the walk goes on after the VMA the loop variable holds when the next
 iteration starts, so assign the VMA a split or merge left to it (vma =
 ..., as mprotect_fixup() updates the iterator). After the loop vma is nil
 (NULL), unless break left it.
+
+goto jumps, as Go's goto does, to a label of the same func, handler or
+thread body (the top-level set-up code is one body too), forward or
+backward, in the goto's block or a block around it: out of loops (a vmas()
+loop entered again starts afresh, as after break), never into a block. A
+label no goto names, a label defined twice, an undefined label and a
+forward goto over the first assignment of a variable used after the label
+are errors. A goto is no step other threads can run between; a backward
+one makes a loop.
 
 Every loop is bounded by the step limit (-max-steps, statements per
 thread): a loop that does not end is reported at its file:line:col with
