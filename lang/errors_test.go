@@ -213,13 +213,15 @@ var errorTests = []struct{ src, want string }{
 	{"thread t { for i in 0..2 { while x { in: f() } }\n goto in }", `e.mms:2:2: goto in jumps into block starting at e.mms:1:26`},
 	{"thread t { repeat 2 { a: f() }\n repeat 2 { goto a } }", `e.mms:2:13: goto a jumps into block starting at e.mms:1:21`},
 	{"thread t { if x { a: f() } else if y { goto a } }", `e.mms:1:40: goto a jumps into block starting at e.mms:1:17`},
-	{"thread t { if x { if y { goto a } }\n a: f() }", ``},                   // out of two blocks
-	{"thread t { a: f()\n while x { if y { goto a } } }", ``},                // backward, out of a loop
-	{"thread t { while x { a: f(); if y { goto a } } }", ``},                 // into the goto's own enclosing block
-	{"thread t { goto a; a: }\nthread u { goto a; a: }", ``},                 // local to the body
-	{"thread t { goto a; a: }\ngoto a\na:", ``},                              // the set-up code is a body of its own
-	{"goto a\nthread t {}\na:", ``},                                          // across a declaration, in the set-up code
-	{"thread t { goto = 1 }", `e.mms:1:17: unexpected "=", want label name`}, // a keyword
+	{"thread t { if x { if y { goto a } }\n a: f() }", ``},    // out of two blocks
+	{"thread t { a: f()\n while x { if y { goto a } } }", ``}, // backward, out of a loop
+	{"thread t { while x { a: f(); if y { goto a } } }", ``},  // into the goto's own enclosing block
+	{"thread t { goto a; a: }\nthread u { goto a; a: }", ``},  // local to the body
+	{"thread t { goto a; a: }\ngoto a\na:", ``},               // the set-up code is a body of its own
+	{"goto a\nthread t {}\na:", ``},
+	{"ops o { fault(vmf) { goto out; out: return 0 } }", ``},
+	{"ops o { fault(vmf) { goto out }\n close(v) { out: } }", "e.mms:1:27: label out not defined\ne.mms:2:13: label out defined and not used"}, // across a declaration, in the set-up code
+	{"thread t { goto = 1 }", `e.mms:1:17: unexpected "=", want label name`},                                                                   // a keyword
 
 	// Nesting.
 	{"x = " + deep("(", "1", ")", maxExpr-1), ``},
