@@ -64,7 +64,13 @@ func Load() Tables {
 			t.Context = append(t.Context, w)
 		}
 	}
-	t.Operations = rt.OpNames()
+	// A type whose name also makes one (page_array(n)) is a type word:
+	// each word gets one colour.
+	for _, name := range rt.OpNames() {
+		if !contains(t.Types, name) {
+			t.Operations = append(t.Operations, name)
+		}
+	}
 	words := map[string]bool{}
 	for _, name := range t.Operations {
 		for _, p := range rt.LookupOp(name).Params {

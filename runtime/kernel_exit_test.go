@@ -161,7 +161,8 @@ func TestExitMmapUnlockedBefore517(t *testing.T) {
 				do(t, k, w, "mmap_assert_locked", mmV(m))
 			}
 			// for (vma = mm->mmap; vma; vma = vma->vm_next): the iterator's step
-			if x := do(t, k, w, "vma_find", mmV(m), addrV(0), Int(1<<62)); x.Obj != v {
+			vmi := Obj(TVMAIter, &VMAIter{MM: m}) // VMA_ITERATOR(vmi, mm, 0)
+			if x := do(t, k, w, "vma_find", vmi, Int(1<<62)); x.Obj != v {
 				t.Fatalf("vma_find = %v", x)
 			}
 			pte := do(t, k, w, "pte_offset_map_lock", mmV(m), addrV(0x100000))
