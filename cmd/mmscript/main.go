@@ -45,7 +45,8 @@ schedule, and a verdict per expect line
 (exit 0 none, 1 findings, 2 bad input, 3 a budget stopped the search)`, cmdExplore},
 	{"merge", "[-json] SHARD.json...", `combine the results of explore -shard i/N (JSON)`, cmdMerge},
 	{"test", "[flags] DIR|FILE...", `check scripts' expect lines over every interleaving (each script's
-default run with -single or expect single_run); prints "N passed, N failed"`, cmdTest},
+default run with -single or expect single_run), on every core; prints a line a
+directory and "N passed, N failed"`, cmdTest},
 	{"check", "[flags] FILE|DIR...", `parse and compile only`, cmdCheck},
 	{"fmt", "[-l] [-w] FILE|DIR...", `print scripts in the canonical layout; -l lists the files whose layout
 differs, -w rewrites them`, cmdFmt},

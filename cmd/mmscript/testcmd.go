@@ -1,9 +1,13 @@
 package main
 
 import (
+	"bytes"
 	"flag"
 	"fmt"
 	"io"
+	"iter"
+	"path/filepath"
+	"runtime"
 	"time"
 
 	"github.com/mmscript/mmscript/interp"
@@ -49,24 +53,45 @@ func cmdTest(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "mmscript:", err)
 		return 2
 	}
+	eo := &o
+	if *single {
+		eo = nil
+	} else if o.Workers == 0 {
+		// The scripts run side by side, one searcher each: findings and
+		// verdicts are the same for any worker count, and a small
+		// script's search cannot keep two workers busy.
+		o.Workers = 1
+	}
+	w := stdout
+	if *asJSON {
+		w = io.Discard
+	}
 	passed, failed := 0, 0
 	doc := &rt.Document{Command: "test"}
+	// One line a directory once its last script is done, as go test
+	// prints one a package, so that a long suite shows it is moving.
+	left := map[string]int{}
 	for _, f := range files {
-		eo := &o
-		if *single {
-			eo = nil
-		}
-		w := stdout
-		if *asJSON {
-			w = io.Discard
-		}
-		rep := &rt.ScriptReport{File: f}
-		if testOne(f, limits, kc, eo, w, rep) {
+		left[filepath.Dir(f)]++
+	}
+	dirFailed := map[string]bool{}
+	for i, r := range testAll(files, limits, kc, eo) {
+		w.Write(r.out.Bytes())
+		if r.failed {
 			failed++
 		} else {
 			passed++
 		}
-		doc.Add(rep)
+		doc.Add(r.rep)
+		dir := filepath.Dir(files[i])
+		dirFailed[dir] = dirFailed[dir] || r.failed
+		if left[dir]--; left[dir] == 0 {
+			status := "ok  "
+			if dirFailed[dir] {
+				status = "FAIL"
+			}
+			fmt.Fprintf(w, "%s %s\n", status, dir)
+		}
 	}
 	code := 0
 	if failed > 0 || len(files) == 0 {
@@ -77,6 +102,54 @@ func cmdTest(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "%d passed, %d failed\n", passed, failed)
 	return code
+}
+
+// testResult is one script's part of test's output.
+type testResult struct {
+	out    bytes.Buffer
+	rep    *rt.ScriptReport
+	failed bool
+}
+
+// testAll checks the scripts on every core and yields their results in
+// the order of files, each as soon as it and those before it are done:
+// the output is the same as one script after another would print.
+func testAll(files []string, limits *lang.Limits, kc rt.KernelConfig, eo *interp.ExploreOptions) iter.Seq2[int, *testResult] {
+	return func(yield func(int, *testResult) bool) {
+		results := make([]*testResult, len(files))
+		done := make([]chan struct{}, len(files))
+		for i := range files {
+			results[i], done[i] = &testResult{rep: &rt.ScriptReport{File: files[i]}}, make(chan struct{})
+		}
+		next := make(chan int)
+		stop := make(chan struct{})
+		defer close(stop)
+		for range min(runtime.GOMAXPROCS(0), len(files)) {
+			go func() {
+				for i := range next {
+					r := results[i]
+					r.failed = testOne(files[i], limits, kc, eo, &r.out, r.rep)
+					close(done[i])
+				}
+			}()
+		}
+		go func() {
+			defer close(next)
+			for i := range files {
+				select {
+				case next <- i:
+				case <-stop:
+					return
+				}
+			}
+		}()
+		for i := range files {
+			<-done[i]
+			if !yield(i, results[i]) {
+				return
+			}
+		}
+	}
 }
 
 // testOne checks one script against its expectations over its
