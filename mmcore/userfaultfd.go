@@ -15,18 +15,11 @@ package mmcore
 // an address outside it.
 func (m *MM) MfillInstallPTE(v *VMA, addr Addr, p *Page) error {
 	const op = "mfill_atomic_install_pte"
-	if err := m.checkFaultVMA(op, v, addr); err != nil {
+	t, err := m.mfillNonePTE(op, v, addr)
+	if err != nil {
 		return err
 	}
 	addr &= PageMask
-	w := m.Walk(addr)
-	t := w.PTETable()
-	switch {
-	case t == nil || w.Huge():
-		return errf(op, EAGAIN, "no PTE table")
-	case w.Entry != 0:
-		return errf(op, EEXIST, "PTE not none")
-	}
 	m.makeAnon(p, v, addr)
 	p.data = true // the copied or zeroed contents, __folio_mark_uptodate()
 	pte := MkPTE(p.PFN, PTEAccessed|PTEDirty|v.CacheBits)
@@ -43,18 +36,11 @@ func (m *MM) MfillInstallPTE(v *VMA, addr Addr, p *Page) error {
 // MfillInstallPTE.
 func (m *MM) MfillZeroPTE(v *VMA, addr Addr) error {
 	const op = "mfill_atomic_pte_zeropage"
-	if err := m.checkFaultVMA(op, v, addr); err != nil {
+	t, err := m.mfillNonePTE(op, v, addr)
+	if err != nil {
 		return err
 	}
 	addr &= PageMask
-	w := m.Walk(addr)
-	t := w.PTETable()
-	switch {
-	case t == nil || w.Huge():
-		return errf(op, EAGAIN, "no PTE table")
-	case w.Entry != 0:
-		return errf(op, EEXIST, "PTE not none")
-	}
 	m.setEntry(t, t.Index(addr), MkPTE(m.mem.zero.PFN, PTEAccessed|PTESpecial))
 	return nil
 }
@@ -119,4 +105,22 @@ func (m *MM) MovePTE(dstVMA, srcVMA *VMA, dst, src Addr, allowHoles bool) (uint6
 	m.setEntry(dt, dt.Index(dst), ne)
 	_ = p.Put()
 	return PageSize, nil
+}
+
+// mfillNonePTE is the PTE table of addr in v when the entry there is
+// none, as both mfill sections need it: EAGAIN without a PTE table
+// (pte_offset_map_lock() fails), EEXIST when the entry is in use.
+func (m *MM) mfillNonePTE(op string, v *VMA, addr Addr) (*PageTable, error) {
+	if err := m.checkFaultVMA(op, v, addr); err != nil {
+		return nil, err
+	}
+	w := m.Walk(addr & PageMask)
+	t := w.PTETable()
+	switch {
+	case t == nil || w.Huge():
+		return nil, errf(op, EAGAIN, "no PTE table")
+	case w.Entry != 0:
+		return nil, errf(op, EEXIST, "PTE not none")
+	}
+	return t, nil
 }

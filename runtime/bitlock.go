@@ -1,7 +1,5 @@
 package runtime
 
-import "fmt"
-
 // A script's `bitlock NAME` is a lock lockdep does not see: a bit of a
 // word taken with wait_on_bit_lock() and released with
 // clear_and_wake_up_bit() (include/linux/wait_bit.h, kernel/sched/
@@ -88,29 +86,6 @@ func init() {
 			if !good {
 				return r
 			}
-			// It clears the bit whoever set it: a write of the lock
-			// even when it is clear.
-			c.T.fpLock(l, true)
-			if c.T.Release(l, Write) {
-				return ok
-			}
-			f, failed := c.T.failedTryOf(l)
-			if w := l.Writer(); w != nil {
-				// Set by another thread: cleared for it (a bit has no
-				// owner; an I/O completion clears what the submitter
-				// set). After this thread's own failed attempt, it is
-				// the holder's bit it clears.
-				if failed {
-					c.K.failureIgnored(c.T, f, Unchecked, fmt.Sprintf("clear_and_wake_up_bit() clears %s, which %s holds", l.Name, w.Name))
-				}
-				w.Release(l, Write)
-				return ok
-			}
-			if failed {
-				c.K.failureIgnored(c.T, f, ruleBitUnlockNotLocked.Kernel, fmt.Sprintf("clear_and_wake_up_bit: %s is not set (%s)", l.Name, ruleBitUnlockNotLocked.Source))
-				return ok
-			}
-			c.K.violate(c.T, ruleBitUnlockNotLocked, fmt.Sprintf("clear_and_wake_up_bit: %s is not set", l.Name))
-			return ok
+			return c.clearLockBit(l, "clear_and_wake_up_bit", "", "set", ruleBitUnlockNotLocked)
 		}})
 }

@@ -530,30 +530,7 @@ func init() {
 			Sleeps: "no", Asserts: "VM_BUG_ON_FOLIO(!folio_test_locked(folio), folio) (CONFIG_DEBUG_VM); no lockdep map",
 			Source: "mm/folio_wait.c (mm/filemap.c in 6.18): folio_unlock()", Rules: []*Rule{ruleFolioUnlockNotLocked}}),
 		Fn: func(c *Call) Result {
-			l := c.K.folioLock(c.page(0))
-			// It reads PG_locked and clears it, whoever set it: a write
-			// of the lock even when no thread holds it (then it only
-			// reported, and DPOR took it as independent of a trylock).
-			c.T.fpLock(l, true)
-			if c.T.Release(l, Write) {
-				return ok
-			}
-			f, failed := c.T.failedTryOf(l)
-			// PG_locked is a bit, not an owned lock: I/O completion
-			// unlocks the folios the submitter locked.
-			if w := l.Writer(); w != nil {
-				if failed {
-					c.K.failureIgnored(c.T, f, Unchecked, fmt.Sprintf("folio_unlock() clears PG_locked of %s, which %s holds", l.Name, w.Name))
-				}
-				w.Release(l, Write)
-				return ok
-			}
-			if failed {
-				c.K.failureIgnored(c.T, f, ruleFolioUnlockNotLocked.Kernel, fmt.Sprintf("folio_unlock: %s is not locked (%s)", l.Name, ruleFolioUnlockNotLocked.Source))
-				return ok
-			}
-			c.K.violate(c.T, ruleFolioUnlockNotLocked, fmt.Sprintf("folio_unlock: %s is not locked", l.Name))
-			return ok
+			return c.clearLockBit(c.K.folioLock(c.page(0)), "folio_unlock", "PG_locked of ", "locked", ruleFolioUnlockNotLocked)
 		}})
 
 	// Spinlocks named by field: spin_lock(m.page_table_lock).
@@ -833,4 +810,33 @@ func vmaStartReadLocked(name string) func(c *Call) Result {
 		c.T.pushSub(l, Read, true, sub)
 		return done(Bool(true))
 	}
+}
+
+// clearLockBit is the unlock of a lock that is a bit with no owner
+// (PG_locked: folio_unlock(); a bit lock: clear_and_wake_up_bit()): it
+// reads the bit and clears it whoever set it, a write of the lock even
+// when it is clear (then it only reports, and DPOR must not take it as
+// independent of a trylock). A bit set by another thread is cleared for
+// it (I/O completion unlocks what the submitter locked); after this
+// thread's own failed trylock it is the holder's bit it clears, the
+// trylock's ignored failure. A clear bit is rule's report.
+func (c *Call) clearLockBit(l *Lock, fn, bitOf, set string, rule *Rule) Result {
+	c.T.fpLock(l, true)
+	if c.T.Release(l, Write) {
+		return ok
+	}
+	f, failed := c.T.failedTryOf(l)
+	if w := l.Writer(); w != nil {
+		if failed {
+			c.K.failureIgnored(c.T, f, Unchecked, fmt.Sprintf("%s() clears %s%s, which %s holds", fn, bitOf, l.Name, w.Name))
+		}
+		w.Release(l, Write)
+		return ok
+	}
+	if failed {
+		c.K.failureIgnored(c.T, f, rule.Kernel, fmt.Sprintf("%s: %s is not %s (%s)", fn, l.Name, set, rule.Source))
+		return ok
+	}
+	c.K.violate(c.T, rule, fmt.Sprintf("%s: %s is not %s", fn, l.Name, set))
+	return ok
 }
