@@ -696,15 +696,20 @@ func (s *searcher) newNode(turn int, en uint64, rootSleep []sleeper, rootTurn in
 	return &s.stack[turn]
 }
 
-// pickNew chooses the step from a new node: the first enabled thread
-// that is awake, or under a preemption bound the previous thread if it
-// may go on (no preemption spent). Any choice is sound (the races of the
-// run decide what else is explored); the fixed order is the cheaper one
-// with the state cache: letting the previous thread go on, as the search
-// did before, reached the same states by more paths (mmlocks_N3 8,184 ->
-// 6,743 states executed and 5,828 -> 4,530 stored, N5 73,888 -> 65,846
-// and 47,493 -> 39,857, N6 213,860 -> 195,438 and 127,950 -> 110,025;
-// a few more runs, each shorter).
+// pickNew chooses the step from a new node: the awake thread that ran
+// least recently on the path (leastRecent), or under a preemption bound
+// the previous thread if it may go on (no preemption spent). Any choice
+// is sound (the run's races decide what else is explored); with the
+// state cache and sleep sets the order decides how many paths reach the
+// same states. Letting the previous thread go on, as the search did
+// before, was the costliest of those measured; the lowest awake thread
+// first saved 9-17% of the states on mmlocks_N3 to N6 but 3% on N8; the
+// least recent first (the threads take turns) (-workers 1, states
+// executed, stored, runs, CPU s, before -> after): N3 8,184 -> 6,999,
+// 5,828 -> 4,891; N5 73,888 -> 64,196, 47,493 -> 40,980, 20,098 ->
+// 20,527, 1.14 -> 0.99; N6 213,860 -> 179,680, 127,950 -> 106,734; N8
+// 1,470,083 -> 1,057,998, 743,304 -> 536,048, 540,452 -> 444,832 runs,
+// 32.8 -> 22.4 CPU s.
 func (s *searcher) pickNew(n *node, turn int) int {
 	avail := n.enabled &^ n.sleepMask
 	if avail == 0 {
@@ -714,8 +719,22 @@ func (s *searcher) pickNew(n *node, turn int) int {
 		if prev := s.stack[turn-1].tid; avail&(1<<prev) != 0 {
 			return prev
 		}
+		return bits.TrailingZeros64(avail)
 	}
-	return bits.TrailingZeros64(avail)
+	return s.leastRecent(avail, turn)
+}
+
+// leastRecent returns the thread of avail (not empty) whose last step
+// before turn on the path is the earliest: one that has not run yet if
+// there is one, the lowest of those.
+func (s *searcher) leastRecent(avail uint64, turn int) int {
+	left := avail
+	for j := turn - 1; j >= 0 && left&(left-1) != 0; j-- {
+		if t := s.stack[j].tid; t >= 0 {
+			left &^= 1 << t
+		}
+	}
+	return bits.TrailingZeros64(left)
 }
 
 // partialHit explores state n, reached at turn and explored before with
@@ -739,7 +758,7 @@ func (s *searcher) partialHit(n *node, turn int, wake uint64, sum []sumAcc) int 
 	s.x.partialHits.Add(1)
 	s.partial = append(s.partial, partialHit{at: turn, sum: append([]sumAcc(nil), sum...)})
 	n.sum = append([]sumAcc(nil), sum...)
-	tid := bits.TrailingZeros64(wake) // the first, as pickNew
+	tid := s.leastRecent(wake, turn) // as pickNew
 	n.tid = tid
 	n.done = n.enabled&^wake | 1<<tid
 	n.backtrack = wake
