@@ -225,7 +225,7 @@ var oracleAll = flag.Bool("oracle.all", false, "TestPartialRevisitStatesAreCover
 // Findings and final states cannot tell a partial revisit pruned whole
 // (TestPartialRevisitsAreSound passes then: the woken thread's branch
 // reaches them elsewhere), but the states above the pruned revisit lose
-// events below them. The default checks two examples (every state of one,
+// events below them. The default checks two scripts (every state of one,
 // 30 of the other); -oracle.all checks every state of eight scripts and
 // generated ones:
 //
@@ -237,7 +237,10 @@ func TestPartialRevisitStatesAreCovered(t *testing.T) {
 	}
 	scripts := []script{
 		{"../examples/page-table-walks/folio_walk_without_lock.mms", 0},
-		{"testdata/symmetric_faults_assert.mms", 30},
+		// Under the script's symmetry. symmetric_faults_assert.mms was
+		// this script until lockdep's footprint took only the graph's
+		// part an acquisition reads: it then had no partial revisit.
+		{"testdata/symmetric_pmd.mms", 30},
 	}
 	if *oracleAll {
 		scripts = []script{
@@ -251,19 +254,24 @@ func TestPartialRevisitStatesAreCovered(t *testing.T) {
 			{"testdata/symmetric_pmd.mms", 0},
 		}
 	}
+	var allPartial int64
 	for _, sc := range scripts {
 		p, err := Load(sc.file)
 		if err != nil {
 			t.Fatal(err)
 		}
 		partial, n := checkPartialStates(t, filepath.Base(sc.file), p, 0, sc.limit)
+		allPartial += partial
 		t.Logf("%s: %d partial revisits, %d states above them checked", filepath.Base(sc.file), partial, n)
-		if partial == 0 || n == 0 {
+		if (partial == 0 || n == 0) && !*oracleAll {
 			t.Errorf("%s: %d partial revisits, %d states checked: the test does not cover them", sc.file, partial, n)
 		}
 	}
 	if !*oracleAll {
 		return
+	}
+	if allPartial == 0 {
+		t.Errorf("no partial revisit in %d scripts: the test does not cover them", len(scripts))
 	}
 	// A subtest, so that a failure above is not blamed on a script.
 	t.Run("generated", func(t *testing.T) {

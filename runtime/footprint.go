@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"fmt"
+	"math/bits"
 	"strings"
 
 	"github.com/mmscript/mmscript/mmcore"
@@ -27,8 +28,15 @@ import (
 //     (Access.Refused, Access.KeepsRefusing). The same two flags relate
 //     a failed lock_vma_under_rcu()'s read of the VMA tree and munmap's
 //     vma_iter_clear_gfp() of write-locked VMAs (VMALookupRCU).
-//   - lockdep: checking an acquisition reads the class graph; recording a
-//     new edge writes it.
+//   - lockdep: an acquisition under held locks asks whether its class
+//     reaches a held one, which observes the out-edges of every class its
+//     class reaches (fpLockdepReach); recording a new edge a -> b is a
+//     shared update of a's out-edges (other edges out of a commute with
+//     it) and a write of the edge itself, which records where it was
+//     made (fpLockdepEdge); finding it known reads the edge. A subclass's
+//     class made on first use writes its key and the count of classes;
+//     finding it made reads the key (fpLockdepClass). An acquisition with
+//     nothing held reads no part of the graph.
 //   - tasks: every step writes its own task; a lock hand-over (wake) and a
 //     release on another task's behalf (vma_end_write_all) write the other
 //     task too, which is the blocked/woken relation. Whether a task holds
@@ -1241,9 +1249,79 @@ func (k *Kernel) fpRCUWrite() {
 	}
 }
 
-func (t *Task) fpLockdep(write bool) {
-	if f := t.k.fp; f != nil {
-		f.Add(ALockdep, 0, write)
+// Lockdep's graph as footprint objects (ALockdep): a class's out-edges
+// (lockdep.adj[c]), one edge and its origin, the table of classes made
+// on first use. Objects are named by class numbers, which are the same
+// in every run of a script: scripts' classes are made at declaration,
+// in order, and subclass classes are made in the order the class table
+// (a write) orders.
+const (
+	lockdepRows    = 1 << 16 // | class
+	lockdepEdges   = 2 << 16 // | a<<8 | b
+	lockdepClasses = 3 << 16
+	lockdepKeys    = 4 << 16 // | base<<3 | subclass
+)
+
+// fpLockdepReach records check_prev_add()'s question whether next
+// reaches a held class (check_noncircular()): the answer, and the chain
+// a report prints, depend on the out-edges of next and of every class
+// next reaches, and on nothing else; an edge added out of any other
+// class leaves both as they are. A new edge out of one of these classes
+// is a shared update of its row, which the observation conflicts with.
+// The set is stable under independent steps: it grows only by an edge
+// out of a class in it.
+func (t *Task) fpLockdepReach(next Class) {
+	f := t.k.fp
+	if f == nil {
+		return
+	}
+	for m := t.k.dep.reach[next] | 1<<next; m != 0; m &= m - 1 {
+		c := uint32(bits.TrailingZeros64(m))
+		f.add(Access{Kind: ALockdep, Obj: lockdepRows | c, Observe: true})
+		if f.names != nil {
+			f.setName(ALockdep, lockdepRows|c, t.k.dep.name(Class(c))+"->*")
+		}
+	}
+}
+
+// fpLockdepEdge records the test whether the edge a -> b is known and,
+// when it is not (add), its recording: a shared update of a's out-edges
+// and a write of the edge, which keeps where it was made.
+func (t *Task) fpLockdepEdge(a, b Class, add bool) {
+	f := t.k.fp
+	if f == nil {
+		return
+	}
+	e := lockdepEdges | uint32(a)<<8 | uint32(b)
+	f.add(Access{Kind: ALockdep, Obj: e, Write: add})
+	if add {
+		f.add(Access{Kind: ALockdep, Obj: lockdepRows | uint32(a), Shared: true})
+	}
+	if f.names != nil {
+		f.setName(ALockdep, e, t.k.dep.name(a)+"->"+t.k.dep.name(b))
+		f.setName(ALockdep, lockdepRows|uint32(a), t.k.dep.name(a)+"->*")
+	}
+}
+
+// fpLockdepClass records the lookup of base's subclass sub
+// (lockdep.classOf): one that found the class reads its key, whose
+// number never changes once made; one that made it writes the key and
+// the count of classes, which numbers every class made after it. Two
+// lookups of one key by two tasks are so ordered (the first makes it),
+// and the makings of two keys are ordered by the numbers they get.
+func (t *Task) fpLockdepClass(base Class, sub uint8, made bool) {
+	f := t.k.fp
+	if f == nil {
+		return
+	}
+	key := lockdepKeys | uint32(base)<<3 | uint32(sub)
+	f.add(Access{Kind: ALockdep, Obj: key, Write: made})
+	if made {
+		f.add(Access{Kind: ALockdep, Obj: lockdepClasses, Write: true})
+	}
+	if f.names != nil {
+		f.setName(ALockdep, key, "class "+t.k.dep.subName(base, sub))
+		f.setName(ALockdep, lockdepClasses, "classes")
 	}
 }
 

@@ -208,7 +208,6 @@ func (t *Task) checkSync(l *Lock) {
 	if i := t.hold(l); i >= 0 {
 		h := &t.holds[i]
 		k := t.k
-		t.fpLockdep(false)
 		if d := k.violate(t, ruleSRCUSyncInReader, fmt.Sprintf("possible recursive locking: synchronize_srcu(&%s) inside a read-side section of %s "+
 			"(srcu_lock_sync() is an empty write-side section, which waits for this very reader)", l.Name, l.Name),
 			Related{h.Pos, fmt.Sprintf("the section of %s began here", l.Name)}); d != nil {

@@ -353,17 +353,16 @@ func (t *Task) checkOrder(l *Lock, mode Mode, sub uint8) {
 				Related{h.Pos, "VMA read lock taken here"})
 		}
 	}
-	t.fpLockdep(false)
 	if l.Class == ClassRCU || l.Class == ClassFolioLock || l.nodep {
 		// Folio locks and a script's bit locks have no lockdep map: a
 		// recursive folio_lock is a silent self-deadlock, which the
 		// scheduler reports as such.
 		return
 	}
-	next, apart := k.dep.classOf(l.Class, sub)
+	next, apart := t.classOf(l.Class, sub)
 	if i := t.hold(l); i >= 0 {
 		h := &t.holds[i]
-		if prev, _ := k.dep.classOf(l.Class, h.sub); prev == next {
+		if prev, _ := t.classOf(l.Class, h.sub); prev == next {
 			if d := k.violate(t, ruleRecursive, fmt.Sprintf("recursive locking: %s already held%s by this thread", l.Name, holdMode(l, h.Mode)),
 				Related{h.Pos, fmt.Sprintf("%s first taken here", l.Name)}); d != nil {
 				d.Lockdep = &LockdepSplat{Kind: SplatRecursive, Title: "possible recursive locking detected", Acquire: k.acquiring(t, l, mode, sub), Holding: k.heldLock(h)}
@@ -371,13 +370,14 @@ func (t *Task) checkOrder(l *Lock, mode Mode, sub uint8) {
 			return
 		}
 	}
+	asked := false
 	for i := range t.holds {
 		h := &t.holds[i]
 		if !lockdepTracked(h) {
 			continue
 		}
 		a := h.Lock.Class
-		prev, _ := k.dep.classOf(a, h.sub)
+		prev, _ := t.classOf(a, h.sub)
 		if prev == next && sub != 0 && !apart {
 			continue // out of classes for subclasses: a _nested acquisition stays unchecked against its own class
 		}
@@ -395,6 +395,13 @@ func (t *Task) checkOrder(l *Lock, mode Mode, sub uint8) {
 		if a == ClassVMALock && l.Class == ClassMmapLock && h.Mode == Read {
 			continue // reported above as mmap-under-vma-read, its own rule
 		}
+		if !asked {
+			// Every question of this acquisition is asked from next,
+			// and no edge it adds leads out of a class next reaches
+			// (that edge would close a cycle, reported instead).
+			t.fpLockdepReach(next)
+			asked = true
+		}
 		if k.dep.reaches(next, prev) {
 			np, nn := k.dep.name(prev), k.dep.name(next)
 			rel := []Related{{h.Pos, fmt.Sprintf("%s taken here", k.lockNameSub(h.Lock, h.sub))}}
@@ -407,11 +414,26 @@ func (t *Task) checkOrder(l *Lock, mode Mode, sub uint8) {
 			}
 			continue
 		}
-		if !k.dep.known(prev, next) {
-			t.fpLockdep(true) // a new edge
+		known := k.dep.known(prev, next)
+		t.fpLockdepEdge(prev, next, !known)
+		if !known {
 			k.dep.add(prev, next, edgeOrigin{pos: t.Pos, thread: t.Name, path: t.callPath(true)})
 		}
 	}
+}
+
+// classOf is the lockdep class of base taken as subclass sub
+// (lockdep.classOf), with its footprint: a subclass's class is made on
+// its first use, or not at all when the classes ran out.
+func (t *Task) classOf(base Class, sub uint8) (Class, bool) {
+	if sub == 0 {
+		return base, true
+	}
+	d := t.k.dep
+	n := len(d.keys)
+	c, ok := d.classOf(base, sub)
+	t.fpLockdepClass(base, sub, !ok || len(d.keys) != n)
+	return c, ok
 }
 
 // lockdepTracked reports whether lockdep sees h as held: not RCU, not a
