@@ -80,12 +80,51 @@ func vmfMM(c *Call, i int) *mmcore.MM {
 // faultStepTouches: a fault step reads the VMA tree and writes the page
 // tables, the TLB and the pages of its mm (and allocates).
 func faultStepTouches(c *Call, f *Footprint) {
+	faultStepTouchesExceptPages(c, f)
+	f.AllPages(true)
+}
+
+// faultStepTouchesExceptPages is faultStepTouches without the pages.
+func faultStepTouchesExceptPages(c *Call, f *Footprint) {
 	m := vmfMM(c, 0)
 	f.MM(m, false)
 	f.PTEs(m, true)
 	f.TLB(m, true)
-	f.AllPages(true)
 	f.Alloc()
+}
+
+// setPtesLockedTouches: in an anonymous VMA, do_anonymous_page's and
+// wp_page_copy's section under the PTE lock changes no page but the one
+// the fault address maps now (a COW's source loses a mapping and a
+// reference; a reuse or a spurious fault marks it dirty) and a new one,
+// which comes from the allocator (Alloc): a fault on a none entry maps the
+// zero page or a page nobody else can reach yet. So two faults that map
+// different pages commute on the pages; they still meet on the page
+// tables. A VMA without an anon_vma (vmf_anon_prepare normally made it in
+// an earlier step; a read fault needs none) gets one here
+// (mmcore's anonFault and cowFault call PrepareAnonVMA): a write of the
+// VMA. A file, driver or PFN mapping (the page cache, ->fault) and a swap
+// or migration entry keep the whole-page declaration.
+func setPtesLockedTouches(c *Call, f *Footprint) {
+	vmf, _ := c.Args[0].Obj.(*VMF)
+	if vmf == nil || vmf.VMA == nil || !vmf.VMA.Anonymous() {
+		faultStepTouches(c, f)
+		return
+	}
+	v := vmf.VMA
+	m := v.MM()
+	w := m.Walk(vmf.Address)
+	if w.Entry != 0 && !w.Present() {
+		faultStepTouches(c, f)
+		return
+	}
+	faultStepTouchesExceptPages(c, f)
+	if v.AnonVMA() == nil {
+		f.MM(m, true)
+	}
+	if w.Present() {
+		f.PageAndFolio(m.Memory().Page(w.Entry.PFN()), true)
+	}
 }
 
 func init() {
@@ -245,10 +284,10 @@ func init() {
 	// change and pte_unmap_unlock as one step (kernel/fault.mms says why).
 	// A contended lock blocks the step in lockThen, whose continuation is
 	// data: the step runs again from its start holding the lock.
-	ptlSection := func(name, notes string, fn func(c *Call, vmf *VMF, cur mmcore.PTE) int64) {
+	ptlSection := func(name, notes string, touches func(*Call, *Footprint), fn func(c *Call, vmf *VMF, cur mmcore.PTE) int64) {
 		defOp(&Op{Name: name, Params: []Param{vmfP}, Result: TInt,
 			API:     step(name, "the fault lock", "RCU (pte_offset_map) -> the PTE lock of the fault address, released at the end of the step", notes),
-			Touches: faultStepTouches,
+			Touches: touches,
 			Fn: func(c *Call) Result {
 				vmf := c.vmf(0)
 				m := mmOf(vmf.VMA.MM())
@@ -283,6 +322,7 @@ func init() {
 		"without a script ops block: its page-cache page, as filemap_fault and finish_fault map it); for a read-only present PTE, the COW copy "+
 		"(wp_page_copy) or the reuse of an exclusive anonymous page. A write through a private mapping without VM_WRITE is GUP's FOLL_FORCE. "+
 		"0 (also when the PTE changed: the access faults again), or the vm_fault_t error",
+		setPtesLockedTouches,
 		func(c *Call, vmf *VMF, cur mmcore.PTE) int64 {
 			if cur != vmf.origPTE {
 				return 0
@@ -292,6 +332,7 @@ func init() {
 		})
 	ptlSection("set_pte_range_locked", "finish_fault's section under the PTE lock: maps the page ->fault returned (vmf.page) if the PTE is still none, "+
 		"for a private write a copy of it (do_cow_fault); VM_FAULT_NOPAGE when it is not none",
+		faultStepTouches,
 		func(c *Call, vmf *VMF, cur mmcore.PTE) int64 {
 			if cur.Present() {
 				return VM_FAULT_NOPAGE
@@ -304,6 +345,7 @@ func init() {
 		})
 	ptlSection("wp_page_reuse_locked", "wp_page_reuse under the PTE lock (finish_mkwrite_fault, or wp_page_shared and wp_pfn_shared without a handler): "+
 		"if the PTE is still what the fault read, makes it writable and dirty in place; else VM_FAULT_NOPAGE",
+		faultStepTouches,
 		func(c *Call, vmf *VMF, cur mmcore.PTE) int64 {
 			if cur != vmf.origPTE || !cur.Present() {
 				return VM_FAULT_NOPAGE

@@ -362,7 +362,27 @@ func init() {
 					return done(Int(0))
 				})
 			})
-		}, Touches: world})
+		}, Touches: vmfAnonPrepareTouches})
+}
+
+// vmfAnonPrepareTouches: with an anon_vma in place vmf_anon_prepare only
+// reads the VMA; without one __anon_vma_prepare links a new or a
+// neighbour's anon_vma into the VMA (a write of the VMA and its mm's
+// tree, which find_mergeable_anon_vma reads) and may allocate it. The
+// locks it takes are recorded by the lock code.
+func vmfAnonPrepareTouches(c *Call, f *Footprint) {
+	vmf, _ := c.Args[0].Obj.(*VMF)
+	if vmf == nil || vmf.VMA == nil {
+		f.World()
+		return
+	}
+	m := vmf.VMA.MM()
+	if vmf.VMA.AnonVMA() != nil {
+		f.MM(m, false)
+		return
+	}
+	f.MM(m, true)
+	f.Alloc()
 }
 
 // apply is apply_to_page_range()'s entry and rules, which its sibling
