@@ -9,19 +9,25 @@ import (
 
 // pageState is what a step can change of a page.
 type pageState struct {
-	ref, mapcount            int
+	ref, mapcount, order     int
 	freed, dirty, anon, data bool
 	anonVMA                  *mmcore.AnonVMA
 	index                    uint64
 	mapping                  *mmcore.AddressSpace
 }
 
-// pageStates snapshots every page of k's memory by PFN.
+// pageStates snapshots every page of k's memory by PFN. The reference
+// count is the folio's (Page.Refcount), kept with its head page, which
+// footprints name for the folio (Footprint.PageAndFolio).
 func pageStates(k *Kernel) map[mmcore.PFN]pageState {
 	s := map[mmcore.PFN]pageState{}
 	for pfn := mmcore.PFN(0); pfn < 1<<14; pfn++ {
 		if p := k.Mem.Page(pfn); p != nil {
-			s[pfn] = pageState{p.Refcount(), p.Mapcount(), p.Freed(), p.Dirty(), p.Anon(), p.HasData(), p.AnonVMA(), p.Index(), p.Mapping()}
+			ps := pageState{0, p.Mapcount(), p.Order(), p.Freed(), p.Dirty(), p.Anon(), p.HasData(), p.AnonVMA(), p.Index(), p.Mapping()}
+			if p.Folio() == p {
+				ps.ref = p.Refcount()
+			}
+			s[pfn] = ps
 		}
 	}
 	return s

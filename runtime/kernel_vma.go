@@ -798,6 +798,57 @@ func madviseSetsFlags(a mmcore.Advice) bool {
 	return false
 }
 
+// madviseVMABehaviorTouches is madvise_vma_behavior()'s footprint in the
+// state its step runs in. MADV_DONTNEED(_LOCKED) and MADV_FREE change
+// what a zap of [start, end) changes (zaps): the entries of the range, the
+// pages they map now (a zap drops their maps and references; MADV_FREE
+// clears an exclusive page's dirty bit and the entry's young and dirty
+// bits), the TLB and the allocator (a freed page is handed out again),
+// and they read the VMA; after each table's lock flush_tlb_batched_pending()
+// reads mm->tlb_flush_batched and, with a flush owed, writes it. MADV_FREE
+// splits a large folio it maps in part (split_folio(): every mapping of
+// the folio, in any mm, is unmapped and remapped), so a large folio in the
+// range makes the step touch everything; so do the other behaviours, which
+// change the VMAs (madvise_update_vma()), reclaim (MADV_COLD, MADV_PAGEOUT:
+// rmap walks of other mms) or fault pages in. The locks it takes, PTE and
+// folio locks, are recorded by the lock code.
+func madviseVMABehaviorTouches(c *Call, f *Footprint) {
+	m := mmArg(c, 0)
+	v, _ := c.Args[2].Obj.(*mmcore.VMA)
+	a := mmcore.Advice(c.Args[6].Int)
+	if m == nil || v == nil || !madviseZaps(a) {
+		f.World()
+		return
+	}
+	start, end := max(c.addr(4), v.Start()), min(c.addr(5), v.End())
+	if a == mmcore.MADV_FREE && end > start {
+		if (end-start)>>mmcore.PageShift > maxPTERange {
+			f.World()
+			return
+		}
+		for addr := start; addr < end; addr += mmcore.PageSize {
+			w := m.Walk(addr)
+			if w.Huge() {
+				f.World()
+				return
+			}
+			if p := m.Memory().Page(w.Entry.PFN()); w.Present() && p != nil && p.Order() > 0 {
+				f.World()
+				return
+			}
+		}
+	}
+	f.VMAs(m, false)
+	if end > start {
+		f.PTERange(m, start, end, true)
+		f.ZappedPages(m, start, end)
+	}
+	f.TLB(m, true)
+	pending, flushed := m.TLBFlushBatched()
+	f.tlbFlushBatched(m, pending != flushed)
+	f.Alloc()
+}
+
 func init() {
 	citeTable["madvise_vma_behavior"] = []Cite{
 		cite("mm/madvise.c", "madvise_vma_behavior(), madvise_update_vma()", "vma_modify_flags(); vma_start_write(vma); vm_flags_reset(vma, new_flags)", readMadvise),
@@ -821,7 +872,7 @@ func init() {
 			Notes: "applies behavior to [start, end) inside vma; returns 0 or -errno. MADV_FREE, MADV_COLD and MADV_PAGEOUT walk in one piece: where the kernel tries the folio lock (folio_trylock() before split_folio(), of a dirty folio for MADV_FREE, madvise_free_huge_pmd(), reclaim) a folio another task holds locked is skipped as the failed try skips it; " +
 				"MADV_COLD's folio_lock() of a huge PMD mapped in part, which waits for the holder, leaves that folio whole instead. The kernel library's madvise() does not call it for MADV_REMOVE but madvise_remove() (kernel/madvise.mms: the mmap lock dropped around vfs_fallocate(), which takes the inode lock); called directly, it punches the hole under the lock held",
 			Rules: []*Rule{ruleStartWrite, fieldFlags.rule, ruleSleepInAtomic}}),
-		Touches: world,
+		Touches: madviseVMABehaviorTouches,
 		Fn: func(c *Call) Result {
 			m, v, prev := c.mm(0), c.vma(2), c.vmaOrNil(3)
 			var g *MMUGather
