@@ -1596,7 +1596,7 @@ var opFootprints = map[string]func(*Call, *Footprint){
 	"alloc_page": func(_ *Call, f *Footprint) { f.Alloc() },
 	"get_page":   pageOnly, "page_to_pfn": pageOnly,
 	// syscalls, faults, GUP, walks: everything
-	"mmap": world, "munmap": unmaps, "unmap_vmas": world, "mremap": unmaps, "fork": world, "move_page_tables": unmaps, "unmap_mapping_range": world,
+	"mmap": world, "munmap": unmaps, "unmap_vmas": world, "mremap": unmaps, "fork": world, "move_page_tables": unmaps,
 	"handle_mm_fault": world, "release_fault_lock": touchesLocksOnly,
 	"get_user_pages": world,
 	// kernel paths (kernel/*.mms): each step declares its own footprint

@@ -696,18 +696,13 @@ func init() {
 				"(details.skip_cows) only anonymous folios, the private COW copies, are kept: page-cache pages " +
 				"and special PTEs that a private VMA maps are zapped too (mm/memory.c: should_zap_cows(), should_zap_folio(), zap_present_ptes())",
 			Rules: lockRules}), // recursion, lock order, sleeping in atomic context
+		Touches: unmapMappingTouches(unmapMappingRangeIndices),
 		Fn: func(c *Call) Result {
-			f := c.file(0)
-			begin, length := c.int(1), c.int(2)
-			if begin < 0 || length < 0 {
+			first, last, ok := unmapMappingRangeIndices(c)
+			if !ok {
 				return fail("unmap_mapping_range: negative offset or length")
 			}
-			first := uint64(begin) >> mmcore.PageShift
-			last := ^uint64(0)
-			if length > 0 {
-				last = (uint64(begin)+uint64(length)+mmcore.PageSize-1)>>mmcore.PageShift - 1
-			}
-			return c.unmapMapping(f.Core.Mapping(), first, last, c.bool(3))
+			return c.unmapMapping(c.file(0).Core.Mapping(), first, last, c.bool(3))
 		}})
 
 	ruleAnonPrepare := &Rule{"anon_vma_prepare/needs-mmap-lock",
@@ -1053,6 +1048,76 @@ func upper(s string) string {
 // zapped over that part, under each PTE table's lock, and its TLB flushed.
 // Without evenCows (details.even_cows false) the anonymous COW copies stay.
 // It finishes the call with the number of pages zapped.
+// unmapMappingRangeIndices: unmap_mapping_range()'s byte range
+// (holebegin, holelen) as the first and last page index, last ULONG_MAX
+// for holelen 0 (to the end of the file).
+func unmapMappingRangeIndices(c *Call) (first, last uint64, ok bool) {
+	begin, length := c.Args[1].Int, c.Args[2].Int
+	if begin < 0 || length < 0 {
+		return 0, 0, false
+	}
+	first, last = uint64(begin)>>mmcore.PageShift, ^uint64(0)
+	if length > 0 {
+		last = (uint64(begin)+uint64(length)+mmcore.PageSize-1)>>mmcore.PageShift - 1
+	}
+	return first, last, true
+}
+
+// unmapMappingPagesIndices: unmap_mapping_pages()'s (start, nr), "last_index
+// = start + nr - 1; if (last_index < first_index) last_index = ULONG_MAX;".
+func unmapMappingPagesIndices(c *Call) (first, last uint64, ok bool) {
+	start, nr := c.Args[1].Int, c.Args[2].Int
+	if start < 0 || nr < 0 {
+		return 0, 0, false
+	}
+	first = uint64(start)
+	last = first + uint64(nr) - 1
+	if last < first {
+		last = ^uint64(0)
+	}
+	return first, last, true
+}
+
+// mappingVMARange is the part of v that maps file pages [first, last]
+// (unmap_mapping_range_tree()'s vba, vea: zap_page_range_single's range).
+func mappingVMARange(v *mmcore.VMA, first, last uint64) (start, end mmcore.Addr) {
+	start = v.Start() + mmcore.Addr((max(first, v.Pgoff())-v.Pgoff())<<mmcore.PageShift)
+	end = v.End()
+	if last != ^uint64(0) {
+		end = min(end, v.Start()+mmcore.Addr((last+1-v.Pgoff())<<mmcore.PageShift))
+	}
+	return start, end
+}
+
+// unmapMappingTouches is the footprint of unmap_mapping_range() and
+// unmap_mapping_pages() in the state their step runs in: a read of the
+// file's i_mmap tree, and for each VMA it finds there what a zap of the
+// VMA's part of the range touches (zaps) in that VMA's mm: the VMA read,
+// the entries of the range written, the pages they map now, its TLB; and
+// the allocator (a page the zap frees may be handed out again). The
+// i_mmap_rwsem and the PTE locks are recorded by the lock code.
+func unmapMappingTouches(indices func(*Call) (uint64, uint64, bool)) func(*Call, *Footprint) {
+	return func(c *Call, f *Footprint) {
+		file, _ := c.Args[0].Obj.(*File)
+		first, last, ok := indices(c)
+		if file == nil || !ok {
+			return // the step fails before it touches anything
+		}
+		f.Object(AFile, file, false)
+		for v := range file.Core.Mapping().IMmap(first, last) {
+			m := v.MM()
+			start, end := mappingVMARange(v, first, last)
+			f.VMAs(m, false)
+			if end > start {
+				f.PTERange(m, start, end, true)
+				f.ZappedPages(m, start, end)
+			}
+			f.TLB(m, true)
+		}
+		f.Alloc()
+	}
+}
+
 func (c *Call) unmapMapping(as *mmcore.AddressSpace, first, last uint64, evenCows bool) Result {
 	c.T.MightSleep(c.Op.Name)
 	l := iMmapLock(as)
@@ -1064,11 +1129,7 @@ func (c *Call) unmapMapping(as *mmcore.AddressSpace, first, last uint64, evenCow
 		total := int64(0)
 		return seq(len(vmas), func(i int, next func() Result) Result {
 			v := vmas[i]
-			start := v.Start() + mmcore.Addr((max(first, v.Pgoff())-v.Pgoff())<<mmcore.PageShift)
-			end := v.End()
-			if last != ^uint64(0) {
-				end = min(end, v.Start()+mmcore.Addr((last+1-v.Pgoff())<<mmcore.PageShift))
-			}
+			start, end := mappingVMARange(v, first, last)
 			m := mmOf(v.MM())
 			return c.touchLocks(ptlsOf(m, start, end), func() Result {
 				if evenCows {

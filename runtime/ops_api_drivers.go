@@ -153,18 +153,12 @@ func init() {
 				"unmap_mapping_pages(mapping, start, nr, false);",
 			Rules: lockRules}),
 		Fn: func(c *Call) Result {
-			f := c.file(0)
-			start, nr := c.int(1), c.int(2)
-			if start < 0 || nr < 0 {
+			first, last, ok := unmapMappingPagesIndices(c)
+			if !ok {
 				return fail("unmap_mapping_pages: negative start or nr")
 			}
-			first := uint64(start)
-			last := first + uint64(nr) - 1
-			if last < first {
-				last = ^uint64(0)
-			}
-			return c.unmapMapping(f.Core.Mapping(), first, last, c.bool(3))
-		}, Touches: world})
+			return c.unmapMapping(c.file(0).Core.Mapping(), first, last, c.bool(3))
+		}, Touches: unmapMappingTouches(unmapMappingPagesIndices)})
 }
 
 // documented takes the entry of name out of documentedAPIs (rulebook.go)
