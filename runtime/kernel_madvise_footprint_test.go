@@ -84,3 +84,36 @@ func TestMadviseVMABehaviorTouches(t *testing.T) {
 		})
 	}
 }
+
+// folio_maybe_mapped_shared() reads: for a small folio its mapcount (the
+// page), which a zap of a mapping of it writes and a change of another
+// page does not; for a large one every page (an entry that starts or
+// stops mapping a page of it writes that page).
+func TestFolioMaybeMappedSharedTouches(t *testing.T) {
+	k, m := newMM(t)
+	v := mapAnon(t, k, m, 0x100000, 2)
+	for _, a := range []mmcore.Addr{0x100000, 0x101000} {
+		if _, err := m.Core.HandleFault(v, a, true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p := k.Mem.Page(m.Core.Walk(0x100000).Entry.PFN())
+	other := k.Mem.Page(m.Core.Walk(0x101000).Entry.PFN())
+	acc := stepAcc(t, k, k.NewTask("a"), "folio_maybe_mapped_shared", pageV(p))
+	zap, change := NewFootprint(), NewFootprint()
+	zap.ZappedPages(m.Core, 0x100000, 0x101000)
+	change.Page(other, true)
+	if !Dependent(acc, zap.Acc) {
+		t.Errorf("independent of a zap of its mapping: %v", acc)
+	}
+	if Dependent(acc, change.Acc) {
+		t.Errorf("dependent on a change of another page: %v", acc)
+	}
+
+	k2, m2, _ := thpMM(t, 0x200000)
+	head := m2.Core.Memory().Page(m2.Core.Walk(0x200000).Entry.PFN()).Folio()
+	acc = stepAcc(t, k2, k2.NewTask("a"), "folio_maybe_mapped_shared", pageV(head))
+	if !Dependent(acc, change.Acc) {
+		t.Errorf("a large folio's answer is independent of a change of a page: %v", acc)
+	}
+}

@@ -219,10 +219,22 @@ func init() {
 				"if (folio_maybe_mapped_shared(folio)) goto out;", readHugeMemoryMadvise)},
 			Sequence: "/* mm/huge_memory.c: madvise_free_huge_pmd(), under the PMD lock */\nfolio = pmd_folio(orig_pmd);\n" +
 				"if (folio_maybe_mapped_shared(folio))\n\tgoto out;\nif (!folio_trylock(folio))\n\tgoto out;"}),
-		// The answer walks the folio's rmap (every mm that maps it):
-		// the world, on a rare step.
-		Touches: world,
-		Fn:      func(c *Call) Result { return done(Bool(mmcore.FolioMaybeMappedShared(c.page(0)))) }})
+		// A read. A small folio's answer is its mapcount; a large one's
+		// walks the folio's rmap (mmcore's stand-in for _mm_id), whose
+		// answer changes only when an entry starts or stops mapping a
+		// page of the folio, and every such change writes that page
+		// (ZappedPages, installs, faults): a read of every page.
+		Touches: func(c *Call, f *Footprint) {
+			p, ok := c.Args[0].Obj.(*mmcore.Page)
+			switch {
+			case !ok || p == nil:
+			case p.Folio().Order() == 0:
+				f.Page(p.Folio(), false)
+			default:
+				f.AllPages(false)
+			}
+		},
+		Fn: func(c *Call) Result { return done(Bool(mmcore.FolioMaybeMappedShared(c.page(0)))) }})
 
 	defOp(&Op{Name: "split_folio", Params: folioParam, Result: TInt,
 		API: register(&API{Name: "split_folio", Section: "2.37",
