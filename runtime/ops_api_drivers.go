@@ -275,7 +275,7 @@ func init() {
 				o = c.Args[1].Obj.(*Ops)
 			}
 			return walk(c, v, v.Start(), v.End(), o, walkMode(c, 1, 2))
-		}, Touches: world})
+		}, Touches: walksVMAMappings(1, 2)})
 	walkVMA.MMForm = walkMMForm(walkVMA, 2)
 	walkRangeVMA := defOp(&Op{Name: "walk_page_range_vma",
 		Params: []Param{{Name: "vma", Type: TVMA}, {Name: "start", Type: TInt}, {Name: "end", Type: TInt},
@@ -298,7 +298,7 @@ func init() {
 				o = c.Args[3].Obj.(*Ops)
 			}
 			return walk(c, v, start, end, o, walkMode(c, 3, 4))
-		}, Touches: world})
+		}, Touches: walksVMAMappings(3, 4)})
 	walkRangeVMA.MMForm = walkMMForm(walkRangeVMA, 4)
 
 	// ops.walk_lock, read: what the script set at the top level (the

@@ -76,7 +76,7 @@ func init() {
 				}
 				return done(Int(count))
 			})
-		}, Touches: world})
+		}, Touches: walksFileMappings})
 
 	ruleDebugLock := &Rule{"walk_page_range_debug/needs-mmap-write-lock",
 		"walk_page_range_debug() walks tables no VMA may cover, without PTE locks: only the mmap write lock keeps them, since munmap detaches the VMAs before downgrading to the read lock and freeing their tables",
@@ -162,4 +162,40 @@ func walksMappings(c *Call, f *Footprint) {
 	m := mmArg(c, 0)
 	f.MM(m, false)
 	f.PTEMappings(m)
+}
+
+// walksVMAMappings: walk_page_vma and walk_page_range_vma (ops and lock
+// are their arguments' indices, as walkMode takes them) are walksMappings
+// of the VMA's mm; PGWALK_WRLOCK write-locks the VMA first
+// (vma_start_write: a write of the VMA's lock sequence).
+func walksVMAMappings(ops, lock int) func(*Call, *Footprint) {
+	return func(c *Call, f *Footprint) {
+		m := vmaMM(c, 0)
+		f.MM(m, false)
+		f.PTEMappings(m)
+		if walkMode(c, ops, lock) == "wrlock" {
+			f.MM(m, true)
+		}
+	}
+}
+
+// walksFileMappings: walk_page_mapping reads the file's i_mmap tree and,
+// as walksMappings, the VMAs and mappings of each mm whose VMA it finds
+// there (a VMA the walk skips is read too: a sound excess).
+func walksFileMappings(c *Call, f *Footprint) {
+	file, _ := c.Args[0].Obj.(*File)
+	first, nr := c.Args[1].Int, c.Args[2].Int
+	if file == nil || first < 0 || nr <= 0 {
+		return // the step fails before it touches anything
+	}
+	f.Object(AFile, file, false)
+	lo := uint64(first)
+	hi := lo + uint64(nr) - 1
+	if hi < lo {
+		hi = ^uint64(0)
+	}
+	for v := range file.Core.Mapping().IMmap(lo, hi) {
+		f.MM(v.MM(), false)
+		f.PTEMappings(v.MM())
+	}
 }
