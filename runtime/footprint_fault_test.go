@@ -33,6 +33,30 @@ func pageStates(k *Kernel) map[mmcore.PFN]pageState {
 	return s
 }
 
+// requireWritesOfChangedPages fails t for every page that changed from
+// before to after and that acc, the footprint of the step in between,
+// does not write, and for a page the step allocated without an Alloc in
+// acc. It returns how many pages that existed before changed.
+func requireWritesOfChangedPages(t *testing.T, k *Kernel, acc []Access, before, after map[mmcore.PFN]pageState) int {
+	t.Helper()
+	changed := 0
+	for pfn, s := range after {
+		b, existed := before[pfn]
+		switch {
+		case !existed:
+			if !writes(acc, AAlloc, 0) {
+				t.Errorf("page %#x was allocated, but the footprint has no Alloc: %v", pfn, acc)
+			}
+		case b != s:
+			changed++
+			if !writes(acc, APage, ID(k.Mem.Page(pfn))) {
+				t.Errorf("page %#x changed (%+v -> %+v), but the footprint does not write it: %v", pfn, b, s, acc)
+			}
+		}
+	}
+	return changed
+}
+
 // writes reports whether acc writes object id of kind, or every object of it.
 func writes(acc []Access, kind AccessKind, id uint32) bool {
 	for _, a := range acc {
@@ -116,21 +140,7 @@ func TestSetPtesLockedTouchesThePagesItChanges(t *testing.T) {
 				t.Fatalf("the fault did not change the PTE: %v -> %v", pte, e)
 			}
 
-			changed := 0
-			for pfn, s := range after {
-				b, existed := before[pfn]
-				switch {
-				case !existed:
-					if !writes(acc, AAlloc, 0) {
-						t.Errorf("page %#x was allocated, but the footprint has no Alloc: %v", pfn, acc)
-					}
-				case b != s:
-					changed++
-					if !writes(acc, APage, ID(k.Mem.Page(pfn))) {
-						t.Errorf("page %#x changed (%+v -> %+v), but the footprint does not write it: %v", pfn, b, s, acc)
-					}
-				}
-			}
+			changed := requireWritesOfChangedPages(t, k, acc, before, after)
 			if (changed > 0) != c.changesPage {
 				t.Errorf("%d pages that existed before changed, want changes %v", changed, c.changesPage)
 			}

@@ -50,15 +50,7 @@ func TestMadviseVMABehaviorTouches(t *testing.T) {
 			before := pageStates(k)
 			acc := stepAcc(t, k, tk, "madvise_vma_behavior", mmV(m), Nil, vmaV(v), vmaV(v), addrV(addr), addrV(addr+2*mmcore.PageSize), Int(int64(c.advice)))
 			after := pageStates(k)
-			changed := 0
-			for pfn, s := range after {
-				if b, existed := before[pfn]; existed && b != s {
-					changed++
-					if !writes(acc, APage, ID(k.Mem.Page(pfn))) {
-						t.Errorf("page %#x changed (%+v -> %+v), but the footprint does not write it: %v", pfn, b, s, acc)
-					}
-				}
-			}
+			changed := requireWritesOfChangedPages(t, k, acc, before, after)
 			if changed == 0 && c.advice != mmcore.MADV_DONTFORK {
 				t.Errorf("no page changed: the case tests nothing")
 			}

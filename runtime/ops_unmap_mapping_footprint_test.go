@@ -43,15 +43,7 @@ func TestUnmapMappingTouches(t *testing.T) {
 			before := pageStates(k)
 			acc := stepAcc(t, k, tk, c.op, c.args(file)...)
 			after := pageStates(k)
-			changed := 0
-			for pfn, s := range after {
-				if b, existed := before[pfn]; existed && b != s {
-					changed++
-					if !writes(acc, APage, ID(k.Mem.Page(pfn))) {
-						t.Errorf("page %#x changed (%+v -> %+v), but the footprint does not write it: %v", pfn, b, s, acc)
-					}
-				}
-			}
+			changed := requireWritesOfChangedPages(t, k, acc, before, after)
 			if changed == 0 {
 				t.Fatal("no page changed: the case tests nothing")
 			}
