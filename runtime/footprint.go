@@ -85,10 +85,15 @@ const (
 	// AOwner is an rwsem's sem->owner (Lock.owner), apart from the lock:
 	// read grants that commute on the reader count do not commute on it.
 	AOwner
+	// AObject is a kernel object of its own that none of the kinds above
+	// covers: a userfaultfd context (ctx->mmap_changing, its queue of
+	// faults and the wait queues on it).
+	AObject
 )
 
 var accessKindNames = [...]string{AWorld: "world", ALock: "lock", ALockdep: "lockdep", ATask: "task", AMM: "mm",
-	APTE: "pte", APage: "page", ATLB: "tlb", AAlloc: "alloc", AFile: "file", AGlobal: "global", ARCU: "rcu", AOwner: "owner"}
+	APTE: "pte", APage: "page", ATLB: "tlb", AAlloc: "alloc", AFile: "file", AGlobal: "global", ARCU: "rcu", AOwner: "owner",
+	AObject: "object"}
 
 func (k AccessKind) String() string {
 	if int(k) < len(accessKindNames) && accessKindNames[k] != "" {
@@ -305,6 +310,8 @@ func objectName(x any) string {
 		return o.Name
 	case *File:
 		return o.Core.Name
+	case *UffdCtx:
+		return o.Name
 	}
 	return ""
 }
@@ -398,6 +405,8 @@ func ID(x any) uint32 {
 		return nameID(o.Name)
 	case *File:
 		return nameID(o.Core.Name)
+	case *UffdCtx:
+		return nameID(o.Name)
 	}
 	return 0 // every unnamed object is one: dependent on all of its kind
 }
@@ -1669,5 +1678,9 @@ func (k *Kernel) TouchesField(x Value) {
 		if o.VMA != nil {
 			f.VMAs(o.VMA.MM(), false)
 		}
+	case *UffdCtx:
+		// ctx->mmap_changing and ->released change; its mm and
+		// map_changing_lock do not, but one object covers them.
+		f.Object(AObject, o, false)
 	}
 }

@@ -97,6 +97,30 @@ func (u *UffdCtx) unqueue(f *uffdFault) {
 	}
 }
 
+// uffdTouches is the footprint of handle_userfault()'s steps and of
+// wake_userfault and userfaultfd_ctx_read: each changes the context's
+// queue of faults (an entry queued, refiled, marked waken or taken off)
+// and may sleep on or wake from its wait queues, faultWqh and fdWqh
+// (park, unpark: their waiters), waking the tasks that sleep there (a
+// write of each, as a lock's hand-over writes the task it wakes). None
+// of them touches the mm: the fault lock was dropped before the
+// schedule (release_fault_lock(), recorded by the lock code), and
+// userfaultfd_must_wait, which reads the entry, is a step of its own.
+func uffdTouches(c *Call, f *Footprint) {
+	u, ok := c.Args[0].Obj.(*UffdCtx)
+	if !ok || u == nil {
+		f.World()
+		return
+	}
+	f.Object(AObject, u, true)
+	for _, l := range []*Lock{u.faultWqh, u.fdWqh} {
+		f.Object(ALock, l, true)
+		for _, w := range l.waiters {
+			w.t.fpTask()
+		}
+	}
+}
+
 // park puts the call's task to sleep on l (schedule() in a wait queue)
 // until wakeAll(l) or unpark: a wait whose continuation is data (the
 // operation finishes, or with grantReenter runs again).
@@ -265,7 +289,8 @@ func init() {
 			Source: "C: atomic_inc(&ctx->mmap_changing) / atomic_dec(&ctx->mmap_changing) (fs/userfaultfd.c)",
 			Notes:  "what a script's `ctx.mmap_changing += 1` (atomic_inc) or `-= 1` (atomic_dec) compiles to: a non-cooperative event's mark, under which the ioctls fail with -EAGAIN",
 			Rules:  []*Rule{ruleMmapChangingUnlocked}}),
-		Touches: func(c *Call, f *Footprint) { f.World() },
+		// The counter; the lock check reads the task's own holds.
+		Touches: func(c *Call, f *Footprint) { f.Object(AObject, c.Args[0].Obj, true) },
 		Fn: func(c *Call) Result {
 			u, v := c.uffd(0), c.int(1)
 			if v > u.MmapChanging && u.MapChangingLock.heldBy(c.T) != Write {
@@ -487,7 +512,6 @@ func init() {
 			return !w.Huge() && w.PTETable() == nil
 		})
 
-	uffdTouches := func(c *Call, f *Footprint) { f.World() }
 	defOp(&Op{Name: "handle_userfault_queue", Params: []Param{uffdP, vmfP, reasonP},
 		API: step("handle_userfault_queue", "the fault lock", "ctx->fault_pending_wqh.lock (spin_lock_irq), released at the end of the step",
 			"the fault's struct userfaultfd_wait_queue (address, write, reason) is queued on ctx->fault_pending_wqh, where read() finds it, and the task's state is set "+
