@@ -186,3 +186,21 @@ func TestVmfAnonPrepareTouches(t *testing.T) {
 		})
 	}
 }
+
+// A fault step that gives its VMA an anon_vma (a script that skipped
+// vmf_anon_prepare) writes the VMA: __do_huge_pmd_anonymous_page's new
+// THP, as set_ptes_locked's page (TestSetPtesLockedTouchesThePagesItChanges).
+func TestHugeFaultStepPreparesAnonVMA(t *testing.T) {
+	k, m := newMM(t)
+	v := mapVMA(t, k, m, 0x200000, mmcore.HPAGE_PMD_NR, mmcore.MAP_PRIVATE|mmcore.MAP_ANONYMOUS, nil, "hugepage")
+	tk := k.NewTask("a")
+	do(t, k, tk, "mmap_read_lock", mmV(m))
+	vmf := do(t, k, tk, "sanitize_fault_flags", vmaV(v), addrV(0x200000), Word("write"))
+	acc := stepAcc(t, k, tk, "__do_huge_pmd_anonymous_page", vmf)
+	if v.AnonVMA() == nil || !m.Core.Walk(0x200000).Huge() {
+		t.Fatalf("no THP with an anon_vma after the step (anon_vma %v)", v.AnonVMA())
+	}
+	if !writes(acc, AMM, ID(m.Core)) {
+		t.Errorf("the step gave the VMA an anon_vma, but the footprint does not write the mm: %v", acc)
+	}
+}

@@ -85,12 +85,30 @@ func faultStepTouches(c *Call, f *Footprint) {
 }
 
 // faultStepTouchesExceptPages is faultStepTouches without the pages.
+// mmcore's anonymous, COW and huge-PMD faults (do_anonymous_page,
+// wp_page_copy, do_cow_fault, __do_huge_pmd_anonymous_page) give a VMA
+// without an anon_vma one (PrepareAnonVMA) where the kernel's
+// vmf_anon_prepare did it in an earlier step and a script may not have:
+// then the step writes the VMA (vmfMayPrepareAnonVMA).
 func faultStepTouchesExceptPages(c *Call, f *Footprint) {
 	m := vmfMM(c, 0)
-	f.MM(m, false)
+	f.MM(m, vmfMayPrepareAnonVMA(c))
 	f.PTEs(m, true)
 	f.TLB(m, true)
 	f.Alloc()
+}
+
+// vmfMayPrepareAnonVMA: the VMA of the vm_fault argument has no anon_vma
+// and may get one in a fault: it is anonymous (shared anonymous memory
+// too, which mmscript's do_anonymous_page prepares) or private. A shared
+// file mapping never gets one.
+func vmfMayPrepareAnonVMA(c *Call) bool {
+	vmf, _ := c.Args[0].Obj.(*VMF)
+	if vmf == nil || vmf.VMA == nil {
+		return false
+	}
+	v := vmf.VMA
+	return v.AnonVMA() == nil && (v.File() == nil || v.Flags&mmcore.VM_SHARED == 0)
 }
 
 // setPtesLockedTouches: in an anonymous VMA, do_anonymous_page's and
@@ -100,11 +118,10 @@ func faultStepTouchesExceptPages(c *Call, f *Footprint) {
 // which comes from the allocator (Alloc): a fault on a none entry maps the
 // zero page or a page nobody else can reach yet. So two faults that map
 // different pages commute on the pages; they still meet on the page
-// tables. A VMA without an anon_vma (vmf_anon_prepare normally made it in
-// an earlier step; a read fault needs none) gets one here
-// (mmcore's anonFault and cowFault call PrepareAnonVMA): a write of the
-// VMA. A file, driver or PFN mapping (the page cache, ->fault) and a swap
-// or migration entry keep the whole-page declaration.
+// tables. A VMA without an anon_vma gets one here (see
+// faultStepTouchesExceptPages). A file, driver or PFN mapping (the page
+// cache, ->fault) and a swap or migration entry keep the whole-page
+// declaration.
 func setPtesLockedTouches(c *Call, f *Footprint) {
 	vmf, _ := c.Args[0].Obj.(*VMF)
 	if vmf == nil || vmf.VMA == nil || !vmf.VMA.Anonymous() {
@@ -119,9 +136,6 @@ func setPtesLockedTouches(c *Call, f *Footprint) {
 		return
 	}
 	faultStepTouchesExceptPages(c, f)
-	if v.AnonVMA() == nil {
-		f.MM(m, true)
-	}
 	if w.Present() {
 		f.PageAndFolio(m.Memory().Page(w.Entry.PFN()), true)
 	}
