@@ -32,7 +32,7 @@ func TestMadviseVMABehaviorTouches(t *testing.T) {
 			var m *MM
 			var v *mmcore.VMA
 			if c.thp {
-				k, m, v = thpMM(t, addr)
+				k, m, _ = thpMM(t, addr)
 				m.Core.SplitHugePMD(addr)
 				v = m.Core.FindVMA(addr)
 			} else {
