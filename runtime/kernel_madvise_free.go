@@ -251,11 +251,13 @@ func init() {
 			Cites: []Cite{cite("mm/huge_memory.c", "__folio_split()", "VM_WARN_ON_ONCE_FOLIO(!folio_test_locked(folio), folio); ... "+
 				"if (folio_expected_ref_count(folio) != folio_ref_count(folio) - 1) { ret = -EAGAIN; goto out_unlock; } unmap_folio(folio); ...", readHugeMemoryMadvise)},
 			Sequence: "folio_get(folio);\nspin_unlock(ptl);\nfolio_lock(folio);\nerr = split_folio(folio);\nfolio_unlock(folio);\nfolio_put(folio);"}),
-		Touches: world,
+		Touches: splitFolioTouches,
 		Fn: func(c *Call) Result {
 			f := c.page(0).Folio()
 			c.T.MightSleep(c.Op.Name)
-			if l := c.K.folioLock(f); l.Writer() == nil {
+			l := c.K.folioLock(f)
+			c.K.fpLockObserve(l) // whether anyone holds it
+			if l.Writer() == nil {
 				c.K.violate(c.T, ruleSplitFolioLocked, fmt.Sprintf("split_folio of %s, which is not locked", l.Name))
 			}
 			if err := mmcore.SplitFolio(f, 1); err != nil {
@@ -373,4 +375,23 @@ func (c *Call) madviseHugePMDLocked(cover bool, change func(m *MM, h mmcore.Addr
 		g.adjustRange(h, h+mmcore.PMD_SIZE, by) // tlb_remove_pmd_tlb_entry()
 	}
 	return ok
+}
+
+// splitFolioTouches: split_folio() changes every mapping of the folio, in
+// any mm (unmap_folio() splits its PMD mappings, remap_page() maps each
+// page by its PTEs again, an unused anonymous page as the zero page, and
+// the TLB ranges are flushed), every page of the folio (each becomes a
+// folio of its own; an unmapped one is freed) and, for shmem, the page
+// cache past EOF: all page tables, pages, TLBs and files, and the
+// allocator. It reads the VMAs (VM_LOCKED, the access flags) and changes
+// none; the anon_vma, i_mmap and page-table locks it takes are not
+// modelled as steps, so it changes no lock, lockdep or RCU state: a step
+// that only takes or drops a lock, or reads the VMAs, commutes with it.
+func splitFolioTouches(_ *Call, f *Footprint) {
+	f.Add(AMM, AllObjects, false)
+	f.Add(APTE, AllObjects, true)
+	f.AllPages(true)
+	f.Add(ATLB, AllObjects, true)
+	f.Add(AFile, AllObjects, true)
+	f.Alloc()
 }

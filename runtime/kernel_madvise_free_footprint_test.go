@@ -21,7 +21,8 @@ func thpMM(t *testing.T, addr uint64) (*Kernel, *MM, *mmcore.VMA) {
 // TestMadviseHugePMDSplitFootprint: the split of a large folio mapped in
 // part reaches past the range it was found in (every entry of the folio,
 // the zero page, TLB flushes, shmem unmaps from every mapping), and it is
-// the step split_folio, whose footprint is the world. MADV_FREE's and
+// the step split_folio, whose footprint is every page table, page and TLB
+// (splitFolioTouches). MADV_FREE's and
 // MADV_COLD's steps on a huge PMD covered whole and their PTE loop, which
 // stops at a large folio mapped in part instead of splitting it, are not
 // the world (the review of 2026-12-04 found the split inside the huge-PMD
@@ -56,19 +57,42 @@ func TestMadviseHugePMDSplitFootprint(t *testing.T) {
 			}
 		})
 	}
+	// split_folio changes every mapping of the folio in any mm (here a
+	// fork child's too) and every page of it, but no lock: it names all
+	// page tables, pages and TLBs (splitFolioTouches), not the world.
 	t.Run("split_folio", func(t *testing.T) {
 		k, m, _ := thpMM(t, addr)
+		child, _, err := m.Core.Fork()
+		if err != nil {
+			t.Fatal(err)
+		}
 		folio := pageV(m.Core.Memory().Page(m.Core.Walk(addr).Entry.PFN()))
+		if w := child.Walk(addr); !w.Huge() || w.Entry.PFN() != folio.Obj.(*mmcore.Page).PFN {
+			t.Fatal("the fork child does not map the THP")
+		}
 		tk := k.NewTask("madvise")
 		do(t, k, tk, "mmap_read_lock", mmV(m))
 		do(t, k, tk, "folio_lock", folio)
 		do(t, k, tk, "folio_get", folio)
-		world, err := footprint(k, tk, "split_folio", folio)
-		if err.Int != 0 || m.Core.Walk(addr).Huge() {
-			t.Fatalf("split_folio = %d, the PMD at %#x huge %v; want 0 and split", err.Int, addr, m.Core.Walk(addr).Huge())
+		before := pageStates(k)
+		acc := stepAcc(t, k, tk, "split_folio", folio)
+		if rc := folio.Obj.(*mmcore.Page).Order(); rc != 0 || m.Core.Walk(addr).Huge() || child.Walk(addr).Huge() {
+			t.Fatalf("after split_folio the folio has order %d, the PMD at %#x huge %v, the child's %v; want 0 and split",
+				rc, addr, m.Core.Walk(addr).Huge(), child.Walk(addr).Huge())
 		}
-		if !world {
-			t.Error("split_folio does not declare the world")
+		requireWritesOfChangedPages(t, k, acc, before, pageStates(k))
+		if len(ofKind(acc, AWorld)) > 0 {
+			t.Error("split_folio declares the world")
+		}
+		entry, tlb, lock := NewFootprint(), NewFootprint(), NewFootprint()
+		entry.PTEAt(child, addr+mmcore.PageSize, true)
+		tlb.TLB(child, true)
+		lock.Object(ALock, NewLock(k.NewLockClass("other"), Spin, "other"), true)
+		if !Dependent(acc, entry.Acc) || !Dependent(acc, tlb.Acc) {
+			t.Errorf("split_folio is independent of the child's entry or TLB, which it changes: %v", acc)
+		}
+		if Dependent(acc, lock.Acc) {
+			t.Errorf("split_folio depends on another lock: %v", acc)
 		}
 	})
 	for _, cydp := range []int64{cydpClearYoung | cydpClearDirty, cydpClearYoung, 0} {
