@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -122,6 +123,15 @@ func sameVerdicts(a, b []Verdict) bool {
 	return true
 }
 
+// genSoundRegressions are the generated scripts (by index) on which the
+// reduction once missed a finding of the naive search; the quick check
+// compares them too. 211: a lock operation on an mm commuted with the
+// mmdrop() that freed it, and with the state cache the search saw the use
+// after the free at mmap_read_lock_killable only, never at the vma_lookup
+// of a task that had blocked for the lock before the free (Call.mm now
+// reads mm_count).
+var genSoundRegressions = []int{211}
+
 var (
 	genSoundN    = flag.Int("gen.sound", 60, "generated scripts TestReductionIsSoundOnGeneratedScripts compares")
 	genSoundFrom = flag.Int("gen.from", 0, "TestReductionIsSoundOnGeneratedScripts: compare scripts from this index on (a long check split among processes)")
@@ -138,14 +148,16 @@ var (
 //	go test -run SoundOnGenerated -gen.sound 1000 -timeout 90m -v ./interp
 //	go test -run SoundOnGenerated -gen.sound 2000 -gen.from 1000 -timeout 90m -v ./interp
 //	go test -run SoundOnGenerated -gen.sound 3000 -gen.from 2000 -timeout 90m -v ./interp
+//
+// The scripts of genSoundRegressions are compared in every run.
 func TestReductionIsSoundOnGeneratedScripts(t *testing.T) {
 	r := rand.New(rand.NewPCG(11, 3))
 	compared, bad, bounded := 0, 0, 0
 	var hits int64
 	start := time.Now()
-	for i := range *genSoundN {
+	for i := range max(*genSoundN, slices.Max(genSoundRegressions)+1) {
 		src := genScript(r)
-		if i < *genSoundFrom {
+		if (i < *genSoundFrom || i >= *genSoundN) && !slices.Contains(genSoundRegressions, i) {
 			continue
 		}
 		if i%100 == 0 && i > *genSoundFrom {

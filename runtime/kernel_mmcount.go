@@ -2,6 +2,8 @@ package runtime
 
 import (
 	"fmt"
+
+	"github.com/mmscript/mmscript/mmcore"
 )
 
 // mm_count: mmgrab() and mmdrop() keep the struct mm_struct alone alive,
@@ -130,8 +132,21 @@ func init() {
 }
 
 // mmCountTouch is the footprint of a change of mm_count: the mm (whose
-// struct the last mmdrop() frees) and its users' counter.
+// struct the last mmdrop() frees), mm_count and its users' counter.
 func mmCountTouch(c *Call, f *Footprint) {
 	f.MM(mmArg(c, 0), true)
+	f.mmCount(mmArg(c, 0), true)
 	f.mmUsers(mmArg(c, 0), true)
+}
+
+// partMMCount names an mm's mm_count, and whether its struct was freed:
+// every operation on the mm reads it (Call.mm: a use after the last
+// mmdrop() is reported at the first use), mmgrab() and mmdrop() write it.
+const partMMCount = "->mm_count"
+
+// mmCount records an access to m's mm_count.
+func (f *Footprint) mmCount(m *mmcore.MM, write bool) {
+	if f != nil && m != nil {
+		f.Add(AMM, mmPart(f.mmID(m), partMMCount), write)
+	}
 }

@@ -257,7 +257,7 @@ func init() {
 			Notes: "a new userfaultfd context (struct userfaultfd_ctx) for mm, the calling process's (the kernel's ctx->mm = current->mm): " +
 				"mmscript takes the mm, and models no features (UFFD_API's handshake is implied)",
 			Query: "Making a context takes no lock of the mm; what it is registered on is checked by userfaultfd_register"}),
-		Touches: func(c *Call, f *Footprint) { f.Alloc(); f.mmUsers(mmArg(c, 0), true) },
+		Touches: func(c *Call, f *Footprint) { f.Alloc(); f.mmUsers(mmArg(c, 0), true); f.mmCount(mmArg(c, 0), true) },
 		Fn: func(c *Call) Result {
 			m := c.mm(0)
 			m.mmCount++ // new_userfaultfd(): mmgrab(ctx->mm), dropped by the ctx's release (not modelled)

@@ -532,6 +532,11 @@ const stepped Status = 255
 
 func (c *Call) mm(i int) *MM {
 	m := c.Args[i].Obj.(*MM)
+	// Whether the struct is alive is a read of mm_count, whatever else
+	// the step declares: without it a lock operation on the mm commuted
+	// with the mmdrop() that frees it, and the search saw the use after
+	// the free at one place only (the first use differs by the order).
+	c.K.fp.mmCount(m.Core, false)
 	if m.freed {
 		c.mmFreed(m) // after the last mmdrop() (kernel_mmcount.go)
 	}
