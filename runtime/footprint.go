@@ -337,7 +337,7 @@ func (f *Footprint) nameMM(m *mmcore.MM, id uint32) {
 	}
 	n := rm.Name
 	f.setName(AMM, id, n)
-	for _, p := range [...]string{partCounters, partLockSeq, partAttach, partFlags, partNotifiers} {
+	for _, p := range [...]string{partCounters, partLockSeq, partAttach, partFlags, partNotifiers, partMMCount} {
 		f.setName(AMM, mmPart(id, p), n+p)
 	}
 	f.setName(AMM, mmUsersID(n), n+partMMUsers)
