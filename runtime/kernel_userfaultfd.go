@@ -353,7 +353,7 @@ func init() {
 				"(is_mergeable_vm_userfaultfd_ctx()); returns the VMA that now covers exactly [start, end), or nil when the split fails. mmscript gives it newflags " +
 				"at once; the context is the caller's to set (userfaultfd_set_ctx())",
 			Rules: []*Rule{ruleStartWrite, fieldRange.rule, ruleSleepInAtomic}}),
-		Touches: func(c *Call, f *Footprint) { f.MM(mmArg(c, 0), true); f.Alloc() },
+		Touches: vmaModifyTouches,
 		Fn: func(c *Call) Result {
 			m, prev, v := c.mm(0), c.vmaOrNil(1), c.vma(2)
 			start, end, flags := c.addr(3), c.addr(4), mmcore.VMFlags(c.int(5))

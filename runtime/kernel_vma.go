@@ -256,6 +256,32 @@ func (c *Call) vmaModify(m *MM, v *mmcore.VMA, start, end mmcore.Addr, changed f
 	})
 }
 
+// vmaModifyTouches is the footprint of the vma_modify family
+// (vma_modify_flags, vma_modify_policy, vma_modify_flags_uffd: mm, prev,
+// vma, start, end, ...): the mm's VMAs (split, merged, their fields) and
+// the allocator; and where the range's start or end, not PMD-aligned,
+// cuts a huge PMD (__split_vma() and the merge's commit ->
+// vma_adjust_trans_huge() -> split_huge_pmd_if_needed()), that PMD entry,
+// which becomes a PTE table, the pages of its folio, each now mapped by a
+// PTE of its own, and the TLB (the range is flushed). Without the split
+// the step commuted with a lockless read of the huge PMD
+// (interp/testdata/vma_modify_splits_thp.mms).
+func vmaModifyTouches(c *Call, f *Footprint) {
+	m := mmArg(c, 0)
+	f.MM(m, true)
+	f.Alloc()
+	if m == nil {
+		return
+	}
+	for _, i := range []int{3, 4} {
+		if a := c.addr(i); a&(mmcore.PMD_SIZE-1) != 0 && m.Walk(a).Huge() {
+			f.PMDAt(m, a, true)
+			f.AllPages(true)
+			f.TLB(m, true)
+		}
+	}
+}
+
 // splitAndOpen runs step, a change of m's VMAs that may split them at
 // start and end, as splitting() does, then __split_vma()'s
 // new->vm_ops->open(new) on the pieces it split off (openSplits) and k
@@ -360,7 +386,7 @@ func init() {
 			Source: "mm/vma.c: vma_modify_flags(), vma_modify(), __split_vma(), vma_merge_existing_range()",
 			Notes:  "returns the VMA that now covers exactly [start, end) (merged or split off), or nil when the split fails (-ENOMEM); mmscript gives it newflags at once, and the caller's vm_flags_reset writes them again",
 			Rules:  []*Rule{ruleStartWrite, fieldRange.rule, ruleSleepInAtomic}}),
-		Touches: func(c *Call, f *Footprint) { f.MM(mmArg(c, 0), true); f.Alloc() },
+		Touches: vmaModifyTouches,
 		Fn: func(c *Call) Result {
 			m, prev, v := c.mm(0), c.vmaOrNil(1), c.vma(2)
 			start, end, flags := c.addr(3), c.addr(4), mmcore.VMFlags(c.int(5))
@@ -492,7 +518,7 @@ func init() {
 			Source: "mm/vma.c: vma_modify_policy(), vma_modify(), __split_vma()",
 			Notes:  "returns the VMA covering exactly [start, end), or nil when a split fails; a range that is the whole VMA is returned as is, with no lock taken (mmscript models no merge of policies)",
 			Rules:  []*Rule{ruleStartWrite, ruleSleepInAtomic}}),
-		Touches: func(c *Call, f *Footprint) { f.MM(mmArg(c, 0), true); f.Alloc() },
+		Touches: vmaModifyTouches,
 		Fn: func(c *Call) Result {
 			c.vmaOrNil(1) // vma_modify() reads prev for a merge: a freed prev is a use after free
 			m, v := c.mm(0), c.vma(2)
