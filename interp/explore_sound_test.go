@@ -6,7 +6,6 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -15,10 +14,11 @@ import (
 )
 
 // soundnessScripts are the scripts the reduction is checked on: every
-// example and every interp test script.
+// example, every interp test script and the generated scripts it once
+// failed on (testdata/regressions).
 func soundnessScripts(t *testing.T) []string {
 	var files []string
-	for _, g := range []string{"../examples/*.mms", "../examples/*/*.mms", "testdata/*.mms", "../runtime/testdata/*.mms"} {
+	for _, g := range []string{"../examples/*.mms", "../examples/*/*.mms", "testdata/*.mms", "testdata/regressions/*.mms", "../runtime/testdata/*.mms"} {
 		fs, err := filepath.Glob(g)
 		if err != nil {
 			t.Fatal(err)
@@ -123,15 +123,6 @@ func sameVerdicts(a, b []Verdict) bool {
 	return true
 }
 
-// genSoundRegressions are the generated scripts (by index) on which the
-// reduction once missed a finding of the naive search; the quick check
-// compares them too. 211: a lock operation on an mm commuted with the
-// mmdrop() that freed it, and with the state cache the search saw the use
-// after the free at mmap_read_lock_killable only, never at the vma_lookup
-// of a task that had blocked for the lock before the free (Call.mm now
-// reads mm_count).
-var genSoundRegressions = []int{211}
-
 var (
 	genSoundN    = flag.Int("gen.sound", 60, "generated scripts TestReductionIsSoundOnGeneratedScripts compares")
 	genSoundFrom = flag.Int("gen.from", 0, "TestReductionIsSoundOnGeneratedScripts: compare scripts from this index on (a long check split among processes)")
@@ -149,15 +140,16 @@ var (
 //	go test -run SoundOnGenerated -gen.sound 2000 -gen.from 1000 -timeout 90m -v ./interp
 //	go test -run SoundOnGenerated -gen.sound 3000 -gen.from 2000 -timeout 90m -v ./interp
 //
-// The scripts of genSoundRegressions are compared in every run.
+// A script it fails on is kept as text in testdata/regressions, which
+// TestReductionIsSound compares in every run.
 func TestReductionIsSoundOnGeneratedScripts(t *testing.T) {
 	r := rand.New(rand.NewPCG(11, 3))
 	compared, bad, bounded := 0, 0, 0
 	var hits int64
 	start := time.Now()
-	for i := range max(*genSoundN, slices.Max(genSoundRegressions)+1) {
+	for i := range *genSoundN {
 		src := genScript(r)
-		if (i < *genSoundFrom || i >= *genSoundN) && !slices.Contains(genSoundRegressions, i) {
+		if i < *genSoundFrom {
 			continue
 		}
 		if i%100 == 0 && i > *genSoundFrom {
