@@ -62,6 +62,20 @@ func genScript(r *rand.Rand) string {
 	for range r.IntN(3) {
 		fmt.Fprintf(&b, "touch(m, %s, %s)\n", g.pick("0x110000", "0x111000"), g.pick("read", "write"))
 	}
+	if r.IntN(4) == 0 {
+		// A userfaultfd context the threads share (no range registered:
+		// a fault there would wait for a monitor no script has): its
+		// fields, events and queue steps race across threads.
+		g.uffd = true
+		b.WriteString("uffd = userfaultfd(m)\n")
+	}
+	if r.IntN(4) == 0 {
+		// A THP (the write fault maps a PMD): a change of part of its
+		// range splits the huge PMD (mprotect, madvise, munmap, a VMA
+		// split), which the lockless walks and the PMD-level paths see.
+		g.thp = true
+		b.WriteString("vma v2 = mmap(m, 0x200000, pages=512, prot=rw, flags=private, vm=hugepage)\ntouch(m, 0x200000, write)\n")
+	}
 	b.WriteString("ops o {\n")
 	for _, name := range []string{"fault", "map_pages", "page_mkwrite", "pfn_mkwrite", "open", "close", "mmap", "pte_entry"} {
 		params := rt.HandlerSlots[name]
@@ -161,6 +175,8 @@ type gen struct {
 	scope     []string // parameters and loop variables in scope
 	inHandler bool     // inside an ops handler
 	helper    bool     // the script defines helper(vma, addr)
+	thp       bool     // the script maps v2, a THP at 0x200000
+	uffd      bool     // the script has a userfaultfd context, uffd
 	locals    int
 	junk      int    // wrong-typed arguments left to write
 	op        string // the operation whose arguments are being written
@@ -458,6 +474,9 @@ func (g *gen) addr() string {
 	if g.has("vma") && g.r.IntN(2) == 0 {
 		return "vma.vm_start"
 	}
+	if g.thp && g.r.IntN(3) == 0 {
+		return g.pick("0x200000", "0x201000", "0x3ff000")
+	}
 	return g.pick("0x100000", "0x101000", "0x110000", "0x111000", "0x100000 + (n % 4) * PAGE_SIZE", "v0.vm_start", "v1.vm_end - PAGE_SIZE")
 }
 
@@ -480,6 +499,9 @@ func (g *gen) expr(t rt.Type) string {
 		}
 		if g.has("vmf") && g.r.IntN(3) > 0 {
 			return "vmf.vma"
+		}
+		if g.thp && g.r.IntN(4) == 0 {
+			return "v2"
 		}
 		return g.pick("v0", "v1", "v0", "v1", "find_vma(m, "+g.addr()+")", "vma_lookup(m, "+g.addr()+")")
 	case rt.TVMF:
@@ -517,6 +539,11 @@ func (g *gen) expr(t rt.Type) string {
 		return `""`
 	case rt.TPageArray:
 		return "pa"
+	case rt.TUffdCtx:
+		if g.uffd {
+			return "uffd"
+		}
+		return "userfaultfd(m)"
 	}
 	return "nil"
 }
