@@ -789,6 +789,12 @@ func (f *Footprint) PTEInstall(m *mmcore.MM, addr mmcore.Addr) {
 		return
 	}
 	id, lv := f.mmID(m), m.Levels()
+	depth := w.Depth
+	if depth == mmcore.LevelP4D && lv == 4 {
+		// The folded P4D is the PGD (Walk's Depth names it when the
+		// PGD entry is empty): the PGD entry is the one filled.
+		depth = mmcore.LevelPGD
+	}
 	for l := mmcore.LevelPGD; l <= mmcore.LevelPTE; l++ {
 		if l == mmcore.LevelP4D && lv == 4 {
 			continue
@@ -796,10 +802,19 @@ func (f *Footprint) PTEInstall(m *mmcore.MM, addr mmcore.Addr) {
 		// The deepest existing table's entry for addr is empty unless
 		// that table is the PTE table: it is the entry the allocation
 		// fills. A huge PMD is the leaf itself.
-		write := l >= w.Depth || l == mmcore.LevelPMD && w.Huge()
+		write := l >= depth || l == mmcore.LevelPMD && w.Huge()
 		f.add(Access{Kind: APTE, Obj: f.entry(m, id, l, addr, lv), Write: write})
 	}
 	f.ptCounters(id)
+	if w.Huge() {
+		// mmcore's table allocation splits a huge PMD it meets
+		// (AllocTables): the folio's pages are remapped by PTEs and
+		// the PMD's range is flushed. (The kernel's get_locked_pte()
+		// returns NULL there instead: pte_offset_map_lock() finds no
+		// table under a huge PMD.)
+		f.AllPages(true)
+		f.TLB(m, true)
+	}
 }
 
 // pteRange records a walk over [start, end) of m that uses every leaf
@@ -1396,15 +1411,20 @@ func writesVMA(c *Call, f *Footprint) {
 	}
 }
 
-// installs: the install family (vm_insert_page, vmf_insert_*): reads the
-// VMA (and may set VM_MIXEDMAP), writes the page tables and the pages it
+// installs: the install family (vm_insert_page, vmf_insert_*,
+// remap_pfn_range): reads the VMA (or sets VM_MIXEDMAP, VM_PFNMAP),
+// writes the page tables and the pages it
 // maps, allocates tables.
 func installs(c *Call, f *Footprint) {
 	m := vmaMM(c, 0)
 	// vm_insert_page(s) on a VMA without VM_MIXEDMAP sets the flag (and
 	// write-locks the VMA); on one with it, the VMA is only read.
-	setsFlag := false
-	if c.Op.Name == "vm_insert_page" || c.Op.Name == "vm_insert_pages" {
+	// remap_pfn_range() sets VM_PFNMAP and its kin and, on a COW
+	// mapping, vm_pgoff (remap_pfn_range_prepare_vma), on whatever VMA
+	// it is given: a live one too (the rule remap_pfn_range/needs-mmap-
+	// write), so it writes the VMA.
+	setsFlag := c.Op.Name == "remap_pfn_range"
+	if c.Op.Name == "vm_insert_page" || c.Op.Name == "vm_insert_pages" || c.Op.Name == "vmf_insert_page" {
 		if v, ok := c.Args[0].Obj.(*mmcore.VMA); ok && v.Flags&mmcore.VM_MIXEDMAP == 0 {
 			setsFlag = true
 		}

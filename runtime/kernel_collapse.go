@@ -186,7 +186,8 @@ func init() {
 			Cites:   []Cite{cite("mm/gup.c", "try_grab_folio_fast()", "lockdep_assert_irqs_disabled(); folio = try_get_folio(page, refs); ...", readGUP)},
 			Sequence: "folio = try_grab_folio_fast(page, 1, flags);\nif (!folio)\n\tgoto pte_unmap;\n" +
 				"if (pmd_val(pmd) != pmd_val(pmdp_get_lockless(pmdp)) || pte_val(pte) != pte_val(ptep_get(ptep))) {\n\tgup_put_folio(folio, 1, flags);\n\tgoto pte_unmap;\n}"}),
-		Touches: func(c *Call, f *Footprint) { f.Page(c.page(0), true) },
+		// the reference is the folio's: its head page
+		Touches: func(c *Call, f *Footprint) { f.PageAndFolio(c.page(0), true) },
 		Fn: func(c *Call) Result {
 			p := c.page(0).Folio()
 			if p.Freed() || p.Refcount() == 0 {
@@ -210,7 +211,13 @@ func init() {
 			Source:   "mm/gup.c: gup_put_folio()",
 			Cites:    []Cite{cite("mm/gup.c", "gup_put_folio()", "none: folio_put_refs(folio, refs) (FOLL_PIN: minus the bias)", readGUP)},
 			Sequence: "gup_put_folio(folio, 1, flags);    /* the PTE or PMD changed under GUP-fast */"}),
-		Touches: func(c *Call, f *Footprint) { f.Page(c.page(0), true); f.Alloc() },
+		// the folio's reference; the last put frees every page of it
+		Touches: func(c *Call, f *Footprint) {
+			if p := c.page(0); p != nil {
+				pageFolioAll(p, f, true)
+			}
+			f.Alloc()
+		},
 		Fn: func(c *Call) Result {
 			p := c.page(0).Folio()
 			if c.bool(1) && c.K.pins[p] > 0 {

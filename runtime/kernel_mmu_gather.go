@@ -488,7 +488,8 @@ func tlbFlushMMUTouches(c *Call, f *Footprint) {
 		f.pteWalk(g.MM.Core, r.Addr, pteMapping)
 	}
 	for _, p := range g.pages {
-		f.PageAndFolio(p, true)
+		// A put that frees a large folio frees every page of it.
+		pageFolioAll(p, f, true)
 	}
 	if len(g.pages) > 0 {
 		f.Alloc()

@@ -681,6 +681,13 @@ func init() {
 		Fn: func(c *Call) Result {
 			m := c.mm(0)
 			c.T.MightSleep(c.Op.Name)
+			if m.Core.Walk(c.addr(1)).Huge() {
+				// pte_alloc() is "unlikely(pmd_none(*(pmd))) &&
+				// __pte_alloc(mm, pmd)": a huge PMD is not none, so
+				// nothing is allocated (or split) and it succeeds; the
+				// caller's pte_offset_map() then finds no table.
+				return done(Bool(true))
+			}
 			w, a, err := m.Core.AllocTables(c.addr(1))
 			if err != nil {
 				return done(Bool(false))

@@ -350,6 +350,14 @@ func init() {
 				// end, as in the kernel (splitting).
 				var core *mmcore.VMAMunmap
 				gather := func() (err error) {
+					// __split_vma() at an end that cuts a THP splits its PMD
+					c.K.fp.splitsTHPAt(m.Core, start, end)
+					for _, a := range []mmcore.Addr{start, end} {
+						// the VMA a split cuts (a whole VMA is only detached)
+						if v := m.Core.FindVMA(a); v != nil && v.Start() < a {
+							c.K.fp.vmaFiles(m.Core, a, a+1)
+						}
+					}
 					core, err = m.Core.VMSGatherMunmapVMAs(start, end)
 					if err != nil || len(core.Split) > 0 {
 						// __split_vma() changed the tree and a VMA's range

@@ -185,13 +185,14 @@ func init() {
 	defOp(&Op{Name: "split_huge_pmd", Params: []Param{{Name: "vma", Type: TVMA}, {Name: "addr", Type: TInt}},
 		API: LookupAPI("split_huge_pmd"),
 		// addr's PMD entry: a huge one becomes a PTE table (its leaves
-		// are reached only through it, see pteWalk); any other is only
-		// read (the lockless pre-check returns)
+		// are reached only through it, see pteWalk) and its folio's
+		// pages gain PTE mappings (splitHugePMDTouches); any other is
+		// only read (the lockless pre-check returns)
 		Touches: func(c *Call, f *Footprint) {
 			m := vmaMM(c, 0)
 			f.MM(m, false)
 			if m != nil {
-				f.PMDAt(m, c.addr(1), m.Walk(c.addr(1)).Huge())
+				splitHugePMDTouches(f, m, c.addr(1))
 			}
 			f.TLB(m, true)
 			f.Alloc()
@@ -222,6 +223,9 @@ func init() {
 		Touches: func(c *Call, f *Footprint) {
 			m := vmaMM(c, 0)
 			f.PMDAt(m, c.addr(1), true) // the huge PMD entry it splits
+			if m != nil && m.Walk(c.addr(1)).Huge() {
+				f.AllPages(true) // and its folio's pages (splitHugePMDTouches)
+			}
 			f.TLB(m, true)
 			f.Alloc()
 		},
@@ -257,4 +261,19 @@ func init() {
 			c.T.tlbFlushed(m, 0, m.Core.TaskSize())
 			return ok
 		}})
+}
+
+// splitHugePMDTouches is split_huge_pmd()'s footprint at addr: the PMD
+// entry, written when it is huge, and then the folio's pages too:
+// __split_huge_pmd_locked() maps each subpage by a PTE (its mapcount
+// rises) and drops the folio's entire mapping (folio_remove_rmap_pmd),
+// or, for a file THP, unmaps it. Every page is written, as a zap of a
+// huge PMD writes them (ZappedPages): naming 512 pages would cost more
+// in every dependence check than the commutations it would keep.
+func splitHugePMDTouches(f *Footprint, m *mmcore.MM, addr mmcore.Addr) {
+	huge := m.Walk(addr).Huge()
+	f.PMDAt(m, addr, huge)
+	if huge {
+		f.AllPages(true)
+	}
 }

@@ -273,8 +273,39 @@ func vmaModifyTouches(c *Call, f *Footprint) {
 	if m == nil {
 		return
 	}
-	for _, i := range []int{3, 4} {
-		if a := c.addr(i); a&(mmcore.PMD_SIZE-1) != 0 && m.Walk(a).Huge() {
+	f.splitsTHPAt(m, c.addr(3), c.addr(4))
+	f.vmaFiles(m, c.addr(3), c.addr(4))
+}
+
+// vmaFiles records a write of the i_mmap of the file of each VMA of m
+// that [start, end) overlaps: a split or merge of a file VMA inserts or
+// removes VMAs of the file's interval tree and changes their ranges
+// (vma_prepare() takes i_mmap_lock_write(); vma_complete()
+// vma_interval_tree_insert()s), which an rmap walk of the file reads. A
+// merge joins only VMAs of the same file, so neighbours add no file.
+func (f *Footprint) vmaFiles(m *mmcore.MM, start, end mmcore.Addr) {
+	if f == nil || m == nil || end <= start {
+		return
+	}
+	for v := range m.VMAsRange(start, end) {
+		if file := v.File(); file != nil {
+			id := nameID(file.Name)
+			if f.names != nil {
+				f.setName(AFile, id, file.Name)
+			}
+			f.Add(AFile, id, true)
+		}
+	}
+}
+
+// splitsTHPAt records what a VMA boundary made at each of addrs splits
+// (vma_adjust_trans_huge() -> split_huge_pmd_if_needed()): where one is
+// not PMD-aligned and a huge PMD maps it, that PMD entry, which becomes a
+// PTE table, the pages of its folio, each now mapped by a PTE of its own,
+// and the TLB (the PMD's range is flushed).
+func (f *Footprint) splitsTHPAt(m *mmcore.MM, addrs ...mmcore.Addr) {
+	for _, a := range addrs {
+		if a&(mmcore.PMD_SIZE-1) != 0 && m.Walk(a).Huge() {
 			f.PMDAt(m, a, true)
 			f.AllPages(true)
 			f.TLB(m, true)

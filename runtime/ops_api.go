@@ -1154,6 +1154,30 @@ type pteSpan struct{ from, to mmcore.Addr }
 // pteTableSpans splits [start, end) at PMD boundaries and keeps the parts
 // whose PTE table exists, as walk_pmd_range() skips pmd_none() entries;
 // walk_page_range's and the no-VMA walk's loops both go table by table.
+// firstHugePMD returns the first address of [start, end) that a huge PMD
+// maps, skipping what empty upper entries cover as pteTableSpans does.
+func firstHugePMD(m *MM, start, end mmcore.Addr) (mmcore.Addr, bool) {
+	for a := start; a < end && a >= start; {
+		w := m.Core.Walk(a)
+		if w.Depth == mmcore.LevelNone {
+			break
+		}
+		if w.Huge() {
+			return a, true
+		}
+		span := mmcore.Addr(mmcore.PMD_SIZE)
+		if w.Depth < mmcore.LevelPMD {
+			span = mmcore.Addr(1) << (mmcore.PageShift + 9*uint(mmcore.LevelPTE-w.Depth))
+		}
+		next := (a | (span - 1)) + 1
+		if next < a {
+			break
+		}
+		a = next
+	}
+	return 0, false
+}
+
 func pteTableSpans(m *MM, start, end mmcore.Addr) []pteSpan {
 	var spans []pteSpan
 	for a := start &^ (mmcore.PageSize - 1); a < end && a >= start&^(mmcore.PageSize-1); {

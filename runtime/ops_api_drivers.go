@@ -383,7 +383,7 @@ func vmfAnonPrepareTouches(c *Call, f *Footprint) {
 // apply_to_existing_page_range() shares.
 var apply struct {
 	*API
-	ruleLock, ruleRange *Rule
+	ruleLock, ruleRange, ruleLeaf *Rule
 }
 
 // applyToPageRange is __apply_to_page_range(mm, addr, size, fn, data,
@@ -420,6 +420,22 @@ func (c *Call) applyToPageRange(opsAt int, create bool) Result {
 	}
 	count, stop := int64(0), int64(0)
 	finish := func() Result { return done(Int(stop)) }
+	// apply_to_pmd_range() visits the PMDs in order and meets a leaf
+	// (a THP) with "if (WARN_ON_ONCE(pmd_leaf(*pmd))) return -EINVAL;":
+	// the range before it is applied, nothing from it on.
+	if leaf, ok := firstHugePMD(m, addr, end); ok {
+		end = leaf
+		finish = func() Result {
+			if stop != 0 {
+				return done(Int(stop))
+			}
+			c.K.violate(c.T, apply.ruleLeaf, fmt.Sprintf("%s reaches the huge PMD mapping %#x", c.Op.Name, uint64(leaf)))
+			return done(Int(-int64(mmcore.EINVAL)))
+		}
+	}
+	if end <= addr {
+		return finish() // the leaf is the range's first PMD
+	}
 	if !create {
 		return c.walkPTEs(m, addr, end, o, true, &count, &stop, finish)
 	}
@@ -442,9 +458,11 @@ func init() {
 		"mm/memory.c: __apply_to_page_range() (no lock assertion)", Unchecked}
 	ruleApplyRange := &Rule{"apply_to_page_range/empty-range", "apply_to_page_range() is called with a non-empty range",
 		"mm/memory.c: __apply_to_page_range() WARN_ON(addr >= end)", WARN}
+	ruleApplyLeaf := &Rule{"apply_to_page_range/leaf-pmd", "apply_to_page_range() is not used over a range a huge PMD maps: it works on PTE tables only",
+		"mm/memory.c: apply_to_pmd_range() if (WARN_ON_ONCE(pmd_leaf(*pmd))) return -EINVAL", WARN}
 	api := documented("apply_to_page_range")
-	api.Rules = []*Rule{ruleApplyLock, ruleApplyRange, ruleSleepInAtomic}
-	apply.API, apply.ruleLock, apply.ruleRange = api, ruleApplyLock, ruleApplyRange
+	api.Rules = []*Rule{ruleApplyLock, ruleApplyRange, ruleApplyLeaf, ruleSleepInAtomic}
+	apply.API, apply.ruleLock, apply.ruleRange, apply.ruleLeaf = api, ruleApplyLock, ruleApplyRange, ruleApplyLeaf
 	api.Notes = "mmscript: apply_to_page_range(mm, addr, size=|pages=, ops) calls the ops block's pte_entry(addr, pfn) for every PTE of the range " +
 		"(pfn -1 when none) under that table's PTE lock, allocating missing tables; returns 0 or the non-zero value that stopped it. " +
 		"apply_to_existing_page_range() is its sibling that allocates nothing. " + api.Notes
@@ -500,7 +518,7 @@ func init() {
 			Notes: "apply_to_page_range()'s sibling for a range whose tables exist already (Xen's gntdev unmap, vmalloc's set_memory_*): the same lock rules, " +
 				"but it allocates no table and calls fn (an ops block, the kernel's fourth argument: its pte_entry(addr, pfn), pfn -1 for an entry that is not present) only on entries that are not none; " +
 				"returns 0 or the non-zero value that stopped it",
-			Rules: []*Rule{apply.ruleLock, apply.ruleRange, ruleSleepInAtomic},
+			Rules: []*Rule{apply.ruleLock, apply.ruleRange, apply.ruleLeaf, ruleSleepInAtomic},
 			Cites: []Cite{cite("mm/memory.c", "apply_to_existing_page_range(), apply_to_pmd_range(), apply_to_pte_range()", "none of the lock: return __apply_to_page_range(mm, addr, size, fn, data, false); "+
 				"if (pmd_none(*pmd) && !create) continue; ... mapped_pte = pte = pte_offset_map_lock(mm, pmd, addr, &ptl); ... if (create || !pte_none(ptep_get(pte))) { err = fn(pte, addr, data); ... }", readMemory2026)},
 			Sequence: "mmap_read_lock(mm);\nerr = apply_to_existing_page_range(mm, addr, size, fn, data);\nmmap_read_unlock(mm);"}),
