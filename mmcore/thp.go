@@ -74,6 +74,15 @@ func (m *MM) allocPMD(addr Addr) (*PageTable, int, Alloc, error) {
 	return t, t.Index(addr), alloc, nil
 }
 
+// HugeEntry returns entry i of a PMD table when it maps a huge page
+// (pmd_trans_huge), else 0.
+func (t *PageTable) HugeEntry(i int) PTE {
+	if i < 0 || i >= PTRS_PER_TABLE {
+		return 0
+	}
+	return t.hugeEntry(i)
+}
+
 // hugeEntry returns PMD table t's huge entry i (0 if none).
 func (t *PageTable) hugeEntry(i int) PTE {
 	if t.huge == nil {

@@ -216,6 +216,16 @@ func (t *TLB) Empty() bool {
 	return true
 }
 
+// All calls f with every cached translation: the CPU, the virtual page
+// and the cached entry, in no particular order.
+func (t *TLB) All(f func(cpu int, va Addr, pte PTE)) {
+	for c, m := range t.cpus {
+		for va, e := range m {
+			f(c, va, e.pte)
+		}
+	}
+}
+
 // CPUs lists the CPUs holding translations, in ascending order.
 func (t *TLB) CPUs() []int {
 	var out []int
