@@ -34,6 +34,9 @@ type ObjectStates struct {
 	tlbs     map[*mmcore.MM]uint64
 	vmas     map[*mmcore.MM]uint64
 	attached map[*mmcore.MM]uint64 // which VMAs are attached (vma_mark_attached)
+	// parts: the mm fields that are footprint objects of their own (AMM
+	// and ATLB parts), by kind and ID.
+	parts map[objKey]uint64
 	// files: each file's i_mmap (the VMAs mapping it) and page cache.
 	imap, cache map[*File]uint64
 	files       []*File
@@ -58,7 +61,8 @@ type ptState struct {
 // VMA tree of k.
 func (k *Kernel) ObjectStates() *ObjectStates {
 	s := &ObjectStates{ptes: map[ptSlot]ptState{}, tlbs: map[*mmcore.MM]uint64{}, vmas: map[*mmcore.MM]uint64{},
-		attached: map[*mmcore.MM]uint64{}, imap: map[*File]uint64{}, cache: map[*File]uint64{}}
+		attached: map[*mmcore.MM]uint64{}, imap: map[*File]uint64{}, cache: map[*File]uint64{},
+		parts: map[objKey]uint64{}}
 	s.first = k.Mem.ZeroPage().PFN
 	for pfn := s.first; ; pfn++ {
 		p := k.Mem.Page(pfn)
@@ -66,6 +70,17 @@ func (k *Kernel) ObjectStates() *ObjectStates {
 			break
 		}
 		s.pages = append(s.pages, *p)
+	}
+	// What the runtime keeps beside a folio: FOLL_PIN pins, unpins the
+	// checks remember, a collapse under way.
+	for p, n := range k.pins {
+		s.parts[objKey{APage, uint32(p.PFN)}] += fmix(uint64(n) + 1)
+	}
+	for p := range k.unpinned {
+		s.parts[objKey{APage, uint32(p.PFN)}] += fmix(2)
+	}
+	for p := range k.pt.collapsing {
+		s.parts[objKey{APage, uint32(p.PFN)}] += fmix(3)
 	}
 	for _, m := range k.mms {
 		c := m.Core
@@ -79,6 +94,10 @@ func (k *Kernel) ObjectStates() *ObjectStates {
 		var vmas strings.Builder
 		var attached uint64
 		for v := range c.VMAs() {
+			if ctx, ok := v.UffdCtx.(*UffdCtx); ok && ctx != nil {
+				// a userfaultfd context the VMA is registered with
+				s.parts[objKey{AObject, ID(ctx)}] = uffdDigest(ctx)
+			}
 			fmt.Fprintf(&vmas, "%#x-%#x %x %d %p %p %q %x %p %d;", uint64(v.Start()), uint64(v.End()), uint64(v.Flags),
 				v.Pgoff(), v.File(), v.AnonVMA(), v.Name, uint64(v.CacheBits), v.UffdCtx, len(v.Chain()))
 			if v.Attached() {
@@ -87,6 +106,16 @@ func (k *Kernel) ObjectStates() *ObjectStates {
 		}
 		s.vmas[c] = stringWord(vmas.String())
 		s.attached[c] = attached
+		id := ID(c)
+		s.parts[objKey{AMM, mmUsersID(m.Name)}] = uint64(m.mmUsers)
+		s.parts[objKey{AMM, mmPart(id, partMMCount)}] = uint64(m.mmCount)<<1 | nonZero(b2u(m.freed))
+		s.parts[objKey{AMM, mmPart(id, partFlags)}] = m.flags
+		s.parts[objKey{AMM, mmPart(id, partNotifiers)}] = uint64(len(m.notifiers))
+		s.parts[objKey{ATLB, mmPart(id, partFlushPending)}] = uint64(m.tlbFlushPending)
+		// fields of the mm no part names: the tree's object
+		s.parts[objKey{AMM, id}] = m.writeProtectSeq ^ nonZero(b2u(m.coreState != nil))<<63 ^ nonZero(b2u(m.exitTornDown))<<62
+		// the count of forks names the next child mm: object creation
+		s.parts[objKey{AAlloc, 0}] += uint64(m.children)
 	}
 	for _, f := range k.files {
 		as := f.Core.Mapping()
@@ -172,6 +201,21 @@ func Unwritten(before, after *ObjectStates, acc []Access) []string {
 			out = append(out, "VMAs' attachment (vm_refcnt) of mm "+mmName(m))
 		}
 	}
+	for k := range after.parts {
+		if _, ok := before.parts[k]; !ok && k.kind == APage && !auditWrites(acc, APage, k.obj, false) {
+			// a pin (or the like) of a page that had none
+			out = append(out, fmt.Sprintf("page %#x (what the runtime keeps beside it: a pin, an unpin, a collapse)", uint64(k.obj)))
+		}
+	}
+	for k, b := range before.parts {
+		a, ok := after.parts[k]
+		if !ok && k.kind != APage {
+			continue // no longer reachable (a context no VMA is registered with)
+		}
+		if a != b && !auditWrites(acc, k.kind, k.obj, false) {
+			out = append(out, fmt.Sprintf("%s object %d (an mm's part: mm_users, mm_count, flags, notifiers, tlb_flush_pending or its other fields; or a userfaultfd context)", k.kind, k.obj))
+		}
+	}
 	for _, f := range after.files {
 		if before.imap[f] != after.imap[f] && !auditWrites(acc, AFile, ID(f), false) {
 			out = append(out, "i_mmap of file "+f.Core.Name)
@@ -220,4 +264,22 @@ func mmName(m *mmcore.MM) string {
 		return rm.Name
 	}
 	return "?"
+}
+
+func b2u(b bool) uint64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// uffdDigest is the state of a userfaultfd context: mmap_changing,
+// released and its queued faults.
+func uffdDigest(ctx *UffdCtx) uint64 {
+	x := mixWord(mixWord(1, uint64(ctx.MmapChanging)), b2u(ctx.Released))
+	for _, q := range ctx.faults {
+		x = mixWord(x, uint64(q.T.ID)<<8|b2u(q.Write)|b2u(q.Waken)<<1|b2u(q.Read)<<2)
+		x = mixWord(mixWord(x, uint64(q.Address)), uint64(q.Reason))
+	}
+	return x
 }

@@ -49,4 +49,16 @@ func TestUnwrittenNamesUndeclaredChanges(t *testing.T) {
 	if got := Unwritten(before, after, nil); len(got) != 1 {
 		t.Errorf("an accessed-bit change under no footprint: Unwritten = %q, want the entry", got)
 	}
+	// An mm part of its own: mm_users (mmget_not_zero()).
+	before = k.ObjectStates()
+	m.mmUsers++
+	after = k.ObjectStates()
+	if got := Unwritten(before, after, nil); len(got) != 1 {
+		t.Errorf("mm_users changed under no footprint: Unwritten = %q, want it", got)
+	}
+	users := NewFootprint()
+	users.mmUsers(m.Core, true)
+	if got := Unwritten(before, after, users.Acc); len(got) != 0 {
+		t.Errorf("mm_users changed under its write: Unwritten = %q, want none", got)
+	}
 }
