@@ -603,8 +603,12 @@ func (m *MM) insertPage(op string, v *VMA, addr Addr, page *Page, write, mkwrite
 	case v.Flags&VM_PFNMAP != 0:
 		return 0, errf(op, EINVAL, "VM_PFNMAP VMA (the kernel BUG()s)")
 	}
-	// vm_insert_page sets the flag before insert_page validates the page
-	v.Flags |= VM_MIXEDMAP
+	// vm_insert_page sets the flag before insert_page validates the page;
+	// vmf_insert_page_mkwrite() calls insert_page() directly and sets
+	// nothing (mm/memory.c)
+	if !mkwrite {
+		v.Flags |= VM_MIXEDMAP
+	}
 	switch {
 	case page == nil || page.freed || page.refcount <= 0:
 		return 0, errf(op, EINVAL, "freed or unreferenced page")

@@ -264,6 +264,16 @@ func TestInsertPage(t *testing.T) {
 	if e := m.Walk(pg(3)).Entry; !e.Dirty() || !e.Writable() || ro.Mapcount() != 1 {
 		t.Errorf("mkwrite PTE %v map %d", e, ro.Mapcount())
 	}
+	// vmf_insert_page_mkwrite() calls insert_page() directly: unlike
+	// vm_insert_page() it does not set VM_MIXEDMAP
+	w := mustMmap(t, m, pg(24), 2, PROT_READ|PROT_WRITE, MAP_SHARED|MAP_FIXED, NewFile("drv2", 2), 0)
+	wp, _ := m.Memory().AllocPage()
+	if err := m.InsertPageMkwrite(w, pg(24), wp, true); err != nil {
+		t.Fatal(err)
+	}
+	if w.Flags&VM_MIXEDMAP != 0 {
+		t.Errorf("vmf_insert_page_mkwrite set VM_MIXEDMAP: %v", w.Flags)
+	}
 }
 
 func TestInsertPFNAndRemap(t *testing.T) {

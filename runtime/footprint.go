@@ -1461,6 +1461,11 @@ func installs(c *Call, f *Footprint) {
 		}
 	case "remap_pfn_range":
 		f.PTEs(m, true) // a range, tables allocated along it: every entry
+		// a COW mapping's vm_pgoff becomes the PFN: its place in the
+		// file's i_mmap moves
+		if v, ok := c.Args[0].Obj.(*mmcore.VMA); ok && v != nil {
+			f.vmaFiles(m, v.Start(), v.End())
+		}
 	default:
 		f.PTEInstall(m, c.addr(1))
 	}

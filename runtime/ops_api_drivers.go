@@ -194,6 +194,11 @@ func mapsPages(c *Call, f *Footprint) {
 func remaps(c *Call, f *Footprint) {
 	m := vmaMM(c, 0)
 	f.MM(m, true)
+	// a COW mapping's vm_pgoff becomes the PFN: its place in the file's
+	// i_mmap moves (remap_pfn_range_prepare_vma)
+	if v, ok := c.Args[0].Obj.(*mmcore.VMA); ok && v != nil {
+		f.vmaFiles(m, v.Start(), v.End())
+	}
 	f.PTEs(m, true)
 	f.AllPages(true)
 	f.Alloc()
