@@ -586,6 +586,20 @@ func (m *MM) InsertPage(v *VMA, addr Addr, page *Page) error {
 	return err
 }
 
+// getLockedPTE is get_locked_pte()'s walk for an install at addr
+// (insert_page, insert_pfn): the missing tables are allocated, but under
+// a huge PMD there is no PTE table to return: pte_alloc() allocates
+// nothing on a PMD that is not none, pte_offset_map_lock() finds no
+// table under a pmd_trans_huge() entry, and the caller gets NULL, which
+// insert_page() returns as -ENOMEM and insert_pfn() as VM_FAULT_OOM. The
+// THP stays (AllocTables would split it).
+func (m *MM) getLockedPTE(op string, addr Addr) (Walk, Alloc, error) {
+	if m.Walk(addr).Huge() {
+		return Walk{}, 0, errf(op, ENOMEM, "a huge PMD maps "+addr.String()+": get_locked_pte() finds no PTE table")
+	}
+	return m.AllocTables(addr)
+}
+
 // InsertPageMkwrite is vmf_insert_page_mkwrite: like InsertPage, but a
 // write maps the page writable and dirty, and an existing PTE for the same
 // page is upgraded instead of failing with EBUSY.
@@ -618,7 +632,7 @@ func (m *MM) insertPage(op string, v *VMA, addr Addr, page *Page, write, mkwrite
 		return 0, errf(op, EINVAL, "zero page in a shared writable mapping")
 	}
 	addr &= PageMask
-	w, alloc, err := m.AllocTables(addr)
+	w, alloc, err := m.getLockedPTE(op, addr)
 	if err != nil {
 		return alloc, err
 	}
@@ -681,7 +695,7 @@ func (m *MM) InsertPFNProt(v *VMA, addr Addr, pfn PFN, cache PTE, mkwrite bool) 
 		return 0, false, errf(op, EFAULT, "address "+addr.String()+" outside the VMA")
 	}
 	addr &= PageMask
-	w, _, err := m.AllocTables(addr)
+	w, _, err := m.getLockedPTE(op, addr)
 	if err != nil {
 		return 0, false, err
 	}

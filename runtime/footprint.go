@@ -807,11 +807,11 @@ func (f *Footprint) PTEInstall(m *mmcore.MM, addr mmcore.Addr) {
 	}
 	f.ptCounters(id)
 	if w.Huge() {
-		// mmcore's table allocation splits a huge PMD it meets
-		// (AllocTables): the folio's pages are remapped by PTEs and
-		// the PMD's range is flushed. (The kernel's get_locked_pte()
-		// returns NULL there instead: pte_offset_map_lock() finds no
-		// table under a huge PMD.)
+		// The install family fails here as get_locked_pte() does
+		// (mmcore getLockedPTE), but mmcore's table allocation
+		// (AllocTables), which other steps reach, splits a huge PMD:
+		// its folio's pages remapped by PTEs, its range flushed. Both
+		// are covered.
 		f.AllPages(true)
 		f.TLB(m, true)
 	}

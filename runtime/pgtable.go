@@ -92,6 +92,14 @@ func (c *Call) touchLocks(ls []*Lock, k func() Result) Result {
 // underPTL allocates the tables for addr (taking the allocation locks),
 // then runs fn under the PTE lock, as get_locked_pte() callers do; then k.
 func (c *Call) underPTL(m *MM, addr mmcore.Addr, fn func(), k func() Result) Result {
+	if m.Core.Walk(addr).Huge() {
+		// get_locked_pte() returns NULL under a huge PMD, with no lock
+		// taken (pte_alloc() allocates nothing, pte_offset_map_lock()
+		// finds no table): fn's operation fails the same way
+		// (mmcore.MM.getLockedPTE)
+		fn()
+		return k()
+	}
 	w, alloc, err := m.Core.AllocTables(addr)
 	if err != nil {
 		fn() // let fn see the error from the operation itself
