@@ -179,6 +179,7 @@ func (m *Machine) exec(t *Thread) (ok, yield bool) {
 				m.fail(t, f.pos[in.pos], err.Error())
 				return true, true
 			}
+			rt.SetOwner(v, t.Task) // a kernel struct is its declarer's (runtime/owned.go)
 			t.stack = append(t.stack, v)
 		case opNewLock:
 			if m.fp != nil {

@@ -991,6 +991,7 @@ func (m *Machine) handle(t *Thread, call *rt.Call, r rt.Result) {
 			t.freeCall(call)
 			return
 		}
+		rt.SetOwner(r.Value, t.Task) // a kernel struct is its maker's (runtime/owned.go)
 		m.pushValue(t, t.Task.NullResultOf(call.Op, call.Pos, r.Value))
 		// what a by-reference parameter (rt.Param.Ref) holds now: the
 		// compiler stores it into the variable passed as &var

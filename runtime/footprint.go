@@ -1105,6 +1105,12 @@ func (k *Kernel) TouchesOp(c *Call) {
 		return
 	}
 	c.Op.Touches(c, k.fp)
+	for i := range c.Args {
+		// a kernel struct the script holds: its maker's (owned.go)
+		if _, ok := c.Args[i].Obj.(ownedStruct); ok {
+			k.fp.ownedAccess(c.Args[i].Obj, true)
+		}
+	}
 }
 
 // Lock-side recording (the lock code calls these).
@@ -1523,7 +1529,16 @@ func zaps(c *Call, f *Footprint) {
 func pageOnly(c *Call, f *Footprint) {
 	write := c.Op.Name == "get_page" || c.Op.Name == "put_page" || c.Op.Name == "folio_put"
 	if p, ok := c.Args[0].Obj.(*mmcore.Page); ok {
-		f.Page(p, write)
+		switch {
+		case c.Op.Name == "get_page":
+			// folio_get(): the reference is the folio's, its head's
+			f.PageAndFolio(p, true)
+		case write:
+			// folio_put(): the last reference frees every page of it
+			pageFolioAll(p, f, true)
+		default:
+			f.Page(p, false)
+		}
 	}
 	if c.Op.Name == "put_page" || c.Op.Name == "folio_put" {
 		f.Alloc() // the last reference frees the page
@@ -1707,5 +1722,7 @@ func (k *Kernel) TouchesField(x Value) {
 		// ctx->mmap_changing and ->released change; its mm and
 		// map_changing_lock do not, but one object covers them.
 		f.Object(AObject, o, false)
+	case ownedStruct:
+		f.ownedAccess(o, false)
 	}
 }

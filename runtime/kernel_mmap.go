@@ -23,8 +23,9 @@ const readMmapKpaths = "linux-mm/linux-mm@009857a22860 mm/vma.c (__mmap_region, 
 // MmapState is a struct mmap_state (mm/vma.c) together with the
 // arguments of the mmap() call it serves: an mmap between its steps.
 type MmapState struct {
-	MM   *MM
-	Core *mmcore.MmapState // nil until do_mmap()'s argument checks passed
+	Owned // the thread that made it (owned.go)
+	MM    *MM
+	Core  *mmcore.MmapState // nil until do_mmap()'s argument checks passed
 	// The call's arguments (do_mmap()'s), before its checks.
 	addr   mmcore.Addr
 	length uint64
@@ -57,6 +58,7 @@ func (s *MmapState) haveMmapPrepare() bool { return s.Ops != nil && s.Ops.MmapPr
 // f_op->mmap_prepare sees of a mapping that has no VMA yet. It lives on
 // __mmap_region()'s stack: only the hook may use it.
 type VMDesc struct {
+	Owned  // the thread that made it (owned.go)
 	Map    *MmapState
 	Flags  mmcore.VMFlags
 	Pgoff  uint64

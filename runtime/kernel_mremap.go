@@ -20,8 +20,9 @@ const readMremapKpaths = "torvalds/linux@000c0691ec6a, read"
 
 // VRM is a struct vma_remap_struct (mm/mremap.c).
 type VRM struct {
-	MM   *MM
-	Core *mmcore.VMARemap
+	Owned // the thread that made it (owned.go)
+	MM    *MM
+	Core  *mmcore.VMARemap
 	// MmapLocked is vrm->mmap_locked: do_mremap() took the mmap write
 	// lock, and no shrink_vma(drop_lock) dropped it since.
 	MmapLocked bool
@@ -38,6 +39,7 @@ func (v *VRM) String() string { return fmt.Sprintf("vrm[%#x]", uint64(v.Core.Add
 
 // PMC is a struct pagetable_move_control (mm/internal.h).
 type PMC struct {
+	Owned                    // the thread that made it (owned.go)
 	Old, New                 *mmcore.VMA
 	OldAddr, NewAddr, OldEnd mmcore.Addr
 	LenIn                    mmcore.Addr
@@ -52,6 +54,7 @@ func (p *PMC) String() string {
 // table, on their way to set_ptes(). Its window is the TLB obligation
 // they leave (tlbWindow).
 type PTEBatch struct {
+	Owned  // the thread that made it (owned.go)
 	MM     *MM
 	Addr   mmcore.Addr
 	Ptes   []mmcore.PTE

@@ -106,6 +106,7 @@ func init() {
 
 // VMS is a vma_munmap_struct (mm/vma.h): an munmap between its steps.
 type VMS struct {
+	Owned // the thread that made it (owned.go)
 	MM    *MM
 	Core  *mmcore.VMAMunmap // nil when the gather failed or found nothing
 	Error int64             // 0 or -errno of the gather
@@ -131,6 +132,7 @@ func (v *VMS) detached() []*mmcore.VMA {
 // MMUGather is a struct mmu_gather (include/asm-generic/tlb.h): the range
 // its zaps cleared, flushed by tlb_finish_mmu.
 type MMUGather struct {
+	Owned      // the thread that made it (owned.go)
 	MM         *MM
 	Start, End mmcore.Addr // what the zaps cleared: the range tlb_flush_mmu flushes
 	// CovStart, CovEnd is the range the zaps walked, cleared or not: the

@@ -14,6 +14,7 @@ import (
 
 // MMURange is a struct mmu_notifier_range (include/linux/mmu_notifier.h).
 type MMURange struct {
+	Owned      // the thread that made it (owned.go)
 	MM         *MM
 	Event      string
 	Start, End mmcore.Addr

@@ -627,6 +627,7 @@ func init() {
 // the request, the locked destination VMA and the position of the copy,
 // which the helpers that drop and retake the locks update.
 type MfillState struct {
+	Owned                   // the thread that made it (owned.go)
 	Ctx                     *UffdCtx
 	SrcStart, DstStart, Len int64
 	Flags                   int64

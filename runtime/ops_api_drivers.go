@@ -706,6 +706,7 @@ const readVfioType1 = "find_string excerpts of drivers/vfio/vfio_iommu_type1.c: 
 // the kernel's args->lock) and the mapped table (args->ptep) for
 // follow_pfnmap_end().
 type FollowPfnmapArgs struct {
+	Owned    // the thread that made it (owned.go)
 	VMA      *mmcore.VMA
 	Address  mmcore.Addr
 	PFN      int64

@@ -116,7 +116,7 @@ func init() {
 			return walk(c, v, addr, wordSet(c.word(3)), func(m *MM, p *mmcore.Page, l *Lock, t *mmcore.PageTable) Result {
 				// found: "if (expose_page) fw->page = page + ...; else
 				// fw->page = NULL; fw->ptl = ptl; return page_folio(page);"
-				*fw = FolioWalk{VMA: v, Addr: addr, lock: l, table: t, Level: FW_LEVEL_PMD}
+				*fw = FolioWalk{Owned: fw.Owned, VMA: v, Addr: addr, lock: l, table: t, Level: FW_LEVEL_PMD}
 				if !p.Zero() {
 					fw.Page = p
 				}
@@ -231,6 +231,7 @@ const (
 // folio_walk_start(&fw, ...) fills it and keeps the leaf's lock (the
 // kernel's fw->ptl) for folio_walk_end(&fw, vma).
 type FolioWalk struct {
+	Owned // the thread that made it (owned.go)
 	Page  *mmcore.Page
 	Level int64
 	VMA   *mmcore.VMA

@@ -429,6 +429,17 @@ func NewStateHasher() *StateHasher {
 	h.setPost(posType, func(h *StateHasher, p unsafe.Pointer) {
 		h.Word(h.fileWord((*lang.Pos)(p).Filename))
 	})
+	// A kernel struct's maker (owned.go) is a task ID: renamed under a
+	// symmetry, as the tasks are, so that symmetric threads' structs
+	// hash alike.
+	h.Skip(Owned{}, "owner")
+	h.setPost(reflect.TypeFor[Owned](), func(h *StateHasher, p unsafe.Pointer) {
+		if o := (*Owned)(p).owner; o != 0 {
+			h.Word(uint64(h.ren.Task(int(o)-1)) + 1)
+		} else {
+			h.Word(0)
+		}
+	})
 	// Program objects: the same for every run of a program, never changed.
 	h.Identity(ProgramObjects()...)
 	return h

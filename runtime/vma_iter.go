@@ -179,7 +179,7 @@ func init() {
 		Touches: func(*Call, *Footprint) {},
 		Fn: func(c *Call) Result {
 			it := c.Args[0].Obj.(*VMAIter)
-			*it = VMAIter{MM: c.mm(1), Index: c.addr(2)}
+			*it = VMAIter{Owned: it.Owned, MM: c.mm(1), Index: c.addr(2)}
 			return ok
 		}})
 	defOp(&Op{Name: "vma_iter_set", Params: []Param{iterP, {Name: "addr", Type: TInt}},
@@ -322,6 +322,7 @@ const ULONG_MAX = 1<<63 - 1
 // VMAIter is the kernel's struct vma_iterator: the mm's VMA tree and the
 // position the next step looks from (vmi->mas.index).
 type VMAIter struct {
+	Owned // the thread that made it (owned.go)
 	MM    *MM
 	Index mmcore.Addr
 }
