@@ -76,6 +76,12 @@ func genScript(r *rand.Rand) string {
 		g.thp = true
 		b.WriteString("vma v2 = mmap(m, 0x200000, pages=512, prot=rw, flags=private, vm=hugepage)\ntouch(m, 0x200000, write)\n")
 	}
+	// The kernel structs a call takes by pointer, shared by the threads
+	// (runtime/owned.go: a shared one orders its users), and the
+	// variables a call writes through a pointer (&rn, &rv).
+	// (declared where the mark is, once the script is written, if it
+	// uses them: a script without them keeps its symmetries)
+	b.WriteString(structsMark)
 	b.WriteString("ops o {\n")
 	for _, name := range []string{"fault", "map_pages", "page_mkwrite", "pfn_mkwrite", "open", "close", "mmap", "pte_entry"} {
 		params := rt.HandlerSlots[name]
@@ -163,8 +169,25 @@ func genScript(r *rand.Rand) string {
 		}
 		b.WriteString("}\n")
 	}
-	return b.String()
+	src := b.String()
+	var decl strings.Builder
+	for _, d := range []struct{ use, decl string }{
+		{"&vi", "VMA_ITERATOR(vi, m, 0)\n"},
+		{"&fw", "folio_walk fw\n"},
+		{"&fa", "follow_pfnmap_args fa\nfa.vma = v0\nfa.address = 0x100000\n"},
+		{"&rn", "rn = 1\n"},
+		{"&rv", "vma rv\n"},
+	} {
+		if strings.Contains(src, d.use) {
+			decl.WriteString(d.decl)
+		}
+	}
+	return strings.Replace(src, structsMark, decl.String(), 1)
 }
+
+// structsMark is where genScript declares the structs and variables the
+// script passes by pointer.
+const structsMark = "#structs\n"
 
 // junkEvery: about one generated script in junkEvery has one argument of
 // the wrong type.
@@ -395,6 +418,13 @@ func (g *gen) arg(p rt.Param) string {
 		}
 		return g.pick("nil", "1", `"read"`)
 	}
+	if p.Ref {
+		// the kernel's pointer to a variable the call sets
+		if p.Type == rt.TVMA {
+			return "&rv"
+		}
+		return "&rn"
+	}
 	switch p.Type {
 	case rt.TWord:
 		if len(p.Words) > 0 {
@@ -544,6 +574,14 @@ func (g *gen) expr(t rt.Type) string {
 			return "uffd"
 		}
 		return "userfaultfd(m)"
+	case rt.TVMAIter:
+		return "&vi"
+	case rt.TFolioWalk:
+		return "&fw"
+	case rt.TFollowPfnmapArgs:
+		return "&fa"
+	case rt.TMfillState:
+		return "mfill_state_init(" + g.expr(rt.TUffdCtx) + ", 0x110000, 0x100000, PAGE_SIZE, 0)"
 	}
 	return "nil"
 }
