@@ -37,6 +37,7 @@ var Constants = map[string]int64{
 
 // VMF is a struct vm_fault as a handler sees it.
 type VMF struct {
+	Owned   // the faulting thread (owned.go)
 	VMA     *mmcore.VMA
 	Address mmcore.Addr
 	Write   bool

@@ -1718,6 +1718,7 @@ func (k *Kernel) TouchesField(x Value) {
 		if o.VMA != nil {
 			f.VMAs(o.VMA.MM(), false)
 		}
+		f.ownedAccess(o, false) // the fault steps fill its fields
 	case *UffdCtx:
 		// ctx->mmap_changing and ->released change; its mm and
 		// map_changing_lock do not, but one object covers them.

@@ -5,7 +5,8 @@ import "strconv"
 // Owned is embedded in the kernel structs a script holds that the kernel
 // keeps on a thread's stack or in a caller's frame: an mmu_gather, a
 // vma_iterator, a folio_walk, follow_pfnmap_args, mfill_state, mremap's
-// and munmap's and mmap's state, an mmu_notifier_range, a pte batch.
+// and munmap's and mmap's state, an mmu_notifier_range, a pte batch, a
+// struct vm_fault (the faulting thread's, made by the fault path).
 // Each is one thread's in the kernel, but a script may share one through
 // a global, and then two threads' steps on it do not commute: a shared
 // VMA_ITERATOR set by one thread and advanced by another gave a result
