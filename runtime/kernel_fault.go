@@ -196,7 +196,7 @@ func init() {
 			}
 			vmf := &VMF{VMA: v, Address: addr &^ (mmcore.PageSize - 1), Write: w["write"], VMALock: w["vma_lock"],
 				AllowRetry: w["allow_retry"], RetryNowait: w["retry_nowait"], Tried: w["tried"], heldVMA: w["vma_lock"], unlocked: unlocked,
-				Owned: Owned{owner: int32(c.T.ID) + 1}}
+				Owned: ownedBy(c.T)}
 			// __handle_mm_fault(): p4d_alloc(), pud_alloc(), pmd_alloc()
 			// (mm->page_table_lock publishes a new table), then the
 			// lockless reads of the PMD and of the PTE.
@@ -414,7 +414,7 @@ func init() {
 			if o == nil || o.PageMkwrite == nil {
 				return done(Int(0))
 			}
-			mvmf := &VMF{Owned: Owned{owner: int32(c.T.ID) + 1}, VMA: vmf.VMA, Address: vmf.Address, Write: true, heldVMA: vmf.heldVMA, mkwrite: true}
+			mvmf := &VMF{Owned: ownedBy(c.T), VMA: vmf.VMA, Address: vmf.Address, Write: true, heldVMA: vmf.heldVMA, mkwrite: true}
 			return c.callFaultHandler(o.PageMkwrite, "page_mkwrite handler "+o.PageMkwrite.Name, []Value{Obj(TVMF, mvmf)}, mvmf, mkwriteResult)
 		}})
 

@@ -259,7 +259,7 @@ func init() {
 			if file == nil {
 				flags |= mmcore.MAP_ANONYMOUS
 			}
-			return done(Obj(TMmapState, &MmapState{MM: m, addr: addr, length: uint64(length), prot: prot,
+			return done(Obj(TMmapState, &MmapState{Owned: ownedBy(c.T), MM: m, addr: addr, length: uint64(length), prot: prot,
 				flags: flags, File: file, pgoff: uint64(pgoff), Extra: extra, Ops: o}))
 		}})
 
@@ -516,7 +516,7 @@ func init() {
 			if !s.haveMmapPrepare() {
 				return done(Int(0))
 			}
-			d := &VMDesc{Map: s, Flags: s.Core.Flags(), Pgoff: s.Core.Pgoff(), VMOps: s.Ops, active: true}
+			d := &VMDesc{Owned: ownedBy(c.T), Map: s, Flags: s.Core.Flags(), Pgoff: s.Core.Pgoff(), VMOps: s.Ops, active: true}
 			s.Desc = d
 			h := s.Ops.MmapPrepare
 			return c.call(h, "f_op->mmap_prepare handler "+h.Name, []Value{Obj(TVMDesc, d)}, func(ret Value) Result {

@@ -379,7 +379,7 @@ func init() {
 				flags |= mremapFlagWords[w]
 			}
 			r := mmcore.VRMInit(c.addr(1), uint64(c.int(2)), uint64(c.int(3)), flags, c.addr(5))
-			return done(Obj(TVRM, &VRM{MM: c.mm(0), Core: r}))
+			return done(Obj(TVRM, &VRM{Owned: ownedBy(c.T), MM: c.mm(0), Core: r}))
 		}})
 	defOp(&Op{Name: "check_mremap_params", Params: vrmParam, Result: TInt,
 		API: mremapAPI("check_mremap_params", "nothing (do_mremap() checks before it takes the mmap lock)", "nothing", "mm/mremap.c: check_mremap_params()",
@@ -574,7 +574,7 @@ func init() {
 			if n < 0 || !oa.PageAligned() || !na.PageAligned() || n%mmcore.PageSize != 0 {
 				return fail("pagetable_move: addresses and length must be page aligned")
 			}
-			return done(Obj(TPMC, &PMC{Old: old, New: nw, OldAddr: oa, NewAddr: na, OldEnd: oa + mmcore.Addr(n), LenIn: mmcore.Addr(n), NeedRmapLocks: c.bool(5)}))
+			return done(Obj(TPMC, &PMC{Owned: ownedBy(c.T), Old: old, New: nw, OldAddr: oa, NewAddr: na, OldEnd: oa + mmcore.Addr(n), LenIn: mmcore.Addr(n), NeedRmapLocks: c.bool(5)}))
 		}})
 	defOp(&Op{Name: "vrm_pmc", Params: []Param{{Name: "vrm", Type: TVRM}}, Result: TPMC,
 		API: mremapAPI("vrm_pmc", "nothing", "nothing", "mm/mremap.c: copy_vma_and_data(): PAGETABLE_MOVE(pmc, NULL, NULL, vrm->addr, vrm->new_addr, vrm->old_len); pmc.old = vma; pmc.new = new_vma",
@@ -586,7 +586,7 @@ func init() {
 			if vrm.NewVMA == nil || r.VMA == nil {
 				return fail("vrm_pmc: copy_vma has not run")
 			}
-			return done(Obj(TPMC, &PMC{Old: r.VMA, New: vrm.NewVMA, OldAddr: r.Addr, NewAddr: r.NewAddr,
+			return done(Obj(TPMC, &PMC{Owned: ownedBy(c.T), Old: r.VMA, New: vrm.NewVMA, OldAddr: r.Addr, NewAddr: r.NewAddr,
 				OldEnd: r.Addr + mmcore.Addr(r.OldLen), LenIn: mmcore.Addr(r.OldLen), NeedRmapLocks: vrm.NeedRmapLocks}))
 		}})
 
@@ -724,7 +724,7 @@ func init() {
 			// move_ptes() called flush_tlb_batched_pending() once both
 			// PTE locks were held (3ea277194daa)
 			c.checkBatchedFlushed(p.MM, p.Addr, p.Addr+mmcore.Addr(nr)<<mmcore.PageShift)
-			b := &PTEBatch{MM: p.MM, Addr: p.Addr, Ptes: p.MM.Core.GetAndClearPTEs(p.Addr, int(nr))}
+			b := &PTEBatch{Owned: ownedBy(c.T), MM: p.MM, Addr: p.Addr, Ptes: p.MM.Core.GetAndClearPTEs(p.Addr, int(nr))}
 			var present []mmcore.Addr
 			var cached []mmcore.Addr // the entries a CPU may still translate
 			for i, e := range b.Ptes {

@@ -289,7 +289,7 @@ func init() {
 		Touches: func(c *Call, f *Footprint) { f.VMAs(mmArg(c, 0), false) },
 		Fn: func(c *Call) Result {
 			m, start, end := c.mm(0), c.addr(1), c.addr(2)
-			vms := &VMS{MM: m, Unlock: c.Args[3].Truth()}
+			vms := &VMS{Owned: ownedBy(c.T), MM: m, Unlock: c.Args[3].Truth()}
 			gathered := func(core *mmcore.VMAMunmap, err error) Result {
 				if err != nil {
 					// start_split_failed / end_split_failed: a split
@@ -419,7 +419,7 @@ func init() {
 		Fn: func(c *Call) Result {
 			m := c.mm(0)
 			m.tlbFlushPending++ // __tlb_gather_mmu(): inc_tlb_flush_pending(tlb->mm)
-			g := &MMUGather{MM: m, fullmm: m.mmUsers == 0 && m.exitTask == c.T}
+			g := &MMUGather{Owned: ownedBy(c.T), MM: m, fullmm: m.mmUsers == 0 && m.exitTask == c.T}
 			c.T.flushRaises = append(c.T.flushRaises, flushRaise{mm: m, gather: g, pos: c.T.Pos})
 			return done(Obj(TMMUGather, g))
 		}})

@@ -143,7 +143,7 @@ func init() {
 			if end < start {
 				return fail("mmu_notifier_range_init: end %#x before start %#x", uint64(end), uint64(start))
 			}
-			return done(Obj(TMMURange, &MMURange{MM: c.mm(2), Event: c.word(0), Start: start, End: end, pos: c.T.Pos}))
+			return done(Obj(TMMURange, &MMURange{Owned: ownedBy(c.T), MM: c.mm(2), Event: c.word(0), Start: start, End: end, pos: c.T.Pos}))
 		}})
 	if a := takeDocumented("mmu_notifier_invalidate_range_start"); a != nil {
 		a.Rules = []*Rule{ruleSleepInAtomic}

@@ -744,7 +744,7 @@ func init() {
 		Touches: func(*Call, *Footprint) {},
 		Fn: func(c *Call) Result {
 			u := c.uffd(0)
-			return done(Obj(TMfillState, &MfillState{Ctx: u, ctxName: u.Name, DstStart: c.int(1), SrcStart: c.int(2), Len: c.int(3), Flags: c.int(4),
+			return done(Obj(TMfillState, &MfillState{Owned: ownedBy(c.T), Ctx: u, ctxName: u.Name, DstStart: c.int(1), SrcStart: c.int(2), Len: c.int(3), Flags: c.int(4),
 				DstAddr: c.int(1), SrcAddr: c.int(2)}))
 		}})
 

@@ -26,6 +26,15 @@ type Owned struct {
 
 func (o *Owned) owned() *Owned { return o }
 
+// ownedBy is the Owned of a struct task t makes (the operations that make
+// one set it; SetOwner covers the rest).
+func ownedBy(t *Task) Owned {
+	if t == nil {
+		return Owned{}
+	}
+	return Owned{owner: int32(t.ID) + 1}
+}
+
 type ownedStruct interface{ owned() *Owned }
 
 // SetOwner records t as the maker of v, when v is an Owned struct that
