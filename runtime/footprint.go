@@ -1107,8 +1107,8 @@ func (k *Kernel) TouchesOp(c *Call) {
 	c.Op.Touches(c, k.fp)
 	for i := range c.Args {
 		// a kernel struct the script holds: its maker's (owned.go)
-		if _, ok := c.Args[i].Obj.(ownedStruct); ok {
-			k.fp.ownedAccess(c.Args[i].Obj, true)
+		if o, ok := c.Args[i].Obj.(ownedStruct); ok {
+			k.fp.ownedAccess(o, true)
 		}
 	}
 }
@@ -1467,11 +1467,7 @@ func installs(c *Call, f *Footprint) {
 		}
 	case "remap_pfn_range":
 		f.PTEs(m, true) // a range, tables allocated along it: every entry
-		// a COW mapping's vm_pgoff becomes the PFN: its place in the
-		// file's i_mmap moves
-		if v, ok := c.Args[0].Obj.(*mmcore.VMA); ok && v != nil {
-			f.vmaFiles(m, v.Start(), v.End())
-		}
+		remapMovesPgoff(c, f)
 	default:
 		f.PTEInstall(m, c.addr(1))
 	}

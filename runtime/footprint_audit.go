@@ -20,10 +20,11 @@ import (
 // every step of every run (interp's TestFootprintsDeclareWhatStepsChange
 // runs it on the examples and generated scripts).
 //
-// It sees only what mmcore keeps of these objects; state the runtime
-// keeps beside them (lock state, userfaultfd contexts, the counters of
-// an mm) is not compared. Reads cannot be audited this way: a missing
-// read changes nothing.
+// It compares what mmcore keeps of these objects and what the runtime
+// keeps beside them that footprints name (an mm's parts, a page's pins,
+// userfaultfd contexts a VMA is registered with); lock state, which the
+// lock code records itself, and RCU are not compared. Reads cannot be
+// audited this way: a missing read changes nothing.
 
 // ObjectStates is the state of the objects a footprint names, taken by
 // Kernel.ObjectStates.
@@ -57,8 +58,8 @@ type ptState struct {
 	child *mmcore.PageTable
 }
 
-// ObjectStates takes the state of every page, page-table entry, TLB and
-// VMA tree of k.
+// ObjectStates takes the state of every page, page-table entry, TLB, VMA
+// tree, mm part and file mapping of k.
 func (k *Kernel) ObjectStates() *ObjectStates {
 	s := &ObjectStates{ptes: map[ptSlot]ptState{}, tlbs: map[*mmcore.MM]uint64{}, vmas: map[*mmcore.MM]uint64{},
 		attached: map[*mmcore.MM]uint64{}, imap: map[*File]uint64{}, cache: map[*File]uint64{},

@@ -1165,17 +1165,26 @@ func firstHugePMD(m *MM, start, end mmcore.Addr) (mmcore.Addr, bool) {
 		if w.Huge() {
 			return a, true
 		}
-		span := mmcore.Addr(mmcore.PMD_SIZE)
-		if w.Depth < mmcore.LevelPMD {
-			span = mmcore.Addr(1) << (mmcore.PageShift + 9*uint(mmcore.LevelPTE-w.Depth))
-		}
-		next := (a | (span - 1)) + 1
+		next := nextSpan(w, a)
 		if next < a {
 			break
 		}
 		a = next
 	}
 	return 0, false
+}
+
+// nextSpan is the address after what the walk w to a covers: the PTE
+// table's range, or, where an upper entry is empty, all it covers, as
+// walk_pgd_range() and its p4d/pud/pmd loops skip on *_none(): stepping
+// PMD by PMD over an empty range of 2^64 bytes looped for hours (found by
+// FuzzOps). It wraps to below a at the end of the address space.
+func nextSpan(w mmcore.Walk, a mmcore.Addr) mmcore.Addr {
+	span := mmcore.Addr(mmcore.PMD_SIZE)
+	if w.Depth < mmcore.LevelPMD {
+		span = mmcore.Addr(1) << (mmcore.PageShift + 9*uint(mmcore.LevelPTE-w.Depth))
+	}
+	return (a | (span - 1)) + 1
 }
 
 func pteTableSpans(m *MM, start, end mmcore.Addr) []pteSpan {
@@ -1185,15 +1194,7 @@ func pteTableSpans(m *MM, start, end mmcore.Addr) []pteSpan {
 		if w.Depth == mmcore.LevelNone {
 			break // beyond user space: no table to walk
 		}
-		// An empty entry above the PTE level skips what it covers, as
-		// walk_pgd_range() and its p4d/pud/pmd loops do on *_none():
-		// stepping PMD by PMD over an empty range of 2^64 bytes looped
-		// for hours (found by FuzzOps).
-		span := mmcore.Addr(mmcore.PMD_SIZE)
-		if w.Depth < mmcore.LevelPMD {
-			span = mmcore.Addr(1) << (mmcore.PageShift + 9*uint(mmcore.LevelPTE-w.Depth))
-		}
-		next := (a | (span - 1)) + 1
+		next := nextSpan(w, a)
 		if next < a || next > end {
 			next = end
 		}

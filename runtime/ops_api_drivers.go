@@ -191,14 +191,19 @@ func mapsPages(c *Call, f *Footprint) {
 
 // remaps: io_remap_pfn_range and vm_iomap_memory set the VMA's flags,
 // write special PTEs for PFNs that may name any page, and allocate tables.
+// remapMovesPgoff records what remap_pfn_range_prepare_vma() changes of
+// the file of the VMA in c.Args[0]: a COW mapping's vm_pgoff becomes the
+// PFN, so its place in the file's i_mmap moves.
+func remapMovesPgoff(c *Call, f *Footprint) {
+	if v, ok := c.Args[0].Obj.(*mmcore.VMA); ok && v != nil {
+		f.vmaFiles(v.MM(), v.Start(), v.End())
+	}
+}
+
 func remaps(c *Call, f *Footprint) {
 	m := vmaMM(c, 0)
 	f.MM(m, true)
-	// a COW mapping's vm_pgoff becomes the PFN: its place in the file's
-	// i_mmap moves (remap_pfn_range_prepare_vma)
-	if v, ok := c.Args[0].Obj.(*mmcore.VMA); ok && v != nil {
-		f.vmaFiles(m, v.Start(), v.End())
-	}
+	remapMovesPgoff(c, f)
 	f.PTEs(m, true)
 	f.AllPages(true)
 	f.Alloc()

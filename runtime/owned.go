@@ -48,10 +48,9 @@ func SetOwner(v Value, t *Task) {
 	}
 }
 
-// ownedAccess records an access to an Owned struct x, if it is one.
-func (f *Footprint) ownedAccess(x any, write bool) {
-	o, ok := x.(ownedStruct)
-	if !ok || f == nil {
+// ownedAccess records an access to the Owned struct o.
+func (f *Footprint) ownedAccess(o ownedStruct, write bool) {
+	if f == nil {
 		return
 	}
 	owner := o.owned().owner
