@@ -6,7 +6,7 @@
 mm m
 vma v = mmap(m, 0x200000, pages=512, prot=rw, flags=private, vm=hugepage)
 touch(m, 0x200000, write)
-vma w = mmap(m, 0x1ff000, pages=1, prot=rw, flags=private|fixed)
+vma w = mmap(m, 0x1ff000, pages=1, prot=rw, flags=private | fixed)
 n = 0
 ops count {
   pte_entry(addr, pfn) {
