@@ -32,8 +32,9 @@ const (
 	// FaultMkwrite: a shared write made a read-only PTE writable
 	// (wp_page_shared, after ->page_mkwrite if any).
 	FaultMkwrite
-	// FaultNoPage: FinishFault found the PTE already populated (someone
-	// raced the fault; VM_FAULT_NOPAGE) and dropped the page.
+	// FaultNoPage: FinishFault found the PTE already populated, or a
+	// huge PMD mapping the address (someone raced the fault;
+	// VM_FAULT_NOPAGE), and dropped the page.
 	FaultNoPage
 )
 
@@ -534,6 +535,15 @@ func (m *MM) FinishFault(v *VMA, addr Addr, page *Page, write bool) (FaultResult
 		return FaultResult{}, errf(op, EINVAL, "nil or freed page")
 	}
 	addr &= PageMask
+	if hw := m.Walk(addr); hw.Huge() {
+		// finish_fault(): the PMD is not none, so nothing is allocated,
+		// and pte_offset_map_lock() finds no table under the huge PMD
+		// ("Huge page is mapped? Page fault is solved"): VM_FAULT_NOPAGE,
+		// and the fault path drops the page (do_read_fault()); the THP
+		// stays (AllocTables would split it).
+		_ = page.Put()
+		return FaultResult{Kind: FaultNoPage, PTE: hw.Entry}, nil
+	}
 	w, alloc, err := m.AllocTables(addr)
 	if err != nil {
 		return FaultResult{}, err
@@ -733,7 +743,8 @@ func (m *MM) InsertPFNProt(v *VMA, addr Addr, pfn PFN, cache PTE, mkwrite bool) 
 // (remap_pfn_range): it sets VM_IO|VM_PFNMAP|VM_DONTEXPAND|VM_DONTDUMP and
 // installs special PTEs. A COW mapping must be remapped whole, and gets
 // vm_pgoff = pfn. Errors: EINVAL for a bad range, EACCES if a PTE in the
-// range is populated (the entries before it stay), ENOMEM.
+// range is populated (the entries before it stay; the kernel BUG()s),
+// ENOMEM (a huge PMD in the range: the range is zapped, THP included).
 func (m *MM) RemapPFNRange(v *VMA, addr Addr, pfn PFN, size uint64) error {
 	return m.RemapPFNRangeProt(v, addr, pfn, size, v.CacheBits)
 }
@@ -766,6 +777,17 @@ func (m *MM) RemapPFNRangeProt(v *VMA, addr Addr, pfn PFN, size uint64, cache PT
 	}
 	v.Flags |= VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP
 	for a := addr; a < addr+Addr(l); a += PageSize {
+		if m.Walk(a).Huge() {
+			// remap_pte_range(): pte_alloc_map_lock() finds no PTE
+			// table under a huge PMD: -ENOMEM, and
+			// remap_pfn_range_notrack() zaps the whole range ("A
+			// partial pfn range mapping is dangerous"), the THP
+			// included (remap_pmd_range()'s VM_BUG_ON on the first
+			// PMD is the caller's to report).
+			m.ZapRange(v, addr, addr+Addr(l))
+			m.TLB.FlushRange(addr, addr+Addr(l))
+			return errf(op, ENOMEM, "a huge PMD maps "+a.String()+": remap_pte_range() finds no PTE table")
+		}
 		w, _, err := m.AllocTables(a)
 		if err != nil {
 			return err

@@ -414,3 +414,49 @@ func BenchmarkTHPFault(b *testing.B) {
 		i++
 	}
 }
+
+// A PTE-level install meeting a huge PMD leaves the THP mapped, as the
+// kernel's get_locked_pte() and finish_fault() do: pte_alloc() allocates
+// nothing on a PMD that is not none and pte_offset_map_lock() finds no
+// table under it. vm_insert_page() fails with -ENOMEM, finish_fault()
+// returns VM_FAULT_NOPAGE and drops the page ->fault returned.
+func TestTHPStaysUnderPTELevelInstalls(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		do   func(m *MM, v *VMA, p *Page) error
+		err  Errno
+		refs int // the page's references after the call (1: the caller's)
+	}{
+		{"vm_insert_page", func(m *MM, v *VMA, p *Page) error { return m.InsertPage(v, thpBase+PageSize, p) }, ENOMEM, 1},
+		{"finish_fault", func(m *MM, v *VMA, p *Page) error {
+			p.Get() // the reference ->fault returns the page with
+			r, err := m.FinishFault(v, thpBase+PageSize, p, false)
+			if err == nil && r.Kind != FaultNoPage {
+				return errors.New("finish_fault under a huge PMD: " + r.Kind.String())
+			}
+			return err
+		}, 0, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := newMM(t, 4)
+			v := thpVMA(t, m, thpBase, 512)
+			mustFault(t, m, v, thpBase, true)
+			p, err := m.Memory().AllocPage()
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = tc.do(m, v, p)
+			if tc.err != 0 {
+				wantErr(t, err, tc.err)
+			} else if err != nil {
+				t.Fatal(err)
+			}
+			if w := m.Walk(thpBase + PageSize); !w.Huge() || !w.Present() {
+				t.Errorf("after %s the THP's PMD is split: %+v", tc.name, w)
+			}
+			if p.Refcount() != tc.refs || p.Mapcount() != 0 {
+				t.Errorf("page ref=%d mapcount=%d, want ref=%d, unmapped", p.Refcount(), p.Mapcount(), tc.refs)
+			}
+		})
+	}
+}

@@ -1467,7 +1467,7 @@ func installs(c *Call, f *Footprint) {
 		}
 	case "remap_pfn_range":
 		f.PTEs(m, true) // a range, tables allocated along it: every entry
-		remapMovesPgoff(c, f)
+		remapEffects(c, f)
 	default:
 		f.PTEInstall(m, c.addr(1))
 	}

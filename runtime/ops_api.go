@@ -530,7 +530,7 @@ func init() {
 			Asserts: "BUG_ON(!pte_none), WARN_ON_ONCE(unaligned), VM_WARN_ON_ONCE(flags); no lock check in mainline; " +
 				"6.18: vm_flags_set() -> vma_start_write() -> mmap_assert_write_locked() (WARN), and it waits for the VMA's readers",
 			Source: "mm/memory.c: remap_pfn_range(), remap_pfn_range_internal(), remap_pte_range()",
-			Rules:  []*Rule{ruleRemapLock, ruleRemapBUG, ruleSleepInAtomic}}),
+			Rules:  []*Rule{ruleRemapLock, ruleRemapBUG, ruleRemapHugePMD, ruleSleepInAtomic}}),
 		Fn: func(c *Call) Result {
 			v, addr, pfn := c.vma(0), c.addr(1), mmcore.PFN(c.int(2))
 			size, err := c.length(3)
@@ -882,9 +882,26 @@ var (
 // remapPopulate is remap_pfn_range_internal(): BUG_ON(!pte_none()) over a
 // populated entry (remap_pte_range()), else the special PTEs under each
 // table's lock.
+// ruleRemapHugePMD: remap_pfn_range() over a THP a fault mapped in the
+// VMA before it became a PFN mapping (or one a script mapped there).
+var ruleRemapHugePMD = &Rule{"remap_pfn_range/pmd-trans-huge", "remap_pfn_range() maps PTE tables: no huge PMD in the range",
+	"mm/memory.c: remap_pmd_range() VM_BUG_ON(pmd_trans_huge(*pmd)) on each PUD span's first PMD; remap_pte_range(): pte_alloc_map_lock() returns NULL under any huge PMD: -ENOMEM, and remap_pfn_range_notrack() zaps the range (\"A partial pfn range mapping is dangerous\")", DebugOnly}
+
 func remapPopulate(c *Call, m *MM, v *mmcore.VMA, addr mmcore.Addr, pfn mmcore.PFN, size uint64, bug *Rule) Result {
+	// remap_pfn_range_internal() walks the range in address order:
+	// remap_pmd_range() VM_BUG_ON()s a huge first PMD of each PUD span;
+	// remap_pte_range() finds no table under any huge PMD (-ENOMEM: mmcore
+	// zaps the range, as remap_pfn_range_notrack() does on an error), and
+	// BUG_ON()s a populated PTE.
 	for a := addr; a < addr+mmcore.Addr(size) && a >= addr; a += mmcore.PageSize {
-		if w := m.Core.Walk(a); w.PTETable() != nil && !w.Entry.None() {
+		w := m.Core.Walk(a)
+		if w.Huge() {
+			if a == addr || a&(mmcore.PUD_SIZE-1) == 0 {
+				c.K.violate(c.T, ruleRemapHugePMD, fmt.Sprintf("remap_pfn_range over the huge PMD mapping %#x", uint64(a)))
+			}
+			break
+		}
+		if w.PTETable() != nil && !w.Entry.None() {
 			c.K.violate(c.T, bug, fmt.Sprintf("remap_pfn_range over a populated PTE at %#x", uint64(a)))
 			return ok
 		}

@@ -189,21 +189,28 @@ func mapsPages(c *Call, f *Footprint) {
 	}
 }
 
-// remaps: io_remap_pfn_range and vm_iomap_memory set the VMA's flags,
-// write special PTEs for PFNs that may name any page, and allocate tables.
-// remapMovesPgoff records what remap_pfn_range_prepare_vma() changes of
-// the file of the VMA in c.Args[0]: a COW mapping's vm_pgoff becomes the
-// PFN, so its place in the file's i_mmap moves.
-func remapMovesPgoff(c *Call, f *Footprint) {
-	if v, ok := c.Args[0].Obj.(*mmcore.VMA); ok && v != nil {
-		f.vmaFiles(v.MM(), v.Start(), v.End())
+// remapEffects records what remap_pfn_range() changes beyond the PTEs
+// and pages (its callers write all of those) for the VMA in c.Args[0]:
+// remap_pfn_range_prepare_vma() moves a COW mapping's vm_pgoff to the
+// PFN, i.e. its place in the file's i_mmap; over a huge PMD the error
+// path zaps the range (remap_pfn_range_notrack()), flushing the TLB.
+func remapEffects(c *Call, f *Footprint) {
+	v, ok := c.Args[0].Obj.(*mmcore.VMA)
+	if !ok || v == nil {
+		return
+	}
+	f.vmaFiles(v.MM(), v.Start(), v.End())
+	if _, huge := firstHugePMD(mmOf(v.MM()), v.Start(), v.End()); huge {
+		f.TLB(v.MM(), true)
 	}
 }
 
+// remaps: io_remap_pfn_range and vm_iomap_memory set the VMA's flags,
+// write special PTEs for PFNs that may name any page, and allocate tables.
 func remaps(c *Call, f *Footprint) {
 	m := vmaMM(c, 0)
 	f.MM(m, true)
-	remapMovesPgoff(c, f)
+	remapEffects(c, f)
 	f.PTEs(m, true)
 	f.AllPages(true)
 	f.Alloc()
