@@ -475,7 +475,13 @@ func (m *MM) AllocTables(addr Addr) (Walk, Alloc, error) {
 	for t.next != nil {
 		i := int(addr>>t.shift) & (PTRS_PER_TABLE - 1)
 		if t.hugeEntry(i) != 0 {
-			// a PTE-level operation inside a PMD-mapped THP splits it
+			// The kernel's pte_alloc() leaves a huge PMD alone; its
+			// callers decide first (the faults' PMD-level handling,
+			// get_locked_pte() and finish_fault() failing,
+			// remap_pfn_range() zapping). What still reaches here is
+			// madvise(MADV_GUARD_INSTALL), whose walk zaps the THP and
+			// retries: a split whose entries it then overwrites ends
+			// the same.
 			m.splitHugePMDAt(t, i)
 		}
 		c, a := m.childTable(t, i, addr)
