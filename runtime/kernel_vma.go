@@ -306,8 +306,7 @@ func (f *Footprint) vmaFiles(m *mmcore.MM, start, end mmcore.Addr) {
 func (f *Footprint) splitsTHPAt(m *mmcore.MM, addrs ...mmcore.Addr) {
 	for _, a := range addrs {
 		if a&(mmcore.PMD_SIZE-1) != 0 && m.Walk(a).Huge() {
-			f.PMDAt(m, a, true)
-			f.AllPages(true)
+			splitHugePMDTouches(f, m, a)
 			f.TLB(m, true)
 		}
 	}
