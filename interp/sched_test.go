@@ -384,11 +384,14 @@ mmap(m, 0x100000, pages=4, prot=rw)
 		bug.Rule != "vm_insert_page/not-mixedmap-needs-mmap-write" {
 		t.Errorf("BUG: %s (fatal %v thread %s)", bug, bug.Fatal, bug.Thread)
 	}
-	if dl.Kind != rt.Deadlock || dl.Msg != "b waits for m->mmap_lock (write) held by a" || dl.Pos.String() != "test.mms:10:42" {
+	if dl.Kind != rt.Deadlock || dl.Msg != "b waits for m->mmap_lock (write) held by a (dead after a BUG)" || dl.Pos.String() != "test.mms:10:42" {
 		t.Errorf("deadlock: %s", dl)
 	}
 	if !strings.Contains(dl.String(), "test.mms:3:3: a took m->mmap_lock here") {
 		t.Errorf("deadlock report does not point at a's lock:\n%s", dl)
+	}
+	if !strings.Contains(dl.String(), "test.mms:6:3: a died here in a BUG, holding m->mmap_lock for good") {
+		t.Errorf("deadlock report does not point at the BUG that left the lock held:\n%s", dl)
 	}
 	if !res.Deadlock {
 		t.Errorf("Result.Deadlock not set")

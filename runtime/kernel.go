@@ -211,7 +211,9 @@ func (k *Kernel) violate(t *Task, r *Rule, msg string, related ...Related) *Diag
 	d.Related = append(d.Related, k.configNote(r, r.Kernel, t.Pos)...)
 	if r.Kernel == BUG {
 		d.Fatal = true
-		t.dead = true
+		if !t.dead {
+			t.dead, t.deadAt = true, t.Pos
+		}
 	}
 	if k.seen[diagKey{d.Pos, d.Caller, d.Rule + "\x00" + d.Msg}] {
 		return nil
@@ -487,13 +489,14 @@ func (k *Kernel) DeadlockReport(blocked []*Task, schedule string) *Diagnostic {
 		}
 		for _, h := range holdersOf(l) {
 			if i := h.hold(l); i >= 0 {
-				r := Related{h.holds[i].Pos, fmt.Sprintf("%s took %s here", h.Name, l.Name)}
-				dup := false
-				for _, x := range rel {
-					dup = dup || x == r
+				rs := []Related{{h.holds[i].Pos, fmt.Sprintf("%s took %s here", h.Name, l.Name)}}
+				if h.dead {
+					rs = append(rs, Related{h.deadAt, fmt.Sprintf("%s died here in a BUG, holding %s for good", h.Name, l.Name)})
 				}
-				if !dup {
-					rel = append(rel, r)
+				for _, r := range rs {
+					if !slices.Contains(rel, r) {
+						rel = append(rel, r)
+					}
 				}
 			}
 		}
@@ -513,6 +516,15 @@ func (k *Kernel) DeadlockReport(blocked []*Task, schedule string) *Diagnostic {
 		Schedule: schedule,
 		Waiters:  ws,
 	}
+}
+
+// holderName is t's name as a lock's holder: a task a BUG stopped holds
+// its locks forever (the oops killed it), which is why its waiters hang.
+func (t *Task) holderName() string {
+	if t.dead {
+		return t.Name + " (dead after a BUG)"
+	}
+	return t.Name
 }
 
 func holdersOf(l *Lock) []*Task {
@@ -552,7 +564,7 @@ func lockHolders(l *Lock, self *Task) string {
 	}
 	var names []string
 	for _, t := range ts {
-		names = append(names, t.Name)
+		names = append(names, t.holderName())
 	}
 	s := strings.Join(names, ", ")
 	if len(queue) > 0 {

@@ -206,7 +206,7 @@ func (k *Kernel) waiter(t *Task) Waiter {
 	if l != nil {
 		w.Waits = HeldLock{Lock: l.Name, Class: k.dep.subName(l.Class, t.waitSub), Mode: modeName(l, mode), Pos: pos, seq: t.waitSeq}
 		for _, h := range holdersOf(l) {
-			w.Holders = append(w.Holders, h.Name)
+			w.Holders = append(w.Holders, h.holderName())
 		}
 		for _, q := range l.waiters {
 			if q.t == t {

@@ -114,6 +114,9 @@ type Task struct {
 	calls []callFrame
 
 	dead bool // stopped by a BUG: its locks stay held forever
+	// deadAt is where the BUG stopped it (deadlock reports name it: the
+	// locks a dead task holds are why the others wait).
+	deadAt lang.Pos
 
 	// epochs: the lock epochs of the values the task read under a lock
 	// (stale.go; a value refers to its own); vmaBase: per mm, the newest
