@@ -414,7 +414,7 @@ func reaction(d *Diagnostic) string {
 	case Lockdep:
 		return "lockdep: a lockdep splat on kernels built with CONFIG_PROVE_LOCKING, silent otherwise; execution goes on"
 	case DebugOnly:
-		return "debug-only: a warning on kernels built with the debug option (CONFIG_DEBUG_VM, CONFIG_DEBUG_ATOMIC_SLEEP); silent otherwise"
+		return "debug-only: checked only by kernels built with CONFIG_DEBUG_VM or CONFIG_DEBUG_ATOMIC_SLEEP (a warning there, an oops for VM_BUG_ON*); silent otherwise; mmscript goes on, as a kernel without them does"
 	case Unchecked:
 		if c := uncheckedConsequence[d.Rule]; c != "" {
 			return "unchecked: nothing checks this; " + c
