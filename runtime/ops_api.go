@@ -879,14 +879,14 @@ var (
 	remapPFNRange  func(c *Call, v *mmcore.VMA, addr mmcore.Addr, pfn mmcore.PFN, size uint64) Result
 )
 
-// remapPopulate is remap_pfn_range_internal(): BUG_ON(!pte_none()) over a
-// populated entry (remap_pte_range()), else the special PTEs under each
-// table's lock.
 // ruleRemapHugePMD: remap_pfn_range() over a THP a fault mapped in the
 // VMA before it became a PFN mapping (or one a script mapped there).
 var ruleRemapHugePMD = &Rule{"remap_pfn_range/pmd-trans-huge", "remap_pfn_range() maps PTE tables: no huge PMD in the range",
 	"mm/memory.c: remap_pmd_range() VM_BUG_ON(pmd_trans_huge(*pmd)) on each PUD span's first PMD; remap_pte_range(): pte_alloc_map_lock() returns NULL under any huge PMD: -ENOMEM, and remap_pfn_range_notrack() zaps the range (\"A partial pfn range mapping is dangerous\")", DebugOnly}
 
+// remapPopulate is remap_pfn_range_internal(): BUG_ON(!pte_none()) over a
+// populated entry (remap_pte_range()), else the special PTEs under each
+// table's lock.
 func remapPopulate(c *Call, m *MM, v *mmcore.VMA, addr mmcore.Addr, pfn mmcore.PFN, size uint64, bug *Rule) Result {
 	// remap_pfn_range_internal() walks the range in address order:
 	// remap_pmd_range() VM_BUG_ON()s a huge first PMD of each PUD span;
