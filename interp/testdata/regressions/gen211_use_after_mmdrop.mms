@@ -63,3 +63,15 @@ thread t1 {
   mmdrop(m)
   mmap_write_unlock(m)
 }
+
+# What the full search finds (the use after mmdrop() is the one the
+# reduced search once missed): `mmscript test` checks it too.
+expect violation "mm/use-after-mmdrop" sometimes
+expect violation "lock/recursive" at 30 always
+expect violation "lock/sleep-in-atomic" at 30 always
+expect violation "rcu/context-switch-in-reader" at 30 sometimes
+expect deadlock at 30 sometimes
+expect violation "lock/sleep-in-atomic" at 33 sometimes
+expect error "the page is not in a page cache" sometimes
+expect violation "unmap_mapping_folio/folio-not-locked" at 34 sometimes
+expect deadlock at 62 sometimes
