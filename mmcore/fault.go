@@ -777,7 +777,8 @@ func (m *MM) RemapPFNRangeProt(v *VMA, addr Addr, pfn PFN, size uint64, cache PT
 	}
 	v.Flags |= VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP
 	for a := addr; a < addr+Addr(l); a += PageSize {
-		if m.Walk(a).Huge() {
+		// a huge PMD maps a whole aligned PMD range: looked for once a span
+		if (a == addr || a&(PMD_SIZE-1) == 0) && m.Walk(a).Huge() {
 			// remap_pte_range(): pte_alloc_map_lock() finds no PTE
 			// table under a huge PMD: -ENOMEM, and
 			// remap_pfn_range_notrack() zaps the whole range ("A

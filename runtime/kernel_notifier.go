@@ -223,9 +223,9 @@ func init() {
 		API: LookupAPI("split_huge_pmd_locked"),
 		Touches: func(c *Call, f *Footprint) {
 			m := vmaMM(c, 0)
-			f.PMDAt(m, c.addr(1), true) // the PMD entry, written even when not huge (the caller's lock says it is)
-			if m != nil {
-				splitHugePMDTouches(f, m, c.addr(1))
+			f.PMDAt(m, c.addr(1), true) // the huge PMD entry it splits
+			if m != nil && m.Walk(c.addr(1)).Huge() {
+				f.AllPages(true) // and its folio's pages (splitHugePMDTouches)
 			}
 			f.TLB(m, true)
 			f.Alloc()

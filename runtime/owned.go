@@ -48,6 +48,10 @@ func SetOwner(v Value, t *Task) {
 	}
 }
 
+// ownedBase starts the object names of every task's kernel structs
+// (ownedAccess runs on every operation that takes one).
+var ownedBase = nameID("kernel structs of task")
+
 // ownedAccess records an access to the Owned struct o.
 func (f *Footprint) ownedAccess(o ownedStruct, write bool) {
 	if f == nil {
@@ -58,7 +62,7 @@ func (f *Footprint) ownedAccess(o ownedStruct, write bool) {
 		f.Add(AObject, AllObjects, write)
 		return
 	}
-	id := fnvFrom(nameID("kernel structs of task"), strconv.Itoa(int(owner-1)))
+	id := fnvFrom(ownedBase, strconv.Itoa(int(owner-1)))
 	if f.names != nil {
 		f.setName(AObject, id, "the kernel structs of task "+strconv.Itoa(int(owner-1)))
 	}
